@@ -1,0 +1,20 @@
+"""Where data shipped with reviewbot lives, in a source checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_templates_dir() -> Path:
+    """templates/replies: in the wheel as reviewbot/_templates, else at the checkout's top level."""
+    for candidate in (
+        _PACKAGE / "_templates" / "replies",
+        _PACKAGE.parent / "templates" / "replies",
+    ):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        "reply templates not found; reinstall reviewbot or set replies.templates_dir"
+    )
