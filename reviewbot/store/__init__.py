@@ -1,0 +1,1 @@
+"""Persistence: schema, sessions, migrations, ingest, outbox, leases and the audit log."""

@@ -1,0 +1,135 @@
+"""Engines, sessions and schema migrations for SQLite (embedded) and PostgreSQL (scale-out).
+
+SQLite is tuned for one daemon with concurrent coroutines: WAL, a generous busy timeout,
+and write transactions that take the write lock up front (BEGIN IMMEDIATE), so two
+sessions never deadlock upgrading a read lock. Sessions are short and never held across
+network calls anywhere in reviewbot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+# Arbitrary constant naming reviewbot's migration lock among PostgreSQL advisory locks.
+_MIGRATION_LOCK = 0x7265766965770001
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _tune_sqlite(engine)
+        return engine
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "busy_timeout=30000",
+            "foreign_keys=ON",
+            "synchronous=NORMAL",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(files("reviewbot.store") / "migrations"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Create or migrate the schema; returns (revision before, revision after).
+
+    On PostgreSQL an advisory lock makes concurrent replicas upgrade one at a time.
+    """
+    async with engine.connect() as connection:
+        if not is_sqlite(engine):
+            await connection.execute(
+                text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
+        try:
+            before = await connection.run_sync(_current)
+            await connection.run_sync(_run_upgrade, revision)
+            after = await connection.run_sync(_current)
+            await connection.commit()
+        finally:
+            if not is_sqlite(engine):
+                with suppress(Exception):
+                    await connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                    await connection.commit()
+    return before, after
+
+
+def _run_upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(_alembic_config(connection), revision)
+
+
+async def ensure_schema_current(
+    engine: AsyncEngine, *, auto_upgrade: bool, log: Callable[[str], None] = print
+) -> None:
+    """Upgrade if allowed; otherwise refuse to run against an out-of-date schema."""
+    head = head_revision()
+    current = await current_revision(engine)
+    if current == head:
+        return
+    if auto_upgrade:
+        before, after = await upgrade(engine)
+        log(f"database schema upgraded from {before or 'empty'} to {after}")
+        return
+    raise RuntimeError(
+        f"database schema is at {current or 'nothing'}, this reviewbot needs {head}: "
+        "run `reviewbot db upgrade --config …` first"
+    )

@@ -1,0 +1,219 @@
+"""Idempotent ingestion of platform pages, and syncing configured stores into the database.
+
+A page's reviews and the cursor that follows them are written in one transaction: either
+both are stored or neither is, so a crash re-fetches the page and the upsert on
+(platform, account, external id) keeps it from being stored twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.platforms.base import Page, ReviewRecord
+from reviewbot.store import audit
+from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
+
+
+@dataclass
+class IngestResult:
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        self.new += other.new
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+        self.changed_ids.extend(other.changed_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredSource:
+    store_id: str
+    store_name: str
+    platform: str
+    account: str
+    enabled: bool
+
+
+async def sync_sources(
+    session: AsyncSession, configured: Iterable[ConfiguredSource], now: datetime
+) -> dict[tuple[str, str], int]:
+    """Create or update store and source rows for the configuration; returns source ids.
+
+    Sources removed from the configuration are disabled, never deleted: their reviews,
+    drafts and audit history stay.
+    """
+    configured = list(configured)
+    stores = {s.id: s for s in (await session.scalars(select(Store))).all()}
+    for item in configured:
+        store = stores.get(item.store_id)
+        if store is None:
+            stores[item.store_id] = store = Store(
+                id=item.store_id, name=item.store_name, created_at=now
+            )
+            session.add(store)
+        store.name = item.store_name
+    await session.flush()
+    sources = {(s.platform, s.account): s for s in (await session.scalars(select(Source))).all()}
+    wanted = {(c.platform, c.account): c for c in configured}
+    for key, item in wanted.items():
+        source = sources.get(key)
+        if source is None:
+            sources[key] = source = Source(
+                store_id=item.store_id,
+                platform=item.platform,
+                account=item.account,
+                consecutive_errors=0,
+            )
+            session.add(source)
+        source.store_id = item.store_id
+        source.enabled = item.enabled
+    for key, source in sources.items():
+        if key not in wanted:
+            source.enabled = False
+    await session.flush()
+    return {key: source.id for key, source in sources.items()}
+
+
+def _follow_up_text(record: ReviewRecord) -> str | None:
+    return "\n".join(f.text for f in record.follow_ups if f.text) or None
+
+
+def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
+    review.author = record.author
+    review.order_id = record.order_id
+    review.rating = record.rating
+    review.text = record.text
+    review.follow_up = _follow_up_text(record)
+    review.images = list(record.images)
+    review.reply_text = record.reply_text
+    review.url = record.url
+    review.created_at = record.created_at or review.created_at or now
+    review.updated_at = record.updated_at
+    review.content_hash = record.content_hash
+    review.raw = dict(record.raw)
+    review.last_seen_at = now
+    review.is_visible = True
+
+
+def _revision(review: Review, now: datetime) -> ReviewRevision:
+    return ReviewRevision(
+        review_id=review.id,
+        revision=review.revision,
+        text=review.text,
+        follow_up=review.follow_up,
+        rating=review.rating,
+        content_hash=review.content_hash,
+        raw=review.raw,
+        seen_at=now,
+    )
+
+
+def _jsonable(raw: Any) -> dict[str, Any]:
+    return raw if isinstance(raw, dict) else {"item": raw}
+
+
+async def ingest_page(
+    session: AsyncSession, source: Source, page: Page, now: datetime
+) -> IngestResult:
+    """Upsert a page's reviews, quarantine unreadable items and advance the cursor."""
+    result = IngestResult()
+    records: dict[str, ReviewRecord] = {}
+    for record in page.reviews:
+        records[record.external_id] = record  # a page may repeat an item; the last wins
+    existing: dict[str, Review] = {}
+    if records:
+        rows = await session.scalars(
+            select(Review).where(
+                tuple_(Review.platform, Review.account) == (source.platform, source.account),
+                Review.external_id.in_(list(records)),
+            )
+        )
+        existing = {row.external_id: row for row in rows}
+    changed: list[tuple[Review, str]] = []
+    for external_id, record in records.items():
+        review = existing.get(external_id)
+        if review is None:
+            review = Review(
+                source_id=source.id,
+                store_id=source.store_id,
+                platform=source.platform,
+                account=source.account,
+                external_id=external_id,
+                first_seen_at=now,
+                revision=1,
+                status="open",
+                needs_processing=True,
+                process_attempts=0,
+            )
+            _apply(review, record, now)
+            session.add(review)
+            changed.append((review, "review.received"))
+            result.new += 1
+        elif review.content_hash != record.content_hash:
+            before = {"text": review.text, "follow_up": review.follow_up, "rating": review.rating}
+            _apply(review, record, now)
+            review.revision += 1
+            review.needs_processing = True
+            review.process_attempts = 0
+            review.process_error = None
+            changed.append((review, "review.revised"))
+            audit.record(
+                session,
+                now,
+                "review.revised",
+                store_id=review.store_id,
+                review_id=review.id,
+                revision=review.revision,
+                before=before,
+                after={"text": review.text, "follow_up": review.follow_up, "rating": review.rating},
+            )
+            result.revised += 1
+        else:
+            review.last_seen_at = now
+            review.reply_text = record.reply_text
+            review.is_visible = True
+            result.unchanged += 1
+    await session.flush()
+    for review, action in changed:
+        session.add(_revision(review, now))
+        result.changed_ids.append(review.id)
+        if action == "review.received":
+            audit.record(
+                session,
+                now,
+                action,
+                store_id=review.store_id,
+                review_id=review.id,
+                platform=review.platform,
+                external_id=review.external_id,
+                rating=review.rating,
+            )
+    for item in page.rejected:
+        session.add(
+            QuarantinedItem(
+                source_id=source.id, raw=_jsonable(item.raw), reason=item.reason, at=now
+            )
+        )
+        audit.record(
+            session,
+            now,
+            "review.quarantined",
+            store_id=source.store_id,
+            platform=source.platform,
+            reason=item.reason,
+        )
+        result.quarantined += 1
+    if page.next_cursor is not None:
+        source.cursor = page.next_cursor
+    return result

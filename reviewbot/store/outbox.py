@@ -1,0 +1,102 @@
+"""The outbox: messages written with the change that causes them, delivered later.
+
+Each destination (a chat, a platform account) is a FIFO queue: its head must go out
+before anything behind it, so alerts arrive in order after an outage. A message that can
+never be delivered is marked dead (and audited) rather than blocking its queue forever.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.store.schema import OutboxMessage
+
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    kind: str,
+    destination: str,
+    ref_id: int,
+    dedupe_key: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> OutboxMessage | None:
+    """Queue a message unless one with the same dedupe key exists; returns the new one."""
+    exists = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    )
+    if exists is not None:
+        return None
+    message = OutboxMessage(
+        kind=kind,
+        destination=destination,
+        ref_id=ref_id,
+        dedupe_key=dedupe_key,
+        payload=payload or {},
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def due_destinations(session: AsyncSession, now: datetime) -> list[str]:
+    """Destinations whose oldest pending message is due now."""
+    heads = (
+        select(OutboxMessage.destination, func.min(OutboxMessage.id).label("head"))
+        .where(OutboxMessage.status == PENDING)
+        .group_by(OutboxMessage.destination)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(heads.c.destination)
+        .join(OutboxMessage, OutboxMessage.id == heads.c.head)
+        .where(OutboxMessage.next_attempt_at <= now)
+        .order_by(heads.c.head)
+    )
+    return list(rows.scalars())
+
+
+async def head(session: AsyncSession, destination: str) -> OutboxMessage | None:
+    return await session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.destination == destination, OutboxMessage.status == PENDING)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+
+
+def mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.status = SENT
+    message.sent_at = now
+    message.attempts += 1
+    message.last_error = None
+
+
+def mark_failed(
+    message: OutboxMessage, now: datetime, error: str, *, retry_in: float | None
+) -> None:
+    """Record a failed attempt; retry_in=None means it will never succeed (dead)."""
+    message.attempts += 1
+    message.last_error = error[:2000]
+    if retry_in is None:
+        message.status = DEAD
+    else:
+        message.next_attempt_at = now + timedelta(seconds=retry_in)
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows.tuples()}
