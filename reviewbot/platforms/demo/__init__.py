@@ -1,0 +1,1 @@
+"""The built-in demo platform: a simulator served over HTTP, and its adapter."""

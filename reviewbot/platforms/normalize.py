@@ -1,0 +1,153 @@
+"""Turning untrusted platform values into clean text, times and ratings.
+
+Review text is user input from the internet: it may carry HTML, control characters,
+megabytes of spam or nothing at all. Times come in every format and zone a platform
+fancies. Everything leaving this module is plain, bounded and in UTC.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from zoneinfo import ZoneInfo
+
+MAX_TEXT_CHARS = 5000
+
+_TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u3000]{2,}")
+
+
+class _TextOnly(HTMLParser):
+    _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
+    _SKIP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def clean_text(value: Any, *, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
+    """Plain, NFC-normalized text without markup or control characters; (text, truncated)."""
+    if value is None:
+        return "", False
+    text = value if isinstance(value, str) else str(value)
+    if _TAG_HINT.search(text):
+        parser = _TextOnly()
+        parser.feed(text)
+        parser.close()
+        text = "".join(parser.parts)
+    elif "&" in text:
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    if len(text) > limit:
+        return text[:limit].rstrip() + "…", True
+    return text, False
+
+
+def parse_rating(value: Any, *, scale: float = 5.0) -> float | None:
+    """A rating on our 1..5 scale, or None when absent or unreadable."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or number <= 0:  # NaN or "no rating"
+        return None
+    rating = number * 5.0 / scale
+    return round(min(max(rating, 1.0), 5.0), 1)
+
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%Y%m%d")
+
+
+def parse_time(value: Any, tz: str | ZoneInfo = "Asia/Shanghai") -> datetime | None:
+    """A UTC datetime from ISO 8601, common Chinese formats or Unix seconds/milliseconds.
+
+    Times without a zone are read in `tz` (the platform's local time, usually Beijing).
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and value.isdigit() and len(value) >= 9
+    ):
+        number = float(value)
+        if number > 1e11:  # milliseconds
+            number /= 1000.0
+        return datetime.fromtimestamp(number, UTC)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        for fmt in _FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def dig(data: Any, path: str) -> Any:
+    """The value at a dotted path (`data.items.0.text`); None where the path does not lead."""
+    if not path:
+        return data
+    current = data
+    for part in path.split("."):
+        if isinstance(current, Mapping):
+            current = current.get(part)
+        elif (
+            isinstance(current, Sequence)
+            and not isinstance(current, str)
+            and part.lstrip("-").isdigit()
+        ):
+            index = int(part)
+            current = current[index] if -len(current) <= index < len(current) else None
+        else:
+            return None
+        if current is None:
+            return None
+    return current
+
+
+def as_id(value: Any) -> str | None:
+    """A platform id as a string; ints stay exact (Meituan ids are int64, never floats)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else None
+    text = str(value).strip()
+    return text or None
