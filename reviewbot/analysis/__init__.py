@@ -1,0 +1,1 @@
+"""Review analysis: sentiment, categories with polarity, malice and severity."""

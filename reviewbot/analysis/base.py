@@ -1,0 +1,87 @@
+"""The analyzer interface: what a classifier receives and what it must say about a review.
+
+The JSON form of `Analysis` is the public `reviewbot classify` contract (DESIGN.md);
+`CategoryPolarity.terms` is internal evidence the reply engine uses to be specific.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+Polarity = Literal["negative", "neutral", "positive"]
+Severity = Literal["none", "low", "medium", "high", "critical"]
+
+CATEGORIES: tuple[str, ...] = ("food", "service", "delivery", "environment", "price", "hygiene")
+MALICIOUS_REASONS: tuple[str, ...] = (
+    "extortion",
+    "abuse",
+    "spam_ad",
+    "irrelevant",
+    "competitor",
+    "no_order",
+    "flood",
+    "threat",
+)
+SEVERITIES: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewText:
+    """The part of a review a classifier sees: the id is only echoed back."""
+
+    id: str
+    text: str
+    rating: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisContext:
+    """What the store knows around a review; all optional (the CLI contract has none)."""
+
+    identical_texts: int = 0
+    author_reviews_last_day: int = 0
+    has_order: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPolarity:
+    name: str
+    polarity: Polarity
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    sentiment: float
+    polarity: Polarity
+    negative: bool
+    categories: tuple[CategoryPolarity, ...]
+    malicious: bool
+    malicious_reasons: tuple[str, ...]
+    severity: Severity
+    model: str
+
+    def category(self, name: str) -> CategoryPolarity | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+    def negative_categories(self) -> list[CategoryPolarity]:
+        return [c for c in self.categories if c.polarity == "negative"]
+
+    def to_contract(self, review_id: Any) -> dict[str, Any]:
+        return {
+            "id": review_id,
+            "sentiment": round(self.sentiment, 4),
+            "polarity": self.polarity,
+            "negative": self.negative,
+            "categories": [{"name": c.name, "polarity": c.polarity} for c in self.categories],
+            "malicious": self.malicious,
+            "malicious_reasons": list(self.malicious_reasons),
+            "severity": self.severity,
+        }
+
+
+class Analyzer(Protocol):
+    version: str
+
+    def analyze(self, review: ReviewText, context: AnalysisContext | None = None) -> Analysis: ...
