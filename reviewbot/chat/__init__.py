@@ -1,0 +1,1 @@
+"""Notifiers: where alerts go (the console now, chat apps next) and how they read."""

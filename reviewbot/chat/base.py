@@ -1,0 +1,28 @@
+"""The notifier interface the outbox delivers alerts through."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from reviewbot.chat.alerts import AlertView
+
+
+class DeliveryError(Exception):
+    """Delivery failed; `retryable` says whether trying later may succeed."""
+
+    def __init__(self, message: str, *, retryable: bool = True, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class Notifier(Protocol):
+    name: str
+
+    def destination(self, store_id: str) -> str:
+        """The outbox queue for a store's alerts (messages to one place go out in order)."""
+        ...
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        """Deliver one alert; returns a reference to the sent message, raises DeliveryError."""
+        ...

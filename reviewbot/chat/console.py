@@ -1,0 +1,57 @@
+"""The console notifier: prints each alert readably when no chat channel is configured."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from reviewbot.chat.alerts import AlertView, format_alert
+from reviewbot.chat.base import DeliveryError
+
+_BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+
+
+class ConsoleNotifier:
+    name = "console"
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        color: bool | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        self.stream = stream or sys.stdout
+        self.color = self.stream.isatty() if color is None else color
+        self.timezone = timezone
+        self.sent = 0
+
+    def destination(self, store_id: str) -> str:
+        return "console"
+
+    def render(self, view: AlertView) -> str:
+        lines = format_alert(view, self.timezone)
+        urgent = view.severity in ("high", "critical") or view.malicious
+        out = []
+        for label, value in lines:
+            if label == "title":
+                bar = f"━━━ {value} ━━━"
+                out.append(self._paint(bar, _BOLD + (_RED if urgent else _YELLOW)))
+            elif label == "meta":
+                out.append(self._paint(value, _DIM))
+            else:
+                indented = value.replace("\n", "\n" + " " * 4)
+                out.append(f"{self._paint(label + '：', _BOLD)}{indented}")
+        return "\n".join(out) + "\n"
+
+    def _paint(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.color else text
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        try:
+            self.stream.write(self.render(alert) + "\n")
+            self.stream.flush()
+        except (OSError, ValueError) as exc:  # closed or broken stream
+            raise DeliveryError(f"console output failed: {exc}") from exc
+        self.sent += 1
+        return {"console": self.sent}

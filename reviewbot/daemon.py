@@ -1,0 +1,396 @@
+"""The daemon: APScheduler drives polling, the pipeline and outbox delivery.
+
+Every account is polled by its own interval job, started at a random offset so a chain of
+hundreds of stores does not hit the platforms in bursts. New reviews kick the pipeline and
+new alerts kick the outbox at once, so latency is the poll interval plus seconds, while
+the interval jobs remain as a safety net. Shutdown pauses the scheduler, lets running jobs
+finish their transactions, and only then stops: nothing is lost, and a restart resumes
+from the stored cursors and the undelivered outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import distinct, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviewbot.analysis.base import Analyzer
+from reviewbot.analysis.v0 import LexiconAnalyzerV0
+from reviewbot.chat.base import Notifier
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.clock import Clock, SystemClock
+from reviewbot.config import Settings
+from reviewbot.jobs.outbox import AlertHandler, OutboxDispatcher, ReplyHandler
+from reviewbot.jobs.pipeline import Pipeline
+from reviewbot.jobs.poll import Poller
+from reviewbot.platforms.base import PlatformAdapter
+from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
+from reviewbot.platforms.http import HttpClient, RetryPolicy
+from reviewbot.platforms.registry import AdapterContext, build_adapter
+from reviewbot.platforms.settings import DemoSource, SourceBase
+from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.store import db
+from reviewbot.store.ingest import ConfiguredSource, sync_sources
+from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+
+log = logging.getLogger(__name__)
+
+
+def replica_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class _Job:
+    """A job that runs one instance at a time and can be kicked to run again right away."""
+
+    def __init__(
+        self, name: str, work: Callable[[], Awaitable[bool]], tasks: set[asyncio.Task[Any]]
+    ) -> None:
+        self.name = name
+        self.work = work
+        self.tasks = tasks
+        self.running = False
+        self.again = False
+
+    async def run(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.running = True
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            while True:
+                self.again = False
+                try:
+                    more = await self.work()
+                except Exception:
+                    log.exception("job %s failed", self.name)
+                    more = False
+                if not (more or self.again):
+                    break
+        finally:
+            self.running = False
+            if task is not None:
+                self.tasks.discard(task)
+
+    def kick(self) -> None:
+        if self.running:
+            self.again = True
+        else:
+            task = asyncio.get_running_loop().create_task(self.run(), name=f"kick:{self.name}")
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+
+@dataclass(frozen=True, slots=True)
+class RunningSource:
+    source_id: int
+    settings: SourceBase
+    adapter: PlatformAdapter
+    interval: float
+
+
+class Daemon:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        notifier: Notifier | None = None,
+        analyzer: Analyzer | None = None,
+        drafter: TemplateDrafter | None = None,
+        demo_platform: DemoPlatform | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.owner = replica_id()
+        self.notifier = notifier or ConsoleNotifier(color=settings.notifier.color)
+        self.analyzer = analyzer or LexiconAnalyzerV0()
+        self.drafter = drafter or TemplateDrafter()
+        self.demo_platform = demo_platform
+        self.demo_server: DemoServer | None = None
+        self.engine: AsyncEngine | None = None
+        self.sources: dict[int, RunningSource] = {}
+        self.scheduler: AsyncIOScheduler | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._http_session: aiohttp.ClientSession | None = None
+        self._profiles = {
+            store.id: StoreProfile.from_settings(store.name, store.facts)
+            for store in settings.stores
+        }
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    async def start(self, *, schedule: bool = True) -> None:
+        s = self.settings
+        self.engine = db.create_engine(s.database.url, echo=s.database.echo)
+        await db.ensure_schema_current(
+            self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
+        )
+        self.sessions = db.session_factory(self.engine)
+        async with self.sessions() as session, session.begin():
+            ids = await sync_sources(session, self._configured(), self.clock.now())
+        self._http_session = aiohttp.ClientSession(
+            headers={"User-Agent": s.http.user_agent},
+            connector=aiohttp.TCPConnector(limit=200, limit_per_host=64),
+        )
+        http = HttpClient(
+            self._http_session,
+            RetryPolicy(
+                s.http.max_attempts,
+                s.http.backoff_initial_seconds,
+                s.http.backoff_max_seconds,
+                s.http.max_retry_after_seconds,
+            ),
+            timeout=s.http.timeout_seconds,
+        )
+        demo_url = await self._start_demo_platform()
+        ctx = AdapterContext(http=http, secret=s.secret, demo_base_url=demo_url)
+        for store in s.stores:
+            for source in store.sources:
+                if not source.enabled:
+                    continue
+                source_id = ids[(source.platform, source.account)]
+                try:
+                    adapter = build_adapter(source, ctx)
+                except Exception as exc:  # AdapterUnavailable, a missing secret, …
+                    log.error(
+                        "store %s: %s account %s cannot run: %s",
+                        store.id,
+                        source.platform,
+                        source.account,
+                        exc,
+                    )
+                    await self._mark_unavailable(source_id, str(exc))
+                    continue
+                interval = source.poll_interval_seconds or s.daemon.poll_interval_seconds
+                self.sources[source_id] = RunningSource(source_id, source, adapter, interval)
+        self.poller = Poller(
+            self.sessions,
+            self.clock,
+            self.owner,
+            max_pages=s.daemon.max_pages_per_poll,
+            error_backoff_max=s.daemon.error_backoff_max_seconds,
+        )
+        self.pipeline = Pipeline(
+            self.sessions,
+            self.clock,
+            self.analyzer,
+            self.drafter,
+            self._profile,
+            self.notifier.destination,
+            owner=self.owner,
+        )
+        await self.pipeline.warm_up()
+        self.dispatcher = OutboxDispatcher(
+            self.sessions,
+            self.clock,
+            self.owner,
+            {
+                "alert": AlertHandler(self.sessions, self.notifier),
+                "reply": ReplyHandler(
+                    self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
+                ),
+            },
+            max_attempts=s.daemon.outbox_max_attempts,
+        )
+        self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
+        self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
+        if schedule:
+            self._schedule()
+        log.info(
+            "reviewbot running: %d store(s), %d account(s), notifier %s, database %s",
+            len(s.stores),
+            len(self.sources),
+            self.notifier.name,
+            make_url(s.database.url).render_as_string(hide_password=True),
+        )
+
+    def _configured(self) -> list[ConfiguredSource]:
+        return [
+            ConfiguredSource(store.id, store.name, source.platform, source.account, source.enabled)
+            for store in self.settings.stores
+            for source in store.sources
+        ]
+
+    def _profile(self, store_id: str) -> StoreProfile:
+        return self._profiles.get(store_id) or StoreProfile(name=store_id)
+
+    async def _start_demo_platform(self) -> str | None:
+        wants_local = any(
+            isinstance(src, DemoSource) and src.base_url is None and src.enabled
+            for store in self.settings.stores
+            for src in store.sources
+        )
+        demo = self.settings.demo
+        if not (wants_local and demo.serve):
+            return None
+        platform = self.demo_platform or DemoPlatform(
+            seed=demo.seed,
+            reviews_per_minute=demo.reviews_per_minute,
+            backlog=demo.backlog,
+            follow_up_probability=demo.follow_up_probability,
+            fault_rate=demo.fault_rate,
+        )
+        self.demo_platform = platform
+        self.demo_server = DemoServer(platform, demo.host, demo.port)
+        return await self.demo_server.start()
+
+    async def _mark_unavailable(self, source_id: int, error: str) -> None:
+        async with self.sessions() as session, session.begin():
+            source = await session.get(Source, source_id)
+            if source is not None:
+                source.last_error = f"not running: {error}"[:2000]
+                source.last_attempt_at = self.clock.now()
+
+    def _schedule(self) -> None:
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        now = self.clock.now()
+        rng = random.Random()
+        for running in self.sources.values():
+            first = now + timedelta(seconds=rng.uniform(0, min(running.interval, 3.0)))
+            scheduler.add_job(
+                self._poll_job(running),
+                IntervalTrigger(seconds=running.interval),
+                id=f"poll:{running.source_id}",
+                next_run_time=first,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=max(1, int(running.interval)),
+            )
+        d = self.settings.daemon
+        scheduler.add_job(
+            self.pipeline_job.run,
+            IntervalTrigger(seconds=d.pipeline_interval_seconds),
+            id="pipeline",
+            next_run_time=now,
+            max_instances=2,
+            coalesce=True,
+        )
+        scheduler.add_job(
+            self.outbox_job.run,
+            IntervalTrigger(seconds=d.outbox_interval_seconds),
+            id="outbox",
+            next_run_time=now,
+            max_instances=2,
+            coalesce=True,
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+
+    def _poll_job(self, running: RunningSource) -> Callable[[], Awaitable[None]]:
+        async def poll() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.add(task)
+            try:
+                outcome = await self.poller.poll(
+                    running.source_id, running.adapter, running.interval
+                )
+                if outcome.result and (outcome.result.new or outcome.result.revised):
+                    self.pipeline_job.kick()
+            except Exception:
+                log.exception("poll job for source %d failed", running.source_id)
+            finally:
+                if task is not None:
+                    self._tasks.discard(task)
+
+        return poll
+
+    async def _pipeline_work(self) -> bool:
+        stats = await self.pipeline.run_once()
+        if stats.alerts:
+            self.outbox_job.kick()
+        return stats.processed + stats.failed >= 100
+
+    async def _outbox_work(self) -> bool:
+        await self.dispatcher.run_once()
+        return False
+
+    async def stop(self, *, drain: bool = False, grace: float = 30.0) -> None:
+        """Stop scheduling, let running jobs finish, optionally process what is left."""
+        if self.scheduler is not None:
+            self.scheduler.pause()
+        pending = [t for t in self._tasks if t is not asyncio.current_task()]
+        if pending:
+            _, still = await asyncio.wait(pending, timeout=grace)
+            for task in still:
+                log.warning("cancelling %s after %.0fs", task.get_name(), grace)
+                task.cancel()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        if drain and self.engine is not None:
+            await self.drain()
+        if self.demo_server is not None:
+            await self.demo_server.stop()
+        if self._http_session is not None:
+            await self._http_session.close()
+            self._http_session = None
+        log.info("reviewbot stopped cleanly")
+
+    async def close(self) -> None:
+        """Release the database; call after stop() (and after reading any figures)."""
+        if hasattr(self, "pipeline"):
+            self.pipeline.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+            self.engine = None
+
+    # -- one-shot steps (the scheduler's jobs, callable directly) --------------------------
+
+    async def poll_all_once(self) -> None:
+        await asyncio.gather(
+            *(
+                self.poller.poll(rs.source_id, rs.adapter, rs.interval)
+                for rs in self.sources.values()
+            )
+        )
+
+    async def drain(self, rounds: int = 50) -> None:
+        """Process and deliver everything already ingested (used by `demo` and tests)."""
+        for _ in range(rounds):
+            stats = await self.pipeline.run_once()
+            sent = await self.dispatcher.run_once()
+            if not stats.processed and not stats.failed and not sent:
+                return
+
+    async def summary(self) -> dict[str, int]:
+        """Counts for the demo's closing line; analyses are those of each review's current text."""
+        current = (Review.id == Analysis.review_id) & (Review.revision == Analysis.revision)
+
+        def reviews_where(flag: Any) -> Any:
+            return (
+                select(func.count(distinct(Review.id)))
+                .select_from(Review)
+                .join(Analysis, current)
+                .where(flag.is_(True))
+            )
+
+        async with self.sessions() as session:
+            return {
+                "reviews": await session.scalar(select(func.count()).select_from(Review)) or 0,
+                "negative": await session.scalar(reviews_where(Analysis.negative)) or 0,
+                "malicious": await session.scalar(reviews_where(Analysis.malicious)) or 0,
+                "drafts": await session.scalar(select(func.count()).select_from(Draft)) or 0,
+                "alerts": await session.scalar(
+                    select(func.count()).select_from(Alert).where(Alert.status == "sent")
+                )
+                or 0,
+            }

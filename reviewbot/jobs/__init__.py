@@ -1,0 +1,1 @@
+"""Scheduled work: polling, the analyze-draft-alert pipeline and outbox delivery."""

@@ -1,0 +1,342 @@
+"""Analyze, draft and queue alerts for reviews that are new or changed.
+
+Three steps per batch: read the waiting reviews, analyze and draft them in a worker thread
+(classification is CPU work and must not stall polling or chat on the event loop), then
+write each review's analysis, draft, alert, outbox message, audit entries and cleared flag
+in its own savepoint. A review whose text changed meanwhile is left for the next batch;
+one that breaks the analyzer is retried a few times, then left flagged with its error.
+One replica at a time runs the pipeline (it holds the pipeline lease).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.analysis.base import Analysis as AnalysisResult
+from reviewbot.analysis.base import AnalysisContext, Analyzer, ReviewText
+from reviewbot.clock import Clock
+from reviewbot.replies.engine import Draft as DraftResult
+from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.store import audit, leases, outbox
+from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import Alert, Analysis, Draft, Review
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RECENT_DRAFTS = 20
+
+
+@dataclass
+class PipelineStats:
+    processed: int = 0
+    alerts: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    review_id: int
+    revision: int
+    store_id: str
+    text: ReviewText
+    context: AnalysisContext
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    item: _Item
+    analysis: AnalysisResult | None = None
+    draft: DraftResult | None = None
+    error: str | None = None
+
+
+def review_text(review: Review) -> ReviewText:
+    text = review.text or ""
+    if review.follow_up:
+        text = f"{text}\n追评：{review.follow_up}" if text else review.follow_up
+    return ReviewText(id=str(review.id), text=text, rating=review.rating)
+
+
+def alert_kind(revision: int, analysis: AnalysisResult) -> str | None:
+    """Which alert a review deserves, if any; positive reviews go to the digest instead."""
+    if analysis.severity == "critical":
+        return "critical"
+    if analysis.malicious:
+        return "malicious"
+    if analysis.negative:
+        return "new" if revision == 1 else "updated"
+    return None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        clock: Clock,
+        analyzer: Analyzer,
+        drafter: TemplateDrafter,
+        store_profile: Callable[[str], StoreProfile],
+        destination: Callable[[str], str],
+        *,
+        owner: str = "pipeline",
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.analyzer = analyzer
+        self.drafter = drafter
+        self.store_profile = store_profile
+        self.destination = destination
+        self.owner = owner
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyzer")
+
+    async def warm_up(self) -> None:
+        """Load models and dictionaries before the first review needs them."""
+        await self._in_worker(
+            self.analyzer.analyze, ReviewText("warm-up", "味道不错，送得很快", 5.0)
+        )
+
+    async def _in_worker(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True)
+
+    async def run_once(self, limit: int = 100) -> PipelineStats:
+        lease = timedelta(minutes=5)
+        if not await leases.acquire(self.sessions, "pipeline", self.owner, self.clock.now(), lease):
+            return PipelineStats()
+        try:
+            items, recent = await self._read(limit)
+            if not items:
+                return PipelineStats()
+            outcomes = await self._in_worker(self._analyze_batch, items, recent)
+            return await self._write(outcomes)
+        finally:
+            await leases.release(self.sessions, "pipeline", self.owner)
+
+    async def _read(self, limit: int) -> tuple[list[_Item], dict[str, list[str]]]:
+        async with self.sessions() as session:
+            reviews = (
+                await session.scalars(
+                    select(Review)
+                    .where(
+                        Review.needs_processing.is_(True), Review.process_attempts < MAX_ATTEMPTS
+                    )
+                    .order_by(Review.id)
+                    .limit(limit)
+                )
+            ).all()
+            items = [
+                _Item(r.id, r.revision, r.store_id, review_text(r), await self._context(session, r))
+                for r in reviews
+            ]
+            recent: dict[str, list[str]] = {}
+            for store_id in {item.store_id for item in items}:
+                texts = (
+                    await session.scalars(
+                        select(Draft.text)
+                        .join(Review, Review.id == Draft.review_id)
+                        .where(Review.store_id == store_id)
+                        .order_by(Draft.id.desc())
+                        .limit(RECENT_DRAFTS)
+                    )
+                ).all()
+                recent[store_id] = list(texts)
+        return items, recent
+
+    @staticmethod
+    async def _context(session: AsyncSession, review: Review) -> AnalysisContext:
+        identical = 0
+        if review.text and len(review.text) >= 8:
+            identical = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Review)
+                    .where(Review.store_id == review.store_id, Review.text == review.text)
+                )
+                or 0
+            )
+        return AnalysisContext(identical_texts=identical)
+
+    def _analyze_batch(self, items: list[_Item], recent: dict[str, list[str]]) -> list[_Outcome]:
+        """Runs in the worker thread: pure computation, no database, no event loop."""
+        outcomes = []
+        for item in items:
+            try:
+                analysis = self.analyzer.analyze(item.text, item.context)
+                store_recent = recent.setdefault(item.store_id, [])
+                draft = self.drafter.draft(
+                    item.text, analysis, self.store_profile(item.store_id), recent=store_recent
+                )
+                store_recent.insert(0, draft.text)
+                outcomes.append(_Outcome(item, analysis, draft))
+            except Exception as exc:
+                log.exception("analyzing review %d failed", item.review_id)
+                outcomes.append(_Outcome(item, error=f"{type(exc).__name__}: {exc}"))
+        return outcomes
+
+    async def _write(self, outcomes: list[_Outcome]) -> PipelineStats:
+        stats = PipelineStats()
+        async with self.sessions() as session, session.begin():
+            for outcome in outcomes:
+                item = outcome.item
+                if outcome.error is not None:
+                    await session.execute(
+                        update(Review)
+                        .where(Review.id == item.review_id)
+                        .values(
+                            process_attempts=Review.process_attempts + 1,
+                            process_error=outcome.error[:2000],
+                        )
+                    )
+                    stats.failed += 1
+                    continue
+                try:
+                    async with session.begin_nested():
+                        alerted = await self._store(session, outcome)
+                except Exception as exc:
+                    log.exception("storing the analysis of review %d failed", item.review_id)
+                    await session.execute(
+                        update(Review)
+                        .where(Review.id == item.review_id)
+                        .values(
+                            process_attempts=Review.process_attempts + 1,
+                            process_error=f"{type(exc).__name__}: {exc}"[:2000],
+                        )
+                    )
+                    stats.failed += 1
+                    continue
+                if alerted is not None:
+                    stats.processed += 1
+                    stats.alerts += int(alerted)
+        return stats
+
+    async def _store(self, session: AsyncSession, outcome: _Outcome) -> bool | None:
+        """Write one review's results; None if the review changed since it was read."""
+        item, result, drafted = outcome.item, outcome.analysis, outcome.draft
+        assert result is not None and drafted is not None
+        review = await session.get(Review, item.review_id)
+        if review is None or review.revision != item.revision or not review.needs_processing:
+            return None
+        now = self.clock.now()
+        exists = await session.scalar(
+            select(Analysis.id).where(
+                Analysis.review_id == review.id,
+                Analysis.revision == review.revision,
+                Analysis.model == result.model,
+            )
+        )
+        if exists is None:
+            session.add(
+                Analysis(
+                    review_id=review.id,
+                    revision=review.revision,
+                    model=result.model,
+                    sentiment=result.sentiment,
+                    polarity=result.polarity,
+                    negative=result.negative,
+                    categories=[
+                        {"name": c.name, "polarity": c.polarity, "terms": list(c.terms)}
+                        for c in result.categories
+                    ],
+                    malicious=result.malicious,
+                    malicious_reasons=list(result.malicious_reasons),
+                    severity=result.severity,
+                    created_at=now,
+                )
+            )
+        await session.execute(
+            update(Draft)
+            .where(Draft.review_id == review.id, Draft.status == "proposed")
+            .values(status="superseded")
+        )
+        draft = Draft(
+            review_id=review.id,
+            revision=review.revision,
+            template_id=drafted.template_id,
+            text=drafted.text,
+            principles=list(drafted.principles),
+            status="proposed",
+            created_at=now,
+            created_by="system",
+        )
+        session.add(draft)
+        await session.flush()
+        audit.record(
+            session,
+            now,
+            "review.analyzed",
+            store_id=review.store_id,
+            review_id=review.id,
+            revision=review.revision,
+            model=result.model,
+            polarity=result.polarity,
+            negative=result.negative,
+            malicious=result.malicious,
+            severity=result.severity,
+        )
+        audit.record(
+            session,
+            now,
+            "draft.created",
+            store_id=review.store_id,
+            review_id=review.id,
+            draft_id=draft.id,
+            template=draft.template_id,
+            after=draft.text,
+        )
+        kind = alert_kind(review.revision, result)
+        alerted = kind is not None and await self._queue_alert(session, review, draft, kind, now)
+        review.needs_processing = False
+        review.process_error = None
+        return alerted
+
+    async def _queue_alert(
+        self, session: AsyncSession, review: Review, draft: Draft, kind: str, now: datetime
+    ) -> bool:
+        exists = await session.scalar(
+            select(Alert.id).where(
+                Alert.review_id == review.id, Alert.revision == review.revision, Alert.kind == kind
+            )
+        )
+        if exists is not None:
+            return False
+        alert = Alert(
+            review_id=review.id,
+            revision=review.revision,
+            store_id=review.store_id,
+            draft_id=draft.id,
+            kind=kind,
+            status="queued",
+            created_at=now,
+            message_ref={},
+        )
+        session.add(alert)
+        await session.flush()
+        await outbox.enqueue(
+            session,
+            kind="alert",
+            destination=self.destination(review.store_id),
+            ref_id=alert.id,
+            dedupe_key=f"alert:{alert.id}",
+            now=now,
+        )
+        audit.record(
+            session,
+            now,
+            "alert.queued",
+            store_id=review.store_id,
+            review_id=review.id,
+            alert_id=alert.id,
+            kind=kind,
+        )
+        return True
