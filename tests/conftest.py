@@ -1,0 +1,159 @@
+"""Shared fixtures: a real database (a SQLite file, and PostgreSQL when
+REVIEWBOT_TEST_DATABASE_URL is set), the demo platform on a real local port, and the real
+aiohttp client with fast retries."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from reviewbot.clock import FakeClock
+from reviewbot.config import Settings, parse_settings
+from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
+from reviewbot.platforms.http import HttpClient, RetryPolicy
+from reviewbot.store import db
+
+PG_ENV = "REVIEWBOT_TEST_DATABASE_URL"
+TEST_FACTS = {
+    "signature": "测试小馆 店长",
+    "contact": "店长电话 010-1234 5678",
+    "menu": ["水煮鱼", "麻婆豆腐", "酸辣汤"],
+    "proofs": ["食品经营许可证 JY00000000000000"],
+}
+
+
+async def _admin(url: str, *statements: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this test session."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(
+            f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
+        )
+    name = f"reviewbot_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'reviewbot.db'}"
+    url = request.getfixturevalue("postgres_url")
+    asyncio.run(_admin(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public"))
+    return url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = db.create_engine(database_url)
+    await db.upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> db.SessionFactory:
+    return db.session_factory(engine)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def demo() -> AsyncIterator[DemoServer]:
+    """The demo platform on a free local port, publishing nothing unless told to."""
+    platform = DemoPlatform(seed=7, reviews_per_minute=0, backlog=0, follow_up_probability=0)
+    server = DemoServer(platform, port=0, tick_seconds=0.05)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+class RecordingSleep:
+    """The client's sleep: really waits (briefly) and remembers how long it was asked to."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        await asyncio.sleep(min(seconds, 0.05))
+
+
+@pytest.fixture
+def sleeps() -> RecordingSleep:
+    return RecordingSleep()
+
+
+@pytest.fixture
+async def http(sleeps: RecordingSleep) -> AsyncIterator[HttpClient]:
+    async with aiohttp.ClientSession() as session:
+        yield HttpClient(
+            session,
+            RetryPolicy(max_attempts=3, initial=0.01, maximum=0.05, max_retry_after=5.0),
+            timeout=0.5,
+            sleep=sleeps,
+        )
+
+
+def make_settings(
+    database_url: str,
+    *,
+    demo_url: str | None = None,
+    sources: list[dict[str, Any]] | None = None,
+    **sections: Any,
+) -> Settings:
+    """Settings for one test store; the demo source points at the test's demo server."""
+    if sources is None:
+        sources = [
+            {
+                "platform": "demo",
+                "account": "shop-1",
+                "base_url": demo_url,
+                "poll_interval_seconds": 1,
+            }
+        ]
+    data: dict[str, Any] = {
+        "database": {"url": database_url, "auto_upgrade": True},
+        "http": {
+            "timeout_seconds": 0.5,
+            "max_attempts": 3,
+            "backoff_initial_seconds": 0.01,
+            "backoff_max_seconds": 0.05,
+        },
+        "demo": {"serve": False},
+        "stores": [{"id": "store-1", "name": "测试小馆", "facts": TEST_FACTS, "sources": sources}],
+    }
+    data.update(sections)
+    return parse_settings(data)

@@ -1,0 +1,192 @@
+"""The command-line contracts, run as a user would: the installed `reviewbot` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reviewbot.analysis.base import CATEGORIES, MALICIOUS_REASONS, SEVERITIES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reviewbot(
+    *args: str,
+    stdin: bytes = b"",
+    timeout: float = 120,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewbot", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+LINES = [
+    '{"id": "a", "text": "水煮鱼太咸了，送餐还慢", "rating": 2}'.encode(),
+    '{"id": 2, "text": "服务员很热情，菜也好吃", "rating": 5}'.encode(),
+    b'{"id": "broken", "text": ',  # malformed JSON
+    b"\xff\xfe not utf-8",  # invalid UTF-8
+    b"[1, 2, 3]",  # not an object
+    b"",  # empty line
+    '{"id": "r", "text": "还行", "rating": 9}'.encode(),  # rating out of range
+    b'{"id": "star-only", "text": "", "rating": 1}',
+    '{"id": "html", "text": "<b>头发</b>在汤里<script>x()</script>", "rating": null}'.encode(),
+    json.dumps({"id": "huge", "text": "难吃" * 200_000, "rating": 1}).encode(),
+    '{"id": "mal", "text": "给我返现50块我就把差评改成好评", "rating": 1}'.encode(),
+]
+ERRORS = {2: None, 3: None, 4: None, 5: None, 6: "r"}  # line index → the id echoed back
+
+
+def test_classify_honours_the_contract_line_for_line():
+    done = reviewbot("classify", stdin=b"\n".join(LINES) + b"\n")
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == len(LINES)
+    for index, result in enumerate(out):
+        if index in ERRORS:
+            assert set(result) == {"id", "error"} and result["id"] == ERRORS[index]
+            continue
+        assert set(result) == {
+            "id",
+            "sentiment",
+            "polarity",
+            "negative",
+            "categories",
+            "malicious",
+            "malicious_reasons",
+            "severity",
+        }
+        assert 0.0 <= result["sentiment"] <= 1.0
+        assert result["polarity"] in ("negative", "neutral", "positive")
+        assert result["severity"] in SEVERITIES
+        assert all(
+            c["name"] in CATEGORIES and c["polarity"] in ("negative", "neutral", "positive")
+            for c in result["categories"]
+        )
+        assert set(result["malicious_reasons"]) <= set(MALICIOUS_REASONS)
+    by_id = {r["id"]: r for r in out}
+    assert by_id["a"]["negative"] is True and by_id[2]["negative"] is False  # ids keep their type
+    assert by_id["star-only"]["polarity"] == "negative"
+    assert by_id["html"]["severity"] in ("high", "critical")  # hair in the soup
+    assert by_id["mal"]["malicious"] is True and "extortion" in by_id["mal"]["malicious_reasons"]
+    assert "error" in out[3] and "UTF-8" in out[3]["error"]
+
+
+def test_draft_honours_the_contract_line_for_line():
+    done = reviewbot("draft", stdin=b"\n".join(LINES))
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == len(LINES)
+    for index, result in enumerate(out):
+        if index in ERRORS:
+            assert set(result) == {"id", "error"}
+            continue
+        assert set(result) == {"id", "reply", "template", "principles"}
+        assert result["reply"].strip() and result["template"]
+        assert set(result["principles"]) <= {"shoulder", "sincerity", "speed", "system", "standard"}
+    by_id = {r["id"]: r for r in out}
+    assert by_id["a"]["template"] == "food" and "水煮鱼太咸了" in by_id["a"]["reply"]
+    assert by_id["mal"]["template"] == "malicious"
+    assert by_id["star-only"]["template"] == "star_only_negative"
+    assert "shoulder" in by_id["a"]["principles"] and "sincerity" in by_id["a"]["principles"]
+
+
+def test_draft_can_sign_as_a_configured_store():
+    line = '{"id": 1, "text": "麻婆豆腐太咸了", "rating": 2}'.encode()
+    done = reviewbot(
+        "draft", "--config", "config.example.toml", "--store", "laojiefang", stdin=line
+    )
+    reply = json.loads(done.stdout)["reply"]
+    assert "老街坊川菜馆 店长老王" in reply
+
+
+def test_a_bad_config_is_reported_without_a_traceback(tmp_path):
+    (tmp_path / "bad.toml").write_text("[[stores]]\nid = 1\n", encoding="utf-8")
+    done = reviewbot("sources", "--config", str(tmp_path / "bad.toml"))
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert "stores.0.id" in err and "Traceback" not in err
+
+
+def test_demo_prints_its_summary_as_the_last_line():
+    done = reviewbot("demo", "--seconds", "4", "--seed", "3")
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    summary = json.loads(done.stdout.decode().splitlines()[-1])
+    assert set(summary) == {"reviews", "negative", "malicious", "drafts", "alerts"}
+    assert summary["reviews"] > 0 and summary["drafts"] >= summary["reviews"]
+    assert summary["alerts"] > 0 and summary["alerts"] <= summary["negative"] + summary["malicious"]
+    assert "建议回复" in done.stdout.decode()  # the console alerts came first
+
+
+def test_db_upgrade_creates_then_reports_up_to_date(tmp_path):
+    (tmp_path / "c.toml").write_text(
+        '[database]\nurl = "sqlite+aiosqlite:///x.db"\n[[stores]]\nid = "s"\nname = "店"\n'
+        '[[stores.sources]]\nplatform = "demo"\naccount = "a"\n',
+        encoding="utf-8",
+    )
+    first = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    assert first.returncode == 0 and b"upgraded from empty to" in first.stdout
+    second = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    assert b"up to date" in second.stdout
+    assert (tmp_path / "x.db").exists()  # relative to the config file, not the cwd
+
+
+def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[database]\nurl = "sqlite+aiosqlite:///bot.db"\n'
+        "[demo]\nport = 0\nreviews_per_minute = 120\nbacklog = 5\nseed = 11\n"
+        "[daemon]\npoll_interval_seconds = 1\n"
+        '[[stores]]\nid = "s"\nname = "店"\n[[stores.sources]]\nplatform = "demo"\naccount = "a"\n',
+        encoding="utf-8",
+    )
+
+    def run_for(seconds: float) -> tuple[int, str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reviewbot", "run", "-c", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        time.sleep(seconds)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+        return process.returncode, err.decode()
+
+    code, log = run_for(8)
+    assert code == 0 and "stopped cleanly" in log, log[-2000:]
+    code, log = run_for(6)
+    assert code == 0, log[-2000:]
+    with sqlite3.connect(tmp_path / "bot.db") as connection:
+        reviews = connection.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        dupes = connection.execute(
+            "SELECT count(*) FROM (SELECT platform, account, external_id FROM reviews "
+            "GROUP BY 1, 2, 3 HAVING count(*) > 1)"
+        ).fetchone()[0]
+        unsent = connection.execute(
+            "SELECT count(*) FROM outbox WHERE status != 'sent'"
+        ).fetchone()[0]
+    assert reviews >= 5 and dupes == 0
+    # The simulator restarts empty with the same seed, so the second run re-reads the same
+    # review ids: they must have been recognised, not stored again.
+    assert unsent == 0
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["classify", "--help"], ["db", "--help"]])
+def test_help_works(argv):
+    done = reviewbot(*argv)
+    assert done.returncode == 0 and b"usage: reviewbot" in done.stdout

@@ -1,0 +1,373 @@
+"""The whole loop through real HTTP and a real database: poll → store → analyze → draft →
+alert, and what happens when the platform, the database or the notifier misbehave."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import event, func, select
+
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.clock import FakeClock
+from reviewbot.daemon import Daemon
+from reviewbot.platforms.demo.adapter import DemoAdapter
+from reviewbot.platforms.demo.server import DemoServer, Fault
+from reviewbot.store.schema import (
+    Alert,
+    Analysis,
+    AuditEntry,
+    Draft,
+    OutboxMessage,
+    QuarantinedItem,
+    Review,
+    ReviewRevision,
+    Source,
+)
+from tests.conftest import make_settings
+
+NEGATIVE = "水煮鱼太咸了，而且送来的时候已经凉了，等了一个多小时"
+POSITIVE = "麻婆豆腐很好吃，送得也快，下次还点"
+
+
+async def count(daemon: Daemon, model: type, *where) -> int:
+    async with daemon.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+@pytest.fixture
+async def running(
+    database_url: str, demo: DemoServer, clock: FakeClock
+) -> AsyncIterator[tuple[Daemon, io.StringIO]]:
+    """A daemon (without its timers: the test drives each step) and its console output."""
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        yield daemon, out
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def poll(daemon: Daemon, clock: FakeClock) -> None:
+    clock.advance(minutes=5)  # past the account's next_poll_at
+    await daemon.poll_all_once()
+
+
+async def source_row(daemon: Daemon) -> Source:
+    async with daemon.sessions() as session:
+        source = await session.scalar(select(Source))
+        assert source is not None
+        return source
+
+
+async def test_review_flows_from_platform_to_console_alert(running, demo, clock):
+    daemon, out = running
+    demo.platform.add_review("shop-1", NEGATIVE, 1, nickname="吃货小王")
+    demo.platform.add_review("shop-1", POSITIVE, 5)
+
+    await poll(daemon, clock)
+    await daemon.drain()
+
+    assert await count(daemon, Review) == 2
+    assert await count(daemon, Analysis) == 2
+    assert await count(daemon, Draft) == 2
+    assert (
+        await count(daemon, Alert, Alert.status == "sent") == 1
+    )  # the positive one is not an alert
+    printed = out.getvalue()
+    assert "测试小馆" in printed and "演示平台" in printed
+    assert "★☆☆☆☆ 1星" in printed and "吃货小王" in printed
+    assert NEGATIVE in printed and POSITIVE not in printed
+    assert "建议回复" in printed and "测试小馆 店长" in printed  # the draft, signed from the facts
+    async with daemon.sessions() as session:
+        actions = set((await session.scalars(select(AuditEntry.action))).all())
+    assert {
+        "review.received",
+        "review.analyzed",
+        "draft.created",
+        "alert.queued",
+        "alert.sent",
+    } <= actions
+
+
+async def test_repolling_the_same_page_stores_nothing_twice(running, demo, clock):
+    daemon, _ = running
+    for i in range(3):
+        demo.platform.add_review("shop-1", f"第{i}条评价，味道一般般", 3)
+    await poll(daemon, clock)
+    async with daemon.sessions() as session, session.begin():
+        (await session.scalar(select(Source))).cursor = None  # as if the cursor were lost
+    await poll(daemon, clock)
+    await poll(daemon, clock)
+
+    assert await count(daemon, Review) == 3
+    assert await count(daemon, ReviewRevision) == 3
+
+
+async def test_an_edited_review_becomes_a_new_revision_and_alerts_again(running, demo, clock):
+    daemon, out = running
+    review = demo.platform.add_review("shop-1", "酸辣汤不够酸，一般", 2)
+    await poll(daemon, clock)
+    await daemon.drain()
+    demo.platform.add_follow_up(review.review_id, "第二次点还是一样，而且汤洒了一袋子")
+    await poll(daemon, clock)
+    await daemon.drain()
+
+    async with daemon.sessions() as session:
+        stored = await session.scalar(select(Review))
+        revisions = (
+            await session.scalars(select(ReviewRevision.revision).order_by(ReviewRevision.revision))
+        ).all()
+        kinds = (await session.scalars(select(Alert.kind).order_by(Alert.id))).all()
+    assert stored.revision == 2 and list(revisions) == [1, 2]
+    assert stored.follow_up == "第二次点还是一样，而且汤洒了一袋子"
+    assert list(kinds) == ["new", "updated"]
+    assert "追评：第二次点还是一样" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("status", status=500),
+        Fault("status", status=503),
+        Fault("rate_limit", retry_after=0.3),
+        Fault("malformed"),
+        Fault("delay", delay=2.0),  # longer than the client's 0.5 s timeout
+    ],
+)
+async def test_a_transient_platform_failure_is_retried_within_the_poll(running, demo, clock, fault):
+    daemon, _ = running
+    demo.platform.add_review("shop-1", NEGATIVE, 1)
+    demo.platform.faults.append(fault)
+
+    await poll(daemon, clock)
+
+    assert await count(daemon, Review) == 1
+    source = await source_row(daemon)
+    assert source.consecutive_errors == 0 and source.last_error is None
+    assert demo.platform.requests >= 2  # the failed request and its retry
+
+
+async def test_retry_after_is_honoured(demo, http, sleeps):
+    adapter = DemoAdapter(http, demo.base_url, "shop-1")
+    demo.platform.add_review("shop-1", NEGATIVE, 1)
+    demo.platform.faults.append(Fault("rate_limit", retry_after=1.5))
+    page = await adapter.fetch_page(None)
+    assert sleeps.calls == [1.5]
+    assert [r.text for r in page.reviews] == [NEGATIVE]
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (Fault("status", status=500), "unavailable"),
+        (Fault("malformed"), "malformed_response"),
+        (Fault("rate_limit", retry_after=0.1), "rate_limited"),
+        (Fault("delay", delay=2.0), "unavailable"),
+    ],
+)
+async def test_a_lasting_failure_is_recorded_and_keeps_the_cursor(
+    running, demo, clock, fault, code
+):
+    daemon, _ = running
+    demo.platform.add_review("shop-1", NEGATIVE, 1)
+    await poll(daemon, clock)
+    cursor = (await source_row(daemon)).cursor
+    demo.platform.add_review("shop-1", "第二条：辣子鸡全是辣椒找不到鸡", 2)
+    demo.platform.faults.extend([fault, fault, fault])  # every attempt of one poll fails
+
+    await poll(daemon, clock)
+
+    source = await source_row(daemon)
+    assert source.cursor == cursor
+    assert source.consecutive_errors == 1
+    assert source.last_error.startswith(f"{code}: ")
+    assert source.next_poll_at > clock.now()
+    assert await count(daemon, Review) == 1
+
+    await poll(daemon, clock)  # the platform is back
+    source = await source_row(daemon)
+    assert source.consecutive_errors == 0 and source.last_error is None
+    assert await count(daemon, Review) == 2
+
+
+async def test_a_long_retry_after_reschedules_the_account_instead_of_waiting(running, demo, clock):
+    daemon, _ = running
+    demo.platform.faults.append(Fault("rate_limit", retry_after=600))
+    await poll(daemon, clock)
+    source = await source_row(daemon)
+    assert source.consecutive_errors == 1 and "rate_limited" in source.last_error
+    assert (source.next_poll_at - clock.now()).total_seconds() >= 600
+
+
+async def test_invalid_utf8_and_html_in_reviews_are_kept_readable(running, demo, clock):
+    daemon, _ = running
+    demo.platform.add_review(
+        "shop-1", "<p>菜品<b>很难吃</b></p><script>alert(1)</script>&amp;服务差", 1
+    )
+    demo.platform.faults.append(Fault("bad_utf8"))
+    await poll(daemon, clock)
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+    assert "<" not in review.text and "alert(1)" not in review.text
+    assert "菜品" in review.text and "很难吃" in review.text and "&服务差" in review.text
+    assert "\ufffd" in review.text  # the undecodable bytes are marked, the review is not lost
+
+
+async def test_an_item_without_id_is_quarantined_not_dropped(running, demo, clock):
+    daemon, _ = running
+    demo.platform.add_review("shop-1", "正常的一条：米饭夹生", 2)
+    broken = demo.platform.add_review("shop-1", "这条没有编号", 1)
+    broken.review_id = ""
+    await poll(daemon, clock)
+    assert await count(daemon, Review) == 1
+    async with daemon.sessions() as session:
+        item = await session.scalar(select(QuarantinedItem))
+    assert item.raw["content"] == "这条没有编号" and "review_id" in item.reason
+
+
+async def test_a_crash_between_fetch_and_commit_refetches_without_duplicates(running, demo, clock):
+    daemon, _ = running
+    for text in ("鱼香肉丝太甜", "回锅肉很香", "担担面坨了"):
+        demo.platform.add_review("shop-1", text, 2)
+    crashes = []
+
+    def crash_before_commit(conn, cursor, statement, parameters, context, executemany):
+        # The page's reviews are written; the process dies as the cursor is saved.
+        if statement.lstrip().upper().startswith("UPDATE SOURCES SET CURSOR") and not crashes:
+            crashes.append(statement)
+            raise RuntimeError("simulated crash before commit")
+
+    event.listen(daemon.engine.sync_engine, "before_cursor_execute", crash_before_commit)
+    try:
+        await poll(daemon, clock)
+    finally:
+        event.remove(daemon.engine.sync_engine, "before_cursor_execute", crash_before_commit)
+    assert crashes
+    assert await count(daemon, Review) == 0  # rolled back together with the cursor
+    assert (await source_row(daemon)).cursor is None
+
+    await poll(daemon, clock)
+    await poll(daemon, clock)
+    assert await count(daemon, Review) == 3
+    assert await count(daemon, ReviewRevision) == 3
+
+
+async def test_one_failing_account_does_not_stall_the_others(database_url, demo, clock):
+    settings = make_settings(
+        database_url,
+        sources=[
+            {"platform": "demo", "account": "shop-1", "base_url": demo.base_url},
+            {"platform": "demo", "account": "down", "base_url": "http://127.0.0.1:9"},  # refused
+        ],
+    )
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", NEGATIVE, 1)
+        await poll(daemon, clock)
+        async with daemon.sessions() as session:
+            sources = {s.account: s for s in (await session.scalars(select(Source))).all()}
+        assert sources["down"].consecutive_errors == 1
+        assert "unavailable" in sources["down"].last_error
+        assert sources["shop-1"].consecutive_errors == 0
+        assert await count(daemon, Review) == 1
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+class BrokenStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError("terminal went away")
+
+
+async def test_undelivered_alerts_survive_a_restart_and_go_out_in_order(database_url, demo, clock):
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    first = Daemon(settings, clock=clock, notifier=ConsoleNotifier(BrokenStream()))
+    await first.start(schedule=False)
+    texts = ["第一条：米饭是生的", "第二条：送错了菜", "第三条：汤全洒了"]
+    for text in texts:
+        demo.platform.add_review("shop-1", text, 1)
+    await poll(first, clock)
+    await first.drain()
+    assert await count(first, OutboxMessage, OutboxMessage.status == "pending") == 3
+    async with first.sessions() as session:
+        head = await session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert head.attempts == 1 and "terminal went away" in head.last_error
+    await first.stop()
+    await first.close()
+
+    out = io.StringIO()
+    second = Daemon(settings, clock=clock, notifier=ConsoleNotifier(out, color=False))
+    await second.start(schedule=False)
+    try:
+        clock.advance(minutes=10)  # past the retry time
+        await second.drain()
+        printed = out.getvalue()
+        positions = [printed.find(text) for text in texts]
+        assert -1 not in positions and positions == sorted(positions)
+        assert all(printed.count(text) == 1 for text in texts)
+        assert await count(second, OutboxMessage, OutboxMessage.status == "sent") == 3
+        assert await count(second, Alert, Alert.status == "sent") == 3
+    finally:
+        await second.stop()
+        await second.close()
+
+
+async def test_restart_resumes_from_the_stored_cursor(database_url, demo, clock):
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    fetched: list[int] = []
+    for run in range(2):
+        daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+        await daemon.start(schedule=False)
+        try:
+            demo.platform.add_review("shop-1", f"第{run}次：菜量太少了", 2)
+            before = await count(daemon, ReviewRevision)
+            await poll(daemon, clock)
+            fetched.append(await count(daemon, ReviewRevision) - before)
+            stored = await count(daemon, Review)
+        finally:
+            await daemon.stop()
+            await daemon.close()
+    assert fetched == [1, 1]  # the second run asked only for what came after the cursor
+    assert stored == 2
+
+
+async def test_alert_for_a_review_survives_analysis_failing_for_another(database_url, demo, clock):
+    from reviewbot.analysis.v0 import LexiconAnalyzerV0
+
+    class FragileAnalyzer(LexiconAnalyzerV0):
+        def analyze(self, review, context=None):
+            if "炸了" in review.text:
+                raise ValueError("analyzer bug")
+            return super().analyze(review, context)
+
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out),
+        analyzer=FragileAnalyzer(),
+    )
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "这条会让分析器炸了", 1)
+        demo.platform.add_review("shop-1", NEGATIVE, 1)
+        await poll(daemon, clock)
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            broken = await session.scalar(select(Review).where(Review.text.contains("炸了")))
+        assert broken.needs_processing and "analyzer bug" in broken.process_error
+        assert broken.process_attempts == 5  # retried, then left for a human
+        assert NEGATIVE in out.getvalue()
+    finally:
+        await daemon.stop()
+        await daemon.close()

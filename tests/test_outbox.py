@@ -1,0 +1,159 @@
+"""Posting approved replies through the outbox, and replicas sharing the work safely."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from reviewbot.actions import approve_draft
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.daemon import Daemon
+from reviewbot.jobs.outbox import OutboxDispatcher, ReplyHandler
+from reviewbot.jobs.poll import Poller
+from reviewbot.platforms.demo.server import Fault
+from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, ReviewRevision
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+async def daemon(database_url, demo, clock) -> AsyncIterator[Daemon]:
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO()),
+    )
+    await daemon.start(schedule=False)
+    demo.platform.add_review("shop-1", "酸菜鱼的鱼片不新鲜，有点腥", 2)
+    clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    try:
+        yield daemon
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def the_draft(daemon: Daemon) -> Draft:
+    async with daemon.sessions() as session:
+        return await session.scalar(select(Draft).order_by(Draft.id.desc()))
+
+
+async def approve(daemon: Daemon, draft_id: int, actor: str, text: str | None = None):
+    async with daemon.sessions() as session, session.begin():
+        return await approve_draft(session, draft_id, actor, daemon.clock.now(), text=text)
+
+
+async def test_an_approved_draft_is_posted_to_the_platform(daemon, demo):
+    draft = await the_draft(daemon)
+    result = await approve(daemon, draft.id, "telegram:42")
+    assert result.queued
+    await daemon.drain()
+
+    (reply,) = demo.platform.replies
+    assert reply.content == draft.text and reply.shop_id == "shop-1"
+    async with daemon.sessions() as session:
+        posted = await session.get(Draft, draft.id)
+        review = await session.get(Review, draft.review_id)
+        actions = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all()
+    assert posted.status == "posted" and posted.decided_by == "telegram:42"
+    assert review.status == "replied" and review.reply_text == draft.text
+    assert actions[-2:] == ["draft.approved", "reply.posted"]
+
+
+async def test_approving_twice_posts_once_and_names_who_did(daemon, demo):
+    draft = await the_draft(daemon)
+    first, second = await approve(daemon, draft.id, "alice"), await approve(daemon, draft.id, "bob")
+    await daemon.drain()
+    assert first.queued and not second.queued and second.already_by == "alice"
+    assert len(demo.platform.replies) == 1
+
+
+async def test_an_edited_approval_posts_the_edited_text(daemon, demo):
+    draft = await the_draft(daemon)
+    await approve(daemon, draft.id, "alice", text="您好，鱼片的问题我们已经在查，抱歉。")
+    await daemon.drain()
+    assert demo.platform.replies[0].content == "您好，鱼片的问题我们已经在查，抱歉。"
+    async with daemon.sessions() as session:
+        entry = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "draft.approved")
+        )
+    assert entry.details["before"] == draft.text
+    assert entry.details["after"] == "您好，鱼片的问题我们已经在查，抱歉。"
+
+
+async def test_a_platform_outage_delays_the_reply_but_loses_nothing(daemon, demo, clock):
+    demo.platform.faults.extend([Fault("status", status=502, target="reply")] * 2)
+    draft = await the_draft(daemon)
+    await approve(daemon, draft.id, "alice")
+    await daemon.drain()
+    assert demo.platform.replies == []
+    for _ in range(3):
+        clock.advance(minutes=30)
+        await daemon.drain()
+    assert len(demo.platform.replies) == 1
+    async with daemon.sessions() as session:
+        message = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+    assert message.status == "sent" and message.attempts == 3
+
+
+async def test_a_rejected_reply_is_dead_and_reported_not_retried(daemon, demo, clock):
+    draft = await the_draft(daemon)
+    await approve(daemon, draft.id, "alice", text="太长" * 300)  # over the 500-character limit
+    await daemon.drain()
+    clock.advance(hours=2)
+    await daemon.drain()
+    assert demo.platform.replies == []
+    async with daemon.sessions() as session:
+        message = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+        failed = await session.get(Draft, draft.id)
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reply.failed"))
+    assert message.status == "dead" and message.attempts == 1
+    assert "validation_failed" in message.last_error and "500" in message.last_error
+    assert failed.status == "failed" and entry is not None
+
+
+async def test_two_replicas_deliver_each_message_once(daemon, demo, clock):
+    for n in range(6):
+        demo.platform.add_review("shop-1", f"第{n}条：菜不热", 1)
+    clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.pipeline.run_once()
+    async with daemon.sessions() as session:
+        drafts = (await session.scalars(select(Draft).where(Draft.status == "proposed"))).all()
+    for draft in drafts:
+        await approve(daemon, draft.id, "alice")
+    handlers = {
+        "reply": ReplyHandler(
+            daemon.sessions, {sid: rs.adapter for sid, rs in daemon.sources.items()}
+        ),
+        "alert": daemon.dispatcher.handlers["alert"],
+    }
+    replicas = [
+        OutboxDispatcher(daemon.sessions, clock, f"replica-{n}", handlers) for n in range(3)
+    ]
+    await asyncio.gather(*(replica.run_once() for replica in replicas))
+    await asyncio.gather(*(replica.run_once() for replica in replicas))
+    assert sorted(r.review_id for r in demo.platform.replies) == sorted(
+        {r.review_id for r in demo.platform.replies}
+    )
+    assert len(demo.platform.replies) == len(drafts) == 7
+
+
+async def test_two_replicas_polling_at_once_store_each_review_once(daemon, demo, clock):
+    for n in range(30):
+        demo.platform.add_review("shop-1", f"第{n}条：还行吧", 3)
+    clock.advance(minutes=5)
+    (running,) = daemon.sources.values()
+    pollers = [Poller(daemon.sessions, clock, f"replica-{n}") for n in range(3)]
+    outcomes = await asyncio.gather(
+        *(p.poll(running.source_id, running.adapter, 60) for p in pollers)
+    )
+    assert sorted(o.status for o in outcomes).count("ok") >= 1
+    async with daemon.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Review)) == 31
+        assert await session.scalar(select(func.count()).select_from(ReviewRevision)) == 31
