@@ -34,7 +34,7 @@ from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import Clock, SystemClock
 from reviewbot.config import Settings
-from reviewbot.jobs.outbox import AlertHandler, OutboxDispatcher, ReplyHandler
+from reviewbot.jobs.outbox import AlertHandler, NoticeHandler, OutboxDispatcher, ReplyHandler
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.base import PlatformAdapter
@@ -194,7 +194,6 @@ class Daemon:
             self.analyzer,
             self.drafter,
             self._profile,
-            self.notifier.destination,
             owner=self.owner,
         )
         await self.pipeline.warm_up()
@@ -204,6 +203,7 @@ class Daemon:
             self.owner,
             {
                 "alert": AlertHandler(self.sessions, self.notifier),
+                "notice": NoticeHandler(self.sessions, self.notifier),
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
                 ),

@@ -157,3 +157,37 @@ async def test_two_replicas_polling_at_once_store_each_review_once(daemon, demo,
     async with daemon.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Review)) == 31
         assert await session.scalar(select(func.count()).select_from(ReviewRevision)) == 31
+
+
+async def test_a_notice_reaches_the_store_in_order_with_its_alerts(database_url, demo, clock):
+    from reviewbot.chat.notices import queue_notice
+
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        async with daemon.sessions() as session, session.begin():
+            for _ in range(2):  # queued twice, said once
+                await queue_notice(
+                    session,
+                    store_id="store-1",
+                    text="美团账号需要重新授权",
+                    now=clock.now(),
+                    dedupe_key="reauth:1",
+                    level="warning",
+                )
+        demo.platform.add_review("shop-1", "米饭是夹生的", 1)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+        printed = out.getvalue()
+        assert printed.count("美团账号需要重新授权") == 1
+        assert "提醒 · 测试小馆" in printed
+        assert printed.index("美团账号需要重新授权") < printed.index("米饭是夹生的")
+    finally:
+        await daemon.stop()
+        await daemon.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from reviewbot.chat.alerts import AlertView
+from reviewbot.chat.notices import Notice
 
 
 class DeliveryError(Exception):
@@ -19,10 +20,10 @@ class DeliveryError(Exception):
 class Notifier(Protocol):
     name: str
 
-    def destination(self, store_id: str) -> str:
-        """The outbox queue for a store's alerts (messages to one place go out in order)."""
-        ...
-
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
         """Deliver one alert; returns a reference to the sent message, raises DeliveryError."""
+        ...
+
+    async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        """Deliver a system message (an account needs re-authorising, a crisis page…)."""
         ...

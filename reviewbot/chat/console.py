@@ -7,6 +7,9 @@ from typing import Any, TextIO
 
 from reviewbot.chat.alerts import AlertView, format_alert
 from reviewbot.chat.base import DeliveryError
+from reviewbot.chat.notices import Notice
+
+NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
 
 _BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -26,9 +29,6 @@ class ConsoleNotifier:
         self.timezone = timezone
         self.sent = 0
 
-    def destination(self, store_id: str) -> str:
-        return "console"
-
     def render(self, view: AlertView) -> str:
         lines = format_alert(view, self.timezone)
         urgent = view.severity in ("high", "critical") or view.malicious
@@ -47,11 +47,22 @@ class ConsoleNotifier:
     def _paint(self, text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if self.color else text
 
-    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+    def render_notice(self, notice: Notice) -> str:
+        title = f"━━━ {NOTICE_TITLES[notice.level]} · {notice.store_name} ━━━"
+        style = _BOLD + (_RED if notice.level == "critical" else _YELLOW)
+        return f"{self._paint(title, style)}\n{notice.text}\n"
+
+    def _write(self, text: str) -> dict[str, Any]:
         try:
-            self.stream.write(self.render(alert) + "\n")
+            self.stream.write(text + "\n")
             self.stream.flush()
         except (OSError, ValueError) as exc:  # closed or broken stream
             raise DeliveryError(f"console output failed: {exc}") from exc
         self.sent += 1
         return {"console": self.sent}
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        return self._write(self.render(alert))
+
+    async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        return self._write(self.render_notice(notice))

@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.chat.alerts import load_alert_view
 from reviewbot.chat.base import DeliveryError, Notifier
+from reviewbot.chat.notices import Notice
 from reviewbot.clock import Clock
 from reviewbot.platforms.base import AlreadyReplied, PlatformAdapter, PlatformError
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review
+from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,44 @@ class AlertHandler:
                 alert_id=alert.id,
                 error=error,
             )
+
+
+class NoticeHandler:
+    def __init__(self, sessions: SessionFactory, notifier: Notifier) -> None:
+        self.sessions = sessions
+        self.notifier = notifier
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        payload = message.payload
+        async with self.sessions() as session:
+            store = await session.get(Store, payload["store_id"])
+        notice = Notice(
+            store_id=payload["store_id"],
+            store_name=store.name if store else payload["store_id"],
+            text=payload["text"],
+            level=payload.get("level", "info"),
+            audience=payload.get("audience", "owner"),
+        )
+        return await self.notifier.send_notice(notice)
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        audit.record(
+            session,
+            now,
+            "notice.sent",
+            store_id=message.payload.get("store_id"),
+            channel=self.notifier.name,
+            attempts=message.attempts,
+        )
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        audit.record(
+            session, now, "notice.failed", store_id=message.payload.get("store_id"), error=error
+        )
 
 
 class ReplyHandler:

@@ -85,7 +85,6 @@ class Pipeline:
         analyzer: Analyzer,
         drafter: TemplateDrafter,
         store_profile: Callable[[str], StoreProfile],
-        destination: Callable[[str], str],
         *,
         owner: str = "pipeline",
     ) -> None:
@@ -94,7 +93,6 @@ class Pipeline:
         self.analyzer = analyzer
         self.drafter = drafter
         self.store_profile = store_profile
-        self.destination = destination
         self.owner = owner
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyzer")
 
@@ -325,7 +323,7 @@ class Pipeline:
         await outbox.enqueue(
             session,
             kind="alert",
-            destination=self.destination(review.store_id),
+            destination=outbox.chat_destination(review.store_id),
             ref_id=alert.id,
             dedupe_key=f"alert:{alert.id}",
             now=now,

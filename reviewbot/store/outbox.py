@@ -18,6 +18,11 @@ from reviewbot.store.schema import OutboxMessage
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
 
+def chat_destination(store_id: str) -> str:
+    """The queue of everything said to one store's people, so it arrives in order."""
+    return f"chat:{store_id}"
+
+
 async def enqueue(
     session: AsyncSession,
     *,
