@@ -1,66 +1,375 @@
-"""Staff actions on a review, shared by every front end (chat, CLI).
+"""Staff actions on a review, shared by every front end (Telegram now, others later).
 
-Each action is one transaction that records the decision, queues its effect in the outbox
-and audits it; repeating an action (a double tap, a retried request) changes nothing.
+Each action is one transaction: it checks who is acting, records the decision, queues its
+effect in the outbox and audits it. Decisions are idempotent: the first approve (or
+ignore) wins, and everyone after is told who already handled the review and when.
+Callers pass identities resolved from configuration, never from what a client sent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.analysis.base import Analysis as AnalysisResult
+from reviewbot.analysis.base import CategoryPolarity, ReviewText
+from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.store import audit, outbox
-from reviewbot.store.schema import Draft, Review
+from reviewbot.store.schema import Analysis, Draft, Review, Task
+
+Role = Literal["owner", "manager", "staff"]
+RANK: dict[str, int] = {"staff": 1, "manager": 2, "owner": 3}
+ROLE_NAMES = {"owner": "店主", "manager": "店长", "staff": "店员"}
+OPEN_STATES = ("open", "appeal")
+STATUS_NAMES = {
+    "approved": "通过回复",
+    "replied": "发布回复",
+    "ignored": "忽略",
+    "replied_manually": "确认已手动回复",
+}
+APPEAL_EVIDENCE = [
+    "订单记录（下单时间、金额、配送记录）",
+    "与顾客的聊天记录",
+    "出餐和打包照片或监控截图",
+    "评价截图及发布时间",
+    "相关的第三方证明（营业执照、检测报告等）",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class ApproveResult:
-    draft_id: int
-    queued: bool
-    already_by: str | None = None
+class Actor:
+    """Someone acting on reviews, as configuration knows them."""
+
+    id: str
+    name: str
+    role: Role
+    stores: frozenset[str] = field(default_factory=frozenset)
+
+    def covers(self, store_id: str) -> bool:
+        return "*" in self.stores or store_id in self.stores
+
+    def at_least(self, role: Role) -> bool:
+        return RANK[self.role] >= RANK[role]
 
 
-async def approve_draft(
-    session: AsyncSession, draft_id: int, actor: str, now: datetime, *, text: str | None = None
-) -> ApproveResult:
-    """Approve a draft (optionally with edited text) and queue it for posting, once per review."""
-    draft = await session.get(Draft, draft_id, with_for_update=True)
-    if draft is None:
-        raise LookupError(f"draft {draft_id} does not exist")
-    review = await session.get(Review, draft.review_id, with_for_update=True)
-    assert review is not None
-    decided = await session.scalar(
-        select(Draft).where(Draft.review_id == review.id, Draft.status.in_(("approved", "posted")))
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened, with a short Chinese sentence for the person who acted."""
+
+    ok: bool
+    message: str
+    changed: bool = False
+    draft_id: int | None = None
+
+
+class NotAllowed(Exception):
+    """The actor may not do this; the message (Chinese) says why, politely."""
+
+
+def required_role(analysis: Analysis | None) -> Role:
+    """Posting for a malicious or critical review is a manager's decision."""
+    if analysis is not None and (analysis.malicious or analysis.severity == "critical"):
+        return "manager"
+    return "staff"
+
+
+def review_text(review: Review) -> ReviewText:
+    """What the analyzer and the reply engine read: the text with its follow-ups."""
+    text = review.text or ""
+    if review.follow_up:
+        text = f"{text}\n追评：{review.follow_up}" if text else review.follow_up
+    return ReviewText(id=str(review.id), text=text, rating=review.rating)
+
+
+def analysis_result(row: Analysis) -> AnalysisResult:
+    """A stored analysis back in the form the reply engine takes."""
+    return AnalysisResult(
+        sentiment=row.sentiment,
+        polarity=row.polarity,
+        negative=row.negative,  # type: ignore[arg-type]
+        categories=tuple(
+            CategoryPolarity(c["name"], c["polarity"], tuple(c.get("terms", ())))
+            for c in row.categories
+        ),
+        malicious=row.malicious,
+        malicious_reasons=tuple(row.malicious_reasons),
+        severity=row.severity,
+        model=row.model,  # type: ignore[arg-type]
     )
-    if decided is not None:
-        return ApproveResult(decided.id, queued=False, already_by=decided.decided_by)
-    before = draft.text
-    if text is not None and text != draft.text:
-        draft.text = text
-    draft.status = "approved"
-    draft.decided_by = actor
+
+
+async def current_analysis(session: AsyncSession, review: Review) -> Analysis | None:
+    return await session.scalar(
+        select(Analysis)
+        .where(Analysis.review_id == review.id, Analysis.revision == review.revision)
+        .order_by(Analysis.id.desc())
+        .limit(1)
+    )
+
+
+async def current_draft(session: AsyncSession, review_id: int) -> Draft | None:
+    """The draft staff are looking at: the newest one not replaced by another."""
+    return await session.scalar(
+        select(Draft)
+        .where(Draft.review_id == review_id, Draft.status != "superseded")
+        .order_by(Draft.id.desc())
+        .limit(1)
+    )
+
+
+async def _locked_review(session: AsyncSession, review_id: int) -> Review:
+    review = await session.get(Review, review_id, with_for_update=True, populate_existing=True)
+    if review is None:
+        raise LookupError(f"review {review_id} does not exist")
+    return review
+
+
+def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
+    if not actor.covers(review.store_id):
+        raise NotAllowed("抱歉，您没有这家门店的权限。")
+    if not actor.at_least(needed):
+        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
+
+
+def _already(review: Review) -> Outcome:
+    when = review.handled_at.strftime("%m-%d %H:%M") if review.handled_at else ""
+    what = STATUS_NAMES.get(review.status, review.status)
+    return Outcome(False, f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。")
+
+
+async def approve(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    draft_id: int | None = None,
+    can_reply: bool = True,
+) -> Outcome:
+    """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
+
+    For a platform without a reply API, approving means "I posted it by hand".
+    """
+    review = await _locked_review(session, review_id)
+    analysis = await current_analysis(session, review)
+    _check(actor, review, required_role(analysis))
+    if review.status not in OPEN_STATES:
+        return _already(review)
+    draft = (
+        await session.get(Draft, draft_id)
+        if draft_id is not None
+        else await current_draft(session, review.id)
+    )
+    if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
+        return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
+    draft.status = "approved" if can_reply else "posted"
+    draft.decided_by = actor.id
     draft.decided_at = now
-    await outbox.enqueue(
-        session,
-        kind="reply",
-        destination=f"{review.platform}:{review.account}",
-        ref_id=draft.id,
-        dedupe_key=f"reply:{draft.id}",
-        now=now,
-        payload={"text": draft.text},
-    )
+    review.status = "approved" if can_reply else "replied_manually"
+    review.handled_by = actor.name
+    review.handled_at = now
+    if can_reply:
+        await outbox.enqueue(
+            session,
+            kind="reply",
+            destination=f"{review.platform}:{review.account}",
+            ref_id=draft.id,
+            dedupe_key=f"reply:{draft.id}",
+            now=now,
+            payload={"text": draft.text},
+        )
+        message = "已通过，正在发布到平台。"
+    else:
+        draft.posted_at = now
+        review.reply_text = draft.text
+        message = "已记录为手动回复。"
     audit.record(
         session,
         now,
         "draft.approved",
-        actor=actor,
+        actor=actor.id,
         store_id=review.store_id,
         review_id=review.id,
         draft_id=draft.id,
-        before=before,
         after=draft.text,
+        manual=not can_reply,
     )
-    return ApproveResult(draft.id, queued=True)
+    return Outcome(True, message, changed=True, draft_id=draft.id)
+
+
+async def ignore(session: AsyncSession, review_id: int, actor: Actor, now: datetime) -> Outcome:
+    review = await _locked_review(session, review_id)
+    _check(actor, review, required_role(await current_analysis(session, review)))
+    if review.status not in OPEN_STATES:
+        return _already(review)
+    review.status = "ignored"
+    review.handled_by = actor.name
+    review.handled_at = now
+    await session.execute(
+        update(Draft)
+        .where(Draft.review_id == review.id, Draft.status == "proposed")
+        .values(status="rejected")
+    )
+    audit.record(
+        session,
+        now,
+        "review.ignored",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已忽略这条评价。", changed=True)
+
+
+async def mark_contacted(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+) -> Outcome:
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.contacted_at is not None:
+        when = review.contacted_at.strftime("%m-%d %H:%M")
+        return Outcome(False, f"{review.contacted_by} 已于 {when} 记录联系过顾客。")
+    review.contacted_at = now
+    review.contacted_by = actor.name
+    audit.record(
+        session,
+        now,
+        "customer.contacted",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已记录：已联系顾客。", changed=True)
+
+
+async def mark_malicious(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+) -> Outcome:
+    """Start a platform appeal. Accusing a customer is serious: managers and owners only."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review, "manager")
+    existing = await session.scalar(
+        select(Task).where(Task.review_id == review.id, Task.kind == "appeal")
+    )
+    if existing is not None:
+        return Outcome(False, "这条评价已经在申诉中。")
+    if review.status == "open":
+        review.status = "appeal"
+    session.add(
+        Task(
+            store_id=review.store_id,
+            review_id=review.id,
+            kind="appeal",
+            status="open",
+            created_by=actor.id,
+            created_at=now,
+            details={"platform": review.platform, "evidence": APPEAL_EVIDENCE},
+        )
+    )
+    audit.record(
+        session,
+        now,
+        "appeal.started",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(
+        True,
+        "已标记为恶意评价并创建申诉任务，请准备：" + "、".join(APPEAL_EVIDENCE[:3]) + "。",
+        changed=True,
+    )
+
+
+async def add_draft(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    text: str,
+    template_id: str,
+    principles: list[str],
+    action: str,
+) -> Draft:
+    """A new current draft for an open review (an edit or another variant)."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        raise NotAllowed(_already(review).message)
+    before = await current_draft(session, review.id)
+    await session.execute(
+        update(Draft)
+        .where(Draft.review_id == review.id, Draft.status == "proposed")
+        .values(status="superseded")
+    )
+    draft = Draft(
+        review_id=review.id,
+        revision=review.revision,
+        template_id=template_id,
+        text=text,
+        principles=principles,
+        status="proposed",
+        created_at=now,
+        created_by=actor.id,
+    )
+    session.add(draft)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        action,
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        before=before.text if before else None,
+        after=text,
+    )
+    return draft
+
+
+async def regenerate(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    drafter: TemplateDrafter,
+    profile: StoreProfile,
+) -> Outcome:
+    """Another variant from the reply engine, different from every draft the review had."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        return _already(review)
+    row = await current_analysis(session, review)
+    if row is None:
+        return Outcome(False, "这条评价还没有分析结果，请稍后再试。")
+    previous = list(
+        (await session.scalars(select(Draft.text).where(Draft.review_id == review.id))).all()
+    )
+    text = review_text(review)
+    for attempt in range(len(previous), len(previous) + 12):
+        drafted = drafter.draft(
+            text, analysis_result(row), profile, recent=previous, attempt=attempt
+        )
+        if drafted.text not in previous:
+            break
+    else:
+        return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
+    draft = await add_draft(
+        session,
+        review.id,
+        actor,
+        now,
+        text=drafted.text,
+        template_id=drafted.template_id,
+        principles=list(drafted.principles),
+        action="draft.regenerated",
+    )
+    return Outcome(True, "已换一版草稿。", changed=True, draft_id=draft.id)

@@ -210,6 +210,35 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    settings = _load(args)
+
+    async def main():
+        from reviewbot.store import db
+        from reviewbot.store.history import review_history
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            return await review_history(db.session_factory(engine), args.review)
+        finally:
+            await engine.dispose()
+
+    history = asyncio.run(main())
+    if history is None:
+        print(f"reviewbot: no review #{args.review}", file=sys.stderr)
+        return 1
+    if args.json:
+        _write_lines(
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, **e.details}
+            for e in history.events
+        )
+        return 0
+    from reviewbot.store.history import format_history
+
+    print(format_history(history))
+    return 0
+
+
 # -- the parser -----------------------------------------------------------------------
 
 
@@ -254,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = add("sources", cmd_sources, "show every platform account and its health", config=True)
     sources.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    audit = add("audit", cmd_audit, "print a review's whole history", config=True)
+    audit.add_argument("--review", type=int, required=True, metavar="ID", help="review number")
+    audit.add_argument("--json", action="store_true", help="the audit entries as JSON Lines")
     return parser
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from reviewbot.configbase import Section
-from reviewbot.platforms.settings import SourceSettings
+from reviewbot.platforms.settings import EnvName, SourceSettings
 
 
 class ConfigError(Exception):
@@ -59,7 +59,7 @@ class DaemonSettings(Section):
     outbox_interval_seconds: Seconds = 2.0
     error_backoff_max_seconds: Seconds = 1800.0
     max_pages_per_poll: Annotated[int, Field(ge=1, le=1000)] = 20
-    outbox_max_attempts: Annotated[int, Field(ge=1)] = 50
+    outbox_give_up_hours: Annotated[float, Field(gt=0)] = 48.0
 
 
 class DemoSettings(Section):
@@ -74,8 +74,49 @@ class DemoSettings(Section):
 
 
 class NotifierSettings(Section):
-    kind: Literal["console"] = "console"
+    kind: Literal["console", "telegram"] = "console"
     color: bool | None = None
+
+
+class TelegramSettings(Section):
+    """The Telegram bot: where its token comes from and how it talks to the Bot API."""
+
+    token_env: EnvName = "TELEGRAM_BOT_TOKEN"
+    api_base_url: str = "https://api.telegram.org/bot"
+    file_base_url: str = "https://api.telegram.org/file/bot"
+    proxy_url: str | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    poll_timeout_seconds: Annotated[int, Field(ge=0, le=50)] = 30
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    webhook_secret_env: EnvName | None = None
+    edit_timeout_seconds: Annotated[int, Field(ge=30)] = 600
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> TelegramSettings:
+        if self.mode == "webhook" and not self.webhook_url:
+            raise ValueError('mode = "webhook" needs webhook_url (the public HTTPS URL)')
+        return self
+
+
+Role = Literal["owner", "manager", "staff"]
+
+
+class PersonSettings(Section):
+    """Someone who may act on alerts: a chat identity, a role and the stores it covers."""
+
+    name: Annotated[str, Field(min_length=1)]
+    telegram_user_id: int
+    role: Role
+    stores: Annotated[list[str], Field(min_length=1)]
+
+
+class StoreChat(Section):
+    """Where a store's alerts go: its staff group, and the owner's chat for pages."""
+
+    telegram_chat_id: int | None = None
+    owner_telegram_chat_id: int | None = None
 
 
 class StoreFacts(Section):
@@ -92,6 +133,7 @@ class StoreSettings(Section):
     name: Annotated[str, Field(min_length=1)]
     timezone: str = "Asia/Shanghai"
     facts: StoreFacts = StoreFacts()
+    chat: StoreChat = StoreChat()
     sources: Annotated[list[SourceSettings], Field(min_length=1)]
 
     @field_validator("timezone")
@@ -113,6 +155,8 @@ class Settings(Section):
     daemon: DaemonSettings = DaemonSettings()
     demo: DemoSettings = DemoSettings()
     notifier: NotifierSettings = NotifierSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    people: list[PersonSettings] = Field(default_factory=list)
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -131,7 +175,28 @@ class Settings(Section):
                         f"store {seen_accounts[key]!r} and store {store.id!r}"
                     )
                 seen_accounts[key] = store.id
+        seen_people: set[int] = set()
+        for index, person in enumerate(self.people):
+            if person.telegram_user_id in seen_people:
+                raise ValueError(
+                    f"people.{index}: telegram_user_id {person.telegram_user_id} "
+                    "is listed twice (give one person one entry)"
+                )
+            seen_people.add(person.telegram_user_id)
+            unknown = [s for s in person.stores if s != "*" and s not in seen_stores]
+            if unknown:
+                raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
+        if self.notifier.kind == "telegram":
+            missing = [s.id for s in self.stores if s.chat.telegram_chat_id is None]
+            if missing:
+                raise ValueError(
+                    f"notifier is telegram but store {missing[0]!r} has no "
+                    "[stores.chat] telegram_chat_id"
+                )
         return self
+
+    def person(self, telegram_user_id: int) -> PersonSettings | None:
+        return next((p for p in self.people if p.telegram_user_id == telegram_user_id), None)
 
     def store(self, store_id: str) -> StoreSettings:
         for store in self.stores:

@@ -32,9 +32,18 @@ from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v0 import LexiconAnalyzerV0
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.telegram.bot import TelegramBot
+from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
 from reviewbot.config import Settings
-from reviewbot.jobs.outbox import AlertHandler, NoticeHandler, OutboxDispatcher, ReplyHandler
+from reviewbot.directory import Directory
+from reviewbot.jobs.deliveries import (
+    AlertHandler,
+    AlertUpdateHandler,
+    NoticeHandler,
+    ReplyHandler,
+)
+from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.base import PlatformAdapter
@@ -42,7 +51,7 @@ from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
-from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.store import db
 from reviewbot.store.ingest import ConfiguredSource, sync_sources
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
@@ -120,7 +129,7 @@ class Daemon:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.owner = replica_id()
-        self.notifier = notifier or ConsoleNotifier(color=settings.notifier.color)
+        self._notifier = notifier
         self.analyzer = analyzer or LexiconAnalyzerV0()
         self.drafter = drafter or TemplateDrafter()
         self.demo_platform = demo_platform
@@ -130,10 +139,8 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
-        self._profiles = {
-            store.id: StoreProfile.from_settings(store.name, store.facts)
-            for store in settings.stores
-        }
+        self.telegram: TelegramBot | None = None
+        self.directory = Directory(settings)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -193,25 +200,30 @@ class Daemon:
             self.clock,
             self.analyzer,
             self.drafter,
-            self._profile,
+            self.directory.profile,
             owner=self.owner,
         )
         await self.pipeline.warm_up()
+        self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
+        self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
+        self.directory = Directory(
+            s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
+        )
+        self.notifier = await self._start_notifier()
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
             self.owner,
             {
-                "alert": AlertHandler(self.sessions, self.notifier),
+                "alert": AlertHandler(self.sessions, self.notifier, self.directory, self.clock),
+                "alert_update": AlertUpdateHandler(self.sessions, self.notifier, self.directory),
                 "notice": NoticeHandler(self.sessions, self.notifier),
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
                 ),
             },
-            max_attempts=s.daemon.outbox_max_attempts,
+            give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
         )
-        self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
-        self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
         if schedule:
             self._schedule()
         log.info(
@@ -229,8 +241,22 @@ class Daemon:
             for source in store.sources
         ]
 
-    def _profile(self, store_id: str) -> StoreProfile:
-        return self._profiles.get(store_id) or StoreProfile(name=store_id)
+    async def _start_notifier(self) -> Notifier:
+        if self._notifier is not None:
+            return self._notifier
+        if self.settings.notifier.kind == "telegram":
+            self.telegram = TelegramBot(
+                self.settings,
+                self.directory,
+                self.sessions,
+                self.clock,
+                self.drafter,
+                owner=self.owner,
+                kick_outbox=self.outbox_job.kick,
+            )
+            await self.telegram.start()
+            return TelegramNotifier(self.telegram.bot, self.directory)
+        return ConsoleNotifier(color=self.settings.notifier.color)
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -291,8 +317,26 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
+        if self.telegram is not None:
+            scheduler.add_job(
+                self._chat_maintenance,
+                IntervalTrigger(seconds=15),
+                id="chat",
+                max_instances=1,
+                coalesce=True,
+            )
         scheduler.start()
         self.scheduler = scheduler
+
+    async def _chat_maintenance(self) -> None:
+        """Keep (or take over) reading Telegram updates, and close abandoned edits."""
+        if self.telegram is None:
+            return
+        try:
+            await self.telegram.maintain()
+            await self.telegram.expire_sessions()
+        except Exception:
+            log.exception("chat maintenance failed")
 
     def _poll_job(self, running: RunningSource) -> Callable[[], Awaitable[None]]:
         async def poll() -> None:
@@ -338,6 +382,9 @@ class Daemon:
             self.scheduler = None
         if drain and self.engine is not None:
             await self.drain()
+        if self.telegram is not None:
+            await self.telegram.stop()
+            self.telegram = None
         if self.demo_server is not None:
             await self.demo_server.stop()
         if self._http_session is not None:
@@ -364,12 +411,22 @@ class Daemon:
         )
 
     async def drain(self, rounds: int = 50) -> None:
-        """Process and deliver everything already ingested (used by `demo` and tests)."""
+        """Process and deliver everything already ingested (used by `demo` and tests),
+        including work that jobs kicked meanwhile."""
         for _ in range(rounds):
+            await self._settle()
             stats = await self.pipeline.run_once()
             sent = await self.dispatcher.run_once()
-            if not stats.processed and not stats.failed and not sent:
+            if not stats.processed and not stats.failed and not sent and not self._busy():
                 return
+
+    def _busy(self) -> bool:
+        return any(t is not asyncio.current_task() and not t.done() for t in self._tasks)
+
+    async def _settle(self) -> None:
+        running = [t for t in self._tasks if t is not asyncio.current_task() and not t.done()]
+        if running:
+            await asyncio.wait(running)
 
     async def summary(self) -> dict[str, int]:
         """Counts for the demo's closing line; analyses are those of each review's current text."""

@@ -156,20 +156,27 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
     )
 
     def run_for(seconds: float) -> tuple[int, str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "reviewbot", "run", "-c", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=tmp_path,
-        )
-        time.sleep(seconds)
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
-        return process.returncode, err.decode()
+        """Start the daemon, let it work `seconds` once it says it is running, then SIGTERM."""
+        log = tmp_path / "daemon.log"
+        with open(log, "wb") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "reviewbot", "run", "-c", str(config)],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                cwd=tmp_path,
+            )
+            deadline = time.monotonic() + 90
+            while b"reviewbot running" not in log.read_bytes():
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            time.sleep(seconds)
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+        return process.returncode, log.read_text(encoding="utf-8")
 
-    code, log = run_for(8)
+    code, log = run_for(4)
     assert code == 0 and "stopped cleanly" in log, log[-2000:]
-    code, log = run_for(6)
+    code, log = run_for(3)
     assert code == 0, log[-2000:]
     with sqlite3.connect(tmp_path / "bot.db") as connection:
         reviews = connection.execute("SELECT count(*) FROM reviews").fetchone()[0]

@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from reviewbot.actions import approve_draft
+from reviewbot import actions
+from reviewbot.actions import Actor
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
-from reviewbot.jobs.outbox import OutboxDispatcher, ReplyHandler
+from reviewbot.jobs.deliveries import ReplyHandler
+from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.demo.server import Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, ReviewRevision
@@ -43,15 +45,33 @@ async def the_draft(daemon: Daemon) -> Draft:
         return await session.scalar(select(Draft).order_by(Draft.id.desc()))
 
 
-async def approve(daemon: Daemon, draft_id: int, actor: str, text: str | None = None):
+def staff(name: str) -> Actor:
+    return Actor(f"telegram:{name}", name, "staff", frozenset({"store-1"}))
+
+
+async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = None):
+    """What a staff member's approve (after an optional edit) does."""
     async with daemon.sessions() as session, session.begin():
-        return await approve_draft(session, draft_id, actor, daemon.clock.now(), text=text)
+        draft = await session.get(Draft, draft_id)
+        now = daemon.clock.now()
+        if text is not None:
+            draft = await actions.add_draft(
+                session,
+                draft.review_id,
+                staff(name),
+                now,
+                text=text,
+                template_id="staff-edit",
+                principles=[],
+                action="draft.edited",
+            )
+        return await actions.approve(session, draft.review_id, staff(name), now, draft_id=draft.id)
 
 
 async def test_an_approved_draft_is_posted_to_the_platform(daemon, demo):
     draft = await the_draft(daemon)
-    result = await approve(daemon, draft.id, "telegram:42")
-    assert result.queued
+    result = await approve(daemon, draft.id, "阿明")
+    assert result.ok and result.changed
     await daemon.drain()
 
     (reply,) = demo.platform.replies
@@ -60,7 +80,7 @@ async def test_an_approved_draft_is_posted_to_the_platform(daemon, demo):
         posted = await session.get(Draft, draft.id)
         review = await session.get(Review, draft.review_id)
         actions = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all()
-    assert posted.status == "posted" and posted.decided_by == "telegram:42"
+    assert posted.status == "posted" and posted.decided_by == "telegram:阿明"
     assert review.status == "replied" and review.reply_text == draft.text
     assert actions[-2:] == ["draft.approved", "reply.posted"]
 
@@ -69,7 +89,7 @@ async def test_approving_twice_posts_once_and_names_who_did(daemon, demo):
     draft = await the_draft(daemon)
     first, second = await approve(daemon, draft.id, "alice"), await approve(daemon, draft.id, "bob")
     await daemon.drain()
-    assert first.queued and not second.queued and second.already_by == "alice"
+    assert first.ok and not second.ok and "已由 alice" in second.message
     assert len(demo.platform.replies) == 1
 
 
@@ -79,10 +99,8 @@ async def test_an_edited_approval_posts_the_edited_text(daemon, demo):
     await daemon.drain()
     assert demo.platform.replies[0].content == "您好，鱼片的问题我们已经在查，抱歉。"
     async with daemon.sessions() as session:
-        entry = await session.scalar(
-            select(AuditEntry).where(AuditEntry.action == "draft.approved")
-        )
-    assert entry.details["before"] == draft.text
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "draft.edited"))
+    assert entry.actor == "telegram:alice" and entry.details["before"] == draft.text
     assert entry.details["after"] == "您好，鱼片的问题我们已经在查，抱歉。"
 
 
@@ -110,11 +128,13 @@ async def test_a_rejected_reply_is_dead_and_reported_not_retried(daemon, demo, c
     assert demo.platform.replies == []
     async with daemon.sessions() as session:
         message = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
-        failed = await session.get(Draft, draft.id)
+        failed = await session.get(Draft, message.ref_id)
+        review = await session.get(Review, draft.review_id)
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reply.failed"))
     assert message.status == "dead" and message.attempts == 1
     assert "validation_failed" in message.last_error and "500" in message.last_error
     assert failed.status == "failed" and entry is not None
+    assert review.status == "open" and review.handled_by is None  # staff can fix and retry
 
 
 async def test_two_replicas_deliver_each_message_once(daemon, demo, clock):

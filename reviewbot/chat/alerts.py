@@ -1,4 +1,8 @@
-"""What an alert says, assembled from the database, and its plain-text Chinese rendering."""
+"""What an alert says, assembled from the database, and its plain-text Chinese rendering.
+
+The view carries the review's workflow state too (who approved it, whether the reply is
+out), so a chat message can be redrawn at any time to show where things stand.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.store.schema import Alert, Analysis, Draft, Review, Store
+from reviewbot.actions import current_analysis, current_draft, required_role
+from reviewbot.directory import Directory
+from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
 POLARITY = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 CATEGORY = {
@@ -51,6 +57,7 @@ KINDS = {
 class AlertView:
     alert_id: int
     kind: str
+    token: str | None
     review_id: int
     store_id: str
     store_name: str
@@ -68,28 +75,50 @@ class AlertView:
     malicious: bool
     malicious_reasons: list[str]
     severity: str
+    required_role: str
     draft_id: int | None
     draft_text: str | None
     draft_template: str | None
+    draft_status: str | None = None
+    review_status: str = "open"
+    handled_by: str | None = None
+    handled_at: datetime | None = None
+    contacted_by: str | None = None
+    contacted_at: datetime | None = None
+    reply_error: str | None = None
+    can_reply: bool = True
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def open(self) -> bool:
+        return self.review_status in ("open", "appeal")
+
+    def local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+        return when.astimezone(ZoneInfo(self.timezone)).strftime(fmt) if when else ""
 
 
-async def load_alert_view(session: AsyncSession, alert_id: int) -> AlertView:
+async def load_alert_view(
+    session: AsyncSession, alert_id: int, directory: Directory | None = None
+) -> AlertView:
     alert = await session.get(Alert, alert_id)
     if alert is None:
         raise LookupError(f"alert {alert_id} does not exist")
-    review = await session.get(Review, alert.review_id)
+    review = await session.get(Review, alert.review_id, populate_existing=True)
     store = await session.get(Store, alert.store_id)
     assert review is not None and store is not None
-    analysis = await session.scalar(
-        select(Analysis)
-        .where(Analysis.review_id == review.id, Analysis.revision == alert.revision)
-        .order_by(Analysis.id.desc())
-        .limit(1)
-    )
-    draft = await session.get(Draft, alert.draft_id) if alert.draft_id else None
+    analysis = await current_analysis(session, review)
+    draft = await current_draft(session, review.id)
+    reply_error = None
+    if draft is not None and draft.status == "failed":
+        reply_error = await session.scalar(
+            select(OutboxMessage.last_error).where(
+                OutboxMessage.kind == "reply", OutboxMessage.ref_id == draft.id
+            )
+        )
     return AlertView(
         alert_id=alert.id,
         kind=alert.kind,
+        token=alert.token,
         review_id=review.id,
         store_id=store.id,
         store_name=store.name,
@@ -107,9 +136,19 @@ async def load_alert_view(session: AsyncSession, alert_id: int) -> AlertView:
         malicious=analysis.malicious if analysis else False,
         malicious_reasons=list(analysis.malicious_reasons) if analysis else [],
         severity=analysis.severity if analysis else "none",
+        required_role=required_role(analysis),
         draft_id=draft.id if draft else None,
         draft_text=draft.text if draft else None,
         draft_template=draft.template_id if draft else None,
+        draft_status=draft.status if draft else None,
+        review_status=review.status,
+        handled_by=review.handled_by,
+        handled_at=review.handled_at,
+        contacted_by=review.contacted_by,
+        contacted_at=review.contacted_at,
+        reply_error=reply_error,
+        can_reply=directory.can_reply(review.source_id) if directory else True,
+        timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
     )
 
 
@@ -120,15 +159,34 @@ def stars(rating: float | None) -> str:
     return "★" * full + "☆" * (5 - full) + f" {rating:g}星"
 
 
-def format_alert(view: AlertView, tz: str = "Asia/Shanghai") -> list[tuple[str, str]]:
+def status_lines(view: AlertView) -> list[str]:
+    """Where the review stands, in Chinese, newest facts last."""
+    lines = []
+    who, when = view.handled_by or "", view.local(view.handled_at)
+    if view.review_status == "approved":
+        lines.append(f"✅ {who} 于 {when} 通过，正在发布到平台…")
+    elif view.review_status == "replied":
+        lines.append(f"✅ 已发布到平台（{who} 于 {when} 通过）")
+    elif view.review_status == "replied_manually":
+        lines.append(f"✅ {who} 于 {when} 确认已在平台手动回复")
+    elif view.review_status == "ignored":
+        lines.append(f"🙈 {who} 于 {when} 忽略了这条评价")
+    elif view.review_status == "appeal":
+        lines.append("🚩 已标记为恶意评价，申诉处理中")
+    if view.draft_status == "failed":
+        reason = f"：{view.reply_error}" if view.reply_error else ""
+        lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
+    if view.contacted_at is not None:
+        lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
+    if view.open and not view.can_reply:
+        lines.append("ℹ️ 该平台不支持接口回复：请在商家后台手动发布，再点“已手动回复”确认。")
+    return lines
+
+
+def format_alert(view: AlertView) -> list[tuple[str, str]]:
     """The alert as (label, value) lines; renderers add their own markup and escaping."""
-    when = (
-        view.created_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
-        if view.created_at
-        else "时间未知"
-    )
-    who = view.author or "匿名"
-    meta = f"{stars(view.rating)} · {when} · {who}"
+    when = view.local(view.created_at, "%Y-%m-%d %H:%M") or "时间未知"
+    meta = f"{stars(view.rating)} · {when} · {view.author or '匿名'}"
     if view.order_id:
         meta += f" · 订单 {view.order_id}"
     categories = (

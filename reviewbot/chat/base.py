@@ -24,6 +24,10 @@ class Notifier(Protocol):
         """Deliver one alert; returns a reference to the sent message, raises DeliveryError."""
         ...
 
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        """Redraw a sent alert to show where the review stands now; returns the new ref."""
+        ...
+
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         """Deliver a system message (an account needs re-authorising, a crisis page…)."""
         ...

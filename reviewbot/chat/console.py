@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from reviewbot.chat.alerts import AlertView, format_alert
+from reviewbot.chat.alerts import AlertView, format_alert, status_lines
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 
@@ -30,7 +30,7 @@ class ConsoleNotifier:
         self.sent = 0
 
     def render(self, view: AlertView) -> str:
-        lines = format_alert(view, self.timezone)
+        lines = format_alert(view)
         urgent = view.severity in ("high", "critical") or view.malicious
         out = []
         for label, value in lines:
@@ -63,6 +63,13 @@ class ConsoleNotifier:
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
         return self._write(self.render(alert))
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        lines = status_lines(alert)
+        if lines:
+            head = self._paint(f"[评价 #{alert.review_id} · {alert.store_name}]", _DIM)
+            self._write(f"{head} " + "；".join(lines))
+        return ref
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         return self._write(self.render_notice(notice))

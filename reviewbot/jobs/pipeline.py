@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.actions import review_text
 from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.analysis.base import AnalysisContext, Analyzer, ReviewText
 from reviewbot.clock import Clock
@@ -59,13 +61,6 @@ class _Outcome:
     error: str | None = None
 
 
-def review_text(review: Review) -> ReviewText:
-    text = review.text or ""
-    if review.follow_up:
-        text = f"{text}\n追评：{review.follow_up}" if text else review.follow_up
-    return ReviewText(id=str(review.id), text=text, rating=review.rating)
-
-
 def alert_kind(revision: int, analysis: AnalysisResult) -> str | None:
     """Which alert a review deserves, if any; positive reviews go to the digest instead."""
     if analysis.severity == "critical":
@@ -95,6 +90,7 @@ class Pipeline:
         self.store_profile = store_profile
         self.owner = owner
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyzer")
+        self._running = asyncio.Lock()  # one batch at a time in this process
 
     async def warm_up(self) -> None:
         """Load models and dictionaries before the first review needs them."""
@@ -109,6 +105,10 @@ class Pipeline:
         self._worker.shutdown(wait=True)
 
     async def run_once(self, limit: int = 100) -> PipelineStats:
+        async with self._running:
+            return await self._run_once(limit)
+
+    async def _run_once(self, limit: int) -> PipelineStats:
         lease = timedelta(minutes=5)
         if not await leases.acquire(self.sessions, "pipeline", self.owner, self.clock.now(), lease):
             return PipelineStats()
@@ -317,13 +317,14 @@ class Pipeline:
             status="queued",
             created_at=now,
             message_ref={},
+            token=secrets.token_urlsafe(12),
         )
         session.add(alert)
         await session.flush()
         await outbox.enqueue(
             session,
             kind="alert",
-            destination=outbox.chat_destination(review.store_id),
+            destination=outbox.chat_destination(review.store_id, urgent=kind == "critical"),
             ref_id=alert.id,
             dedupe_key=f"alert:{alert.id}",
             now=now,

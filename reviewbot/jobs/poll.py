@@ -8,6 +8,7 @@ reviews that are safely stored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass
@@ -55,15 +56,22 @@ class Poller:
         self.max_pages = max_pages
         self.error_backoff_max = error_backoff_max
         self.lease = timedelta(seconds=lease_seconds)
+        self._polling: dict[int, asyncio.Lock] = {}
 
     async def poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
         name = f"poll:{source_id}"
-        if not await leases.acquire(self.sessions, name, self.owner, self.clock.now(), self.lease):
+        lock = self._polling.setdefault(source_id, asyncio.Lock())
+        if lock.locked():  # this process is already polling the account
             return PollOutcome(source_id, "skipped")
-        try:
-            return await self._poll(source_id, adapter, interval)
-        finally:
-            await leases.release(self.sessions, name, self.owner)
+        async with lock:
+            if not await leases.acquire(
+                self.sessions, name, self.owner, self.clock.now(), self.lease
+            ):
+                return PollOutcome(source_id, "skipped")
+            try:
+                return await self._poll(source_id, adapter, interval)
+            finally:
+                await leases.release(self.sessions, name, self.owner)
 
     async def _poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
         async with self.sessions() as session:

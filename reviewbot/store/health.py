@@ -22,15 +22,10 @@ def _state(source: Source) -> str:
 
 async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
     async with sessions() as session:
-        counts = dict(
-            (
-                await session.execute(
-                    select(Review.source_id, func.count()).group_by(Review.source_id)
-                )
-            )
-            .tuples()
-            .all()
+        rows = await session.execute(
+            select(Review.source_id, func.count()).group_by(Review.source_id)
         )
+        counts = {source_id: count for source_id, count in rows}
         sources = (await session.scalars(select(Source).order_by(Source.store_id, Source.id))).all()
         return [
             {

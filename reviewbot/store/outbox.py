@@ -18,9 +18,10 @@ from reviewbot.store.schema import OutboxMessage
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
 
-def chat_destination(store_id: str) -> str:
-    """The queue of everything said to one store's people, so it arrives in order."""
-    return f"chat:{store_id}"
+def chat_destination(store_id: str, *, urgent: bool = False) -> str:
+    """The queue of what is said to one store's people, so it arrives in order. Urgent
+    messages have their own queue: they must not wait behind alerts held by a mute."""
+    return f"chat:{store_id}:urgent" if urgent else f"chat:{store_id}"
 
 
 async def enqueue(
@@ -98,10 +99,3 @@ def mark_failed(
         message.status = DEAD
     else:
         message.next_attempt_at = now + timedelta(seconds=retry_in)
-
-
-async def counts(session: AsyncSession) -> dict[str, int]:
-    rows = await session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    )
-    return {status: count for status, count in rows.tuples()}

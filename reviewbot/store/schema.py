@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -70,6 +71,8 @@ class Store(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    muted_until: Mapped[datetime | None]
+    muted_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class Source(Base):
@@ -121,6 +124,10 @@ class Review(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(32), default="open")
+    handled_by: Mapped[str | None] = mapped_column(String(128))
+    handled_at: Mapped[datetime | None]
+    contacted_by: Mapped[str | None] = mapped_column(String(128))
+    contacted_at: Mapped[datetime | None]
     is_visible: Mapped[bool] = mapped_column(Boolean, default=True)
     needs_processing: Mapped[bool] = mapped_column(Boolean, default=True)
     process_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -193,6 +200,8 @@ class Alert(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What chat buttons carry: random, unguessable, and meaningless without this row.
+    token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class OutboxMessage(Base):
@@ -227,6 +236,43 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     owner: Mapped[str] = mapped_column(String(128))
     until: Mapped[datetime]
+
+
+class ChatSession(Base):
+    """A staff member's edit in progress (waiting for their text, then their confirm).
+
+    Kept in the database rather than in the chat library's memory, so an edit survives a
+    restart and any replica can finish it.
+    """
+
+    __tablename__ = "chat_sessions"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"))
+    state: Mapped[str] = mapped_column(String(32))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class Task(Base):
+    """Follow-up work a person owns: a platform appeal against a malicious review, …"""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class AuditEntry(Base):

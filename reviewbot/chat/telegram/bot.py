@@ -1,0 +1,712 @@
+"""The Telegram bot: buttons on alert cards, the edit conversation, and staff commands.
+
+Identity and permission come from configuration, looked up by the Telegram user id of each
+update; button data is an opaque token that only means something through the database.
+Workflow state (decisions, drafts, edits in progress) lives in the database, not in the
+bot library's memory, so a restart or another replica picks up where things were.
+
+Only one replica reads updates at a time (Telegram allows one getUpdates consumer per
+bot): it holds the `telegram:updates` lease, and another takes over if it disappears.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy import update as sql_update
+from telegram import BotCommand, ForceReply, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from reviewbot import actions
+from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
+from reviewbot.chat.alerts import load_alert_view, stars
+from reviewbot.chat.telegram import render
+from reviewbot.clock import Clock
+from reviewbot.config import Settings
+from reviewbot.directory import Directory
+from reviewbot.jobs.deliveries import queue_alert_update
+from reviewbot.platforms.normalize import clean_text
+from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.store import audit, leases, outbox
+from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import Alert, ChatSession, Draft, OutboxMessage, Review, Store
+
+log = logging.getLogger(__name__)
+
+UPDATES_LEASE = "telegram:updates"
+LEASE_TTL = timedelta(seconds=60)
+COMMANDS = [
+    ("pending", "待处理的评价（最早的在前）"),
+    ("review", "查看并处理一条评价：/review 编号"),
+    ("stats", "今天的评价数和回复速度"),
+    ("mute", "暂停非紧急提醒：/mute 1h，/mute off 恢复"),
+    ("cancel", "取消正在进行的修改"),
+    ("start", "我是谁、能做什么"),
+    ("help", "使用说明"),
+]
+HELP = (
+    "收到差评提醒后，直接点卡片下方的按钮：\n"
+    "✅ 通过并发布：把建议回复发布到平台\n"
+    "✏️ 修改：回复机器人的提示消息，发送你改好的回复，确认后发布\n"
+    "🔁 换一版：换一个不同的草稿\n"
+    "☎️ 已联系顾客：记录已经联系过顾客\n"
+    "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上）\n"
+    "🙈 忽略：不回复这条评价\n\n"
+    "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
+)
+REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请联系店主把您的 Telegram 用户 ID 加入配置。"
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """`1h`, `30m`, `90` (minutes), `2小时` → a duration of at most a day."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        return None
+    amount, unit = float(match.group(1)), (match.group(2) or "m").lower()
+    delta = timedelta(hours=amount) if unit in ("h", "小时", "hr") else timedelta(minutes=amount)
+    return delta if timedelta(0) < delta <= timedelta(hours=24) else None
+
+
+class TelegramBot:
+    def __init__(
+        self,
+        settings: Settings,
+        directory: Directory,
+        sessions: SessionFactory,
+        clock: Clock,
+        drafter: TemplateDrafter,
+        *,
+        owner: str,
+        kick_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.settings = settings
+        self.tg = settings.telegram
+        self.directory = directory
+        self.sessions = sessions
+        self.clock = clock
+        self.drafter = drafter
+        self.owner = owner
+        self.kick_outbox = kick_outbox
+        self.receiving = False
+        builder = (
+            ApplicationBuilder()
+            .token(settings.secret(self.tg.token_env))
+            .base_url(self.tg.api_base_url)
+            .base_file_url(self.tg.file_base_url)
+            .concurrent_updates(False)
+            .get_updates_read_timeout(self.tg.poll_timeout_seconds + 10)
+        )
+        if self.tg.proxy_url:
+            builder = builder.proxy(self.tg.proxy_url).get_updates_proxy(self.tg.proxy_url)
+        self.app: Application = builder.build()
+        self.app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^rb:"))
+        for name, handler in (
+            ("start", self.cmd_start),
+            ("help", self.cmd_help),
+            ("pending", self.cmd_pending),
+            ("review", self.cmd_review),
+            ("stats", self.cmd_stats),
+            ("mute", self.cmd_mute),
+            ("unmute", self.cmd_unmute),
+            ("cancel", self.cmd_cancel),
+        ):
+            self.app.add_handler(CommandHandler(name, handler))
+        self.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        self.app.add_error_handler(self.on_error)
+
+    @property
+    def bot(self):
+        return self.app.bot
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the token (getMe) and start the application; updates come with the lease."""
+        await self.app.initialize()
+        await self.app.start()
+        try:
+            await self.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+        except TelegramError as exc:
+            log.warning("could not set the bot's command menu: %s", exc)
+        log.info("telegram bot @%s ready", self.bot.username)
+        await self.maintain()
+
+    async def maintain(self) -> None:
+        """Start, keep or give up reading updates, depending on who holds the lease."""
+        if self.tg.mode == "webhook":
+            if not self.receiving:
+                secret = (
+                    self.settings.secret(self.tg.webhook_secret_env)
+                    if self.tg.webhook_secret_env
+                    else None
+                )
+                await self.app.updater.start_webhook(
+                    listen=self.tg.webhook_listen,
+                    port=self.tg.webhook_port,
+                    url_path="telegram",
+                    webhook_url=self.tg.webhook_url,
+                    secret_token=secret,
+                )
+                self.receiving = True
+            return
+        held = await leases.acquire(
+            self.sessions, UPDATES_LEASE, self.owner, self.clock.now(), LEASE_TTL
+        )
+        if held and not self.receiving:
+            await self.app.updater.start_polling(
+                timeout=self.tg.poll_timeout_seconds,
+                allowed_updates=["message", "callback_query"],
+            )
+            self.receiving = True
+            log.info("reading Telegram updates (this replica holds the lease)")
+        elif not held and self.receiving:
+            await self.app.updater.stop()
+            self.receiving = False
+            log.warning("another replica reads Telegram updates now")
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        if self.receiving and self.tg.mode == "polling":
+            await leases.release(self.sessions, UPDATES_LEASE, self.owner)
+        self.receiving = False
+
+    # -- helpers --------------------------------------------------------------------
+
+    async def _refuse(self, update: Update, what: str, alert: Alert | None = None) -> None:
+        """A polite no to someone not allowed to do this, and a line in the audit log."""
+        user = update.effective_user
+        chat = update.effective_chat
+        async with self.sessions() as session, session.begin():
+            audit.record(
+                session,
+                self.clock.now(),
+                "chat.refused",
+                actor=f"telegram:{user.id if user else '?'}",
+                store_id=alert.store_id if alert else None,
+                review_id=alert.review_id if alert else None,
+                user_name=user.full_name if user else None,
+                chat_id=chat.id if chat else None,
+                attempted=what,
+            )
+        if update.callback_query is not None:
+            await update.callback_query.answer(REFUSAL, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(REFUSAL)
+
+    def _actor(self, update: Update) -> Actor | None:
+        user = update.effective_user
+        return self.directory.actor(user.id) if user else None
+
+    def _chat_allowed(self, chat_id: int | None, actor: Actor, store_id: str) -> bool:
+        """Buttons work in the store's own chats, or in the person's private chat."""
+        user_chat = int(actor.id.split(":", 1)[1])
+        return chat_id in (
+            self.directory.staff_chat(store_id),
+            self.directory.owner_chat(store_id),
+            user_chat,
+        )
+
+    async def _redraw(self, review_id: int, reason: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await queue_alert_update(session, review_id, self.clock.now(), reason)
+        self.kick_outbox()
+
+    async def _send_card(self, chat_id: int, alert_id: int) -> None:
+        async with self.sessions() as session:
+            view = await load_alert_view(session, alert_id, self.directory)
+        message = await self.bot.send_message(
+            chat_id,
+            render.alert_html(view),
+            parse_mode=ParseMode.HTML,
+            reply_markup=render.alert_keyboard(view),
+            disable_web_page_preview=True,
+        )
+        async with self.sessions() as session, session.begin():
+            alert = await session.get(Alert, alert_id)
+            if alert is not None:
+                ref = dict(alert.message_ref or {})
+                ref["messages"] = [*ref.get("messages", []), [message.chat_id, message.message_id]]
+                alert.message_ref = ref
+                if alert.status != "sent":
+                    alert.status, alert.sent_at = "sent", self.clock.now()
+
+    # -- buttons ----------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        parsed = render.parse_callback(query.data)
+        actor = self._actor(update)
+        if parsed is None:
+            if actor is None:
+                await self._refuse(update, f"button {query.data!r}")
+            else:
+                await query.answer("无法识别的按钮。")
+            return
+        token, code = parsed
+        async with self.sessions() as session:
+            alert = await session.scalar(select(Alert).where(Alert.token == token))
+        chat_id = query.message.chat.id if query.message is not None else None
+        if alert is None:
+            if actor is None:
+                await self._refuse(update, f"button {query.data!r}")
+            else:
+                await query.answer("这个按钮已失效。", show_alert=True)
+            return
+        if (
+            actor is None
+            or not actor.covers(alert.store_id)
+            or not self._chat_allowed(chat_id, actor, alert.store_id)
+        ):
+            await self._refuse(update, f"button {code}", alert)
+            return
+        try:
+            outcome = await self._perform(code, alert, actor, update)
+        except NotAllowed as exc:
+            async with self.sessions() as session, session.begin():
+                audit.record(
+                    session,
+                    self.clock.now(),
+                    "chat.refused",
+                    actor=actor.id,
+                    store_id=alert.store_id,
+                    review_id=alert.review_id,
+                    attempted=code,
+                    reason=str(exc),
+                )
+            await query.answer(str(exc), show_alert=True)
+            return
+        if outcome.changed:  # queued before answering, so the answer means "recorded"
+            await self._redraw(alert.review_id, f"button:{code}")
+        await query.answer(outcome.message[:190], show_alert=not outcome.ok)
+
+    async def _perform(self, code: str, alert: Alert, actor: Actor, update: Update) -> Outcome:
+        now = self.clock.now()
+        review_id = alert.review_id
+        if code == render.EDIT:
+            return await self._start_edit(alert, actor, update)
+        if code == render.CANCEL:
+            return await self._cancel_edit(update)
+        async with self.sessions() as session, session.begin():
+            if code in (render.APPROVE, render.CONFIRM):
+                review = await session.get(Review, review_id)
+                can_reply = self.directory.can_reply(review.source_id) if review else True
+                draft_id = None
+                if code == render.CONFIRM:
+                    pending = await self._session_of(session, update)
+                    if pending is None or pending.alert_id != alert.id or pending.draft_id is None:
+                        return Outcome(False, "没有待确认的修改，可能已超时。")
+                    draft_id = pending.draft_id
+                    await session.delete(pending)
+                return await actions.approve(
+                    session, review_id, actor, now, draft_id=draft_id, can_reply=can_reply
+                )
+            if code == render.REGENERATE:
+                return await actions.regenerate(
+                    session,
+                    review_id,
+                    actor,
+                    now,
+                    drafter=self.drafter,
+                    profile=self.directory.profile(alert.store_id),
+                )
+            if code == render.CONTACTED:
+                return await actions.mark_contacted(session, review_id, actor, now)
+            if code == render.MALICIOUS:
+                return await actions.mark_malicious(session, review_id, actor, now)
+            if code == render.IGNORE:
+                return await actions.ignore(session, review_id, actor, now)
+        return Outcome(False, "无法识别的按钮。")
+
+    # -- the edit conversation -----------------------------------------------------------
+
+    async def _session_of(self, session, update: Update) -> ChatSession | None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return None
+        return await session.scalar(
+            select(ChatSession).where(
+                ChatSession.chat_id == chat.id, ChatSession.user_id == user.id
+            )
+        )
+
+    async def _start_edit(self, alert: Alert, actor: Actor, update: Update) -> Outcome:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        async with self.sessions() as session:
+            review = await session.get(Review, alert.review_id)
+            if review is None or review.status not in actions.OPEN_STATES:
+                return Outcome(False, "这条评价已经处理过了。")
+        minutes = self.tg.edit_timeout_seconds // 60
+        prompt = await self.bot.send_message(
+            chat.id,
+            f"✏️ {render.escape(actor.name)}，请<b>回复本消息</b>发送修改后的完整回复"
+            f"（{minutes} 分钟内有效，发送 /cancel 取消）。",
+            parse_mode=ParseMode.HTML,
+            reply_markup=ForceReply(selective=True, input_field_placeholder="修改后的回复"),
+        )
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                delete(ChatSession).where(
+                    ChatSession.chat_id == chat.id, ChatSession.user_id == user.id
+                )
+            )
+            session.add(
+                ChatSession(
+                    chat_id=chat.id,
+                    user_id=user.id,
+                    alert_id=alert.id,
+                    state="awaiting_text",
+                    prompt_message_id=prompt.message_id,
+                    created_at=now,
+                    expires_at=now + timedelta(seconds=self.tg.edit_timeout_seconds),
+                )
+            )
+            audit.record(
+                session,
+                now,
+                "draft.edit_started",
+                actor=actor.id,
+                store_id=alert.store_id,
+                review_id=alert.review_id,
+            )
+        return Outcome(True, "请在聊天里发送修改后的回复。")
+
+    async def _cancel_edit(self, update: Update) -> Outcome:
+        async with self.sessions() as session, session.begin():
+            pending = await self._session_of(session, update)
+            if pending is None:
+                return Outcome(False, "没有正在进行的修改。")
+            await session.delete(pending)
+        return Outcome(True, "已取消修改，草稿保持不变。")
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        actor = self._actor(update)
+        if message is None or actor is None or not message.text:
+            return  # ordinary group chatter, or someone the bot does not serve
+        now = self.clock.now()
+        async with self.sessions() as session:
+            pending = await self._session_of(session, update)
+        if pending is None or pending.state != "awaiting_text":
+            return
+        if pending.expires_at < now:
+            async with self.sessions() as session, session.begin():
+                await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
+            await message.reply_text("⌛ 修改已超时，草稿没有变化。需要的话请再点一次“修改”。")
+            return
+        text, _ = clean_text(message.text)
+        if not text:
+            await message.reply_text("回复内容是空的，请重新发送。")
+            return
+        async with self.sessions() as session, session.begin():
+            alert = await session.get(Alert, pending.alert_id)
+            assert alert is not None
+            try:
+                draft = await actions.add_draft(
+                    session,
+                    alert.review_id,
+                    actor,
+                    now,
+                    text=text,
+                    template_id="staff-edit",
+                    principles=[],
+                    action="draft.edited",
+                )
+            except NotAllowed as exc:
+                await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
+                await message.reply_text(str(exc))
+                return
+            await session.execute(
+                sql_update(ChatSession)
+                .where(ChatSession.id == pending.id)
+                .values(
+                    state="awaiting_confirm",
+                    draft_id=draft.id,
+                    expires_at=now + timedelta(seconds=self.tg.edit_timeout_seconds),
+                )
+            )
+            token = alert.token or ""
+            review_id = alert.review_id
+        await message.reply_text(
+            f"修改后的回复：\n<blockquote>{render.escape(render.clip(text, 3000))}</blockquote>\n"
+            "确认发布吗？",
+            parse_mode=ParseMode.HTML,
+            reply_markup=render.confirm_keyboard(token),
+        )
+        await self._redraw(review_id, "draft.edited")
+
+    async def expire_sessions(self) -> int:
+        """Close edits nobody finished, and say so in the chat they were started in."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            expired = (
+                await session.scalars(select(ChatSession).where(ChatSession.expires_at < now))
+            ).all()
+            for item in expired:
+                await session.delete(item)
+        for item in expired:
+            try:
+                await self.bot.send_message(
+                    item.chat_id,
+                    "⌛ 一个修改已超时，草稿没有变化。",
+                    reply_to_message_id=item.prompt_message_id,
+                )
+            except TelegramError as exc:
+                log.info("could not announce an expired edit: %s", exc)
+        return len(expired)
+
+    # -- commands -------------------------------------------------------------------------
+
+    async def _command_actor(self, update: Update, name: str) -> Actor | None:
+        actor = self._actor(update)
+        if actor is None:
+            await self._refuse(update, f"/{name}")
+        return actor
+
+    def _store_names(self, actor: Actor) -> list[str]:
+        return [s.name for s in self.settings.stores if actor.covers(s.id)]
+
+    async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "start")
+        if actor is None:
+            return
+        may = ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"]
+        if actor.at_least("manager"):
+            may += ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"]
+        await update.effective_message.reply_text(
+            f"你好，{actor.name}（{ROLE_NAMES[actor.role]}）。\n"
+            f"负责门店：{'、'.join(self._store_names(actor)) or '无'}\n"
+            f"你可以：{'、'.join(may)}。\n发送 /help 查看使用说明。"
+        )
+
+    async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._command_actor(update, "help") is not None:
+            await update.effective_message.reply_text(HELP)
+
+    async def cmd_pending(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "pending")
+        if actor is None:
+            return
+        stores = [s for s in self.directory.store_ids() if actor.covers(s)]
+        async with self.sessions() as session:
+            reviews = (
+                await session.scalars(
+                    select(Review)
+                    .where(
+                        Review.store_id.in_(stores),
+                        Review.status.in_(actions.OPEN_STATES),
+                        Review.id.in_(select(Alert.review_id)),
+                    )
+                    .order_by(Review.first_seen_at)
+                    .limit(20)
+                )
+            ).all()
+        if not reviews:
+            await update.effective_message.reply_text("没有待处理的评价 🎉")
+            return
+        now = self.clock.now()
+        lines = [f"待处理 {len(reviews)} 条（最早的在前）："]
+        for review in reviews:
+            hours = (now - review.first_seen_at).total_seconds() / 3600
+            snippet = render.clip(review.text or "（只有评分）", 24)
+            lines.append(f"#{review.id} {stars(review.rating)} · {hours:.1f} 小时前 · {snippet}")
+        lines.append("发送 /review 编号 查看并处理。")
+        await update.effective_message.reply_text("\n".join(lines))
+
+    async def cmd_review(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "review")
+        if actor is None:
+            return
+        args = context.args or []
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            await update.effective_message.reply_text("用法：/review 编号，例如 /review 123")
+            return
+        review_id = int(args[0].lstrip("#"))
+        async with self.sessions() as session, session.begin():
+            review = await session.get(Review, review_id)
+            if review is None or not actor.covers(review.store_id):
+                await update.effective_message.reply_text(f"找不到评价 #{review_id}。")
+                return
+            alert = await session.scalar(
+                select(Alert).where(Alert.review_id == review_id).order_by(Alert.id.desc()).limit(1)
+            )
+            if alert is None:  # a review that did not need an alert (a positive one, say)
+                alert = Alert(
+                    review_id=review.id,
+                    revision=review.revision,
+                    store_id=review.store_id,
+                    kind="requested",
+                    status="queued",
+                    created_at=self.clock.now(),
+                    message_ref={},
+                    token=secrets.token_urlsafe(12),
+                )
+                session.add(alert)
+                await session.flush()
+            alert_id = alert.id
+        await self._send_card(update.effective_chat.id, alert_id)
+
+    async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "stats")
+        if actor is None:
+            return
+        lines = []
+        for store_id in [s for s in self.directory.store_ids() if actor.covers(s)]:
+            lines.append(await self._today(store_id))
+        await update.effective_message.reply_text("\n\n".join(lines) or "没有负责的门店。")
+
+    async def _today(self, store_id: str) -> str:
+        zone = ZoneInfo(self.directory.timezone(store_id))
+        local_midnight = (
+            self.clock.now().astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        )
+        since = local_midnight.astimezone(ZoneInfo("UTC"))
+        async with self.sessions() as session:
+            total = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Review)
+                    .where(Review.store_id == store_id, Review.first_seen_at >= since)
+                )
+                or 0
+            )
+            alerts = (
+                await session.execute(
+                    select(Alert.created_at, Review.handled_at, Review.status)
+                    .join(Review, Review.id == Alert.review_id)
+                    .where(
+                        Alert.store_id == store_id,
+                        Alert.created_at >= since,
+                        Alert.kind != "requested",
+                    )
+                )
+            ).all()
+            posted = (
+                await session.execute(
+                    select(Draft.posted_at, Review.first_seen_at)
+                    .join(Review, Review.id == Draft.review_id)
+                    .where(Review.store_id == store_id, Draft.posted_at >= since)
+                )
+            ).all()
+        handled = [(h - a).total_seconds() / 60 for a, h, _ in alerts if h is not None]
+        to_post = [(p - s).total_seconds() / 60 for p, s in posted]
+        pending = sum(1 for _, _, status in alerts if status in actions.OPEN_STATES)
+        name = self.directory.store(store_id).name if self.directory.store(store_id) else store_id
+        lines = [
+            f"📊 {name} 今日",
+            f"新评价 {total} 条，提醒 {len(alerts)} 条，待处理 {pending} 条",
+            f"已发布回复 {len(posted)} 条",
+        ]
+        if handled:
+            lines.append(f"提醒到处理：中位 {median(handled):.0f} 分钟")
+        if to_post:
+            lines.append(f"评价出现到回复发布：中位 {median(to_post):.0f} 分钟")
+        return "\n".join(lines)
+
+    def _stores_here(self, update: Update, actor: Actor) -> list[str]:
+        chat = update.effective_chat
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            return [s for s in self.directory.store_ids() if actor.covers(s)]
+        return [s for s in self.directory.stores_of_chat(chat.id if chat else 0) if actor.covers(s)]
+
+    async def cmd_mute(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "mute")
+        if actor is None:
+            return
+        args = context.args or []
+        if args and args[0].lower() in ("off", "0", "取消"):
+            await self.cmd_unmute(update, context)
+            return
+        duration = parse_duration(args[0]) if args else None
+        if duration is None:
+            await update.effective_message.reply_text(
+                "用法：/mute 1h（最长 24 小时），/mute off 恢复。"
+            )
+            return
+        stores = self._stores_here(update, actor)
+        now = self.clock.now()
+        until = now + duration
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                sql_update(Store)
+                .where(Store.id.in_(stores))
+                .values(muted_until=until, muted_by=actor.name)
+            )
+            for store_id in stores:
+                audit.record(
+                    session,
+                    now,
+                    "store.muted",
+                    actor=actor.id,
+                    store_id=store_id,
+                    until=until.isoformat(),
+                )
+        local = until.astimezone(ZoneInfo(self.directory.timezone(stores[0]) if stores else "UTC"))
+        await update.effective_message.reply_text(
+            f"🔕 已暂停非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会立即发送；"
+            "暂停期间的提醒会在恢复后按顺序送达。"
+        )
+
+    async def cmd_unmute(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "unmute")
+        if actor is None:
+            return
+        stores = self._stores_here(update, actor)
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                sql_update(Store)
+                .where(Store.id.in_(stores))
+                .values(muted_until=None, muted_by=None)
+            )
+            held = [outbox.chat_destination(s) for s in stores]
+            await session.execute(
+                sql_update(OutboxMessage)
+                .where(
+                    OutboxMessage.destination.in_(held),
+                    OutboxMessage.status == outbox.PENDING,
+                    OutboxMessage.next_attempt_at > now,
+                )
+                .values(next_attempt_at=now)
+            )
+            for store_id in stores:
+                audit.record(session, now, "store.unmuted", actor=actor.id, store_id=store_id)
+        self.kick_outbox()
+        await update.effective_message.reply_text("🔔 已恢复提醒，暂停期间的提醒马上送达。")
+
+    async def cmd_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._command_actor(update, "cancel") is None:
+            return
+        outcome = await self._cancel_edit(update)
+        await update.effective_message.reply_text(outcome.message)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("handling a Telegram update failed", exc_info=context.error)
+        if isinstance(update, Update) and update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer("出错了，请稍后再试。", show_alert=True)

@@ -1,0 +1,126 @@
+"""Sending and redrawing alert cards and notices through the Telegram Bot API.
+
+Telegram's failures are translated for the outbox: flood control (429 with retry_after),
+5xx and network errors are retried later, in order; a request Telegram will never accept
+(a chat the bot was removed from, malformed markup) is reported and not retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from reviewbot.chat.alerts import AlertView
+from reviewbot.chat.base import DeliveryError
+from reviewbot.chat.notices import Notice
+from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
+from reviewbot.directory import Directory
+
+log = logging.getLogger(__name__)
+
+NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
+
+
+def seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError:
+    """The outbox's view of a Telegram failure."""
+    if isinstance(exc, RetryAfter):
+        return DeliveryError(f"telegram flood control: {exc}", retry_after=seconds(exc.retry_after))
+    if isinstance(exc, ChatMigrated):
+        return DeliveryError(
+            f"the chat became a supergroup; set telegram_chat_id = {exc.new_chat_id} in the config",
+            retryable=False,
+        )
+    if isinstance(exc, Forbidden):
+        return DeliveryError(
+            f"telegram refused (is the bot still in the chat?): {exc}", retryable=False
+        )
+    if isinstance(exc, BadRequest):
+        return DeliveryError(f"telegram rejected the request: {exc}", retryable=False)
+    return DeliveryError(f"telegram unavailable: {type(exc).__name__}: {exc}")
+
+
+def not_modified(exc: BadRequest) -> bool:
+    return "message is not modified" in str(exc).lower()
+
+
+def gone(exc: BadRequest) -> bool:
+    text = str(exc).lower()
+    return "message to edit not found" in text or "message can't be edited" in text
+
+
+class TelegramNotifier:
+    name = "telegram"
+
+    def __init__(self, bot: Bot, directory: Directory) -> None:
+        self.bot = bot
+        self.directory = directory
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        chat_id = self.directory.staff_chat(alert.store_id)
+        if chat_id is None:
+            raise DeliveryError(f"store {alert.store_id} has no telegram_chat_id", retryable=False)
+        try:
+            message = await self.bot.send_message(
+                chat_id,
+                alert_html(alert),
+                parse_mode=ParseMode.HTML,
+                reply_markup=alert_keyboard(alert),
+                disable_web_page_preview=True,
+            )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return {"messages": [[message.chat_id, message.message_id]]}
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        kept = []
+        for chat_id, message_id in ref.get("messages", []):
+            try:
+                await self.bot.edit_message_text(
+                    alert_html(alert),
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=alert_keyboard(alert),
+                    disable_web_page_preview=True,
+                )
+            except BadRequest as exc:
+                if not_modified(exc):
+                    pass
+                elif gone(exc):
+                    log.info("alert message %s/%s is gone; no longer redrawn", chat_id, message_id)
+                    continue
+                else:
+                    raise delivery_error(exc) from exc
+            except TelegramError as exc:
+                raise delivery_error(exc) from exc
+            kept.append([chat_id, message_id])
+        return {**ref, "messages": kept}
+
+    async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        chat_id = (
+            self.directory.owner_chat(notice.store_id)
+            if notice.audience == "owner"
+            else self.directory.staff_chat(notice.store_id)
+        )
+        if chat_id is None:
+            raise DeliveryError(f"store {notice.store_id} has no chat configured", retryable=False)
+        text = (
+            f"<b>{NOTICE_ICONS.get(notice.level, '')} {escape(notice.store_name)}</b>\n"
+            f"{escape(notice.text)}"
+        )
+        try:
+            message = await self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return {"messages": [[message.chat_id, message.message_id]]}

@@ -1,0 +1,71 @@
+"""Who and what the configuration describes, as the running daemon sees it: stores and their
+chats, people and their roles, and what each platform account can do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reviewbot.actions import Actor
+from reviewbot.config import Settings, StoreSettings
+from reviewbot.platforms.base import Capabilities
+from reviewbot.replies.engine import StoreProfile
+
+
+class Directory:
+    def __init__(
+        self, settings: Settings, capabilities: Mapping[int, Capabilities] | None = None
+    ) -> None:
+        self.settings = settings
+        self.capabilities = dict(capabilities or {})
+        self._stores = {store.id: store for store in settings.stores}
+        self._profiles = {
+            store.id: StoreProfile.from_settings(store.name, store.facts)
+            for store in settings.stores
+        }
+
+    def store(self, store_id: str) -> StoreSettings | None:
+        return self._stores.get(store_id)
+
+    def store_ids(self) -> list[str]:
+        return list(self._stores)
+
+    def profile(self, store_id: str) -> StoreProfile:
+        return self._profiles.get(store_id) or StoreProfile(name=store_id)
+
+    def timezone(self, store_id: str) -> str:
+        store = self._stores.get(store_id)
+        return store.timezone if store else "Asia/Shanghai"
+
+    def can_reply(self, source_id: int) -> bool:
+        """Whether replies to this account can be posted through its platform's API."""
+        caps = self.capabilities.get(source_id)
+        return True if caps is None else caps.can_reply
+
+    def actor(self, telegram_user_id: int) -> Actor | None:
+        person = self.settings.person(telegram_user_id)
+        if person is None:
+            return None
+        return Actor(
+            id=f"telegram:{telegram_user_id}",
+            name=person.name,
+            role=person.role,
+            stores=frozenset(person.stores),
+        )
+
+    def staff_chat(self, store_id: str) -> int | None:
+        store = self._stores.get(store_id)
+        return store.chat.telegram_chat_id if store else None
+
+    def owner_chat(self, store_id: str) -> int | None:
+        """Where pages for the owner go: their own chat if configured, else the staff chat."""
+        store = self._stores.get(store_id)
+        if store is None:
+            return None
+        return store.chat.owner_telegram_chat_id or store.chat.telegram_chat_id
+
+    def stores_of_chat(self, chat_id: int) -> list[str]:
+        return [
+            s.id
+            for s in self.settings.stores
+            if chat_id in (s.chat.telegram_chat_id, s.chat.owner_telegram_chat_id)
+        ]

@@ -1,0 +1,248 @@
+"""What each kind of outbox message does when delivered, and what it records afterwards.
+
+- alert: send a review alert to the store's chat (held while the store is muted, unless
+  critical);
+- alert_update: redraw sent alerts after something happened to the review;
+- notice: a system message for the store's people;
+- reply: post an approved draft through the review's platform adapter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.chat.alerts import load_alert_view
+from reviewbot.chat.base import DeliveryError, Notifier
+from reviewbot.chat.notices import Notice
+from reviewbot.clock import Clock
+from reviewbot.directory import Directory
+from reviewbot.jobs.outbox import Deferred, Permanent
+from reviewbot.platforms.base import AlreadyReplied, PlatformAdapter
+from reviewbot.store import audit, outbox
+from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
+
+log = logging.getLogger(__name__)
+
+
+async def queue_alert_update(
+    session: AsyncSession, review_id: int, now: datetime, reason: str
+) -> None:
+    """Redraw every sent alert of a review (its chat message shows the new state)."""
+    alerts = (await session.scalars(select(Alert).where(Alert.review_id == review_id))).all()
+    for alert in alerts:
+        await outbox.enqueue(
+            session,
+            kind="alert_update",
+            destination=outbox.chat_destination(alert.store_id),
+            ref_id=alert.id,
+            dedupe_key=f"alert_update:{alert.id}:{now.isoformat()}:{reason}",
+            now=now,
+            payload={"reason": reason},
+        )
+
+
+class AlertHandler:
+    def __init__(
+        self, sessions: SessionFactory, notifier: Notifier, directory: Directory, clock: Clock
+    ) -> None:
+        self.sessions = sessions
+        self.notifier = notifier
+        self.directory = directory
+        self.clock = clock
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        async with self.sessions() as session:
+            try:
+                view = await load_alert_view(session, message.ref_id, self.directory)
+            except LookupError as exc:
+                raise Permanent(str(exc)) from None
+            store = await session.get(Store, view.store_id)
+        muted = store.muted_until if store is not None else None
+        if muted is not None and muted > self.clock.now() and view.kind != "critical":
+            raise Deferred(muted, f"store {view.store_id} muted by {store.muted_by}")
+        return await self.notifier.send_alert(view)
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        alert = await session.get(Alert, message.ref_id)
+        if alert is None:
+            return
+        alert.status = "sent"
+        alert.sent_at = now
+        alert.message_ref = result
+        audit.record(
+            session,
+            now,
+            "alert.sent",
+            store_id=alert.store_id,
+            review_id=alert.review_id,
+            alert_id=alert.id,
+            channel=self.notifier.name,
+            attempts=message.attempts,
+        )
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        alert = await session.get(Alert, message.ref_id)
+        if alert is not None:
+            alert.status = "failed"
+            audit.record(
+                session,
+                now,
+                "alert.failed",
+                store_id=alert.store_id,
+                review_id=alert.review_id,
+                alert_id=alert.id,
+                error=error,
+            )
+
+
+class AlertUpdateHandler:
+    def __init__(self, sessions: SessionFactory, notifier: Notifier, directory: Directory) -> None:
+        self.sessions = sessions
+        self.notifier = notifier
+        self.directory = directory
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        async with self.sessions() as session:
+            alert = await session.get(Alert, message.ref_id)
+            if alert is None:
+                raise Permanent(f"alert {message.ref_id} does not exist")
+            if alert.status != "sent":
+                return {"skipped": "alert not sent yet"}  # it will be drawn current when sent
+            view = await load_alert_view(session, alert.id, self.directory)
+            ref = dict(alert.message_ref)
+        return {"ref": await self.notifier.update_alert(view, ref)}
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        alert = await session.get(Alert, message.ref_id)
+        if alert is not None and isinstance(result.get("ref"), dict):
+            alert.message_ref = result["ref"]
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        log.warning("could not redraw alert %d: %s", message.ref_id, error)
+
+
+class NoticeHandler:
+    def __init__(self, sessions: SessionFactory, notifier: Notifier) -> None:
+        self.sessions = sessions
+        self.notifier = notifier
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        payload = message.payload
+        async with self.sessions() as session:
+            store = await session.get(Store, payload["store_id"])
+        notice = Notice(
+            store_id=payload["store_id"],
+            store_name=store.name if store else payload["store_id"],
+            text=payload["text"],
+            level=payload.get("level", "info"),
+            audience=payload.get("audience", "owner"),
+        )
+        return await self.notifier.send_notice(notice)
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        audit.record(
+            session,
+            now,
+            "notice.sent",
+            store_id=message.payload.get("store_id"),
+            channel=self.notifier.name,
+            attempts=message.attempts,
+        )
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        audit.record(
+            session, now, "notice.failed", store_id=message.payload.get("store_id"), error=error
+        )
+
+
+class ReplyHandler:
+    """Posts an approved draft through the review's platform adapter."""
+
+    def __init__(self, sessions: SessionFactory, adapters: Mapping[int, PlatformAdapter]) -> None:
+        self.sessions = sessions
+        self.adapters = adapters
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        async with self.sessions() as session:
+            draft = await session.get(Draft, message.ref_id)
+            review = await session.get(Review, draft.review_id) if draft else None
+        if draft is None or review is None:
+            raise Permanent(f"draft {message.ref_id} or its review no longer exists")
+        adapter = self.adapters.get(review.source_id)
+        if adapter is None:
+            raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
+        text = message.payload.get("text") or draft.text
+        try:
+            receipt = await adapter.post_reply(review.external_id, text)
+        except AlreadyReplied:
+            # Our own earlier attempt may have gone through before its answer was lost.
+            if review.reply_text == text:
+                return {"already": True}
+            raise
+        return {"replied_at": receipt.replied_at.isoformat() if receipt.replied_at else None}
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        draft = await session.get(Draft, message.ref_id)
+        if draft is None:
+            return
+        review = await session.get(Review, draft.review_id)
+        assert review is not None
+        draft.status = "posted"
+        draft.posted_at = now
+        review.status = "replied"
+        review.reply_text = message.payload.get("text") or draft.text
+        audit.record(
+            session,
+            now,
+            "reply.posted",
+            store_id=review.store_id,
+            review_id=review.id,
+            draft_id=draft.id,
+            text=review.reply_text,
+        )
+        await queue_alert_update(session, review.id, now, "reply.posted")
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        """The platform refused: reopen the review so staff can fix the text and retry."""
+        draft = await session.get(Draft, message.ref_id)
+        if draft is None:
+            return
+        review = await session.get(Review, draft.review_id)
+        draft.status = "failed"
+        if review is not None and review.status == "approved":
+            review.status = "open"
+            review.handled_by = None
+            review.handled_at = None
+        audit.record(
+            session,
+            now,
+            "reply.failed",
+            store_id=review.store_id if review else None,
+            review_id=draft.review_id,
+            draft_id=draft.id,
+            error=error,
+        )
+        await queue_alert_update(session, draft.review_id, now, "reply.failed")
