@@ -172,7 +172,19 @@ def cmd_db_current(args: argparse.Namespace) -> int:
     return 0 if current == head else 1
 
 
+def _capability_summary(capabilities: dict[str, Any] | None) -> tuple[str, str]:
+    """(reply, freshness) columns: what the platform allows, as recorded by the daemon."""
+    if not capabilities:
+        return "?", "?"
+    reply = "yes" if capabilities.get("can_reply") else "no"
+    seconds = capabilities.get("freshness_seconds") or 0
+    fresh = "live" if not seconds else f"T+{round(seconds / 86400)}"
+    return reply, fresh
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return cmd_sources_check(args)
     settings = _load(args)
 
     async def main() -> list[dict[str, Any]]:
@@ -196,18 +208,51 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("no sources polled yet (start the daemon with `reviewbot run`)")
         return 0
     print(
-        f"{'store':<16} {'platform':<10} {'account':<24} {'state':<9} {'reviews':>7}  "
-        "last success / last error"
+        f"{'store':<16} {'platform':<10} {'account':<24} {'state':<9} {'reviews':>7} "
+        f"{'reply':<5} {'fresh':<5}  last success / last error"
     )
     for row in rows:
         detail = row["last_success_at"] or "never"
-        if row["last_error"]:
+        if row["needs_reauth"]:
+            detail += " / needs re-authorisation: renew the credentials, then restart"
+        elif row["last_error"]:
             detail += f" / {row['consecutive_errors']}× {row['last_error']}"
+        reply, fresh = _capability_summary(row["capabilities"])
         print(
             f"{row['store_id']:<16} {row['platform']:<10} {row['account']:<24} "
-            f"{row['state']:<9} {row['reviews']:>7}  {detail}"
+            f"{row['state']:<9} {row['reviews']:>7} {reply:<5} {fresh:<5}  {detail}"
         )
     return 0
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    """Try every configured account's credentials once and print its health."""
+    settings = _load(args)
+
+    async def main() -> list[dict[str, Any]]:
+        from reviewbot.platforms.check import check_sources
+        from reviewbot.store import db
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            return await check_sources(settings, db.session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    rows = asyncio.run(main())
+    if args.json:
+        _write_lines(rows)
+    else:
+        print(f"{'store':<16} {'platform':<10} {'account':<24} {'result':<18} detail")
+        for row in rows:
+            print(
+                f"{row['store_id']:<16} {row['platform']:<10} {row['account']:<24} "
+                f"{row['result']:<18} {row['detail']}"
+            )
+    return 0 if all(row["result"] == "ok" for row in rows) else 1
 
 
 # -- the parser -----------------------------------------------------------------------
@@ -252,7 +297,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         sub.add_argument("-c", "--config", help=f"config file (default: ./{DEFAULT_CONFIG})")
 
-    sources = add("sources", cmd_sources, "show every platform account and its health", config=True)
+    sources = add(
+        "sources",
+        cmd_sources,
+        "show every platform account and its health; `sources check` tries each credential",
+        config=True,
+    )
+    sources.add_argument(
+        "action",
+        nargs="?",
+        choices=["check"],
+        help="check: call each configured account once and report whether it works",
+    )
     sources.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     return parser
 
