@@ -255,6 +255,99 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     return 0 if all(row["result"] == "ok" for row in rows) else 1
 
 
+# -- importing merchant exports ------------------------------------------------------------
+
+IMPORT_PLATFORMS = ("meituan", "eleme", "dianping", "google")
+
+
+def _progress(done: int, total: int) -> None:
+    """A progress bar on stderr (one line per step when stderr is not a terminal)."""
+    total = max(total, 1)
+    width = 30
+    filled = width * done // total
+    text = (
+        f"导入中 [{'#' * filled}{'-' * (width - filled)}] {done}/{total} ({100 * done // total}%)"
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + text + ("\n" if done >= total else ""))
+    else:
+        sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = _load(args)
+    from reviewbot.exports import ExportError, batches, parse_export, read_rows, target_source
+
+    try:
+        store = settings.store(args.store)
+    except KeyError:
+        raise SystemExit(f"reviewbot: no store {args.store!r} in {_config_path(args)}") from None
+    polled = [s.account for s in store.sources if s.platform == args.platform]
+    if args.account:
+        account = args.account
+    elif len(polled) == 1:
+        account = polled[0]  # same keys as polling, so API and export rows merge
+    elif polled:
+        raise SystemExit(
+            f"reviewbot: store {store.id} has several {args.platform} accounts "
+            f"({', '.join(polled)}): choose one with --account"
+        )
+    else:
+        account = f"{store.id}:export"
+    try:
+        parsed = parse_export(read_rows(Path(args.file)), store.timezone)
+    except ExportError as exc:
+        print(f"reviewbot: {args.file}: {exc}", file=sys.stderr)
+        return 2
+
+    async def main():
+        from reviewbot.clock import SystemClock
+        from reviewbot.store import db
+        from reviewbot.store.ingest import IngestResult, ingest_page
+
+        clock = SystemClock()
+        engine = db.create_engine(settings.database.url)
+        total = IngestResult()
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            sessions = db.session_factory(engine)
+            done, rows = 0, len(parsed.records) + len(parsed.rejected)
+            _progress(0, rows)
+            for page in batches(parsed):
+                async with sessions() as session, session.begin():
+                    source = await target_source(
+                        session,
+                        store_id=store.id,
+                        store_name=store.name,
+                        platform=args.platform,
+                        account=account,
+                        polled=account in polled,
+                        now=clock.now(),
+                    )
+                    total.add(await ingest_page(session, source, page, clock.now()))
+                done += len(page.reviews) + len(page.rejected)
+                _progress(done, rows)
+        finally:
+            await engine.dispose()
+        return total
+
+    try:
+        result = asyncio.run(main())
+    except ExportError as exc:
+        print(f"reviewbot: {exc}", file=sys.stderr)
+        return 2
+    skipped = result.unchanged + result.quarantined
+    print(
+        f"导入完成（{args.platform} 账号 {account}）：新增 {result.new} 条，"
+        f"更新 {result.revised} 条，跳过 {skipped} 条"
+        f"（未变化 {result.unchanged} 条，无法识别 {result.quarantined} 条已转入隔离区）"
+    )
+    return 0
+
+
 # -- the parser -----------------------------------------------------------------------
 
 
@@ -310,6 +403,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="check: call each configured account once and report whether it works",
     )
     sources.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+
+    imp = add(
+        "import",
+        cmd_import,
+        "import a merchant back-end export (CSV or Excel) of a store's reviews",
+        config=True,
+    )
+    imp.add_argument("file", help="the exported .csv or .xlsx file")
+    imp.add_argument("--store", required=True, help="the configured store the reviews belong to")
+    imp.add_argument("--platform", required=True, choices=IMPORT_PLATFORMS)
+    imp.add_argument(
+        "--account",
+        help="the platform account (default: the store's configured account on that platform)",
+    )
     return parser
 
 
