@@ -79,7 +79,6 @@ def parse_review(item: Any) -> ReviewRecord:
 @dataclass(frozen=True, slots=True)
 class _Scan:
     token: str | None
-    newest: datetime | None
     started: datetime
     full: bool
     stop_before: datetime | None
@@ -100,7 +99,6 @@ class _State:
             s = self.scan
             data["scan"] = {
                 "token": s.token,
-                "newest": iso(s.newest),
                 "started": iso(s.started),
                 "full": s.full,
                 "stop": iso(s.stop_before),
@@ -120,7 +118,6 @@ class _State:
                 when(data.get("full")),
                 _Scan(
                     scan.get("token"),
-                    when(scan.get("newest")),
                     datetime.fromisoformat(scan["started"]),
                     bool(scan.get("full")),
                     when(scan.get("stop")),
@@ -177,7 +174,7 @@ class GoogleAdapter:
             and (state.last_full is None or now - state.last_full >= self.full_every)
         )
         stop = None if full or state.high_water is None else state.high_water - self.overlap
-        return _Scan(None, None, now, full, stop)
+        return _Scan(None, now, full, stop)
 
     async def fetch_page(self, cursor: str | None) -> Page:
         state = _State.load(cursor)
@@ -193,11 +190,10 @@ class GoogleAdapter:
             raise MalformedResponse("Google answered with a `reviews` that is not a list")
         records, rejected = parse_items(items, parse_review)
         times = [t for r in records if (t := _when(r)) is not None]
-        newest = max([t for t in (scan.newest, *times) if t is not None], default=None)
         token = body.get("nextPageToken") or None
         reached = scan.stop_before is not None and bool(times) and min(times) < scan.stop_before
         if token and not reached:
-            more = replace(state, scan=replace(scan, token=str(token), newest=newest))
+            more = replace(state, scan=replace(scan, token=str(token)))
             return Page(records, more.dump(), True, rejected)
         # The next scan reads back to when this one started, less the overlap (late edits,
         # clock skew between us and Google).
