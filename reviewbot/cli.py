@@ -172,7 +172,19 @@ def cmd_db_current(args: argparse.Namespace) -> int:
     return 0 if current == head else 1
 
 
+def _capability_summary(capabilities: dict[str, Any] | None) -> tuple[str, str]:
+    """(reply, freshness) columns: what the platform allows, as recorded by the daemon."""
+    if not capabilities:
+        return "?", "?"
+    reply = "yes" if capabilities.get("can_reply") else "no"
+    seconds = capabilities.get("freshness_seconds") or 0
+    fresh = "live" if not seconds else f"T+{round(seconds / 86400)}"
+    return reply, fresh
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return cmd_sources_check(args)
     settings = _load(args)
 
     async def main() -> list[dict[str, Any]]:
@@ -196,16 +208,19 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("no sources polled yet (start the daemon with `reviewbot run`)")
         return 0
     print(
-        f"{'store':<16} {'platform':<10} {'account':<24} {'state':<9} {'reviews':>7}  "
-        "last success / last error"
+        f"{'store':<16} {'platform':<10} {'account':<24} {'state':<9} {'reviews':>7} "
+        f"{'reply':<5} {'fresh':<5}  last success / last error"
     )
     for row in rows:
         detail = row["last_success_at"] or "never"
-        if row["last_error"]:
+        if row["needs_reauth"]:
+            detail += " / needs re-authorisation: renew the credentials, then restart"
+        elif row["last_error"]:
             detail += f" / {row['consecutive_errors']}× {row['last_error']}"
+        reply, fresh = _capability_summary(row["capabilities"])
         print(
             f"{row['store_id']:<16} {row['platform']:<10} {row['account']:<24} "
-            f"{row['state']:<9} {row['reviews']:>7}  {detail}"
+            f"{row['state']:<9} {row['reviews']:>7} {reply:<5} {fresh:<5}  {detail}"
         )
     return 0
 
@@ -236,6 +251,129 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from reviewbot.store.history import format_history
 
     print(format_history(history))
+    return 0
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    """Try every configured account's credentials once and print its health."""
+    settings = _load(args)
+
+    async def main() -> list[dict[str, Any]]:
+        from reviewbot.platforms.check import check_sources
+        from reviewbot.store import db
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            return await check_sources(settings, db.session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    rows = asyncio.run(main())
+    if args.json:
+        _write_lines(rows)
+    else:
+        print(f"{'store':<16} {'platform':<10} {'account':<24} {'result':<18} detail")
+        for row in rows:
+            print(
+                f"{row['store_id']:<16} {row['platform']:<10} {row['account']:<24} "
+                f"{row['result']:<18} {row['detail']}"
+            )
+    return 0 if all(row["result"] == "ok" for row in rows) else 1
+
+
+# -- importing merchant exports ------------------------------------------------------------
+
+IMPORT_PLATFORMS = ("meituan", "eleme", "dianping", "google")
+
+
+def _progress(done: int, total: int) -> None:
+    """A progress bar on stderr (one line per step when stderr is not a terminal)."""
+    total = max(total, 1)
+    width = 30
+    filled = width * done // total
+    text = (
+        f"导入中 [{'#' * filled}{'-' * (width - filled)}] {done}/{total} ({100 * done // total}%)"
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + text + ("\n" if done >= total else ""))
+    else:
+        sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = _load(args)
+    from reviewbot.exports import ExportError, batches, parse_export, read_rows, target_source
+
+    try:
+        store = settings.store(args.store)
+    except KeyError:
+        raise SystemExit(f"reviewbot: no store {args.store!r} in {_config_path(args)}") from None
+    polled = [s.account for s in store.sources if s.platform == args.platform]
+    if args.account:
+        account = args.account
+    elif len(polled) == 1:
+        account = polled[0]  # same keys as polling, so API and export rows merge
+    elif polled:
+        raise SystemExit(
+            f"reviewbot: store {store.id} has several {args.platform} accounts "
+            f"({', '.join(polled)}): choose one with --account"
+        )
+    else:
+        account = f"{store.id}:export"
+    try:
+        parsed = parse_export(read_rows(Path(args.file)), store.timezone)
+    except ExportError as exc:
+        print(f"reviewbot: {args.file}: {exc}", file=sys.stderr)
+        return 2
+
+    async def main():
+        from reviewbot.clock import SystemClock
+        from reviewbot.store import db
+        from reviewbot.store.ingest import IngestResult, ingest_page
+
+        clock = SystemClock()
+        engine = db.create_engine(settings.database.url)
+        total = IngestResult()
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            sessions = db.session_factory(engine)
+            done, rows = 0, len(parsed.records) + len(parsed.rejected)
+            _progress(0, rows)
+            for page in batches(parsed):
+                async with sessions() as session, session.begin():
+                    source = await target_source(
+                        session,
+                        store_id=store.id,
+                        store_name=store.name,
+                        platform=args.platform,
+                        account=account,
+                        polled=account in polled,
+                        now=clock.now(),
+                    )
+                    total.add(await ingest_page(session, source, page, clock.now()))
+                done += len(page.reviews) + len(page.rejected)
+                _progress(done, rows)
+        finally:
+            await engine.dispose()
+        return total
+
+    try:
+        result = asyncio.run(main())
+    except ExportError as exc:
+        print(f"reviewbot: {exc}", file=sys.stderr)
+        return 2
+    skipped = result.unchanged + result.quarantined
+    print(
+        f"导入完成（{args.platform} 账号 {account}）：新增 {result.new} 条，"
+        f"更新 {result.revised} 条，跳过 {skipped} 条"
+        f"（未变化 {result.unchanged} 条，无法识别 {result.quarantined} 条已转入隔离区）"
+    )
     return 0
 
 
@@ -281,11 +419,36 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         sub.add_argument("-c", "--config", help=f"config file (default: ./{DEFAULT_CONFIG})")
 
-    sources = add("sources", cmd_sources, "show every platform account and its health", config=True)
+    sources = add(
+        "sources",
+        cmd_sources,
+        "show every platform account and its health; `sources check` tries each credential",
+        config=True,
+    )
+    sources.add_argument(
+        "action",
+        nargs="?",
+        choices=["check"],
+        help="check: call each configured account once and report whether it works",
+    )
     sources.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     audit = add("audit", cmd_audit, "print a review's whole history", config=True)
     audit.add_argument("--review", type=int, required=True, metavar="ID", help="review number")
     audit.add_argument("--json", action="store_true", help="the audit entries as JSON Lines")
+
+    imp = add(
+        "import",
+        cmd_import,
+        "import a merchant back-end export (CSV or Excel) of a store's reviews",
+        config=True,
+    )
+    imp.add_argument("file", help="the exported .csv or .xlsx file")
+    imp.add_argument("--store", required=True, help="the configured store the reviews belong to")
+    imp.add_argument("--platform", required=True, choices=IMPORT_PLATFORMS)
+    imp.add_argument(
+        "--account",
+        help="the platform account (default: the store's configured account on that platform)",
+    )
     return parser
 
 

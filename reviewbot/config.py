@@ -60,6 +60,7 @@ class DaemonSettings(Section):
     error_backoff_max_seconds: Seconds = 1800.0
     max_pages_per_poll: Annotated[int, Field(ge=1, le=1000)] = 20
     outbox_give_up_hours: Annotated[float, Field(gt=0)] = 48.0
+    alert_max_age_hours: Annotated[float, Field(gt=0)] | None = 72.0
 
 
 class DemoSettings(Section):

@@ -47,12 +47,14 @@ from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.base import PlatformAdapter
+from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.store import db
+from reviewbot.store.credentials import DbCredentialStore
 from reviewbot.store.ingest import ConfiguredSource, sync_sources
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 
@@ -168,7 +170,15 @@ class Daemon:
             timeout=s.http.timeout_seconds,
         )
         demo_url = await self._start_demo_platform()
-        ctx = AdapterContext(http=http, secret=s.secret, demo_base_url=demo_url)
+        ctx = AdapterContext(
+            http=http,
+            secret=s.secret,
+            demo_base_url=demo_url,
+            now=self.clock.now,
+            keepers=Keepers(
+                DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
+            ),
+        )
         for store in s.stores:
             for source in store.sources:
                 if not source.enabled:
@@ -188,6 +198,7 @@ class Daemon:
                     continue
                 interval = source.poll_interval_seconds or s.daemon.poll_interval_seconds
                 self.sources[source_id] = RunningSource(source_id, source, adapter, interval)
+        await self._record_capabilities()
         self.poller = Poller(
             self.sessions,
             self.clock,
@@ -202,6 +213,9 @@ class Daemon:
             self.drafter,
             self.directory.profile,
             owner=self.owner,
+            alert_max_age=timedelta(hours=s.daemon.alert_max_age_hours)
+            if s.daemon.alert_max_age_hours
+            else None,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
@@ -277,6 +291,14 @@ class Daemon:
         self.demo_platform = platform
         self.demo_server = DemoServer(platform, demo.host, demo.port)
         return await self.demo_server.start()
+
+    async def _record_capabilities(self) -> None:
+        """Each account's capabilities on its row, for the chat, speed window and `sources`."""
+        async with self.sessions() as session, session.begin():
+            for running in self.sources.values():
+                source = await session.get(Source, running.source_id)
+                if source is not None:
+                    source.capabilities = running.adapter.capabilities.as_dict()
 
     async def _mark_unavailable(self, source_id: int, error: str) -> None:
         async with self.sessions() as session, session.begin():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -371,3 +372,20 @@ async def test_alert_for_a_review_survives_analysis_failing_for_another(database
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_history_is_stored_but_only_news_is_alerted(running, demo, clock):
+    daemon, out = running
+    old = demo.platform.add_review(
+        "shop-1", "上个月点的，米饭是夹生的", 1, when=clock.now() - timedelta(days=20)
+    )
+    demo.platform.add_review("shop-1", "今天的水煮鱼太咸了", 1, when=clock.now())
+    await poll(daemon, clock)
+    await daemon.drain()
+    assert await count(daemon, Review) == 2 and await count(daemon, Draft) == 2
+    printed = out.getvalue()
+    assert "今天的水煮鱼太咸了" in printed and "米饭是夹生的" not in printed
+    demo.platform.add_follow_up(old.review_id, "商家一直没回复，越想越气")  # news about history
+    await poll(daemon, clock)
+    await daemon.drain()
+    assert "越想越气" in out.getvalue()

@@ -461,3 +461,52 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
     assert -1 not in positions and positions == sorted(positions), out
     assert f"telegram:{STAFF}" in out and f"telegram:{STRANGER}" in out
     assert "before: " in out and "after:  " in out
+
+
+async def test_a_read_only_platform_is_answered_by_hand(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    from reviewbot.config import parse_settings
+    from tests.fakes import serve
+    from tests.fakes.dianping import DianpingPlatform
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DP_SECRET", "dp_secret")
+    monkeypatch.setenv("DP_SESSION", "sess123")
+    dianping = DianpingPlatform(now=clock.now)
+    dianping.add(1)
+    async with serve(dianping.app()) as dp_url:
+        settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+        settings["stores"][0]["sources"] = [
+            {
+                "platform": "dianping",
+                "open_shop_uuid": "abc",
+                "app_key": "1000069",
+                "app_secret_env": "DP_SECRET",
+                "session_env": "DP_SESSION",
+                "base_url": dp_url,
+            }
+        ]
+        daemon = Daemon(parse_settings(settings), clock=clock)
+        await daemon.start(schedule=False)
+        bot = Bot(daemon, telegram, demo, clock)
+        try:
+            clock.advance(minutes=1)
+            await daemon.poll_all_once()
+            await daemon.drain()
+            (card,) = telegram.cards(STAFF_CHAT)
+            assert "大众点评" in card["text"] and "（只有评分，没有文字）" in card["text"]
+            assert "不支持接口回复" in card["text"]
+            assert telegram.button(card, "a") and any(
+                b["text"] == "✅ 已手动回复"
+                for row in card["reply_markup"]["inline_keyboard"]
+                for b in row
+            )
+            answer = await bot.press(STAFF, card, "a")
+            assert answer["text"] == "已记录为手动回复。"
+            assert await bot.count(OutboxMessage, OutboxMessage.kind == "reply") == 0
+            assert await bot.count(Review, Review.status == "replied_manually") == 1
+            assert "确认已在平台手动回复" in bot.card(card)["text"]
+        finally:
+            await daemon.stop()
+            await daemon.close()

@@ -82,8 +82,10 @@ class Pipeline:
         store_profile: Callable[[str], StoreProfile],
         *,
         owner: str = "pipeline",
+        alert_max_age: timedelta | None = None,
     ) -> None:
         self.sessions = sessions
+        self.alert_max_age = alert_max_age
         self.clock = clock
         self.analyzer = analyzer
         self.drafter = drafter
@@ -293,10 +295,29 @@ class Pipeline:
             after=draft.text,
         )
         kind = alert_kind(review.revision, result)
+        if kind is not None and self._backfill(review, now):
+            audit.record(
+                session,
+                now,
+                "alert.skipped",
+                store_id=review.store_id,
+                review_id=review.id,
+                kind=kind,
+                reason="backfill: older than "
+                f"{self.alert_max_age.total_seconds() / 3600:g} h when first seen",
+            )
+            kind = None
         alerted = kind is not None and await self._queue_alert(session, review, draft, kind, now)
         review.needs_processing = False
         review.process_error = None
         return alerted
+
+    def _backfill(self, review: Review, now: datetime) -> bool:
+        """An old review seen for the first time (a new account, an import) is history,
+        not news: it is kept and drafted, but nobody is paged about it."""
+        if self.alert_max_age is None or review.revision != 1 or review.created_at is None:
+            return False
+        return review.created_at < now - self.alert_max_age
 
     async def _queue_alert(
         self, session: AsyncSession, review: Review, draft: Draft, kind: str, now: datetime

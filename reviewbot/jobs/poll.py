@@ -14,8 +14,10 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from reviewbot.chat.alerts import PLATFORMS
+from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
-from reviewbot.platforms.base import PlatformAdapter, PlatformError
+from reviewbot.platforms.base import PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.ingest import IngestResult, ingest_page
@@ -124,6 +126,8 @@ class Poller:
             source.last_success_at = now
             source.consecutive_errors = 0
             source.last_error = None
+            source.needs_reauth = False
+            source.reauth_since = None
             # Another replica's timer firing within the same interval skips this account.
             source.next_poll_at = now + timedelta(seconds=interval * 0.8)
 
@@ -141,6 +145,8 @@ class Poller:
             if retry_after:
                 wait = max(wait, float(retry_after))
             source.next_poll_at = now + timedelta(seconds=wait)
+            if isinstance(exc, ReauthorizationRequired) and not source.needs_reauth:
+                await self._ask_for_reauthorisation(session, source, now)
             if source.consecutive_errors == 1:
                 audit.record(
                     session,
@@ -153,6 +159,33 @@ class Poller:
                 )
         log.warning(
             "polling source %d failed (%s); next try in %.0fs", source_id, description, wait
+        )
+
+    @staticmethod
+    async def _ask_for_reauthorisation(session, source: Source, now) -> None:
+        """Mark the account and tell the owner once; polls keep failing fast until fixed."""
+        source.needs_reauth = True
+        source.reauth_since = now
+        platform = PLATFORMS.get(source.platform, source.platform)
+        await queue_notice(
+            session,
+            store_id=source.store_id,
+            text=(
+                f"{platform}账号「{source.account}」的授权已失效，reviewbot 暂时读不到这个平台的"
+                "新评价，也无法代发回复。请到该平台的商家后台重新授权，把新的凭据填入配置里"
+                "对应的环境变量或密钥文件，然后重启 reviewbot。"
+            ),
+            now=now,
+            dedupe_key=f"reauth:{source.id}:{now.isoformat()}",
+            level="warning",
+        )
+        audit.record(
+            session,
+            now,
+            "source.needs_reauth",
+            store_id=source.store_id,
+            platform=source.platform,
+            account=source.account,
         )
 
 

@@ -25,6 +25,30 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemFeedback:
+    """What a review says about one dish: Meituan order details and liked/disliked dishes,
+    Ele.me per-item ratings (with their pictures)."""
+
+    name: str
+    count: int | None = None
+    rating: float | None = None
+    text: str = ""
+    liked: bool | None = None
+    images: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name}
+        for key in ("count", "rating", "liked"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        if self.text:
+            data["text"] = self.text
+        if self.images:
+            data["images"] = list(self.images)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRecord:
     """A review as one platform shows it now, normalized; `raw` keeps the original payload.
 
@@ -45,6 +69,23 @@ class ReviewRecord:
     url: str | None = None
     text_truncated: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
+    sub_scores: Mapping[str, float] = field(default_factory=dict)
+    items: tuple[ItemFeedback, ...] = ()
+    tags: tuple[str, ...] = ()
+    created_precision: str = "second"  # "day" | "minute" | "second": never sort days by time
+    is_visible: bool = True  # False when the platform itself says the review is hidden
+    origin: str = "poll"  # "poll" | "import": imported rows are never marked vanished
+
+    def details(self) -> dict[str, Any]:
+        """The structured extras kept beside the text (reviews.details)."""
+        data: dict[str, Any] = {"precision": self.created_precision, "origin": self.origin}
+        if self.sub_scores:
+            data["sub_scores"] = dict(self.sub_scores)
+        if self.items:
+            data["items"] = [item.as_dict() for item in self.items]
+        if self.tags:
+            data["tags"] = list(self.tags)
+        return data
 
     @property
     def content_hash(self) -> str:
@@ -66,11 +107,27 @@ class RejectedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class CompletedScan:
+    """A scan that read every page of a window to its end.
+
+    Reviews of the source created inside [since, until) (None: unbounded) and not seen
+    since `started_at` were absent from it; after `hide_after` such scans in a row they
+    are marked hidden (never deleted).
+    """
+
+    started_at: datetime
+    since: datetime | None
+    until: datetime | None
+    hide_after: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     reviews: list[ReviewRecord]
     next_cursor: str | None
     has_more: bool
     rejected: list[RejectedItem] = field(default_factory=list)
+    completed_scan: CompletedScan | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +139,16 @@ class Capabilities:
     lookback: timedelta | None = None
     max_page_size: int = 50
     reply_max_chars: int = 500
+
+    def as_dict(self) -> dict[str, Any]:
+        """The form stored on the source row, for components that never see the adapter."""
+        return {
+            "can_reply": self.can_reply,
+            "freshness_seconds": int(self.freshness.total_seconds()),
+            "lookback_days": self.lookback.days if self.lookback is not None else None,
+            "max_page_size": self.max_page_size,
+            "reply_max_chars": self.reply_max_chars,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +194,12 @@ class AuthExpired(PlatformError):
 
 class AuthInvalid(PlatformError):
     code = "auth_invalid"
+
+
+class ReauthorizationRequired(AuthInvalid):
+    """Refreshing the token failed or did not help: the merchant must authorise again."""
+
+    code = "needs_reauth"
 
 
 class SignatureInvalid(PlatformError):

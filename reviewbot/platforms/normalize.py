@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 MAX_TEXT_CHARS = 5000
+T = TypeVar("T")
 
 _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -151,3 +152,35 @@ def as_id(value: Any) -> str | None:
         return str(int(value)) if value.is_integer() else None
     text = str(value).strip()
     return text or None
+
+
+def split_list(value: Any) -> tuple[str, ...]:
+    """Items of a comma-joined string (Meituan pictures, tags, dishes) or of a list."""
+    if value is None or value == "":
+        return ()
+    parts = value if isinstance(value, list | tuple) else re.split(r"[,，]", str(value))
+    return tuple(text for part in parts if (text := str(part).strip()))
+
+
+def precision_of(value: Any) -> str:
+    """ "day", "minute" or "second": how exact a platform's time string is."""
+    if not isinstance(value, str):
+        return "second"
+    digits = re.sub(r"\D", "", value.strip())
+    if len(digits) <= 8:
+        return "day"
+    return "minute" if len(digits) <= 12 else "second"
+
+
+def parse_items(items: Iterable[Any], parse: Callable[[Any], T]) -> tuple[list[T], list[Any]]:
+    """Parse each item; an unreadable one becomes a RejectedItem (quarantined, not lost)."""
+    from reviewbot.platforms.base import RejectedItem
+
+    parsed: list[T] = []
+    rejected: list[RejectedItem] = []
+    for item in items:
+        try:
+            parsed.append(parse(item))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            rejected.append(RejectedItem(item, f"{type(exc).__name__}: {exc}"))
+    return parsed, rejected

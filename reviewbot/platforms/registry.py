@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from reviewbot.platforms.base import PlatformAdapter
+from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
 from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.http import HttpClient
 from reviewbot.platforms.jsonfeed import JsonFeedAdapter
-from reviewbot.platforms.settings import DemoSource, JsonFeedSource, SourceBase
+from reviewbot.platforms.ratelimit import RateLimits
+from reviewbot.platforms.settings import (
+    DemoSource,
+    DianpingSource,
+    ElemeSource,
+    GoogleSource,
+    JsonFeedSource,
+    MeituanSource,
+    SourceBase,
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class AdapterContext:
+    """What adapters share in one process: the HTTP client, secrets, the clock, the token
+    keepers (backed by the database in the daemon) and the per-credential rate limits."""
+
     http: HttpClient
     secret: Callable[[str], str]
     demo_base_url: str | None = None
+    now: Callable[[], datetime] = _utcnow
+    keepers: Keepers = field(default_factory=lambda: Keepers(MemoryCredentialStore(), _utcnow))
+    limits: RateLimits = field(default_factory=RateLimits)
+
+    def optional_secret(self, name: str | None) -> str | None:
+        return self.secret(name) if name else None
 
 
 class AdapterUnavailable(Exception):
@@ -38,9 +62,37 @@ def _jsonfeed(source: JsonFeedSource, ctx: AdapterContext) -> PlatformAdapter:
     return JsonFeedAdapter(ctx.http, source, auth)
 
 
+def _meituan(source: MeituanSource, ctx: AdapterContext) -> PlatformAdapter:
+    from reviewbot.platforms.meituan.adapter import build
+
+    return build(source, ctx)
+
+
+def _eleme(source: ElemeSource, ctx: AdapterContext) -> PlatformAdapter:
+    from reviewbot.platforms.eleme.adapter import build
+
+    return build(source, ctx)
+
+
+def _dianping(source: DianpingSource, ctx: AdapterContext) -> PlatformAdapter:
+    from reviewbot.platforms.dianping.adapter import build
+
+    return build(source, ctx)
+
+
+def _google(source: GoogleSource, ctx: AdapterContext) -> PlatformAdapter:
+    from reviewbot.platforms.google.adapter import build
+
+    return build(source, ctx)
+
+
 BUILDERS: dict[type[SourceBase], Callable[..., PlatformAdapter]] = {
     DemoSource: _demo,
     JsonFeedSource: _jsonfeed,
+    MeituanSource: _meituan,
+    ElemeSource: _eleme,
+    DianpingSource: _dianping,
+    GoogleSource: _google,
 }
 
 

@@ -103,4 +103,174 @@ class JsonFeedSource(SourceBase):
         return self
 
 
-SourceSettings = Annotated[DemoSource | JsonFeedSource, Field(discriminator="platform")]
+ErrorKind = Literal[
+    "auth_expired",
+    "auth_invalid",
+    "signature_invalid",
+    "rate_limited",
+    "not_found",
+    "validation_failed",
+    "content_rejected",
+    "already_replied",
+    "unavailable",
+    "platform_error",
+]
+Days = Annotated[float, Field(gt=0)]
+
+
+class PlatformSource(SourceBase):
+    """What every real platform account has: where, how fast, and how to re-scan.
+
+    `backfill_days`: the first scan and every full re-scan reach this far back (capped by
+    what the platform serves). `rescan_days`: each poll re-reads this much before where
+    the last one ended. `full_rescan_hours`: how often to re-read the whole back-fill
+    window, which is what notices reviews that vanished (0 turns it off).
+    """
+
+    base_url: str | None = None
+    requests_per_minute: Annotated[float, Field(gt=0)] = 60.0
+    backfill_days: Days = 30.0
+    rescan_days: Days = 2.0
+    full_rescan_hours: Annotated[float, Field(ge=0)] = 24.0
+    hide_after_missed_scans: Annotated[int, Field(ge=1)] = 3
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value).rstrip("/")
+
+
+class MeituanSource(PlatformSource):
+    """美团外卖 through the legacy waimaiopen gateway (app_id + app_secret, MD5 `sig`) or
+    the newer cater gateway ("ng": developerId + signKey + per-store appAuthToken, SHA-1)."""
+
+    platform: Literal["meituan"]
+    gateway: Literal["legacy", "ng"] = "legacy"
+    app_poi_code: str | None = None
+    page_size: Annotated[int, Field(ge=1, le=20)] = 20
+    lookback_days: Annotated[int, Field(ge=1, le=30)] = 30
+    rescan_days: Days = 3.0
+    reply_status: Literal[-1, 0, 1] = -1
+    # legacy gateway
+    app_id: str | None = None
+    app_secret_env: EnvName | None = None
+    access_token_env: EnvName | None = None
+    refresh_token_env: EnvName | None = None
+    # new gateway
+    developer_id: str | None = None
+    sign_key_env: EnvName | None = None
+    app_auth_token_env: EnvName | None = None
+    business_id: int = 2
+    list_path: str = "/waimai/ng/comment/queryCommentList"
+    reply_path: str = "/waimai/poi/addReply"
+    date_format: str = "%Y-%m-%d"
+    biz_key: str | None = None
+    t_plus_one: bool = True
+    error_codes: dict[str, ErrorKind] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _complete(self) -> MeituanSource:
+        if self.gateway == "legacy":
+            if not (self.app_id and self.app_secret_env):
+                raise ValueError("the legacy Meituan gateway needs app_id and app_secret_env")
+            if self.refresh_token_env and not self.access_token_env:
+                raise ValueError("refresh_token_env needs access_token_env (ISV mode)")
+            if not self.t_plus_one:
+                raise ValueError("the legacy comment/query never serves today's reviews")
+        elif not (self.developer_id and self.sign_key_env and self.app_auth_token_env):
+            raise ValueError(
+                "the new Meituan gateway needs developer_id, sign_key_env and app_auth_token_env"
+            )
+        if self.backfill_days > self.lookback_days:
+            raise ValueError("backfill_days cannot exceed lookback_days (Meituan serves 30 days)")
+        return self
+
+
+class ElemeSource(PlatformSource):
+    """饿了么 open platform: app_key + secret, OAuth token (client_credentials for a
+    self-run app, refresh_token for an ISV-authorised shop)."""
+
+    platform: Literal["eleme"]
+    shop_id: str | None = None
+    app_key: str
+    app_secret_env: EnvName
+    grant: Literal["client_credentials", "refresh_token"] = "client_credentials"
+    refresh_token_env: EnvName | None = None
+    scope: str = "all"
+    timestamp_unit: Literal["s", "ms"] = "ms"
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    lookback_days: Annotated[int, Field(ge=1, le=90)] = 90
+    rescan_days: Days = 1.0
+    reply_type: str = "ORDER"
+
+    @model_validator(mode="after")
+    def _complete(self) -> ElemeSource:
+        if self.grant == "refresh_token" and not self.refresh_token_env:
+            raise ValueError("grant = 'refresh_token' needs refresh_token_env")
+        if self.backfill_days > self.lookback_days:
+            raise ValueError("backfill_days cannot exceed lookback_days (Ele.me serves 90 days)")
+        return self
+
+
+class DianpingSource(PlatformSource):
+    """大众点评 router API, read-only. One source per review set: `review_set = "dianping"`
+    (platform=1) and `"meituan"` (platform=2) are different reviews of the same shop.
+    `account` defaults to "<open_shop_uuid>/<review_set>" so the two never merge."""
+
+    platform: Literal["dianping"]
+    account: Annotated[str, Field(min_length=1, max_length=200)]
+    open_shop_uuid: Annotated[str, Field(min_length=1)]
+    review_set: Literal["dianping", "meituan"] = "dianping"
+    app_key: str
+    app_secret_env: EnvName
+    session_env: EnvName
+    refresh_token_env: EnvName | None = None
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    offset_base: Literal[0, 1] = 1
+    offset_unit: Literal["item", "page"] = "item"
+    star: str | None = "1"
+    lookback_days: Annotated[int, Field(ge=1, le=365)] = 365
+    error_codes: dict[str, ErrorKind] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_account(cls, data: object) -> object:
+        if isinstance(data, dict) and "account" not in data and data.get("open_shop_uuid"):
+            return {
+                **data,
+                "account": f"{data['open_shop_uuid']}/{data.get('review_set', 'dianping')}",
+            }
+        return data
+
+
+class GoogleSource(PlatformSource):
+    """Google Business Profile: one location, OAuth client + the owner's refresh token."""
+
+    platform: Literal["google"]
+    location: Annotated[str, Field(pattern=r"^accounts/[^/]+/locations/[^/]+$")] | None = None
+    client_id: str
+    client_secret_env: EnvName
+    refresh_token_env: EnvName
+    token_url: str = "https://oauth2.googleapis.com/token"
+    page_size: Annotated[int, Field(ge=1, le=50)] = 50
+    rescan_days: Days = 1.0
+    reply_max_chars: Annotated[int, Field(ge=1)] = 4096
+
+    @model_validator(mode="after")
+    def _complete(self) -> GoogleSource:
+        _http_url(self.token_url)
+        if self.location is None and not self.account.startswith("accounts/"):
+            raise ValueError(
+                "set location = 'accounts/<id>/locations/<id>' (or use it as the account)"
+            )
+        return self
+
+    @property
+    def location_name(self) -> str:
+        return self.location or self.account
+
+
+SourceSettings = Annotated[
+    DemoSource | JsonFeedSource | MeituanSource | ElemeSource | DianpingSource | GoogleSource,
+    Field(discriminator="platform"),
+]

@@ -13,6 +13,8 @@ from reviewbot.store.schema import Review, Source
 def _state(source: Source) -> str:
     if not source.enabled:
         return "disabled"
+    if source.needs_reauth:
+        return "reauth"
     if source.consecutive_errors:
         return "failing"
     if source.last_success_at is None:
@@ -41,6 +43,8 @@ async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
                 "last_attempt_at": s.last_attempt_at.isoformat(timespec="seconds")
                 if s.last_attempt_at
                 else None,
+                "needs_reauth": s.needs_reauth,
+                "capabilities": s.capabilities,
                 "consecutive_errors": s.consecutive_errors,
                 "last_error": s.last_error,
                 "next_poll_at": s.next_poll_at.isoformat(timespec="seconds")

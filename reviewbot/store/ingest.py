@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import Page, ReviewRecord
+from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord
 from reviewbot.store import audit
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
 
@@ -26,6 +26,7 @@ class IngestResult:
     revised: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    hidden: int = 0
     changed_ids: list[int] = field(default_factory=list)
 
     def add(self, other: IngestResult) -> None:
@@ -33,6 +34,7 @@ class IngestResult:
         self.revised += other.revised
         self.unchanged += other.unchanged
         self.quarantined += other.quarantined
+        self.hidden += other.hidden
         self.changed_ids.extend(other.changed_ids)
 
 
@@ -102,8 +104,10 @@ def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
     review.updated_at = record.updated_at
     review.content_hash = record.content_hash
     review.raw = dict(record.raw)
+    review.details = record.details()
     review.last_seen_at = now
-    review.is_visible = True
+    review.is_visible = record.is_visible
+    review.missed_scans = 0
 
 
 def _revision(review: Review, now: datetime) -> ReviewRevision:
@@ -182,7 +186,9 @@ async def ingest_page(
         else:
             review.last_seen_at = now
             review.reply_text = record.reply_text
-            review.is_visible = True
+            review.details = record.details()
+            review.is_visible = record.is_visible
+            review.missed_scans = 0
             result.unchanged += 1
     await session.flush()
     for review, action in changed:
@@ -214,6 +220,44 @@ async def ingest_page(
             reason=item.reason,
         )
         result.quarantined += 1
+    if page.completed_scan is not None:
+        result.hidden += await mark_absent(session, source, page.completed_scan, now)
     if page.next_cursor is not None:
         source.cursor = page.next_cursor
     return result
+
+
+async def mark_absent(
+    session: AsyncSession, source: Source, scan: CompletedScan, now: datetime
+) -> int:
+    """Count a miss for each review the completed scan should have seen and did not;
+    hide (never delete) those missed `scan.hide_after` times in a row. Returns how many
+    were hidden now."""
+    query = select(Review).where(
+        Review.source_id == source.id,
+        Review.is_visible.is_(True),
+        Review.last_seen_at < scan.started_at,
+    )
+    if scan.since is not None:
+        query = query.where(Review.created_at >= scan.since)
+    if scan.until is not None:
+        query = query.where(Review.created_at < scan.until)
+    hidden = 0
+    for review in (await session.scalars(query)).all():
+        if (review.details or {}).get("origin") == "import":
+            continue  # an export row the API may never list (no id, or beyond its reach)
+        review.missed_scans += 1
+        if review.missed_scans >= scan.hide_after:
+            review.is_visible = False
+            hidden += 1
+            audit.record(
+                session,
+                now,
+                "review.hidden",
+                store_id=review.store_id,
+                review_id=review.id,
+                platform=review.platform,
+                external_id=review.external_id,
+                missed_scans=review.missed_scans,
+            )
+    return hidden

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -92,6 +93,30 @@ class Source(Base):
     consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_poll_at: Mapped[datetime | None]
+    needs_reauth: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reauth_since: Mapped[datetime | None]
+    capabilities: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class PlatformCredential(Base):
+    """The live tokens of one merchant credential, so a refreshed token survives restarts.
+
+    `seed_hash` fingerprints the configured secrets the row grew from: when an owner
+    re-authorises and puts new secrets in the environment, the row starts over from them.
+    """
+
+    __tablename__ = "platform_credentials"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seed_hash: Mapped[str] = mapped_column(String(64))
+    access_token: Mapped[str | None] = mapped_column(Text)
+    refresh_token: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None]
+    remain_refresh_count: Mapped[int | None] = mapped_column(Integer)
+    needs_reauth: Mapped[bool] = mapped_column(Boolean, default=False)
+    reauth_reason: Mapped[str | None] = mapped_column(Text)
+    refreshed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
 
 
 class Review(Base):
@@ -129,6 +154,8 @@ class Review(Base):
     contacted_by: Mapped[str | None] = mapped_column(String(128))
     contacted_at: Mapped[datetime | None]
     is_visible: Mapped[bool] = mapped_column(Boolean, default=True)
+    missed_scans: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     needs_processing: Mapped[bool] = mapped_column(Boolean, default=True)
     process_attempts: Mapped[int] = mapped_column(Integer, default=0)
     process_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""大众点评 reviews, read-only (see adapter.py)."""

@@ -1,0 +1,1 @@
+"""饿了么 open platform reviews (see adapter.py)."""

@@ -1,0 +1,1 @@
+"""Google Business Profile reviews (see adapter.py)."""

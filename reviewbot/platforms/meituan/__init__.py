@@ -1,0 +1,1 @@
+"""美团外卖: both review gateways behind one adapter (see adapter.py)."""
