@@ -129,12 +129,45 @@ class StoreFacts(Section):
     proofs: list[str] = Field(default_factory=list)
 
 
+_CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"
+QuietHours = Annotated[str, Field(pattern=rf"^{_CLOCK}-{_CLOCK}$")]
+
+
+class SpeedWindow(Section):
+    """How fast a bad review must be handled, measured from when it became visible to us.
+
+    Defaults follow restaurant practice: staff pinged within a minute, a public reply
+    within 2 hours (30 minutes for a critical one), the customer contacted within a day.
+    """
+
+    alert_minutes: Annotated[float, Field(gt=0)] = 1.0
+    reply_minutes: dict[
+        Literal["low", "medium", "high", "critical"], Annotated[float, Field(gt=0)]
+    ] = Field(
+        default_factory=lambda: {"low": 240.0, "medium": 120.0, "high": 60.0, "critical": 30.0}
+    )
+    contact_hours: Annotated[float, Field(gt=0)] = 24.0
+    quiet_hours: QuietHours | None = None
+
+
+class StoreSpeedWindow(Section):
+    """A store's own speed window; what it leaves out comes from [speed_window]."""
+
+    alert_minutes: Annotated[float, Field(gt=0)] | None = None
+    reply_minutes: dict[
+        Literal["low", "medium", "high", "critical"], Annotated[float, Field(gt=0)]
+    ] = Field(default_factory=dict)
+    contact_hours: Annotated[float, Field(gt=0)] | None = None
+    quiet_hours: QuietHours | None = None
+
+
 class StoreSettings(Section):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
     name: Annotated[str, Field(min_length=1)]
     timezone: str = "Asia/Shanghai"
     facts: StoreFacts = StoreFacts()
     chat: StoreChat = StoreChat()
+    speed_window: StoreSpeedWindow = StoreSpeedWindow()
     sources: Annotated[list[SourceSettings], Field(min_length=1)]
 
     @field_validator("timezone")
@@ -158,6 +191,7 @@ class Settings(Section):
     notifier: NotifierSettings = NotifierSettings()
     telegram: TelegramSettings = TelegramSettings()
     people: list[PersonSettings] = Field(default_factory=list)
+    speed_window: SpeedWindow = SpeedWindow()
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
     @model_validator(mode="after")
