@@ -9,7 +9,7 @@ Callers pass identities resolved from configuration, never from what a client se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select, update
@@ -373,3 +373,22 @@ async def regenerate(
         action="draft.regenerated",
     )
     return Outcome(True, "已换一版草稿。", changed=True, draft_id=draft.id)
+
+
+async def snooze(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, minutes: int = 30
+) -> Outcome:
+    """Hold this review's reminders for a while; its reply deadline does not move."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    review.snoozed_until = now + timedelta(minutes=minutes)
+    audit.record(
+        session,
+        now,
+        "review.snoozed",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        until=review.snoozed_until.isoformat(),
+    )
+    return Outcome(True, f"好的，{minutes} 分钟内不再提醒这条评价（回复时限不变）。", changed=False)

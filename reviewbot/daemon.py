@@ -37,12 +37,14 @@ from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
 from reviewbot.config import Settings
 from reviewbot.directory import Directory
+from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
     AlertHandler,
     AlertUpdateHandler,
     NoticeHandler,
     ReplyHandler,
 )
+from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller
@@ -220,10 +222,15 @@ class Daemon:
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
+        self.speed_job = _Job("speed", self._speed_work, self._tasks)
         self.directory = Directory(
             s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
         )
         self.notifier = await self._start_notifier()
+        self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
+        self.crisis = CrisisDetector(
+            self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
+        )
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
@@ -339,6 +346,14 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
+        scheduler.add_job(
+            self.speed_job.run,
+            IntervalTrigger(seconds=20),
+            id="speed",
+            next_run_time=now,
+            max_instances=2,
+            coalesce=True,
+        )
         if self.telegram is not None:
             scheduler.add_job(
                 self._chat_maintenance,
@@ -383,7 +398,17 @@ class Daemon:
         stats = await self.pipeline.run_once()
         if stats.alerts:
             self.outbox_job.kick()
+        if stats.processed:
+            self.speed_job.kick()  # a new review may start a crisis
         return stats.processed + stats.failed >= 100
+
+    async def _speed_work(self) -> bool:
+        """Crisis detection and the escalation ladder (both cheap; both time-driven)."""
+        paged = await self.crisis.run_once()
+        pinged = await self.escalation.run_once()
+        if paged or pinged:
+            self.outbox_job.kick()
+        return False
 
     async def _outbox_work(self) -> bool:
         await self.dispatcher.run_once()
@@ -438,8 +463,11 @@ class Daemon:
         for _ in range(rounds):
             await self._settle()
             stats = await self.pipeline.run_once()
+            paged = await self.crisis.run_once()
+            pinged = await self.escalation.run_once()
             sent = await self.dispatcher.run_once()
-            if not stats.processed and not stats.failed and not sent and not self._busy():
+            idle = not (stats.processed or stats.failed or paged or pinged or sent)
+            if idle and not self._busy():
                 return
 
     def _busy(self) -> bool:

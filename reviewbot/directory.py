@@ -63,6 +63,16 @@ class Directory:
             return None
         return store.chat.owner_telegram_chat_id or store.chat.telegram_chat_id
 
+    def manager_chats(self, store_id: str) -> list[int]:
+        """Private chats of the store's managers; the staff chat if it has none."""
+        chats = [
+            p.telegram_user_id
+            for p in self.settings.people
+            if p.role == "manager" and ("*" in p.stores or store_id in p.stores)
+        ]
+        staff = self.staff_chat(store_id)
+        return chats or ([staff] if staff is not None else [])
+
     def stores_of_chat(self, chat_id: int) -> list[str]:
         return [
             s.id

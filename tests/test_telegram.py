@@ -142,6 +142,7 @@ async def test_approve_posts_the_reply_and_redraws_the_card(bot):
         "☎️ 已联系顾客",
         "🚩 恶意（申诉）",
         "🙈 忽略",
+        "⏰ 稍后提醒",
     ]
 
     answer = await bot.press(STAFF, card, "a")
@@ -510,3 +511,46 @@ async def test_a_read_only_platform_is_answered_by_hand(
         finally:
             await daemon.stop()
             await daemon.close()
+
+
+async def test_escalations_and_crisis_pages_reach_the_right_people(bot):
+    owner_chat = STAFF_CHAT  # no private owner chat configured: pages go to the staff group
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    page = await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.in_chat(owner_chat)
+                if "门店进入危机处理状态" in m.get("text", "")
+            ),
+            None,
+        )
+    )
+    assert "5S 处理清单" in page["text"] and "/crisis close" in page["text"]
+    assert "请在" in card["text"] and "前回复（30 分钟内）" in card["text"]
+
+    bot.clock.advance(minutes=23)  # three quarters of the 30-minute critical window
+    await bot.daemon.drain()
+    to_manager = [m["text"] for m in bot.fake.in_chat(MANAGER)]
+    assert len(to_manager) == 1 and "请店长跟进" in to_manager[0]
+
+    bot.fake.say(STAFF, STAFF_CHAT, "/crisis close 已处理")
+    bot.fake.say(OWNER, STAFF_CHAT, "/crisis")
+    bot.fake.say(OWNER, STAFF_CHAT, "/crisis close 已送检留样，结果正常；已联系顾客道歉")
+
+    def said(fragment: str) -> str | None:
+        return next(
+            (
+                m["text"]
+                for m in bot.fake.in_chat(STAFF_CHAT)
+                if "reply_markup" not in m and fragment in m["text"]
+            ),
+            None,
+        )
+
+    await bot.fake.wait_for(lambda: said("已结束危机"))
+    assert said("只有店主可以结束危机")
+    listing = said("🚨 测试小馆：")
+    assert listing and "顾客反映食物中毒或身体不适" in listing
+    await bot.daemon.drain()
+    assert any("危机已由 王老板 结束" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))

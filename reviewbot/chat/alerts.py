@@ -7,7 +7,7 @@ out), so a chat message can be redrawn at any time to show where things stand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import current_analysis, current_draft, required_role
 from reviewbot.directory import Directory
+from reviewbot.speed import policy
 from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
 POLARITY = {"negative": "负面", "neutral": "中性", "positive": "正面"}
@@ -88,6 +89,8 @@ class AlertView:
     reply_error: str | None = None
     can_reply: bool = True
     timezone: str = "Asia/Shanghai"
+    first_seen_at: datetime | None = None
+    reply_window: timedelta | None = None
 
     @property
     def open(self) -> bool:
@@ -149,6 +152,12 @@ async def load_alert_view(
         reply_error=reply_error,
         can_reply=directory.can_reply(review.source_id) if directory else True,
         timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
+        first_seen_at=review.first_seen_at,
+        reply_window=(
+            policy(directory.settings, store.id).reply_window(analysis.severity)
+            if directory and analysis and analysis.negative
+            else None
+        ),
     )
 
 
@@ -157,6 +166,27 @@ def stars(rating: float | None) -> str:
         return "无评分"
     full = max(0, min(5, round(rating)))
     return "★" * full + "☆" * (5 - full) + f" {rating:g}星"
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.0f} 小时" if hours >= 1.5 else f"{delta.total_seconds() / 60:.0f} 分钟"
+
+
+def timing_line(view: AlertView) -> str | None:
+    """The reply deadline, and how late the platform showed us the review (never hidden)."""
+    parts = []
+    if view.reply_window is not None and view.first_seen_at is not None and view.open:
+        deadline = view.local(view.first_seen_at + view.reply_window)
+        parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
+    if view.created_at is not None and view.first_seen_at is not None:
+        delay = view.first_seen_at - view.created_at
+        if delay > timedelta(hours=1):
+            parts.append(
+                f"平台延迟：评价发布于 {view.local(view.created_at)}，"
+                f"{_hours(delay)}后平台才提供，时限从我们看到时算起"
+            )
+    return "；".join(parts) or None
 
 
 def status_lines(view: AlertView) -> list[str]:
@@ -211,6 +241,9 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
             f"类别：{categories} · 严重程度：{SEVERITY.get(view.severity, view.severity)}",
         )
     )
+    timing = timing_line(view)
+    if timing:
+        lines.append(("时限", timing))
     if view.malicious:
         reasons = "、".join(REASONS.get(r, r) for r in view.malicious_reasons)
         lines.append(("恶意", f"疑似恶意（{reasons}），建议走平台申诉"))

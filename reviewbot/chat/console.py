@@ -10,6 +10,7 @@ from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 
 NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
+AUDIENCES = {"owner": "店主", "manager": "店长", "staff": "店员"}
 
 _BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -48,7 +49,8 @@ class ConsoleNotifier:
         return f"{style}{text}{_RESET}" if self.color else text
 
     def render_notice(self, notice: Notice) -> str:
-        title = f"━━━ {NOTICE_TITLES[notice.level]} · {notice.store_name} ━━━"
+        to = AUDIENCES[notice.audience]
+        title = f"━━━ {NOTICE_TITLES[notice.level]} · {notice.store_name} · 致{to} ━━━"
         style = _BOLD + (_RED if notice.level == "critical" else _YELLOW)
         return f"{self._paint(title, style)}\n{notice.text}\n"
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.store import audit, outbox
 
 Level = Literal["info", "warning", "critical"]
-Audience = Literal["owner", "staff"]
+Audience = Literal["owner", "manager", "staff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +36,16 @@ async def queue_notice(
     dedupe_key: str,
     level: Level = "info",
     audience: Audience = "owner",
+    urgent: bool = False,
 ) -> bool:
-    """Queue a notice (Simplified Chinese text) unless one with this key was queued before."""
+    """Queue a notice (Simplified Chinese text) unless one with this key was queued before.
+
+    Urgent notices have their own queue, so nothing held back (a mute) can delay them.
+    """
     message = await outbox.enqueue(
         session,
         kind="notice",
-        destination=outbox.chat_destination(store_id),
+        destination=outbox.chat_destination(store_id, urgent=urgent),
         ref_id=0,
         dedupe_key=f"notice:{dedupe_key}",
         now=now,

@@ -153,6 +153,7 @@ class Review(Base):
     handled_at: Mapped[datetime | None]
     contacted_by: Mapped[str | None] = mapped_column(String(128))
     contacted_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
     is_visible: Mapped[bool] = mapped_column(Boolean, default=True)
     missed_scans: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     details: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -300,6 +301,39 @@ class Task(Base):
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Escalation(Base):
+    """One rung of the speed-window ladder reached for a review; the unique constraint is
+    what makes a rung fire once, whatever restarts and replicas happen meanwhile."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("review_id", "step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    step: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    at: Mapped[datetime]
+    sent: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Crisis(Base):
+    """A store in crisis: opened by a trigger, closed by an owner, kept as an incident record."""
+
+    __tablename__ = "crises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    triggers: Mapped[list[Any]] = mapped_column(default=list)
+    review_ids: Mapped[list[Any]] = mapped_column(default=list)
+    holding_statement: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(128))
+    summary: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntry(Base):

@@ -42,12 +42,21 @@ from reviewbot.chat.telegram import render
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.directory import Directory
+from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.jobs.deliveries import queue_alert_update
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, ChatSession, Draft, OutboxMessage, Review, Store
+from reviewbot.store.schema import (
+    Alert,
+    ChatSession,
+    Crisis,
+    Draft,
+    OutboxMessage,
+    Review,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +68,7 @@ COMMANDS = [
     ("stats", "今天的评价数和回复速度"),
     ("mute", "暂停非紧急提醒：/mute 1h，/mute off 恢复"),
     ("cancel", "取消正在进行的修改"),
+    ("crisis", "查看危机；店主发送 /crisis close 处理结果 结束危机"),
     ("start", "我是谁、能做什么"),
     ("help", "使用说明"),
 ]
@@ -128,6 +138,7 @@ class TelegramBot:
             ("mute", self.cmd_mute),
             ("unmute", self.cmd_unmute),
             ("cancel", self.cmd_cancel),
+            ("crisis", self.cmd_crisis),
         ):
             self.app.add_handler(CommandHandler(name, handler))
         self.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -339,6 +350,8 @@ class TelegramBot:
                 return await actions.mark_malicious(session, review_id, actor, now)
             if code == render.IGNORE:
                 return await actions.ignore(session, review_id, actor, now)
+            if code == render.SNOOZE:
+                return await actions.snooze(session, review_id, actor, now)
         return Outcome(False, "无法识别的按钮。")
 
     # -- the edit conversation -----------------------------------------------------------
@@ -698,6 +711,54 @@ class TelegramBot:
                 audit.record(session, now, "store.unmuted", actor=actor.id, store_id=store_id)
         self.kick_outbox()
         await update.effective_message.reply_text("🔔 已恢复提醒，暂停期间的提醒马上送达。")
+
+    async def cmd_crisis(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = await self._command_actor(update, "crisis")
+        if actor is None:
+            return
+        stores = self._stores_here(update, actor)
+        args = context.args or []
+        message = update.effective_message
+        if args and args[0].lower() == "close":
+            if not actor.at_least("owner"):
+                await message.reply_text("只有店主可以结束危机。")
+                return
+            summary = " ".join(args[1:]).strip()
+            if not summary:
+                await message.reply_text(
+                    "请写明处理结果，例如：/crisis close 已送检，结果正常，已联系顾客"
+                )
+                return
+            async with self.sessions() as session, session.begin():
+                crisis = await close_crisis(
+                    session, stores, actor.id, actor.name, summary, self.clock.now()
+                )
+            self.kick_outbox()
+            await message.reply_text(
+                "已结束危机，处理记录已保存。" if crisis else "当前没有进行中的危机。"
+            )
+            return
+        async with self.sessions() as session:
+            crises = (
+                await session.scalars(
+                    select(Crisis).where(Crisis.store_id.in_(stores), Crisis.status == "open")
+                )
+            ).all()
+        if not crises:
+            await message.reply_text("当前没有进行中的危机。")
+            return
+        lines = []
+        for crisis in crises:
+            store = self.directory.store(crisis.store_id)
+            zone = ZoneInfo(self.directory.timezone(crisis.store_id))
+            reasons = "；".join(trigger_name(t) for t in crisis.triggers)
+            reviews = " ".join(f"#{r}" for r in crisis.review_ids[:10])
+            lines.append(
+                f"🚨 {store.name if store else crisis.store_id}："
+                f"{crisis.started_at.astimezone(zone):%m-%d %H:%M} 开始。"
+                f"原因：{reasons}。评价：{reviews}"
+            )
+        await message.reply_text("\n".join(lines))
 
     async def cmd_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self._command_actor(update, "cancel") is None:

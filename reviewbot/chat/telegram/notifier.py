@@ -105,22 +105,33 @@ class TelegramNotifier:
             kept.append([chat_id, message_id])
         return {**ref, "messages": kept}
 
+    def _notice_chats(self, notice: Notice) -> list[int]:
+        if notice.audience == "owner":
+            chat = self.directory.owner_chat(notice.store_id)
+        elif notice.audience == "manager":
+            return self.directory.manager_chats(notice.store_id)
+        else:
+            chat = self.directory.staff_chat(notice.store_id)
+        return [chat] if chat is not None else []
+
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
-        chat_id = (
-            self.directory.owner_chat(notice.store_id)
-            if notice.audience == "owner"
-            else self.directory.staff_chat(notice.store_id)
-        )
-        if chat_id is None:
+        chats = self._notice_chats(notice)
+        if not chats:
             raise DeliveryError(f"store {notice.store_id} has no chat configured", retryable=False)
         text = (
             f"<b>{NOTICE_ICONS.get(notice.level, '')} {escape(notice.store_name)}</b>\n"
             f"{escape(notice.text)}"
         )
-        try:
-            message = await self.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
-        except TelegramError as exc:
-            raise delivery_error(exc) from exc
-        return {"messages": [[message.chat_id, message.message_id]]}
+        sent = []
+        for chat_id in chats:
+            try:
+                message = await self.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                )
+            except TelegramError as exc:
+                if sent and isinstance(exc, Forbidden):  # one manager blocked the bot
+                    log.warning("notice not delivered to %s: %s", chat_id, exc)
+                    continue
+                raise delivery_error(exc) from exc
+            sent.append([message.chat_id, message.message_id])
+        return {"messages": sent}

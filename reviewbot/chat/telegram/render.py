@@ -19,8 +19,8 @@ DRAFT_CHARS = 1200
 CALLBACK_PREFIX = "rb"
 
 # Button codes carried in callback data; the server looks up everything else itself.
-APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, CONFIRM, CANCEL = "aercmiyx"
-CODES = frozenset(APPROVE + EDIT + REGENERATE + CONTACTED + MALICIOUS + IGNORE + CONFIRM + CANCEL)
+APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL = "aercmizyx"
+CODES = frozenset("aercmizyx")
 
 
 def escape(text: str) -> str:
@@ -90,7 +90,7 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
         approve = "✅ 通过并发布" if view.can_reply else "✅ 已手动回复"
         rows.append([button(approve, APPROVE), button("✏️ 修改", EDIT)])
         rows.append([button("🔁 换一版", REGENERATE), button("☎️ 已联系顾客", CONTACTED)])
-        last = [button("🙈 忽略", IGNORE)]
+        last = [button("🙈 忽略", IGNORE), button("⏰ 稍后提醒", SNOOZE)]
         if view.review_status != "appeal":
             last.insert(0, button("🚩 恶意（申诉）", MALICIOUS))
         rows.append(last)

@@ -1,0 +1,362 @@
+"""Crisis mode: noticing a crisis before it spreads, and paging the owner at once.
+
+A store enters crisis when
+- a review claims food poisoning or illness (its analysis is critical);
+- negative reviews about one category spike above the store's own baseline (at least
+  three in a day, and at least three times the store's usual daily number);
+- the average rating of the last day falls well below the last thirty days';
+- one review is being reposted across platforms (the same text on two or more).
+The owner is paged at once, past any mute or quiet hours, with the reviews involved, a
+holding statement from the reply engine and the 5S checklist. A store has one open crisis
+at a time; later triggers join it. It ends when an owner closes it, and the record stays.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.actions import analysis_result, review_text
+from reviewbot.chat.alerts import CATEGORY, PLATFORMS
+from reviewbot.chat.notices import queue_notice
+from reviewbot.clock import Clock
+from reviewbot.directory import Directory
+from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.store import audit, leases
+from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import Analysis, Crisis, Review
+
+log = logging.getLogger(__name__)
+
+DAY = timedelta(days=1)
+SPIKE_MIN = 3  # negative reviews on one topic within a day
+SPIKE_FACTOR = 3.0  # … and this many times the store's usual daily number
+DROP_MIN_REVIEWS = 5  # rated reviews in the last day before a drop counts
+DROP_STARS = 1.0  # how far below the 30-day average the last day must fall
+REPOST_WINDOW = timedelta(days=7)
+REPOST_MIN_CHARS = 12
+
+CHECKLIST = (
+    "承担责任：先确认事实，不推诿、不争辩，对顾客说的问题表态负责。",
+    "真诚沟通：用统一、平和的口径回复；恶意内容向其他读者说明事实，不攻击顾客。",
+    "速度第一：1 小时内在各平台发布统一回应，并主动联系相关顾客。",
+    "系统运行：停用可疑食材、保留留样和记录，排查出餐流程并落实整改到人。",
+    "权威证实：准备营业执照、检测报告、监管部门检查结果等第三方证明，必要时主动送检。",
+)
+TRIGGER_NAMES = {
+    "illness": "顾客反映食物中毒或身体不适",
+    "rating_drop": "近一天平均评分明显下降",
+    "repost": "同一条评价在多个平台出现",
+}
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def trigger_name(key: str) -> str:
+    if key.startswith("spike:"):
+        return f"{CATEGORY.get(key[6:], key[6:])}类差评一天内集中出现"
+    return TRIGGER_NAMES.get(key, key)
+
+
+def normalized(text: str) -> str:
+    return _NOISE.sub("", text).lower()
+
+
+@dataclass
+class Trigger:
+    key: str
+    review_ids: set[int] = field(default_factory=set)
+    detail: str = ""
+
+
+class CrisisDetector:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        clock: Clock,
+        directory: Directory,
+        drafter: TemplateDrafter,
+        *,
+        owner: str,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.directory = directory
+        self.drafter = drafter
+        self.owner = owner
+
+    async def run_once(self) -> list[int]:
+        """Open or extend crises where a trigger holds; returns the crises paged about."""
+        now = self.clock.now()
+        if not await leases.acquire(self.sessions, "crisis", self.owner, now, timedelta(minutes=2)):
+            return []
+        try:
+            paged = []
+            for store_id in self.directory.store_ids():
+                async with self.sessions() as session, session.begin():
+                    crisis_id = await self._check_store(session, store_id, now)
+                if crisis_id is not None:
+                    paged.append(crisis_id)
+            return paged
+        finally:
+            await leases.release(self.sessions, "crisis", self.owner)
+
+    # -- triggers ----------------------------------------------------------------------
+
+    async def _triggers(self, session: AsyncSession, store_id: str, now: datetime) -> list[Trigger]:
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        recent = (
+            await session.execute(
+                select(Review, Analysis)
+                .join(Analysis, current)
+                .where(Review.store_id == store_id, Review.first_seen_at >= now - DAY)
+            )
+        ).all()
+        triggers: list[Trigger] = []
+        illness = {r.id for r, a in recent if a.severity == "critical" and not a.malicious}
+        if illness:
+            triggers.append(Trigger("illness", illness))
+        triggers += await self._spikes(session, store_id, now, recent)
+        drop = await self._rating_drop(session, store_id, now, recent)
+        if drop is not None:
+            triggers.append(drop)
+        repost = await self._reposts(session, store_id, now)
+        if repost is not None:
+            triggers.append(repost)
+        return triggers
+
+    async def _spikes(
+        self, session: AsyncSession, store_id: str, now: datetime, recent: list
+    ) -> list[Trigger]:
+        today: dict[str, set[int]] = defaultdict(set)
+        for review, analysis in recent:
+            for category in analysis.categories:
+                if category["polarity"] == "negative":
+                    today[category["name"]].add(review.id)
+        if not any(len(ids) >= SPIKE_MIN for ids in today.values()):
+            return []
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        history = (
+            await session.scalars(
+                select(Analysis.categories)
+                .join(Review, current)
+                .where(
+                    Review.store_id == store_id,
+                    Review.first_seen_at >= now - 31 * DAY,
+                    Review.first_seen_at < now - DAY,
+                )
+            )
+        ).all()
+        baseline: dict[str, int] = defaultdict(int)
+        for categories in history:
+            for category in categories:
+                if category["polarity"] == "negative":
+                    baseline[category["name"]] += 1
+        spikes = []
+        for name, ids in today.items():
+            usual = baseline[name] / 30.0
+            if len(ids) >= SPIKE_MIN and len(ids) >= SPIKE_FACTOR * usual:
+                spikes.append(
+                    Trigger(
+                        f"spike:{name}", ids, f"近 24 小时 {len(ids)} 条，平时每天约 {usual:.1f} 条"
+                    )
+                )
+        return spikes
+
+    async def _rating_drop(
+        self, session: AsyncSession, store_id: str, now: datetime, recent: list
+    ) -> Trigger | None:
+        rated = [(r.id, r.rating) for r, _ in recent if r.rating is not None]
+        if len(rated) < DROP_MIN_REVIEWS:
+            return None
+        day_avg = sum(rating for _, rating in rated) / len(rated)
+        month_avg, month_n = (
+            await session.execute(
+                select(func.avg(Review.rating), func.count(Review.rating)).where(
+                    Review.store_id == store_id,
+                    Review.rating.is_not(None),
+                    Review.first_seen_at >= now - 31 * DAY,
+                    Review.first_seen_at < now - DAY,
+                )
+            )
+        ).one()
+        if not month_n or month_n < 2 * DROP_MIN_REVIEWS or day_avg > month_avg - DROP_STARS:
+            return None
+        low = {rid for rid, rating in rated if rating <= 2}
+        return Trigger(
+            "rating_drop",
+            low or {rid for rid, _ in rated},
+            f"近 24 小时平均 {day_avg:.1f} 星，近 30 天平均 {month_avg:.1f} 星",
+        )
+
+    async def _reposts(self, session: AsyncSession, store_id: str, now: datetime) -> Trigger | None:
+        reviews = (
+            await session.scalars(
+                select(Review).where(
+                    Review.store_id == store_id,
+                    Review.first_seen_at >= now - REPOST_WINDOW,
+                    func.length(Review.text) >= REPOST_MIN_CHARS,
+                )
+            )
+        ).all()
+        groups: dict[str, list[Review]] = defaultdict(list)
+        for review in reviews:
+            groups[normalized(review.text or "")].append(review)
+        for group in groups.values():
+            platforms = {r.platform for r in group}
+            if len(platforms) >= 2:
+                names = "、".join(sorted(PLATFORMS.get(p, p) for p in platforms))
+                return Trigger("repost", {r.id for r in group}, f"出现在：{names}")
+        return None
+
+    # -- opening and extending -------------------------------------------------------------
+
+    async def _check_store(self, session: AsyncSession, store_id: str, now: datetime) -> int | None:
+        triggers = await self._triggers(session, store_id, now)
+        if not triggers:
+            return None
+        seen = set()
+        for crisis in await session.scalars(select(Crisis).where(Crisis.store_id == store_id)):
+            seen.update(crisis.review_ids)
+        fresh = [t for t in triggers if t.review_ids - seen]
+        if not fresh:
+            return None  # everything here was already part of a crisis
+        crisis = await session.scalar(
+            select(Crisis).where(Crisis.store_id == store_id, Crisis.status == "open")
+        )
+        opened = crisis is None
+        if crisis is None:
+            crisis = Crisis(
+                store_id=store_id, status="open", triggers=[], review_ids=[], started_at=now
+            )
+            session.add(crisis)
+        new_ids = sorted(set().union(*(t.review_ids for t in fresh)) - set(crisis.review_ids))
+        crisis.triggers = sorted({*crisis.triggers, *(t.key for t in fresh)})
+        crisis.review_ids = sorted({*crisis.review_ids, *new_ids})
+        if opened:
+            crisis.holding_statement = await self._holding_statement(session, store_id, new_ids)
+        await session.flush()
+        text = await self._page(session, crisis, fresh, new_ids, opened)
+        await queue_notice(
+            session,
+            store_id=store_id,
+            text=text,
+            now=now,
+            dedupe_key=f"crisis:{crisis.id}:{','.join(map(str, new_ids))}",
+            level="critical",
+            audience="owner",
+            urgent=True,
+        )
+        audit.record(
+            session,
+            now,
+            "crisis.opened" if opened else "crisis.extended",
+            store_id=store_id,
+            crisis_id=crisis.id,
+            triggers=[t.key for t in fresh],
+            reviews=new_ids,
+        )
+        return crisis.id
+
+    async def _holding_statement(
+        self, session: AsyncSession, store_id: str, review_ids: list[int]
+    ) -> str:
+        """The reply engine's draft for the gravest review: a calm, unified first response."""
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        rows = (
+            await session.execute(
+                select(Review, Analysis).join(Analysis, current).where(Review.id.in_(review_ids))
+            )
+        ).all()
+        order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "none": 4}
+        rows = sorted(rows, key=lambda row: (order.get(row[1].severity, 5), row[0].id))
+        if not rows:
+            return ""
+        review, analysis = rows[0]
+        draft = self.drafter.draft(
+            review_text(review), analysis_result(analysis), self.directory.profile(store_id)
+        )
+        return draft.text
+
+    async def _page(
+        self,
+        session: AsyncSession,
+        crisis: Crisis,
+        fresh: list[Trigger],
+        new_ids: list[int],
+        opened: bool,
+    ) -> str:
+        reviews = (await session.scalars(select(Review).where(Review.id.in_(new_ids)))).all()
+        lines = ["🚨 门店进入危机处理状态" if opened else "🚨 危机情况有新进展"]
+        lines.append(
+            "触发原因："
+            + "；".join(
+                trigger_name(t.key) + (f"（{t.detail}）" if t.detail else "") for t in fresh
+            )
+        )
+        lines.append("涉及评价：")
+        for review in sorted(reviews, key=lambda r: r.id)[:10]:
+            text = (review.text or "（只有评分）").replace("\n", " ")
+            stars = f"★{review.rating:g} " if review.rating is not None else ""
+            lines.append(
+                f"  #{review.id} {PLATFORMS.get(review.platform, review.platform)} "
+                f"{stars}「{text[:40]}{'…' if len(text) > 40 else ''}」"
+            )
+        if len(reviews) > 10:
+            lines.append(f"  …… 共 {len(reviews)} 条")
+        if opened and crisis.holding_statement:
+            lines.append("建议先发布的统一回应（请核实后使用）：")
+            lines.append(crisis.holding_statement)
+        if opened:
+            lines.append("5S 处理清单：")
+            lines.extend(f"{n}. {item}" for n, item in enumerate(CHECKLIST, 1))
+            lines.append("处理完毕后，店主发送 /crisis close 处理结果 结束危机并留下记录。")
+        return "\n".join(lines)
+
+
+async def close_crisis(
+    session: AsyncSession,
+    store_ids: list[str],
+    actor_id: str,
+    actor_name: str,
+    summary: str,
+    now: datetime,
+) -> Crisis | None:
+    """Close the open crisis of one of these stores, keeping the incident record."""
+    crisis = await session.scalar(
+        select(Crisis)
+        .where(Crisis.store_id.in_(store_ids), Crisis.status == "open")
+        .order_by(Crisis.started_at)
+        .limit(1)
+    )
+    if crisis is None:
+        return None
+    crisis.status = "closed"
+    crisis.closed_at = now
+    crisis.closed_by = actor_name
+    crisis.summary = summary
+    audit.record(
+        session,
+        now,
+        "crisis.closed",
+        actor=actor_id,
+        store_id=crisis.store_id,
+        crisis_id=crisis.id,
+        summary=summary,
+        minutes=round((now - crisis.started_at).total_seconds() / 60),
+    )
+    await queue_notice(
+        session,
+        store_id=crisis.store_id,
+        now=now,
+        audience="staff",
+        dedupe_key=f"crisis-closed:{crisis.id}",
+        level="info",
+        text=f"✅ 危机已由 {actor_name} 结束。处理结果：{summary}",
+    )
+    return crisis

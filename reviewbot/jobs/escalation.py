@@ -1,0 +1,224 @@
+"""The escalation ladder: reminders as a bad review's reply window runs out.
+
+At half the window the staff chat is reminded, at three quarters the store's managers, when
+it closes the owner; a day in, whoever has not logged contacting the customer is asked to.
+Quiet hours, a muted store and a snoozed review hold non-critical pings back (critical ones
+always go out); when several rungs fell due while held, only the highest is sent and the
+others are recorded as passed. Each rung is a row with a unique (review, step): it fires
+once, whatever restarts or replicas happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.actions import OPEN_STATES
+from reviewbot.chat.notices import queue_notice
+from reviewbot.clock import Clock
+from reviewbot.config import Settings
+from reviewbot.speed import LADDER, Policy, policy
+from reviewbot.store import audit, leases
+from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import Alert, Analysis, Escalation, Review, Store
+
+log = logging.getLogger(__name__)
+
+ALERTED_KINDS = ("new", "updated", "malicious", "critical")
+CONTACT_STEP = "contact"
+SEVERITY_NAMES = {"none": "", "low": "低", "medium": "中", "high": "高", "critical": "紧急"}
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = max(0, round(delta.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} 小时" + (f" {rest} 分钟" if rest else "")
+
+
+def _snippet(review: Review) -> str:
+    text = (review.text or "（只有评分）").replace("\n", " ")
+    stars = f"★{review.rating:g} " if review.rating is not None else ""
+    return f"{stars}「{text[:30]}{'…' if len(text) > 30 else ''}」"
+
+
+def reply_message(
+    step: str, review: Review, window: timedelta, deadline: datetime, now: datetime
+) -> str:
+    waited = _duration(now - review.first_seen_at)
+    head = f"差评 #{review.id} {_snippet(review)}"
+    if step == "reminder":
+        return (
+            f"⏰ {head} 已等待 {waited}，还没有回复。回复时限 {_duration(window)}，"
+            f"还剩 {_duration(deadline - now)}。请尽快处理：/review {review.id}"
+        )
+    if step == "manager":
+        return (
+            f"⚠️ 请店长跟进：{head} 已等待 {waited} 仍未回复，"
+            f"距离回复时限只剩 {_duration(deadline - now)}。/review {review.id}"
+        )
+    return (
+        f"🚨 {head} 已超过回复时限（{_duration(window)}），等待 {waited} 仍未回复。"
+        f"请店主关注：/review {review.id}"
+    )
+
+
+def contact_message(review: Review, window: timedelta) -> str:
+    return (
+        f"☎️ 差评 #{review.id} {_snippet(review)} 的顾客还没有记录联系结果"
+        f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。/review {review.id}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    step: str
+    due_at: datetime
+    audience: str
+
+
+class EscalationChecker:
+    def __init__(
+        self, sessions: SessionFactory, clock: Clock, settings: Settings, *, owner: str
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.settings = settings
+        self.owner = owner
+
+    async def run_once(self) -> int:
+        """Queue the pings that are due now; returns how many were sent."""
+        now = self.clock.now()
+        if not await leases.acquire(
+            self.sessions, "escalation", self.owner, now, timedelta(minutes=2)
+        ):
+            return 0
+        try:
+            async with self.sessions() as session, session.begin():
+                return await self._check(session, now)
+        finally:
+            await leases.release(self.sessions, "escalation", self.owner)
+
+    async def _check(self, session: AsyncSession, now: datetime) -> int:
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        rows = (
+            await session.execute(
+                select(Review, Analysis.severity)
+                .join(Analysis, current)
+                .where(
+                    Review.id.in_(select(Alert.review_id).where(Alert.kind.in_(ALERTED_KINDS))),
+                    Review.status != "ignored",
+                    (Review.status.in_(OPEN_STATES)) | Review.contacted_at.is_(None),
+                )
+            )
+        ).all()
+        if not rows:
+            return 0
+        done = {
+            (e.review_id, e.step)
+            for e in (
+                await session.scalars(
+                    select(Escalation).where(Escalation.review_id.in_([r.id for r, _ in rows]))
+                )
+            )
+        }
+        muted = {s.id: s.muted_until for s in (await session.scalars(select(Store)))}
+        sent = 0
+        policies: dict[str, Policy] = {}
+        for review, severity in rows:
+            rules = policies.setdefault(review.store_id, policy(self.settings, review.store_id))
+            due = self._due(review, severity, rules, now, done)
+            if not due:
+                continue
+            critical = severity == "critical"
+            held = self._held(review, rules, muted.get(review.store_id), now)
+            if held and not critical:
+                continue
+            sent += await self._fire(session, review, severity, rules, due, now, critical)
+        return sent
+
+    @staticmethod
+    def _due(
+        review: Review, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
+    ) -> list[_Due]:
+        due: list[_Due] = []
+        start = review.first_seen_at
+        if review.status in OPEN_STATES:
+            window = rules.reply_window(severity)
+            for step, share, audience in LADDER:
+                at = start + window * share
+                if at <= now and (review.id, step) not in done:
+                    due.append(_Due(step, at, audience))
+        if review.contacted_at is None and (review.id, CONTACT_STEP) not in done:
+            at = start + rules.contact_within
+            if at <= now:
+                due.append(_Due(CONTACT_STEP, at, "staff"))
+        return due
+
+    @staticmethod
+    def _held(review: Review, rules: Policy, muted_until: datetime | None, now: datetime) -> bool:
+        return (
+            rules.in_quiet_hours(now)
+            or (muted_until is not None and muted_until > now)
+            or (review.snoozed_until is not None and review.snoozed_until > now)
+        )
+
+    async def _fire(
+        self,
+        session: AsyncSession,
+        review: Review,
+        severity: str,
+        rules: Policy,
+        due: list[_Due],
+        now: datetime,
+        critical: bool,
+    ) -> int:
+        ladder = [d for d in due if d.step != CONTACT_STEP]
+        highest = ladder[-1] if ladder else None
+        sent = 0
+        for item in due:
+            send = item is highest or item.step == CONTACT_STEP
+            session.add(
+                Escalation(
+                    review_id=review.id,
+                    store_id=review.store_id,
+                    step=item.step,
+                    due_at=item.due_at,
+                    at=now,
+                    sent=send,
+                )
+            )
+            audit.record(
+                session,
+                now,
+                "escalation.sent" if send else "escalation.passed",
+                store_id=review.store_id,
+                review_id=review.id,
+                step=item.step,
+                due_at=item.due_at.isoformat(),
+                audience=item.audience,
+            )
+            if not send:
+                continue
+            if item.step == CONTACT_STEP:
+                text = contact_message(review, rules.contact_within)
+            else:
+                window = rules.reply_window(severity)
+                text = reply_message(item.step, review, window, review.first_seen_at + window, now)
+            await queue_notice(
+                session,
+                store_id=review.store_id,
+                text=text,
+                now=now,
+                dedupe_key=f"escalation:{review.id}:{item.step}",
+                level="critical" if critical or item.step == "owner" else "warning",
+                audience=item.audience,
+                urgent=critical,  # type: ignore[arg-type]
+            )
+            sent += 1
+        return sent

@@ -1,0 +1,201 @@
+"""Crisis mode: entry by each trigger, one open crisis per store, and its end."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.config import parse_settings
+from reviewbot.daemon import Daemon
+from reviewbot.jobs.crisis import CHECKLIST, close_crisis
+from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage
+from tests.conftest import TEST_FACTS
+from tests.fakes import serve
+
+
+def settings(database_url: str, sources: list[dict[str, Any]]) -> Any:
+    return parse_settings(
+        {
+            "database": {"url": database_url},
+            "http": {"timeout_seconds": 0.5, "max_attempts": 2, "backoff_initial_seconds": 0.01},
+            "demo": {"serve": False},
+            "daemon": {"alert_max_age_hours": 24 * 60},
+            "stores": [
+                {"id": "store-1", "name": "测试小馆", "facts": TEST_FACTS, "sources": sources}
+            ],
+        }
+    )
+
+
+class Shop:
+    def __init__(self, daemon: Daemon, out: io.StringIO, demo, clock) -> None:
+        self.daemon, self.out, self.demo, self.clock = daemon, out, demo, clock
+
+    async def reviews(self, *items: tuple[str, int], days_ago: float = 0) -> None:
+        """Reviews that became visible `days_ago` before the present; calls must go
+        forward in time (oldest first), as polls do. The present moves 5 minutes a call."""
+        self.present = getattr(self, "present", self.clock.now()) + timedelta(minutes=5)
+        self.clock._now = self.present - timedelta(days=days_ago)
+        for text, stars in items:
+            self.demo.platform.add_review("shop-1", text, stars)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+        self.clock._now = self.present
+
+    async def crises(self) -> list[Crisis]:
+        async with self.daemon.sessions() as session:
+            return list((await session.scalars(select(Crisis).order_by(Crisis.id))).all())
+
+    def pages(self) -> list[str]:
+        return [
+            block for block in self.out.getvalue().split("━━━ 紧急通知 · 测试小馆 · 致店主 ━━━")[1:]
+        ]
+
+
+@pytest.fixture
+async def shop(database_url, demo, clock) -> AsyncIterator[Shop]:
+    out = io.StringIO()
+    daemon = Daemon(
+        settings(
+            database_url, [{"platform": "demo", "account": "shop-1", "base_url": demo.base_url}]
+        ),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        yield Shop(daemon, out, demo, clock)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_an_illness_claim_pages_the_owner_with_a_holding_statement(shop):
+    await shop.reviews(("味道还行", 4))
+    assert await shop.crises() == []
+    await shop.reviews(("昨晚吃了你家的酸菜鱼，全家拉肚子，今天去医院说是食物中毒", 1))
+
+    (crisis,) = await shop.crises()
+    assert crisis.status == "open" and crisis.triggers == ["illness"]
+    (page,) = shop.pages()
+    assert "门店进入危机处理状态" in page and "顾客反映食物中毒或身体不适" in page
+    assert "全家拉肚子" in page
+    assert crisis.holding_statement and crisis.holding_statement in page
+    assert "核查" in crisis.holding_statement  # the reply engine's careful hygiene reply
+    assert all(item in page for item in CHECKLIST)
+    async with shop.daemon.sessions() as session:
+        message = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == "notice",
+                OutboxMessage.payload["level"].as_string() == "critical",
+            )
+        )
+    assert message.destination == "chat:store-1:urgent"  # nothing held back can delay it
+
+    await shop.daemon.drain()  # checking again pages nobody twice
+    assert len(shop.pages()) == 1
+
+
+async def test_a_spike_above_the_stores_baseline_starts_a_crisis(shop):
+    await shop.reviews(("菜太咸了", 2), ("太难吃了，菜都是凉的", 2))
+    assert await shop.crises() == []  # two is not a spike
+    await shop.reviews(("这菜又咸又油，难吃", 1))
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["spike:food"] and len(crisis.review_ids) == 3
+    assert "菜品类差评一天内集中出现（近 24 小时 3 条，平时每天约 0.0 条）" in shop.pages()[0]
+
+
+async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
+    for day in range(30, 0, -1):  # two food complaints a day for a month
+        await shop.reviews(
+            (f"第{day}天：菜太咸了", 2), (f"第{day}天：菜是凉的，难吃", 2), days_ago=day + 0.5
+        )
+    await shop.reviews(("菜太咸了", 2), ("太难吃了，菜都是凉的", 2), ("这菜又咸又油，难吃", 1))
+    assert await shop.crises() == []
+
+
+async def test_a_falling_rating_starts_a_crisis(shop):
+    for day in range(12, 0, -1):
+        await shop.reviews((f"第{day}天，很好吃", 5), days_ago=day)
+    await shop.reviews(("一般", 3), ("还行吧", 3), ("不太行", 2), ("可以", 4), ("一般般", 3))
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["rating_drop"]
+    assert "近 24 小时平均 3.0 星，近 30 天平均 5.0 星" in shop.pages()[0]
+
+
+async def test_the_same_review_on_two_platforms_starts_a_crisis(database_url, demo, clock):
+    text = "这家店后厨脏乱差，老鼠到处跑，大家千万别去吃！"
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.json_response({"items": [{"id": "f1", "text": text + "！！", "score": 1}]})
+
+    app = web.Application()
+    app.router.add_get("/reviews", feed)
+    async with serve(app) as feed_url:
+        out = io.StringIO()
+        daemon = Daemon(
+            settings(
+                database_url,
+                [
+                    {"platform": "demo", "account": "shop-1", "base_url": demo.base_url},
+                    {
+                        "platform": "jsonfeed",
+                        "account": "feed",
+                        "url": f"{feed_url}/reviews",
+                        "items_path": "items",
+                        "fields": {"id": "id", "text": "text", "rating": "score"},
+                    },
+                ],
+            ),
+            clock=clock,
+            notifier=ConsoleNotifier(out, color=False),
+        )
+        await daemon.start(schedule=False)
+        shop = Shop(daemon, out, demo, clock)
+        try:
+            await shop.reviews((text, 1))
+            crises = await shop.crises()
+            assert ["repost"] in [[t for t in c.triggers if t == "repost"] for c in crises]
+            assert "同一条评价在多个平台出现（出现在：JSON 数据源、演示平台）" in out.getvalue()
+        finally:
+            await daemon.stop()
+            await daemon.close()
+
+
+async def test_later_triggers_join_the_open_crisis_and_an_owner_closes_it(shop):
+    await shop.reviews(("吃完上吐下泻，怀疑食物中毒", 1))
+    await shop.reviews(("我也是，吃完拉肚子一整晚", 1))
+    (crisis,) = await shop.crises()
+    assert len(crisis.review_ids) == 2 and "危机情况有新进展" in shop.pages()[1]
+
+    async with shop.daemon.sessions() as session, session.begin():
+        await close_crisis(
+            session,
+            ["store-1"],
+            "telegram:1",
+            "王老板",
+            "已送检留样，结果正常；已逐一联系顾客",
+            shop.clock.now(),
+        )
+    await shop.daemon.drain()
+    (crisis,) = await shop.crises()
+    assert crisis.status == "closed" and crisis.closed_by == "王老板"
+    assert crisis.summary == "已送检留样，结果正常；已逐一联系顾客"
+    assert "危机已由 王老板 结束" in shop.out.getvalue()
+    async with shop.daemon.sessions() as session:
+        closed = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "crisis.closed")
+        )
+    assert closed.details["summary"] == crisis.summary
+
+    await shop.daemon.drain()  # the same reviews do not reopen it
+    assert len(await shop.crises()) == 1
+    await shop.reviews(("第三个人说吃了也不舒服，胃疼呕吐", 1))  # a new claim is a new crisis
+    assert [c.status for c in await shop.crises()] == ["closed", "open"]

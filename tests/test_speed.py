@@ -1,0 +1,248 @@
+"""The speed window's escalation ladder, driven by a controllable clock."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from reviewbot import actions
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.clock import FakeClock
+from reviewbot.config import parse_settings
+from reviewbot.daemon import Daemon
+from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.store.schema import Escalation, Review, Store
+from tests.conftest import TEST_FACTS
+
+WINDOW = 120  # minutes, for every severity but critical (30)
+NOON_BEIJING = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+
+
+def settings(database_url: str, demo_url: str, **store: Any) -> Any:
+    return parse_settings(
+        {
+            "database": {"url": database_url},
+            "http": {"timeout_seconds": 0.5, "max_attempts": 2, "backoff_initial_seconds": 0.01},
+            "demo": {"serve": False},
+            "speed_window": {
+                "reply_minutes": {"low": WINDOW, "medium": WINDOW, "high": WINDOW, "critical": 30}
+            },
+            "people": [
+                {"name": "李店长", "telegram_user_id": 2, "role": "manager", "stores": ["store-1"]}
+            ],
+            "stores": [
+                {
+                    "id": "store-1",
+                    "name": "测试小馆",
+                    "facts": TEST_FACTS,
+                    "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
+                    **store,
+                }
+            ],
+        }
+    )
+
+
+class Shop:
+    """A daemon on a fake clock; its console output is what staff, managers and owner see."""
+
+    def __init__(self, daemon: Daemon, out: io.StringIO, demo, clock: FakeClock) -> None:
+        self.daemon, self.out, self.demo, self.clock = daemon, out, demo, clock
+        self.seen = 0
+
+    async def review(self, text: str = "水煮鱼太咸了，米饭也是凉的", stars: int = 2) -> int:
+        self.demo.platform.add_review("shop-1", text, stars)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+        async with self.daemon.sessions() as session:
+            return await session.scalar(select(Review.id).order_by(Review.id.desc()).limit(1))
+
+    async def at(self, minutes: float) -> list[str]:
+        """Move to `minutes` after the start, run the ladder, return the new pings."""
+        self.clock._now = self.start + timedelta(minutes=minutes)
+        await self.daemon.drain()
+        return self.pings()
+
+    def pings(self) -> list[str]:
+        new = self.out.getvalue()[self.seen :]
+        self.seen = len(self.out.getvalue())
+        return re.findall(r"━━━ (?:提醒|紧急通知) · 测试小馆 · 致(\S+) ━━━\n([^\n]*)", new)
+
+    async def steps(self) -> list[tuple[str, bool]]:
+        async with self.daemon.sessions() as session:
+            rows = (await session.scalars(select(Escalation).order_by(Escalation.id))).all()
+        return [(row.step, row.sent) for row in rows]
+
+
+@pytest.fixture
+async def shop(database_url, demo, clock) -> AsyncIterator[Shop]:
+    out = io.StringIO()
+    daemon = Daemon(
+        settings(database_url, demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    running = Shop(daemon, out, demo, clock)
+    running.start = clock.now()
+    try:
+        yield running
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_every_rung_fires_once_at_its_share_of_the_window(shop):
+    review = await shop.review()
+    shop.pings()
+    assert await shop.at(59) == []
+    ((to, text),) = await shop.at(60)
+    assert to == "店员" and f"差评 #{review}" in text and "还剩 1 小时" in text
+    assert await shop.at(89) == []
+    ((to, text),) = await shop.at(90)
+    assert to == "店长" and "只剩 30 分钟" in text
+    assert await shop.at(119) == []
+    ((to, text),) = await shop.at(120)
+    assert to == "店主" and "已超过回复时限（2 小时）" in text
+    assert await shop.at(600) == []
+    ((to, text),) = await shop.at(24 * 60)
+    assert to == "店员" and "还没有记录联系结果" in text
+    assert await shop.at(48 * 60) == []
+    assert await shop.steps() == [
+        ("reminder", True),
+        ("manager", True),
+        ("owner", True),
+        ("contact", True),
+    ]
+
+
+async def test_answering_stops_the_ladder_and_contacting_stops_the_last_reminder(shop):
+    review = await shop.review()
+    await shop.at(60)
+    manager = actions.Actor("telegram:2", "李店长", "manager", frozenset({"store-1"}))
+    async with shop.daemon.sessions() as session, session.begin():
+        outcome = await actions.approve(session, review, manager, shop.clock.now())
+        await actions.mark_contacted(session, review, manager, shop.clock.now())
+    assert outcome.ok
+    assert await shop.at(24 * 60 + 1) == []
+    assert await shop.steps() == [("reminder", True)]
+
+
+async def test_quiet_hours_hold_pings_and_send_only_the_highest_rung(database_url, demo, clock):
+    clock._now = datetime(2026, 11, 22, 13, 30, tzinfo=UTC)  # 21:30 in Beijing
+    out = io.StringIO()
+    daemon = Daemon(
+        settings(database_url, demo.base_url, speed_window={"quiet_hours": "22:00-08:00"}),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    shop = Shop(daemon, out, demo, clock)
+    shop.start = clock.now()
+    try:
+        await shop.review()
+        assert "差评提醒" in out.getvalue()  # the alert itself went out before 22:00
+        shop.pings()
+        for minutes in (60, 90, 120, 300):  # 22:30, 23:00, 23:30, 02:30: all quiet
+            assert await shop.at(minutes) == []
+        ((to, text),) = await shop.at(10.5 * 60)  # 08:00: the morning after
+        assert to == "店主" and "已超过回复时限" in text
+        assert await shop.steps() == [("reminder", False), ("manager", False), ("owner", True)]
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_critical_review_goes_through_quiet_hours(database_url, demo, clock):
+    clock._now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # 23:00 in Beijing
+    out = io.StringIO()
+    daemon = Daemon(
+        settings(database_url, demo.base_url, speed_window={"quiet_hours": "22:00-08:00"}),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    shop = Shop(daemon, out, demo, clock)
+    shop.start = clock.now()
+    try:
+        await shop.review("昨晚吃完全家上吐下泻，去医院说是食物中毒", 1)
+        assert "紧急：食品安全" in out.getvalue()
+        shop.pings()
+        assert [to for to, _ in await shop.at(15)] == ["店员"]
+        assert [to for to, _ in await shop.at(22.5)] == ["店长"]
+        assert [to for to, _ in await shop.at(30)] == ["店主"]
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_muted_store_and_a_snoozed_review_are_held(shop):
+    review = await shop.review()
+    shop.pings()
+    async with shop.daemon.sessions() as session, session.begin():
+        store = await session.get(Store, "store-1")
+        store.muted_until = shop.start + timedelta(minutes=80)
+    assert await shop.at(60) == []  # muted
+    assert [to for to, _ in await shop.at(81)] == ["店员"]  # mute over: the reminder
+    staff = actions.Actor("telegram:3", "小张", "staff", frozenset({"store-1"}))
+    async with shop.daemon.sessions() as session, session.begin():
+        await actions.snooze(session, review, staff, shop.clock.now())  # until 111
+    assert await shop.at(90) == []
+    assert [to for to, _ in await shop.at(112)] == ["店长"]
+
+
+async def test_a_restart_in_the_middle_of_the_window_neither_misses_nor_repeats(
+    database_url, demo, clock
+):
+    def daemon() -> Daemon:
+        return Daemon(
+            settings(database_url, demo.base_url),
+            clock=clock,
+            notifier=ConsoleNotifier(out, color=False),
+        )
+
+    out = io.StringIO()
+    first = daemon()
+    await first.start(schedule=False)
+    shop = Shop(first, out, demo, clock)
+    shop.start = clock.now()
+    await shop.review()
+    shop.pings()
+    assert [to for to, _ in await shop.at(65)] == ["店员"]
+    await first.stop()
+    await first.close()
+    clock.advance(minutes=40)  # down for 40 minutes, across the manager's rung
+
+    second = daemon()
+    await second.start(schedule=False)
+    shop.daemon = second
+    try:
+        assert [to for to, _ in await shop.at(106)] == ["店长"]
+        assert [to for to, _ in await shop.at(120)] == ["店主"]
+        assert [step for step, _ in await shop.steps()] == ["reminder", "manager", "owner"]
+    finally:
+        await second.stop()
+        await second.close()
+
+
+async def test_replicas_escalate_each_step_once(shop):
+    await shop.review()
+    shop.clock.advance(minutes=121)
+    replicas = [
+        EscalationChecker(
+            shop.daemon.sessions, shop.clock, shop.daemon.settings, owner=f"replica-{n}"
+        )
+        for n in range(4)
+    ]
+    await asyncio.gather(*(r.run_once() for r in replicas))
+    await asyncio.gather(*(r.run_once() for r in replicas))
+    await shop.daemon.drain()
+    assert [to for to, _ in shop.pings()] == ["店主"]
+    assert await shop.steps() == [("reminder", False), ("manager", False), ("owner", True)]
