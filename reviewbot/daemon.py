@@ -157,50 +157,10 @@ class Daemon:
         self.sessions = db.session_factory(self.engine)
         async with self.sessions() as session, session.begin():
             ids = await sync_sources(session, self._configured(), self.clock.now())
-        self._http_session = aiohttp.ClientSession(
-            headers={"User-Agent": s.http.user_agent},
-            connector=aiohttp.TCPConnector(limit=200, limit_per_host=64),
+        await self._start_sources(ids)
+        self.directory = Directory(
+            s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
         )
-        http = HttpClient(
-            self._http_session,
-            RetryPolicy(
-                s.http.max_attempts,
-                s.http.backoff_initial_seconds,
-                s.http.backoff_max_seconds,
-                s.http.max_retry_after_seconds,
-            ),
-            timeout=s.http.timeout_seconds,
-        )
-        demo_url = await self._start_demo_platform()
-        ctx = AdapterContext(
-            http=http,
-            secret=s.secret,
-            demo_base_url=demo_url,
-            now=self.clock.now,
-            keepers=Keepers(
-                DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
-            ),
-        )
-        for store in s.stores:
-            for source in store.sources:
-                if not source.enabled:
-                    continue
-                source_id = ids[(source.platform, source.account)]
-                try:
-                    adapter = build_adapter(source, ctx)
-                except Exception as exc:  # AdapterUnavailable, a missing secret, …
-                    log.error(
-                        "store %s: %s account %s cannot run: %s",
-                        store.id,
-                        source.platform,
-                        source.account,
-                        exc,
-                    )
-                    await self._mark_unavailable(source_id, str(exc))
-                    continue
-                interval = source.poll_interval_seconds or s.daemon.poll_interval_seconds
-                self.sources[source_id] = RunningSource(source_id, source, adapter, interval)
-        await self._record_capabilities()
         self.poller = Poller(
             self.sessions,
             self.clock,
@@ -223,9 +183,6 @@ class Daemon:
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
         self.speed_job = _Job("speed", self._speed_work, self._tasks)
-        self.directory = Directory(
-            s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
-        )
         self.notifier = await self._start_notifier()
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
@@ -254,6 +211,53 @@ class Daemon:
             self.notifier.name,
             make_url(s.database.url).render_as_string(hide_password=True),
         )
+
+    async def _start_sources(self, ids: dict[tuple[str, str], int]) -> None:
+        """An adapter for every enabled account; one that cannot run is marked, not fatal."""
+        s = self.settings
+        self._http_session = aiohttp.ClientSession(
+            headers={"User-Agent": s.http.user_agent},
+            connector=aiohttp.TCPConnector(limit=200, limit_per_host=64),
+        )
+        http = HttpClient(
+            self._http_session,
+            RetryPolicy(
+                s.http.max_attempts,
+                s.http.backoff_initial_seconds,
+                s.http.backoff_max_seconds,
+                s.http.max_retry_after_seconds,
+            ),
+            timeout=s.http.timeout_seconds,
+        )
+        ctx = AdapterContext(
+            http=http,
+            secret=s.secret,
+            demo_base_url=await self._start_demo_platform(),
+            now=self.clock.now,
+            keepers=Keepers(
+                DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
+            ),
+        )
+        for store in s.stores:
+            for source in store.sources:
+                if not source.enabled:
+                    continue
+                source_id = ids[(source.platform, source.account)]
+                try:
+                    adapter = build_adapter(source, ctx)
+                except Exception as exc:  # AdapterUnavailable, a missing secret, …
+                    log.error(
+                        "store %s: %s account %s cannot run: %s",
+                        store.id,
+                        source.platform,
+                        source.account,
+                        exc,
+                    )
+                    await self._mark_unavailable(source_id, str(exc))
+                    continue
+                interval = source.poll_interval_seconds or s.daemon.poll_interval_seconds
+                self.sources[source_id] = RunningSource(source_id, source, adapter, interval)
+        await self._record_capabilities()
 
     def _configured(self) -> list[ConfiguredSource]:
         return [
