@@ -83,8 +83,10 @@ class StoreFacts(Section):
 
     signature: str = ""
     contact: str = ""
+    hours: str = ""
     menu: list[str] = Field(default_factory=list)
     proofs: list[str] = Field(default_factory=list)
+    remedy: str = ""
 
 
 class StoreSettings(Section):
