@@ -103,7 +103,7 @@ class TemplateDrafter:
         reading = read_review(review, analysis, self.library, store.menu)
         parts = self._parts(reading)
         values = self._values(reading, store)
-        facts = variety_exempt(store, values)
+        facts = variety_exempt(store)
         recent_texts = set(recent)
         recent_grams = [bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
@@ -304,13 +304,10 @@ class TemplateDrafter:
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
 
 
-def variety_exempt(store: StoreProfile, values: Mapping[str, str]) -> tuple[str, ...]:
+def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
-    return tuple(
-        fact
-        for fact in (values["signature"], values["contact"], store.hours, values["proof"])
-        if fact
-    )
+    facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
+    return tuple(fact for fact in facts if fact)
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

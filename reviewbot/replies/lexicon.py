@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -24,12 +25,17 @@ def dish_lexicon() -> tuple[str, ...]:
     """Common dish names, longest first: dishes a review may name that a menu may lack."""
     lines = (line.strip() for line in _data("dishes.txt").splitlines())
     words = {line for line in lines if line and not line.startswith("#")}
-    return tuple(sorted(words, key=len, reverse=True))
+    return tuple(sorted(words, key=lambda word: (-len(word), word)))
 
 
 @cache
 def alarm_terms() -> tuple[str, ...]:
     return tuple(guardrail_data()["crisis"]["alarm_terms"])
+
+
+@cache
+def alarm_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in guardrail_data()["crisis"]["alarm_patterns"])
 
 
 @cache
@@ -47,6 +53,8 @@ def is_crisis(analysis: Analysis, text: str) -> bool:
     statement about food safety in reply to a broken air conditioner is absurd.
     """
     if analysis.severity == "critical" or any(term in text for term in alarm_terms()):
+        return True
+    if any(pattern.search(text) for pattern in alarm_patterns()):
         return True
     hygiene = analysis.category("hygiene")
     if hygiene is None or hygiene.polarity != "negative":

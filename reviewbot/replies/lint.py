@@ -129,8 +129,8 @@ def _category_problems(library: TemplateLibrary, category: str) -> list[str]:
     if not template.default_complaint:
         problems.append(f"{template.id}.toml: default_complaint is missing")
     for aspect in template.aspects:
-        if not aspect.terms:
-            problems.append(f"{template.id}.toml: aspects.{aspect.name}: no terms")
+        if not aspect.terms and not aspect.topics:
+            problems.append(f"{template.id}.toml: aspects.{aspect.name}: no terms or topics")
         if not aspect.complaint:
             problems.append(f"{template.id}.toml: aspects.{aspect.name}: no complaint names")
     return problems

@@ -33,6 +33,8 @@ CATEGORY_PRIORITY: tuple[str, ...] = (
 )
 CONTRAST: tuple[str, ...] = ("但是", "但", "可是", "不过", "然而", "就是", "只是", "可惜")
 _NEGATORS: tuple[str, ...] = ("不", "没", "别", "无")
+# What negates a term that is itself negative (没有不耐烦, 并不难吃).
+_DOUBLE_NEGATORS: tuple[str, ...] = ("没有", "并", "没")
 _TRAILING = "了啊呀吧啦哦嘛呢哈哇额呃"
 # A quote is kept to plain words: no digits or latin letters (order numbers, phone
 # numbers, prices, links can never be echoed into a public reply).
@@ -65,7 +67,8 @@ def find_term(text: str, terms: tuple[str, ...]) -> str | None:
         start = text.find(term)
         while start != -1:
             before = text[max(0, start - 2) : start]
-            negated = term[0] not in "不没" and any(before.endswith(n) for n in _NEGATORS)
+            negators = _DOUBLE_NEGATORS if term[0] in "不没" else _NEGATORS
+            negated = any(before.endswith(n) for n in negators)
             if not negated:
                 return term
             start = text.find(term, start + 1)
@@ -133,6 +136,7 @@ class _Reader:
         self.library = library
         self.menu = menu
         self.text = review.text.strip()
+        self.rating = review.rating
         self.original, self.follow_up = split_follow_up(self.text)
         # The follow-up is what the customer says now, so its clauses come first.
         self.clauses = [
@@ -144,23 +148,37 @@ class _Reader:
             return self.library.find("negative")
         return self.library.for_category(category)
 
+    def flagged(self, category: str) -> bool:
+        """Whether the classifier found this category negative."""
+        found = self.analysis.category(category)
+        return found is not None and found.polarity == "negative"
+
     def complaint(self, category: str) -> Complaint:
         template = self.template_of(category)
         clauses = self.clauses
+        flagged = category == "hygiene" or self.flagged(category)
         evidence = self.analysis.category(category)
-        terms = (evidence.terms if evidence else ()) + tuple(
-            t for a in template.aspects for t in a.terms
+        # Topic words (包装, 骑手) say what a remark is about, not that it is a complaint:
+        # they count only where the classifier already found the category negative.
+        words = [a.terms + (a.topics if flagged else ()) for a in template.aspects]
+        terms = (evidence.terms if evidence and flagged else ()) + tuple(
+            t for group in words for t in group
         )
         if terms:
             relevant = [i for i, c in enumerate(clauses) if find_term(c, terms)]
         else:  # no category: the clauses that name a dish are the complaint
             relevant = [i for i, c in enumerate(clauses) if named_dish(c, self.menu)]
+        # The aspect: a complaint term beats a topic word, then the customer's order.
         aspect, term, where = None, "", None
-        for index in [*relevant, *range(len(clauses))]:
-            for candidate in template.aspects:
-                found = find_term(clauses[index], candidate.terms)
-                if found:
-                    aspect, term, where = candidate, found, index
+        scan = [*relevant, *range(len(clauses))]
+        for use in ([a.terms for a in template.aspects], words):
+            for index in scan:
+                for candidate, group in zip(template.aspects, use, strict=True):
+                    found = find_term(clauses[index], group)
+                    if found:
+                        aspect, term, where = candidate, found, index
+                        break
+                if aspect is not None:
                     break
             if aspect is not None:
                 break
@@ -177,17 +195,31 @@ class _Reader:
         return Complaint(category, template, aspect, term, quote, dish, at)
 
     def complaints(self) -> list[Complaint]:
-        """The review's complaints, the one to lead with first."""
-        negatives = {c.name for c in self.analysis.negative_categories()} - {"hygiene"}
-        if not negatives:
-            negatives = {
-                category
-                for category in CATEGORY_PRIORITY[1:]
-                if any(find_term(self.text, a.terms) for a in self.template_of(category).aspects)
-            }
-        found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in negatives]
-        # Complaints we can name first, then in the order the customer made them.
-        found.sort(key=lambda c: (c.aspect is None, c.at))
+        """The review's complaints, the one to lead with first: in the categories the
+        classifier found negative, and wherever the customer used a complaint term (太慢,
+        洒了, 太咸), whatever the classifier made of the review as a whole."""
+        analysis = self.analysis
+        flagged = {c.name for c in analysis.negative_categories()} - {"hygiene"}
+        praised = set(self.praised(set()))
+        # A happy, well-rated review complains only after a 但是/就是 (…就是有点咸).
+        happy = analysis.polarity == "positive" and (self.rating or 0) >= 4
+        parts = [p for p in (self.follow_up, self.original) if p]
+        remarks = [c for p in parts for c, turn in split_clauses(p, CONTRAST) if turn or not happy]
+        named = {
+            category
+            for category in CATEGORY_PRIORITY[1:]
+            if category not in praised  # the customer praised it in so many words
+            and any(
+                find_term(remark, a.terms)
+                for remark in remarks
+                for a in self.template_of(category).aspects
+            )
+        }
+        found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
+        found = [c for c in found if c.category in flagged or c.aspect is not None]
+        # Complaints we can name first (the classifier's before our own finds), then in
+        # the order the customer made them.
+        found.sort(key=lambda c: (c.aspect is None, c.category not in flagged, c.at))
         return found
 
     def praised(self, exclude: set[str]) -> tuple[str, ...]:
@@ -223,11 +255,9 @@ def read_review(
             else "neutral"
         )
         return Reading(situation, library.find(situation))
-    # A positive review is answered as one unless the classifier found a complaint in it;
-    # a negative or lukewarm one is searched for what went wrong.
-    complaints = reader.complaints() if analysis.polarity != "positive" else []
-    if analysis.polarity == "positive" and analysis.negative_categories():
-        complaints = [c for c in reader.complaints() if c.category in _names(analysis)]
+    # A review that names a problem is answered as a complaint, however the classifier
+    # scored it overall: thanking a customer for a cold, late dinner is the worst reply.
+    complaints = reader.complaints()
     if not complaints and analysis.negative:
         complaints = [reader.complaint("general")]
     if not complaints:
@@ -246,7 +276,3 @@ def read_review(
     situation = "follow_up" if reader.follow_up else "mixed" if praised else "negative"
     template = main.template if situation == "negative" else library.find(situation)
     return Reading(situation, template, main, second, praised)
-
-
-def _names(analysis: Analysis) -> set[str]:
-    return {c.name for c in analysis.negative_categories()}

@@ -105,14 +105,18 @@ Variants = tuple[str, ...]
 class Aspect:
     """One concrete kind of problem within a category (late, spilled, too salty …).
 
-    Matched by its `terms` in the review (or, in malicious.toml, by the malicious reason of
-    the same name); its parts replace the template's parts of the same name.
+    Matched by its `terms`, words that are complaints in themselves (太慢, 洒了), anywhere
+    in a review; its `topics`, words that only say what a remark is about (包装, 骑手),
+    count only when the classifier found the category negative. In malicious.toml aspects
+    are matched by the malicious reason of the same name instead. An aspect's parts replace
+    the template's parts of the same name.
     """
 
     name: str
     terms: tuple[str, ...]
     complaint: Variants
     parts: Mapping[str, Variants]
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,18 +238,30 @@ class _Reader:
             if not isinstance(table, dict):
                 self.problem(at, "expected a table")
                 continue
-            for key in sorted(set(table) - {"terms", "complaint", *PARTS}):
+            for key in sorted(set(table) - {"terms", "topics", "complaint", *PARTS}):
                 self.problem(at, f"unknown key {key!r}")
-            terms = table.get("terms", [])
-            if not isinstance(terms, list) or not all(isinstance(t, str) and t for t in terms):
-                self.problem(f"{at}: terms", "expected a list of words")
-                terms = []
+            words = {}
+            for key in ("terms", "topics"):
+                words[key] = table.get(key, [])
+                if not isinstance(words[key], list) or not all(
+                    isinstance(t, str) and t for t in words[key]
+                ):
+                    self.problem(f"{at}: {key}", "expected a list of words")
+                    words[key] = []
             complaint = (
                 self.variants(table["complaint"], f"{at}: complaint")
                 if "complaint" in table
                 else ()
             )
-            aspects.append(Aspect(name, tuple(terms), complaint, self.parts(table, at)))
+            aspects.append(
+                Aspect(
+                    name,
+                    tuple(words["terms"]),
+                    complaint,
+                    self.parts(table, at),
+                    tuple(words["topics"]),
+                )
+            )
         return tuple(aspects)
 
     def template(self, path: Path) -> Template | None:
