@@ -125,6 +125,10 @@ def test_the_customers_words_may_be_quoted_but_never_their_private_data():
     assert "private_data" in codes("您说「打我电话13812345678」，我们会联系您。", review=review)
 
 
+def test_one_offending_phrase_is_reported_once():
+    assert codes(OK_OPENING + "这是骑手的问题。") == ["blame"]
+
+
 def test_a_staff_edit_is_checked_like_a_draft():
     review = ReviewText("g5", "送餐太慢了，等了一个多小时", 1)
     result = analysis(("delivery", "negative"))

@@ -115,17 +115,32 @@ def _unquoted(text: str, review_text: str) -> str:
 
 
 class _Found:
-    """Collects violations, each offending text reported once (under its first code)."""
+    """Collects violations, each offending text reported once (under its first code), and
+    overlapping hits of one rule once ("是骑手" inside "是骑手的问题")."""
 
     def __init__(self, messages: dict[str, str]) -> None:
         self.messages = messages
         self.items: list[Violation] = []
         self._seen: set[str] = set()
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
-    def add(self, code: str, found: str = "", message_code: str | None = None, **extra) -> None:
+    def add(
+        self,
+        code: str,
+        found: str = "",
+        message_code: str | None = None,
+        at: int | None = None,
+        **extra: object,
+    ) -> None:
         if found:
             if found in self._seen:
                 return
+            if at is not None:
+                spans = self._spans.setdefault(code, [])
+                end = at + len(found)
+                if any(start < end and at < stop for start, stop in spans):
+                    return
+                spans.append((at, end))
             self._seen.add(found)
         message = self.messages[message_code or code].replace("{found}", found)
         for key, value in extra.items():
@@ -172,16 +187,16 @@ def check_reply(
     body = _unquoted(text, review.text)
     for pattern in rules.review_change:
         for match in pattern.finditer(body):
-            found.add("review_change", match.group(0))
-    for word in rules.remedy:
+            found.add("review_change", match.group(0), at=match.start())
+    for word in sorted(rules.remedy, key=len, reverse=True):
         if word in body and word not in store.remedy:
-            found.add("remedy", word)
-    for word in rules.blame_words:
+            found.add("remedy", word, at=body.find(word))
+    for word in sorted(rules.blame_words, key=len, reverse=True):
         if word in body:
-            found.add("blame", word)
+            found.add("blame", word, at=body.find(word))
     for pattern in rules.blame_patterns:
         for match in pattern.finditer(body):
-            found.add("blame", match.group(0))
+            found.add("blame", match.group(0), at=match.start())
     if is_crisis(analysis, review.text):
         for pattern in rules.admission:
             for match in pattern.finditer(body):
@@ -216,7 +231,7 @@ def _check_dishes(body: str, review: ReviewText, store: StoreProfile, found: _Fo
     lexicon = dish_lexicon()
     allowed = {*store.menu, *(dish for dish in lexicon if dish in review.text)}
     masked = body
-    for dish in sorted(allowed, key=len, reverse=True):
+    for dish in sorted(allowed, key=lambda dish: (-len(dish), dish)):
         if dish:
             masked = masked.replace(dish, "□")
     for dish in lexicon:
