@@ -127,6 +127,19 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_templates_lint(args: argparse.Namespace) -> int:
+    from reviewbot.replies.lint import lint_library
+
+    report = lint_library(Path(args.dir) if args.dir else None)
+    for problem in report.problems:
+        print(problem)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) in the reply templates", file=sys.stderr)
+        return 1
+    print(f"ok: {report.templates} templates, {report.variants} variants")
+    return 0
+
+
 # -- database and sources -----------------------------------------------------------------
 
 
@@ -418,6 +431,20 @@ def build_parser() -> argparse.ArgumentParser:
         sub = db_commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         sub.add_argument("-c", "--config", help=f"config file (default: ./{DEFAULT_CONFIG})")
+
+    templates = commands.add_parser(
+        "templates", help="the reply template library", description="the reply template library"
+    )
+    template_commands = templates.add_subparsers(dest="templates_command", metavar="ACTION")
+    template_commands.required = True
+    lint = template_commands.add_parser(
+        "lint",
+        help="check that every template renders, passes the guardrails and covers every case",
+        description="check that every template renders, passes the guardrails and covers "
+        "every situation and category; exits 1 on problems",
+    )
+    lint.set_defaults(handler=cmd_templates_lint)
+    lint.add_argument("--dir", help="template directory (default: the installed library)")
 
     sources = add(
         "sources",

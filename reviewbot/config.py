@@ -125,8 +125,10 @@ class StoreFacts(Section):
 
     signature: str = ""
     contact: str = ""
+    hours: str = ""
     menu: list[str] = Field(default_factory=list)
     proofs: list[str] = Field(default_factory=list)
+    remedy: str = ""
 
 
 _CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"

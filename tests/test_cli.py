@@ -99,9 +99,11 @@ def test_draft_honours_the_contract_line_for_line():
         assert result["reply"].strip() and result["template"]
         assert set(result["principles"]) <= {"shoulder", "sincerity", "speed", "system", "standard"}
     by_id = {r["id"]: r for r in out}
-    assert by_id["a"]["template"] == "food" and "水煮鱼太咸了" in by_id["a"]["reply"]
+    assert by_id["a"]["template"] == "negative/food"
+    assert "水煮鱼" in by_id["a"]["reply"] and "咸" in by_id["a"]["reply"]  # names what they named
     assert by_id["mal"]["template"] == "malicious"
-    assert by_id["star-only"]["template"] == "star_only_negative"
+    assert by_id["star-only"]["template"] == "star_only"
+    assert by_id["html"]["template"] == "crisis/hygiene"
     assert "shoulder" in by_id["a"]["principles"] and "sincerity" in by_id["a"]["principles"]
 
 

@@ -1,55 +1,56 @@
-"""The reply engine v0: picks the template for a review's situation and assembles a draft
-from one variant per 5S part, naming what the customer named.
+"""The 5S reply engine: reads a review, picks the template for its situation and assembles a
+draft from one variant per part, naming what the customer named.
 
-Variant choice is deterministic per review (so `reviewbot draft` is reproducible) and
-steps aside from replies recently sent by the same store (so they do not look canned).
+A draft is only useful if staff can approve it with one tap, so every candidate is checked
+against the guardrails (nothing invented, no unauthorised promise, no request to change the
+review, no private data, no blame) and against the store's recent replies (never the same
+text, little overlap), and the first candidate that passes both is returned. Variant choice
+is seeded by the review id, so `reviewbot draft` is reproducible, and by `attempt`, so
+"regenerate" gives a different draft.
 """
 
 from __future__ import annotations
 
+import random
 import re
-import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
-from reviewbot.analysis.clauses import split_clauses
-from reviewbot.replies.templates import PRINCIPLES, Template, TemplateLibrary, load_library, render
+from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.replies.reading import Complaint, Reading, read_review
+from reviewbot.replies.templates import (
+    PARTS,
+    PRINCIPLES,
+    TemplateLibrary,
+    Variants,
+    load_library,
+    render,
+    variables_in,
+)
+from reviewbot.replies.variety import bigrams, max_overlap
 
-CATEGORY_NAMES = {
-    "food": "菜品",
-    "service": "服务",
-    "delivery": "配送",
-    "environment": "环境",
-    "price": "价格",
-    "hygiene": "卫生",
-}
-# Which complaint a reply leads with when a review has several.
-CATEGORY_PRIORITY = ("hygiene", "food", "service", "delivery", "environment", "price")
-CONTRAST = ("但是", "但", "可是", "不过", "就是", "只是")
-_QUOTABLE = re.compile(r"^[\u4e00-\u9fff，、\s]{3,18}$")
+__all__ = ["Appeal", "Draft", "StoreProfile", "TemplateDrafter"]
+
+# Replies to one store that a new draft must differ from, and how much it may share with
+# any of them (character-bigram Jaccard, see variety.py).
+HISTORY = 20
+MAX_OVERLAP = 0.5
+CANDIDATES = 64
+APPEAL_REVIEW_CHARS = 300
+_LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True, slots=True)
-class StoreProfile:
-    """The facts a reply may state about the store; nothing else is ever claimed."""
+class Appeal:
+    """A request asking the platform to review a malicious review; staff track it as a task,
+    gathering the evidence on the checklist before submitting the text."""
 
-    name: str
-    signature: str = ""
-    contact: str = ""
-    menu: tuple[str, ...] = ()
-    proofs: tuple[str, ...] = ()
-
-    @classmethod
-    def from_settings(cls, name: str, facts: Any) -> StoreProfile:
-        return cls(
-            name=name,
-            signature=facts.signature,
-            contact=facts.contact,
-            menu=tuple(facts.menu),
-            proofs=tuple(facts.proofs),
-        )
+    reasons: tuple[str, ...]
+    text: str
+    evidence: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,13 @@ class Draft:
     text: str
     template_id: str
     principles: tuple[str, ...] = field(default_factory=tuple)
+    situation: str = ""
+    category: str = "general"
+    # "manager": only a manager may approve it (hygiene and food-safety claims).
+    requires_role: str | None = None
+    appeal: Appeal | None = None
+    # Empty unless no candidate passed the guardrails: then posting stays blocked.
+    violations: tuple[Violation, ...] = ()
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
@@ -67,68 +75,19 @@ class Draft:
         }
 
 
-def choose_template(library: TemplateLibrary, review: ReviewText, analysis: Analysis) -> Template:
-    if analysis.malicious:
-        return library.find("malicious")
-    hygiene = analysis.category("hygiene")
-    if analysis.severity == "critical" or (hygiene is not None and hygiene.polarity == "negative"):
-        return library.find("crisis", "hygiene")
-    if analysis.negative:
-        if not review.text.strip():
-            return library.find("star_only")
-        negatives = {c.name for c in analysis.negative_categories()}
-        main = next((name for name in CATEGORY_PRIORITY if name in negatives), "general")
-        return library.find("negative", main)
-    if analysis.polarity == "positive":
-        return library.find("positive")
-    return library.find("neutral")
-
-
-def _complaint(text: str, template: Template, analysis: Analysis) -> str:
-    """The customer's own words for the problem, when short and plain enough to quote."""
-    category = analysis.category(template.category)
-    if category is not None and category.terms:
-        for clause, _ in split_clauses(text, CONTRAST):
-            if any(term in clause for term in category.terms) and _QUOTABLE.match(clause):
-                return f"「{clause}」"
-    return template.default_complaint
-
-
-def _variables(
-    review: ReviewText, analysis: Analysis, store: StoreProfile, template: Template
-) -> dict[str, str]:
-    text = review.text
-    dish = next((d for d in sorted(store.menu, key=len, reverse=True) if d in text), "")
-    praised = [
-        CATEGORY_NAMES[c.name]
-        for c in analysis.categories
-        if c.polarity == "positive" and c.name in CATEGORY_NAMES
-    ]
-    return {
-        "store": store.name,
-        "signature": store.signature or store.name,
-        "contact": store.contact,
-        "proof": "、".join(store.proofs),
-        "dish": dish,
-        "complaint": _complaint(text, template, analysis),
-        "praised": "、".join(praised) if analysis.negative else "",
-    }
-
-
-def _pick(variants: Sequence[str], values: dict[str, str], key: int) -> str | None:
-    """The variant at `key`, or the next one whose variables all have values."""
-    for offset in range(len(variants)):
-        rendered = render(variants[(key + offset) % len(variants)], values)
-        if rendered is not None:
-            return rendered
-    return None
-
-
 class TemplateDrafter:
-    version = "v0-templates"
+    version = "5s-templates-1"
 
-    def __init__(self, library: TemplateLibrary | None = None) -> None:
+    def __init__(
+        self,
+        library: TemplateLibrary | None = None,
+        *,
+        max_overlap: float = MAX_OVERLAP,
+        candidates: int = CANDIDATES,
+    ) -> None:
         self.library = library or load_library()
+        self.max_overlap = max_overlap
+        self.candidates = candidates
 
     def draft(
         self,
@@ -138,40 +97,223 @@ class TemplateDrafter:
         *,
         recent: Sequence[str] = (),
         attempt: int = 0,
+        limits: ReplyLimits | None = None,
     ) -> Draft:
-        template = choose_template(self.library, review, analysis)
-        values = _variables(review, analysis, store, template)
-        seed = zlib.crc32(review.id.encode("utf-8"))
-        recent_set = set(recent)
-        best: Draft | None = None
-        for tries in range(8):
-            draft = self._assemble(template, values, seed + 7919 * (attempt + tries))
-            if draft.text not in recent_set:
-                return draft
-            best = best or draft
-        assert best is not None
-        return best
+        """The reply to `review`, different from the store's `recent` replies (any order)."""
+        reading = read_review(review, analysis, self.library, store.menu)
+        parts = self._parts(reading)
+        values = self._values(reading, store)
+        facts = variety_exempt(store)
+        recent_texts = set(recent)
+        recent_grams = [bigrams(text, facts) for text in recent_texts]
+        rng = random.Random(f"{review.id}\x00{attempt}")
 
-    def _assemble(self, template: Template, values: dict[str, str], seed: int) -> Draft:
-        common = self.library.common
+        def violations(text: str) -> list[Violation]:
+            return check_reply(
+                text, review=review, analysis=analysis, store=store, platform_limits=limits
+            )
+
+        # Candidates in the order drawn; the first that differs enough from the recent
+        # replies and passes the guardrails wins, else the least similar one that passes.
+        seen: set[str] = set()
+        similar: list[tuple[float, int, str, tuple[str, ...]]] = []
+        blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
+        for index in range(self.candidates):
+            text, principles = self._assemble(reading, parts, values, rng)
+            if text in seen or text in recent_texts:
+                continue
+            seen.add(text)
+            score = max_overlap(bigrams(text, facts), recent_grams)
+            if score > self.max_overlap:
+                similar.append((score, index, text, principles))
+                continue
+            found = violations(text)
+            if not found:
+                return self._draft(reading, review, analysis, store, text, principles)
+            blocked = blocked or (text, principles, found)
+        for _, _, text, principles in sorted(similar):
+            found = violations(text)
+            if not found:
+                return self._draft(reading, review, analysis, store, text, principles)
+            blocked = blocked or (text, principles, found)
+        if blocked is None:  # every candidate repeated a recent reply: vary the last one
+            text, principles = self._assemble(reading, parts, values, rng)
+            blocked = (text, principles, violations(text))
+        text, principles, found = blocked
+        return self._draft(reading, review, analysis, store, text, principles, found)
+
+    # -- assembling ----------------------------------------------------------------------
+
+    def _parts(self, reading: Reading) -> dict[str, Variants]:
+        """Each part's variants: common < category template < its aspect < situation."""
+        template, main = reading.template, reading.main
+        parts: dict[str, Variants] = dict(self.library.common)
+        if template.wraps_category and main is not None:
+            parts.update(main.template.parts)
+        else:
+            parts.update(template.parts)
+        if main is not None and main.aspect is not None:
+            parts.update(main.aspect.parts)
+        for reason in reading.reasons if reading.situation == "malicious" else ():
+            aspect = next((a for a in template.aspects if a.name == reason), None)
+            if aspect is not None:
+                parts.update(aspect.parts)
+                break
+        if template.wraps_category:
+            parts.update(template.parts)
+        return parts
+
+    def _values(self, reading: Reading, store: StoreProfile) -> dict[str, str]:
+        defaults = self.library.defaults
+        main = reading.main
+        values = {
+            "store": store.name,
+            "signature": store.signature or store.name,
+            "contact": store.contact or defaults.get("contact", ""),
+            "hours": store.hours,
+            "proof": "、".join(store.proofs),
+            "remedy": store.remedy,
+            "dish": (main.dish if main else reading.dish),
+            "term": main.term if main else "",
+            "quote": main.quote if main else "",
+            "label": main.template.label if main else "",
+            "also": "",
+            "praised": "",
+        }
+        if reading.second is not None:
+            values["also"] = self._name(reading.second, {**values, **_of(reading.second)}) or (
+                f"{reading.second.template.label}方面"
+            )
+        praised = [
+            self.library.for_category(name).praise_as[0]
+            for name in reading.praised
+            if self.library.for_category(name).praise_as
+        ]
+        values["praised"] = (
+            "和".join(praised)
+            if len(praised) <= 2
+            else "、".join(praised[:-1]) + "和" + praised[-1]
+        )
+        return values
+
+    @staticmethod
+    def _name(complaint: Complaint, values: Mapping[str, str]) -> str:
+        """The complaint in our words, from its aspect, when the aspect can name it."""
+        if complaint.aspect is None:
+            return ""
+        names = [render(v, values) for v in complaint.aspect.complaint]
+        return next((n for n in names if n), "")
+
+    @staticmethod
+    def _complaint(reading: Reading, values: Mapping[str, str], rng: random.Random) -> str:
+        """The main complaint in our words: its aspect's names, else the category's."""
+        main = reading.main
+        if main is None:
+            return ""
+        for variants in (
+            main.aspect.complaint if main.aspect else (),
+            main.template.default_complaint,
+        ):
+            # A name with the dish in it beats one without.
+            names = _specific([v for v in variants if render(v, values)], "{dish}")
+            if names:
+                return rng.choice([render(v, values) or "" for v in names])
+        return ""
+
+    def _assemble(
+        self,
+        reading: Reading,
+        parts: Mapping[str, Variants],
+        values: dict[str, str],
+        rng: random.Random,
+    ) -> tuple[str, tuple[str, ...]]:
+        values = {**values, "complaint": self._complaint(reading, values, rng)}
         pieces: list[str] = []
         used: list[str] = []
-        greeting = _pick(common.greeting, values, seed)
-        if greeting:
-            pieces.append(greeting)
-        if values["praised"]:
-            praise = _pick(common.praise, values, seed >> 3)
-            if praise:
-                pieces.append(praise)
-        for index, principle in enumerate(PRINCIPLES):
-            variants = template.parts.get(principle)
-            if not variants:
+        closing = ""
+        main = reading.main
+        for part in PARTS:
+            variants = parts.get(part, ())
+            if part == "shoulder" and main is not None and main.aspect is None and main.quote:
+                # No aspect to name the complaint by: the customer's own words are better.
+                variants = _specific(list(variants), "{quote}")
+            if part == "praise":  # thanks that name the dish or what was praised come first
+                variants = [v for v in variants if variables_in(v) and render(v, values)] or list(
+                    variants
+                )
+            options = [r for r in (render(v, values) for v in variants) if r is not None]
+            if not options:
                 continue
-            chosen = _pick(variants, values, (seed >> (4 + index)) + index)
-            if chosen:
-                pieces.append(chosen)
-                used.append(principle)
+            chosen = rng.choice(options)
+            if not chosen:
+                continue
+            if part == "closing":
+                closing = chosen
+                continue
+            pieces.append(chosen)
+            if part in PRINCIPLES:
+                used.append(part)
         body = "".join(pieces)
-        closing = _pick(common.closing, values, seed >> 11)
         text = f"{body}\n{closing}" if closing else body
-        return Draft(text=text, template_id=template.id, principles=tuple(used))
+        return _LATIN_THEN_HAN.sub(" ", text), tuple(used)
+
+    # -- the result ----------------------------------------------------------------------
+
+    def _draft(
+        self,
+        reading: Reading,
+        review: ReviewText,
+        analysis: Analysis,
+        store: StoreProfile,
+        text: str,
+        principles: tuple[str, ...],
+        violations: Sequence[Violation] = (),
+    ) -> Draft:
+        template_id = reading.template.id
+        if reading.template.wraps_category and reading.main is not None:
+            template_id = f"{template_id}/{reading.main.category}"
+        return Draft(
+            text=text,
+            template_id=template_id,
+            principles=principles,
+            situation=reading.situation,
+            category=reading.main.category if reading.main else "general",
+            requires_role="manager" if reading.crisis else None,
+            appeal=self._appeal(review, analysis, store) if analysis.malicious else None,
+            violations=tuple(violations),
+        )
+
+    def _appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
+        spec = self.library.appeal
+        reasons = tuple(r for r in analysis.malicious_reasons if r in spec.labels)
+        excerpt = review.text.strip()
+        if len(excerpt) > APPEAL_REVIEW_CHARS:
+            excerpt = excerpt[:APPEAL_REVIEW_CHARS] + "……"
+        values = {
+            "store": store.name,
+            "proof": "、".join(store.proofs),
+            "reason": "、".join(spec.labels[r] for r in reasons) or "不实评价",
+            "explain": "，且".join(spec.explain[r] for r in reasons) or "内容与实际消费不符",
+            "review": excerpt or "（仅评分，无文字）",
+        }
+        text = next((t for t in (render(v, values) for v in spec.text) if t), "")
+        evidence = [*spec.evidence.get("common", ())]
+        for reason in reasons:
+            evidence.extend(e for e in spec.evidence.get(reason, ()) if e not in evidence)
+        evidence.extend(f"本店资质证明：{proof}" for proof in store.proofs)
+        return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
+
+
+def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
+    """The store's facts, which replies repeat by necessity: left out of the overlap."""
+    facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
+    return tuple(fact for fact in facts if fact)
+
+
+def _specific(variants: list[str], variable: str) -> list[str]:
+    """The variants using `variable`, if any do; else all of them."""
+    return [v for v in variants if variable in v] or variants
+
+
+def _of(complaint: Complaint) -> dict[str, str]:
+    return {"dish": complaint.dish, "term": complaint.term, "quote": complaint.quote}

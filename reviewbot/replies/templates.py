@@ -1,5 +1,7 @@
-"""Loading and rendering the reply template library.
+"""Loading and rendering the reply template library (templates/replies/, see its README).
 
+The library is data that owners edit, so loading never stops at the first mistake: every
+problem is collected with its file and key, and `reviewbot templates lint` prints them all.
 Rendering is plain substitution of a fixed set of names, `{name}`: a template cannot reach
 attributes, indexes or anything beyond the variables it is given, whoever edits it.
 """
@@ -9,20 +11,73 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reviewbot.resources import default_templates_dir
 
 PRINCIPLES: tuple[str, ...] = ("shoulder", "sincerity", "system", "speed", "standard")
-VARIABLES: frozenset[str] = frozenset(
-    {"store", "signature", "contact", "proof", "dish", "complaint", "praised"}
+# Every part a reply can have, in reading order. Parts that are not principles frame the
+# reply: a greeting, thanks for what a mixed review praised, a word on a second complaint,
+# an invitation back and the signature.
+PARTS: tuple[str, ...] = (
+    "greeting",
+    "praise",
+    "shoulder",
+    "sincerity",
+    "system",
+    "also",
+    "speed",
+    "standard",
+    "invite",
+    "closing",
 )
+VARIABLES: frozenset[str] = frozenset(
+    {
+        # from the store's fact sheet (config)
+        "store",
+        "signature",
+        "contact",
+        "hours",
+        "proof",
+        "remedy",
+        # from the review and its analysis
+        "complaint",
+        "quote",
+        "dish",
+        "term",
+        "praised",
+        "also",
+        "label",
+    }
+)
+APPEAL_VARIABLES: frozenset[str] = frozenset({"store", "proof", "reason", "explain", "review"})
+SITUATIONS: tuple[str, ...] = (
+    "negative",
+    "mixed",
+    "positive",
+    "neutral",
+    "star_only",
+    "follow_up",
+    "malicious",
+    "crisis",
+)
+# A situation that wraps a category: parts it leaves out come from the negative template
+# of the review's main category (and that category's matching aspect).
+WRAPPING_SITUATIONS: frozenset[str] = frozenset({"mixed", "follow_up"})
 _FIELD = re.compile(r"\{([^{}]*)\}")
+_TEMPLATE_KEYS = frozenset(
+    {"situation", "category", "label", "praise_as", "default_complaint", "aspects", "appeal"}
+)
 
 
 class TemplateError(ValueError):
-    """A template file that cannot be used; the message names the file and the problem."""
+    """A template library that cannot be used; `problems` names each file, key and mistake."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def variables_in(text: str) -> set[str]:
@@ -43,26 +98,59 @@ def render(text: str, values: Mapping[str, str]) -> str | None:
     return None if missing else result
 
 
+Variants = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """One concrete kind of problem within a category (late, spilled, too salty …).
+
+    Matched by its `terms`, words that are complaints in themselves (太慢, 洒了), anywhere
+    in a review; its `topics`, words that only say what a remark is about (包装, 骑手),
+    count only when the classifier found the category negative. In malicious.toml aspects
+    are matched by the malicious reason of the same name instead. An aspect's parts replace
+    the template's parts of the same name.
+    """
+
+    name: str
+    terms: tuple[str, ...]
+    complaint: Variants
+    parts: Mapping[str, Variants]
+    topics: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     id: str
     situation: str
     category: str
-    default_complaint: str
-    parts: Mapping[str, tuple[str, ...]]
+    label: str = ""
+    praise_as: Variants = ()
+    default_complaint: Variants = ()
+    parts: Mapping[str, Variants] = field(default_factory=dict)
+    aspects: tuple[Aspect, ...] = ()
+
+    @property
+    def wraps_category(self) -> bool:
+        return self.situation in WRAPPING_SITUATIONS
 
 
 @dataclass(frozen=True, slots=True)
-class Common:
-    greeting: tuple[str, ...]
-    praise: tuple[str, ...]
-    closing: tuple[str, ...]
+class AppealSpec:
+    """How an appeal to the platform is written and what evidence it lists, per reason."""
+
+    text: Variants
+    labels: Mapping[str, str]
+    explain: Mapping[str, str]
+    evidence: Mapping[str, Variants]  # "common" plus one entry per reason
 
 
 @dataclass(frozen=True, slots=True)
 class TemplateLibrary:
     templates: Mapping[str, Template]
-    common: Common
+    common: Mapping[str, Variants]
+    defaults: Mapping[str, str]
+    appeal: AppealSpec
 
     def find(self, situation: str, category: str = "general") -> Template:
         for template in self.templates.values():
@@ -72,56 +160,212 @@ class TemplateLibrary:
             return self.find(situation, "general")
         raise KeyError(f"no template for situation {situation!r}")
 
+    def for_category(self, category: str) -> Template:
+        """The template that owns a category's vocabulary and aspects."""
+        situation = "crisis" if category == "hygiene" else "negative"
+        return self.find(situation, category)
 
-def _strings(value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise TemplateError(f"{where}: expected a non-empty list of strings")
-    for text in value:
-        unknown = variables_in(text) - VARIABLES
-        if unknown:
-            raise TemplateError(
-                f"{where}: unknown variable {{{sorted(unknown)[0]}}} in {text!r}; "
-                f"known: {', '.join(sorted(VARIABLES))}"
+
+# -- reading the files -------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one library directory, collecting every problem instead of stopping."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[str] = []
+        self.appeal_data: object = None
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def toml(self, path: Path) -> dict[str, Any] | None:
+        where = path.relative_to(self.directory).as_posix()
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(where, f"malformed TOML: {exc}")
+        except UnicodeDecodeError:
+            self.problem(where, "not UTF-8 text")
+        return None
+
+    def variants(
+        self,
+        value: object,
+        where: str,
+        *,
+        known: frozenset[str] = VARIABLES,
+        allow_blank: bool = False,
+        allow_empty: bool = False,
+    ) -> Variants:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(where, "expected a list of strings")
+            return ()
+        if not value and not allow_empty:
+            self.problem(where, "the list is empty")
+        for index, text in enumerate(value):
+            if not text and not allow_blank:
+                self.problem(f"{where}[{index}]", "empty text")
+            unknown = variables_in(text) - known
+            for name in sorted(unknown):
+                self.problem(
+                    f"{where}[{index}]",
+                    f"unknown variable {{{name}}} in {text!r}; known: {', '.join(sorted(known))}",
+                )
+            if text.count("{") != text.count("}"):
+                self.problem(f"{where}[{index}]", f"unbalanced braces in {text!r}")
+        if len(set(value)) != len(value):
+            self.problem(where, "the same text is listed twice")
+        return tuple(value)
+
+    def parts(self, data: dict[str, Any], where: str) -> dict[str, Variants]:
+        return {
+            part: self.variants(
+                data[part], f"{where}: {part}", allow_blank=part != "shoulder", allow_empty=True
             )
-    return tuple(value)
+            for part in PARTS
+            if part in data
+        }
+
+    def aspects(self, data: object, where: str) -> tuple[Aspect, ...]:
+        if not isinstance(data, dict):
+            self.problem(where, "expected a table of aspects ([aspects.NAME])")
+            return ()
+        aspects = []
+        for name, table in data.items():
+            at = f"{where}.{name}"
+            if not isinstance(table, dict):
+                self.problem(at, "expected a table")
+                continue
+            for key in sorted(set(table) - {"terms", "topics", "complaint", *PARTS}):
+                self.problem(at, f"unknown key {key!r}")
+            words = {}
+            for key in ("terms", "topics"):
+                words[key] = table.get(key, [])
+                if not isinstance(words[key], list) or not all(
+                    isinstance(t, str) and t for t in words[key]
+                ):
+                    self.problem(f"{at}: {key}", "expected a list of words")
+                    words[key] = []
+            complaint = (
+                self.variants(table["complaint"], f"{at}: complaint")
+                if "complaint" in table
+                else ()
+            )
+            aspects.append(
+                Aspect(
+                    name,
+                    tuple(words["terms"]),
+                    complaint,
+                    self.parts(table, at),
+                    tuple(words["topics"]),
+                )
+            )
+        return tuple(aspects)
+
+    def template(self, path: Path) -> Template | None:
+        where = path.relative_to(self.directory).as_posix()
+        data = self.toml(path)
+        if data is None:
+            return None
+        for key in sorted(set(data) - _TEMPLATE_KEYS - set(PARTS)):
+            self.problem(where, f"unknown key {key!r} (parts are: {', '.join(PARTS)})")
+        situation = data.get("situation")
+        if situation not in SITUATIONS:
+            self.problem(where, f"situation must be one of {', '.join(SITUATIONS)}")
+            return None
+        category = data.get("category", "general")
+        if not isinstance(category, str):
+            self.problem(where, "category must be a string")
+            return None
+        if situation == "malicious":
+            self.appeal_data = data.get("appeal")
+        label = data.get("label", "")
+        if not isinstance(label, str):
+            self.problem(where, "label must be a string")
+            label = ""
+        return Template(
+            id=path.relative_to(self.directory).with_suffix("").as_posix(),
+            situation=situation,
+            category=category,
+            label=label,
+            praise_as=self.variants(data.get("praise_as", []), f"{where}: praise_as", known=_NONE)
+            if "praise_as" in data
+            else (),
+            default_complaint=self.variants(
+                data["default_complaint"], f"{where}: default_complaint"
+            )
+            if "default_complaint" in data
+            else (),
+            parts=self.parts(data, where),
+            aspects=self.aspects(data["aspects"], f"{where}: aspects") if "aspects" in data else (),
+        )
+
+    def appeal(self, data: object, where: str) -> AppealSpec:
+        empty = AppealSpec((), {}, {}, {})
+        if not isinstance(data, dict):
+            self.problem(where, "an [appeal] table is required")
+            return empty
+        text = self.variants(data.get("text"), f"{where}.text", known=APPEAL_VARIABLES)
+        labels, explain, evidence = {}, {}, {}
+        reasons = data.get("reasons", {})
+        if not isinstance(reasons, dict):
+            self.problem(f"{where}.reasons", "expected a table per reason")
+            reasons = {}
+        for reason, table in reasons.items():
+            at = f"{where}.reasons.{reason}"
+            if not isinstance(table, dict) or not all(
+                isinstance(table.get(k), str) and table.get(k) for k in ("label", "explain")
+            ):
+                self.problem(at, "needs label and explain (text)")
+                continue
+            labels[reason], explain[reason] = table["label"], table["explain"]
+            evidence[reason] = self.variants(
+                table.get("evidence", []), f"{at}.evidence", known=_NONE, allow_empty=True
+            )
+        evidence["common"] = self.variants(data.get("evidence"), f"{where}.evidence", known=_NONE)
+        return AppealSpec(text, labels, explain, evidence)
 
 
-def _read(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"{path.name}: malformed TOML: {exc}") from None
+_NONE: frozenset[str] = frozenset()
+
+
+def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[str]]:
+    """The library in `directory` and every problem found reading it (empty when usable)."""
+    directory = directory or default_templates_dir()
+    reader = _Reader(directory)
+    common_path = directory / "common.toml"
+    common_data = (reader.toml(common_path) if common_path.is_file() else None) or {}
+    if not common_path.is_file():
+        reader.problem("common.toml", "missing")
+    for key in sorted(set(common_data) - set(PARTS) - {"defaults"}):
+        reader.problem("common.toml", f"unknown key {key!r}")
+    common = reader.parts(common_data, "common.toml")
+    defaults = common_data.get("defaults", {})
+    if not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
+        reader.problem("common.toml: defaults", "expected a table of texts")
+        defaults = {}
+    for key in sorted(set(defaults) - VARIABLES):
+        reader.problem("common.toml: defaults", f"{key!r} is not a variable")
+    templates: dict[str, Template] = {}
+    appeal = AppealSpec((), {}, {}, {})
+    for path in sorted(directory.rglob("*.toml")):
+        if path == common_path:
+            continue
+        template = reader.template(path)
+        if template is None:
+            continue
+        templates[template.id] = template
+        if template.situation == "malicious":
+            appeal = reader.appeal(reader.appeal_data, f"{template.id}.toml: appeal")
+    library = TemplateLibrary(templates, common, dict(defaults), appeal)
+    return library, reader.problems
 
 
 def load_library(directory: Path | None = None) -> TemplateLibrary:
-    directory = directory or default_templates_dir()
-    common_data = _read(directory / "common.toml")
-    common = Common(
-        *(
-            _strings(common_data.get(key), f"common.toml: {key}")
-            for key in ("greeting", "praise", "closing")
-        )
-    )
-    templates: dict[str, Template] = {}
-    for path in sorted(directory.glob("*.toml")):
-        if path.name == "common.toml":
-            continue
-        data = _read(path)
-        known = {"situation", "category", "default_complaint", *PRINCIPLES}
-        unknown = set(data) - known
-        if unknown:
-            raise TemplateError(f"{path.name}: unknown key {sorted(unknown)[0]!r}")
-        for key in ("situation", "category"):
-            if not isinstance(data.get(key), str):
-                raise TemplateError(f"{path.name}: {key} must be a string")
-        parts = {p: _strings(data[p], f"{path.name}: {p}") for p in PRINCIPLES if p in data}
-        if not parts:
-            raise TemplateError(f"{path.name}: no parts ({', '.join(PRINCIPLES)})")
-        templates[path.stem] = Template(
-            id=path.stem,
-            situation=data["situation"],
-            category=data["category"],
-            default_complaint=str(data.get("default_complaint", "")),
-            parts=parts,
-        )
-    return TemplateLibrary(templates, common)
+    """The library, or TemplateError listing every problem (run `reviewbot templates lint`)."""
+    library, problems = read_library(directory)
+    if problems:
+        raise TemplateError(problems)
+    return library

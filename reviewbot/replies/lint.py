@@ -1,0 +1,211 @@
+"""`reviewbot templates lint`: is an edited template library still safe and complete?
+
+Owners edit the templates, so the lint checks what a broken edit would otherwise reveal only
+in front of a customer: files that do not parse, unknown variables, a situation or category
+with no template, a principle with no wording or too little variety, a variant that breaks
+a guardrail (a promised refund, a blame-shifting phrase) and a reply that could exceed the
+platform's length limit. Every problem names the file and key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewbot.analysis.base import (
+    CATEGORIES,
+    MALICIOUS_REASONS,
+    Analysis,
+    CategoryPolarity,
+    ReviewText,
+)
+from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.guardrails import DEFAULT_MAX_CHARS, check_reply
+from reviewbot.replies.templates import (
+    PARTS,
+    SITUATIONS,
+    VARIABLES,
+    Template,
+    TemplateLibrary,
+    Variants,
+    read_library,
+    render,
+    variables_in,
+)
+
+# The fact sheet and review every variant is rendered with.
+SAMPLE_STORE = StoreProfile(
+    name="样例小馆",
+    signature="样例小馆 店长",
+    contact="店长电话 010-1234 5678",
+    hours="每天 10:00-22:00",
+    menu=("水煮鱼",),
+    proofs=("食品经营许可证 JY11111111111111", "餐饮服务食品安全量化分级 A 级"),
+    remedy="这一单如有问题，我们可以为您重做或退款",
+)
+SAMPLE_QUOTE = "汤洒了一大半"
+SAMPLE_VALUES: dict[str, str] = {
+    "store": SAMPLE_STORE.name,
+    "signature": SAMPLE_STORE.signature,
+    "contact": SAMPLE_STORE.contact,
+    "hours": SAMPLE_STORE.hours,
+    "proof": "、".join(SAMPLE_STORE.proofs),
+    "remedy": SAMPLE_STORE.remedy,
+    "complaint": "送餐太慢",
+    "quote": f"「{SAMPLE_QUOTE}」",
+    "dish": "水煮鱼",
+    "term": "头发",
+    "praised": "口味",
+    "also": "包装不够严实",
+    "label": "配送",
+}
+# Parts each situation needs, so that every principle it owes has wording.
+REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
+    "negative": ("shoulder", "sincerity", "system", "speed"),
+    "crisis": ("shoulder", "sincerity", "system", "speed", "standard"),
+    "malicious": ("shoulder", "speed", "standard"),
+    "star_only": ("shoulder", "sincerity", "speed"),
+    "mixed": ("praise",),
+    "follow_up": ("shoulder", "sincerity", "speed"),
+    "positive": ("praise", "invite"),
+    "neutral": ("praise", "invite"),
+}
+MIN_VARIANTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    problems: list[str]
+    templates: int
+    variants: int
+
+
+def _analysis(crisis: bool) -> Analysis:
+    hygiene = (CategoryPolarity("hygiene", "negative", ("头发",)),) if crisis else ()
+    return Analysis(0.1, "negative", True, hygiene, False, (), "high", "lint")
+
+
+def lint_library(directory: Path | None = None) -> LintReport:
+    library, problems = read_library(directory)
+    variants = 0
+    for situation in SITUATIONS:
+        if not any(t.situation == situation for t in library.templates.values()):
+            problems.append(f"situation {situation!r}: no template")
+    for category in CATEGORIES:
+        problems.extend(_category_problems(library, category))
+    if library.templates:
+        for reason in MALICIOUS_REASONS:
+            if reason not in library.appeal.labels:
+                problems.append(f"malicious.toml: appeal.reasons.{reason}: missing")
+    for template in library.templates.values():
+        problems.extend(_coverage_problems(library, template))
+        for where, part, texts in _variant_groups(library, template):
+            variants += len(texts)
+            problems.extend(_render_problems(template, where, part, texts))
+        longest = _longest(library, template)
+        if longest > DEFAULT_MAX_CHARS:
+            problems.append(
+                f"{template.id}.toml: the longest reply it can make has {longest} characters "
+                f"(over the {DEFAULT_MAX_CHARS}-character platform limit); shorten some variants"
+            )
+    return LintReport(problems, len(library.templates), variants)
+
+
+def _category_problems(library: TemplateLibrary, category: str) -> list[str]:
+    try:
+        template = library.for_category(category)
+    except KeyError:
+        template = None
+    if template is None or template.category != category:
+        where = "crisis/hygiene.toml" if category == "hygiene" else f"negative/{category}.toml"
+        return [f"category {category!r}: no template (expected {where})"]
+    problems = []
+    if not template.aspects:
+        problems.append(f"{template.id}.toml: no [aspects] to name the customer's problem by")
+    if not template.praise_as:
+        problems.append(f"{template.id}.toml: praise_as is missing (used by mixed reviews)")
+    if not template.label:
+        problems.append(f"{template.id}.toml: label is missing")
+    if not template.default_complaint:
+        problems.append(f"{template.id}.toml: default_complaint is missing")
+    for aspect in template.aspects:
+        if not aspect.terms and not aspect.topics:
+            problems.append(f"{template.id}.toml: aspects.{aspect.name}: no terms or topics")
+        if not aspect.complaint:
+            problems.append(f"{template.id}.toml: aspects.{aspect.name}: no complaint names")
+    return problems
+
+
+def _coverage_problems(library: TemplateLibrary, template: Template) -> list[str]:
+    parts = dict(library.common) | dict(template.parts)
+    problems = []
+    for part in REQUIRED_PARTS.get(template.situation, ()):
+        wording = [v for v in parts.get(part, ()) if v]
+        if not wording:
+            problems.append(f"{template.id}.toml: {part}: no wording")
+        elif template.situation == "negative" and len(wording) < MIN_VARIANTS:
+            problems.append(
+                f"{template.id}.toml: {part}: only one variant; give at least "
+                f"{MIN_VARIANTS} so replies to the same store vary"
+            )
+    return problems
+
+
+def _variant_groups(
+    library: TemplateLibrary, template: Template
+) -> list[tuple[str, str, Variants]]:
+    groups = [(f"{template.id}.toml: {p}", p, v) for p, v in template.parts.items()]
+    groups.append(
+        (f"{template.id}.toml: default_complaint", "complaint", template.default_complaint)
+    )
+    for aspect in template.aspects:
+        at = f"{template.id}.toml: aspects.{aspect.name}"
+        groups.append((f"{at}.complaint", "complaint", aspect.complaint))
+        groups.extend((f"{at}.{p}", p, v) for p, v in aspect.parts.items())
+    if template.id == min(library.templates):  # the shared parts, once
+        groups.extend((f"common.toml: {p}", p, v) for p, v in library.common.items())
+    return groups
+
+
+def _render_problems(template: Template, where: str, part: str, texts: Variants) -> list[str]:
+    """Each variant rendered with sample facts must pass every guardrail."""
+    problems = []
+    crisis = template.situation == "crisis"
+    review = ReviewText("lint", f"{SAMPLE_QUOTE}，水煮鱼" + ("里有头发" if crisis else ""))
+    analysis = _analysis(crisis)
+    for index, text in enumerate(texts):
+        if variables_in(text) - VARIABLES:
+            continue  # reported by the reader already
+        rendered = render(text, SAMPLE_VALUES)
+        if rendered is None:
+            problems.append(f"{where}[{index}]: does not render with sample data")
+            continue
+        if not rendered or part == "closing":
+            continue
+        for violation in check_reply(
+            rendered, review=review, analysis=analysis, store=SAMPLE_STORE
+        ):
+            problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
+    return problems
+
+
+def _longest(library: TemplateLibrary, template: Template) -> int:
+    """Characters in the longest reply the template could assemble with the sample facts."""
+    base = template
+    parts: dict[str, list[str]] = {p: list(v) for p, v in library.common.items()}
+    if template.wraps_category:
+        base = max(
+            (t for t in library.templates.values() if t.situation in ("negative", "crisis")),
+            key=lambda t: _longest(library, t),
+        )
+        parts.update({p: list(v) for p, v in base.parts.items()})
+    for p, v in template.parts.items():
+        parts[p] = list(v)
+    for aspect in base.aspects:
+        for p, v in aspect.parts.items():
+            parts[p] = [*parts.get(p, []), *v]
+    total = 0
+    for part in PARTS:
+        lengths = [len(render(v, SAMPLE_VALUES) or "") for v in parts.get(part, ())]
+        total += max(lengths, default=0)
+    return total + 1  # the line break before the signature

@@ -1,0 +1,38 @@
+"""Building blocks for the reply-engine tests: analyses written by hand through the public
+`Analysis` interface (so the tests do not depend on any one classifier) and a test store."""
+
+from __future__ import annotations
+
+from reviewbot.analysis.base import Analysis, CategoryPolarity
+from reviewbot.replies.facts import StoreProfile
+
+STORE = StoreProfile(
+    name="测试小馆",
+    signature="测试小馆 店长",
+    contact="店长电话 010-1234 5678",
+    hours="每天 10:00-22:00",
+    menu=("水煮鱼", "麻婆豆腐", "酸辣汤", "宫保鸡丁", "米饭"),
+    proofs=("食品经营许可证 JY00000000000000", "餐饮服务食品安全量化分级 A 级"),
+)
+
+
+def analysis(
+    *categories: tuple[str, str] | tuple[str, str, tuple[str, ...]],
+    polarity: str = "negative",
+    negative: bool | None = None,
+    malicious: tuple[str, ...] = (),
+    severity: str = "medium",
+) -> Analysis:
+    """An analysis as a classifier would return it: ("food", "negative", ("咸",)), …"""
+    cats = tuple(CategoryPolarity(c[0], c[1], c[2] if len(c) > 2 else ()) for c in categories)
+    sentiment = {"negative": 0.1, "neutral": 0.5, "positive": 0.9}[polarity]
+    return Analysis(
+        sentiment=sentiment,
+        polarity=polarity,  # type: ignore[arg-type]
+        negative=polarity == "negative" or bool(malicious) if negative is None else negative,
+        categories=cats,
+        malicious=bool(malicious),
+        malicious_reasons=malicious,
+        severity=severity,  # type: ignore[arg-type]
+        model="test",
+    )
