@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.analysis.base import CategoryPolarity, ReviewText
+from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.store import audit, outbox
 from reviewbot.store.schema import Analysis, Draft, Review, Task
 
@@ -38,6 +40,19 @@ APPEAL_EVIDENCE = [
     "评价截图及发布时间",
     "相关的第三方证明（营业执照、检测报告等）",
 ]
+
+
+# What the guardrails assume of a review nobody has analyzed yet.
+NEUTRAL = AnalysisResult(
+    sentiment=0.5,
+    polarity="neutral",
+    negative=False,
+    categories=(),
+    malicious=False,
+    malicious_reasons=(),
+    severity="none",
+    model="none",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +85,66 @@ class NotAllowed(Exception):
     """The actor may not do this; the message (Chinese) says why, politely."""
 
 
-def required_role(analysis: Analysis | None) -> Role:
-    """Posting for a malicious or critical review is a manager's decision."""
+def required_role(analysis: Analysis | None, draft: Draft | None = None) -> Role:
+    """Posting for a malicious or critical review is a manager's decision, and so is any
+    draft the reply engine marked (food-safety claims)."""
     if analysis is not None and (analysis.malicious or analysis.severity == "critical"):
         return "manager"
+    if draft is not None and draft.requires_role in ("manager", "owner"):
+        return draft.requires_role  # type: ignore[return-value]
     return "staff"
+
+
+def draft_fields(drafted: DraftResult) -> dict[str, Any]:
+    """The columns of a draft row that come from the reply engine's result."""
+    appeal = drafted.appeal
+    return {
+        "template_id": drafted.template_id,
+        "principles": list(drafted.principles),
+        "requires_role": drafted.requires_role,
+        "appeal": None
+        if appeal is None
+        else {
+            "reasons": list(appeal.reasons),
+            "text": appeal.text,
+            "evidence": list(appeal.evidence),
+        },
+        "violations": [
+            {"code": v.code, "message": v.message_zh, "found": v.found} for v in drafted.violations
+        ],
+    }
+
+
+async def guardrail_violations(
+    session: AsyncSession,
+    review: Review,
+    text: str,
+    store: StoreProfile,
+    limits: ReplyLimits | None = None,
+) -> list[Violation]:
+    """Everything that forbids posting `text` as this review's public reply."""
+    row = await current_analysis(session, review)
+    posted = (
+        await session.scalar(
+            select(func.count())
+            .select_from(Draft)
+            .where(Draft.review_id == review.id, Draft.status == "posted")
+        )
+        or 0
+    )
+    analysis = analysis_result(row) if row is not None else NEUTRAL
+    return check_reply(
+        text,
+        review=review_text(review),
+        analysis=analysis,
+        store=store,
+        platform_limits=limits,
+        replies_posted=posted,
+    )
+
+
+def explain(violations: list[Violation]) -> str:
+    return "不能发布：" + "；".join(v.message_zh for v in violations)
 
 
 def review_text(review: Review) -> ReviewText:
@@ -147,25 +217,42 @@ async def approve(
     actor: Actor,
     now: datetime,
     *,
+    store: StoreProfile,
     draft_id: int | None = None,
     can_reply: bool = True,
+    limits: ReplyLimits | None = None,
 ) -> Outcome:
     """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
 
-    For a platform without a reply API, approving means "I posted it by hand".
+    The guardrails run on the exact text to be posted, whoever wrote it; a violation
+    blocks the approval and says why. For a platform without a reply API, approving
+    means "I posted it by hand".
     """
     review = await _locked_review(session, review_id)
     analysis = await current_analysis(session, review)
-    _check(actor, review, required_role(analysis))
-    if review.status not in OPEN_STATES:
-        return _already(review)
     draft = (
         await session.get(Draft, draft_id)
         if draft_id is not None
         else await current_draft(session, review.id)
     )
+    _check(actor, review, required_role(analysis, draft))
+    if review.status not in OPEN_STATES:
+        return _already(review)
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
+    violations = await guardrail_violations(session, review, draft.text, store, limits)
+    if violations:
+        audit.record(
+            session,
+            now,
+            "draft.blocked",
+            actor=actor.id,
+            store_id=review.store_id,
+            review_id=review.id,
+            draft_id=draft.id,
+            violations=[v.code for v in violations],
+        )
+        return Outcome(False, explain(violations))
     draft.status = "approved" if can_reply else "posted"
     draft.decided_by = actor.id
     draft.decided_at = now
@@ -259,6 +346,14 @@ async def mark_malicious(
         return Outcome(False, "这条评价已经在申诉中。")
     if review.status == "open":
         review.status = "appeal"
+    # The reply engine's appeal (text and the evidence the platform asks for), if it wrote one.
+    drafted = await session.scalar(
+        select(Draft.appeal)
+        .where(Draft.review_id == review.id, Draft.appeal.is_not(None))
+        .order_by(Draft.id.desc())
+        .limit(1)
+    )
+    appeal = drafted or {"reasons": [], "text": "", "evidence": APPEAL_EVIDENCE}
     session.add(
         Task(
             store_id=review.store_id,
@@ -267,7 +362,7 @@ async def mark_malicious(
             status="open",
             created_by=actor.id,
             created_at=now,
-            details={"platform": review.platform, "evidence": APPEAL_EVIDENCE},
+            details={"platform": review.platform, **appeal},
         )
     )
     audit.record(
@@ -278,11 +373,8 @@ async def mark_malicious(
         store_id=review.store_id,
         review_id=review.id,
     )
-    return Outcome(
-        True,
-        "已标记为恶意评价并创建申诉任务，请准备：" + "、".join(APPEAL_EVIDENCE[:3]) + "。",
-        changed=True,
-    )
+    evidence = "、".join(appeal["evidence"][:3])
+    return Outcome(True, f"已标记为恶意评价并创建申诉任务，请准备：{evidence}。", changed=True)
 
 
 async def add_draft(
@@ -292,11 +384,12 @@ async def add_draft(
     now: datetime,
     *,
     text: str,
-    template_id: str,
-    principles: list[str],
     action: str,
+    fields: dict[str, Any] | None = None,
 ) -> Draft:
-    """A new current draft for an open review (an edit or another variant)."""
+    """A new current draft for an open review: another variant from the engine (`fields`
+    from `draft_fields`), or a staff edit, which keeps the approval rule of the draft it
+    replaces."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
@@ -307,15 +400,22 @@ async def add_draft(
         .where(Draft.review_id == review.id, Draft.status == "proposed")
         .values(status="superseded")
     )
+    if fields is None:
+        fields = {
+            "template_id": "staff-edit",
+            "principles": [],
+            "requires_role": before.requires_role if before else None,
+            "appeal": before.appeal if before else None,
+            "violations": [],
+        }
     draft = Draft(
         review_id=review.id,
         revision=review.revision,
-        template_id=template_id,
         text=text,
-        principles=principles,
         status="proposed",
         created_at=now,
         created_by=actor.id,
+        **fields,
     )
     session.add(draft)
     await session.flush()
@@ -341,6 +441,7 @@ async def regenerate(
     *,
     drafter: TemplateDrafter,
     profile: StoreProfile,
+    limits: ReplyLimits | None = None,
 ) -> Outcome:
     """Another variant from the reply engine, different from every draft the review had."""
     review = await _locked_review(session, review_id)
@@ -356,7 +457,7 @@ async def regenerate(
     text = review_text(review)
     for attempt in range(len(previous), len(previous) + 12):
         drafted = drafter.draft(
-            text, analysis_result(row), profile, recent=previous, attempt=attempt
+            text, analysis_result(row), profile, recent=previous, attempt=attempt, limits=limits
         )
         if drafted.text not in previous:
             break
@@ -368,9 +469,8 @@ async def regenerate(
         actor,
         now,
         text=drafted.text,
-        template_id=drafted.template_id,
-        principles=list(drafted.principles),
         action="draft.regenerated",
+        fields=draft_fields(drafted),
     )
     return Outcome(True, "已换一版草稿。", changed=True, draft_id=draft.id)
 

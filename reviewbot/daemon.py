@@ -178,6 +178,7 @@ class Daemon:
             alert_max_age=timedelta(hours=s.daemon.alert_max_age_hours)
             if s.daemon.alert_max_age_hours
             else None,
+            reply_limits=self.directory.reply_limits,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)

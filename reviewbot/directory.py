@@ -9,6 +9,7 @@ from reviewbot.actions import Actor
 from reviewbot.config import Settings, StoreSettings
 from reviewbot.platforms.base import Capabilities
 from reviewbot.replies.engine import StoreProfile
+from reviewbot.replies.guardrails import ReplyLimits
 
 
 class Directory:
@@ -40,6 +41,12 @@ class Directory:
         """Whether replies to this account can be posted through its platform's API."""
         caps = self.capabilities.get(source_id)
         return True if caps is None else caps.can_reply
+
+    def reply_limits(self, source_id: int) -> ReplyLimits | None:
+        """The platform's reply rules for the guardrails; a platform without a reply API
+        (replies posted by hand in its merchant app) gets the default ones."""
+        caps = self.capabilities.get(source_id)
+        return ReplyLimits.of(caps) if caps is not None and caps.can_reply else None
 
     def actor(self, telegram_user_id: int) -> Actor | None:
         person = self.settings.person(telegram_user_id)

@@ -22,3 +22,40 @@ async def test_migrations_match_the_models(engine):
 async def test_upgrading_twice_changes_nothing(engine):
     before, after = await db.upgrade(engine)
     assert before == after == db.head_revision()
+
+
+async def test_a_database_with_data_upgrades_from_the_first_schema(database_url):
+    """Columns added later must not break rows written by an older reviewbot."""
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = db.create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(lambda c: command.upgrade(db._alembic_config(c), "0001"))
+            await connection.commit()
+        now = "2026-01-01 00:00:00"
+        statements = [
+            f"INSERT INTO stores (id, name, created_at) VALUES ('s', '店', '{now}')",
+            "INSERT INTO sources (id, store_id, platform, account, enabled, consecutive_errors) "
+            "VALUES (1, 's', 'demo', 'a', true, 0)",
+            "INSERT INTO reviews (id, source_id, store_id, platform, account, external_id, images,"
+            " first_seen_at, last_seen_at, revision, content_hash, raw, status, is_visible,"
+            f" needs_processing, process_attempts) VALUES (1, 1, 's', 'demo', 'a', 'x', '[]', "
+            f"'{now}', '{now}', 1, 'h', '{{}}', 'open', true, false, 0)",
+            "INSERT INTO drafts (id, review_id, revision, template_id, text, principles, status,"
+            f" created_at, created_by) VALUES (1, 1, 1, 'food', '抱歉', '[]', 'proposed', '{now}',"
+            " 'system')",
+        ]
+        async with engine.begin() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+        await db.upgrade(engine)
+        async with engine.connect() as connection:
+            row = (
+                await connection.execute(text("SELECT violations, requires_role FROM drafts"))
+            ).one()
+        assert row[1] is None and row[0] in ([], "[]")
+        assert await db.current_revision(engine) == db.head_revision()
+    finally:
+        await engine.dispose()

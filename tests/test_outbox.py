@@ -56,16 +56,16 @@ async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = N
         now = daemon.clock.now()
         if text is not None:
             draft = await actions.add_draft(
-                session,
-                draft.review_id,
-                staff(name),
-                now,
-                text=text,
-                template_id="staff-edit",
-                principles=[],
-                action="draft.edited",
+                session, draft.review_id, staff(name), now, text=text, action="draft.edited"
             )
-        return await actions.approve(session, draft.review_id, staff(name), now, draft_id=draft.id)
+        return await actions.approve(
+            session,
+            draft.review_id,
+            staff(name),
+            now,
+            draft_id=draft.id,
+            store=daemon.directory.profile("store-1"),
+        )
 
 
 async def test_an_approved_draft_is_posted_to_the_platform(daemon, demo):
@@ -119,9 +119,30 @@ async def test_a_platform_outage_delays_the_reply_but_loses_nothing(daemon, demo
     assert message.status == "sent" and message.attempts == 3
 
 
+async def test_a_reply_breaking_a_guardrail_is_blocked_with_the_reason(daemon, demo):
+    draft = await the_draft(daemon)
+    outcome = await approve(daemon, draft.id, "alice", text="非常抱歉，" * 120)  # 600 characters
+    assert not outcome.ok and outcome.message.startswith("不能发布：") and "500" in outcome.message
+    outcome = await approve(
+        daemon, draft.id, "alice", text="抱歉！麻烦您把差评删掉，我们给您退款。"
+    )
+    assert not outcome.ok and "删" in outcome.message
+    await daemon.drain()
+    assert demo.platform.replies == []
+    async with daemon.sessions() as session:
+        blocked = (
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action == "draft.blocked")
+            )
+        ).all()
+        queued = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+    assert len(blocked) == 2 and queued is None
+
+
 async def test_a_rejected_reply_is_dead_and_reported_not_retried(daemon, demo, clock):
     draft = await the_draft(daemon)
-    await approve(daemon, draft.id, "alice", text="太长" * 300)  # over the 500-character limit
+    demo.platform.faults.append(Fault("status", status=400, target="reply"))
+    await approve(daemon, draft.id, "alice")
     await daemon.drain()
     clock.advance(hours=2)
     await daemon.drain()
@@ -132,7 +153,7 @@ async def test_a_rejected_reply_is_dead_and_reported_not_retried(daemon, demo, c
         review = await session.get(Review, draft.review_id)
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reply.failed"))
     assert message.status == "dead" and message.attempts == 1
-    assert "validation_failed" in message.last_error and "500" in message.last_error
+    assert "validation_failed" in message.last_error and "HTTP 400" in message.last_error
     assert failed.status == "failed" and entry is not None
     assert review.status == "open" and review.handled_by is None  # staff can fix and retry
 

@@ -128,7 +128,13 @@ async def test_answering_stops_the_ladder_and_contacting_stops_the_last_reminder
     await shop.at(60)
     manager = actions.Actor("telegram:2", "李店长", "manager", frozenset({"store-1"}))
     async with shop.daemon.sessions() as session, session.begin():
-        outcome = await actions.approve(session, review, manager, shop.clock.now())
+        outcome = await actions.approve(
+            session,
+            review,
+            manager,
+            shop.clock.now(),
+            store=shop.daemon.directory.profile("store-1"),
+        )
         await actions.mark_contacted(session, review, manager, shop.clock.now())
     assert outcome.ok
     assert await shop.at(24 * 60 + 1) == []

@@ -554,3 +554,32 @@ async def test_escalations_and_crisis_pages_reach_the_right_people(bot):
     assert listing and "顾客反映食物中毒或身体不适" in listing
     await bot.daemon.drain()
     assert any("危机已由 王老板 结束" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+
+
+async def test_an_edit_breaking_a_guardrail_is_refused_with_the_reason(bot):
+    card = await bot.review_arrives()
+    await bot.press(STAFF, card, "e")
+    prompt = next(m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", ""))
+    bot.fake.say(STAFF, STAFF_CHAT, "亲，删掉差评我们给您返现20元", reply_to=prompt)
+    refusal = await bot.fake.wait_for(
+        lambda: next(
+            (
+                m["text"]
+                for m in bot.fake.in_chat(STAFF_CHAT)
+                if m.get("text", "").startswith("不能发布：")
+            ),
+            None,
+        )
+    )
+    assert "请修改后重新发送" in refusal
+    assert await bot.count(Draft, Draft.text.contains("返现")) == 0
+    bot.fake.say(STAFF, STAFF_CHAT, "抱歉水煮鱼做咸了，我们已经调整口味。", reply_to=prompt)
+    preview = await bot.fake.wait_for(
+        lambda: next(
+            (m for m in bot.fake.in_chat(STAFF_CHAT) if "确认发布吗" in m.get("text", "")), None
+        )
+    )
+    await bot.press(STAFF, preview, "y")
+    assert [r.content for r in bot.demo.platform.replies] == [
+        "抱歉水煮鱼做咸了，我们已经调整口味。"
+    ]

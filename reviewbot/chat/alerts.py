@@ -139,7 +139,7 @@ async def load_alert_view(
         malicious=analysis.malicious if analysis else False,
         malicious_reasons=list(analysis.malicious_reasons) if analysis else [],
         severity=analysis.severity if analysis else "none",
-        required_role=required_role(analysis),
+        required_role=required_role(analysis, draft),
         draft_id=draft.id if draft else None,
         draft_text=draft.text if draft else None,
         draft_template=draft.template_id if draft else None,

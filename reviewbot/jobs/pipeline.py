@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.actions import review_text
+from reviewbot.actions import draft_fields, review_text
 from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.analysis.base import AnalysisContext, Analyzer, ReviewText
 from reviewbot.clock import Clock
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Analysis, Draft, Review
@@ -49,6 +50,7 @@ class _Item:
     review_id: int
     revision: int
     store_id: str
+    source_id: int
     text: ReviewText
     context: AnalysisContext
 
@@ -83,8 +85,10 @@ class Pipeline:
         *,
         owner: str = "pipeline",
         alert_max_age: timedelta | None = None,
+        reply_limits: Callable[[int], ReplyLimits | None] = lambda source_id: None,
     ) -> None:
         self.sessions = sessions
+        self.reply_limits = reply_limits
         self.alert_max_age = alert_max_age
         self.clock = clock
         self.analyzer = analyzer
@@ -136,7 +140,14 @@ class Pipeline:
                 )
             ).all()
             items = [
-                _Item(r.id, r.revision, r.store_id, review_text(r), await self._context(session, r))
+                _Item(
+                    r.id,
+                    r.revision,
+                    r.store_id,
+                    r.source_id,
+                    review_text(r),
+                    await self._context(session, r),
+                )
                 for r in reviews
             ]
             recent: dict[str, list[str]] = {}
@@ -175,7 +186,11 @@ class Pipeline:
                 analysis = self.analyzer.analyze(item.text, item.context)
                 store_recent = recent.setdefault(item.store_id, [])
                 draft = self.drafter.draft(
-                    item.text, analysis, self.store_profile(item.store_id), recent=store_recent
+                    item.text,
+                    analysis,
+                    self.store_profile(item.store_id),
+                    recent=store_recent,
+                    limits=self.reply_limits(item.source_id),
                 )
                 store_recent.insert(0, draft.text)
                 outcomes.append(_Outcome(item, analysis, draft))
@@ -262,12 +277,11 @@ class Pipeline:
         draft = Draft(
             review_id=review.id,
             revision=review.revision,
-            template_id=drafted.template_id,
             text=drafted.text,
-            principles=list(drafted.principles),
             status="proposed",
             created_at=now,
             created_by="system",
+            **draft_fields(drafted),
         )
         session.add(draft)
         await session.flush()

@@ -91,10 +91,15 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
     """Create or migrate the schema; returns (revision before, revision after).
 
-    On PostgreSQL an advisory lock makes concurrent replicas upgrade one at a time.
+    On PostgreSQL an advisory lock makes concurrent replicas upgrade one at a time. On
+    SQLite, altering a table means copying it, which foreign keys would forbid while other
+    tables point at it: they are switched off for the migration and checked afterwards.
     """
     async with engine.connect() as connection:
-        if not is_sqlite(engine):
+        if is_sqlite(engine):
+            raw = (await connection.get_raw_connection()).driver_connection
+            await raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction
+        else:
             await connection.execute(
                 text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK}
             )
@@ -102,9 +107,15 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | No
             before = await connection.run_sync(_current)
             await connection.run_sync(_run_upgrade, revision)
             after = await connection.run_sync(_current)
+            if is_sqlite(engine):
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
             await connection.commit()
         finally:
-            if not is_sqlite(engine):
+            if is_sqlite(engine):
+                await raw.execute("PRAGMA foreign_keys=ON")
+            else:
                 with suppress(Exception):
                     await connection.execute(
                         text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK}

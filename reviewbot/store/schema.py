@@ -207,6 +207,12 @@ class Draft(Base):
     text: Mapped[str] = mapped_column(Text)
     principles: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
+    # "manager" when only a manager or owner may approve it (food-safety claims).
+    requires_role: Mapped[str | None] = mapped_column(String(16))
+    # For a malicious review: the platform appeal text and its evidence checklist.
+    appeal: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Guardrail violations the engine could not avoid; posting stays blocked while any.
+    violations: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(128), default="system")
     decided_by: Mapped[str | None] = mapped_column(String(128))

@@ -46,6 +46,7 @@ from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.jobs.deliveries import queue_alert_update
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import (
@@ -240,6 +241,9 @@ class TelegramBot:
             user_chat,
         )
 
+    def _limits(self, review: Review | None) -> ReplyLimits | None:
+        return self.directory.reply_limits(review.source_id) if review else None
+
     async def _redraw(self, review_id: int, reason: str) -> None:
         async with self.sessions() as session, session.begin():
             await queue_alert_update(session, review_id, self.clock.now(), reason)
@@ -333,7 +337,14 @@ class TelegramBot:
                     draft_id = pending.draft_id
                     await session.delete(pending)
                 return await actions.approve(
-                    session, review_id, actor, now, draft_id=draft_id, can_reply=can_reply
+                    session,
+                    review_id,
+                    actor,
+                    now,
+                    draft_id=draft_id,
+                    can_reply=can_reply,
+                    store=self.directory.profile(alert.store_id),
+                    limits=self._limits(review),
                 )
             if code == render.REGENERATE:
                 return await actions.regenerate(
@@ -343,6 +354,7 @@ class TelegramBot:
                     now,
                     drafter=self.drafter,
                     profile=self.directory.profile(alert.store_id),
+                    limits=self._limits(await session.get(Review, review_id)),
                 )
             if code == render.CONTACTED:
                 return await actions.mark_contacted(session, review_id, actor, now)
@@ -438,17 +450,33 @@ class TelegramBot:
             return
         async with self.sessions() as session, session.begin():
             alert = await session.get(Alert, pending.alert_id)
+            review = await session.get(Review, alert.review_id) if alert else None
+            assert alert is not None and review is not None
+            violations = await actions.guardrail_violations(
+                session, review, text, self.directory.profile(alert.store_id), self._limits(review)
+            )
+            if violations:  # tell them now, while they are still writing
+                audit.record(
+                    session,
+                    now,
+                    "draft.blocked",
+                    actor=actor.id,
+                    store_id=alert.store_id,
+                    review_id=alert.review_id,
+                    after=text,
+                    violations=[v.code for v in violations],
+                )
+        if violations:
+            await message.reply_text(
+                actions.explain(violations) + "\n请修改后重新发送，或发送 /cancel 取消。"
+            )
+            return
+        async with self.sessions() as session, session.begin():
+            alert = await session.get(Alert, pending.alert_id)
             assert alert is not None
             try:
                 draft = await actions.add_draft(
-                    session,
-                    alert.review_id,
-                    actor,
-                    now,
-                    text=text,
-                    template_id="staff-edit",
-                    principles=[],
-                    action="draft.edited",
+                    session, alert.review_id, actor, now, text=text, action="draft.edited"
                 )
             except NotAllowed as exc:
                 await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
