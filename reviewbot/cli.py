@@ -377,6 +377,62 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- reports ---------------------------------------------------------------------------------
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a store's report for a period as a PNG chart and an HTML page."""
+    settings = _load(args)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reviewbot.reporting.report import scope_of
+
+    try:
+        _, _, zone = scope_of(settings, args.store)
+    except KeyError:
+        raise SystemExit(f"reviewbot: no store {args.store!r} in {_config_path(args)}") from None
+    now = datetime.now(ZoneInfo("UTC"))
+    end = args.end or now.astimezone(zone).date()
+
+    async def main():
+        from reviewbot.reporting.report import write_report
+        from reviewbot.store import db
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            return await write_report(
+                settings,
+                db.session_factory(engine),
+                store=args.store,
+                period=args.period,
+                end_date=end,
+                out=Path(args.out),
+                now=now,
+            )
+        finally:
+            await engine.dispose()
+
+    written = asyncio.run(main())
+    print(written.summary)
+    print()
+    print(f"chart: {written.png}")
+    print(f"page:  {written.html}")
+    return 0
+
+
 # -- the parser -----------------------------------------------------------------------
 
 
@@ -448,6 +504,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--account",
         help="the platform account (default: the store's configured account on that platform)",
+    )
+    report = add(
+        "report",
+        cmd_report,
+        "write a store's figures for a period as a PNG chart and an HTML page",
+        config=True,
+    )
+    report.add_argument("--store", required=True, help="the store id, or '*' for all stores")
+    report.add_argument("--period", choices=["day", "week", "month"], default="week")
+    report.add_argument("--out", required=True, help="directory to write the files into")
+    report.add_argument(
+        "--end",
+        type=_date,
+        help="the last local day of the period, YYYY-MM-DD (default: today); "
+        "a week is the 7 days ending with it, a month the 30 days",
     )
     return parser
 

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.config import Settings
-from reviewbot.speed import Policy, policy
+from reviewbot.speed import LADDER, Policy, policy
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision
 
 PeriodName = Literal["day", "week", "month"]
@@ -435,12 +435,13 @@ def scope_policy(settings: Settings, store_ids: Sequence[str]) -> Policy:
 
 
 def targets(p: Policy) -> dict[str, float]:
-    """Seconds each step should take at most, for charts and advice. The reply window of an
-    ordinary (medium) negative review stands for approving and posting."""
+    """Seconds each step should take at most, for charts and advice: the reply window of an
+    ordinary (medium) negative review for posting; handling an alert should take no longer
+    than the first rung of the escalation ladder (staff are reminded after that)."""
     reply = p.reply_window("medium").total_seconds()
     return {
         "alert": p.alert_within.total_seconds(),
-        "approve": reply,
+        "approve": reply * LADDER[0][1],
         "post": reply,
         "contact": p.contact_within.total_seconds(),
     }
