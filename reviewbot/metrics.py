@@ -447,12 +447,13 @@ def targets(p: Policy) -> dict[str, float]:
     }
 
 
-def _quotes(rows: Iterable[_Row], count: int, longest: int = 40) -> list[str]:
-    """A few short, warm positive reviews, the warmest first, no two alike."""
+def _quotes(rows: Iterable[_Row], count: int, longest: int = 24) -> list[str]:
+    """A few short, warm positive reviews: the warmest first (sentiment to one decimal),
+    then the shortest, no two alike."""
     chosen: list[str] = []
     candidates = sorted(
         (r for r in rows if r.polarity == "positive" and r.text and len(r.text.strip()) >= 4),
-        key=lambda r: (-r.sentiment, -(r.rating or 0), len(r.text or ""), r.id),
+        key=lambda r: (-round(r.sentiment, 1), -(r.rating or 0), len(r.text or ""), r.id),
     )
     for r in candidates:
         text = " ".join((r.text or "").split())
@@ -514,8 +515,8 @@ async def figures(
                 continue
             categories[name][pol] += 1
             day["categories"][name][pol] += 1
-            if pol == "negative":
-                terms[name].update(mention.get("terms") or [])
+            if pol == "negative":  # single characters (菜, 汤) say too little to act on
+                terms[name].update(t for t in mention.get("terms") or [] if len(t) > 1)
         alert = alerts.get(r.id)
         if alert is not None:
             sent, seen = alert

@@ -193,7 +193,7 @@ async def build(sessions) -> None:
             polarity="positive",
             author="老张",
             text="水煮鱼很好吃，下次还来",
-            sentiment=0.95,
+            sentiment=0.98,
         )
         r6 = await h.review(
             seen=T0 + 360 * M,

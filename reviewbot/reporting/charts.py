@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from reviewbot.metrics import STEPS, Figures
+from reviewbot.metrics import STEPS, Figures, TrendPoint
 from reviewbot.reporting.fonts import cjk_font
 from reviewbot.reporting.summary import CATEGORY, STEP, title
 
@@ -46,6 +46,18 @@ def _style(ax, heading: str) -> None:
     ax.set_axisbelow(True)
 
 
+def rolling(points: list[TrendPoint], days: int) -> tuple[list[int], list[float]]:
+    """The average rating of the `days` days up to each day (all ratings, not daily means)."""
+    xs, ys = [], []
+    for i in range(len(points)):
+        window = points[max(0, i - days + 1) : i + 1]
+        rated = sum(p.rated for p in window)
+        if rated and i >= days - 1:
+            xs.append(i)
+            ys.append(sum((p.average or 0) * p.rated for p in window) / rated)
+    return xs, ys
+
+
 def rating_trend(ax, f: Figures) -> None:
     _style(ax, "评分走势（每日平均）")
     points = f.trend
@@ -55,7 +67,6 @@ def rating_trend(ax, f: Figures) -> None:
     xs = list(range(len(points)))
     counts = ax.twinx()
     counts.bar(xs, [p.rated for p in points], color=GRID, width=0.7, zorder=0)
-    counts.set_ylabel("评价数（条）", color=MUTED, fontsize=10)
     counts.tick_params(colors=MUTED, labelsize=8)
     for side in ("top", "left"):
         counts.spines[side].set_visible(False)
@@ -74,12 +85,18 @@ def rating_trend(ax, f: Figures) -> None:
     )
     handles = [line]
     labels = ["每日平均评分"]
+    if len(points) > 10:  # a month of daily points is noisy: show the weekly average too
+        line.set(color=BAR_LIGHT, linewidth=1.2, markersize=3)
+        xs_avg, ys_avg = rolling(points, 7)
+        (smooth,) = ax.plot(xs_avg, ys_avg, color=BAR, linewidth=2.5)
+        handles.append(smooth)
+        labels.append("7日平均")
     if f.average_rating is not None:
         handles.append(ax.axhline(f.average_rating, color=WARN, linestyle="--", linewidth=1.2))
         labels.append(f"本期平均 {f.average_rating:.1f}")
     handles.append(Patch(color=GRID))
     labels.append("评价数（右轴）")
-    ax.legend(handles, labels, **LEGEND_BELOW)
+    ax.legend(handles, labels, **{**LEGEND_BELOW, "ncol": len(handles)})
     ax.set_ylim(1, 5.3)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_ylabel("平均评分（星）", fontsize=10)
@@ -110,7 +127,7 @@ def negative_categories(ax, f: Figures) -> None:
 
 # Ticks people read at a glance, in minutes.
 TIME_TICKS = {
-    0.5: "30秒",
+    1 / 6: "10秒",
     1: "1分钟",
     10: "10分钟",
     60: "1小时",
@@ -173,7 +190,7 @@ def response_times(ax, f: Figures) -> None:
 
 
 def window_share(ax, f: Figures) -> None:
-    ax.set_title("差评是否在时限内回复", loc="left", fontsize=13, fontweight="bold", pad=10)
+    ax.set_title("需回复的评价是否按时回复", loc="left", fontsize=13, fontweight="bold", pad=10)
     w = f.window
     parts = [
         ("按时回复", w.on_time, GOOD),

@@ -92,10 +92,10 @@ def rating_line(f: Figures) -> str | None:
 def window_line(f: Figures) -> str:
     w = f.window
     if not f.negative:
-        return "本期没有差评 🎉"
+        return "本期没有需要回复的差评 🎉"
     if not w.judged:
-        return f"差评 {f.negative} 条，都还在回复时限内"
-    parts = [f"差评按时回复 {w.on_time}/{w.judged}（{w.share:.0%}）"]
+        return f"需回复 {f.negative} 条，都还在回复时限内"
+    parts = [f"需回复 {f.negative} 条，按时回复 {w.on_time}/{w.judged}（{w.share:.0%}）"]
     if w.late:
         parts.append(f"超时回复 {w.late} 条")
     if w.missed:
@@ -139,22 +139,31 @@ def advice(f: Figures, limit: int = 3) -> list[str]:
             f"「{CATEGORY.get(name, name)}」差评最多（{count} 条{common}）："
             f"{CATEGORY_ADVICE.get(name, '逐条看看顾客说了什么，找出共同原因')}。"
         )
-    ratios = {
-        step: spread.median / f.targets[step]
+    timed = {
+        step: spread
         for step, spread in f.steps.items()
         if spread.count and spread.median is not None and f.targets.get(step)
     }
-    if ratios:
-        step = max(ratios, key=lambda s: ratios[s])
-        spread, target = f.steps[step], f.targets[step]
-        detail = (
-            f"中位 {duration(spread.median)}，最慢的一成超过 {duration(spread.p90)}，"
-            f"目标 {duration(target)}以内"
-        )
-        if ratios[step] > 1:
-            items.append(f"最慢的环节是「{STEP[step]}」（{detail}）：{STEP_ADVICE[step]}。")
+    if timed:
+        # The step slowest against its target, typically (median), else in its tail (p90).
+        typical = max(timed, key=lambda s: (timed[s].median or 0) / f.targets[s])
+        tail = max(timed, key=lambda s: (timed[s].p90 or 0) / f.targets[s])
+        spread, target = timed[typical], f.targets[typical]
+        if (spread.median or 0) > target:
+            items.append(
+                f"最慢的环节是「{STEP[typical]}」（中位 {duration(spread.median)}，"
+                f"目标 {duration(target)}以内）：{STEP_ADVICE[typical]}。"
+            )
+        elif (timed[tail].p90 or 0) > f.targets[tail]:
+            items.append(
+                f"「{STEP[tail]}」多数及时，但最慢的一成超过 {duration(timed[tail].p90)}"
+                f"（目标 {duration(f.targets[tail])}以内）：{STEP_ADVICE[tail]}。"
+            )
         else:
-            items.append(f"各环节都在目标内，相对最慢的是「{STEP[step]}」（{detail}），继续保持。")
+            items.append(
+                f"各环节都在目标内，相对最慢的是「{STEP[typical]}」"
+                f"（中位 {duration(spread.median)}，目标 {duration(target)}以内），继续保持。"
+            )
     if f.window.missed:
         items.append(
             f"有 {f.window.missed} 条差评过了时限还没有回复：发送 /pending 查看，今天处理完。"
@@ -174,7 +183,8 @@ def headline(f: Figures) -> list[str]:
 def details(f: Figures) -> list[str]:
     """Step times, the positive reviews, customers won back, and what to fix first."""
     recovery = (
-        f"挽回顾客 {f.recovery.recovered} 位（本期可识别的差评顾客 {f.recovery.unhappy} 位）"
+        f"挽回顾客 {f.recovery.recovered} 位（给过差评后回来好评或调高评分）；"
+        f"本期差评顾客 {f.recovery.unhappy} 位"
         if f.recovery.recovered or f.recovery.unhappy
         else None
     )
