@@ -74,6 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.backfill_days:
+        return cmd_demo_backfill(args)
+
     async def main() -> dict[str, Any]:
         from reviewbot.demo import run_demo
 
@@ -82,6 +85,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = asyncio.run(main())
     sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+    return 0
+
+
+def cmd_demo_backfill(args: argparse.Namespace) -> int:
+    """Simulate weeks of a demo store's life on a fake clock, into a new SQLite file."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not args.db:
+        raise SystemExit("reviewbot: --backfill-days needs --db FILE (a new SQLite file)")
+    database = Path(args.db)
+    if database.exists():
+        raise SystemExit(f"reviewbot: {database} exists; choose a new file")
+    zone = ZoneInfo("Asia/Shanghai")
+    end = (
+        datetime.combine(args.until, datetime.min.time(), zone)
+        if args.until
+        else datetime.now(zone)
+    )
+
+    async def main():
+        from reviewbot.simulate import simulate_month
+
+        return await simulate_month(
+            database, days=args.backfill_days, end=end, seed=7 if args.seed is None else args.seed
+        )
+
+    outcome = asyncio.run(main())
+    print(
+        f"simulated {args.backfill_days} days: {outcome.reviews} reviews, {outcome.alerts} alerts, "
+        f"{outcome.replies} replies approved, {outcome.contacted} customers called, "
+        f"{outcome.returns} came back"
+    )
+    print(f"database: {outcome.database}\nconfig:   {outcome.config}")
+    print(
+        f"next: reviewbot report --config {outcome.config} --store laojiefang "
+        "--period week --out report/"
+    )
     return 0
 
 
@@ -461,6 +502,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "run the whole loop on a temporary database and the demo platform")
     demo.add_argument("--seconds", type=float, default=20.0, help="how long to run (default 20)")
     demo.add_argument("--seed", type=int, default=None, help="seed the demo platform")
+    demo.add_argument(
+        "--backfill-days",
+        type=int,
+        metavar="N",
+        help="instead: simulate N days of a store's history on a fake clock into --db",
+    )
+    demo.add_argument("--db", help="with --backfill-days: the new SQLite file to fill")
+    demo.add_argument(
+        "--until",
+        type=_date,
+        help="with --backfill-days: end the history at the start of this day (default: now)",
+    )
     add("classify", cmd_classify, "classify JSON Lines reviews from stdin (see DESIGN.md)")
     draft = add("draft", cmd_draft, "draft replies for JSON Lines reviews from stdin", config=True)
     draft.add_argument("--store", help="sign and fill facts as this configured store")
