@@ -1,15 +1,18 @@
 """Engines, sessions and schema migrations for SQLite (embedded) and PostgreSQL (scale-out).
 
 SQLite is tuned for one daemon with concurrent coroutines: WAL, a generous busy timeout,
-and write transactions that take the write lock up front (BEGIN IMMEDIATE), so two
-sessions never deadlock upgrading a read lock. Sessions are short and never held across
-network calls anywhere in reviewbot.
+and write transactions (`session.begin()`) that take the write lock up front (BEGIN
+IMMEDIATE), so two sessions never deadlock upgrading a read lock. A session used without
+`begin()` only reads (nothing in reviewbot commits one): it reads a WAL snapshot (BEGIN
+DEFERRED) and never waits for a writer, which matters when a thousand accounts are polled.
+Sessions are short and never held across network calls anywhere in reviewbot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from contextvars import ContextVar
 from importlib.resources import files
 from typing import Any
 
@@ -22,9 +25,49 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
+    AsyncSessionTransaction,
     async_sessionmaker,
     create_async_engine,
 )
+
+# Whether a SQLite transaction starting now should take the write lock up front. True
+# outside sessions (migrations, raw connections), False in a session until begin().
+_IMMEDIATE: ContextVar[bool] = ContextVar("reviewbot_sqlite_immediate", default=True)
+
+
+class _Writing:
+    """`session.begin()`: a write transaction, so SQLite takes the write lock at BEGIN."""
+
+    def __init__(self, transaction: AsyncSessionTransaction) -> None:
+        self.transaction = transaction
+
+    async def __aenter__(self) -> AsyncSessionTransaction:
+        self._token = _IMMEDIATE.set(True)
+        return await self.transaction.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            await self.transaction.__aexit__(*exc)
+        finally:
+            _IMMEDIATE.reset(self._token)
+
+
+class Session(AsyncSession):
+    """An AsyncSession that tells SQLite whether it reads or writes (see the module doc)."""
+
+    async def __aenter__(self) -> Session:
+        self._reading = _IMMEDIATE.set(False)
+        return await super().__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            await super().__aexit__(*exc)
+        finally:
+            _IMMEDIATE.reset(self._reading)
+
+    def begin(self) -> Any:  # type: ignore[override]
+        return _Writing(super().begin())
+
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -60,11 +103,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _IMMEDIATE.get() else "BEGIN")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=Session)
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
