@@ -200,7 +200,7 @@ def window_share(ax, f: Figures) -> None:
     ]
     parts = [p for p in parts if p[1]]
     if not parts:
-        _empty(ax, "本期没有差评")
+        _empty(ax, "本期没有需要回复的评价")
         return
     wedges, _ = ax.pie(
         [n for _, n, _ in parts],
