@@ -74,6 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.backfill_days:
+        return cmd_demo_backfill(args)
+
     async def main() -> dict[str, Any]:
         from reviewbot.demo import run_demo
 
@@ -82,6 +85,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = asyncio.run(main())
     sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+    return 0
+
+
+def cmd_demo_backfill(args: argparse.Namespace) -> int:
+    """Simulate weeks of a demo store's life on a fake clock, into a new SQLite file."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not args.db:
+        raise SystemExit("reviewbot: --backfill-days needs --db FILE (a new SQLite file)")
+    database = Path(args.db)
+    if database.exists():
+        raise SystemExit(f"reviewbot: {database} exists; choose a new file")
+    zone = ZoneInfo("Asia/Shanghai")
+    end = (
+        datetime.combine(args.until, datetime.min.time(), zone)
+        if args.until
+        else datetime.now(zone)
+    )
+
+    async def main():
+        from reviewbot.simulate import simulate_month
+
+        return await simulate_month(
+            database, days=args.backfill_days, end=end, seed=7 if args.seed is None else args.seed
+        )
+
+    outcome = asyncio.run(main())
+    print(
+        f"simulated {args.backfill_days} days: {outcome.reviews} reviews, {outcome.alerts} alerts, "
+        f"{outcome.replies} replies approved, {outcome.contacted} customers called, "
+        f"{outcome.returns} came back"
+    )
+    print(f"database: {outcome.database}\nconfig:   {outcome.config}")
+    print(
+        f"next: reviewbot report --config {outcome.config} --store laojiefang "
+        "--period week --out report/"
+    )
     return 0
 
 
@@ -390,6 +431,62 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- reports ---------------------------------------------------------------------------------
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a store's report for a period as a PNG chart and an HTML page."""
+    settings = _load(args)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reviewbot.reporting.report import scope_of
+
+    try:
+        _, _, zone = scope_of(settings, args.store)
+    except KeyError:
+        raise SystemExit(f"reviewbot: no store {args.store!r} in {_config_path(args)}") from None
+    now = datetime.now(ZoneInfo("UTC"))
+    end = args.end or now.astimezone(zone).date()
+
+    async def main():
+        from reviewbot.reporting.report import write_report
+        from reviewbot.store import db
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            return await write_report(
+                settings,
+                db.session_factory(engine),
+                store=args.store,
+                period=args.period,
+                end_date=end,
+                out=Path(args.out),
+                now=now,
+            )
+        finally:
+            await engine.dispose()
+
+    written = asyncio.run(main())
+    print(written.summary)
+    print()
+    print(f"chart: {written.png}")
+    print(f"page:  {written.html}")
+    return 0
+
+
 # -- the parser -----------------------------------------------------------------------
 
 
@@ -418,6 +515,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "run the whole loop on a temporary database and the demo platform")
     demo.add_argument("--seconds", type=float, default=20.0, help="how long to run (default 20)")
     demo.add_argument("--seed", type=int, default=None, help="seed the demo platform")
+    demo.add_argument(
+        "--backfill-days",
+        type=int,
+        metavar="N",
+        help="instead: simulate N days of a store's history on a fake clock into --db",
+    )
+    demo.add_argument("--db", help="with --backfill-days: the new SQLite file to fill")
+    demo.add_argument(
+        "--until",
+        type=_date,
+        help="with --backfill-days: end the history at the start of this day (default: now)",
+    )
     add("classify", cmd_classify, "classify JSON Lines reviews from stdin (see DESIGN.md)")
     draft = add("draft", cmd_draft, "draft replies for JSON Lines reviews from stdin", config=True)
     draft.add_argument("--store", help="sign and fill facts as this configured store")
@@ -475,6 +584,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--account",
         help="the platform account (default: the store's configured account on that platform)",
+    )
+    report = add(
+        "report",
+        cmd_report,
+        "write a store's figures for a period as a PNG chart and an HTML page",
+        config=True,
+    )
+    report.add_argument("--store", required=True, help="the store id, or '*' for all stores")
+    report.add_argument("--period", choices=["day", "week", "month"], default="week")
+    report.add_argument("--out", required=True, help="directory to write the files into")
+    report.add_argument(
+        "--end",
+        type=_date,
+        help="the last local day of the period, YYYY-MM-DD (default: today); "
+        "a week is the 7 days ending with it, a month the 30 days",
     )
     return parser
 

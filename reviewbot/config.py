@@ -77,6 +77,8 @@ class DemoSettings(Section):
 class NotifierSettings(Section):
     kind: Literal["console", "telegram"] = "console"
     color: bool | None = None
+    # Console only: where pictures (digest charts) are written; the console prints the path.
+    image_dir: str = "reviewbot-data/images"
 
 
 class TelegramSettings(Section):
@@ -152,6 +154,25 @@ class SpeedWindow(Section):
     quiet_hours: QuietHours | None = None
 
 
+ClockTime = Annotated[str, Field(pattern=rf"^{_CLOCK}$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class DigestSettings(Section):
+    """The owner's digest: a chart and a short Chinese summary per store, sent on a
+    schedule in each store's own time zone. The daily digest covers the 24 hours before it
+    is sent, the weekly one the 7 days before, so every review is in exactly one of each."""
+
+    enabled: bool = True
+    periods: list[Literal["day", "week"]] = Field(default_factory=lambda: ["day", "week"])
+    daily_at: ClockTime = "21:30"
+    weekly_on: Weekday = "mon"
+    weekly_at: ClockTime = "09:00"
+    # A digest missed while no daemon was running is still sent if at most this late.
+    catch_up_hours: Annotated[float, Field(ge=0)] = 6.0
+    quotes: Annotated[int, Field(ge=0, le=5)] = 2
+
+
 class StoreSpeedWindow(Section):
     """A store's own speed window; what it leaves out comes from [speed_window]."""
 
@@ -194,6 +215,7 @@ class Settings(Section):
     telegram: TelegramSettings = TelegramSettings()
     people: list[PersonSettings] = Field(default_factory=list)
     speed_window: SpeedWindow = SpeedWindow()
+    digest: DigestSettings = DigestSettings()
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import make_url
@@ -44,6 +45,7 @@ from reviewbot.jobs.deliveries import (
     NoticeHandler,
     ReplyHandler,
 )
+from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
@@ -185,6 +187,7 @@ class Daemon:
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
         self.speed_job = _Job("speed", self._speed_work, self._tasks)
         self.notifier = await self._start_notifier()
+        self.digests = Digests(s, self.sessions, self.clock, self.owner)
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
             self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
@@ -200,6 +203,7 @@ class Daemon:
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
                 ),
+                "digest": DigestHandler(self.sessions, self.notifier, self.directory),
             },
             give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
         )
@@ -282,7 +286,9 @@ class Daemon:
             )
             await self.telegram.start()
             return TelegramNotifier(self.telegram.bot, self.directory)
-        return ConsoleNotifier(color=self.settings.notifier.color)
+        return ConsoleNotifier(
+            color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
+        )
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -359,6 +365,7 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
+        self._schedule_digests(scheduler, now)
         if self.telegram is not None:
             scheduler.add_job(
                 self._chat_maintenance,
@@ -369,6 +376,50 @@ class Daemon:
             )
         scheduler.start()
         self.scheduler = scheduler
+
+    def _schedule_digests(self, scheduler: AsyncIOScheduler, now: Any) -> None:
+        """One cron job per digest period and store time zone, at the configured local time,
+        and a one-off catch-up of digests missed while no daemon was running."""
+        d = self.settings.digest
+        if not d.enabled:
+            return
+        for zone in sorted(self.digests.zones()):
+            for period in d.periods:
+                hour, minute = clock_time(d.daily_at if period == "day" else d.weekly_at)
+                scheduler.add_job(
+                    self._digest_job(period, zone),
+                    CronTrigger(
+                        hour=hour,
+                        minute=minute,
+                        day_of_week=d.weekly_on if period == "week" else None,
+                        timezone=zone,
+                    ),
+                    id=f"digest:{period}:{zone}",
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=int(d.catch_up_hours * 3600) or 1,
+                )
+        scheduler.add_job(self._digest_job(None, None), next_run_time=now, id="digest:catch-up")
+
+    def _digest_job(self, period: str | None, zone: str | None) -> Callable[[], Awaitable[None]]:
+        async def digest() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.add(task)
+            try:
+                if period is None:
+                    queued = await self.digests.run_due()
+                else:
+                    queued = await self.digests.run(period, zone=zone)
+                if queued:
+                    self.outbox_job.kick()
+            except Exception:
+                log.exception("digest job failed")
+            finally:
+                if task is not None:
+                    self._tasks.discard(task)
+
+        return digest
 
     async def _chat_maintenance(self) -> None:
         """Keep (or take over) reading Telegram updates, and close abandoned edits."""

@@ -135,3 +135,13 @@ def test_jsonfeed_settings_must_be_consistent(tmp_path):
     no_param = JSONFEED.replace("auth_header", 'next_cursor_path = "next"\nauth_header')
     with pytest.raises(ConfigError, match="cursor_param is required"):
         load_settings(write(tmp_path, no_param))
+
+
+def test_the_digest_section_documents_its_defaults_and_checks_times(tmp_path):
+    example = load_settings(ROOT / "config.example.toml").digest
+    assert example == load_settings(write(tmp_path, MINIMAL)).digest
+    assert (example.daily_at, example.weekly_on, example.weekly_at) == ("21:30", "mon", "09:00")
+    with pytest.raises(ConfigError, match=r"digest\.daily_at"):
+        load_settings(write(tmp_path, MINIMAL + '\n[digest]\ndaily_at = "25:00"\n'))
+    with pytest.raises(ConfigError, match=r"digest\.weekly_on"):
+        load_settings(write(tmp_path, MINIMAL + '\n[digest]\nweekly_on = "monday"\n'))

@@ -420,6 +420,9 @@ async def test_stats_counts_today(bot):
         )
     )
     assert "测试小馆 今日" in text and "新评价 1 条" in text and "已发布回复 1 条" in text
+    assert "提醒 1 条，待处理 0 条" in text
+    assert "需回复 1 条，按时回复 1/1（100%）" in text  # approved and posted at once
+    assert "提醒送达→店员处理：中位 0 秒" in text  # the fake clock did not move meanwhile
 
 
 async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path):

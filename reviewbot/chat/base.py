@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
 
 
 class DeliveryError(Exception):
@@ -30,4 +31,9 @@ class Notifier(Protocol):
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         """Deliver a system message (an account needs re-authorising, a crisis page…)."""
+        ...
+
+    async def send_image(self, picture: Picture) -> dict[str, Any]:
+        """Deliver an image with its caption (a digest chart), then its longer text if the
+        caption cannot hold it; returns references to the sent messages."""
         ...

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from reviewbot.chat.alerts import AlertView, format_alert, status_lines
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
 
 NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
 AUDIENCES = {"owner": "店主", "manager": "店长", "staff": "店员"}
@@ -24,8 +26,10 @@ class ConsoleNotifier:
         *,
         color: bool | None = None,
         timezone: str = "Asia/Shanghai",
+        image_dir: str | Path = "reviewbot-data/images",
     ) -> None:
         self.stream = stream or sys.stdout
+        self.image_dir = Path(image_dir)
         self.color = self.stream.isatty() if color is None else color
         self.timezone = timezone
         self.sent = 0
@@ -75,3 +79,18 @@ class ConsoleNotifier:
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         return self._write(self.render_notice(notice))
+
+    async def send_image(self, picture: Picture) -> dict[str, Any]:
+        """A terminal cannot show the chart: write it to the image directory, print where."""
+        path = self.image_dir / Path(picture.filename).name
+        try:
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(picture.image)
+        except OSError as exc:
+            raise DeliveryError(f"could not write {path}: {exc}") from exc
+        title = self._paint(f"━━━ {picture.caption.splitlines()[0]} ━━━", _BOLD + _YELLOW)
+        body = "\n".join(
+            picture.caption.splitlines()[1:] + ([picture.text] if picture.text else [])
+        )
+        ref = self._write(f"{title}\n{body}\n{self._paint(f'图表：{path.resolve()}', _DIM)}\n")
+        return {**ref, "image": str(path.resolve())}

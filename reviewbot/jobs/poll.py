@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from reviewbot.chat.alerts import PLATFORMS
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
-from reviewbot.platforms.base import PlatformAdapter, PlatformError, ReauthorizationRequired
+from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.ingest import IngestResult, ingest_page
@@ -33,6 +35,7 @@ class PollOutcome:
     pages: int = 0
     result: IngestResult | None = None
     error: str | None = None
+    exception: BaseException | None = field(default=None, repr=False)
 
 
 def error_backoff(consecutive_errors: int, maximum: float, rng=random.random) -> float:
@@ -61,40 +64,75 @@ class Poller:
         self._polling: dict[int, asyncio.Lock] = {}
 
     async def poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
+        """Poll one account once, if no one else is and it is due.
+
+        Three transactions for a poll that finds nothing new (thousands of accounts are
+        polled every few minutes, so each round trip counts): take the lease and read the
+        account; nothing for an empty page; record the result and give the lease back."""
         name = f"poll:{source_id}"
         lock = self._polling.setdefault(source_id, asyncio.Lock())
         if lock.locked():  # this process is already polling the account
             return PollOutcome(source_id, "skipped")
         async with lock:
-            if not await leases.acquire(
-                self.sessions, name, self.owner, self.clock.now(), self.lease
-            ):
-                return PollOutcome(source_id, "skipped")
+            now = self.clock.now()
+            async with self.sessions() as session, session.begin():
+                if not await leases.take(session, name, self.owner, now, self.lease):
+                    return PollOutcome(source_id, "skipped")
+                state = (
+                    await session.execute(
+                        select(
+                            Source.enabled,
+                            Source.cursor,
+                            Source.next_poll_at,
+                            Source.consecutive_errors,
+                            Source.needs_reauth,
+                        ).where(Source.id == source_id)
+                    )
+                ).one_or_none()
+                due = (
+                    state is not None
+                    and state.enabled
+                    and (state.next_poll_at is None or state.next_poll_at <= now)
+                )
+                if not due:
+                    await leases.give_up(session, name, self.owner)
+                    return PollOutcome(source_id, "skipped")
+            released = False
             try:
-                return await self._poll(source_id, adapter, interval)
+                outcome = await self._poll(source_id, adapter, state.cursor)
+                if outcome.status == "ok":
+                    await self._record_success(
+                        source_id,
+                        interval,
+                        clean=not (state.consecutive_errors or state.needs_reauth),
+                        lease=name,
+                    )
+                else:
+                    await self._record_error(source_id, outcome.exception, lease=name)
+                released = True
+                return outcome
             finally:
-                await leases.release(self.sessions, name, self.owner)
+                if not released:
+                    await leases.release(self.sessions, name, self.owner)
 
-    async def _poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
-        async with self.sessions() as session:
-            source = await session.get(Source, source_id)
-            if source is None or not source.enabled:
-                return PollOutcome(source_id, "skipped")
-            if source.next_poll_at is not None and source.next_poll_at > self.clock.now():
-                return PollOutcome(source_id, "skipped")
-            cursor = source.cursor
+    async def _poll(
+        self, source_id: int, adapter: PlatformAdapter, cursor: str | None
+    ) -> PollOutcome:
+        """Fetch pages after `cursor` and store each with the cursor that follows it."""
         total = IngestResult()
         pages = 0
         try:
             while pages < self.max_pages:
                 page = await adapter.fetch_page(cursor)
+                pages += 1
+                if _nothing_to_store(page, cursor):
+                    break
                 now = self.clock.now()
                 async with self.sessions() as session, session.begin():
                     source = await session.get(Source, source_id)
                     assert source is not None
                     total.add(await ingest_page(session, source, page, now))
                     cursor = source.cursor
-                pages += 1
                 if not page.has_more:
                     break
         except Exception as exc:  # one account's failure must never stop the daemon
@@ -102,14 +140,30 @@ class Poller:
                 log.exception(
                     "polling %s/%s failed unexpectedly", adapter.platform, adapter.account
                 )
-            await self._record_error(source_id, exc)
-            return PollOutcome(source_id, "error", pages, total, _describe(exc))
-        await self._record_success(source_id, interval)
+            return PollOutcome(source_id, "error", pages, total, _describe(exc), exc)
         return PollOutcome(source_id, "ok", pages, total)
 
-    async def _record_success(self, source_id: int, interval: float) -> None:
+    async def _record_success(
+        self, source_id: int, interval: float, *, clean: bool, lease: str
+    ) -> None:
         now = self.clock.now()
+        # Another replica's timer firing within the same interval skips this account.
+        next_poll = now + timedelta(seconds=interval * 0.8)
         async with self.sessions() as session, session.begin():
+            await leases.give_up(session, lease, self.owner)
+            if clean:  # the common case: one UPDATE, no ORM round trip
+                await session.execute(
+                    update(Source)
+                    .where(Source.id == source_id)
+                    .values(
+                        last_attempt_at=now,
+                        last_success_at=now,
+                        last_error=None,
+                        next_poll_at=next_poll,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                return
             source = await session.get(Source, source_id)
             assert source is not None
             if source.consecutive_errors:
@@ -128,13 +182,14 @@ class Poller:
             source.last_error = None
             source.needs_reauth = False
             source.reauth_since = None
-            # Another replica's timer firing within the same interval skips this account.
-            source.next_poll_at = now + timedelta(seconds=interval * 0.8)
+            source.next_poll_at = next_poll
 
-    async def _record_error(self, source_id: int, exc: BaseException) -> None:
+    async def _record_error(self, source_id: int, exc: BaseException | None, *, lease: str) -> None:
+        assert exc is not None
         now = self.clock.now()
         description = _describe(exc)
         async with self.sessions() as session, session.begin():
+            await leases.give_up(session, lease, self.owner)
             source = await session.get(Source, source_id)
             assert source is not None
             source.consecutive_errors += 1
@@ -187,6 +242,16 @@ class Poller:
             platform=source.platform,
             account=source.account,
         )
+
+
+def _nothing_to_store(page: Page, cursor: str | None) -> bool:
+    """An empty page that leaves the cursor where it was: no transaction needed."""
+    return (
+        not page.reviews
+        and not page.rejected
+        and page.completed_scan is None
+        and page.next_cursor in (None, cursor)
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,15 +1,22 @@
 """Engines, sessions and schema migrations for SQLite (embedded) and PostgreSQL (scale-out).
 
 SQLite is tuned for one daemon with concurrent coroutines: WAL, a generous busy timeout,
-and write transactions that take the write lock up front (BEGIN IMMEDIATE), so two
-sessions never deadlock upgrading a read lock. Sessions are short and never held across
-network calls anywhere in reviewbot.
+and write transactions (`session.begin()`) that take the write lock up front (BEGIN
+IMMEDIATE), so two sessions never deadlock upgrading a read lock. Within one process the
+writers queue for that lock on an asyncio lock, in order, instead of in SQLite's busy handler
+(which sleeps up to 100 ms between tries, and let a hundred polls a second wait seconds).
+A session used without `begin()` only reads (nothing in reviewbot commits one): it reads a
+WAL snapshot (BEGIN DEFERRED) and never waits for a writer.
+Sessions are short and never held across network calls anywhere in reviewbot.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable
 from contextlib import suppress
+from contextvars import ContextVar, Token
 from importlib.resources import files
 from typing import Any
 
@@ -18,13 +25,94 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
+    AsyncSessionTransaction,
     async_sessionmaker,
     create_async_engine,
 )
+
+# Whether a SQLite transaction starting now should take the write lock up front. True
+# outside sessions (migrations, raw connections), False in a session until begin().
+_IMMEDIATE: ContextVar[bool] = ContextVar("reviewbot_sqlite_immediate", default=True)
+
+
+# A SQLite engine's writers in this process, per event loop: see the module doc.
+_WRITERS: weakref.WeakKeyDictionary[Engine, dict[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+# A writer waiting longer than this goes on to SQLite's own lock (a nested write
+# transaction in one task must not wait for itself forever).
+GATE_PATIENCE = 10.0
+
+
+def _writer_gate(bind: Any) -> asyncio.Lock | None:
+    engine = getattr(bind, "sync_engine", bind)
+    gates = _WRITERS.get(engine) if engine is not None else None
+    if gates is None:
+        return None
+    loop = asyncio.get_running_loop()
+    if loop not in gates:
+        gates[loop] = asyncio.Lock()
+    return gates[loop]
+
+
+class _Writing:
+    """`session.begin()`: a write transaction, so SQLite takes the write lock at BEGIN."""
+
+    def __init__(self, transaction: AsyncSessionTransaction, gate: asyncio.Lock | None) -> None:
+        self.transaction = transaction
+        self.gate = gate
+        self.gated = False
+        self._token: Token[bool] | None = None
+
+    async def __aenter__(self) -> AsyncSessionTransaction:
+        if self.gate is not None:
+            try:
+                await asyncio.wait_for(self.gate.acquire(), GATE_PATIENCE)
+                self.gated = True
+            except TimeoutError:
+                pass
+        self._token = _IMMEDIATE.set(True)
+        try:
+            return await self.transaction.__aenter__()
+        except BaseException:
+            self._release()
+            raise
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            await self.transaction.__aexit__(*exc)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        token, self._token = self._token, None
+        if token is not None:
+            _IMMEDIATE.reset(token)
+        if self.gated and self.gate is not None:
+            self.gated = False
+            self.gate.release()
+
+
+class Session(AsyncSession):
+    """An AsyncSession that tells SQLite whether it reads or writes (see the module doc)."""
+
+    async def __aenter__(self) -> Session:
+        self._reading = _IMMEDIATE.set(False)
+        return await super().__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            await super().__aexit__(*exc)
+        finally:
+            _IMMEDIATE.reset(self._reading)
+
+    def begin(self) -> Any:  # type: ignore[override]
+        return _Writing(super().begin(), _writer_gate(self.bind))
+
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -45,6 +133,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
+    _WRITERS[engine.sync_engine] = {}
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -60,11 +150,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _IMMEDIATE.get() else "BEGIN")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=Session)
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

@@ -365,3 +365,27 @@ class QuarantinedItem(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class Digest(Base):
+    """One store's digest for one period, claimed before it is sent.
+
+    The unique (store, period, period_start) row is written in the same transaction as its
+    outbox message, so however many replicas fire the schedule, and however often the
+    daemon restarts, each digest is queued once; the outbox then delivers it. The figures
+    are frozen when the period closes, so a late delivery still shows that period.
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("store_id", "period", "period_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    period: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(128))
+    sent_at: Mapped[datetime | None]

@@ -17,10 +17,9 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from telegram import BotCommand, ForceReply, Update
 from telegram.constants import ChatType, ParseMode
@@ -35,7 +34,7 @@ from telegram.ext import (
     filters,
 )
 
-from reviewbot import actions
+from reviewbot import actions, metrics
 from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import load_alert_view, stars
 from reviewbot.chat.telegram import render
@@ -47,13 +46,13 @@ from reviewbot.jobs.deliveries import queue_alert_update
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
+from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import (
     Alert,
     ChatSession,
     Crisis,
-    Draft,
     OutboxMessage,
     Review,
     Store,
@@ -622,52 +621,13 @@ class TelegramBot:
         await update.effective_message.reply_text("\n\n".join(lines) or "没有负责的门店。")
 
     async def _today(self, store_id: str) -> str:
-        zone = ZoneInfo(self.directory.timezone(store_id))
-        local_midnight = (
-            self.clock.now().astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-        )
-        since = local_midnight.astimezone(ZoneInfo("UTC"))
+        """Today's figures from the metrics module, the same ones the digest shows."""
+        scope = metrics.today_scope(self.settings, [store_id], self.clock.now())
         async with self.sessions() as session:
-            total = (
-                await session.scalar(
-                    select(func.count())
-                    .select_from(Review)
-                    .where(Review.store_id == store_id, Review.first_seen_at >= since)
-                )
-                or 0
-            )
-            alerts = (
-                await session.execute(
-                    select(Alert.created_at, Review.handled_at, Review.status)
-                    .join(Review, Review.id == Alert.review_id)
-                    .where(
-                        Alert.store_id == store_id,
-                        Alert.created_at >= since,
-                        Alert.kind != "requested",
-                    )
-                )
-            ).all()
-            posted = (
-                await session.execute(
-                    select(Draft.posted_at, Review.first_seen_at)
-                    .join(Review, Review.id == Draft.review_id)
-                    .where(Review.store_id == store_id, Draft.posted_at >= since)
-                )
-            ).all()
-        handled = [(h - a).total_seconds() / 60 for a, h, _ in alerts if h is not None]
-        to_post = [(p - s).total_seconds() / 60 for p, s in posted]
-        pending = sum(1 for _, _, status in alerts if status in actions.OPEN_STATES)
-        name = self.directory.store(store_id).name if self.directory.store(store_id) else store_id
-        lines = [
-            f"📊 {name} 今日",
-            f"新评价 {total} 条，提醒 {len(alerts)} 条，待处理 {pending} 条",
-            f"已发布回复 {len(posted)} 条",
-        ]
-        if handled:
-            lines.append(f"提醒到处理：中位 {median(handled):.0f} 分钟")
-        if to_post:
-            lines.append(f"评价出现到回复发布：中位 {median(to_post):.0f} 分钟")
-        return "\n".join(lines)
+            figures = await metrics.figures(session, self.settings, scope, quotes=1)
+            open_now = await metrics.open_alerted(session, [store_id])
+        store = self.directory.store(store_id)
+        return stats_text(figures, store.name if store else store_id, open_now)
 
     def _stores_here(self, update: Update, actor: Actor) -> list[str]:
         chat = update.effective_chat

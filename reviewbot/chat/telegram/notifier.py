@@ -11,19 +11,66 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
 from reviewbot.directory import Directory
 
 log = logging.getLogger(__name__)
 
 NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
+CAPTION_LIMIT = 1024  # characters (UTF-16 code units) a photo caption may have
+TEXT_LIMIT = 4096
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message lengths in UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip_utf16(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-16 code units, with an ellipsis if cut."""
+    if utf16_len(text) <= limit:
+        return text
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit - 1:  # room for the ellipsis
+            return text[:index] + "…"
+    return text
+
+
+def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """`text` in messages of at most `limit`, cut between lines (an overlong line is clipped)."""
+    out: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        line = clip_utf16(line, limit)
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) > limit:
+            out.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        out.append(current)
+    return out
+
+
+def split_caption(caption: str, text: str | None) -> tuple[str, list[str]]:
+    """The photo's caption, and the messages that must follow it: everything goes in the
+    caption when it fits, otherwise the text follows as messages of its own."""
+    combined = f"{caption}\n\n{text}" if text else caption
+    if utf16_len(combined) <= CAPTION_LIMIT:
+        return combined, []
+    if utf16_len(caption) > CAPTION_LIMIT:  # the caption itself too long: repeat it in full
+        return clip_utf16(caption, CAPTION_LIMIT), chunks(combined)
+    return caption, chunks(text or "")
 
 
 def seconds(value: int | timedelta) -> float:
@@ -134,4 +181,26 @@ class TelegramNotifier:
                     continue
                 raise delivery_error(exc) from exc
             sent.append([message.chat_id, message.message_id])
+        return {"messages": sent}
+
+    async def send_image(self, picture: Picture) -> dict[str, Any]:
+        chat_id = (
+            self.directory.owner_chat(picture.store_id)
+            if picture.audience == "owner"
+            else self.directory.staff_chat(picture.store_id)
+        )
+        if chat_id is None:
+            raise DeliveryError(f"store {picture.store_id} has no chat configured", retryable=False)
+        caption, following = split_caption(picture.caption, picture.text)
+        sent = []
+        try:
+            message = await self.bot.send_photo(
+                chat_id, InputFile(picture.image, filename=picture.filename), caption=caption
+            )
+            sent.append([message.chat_id, message.message_id])
+            for text in following:
+                message = await self.bot.send_message(chat_id, text, disable_web_page_preview=True)
+                sent.append([message.chat_id, message.message_id])
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
         return {"messages": sent}

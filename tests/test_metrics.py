@@ -1,0 +1,91 @@
+"""The metrics on a small constructed history whose answers were worked out by hand
+(the history and its timeline are in tests/history.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from reviewbot import metrics
+from tests.history import AS_OF, T0, M, build, settings
+
+
+@pytest.fixture
+async def history(sessions) -> None:
+    await build(sessions)
+
+
+async def compute(sessions, database_url, store_ids):
+    s = settings(database_url)
+    scope = metrics.period_scope(s, store_ids, "day", date(2026, 11, 20), AS_OF)
+    async with sessions() as session:
+        return await metrics.figures(session, s, scope)
+
+
+async def test_store_figures_match_the_hand_computed_answers(sessions, database_url, history):
+    f = await compute(sessions, database_url, ["s1"])
+
+    assert f.start == datetime(2026, 11, 19, 16, tzinfo=UTC)
+    assert f.end == datetime(2026, 11, 20, 16, tzinfo=UTC)
+    assert f.reviews == 7
+    assert f.polarity == {"negative": 4, "neutral": 1, "positive": 2}
+    assert (f.negative, f.positive) == (4, 2)
+    # Alerts after 30, 90, 60 and 600 s: median of 60 and 90; p90 is the 4th of 4.
+    assert f.steps["alert"] == metrics.Spread(count=4, median=75, p90=600, maximum=600)
+    # Handled 600 − 30 = 570 s (R1) and 3000 − 90 = 2910 s (R2) after their alerts.
+    assert f.steps["approve"] == metrics.Spread(count=2, median=1740, p90=2910, maximum=2910)
+    assert f.steps["post"] == metrics.Spread(count=2, median=1920, p90=3120, maximum=3120)
+    assert f.steps["contact"] == metrics.Spread(count=1, median=10800, p90=10800, maximum=10800)
+    assert f.window == metrics.WindowShare(on_time=1, late=1, missed=1, pending=1)
+    assert f.window.share == pytest.approx(1 / 3)
+    assert f.negative_by_category == {"food": 2, "service": 1, "delivery": 1, "hygiene": 1}
+    assert f.categories["service"] == {"negative": 1, "positive": 1}
+    assert f.negative_terms["food"] == ["太咸"]
+    assert f.rated == 7 and f.average_rating == pytest.approx(20 / 7)
+    assert f.previous_average_rating == 4  # 孙七's review, at its current rating
+    # 老张 came back happy; 孙七 raised the rating; 小李 did not (匿名 and nameless never count).
+    assert f.recovery == metrics.Recovery(unhappy=2, recovered=2)
+    assert f.replies_posted == 2
+    assert f.quotes == ["水煮鱼很好吃，下次还来", "服务很热情"]
+    (day,) = f.days
+    assert day.day == date(2026, 11, 20) and day.reviews == 7
+    assert day.categories["food"] == {"negative": 2}
+    # A one-day period shows a fortnight of rating trend for context.
+    assert len(f.trend) == 14 and f.trend[-1].day == date(2026, 11, 20)
+    assert f.trend[-2].average == 4 and f.trend[-1].average == pytest.approx(20 / 7)
+    assert f.targets == {"alert": 60, "approve": 3600, "post": 7200, "contact": 86400}
+
+
+async def test_overall_figures_cover_every_store(sessions, database_url, history):
+    f = await compute(sessions, database_url, ["s1", "s2"])
+    assert f.reviews == 8 and f.negative == 5
+    # 30, 60, 90, 120, 600 s.
+    assert f.steps["alert"] == metrics.Spread(count=5, median=90, p90=600, maximum=600)
+    assert f.window.missed == 2  # the other store's review was never answered
+
+
+async def test_events_after_as_of_have_not_happened_yet(sessions, database_url, history):
+    s = settings(database_url)
+    day = metrics.period_scope(s, ["s1"], "day", date(2026, 11, 20), AS_OF)
+    early = metrics.Scope(day.store_ids, day.start, day.end, T0 + 11 * M)
+    async with sessions() as session:
+        f = await metrics.figures(session, s, early)
+    assert f.reviews == 1  # only R1 had been seen
+    assert f.steps["approve"].count == 1 and f.steps["post"].count == 0
+    assert f.window == metrics.WindowShare(pending=1)
+
+
+def test_percentiles_by_hand():
+    assert metrics.spread([]) == metrics.Spread()
+    ten = metrics.spread([7, 1, 3, 2, 9, 10, 4, 6, 5, 8])
+    assert (ten.median, ten.p90, ten.maximum) == (5.5, 9, 10)
+    eleven = metrics.spread(range(1, 12))
+    assert (eleven.median, eleven.p90) == (6, 10)  # ceil(9.9) = 10th smallest
+    assert metrics.spread([-5, 10]).median == 5  # a step "before" its start counts as 0
+
+
+def test_who_counts_as_an_identifiable_customer():
+    assert metrics.identifiable("老张")
+    for name in (None, "", "  ", "匿名用户", "Anonymous", "j**3", "A Google user"):
+        assert not metrics.identifiable(name)
