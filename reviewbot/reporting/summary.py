@@ -10,16 +10,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from reviewbot.chat.alerts import CATEGORY
 from reviewbot.metrics import Figures
 
-CATEGORY = {
-    "food": "菜品",
-    "service": "服务",
-    "delivery": "配送",
-    "environment": "环境",
-    "price": "价格",
-    "hygiene": "卫生/食品安全",
-}
 POLARITY = {"negative": "差评", "neutral": "中评", "positive": "好评"}
 STEP = {"alert": "提醒店员", "approve": "店员处理", "post": "发布回复", "contact": "联系顾客"}
 STEP_FROM = {
