@@ -586,3 +586,49 @@ async def test_an_edit_breaking_a_guardrail_is_refused_with_the_reason(bot):
     assert [r.content for r in bot.demo.platform.replies] == [
         "抱歉水煮鱼做咸了，我们已经调整口味。"
     ]
+
+
+async def test_webhook_mode_receives_updates_with_the_secret(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TG_HOOK_SECRET", "hook-secret-123")
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["telegram"].update(
+        mode="webhook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_url=f"http://127.0.0.1:{port}/telegram",
+        webhook_secret_env="TG_HOOK_SECRET",
+    )
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        assert telegram.webhook == {
+            "url": f"http://127.0.0.1:{port}/telegram",
+            "secret_token": "hook-secret-123",
+        }
+        card = await bot.review_arrives()
+        press = {
+            "callback_query": {
+                "id": "cq-hook",
+                "from": telegram.user(STAFF),
+                "message": card,
+                "chat_instance": "ci",
+                "data": telegram.button(card, "a"),
+            }
+        }
+        telegram.webhook["secret_token"] = "forged"
+        assert await telegram.push(dict(press)) == 403  # a forged push is refused
+        telegram.webhook["secret_token"] = "hook-secret-123"
+        assert await telegram.push(dict(press)) == 200
+        await telegram.wait_for(lambda: telegram.answer_to("cq-hook"))
+        await bot.daemon.drain()
+        assert len(demo.platform.replies) == 1
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()

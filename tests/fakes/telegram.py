@@ -127,6 +127,7 @@ class FakeTelegram:
         self.answers: list[dict[str, Any]] = []
         # Markup a message was sent with; Telegram only echoes inline keyboards back.
         self.requested_markup: dict[int, Any] = {}
+        self.webhook: dict[str, Any] | None = None
         self.faults: deque[Fault] = deque()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -238,7 +239,30 @@ class FakeTelegram:
         return BOT_USER
 
     async def _m_deleteWebhook(self, params: dict) -> bool:
+        self.webhook = None
         return True
+
+    async def _m_setWebhook(self, params: dict) -> bool:
+        """Remember where Telegram would push updates, and the secret it would send along."""
+        if not str(params.get("url", "")).startswith(("https://", "http://127.0.0.1")):
+            raise TelegramError(400, "Bad Request: bad webhook: HTTPS url must be provided")
+        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
+        return True
+
+    async def push(self, update: dict[str, Any]) -> int:
+        """Deliver an update to the registered webhook, as Telegram does; returns the status."""
+        import aiohttp
+
+        assert self.webhook is not None, "no webhook registered"
+        update["update_id"] = next(self._update_ids)
+        headers = {}
+        if self.webhook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            return response.status
 
     async def _m_setMyCommands(self, params: dict) -> bool:
         return True
