@@ -181,6 +181,7 @@ class Daemon:
             if s.daemon.alert_max_age_hours
             else None,
             reply_limits=self.directory.reply_limits,
+            store_terms=self.directory.analysis_terms,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
