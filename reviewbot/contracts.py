@@ -60,23 +60,78 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     return review_id, ReviewText(id=str(review_id), text=cleaned, rating=rating)
 
 
+Respond = Callable[[ReviewText, Analysis, Any], dict[str, Any]]
+BATCH = 256
+
+
+def batches_of(lines: Iterable[bytes | str], size: int = BATCH) -> Iterator[list[bytes | str]]:
+    """Fixed-size batches of an iterable of lines (the CLI reads stdin in batches of what has
+    arrived instead, so an interactive session gets each answer at once)."""
+    batch: list[bytes | str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _analyze(analyzer: Analyzer, reviews: list[ReviewText]) -> list[Analysis | Exception]:
+    """The whole batch at once when the analyzer can (the model scores it in one numpy
+    call); if that fails, review by review, so one bad review gets its own error."""
+    many = getattr(analyzer, "analyze_batch", None)
+    if many is not None:
+        try:
+            return list(many(reviews))
+        except Exception:
+            pass  # found again below, review by review
+    results: list[Analysis | Exception] = []
+    for review in reviews:
+        try:
+            results.append(analyzer.analyze(review))
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+def _internal(review_id: Any, exc: Exception) -> dict[str, Any]:
+    return {"id": review_id, "error": f"internal error: {type(exc).__name__}: {exc}"}
+
+
 def _run(
-    lines: Iterable[bytes | str], respond: Callable[[ReviewText, Any], dict[str, Any]]
+    batches: Iterable[list[bytes | str]], analyzer: Analyzer, respond: Respond
 ) -> Iterator[dict[str, Any]]:
-    for raw in lines:
-        try:
-            original_id, review = parse_line(raw)
-        except InputError as exc:
-            yield {"id": exc.review_id, "error": str(exc)}
-            continue
-        try:
-            yield respond(review, original_id)
-        except Exception as exc:  # one bad review must not end the run
-            yield {"id": original_id, "error": f"internal error: {type(exc).__name__}: {exc}"}
+    for lines in batches:
+        parsed: list[tuple[Any, ReviewText] | dict[str, Any]] = []
+        for raw in lines:
+            try:
+                parsed.append(parse_line(raw))
+            except InputError as exc:
+                parsed.append({"id": exc.review_id, "error": str(exc)})
+        reviews = [item[1] for item in parsed if isinstance(item, tuple)]
+        analyses = iter(_analyze(analyzer, reviews))
+        for item in parsed:
+            if isinstance(item, dict):
+                yield item
+                continue
+            original_id, review = item
+            analysis = next(analyses)
+            if isinstance(analysis, Exception):
+                yield _internal(original_id, analysis)
+                continue
+            try:
+                yield respond(review, analysis, original_id)
+            except Exception as exc:  # one bad review must not end the run
+                yield _internal(original_id, exc)
 
 
-def classify_lines(lines: Iterable[bytes | str], analyzer: Analyzer) -> Iterator[dict[str, Any]]:
-    return _run(lines, lambda review, rid: analyzer.analyze(review).to_contract(rid))
+def classify_lines(
+    lines: Iterable[bytes | str], analyzer: Analyzer, *, batches: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One result per line; `lines` may also be an iterable of batches (`batches=True`)."""
+    chunks = lines if batches else batches_of(lines)
+    return _run(chunks, analyzer, lambda review, analysis, rid: analysis.to_contract(rid))  # type: ignore[arg-type]
 
 
 def draft_lines(
@@ -84,14 +139,16 @@ def draft_lines(
     analyzer: Analyzer,
     drafter: TemplateDrafter,
     store: StoreProfile = GENERIC_STORE,
+    *,
+    batches: bool = False,
 ) -> Iterator[dict[str, Any]]:
     recent: list[str] = []
 
-    def respond(review: ReviewText, rid: Any) -> dict[str, Any]:
-        analysis: Analysis = analyzer.analyze(review)
+    def respond(review: ReviewText, analysis: Analysis, rid: Any) -> dict[str, Any]:
         draft = drafter.draft(review, analysis, store, recent=recent)
         recent.append(draft.text)
         del recent[:-20]
         return draft.to_contract(rid)
 
-    return _run(lines, respond)
+    chunks = lines if batches else batches_of(lines)
+    return _run(chunks, analyzer, respond)  # type: ignore[arg-type]

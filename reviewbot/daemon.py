@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviewbot.analysis.base import Analyzer
-from reviewbot.analysis.v0 import LexiconAnalyzerV0
+from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
@@ -136,7 +136,7 @@ class Daemon:
         self.clock = clock or SystemClock()
         self.owner = replica_id()
         self._notifier = notifier
-        self.analyzer = analyzer or LexiconAnalyzerV0()
+        self.analyzer = analyzer or AnalyzerV1()
         self.drafter = drafter or TemplateDrafter()
         self.demo_platform = demo_platform
         self.demo_server: DemoServer | None = None
@@ -181,6 +181,7 @@ class Daemon:
             if s.daemon.alert_max_age_hours
             else None,
             reply_limits=self.directory.reply_limits,
+            store_terms=self.directory.analysis_terms,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)

@@ -33,6 +33,17 @@ class Directory:
     def profile(self, store_id: str) -> StoreProfile:
         return self._profiles.get(store_id) or StoreProfile(name=store_id)
 
+    def analysis_terms(self, store_id: str) -> tuple[tuple[str, str], ...]:
+        """The store's own (category, word) pairs for the classifier."""
+        store = self._stores.get(store_id)
+        if store is None:
+            return ()
+        return tuple(
+            (category, word)
+            for category, words in sorted(store.analysis.terms.items())
+            for word in words
+        )
+
     def timezone(self, store_id: str) -> str:
         store = self._stores.get(store_id)
         return store.timezone if store else "Asia/Shanghai"

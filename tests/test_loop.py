@@ -343,9 +343,9 @@ async def test_restart_resumes_from_the_stored_cursor(database_url, demo, clock)
 
 
 async def test_alert_for_a_review_survives_analysis_failing_for_another(database_url, demo, clock):
-    from reviewbot.analysis.v0 import LexiconAnalyzerV0
+    from reviewbot.analysis.v1 import AnalyzerV1
 
-    class FragileAnalyzer(LexiconAnalyzerV0):
+    class FragileAnalyzer(AnalyzerV1):
         def analyze(self, review, context=None):
             if "炸了" in review.text:
                 raise ValueError("analyzer bug")

@@ -37,11 +37,22 @@ class ReviewText:
 
 @dataclass(frozen=True, slots=True)
 class AnalysisContext:
-    """What the store knows around a review; all optional (the CLI contract has none)."""
+    """What the store knows around a review; all optional (the CLI contract has none).
+
+    identical_texts          reviews of the store with exactly this text, this one included
+    author_reviews_last_day  reviews of the store by this author in the day up to this one
+    has_order                True: the platform links an order; False: it says there is
+                             none; None: it does not say (anonymous reviews)
+    images                   photos attached: a review with photos reaches more readers
+    menu, terms              the store's dish names, and its own (category, word) pairs
+    """
 
     identical_texts: int = 0
     author_reviews_last_day: int = 0
     has_order: bool | None = None
+    images: int = 0
+    menu: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

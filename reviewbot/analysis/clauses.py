@@ -3,8 +3,39 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _CLAUSE_SPLIT = re.compile(r"[，,。.！!？?；;～~、\n…]+")
+_PIECE = re.compile(r"[^，,。.！!？?；;～~、\n…]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+    contrasted: bool  # opens with a contrast marker (…但是…): it outweighs what came before
+
+
+def clause_spans(text: str, contrast: tuple[str, ...]) -> list[Clause]:
+    """The clauses of `text` as spans; a contrast marker inside a piece splits it
+    (味道不错但是太贵 → 味道不错 | 太贵, the second contrasted)."""
+    markers = sorted(contrast, key=len, reverse=True)
+    clauses: list[Clause] = []
+    for piece in _PIECE.finditer(text):
+        start, end = piece.span()
+        body = piece.group()
+        opener = next((m for m in markers if body.lstrip().startswith(m)), "")
+        inner = next(
+            (m for m in markers if len(m) > 1 and m in body[len(opener) + 1 :]),
+            None,
+        )
+        if inner is not None:
+            at = body.index(inner, len(opener) + 1)
+            clauses.append(Clause(start, start + at, bool(opener)))
+            clauses.append(Clause(start + at, end, True))
+        else:
+            clauses.append(Clause(start, end, bool(opener)))
+    return [c for c in clauses if text[c.start : c.end].strip()]
 
 
 def split_clauses(text: str, contrast: tuple[str, ...]) -> list[tuple[str, bool]]:

