@@ -25,6 +25,9 @@ CLAUSE_MODEL_LOGIT = 2.0
 SHARE_ONLY_IF_ALONE = True
 # The model's reading of a clause counts less than a word the customer actually used.
 MODEL_EVIDENCE = 0.5
+# Categories whose complaint must be in the customer's words, never the model's reading:
+# a hygiene complaint makes a review high-severity and starts the food-safety path.
+WORDS_ONLY = frozenset({"hygiene", "price"})
 # A clause shorter than this is too little text for the model's score to mean anything.
 CLAUSE_MODEL_MIN_CHARS = 4
 # What negated blame (不难吃, 没踩雷) and sarcastic praise read as, for the model.
@@ -84,7 +87,12 @@ class Reader:
             for name, patterns in lexicon.blame_patterns.items()
             if patterns
         ]
-        self._sarcasm = Matcher({w: ((None, -1),) for w in lexicon.sarcasm})
+        post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
+        self._post_negated = re.compile(f"[^，。！？,.!?]{{0,2}}(?:{post})" if post else "(?!)")
+        # Ignored words take part so that 下次一定来 is not the sarcastic 下次一定.
+        self._sarcasm = Matcher(
+            {w: () for w in lexicon.ignore} | {w: ((None, -1),) for w in lexicon.sarcasm}
+        )
         opening = "".join(re.escape(q[0]) for q in lexicon.quotes)
         closing = "".join(re.escape(q[1]) for q in lexicon.quotes)
         self._quoted = re.compile(f"[{opening}]([^{opening}{closing}]{{1,4}})[{closing}]")
@@ -132,15 +140,18 @@ class Reader:
             words.append(word)
             sign_flip = 1
             negation = self._negated.search(text, max(reading.clause.start, start - 6), start)
-            if negation is not None:
+            after = self._post_negated.match(text, end, reading.clause.end)
+            if (negation is None) != (after is None):  # 不难吃, 一点腥味都没有
                 sign_flip = -1
             in_quotes = any(q0 <= start and end <= q1 for q0, q1 in quoted)
             for category, sign in tags:
                 signed = sign * sign_flip
                 if in_quotes and signed > 0:  # 真是"好"餐厅
                     signed = -signed
-                elif sign < 0 and negation is not None:  # 不难吃, 没让人失望
-                    rewrites.append((negation.start(), end, NEGATED_BLAME))
+                elif sign < 0 and sign_flip < 0:  # 不难吃, 没让人失望, 腥味都没有
+                    span_start = negation.start() if negation is not None else start
+                    span_end = after.end() if after is not None else end
+                    rewrites.append((span_start, span_end, NEGATED_BLAME))
                 praise += signed > 0
                 blame += signed < 0
                 if category is None:
@@ -162,7 +173,9 @@ class Reader:
                     reading.terms.setdefault(category, []).append(match.group())
                     blame += 1
                     words.append(match.group())
-        for start, _, _ in self._sarcasm.find(text):
+        for start, _, word in self._sarcasm.find(text):
+            if not self._sarcasm.tags[word]:
+                continue
             reading = clause_at(start)
             if reading is not None:
                 reading.sarcastic = True
@@ -222,7 +235,7 @@ def categories(
             silent = clause.general == 0 and not any(clause.own.values())
             silent = silent and clause.clause.end - clause.clause.start >= CLAUSE_MODEL_MIN_CHARS
             evidence = weight
-            if silent and clause_logits is not None:
+            if silent and clause_logits is not None and category not in WORDS_ONLY:
                 logit = clause_logits[index]
                 if abs(logit) >= CLAUSE_MODEL_LOGIT:
                     score = 1 if logit > 0 else -1

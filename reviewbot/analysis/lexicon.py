@@ -33,6 +33,7 @@ class Lexicon:
     negative: tuple[str, ...]
     negators: tuple[str, ...]
     negation_gap: tuple[str, ...]
+    post_negators: tuple[str, ...]
     contrast: tuple[str, ...]
     negative_patterns: tuple[str, ...]
     ignore: tuple[str, ...]
@@ -77,6 +78,7 @@ class Lexicon:
             "negative",
             "negators",
             "negation_gap",
+            "post_negators",
             "contrast",
             "negative_patterns",
             "ignore",
@@ -130,6 +132,7 @@ def load_lexicon(directory: Path = DATA, extra: tuple[Path, ...] = ()) -> Lexico
         negative=_words(polarity["negative"]),
         negators=_words(polarity["negators"]),
         negation_gap=_words(polarity.get("negation_gap", ())),
+        post_negators=_words(polarity.get("post_negators", ())),
         contrast=_words(polarity["contrast"]),
         negative_patterns=tuple(polarity.get("negative_patterns", ())),
         ignore=_words(polarity.get("ignore", ())),
