@@ -66,6 +66,22 @@ async def test_the_two_review_sets_of_a_shop_are_separate_sources(dianping, http
     assert listed[0]["endtime"] == "2026-11-22 12:00:00"
 
 
+async def test_stars_are_always_tens_so_5_is_half_a_star(dianping, http, clock):
+    platform, base = dianping
+    for accurate in (5, 10, 15):
+        platform.add(
+            1,
+            accurateStar=accurate,
+            scoreDetails=[{"title": "口味", "score": 10, "accurateScore": accurate}],
+        )
+    reviews, _, _ = await read_all(adapter(http, clock, base))
+    assert sorted((r.rating, r.sub_scores["口味"]) for r in reviews) == [
+        (0.5, 0.5),  # the worst review, not five stars
+        (1.0, 1.0),
+        (1.5, 1.5),
+    ]
+
+
 async def test_dianping_is_read_only(dianping, http, clock):
     _, base = dianping
     dp = adapter(http, clock, base)
