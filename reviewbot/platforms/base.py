@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol
@@ -104,6 +104,47 @@ class RejectedItem:
 
     raw: Any
     reason: str
+
+
+def _fingerprint(record: ReviewRecord) -> tuple[Any, ...]:
+    """Everything a record says, except where it was read from (raw, an export's row)."""
+    return (
+        record.content_hash,
+        record.author,
+        record.order_id,
+        record.created_at,
+        record.reply_text,
+        record.images,
+        sorted(record.sub_scores.items()),
+    )
+
+
+def distinct(
+    records: Iterable[ReviewRecord],
+) -> tuple[list[ReviewRecord], int, list[RejectedItem]]:
+    """One record per external id, the first kept: (kept, exact repeats, conflicts).
+
+    An exact repeat (an overlapping page, a row pasted twice) is counted; a repeat that
+    says something else under the same id (Excel's 9.00720E+15 ids) is rejected, so it
+    is quarantined rather than silently dropped or merged into another customer's review.
+    """
+    kept: dict[str, ReviewRecord] = {}
+    repeats = 0
+    conflicts: list[RejectedItem] = []
+    for record in records:
+        first = kept.get(record.external_id)
+        if first is None:
+            kept[record.external_id] = record
+        elif _fingerprint(first) == _fingerprint(record):
+            repeats += 1
+        else:
+            conflicts.append(
+                RejectedItem(
+                    dict(record.raw),
+                    f"same id {record.external_id!r} as an earlier item, with other content",
+                )
+            )
+    return list(kept.values()), repeats, conflicts
 
 
 @dataclass(frozen=True, slots=True)

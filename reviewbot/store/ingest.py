@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord
+from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord, distinct
 from reviewbot.store import audit
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
 
@@ -25,6 +25,7 @@ class IngestResult:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     quarantined: int = 0
     hidden: int = 0
     changed_ids: list[int] = field(default_factory=list)
@@ -33,6 +34,7 @@ class IngestResult:
         self.new += other.new
         self.revised += other.revised
         self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
         self.quarantined += other.quarantined
         self.hidden += other.hidden
         self.changed_ids.extend(other.changed_ids)
@@ -100,7 +102,11 @@ def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
     review.images = list(record.images)
     review.reply_text = record.reply_text
     review.url = record.url
-    review.created_at = record.created_at or review.created_at or now
+    # A review polled without a time is news (first seen now); an export row without a
+    # date may be years old and keeps none rather than pretending to be new.
+    review.created_at = (
+        record.created_at or review.created_at or (now if record.origin == "poll" else None)
+    )
     review.updated_at = record.updated_at
     review.content_hash = record.content_hash
     review.raw = dict(record.raw)
@@ -132,9 +138,8 @@ async def ingest_page(
 ) -> IngestResult:
     """Upsert a page's reviews, quarantine unreadable items and advance the cursor."""
     result = IngestResult()
-    records: dict[str, ReviewRecord] = {}
-    for record in page.reviews:
-        records[record.external_id] = record  # a page may repeat an item; the last wins
+    kept, result.duplicates, conflicts = distinct(page.reviews)
+    records = {record.external_id: record for record in kept}
     existing: dict[str, Review] = {}
     if records:
         rows = await session.scalars(
@@ -205,7 +210,7 @@ async def ingest_page(
                 external_id=review.external_id,
                 rating=review.rating,
             )
-    for item in page.rejected:
+    for item in [*page.rejected, *conflicts]:
         session.add(
             QuarantinedItem(
                 source_id=source.id, raw=_jsonable(item.raw), reason=item.reason, at=now
