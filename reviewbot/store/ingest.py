@@ -16,7 +16,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord, distinct
-from reviewbot.store import audit
+from reviewbot.store import audit, merge
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
 
 
@@ -89,33 +89,6 @@ async def sync_sources(
     return {key: source.id for key, source in sources.items()}
 
 
-def _follow_up_text(record: ReviewRecord) -> str | None:
-    return "\n".join(f.text for f in record.follow_ups if f.text) or None
-
-
-def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
-    review.author = record.author
-    review.order_id = record.order_id
-    review.rating = record.rating
-    review.text = record.text
-    review.follow_up = _follow_up_text(record)
-    review.images = list(record.images)
-    review.reply_text = record.reply_text
-    review.url = record.url
-    # A review polled without a time is news (first seen now); an export row without a
-    # date may be years old and keeps none rather than pretending to be new.
-    review.created_at = (
-        record.created_at or review.created_at or (now if record.origin == "poll" else None)
-    )
-    review.updated_at = record.updated_at
-    review.content_hash = record.content_hash
-    review.raw = dict(record.raw)
-    review.details = record.details()
-    review.last_seen_at = now
-    review.is_visible = record.is_visible
-    review.missed_scans = 0
-
-
 def _revision(review: Review, now: datetime) -> ReviewRevision:
     return ReviewRevision(
         review_id=review.id,
@@ -127,6 +100,21 @@ def _revision(review: Review, now: datetime) -> ReviewRevision:
         raw=review.raw,
         seen_at=now,
     )
+
+
+def _observe(review: Review, record: ReviewRecord, now: datetime) -> bool:
+    """Take in a new sighting of a stored review; True when it makes a new revision."""
+    stored_origin = (review.details or {}).get("origin", "poll")
+    before = merge.content(review)
+    if record.origin == "import" and stored_origin == "poll":
+        merge.fill(review, record)  # the API is the truth; the export fills its gaps
+        return merge.content(review) != before
+    if record.origin == "poll" and stored_origin == "import":
+        merge.apply(review, record, now, keep=merge.EVERYTHING)  # the API takes over
+        return merge.adds_information(before, review)
+    revised = review.content_hash != record.content_hash
+    merge.apply(review, record, now, keep=(review.details or {}).get("filled", ()))
+    return revised
 
 
 def _jsonable(raw: Any) -> dict[str, Any]:
@@ -165,13 +153,13 @@ async def ingest_page(
                 needs_processing=True,
                 process_attempts=0,
             )
-            _apply(review, record, now)
+            merge.apply(review, record, now)
             session.add(review)
             changed.append((review, "review.received"))
             result.new += 1
-        elif review.content_hash != record.content_hash:
-            before = {"text": review.text, "follow_up": review.follow_up, "rating": review.rating}
-            _apply(review, record, now)
+            continue
+        before = merge.content(review)
+        if _observe(review, record, now):
             review.revision += 1
             review.needs_processing = True
             review.process_attempts = 0
@@ -184,16 +172,12 @@ async def ingest_page(
                 store_id=review.store_id,
                 review_id=review.id,
                 revision=review.revision,
+                origin=record.origin,
                 before=before,
-                after={"text": review.text, "follow_up": review.follow_up, "rating": review.rating},
+                after=merge.content(review),
             )
             result.revised += 1
         else:
-            review.last_seen_at = now
-            review.reply_text = record.reply_text
-            review.details = record.details()
-            review.is_visible = record.is_visible
-            review.missed_scans = 0
             result.unchanged += 1
     await session.flush()
     for review, action in changed:
