@@ -107,6 +107,24 @@ async def test_an_expired_session_is_refreshed_until_no_refreshes_remain(dianpin
     assert platform.refreshes == 1
 
 
+async def test_shops_sharing_one_session_refresh_it_once(dianping, http, clock):
+    platform, base = dianping
+    platform.other_shops.add("def")
+    platform.add(3)
+    platform.sessions = set()
+    platform.refresh_tokens = {"ref-1": "sess-2"}
+    ctx = adapter_context(http, clock, SECRETS)
+    shops = [
+        adapter(http, clock, base, ctx=ctx, open_shop_uuid=shop, refresh_token_env="DP_REFRESH")
+        for shop in ("abc", "def")
+    ]
+
+    pages = [await shop.fetch_page(None) for shop in shops]
+
+    assert len(pages[0].reviews) == 1 and platform.refreshes == 1  # not "re-authorise" for def
+    assert [r["session"] for r in platform.requests[-2:]] == ["sess-2", "sess-2"]
+
+
 async def test_a_wrong_secret_is_a_signature_error(dianping, http, clock, sleeps):
     _, base = dianping
     with pytest.raises(SignatureInvalid, match="签名"):

@@ -176,6 +176,25 @@ async def test_a_refused_refresh_token_asks_for_reauthorisation(eleme, http, clo
     assert len(platform.token_requests) == 1
 
 
+async def test_shops_sharing_one_isv_grant_share_its_token(eleme, http, clock):
+    platform, base = eleme
+    platform.other_shops.add("654321")
+    platform.refresh_tokens["refresh-0"] = "granted"
+    ctx = adapter_context(http, clock, SECRETS)
+    isv = {"grant": "refresh_token", "refresh_token_env": "ELE_REFRESH"}
+    shops = [
+        adapter(http, clock, base, ctx=ctx, **isv),
+        adapter(http, clock, base, ctx=ctx, account="654321", **isv),
+    ]
+
+    for shop in shops:
+        await shop.fetch_page(None)
+    platform.tokens = set()  # expired: refreshed once for both shops
+    await asyncio.gather(*(shop.fetch_page(None) for shop in shops))
+
+    assert [r["refresh_token"] for r in platform.token_requests] == ["refresh-0", "refresh-1"]
+
+
 async def test_refresh_token_grant_rotates_and_keeps_the_new_refresh_token(eleme, http, clock):
     platform, base = eleme
     platform.refresh_tokens["refresh-0"] = "granted"

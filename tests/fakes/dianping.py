@@ -34,6 +34,7 @@ class DianpingPlatform:
     app_key: str = "1000069"
     secret: str = "dp_secret"
     shop: str = "abc"
+    other_shops: set[str] = field(default_factory=set)  # more shops of the same merchant
     sessions: set[str] = field(default_factory=lambda: {"sess123"})
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     remain_refresh_count: int = 5
@@ -92,7 +93,7 @@ class DianpingPlatform:
             offset, limit = int(params["offset"]), int(params["limit"])
         except (KeyError, ValueError):
             return self.error(400, "参数错误")
-        if params.get("open_shop_uuid") != self.shop:
+        if params.get("open_shop_uuid") not in {self.shop, *self.other_shops}:
             return self.error(403, "无权访问该门店")
         if end - begin > timedelta(days=365) or begin > end:
             return self.error(400, "时间跨度不能超过一年")

@@ -36,6 +36,7 @@ class ElemePlatform:
     app_key: str = "appkey1"
     secret: str = "ele_secret"
     shop_id: str = "123456"
+    other_shops: set[str] = field(default_factory=set)  # more shops of the same merchant
     tokens: set[str] = field(default_factory=set)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     rates: list[dict[str, Any]] = field(default_factory=list)
@@ -126,7 +127,7 @@ class ElemePlatform:
             offset, size = params["offset"], params["pageSize"]
         except (KeyError, ValueError, TypeError):
             return self.answer(rid, code="VALIDATION_FAILED", message="参数错误")
-        if params.get("shopId") != self.shop_id:
+        if params.get("shopId") not in {self.shop_id, *self.other_shops}:
             return self.answer(rid, code="PERMISSION_DENIED", message="无权访问该店铺")
         if not isinstance(size, int) or not 1 <= size <= 20 or not isinstance(offset, int):
             return self.answer(rid, code="VALIDATION_FAILED", message="pageSize最大20")

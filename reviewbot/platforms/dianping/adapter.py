@@ -22,7 +22,7 @@ from reviewbot.platforms.base import (
     ReplyNotSupported,
     ReplyReceipt,
 )
-from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
+from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.dianping.parse import parse_review
 from reviewbot.platforms.dianping.signing import dianping_sign
 from reviewbot.platforms.errors import from_message, platform_error
@@ -174,9 +174,10 @@ def build(settings: DianpingSource, ctx: AdapterContext) -> DianpingAdapter:
     )
     session = ctx.secret(settings.session_env)
     refresh = ctx.optional_secret(settings.refresh_token_env)
-    # Both review sets of a shop share the merchant's session.
+    # The merchant's session covers all their shops and both review sets: key it by the
+    # grant, so shops sharing one refresh token never spend it twice.
     adapter.keeper = ctx.keepers.get(
-        f"dianping:{settings.app_key}:{settings.open_shop_uuid}",
+        f"dianping:{settings.app_key}:{grant_id(refresh or session)}",
         adapter.refresh if refresh else None,
         seed=TokenSet(session, refresh),
         seed_secrets=(session, refresh),

@@ -26,7 +26,7 @@ from reviewbot.platforms.base import (
     Unavailable,
     ValidationFailed,
 )
-from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
+from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.eleme.parse import parse_rate
 from reviewbot.platforms.eleme.signing import eleme_signature
 from reviewbot.platforms.errors import from_message, platform_error
@@ -207,10 +207,11 @@ def build(settings: ElemeSource, ctx: AdapterContext) -> ElemeAdapter:
         ctx.limits.bucket(f"eleme:{settings.app_key}", settings.requests_per_minute),
     )
     refresh = ctx.optional_secret(settings.refresh_token_env)
-    # A self-run app's token belongs to the app; an ISV token to one authorised shop.
+    # A self-run app's token belongs to the app; an ISV token to the merchant's grant,
+    # which may cover several shops (never key it by shop: they would burn each other).
     key = f"eleme:{settings.app_key}"
-    if settings.grant == "refresh_token":
-        key += f":{adapter.shop_id}"
+    if settings.grant == "refresh_token" and refresh:
+        key += f":{grant_id(refresh)}"
     adapter.keeper = ctx.keepers.get(
         key,
         adapter.refresh,
