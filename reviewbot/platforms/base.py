@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +267,21 @@ class AlreadyReplied(PlatformError):
 
 class ReplyNotSupported(PlatformError):
     code = "reply_not_supported"
+
+
+UNCERTAIN = frozenset({Unavailable.code, MalformedResponse.code})
+"""Failure codes after which a call may still have been applied (a timeout, a 5xx, a
+garbled answer): a non-idempotent reply must be checked before it is posted again."""
+
+
+@runtime_checkable
+class ReplyReader(Protocol):
+    """Adapters whose reply POST is not idempotent (Meituan, Ele.me) and that can re-read
+    a review's reply; the outbox asks before re-posting after an uncertain failure."""
+
+    async def current_reply(self, external_id: str, created_at: datetime | None) -> str | None:
+        """The reply the platform shows for the review now; None: none, or not found."""
+        ...
 
 
 class PlatformAdapter(Protocol):

@@ -204,6 +204,26 @@ class OffsetScanner:
         return Page(records, done.dump(), False, rejected, completed)
 
 
+async def find(
+    list_page: Callable[[int], Awaitable[list[Any]]],
+    page_size: int,
+    match: Callable[[Any], bool],
+    *,
+    max_items: int = 2_000,
+) -> Any | None:
+    """The first listed item `match` accepts, paging from offset 0; None when absent."""
+    offset = 0
+    while offset < max_items:
+        items = await list_page(offset)
+        for item in items:
+            if match(item):
+                return item
+        if len(items) < page_size:
+            return None
+        offset += len(items)
+    return None
+
+
 def policy_for(
     settings: PlatformSource,
     *,

@@ -44,6 +44,7 @@ class ElemePlatform:
     requests: list[dict[str, Any]] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     issued: int = 0
+    lose_replies: int = 0  # apply the next replies, then answer 504 (the answer is lost)
     _next: int = 1
 
     def local(self, moment: datetime) -> str:
@@ -151,6 +152,9 @@ class ElemePlatform:
                 if "垃圾" in params["reply"]:
                     return self.answer(rid, code="BIZ_REPLY_INVALID", message="回复包含敏感词")
                 rate["orderRateReply"] = {"content": params["reply"], "rateType": "ORDER"}
+                if self.lose_replies:
+                    self.lose_replies -= 1
+                    return web.Response(status=504, text="<html>Gateway Time-out</html>")
                 return self.answer(rid, None)
         return self.answer(rid, code="BIZ_RATE_NOT_EXIST", message="评价不存在")
 

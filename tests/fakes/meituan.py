@@ -50,6 +50,7 @@ class MeituanPlatform:
     replies: list[tuple[str, str]] = field(default_factory=list)
     refreshes: int = 0
     public_base: str = ""
+    lose_replies: int = 0  # apply the next replies, then answer 504 (the answer is lost)
     _next_id: int = 9007199254740993
 
     def today(self) -> date:
@@ -175,7 +176,12 @@ class MeituanPlatform:
         if "comment_id" in request.query or "reply" in request.query:
             return self.ng_error(701, "应用参数应在请求体中")
         failed = self._reply(params.get("comment_id", ""), params.get("reply", ""))
-        return self.ng_error(*failed) if failed else web.json_response({"data": "ok"})
+        if failed:
+            return self.ng_error(*failed)
+        if self.lose_replies:
+            self.lose_replies -= 1
+            return web.Response(status=504, text="<html>Gateway Time-out</html>")
+        return web.json_response({"data": "ok"})
 
     async def legacy_token(self, request: web.Request) -> web.Response:
         params, error = await self._legacy_checked(request)

@@ -30,11 +30,11 @@ from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, tok
 from reviewbot.platforms.eleme.parse import parse_rate
 from reviewbot.platforms.eleme.signing import eleme_signature
 from reviewbot.platforms.errors import from_message, platform_error
-from reviewbot.platforms.normalize import parse_items
+from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.settings import ElemeSource
-from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, policy_for
+from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, find, policy_for
 
 BASE_URL = "https://open-api.shop.ele.me"
 LIST_ACTION = "eleme.ugc.getOrderRatesByShopId"
@@ -134,22 +134,26 @@ class ElemeAdapter:
         assert self.keeper is not None
         return await self.keeper.call(attempt)
 
+    async def _list(self, since: datetime, until: datetime, offset: int, size: int) -> list[Any]:
+        result = await self._call(
+            LIST_ACTION,
+            {
+                "shopId": self.shop_id,
+                "startTime": _local(since),
+                "endTime": _local(until),
+                "offset": offset,
+                "pageSize": size,
+            },
+        )
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise MalformedResponse(f"{LIST_ACTION} answered without a list")
+        return result
+
     async def fetch_page(self, cursor: str | None) -> Page:
         async def fetch(since: datetime, until: datetime, offset: int):
-            result = await self._call(
-                LIST_ACTION,
-                {
-                    "shopId": self.shop_id,
-                    "startTime": _local(since),
-                    "endTime": _local(until),
-                    "offset": offset,
-                    "pageSize": self.s.page_size,
-                },
-            )
-            if result is None:
-                result = []
-            if not isinstance(result, list):
-                raise MalformedResponse(f"{LIST_ACTION} answered without a list")
+            result = await self._list(since, until, offset, self.s.page_size)
             records, rejected = parse_items(result, parse_rate)
             return records, rejected, len(result)
 
@@ -183,19 +187,28 @@ class ElemeAdapter:
         )
         return token_set(body, self.now())
 
+    async def current_reply(self, external_id: str, created_at: datetime | None) -> str | None:
+        """Re-read the minute the review was rated for its `orderRateReply`: a reply POST
+        is not idempotent, so after a lost answer we look before posting again."""
+        if created_at is None:
+            return None
+        now = self.now()
+        since = max(created_at - timedelta(minutes=1), self.scanner.policy.earliest(now))
+        until = min(created_at + timedelta(minutes=1), now)
+        if since >= until:
+            return None
+        size = self.s.page_size
+        rate = await find(
+            lambda offset: self._list(since, until, offset, size),
+            size,
+            lambda item: isinstance(item, dict) and as_id(item.get("id")) == external_id,
+        )
+        return clean_text(dig(rate, "orderRateReply.content"))[0] or None if rate else None
+
     async def check(self) -> str:
         now = self.now()
-        result = await self._call(
-            LIST_ACTION,
-            {
-                "shopId": self.shop_id,
-                "startTime": _local(now - timedelta(days=1)),
-                "endTime": _local(now),
-                "offset": 0,
-                "pageSize": 1,
-            },
-        )
-        return f"credentials accepted ({len(result or [])} review(s) in the last day, sample of 1)"
+        result = await self._list(now - timedelta(days=1), now, 0, 1)
+        return f"credentials accepted ({len(result)} review(s) in the last day, sample of 1)"
 
 
 def build(settings: ElemeSource, ctx: AdapterContext) -> ElemeAdapter:
