@@ -92,6 +92,12 @@ async def test_rates_are_paged_within_90_days_and_normalized(eleme, http, clock)
     assert len(platform.token_requests) == 1  # client_credentials, obtained once
 
 
+def test_the_reply_length_limit_is_a_setting(http, clock):
+    assert adapter(http, clock, "http://127.0.0.1:9").capabilities.reply_max_chars == 300
+    long = adapter(http, clock, "http://127.0.0.1:9", reply_max_chars=450)
+    assert long.capabilities.reply_max_chars == 450
+
+
 async def test_seconds_timestamps_can_be_configured(eleme, http, clock):
     platform, base = eleme
     platform.add("好", 5)

@@ -125,6 +125,12 @@ async def test_the_legacy_gateway_pages_a_whole_window_and_normalizes(meituan, h
     assert [q["pageoffset"] for q in queries] == ["0", "20", "40"]
 
 
+def test_the_reply_length_limit_is_a_setting(http, clock):
+    short = adapter(http, clock, legacy("http://127.0.0.1:9", reply_max_chars=120))
+    assert short.capabilities.reply_max_chars == 120
+    assert adapter(http, clock, ng("http://127.0.0.1:9")).capabilities.reply_max_chars == 300
+
+
 async def test_todays_reviews_arrive_the_next_day(meituan, http, clock):
     platform, base = meituan
     platform.add("今天的差评：太咸", 1, days_ago=0)
@@ -377,4 +383,5 @@ async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):
         source = await session.scalar(select(Source))
     assert source.capabilities["freshness_seconds"] == 86400
     assert source.capabilities["lookback_days"] == 30 and source.capabilities["can_reply"]
+    assert source.capabilities["reply_max_chars"] == 300  # undocumented: a cautious default
     assert await count(daemon, QuarantinedItem) == 0

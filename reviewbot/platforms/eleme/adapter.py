@@ -98,6 +98,7 @@ class ElemeAdapter:
             can_reply=True,
             lookback=timedelta(days=settings.lookback_days),
             max_page_size=settings.page_size,
+            reply_max_chars=settings.reply_max_chars,
         )
         policy = policy_for(settings, lookback_days=settings.lookback_days)
         self.scanner = OffsetScanner(policy, settings.page_size, ctx.now)

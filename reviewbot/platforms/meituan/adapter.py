@@ -344,6 +344,7 @@ class MeituanAdapter:
             freshness=freshness,
             lookback=timedelta(days=settings.lookback_days),
             max_page_size=settings.page_size,
+            reply_max_chars=settings.reply_max_chars,
         )
         policy = policy_for(
             settings, lookback_days=settings.lookback_days, day_aligned=True, freshness=freshness
