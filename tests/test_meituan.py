@@ -376,6 +376,29 @@ async def test_vanished_reviews_are_hidden_after_three_full_scans_never_deleted(
     assert kept["comment_id"]
 
 
+async def test_the_reply_status_filter_reaches_the_platform(meituan, http, clock):
+    platform, base = meituan
+    platform.add("没回复", 2)
+    platform.add("回复了", 2, reply_status=1, e_reply_content="谢谢")
+    reviews, pages, _ = await read_all(adapter(http, clock, legacy(base, reply_status=0)))
+    assert [r.text for r in reviews] == ["没回复"]
+    assert pages[-1].completed_scan is None  # a filtered scan says nothing about absence
+
+
+async def test_filtering_by_reply_status_never_hides_answered_reviews(meituan, daemon_for, clock):
+    platform, base = meituan
+    answered = platform.add("第一条", 2, days_ago=2)
+    platform.add("第二条", 2, days_ago=2)
+    daemon = await daemon_for(legacy(base, reply_status=0, full_rescan_hours=1))
+    await poll(daemon, clock)
+    answered.update(reply_status=1, e_reply_content="已处理")  # answered in the merchant app
+    for _ in range(4):
+        await poll(daemon, clock, hours=2)
+    async with daemon.sessions() as session:
+        visible = (await session.scalars(select(Review.is_visible))).all()
+    assert visible == [True, True]
+
+
 async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):
     _, base = meituan
     daemon = await daemon_for(legacy(base))

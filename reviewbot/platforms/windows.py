@@ -123,6 +123,7 @@ class WindowPolicy:
     freshness: timedelta = timedelta(0)
     margin: timedelta = timedelta(minutes=5)
     hide_after: int = 3
+    sees_everything: bool = True  # False when filtered (Meituan reply_status): hide nothing
 
     def until(self, now: datetime) -> datetime:
         if self.day_aligned:
@@ -193,7 +194,7 @@ class OffsetScanner:
         completed = None
         if count >= self.page_size:  # the safety cap: stop, but claim nothing about absence
             log.warning("scan stopped after %d items; the rest is read on the next scan", offset)
-        else:
+        elif self.policy.sees_everything:
             completed = CompletedScan(
                 scan.started, since, scan.until, hide_after=self.policy.hide_after
             )
@@ -230,8 +231,10 @@ def policy_for(
     lookback_days: float,
     day_aligned: bool = False,
     freshness: timedelta = timedelta(0),
+    sees_everything: bool = True,
 ) -> WindowPolicy:
-    """The window policy a platform source's settings ask for."""
+    """The window policy a platform source's settings ask for; a filtered listing
+    (`sees_everything` False) never marks a review hidden for being absent from it."""
     return WindowPolicy(
         lookback=timedelta(days=lookback_days),
         backfill=timedelta(days=min(settings.backfill_days, lookback_days)),
@@ -242,4 +245,5 @@ def policy_for(
         day_aligned=day_aligned,
         freshness=freshness,
         hide_after=settings.hide_after_missed_scans,
+        sees_everything=sees_everything,
     )

@@ -346,8 +346,14 @@ class MeituanAdapter:
             max_page_size=settings.page_size,
             reply_max_chars=settings.reply_max_chars,
         )
+        # Filtered by reply status, a review leaves the listing when it is answered: its
+        # absence means nothing, so such a source never hides reviews.
         policy = policy_for(
-            settings, lookback_days=settings.lookback_days, day_aligned=True, freshness=freshness
+            settings,
+            lookback_days=settings.lookback_days,
+            day_aligned=True,
+            freshness=freshness,
+            sees_everything=settings.reply_status == -1,
         )
         self.scanner = OffsetScanner(policy, settings.page_size, ctx.now)
         self.now = ctx.now
