@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from reviewbot.platforms.base import ReauthorizationRequired, ReplyNotSupported, SignatureInvalid
+from reviewbot.platforms.base import (
+    ReauthorizationRequired,
+    ReplyNotSupported,
+    SignatureInvalid,
+    Unavailable,
+)
 from reviewbot.platforms.registry import build_adapter
 from reviewbot.platforms.settings import DianpingSource
 from tests.fakes import adapter_context, read_all, serve
@@ -123,6 +128,37 @@ async def test_shops_sharing_one_session_refresh_it_once(dianping, http, clock):
 
     assert len(pages[0].reviews) == 1 and platform.refreshes == 1  # not "re-authorise" for def
     assert [r["session"] for r in platform.requests[-2:]] == ["sess-2", "sess-2"]
+
+
+async def test_a_token_endpoint_hiccup_is_retried_not_a_lost_grant(dianping, http, clock):
+    platform, base = dianping
+    platform.add(3)
+    platform.sessions = set()
+    platform.refresh_tokens = {"ref-1": "sess-2"}
+    platform.token_faults.append((503, "系统繁忙，请稍后再试"))  # an undocumented code
+    dp = adapter(http, clock, base, refresh_token_env="DP_REFRESH")
+
+    with pytest.raises(Unavailable, match="503"):
+        await dp.fetch_page(None)
+    page = await dp.fetch_page(None)  # the next poll refreshes; nobody re-authorises
+
+    assert len(page.reviews) == 1 and platform.refreshes == 1
+
+
+async def test_token_refusals_are_mapped_through_the_configured_codes(dianping, http, clock):
+    platform, base = dianping
+    platform.sessions = set()
+    platform.refresh_tokens = {"ref-1": "sess-2"}
+    platform.token_faults.append((9001, "商家已解除授权"))
+    dp = adapter(
+        http, clock, base, refresh_token_env="DP_REFRESH", error_codes={"9001": "auth_invalid"}
+    )
+    with pytest.raises(ReauthorizationRequired, match="9001"):
+        await dp.fetch_page(None)
+    platform.refresh_tokens = {}  # a refresh token the platform does not know
+    other = adapter(http, clock, base, refresh_token_env="DP_REFRESH")
+    with pytest.raises(ReauthorizationRequired, match="refresh_token无效"):
+        await other.fetch_page(None)
 
 
 async def test_a_wrong_secret_is_a_signature_error(dianping, http, clock, sleeps):

@@ -40,6 +40,7 @@ class DianpingPlatform:
     remain_refresh_count: int = 5
     reviews: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"1": [], "2": []})
     faults: list[tuple[int, str]] = field(default_factory=list)
+    token_faults: list[tuple[int, str]] = field(default_factory=list)  # for oauth/token
     requests: list[dict[str, str]] = field(default_factory=list)
     refreshes: int = 0
     _next: int = 1
@@ -114,6 +115,8 @@ class DianpingPlatform:
 
     async def token(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
+        if self.token_faults:
+            return self.error(*self.token_faults.pop(0))
         if form.get("app_key") != self.app_key or form.get("app_secret") != self.secret:
             return self.error(401, "app_key或app_secret错误")
         if form.get("grant_type") != "refresh_token":
