@@ -357,6 +357,7 @@ async def test_vanished_reviews_are_hidden_after_three_full_scans_never_deleted(
     kept = platform.add("第一条", 4, days_ago=2)
     gone = platform.add("第二条", 1, days_ago=2)
     platform.add("平台标记无效", 1, days_ago=2, valid=0)
+    platform.add("字符串也算", 1, days_ago=2, valid="0")  # tolerant of the type
     daemon = await daemon_for(legacy(base, full_rescan_hours=1))
     await poll(daemon, clock)
     platform.comments.remove(gone)
@@ -369,10 +370,10 @@ async def test_vanished_reviews_are_hidden_after_three_full_scans_never_deleted(
             )
             visible.append(row.is_visible)
     assert visible == [True, True, False]
-    assert await count(daemon, Review) == 3
+    assert await count(daemon, Review) == 4
     async with daemon.sessions() as session:
         states = dict((await session.execute(select(Review.text, Review.is_visible))).all())
-    assert states == {"第一条": True, "第二条": False, "平台标记无效": False}
+    assert states == {"第一条": True, "第二条": False, "平台标记无效": False, "字符串也算": False}
     assert kept["comment_id"]
 
 
@@ -397,6 +398,46 @@ async def test_filtering_by_reply_status_never_hides_answered_reviews(meituan, d
     async with daemon.sessions() as session:
         visible = (await session.scalars(select(Review.is_visible))).all()
     assert visible == [True, True]
+
+
+async def test_incremental_polls_never_count_towards_hiding(meituan, daemon_for, clock):
+    platform, base = meituan
+    gone = platform.add("被平台删了", 1, days_ago=2)
+    daemon = await daemon_for(legacy(base, full_rescan_hours=24))
+    await poll(daemon, clock)
+    platform.comments.remove(gone)
+    for _ in range(5):  # incremental re-scans of the last 3 days, minutes apart
+        await poll(daemon, clock)
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+    assert review.is_visible and review.missed_scans == 0
+    for _ in range(3):  # three full scans, a day apart
+        await poll(daemon, clock, hours=24)
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review).execution_options(populate_existing=True))
+    assert not review.is_visible and review.missed_scans == 3
+
+
+async def test_an_unreadable_comment_is_quarantined_once(meituan, daemon_for, clock):
+    platform, base = meituan
+    platform.comments.append({"comment_content": "没有编号", "comment_time": "2026-11-20"})
+    daemon = await daemon_for(legacy(base, full_rescan_hours=1))
+    for _ in range(3):  # every poll re-reads the window it is in
+        await poll(daemon, clock, hours=2)
+    assert await count(daemon, QuarantinedItem) == 1
+
+
+async def test_day_precision_times_show_the_date_only(meituan, daemon_for, clock):
+    platform, base = meituan
+    platform.add("水煮鱼太咸了，吃完一直喝水", 1, days_ago=1)
+    out = io.StringIO()
+    daemon = await daemon_for(legacy(base), out=out)
+    await poll(daemon, clock)
+    await daemon.drain()
+    printed = out.getvalue()
+    assert "1星 · 2026-11-21 ·" in printed and "00:00" not in printed  # no made-up clock time
+    # Written at some time on 11-21, seen at 12:10 on 11-22 (Beijing).
+    assert "评价发布于 11-21（平台只提供日期），12 小时至 36 小时后平台才提供" in printed
 
 
 async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):

@@ -194,7 +194,9 @@ class OffsetScanner:
         completed = None
         if count >= self.page_size:  # the safety cap: stop, but claim nothing about absence
             log.warning("scan stopped after %d items; the rest is read on the next scan", offset)
-        elif self.policy.sees_everything:
+        elif scan.full and self.policy.sees_everything:
+            # Only a full scan counts towards hiding: hide_after_missed_scans means full
+            # scans (a day apart by default), not a few incremental polls minutes apart.
             completed = CompletedScan(
                 scan.started, since, scan.until, hide_after=self.policy.hide_after
             )

@@ -7,6 +7,7 @@ both are stored or neither is, so a crash re-fetches the page and the upsert on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,6 +122,23 @@ def _jsonable(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {"item": raw}
 
 
+def _canonical(raw: Any) -> str:
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+async def _already_quarantined(
+    session: AsyncSession, source: Source, raw: dict[str, Any], reason: str
+) -> bool:
+    """Whether this source already holds this item, for this reason, in quarantine."""
+    kept = await session.scalars(
+        select(QuarantinedItem.raw).where(
+            QuarantinedItem.source_id == source.id, QuarantinedItem.reason == reason
+        )
+    )
+    wanted = _canonical(raw)
+    return any(_canonical(row) == wanted for row in kept)
+
+
 async def ingest_page(
     session: AsyncSession, source: Source, page: Page, now: datetime
 ) -> IngestResult:
@@ -195,11 +213,10 @@ async def ingest_page(
                 rating=review.rating,
             )
     for item in [*page.rejected, *conflicts]:
-        session.add(
-            QuarantinedItem(
-                source_id=source.id, raw=_jsonable(item.raw), reason=item.reason, at=now
-            )
-        )
+        raw = _jsonable(item.raw)
+        if await _already_quarantined(session, source, raw, item.reason):
+            continue  # re-read by an overlapping scan or a re-import: kept once
+        session.add(QuarantinedItem(source_id=source.id, raw=raw, reason=item.reason, at=now))
         audit.record(
             session,
             now,
