@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from reviewbot.platforms.base import (
+    PlatformError,
     ReauthorizationRequired,
     ReplyNotSupported,
     SignatureInvalid,
     Unavailable,
 )
-from reviewbot.platforms.registry import build_adapter
+from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
+from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DianpingSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.dianping import DianpingPlatform
@@ -177,9 +180,33 @@ async def test_undocumented_codes_can_be_mapped_in_config(dianping, http, clock,
     assert len(sleeps.calls) == 1  # retried as a rate limit
 
 
-def test_page_numbered_offsets_can_be_configured(clock):
-    dp = build_adapter(
-        source("http://127.0.0.1:9", offset_unit="page", offset_base=1, page_size=20),
-        adapter_context(None, clock, SECRETS),
+async def test_page_numbered_offsets_can_be_configured(dianping, http, clock):
+    platform, base = dianping
+    platform.offset_unit = "page"
+    for n in range(45):
+        platform.add(4, minutes_ago=60 + n)
+    reviews, _, _ = await read_all(
+        adapter(http, clock, base, offset_unit="page", offset_base=1, page_size=20)
     )
-    assert [dp._wire_offset(n) for n in (0, 20, 40)] == [1, 2, 3]
+    assert len({r.external_id for r in reviews}) == 45
+    assert [r["offset"] for r in platform.requests] == ["1", "2", "3"]
+
+
+async def test_the_fake_rejects_what_the_platform_rejects(dianping, http, clock):
+    """The one-year span, the page size and clock skew: the adapter stays inside them
+    above, and here the fake is shown to refuse what is outside."""
+    _, base = dianping
+    dp = adapter(http, clock, base)
+    now = clock.now()
+    with pytest.raises(PlatformError, match="一年"):
+        await dp._list(now - timedelta(days=400), now, 0, 20)
+    with pytest.raises(PlatformError, match="limit最大50"):
+        await dp._list(now - timedelta(days=1), now, 0, 51)
+    skewed = AdapterContext(
+        http=http,
+        secret=SECRETS.__getitem__,
+        now=lambda: clock.now() + timedelta(minutes=30),  # our clock half an hour fast
+        keepers=Keepers(MemoryCredentialStore(), clock.now),
+    )
+    with pytest.raises(PlatformError, match="timestamp"):
+        await adapter(http, clock, base, ctx=skewed).fetch_page(None)

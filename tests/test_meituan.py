@@ -15,6 +15,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import (
     ContentRejected,
+    PlatformError,
     SignatureInvalid,
     ValidationFailed,
 )
@@ -250,6 +251,27 @@ async def test_new_gateway_lists_replies_and_refreshes(meituan, http, clock):
     await mt.post_reply(str(comment["comment_id"]), "抱歉让您久等了")
     assert platform.refreshes == 1
     assert platform.replies == [(str(comment["comment_id"]), "抱歉让您久等了")]
+
+
+async def test_new_gateway_signature_rate_limit_and_limits(meituan, http, clock, sleeps):
+    platform, base = meituan
+    platform.tokens = {"tok123"}
+    platform.add("好吃", 5)
+    wrong = {**SECRETS, "MT_SIGN_KEY": "not-the-key"}
+    with pytest.raises(SignatureInvalid, match="OP_SIGN_ERROR"):
+        await adapter(http, clock, ng(base), secrets=wrong).fetch_page(None)
+    assert sleeps.calls == []  # a bad signature is not retried
+
+    mt = adapter(http, clock, ng(base))
+    platform.faults.append("OP_LIMIT")  # "接口调用过于频繁": a rate limit, retried
+    reviews, _, _ = await read_all(mt)
+    assert [r.text for r in reviews] == ["好吃"] and len(sleeps.calls) == 1
+
+    yesterday = clock.now() - timedelta(days=1)
+    with pytest.raises(PlatformError, match="OP_PARAM_ERROR"):  # page size over 20
+        await mt.gateway.list(yesterday - timedelta(days=1), yesterday, 0, 21)
+    with pytest.raises(PlatformError, match="OP_PARAM_ERROR"):  # more than 30 days back
+        await mt.gateway.list(clock.now() - timedelta(days=40), yesterday, 0, 20)
 
 
 async def test_new_gateway_error_codes_can_be_mapped_in_config(meituan, http, clock):

@@ -38,6 +38,7 @@ class DianpingPlatform:
     sessions: set[str] = field(default_factory=lambda: {"sess123"})
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     remain_refresh_count: int = 5
+    offset_unit: str = "item"  # undocumented: "page" makes offset a 1-based page number
     reviews: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"1": [], "2": []})
     faults: list[tuple[int, str]] = field(default_factory=list)
     token_faults: list[tuple[int, str]] = field(default_factory=list)  # for oauth/token
@@ -108,7 +109,8 @@ class DianpingPlatform:
             <= end
         ]
         chosen.sort(key=lambda r: r["reviewTime"], reverse=True)
-        page = chosen[offset - 1 : offset - 1 + limit]
+        start = (offset - 1) * (limit if self.offset_unit == "page" else 1)
+        page = chosen[start : start + limit]
         return web.json_response(
             {"code": 200, "msg": "success", "data": {"reviewInfoDTOList": page}}
         )
