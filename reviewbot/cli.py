@@ -477,6 +477,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"reviewbot: {args.file}: {exc}", file=sys.stderr)
         return 2
+    for line in parsed.notes():
+        print(line)
 
     async def main():
         from reviewbot.clock import SystemClock
@@ -516,12 +518,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return 2
-    skipped = result.unchanged + result.quarantined
+    unreadable, conflicts = len(parsed.rejected), len(parsed.conflicts)
+    duplicates = parsed.duplicates + result.duplicates
+    skipped = result.unchanged + duplicates + unreadable + conflicts
     print(
         f"导入完成（{args.platform} 账号 {account}）：新增 {result.new} 条，"
         f"更新 {result.revised} 条，跳过 {skipped} 条"
-        f"（未变化 {result.unchanged} 条，无法识别 {result.quarantined} 条已转入隔离区）"
+        f"（未变化 {result.unchanged} 条，文件内重复 {duplicates} 条，"
+        f"无法识别 {unreadable} 条、编号相同但内容不同 {conflicts} 条已转入隔离区）"
     )
+    if parsed.undated:
+        print(f"其中 {parsed.undated} 条没有可识别的日期：已保存，但不会为它们发送提醒。")
     return 0
 
 

@@ -5,9 +5,11 @@ merchant back-end lets them download their reviews as a spreadsheet. Column name
 between platforms and over the years, so columns are found by header, tolerant of the
 variants (评价内容 / 评论内容 / content …), and of a title row above the header.
 Rows go through the same idempotent upsert as polling: importing a file twice stores
-nothing twice, and a row whose words changed becomes a new revision. A row without an id
-gets a stable one derived from its time, author, order and first text. A row that cannot
-be read is quarantined, never silently dropped.
+nothing twice, and a row whose words changed becomes a new revision. A row without a
+usable id (none, or one Excel mangled: 9.00720E+15, floats beyond 2^53) gets a stable one
+derived from its time, author, order and text. A row that cannot be read, or that repeats
+an id with other content, is quarantined, never silently dropped. A row without a
+readable date keeps no date (never "now"), so it is never mistaken for news.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import FollowUp, Page, RejectedItem, ReviewRecord
+from reviewbot.platforms.base import FollowUp, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.platforms.normalize import (
     as_id,
     clean_text,
@@ -55,6 +57,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "rating": (
         "评分",
         "总体评分",
+        "整体评分",
+        "订单评分",
+        "星级评分",
+        "用户评分",
         "综合评分",
         "商家评分",
         "总评分",
@@ -68,6 +74,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "created_at": (
         "评价时间",
         "评论时间",
+        "评价日期",
+        "评论日期",
         "发表时间",
         "创建时间",
         "时间",
@@ -78,7 +86,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "time",
     ),
     "order_id": ("订单号", "订单编号", "订单id", "orderid"),
-    "author": ("用户昵称", "昵称", "用户名", "顾客", "用户", "nickname", "author", "user"),
+    "author": (
+        "用户昵称",
+        "顾客昵称",
+        "昵称",
+        "评价人",
+        "用户名",
+        "顾客",
+        "用户",
+        "nickname",
+        "author",
+        "user",
+    ),
     "follow_up": ("追评内容", "追评", "追加评价", "followup"),
     "follow_up_at": ("追评时间", "followupat"),
     "reply": ("商家回复内容", "商家回复", "回复内容", "回复", "reply"),
@@ -87,8 +106,43 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "packaging": ("包装评分", "包装"),
     "delivery": ("配送评分", "配送"),
 }
+# Headers no alias names, by what they contain: (field, each group needs one of its
+# words, none of the last words). Tried in order, so 追评时间 is not a review time and
+# 口味评分（星） is not the overall rating.
+CONTAINS: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
+    ("follow_up_at", (("追评", "追加"), ("时间", "日期")), ()),
+    ("follow_up", (("追评", "追加"),), ()),
+    ("reply", (("回复",),), ("时间", "日期", "状态")),
+    ("taste", (("口味", "味道"),), ()),
+    ("packaging", (("包装",),), ()),
+    ("delivery", (("配送",), ("评分", "星", "分")), ()),
+    ("created_at", (("评",), ("时间", "日期")), ()),
+    ("rating", (("评分", "星", "打分"),), ()),
+    ("order_id", (("订单",), ("号", "编号", "id")), ()),
+    ("id", (("评价", "评论"), ("id", "编号")), ()),
+    ("author", (("昵称", "用户名"),), ()),
+    ("text", (("评价", "评论"), ("内容", "详情", "文字")), ()),
+)
+# Our fields as the person importing knows them, for the "which column is what" line.
+LABELS = {
+    "id": "评价编号",
+    "text": "评价内容",
+    "rating": "评分",
+    "created_at": "评价时间",
+    "order_id": "订单号",
+    "author": "昵称",
+    "follow_up": "追评",
+    "follow_up_at": "追评时间",
+    "reply": "商家回复",
+    "images": "图片",
+    "taste": "口味评分",
+    "packaging": "包装评分",
+    "delivery": "配送评分",
+}
 SUB_SCORES = ("taste", "packaging", "delivery")
 HEADER_SEARCH_ROWS = 10
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
+EXACT_FLOAT_LIMIT = 2**53  # beyond this a float no longer holds every integer
 
 
 def _key(header: Any) -> str:
@@ -99,13 +153,29 @@ def _key(header: Any) -> str:
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 
 
+def _by_contents(key: str) -> str | None:
+    for field, groups, forbidden in CONTAINS:
+        if all(any(word in key for word in group) for group in groups) and not any(
+            word in key for word in forbidden
+        ):
+            return field
+    return None
+
+
 def map_header(row: Sequence[Any]) -> dict[str, int]:
-    """Column index of each field this header row names (the first column wins)."""
+    """Column index of each field this header row names (the first column wins): exact
+    aliases first, then what a header contains (评价日期（下单后）→ created_at)."""
     found: dict[str, int] = {}
-    for index, header in enumerate(row):
-        field = _LOOKUP.get(_key(header))
+    keys = [_key(header) for header in row]
+    for index, key in enumerate(keys):
+        field = _LOOKUP.get(key)
         if field is not None and field not in found:
             found[field] = index
+    for index, key in enumerate(keys):
+        if key and key not in _LOOKUP and index not in found.values():
+            field = _by_contents(key)
+            if field is not None and field not in found:
+                found[field] = index
     return found
 
 
@@ -155,13 +225,32 @@ def _rating(value: Any) -> float | None:
     return rating
 
 
-def _time(value: Any, zone: ZoneInfo) -> datetime | None:
+def _time(value: Any, zone: ZoneInfo) -> tuple[datetime | None, str]:
+    """(UTC time or None, precision) of a cell: Excel dates or text in local time."""
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=zone)
-        return parse_time(moment.isoformat())
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            precision = "day"  # a date cell: Excel has no date-only type
+        else:
+            precision = "minute" if value.second == 0 else "second"
+        return parse_time(moment.isoformat()), precision
     if isinstance(value, date):
-        return parse_time(datetime(value.year, value.month, value.day, tzinfo=zone).isoformat())
-    return parse_time(str(value).strip() if value is not None else None, zone)
+        moment = datetime(value.year, value.month, value.day, tzinfo=zone)
+        return parse_time(moment.isoformat()), "day"
+    text = str(value).strip() if value is not None else ""
+    return parse_time(text or None, zone), precision_of(text)
+
+
+def _id(value: Any) -> tuple[str | None, bool]:
+    """(the id, whether a value was there but is unusable). Excel writes long ids as
+    9.00720E+15 and .xlsx stores them as floats: many reviews would share one id."""
+    if isinstance(value, float) and not value.is_integer():
+        return None, True
+    if isinstance(value, float) and abs(value) >= EXACT_FLOAT_LIMIT:
+        return None, True
+    if isinstance(value, str) and _SCIENTIFIC.match(value.strip()):
+        return None, True
+    return as_id(value), False
 
 
 def _jsonable(value: Any) -> Any:
@@ -174,19 +263,58 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class ParsedExport:
+    """What a file holds: one record per review, and an account of every other row."""
+
     records: list[ReviewRecord]
-    rejected: list[RejectedItem]
+    rejected: list[RejectedItem]  # rows that cannot be read at all
     empty: int
+    conflicts: list[RejectedItem]  # a repeated id with other words: quarantined
+    duplicates: int  # exact repeats of a row already read
+    columns: dict[str, str]  # our field → the file's header
+    unused: list[str]  # headers we did not map
+    derived_ids: list[int]  # rows whose id was unusable, so one was derived
+    bad_dates: list[tuple[int, str]]  # (row, the date we could not read)
+
+    @property
+    def undated(self) -> int:
+        return sum(1 for record in self.records if record.created_at is None)
+
+    def notes(self) -> list[str]:
+        """What the person importing should know, in Chinese (stdout of `import`)."""
+        mapped = "，".join(f"{header}→{LABELS[f]}" for f, header in self.columns.items())
+        lines = [f"识别的列：{mapped}"]
+        if self.unused:
+            lines.append(f"未使用的列：{'，'.join(self.unused)}")
+        if self.derived_ids:
+            rows = "、".join(str(n) for n in self.derived_ids[:5])
+            more = " 等" if len(self.derived_ids) > 5 else ""
+            lines.append(
+                f"注意：{len(self.derived_ids)} 行的评价编号不可用（第 {rows} 行{more}；"
+                "Excel 会把长编号存成 9.00720E+15 这样的科学计数法，多条评价会变成同一个编号），"
+                "已改用由时间、昵称、订单号和内容推导的编号。请把编号列设为“文本”后重新导出。"
+            )
+        if "created_at" not in self.columns:
+            lines.append("注意：没有找到评价时间列，导入的评价都没有日期，不会为它们发送提醒。")
+        elif self.bad_dates:
+            examples = "、".join(f"第 {n} 行“{text}”" for n, text in self.bad_dates[:3])
+            lines.append(
+                f"注意：{len(self.bad_dates)} 行的日期无法识别（{examples}），"
+                "这些评价保存为“日期未知”，不会为它们发送提醒。"
+            )
+        return lines
 
 
 def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> ParsedExport:
-    """Records from the rows below the header; unreadable rows become RejectedItems."""
+    """Records from the rows below the header; unreadable rows become RejectedItems, and a
+    row repeating an earlier row's id is counted (same words) or quarantined (other words)."""
     zone = ZoneInfo(timezone)
     start, columns = _find_header(rows)
     row = rows[start]
     headers = [str(h) if h is not None else f"column{i + 1}" for i, h in enumerate(row)]
     records: list[ReviewRecord] = []
     rejected: list[RejectedItem] = []
+    derived: list[int] = []
+    bad_dates: list[tuple[int, str]] = []
     empty = 0
     for number, values in enumerate(rows[start + 1 :], start=start + 2):
         if all(v is None or str(v).strip() == "" for v in values):
@@ -200,10 +328,29 @@ def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> Pars
             return values[index] if index is not None and index < len(values) else None
 
         try:
-            records.append(_record(cell, raw, zone))
+            record, unusable_id = _record(cell, raw, zone)
         except ValueError as exc:
             rejected.append(RejectedItem(raw, f"row {number}: {exc}"))
-    return ParsedExport(records, rejected, empty)
+            continue
+        records.append(record)
+        if unusable_id:
+            derived.append(number)
+        when = cell("created_at")
+        if record.created_at is None and when is not None and str(when).strip():
+            bad_dates.append((number, str(when).strip()[:40]))
+    kept, duplicates, conflicts = distinct(records)
+    used = set(columns.values())
+    return ParsedExport(
+        kept,
+        rejected,
+        empty,
+        conflicts=conflicts,
+        duplicates=duplicates,
+        columns={f: headers[i] for f, i in sorted(columns.items(), key=lambda c: c[1])},
+        unused=[h for i, h in enumerate(headers) if i not in used and str(row[i] or "").strip()],
+        derived_ids=derived,
+        bad_dates=bad_dates,
+    )
 
 
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
@@ -218,15 +365,18 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
     )
 
 
-def _record(cell: Callable[[str], Any], raw: dict[str, Any], zone: ZoneInfo) -> ReviewRecord:
+def _record(
+    cell: Callable[[str], Any], raw: dict[str, Any], zone: ZoneInfo
+) -> tuple[ReviewRecord, bool]:
+    """The row's record, and whether its id was unusable (so one was derived)."""
     text, truncated = clean_text(cell("text"))
     rating = _rating(cell("rating"))
     if not text and rating is None:
         raise ValueError("neither review text nor a rating")
-    created = _time(cell("created_at"), zone)
+    created, precision = _time(cell("created_at"), zone)
     author = clean_text(cell("author"), limit=64)[0] or None
     order_id = as_id(cell("order_id"))
-    external_id = as_id(cell("id"))
+    external_id, unusable_id = _id(cell("id"))
     if external_id is None:
         basis = "\x1f".join(
             [created.isoformat() if created else "", author or "", order_id or "", text]
@@ -234,10 +384,10 @@ def _record(cell: Callable[[str], Any], raw: dict[str, Any], zone: ZoneInfo) -> 
         external_id = "x-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
     follow_ups: tuple[FollowUp, ...] = ()
     if follow := clean_text(cell("follow_up"))[0]:
-        follow_ups = (FollowUp(follow, _time(cell("follow_up_at"), zone)),)
+        follow_ups = (FollowUp(follow, _time(cell("follow_up_at"), zone)[0]),)
     scores = {f: s for f in SUB_SCORES if (s := _rating(cell(f))) is not None}
     images = cell("images")
-    return ReviewRecord(
+    record = ReviewRecord(
         external_id=external_id,
         text=text,
         rating=rating,
@@ -250,18 +400,17 @@ def _record(cell: Callable[[str], Any], raw: dict[str, Any], zone: ZoneInfo) -> 
         text_truncated=truncated,
         raw=raw,
         sub_scores=scores,
-        created_precision=precision_of(cell("created_at"))
-        if isinstance(cell("created_at"), str)
-        else "second",
+        created_precision=precision,
         origin="import",
     )
+    return record, unusable_id
 
 
 def batches(parsed: ParsedExport, size: int = 200) -> Iterator[Page]:
-    """Pages for ingest_page; unreadable rows ride along with the first batch."""
+    """Pages for ingest_page; rows to quarantine ride along with the first batch."""
     records = parsed.records
     for start in range(0, max(len(records), 1), size):
-        rejected = parsed.rejected if start == 0 else []
+        rejected = [*parsed.rejected, *parsed.conflicts] if start == 0 else []
         yield Page(records[start : start + size], None, False, rejected)
 
 

@@ -13,8 +13,9 @@ from reviewbot.platforms.base import (
     ContentRejected,
     ReauthorizationRequired,
     SignatureInvalid,
+    ValidationFailed,
 )
-from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
+from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore, TokenSet
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import ElemeSource
 from tests.fakes import adapter_context, read_all, serve
@@ -92,6 +93,12 @@ async def test_rates_are_paged_within_90_days_and_normalized(eleme, http, clock)
     assert len(platform.token_requests) == 1  # client_credentials, obtained once
 
 
+def test_the_reply_length_limit_is_a_setting(http, clock):
+    assert adapter(http, clock, "http://127.0.0.1:9").capabilities.reply_max_chars == 300
+    long = adapter(http, clock, "http://127.0.0.1:9", reply_max_chars=450)
+    assert long.capabilities.reply_max_chars == 450
+
+
 async def test_seconds_timestamps_can_be_configured(eleme, http, clock):
     platform, base = eleme
     platform.add("好", 5)
@@ -131,18 +138,36 @@ async def test_rate_limits_are_retried_and_bad_signatures_are_not(eleme, http, c
     platform.faults.append("EXCEED_LIMIT")
     assert len((await ele.fetch_page(None)).reviews) == 1
     assert len(sleeps.calls) == 1
-    wrong = adapter(http, clock, base, secrets={**SECRETS, "ELE_SECRET": "nope"})
-    platform.tokens.add("forged")  # get past /token, which also checks the secret
-
-    async def forged(tokens):  # a valid token but a wrongly signed call
-        from reviewbot.platforms.credentials import TokenSet
-
-        return TokenSet("forged")
-
-    wrong.keeper.refresher = forged
+    # A valid token (stored by an earlier run) but a wrong secret: the calls are signed
+    # wrongly. /token would refuse the wrong secret first, so the token comes from the store.
+    store = MemoryCredentialStore()
+    wrong_secrets = {**SECRETS, "ELE_SECRET": "nope"}
+    wrong = adapter(http, clock, base, ctx=adapter_context(http, clock, wrong_secrets, store))
+    (token,) = platform.tokens
+    await store.save(wrong.keeper.key, wrong.keeper.seed_hash, TokenSet(token), clock.now())
     with pytest.raises(SignatureInvalid, match="INVALID_SIGNATURE"):
         await wrong.fetch_page(None)
-    assert len(sleeps.calls) == 1
+    assert len(sleeps.calls) == 1 and len(platform.token_requests) == 1
+
+
+async def test_the_fake_rejects_what_the_platform_rejects(eleme, http, clock):
+    """Page size, the 90-day window and clock skew: the adapter stays inside them above,
+    and here the fake is shown to refuse what is outside."""
+    _, base = eleme
+    ele = adapter(http, clock, base)
+    now = clock.now()
+    with pytest.raises(ValidationFailed, match="pageSize"):
+        await ele._list(now - timedelta(days=1), now, 0, 21)
+    with pytest.raises(ValidationFailed, match="90天"):
+        await ele._list(now - timedelta(days=91), now, 0, 20)
+    skewed = AdapterContext(
+        http=http,
+        secret=SECRETS.__getitem__,
+        now=lambda: clock.now() - timedelta(hours=1),  # our clock an hour slow
+        keepers=Keepers(MemoryCredentialStore(), clock.now),
+    )
+    with pytest.raises(SignatureInvalid, match="INVALID_TIMESTAMP"):
+        await adapter(http, clock, base, ctx=skewed).fetch_page(None)
 
 
 async def test_replies_go_by_rate_id_even_for_anonymous_reviews(eleme, http, clock):
@@ -174,6 +199,25 @@ async def test_a_refused_refresh_token_asks_for_reauthorisation(eleme, http, clo
     with pytest.raises(ReauthorizationRequired):  # stays marked until the secrets change
         await ele.fetch_page(None)
     assert len(platform.token_requests) == 1
+
+
+async def test_shops_sharing_one_isv_grant_share_its_token(eleme, http, clock):
+    platform, base = eleme
+    platform.other_shops.add("654321")
+    platform.refresh_tokens["refresh-0"] = "granted"
+    ctx = adapter_context(http, clock, SECRETS)
+    isv = {"grant": "refresh_token", "refresh_token_env": "ELE_REFRESH"}
+    shops = [
+        adapter(http, clock, base, ctx=ctx, **isv),
+        adapter(http, clock, base, ctx=ctx, account="654321", **isv),
+    ]
+
+    for shop in shops:
+        await shop.fetch_page(None)
+    platform.tokens = set()  # expired: refreshed once for both shops
+    await asyncio.gather(*(shop.fetch_page(None) for shop in shops))
+
+    assert [r["refresh_token"] for r in platform.token_requests] == ["refresh-0", "refresh-1"]
 
 
 async def test_refresh_token_grant_rotates_and_keeps_the_new_refresh_token(eleme, http, clock):

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reviewbot.platforms.base import ReauthorizationRequired
+from reviewbot.platforms.base import NotFound, ReauthorizationRequired, ValidationFailed
 from reviewbot.platforms.registry import build_adapter
 from reviewbot.platforms.settings import GoogleSource
 from tests.fakes import adapter_context, read_all, serve
@@ -124,3 +124,29 @@ async def test_an_expired_token_is_refreshed_and_a_revoked_grant_asks_for_reauth
     platform.refresh_tokens = set()  # the owner revoked access
     with pytest.raises(ReauthorizationRequired, match="invalid_grant"):
         await g.fetch_page(None)
+
+
+async def test_a_fresh_token_that_is_refused_too_asks_for_reauth_once(google, http, clock):
+    platform, base = google
+    platform.add(3, "OK")
+    platform.honour_new_tokens = False  # the token endpoint answers, the API refuses
+    g = adapter(http, clock, base)
+    with pytest.raises(ReauthorizationRequired, match="a fresh token was refused"):
+        await g.fetch_page(None)
+    calls = len(platform.requests)
+    with pytest.raises(ReauthorizationRequired):
+        await g.fetch_page(None)
+    assert len(platform.requests) == calls  # fails fast, no refresh loop
+    assert platform.issued == 2  # the first token, then one refresh: never more
+
+
+async def test_the_fake_rejects_what_the_platform_rejects(google, http, clock):
+    """pageSize over 50 and an unknown location: the adapter stays inside the first above,
+    and here the fake is shown to refuse both."""
+    platform, base = google
+    g = adapter(http, clock, base)
+    with pytest.raises(ValidationFailed, match="pageSize"):
+        await g._call("GET", f"{base}/v4/{platform.location}/reviews", params={"pageSize": "51"})
+    elsewhere = adapter(http, clock, base, location="accounts/111/locations/999")
+    with pytest.raises(NotFound, match="404"):
+        await elsewhere.fetch_page(None)

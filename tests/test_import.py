@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -10,8 +12,14 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy import select
 
-from reviewbot.exports import map_header, parse_export
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.daemon import Daemon
+from reviewbot.exports import batches, map_header, parse_export, target_source
+from reviewbot.store.ingest import ingest_page
+from reviewbot.store.schema import Alert, Review
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = """
@@ -95,7 +103,7 @@ def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     )
     assert reviews[1][2] == 4.0
     assert reviews[2][1].startswith("x-") and reviews[2][5] == "o-77"  # a stable derived id
-    assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 3  # once per import run
+    assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 1  # kept once, not per run
 
 
 def test_an_excel_export_for_an_unpolled_platform(tmp_path):
@@ -136,9 +144,152 @@ def test_a_file_without_a_recognisable_header_is_refused_clearly(tmp_path):
 def test_header_variants_map_to_the_same_fields():
     assert map_header(["评价 内容", "评分（星）", "Order_ID", "用户昵称"]) == {
         "text": 0,
+        "rating": 1,
         "order_id": 2,
         "author": 3,
-    } or map_header(["评价 内容", "评分", "Order_ID"]) == {"text": 0, "rating": 1, "order_id": 2}
+    }
+    assert map_header(["评价 内容", "评分", "Order_ID"]) == {"text": 0, "rating": 1, "order_id": 2}
+    aliases = ["评价日期", "整体评分", "评论内容", "评价人", "订单评分", "顾客昵称"]
+    assert map_header(aliases) == {"created_at": 0, "rating": 1, "text": 2, "author": 3}
+    assert map_header(["星级评分", "评论日期", "用户评分"]) == {"rating": 0, "created_at": 1}
+    by_contents = [
+        "回复时间",  # not the review's time
+        "评价时间（北京时间）",
+        "口味评分（星）",  # a sub-score, not the overall rating
+        "总体星级（1-5）",
+        "评价人昵称",
+        "商家回复内容",
+        "追评日期",
+    ]
+    assert map_header(by_contents) == {
+        "created_at": 1,
+        "taste": 2,
+        "rating": 3,
+        "author": 4,
+        "reply": 5,
+        "follow_up_at": 6,
+    }
     parsed = parse_export([["内容", "星级"], ["好吃", "5"], ["x" * 9000, "1"]])
     assert [r.rating for r in parsed.records] == [5.0, 1.0]
     assert parsed.records[1].text_truncated and len(parsed.records[1].text) <= 5001
+
+
+SHARED_IDS = [
+    "评论ID,用户昵称,星级,评论内容,评价时间",
+    "9.00720E+15,,1,汤里有头发,2026-11-20 12:30",
+    "9.00720E+15,,2,米饭夹生,2026-11-20 13:00",
+    "9.00720E+15,,1,送餐太慢,2026-11-20 14:10",
+    "123,小李,5,很好吃,2026-11-19",
+    "123,小李,5,很好吃,2026-11-19",  # the same row twice
+    "124,小王,1,太咸了,2026-11-19",
+    "124,小王,1,其实还行,2026-11-19",  # the same id, other words
+]
+
+
+def test_rows_sharing_an_id_are_never_lost(tmp_path):
+    (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "e.csv").write_text("\n".join(SHARED_IDS), encoding="utf-8")
+    args = ("import", "e.csv", "--store", "s", "--platform", "meituan", "-c", "c.toml")
+
+    done = reviewbot(*args, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "新增 5 条，更新 0 条，跳过 2 条" in done.stdout, done.stdout
+    assert "文件内重复 1 条" in done.stdout and "编号相同但内容不同 1 条" in done.stdout
+    assert "3 行的评价编号不可用（第 2、3、4 行" in done.stdout  # told, not silent
+    texts = {row[0] for row in stored(tmp_path, "SELECT text FROM reviews")}
+    assert {"汤里有头发", "米饭夹生", "送餐太慢", "很好吃", "太咸了"} == texts
+    quarantined = stored(tmp_path, "SELECT raw, reason FROM quarantine")
+    assert len(quarantined) == 1 and json.loads(quarantined[0][0])["评论内容"] == "其实还行"
+    again = reviewbot(*args, cwd=tmp_path)
+    assert "新增 0 条，更新 0 条，跳过 7 条" in again.stdout, again.stdout  # derived ids are stable
+
+
+def test_float_ids_beyond_2_to_the_53_are_not_trusted():
+    rows = [
+        ["评价ID", "评价内容"],
+        [9007199254740993.0, "第一条"],  # .xlsx stores both as 9007199254740992.0
+        [9007199254740995.0, "第二条"],
+        [12345.0, "短编号没问题"],
+    ]
+    parsed = parse_export(rows)
+    ids = [r.external_id for r in parsed.records]
+    assert len(set(ids)) == 3 and ids[2] == "12345"
+    assert ids[0].startswith("x-") and ids[1].startswith("x-")
+    assert parsed.derived_ids == [2, 3] and parsed.conflicts == []
+
+
+DATED = [
+    "顾客昵称,订单评分,评价日期,评价内容,回复时间",
+    "小张,1,2026/11/20 12:30,菜是凉的，还有头发,",
+    "小李,2,2026/1/5,太辣了，完全没法吃,",
+    "小赵,1,2026年11月20日,吃出了异物，太恶心了,",
+    "小钱,1,2026.11.20,难吃，肉都馊了,",
+    "小孙,1,昨天,吃完拉肚子，太恶心了,",
+    "小周,1,,等了两个小时，菜全凉了,",
+]
+
+
+def test_chinese_export_dates_are_read_and_undated_rows_stay_undated(tmp_path):
+    (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "d.csv").write_bytes("\n".join(DATED).encode("gb18030"))
+
+    done = reviewbot(
+        "import", "d.csv", "--store", "s", "--platform", "eleme", "-c", "c.toml", cwd=tmp_path
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "识别的列：顾客昵称→昵称，订单评分→评分，评价日期→评价时间，评价内容→评价内容" in (
+        done.stdout
+    )
+    assert "未使用的列：回复时间" in done.stdout
+    assert "1 行的日期无法识别（第 6 行“昨天”）" in done.stdout
+    assert "其中 2 条没有可识别的日期" in done.stdout
+    rows = dict(stored(tmp_path, "SELECT author, created_at FROM reviews"))
+    assert rows["小张"].startswith("2026-11-20 04:30")  # Beijing 12:30
+    assert rows["小李"].startswith("2026-01-04 16:00")
+    assert rows["小赵"].startswith("2026-11-19 16:00") and rows["小钱"] == rows["小赵"]
+    assert rows["小孙"] is None and rows["小周"] is None  # never "now"
+
+
+async def test_undated_imported_rows_are_never_alerted(database_url, clock):
+    daemon = Daemon(
+        make_settings(
+            database_url,
+            sources=[{"platform": "demo", "account": "shop-1", "base_url": "http://127.0.0.1:9"}],
+        ),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO()),
+    )
+    await daemon.start(schedule=False)
+    try:
+        parsed = parse_export([row.split(",") for row in DATED])
+        async with daemon.sessions() as session, session.begin():
+            source = await target_source(
+                session,
+                store_id="store-1",
+                store_name="测试小馆",
+                platform="eleme",
+                account="store-1:export",
+                polled=False,
+                now=clock.now(),
+            )
+            for page in batches(parsed):
+                await ingest_page(session, source, page, clock.now())
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            alerted = set(
+                (
+                    await session.scalars(
+                        select(Review.author).join(Alert, Alert.review_id == Review.id)
+                    )
+                ).all()
+            )
+            dates = dict((await session.execute(select(Review.author, Review.created_at))).all())
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    assert dates["小孙"] is None and dates["小周"] is None
+    assert "小张" in alerted  # recent, dated and bad: news
+    assert "小李" not in alerted  # dated months ago: history
+    assert not alerted & {"小孙", "小周"}  # undated: possibly years old, never news

@@ -15,6 +15,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import (
     ContentRejected,
+    PlatformError,
     SignatureInvalid,
     ValidationFailed,
 )
@@ -123,6 +124,12 @@ async def test_the_legacy_gateway_pages_a_whole_window_and_normalizes(meituan, h
     assert {q["end_time"] for q in queries} == {"20261121"}  # never today
     assert {q["pagesize"] for q in queries} == {"20"}
     assert [q["pageoffset"] for q in queries] == ["0", "20", "40"]
+
+
+def test_the_reply_length_limit_is_a_setting(http, clock):
+    short = adapter(http, clock, legacy("http://127.0.0.1:9", reply_max_chars=120))
+    assert short.capabilities.reply_max_chars == 120
+    assert adapter(http, clock, ng("http://127.0.0.1:9")).capabilities.reply_max_chars == 300
 
 
 async def test_todays_reviews_arrive_the_next_day(meituan, http, clock):
@@ -246,6 +253,27 @@ async def test_new_gateway_lists_replies_and_refreshes(meituan, http, clock):
     assert platform.replies == [(str(comment["comment_id"]), "抱歉让您久等了")]
 
 
+async def test_new_gateway_signature_rate_limit_and_limits(meituan, http, clock, sleeps):
+    platform, base = meituan
+    platform.tokens = {"tok123"}
+    platform.add("好吃", 5)
+    wrong = {**SECRETS, "MT_SIGN_KEY": "not-the-key"}
+    with pytest.raises(SignatureInvalid, match="OP_SIGN_ERROR"):
+        await adapter(http, clock, ng(base), secrets=wrong).fetch_page(None)
+    assert sleeps.calls == []  # a bad signature is not retried
+
+    mt = adapter(http, clock, ng(base))
+    platform.faults.append("OP_LIMIT")  # "接口调用过于频繁": a rate limit, retried
+    reviews, _, _ = await read_all(mt)
+    assert [r.text for r in reviews] == ["好吃"] and len(sleeps.calls) == 1
+
+    yesterday = clock.now() - timedelta(days=1)
+    with pytest.raises(PlatformError, match="OP_PARAM_ERROR"):  # page size over 20
+        await mt.gateway.list(yesterday - timedelta(days=1), yesterday, 0, 21)
+    with pytest.raises(PlatformError, match="OP_PARAM_ERROR"):  # more than 30 days back
+        await mt.gateway.list(clock.now() - timedelta(days=40), yesterday, 0, 20)
+
+
 async def test_new_gateway_error_codes_can_be_mapped_in_config(meituan, http, clock):
     platform, base = meituan
     platform.tokens = {"tok123"}
@@ -351,6 +379,7 @@ async def test_vanished_reviews_are_hidden_after_three_full_scans_never_deleted(
     kept = platform.add("第一条", 4, days_ago=2)
     gone = platform.add("第二条", 1, days_ago=2)
     platform.add("平台标记无效", 1, days_ago=2, valid=0)
+    platform.add("字符串也算", 1, days_ago=2, valid="0")  # tolerant of the type
     daemon = await daemon_for(legacy(base, full_rescan_hours=1))
     await poll(daemon, clock)
     platform.comments.remove(gone)
@@ -363,11 +392,74 @@ async def test_vanished_reviews_are_hidden_after_three_full_scans_never_deleted(
             )
             visible.append(row.is_visible)
     assert visible == [True, True, False]
-    assert await count(daemon, Review) == 3
+    assert await count(daemon, Review) == 4
     async with daemon.sessions() as session:
         states = dict((await session.execute(select(Review.text, Review.is_visible))).all())
-    assert states == {"第一条": True, "第二条": False, "平台标记无效": False}
+    assert states == {"第一条": True, "第二条": False, "平台标记无效": False, "字符串也算": False}
     assert kept["comment_id"]
+
+
+async def test_the_reply_status_filter_reaches_the_platform(meituan, http, clock):
+    platform, base = meituan
+    platform.add("没回复", 2)
+    platform.add("回复了", 2, reply_status=1, e_reply_content="谢谢")
+    reviews, pages, _ = await read_all(adapter(http, clock, legacy(base, reply_status=0)))
+    assert [r.text for r in reviews] == ["没回复"]
+    assert pages[-1].completed_scan is None  # a filtered scan says nothing about absence
+
+
+async def test_filtering_by_reply_status_never_hides_answered_reviews(meituan, daemon_for, clock):
+    platform, base = meituan
+    answered = platform.add("第一条", 2, days_ago=2)
+    platform.add("第二条", 2, days_ago=2)
+    daemon = await daemon_for(legacy(base, reply_status=0, full_rescan_hours=1))
+    await poll(daemon, clock)
+    answered.update(reply_status=1, e_reply_content="已处理")  # answered in the merchant app
+    for _ in range(4):
+        await poll(daemon, clock, hours=2)
+    async with daemon.sessions() as session:
+        visible = (await session.scalars(select(Review.is_visible))).all()
+    assert visible == [True, True]
+
+
+async def test_incremental_polls_never_count_towards_hiding(meituan, daemon_for, clock):
+    platform, base = meituan
+    gone = platform.add("被平台删了", 1, days_ago=2)
+    daemon = await daemon_for(legacy(base, full_rescan_hours=24))
+    await poll(daemon, clock)
+    platform.comments.remove(gone)
+    for _ in range(5):  # incremental re-scans of the last 3 days, minutes apart
+        await poll(daemon, clock)
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+    assert review.is_visible and review.missed_scans == 0
+    for _ in range(3):  # three full scans, a day apart
+        await poll(daemon, clock, hours=24)
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review).execution_options(populate_existing=True))
+    assert not review.is_visible and review.missed_scans == 3
+
+
+async def test_an_unreadable_comment_is_quarantined_once(meituan, daemon_for, clock):
+    platform, base = meituan
+    platform.comments.append({"comment_content": "没有编号", "comment_time": "2026-11-20"})
+    daemon = await daemon_for(legacy(base, full_rescan_hours=1))
+    for _ in range(3):  # every poll re-reads the window it is in
+        await poll(daemon, clock, hours=2)
+    assert await count(daemon, QuarantinedItem) == 1
+
+
+async def test_day_precision_times_show_the_date_only(meituan, daemon_for, clock):
+    platform, base = meituan
+    platform.add("水煮鱼太咸了，吃完一直喝水", 1, days_ago=1)
+    out = io.StringIO()
+    daemon = await daemon_for(legacy(base), out=out)
+    await poll(daemon, clock)
+    await daemon.drain()
+    printed = out.getvalue()
+    assert "1星 · 2026-11-21 ·" in printed and "00:00" not in printed  # no made-up clock time
+    # Written at some time on 11-21, seen at 12:10 on 11-22 (Beijing).
+    assert "评价发布于 11-21（平台只提供日期），12 小时至 36 小时后平台才提供" in printed
 
 
 async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):
@@ -377,4 +469,5 @@ async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):
         source = await session.scalar(select(Source))
     assert source.capabilities["freshness_seconds"] == 86400
     assert source.capabilities["lookback_days"] == 30 and source.capabilities["can_reply"]
+    assert source.capabilities["reply_max_chars"] == 300  # undocumented: a cautious default
     assert await count(daemon, QuarantinedItem) == 0

@@ -15,6 +15,7 @@ from reviewbot.platforms.normalize import (
     dig,
     parse_rating,
     parse_time,
+    precision_of,
 )
 
 
@@ -68,6 +69,14 @@ def test_parse_rating(raw, scale, expected):
         (1763640000, datetime(2025, 11, 20, 12, 0, tzinfo=UTC)),
         (1763640000000, datetime(2025, 11, 20, 12, 0, tzinfo=UTC)),
         ("1763640000", datetime(2025, 11, 20, 12, 0, tzinfo=UTC)),
+        ("2026/11/20 12:30", datetime(2026, 11, 20, 4, 30, tzinfo=UTC)),  # Excel, zh-CN
+        ("2026/1/5 9:05", datetime(2026, 1, 5, 1, 5, tzinfo=UTC)),
+        ("2026/11/20", datetime(2026, 11, 19, 16, 0, tzinfo=UTC)),
+        ("2026年11月20日", datetime(2026, 11, 19, 16, 0, tzinfo=UTC)),
+        ("2026年11月20日 12:30", datetime(2026, 11, 20, 4, 30, tzinfo=UTC)),
+        ("2026.11.20", datetime(2026, 11, 19, 16, 0, tzinfo=UTC)),
+        ("2026/13/45", None),
+        ("昨天", None),
         ("yesterday", None),
         ("", None),
         (None, None),
@@ -75,6 +84,21 @@ def test_parse_rating(raw, scale, expected):
 )
 def test_parse_time(raw, expected):
     assert parse_time(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-20", "day"),
+        ("2026年11月20日", "day"),
+        ("20261120", "day"),
+        ("2026/1/5 9:05", "minute"),
+        ("2026-11-20 12:30", "minute"),
+        ("2026/11/20 12:30:05", "second"),
+    ],
+)
+def test_precision_of(raw, expected):
+    assert precision_of(raw) == expected
 
 
 def test_dig_follows_dotted_paths():

@@ -91,6 +91,7 @@ class AlertView:
     timezone: str = "Asia/Shanghai"
     first_seen_at: datetime | None = None
     reply_window: timedelta | None = None
+    created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
 
     @property
     def open(self) -> bool:
@@ -153,6 +154,7 @@ async def load_alert_view(
         can_reply=directory.can_reply(review.source_id) if directory else True,
         timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
         first_seen_at=review.first_seen_at,
+        created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=(
             policy(directory.settings, store.id).reply_window(analysis.severity)
             if directory and analysis and analysis.negative
@@ -181,7 +183,19 @@ def timing_line(view: AlertView) -> str | None:
         parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
     if view.created_at is not None and view.first_seen_at is not None:
         delay = view.first_seen_at - view.created_at
-        if delay > timedelta(hours=1):
+        if view.created_precision == "day" and delay > timedelta(hours=1):
+            # Only the date is known: the review was written at some time of that day.
+            shortest = max(delay - timedelta(days=1), timedelta(0))
+            span = (
+                f"{_hours(shortest)}至 {_hours(delay)}"
+                if shortest >= timedelta(minutes=1)
+                else f"不到 {_hours(delay)}"
+            )
+            parts.append(
+                f"平台延迟：评价发布于 {view.local(view.created_at, '%m-%d')}（平台只提供日期），"
+                f"{span}后平台才提供，时限从我们看到时算起"
+            )
+        elif delay > timedelta(hours=1):
             parts.append(
                 f"平台延迟：评价发布于 {view.local(view.created_at)}，"
                 f"{_hours(delay)}后平台才提供，时限从我们看到时算起"
@@ -215,7 +229,8 @@ def status_lines(view: AlertView) -> list[str]:
 
 def format_alert(view: AlertView) -> list[tuple[str, str]]:
     """The alert as (label, value) lines; renderers add their own markup and escaping."""
-    when = view.local(view.created_at, "%Y-%m-%d %H:%M") or "时间未知"
+    clock = "" if view.created_precision == "day" else " %H:%M"  # never a made-up 00:00
+    when = view.local(view.created_at, f"%Y-%m-%d{clock}") or "时间未知"
     meta = f"{stars(view.rating)} · {when} · {view.author or '匿名'}"
     if view.order_id:
         meta += f" · 订单 {view.order_id}"

@@ -23,7 +23,14 @@ from reviewbot.chat.notices import Notice
 from reviewbot.clock import Clock
 from reviewbot.directory import Directory
 from reviewbot.jobs.outbox import Deferred, Permanent
-from reviewbot.platforms.base import AlreadyReplied, PlatformAdapter
+from reviewbot.platforms.base import (
+    UNCERTAIN,
+    AlreadyReplied,
+    PlatformAdapter,
+    PlatformError,
+    ReplyReader,
+)
+from reviewbot.platforms.normalize import clean_text
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
@@ -174,6 +181,16 @@ class NoticeHandler:
         )
 
 
+async def _live_reply(adapter: ReplyReader, review: Review) -> str | None:
+    try:
+        return await adapter.current_reply(review.external_id, review.created_at)
+    except PlatformError as exc:
+        if exc.retryable:
+            raise  # cannot tell yet: try again later rather than post blindly
+        log.warning("could not re-read review %d before re-posting: %s", review.id, exc)
+        return None
+
+
 class ReplyHandler:
     """Posts an approved draft through the review's platform adapter."""
 
@@ -191,12 +208,23 @@ class ReplyHandler:
         if adapter is None:
             raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
         text = message.payload.get("text") or draft.text
+        # A timeout or a garbled answer may hide a reply that landed: look before posting
+        # again where the platform lets us (its reply POST is not idempotent).
+        uncertain = message.attempts > 0 and (message.last_error or "").split(":")[0] in UNCERTAIN
+        if uncertain and isinstance(adapter, ReplyReader):
+            live = await _live_reply(adapter, review)
+            if live is not None:
+                if live == clean_text(text)[0]:
+                    return {"already": True}
+                raise AlreadyReplied(f"the review already has another reply: {live[:100]}")
         try:
             receipt = await adapter.post_reply(review.external_id, text)
         except AlreadyReplied:
             # Our own earlier attempt may have gone through before its answer was lost.
             if review.reply_text == text:
                 return {"already": True}
+            if uncertain:  # most likely ours: posted, confirmed when a poll shows it
+                return {"already": True, "unconfirmed": True}
             raise
         return {"replied_at": receipt.replied_at.isoformat() if receipt.replied_at else None}
 
@@ -220,6 +248,7 @@ class ReplyHandler:
             review_id=review.id,
             draft_id=draft.id,
             text=review.reply_text,
+            **({"unconfirmed": True} if result.get("unconfirmed") else {}),
         )
         await queue_alert_update(session, review.id, now, "reply.posted")
 

@@ -337,7 +337,7 @@ class Pipeline:
             after=draft.text,
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and self._backfill(review, now):
+        if kind is not None and (reason := self._backfill(review, now)):
             audit.record(
                 session,
                 now,
@@ -345,8 +345,7 @@ class Pipeline:
                 store_id=review.store_id,
                 review_id=review.id,
                 kind=kind,
-                reason="backfill: older than "
-                f"{self.alert_max_age.total_seconds() / 3600:g} h when first seen",
+                reason=reason,
             )
             kind = None
         alerted = kind is not None and await self._queue_alert(session, review, draft, kind, now)
@@ -354,12 +353,19 @@ class Pipeline:
         review.process_error = None
         return alerted
 
-    def _backfill(self, review: Review, now: datetime) -> bool:
-        """An old review seen for the first time (a new account, an import) is history,
-        not news: it is kept and drafted, but nobody is paged about it."""
-        if self.alert_max_age is None or review.revision != 1 or review.created_at is None:
-            return False
-        return review.created_at < now - self.alert_max_age
+    def _backfill(self, review: Review, now: datetime) -> str | None:
+        """Why an old review seen for the first time (a new account, an import) is history,
+        not news: it is kept and drafted, but nobody is paged about it. None: it is news."""
+        if review.created_at is None:
+            if (review.details or {}).get("origin") == "import":
+                return "backfill: an imported row without a readable date"
+            return None
+        if self.alert_max_age is None or review.revision != 1:
+            return None
+        if review.created_at < now - self.alert_max_age:
+            hours = self.alert_max_age.total_seconds() / 3600
+            return f"backfill: older than {hours:g} h when first seen"
+        return None
 
     async def _queue_alert(
         self, session: AsyncSession, review: Review, draft: Draft, kind: str, now: datetime

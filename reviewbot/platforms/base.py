@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,47 @@ class RejectedItem:
 
     raw: Any
     reason: str
+
+
+def _fingerprint(record: ReviewRecord) -> tuple[Any, ...]:
+    """Everything a record says, except where it was read from (raw, an export's row)."""
+    return (
+        record.content_hash,
+        record.author,
+        record.order_id,
+        record.created_at,
+        record.reply_text,
+        record.images,
+        sorted(record.sub_scores.items()),
+    )
+
+
+def distinct(
+    records: Iterable[ReviewRecord],
+) -> tuple[list[ReviewRecord], int, list[RejectedItem]]:
+    """One record per external id, the first kept: (kept, exact repeats, conflicts).
+
+    An exact repeat (an overlapping page, a row pasted twice) is counted; a repeat that
+    says something else under the same id (Excel's 9.00720E+15 ids) is rejected, so it
+    is quarantined rather than silently dropped or merged into another customer's review.
+    """
+    kept: dict[str, ReviewRecord] = {}
+    repeats = 0
+    conflicts: list[RejectedItem] = []
+    for record in records:
+        first = kept.get(record.external_id)
+        if first is None:
+            kept[record.external_id] = record
+        elif _fingerprint(first) == _fingerprint(record):
+            repeats += 1
+        else:
+            conflicts.append(
+                RejectedItem(
+                    dict(record.raw),
+                    f"same id {record.external_id!r} as an earlier item, with other content",
+                )
+            )
+    return list(kept.values()), repeats, conflicts
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +267,21 @@ class AlreadyReplied(PlatformError):
 
 class ReplyNotSupported(PlatformError):
     code = "reply_not_supported"
+
+
+UNCERTAIN = frozenset({Unavailable.code, MalformedResponse.code})
+"""Failure codes after which a call may still have been applied (a timeout, a 5xx, a
+garbled answer): a non-idempotent reply must be checked before it is posted again."""
+
+
+@runtime_checkable
+class ReplyReader(Protocol):
+    """Adapters whose reply POST is not idempotent (Meituan, Ele.me) and that can re-read
+    a review's reply; the outbox asks before re-posting after an uncertain failure."""
+
+    async def current_reply(self, external_id: str, created_at: datetime | None) -> str | None:
+        """The reply the platform shows for the review now; None: none, or not found."""
+        ...
 
 
 class PlatformAdapter(Protocol):

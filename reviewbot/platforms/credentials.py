@@ -54,6 +54,16 @@ class TokenSet:
         )
 
 
+def grant_id(secret: str) -> str:
+    """A short, irreversible name for one merchant grant (its refresh token or session).
+
+    Tokens are keyed by the grant, not by the shop: one Ele.me ISV authorisation or one
+    Dianping session covers all the shops of a merchant, and keepers per shop would each
+    spend the same single-use refresh token, locking out every shop but the first.
+    """
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:16]
+
+
 def seed_hash(*secrets: str | None) -> str:
     """A fingerprint of the configured secrets (not reversible, safe to store)."""
     material = "\x1f".join(secret or "" for secret in secrets)

@@ -60,6 +60,9 @@ MESSAGE_HINTS: tuple[tuple[tuple[str, ...], type[PlatformError]], ...] = (
     (("session", "失效"), AuthExpired),
     (("授权", "过期"), AuthExpired),
     (("token", "expired"), AuthExpired),
+    (("token", "无效"), AuthInvalid),
+    (("session", "无效"), AuthInvalid),
+    (("授权", "取消"), AuthInvalid),
     (("频繁",), RateLimited),
     (("限流",), RateLimited),
     (("rate limit",), RateLimited),
@@ -85,9 +88,11 @@ def platform_error(
     known: Mapping[str, type[PlatformError]],
     configured: Mapping[str, str] | None = None,
     prefix: str,
+    unknown: type[PlatformError] = PlatformError,
 ) -> PlatformError:
-    """The error for a platform's (code, message): configured, documented, hinted, generic."""
+    """The error for a platform's (code, message): configured, documented, hinted, or
+    `unknown` when nothing says what the code means."""
     key = str(code)
     kind = (configured or {}).get(key)
-    error = KINDS[kind] if kind else known.get(key) or from_message(message) or PlatformError
+    error = KINDS[kind] if kind else known.get(key) or from_message(message) or unknown
     return error(f"{prefix} {key}: {message}".strip())

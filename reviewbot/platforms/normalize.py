@@ -84,13 +84,40 @@ def parse_rating(value: Any, *, scale: float = 5.0) -> float | None:
     return round(min(max(rating, 1.0), 5.0), 1)
 
 
-_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%Y%m%d")
+# Dates as Chinese back-ends and Excel on zh-CN Windows write them: 2026-11-20 12:30,
+# 2026/11/20 12:30 (unpadded 2026/1/5 9:05 too), 2026/11/20, 2026年11月20日, 2026.11.20.
+_LOCAL_TIME = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|T)(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?)?$"
+)
+
+
+def _local_time(text: str) -> tuple[datetime, str] | None:
+    """A naive datetime and its precision ("day", "minute", "second"), or None."""
+    match = _LOCAL_TIME.match(text)
+    if match is None:
+        if len(text) == 8 and text.isdigit():  # yyyyMMdd, as Meituan sends days
+            try:
+                return datetime.strptime(text, "%Y%m%d"), "day"
+            except ValueError:
+                return None
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    try:
+        moment = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:  # 2026/13/45
+        return None
+    precision = "second" if second else "minute" if minute else "day"
+    return moment, precision
 
 
 def parse_time(value: Any, tz: str | ZoneInfo = "Asia/Shanghai") -> datetime | None:
     """A UTC datetime from ISO 8601, common Chinese formats or Unix seconds/milliseconds.
 
     Times without a zone are read in `tz` (the platform's local time, usually Beijing).
+    Relative times ("昨天") and impossible dates give None: there is no guessing.
     """
     if value is None or value == "" or isinstance(value, bool):
         return None
@@ -109,12 +136,8 @@ def parse_time(value: Any, tz: str | ZoneInfo = "Asia/Shanghai") -> datetime | N
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        for fmt in _FORMATS:
-            try:
-                parsed = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
+        local = _local_time(text)
+        parsed = local[0] if local else None
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -166,6 +189,9 @@ def precision_of(value: Any) -> str:
     """ "day", "minute" or "second": how exact a platform's time string is."""
     if not isinstance(value, str):
         return "second"
+    local = _local_time(value.strip())
+    if local is not None:
+        return local[1]
     digits = re.sub(r"\D", "", value.strip())
     if len(digits) <= 8:
         return "day"

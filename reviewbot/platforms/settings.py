@@ -133,6 +133,9 @@ class PlatformSource(SourceBase):
     rescan_days: Days = 2.0
     full_rescan_hours: Annotated[float, Field(ge=0)] = 24.0
     hide_after_missed_scans: Annotated[int, Field(ge=1)] = 3
+    # The longest reply we let staff approve. Meituan and Ele.me document no limit: the
+    # default is well under what either is known to take and well over our drafts.
+    reply_max_chars: Annotated[int, Field(ge=1)] = 300
 
     @field_validator("base_url")
     @classmethod
@@ -254,7 +257,7 @@ class GoogleSource(PlatformSource):
     token_url: str = "https://oauth2.googleapis.com/token"
     page_size: Annotated[int, Field(ge=1, le=50)] = 50
     rescan_days: Days = 1.0
-    reply_max_chars: Annotated[int, Field(ge=1)] = 4096
+    reply_max_chars: Annotated[int, Field(ge=1)] = 1300  # 4096 bytes of UTF-8 Chinese
 
     @model_validator(mode="after")
     def _complete(self) -> GoogleSource:

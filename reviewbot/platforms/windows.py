@@ -123,6 +123,7 @@ class WindowPolicy:
     freshness: timedelta = timedelta(0)
     margin: timedelta = timedelta(minutes=5)
     hide_after: int = 3
+    sees_everything: bool = True  # False when filtered (Meituan reply_status): hide nothing
 
     def until(self, now: datetime) -> datetime:
         if self.day_aligned:
@@ -193,7 +194,9 @@ class OffsetScanner:
         completed = None
         if count >= self.page_size:  # the safety cap: stop, but claim nothing about absence
             log.warning("scan stopped after %d items; the rest is read on the next scan", offset)
-        else:
+        elif scan.full and self.policy.sees_everything:
+            # Only a full scan counts towards hiding: hide_after_missed_scans means full
+            # scans (a day apart by default), not a few incremental polls minutes apart.
             completed = CompletedScan(
                 scan.started, since, scan.until, hide_after=self.policy.hide_after
             )
@@ -204,14 +207,36 @@ class OffsetScanner:
         return Page(records, done.dump(), False, rejected, completed)
 
 
+async def find(
+    list_page: Callable[[int], Awaitable[list[Any]]],
+    page_size: int,
+    match: Callable[[Any], bool],
+    *,
+    max_items: int = 2_000,
+) -> Any | None:
+    """The first listed item `match` accepts, paging from offset 0; None when absent."""
+    offset = 0
+    while offset < max_items:
+        items = await list_page(offset)
+        for item in items:
+            if match(item):
+                return item
+        if len(items) < page_size:
+            return None
+        offset += len(items)
+    return None
+
+
 def policy_for(
     settings: PlatformSource,
     *,
     lookback_days: float,
     day_aligned: bool = False,
     freshness: timedelta = timedelta(0),
+    sees_everything: bool = True,
 ) -> WindowPolicy:
-    """The window policy a platform source's settings ask for."""
+    """The window policy a platform source's settings ask for; a filtered listing
+    (`sees_everything` False) never marks a review hidden for being absent from it."""
     return WindowPolicy(
         lookback=timedelta(days=lookback_days),
         backfill=timedelta(days=min(settings.backfill_days, lookback_days)),
@@ -222,4 +247,5 @@ def policy_for(
         day_aligned=day_aligned,
         freshness=freshness,
         hide_after=settings.hide_after_missed_scans,
+        sees_everything=sees_everything,
     )

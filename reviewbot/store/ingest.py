@@ -7,6 +7,7 @@ both are stored or neither is, so a crash re-fetches the page and the upsert on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,8 +16,8 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord
-from reviewbot.store import audit
+from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord, distinct
+from reviewbot.store import audit, merge
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
 
 
@@ -25,6 +26,7 @@ class IngestResult:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     quarantined: int = 0
     hidden: int = 0
     changed_ids: list[int] = field(default_factory=list)
@@ -33,6 +35,7 @@ class IngestResult:
         self.new += other.new
         self.revised += other.revised
         self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
         self.quarantined += other.quarantined
         self.hidden += other.hidden
         self.changed_ids.extend(other.changed_ids)
@@ -87,29 +90,6 @@ async def sync_sources(
     return {key: source.id for key, source in sources.items()}
 
 
-def _follow_up_text(record: ReviewRecord) -> str | None:
-    return "\n".join(f.text for f in record.follow_ups if f.text) or None
-
-
-def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
-    review.author = record.author
-    review.order_id = record.order_id
-    review.rating = record.rating
-    review.text = record.text
-    review.follow_up = _follow_up_text(record)
-    review.images = list(record.images)
-    review.reply_text = record.reply_text
-    review.url = record.url
-    review.created_at = record.created_at or review.created_at or now
-    review.updated_at = record.updated_at
-    review.content_hash = record.content_hash
-    review.raw = dict(record.raw)
-    review.details = record.details()
-    review.last_seen_at = now
-    review.is_visible = record.is_visible
-    review.missed_scans = 0
-
-
 def _revision(review: Review, now: datetime) -> ReviewRevision:
     return ReviewRevision(
         review_id=review.id,
@@ -123,8 +103,40 @@ def _revision(review: Review, now: datetime) -> ReviewRevision:
     )
 
 
+def _observe(review: Review, record: ReviewRecord, now: datetime) -> bool:
+    """Take in a new sighting of a stored review; True when it makes a new revision."""
+    stored_origin = (review.details or {}).get("origin", "poll")
+    before = merge.content(review)
+    if record.origin == "import" and stored_origin == "poll":
+        merge.fill(review, record)  # the API is the truth; the export fills its gaps
+        return merge.content(review) != before
+    if record.origin == "poll" and stored_origin == "import":
+        merge.apply(review, record, now, keep=merge.EVERYTHING)  # the API takes over
+        return merge.adds_information(before, review)
+    revised = review.content_hash != record.content_hash
+    merge.apply(review, record, now, keep=(review.details or {}).get("filled", ()))
+    return revised
+
+
 def _jsonable(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {"item": raw}
+
+
+def _canonical(raw: Any) -> str:
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+async def _already_quarantined(
+    session: AsyncSession, source: Source, raw: dict[str, Any], reason: str
+) -> bool:
+    """Whether this source already holds this item, for this reason, in quarantine."""
+    kept = await session.scalars(
+        select(QuarantinedItem.raw).where(
+            QuarantinedItem.source_id == source.id, QuarantinedItem.reason == reason
+        )
+    )
+    wanted = _canonical(raw)
+    return any(_canonical(row) == wanted for row in kept)
 
 
 async def ingest_page(
@@ -132,9 +144,8 @@ async def ingest_page(
 ) -> IngestResult:
     """Upsert a page's reviews, quarantine unreadable items and advance the cursor."""
     result = IngestResult()
-    records: dict[str, ReviewRecord] = {}
-    for record in page.reviews:
-        records[record.external_id] = record  # a page may repeat an item; the last wins
+    kept, result.duplicates, conflicts = distinct(page.reviews)
+    records = {record.external_id: record for record in kept}
     existing: dict[str, Review] = {}
     if records:
         rows = await session.scalars(
@@ -160,13 +171,13 @@ async def ingest_page(
                 needs_processing=True,
                 process_attempts=0,
             )
-            _apply(review, record, now)
+            merge.apply(review, record, now)
             session.add(review)
             changed.append((review, "review.received"))
             result.new += 1
-        elif review.content_hash != record.content_hash:
-            before = {"text": review.text, "follow_up": review.follow_up, "rating": review.rating}
-            _apply(review, record, now)
+            continue
+        before = merge.content(review)
+        if _observe(review, record, now):
             review.revision += 1
             review.needs_processing = True
             review.process_attempts = 0
@@ -179,16 +190,12 @@ async def ingest_page(
                 store_id=review.store_id,
                 review_id=review.id,
                 revision=review.revision,
+                origin=record.origin,
                 before=before,
-                after={"text": review.text, "follow_up": review.follow_up, "rating": review.rating},
+                after=merge.content(review),
             )
             result.revised += 1
         else:
-            review.last_seen_at = now
-            review.reply_text = record.reply_text
-            review.details = record.details()
-            review.is_visible = record.is_visible
-            review.missed_scans = 0
             result.unchanged += 1
     await session.flush()
     for review, action in changed:
@@ -205,12 +212,11 @@ async def ingest_page(
                 external_id=review.external_id,
                 rating=review.rating,
             )
-    for item in page.rejected:
-        session.add(
-            QuarantinedItem(
-                source_id=source.id, raw=_jsonable(item.raw), reason=item.reason, at=now
-            )
-        )
+    for item in [*page.rejected, *conflicts]:
+        raw = _jsonable(item.raw)
+        if await _already_quarantined(session, source, raw, item.reason):
+            continue  # re-read by an overlapping scan or a re-import: kept once
+        session.add(QuarantinedItem(source_id=source.id, raw=raw, reason=item.reason, at=now))
         audit.record(
             session,
             now,

@@ -34,11 +34,14 @@ class DianpingPlatform:
     app_key: str = "1000069"
     secret: str = "dp_secret"
     shop: str = "abc"
+    other_shops: set[str] = field(default_factory=set)  # more shops of the same merchant
     sessions: set[str] = field(default_factory=lambda: {"sess123"})
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     remain_refresh_count: int = 5
+    offset_unit: str = "item"  # undocumented: "page" makes offset a 1-based page number
     reviews: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"1": [], "2": []})
     faults: list[tuple[int, str]] = field(default_factory=list)
+    token_faults: list[tuple[int, str]] = field(default_factory=list)  # for oauth/token
     requests: list[dict[str, str]] = field(default_factory=list)
     refreshes: int = 0
     _next: int = 1
@@ -92,7 +95,7 @@ class DianpingPlatform:
             offset, limit = int(params["offset"]), int(params["limit"])
         except (KeyError, ValueError):
             return self.error(400, "参数错误")
-        if params.get("open_shop_uuid") != self.shop:
+        if params.get("open_shop_uuid") not in {self.shop, *self.other_shops}:
             return self.error(403, "无权访问该门店")
         if end - begin > timedelta(days=365) or begin > end:
             return self.error(400, "时间跨度不能超过一年")
@@ -106,13 +109,16 @@ class DianpingPlatform:
             <= end
         ]
         chosen.sort(key=lambda r: r["reviewTime"], reverse=True)
-        page = chosen[offset - 1 : offset - 1 + limit]
+        start = (offset - 1) * (limit if self.offset_unit == "page" else 1)
+        page = chosen[start : start + limit]
         return web.json_response(
             {"code": 200, "msg": "success", "data": {"reviewInfoDTOList": page}}
         )
 
     async def token(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
+        if self.token_faults:
+            return self.error(*self.token_faults.pop(0))
         if form.get("app_key") != self.app_key or form.get("app_secret") != self.secret:
             return self.error(401, "app_key或app_secret错误")
         if form.get("grant_type") != "refresh_token":

@@ -36,6 +36,7 @@ class ElemePlatform:
     app_key: str = "appkey1"
     secret: str = "ele_secret"
     shop_id: str = "123456"
+    other_shops: set[str] = field(default_factory=set)  # more shops of the same merchant
     tokens: set[str] = field(default_factory=set)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     rates: list[dict[str, Any]] = field(default_factory=list)
@@ -43,6 +44,7 @@ class ElemePlatform:
     requests: list[dict[str, Any]] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     issued: int = 0
+    lose_replies: int = 0  # apply the next replies, then answer 504 (the answer is lost)
     _next: int = 1
 
     def local(self, moment: datetime) -> str:
@@ -126,7 +128,7 @@ class ElemePlatform:
             offset, size = params["offset"], params["pageSize"]
         except (KeyError, ValueError, TypeError):
             return self.answer(rid, code="VALIDATION_FAILED", message="参数错误")
-        if params.get("shopId") != self.shop_id:
+        if params.get("shopId") not in {self.shop_id, *self.other_shops}:
             return self.answer(rid, code="PERMISSION_DENIED", message="无权访问该店铺")
         if not isinstance(size, int) or not 1 <= size <= 20 or not isinstance(offset, int):
             return self.answer(rid, code="VALIDATION_FAILED", message="pageSize最大20")
@@ -150,6 +152,9 @@ class ElemePlatform:
                 if "垃圾" in params["reply"]:
                     return self.answer(rid, code="BIZ_REPLY_INVALID", message="回复包含敏感词")
                 rate["orderRateReply"] = {"content": params["reply"], "rateType": "ORDER"}
+                if self.lose_replies:
+                    self.lose_replies -= 1
+                    return web.Response(status=504, text="<html>Gateway Time-out</html>")
                 return self.answer(rid, None)
         return self.answer(rid, code="BIZ_RATE_NOT_EXIST", message="评价不存在")
 

@@ -33,6 +33,7 @@ class GooglePlatform:
     faults: list[int] = field(default_factory=list)
     requests: list[dict[str, str]] = field(default_factory=list)
     issued: int = 0
+    honour_new_tokens: bool = True  # False: issued tokens are refused (a broken grant)
     _next: int = 1
 
     def add(self, stars: int, comment: str | None, *, minutes_ago: int = 30, **extra: Any):
@@ -136,7 +137,7 @@ class GooglePlatform:
             )
         self.issued += 1
         token = f"ya29.token-{self.issued}"
-        self.tokens = {token}
+        self.tokens = {token} if self.honour_new_tokens else set()
         return web.json_response(
             {
                 "access_token": token,

@@ -50,6 +50,7 @@ class MeituanPlatform:
     replies: list[tuple[str, str]] = field(default_factory=list)
     refreshes: int = 0
     public_base: str = ""
+    lose_replies: int = 0  # apply the next replies, then answer 504 (the answer is lost)
     _next_id: int = 9007199254740993
 
     def today(self) -> date:
@@ -140,19 +141,27 @@ class MeituanPlatform:
             start = datetime.strptime(params["start_time"], "%Y%m%d").date()
             end = datetime.strptime(params["end_time"], "%Y%m%d").date()
             offset, size = int(params["pageoffset"]), int(params["pagesize"])
+            reply_status = int(params["replyStatus"])
         except ValueError:
             return self.ng_error(705, "参数格式错误")
+        if reply_status not in (-1, 0, 1):
+            return self.ng_error(705, "replyStatus只能是-1、0、1")
         if size > 20 or size < 1:
             return self.ng_error(705, "pagesize最大为20")
         if end >= self.today():
             return self.ng_error(705, "结束日期不能大于等于当前日期")
         if start < self.today() - timedelta(days=30) or start > end:
             return self.ng_error(705, "只能查询最近30天的评价")
-        return web.json_response({"data": self.window(start, end, offset, size)})
+        return web.json_response({"data": self.window(start, end, offset, size, reply_status)})
 
-    def window(self, start: date, end: date, offset: int, size: int) -> list[dict[str, Any]]:
+    def window(
+        self, start: date, end: date, offset: int, size: int, reply_status: int = -1
+    ) -> list[dict[str, Any]]:
         chosen = [
-            c for c in self.comments if start <= date.fromisoformat(c["comment_time"][:10]) <= end
+            c
+            for c in self.comments
+            if start <= date.fromisoformat(c["comment_time"][:10]) <= end
+            and reply_status in (-1, c.get("reply_status", 0))
         ]
         chosen.sort(key=lambda c: (c["comment_time"], c.get("comment_id", 0)), reverse=True)
         return chosen[offset : offset + size]
@@ -175,7 +184,12 @@ class MeituanPlatform:
         if "comment_id" in request.query or "reply" in request.query:
             return self.ng_error(701, "应用参数应在请求体中")
         failed = self._reply(params.get("comment_id", ""), params.get("reply", ""))
-        return self.ng_error(*failed) if failed else web.json_response({"data": "ok"})
+        if failed:
+            return self.ng_error(*failed)
+        if self.lose_replies:
+            self.lose_replies -= 1
+            return web.Response(status=504, text="<html>Gateway Time-out</html>")
+        return web.json_response({"data": "ok"})
 
     async def legacy_token(self, request: web.Request) -> web.Response:
         params, error = await self._legacy_checked(request)
@@ -239,6 +253,7 @@ class MeituanPlatform:
             start = date.fromisoformat(biz["startTime"])
             end = date.fromisoformat(biz["endTime"])
             offset, limit = int(biz["offset"]), int(biz["limit"])
+            reply_status = int(biz.get("replyStatus", -1))
         except (KeyError, ValueError):
             return web.json_response({"code": "OP_PARAM_ERROR", "msg": "参数错误"})
         if limit > 20 or end >= self.today() or start < self.today() - timedelta(days=30):
@@ -248,7 +263,7 @@ class MeituanPlatform:
                 "code": "OP_SUCCESS",
                 "msg": "成功",
                 "traceId": "t1",
-                "data": self.window(start, end, offset, limit),
+                "data": self.window(start, end, offset, limit, reply_status),
             }
         )
 

@@ -14,18 +14,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reviewbot.platforms.base import (
-    AuthInvalid,
     Capabilities,
     MalformedResponse,
     Page,
     PlatformError,
     ReplyNotSupported,
     ReplyReceipt,
+    Unavailable,
 )
-from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
+from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.dianping.parse import parse_review
 from reviewbot.platforms.dianping.signing import dianping_sign
-from reviewbot.platforms.errors import from_message, platform_error
+from reviewbot.platforms.errors import platform_error
 from reviewbot.platforms.normalize import parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
@@ -136,13 +136,21 @@ class DianpingAdapter:
         )
 
     async def refresh(self, tokens: TokenSet) -> TokenSet:
-        """router/oauth/token (unsigned); refusals of any code mean the grant is gone."""
+        """router/oauth/token (unsigned). Its error codes are undocumented: a code means the
+        grant is gone only when `error_codes` or the message says so (refresh_token无效);
+        anything else (系统繁忙, a rate limit) is tried again later, since giving up sends
+        the merchant to re-authorise and spends one of their limited refreshes."""
 
         def check(body: Any) -> None:
             if isinstance(body, dict) and "code" in body and str(body["code"]) != "200":
-                msg = str(body.get("msg") or "")
-                error = from_message(msg) or AuthInvalid
-                raise error(f"大众点评 {body['code']}: {msg}")
+                raise platform_error(
+                    body["code"],
+                    str(body.get("msg") or ""),
+                    known=ERRORS,
+                    configured=self.s.error_codes,
+                    prefix="大众点评",
+                    unknown=Unavailable,
+                )
 
         body = await self.http.request_json(
             "POST",
@@ -174,9 +182,10 @@ def build(settings: DianpingSource, ctx: AdapterContext) -> DianpingAdapter:
     )
     session = ctx.secret(settings.session_env)
     refresh = ctx.optional_secret(settings.refresh_token_env)
-    # Both review sets of a shop share the merchant's session.
+    # The merchant's session covers all their shops and both review sets: key it by the
+    # grant, so shops sharing one refresh token never spend it twice.
     adapter.keeper = ctx.keepers.get(
-        f"dianping:{settings.app_key}:{settings.open_shop_uuid}",
+        f"dianping:{settings.app_key}:{grant_id(refresh or session)}",
         adapter.refresh if refresh else None,
         seed=TokenSet(session, refresh),
         seed_secrets=(session, refresh),

@@ -1,8 +1,8 @@
 """A Dianping `ReviewInfoDTO` as a ReviewRecord.
 
 The API exposes no review text (text is None, not ""), no author and no reply; stars
-come in tens (50 = five stars) with half stars in `accurateStar`; times are Beijing
-minutes.
+always come in tens (50 = five stars, 5 = half a star in `accurateStar`); times are
+Beijing minutes.
 """
 
 from __future__ import annotations
@@ -10,18 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from reviewbot.platforms.base import ReviewRecord
-from reviewbot.platforms.normalize import as_id, clean_text, parse_rating, parse_time
+from reviewbot.platforms.normalize import as_id, clean_text, parse_time
 
 
 def _stars(value: Any) -> float | None:
-    """Tens (10–50) as Dianping sends them; a plain 1–5 is taken as it is."""
+    """Stars from Dianping's tens: 50 is five stars and 5 is half a star, never "5 stars"."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
         number = float(value)
     except ValueError:
         return None
-    return parse_rating(number, scale=50.0 if number > 5 else 5.0)
+    if number != number or number <= 0:  # NaN or "no rating"
+        return None
+    return round(min(number / 10.0, 5.0), 1)
 
 
 def parse_review(item: Any) -> ReviewRecord:

@@ -26,15 +26,15 @@ from reviewbot.platforms.base import (
     Unavailable,
     ValidationFailed,
 )
-from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
+from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.eleme.parse import parse_rate
 from reviewbot.platforms.eleme.signing import eleme_signature
 from reviewbot.platforms.errors import from_message, platform_error
-from reviewbot.platforms.normalize import parse_items
+from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.settings import ElemeSource
-from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, policy_for
+from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, find, policy_for
 
 BASE_URL = "https://open-api.shop.ele.me"
 LIST_ACTION = "eleme.ugc.getOrderRatesByShopId"
@@ -98,6 +98,7 @@ class ElemeAdapter:
             can_reply=True,
             lookback=timedelta(days=settings.lookback_days),
             max_page_size=settings.page_size,
+            reply_max_chars=settings.reply_max_chars,
         )
         policy = policy_for(settings, lookback_days=settings.lookback_days)
         self.scanner = OffsetScanner(policy, settings.page_size, ctx.now)
@@ -134,22 +135,26 @@ class ElemeAdapter:
         assert self.keeper is not None
         return await self.keeper.call(attempt)
 
+    async def _list(self, since: datetime, until: datetime, offset: int, size: int) -> list[Any]:
+        result = await self._call(
+            LIST_ACTION,
+            {
+                "shopId": self.shop_id,
+                "startTime": _local(since),
+                "endTime": _local(until),
+                "offset": offset,
+                "pageSize": size,
+            },
+        )
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise MalformedResponse(f"{LIST_ACTION} answered without a list")
+        return result
+
     async def fetch_page(self, cursor: str | None) -> Page:
         async def fetch(since: datetime, until: datetime, offset: int):
-            result = await self._call(
-                LIST_ACTION,
-                {
-                    "shopId": self.shop_id,
-                    "startTime": _local(since),
-                    "endTime": _local(until),
-                    "offset": offset,
-                    "pageSize": self.s.page_size,
-                },
-            )
-            if result is None:
-                result = []
-            if not isinstance(result, list):
-                raise MalformedResponse(f"{LIST_ACTION} answered without a list")
+            result = await self._list(since, until, offset, self.s.page_size)
             records, rejected = parse_items(result, parse_rate)
             return records, rejected, len(result)
 
@@ -183,19 +188,28 @@ class ElemeAdapter:
         )
         return token_set(body, self.now())
 
+    async def current_reply(self, external_id: str, created_at: datetime | None) -> str | None:
+        """Re-read the minute the review was rated for its `orderRateReply`: a reply POST
+        is not idempotent, so after a lost answer we look before posting again."""
+        if created_at is None:
+            return None
+        now = self.now()
+        since = max(created_at - timedelta(minutes=1), self.scanner.policy.earliest(now))
+        until = min(created_at + timedelta(minutes=1), now)
+        if since >= until:
+            return None
+        size = self.s.page_size
+        rate = await find(
+            lambda offset: self._list(since, until, offset, size),
+            size,
+            lambda item: isinstance(item, dict) and as_id(item.get("id")) == external_id,
+        )
+        return clean_text(dig(rate, "orderRateReply.content"))[0] or None if rate else None
+
     async def check(self) -> str:
         now = self.now()
-        result = await self._call(
-            LIST_ACTION,
-            {
-                "shopId": self.shop_id,
-                "startTime": _local(now - timedelta(days=1)),
-                "endTime": _local(now),
-                "offset": 0,
-                "pageSize": 1,
-            },
-        )
-        return f"credentials accepted ({len(result or [])} review(s) in the last day, sample of 1)"
+        result = await self._list(now - timedelta(days=1), now, 0, 1)
+        return f"credentials accepted ({len(result)} review(s) in the last day, sample of 1)"
 
 
 def build(settings: ElemeSource, ctx: AdapterContext) -> ElemeAdapter:
@@ -207,10 +221,11 @@ def build(settings: ElemeSource, ctx: AdapterContext) -> ElemeAdapter:
         ctx.limits.bucket(f"eleme:{settings.app_key}", settings.requests_per_minute),
     )
     refresh = ctx.optional_secret(settings.refresh_token_env)
-    # A self-run app's token belongs to the app; an ISV token to one authorised shop.
+    # A self-run app's token belongs to the app; an ISV token to the merchant's grant,
+    # which may cover several shops (never key it by shop: they would burn each other).
     key = f"eleme:{settings.app_key}"
-    if settings.grant == "refresh_token":
-        key += f":{adapter.shop_id}"
+    if settings.grant == "refresh_token" and refresh:
+        key += f":{grant_id(refresh)}"
     adapter.keeper = ctx.keepers.get(
         key,
         adapter.refresh,

@@ -10,7 +10,6 @@ Replies are a PUT that creates or overwrites, so retrying one is safe.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from reviewbot.platforms.base import (
     ReplyReceipt,
     ReviewRecord,
 )
-from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
+from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items, parse_time
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
@@ -248,9 +247,8 @@ def build(settings: GoogleSource, ctx: AdapterContext) -> GoogleAdapter:
         ctx.limits.bucket(f"google:{settings.client_id}", settings.requests_per_minute),
     )
     # One owner's grant covers all their locations: key the token by the grant itself.
-    grant = hashlib.sha256(refresh.encode()).hexdigest()[:16]
     adapter.keeper = ctx.keepers.get(
-        f"google:{settings.client_id}:{grant}",
+        f"google:{settings.client_id}:{grant_id(refresh)}",
         adapter.refresh,
         seed=TokenSet(None, refresh),
         seed_secrets=(secret, refresh),

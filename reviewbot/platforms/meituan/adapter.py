@@ -35,11 +35,17 @@ from reviewbot.platforms.errors import platform_error
 from reviewbot.platforms.http import HttpClient
 from reviewbot.platforms.meituan.parse import parse_comment
 from reviewbot.platforms.meituan.signing import legacy_sig, ng_sign
-from reviewbot.platforms.normalize import parse_items
+from reviewbot.platforms.normalize import as_id, clean_text, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.settings import MeituanSource
-from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, policy_for
+from reviewbot.platforms.windows import (
+    SHANGHAI,
+    OffsetScanner,
+    find,
+    policy_for,
+    start_of_day,
+)
 
 LEGACY_URL = "https://waimaiopen.meituan.com/api/v1"
 NG_URL = "https://api-open-cater.meituan.com"
@@ -87,8 +93,16 @@ def _day(moment: datetime) -> datetime:
 
 
 class Gateway(Protocol):
-    async def list(self, since: datetime, until: datetime, offset: int, limit: int) -> list[Any]:
-        """Raw comments created in [since, until) (whole Beijing days), from `offset`."""
+    async def list(
+        self,
+        since: datetime,
+        until: datetime,
+        offset: int,
+        limit: int,
+        reply_status: int | None = None,
+    ) -> list[Any]:
+        """Raw comments created in [since, until) (whole Beijing days), from `offset`;
+        `reply_status` overrides the configured filter (-1: all)."""
         ...
 
     async def reply(self, comment_id: str, text: str) -> None: ...
@@ -147,7 +161,14 @@ class LegacyGateway:
             return await attempt(None)
         return await self.keeper.call(attempt)
 
-    async def list(self, since: datetime, until: datetime, offset: int, limit: int) -> list[Any]:
+    async def list(
+        self,
+        since: datetime,
+        until: datetime,
+        offset: int,
+        limit: int,
+        reply_status: int | None = None,
+    ) -> list[Any]:
         body = await self._call(
             "GET",
             "comment/query",
@@ -157,7 +178,7 @@ class LegacyGateway:
                 "end_time": _day(until - timedelta(days=1)).strftime("%Y%m%d"),
                 "pageoffset": str(offset),
                 "pagesize": str(limit),
-                "replyStatus": str(self.s.reply_status),
+                "replyStatus": str(self.s.reply_status if reply_status is None else reply_status),
             },
         )
         if not isinstance(body.get("data"), list):
@@ -251,14 +272,21 @@ class NgGateway:
         assert self.keeper is not None
         return await self.keeper.call(attempt)
 
-    async def list(self, since: datetime, until: datetime, offset: int, limit: int) -> list[Any]:
+    async def list(
+        self,
+        since: datetime,
+        until: datetime,
+        offset: int,
+        limit: int,
+        reply_status: int | None = None,
+    ) -> list[Any]:
         fmt = self.s.date_format
         biz: dict[str, Any] = {
             "startTime": _day(since).strftime(fmt),
             "endTime": _day(until - timedelta(days=1)).strftime(fmt),
             "offset": offset,
             "limit": limit,
-            "replyStatus": self.s.reply_status,
+            "replyStatus": self.s.reply_status if reply_status is None else reply_status,
         }
         if self.s.biz_key:
             biz["bizKey"] = self.s.biz_key
@@ -316,9 +344,16 @@ class MeituanAdapter:
             freshness=freshness,
             lookback=timedelta(days=settings.lookback_days),
             max_page_size=settings.page_size,
+            reply_max_chars=settings.reply_max_chars,
         )
+        # Filtered by reply status, a review leaves the listing when it is answered: its
+        # absence means nothing, so such a source never hides reviews.
         policy = policy_for(
-            settings, lookback_days=settings.lookback_days, day_aligned=True, freshness=freshness
+            settings,
+            lookback_days=settings.lookback_days,
+            day_aligned=True,
+            freshness=freshness,
+            sees_everything=settings.reply_status == -1,
         )
         self.scanner = OffsetScanner(policy, settings.page_size, ctx.now)
         self.now = ctx.now
@@ -334,6 +369,22 @@ class MeituanAdapter:
     async def post_reply(self, external_id: str, text: str) -> ReplyReceipt:
         await self.gateway.reply(external_id, text)
         return ReplyReceipt(external_id, self.now())
+
+    async def current_reply(self, external_id: str, created_at: datetime | None) -> str | None:
+        """Re-read the review's day (every reply status) for its `e_reply_content`: a reply
+        POST is not idempotent, so after a lost answer we look before posting again."""
+        if created_at is None:
+            return None
+        day = start_of_day(created_at)
+        now, policy, size = self.now(), self.scanner.policy, self.settings.page_size
+        if day < policy.earliest(now) or day + timedelta(days=1) > policy.until(now):
+            return None  # outside what the platform serves
+        comment = await find(
+            lambda offset: self.gateway.list(day, day + timedelta(days=1), offset, size, -1),
+            size,
+            lambda item: isinstance(item, dict) and as_id(item.get("comment_id")) == external_id,
+        )
+        return clean_text(comment.get("e_reply_content"))[0] or None if comment else None
 
     async def check(self) -> str:
         """One small signed read of the latest day the gateway serves."""

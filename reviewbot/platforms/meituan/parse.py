@@ -41,6 +41,13 @@ def _items(item: dict[str, Any]) -> tuple[ItemFeedback, ...]:
     return tuple(found.values())
 
 
+def _invalid(valid: Any) -> bool:
+    """`valid` 0 (int or "0") marks a hidden or removed review; absent means visible."""
+    if isinstance(valid, bool) or valid is None:
+        return False
+    return str(valid).strip() == "0"
+
+
 def parse_comment(item: Any) -> ReviewRecord:
     if not isinstance(item, dict):
         raise ValueError(f"comment is a {type(item).__name__}, not an object")
@@ -58,7 +65,6 @@ def parse_comment(item: Any) -> ReviewRecord:
         if (score := parse_rating(item.get(field))) is not None
     }
     reply = clean_text(item.get("e_reply_content"))[0]
-    valid = item.get("valid")
     return ReviewRecord(
         external_id=external_id,
         text=text,
@@ -74,5 +80,5 @@ def parse_comment(item: Any) -> ReviewRecord:
         items=_items(item),
         tags=split_list(item.get("comment_lables")),
         created_precision=precision_of(item.get("comment_time")),
-        is_visible=not (isinstance(valid, int) and not isinstance(valid, bool) and valid == 0),
+        is_visible=not _invalid(item.get("valid")),
     )

@@ -1,0 +1,155 @@
+"""A reply POST whose answer is lost (a gateway timeout after the platform applied it):
+Meituan and Ele.me replies are not idempotent, so the outbox looks before posting again
+and never reports a live reply as failed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from reviewbot import actions
+from reviewbot.actions import Actor
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.daemon import Daemon
+from reviewbot.exports import batches, parse_export, target_source
+from reviewbot.store.ingest import ingest_page
+from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review
+from tests.conftest import make_settings
+from tests.fakes import serve
+from tests.fakes.eleme import ElemePlatform
+from tests.fakes.meituan import MeituanPlatform
+
+ENV = {"ELE_SECRET": "ele_secret", "MT_SECRET": "test_secret"}
+OWNER = Actor("telegram:boss", "老板", "owner", frozenset({"store-1"}))
+
+
+@pytest.fixture
+async def world(database_url, clock, monkeypatch) -> AsyncIterator[dict[str, Any]]:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    eleme, meituan = ElemePlatform(now=clock.now), MeituanPlatform(now=clock.now)
+    async with AsyncExitStack() as stack:
+        ele_url = await stack.enter_async_context(serve(eleme.app()))
+        mt_url = await stack.enter_async_context(serve(meituan.app()))
+        meituan.public_base = f"{mt_url}/api/v1"
+        sources = [
+            {
+                "platform": "eleme",
+                "account": "123456",
+                "app_key": "appkey1",
+                "app_secret_env": "ELE_SECRET",
+                "base_url": ele_url,
+            },
+            {
+                "platform": "meituan",
+                "account": "store_001",
+                "app_id": "1234",
+                "app_secret_env": "MT_SECRET",
+                "base_url": f"{mt_url}/api/v1",
+            },
+        ]
+        daemon = Daemon(
+            make_settings(database_url, sources=sources),
+            clock=clock,
+            notifier=ConsoleNotifier(io.StringIO()),
+        )
+        await daemon.start(schedule=False)
+        try:
+            yield {"daemon": daemon, "eleme": eleme, "meituan": meituan}
+        finally:
+            await daemon.stop()
+            await daemon.close()
+
+
+async def approve_and_deliver(daemon: Daemon, platform: str) -> tuple[Draft, Review, str]:
+    """Approve the review's draft; the first POST's answer is lost, the retry follows."""
+    async with daemon.sessions() as session, session.begin():
+        review = await session.scalar(select(Review).where(Review.platform == platform))
+        draft = await session.scalar(select(Draft).where(Draft.review_id == review.id))
+        outcome = await actions.approve(
+            session,
+            review.id,
+            OWNER,
+            daemon.clock.now(),
+            draft_id=draft.id,
+            store=daemon.directory.profile("store-1"),
+        )
+    assert outcome.ok, outcome
+    await daemon.drain()
+    async with daemon.sessions() as session:
+        message = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+    assert message.status != "sent" and message.last_error.startswith("unavailable")
+    daemon.clock.advance(minutes=2)  # past the retry delay
+    await daemon.drain()
+    async with daemon.sessions() as session:
+        draft = await session.get(Draft, draft.id)
+        review = await session.get(Review, review.id)
+        posted = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reply.posted"))
+    return draft, review, posted
+
+
+async def test_eleme_rereads_the_review_instead_of_reposting(world):
+    daemon, eleme = world["daemon"], world["eleme"]
+    rate = eleme.add("等了两个小时，菜全凉了", 1)
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    eleme.lose_replies = 1
+
+    draft, review, posted = await approve_and_deliver(daemon, "eleme")
+
+    replies = [r for r in eleme.requests if r["action"].endswith("replyRateByRateIdAndShopId")]
+    assert len(replies) == 1  # looked, saw our reply, did not post again
+    assert rate["orderRateReply"]["content"] == draft.text
+    assert draft.status == "posted" and review.status == "replied"
+    assert "unconfirmed" not in posted.details  # the re-read confirmed it
+
+
+async def test_meituan_never_double_posts_a_reply_whose_answer_was_lost(world):
+    daemon, meituan = world["daemon"], world["meituan"]
+    comment = meituan.add("汤洒了一半，包装太差", 1, days_ago=2)
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    meituan.lose_replies = 1
+
+    draft, review, _ = await approve_and_deliver(daemon, "meituan")
+
+    assert meituan.replies == [(str(comment["comment_id"]), draft.text)]  # once, not twice
+    assert draft.status == "posted" and review.status == "replied"
+    rereads = [r for r in meituan.requests if r.get("replyStatus") == "-1" and "pageoffset" in r]
+    assert rereads and rereads[-1]["start_time"] == rereads[-1]["end_time"]  # its day only
+
+
+async def test_already_replied_after_a_lost_answer_counts_as_posted(world):
+    """Without a date the review's window cannot be re-read; the platform's "already
+    replied" then means our lost attempt landed, not that posting failed."""
+    daemon, eleme = world["daemon"], world["eleme"]
+    rate = eleme.add("米饭是夹生的", 1)
+    now = daemon.clock.now()
+    async with daemon.sessions() as session, session.begin():
+        source = await target_source(
+            session,
+            store_id="store-1",
+            store_name="测试小馆",
+            platform="eleme",
+            account="123456",
+            polled=True,
+            now=now,
+        )
+        rows = [["评价ID", "评价内容", "评分"], [rate["id"], "米饭是夹生的", "1"]]
+        for page in batches(parse_export(rows)):
+            await ingest_page(session, source, page, now)
+    await daemon.drain()
+    eleme.lose_replies = 1
+
+    draft, review, posted = await approve_and_deliver(daemon, "eleme")
+
+    assert rate["orderRateReply"]["content"] == draft.text
+    assert draft.status == "posted" and review.status == "replied"
+    assert posted.details.get("unconfirmed") is True  # until a poll shows it
