@@ -8,6 +8,7 @@ Callers pass identities resolved from configuration, never from what a client se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -109,9 +110,8 @@ def draft_fields(drafted: DraftResult) -> dict[str, Any]:
             "text": appeal.text,
             "evidence": list(appeal.evidence),
         },
-        "violations": [
-            {"code": v.code, "message": v.message_zh, "found": v.found} for v in drafted.violations
-        ],
+        "violations": [v.to_json() for v in drafted.violations],
+        "quotes": list(drafted.quotes),
     }
 
 
@@ -121,8 +121,10 @@ async def guardrail_violations(
     text: str,
     store: StoreProfile,
     limits: ReplyLimits | None = None,
+    quotes: Sequence[str] = (),
 ) -> list[Violation]:
-    """Everything that forbids posting `text` as this review's public reply."""
+    """Everything that forbids posting `text` as this review's public reply. `quotes`:
+    the customer's words the reply engine quoted in the draft `text` is (an edit of)."""
     row = await current_analysis(session, review)
     posted = (
         await session.scalar(
@@ -140,6 +142,7 @@ async def guardrail_violations(
         store=store,
         platform_limits=limits,
         replies_posted=posted,
+        quotes=quotes,
     )
 
 
@@ -240,7 +243,9 @@ async def approve(
         return _already(review)
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
-    violations = await guardrail_violations(session, review, draft.text, store, limits)
+    violations = await guardrail_violations(
+        session, review, draft.text, store, limits, quotes=draft.quotes
+    )
     if violations:
         audit.record(
             session,
@@ -389,7 +394,8 @@ async def add_draft(
 ) -> Draft:
     """A new current draft for an open review: another variant from the engine (`fields`
     from `draft_fields`), or a staff edit, which keeps the approval rule of the draft it
-    replaces."""
+    replaces and the quotes of the customer the engine put in it (the only quotes the
+    guardrails let through)."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
@@ -407,6 +413,7 @@ async def add_draft(
             "requires_role": before.requires_role if before else None,
             "appeal": before.appeal if before else None,
             "violations": [],
+            "quotes": before.quotes if before else [],
         }
     draft = Draft(
         review_id=review.id,
