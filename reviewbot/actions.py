@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,9 +86,19 @@ class NotAllowed(Exception):
     """The actor may not do this; the message (Chinese) says why, politely."""
 
 
-def required_role(analysis: Analysis | None, draft: Draft | None = None) -> Role:
+class _Severity(Protocol):
+    malicious: bool
+    severity: str
+
+
+class _Marked(Protocol):
+    requires_role: str | None
+
+
+def required_role(analysis: _Severity | None, draft: _Marked | None = None) -> Role:
     """Posting for a malicious or critical review is a manager's decision, and so is any
-    draft the reply engine marked (food-safety claims)."""
+    draft the reply engine marked (food-safety claims). Takes stored rows or the
+    analyzer's and reply engine's results alike."""
     if analysis is not None and (analysis.malicious or analysis.severity == "critical"):
         return "manager"
     if draft is not None and draft.requires_role in ("manager", "owner"):
