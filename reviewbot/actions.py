@@ -8,9 +8,10 @@ Callers pass identities resolved from configuration, never from what a client se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,9 +86,19 @@ class NotAllowed(Exception):
     """The actor may not do this; the message (Chinese) says why, politely."""
 
 
-def required_role(analysis: Analysis | None, draft: Draft | None = None) -> Role:
+class _Severity(Protocol):
+    malicious: bool
+    severity: str
+
+
+class _Marked(Protocol):
+    requires_role: str | None
+
+
+def required_role(analysis: _Severity | None, draft: _Marked | None = None) -> Role:
     """Posting for a malicious or critical review is a manager's decision, and so is any
-    draft the reply engine marked (food-safety claims)."""
+    draft the reply engine marked (food-safety claims). Takes stored rows or the
+    analyzer's and reply engine's results alike."""
     if analysis is not None and (analysis.malicious or analysis.severity == "critical"):
         return "manager"
     if draft is not None and draft.requires_role in ("manager", "owner"):
@@ -109,9 +120,8 @@ def draft_fields(drafted: DraftResult) -> dict[str, Any]:
             "text": appeal.text,
             "evidence": list(appeal.evidence),
         },
-        "violations": [
-            {"code": v.code, "message": v.message_zh, "found": v.found} for v in drafted.violations
-        ],
+        "violations": [v.to_json() for v in drafted.violations],
+        "quotes": list(drafted.quotes),
     }
 
 
@@ -121,8 +131,10 @@ async def guardrail_violations(
     text: str,
     store: StoreProfile,
     limits: ReplyLimits | None = None,
+    quotes: Sequence[str] = (),
 ) -> list[Violation]:
-    """Everything that forbids posting `text` as this review's public reply."""
+    """Everything that forbids posting `text` as this review's public reply. `quotes`:
+    the customer's words the reply engine quoted in the draft `text` is (an edit of)."""
     row = await current_analysis(session, review)
     posted = (
         await session.scalar(
@@ -140,6 +152,7 @@ async def guardrail_violations(
         store=store,
         platform_limits=limits,
         replies_posted=posted,
+        quotes=quotes,
     )
 
 
@@ -240,7 +253,9 @@ async def approve(
         return _already(review)
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
-    violations = await guardrail_violations(session, review, draft.text, store, limits)
+    violations = await guardrail_violations(
+        session, review, draft.text, store, limits, quotes=draft.quotes
+    )
     if violations:
         audit.record(
             session,
@@ -389,7 +404,8 @@ async def add_draft(
 ) -> Draft:
     """A new current draft for an open review: another variant from the engine (`fields`
     from `draft_fields`), or a staff edit, which keeps the approval rule of the draft it
-    replaces."""
+    replaces and the quotes of the customer the engine put in it (the only quotes the
+    guardrails let through)."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
@@ -407,6 +423,7 @@ async def add_draft(
             "requires_role": before.requires_role if before else None,
             "appeal": before.appeal if before else None,
             "violations": [],
+            "quotes": before.quotes if before else [],
         }
     draft = Draft(
         review_id=review.id,

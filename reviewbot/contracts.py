@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from reviewbot.actions import required_role
 from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
@@ -148,7 +149,11 @@ def draft_lines(
         draft = drafter.draft(review, analysis, store, recent=recent)
         recent.append(draft.text)
         del recent[:-20]
-        return draft.to_contract(rid)
+        line = draft.to_contract(rid)
+        if draft.violations:  # blocked: why, and who may post it once it is fixed
+            line["violations"] = [v.to_json() for v in draft.violations]
+            line["requires_role"] = required_role(analysis, draft)
+        return line
 
     chunks = lines if batches else batches_of(lines)
     return _run(chunks, analyzer, respond)  # type: ignore[arg-type]

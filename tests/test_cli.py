@@ -199,3 +199,35 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
 def test_help_works(argv):
     done = reviewbot(*argv)
     assert done.returncode == 0 and b"usage: reviewbot" in done.stdout
+
+
+def test_draft_says_why_a_reply_is_blocked_and_who_may_post_it(tmp_path):
+    """A store whose own signature promises something (免费) can get no clean draft: the
+    contract keys come first and unchanged, then the violations and the role needed."""
+    config = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    signed = 'signature = "老街坊川菜馆 店长老王（到店免费停车）"'
+    config = config.replace('signature = "老街坊川菜馆 店长老王"', signed, 1)
+    assert signed in config
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    lines = [
+        '{"id": "salty", "text": "麻婆豆腐太咸了", "rating": 2}'.encode(),
+        '{"id": "hair", "text": "水煮鱼里吃出一根头发", "rating": 1}'.encode(),
+    ]
+    done = reviewbot(
+        "draft",
+        "--config",
+        str(tmp_path / "config.toml"),
+        "--store",
+        "laojiefang",
+        stdin=b"\n".join(lines),
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    out = {line["id"]: line for line in map(json.loads, done.stdout.decode().splitlines())}
+    for result in out.values():
+        assert list(result)[:4] == ["id", "reply", "template", "principles"]
+        assert list(result)[4:] == ["violations", "requires_role"]
+        (violation,) = result["violations"]
+        assert violation["code"] == "remedy" and violation["found"] == "免费"
+        assert "免费" in violation["message"]
+    assert out["salty"]["requires_role"] == "staff"
+    assert out["hair"]["requires_role"] == "manager"

@@ -12,7 +12,7 @@ from reviewbot.analysis.base import ReviewText
 from reviewbot.platforms.base import Capabilities
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply, normalise
 from tests.replies_support import STORE, analysis
 
 ORDINARY = analysis(("food", "negative"))
@@ -22,12 +22,18 @@ HAIR = ReviewText("g2", "水煮鱼里有一根头发", 1)
 OK_OPENING = "您好，水煮鱼太咸是我们的问题，真诚地向您道歉。"
 
 
-def codes(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -> list[str]:
+def check(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -> list[Violation]:
     found = check_reply(text, review=review, analysis=result, store=store, **kwargs)
     for violation in found:
         assert re.search(r"[\u4e00-\u9fff]", violation.message_zh)  # staff read Chinese
         assert violation.found in violation.message_zh
-    return [v.code for v in found]
+        if violation.code != "too_long":  # shown as staff wrote it
+            assert violation.found in text
+    return found
+
+
+def codes(text: str, **kwargs) -> list[str]:
+    return [v.code for v in check(text, **kwargs)]
 
 
 def test_a_plain_humble_reply_passes():
@@ -103,7 +109,11 @@ def test_the_stores_own_facts_may_be_stated():
     facts = f"{OK_OPENING}营业时间{STORE.hours}，电话{STORE.contact}。本店资质：{proofs}。"
     assert codes(facts) == []
     assert "invented_proof" in codes(facts, store=replace(STORE, proofs=()))
-    assert "invented_fact" in codes(facts, store=replace(STORE, contact="平台私信"))
+    assert "invented_fact" in codes(facts, store=replace(STORE, hours="每天中午营业"))
+    # A phone number the fact sheet does not give is someone's private number, or invented.
+    assert {"private_data", "invented_fact"} & set(
+        codes(facts, store=replace(STORE, contact="平台私信"))
+    )
 
 
 def test_an_authorised_remedy_is_allowed_and_nothing_beyond_it():
@@ -119,12 +129,6 @@ def test_a_dish_the_customer_named_is_not_invented():
     assert "invented_dish" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
 
 
-def test_the_customers_words_may_be_quoted_but_never_their_private_data():
-    assert codes(f"{OK_OPENING}您说「等了两个小时才送到」，我们很抱歉。") == []
-    review = ReviewText("g4", "打我电话13812345678，送到朝阳路88号", 1)
-    assert "private_data" in codes("您说「打我电话13812345678」，我们会联系您。", review=review)
-
-
 def test_one_offending_phrase_is_reported_once():
     assert codes(OK_OPENING + "这是骑手的问题。") == ["blame"]
 
@@ -137,3 +141,331 @@ def test_a_staff_edit_is_checked_like_a_draft():
     edited = made.text.replace("。", "。其实是骑手的问题，下次给您免单。", 1)
     blocked = check_reply(edited, review=review, analysis=result, store=STORE)
     assert {v.code for v in blocked} == {"blame", "remedy"}
+
+
+# -- paraphrases: each family of the rules, in the words staff actually write ------------
+# (the audit of issue 5 found every one of these passing the earlier word lists)
+
+
+@pytest.mark.parametrize(
+    ("code", "family", "sentence"),
+    [
+        # private data: phone numbers however written, e-mail, names, home addresses
+        ("private_data", "phone", "我们会打您手机１３８１２３４５６７８联系您。"),
+        ("private_data", "phone", "您的号码一三八一二三四五六七八我们记下了。"),
+        ("private_data", "phone", "我们会打您手机 1381 234 5678。"),
+        ("private_data", "phone", "我们会打您手机138.1234.5678。"),
+        ("private_data", "phone", "您留的电话138****5678我们记下了。"),
+        ("private_data", "phone", "您的手机尾号5678我们记下了。"),
+        ("private_data", "phone", "您的手机尾号五六七八我们记下了。"),
+        ("private_data", "account", "您的邮箱 foo@example.com 我们记下了。"),
+        ("private_data", "account", "您的邮箱 ｆｏｏ＠ｅｘａｍｐｌｅ．ｃｏｍ 我们记下了。"),
+        ("private_data", "account", "您的微信号是ab12345我们加了。"),
+        ("private_data", "name", "王姐您好，"),
+        ("private_data", "name", "李哥您好，"),
+        ("private_data", "name", "张三先生您好，"),
+        ("private_data", "name", "欧阳女士您好，"),
+        ("private_data", "address", "您住的阳光小区我们知道。"),
+        ("private_data", "address", "送到建国路88号院3号楼的那单我们查了。"),
+        ("private_data", "address", "您家在阳光小区3栋2单元我们知道。"),
+        # compensation, refunds, free food, coupons, discounts, gifts
+        ("remedy", "refund", "给您退全款。"),
+        ("remedy", "refund", "我们给您退一下钱。"),
+        ("remedy", "refund", "我们把餐费还给您。"),
+        ("remedy", "refund", "给您退了。"),
+        ("remedy", "refund", "给您退 款。"),
+        ("remedy", "compensation", "我们会给您一些补贴。"),
+        ("remedy", "compensation", "我们会赔偿您的损失。"),
+        ("remedy", "extra_food", "再给您补一份。"),
+        ("remedy", "extra_food", "下次给您加个菜。"),
+        ("remedy", "extra_food", "送您一份小菜。"),
+        ("remedy", "coupon", "给您发张券。"),
+        ("remedy", "coupon", "给您一张满减券。"),
+        ("remedy", "coupon", "下次来给您优惠。"),
+        ("remedy", "coupon", "下次来半价。"),
+        ("remedy", "coupon", "下次来给您打八折。"),
+        ("remedy", "free", "这顿不收钱。"),
+        ("remedy", "free", "不收您钱了。"),
+        ("remedy", "free", "下次来吃我请客。"),
+        ("remedy", "free", "这单算我们的。"),
+        ("remedy", "free", "给您免配送费。"),
+        ("remedy", "gift", "会有小礼物给您。"),
+        # deleting, changing or hiding the review, or paying for a good one
+        ("review_change", "delete", "希望您能删评。"),
+        ("review_change", "delete", "能删评吗？"),
+        ("review_change", "delete", "求您删个评。"),
+        ("review_change", "delete", "把差的那条去掉吧。"),
+        ("review_change", "delete", "麻烦您「删」掉这条「差评」。"),
+        ("review_change", "change", "希望您能重新评价一下。"),
+        ("review_change", "change", "希望您重新打分。"),
+        ("review_change", "change", "能否调整一下评分？"),
+        ("review_change", "change", "能不能把星星加回来？"),
+        ("review_change", "change", "麻烦您把一星改成五星。"),
+        ("review_change", "hide", "帮忙把这条评论隐藏一下。"),
+        ("review_change", "hide", "请您高抬贵手。"),
+        ("review_change", "reward", "好评有惊喜哦。"),
+        ("review_change", "reward", "好评返现五元。"),
+        # blame and arguing
+        ("blame", "rider_platform", "这是外卖小哥送慢了。"),
+        ("blame", "rider_platform", "骑手送得慢。"),
+        ("blame", "rider_platform", "是配送的原因。"),
+        ("blame", "rider_platform", "是美团派单晚了。"),
+        ("blame", "disown", "骑手慢了我们也没办法。"),
+        ("blame", "disown", "高峰期单多，难免慢一点。"),
+        ("blame", "customer", "您可能吃不惯。"),
+        ("blame", "customer", "这是您的个人口味问题。"),
+        ("blame", "customer", "您下单时没备注少辣。"),
+        ("blame", "customer", "您可能搞错了店。"),
+        ("blame", "others_fine", "别的顾客都没说咸。"),
+        ("blame", "others_fine", "其他顾客都很满意。"),
+        ("blame", "arguing", "您这样说不太客观。"),
+        ("blame", "arguing", "希望您不要乱写。"),
+        ("blame", "arguing", "请不要无理取闹。"),
+        ("blame", "arguing", "您说的不是事实。"),
+        ("blame", "insult", "您的素质有待提高。"),
+        # invented facts and proofs
+        ("invented_fact", "number", "我们会在３天内回复。"),
+        ("invented_fact", "number", "这道菜只要１５元。"),
+        ("invented_fact", "time", "店长下午三点给您回电。"),
+        ("invented_fact", "time", "店长马上给您回电。"),
+        ("invented_fact", "time", "店长稍后会联系您。"),
+        ("invented_fact", "award", "本店是米其林推荐餐厅。"),
+        ("invented_fact", "award", "本店荣获大众点评必吃榜。"),
+        ("invented_fact", "size", "我们有五家分店。"),
+        ("invented_fact", "staff_action", "我们已经开除了那位员工。"),
+        ("invented_proof", "named_proof", "本店有卫生许可。"),
+        ("invented_proof", "named_proof", "我们每天都有第三方检测。"),
+        ("invented_proof", "named_proof", "本店通过了食药监检查。"),
+    ],
+)
+def test_a_paraphrase_is_blocked_with_its_familys_reason(code, family, sentence):
+    found = check(OK_OPENING + sentence)
+    assert (code, family) in {(v.code, v.family) for v in found}, found
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("crisis_admission", "是我们后厨的疏忽。"),
+        ("crisis_admission", "这是我们的过失。"),
+        ("crisis_admission", "都怪我们。"),
+        ("crisis_admission", "我们对此负全部责任。"),
+        ("crisis_admission", "我们已经查明是厨师的头发。"),
+        ("crisis_admission", "员工操作不规范导致了这个问题。"),
+        ("crisis_denial", "我们后厨都戴帽子，不会有头发。"),
+        ("crisis_denial", "食材没问题。"),
+        ("crisis_denial", "我们的菜很干净。"),
+        ("crisis_denial", "我们的食材是合格的。"),
+        ("blame", "您可能看错了。"),  # a denial that also blames: reported once, as blame
+        ("blame", "这不是我们店的问题。"),
+    ],
+)
+def test_an_unverified_food_safety_claim_is_neither_admitted_nor_denied_in_other_words(
+    code, sentence
+):
+    opening = "您好，您反映水煮鱼里有头发，我们非常重视，正在核查。"
+    assert codes(opening + sentence, review=HAIR, result=CRISIS) == [code]
+
+
+# -- must pass: sincere replies the rules must not mistake for the above -----------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们会加强培训，提升服务人员的素质。",
+        "我们会重新核对第一道菜的出餐时间。",
+        "我们会每天开店前检查一遍。",
+        "这件事我们会马上改正，评价中提到的问题我们都会改进。",
+        "我们会认真对待每一条评价，删繁就简改进流程。",
+        "感谢您的评价，我们会修改菜单说明。",
+        "店里的周末高峰我们会多排人手。",
+        "是我们把您的菜弄错了，这是我们的责任。",
+        "这不是我们应有的水准，向您赔个不是。",
+        "优惠活动的说明我们会重新核对，避免误会。",
+        "出餐后我们会尽快交给骑手，热菜也会换用保温效果更好的包装。",
+        "配送环节的问题我们会如实反馈给配送站。",
+        "每一单的备注我们会打在小票上，出餐前再核对一次。",
+        "今后我们会严格按备注的辣度出餐。",
+        "这道菜炒得太久了，是后厨的火候没掌握好。",
+        "谢谢您给的好评，也谢谢您指出的不足。",
+        "我们一定查清楚原因，第一时间告诉您。",
+        "祝您生活愉快，一切顺利。",
+    ],
+)
+def test_a_sincere_reply_is_not_blocked(sentence):
+    assert codes(OK_OPENING + sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "查明原因后，我们会第一时间如实告诉您。",
+        "如果核查发现是我们的疏忽，我们会负全部责任。",
+        "不管核查结果如何，让您有这样的经历，我们都很难过。",
+        "后厨正在复查当天的操作规范和防护措施（帽子、口罩、食材清洗），结果会如实告诉您。",
+        "也请您通过店长电话 010-1234 5678 联系我们，店长会亲自负责这件事。",
+    ],
+)
+def test_a_careful_food_safety_statement_is_not_blocked(sentence):
+    opening = "您好，您反映水煮鱼里有头发，我们非常重视。"
+    assert codes(opening + sentence, review=HAIR, result=CRISIS) == []
+
+
+# Drafts the engine wrote on the bench (bench/replies.py, waimai_train.csv) for the example
+# store: (review, analysis, draft, the quotes the engine put in it).
+LAOJIEFANG = StoreProfile(
+    name="老街坊川菜馆",
+    signature="老街坊川菜馆 店长老王",
+    contact="店长电话 028-6543 2100",
+    proofs=("食品经营许可证 JY25101070012345", "餐饮服务食品安全量化分级 A 级"),
+)
+BENCH_DRAFTS = [
+    (
+        "没什么味道，送来的晚凉了",
+        analysis(("food", "negative")),
+        "这位朋友您好，菜的味道偏淡，确实是我们做得不到位。真诚地向您道歉。调味的标准后厨会重新"
+        "定好，出餐前多尝一口。还有饭菜送到时已经凉了这一点，我们同样会认真对待。方便的话请通过"
+        "店长电话 028-6543 2100 联系我们，店长想亲自了解情况。\n老街坊川菜馆 店长老王",
+        (),
+    ),
+    (
+        "非常慢，其中催单也没人理会",
+        analysis(("service", "negative")),
+        "这位朋友您好，您说「其中催单也没人理会」，这不是我们该有的样子。在这里向您郑重道歉。"
+        "高峰时段我们会调整厨房的出菜顺序，尽量不让您干等。方便的话请通过店长电话 028-6543 2100"
+        " 联系店长，我们想当面向您道歉。希望下次能让您吃得舒心。\n—— 老街坊川菜馆 店长老王",
+        ("「其中催单也没人理会」",),
+    ),
+    (
+        "送餐太慢，每次都超时，商家都在催促",
+        analysis(("service", "negative"), ("delivery", "negative")),
+        "这位顾客您好，送餐太慢，影响了您用餐，我们很过意不去。让您饿着肚子等了这么久，真的很"
+        "抱歉。出餐节奏我们会重新安排，高峰期加派人手打包，不让餐在店里等骑手。还有上菜太慢这一"
+        "点，我们同样会认真对待。如果您愿意，可以通过店长电话 028-6543 2100 找到店长，店长会亲自"
+        "跟进。希望下次能让您吃得舒心。\n老街坊川菜馆 店长老王",
+        (),
+    ),
+    (
+        "卷饼还可以，这粥也太不值了！皮蛋两三粒，瘦肉一块没吃着",
+        analysis(("food", "negative"), ("price", "negative")),
+        "这位顾客您好，您说「这粥也太不值」，我们认真看了。很抱歉这次没让您满意。我们会重新核对"
+        "每道菜的分量和定价，让每一份都对得起价格。如果您愿意，可以通过店长电话 028-6543 2100 "
+        "找到店长，店长会亲自和您沟通。\n老街坊川菜馆 店长老王",
+        ("「这粥也太不值」",),
+    ),
+    (
+        "吃到一半发现菜里有小强,简直了",
+        analysis(("hygiene", "negative"), severity="high"),
+        "这位朋友您好，看到您写的「吃到一半发现菜里有小强」，这件事店长正在亲自处理。让您担心"
+        "了，非常抱歉。后厨正在复查当天的操作规范和防护措施（帽子、口罩、食材清洗），结果会如实"
+        "告诉您。麻烦您通过店长电话 028-6543 2100 和店长直接联系，我们需要向您了解更多细节。本店"
+        "资质（食品经营许可证 JY25101070012345、餐饮服务食品安全量化分级 A 级）均可查验，欢迎顾客"
+        "和监管部门监督。\n老街坊川菜馆 店长老王",
+        ("「吃到一半发现菜里有小强」",),
+    ),
+    (
+        "肉臭了，态度还十分恶劣，不处理，不要再定这家了",
+        analysis(("service", "negative"), ("hygiene", "negative"), severity="high"),
+        "这位顾客您好，您反映餐品有变质的问题，我们非常重视，店长正在亲自处理。不管核查结果如"
+        "何，让您有这样的经历，我们都很难过。这批食材的进货和储存记录正在逐项核对，有了结果第一"
+        "时间向您说明。也请您通过店长电话 028-6543 2100 联系我们，店长会亲自负责这件事。本店资质"
+        "：食品经营许可证 JY25101070012345、餐饮服务食品安全量化分级 A 级，欢迎大家监督。\n—— "
+        "老街坊川菜馆 店长老王",
+        (),
+    ),
+    (
+        "煎蛋，香肠还行。肥牛太老！！菜花难吃！,最sb的可乐是热的",
+        analysis(("food", "negative"), malicious=("abuse",)),
+        "各位顾客好，评价里有些话是冲着店员个人去的，我们会请平台按规则处理。对用餐本身的意见，"
+        "我们都会认真听。如果您确实在本店用餐时遇到了问题，请通过店长电话 028-6543 2100 联系我们"
+        "，我们一定认真处理。本店资质：食品经营许可证 JY25101070012345、餐饮服务食品安全量化分级 "
+        "A 级，欢迎大家监督。\n—— 老街坊川菜馆 店长老王",
+        (),
+    ),
+    (
+        "今天送的很快，快递员态度好，味道很好",
+        analysis(("food", "positive"), ("service", "positive"), polarity="positive"),
+        "您对口味和服务的肯定，我们收到啦！我们会继续用心做好每一餐。欢迎再来尝尝别的菜。\n"
+        "老街坊川菜馆 店长老王 敬上",
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize(("review", "result", "text", "quotes"), BENCH_DRAFTS)
+def test_the_engines_own_bench_drafts_pass(review, result, text, quotes):
+    assert (
+        codes(text, review=ReviewText("b", review), result=result, store=LAOJIEFANG, quotes=quotes)
+        == []
+    )
+
+
+# -- normalisation ------------------------------------------------------------------------
+
+
+def test_text_is_read_as_ascii_digits_whatever_the_script():
+    assert normalise("１３８、一三八一二三四五六七八、３天！") == "138、13812345678、3天!"
+    assert normalise("退 款、删「差评」") == "退款、删差评"  # spaces and quote marks read past
+    # Prose with Chinese numerals stays prose: only runs read digit by digit are numbers.
+    assert normalise("逐一核对、第一时间、十五元") == "逐一核对、第一时间、十五元"
+
+
+def test_staff_are_shown_the_words_they_wrote():
+    (violation,) = check(OK_OPENING + "请拨打１３８ １２３４ ５６７８。")
+    assert violation.code == "private_data" and violation.found == "１３８ １２３４ ５６７８"
+
+
+# -- 「」: only the engine's own quotes of the customer are let through --------------------
+
+
+def test_the_engines_quote_of_the_customer_is_not_held_against_the_reply():
+    review = ReviewText("q1", "骑手送得太慢了，饭都凉了", 2)
+    reply = f"{OK_OPENING}您说「骑手送得太慢」，是我们出餐没有安排好。"
+    assert codes(reply, review=review, quotes=("「骑手送得太慢」",)) == []
+    # The same 「」 written by staff is checked like any other text.
+    assert codes(reply, review=review) == ["blame"]
+
+
+@pytest.mark.parametrize(
+    ("review", "reply", "code"),
+    [
+        ("菜太咸了，要求退款和赔偿", "您好，我们同意「退款」，也会「赔偿」您。", "remedy"),
+        ("你们肯定说这是骑手的问题", "您好，「这是骑手的问题」。", "blame"),
+        ("太咸了，差评！删了重点也不会好", "您好，麻烦您「删」掉这条「差评」。", "review_change"),
+    ],
+)
+def test_staff_cannot_smuggle_words_in_quotes_of_the_review(review, reply, code):
+    assert code in codes(reply, review=ReviewText("q2", review, 1))
+
+
+@pytest.mark.parametrize(
+    ("review", "quote", "result", "code"),
+    [
+        ("等了很久，说好的要求退款也没人理", "「要求退款也没人理」", ORDINARY, "remedy"),
+        ("态度很差，我要改差评", "「我要改差评」", ORDINARY, "review_change"),
+        ("汤里确实有头发", "「汤里确实有头发」", CRISIS, "crisis_admission"),
+    ],
+)
+def test_even_the_engines_quotes_never_pass_compensation_review_change_or_crisis_rules(
+    review, quote, result, code
+):
+    reply = f"您好，您说{quote}，我们非常重视。"
+    assert code in codes(reply, review=ReviewText("q3", review, 1), result=result, quotes=(quote,))
+
+
+def test_a_draft_carries_its_quotes_and_a_staff_edit_gets_no_others():
+    review = ReviewText("q4", "非常慢，其中催单也没人理会。骑手的问题你们也不管", 1)
+    result = analysis(("service", "negative"))
+    drafter = TemplateDrafter()
+    made = next(
+        m for m in (drafter.draft(review, result, STORE, attempt=i) for i in range(40)) if m.quotes
+    )
+    assert made.violations == () and all(quote in made.text for quote in made.quotes)
+    assert (
+        check_reply(made.text, review=review, analysis=result, store=STORE, quotes=made.quotes)
+        == []
+    )
+    edited = made.text + "「骑手的问题你们也不管」"
+    blocked = check_reply(edited, review=review, analysis=result, store=STORE, quotes=made.quotes)
+    assert [v.code for v in blocked] == ["blame"]

@@ -158,6 +158,23 @@ async def test_a_rejected_reply_is_dead_and_reported_not_retried(daemon, demo, c
     assert review.status == "open" and review.handled_by is None  # staff can fix and retry
 
 
+async def test_a_staff_edit_keeps_the_engines_quotes_and_gets_no_others(daemon, demo, clock):
+    demo.platform.add_review("shop-1", "等了两小时，都饿过头了", 1)
+    clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    draft = await the_draft(daemon)
+    # The engine quoted the customer; the figure in their words is theirs, not an invented one.
+    assert draft.quotes == ["「等了两小时」"] and "「等了两小时」" in draft.text
+    smuggled = await approve(daemon, draft.id, "alice", text=draft.text + "您说「两小时」。")
+    assert not smuggled.ok and "两小时" in smuggled.message
+    kept = await approve(daemon, draft.id, "alice", text=draft.text.replace("。", "！", 1))
+    assert kept.ok, kept.message
+    async with daemon.sessions() as session:
+        edited = await session.get(Draft, kept.draft_id)
+    assert edited.template_id == "staff-edit" and edited.quotes == draft.quotes
+
+
 async def test_two_replicas_deliver_each_message_once(daemon, demo, clock):
     for n in range(6):
         demo.platform.add_review("shop-1", f"第{n}条：菜不热", 1)

@@ -65,6 +65,9 @@ class Draft:
     appeal: Appeal | None = None
     # Empty unless no candidate passed the guardrails: then posting stays blocked.
     violations: tuple[Violation, ...] = ()
+    # The customer's words this draft quotes (「…」): the only quotes the guardrails let
+    # through, in this draft and in staff edits of it.
+    quotes: tuple[str, ...] = ()
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
@@ -107,10 +110,16 @@ class TemplateDrafter:
         recent_texts = set(recent)
         recent_grams = [bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
+        quotes = _quotes(reading)
 
         def violations(text: str) -> list[Violation]:
             return check_reply(
-                text, review=review, analysis=analysis, store=store, platform_limits=limits
+                text,
+                review=review,
+                analysis=analysis,
+                store=store,
+                platform_limits=limits,
+                quotes=quotes,
             )
 
         # Candidates in the order drawn; the first that differs enough from the recent
@@ -281,6 +290,7 @@ class TemplateDrafter:
             requires_role="manager" if reading.crisis else None,
             appeal=self._appeal(review, analysis, store) if analysis.malicious else None,
             violations=tuple(violations),
+            quotes=tuple(quote for quote in _quotes(reading) if quote in text),
         )
 
     def _appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
@@ -313,6 +323,11 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
 def _specific(variants: list[str], variable: str) -> list[str]:
     """The variants using `variable`, if any do; else all of them."""
     return [v for v in variants if variable in v] or variants
+
+
+def _quotes(reading: Reading) -> tuple[str, ...]:
+    """The customer's words a draft may quote: its complaints' quotes."""
+    return tuple(c.quote for c in (reading.main, reading.second) if c is not None and c.quote)
 
 
 def _of(complaint: Complaint) -> dict[str, str]:

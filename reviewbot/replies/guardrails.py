@@ -4,16 +4,21 @@
 store's fact sheet. The engine runs it on every draft (and never returns a draft that fails
 it when a clean one exists); the chat workflow runs it again on the text staff approve,
 edited or not, and blocks posting while it reports anything. Each `Violation` carries a
-message in Chinese telling the staff member what to change. The word lists and patterns
-are data (data/guardrails.toml).
+message in Chinese telling the staff member what to change.
+
+The rules are pattern families kept as data (data/guardrails.toml), matched on normalised
+text so that full-width digits and digits written out in Chinese do not slip through. The
+only text exempt from some rules is the customer's words the engine itself quoted: a 「」
+added by staff is no licence to write anything.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from reviewbot.analysis.base import Analysis, ReviewText
@@ -21,19 +26,35 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lexicon import dish_lexicon, guardrail_data, is_crisis
 
 DEFAULT_MAX_CHARS = 500
-_QUOTE = re.compile(r"「([^「」]*)」")
 _DIGITS = re.compile(r"[0-9]+")
-_CONDITIONAL = ("如果", "如", "若", "一旦", "假如", "倘若")
-_SEPARATORS = re.compile(r"[\s\-－—:：()（）/]")
+_SEPARATORS = re.compile(r"[\s\-－—:：()（）/.·]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+# Chinese digits read one by one (一三八…, 幺 as said on the phone) in a run of three or
+# more, or next to an Arabic digit: a number, not prose (一一, 十五 and 第一 stay as they are).
+_HAN_DIGIT = "〇零一二三四五六七八九幺"
+_HAN_DIGIT_RUN = re.compile(
+    f"(?<=[0-9])[{_HAN_DIGIT}]+|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
+)
+_TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891")
+# Read past, so that quoting a word does not hide it (删「差评」).
+_QUOTE_MARKS = frozenset("「」『』“”‘’\"'")
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One reason a reply cannot be posted; `message_zh` is shown to staff as is."""
+    """One reason a reply cannot be posted; `message_zh` is shown to staff as is.
+
+    `found` is the offending text as the reply wrote it; `family` names the kind of
+    paraphrase the rule caught (data/guardrails.toml), empty for the fixed checks."""
 
     code: str
     message_zh: str
     found: str = ""
+    family: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """As stored with a draft and printed by `reviewbot draft`."""
+        return {"code": self.code, "message": self.message_zh, "found": self.found}
 
 
 class _HasReplyLimit(Protocol):
@@ -61,22 +82,55 @@ class ReplyLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class _Family:
+    """A group of patterns catching one kind of paraphrase, with its reason for staff."""
+
+    name: str
+    message: str
+    allow: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    code: str
+    families: tuple[_Family, ...]
+    quotes_exempt: bool
+    crisis_only: bool
+    conditional: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Rules:
+    rules: tuple[_Rule, ...]
     messages: dict[str, str]
-    remedy: tuple[str, ...]
-    review_change: tuple[re.Pattern[str], ...]
-    blame_words: tuple[str, ...]
-    blame_patterns: tuple[re.Pattern[str], ...]
-    admission: tuple[re.Pattern[str], ...]
-    denial: tuple[re.Pattern[str], ...]
-    private: tuple[re.Pattern[str], ...]
-    facts: tuple[re.Pattern[str], ...]
-    proof_words: tuple[str, ...]
-    any_proof: tuple[str, ...]
 
 
-def _compile(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+_ALLOWANCES = ("", "facts", "remedy", "proofs", "any_proof")
+
+
+def _rule(code: str, table: dict[str, Any]) -> _Rule:
+    families = []
+    for family in table["family"]:
+        allow = family.get("allow", table.get("allow", ""))
+        if allow not in _ALLOWANCES:
+            raise ValueError(f"guardrails.toml: [{code}] {family['name']}: unknown allow {allow!r}")
+        families.append(
+            _Family(
+                name=family["name"],
+                message=family.get("message", table["message"]),
+                allow=allow,
+                patterns=tuple(re.compile(p) for p in family["patterns"]),
+            )
+        )
+    conditional = table.get("conditional")
+    return _Rule(
+        code=code,
+        families=tuple(families),
+        quotes_exempt=table.get("quotes_exempt", False),
+        crisis_only=table.get("crisis_only", False),
+        conditional=re.compile(conditional) if conditional else None,
+    )
 
 
 @cache
@@ -84,68 +138,149 @@ def _rules() -> _Rules:
     data: dict[str, Any] = guardrail_data()
     messages = {code: table["message"] for code, table in data.items() if "message" in table}
     messages["invented_number"] = data["invented_fact"]["number_message"]
-    return _Rules(
-        messages=messages,
-        remedy=tuple(data["remedy"]["words"]),
-        review_change=_compile(data["review_change"]["patterns"]),
-        blame_words=tuple(data["blame"]["words"]),
-        blame_patterns=_compile(data["blame"]["patterns"]),
-        admission=_compile(data["crisis_admission"]["patterns"]),
-        denial=_compile(data["crisis_denial"]["patterns"]),
-        private=_compile(data["private_data"]["patterns"]),
-        facts=_compile(data["invented_fact"]["patterns"]),
-        proof_words=tuple(data["invented_proof"]["words"]),
-        any_proof=tuple(data["invented_proof"]["any_proof"]),
+    rules = tuple(_rule(code, table) for code, table in data.items() if "family" in table)
+    return _Rules(rules=rules, messages=messages)
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate` table computing each character's reading once (see `_fold`)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _fold(chr(code))
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
+def _fold(char: str) -> str:
+    """What one written character reads as: its NFKC form without quotation marks, spaces
+    (not line breaks) and invisible formatting characters."""
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKC", char)
+        if c not in _QUOTE_MARKS
+        and (c == "\n" or not c.isspace())
+        and unicodedata.category(c) != "Cf"
     )
+
+
+def _digits(text: str) -> str:
+    return _HAN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_TO_ASCII), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Text as the rules read it (`_read`); `body` is the same with the engine's own quotes
+    of the customer blanked (same length)."""
+
+    text: str
+    body: str
+    written: str
+
+    def written_at(self, start: int, end: int) -> str:
+        """The written text that reads as text[start:end], to show staff their own words."""
+        origin = [i for i, char in enumerate(self.written) for _ in char.translate(_FOLD)]
+        return self.written[origin[start] : origin[end - 1] + 1]
+
+
+def _read(written: str, quotes: Collection[str] = ()) -> _Text:
+    """NFKC (full-width → ASCII); spaces, quotation marks and invisible characters left
+    out (so "退 款" and 删「差评」 read as what they say); Chinese digit runs → digits."""
+    blanked = written
+    for quote in quotes:
+        inner = quote.strip().removeprefix("「").removesuffix("」")
+        if inner:
+            blank = "".join("□" * len(char.translate(_FOLD)) for char in inner)
+            blanked = blanked.replace(f"「{inner}」", f"「{blank}」")
+    return _Text(_digits(written.translate(_FOLD)), _digits(blanked.translate(_FOLD)), written)
+
+
+@lru_cache(maxsize=256)
+def normalise(text: str) -> str:
+    """`text` as the guardrails read it: １３８, 1 3 8 and 一三八 all become 138."""
+    return _read(text).text
 
 
 def _squash(text: str) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def _unquoted(text: str, review_text: str) -> str:
-    """The reply without the customer's own words it quotes verbatim (「…」)."""
-    source = _squash(review_text)
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """The store's fact sheet, normalised and squashed for finding a hit in it."""
 
-    def blank(match: re.Match[str]) -> str:
-        inner = _squash(match.group(1))
-        return "「」" if inner and inner in source else match.group(0)
+    facts: str
+    remedy: str
+    proofs: str
+    has_proof: bool
+    digits: frozenset[str]
 
-    return _QUOTE.sub(blank, text)
+    @classmethod
+    @lru_cache(maxsize=64)
+    def of(cls, store: StoreProfile) -> _Sheet:
+        facts = normalise(store.text)
+        return cls(
+            facts=_squash(facts),
+            remedy=_squash(normalise(store.remedy)),
+            proofs=_squash(normalise("".join(store.proofs))),
+            has_proof=bool(store.proofs),
+            digits=frozenset(_DIGITS.findall(facts)),
+        )
+
+    def allows(self, allow: str, hit: str) -> bool:
+        if allow == "any_proof":
+            return self.has_proof
+        sheet = {"facts": self.facts, "remedy": self.remedy, "proofs": self.proofs}.get(allow)
+        squashed = _squash(hit)
+        return bool(sheet and squashed and squashed in sheet)
+
+
+def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
+    """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
+    return bool(conditional.search(text, starts[-1] if starts else 0, at))
 
 
 class _Found:
-    """Collects violations, each offending text reported once (under its first code), and
-    overlapping hits of one rule once ("是骑手" inside "是骑手的问题")."""
+    """Collects violations: each offending text once, under its first code; overlapping
+    hits of one rule once ("是骑手" inside "是骑手的问题"); and nothing inside a text
+    already reported ("有惊喜" inside "好评有惊喜")."""
 
     def __init__(self, messages: dict[str, str]) -> None:
         self.messages = messages
         self.items: list[Violation] = []
+        self.spans: dict[str, list[tuple[int, int]]] = {}
         self._seen: set[str] = set()
-        self._spans: dict[str, list[tuple[int, int]]] = {}
+
+    def overlaps(self, code: str, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.spans.get(code, ()))
+
+    def _covered(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for spans in self.spans.values() for s, e in spans)
 
     def add(
         self,
         code: str,
         found: str = "",
-        message_code: str | None = None,
-        at: int | None = None,
+        *,
+        message: str | None = None,
+        family: str = "",
+        span: tuple[int, int] | None = None,
         **extra: object,
     ) -> None:
         if found:
             if found in self._seen:
                 return
-            if at is not None:
-                spans = self._spans.setdefault(code, [])
-                end = at + len(found)
-                if any(start < end and at < stop for start, stop in spans):
-                    return
-                spans.append((at, end))
+            if span is not None and (self.overlaps(code, *span) or self._covered(*span)):
+                return
+            if span is not None:
+                self.spans.setdefault(code, []).append(span)
             self._seen.add(found)
-        message = self.messages[message_code or code].replace("{found}", found)
+        text = (message or self.messages[code]).replace("{found}", found)
         for key, value in extra.items():
-            message = message.replace("{" + key + "}", str(value))
-        self.items.append(Violation(code, message, found))
+            text = text.replace("{" + key + "}", str(value))
+        self.items.append(Violation(code, text, found, family))
 
 
 def check_reply(
@@ -156,8 +291,14 @@ def check_reply(
     store: StoreProfile,
     platform_limits: ReplyLimits | _HasReplyLimit | None = None,
     replies_posted: int = 0,
+    quotes: Collection[str] = (),
 ) -> list[Violation]:
-    """Every reason `text` must not be posted as the public reply to `review` (empty: OK)."""
+    """Every reason `text` must not be posted as the public reply to `review` (empty: OK).
+
+    `quotes` are the customer's words the engine quoted in its draft (`Draft.quotes`), the
+    only 「」 spans some rules (blame, invented facts) let through: pass them for the
+    engine's draft and for a staff edit of it, never quotes taken from the edit itself.
+    """
     rules = _rules()
     limits = ReplyLimits.of(platform_limits)
     found = _Found(rules.messages)
@@ -169,67 +310,46 @@ def check_reply(
     if len(text) > limits.max_chars:
         found.add("too_long", str(len(text)), limit=limits.max_chars)
 
-    facts = store.text
-    squashed_facts = _squash(facts)
-    fact_digits = set(_DIGITS.findall(facts))
+    reply = _read(text, quotes)
+    sheet = _Sheet.of(store)
+    crisis = is_crisis(analysis, review.text)
+    for rule in rules.rules:
+        if rule.crisis_only and not crisis:
+            continue
+        target = reply.body if rule.quotes_exempt else reply.text
+        for family in rule.families:
+            for pattern in family.patterns:
+                for match in pattern.finditer(target):
+                    start, end = match.span()
+                    if start == end or sheet.allows(family.allow, match.group(0)):
+                        continue
+                    if rule.conditional and _is_conditional(target, start, rule.conditional):
+                        continue
+                    found.add(
+                        rule.code,
+                        reply.written_at(start, end),
+                        message=family.message,
+                        family=family.name,
+                        span=(start, end),
+                    )
 
-    # Private data: checked everywhere, quotes included (a customer's own phone number
-    # stays private even when they wrote it in the review).
-    private_spans: list[str] = []
-    for pattern in rules.private:
-        for match in pattern.finditer(text):
-            hit = match.group(0)
-            if _squash(hit) and _squash(hit) in squashed_facts:
-                continue
-            private_spans.append(hit)
-            found.add("private_data", hit)
-
-    body = _unquoted(text, review.text)
-    for pattern in rules.review_change:
-        for match in pattern.finditer(body):
-            found.add("review_change", match.group(0), at=match.start())
-    for word in sorted(rules.remedy, key=len, reverse=True):
-        if word in body and word not in store.remedy:
-            found.add("remedy", word, at=body.find(word))
-    for word in sorted(rules.blame_words, key=len, reverse=True):
-        if word in body:
-            found.add("blame", word, at=body.find(word))
-    for pattern in rules.blame_patterns:
-        for match in pattern.finditer(body):
-            found.add("blame", match.group(0), at=match.start())
-    if is_crisis(analysis, review.text):
-        for pattern in rules.admission:
-            for match in pattern.finditer(body):
-                before = body[max(0, match.start() - 8) : match.start()]
-                if not any(word in before for word in _CONDITIONAL):
-                    found.add("crisis_admission", match.group(0))
-        for pattern in rules.denial:
-            for match in pattern.finditer(body):
-                found.add("crisis_denial", match.group(0))
-
-    _check_dishes(body, review, store, found)
-    squashed_body = _squash(body)
-    for word in rules.proof_words:
-        if word in squashed_body and word not in _squash("".join(store.proofs)):
-            found.add("invented_proof", word)
-    if not store.proofs:
-        for word in rules.any_proof:
-            if word in body:
-                found.add("invented_proof", word)
-    for pattern in rules.facts:
-        for match in pattern.finditer(body):
-            if match.group(0) not in facts:
-                found.add("invented_fact", match.group(0))
-    for digits in _DIGITS.findall(body):
-        if digits not in fact_digits and not any(digits in span for span in private_spans):
-            found.add("invented_fact", digits, message_code="invented_number")
+    _check_dishes(reply.body, normalise(review.text), store, found)
+    for match in _DIGITS.finditer(reply.body):
+        start, end = match.span()
+        if match.group(0) not in sheet.digits and not found.overlaps("private_data", start, end):
+            found.add(
+                "invented_fact",
+                reply.written_at(start, end),
+                message=rules.messages["invented_number"],
+                family="number",
+            )
     return found.items
 
 
-def _check_dishes(body: str, review: ReviewText, store: StoreProfile, found: _Found) -> None:
+def _check_dishes(body: str, review: str, store: StoreProfile, found: _Found) -> None:
     """A dish may be named only if it is on the menu or the customer named it."""
     lexicon = dish_lexicon()
-    allowed = {*store.menu, *(dish for dish in lexicon if dish in review.text)}
+    allowed = {*store.menu, *(dish for dish in lexicon if dish in review)}
     masked = body
     for dish in sorted(allowed, key=lambda dish: (-len(dish), dish)):
         if dish:

@@ -183,7 +183,11 @@ def _render_problems(template: Template, where: str, part: str, texts: Variants)
         if not rendered or part == "closing":
             continue
         for violation in check_reply(
-            rendered, review=review, analysis=analysis, store=SAMPLE_STORE
+            rendered,
+            review=review,
+            analysis=analysis,
+            store=SAMPLE_STORE,
+            quotes=(SAMPLE_VALUES["quote"],),
         ):
             problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
     return problems

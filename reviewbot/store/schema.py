@@ -213,6 +213,9 @@ class Draft(Base):
     appeal: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # Guardrail violations the engine could not avoid; posting stays blocked while any.
     violations: Mapped[list[Any]] = mapped_column(default=list)
+    # The customer's words the engine quoted (「…」), kept through staff edits: the only
+    # quotes the guardrails let through.
+    quotes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(128), default="system")
     decided_by: Mapped[str | None] = mapped_column(String(128))

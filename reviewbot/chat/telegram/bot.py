@@ -451,8 +451,14 @@ class TelegramBot:
             alert = await session.get(Alert, pending.alert_id)
             review = await session.get(Review, alert.review_id) if alert else None
             assert alert is not None and review is not None
+            editing = await actions.current_draft(session, review.id)
             violations = await actions.guardrail_violations(
-                session, review, text, self.directory.profile(alert.store_id), self._limits(review)
+                session,
+                review,
+                text,
+                self.directory.profile(alert.store_id),
+                self._limits(review),
+                quotes=editing.quotes if editing else (),
             )
             if violations:  # tell them now, while they are still writing
                 audit.record(
