@@ -49,7 +49,7 @@ from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
-from reviewbot.jobs.poll import Poller
+from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.platforms.base import PlatformAdapter
 from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
@@ -506,8 +506,8 @@ class Daemon:
 
     # -- one-shot steps (the scheduler's jobs, callable directly) --------------------------
 
-    async def poll_all_once(self) -> None:
-        await asyncio.gather(
+    async def poll_all_once(self) -> list[PollOutcome]:
+        return await asyncio.gather(
             *(
                 self.poller.poll(rs.source_id, rs.adapter, rs.interval)
                 for rs in self.sources.values()

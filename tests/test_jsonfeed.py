@@ -130,7 +130,7 @@ async def test_pages_are_mapped_to_reviews(feed, http):
     second = await adapter.fetch_page(first.next_cursor)
     assert [r.external_id for r in second.reviews] == ["b-3"]
     assert second.reviews[0].text == "" and second.reviews[0].author is None
-    assert [item.reason for item in second.rejected] == ["item has no id at 'rid'"]
+    assert [item.reason for item in second.rejected] == ["ValueError: item has no id at 'rid'"]
     assert not second.has_more
     assert server.requests[-1] == {"after": "2", "n": "2"}
 

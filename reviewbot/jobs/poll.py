@@ -22,7 +22,7 @@ from reviewbot.clock import Clock
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.ingest import IngestResult, ingest_page
+from reviewbot.store.ingest import IngestResult, store_page
 from reviewbot.store.schema import Source
 
 log = logging.getLogger(__name__)
@@ -127,12 +127,8 @@ class Poller:
                 pages += 1
                 if _nothing_to_store(page, cursor):
                     break
-                now = self.clock.now()
-                async with self.sessions() as session, session.begin():
-                    source = await session.get(Source, source_id)
-                    assert source is not None
-                    total.add(await ingest_page(session, source, page, now))
-                    cursor = source.cursor
+                result, cursor = await store_page(self.sessions, source_id, page, self.clock.now())
+                total.add(result)
                 if not page.has_more:
                     break
         except Exception as exc:  # one account's failure must never stop the daemon

@@ -18,13 +18,19 @@ from reviewbot.platforms.base import (
     FollowUp,
     MalformedResponse,
     Page,
-    RejectedItem,
     ReplyNotSupported,
     ReplyReceipt,
     ReviewRecord,
 )
 from reviewbot.platforms.http import HttpClient
-from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_rating, parse_time
+from reviewbot.platforms.normalize import (
+    as_id,
+    clean_text,
+    dig,
+    parse_items,
+    parse_rating,
+    parse_time,
+)
 from reviewbot.platforms.settings import JsonFeedSource
 
 
@@ -95,12 +101,7 @@ class JsonFeedAdapter:
         if not isinstance(items, list):
             where = s.items_path or "the top level"
             raise MalformedResponse(f"feed answered without a list of items at {where}")
-        reviews, rejected = [], []
-        for item in items:
-            try:
-                reviews.append(self.parse_item(item))
-            except ValueError as exc:
-                rejected.append(RejectedItem(item, str(exc)))
+        reviews, rejected = parse_items(items, self.parse_item)
         return Page(reviews, *self._next(body, items, cursor), rejected)
 
     def _next(self, body: Any, items: list[Any], cursor: str | None) -> tuple[str | None, bool]:

@@ -3,21 +3,37 @@
 A page's reviews and the cursor that follows them are written in one transaction: either
 both are stored or neither is, so a crash re-fetches the page and the upsert on
 (platform, account, external id) keeps it from being stored twice.
+
+One item the database refuses must not hold the account back forever (the same page
+would fail on every poll, its good reviews with it): a page that fails to store is stored
+again item by item, an item that still fails is quarantined, and then the cursor moves.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord
+from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord
+from reviewbot.safejson import bounded, storable, storable_text
 from reviewbot.store import audit
+from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
+
+log = logging.getLogger(__name__)
+
+# The original payload kept beside each review and quarantined item. Real items are a few
+# kilobytes; a spam review can be megabytes, and its text is capped at 5,000 characters.
+MAX_RAW_CHARS = 64_000
 
 
 @dataclass
@@ -91,19 +107,29 @@ def _follow_up_text(record: ReviewRecord) -> str | None:
     return "\n".join(f.text for f in record.follow_ups if f.text) or None
 
 
+def _text(value: str | None, limit: int | None = None) -> str | None:
+    """Adapters clean what they read; this keeps a field they did not from costing the
+    review (NUL and lone surrogates are refused by the databases, short columns by PG)."""
+    return None if value is None else storable_text(value)[:limit]
+
+
+def _raw(raw: Any) -> dict[str, Any]:
+    return bounded(raw if isinstance(raw, dict) else {"item": raw}, MAX_RAW_CHARS)
+
+
 def _apply(review: Review, record: ReviewRecord, now: datetime) -> None:
-    review.author = record.author
-    review.order_id = record.order_id
+    review.author = _text(record.author, 200)
+    review.order_id = _text(record.order_id, 200)
     review.rating = record.rating
-    review.text = record.text
-    review.follow_up = _follow_up_text(record)
+    review.text = _text(record.text)
+    review.follow_up = _text(_follow_up_text(record))
     review.images = list(record.images)
-    review.reply_text = record.reply_text
-    review.url = record.url
+    review.reply_text = _text(record.reply_text)
+    review.url = _text(record.url)
     review.created_at = record.created_at or review.created_at or now
     review.updated_at = record.updated_at
     review.content_hash = record.content_hash
-    review.raw = dict(record.raw)
+    review.raw = _raw(dict(record.raw))
     review.details = record.details()
     review.last_seen_at = now
     review.is_visible = record.is_visible
@@ -121,10 +147,6 @@ def _revision(review: Review, now: datetime) -> ReviewRevision:
         raw=review.raw,
         seen_at=now,
     )
-
-
-def _jsonable(raw: Any) -> dict[str, Any]:
-    return raw if isinstance(raw, dict) else {"item": raw}
 
 
 async def ingest_page(
@@ -185,7 +207,7 @@ async def ingest_page(
             result.revised += 1
         else:
             review.last_seen_at = now
-            review.reply_text = record.reply_text
+            review.reply_text = _text(record.reply_text)
             review.details = record.details()
             review.is_visible = record.is_visible
             review.missed_scans = 0
@@ -206,25 +228,114 @@ async def ingest_page(
                 rating=review.rating,
             )
     for item in page.rejected:
-        session.add(
-            QuarantinedItem(
-                source_id=source.id, raw=_jsonable(item.raw), reason=item.reason, at=now
-            )
-        )
-        audit.record(
-            session,
-            now,
-            "review.quarantined",
-            store_id=source.store_id,
-            platform=source.platform,
-            reason=item.reason,
-        )
-        result.quarantined += 1
+        result.quarantined += await _quarantine(session, source, item, now)
     if page.completed_scan is not None:
         result.hidden += await mark_absent(session, source, page.completed_scan, now)
     if page.next_cursor is not None:
         source.cursor = page.next_cursor
     return result
+
+
+def _digest(raw: Any) -> str:
+    canonical = json.dumps(storable(raw), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+async def _quarantine(
+    session: AsyncSession, source: Source, item: RejectedItem, now: datetime
+) -> int:
+    """Keep an unreadable item (once: a feed may serve it on every poll); 1 if it is new."""
+    digest = _digest(item.raw)
+    seen = await session.scalar(
+        select(QuarantinedItem.id)
+        .where(QuarantinedItem.source_id == source.id, QuarantinedItem.digest == digest)
+        .limit(1)
+    )
+    if seen is not None:
+        return 0
+    reason = storable_text(item.reason)[:2000]
+    session.add(
+        QuarantinedItem(
+            source_id=source.id, raw=_raw(item.raw), reason=reason, at=now, digest=digest
+        )
+    )
+    audit.record(
+        session,
+        now,
+        "review.quarantined",
+        store_id=source.store_id,
+        platform=source.platform,
+        reason=reason,
+    )
+    return 1
+
+
+async def store_page(
+    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+) -> tuple[IngestResult, str | None]:
+    """Ingest a page with the cursor that follows it; returns the result and the cursor.
+
+    If the page cannot be stored in one transaction, each item is stored in its own, an
+    item that fails alone is quarantined with the error, and only then does the cursor
+    move. A database that is unreachable or busy fails the poll instead (nothing is
+    quarantined for the database's sake), and the page is fetched again next time.
+    """
+    try:
+        return await _store(sessions, source_id, page, now)
+    except Exception as exc:
+        if _database_trouble(exc):
+            raise
+        log.warning(
+            "source %d: a page failed to store (%s); storing its items one by one",
+            source_id,
+            _first_line(exc),
+        )
+    total = IngestResult()
+    records = {record.external_id: record for record in page.reviews}  # the last one wins
+    for record in records.values():
+        total.add(await _store_alone(sessions, source_id, record, now))
+    rest = Page([], page.next_cursor, page.has_more, page.rejected, page.completed_scan)
+    result, cursor = await _store(sessions, source_id, rest, now)
+    total.add(result)
+    return total, cursor
+
+
+async def _store(
+    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+) -> tuple[IngestResult, str | None]:
+    async with sessions() as session, session.begin():
+        source = await session.get(Source, source_id)
+        assert source is not None
+        result = await ingest_page(session, source, page, now)
+        return result, source.cursor
+
+
+async def _store_alone(
+    sessions: SessionFactory, source_id: int, record: ReviewRecord, now: datetime
+) -> IngestResult:
+    try:
+        return (await _store(sessions, source_id, Page([record], None, False), now))[0]
+    except Exception as exc:
+        if _database_trouble(exc):
+            raise
+        reason = f"could not be stored: {type(exc).__name__}: {_first_line(exc)}"
+        log.warning("source %d: review %s quarantined (%s)", source_id, record.external_id, reason)
+        rejected = [RejectedItem(record.raw, reason)]
+        return (await _store(sessions, source_id, Page([], None, False, rejected), now))[0]
+
+
+def _database_trouble(exc: BaseException) -> bool:
+    """Errors about the database rather than the data: retrying the poll is the cure."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:500] if lines else ""
 
 
 async def mark_absent(
