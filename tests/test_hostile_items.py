@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
 from reviewbot.daemon import Daemon
 from reviewbot.store.ingest import MAX_RAW_CHARS
-from reviewbot.store.schema import AuditEntry, QuarantinedItem, Review, Source
+from reviewbot.store.schema import AuditEntry, QuarantinedItem, Review, Source, Store
 from tests.conftest import make_settings
 
 GOOD_BEFORE = (
@@ -249,3 +250,16 @@ async def test_a_huge_payload_is_stored_capped_and_marked(daemon_for, clock):
     assert 5000 <= len(review.text) <= 5001  # the review itself, capped as every text is
     assert review.raw["_truncated"] > 800_000 and review.raw["id"] == "x"
     assert len(json.dumps(review.raw, ensure_ascii=False)) <= MAX_RAW_CHARS
+
+
+async def test_database_errors_never_carry_the_values_written(sessions):
+    """Review text, nicknames and tokens must not reach logs or sources.last_error."""
+    secret = "access-token-秘密-1234"
+    async with sessions() as session, session.begin():
+        session.add(Store(id="s", name="店", created_at=FakeClock().now()))
+    with pytest.raises(IntegrityError) as caught:
+        async with sessions() as session, session.begin():
+            for _ in range(2):  # the same account twice
+                session.add(Source(store_id="s", platform="jsonfeed", account=secret))
+    assert secret not in str(caught.value)
+    assert "parameters hidden" in str(caught.value)

@@ -127,8 +127,14 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An engine whose JSON columns take any payload a platform sent (see reviewbot.safejson)."""
-    options: dict[str, Any] = {"echo": echo, "json_serializer": dumps_storable}
+    """An engine whose errors and echo never show statement parameters (review text,
+    nicknames, platform tokens end up in logs and `sources.last_error` otherwise), and whose
+    JSON columns take any payload a platform sent (see reviewbot.safejson)."""
+    options: dict[str, Any] = {
+        "echo": echo,
+        "hide_parameters": True,
+        "json_serializer": dumps_storable,
+    }
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
         _tune_sqlite(engine)
