@@ -50,6 +50,7 @@ class HttpSettings(Section):
     backoff_initial_seconds: Seconds = 0.5
     backoff_max_seconds: Seconds = 30.0
     max_retry_after_seconds: Seconds = 60.0
+    max_reschedule_seconds: Seconds = 86400.0
     user_agent: str = "reviewbot/0.1 (+https://github.com/reviewbot/reviewbot)"
 
 

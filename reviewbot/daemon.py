@@ -169,6 +169,7 @@ class Daemon:
             self.owner,
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
+            retry_after_max=s.http.max_reschedule_seconds,
         )
         self.pipeline = Pipeline(
             self.sessions,

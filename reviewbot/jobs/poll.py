@@ -53,6 +53,7 @@ class Poller:
         *,
         max_pages: int = 20,
         error_backoff_max: float = 1800.0,
+        retry_after_max: float = 86400.0,
         lease_seconds: float = 300.0,
     ) -> None:
         self.sessions = sessions
@@ -60,6 +61,7 @@ class Poller:
         self.owner = owner
         self.max_pages = max_pages
         self.error_backoff_max = error_backoff_max
+        self.retry_after_max = retry_after_max
         self.lease = timedelta(seconds=lease_seconds)
         self._polling: dict[int, asyncio.Lock] = {}
 
@@ -193,8 +195,8 @@ class Poller:
             source.last_error = description[:2000]
             wait = error_backoff(source.consecutive_errors, self.error_backoff_max)
             retry_after = getattr(exc, "retry_after", None)
-            if retry_after:
-                wait = max(wait, float(retry_after))
+            if retry_after:  # a platform may ask for days, or for ever: it gets at most this
+                wait = max(wait, min(float(retry_after), self.retry_after_max))
             source.next_poll_at = now + timedelta(seconds=wait)
             if isinstance(exc, ReauthorizationRequired) and not source.needs_reauth:
                 await self._ask_for_reauthorisation(session, source, now)
