@@ -107,6 +107,42 @@ def test_draft_honours_the_contract_line_for_line():
     assert "shoulder" in by_id["a"]["principles"] and "sincerity" in by_id["a"]["principles"]
 
 
+EDGE_LINES = [
+    b'{"id": NaN, "text": "x"}',  # Python's json reads it; no strict reader could echo it
+    b'{"id": -Infinity, "text": "x"}',
+    b'{"id": "s\\ud800", "text": "\\udc80 \xe6\xb1\xa4\xe5\x87\x89\xe4\xba\x86", "rating": 1}',
+    '{"id": "a\u2028b\u0085c", "text": "汤里\u2029有头发", "rating": 1}'.encode(),
+    b'{"id": "keep-me", "text": "\xff\xfe bad bytes in the text only"}',
+    b'{"id": "\xff", "text": "bad bytes in the id"}',
+]
+
+
+def _strict(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")
+
+
+@pytest.mark.parametrize("command", ["classify", "draft"])
+def test_odd_ids_and_text_still_give_one_strict_json_line_each(command):
+    done = reviewbot(command, stdin=b"\n".join(EDGE_LINES) + b"\n")
+    assert done.returncode == 0, done.stderr.decode()
+    # Python's splitlines also splits on U+2028, U+2029 and U+0085: they must be escaped.
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert len(lines) == len(EDGE_LINES), lines
+    out = [json.loads(line, parse_constant=_strict) for line in lines]
+    assert out[0] == out[1] == {"id": None, "error": '"id" must be a string or a finite number'}
+    assert out[2]["id"] == "s\ud800" and "error" not in out[2]  # echoed exactly; text read
+    assert out[3]["id"] == "a\u2028b\u0085c" and "error" not in out[3]
+    assert out[4]["id"] == "keep-me" and "UTF-8" in out[4]["error"]
+    assert out[5]["id"] is None and "UTF-8" in out[5]["error"]
+
+
+def test_a_missing_model_is_one_line_not_a_traceback(tmp_path):
+    done = reviewbot("classify", "--model", str(tmp_path / "nope.npz"), stdin=b'{"id": 1}\n')
+    err = done.stderr.decode()
+    assert done.returncode != 0 and "Traceback" not in err
+    assert err.count("\n") == 1 and "nope.npz" in err
+
+
 def test_draft_can_sign_as_a_configured_store():
     line = '{"id": 1, "text": "麻婆豆腐太咸了", "rating": 2}'.encode()
     done = reviewbot(
