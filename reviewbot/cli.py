@@ -61,8 +61,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         stop = _stop_event()
         daemon = Daemon(settings)
-        await daemon.start()
-        try:
+        try:  # a start that fails half-way still closes what it opened
+            await daemon.start()
             await stop.wait()
             log.info("shutting down (signal received)")
         finally:

@@ -36,7 +36,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
-from reviewbot.config import Settings
+from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
@@ -310,7 +310,13 @@ class Daemon:
         )
         self.demo_platform = platform
         self.demo_server = DemoServer(platform, demo.host, demo.port)
-        return await self.demo_server.start()
+        try:
+            return await self.demo_server.start()
+        except OSError as exc:  # most often another reviewbot holding the port
+            raise ConfigError(
+                f"the demo platform cannot listen on {demo.host}:{demo.port} ({exc.strerror}): "
+                "set [demo] port = 0 (any free port) or another port, or stop the other reviewbot"
+            ) from None
 
     async def _record_capabilities(self) -> None:
         """Each account's capabilities on its row, for the chat, speed window and `sources`."""

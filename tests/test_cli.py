@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -233,6 +234,24 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
     # The new simulator's reviews (at least its backlog of 5) come after the cursor the
     # first run stored, so they are read; every poll succeeded and every alert went out.
     assert second[0] >= first[0] + 5 and second[1:] == (0, None, 0), second
+
+
+def test_a_busy_demo_port_is_a_one_line_hint(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        (tmp_path / "c.toml").write_text(
+            f'[database]\nurl = "sqlite+aiosqlite:///bot.db"\n[demo]\nport = {port}\n'
+            '[[stores]]\nid = "s"\nname = "店"\n[[stores.sources]]\nplatform = "demo"\n'
+            'account = "a"\n',
+            encoding="utf-8",
+        )
+        done = reviewbot("run", "-c", str(tmp_path / "c.toml"))
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert f"127.0.0.1:{port}" in err and "[demo] port = 0" in err
+    assert "Traceback" not in err and "Unclosed" not in err
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["classify", "--help"], ["db", "--help"]])
