@@ -130,8 +130,13 @@ def test_secrets_file_is_the_fallback_and_relative_to_the_config(tmp_path, monke
 
 def test_jsonfeed_settings_must_be_consistent(tmp_path):
     half_auth = JSONFEED.replace('auth_secret_env = "FEED_TOKEN"\n', "")
-    with pytest.raises(ConfigError, match="auth_header and auth_secret_env go together"):
+    with pytest.raises(ConfigError, match="auth_secret_env goes with auth_header or auth_param"):
         load_settings(write(tmp_path, half_auth))
+    both = JSONFEED.replace("auth_header", 'auth_param = "api_key"\nauth_header')
+    with pytest.raises(ConfigError, match="set auth_header or auth_param"):
+        load_settings(write(tmp_path, both))
+    in_the_query = JSONFEED.replace("auth_header", "auth_param").replace("Authorization", "key")
+    assert load_settings(write(tmp_path, in_the_query)).stores[0].sources[1].auth_param == "key"
     no_param = JSONFEED.replace("auth_header", 'next_cursor_path = "next"\nauth_header')
     with pytest.raises(ConfigError, match="cursor_param is required"):
         load_settings(write(tmp_path, no_param))

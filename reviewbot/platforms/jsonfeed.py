@@ -52,10 +52,10 @@ class JsonFeedAdapter:
         self.capabilities = Capabilities(
             can_reply=settings.reply_url is not None, max_page_size=settings.page_size
         )
-        self._headers = (
-            {settings.auth_header: settings.auth_prefix + auth_value}
-            if settings.auth_header and auth_value
-            else {}
+        secret = settings.auth_prefix + auth_value if auth_value else None
+        self._headers = {settings.auth_header: secret} if settings.auth_header and secret else {}
+        self._auth_params = (
+            {settings.auth_param: auth_value} if settings.auth_param and auth_value else {}
         )
 
     def parse_item(self, item: Any) -> ReviewRecord:
@@ -91,7 +91,7 @@ class JsonFeedAdapter:
 
     async def fetch_page(self, cursor: str | None) -> Page:
         s = self.settings
-        params = dict(s.params)
+        params = {**s.params, **self._auth_params}
         if s.page_size_param:
             params[s.page_size_param] = str(s.page_size)
         if s.cursor_param and cursor is not None:
@@ -127,6 +127,7 @@ class JsonFeedAdapter:
         await self.http.request_json(
             "POST",
             self.settings.reply_url.replace("{id}", quote(external_id, safe="")),
+            params=self._auth_params or None,
             json_body={self.settings.reply_text_field: text},
             headers=self._headers,
             idempotent=False,
