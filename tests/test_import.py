@@ -95,7 +95,7 @@ def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     )
     assert reviews[1][2] == 4.0
     assert reviews[2][1].startswith("x-") and reviews[2][5] == "o-77"  # a stable derived id
-    assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 3  # once per import run
+    assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 1  # kept once, not per run
 
 
 def test_an_excel_export_for_an_unpolled_platform(tmp_path):

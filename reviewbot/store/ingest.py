@@ -228,7 +228,8 @@ async def ingest_page(
                 rating=review.rating,
             )
     for item in page.rejected:
-        result.quarantined += await _quarantine(session, source, item, now)
+        await _quarantine(session, source, item, now)
+        result.quarantined += 1
     if page.completed_scan is not None:
         result.hidden += await mark_absent(session, source, page.completed_scan, now)
     if page.next_cursor is not None:
@@ -243,8 +244,8 @@ def _digest(raw: Any) -> str:
 
 async def _quarantine(
     session: AsyncSession, source: Source, item: RejectedItem, now: datetime
-) -> int:
-    """Keep an unreadable item (once: a feed may serve it on every poll); 1 if it is new."""
+) -> None:
+    """Keep an unreadable item, once: a feed may serve it on every poll."""
     digest = _digest(item.raw)
     seen = await session.scalar(
         select(QuarantinedItem.id)
@@ -252,7 +253,7 @@ async def _quarantine(
         .limit(1)
     )
     if seen is not None:
-        return 0
+        return
     reason = storable_text(item.reason)[:2000]
     session.add(
         QuarantinedItem(
@@ -267,7 +268,6 @@ async def _quarantine(
         platform=source.platform,
         reason=reason,
     )
-    return 1
 
 
 async def store_page(
