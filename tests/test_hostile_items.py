@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -33,8 +34,23 @@ AT = '"at": "2026-11-01 10:00:00"'
 Check = Callable[[Review], bool]
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(s for item in value.values() for s in _strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
 def _raw_is_clean(review: Review) -> bool:
-    return "\x00" not in repr(review.raw) and "\ud800" not in repr(review.raw)
+    """The stored payload holds no NUL or lone surrogate anywhere, keys included."""
+    strings = _strings(review.raw)
+    return bool(strings) and not any(UNSTORABLE.search(s) for s in strings)
 
 
 # (case, the bad item as JSON text, what must happen to it: a check on the stored review,
