@@ -61,8 +61,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         stop = _stop_event()
         daemon = Daemon(settings)
-        await daemon.start()
-        try:
+        try:  # a start that fails half-way still closes what it opened
+            await daemon.start()
             await stop.wait()
             log.info("shutting down (signal received)")
         finally:
@@ -130,9 +130,19 @@ def cmd_demo_backfill(args: argparse.Namespace) -> int:
 
 
 def _write_lines(results: Iterable[dict[str, Any]]) -> None:
-    out = sys.stdout
+    """One strict JSON line per result (see reviewbot.safejson.json_bytes)."""
+    from reviewbot.safejson import json_bytes
+
+    interactive = sys.stdout.line_buffering  # a terminal: each answer as it comes
+    out = sys.stdout.buffer
     for result in results:
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        try:
+            line = json_bytes(result)
+        except ValueError as exc:  # NaN from a bug upstream: this line's error, not the run's
+            line = json_bytes({"id": result.get("id"), "error": f"internal error: {exc}"})
+        out.write(line + b"\n")
+        if interactive:
+            out.flush()
     out.flush()
 
 
@@ -160,7 +170,11 @@ def _analyzer(args: argparse.Namespace):
     if getattr(args, "model", None):
         from reviewbot.analysis.sentiment import load
 
-        return AnalyzerV1(weights=load(args.model))
+        try:
+            weights = load(args.model)
+        except Exception as exc:  # missing, unreadable, or not a model at all
+            raise SystemExit(f"reviewbot: cannot load the model {args.model}: {exc}") from None
+        return AnalyzerV1(weights=weights)
     return AnalyzerV1()
 
 

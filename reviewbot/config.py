@@ -50,7 +50,17 @@ class HttpSettings(Section):
     backoff_initial_seconds: Seconds = 0.5
     backoff_max_seconds: Seconds = 30.0
     max_retry_after_seconds: Seconds = 60.0
+    max_reschedule_seconds: Seconds = 86400.0
     user_agent: str = "reviewbot/0.1 (+https://github.com/reviewbot/reviewbot)"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HttpSettings:
+        if self.backoff_initial_seconds > self.backoff_max_seconds:
+            raise ValueError(
+                f"backoff_initial_seconds ({self.backoff_initial_seconds:g}) is more than "
+                f"backoff_max_seconds ({self.backoff_max_seconds:g})"
+            )
+        return self
 
 
 class DaemonSettings(Section):
@@ -216,7 +226,7 @@ class StoreSettings(Section):
 
 
 class Settings(Section):
-    secrets_file: Path | None = None
+    secrets_file: Annotated[Path, Field(strict=False)] | None = None  # a path string
     database: DatabaseSettings = DatabaseSettings()
     http: HttpSettings = HttpSettings()
     daemon: DaemonSettings = DaemonSettings()

@@ -1,10 +1,12 @@
 """The `reviewbot classify` and `reviewbot draft` contracts (DESIGN.md): JSON Lines in, one
 JSON line out per input line, in order; a line that cannot be read gets an error object
-and the run goes on."""
+and the run goes on. Ids are echoed exactly as given; text with lone surrogates is read
+with them replaced (U+FFFD), as everywhere else."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -12,6 +14,7 @@ from reviewbot.actions import required_role
 from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.safejson import has_unstorable, storable_text
 
 # What `reviewbot draft` signs with when no store is configured: true of every shop.
 GENERIC_STORE = StoreProfile(name="本店", signature="店长", contact="平台私信")
@@ -23,6 +26,28 @@ class InputError(ValueError):
         self.review_id = review_id
 
 
+def _id_problem(review_id: Any) -> str | None:
+    """Why `review_id` cannot be echoed back as given, or None when it can."""
+    if isinstance(review_id, str):
+        return None
+    if isinstance(review_id, int | float) and not isinstance(review_id, bool):
+        return None if math.isfinite(review_id) else '"id" must be a string or a finite number'
+    return '"id" is required (a string or a number)'
+
+
+def _id_despite_bad_bytes(raw: bytes) -> Any:
+    """The id of a line whose invalid UTF-8 is elsewhere (in the text, usually), so the
+    error can be matched to its review; None when the id itself is damaged."""
+    try:
+        item = json.loads(raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff"))
+    except ValueError:
+        return None
+    review_id = item.get("id") if isinstance(item, dict) else None
+    if _id_problem(review_id) or (isinstance(review_id, str) and has_unstorable(review_id)):
+        return None
+    return review_id
+
+
 def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     """One input line as (its id as given, the review); raises InputError saying why not."""
     if isinstance(raw, bytes):
@@ -30,7 +55,8 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"line is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                f"line is not valid UTF-8 ({exc.reason} at byte {exc.start})",
+                _id_despite_bad_bytes(raw),
             ) from None
     raw = raw.strip().lstrip("\ufeff")
     if not raw:
@@ -42,11 +68,8 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     if not isinstance(item, dict):
         raise InputError(f"expected a JSON object, got {type(item).__name__}")
     review_id = item.get("id")
-    if review_id is None or isinstance(review_id, bool | dict | list):
-        raise InputError(
-            '"id" is required (a string or a number)',
-            review_id if isinstance(review_id, str | int | float) else None,
-        )
+    if problem := _id_problem(review_id):
+        raise InputError(problem)
     text = item.get("text")
     if text is not None and not isinstance(text, str):
         raise InputError('"text" must be a string', review_id)
@@ -58,7 +81,8 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
         raise InputError('"rating" must be a number from 1 to 5, or null', review_id)
     cleaned, _ = clean_text(text)
     rating = None if rating is None else float(rating)
-    return review_id, ReviewText(id=str(review_id), text=cleaned, rating=rating)
+    # The id as given is echoed back; the analyzer and drafter get one that encodes.
+    return review_id, ReviewText(id=storable_text(str(review_id)), text=cleaned, rating=rating)
 
 
 Respond = Callable[[ReviewText, Analysis, Any], dict[str, Any]]

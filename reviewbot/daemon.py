@@ -36,7 +36,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
-from reviewbot.config import Settings
+from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
@@ -49,7 +49,7 @@ from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
-from reviewbot.jobs.poll import Poller
+from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.platforms.base import PlatformAdapter
 from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
@@ -169,6 +169,7 @@ class Daemon:
             self.owner,
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
+            retry_after_max=s.http.max_reschedule_seconds,
         )
         self.pipeline = Pipeline(
             self.sessions,
@@ -309,7 +310,13 @@ class Daemon:
         )
         self.demo_platform = platform
         self.demo_server = DemoServer(platform, demo.host, demo.port)
-        return await self.demo_server.start()
+        try:
+            return await self.demo_server.start()
+        except OSError as exc:  # most often another reviewbot holding the port
+            raise ConfigError(
+                f"the demo platform cannot listen on {demo.host}:{demo.port} ({exc.strerror}): "
+                "set [demo] port = 0 (any free port) or another port, or stop the other reviewbot"
+            ) from None
 
     async def _record_capabilities(self) -> None:
         """Each account's capabilities on its row, for the chat, speed window and `sources`."""
@@ -506,8 +513,8 @@ class Daemon:
 
     # -- one-shot steps (the scheduler's jobs, callable directly) --------------------------
 
-    async def poll_all_once(self) -> None:
-        await asyncio.gather(
+    async def poll_all_once(self) -> list[PollOutcome]:
+        return await asyncio.gather(
             *(
                 self.poller.poll(rs.source_id, rs.adapter, rs.interval)
                 for rs in self.sources.values()

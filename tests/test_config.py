@@ -65,6 +65,51 @@ def test_a_wrong_type_is_named_with_the_value(tmp_path):
     assert "http.timeout_seconds" in str(error.value) and "'soon'" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("snippet", "key"),
+    [
+        ("[http]\ntimeout_seconds = true", "http.timeout_seconds"),
+        ('[http]\nmax_attempts = "4"', "http.max_attempts"),
+        ("[http]\nmax_attempts = 4.0", "http.max_attempts"),
+        ("[http]\ntimeout_seconds = inf", "http.timeout_seconds"),
+        ('[database]\nauto_upgrade = "no"', "database.auto_upgrade"),
+        ("[demo]\nserve = 0", "demo.serve"),
+        ("[digest]\nquotes = 1.5", "digest.quotes"),
+    ],
+)
+def test_values_are_never_coerced_to_the_type_expected(tmp_path, snippet, key):
+    """TOML has real booleans and numbers: `0` for a bool, a bool or a string for a number
+    are mistakes, named with their key, not guesses."""
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, MINIMAL + "\n" + snippet + "\n"))
+    assert f"  {key}: " in str(error.value)
+
+
+def test_a_source_flag_must_be_a_boolean(tmp_path):
+    with pytest.raises(ConfigError, match=r"stores\.0\.sources\.0\.demo\.enabled: .*got 0"):
+        load_settings(write(tmp_path, MINIMAL + "enabled = 0\n"))
+
+
+def test_a_whole_number_is_a_fine_number_of_seconds(tmp_path):
+    settings = load_settings(write(tmp_path, MINIMAL + "\n[http]\ntimeout_seconds = 10\n"))
+    assert settings.http.timeout_seconds == 10.0
+
+
+def test_the_first_backoff_cannot_exceed_the_longest(tmp_path):
+    backwards = "\n[http]\nbackoff_initial_seconds = 60\nbackoff_max_seconds = 30\n"
+    with pytest.raises(ConfigError, match=r"backoff_initial_seconds .* backoff_max_seconds"):
+        load_settings(write(tmp_path, MINIMAL + backwards))
+
+
+def test_the_readme_shows_the_error_message_reviewbot_really_prints(tmp_path):
+    no_url = JSONFEED.replace('url = "https://feed.example.com/reviews"\n', "")
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, no_url))
+    shown = "stores.0.sources.1.jsonfeed.url: required key is missing"
+    assert shown in str(error.value)
+    assert f"`{shown}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_a_missing_required_key_is_named(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings(
@@ -130,8 +175,13 @@ def test_secrets_file_is_the_fallback_and_relative_to_the_config(tmp_path, monke
 
 def test_jsonfeed_settings_must_be_consistent(tmp_path):
     half_auth = JSONFEED.replace('auth_secret_env = "FEED_TOKEN"\n', "")
-    with pytest.raises(ConfigError, match="auth_header and auth_secret_env go together"):
+    with pytest.raises(ConfigError, match="auth_secret_env goes with auth_header or auth_param"):
         load_settings(write(tmp_path, half_auth))
+    both = JSONFEED.replace("auth_header", 'auth_param = "api_key"\nauth_header')
+    with pytest.raises(ConfigError, match="set auth_header or auth_param"):
+        load_settings(write(tmp_path, both))
+    in_the_query = JSONFEED.replace("auth_header", "auth_param").replace("Authorization", "key")
+    assert load_settings(write(tmp_path, in_the_query)).stores[0].sources[1].auth_param == "key"
     no_param = JSONFEED.replace("auth_header", 'next_cursor_path = "next"\nauth_header')
     with pytest.raises(ConfigError, match="cursor_param is required"):
         load_settings(write(tmp_path, no_param))

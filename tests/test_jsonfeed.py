@@ -42,7 +42,8 @@ ITEMS = [
 
 
 class Feed:
-    """A review feed with a bearer token, pages of 2, and a `next` cursor in the body."""
+    """A review feed with a bearer token (or `?api_key=`), pages of 2, and a `next` cursor in
+    the body."""
 
     def __init__(self) -> None:
         self.items = list(ITEMS)
@@ -50,9 +51,15 @@ class Feed:
         self.replies: list[tuple[str, str]] = []
 
     def app(self) -> web.Application:
+        def authorized(request: web.Request) -> bool:
+            return (
+                request.headers.get("Authorization") == f"Bearer {TOKEN}"
+                or request.query.get("api_key") == TOKEN
+            )
+
         async def reviews(request: web.Request) -> web.Response:
             self.requests.append(dict(request.query))
-            if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            if not authorized(request):
                 return web.json_response({"error": "unauthorized"}, status=401)
             start = int(request.query.get("after", "0"))
             size = int(request.query.get("n", "2"))
@@ -63,6 +70,8 @@ class Feed:
             )
 
         async def reply(request: web.Request) -> web.Response:
+            if not authorized(request):
+                return web.json_response({"error": "unauthorized"}, status=401)
             body = await request.json()
             self.replies.append((request.match_info["rid"], body["text"]))
             return web.json_response({"ok": True})
@@ -130,7 +139,7 @@ async def test_pages_are_mapped_to_reviews(feed, http):
     second = await adapter.fetch_page(first.next_cursor)
     assert [r.external_id for r in second.reviews] == ["b-3"]
     assert second.reviews[0].text == "" and second.reviews[0].author is None
-    assert [item.reason for item in second.rejected] == ["item has no id at 'rid'"]
+    assert [item.reason for item in second.rejected] == ["ValueError: item has no id at 'rid'"]
     assert not second.has_more
     assert server.requests[-1] == {"after": "2", "n": "2"}
 
@@ -178,6 +187,30 @@ async def test_the_daemon_polls_a_jsonfeed_with_its_secret(database_url, feed, c
             assert await session.scalar(select(func.count()).select_from(Review)) == 3
             assert await session.scalar(select(func.count()).select_from(QuarantinedItem)) == 1
         assert len(server.requests) == 2  # both pages in one poll
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_secret_can_travel_as_a_query_parameter(database_url, feed, clock, monkeypatch):
+    server, base = feed
+    monkeypatch.setenv("FEED_KEY", TOKEN)
+    settings = source(
+        base, auth_header=None, auth_prefix="", auth_param="api_key", auth_secret_env="FEED_KEY"
+    )
+    daemon = Daemon(
+        make_settings(database_url, sources=[settings.model_dump(exclude_none=True)]),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO()),
+    )
+    await daemon.start(schedule=False)
+    try:
+        (outcome,) = await daemon.poll_all_once()
+        assert outcome.status == "ok" and outcome.result.new == 3, outcome.error
+        assert server.requests[0]["api_key"] == TOKEN
+        (running,) = daemon.sources.values()
+        await running.adapter.post_reply("b-2", "谢谢您")  # the reply URL gets it too
+        assert server.replies == [("b-2", "谢谢您")]
     finally:
         await daemon.stop()
         await daemon.close()

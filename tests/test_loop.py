@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
 from reviewbot.daemon import Daemon
+from reviewbot.jobs.poll import PollOutcome
 from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.demo.server import DemoServer, Fault
 from reviewbot.store.schema import (
@@ -56,9 +57,21 @@ async def running(
         await daemon.close()
 
 
-async def poll(daemon: Daemon, clock: FakeClock) -> None:
+async def poll(daemon: Daemon, clock: FakeClock) -> list[PollOutcome]:
     clock.advance(minutes=5)  # past the account's next_poll_at
-    await daemon.poll_all_once()
+    return await daemon.poll_all_once()
+
+
+async def repoll_from_scratch(daemon: Daemon, clock: FakeClock) -> PollOutcome:
+    """Poll again from the start of the feed, as if the cursor were lost; the poll must
+    succeed (a duplicate insert would fail it, and hide itself from a count)."""
+    async with daemon.sessions() as session, session.begin():
+        (await session.scalar(select(Source))).cursor = None
+    (outcome,) = await poll(daemon, clock)
+    source = await source_row(daemon)
+    assert outcome.status == "ok", outcome.error
+    assert source.consecutive_errors == 0 and source.last_error is None
+    return outcome
 
 
 async def source_row(daemon: Daemon) -> Source:
@@ -102,14 +115,15 @@ async def test_repolling_the_same_page_stores_nothing_twice(running, demo, clock
     daemon, _ = running
     for i in range(3):
         demo.platform.add_review("shop-1", f"第{i}条评价，味道一般般", 3)
-    await poll(daemon, clock)
-    async with daemon.sessions() as session, session.begin():
-        (await session.scalar(select(Source))).cursor = None  # as if the cursor were lost
-    await poll(daemon, clock)
-    await poll(daemon, clock)
+    (first,) = await poll(daemon, clock)
+    assert first.result.new == 3
+    for _ in range(2):
+        again = await repoll_from_scratch(daemon, clock)
+        assert (again.result.new, again.result.revised, again.result.unchanged) == (0, 0, 3)
 
     assert await count(daemon, Review) == 3
     assert await count(daemon, ReviewRevision) == 3
+    assert await count(daemon, QuarantinedItem) == 0
 
 
 async def test_an_edited_review_becomes_a_new_revision_and_alerts_again(running, demo, clock):
@@ -234,6 +248,24 @@ async def test_an_item_without_id_is_quarantined_not_dropped(running, demo, cloc
     assert item.raw["content"] == "这条没有编号" and "review_id" in item.reason
 
 
+async def test_a_review_with_a_lone_surrogate_is_served_and_stored(running, demo, clock):
+    """Valid JSON can carry "\\ud800" (e.g. added through /_control/reviews): the platform
+    must still serve the feed, and the review is stored with the damage marked."""
+    daemon, _ = running
+    demo.platform.add_review("shop-1", "第一条：米饭夹生", 2)
+    demo.platform.add_review("shop-1", "坏的一条\ud800", 1)
+    demo.platform.add_review("shop-1", "第三条：汤洒了", 1)
+    (outcome,) = await poll(daemon, clock)
+    assert outcome.status == "ok" and outcome.result.new == 3, outcome.error
+    async with daemon.sessions() as session:
+        texts = set((await session.scalars(select(Review.text))).all())
+    assert texts == {"第一条：米饭夹生", "坏的一条\ufffd", "第三条：汤洒了"}
+
+
+class Crash(BaseException):
+    """The process dying: no `except Exception` in reviewbot gets to handle it."""
+
+
 async def test_a_crash_between_fetch_and_commit_refetches_without_duplicates(running, demo, clock):
     daemon, _ = running
     for text in ("鱼香肉丝太甜", "回锅肉很香", "担担面坨了"):
@@ -244,19 +276,22 @@ async def test_a_crash_between_fetch_and_commit_refetches_without_duplicates(run
         # The page's reviews are written; the process dies as the cursor is saved.
         if statement.lstrip().upper().startswith("UPDATE SOURCES SET CURSOR") and not crashes:
             crashes.append(statement)
-            raise RuntimeError("simulated crash before commit")
+            raise Crash
 
     event.listen(daemon.engine.sync_engine, "before_cursor_execute", crash_before_commit)
     try:
-        await poll(daemon, clock)
+        with pytest.raises(Crash):
+            await poll(daemon, clock)
     finally:
         event.remove(daemon.engine.sync_engine, "before_cursor_execute", crash_before_commit)
     assert crashes
     assert await count(daemon, Review) == 0  # rolled back together with the cursor
     assert (await source_row(daemon)).cursor is None
 
-    await poll(daemon, clock)
-    await poll(daemon, clock)
+    (refetch,) = await poll(daemon, clock)  # the page again, from the stored (empty) cursor
+    assert refetch.status == "ok" and refetch.result.new == 3
+    again = await repoll_from_scratch(daemon, clock)
+    assert (again.result.new, again.result.unchanged) == (0, 3)
     assert await count(daemon, Review) == 3
     assert await count(daemon, ReviewRevision) == 3
 
@@ -325,21 +360,54 @@ async def test_undelivered_alerts_survive_a_restart_and_go_out_in_order(database
 
 async def test_restart_resumes_from_the_stored_cursor(database_url, demo, clock):
     settings = make_settings(database_url, demo_url=demo.base_url)
-    fetched: list[int] = []
+    cursors: list[str | None] = []  # in the database when each run starts
     for run in range(2):
         daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO()))
         await daemon.start(schedule=False)
         try:
             demo.platform.add_review("shop-1", f"第{run}次：菜量太少了", 2)
-            before = await count(daemon, ReviewRevision)
-            await poll(daemon, clock)
-            fetched.append(await count(daemon, ReviewRevision) - before)
+            cursors.append((await source_row(daemon)).cursor)
+            asked = len(demo.platform.list_requests)
+            (outcome,) = await poll(daemon, clock)
+            requests = list(demo.platform.list_requests)[asked:]
             stored = await count(daemon, Review)
         finally:
             await daemon.stop()
             await daemon.close()
-    assert fetched == [1, 1]  # the second run asked only for what came after the cursor
+    first_run_cursor, second_run_cursor = cursors
+    assert first_run_cursor is None and second_run_cursor is not None
+    # The second run asked for what came after the cursor the first run stored, and got
+    # only the review that was new.
+    assert requests[0].cursor == second_run_cursor
+    assert requests[0].served == 1 and outcome.result.new == 1
     assert stored == 2
+
+
+async def test_a_restarted_demo_platform_is_read_from_where_the_last_run_stopped(
+    database_url, clock
+):
+    """The in-process simulator starts afresh on every `reviewbot run` (no fixed seed):
+    what it publishes must come after the cursor stored by the previous run, under ids
+    no earlier run used."""
+    settings = make_settings(
+        database_url,
+        sources=[{"platform": "demo", "account": "shop-1"}],
+        demo={"port": 0, "backlog": 3, "reviews_per_minute": 0, "follow_up_probability": 0},
+    )
+    stored = []
+    for _ in range(2):
+        daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+        await daemon.start(schedule=False)
+        try:
+            (outcome,) = await poll(daemon, clock)
+            assert outcome.status == "ok", outcome.error
+            # No new review was taken for an edit of an old one with the same id.
+            assert (outcome.result.new, outcome.result.revised) == (3, 0)
+            stored.append(await count(daemon, Review))
+        finally:
+            await daemon.stop()
+            await daemon.close()
+    assert stored == [3, 6]
 
 
 async def test_alert_for_a_review_survives_analysis_failing_for_another(database_url, demo, clock):

@@ -22,7 +22,7 @@ from reviewbot.clock import Clock
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.ingest import IngestResult, ingest_page
+from reviewbot.store.ingest import IngestResult, store_page
 from reviewbot.store.schema import Source
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class Poller:
         *,
         max_pages: int = 20,
         error_backoff_max: float = 1800.0,
+        retry_after_max: float = 86400.0,
         lease_seconds: float = 300.0,
     ) -> None:
         self.sessions = sessions
@@ -60,6 +61,7 @@ class Poller:
         self.owner = owner
         self.max_pages = max_pages
         self.error_backoff_max = error_backoff_max
+        self.retry_after_max = retry_after_max
         self.lease = timedelta(seconds=lease_seconds)
         self._polling: dict[int, asyncio.Lock] = {}
 
@@ -127,12 +129,8 @@ class Poller:
                 pages += 1
                 if _nothing_to_store(page, cursor):
                     break
-                now = self.clock.now()
-                async with self.sessions() as session, session.begin():
-                    source = await session.get(Source, source_id)
-                    assert source is not None
-                    total.add(await ingest_page(session, source, page, now))
-                    cursor = source.cursor
+                result, cursor = await store_page(self.sessions, source_id, page, self.clock.now())
+                total.add(result)
                 if not page.has_more:
                     break
         except Exception as exc:  # one account's failure must never stop the daemon
@@ -197,8 +195,8 @@ class Poller:
             source.last_error = description[:2000]
             wait = error_backoff(source.consecutive_errors, self.error_backoff_max)
             retry_after = getattr(exc, "retry_after", None)
-            if retry_after:
-                wait = max(wait, float(retry_after))
+            if retry_after:  # a platform may ask for days, or for ever: it gets at most this
+                wait = max(wait, min(float(retry_after), self.retry_after_max))
             source.next_poll_at = now + timedelta(seconds=wait)
             if isinstance(exc, ReauthorizationRequired) and not source.needs_reauth:
                 await self._ask_for_reauthorisation(session, source, now)

@@ -4,7 +4,8 @@ Retries follow the platforms' own advice: exponential backoff with full jitter o
 timeouts, network errors and malformed bodies, and exactly the wait a 429 asks for in
 Retry-After. A wait longer than `max_retry_after_seconds` is not slept through: the error
 goes up so the poller can reschedule the account instead of holding a worker.
-Secrets travel in headers or signed parameters; only method, host and path are logged.
+Secrets travel in headers or signed parameters; only method, host and path are logged, and
+query strings are cut from the errors the HTTP library reports.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,9 +61,11 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # "inf" and "nan" parse as floats but are no wait at all
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -73,6 +78,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 def _where(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}{':' + str(parts.port) if parts.port else ''}{parts.path}"
+
+
+_QUERY = re.compile(r"(\w+://[^\s?#'\"]*)\?[^\s#'\"]*")
+
+
+def _without_queries(text: str) -> str:
+    """Some platforms take tokens in the query string (Meituan ISV access_token, the
+    Dianping session); an error naming a URL (a redirect loop, a bad URL) must not carry it
+    into logs and `sources.last_error`."""
+    return _QUERY.sub(r"\1?…", text)
 
 
 def _snippet(body: bytes, limit: int = 200) -> str:
@@ -192,7 +207,9 @@ class HttpClient:
         except TimeoutError:
             raise Unavailable(f"{method} {where} timed out after {self.timeout.total:g}s") from None
         except aiohttp.ClientError as exc:
-            raise Unavailable(f"{method} {where}: {type(exc).__name__}: {exc}") from None
+            raise Unavailable(
+                f"{method} {where}: {type(exc).__name__}: {_without_queries(str(exc))}"
+            ) from None
         if status == 429:
             raise RateLimited(f"{method} {where}: HTTP 429 rate limited", retry_after=retry_after)
         if status >= 500:

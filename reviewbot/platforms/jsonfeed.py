@@ -18,13 +18,19 @@ from reviewbot.platforms.base import (
     FollowUp,
     MalformedResponse,
     Page,
-    RejectedItem,
     ReplyNotSupported,
     ReplyReceipt,
     ReviewRecord,
 )
 from reviewbot.platforms.http import HttpClient
-from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_rating, parse_time
+from reviewbot.platforms.normalize import (
+    as_id,
+    clean_text,
+    dig,
+    parse_items,
+    parse_rating,
+    parse_time,
+)
 from reviewbot.platforms.settings import JsonFeedSource
 
 
@@ -46,10 +52,10 @@ class JsonFeedAdapter:
         self.capabilities = Capabilities(
             can_reply=settings.reply_url is not None, max_page_size=settings.page_size
         )
-        self._headers = (
-            {settings.auth_header: settings.auth_prefix + auth_value}
-            if settings.auth_header and auth_value
-            else {}
+        secret = settings.auth_prefix + auth_value if auth_value else None
+        self._headers = {settings.auth_header: secret} if settings.auth_header and secret else {}
+        self._auth_params = (
+            {settings.auth_param: auth_value} if settings.auth_param and auth_value else {}
         )
 
     def parse_item(self, item: Any) -> ReviewRecord:
@@ -85,7 +91,7 @@ class JsonFeedAdapter:
 
     async def fetch_page(self, cursor: str | None) -> Page:
         s = self.settings
-        params = dict(s.params)
+        params = {**s.params, **self._auth_params}
         if s.page_size_param:
             params[s.page_size_param] = str(s.page_size)
         if s.cursor_param and cursor is not None:
@@ -95,12 +101,7 @@ class JsonFeedAdapter:
         if not isinstance(items, list):
             where = s.items_path or "the top level"
             raise MalformedResponse(f"feed answered without a list of items at {where}")
-        reviews, rejected = [], []
-        for item in items:
-            try:
-                reviews.append(self.parse_item(item))
-            except ValueError as exc:
-                rejected.append(RejectedItem(item, str(exc)))
+        reviews, rejected = parse_items(items, self.parse_item)
         return Page(reviews, *self._next(body, items, cursor), rejected)
 
     def _next(self, body: Any, items: list[Any], cursor: str | None) -> tuple[str | None, bool]:
@@ -126,6 +127,7 @@ class JsonFeedAdapter:
         await self.http.request_json(
             "POST",
             self.settings.reply_url.replace("{id}", quote(external_id, safe="")),
+            params=self._auth_params or None,
             json_body={self.settings.reply_text_field: text},
             headers=self._headers,
             idempotent=False,

@@ -7,6 +7,7 @@ fancies. Everything leaving this module is plain, bounded and in UTC.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -15,6 +16,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from reviewbot.safejson import has_unstorable, storable_text
 
 MAX_TEXT_CHARS = 5000
 T = TypeVar("T")
@@ -62,12 +65,27 @@ def clean_text(value: Any, *, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
     elif "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    text = storable_text(_CONTROL.sub("", text))  # lone surrogates (valid JSON) → U+FFFD
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if len(text) > limit:
         return text[:limit].rstrip() + "…", True
     return text, False
+
+
+def _none_when_out_of_range(
+    parse: Callable[..., datetime | None],
+) -> Callable[..., datetime | None]:
+    """A time beyond what datetime holds (`1e20`, year 0, NaN) is no time, not an error."""
+
+    @functools.wraps(parse)
+    def guarded(*args: Any, **kwargs: Any) -> datetime | None:
+        try:
+            return parse(*args, **kwargs)
+        except (OverflowError, OSError, ValueError):
+            return None
+
+    return guarded
 
 
 def parse_rating(value: Any, *, scale: float = 5.0) -> float | None:
@@ -113,6 +131,7 @@ def _local_time(text: str) -> tuple[datetime, str] | None:
     return moment, precision
 
 
+@_none_when_out_of_range
 def parse_time(value: Any, tz: str | ZoneInfo = "Asia/Shanghai") -> datetime | None:
     """A UTC datetime from ISO 8601, common Chinese formats or Unix seconds/milliseconds.
 
@@ -174,7 +193,7 @@ def as_id(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else None
     text = str(value).strip()
-    return text or None
+    return text if text and not has_unstorable(text) else None  # an id must be stored exactly
 
 
 def split_list(value: Any) -> tuple[str, ...]:
@@ -207,6 +226,6 @@ def parse_items(items: Iterable[Any], parse: Callable[[Any], T]) -> tuple[list[T
     for item in items:
         try:
             parsed.append(parse(item))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except Exception as exc:  # whatever it is, only this item is affected
             rejected.append(RejectedItem(item, f"{type(exc).__name__}: {exc}"))
     return parsed, rejected

@@ -75,6 +75,7 @@ class JsonFeedSource(SourceBase):
     rating_scale: Annotated[float, Field(gt=0)] = 5.0
     timezone: str = "Asia/Shanghai"
     auth_header: str | None = None
+    auth_param: str | None = None
     auth_secret_env: EnvName | None = None
     auth_prefix: str = ""
     reply_url: str | None = None
@@ -87,8 +88,12 @@ class JsonFeedSource(SourceBase):
 
     @model_validator(mode="after")
     def _consistent(self) -> JsonFeedSource:
-        if (self.auth_header is None) != (self.auth_secret_env is None):
-            raise ValueError("auth_header and auth_secret_env go together: set both or neither")
+        if self.auth_header is not None and self.auth_param is not None:
+            raise ValueError("set auth_header or auth_param (where the secret goes), not both")
+        if (self.auth_header is None and self.auth_param is None) != (self.auth_secret_env is None):
+            raise ValueError(
+                "auth_secret_env goes with auth_header or auth_param: set both or neither"
+            )
         if self.next_cursor_path and self.cursor_field:
             raise ValueError(
                 "set next_cursor_path (the feed returns a cursor) or cursor_field "

@@ -34,6 +34,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from reviewbot.safejson import dumps_storable
+
 # Whether a SQLite transaction starting now should take the write lock up front. True
 # outside sessions (migrations, raw connections), False in a session until begin().
 _IMMEDIATE: ContextVar[bool] = ContextVar("reviewbot_sqlite_immediate", default=True)
@@ -125,11 +127,19 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An engine whose errors and echo never show statement parameters (review text,
+    nicknames, platform tokens end up in logs and `sources.last_error` otherwise), and whose
+    JSON columns take any payload a platform sent (see reviewbot.safejson)."""
+    options: dict[str, Any] = {
+        "echo": echo,
+        "hide_parameters": True,
+        "json_serializer": dumps_storable,
+    }
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **options)
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

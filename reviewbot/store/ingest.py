@@ -3,22 +3,33 @@
 A page's reviews and the cursor that follows them are written in one transaction: either
 both are stored or neither is, so a crash re-fetches the page and the upsert on
 (platform, account, external id) keeps it from being stored twice.
+
+One item the database refuses must not hold the account back forever (the same page
+would fail on every poll, its good reviews with it): a page that fails to store is stored
+again item by item, an item that still fails is quarantined, and then the cursor moves.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.base import CompletedScan, Page, ReviewRecord, distinct
+from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord, distinct
+from reviewbot.safejson import storable, storable_text
 from reviewbot.store import audit, merge
+from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -118,27 +129,6 @@ def _observe(review: Review, record: ReviewRecord, now: datetime) -> bool:
     return revised
 
 
-def _jsonable(raw: Any) -> dict[str, Any]:
-    return raw if isinstance(raw, dict) else {"item": raw}
-
-
-def _canonical(raw: Any) -> str:
-    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-async def _already_quarantined(
-    session: AsyncSession, source: Source, raw: dict[str, Any], reason: str
-) -> bool:
-    """Whether this source already holds this item, for this reason, in quarantine."""
-    kept = await session.scalars(
-        select(QuarantinedItem.raw).where(
-            QuarantinedItem.source_id == source.id, QuarantinedItem.reason == reason
-        )
-    )
-    wanted = _canonical(raw)
-    return any(_canonical(row) == wanted for row in kept)
-
-
 async def ingest_page(
     session: AsyncSession, source: Source, page: Page, now: datetime
 ) -> IngestResult:
@@ -213,24 +203,119 @@ async def ingest_page(
                 rating=review.rating,
             )
     for item in [*page.rejected, *conflicts]:
-        raw = _jsonable(item.raw)
-        if await _already_quarantined(session, source, raw, item.reason):
-            continue  # re-read by an overlapping scan or a re-import: kept once
-        session.add(QuarantinedItem(source_id=source.id, raw=raw, reason=item.reason, at=now))
-        audit.record(
-            session,
-            now,
-            "review.quarantined",
-            store_id=source.store_id,
-            platform=source.platform,
-            reason=item.reason,
-        )
+        await _quarantine(session, source, item, now)
         result.quarantined += 1
     if page.completed_scan is not None:
         result.hidden += await mark_absent(session, source, page.completed_scan, now)
     if page.next_cursor is not None:
         source.cursor = page.next_cursor
     return result
+
+
+def _digest(raw: Any) -> str:
+    canonical = json.dumps(storable(raw), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+async def _quarantine(
+    session: AsyncSession, source: Source, item: RejectedItem, now: datetime
+) -> None:
+    """Keep an unreadable item, once: a feed may serve it on every poll."""
+    digest = _digest(item.raw)
+    seen = await session.scalar(
+        select(QuarantinedItem.id)
+        .where(QuarantinedItem.source_id == source.id, QuarantinedItem.digest == digest)
+        .limit(1)
+    )
+    if seen is not None:
+        return
+    reason = storable_text(item.reason)[:2000]
+    session.add(
+        QuarantinedItem(
+            source_id=source.id,
+            raw=merge.stored_raw(item.raw),
+            reason=reason,
+            at=now,
+            digest=digest,
+        )
+    )
+    audit.record(
+        session,
+        now,
+        "review.quarantined",
+        store_id=source.store_id,
+        platform=source.platform,
+        reason=reason,
+    )
+
+
+async def store_page(
+    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+) -> tuple[IngestResult, str | None]:
+    """Ingest a page with the cursor that follows it; returns the result and the cursor.
+
+    If the page cannot be stored in one transaction, each item is stored in its own, an
+    item that fails alone is quarantined with the error, and only then does the cursor
+    move. A database that is unreachable or busy fails the poll instead (nothing is
+    quarantined for the database's sake), and the page is fetched again next time.
+    """
+    try:
+        return await _store(sessions, source_id, page, now)
+    except Exception as exc:
+        if _database_trouble(exc):
+            raise
+        log.warning(
+            "source %d: a page failed to store (%s); storing its items one by one",
+            source_id,
+            _first_line(exc),
+        )
+    total = IngestResult()
+    kept, total.duplicates, conflicts = distinct(page.reviews)
+    for record in kept:
+        total.add(await _store_alone(sessions, source_id, record, now))
+    rejected = [*page.rejected, *conflicts]
+    rest = Page([], page.next_cursor, page.has_more, rejected, page.completed_scan)
+    result, cursor = await _store(sessions, source_id, rest, now)
+    total.add(result)
+    return total, cursor
+
+
+async def _store(
+    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+) -> tuple[IngestResult, str | None]:
+    async with sessions() as session, session.begin():
+        source = await session.get(Source, source_id)
+        assert source is not None
+        result = await ingest_page(session, source, page, now)
+        return result, source.cursor
+
+
+async def _store_alone(
+    sessions: SessionFactory, source_id: int, record: ReviewRecord, now: datetime
+) -> IngestResult:
+    try:
+        return (await _store(sessions, source_id, Page([record], None, False), now))[0]
+    except Exception as exc:
+        if _database_trouble(exc):
+            raise
+        reason = f"could not be stored: {type(exc).__name__}: {_first_line(exc)}"
+        log.warning("source %d: review %s quarantined (%s)", source_id, record.external_id, reason)
+        rejected = [RejectedItem(record.raw, reason)]
+        return (await _store(sessions, source_id, Page([], None, False, rejected), now))[0]
+
+
+def _database_trouble(exc: BaseException) -> bool:
+    """Errors about the database rather than the data: retrying the poll is the cure."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:500] if lines else ""
 
 
 async def mark_absent(

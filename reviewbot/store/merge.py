@@ -15,7 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from reviewbot.platforms.base import ReviewRecord
+from reviewbot.safejson import bounded, storable_text
 from reviewbot.store.schema import Review
+
+# The original payload kept beside each review and quarantined item. Real items are a few
+# kilobytes; a spam review can be megabytes, and its text is capped at 5,000 characters.
+MAX_RAW_CHARS = 64_000
 
 DETAIL_KEYS = ("sub_scores", "items", "tags")
 CONTENT = ("text", "rating", "follow_up")
@@ -37,16 +42,26 @@ def follow_up_text(record: ReviewRecord) -> str | None:
     return "\n".join(f.text for f in record.follow_ups if f.text) or None
 
 
+def _text(value: str | None, limit: int | None = None) -> str | None:
+    """Adapters clean what they read; this keeps a field they did not from costing the
+    review (NUL and lone surrogates are refused by the databases, short columns by PG)."""
+    return None if value is None else storable_text(value)[:limit]
+
+
+def stored_raw(raw: Any) -> dict[str, Any]:
+    return bounded(raw if isinstance(raw, dict) else {"item": raw}, MAX_RAW_CHARS)
+
+
 def _columns(record: ReviewRecord) -> dict[str, Any]:
     return {
-        "author": record.author,
-        "order_id": record.order_id,
+        "author": _text(record.author, 200),
+        "order_id": _text(record.order_id, 200),
         "rating": record.rating,
-        "text": record.text,
-        "follow_up": follow_up_text(record),
+        "text": _text(record.text),
+        "follow_up": _text(follow_up_text(record)),
         "images": list(record.images),
-        "reply_text": record.reply_text,
-        "url": record.url,
+        "reply_text": _text(record.reply_text),
+        "url": _text(record.url),
         "updated_at": record.updated_at,
     }
 
@@ -84,7 +99,7 @@ def apply(review: Review, record: ReviewRecord, now: datetime, keep: Collection[
         details["filled"] = sorted(filled)
     review.details = details
     review.content_hash = record.content_hash
-    review.raw = dict(record.raw)
+    review.raw = stored_raw(dict(record.raw))
     review.last_seen_at = now
     review.is_visible = record.is_visible
     review.missed_scans = 0

@@ -359,15 +359,21 @@ class AuditEntry(Base):
 
 
 class QuarantinedItem(Base):
-    """A platform item we could not read; kept so nothing a customer wrote is lost."""
+    """A platform item we could not read; kept so nothing a customer wrote is lost.
+
+    `digest` fingerprints the item as served, so one that every poll serves again (the
+    cursor cannot always skip it) is kept once.
+    """
 
     __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_source_digest", "source_id", "digest"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Digest(Base):

@@ -10,12 +10,11 @@ from reviewbot.platforms.base import (
     FollowUp,
     MalformedResponse,
     Page,
-    RejectedItem,
     ReplyReceipt,
     ReviewRecord,
 )
 from reviewbot.platforms.http import HttpClient
-from reviewbot.platforms.normalize import as_id, clean_text, parse_rating, parse_time
+from reviewbot.platforms.normalize import as_id, clean_text, parse_items, parse_rating, parse_time
 
 PAGE_SIZE = 50
 
@@ -33,6 +32,7 @@ def parse_review(item: Any) -> ReviewRecord:
         follow_text, _ = clean_text(follow["content"])
         follow_ups = (FollowUp(follow_text, parse_time(follow.get("created_at"))),)
     reply = item.get("reply")
+    reply_text = clean_text(reply.get("content"))[0] if isinstance(reply, dict) else ""
     images = item.get("images")
     return ReviewRecord(
         external_id=external_id,
@@ -44,7 +44,7 @@ def parse_review(item: Any) -> ReviewRecord:
         order_id=as_id(item.get("order_id")),
         follow_ups=follow_ups,
         images=tuple(str(url) for url in images) if isinstance(images, list) else (),
-        reply_text=reply.get("content") if isinstance(reply, dict) else None,
+        reply_text=reply_text or None,
         text_truncated=truncated,
         raw=item,
     )
@@ -54,12 +54,7 @@ def parse_page(body: Any, cursor: str | None) -> Page:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
         raise MalformedResponse("demo platform answered without data.reviews")
-    reviews, rejected = [], []
-    for item in data["reviews"]:
-        try:
-            reviews.append(parse_review(item))
-        except ValueError as exc:
-            rejected.append(RejectedItem(item, str(exc)))
+    reviews, rejected = parse_items(data["reviews"], parse_review)
     next_cursor = as_id(data.get("next_cursor")) or cursor
     return Page(reviews, next_cursor, bool(data.get("has_more")), rejected)
 

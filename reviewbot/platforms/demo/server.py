@@ -20,15 +20,18 @@ Wire format (all JSON, times in ISO 8601 with the +08:00 offset):
               "reply": {"content", "replied_at"} | null}
 
 The cursor is the sequence number of the last change returned: a review that is edited
-or gets a follow-up moves to the end of the feed, as "changed since" feeds do.
-Control endpoints under /_control/ let an operator or a test add reviews and faults.
+or gets a follow-up moves to the end of the feed, as "changed since" feeds do. Sequence
+numbers follow the simulator's clock (milliseconds since the epoch, one more when two
+changes share a millisecond), so a restarted simulator continues after every cursor an
+earlier run handed out and never reuses a review id.
+Control endpoints under /_control/ let an operator or a test add reviews and faults; every
+list request is remembered (`DemoPlatform.list_requests`) so tests can see the cursors sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
 import random
@@ -42,6 +45,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from reviewbot.platforms.demo.corpus import Corpus, CorpusReview, load_corpus
+from reviewbot.safejson import json_bytes
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +120,15 @@ class DemoReview:
 
 
 @dataclass(frozen=True, slots=True)
+class ListRequest:
+    """One request for a shop's feed: the cursor it carried and how many reviews it got."""
+
+    shop_id: str
+    cursor: str | None
+    served: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivedReply:
     shop_id: str
     review_id: str
@@ -149,6 +162,7 @@ class DemoPlatform:
         self.replies: list[ReceivedReply] = []
         self.faults: deque[Fault] = deque()
         self.requests = 0
+        self.list_requests: deque[ListRequest] = deque(maxlen=1000)
         self._seq = 0
 
     # -- shops and reviews -------------------------------------------------
@@ -164,7 +178,7 @@ class DemoPlatform:
         return self.shops[shop_id]
 
     def _next_seq(self) -> int:
-        self._seq += 1
+        self._seq = max(self._seq + 1, int(self.clock().timestamp() * 1000))
         return self._seq
 
     def _add_from_corpus(self, shop_id: str, when: datetime) -> DemoReview:
@@ -309,7 +323,7 @@ class DemoPlatform:
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.Response(
-        body=json.dumps(data, ensure_ascii=False).encode("utf-8"),
+        body=json_bytes(data),  # a review added with a lone surrogate is still served
         status=status,
         content_type="application/json",
         charset="utf-8",
@@ -338,8 +352,7 @@ async def _apply_fault(fault: Fault | None, payload: dict[str, Any]) -> web.Resp
         await asyncio.sleep(fault.delay)
         return None
     if fault.kind == "bad_utf8":
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        body = body.replace(b'"content": "', b'"content": "\xff\xfe', 1)
+        body = json_bytes(payload).replace(b'"content": "', b'"content": "\xff\xfe', 1)
         return web.Response(body=body, status=200, content_type="application/json")
     return None
 
@@ -359,6 +372,7 @@ def build_app(platform: DemoPlatform) -> web.Application:
         if not 1 <= limit <= MAX_PAGE:
             return _error(400, f"limit must be between 1 and {MAX_PAGE}")
         batch, next_cursor, has_more = platform.page(shop, cursor, limit)
+        platform.list_requests.append(ListRequest(shop, request.query.get("cursor"), len(batch)))
         payload = {
             "code": 0,
             "data": {
