@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from reviewbot import logs
 from reviewbot.configbase import Section
 from reviewbot.platforms.settings import EnvName, SourceSettings
 
@@ -288,12 +289,11 @@ class Settings(Section):
         return {str(k): str(v) for k, v in data.items()}
 
     def secret(self, name: str) -> str:
-        """The value of secret `name`: environment first, then the secrets file."""
-        value = os.environ.get(name)
+        """The value of secret `name`: environment first, then the secrets file. The value
+        is also kept out of every log line from now on."""
+        value = os.environ.get(name) or self._secrets.get(name)
         if value:
-            return value
-        value = self._secrets.get(name)
-        if value:
+            logs.hide(value)
             return value
         where = f" or as a key in {self.secrets_file}" if self.secrets_file else ""
         raise ConfigError(f"secret {name} is not set: export it as an environment variable{where}")

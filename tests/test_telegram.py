@@ -3,7 +3,8 @@ Bot API server, with the demo platform receiving the replies."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -632,3 +633,47 @@ async def test_webhook_mode_receives_updates_with_the_secret(
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()
+
+
+@pytest.fixture
+def cli_logging(caplog) -> Iterator[None]:
+    """The logging `reviewbot run -v` sets up, on top of pytest's capture (at DEBUG);
+    logger levels are put back afterwards."""
+    from reviewbot.cli import setup_logging
+
+    names = ["httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"]
+    levels = {name: logging.getLogger(name).level for name in names}
+    caplog.set_level(logging.DEBUG)
+    setup_logging(1)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def test_the_bot_token_never_reaches_the_logs(
+    database_url, demo, telegram, clock, monkeypatch, caplog, cli_logging
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    bot = await start_bot(
+        telegram_settings(database_url, demo.base_url, telegram.base_url), telegram, demo, clock
+    )
+    try:
+        card = await bot.review_arrives()
+        await bot.press(STAFF, card, "a")
+        # Whatever a library logs, even a URL at WARNING or a traceback, is redacted too.
+        url = f"{telegram.base_url}/bot{TOKEN}/sendMessage"
+        logging.getLogger("httpx").warning("HTTP Request: POST %s", url)
+        try:
+            raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+        except RuntimeError:
+            logging.getLogger("telegram.ext").exception("could not start")
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+    secret = TOKEN.split(":", 1)[1]
+    leaked = [r for r in caplog.records if secret in r.getMessage() or secret in (r.exc_text or "")]
+    assert [r.getMessage()[:120] for r in leaked] == [] and secret not in caplog.text
+    assert any(r.name.startswith("telegram") and r.levelno == logging.DEBUG for r in caplog.records)
+    assert "bot<redacted>/sendMessage" in caplog.text
