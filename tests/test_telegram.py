@@ -3,7 +3,11 @@ Bot API server, with the demo platform receiving the replies."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import socket
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -677,3 +681,83 @@ async def test_the_bot_token_never_reaches_the_logs(
     assert [r.getMessage()[:120] for r in leaked] == [] and secret not in caplog.text
     assert any(r.name.startswith("telegram") and r.levelno == logging.DEBUG for r in caplog.records)
     assert "bot<redacted>/sendMessage" in caplog.text
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_a_wrong_token_is_a_clear_config_error_that_hides_the_token(tmp_path, demo, telegram):
+    wrong = "999999:WRONG-secret-token-value-0123456789abcdef"
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "bot.db"}"\n'
+        '[demo]\nserve = false\n[notifier]\nkind = "telegram"\n'
+        f'[telegram]\napi_base_url = "{telegram.base_url}/bot"\n'
+        '[[stores]]\nid = "store-1"\nname = "测试小馆"\n'
+        f"[stores.chat]\ntelegram_chat_id = {STAFF_CHAT}\n"
+        '[[stores.sources]]\nplatform = "demo"\naccount = "shop-1"\n'
+        f'base_url = "{demo.base_url}"\n',
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "-v",
+        "run",
+        "-c",
+        str(config),
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": wrong},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    stderr = err.decode()
+    assert process.returncode == 2, stderr
+    assert "Telegram 拒绝了机器人令牌（TELEGRAM_BOT_TOKEN）" in stderr
+    assert "rejected the bot token in TELEGRAM_BOT_TOKEN" in stderr
+    assert "getMe" in stderr  # the -v log of the refused request is there, redacted
+    assert wrong.split(":")[1] not in stderr + out.decode()
+    assert "Traceback" not in stderr and "Unclosed" not in stderr
+
+
+async def test_telegram_out_of_reach_at_startup_does_not_stop_the_daemon(
+    database_url, demo, clock, monkeypatch
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    port = free_port()  # nothing listens there yet: Telegram is out of reach
+    fake = FakeTelegram()
+    settings = telegram_settings(database_url, demo.base_url, f"http://127.0.0.1:{port}")
+    bot = await start_bot(settings, fake, demo, clock)
+    try:
+        assert not bot.daemon.telegram.started
+        # Polling, analysis and alerting go on; the alert waits in the outbox.
+        demo.platform.add_review("shop-1", NEGATIVE, 1)
+        clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+        assert await bot.count(Review) == 1
+        assert await bot.count(OutboxMessage, OutboxMessage.status == "pending") == 1
+
+        await bot.daemon.telegram.maintain()  # a retry in the background, still out of reach
+        assert not bot.daemon.telegram.started
+        await fake.start(port)  # Telegram is back
+        await bot.daemon.telegram.maintain()  # the next try (after a longer wait) is not due
+        assert not bot.daemon.telegram.started and fake.calls == []
+        clock.advance(minutes=1)
+        await bot.daemon.telegram.maintain()
+        assert bot.daemon.telegram.started
+        for _ in range(3):  # the alert's own retry comes due
+            await bot.daemon.drain()
+            clock.advance(minutes=1)
+        (card,) = fake.cards(STAFF_CHAT)
+        answer = await bot.press(STAFF, card, "a")  # and the bot reads updates
+        assert answer["text"] == "已通过，正在发布到平台。"
+        assert len(demo.platform.replies) == 1
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+        await fake.stop()

@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from telegram import BotCommand, ForceReply, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -39,7 +39,7 @@ from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import load_alert_view, stars
 from reviewbot.chat.telegram import render
 from reviewbot.clock import Clock
-from reviewbot.config import Settings
+from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.jobs.deliveries import queue_alert_update
@@ -62,6 +62,9 @@ log = logging.getLogger(__name__)
 
 UPDATES_LEASE = "telegram:updates"
 LEASE_TTL = timedelta(seconds=60)
+# Telegram out of reach at startup: try again after 15 s, doubling up to 5 minutes.
+START_RETRY_FIRST = timedelta(seconds=15)
+START_RETRY_MAX = timedelta(minutes=5)
 COMMANDS = [
     ("pending", "待处理的评价（最早的在前）"),
     ("review", "查看并处理一条评价：/review 编号"),
@@ -117,6 +120,9 @@ class TelegramBot:
         self.owner = owner
         self.kick_outbox = kick_outbox
         self.receiving = False
+        self.started = False
+        self._start_failures = 0
+        self._start_at = clock.now()
         builder = (
             ApplicationBuilder()
             .token(settings.secret(self.tg.token_env))
@@ -150,19 +156,52 @@ class TelegramBot:
 
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Check the token (getMe) and start the application; updates come with the lease."""
-        await self.app.initialize()
+    async def start(self) -> bool:
+        """Check the token (getMe) and start the application; updates come with the lease.
+
+        A rejected token is a configuration error. Telegram out of reach (a network error,
+        a timeout, a 5xx) is not: the rest of reviewbot runs, alerts wait in the outbox, and
+        `maintain` tries again with backoff. Returns whether the bot is up.
+        """
+        try:
+            await self.app.initialize()
+        except InvalidToken:
+            raise ConfigError(
+                f"Telegram 拒绝了机器人令牌（{self.tg.token_env}），"
+                "请用 @BotFather 核对后重新设置。"
+                f" / Telegram rejected the bot token in {self.tg.token_env}: check it with "
+                "@BotFather (a self-hosted [telegram] api_base_url must end in /bot)."
+            ) from None
+        except TelegramError as exc:
+            self._start_failures += 1
+            delay = min(START_RETRY_MAX, START_RETRY_FIRST * 2 ** (self._start_failures - 1))
+            self._start_at = self.clock.now() + delay
+            log.warning(
+                "Telegram is out of reach (%s: %s); reviewbot keeps running and alerts wait in "
+                "the outbox; trying again in %.0f s",
+                type(exc).__name__,
+                exc,
+                delay.total_seconds(),
+            )
+            return False
         await self.app.start()
         try:
             await self.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
         except TelegramError as exc:
             log.warning("could not set the bot's command menu: %s", exc)
         log.info("telegram bot @%s ready", self.bot.username)
+        self.started, self._start_failures = True, 0
+        self.kick_outbox()  # alerts that waited for the bot
         await self.maintain()
+        return True
 
     async def maintain(self) -> None:
-        """Start, keep or give up reading updates, depending on who holds the lease."""
+        """Start the bot if it is not up yet (when its retry is due); then start, keep or
+        give up reading updates, depending on who holds the lease."""
+        if not self.started:
+            if self.clock.now() >= self._start_at:
+                await self.start()
+            return
         if self.tg.mode == "webhook":
             if not self.receiving:
                 secret = (
@@ -200,6 +239,8 @@ class TelegramBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self.bot.shutdown()  # its HTTP clients, open even when getMe failed
+        self.started = False
         if self.receiving and self.tg.mode == "polling":
             await leases.release(self.sessions, UPDATES_LEASE, self.owner)
         self.receiving = False
@@ -502,6 +543,8 @@ class TelegramBot:
 
     async def expire_sessions(self) -> int:
         """Close edits nobody finished, and say so in the chat they were started in."""
+        if not self.started:
+            return 0  # they expire once the bot is up and can say so
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             expired = (

@@ -8,6 +8,7 @@ Telegram's failures are translated for the outbox: flood control (429 with retry
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -107,11 +108,20 @@ def gone(exc: BadRequest) -> bool:
 class TelegramNotifier:
     name = "telegram"
 
-    def __init__(self, bot: Bot, directory: Directory) -> None:
+    def __init__(
+        self, bot: Bot, directory: Directory, ready: Callable[[], bool] = lambda: True
+    ) -> None:
         self.bot = bot
         self.directory = directory
+        self.ready = ready
+
+    def _check_ready(self) -> None:
+        """Until the bot has started (Telegram was out of reach), everything waits."""
+        if not self.ready():
+            raise DeliveryError("the telegram bot has not started yet (Telegram out of reach)")
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        self._check_ready()
         chat_id = self.directory.staff_chat(alert.store_id)
         if chat_id is None:
             raise DeliveryError(f"store {alert.store_id} has no telegram_chat_id", retryable=False)
@@ -128,6 +138,7 @@ class TelegramNotifier:
         return {"messages": [[message.chat_id, message.message_id]]}
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        self._check_ready()
         kept = []
         for chat_id, message_id in ref.get("messages", []):
             try:
@@ -162,6 +173,7 @@ class TelegramNotifier:
         return [chat] if chat is not None else []
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        self._check_ready()
         chats = self._notice_chats(notice)
         if not chats:
             raise DeliveryError(f"store {notice.store_id} has no chat configured", retryable=False)
@@ -184,6 +196,7 @@ class TelegramNotifier:
         return {"messages": sent}
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
+        self._check_ready()
         chat_id = (
             self.directory.owner_chat(picture.store_id)
             if picture.audience == "owner"
