@@ -27,6 +27,10 @@ Role = Literal["owner", "manager", "staff"]
 RANK: dict[str, int] = {"staff": 1, "manager": 2, "owner": 3}
 ROLE_NAMES = {"owner": "店主", "manager": "店长", "staff": "店员"}
 OPEN_STATES = ("open", "appeal")
+# A staff edit is held aside ("editing") until its author confirms it, and "dropped" if
+# they cancel or let it expire; neither is ever the draft the card shows.
+EDITING, DROPPED = "editing", "dropped"
+NOT_CURRENT = ("superseded", EDITING, DROPPED)
 STATUS_NAMES = {
     "approved": "通过回复",
     "replied": "发布回复",
@@ -182,10 +186,11 @@ async def current_analysis(session: AsyncSession, review: Review) -> Analysis | 
 
 
 async def current_draft(session: AsyncSession, review_id: int) -> Draft | None:
-    """The draft staff are looking at: the newest one not replaced by another."""
+    """The draft staff are looking at: the newest one not replaced by another (a staff
+    edit awaiting its author's confirm is not one yet)."""
     return await session.scalar(
         select(Draft)
-        .where(Draft.review_id == review_id, Draft.status != "superseded")
+        .where(Draft.review_id == review_id, Draft.status.not_in(NOT_CURRENT))
         .order_by(Draft.id.desc())
         .limit(1)
     )
@@ -379,35 +384,22 @@ async def mark_malicious(
 
 async def add_draft(
     session: AsyncSession,
-    review_id: int,
+    review: Review,
     actor: Actor,
     now: datetime,
     *,
     text: str,
     action: str,
-    fields: dict[str, Any] | None = None,
+    fields: dict[str, Any],
 ) -> Draft:
-    """A new current draft for an open review: another variant from the engine (`fields`
-    from `draft_fields`), or a staff edit, which keeps the approval rule of the draft it
-    replaces."""
-    review = await _locked_review(session, review_id)
-    _check(actor, review)
-    if review.status not in OPEN_STATES:
-        raise NotAllowed(_already(review).message)
+    """A new current draft for a locked, open review: another variant from the engine
+    (`fields` from `draft_fields`); the one it replaces is superseded."""
     before = await current_draft(session, review.id)
     await session.execute(
         update(Draft)
         .where(Draft.review_id == review.id, Draft.status == "proposed")
         .values(status="superseded")
     )
-    if fields is None:
-        fields = {
-            "template_id": "staff-edit",
-            "principles": [],
-            "requires_role": before.requires_role if before else None,
-            "appeal": before.appeal if before else None,
-            "violations": [],
-        }
     draft = Draft(
         review_id=review.id,
         revision=review.revision,
@@ -431,6 +423,119 @@ async def add_draft(
         after=text,
     )
     return draft
+
+
+async def hold_edit(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, text: str
+) -> Draft:
+    """A staff edit, held aside until its author confirms it: until then the card, and
+    every colleague, still see the current draft. It keeps that draft's approval rule."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        raise NotAllowed(_already(review).message)
+    base = await current_draft(session, review.id)
+    draft = Draft(
+        review_id=review.id,
+        revision=review.revision,
+        text=text,
+        status=EDITING,
+        created_at=now,
+        created_by=actor.id,
+        template_id="staff-edit",
+        principles=[],
+        requires_role=base.requires_role if base else None,
+        appeal=base.appeal if base else None,
+        violations=[],
+    )
+    session.add(draft)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "draft.edit_previewed",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        after=text,
+    )
+    return draft
+
+
+async def drop_edit(session: AsyncSession, draft_id: int | None) -> None:
+    """An edit that will not be confirmed (cancelled, expired, overtaken): its text stays
+    in the database for the audit, never as a draft."""
+    if draft_id is not None:
+        await session.execute(
+            update(Draft)
+            .where(Draft.id == draft_id, Draft.status == EDITING)
+            .values(status=DROPPED)
+        )
+
+
+async def confirm_edit(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    draft_id: int,
+    store: StoreProfile,
+    can_reply: bool = True,
+    limits: ReplyLimits | None = None,
+) -> Outcome:
+    """The author confirms their held edit: it becomes the current draft and is approved.
+    When the review needs a manager and the author is not one, the edit stays as the
+    current draft for a manager to approve on the card."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    draft = await session.get(Draft, draft_id)
+    if review.status not in OPEN_STATES:
+        await drop_edit(session, draft_id)
+        return Outcome(False, _already(review).message + "你的修改没有发布。")
+    if draft is None or draft.review_id != review.id or draft.status != EDITING:
+        return Outcome(False, "这个修改已失效，草稿没有变化。需要的话请再点一次“修改”。")
+    if draft.revision != review.revision:
+        await drop_edit(session, draft_id)
+        return Outcome(False, "顾客在你修改期间更新了评价，修改没有保存。请看更新后的卡片再修改。")
+    before = await current_draft(session, review.id)
+    await session.execute(
+        update(Draft)
+        .where(Draft.review_id == review.id, Draft.status == "proposed")
+        .values(status="superseded")
+    )
+    draft.status = "proposed"
+    audit.record(
+        session,
+        now,
+        "draft.edited",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        before=before.text if before else None,
+        after=draft.text,
+    )
+    needed = required_role(await current_analysis(session, review), draft)
+    if not actor.at_least(needed):
+        return Outcome(
+            True,
+            f"修改已保存为当前草稿。这条评价需要{ROLE_NAMES[needed]}或以上权限才能发布，"
+            "请他们在卡片上通过。",
+            changed=True,
+            draft_id=draft.id,
+        )
+    return await approve(
+        session,
+        review.id,
+        actor,
+        now,
+        store=store,
+        draft_id=draft.id,
+        can_reply=can_reply,
+        limits=limits,
+    )
 
 
 async def regenerate(
@@ -465,7 +570,7 @@ async def regenerate(
         return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     draft = await add_draft(
         session,
-        review.id,
+        review,
         actor,
         now,
         text=drafted.text,

@@ -55,8 +55,14 @@ async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = N
         draft = await session.get(Draft, draft_id)
         now = daemon.clock.now()
         if text is not None:
-            draft = await actions.add_draft(
-                session, draft.review_id, staff(name), now, text=text, action="draft.edited"
+            draft = await actions.hold_edit(session, draft.review_id, staff(name), now, text=text)
+            return await actions.confirm_edit(
+                session,
+                draft.review_id,
+                staff(name),
+                now,
+                draft_id=draft.id,
+                store=daemon.directory.profile("store-1"),
             )
         return await actions.approve(
             session,

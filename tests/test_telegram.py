@@ -198,7 +198,7 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
     )
     assert "您好，水煮鱼偏咸是我们的问题" in preview["text"]
     await bot.daemon.drain()
-    assert "您好，水煮鱼偏咸是我们的问题" in bot.card(card)["text"]  # the card shows the edit
+    assert "您好，水煮鱼偏咸是我们的问题" not in bot.card(card)["text"]  # not before the confirm
 
     await bot.press(STAFF, preview, "y")
 
@@ -208,6 +208,96 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
     async with bot.daemon.sessions() as session:
         edit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "draft.edited"))
     assert edit.actor == f"telegram:{STAFF}" and edit.details["before"] != edit.details["after"]
+
+
+async def edit(bot: Bot, user: int, card: dict, text: str) -> dict:
+    """Press ✏️ on `card` and answer the prompt with `text`: returns the preview message
+    with its confirm buttons."""
+    chat = card["chat"]["id"]
+    await bot.press(user, card, "e")
+    prompt = [m for m in bot.fake.in_chat(chat) if "回复本消息" in m.get("text", "")][-1]
+    seen = {m["message_id"] for m in bot.fake.in_chat(chat)}
+    bot.fake.say(user, chat, text, reply_to=prompt)
+    return await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.in_chat(chat)
+                if m["message_id"] not in seen and "确认发布吗" in m.get("text", "")
+            ),
+            None,
+        )
+    )
+
+
+async def drafts(bot: Bot) -> list[tuple[str, str]]:
+    async with bot.daemon.sessions() as session:
+        return [tuple(row) for row in await session.execute(select(Draft.status, Draft.text))]
+
+
+async def test_cancelling_at_the_confirm_step_keeps_the_draft(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    preview = await edit(bot, STAFF, card, "半成品回复，不要发")
+
+    answer = await bot.press(STAFF, preview, "x")
+
+    assert answer["text"] == "已取消修改，草稿保持不变。"
+    assert bot.card(card)["text"] == original
+    answer = await bot.press(MANAGER, card, "a")  # a colleague approves the card as shown
+    assert answer["text"] == "已通过，正在发布到平台。"
+    (reply,) = bot.demo.platform.replies
+    assert reply.content != "半成品回复，不要发" and reply.content in original
+    assert ("dropped", "半成品回复，不要发") in await drafts(bot)
+    async with bot.daemon.sessions() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert "draft.edit_cancelled" in actions and "draft.edited" not in actions
+
+
+async def test_a_confirm_after_the_edit_expired_is_refused(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    preview = await edit(bot, STAFF, card, "过了很久才确认的回复。")
+    bot.clock.advance(seconds=121)  # the sweeper has not run yet
+
+    answer = await bot.press(STAFF, preview, "y")
+
+    assert answer["show_alert"] and "修改已超时，没有发布" in answer["text"]
+    assert bot.demo.platform.replies == [] and bot.card(card)["text"] == original
+    assert ("dropped", "过了很久才确认的回复。") in await drafts(bot)
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_expired") == 1
+
+
+async def test_two_people_editing_one_review_post_once_and_the_other_is_told(bot):
+    card = await bot.review_arrives()
+    by_staff = await edit(bot, STAFF, card, "店员的版本：水煮鱼做咸了，抱歉。")
+    by_manager = await edit(bot, MANAGER, card, "店长的版本：水煮鱼做咸了，我们已经调整。")
+
+    first = await bot.press(MANAGER, by_manager, "y")
+    second = await bot.press(STAFF, by_staff, "y")
+
+    assert first["text"] == "已通过，正在发布到平台。"
+    assert second["show_alert"] and "已由 李店长 于" in second["text"]
+    assert "你的修改没有发布" in second["text"]
+    assert [r.content for r in bot.demo.platform.replies] == [
+        "店长的版本：水煮鱼做咸了，我们已经调整。"
+    ]
+
+
+async def test_a_staff_edit_of_a_critical_review_waits_for_a_manager(bot):
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    preview = await edit(bot, STAFF, card, "非常抱歉，我们已封存留样送检，店长会马上联系您。")
+
+    answer = await bot.press(STAFF, preview, "y")
+
+    assert "修改已保存为当前草稿" in answer["text"] and "店长" in answer["text"]
+    assert bot.demo.platform.replies == []
+    assert "我们已封存留样送检" in bot.card(card)["text"]
+    answer = await bot.press(MANAGER, card, "a")
+    assert answer["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [
+        "非常抱歉，我们已封存留样送检，店长会马上联系您。"
+    ]
 
 
 async def test_cancelling_an_edit_changes_nothing(bot):

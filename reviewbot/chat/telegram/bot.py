@@ -85,6 +85,7 @@ HELP = (
     "🙈 忽略：不回复这条评价\n\n"
     "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
 )
+EXPIRED = "⌛ 修改已超时，没有发布，草稿没有变化。需要的话请再点一次“修改”。"
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请联系店主把您的 Telegram 用户 ID 加入配置。"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
 
@@ -368,23 +369,22 @@ class TelegramBot:
         async with self.sessions() as session, session.begin():
             if code in (render.APPROVE, render.CONFIRM):
                 review = await session.get(Review, review_id)
-                can_reply = self.directory.can_reply(review.source_id) if review else True
-                draft_id = None
-                if code == render.CONFIRM:
-                    pending = await self._session_of(session, update)
-                    if pending is None or pending.alert_id != alert.id or pending.draft_id is None:
-                        return Outcome(False, "没有待确认的修改，可能已超时。")
-                    draft_id = pending.draft_id
-                    await session.delete(pending)
-                return await actions.approve(
-                    session,
-                    review_id,
-                    actor,
-                    now,
-                    draft_id=draft_id,
-                    can_reply=can_reply,
-                    store=self.directory.profile(alert.store_id),
-                    limits=self._limits(review),
+                posting = {
+                    "can_reply": self.directory.can_reply(review.source_id) if review else True,
+                    "store": self.directory.profile(alert.store_id),
+                    "limits": self._limits(review),
+                }
+                if code == render.APPROVE:
+                    return await actions.approve(session, review_id, actor, now, **posting)
+                pending = await self._session_of(session, update)
+                if pending is None or pending.alert_id != alert.id or pending.draft_id is None:
+                    return Outcome(False, "没有待确认的修改，可能已超时。")
+                if pending.expires_at < now:
+                    await self._close_edit(session, pending, "draft.edit_expired")
+                    return Outcome(False, EXPIRED)
+                await session.delete(pending)
+                return await actions.confirm_edit(
+                    session, review_id, actor, now, draft_id=pending.draft_id, **posting
                 )
             if code == render.REGENERATE:
                 return await actions.regenerate(
@@ -435,11 +435,11 @@ class TelegramBot:
         )
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                delete(ChatSession).where(
-                    ChatSession.chat_id == chat.id, ChatSession.user_id == user.id
-                )
-            )
+            earlier = await self._session_of(session, update)
+            if earlier is not None:  # "✏️ 再改", or a new edit: the unconfirmed one goes
+                await actions.drop_edit(session, earlier.draft_id)
+                await session.delete(earlier)
+                await session.flush()
             session.add(
                 ChatSession(
                     chat_id=chat.id,
@@ -461,12 +461,28 @@ class TelegramBot:
             )
         return Outcome(True, "请在聊天里发送修改后的回复。")
 
+    async def _close_edit(self, session, pending: ChatSession, action: str) -> None:
+        """End an edit without posting it: the held text is dropped, the draft is as it
+        was, and the audit log says why (cancelled or expired)."""
+        alert = await session.get(Alert, pending.alert_id)
+        await actions.drop_edit(session, pending.draft_id)
+        await session.delete(pending)
+        audit.record(
+            session,
+            self.clock.now(),
+            action,
+            actor=f"telegram:{pending.user_id}",
+            store_id=alert.store_id if alert else None,
+            review_id=alert.review_id if alert else None,
+            draft_id=pending.draft_id,
+        )
+
     async def _cancel_edit(self, update: Update) -> Outcome:
         async with self.sessions() as session, session.begin():
             pending = await self._session_of(session, update)
             if pending is None:
                 return Outcome(False, "没有正在进行的修改。")
-            await session.delete(pending)
+            await self._close_edit(session, pending, "draft.edit_cancelled")
         return Outcome(True, "已取消修改，草稿保持不变。")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -481,8 +497,10 @@ class TelegramBot:
             return
         if pending.expires_at < now:
             async with self.sessions() as session, session.begin():
-                await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
-            await message.reply_text("⌛ 修改已超时，草稿没有变化。需要的话请再点一次“修改”。")
+                pending = await session.get(ChatSession, pending.id)
+                if pending is not None:
+                    await self._close_edit(session, pending, "draft.edit_expired")
+            await message.reply_text(EXPIRED)
             return
         text, _ = clean_text(message.text)
         if not text:
@@ -515,9 +533,7 @@ class TelegramBot:
             alert = await session.get(Alert, pending.alert_id)
             assert alert is not None
             try:
-                draft = await actions.add_draft(
-                    session, alert.review_id, actor, now, text=text, action="draft.edited"
-                )
+                draft = await actions.hold_edit(session, alert.review_id, actor, now, text=text)
             except NotAllowed as exc:
                 await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
                 await message.reply_text(str(exc))
@@ -532,14 +548,12 @@ class TelegramBot:
                 )
             )
             token = alert.token or ""
-            review_id = alert.review_id
         await message.reply_text(
             f"修改后的回复：\n<blockquote>{render.escape(render.clip(text, 3000))}</blockquote>\n"
-            "确认发布吗？",
+            "确认发布吗？（确认前卡片上的草稿不变）",
             parse_mode=ParseMode.HTML,
             reply_markup=render.confirm_keyboard(token),
         )
-        await self._redraw(review_id, "draft.edited")
 
     async def expire_sessions(self) -> int:
         """Close edits nobody finished, and say so in the chat they were started in."""
@@ -551,12 +565,12 @@ class TelegramBot:
                 await session.scalars(select(ChatSession).where(ChatSession.expires_at < now))
             ).all()
             for item in expired:
-                await session.delete(item)
+                await self._close_edit(session, item, "draft.edit_expired")
         for item in expired:
             try:
                 await self.bot.send_message(
                     item.chat_id,
-                    "⌛ 一个修改已超时，草稿没有变化。",
+                    "⌛ 一个修改已超时，没有发布，草稿没有变化。",
                     reply_to_message_id=item.prompt_message_id,
                 )
             except TelegramError as exc:
