@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.server import DemoServer, Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, Task
 from tests.conftest import TEST_FACTS
-from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.fakes.telegram import TOKEN, FakeTelegram, plain_text, utf16_len
 
 STAFF_CHAT = -100500
 OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
@@ -101,6 +102,16 @@ class Bot:
         assert len(cards) == before + 1, "no new alert card"
         return cards[-1]
 
+    async def review_arrives_again(self) -> dict:
+        """The platform changed a review (a follow-up): polled again, its new card."""
+        before = len(self.fake.cards(STAFF_CHAT))
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+        cards = self.fake.cards(STAFF_CHAT)
+        assert len(cards) == before + 1, "no card for the updated review"
+        return cards[-1]
+
     async def press(self, user: int, card: dict, code: str) -> dict:
         query = self.fake.press(user, card, self.fake.button(card, code))
         answer = await self.fake.wait_for(lambda: self.fake.answer_to(query))
@@ -113,6 +124,10 @@ class Bot:
     async def count(self, model: type, *where: Any) -> int:
         async with self.daemon.sessions() as session:
             return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def review_number(card: dict) -> int:
+    return int(card["text"].rsplit("#", 1)[1].split("<")[0])
 
 
 async def start_bot(settings: dict, fake, demo, clock) -> Bot:
@@ -173,9 +188,68 @@ async def test_review_text_cannot_break_or_inject_markup(bot):
     assert "<a " not in card["text"]  # and the fake, parsing like Telegram, accepted the card
 
 
-async def test_a_very_long_review_still_fits_in_one_card(bot):
-    card = await bot.review_arrives("菜太咸了。" * 2000, 1)
-    assert "…" in card["text"] and len(card["text"]) < 4096
+async def test_emoji_heavy_reviews_and_long_drafts_still_fit_in_one_card(bot):
+    # Telegram counts UTF-16 units: every 😡 is two. A critical review (so a staff edit
+    # stays on the card, waiting for a manager), an emoji follow-up and a long draft.
+    text = "吃完上吐下泻，去医院查了是食物中毒" + "😡" * 3000
+    first = await bot.review_arrives(text, 1)
+    (external_id,) = list(bot.demo.platform.by_id)
+    bot.demo.platform.add_follow_up(external_id, "追评：医院的诊断书都有" + "🤮" * 3000)
+    updated = await bot.review_arrives_again()
+    draft = "非常抱歉，我们已封存留样送检，店长会马上联系您。" + "🙏" * 440
+    preview = await edit(bot, STAFF, updated, draft)
+    assert "修改已保存为当前草稿" in (await bot.press(STAFF, preview, "y"))["text"]
+    bot.fake.say(STAFF, STAFF, f"/review {review_number(first)}")
+    copy = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
+
+    cards = [bot.card(first), bot.card(updated), copy]
+    for card in cards:  # the fake refuses what Telegram refuses (over 4096 units)
+        shown = plain_text(card["text"], "HTML")
+        assert utf16_len(shown) <= 4096 and "😡…" in shown
+        assert "非常抱歉，我们已封存留样送检" in shown
+    assert "🤮…" in plain_text(bot.card(updated)["text"], "HTML")
+    assert await bot.count(OutboxMessage, OutboxMessage.status != "sent") == 0
+
+
+def test_no_field_can_push_a_card_over_the_limit():
+    from datetime import UTC, datetime
+
+    from reviewbot.chat.alerts import AlertView
+    from reviewbot.chat.telegram.render import alert_html
+
+    view = AlertView(
+        alert_id=1,
+        kind="new",
+        token="t",
+        review_id=7,
+        store_id="store-1",
+        store_name="店" * 3000,
+        platform="demo",
+        rating=1,
+        author="😡" * 3000,
+        order_id="9" * 5000,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        text="难吃" * 2500,
+        follow_up="🤮" * 5000,
+        revision=2,
+        polarity="negative",
+        sentiment=0.1,
+        categories=[],
+        malicious=False,
+        malicious_reasons=[],
+        severity="medium",
+        required_role="staff",
+        draft_id=1,
+        draft_text="抱歉" * 2000,
+        draft_template="t",
+        draft_status="failed",
+        reply_error="平台报错" * 1000,
+    )
+    card = plain_text(alert_html(view), "HTML")
+    assert utf16_len(card) <= 4096 and "抱歉抱歉" in card and "草稿较长" in card
+    # Names come from the config, unbounded: the card degrades to plain text, still fits.
+    handled = alert_html(replace(view, review_status="ignored", handled_by="名" * 5000))
+    assert utf16_len(plain_text(handled, "HTML")) <= 4096
 
 
 async def test_edit_then_confirm_posts_the_edited_text(bot):
@@ -424,7 +498,7 @@ async def test_commands(bot):
 
 async def test_review_command_resends_a_working_card(bot):
     card = await bot.review_arrives()
-    review_id = int(card["text"].rsplit("#", 1)[1].split("<")[0])
+    review_id = review_number(card)
     bot.fake.say(STAFF, STAFF, f"/review {review_id}")  # in the staff member's private chat
     copy = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
     await bot.press(STAFF, copy, "a")

@@ -38,6 +38,7 @@ from reviewbot import actions, metrics
 from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import load_alert_view, stars
 from reviewbot.chat.telegram import render
+from reviewbot.chat.text import clip_utf16
 from reviewbot.clock import Clock
 from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
@@ -549,7 +550,7 @@ class TelegramBot:
             )
             token = alert.token or ""
         await message.reply_text(
-            f"修改后的回复：\n<blockquote>{render.escape(render.clip(text, 3000))}</blockquote>\n"
+            f"修改后的回复：\n<blockquote>{render.escape(clip_utf16(text, 3000))}</blockquote>\n"
             "确认发布吗？（确认前卡片上的草稿不变）",
             parse_mode=ParseMode.HTML,
             reply_markup=render.confirm_keyboard(token),
@@ -630,7 +631,7 @@ class TelegramBot:
         lines = [f"待处理 {len(reviews)} 条（最早的在前）："]
         for review in reviews:
             hours = (now - review.first_seen_at).total_seconds() / 3600
-            snippet = render.clip(review.text or "（只有评分）", 24)
+            snippet = clip_utf16(review.text or "（只有评分）", 24)
             lines.append(f"#{review.id} {stars(review.rating)} · {hours:.1f} 小时前 · {snippet}")
         lines.append("发送 /review 编号 查看并处理。")
         await update.effective_message.reply_text("\n".join(lines))

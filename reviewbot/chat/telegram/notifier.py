@@ -21,6 +21,7 @@ from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
+from reviewbot.chat.text import clip_utf16, utf16_len
 from reviewbot.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -28,23 +29,6 @@ log = logging.getLogger(__name__)
 NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
 CAPTION_LIMIT = 1024  # characters (UTF-16 code units) a photo caption may have
 TEXT_LIMIT = 4096
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts message lengths in UTF-16 code units (an emoji is two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def clip_utf16(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` UTF-16 code units, with an ellipsis if cut."""
-    if utf16_len(text) <= limit:
-        return text
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit - 1:  # room for the ellipsis
-            return text[:index] + "…"
-    return text
 
 
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -177,10 +161,9 @@ class TelegramNotifier:
         chats = self._notice_chats(notice)
         if not chats:
             raise DeliveryError(f"store {notice.store_id} has no chat configured", retryable=False)
-        text = (
-            f"<b>{NOTICE_ICONS.get(notice.level, '')} {escape(notice.store_name)}</b>\n"
-            f"{escape(notice.text)}"
-        )
+        header = f"{NOTICE_ICONS.get(notice.level, '')} {clip_utf16(notice.store_name, 64)}"
+        body = clip_utf16(notice.text, TEXT_LIMIT - 96 - utf16_len(header))
+        text = f"<b>{escape(header)}</b>\n{escape(body)}"
         sent = []
         for chat_id in chats:
             try:
