@@ -525,6 +525,30 @@ async def test_mute_holds_ordinary_alerts_but_not_critical_ones(bot):
     assert len(bot.fake.cards(STAFF_CHAT)) == 2
 
 
+async def test_a_mute_does_not_hold_back_card_redraws(bot):
+    bot.fake.say(STAFF, STAFF_CHAT, "/mute 1h")
+    await bot.fake.wait_for(
+        lambda: any("已暂停" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+    )
+    bot.demo.platform.add_review("shop-1", "菜量太少了", 2)  # held by the mute
+    bot.demo.platform.add_review("shop-1", "吃完拉肚子，怀疑食物中毒", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+    (card,) = bot.fake.cards(STAFF_CHAT)
+
+    answer = await bot.press(MANAGER, card, "a")
+
+    assert answer["text"] == "已通过，正在发布到平台。" and len(bot.demo.platform.replies) == 1
+    redrawn = bot.card(card)
+    assert "✅ 已发布到平台（李店长 于" in redrawn["text"]
+    assert "需店长或店主通过" not in redrawn["text"]
+    assert [b["text"] for row in redrawn["reply_markup"]["inline_keyboard"] for b in row] == [
+        "☎️ 已联系顾客"
+    ]
+    assert not any("菜量太少了" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+
+
 async def test_restart_mid_flow_resumes(database_url, demo, telegram, clock, monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
