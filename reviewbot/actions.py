@@ -9,7 +9,7 @@ Callers pass identities resolved from configuration, never from what a client se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
@@ -210,8 +210,13 @@ def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
         raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
 
 
-def _already(review: Review) -> Outcome:
-    when = review.handled_at.strftime("%m-%d %H:%M") if review.handled_at else ""
+def _local(when: datetime, zone: tzinfo) -> str:
+    """A time as the store's people read it (the database keeps UTC)."""
+    return when.astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def _already(review: Review, zone: tzinfo) -> Outcome:
+    when = _local(review.handled_at, zone) if review.handled_at else ""
     what = STATUS_NAMES.get(review.status, review.status)
     return Outcome(False, f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。")
 
@@ -226,6 +231,7 @@ async def approve(
     draft_id: int | None = None,
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
     """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
 
@@ -242,7 +248,7 @@ async def approve(
     )
     _check(actor, review, required_role(analysis, draft))
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _already(review, zone)
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
     violations = await guardrail_violations(session, review, draft.text, store, limits)
@@ -293,11 +299,13 @@ async def approve(
     return Outcome(True, message, changed=True, draft_id=draft.id)
 
 
-async def ignore(session: AsyncSession, review_id: int, actor: Actor, now: datetime) -> Outcome:
+async def ignore(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
+) -> Outcome:
     review = await _locked_review(session, review_id)
     _check(actor, review, required_role(await current_analysis(session, review)))
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _already(review, zone)
     review.status = "ignored"
     review.handled_by = actor.name
     review.handled_at = now
@@ -318,12 +326,12 @@ async def ignore(session: AsyncSession, review_id: int, actor: Actor, now: datet
 
 
 async def mark_contacted(
-    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
 ) -> Outcome:
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.contacted_at is not None:
-        when = review.contacted_at.strftime("%m-%d %H:%M")
+        when = _local(review.contacted_at, zone)
         return Outcome(False, f"{review.contacted_by} 已于 {when} 记录联系过顾客。")
     review.contacted_at = now
     review.contacted_by = actor.name
@@ -426,14 +434,20 @@ async def add_draft(
 
 
 async def hold_edit(
-    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, text: str
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    text: str,
+    zone: tzinfo = UTC,
 ) -> Draft:
     """A staff edit, held aside until its author confirms it: until then the card, and
     every colleague, still see the current draft. It keeps that draft's approval rule."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
-        raise NotAllowed(_already(review).message)
+        raise NotAllowed(_already(review, zone).message)
     base = await current_draft(session, review.id)
     draft = Draft(
         review_id=review.id,
@@ -484,6 +498,7 @@ async def confirm_edit(
     store: StoreProfile,
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
     """The author confirms their held edit: it becomes the current draft and is approved.
     When the review needs a manager and the author is not one, the edit stays as the
@@ -493,7 +508,7 @@ async def confirm_edit(
     draft = await session.get(Draft, draft_id)
     if review.status not in OPEN_STATES:
         await drop_edit(session, draft_id)
-        return Outcome(False, _already(review).message + "你的修改没有发布。")
+        return Outcome(False, _already(review, zone).message + "你的修改没有发布。")
     if draft is None or draft.review_id != review.id or draft.status != EDITING:
         return Outcome(False, "这个修改已失效，草稿没有变化。需要的话请再点一次“修改”。")
     if draft.revision != review.revision:
@@ -535,6 +550,7 @@ async def confirm_edit(
         draft_id=draft.id,
         can_reply=can_reply,
         limits=limits,
+        zone=zone,
     )
 
 
@@ -547,12 +563,13 @@ async def regenerate(
     drafter: TemplateDrafter,
     profile: StoreProfile,
     limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
     """Another variant from the reply engine, different from every draft the review had."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _already(review, zone)
     row = await current_analysis(session, review)
     if row is None:
         return Outcome(False, "这条评价还没有分析结果，请稍后再试。")

@@ -10,7 +10,9 @@ import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -124,6 +126,11 @@ class Bot:
     async def count(self, model: type, *where: Any) -> int:
         async with self.daemon.sessions() as session:
             return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def shanghai(when: datetime) -> str:
+    """A time as the test stores' people read it."""
+    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
 
 
 def review_number(card: dict) -> int:
@@ -426,7 +433,9 @@ async def test_a_double_tap_and_a_colleague_post_exactly_once(bot):
     await bot.daemon.drain()
     assert len(bot.demo.platform.replies) == 1
     assert answers[0]["text"] == "已通过，正在发布到平台。"
-    assert all("已由 小张 于" in a["text"] for a in answers[1:])
+    local = shanghai(bot.clock.now())  # the card and the answers both say store time
+    assert f"（小张 于 {local} 通过）" in bot.card(card)["text"]
+    assert all(f"已由 小张 于 {local} 处理" in a["text"] for a in answers[1:])
 
 
 async def test_critical_reviews_need_a_manager(bot):
@@ -454,10 +463,15 @@ async def test_contacted_and_ignore_are_recorded(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "c")
     again = await bot.press(MANAGER, card, "c")
-    assert "小张 已于" in again["text"]
+    local = shanghai(bot.clock.now())
+    assert f"小张 已于 {local}" in again["text"]
+    ignore = bot.fake.button(card, "i")
     await bot.press(STAFF, card, "i")
+    query = bot.fake.press(MANAGER, card, ignore)  # a colleague, on the card as it was
+    again = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    assert f"已由 小张 于 {local} 处理（忽略）" in again["text"]
     text = bot.card(card)["text"]
-    assert "☎️ 小张 于" in text and "🙈 小张 于" in text
+    assert f"☎️ 小张 于 {local}" in text and f"🙈 小张 于 {local}" in text
     assert await bot.count(Review, Review.status == "ignored") == 1
 
 

@@ -16,7 +16,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -283,6 +283,10 @@ class TelegramBot:
             user_chat,
         )
 
+    def _zone(self, store_id: str) -> ZoneInfo:
+        """The store's time zone: every time the bot tells people is in their local time."""
+        return ZoneInfo(self.directory.timezone(store_id))
+
     def _limits(self, review: Review | None) -> ReplyLimits | None:
         return self.directory.reply_limits(review.source_id) if review else None
 
@@ -363,6 +367,7 @@ class TelegramBot:
     async def _perform(self, code: str, alert: Alert, actor: Actor, update: Update) -> Outcome:
         now = self.clock.now()
         review_id = alert.review_id
+        zone = self._zone(alert.store_id)
         if code == render.EDIT:
             return await self._start_edit(alert, actor, update)
         if code == render.CANCEL:
@@ -374,6 +379,7 @@ class TelegramBot:
                     "can_reply": self.directory.can_reply(review.source_id) if review else True,
                     "store": self.directory.profile(alert.store_id),
                     "limits": self._limits(review),
+                    "zone": zone,
                 }
                 if code == render.APPROVE:
                     return await actions.approve(session, review_id, actor, now, **posting)
@@ -396,13 +402,14 @@ class TelegramBot:
                     drafter=self.drafter,
                     profile=self.directory.profile(alert.store_id),
                     limits=self._limits(await session.get(Review, review_id)),
+                    zone=zone,
                 )
             if code == render.CONTACTED:
-                return await actions.mark_contacted(session, review_id, actor, now)
+                return await actions.mark_contacted(session, review_id, actor, now, zone=zone)
             if code == render.MALICIOUS:
                 return await actions.mark_malicious(session, review_id, actor, now)
             if code == render.IGNORE:
-                return await actions.ignore(session, review_id, actor, now)
+                return await actions.ignore(session, review_id, actor, now, zone=zone)
             if code == render.SNOOZE:
                 return await actions.snooze(session, review_id, actor, now)
         return Outcome(False, "无法识别的按钮。")
@@ -534,7 +541,9 @@ class TelegramBot:
             alert = await session.get(Alert, pending.alert_id)
             assert alert is not None
             try:
-                draft = await actions.hold_edit(session, alert.review_id, actor, now, text=text)
+                draft = await actions.hold_edit(
+                    session, alert.review_id, actor, now, text=text, zone=self._zone(alert.store_id)
+                )
             except NotAllowed as exc:
                 await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
                 await message.reply_text(str(exc))
@@ -725,7 +734,7 @@ class TelegramBot:
                     store_id=store_id,
                     until=until.isoformat(),
                 )
-        local = until.astimezone(ZoneInfo(self.directory.timezone(stores[0]) if stores else "UTC"))
+        local = until.astimezone(self._zone(stores[0]) if stores else UTC)
         await update.effective_message.reply_text(
             f"🔕 已暂停非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会立即发送；"
             "暂停期间的提醒会在恢复后按顺序送达。"
@@ -796,7 +805,7 @@ class TelegramBot:
         lines = []
         for crisis in crises:
             store = self.directory.store(crisis.store_id)
-            zone = ZoneInfo(self.directory.timezone(crisis.store_id))
+            zone = self._zone(crisis.store_id)
             reasons = "；".join(trigger_name(t) for t in crisis.triggers)
             reviews = " ".join(f"#{r}" for r in crisis.review_ids[:10])
             lines.append(
