@@ -311,6 +311,16 @@ async def edit(bot: Bot, user: int, card: dict, text: str) -> dict:
     )
 
 
+async def test_staff_text_and_customer_text_keep_their_angle_brackets(bot):
+    card = await bot.review_arrives("汤里<A套餐>的肉没有，水煮鱼太咸", 1)
+    assert "汤里&lt;A套餐&gt;的肉没有" in card["text"]
+    typed = "抱歉！下次点<A套餐>我们会注意咸淡 & 温度"
+    preview = await edit(bot, STAFF, card, typed)
+    assert "下次点&lt;A套餐&gt;我们会注意咸淡 &amp; 温度" in preview["text"]
+    await bot.press(STAFF, preview, "y")
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+
+
 async def drafts(bot: Bot) -> list[tuple[str, str]]:
     async with bot.daemon.sessions() as session:
         return [tuple(row) for row in await session.execute(select(Draft.status, Draft.text))]

@@ -44,7 +44,7 @@ from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.jobs.deliveries import queue_alert_update
-from reviewbot.platforms.normalize import clean_text
+from reviewbot.platforms.normalize import tidy_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.reporting.summary import stats_text
@@ -510,7 +510,7 @@ class TelegramBot:
                     await self._close_edit(session, pending, "draft.edit_expired")
             await message.reply_text(EXPIRED)
             return
-        text, _ = clean_text(message.text)
+        text = tidy_text(message.text)  # typed in a chat: plain already, no HTML to strip
         if not text:
             await message.reply_text("回复内容是空的，请重新发送。")
             return
