@@ -973,3 +973,42 @@ async def test_telegram_out_of_reach_at_startup_does_not_stop_the_daemon(
         await bot.daemon.stop()
         await bot.daemon.close()
         await fake.stop()
+
+
+async def test_webhook_mode_without_a_configured_secret_makes_one_and_uses_the_url_path(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    port = free_port()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    url = f"http://127.0.0.1:{port}/hooks/reviewbot-1"
+    settings["telegram"].update(
+        mode="webhook", webhook_listen="127.0.0.1", webhook_port=port, webhook_url=url
+    )
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        registered = dict(telegram.webhook)
+        assert registered["url"] == url and len(registered["secret_token"] or "") >= 32
+        card = await bot.review_arrives()
+
+        def press(query_id: str) -> dict:
+            return {
+                "callback_query": {
+                    "id": query_id,
+                    "from": telegram.user(OWNER),
+                    "message": card,
+                    "chat_instance": "ci",
+                    "data": telegram.button(card, "a"),
+                }
+            }
+
+        telegram.webhook["secret_token"] = None  # a forger who only knows the URL
+        assert await telegram.push(press("forged")) == 403
+        telegram.webhook = registered
+        assert await telegram.push(press("real")) == 200
+        await telegram.wait_for(lambda: telegram.answer_to("real"))
+        await bot.daemon.drain()
+        assert len(demo.platform.replies) == 1 and telegram.answer_to("forged") is None
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()

@@ -17,6 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -88,6 +89,7 @@ HELP = (
 )
 EXPIRED = "⌛ 修改已超时，没有发布，草稿没有变化。需要的话请再点一次“修改”。"
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请联系店主把您的 Telegram 用户 ID 加入配置。"
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
 
 
@@ -124,6 +126,18 @@ class TelegramBot:
         self.receiving = False
         self.started = False
         self._start_failures = 0
+        # Telegram sends this secret with every push, so a forged update is refused: the
+        # configured one (needed when replicas share the URL) or a new one per start.
+        self._webhook_secret = (
+            settings.secret(self.tg.webhook_secret_env)
+            if self.tg.webhook_secret_env
+            else secrets.token_urlsafe(32)
+        )
+        if not _SECRET_TOKEN.fullmatch(self._webhook_secret):
+            raise ConfigError(
+                f"{self.tg.webhook_secret_env}: Telegram accepts 1-256 characters of "
+                "A-Z a-z 0-9 _ - as a webhook secret"
+            )
         self._start_at = clock.now()
         builder = (
             ApplicationBuilder()
@@ -206,17 +220,13 @@ class TelegramBot:
             return
         if self.tg.mode == "webhook":
             if not self.receiving:
-                secret = (
-                    self.settings.secret(self.tg.webhook_secret_env)
-                    if self.tg.webhook_secret_env
-                    else None
-                )
+                assert self.tg.webhook_url is not None  # the config validator checks it
                 await self.app.updater.start_webhook(
                     listen=self.tg.webhook_listen,
                     port=self.tg.webhook_port,
-                    url_path="telegram",
+                    url_path=urlsplit(self.tg.webhook_url).path,
                     webhook_url=self.tg.webhook_url,
-                    secret_token=secret,
+                    secret_token=self._webhook_secret,
                 )
                 self.receiving = True
             return
