@@ -8,6 +8,7 @@ Callers pass identities resolved from configuration, never from what a client se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
@@ -61,18 +62,23 @@ NEUTRAL = AnalysisResult(
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Someone acting on reviews, as configuration knows them."""
+    """Someone acting on reviews, as configuration knows them: their role in each store
+    they cover ("*" for every store; a store's own entry wins), since one person can own
+    one store and work as staff in another."""
 
     id: str
     name: str
-    role: Role
-    stores: frozenset[str] = field(default_factory=frozenset)
+    roles: Mapping[str, Role] = field(hash=False)
+
+    def role_in(self, store_id: str) -> Role | None:
+        return self.roles.get(store_id) or self.roles.get("*")
 
     def covers(self, store_id: str) -> bool:
-        return "*" in self.stores or store_id in self.stores
+        return self.role_in(store_id) is not None
 
-    def at_least(self, role: Role) -> bool:
-        return RANK[self.role] >= RANK[role]
+    def at_least(self, role: Role, store_id: str) -> bool:
+        mine = self.role_in(store_id)
+        return mine is not None and RANK[mine] >= RANK[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +212,7 @@ async def _locked_review(session: AsyncSession, review_id: int) -> Review:
 def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
     if not actor.covers(review.store_id):
         raise NotAllowed("抱歉，您没有这家门店的权限。")
-    if not actor.at_least(needed):
+    if not actor.at_least(needed, review.store_id):
         raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
 
 
@@ -215,7 +221,21 @@ def _local(when: datetime, zone: tzinfo) -> str:
     return when.astimezone(zone).strftime("%m-%d %H:%M")
 
 
-def _already(review: Review, zone: tzinfo) -> Outcome:
+def _too_late(
+    session: AsyncSession, review: Review, actor: Actor, now: datetime, zone: tzinfo, what: str
+) -> Outcome:
+    """Acting on a review a colleague already handled: the tap is audited, and the actor
+    told who handled it and when."""
+    audit.record(
+        session,
+        now,
+        "review.already_handled",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        attempted=what,
+        handled_by=review.handled_by,
+    )
     when = _local(review.handled_at, zone) if review.handled_at else ""
     what = STATUS_NAMES.get(review.status, review.status)
     return Outcome(False, f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。")
@@ -248,7 +268,7 @@ async def approve(
     )
     _check(actor, review, required_role(analysis, draft))
     if review.status not in OPEN_STATES:
-        return _already(review, zone)
+        return _too_late(session, review, actor, now, zone, "approve")
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
     violations = await guardrail_violations(session, review, draft.text, store, limits)
@@ -305,7 +325,7 @@ async def ignore(
     review = await _locked_review(session, review_id)
     _check(actor, review, required_role(await current_analysis(session, review)))
     if review.status not in OPEN_STATES:
-        return _already(review, zone)
+        return _too_late(session, review, actor, now, zone, "ignore")
     review.status = "ignored"
     review.handled_by = actor.name
     review.handled_at = now
@@ -447,7 +467,7 @@ async def hold_edit(
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
-        raise NotAllowed(_already(review, zone).message)
+        raise NotAllowed(_too_late(session, review, actor, now, zone, "edit").message)
     base = await current_draft(session, review.id)
     draft = Draft(
         review_id=review.id,
@@ -508,7 +528,8 @@ async def confirm_edit(
     draft = await session.get(Draft, draft_id)
     if review.status not in OPEN_STATES:
         await drop_edit(session, draft_id)
-        return Outcome(False, _already(review, zone).message + "你的修改没有发布。")
+        late = _too_late(session, review, actor, now, zone, "confirm_edit")
+        return Outcome(False, late.message + "你的修改没有发布。")
     if draft is None or draft.review_id != review.id or draft.status != EDITING:
         return Outcome(False, "这个修改已失效，草稿没有变化。需要的话请再点一次“修改”。")
     if draft.revision != review.revision:
@@ -533,7 +554,7 @@ async def confirm_edit(
         after=draft.text,
     )
     needed = required_role(await current_analysis(session, review), draft)
-    if not actor.at_least(needed):
+    if not actor.at_least(needed, review.store_id):
         return Outcome(
             True,
             f"修改已保存为当前草稿。这条评价需要{ROLE_NAMES[needed]}或以上权限才能发布，"
@@ -569,7 +590,7 @@ async def regenerate(
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
-        return _already(review, zone)
+        return _too_late(session, review, actor, now, zone, "regenerate")
     row = await current_analysis(session, review)
     if row is None:
         return Outcome(False, "这条评价还没有分析结果，请稍后再试。")

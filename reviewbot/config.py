@@ -108,12 +108,35 @@ Role = Literal["owner", "manager", "staff"]
 
 
 class PersonSettings(Section):
-    """Someone who may act on alerts: a chat identity, a role and the stores it covers."""
+    """Someone who may act on alerts: a chat identity and their role in the stores they
+    cover, either one role for a list of stores (`role` and `stores`, the original form)
+    or a role per store (`roles`), for someone who owns one store and helps in another."""
 
     name: Annotated[str, Field(min_length=1)]
     telegram_user_id: int
-    role: Role
-    stores: Annotated[list[str], Field(min_length=1)]
+    role: Role | None = None
+    stores: Annotated[list[str], Field(min_length=1)] | None = None
+    roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PersonSettings:
+        if self.roles is not None and (self.role is not None or self.stores is not None):
+            raise ValueError(
+                "give either roles = { store-id = role, … } or role and stores, not both"
+            )
+        if self.roles is None and (self.role is None or self.stores is None):
+            raise ValueError(
+                'needs role = "staff" and stores = ["store-id", …] '
+                '(or roles = { "store-id" = "staff", … } for a role per store)'
+            )
+        return self
+
+    def store_roles(self) -> dict[str, Role]:
+        """The person's role in each store they cover ("*": every store)."""
+        if self.roles is not None:
+            return dict(self.roles)
+        assert self.role is not None and self.stores is not None
+        return dict.fromkeys(self.stores, self.role)
 
 
 class StoreChat(Section):
@@ -253,7 +276,7 @@ class Settings(Section):
                     "is listed twice (give one person one entry)"
                 )
             seen_people.add(person.telegram_user_id)
-            unknown = [s for s in person.stores if s != "*" and s not in seen_stores]
+            unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
         if self.notifier.kind == "telegram":

@@ -46,7 +46,7 @@ async def the_draft(daemon: Daemon) -> Draft:
 
 
 def staff(name: str) -> Actor:
-    return Actor(f"telegram:{name}", name, "staff", frozenset({"store-1"}))
+    return Actor(f"telegram:{name}", name, {"store-1": "staff"})
 
 
 async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = None):

@@ -26,6 +26,7 @@ from tests.fakes.telegram import TOKEN, FakeTelegram, plain_text, utf16_len
 
 STAFF_CHAT = -100500
 OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
+TWO_HATS = 1005  # staff in store-1, owner of store-2
 NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
 
 
@@ -65,6 +66,11 @@ def telegram_settings(database_url: str, demo_url: str, telegram_url: str) -> di
                 "telegram_user_id": OTHER_STORE,
                 "role": "manager",
                 "stores": ["store-2"],
+            },
+            {
+                "name": "阿芳",
+                "telegram_user_id": TWO_HATS,
+                "roles": {"store-1": "staff", "store-2": "owner"},
             },
         ],
         "stores": [
@@ -113,6 +119,21 @@ class Bot:
         cards = self.fake.cards(STAFF_CHAT)
         assert len(cards) == before + 1, "no card for the updated review"
         return cards[-1]
+
+    async def ask(self, user: int, chat: int, text: str) -> str:
+        """Send a command (or any text) and return the bot's next plain message there."""
+        seen = {m["message_id"] for m in self.fake.in_chat(chat)}
+        self.fake.say(user, chat, text)
+        return await self.fake.wait_for(
+            lambda: next(
+                (
+                    m["text"]
+                    for m in self.fake.in_chat(chat)
+                    if m["message_id"] not in seen and "reply_markup" not in m
+                ),
+                None,
+            )
+        )
 
     async def press(self, user: int, card: dict, code: str) -> dict:
         query = self.fake.press(user, card, self.fake.button(card, code))
@@ -268,6 +289,8 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
         )
     )
     assert bot.fake.requested_markup[prompt["message_id"]]["force_reply"] is True
+    # A selective reply box opens only for mentioned users: the prompt mentions its editor.
+    assert f'<a href="tg://user?id={STAFF}">小张</a>' in prompt["text"]
 
     bot.fake.say(
         STAFF, STAFF_CHAT, "您好，水煮鱼偏咸是我们的问题，已经调整，抱歉！", reply_to=prompt
@@ -446,6 +469,9 @@ async def test_a_double_tap_and_a_colleague_post_exactly_once(bot):
     local = shanghai(bot.clock.now())  # the card and the answers both say store time
     assert f"（小张 于 {local} 通过）" in bot.card(card)["text"]
     assert all(f"已由 小张 于 {local} 处理" in a["text"] for a in answers[1:])
+    late = AuditEntry.action == "review.already_handled"
+    assert await bot.count(AuditEntry, late, AuditEntry.actor == f"telegram:{MANAGER}") == 1
+    assert await bot.count(AuditEntry, late) == 2
 
 
 async def test_critical_reviews_need_a_manager(bot):
@@ -503,21 +529,61 @@ async def test_telegram_outages_delay_alerts_but_lose_or_repeat_none(bot):
     assert first.status == "sent" and first.attempts == 4
 
 
-async def test_commands(bot):
-    await bot.review_arrives()
-    bot.fake.say(STAFF, STAFF_CHAT, "/start")
-    bot.fake.say(STAFF, STAFF_CHAT, "/pending")
-    bot.fake.say(STRANGER, STAFF_CHAT, "/pending")
-    replies = await bot.fake.wait_for(
-        lambda: (
-            [m["text"] for m in bot.fake.in_chat(STAFF_CHAT) if "reply_markup" not in m][-3:]
-            if len(bot.fake.in_chat(STAFF_CHAT)) >= 4
-            else None
-        )
-    )
-    assert "你好，小张（店员）" in replies[0] and "测试小馆" in replies[0]
-    assert "待处理 1 条" in replies[1] and "水煮鱼太咸了" in replies[1]
-    assert "没有权限" in replies[2]
+async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
+    greeting = await bot.ask(STAFF, STAFF_CHAT, "/start")
+    assert greeting.startswith("你好，小张。") and "负责门店：测试小馆（店员）" in greeting
+    assert "还可以" not in greeting and f"用户 ID：{STAFF}" in greeting
+    refusal = await bot.ask(STRANGER, STAFF_CHAT, "/pending")
+    assert "没有权限" in refusal
+    assert f"用户 ID：{STRANGER}；本聊天 ID：{STAFF_CHAT}" in refusal  # what the config needs
+
+
+async def test_help_explains_the_buttons_and_every_command(bot):
+    text = await bot.ask(MANAGER, STAFF_CHAT, "/help")
+    for needed in ("✅ 通过并发布", "✏️ 修改", "🔁 换一版", "☎️ 已联系顾客", "🚩 恶意", "🙈 忽略"):
+        assert needed in text
+    for command in ("pending", "review", "stats", "mute", "cancel", "crisis", "start", "help"):
+        assert f"/{command} — " in text
+    assert "没有权限" in await bot.ask(STRANGER, STAFF_CHAT, "/help")
+
+
+async def test_pending_counts_every_open_review_and_lists_the_oldest_first(bot):
+    first = await bot.review_arrives("第一条：米饭是生的", 1)
+    await bot.review_arrives("第二条：送错了菜", 1)
+    for n in range(21):  # more than one message lists
+        bot.demo.platform.add_review("shop-1", f"第{n + 3}单：汤全洒了，袋子{n}号都湿了", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+
+    listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
+
+    assert listing[0] == "待处理 23 条（最早的在前，下面是最早的 20 条）："
+    assert "第一条" in listing[1] and "第二条" in listing[2] and len(listing) == 22
+    await bot.press(STAFF, first, "a")
+    listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
+    assert listing[0].startswith("待处理 22 条") and "第二条" in listing[1]
+
+
+async def test_roles_are_per_store(bot):
+    greeting = await bot.ask(TWO_HATS, STAFF_CHAT, "/start")
+    assert "测试小馆（店员）、别的店（店主）" in greeting and "在别的店还可以：" in greeting
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    answer = await bot.press(TWO_HATS, card, "a")  # only staff here
+    assert answer["show_alert"] and "店长或以上" in answer["text"]
+    assert bot.demo.platform.replies == []
+    ordinary = await bot.review_arrives()
+    assert (await bot.press(TWO_HATS, ordinary, "a"))["text"] == "已通过，正在发布到平台。"
+
+
+async def test_presses_on_foreign_buttons_are_answered_and_strangers_audited(bot):
+    card = await bot.review_arrives()
+    mine = bot.fake.press(STAFF, card, "not-ours")
+    theirs = bot.fake.press(STRANGER, card, "rb:forged:a")
+    answers = [await bot.fake.wait_for(lambda q=q: bot.fake.answer_to(q)) for q in (mine, theirs)]
+    assert answers[0]["text"] == "无法识别的按钮。"
+    assert answers[1]["show_alert"] and "没有权限" in answers[1]["text"]
+    assert await bot.count(AuditEntry, AuditEntry.actor == f"telegram:{STRANGER}") == 1
 
 
 async def test_review_command_resends_a_working_card(bot):
@@ -526,6 +592,9 @@ async def test_review_command_resends_a_working_card(bot):
     bot.fake.say(STAFF, STAFF, f"/review {review_id}")  # in the staff member's private chat
     copy = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
     await bot.press(STAFF, copy, "a")
+    async with bot.daemon.sessions() as session:
+        shown = await session.scalar(select(AuditEntry).where(AuditEntry.action == "alert.shown"))
+    assert shown.actor == f"telegram:{STAFF}" and shown.details["chat_id"] == STAFF
     assert len(bot.demo.platform.replies) == 1
     assert "已发布到平台" in bot.card(card)["text"] and "已发布到平台" in bot.card(copy)["text"]
 

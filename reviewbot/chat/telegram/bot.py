@@ -20,7 +20,7 @@ from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy import update as sql_update
 from telegram import BotCommand, ForceReply, Update
 from telegram.constants import ChatType, ParseMode
@@ -63,6 +63,7 @@ from reviewbot.store.schema import (
 log = logging.getLogger(__name__)
 
 UPDATES_LEASE = "telegram:updates"
+PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
 LEASE_TTL = timedelta(seconds=60)
 # Telegram out of reach at startup: try again after 15 s, doubling up to 5 minutes.
 START_RETRY_FIRST = timedelta(seconds=15)
@@ -88,7 +89,11 @@ HELP = (
     "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
 )
 EXPIRED = "⌛ 修改已超时，没有发布，草稿没有变化。需要的话请再点一次“修改”。"
-REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请联系店主把您的 Telegram 用户 ID 加入配置。"
+MAY = {
+    "staff": ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"],
+    "manager": ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"],
+}
+REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
 
@@ -101,6 +106,13 @@ def parse_duration(text: str) -> timedelta | None:
     amount, unit = float(match.group(1)), (match.group(2) or "m").lower()
     delta = timedelta(hours=amount) if unit in ("h", "小时", "hr") else timedelta(minutes=amount)
     return delta if timedelta(0) < delta <= timedelta(hours=24) else None
+
+
+def _ids(update: Update) -> str:
+    """The ids the config needs (people's user ids, a group's chat id), told to whoever
+    asks: setting the bot up needs nothing but the bot itself."""
+    user, chat = update.effective_user, update.effective_chat
+    return f"用户 ID：{user.id if user else '?'}；本聊天 ID：{chat.id if chat else '?'}"
 
 
 class TelegramBot:
@@ -150,7 +162,7 @@ class TelegramBot:
         if self.tg.proxy_url:
             builder = builder.proxy(self.tg.proxy_url).get_updates_proxy(self.tg.proxy_url)
         self.app: Application = builder.build()
-        self.app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^rb:"))
+        self.app.add_handler(CallbackQueryHandler(self.on_button))  # every press is answered
         for name, handler in (
             ("start", self.cmd_start),
             ("help", self.cmd_help),
@@ -206,8 +218,9 @@ class TelegramBot:
         except TelegramError as exc:
             log.warning("could not set the bot's command menu: %s", exc)
         log.info("telegram bot @%s ready", self.bot.username)
+        if self._start_failures:
+            self.kick_outbox()  # alerts waited for the bot
         self.started, self._start_failures = True, 0
-        self.kick_outbox()  # alerts that waited for the bot
         await self.maintain()
         return True
 
@@ -275,10 +288,11 @@ class TelegramBot:
                 chat_id=chat.id if chat else None,
                 attempted=what,
             )
+        refusal = f"{REFUSAL}\n{_ids(update)}"
         if update.callback_query is not None:
-            await update.callback_query.answer(REFUSAL, show_alert=True)
+            await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(REFUSAL)
+            await update.effective_message.reply_text(refusal)
 
     def _actor(self, update: Update) -> Actor | None:
         user = update.effective_user
@@ -305,7 +319,7 @@ class TelegramBot:
             await queue_alert_update(session, review_id, self.clock.now(), reason)
         self.kick_outbox()
 
-    async def _send_card(self, chat_id: int, alert_id: int) -> None:
+    async def _send_card(self, chat_id: int, alert_id: int, actor: Actor) -> None:
         async with self.sessions() as session:
             view = await load_alert_view(session, alert_id, self.directory)
         message = await self.bot.send_message(
@@ -323,6 +337,16 @@ class TelegramBot:
                 alert.message_ref = ref
                 if alert.status != "sent":
                     alert.status, alert.sent_at = "sent", self.clock.now()
+                audit.record(
+                    session,
+                    self.clock.now(),
+                    "alert.shown",
+                    actor=actor.id,
+                    store_id=alert.store_id,
+                    review_id=alert.review_id,
+                    alert_id=alert.id,
+                    chat_id=chat_id,
+                )
 
     # -- buttons ----------------------------------------------------------------------
 
@@ -444,9 +468,12 @@ class TelegramBot:
             if review is None or review.status not in actions.OPEN_STATES:
                 return Outcome(False, "这条评价已经处理过了。")
         minutes = self.tg.edit_timeout_seconds // 60
+        # The mention makes the selective ForceReply open a reply box for this person in a
+        # group; a reply to the bot's message reaches it even with privacy mode on.
         prompt = await self.bot.send_message(
             chat.id,
-            f"✏️ {render.escape(actor.name)}，请<b>回复本消息</b>发送修改后的完整回复"
+            f'✏️ <a href="tg://user?id={user.id}">{render.escape(actor.name)}</a>，'
+            f"请<b>回复本消息</b>发送修改后的完整回复"
             f"（{minutes} 分钟内有效，发送 /cancel 取消）。",
             parse_mode=ParseMode.HTML,
             reply_markup=ForceReply(selective=True, input_field_placeholder="修改后的回复"),
@@ -605,21 +632,22 @@ class TelegramBot:
             await self._refuse(update, f"/{name}")
         return actor
 
-    def _store_names(self, actor: Actor) -> list[str]:
-        return [s.name for s in self.settings.stores if actor.covers(s.id)]
-
     async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await self._command_actor(update, "start")
         if actor is None:
             return
-        may = ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"]
-        if actor.at_least("manager"):
-            may += ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"]
-        await update.effective_message.reply_text(
-            f"你好，{actor.name}（{ROLE_NAMES[actor.role]}）。\n"
-            f"负责门店：{'、'.join(self._store_names(actor)) or '无'}\n"
-            f"你可以：{'、'.join(may)}。\n发送 /help 查看使用说明。"
-        )
+        mine = [(s.name, actor.role_in(s.id)) for s in self.settings.stores if actor.covers(s.id)]
+        senior = [name for name, role in mine if role in ("manager", "owner")]
+        covered = "、".join(f"{name}（{ROLE_NAMES[role]}）" for name, role in mine if role)
+        lines = [
+            f"你好，{actor.name}。",
+            f"负责门店：{covered or '无'}",
+            f"你可以：{'、'.join(MAY['staff'])}。",
+        ]
+        if senior:
+            lines.append(f"在{'、'.join(senior)}还可以：{'、'.join(MAY['manager'])}。")
+        lines += [_ids(update), "发送 /help 查看使用说明。"]
+        await update.effective_message.reply_text("\n".join(lines))
 
     async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self._command_actor(update, "help") is not None:
@@ -630,24 +658,27 @@ class TelegramBot:
         if actor is None:
             return
         stores = [s for s in self.directory.store_ids() if actor.covers(s)]
+        pending = (
+            Review.store_id.in_(stores),
+            Review.status.in_(actions.OPEN_STATES),
+            Review.id.in_(select(Alert.review_id)),
+        )
         async with self.sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(Review).where(*pending))
             reviews = (
                 await session.scalars(
                     select(Review)
-                    .where(
-                        Review.store_id.in_(stores),
-                        Review.status.in_(actions.OPEN_STATES),
-                        Review.id.in_(select(Alert.review_id)),
-                    )
-                    .order_by(Review.first_seen_at)
-                    .limit(20)
+                    .where(*pending)
+                    .order_by(Review.first_seen_at, Review.id)
+                    .limit(PENDING_SHOWN)
                 )
             ).all()
         if not reviews:
             await update.effective_message.reply_text("没有待处理的评价 🎉")
             return
         now = self.clock.now()
-        lines = [f"待处理 {len(reviews)} 条（最早的在前）："]
+        shown = f"，下面是最早的 {len(reviews)} 条" if total and total > len(reviews) else ""
+        lines = [f"待处理 {total} 条（最早的在前{shown}）："]
         for review in reviews:
             hours = (now - review.first_seen_at).total_seconds() / 3600
             snippet = clip_utf16(review.text or "（只有评分）", 24)
@@ -686,7 +717,7 @@ class TelegramBot:
                 session.add(alert)
                 await session.flush()
             alert_id = alert.id
-        await self._send_card(update.effective_chat.id, alert_id)
+        await self._send_card(update.effective_chat.id, alert_id, actor)
 
     async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await self._command_actor(update, "stats")
@@ -785,7 +816,8 @@ class TelegramBot:
         args = context.args or []
         message = update.effective_message
         if args and args[0].lower() == "close":
-            if not actor.at_least("owner"):
+            stores = [s for s in stores if actor.at_least("owner", s)]
+            if not stores:
                 await message.reply_text("只有店主可以结束危机。")
                 return
             summary = " ".join(args[1:]).strip()
