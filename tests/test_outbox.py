@@ -99,6 +99,25 @@ async def test_approving_twice_posts_once_and_names_who_did(daemon, demo):
     assert len(demo.platform.replies) == 1
 
 
+async def test_simultaneous_approvals_post_once_and_tell_the_others_who(daemon, demo):
+    draft = await the_draft(daemon)
+    names = ["alice", "bob", "carol", "dave", "erin"]
+    # Five people at once, each in their own transaction and connection (row lock on
+    # PostgreSQL, BEGIN IMMEDIATE on SQLite).
+    outcomes = await asyncio.gather(*(approve(daemon, draft.id, name) for name in names))
+    await daemon.drain()
+
+    winners = [name for name, outcome in zip(names, outcomes, strict=True) if outcome.ok]
+    assert len(winners) == 1 and len(demo.platform.replies) == 1
+    losers = [outcome.message for outcome in outcomes if not outcome.ok]
+    assert len(losers) == 4 and all(f"已由 {winners[0]} 于" in m for m in losers)
+    async with daemon.sessions() as session:
+        replies = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reply")
+        )
+    assert replies == 1
+
+
 async def test_an_edited_approval_posts_the_edited_text(daemon, demo):
     draft = await the_draft(daemon)
     await approve(daemon, draft.id, "alice", text="您好，鱼片的问题我们已经在查，抱歉。")

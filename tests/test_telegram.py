@@ -22,7 +22,7 @@ from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.server import DemoServer, Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, Task
 from tests.conftest import TEST_FACTS
-from tests.fakes.telegram import TOKEN, FakeTelegram, plain_text, utf16_len
+from tests.fakes.telegram import DROP, TOKEN, FakeTelegram, plain_text, utf16_len
 
 STAFF_CHAT = -100500
 OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
@@ -119,6 +119,17 @@ class Bot:
         cards = self.fake.cards(STAFF_CHAT)
         assert len(cards) == before + 1, "no card for the updated review"
         return cards[-1]
+
+    async def review_arrives_after_retries(self, text: str) -> dict:
+        """A review whose alert needs a few tries (Telegram failing): its card."""
+        self.demo.platform.add_review("shop-1", text, 1)
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        for _ in range(4):
+            await self.daemon.drain()
+            self.clock.advance(seconds=70)
+        (card,) = self.fake.cards(STAFF_CHAT)
+        return card
 
     async def ask(self, user: int, chat: int, text: str) -> str:
         """Send a command (or any text) and return the bot's next plain message there."""
@@ -334,6 +345,38 @@ async def edit(bot: Bot, user: int, card: dict, text: str) -> dict:
     )
 
 
+async def test_every_field_on_a_card_and_a_preview_is_escaped(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["stores"][0]["name"] = "<b>测试</b>小馆 & 分店"
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        posted = demo.platform.add_review(
+            "shop-1", "水煮鱼太咸了", 1, nickname="老王<3 & 小李>", anonymous=False
+        )
+        posted.order_id = "A<1>&B"
+        clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+        (card,) = telegram.cards(STAFF_CHAT)  # the fake parses HTML strictly, as Telegram does
+        assert "&lt;b&gt;测试&lt;/b&gt;小馆 &amp; 分店" in card["text"]
+        assert "老王&lt;3 &amp; 小李&gt;" in card["text"]
+        assert "订单 A&lt;1&gt;&amp;B" in card["text"]
+
+        typed = "</blockquote><b>抱歉</b> & <a href='x'>水煮鱼</a>我们已经调整"
+        preview = await edit(bot, STAFF, card, typed)
+        escaped = "&lt;/blockquote&gt;&lt;b&gt;抱歉&lt;/b&gt; &amp; &lt;a href='x'&gt;水煮鱼"
+        assert escaped in preview["text"]
+        await bot.press(STAFF, preview, "y")
+        assert [r.content for r in demo.platform.replies] == [typed]
+        assert escaped in bot.card(card)["text"]  # the redrawn card shows the posted draft
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
 async def test_staff_text_and_customer_text_keep_their_angle_brackets(bot):
     card = await bot.review_arrives("汤里<A套餐>的肉没有，水煮鱼太咸", 1)
     assert "汤里&lt;A套餐&gt;的肉没有" in card["text"]
@@ -485,6 +528,21 @@ async def test_critical_reviews_need_a_manager(bot):
     assert len(bot.demo.platform.replies) == 1
 
 
+async def test_a_malicious_review_needs_a_manager_even_when_its_draft_does_not(bot):
+    card = await bot.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    async with bot.daemon.sessions() as session:
+        draft = await session.scalar(select(Draft))
+    assert draft.requires_role is None  # the rule at stake is the analysis's, not the draft's
+    assert "🚩 疑似恶意" in card["text"] and "需店长或店主通过" in card["text"]
+
+    answer = await bot.press(STAFF, card, "a")
+
+    assert answer["show_alert"] and "店长或以上" in answer["text"]
+    assert bot.demo.platform.replies == []
+    assert (await bot.press(MANAGER, card, "a"))["text"] == "已通过，正在发布到平台。"
+    assert len(bot.demo.platform.replies) == 1
+
+
 async def test_marking_malicious_starts_an_appeal_for_managers_only(bot):
     card = await bot.review_arrives("难吃", 1)
     answer = await bot.press(STAFF, card, "m")
@@ -527,6 +585,48 @@ async def test_telegram_outages_delay_alerts_but_lose_or_repeat_none(bot):
     async with bot.daemon.sessions() as session:
         first = await session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
     assert first.status == "sent" and first.attempts == 4
+
+
+async def test_dropped_connections_are_retried_without_duplicates(bot):
+    bot.fake.fail("sendMessage", DROP, times=2)
+    card = await bot.review_arrives_after_retries("米饭是生的")
+    assert "米饭是生的" in card["text"]
+    bot.fake.fail("editMessageText", DROP)
+    await bot.press(STAFF, card, "a")
+    for _ in range(3):
+        bot.clock.advance(seconds=70)
+        await bot.daemon.drain()
+    assert "✅ 已发布到平台" in bot.card(card)["text"]
+    async with bot.daemon.sessions() as session:
+        rows = (await session.execute(select(OutboxMessage.kind, OutboxMessage.attempts))).all()
+    assert ("alert", 3) in rows and all(kind != "alert" or n == 3 for kind, n in rows)
+    assert await bot.count(OutboxMessage, OutboxMessage.status != "sent") == 0
+
+
+async def test_an_hour_long_telegram_outage_delays_alerts_in_order_and_loses_none(bot):
+    bot.fake.fail("sendMessage", 502, times=100_000)
+    texts = ["一：米饭是生的", "二：送错了菜", "三：汤全洒了"]
+    for text in texts:  # they keep coming while Telegram is down
+        bot.demo.platform.add_review("shop-1", text, 1)
+        bot.clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+    for _ in range(50):  # the rest of the hour, on the daemon's clock
+        bot.clock.advance(seconds=61)
+        await bot.daemon.drain()
+    assert bot.fake.cards(STAFF_CHAT) == []
+    async with bot.daemon.sessions() as session:
+        first = await session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert first.status == "pending" and first.attempts >= 20  # retried all along, not dead
+
+    bot.fake.faults.clear()  # Telegram is back
+    bot.clock.advance(minutes=2)  # past the longest retry delay (a minute, plus jitter)
+    await bot.daemon.drain()
+
+    cards = bot.fake.cards(STAFF_CHAT)
+    assert [next(t for t in texts if t in c["text"]) for c in cards] == texts
+    assert await bot.count(OutboxMessage, OutboxMessage.status == "dead") == 0
+    assert (await bot.press(STAFF, cards[0], "a"))["text"] == "已通过，正在发布到平台。"
 
 
 async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
