@@ -819,7 +819,11 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "r")
     await bot.press(STRANGER, card, "a")
+    await bot.press(STAFF, await edit(bot, STAFF, card, "写到一半的回复"), "x")
+    approve = bot.fake.button(card, "a")
     await bot.press(STAFF, card, "a")
+    late = bot.fake.press(MANAGER, card, approve)
+    await bot.fake.wait_for(lambda: bot.fake.answer_to(late))
     config = tmp_path / "audit.toml"
     config.write_text(
         f'[database]\nurl = "{database_url}"\n[[stores]]\nid = "store-1"\n'
@@ -844,8 +848,12 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
         "alert.sent",
         "draft.regenerated",
         "chat.refused",
+        "draft.edit_started",
+        "draft.edit_previewed",
+        "draft.edit_cancelled",
         "draft.approved",
         "reply.posted",
+        "review.already_handled",
     ]
     positions = [out.find(action) for action in order]
     assert -1 not in positions and positions == sorted(positions), out

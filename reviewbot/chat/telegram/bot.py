@@ -194,6 +194,7 @@ class TelegramBot:
         try:
             await self.app.initialize()
         except InvalidToken:
+            self._retry_later()  # (a retry in maintenance: the daemon is already up)
             raise ConfigError(
                 f"Telegram 拒绝了机器人令牌（{self.tg.token_env}），"
                 "请用 @BotFather 核对后重新设置。"
@@ -201,9 +202,7 @@ class TelegramBot:
                 "@BotFather (a self-hosted [telegram] api_base_url must end in /bot)."
             ) from None
         except TelegramError as exc:
-            self._start_failures += 1
-            delay = min(START_RETRY_MAX, START_RETRY_FIRST * 2 ** (self._start_failures - 1))
-            self._start_at = self.clock.now() + delay
+            delay = self._retry_later()
             log.warning(
                 "Telegram is out of reach (%s: %s); reviewbot keeps running and alerts wait in "
                 "the outbox; trying again in %.0f s",
@@ -223,6 +222,13 @@ class TelegramBot:
         self.started, self._start_failures = True, 0
         await self.maintain()
         return True
+
+    def _retry_later(self) -> timedelta:
+        """When to try starting again: 15 s after the first failure, doubling to 5 min."""
+        self._start_failures += 1
+        delay = min(START_RETRY_MAX, START_RETRY_FIRST * 2 ** (self._start_failures - 1))
+        self._start_at = self.clock.now() + delay
+        return delay
 
     async def maintain(self) -> None:
         """Start the bot if it is not up yet (when its retry is due); then start, keep or
