@@ -138,18 +138,7 @@ class TelegramBot:
         self.receiving = False
         self.started = False
         self._start_failures = 0
-        # Telegram sends this secret with every push, so a forged update is refused: the
-        # configured one (needed when replicas share the URL) or a new one per start.
-        self._webhook_secret = (
-            settings.secret(self.tg.webhook_secret_env)
-            if self.tg.webhook_secret_env
-            else secrets.token_urlsafe(32)
-        )
-        if not _SECRET_TOKEN.fullmatch(self._webhook_secret):
-            raise ConfigError(
-                f"{self.tg.webhook_secret_env}: Telegram accepts 1-256 characters of "
-                "A-Z a-z 0-9 _ - as a webhook secret"
-            )
+        self._webhook_secret = self._make_webhook_secret() if self.tg.mode == "webhook" else None
         self._start_at = clock.now()
         builder = (
             ApplicationBuilder()
@@ -181,6 +170,19 @@ class TelegramBot:
     @property
     def bot(self):
         return self.app.bot
+
+    def _make_webhook_secret(self) -> str:
+        """Telegram sends this secret with every push, so a forged update is refused: the
+        configured one (which replicas sharing one URL need) or a new one per start."""
+        env = self.tg.webhook_secret_env
+        if env is None:
+            return secrets.token_urlsafe(32)
+        secret = self.settings.secret(env)
+        if not _SECRET_TOKEN.fullmatch(secret):
+            raise ConfigError(
+                f"{env}: Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - as a webhook secret"
+            )
+        return secret
 
     # -- lifecycle ------------------------------------------------------------------
 
