@@ -8,9 +8,9 @@ Callers pass identities resolved from configuration, never from what a client se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, select, update
@@ -28,6 +28,10 @@ Role = Literal["owner", "manager", "staff"]
 RANK: dict[str, int] = {"staff": 1, "manager": 2, "owner": 3}
 ROLE_NAMES = {"owner": "店主", "manager": "店长", "staff": "店员"}
 OPEN_STATES = ("open", "appeal")
+# A staff edit is held aside ("editing") until its author confirms it, and "dropped" if
+# they cancel or let it expire; neither is ever the draft the card shows.
+EDITING, DROPPED = "editing", "dropped"
+NOT_CURRENT = ("superseded", EDITING, DROPPED)
 STATUS_NAMES = {
     "approved": "通过回复",
     "replied": "发布回复",
@@ -58,18 +62,23 @@ NEUTRAL = AnalysisResult(
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Someone acting on reviews, as configuration knows them."""
+    """Someone acting on reviews, as configuration knows them: their role in each store
+    they cover ("*" for every store; a store's own entry wins), since one person can own
+    one store and work as staff in another."""
 
     id: str
     name: str
-    role: Role
-    stores: frozenset[str] = field(default_factory=frozenset)
+    roles: Mapping[str, Role] = field(hash=False)
+
+    def role_in(self, store_id: str) -> Role | None:
+        return self.roles.get(store_id) or self.roles.get("*")
 
     def covers(self, store_id: str) -> bool:
-        return "*" in self.stores or store_id in self.stores
+        return self.role_in(store_id) is not None
 
-    def at_least(self, role: Role) -> bool:
-        return RANK[self.role] >= RANK[role]
+    def at_least(self, role: Role, store_id: str) -> bool:
+        mine = self.role_in(store_id)
+        return mine is not None and RANK[mine] >= RANK[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +204,11 @@ async def current_analysis(session: AsyncSession, review: Review) -> Analysis | 
 
 
 async def current_draft(session: AsyncSession, review_id: int) -> Draft | None:
-    """The draft staff are looking at: the newest one not replaced by another."""
+    """The draft staff are looking at: the newest one not replaced by another (a staff
+    edit awaiting its author's confirm is not one yet)."""
     return await session.scalar(
         select(Draft)
-        .where(Draft.review_id == review_id, Draft.status != "superseded")
+        .where(Draft.review_id == review_id, Draft.status.not_in(NOT_CURRENT))
         .order_by(Draft.id.desc())
         .limit(1)
     )
@@ -214,12 +224,31 @@ async def _locked_review(session: AsyncSession, review_id: int) -> Review:
 def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
     if not actor.covers(review.store_id):
         raise NotAllowed("抱歉，您没有这家门店的权限。")
-    if not actor.at_least(needed):
+    if not actor.at_least(needed, review.store_id):
         raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
 
 
-def _already(review: Review) -> Outcome:
-    when = review.handled_at.strftime("%m-%d %H:%M") if review.handled_at else ""
+def _local(when: datetime, zone: tzinfo) -> str:
+    """A time as the store's people read it (the database keeps UTC)."""
+    return when.astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def _too_late(
+    session: AsyncSession, review: Review, actor: Actor, now: datetime, zone: tzinfo, what: str
+) -> Outcome:
+    """Acting on a review a colleague already handled: the tap is audited, and the actor
+    told who handled it and when."""
+    audit.record(
+        session,
+        now,
+        "review.already_handled",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        attempted=what,
+        handled_by=review.handled_by,
+    )
+    when = _local(review.handled_at, zone) if review.handled_at else ""
     what = STATUS_NAMES.get(review.status, review.status)
     return Outcome(False, f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。")
 
@@ -234,6 +263,7 @@ async def approve(
     draft_id: int | None = None,
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
     """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
 
@@ -250,7 +280,7 @@ async def approve(
     )
     _check(actor, review, required_role(analysis, draft))
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _too_late(session, review, actor, now, zone, "approve")
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
     violations = await guardrail_violations(
@@ -303,11 +333,13 @@ async def approve(
     return Outcome(True, message, changed=True, draft_id=draft.id)
 
 
-async def ignore(session: AsyncSession, review_id: int, actor: Actor, now: datetime) -> Outcome:
+async def ignore(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
+) -> Outcome:
     review = await _locked_review(session, review_id)
     _check(actor, review, required_role(await current_analysis(session, review)))
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _too_late(session, review, actor, now, zone, "ignore")
     review.status = "ignored"
     review.handled_by = actor.name
     review.handled_at = now
@@ -328,12 +360,12 @@ async def ignore(session: AsyncSession, review_id: int, actor: Actor, now: datet
 
 
 async def mark_contacted(
-    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
 ) -> Outcome:
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.contacted_at is not None:
-        when = review.contacted_at.strftime("%m-%d %H:%M")
+        when = _local(review.contacted_at, zone)
         return Outcome(False, f"{review.contacted_by} 已于 {when} 记录联系过顾客。")
     review.contacted_at = now
     review.contacted_by = actor.name
@@ -394,37 +426,22 @@ async def mark_malicious(
 
 async def add_draft(
     session: AsyncSession,
-    review_id: int,
+    review: Review,
     actor: Actor,
     now: datetime,
     *,
     text: str,
     action: str,
-    fields: dict[str, Any] | None = None,
+    fields: dict[str, Any],
 ) -> Draft:
-    """A new current draft for an open review: another variant from the engine (`fields`
-    from `draft_fields`), or a staff edit, which keeps the approval rule of the draft it
-    replaces and the quotes of the customer the engine put in it (the only quotes the
-    guardrails let through)."""
-    review = await _locked_review(session, review_id)
-    _check(actor, review)
-    if review.status not in OPEN_STATES:
-        raise NotAllowed(_already(review).message)
+    """A new current draft for a locked, open review: another variant from the engine
+    (`fields` from `draft_fields`); the one it replaces is superseded."""
     before = await current_draft(session, review.id)
     await session.execute(
         update(Draft)
         .where(Draft.review_id == review.id, Draft.status == "proposed")
         .values(status="superseded")
     )
-    if fields is None:
-        fields = {
-            "template_id": "staff-edit",
-            "principles": [],
-            "requires_role": before.requires_role if before else None,
-            "appeal": before.appeal if before else None,
-            "violations": [],
-            "quotes": before.quotes if before else [],
-        }
     draft = Draft(
         review_id=review.id,
         revision=review.revision,
@@ -450,6 +467,129 @@ async def add_draft(
     return draft
 
 
+async def hold_edit(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    text: str,
+    zone: tzinfo = UTC,
+) -> Draft:
+    """A staff edit, held aside until its author confirms it: until then the card, and
+    every colleague, still see the current draft. It keeps that draft's approval rule."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        raise NotAllowed(_too_late(session, review, actor, now, zone, "edit").message)
+    base = await current_draft(session, review.id)
+    draft = Draft(
+        review_id=review.id,
+        revision=review.revision,
+        text=text,
+        status=EDITING,
+        created_at=now,
+        created_by=actor.id,
+        template_id="staff-edit",
+        principles=[],
+        requires_role=base.requires_role if base else None,
+        appeal=base.appeal if base else None,
+        violations=[],
+        quotes=base.quotes if base else [],  # the only quotes the guardrails let through
+    )
+    session.add(draft)
+    await session.flush()
+    audit.record(
+        session,
+        now,
+        "draft.edit_previewed",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        after=text,
+    )
+    return draft
+
+
+async def drop_edit(session: AsyncSession, draft_id: int | None) -> None:
+    """An edit that will not be confirmed (cancelled, expired, overtaken): its text stays
+    in the database for the audit, never as a draft."""
+    if draft_id is not None:
+        await session.execute(
+            update(Draft)
+            .where(Draft.id == draft_id, Draft.status == EDITING)
+            .values(status=DROPPED)
+        )
+
+
+async def confirm_edit(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    draft_id: int,
+    store: StoreProfile,
+    can_reply: bool = True,
+    limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
+) -> Outcome:
+    """The author confirms their held edit: it becomes the current draft and is approved.
+    When the review needs a manager and the author is not one, the edit stays as the
+    current draft for a manager to approve on the card."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    draft = await session.get(Draft, draft_id)
+    if review.status not in OPEN_STATES:
+        await drop_edit(session, draft_id)
+        late = _too_late(session, review, actor, now, zone, "confirm_edit")
+        return Outcome(False, late.message + "你的修改没有发布。")
+    if draft is None or draft.review_id != review.id or draft.status != EDITING:
+        return Outcome(False, "这个修改已失效，草稿没有变化。需要的话请再点一次“修改”。")
+    if draft.revision != review.revision:
+        await drop_edit(session, draft_id)
+        return Outcome(False, "顾客在你修改期间更新了评价，修改没有保存。请看更新后的卡片再修改。")
+    before = await current_draft(session, review.id)
+    await session.execute(
+        update(Draft)
+        .where(Draft.review_id == review.id, Draft.status == "proposed")
+        .values(status="superseded")
+    )
+    draft.status = "proposed"
+    audit.record(
+        session,
+        now,
+        "draft.edited",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        before=before.text if before else None,
+        after=draft.text,
+    )
+    needed = required_role(await current_analysis(session, review), draft)
+    if not actor.at_least(needed, review.store_id):
+        return Outcome(
+            True,
+            f"修改已保存为当前草稿。这条评价需要{ROLE_NAMES[needed]}或以上权限才能发布，"
+            "请他们在卡片上通过。",
+            changed=True,
+            draft_id=draft.id,
+        )
+    return await approve(
+        session,
+        review.id,
+        actor,
+        now,
+        store=store,
+        draft_id=draft.id,
+        can_reply=can_reply,
+        limits=limits,
+        zone=zone,
+    )
+
+
 async def regenerate(
     session: AsyncSession,
     review_id: int,
@@ -459,12 +599,13 @@ async def regenerate(
     drafter: TemplateDrafter,
     profile: StoreProfile,
     limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
     """Another variant from the reply engine, different from every draft the review had."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
-        return _already(review)
+        return _too_late(session, review, actor, now, zone, "regenerate")
     row = await current_analysis(session, review)
     if row is None:
         return Outcome(False, "这条评价还没有分析结果，请稍后再试。")
@@ -482,7 +623,7 @@ async def regenerate(
         return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     draft = await add_draft(
         session,
-        review.id,
+        review,
         actor,
         now,
         text=drafted.text,

@@ -32,13 +32,20 @@ def _load(args: argparse.Namespace):
     return load_settings(_config_path(args))
 
 
-def _setup_logging(verbose: int, quiet: bool = False) -> None:
+def setup_logging(verbose: int, quiet: bool = False) -> None:
+    """Log to stderr, with secrets redacted on every handler. httpx and httpcore log each
+    request URL, and Bot API URLs carry the bot token: they only ever log warnings."""
+    from reviewbot import logs
+
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
     )
+    logs.install()
     for noisy in ("apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _stop_event() -> asyncio.Event:
@@ -741,7 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("classify", "draft", "demo", "train", "eval") and not args.verbose
-    _setup_logging(args.verbose, quiet=quiet and args.command != "demo")
+    setup_logging(args.verbose, quiet=quiet and args.command != "demo")
     from reviewbot.config import ConfigError
 
     try:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from reviewbot import logs
 from reviewbot.configbase import Section
 from reviewbot.platforms.settings import EnvName, SourceSettings
 
@@ -117,12 +118,35 @@ Role = Literal["owner", "manager", "staff"]
 
 
 class PersonSettings(Section):
-    """Someone who may act on alerts: a chat identity, a role and the stores it covers."""
+    """Someone who may act on alerts: a chat identity and their role in the stores they
+    cover, either one role for a list of stores (`role` and `stores`, the original form)
+    or a role per store (`roles`), for someone who owns one store and helps in another."""
 
     name: Annotated[str, Field(min_length=1)]
     telegram_user_id: int
-    role: Role
-    stores: Annotated[list[str], Field(min_length=1)]
+    role: Role | None = None
+    stores: Annotated[list[str], Field(min_length=1)] | None = None
+    roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PersonSettings:
+        if self.roles is not None and (self.role is not None or self.stores is not None):
+            raise ValueError(
+                "give either roles = { store-id = role, … } or role and stores, not both"
+            )
+        if self.roles is None and (self.role is None or self.stores is None):
+            raise ValueError(
+                'needs role = "staff" and stores = ["store-id", …] '
+                '(or roles = { "store-id" = "staff", … } for a role per store)'
+            )
+        return self
+
+    def store_roles(self) -> dict[str, Role]:
+        """The person's role in each store they cover ("*": every store)."""
+        if self.roles is not None:
+            return dict(self.roles)
+        assert self.role is not None and self.stores is not None
+        return dict.fromkeys(self.stores, self.role)
 
 
 class StoreChat(Section):
@@ -262,7 +286,7 @@ class Settings(Section):
                     "is listed twice (give one person one entry)"
                 )
             seen_people.add(person.telegram_user_id)
-            unknown = [s for s in person.stores if s != "*" and s not in seen_stores]
+            unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
         if self.notifier.kind == "telegram":
@@ -298,12 +322,11 @@ class Settings(Section):
         return {str(k): str(v) for k, v in data.items()}
 
     def secret(self, name: str) -> str:
-        """The value of secret `name`: environment first, then the secrets file."""
-        value = os.environ.get(name)
+        """The value of secret `name`: environment first, then the secrets file. The value
+        is also kept out of every log line from now on."""
+        value = os.environ.get(name) or self._secrets.get(name)
         if value:
-            return value
-        value = self._secrets.get(name)
-        if value:
+            logs.hide(value)
             return value
         where = f" or as a key in {self.secrets_file}" if self.secrets_file else ""
         raise ConfigError(f"secret {name} is not set: export it as an environment variable{where}")

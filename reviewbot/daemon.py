@@ -151,6 +151,16 @@ class Daemon:
     # -- lifecycle -----------------------------------------------------------------
 
     async def start(self, *, schedule: bool = True) -> None:
+        """Start everything; if any part fails (a configuration error), what was already
+        started is stopped again before the error goes up, so nothing is left open."""
+        try:
+            await self._start(schedule)
+        except BaseException:
+            await self.stop()
+            await self.close()
+            raise
+
+    async def _start(self, schedule: bool) -> None:
         s = self.settings
         self.engine = db.create_engine(s.database.url, echo=s.database.echo)
         await db.ensure_schema_current(
@@ -286,8 +296,9 @@ class Daemon:
                 owner=self.owner,
                 kick_outbox=self.outbox_job.kick,
             )
-            await self.telegram.start()
-            return TelegramNotifier(self.telegram.bot, self.directory)
+            await self.telegram.start()  # Telegram out of reach: it retries in maintenance
+            bot = self.telegram
+            return TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reviewbot.actions import Actor
-from reviewbot.config import Settings, StoreSettings
+from reviewbot.config import PersonSettings, Settings, StoreSettings
 from reviewbot.platforms.base import Capabilities
 from reviewbot.replies.engine import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits
@@ -61,14 +61,7 @@ class Directory:
 
     def actor(self, telegram_user_id: int) -> Actor | None:
         person = self.settings.person(telegram_user_id)
-        if person is None:
-            return None
-        return Actor(
-            id=f"telegram:{telegram_user_id}",
-            name=person.name,
-            role=person.role,
-            stores=frozenset(person.stores),
-        )
+        return None if person is None else _actor(person)
 
     def staff_chat(self, store_id: str) -> int | None:
         store = self._stores.get(store_id)
@@ -86,7 +79,7 @@ class Directory:
         chats = [
             p.telegram_user_id
             for p in self.settings.people
-            if p.role == "manager" and ("*" in p.stores or store_id in p.stores)
+            if _actor(p).role_in(store_id) == "manager"
         ]
         staff = self.staff_chat(store_id)
         return chats or ([staff] if staff is not None else [])
@@ -97,3 +90,7 @@ class Directory:
             for s in self.settings.stores
             if chat_id in (s.chat.telegram_chat_id, s.chat.owner_telegram_chat_id)
         ]
+
+
+def _actor(person: PersonSettings) -> Actor:
+    return Actor(f"telegram:{person.telegram_user_id}", person.name, person.store_roles())

@@ -55,8 +55,8 @@ CLOSERS = {
     "positive": ("", "", "👍", "，下次还来", "，推荐", "～", "！"),
     "negative": ("", "", "。", "！", "，有点失望", "……"),
 }
-STAFF = Actor(id="demo:staff", name="小张", role="staff", stores=frozenset({"*"}))
-MANAGER = Actor(id="demo:manager", name="店长老王", role="manager", stores=frozenset({"*"}))
+STAFF = Actor(id="demo:staff", name="小张", roles={"*": "staff"})
+MANAGER = Actor(id="demo:manager", name="店长老王", roles={"*": "manager"})
 
 CONFIG = """# A demo store whose month of history `reviewbot demo --backfill-days` simulated.
 #   reviewbot report --config {config} --store {store} --period week --out report/
@@ -343,7 +343,7 @@ class MonthSimulation:
                 extra["store"] = self.daemon.directory.profile(STORE_ID)
             async with self.daemon.sessions() as session, session.begin():
                 who = actor
-                if action is actions.approve and actor.role == "staff":
+                if action is actions.approve and actor is STAFF:
                     review = await session.get(Review, review_id)
                     assert review is not None
                     needed = actions.required_role(

@@ -195,3 +195,59 @@ def test_the_digest_section_documents_its_defaults_and_checks_times(tmp_path):
         load_settings(write(tmp_path, MINIMAL + '\n[digest]\ndaily_at = "25:00"\n'))
     with pytest.raises(ConfigError, match=r"digest\.weekly_on"):
         load_settings(write(tmp_path, MINIMAL + '\n[digest]\nweekly_on = "monday"\n'))
+
+
+TWO_STORES = (
+    MINIMAL
+    + """
+[[stores]]
+id = "s2"
+name = "二店"
+[[stores.sources]]
+platform = "demo"
+account = "a2"
+"""
+)
+
+
+def test_people_have_one_role_everywhere_or_a_role_per_store(tmp_path):
+    from reviewbot.directory import Directory
+
+    settings = load_settings(
+        write(
+            tmp_path,
+            TWO_STORES
+            + """
+[[people]]
+name = "老王"
+telegram_user_id = 1
+role = "manager"
+stores = ["*"]
+
+[[people]]
+name = "阿芳"
+telegram_user_id = 2
+roles = { s1 = "owner", s2 = "staff" }
+""",
+        )
+    )
+    directory = Directory(settings)
+    wang, fang = directory.actor(1), directory.actor(2)
+    assert wang.role_in("s1") == wang.role_in("s2") == "manager"
+    assert fang.at_least("owner", "s1") and not fang.at_least("manager", "s2")
+    assert directory.manager_chats("s2") == [1]
+
+
+@pytest.mark.parametrize(
+    ("person", "message"),
+    [
+        ('role = "staff"\nstores = ["s1"]\nroles = { s1 = "owner" }', "not both"),
+        ('role = "staff"', 'needs role = "staff" and stores'),
+        ('roles = { s3 = "owner" }', "unknown store 's3'"),
+        ('roles = { s1 = "boss" }', "people.0.roles.s1"),
+    ],
+)
+def test_a_person_with_an_unclear_role_is_named(tmp_path, person, message):
+    text = TWO_STORES + f'\n[[people]]\nname = "阿芳"\ntelegram_user_id = 2\n{person}\n'
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, text))

@@ -227,8 +227,7 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("invented_fact", "number", "我们会在３天内回复。"),
         ("invented_fact", "number", "这道菜只要１５元。"),
         ("invented_fact", "time", "店长下午三点给您回电。"),
-        ("invented_fact", "time", "店长马上给您回电。"),
-        ("invented_fact", "time", "店长稍后会联系您。"),
+        ("invented_fact", "time", "店长明天给您回电。"),
         ("invented_fact", "award", "本店是米其林推荐餐厅。"),
         ("invented_fact", "award", "本店荣获大众点评必吃榜。"),
         ("invented_fact", "size", "我们有五家分店。"),
@@ -291,6 +290,8 @@ def test_an_unverified_food_safety_claim_is_neither_admitted_nor_denied_in_other
         "谢谢您给的好评，也谢谢您指出的不足。",
         "我们一定查清楚原因，第一时间告诉您。",
         "祝您生活愉快，一切顺利。",
+        "店长会马上联系您。",
+        "店长稍后会给您回电。",
     ],
 )
 def test_a_sincere_reply_is_not_blocked(sentence):

@@ -16,6 +16,7 @@ from reviewbot.platforms.normalize import (
     parse_rating,
     parse_time,
     precision_of,
+    tidy_text,
 )
 
 
@@ -26,6 +27,11 @@ from reviewbot.platforms.normalize import (
         ("<p>难吃</p><br><b>很</b>咸<script>steal()</script>", "难吃\n很咸"),
         ("牛肉 &amp; 土豆 &lt;3", "牛肉 & 土豆 <3"),
         ("零\u200b宽\x00字\u202e符", "零宽字符"),
+        # Only real tags are markup: a customer's own angle brackets keep their words.
+        ("汤里<A套餐>的肉没有", "汤里<A套餐>的肉没有"),
+        ("我点的<b>套餐</b>少了 & 汤里<A套餐>的肉没有", "我点的套餐少了 & 汤里<A套餐>的肉没有"),
+        ('<a href="http://x" target=_blank>链接</a>好<BR/>吃<!-- x -->', "链接好\n吃"),
+        ("<b 套餐>好，价格<50", "<b 套餐>好，价格<50"),
         (None, ""),
         (12345, "12345"),
     ],
@@ -146,3 +152,8 @@ def test_backoff_is_jittered_exponential_and_capped():
         4.0,
     ]
     assert policy.backoff(3, rng=lambda: 0.0) == 0.0
+
+
+def test_tidy_text_leaves_plain_text_alone_but_its_spacing():
+    typed = "抱歉！下次点<A套餐>&amp;我们会注意咸淡 &  温度\u200b\r\n\r\n\r\n谢谢"
+    assert tidy_text(typed) == "抱歉！下次点<A套餐>&amp;我们会注意咸淡 & 温度\n\n谢谢"

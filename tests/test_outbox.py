@@ -46,7 +46,7 @@ async def the_draft(daemon: Daemon) -> Draft:
 
 
 def staff(name: str) -> Actor:
-    return Actor(f"telegram:{name}", name, "staff", frozenset({"store-1"}))
+    return Actor(f"telegram:{name}", name, {"store-1": "staff"})
 
 
 async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = None):
@@ -55,8 +55,14 @@ async def approve(daemon: Daemon, draft_id: int, name: str, text: str | None = N
         draft = await session.get(Draft, draft_id)
         now = daemon.clock.now()
         if text is not None:
-            draft = await actions.add_draft(
-                session, draft.review_id, staff(name), now, text=text, action="draft.edited"
+            draft = await actions.hold_edit(session, draft.review_id, staff(name), now, text=text)
+            return await actions.confirm_edit(
+                session,
+                draft.review_id,
+                staff(name),
+                now,
+                draft_id=draft.id,
+                store=daemon.directory.profile("store-1"),
             )
         return await actions.approve(
             session,
@@ -91,6 +97,25 @@ async def test_approving_twice_posts_once_and_names_who_did(daemon, demo):
     await daemon.drain()
     assert first.ok and not second.ok and "已由 alice" in second.message
     assert len(demo.platform.replies) == 1
+
+
+async def test_simultaneous_approvals_post_once_and_tell_the_others_who(daemon, demo):
+    draft = await the_draft(daemon)
+    names = ["alice", "bob", "carol", "dave", "erin"]
+    # Five people at once, each in their own transaction and connection (row lock on
+    # PostgreSQL, BEGIN IMMEDIATE on SQLite).
+    outcomes = await asyncio.gather(*(approve(daemon, draft.id, name) for name in names))
+    await daemon.drain()
+
+    winners = [name for name, outcome in zip(names, outcomes, strict=True) if outcome.ok]
+    assert len(winners) == 1 and len(demo.platform.replies) == 1
+    losers = [outcome.message for outcome in outcomes if not outcome.ok]
+    assert len(losers) == 4 and all(f"已由 {winners[0]} 于" in m for m in losers)
+    async with daemon.sessions() as session:
+        replies = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reply")
+        )
+    assert replies == 1
 
 
 async def test_an_edited_approval_posts_the_edited_text(daemon, demo):

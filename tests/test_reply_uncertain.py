@@ -25,7 +25,7 @@ from tests.fakes.eleme import ElemePlatform
 from tests.fakes.meituan import MeituanPlatform
 
 ENV = {"ELE_SECRET": "ele_secret", "MT_SECRET": "test_secret"}
-OWNER = Actor("telegram:boss", "老板", "owner", frozenset({"store-1"}))
+OWNER = Actor("telegram:boss", "老板", {"store-1": "owner"})
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ async def test_every_rung_fires_once_at_its_share_of_the_window(shop):
 async def test_answering_stops_the_ladder_and_contacting_stops_the_last_reminder(shop):
     review = await shop.review()
     await shop.at(60)
-    manager = actions.Actor("telegram:2", "李店长", "manager", frozenset({"store-1"}))
+    manager = actions.Actor("telegram:2", "李店长", {"store-1": "manager"})
     async with shop.daemon.sessions() as session, session.begin():
         outcome = await actions.approve(
             session,
@@ -197,7 +197,7 @@ async def test_a_muted_store_and_a_snoozed_review_are_held(shop):
         store.muted_until = shop.start + timedelta(minutes=80)
     assert await shop.at(60) == []  # muted
     assert [to for to, _ in await shop.at(81)] == ["店员"]  # mute over: the reminder
-    staff = actions.Actor("telegram:3", "小张", "staff", frozenset({"store-1"}))
+    staff = actions.Actor("telegram:3", "小张", {"store-1": "staff"})
     async with shop.daemon.sessions() as session, session.begin():
         await actions.snooze(session, review, staff, shop.clock.now())  # until 111
     assert await shop.at(90) == []

@@ -3,8 +3,16 @@ Bot API server, with the demo platform receiving the replies."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,10 +22,11 @@ from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.server import DemoServer, Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, Task
 from tests.conftest import TEST_FACTS
-from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.fakes.telegram import DROP, TOKEN, FakeTelegram, plain_text, utf16_len
 
 STAFF_CHAT = -100500
 OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
+TWO_HATS = 1005  # staff in store-1, owner of store-2
 NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
 
 
@@ -58,6 +67,11 @@ def telegram_settings(database_url: str, demo_url: str, telegram_url: str) -> di
                 "role": "manager",
                 "stores": ["store-2"],
             },
+            {
+                "name": "阿芳",
+                "telegram_user_id": TWO_HATS,
+                "roles": {"store-1": "staff", "store-2": "owner"},
+            },
         ],
         "stores": [
             {
@@ -96,6 +110,42 @@ class Bot:
         assert len(cards) == before + 1, "no new alert card"
         return cards[-1]
 
+    async def review_arrives_again(self) -> dict:
+        """The platform changed a review (a follow-up): polled again, its new card."""
+        before = len(self.fake.cards(STAFF_CHAT))
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+        cards = self.fake.cards(STAFF_CHAT)
+        assert len(cards) == before + 1, "no card for the updated review"
+        return cards[-1]
+
+    async def review_arrives_after_retries(self, text: str) -> dict:
+        """A review whose alert needs a few tries (Telegram failing): its card."""
+        self.demo.platform.add_review("shop-1", text, 1)
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        for _ in range(4):
+            await self.daemon.drain()
+            self.clock.advance(seconds=70)
+        (card,) = self.fake.cards(STAFF_CHAT)
+        return card
+
+    async def ask(self, user: int, chat: int, text: str) -> str:
+        """Send a command (or any text) and return the bot's next plain message there."""
+        seen = {m["message_id"] for m in self.fake.in_chat(chat)}
+        self.fake.say(user, chat, text)
+        return await self.fake.wait_for(
+            lambda: next(
+                (
+                    m["text"]
+                    for m in self.fake.in_chat(chat)
+                    if m["message_id"] not in seen and "reply_markup" not in m
+                ),
+                None,
+            )
+        )
+
     async def press(self, user: int, card: dict, code: str) -> dict:
         query = self.fake.press(user, card, self.fake.button(card, code))
         answer = await self.fake.wait_for(lambda: self.fake.answer_to(query))
@@ -108,6 +158,15 @@ class Bot:
     async def count(self, model: type, *where: Any) -> int:
         async with self.daemon.sessions() as session:
             return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def shanghai(when: datetime) -> str:
+    """A time as the test stores' people read it."""
+    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+
+
+def review_number(card: dict) -> int:
+    return int(card["text"].rsplit("#", 1)[1].split("<")[0])
 
 
 async def start_bot(settings: dict, fake, demo, clock) -> Bot:
@@ -168,9 +227,68 @@ async def test_review_text_cannot_break_or_inject_markup(bot):
     assert "<a " not in card["text"]  # and the fake, parsing like Telegram, accepted the card
 
 
-async def test_a_very_long_review_still_fits_in_one_card(bot):
-    card = await bot.review_arrives("菜太咸了。" * 2000, 1)
-    assert "…" in card["text"] and len(card["text"]) < 4096
+async def test_emoji_heavy_reviews_and_long_drafts_still_fit_in_one_card(bot):
+    # Telegram counts UTF-16 units: every 😡 is two. A critical review (so a staff edit
+    # stays on the card, waiting for a manager), an emoji follow-up and a long draft.
+    text = "吃完上吐下泻，去医院查了是食物中毒" + "😡" * 3000
+    first = await bot.review_arrives(text, 1)
+    (external_id,) = list(bot.demo.platform.by_id)
+    bot.demo.platform.add_follow_up(external_id, "追评：医院的诊断书都有" + "🤮" * 3000)
+    updated = await bot.review_arrives_again()
+    draft = "非常抱歉，我们已封存留样送检，店长会马上联系您。" + "🙏" * 440
+    preview = await edit(bot, STAFF, updated, draft)
+    assert "修改已保存为当前草稿" in (await bot.press(STAFF, preview, "y"))["text"]
+    bot.fake.say(STAFF, STAFF, f"/review {review_number(first)}")
+    copy = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
+
+    cards = [bot.card(first), bot.card(updated), copy]
+    for card in cards:  # the fake refuses what Telegram refuses (over 4096 units)
+        shown = plain_text(card["text"], "HTML")
+        assert utf16_len(shown) <= 4096 and "😡…" in shown
+        assert "非常抱歉，我们已封存留样送检" in shown
+    assert "🤮…" in plain_text(bot.card(updated)["text"], "HTML")
+    assert await bot.count(OutboxMessage, OutboxMessage.status != "sent") == 0
+
+
+def test_no_field_can_push_a_card_over_the_limit():
+    from datetime import UTC, datetime
+
+    from reviewbot.chat.alerts import AlertView
+    from reviewbot.chat.telegram.render import alert_html
+
+    view = AlertView(
+        alert_id=1,
+        kind="new",
+        token="t",
+        review_id=7,
+        store_id="store-1",
+        store_name="店" * 3000,
+        platform="demo",
+        rating=1,
+        author="😡" * 3000,
+        order_id="9" * 5000,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        text="难吃" * 2500,
+        follow_up="🤮" * 5000,
+        revision=2,
+        polarity="negative",
+        sentiment=0.1,
+        categories=[],
+        malicious=False,
+        malicious_reasons=[],
+        severity="medium",
+        required_role="staff",
+        draft_id=1,
+        draft_text="抱歉" * 2000,
+        draft_template="t",
+        draft_status="failed",
+        reply_error="平台报错" * 1000,
+    )
+    card = plain_text(alert_html(view), "HTML")
+    assert utf16_len(card) <= 4096 and "抱歉抱歉" in card and "草稿较长" in card
+    # Names come from the config, unbounded: the card degrades to plain text, still fits.
+    handled = alert_html(replace(view, review_status="ignored", handled_by="名" * 5000))
+    assert utf16_len(plain_text(handled, "HTML")) <= 4096
 
 
 async def test_edit_then_confirm_posts_the_edited_text(bot):
@@ -182,6 +300,8 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
         )
     )
     assert bot.fake.requested_markup[prompt["message_id"]]["force_reply"] is True
+    # A selective reply box opens only for mentioned users: the prompt mentions its editor.
+    assert f'<a href="tg://user?id={STAFF}">小张</a>' in prompt["text"]
 
     bot.fake.say(
         STAFF, STAFF_CHAT, "您好，水煮鱼偏咸是我们的问题，已经调整，抱歉！", reply_to=prompt
@@ -193,7 +313,7 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
     )
     assert "您好，水煮鱼偏咸是我们的问题" in preview["text"]
     await bot.daemon.drain()
-    assert "您好，水煮鱼偏咸是我们的问题" in bot.card(card)["text"]  # the card shows the edit
+    assert "您好，水煮鱼偏咸是我们的问题" not in bot.card(card)["text"]  # not before the confirm
 
     await bot.press(STAFF, preview, "y")
 
@@ -203,6 +323,138 @@ async def test_edit_then_confirm_posts_the_edited_text(bot):
     async with bot.daemon.sessions() as session:
         edit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "draft.edited"))
     assert edit.actor == f"telegram:{STAFF}" and edit.details["before"] != edit.details["after"]
+
+
+async def edit(bot: Bot, user: int, card: dict, text: str) -> dict:
+    """Press ✏️ on `card` and answer the prompt with `text`: returns the preview message
+    with its confirm buttons."""
+    chat = card["chat"]["id"]
+    await bot.press(user, card, "e")
+    prompt = [m for m in bot.fake.in_chat(chat) if "回复本消息" in m.get("text", "")][-1]
+    seen = {m["message_id"] for m in bot.fake.in_chat(chat)}
+    bot.fake.say(user, chat, text, reply_to=prompt)
+    return await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.in_chat(chat)
+                if m["message_id"] not in seen and "确认发布吗" in m.get("text", "")
+            ),
+            None,
+        )
+    )
+
+
+async def test_every_field_on_a_card_and_a_preview_is_escaped(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["stores"][0]["name"] = "<b>测试</b>小馆 & 分店"
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        posted = demo.platform.add_review(
+            "shop-1", "水煮鱼太咸了", 1, nickname="老王<3 & 小李>", anonymous=False
+        )
+        posted.order_id = "A<1>&B"
+        clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+        (card,) = telegram.cards(STAFF_CHAT)  # the fake parses HTML strictly, as Telegram does
+        assert "&lt;b&gt;测试&lt;/b&gt;小馆 &amp; 分店" in card["text"]
+        assert "老王&lt;3 &amp; 小李&gt;" in card["text"]
+        assert "订单 A&lt;1&gt;&amp;B" in card["text"]
+
+        typed = "</blockquote><b>抱歉</b> & <a href='x'>水煮鱼</a>我们已经调整"
+        preview = await edit(bot, STAFF, card, typed)
+        escaped = "&lt;/blockquote&gt;&lt;b&gt;抱歉&lt;/b&gt; &amp; &lt;a href='x'&gt;水煮鱼"
+        assert escaped in preview["text"]
+        await bot.press(STAFF, preview, "y")
+        assert [r.content for r in demo.platform.replies] == [typed]
+        assert escaped in bot.card(card)["text"]  # the redrawn card shows the posted draft
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
+async def test_staff_text_and_customer_text_keep_their_angle_brackets(bot):
+    card = await bot.review_arrives("汤里<A套餐>的肉没有，水煮鱼太咸", 1)
+    assert "汤里&lt;A套餐&gt;的肉没有" in card["text"]
+    typed = "抱歉！下次点<A套餐>我们会注意咸淡 & 温度"
+    preview = await edit(bot, STAFF, card, typed)
+    assert "下次点&lt;A套餐&gt;我们会注意咸淡 &amp; 温度" in preview["text"]
+    await bot.press(STAFF, preview, "y")
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+
+
+async def drafts(bot: Bot) -> list[tuple[str, str]]:
+    async with bot.daemon.sessions() as session:
+        return [tuple(row) for row in await session.execute(select(Draft.status, Draft.text))]
+
+
+async def test_cancelling_at_the_confirm_step_keeps_the_draft(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    preview = await edit(bot, STAFF, card, "半成品回复，不要发")
+
+    answer = await bot.press(STAFF, preview, "x")
+
+    assert answer["text"] == "已取消修改，草稿保持不变。"
+    assert bot.card(card)["text"] == original
+    answer = await bot.press(MANAGER, card, "a")  # a colleague approves the card as shown
+    assert answer["text"] == "已通过，正在发布到平台。"
+    (reply,) = bot.demo.platform.replies
+    assert reply.content != "半成品回复，不要发" and reply.content in original
+    assert ("dropped", "半成品回复，不要发") in await drafts(bot)
+    async with bot.daemon.sessions() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert "draft.edit_cancelled" in actions and "draft.edited" not in actions
+
+
+async def test_a_confirm_after_the_edit_expired_is_refused(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    preview = await edit(bot, STAFF, card, "过了很久才确认的回复。")
+    bot.clock.advance(seconds=121)  # the sweeper has not run yet
+
+    answer = await bot.press(STAFF, preview, "y")
+
+    assert answer["show_alert"] and "修改已超时，没有发布" in answer["text"]
+    assert bot.demo.platform.replies == [] and bot.card(card)["text"] == original
+    assert ("dropped", "过了很久才确认的回复。") in await drafts(bot)
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_expired") == 1
+
+
+async def test_two_people_editing_one_review_post_once_and_the_other_is_told(bot):
+    card = await bot.review_arrives()
+    by_staff = await edit(bot, STAFF, card, "店员的版本：水煮鱼做咸了，抱歉。")
+    by_manager = await edit(bot, MANAGER, card, "店长的版本：水煮鱼做咸了，我们已经调整。")
+
+    first = await bot.press(MANAGER, by_manager, "y")
+    second = await bot.press(STAFF, by_staff, "y")
+
+    assert first["text"] == "已通过，正在发布到平台。"
+    assert second["show_alert"] and "已由 李店长 于" in second["text"]
+    assert "你的修改没有发布" in second["text"]
+    assert [r.content for r in bot.demo.platform.replies] == [
+        "店长的版本：水煮鱼做咸了，我们已经调整。"
+    ]
+
+
+async def test_a_staff_edit_of_a_critical_review_waits_for_a_manager(bot):
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    preview = await edit(bot, STAFF, card, "非常抱歉，我们已封存留样送检，店长会马上联系您。")
+
+    answer = await bot.press(STAFF, preview, "y")
+
+    assert "修改已保存为当前草稿" in answer["text"] and "店长" in answer["text"]
+    assert bot.demo.platform.replies == []
+    assert "我们已封存留样送检" in bot.card(card)["text"]
+    answer = await bot.press(MANAGER, card, "a")
+    assert answer["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [
+        "非常抱歉，我们已封存留样送检，店长会马上联系您。"
+    ]
 
 
 async def test_cancelling_an_edit_changes_nothing(bot):
@@ -257,7 +509,12 @@ async def test_a_double_tap_and_a_colleague_post_exactly_once(bot):
     await bot.daemon.drain()
     assert len(bot.demo.platform.replies) == 1
     assert answers[0]["text"] == "已通过，正在发布到平台。"
-    assert all("已由 小张 于" in a["text"] for a in answers[1:])
+    local = shanghai(bot.clock.now())  # the card and the answers both say store time
+    assert f"（小张 于 {local} 通过）" in bot.card(card)["text"]
+    assert all(f"已由 小张 于 {local} 处理" in a["text"] for a in answers[1:])
+    late = AuditEntry.action == "review.already_handled"
+    assert await bot.count(AuditEntry, late, AuditEntry.actor == f"telegram:{MANAGER}") == 1
+    assert await bot.count(AuditEntry, late) == 2
 
 
 async def test_critical_reviews_need_a_manager(bot):
@@ -268,6 +525,21 @@ async def test_critical_reviews_need_a_manager(bot):
     assert bot.demo.platform.replies == []
     answer = await bot.press(MANAGER, card, "a")
     assert answer["text"] == "已通过，正在发布到平台。"
+    assert len(bot.demo.platform.replies) == 1
+
+
+async def test_a_malicious_review_needs_a_manager_even_when_its_draft_does_not(bot):
+    card = await bot.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    async with bot.daemon.sessions() as session:
+        draft = await session.scalar(select(Draft))
+    assert draft.requires_role is None  # the rule at stake is the analysis's, not the draft's
+    assert "🚩 疑似恶意" in card["text"] and "需店长或店主通过" in card["text"]
+
+    answer = await bot.press(STAFF, card, "a")
+
+    assert answer["show_alert"] and "店长或以上" in answer["text"]
+    assert bot.demo.platform.replies == []
+    assert (await bot.press(MANAGER, card, "a"))["text"] == "已通过，正在发布到平台。"
     assert len(bot.demo.platform.replies) == 1
 
 
@@ -285,10 +557,15 @@ async def test_contacted_and_ignore_are_recorded(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "c")
     again = await bot.press(MANAGER, card, "c")
-    assert "小张 已于" in again["text"]
+    local = shanghai(bot.clock.now())
+    assert f"小张 已于 {local}" in again["text"]
+    ignore = bot.fake.button(card, "i")
     await bot.press(STAFF, card, "i")
+    query = bot.fake.press(MANAGER, card, ignore)  # a colleague, on the card as it was
+    again = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    assert f"已由 小张 于 {local} 处理（忽略）" in again["text"]
     text = bot.card(card)["text"]
-    assert "☎️ 小张 于" in text and "🙈 小张 于" in text
+    assert f"☎️ 小张 于 {local}" in text and f"🙈 小张 于 {local}" in text
     assert await bot.count(Review, Review.status == "ignored") == 1
 
 
@@ -310,29 +587,114 @@ async def test_telegram_outages_delay_alerts_but_lose_or_repeat_none(bot):
     assert first.status == "sent" and first.attempts == 4
 
 
-async def test_commands(bot):
-    await bot.review_arrives()
-    bot.fake.say(STAFF, STAFF_CHAT, "/start")
-    bot.fake.say(STAFF, STAFF_CHAT, "/pending")
-    bot.fake.say(STRANGER, STAFF_CHAT, "/pending")
-    replies = await bot.fake.wait_for(
-        lambda: (
-            [m["text"] for m in bot.fake.in_chat(STAFF_CHAT) if "reply_markup" not in m][-3:]
-            if len(bot.fake.in_chat(STAFF_CHAT)) >= 4
-            else None
-        )
-    )
-    assert "你好，小张（店员）" in replies[0] and "测试小馆" in replies[0]
-    assert "待处理 1 条" in replies[1] and "水煮鱼太咸了" in replies[1]
-    assert "没有权限" in replies[2]
+async def test_dropped_connections_are_retried_without_duplicates(bot):
+    bot.fake.fail("sendMessage", DROP, times=2)
+    card = await bot.review_arrives_after_retries("米饭是生的")
+    assert "米饭是生的" in card["text"]
+    bot.fake.fail("editMessageText", DROP)
+    await bot.press(STAFF, card, "a")
+    for _ in range(3):
+        bot.clock.advance(seconds=70)
+        await bot.daemon.drain()
+    assert "✅ 已发布到平台" in bot.card(card)["text"]
+    async with bot.daemon.sessions() as session:
+        rows = (await session.execute(select(OutboxMessage.kind, OutboxMessage.attempts))).all()
+    assert ("alert", 3) in rows and all(kind != "alert" or n == 3 for kind, n in rows)
+    assert await bot.count(OutboxMessage, OutboxMessage.status != "sent") == 0
+
+
+async def test_an_hour_long_telegram_outage_delays_alerts_in_order_and_loses_none(bot):
+    bot.fake.fail("sendMessage", 502, times=100_000)
+    texts = ["一：米饭是生的", "二：送错了菜", "三：汤全洒了"]
+    for text in texts:  # they keep coming while Telegram is down
+        bot.demo.platform.add_review("shop-1", text, 1)
+        bot.clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+    for _ in range(50):  # the rest of the hour, on the daemon's clock
+        bot.clock.advance(seconds=61)
+        await bot.daemon.drain()
+    assert bot.fake.cards(STAFF_CHAT) == []
+    async with bot.daemon.sessions() as session:
+        first = await session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert first.status == "pending" and first.attempts >= 20  # retried all along, not dead
+
+    bot.fake.faults.clear()  # Telegram is back
+    bot.clock.advance(minutes=2)  # past the longest retry delay (a minute, plus jitter)
+    await bot.daemon.drain()
+
+    cards = bot.fake.cards(STAFF_CHAT)
+    assert [next(t for t in texts if t in c["text"]) for c in cards] == texts
+    assert await bot.count(OutboxMessage, OutboxMessage.status == "dead") == 0
+    assert (await bot.press(STAFF, cards[0], "a"))["text"] == "已通过，正在发布到平台。"
+
+
+async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
+    greeting = await bot.ask(STAFF, STAFF_CHAT, "/start")
+    assert greeting.startswith("你好，小张。") and "负责门店：测试小馆（店员）" in greeting
+    assert "还可以" not in greeting and f"用户 ID：{STAFF}" in greeting
+    refusal = await bot.ask(STRANGER, STAFF_CHAT, "/pending")
+    assert "没有权限" in refusal
+    assert f"用户 ID：{STRANGER}；本聊天 ID：{STAFF_CHAT}" in refusal  # what the config needs
+
+
+async def test_help_explains_the_buttons_and_every_command(bot):
+    text = await bot.ask(MANAGER, STAFF_CHAT, "/help")
+    for needed in ("✅ 通过并发布", "✏️ 修改", "🔁 换一版", "☎️ 已联系顾客", "🚩 恶意", "🙈 忽略"):
+        assert needed in text
+    for command in ("pending", "review", "stats", "mute", "cancel", "crisis", "start", "help"):
+        assert f"/{command} — " in text
+    assert "没有权限" in await bot.ask(STRANGER, STAFF_CHAT, "/help")
+
+
+async def test_pending_counts_every_open_review_and_lists_the_oldest_first(bot):
+    first = await bot.review_arrives("第一条：米饭是生的", 1)
+    await bot.review_arrives("第二条：送错了菜", 1)
+    for n in range(21):  # more than one message lists
+        bot.demo.platform.add_review("shop-1", f"第{n + 3}单：汤全洒了，袋子{n}号都湿了", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+
+    listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
+
+    assert listing[0] == "待处理 23 条（最早的在前，下面是最早的 20 条）："
+    assert "第一条" in listing[1] and "第二条" in listing[2] and len(listing) == 22
+    await bot.press(STAFF, first, "a")
+    listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
+    assert listing[0].startswith("待处理 22 条") and "第二条" in listing[1]
+
+
+async def test_roles_are_per_store(bot):
+    greeting = await bot.ask(TWO_HATS, STAFF_CHAT, "/start")
+    assert "测试小馆（店员）、别的店（店主）" in greeting and "在别的店还可以：" in greeting
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    answer = await bot.press(TWO_HATS, card, "a")  # only staff here
+    assert answer["show_alert"] and "店长或以上" in answer["text"]
+    assert bot.demo.platform.replies == []
+    ordinary = await bot.review_arrives()
+    assert (await bot.press(TWO_HATS, ordinary, "a"))["text"] == "已通过，正在发布到平台。"
+
+
+async def test_presses_on_foreign_buttons_are_answered_and_strangers_audited(bot):
+    card = await bot.review_arrives()
+    mine = bot.fake.press(STAFF, card, "not-ours")
+    theirs = bot.fake.press(STRANGER, card, "rb:forged:a")
+    answers = [await bot.fake.wait_for(lambda q=q: bot.fake.answer_to(q)) for q in (mine, theirs)]
+    assert answers[0]["text"] == "无法识别的按钮。"
+    assert answers[1]["show_alert"] and "没有权限" in answers[1]["text"]
+    assert await bot.count(AuditEntry, AuditEntry.actor == f"telegram:{STRANGER}") == 1
 
 
 async def test_review_command_resends_a_working_card(bot):
     card = await bot.review_arrives()
-    review_id = int(card["text"].rsplit("#", 1)[1].split("<")[0])
+    review_id = review_number(card)
     bot.fake.say(STAFF, STAFF, f"/review {review_id}")  # in the staff member's private chat
     copy = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
     await bot.press(STAFF, copy, "a")
+    async with bot.daemon.sessions() as session:
+        shown = await session.scalar(select(AuditEntry).where(AuditEntry.action == "alert.shown"))
+    assert shown.actor == f"telegram:{STAFF}" and shown.details["chat_id"] == STAFF
     assert len(bot.demo.platform.replies) == 1
     assert "已发布到平台" in bot.card(card)["text"] and "已发布到平台" in bot.card(copy)["text"]
 
@@ -354,6 +716,30 @@ async def test_mute_holds_ordinary_alerts_but_not_critical_ones(bot):
     )
     await bot.daemon.drain()
     assert len(bot.fake.cards(STAFF_CHAT)) == 2
+
+
+async def test_a_mute_does_not_hold_back_card_redraws(bot):
+    bot.fake.say(STAFF, STAFF_CHAT, "/mute 1h")
+    await bot.fake.wait_for(
+        lambda: any("已暂停" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+    )
+    bot.demo.platform.add_review("shop-1", "菜量太少了", 2)  # held by the mute
+    bot.demo.platform.add_review("shop-1", "吃完拉肚子，怀疑食物中毒", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+    (card,) = bot.fake.cards(STAFF_CHAT)
+
+    answer = await bot.press(MANAGER, card, "a")
+
+    assert answer["text"] == "已通过，正在发布到平台。" and len(bot.demo.platform.replies) == 1
+    redrawn = bot.card(card)
+    assert "✅ 已发布到平台（李店长 于" in redrawn["text"]
+    assert "需店长或店主通过" not in redrawn["text"]
+    assert [b["text"] for row in redrawn["reply_markup"]["inline_keyboard"] for b in row] == [
+        "☎️ 已联系顾客"
+    ]
+    assert not any("菜量太少了" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
 
 
 async def test_restart_mid_flow_resumes(database_url, demo, telegram, clock, monkeypatch):
@@ -433,7 +819,11 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "r")
     await bot.press(STRANGER, card, "a")
+    await bot.press(STAFF, await edit(bot, STAFF, card, "写到一半的回复"), "x")
+    approve = bot.fake.button(card, "a")
     await bot.press(STAFF, card, "a")
+    late = bot.fake.press(MANAGER, card, approve)
+    await bot.fake.wait_for(lambda: bot.fake.answer_to(late))
     config = tmp_path / "audit.toml"
     config.write_text(
         f'[database]\nurl = "{database_url}"\n[[stores]]\nid = "store-1"\n'
@@ -458,8 +848,12 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
         "alert.sent",
         "draft.regenerated",
         "chat.refused",
+        "draft.edit_started",
+        "draft.edit_previewed",
+        "draft.edit_cancelled",
         "draft.approved",
         "reply.posted",
+        "review.already_handled",
     ]
     positions = [out.find(action) for action in order]
     assert -1 not in positions and positions == sorted(positions), out
@@ -629,6 +1023,169 @@ async def test_webhook_mode_receives_updates_with_the_secret(
         await telegram.wait_for(lambda: telegram.answer_to("cq-hook"))
         await bot.daemon.drain()
         assert len(demo.platform.replies) == 1
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
+@pytest.fixture
+def cli_logging(caplog) -> Iterator[None]:
+    """The logging `reviewbot run -v` sets up, on top of pytest's capture (at DEBUG);
+    logger levels are put back afterwards."""
+    from reviewbot.cli import setup_logging
+
+    names = ["httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"]
+    levels = {name: logging.getLogger(name).level for name in names}
+    caplog.set_level(logging.DEBUG)
+    setup_logging(1)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def test_the_bot_token_never_reaches_the_logs(
+    database_url, demo, telegram, clock, monkeypatch, caplog, cli_logging
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    bot = await start_bot(
+        telegram_settings(database_url, demo.base_url, telegram.base_url), telegram, demo, clock
+    )
+    try:
+        card = await bot.review_arrives()
+        await bot.press(STAFF, card, "a")
+        # Whatever a library logs, even a URL at WARNING or a traceback, is redacted too.
+        url = f"{telegram.base_url}/bot{TOKEN}/sendMessage"
+        logging.getLogger("httpx").warning("HTTP Request: POST %s", url)
+        try:
+            raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+        except RuntimeError:
+            logging.getLogger("telegram.ext").exception("could not start")
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+    secret = TOKEN.split(":", 1)[1]
+    leaked = [r for r in caplog.records if secret in r.getMessage() or secret in (r.exc_text or "")]
+    assert [r.getMessage()[:120] for r in leaked] == [] and secret not in caplog.text
+    assert any(r.name.startswith("telegram") and r.levelno == logging.DEBUG for r in caplog.records)
+    assert "bot<redacted>/sendMessage" in caplog.text
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_a_wrong_token_is_a_clear_config_error_that_hides_the_token(tmp_path, demo, telegram):
+    wrong = "999999:WRONG-secret-token-value-0123456789abcdef"
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "bot.db"}"\n'
+        '[demo]\nserve = false\n[notifier]\nkind = "telegram"\n'
+        f'[telegram]\napi_base_url = "{telegram.base_url}/bot"\n'
+        '[[stores]]\nid = "store-1"\nname = "测试小馆"\n'
+        f"[stores.chat]\ntelegram_chat_id = {STAFF_CHAT}\n"
+        '[[stores.sources]]\nplatform = "demo"\naccount = "shop-1"\n'
+        f'base_url = "{demo.base_url}"\n',
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "-v",
+        "run",
+        "-c",
+        str(config),
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": wrong},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    stderr = err.decode()
+    assert process.returncode == 2, stderr
+    assert "Telegram 拒绝了机器人令牌（TELEGRAM_BOT_TOKEN）" in stderr
+    assert "rejected the bot token in TELEGRAM_BOT_TOKEN" in stderr
+    assert "getMe" in stderr  # the -v log of the refused request is there, redacted
+    assert wrong.split(":")[1] not in stderr + out.decode()
+    assert "Traceback" not in stderr and "Unclosed" not in stderr
+
+
+async def test_telegram_out_of_reach_at_startup_does_not_stop_the_daemon(
+    database_url, demo, clock, monkeypatch
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    port = free_port()  # nothing listens there yet: Telegram is out of reach
+    fake = FakeTelegram()
+    settings = telegram_settings(database_url, demo.base_url, f"http://127.0.0.1:{port}")
+    bot = await start_bot(settings, fake, demo, clock)
+    try:
+        assert not bot.daemon.telegram.started
+        # Polling, analysis and alerting go on; the alert waits in the outbox.
+        demo.platform.add_review("shop-1", NEGATIVE, 1)
+        clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+        assert await bot.count(Review) == 1
+        assert await bot.count(OutboxMessage, OutboxMessage.status == "pending") == 1
+
+        await bot.daemon.telegram.maintain()  # a retry in the background, still out of reach
+        assert not bot.daemon.telegram.started
+        await fake.start(port)  # Telegram is back
+        await bot.daemon.telegram.maintain()  # the next try (after a longer wait) is not due
+        assert not bot.daemon.telegram.started and fake.calls == []
+        clock.advance(minutes=1)
+        await bot.daemon.telegram.maintain()
+        assert bot.daemon.telegram.started
+        for _ in range(3):  # the alert's own retry comes due
+            await bot.daemon.drain()
+            clock.advance(minutes=1)
+        (card,) = fake.cards(STAFF_CHAT)
+        answer = await bot.press(STAFF, card, "a")  # and the bot reads updates
+        assert answer["text"] == "已通过，正在发布到平台。"
+        assert len(demo.platform.replies) == 1
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+        await fake.stop()
+
+
+async def test_webhook_mode_without_a_configured_secret_makes_one_and_uses_the_url_path(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    port = free_port()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    url = f"http://127.0.0.1:{port}/hooks/reviewbot-1"
+    settings["telegram"].update(
+        mode="webhook", webhook_listen="127.0.0.1", webhook_port=port, webhook_url=url
+    )
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        registered = dict(telegram.webhook)
+        assert registered["url"] == url and len(registered["secret_token"] or "") >= 32
+        card = await bot.review_arrives()
+
+        def press(query_id: str) -> dict:
+            return {
+                "callback_query": {
+                    "id": query_id,
+                    "from": telegram.user(OWNER),
+                    "message": card,
+                    "chat_instance": "ci",
+                    "data": telegram.button(card, "a"),
+                }
+            }
+
+        telegram.webhook["secret_token"] = None  # a forger who only knows the URL
+        assert await telegram.push(press("forged")) == 403
+        telegram.webhook = registered
+        assert await telegram.push(press("real")) == 200
+        await telegram.wait_for(lambda: telegram.answer_to("real"))
+        await bot.daemon.drain()
+        assert len(demo.platform.replies) == 1 and telegram.answer_to("forged") is None
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()

@@ -14,10 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import current_analysis, current_draft, required_role
+from reviewbot.chat.text import clip_utf16
 from reviewbot.directory import Directory
 from reviewbot.speed import policy
 from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
+# Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
+# nickname or error message can crowd the review out of a chat message.
+FIELD_UNITS = {"author": 40, "order_id": 64, "store": 64, "error": 300}
 POLARITY = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 CATEGORY = {
     "food": "菜品",
@@ -218,7 +222,8 @@ def status_lines(view: AlertView) -> list[str]:
     elif view.review_status == "appeal":
         lines.append("🚩 已标记为恶意评价，申诉处理中")
     if view.draft_status == "failed":
-        reason = f"：{view.reply_error}" if view.reply_error else ""
+        error = clip_utf16(view.reply_error or "", FIELD_UNITS["error"])
+        reason = f"：{error}" if error else ""
         lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
     if view.contacted_at is not None:
         lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
@@ -231,9 +236,10 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     """The alert as (label, value) lines; renderers add their own markup and escaping."""
     clock = "" if view.created_precision == "day" else " %H:%M"  # never a made-up 00:00
     when = view.local(view.created_at, f"%Y-%m-%d{clock}") or "时间未知"
-    meta = f"{stars(view.rating)} · {when} · {view.author or '匿名'}"
+    author = clip_utf16(view.author or "匿名", FIELD_UNITS["author"])
+    meta = f"{stars(view.rating)} · {when} · {author}"
     if view.order_id:
-        meta += f" · 订单 {view.order_id}"
+        meta += f" · 订单 {clip_utf16(view.order_id, FIELD_UNITS['order_id'])}"
     categories = (
         "、".join(
             f"{CATEGORY.get(c['name'], c['name'])}({POLARITY.get(c['polarity'], c['polarity'])})"
@@ -243,7 +249,11 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     )
     platform = PLATFORMS.get(view.platform, view.platform)
     lines = [
-        ("title", f"{KINDS.get(view.kind, '评价提醒')} · {view.store_name} · {platform}"),
+        (
+            "title",
+            f"{KINDS.get(view.kind, '评价提醒')} · "
+            f"{clip_utf16(view.store_name, FIELD_UNITS['store'])} · {platform}",
+        ),
         ("meta", meta),
         ("评价", view.text if view.text else "（只有评分，没有文字）"),
     ]

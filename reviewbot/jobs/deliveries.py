@@ -41,13 +41,14 @@ log = logging.getLogger(__name__)
 async def queue_alert_update(
     session: AsyncSession, review_id: int, now: datetime, reason: str
 ) -> None:
-    """Redraw every sent alert of a review (its chat message shows the new state)."""
+    """Redraw every sent alert of a review (its chat message shows the new state), on the
+    store's redraw queue, which no mute holds."""
     alerts = (await session.scalars(select(Alert).where(Alert.review_id == review_id))).all()
     for alert in alerts:
         await outbox.enqueue(
             session,
             kind="alert_update",
-            destination=outbox.chat_destination(alert.store_id),
+            destination=outbox.redraw_destination(alert.store_id),
             ref_id=alert.id,
             dedupe_key=f"alert_update:{alert.id}:{now.isoformat()}:{reason}",
             now=now,

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -22,34 +21,30 @@ from reviewbot.safejson import has_unstorable, storable_text
 MAX_TEXT_CHARS = 5000
 T = TypeVar("T")
 
-_TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# Only real HTML is markup: a known tag name, so a customer's 汤里<A套餐>的肉没有 keeps
+# its words. Scripts and styles go with their content; block tags become line breaks.
+_HTML_TAGS = (
+    "a|abbr|b|big|blockquote|body|br|center|code|del|div|em|font|h[1-6]|head|hr|html|i|img|"
+    "ins|label|li|link|mark|meta|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|"
+    "td|th|thead|title|tr|tt|u|ul"
+)
+_ATTRS = r"""(?:\s+[a-zA-Z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?\s*>"""
+_TAG = re.compile(rf"<\s*/?\s*(?:{_HTML_TAGS}){_ATTRS}", re.IGNORECASE)
+_BREAK = re.compile(rf"<\s*(?:br|p|div|li|tr){_ATTRS}", re.IGNORECASE)
+_SKIPPED = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u3000]{2,}")
 
 
-class _TextOnly(HTMLParser):
-    _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
-    _SKIP = frozenset({"script", "style"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+def tidy_text(text: str) -> str:
+    """NFC, no control characters, collapsed spaces and blank lines: all that text which is
+    plain already (what staff type in a chat) needs, and the last step of clean_text."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = storable_text(_CONTROL.sub("", text))  # lone surrogates (valid JSON) → U+FFFD
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def clean_text(value: Any, *, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
@@ -57,17 +52,12 @@ def clean_text(value: Any, *, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
     if value is None:
         return "", False
     text = value if isinstance(value, str) else str(value)
-    if _TAG_HINT.search(text):
-        parser = _TextOnly()
-        parser.feed(text)
-        parser.close()
-        text = "".join(parser.parts)
-    elif "&" in text:
-        text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = storable_text(_CONTROL.sub("", text))  # lone surrogates (valid JSON) → U+FFFD
-    text = _SPACES.sub(" ", text)
-    text = _BLANK_LINES.sub("\n\n", text).strip()
+    if "<" in text:
+        text = _COMMENT.sub("", text)
+        text = _SKIPPED.sub("", text)
+        text = _BREAK.sub("\n", text)
+        text = _TAG.sub("", text)
+    text = tidy_text(html.unescape(text) if "&" in text else text)
     if len(text) > limit:
         return text[:limit].rstrip() + "…", True
     return text, False

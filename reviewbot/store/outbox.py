@@ -24,6 +24,12 @@ def chat_destination(store_id: str, *, urgent: bool = False) -> str:
     return f"chat:{store_id}:urgent" if urgent else f"chat:{store_id}"
 
 
+def redraw_destination(store_id: str) -> str:
+    """The queue of a store's card redraws. A redraw pings nobody, so a mute must not hold
+    it back: it cannot wait behind a held alert on the store's chat queue."""
+    return f"chat:{store_id}:redraws"
+
+
 async def enqueue(
     session: AsyncSession,
     *,

@@ -4,7 +4,7 @@ The real python-telegram-bot `Application` talks to it through `base_url`. It ke
 and messages, serves long-polled getUpdates with offsets, and refuses what Telegram
 refuses: malformed HTML, callback data over 64 bytes, texts over 4096 characters, edits
 that change nothing, edits of unknown messages. Tests act as Telegram users (a button
-press, a reply) and can schedule failures (429 with retry_after, 5xx).
+press, a reply) and can schedule failures (429 with retry_after, 5xx, a dropped connection).
 
 https://core.telegram.org/bots/api
 """
@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-token_for_reviewbot"
+DROP = 0  # a Fault "status" that drops the connection instead of answering
 BOT_USER = {
     "id": 777000111,
     "is_bot": True,
@@ -139,12 +140,14 @@ class FakeTelegram:
 
     # -- server --------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Serve on `port` (a free one by default); a test may first point the bot at a
+        port where nothing listens yet, as when Telegram is out of reach."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
@@ -175,6 +178,10 @@ class FakeTelegram:
         fault = self.faults[0] if self.faults and self.faults[0].method in (method, "*") else None
         if fault is not None:
             self.faults.popleft()
+            if fault.status == DROP:  # the connection goes down before any answer
+                assert request.transport is not None
+                request.transport.abort()
+                raise ConnectionResetError("dropped by the test")
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": fault.status,

@@ -16,14 +16,15 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy import update as sql_update
 from telegram import BotCommand, ForceReply, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,12 +39,13 @@ from reviewbot import actions, metrics
 from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import load_alert_view, stars
 from reviewbot.chat.telegram import render
+from reviewbot.chat.text import clip_utf16
 from reviewbot.clock import Clock
-from reviewbot.config import Settings
+from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.jobs.deliveries import queue_alert_update
-from reviewbot.platforms.normalize import clean_text
+from reviewbot.platforms.normalize import tidy_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.reporting.summary import stats_text
@@ -61,7 +63,11 @@ from reviewbot.store.schema import (
 log = logging.getLogger(__name__)
 
 UPDATES_LEASE = "telegram:updates"
+PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
 LEASE_TTL = timedelta(seconds=60)
+# Telegram out of reach at startup: try again after 15 s, doubling up to 5 minutes.
+START_RETRY_FIRST = timedelta(seconds=15)
+START_RETRY_MAX = timedelta(minutes=5)
 COMMANDS = [
     ("pending", "待处理的评价（最早的在前）"),
     ("review", "查看并处理一条评价：/review 编号"),
@@ -82,7 +88,13 @@ HELP = (
     "🙈 忽略：不回复这条评价\n\n"
     "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
 )
-REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请联系店主把您的 Telegram 用户 ID 加入配置。"
+EXPIRED = "⌛ 修改已超时，没有发布，草稿没有变化。需要的话请再点一次“修改”。"
+MAY = {
+    "staff": ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"],
+    "manager": ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"],
+}
+REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
 
 
@@ -94,6 +106,13 @@ def parse_duration(text: str) -> timedelta | None:
     amount, unit = float(match.group(1)), (match.group(2) or "m").lower()
     delta = timedelta(hours=amount) if unit in ("h", "小时", "hr") else timedelta(minutes=amount)
     return delta if timedelta(0) < delta <= timedelta(hours=24) else None
+
+
+def _ids(update: Update) -> str:
+    """The ids the config needs (people's user ids, a group's chat id), told to whoever
+    asks: setting the bot up needs nothing but the bot itself."""
+    user, chat = update.effective_user, update.effective_chat
+    return f"用户 ID：{user.id if user else '?'}；本聊天 ID：{chat.id if chat else '?'}"
 
 
 class TelegramBot:
@@ -117,6 +136,10 @@ class TelegramBot:
         self.owner = owner
         self.kick_outbox = kick_outbox
         self.receiving = False
+        self.started = False
+        self._start_failures = 0
+        self._webhook_secret = self._make_webhook_secret() if self.tg.mode == "webhook" else None
+        self._start_at = clock.now()
         builder = (
             ApplicationBuilder()
             .token(settings.secret(self.tg.token_env))
@@ -128,7 +151,7 @@ class TelegramBot:
         if self.tg.proxy_url:
             builder = builder.proxy(self.tg.proxy_url).get_updates_proxy(self.tg.proxy_url)
         self.app: Application = builder.build()
-        self.app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^rb:"))
+        self.app.add_handler(CallbackQueryHandler(self.on_button))  # every press is answered
         for name, handler in (
             ("start", self.cmd_start),
             ("help", self.cmd_help),
@@ -148,34 +171,83 @@ class TelegramBot:
     def bot(self):
         return self.app.bot
 
+    def _make_webhook_secret(self) -> str:
+        """Telegram sends this secret with every push, so a forged update is refused: the
+        configured one (which replicas sharing one URL need) or a new one per start."""
+        env = self.tg.webhook_secret_env
+        if env is None:
+            return secrets.token_urlsafe(32)
+        secret = self.settings.secret(env)
+        if not _SECRET_TOKEN.fullmatch(secret):
+            raise ConfigError(
+                f"{env}: Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - as a webhook secret"
+            )
+        return secret
+
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Check the token (getMe) and start the application; updates come with the lease."""
-        await self.app.initialize()
+    async def start(self) -> bool:
+        """Check the token (getMe) and start the application; updates come with the lease.
+
+        A rejected token is a configuration error. Telegram out of reach (a network error,
+        a timeout, a 5xx) is not: the rest of reviewbot runs, alerts wait in the outbox, and
+        `maintain` tries again with backoff. Returns whether the bot is up.
+        """
+        try:
+            await self.app.initialize()
+        except InvalidToken:
+            self._retry_later()  # (a retry in maintenance: the daemon is already up)
+            raise ConfigError(
+                f"Telegram 拒绝了机器人令牌（{self.tg.token_env}），"
+                "请用 @BotFather 核对后重新设置。"
+                f" / Telegram rejected the bot token in {self.tg.token_env}: check it with "
+                "@BotFather (a self-hosted [telegram] api_base_url must end in /bot)."
+            ) from None
+        except TelegramError as exc:
+            delay = self._retry_later()
+            log.warning(
+                "Telegram is out of reach (%s: %s); reviewbot keeps running and alerts wait in "
+                "the outbox; trying again in %.0f s",
+                type(exc).__name__,
+                exc,
+                delay.total_seconds(),
+            )
+            return False
         await self.app.start()
         try:
             await self.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
         except TelegramError as exc:
             log.warning("could not set the bot's command menu: %s", exc)
         log.info("telegram bot @%s ready", self.bot.username)
+        if self._start_failures:
+            self.kick_outbox()  # alerts waited for the bot
+        self.started, self._start_failures = True, 0
         await self.maintain()
+        return True
+
+    def _retry_later(self) -> timedelta:
+        """When to try starting again: 15 s after the first failure, doubling to 5 min."""
+        self._start_failures += 1
+        delay = min(START_RETRY_MAX, START_RETRY_FIRST * 2 ** (self._start_failures - 1))
+        self._start_at = self.clock.now() + delay
+        return delay
 
     async def maintain(self) -> None:
-        """Start, keep or give up reading updates, depending on who holds the lease."""
+        """Start the bot if it is not up yet (when its retry is due); then start, keep or
+        give up reading updates, depending on who holds the lease."""
+        if not self.started:
+            if self.clock.now() >= self._start_at:
+                await self.start()
+            return
         if self.tg.mode == "webhook":
             if not self.receiving:
-                secret = (
-                    self.settings.secret(self.tg.webhook_secret_env)
-                    if self.tg.webhook_secret_env
-                    else None
-                )
+                assert self.tg.webhook_url is not None  # the config validator checks it
                 await self.app.updater.start_webhook(
                     listen=self.tg.webhook_listen,
                     port=self.tg.webhook_port,
-                    url_path="telegram",
+                    url_path=urlsplit(self.tg.webhook_url).path,
                     webhook_url=self.tg.webhook_url,
-                    secret_token=secret,
+                    secret_token=self._webhook_secret,
                 )
                 self.receiving = True
             return
@@ -200,6 +272,8 @@ class TelegramBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self.bot.shutdown()  # its HTTP clients, open even when getMe failed
+        self.started = False
         if self.receiving and self.tg.mode == "polling":
             await leases.release(self.sessions, UPDATES_LEASE, self.owner)
         self.receiving = False
@@ -222,10 +296,11 @@ class TelegramBot:
                 chat_id=chat.id if chat else None,
                 attempted=what,
             )
+        refusal = f"{REFUSAL}\n{_ids(update)}"
         if update.callback_query is not None:
-            await update.callback_query.answer(REFUSAL, show_alert=True)
+            await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(REFUSAL)
+            await update.effective_message.reply_text(refusal)
 
     def _actor(self, update: Update) -> Actor | None:
         user = update.effective_user
@@ -240,6 +315,10 @@ class TelegramBot:
             user_chat,
         )
 
+    def _zone(self, store_id: str) -> ZoneInfo:
+        """The store's time zone: every time the bot tells people is in their local time."""
+        return ZoneInfo(self.directory.timezone(store_id))
+
     def _limits(self, review: Review | None) -> ReplyLimits | None:
         return self.directory.reply_limits(review.source_id) if review else None
 
@@ -248,7 +327,7 @@ class TelegramBot:
             await queue_alert_update(session, review_id, self.clock.now(), reason)
         self.kick_outbox()
 
-    async def _send_card(self, chat_id: int, alert_id: int) -> None:
+    async def _send_card(self, chat_id: int, alert_id: int, actor: Actor) -> None:
         async with self.sessions() as session:
             view = await load_alert_view(session, alert_id, self.directory)
         message = await self.bot.send_message(
@@ -266,6 +345,16 @@ class TelegramBot:
                 alert.message_ref = ref
                 if alert.status != "sent":
                     alert.status, alert.sent_at = "sent", self.clock.now()
+                audit.record(
+                    session,
+                    self.clock.now(),
+                    "alert.shown",
+                    actor=actor.id,
+                    store_id=alert.store_id,
+                    review_id=alert.review_id,
+                    alert_id=alert.id,
+                    chat_id=chat_id,
+                )
 
     # -- buttons ----------------------------------------------------------------------
 
@@ -320,6 +409,7 @@ class TelegramBot:
     async def _perform(self, code: str, alert: Alert, actor: Actor, update: Update) -> Outcome:
         now = self.clock.now()
         review_id = alert.review_id
+        zone = self._zone(alert.store_id)
         if code == render.EDIT:
             return await self._start_edit(alert, actor, update)
         if code == render.CANCEL:
@@ -327,23 +417,23 @@ class TelegramBot:
         async with self.sessions() as session, session.begin():
             if code in (render.APPROVE, render.CONFIRM):
                 review = await session.get(Review, review_id)
-                can_reply = self.directory.can_reply(review.source_id) if review else True
-                draft_id = None
-                if code == render.CONFIRM:
-                    pending = await self._session_of(session, update)
-                    if pending is None or pending.alert_id != alert.id or pending.draft_id is None:
-                        return Outcome(False, "没有待确认的修改，可能已超时。")
-                    draft_id = pending.draft_id
-                    await session.delete(pending)
-                return await actions.approve(
-                    session,
-                    review_id,
-                    actor,
-                    now,
-                    draft_id=draft_id,
-                    can_reply=can_reply,
-                    store=self.directory.profile(alert.store_id),
-                    limits=self._limits(review),
+                posting = {
+                    "can_reply": self.directory.can_reply(review.source_id) if review else True,
+                    "store": self.directory.profile(alert.store_id),
+                    "limits": self._limits(review),
+                    "zone": zone,
+                }
+                if code == render.APPROVE:
+                    return await actions.approve(session, review_id, actor, now, **posting)
+                pending = await self._session_of(session, update)
+                if pending is None or pending.alert_id != alert.id or pending.draft_id is None:
+                    return Outcome(False, "没有待确认的修改，可能已超时。")
+                if pending.expires_at < now:
+                    await self._close_edit(session, pending, "draft.edit_expired")
+                    return Outcome(False, EXPIRED)
+                await session.delete(pending)
+                return await actions.confirm_edit(
+                    session, review_id, actor, now, draft_id=pending.draft_id, **posting
                 )
             if code == render.REGENERATE:
                 return await actions.regenerate(
@@ -354,13 +444,14 @@ class TelegramBot:
                     drafter=self.drafter,
                     profile=self.directory.profile(alert.store_id),
                     limits=self._limits(await session.get(Review, review_id)),
+                    zone=zone,
                 )
             if code == render.CONTACTED:
-                return await actions.mark_contacted(session, review_id, actor, now)
+                return await actions.mark_contacted(session, review_id, actor, now, zone=zone)
             if code == render.MALICIOUS:
                 return await actions.mark_malicious(session, review_id, actor, now)
             if code == render.IGNORE:
-                return await actions.ignore(session, review_id, actor, now)
+                return await actions.ignore(session, review_id, actor, now, zone=zone)
             if code == render.SNOOZE:
                 return await actions.snooze(session, review_id, actor, now)
         return Outcome(False, "无法识别的按钮。")
@@ -385,20 +476,23 @@ class TelegramBot:
             if review is None or review.status not in actions.OPEN_STATES:
                 return Outcome(False, "这条评价已经处理过了。")
         minutes = self.tg.edit_timeout_seconds // 60
+        # The mention makes the selective ForceReply open a reply box for this person in a
+        # group; a reply to the bot's message reaches it even with privacy mode on.
         prompt = await self.bot.send_message(
             chat.id,
-            f"✏️ {render.escape(actor.name)}，请<b>回复本消息</b>发送修改后的完整回复"
+            f'✏️ <a href="tg://user?id={user.id}">{render.escape(actor.name)}</a>，'
+            f"请<b>回复本消息</b>发送修改后的完整回复"
             f"（{minutes} 分钟内有效，发送 /cancel 取消）。",
             parse_mode=ParseMode.HTML,
             reply_markup=ForceReply(selective=True, input_field_placeholder="修改后的回复"),
         )
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                delete(ChatSession).where(
-                    ChatSession.chat_id == chat.id, ChatSession.user_id == user.id
-                )
-            )
+            earlier = await self._session_of(session, update)
+            if earlier is not None:  # "✏️ 再改", or a new edit: the unconfirmed one goes
+                await actions.drop_edit(session, earlier.draft_id)
+                await session.delete(earlier)
+                await session.flush()
             session.add(
                 ChatSession(
                     chat_id=chat.id,
@@ -420,12 +514,28 @@ class TelegramBot:
             )
         return Outcome(True, "请在聊天里发送修改后的回复。")
 
+    async def _close_edit(self, session, pending: ChatSession, action: str) -> None:
+        """End an edit without posting it: the held text is dropped, the draft is as it
+        was, and the audit log says why (cancelled or expired)."""
+        alert = await session.get(Alert, pending.alert_id)
+        await actions.drop_edit(session, pending.draft_id)
+        await session.delete(pending)
+        audit.record(
+            session,
+            self.clock.now(),
+            action,
+            actor=f"telegram:{pending.user_id}",
+            store_id=alert.store_id if alert else None,
+            review_id=alert.review_id if alert else None,
+            draft_id=pending.draft_id,
+        )
+
     async def _cancel_edit(self, update: Update) -> Outcome:
         async with self.sessions() as session, session.begin():
             pending = await self._session_of(session, update)
             if pending is None:
                 return Outcome(False, "没有正在进行的修改。")
-            await session.delete(pending)
+            await self._close_edit(session, pending, "draft.edit_cancelled")
         return Outcome(True, "已取消修改，草稿保持不变。")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -440,10 +550,12 @@ class TelegramBot:
             return
         if pending.expires_at < now:
             async with self.sessions() as session, session.begin():
-                await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
-            await message.reply_text("⌛ 修改已超时，草稿没有变化。需要的话请再点一次“修改”。")
+                pending = await session.get(ChatSession, pending.id)
+                if pending is not None:
+                    await self._close_edit(session, pending, "draft.edit_expired")
+            await message.reply_text(EXPIRED)
             return
-        text, _ = clean_text(message.text)
+        text = tidy_text(message.text)  # typed in a chat: plain already, no HTML to strip
         if not text:
             await message.reply_text("回复内容是空的，请重新发送。")
             return
@@ -480,8 +592,8 @@ class TelegramBot:
             alert = await session.get(Alert, pending.alert_id)
             assert alert is not None
             try:
-                draft = await actions.add_draft(
-                    session, alert.review_id, actor, now, text=text, action="draft.edited"
+                draft = await actions.hold_edit(
+                    session, alert.review_id, actor, now, text=text, zone=self._zone(alert.store_id)
                 )
             except NotAllowed as exc:
                 await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
@@ -497,29 +609,29 @@ class TelegramBot:
                 )
             )
             token = alert.token or ""
-            review_id = alert.review_id
         await message.reply_text(
-            f"修改后的回复：\n<blockquote>{render.escape(render.clip(text, 3000))}</blockquote>\n"
-            "确认发布吗？",
+            f"修改后的回复：\n<blockquote>{render.escape(clip_utf16(text, 3000))}</blockquote>\n"
+            "确认发布吗？（确认前卡片上的草稿不变）",
             parse_mode=ParseMode.HTML,
             reply_markup=render.confirm_keyboard(token),
         )
-        await self._redraw(review_id, "draft.edited")
 
     async def expire_sessions(self) -> int:
         """Close edits nobody finished, and say so in the chat they were started in."""
+        if not self.started:
+            return 0  # they expire once the bot is up and can say so
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             expired = (
                 await session.scalars(select(ChatSession).where(ChatSession.expires_at < now))
             ).all()
             for item in expired:
-                await session.delete(item)
+                await self._close_edit(session, item, "draft.edit_expired")
         for item in expired:
             try:
                 await self.bot.send_message(
                     item.chat_id,
-                    "⌛ 一个修改已超时，草稿没有变化。",
+                    "⌛ 一个修改已超时，没有发布，草稿没有变化。",
                     reply_to_message_id=item.prompt_message_id,
                 )
             except TelegramError as exc:
@@ -534,21 +646,22 @@ class TelegramBot:
             await self._refuse(update, f"/{name}")
         return actor
 
-    def _store_names(self, actor: Actor) -> list[str]:
-        return [s.name for s in self.settings.stores if actor.covers(s.id)]
-
     async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await self._command_actor(update, "start")
         if actor is None:
             return
-        may = ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"]
-        if actor.at_least("manager"):
-            may += ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"]
-        await update.effective_message.reply_text(
-            f"你好，{actor.name}（{ROLE_NAMES[actor.role]}）。\n"
-            f"负责门店：{'、'.join(self._store_names(actor)) or '无'}\n"
-            f"你可以：{'、'.join(may)}。\n发送 /help 查看使用说明。"
-        )
+        mine = [(s.name, actor.role_in(s.id)) for s in self.settings.stores if actor.covers(s.id)]
+        senior = [name for name, role in mine if role in ("manager", "owner")]
+        covered = "、".join(f"{name}（{ROLE_NAMES[role]}）" for name, role in mine if role)
+        lines = [
+            f"你好，{actor.name}。",
+            f"负责门店：{covered or '无'}",
+            f"你可以：{'、'.join(MAY['staff'])}。",
+        ]
+        if senior:
+            lines.append(f"在{'、'.join(senior)}还可以：{'、'.join(MAY['manager'])}。")
+        lines += [_ids(update), "发送 /help 查看使用说明。"]
+        await update.effective_message.reply_text("\n".join(lines))
 
     async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self._command_actor(update, "help") is not None:
@@ -559,27 +672,30 @@ class TelegramBot:
         if actor is None:
             return
         stores = [s for s in self.directory.store_ids() if actor.covers(s)]
+        pending = (
+            Review.store_id.in_(stores),
+            Review.status.in_(actions.OPEN_STATES),
+            Review.id.in_(select(Alert.review_id)),
+        )
         async with self.sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(Review).where(*pending))
             reviews = (
                 await session.scalars(
                     select(Review)
-                    .where(
-                        Review.store_id.in_(stores),
-                        Review.status.in_(actions.OPEN_STATES),
-                        Review.id.in_(select(Alert.review_id)),
-                    )
-                    .order_by(Review.first_seen_at)
-                    .limit(20)
+                    .where(*pending)
+                    .order_by(Review.first_seen_at, Review.id)
+                    .limit(PENDING_SHOWN)
                 )
             ).all()
         if not reviews:
             await update.effective_message.reply_text("没有待处理的评价 🎉")
             return
         now = self.clock.now()
-        lines = [f"待处理 {len(reviews)} 条（最早的在前）："]
+        shown = f"，下面是最早的 {len(reviews)} 条" if total and total > len(reviews) else ""
+        lines = [f"待处理 {total} 条（最早的在前{shown}）："]
         for review in reviews:
             hours = (now - review.first_seen_at).total_seconds() / 3600
-            snippet = render.clip(review.text or "（只有评分）", 24)
+            snippet = clip_utf16(review.text or "（只有评分）", 24)
             lines.append(f"#{review.id} {stars(review.rating)} · {hours:.1f} 小时前 · {snippet}")
         lines.append("发送 /review 编号 查看并处理。")
         await update.effective_message.reply_text("\n".join(lines))
@@ -615,7 +731,7 @@ class TelegramBot:
                 session.add(alert)
                 await session.flush()
             alert_id = alert.id
-        await self._send_card(update.effective_chat.id, alert_id)
+        await self._send_card(update.effective_chat.id, alert_id, actor)
 
     async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await self._command_actor(update, "stats")
@@ -673,7 +789,7 @@ class TelegramBot:
                     store_id=store_id,
                     until=until.isoformat(),
                 )
-        local = until.astimezone(ZoneInfo(self.directory.timezone(stores[0]) if stores else "UTC"))
+        local = until.astimezone(self._zone(stores[0]) if stores else UTC)
         await update.effective_message.reply_text(
             f"🔕 已暂停非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会立即发送；"
             "暂停期间的提醒会在恢复后按顺序送达。"
@@ -714,7 +830,8 @@ class TelegramBot:
         args = context.args or []
         message = update.effective_message
         if args and args[0].lower() == "close":
-            if not actor.at_least("owner"):
+            stores = [s for s in stores if actor.at_least("owner", s)]
+            if not stores:
                 await message.reply_text("只有店主可以结束危机。")
                 return
             summary = " ".join(args[1:]).strip()
@@ -744,7 +861,7 @@ class TelegramBot:
         lines = []
         for crisis in crises:
             store = self.directory.store(crisis.store_id)
-            zone = ZoneInfo(self.directory.timezone(crisis.store_id))
+            zone = self._zone(crisis.store_id)
             reasons = "；".join(trigger_name(t) for t in crisis.triggers)
             reviews = " ".join(f"#{r}" for r in crisis.review_ids[:10])
             lines.append(

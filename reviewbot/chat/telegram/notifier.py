@@ -8,6 +8,7 @@ Telegram's failures are translated for the outbox: flood control (429 with retry
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
+from reviewbot.chat.text import clip_utf16, utf16_len
 from reviewbot.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -27,23 +29,6 @@ log = logging.getLogger(__name__)
 NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
 CAPTION_LIMIT = 1024  # characters (UTF-16 code units) a photo caption may have
 TEXT_LIMIT = 4096
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts message lengths in UTF-16 code units (an emoji is two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def clip_utf16(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` UTF-16 code units, with an ellipsis if cut."""
-    if utf16_len(text) <= limit:
-        return text
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit - 1:  # room for the ellipsis
-            return text[:index] + "…"
-    return text
 
 
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -107,11 +92,20 @@ def gone(exc: BadRequest) -> bool:
 class TelegramNotifier:
     name = "telegram"
 
-    def __init__(self, bot: Bot, directory: Directory) -> None:
+    def __init__(
+        self, bot: Bot, directory: Directory, ready: Callable[[], bool] = lambda: True
+    ) -> None:
         self.bot = bot
         self.directory = directory
+        self.ready = ready
+
+    def _check_ready(self) -> None:
+        """Until the bot has started (Telegram was out of reach), everything waits."""
+        if not self.ready():
+            raise DeliveryError("the telegram bot has not started yet (Telegram out of reach)")
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        self._check_ready()
         chat_id = self.directory.staff_chat(alert.store_id)
         if chat_id is None:
             raise DeliveryError(f"store {alert.store_id} has no telegram_chat_id", retryable=False)
@@ -128,6 +122,7 @@ class TelegramNotifier:
         return {"messages": [[message.chat_id, message.message_id]]}
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        self._check_ready()
         kept = []
         for chat_id, message_id in ref.get("messages", []):
             try:
@@ -162,13 +157,13 @@ class TelegramNotifier:
         return [chat] if chat is not None else []
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        self._check_ready()
         chats = self._notice_chats(notice)
         if not chats:
             raise DeliveryError(f"store {notice.store_id} has no chat configured", retryable=False)
-        text = (
-            f"<b>{NOTICE_ICONS.get(notice.level, '')} {escape(notice.store_name)}</b>\n"
-            f"{escape(notice.text)}"
-        )
+        header = f"{NOTICE_ICONS.get(notice.level, '')} {clip_utf16(notice.store_name, 64)}"
+        body = clip_utf16(notice.text, TEXT_LIMIT - 96 - utf16_len(header))
+        text = f"<b>{escape(header)}</b>\n{escape(body)}"
         sent = []
         for chat_id in chats:
             try:
@@ -184,6 +179,7 @@ class TelegramNotifier:
         return {"messages": sent}
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
+        self._check_ready()
         chat_id = (
             self.directory.owner_chat(picture.store_id)
             if picture.audience == "owner"

@@ -1,22 +1,30 @@
 """Alert cards as Telegram HTML with an inline keyboard.
 
 Review text is untrusted: everything from a customer or a platform is HTML-escaped, so it
-can never break or inject into the markup, and it is clipped so a card stays well inside
-Telegram's 4096-character limit (counted in UTF-16 units, hence the margin).
+can never break or inject into the markup. Telegram refuses a message whose text (the
+markup parsed out) is over 4096 UTF-16 code units, so the card is measured that way and
+its long fields (review, follow-up, draft) are clipped, the customer's words before the
+draft, until it fits; clipping happens before escaping, so a cut never splits a tag or an
+entity.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reviewbot.chat.alerts import REASONS, AlertView, format_alert, status_lines
+from reviewbot.chat.text import clip_utf16, utf16_len
 
 MESSAGE_LIMIT = 4096
-REVIEW_CHARS = 1200
-DRAFT_CHARS = 1200
+CARD_LIMIT = MESSAGE_LIMIT - 96  # a margin for anything Telegram counts that we do not
+# (review and follow-up units, draft units) to try in turn: the draft, which is what gets
+# posted, is the last to be clipped.
+BUDGETS = ((1200, 2000), (600, 2000), (300, 2000), (150, 2000), (150, 1000), (100, 400))
 CALLBACK_PREFIX = "rb"
+_TAG = re.compile(r"<[^>]*>")
 
 # Button codes carried in callback data; the server looks up everything else itself.
 APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL = "aercmizyx"
@@ -27,9 +35,10 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def clip(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def telegram_len(markup: str) -> int:
+    """The length Telegram checks: UTF-16 units of the text with our markup parsed out
+    (every `<` in our HTML starts a tag, since all other text is escaped)."""
+    return utf16_len(html.unescape(_TAG.sub("", markup)))
 
 
 def callback_data(token: str, code: str) -> str:
@@ -44,9 +53,18 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def alert_html(
-    view: AlertView, *, review_chars: int = REVIEW_CHARS, draft_chars: int = DRAFT_CHARS
-) -> str:
+def alert_html(view: AlertView) -> str:
+    """The card, within Telegram's limit whatever the review holds."""
+    for review_units, draft_units in BUDGETS:
+        text = _card(view, review_units, draft_units)
+        if telegram_len(text) <= CARD_LIMIT:
+            return text
+    # Only pathological fixed fields get here: the card as plain text, cut to fit.
+    plain = html.unescape(_TAG.sub("", text))
+    return escape(clip_utf16(plain, CARD_LIMIT))
+
+
+def _card(view: AlertView, review_units: int, draft_units: int) -> str:
     lines: list[str] = []
     urgent = view.severity in ("high", "critical") or view.malicious
     for label, value in format_alert(view):
@@ -55,11 +73,12 @@ def alert_html(
         elif label == "meta":
             lines.append(f"<i>{escape(value)}</i>")
         elif label in ("评价", "追评"):
-            lines.append(f"<b>{label}：</b>{escape(clip(value, review_chars))}")
+            lines.append(f"<b>{label}：</b>{escape(clip_utf16(value.strip(), review_units))}")
         elif label == "建议回复":
-            lines.append(
-                f"<b>{label}：</b>\n<blockquote>{escape(clip(value, draft_chars))}</blockquote>"
-            )
+            shown = clip_utf16(value.strip(), draft_units)
+            lines.append(f"<b>{label}：</b>\n<blockquote>{escape(shown)}</blockquote>")
+            if shown != value.strip():
+                lines.append("⚠️ 草稿较长，这里只显示开头；发布的是完整草稿。")
         elif label == "恶意":
             reasons = "、".join(REASONS.get(r, r) for r in view.malicious_reasons)
             lines.append(f"<b>🚩 疑似恶意：</b>{escape(reasons)}（建议走平台申诉）")
@@ -72,10 +91,7 @@ def alert_html(
         lines.append("")
         lines.extend(escape(line) for line in status)
     lines.append(f"<code>#{view.review_id}</code>")
-    text = "\n".join(lines)
-    if len(text) > MESSAGE_LIMIT - 200 and review_chars > 200:
-        return alert_html(view, review_chars=review_chars // 2, draft_chars=draft_chars // 2)
-    return text
+    return "\n".join(lines)
 
 
 def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
