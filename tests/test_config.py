@@ -145,3 +145,12 @@ def test_the_digest_section_documents_its_defaults_and_checks_times(tmp_path):
         load_settings(write(tmp_path, MINIMAL + '\n[digest]\ndaily_at = "25:00"\n'))
     with pytest.raises(ConfigError, match=r"digest\.weekly_on"):
         load_settings(write(tmp_path, MINIMAL + '\n[digest]\nweekly_on = "monday"\n'))
+
+
+def test_replies_templates_dir_is_relative_to_the_config_and_must_exist(tmp_path):
+    (tmp_path / "mine").mkdir()
+    settings = load_settings(write(tmp_path, '[replies]\ntemplates_dir = "mine"\n' + MINIMAL))
+    assert settings.replies.templates_dir == tmp_path / "mine"
+    assert load_settings(write(tmp_path, MINIMAL)).replies.templates_dir is None
+    with pytest.raises(ConfigError, match=r"replies.templates_dir: .*nope is not a directory"):
+        load_settings(write(tmp_path, '[replies]\ntemplates_dir = "nope"\n' + MINIMAL))
