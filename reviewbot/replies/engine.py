@@ -4,13 +4,16 @@ draft from one variant per part, naming what the customer named.
 A draft is only useful if staff can approve it with one tap, so every candidate is checked
 against the guardrails (nothing invented, no unauthorised promise, no request to change the
 review, no private data, no blame) and against the store's recent replies (never the same
-text, little overlap), and the first candidate that passes both is returned. Variant choice
-is seeded by the review id, so `reviewbot draft` is reproducible, and by `attempt`, so
+text, little overlap), and the first candidate that passes both is returned. When no
+candidate differs enough (a template with too few variants for the store's volume), the
+least similar clean one is returned and flagged (`Draft.similarity`), never silently. Variant
+choice is seeded by the review id, so `reviewbot draft` is reproducible, and by `attempt`, so
 "regenerate" gives a different draft.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -33,6 +36,8 @@ from reviewbot.replies.templates import (
 from reviewbot.replies.variety import bigrams, max_overlap
 
 __all__ = ["Appeal", "Draft", "StoreProfile", "TemplateDrafter"]
+
+log = logging.getLogger(__name__)
 
 # Replies to one store that a new draft must differ from, and how much it may share with
 # any of them (character-bigram Jaccard, see variety.py).
@@ -65,6 +70,9 @@ class Draft:
     appeal: Appeal | None = None
     # Empty unless no candidate passed the guardrails: then posting stays blocked.
     violations: tuple[Violation, ...] = ()
+    # 0.0 unless no candidate kept the variety guard: then the overlap with the closest of
+    # the store's recent replies (1.0: it repeats one), for staff to reword before posting.
+    similarity: float = 0.0
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
@@ -120,10 +128,10 @@ class TemplateDrafter:
         blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
         for index in range(self.candidates):
             text, principles = self._assemble(reading, parts, values, rng)
-            if text in seen or text in recent_texts:
+            if text in seen:
                 continue
             seen.add(text)
-            score = max_overlap(bigrams(text, facts), recent_grams)
+            score = 1.0 if text in recent_texts else max_overlap(bigrams(text, facts), recent_grams)
             if score > self.max_overlap:
                 similar.append((score, index, text, principles))
                 continue
@@ -131,14 +139,21 @@ class TemplateDrafter:
             if not found:
                 return self._draft(reading, review, analysis, store, text, principles)
             blocked = blocked or (text, principles, found)
-        for _, _, text, principles in sorted(similar):
+        for score, _, text, principles in sorted(similar):
             found = violations(text)
             if not found:
-                return self._draft(reading, review, analysis, store, text, principles)
+                log.warning(
+                    "draft for review %s: no variant of %s differs enough from the store's "
+                    "recent replies (overlap %.2f); flagged for staff to reword",
+                    review.id,
+                    reading.template.id,
+                    score,
+                )
+                return self._draft(
+                    reading, review, analysis, store, text, principles, similarity=score
+                )
             blocked = blocked or (text, principles, found)
-        if blocked is None:  # every candidate repeated a recent reply: vary the last one
-            text, principles = self._assemble(reading, parts, values, rng)
-            blocked = (text, principles, violations(text))
+        assert blocked is not None  # the first candidate is always tried
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found)
 
@@ -154,13 +169,13 @@ class TemplateDrafter:
             parts.update(template.parts)
         if main is not None and main.aspect is not None:
             parts.update(main.aspect.parts)
-        for reason in reading.reasons if reading.situation == "malicious" else ():
-            aspect = next((a for a in template.aspects if a.name == reason), None)
-            if aspect is not None:
-                parts.update(aspect.parts)
-                break
         if template.wraps_category:
             parts.update(template.parts)
+        # What the review says besides its complaint (no text, the same problem again …):
+        # the parts the situation has, reworded; the first cue wins.
+        for cue in reversed(reading.cues):
+            for when in (self.library.common_when, template.when):
+                parts.update({p: v for p, v in when.get(cue, {}).items() if p in parts})
         return parts
 
     def _values(self, reading: Reading, store: StoreProfile) -> dict[str, str]:
@@ -173,7 +188,8 @@ class TemplateDrafter:
             "hours": store.hours,
             "proof": "、".join(store.proofs),
             "remedy": store.remedy,
-            "dish": (main.dish if main else reading.dish),
+            "dish": main.dish if main else "",
+            "liked": reading.liked,
             "term": main.term if main else "",
             "quote": main.quote if main else "",
             "label": main.template.label if main else "",
@@ -237,10 +253,9 @@ class TemplateDrafter:
             if part == "shoulder" and main is not None and main.aspect is None and main.quote:
                 # No aspect to name the complaint by: the customer's own words are better.
                 variants = _specific(list(variants), "{quote}")
-            if part == "praise":  # thanks that name the dish or what was praised come first
-                variants = [v for v in variants if variables_in(v) and render(v, values)] or list(
-                    variants
-                )
+            if part == "praise":  # thanks that name the dish, else what was praised, first
+                named = [v for v in variants if variables_in(v) and render(v, values)]
+                variants = _specific(named, "{liked}") or list(variants)
             options = [r for r in (render(v, values) for v in variants) if r is not None]
             if not options:
                 continue
@@ -268,6 +283,8 @@ class TemplateDrafter:
         text: str,
         principles: tuple[str, ...],
         violations: Sequence[Violation] = (),
+        *,
+        similarity: float = 0.0,
     ) -> Draft:
         template_id = reading.template.id
         if reading.template.wraps_category and reading.main is not None:
@@ -281,6 +298,7 @@ class TemplateDrafter:
             requires_role="manager" if reading.crisis else None,
             appeal=self._appeal(review, analysis, store) if analysis.malicious else None,
             violations=tuple(violations),
+            similarity=similarity,
         )
 
     def _appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
