@@ -255,9 +255,9 @@ def test_a_crisis_reply_names_what_was_found_only_when_it_can(drafter, analyzer)
 
     for reply in replies("居然在宫保鸡丁里吃出指甲大小的石头"):  # not a fingernail
         assert "指甲" not in unquoted(reply)
-        assert "异物" in reply or "「" in reply  # our word for it, or the customer's own
-    for reply in replies("又吃到塑料线了"):
-        assert "异物" in reply or "「" in reply
+        assert any(word in reply for word in ("石头", "异物", "「")), reply
+    for reply in replies("又吃到塑料线了"):  # a plastic what? 异物, or their own words
+        assert "异物" in reply or "「" in reply, reply
     for reply in replies("米饭里吃出一根头发"):
         assert "头发" in reply
     for reply in replies("筷子发霉了"):  # the chopsticks, not the food

@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
@@ -113,7 +114,7 @@ class TemplateDrafter:
         values = self._values(reading, store)
         facts = variety_exempt(store)
         recent_texts = set(recent)
-        recent_grams = [bigrams(text, facts) for text in recent_texts]
+        recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
 
         def violations(text: str) -> list[Violation]:
@@ -244,15 +245,17 @@ class TemplateDrafter:
         rng: random.Random,
     ) -> tuple[str, tuple[str, ...]]:
         values = {**values, "complaint": self._complaint(reading, values, rng)}
+        specific = _names_it(reading.main, values)
         pieces: list[str] = []
         used: list[str] = []
         closing = ""
         main = reading.main
         for part in PARTS:
             variants = parts.get(part, ())
-            if part == "shoulder" and main is not None and main.aspect is None and main.quote:
-                # No aspect to name the complaint by: the customer's own words are better.
-                variants = _specific(list(variants), "{quote}")
+            if part == "shoulder" and main is not None and main.quote and not specific:
+                # No name for the complaint as specific as the customer's own words: those
+                # are drawn twice as often (not always: the store's replies must vary).
+                variants = [*variants, *(v for v in variants if "{quote}" in v)]
             if part == "praise":  # thanks that name the dish, else what was praised, first
                 named = [v for v in variants if variables_in(v) and render(v, values)]
                 variants = _specific(named, "{liked}") or list(variants)
@@ -322,6 +325,10 @@ class TemplateDrafter:
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
 
 
+# The store's recent replies are measured again for every draft: remember their bigrams.
+_bigrams = lru_cache(maxsize=1024)(bigrams)
+
+
 def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
@@ -331,6 +338,16 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
 def _specific(variants: list[str], variable: str) -> list[str]:
     """The variants using `variable`, if any do; else all of them."""
     return [v for v in variants if variable in v] or variants
+
+
+def _names_it(complaint: Complaint | None, values: Mapping[str, str]) -> bool:
+    """Whether the complaint's aspect can name it as specifically as the customer did: with
+    the dish or the word they used (水煮鱼太咸, 菜里有头发), not just its kind (口味)."""
+    if complaint is None or complaint.aspect is None:
+        return False
+    return any(
+        variables_in(v) & {"dish", "term"} and render(v, values) for v in complaint.aspect.complaint
+    )
 
 
 def _of(complaint: Complaint) -> dict[str, str]:

@@ -94,6 +94,11 @@ def _category_praise() -> dict[str, tuple[str, ...]]:
     }
 
 
+def _terms(template: Template) -> tuple[str, ...]:
+    """Every complaint term of a template's aspects."""
+    return tuple(t for aspect in template.aspects for t in aspect.terms)
+
+
 def split_follow_up(text: str) -> tuple[str, str]:
     """(the original review, the follow-up comment or "")."""
     head, marker, tail = text.partition(FOLLOW_UP_MARKER)
@@ -209,9 +214,10 @@ class _Reader:
         return found is not None and found.polarity == "negative"
 
     def blame_words(self, category: str, template: Template) -> tuple[str, ...]:
-        """Words that make a clause a complaint about `category`: its aspects' terms, the
-        classifier's complaint words for it, and the evidence it found that is no topic.
-        For no category, the classifier's words of blame about anything (差, 失望)."""
+        """Words that make a clause about `category` a complaint: its aspects' terms, the
+        classifier's complaint words for it, the evidence it found that is no topic, and
+        its words of blame about anything (差, 失望), which are all there is for no
+        category."""
         lexicon = load_lexicon()
         if category == "general":
             return lexicon.negative
@@ -222,6 +228,7 @@ class _Reader:
             *(t for a in template.aspects for t in a.terms),
             *lexicon.blame.get(category, ()),
             *(t for t in found if t not in topics),
+            *lexicon.negative,  # 味道有点差: a topic of the category and a word of blame
         )
 
     def complaint(self, category: str) -> Complaint:
@@ -286,11 +293,7 @@ class _Reader:
         named = {
             category
             for category in CATEGORY_PRIORITY[1:]
-            if any(
-                find_term(remark, a.terms)
-                for remark in remarks
-                for a in self.template_of(category).aspects
-            )
+            if any(find_term(remark, _terms(self.template_of(category))) for remark in remarks)
         }
         found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
         found = [c for c in found if c.category in flagged or c.aspect is not None]
