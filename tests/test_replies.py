@@ -3,6 +3,7 @@ what the customer named, and that replies to one store do not repeat."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -786,3 +787,36 @@ def test_drafts_do_not_depend_on_the_interpreters_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+# -- the documented samples are what the documented command prints ------------------------
+
+
+def test_the_samples_in_docs_replies_md_are_the_documented_commands_output():
+    """docs/replies.md shows drafts and the command that made them: re-run it, compare."""
+    import shlex
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "replies.md").read_text(encoding="utf-8")
+    command = next(
+        line for line in doc.splitlines() if line.startswith("reviewbot draft ") and "<" in line
+    )
+    words = shlex.split(command)
+    arguments, source = words[1 : words.index("<")], words[words.index("<") + 1]
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewbot", *arguments],
+        input=(root / source).read_bytes(),
+        capture_output=True,
+        cwd=root,
+        check=True,
+    )
+    made = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    section = doc[doc.index(command) : doc.index("## What else a draft carries")]
+    shown = re.findall(r"\n`([^`]+)` · ([a-z, ]+)\n\n```text\n(.*?)\n```", section, re.S)
+    assert len(shown) == len(made) >= 10
+    for (template, principles, reply), result in zip(shown, made, strict=True):
+        assert result["reply"] == reply, f"docs/replies.md is stale for {result['id']}"
+        assert result["template"] == template
+        assert result["principles"] == principles.split(", ")
