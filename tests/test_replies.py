@@ -454,6 +454,24 @@ def test_a_customer_who_could_not_get_through_is_not_just_told_to_call(drafter):
         assert any(w in made.text for w in ("联系不上", "没能及时回应", "找不到人")), made.text
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("太贵了，不值这个价", "price"),
+        ("备注了不要香菜，没按备注做", "service"),
+        ("送来的和我点的不一样，送错了", "service"),
+        ("难吃，真的难吃", "food"),
+    ],
+)
+def test_one_you_is_enough(drafter, text, category):
+    """Not 您反馈价格让您觉得不值 (the audit's 您反馈漏了您点的东西)."""
+    for n in range(12):
+        made = drafter.draft(
+            ReviewText("y", text, 2), analysis((category, "negative")), STORE, attempt=n
+        )
+        assert not re.search(r"您(反馈|说|提到|反映)[^，。「」]{0,12}您", made.text), made.text
+
+
 def test_the_library_never_blames_the_kitchen_or_names_the_manager_twice():
     library = load_library()
     texts = [

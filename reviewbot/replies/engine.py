@@ -252,6 +252,9 @@ class TemplateDrafter:
         main = reading.main
         for part in PARTS:
             variants = parts.get(part, ())
+            if part == "shoulder" and "您" in values["complaint"]:
+                # 您反馈价格让您觉得不值: one 您 is enough, where a variant allows it.
+                variants = [v for v in variants if not _you_before_complaint(v)] or variants
             if part == "shoulder" and main is not None and main.quote and not specific:
                 # No name for the complaint as specific as the customer's own words: those
                 # are drawn twice as often (not always: the store's replies must vary).
@@ -338,6 +341,12 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
 def _specific(variants: list[str], variable: str) -> list[str]:
     """The variants using `variable`, if any do; else all of them."""
     return [v for v in variants if variable in v] or variants
+
+
+def _you_before_complaint(variant: str) -> bool:
+    """您 just before {complaint} (您反馈{complaint}, 看到您说{complaint})."""
+    head, found, _ = variant.partition("{complaint}")
+    return bool(found) and "您" in head[-4:]
 
 
 def _names_it(complaint: Complaint | None, values: Mapping[str, str]) -> bool:
