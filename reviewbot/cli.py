@@ -195,10 +195,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_draft(args: argparse.Namespace) -> int:
     from reviewbot.contracts import GENERIC_STORE, draft_lines
     from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+    from reviewbot.replies.templates import load_library
 
-    store = GENERIC_STORE
-    if args.store:
+    store, templates = GENERIC_STORE, None
+    if args.store or args.config:  # without either, no config file is needed
         settings = _load(args)
+        templates = settings.replies.templates_dir
+    if args.store:
         try:
             store_settings = settings.store(args.store)
         except KeyError:
@@ -206,7 +209,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
                 f"reviewbot: no store {args.store!r} in {_config_path(args)}"
             ) from None
         store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
-    lines = draft_lines(_stdin_batches(), _analyzer(args), TemplateDrafter(), store, batches=True)
+    drafter = TemplateDrafter(load_library(templates))
+    lines = draft_lines(_stdin_batches(), _analyzer(args), drafter, store, batches=True)
     _write_lines(lines)
     return 0
 
@@ -750,11 +754,21 @@ def main(argv: list[str] | None = None) -> int:
     quiet = args.command in ("classify", "draft", "demo", "train", "eval") and not args.verbose
     setup_logging(args.verbose, quiet=quiet and args.command != "demo")
     from reviewbot.config import ConfigError
+    from reviewbot.replies.templates import TemplateError
 
     try:
         return args.handler(args)
     except ConfigError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
+        return 2
+    except TemplateError as exc:  # an owner's [replies] templates_dir with mistakes
+        print(
+            "reviewbot: the reply templates have problems "
+            "(`reviewbot templates lint --dir DIR` lists them):",
+            *exc.problems,
+            sep="\n  ",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -207,6 +207,23 @@ class DigestSettings(Section):
     quotes: Annotated[int, Field(ge=0, le=5)] = 2
 
 
+class RepliesSettings(Section):
+    """The reply engine. `templates_dir` points at the owner's own copy of the template
+    library (templates/replies/): edits there survive upgrades, unlike edits to the copy
+    installed with reviewbot. Check it with `reviewbot templates lint --dir DIR`."""
+
+    templates_dir: Annotated[Path, Field(strict=False)] | None = None  # a path string
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _is_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(
+                f"{value} is not a directory (copy templates/replies/ there, then edit it)"
+            )
+        return value
+
+
 class StoreAnalysis(Section):
     """A store's own words for the classifier (its menu in [stores.facts] counts as food):
     local dish nicknames, the staff's titles, anything the shipped lexicons lack."""
@@ -260,6 +277,7 @@ class Settings(Section):
     people: list[PersonSettings] = Field(default_factory=list)
     speed_window: SpeedWindow = SpeedWindow()
     digest: DigestSettings = DigestSettings()
+    replies: RepliesSettings = RepliesSettings()
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -359,6 +377,9 @@ def _resolve_paths(data: dict, base: Path) -> dict:
             db["url"] = prefix + str((base / url[len(prefix) :]).resolve())
     if isinstance(data.get("secrets_file"), str):
         data["secrets_file"] = str((base / data["secrets_file"]).resolve())
+    replies = data.get("replies")
+    if isinstance(replies, dict) and isinstance(replies.get("templates_dir"), str):
+        replies["templates_dir"] = str((base / replies["templates_dir"]).resolve())
     return data
 
 

@@ -57,6 +57,7 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.templates import load_library
 from reviewbot.store import db
 from reviewbot.store.credentials import DbCredentialStore
 from reviewbot.store.ingest import ConfiguredSource, sync_sources
@@ -137,7 +138,7 @@ class Daemon:
         self.owner = replica_id()
         self._notifier = notifier
         self.analyzer = analyzer or AnalyzerV1()
-        self.drafter = drafter or TemplateDrafter()
+        self.drafter = drafter or TemplateDrafter(load_library(settings.replies.templates_dir))
         self.demo_platform = demo_platform
         self.demo_server: DemoServer | None = None
         self.engine: AsyncEngine | None = None

@@ -16,5 +16,6 @@ def default_templates_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(
-        "reply templates not found; reinstall reviewbot or set replies.templates_dir"
+        "reply templates not found; reinstall reviewbot or set [replies] templates_dir "
+        "in the config to a copy of templates/replies/"
     )

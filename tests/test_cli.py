@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from reviewbot.analysis.base import CATEGORIES, MALICIOUS_REASONS, SEVERITIES
+from reviewbot.resources import default_templates_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,6 +154,61 @@ def test_draft_can_sign_as_a_configured_store():
     )
     reply = json.loads(done.stdout)["reply"]
     assert "老街坊川菜馆 店长老王" in reply
+
+
+def owners_library(tmp_path: Path) -> Path:
+    """An owner's copy of the templates with their own star-only wording."""
+    directory = tmp_path / "my-templates"
+    shutil.copytree(default_templates_dir(), directory)
+    path = directory / "star_only.toml"
+    text = re.sub(
+        r"(?ms)^sincerity = \[.*?^\]",
+        'sincerity = ["老王在这里给您赔个不是。"]',
+        path.read_text(encoding="utf-8"),
+    )
+    path.write_text(text, encoding="utf-8")
+    return directory
+
+
+def config_with_templates(tmp_path: Path, templates: Path) -> Path:
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    assert "# templates_dir =" in example
+    config = tmp_path / "config.toml"
+    config.write_text(
+        example.replace("# templates_dir = ", f"templates_dir = {str(templates)!r}\n# "),
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_draft_uses_the_owners_templates_from_the_config(tmp_path):
+    config = config_with_templates(tmp_path, owners_library(tmp_path))
+    lines = b"\n".join(f'{{"id": {i}, "text": "", "rating": 1}}'.encode() for i in range(3))
+    done = reviewbot("draft", "--config", str(config), "--store", "laojiefang", stdin=lines)
+    assert done.returncode == 0, done.stderr.decode()
+    replies = [json.loads(line)["reply"] for line in done.stdout.decode().splitlines()]
+    assert all("老王在这里给您赔个不是。" in reply for reply in replies)
+    shipped = reviewbot("draft", "--config", "config.example.toml", stdin=lines)
+    assert "老王在这里" not in shipped.stdout.decode()
+
+
+def test_the_daemon_uses_the_owners_templates_and_refuses_broken_ones(tmp_path):
+    from reviewbot.config import load_settings
+    from reviewbot.daemon import Daemon
+    from reviewbot.replies.templates import TemplateError
+
+    library = owners_library(tmp_path)
+    daemon = Daemon(load_settings(config_with_templates(tmp_path, library)))
+    assert daemon.drafter.library.find("star_only").parts["sincerity"] == (
+        "老王在这里给您赔个不是。",
+    )
+    (library / "common.toml").write_text("greeting = [\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"common\.toml: malformed TOML"):
+        Daemon(load_settings(config_with_templates(tmp_path, library)))
+    done = reviewbot("run", "--config", str(tmp_path / "config.toml"))
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert "common.toml: malformed TOML" in err and "Traceback" not in err
 
 
 def test_a_bad_config_is_reported_without_a_traceback(tmp_path):

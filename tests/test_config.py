@@ -251,3 +251,12 @@ def test_a_person_with_an_unclear_role_is_named(tmp_path, person, message):
     text = TWO_STORES + f'\n[[people]]\nname = "阿芳"\ntelegram_user_id = 2\n{person}\n'
     with pytest.raises(ConfigError, match=message):
         load_settings(write(tmp_path, text))
+
+
+def test_replies_templates_dir_is_relative_to_the_config_and_must_exist(tmp_path):
+    (tmp_path / "mine").mkdir()
+    settings = load_settings(write(tmp_path, '[replies]\ntemplates_dir = "mine"\n' + MINIMAL))
+    assert settings.replies.templates_dir == tmp_path / "mine"
+    assert load_settings(write(tmp_path, MINIMAL)).replies.templates_dir is None
+    with pytest.raises(ConfigError, match=r"replies.templates_dir: .*nope is not a directory"):
+        load_settings(write(tmp_path, '[replies]\ntemplates_dir = "nope"\n' + MINIMAL))

@@ -291,6 +291,7 @@ def test_an_unverified_food_safety_claim_is_neither_admitted_nor_denied_in_other
         "我们一定查清楚原因，第一时间告诉您。",
         "祝您生活愉快，一切顺利。",
         "店长会马上联系您。",
+        "菜品的定价我们会重新评估。",
         "店长稍后会给您回电。",
     ],
 )

@@ -3,6 +3,7 @@ owner could make is reported with its file and key."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -50,16 +51,36 @@ def test_lint_reports_every_problem_with_its_file_and_key(library):
     assert "{complaint_}" in str(raised.value)
 
 
+def replace_list(path: Path, key: str, new: str) -> None:
+    """Replace the TOML list `key = [...]` that opens at the start of a line."""
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(rf"(?ms)^{re.escape(key)} = \[.*?^\]", new, text, count=1)
+    assert count == 1
+    path.write_text(changed, encoding="utf-8")
+
+
 def test_lint_wants_every_category_and_enough_variety(library):
     (library / "negative" / "environment.toml").unlink()
+    replace_list(library / "negative" / "general.toml", "sincerity", 'sincerity = ["非常抱歉。"]')
+    # The minimum holds in every situation, aspect and [when] table, not only negatives.
+    replace_list(library / "malicious.toml", "greeting", 'greeting = ["各位好，", "大家好，"]')
     edit(
-        library / "negative" / "general.toml",
-        'sincerity = [\n  "真诚地向您道歉。",\n  "非常抱歉。",\n  "对不起，给您添麻烦了。",\n]',
-        'sincerity = ["非常抱歉。"]',
+        library / "malicious.toml",
+        "[when.spam_ad]\nshoulder = [\n",
+        '[when.spam_ad]\nshoulder = [\n  "这条评价含有广告。",\n]\nsincerity_ = [\n',
     )
     problems = "\n".join(lint_library(library).problems)
     assert "category 'environment': no template (expected negative/environment.toml)" in problems
-    assert "negative/general.toml: sincerity: only one variant" in problems
+    assert "negative/general.toml: sincerity: only 1 variant; give at least 3" in problems
+    assert "malicious.toml: greeting: only 2 variants" in problems
+    assert "malicious.toml: when.spam_ad.shoulder: only 1 variant" in problems
+    assert "malicious.toml: when.spam_ad: unknown key 'sincerity_'" in problems
+
+
+def test_lint_reports_a_cue_it_does_not_know(library):
+    edit(library / "positive.toml", "[when.no_text]", "[when.no_txt]")
+    problems = "\n".join(lint_library(library).problems)
+    assert "positive.toml: when.no_txt: unknown cue; known: no_text, repeat" in problems
 
 
 def test_lint_catches_a_reply_that_could_outgrow_the_platform_limit(library):

@@ -13,10 +13,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from reviewbot.analysis.base import CATEGORIES, CategoryPolarity, Polarity
 from reviewbot.analysis.clauses import Clause, clause_spans
-from reviewbot.analysis.lexicon import Lexicon, Matcher, Tag
+from reviewbot.analysis.lexicon import Lexicon, Matcher, Tag, load_lexicon
 
 # How much a clause opened by 但是/可是… weighs against the others for the same category.
 CONTRAST_WEIGHT = 1.5
@@ -77,9 +78,7 @@ class Reader:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.matcher = Matcher(lexicon.tags())
-        negators = "|".join(re.escape(n) for n in sorted(lexicon.negators, key=len, reverse=True))
-        gaps = "|".join(re.escape(g) for g in sorted(lexicon.negation_gap, key=len, reverse=True))
-        self._negated = re.compile(f"(?:{negators})(?:{gaps})?$" if gaps else f"(?:{negators})$")
+        self._negated = lexicon.negation()
         general = "|".join(f"(?:{p})" for p in lexicon.negative_patterns)
         self._patterns = re.compile(general or "(?!)")
         self._category_patterns = [
@@ -96,7 +95,13 @@ class Reader:
         opening = "".join(re.escape(q[0]) for q in lexicon.quotes)
         closing = "".join(re.escape(q[1]) for q in lexicon.quotes)
         self._quoted = re.compile(f"[{opening}]([^{opening}{closing}]{{1,4}})[{closing}]")
-        self._health = Matcher({w: ((None, 0),) for w in lexicon.severity.get("critical", ())})
+        # Claims of harm to health; the ignored words are matched too, so that 吃吐了 or
+        # 胃疼不能吃辣 hides the 吐了 or 胃疼 inside it, as it does for the categories.
+        health: dict[str, tuple[Tag, ...]] = {w: () for w in lexicon.ignore}
+        health.update({w: ((None, 0),) for w in lexicon.severity.get("critical", ())})
+        self._health = Matcher(health)
+        claims = "|".join(f"(?:{p})" for p in lexicon.severity.get("critical_patterns", ()))
+        self._health_patterns = re.compile(claims or "(?!)")
         emoji = {e: 1 for e in lexicon.positive_emoji} | {e: -1 for e in lexicon.negative_emoji}
         self._emoji = emoji
         self._emoji_re = re.compile(
@@ -183,9 +188,11 @@ class Reader:
             if reading.sarcastic:
                 reading.general = min(reading.general, 0) - 1
                 blame += 1
+        claims = [(s, w) for s, _, w in self._health.find(text) if self._health.tags[w]]
+        claims += [(m.start(), m.group()) for m in self._health_patterns.finditer(text)]
         health = [
             word
-            for start, _, word in self._health.find(text)
+            for start, word in claims
             if not self._negated.search(text, max(0, start - 6), start)
         ]
         for match in self._emoji_re.finditer(text):
@@ -272,6 +279,23 @@ def conceded(reading: Reading) -> bool:
     if total(reading.clauses[last]) <= 0:
         return False
     return all(total(c) >= 0 for c in reading.clauses[last:])
+
+
+@cache
+def _shipped_reader() -> Reader:
+    return Reader(load_lexicon())
+
+
+@lru_cache(maxsize=1024)
+def food_safety_claim(text: str) -> bool:
+    """Whether `text` claims harm to health or a hygiene problem, read with the shipped
+    lexicons: what the v1 analyzer marks critical or hygiene-negative. For callers holding
+    an analysis made elsewhere (another analyzer, an older lexicon) that must not miss one:
+    the reply engine's careful path."""
+    reading = _shipped_reader().read(text)
+    return bool(reading.health) or any(
+        c.name == "hygiene" and c.polarity == "negative" for c in categories(reading)
+    )
 
 
 def store_matcher(terms: Mapping[str, tuple[str, ...]]) -> Matcher | None:

@@ -91,6 +91,13 @@ class Lexicon:
                 changes[key] = _words([*getattr(self, key), *other[key]])  # type: ignore[misc]
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def negation(self) -> re.Pattern[str]:
+        """A negator, perhaps with a word between (没让人失望), ending where the pattern is
+        searched up to: what flips the word right after it."""
+        negators = "|".join(re.escape(n) for n in sorted(self.negators, key=len, reverse=True))
+        gaps = "|".join(re.escape(g) for g in sorted(self.negation_gap, key=len, reverse=True))
+        return re.compile(f"(?:{negators})(?:{gaps})?$" if gaps else f"(?:{negators})$")
+
     def tags(self) -> dict[str, tuple[Tag, ...]]:
         """Every word the matcher looks for, with what it says."""
         found: dict[str, list[Tag]] = {}

@@ -4,17 +4,21 @@ draft from one variant per part, naming what the customer named.
 A draft is only useful if staff can approve it with one tap, so every candidate is checked
 against the guardrails (nothing invented, no unauthorised promise, no request to change the
 review, no private data, no blame) and against the store's recent replies (never the same
-text, little overlap), and the first candidate that passes both is returned. Variant choice
-is seeded by the review id, so `reviewbot draft` is reproducible, and by `attempt`, so
+text, little overlap), and the first candidate that passes both is returned. When no
+candidate differs enough (a template with too few variants for the store's volume), the
+least similar clean one is returned and flagged (`Draft.similarity`), never silently. Variant
+choice is seeded by the review id, so `reviewbot draft` is reproducible, and by `attempt`, so
 "regenerate" gives a different draft.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
@@ -33,6 +37,8 @@ from reviewbot.replies.templates import (
 from reviewbot.replies.variety import bigrams, max_overlap
 
 __all__ = ["Appeal", "Draft", "StoreProfile", "TemplateDrafter"]
+
+log = logging.getLogger(__name__)
 
 # Replies to one store that a new draft must differ from, and how much it may share with
 # any of them (character-bigram Jaccard, see variety.py).
@@ -68,6 +74,9 @@ class Draft:
     # The customer's words this draft quotes (「…」): the only quotes the guardrails let
     # through, in this draft and in staff edits of it.
     quotes: tuple[str, ...] = ()
+    # 0.0 unless no candidate kept the variety guard: then the overlap with the closest of
+    # the store's recent replies (1.0: it repeats one), for staff to reword before posting.
+    similarity: float = 0.0
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
@@ -108,7 +117,7 @@ class TemplateDrafter:
         values = self._values(reading, store)
         facts = variety_exempt(store)
         recent_texts = set(recent)
-        recent_grams = [bigrams(text, facts) for text in recent_texts]
+        recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
         quotes = _quotes(reading)
 
@@ -129,10 +138,10 @@ class TemplateDrafter:
         blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
         for index in range(self.candidates):
             text, principles = self._assemble(reading, parts, values, rng)
-            if text in seen or text in recent_texts:
+            if text in seen:
                 continue
             seen.add(text)
-            score = max_overlap(bigrams(text, facts), recent_grams)
+            score = 1.0 if text in recent_texts else max_overlap(bigrams(text, facts), recent_grams)
             if score > self.max_overlap:
                 similar.append((score, index, text, principles))
                 continue
@@ -140,14 +149,21 @@ class TemplateDrafter:
             if not found:
                 return self._draft(reading, review, analysis, store, text, principles)
             blocked = blocked or (text, principles, found)
-        for _, _, text, principles in sorted(similar):
+        for score, _, text, principles in sorted(similar):
             found = violations(text)
             if not found:
-                return self._draft(reading, review, analysis, store, text, principles)
+                log.warning(
+                    "draft for review %s: no variant of %s differs enough from the store's "
+                    "recent replies (overlap %.2f); flagged for staff to reword",
+                    review.id,
+                    reading.template.id,
+                    score,
+                )
+                return self._draft(
+                    reading, review, analysis, store, text, principles, similarity=score
+                )
             blocked = blocked or (text, principles, found)
-        if blocked is None:  # every candidate repeated a recent reply: vary the last one
-            text, principles = self._assemble(reading, parts, values, rng)
-            blocked = (text, principles, violations(text))
+        assert blocked is not None  # the first candidate is always tried
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found)
 
@@ -163,13 +179,13 @@ class TemplateDrafter:
             parts.update(template.parts)
         if main is not None and main.aspect is not None:
             parts.update(main.aspect.parts)
-        for reason in reading.reasons if reading.situation == "malicious" else ():
-            aspect = next((a for a in template.aspects if a.name == reason), None)
-            if aspect is not None:
-                parts.update(aspect.parts)
-                break
         if template.wraps_category:
             parts.update(template.parts)
+        # What the review says besides its complaint (no text, the same problem again …):
+        # the parts the situation has, reworded; the first cue wins.
+        for cue in reversed(reading.cues):
+            for when in (self.library.common_when, template.when):
+                parts.update({p: v for p, v in when.get(cue, {}).items() if p in parts})
         return parts
 
     def _values(self, reading: Reading, store: StoreProfile) -> dict[str, str]:
@@ -182,7 +198,8 @@ class TemplateDrafter:
             "hours": store.hours,
             "proof": "、".join(store.proofs),
             "remedy": store.remedy,
-            "dish": (main.dish if main else reading.dish),
+            "dish": main.dish if main else "",
+            "liked": reading.liked,
             "term": main.term if main else "",
             "quote": main.quote if main else "",
             "label": main.template.label if main else "",
@@ -237,19 +254,23 @@ class TemplateDrafter:
         rng: random.Random,
     ) -> tuple[str, tuple[str, ...]]:
         values = {**values, "complaint": self._complaint(reading, values, rng)}
+        specific = _names_it(reading.main, values)
         pieces: list[str] = []
         used: list[str] = []
         closing = ""
         main = reading.main
         for part in PARTS:
             variants = parts.get(part, ())
-            if part == "shoulder" and main is not None and main.aspect is None and main.quote:
-                # No aspect to name the complaint by: the customer's own words are better.
-                variants = _specific(list(variants), "{quote}")
-            if part == "praise":  # thanks that name the dish or what was praised come first
-                variants = [v for v in variants if variables_in(v) and render(v, values)] or list(
-                    variants
-                )
+            if part == "shoulder" and "您" in values["complaint"]:
+                # 您反馈价格让您觉得不值: one 您 is enough, where a variant allows it.
+                variants = [v for v in variants if not _you_before_complaint(v)] or variants
+            if part == "shoulder" and main is not None and main.quote and not specific:
+                # No name for the complaint as specific as the customer's own words: those
+                # are drawn twice as often (not always: the store's replies must vary).
+                variants = [*variants, *(v for v in variants if "{quote}" in v)]
+            if part == "praise":  # thanks that name the dish, else what was praised, first
+                named = [v for v in variants if variables_in(v) and render(v, values)]
+                variants = _specific(named, "{liked}") or list(variants)
             options = [r for r in (render(v, values) for v in variants) if r is not None]
             if not options:
                 continue
@@ -277,6 +298,8 @@ class TemplateDrafter:
         text: str,
         principles: tuple[str, ...],
         violations: Sequence[Violation] = (),
+        *,
+        similarity: float = 0.0,
     ) -> Draft:
         template_id = reading.template.id
         if reading.template.wraps_category and reading.main is not None:
@@ -291,6 +314,7 @@ class TemplateDrafter:
             appeal=self._appeal(review, analysis, store) if analysis.malicious else None,
             violations=tuple(violations),
             quotes=tuple(quote for quote in _quotes(reading) if quote in text),
+            similarity=similarity,
         )
 
     def _appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
@@ -314,6 +338,10 @@ class TemplateDrafter:
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
 
 
+# The store's recent replies are measured again for every draft: remember their bigrams.
+_bigrams = lru_cache(maxsize=1024)(bigrams)
+
+
 def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
@@ -328,6 +356,22 @@ def _specific(variants: list[str], variable: str) -> list[str]:
 def _quotes(reading: Reading) -> tuple[str, ...]:
     """The customer's words a draft may quote: its complaints' quotes."""
     return tuple(c.quote for c in (reading.main, reading.second) if c is not None and c.quote)
+
+
+def _you_before_complaint(variant: str) -> bool:
+    """您 just before {complaint} (您反馈{complaint}, 看到您说{complaint})."""
+    head, found, _ = variant.partition("{complaint}")
+    return bool(found) and "您" in head[-4:]
+
+
+def _names_it(complaint: Complaint | None, values: Mapping[str, str]) -> bool:
+    """Whether the complaint's aspect can name it as specifically as the customer did: with
+    the dish or the word they used (水煮鱼太咸, 菜里有头发), not just its kind (口味)."""
+    if complaint is None or complaint.aspect is None:
+        return False
+    return any(
+        variables_in(v) & {"dish", "term"} and render(v, values) for v in complaint.aspect.complaint
+    )
 
 
 def _of(complaint: Complaint) -> dict[str, str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from reviewbot.analysis.aspects import food_safety_claim
 from reviewbot.analysis.base import Analysis
 
 
@@ -28,35 +28,18 @@ def dish_lexicon() -> tuple[str, ...]:
     return tuple(sorted(words, key=lambda word: (-len(word), word)))
 
 
-@cache
-def alarm_terms() -> tuple[str, ...]:
-    return tuple(guardrail_data()["crisis"]["alarm_terms"])
-
-
-@cache
-def alarm_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in guardrail_data()["crisis"]["alarm_patterns"])
-
-
-@cache
-def ambiguous_terms() -> frozenset[str]:
-    return frozenset(guardrail_data()["crisis"]["ambiguous"])
-
-
 def is_crisis(analysis: Analysis, text: str) -> bool:
     """A food-safety claim or a critical review: the careful path, approved by a manager.
 
-    The analysis decides, with two corrections: a review using an unambiguous food-safety
-    word (hair, insects, spoiled, food poisoning) takes the careful path even if the
-    classifier missed it, because a breezy reply to such a claim is a disaster; and a
-    hygiene flag resting only on ambiguous words ("空调坏了") does not, because a holding
-    statement about food safety in reply to a broken air conditioner is absurd.
+    The analyzer decides (a claim of harm to health is critical, anything found in or wrong
+    with the food is a hygiene complaint: reviewbot/analysis/data/). Its own reading of the
+    text is asked again in case `analysis` came from another analyzer or an older lexicon,
+    because a breezy reply to such a claim is a disaster; there is no second word list here
+    to drift apart from the classifier's.
     """
-    if analysis.severity == "critical" or any(term in text for term in alarm_terms()):
-        return True
-    if any(pattern.search(text) for pattern in alarm_patterns()):
+    if analysis.severity == "critical":
         return True
     hygiene = analysis.category("hygiene")
-    if hygiene is None or hygiene.polarity != "negative":
-        return False
-    return not hygiene.terms or not set(hygiene.terms) <= ambiguous_terms()
+    if hygiene is not None and hygiene.polarity == "negative":
+        return True
+    return food_safety_claim(text)

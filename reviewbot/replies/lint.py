@@ -2,9 +2,10 @@
 
 Owners edit the templates, so the lint checks what a broken edit would otherwise reveal only
 in front of a customer: files that do not parse, unknown variables, a situation or category
-with no template, a principle with no wording or too little variety, a variant that breaks
-a guardrail (a promised refund, a blame-shifting phrase) and a reply that could exceed the
-platform's length limit. Every problem names the file and key.
+with no template, a principle with no wording, a part with too few variants to keep replies
+to one store from repeating, a variant that breaks a guardrail (a promised refund, a
+blame-shifting phrase) and a reply that could exceed the platform's length limit. Every
+problem names the file and key.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "praised": "口味",
     "also": "包装不够严实",
     "label": "配送",
+    "liked": "水煮鱼",
 }
 # Parts each situation needs, so that every principle it owes has wording.
 REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
@@ -70,7 +72,10 @@ REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
     "positive": ("praise", "invite"),
     "neutral": ("praise", "invite"),
 }
-MIN_VARIANTS = 2
+# Variants every part needs (a "" variant counts: it leaves the part out), in every
+# template, aspect and [when] table: with fewer, a store that gets many reviews of one
+# kind sees the same sentences again within its last 20 replies.
+MIN_VARIANTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,7 @@ def lint_library(directory: Path | None = None) -> LintReport:
         problems.extend(_coverage_problems(library, template))
         for where, part, texts in _variant_groups(library, template):
             variants += len(texts)
+            problems.extend(_variety_problems(where, part, texts))
             problems.extend(_render_problems(template, where, part, texts))
         longest = _longest(library, template)
         if longest > DEFAULT_MAX_CHARS:
@@ -143,12 +149,16 @@ def _coverage_problems(library: TemplateLibrary, template: Template) -> list[str
         wording = [v for v in parts.get(part, ()) if v]
         if not wording:
             problems.append(f"{template.id}.toml: {part}: no wording")
-        elif template.situation == "negative" and len(wording) < MIN_VARIANTS:
-            problems.append(
-                f"{template.id}.toml: {part}: only one variant; give at least "
-                f"{MIN_VARIANTS} so replies to the same store vary"
-            )
     return problems
+
+
+def _variety_problems(where: str, part: str, texts: Variants) -> list[str]:
+    if part == "complaint" or not texts or len(texts) >= MIN_VARIANTS:
+        return []
+    return [
+        f"{where}: only {len(texts)} variant{'s' if len(texts) > 1 else ''}; give at least "
+        f"{MIN_VARIANTS} so replies to the same store vary"
+    ]
 
 
 def _variant_groups(
@@ -162,8 +172,12 @@ def _variant_groups(
         at = f"{template.id}.toml: aspects.{aspect.name}"
         groups.append((f"{at}.complaint", "complaint", aspect.complaint))
         groups.extend((f"{at}.{p}", p, v) for p, v in aspect.parts.items())
+    for cue, parts in template.when.items():
+        groups.extend((f"{template.id}.toml: when.{cue}.{p}", p, v) for p, v in parts.items())
     if template.id == min(library.templates):  # the shared parts, once
         groups.extend((f"common.toml: {p}", p, v) for p, v in library.common.items())
+        for cue, parts in library.common_when.items():
+            groups.extend((f"common.toml: when.{cue}.{p}", p, v) for p, v in parts.items())
     return groups
 
 
@@ -208,6 +222,10 @@ def _longest(library: TemplateLibrary, template: Template) -> int:
     for aspect in base.aspects:
         for p, v in aspect.parts.items():
             parts[p] = [*parts.get(p, []), *v]
+    for when in (library.common_when, template.when):
+        for cue_parts in when.values():
+            for p, v in cue_parts.items():
+                parts[p] = [*parts.get(p, []), *v]
     total = 0
     for part in PARTS:
         lengths = [len(render(v, SAMPLE_VALUES) or "") for v in parts.get(part, ())]

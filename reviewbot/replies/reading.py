@@ -1,10 +1,12 @@
 """Reading a review the way an owner would before replying: which situation it is, what the
 main complaint is and in which words the customer put it, which dish they named, what they
-praised, and whether there is a second complaint.
+praised, whether there is a second complaint, and what else changes how the reply reads
+(no text, a problem that happened again, a phone nobody answered).
 
 Everything comes from the review text, its `Analysis` (categories with their evidence
-terms, malicious reasons, severity) and the aspects in the template library; nothing is
-guessed beyond what the customer wrote. Word lists are data (data/reading.toml).
+terms, malicious reasons, severity), the aspects in the template library and the
+classifier's own lexicons (negation, topic words); nothing is guessed beyond what the
+customer wrote. Word lists are data (data/reading.toml).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.base import CATEGORIES, Analysis, ReviewText
 from reviewbot.analysis.clauses import split_clauses
+from reviewbot.analysis.lexicon import load_lexicon
 from reviewbot.replies.lexicon import dish_lexicon, is_crisis
 from reviewbot.replies.templates import Aspect, Template, TemplateLibrary
 
@@ -32,27 +35,68 @@ CATEGORY_PRIORITY: tuple[str, ...] = (
     "price",
 )
 CONTRAST: tuple[str, ...] = ("但是", "但", "可是", "不过", "然而", "就是", "只是", "可惜")
-_NEGATORS: tuple[str, ...] = ("不", "没", "别", "无")
-# What negates a term that is itself negative (没有不耐烦, 并不难吃).
-_DOUBLE_NEGATORS: tuple[str, ...] = ("没有", "并", "没")
-_TRAILING = "了啊呀吧啦哦嘛呢哈哇额呃"
+# Particles a quote may lose at its end ("太慢了吧" → "太慢了"). Not 了: "都凉了" is a
+# whole thought and "都凉" is not.
+_TRAILING = "啊呀吧啦哦嘛呢哈哇额呃"
 # A quote is kept to plain words: no digits or latin letters (order numbers, phone
 # numbers, prices, links can never be echoed into a public reply).
 _QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{4,16}$")
+# Situations that answer a complaint, where a phone nobody answered changes the reply.
+_COMPLAINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 
 
 @dataclass(frozen=True, slots=True)
 class _Words:
     praise: tuple[str, ...]
+    unpraise: tuple[str, ...]
     fillers: tuple[str, ...]
     unquotable: tuple[str, ...]
+    rhetorical: tuple[str, ...]
+    repeat: tuple[str, ...]
+    unanswered: tuple[str, ...]
+    staples: tuple[str, ...]
 
 
 @cache
 def _words() -> _Words:
     raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
     data = tomllib.loads(raw)
-    return _Words(tuple(data["praise_words"]), tuple(data["fillers"]), tuple(data["unquotable"]))
+    return _Words(
+        praise=tuple(data["praise_words"]),
+        unpraise=tuple(data["unpraise"]),
+        fillers=tuple(sorted(data["fillers"], key=len, reverse=True)),
+        unquotable=tuple(data["unquotable"]),
+        rhetorical=tuple(data["rhetorical"]),
+        repeat=tuple(data["repeat_words"]),
+        unanswered=tuple(data["unanswered_words"]),
+        staples=tuple(sorted(data["staples"], key=len, reverse=True)),
+    )
+
+
+@cache
+def _negation() -> re.Pattern[str]:
+    """The classifier's negation (不, 没, 不太, 没让人 …): one reading of 不慢 for both."""
+    return load_lexicon().negation()
+
+
+@cache
+def _topics() -> dict[str, tuple[str, ...]]:
+    lexicon = load_lexicon()
+    return {name: tuple(lexicon.topics.get(name, ())) for name in CATEGORIES}
+
+
+@cache
+def _category_praise() -> dict[str, tuple[str, ...]]:
+    """Each category's own praise words that are praise wherever they stand (好吃, 准时)."""
+    lexicon, general = load_lexicon(), set(_words().praise)
+    return {
+        name: tuple(w for w in lexicon.praise.get(name, ()) if w in general) for name in CATEGORIES
+    }
+
+
+def _terms(template: Template) -> tuple[str, ...]:
+    """Every complaint term of a template's aspects."""
+    return tuple(t for aspect in template.aspects for t in aspect.terms)
 
 
 def split_follow_up(text: str) -> tuple[str, str]:
@@ -63,20 +107,30 @@ def split_follow_up(text: str) -> tuple[str, str]:
 
 def find_term(text: str, terms: tuple[str, ...]) -> str | None:
     """The first of `terms` that `text` uses without negating it ("不慢" is not "慢")."""
+    negated = _negation()
     for term in terms:
         start = text.find(term)
         while start != -1:
-            before = text[max(0, start - 2) : start]
-            negators = _DOUBLE_NEGATORS if term[0] in "不没" else _NEGATORS
-            negated = any(before.endswith(n) for n in negators)
-            if not negated:
+            if not negated.search(text, max(0, start - 6), start):
                 return term
             start = text.find(term, start + 1)
     return None
 
 
+def praises(clause: str) -> bool:
+    """Whether a clause praises something: a praise word, not negated (不好吃) and not in a
+    comparison that makes it a complaint (还没路边摊的好吃)."""
+    words = _words()
+    word = find_term(clause, words.praise)
+    if word is None:
+        return False
+    return not any(u in clause[: clause.find(word)] for u in words.unpraise)
+
+
 def clean_quote(clause: str) -> str:
-    """The customer's clause trimmed to its content and put in 「」, or "" if unfit to quote."""
+    """The customer's clause trimmed to its content and put in 「」, or "" if it is unfit to
+    quote back in public: too short or long, not plain words, an insult or a name, a
+    rhetorical question (能再慢点么), a fragment (…不说) or praise."""
     words = _words()
     text = clause.strip()
     changed = True
@@ -87,17 +141,21 @@ def clean_quote(clause: str) -> str:
                 text, changed = text[len(filler) :], True
         while text and text[-1] in _TRAILING and len(text) > 4:
             text, changed = text[:-1], True
-    if not _QUOTABLE.match(text) or any(word in text for word in words.unquotable):
+    if not _QUOTABLE.match(text):
+        return ""
+    if any(word in text for word in (*words.unquotable, *words.rhetorical)) or praises(text):
         return ""
     return f"「{text}」"
 
 
 def named_dish(text: str, menu: tuple[str, ...]) -> str:
-    """The dish `text` names: from the store's menu first, else a commonly known dish."""
+    """The dish `text` names: from the store's menu first, else a commonly known dish, else
+    a staple (米饭)."""
     for dish in sorted(menu, key=len, reverse=True):
         if dish and dish in text:
             return dish
-    return next((dish for dish in dish_lexicon() if dish in text), "")
+    known = (*dish_lexicon(), *_words().staples)
+    return next((dish for dish in known if dish in text), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +178,8 @@ class Reading:
     main: Complaint | None = None
     second: Complaint | None = None
     praised: tuple[str, ...] = ()
-    dish: str = ""
-    reasons: tuple[str, ...] = ()
+    liked: str = ""  # a dish named in a clause of praise
+    cues: tuple[str, ...] = ()  # see templates.CUES; the first listed wins
 
     @property
     def crisis(self) -> bool:
@@ -138,10 +196,12 @@ class _Reader:
         self.text = review.text.strip()
         self.rating = review.rating
         self.original, self.follow_up = split_follow_up(self.text)
-        # The follow-up is what the customer says now, so its clauses come first.
-        self.clauses = [
-            c for part in (self.follow_up, self.original) for c, _ in split_clauses(part, CONTRAST)
-        ]
+        words = _words()
+        self.repeat = bool(self.follow_up and find_term(self.follow_up, words.repeat))
+        # The follow-up is what the customer says now, so its clauses come first; unless it
+        # says the problem came back (还是一样): then the original complaint leads.
+        parts = (self.original, self.follow_up) if self.repeat else (self.follow_up, self.original)
+        self.clauses = [c for part in parts for c, _ in split_clauses(part, CONTRAST)]
 
     def template_of(self, category: str) -> Template:
         if category == "general":
@@ -152,6 +212,24 @@ class _Reader:
         """Whether the classifier found this category negative."""
         found = self.analysis.category(category)
         return found is not None and found.polarity == "negative"
+
+    def blame_words(self, category: str, template: Template) -> tuple[str, ...]:
+        """Words that make a clause about `category` a complaint: its aspects' terms, the
+        classifier's complaint words for it, the evidence it found that is no topic, and
+        its words of blame about anything (差, 失望), which are all there is for no
+        category."""
+        lexicon = load_lexicon()
+        if category == "general":
+            return lexicon.negative
+        evidence = self.analysis.category(category)
+        found = evidence.terms if evidence is not None and self.flagged(category) else ()
+        topics = set(_topics().get(category, ()))
+        return (
+            *(t for a in template.aspects for t in a.terms),
+            *lexicon.blame.get(category, ()),
+            *(t for t in found if t not in topics),
+            *lexicon.negative,  # 味道有点差: a topic of the category and a word of blame
+        )
 
     def complaint(self, category: str) -> Complaint:
         template = self.template_of(category)
@@ -169,7 +247,7 @@ class _Reader:
         else:  # no category: the clauses that name a dish are the complaint
             relevant = [i for i, c in enumerate(clauses) if named_dish(c, self.menu)]
         # The aspect: a complaint term beats a topic word, then the customer's order.
-        aspect, term, where = None, "", None
+        aspect, term, where, by_term = None, "", None, False
         scan = [*relevant, *range(len(clauses))]
         for use in ([a.terms for a in template.aspects], words):
             for index in scan:
@@ -181,17 +259,24 @@ class _Reader:
                 if aspect is not None:
                     break
             if aspect is not None:
+                by_term = use is not words
                 break
-        order = ([where] if where is not None else []) + [i for i in relevant if i != where]
-        quote = ""
-        if category != "general":  # a clause merely naming a dish is no complaint to quote
-            quote = next((q for q in (clean_quote(clauses[i]) for i in order) if q), "")
-        dish = ""
-        for index in order:
-            dish = named_dish("".join(clauses[max(0, index - 1) : index + 1]), self.menu)
-            if dish:
-                break
-        at = order[0] if order else len(clauses)
+        # The clause the complaint is made in: where its aspect's term is, else the first
+        # relevant one with a complaint word. Its words may be quoted and its dish named,
+        # never another clause's (汤没味，沙拉还行: the soup was bland, not the salad).
+        anchor, complains = (where, True) if by_term else (None, False)
+        if anchor is None:
+            blame = self.blame_words(category, template)
+            anchor = next((i for i in relevant if find_term(clauses[i], blame)), None)
+            complains = anchor is not None
+        if anchor is None and category != "general":  # a topic word, at least
+            anchor = where if where is not None else next(iter(relevant), None)
+        quote = dish = ""
+        if anchor is not None:
+            # A clause merely naming a dish is no complaint to quote (general).
+            quote = clean_quote(clauses[anchor]) if complains and category != "general" else ""
+            dish = named_dish(clauses[anchor], self.menu)
+        at = anchor if anchor is not None else len(clauses)
         return Complaint(category, template, aspect, term, quote, dish, at)
 
     def complaints(self) -> list[Complaint]:
@@ -200,20 +285,15 @@ class _Reader:
         洒了, 太咸), whatever the classifier made of the review as a whole."""
         analysis = self.analysis
         flagged = {c.name for c in analysis.negative_categories()} - {"hygiene"}
-        praised = set(self.praised(set()))
         # A happy, well-rated review complains only after a 但是/就是 (…就是有点咸).
         happy = analysis.polarity == "positive" and (self.rating or 0) >= 4
         parts = [p for p in (self.follow_up, self.original) if p]
         remarks = [c for p in parts for c, turn in split_clauses(p, CONTRAST) if turn or not happy]
+        remarks = [r for r in remarks if not praises(r)]  # 以前太慢，现在快多了
         named = {
             category
             for category in CATEGORY_PRIORITY[1:]
-            if category not in praised  # the customer praised it in so many words
-            and any(
-                find_term(remark, a.terms)
-                for remark in remarks
-                for a in self.template_of(category).aspects
-            )
+            if any(find_term(remark, _terms(self.template_of(category))) for remark in remarks)
         }
         found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
         found = [c for c in found if c.category in flagged or c.aspect is not None]
@@ -223,18 +303,44 @@ class _Reader:
         return found
 
     def praised(self, exclude: set[str]) -> tuple[str, ...]:
-        """Categories the customer praised in so many words (see praise_words)."""
-        praise = _words().praise
+        """Categories the customer praised in so many words: a clause that praises (see
+        praises) and is about the category, by one of its topic words (服务员, 包装) or by
+        a praise word of its own (好吃, 准时) with no other category's topic beside it."""
         result = []
+        clauses = [c for c, _ in split_clauses(self.original, CONTRAST)]
+        praising = [c for c in clauses if praises(c)]
+        topics = _topics()
         for category in self.analysis.categories:
-            if category.polarity != "positive" or category.name in exclude:
+            name = category.name
+            if category.polarity != "positive" or name in exclude:
                 continue
-            if any(
-                find_term(clause, category.terms) and find_term(clause, praise)
-                for clause in (c for c, _ in split_clauses(self.original, CONTRAST))
-            ):
-                result.append(category.name)
+            for clause in praising:
+                about = any(t in clause for t in topics.get(name, ()))
+                own = find_term(clause, _category_praise().get(name, ()))
+                others = any(
+                    t in clause for other, words in topics.items() if other != name for t in words
+                )
+                if about or (own and not others):
+                    result.append(name)
+                    break
         return tuple(result)
+
+    def liked(self) -> str:
+        """A dish the customer named in a clause of praise (麻婆豆腐味道很好)."""
+        return next(
+            (d for d in (named_dish(c, self.menu) for c in self.clauses if praises(c)) if d), ""
+        )
+
+    def cues(self, situation: str) -> tuple[str, ...]:
+        words = _words()
+        cues = []
+        if not self.text:
+            cues.append("no_text")
+        if self.repeat:
+            cues.append("repeat")
+        if situation in _COMPLAINT_SITUATIONS and find_term(self.text, words.unanswered):
+            cues.append("unanswered")
+        return tuple(cues)
 
 
 def read_review(
@@ -243,9 +349,9 @@ def read_review(
     reader = _Reader(review, analysis, library, menu)
     if is_crisis(analysis, reader.text):
         main = reader.complaint("hygiene")
-        return Reading("crisis", main.template, main, reasons=analysis.malicious_reasons)
+        return Reading("crisis", main.template, main, cues=reader.cues("crisis"))
     if analysis.malicious:
-        return Reading("malicious", library.find("malicious"), reasons=analysis.malicious_reasons)
+        return Reading("malicious", library.find("malicious"), cues=analysis.malicious_reasons)
     if not reader.text:
         situation = (
             "star_only"
@@ -254,7 +360,7 @@ def read_review(
             if analysis.polarity == "positive"
             else "neutral"
         )
-        return Reading(situation, library.find(situation))
+        return Reading(situation, library.find(situation), cues=reader.cues(situation))
     # A review that names a problem is answered as a complaint, however the classifier
     # scored it overall: thanking a customer for a cold, late dinner is the worst reply.
     complaints = reader.complaints()
@@ -266,7 +372,8 @@ def read_review(
             situation,
             library.find(situation),
             praised=reader.praised(set()),
-            dish=named_dish(reader.text, menu),
+            liked=reader.liked(),
+            cues=reader.cues(situation),
         )
     main = complaints[0]
     # A second complaint is named only when we can name it and it is a different remark
@@ -275,4 +382,12 @@ def read_review(
     praised = reader.praised({c.category for c in complaints})
     situation = "follow_up" if reader.follow_up else "mixed" if praised else "negative"
     template = main.template if situation == "negative" else library.find(situation)
-    return Reading(situation, template, main, second, praised)
+    return Reading(
+        situation,
+        template,
+        main,
+        second,
+        praised,
+        liked=reader.liked() if praised else "",
+        cues=reader.cues(situation),
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewbot.analysis.base import MALICIOUS_REASONS
 from reviewbot.resources import default_templates_dir
 
 PRINCIPLES: tuple[str, ...] = ("shoulder", "sincerity", "system", "speed", "standard")
@@ -50,8 +51,14 @@ VARIABLES: frozenset[str] = frozenset(
         "praised",
         "also",
         "label",
+        "liked",
     }
 )
+# What a review may say besides its complaint that changes how a reply should read: it has
+# no text (no thanks "for writing"), its follow-up says the problem happened again, the
+# customer could not get through on the phone, or the reason it is malicious. A template's
+# [when.CUE] table replaces the parts it lists for a review with that cue.
+CUES: tuple[str, ...] = ("no_text", "repeat", "unanswered", *MALICIOUS_REASONS)
 APPEAL_VARIABLES: frozenset[str] = frozenset({"store", "proof", "reason", "explain", "review"})
 SITUATIONS: tuple[str, ...] = (
     "negative",
@@ -68,7 +75,16 @@ SITUATIONS: tuple[str, ...] = (
 WRAPPING_SITUATIONS: frozenset[str] = frozenset({"mixed", "follow_up"})
 _FIELD = re.compile(r"\{([^{}]*)\}")
 _TEMPLATE_KEYS = frozenset(
-    {"situation", "category", "label", "praise_as", "default_complaint", "aspects", "appeal"}
+    {
+        "situation",
+        "category",
+        "label",
+        "praise_as",
+        "default_complaint",
+        "aspects",
+        "appeal",
+        "when",
+    }
 )
 
 
@@ -107,8 +123,7 @@ class Aspect:
 
     Matched by its `terms`, words that are complaints in themselves (太慢, 洒了), anywhere
     in a review; its `topics`, words that only say what a remark is about (包装, 骑手),
-    count only when the classifier found the category negative. In malicious.toml aspects
-    are matched by the malicious reason of the same name instead. An aspect's parts replace
+    count only when the classifier found the category negative. An aspect's parts replace
     the template's parts of the same name.
     """
 
@@ -129,6 +144,7 @@ class Template:
     default_complaint: Variants = ()
     parts: Mapping[str, Variants] = field(default_factory=dict)
     aspects: tuple[Aspect, ...] = ()
+    when: Mapping[str, Mapping[str, Variants]] = field(default_factory=dict)  # per cue
 
     @property
     def wraps_category(self) -> bool:
@@ -151,6 +167,7 @@ class TemplateLibrary:
     common: Mapping[str, Variants]
     defaults: Mapping[str, str]
     appeal: AppealSpec
+    common_when: Mapping[str, Mapping[str, Variants]] = field(default_factory=dict)
 
     def find(self, situation: str, category: str = "general") -> Template:
         for template in self.templates.values():
@@ -228,6 +245,25 @@ class _Reader:
             if part in data
         }
 
+    def when(self, data: object, where: str) -> dict[str, dict[str, Variants]]:
+        """[when.CUE] tables: parts that replace the template's for a review with that cue."""
+        if not isinstance(data, dict):
+            self.problem(where, "expected a table per cue ([when.CUE])")
+            return {}
+        tables = {}
+        for cue, table in data.items():
+            at = f"{where}.{cue}"
+            if cue not in CUES:
+                self.problem(at, f"unknown cue; known: {', '.join(CUES)}")
+                continue
+            if not isinstance(table, dict):
+                self.problem(at, "expected a table of parts")
+                continue
+            for key in sorted(set(table) - set(PARTS)):
+                self.problem(at, f"unknown key {key!r} (parts are: {', '.join(PARTS)})")
+            tables[cue] = self.parts(table, at)
+        return tables
+
     def aspects(self, data: object, where: str) -> tuple[Aspect, ...]:
         if not isinstance(data, dict):
             self.problem(where, "expected a table of aspects ([aspects.NAME])")
@@ -300,6 +336,7 @@ class _Reader:
             else (),
             parts=self.parts(data, where),
             aspects=self.aspects(data["aspects"], f"{where}: aspects") if "aspects" in data else (),
+            when=self.when(data["when"], f"{where}: when") if "when" in data else {},
         )
 
     def appeal(self, data: object, where: str) -> AppealSpec:
@@ -339,9 +376,10 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
     common_data = (reader.toml(common_path) if common_path.is_file() else None) or {}
     if not common_path.is_file():
         reader.problem("common.toml", "missing")
-    for key in sorted(set(common_data) - set(PARTS) - {"defaults"}):
+    for key in sorted(set(common_data) - set(PARTS) - {"defaults", "when"}):
         reader.problem("common.toml", f"unknown key {key!r}")
     common = reader.parts(common_data, "common.toml")
+    common_when = reader.when(common_data.get("when", {}), "common.toml: when")
     defaults = common_data.get("defaults", {})
     if not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
         reader.problem("common.toml: defaults", "expected a table of texts")
@@ -359,7 +397,7 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
         templates[template.id] = template
         if template.situation == "malicious":
             appeal = reader.appeal(reader.appeal_data, f"{template.id}.toml: appeal")
-    library = TemplateLibrary(templates, common, dict(defaults), appeal)
+    library = TemplateLibrary(templates, common, dict(defaults), appeal, common_when)
     return library, reader.problems
 
 
