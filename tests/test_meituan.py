@@ -23,7 +23,15 @@ from reviewbot.platforms.registry import build_adapter
 from reviewbot.platforms.settings import MeituanSource
 from reviewbot.store.credentials import DbCredentialStore
 from reviewbot.store.health import source_health
-from reviewbot.store.schema import Alert, QuarantinedItem, Review, ReviewRevision, Source
+from reviewbot.store.schema import (
+    Alert,
+    AuditEntry,
+    Draft,
+    QuarantinedItem,
+    Review,
+    ReviewRevision,
+    Source,
+)
 from tests.conftest import make_settings
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.meituan import MeituanPlatform
@@ -292,9 +300,11 @@ async def daemon_for(database_url, clock, monkeypatch):
         monkeypatch.setenv(name, value)
     daemons = []
 
-    async def start(*sources: dict[str, Any], out: io.StringIO | None = None) -> Daemon:
+    async def start(
+        *sources: dict[str, Any], out: io.StringIO | None = None, **sections: Any
+    ) -> Daemon:
         daemon = Daemon(
-            make_settings(database_url, sources=list(sources)),
+            make_settings(database_url, sources=list(sources), **sections),
             clock=clock,
             notifier=ConsoleNotifier(out or io.StringIO(), color=False),
         )
@@ -460,6 +470,31 @@ async def test_day_precision_times_show_the_date_only(meituan, daemon_for, clock
     assert "1星 · 2026-11-21 ·" in printed and "00:00" not in printed  # no made-up clock time
     # Written at some time on 11-21, seen at 12:10 on 11-22 (Beijing).
     assert "评价发布于 11-21（平台只提供日期），12 小时至 36 小时后平台才提供" in printed
+
+
+async def test_a_day_late_review_is_news_and_an_old_one_history(meituan, daemon_for, clock):
+    # Meituan serves yesterday's reviews today, dated to the day: with alerts limited to
+    # reviews under 24 hours old, yesterday's still alerts; last week's is only stored.
+    platform, base = meituan
+    fresh = platform.add("水煮鱼太咸了，吃完一直喝水", 1, days_ago=1)
+    old = platform.add("上周点的酸辣汤全洒了", 1, days_ago=7)
+    daemon = await daemon_for(legacy(base), daemon={"alert_max_age_hours": 24})
+    await poll(daemon, clock)
+    await daemon.drain()
+    async with daemon.sessions() as session:
+        alerted = (
+            await session.scalars(
+                select(Review.external_id).join(Alert, Alert.review_id == Review.id)
+            )
+        ).all()
+        skipped = (
+            await session.scalars(
+                select(AuditEntry.review_id).where(AuditEntry.action == "alert.skipped")
+            )
+        ).all()
+    assert list(alerted) == [str(fresh["comment_id"])]
+    assert len(skipped) == 1 and await count(daemon, Draft) == 2  # old: stored and drafted
+    assert str(old["comment_id"]) not in alerted
 
 
 async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):

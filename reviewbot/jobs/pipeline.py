@@ -30,7 +30,7 @@ from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Analysis, Draft, Review
+from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +337,7 @@ class Pipeline:
             after=draft.text,
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and (reason := self._backfill(review, now)):
+        if kind is not None and (reason := await self._backfill(session, review)):
             audit.record(
                 session,
                 now,
@@ -353,18 +353,27 @@ class Pipeline:
         review.process_error = None
         return alerted
 
-    def _backfill(self, review: Review, now: datetime) -> str | None:
+    async def _backfill(self, session: AsyncSession, review: Review) -> str | None:
         """Why an old review seen for the first time (a new account, an import) is history,
-        not news: it is kept and drafted, but nobody is paged about it. None: it is news."""
+        not news: it is kept and drafted, but nobody is paged about it. None: it is news.
+
+        Age is counted from when the review became visible to us, less the delay its
+        platform always has (Meituan serves reviews a day late, dated to the day): a T+1
+        review is news however late it arrives."""
         if review.created_at is None:
             if (review.details or {}).get("origin") == "import":
                 return "backfill: an imported row without a readable date"
             return None
         if self.alert_max_age is None or review.revision != 1:
             return None
-        if review.created_at < now - self.alert_max_age:
+        source = await session.get(Source, review.source_id)
+        freshness = (source.capabilities or {}).get("freshness_seconds", 0) if source else 0
+        allowed = self.alert_max_age + timedelta(seconds=freshness)
+        if (review.details or {}).get("precision") == "day":
+            allowed += timedelta(days=1)  # dated to midnight: up to a day older than it looks
+        if review.created_at < review.first_seen_at - allowed:
             hours = self.alert_max_age.total_seconds() / 3600
-            return f"backfill: older than {hours:g} h when first seen"
+            return f"backfill: older than {hours:g} h (plus the platform's delay) when first seen"
         return None
 
     async def _queue_alert(
