@@ -34,6 +34,7 @@ BLOCKED_SHOWN = 5  # drafts that cannot be posted, named on a page (the rest are
 EXCERPT_UNITS = 40  # UTF-16 units of the review a page quotes
 DRAFT_UNITS = 600  # of a draft: a longer one is shown clipped (the whole one is posted)
 NOTE_UNITS = 150  # of the reason an item was not posted
+STALE = "列出后草稿有变，这条没有发布：请重新发送 /thanks 查看新的草稿。"
 
 
 @dataclass(slots=True)
@@ -336,7 +337,7 @@ async def post(
             item.result, item.note = "refused", str(exc)
             continue
         item.result = "posted" if outcome.ok else (outcome.code or "blocked")
-        item.note = clip_utf16(outcome.message, NOTE_UNITS)
+        item.note = clip_utf16(STALE if item.result == "stale" else outcome.message, NOTE_UNITS)
     _decide(batch, items, POSTED, actor, now)
     audit.record(
         session,

@@ -1315,7 +1315,7 @@ async def test_a_skipped_item_waits_and_one_handled_meanwhile_is_reported(bot):
 
     answer = await bot.press(STAFF, page, "p")
 
-    assert answer["text"] == "已通过 1 条，正在发布到平台。1 条没有发布，原因见消息。"
+    assert answer["text"] == "已通过 1 条，正在发布到平台；1 条没有发布，原因见消息。"
     assert answer["show_alert"]
     assert sorted(r.content for r in bot.demo.platform.replies) == sorted(
         [drafts[THANKS[0]], drafts[THANKS[2]]]
@@ -1456,7 +1456,7 @@ async def test_a_draft_the_guardrails_block_is_reported_and_not_posted(
     try:
         answer = await bot.press(OWNER, page, "p")  # the page from before the restart
 
-        assert answer["text"] == "已通过 1 条，正在发布到平台。1 条没有发布，原因见消息。"
+        assert answer["text"] == "已通过 1 条，正在发布到平台；1 条没有发布，原因见消息。"
         (reply,) = demo.platform.replies
         assert reply.review_id.startswith("shop-2")
         done = bot.card(page)["text"]
@@ -1606,3 +1606,25 @@ async def test_two_people_posting_one_page_at_the_same_moment_post_it_once(bot):
     assert len(bot.demo.platform.replies) == 2
     assert await bot.count(OutboxMessage, OutboxMessage.kind == "reply") == 2
     assert await bot.count(AuditEntry, AuditEntry.action == "draft.approved") == 2
+
+
+async def test_a_draft_changed_after_listing_is_not_posted_unseen(bot):
+    await positive_reviews_arrive(bot, THANKS[0])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    listed = (await drafts_of(bot))[THANKS[0]]
+    async with bot.daemon.sessions() as session:
+        review_id = await session.scalar(select(Review.id))
+    bot.fake.say(MANAGER, MANAGER, f"/review {review_id}")
+    card = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(MANAGER)), None))
+    await bot.press(MANAGER, card, "r")  # another variant, after the page was sent
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "没有发布任何回复，原因见消息。"
+    assert bot.demo.platform.replies == []
+    assert "⚠️ 1. ★★★★★ 5星 · 水煮鱼很好吃，送餐也快 — 列出后草稿有变" in bot.card(page)["text"]
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)
+    current = (await drafts_of(bot))[THANKS[0]]
+    assert current != listed and html_escape(current) in again["text"]
+    await bot.press(STAFF, again, "p")
+    assert [r.content for r in bot.demo.platform.replies] == [current]

@@ -181,6 +181,17 @@ def keyboard(token: str | None, view: thanks.View) -> InlineKeyboardMarkup | Non
     return InlineKeyboardMarkup(rows)
 
 
+def _posted(done: int, rest: int) -> str:
+    """The answer to ✅: how many went out, how many did not."""
+    if done and rest:
+        return f"已通过 {done} 条，正在发布到平台；{rest} 条没有发布，原因见消息。"
+    if done:
+        return f"已通过 {done} 条，正在发布到平台。"
+    if rest:
+        return "没有发布任何回复，原因见消息。"
+    return "这一批都已跳过，没有发布。"
+
+
 class ThanksFlow:
     """The /thanks command and its buttons, on behalf of the bot (its identities, chats
     and refusals are the bot's)."""
@@ -298,10 +309,7 @@ class ThanksFlow:
                 done = sum(1 for item in items if item.result == "posted")
                 posted = done > 0
                 rest = sum(1 for item in items if item.result not in ("posted", "skipped"))
-                answer = f"已通过 {done} 条，正在发布到平台。"
-                if rest:
-                    answer += f"{rest} 条没有发布，原因见消息。"
-                result = (answer, bool(rest), thanks.view(batch, directory), None)
+                result = (_posted(done, rest), bool(rest), thanks.view(batch, directory), None)
             elif code == IGNORE:
                 items = await thanks.ignore(
                     session, batch, actor, now, directory, mine.__contains__
