@@ -89,6 +89,10 @@ class Outcome:
     message: str
     changed: bool = False
     draft_id: int | None = None
+    # Why nothing happened, for callers that act on many reviews at once (a /thanks
+    # batch): "handled" (a colleague was first), "blocked" (guardrails), "stale" (the
+    # draft is no longer the one to post).
+    code: str = ""
 
 
 class NotAllowed(Exception):
@@ -250,7 +254,11 @@ def _too_late(
     )
     when = _local(review.handled_at, zone) if review.handled_at else ""
     what = STATUS_NAMES.get(review.status, review.status)
-    return Outcome(False, f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。")
+    return Outcome(
+        False,
+        f"这条评价已由 {review.handled_by or '他人'} 于 {when} 处理（{what}）。",
+        code="handled",
+    )
 
 
 async def approve(
@@ -282,7 +290,7 @@ async def approve(
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "approve")
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
-        return Outcome(False, "没有可发布的草稿，请先生成或修改回复。")
+        return Outcome(False, "没有可发布的草稿，请先生成或修改回复。", code="stale")
     violations = await guardrail_violations(
         session, review, draft.text, store, limits, quotes=draft.quotes
     )
@@ -297,7 +305,7 @@ async def approve(
             draft_id=draft.id,
             violations=[v.code for v in violations],
         )
-        return Outcome(False, explain(violations))
+        return Outcome(False, explain(violations), code="blocked")
     draft.status = "approved" if can_reply else "posted"
     draft.decided_by = actor.id
     draft.decided_at = now

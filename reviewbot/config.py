@@ -106,6 +106,8 @@ class TelegramSettings(Section):
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
     webhook_secret_env: EnvName | None = None
     edit_timeout_seconds: Annotated[int, Field(ge=30)] = 600
+    # Thank-you drafts one /thanks message lists (fewer when they would not fit in it).
+    thanks_page_size: Annotated[int, Field(ge=1, le=20)] = 10
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> TelegramSettings:

@@ -53,6 +53,10 @@ class Directory:
         caps = self.capabilities.get(source_id)
         return True if caps is None else caps.can_reply
 
+    def read_only_sources(self) -> list[int]:
+        """Accounts whose platform takes no reply through its API (answered by hand)."""
+        return [source for source, caps in self.capabilities.items() if not caps.can_reply]
+
     def reply_limits(self, source_id: int) -> ReplyLimits | None:
         """The platform's reply rules for the guardrails; a platform without a reply API
         (replies posted by hand in its merchant app) gets the default ones."""

@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import datetime
+from html import escape as _escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -633,6 +634,7 @@ async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
     greeting = await bot.ask(STAFF, STAFF_CHAT, "/start")
     assert greeting.startswith("你好，小张。") and "负责门店：测试小馆（店员）" in greeting
     assert "还可以" not in greeting and f"用户 ID：{STAFF}" in greeting
+    assert "批量发布好评的感谢回复（/thanks）" in greeting
     refusal = await bot.ask(STRANGER, STAFF_CHAT, "/pending")
     assert "没有权限" in refusal
     assert f"用户 ID：{STRANGER}；本聊天 ID：{STAFF_CHAT}" in refusal  # what the config needs
@@ -642,8 +644,19 @@ async def test_help_explains_the_buttons_and_every_command(bot):
     text = await bot.ask(MANAGER, STAFF_CHAT, "/help")
     for needed in ("✅ 通过并发布", "✏️ 修改", "🔁 换一版", "☎️ 已联系顾客", "🚩 恶意", "🙈 忽略"):
         assert needed in text
-    for command in ("pending", "review", "stats", "mute", "cancel", "crisis", "start", "help"):
+    for command in (
+        "pending",
+        "review",
+        "thanks",
+        "stats",
+        "mute",
+        "cancel",
+        "crisis",
+        "start",
+        "help",
+    ):
         assert f"/{command} — " in text
+    assert "发送 /thanks 查看一批待发布的感谢回复" in text
     assert "没有权限" in await bot.ask(STRANGER, STAFF_CHAT, "/help")
 
 
@@ -1189,3 +1202,429 @@ async def test_webhook_mode_without_a_configured_secret_makes_one_and_uses_the_u
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()
+
+
+# -- /thanks: thank-you replies to positive reviews, a batch at a time ----------------------
+
+
+async def positive_reviews_arrive(bot: Bot, *texts: str, shop: str = "shop-1") -> None:
+    """Positive reviews, each seen in its own poll (so "oldest first" has an order):
+    analyzed and drafted, and no alert for any of them."""
+    cards = len(bot.fake.cards(STAFF_CHAT))
+    for text in texts:
+        bot.demo.platform.add_review(shop, text, 5)
+        bot.clock.advance(minutes=5)
+        await bot.daemon.poll_all_once()
+        await bot.daemon.drain()
+    assert len(bot.fake.cards(STAFF_CHAT)) == cards  # thank-yous never page anyone
+
+
+async def thanks_page(bot: Bot, user: int, chat: int) -> dict:
+    """Send /thanks and return the bot's answer (the page, or the empty-state text)."""
+    seen = {m["message_id"] for m in bot.fake.in_chat(chat)}
+    bot.fake.say(user, chat, "/thanks")
+    return await bot.fake.wait_for(
+        lambda: next((m for m in bot.fake.in_chat(chat) if m["message_id"] not in seen), None)
+    )
+
+
+def labels(message: dict) -> list[str]:
+    return [
+        b["text"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+    ]
+
+
+async def drafts_of(bot: Bot) -> dict[str, str]:
+    """Each review's current draft, by the review's text."""
+    async with bot.daemon.sessions() as session:
+        rows = await session.execute(
+            select(Review.text, Draft.text)
+            .join(Draft, Draft.review_id == Review.id)
+            .where(Draft.status.not_in(("superseded", "editing", "dropped")))
+        )
+        return {review: draft for review, draft in rows.all()}
+
+
+def html_escape(text: str) -> str:
+    """As the bot escapes what it shows (quotes stay as they are)."""
+    return _escape(text, quote=False)
+
+
+THANKS = ["水煮鱼很好吃，送餐也快", "服务态度超好，人均<50 & 分量足，下次还来", "麻婆豆腐一绝！"]
+
+
+async def test_thanks_posts_a_page_of_thank_yous_once_each(bot):
+    await positive_reviews_arrive(bot, *THANKS)
+    await bot.review_arrives()  # a bad review is not a thank-you
+
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+
+    text = page["text"]
+    assert text.startswith("<b>💐 好评感谢</b>（待发布 3 条，最早的在前）")
+    drafts = await drafts_of(bot)
+    positions = [text.find(f"<blockquote>{html_escape(drafts[t])}</blockquote>") for t in THANKS]
+    assert -1 not in positions and positions == sorted(positions), text  # oldest first
+    assert "服务态度超好，人均&lt;50 &amp; 分量足，下次还来" in text  # escaped
+    assert NEGATIVE not in text and "<b>1.</b> ★★★★★ 5星" in text
+    assert labels(page) == [
+        "✅ 全部发布（3 条）",
+        "跳过 1",
+        "跳过 2",
+        "跳过 3",
+        "🔁 换一批",
+        "🙈 全部忽略",
+    ]
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "已通过 3 条，正在发布到平台。" and not answer["show_alert"]
+    replies = bot.demo.platform.replies
+    assert sorted(r.content for r in replies) == sorted(drafts[t] for t in THANKS)
+    assert len({r.review_id for r in replies}) == 3  # one reply per review
+    done = bot.card(page)
+    local = shanghai(bot.clock.now())
+    assert "<b>💐 好评感谢 · 已发布</b>" in done["text"]
+    assert f"小张 于 {local} 发布了这一批：通过 3 条。" in done["text"]
+    assert done["text"].count("✅ ") == 3 and "reply_markup" not in done
+    assert await bot.count(Review, Review.status == "replied") == 3
+    approved = AuditEntry.action == "draft.approved"
+    assert await bot.count(AuditEntry, approved, AuditEntry.actor == f"telegram:{STAFF}") == 3
+    assert await bot.count(AuditEntry, AuditEntry.action == "thanks.posted") == 1
+    assert "暂时没有待发布的感谢回复" in (await thanks_page(bot, STAFF, STAFF_CHAT))["text"]
+
+
+async def test_a_skipped_item_waits_and_one_handled_meanwhile_is_reported(bot):
+    await positive_reviews_arrive(bot, *THANKS)
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    drafts = await drafts_of(bot)
+
+    answer = await bot.press(STAFF, page, "s2")
+
+    assert answer["text"] == "已跳过第 2 条。"
+    page = bot.card(page)
+    assert "⏭ 小张 跳过" in page["text"] and html_escape(drafts[THANKS[1]]) not in page["text"]
+    assert labels(page)[:3] == ["✅ 全部发布（2 条）", "跳过 1", "跳过 3"]
+    # Meanwhile a manager opens the third review and approves it on its own card.
+    async with bot.daemon.sessions() as session:
+        third = await session.scalar(select(Review.id).where(Review.text == THANKS[2]))
+    bot.fake.say(MANAGER, MANAGER, f"/review {third}")
+    card = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(MANAGER)), None))
+    await bot.press(MANAGER, card, "a")
+    manager_local = shanghai(bot.clock.now())
+    bot.clock.advance(minutes=3)
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "已通过 1 条，正在发布到平台；1 条没有发布，原因见消息。"
+    assert answer["show_alert"]
+    assert sorted(r.content for r in bot.demo.platform.replies) == sorted(
+        [drafts[THANKS[0]], drafts[THANKS[2]]]
+    )  # the manager's reply once, the skipped one not at all
+    done = bot.card(page)["text"]
+    assert "通过 1 条，跳过 1 条，已被他人处理 1 条" in done
+    assert "⏭ 2. ★★★★★ 5星 · 服务态度超好" in done and "— 小张 跳过" in done
+    assert f"↩️ 3. ★★★★★ 5星 · 麻婆豆腐一绝！ — 这条评价已由 李店长 于 {manager_local} 处理" in done
+    late = AuditEntry.action == "review.already_handled"
+    assert await bot.count(AuditEntry, late, AuditEntry.actor == f"telegram:{STAFF}") == 1
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)  # skipped is not ignored: it comes back
+    assert "待发布 1 条" in again["text"] and "服务态度超好" in again["text"]
+
+
+async def test_a_double_tap_and_a_colleague_post_a_page_once(bot):
+    await positive_reviews_arrive(bot, *THANKS[:2])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    data = bot.fake.button(page, "p")
+    queries = [
+        bot.fake.press(STAFF, page, data),
+        bot.fake.press(STAFF, page, data),
+        bot.fake.press(MANAGER, page, data),
+    ]
+    answers = [await bot.fake.wait_for(lambda q=q: bot.fake.answer_to(q)) for q in queries]
+    await bot.daemon.drain()
+
+    assert len(bot.demo.platform.replies) == 2
+    assert await bot.count(OutboxMessage, OutboxMessage.kind == "reply") == 2  # queued once
+    assert answers[0]["text"] == "已通过 2 条，正在发布到平台。"
+    local = shanghai(bot.clock.now())
+    for late in answers[1:]:
+        assert late["show_alert"] and late["text"] == f"这一批已由 小张 于 {local} 发布了。"
+    decided = AuditEntry.action == "thanks.already_decided"
+    assert await bot.count(AuditEntry, decided) == 2
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.approved") == 2
+
+
+async def test_strangers_cannot_post_a_page_and_are_audited(bot):
+    await positive_reviews_arrive(bot, *THANKS[:2])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+
+    for user in (STRANGER, OTHER_STORE):  # unknown; listed, but for another store
+        answer = await bot.press(user, page, "p")
+        assert answer["show_alert"] and "没有权限" in answer["text"]
+    refusal = await bot.ask(STRANGER, STAFF_CHAT, "/thanks")
+
+    assert "没有权限" in refusal
+    assert bot.demo.platform.replies == [] and bot.card(page) == page  # nothing changed
+    async with bot.daemon.sessions() as session:
+        refused = (
+            await session.scalars(
+                select(AuditEntry.actor).where(AuditEntry.action == "chat.refused")
+            )
+        ).all()
+    assert sorted(refused) == sorted([f"telegram:{STRANGER}"] * 2 + [f"telegram:{OTHER_STORE}"])
+    answer = await bot.press(STAFF, page, "p")  # the page still works for its people
+    assert answer["text"] == "已通过 2 条，正在发布到平台。"
+
+
+async def test_nothing_to_thank_says_so(bot):
+    card = await bot.review_arrives()  # only a bad review
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    assert page["text"] == "暂时没有待发布的感谢回复 🎉" and "reply_markup" not in page
+    await positive_reviews_arrive(bot, THANKS[0])
+    await bot.press(STAFF, card, "a")
+    assert await bot.ask(STAFF, STAFF_CHAT, "/pending") == (
+        "没有待处理的评价 🎉\n另有 1 条好评待感谢，发送 /thanks 查看。"
+    )
+
+
+async def test_ignoring_a_page_closes_its_reviews_without_replies(bot):
+    await positive_reviews_arrive(bot, *THANKS[:2])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    answer = await bot.press(STAFF, page, "i")
+    assert answer["text"] == "已忽略 2 条。"
+    assert bot.demo.platform.replies == []
+    assert await bot.count(Review, Review.status == "ignored") == 2
+    assert "<b>💐 好评感谢 · 已忽略</b>" in bot.card(page)["text"]
+    assert "暂时没有待发布的感谢回复" in (await thanks_page(bot, STAFF, STAFF_CHAT))["text"]
+
+
+async def test_a_long_queue_is_paged_and_another_page_moves_on(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["telegram"]["thanks_page_size"] = 2
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        texts = [f"第{n}次来，水煮鱼还是那么好吃" for n in range(1, 6)]
+        await positive_reviews_arrive(bot, *texts)
+        page = await thanks_page(bot, STAFF, STAFF_CHAT)
+        assert "待发布 5 条" in page["text"] and "还有 3 条没有列出" in page["text"]
+        assert "第1次来" in page["text"] and "第2次来" in page["text"]
+        first = bot.fake.button(page, "p")
+
+        assert (await bot.press(STAFF, page, "n"))["text"] == "已换一批。"
+        page = bot.card(page)
+        assert "第3次来" in page["text"] and "第4次来" in page["text"]
+        assert "第1次来" not in page["text"]
+        stale = bot.fake.press(STAFF, page, first)  # a button of the page it replaced
+        answer = await bot.fake.wait_for(lambda: bot.fake.answer_to(stale))
+        assert answer["show_alert"] and "换成了新的一批" in answer["text"]
+        await bot.press(STAFF, page, "n")
+        assert "第5次来" in bot.card(page)["text"]
+        await bot.press(STAFF, page, "n")  # past the end: from the oldest again
+        page = bot.card(page)
+        assert "已经看完一轮" in page["text"] and "第1次来" in page["text"]
+
+        await bot.press(STAFF, page, "p")
+        assert len(demo.platform.replies) == 2  # the page shown, not the ones before it
+        assert "还有 3 条：发送 /thanks 继续。" in bot.card(page)["text"]
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
+async def test_a_draft_the_guardrails_block_is_reported_and_not_posted(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    # The owner renames the branch in the signature and restarts: drafts written with the
+    # old one now state a number the fact sheet does not have.
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["stores"][0]["facts"] = {**TEST_FACTS, "signature": "测试小馆 2号店 店长"}
+    first = await start_bot(settings, telegram, demo, clock)
+    try:
+        await positive_reviews_arrive(first, THANKS[0])
+        await positive_reviews_arrive(first, "环境干净，价格实惠", shop="shop-2")
+        page = await thanks_page(first, OWNER, OWNER)  # the owner's private chat: every store
+        assert "· 测试小馆" in page["text"] and "· 别的店" in page["text"]
+        assert "2 号店" in page["text"]
+    finally:
+        await first.daemon.stop()
+        await first.daemon.close()
+    settings["stores"][0]["facts"] = TEST_FACTS
+    bot = await start_bot(settings, telegram, demo, clock)
+    try:
+        answer = await bot.press(OWNER, page, "p")  # the page from before the restart
+
+        assert answer["text"] == "已通过 1 条，正在发布到平台；1 条没有发布，原因见消息。"
+        (reply,) = demo.platform.replies
+        assert reply.review_id.startswith("shop-2")
+        done = bot.card(page)["text"]
+        assert "通过 1 条，未通过检查 1 条" in done
+        assert "⛔ 1. ★★★★★ 5星 · 测试小馆 · 水煮鱼很好吃，送餐也快 — 不能发布：" in done
+        assert "数字「2」不在本店资料里" in done
+        assert await bot.count(AuditEntry, AuditEntry.action == "draft.blocked") == 1
+        assert await bot.count(Review, Review.status == "open") == 1
+
+        again = await thanks_page(bot, OWNER, OWNER)  # flagged up front from now on
+        assert again["text"].startswith("暂时没有待发布的感谢回复 🎉")
+        assert "不能直接发布，请发送 /review 编号 修改" in again["text"]
+        assert "数字「2」不在本店资料里" in again["text"] and "reply_markup" not in again
+    finally:
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
+def test_a_page_holds_as_many_whole_drafts_as_fit_in_one_message():
+    from reviewbot import thanks
+    from reviewbot.chat.telegram.thanks import batch_html, fitted
+    from reviewbot.directory import Directory
+    from tests.conftest import make_settings
+
+    directory = Directory(make_settings("sqlite+aiosqlite://", demo_url="http://127.0.0.1:1"))
+    draft = "谢谢您的好评！" + "🙏" * 300  # 607 units: clipped to DRAFT_UNITS on a page
+    items = [
+        thanks.Item(
+            n=n,
+            review_id=n,
+            draft_id=n,
+            store_id="store-1",
+            rating=5,
+            excerpt="好吃😋" * 8,
+            draft=draft[:300],  # 307 units, shown whole
+            clipped=False,
+        )
+        for n in range(1, 21)
+    ]
+    reason = "不能发布：" + "回复里有不在本店资料里的数字。" * 20
+    notes = thanks.Notes(
+        total=40,
+        blocked=[[n, reason] for n in range(100, 105)],
+        blocked_more=3,
+        read_only={"dianping": 2},
+    )
+
+    page = fitted(thanks.Page(items, notes), directory)
+
+    shown = len(page.items)
+    assert 1 < shown < 20 and page.notes.remaining == 40 - shown - 5 - 3
+    markup = batch_html(thanks.page_view(page, directory))
+    text = plain_text(markup, "HTML")
+    assert utf16_len(text) <= 4096 and markup.count(f"<blockquote>{draft[:300]}<") == shown
+    assert f"还有 {page.notes.remaining} 条没有列出" in text and "大众点评 的 2 条好评" in text
+    # One more would not have fitted: that page only goes out as clipped plain text.
+    bigger = thanks.fit(thanks.Page(items, notes), shown + 1)
+    assert "<blockquote>" not in batch_html(thanks.page_view(bigger, directory))
+    # Decided, with every note at its longest, the page still fits.
+    for item in items:
+        item.result, item.note = "blocked", reason[: thanks.NOTE_UNITS]
+    done = thanks.View(items, notes, thanks.POSTED, "名" * 5000, "11-22 12:00", {})
+    assert utf16_len(plain_text(batch_html(done), "HTML")) <= 4096
+
+
+async def test_a_thank_you_the_platform_refuses_is_flagged_on_the_next_page(bot):
+    await positive_reviews_arrive(bot, THANKS[0])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    bot.demo.platform.faults.append(Fault("status", status=400, target="reply"))
+
+    await bot.press(STAFF, page, "p")
+
+    assert bot.demo.platform.replies == []
+    async with bot.daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+    assert review.status == "open"  # reopened, never lost
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)
+    assert f"#{review.id}：上次发布到平台失败" in again["text"]
+    bot.fake.say(STAFF, STAFF, f"/review {review.id}")  # fixed on its card: another draft
+    card = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(STAFF)), None))
+    await bot.press(STAFF, card, "r")
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    assert "待发布 1 条" in page["text"]
+    await bot.press(STAFF, page, "p")
+    assert len(bot.demo.platform.replies) == 1
+
+
+async def test_read_only_platforms_are_left_out_of_a_page_with_a_note(
+    database_url, demo, telegram, clock, monkeypatch
+):
+    from tests.fakes import serve
+    from tests.fakes.dianping import DianpingPlatform
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DP_SECRET", "dp_secret")
+    monkeypatch.setenv("DP_SESSION", "sess123")
+    dianping = DianpingPlatform(now=clock.now)
+    dianping.add(5)
+    async with serve(dianping.app()) as dp_url:
+        settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+        settings["stores"][0]["sources"].append(
+            {
+                "platform": "dianping",
+                "open_shop_uuid": "abc",
+                "app_key": "1000069",
+                "app_secret_env": "DP_SECRET",
+                "session_env": "DP_SESSION",
+                "base_url": dp_url,
+            }
+        )
+        bot = await start_bot(settings, telegram, demo, clock)
+        try:
+            await positive_reviews_arrive(bot, THANKS[0])
+            assert await bot.count(Review, Review.platform == "dianping") == 1
+
+            page = await thanks_page(bot, STAFF, STAFF_CHAT)
+
+            assert "待发布 1 条" in page["text"] and THANKS[0] in page["text"]
+            assert "大众点评 的 1 条好评不在这里：该平台不支持接口回复" in page["text"]
+            await bot.press(STAFF, page, "p")
+            assert len(demo.platform.replies) == 1
+            assert await bot.count(Review, Review.status == "replied_manually") == 0
+        finally:
+            await bot.daemon.stop()
+            await bot.daemon.close()
+
+
+async def test_two_people_posting_one_page_at_the_same_moment_post_it_once(bot):
+    # Past the bot's one-update-at-a-time loop: two presses decided concurrently (as two
+    # replicas would), each in its own transaction on the batch row.
+    from reviewbot.chat.telegram.thanks import POST, parse_callback
+
+    await positive_reviews_arrive(bot, *THANKS[:2])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    token, _ = parse_callback(bot.fake.button(page, "p"))
+    telegram_bot = bot.daemon.telegram
+    people = [telegram_bot.directory.actor(user) for user in (STAFF, MANAGER)]
+
+    results = await asyncio.gather(
+        *(telegram_bot.thanks._decide(token, POST, who, ["store-1"], STAFF_CHAT) for who in people)
+    )
+    await bot.daemon.drain()
+
+    answers = sorted(answer for answer, *_ in results)
+    assert answers[0] == "已通过 2 条，正在发布到平台。"
+    assert answers[1].startswith("这一批已由 ") and answers[1].endswith(" 发布了。")
+    assert len(bot.demo.platform.replies) == 2
+    assert await bot.count(OutboxMessage, OutboxMessage.kind == "reply") == 2
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.approved") == 2
+
+
+async def test_a_draft_changed_after_listing_is_not_posted_unseen(bot):
+    await positive_reviews_arrive(bot, THANKS[0])
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    listed = (await drafts_of(bot))[THANKS[0]]
+    async with bot.daemon.sessions() as session:
+        review_id = await session.scalar(select(Review.id))
+    bot.fake.say(MANAGER, MANAGER, f"/review {review_id}")
+    card = await bot.fake.wait_for(lambda: next(iter(bot.fake.cards(MANAGER)), None))
+    await bot.press(MANAGER, card, "r")  # another variant, after the page was sent
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "没有发布任何回复，原因见消息。"
+    assert bot.demo.platform.replies == []
+    assert "⚠️ 1. ★★★★★ 5星 · 水煮鱼很好吃，送餐也快 — 列出后草稿有变" in bot.card(page)["text"]
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)
+    current = (await drafts_of(bot))[THANKS[0]]
+    assert current != listed and html_escape(current) in again["text"]
+    await bot.press(STAFF, again, "p")
+    assert [r.content for r in bot.demo.platform.replies] == [current]

@@ -296,6 +296,33 @@ class ChatSession(Base):
     expires_at: Mapped[datetime]
 
 
+class ReplyBatch(Base):
+    """A page of thank-you drafts offered together (/thanks), with what became of each.
+
+    The callback data of its buttons carries only `token`; what a press posts is what
+    `items` lists (the drafts shown, by id), whoever presses and however often. `notes`
+    keeps the rest of what the message said (counts, drafts that cannot be posted as they
+    stand), so the message can be redrawn as it was.
+    """
+
+    __tablename__ = "reply_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    stores: Mapped[list[Any]] = mapped_column(default=list)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    notes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Reviews earlier pages showed: "🔁 换一批" goes on past them.
+    passed: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None]
+
+
 class Task(Base):
     """Follow-up work a person owns: a platform appeal against a malicious review, …"""
 

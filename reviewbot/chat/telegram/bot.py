@@ -35,10 +35,12 @@ from telegram.ext import (
     filters,
 )
 
-from reviewbot import actions, metrics
+from reviewbot import actions, metrics, thanks
 from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import load_alert_view, stars
 from reviewbot.chat.telegram import render
+from reviewbot.chat.telegram.thanks import PREFIX as THANKS_PREFIX
+from reviewbot.chat.telegram.thanks import ThanksFlow
 from reviewbot.chat.text import clip_utf16
 from reviewbot.clock import Clock
 from reviewbot.config import ConfigError, Settings
@@ -71,6 +73,7 @@ START_RETRY_MAX = timedelta(minutes=5)
 COMMANDS = [
     ("pending", "待处理的评价（最早的在前）"),
     ("review", "查看并处理一条评价：/review 编号"),
+    ("thanks", "好评的感谢回复：一次看一批，一键全部发布"),
     ("stats", "今天的评价数和回复速度"),
     ("mute", "暂停非紧急提醒：/mute 1h，/mute off 恢复"),
     ("cancel", "取消正在进行的修改"),
@@ -86,11 +89,19 @@ HELP = (
     "☎️ 已联系顾客：记录已经联系过顾客\n"
     "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上）\n"
     "🙈 忽略：不回复这条评价\n\n"
+    "好评不单独提醒：发送 /thanks 查看一批待发布的感谢回复，"
+    "点“✅ 全部发布”一次发布，不想发的先点“跳过”。\n\n"
     "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
 )
 EXPIRED = "⌛ 修改已超时，没有发布，草稿没有变化。需要的话请再点一次“修改”。"
 MAY = {
-    "staff": ["查看和处理差评", "通过普通评价的回复", "修改或换一版草稿", "记录已联系顾客"],
+    "staff": [
+        "查看和处理差评",
+        "通过普通评价的回复",
+        "批量发布好评的感谢回复（/thanks）",
+        "修改或换一版草稿",
+        "记录已联系顾客",
+    ],
     "manager": ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"],
 }
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
@@ -151,12 +162,14 @@ class TelegramBot:
         if self.tg.proxy_url:
             builder = builder.proxy(self.tg.proxy_url).get_updates_proxy(self.tg.proxy_url)
         self.app: Application = builder.build()
+        self.thanks = ThanksFlow(self)
         self.app.add_handler(CallbackQueryHandler(self.on_button))  # every press is answered
         for name, handler in (
             ("start", self.cmd_start),
             ("help", self.cmd_help),
             ("pending", self.cmd_pending),
             ("review", self.cmd_review),
+            ("thanks", self.thanks.command),
             ("stats", self.cmd_stats),
             ("mute", self.cmd_mute),
             ("unmute", self.cmd_unmute),
@@ -361,6 +374,9 @@ class TelegramBot:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
+        if (query.data or "").startswith(f"{THANKS_PREFIX}:"):
+            await self.thanks.button(update)
+            return
         parsed = render.parse_callback(query.data)
         actor = self._actor(update)
         if parsed is None:
@@ -687,8 +703,12 @@ class TelegramBot:
                     .limit(PENDING_SHOWN)
                 )
             ).all()
+            thanks_waiting = await thanks.waiting(session, self.directory, stores)
+        more = (
+            f"\n另有 {thanks_waiting} 条好评待感谢，发送 /thanks 查看。" if thanks_waiting else ""
+        )
         if not reviews:
-            await update.effective_message.reply_text("没有待处理的评价 🎉")
+            await update.effective_message.reply_text("没有待处理的评价 🎉" + more)
             return
         now = self.clock.now()
         shown = f"，下面是最早的 {len(reviews)} 条" if total and total > len(reviews) else ""
@@ -698,7 +718,7 @@ class TelegramBot:
             snippet = clip_utf16(review.text or "（只有评分）", 24)
             lines.append(f"#{review.id} {stars(review.rating)} · {hours:.1f} 小时前 · {snippet}")
         lines.append("发送 /review 编号 查看并处理。")
-        await update.effective_message.reply_text("\n".join(lines))
+        await update.effective_message.reply_text("\n".join(lines) + more)
 
     async def cmd_review(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await self._command_actor(update, "review")

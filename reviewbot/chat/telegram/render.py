@@ -60,8 +60,13 @@ def alert_html(view: AlertView) -> str:
         if telegram_len(text) <= CARD_LIMIT:
             return text
     # Only pathological fixed fields get here: the card as plain text, cut to fit.
-    plain = html.unescape(_TAG.sub("", text))
-    return escape(clip_utf16(plain, CARD_LIMIT))
+    return plain_fallback(text)
+
+
+def plain_fallback(markup: str, limit: int = CARD_LIMIT) -> str:
+    """A message too long as it is: its plain text, cut to fit (escaped, so it can still be
+    sent as HTML)."""
+    return escape(clip_utf16(html.unescape(_TAG.sub("", markup)), limit))
 
 
 def _card(view: AlertView, review_units: int, draft_units: int) -> str:

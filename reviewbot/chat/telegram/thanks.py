@@ -1,0 +1,338 @@
+"""/thanks in Telegram: a page of thank-you drafts as one message, posted with one press.
+
+The message lists each draft with the customer's words it answers; its buttons carry the
+batch's opaque token and a code, nothing else (`tk:<token>:<code>`): ✅ posts the page,
+"跳过 n" leaves item n out, 🔁 moves on to the next page and 🙈 ignores the page. The
+workflow itself (what is listed, what a press does) is `reviewbot.thanks`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from reviewbot import thanks
+from reviewbot.actions import Actor
+from reviewbot.chat.alerts import PLATFORMS, stars
+from reviewbot.chat.telegram.render import CARD_LIMIT, escape, plain_fallback, telegram_len
+from reviewbot.store import audit
+from reviewbot.store.schema import ReplyBatch
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from reviewbot.chat.telegram.bot import TelegramBot
+    from reviewbot.directory import Directory
+
+log = logging.getLogger(__name__)
+
+PREFIX = "tk"
+POST, NEXT, IGNORE, SKIP = "p", "n", "i", "s"
+_DATA = re.compile(rf"^{PREFIX}:([A-Za-z0-9_-]+):([pni]|s\d{{1,2}})$")
+SKIPS_PER_ROW = 5
+# What became of an item, in the order a decided page sums them up.
+RESULTS = {
+    "posted": ("✅", "通过"),
+    "ignored": ("🙈", "忽略"),
+    "skipped": ("⏭", "跳过"),
+    "handled": ("↩️", "已被他人处理"),
+    "blocked": ("⛔", "未通过检查"),
+    "stale": ("⚠️", "草稿已变"),
+    "refused": ("🔒", "无权限"),
+    "read_only": ("ℹ️", "需手动回复"),
+}
+TITLES = {thanks.POSTED: "已发布", thanks.IGNORED: "已忽略", thanks.REPLACED: "已换一批"}
+
+
+def callback_data(token: str, code: str) -> str:
+    return f"{PREFIX}:{token}:{code}"
+
+
+def parse_callback(data: str | None) -> tuple[str, str] | None:
+    """(token, code) from a /thanks button's data, or None if it is not one."""
+    match = _DATA.match(data or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _head(item: thanks.Item, view: thanks.View) -> str:
+    store = view.store_names.get(item.store_id)
+    return escape(stars(item.rating) + (f" · {store}" if store else ""))
+
+
+def _notes(view: thanks.View) -> list[str]:
+    notes, lines = view.notes, []
+    if notes.blocked:
+        lines += ["", "⚠️ 下面的草稿不能直接发布，请发送 /review 编号 修改后发布："]
+        lines += [f"#{review_id}：{escape(reason)}" for review_id, reason in notes.blocked]
+        if notes.blocked_more:
+            lines.append(f"……另有 {notes.blocked_more} 条。")
+    for platform, count in sorted(notes.read_only.items()):
+        name = PLATFORMS.get(platform, platform)
+        lines.append(
+            f"ℹ️ {escape(name)} 的 {count} 条好评不在这里：该平台不支持接口回复，"
+            "请在商家后台手动回复。"
+        )
+    return lines
+
+
+def _open_html(view: thanks.View) -> str:
+    notes = view.notes
+    if not view.items:
+        return "\n".join(["暂时没有待发布的感谢回复 🎉", *_notes(view)])
+    lines = [f"<b>💐 好评感谢</b>（待发布 {notes.total} 条，最早的在前）"]
+    if notes.wrapped:
+        lines.append("已经看完一轮，下面从最早的开始。")
+    for item in view.items:
+        lines.append("")
+        if item.skipped_by:
+            lines.append(
+                f"<s>{item.n}. {_head(item, view)} · {escape(item.excerpt)}</s>"
+                f" ⏭ {escape(item.skipped_by)} 跳过"
+            )
+            continue
+        lines.append(f"<b>{item.n}.</b> {_head(item, view)}")
+        lines.append(f"顾客：{escape(item.excerpt)}")
+        lines.append(f"<blockquote>{escape(item.draft)}</blockquote>")
+        if item.clipped:
+            lines.append("⚠️ 草稿较长，这里只显示开头；发布的是完整草稿。")
+    lines += _notes(view)
+    if notes.remaining > 0:
+        lines.append(
+            f"还有 {notes.remaining} 条没有列出：发布这一批后再发送 /thanks，或点“🔁 换一批”。"
+        )
+    listed = sum(1 for item in view.items if not item.skipped_by)
+    if listed:
+        lines.append(f"点“✅ 全部发布”发布上面 {listed} 条回复；不想发的先点对应编号的“跳过”。")
+    return "\n".join(lines)
+
+
+def _decided_html(view: thanks.View) -> str:
+    counts: dict[str, int] = {}
+    for item in view.items:
+        counts[item.result] = counts.get(item.result, 0) + 1
+    summary = "，".join(
+        f"{name} {counts[result]} 条" for result, (_, name) in RESULTS.items() if result in counts
+    )
+    lines = [
+        f"<b>💐 好评感谢 · {TITLES.get(view.status, '已处理')}</b>",
+        f"{escape(view.decided_by or '')} 于 {view.decided_at} "
+        f"{thanks.DECIDED.get(view.status, '处理了')}这一批：{summary}。",
+        "",
+    ]
+    for item in view.items:
+        icon = RESULTS.get(item.result, ("•", ""))[0]
+        if item.result == "skipped":
+            note = f"{item.skipped_by} 跳过"
+        elif item.result == "ignored":
+            note = "已忽略"
+        else:
+            note = item.note
+        lines.append(
+            f"{icon} {item.n}. {_head(item, view)} · {escape(item.excerpt)} — {escape(note)}"
+        )
+    lines += _notes(view)
+    if view.status == thanks.POSTED and counts.get("posted"):
+        lines.append("已通过的回复由机器人依次发布到平台；发布失败的会在 /thanks 里标出。")
+    if view.notes.remaining > 0:
+        lines.append(f"还有 {view.notes.remaining} 条：发送 /thanks 继续。")
+    return "\n".join(lines)
+
+
+def batch_html(view: thanks.View) -> str:
+    """The message for a page, within Telegram's limit whatever it holds."""
+    text = _open_html(view) if view.status == thanks.OPEN else _decided_html(view)
+    return text if telegram_len(text) <= CARD_LIMIT else plain_fallback(text)
+
+
+def fitted(page: thanks.Page, directory: Directory) -> thanks.Page:
+    """The page cut to the items one message holds: the drafts people approve are shown
+    whole (up to `thanks.DRAFT_UNITS`), so fewer of them go on a page instead."""
+    for shown in range(len(page.items), 0, -1):
+        cut = thanks.fit(page, shown)
+        if telegram_len(_open_html(thanks.page_view(cut, directory))) <= CARD_LIMIT:
+            return cut
+    return thanks.fit(page, min(1, len(page.items)))  # one item always fits (clipped)
+
+
+def keyboard(token: str | None, view: thanks.View) -> InlineKeyboardMarkup | None:
+    if token is None or view.status != thanks.OPEN or not view.items:
+        return None
+
+    def button(label: str, code: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callback_data(token, code))
+
+    listed = [item for item in view.items if not item.skipped_by]
+    rows: list[list[InlineKeyboardButton]] = []
+    if listed:
+        rows.append([button(f"✅ 全部发布（{len(listed)} 条）", POST)])
+        skips = [button(f"跳过 {item.n}", f"{SKIP}{item.n}") for item in listed]
+        rows += [skips[i : i + SKIPS_PER_ROW] for i in range(0, len(skips), SKIPS_PER_ROW)]
+    last = [button("🔁 换一批", NEXT)]
+    if listed:
+        last.append(button("🙈 全部忽略", IGNORE))
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+def _posted(done: int, rest: int) -> str:
+    """The answer to ✅: how many went out, how many did not."""
+    if done and rest:
+        return f"已通过 {done} 条，正在发布到平台；{rest} 条没有发布，原因见消息。"
+    if done:
+        return f"已通过 {done} 条，正在发布到平台。"
+    if rest:
+        return "没有发布任何回复，原因见消息。"
+    return "这一批都已跳过，没有发布。"
+
+
+class ThanksFlow:
+    """The /thanks command and its buttons, on behalf of the bot (its identities, chats
+    and refusals are the bot's)."""
+
+    def __init__(self, bot: TelegramBot) -> None:
+        self.bot = bot
+
+    async def _page(
+        self, session: AsyncSession, actor: Actor, stores: list[str], passed: list[int]
+    ) -> thanks.Page:
+        """The next page, cut to what one message holds."""
+        page = await thanks.list_page(
+            session,
+            self.bot.directory,
+            actor,
+            stores,
+            size=self.bot.tg.thanks_page_size,
+            passed=passed,
+        )
+        return fitted(page, self.bot.directory)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        bot = self.bot
+        actor = await bot._command_actor(update, "thanks")
+        if actor is None:
+            return
+        message, chat = update.effective_message, update.effective_chat
+        assert message is not None and chat is not None
+        stores = bot._stores_here(update, actor)
+        if not stores:
+            await message.reply_text("这个聊天里没有你负责的门店。")
+            return
+        async with bot.sessions() as session, session.begin():
+            page = await self._page(session, actor, stores, [])
+            batch = (
+                thanks.create(session, page, actor, stores, chat.id, bot.clock.now())
+                if page.items
+                else None
+            )
+        view = thanks.page_view(page, bot.directory)
+        sent = await message.reply_text(
+            batch_html(view),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(batch.token if batch else None, view),
+            disable_web_page_preview=True,
+        )
+        if batch is not None:
+            async with bot.sessions() as session, session.begin():
+                row = await session.get(ReplyBatch, batch.id)
+                assert row is not None
+                row.message_id = sent.message_id
+
+    async def button(self, update: Update) -> None:
+        bot = self.bot
+        query = update.callback_query
+        assert query is not None
+        actor = bot._actor(update)
+        parsed = parse_callback(query.data)
+        async with bot.sessions() as session:
+            batch = (
+                await session.scalar(select(ReplyBatch).where(ReplyBatch.token == parsed[0]))
+                if parsed is not None
+                else None
+            )
+        attempted = f"thanks {parsed[1]}" if parsed else f"button {query.data!r}"
+        if actor is None:
+            await bot._refuse(update, attempted)
+            return
+        chat_id = query.message.chat.id if query.message is not None else None
+        if parsed is None or batch is None or batch.chat_id != chat_id:
+            await query.answer("这个列表已失效，请重新发送 /thanks。", show_alert=True)
+            return
+        mine = [s for s in batch.stores if actor.covers(s) and bot._chat_allowed(chat_id, actor, s)]
+        if not mine:
+            await bot._refuse(update, attempted)
+            return
+        token, code = parsed
+        answer, alert, view, new_token = await self._decide(token, code, actor, mine, chat_id)
+        if view is not None:
+            try:
+                await query.edit_message_text(
+                    batch_html(view),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(new_token, view),
+                    disable_web_page_preview=True,
+                )
+            except TelegramError as exc:  # recorded all the same; the answer says what happened
+                log.warning("could not redraw a /thanks message: %s", exc)
+        await query.answer(answer[:190], show_alert=alert)
+
+    async def _decide(
+        self, token: str, code: str, actor: Actor, mine: list[str], chat_id: int | None
+    ) -> tuple[str, bool, thanks.View | None, str | None]:
+        """Carry out a press in one transaction: (answer, as an alert?, the message's new
+        view or None to leave it, the token its buttons carry)."""
+        bot, directory = self.bot, self.bot.directory
+        now = bot.clock.now()
+        posted = False
+        async with bot.sessions() as session, session.begin():
+            batch = await thanks.locked(session, token)
+            assert batch is not None  # batches are never deleted
+            if batch.status != thanks.OPEN:
+                audit.record(
+                    session,
+                    now,
+                    "thanks.already_decided",
+                    actor=actor.id,
+                    batch_id=batch.id,
+                    attempted=code,
+                    decided_by=batch.decided_by,
+                )
+                return thanks.decided(batch, directory), True, None, None
+            if code == POST:
+                items = await thanks.post(session, batch, actor, now, directory, mine.__contains__)
+                done = sum(1 for item in items if item.result == "posted")
+                posted = done > 0
+                rest = sum(1 for item in items if item.result not in ("posted", "skipped"))
+                result = (_posted(done, rest), bool(rest), thanks.view(batch, directory), None)
+            elif code == IGNORE:
+                items = await thanks.ignore(
+                    session, batch, actor, now, directory, mine.__contains__
+                )
+                done = sum(1 for item in items if item.result == "ignored")
+                result = (f"已忽略 {done} 条。", False, thanks.view(batch, directory), None)
+            elif code == NEXT:
+                passed = thanks.replace(batch, actor, now)
+                page = await self._page(session, actor, mine, passed)
+                new = (
+                    thanks.create(session, page, actor, mine, chat_id or 0, now, passed)
+                    if page.items
+                    else None
+                )
+                if new is not None:
+                    new.message_id = batch.message_id
+                view = thanks.page_view(page, directory)
+                result = ("已换一批。", False, view, new.token if new else None)
+            else:
+                n = int(code[len(SKIP) :])
+                if not thanks.skip(session, batch, n, actor, now):
+                    return f"第 {n} 条已经不在这一批里了。", False, None, None
+                result = (f"已跳过第 {n} 条。", False, thanks.view(batch, directory), token)
+        if posted:
+            bot.kick_outbox()
+        return result
