@@ -508,7 +508,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     async def main():
         from reviewbot.clock import SystemClock
         from reviewbot.store import db
-        from reviewbot.store.ingest import IngestResult, ingest_page
+        from reviewbot.store.ingest import IngestResult, store_page
 
         clock = SystemClock()
         engine = db.create_engine(settings.database.url)
@@ -520,18 +520,20 @@ def cmd_import(args: argparse.Namespace) -> int:
             sessions = db.session_factory(engine)
             done, rows = 0, len(parsed.records) + len(parsed.rejected)
             _progress(0, rows)
+            async with sessions() as session, session.begin():
+                source = await target_source(
+                    session,
+                    store_id=store.id,
+                    store_name=store.name,
+                    platform=args.platform,
+                    account=account,
+                    polled=account in polled,
+                    now=clock.now(),
+                )
+                source_id = source.id
             for page in batches(parsed):
-                async with sessions() as session, session.begin():
-                    source = await target_source(
-                        session,
-                        store_id=store.id,
-                        store_name=store.name,
-                        platform=args.platform,
-                        account=account,
-                        polled=account in polled,
-                        now=clock.now(),
-                    )
-                    total.add(await ingest_page(session, source, page, clock.now()))
+                # as polling does: a row the database refuses is quarantined, not fatal
+                total.add((await store_page(sessions, source_id, page, clock.now()))[0])
                 done += len(page.reviews) + len(page.rejected)
                 _progress(done, rows)
         finally:

@@ -106,6 +106,28 @@ def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 1  # kept once, not per run
 
 
+def test_a_row_the_database_refuses_is_quarantined_and_the_rest_land(tmp_path):
+    # As polling does: whatever makes the database refuse one row (a trigger stands in for
+    # a limit nothing above the database knows about), the others are stored.
+    (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
+    assert reviewbot("db", "upgrade", "-c", "c.toml", cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON reviews "
+            "WHEN NEW.text = '还不错' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(ROWS), encoding="utf-8")
+    done = reviewbot(
+        "import", str(export), "--store", "s", "--platform", "meituan", "-c", "c.toml", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    texts = [row[0] for row in stored(tmp_path, "SELECT text FROM reviews ORDER BY id")]
+    assert texts == ["水煮鱼太咸了", "米饭夹生"]  # the textless row is unreadable anyway
+    reasons = [r[0] for r in stored(tmp_path, "SELECT reason FROM quarantine")]
+    assert any(reason.startswith("could not be stored: ") for reason in reasons)
+
+
 def test_an_excel_export_for_an_unpolled_platform(tmp_path):
     (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
     book = Workbook()
