@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +21,10 @@ from reviewbot.analysis.base import CategoryPolarity, ReviewText
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.roles import RANK, ROLE_NAMES, Role, required_role
 from reviewbot.store import audit, outbox
 from reviewbot.store.schema import Analysis, Draft, Review, Task
 
-Role = Literal["owner", "manager", "staff"]
-RANK: dict[str, int] = {"staff": 1, "manager": 2, "owner": 3}
-ROLE_NAMES = {"owner": "店主", "manager": "店长", "staff": "店员"}
 OPEN_STATES = ("open", "appeal")
 # A staff edit is held aside ("editing") until its author confirms it, and "dropped" if
 # they cancel or let it expire; neither is ever the draft the card shows.
@@ -97,26 +95,6 @@ class Outcome:
 
 class NotAllowed(Exception):
     """The actor may not do this; the message (Chinese) says why, politely."""
-
-
-class _Severity(Protocol):
-    malicious: bool
-    severity: str
-
-
-class _Marked(Protocol):
-    requires_role: str | None
-
-
-def required_role(analysis: _Severity | None, draft: _Marked | None = None) -> Role:
-    """Posting for a malicious or critical review is a manager's decision, and so is any
-    draft the reply engine marked (food-safety claims). Takes stored rows or the
-    analyzer's and reply engine's results alike."""
-    if analysis is not None and (analysis.malicious or analysis.severity == "critical"):
-        return "manager"
-    if draft is not None and draft.requires_role in ("manager", "owner"):
-        return draft.requires_role  # type: ignore[return-value]
-    return "staff"
 
 
 def draft_fields(drafted: DraftResult) -> dict[str, Any]:

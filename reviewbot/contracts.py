@@ -10,10 +10,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from reviewbot.actions import required_role
 from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.roles import required_role
 from reviewbot.safejson import has_unstorable, storable_text
 
 # What `reviewbot draft` signs with when no store is configured: true of every shop.
