@@ -57,6 +57,7 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.resources import bundled_font
 from reviewbot.store import db
 from reviewbot.store.credentials import DbCredentialStore
 from reviewbot.store.ingest import ConfiguredSource, sync_sources
@@ -189,6 +190,8 @@ class Daemon:
         self.speed_job = _Job("speed", self._speed_work, self._tasks)
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
+        if s.digest.enabled and bundled_font() is None:
+            log.error("the bundled Chinese chart font is missing: reinstall reviewbot")
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
             self.sessions, self.clock, self.directory, self.drafter, owner=self.owner

@@ -100,22 +100,3 @@ async def test_report_for_all_stores_and_for_an_unknown_one(sessions, database_u
 
     done = await report(tmp_path, database_url, "--store", "nope", "--out", str(out))
     assert done.returncode != 0 and "no store 'nope'" in done.stderr
-
-
-def test_the_first_listed_cjk_font_wins_and_none_only_warns(monkeypatch, caplog):
-    from reviewbot.reporting import fonts
-
-    added = []
-    monkeypatch.setattr(fonts, "_add_from_fontconfig", lambda: added.append(True))
-    monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans", "Noto Sans CJK JP", "SimHei"})
-    fonts.cjk_font.cache_clear()
-    try:
-        assert fonts.cjk_font() == "SimHei"  # Simplified Chinese fonts before Japanese cuts
-        assert not added
-        fonts.cjk_font.cache_clear()
-        monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans"})
-        assert fonts.cjk_font() is None
-        assert added == [True]  # asked fontconfig once before giving up
-        assert "no font with Chinese characters" in caplog.text
-    finally:
-        fonts.cjk_font.cache_clear()
