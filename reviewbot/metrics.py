@@ -106,7 +106,8 @@ class Spread(Frozen):
 
 
 class WindowShare(Frozen):
-    """Negative reviews against their reply window (from first seen, per severity).
+    """Negative reviews against their reply window (per severity, from when the revision
+    staff were alerted about was seen: see speed.py).
 
     on_time: a reply was posted within the window; late: posted after it closed;
     missed: the window closed by `as_of` with no reply posted (ignored reviews included);
@@ -238,6 +239,7 @@ class _Row:
     rating: float | None
     text: str | None
     first_seen_at: datetime
+    alerted_seen_at: datetime | None
     status: str
     handled_at: datetime | None
     contacted_at: datetime | None
@@ -271,6 +273,7 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             Review.rating,
             Review.text,
             Review.first_seen_at,
+            Review.alerted_seen_at,
             Review.status,
             Review.handled_at,
             Review.contacted_at,
@@ -285,6 +288,7 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             r.rating,
             r.text,
             r.first_seen_at,
+            r.alerted_seen_at,
             r.status,
             _before(r.handled_at, scope.as_of),
             _before(r.contacted_at, scope.as_of),
@@ -525,12 +529,15 @@ async def figures(
                 durations["approve"].append((r.handled_at - sent).total_seconds())
         if not r.negative:
             continue
+        # The speed window's start: when the revision staff were alerted about was seen.
+        rules = store_policy(r.store_id)
+        start = rules.window_start(r.alerted_seen_at or r.first_seen_at, r.severity)
         posted = posts.get(r.id)
         if posted is not None:
-            durations["post"].append((posted - r.first_seen_at).total_seconds())
+            durations["post"].append((posted - start).total_seconds())
         if r.contacted_at is not None:
-            durations["contact"].append((r.contacted_at - r.first_seen_at).total_seconds())
-        deadline = r.first_seen_at + store_policy(r.store_id).reply_window(r.severity)
+            durations["contact"].append((r.contacted_at - start).total_seconds())
+        deadline = start + rules.reply_window(r.severity)
         if posted is not None:
             window["on_time" if posted <= deadline else "late"] += 1
         elif deadline <= scope.as_of:

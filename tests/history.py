@@ -68,6 +68,7 @@ class History:
             text=text,
             first_seen_at=seen,
             last_seen_at=seen,
+            alerted_seen_at=seen if alert is not None else None,
             created_at=seen,
             revision=1,
             content_hash=f"h{self.n}",

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from reviewbot import metrics
-from tests.history import AS_OF, T0, M, build, settings
+from reviewbot.store.schema import Draft
+from tests.history import AS_OF, T0, History, M, S, build, settings
 
 
 @pytest.fixture
@@ -74,6 +75,32 @@ async def test_events_after_as_of_have_not_happened_yet(sessions, database_url, 
     assert f.reviews == 1  # only R1 had been seen
     assert f.steps["approve"].count == 1 and f.steps["post"].count == 0
     assert f.window == metrics.WindowShare(pending=1)
+
+
+async def test_a_review_edited_to_negative_is_judged_from_the_edit(sessions, database_url):
+    """Seen at 10:00 as a happy review, edited to a complaint seen at 13:00 and answered at
+    14:40: on time (the window started with the edit), 100 minutes to post."""
+    async with sessions() as session, session.begin():
+        history = History(session)
+        await history.setup()
+        review = await history.review(
+            seen=T0, rating=1, polarity="negative", severity="medium", alert=30 * S
+        )
+        review.alerted_seen_at = T0 + 180 * M
+        session.add(
+            Draft(
+                review_id=review.id,
+                revision=2,
+                template_id="t",
+                text="回复",
+                status="posted",
+                created_at=T0 + 181 * M,
+                posted_at=T0 + 280 * M,
+            )
+        )
+    f = await compute(sessions, database_url, ["s1"])
+    assert f.window == metrics.WindowShare(on_time=1)
+    assert f.steps["post"] == metrics.Spread(count=1, median=6000, p90=6000, maximum=6000)
 
 
 def test_percentiles_by_hand():

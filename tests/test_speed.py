@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -252,3 +253,34 @@ async def test_replicas_escalate_each_step_once(shop):
     await shop.daemon.drain()
     assert [to for to, _ in shop.pings()] == ["店主"]
     assert await shop.steps() == [("reminder", False), ("manager", False), ("owner", True)]
+
+
+async def test_a_review_edited_to_negative_later_gets_its_full_window(shop):
+    """Happy on Monday, a complaint on Thursday: the window starts with the edit, not with
+    the first sighting three days earlier (which paged the owner at once)."""
+    await shop.review("味道很好，服务也热情，下次还来", 5)
+    shop.pings()
+    (posted,) = shop.demo.platform.shops["shop-1"]
+    shop.start = shop.clock._now = shop.start + timedelta(days=3)
+    shop.demo.platform.edit_review(
+        posted.review_id, content="水煮鱼太咸了，米饭也是凉的，服务员还不理人", stars=1
+    )
+    await shop.daemon.poll_all_once()
+    await shop.daemon.drain()
+    card = shop.out.getvalue()[shop.seen :]
+    deadline = (shop.start + timedelta(minutes=WINDOW)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert "评价更新" in card and f"请在 {deadline:%m-%d %H:%M} 前回复" in card
+    assert shop.pings() == []
+    assert await shop.at(59) == []
+    ((to, text),) = await shop.at(60)
+    assert to == "店员" and "已等待 1 小时" in text and "还剩 1 小时" in text
+    assert [to for to, _ in await shop.at(90)] == ["店长"]
+    assert [to for to, _ in await shop.at(120)] == ["店主"]
+    assert await shop.at(24 * 60 - 1) == []
+    assert [to for to, _ in await shop.at(24 * 60)] == ["店员"]
+    assert await shop.steps() == [
+        ("reminder", True),
+        ("manager", True),
+        ("owner", True),
+        ("contact", True),
+    ]

@@ -91,6 +91,7 @@ class AlertView:
     timezone: str = "Asia/Shanghai"
     first_seen_at: datetime | None = None
     reply_window: timedelta | None = None
+    window_start: datetime | None = None  # when the reply window started (speed.py)
 
     @property
     def open(self) -> bool:
@@ -118,6 +119,11 @@ async def load_alert_view(
                 OutboxMessage.kind == "reply", OutboxMessage.ref_id == draft.id
             )
         )
+    rules = (
+        policy(directory.settings, store.id)
+        if directory and analysis and analysis.negative
+        else None
+    )
     return AlertView(
         alert_id=alert.id,
         kind=alert.kind,
@@ -153,11 +159,12 @@ async def load_alert_view(
         can_reply=directory.can_reply(review.source_id) if directory else True,
         timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
         first_seen_at=review.first_seen_at,
-        reply_window=(
-            policy(directory.settings, store.id).reply_window(analysis.severity)
-            if directory and analysis and analysis.negative
-            else None
-        ),
+        reply_window=rules.reply_window(analysis.severity) if rules and analysis else None,
+        window_start=rules.window_start(
+            review.alerted_seen_at or review.first_seen_at, analysis.severity
+        )
+        if rules and analysis
+        else None,
     )
 
 
@@ -176,8 +183,8 @@ def _hours(delta: timedelta) -> str:
 def timing_line(view: AlertView) -> str | None:
     """The reply deadline, and how late the platform showed us the review (never hidden)."""
     parts = []
-    if view.reply_window is not None and view.first_seen_at is not None and view.open:
-        deadline = view.local(view.first_seen_at + view.reply_window)
+    if view.reply_window is not None and view.window_start is not None and view.open:
+        deadline = view.local(view.window_start + view.reply_window)
         parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
     if view.created_at is not None and view.first_seen_at is not None:
         delay = view.first_seen_at - view.created_at

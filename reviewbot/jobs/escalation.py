@@ -48,9 +48,10 @@ def _snippet(review: Review) -> str:
 
 
 def reply_message(
-    step: str, review: Review, window: timedelta, deadline: datetime, now: datetime
+    step: str, review: Review, window: timedelta, start: datetime, now: datetime
 ) -> str:
-    waited = _duration(now - review.first_seen_at)
+    deadline = start + window
+    waited = _duration(now - start)
     head = f"差评 #{review.id} {_snippet(review)}"
     if step == "reminder":
         return (
@@ -147,7 +148,7 @@ class EscalationChecker:
         review: Review, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
     ) -> list[_Due]:
         due: list[_Due] = []
-        start = review.first_seen_at
+        start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
         if review.status in OPEN_STATES:
             window = rules.reply_window(severity)
             for step, share, audience in LADDER:
@@ -208,8 +209,8 @@ class EscalationChecker:
             if item.step == CONTACT_STEP:
                 text = contact_message(review, rules.contact_within)
             else:
-                window = rules.reply_window(severity)
-                text = reply_message(item.step, review, window, review.first_seen_at + window, now)
+                start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
+                text = reply_message(item.step, review, rules.reply_window(severity), start, now)
             await queue_notice(
                 session,
                 store_id=review.store_id,
