@@ -125,9 +125,7 @@ class CrisisDetector:
         drop = await self._rating_drop(session, store_id, now, recent)
         if drop is not None:
             triggers.append(drop)
-        repost = await self._reposts(session, store_id, now)
-        if repost is not None:
-            triggers.append(repost)
+        triggers += await self._reposts(session, store_id, now)
         return triggers
 
     async def _spikes(
@@ -194,7 +192,9 @@ class CrisisDetector:
             f"近 24 小时平均 {day_avg:.1f} 星，近 30 天平均 {month_avg:.1f} 星",
         )
 
-    async def _reposts(self, session: AsyncSession, store_id: str, now: datetime) -> Trigger | None:
+    async def _reposts(self, session: AsyncSession, store_id: str, now: datetime) -> list[Trigger]:
+        """One trigger per text seen on two or more platforms within the week, so a group
+        already part of a crisis does not hide a newer one."""
         reviews = (
             await session.scalars(
                 select(Review).where(
@@ -207,12 +207,13 @@ class CrisisDetector:
         groups: dict[str, list[Review]] = defaultdict(list)
         for review in reviews:
             groups[normalized(review.text or "")].append(review)
+        triggers = []
         for group in groups.values():
             platforms = {r.platform for r in group}
             if len(platforms) >= 2:
                 names = "、".join(sorted(PLATFORMS.get(p, p) for p in platforms))
-                return Trigger("repost", {r.id for r in group}, f"出现在：{names}")
-        return None
+                triggers.append(Trigger("repost", {r.id for r in group}, f"出现在：{names}"))
+        return triggers
 
     # -- opening and extending -------------------------------------------------------------
 
