@@ -19,8 +19,10 @@ from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
 from reviewbot.daemon import Daemon
 from reviewbot.jobs.escalation import EscalationChecker
-from reviewbot.store.schema import Escalation, Review, Store
+from reviewbot.store.schema import Escalation, OutboxMessage, Review, Store
 from tests.conftest import TEST_FACTS
+from tests.history import History, S
+from tests.history import settings as history_settings
 
 WINDOW = 120  # minutes, for every severity but critical (30)
 NOON_BEIJING = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
@@ -284,3 +286,35 @@ async def test_a_review_edited_to_negative_later_gets_its_full_window(shop):
         ("owner", True),
         ("contact", True),
     ]
+
+
+async def test_old_reviews_are_never_paged_and_the_scan_stays_bounded(sessions, database_url):
+    """An upgrade (or a long history) must not page anyone about reviews from days ago:
+    only a recent review's ladder is looked at."""
+    now = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+    async with sessions() as session, session.begin():
+        old = History(session)
+        await old.setup()
+        for n in range(120):  # alerted, never answered, never contacted, no rung recorded
+            await old.review(
+                seen=now - timedelta(days=4, minutes=n),
+                rating=1,
+                polarity="negative",
+                severity="medium",
+                alert=30 * S,
+                store="s1" if n % 2 else "s2",
+            )
+        fresh = await old.review(
+            seen=now - timedelta(minutes=61),
+            rating=2,
+            polarity="negative",
+            severity="medium",
+            alert=30 * S,
+        )
+    checker = EscalationChecker(
+        sessions, FakeClock(now), history_settings(database_url), owner="replica"
+    )
+    assert await checker.run_once() == 1
+    async with sessions() as session:
+        keys = (await session.scalars(select(OutboxMessage.dedupe_key))).all()
+    assert keys == [f"notice:escalation:{fresh.id}:reminder"]

@@ -6,6 +6,9 @@ Quiet hours, a muted store and a snoozed review hold non-critical pings back (cr
 always go out); when several rungs fell due while held, only the highest is sent and the
 others are recorded as passed. Each rung is a row with a unique (review, step): it fires
 once, whatever restarts or replicas happen.
+
+The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
+(in SQL, no id lists), one transaction per store.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import OPEN_STATES
@@ -24,11 +27,11 @@ from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, policy
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Analysis, Escalation, Review, Store
+from reviewbot.store.schema import Analysis, Escalation, Review, Store
 
 log = logging.getLogger(__name__)
 
-ALERTED_KINDS = ("new", "updated", "malicious", "critical")
+DAY = timedelta(days=1)
 CONTACT_STEP = "contact"
 SEVERITY_NAMES = {"none": "", "low": "低", "medium": "中", "high": "高", "critical": "紧急"}
 
@@ -83,6 +86,38 @@ class _Due:
     audience: str
 
 
+def horizon(settings: Settings) -> timedelta:
+    """How long after a review's alert a rung of its ladder can still fall due: its longest
+    window (reply or contact, any store), a day by which quiet hours can push the window's
+    start, and a day's grace for a daemon that was down. Older reviews are never scanned,
+    so the work stays bounded and an upgrade does not page anyone about old reviews."""
+    rules = [policy(settings, ""), *(policy(settings, s.id) for s in settings.stores)]
+    longest = max(max(*r.reply_within.values(), r.contact_within) for r in rules)
+    return longest + 2 * DAY
+
+
+def _pending(cutoff: datetime) -> list[ColumnElement[bool]]:
+    """Alerted reviews since `cutoff` whose ladder is not finished: open and the owner's rung
+    not reached, or the customer not contacted and the contact reminder not sent."""
+
+    def reached(step: str) -> ColumnElement[bool]:
+        return (
+            select(Escalation.id)
+            .where(Escalation.review_id == Review.id, Escalation.step == step)
+            .correlate(Review)
+            .exists()
+        )
+
+    return [
+        Review.alerted_seen_at >= cutoff,
+        Review.status != "ignored",
+        or_(
+            Review.status.in_(OPEN_STATES) & ~reached(LADDER[-1][0]),
+            Review.contacted_at.is_(None) & ~reached(CONTACT_STEP),
+        ),
+    ]
+
+
 class EscalationChecker:
     def __init__(
         self, sessions: SessionFactory, clock: Clock, settings: Settings, *, owner: str
@@ -91,54 +126,74 @@ class EscalationChecker:
         self.clock = clock
         self.settings = settings
         self.owner = owner
+        self.horizon = horizon(settings)
 
     async def run_once(self) -> int:
-        """Queue the pings that are due now; returns how many were sent."""
+        """Queue the pings that are due now, store by store; returns how many were sent."""
         now = self.clock.now()
         if not await leases.acquire(
             self.sessions, "escalation", self.owner, now, timedelta(minutes=2)
         ):
             return 0
         try:
-            async with self.sessions() as session, session.begin():
-                return await self._check(session, now)
+            cutoff = now - self.horizon
+            pending = _pending(cutoff)
+            async with self.sessions() as session:
+                stores = (
+                    await session.scalars(select(Review.store_id).where(*pending).distinct())
+                ).all()
+            sent = 0
+            for store_id in sorted(stores):
+                try:
+                    async with self.sessions() as session, session.begin():
+                        sent += await self._check(session, store_id, cutoff, now)
+                except Exception:  # one store's failure must not hold back the others
+                    log.exception("escalation check for store %s failed", store_id)
+            return sent
         finally:
             await leases.release(self.sessions, "escalation", self.owner)
 
-    async def _check(self, session: AsyncSession, now: datetime) -> int:
+    async def _check(
+        self,
+        session: AsyncSession,
+        store_id: str,
+        cutoff: datetime,
+        now: datetime,
+    ) -> int:
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        mine = [Review.store_id == store_id, *_pending(cutoff)]
         rows = (
             await session.execute(
-                select(Review, Analysis.severity)
-                .join(Analysis, current)
-                .where(
-                    Review.id.in_(select(Alert.review_id).where(Alert.kind.in_(ALERTED_KINDS))),
-                    Review.status != "ignored",
-                    (Review.status.in_(OPEN_STATES)) | Review.contacted_at.is_(None),
-                )
+                select(Review, Analysis.severity).join(Analysis, current).where(*mine)
             )
         ).all()
         if not rows:
             return 0
         done = {
-            (e.review_id, e.step)
-            for e in (
-                await session.scalars(
-                    select(Escalation).where(Escalation.review_id.in_([r.id for r, _ in rows]))
+            (review_id, step)
+            for review_id, step in (
+                await session.execute(
+                    select(Escalation.review_id, Escalation.step).where(
+                        Escalation.store_id == store_id,
+                        Escalation.review_id.in_(
+                            select(Review.id).where(
+                                Review.store_id == store_id, Review.alerted_seen_at >= cutoff
+                            )
+                        ),
+                    )
                 )
             )
         }
-        muted = {s.id: s.muted_until for s in (await session.scalars(select(Store)))}
+        store = await session.get(Store, store_id)
+        muted = store.muted_until if store is not None else None
+        rules = policy(self.settings, store_id)
         sent = 0
-        policies: dict[str, Policy] = {}
         for review, severity in rows:
-            rules = policies.setdefault(review.store_id, policy(self.settings, review.store_id))
             due = self._due(review, severity, rules, now, done)
             if not due:
                 continue
             critical = severity == "critical"
-            held = self._held(review, rules, muted.get(review.store_id), now)
-            if held and not critical:
+            if self._held(review, rules, muted, now) and not critical:
                 continue
             sent += await self._fire(session, review, severity, rules, due, now, critical)
         return sent
