@@ -521,16 +521,16 @@ async def figures(
             day["categories"][name][pol] += 1
             if pol == "negative":  # single characters (菜, 汤) say too little to act on
                 terms[name].update(t for t in mention.get("terms") or [] if len(t) > 1)
+        rules = store_policy(r.store_id)
         alert = alerts.get(r.id)
-        if alert is not None:
+        if alert is not None:  # an alert held by quiet hours is due when they end
             sent, seen = alert
-            durations["alert"].append((sent - seen).total_seconds())
+            durations["alert"].append((sent - rules.window_start(seen, r.severity)).total_seconds())
             if r.handled_at is not None:
                 durations["approve"].append((r.handled_at - sent).total_seconds())
         if not r.negative:
             continue
         # The speed window's start: when the revision staff were alerted about was seen.
-        rules = store_policy(r.store_id)
         start = rules.window_start(r.alerted_seen_at or r.first_seen_at, r.severity)
         posted = posts.get(r.id)
         if posted is not None:

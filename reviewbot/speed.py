@@ -42,8 +42,10 @@ class Policy:
         return self.reply_within.get(severity) or max(self.reply_within.values())
 
     def window_start(self, seen_at: datetime, severity: str) -> datetime:
-        """When the reply and contact windows of a review seen at `seen_at` start."""
-        return seen_at
+        """When the reply and contact windows of a review seen at `seen_at` start: then,
+        or for a non-critical review seen during quiet hours, when they end (its alert is
+        held until then, so staff could not have answered sooner)."""
+        return seen_at if severity == "critical" else self.quiet_end(seen_at)
 
     def in_quiet_hours(self, when: datetime) -> bool:
         if self.quiet is None:

@@ -318,3 +318,36 @@ async def test_old_reviews_are_never_paged_and_the_scan_stays_bounded(sessions, 
     async with sessions() as session:
         keys = (await session.scalars(select(OutboxMessage.dedupe_key))).all()
     assert keys == [f"notice:escalation:{fresh.id}:reminder"]
+
+
+async def test_a_complaint_at_night_waits_for_the_morning_and_gets_its_full_window(
+    database_url, demo, clock
+):
+    """Quiet means quiet: a 2★ complaint seen at 23:00 reaches the staff chat at 08:00, and
+    its two hours start then (the owner is not paged at 08:00 for a review staff just got)."""
+    clock._now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # 23:00 in Beijing
+    out = io.StringIO()
+    daemon = Daemon(
+        settings(database_url, demo.base_url, speed_window={"quiet_hours": "22:00-08:00"}),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    shop = Shop(daemon, out, demo, clock)
+    shop.start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 08:00 in Beijing
+    try:
+        await shop.review()
+        for hour in (0, 2, 6, 8.99):
+            clock._now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC) + timedelta(hours=hour)
+            await daemon.drain()
+            assert "差评提醒" not in out.getvalue()
+        assert await shop.at(0) == []
+        assert "差评提醒" in out.getvalue() and "请在 11-23 10:00 前回复" in out.getvalue()
+        shop.pings()
+        assert await shop.at(59) == []
+        assert [to for to, _ in await shop.at(60)] == ["店员"]
+        assert [to for to, _ in await shop.at(90)] == ["店长"]
+        assert [to for to, _ in await shop.at(120)] == ["店主"]
+    finally:
+        await daemon.stop()
+        await daemon.close()
