@@ -19,6 +19,7 @@ from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
 from reviewbot.daemon import Daemon
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.speed import policy
 from reviewbot.store.schema import Escalation, OutboxMessage, Review, Store
 from tests.conftest import TEST_FACTS
 from tests.history import History, S
@@ -348,6 +349,66 @@ async def test_a_complaint_at_night_waits_for_the_morning_and_gets_its_full_wind
         assert [to for to, _ in await shop.at(60)] == ["店员"]
         assert [to for to, _ in await shop.at(90)] == ["店长"]
         assert [to for to, _ in await shop.at(120)] == ["店主"]
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+def demo_source(account: str) -> dict[str, str]:
+    return {"platform": "demo", "account": account}
+
+
+def test_the_default_windows_and_a_stores_own():
+    s = parse_settings(
+        {
+            "database": {"url": "sqlite+aiosqlite:///unused.db"},
+            "stores": [
+                {"id": "plain", "name": "一号店", "sources": [demo_source("a")]},
+                {
+                    "id": "own",
+                    "name": "二号店",
+                    "sources": [demo_source("b")],
+                    "speed_window": {"reply_minutes": {"medium": 90}, "contact_hours": 12},
+                },
+            ],
+        }
+    )
+    plain, own = policy(s, "plain"), policy(s, "own")
+    minutes = timedelta(minutes=1)
+    # The figures: 2 hours for an ordinary bad review, 30 minutes for a critical one.
+    assert plain.reply_within == {
+        "low": 120 * minutes,
+        "medium": 120 * minutes,
+        "high": 60 * minutes,
+        "critical": 30 * minutes,
+    }
+    assert (plain.alert_within, plain.contact_within) == (minutes, timedelta(hours=24))
+    assert plain.quiet is None and plain.reply_window("none") == 120 * minutes
+    # A store's own table overrides key by key; the rest comes from [speed_window].
+    assert own.reply_window("medium") == 90 * minutes
+    assert own.reply_window("critical") == 30 * minutes
+    assert own.contact_within == timedelta(hours=12)
+
+
+async def test_a_stores_own_reply_window_drives_its_ladder(database_url, demo, clock):
+    out = io.StringIO()
+    own = {"reply_minutes": {"low": 40, "medium": 40, "high": 40}}
+    daemon = Daemon(
+        settings(database_url, demo.base_url, speed_window=own),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    shop = Shop(daemon, out, demo, clock)
+    shop.start = clock.now()
+    try:
+        await shop.review()
+        assert "40 分钟内" in out.getvalue()
+        shop.pings()
+        assert await shop.at(19) == []
+        assert [to for to, _ in await shop.at(20)] == ["店员"]
+        assert [to for to, _ in await shop.at(30)] == ["店长"]
+        assert [to for to, _ in await shop.at(40)] == ["店主"]
     finally:
         await daemon.stop()
         await daemon.close()
