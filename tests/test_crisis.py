@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
 from reviewbot.daemon import Daemon
 from reviewbot.jobs.crisis import CHECKLIST, close_crisis
-from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage, Review
+from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage, Review, Store
 from tests.conftest import TEST_FACTS
 from tests.fakes import serve
 
@@ -242,3 +243,23 @@ async def test_later_triggers_join_the_open_crisis_and_an_owner_closes_it(shop):
     assert len(await shop.crises()) == 1
     await shop.reviews(("第三个人说吃了也不舒服，胃疼呕吐", 1))  # a new claim is a new crisis
     assert [c.status for c in await shop.crises()] == ["closed", "open"]
+
+
+async def test_the_database_allows_one_open_crisis_per_store(sessions, clock):
+    """The lease is not the only guard: replicas with skewed clocks cannot both open one."""
+    async with sessions() as session, session.begin():
+        for store in ("a", "b"):
+            session.add(Store(id=store, name=store, created_at=clock.now()))
+
+    def crisis(store: str, status: str = "open") -> Crisis:
+        return Crisis(
+            store_id=store, status=status, triggers=[], review_ids=[], started_at=clock.now()
+        )
+
+    async with sessions() as session, session.begin():
+        session.add_all([crisis("a"), crisis("a", "closed"), crisis("a", "closed"), crisis("b")])
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            session.add(crisis("a"))
+    async with sessions() as session:
+        assert len((await session.scalars(select(Crisis))).all()) == 4

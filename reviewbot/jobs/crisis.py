@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import analysis_result, review_text
@@ -98,8 +99,15 @@ class CrisisDetector:
         try:
             paged = []
             for store_id in self.directory.store_ids():
-                async with self.sessions() as session, session.begin():
-                    crisis_id = await self._check_store(session, store_id, now)
+                try:
+                    async with self.sessions() as session, session.begin():
+                        crisis_id = await self._check_store(session, store_id, now)
+                except IntegrityError:  # another replica opened this store's crisis first
+                    log.warning("store %s: crisis opened elsewhere meanwhile", store_id)
+                    continue
+                except Exception:  # one store's failure must not hold back the others
+                    log.exception("crisis check for store %s failed", store_id)
+                    continue
                 if crisis_id is not None:
                     paged.append(crisis_id)
             return paged

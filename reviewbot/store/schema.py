@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -333,6 +334,16 @@ class Crisis(Base):
     """A store in crisis: opened by a trigger, closed by an owner, kept as an incident record."""
 
     __tablename__ = "crises"
+    # One open crisis per store, whatever replicas and clocks do: later triggers join it.
+    __table_args__ = (
+        Index(
+            "uq_crises_open_store",
+            "store_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
