@@ -463,12 +463,21 @@ class Daemon:
         return stats.processed + stats.failed >= 100
 
     async def _speed_work(self) -> bool:
-        """Crisis detection and the escalation ladder (both cheap; both time-driven)."""
-        paged = await self.crisis.run_once()
-        pinged = await self.escalation.run_once()
+        """Crisis detection and the escalation ladder (both time-driven), each on its own:
+        one failing must not hold back the other."""
+        paged = await self._guarded(self.crisis.run_once, [])
+        pinged = await self._guarded(self.escalation.run_once, 0)
         if paged or pinged:
             self.outbox_job.kick()
         return False
+
+    @staticmethod
+    async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
+        try:
+            return await check()
+        except Exception:
+            log.exception("%s failed", getattr(check, "__qualname__", check))
+            return failed
 
     async def _outbox_work(self) -> bool:
         await self.dispatcher.run_once()
@@ -523,8 +532,8 @@ class Daemon:
         for _ in range(rounds):
             await self._settle()
             stats = await self.pipeline.run_once()
-            paged = await self.crisis.run_once()
-            pinged = await self.escalation.run_once()
+            paged = await self._guarded(self.crisis.run_once, [])
+            pinged = await self._guarded(self.escalation.run_once, 0)
             sent = await self.dispatcher.run_once()
             idle = not (stats.processed or stats.failed or paged or pinged or sent)
             if idle and not self._busy():

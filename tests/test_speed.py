@@ -412,3 +412,15 @@ async def test_a_stores_own_reply_window_drives_its_ladder(database_url, demo, c
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_a_review_under_appeal_gets_no_contact_reminder(shop):
+    review = await shop.review()
+    manager = actions.Actor("telegram:2", "李店长", "manager", frozenset({"store-1"}))
+    async with shop.daemon.sessions() as session, session.begin():
+        outcome = await actions.mark_malicious(session, review, manager, shop.clock.now())
+    assert outcome.ok
+    shop.pings()
+    await shop.at(120)
+    assert await shop.at(24 * 60) == []
+    assert [step for step, _ in await shop.steps()] == ["reminder", "manager", "owner"]

@@ -1,7 +1,8 @@
 """The escalation ladder: reminders as a bad review's reply window runs out.
 
 At half the window the staff chat is reminded, at three quarters the store's managers, when
-it closes the owner; a day in, whoever has not logged contacting the customer is asked to.
+it closes the owner; a day in, whoever has not logged contacting the customer is asked to
+(not for a review under appeal as malicious).
 Quiet hours, a muted store and a snoozed review hold non-critical pings back (critical ones
 always go out); when several rungs fell due while held, only the highest is sent and the
 others are recorded as passed. Each rung is a row with a unique (review, step): it fires
@@ -98,7 +99,8 @@ def horizon(settings: Settings) -> timedelta:
 
 def _pending(cutoff: datetime) -> list[ColumnElement[bool]]:
     """Alerted reviews since `cutoff` whose ladder is not finished: open and the owner's rung
-    not reached, or the customer not contacted and the contact reminder not sent."""
+    not reached, or the customer (of a review not under appeal) not contacted and the
+    contact reminder not sent."""
 
     def reached(step: str) -> ColumnElement[bool]:
         return (
@@ -113,7 +115,7 @@ def _pending(cutoff: datetime) -> list[ColumnElement[bool]]:
         Review.status != "ignored",
         or_(
             Review.status.in_(OPEN_STATES) & ~reached(LADDER[-1][0]),
-            Review.contacted_at.is_(None) & ~reached(CONTACT_STEP),
+            Review.contacted_at.is_(None) & (Review.status != "appeal") & ~reached(CONTACT_STEP),
         ),
     ]
 
@@ -210,7 +212,9 @@ class EscalationChecker:
                 at = start + window * share
                 if at <= now and (review.id, step) not in done:
                     due.append(_Due(step, at, audience))
-        if review.contacted_at is None and (review.id, CONTACT_STEP) not in done:
+        # A review under appeal is being contested, not a customer to call back.
+        uncontacted = review.contacted_at is None and review.status != "appeal"
+        if uncontacted and (review.id, CONTACT_STEP) not in done:
             at = start + rules.contact_within
             if at <= now:
                 due.append(_Due(CONTACT_STEP, at, "staff"))
