@@ -185,6 +185,8 @@ class Figures(Frozen):
     recovery: Recovery = Recovery()
     replies_posted: int = 0
     quotes: list[str] = []
+    # platform → how late it served the cohort's reviews (posted → visible to us)
+    platform_delay: dict[str, Spread] = {}
 
     @property
     def negative_by_category(self) -> dict[str, int]:
@@ -238,6 +240,7 @@ class _Row:
     author: str | None
     rating: float | None
     text: str | None
+    created_at: datetime | None
     first_seen_at: datetime
     alerted_seen_at: datetime | None
     status: str
@@ -272,6 +275,7 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             Review.author,
             Review.rating,
             Review.text,
+            Review.created_at,
             Review.first_seen_at,
             Review.alerted_seen_at,
             Review.status,
@@ -287,6 +291,7 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             r.author,
             r.rating,
             r.text,
+            r.created_at,
             r.first_seen_at,
             r.alerted_seen_at,
             r.status,
@@ -493,6 +498,7 @@ async def figures(
     terms: dict[str, Counter[str]] = defaultdict(Counter)
     days: dict[date, dict[str, Any]] = {}
     durations: dict[str, list[float]] = {step: [] for step in STEPS}
+    delays: dict[str, list[float]] = defaultdict(list)
     window = Counter[str]()
     for r in rows.values():
         if r.polarity:
@@ -508,6 +514,8 @@ async def figures(
             },
         )
         day["reviews"] += 1
+        if r.created_at is not None:
+            delays[r.platform].append((r.first_seen_at - r.created_at).total_seconds())
         if r.polarity:
             day["polarity"][r.polarity] += 1
         if r.rating is not None:
@@ -614,6 +622,7 @@ async def figures(
         recovery=await _recovery(session, scope, rows),
         replies_posted=replies or 0,
         quotes=_quotes(rows.values(), quotes),
+        platform_delay={p: spread(v) for p, v in sorted(delays.items())},
     )
 
 

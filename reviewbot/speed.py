@@ -23,6 +23,17 @@ LADDER: tuple[tuple[str, float, str], ...] = (
 )
 
 
+# A platform serving a review later than this is worth telling staff and owners about.
+NOTABLE_DELAY = timedelta(hours=1)
+
+
+def platform_delay(created_at: datetime | None, seen_at: datetime) -> timedelta | None:
+    """How late the platform served a review (posted → visible to us), when notable."""
+    if created_at is None or seen_at - created_at <= NOTABLE_DELAY:
+        return None
+    return seen_at - created_at
+
+
 def _clock(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))

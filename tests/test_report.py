@@ -74,6 +74,7 @@ async def test_report_writes_a_chart_and_a_page_with_the_figures(sessions, datab
     assert "<td>挽回顾客（位）</td><td>2</td>" in page
     assert "「菜品」差评最多（2 条，常见问题：太咸）" in page
     assert "data:image/png;base64," in page
+    assert "平台延迟（评价发布→我们看到）</h2>" in page and "<td>演示平台</td><td>7</td>" in page
     # The summary printed on the terminal says the same.
     assert "新评价 7 条（差评 4、中评 1、好评 2）" in done.stdout
 

@@ -424,3 +424,18 @@ async def test_a_review_under_appeal_gets_no_contact_reminder(shop):
     await shop.at(120)
     assert await shop.at(24 * 60) == []
     assert [step for step, _ in await shop.steps()] == ["reminder", "manager", "owner"]
+
+
+async def test_pings_say_how_late_the_platform_served_the_review(shop):
+    """Meituan-style lag: posted 20 hours before we could see it. The ladder still gives
+    staff their window, and every ping says why the review looks so old."""
+    posted = shop.clock.now() - timedelta(hours=20)
+    shop.demo.platform.add_review("shop-1", "水煮鱼太咸了，米饭也是凉的", 2, when=posted)
+    await shop.daemon.poll_all_once()
+    await shop.daemon.drain()
+    shop.pings()
+    ((_, reminder),) = await shop.at(60)
+    assert "平台延迟 20 小时 才提供" in reminder and "还剩 1 小时" in reminder
+    await shop.at(120)
+    ((_, contact),) = await shop.at(24 * 60)
+    assert "平台延迟 20 小时 才提供" in contact

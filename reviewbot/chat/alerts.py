@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import current_analysis, current_draft, required_role
 from reviewbot.directory import Directory
-from reviewbot.speed import policy
+from reviewbot.speed import platform_delay, policy
 from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
 POLARITY = {"negative": "负面", "neutral": "中性", "positive": "正面"}
@@ -187,8 +187,8 @@ def timing_line(view: AlertView) -> str | None:
         deadline = view.local(view.window_start + view.reply_window)
         parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
     if view.created_at is not None and view.first_seen_at is not None:
-        delay = view.first_seen_at - view.created_at
-        if delay > timedelta(hours=1):
+        delay = platform_delay(view.created_at, view.first_seen_at)
+        if delay is not None:
             parts.append(
                 f"平台延迟：评价发布于 {view.local(view.created_at)}，"
                 f"{_hours(delay)}后平台才提供，时限从我们看到时算起"

@@ -25,7 +25,7 @@ from reviewbot.actions import OPEN_STATES
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
-from reviewbot.speed import LADDER, Policy, policy
+from reviewbot.speed import LADDER, Policy, platform_delay, policy
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Escalation, Review, Store
@@ -51,12 +51,18 @@ def _snippet(review: Review) -> str:
     return f"{stars}「{text[:30]}{'…' if len(text) > 30 else ''}」"
 
 
+def _late(review: Review) -> str:
+    """The platform's delay, so nobody blames staff for hours they never had."""
+    delay = platform_delay(review.created_at, review.first_seen_at)
+    return f"（平台延迟 {_duration(delay)} 才提供，时限从我们看到时算起）" if delay else ""
+
+
 def reply_message(
     step: str, review: Review, window: timedelta, start: datetime, now: datetime
 ) -> str:
     deadline = start + window
     waited = _duration(now - start)
-    head = f"差评 #{review.id} {_snippet(review)}"
+    head = f"差评 #{review.id} {_snippet(review)}{_late(review)}"
     if step == "reminder":
         return (
             f"⏰ {head} 已等待 {waited}，还没有回复。回复时限 {_duration(window)}，"
@@ -75,7 +81,7 @@ def reply_message(
 
 def contact_message(review: Review, window: timedelta) -> str:
     return (
-        f"☎️ 差评 #{review.id} {_snippet(review)} 的顾客还没有记录联系结果"
+        f"☎️ 差评 #{review.id} {_snippet(review)}{_late(review)} 的顾客还没有记录联系结果"
         f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。/review {review.id}"
     )
 
