@@ -42,6 +42,9 @@ DROP_MIN_REVIEWS = 5  # rated reviews in the last day before a drop counts
 DROP_STARS = 1.0  # how far below the 30-day average the last day must fall
 REPOST_WINDOW = timedelta(days=7)
 REPOST_MIN_CHARS = 12
+# Every store is checked this often; in between, only stores with a review analysed since
+# the last check (every trigger needs one; only baselines drift with time alone).
+FULL_SWEEP = timedelta(minutes=10)
 
 CHECKLIST = (
     "承担责任：先确认事实，不推诿、不争辩，对顾客说的问题表态负责。",
@@ -90,6 +93,8 @@ class CrisisDetector:
         self.directory = directory
         self.drafter = drafter
         self.owner = owner
+        self._swept_at: datetime | None = None
+        self._analysed: int | None = None  # the newest analysis id already looked at
 
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
@@ -98,7 +103,7 @@ class CrisisDetector:
             return []
         try:
             paged = []
-            for store_id in self.directory.store_ids():
+            for store_id in await self._stores_to_check(now):
                 try:
                     async with self.sessions() as session, session.begin():
                         crisis_id = await self._check_store(session, store_id, now)
@@ -113,6 +118,34 @@ class CrisisDetector:
             return paged
         finally:
             await leases.release(self.sessions, "crisis", self.owner)
+
+    async def _stores_to_check(self, now: datetime) -> list[str]:
+        """Every store on a full sweep; else those with a review analysed since the last run.
+
+        Analyses are written by one pipeline at a time (it holds a lease), so every one
+        committed after this read has a larger id than the newest seen now; the periodic
+        full sweep covers the rest (a lost lease, a baseline that moved with time)."""
+        async with self.sessions() as session:
+            if (
+                self._analysed is None
+                or self._swept_at is None
+                or (now - self._swept_at >= FULL_SWEEP)
+            ):
+                self._analysed = await session.scalar(select(func.max(Analysis.id))) or 0
+                self._swept_at = now
+                return self.directory.store_ids()
+            rows = (
+                await session.execute(
+                    select(Review.store_id, func.max(Analysis.id))
+                    .join(Analysis, Analysis.review_id == Review.id)
+                    .where(Analysis.id > self._analysed)
+                    .group_by(Review.store_id)
+                )
+            ).all()
+        if rows:
+            self._analysed = max(self._analysed, *(newest for _, newest in rows))
+        changed = {store_id for store_id, _ in rows}
+        return [s for s in self.directory.store_ids() if s in changed]
 
     # -- triggers ----------------------------------------------------------------------
 
