@@ -167,7 +167,6 @@ class Daemon:
         self.poller = Poller(
             self.sessions,
             self.clock,
-            self.owner,
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
         )
