@@ -333,12 +333,26 @@ class Daemon:
         now = self.clock.now()
         rng = random.Random()
         for running in self.sources.values():
+            # Each account keeps its own phase, spread over the whole interval, so a thousand
+            # accounts make an even stream of polls, not a burst every interval (a burst
+            # queued polls for seconds behind each other). Catching up after a restart
+            # should not wait a whole interval, though: a first poll within 3 s, which
+            # leaves the account due again by its phase.
+            phase = now + timedelta(seconds=rng.uniform(0, running.interval))
             first = now + timedelta(seconds=rng.uniform(0, min(running.interval, 3.0)))
+            if first < phase:
+                scheduler.add_job(
+                    self._poll_job(running, (phase - first).total_seconds()),
+                    "date",
+                    run_date=first,
+                    id=f"poll-first:{running.source_id}",
+                    misfire_grace_time=max(1, int(running.interval)),
+                )
             scheduler.add_job(
                 self._poll_job(running),
                 IntervalTrigger(seconds=running.interval),
                 id=f"poll:{running.source_id}",
-                next_run_time=first,
+                next_run_time=phase,
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=max(1, int(running.interval)),
@@ -434,14 +448,19 @@ class Daemon:
         except Exception:
             log.exception("chat maintenance failed")
 
-    def _poll_job(self, running: RunningSource) -> Callable[[], Awaitable[None]]:
+    def _poll_job(
+        self, running: RunningSource, interval: float | None = None
+    ) -> Callable[[], Awaitable[None]]:
+        """A poll of one account; `interval` (default the account's) is how long until it
+        should be polled again."""
+
         async def poll() -> None:
             task = asyncio.current_task()
             if task is not None:
                 self._tasks.add(task)
             try:
                 outcome = await self.poller.poll(
-                    running.source_id, running.adapter, running.interval
+                    running.source_id, running.adapter, interval or running.interval
                 )
                 if outcome.result and (outcome.result.new or outcome.result.revised):
                     self.pipeline_job.kick()
