@@ -186,7 +186,10 @@ class Daemon:
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
-        self.speed_job = _Job("speed", self._speed_work, self._tasks)
+        # Crisis detection and the escalation ladder are separate jobs: one failing never
+        # holds back the other, and only crisis detection needs to run on every new review.
+        self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
+        self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -374,14 +377,15 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        scheduler.add_job(
-            self.speed_job.run,
-            IntervalTrigger(seconds=20),
-            id="speed",
-            next_run_time=now,
-            max_instances=2,
-            coalesce=True,
-        )
+        for job in (self.crisis_job, self.escalation_job):
+            scheduler.add_job(
+                job.run,
+                IntervalTrigger(seconds=20),
+                id=job.name,
+                next_run_time=now,
+                max_instances=2,
+                coalesce=True,
+            )
         self._schedule_digests(scheduler, now)
         if self.telegram is not None:
             scheduler.add_job(
@@ -477,15 +481,16 @@ class Daemon:
         if stats.alerts:
             self.outbox_job.kick()
         if stats.processed:
-            self.speed_job.kick()  # a new review may start a crisis
+            self.crisis_job.kick()  # a new review may start a crisis
         return stats.processed + stats.failed >= 100
 
-    async def _speed_work(self) -> bool:
-        """Crisis detection and the escalation ladder (both time-driven), each on its own:
-        one failing must not hold back the other."""
-        paged = await self._guarded(self.crisis.run_once, [])
-        pinged = await self._guarded(self.escalation.run_once, 0)
-        if paged or pinged:
+    async def _crisis_work(self) -> bool:
+        if await self.crisis.run_once():
+            self.outbox_job.kick()
+        return False
+
+    async def _escalation_work(self) -> bool:
+        if await self.escalation.run_once():
             self.outbox_job.kick()
         return False
 

@@ -9,14 +9,16 @@ others are recorded as passed. Each rung is a row with a unique (review, step): 
 once, whatever restarts or replicas happen.
 
 The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
-(in SQL, no id lists), one transaction per store.
+(in SQL, no id lists) are read, and only stores with a ping due get a write transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,79 +139,99 @@ class EscalationChecker:
         self.horizon = horizon(settings)
 
     async def run_once(self) -> int:
-        """Queue the pings that are due now, store by store; returns how many were sent."""
+        """Queue the pings that are due now; returns how many were sent.
+
+        One read finds what is due in every store (a few columns of each review whose
+        ladder is unfinished); only stores with something due get a write transaction."""
         now = self.clock.now()
         if not await leases.acquire(
             self.sessions, "escalation", self.owner, now, timedelta(minutes=2)
         ):
             return 0
         try:
-            cutoff = now - self.horizon
-            pending = _pending(cutoff)
-            async with self.sessions() as session:
-                stores = (
-                    await session.scalars(select(Review.store_id).where(*pending).distinct())
-                ).all()
+            work = await self._due_now(now)
             sent = 0
-            for store_id in sorted(stores):
+            for store_id, items in sorted(work.items()):
                 try:
                     async with self.sessions() as session, session.begin():
-                        sent += await self._check(session, store_id, cutoff, now)
+                        sent += await self._fire_store(session, store_id, items, now)
                 except Exception:  # one store's failure must not hold back the others
                     log.exception("escalation check for store %s failed", store_id)
             return sent
         finally:
             await leases.release(self.sessions, "escalation", self.owner)
 
-    async def _check(
+    async def _due_now(self, now: datetime) -> dict[str, list[tuple[int, str, list[_Due]]]]:
+        """Per store: (review id, severity, rungs due) of each review to ping now."""
+        cutoff = now - self.horizon
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        Review.id,
+                        Review.store_id,
+                        Review.status,
+                        Review.contacted_at,
+                        Review.snoozed_until,
+                        Review.alerted_seen_at,
+                        Review.first_seen_at,
+                        Analysis.severity,
+                    )
+                    .join(Analysis, current)
+                    .where(*_pending(cutoff))
+                )
+            ).all()
+            if not rows:
+                return {}
+            done = {
+                (review_id, step)
+                for review_id, step in await session.execute(
+                    select(Escalation.review_id, Escalation.step).where(
+                        Escalation.review_id.in_(
+                            select(Review.id).where(Review.alerted_seen_at >= cutoff)
+                        )
+                    )
+                )
+            }
+            muted = dict(
+                (
+                    await session.execute(
+                        select(Store.id, Store.muted_until).where(Store.muted_until > now)
+                    )
+                ).all()
+            )
+        work: dict[str, list[tuple[int, str, list[_Due]]]] = defaultdict(list)
+        policies: dict[str, Policy] = {}
+        for row in rows:
+            rules = policies.setdefault(row.store_id, policy(self.settings, row.store_id))
+            due = self._due(row, row.severity, rules, now, done)
+            held = self._held(row, rules, muted.get(row.store_id), now)
+            if due and (row.severity == "critical" or not held):
+                work[row.store_id].append((row.id, row.severity, due))
+        return work
+
+    async def _fire_store(
         self,
         session: AsyncSession,
         store_id: str,
-        cutoff: datetime,
+        items: list[tuple[int, str, list[_Due]]],
         now: datetime,
     ) -> int:
-        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
-        mine = [Review.store_id == store_id, *_pending(cutoff)]
-        rows = (
-            await session.execute(
-                select(Review, Analysis.severity).join(Analysis, current).where(*mine)
-            )
-        ).all()
-        if not rows:
-            return 0
-        done = {
-            (review_id, step)
-            for review_id, step in (
-                await session.execute(
-                    select(Escalation.review_id, Escalation.step).where(
-                        Escalation.store_id == store_id,
-                        Escalation.review_id.in_(
-                            select(Review.id).where(
-                                Review.store_id == store_id, Review.alerted_seen_at >= cutoff
-                            )
-                        ),
-                    )
-                )
-            )
-        }
-        store = await session.get(Store, store_id)
-        muted = store.muted_until if store is not None else None
         rules = policy(self.settings, store_id)
         sent = 0
-        for review, severity in rows:
-            due = self._due(review, severity, rules, now, done)
-            if not due:
-                continue
+        for review_id, severity, due in items:
+            review = await session.get(Review, review_id)
+            assert review is not None
             critical = severity == "critical"
-            if self._held(review, rules, muted, now) and not critical:
-                continue
             sent += await self._fire(session, review, severity, rules, due, now, critical)
         return sent
 
     @staticmethod
     def _due(
-        review: Review, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
+        review: Any, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
     ) -> list[_Due]:
+        """The rungs of a review (a Review, or a row of its columns) due and not reached."""
         due: list[_Due] = []
         start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
         if review.status in OPEN_STATES:
@@ -227,7 +249,7 @@ class EscalationChecker:
         return due
 
     @staticmethod
-    def _held(review: Review, rules: Policy, muted_until: datetime | None, now: datetime) -> bool:
+    def _held(review: Any, rules: Policy, muted_until: datetime | None, now: datetime) -> bool:
         return (
             rules.in_quiet_hours(now)
             or (muted_until is not None and muted_until > now)
