@@ -77,6 +77,8 @@ async def _platform_side(conn: Any, stores: int, rate: float, seconds: float, se
         published[marker] = time.monotonic()
         wall[marker] = time.time()
         await asyncio.sleep(rng.expovariate(rate))
+    # Polls per second while customers posted (not diluted by the daemon's shutdown).
+    polls = (platform.requests - requests) / (time.monotonic() - started)
     conn.send({"published": len(published), "wall": wall})
     await loop.run_in_executor(None, conn.recv)  # the daemon has had its time
     received: dict[str, float] = {}
@@ -88,7 +90,6 @@ async def _platform_side(conn: Any, stores: int, rate: float, seconds: float, se
             if marker in text and marker not in received:
                 received[marker] = call.at
     latencies = [received[m] - published[m] for m in published if m in received]
-    polls = (platform.requests - requests) / (time.monotonic() - started)
     conn.send({"latencies": latencies, "published": len(published), "polls": polls})
     await demo.stop()
     await telegram.stop()

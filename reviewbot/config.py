@@ -177,14 +177,15 @@ class SpeedWindow(Section):
     """How fast a bad review must be handled, measured from when it became visible to us.
 
     Defaults follow restaurant practice: staff pinged within a minute, a public reply
-    within 2 hours (30 minutes for a critical one), the customer contacted within a day.
+    within 2 hours for an ordinary bad review, however mild (1 hour for one with reach or a
+    hygiene complaint, 30 minutes for a critical one), the customer contacted within a day.
     """
 
     alert_minutes: Annotated[float, Field(gt=0)] = 1.0
     reply_minutes: dict[
         Literal["low", "medium", "high", "critical"], Annotated[float, Field(gt=0)]
     ] = Field(
-        default_factory=lambda: {"low": 240.0, "medium": 120.0, "high": 60.0, "critical": 30.0}
+        default_factory=lambda: {"low": 120.0, "medium": 120.0, "high": 60.0, "critical": 30.0}
     )
     contact_hours: Annotated[float, Field(gt=0)] = 24.0
     quiet_hours: QuietHours | None = None

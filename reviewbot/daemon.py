@@ -58,6 +58,7 @@ from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.templates import load_library
+from reviewbot.resources import bundled_font
 from reviewbot.store import db
 from reviewbot.store.credentials import DbCredentialStore
 from reviewbot.store.ingest import ConfiguredSource, sync_sources
@@ -177,7 +178,6 @@ class Daemon:
         self.poller = Poller(
             self.sessions,
             self.clock,
-            self.owner,
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
             retry_after_max=s.http.max_reschedule_seconds,
@@ -198,9 +198,14 @@ class Daemon:
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
-        self.speed_job = _Job("speed", self._speed_work, self._tasks)
+        # Crisis detection and the escalation ladder are separate jobs: one failing never
+        # holds back the other, and only crisis detection needs to run on every new review.
+        self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
+        self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
+        if s.digest.enabled and bundled_font() is None:
+            log.error("the bundled Chinese chart font is missing: reinstall reviewbot")
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
             self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
@@ -350,12 +355,26 @@ class Daemon:
         now = self.clock.now()
         rng = random.Random()
         for running in self.sources.values():
+            # Each account keeps its own phase, spread over the whole interval, so a thousand
+            # accounts make an even stream of polls, not a burst every interval (a burst
+            # queued polls for seconds behind each other). Catching up after a restart
+            # should not wait a whole interval, though: a first poll within 3 s, which
+            # leaves the account due again by its phase.
+            phase = now + timedelta(seconds=rng.uniform(0, running.interval))
             first = now + timedelta(seconds=rng.uniform(0, min(running.interval, 3.0)))
+            if first < phase:
+                scheduler.add_job(
+                    self._poll_job(running, (phase - first).total_seconds()),
+                    "date",
+                    run_date=first,
+                    id=f"poll-first:{running.source_id}",
+                    misfire_grace_time=max(1, int(running.interval)),
+                )
             scheduler.add_job(
                 self._poll_job(running),
                 IntervalTrigger(seconds=running.interval),
                 id=f"poll:{running.source_id}",
-                next_run_time=first,
+                next_run_time=phase,
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=max(1, int(running.interval)),
@@ -377,14 +396,15 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        scheduler.add_job(
-            self.speed_job.run,
-            IntervalTrigger(seconds=20),
-            id="speed",
-            next_run_time=now,
-            max_instances=2,
-            coalesce=True,
-        )
+        for job in (self.crisis_job, self.escalation_job):
+            scheduler.add_job(
+                job.run,
+                IntervalTrigger(seconds=20),
+                id=job.name,
+                next_run_time=now,
+                max_instances=2,
+                coalesce=True,
+            )
         self._schedule_digests(scheduler, now)
         if self.telegram is not None:
             scheduler.add_job(
@@ -451,14 +471,19 @@ class Daemon:
         except Exception:
             log.exception("chat maintenance failed")
 
-    def _poll_job(self, running: RunningSource) -> Callable[[], Awaitable[None]]:
+    def _poll_job(
+        self, running: RunningSource, interval: float | None = None
+    ) -> Callable[[], Awaitable[None]]:
+        """A poll of one account; `interval` (default the account's) is how long until it
+        should be polled again."""
+
         async def poll() -> None:
             task = asyncio.current_task()
             if task is not None:
                 self._tasks.add(task)
             try:
                 outcome = await self.poller.poll(
-                    running.source_id, running.adapter, running.interval
+                    running.source_id, running.adapter, interval or running.interval
                 )
                 if outcome.result and (outcome.result.new or outcome.result.revised):
                     self.pipeline_job.kick()
@@ -475,16 +500,26 @@ class Daemon:
         if stats.alerts:
             self.outbox_job.kick()
         if stats.processed:
-            self.speed_job.kick()  # a new review may start a crisis
+            self.crisis_job.kick()  # a new review may start a crisis
         return stats.processed + stats.failed >= 100
 
-    async def _speed_work(self) -> bool:
-        """Crisis detection and the escalation ladder (both cheap; both time-driven)."""
-        paged = await self.crisis.run_once()
-        pinged = await self.escalation.run_once()
-        if paged or pinged:
+    async def _crisis_work(self) -> bool:
+        if await self.crisis.run_once():
             self.outbox_job.kick()
         return False
+
+    async def _escalation_work(self) -> bool:
+        if await self.escalation.run_once():
+            self.outbox_job.kick()
+        return False
+
+    @staticmethod
+    async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
+        try:
+            return await check()
+        except Exception:
+            log.exception("%s failed", getattr(check, "__qualname__", check))
+            return failed
 
     async def _outbox_work(self) -> bool:
         await self.dispatcher.run_once()
@@ -539,8 +574,8 @@ class Daemon:
         for _ in range(rounds):
             await self._settle()
             stats = await self.pipeline.run_once()
-            paged = await self.crisis.run_once()
-            pinged = await self.escalation.run_once()
+            paged = await self._guarded(self.crisis.run_once, [])
+            pinged = await self._guarded(self.escalation.run_once, 0)
             sent = await self.dispatcher.run_once()
             idle = not (stats.processed or stats.failed or paged or pinged or sent)
             if idle and not self._busy():

@@ -106,7 +106,8 @@ class Spread(Frozen):
 
 
 class WindowShare(Frozen):
-    """Negative reviews against their reply window (from first seen, per severity).
+    """Negative reviews against their reply window (per severity, from when the revision
+    staff were alerted about was seen: see speed.py).
 
     on_time: a reply was posted within the window; late: posted after it closed;
     missed: the window closed by `as_of` with no reply posted (ignored reviews included);
@@ -184,6 +185,8 @@ class Figures(Frozen):
     recovery: Recovery = Recovery()
     replies_posted: int = 0
     quotes: list[str] = []
+    # platform → how late it served the cohort's reviews (posted → visible to us)
+    platform_delay: dict[str, Spread] = {}
 
     @property
     def negative_by_category(self) -> dict[str, int]:
@@ -237,7 +240,9 @@ class _Row:
     author: str | None
     rating: float | None
     text: str | None
+    created_at: datetime | None
     first_seen_at: datetime
+    alerted_seen_at: datetime | None
     status: str
     handled_at: datetime | None
     contacted_at: datetime | None
@@ -270,7 +275,9 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             Review.author,
             Review.rating,
             Review.text,
+            Review.created_at,
             Review.first_seen_at,
+            Review.alerted_seen_at,
             Review.status,
             Review.handled_at,
             Review.contacted_at,
@@ -284,7 +291,9 @@ async def _rows(session: AsyncSession, scope: Scope) -> dict[int, _Row]:
             r.author,
             r.rating,
             r.text,
+            r.created_at,
             r.first_seen_at,
+            r.alerted_seen_at,
             r.status,
             _before(r.handled_at, scope.as_of),
             _before(r.contacted_at, scope.as_of),
@@ -489,6 +498,7 @@ async def figures(
     terms: dict[str, Counter[str]] = defaultdict(Counter)
     days: dict[date, dict[str, Any]] = {}
     durations: dict[str, list[float]] = {step: [] for step in STEPS}
+    delays: dict[str, list[float]] = defaultdict(list)
     window = Counter[str]()
     for r in rows.values():
         if r.polarity:
@@ -504,6 +514,8 @@ async def figures(
             },
         )
         day["reviews"] += 1
+        if r.created_at is not None:
+            delays[r.platform].append((r.first_seen_at - r.created_at).total_seconds())
         if r.polarity:
             day["polarity"][r.polarity] += 1
         if r.rating is not None:
@@ -517,20 +529,23 @@ async def figures(
             day["categories"][name][pol] += 1
             if pol == "negative":  # single characters (菜, 汤) say too little to act on
                 terms[name].update(t for t in mention.get("terms") or [] if len(t) > 1)
+        rules = store_policy(r.store_id)
         alert = alerts.get(r.id)
-        if alert is not None:
+        if alert is not None:  # an alert held by quiet hours is due when they end
             sent, seen = alert
-            durations["alert"].append((sent - seen).total_seconds())
+            durations["alert"].append((sent - rules.window_start(seen, r.severity)).total_seconds())
             if r.handled_at is not None:
                 durations["approve"].append((r.handled_at - sent).total_seconds())
         if not r.negative:
             continue
+        # The speed window's start: when the revision staff were alerted about was seen.
+        start = rules.window_start(r.alerted_seen_at or r.first_seen_at, r.severity)
         posted = posts.get(r.id)
         if posted is not None:
-            durations["post"].append((posted - r.first_seen_at).total_seconds())
+            durations["post"].append((posted - start).total_seconds())
         if r.contacted_at is not None:
-            durations["contact"].append((r.contacted_at - r.first_seen_at).total_seconds())
-        deadline = r.first_seen_at + store_policy(r.store_id).reply_window(r.severity)
+            durations["contact"].append((r.contacted_at - start).total_seconds())
+        deadline = start + rules.reply_window(r.severity)
         if posted is not None:
             window["on_time" if posted <= deadline else "late"] += 1
         elif deadline <= scope.as_of:
@@ -607,6 +622,7 @@ async def figures(
         recovery=await _recovery(session, scope, rows),
         replies_posted=replies or 0,
         quotes=_quotes(rows.values(), quotes),
+        platform_delay={p: spread(v) for p, v in sorted(delays.items())},
     )
 
 

@@ -19,3 +19,9 @@ def default_templates_dir() -> Path:
         "reply templates not found; reinstall reviewbot or set [replies] templates_dir "
         "in the config to a copy of templates/replies/"
     )
+
+
+def bundled_font() -> Path | None:
+    """The Chinese font shipped in the package for charts (see reviewbot/_fonts/OFL.txt)."""
+    path = _PACKAGE / "_fonts" / "ReviewbotCJKSC-Regular.otf"
+    return path if path.is_file() else None

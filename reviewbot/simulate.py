@@ -17,7 +17,8 @@ import itertools
 import logging
 import math
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot import actions
 from reviewbot.actions import Actor
@@ -342,16 +344,7 @@ class MonthSimulation:
             if action is actions.approve:
                 extra["store"] = self.daemon.directory.profile(STORE_ID)
             async with self.daemon.sessions() as session, session.begin():
-                who = actor
-                if action is actions.approve and actor is STAFF:
-                    review = await session.get(Review, review_id)
-                    assert review is not None
-                    needed = actions.required_role(
-                        await actions.current_analysis(session, review),
-                        await actions.current_draft(session, review_id),
-                    )
-                    if needed != "staff":  # staff hand it to the manager, as they must
-                        who = MANAGER
+                who = await self._who(session, action, review_id, actor)
                 outcome = await action(session, review_id, who, self.clock.now(), **extra)
             if action is actions.mark_contacted and outcome.ok:
                 self.outcome.contacted += 1
@@ -362,9 +355,26 @@ class MonthSimulation:
 
         return act
 
+    @staticmethod
+    async def _who(
+        session: AsyncSession, action: Callable[..., Any], review_id: int, actor: Actor
+    ) -> Actor:
+        """Staff hand a review only a manager may approve or ignore (a health claim, a
+        malicious review) to the manager, as they must."""
+        if actor is not STAFF or action not in (actions.approve, actions.ignore):
+            return actor
+        review = await session.get(Review, review_id)
+        assert review is not None
+        approving = action is actions.approve
+        draft = await actions.current_draft(session, review_id) if approving else None
+        needed = actions.required_role(await actions.current_analysis(session, review), draft)
+        return actor if needed == "staff" else MANAGER
+
     # -- running ---------------------------------------------------------------------------
 
-    async def run(self) -> Outcome:
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Daemon]:
+        """The daemon on the simulated clock, stopped and closed afterwards."""
         settings: Settings = load_settings(self.outcome.config)
         self.daemon = Daemon(
             settings,
@@ -374,6 +384,13 @@ class MonthSimulation:
         )
         await self.daemon.start(schedule=False)
         try:
+            yield self.daemon
+        finally:
+            await self.daemon.stop()
+            await self.daemon.close()
+
+    async def run(self) -> Outcome:
+        async with self.running() as daemon:
             self.plan_reviews()
             while self.events:
                 event = heapq.heappop(self.events)
@@ -383,10 +400,7 @@ class MonthSimulation:
                 if hasattr(result, "__await__"):
                     await result
             self.clock.advance(max(0.0, (self.end - self.clock.now()).total_seconds()))
-            await self.daemon.drain()
-        finally:
-            await self.daemon.stop()
-            await self.daemon.close()
+            await daemon.drain()
         return self.outcome
 
 

@@ -1,8 +1,10 @@
 """The speed window: how long each step may take, per severity and per store.
 
-Windows start when a review became visible to us (`first_seen_at`), not when the customer
-wrote it: a platform that serves reviews a day late (Meituan) cannot be answered sooner,
-and that delay is shown to staff rather than silently eating their window.
+Windows start when the review staff were alerted about became visible to us
+(`Review.alerted_seen_at`: the first-seen time of a review that was negative from the
+start, the time of the edit for one edited to negative later), not when the customer wrote
+it: a platform that serves reviews a day late (Meituan) cannot be answered sooner, and that
+delay is shown to staff rather than silently eating their window.
 """
 
 from __future__ import annotations
@@ -19,6 +21,17 @@ LADDER: tuple[tuple[str, float, str], ...] = (
     ("manager", 0.75, "manager"),
     ("owner", 1.0, "owner"),
 )
+
+
+# A platform serving a review later than this is worth telling staff and owners about.
+NOTABLE_DELAY = timedelta(hours=1)
+
+
+def platform_delay(created_at: datetime | None, seen_at: datetime) -> timedelta | None:
+    """How late the platform served a review (posted → visible to us), when notable."""
+    if created_at is None or seen_at - created_at <= NOTABLE_DELAY:
+        return None
+    return seen_at - created_at
 
 
 def _clock(text: str) -> time:
@@ -38,6 +51,12 @@ class Policy:
         """The reply window for a severity; a review needing a reply without a severity
         (a complaint in an otherwise happy review) gets the most lenient one."""
         return self.reply_within.get(severity) or max(self.reply_within.values())
+
+    def window_start(self, seen_at: datetime, severity: str) -> datetime:
+        """When the reply and contact windows of a review seen at `seen_at` start: then,
+        or for a non-critical review seen during quiet hours, when they end (its alert is
+        held until then, so staff could not have answered sooner)."""
+        return seen_at if severity == "critical" else self.quiet_end(seen_at)
 
     def in_quiet_hours(self, when: datetime) -> bool:
         if self.quiet is None:

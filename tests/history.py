@@ -1,7 +1,7 @@
 """A small history of reviews, alerts, drafts and contacts with hand-computed figures.
 
 The day measured is 2026-11-20 in Shanghai: [2026-11-19 16:00Z, 2026-11-20 16:00Z).
-Default speed window: alert 1 min; reply low 240, medium 120, critical 30 min; contact 24 h.
+Default speed window: alert 1 min; reply low and medium 120, critical 30 min; contact 24 h.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class History:
             text=text,
             first_seen_at=seen,
             last_seen_at=seen,
+            alerted_seen_at=seen if alert is not None else None,
             created_at=seen,
             revision=1,
             content_hash=f"h{self.n}",

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
 from reviewbot.daemon import Daemon
 from reviewbot.jobs.crisis import CHECKLIST, close_crisis
-from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage
+from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage, Review, Store
 from tests.conftest import TEST_FACTS
 from tests.fakes import serve
 
@@ -130,11 +131,13 @@ async def test_a_falling_rating_starts_a_crisis(shop):
     assert "近 24 小时平均 3.0 星，近 30 天平均 5.0 星" in shop.pages()[0]
 
 
-async def test_the_same_review_on_two_platforms_starts_a_crisis(database_url, demo, clock):
-    text = "这家店后厨脏乱差，老鼠到处跑，大家千万别去吃！"
+@pytest.fixture
+async def two_platforms(database_url, demo, clock) -> AsyncIterator[tuple[Shop, list[dict]]]:
+    """The store on the demo platform and on a JSON feed whose items the test appends."""
+    items: list[dict] = []
 
     async def feed(request: web.Request) -> web.Response:
-        return web.json_response({"items": [{"id": "f1", "text": text + "！！", "score": 1}]})
+        return web.json_response({"items": items})
 
     app = web.Application()
     app.router.add_get("/reviews", feed)
@@ -158,15 +161,56 @@ async def test_the_same_review_on_two_platforms_starts_a_crisis(database_url, de
             notifier=ConsoleNotifier(out, color=False),
         )
         await daemon.start(schedule=False)
-        shop = Shop(daemon, out, demo, clock)
         try:
-            await shop.reviews((text, 1))
-            crises = await shop.crises()
-            assert ["repost"] in [[t for t in c.triggers if t == "repost"] for c in crises]
-            assert "同一条评价在多个平台出现（出现在：JSON 数据源、演示平台）" in out.getvalue()
+            yield Shop(daemon, out, demo, clock), items
         finally:
             await daemon.stop()
             await daemon.close()
+
+
+async def test_the_same_review_on_two_platforms_starts_a_crisis(two_platforms):
+    shop, feed = two_platforms
+    text = "这家店后厨脏乱差，老鼠到处跑，大家千万别去吃！"
+    feed.append({"id": "f1", "text": text + "！！", "score": 1})
+    await shop.reviews((text, 1))
+    crises = await shop.crises()
+    assert ["repost"] in [[t for t in c.triggers if t == "repost"] for c in crises]
+    assert "同一条评价在多个平台出现（出现在：JSON 数据源、演示平台）" in shop.out.getvalue()
+
+
+async def test_every_reposted_review_is_noticed_not_only_the_first(two_platforms):
+    """A second reposted text joins the open crisis, and a third, after the owner closed it,
+    opens a new one (the detector used to stop at the first group it had already seen)."""
+    shop, feed = two_platforms
+    texts = (
+        "服务员态度非常差，等了一个小时才上菜，叫了几次都没人理",
+        "外卖送到的时候汤全洒了，包装太差劲了，再也不点了",
+        "店里桌子油腻腻的，地上全是纸巾，环境实在太差",
+    )
+
+    async def repost(n: int) -> list[int]:
+        feed.append({"id": f"f{n}", "text": texts[n], "score": 2})
+        await shop.reviews((texts[n], 2))
+        async with shop.daemon.sessions() as session:
+            rows = await session.scalars(select(Review).where(Review.text == texts[n]))
+            return sorted(r.id for r in rows)
+
+    first = await repost(0)
+    (crisis,) = await shop.crises()
+    assert (crisis.triggers, crisis.review_ids) == (["repost"], first)
+    shop.present += timedelta(hours=6)
+    second = await repost(1)
+    (crisis,) = await shop.crises()
+    assert crisis.review_ids == sorted(first + second)
+    assert "危机情况有新进展" in shop.pages()[1]
+
+    async with shop.daemon.sessions() as session, session.begin():
+        await close_crisis(session, ["store-1"], "t:1", "王老板", "已逐一回复", shop.clock.now())
+    shop.present += timedelta(hours=6)
+    third = await repost(2)
+    closed, reopened = await shop.crises()
+    assert (closed.status, reopened.status) == ("closed", "open")
+    assert (reopened.triggers, reopened.review_ids) == (["repost"], third)
 
 
 async def test_later_triggers_join_the_open_crisis_and_an_owner_closes_it(shop):
@@ -199,3 +243,23 @@ async def test_later_triggers_join_the_open_crisis_and_an_owner_closes_it(shop):
     assert len(await shop.crises()) == 1
     await shop.reviews(("第三个人说吃了也不舒服，胃疼呕吐", 1))  # a new claim is a new crisis
     assert [c.status for c in await shop.crises()] == ["closed", "open"]
+
+
+async def test_the_database_allows_one_open_crisis_per_store(sessions, clock):
+    """The lease is not the only guard: replicas with skewed clocks cannot both open one."""
+    async with sessions() as session, session.begin():
+        for store in ("a", "b"):
+            session.add(Store(id=store, name=store, created_at=clock.now()))
+
+    def crisis(store: str, status: str = "open") -> Crisis:
+        return Crisis(
+            store_id=store, status=status, triggers=[], review_ids=[], started_at=clock.now()
+        )
+
+    async with sessions() as session, session.begin():
+        session.add_all([crisis("a"), crisis("a", "closed"), crisis("a", "closed"), crisis("b")])
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            session.add(crisis("a"))
+    async with sessions() as session:
+        assert len((await session.scalars(select(Crisis))).all()) == 4

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from reviewbot import metrics
-from tests.history import AS_OF, T0, M, build, settings
+from reviewbot.reporting import summary
+from reviewbot.store.schema import Draft
+from tests.history import AS_OF, T0, History, M, S, build, settings
 
 
 @pytest.fixture
@@ -55,6 +57,8 @@ async def test_store_figures_match_the_hand_computed_answers(sessions, database_
     assert len(f.trend) == 14 and f.trend[-1].day == date(2026, 11, 20)
     assert f.trend[-2].average == 4 and f.trend[-1].average == pytest.approx(20 / 7)
     assert f.targets == {"alert": 60, "approve": 3600, "post": 7200, "contact": 86400}
+    # Every review of the history was visible the moment it was posted.
+    assert f.platform_delay == {"demo": metrics.Spread(count=7, median=0, p90=0, maximum=0)}
 
 
 async def test_overall_figures_cover_every_store(sessions, database_url, history):
@@ -74,6 +78,48 @@ async def test_events_after_as_of_have_not_happened_yet(sessions, database_url, 
     assert f.reviews == 1  # only R1 had been seen
     assert f.steps["approve"].count == 1 and f.steps["post"].count == 0
     assert f.window == metrics.WindowShare(pending=1)
+
+
+async def test_a_review_edited_to_negative_is_judged_from_the_edit(sessions, database_url):
+    """Seen at 10:00 as a happy review, edited to a complaint seen at 13:00 and answered at
+    14:40: on time (the window started with the edit), 100 minutes to post."""
+    async with sessions() as session, session.begin():
+        history = History(session)
+        await history.setup()
+        review = await history.review(
+            seen=T0, rating=1, polarity="negative", severity="medium", alert=30 * S
+        )
+        review.alerted_seen_at = T0 + 180 * M
+        session.add(
+            Draft(
+                review_id=review.id,
+                revision=2,
+                template_id="t",
+                text="回复",
+                status="posted",
+                created_at=T0 + 181 * M,
+                posted_at=T0 + 280 * M,
+            )
+        )
+    f = await compute(sessions, database_url, ["s1"])
+    assert f.window == metrics.WindowShare(on_time=1)
+    assert f.steps["post"] == metrics.Spread(count=1, median=6000, p90=6000, maximum=6000)
+
+
+async def test_how_late_each_platform_served_its_reviews(sessions, database_url):
+    async with sessions() as session, session.begin():
+        history = History(session)
+        await history.setup()
+        for hours in (0, 10, 20, 30):
+            review = await history.review(seen=T0 + hours * M, rating=4, polarity="positive")
+            review.created_at = review.first_seen_at - timedelta(hours=hours)
+    f = await compute(sessions, database_url, ["s1"])
+    assert f.platform_delay == {
+        "demo": metrics.Spread(count=4, median=15 * 3600, p90=30 * 3600, maximum=30 * 3600)
+    }
+    line = summary.delay_line(f)
+    assert line is not None and line.startswith("平台延迟：演示平台 中位 15.0 小时、最慢 30.0 小时")
+    assert line in summary.details(f)
 
 
 def test_percentiles_by_hand():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
 
 from reviewbot.store import db
-from reviewbot.store.schema import Base
+from reviewbot.store.schema import Base, Crisis
 
 
 async def test_migrations_match_the_models(engine):
@@ -57,5 +58,45 @@ async def test_a_database_with_data_upgrades_from_the_first_schema(database_url)
             ).one()
         assert row[1] is None and row[0] in ([], "[]")
         assert await db.current_revision(engine) == db.head_revision()
+    finally:
+        await engine.dispose()
+
+
+async def test_open_crises_of_one_store_are_merged_before_the_unique_index(database_url):
+    """Two open crises for one store (possible before 0008) become one, losing nothing."""
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = db.create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(lambda c: command.upgrade(db._alembic_config(c), "0007"))
+            await connection.commit()
+        now = "2026-01-01 00:00:00"
+        later = "2026-01-01 01:00:00"
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(f"INSERT INTO stores (id, name, created_at) VALUES ('s', '店', '{now}')")
+            )
+            for crisis_id, started, triggers, reviews in (
+                (1, now, '["illness"]', "[1, 2]"),
+                (2, later, '["repost"]', "[3]"),
+            ):
+                await connection.execute(
+                    text(
+                        "INSERT INTO crises (id, store_id, status, triggers, review_ids,"
+                        " holding_statement, started_at) VALUES"
+                        f" ({crisis_id}, 's', 'open', '{triggers}', '{reviews}', '', '{started}')"
+                    )
+                )
+        await db.upgrade(engine)
+        async with db.session_factory(engine)() as session:
+            first, second = (await session.scalars(select(Crisis).order_by(Crisis.id))).all()
+        assert (first.status, first.triggers, first.review_ids) == (
+            "open",
+            ["illness", "repost"],
+            [1, 2, 3],
+        )
+        assert (second.status, second.summary) == ("closed", "升级时合并到危机 #1")
     finally:
         await engine.dispose()

@@ -74,6 +74,7 @@ async def test_report_writes_a_chart_and_a_page_with_the_figures(sessions, datab
     assert "<td>挽回顾客（位）</td><td>2</td>" in page
     assert "「菜品」差评最多（2 条，常见问题：太咸）" in page
     assert "data:image/png;base64," in page
+    assert "平台延迟（评价发布→我们看到）</h2>" in page and "<td>演示平台</td><td>7</td>" in page
     # The summary printed on the terminal says the same.
     assert "新评价 7 条（差评 4、中评 1、好评 2）" in done.stdout
 
@@ -100,22 +101,3 @@ async def test_report_for_all_stores_and_for_an_unknown_one(sessions, database_u
 
     done = await report(tmp_path, database_url, "--store", "nope", "--out", str(out))
     assert done.returncode != 0 and "no store 'nope'" in done.stderr
-
-
-def test_the_first_listed_cjk_font_wins_and_none_only_warns(monkeypatch, caplog):
-    from reviewbot.reporting import fonts
-
-    added = []
-    monkeypatch.setattr(fonts, "_add_from_fontconfig", lambda: added.append(True))
-    monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans", "Noto Sans CJK JP", "SimHei"})
-    fonts.cjk_font.cache_clear()
-    try:
-        assert fonts.cjk_font() == "SimHei"  # Simplified Chinese fonts before Japanese cuts
-        assert not added
-        fonts.cjk_font.cache_clear()
-        monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans"})
-        assert fonts.cjk_font() is None
-        assert added == [True]  # asked fontconfig once before giving up
-        assert "no font with Chinese characters" in caplog.text
-    finally:
-        fonts.cjk_font.cache_clear()

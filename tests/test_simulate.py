@@ -7,9 +7,14 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import select
+
+from reviewbot import actions, simulate
+from reviewbot.store.schema import Analysis, Review
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -69,3 +74,36 @@ async def test_a_backfilled_history_is_reproducible_and_reportable(tmp_path):
         image.verify()
     page = png.with_suffix(".html").read_text(encoding="utf-8")
     assert f"<td>新评价（条）</td><td>{len({row[0] for row in rows})}</td>" in page
+
+
+async def test_simulated_staff_hand_a_manager_only_review_to_the_manager(tmp_path):
+    """A health claim only a manager may ignore or approve: staff pass it on, as they must,
+    instead of the simulation dying with NotAllowed (it did a few weeks into a month)."""
+    end = datetime(2026, 11, 20, tzinfo=simulate.ZONE)
+    sim = simulate.MonthSimulation(tmp_path / "month.db", days=1, end=end, seed=7)
+    sim.clock.advance(hours=12)
+    async with sim.running() as daemon:
+        for text in ("昨晚吃完全家上吐下泻，去医院说是食物中毒", "吃完就拉肚子，肯定是菜不干净"):
+            sim.platform.add_review(simulate.SHOP, text, 1, when=sim.clock.now())
+        await sim.poll()
+        async with daemon.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Review.id, Analysis.severity)
+                    .join(Analysis, Analysis.review_id == Review.id)
+                    .order_by(Review.id)
+                )
+            ).all()
+        assert [severity for _, severity in rows] == ["critical", "critical"]
+        (first, _), (second, _) = rows
+        await sim._act(actions.ignore, first, simulate.STAFF)()
+        await sim._act(actions.approve, second, simulate.STAFF)()
+        async with daemon.sessions() as session:
+            handled = {
+                r.id: (r.status, r.handled_by)
+                for r in await session.scalars(select(Review).where(Review.id.in_([first, second])))
+            }
+    assert handled == {
+        first: ("ignored", simulate.MANAGER.name),
+        second: ("approved", simulate.MANAGER.name),
+    }

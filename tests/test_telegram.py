@@ -824,6 +824,24 @@ async def test_stats_counts_today(bot):
     assert "提醒送达→店员处理：中位 0 秒" in text  # the fake clock did not move meanwhile
 
 
+async def test_stats_in_a_stores_group_shows_only_that_store(bot):
+    """The owner covers every store, but store-1's staff group must not see store-2's."""
+    bot.fake.say(OWNER, STAFF_CHAT, "/stats")
+    text = await bot.fake.wait_for(
+        lambda: next(
+            (m["text"] for m in bot.fake.in_chat(STAFF_CHAT) if "今日" in m.get("text", "")), None
+        )
+    )
+    assert "测试小馆 今日" in text and "别的店" not in text
+    bot.fake.say(OWNER, OWNER, "/stats")  # in private, the owner sees every store
+    text = await bot.fake.wait_for(
+        lambda: next(
+            (m["text"] for m in bot.fake.in_chat(OWNER) if "今日" in m.get("text", "")), None
+        )
+    )
+    assert "测试小馆 今日" in text and "别的店 今日" in text
+
+
 async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path):
     import asyncio
     import subprocess

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.actions import current_analysis, current_draft, required_role
 from reviewbot.chat.text import clip_utf16
 from reviewbot.directory import Directory
-from reviewbot.speed import policy
+from reviewbot.speed import platform_delay, policy
 from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
@@ -96,6 +96,7 @@ class AlertView:
     first_seen_at: datetime | None = None
     reply_window: timedelta | None = None
     created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
+    window_start: datetime | None = None  # when the reply window started (speed.py)
 
     @property
     def open(self) -> bool:
@@ -123,6 +124,11 @@ async def load_alert_view(
                 OutboxMessage.kind == "reply", OutboxMessage.ref_id == draft.id
             )
         )
+    rules = (
+        policy(directory.settings, store.id)
+        if directory and analysis and analysis.negative
+        else None
+    )
     return AlertView(
         alert_id=alert.id,
         kind=alert.kind,
@@ -160,10 +166,15 @@ async def load_alert_view(
         first_seen_at=review.first_seen_at,
         created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=(
-            policy(directory.settings, store.id).reply_window(analysis.severity)
-            if directory and analysis and analysis.negative
+            rules.reply_window(analysis.severity)
+            if rules and analysis and analysis.negative
             else None
         ),
+        window_start=rules.window_start(
+            review.alerted_seen_at or review.first_seen_at, analysis.severity
+        )
+        if rules and analysis
+        else None,
     )
 
 
@@ -182,12 +193,12 @@ def _hours(delta: timedelta) -> str:
 def timing_line(view: AlertView) -> str | None:
     """The reply deadline, and how late the platform showed us the review (never hidden)."""
     parts = []
-    if view.reply_window is not None and view.first_seen_at is not None and view.open:
-        deadline = view.local(view.first_seen_at + view.reply_window)
+    if view.reply_window is not None and view.window_start is not None and view.open:
+        deadline = view.local(view.window_start + view.reply_window)
         parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
     if view.created_at is not None and view.first_seen_at is not None:
-        delay = view.first_seen_at - view.created_at
-        if view.created_precision == "day" and delay > timedelta(hours=1):
+        delay = platform_delay(view.created_at, view.first_seen_at)
+        if delay is not None and view.created_precision == "day":
             # Only the date is known: the review was written at some time of that day.
             shortest = max(delay - timedelta(days=1), timedelta(0))
             span = (
@@ -199,7 +210,7 @@ def timing_line(view: AlertView) -> str | None:
                 f"平台延迟：评价发布于 {view.local(view.created_at, '%m-%d')}（平台只提供日期），"
                 f"{span}后平台才提供，时限从我们看到时算起"
             )
-        elif delay > timedelta(hours=1):
+        elif delay is not None:
             parts.append(
                 f"平台延迟：评价发布于 {view.local(view.created_at)}，"
                 f"{_hours(delay)}后平台才提供，时限从我们看到时算起"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import analysis_result, review_text
@@ -41,6 +42,9 @@ DROP_MIN_REVIEWS = 5  # rated reviews in the last day before a drop counts
 DROP_STARS = 1.0  # how far below the 30-day average the last day must fall
 REPOST_WINDOW = timedelta(days=7)
 REPOST_MIN_CHARS = 12
+# Every store is checked this often; in between, only stores with a review analysed since
+# the last check (every trigger needs one; only baselines drift with time alone).
+FULL_SWEEP = timedelta(minutes=10)
 
 CHECKLIST = (
     "承担责任：先确认事实，不推诿、不争辩，对顾客说的问题表态负责。",
@@ -89,6 +93,8 @@ class CrisisDetector:
         self.directory = directory
         self.drafter = drafter
         self.owner = owner
+        self._swept_at: datetime | None = None
+        self._analysed: int | None = None  # the newest analysis id already looked at
 
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
@@ -97,14 +103,49 @@ class CrisisDetector:
             return []
         try:
             paged = []
-            for store_id in self.directory.store_ids():
-                async with self.sessions() as session, session.begin():
-                    crisis_id = await self._check_store(session, store_id, now)
+            for store_id in await self._stores_to_check(now):
+                try:
+                    async with self.sessions() as session, session.begin():
+                        crisis_id = await self._check_store(session, store_id, now)
+                except IntegrityError:  # another replica opened this store's crisis first
+                    log.warning("store %s: crisis opened elsewhere meanwhile", store_id)
+                    continue
+                except Exception:  # one store's failure must not hold back the others
+                    log.exception("crisis check for store %s failed", store_id)
+                    continue
                 if crisis_id is not None:
                     paged.append(crisis_id)
             return paged
         finally:
             await leases.release(self.sessions, "crisis", self.owner)
+
+    async def _stores_to_check(self, now: datetime) -> list[str]:
+        """Every store on a full sweep; else those with a review analysed since the last run.
+
+        Analyses are written by one pipeline at a time (it holds a lease), so every one
+        committed after this read has a larger id than the newest seen now; the periodic
+        full sweep covers the rest (a lost lease, a baseline that moved with time)."""
+        async with self.sessions() as session:
+            if (
+                self._analysed is None
+                or self._swept_at is None
+                or (now - self._swept_at >= FULL_SWEEP)
+            ):
+                self._analysed = await session.scalar(select(func.max(Analysis.id))) or 0
+                self._swept_at = now
+                return self.directory.store_ids()
+            rows = (
+                await session.execute(
+                    select(Review.store_id, func.max(Analysis.id))
+                    .join(Analysis, Analysis.review_id == Review.id)
+                    .where(Analysis.id > self._analysed)
+                    .group_by(Review.store_id)
+                )
+            ).all()
+        if rows:
+            self._analysed = max(self._analysed, *(newest for _, newest in rows))
+        changed = {store_id for store_id, _ in rows}
+        return [s for s in self.directory.store_ids() if s in changed]
 
     # -- triggers ----------------------------------------------------------------------
 
@@ -125,9 +166,7 @@ class CrisisDetector:
         drop = await self._rating_drop(session, store_id, now, recent)
         if drop is not None:
             triggers.append(drop)
-        repost = await self._reposts(session, store_id, now)
-        if repost is not None:
-            triggers.append(repost)
+        triggers += await self._reposts(session, store_id, now)
         return triggers
 
     async def _spikes(
@@ -194,7 +233,9 @@ class CrisisDetector:
             f"近 24 小时平均 {day_avg:.1f} 星，近 30 天平均 {month_avg:.1f} 星",
         )
 
-    async def _reposts(self, session: AsyncSession, store_id: str, now: datetime) -> Trigger | None:
+    async def _reposts(self, session: AsyncSession, store_id: str, now: datetime) -> list[Trigger]:
+        """One trigger per text seen on two or more platforms within the week, so a group
+        already part of a crisis does not hide a newer one."""
         reviews = (
             await session.scalars(
                 select(Review).where(
@@ -207,12 +248,13 @@ class CrisisDetector:
         groups: dict[str, list[Review]] = defaultdict(list)
         for review in reviews:
             groups[normalized(review.text or "")].append(review)
+        triggers = []
         for group in groups.values():
             platforms = {r.platform for r in group}
             if len(platforms) >= 2:
                 names = "、".join(sorted(PLATFORMS.get(p, p) for p in platforms))
-                return Trigger("repost", {r.id for r in group}, f"出现在：{names}")
-        return None
+                triggers.append(Trigger("repost", {r.id for r in group}, f"出现在：{names}"))
+        return triggers
 
     # -- opening and extending -------------------------------------------------------------
 

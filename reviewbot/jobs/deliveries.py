@@ -1,7 +1,7 @@
 """What each kind of outbox message does when delivered, and what it records afterwards.
 
-- alert: send a review alert to the store's chat (held while the store is muted, unless
-  critical);
+- alert: send a review alert to the store's chat (held while the store is muted or in its
+  quiet hours, unless critical);
 - alert_update: redraw sent alerts after something happened to the review;
 - notice: a system message for the store's people;
 - reply: post an approved draft through the review's platform adapter.
@@ -31,6 +31,7 @@ from reviewbot.platforms.base import (
     ReplyReader,
 )
 from reviewbot.platforms.normalize import clean_text
+from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
@@ -72,9 +73,14 @@ class AlertHandler:
             except LookupError as exc:
                 raise Permanent(str(exc)) from None
             store = await session.get(Store, view.store_id)
-        muted = store.muted_until if store is not None else None
-        if muted is not None and muted > self.clock.now() and view.kind != "critical":
-            raise Deferred(muted, f"store {view.store_id} muted by {store.muted_by}")
+        now = self.clock.now()
+        if view.kind != "critical":
+            muted = store.muted_until if store is not None else None
+            if muted is not None and muted > now:
+                raise Deferred(muted, f"store {view.store_id} muted by {store.muted_by}")
+            rules = policy(self.directory.settings, view.store_id)
+            if rules.in_quiet_hours(now):  # its reply window starts when they end, too
+                raise Deferred(rules.quiet_end(now), f"store {view.store_id} in quiet hours")
         return await self.notifier.send_alert(view)
 
     async def on_sent(

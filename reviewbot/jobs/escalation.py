@@ -1,34 +1,40 @@
 """The escalation ladder: reminders as a bad review's reply window runs out.
 
 At half the window the staff chat is reminded, at three quarters the store's managers, when
-it closes the owner; a day in, whoever has not logged contacting the customer is asked to.
+it closes the owner; a day in, whoever has not logged contacting the customer is asked to
+(not for a review under appeal as malicious).
 Quiet hours, a muted store and a snoozed review hold non-critical pings back (critical ones
 always go out); when several rungs fell due while held, only the highest is sent and the
 others are recorded as passed. Each rung is a row with a unique (review, step): it fires
 once, whatever restarts or replicas happen.
+
+The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
+(in SQL, no id lists) are read, and only stores with a ping due get a write transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.actions import OPEN_STATES
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
-from reviewbot.speed import LADDER, Policy, policy
+from reviewbot.speed import LADDER, Policy, platform_delay, policy
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Analysis, Escalation, Review, Store
+from reviewbot.store.schema import Analysis, Escalation, Review, Store
 
 log = logging.getLogger(__name__)
 
-ALERTED_KINDS = ("new", "updated", "malicious", "critical")
+DAY = timedelta(days=1)
 CONTACT_STEP = "contact"
 SEVERITY_NAMES = {"none": "", "low": "低", "medium": "中", "high": "高", "critical": "紧急"}
 
@@ -47,11 +53,18 @@ def _snippet(review: Review) -> str:
     return f"{stars}「{text[:30]}{'…' if len(text) > 30 else ''}」"
 
 
+def _late(review: Review) -> str:
+    """The platform's delay, so nobody blames staff for hours they never had."""
+    delay = platform_delay(review.created_at, review.first_seen_at)
+    return f"（平台延迟 {_duration(delay)} 才提供，时限从我们看到时算起）" if delay else ""
+
+
 def reply_message(
-    step: str, review: Review, window: timedelta, deadline: datetime, now: datetime
+    step: str, review: Review, window: timedelta, start: datetime, now: datetime
 ) -> str:
-    waited = _duration(now - review.first_seen_at)
-    head = f"差评 #{review.id} {_snippet(review)}"
+    deadline = start + window
+    waited = _duration(now - start)
+    head = f"差评 #{review.id} {_snippet(review)}{_late(review)}"
     if step == "reminder":
         return (
             f"⏰ {head} 已等待 {waited}，还没有回复。回复时限 {_duration(window)}，"
@@ -70,7 +83,7 @@ def reply_message(
 
 def contact_message(review: Review, window: timedelta) -> str:
     return (
-        f"☎️ 差评 #{review.id} {_snippet(review)} 的顾客还没有记录联系结果"
+        f"☎️ 差评 #{review.id} {_snippet(review)}{_late(review)} 的顾客还没有记录联系结果"
         f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。/review {review.id}"
     )
 
@@ -82,6 +95,39 @@ class _Due:
     audience: str
 
 
+def horizon(settings: Settings) -> timedelta:
+    """How long after a review's alert a rung of its ladder can still fall due: its longest
+    window (reply or contact, any store), a day by which quiet hours can push the window's
+    start, and a day's grace for a daemon that was down. Older reviews are never scanned,
+    so the work stays bounded and an upgrade does not page anyone about old reviews."""
+    rules = [policy(settings, ""), *(policy(settings, s.id) for s in settings.stores)]
+    longest = max(max(*r.reply_within.values(), r.contact_within) for r in rules)
+    return longest + 2 * DAY
+
+
+def _pending(cutoff: datetime) -> list[ColumnElement[bool]]:
+    """Alerted reviews since `cutoff` whose ladder is not finished: open and the owner's rung
+    not reached, or the customer (of a review not under appeal) not contacted and the
+    contact reminder not sent."""
+
+    def reached(step: str) -> ColumnElement[bool]:
+        return (
+            select(Escalation.id)
+            .where(Escalation.review_id == Review.id, Escalation.step == step)
+            .correlate(Review)
+            .exists()
+        )
+
+    return [
+        Review.alerted_seen_at >= cutoff,
+        Review.status != "ignored",
+        or_(
+            Review.status.in_(OPEN_STATES) & ~reached(LADDER[-1][0]),
+            Review.contacted_at.is_(None) & (Review.status != "appeal") & ~reached(CONTACT_STEP),
+        ),
+    ]
+
+
 class EscalationChecker:
     def __init__(
         self, sessions: SessionFactory, clock: Clock, settings: Settings, *, owner: str
@@ -90,78 +136,120 @@ class EscalationChecker:
         self.clock = clock
         self.settings = settings
         self.owner = owner
+        self.horizon = horizon(settings)
 
     async def run_once(self) -> int:
-        """Queue the pings that are due now; returns how many were sent."""
+        """Queue the pings that are due now; returns how many were sent.
+
+        One read finds what is due in every store (a few columns of each review whose
+        ladder is unfinished); only stores with something due get a write transaction."""
         now = self.clock.now()
         if not await leases.acquire(
             self.sessions, "escalation", self.owner, now, timedelta(minutes=2)
         ):
             return 0
         try:
-            async with self.sessions() as session, session.begin():
-                return await self._check(session, now)
+            work = await self._due_now(now)
+            sent = 0
+            for store_id, items in sorted(work.items()):
+                try:
+                    async with self.sessions() as session, session.begin():
+                        sent += await self._fire_store(session, store_id, items, now)
+                except Exception:  # one store's failure must not hold back the others
+                    log.exception("escalation check for store %s failed", store_id)
+            return sent
         finally:
             await leases.release(self.sessions, "escalation", self.owner)
 
-    async def _check(self, session: AsyncSession, now: datetime) -> int:
+    async def _due_now(self, now: datetime) -> dict[str, list[tuple[int, str, list[_Due]]]]:
+        """Per store: (review id, severity, rungs due) of each review to ping now."""
+        cutoff = now - self.horizon
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
-        rows = (
-            await session.execute(
-                select(Review, Analysis.severity)
-                .join(Analysis, current)
-                .where(
-                    Review.id.in_(select(Alert.review_id).where(Alert.kind.in_(ALERTED_KINDS))),
-                    Review.status != "ignored",
-                    (Review.status.in_(OPEN_STATES)) | Review.contacted_at.is_(None),
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        Review.id,
+                        Review.store_id,
+                        Review.status,
+                        Review.contacted_at,
+                        Review.snoozed_until,
+                        Review.alerted_seen_at,
+                        Review.first_seen_at,
+                        Analysis.severity,
+                    )
+                    .join(Analysis, current)
+                    .where(*_pending(cutoff))
                 )
-            )
-        ).all()
-        if not rows:
-            return 0
-        done = {
-            (e.review_id, e.step)
-            for e in (
-                await session.scalars(
-                    select(Escalation).where(Escalation.review_id.in_([r.id for r, _ in rows]))
+            ).all()
+            if not rows:
+                return {}
+            done = {
+                (review_id, step)
+                for review_id, step in await session.execute(
+                    select(Escalation.review_id, Escalation.step).where(
+                        Escalation.review_id.in_(
+                            select(Review.id).where(Review.alerted_seen_at >= cutoff)
+                        )
+                    )
                 )
+            }
+            muted = dict(
+                (
+                    await session.execute(
+                        select(Store.id, Store.muted_until).where(Store.muted_until > now)
+                    )
+                ).all()
             )
-        }
-        muted = {s.id: s.muted_until for s in (await session.scalars(select(Store)))}
-        sent = 0
+        work: dict[str, list[tuple[int, str, list[_Due]]]] = defaultdict(list)
         policies: dict[str, Policy] = {}
-        for review, severity in rows:
-            rules = policies.setdefault(review.store_id, policy(self.settings, review.store_id))
-            due = self._due(review, severity, rules, now, done)
-            if not due:
-                continue
+        for row in rows:
+            rules = policies.setdefault(row.store_id, policy(self.settings, row.store_id))
+            due = self._due(row, row.severity, rules, now, done)
+            held = self._held(row, rules, muted.get(row.store_id), now)
+            if due and (row.severity == "critical" or not held):
+                work[row.store_id].append((row.id, row.severity, due))
+        return work
+
+    async def _fire_store(
+        self,
+        session: AsyncSession,
+        store_id: str,
+        items: list[tuple[int, str, list[_Due]]],
+        now: datetime,
+    ) -> int:
+        rules = policy(self.settings, store_id)
+        sent = 0
+        for review_id, severity, due in items:
+            review = await session.get(Review, review_id)
+            assert review is not None
             critical = severity == "critical"
-            held = self._held(review, rules, muted.get(review.store_id), now)
-            if held and not critical:
-                continue
             sent += await self._fire(session, review, severity, rules, due, now, critical)
         return sent
 
     @staticmethod
     def _due(
-        review: Review, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
+        review: Any, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
     ) -> list[_Due]:
+        """The rungs of a review (a Review, or a row of its columns) due and not reached."""
         due: list[_Due] = []
-        start = review.first_seen_at
+        start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
         if review.status in OPEN_STATES:
             window = rules.reply_window(severity)
             for step, share, audience in LADDER:
                 at = start + window * share
                 if at <= now and (review.id, step) not in done:
                     due.append(_Due(step, at, audience))
-        if review.contacted_at is None and (review.id, CONTACT_STEP) not in done:
+        # A review under appeal is being contested, not a customer to call back.
+        uncontacted = review.contacted_at is None and review.status != "appeal"
+        if uncontacted and (review.id, CONTACT_STEP) not in done:
             at = start + rules.contact_within
             if at <= now:
                 due.append(_Due(CONTACT_STEP, at, "staff"))
         return due
 
     @staticmethod
-    def _held(review: Review, rules: Policy, muted_until: datetime | None, now: datetime) -> bool:
+    def _held(review: Any, rules: Policy, muted_until: datetime | None, now: datetime) -> bool:
         return (
             rules.in_quiet_hours(now)
             or (muted_until is not None and muted_until > now)
@@ -208,8 +296,8 @@ class EscalationChecker:
             if item.step == CONTACT_STEP:
                 text = contact_message(review, rules.contact_within)
             else:
-                window = rules.reply_window(severity)
-                text = reply_message(item.step, review, window, review.first_seen_at + window, now)
+                start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
+                text = reply_message(item.step, review, rules.reply_window(severity), start, now)
             await queue_notice(
                 session,
                 store_id=review.store_id,

@@ -30,7 +30,7 @@ from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
 
 log = logging.getLogger(__name__)
 
@@ -386,6 +386,16 @@ class Pipeline:
         )
         if exists is not None:
             return False
+        if review.alerted_seen_at is None:  # the speed window starts with this revision
+            review.alerted_seen_at = (
+                await session.scalar(
+                    select(ReviewRevision.seen_at).where(
+                        ReviewRevision.review_id == review.id,
+                        ReviewRevision.revision == review.revision,
+                    )
+                )
+                or review.first_seen_at
+            )
         alert = Alert(
             review_id=review.id,
             revision=review.revision,

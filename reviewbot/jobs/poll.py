@@ -12,15 +12,16 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, or_, update
 
 from reviewbot.chat.alerts import PLATFORMS
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
-from reviewbot.store import audit, leases
+from reviewbot.store import audit
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.ingest import IngestResult, store_page
 from reviewbot.store.schema import Source
@@ -49,57 +50,35 @@ class Poller:
         self,
         sessions: SessionFactory,
         clock: Clock,
-        owner: str,
         *,
         max_pages: int = 20,
         error_backoff_max: float = 1800.0,
         retry_after_max: float = 86400.0,
-        lease_seconds: float = 300.0,
+        claim_seconds: float = 300.0,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
-        self.owner = owner
         self.max_pages = max_pages
         self.error_backoff_max = error_backoff_max
         self.retry_after_max = retry_after_max
-        self.lease = timedelta(seconds=lease_seconds)
+        self.claim = timedelta(seconds=claim_seconds)
         self._polling: dict[int, asyncio.Lock] = {}
 
     async def poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
         """Poll one account once, if no one else is and it is due.
 
-        Three transactions for a poll that finds nothing new (thousands of accounts are
-        polled every few minutes, so each round trip counts): take the lease and read the
-        account; nothing for an empty page; record the result and give the lease back."""
-        name = f"poll:{source_id}"
+        Two one-statement transactions for a poll that finds nothing new (a thousand
+        accounts polled every few seconds make these the daemon's main cost): claim the
+        account and read it; record the result, which also ends the claim."""
         lock = self._polling.setdefault(source_id, asyncio.Lock())
         if lock.locked():  # this process is already polling the account
             return PollOutcome(source_id, "skipped")
         async with lock:
-            now = self.clock.now()
-            async with self.sessions() as session, session.begin():
-                if not await leases.take(session, name, self.owner, now, self.lease):
-                    return PollOutcome(source_id, "skipped")
-                state = (
-                    await session.execute(
-                        select(
-                            Source.enabled,
-                            Source.cursor,
-                            Source.next_poll_at,
-                            Source.consecutive_errors,
-                            Source.needs_reauth,
-                        ).where(Source.id == source_id)
-                    )
-                ).one_or_none()
-                due = (
-                    state is not None
-                    and state.enabled
-                    and (state.next_poll_at is None or state.next_poll_at <= now)
-                )
-                if not due:
-                    await leases.give_up(session, name, self.owner)
-                    return PollOutcome(source_id, "skipped")
-            released = False
+            claimed_at = self.clock.now()
+            state = await self._claim(source_id, claimed_at)
+            if state is None:
+                return PollOutcome(source_id, "skipped")
+            recorded = False
             try:
                 outcome = await self._poll(source_id, adapter, state.cursor)
                 if outcome.status == "ok":
@@ -107,15 +86,46 @@ class Poller:
                         source_id,
                         interval,
                         clean=not (state.consecutive_errors or state.needs_reauth),
-                        lease=name,
                     )
                 else:
-                    await self._record_error(source_id, outcome.exception, lease=name)
-                released = True
+                    await self._record_error(source_id, outcome.exception)
+                recorded = True
                 return outcome
             finally:
-                if not released:
-                    await leases.release(self.sessions, name, self.owner)
+                if not recorded:  # end the claim: due again at once
+                    async with self.sessions() as session, session.begin():
+                        await session.execute(
+                            update(Source)
+                            .where(Source.id == source_id)
+                            .values(next_poll_at=claimed_at)
+                            .execution_options(synchronize_session=False)
+                        )
+
+    async def _claim(self, source_id: int, now: datetime) -> Row[Any] | None:
+        """Claim a due account for this poll and read it, in one UPDATE … RETURNING.
+
+        The claim is the account's own next_poll_at moved `claim` ahead: no other replica
+        (or timer) finds it due meanwhile, and if this process dies it is due again when
+        the claim runs out, as an expired lease would be. Recording the result sets
+        next_poll_at again and so ends the claim."""
+        async with self.sessions() as session, session.begin():
+            return (
+                await session.execute(
+                    update(Source)
+                    .where(
+                        Source.id == source_id,
+                        Source.enabled.is_(True),
+                        or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now),
+                    )
+                    .values(next_poll_at=now + self.claim)
+                    .returning(
+                        Source.cursor,
+                        Source.consecutive_errors,
+                        Source.needs_reauth,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            ).one_or_none()
 
     async def _poll(
         self, source_id: int, adapter: PlatformAdapter, cursor: str | None
@@ -141,14 +151,11 @@ class Poller:
             return PollOutcome(source_id, "error", pages, total, _describe(exc), exc)
         return PollOutcome(source_id, "ok", pages, total)
 
-    async def _record_success(
-        self, source_id: int, interval: float, *, clean: bool, lease: str
-    ) -> None:
+    async def _record_success(self, source_id: int, interval: float, *, clean: bool) -> None:
         now = self.clock.now()
         # Another replica's timer firing within the same interval skips this account.
         next_poll = now + timedelta(seconds=interval * 0.8)
         async with self.sessions() as session, session.begin():
-            await leases.give_up(session, lease, self.owner)
             if clean:  # the common case: one UPDATE, no ORM round trip
                 await session.execute(
                     update(Source)
@@ -182,12 +189,11 @@ class Poller:
             source.reauth_since = None
             source.next_poll_at = next_poll
 
-    async def _record_error(self, source_id: int, exc: BaseException | None, *, lease: str) -> None:
+    async def _record_error(self, source_id: int, exc: BaseException | None) -> None:
         assert exc is not None
         now = self.clock.now()
         description = _describe(exc)
         async with self.sessions() as session, session.begin():
-            await leases.give_up(session, lease, self.owner)
             source = await session.get(Source, source_id)
             assert source is not None
             source.consecutive_errors += 1

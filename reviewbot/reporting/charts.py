@@ -10,14 +10,16 @@ from __future__ import annotations
 import io
 import math
 import threading
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+import matplotlib
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 from reviewbot.metrics import STEPS, Figures, TrendPoint
-from reviewbot.reporting.fonts import cjk_font
+from reviewbot.reporting.fonts import chart_fonts, has_bold
 from reviewbot.reporting.summary import CATEGORY, STEP, title
 
 _LOCK = threading.Lock()
@@ -36,7 +38,7 @@ def _empty(ax, text: str = "暂无数据") -> None:
 
 
 def _style(ax, heading: str) -> None:
-    ax.set_title(heading, loc="left", fontsize=13, fontweight="bold", color=INK, pad=10)
+    ax.set_title(heading, loc="left", fontsize=13, color=INK, pad=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.spines["left"].set_color(MUTED)
@@ -190,7 +192,7 @@ def response_times(ax, f: Figures) -> None:
 
 
 def window_share(ax, f: Figures) -> None:
-    ax.set_title("需回复的评价是否按时回复", loc="left", fontsize=13, fontweight="bold", pad=10)
+    ax.set_title("需回复的评价是否按时回复", loc="left", fontsize=13, pad=10)
     w = f.window
     parts = [
         ("按时回复", w.on_time, GOOD),
@@ -210,7 +212,8 @@ def window_share(ax, f: Figures) -> None:
         wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 2},
     )
     share = f"{w.share:.0%}" if w.share is not None else "—"
-    ax.text(0, 0.08, share, ha="center", va="center", fontsize=22, fontweight="bold", color=INK)
+    weight = matplotlib.rcParams["axes.titleweight"]
+    ax.text(0, 0.08, share, ha="center", va="center", fontsize=22, fontweight=weight, color=INK)
     ax.text(0, -0.2, "按时回复率", ha="center", va="center", fontsize=10, color=MUTED)
     ax.legend(
         wedges,
@@ -223,17 +226,30 @@ def window_share(ax, f: Figures) -> None:
     ax.set_aspect("equal")
 
 
-def render_png(f: Figures, store_name: str, period: str, zone: ZoneInfo) -> bytes:
-    """The chart as PNG bytes."""
+def render_png(
+    f: Figures,
+    store_name: str,
+    period: str,
+    zone: ZoneInfo,
+    *,
+    fonts: Sequence[str] | None = None,
+) -> bytes:
+    """The chart as PNG bytes, drawn in `fonts` (by default the best available, see
+    reporting.fonts)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with _LOCK:
-        font = cjk_font()
-        rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
-        if font:
-            rc["font.sans-serif"] = [font, "DejaVu Sans"]
-        import matplotlib
+        families = list(fonts or chart_fonts())
+        # Headings are bold where the font has a bold face (the bundled one has not).
+        weight = "bold" if has_bold(families[0]) else "normal"
+        rc = {
+            "font.family": "sans-serif",
+            "font.sans-serif": families,
+            "axes.unicode_minus": False,
+            "axes.titleweight": weight,
+            "figure.titleweight": weight,
+        }
 
         with matplotlib.rc_context(rc):
             fig = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor="white")
@@ -245,7 +261,7 @@ def render_png(f: Figures, store_name: str, period: str, zone: ZoneInfo) -> byte
             negative_categories(fig.add_subplot(grid[0, 1]), f)
             response_times(fig.add_subplot(grid[1, 0]), f)
             window_share(fig.add_subplot(grid[1, 1]), f)
-            fig.suptitle(title(f, store_name, period, zone), fontsize=16, fontweight="bold")
+            fig.suptitle(title(f, store_name, period, zone), fontsize=16)
             fig.text(
                 0.99,
                 0.01,

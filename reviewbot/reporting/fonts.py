@@ -1,9 +1,11 @@
-"""Finding a font that can draw Chinese, so chart labels do not come out as empty boxes.
+"""The fonts chart labels are drawn in, so Chinese never comes out as empty boxes.
 
-matplotlib's default font (DejaVu Sans) has no CJK glyphs. We take the first installed
-font from a list of common ones; if matplotlib's font cache predates the font's install,
-fontconfig (`fc-list :lang=zh`) is asked for the files and they are added. With none at
-all the chart is still drawn, with a warning saying what to install.
+matplotlib's own font (DejaVu Sans) has no CJK glyphs, and a fresh server often has no CJK
+font at all. reviewbot therefore ships one: a subset of Noto Sans CJK SC (ASCII, GB2312 and
+common punctuation; SIL Open Font License, built by tools/build_cjk_font.py) registered
+with matplotlib under the family "Reviewbot CJK SC". A full system CJK font still comes
+first when there is one (it also covers rare characters in a store's name); matplotlib
+falls back glyph by glyph along the list, ending with DejaVu Sans.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from collections.abc import Iterable
 from functools import cache
+
+from reviewbot.resources import bundled_font
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +40,8 @@ CJK_FONTS = (
     "Noto Sans CJK TC",
     "Noto Serif CJK SC",
 )
-INSTALL_HINT = (
-    "no font with Chinese characters found; chart labels will show as boxes. "
-    "Install one, e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or "
-    "`brew install --cask font-noto-sans-cjk-sc` (macOS)"
-)
+BUNDLED_FAMILY = "Reviewbot CJK SC"
+LATIN_FAMILY = "DejaVu Sans"  # matplotlib's own, always there
 
 
 def _installed() -> set[str]:
@@ -69,15 +71,48 @@ def _add_from_fontconfig() -> None:
                 continue
 
 
+def system_cjk(installed: Iterable[str]) -> str | None:
+    """The preferred CJK family among `installed` (matplotlib's family names), if any."""
+    names = set(installed)
+    return next((name for name in CJK_FONTS if name in names), None)
+
+
+def register_bundled() -> str | None:
+    """Add the bundled font to matplotlib; its family name, or None if the file is gone."""
+    from matplotlib import font_manager
+
+    path = bundled_font()
+    if path is None:
+        return None
+    if BUNDLED_FAMILY not in _installed():
+        font_manager.fontManager.addfont(str(path))
+    return BUNDLED_FAMILY
+
+
 @cache
-def cjk_font() -> str | None:
-    """The family name of a CJK font matplotlib can use, or None (warned once)."""
-    for attempt in range(2):
-        installed = _installed()
-        for name in CJK_FONTS:
-            if name in installed:
-                return name
-        if attempt == 0:
-            _add_from_fontconfig()
-    log.warning(INSTALL_HINT)
-    return None
+def chart_fonts() -> tuple[str, ...]:
+    """The families chart text is drawn in, best first (computed once per process)."""
+    system = system_cjk(_installed())
+    if system is None:
+        _add_from_fontconfig()
+        system = system_cjk(_installed())
+    bundled = register_bundled()
+    if bundled is None:
+        log.error(
+            "the bundled Chinese font is missing (reinstall reviewbot)%s",
+            "" if system else "; chart labels will show as boxes",
+        )
+    return tuple(name for name in (system, bundled, LATIN_FAMILY) if name)
+
+
+def has_bold(family: str) -> bool:
+    """Whether matplotlib has a bold face of `family` (else it would warn on every heading)."""
+    from matplotlib import font_manager
+
+    def weight(value: int | str) -> int:
+        return font_manager.weight_dict.get(value, 400) if isinstance(value, str) else value
+
+    return any(
+        entry.name == family and weight(entry.weight) >= 600
+        for entry in font_manager.fontManager.ttflist
+    )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from reviewbot.metrics import CATEGORIES, POLARITIES, STEPS, Figures
 from reviewbot.reporting.summary import (
     CATEGORY,
+    PLATFORMS,
     POLARITY,
     STEP,
     STEP_FROM,
@@ -41,7 +42,8 @@ th{background:#f0f2f5}
 
 DEFINITIONS = (
     "用时定义：提醒＝评价出现到提醒送达聊天；处理＝提醒送达到店员通过或忽略；"
-    "发布＝评价出现到回复发布到平台；联系＝评价出现到记录已联系顾客。"
+    "发布＝评价出现到回复发布到平台；联系＝评价出现到记录已联系顾客；"
+    "平台延迟＝顾客在平台发布评价到平台把它提供给我们。"
     "中位数：一半的评价快于此值；最慢一成（p90）：90% 的评价不超过此值。"
     "按时回复率只计算已回复或时限已过的差评。"
 )
@@ -124,8 +126,23 @@ def figures_tables(f: Figures) -> str:
             for d in f.days
         ],
     )
+    delays = _table(
+        ["平台", "条数", "中位数", "最慢一成（p90）", "最长"],
+        [
+            [
+                PLATFORMS.get(p, p),
+                str(s.count),
+                duration(s.median),
+                duration(s.p90),
+                duration(s.maximum),
+            ]
+            for p, s in f.platform_delay.items()
+        ],
+    )
     return (
         f"<h2>总览</h2>{overview}<h2>各环节用时</h2>{steps}"
+        f"<h2>平台延迟（评价发布→我们看到）</h2>"
+        f"{delays if f.platform_delay else '<p>暂无数据</p>'}"
         f"<h2>按类别（提及次数）</h2>{categories if names else '<p>暂无数据</p>'}"
         f"<h2>按日</h2>{days if f.days else '<p>暂无数据</p>'}"
     )

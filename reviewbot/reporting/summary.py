@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from reviewbot.chat.alerts import CATEGORY
+from reviewbot.chat.alerts import CATEGORY, PLATFORMS
 from reviewbot.metrics import Figures
+from reviewbot.speed import NOTABLE_DELAY
 
 POLARITY = {"negative": "差评", "neutral": "中评", "positive": "好评"}
 STEP = {"alert": "提醒店员", "approve": "店员处理", "post": "发布回复", "contact": "联系顾客"}
@@ -107,6 +108,19 @@ def steps_line(f: Figures) -> str | None:
     return "中位用时：" + " · ".join(parts) if parts else None
 
 
+def delay_line(f: Figures) -> str | None:
+    """Platforms that typically serve reviews late: their hours are not staff's to answer."""
+    late = [
+        f"{PLATFORMS.get(p, p)} 中位 {duration(s.median)}、最慢 {duration(s.maximum)}"
+        for p, s in f.platform_delay.items()
+        if s.median is not None and s.median > NOTABLE_DELAY.total_seconds()
+    ]
+    if not late:
+        return None
+    note = "（评价发布后平台这么久才提供，回复时限从我们看到时算起）"
+    return "平台延迟：" + "；".join(late) + note
+
+
 def positive_line(f: Figures) -> str | None:
     """Positive reviews are summarised here rather than pinged to staff one by one."""
     if not f.positive:
@@ -181,7 +195,7 @@ def details(f: Figures) -> list[str]:
         if f.recovery.recovered or f.recovery.unhappy
         else None
     )
-    lines = [steps_line(f), positive_line(f), recovery]
+    lines = [steps_line(f), delay_line(f), positive_line(f), recovery]
     tips = [f"{i}. {text}" for i, text in enumerate(advice(f), 1)]
     return [line for line in lines if line] + ["优先改进：", *tips]
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -125,6 +126,7 @@ class Review(Base):
         UniqueConstraint("platform", "account", "external_id"),
         Index("ix_reviews_pending", "needs_processing", "id"),
         Index("ix_reviews_store_created", "store_id", "created_at"),
+        Index("ix_reviews_store_alerted", "store_id", "alerted_seen_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -145,6 +147,9 @@ class Review(Base):
     updated_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # When the first revision staff were alerted about became visible to us: the speed
+    # window runs from here, so a review edited to negative days later gets its full window.
+    alerted_seen_at: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -359,6 +364,16 @@ class Crisis(Base):
     """A store in crisis: opened by a trigger, closed by an owner, kept as an incident record."""
 
     __tablename__ = "crises"
+    # One open crisis per store, whatever replicas and clocks do: later triggers join it.
+    __table_args__ = (
+        Index(
+            "uq_crises_open_store",
+            "store_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)

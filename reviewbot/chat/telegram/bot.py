@@ -758,7 +758,7 @@ class TelegramBot:
         if actor is None:
             return
         lines = []
-        for store_id in [s for s in self.directory.store_ids() if actor.covers(s)]:
+        for store_id in self._stores_here(update, actor):  # a group sees its own stores only
             lines.append(await self._today(store_id))
         await update.effective_message.reply_text("\n\n".join(lines) or "没有负责的门店。")
 
