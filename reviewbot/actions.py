@@ -35,6 +35,7 @@ STATUS_NAMES = {
     "replied": "发布回复",
     "ignored": "忽略",
     "replied_manually": "确认已手动回复",
+    "replied_elsewhere": "在平台商家后台回复",
 }
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from reviewbot import actions
+from reviewbot.actions import Actor
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import (
@@ -27,6 +29,7 @@ from reviewbot.store.schema import (
     Alert,
     AuditEntry,
     Draft,
+    OutboxMessage,
     QuarantinedItem,
     Review,
     ReviewRevision,
@@ -495,6 +498,53 @@ async def test_a_day_late_review_is_news_and_an_old_one_history(meituan, daemon_
     assert list(alerted) == [str(fresh["comment_id"])]
     assert len(skipped) == 1 and await count(daemon, Draft) == 2  # old: stored and drafted
     assert str(old["comment_id"]) not in alerted
+
+
+async def test_a_reply_made_in_the_merchant_app_closes_the_review(meituan, daemon_for, clock):
+    # The owner answered in Meituan's own app: the next scan shows the reply. No reminder,
+    # no escalation, no second reply through us; the card says so; metrics see a reply.
+    platform, base = meituan
+    comment = platform.add("酸辣汤不够酸，还洒了一半", 2)
+    daemon = await daemon_for(legacy(base))
+    await poll(daemon, clock)
+    await daemon.drain()
+    comment.update(e_reply_content="抱歉，汤的封口我们已经加固了", reply_status=1)
+    comment["e_reply_time"] = "2026-11-22 13:00:00"
+    await poll(daemon, clock, hours=1)
+    await daemon.drain()
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+        drafts = (await session.scalars(select(Draft).order_by(Draft.id))).all()
+        updates = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "alert_update")
+        )
+        staff = Actor("telegram:1", "小张", {"store-1": "staff"})
+        outcome = await actions.approve(
+            session, review.id, staff, clock.now(), store=daemon.directory.profile("store-1")
+        )
+    assert review.status == "replied_elsewhere" and review.handled_by == "商家后台"
+    assert [d.status for d in drafts] == ["superseded", "posted"]
+    assert drafts[-1].text == "抱歉，汤的封口我们已经加固了" and drafts[-1].posted_at is not None
+    assert updates == 1  # the card is redrawn to say it was answered
+    assert not outcome.ok and "商家后台" in outcome.message
+    assert platform.replies == []  # nothing was posted through us
+
+
+async def test_a_review_already_answered_when_first_seen_is_not_alerted(meituan, daemon_for, clock):
+    platform, base = meituan
+    platform.add("米饭夹生", 2, e_reply_content="抱歉，已经提醒后厨", reply_status=1)
+    daemon = await daemon_for(legacy(base))
+    await poll(daemon, clock)
+    await daemon.drain()
+    async with daemon.sessions() as session:
+        review = await session.scalar(select(Review))
+        skipped = await session.scalar(
+            select(AuditEntry.details).where(AuditEntry.action == "alert.skipped")
+        )
+    assert review.status == "replied_elsewhere"
+    assert await count(daemon, Alert) == 0 and "platform" in skipped["reason"]
 
 
 async def test_capabilities_are_recorded_on_the_source(meituan, daemon_for):

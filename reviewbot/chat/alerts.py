@@ -228,6 +228,8 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"✅ 已发布到平台（{who} 于 {when} 通过）")
     elif view.review_status == "replied_manually":
         lines.append(f"✅ {who} 于 {when} 确认已在平台手动回复")
+    elif view.review_status == "replied_elsewhere":
+        lines.append(f"✅ 平台上已有商家回复（{when} 读到，不是通过 reviewbot 发布的）")
     elif view.review_status == "ignored":
         lines.append(f"🙈 {who} 于 {when} 忽略了这条评价")
     elif view.review_status == "appeal":

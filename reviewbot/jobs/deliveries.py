@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.chat.alerts import load_alert_view
@@ -37,24 +36,6 @@ from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
 
 log = logging.getLogger(__name__)
-
-
-async def queue_alert_update(
-    session: AsyncSession, review_id: int, now: datetime, reason: str
-) -> None:
-    """Redraw every sent alert of a review (its chat message shows the new state), on the
-    store's redraw queue, which no mute holds."""
-    alerts = (await session.scalars(select(Alert).where(Alert.review_id == review_id))).all()
-    for alert in alerts:
-        await outbox.enqueue(
-            session,
-            kind="alert_update",
-            destination=outbox.redraw_destination(alert.store_id),
-            ref_id=alert.id,
-            dedupe_key=f"alert_update:{alert.id}:{now.isoformat()}:{reason}",
-            now=now,
-            payload={"reason": reason},
-        )
 
 
 class AlertHandler:
@@ -257,7 +238,7 @@ class ReplyHandler:
             text=review.reply_text,
             **({"unconfirmed": True} if result.get("unconfirmed") else {}),
         )
-        await queue_alert_update(session, review.id, now, "reply.posted")
+        await outbox.queue_alert_update(session, review.id, now, "reply.posted")
 
     async def on_dead(
         self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
@@ -281,4 +262,4 @@ class ReplyHandler:
             draft_id=draft.id,
             error=error,
         )
-        await queue_alert_update(session, draft.review_id, now, "reply.failed")
+        await outbox.queue_alert_update(session, draft.review_id, now, "reply.failed")

@@ -337,7 +337,7 @@ class Pipeline:
             after=draft.text,
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and (reason := await self._backfill(session, review)):
+        if kind is not None and (reason := await self._not_news(session, review, kind)):
             audit.record(
                 session,
                 now,
@@ -352,6 +352,12 @@ class Pipeline:
         review.needs_processing = False
         review.process_error = None
         return alerted
+
+    async def _not_news(self, session: AsyncSession, review: Review, kind: str) -> str | None:
+        """Why nobody need be paged about this review (None: page them)."""
+        if review.status == "replied_elsewhere" and kind != "critical":
+            return "answered on the platform's own app before we could alert"
+        return await self._backfill(session, review)
 
     async def _backfill(self, session: AsyncSession, review: Review) -> str | None:
         """Why an old review seen for the first time (a new account, an import) is history,

@@ -20,16 +20,29 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.safejson import storable, storable_text
 from reviewbot.store import audit, merge
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import QuarantinedItem, Review, ReviewRevision, Source, Store
+from reviewbot.store.outbox import queue_alert_update
+from reviewbot.store.schema import (
+    Draft,
+    QuarantinedItem,
+    Review,
+    ReviewRevision,
+    Source,
+    Store,
+)
 
 log = logging.getLogger(__name__)
+
+# Who answered a review the platform shows a reply to that did not come through us.
+ELSEWHERE = "商家后台"
+# Drafts of ours already approved or being posted.
+IN_FLIGHT = ("approved", "posted")
 
 
 @dataclass
@@ -202,6 +215,12 @@ async def ingest_page(
                 external_id=review.external_id,
                 rating=review.rating,
             )
+    for external_id, record in records.items():
+        review = existing.get(external_id) or next(
+            r for r, _ in changed if r.external_id == external_id
+        )
+        if record.origin == "poll" and record.reply_text and review.status == "open":
+            await _replied_elsewhere(session, review, record.reply_text, now)
     for item in [*page.rejected, *conflicts]:
         await _quarantine(session, source, item, now)
         result.quarantined += 1
@@ -210,6 +229,52 @@ async def ingest_page(
     if page.next_cursor is not None:
         source.cursor = page.next_cursor
     return result
+
+
+async def _replied_elsewhere(
+    session: AsyncSession, review: Review, reply: str, now: datetime
+) -> None:
+    """The platform shows a reply to a review still open here: the merchant answered in
+    the platform's own app. The review is closed as answered (no reminders, no escalation,
+    no second reply through us) and the reply kept as a posted draft, so metrics count it
+    and the one-reply guardrail sees it; its cards are redrawn to say so."""
+    pending = await session.scalar(
+        select(Draft.id).where(Draft.review_id == review.id, Draft.status.in_(IN_FLIGHT))
+    )
+    if pending is not None:
+        return  # our own reply is on its way: the delivery job settles it
+    await session.execute(
+        update(Draft)
+        .where(Draft.review_id == review.id, Draft.status == "proposed")
+        .values(status="superseded")
+    )
+    session.add(
+        Draft(
+            review_id=review.id,
+            revision=review.revision,
+            text=reply,
+            status="posted",
+            created_at=now,
+            created_by="platform",
+            posted_at=now,
+            template_id="platform-reply",
+            principles=[],
+            violations=[],
+            quotes=[],
+        )
+    )
+    review.status = "replied_elsewhere"
+    review.handled_by = ELSEWHERE
+    review.handled_at = now
+    audit.record(
+        session,
+        now,
+        "review.replied_elsewhere",
+        store_id=review.store_id,
+        review_id=review.id,
+        after=reply,
+    )
+    await queue_alert_update(session, review.id, now, "reply.elsewhere")
 
 
 def _digest(raw: Any) -> str:

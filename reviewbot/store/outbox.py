@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.store.schema import OutboxMessage
+from reviewbot.store.schema import Alert, OutboxMessage
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
@@ -105,3 +105,21 @@ def mark_failed(
         message.status = DEAD
     else:
         message.next_attempt_at = now + timedelta(seconds=retry_in)
+
+
+async def queue_alert_update(
+    session: AsyncSession, review_id: int, now: datetime, reason: str
+) -> None:
+    """Redraw every sent alert of a review (its chat message shows the new state), on the
+    store's redraw queue, which no mute holds."""
+    alerts = (await session.scalars(select(Alert).where(Alert.review_id == review_id))).all()
+    for alert in alerts:
+        await enqueue(
+            session,
+            kind="alert_update",
+            destination=redraw_destination(alert.store_id),
+            ref_id=alert.id,
+            dedupe_key=f"alert_update:{alert.id}:{now.isoformat()}:{reason}",
+            now=now,
+            payload={"reason": reason},
+        )

@@ -46,13 +46,13 @@ from reviewbot.clock import Clock
 from reviewbot.config import ConfigError, Settings
 from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import close_crisis, trigger_name
-from reviewbot.jobs.deliveries import queue_alert_update
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import (
     Alert,
     ChatSession,
