@@ -479,7 +479,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _load(args)
-    from reviewbot.exports import ExportError, batches, parse_export, read_rows, target_source
+    from reviewbot.exports import ExportError, import_export, parse_export, read_rows
 
     try:
         store = settings.store(args.store)
@@ -508,37 +508,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     async def main():
         from reviewbot.clock import SystemClock
         from reviewbot.store import db
-        from reviewbot.store.ingest import IngestResult, store_page
 
-        clock = SystemClock()
         engine = db.create_engine(settings.database.url)
-        total = IngestResult()
         try:
             await db.ensure_schema_current(
                 engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
             )
-            sessions = db.session_factory(engine)
-            done, rows = 0, len(parsed.records) + len(parsed.rejected)
-            _progress(0, rows)
-            async with sessions() as session, session.begin():
-                source = await target_source(
-                    session,
-                    store_id=store.id,
-                    store_name=store.name,
-                    platform=args.platform,
-                    account=account,
-                    polled=account in polled,
-                    now=clock.now(),
-                )
-                source_id = source.id
-            for page in batches(parsed):
-                # as polling does: a row the database refuses is quarantined, not fatal
-                total.add((await store_page(sessions, source_id, page, clock.now()))[0])
-                done += len(page.reviews) + len(page.rejected)
-                _progress(done, rows)
+            return await import_export(
+                db.session_factory(engine),
+                parsed,
+                store_id=store.id,
+                store_name=store.name,
+                platform=args.platform,
+                account=account,
+                polled=account in polled,
+                now=SystemClock().now(),
+                progress=_progress,
+            )
         finally:
             await engine.dispose()
-        return total
 
     try:
         result = asyncio.run(main())

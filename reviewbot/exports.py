@@ -23,11 +23,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from reviewbot.store.db import SessionFactory
+    from reviewbot.store.ingest import IngestResult
 
 from reviewbot.platforms.base import FollowUp, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.platforms.normalize import (
@@ -407,7 +411,7 @@ def _record(
 
 
 def batches(parsed: ParsedExport, size: int = 200) -> Iterator[Page]:
-    """Pages for ingest_page; rows to quarantine ride along with the first batch."""
+    """Pages to store; rows to quarantine ride along with the first batch."""
     records = parsed.records
     for start in range(0, max(len(records), 1), size):
         rejected = [*parsed.rejected, *parsed.conflicts] if start == 0 else []
@@ -450,3 +454,41 @@ async def target_source(
     elif source.store_id != store_id:
         raise ExportError(f"{platform} account {account!r} belongs to store {source.store_id!r}")
     return source
+
+
+async def import_export(
+    sessions: SessionFactory,
+    parsed: ParsedExport,
+    *,
+    store_id: str,
+    store_name: str,
+    platform: str,
+    account: str,
+    polled: bool,
+    now: datetime,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> IngestResult:
+    """Store a parsed export into one account, a batch per transaction, as polling
+    stores pages: idempotent, and a row the database refuses is quarantined, not fatal.
+    `progress(done, total)` is told after each batch (rows, quarantined ones included)."""
+    from reviewbot.store.ingest import IngestResult, store_page
+
+    async with sessions() as session, session.begin():
+        source = await target_source(
+            session,
+            store_id=store_id,
+            store_name=store_name,
+            platform=platform,
+            account=account,
+            polled=polled,
+            now=now,
+        )
+        source_id = source.id
+    total, done = IngestResult(), 0
+    rows = len(parsed.records) + len(parsed.rejected)
+    progress(0, rows)
+    for page in batches(parsed):
+        total.add((await store_page(sessions, source_id, page, now))[0])
+        done += len(page.reviews) + len(page.rejected)
+        progress(done, rows)
+    return total

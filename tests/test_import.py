@@ -16,8 +16,7 @@ from sqlalchemy import select
 
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
-from reviewbot.exports import batches, map_header, parse_export, target_source
-from reviewbot.store.ingest import ingest_page
+from reviewbot.exports import import_export, map_header, parse_export
 from reviewbot.store.schema import Alert, Review
 from tests.conftest import make_settings
 
@@ -286,18 +285,16 @@ async def test_undated_imported_rows_are_never_alerted(database_url, clock):
     await daemon.start(schedule=False)
     try:
         parsed = parse_export([row.split(",") for row in DATED])
-        async with daemon.sessions() as session, session.begin():
-            source = await target_source(
-                session,
-                store_id="store-1",
-                store_name="测试小馆",
-                platform="eleme",
-                account="store-1:export",
-                polled=False,
-                now=clock.now(),
-            )
-            for page in batches(parsed):
-                await ingest_page(session, source, page, clock.now())
+        await import_export(
+            daemon.sessions,
+            parsed,
+            store_id="store-1",
+            store_name="测试小馆",
+            platform="eleme",
+            account="store-1:export",
+            polled=False,
+            now=clock.now(),
+        )
         await daemon.drain()
         async with daemon.sessions() as session:
             alerted = set(

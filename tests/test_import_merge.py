@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
-from reviewbot.exports import batches, parse_export, target_source
-from reviewbot.store.ingest import ingest_page
+from reviewbot.exports import import_export, parse_export
 from reviewbot.store.schema import Alert, Review, ReviewRevision
 from tests.conftest import make_settings
 from tests.fakes import serve
@@ -65,19 +64,16 @@ async def platforms(database_url, clock, monkeypatch) -> AsyncIterator[dict[str,
 
 async def import_rows(daemon: Daemon, rows: list[list[Any]], platform: str, account: str) -> None:
     """What `reviewbot import` does with a file, into the polled account."""
-    now = daemon.clock.now()
-    async with daemon.sessions() as session, session.begin():
-        source = await target_source(
-            session,
-            store_id="store-1",
-            store_name="测试小馆",
-            platform=platform,
-            account=account,
-            polled=True,
-            now=now,
-        )
-        for page in batches(parse_export(rows)):
-            await ingest_page(session, source, page, now)
+    await import_export(
+        daemon.sessions,
+        parse_export(rows),
+        store_id="store-1",
+        store_name="测试小馆",
+        platform=platform,
+        account=account,
+        polled=True,
+        now=daemon.clock.now(),
+    )
 
 
 async def poll(daemon: Daemon) -> None:

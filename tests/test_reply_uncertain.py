@@ -16,8 +16,7 @@ from reviewbot import actions
 from reviewbot.actions import Actor
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.daemon import Daemon
-from reviewbot.exports import batches, parse_export, target_source
-from reviewbot.store.ingest import ingest_page
+from reviewbot.exports import import_export, parse_export
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review
 from tests.conftest import make_settings
 from tests.fakes import serve
@@ -131,20 +130,17 @@ async def test_already_replied_after_a_lost_answer_counts_as_posted(world):
     replied" then means our lost attempt landed, not that posting failed."""
     daemon, eleme = world["daemon"], world["eleme"]
     rate = eleme.add("米饭是夹生的", 1)
-    now = daemon.clock.now()
-    async with daemon.sessions() as session, session.begin():
-        source = await target_source(
-            session,
-            store_id="store-1",
-            store_name="测试小馆",
-            platform="eleme",
-            account="123456",
-            polled=True,
-            now=now,
-        )
-        rows = [["评价ID", "评价内容", "评分"], [rate["id"], "米饭是夹生的", "1"]]
-        for page in batches(parse_export(rows)):
-            await ingest_page(session, source, page, now)
+    rows = [["评价ID", "评价内容", "评分"], [rate["id"], "米饭是夹生的", "1"]]
+    await import_export(
+        daemon.sessions,
+        parse_export(rows),
+        store_id="store-1",
+        store_name="测试小馆",
+        platform="eleme",
+        account="123456",
+        polled=True,
+        now=daemon.clock.now(),
+    )
     await daemon.drain()
     eleme.lose_replies = 1
 
