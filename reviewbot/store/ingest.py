@@ -176,6 +176,7 @@ async def ingest_page(
             )
             merge.apply(review, record, now)
             session.add(review)
+            existing[external_id] = review
             changed.append((review, "review.received"))
             result.new += 1
             continue
@@ -216,9 +217,7 @@ async def ingest_page(
                 rating=review.rating,
             )
     for external_id, record in records.items():
-        review = existing.get(external_id) or next(
-            r for r, _ in changed if r.external_id == external_id
-        )
+        review = existing[external_id]
         if record.origin == "poll" and record.reply_text and review.status == "open":
             await _replied_elsewhere(session, review, record.reply_text, now)
     for item in [*page.rejected, *conflicts]:
