@@ -526,20 +526,21 @@ class Daemon:
         return False
 
     async def stop(self, *, drain: bool = False, grace: float = 30.0) -> None:
-        """Stop scheduling, let running jobs finish, optionally process what is left."""
+        """Stop scheduling, let running jobs finish (and what they kicked meanwhile), then
+        deliver what is already queued, all within `grace` seconds; `drain` processes
+        everything ingested as well. What is left stays in the database for the next start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
         if self.scheduler is not None:
             self.scheduler.pause()
-        pending = [t for t in self._tasks if t is not asyncio.current_task()]
-        if pending:
-            _, still = await asyncio.wait(pending, timeout=grace)
-            for task in still:
-                log.warning("cancelling %s after %.0fs", task.get_name(), grace)
-                task.cancel()
+        await self._finish_running(deadline)
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         if drain and self.engine is not None:
             await self.drain()
+        elif self.engine is not None and hasattr(self, "dispatcher"):
+            await self._flush_outbox(deadline)
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
@@ -549,6 +550,36 @@ class Daemon:
             await self._http_session.close()
             self._http_session = None
         log.info("reviewbot stopped cleanly")
+
+    async def _finish_running(self, deadline: float) -> None:
+        """Wait for running jobs, including ones a finishing job kicks; cancel at the deadline."""
+        loop = asyncio.get_running_loop()
+        while running := [
+            t for t in self._tasks if t is not asyncio.current_task() and not t.done()
+        ]:
+            _, still = await asyncio.wait(running, timeout=max(0.0, deadline - loop.time()))
+            if still:
+                for task in still:
+                    log.warning("cancelling %s at shutdown", task.get_name())
+                    task.cancel()
+                await asyncio.wait(still)
+                return
+
+    async def _flush_outbox(self, deadline: float) -> None:
+        """Send what is due before exiting, so an alert queued a moment before a SIGTERM is
+        not held until the next start; a failing destination stops at its first failure."""
+        loop = asyncio.get_running_loop()
+        try:
+            while loop.time() < deadline:
+                sent = await asyncio.wait_for(
+                    self.dispatcher.run_once(), timeout=max(0.1, deadline - loop.time())
+                )
+                if not sent:
+                    return
+        except TimeoutError:
+            log.warning("outbox not flushed at shutdown; the rest goes out on the next start")
+        except Exception:
+            log.exception("outbox flush at shutdown failed; it resumes on the next start")
 
     async def close(self) -> None:
         """Release the database; call after stop() (and after reading any figures)."""
