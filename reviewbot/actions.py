@@ -114,6 +114,7 @@ def draft_fields(drafted: DraftResult) -> dict[str, Any]:
         },
         "violations": [v.to_json() for v in drafted.violations],
         "quotes": list(drafted.quotes),
+        "similarity": drafted.similarity or None,
     }
 
 

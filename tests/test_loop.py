@@ -4,6 +4,7 @@ alert, and what happens when the platform, the database or the notifier misbehav
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from reviewbot.daemon import Daemon
 from reviewbot.jobs.poll import PollOutcome
 from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.demo.server import DemoServer, Fault
+from reviewbot.resources import default_templates_dir
 from reviewbot.store.schema import (
     Alert,
     Analysis,
@@ -503,3 +505,44 @@ async def test_history_is_stored_but_only_news_is_alerted(running, demo, clock):
     await daemon.drain()
     assert "越想越气" in out.getvalue()
 
+
+async def test_a_draft_too_like_the_stores_recent_replies_says_so_on_the_card(
+    database_url, demo, clock, tmp_path
+):
+    """An owner's library with one wording for star-only reviews: the second such draft
+    repeats the first, and staff are told so instead of approving a canned reply unawares."""
+    library = tmp_path / "replies"
+    shutil.copytree(default_templates_dir(), library)
+    (library / "star_only.toml").write_text(
+        'situation = "star_only"\n'
+        'greeting = ["您好，"]\n'
+        'shoulder = ["这次的评分说明我们有做得不好的地方。"]\n'
+        'sincerity = ["真诚地向您道歉。"]\n'
+        'speed = ["方便的话请通过{contact}告诉我们具体问题。"]\n'
+        "invite = []\n"
+        'closing = ["{signature}"]\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url, replies={"templates_dir": library}),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "", 1, nickname="甲")
+        demo.platform.add_review("shop-1", "", 1, nickname="乙")
+        await poll(daemon, clock)
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            drafts = (await session.scalars(select(Draft).order_by(Draft.id))).all()
+        assert [d.similarity for d in drafts] == [None, 1.0]
+        assert drafts[0].text == drafts[1].text
+        cards = out.getvalue().split("差评提醒")[1:]
+        assert len(cards) == 2
+        assert "重合" not in cards[0]
+        assert "这版与本店近期的回复很像（重合 100%）" in cards[1]
+    finally:
+        await daemon.stop()
+        await daemon.close()

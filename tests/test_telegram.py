@@ -673,9 +673,15 @@ async def test_pending_counts_every_open_review_and_lists_the_oldest_first(bot):
 
     assert listing[0] == "待处理 23 条（最早的在前，下面是最早的 20 条）："
     assert "第一条" in listing[1] and "第二条" in listing[2] and len(listing) == 22
+    # Each line tells how long is left of the review's reply window (2 h for these).
+    assert " · 回复时限还剩 2 小时 · " in listing[1]
     await bot.press(STAFF, first, "a")
+    bot.clock.advance(hours=3)
     listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
     assert listing[0].startswith("待处理 22 条") and "第二条" in listing[1]
+    # Seen 5 minutes apart (the poll advanced the clock), both now past their windows.
+    assert " · 已超出回复时限 65 分钟 · " in listing[1]
+    assert " · 已超出回复时限 60 分钟 · " in listing[2]
 
 
 async def test_roles_are_per_store(bot):

@@ -85,6 +85,7 @@ class AlertView:
     draft_text: str | None
     draft_template: str | None
     draft_status: str | None = None
+    draft_similarity: float | None = None
     review_status: str = "open"
     handled_by: str | None = None
     handled_at: datetime | None = None
@@ -155,6 +156,7 @@ async def load_alert_view(
         draft_text=draft.text if draft else None,
         draft_template=draft.template_id if draft else None,
         draft_status=draft.status if draft else None,
+        draft_similarity=draft.similarity if draft and draft.status == "proposed" else None,
         review_status=review.status,
         handled_by=review.handled_by,
         handled_at=review.handled_at,
@@ -178,6 +180,18 @@ async def load_alert_view(
     )
 
 
+async def reply_deadline(
+    session: AsyncSession, review: Review, directory: Directory
+) -> datetime | None:
+    """When the public reply to a negative review is due (None: no reply window runs)."""
+    analysis = await current_analysis(session, review)
+    if analysis is None or not analysis.negative:
+        return None
+    rules = policy(directory.settings, review.store_id)
+    start = rules.window_start(review.alerted_seen_at or review.first_seen_at, analysis.severity)
+    return start + rules.reply_window(analysis.severity)
+
+
 def stars(rating: float | None) -> str:
     if rating is None:
         return "无评分"
@@ -185,7 +199,7 @@ def stars(rating: float | None) -> str:
     return "★" * full + "☆" * (5 - full) + f" {rating:g}星"
 
 
-def _hours(delta: timedelta) -> str:
+def duration(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours:.0f} 小时" if hours >= 1.5 else f"{delta.total_seconds() / 60:.0f} 分钟"
 
@@ -195,16 +209,16 @@ def timing_line(view: AlertView) -> str | None:
     parts = []
     if view.reply_window is not None and view.window_start is not None and view.open:
         deadline = view.local(view.window_start + view.reply_window)
-        parts.append(f"请在 {deadline} 前回复（{_hours(view.reply_window)}内）")
+        parts.append(f"请在 {deadline} 前回复（{duration(view.reply_window)}内）")
     if view.created_at is not None and view.first_seen_at is not None:
         delay = platform_delay(view.created_at, view.first_seen_at)
         if delay is not None and view.created_precision == "day":
             # Only the date is known: the review was written at some time of that day.
             shortest = max(delay - timedelta(days=1), timedelta(0))
             span = (
-                f"{_hours(shortest)}至 {_hours(delay)}"
+                f"{duration(shortest)}至 {duration(delay)}"
                 if shortest >= timedelta(minutes=1)
-                else f"不到 {_hours(delay)}"
+                else f"不到 {duration(delay)}"
             )
             parts.append(
                 f"平台延迟：评价发布于 {view.local(view.created_at, '%m-%d')}（平台只提供日期），"
@@ -213,7 +227,7 @@ def timing_line(view: AlertView) -> str | None:
         elif delay is not None:
             parts.append(
                 f"平台延迟：评价发布于 {view.local(view.created_at)}，"
-                f"{_hours(delay)}后平台才提供，时限从我们看到时算起"
+                f"{duration(delay)}后平台才提供，时限从我们看到时算起"
             )
     return "；".join(parts) or None
 
@@ -287,4 +301,12 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
         lines.append(("恶意", f"疑似恶意（{reasons}），建议走平台申诉"))
     if view.draft_text:
         lines.append(("建议回复", view.draft_text))
+    if view.draft_similarity and view.open:
+        lines.append(
+            (
+                "提示",
+                f"这版与本店近期的回复很像（重合 {view.draft_similarity:.0%}），"
+                "顾客可能觉得是套话，建议修改或换一版",
+            )
+        )
     return lines

@@ -221,6 +221,9 @@ class Draft(Base):
     # The customer's words the engine quoted (「…」), kept through staff edits: the only
     # quotes the guardrails let through.
     quotes: Mapped[list[Any]] = mapped_column(default=list)
+    # Set when no variant differed enough from the store's recent replies: the overlap
+    # (0–1) of the least similar one, shown to staff as a hint to reword.
+    similarity: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(128), default="system")
     decided_by: Mapped[str | None] = mapped_column(String(128))

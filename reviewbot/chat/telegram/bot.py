@@ -37,7 +37,7 @@ from telegram.ext import (
 
 from reviewbot import actions, metrics, thanks
 from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
-from reviewbot.chat.alerts import load_alert_view, stars
+from reviewbot.chat.alerts import duration, load_alert_view, reply_deadline, stars
 from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.thanks import PREFIX as THANKS_PREFIX
 from reviewbot.chat.telegram.thanks import ThanksFlow
@@ -703,6 +703,7 @@ class TelegramBot:
                     .limit(PENDING_SHOWN)
                 )
             ).all()
+            deadlines = {r.id: await reply_deadline(session, r, self.directory) for r in reviews}
             thanks_waiting = await thanks.waiting(session, self.directory, stores)
         more = (
             f"\n另有 {thanks_waiting} 条好评待感谢，发送 /thanks 查看。" if thanks_waiting else ""
@@ -714,9 +715,15 @@ class TelegramBot:
         shown = f"，下面是最早的 {len(reviews)} 条" if total and total > len(reviews) else ""
         lines = [f"待处理 {total} 条（最早的在前{shown}）："]
         for review in reviews:
-            hours = (now - review.first_seen_at).total_seconds() / 3600
+            deadline = deadlines[review.id]
+            if deadline is None:
+                timing = f"{duration(now - review.first_seen_at)}前"
+            elif deadline > now:
+                timing = f"回复时限还剩 {duration(deadline - now)}"
+            else:
+                timing = f"已超出回复时限 {duration(now - deadline)}"
             snippet = clip_utf16(review.text or "（只有评分）", 24)
-            lines.append(f"#{review.id} {stars(review.rating)} · {hours:.1f} 小时前 · {snippet}")
+            lines.append(f"#{review.id} {stars(review.rating)} · {timing} · {snippet}")
         lines.append("发送 /review 编号 查看并处理。")
         await update.effective_message.reply_text("\n".join(lines) + more)
 
