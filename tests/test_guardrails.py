@@ -457,7 +457,7 @@ def test_even_the_engines_quotes_never_pass_compensation_review_change_or_crisis
 
 
 def test_a_draft_carries_its_quotes_and_a_staff_edit_gets_no_others():
-    review = ReviewText("q4", "非常慢，其中催单也没人理会。骑手的问题你们也不管", 1)
+    review = ReviewText("q4", "送得非常慢，其中催单也没人理会。骑手的问题你们也不管", 1)
     result = analysis(("service", "negative"))
     drafter = TemplateDrafter()
     made = next(

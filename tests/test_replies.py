@@ -389,6 +389,29 @@ def test_a_complaint_among_praise_is_answered_not_thanked(drafter, analyzer, tex
     assert any(word in made.text for word in ("抱歉", "道歉", "对不起")), made.text
 
 
+@pytest.mark.parametrize(
+    ("text", "category", "aspect"),
+    [
+        ("外卖等了两个小时", "delivery", "late"),
+        ("点的外卖，等了好久", "delivery", "late"),
+        ("等了两个小时才到，饭都凉了", "delivery", "late"),
+        ("送餐等了一个多小时", "delivery", "late"),
+        ("在店里吃饭，等了两个小时才上菜", "service", "waiting"),
+        ("周末去吃饭，等了半天也没上菜", "service", "waiting"),
+    ],
+)
+def test_a_long_wait_is_a_late_delivery_only_when_the_order_was_delivered(
+    analyzer, text, category, aspect
+):
+    """Slow table service and a late delivery get different fixes: a takeaway customer
+    promised "the waiter will tell your table how long" is not being listened to."""
+    review = ReviewText("w", text, 1)
+    reading = read_review(review, analyzer.analyze(review), load_library(), STORE.menu)
+    assert reading.main is not None and reading.main.aspect is not None, reading
+    assert (reading.main.category, reading.main.aspect.name) == (category, aspect), reading
+    assert reading.second is None or reading.second.category != reading.main.category
+
+
 def test_mixed_thanks_name_the_dish_that_was_praised(drafter):
     made = draft(
         drafter,

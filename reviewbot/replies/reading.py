@@ -55,6 +55,7 @@ class _Words:
     repeat: tuple[str, ...]
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
+    delivered: tuple[str, ...]
 
 
 @cache
@@ -70,6 +71,7 @@ def _words() -> _Words:
         repeat=tuple(data["repeat_words"]),
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
+        delivered=tuple(data["delivered_words"]),
     )
 
 
@@ -297,10 +299,34 @@ class _Reader:
         }
         found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
         found = [c for c in found if c.category in flagged or c.aspect is not None]
+        found = self._delivered_wait(found)
         # Complaints we can name first (the classifier's before our own finds), then in
         # the order the customer made them.
         found.sort(key=lambda c: (c.aspect is None, c.category not in flagged, c.at))
         return found
+
+    def _delivered_wait(self, found: list[Complaint]) -> list[Complaint]:
+        """A long wait is slow table service in the restaurant but a late delivery in an
+        order that was delivered (外卖等了两个小时): answer the delivery, in the same words."""
+        wait = next(
+            (
+                c
+                for c in found
+                if c.category == "service" and c.aspect is not None and c.aspect.name == "waiting"
+            ),
+            None,
+        )
+        if wait is None or not find_term(self.text, _words().delivered):
+            return found
+        template = self.template_of("delivery")
+        late = next((a for a in template.aspects if a.name == "late"), None)
+        if late is None:  # an owner's library without a late-delivery reply
+            return found
+        rest = [c for c in found if c is not wait]
+        if any(c.category == "delivery" and c.aspect is late for c in rest):
+            return rest
+        moved = Complaint("delivery", template, late, wait.term, wait.quote, wait.dish, wait.at)
+        return [*rest, moved]
 
     def praised(self, exclude: set[str]) -> tuple[str, ...]:
         """Categories the customer praised in so many words: a clause that praises (see
