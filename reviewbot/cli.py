@@ -288,15 +288,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_lint(args: argparse.Namespace) -> int:
-    from reviewbot.replies.lint import lint_library
+    """The library (--dir, else the config's templates_dir, else the installed one) and,
+    when there is a config (-c, $REVIEWBOT_CONFIG or ./config.toml), each store's facts."""
+    from reviewbot.replies.facts import StoreProfile
+    from reviewbot.replies.lint import lint_facts, lint_library
 
-    report = lint_library(Path(args.dir) if args.dir else None)
-    for problem in report.problems:
+    config = _config_path(args)
+    settings = _load(args) if args.config or config.exists() else None
+    directory = Path(args.dir) if args.dir else settings.replies.templates_dir if settings else None
+    report = lint_library(directory)
+    problems = list(report.problems)
+    for store in settings.stores if settings else ():
+        problems += lint_facts(store.id, StoreProfile.from_settings(store.name, store.facts))
+    for problem in problems:
         print(problem)
-    if report.problems:
-        print(f"{len(report.problems)} problem(s) in the reply templates", file=sys.stderr)
+    checked = (
+        f"the reply templates and the store facts in {config}"
+        if settings
+        else ("the reply templates")
+    )
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked}", file=sys.stderr)
         return 1
-    print(f"ok: {report.templates} templates, {report.variants} variants")
+    stores = f", the facts of {len(settings.stores)} store(s)" if settings else ""
+    print(f"ok: {report.templates} templates, {report.variants} variants{stores}")
     return 0
 
 
@@ -689,7 +704,15 @@ def build_parser() -> argparse.ArgumentParser:
         "every situation and category; exits 1 on problems",
     )
     lint.set_defaults(handler=cmd_templates_lint)
-    lint.add_argument("--dir", help="template directory (default: the installed library)")
+    lint.add_argument(
+        "--dir", help="template directory (default: the config's, else the installed library)"
+    )
+    lint.add_argument(
+        "-c",
+        "--config",
+        help="also check each store's facts in this config (default: $REVIEWBOT_CONFIG or "
+        f"./{DEFAULT_CONFIG}, when present)",
+    )
 
     sources = add(
         "sources",

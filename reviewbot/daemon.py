@@ -57,6 +57,7 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
 from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.lint import lint_facts
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.store import db
@@ -175,6 +176,9 @@ class Daemon:
         self.directory = Directory(
             s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
         )
+        for store in s.stores:  # a fact no reply may state blocks every draft of the store
+            for problem in lint_facts(store.id, self.directory.profile(store.id)):
+                log.warning("%s (`reviewbot templates lint` checks the config)", problem)
         self.poller = Poller(
             self.sessions,
             self.clock,

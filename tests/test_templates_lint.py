@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.replies.lint import lint_library
+from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.lint import lint_facts, lint_library
 from reviewbot.replies.templates import TemplateError, load_library
 from reviewbot.resources import default_templates_dir
 from tests.test_cli import reviewbot
@@ -96,3 +97,72 @@ def test_the_command_exits_non_zero_on_problems(library):
     broken = reviewbot("templates", "lint", "--dir", str(library))
     assert broken.returncode == 1
     assert "malicious.toml: appeal.reasons.threat: missing" in broken.stdout.decode()
+
+
+def test_a_store_fact_no_reply_may_state_is_reported_with_its_key(tmp_path):
+    """A signature promising 免费停车 closes every reply, so every draft of the store would
+    be blocked; the lint names the config key, and so does the daemon's start-up log."""
+    example = (Path(__file__).parents[1] / "config.example.toml").read_text(encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(example, encoding="utf-8")
+    clean = reviewbot("templates", "lint", "--config", str(config))
+    assert clean.returncode == 0, clean.stdout.decode()
+    assert (
+        clean.stdout.decode().startswith("ok:")
+        and "the facts of 1 store(s)" in clean.stdout.decode()
+    )
+
+    signed = 'signature = "老街坊川菜馆 店长老王"'
+    assert signed in example
+    config.write_text(
+        example.replace(signed, 'signature = "老街坊川菜馆 店长老王（到店免费停车）"', 1).replace(
+            "# hours = ", 'hours = "每天 10:00-22:00，好评返现 5 元"\n# ', 1
+        ),
+        encoding="utf-8",
+    )
+    broken = reviewbot("templates", "lint", "--config", str(config))
+    assert broken.returncode == 1
+    lines = broken.stdout.decode().splitlines()
+    assert len(lines) == 3, lines  # 好评返现 is both a reward for a review and a promise
+    assert lines[0].startswith("stores.laojiefang.facts.signature: remedy 「免费」:")
+    assert lines[1].startswith("stores.laojiefang.facts.hours: review_change 「好评返」:")
+    assert lines[2].startswith("stores.laojiefang.facts.hours: remedy 「返现」:")
+    assert "3 problem(s) in the reply templates and the store facts in" in broken.stderr.decode()
+
+
+def test_each_fact_is_checked_under_the_rules_of_every_reply():
+    good = StoreProfile(
+        "店",
+        signature="店长老王",
+        contact="店长电话 028-6543 2100",
+        proofs=("食品经营许可证 JY25101070012345",),
+        remedy="这一单如有问题，我们可以为您重做",
+    )
+    assert lint_facts("s", good) == []
+    bad = StoreProfile("店", signature="店长老王", contact="有事加微信，删差评送饮料")
+    (problem,) = lint_facts("s", bad)
+    assert problem.startswith("stores.s.facts.contact: review_change")
+
+
+async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tmp_path, caplog):
+    from reviewbot.daemon import Daemon
+    from tests.conftest import TEST_FACTS, make_settings
+
+    facts = {**TEST_FACTS, "signature": "测试小馆 店长（到店免费停车）"}
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        demo_url="http://127.0.0.1:9",
+    )
+    store = settings.stores[0].model_copy(
+        update={
+            "facts": settings.stores[0].facts.model_copy(update={"signature": facts["signature"]})
+        }
+    )
+    settings = settings.model_copy(update={"stores": [store]})
+    daemon = Daemon(settings)
+    with caplog.at_level("WARNING", logger="reviewbot.daemon"):
+        await daemon.start(schedule=False)
+    await daemon.stop()
+    await daemon.close()
+    warned = [r.getMessage() for r in caplog.records if "facts.signature" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("stores.store-1.facts.signature: remedy")

@@ -6,6 +6,10 @@ with no template, a principle with no wording, a part with too few variants to k
 to one store from repeating, a variant that breaks a guardrail (a promised refund, a
 blame-shifting phrase) and a reply that could exceed the platform's length limit. Every
 problem names the file and key.
+
+A store's fact sheet in the config goes into every reply too (the signature closes each
+one), so `lint_facts` checks it against the same guardrails: a signature promising 免费停车
+would otherwise block every draft of that store, found only when staff try to post.
 """
 
 from __future__ import annotations
@@ -204,6 +208,35 @@ def _render_problems(template: Template, where: str, part: str, texts: Variants)
             quotes=(SAMPLE_VALUES["quote"],),
         ):
             problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
+    return problems
+
+
+# The facts a reply states, by their config key, and the field of the fact sheet holding each.
+FACT_FIELDS = ("signature", "contact", "hours", "remedy")
+
+
+def lint_facts(store_id: str, profile: StoreProfile) -> list[str]:
+    """Problems with one store's fact sheet: facts that no reply quoting them could post."""
+    review = ReviewText("lint", f"{SAMPLE_QUOTE}，水煮鱼")
+    facts = [(f"facts.{name}", getattr(profile, name)) for name in FACT_FIELDS]
+    facts += [(f"facts.proofs[{i}]", proof) for i, proof in enumerate(profile.proofs)]
+    problems = []
+    for key, text in facts:
+        if not text.strip():
+            continue
+        seen: set[str] = set()
+        for crisis in (False, True):  # crisis replies cite the proofs, under stricter rules
+            for violation in check_reply(
+                text, review=review, analysis=_analysis(crisis), store=profile
+            ):
+                if violation.code in ("too_long", "empty") or violation.code in seen:
+                    continue
+                seen.add(violation.code)
+                shown = f" 「{violation.found}」" if violation.found else ""
+                problems.append(
+                    f"stores.{store_id}.{key}: {violation.code}{shown}: every reply stating "
+                    f"this fact would be blocked: {violation.message_zh}"
+                )
     return problems
 
 
