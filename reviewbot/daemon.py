@@ -29,6 +29,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.chat.base import Notifier
@@ -351,7 +352,7 @@ class Daemon:
         async with self.sessions() as session, session.begin():
             source = await session.get(Source, source_id)
             if source is not None:
-                source.last_error = f"not running: {error}"[:2000]
+                source.last_error = logs.redact(f"not running: {error}")[:2000]
                 source.last_attempt_at = self.clock.now()
 
     def _schedule(self) -> None:

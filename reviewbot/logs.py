@@ -4,6 +4,10 @@ The Telegram Bot API puts the bot token in every request URL, and libraries log 
 (httpx at INFO, python-telegram-bot at DEBUG) or put the token in exception messages. A
 filter on the log handlers replaces every secret the configuration resolved, and anything
 shaped like a bot token, before a record is written anywhere.
+
+The same goes for review data in database errors: the engine hides statement parameters,
+but asyncpg repeats a value it could not encode in its own message ("invalid input for
+query argument $3: '…'"), which would reach the log and a source's `last_error`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ _TOKEN_PATTERNS = (
     re.compile(r"bot\d+:[^\s/\"'`]+"),
     re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}"),
 )
+# A driver's message quoting the value it refused, up to its closing "(reason)".
+_ARGUMENT_VALUE = re.compile(r"(query argument \$\d+: ).*?( \([^()]*\))?$", re.MULTILINE)
+VALUE_HIDDEN = "<value hidden>"
 _MIN_SECRET = 6  # shorter values would blank out ordinary words and numbers
 _secrets: set[str] = set()
 
@@ -28,11 +35,13 @@ def hide(secret: str) -> None:
 
 
 def redact(text: str) -> str:
-    """`text` without any known secret or anything shaped like a bot token."""
+    """`text` without any known secret, anything shaped like a bot token, or a value a
+    database driver quoted."""
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, REDACTED)
     text = _TOKEN_PATTERNS[0].sub(f"bot{REDACTED}", text)
+    text = _ARGUMENT_VALUE.sub(lambda m: f"{m[1]}{VALUE_HIDDEN}{m[2] or ''}", text)
     return _TOKEN_PATTERNS[1].sub(REDACTED, text)
 
 

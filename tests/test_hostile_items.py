@@ -279,3 +279,29 @@ async def test_database_errors_never_carry_the_values_written(sessions):
                 session.add(Source(store_id="s", platform="jsonfeed", account=secret))
     assert secret not in str(caught.value)
     assert "parameters hidden" in str(caught.value)
+
+
+async def test_a_value_the_postgresql_driver_quotes_is_hidden(postgres_url):
+    """asyncpg repeats a value it could not encode in its own message, past hide_parameters;
+    last_error and the log see the statement's shape and the reason, never the value."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from reviewbot import logs
+    from reviewbot.jobs.poll import _describe
+    from reviewbot.store import db
+
+    secret = "顾客的手机号13812345678"
+    engine = db.create_engine(postgres_url)
+    try:
+        with pytest.raises(DBAPIError) as caught:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT CAST(:n AS integer)"), {"n": secret})
+    finally:
+        await engine.dispose()
+    raw = str(caught.value)
+    assert secret in raw  # what the driver says, before we clean it
+    for shown in (_describe(caught.value), logs.redact(raw)):
+        assert secret not in shown, shown
+        assert f"query argument $1: {logs.VALUE_HIDDEN} (" in shown, shown
+        assert "SELECT CAST($1 AS integer)" in shown  # the shape stays, for the operator

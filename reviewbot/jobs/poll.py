@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Row, or_, update
 
+from reviewbot import logs
 from reviewbot.chat.alerts import PLATFORMS
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
@@ -259,5 +260,6 @@ def _nothing_to_store(page: Page, cursor: str | None) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    """The error as kept in `last_error` and shown to operators: never a secret or a value."""
     code = getattr(exc, "code", None) or type(exc).__name__
-    return f"{code}: {exc}"
+    return logs.redact(f"{code}: {exc}")

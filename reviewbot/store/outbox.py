@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot import logs
 from reviewbot.store.schema import Alert, OutboxMessage
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
@@ -100,7 +101,7 @@ def mark_failed(
 ) -> None:
     """Record a failed attempt; retry_in=None means it will never succeed (dead)."""
     message.attempts += 1
-    message.last_error = error[:2000]
+    message.last_error = logs.redact(error)[:2000]
     if retry_in is None:
         message.status = DEAD
     else:
