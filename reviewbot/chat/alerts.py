@@ -17,6 +17,7 @@ from reviewbot.actions import current_analysis, current_draft, required_role
 from reviewbot.chat.text import clip_utf16
 from reviewbot.directory import Directory
 from reviewbot.speed import platform_delay, policy
+from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
@@ -86,6 +87,9 @@ class AlertView:
     draft_template: str | None
     draft_status: str | None = None
     draft_similarity: float | None = None
+    # The customer added to (or edited) the review after it was answered, on a platform
+    # that takes one reply: what is left is to reach them in private.
+    changed_after_answer: bool = False
     review_status: str = "open"
     handled_by: str | None = None
     handled_at: datetime | None = None
@@ -125,6 +129,7 @@ async def load_alert_view(
                 OutboxMessage.kind == "reply", OutboxMessage.ref_id == draft.id
             )
         )
+    answered = await answered_revision(session, review)
     rules = (
         policy(directory.settings, store.id)
         if directory and analysis and analysis.negative
@@ -157,6 +162,9 @@ async def load_alert_view(
         draft_template=draft.template_id if draft else None,
         draft_status=draft.status if draft else None,
         draft_similarity=draft.similarity if draft and draft.status == "proposed" else None,
+        changed_after_answer=review.status in ANSWERED_STATES
+        and answered is not None
+        and answered < alert.revision,
         review_status=review.status,
         handled_by=review.handled_by,
         handled_at=review.handled_at,
@@ -256,6 +264,11 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
     if view.open and not view.can_reply:
         lines.append("ℹ️ 该平台不支持接口回复：请在商家后台手动发布，再点“已手动回复”确认。")
+    if view.changed_after_answer:
+        lines.append(
+            "ℹ️ 顾客在我们回复之后又追评（或修改了评价）。该平台每条评价只能回复一次，"
+            "请私下联系顾客处理，联系后点“已联系顾客”。"
+        )
     return lines
 
 

@@ -5,8 +5,10 @@ it closes the owner; a day in, whoever has not logged contacting the customer is
 (not for a review under appeal as malicious).
 Quiet hours, a muted store and a snoozed review hold non-critical pings back (critical ones
 always go out); when several rungs fell due while held, only the highest is sent and the
-others are recorded as passed. Each rung is a row with a unique (review, step): it fires
-once, whatever restarts or replicas happen.
+others are recorded as passed. Each rung is a row with a unique (review, round, step): it
+fires once per speed window, whatever restarts or replicas happen. A review that changes
+after it was answered (a 追评) starts a new round (`Review.window_round`), so its new
+complaint has a ladder of its own.
 
 The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
 (in SQL, no id lists) are read, and only stores with a ping due get a write transaction.
@@ -113,7 +115,11 @@ def _pending(cutoff: datetime) -> list[ColumnElement[bool]]:
     def reached(step: str) -> ColumnElement[bool]:
         return (
             select(Escalation.id)
-            .where(Escalation.review_id == Review.id, Escalation.step == step)
+            .where(
+                Escalation.review_id == Review.id,
+                Escalation.round == Review.window_round,
+                Escalation.step == step,
+            )
             .correlate(Review)
             .exists()
         )
@@ -176,6 +182,7 @@ class EscalationChecker:
                         Review.snoozed_until,
                         Review.alerted_seen_at,
                         Review.first_seen_at,
+                        Review.window_round,
                         Analysis.severity,
                     )
                     .join(Analysis, current)
@@ -185,9 +192,9 @@ class EscalationChecker:
             if not rows:
                 return {}
             done = {
-                (review_id, step)
-                for review_id, step in await session.execute(
-                    select(Escalation.review_id, Escalation.step).where(
+                (review_id, round_, step)
+                for review_id, round_, step in await session.execute(
+                    select(Escalation.review_id, Escalation.round, Escalation.step).where(
                         Escalation.review_id.in_(
                             select(Review.id).where(Review.alerted_seen_at >= cutoff)
                         )
@@ -229,7 +236,7 @@ class EscalationChecker:
 
     @staticmethod
     def _due(
-        review: Any, severity: str, rules: Policy, now: datetime, done: set[tuple[int, str]]
+        review: Any, severity: str, rules: Policy, now: datetime, done: set[tuple[int, int, str]]
     ) -> list[_Due]:
         """The rungs of a review (a Review, or a row of its columns) due and not reached."""
         due: list[_Due] = []
@@ -238,11 +245,11 @@ class EscalationChecker:
             window = rules.reply_window(severity)
             for step, share, audience in LADDER:
                 at = start + window * share
-                if at <= now and (review.id, step) not in done:
+                if at <= now and (review.id, review.window_round, step) not in done:
                     due.append(_Due(step, at, audience))
         # A review under appeal is being contested, not a customer to call back.
         uncontacted = review.contacted_at is None and review.status != "appeal"
-        if uncontacted and (review.id, CONTACT_STEP) not in done:
+        if uncontacted and (review.id, review.window_round, CONTACT_STEP) not in done:
             at = start + rules.contact_within
             if at <= now:
                 due.append(_Due(CONTACT_STEP, at, "staff"))
@@ -275,6 +282,7 @@ class EscalationChecker:
                 Escalation(
                     review_id=review.id,
                     store_id=review.store_id,
+                    round=review.window_round,
                     step=item.step,
                     due_at=item.due_at,
                     at=now,
@@ -303,7 +311,8 @@ class EscalationChecker:
                 store_id=review.store_id,
                 text=text,
                 now=now,
-                dedupe_key=f"escalation:{review.id}:{item.step}",
+                dedupe_key=f"escalation:{review.id}:{item.step}"
+                + (f":{review.window_round}" if review.window_round else ""),
                 level="critical" if critical or item.step == "owner" else "warning",
                 audience=item.audience,
                 urgent=critical,  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.store import audit, leases, outbox
+from reviewbot.store.answered import answer_again, changed_since_answer
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
 
@@ -337,7 +338,10 @@ class Pipeline:
             after=draft.text,
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and (reason := await self._not_news(session, review, kind)):
+        if kind is not None and await changed_since_answer(session, review):
+            limits = self.reply_limits(review.source_id)
+            answer_again(session, review, now, can_replace=bool(limits and limits.replaces))
+        elif kind is not None and (reason := await self._not_news(session, review, kind)):
             audit.record(
                 session,
                 now,
@@ -354,7 +358,8 @@ class Pipeline:
         return alerted
 
     async def _not_news(self, session: AsyncSession, review: Review, kind: str) -> str | None:
-        """Why nobody need be paged about this review (None: page them)."""
+        """Why nobody need be paged about this review (None: page them); a review that
+        changed after it was answered is always news (see store/answered.py)."""
         if review.status == "replied_elsewhere" and kind != "critical":
             return "answered on the platform's own app before we could alert"
         return await self._backfill(session, review)

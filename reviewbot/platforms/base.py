@@ -180,6 +180,9 @@ class Capabilities:
     lookback: timedelta | None = None
     max_page_size: int = 50
     reply_max_chars: int = 500
+    # A new reply replaces the published one (Google's updateReply) instead of being
+    # refused or stacked: a review changed after our answer can be answered again.
+    replaces_reply: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The form stored on the source row, for components that never see the adapter."""
@@ -189,6 +192,7 @@ class Capabilities:
             "lookback_days": self.lookback.days if self.lookback is not None else None,
             "max_page_size": self.max_page_size,
             "reply_max_chars": self.reply_max_chars,
+            "replaces_reply": self.replaces_reply,
         }
 
 

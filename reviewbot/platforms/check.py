@@ -23,6 +23,8 @@ from reviewbot.store.db import SessionFactory
 def describe_capabilities(adapter: PlatformAdapter) -> str:
     c = adapter.capabilities
     parts = ["replies" if c.can_reply else "read-only (no reply API)"]
+    if c.replaces_reply:
+        parts.append("a new reply replaces the last")
     if c.freshness:
         parts.append(f"reviews arrive T+{c.freshness.days or 1}")
     if c.lookback is not None:

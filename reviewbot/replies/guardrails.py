@@ -67,6 +67,7 @@ class ReplyLimits:
 
     max_chars: int = DEFAULT_MAX_CHARS
     max_replies: int = 1
+    replaces: bool = False  # a new reply replaces the published one: no count to keep
 
     @classmethod
     def of(cls, limits: ReplyLimits | _HasReplyLimit | None) -> ReplyLimits:
@@ -78,6 +79,7 @@ class ReplyLimits:
         return cls(
             max_chars=limits.reply_max_chars,
             max_replies=getattr(limits, "max_replies_per_review", 1),
+            replaces=getattr(limits, "replaces_reply", False),
         )
 
 
@@ -305,7 +307,7 @@ def check_reply(
     if not text.strip():
         found.add("empty")
         return found.items
-    if replies_posted >= limits.max_replies:
+    if replies_posted >= limits.max_replies and not limits.replaces:
         found.add("already_replied", limit=limits.max_replies)
     if len(text) > limits.max_chars:
         found.add("too_long", str(len(text)), limit=limits.max_chars)

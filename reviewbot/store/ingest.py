@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.safejson import storable, storable_text
 from reviewbot.store import audit, merge
+from reviewbot.store.answered import is_known_reply
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import (
@@ -218,7 +219,8 @@ async def ingest_page(
             )
     for external_id, record in records.items():
         review = existing[external_id]
-        if record.origin == "poll" and record.reply_text and review.status == "open":
+        answered = record.origin == "poll" and record.reply_text and review.status == "open"
+        if answered and not await is_known_reply(session, review, record.reply_text):
             await _replied_elsewhere(session, review, record.reply_text, now)
     for item in [*page.rejected, *conflicts]:
         await _quarantine(session, source, item, now)

@@ -150,6 +150,9 @@ class Review(Base):
     # When the first revision staff were alerted about became visible to us: the speed
     # window runs from here, so a review edited to negative days later gets its full window.
     alerted_seen_at: Mapped[datetime | None]
+    # Speed windows this review has had: a change after it was answered (a 追评) opens a
+    # new one, with its own escalation ladder.
+    window_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     revision: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -352,11 +355,12 @@ class Escalation(Base):
     what makes a rung fire once, whatever restarts and replicas happen meanwhile."""
 
     __tablename__ = "escalations"
-    __table_args__ = (UniqueConstraint("review_id", "step"),)
+    __table_args__ = (UniqueConstraint("review_id", "round", "step"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     step: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime]
     at: Mapped[datetime]

@@ -152,6 +152,7 @@ class GoogleAdapter:
             can_reply=True,
             max_page_size=settings.page_size,
             reply_max_chars=settings.reply_max_chars,
+            replaces_reply=True,  # updateReply is an upsert of the one reply
         )
         self.overlap = timedelta(days=settings.rescan_days)
         hours = settings.full_rescan_hours
