@@ -129,6 +129,23 @@ def test_a_dish_the_customer_named_is_not_invented():
     assert "invented_dish" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
 
 
+@pytest.mark.parametrize("dish", ["红烧狮子头", "清蒸鲈鱼", "椒盐排骨", "蒜蓉西兰花"])
+def test_a_dish_no_list_holds_is_caught_by_its_shape(dish):
+    """dishes.txt cannot list every dish: a way of cooking before a main ingredient is a
+    dish name too, invented unless the menu or the customer has it."""
+    assert [(v.code, v.found) for v in check(f"{OK_OPENING}欢迎来尝尝{dish}。")] == [
+        ("invented_dish", dish)
+    ]
+    named = ReviewText("g4", f"{dish}太咸了", 2)
+    assert codes(f"{OK_OPENING}{dish}的咸淡我们会调整。", review=named) == []
+    on_menu = replace(STORE, menu=(*STORE.menu, dish))
+    assert codes(f"{OK_OPENING}欢迎来尝尝{dish}。", store=on_menu) == []
+
+
+def test_cooking_words_alone_are_no_dish():
+    assert codes(f"{OK_OPENING}红烧的火候和麻辣的程度我们都会重新核对。") == []
+
+
 def test_one_offending_phrase_is_reported_once():
     assert codes(OK_OPENING + "这是骑手的问题。") == ["blame"]
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.lexicon import dish_lexicon, guardrail_data, is_crisis
+from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data, is_crisis
 
 DEFAULT_MAX_CHARS = 500
 _DIGITS = re.compile(r"[0-9]+")
@@ -360,3 +360,7 @@ def _check_dishes(body: str, review: str, store: StoreProfile, found: _Found) ->
         if dish in masked:
             found.add("invented_dish", dish)
             masked = masked.replace(dish, "□")
+    for shape in dish_shapes():
+        for match in shape.finditer(masked):
+            if match.group(0) not in review:
+                found.add("invented_dish", match.group(0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -18,6 +19,13 @@ def _data(name: str) -> str:
 @cache
 def guardrail_data() -> dict[str, Any]:
     return tomllib.loads(_data("guardrails.toml"))
+
+
+@cache
+def dish_shapes() -> tuple[re.Pattern[str], ...]:
+    """Names shaped like a dish (红烧狮子头), for the dishes no list can hold."""
+    shapes = guardrail_data()["invented_dish"].get("shapes", ())
+    return tuple(re.compile(shape) for shape in shapes)
 
 
 @cache
