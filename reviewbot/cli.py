@@ -737,7 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import a merchant back-end export (CSV or Excel) of a store's reviews",
         config=True,
     )
-    imp.add_argument("file", help="the exported .csv or .xlsx file")
+    imp.add_argument("file", help="the exported .csv, .xlsx or .xls file")
     imp.add_argument("--store", required=True, help="the configured store the reviews belong to")
     imp.add_argument("--platform", required=True, choices=IMPORT_PLATFORMS)
     imp.add_argument(

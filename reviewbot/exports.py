@@ -1,4 +1,4 @@
-"""`reviewbot import`: merchant back-end exports (CSV or Excel) into the same store.
+"""`reviewbot import`: merchant back-end exports (CSV, .xlsx or .xls) into the same store.
 
 Many owners cannot get API access (Meituan and Ele.me grant it to partners), but every
 merchant back-end lets them download their reviews as a spreadsheet. Column names differ
@@ -188,7 +188,8 @@ class ExportError(Exception):
 
 
 def read_rows(path: Path) -> list[list[Any]]:
-    """All rows of a CSV (UTF-8 or GB18030, as Excel on Chinese Windows saves) or .xlsx."""
+    """All rows of a CSV (UTF-8 or GB18030, as Excel on Chinese Windows saves, comma or
+    tab separated), an .xlsx or an Excel 97-2003 .xls workbook."""
     if not path.exists():
         raise ExportError(f"{path} does not exist")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -202,9 +203,16 @@ def read_rows(path: Path) -> list[list[Any]]:
             return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
         finally:
             book.close()
-    if path.suffix.lower() == ".xls":
-        raise ExportError("old .xls files are not supported: save the file as .xlsx or .csv")
     raw = path.read_bytes()
+    if path.suffix.lower() == ".xls":
+        if raw.startswith(_OLE2):
+            return _xls_rows(path)
+        if re.match(rb"\s*<", raw[:512]):
+            raise ExportError(
+                f"{path} is a web page saved with an .xls name, not a spreadsheet: open it in "
+                "Excel or WPS and save it as .xlsx or .csv"
+            )
+        # Some back-ends write tab-separated text and call it .xls: read it as such.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -213,7 +221,42 @@ def read_rows(path: Path) -> list[list[Any]]:
             continue
     else:
         text = raw.decode("utf-8", errors="replace")
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of Excel 97-2003 workbooks
+
+
+def _xls_rows(path: Path) -> list[list[Any]]:
+    """The first sheet of an Excel 97-2003 workbook, with dates as datetimes (as openpyxl
+    gives them for .xlsx) and numbers as floats (ids among them, checked by `_id`)."""
+    import xlrd  # only needed for old Excel files
+
+    try:
+        book = xlrd.open_workbook(path, on_demand=True)
+    except Exception as exc:  # xlrd raises several kinds for a broken file
+        raise ExportError(f"{path} is not a readable Excel file: {exc}") from None
+    try:
+        sheet = book.sheet_by_index(0)
+        empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR)
+
+        def value(cell: Any) -> Any:
+            if cell.ctype in empty:
+                return None
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    return xlrd.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    return None  # a date Excel itself could not show: no date, not a guess
+            if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                return bool(cell.value)
+            return cell.value
+
+        return [[value(cell) for cell in sheet.row(r)] for r in range(sheet.nrows)]
+    finally:
+        book.release_resources()
 
 
 def _rating(value: Any) -> float | None:

@@ -153,6 +153,83 @@ def test_an_excel_export_for_an_unpolled_platform(tmp_path):
     assert "https://i/2.jpg" in rows[0][3]
 
 
+def test_an_old_excel_97_2003_export_is_read_like_the_others(tmp_path):
+    """Dianping's and older Meituan back-ends download .xls workbooks: read with their
+    dates, and an 18-digit id Excel stored as a float is refused, not rounded."""
+    import xlwt
+
+    (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("评价列表")
+    when = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm")
+    rows = [
+        ["评价ID", "评价内容", "评分", "评价时间", "用户昵称"],
+        [20261120001.0, "水煮鱼太咸了", 1.0, datetime(2026, 11, 20, 19, 5), "吃货"],
+        [20261121002.0, "麻婆豆腐不错", 5.0, datetime(2026, 11, 21, 12, 0), "匿名"],
+        [1.2345678901234568e17, "米饭夹生", 2.0, datetime(2026, 11, 22, 8, 30), "小王"],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(
+                r, c, value, when if isinstance(value, datetime) else xlwt.Style.default_style
+            )
+    book.save(str(tmp_path / "export.xls"))
+
+    done = reviewbot(
+        "import",
+        "export.xls",
+        "--store",
+        "s",
+        "--platform",
+        "meituan",
+        "-c",
+        "c.toml",
+        cwd=tmp_path,
+    )
+
+    assert done.returncode == 0, done.stderr
+    rows = stored(tmp_path, "SELECT external_id, text, rating, created_at FROM reviews ORDER BY id")
+    assert [r[:3] for r in rows[:2]] == [
+        ("20261120001", "水煮鱼太咸了", 1.0),
+        ("20261121002", "麻婆豆腐不错", 5.0),
+    ]
+    assert rows[0][3].startswith("2026-11-20 11:05")  # Beijing evening → UTC
+    # The mangled id: the row is kept under an id of its own making, never a rounded one.
+    assert len(rows) == 3 and rows[2][1] == "米饭夹生"
+    assert not rows[2][0].startswith("1234567890")
+    again = reviewbot(
+        "import",
+        "export.xls",
+        "--store",
+        "s",
+        "--platform",
+        "meituan",
+        "-c",
+        "c.toml",
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0 and "新增 0 条" in again.stdout, again.stdout
+
+
+def test_a_web_page_or_text_saved_as_xls_is_handled(tmp_path):
+    """Some back-ends save an HTML table or tab-separated text under an .xls name."""
+    (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "page.xls").write_text("<html><table><tr><td>评价</td></tr></table></html>")
+    page = reviewbot(
+        "import", "page.xls", "--store", "s", "--platform", "meituan", "-c", "c.toml", cwd=tmp_path
+    )
+    assert page.returncode != 0 and "web page" in page.stderr and "Traceback" not in page.stderr
+    tabbed = "评价ID\t评价内容\t评分\t评价时间\n7001\t送餐太慢了，汤都凉了\t2\t2026-11-20 19:05\n"
+    (tmp_path / "text.xls").write_bytes(tabbed.encode("gb18030"))
+    text = reviewbot(
+        "import", "text.xls", "--store", "s", "--platform", "meituan", "-c", "c.toml", cwd=tmp_path
+    )
+    assert text.returncode == 0, text.stderr
+    assert stored(tmp_path, "SELECT external_id, text, rating FROM reviews") == [
+        ("7001", "送餐太慢了，汤都凉了", 2.0)
+    ]
+
+
 def test_a_file_without_a_recognisable_header_is_refused_clearly(tmp_path):
     (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "x.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
