@@ -531,16 +531,22 @@ async def figures(
                 terms[name].update(t for t in mention.get("terms") or [] if len(t) > 1)
         rules = store_policy(r.store_id)
         alert = alerts.get(r.id)
+        posted = posts.get(r.id)
         if alert is not None:  # an alert held by quiet hours is due when they end
             sent, seen = alert
             durations["alert"].append((sent - rules.window_start(seen, r.severity)).total_seconds())
-            if r.handled_at is not None:
+            # The first approval: a later one answers a complaint added after the reply.
+            if r.handled_at is not None and (posted is None or r.handled_at <= posted):
                 durations["approve"].append((r.handled_at - sent).total_seconds())
         if not r.negative:
             continue
-        # The speed window's start: when the revision staff were alerted about was seen.
-        start = rules.window_start(r.alerted_seen_at or r.first_seen_at, r.severity)
-        posted = posts.get(r.id)
+        # The speed window's start: when the revision staff were alerted about was seen;
+        # the first reply is measured against the window it answered, even when a 追评
+        # since has opened another (store/answered.py).
+        seen_at = r.alerted_seen_at or r.first_seen_at
+        if posted is not None and alert is not None and posted < seen_at:
+            seen_at = alert[1]
+        start = rules.window_start(seen_at, r.severity)
         if posted is not None:
             durations["post"].append((posted - start).total_seconds())
         if r.contacted_at is not None:

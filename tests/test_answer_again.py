@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from reviewbot import metrics
 from reviewbot.store.schema import Escalation, Review
 from tests.fakes import serve
 from tests.fakes.google import GooglePlatform
@@ -25,6 +27,7 @@ from tests.test_telegram import (
     telegram_settings,
 )
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 FOLLOW_UP = "打电话过去也没人管，菜还是凉的，太失望了"
 
 
@@ -164,6 +167,7 @@ async def test_an_edit_after_our_google_reply_is_answered_again_by_replacing_it(
     bot, google = google_bot
     posted = google.add(1, "服务员态度很差，菜也是冷的")
     await poll(bot)
+    first_seen = bot.clock.now()
     (card,) = bot.fake.cards(STAFF_CHAT)
     await bot.press(STAFF, card, "a")
     first_reply = posted["reviewReply"]["comment"]
@@ -186,3 +190,16 @@ async def test_an_edit_after_our_google_reply_is_answered_again_by_replacing_it(
     await poll(bot)
     row = await review(bot)
     assert row.status == "replied" and row.handled_by == "小张"
+
+    # The speed figures measure the first answer against the first window: no negative
+    # times, and the second approval is not taken for a slow first one (the review keeps
+    # only its latest approver, so that review's approval time is left out).
+    settings = bot.daemon.settings
+    scope = metrics.period_scope(
+        settings, ["store-1"], "week", first_seen.astimezone(SHANGHAI).date(), bot.clock.now()
+    )
+    async with bot.daemon.sessions() as session:
+        figures = await metrics.figures(session, settings, scope)
+    assert figures.steps["approve"].count == 0 and figures.steps["post"].count == 1
+    assert 0 <= figures.steps["post"].median <= 15 * 60
+    assert figures.window == metrics.WindowShare(on_time=1, late=0, missed=0, pending=0)
