@@ -482,6 +482,45 @@ async def test_another_draft_gives_a_different_variant(bot):
     assert list(statuses) == ["superseded", "proposed"]
 
 
+async def test_another_draft_waits_while_a_colleagues_edit_awaits_its_confirm(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    typed = "店员的版本：水煮鱼做咸了，我们已经调整口味，抱歉。"
+    preview = await edit(bot, STAFF, card, typed)
+
+    answer = await bot.press(MANAGER, card, "r")
+
+    assert answer["show_alert"] and answer["text"].startswith("小张 正在修改这条评价的回复")
+    assert bot.card(card)["text"] == original  # no variant slipped in under the edit
+    assert sorted(status for status, _ in await drafts(bot)) == ["editing", "proposed"]
+    refused = AuditEntry.action == "review.being_edited"
+    assert await bot.count(AuditEntry, refused, AuditEntry.actor == f"telegram:{MANAGER}") == 1
+    mine = await bot.press(STAFF, card, "r")  # the editor is told to finish first
+    assert mine["show_alert"] and "你对这条评价的修改还在等待确认" in mine["text"]
+
+    confirmed = await bot.press(STAFF, preview, "y")
+
+    assert confirmed["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+
+
+async def test_another_draft_after_the_edit_ends_works_again(bot):
+    card = await bot.review_arrives()
+    cancelled = await edit(bot, STAFF, card, "写了一半，不发了。")
+    await bot.press(STAFF, cancelled, "x")
+    assert (await bot.press(MANAGER, card, "r"))["text"] == "已换一版草稿。"
+    abandoned = await edit(bot, STAFF, card, "写完就走开了，没确认。")
+    bot.clock.advance(seconds=121)  # expired, and the sweeper has not run yet
+
+    answer = await bot.press(MANAGER, card, "r")
+
+    assert answer["text"] == "已换一版草稿。"
+    assert any("一个修改已超时" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+    late = await bot.press(STAFF, abandoned, "y")
+    assert late["show_alert"] and bot.demo.platform.replies == []
+    assert ("dropped", "写完就走开了，没确认。") in await drafts(bot)
+
+
 async def test_a_stranger_is_refused_politely_and_nothing_is_posted(bot):
     card = await bot.review_arrives()
     answer = await bot.press(STRANGER, card, "a")

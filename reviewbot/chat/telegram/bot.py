@@ -402,6 +402,10 @@ class TelegramBot:
         ):
             await self._refuse(update, f"button {code}", alert)
             return
+        if code == render.REGENERATE:
+            # An abandoned edit must not hold the draft: close expired ones (and say so)
+            # before the redraw looks for edits in progress.
+            await self.expire_sessions()
         try:
             outcome = await self._perform(code, alert, actor, update)
         except NotAllowed as exc:
@@ -461,6 +465,7 @@ class TelegramBot:
                     profile=self.directory.profile(alert.store_id),
                     limits=self._limits(await session.get(Review, review_id)),
                     zone=zone,
+                    name_of=self.directory.name_of,
                 )
             if code == render.CONTACTED:
                 return await actions.mark_contacted(session, review_id, actor, now, zone=zone)
