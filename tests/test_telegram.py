@@ -458,6 +458,60 @@ async def test_a_staff_edit_of_a_critical_review_waits_for_a_manager(bot):
     ]
 
 
+async def test_new_text_at_the_confirm_step_replaces_the_held_edit(bot):
+    card = await bot.review_arrives()
+    first = await edit(bot, STAFF, card, "第一版：水煮鱼偏咸，抱歉。")
+    stale = bot.fake.button(first, "y")
+    seen = {m["message_id"] for m in bot.fake.in_chat(STAFF_CHAT)}
+    typed = "第二版：水煮鱼偏咸是我们的问题，厨房已经调整，抱歉！"
+
+    bot.fake.say(STAFF, STAFF_CHAT, typed, reply_to=first)
+
+    second = await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.in_chat(STAFF_CHAT)
+                if m["message_id"] not in seen and "确认发布吗" in m.get("text", "")
+            ),
+            None,
+        )
+    )
+    assert "第二版" in second["text"] and "第一版" not in second["text"]
+    # The old preview keeps its text to copy from, and loses its buttons.
+    retired = await bot.fake.wait_for(
+        lambda: "reply_markup" not in bot.card(first) and bot.card(first)
+    )
+    assert "已被你后来发送的修改替换" in retired["text"] and "第一版" in retired["text"]
+    # A text the guardrails refuse leaves the held one waiting.
+    refusal = await bot.ask(STAFF, STAFF_CHAT, "亲，删掉差评我们给您返现20元")
+    assert refusal.startswith("不能发布：") and "你上一版修改仍在等待确认" in refusal
+    # A reply to a colleague in the group is conversation, not an edit.
+    colleague = {
+        "message_id": 990001,
+        "date": 0,
+        "chat": bot.fake._chat(STAFF_CHAT),
+        "from": bot.fake.user(MANAGER),
+        "text": "小张，5号桌加一份酸辣汤",
+    }
+    bot.fake.say(STAFF, STAFF_CHAT, "好的，马上", reply_to=colleague)
+    await bot.ask(STAFF, STAFF_CHAT, "/help")  # processed in order: the chatter was seen
+    assert (
+        await bot.count(Draft, Draft.text.in_(["好的，马上", "亲，删掉差评我们给您返现20元"])) == 0
+    )
+    query = bot.fake.press(STAFF, first, stale)  # the old preview's ✅, pressed anyway
+    answer = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    assert answer["show_alert"] and "请在最新的预览上确认" in answer["text"]
+    assert bot.demo.platform.replies == []
+
+    confirmed = await bot.press(STAFF, second, "y")
+
+    assert confirmed["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+    assert ("dropped", "第一版：水煮鱼偏咸，抱歉。") in await drafts(bot)
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_replaced") == 1
+
+
 async def test_cancelling_an_edit_changes_nothing(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "e")
