@@ -252,12 +252,14 @@ async def approve(
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
+    batch_id: int | None = None,
 ) -> Outcome:
     """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
 
     The guardrails run on the exact text to be posted, whoever wrote it; a violation
     blocks the approval and says why. For a platform without a reply API, approving
-    means "I posted it by hand".
+    means "I posted it by hand". `batch_id`: the /thanks page this approval came from,
+    whose message shows how its replies fare on the platform.
     """
     review = await _locked_review(session, review_id)
     analysis = await current_analysis(session, review)
@@ -300,7 +302,7 @@ async def approve(
             ref_id=draft.id,
             dedupe_key=f"reply:{draft.id}",
             now=now,
-            payload={"text": draft.text},
+            payload={"text": draft.text, **({"batch": batch_id} if batch_id else {})},
         )
         message = "已通过，正在发布到平台。"
     else:

@@ -1403,11 +1403,43 @@ async def test_thanks_posts_a_page_of_thank_yous_once_each(bot):
     assert "<b>💐 好评感谢 · 已发布</b>" in done["text"]
     assert f"小张 于 {local} 发布了这一批：通过 3 条。" in done["text"]
     assert done["text"].count("✅ ") == 3 and "reply_markup" not in done
+    assert "发布结果：已发布 3/3。" in done["text"]  # redrawn once they reached the platform
     assert await bot.count(Review, Review.status == "replied") == 3
     approved = AuditEntry.action == "draft.approved"
     assert await bot.count(AuditEntry, approved, AuditEntry.actor == f"telegram:{STAFF}") == 3
     assert await bot.count(AuditEntry, AuditEntry.action == "thanks.posted") == 1
     assert "暂时没有待发布的感谢回复" in (await thanks_page(bot, STAFF, STAFF_CHAT))["text"]
+
+
+async def test_a_thanks_page_shows_its_replies_reaching_the_platform_or_not(bot):
+    await positive_reviews_arrive(bot, *THANKS)
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    bot.demo.platform.faults.append(Fault("status", status=503, target="reply"))  # down a while
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "已通过 3 条，正在发布到平台。" and bot.demo.platform.replies == []
+    sending = bot.card(page)["text"]
+    assert "<b>💐 好评感谢 · 发布中</b>" in sending
+    assert "⏳ 发布进度：已发布 0/3，其余正在发布。" in sending
+    assert sending.count("⏳ ") == 4 and "✅ " not in sending  # three items and the total
+    # The platform is back, but refuses the first reply (the oldest review's).
+    bot.demo.platform.faults.append(Fault("status", status=400, target="reply"))
+    bot.clock.advance(seconds=70)
+    await bot.daemon.drain()
+    await bot.daemon.drain()  # a dead message ends its queue's run: the next run goes on
+
+    assert len(bot.demo.platform.replies) == 2
+    done = bot.card(page)["text"]
+    assert "<b>💐 好评感谢 · 部分发布失败</b>" in done
+    assert (
+        "发布结果：已发布 2/3，1 条发布失败（评价已重新打开，发送 /thanks 查看后重新发布）。"
+        in done
+    )
+    assert f"❌ 1. ★★★★★ 5星 · {THANKS[0]} — 平台没有接受这条回复，评价已重新打开" in done
+    assert done.count("✅ ") == 2 and "⏳" not in done
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)
+    assert "上次发布到平台失败" in again["text"]
 
 
 async def test_a_skipped_item_waits_and_one_handled_meanwhile_is_reported(bot):
