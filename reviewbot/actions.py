@@ -8,7 +8,7 @@ Callers pass identities resolved from configuration, never from what a client se
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -252,12 +252,14 @@ async def approve(
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
+    batch_id: int | None = None,
 ) -> Outcome:
     """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
 
     The guardrails run on the exact text to be posted, whoever wrote it; a violation
     blocks the approval and says why. For a platform without a reply API, approving
-    means "I posted it by hand".
+    means "I posted it by hand". `batch_id`: the /thanks page this approval came from,
+    whose message shows how its replies fare on the platform.
     """
     review = await _locked_review(session, review_id)
     analysis = await current_analysis(session, review)
@@ -300,7 +302,7 @@ async def approve(
             ref_id=draft.id,
             dedupe_key=f"reply:{draft.id}",
             now=now,
-            payload={"text": draft.text},
+            payload={"text": draft.text, **({"batch": batch_id} if batch_id else {})},
         )
         message = "已通过，正在发布到平台。"
     else:
@@ -500,6 +502,62 @@ async def hold_edit(
     return draft
 
 
+async def held_edits(session: AsyncSession, review_id: int) -> list[Draft]:
+    """Staff edits of this review waiting for their authors' confirm (see `hold_edit`)."""
+    return list(
+        (
+            await session.scalars(
+                select(Draft)
+                .where(Draft.review_id == review_id, Draft.status == EDITING)
+                .order_by(Draft.id)
+            )
+        ).all()
+    )
+
+
+def _being_edited(
+    session: AsyncSession,
+    review: Review,
+    actor: Actor,
+    now: datetime,
+    held: Sequence[Draft],
+    name_of: Callable[[str], str | None],
+    what: str,
+) -> Outcome:
+    """Changing the draft under someone's held edit would either throw their text away
+    unseen or let their confirm silently replace the change: the actor is told who is
+    editing, and the attempt is audited."""
+    audit.record(
+        session,
+        now,
+        "review.being_edited",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        attempted=what,
+        editors=[draft.created_by for draft in held],
+        draft_ids=[draft.id for draft in held],
+    )
+    others = [draft.created_by for draft in held if draft.created_by != actor.id]
+    if not others:
+        return Outcome(
+            False,
+            "你对这条评价的修改还在等待确认：请先确认发布，或取消修改（/cancel），再换一版。",
+            code="editing",
+        )
+    names = "、".join(dict.fromkeys(name_of(who) or "一位同事" for who in others))
+    return Outcome(
+        False,
+        f"{names} 正在修改这条评价的回复，还没有确认。为免覆盖对方的修改，"
+        "请等对方确认发布或取消后再换一版。",
+        code="editing",
+    )
+
+
+def _nobody(actor_id: str) -> str | None:
+    return None
+
+
 async def drop_edit(session: AsyncSession, draft_id: int | None) -> None:
     """An edit that will not be confirmed (cancelled, expired, overtaken): its text stays
     in the database for the audit, never as a draft."""
@@ -588,12 +646,20 @@ async def regenerate(
     profile: StoreProfile,
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
+    name_of: Callable[[str], str | None] = _nobody,
 ) -> Outcome:
-    """Another variant from the reply engine, different from every draft the review had."""
+    """Another variant from the reply engine, different from every draft the review had.
+
+    Not while a staff edit is held for its confirm (`name_of` names its author): the
+    edit was written against the draft on the card, which must not change under it.
+    """
     review = await _locked_review(session, review_id)
     _check(actor, review)
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "regenerate")
+    held = await held_edits(session, review.id)
+    if held:
+        return _being_edited(session, review, actor, now, held, name_of, "regenerate")
     row = await current_analysis(session, review)
     if row is None:
         return Outcome(False, "这条评价还没有分析结果，请稍后再试。")

@@ -43,6 +43,7 @@ from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
     AlertHandler,
     AlertUpdateHandler,
+    BatchUpdateHandler,
     NoticeHandler,
     ReplyHandler,
 )
@@ -222,6 +223,7 @@ class Daemon:
             {
                 "alert": AlertHandler(self.sessions, self.notifier, self.directory, self.clock),
                 "alert_update": AlertUpdateHandler(self.sessions, self.notifier, self.directory),
+                "batch_update": BatchUpdateHandler(self.sessions, self.notifier, self.directory),
                 "notice": NoticeHandler(self.sessions, self.notifier),
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}

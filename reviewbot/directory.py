@@ -67,6 +67,14 @@ class Directory:
         person = self.settings.person(telegram_user_id)
         return None if person is None else _actor(person)
 
+    def name_of(self, actor_id: str) -> str | None:
+        """The name people know someone by, from the actor id the database records."""
+        kind, _, number = actor_id.partition(":")
+        if kind != "telegram" or not number.lstrip("-").isdigit():
+            return None
+        actor = self.actor(int(number))
+        return actor.name if actor else None
+
     def staff_chat(self, store_id: str) -> int | None:
         store = self._stores.get(store_id)
         return store.chat.telegram_chat_id if store else None

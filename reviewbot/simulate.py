@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,6 +39,9 @@ from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.corpus import CorpusReview, load_corpus
 from reviewbot.platforms.demo.server import DemoPlatform
 from reviewbot.store.schema import Alert, Review
+
+if TYPE_CHECKING:
+    from reviewbot.thanks import View as BatchView
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,9 @@ class SilentNotifier:
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         return ref
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        return ref  # /thanks pages exist only in chat apps
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         return self._ref()

@@ -28,6 +28,7 @@ from reviewbot.store import audit
 from reviewbot.store.schema import Analysis, Draft, ReplyBatch, Review
 
 OPEN, POSTED, IGNORED, REPLACED = "open", "posted", "ignored", "replaced"
+SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"  # an approved reply's fate
 DECIDED = {POSTED: "发布了", IGNORED: "忽略了", REPLACED: "换成了新的一批"}
 SCAN = 5  # candidates read per slot of a page: drafts that cannot be posted are passed over
 BLOCKED_SHOWN = 5  # drafts that cannot be posted, named on a page (the rest are counted)
@@ -84,6 +85,9 @@ class View:
     decided_by: str | None
     decided_at: str  # in the first store's local time
     store_names: dict[str, str]  # filled only when the page spans several stores
+    # How each approved item fares on the platform, by draft id: SENDING, DELIVERED or
+    # FAILED (read from the drafts, which the outbox updates; empty when not known).
+    delivery: dict[int, str] = field(default_factory=dict)
 
 
 def _latest(model: type[Analysis] | type[Draft], *where) -> object:
@@ -244,14 +248,31 @@ def items_of(batch: ReplyBatch) -> list[Item]:
     return [Item(**item) for item in batch.items]
 
 
-def view(batch: ReplyBatch, directory: Directory) -> View:
+def view(batch: ReplyBatch, directory: Directory, delivery: dict[int, str] | None = None) -> View:
     when = ""
     if batch.decided_at is not None and batch.stores:
         zone = ZoneInfo(directory.timezone(batch.stores[0]))
         when = batch.decided_at.astimezone(zone).strftime("%m-%d %H:%M")
     return _view(
-        items_of(batch), Notes(**batch.notes), batch.status, batch.decided_by, when, directory
+        items_of(batch),
+        Notes(**batch.notes),
+        batch.status,
+        batch.decided_by,
+        when,
+        directory,
+        delivery,
     )
+
+
+async def delivery_of(session: AsyncSession, batch: ReplyBatch) -> dict[int, str]:
+    """Where each reply the batch approved stands: still queued or retrying, on the
+    platform, or refused by it (its review reopened)."""
+    approved = [item.draft_id for item in items_of(batch) if item.result == "posted"]
+    if not approved:
+        return {}
+    rows = await session.execute(select(Draft.id, Draft.status).where(Draft.id.in_(approved)))
+    fate = {"posted": DELIVERED, "failed": FAILED}
+    return {draft_id: fate.get(status, SENDING) for draft_id, status in rows.all()}
 
 
 def page_view(page: Page, directory: Directory) -> View:
@@ -265,6 +286,7 @@ def _view(
     decided_by: str | None,
     when: str,
     directory: Directory,
+    delivery: dict[int, str] | None = None,
 ) -> View:
     stores = {item.store_id for item in items}
     names = {}
@@ -272,7 +294,7 @@ def _view(
         for store_id in stores:
             store = directory.store(store_id)
             names[store_id] = clip_utf16(store.name if store else store_id, FIELD_UNITS["store"])
-    return View(items, notes, status, decided_by, when, names)
+    return View(items, notes, status, decided_by, when, names, delivery or {})
 
 
 async def locked(session: AsyncSession, token: str) -> ReplyBatch | None:
@@ -332,6 +354,7 @@ async def post(
                 draft_id=item.draft_id,
                 limits=directory.reply_limits(review.source_id),
                 zone=ZoneInfo(directory.timezone(item.store_id)),
+                batch_id=batch.id,
             )
         except NotAllowed as exc:
             item.result, item.note = "refused", str(exc)

@@ -458,6 +458,60 @@ async def test_a_staff_edit_of_a_critical_review_waits_for_a_manager(bot):
     ]
 
 
+async def test_new_text_at_the_confirm_step_replaces_the_held_edit(bot):
+    card = await bot.review_arrives()
+    first = await edit(bot, STAFF, card, "第一版：水煮鱼偏咸，抱歉。")
+    stale = bot.fake.button(first, "y")
+    seen = {m["message_id"] for m in bot.fake.in_chat(STAFF_CHAT)}
+    typed = "第二版：水煮鱼偏咸是我们的问题，厨房已经调整，抱歉！"
+
+    bot.fake.say(STAFF, STAFF_CHAT, typed, reply_to=first)
+
+    second = await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.in_chat(STAFF_CHAT)
+                if m["message_id"] not in seen and "确认发布吗" in m.get("text", "")
+            ),
+            None,
+        )
+    )
+    assert "第二版" in second["text"] and "第一版" not in second["text"]
+    # The old preview keeps its text to copy from, and loses its buttons.
+    retired = await bot.fake.wait_for(
+        lambda: "reply_markup" not in bot.card(first) and bot.card(first)
+    )
+    assert "已被你后来发送的修改替换" in retired["text"] and "第一版" in retired["text"]
+    # A text the guardrails refuse leaves the held one waiting.
+    refusal = await bot.ask(STAFF, STAFF_CHAT, "亲，删掉差评我们给您返现20元")
+    assert refusal.startswith("不能发布：") and "你上一版修改仍在等待确认" in refusal
+    # A reply to a colleague in the group is conversation, not an edit.
+    colleague = {
+        "message_id": 990001,
+        "date": 0,
+        "chat": bot.fake._chat(STAFF_CHAT),
+        "from": bot.fake.user(MANAGER),
+        "text": "小张，5号桌加一份酸辣汤",
+    }
+    bot.fake.say(STAFF, STAFF_CHAT, "好的，马上", reply_to=colleague)
+    await bot.ask(STAFF, STAFF_CHAT, "/help")  # processed in order: the chatter was seen
+    assert (
+        await bot.count(Draft, Draft.text.in_(["好的，马上", "亲，删掉差评我们给您返现20元"])) == 0
+    )
+    query = bot.fake.press(STAFF, first, stale)  # the old preview's ✅, pressed anyway
+    answer = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    assert answer["show_alert"] and "请在最新的预览上确认" in answer["text"]
+    assert bot.demo.platform.replies == []
+
+    confirmed = await bot.press(STAFF, second, "y")
+
+    assert confirmed["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+    assert ("dropped", "第一版：水煮鱼偏咸，抱歉。") in await drafts(bot)
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_replaced") == 1
+
+
 async def test_cancelling_an_edit_changes_nothing(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "e")
@@ -480,6 +534,45 @@ async def test_another_draft_gives_a_different_variant(bot):
     async with bot.daemon.sessions() as session:
         statuses = (await session.scalars(select(Draft.status).order_by(Draft.id))).all()
     assert list(statuses) == ["superseded", "proposed"]
+
+
+async def test_another_draft_waits_while_a_colleagues_edit_awaits_its_confirm(bot):
+    card = await bot.review_arrives()
+    original = bot.card(card)["text"]
+    typed = "店员的版本：水煮鱼做咸了，我们已经调整口味，抱歉。"
+    preview = await edit(bot, STAFF, card, typed)
+
+    answer = await bot.press(MANAGER, card, "r")
+
+    assert answer["show_alert"] and answer["text"].startswith("小张 正在修改这条评价的回复")
+    assert bot.card(card)["text"] == original  # no variant slipped in under the edit
+    assert sorted(status for status, _ in await drafts(bot)) == ["editing", "proposed"]
+    refused = AuditEntry.action == "review.being_edited"
+    assert await bot.count(AuditEntry, refused, AuditEntry.actor == f"telegram:{MANAGER}") == 1
+    mine = await bot.press(STAFF, card, "r")  # the editor is told to finish first
+    assert mine["show_alert"] and "你对这条评价的修改还在等待确认" in mine["text"]
+
+    confirmed = await bot.press(STAFF, preview, "y")
+
+    assert confirmed["text"] == "已通过，正在发布到平台。"
+    assert [r.content for r in bot.demo.platform.replies] == [typed]
+
+
+async def test_another_draft_after_the_edit_ends_works_again(bot):
+    card = await bot.review_arrives()
+    cancelled = await edit(bot, STAFF, card, "写了一半，不发了。")
+    await bot.press(STAFF, cancelled, "x")
+    assert (await bot.press(MANAGER, card, "r"))["text"] == "已换一版草稿。"
+    abandoned = await edit(bot, STAFF, card, "写完就走开了，没确认。")
+    bot.clock.advance(seconds=121)  # expired, and the sweeper has not run yet
+
+    answer = await bot.press(MANAGER, card, "r")
+
+    assert answer["text"] == "已换一版草稿。"
+    assert any("一个修改已超时" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+    late = await bot.press(STAFF, abandoned, "y")
+    assert late["show_alert"] and bot.demo.platform.replies == []
+    assert ("dropped", "写完就走开了，没确认。") in await drafts(bot)
 
 
 async def test_a_stranger_is_refused_politely_and_nothing_is_posted(bot):
@@ -1310,11 +1403,43 @@ async def test_thanks_posts_a_page_of_thank_yous_once_each(bot):
     assert "<b>💐 好评感谢 · 已发布</b>" in done["text"]
     assert f"小张 于 {local} 发布了这一批：通过 3 条。" in done["text"]
     assert done["text"].count("✅ ") == 3 and "reply_markup" not in done
+    assert "发布结果：已发布 3/3。" in done["text"]  # redrawn once they reached the platform
     assert await bot.count(Review, Review.status == "replied") == 3
     approved = AuditEntry.action == "draft.approved"
     assert await bot.count(AuditEntry, approved, AuditEntry.actor == f"telegram:{STAFF}") == 3
     assert await bot.count(AuditEntry, AuditEntry.action == "thanks.posted") == 1
     assert "暂时没有待发布的感谢回复" in (await thanks_page(bot, STAFF, STAFF_CHAT))["text"]
+
+
+async def test_a_thanks_page_shows_its_replies_reaching_the_platform_or_not(bot):
+    await positive_reviews_arrive(bot, *THANKS)
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    bot.demo.platform.faults.append(Fault("status", status=503, target="reply"))  # down a while
+
+    answer = await bot.press(STAFF, page, "p")
+
+    assert answer["text"] == "已通过 3 条，正在发布到平台。" and bot.demo.platform.replies == []
+    sending = bot.card(page)["text"]
+    assert "<b>💐 好评感谢 · 发布中</b>" in sending
+    assert "⏳ 发布进度：已发布 0/3，其余正在发布。" in sending
+    assert sending.count("⏳ ") == 4 and "✅ " not in sending  # three items and the total
+    # The platform is back, but refuses the first reply (the oldest review's).
+    bot.demo.platform.faults.append(Fault("status", status=400, target="reply"))
+    bot.clock.advance(seconds=70)
+    await bot.daemon.drain()
+    await bot.daemon.drain()  # a dead message ends its queue's run: the next run goes on
+
+    assert len(bot.demo.platform.replies) == 2
+    done = bot.card(page)["text"]
+    assert "<b>💐 好评感谢 · 部分发布失败</b>" in done
+    assert (
+        "发布结果：已发布 2/3，1 条发布失败（评价已重新打开，发送 /thanks 查看后重新发布）。"
+        in done
+    )
+    assert f"❌ 1. ★★★★★ 5星 · {THANKS[0]} — 平台没有接受这条回复，评价已重新打开" in done
+    assert done.count("✅ ") == 2 and "⏳" not in done
+    again = await thanks_page(bot, STAFF, STAFF_CHAT)
+    assert "上次发布到平台失败" in again["text"]
 
 
 async def test_a_skipped_item_waits_and_one_handled_meanwhile_is_reported(bot):

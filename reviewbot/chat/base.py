@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
+
+if TYPE_CHECKING:
+    from reviewbot.thanks import View as BatchView
 
 
 class DeliveryError(Exception):
@@ -27,6 +30,11 @@ class Notifier(Protocol):
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         """Redraw a sent alert to show where the review stands now; returns the new ref."""
+        ...
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        """Redraw a /thanks page's message (`ref`: its chat_id and message_id) to show how
+        its replies fared; returns the ref. Channels without /thanks have nothing to do."""
         ...
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:

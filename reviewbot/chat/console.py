@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reviewbot.chat.alerts import AlertView, format_alert, status_lines
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
+
+if TYPE_CHECKING:
+    from reviewbot.thanks import View as BatchView
 
 NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
 AUDIENCES = {"owner": "店主", "manager": "店长", "staff": "店员"}
@@ -76,6 +79,9 @@ class ConsoleNotifier:
             head = self._paint(f"[评价 #{alert.review_id} · {alert.store_name}]", _DIM)
             self._write(f"{head} " + "；".join(lines))
         return ref
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        return ref  # /thanks pages exist only in chat apps
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         return self._write(self.render_notice(notice))

@@ -4,6 +4,7 @@
   quiet hours, unless critical);
 - alert_update: redraw sent alerts after something happened to the review;
 - notice: a system message for the store's people;
+- batch_update: redraw a /thanks page's message as its replies reach the platform;
 - reply: post an approved draft through the review's platform adapter.
 """
 
@@ -33,7 +34,9 @@ from reviewbot.platforms.normalize import clean_text
 from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review, Store
+from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
+from reviewbot.thanks import delivery_of
+from reviewbot.thanks import view as batch_view
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +132,47 @@ class AlertUpdateHandler:
         self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
     ) -> None:
         log.warning("could not redraw alert %d: %s", message.ref_id, error)
+
+
+class BatchUpdateHandler:
+    """Redraws a /thanks page's message to show which of its replies reached the platform."""
+
+    def __init__(self, sessions: SessionFactory, notifier: Notifier, directory: Directory) -> None:
+        self.sessions = sessions
+        self.notifier = notifier
+        self.directory = directory
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        async with self.sessions() as session:
+            batch = await session.get(ReplyBatch, message.ref_id)
+            if batch is None:
+                raise Permanent(f"reply batch {message.ref_id} does not exist")
+            if batch.message_id is None:
+                return {"skipped": "the page's message was never sent"}
+            view = batch_view(batch, self.directory, await delivery_of(session, batch))
+            ref = {"chat_id": batch.chat_id, "message_id": batch.message_id}
+        return {"ref": await self.notifier.update_batch(view, ref)}
+
+    async def on_sent(
+        self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
+    ) -> None:
+        pass
+
+    async def on_dead(
+        self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
+    ) -> None:
+        log.warning("could not redraw /thanks page %d: %s", message.ref_id, error)
+
+
+async def _redraw_batch(
+    session: AsyncSession, message: OutboxMessage, review: Review | None, now: datetime, why: str
+) -> None:
+    """A reply posted from a /thanks page: its message shows the outcome too."""
+    batch_id = message.payload.get("batch")
+    if batch_id and review is not None:
+        await outbox.queue_batch_update(
+            session, batch_id, review.store_id, now, why, message.ref_id
+        )
 
 
 class NoticeHandler:
@@ -239,6 +283,7 @@ class ReplyHandler:
             **({"unconfirmed": True} if result.get("unconfirmed") else {}),
         )
         await outbox.queue_alert_update(session, review.id, now, "reply.posted")
+        await _redraw_batch(session, message, review, now, "reply.posted")
 
     async def on_dead(
         self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
@@ -263,3 +308,4 @@ class ReplyHandler:
             error=error,
         )
         await outbox.queue_alert_update(session, draft.review_id, now, "reply.failed")
+        await _redraw_batch(session, message, review, now, "reply.failed")

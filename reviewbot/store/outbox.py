@@ -124,3 +124,19 @@ async def queue_alert_update(
             now=now,
             payload={"reason": reason},
         )
+
+
+async def queue_batch_update(
+    session: AsyncSession, batch_id: int, store_id: str, now: datetime, reason: str, draft_id: int
+) -> None:
+    """Redraw a /thanks page's message after one of its replies reached the platform (or
+    failed to), on the store's redraw queue like a card's."""
+    await enqueue(
+        session,
+        kind="batch_update",
+        destination=redraw_destination(store_id),
+        ref_id=batch_id,
+        dedupe_key=f"batch_update:{batch_id}:{draft_id}:{reason}",
+        now=now,
+        payload={"reason": reason, "draft_id": draft_id},
+    )

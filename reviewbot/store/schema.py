@@ -302,6 +302,8 @@ class ChatSession(Base):
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"))
     state: Mapped[str] = mapped_column(String(32))
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
+    # The bot's message the edit waits on: the prompt for its text, then that text's
+    # preview, the only one whose ✅ confirms it (None while a new preview is on its way).
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -57,6 +57,7 @@ from reviewbot.store.schema import (
     Alert,
     ChatSession,
     Crisis,
+    Draft,
     OutboxMessage,
     Review,
     Store,
@@ -402,6 +403,10 @@ class TelegramBot:
         ):
             await self._refuse(update, f"button {code}", alert)
             return
+        if code == render.REGENERATE:
+            # An abandoned edit must not hold the draft: close expired ones (and say so)
+            # before the redraw looks for edits in progress.
+            await self.expire_sessions()
         try:
             outcome = await self._perform(code, alert, actor, update)
         except NotAllowed as exc:
@@ -447,6 +452,14 @@ class TelegramBot:
                 if pending.expires_at < now:
                     await self._close_edit(session, pending, "draft.edit_expired")
                     return Outcome(False, EXPIRED)
+                # Only the preview of the held text confirms it: an older preview (its text
+                # since replaced) has a lower id, as Telegram numbers a chat's messages in order.
+                pressed = update.callback_query.message if update.callback_query else None
+                shown = pending.prompt_message_id
+                if shown is None or pressed is None or pressed.message_id < shown:
+                    return Outcome(
+                        False, "这个预览已被你后来发送的修改替换，请在最新的预览上确认。"
+                    )
                 await session.delete(pending)
                 return await actions.confirm_edit(
                     session, review_id, actor, now, draft_id=pending.draft_id, **posting
@@ -461,6 +474,7 @@ class TelegramBot:
                     profile=self.directory.profile(alert.store_id),
                     limits=self._limits(await session.get(Review, review_id)),
                     zone=zone,
+                    name_of=self.directory.name_of,
                 )
             if code == render.CONTACTED:
                 return await actions.mark_contacted(session, review_id, actor, now, zone=zone)
@@ -555,14 +569,22 @@ class TelegramBot:
         return Outcome(True, "已取消修改，草稿保持不变。")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The text of an edit in progress. Sent while an earlier text waits for its confirm,
+        it replaces that one: checked again, previewed again, and only the newest preview's
+        ✅ posts (an older preview cannot confirm a text it does not show)."""
         message = update.effective_message
         actor = self._actor(update)
         if message is None or actor is None or not message.text:
             return  # ordinary group chatter, or someone the bot does not serve
+        answered = message.reply_to_message
+        if answered is not None and (
+            answered.from_user is None or answered.from_user.id != self.bot.id
+        ):
+            return  # a reply to a colleague is conversation, not an edit
         now = self.clock.now()
         async with self.sessions() as session:
             pending = await self._session_of(session, update)
-        if pending is None or pending.state != "awaiting_text":
+        if pending is None or pending.state not in ("awaiting_text", "awaiting_confirm"):
             return
         if pending.expires_at < now:
             async with self.sessions() as session, session.begin():
@@ -571,6 +593,7 @@ class TelegramBot:
                     await self._close_edit(session, pending, "draft.edit_expired")
             await message.reply_text(EXPIRED)
             return
+        replacing = pending.draft_id if pending.state == "awaiting_confirm" else None
         text = tidy_text(message.text)  # typed in a chat: plain already, no HTML to strip
         if not text:
             await message.reply_text("回复内容是空的，请重新发送。")
@@ -600,13 +623,16 @@ class TelegramBot:
                     violations=[v.code for v in violations],
                 )
         if violations:
+            kept = "你上一版修改仍在等待确认。" if replacing else ""
             await message.reply_text(
-                actions.explain(violations) + "\n请修改后重新发送，或发送 /cancel 取消。"
+                actions.explain(violations) + f"\n{kept}请修改后重新发送，或发送 /cancel 取消。"
             )
             return
         async with self.sessions() as session, session.begin():
             alert = await session.get(Alert, pending.alert_id)
             assert alert is not None
+            before = await session.get(Draft, replacing) if replacing is not None else None
+            await actions.drop_edit(session, replacing)
             try:
                 draft = await actions.hold_edit(
                     session, alert.review_id, actor, now, text=text, zone=self._zone(alert.store_id)
@@ -615,22 +641,51 @@ class TelegramBot:
                 await session.execute(delete(ChatSession).where(ChatSession.id == pending.id))
                 await message.reply_text(str(exc))
                 return
+            if before is not None:
+                audit.record(
+                    session,
+                    now,
+                    "draft.edit_replaced",
+                    actor=actor.id,
+                    store_id=alert.store_id,
+                    review_id=alert.review_id,
+                    draft_id=before.id,
+                    replaced_by=draft.id,
+                )
             await session.execute(
                 sql_update(ChatSession)
                 .where(ChatSession.id == pending.id)
                 .values(
                     state="awaiting_confirm",
                     draft_id=draft.id,
+                    prompt_message_id=None,  # until this text's own preview is out
                     expires_at=now + timedelta(seconds=self.tg.edit_timeout_seconds),
                 )
             )
             token = alert.token or ""
-        await message.reply_text(
+        preview = await message.reply_text(
             f"修改后的回复：\n<blockquote>{render.escape(clip_utf16(text, 3000))}</blockquote>\n"
-            "确认发布吗？（确认前卡片上的草稿不变）",
+            "确认发布吗？（确认前卡片上的草稿不变；还想改的话，回复本消息发送新的完整回复）",
             parse_mode=ParseMode.HTML,
             reply_markup=render.confirm_keyboard(token),
         )
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                sql_update(ChatSession)
+                .where(ChatSession.id == pending.id, ChatSession.draft_id == draft.id)
+                .values(prompt_message_id=preview.message_id)
+            )
+        if before is not None and pending.prompt_message_id is not None:
+            try:  # the replaced preview keeps its text (to copy from) but loses its buttons
+                await self.bot.edit_message_text(
+                    "↪️ 这一版已被你后来发送的修改替换，不会发布（见下方新的预览）：\n"
+                    f"<blockquote>{render.escape(clip_utf16(before.text, 3000))}</blockquote>",
+                    chat_id=preview.chat_id,
+                    message_id=pending.prompt_message_id,
+                    parse_mode=ParseMode.HTML,
+                )
+            except TelegramError as exc:
+                log.info("could not retire a replaced edit preview: %s", exc)
 
     async def expire_sessions(self) -> int:
         """Close edits nobody finished, and say so in the chat they were started in."""

@@ -21,8 +21,10 @@ from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
+from reviewbot.chat.telegram.thanks import batch_html
 from reviewbot.chat.text import clip_utf16, utf16_len
 from reviewbot.directory import Directory
+from reviewbot.thanks import View as BatchView
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,25 @@ class TelegramNotifier:
                 raise delivery_error(exc) from exc
             kept.append([chat_id, message_id])
         return {**ref, "messages": kept}
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        self._check_ready()
+        try:
+            await self.bot.edit_message_text(
+                batch_html(batch),
+                chat_id=ref["chat_id"],
+                message_id=ref["message_id"],
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:
+            if gone(exc):
+                log.info("/thanks message %s is gone; no longer redrawn", ref)
+            elif not not_modified(exc):
+                raise delivery_error(exc) from exc
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return ref
 
     def _notice_chats(self, notice: Notice) -> list[int]:
         if notice.audience == "owner":

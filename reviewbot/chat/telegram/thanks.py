@@ -49,6 +49,12 @@ RESULTS = {
     "read_only": ("ℹ️", "需手动回复"),
 }
 TITLES = {thanks.POSTED: "已发布", thanks.IGNORED: "已忽略", thanks.REPLACED: "已换一批"}
+# An approved item once the outbox has tried it: (icon, note) by its fate on the platform.
+DELIVERY = {
+    thanks.SENDING: ("⏳", "正在发布到平台"),
+    thanks.DELIVERED: ("✅", "已发布到平台"),
+    thanks.FAILED: ("❌", "平台没有接受这条回复，评价已重新打开"),
+}
 
 
 def callback_data(token: str, code: str) -> str:
@@ -113,6 +119,23 @@ def _open_html(view: thanks.View) -> str:
     return "\n".join(lines)
 
 
+def _progress(view: thanks.View) -> tuple[str, str | None]:
+    """The page's title once posted, and its line on how the approved replies fared (None
+    when that is not known): "已发布 n/m" as they reach the platform, and failures."""
+    fates = [view.delivery[i.draft_id] for i in view.items if i.draft_id in view.delivery]
+    if not fates:
+        return TITLES[thanks.POSTED], None
+    done, failed = fates.count(thanks.DELIVERED), fates.count(thanks.FAILED)
+    total, sending = len(fates), fates.count(thanks.SENDING)
+    failures = (
+        f"，{failed} 条发布失败（评价已重新打开，发送 /thanks 查看后重新发布）" if failed else ""
+    )
+    if sending:
+        return "发布中", f"⏳ 发布进度：已发布 {done}/{total}{failures}，其余正在发布。"
+    title = "已发布" if not failed else ("部分发布失败" if done else "发布失败")
+    return title, f"发布结果：已发布 {done}/{total}{failures}。"
+
+
 def _decided_html(view: thanks.View) -> str:
     counts: dict[str, int] = {}
     for item in view.items:
@@ -120,8 +143,11 @@ def _decided_html(view: thanks.View) -> str:
     summary = "，".join(
         f"{name} {counts[result]} 条" for result, (_, name) in RESULTS.items() if result in counts
     )
+    title, progress = TITLES.get(view.status, "已处理"), None
+    if view.status == thanks.POSTED and counts.get("posted"):
+        title, progress = _progress(view)
     lines = [
-        f"<b>💐 好评感谢 · {TITLES.get(view.status, '已处理')}</b>",
+        f"<b>💐 好评感谢 · {title}</b>",
         f"{escape(view.decided_by or '')} 于 {view.decided_at} "
         f"{thanks.DECIDED.get(view.status, '处理了')}这一批：{summary}。",
         "",
@@ -132,14 +158,18 @@ def _decided_html(view: thanks.View) -> str:
             note = f"{item.skipped_by} 跳过"
         elif item.result == "ignored":
             note = "已忽略"
+        elif item.result == "posted" and item.draft_id in view.delivery:
+            icon, note = DELIVERY[view.delivery[item.draft_id]]
         else:
             note = item.note
         lines.append(
             f"{icon} {item.n}. {_head(item, view)} · {escape(item.excerpt)} — {escape(note)}"
         )
     lines += _notes(view)
-    if view.status == thanks.POSTED and counts.get("posted"):
-        lines.append("已通过的回复由机器人依次发布到平台；发布失败的会在 /thanks 里标出。")
+    if progress is not None:
+        lines += ["", progress]
+    elif view.status == thanks.POSTED and counts.get("posted"):
+        lines.append("已通过的回复由机器人依次发布到平台。")
     if view.notes.remaining > 0:
         lines.append(f"还有 {view.notes.remaining} 条：发送 /thanks 继续。")
     return "\n".join(lines)
@@ -280,6 +310,9 @@ class ThanksFlow:
                 )
             except TelegramError as exc:  # recorded all the same; the answer says what happened
                 log.warning("could not redraw a /thanks message: %s", exc)
+        if code == POST:
+            # Only now: the outbox's redraws, as the replies go out, must come after this one.
+            bot.kick_outbox()
         await query.answer(answer[:190], show_alert=alert)
 
     async def _decide(
@@ -289,7 +322,6 @@ class ThanksFlow:
         view or None to leave it, the token its buttons carry)."""
         bot, directory = self.bot, self.bot.directory
         now = bot.clock.now()
-        posted = False
         async with bot.sessions() as session, session.begin():
             batch = await thanks.locked(session, token)
             assert batch is not None  # batches are never deleted
@@ -307,9 +339,9 @@ class ThanksFlow:
             if code == POST:
                 items = await thanks.post(session, batch, actor, now, directory, mine.__contains__)
                 done = sum(1 for item in items if item.result == "posted")
-                posted = done > 0
                 rest = sum(1 for item in items if item.result not in ("posted", "skipped"))
-                result = (_posted(done, rest), bool(rest), thanks.view(batch, directory), None)
+                shown = thanks.view(batch, directory, await thanks.delivery_of(session, batch))
+                result = (_posted(done, rest), bool(rest), shown, None)
             elif code == IGNORE:
                 items = await thanks.ignore(
                     session, batch, actor, now, directory, mine.__contains__
@@ -333,6 +365,4 @@ class ThanksFlow:
                 if not thanks.skip(session, batch, n, actor, now):
                     return f"第 {n} 条已经不在这一批里了。", False, None, None
                 result = (f"已跳过第 {n} 条。", False, thanks.view(batch, directory), token)
-        if posted:
-            bot.kick_outbox()
         return result
