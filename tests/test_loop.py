@@ -405,6 +405,32 @@ async def test_a_stop_waits_for_work_that_finishing_jobs_kick(database_url, demo
         await daemon.close()
 
 
+async def test_a_slow_poll_keeps_the_accounts_cadence(database_url, demo):
+    """The account is next due 0.8 interval after its poll began, not ended: a slow
+    platform must not push it past its own next timer (polls were skipped so)."""
+    from reviewbot.clock import SystemClock
+
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url, http={"timeout_seconds": 5}),
+        clock=SystemClock(),
+        notifier=ConsoleNotifier(io.StringIO(), color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.faults.append(Fault("delay", delay=0.6))
+        began = daemon.clock.now()
+        (outcome,) = await daemon.poll_all_once()
+        ended = daemon.clock.now()
+        assert outcome.status == "ok" and (ended - began).total_seconds() >= 0.6
+        source = await source_row(daemon)
+        # Interval 1 s: due at began + 0.8 s, or at once if the poll took longer.
+        assert source.next_poll_at <= max(ended, began + timedelta(seconds=0.85))
+        assert source.next_poll_at < ended + timedelta(seconds=0.5)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
 async def test_restart_resumes_from_the_stored_cursor(database_url, demo, clock):
     settings = make_settings(database_url, demo_url=demo.base_url)
     cursors: list[str | None] = []  # in the database when each run starts
