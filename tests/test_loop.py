@@ -360,49 +360,31 @@ async def test_undelivered_alerts_survive_a_restart_and_go_out_in_order(database
         await second.close()
 
 
-async def test_a_stop_delivers_alerts_already_queued(database_url, demo, clock):
+async def test_a_stop_delivers_alerts_already_queued(running, demo, clock):
     """SIGTERM a moment after an alert was queued: it goes out before exit, not next start."""
-    out = io.StringIO()
-    daemon = Daemon(
-        make_settings(database_url, demo_url=demo.base_url),
-        clock=clock,
-        notifier=ConsoleNotifier(out, color=False),
-    )
-    await daemon.start(schedule=False)
-    try:
-        demo.platform.add_review("shop-1", NEGATIVE, 1)
-        await poll(daemon, clock)
-        stats = await daemon.pipeline.run_once()  # queues the alert, kicks nothing
-        assert stats.alerts == 1
-        assert await count(daemon, OutboxMessage, OutboxMessage.status == "pending") == 1
-        await daemon.stop()
-        assert await count(daemon, OutboxMessage, OutboxMessage.status != "sent") == 0
-        assert NEGATIVE in out.getvalue()
-    finally:
-        await daemon.close()
+    daemon, out = running
+    demo.platform.add_review("shop-1", NEGATIVE, 1)
+    await poll(daemon, clock)
+    stats = await daemon.pipeline.run_once()  # queues the alert, kicks nothing
+    assert stats.alerts == 1
+    assert await count(daemon, OutboxMessage, OutboxMessage.status == "pending") == 1
+    await daemon.stop()
+    assert await count(daemon, OutboxMessage, OutboxMessage.status != "sent") == 0
+    assert NEGATIVE in out.getvalue()
 
 
-async def test_a_stop_waits_for_work_that_finishing_jobs_kick(database_url, demo, clock):
+async def test_a_stop_waits_for_work_that_finishing_jobs_kick(running, demo, clock):
     """The pipeline job running at the signal kicks the outbox as it finishes; the stop
     waits for that kicked delivery too instead of leaving it half done."""
-    out = io.StringIO()
-    daemon = Daemon(
-        make_settings(database_url, demo_url=demo.base_url),
-        clock=clock,
-        notifier=ConsoleNotifier(out, color=False),
-    )
-    await daemon.start(schedule=False)
-    try:
-        for text in ("米饭是生的", "送错了菜", "汤全洒了"):
-            demo.platform.add_review("shop-1", text, 1)
-        await poll(daemon, clock)
-        daemon.pipeline_job.kick()
-        await daemon.stop()
-        assert all(task.done() for task in daemon._tasks)
-        assert await count(daemon, Alert, Alert.status == "sent") == 3
-        assert await count(daemon, OutboxMessage, OutboxMessage.status != "sent") == 0
-    finally:
-        await daemon.close()
+    daemon, _ = running
+    for text in ("米饭是生的", "送错了菜", "汤全洒了"):
+        demo.platform.add_review("shop-1", text, 1)
+    await poll(daemon, clock)
+    daemon.pipeline_job.kick()
+    await daemon.stop()
+    assert all(task.done() for task in daemon._tasks)
+    assert await count(daemon, Alert, Alert.status == "sent") == 3
+    assert await count(daemon, OutboxMessage, OutboxMessage.status != "sent") == 0
 
 
 async def test_a_slow_poll_keeps_the_accounts_cadence(database_url, demo):

@@ -18,7 +18,7 @@ from reviewbot.chat.text import clip_utf16
 from reviewbot.directory import Directory
 from reviewbot.speed import platform_delay, policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
-from reviewbot.store.schema import Alert, OutboxMessage, Review, Store
+from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
 # nickname or error message can crowd the review out of a chat message.
@@ -130,11 +130,7 @@ async def load_alert_view(
             )
         )
     answered = await answered_revision(session, review)
-    rules = (
-        policy(directory.settings, store.id)
-        if directory and analysis and analysis.negative
-        else None
-    )
+    window = reply_window(directory, review, analysis) if directory else None
     return AlertView(
         alert_id=alert.id,
         kind=alert.kind,
@@ -175,29 +171,28 @@ async def load_alert_view(
         timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
         first_seen_at=review.first_seen_at,
         created_precision=str((review.details or {}).get("precision") or "second"),
-        reply_window=(
-            rules.reply_window(analysis.severity)
-            if rules and analysis and analysis.negative
-            else None
-        ),
-        window_start=rules.window_start(
-            review.alerted_seen_at or review.first_seen_at, analysis.severity
-        )
-        if rules and analysis
-        else None,
+        reply_window=window[0] if window else None,
+        window_start=window[1] if window else None,
     )
+
+
+def reply_window(
+    directory: Directory, review: Review, analysis: Analysis | None
+) -> tuple[timedelta, datetime] | None:
+    """A negative review's reply window and when it started (None: no window runs)."""
+    if analysis is None or not analysis.negative:
+        return None
+    rules = policy(directory.settings, review.store_id)
+    seen = review.alerted_seen_at or review.first_seen_at
+    return rules.reply_window(analysis.severity), rules.window_start(seen, analysis.severity)
 
 
 async def reply_deadline(
     session: AsyncSession, review: Review, directory: Directory
 ) -> datetime | None:
     """When the public reply to a negative review is due (None: no reply window runs)."""
-    analysis = await current_analysis(session, review)
-    if analysis is None or not analysis.negative:
-        return None
-    rules = policy(directory.settings, review.store_id)
-    start = rules.window_start(review.alerted_seen_at or review.first_seen_at, analysis.severity)
-    return start + rules.reply_window(analysis.severity)
+    window = reply_window(directory, review, await current_analysis(session, review))
+    return window[1] + window[0] if window else None
 
 
 def stars(rating: float | None) -> str:
