@@ -486,6 +486,7 @@ async def hold_edit(
         appeal=base.appeal if base else None,
         violations=[],
         quotes=base.quotes if base else [],  # the only quotes the guardrails let through
+        based_on=base.id if base else None,
     )
     session.add(draft)
     await session.flush()
@@ -580,10 +581,12 @@ async def confirm_edit(
     can_reply: bool = True,
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
+    name_of: Callable[[str], str | None] = _nobody,
 ) -> Outcome:
     """The author confirms their held edit: it becomes the current draft and is approved.
     When the review needs a manager and the author is not one, the edit stays as the
-    current draft for a manager to approve on the card."""
+    current draft for a manager to approve on the card. An edit written against a draft
+    someone has replaced since is refused (`name_of` names who replaced it)."""
     review = await _locked_review(session, review_id)
     _check(actor, review)
     draft = await session.get(Draft, draft_id)
@@ -597,6 +600,26 @@ async def confirm_edit(
         await drop_edit(session, draft_id)
         return Outcome(False, "顾客在你修改期间更新了评价，修改没有保存。请看更新后的卡片再修改。")
     before = await current_draft(session, review.id)
+    if draft.based_on is not None and before is not None and before.id != draft.based_on:
+        await drop_edit(session, draft_id)
+        who = name_of(before.created_by) or "一位同事"
+        audit.record(
+            session,
+            now,
+            "draft.edit_outdated",
+            actor=actor.id,
+            store_id=review.store_id,
+            review_id=review.id,
+            draft_id=draft.id,
+            based_on=draft.based_on,
+            current=before.id,
+        )
+        return Outcome(
+            False,
+            f"在你修改期间，{who} 已把草稿换成了新的版本，你的修改没有保存（文字还在预览里，"
+            "可以复制）。请先看卡片上的最新草稿，需要的话再修改。",
+            code="stale",
+        )
     await session.execute(
         update(Draft)
         .where(Draft.review_id == review.id, Draft.status == "proposed")

@@ -442,6 +442,28 @@ async def test_two_people_editing_one_review_post_once_and_the_other_is_told(bot
     ]
 
 
+async def test_an_edit_written_against_a_replaced_draft_is_not_confirmed(bot):
+    """Two staff edit a review only a manager may post: the first confirm becomes the
+    draft on the card; the second, written against the old draft, must not replace it
+    unseen."""
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    first = await edit(bot, STAFF, card, "非常抱歉，我们已封存留样送检，店长会马上联系您。")
+    second = await edit(bot, TWO_HATS, card, "抱歉给您带来不适，我们正在核查。")
+
+    saved = await bot.press(STAFF, first, "y")
+    refused = await bot.press(TWO_HATS, second, "y")
+
+    assert "修改已保存为当前草稿" in saved["text"]
+    assert refused["show_alert"] and "小张 已把草稿换成了新的版本" in refused["text"]
+    assert "你的修改没有保存" in refused["text"]
+    assert "我们已封存留样送检" in bot.card(card)["text"]
+    assert "我们正在核查" not in bot.card(card)["text"]
+    async with bot.daemon.sessions() as session:
+        drafts = dict((await session.execute(select(Draft.text, Draft.status))).all())
+    assert drafts["抱歉给您带来不适，我们正在核查。"] == "dropped"  # kept for the audit
+    assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_outdated") == 1
+
+
 async def test_a_staff_edit_of_a_critical_review_waits_for_a_manager(bot):
     card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
     preview = await edit(bot, STAFF, card, "非常抱歉，我们已封存留样送检，店长会马上联系您。")

@@ -227,6 +227,9 @@ class Draft(Base):
     # Set when no variant differed enough from the store's recent replies: the overlap
     # (0–1) of the least similar one, shown to staff as a hint to reword.
     similarity: Mapped[float | None] = mapped_column(Float)
+    # For a staff edit: the draft it was written against. Its confirm is refused once that
+    # draft has been replaced (a colleague's confirmed edit), never silently overwritten.
+    based_on: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(128), default="system")
     decided_by: Mapped[str | None] = mapped_column(String(128))

@@ -462,7 +462,13 @@ class TelegramBot:
                     )
                 await session.delete(pending)
                 return await actions.confirm_edit(
-                    session, review_id, actor, now, draft_id=pending.draft_id, **posting
+                    session,
+                    review_id,
+                    actor,
+                    now,
+                    draft_id=pending.draft_id,
+                    name_of=self.directory.name_of,
+                    **posting,
                 )
             if code == render.REGENERATE:
                 return await actions.regenerate(
