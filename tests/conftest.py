@@ -157,3 +157,33 @@ def make_settings(
     }
     data.update(sections)
     return parse_settings(data)
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[Any]:
+    """A fake Telegram Bot API server on a free local port (tests/fakes/telegram.py)."""
+    from tests.fakes.telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def bot(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Any]:
+    """The daemon with its Telegram bot, driven step by step (tests/test_telegram.py)."""
+    from tests.fakes.telegram import TOKEN
+    from tests.test_telegram import start_bot, telegram_settings
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    running = await start_bot(
+        telegram_settings(database_url, demo.base_url, telegram.base_url), telegram, demo, clock
+    )
+    try:
+        yield running
+    finally:
+        await running.daemon.stop()
+        await running.daemon.close()

@@ -15,7 +15,6 @@ from reviewbot import metrics
 from reviewbot.store.schema import Escalation, Review
 from tests.fakes import serve
 from tests.fakes.google import GooglePlatform
-from tests.fakes.telegram import FakeTelegram
 from tests.test_telegram import (
     MANAGER,
     NEGATIVE,
@@ -29,29 +28,6 @@ from tests.test_telegram import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FOLLOW_UP = "打电话过去也没人管，菜还是凉的，太失望了"
-
-
-@pytest.fixture
-async def fake_telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
-async def bot(database_url, demo, fake_telegram, clock, monkeypatch) -> AsyncIterator[Bot]:
-    """The Telegram workflow of test_telegram.py, on the demo platform."""
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    settings = telegram_settings(database_url, demo.base_url, fake_telegram.base_url)
-    running = await start_bot(settings, fake_telegram, demo, clock)
-    try:
-        yield running
-    finally:
-        await running.daemon.stop()
-        await running.daemon.close()
 
 
 def labels(card: dict) -> list[str]:
@@ -126,14 +102,14 @@ async def test_a_follow_up_before_any_reply_stays_one_open_review(bot):
 
 
 @pytest.fixture
-async def google_bot(database_url, fake_telegram, clock, monkeypatch) -> AsyncIterator[Any]:
+async def google_bot(database_url, telegram, clock, monkeypatch) -> AsyncIterator[Any]:
     """The Telegram workflow for a store on the fake Google Business Profile."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("G_SECRET", "g-secret")
     monkeypatch.setenv("G_REFRESH", "g-refresh")
     google = GooglePlatform(now=clock.now)
     async with serve(google.app()) as url:
-        settings = telegram_settings(database_url, "http://127.0.0.1:9", fake_telegram.base_url)
+        settings = telegram_settings(database_url, "http://127.0.0.1:9", telegram.base_url)
         settings["stores"] = settings["stores"][:1]  # and the people of that store only
         settings["people"] = [
             p for p in settings["people"] if p.get("stores") in (["*"], ["store-1"])
@@ -149,7 +125,7 @@ async def google_bot(database_url, fake_telegram, clock, monkeypatch) -> AsyncIt
                 "token_url": f"{url}/token",
             }
         ]
-        running = await start_bot(settings, fake_telegram, None, clock)
+        running = await start_bot(settings, telegram, None, clock)
         try:
             yield running, google
         finally:

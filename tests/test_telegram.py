@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from html import escape as _escape
@@ -29,16 +29,6 @@ STAFF_CHAT = -100500
 OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
 TWO_HATS = 1005  # staff in store-1, owner of store-2
 NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 def telegram_settings(database_url: str, demo_url: str, telegram_url: str) -> dict[str, Any]:
@@ -176,19 +166,6 @@ async def start_bot(settings: dict, fake, demo, clock) -> Bot:
     daemon = Daemon(parse_settings(settings), clock=clock)
     await daemon.start(schedule=False)
     return Bot(daemon, fake, demo, clock)
-
-
-@pytest.fixture
-async def bot(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Bot]:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    running = await start_bot(
-        telegram_settings(database_url, demo.base_url, telegram.base_url), telegram, demo, clock
-    )
-    try:
-        yield running
-    finally:
-        await running.daemon.stop()
-        await running.daemon.close()
 
 
 async def test_approve_posts_the_reply_and_redraws_the_card(bot):
