@@ -135,7 +135,7 @@ def short_reviews(texts: list[str], n: int) -> bytes:
 # `reviewbot classify`, reporting its own peak RSS on stderr: VmHWM of /proc/self/status is
 # the process's own (getrusage would count the pages of this forking parent too).
 MEASURED = (
-    "import sys; from reviewbot.cli import main; sys.argv = ['reviewbot', 'classify']; "
+    "import sys; from reviewbot.app.cli import main; sys.argv = ['reviewbot', 'classify']; "
     "code = main(); status = open('/proc/self/status').read().split('VmHWM:')[1]; "
     "print('peak-kb', status.split()[0], file=sys.stderr); sys.exit(code)"
 )

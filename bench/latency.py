@@ -129,7 +129,7 @@ def settings_for(stores: int, database_url: str, urls: dict[str, str], interval:
 
 
 async def measure(stores: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    from reviewbot.daemon import Daemon
+    from reviewbot.app.daemon import Daemon
     from tests.fakes.telegram import TOKEN
 
     os.environ["TELEGRAM_BOT_TOKEN"] = TOKEN
@@ -180,7 +180,7 @@ async def measure(stores: int, args: argparse.Namespace, workdir: Path) -> dict[
 
 
 def percentile(values: list[float], share: int) -> float | None:
-    """Nearest rank, as in reviewbot.metrics."""
+    """Nearest rank, as in reviewbot.reporting.metrics."""
     ordered = sorted(values)
     return ordered[max(0, -(-share * len(ordered) // 100) - 1)] if ordered else None
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from reviewbot.cli import main
+from reviewbot.app.cli import main
 
 sys.exit(main())

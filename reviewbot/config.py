@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from reviewbot import logs
 from reviewbot.configbase import Section
-from reviewbot.platforms.settings import EnvName, SourceSettings
+from reviewbot.sourceconfig import EnvName, SourceSettings
 
 
 class ConfigError(Exception):

@@ -8,8 +8,8 @@ from contextlib import AsyncExitStack
 
 from sqlalchemy import select
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import Alert, Review
 from tests.conftest import make_settings

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from reviewbot import metrics
+from reviewbot.reporting import metrics
 from reviewbot.store.schema import Escalation, Review
 from tests.fakes import serve
 from tests.fakes.google import GooglePlatform

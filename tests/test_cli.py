@@ -193,8 +193,8 @@ def test_draft_uses_the_owners_templates_from_the_config(tmp_path):
 
 
 def test_the_daemon_uses_the_owners_templates_and_refuses_broken_ones(tmp_path):
+    from reviewbot.app.daemon import Daemon
     from reviewbot.config import load_settings
-    from reviewbot.daemon import Daemon
     from reviewbot.replies.templates import TemplateError
 
     library = owners_library(tmp_path)

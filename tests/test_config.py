@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reviewbot.config import ConfigError, load_settings
-from reviewbot.platforms.settings import DemoSource, JsonFeedSource
+from reviewbot.sourceconfig import DemoSource, JsonFeedSource
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -211,7 +211,7 @@ account = "a2"
 
 
 def test_people_have_one_role_everywhere_or_a_role_per_store(tmp_path):
-    from reviewbot.directory import Directory
+    from reviewbot.workflow.directory import Directory
 
     settings = load_settings(
         write(

@@ -12,9 +12,9 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
-from reviewbot.daemon import Daemon
 from reviewbot.jobs.crisis import CHECKLIST, close_crisis
 from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage, Review, Store
 from tests.conftest import TEST_FACTS

@@ -16,7 +16,7 @@ from reviewbot.platforms.base import (
 )
 from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
 from reviewbot.platforms.registry import AdapterContext, build_adapter
-from reviewbot.platforms.settings import DianpingSource
+from reviewbot.sourceconfig import DianpingSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.dianping import DianpingPlatform
 

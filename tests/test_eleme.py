@@ -17,7 +17,7 @@ from reviewbot.platforms.base import (
 )
 from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore, TokenSet
 from reviewbot.platforms.registry import AdapterContext, build_adapter
-from reviewbot.platforms.settings import ElemeSource
+from reviewbot.sourceconfig import ElemeSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.eleme import BEIJING, ElemePlatform
 

@@ -8,7 +8,7 @@ import pytest
 
 from reviewbot.platforms.base import NotFound, ReauthorizationRequired, ValidationFailed
 from reviewbot.platforms.registry import build_adapter
-from reviewbot.platforms.settings import GoogleSource
+from reviewbot.sourceconfig import GoogleSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.google import GooglePlatform
 

@@ -18,10 +18,10 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
-from reviewbot.daemon import Daemon
-from reviewbot.store.merge import MAX_RAW_CHARS
+from reviewbot.jobs.merge import MAX_RAW_CHARS
 from reviewbot.store.schema import AuditEntry, QuarantinedItem, Review, Source, Store
 from tests.conftest import make_settings
 

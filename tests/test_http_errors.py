@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import Unavailable
 from reviewbot.platforms.demo.server import Fault
 from reviewbot.store.schema import Source

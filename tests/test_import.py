@@ -14,9 +14,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from reviewbot.app.daemon import Daemon
+from reviewbot.app.exports import import_export, map_header, parse_export
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
-from reviewbot.exports import import_export, map_header, parse_export
 from reviewbot.store.schema import Alert, Review
 from tests.conftest import make_settings
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from reviewbot.app.daemon import Daemon
+from reviewbot.app.exports import import_export, parse_export
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
-from reviewbot.exports import import_export, parse_export
 from reviewbot.store.schema import Alert, Review, ReviewRevision
 from tests.conftest import make_settings
 from tests.fakes import serve

@@ -10,11 +10,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import AuthExpired, MalformedResponse, ReplyNotSupported
 from reviewbot.platforms.jsonfeed import JsonFeedAdapter
-from reviewbot.platforms.settings import JsonFeedSource
+from reviewbot.sourceconfig import JsonFeedSource
 from reviewbot.store.schema import QuarantinedItem, Review
 from tests.conftest import make_settings
 

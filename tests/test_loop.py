@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
-from reviewbot.daemon import Daemon
 from reviewbot.jobs.poll import PollOutcome
 from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.demo.server import DemoServer, Fault

@@ -11,19 +11,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from reviewbot import actions
-from reviewbot.actions import Actor
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.base import (
     ContentRejected,
     PlatformError,
     SignatureInvalid,
     ValidationFailed,
 )
+from reviewbot.platforms.credential_store import DbCredentialStore
 from reviewbot.platforms.registry import build_adapter
-from reviewbot.platforms.settings import MeituanSource
-from reviewbot.store.credentials import DbCredentialStore
+from reviewbot.sourceconfig import MeituanSource
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import (
     Alert,
@@ -35,6 +33,8 @@ from reviewbot.store.schema import (
     ReviewRevision,
     Source,
 )
+from reviewbot.workflow import actions
+from reviewbot.workflow.actions import Actor
 from tests.conftest import make_settings
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.meituan import MeituanPlatform

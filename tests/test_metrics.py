@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from reviewbot import metrics
-from reviewbot.reporting import summary
+from reviewbot.reporting import metrics, summary
 from reviewbot.store.schema import Draft
 from tests.history import AS_OF, T0, History, M, S, build, settings
 

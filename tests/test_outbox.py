@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from reviewbot import actions
-from reviewbot.actions import Actor
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from reviewbot.jobs.deliveries import ReplyHandler
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.demo.server import Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, ReviewRevision
+from reviewbot.workflow import actions
+from reviewbot.workflow.actions import Actor
 from tests.conftest import make_settings
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
 from tests.conftest import make_settings
 
 FLOOD = "这家店全是预制菜，大家千万别来"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from reviewbot.platforms.settings import SourceSettings
+from reviewbot.sourceconfig import SourceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = TypeAdapter(SourceSettings)

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reviewbot import actions
-from reviewbot.actions import Actor
+from reviewbot.app.daemon import Daemon
+from reviewbot.app.exports import import_export, parse_export
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.daemon import Daemon
-from reviewbot.exports import import_export, parse_export
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review
+from reviewbot.workflow import actions
+from reviewbot.workflow.actions import Actor
 from tests.conftest import make_settings
 from tests.fakes import serve
 from tests.fakes.eleme import ElemePlatform

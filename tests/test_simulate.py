@@ -13,8 +13,9 @@ from pathlib import Path
 from PIL import Image
 from sqlalchemy import select
 
-from reviewbot import actions, simulate
+from reviewbot.app import simulate
 from reviewbot.store.schema import Analysis, Review
+from reviewbot.workflow import actions
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

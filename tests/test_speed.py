@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from reviewbot import actions
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
-from reviewbot.daemon import Daemon
 from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.speed import policy
 from reviewbot.store.schema import Escalation, OutboxMessage, Review, Store
+from reviewbot.workflow import actions
 from tests.conftest import TEST_FACTS
 from tests.history import History, S
 from tests.history import settings as history_settings

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.clock import FakeClock
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.server import DemoServer, Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, Task
 from tests.conftest import TEST_FACTS
@@ -1161,7 +1161,7 @@ async def test_webhook_mode_receives_updates_with_the_secret(
 def cli_logging(caplog) -> Iterator[None]:
     """The logging `reviewbot run -v` sets up, on top of pytest's capture (at DEBUG);
     logger levels are put back afterwards."""
-    from reviewbot.cli import setup_logging
+    from reviewbot.app.cli import setup_logging
 
     names = ["httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"]
     levels = {name: logging.getLogger(name).level for name in names}
@@ -1624,9 +1624,9 @@ async def test_a_draft_the_guardrails_block_is_reported_and_not_posted(
 
 
 def test_a_page_holds_as_many_whole_drafts_as_fit_in_one_message():
-    from reviewbot import thanks
     from reviewbot.chat.telegram.thanks import batch_html, fitted
-    from reviewbot.directory import Directory
+    from reviewbot.workflow import thanks
+    from reviewbot.workflow.directory import Directory
     from tests.conftest import make_settings
 
     directory = Directory(make_settings("sqlite+aiosqlite://", demo_url="http://127.0.0.1:1"))

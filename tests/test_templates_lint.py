@@ -145,7 +145,7 @@ def test_each_fact_is_checked_under_the_rules_of_every_reply():
 
 
 async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tmp_path, caplog):
-    from reviewbot.daemon import Daemon
+    from reviewbot.app.daemon import Daemon
     from tests.conftest import TEST_FACTS, make_settings
 
     facts = {**TEST_FACTS, "signature": "测试小馆 店长（到店免费停车）"}
@@ -160,7 +160,7 @@ async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tm
     )
     settings = settings.model_copy(update={"stores": [store]})
     daemon = Daemon(settings)
-    with caplog.at_level("WARNING", logger="reviewbot.daemon"):
+    with caplog.at_level("WARNING", logger="reviewbot.app.daemon"):
         await daemon.start(schedule=False)
     await daemon.stop()
     await daemon.close()

@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.actions import current_analysis, current_draft, required_role
-from reviewbot.chat.text import clip_utf16
-from reviewbot.directory import Directory
 from reviewbot.speed import platform_delay, policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
+from reviewbot.text import clip_utf16
+from reviewbot.workflow.actions import current_analysis, current_draft, required_role
+from reviewbot.workflow.directory import Directory
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
 # nickname or error message can crowd the review out of a chat message.

@@ -9,7 +9,7 @@ from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 
 if TYPE_CHECKING:
-    from reviewbot.thanks import View as BatchView
+    from reviewbot.workflow.thanks import View as BatchView
 
 
 class DeliveryError(Exception):

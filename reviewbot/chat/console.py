@@ -12,7 +12,7 @@ from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 
 if TYPE_CHECKING:
-    from reviewbot.thanks import View as BatchView
+    from reviewbot.workflow.thanks import View as BatchView
 
 NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
 AUDIENCES = {"owner": "店主", "manager": "店长", "staff": "店员"}

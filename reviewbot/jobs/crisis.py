@@ -23,15 +23,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.actions import analysis_result, review_text
 from reviewbot.chat.alerts import CATEGORY, PLATFORMS
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
-from reviewbot.directory import Directory
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.store import audit, leases
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Crisis, Review
+from reviewbot.workflow.actions import analysis_result, review_text
+from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from reviewbot.chat.alerts import load_alert_view
 from reviewbot.chat.base import DeliveryError, Notifier
 from reviewbot.chat.notices import Notice
 from reviewbot.clock import Clock
-from reviewbot.directory import Directory
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.platforms.base import (
     UNCERTAIN,
@@ -35,8 +34,9 @@ from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
-from reviewbot.thanks import delivery_of
-from reviewbot.thanks import view as batch_view
+from reviewbot.workflow.directory import Directory
+from reviewbot.workflow.thanks import delivery_of
+from reviewbot.workflow.thanks import view as batch_view
 
 log = logging.getLogger(__name__)
 

@@ -26,16 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot import metrics
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.pictures import Picture
 from reviewbot.clock import Clock
 from reviewbot.config import DigestSettings, Settings, StoreSettings
-from reviewbot.directory import Directory
 from reviewbot.jobs.outbox import Permanent
+from reviewbot.reporting import metrics
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Digest, OutboxMessage
+from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 

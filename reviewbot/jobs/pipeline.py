@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.actions import draft_fields, review_text
 from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.analysis.base import AnalysisContext, Analyzer, ReviewText
 from reviewbot.clock import Clock
@@ -32,6 +31,7 @@ from reviewbot.store import audit, leases, outbox
 from reviewbot.store.answered import answer_again, changed_since_answer
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
+from reviewbot.workflow.actions import draft_fields, review_text
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from reviewbot import logs
 from reviewbot.chat.alerts import PLATFORMS
 from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
+from reviewbot.jobs.ingest import IngestResult, store_page
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.store import audit
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.ingest import IngestResult, store_page
 from reviewbot.store.schema import Source
 
 log = logging.getLogger(__name__)

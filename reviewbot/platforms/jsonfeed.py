@@ -31,7 +31,7 @@ from reviewbot.platforms.normalize import (
     parse_rating,
     parse_time,
 )
-from reviewbot.platforms.settings import JsonFeedSource
+from reviewbot.sourceconfig import JsonFeedSource
 
 
 def _cursor_key(value: Any) -> tuple[int, float | str]:

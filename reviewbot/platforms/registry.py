@@ -12,7 +12,7 @@ from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.http import HttpClient
 from reviewbot.platforms.jsonfeed import JsonFeedAdapter
 from reviewbot.platforms.ratelimit import RateLimits
-from reviewbot.platforms.settings import (
+from reviewbot.sourceconfig import (
     DemoSource,
     DianpingSource,
     ElemeSource,

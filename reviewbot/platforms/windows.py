@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord
-from reviewbot.platforms.settings import PlatformSource
+from reviewbot.sourceconfig import PlatformSource
 
 log = logging.getLogger(__name__)
 

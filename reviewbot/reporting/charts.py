@@ -18,8 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from reviewbot.metrics import STEPS, Figures, TrendPoint
 from reviewbot.reporting.fonts import chart_fonts, has_bold
+from reviewbot.reporting.metrics import STEPS, Figures, TrendPoint
 from reviewbot.reporting.summary import CATEGORY, STEP, title
 
 _LOCK = threading.Lock()

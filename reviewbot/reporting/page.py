@@ -10,7 +10,7 @@ import base64
 from html import escape
 from zoneinfo import ZoneInfo
 
-from reviewbot.metrics import CATEGORIES, POLARITIES, STEPS, Figures
+from reviewbot.reporting.metrics import CATEGORIES, POLARITIES, STEPS, Figures
 from reviewbot.reporting.summary import (
     CATEGORY,
     PLATFORMS,

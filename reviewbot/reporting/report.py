@@ -8,8 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from reviewbot import metrics
 from reviewbot.config import Settings
+from reviewbot.reporting import metrics
 from reviewbot.reporting.charts import render_png
 from reviewbot.reporting.page import render_html
 from reviewbot.reporting.summary import summary

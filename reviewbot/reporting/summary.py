@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from reviewbot.chat.alerts import CATEGORY, PLATFORMS
-from reviewbot.metrics import Figures
+from reviewbot.reporting.metrics import Figures
 from reviewbot.speed import NOTABLE_DELAY
 
 POLARITY = {"negative": "差评", "neutral": "中评", "positive": "好评"}

@@ -35,20 +35,17 @@ from telegram.ext import (
     filters,
 )
 
-from reviewbot import actions, metrics, thanks
-from reviewbot.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
 from reviewbot.chat.alerts import duration, load_alert_view, reply_deadline, stars
 from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.thanks import PREFIX as THANKS_PREFIX
 from reviewbot.chat.telegram.thanks import ThanksFlow
-from reviewbot.chat.text import clip_utf16
 from reviewbot.clock import Clock
 from reviewbot.config import ConfigError, Settings
-from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import close_crisis, trigger_name
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
+from reviewbot.reporting import metrics
 from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
 from reviewbot.store.db import SessionFactory
@@ -62,6 +59,10 @@ from reviewbot.store.schema import (
     Review,
     Store,
 )
+from reviewbot.text import clip_utf16
+from reviewbot.workflow import actions, thanks
+from reviewbot.workflow.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
+from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
 from reviewbot.chat.telegram.thanks import batch_html
-from reviewbot.chat.text import clip_utf16, utf16_len
-from reviewbot.directory import Directory
-from reviewbot.thanks import View as BatchView
+from reviewbot.text import clip_utf16, utf16_len
+from reviewbot.workflow.directory import Directory
+from reviewbot.workflow.thanks import View as BatchView
 
 log = logging.getLogger(__name__)
 

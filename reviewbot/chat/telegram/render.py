@@ -16,7 +16,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reviewbot.chat.alerts import REASONS, AlertView, format_alert, status_lines
-from reviewbot.chat.text import clip_utf16, utf16_len
+from reviewbot.text import clip_utf16, utf16_len
 
 MESSAGE_LIMIT = 4096
 CARD_LIMIT = MESSAGE_LIMIT - 96  # a margin for anything Telegram counts that we do not

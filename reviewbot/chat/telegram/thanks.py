@@ -3,7 +3,7 @@
 The message lists each draft with the customer's words it answers; its buttons carry the
 batch's opaque token and a code, nothing else (`tk:<token>:<code>`): ✅ posts the page,
 "跳过 n" leaves item n out, 🔁 moves on to the next page and 🙈 ignores the page. The
-workflow itself (what is listed, what a press does) is `reviewbot.thanks`.
+workflow itself (what is listed, what a press does) is `reviewbot.workflow.thanks`.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from reviewbot import thanks
-from reviewbot.actions import Actor
 from reviewbot.chat.alerts import PLATFORMS, stars
 from reviewbot.chat.telegram.render import CARD_LIMIT, escape, plain_fallback, telegram_len
 from reviewbot.store import audit
 from reviewbot.store.schema import ReplyBatch
+from reviewbot.workflow import thanks
+from reviewbot.workflow.actions import Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from reviewbot.chat.telegram.bot import TelegramBot
-    from reviewbot.directory import Directory
+    from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from reviewbot.platforms.errors import platform_error
 from reviewbot.platforms.normalize import parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
-from reviewbot.platforms.settings import DianpingSource
 from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, policy_for
+from reviewbot.sourceconfig import DianpingSource
 
 BASE_URL = "https://openapi.dianping.com"
 REVIEW_SETS = {"dianping": "1", "meituan": "2"}

@@ -33,8 +33,8 @@ from reviewbot.platforms.errors import from_message, platform_error
 from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
-from reviewbot.platforms.settings import ElemeSource
 from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, find, policy_for
+from reviewbot.sourceconfig import ElemeSource
 
 BASE_URL = "https://open-api.shop.ele.me"
 LIST_ACTION = "eleme.ugc.getOrderRatesByShopId"

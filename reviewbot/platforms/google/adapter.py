@@ -29,7 +29,7 @@ from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, tok
 from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items, parse_time
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
-from reviewbot.platforms.settings import GoogleSource
+from reviewbot.sourceconfig import GoogleSource
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,6 @@ from reviewbot.platforms.meituan.signing import legacy_sig, ng_sign
 from reviewbot.platforms.normalize import as_id, clean_text, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
 from reviewbot.platforms.registry import AdapterContext
-from reviewbot.platforms.settings import MeituanSource
 from reviewbot.platforms.windows import (
     SHANGHAI,
     OffsetScanner,
@@ -46,6 +45,7 @@ from reviewbot.platforms.windows import (
     policy_for,
     start_of_day,
 )
+from reviewbot.sourceconfig import MeituanSource
 
 LEGACY_URL = "https://waimaiopen.meituan.com/api/v1"
 NG_URL = "https://api-open-cater.meituan.com"

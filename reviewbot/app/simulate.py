@@ -28,20 +28,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot import actions
-from reviewbot.actions import Actor
+from reviewbot.app.daemon import Daemon
 from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.clock import FakeClock
 from reviewbot.config import Settings, load_settings
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.corpus import CorpusReview, load_corpus
 from reviewbot.platforms.demo.server import DemoPlatform
 from reviewbot.store.schema import Alert, Review
+from reviewbot.workflow import actions
+from reviewbot.workflow.actions import Actor
 
 if TYPE_CHECKING:
-    from reviewbot.thanks import View as BatchView
+    from reviewbot.workflow.thanks import View as BatchView
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Any
 from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
-from reviewbot.roles import required_role
 from reviewbot.safejson import has_unstorable, storable_text
+from reviewbot.workflow.roles import required_role
 
 # What `reviewbot draft` signs with when no store is configured: true of every shop.
 GENERIC_STORE = StoreProfile(name="本店", signature="店长", contact="平台私信")

@@ -23,9 +23,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.jobs import merge
 from reviewbot.platforms.base import CompletedScan, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.safejson import storable, storable_text
-from reviewbot.store import audit, merge
+from reviewbot.store import audit
 from reviewbot.store.answered import is_known_reply
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import queue_alert_update

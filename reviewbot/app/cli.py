@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args)
 
     async def main() -> None:
-        from reviewbot.daemon import Daemon
+        from reviewbot.app.daemon import Daemon
 
         stop = _stop_event()
         daemon = Daemon(settings)
@@ -85,7 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return cmd_demo_backfill(args)
 
     async def main() -> dict[str, Any]:
-        from reviewbot.demo import run_demo
+        from reviewbot.app.demo import run_demo
 
         return await run_demo(args.seconds, seed=args.seed, stop=_stop_event())
 
@@ -113,7 +113,7 @@ def cmd_demo_backfill(args: argparse.Namespace) -> int:
     )
 
     async def main():
-        from reviewbot.simulate import simulate_month
+        from reviewbot.app.simulate import simulate_month
 
         return await simulate_month(
             database, days=args.backfill_days, end=end, seed=7 if args.seed is None else args.seed
@@ -186,14 +186,14 @@ def _analyzer(args: argparse.Namespace):
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from reviewbot.contracts import classify_lines
+    from reviewbot.app.contracts import classify_lines
 
     _write_lines(classify_lines(_stdin_batches(), _analyzer(args), batches=True))
     return 0
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from reviewbot.contracts import GENERIC_STORE, draft_lines
+    from reviewbot.app.contracts import GENERIC_STORE, draft_lines
     from reviewbot.replies.engine import StoreProfile, TemplateDrafter
     from reviewbot.replies.templates import load_library
 
@@ -494,7 +494,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _load(args)
-    from reviewbot.exports import ExportError, import_export, parse_export, read_rows
+    from reviewbot.app.exports import ExportError, import_export, parse_export, read_rows
 
     try:
         store = settings.store(args.store)

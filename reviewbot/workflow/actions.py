@@ -21,9 +21,9 @@ from reviewbot.analysis.base import CategoryPolarity, ReviewText
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
-from reviewbot.roles import RANK, ROLE_NAMES, Role, required_role
 from reviewbot.store import audit, outbox
 from reviewbot.store.schema import Analysis, Draft, Review, Task
+from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
 
 OPEN_STATES = ("open", "appeal")
 # A staff edit is held aside ("editing") until its author confirms it, and "dropped" if

@@ -38,7 +38,6 @@ from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
 from reviewbot.config import ConfigError, Settings
-from reviewbot.directory import Directory
 from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
     AlertHandler,
@@ -49,23 +48,24 @@ from reviewbot.jobs.deliveries import (
 )
 from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.platforms.base import PlatformAdapter
+from reviewbot.platforms.credential_store import DbCredentialStore
 from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import AdapterContext, build_adapter
-from reviewbot.platforms.settings import DemoSource, SourceBase
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.lint import lint_facts
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
+from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
-from reviewbot.store.credentials import DbCredentialStore
-from reviewbot.store.ingest import ConfiguredSource, sync_sources
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 

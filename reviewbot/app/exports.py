@@ -30,8 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 if TYPE_CHECKING:
+    from reviewbot.jobs.ingest import IngestResult
     from reviewbot.store.db import SessionFactory
-    from reviewbot.store.ingest import IngestResult
 
 from reviewbot.platforms.base import FollowUp, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.platforms.normalize import (
@@ -514,7 +514,7 @@ async def import_export(
     """Store a parsed export into one account, a batch per transaction, as polling
     stores pages: idempotent, and a row the database refuses is quarantined, not fatal.
     `progress(done, total)` is told after each batch (rows, quarantined ones included)."""
-    from reviewbot.store.ingest import IngestResult, store_page
+    from reviewbot.jobs.ingest import IngestResult, store_page
 
     async with sessions() as session, session.begin():
         source = await target_source(

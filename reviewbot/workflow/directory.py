@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reviewbot.actions import Actor
 from reviewbot.config import PersonSettings, Settings, StoreSettings
 from reviewbot.platforms.base import Capabilities
 from reviewbot.replies.engine import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits
+from reviewbot.workflow.actions import Actor
 
 
 class Directory:

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from reviewbot.app.daemon import Daemon
 from reviewbot.config import Settings, parse_settings
-from reviewbot.daemon import Daemon
 from reviewbot.platforms.demo.corpus import load_corpus
 
 DEMO_STORE_ID = "laojiefang"
