@@ -14,8 +14,9 @@ from reviewbot.platforms.base import (
     SignatureInvalid,
     Unavailable,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
-from reviewbot.platforms.registry import AdapterContext, build_adapter
+from reviewbot.platforms.registry import build_adapter
 from reviewbot.sourceconfig import DianpingSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.dianping import DianpingPlatform

@@ -15,8 +15,9 @@ from reviewbot.platforms.base import (
     SignatureInvalid,
     ValidationFailed,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore, TokenSet
-from reviewbot.platforms.registry import AdapterContext, build_adapter
+from reviewbot.platforms.registry import build_adapter
 from reviewbot.sourceconfig import ElemeSource
 from tests.fakes import adapter_context, read_all, serve
 from tests.fakes.eleme import BEIJING, ElemePlatform

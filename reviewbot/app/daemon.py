@@ -53,11 +53,12 @@ from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.platforms.base import PlatformAdapter
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credential_store import DbCredentialStore
 from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
-from reviewbot.platforms.registry import AdapterContext, build_adapter
+from reviewbot.platforms.registry import build_adapter
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.lint import lint_facts
 from reviewbot.replies.templates import load_library

@@ -13,10 +13,11 @@ import aiohttp
 from reviewbot.clock import SystemClock
 from reviewbot.config import ConfigError, Settings
 from reviewbot.platforms.base import PlatformAdapter, PlatformError, ReauthorizationRequired
+from reviewbot.platforms.context import AdapterContext, AdapterUnavailable
 from reviewbot.platforms.credential_store import DbCredentialStore
 from reviewbot.platforms.credentials import Keepers
 from reviewbot.platforms.http import HttpClient, RetryPolicy
-from reviewbot.platforms.registry import AdapterContext, AdapterUnavailable, build_adapter
+from reviewbot.platforms.registry import build_adapter
 from reviewbot.store.db import SessionFactory
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from reviewbot.platforms.base import PlatformAdapter
-from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
+from reviewbot.platforms.context import AdapterContext, AdapterUnavailable
 from reviewbot.platforms.demo.adapter import DemoAdapter
-from reviewbot.platforms.http import HttpClient
+from reviewbot.platforms.dianping import adapter as dianping
+from reviewbot.platforms.eleme import adapter as eleme
+from reviewbot.platforms.google import adapter as google
 from reviewbot.platforms.jsonfeed import JsonFeedAdapter
-from reviewbot.platforms.ratelimit import RateLimits
+from reviewbot.platforms.meituan import adapter as meituan
 from reviewbot.sourceconfig import (
     DemoSource,
     DianpingSource,
@@ -21,30 +21,6 @@ from reviewbot.sourceconfig import (
     MeituanSource,
     SourceBase,
 )
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class AdapterContext:
-    """What adapters share in one process: the HTTP client, secrets, the clock, the token
-    keepers (backed by the database in the daemon) and the per-credential rate limits."""
-
-    http: HttpClient
-    secret: Callable[[str], str]
-    demo_base_url: str | None = None
-    now: Callable[[], datetime] = _utcnow
-    keepers: Keepers = field(default_factory=lambda: Keepers(MemoryCredentialStore(), _utcnow))
-    limits: RateLimits = field(default_factory=RateLimits)
-
-    def optional_secret(self, name: str | None) -> str | None:
-        return self.secret(name) if name else None
-
-
-class AdapterUnavailable(Exception):
-    """The source cannot be polled as configured (e.g. the demo simulator is not running)."""
 
 
 def _demo(source: DemoSource, ctx: AdapterContext) -> PlatformAdapter:
@@ -63,27 +39,19 @@ def _jsonfeed(source: JsonFeedSource, ctx: AdapterContext) -> PlatformAdapter:
 
 
 def _meituan(source: MeituanSource, ctx: AdapterContext) -> PlatformAdapter:
-    from reviewbot.platforms.meituan.adapter import build
-
-    return build(source, ctx)
+    return meituan.build(source, ctx)
 
 
 def _eleme(source: ElemeSource, ctx: AdapterContext) -> PlatformAdapter:
-    from reviewbot.platforms.eleme.adapter import build
-
-    return build(source, ctx)
+    return eleme.build(source, ctx)
 
 
 def _dianping(source: DianpingSource, ctx: AdapterContext) -> PlatformAdapter:
-    from reviewbot.platforms.dianping.adapter import build
-
-    return build(source, ctx)
+    return dianping.build(source, ctx)
 
 
 def _google(source: GoogleSource, ctx: AdapterContext) -> PlatformAdapter:
-    from reviewbot.platforms.google.adapter import build
-
-    return build(source, ctx)
+    return google.build(source, ctx)
 
 
 BUILDERS: dict[type[SourceBase], Callable[..., PlatformAdapter]] = {

@@ -27,8 +27,8 @@ async def serve(app: web.Application) -> AsyncIterator[str]:
 
 def adapter_context(http, clock, secrets: dict[str, str], store=None):
     """The context the daemon gives adapters, with the test's clock and secrets."""
+    from reviewbot.platforms.context import AdapterContext
     from reviewbot.platforms.credentials import Keepers, MemoryCredentialStore
-    from reviewbot.platforms.registry import AdapterContext
 
     return AdapterContext(
         http=http,

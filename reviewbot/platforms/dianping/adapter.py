@@ -22,13 +22,13 @@ from reviewbot.platforms.base import (
     ReplyReceipt,
     Unavailable,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.dianping.parse import parse_review
 from reviewbot.platforms.dianping.signing import dianping_sign
 from reviewbot.platforms.errors import platform_error
 from reviewbot.platforms.normalize import parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
-from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, policy_for
 from reviewbot.sourceconfig import DianpingSource
 

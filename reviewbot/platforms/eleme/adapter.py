@@ -26,13 +26,13 @@ from reviewbot.platforms.base import (
     Unavailable,
     ValidationFailed,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.eleme.parse import parse_rate
 from reviewbot.platforms.eleme.signing import eleme_signature
 from reviewbot.platforms.errors import from_message, platform_error
 from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
-from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.windows import SHANGHAI, OffsetScanner, find, policy_for
 from reviewbot.sourceconfig import ElemeSource
 

@@ -25,10 +25,10 @@ from reviewbot.platforms.base import (
     ReplyReceipt,
     ReviewRecord,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import TokenKeeper, TokenSet, grant_id, token_set
 from reviewbot.platforms.normalize import as_id, clean_text, dig, parse_items, parse_time
 from reviewbot.platforms.ratelimit import TokenBucket
-from reviewbot.platforms.registry import AdapterContext
 from reviewbot.sourceconfig import GoogleSource
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,7 @@ from reviewbot.platforms.base import (
     Unavailable,
     ValidationFailed,
 )
+from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credentials import TokenKeeper, TokenSet, token_set
 from reviewbot.platforms.errors import platform_error
 from reviewbot.platforms.http import HttpClient
@@ -37,7 +38,6 @@ from reviewbot.platforms.meituan.parse import parse_comment
 from reviewbot.platforms.meituan.signing import legacy_sig, ng_sign
 from reviewbot.platforms.normalize import as_id, clean_text, parse_items
 from reviewbot.platforms.ratelimit import TokenBucket
-from reviewbot.platforms.registry import AdapterContext
 from reviewbot.platforms.windows import (
     SHANGHAI,
     OffsetScanner,
