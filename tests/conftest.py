@@ -1,12 +1,20 @@
 """Shared fixtures: a real database (a SQLite file, and PostgreSQL when
 REVIEWBOT_TEST_DATABASE_URL is set), the demo platform on a real local port, and the real
-aiohttp client with fast retries."""
+aiohttp client with fast retries.
+
+The suite runs in parallel (pytest-xdist, `-n` in pyproject's addopts): each worker has its
+own PostgreSQL database, created from REVIEWBOT_TEST_DATABASE_URL's server and named after
+the base database, the worker and its process id, and its own SQLite files. A database left
+by a run that was killed is dropped by the next run (its process is gone). Each worker
+migrates a schema once and hands every test a fresh copy: a copied SQLite file, emptied
+PostgreSQL tables.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import uuid
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +30,7 @@ from reviewbot.config import Settings, parse_settings
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.store import db
+from reviewbot.store.schema import Base
 
 PG_ENV = "REVIEWBOT_TEST_DATABASE_URL"
 TEST_FACTS = {
@@ -42,15 +51,56 @@ async def _admin(url: str, *statements: str) -> None:
         await engine.dispose()
 
 
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _databases(url: str, prefix: str) -> list[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                {"prefix": prefix},
+            )
+            return [row[0] for row in rows]
+    finally:
+        await engine.dispose()
+
+
+async def _sweep(url: str, prefix: str) -> None:
+    """Drop the databases of earlier runs whose process is gone (killed, not cleaned up).
+    Only for a server on this machine, where their process ids mean something."""
+    if make_url(url).host not in (None, "", "127.0.0.1", "localhost", "::1"):
+        return
+    for name in await _databases(url, prefix):
+        pid = name.rsplit("_", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            await _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database for this test session."""
+    """This worker's own PostgreSQL database for the session, dropped at its end."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(
             f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
         )
-    name = f"reviewbot_test_{uuid.uuid4().hex[:10]}"
+    prefix = f"{make_url(base).database}_rbt_"
+    name = f"{prefix}{_worker()}_{os.getpid()}"
+    asyncio.run(_sweep(base, prefix))
+    asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
@@ -59,12 +109,74 @@ def postgres_url() -> Iterator[str]:
         asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def _migrate(url: str) -> None:
+    engine = db.create_engine(url)
+    try:
+        await db.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest schema once per worker, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "reviewbot.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+
+
+async def _fresh_postgres(url: str) -> None:
+    """Empty every table when the schema is the newest (fast), else start from nothing
+    and migrate (a test before left an older or a broken schema behind)."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            current = (
+                await connection.scalar(text("SELECT version_num FROM alembic_version"))
+                if await _versioned(connection)
+                else None
+            )
+            if current == db.head_revision():
+                await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+                return
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+    await _migrate(url)
+
+
+async def _versioned(connection: Any) -> bool:
+    found = await connection.scalar(text("SELECT to_regclass('public.alembic_version')"))
+    return found is not None
+
+
+async def _empty_postgres(url: str) -> None:
+    await _admin(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of its own for this test, with the newest schema and no rows."""
+    if request.param == "sqlite":
+        path = tmp_path / "reviewbot.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    asyncio.run(_fresh_postgres(url))
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no schema at all, for the tests of migrations themselves."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'reviewbot.db'}"
     url = request.getfixturevalue("postgres_url")
-    asyncio.run(_admin(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public"))
+    asyncio.run(_empty_postgres(url))
     return url
 
 

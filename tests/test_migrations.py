@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviewbot.store import db
 from reviewbot.store.schema import Base, Crisis
+
+
+@pytest.fixture
+async def engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
+    """Migrated here from nothing (the shared fixture hands out a copy migrated once)."""
+    engine = db.create_engine(empty_database_url)
+    await db.upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 async def test_migrations_match_the_models(engine):
@@ -25,12 +40,12 @@ async def test_upgrading_twice_changes_nothing(engine):
     assert before == after == db.head_revision()
 
 
-async def test_a_database_with_data_upgrades_from_the_first_schema(database_url):
+async def test_a_database_with_data_upgrades_from_the_first_schema(empty_database_url):
     """Columns added later must not break rows written by an older reviewbot."""
     from alembic import command
     from sqlalchemy import text
 
-    engine = db.create_engine(database_url)
+    engine = db.create_engine(empty_database_url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(lambda c: command.upgrade(db._alembic_config(c), "0001"))
@@ -62,12 +77,12 @@ async def test_a_database_with_data_upgrades_from_the_first_schema(database_url)
         await engine.dispose()
 
 
-async def test_open_crises_of_one_store_are_merged_before_the_unique_index(database_url):
+async def test_open_crises_of_one_store_are_merged_before_the_unique_index(empty_database_url):
     """Two open crises for one store (possible before 0008) become one, losing nothing."""
     from alembic import command
     from sqlalchemy import text
 
-    engine = db.create_engine(database_url)
+    engine = db.create_engine(empty_database_url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(lambda c: command.upgrade(db._alembic_config(c), "0007"))
