@@ -14,9 +14,9 @@ import pytest
 from matplotlib.ft2font import FT2Font
 from PIL import Image
 
-from reviewbot.chat.alerts import CATEGORY
 from reviewbot.reporting import fonts, metrics
 from reviewbot.reporting.charts import render_png
+from reviewbot.reporting.labels import CATEGORY
 from reviewbot.reporting.summary import STEP
 from reviewbot.resources import bundled_font
 

@@ -243,7 +243,7 @@ async def test_two_replicas_polling_at_once_store_each_review_once(daemon, demo,
 
 
 async def test_a_notice_reaches_the_store_in_order_with_its_alerts(database_url, demo, clock):
-    from reviewbot.chat.notices import queue_notice
+    from reviewbot.store.alerts import queue_notice
 
     out = io.StringIO()
     daemon = Daemon(

@@ -231,8 +231,8 @@ async def test_emoji_heavy_reviews_and_long_drafts_still_fit_in_one_card(bot):
 def test_no_field_can_push_a_card_over_the_limit():
     from datetime import UTC, datetime
 
-    from reviewbot.chat.alerts import AlertView
     from reviewbot.chat.telegram.render import alert_html
+    from reviewbot.workflow.cards import AlertView
 
     view = AlertView(
         alert_id=1,

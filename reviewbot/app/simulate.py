@@ -29,7 +29,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.clock import FakeClock
@@ -39,6 +38,7 @@ from reviewbot.platforms.demo.server import DemoPlatform
 from reviewbot.store.schema import Alert, Review
 from reviewbot.workflow import actions
 from reviewbot.workflow.actions import Actor
+from reviewbot.workflow.cards import AlertView
 
 if TYPE_CHECKING:
     from reviewbot.workflow.thanks import View as BatchView

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
+from reviewbot.workflow.cards import AlertView
 
 if TYPE_CHECKING:
     from reviewbot.workflow.thanks import View as BatchView

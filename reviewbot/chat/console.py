@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from reviewbot.chat.alerts import AlertView, format_alert, status_lines
+from reviewbot.chat.alerts import format_alert, status_lines
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
+from reviewbot.workflow.cards import AlertView
 
 if TYPE_CHECKING:
     from reviewbot.workflow.thanks import View as BatchView

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reviewbot.chat.notices import Audience
+from reviewbot.vocab import Audience
 
 
 @dataclass(frozen=True, slots=True)

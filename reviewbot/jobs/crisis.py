@@ -23,11 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.chat.alerts import CATEGORY, PLATFORMS
-from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.reporting.labels import CATEGORY, PLATFORMS
 from reviewbot.store import audit, leases
+from reviewbot.store.alerts import queue_notice
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Crisis, Review
 from reviewbot.workflow.actions import analysis_result, review_text

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.chat.alerts import load_alert_view
 from reviewbot.chat.base import DeliveryError, Notifier
 from reviewbot.chat.notices import Notice
 from reviewbot.clock import Clock
@@ -34,6 +33,7 @@ from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
+from reviewbot.workflow.cards import load_alert_view
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.thanks import delivery_of
 from reviewbot.workflow.thanks import view as batch_view

@@ -25,11 +25,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, platform_delay, policy
 from reviewbot.store import audit, leases
+from reviewbot.store.alerts import queue_notice
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Escalation, Review, Store
 from reviewbot.workflow.actions import OPEN_STATES

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ from reviewbot.clock import Clock
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
-from reviewbot.store import audit, leases, outbox
+from reviewbot.store import audit, leases
+from reviewbot.store.alerts import create_alert
 from reviewbot.store.answered import answer_again, changed_since_answer
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
@@ -407,34 +407,5 @@ class Pipeline:
                 )
                 or review.first_seen_at
             )
-        alert = Alert(
-            review_id=review.id,
-            revision=review.revision,
-            store_id=review.store_id,
-            draft_id=draft.id,
-            kind=kind,
-            status="queued",
-            created_at=now,
-            message_ref={},
-            token=secrets.token_urlsafe(12),
-        )
-        session.add(alert)
-        await session.flush()
-        await outbox.enqueue(
-            session,
-            kind="alert",
-            destination=outbox.chat_destination(review.store_id, urgent=kind == "critical"),
-            ref_id=alert.id,
-            dedupe_key=f"alert:{alert.id}",
-            now=now,
-        )
-        audit.record(
-            session,
-            now,
-            "alert.queued",
-            store_id=review.store_id,
-            review_id=review.id,
-            alert_id=alert.id,
-            kind=kind,
-        )
+        await create_alert(session, review, kind=kind, now=now, draft_id=draft.id)
         return True

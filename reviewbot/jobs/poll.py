@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import Row, or_, update
 
 from reviewbot import logs
-from reviewbot.chat.alerts import PLATFORMS
-from reviewbot.chat.notices import queue_notice
 from reviewbot.clock import Clock
 from reviewbot.jobs.ingest import IngestResult, store_page
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
+from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.store import audit
+from reviewbot.store.alerts import queue_notice
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Source
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from reviewbot.chat.alerts import CATEGORY, PLATFORMS
+from reviewbot.reporting.labels import CATEGORY, PLATFORMS
 from reviewbot.reporting.metrics import Figures
 from reviewbot.speed import NOTABLE_DELAY
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store.schema import AuditEntry
+from reviewbot.vocab import AUDIT_ACTIONS, AuditAction
 
 SYSTEM = "system"
 
@@ -15,7 +16,7 @@ SYSTEM = "system"
 def record(
     session: AsyncSession,
     at: datetime,
-    action: str,
+    action: AuditAction,
     *,
     actor: str = SYSTEM,
     store_id: str | None = None,
@@ -23,6 +24,8 @@ def record(
     **details: Any,
 ) -> None:
     """Add an audit entry to the session's transaction (it commits with the change)."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"not an audit action (reviewbot/vocab.py): {action!r}")
     session.add(
         AuditEntry(
             at=at,

@@ -15,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot import logs
 from reviewbot.store.schema import Alert, OutboxMessage
+from reviewbot.vocab import OUTBOX_KINDS, OutboxKind, OutboxStatus
 
-PENDING, SENT, DEAD = "pending", "sent", "dead"
+PENDING: OutboxStatus = "pending"
+SENT: OutboxStatus = "sent"
+DEAD: OutboxStatus = "dead"
 
 
 def chat_destination(store_id: str, *, urgent: bool = False) -> str:
@@ -34,7 +37,7 @@ def redraw_destination(store_id: str) -> str:
 async def enqueue(
     session: AsyncSession,
     *,
-    kind: str,
+    kind: OutboxKind,
     destination: str,
     ref_id: int,
     dedupe_key: str,
@@ -42,6 +45,8 @@ async def enqueue(
     payload: dict[str, Any] | None = None,
 ) -> OutboxMessage | None:
     """Queue a message unless one with the same dedupe key exists; returns the new one."""
+    if kind not in OUTBOX_KINDS:
+        raise ValueError(f"not an outbox kind (reviewbot/vocab.py): {kind!r}")
     exists = await session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     )

@@ -26,6 +26,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from reviewbot.vocab import (
+    AlertKind,
+    AlertStatus,
+    DraftStatus,
+    OutboxKind,
+    OutboxStatus,
+    ReviewStatus,
+)
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite stores naive UTC text)."""
@@ -156,7 +165,7 @@ class Review(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(32), default="open")
+    status: Mapped[ReviewStatus] = mapped_column(String(32), default="open")
     handled_by: Mapped[str | None] = mapped_column(String(128))
     handled_at: Mapped[datetime | None]
     contacted_by: Mapped[str | None] = mapped_column(String(128))
@@ -214,7 +223,7 @@ class Draft(Base):
     template_id: Mapped[str] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
     principles: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[DraftStatus] = mapped_column(String(16), default="proposed")
     # "manager" when only a manager or owner may approve it (food-safety claims).
     requires_role: Mapped[str | None] = mapped_column(String(16))
     # For a malicious review: the platform appeal text and its evidence checklist.
@@ -246,8 +255,8 @@ class Alert(Base):
     revision: Mapped[int] = mapped_column(Integer)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    kind: Mapped[AlertKind] = mapped_column(String(32))
+    status: Mapped[AlertStatus] = mapped_column(String(16), default="queued")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -266,12 +275,12 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[OutboxKind] = mapped_column(String(32))
     destination: Mapped[str] = mapped_column(String(200))
     ref_id: Mapped[int] = mapped_column(Integer)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -23,14 +23,15 @@ from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.store import audit, outbox
 from reviewbot.store.schema import Analysis, Draft, Review, Task
+from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
 
-OPEN_STATES = ("open", "appeal")
 # A staff edit is held aside ("editing") until its author confirms it, and "dropped" if
 # they cancel or let it expire; neither is ever the draft the card shows.
-EDITING, DROPPED = "editing", "dropped"
-NOT_CURRENT = ("superseded", EDITING, DROPPED)
-STATUS_NAMES = {
+EDITING: DraftStatus = "editing"
+DROPPED: DraftStatus = "dropped"
+NOT_CURRENT: tuple[DraftStatus, ...] = ("superseded", EDITING, DROPPED)
+STATUS_NAMES: dict[ReviewStatus, str] = {
     "approved": "通过回复",
     "replied": "发布回复",
     "ignored": "忽略",
@@ -91,7 +92,7 @@ class Outcome:
     # Why nothing happened, for callers that act on many reviews at once (a /thanks
     # batch): "handled" (a colleague was first), "blocked" (guardrails), "stale" (the
     # draft is no longer the one to post).
-    code: str = ""
+    code: OutcomeCode = ""
 
 
 class NotAllowed(Exception):

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.chat.alerts import FIELD_UNITS
 from reviewbot.store import audit
 from reviewbot.store.schema import Analysis, Draft, ReplyBatch, Review
 from reviewbot.text import clip_utf16
 from reviewbot.workflow import actions
 from reviewbot.workflow.actions import NOT_CURRENT, ROLE_NAMES, Actor, NotAllowed
+from reviewbot.workflow.cards import FIELD_UNITS
 from reviewbot.workflow.directory import Directory
 
 OPEN, POSTED, IGNORED, REPLACED = "open", "posted", "ignored", "replaced"

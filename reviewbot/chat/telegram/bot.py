@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from reviewbot.chat.alerts import duration, load_alert_view, reply_deadline, stars
+from reviewbot.chat.alerts import duration, stars
 from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.thanks import PREFIX as THANKS_PREFIX
 from reviewbot.chat.telegram.thanks import ThanksFlow
@@ -62,6 +62,7 @@ from reviewbot.store.schema import (
 from reviewbot.text import clip_utf16
 from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.actions import ROLE_NAMES, Actor, NotAllowed, Outcome
+from reviewbot.workflow.cards import load_alert_view, reply_deadline
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)

@@ -16,13 +16,13 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from reviewbot.chat.alerts import AlertView
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
 from reviewbot.chat.telegram.thanks import batch_html
 from reviewbot.text import clip_utf16, utf16_len
+from reviewbot.workflow.cards import AlertView
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.thanks import View as BatchView
 

@@ -15,8 +15,10 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from reviewbot.chat.alerts import REASONS, AlertView, format_alert, status_lines
+from reviewbot.chat.alerts import format_alert, status_lines
+from reviewbot.reporting.labels import REASONS
 from reviewbot.text import clip_utf16, utf16_len
+from reviewbot.workflow.cards import AlertView
 
 MESSAGE_LIMIT = 4096
 CARD_LIMIT = MESSAGE_LIMIT - 96  # a margin for anything Telegram counts that we do not

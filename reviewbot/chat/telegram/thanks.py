@@ -18,8 +18,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from reviewbot.chat.alerts import PLATFORMS, stars
+from reviewbot.chat.alerts import stars
 from reviewbot.chat.telegram.render import CARD_LIMIT, escape, plain_fallback, telegram_len
+from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.store import audit
 from reviewbot.store.schema import ReplyBatch
 from reviewbot.workflow import thanks

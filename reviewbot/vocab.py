@@ -1,0 +1,101 @@
+"""The closed vocabularies the database rows and the workflow speak, defined once.
+
+Each is a `Literal` type for the type checker and a frozenset of its values for the code
+that writes them (`audit.record` and `outbox.enqueue` refuse a word not listed here), so a
+misspelt status or action fails the first test that reaches it instead of going unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+# Where a review stands. Open ones wait for staff; the rest are decided.
+ReviewStatus = Literal[
+    "open",
+    "appeal",  # marked malicious: an appeal to the platform is under way (still open)
+    "approved",  # a reply is on its way to the platform
+    "replied",
+    "replied_manually",  # staff posted it by hand in the merchant app and said so
+    "replied_elsewhere",  # a reply we did not post showed up on the platform
+    "ignored",
+]
+OPEN_STATES: tuple[ReviewStatus, ...] = ("open", "appeal")
+
+# A draft reply. A staff edit is held aside ("editing") until its author confirms it, and
+# "dropped" if they cancel or let it expire; neither is ever the draft the card shows.
+DraftStatus = Literal[
+    "proposed", "superseded", "editing", "dropped", "approved", "posted", "failed", "rejected"
+]
+
+AlertKind = Literal["new", "updated", "malicious", "critical", "requested"]
+AlertStatus = Literal["queued", "sent", "failed", "skipped"]
+
+OutboxKind = Literal["alert", "alert_update", "batch_update", "notice", "digest", "reply", "appeal"]
+OutboxStatus = Literal["pending", "sent", "dead"]
+
+# Why a workflow call did nothing, for callers acting on many reviews at once.
+OutcomeCode = Literal["", "handled", "blocked", "stale", "editing"]
+
+# Who a notice or picture is for, and how loud it is.
+Level = Literal["info", "warning", "critical"]
+Audience = Literal["owner", "manager", "staff"]
+
+AuditAction = Literal[
+    "alert.failed",
+    "alert.queued",
+    "alert.sent",
+    "alert.shown",
+    "alert.skipped",
+    "appeal.started",
+    "chat.refused",
+    "crisis.closed",
+    "crisis.extended",
+    "crisis.opened",
+    "customer.contacted",
+    "digest.failed",
+    "digest.queued",
+    "digest.sent",
+    "draft.approved",
+    "draft.blocked",
+    "draft.created",
+    "draft.edit_cancelled",
+    "draft.edit_expired",
+    "draft.edit_outdated",
+    "draft.edit_previewed",
+    "draft.edit_replaced",
+    "draft.edit_started",
+    "draft.edited",
+    "draft.regenerated",
+    "escalation.passed",
+    "escalation.sent",
+    "notice.failed",
+    "notice.queued",
+    "notice.sent",
+    "outbox.dead",
+    "reply.failed",
+    "reply.posted",
+    "review.already_handled",
+    "review.analyzed",
+    "review.answer_again",
+    "review.being_edited",
+    "review.hidden",
+    "review.ignored",
+    "review.quarantined",
+    "review.received",
+    "review.replied_elsewhere",
+    "review.revised",
+    "review.snoozed",
+    "source.failing",
+    "source.needs_reauth",
+    "source.recovered",
+    "store.muted",
+    "store.unmuted",
+    "thanks.already_decided",
+    "thanks.ignored",
+    "thanks.posted",
+    "thanks.skipped",
+]
+
+AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))
+OUTBOX_KINDS: frozenset[str] = frozenset(get_args(OutboxKind))
+REVIEW_STATUSES: frozenset[str] = frozenset(get_args(ReviewStatus))

@@ -1,0 +1,160 @@
+"""What a review's card says, assembled from the database: the review, its analysis and
+draft, and where it stands in the workflow (who approved it, whether the reply is out), so
+any front end can draw it, and redraw it at any time to show where things stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reviewbot.speed import policy
+from reviewbot.store.answered import ANSWERED_STATES, answered_revision
+from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
+from reviewbot.vocab import OPEN_STATES
+from reviewbot.workflow.actions import current_analysis, current_draft, required_role
+from reviewbot.workflow.directory import Directory
+
+# Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
+# nickname or error message can crowd the review out of a chat message.
+FIELD_UNITS = {"author": 40, "order_id": 64, "store": 64, "error": 300}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    alert_id: int
+    kind: str
+    token: str | None
+    review_id: int
+    store_id: str
+    store_name: str
+    platform: str
+    rating: float | None
+    author: str | None
+    order_id: str | None
+    created_at: datetime | None
+    text: str | None
+    follow_up: str | None
+    revision: int
+    polarity: str
+    sentiment: float
+    categories: list[dict]
+    malicious: bool
+    malicious_reasons: list[str]
+    severity: str
+    required_role: str
+    draft_id: int | None
+    draft_text: str | None
+    draft_template: str | None
+    draft_status: str | None = None
+    draft_similarity: float | None = None
+    # The customer added to (or edited) the review after it was answered, on a platform
+    # that takes one reply: what is left is to reach them in private.
+    changed_after_answer: bool = False
+    review_status: str = "open"
+    handled_by: str | None = None
+    handled_at: datetime | None = None
+    contacted_by: str | None = None
+    contacted_at: datetime | None = None
+    reply_error: str | None = None
+    can_reply: bool = True
+    timezone: str = "Asia/Shanghai"
+    first_seen_at: datetime | None = None
+    reply_window: timedelta | None = None
+    created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
+    window_start: datetime | None = None  # when the reply window started (speed.py)
+
+    @property
+    def open(self) -> bool:
+        return self.review_status in OPEN_STATES
+
+    def local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+        return when.astimezone(ZoneInfo(self.timezone)).strftime(fmt) if when else ""
+
+
+async def load_alert_view(
+    session: AsyncSession, alert_id: int, directory: Directory | None = None
+) -> AlertView:
+    alert = await session.get(Alert, alert_id)
+    if alert is None:
+        raise LookupError(f"alert {alert_id} does not exist")
+    review = await session.get(Review, alert.review_id, populate_existing=True)
+    store = await session.get(Store, alert.store_id)
+    assert review is not None and store is not None
+    analysis = await current_analysis(session, review)
+    draft = await current_draft(session, review.id)
+    reply_error = None
+    if draft is not None and draft.status == "failed":
+        reply_error = await session.scalar(
+            select(OutboxMessage.last_error).where(
+                OutboxMessage.kind == "reply", OutboxMessage.ref_id == draft.id
+            )
+        )
+    answered = await answered_revision(session, review)
+    window = reply_window(directory, review, analysis) if directory else None
+    return AlertView(
+        alert_id=alert.id,
+        kind=alert.kind,
+        token=alert.token,
+        review_id=review.id,
+        store_id=store.id,
+        store_name=store.name,
+        platform=review.platform,
+        rating=review.rating,
+        author=review.author,
+        order_id=review.order_id,
+        created_at=review.created_at,
+        text=review.text,
+        follow_up=review.follow_up,
+        revision=alert.revision,
+        polarity=analysis.polarity if analysis else "neutral",
+        sentiment=analysis.sentiment if analysis else 0.5,
+        categories=list(analysis.categories) if analysis else [],
+        malicious=analysis.malicious if analysis else False,
+        malicious_reasons=list(analysis.malicious_reasons) if analysis else [],
+        severity=analysis.severity if analysis else "none",
+        required_role=required_role(analysis, draft),
+        draft_id=draft.id if draft else None,
+        draft_text=draft.text if draft else None,
+        draft_template=draft.template_id if draft else None,
+        draft_status=draft.status if draft else None,
+        draft_similarity=draft.similarity if draft and draft.status == "proposed" else None,
+        changed_after_answer=review.status in ANSWERED_STATES
+        and answered is not None
+        and answered < alert.revision,
+        review_status=review.status,
+        handled_by=review.handled_by,
+        handled_at=review.handled_at,
+        contacted_by=review.contacted_by,
+        contacted_at=review.contacted_at,
+        reply_error=reply_error,
+        can_reply=directory.can_reply(review.source_id) if directory else True,
+        timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
+        first_seen_at=review.first_seen_at,
+        created_precision=str((review.details or {}).get("precision") or "second"),
+        reply_window=window[0] if window else None,
+        window_start=window[1] if window else None,
+    )
+
+
+def reply_window(
+    directory: Directory, review: Review, analysis: Analysis | None
+) -> tuple[timedelta, datetime] | None:
+    """A negative review's reply window and when it started (None: no window runs)."""
+    if analysis is None or not analysis.negative:
+        return None
+    rules = policy(directory.settings, review.store_id)
+    seen = review.alerted_seen_at or review.first_seen_at
+    return rules.reply_window(analysis.severity), rules.window_start(seen, analysis.severity)
+
+
+async def reply_deadline(
+    session: AsyncSession, review: Review, directory: Directory
+) -> datetime | None:
+    """When the public reply to a negative review is due (None: no reply window runs)."""
+    window = reply_window(directory, review, await current_analysis(session, review))
+    return window[1] + window[0] if window else None
