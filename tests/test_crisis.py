@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
-from reviewbot.jobs.crisis import CHECKLIST, close_crisis
+from reviewbot.jobs.crisis import CHECKLIST
 from reviewbot.store.schema import AuditEntry, Crisis, OutboxMessage, Review, Store
+from reviewbot.workflow.crisis import close_crisis
 from tests.conftest import TEST_FACTS
 from tests.fakes import serve
 

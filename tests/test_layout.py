@@ -44,6 +44,7 @@ UTILITIES = {
     "resources",
     "safejson",
     "text",
+    "vocab",
 }
 FRONT_ENDS = ("chat", "web")
 CHAT_MAX_LINES = 400

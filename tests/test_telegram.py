@@ -1735,20 +1735,25 @@ async def test_read_only_platforms_are_left_out_of_a_page_with_a_note(
 async def test_two_people_posting_one_page_at_the_same_moment_post_it_once(bot):
     # Past the bot's one-update-at-a-time loop: two presses decided concurrently (as two
     # replicas would), each in its own transaction on the batch row.
-    from reviewbot.chat.telegram.thanks import POST, parse_callback
+    from reviewbot.chat.telegram.thanks import parse_callback
 
     await positive_reviews_arrive(bot, *THANKS[:2])
     page = await thanks_page(bot, STAFF, STAFF_CHAT)
     token, _ = parse_callback(bot.fake.button(page, "p"))
-    telegram_bot = bot.daemon.telegram
-    people = [telegram_bot.directory.actor(user) for user in (STAFF, MANAGER)]
+    desk = bot.daemon.telegram.desk  # the workflow both replicas would call
+    people = [desk.directory.actor(user) for user in (STAFF, MANAGER)]
 
     results = await asyncio.gather(
-        *(telegram_bot.thanks._decide(token, POST, who, ["store-1"], STAFF_CHAT) for who in people)
+        *(
+            desk.thanks_press(
+                token, "post", who, ["store-1"], STAFF_CHAT, size=10, fit=lambda page: page
+            )
+            for who in people
+        )
     )
     await bot.daemon.drain()
 
-    answers = sorted(answer for answer, *_ in results)
+    answers = sorted(answer.text for answer in results)
     assert answers[0] == "已通过 2 条，正在发布到平台。"
     assert answers[1].startswith("这一批已由 ") and answers[1].endswith(" 发布了。")
     assert len(bot.demo.platform.replies) == 2

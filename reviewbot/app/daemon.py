@@ -66,6 +66,7 @@ from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -301,15 +302,16 @@ class Daemon:
         if self._notifier is not None:
             return self._notifier
         if self.settings.notifier.kind == "telegram":
-            self.telegram = TelegramBot(
+            desk = Desk(
                 self.settings,
                 self.directory,
                 self.sessions,
                 self.clock,
                 self.drafter,
-                owner=self.owner,
+                edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
                 kick_outbox=self.outbox_job.kick,
             )
+            self.telegram = TelegramBot(self.settings, desk, owner=self.owner)
             await self.telegram.start()  # Telegram out of reach: it retries in maintenance
             bot = self.telegram
             return TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)

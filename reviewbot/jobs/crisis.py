@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.clock import Clock
 from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.reporting.labels import CATEGORY, PLATFORMS
+from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.store import audit, leases
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Crisis, Review
 from reviewbot.workflow.actions import analysis_result, review_text
+from reviewbot.workflow.crisis import trigger_name
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -53,18 +54,7 @@ CHECKLIST = (
     "系统运行：停用可疑食材、保留留样和记录，排查出餐流程并落实整改到人。",
     "权威证实：准备营业执照、检测报告、监管部门检查结果等第三方证明，必要时主动送检。",
 )
-TRIGGER_NAMES = {
-    "illness": "顾客反映食物中毒或身体不适",
-    "rating_drop": "近一天平均评分明显下降",
-    "repost": "同一条评价在多个平台出现",
-}
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def trigger_name(key: str) -> str:
-    if key.startswith("spike:"):
-        return f"{CATEGORY.get(key[6:], key[6:])}类差评一天内集中出现"
-    return TRIGGER_NAMES.get(key, key)
 
 
 def normalized(text: str) -> str:
@@ -359,46 +349,3 @@ class CrisisDetector:
             lines.extend(f"{n}. {item}" for n, item in enumerate(CHECKLIST, 1))
             lines.append("处理完毕后，店主发送 /crisis close 处理结果 结束危机并留下记录。")
         return "\n".join(lines)
-
-
-async def close_crisis(
-    session: AsyncSession,
-    store_ids: list[str],
-    actor_id: str,
-    actor_name: str,
-    summary: str,
-    now: datetime,
-) -> Crisis | None:
-    """Close the open crisis of one of these stores, keeping the incident record."""
-    crisis = await session.scalar(
-        select(Crisis)
-        .where(Crisis.store_id.in_(store_ids), Crisis.status == "open")
-        .order_by(Crisis.started_at)
-        .limit(1)
-    )
-    if crisis is None:
-        return None
-    crisis.status = "closed"
-    crisis.closed_at = now
-    crisis.closed_by = actor_name
-    crisis.summary = summary
-    audit.record(
-        session,
-        now,
-        "crisis.closed",
-        actor=actor_id,
-        store_id=crisis.store_id,
-        crisis_id=crisis.id,
-        summary=summary,
-        minutes=round((now - crisis.started_at).total_seconds() / 60),
-    )
-    await queue_notice(
-        session,
-        store_id=crisis.store_id,
-        now=now,
-        audience="staff",
-        dedupe_key=f"crisis-closed:{crisis.id}",
-        level="info",
-        text=f"✅ 危机已由 {actor_name} 结束。处理结果：{summary}",
-    )
-    return crisis

@@ -25,6 +25,23 @@ FIELD_UNITS = {"author": 40, "order_id": 64, "store": 64, "error": 300}
 
 
 @dataclass(frozen=True, slots=True)
+class CardRef:
+    """A card as its buttons name it (by an opaque token): enough to act on its review."""
+
+    alert_id: int
+    store_id: str
+    review_id: int
+    token: str
+
+
+async def card_of(session: AsyncSession, token: str) -> CardRef | None:
+    alert = await session.scalar(select(Alert).where(Alert.token == token))
+    if alert is None:
+        return None
+    return CardRef(alert.id, alert.store_id, alert.review_id, alert.token or "")
+
+
+@dataclass(frozen=True, slots=True)
 class AlertView:
     alert_id: int
     kind: str

@@ -10,27 +10,19 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from reviewbot.chat.alerts import stars
+from reviewbot.chat.telegram.access import Front
 from reviewbot.chat.telegram.render import CARD_LIMIT, escape, plain_fallback, telegram_len
 from reviewbot.reporting.labels import PLATFORMS
-from reviewbot.store import audit
-from reviewbot.store.schema import ReplyBatch
 from reviewbot.workflow import thanks
-from reviewbot.workflow.actions import Actor
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    from reviewbot.chat.telegram.bot import TelegramBot
-    from reviewbot.workflow.directory import Directory
+from reviewbot.workflow.desk import ThanksAction
+from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
 
@@ -212,158 +204,88 @@ def keyboard(token: str | None, view: thanks.View) -> InlineKeyboardMarkup | Non
     return InlineKeyboardMarkup(rows)
 
 
-def _posted(done: int, rest: int) -> str:
-    """The answer to ✅: how many went out, how many did not."""
-    if done and rest:
-        return f"已通过 {done} 条，正在发布到平台；{rest} 条没有发布，原因见消息。"
-    if done:
-        return f"已通过 {done} 条，正在发布到平台。"
-    if rest:
-        return "没有发布任何回复，原因见消息。"
-    return "这一批都已跳过，没有发布。"
+SKIP_CODE = re.compile(rf"^{SKIP}(\d{{1,2}})$")
+ACTIONS: dict[str, ThanksAction] = {POST: "post", NEXT: "next", IGNORE: "ignore"}
 
 
 class ThanksFlow:
-    """The /thanks command and its buttons, on behalf of the bot (its identities, chats
-    and refusals are the bot's)."""
+    """The /thanks command and its buttons (`tk:` data, routed here where registered)."""
 
-    def __init__(self, bot: TelegramBot) -> None:
-        self.bot = bot
+    def __init__(self, front: Front) -> None:
+        self.front = front
+        self.desk = front.desk
 
-    async def _page(
-        self, session: AsyncSession, actor: Actor, stores: list[str], passed: list[int]
-    ) -> thanks.Page:
-        """The next page, cut to what one message holds."""
-        page = await thanks.list_page(
-            session,
-            self.bot.directory,
-            actor,
-            stores,
-            size=self.bot.tg.thanks_page_size,
-            passed=passed,
-        )
-        return fitted(page, self.bot.directory)
+    def handlers(self) -> list[BaseHandler]:
+        return [
+            CommandHandler("thanks", self.command),
+            CallbackQueryHandler(self.button, pattern=rf"^{PREFIX}:"),
+        ]
+
+    def _fit(self, page: thanks.Page) -> thanks.Page:
+        return fitted(page, self.desk.directory)
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        bot = self.bot
-        actor = await bot._command_actor(update, "thanks")
+        actor = await self.front.command_actor(update, "thanks")
         if actor is None:
             return
         message, chat = update.effective_message, update.effective_chat
         assert message is not None and chat is not None
-        stores = bot._stores_here(update, actor)
+        stores = self.front.stores_here(update, actor)
         if not stores:
             await message.reply_text("这个聊天里没有你负责的门店。")
             return
-        async with bot.sessions() as session, session.begin():
-            page = await self._page(session, actor, stores, [])
-            batch = (
-                thanks.create(session, page, actor, stores, chat.id, bot.clock.now())
-                if page.items
-                else None
-            )
-        view = thanks.page_view(page, bot.directory)
+        view, token, batch_id = await self.desk.thanks_page(
+            actor, stores, chat.id, self.front.tg.thanks_page_size, self._fit
+        )
         sent = await message.reply_text(
             batch_html(view),
             parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(batch.token if batch else None, view),
+            reply_markup=keyboard(token, view),
             disable_web_page_preview=True,
         )
-        if batch is not None:
-            async with bot.sessions() as session, session.begin():
-                row = await session.get(ReplyBatch, batch.id)
-                assert row is not None
-                row.message_id = sent.message_id
+        if batch_id is not None:
+            await self.desk.thanks_sent(batch_id, sent.message_id)
 
-    async def button(self, update: Update) -> None:
-        bot = self.bot
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        actor = bot._actor(update)
+        actor = self.front.actor(update)
         parsed = parse_callback(query.data)
-        async with bot.sessions() as session:
-            batch = (
-                await session.scalar(select(ReplyBatch).where(ReplyBatch.token == parsed[0]))
-                if parsed is not None
-                else None
-            )
         attempted = f"thanks {parsed[1]}" if parsed else f"button {query.data!r}"
         if actor is None:
-            await bot._refuse(update, attempted)
+            await self.front.refuse(update, attempted)
             return
         chat_id = query.message.chat.id if query.message is not None else None
-        if parsed is None or batch is None or batch.chat_id != chat_id:
+        mine = await self.desk.thanks_stores(parsed[0], actor, chat_id) if parsed else None
+        if parsed is None or mine is None:
             await query.answer("这个列表已失效，请重新发送 /thanks。", show_alert=True)
             return
-        mine = [s for s in batch.stores if actor.covers(s) and bot._chat_allowed(chat_id, actor, s)]
         if not mine:
-            await bot._refuse(update, attempted)
+            await self.front.refuse(update, attempted)
             return
         token, code = parsed
-        answer, alert, view, new_token = await self._decide(token, code, actor, mine, chat_id)
-        if view is not None:
+        skip = SKIP_CODE.match(code)
+        answer = await self.desk.thanks_press(
+            token,
+            "skip" if skip else ACTIONS[code],
+            actor,
+            mine,
+            chat_id,
+            skip=int(skip.group(1)) if skip else 0,
+            size=self.front.tg.thanks_page_size,
+            fit=self._fit,
+        )
+        if answer.view is not None:
             try:
                 await query.edit_message_text(
-                    batch_html(view),
+                    batch_html(answer.view),
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(new_token, view),
+                    reply_markup=keyboard(answer.token, answer.view),
                     disable_web_page_preview=True,
                 )
             except TelegramError as exc:  # recorded all the same; the answer says what happened
                 log.warning("could not redraw a /thanks message: %s", exc)
         if code == POST:
             # Only now: the outbox's redraws, as the replies go out, must come after this one.
-            bot.kick_outbox()
-        await query.answer(answer[:190], show_alert=alert)
-
-    async def _decide(
-        self, token: str, code: str, actor: Actor, mine: list[str], chat_id: int | None
-    ) -> tuple[str, bool, thanks.View | None, str | None]:
-        """Carry out a press in one transaction: (answer, as an alert?, the message's new
-        view or None to leave it, the token its buttons carry)."""
-        bot, directory = self.bot, self.bot.directory
-        now = bot.clock.now()
-        async with bot.sessions() as session, session.begin():
-            batch = await thanks.locked(session, token)
-            assert batch is not None  # batches are never deleted
-            if batch.status != thanks.OPEN:
-                audit.record(
-                    session,
-                    now,
-                    "thanks.already_decided",
-                    actor=actor.id,
-                    batch_id=batch.id,
-                    attempted=code,
-                    decided_by=batch.decided_by,
-                )
-                return thanks.decided(batch, directory), True, None, None
-            if code == POST:
-                items = await thanks.post(session, batch, actor, now, directory, mine.__contains__)
-                done = sum(1 for item in items if item.result == "posted")
-                rest = sum(1 for item in items if item.result not in ("posted", "skipped"))
-                shown = thanks.view(batch, directory, await thanks.delivery_of(session, batch))
-                result = (_posted(done, rest), bool(rest), shown, None)
-            elif code == IGNORE:
-                items = await thanks.ignore(
-                    session, batch, actor, now, directory, mine.__contains__
-                )
-                done = sum(1 for item in items if item.result == "ignored")
-                result = (f"已忽略 {done} 条。", False, thanks.view(batch, directory), None)
-            elif code == NEXT:
-                passed = thanks.replace(batch, actor, now)
-                page = await self._page(session, actor, mine, passed)
-                new = (
-                    thanks.create(session, page, actor, mine, chat_id or 0, now, passed)
-                    if page.items
-                    else None
-                )
-                if new is not None:
-                    new.message_id = batch.message_id
-                view = thanks.page_view(page, directory)
-                result = ("已换一批。", False, view, new.token if new else None)
-            else:
-                n = int(code[len(SKIP) :])
-                if not thanks.skip(session, batch, n, actor, now):
-                    return f"第 {n} 条已经不在这一批里了。", False, None, None
-                result = (f"已跳过第 {n} 条。", False, thanks.view(batch, directory), token)
-        return result
+            self.desk.kick_outbox()
+        await query.answer(answer.text[:190], show_alert=answer.alert)

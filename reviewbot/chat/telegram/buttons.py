@@ -1,0 +1,103 @@
+"""The buttons of a review's card, each routed to its own small handler where it is
+registered (`CallbackQueryHandler(pattern=…)`): the data is `rb:<token>:<code>`, an opaque
+token of the card and one letter for the button, and the workflow does the rest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from reviewbot.chat.telegram import render
+from reviewbot.chat.telegram.access import Front
+from reviewbot.chat.telegram.edits import EditConversation
+from reviewbot.workflow.actions import Actor, Outcome
+from reviewbot.workflow.cards import CardRef
+from reviewbot.workflow.desk import CardAction
+
+ACTIONS: dict[str, CardAction] = {
+    render.APPROVE: "approve",
+    render.REGENERATE: "regenerate",
+    render.CONTACTED: "contacted",
+    render.MALICIOUS: "malicious",
+    render.IGNORE: "ignore",
+    render.SNOOZE: "snooze",
+}
+Press = Callable[[Update, CardRef, Actor], Awaitable[Outcome]]
+
+
+def pattern(code: str) -> re.Pattern[str]:
+    return re.compile(rf"^{render.CALLBACK_PREFIX}:[A-Za-z0-9_-]+:{re.escape(code)}$")
+
+
+class CardButtons:
+    def __init__(self, front: Front, edits: EditConversation) -> None:
+        self.front = front
+        self.edits = edits
+
+    def handlers(self) -> list[BaseHandler]:
+        """One handler per button; anything else that looks like a card's button is
+        answered too (every press is), by `unknown`."""
+        routes: dict[str, Press] = {code: self._action(action) for code, action in ACTIONS.items()}
+        routes[render.REGENERATE] = self._regenerate
+        routes[render.EDIT] = self.edits.start
+        routes[render.CONFIRM] = self.edits.confirm
+        routes[render.CANCEL] = self._cancel
+        return [
+            *(
+                CallbackQueryHandler(self._card(press), pattern=pattern(c))
+                for c, press in routes.items()
+            ),
+            CallbackQueryHandler(self.unknown),
+        ]
+
+    def _card(self, press: Press) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        """Find the card and check the presser may act on it here, then `press`."""
+
+        async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            query = update.callback_query
+            assert query is not None
+            token, code = render.parse_callback(query.data) or ("", "")
+            actor = self.front.actor(update)
+            card = await self.front.desk.card(token)
+            if card is None:
+                if actor is None:
+                    await self.front.refuse(update, f"button {query.data!r}")
+                else:
+                    await query.answer("这个按钮已失效。", show_alert=True)
+                return
+            chat_id = query.message.chat.id if query.message is not None else None
+            if actor is None or not self.front.desk.access.card_allowed(
+                actor, card.store_id, chat_id
+            ):
+                await self.front.refuse(update, f"button {code}", card)
+                return
+            outcome = await press(update, card, actor)
+            await query.answer(outcome.message[:190], show_alert=not outcome.ok)
+
+        return handle
+
+    def _action(self, action: CardAction) -> Press:
+        async def press(update: Update, card: CardRef, actor: Actor) -> Outcome:
+            return await self.front.desk.act(action, card, actor)
+
+        return press
+
+    async def _regenerate(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        # An abandoned edit must not hold the draft: close expired ones (and say so)
+        # before the redraw looks for edits in progress.
+        await self.edits.expire()
+        return await self.front.desk.act("regenerate", card, actor)
+
+    async def _cancel(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        return await self.edits.cancel(update)
+
+    async def unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        if self.front.actor(update) is None:
+            await self.front.refuse(update, f"button {query.data!r}")
+        else:
+            await query.answer("无法识别的按钮。")

@@ -1,0 +1,115 @@
+"""✏️ in Telegram: the prompt a person replies to, their text previewed with its ✅, the
+replaced preview retired, and edits nobody finished announced as expired. What is held,
+checked and posted is the workflow's (`workflow/edits.py`)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ForceReply, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from reviewbot.chat.telegram import render
+from reviewbot.chat.telegram.access import Front
+from reviewbot.text import clip_utf16
+from reviewbot.workflow.actions import Actor, Outcome
+from reviewbot.workflow.cards import CardRef
+
+log = logging.getLogger(__name__)
+
+
+class EditConversation:
+    def __init__(self, front: Front) -> None:
+        self.front = front
+        self.edits = front.desk.edits
+        self.started = lambda: True  # whether the bot can speak (set by the bot)
+
+    async def start(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        refusal = await self.edits.refusal(card)
+        if refusal is not None:
+            return refusal
+        minutes = self.front.tg.edit_timeout_seconds // 60
+        # The mention makes the selective ForceReply open a reply box for this person in a
+        # group; a reply to the bot's message reaches it even with privacy mode on.
+        prompt = await self.front.bot.send_message(
+            chat.id,
+            f'✏️ <a href="tg://user?id={user.id}">{render.escape(actor.name)}</a>，'
+            f"请<b>回复本消息</b>发送修改后的完整回复"
+            f"（{minutes} 分钟内有效，发送 /cancel 取消）。",
+            parse_mode=ParseMode.HTML,
+            reply_markup=ForceReply(selective=True, input_field_placeholder="修改后的回复"),
+        )
+        return await self.edits.begin(card, actor, chat.id, user.id, prompt.message_id)
+
+    async def confirm(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        chat, user, query = update.effective_chat, update.effective_user, update.callback_query
+        if chat is None or user is None:
+            return Outcome(False, "没有待确认的修改，可能已超时。")
+        pressed = query.message.message_id if query and query.message else None
+        return await self.front.desk.confirm_edit(card, actor, chat.id, user.id, pressed)
+
+    async def cancel(self, update: Update) -> Outcome:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return Outcome(False, "没有正在进行的修改。")
+        return await self.edits.cancel(chat.id, user.id)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The text of an edit in progress. Sent while an earlier text waits for its confirm,
+        it replaces that one: checked again, previewed again, and only the newest preview's
+        ✅ posts (an older preview cannot confirm a text it does not show)."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        actor = self.front.actor(update)
+        if message is None or actor is None or not message.text or chat is None or user is None:
+            return  # ordinary group chatter, or someone the bot does not serve
+        answered = message.reply_to_message
+        if answered is not None and (
+            answered.from_user is None or answered.from_user.id != self.front.bot.id
+        ):
+            return  # a reply to a colleague is conversation, not an edit
+        reply = await self.edits.text(actor, chat.id, user.id, message.text)
+        if reply.step == "ignored":
+            return
+        if reply.step != "held":
+            await message.reply_text(reply.message)
+            return
+        shown = render.escape(clip_utf16(reply.text, 3000))
+        preview = await message.reply_text(
+            f"修改后的回复：\n<blockquote>{shown}</blockquote>\n"
+            "确认发布吗？（确认前卡片上的草稿不变；还想改的话，回复本消息发送新的完整回复）",
+            parse_mode=ParseMode.HTML,
+            reply_markup=render.confirm_keyboard(reply.token),
+        )
+        await self.edits.previewed(reply, preview.message_id)
+        if reply.replaced_text is not None and reply.replaced_preview is not None:
+            replaced = render.escape(clip_utf16(reply.replaced_text, 3000))
+            try:  # the replaced preview keeps its text (to copy from) but loses its buttons
+                await self.front.bot.edit_message_text(
+                    "↪️ 这一版已被你后来发送的修改替换，不会发布（见下方新的预览）：\n"
+                    f"<blockquote>{replaced}</blockquote>",
+                    chat_id=preview.chat_id,
+                    message_id=reply.replaced_preview,
+                    parse_mode=ParseMode.HTML,
+                )
+            except TelegramError as exc:
+                log.info("could not retire a replaced edit preview: %s", exc)
+
+    async def expire(self) -> int:
+        """Close edits nobody finished, and say so in the chat they were started in."""
+        if not self.started():
+            return 0  # they expire once the bot is up and can say so
+        expired = await self.edits.expire()
+        for chat_id, prompt_id in expired:
+            try:
+                await self.front.bot.send_message(
+                    chat_id,
+                    "⌛ 一个修改已超时，没有发布，草稿没有变化。",
+                    reply_to_message_id=prompt_id,
+                )
+            except TelegramError as exc:
+                log.info("could not announce an expired edit: %s", exc)
+        return len(expired)
