@@ -286,9 +286,10 @@ async def telegram() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def bot(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Any]:
-    """The daemon with its Telegram bot, driven step by step (tests/test_telegram.py)."""
+    """The daemon with its Telegram bot, driven step by step (tests/harness/)."""
     from tests.fakes.telegram import TOKEN
-    from tests.test_telegram import start_bot, telegram_settings
+    from tests.harness.daemon import start_daemon as start_bot
+    from tests.harness.telegram import telegram_settings
 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     running = await start_bot(

@@ -15,16 +15,10 @@ from reviewbot.reporting import metrics
 from reviewbot.store.schema import Escalation, Review
 from tests.fakes import serve
 from tests.fakes.google import GooglePlatform
-from tests.test_telegram import (
-    MANAGER,
-    NEGATIVE,
-    STAFF,
-    STAFF_CHAT,
-    TOKEN,
-    Bot,
-    start_bot,
-    telegram_settings,
-)
+from tests.fakes.telegram import TOKEN
+from tests.harness.daemon import Running as Bot
+from tests.harness.daemon import start_daemon as start_bot
+from tests.harness.telegram import MANAGER, NEGATIVE, STAFF, STAFF_CHAT, telegram_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FOLLOW_UP = "打电话过去也没人管，菜还是凉的，太失望了"

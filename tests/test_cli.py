@@ -192,6 +192,7 @@ def test_draft_uses_the_owners_templates_from_the_config(tmp_path):
     assert "老王在这里" not in shipped.stdout.decode()
 
 
+@pytest.mark.slow
 def test_the_daemon_uses_the_owners_templates_and_refuses_broken_ones(tmp_path):
     from reviewbot.app.daemon import Daemon
     from reviewbot.config import load_settings
@@ -219,6 +220,7 @@ def test_a_bad_config_is_reported_without_a_traceback(tmp_path):
     assert "stores.0.id" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_demo_prints_its_summary_as_the_last_line():
     done = reviewbot("demo", "--seconds", "4", "--seed", "3")
     assert done.returncode == 0, done.stderr.decode()[-2000:]
@@ -242,6 +244,7 @@ def test_db_upgrade_creates_then_reports_up_to_date(tmp_path):
     assert (tmp_path / "x.db").exists()  # relative to the config file, not the cwd
 
 
+@pytest.mark.slow
 def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text(  # no fixed seed: each run's simulator is a new one, as in real use

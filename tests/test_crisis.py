@@ -114,6 +114,7 @@ async def test_a_spike_above_the_stores_baseline_starts_a_crisis(shop):
     assert "菜品类差评一天内集中出现（近 24 小时 3 条，平时每天约 0.0 条）" in shop.pages()[0]
 
 
+@pytest.mark.slow
 async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
     for day in range(30, 0, -1):  # two food complaints a day for a month
         await shop.reviews(

@@ -20,7 +20,8 @@ from reviewbot.config import DigestSettings
 from reviewbot.jobs.digest import latest_fire, period_of
 from reviewbot.store.schema import Digest, OutboxMessage
 from tests.fakes.telegram import TOKEN, FakeTelegram
-from tests.test_telegram import NEGATIVE, start_bot, telegram_settings
+from tests.harness.daemon import start_daemon as start_bot
+from tests.harness.telegram import NEGATIVE, telegram_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OWNER_CHAT = 1001  # the owner's private chat

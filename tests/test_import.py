@@ -11,6 +11,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
@@ -60,6 +61,7 @@ def stored(tmp_path: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+@pytest.mark.slow
 def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     (tmp_path / "c.toml").write_text(CONFIG, encoding="utf-8")
     export = tmp_path / "export.csv"
@@ -105,6 +107,7 @@ def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     assert stored(tmp_path, "SELECT count(*) FROM quarantine")[0][0] == 1  # kept once, not per run
 
 
+@pytest.mark.slow
 def test_a_row_the_database_refuses_is_quarantined_and_the_rest_land(tmp_path):
     # As polling does: whatever makes the database refuse one row (a trigger stands in for
     # a limit nothing above the database knows about), the others are stored.
@@ -153,6 +156,7 @@ def test_an_excel_export_for_an_unpolled_platform(tmp_path):
     assert "https://i/2.jpg" in rows[0][3]
 
 
+@pytest.mark.slow
 def test_an_old_excel_97_2003_export_is_read_like_the_others(tmp_path):
     """Dianping's and older Meituan back-ends download .xls workbooks: read with their
     dates, and an 18-digit id Excel stored as a float is refused, not rounded."""

@@ -812,6 +812,7 @@ for i, (text, rating, categories) in enumerate(reviews):
 """
 
 
+@pytest.mark.slow
 def test_drafts_do_not_depend_on_the_interpreters_hash_seed():
     """`reviewbot draft` is reproducible: nothing may hang on set or dict order."""
     import os

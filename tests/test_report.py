@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.history import build
@@ -40,6 +41,7 @@ async def report(tmp_path: Path, database_url: str, *args: str) -> subprocess.Co
     )
 
 
+@pytest.mark.slow
 async def test_report_writes_a_chart_and_a_page_with_the_figures(sessions, database_url, tmp_path):
     await build(sessions)
     out = tmp_path / "out"
@@ -79,6 +81,7 @@ async def test_report_writes_a_chart_and_a_page_with_the_figures(sessions, datab
     assert "新评价 7 条（差评 4、中评 1、好评 2）" in done.stdout
 
 
+@pytest.mark.slow
 async def test_report_for_all_stores_and_for_an_unknown_one(sessions, database_url, tmp_path):
     await build(sessions)
     out = tmp_path / "out"

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -32,6 +33,7 @@ def history(database: Path) -> list[tuple]:
         ).fetchall()
 
 
+@pytest.mark.slow
 async def test_a_backfilled_history_is_reproducible_and_reportable(tmp_path):
     def backfill(name: str) -> subprocess.CompletedProcess:
         return run(

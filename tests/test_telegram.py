@@ -12,160 +12,30 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from html import escape as _escape
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.clock import FakeClock
-from reviewbot.platforms.demo.server import DemoServer, Fault
+from reviewbot.platforms.demo.server import Fault
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, Task
 from tests.conftest import TEST_FACTS
 from tests.fakes.telegram import DROP, TOKEN, FakeTelegram, plain_text, utf16_len
+from tests.harness.daemon import Running, review_number, shanghai
+from tests.harness.daemon import start_daemon as start_bot
+from tests.harness.telegram import (
+    MANAGER,
+    NEGATIVE,
+    OTHER_STORE,
+    OWNER,
+    STAFF,
+    STAFF_CHAT,
+    STRANGER,
+    TWO_HATS,
+    telegram_settings,
+)
 
-STAFF_CHAT = -100500
-OWNER, MANAGER, STAFF, OTHER_STORE, STRANGER = 1001, 1002, 1003, 1004, 4040
-TWO_HATS = 1005  # staff in store-1, owner of store-2
-NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
-
-
-def telegram_settings(database_url: str, demo_url: str, telegram_url: str) -> dict[str, Any]:
-    return {
-        "database": {"url": database_url},
-        "http": {"timeout_seconds": 0.5, "max_attempts": 2, "backoff_initial_seconds": 0.01},
-        "demo": {"serve": False},
-        "notifier": {"kind": "telegram"},
-        "telegram": {
-            "api_base_url": f"{telegram_url}/bot",
-            "file_base_url": f"{telegram_url}/file/bot",
-            "poll_timeout_seconds": 1,
-            "edit_timeout_seconds": 120,
-        },
-        "people": [
-            {"name": "王老板", "telegram_user_id": OWNER, "role": "owner", "stores": ["*"]},
-            {
-                "name": "李店长",
-                "telegram_user_id": MANAGER,
-                "role": "manager",
-                "stores": ["store-1"],
-            },
-            {"name": "小张", "telegram_user_id": STAFF, "role": "staff", "stores": ["store-1"]},
-            {
-                "name": "别店的人",
-                "telegram_user_id": OTHER_STORE,
-                "role": "manager",
-                "stores": ["store-2"],
-            },
-            {
-                "name": "阿芳",
-                "telegram_user_id": TWO_HATS,
-                "roles": {"store-1": "staff", "store-2": "owner"},
-            },
-        ],
-        "stores": [
-            {
-                "id": "store-1",
-                "name": "测试小馆",
-                "facts": TEST_FACTS,
-                "chat": {"telegram_chat_id": STAFF_CHAT},
-                "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
-            },
-            {
-                "id": "store-2",
-                "name": "别的店",
-                "chat": {"telegram_chat_id": -100999},
-                "sources": [{"platform": "demo", "account": "shop-2", "base_url": demo_url}],
-            },
-        ],
-    }
-
-
-class Bot:
-    """A running daemon with its Telegram bot, driven step by step by a test."""
-
-    def __init__(self, daemon: Daemon, fake: FakeTelegram, demo: DemoServer, clock: FakeClock):
-        self.daemon, self.fake, self.demo, self.clock = daemon, fake, demo, clock
-
-    async def review_arrives(
-        self, text: str = NEGATIVE, stars: int = 1, shop: str = "shop-1"
-    ) -> dict:
-        """A review on the platform, polled, analyzed and alerted: returns its card."""
-        before = len(self.fake.cards(STAFF_CHAT))
-        self.demo.platform.add_review(shop, text, stars)
-        self.clock.advance(minutes=5)
-        await self.daemon.poll_all_once()
-        await self.daemon.drain()
-        cards = self.fake.cards(STAFF_CHAT)
-        assert len(cards) == before + 1, "no new alert card"
-        return cards[-1]
-
-    async def review_arrives_again(self) -> dict:
-        """The platform changed a review (a follow-up): polled again, its new card."""
-        before = len(self.fake.cards(STAFF_CHAT))
-        self.clock.advance(minutes=5)
-        await self.daemon.poll_all_once()
-        await self.daemon.drain()
-        cards = self.fake.cards(STAFF_CHAT)
-        assert len(cards) == before + 1, "no card for the updated review"
-        return cards[-1]
-
-    async def review_arrives_after_retries(self, text: str) -> dict:
-        """A review whose alert needs a few tries (Telegram failing): its card."""
-        self.demo.platform.add_review("shop-1", text, 1)
-        self.clock.advance(minutes=5)
-        await self.daemon.poll_all_once()
-        for _ in range(4):
-            await self.daemon.drain()
-            self.clock.advance(seconds=70)
-        (card,) = self.fake.cards(STAFF_CHAT)
-        return card
-
-    async def ask(self, user: int, chat: int, text: str) -> str:
-        """Send a command (or any text) and return the bot's next plain message there."""
-        seen = {m["message_id"] for m in self.fake.in_chat(chat)}
-        self.fake.say(user, chat, text)
-        return await self.fake.wait_for(
-            lambda: next(
-                (
-                    m["text"]
-                    for m in self.fake.in_chat(chat)
-                    if m["message_id"] not in seen and "reply_markup" not in m
-                ),
-                None,
-            )
-        )
-
-    async def press(self, user: int, card: dict, code: str) -> dict:
-        query = self.fake.press(user, card, self.fake.button(card, code))
-        answer = await self.fake.wait_for(lambda: self.fake.answer_to(query))
-        await self.daemon.drain()
-        return answer
-
-    def card(self, card: dict) -> dict:
-        return self.fake.messages[(card["chat"]["id"], card["message_id"])]
-
-    async def count(self, model: type, *where: Any) -> int:
-        async with self.daemon.sessions() as session:
-            return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-def shanghai(when: datetime) -> str:
-    """A time as the test stores' people read it."""
-    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
-
-
-def review_number(card: dict) -> int:
-    return int(card["text"].rsplit("#", 1)[1].split("<")[0])
-
-
-async def start_bot(settings: dict, fake, demo, clock) -> Bot:
-    from reviewbot.config import parse_settings
-
-    daemon = Daemon(parse_settings(settings), clock=clock)
-    await daemon.start(schedule=False)
-    return Bot(daemon, fake, demo, clock)
+Bot = Running  # the running daemon as these tests call it
 
 
 async def test_approve_posts_the_reply_and_redraws_the_card(bot):
@@ -229,7 +99,7 @@ async def test_emoji_heavy_reviews_and_long_drafts_still_fit_in_one_card(bot):
 
 
 def test_no_field_can_push_a_card_over_the_limit():
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from reviewbot.chat.telegram.render import alert_html
     from reviewbot.workflow.cards import AlertView
@@ -696,6 +566,7 @@ async def test_dropped_connections_are_retried_without_duplicates(bot):
     assert await bot.count(OutboxMessage, OutboxMessage.status != "sent") == 0
 
 
+@pytest.mark.slow
 async def test_an_hour_long_telegram_outage_delays_alerts_in_order_and_loses_none(bot):
     bot.fake.fail("sendMessage", 502, times=100_000)
     texts = ["一：米饭是生的", "二：送错了菜", "三：汤全洒了"]
@@ -1207,6 +1078,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 async def test_a_wrong_token_is_a_clear_config_error_that_hides_the_token(tmp_path, demo, telegram):
     wrong = "999999:WRONG-secret-token-value-0123456789abcdef"
     config = tmp_path / "bot.toml"
@@ -1545,6 +1417,7 @@ async def test_ignoring_a_page_closes_its_reviews_without_replies(bot):
     assert "暂时没有待发布的感谢回复" in (await thanks_page(bot, STAFF, STAFF_CHAT))["text"]
 
 
+@pytest.mark.slow
 async def test_a_long_queue_is_paged_and_another_page_moves_on(
     database_url, demo, telegram, clock, monkeypatch
 ):
