@@ -28,7 +28,7 @@ DraftStatus = Literal[
 ]
 
 AlertKind = Literal["new", "updated", "malicious", "critical", "requested"]
-AlertStatus = Literal["queued", "sent", "failed", "skipped"]
+AlertStatus = Literal["queued", "sent", "failed"]
 
 OutboxKind = Literal["alert", "alert_update", "batch_update", "notice", "digest", "reply", "appeal"]
 OutboxStatus = Literal["pending", "sent", "dead"]
@@ -99,3 +99,14 @@ AuditAction = Literal[
 AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))
 OUTBOX_KINDS: frozenset[str] = frozenset(get_args(OutboxKind))
 REVIEW_STATUSES: frozenset[str] = frozenset(get_args(ReviewStatus))
+DRAFT_STATUSES: frozenset[str] = frozenset(get_args(DraftStatus))
+ALERT_KINDS: frozenset[str] = frozenset(get_args(AlertKind))
+ALERT_STATUSES: frozenset[str] = frozenset(get_args(AlertStatus))
+OUTBOX_STATUSES: frozenset[str] = frozenset(get_args(OutboxStatus))
+
+
+def closed(values: frozenset[str], what: str, value: str) -> str:
+    """`value`, if it is one of `values`; else a ValueError naming the vocabulary."""
+    if value not in values:
+        raise ValueError(f"not a {what} (reviewbot/vocab.py): {value!r}")
+    return value

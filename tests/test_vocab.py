@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reviewbot.store import audit, outbox
+from reviewbot.store.schema import Alert, Draft, OutboxMessage, Review
 from reviewbot.vocab import AUDIT_ACTIONS, OUTBOX_KINDS
 
 ROOT = Path(__file__).resolve().parents[1] / "reviewbot"
@@ -63,3 +64,24 @@ def test_every_audit_action_in_the_code_is_in_the_vocabulary():
 
 def test_the_outbox_kinds_cover_what_the_deliverer_handles():
     assert {"alert", "alert_update", "notice", "reply"} <= OUTBOX_KINDS
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "word"),
+    [
+        (Review, "status", "answered"),
+        (Draft, "status", "aproved"),
+        (Alert, "kind", "negative"),
+        (Alert, "status", "skipped"),
+        (OutboxMessage, "kind", "alerts"),
+        (OutboxMessage, "status", "done"),
+    ],
+)
+def test_a_row_refuses_a_word_outside_its_vocabulary(model, field, word):
+    with pytest.raises(ValueError, match=r"reviewbot/vocab\.py"):
+        model(**{field: word})
+
+
+def test_a_row_takes_the_words_of_its_vocabulary():
+    assert Review(status="replied_elsewhere").status == "replied_elsewhere"
+    assert Alert(kind="requested", status="sent").kind == "requested"

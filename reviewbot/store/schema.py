@@ -23,16 +23,23 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
 from reviewbot.vocab import (
+    ALERT_KINDS,
+    ALERT_STATUSES,
+    DRAFT_STATUSES,
+    OUTBOX_KINDS,
+    OUTBOX_STATUSES,
+    REVIEW_STATUSES,
     AlertKind,
     AlertStatus,
     DraftStatus,
     OutboxKind,
     OutboxStatus,
     ReviewStatus,
+    closed,
 )
 
 
@@ -166,6 +173,7 @@ class Review(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[ReviewStatus] = mapped_column(String(32), default="open")
+    _status = validates("status")(lambda self, key, value: closed(REVIEW_STATUSES, key, value))
     handled_by: Mapped[str | None] = mapped_column(String(128))
     handled_at: Mapped[datetime | None]
     contacted_by: Mapped[str | None] = mapped_column(String(128))
@@ -224,6 +232,7 @@ class Draft(Base):
     text: Mapped[str] = mapped_column(Text)
     principles: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[DraftStatus] = mapped_column(String(16), default="proposed")
+    _status = validates("status")(lambda self, key, value: closed(DRAFT_STATUSES, key, value))
     # "manager" when only a manager or owner may approve it (food-safety claims).
     requires_role: Mapped[str | None] = mapped_column(String(16))
     # For a malicious review: the platform appeal text and its evidence checklist.
@@ -257,6 +266,8 @@ class Alert(Base):
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
     kind: Mapped[AlertKind] = mapped_column(String(32))
     status: Mapped[AlertStatus] = mapped_column(String(16), default="queued")
+    _kind = validates("kind")(lambda self, key, value: closed(ALERT_KINDS, key, value))
+    _status = validates("status")(lambda self, key, value: closed(ALERT_STATUSES, key, value))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -276,11 +287,13 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[OutboxKind] = mapped_column(String(32))
+    _kind = validates("kind")(lambda self, key, value: closed(OUTBOX_KINDS, key, value))
     destination: Mapped[str] = mapped_column(String(200))
     ref_id: Mapped[int] = mapped_column(Integer)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[OutboxStatus] = mapped_column(String(16), default="pending")
+    _status = validates("status")(lambda self, key, value: closed(OUTBOX_STATUSES, key, value))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
