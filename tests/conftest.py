@@ -51,6 +51,12 @@ async def _admin(url: str, *statements: str) -> None:
         await engine.dispose()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow tests first: handed out one or two at a time (`--maxschedchunk 2`), they
+    spread over the workers and run beside the quick ones instead of ending the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -271,32 +277,6 @@ def make_settings(
     return parse_settings(data)
 
 
-@pytest.fixture
-async def telegram() -> AsyncIterator[Any]:
-    """A fake Telegram Bot API server on a free local port (tests/fakes/telegram.py)."""
-    from tests.fakes.telegram import FakeTelegram
-
-    fake = FakeTelegram()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
-async def bot(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Any]:
-    """The daemon with its Telegram bot, driven step by step (tests/harness/)."""
-    from tests.fakes.telegram import TOKEN
-    from tests.harness.daemon import start_daemon as start_bot
-    from tests.harness.telegram import telegram_settings
-
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    running = await start_bot(
-        telegram_settings(database_url, demo.base_url, telegram.base_url), telegram, demo, clock
-    )
-    try:
-        yield running
-    finally:
-        await running.daemon.stop()
-        await running.daemon.close()
+# The chat front ends' fixtures (a fake chat server, the daemon driven step by step) live
+# in the shared harness; imported here so every test module can ask for them.
+from tests.harness.fixtures import bot, telegram  # noqa: E402, F401
