@@ -7,7 +7,7 @@ allowed, what is recorded and what is queued is decided here, once for every fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
@@ -177,7 +178,9 @@ class Desk:
             lambda: self.edits.confirm(card, actor, chat_id, user_id, pressed, posting),
         )
 
-    async def _guarded(self, what: str, card: CardRef, actor: Actor, run) -> Outcome:
+    async def _guarded(
+        self, what: str, card: CardRef, actor: Actor, run: Callable[[], Awaitable[Outcome]]
+    ) -> Outcome:
         try:
             outcome = await run()
         except NotAllowed as exc:
@@ -194,34 +197,35 @@ class Desk:
             await self.redraw(card.review_id, f"button:{what}")
         return outcome
 
-    async def _do(self, action: str, card: CardRef, actor: Actor) -> Outcome:
+    async def _do(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
+        """Each button is one action of `workflow.actions`, in one transaction."""
         now, review_id, zone = self.clock.now(), card.review_id, self.zone(card.store_id)
         posting = await self._posting(card) if action == "approve" else {}
+
+        async def regenerate(session: AsyncSession) -> Outcome:
+            review = await session.get(Review, review_id)
+            return await actions.regenerate(
+                session,
+                review_id,
+                actor,
+                now,
+                drafter=self.drafter,
+                profile=self.directory.profile(card.store_id),
+                limits=self.directory.reply_limits(review.source_id) if review else None,
+                zone=zone,
+                name_of=self.directory.name_of,
+            )
+
+        run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
+            "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
+            "regenerate": regenerate,
+            "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
+            "malicious": lambda s: actions.mark_malicious(s, review_id, actor, now),
+            "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
+            "snooze": lambda s: actions.snooze(s, review_id, actor, now),
+        }
         async with self.sessions() as session, session.begin():
-            if action == "approve":
-                return await actions.approve(session, review_id, actor, now, **posting)
-            if action == "regenerate":
-                review = await session.get(Review, review_id)
-                return await actions.regenerate(
-                    session,
-                    review_id,
-                    actor,
-                    now,
-                    drafter=self.drafter,
-                    profile=self.directory.profile(card.store_id),
-                    limits=self.directory.reply_limits(review.source_id) if review else None,
-                    zone=zone,
-                    name_of=self.directory.name_of,
-                )
-            if action == "contacted":
-                return await actions.mark_contacted(session, review_id, actor, now, zone=zone)
-            if action == "malicious":
-                return await actions.mark_malicious(session, review_id, actor, now)
-            if action == "ignore":
-                return await actions.ignore(session, review_id, actor, now, zone=zone)
-            if action == "snooze":
-                return await actions.snooze(session, review_id, actor, now)
-        return Outcome(False, "无法识别的按钮。")
+            return await run[action](session)
 
     # -- commands -------------------------------------------------------------------------
 
