@@ -1,1 +1,2 @@
-"""Notifiers: where alerts go (the console now, chat apps next) and how they read."""
+"""Chat front ends: where alerts go (the console, Telegram) and how they read; each renders
+cards and turns taps, replies and commands into workflow calls, nothing else."""

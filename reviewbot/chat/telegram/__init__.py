@@ -1,4 +1,5 @@
-"""The Telegram side of reviewbot: alert cards with buttons, the staff workflow, commands."""
+"""The Telegram front end: alert cards with buttons, the edit conversation and commands,
+rendered here and carried out by the workflow (reviewbot/workflow/)."""
 
 import os
 
