@@ -73,7 +73,15 @@ def test_classify_honours_the_contract_line_for_line():
             "malicious",
             "malicious_reasons",
             "severity",
+            "script",
+            "language",
+            "complaints",
+            "praise",
+            "malicious_evidence",
         }
+        assert result["script"] in ("zh-Hans", "zh-Hant", None)
+        assert all(c["aspect"].startswith(c["category"] + ".") for c in result["complaints"])
+        assert all(set(e) == {"reason", "span", "facts"} for e in result["malicious_evidence"])
         assert 0.0 <= result["sentiment"] <= 1.0
         assert result["polarity"] in ("negative", "neutral", "positive")
         assert result["severity"] in SEVERITIES

@@ -63,6 +63,65 @@ class CategoryPolarity:
 
 
 @dataclass(frozen=True, slots=True)
+class Complaint:
+    """One point the customer made against the store: what the reply must answer.
+
+    aspect is `<category>.<name>` from data/aspects.toml; target the thing named (a dish,
+    a person's role) or None; span the customer's own words it comes from.
+    """
+
+    category: str
+    aspect: str
+    span: str
+    target: str | None = None
+    severity: Severity = "low"
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "aspect": self.aspect,
+            "target": self.target,
+            "span": self.span,
+            "severity": self.severity,
+            "script": self.script,
+            "language": self.language,
+            "complaints": [c.to_contract() for c in self.complaints],
+            "praise": [p.to_contract() for p in self.praise],
+            "malicious_evidence": [e.to_contract() for e in self.malicious_evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Praise:
+    """What the customer liked, so thanks and digests can be specific."""
+
+    category: str
+    aspect: str
+    span: str
+    target: str | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "aspect": self.aspect,
+            "target": self.target,
+            "span": self.span,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MaliceEvidence:
+    """Why a review is flagged: the words and the context facts staff and the appeal show."""
+
+    reason: str
+    span: str
+    facts: tuple[str, ...] = ()
+
+    def to_contract(self) -> dict[str, Any]:
+        return {"reason": self.reason, "span": self.span, "facts": list(self.facts)}
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     sentiment: float
     polarity: Polarity
@@ -72,6 +131,11 @@ class Analysis:
     malicious_reasons: tuple[str, ...]
     severity: Severity
     model: str
+    script: str | None = None
+    language: str | None = None
+    complaints: tuple[Complaint, ...] = ()
+    praise: tuple[Praise, ...] = ()
+    malicious_evidence: tuple[MaliceEvidence, ...] = ()
 
     def category(self, name: str) -> CategoryPolarity | None:
         return next((c for c in self.categories if c.name == name), None)
@@ -89,6 +153,11 @@ class Analysis:
             "malicious": self.malicious,
             "malicious_reasons": list(self.malicious_reasons),
             "severity": self.severity,
+            "script": self.script,
+            "language": self.language,
+            "complaints": [c.to_contract() for c in self.complaints],
+            "praise": [p.to_contract() for p in self.praise],
+            "malicious_evidence": [e.to_contract() for e in self.malicious_evidence],
         }
 
 
