@@ -83,11 +83,7 @@ class Complaint:
             "target": self.target,
             "span": self.span,
             "severity": self.severity,
-            "script": self.script,
-            "language": self.language,
-            "complaints": [c.to_contract() for c in self.complaints],
-            "praise": [p.to_contract() for p in self.praise],
-            "malicious_evidence": [e.to_contract() for e in self.malicious_evidence],
+            **self.details(),
         }
 
 
@@ -143,6 +139,16 @@ class Analysis:
     def negative_categories(self) -> list[CategoryPolarity]:
         return [c for c in self.categories if c.polarity == "negative"]
 
+    def details(self) -> dict[str, Any]:
+        """The fields added for the reply engine, as stored beside the analysis."""
+        return {
+            "script": self.script,
+            "language": self.language,
+            "complaints": [c.to_contract() for c in self.complaints],
+            "praise": [p.to_contract() for p in self.praise],
+            "malicious_evidence": [e.to_contract() for e in self.malicious_evidence],
+        }
+
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
             "id": review_id,
@@ -153,12 +159,30 @@ class Analysis:
             "malicious": self.malicious,
             "malicious_reasons": list(self.malicious_reasons),
             "severity": self.severity,
-            "script": self.script,
-            "language": self.language,
-            "complaints": [c.to_contract() for c in self.complaints],
-            "praise": [p.to_contract() for p in self.praise],
-            "malicious_evidence": [e.to_contract() for e in self.malicious_evidence],
+            **self.details(),
         }
+
+
+def details_fields(details: dict[str, Any] | None) -> dict[str, Any]:
+    """Stored details back as `Analysis` keyword arguments (older rows have none)."""
+    if not details:
+        return {}
+    return {
+        "script": details.get("script"),
+        "language": details.get("language"),
+        "complaints": tuple(
+            Complaint(c["category"], c["aspect"], c.get("span", ""), c.get("target"), c["severity"])
+            for c in details.get("complaints", ())
+        ),
+        "praise": tuple(
+            Praise(p["category"], p["aspect"], p.get("span", ""), p.get("target"))
+            for p in details.get("praise", ())
+        ),
+        "malicious_evidence": tuple(
+            MaliceEvidence(e["reason"], e.get("span", ""), tuple(e.get("facts", ())))
+            for e in details.get("malicious_evidence", ())
+        ),
+    }
 
 
 class Analyzer(Protocol):

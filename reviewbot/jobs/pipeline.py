@@ -296,6 +296,7 @@ class Pipeline:
                     malicious_reasons=list(result.malicious_reasons),
                     severity=result.severity,
                     created_at=now,
+                    details=result.details(),
                 )
             )
         await session.execute(

@@ -220,6 +220,8 @@ class Analysis(Base):
     malicious_reasons: Mapped[list[Any]] = mapped_column(default=list)
     severity: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    # script, language, complaints, praise, malicious_evidence (Analysis.details())
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
 
 
 class Draft(Base):

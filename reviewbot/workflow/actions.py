@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.analysis.base import Analysis as AnalysisResult
-from reviewbot.analysis.base import CategoryPolarity, ReviewText
+from reviewbot.analysis.base import CategoryPolarity, ReviewText, details_fields
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
@@ -176,6 +176,7 @@ def analysis_result(row: Analysis) -> AnalysisResult:
         malicious_reasons=tuple(row.malicious_reasons),
         severity=row.severity,
         model=row.model,  # type: ignore[arg-type]
+        **details_fields(row.details),
     )
 
 
