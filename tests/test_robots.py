@@ -1,0 +1,271 @@
+"""Group robots (WeCom, DingTalk, Feishu) beside the notifier: signed cards from the
+daemon's outbox to local fakes that check each service's signature, the 20-a-minute limit
+with the overflow merged into one summary, bad credentials reported plainly, per-store
+routing, and nothing lost to an outage or a restart."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from reviewbot.app.daemon import Daemon
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.clock import FakeClock
+from reviewbot.store.alerts import queue_notice
+from reviewbot.store.health import channel_health
+from reviewbot.store.schema import OutboxMessage
+from tests.conftest import TEST_FACTS, make_settings
+from tests.fakes.robots import FakeDingTalk, FakeFeishu, FakeWeCom
+from tests.harness.telegram import NEGATIVE
+
+DT_SECRET = "SECdingtalk0123456789abcdefghijklmnopqrstuvwxyz"
+FS_SECRET = "feishuSigningSecret0123"
+CONSOLE = "https://console.example.cn"
+
+
+class Robots:
+    def __init__(self, clock: FakeClock) -> None:
+        self.wecom = FakeWeCom(clock.now)
+        self.dingtalk = FakeDingTalk(clock.now)
+        self.feishu = FakeFeishu(clock.now)
+        self.all = (self.wecom, self.dingtalk, self.feishu)
+
+
+@pytest.fixture
+async def robots(clock) -> AsyncIterator[Robots]:
+    fakes = Robots(clock)
+    for fake in fakes.all:
+        await fake.start()
+    try:
+        yield fakes
+    finally:
+        for fake in fakes.all:
+            await fake.stop()
+
+
+def store(store_id: str, shop: str, demo_url: str, channels: list[dict]) -> dict[str, Any]:
+    return {
+        "id": store_id,
+        "name": {"store-1": "测试小馆", "store-2": "别的店"}[store_id],
+        "facts": TEST_FACTS,
+        "channels": channels,
+        "sources": [{"platform": "demo", "account": shop, "base_url": demo_url}],
+    }
+
+
+def three_robots(robots: Robots, monkeypatch, dingtalk_secret: str = DT_SECRET) -> list[dict]:
+    """One robot of each service for store-1, webhooks and secrets in the environment."""
+    monkeypatch.setenv("RB_WECOM_HOOK", robots.wecom.add("wecom-key-0001"))
+    monkeypatch.setenv("RB_DT_HOOK", robots.dingtalk.add("dt-token-0001", DT_SECRET))
+    monkeypatch.setenv("RB_DT_SECRET", dingtalk_secret)
+    monkeypatch.setenv("RB_FS_HOOK", robots.feishu.add("fs-hook-0001", FS_SECRET))
+    monkeypatch.setenv("RB_FS_SECRET", FS_SECRET)
+    return [
+        {"kind": "wecom_robot", "webhook_env": "RB_WECOM_HOOK"},
+        {"kind": "dingtalk_robot", "webhook_env": "RB_DT_HOOK", "secret_env": "RB_DT_SECRET"},
+        {"kind": "feishu_robot", "webhook_env": "RB_FS_HOOK", "secret_env": "RB_FS_SECRET"},
+    ]
+
+
+async def start(
+    database_url: str, clock: FakeClock, stores: list[dict], out: io.StringIO | None = None
+) -> Daemon:
+    settings = make_settings(database_url, stores=stores, web={"public_url": CONSOLE})
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(out or io.StringIO()))
+    await daemon.start(schedule=False)
+    return daemon
+
+
+async def arrive(daemon: Daemon, demo, clock: FakeClock, texts: list[str], shop="shop-1") -> None:
+    for text in texts:
+        demo.platform.add_review(shop, text, 1)
+    clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+
+
+async def settle(daemon: Daemon, clock: FakeClock, seconds: float = 1, rounds: int = 20) -> None:
+    """Let the robot queues drain as time passes (a second, or a retry's wait, at a time)."""
+    for _ in range(rounds):
+        async with daemon.sessions() as session:
+            waiting = await session.scalar(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.kind == "robot", OutboxMessage.status == "pending"
+                )
+            )
+        if waiting is None:
+            return
+        clock.advance(seconds=seconds)
+        await daemon.drain()
+
+
+@pytest.fixture
+async def stopping() -> AsyncIterator[list[Daemon]]:
+    daemons: list[Daemon] = []
+    yield daemons
+    for daemon in daemons:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_each_robot_posts_a_signed_chinese_card_with_links(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    out = io.StringIO()
+    channels = three_robots(robots, monkeypatch)
+    daemon = await start(
+        database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)], out
+    )
+    stopping.append(daemon)
+    await arrive(daemon, demo, clock, [NEGATIVE])
+    await settle(daemon, clock)
+    assert NEGATIVE in out.getvalue()  # the notifier still gets it, as before
+    for fake in robots.all:
+        assert not fake.refused, f"{type(fake).__name__} refused: {fake.refused}"
+        (text,) = [t for token in fake.hooks for t in fake.texts(token)]
+        assert NEGATIVE in text and "测试小馆" in text and "建议回复" in text
+        assert f"{CONSOLE}/reviews/" in text  # the button to the console's review page
+    card = robots.feishu.received[0]["body"]
+    assert card["card"]["elements"][-1]["actions"][0]["url"].startswith(f"{CONSOLE}/reviews/")
+    assert robots.dingtalk.received[0]["body"]["msgtype"] == "actionCard"
+
+
+async def test_the_21st_alert_in_a_minute_is_merged_into_a_summary(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    channels = three_robots(robots, monkeypatch)
+    daemon = await start(database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)])
+    stopping.append(daemon)
+    texts = [f"{NEGATIVE}（{n}号桌）" for n in range(1, 22)]
+    await arrive(daemon, demo, clock, texts)
+    await settle(daemon, clock)
+    for fake in robots.all:
+        assert not fake.refused, f"{type(fake).__name__} was pushed past its limit"
+        (token,) = fake.hooks
+        said = fake.texts(token)
+        assert len(said) <= 20 or said  # the fake refuses a 21st in a minute
+        summaries = [s for s in said if "评价提醒汇总" in s]
+        assert summaries, f"{type(fake).__name__}: nothing merged"
+        for text in texts:  # none dropped: each table's alert is in some message
+            mark = text.split("（")[1]
+            assert any(mark in s for s in said), f"{type(fake).__name__} lost {mark}"
+        assert "（21号桌）" in summaries[-1]
+    async with daemon.sessions() as session:
+        left = await session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.kind == "robot", OutboxMessage.status != "sent"
+            )
+        )
+    assert left is None
+
+
+async def test_a_rate_limit_answer_is_retried_and_nothing_is_sent_twice(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    channels = three_robots(robots, monkeypatch)
+    daemon = await start(database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)])
+    stopping.append(daemon)
+    for fake in robots.all:
+        fake.scripted.append(fake.rate_code)
+    await arrive(daemon, demo, clock, [NEGATIVE])
+    for fake in robots.all:
+        assert [r["code"] for r in fake.refused] == [fake.rate_code] and not fake.received
+    await settle(daemon, clock, seconds=30)
+    for fake in robots.all:
+        assert len(fake.received) == 1
+
+
+async def test_an_outage_holds_alerts_then_delivers_each_once_in_order(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    channels = three_robots(robots, monkeypatch)[:1]  # WeCom
+    daemon = await start(database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)])
+    stopping.append(daemon)
+    robots.wecom.down = True
+    texts = [f"{NEGATIVE}（{n}号桌）" for n in range(1, 4)]
+    for text in texts:
+        await arrive(daemon, demo, clock, [text])
+    assert not robots.wecom.received
+    robots.wecom.down = False
+    await settle(daemon, clock, seconds=70)
+    said = [s for s in robots.wecom.texts("wecom-key-0001") if "评价 #" in s]  # the cards
+    assert len(said) == 3  # (three bad reviews also opened a crisis: its page came too)
+    assert [next(t for t in texts if t.split("（")[1] in s) for s in said] == texts
+
+
+async def test_a_wrong_secret_is_a_clear_health_error_and_a_restart_delivers(
+    database_url, demo, clock, robots, monkeypatch, stopping, caplog
+):
+    caplog.set_level(logging.INFO)
+    wrong = "SECwrongwrongwrong0123456789"
+    channels = three_robots(robots, monkeypatch, dingtalk_secret=wrong)[1:2]  # DingTalk
+    stores = [store("store-1", "shop-1", demo.base_url, channels)]
+    daemon = await start(database_url, clock, stores)
+    await arrive(daemon, demo, clock, [NEGATIVE])
+    assert [r["code"] for r in robots.dingtalk.refused] == [310000]
+    (health,) = await channel_health(daemon.sessions)
+    assert health["state"] == "bad_credentials" and health["pending"] == 1
+    assert "RB_DT_SECRET" in health["last_error"] and "加签" in health["last_error"]
+    for secret in (wrong, "dt-token-0001"):
+        assert secret not in health["last_error"] and secret not in caplog.text
+    await daemon.stop()
+    await daemon.close()
+
+    monkeypatch.setenv("RB_DT_SECRET", DT_SECRET)  # the owner fixes it and restarts
+    daemon = await start(database_url, clock, stores)
+    stopping.append(daemon)
+    await settle(daemon, clock, seconds=301)
+    assert (
+        len(robots.dingtalk.received) == 1 and NEGATIVE in robots.dingtalk.texts("dt-token-0001")[0]
+    )
+    (health,) = await channel_health(daemon.sessions)
+    assert health["state"] == "ok" and health["pending"] == 0
+
+
+async def test_a_stores_alerts_and_notices_go_only_to_its_own_robots(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    monkeypatch.setenv("RB_A", robots.wecom.add("robot-a"))
+    monkeypatch.setenv("RB_B", robots.dingtalk.add("robot-b"))
+    monkeypatch.setenv("RB_C", robots.feishu.add("robot-c", FS_SECRET))
+    monkeypatch.setenv("RB_C_SECRET", FS_SECRET)
+    stores = [
+        store("store-1", "shop-1", demo.base_url, [{"kind": "wecom_robot", "webhook_env": "RB_A"}]),
+        store(
+            "store-2",
+            "shop-2",
+            demo.base_url,
+            [
+                {"kind": "dingtalk_robot", "webhook_env": "RB_B", "send": ["alerts"]},
+                {"kind": "feishu_robot", "webhook_env": "RB_C", "secret_env": "RB_C_SECRET"},
+            ],
+        ),
+    ]
+    daemon = await start(database_url, clock, stores)
+    stopping.append(daemon)
+    await arrive(daemon, demo, clock, ["米饭是夹生的，太失望了"], shop="shop-1")
+    await arrive(daemon, demo, clock, ["服务员态度很差，等了一个小时"], shop="shop-2")
+    async with daemon.sessions() as session, session.begin():
+        await queue_notice(
+            session,
+            store_id="store-2",
+            text="美团账号需要重新授权",
+            now=clock.now(),
+            dedupe_key="t",
+        )
+    await daemon.drain()
+    await settle(daemon, clock)
+    a, b, c = (
+        robots.wecom.texts("robot-a"),
+        robots.dingtalk.texts("robot-b"),
+        robots.feishu.texts("robot-c"),
+    )
+    assert len(a) == 1 and "夹生" in a[0] and "态度" not in a[0]
+    assert len(b) == 1 and "态度" in b[0]  # alerts only
+    assert len(c) == 2 and "态度" in c[0] and "重新授权" in c[1]
+    assert not any("夹生" in t for t in b + c)
