@@ -6,19 +6,30 @@ routing, and nothing lost to an outage or a restart."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.notices import Notice
+from reviewbot.chat.robots.base import Robot, RobotError
+from reviewbot.chat.robots.dingtalk import DingTalkRobot
+from reviewbot.chat.robots.feishu import FeishuRobot
+from reviewbot.chat.robots.wecom import WeComRobot
 from reviewbot.clock import FakeClock
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.health import channel_health
 from reviewbot.store.schema import OutboxMessage
+from reviewbot.workflow.actions import Actor
+from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS, make_settings
 from tests.fakes.robots import FakeDingTalk, FakeFeishu, FakeWeCom
 from tests.harness.telegram import NEGATIVE
@@ -290,3 +301,113 @@ async def test_a_stores_alerts_and_notices_go_only_to_its_own_robots(
     assert len(b) == 1 and "态度" in b[0]  # alerts only
     assert len(c) == 2 and "态度" in c[0] and "重新授权" in c[1]
     assert not any("夹生" in t for t in b + c)
+
+
+async def test_a_mute_holds_the_robots_alerts_and_unmuting_sends_them(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    channels = three_robots(robots, monkeypatch)[:1]  # WeCom
+    daemon = await start(database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)])
+    stopping.append(daemon)
+    desk = Desk(
+        daemon.settings,
+        daemon.directory,
+        daemon.sessions,
+        clock,
+        daemon.drafter,
+        edit_timeout=timedelta(minutes=10),
+    )
+    owner = Actor("test:owner", "王老板", {"*": "owner"})
+    await desk.mute(owner, ["store-1"], timedelta(hours=2))
+    await arrive(daemon, demo, clock, [NEGATIVE])
+    assert not robots.wecom.received
+    await desk.unmute(owner, ["store-1"])
+    await daemon.drain()
+    (text,) = robots.wecom.texts("wecom-key-0001")
+    assert NEGATIVE in text
+
+
+def long_alert() -> AlertView:
+    """A card at its longest: a review and a draft far beyond any robot's limit, and
+    markdown a customer might type."""
+    return AlertView(
+        alert_id=1,
+        kind="new",
+        token="t",
+        review_id=7,
+        store_id="store-1",
+        store_name="测试小馆",
+        platform="meituan",
+        rating=1,
+        author="**[点我](https://evil.example)**",
+        order_id=None,
+        created_at=None,
+        text="水煮鱼太咸了<font color='info'>好评</font>。" * 300,
+        follow_up="追评：还是很咸。" * 200,
+        revision=1,
+        polarity="negative",
+        sentiment=0.05,
+        categories=[{"name": "food", "polarity": "negative"}],
+        malicious=False,
+        malicious_reasons=[],
+        severity="high",
+        required_role="staff",
+        draft_id=1,
+        draft_text="非常抱歉，我们会改进。" * 300,
+        draft_template="food",
+        url="https://www.meituan.com/review/7",
+    )
+
+
+@pytest.mark.parametrize(
+    ("robot_class", "fake_attr"),
+    [(WeComRobot, "wecom"), (DingTalkRobot, "dingtalk"), (FeishuRobot, "feishu")],
+)
+async def test_a_long_card_fits_the_services_limit_and_user_markup_is_inert(
+    robots, robot_class, fake_attr
+):
+    fake = getattr(robots, fake_attr)
+    secret = None if robot_class is WeComRobot else "SECsecret0123456789"
+    async with aiohttp.ClientSession() as http:
+        robot: Robot = robot_class(
+            http,
+            key="k",
+            webhook=fake.add("long", secret),
+            webhook_env="RB_HOOK",
+            secret=secret,
+            secret_env=None if secret is None else "RB_SECRET",
+            public_url=CONSOLE,
+        )
+        await robot.send_alert(long_alert())
+    assert not fake.refused
+    (text,) = fake.texts("long")
+    assert "https://www.meituan.com/review/7" in text and f"{CONSOLE}/reviews/7" in text
+    assert "[点我](" not in text and "［点我］" in text  # no link smuggled in
+    assert "<font color='info'>好评" not in text
+    assert len(json.dumps(fake.received[0]["body"], ensure_ascii=False).encode()) < 20_000
+
+
+@pytest.mark.parametrize(
+    ("robot_class", "fake_attr", "code"),
+    [(DingTalkRobot, "dingtalk", 310000), (FeishuRobot, "feishu", 19021)],
+)
+async def test_a_wrong_signing_secret_is_named_never_shown(
+    robots, robot_class, fake_attr, code, caplog
+):
+    fake = getattr(robots, fake_attr)
+    wrong = "SECnot-the-robots-secret-42"
+    async with aiohttp.ClientSession() as http:
+        robot = robot_class(
+            http,
+            key="k",
+            webhook=fake.add("hook-token-77", "SECthe-robots-secret-0"),
+            webhook_env="RB_HOOK",
+            secret=wrong,
+            secret_env="RB_SECRET",
+        )
+        with pytest.raises(RobotError) as failure:
+            await robot.send_notice(Notice("store-1", "测试小馆", "测试消息"))
+    assert failure.value.code == f"credentials_{code}" and failure.value.retryable
+    message = str(failure.value)
+    assert "RB_SECRET" in message and wrong not in message and "hook-token-77" not in message
+    assert [r["code"] for r in fake.refused] == [code] and not fake.received

@@ -53,14 +53,6 @@ class Route:
     send: frozenset[str]
 
 
-def robot_prefix(key: str) -> str:
-    return f"robot:{key}|"
-
-
-def robot_destination(key: str, chat_destination: str) -> str:
-    return f"{robot_prefix(key)}{chat_destination}"
-
-
 def store_of(destination: str) -> str:
     """The store of a chat queue (`chat:{store}` or `chat:{store}:urgent`)."""
     return destination.split("|")[-1].split(":")[1]
@@ -123,7 +115,7 @@ class Router:
             await outbox.enqueue(
                 session,
                 kind="robot",
-                destination=robot_destination(route.key, message.destination),
+                destination=outbox.robot_destination(route.key, message.destination),
                 ref_id=message.ref_id,
                 dedupe_key=dedupe_key,
                 now=now,
@@ -202,7 +194,9 @@ class RobotHandler:
         replica, and before a restart) or from this process (posts not yet recorded)."""
         rows = await session.execute(
             select(OutboxMessage.sent_at, OutboxMessage.payload).where(
-                OutboxMessage.destination.startswith(robot_prefix(robot.name), autoescape=True),
+                OutboxMessage.destination.startswith(
+                    outbox.robot_prefix(robot.name), autoescape=True
+                ),
                 OutboxMessage.status == outbox.SENT,
                 OutboxMessage.sent_at > now - WINDOW,
             )
