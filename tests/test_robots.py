@@ -5,9 +5,11 @@ routing, and nothing lost to an outage or a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+from argparse import Namespace
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -16,6 +18,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from reviewbot.app.cli import cmd_channels
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.notices import Notice
@@ -231,7 +234,7 @@ async def test_an_outage_holds_alerts_then_delivers_each_once_in_order(
 
 
 async def test_a_wrong_secret_is_a_clear_health_error_and_a_restart_delivers(
-    database_url, demo, clock, robots, monkeypatch, stopping, caplog
+    database_url, demo, clock, robots, monkeypatch, stopping, caplog, capsys, tmp_path
 ):
     caplog.set_level(logging.INFO)
     wrong = "SECwrongwrongwrong0123456789"
@@ -247,6 +250,18 @@ async def test_a_wrong_secret_is_a_clear_health_error_and_a_restart_delivers(
         assert secret not in health["last_error"] and secret not in caplog.text
     await daemon.stop()
     await daemon.close()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n[[stores]]\nid = "store-1"\nname = "测试小馆"\n'
+        '[[stores.channels]]\nkind = "dingtalk_robot"\nwebhook_env = "RB_DT_HOOK"\n'
+        'secret_env = "RB_DT_SECRET"\n[[stores.sources]]\nplatform = "demo"\naccount = "shop-1"\n',
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert await asyncio.to_thread(cmd_channels, Namespace(config=str(config), json=False)) == 0
+    table = capsys.readouterr().out
+    assert "dingtalk_robot:RB_DT_HOOK" in table and "bad_credentials" in table
+    assert "RB_DT_SECRET" in table and wrong not in table
 
     monkeypatch.setenv("RB_DT_SECRET", DT_SECRET)  # the owner fixes it and restarts
     daemon = await start(database_url, clock, stores)
