@@ -368,11 +368,13 @@ class Settings(Section):
                         "configured twice with a different secret_env or per_minute"
                     )
         if self.notifier.kind == "telegram":
-            missing = [s.id for s in self.stores if s.chat.telegram_chat_id is None]
+            missing = [
+                s.id for s in self.stores if s.chat.telegram_chat_id is None and not s.channels
+            ]
             if missing:
                 raise ValueError(
                     f"notifier is telegram but store {missing[0]!r} has no "
-                    "[stores.chat] telegram_chat_id"
+                    "[stores.chat] telegram_chat_id (nor [[stores.channels]])"
                 )
         return self
 

@@ -35,7 +35,9 @@ from reviewbot.workflow.cards import AlertView
 from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS, make_settings
 from tests.fakes.robots import FakeDingTalk, FakeFeishu, FakeWeCom
-from tests.harness.telegram import NEGATIVE
+from tests.fakes.telegram import TOKEN
+from tests.harness.daemon import start_daemon
+from tests.harness.telegram import NEGATIVE, STAFF_CHAT, telegram_settings
 
 DT_SECRET = "SECdingtalk0123456789abcdefghijklmnopqrstuvwxyz"
 FS_SECRET = "feishuSigningSecret0123"
@@ -426,3 +428,31 @@ async def test_a_wrong_signing_secret_is_named_never_shown(
     message = str(failure.value)
     assert "RB_SECRET" in message and wrong not in message and "hook-token-77" not in message
     assert [r["code"] for r in fake.refused] == [code] and not fake.received
+
+
+async def test_telegram_and_robots_together_and_a_store_on_robots_alone(
+    database_url, demo, clock, robots, telegram, monkeypatch
+):
+    """store-1 has its Telegram group and a WeCom robot; store-2 a DingTalk robot only."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("RB_A", robots.wecom.add("robot-a"))
+    monkeypatch.setenv("RB_B", robots.dingtalk.add("robot-b"))
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    one, two = settings["stores"]
+    one["channels"] = [{"kind": "wecom_robot", "webhook_env": "RB_A"}]
+    del two["chat"]
+    two["channels"] = [{"kind": "dingtalk_robot", "webhook_env": "RB_B"}]
+    running = await start_daemon(settings, telegram, demo, clock)
+    try:
+        card = await running.review_arrives("米饭是夹生的，太失望了", shop="shop-1")
+        assert "夹生" in card["text"]
+        await arrive(running.daemon, demo, clock, ["服务员态度很差，等了一个小时"], shop="shop-2")
+        await settle(running.daemon, clock)
+        assert len(telegram.cards(STAFF_CHAT)) == 1  # store-2's alert is not on Telegram
+        (a,) = robots.wecom.texts("robot-a")
+        (b,) = robots.dingtalk.texts("robot-b")
+        assert "夹生" in a and "态度" in b
+        assert await running.count(OutboxMessage, OutboxMessage.status == "dead") == 0
+    finally:
+        await running.daemon.stop()
+        await running.daemon.close()

@@ -9,12 +9,17 @@ from typing import Any
 
 import aiohttp
 
+from reviewbot.chat.base import Notifier
+from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.base import Robot
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.chat.robots.wecom import WeComRobot
 from reviewbot.config import ConfigError, Settings, StoreChannel
 from reviewbot.jobs.robots import Route
+from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.thanks import View as BatchView
 
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
 
@@ -64,3 +69,41 @@ def routes(settings: Settings) -> Mapping[str, list[Route]]:
         for store in settings.stores
         if store.channels
     }
+
+
+class CoveredStores:
+    """The notifier for the stores that have a chat on it; the others (a store on group
+    robots alone, with Telegram as the notifier) are skipped, their robots carry it all."""
+
+    def __init__(self, notifier: Notifier, stores: frozenset[str]) -> None:
+        self.notifier = notifier
+        self.stores = stores
+        self.name = notifier.name
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        if alert.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_alert(alert)
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        if alert.store_id not in self.stores:
+            return ref
+        return await self.notifier.update_alert(alert, ref)
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        return await self.notifier.update_batch(batch, ref)
+
+    async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        if notice.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_notice(notice)
+
+    async def send_image(self, picture: Picture) -> dict[str, Any]:
+        if picture.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_image(picture)
+
+
+def telegram_stores(settings: Settings) -> frozenset[str]:
+    """The stores with a Telegram chat (the rest go to their group robots alone)."""
+    return frozenset(s.id for s in settings.stores if s.chat.telegram_chat_id is not None)

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.app.channels import open_channels, routes
+from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
@@ -324,7 +324,11 @@ class Daemon:
             self.telegram = TelegramBot(self.settings, desk, owner=self.owner)
             await self.telegram.start()  # Telegram out of reach: it retries in maintenance
             bot = self.telegram
-            return TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
+            notifier = TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
+            covered = telegram_stores(self.settings)
+            if len(covered) < len(self.settings.stores):
+                return CoveredStores(notifier, covered)
+            return notifier
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )
