@@ -170,16 +170,15 @@ class RobotHandler:
                             items.append((row.id, await self._item(session, row)))
                         except Permanent:
                             continue  # it fails on its own turn, with its reason
+            # Every attempt counts against the minute: one that timed out may have landed.
+            self._sent.setdefault(key, deque()).append(now)
             if merge:
                 result = await robot.send_summary([item for _, item in items])
                 merged = [row_id for row_id, _ in items[1 : result["count"]]]
-                result = {**result, "merged": merged}
-            elif isinstance(head, AlertView):
-                result = await robot.send_alert(head)
-            else:
-                result = await robot.send_notice(head)
-            self._sent.setdefault(key, deque()).append(now)
-            return result
+                return {**result, "merged": merged}
+            if isinstance(head, AlertView):
+                return await robot.send_alert(head)
+            return await robot.send_notice(head)
 
     async def _item(self, session: AsyncSession, message: OutboxMessage) -> AlertView | Notice:
         if message.payload.get("of") == "notice":

@@ -35,7 +35,6 @@ from reviewbot.workflow.cards import AlertView
 if TYPE_CHECKING:
     from reviewbot.workflow.thanks import View as BatchView
 
-RATE_LIMIT_RETRY = 61.0  # seconds: the services count messages per minute
 BAD_CREDENTIALS_RETRY = 300.0  # seconds: until the owner fixes the config, rarely
 
 
@@ -56,6 +55,8 @@ class Robot:
     bad_credentials: ClassVar[dict[int, str]]  # code -> what to check
     limit: ClassVar[int]  # the size limit, in the units size() counts
     per_second: ClassVar[int | None] = None
+    # Seconds before trying again after a rate-limit answer (the services count a minute).
+    rate_limit_retry: ClassVar[float] = 61.0
 
     def __init__(
         self,
@@ -189,7 +190,7 @@ class Robot:
             raise RobotError(
                 f"{self.service} rate limit (code {code}: {message}); merged and sent later",
                 f"rate_limit_{code}",
-                retry_after=RATE_LIMIT_RETRY,
+                retry_after=self.rate_limit_retry,
             )
         if code in self.bad_credentials:
             raise RobotError(

@@ -33,6 +33,7 @@ class DingTalkRobot(Robot):
         300001: "the access_token in the webhook is wrong or the robot was removed",
         300005: "the access_token in the webhook is wrong or the robot was removed",
     }
+    rate_limit_retry = 601.0  # past 20 a minute, DingTalk throttles the robot for 10 minutes
     limit = 4000  # characters of markdown text (DingTalk refuses about 5000)
     clock: Callable[[], float] = staticmethod(time.time)
 
