@@ -158,6 +158,52 @@ class StoreChat(Section):
     owner_telegram_chat_id: int | None = None
 
 
+RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
+
+
+class StoreChannel(Section):
+    """One more place a store's alerts go besides the notifier: a group robot (WeCom 群机器人,
+    DingTalk 自定义机器人, Feishu/Lark 自定义机器人). The webhook URL carries the robot's key,
+    so it is a secret like the signing secret: both come from the environment or the
+    secrets file, named here. Several stores may share one robot (the same webhook_env)."""
+
+    kind: RobotKind
+    webhook_env: EnvName
+    # DingTalk 加签 / Feishu 签名校验 secret; WeCom robots have no signing.
+    secret_env: EnvName | None = None
+    send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
+        default_factory=lambda: ["alerts", "notices"]
+    )
+    # Messages a minute the robot may send (the services allow 20; beyond it, merged).
+    per_minute: Annotated[int, Field(ge=2, le=20)] = 20
+
+    @model_validator(mode="after")
+    def _signing(self) -> StoreChannel:
+        if self.kind == "wecom_robot" and self.secret_env is not None:
+            raise ValueError("WeCom group robots have no signing secret: remove secret_env")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The robot's identity: its outbox queues and rate limit are shared by every store
+        that names the same webhook."""
+        return f"{self.kind}:{self.webhook_env}"
+
+
+class WebSettings(Section):
+    """The web console (a later release): with public_url set, alert links open the
+    review's page there (`{public_url}/reviews/{id}`)."""
+
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/") if value else value
+
+
 class StoreFacts(Section):
     """What the reply engine may say about the store; it never invents beyond this."""
 
@@ -254,6 +300,7 @@ class StoreSettings(Section):
     facts: StoreFacts = StoreFacts()
     analysis: StoreAnalysis = StoreAnalysis()
     chat: StoreChat = StoreChat()
+    channels: list[StoreChannel] = Field(default_factory=list)
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
     sources: Annotated[list[SourceSettings], Field(min_length=1)]
 
@@ -281,6 +328,7 @@ class Settings(Section):
     speed_window: SpeedWindow = SpeedWindow()
     digest: DigestSettings = DigestSettings()
     replies: RepliesSettings = RepliesSettings()
+    web: WebSettings = WebSettings()
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -310,14 +358,29 @@ class Settings(Section):
             unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
+        robots: dict[str, StoreChannel] = {}
+        for store in self.stores:
+            for channel in store.channels:
+                other = robots.setdefault(channel.key, channel)
+                if other.secret_env != channel.secret_env or other.per_minute != channel.per_minute:
+                    raise ValueError(
+                        f"store {store.id!r}: the {channel.kind} of {channel.webhook_env} is "
+                        "configured twice with a different secret_env or per_minute"
+                    )
         if self.notifier.kind == "telegram":
-            missing = [s.id for s in self.stores if s.chat.telegram_chat_id is None]
+            missing = [
+                s.id for s in self.stores if s.chat.telegram_chat_id is None and not s.channels
+            ]
             if missing:
                 raise ValueError(
                     f"notifier is telegram but store {missing[0]!r} has no "
-                    "[stores.chat] telegram_chat_id"
+                    "[stores.chat] telegram_chat_id (nor [[stores.channels]])"
                 )
         return self
+
+    def robots(self) -> dict[str, StoreChannel]:
+        """Every group robot of every store, once each, by key."""
+        return {c.key: c for store in self.stores for c in store.channels}
 
     def person(self, telegram_user_id: int) -> PersonSettings | None:
         return next((p for p in self.people if p.telegram_user_id == telegram_user_id), None)

@@ -30,7 +30,10 @@ DraftStatus = Literal[
 AlertKind = Literal["new", "updated", "malicious", "critical", "requested"]
 AlertStatus = Literal["queued", "sent", "failed"]
 
-OutboxKind = Literal["alert", "alert_update", "batch_update", "notice", "digest", "reply", "appeal"]
+# "robot": a copy of an alert or a notice for one of the store's group robots.
+OutboxKind = Literal[
+    "alert", "alert_update", "batch_update", "notice", "digest", "reply", "appeal", "robot"
+]
 OutboxStatus = Literal["pending", "sent", "dead"]
 
 # Why a workflow call did nothing, for callers acting on many reviews at once.
@@ -74,6 +77,8 @@ AuditAction = Literal[
     "outbox.dead",
     "reply.failed",
     "reply.posted",
+    "robot.failed",
+    "robot.sent",
     "review.already_handled",
     "review.analyzed",
     "review.answer_again",

@@ -260,3 +260,35 @@ def test_replies_templates_dir_is_relative_to_the_config_and_must_exist(tmp_path
     assert load_settings(write(tmp_path, MINIMAL)).replies.templates_dir is None
     with pytest.raises(ConfigError, match=r"replies.templates_dir: .*nope is not a directory"):
         load_settings(write(tmp_path, '[replies]\ntemplates_dir = "nope"\n' + MINIMAL))
+
+
+def test_the_examples_group_robots_load_when_uncommented(tmp_path):
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    for line in ("[[stores.channels]]", 'kind = "wecom_robot"', 'kind = "dingtalk_robot"'):
+        assert f"# {line}" in text
+    uncommented = "\n".join(
+        line[2:]
+        if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
+        or line.startswith(("# send =", "# per_minute", "# public_url"))
+        else line
+        for line in text.splitlines()
+    )
+    settings = load_settings(write(tmp_path, uncommented))
+    kinds = [c.kind for c in settings.stores[0].channels]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot"]
+    assert settings.stores[0].channels[1].send == ["alerts"]
+    assert settings.web.public_url == "https://reviews.example.cn"
+
+
+@pytest.mark.parametrize(
+    ("channel", "error"),
+    [
+        ('kind = "wecom_robot"\nwebhook_env = "H"\nsecret_env = "S"', "no signing secret"),
+        ('kind = "slack"\nwebhook_env = "H"', "stores.0.channels.0.kind"),
+        ('kind = "feishu_robot"\nwebhook_env = "H"\nper_minute = 50', "per_minute"),
+        ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
+    ],
+)
+def test_a_wrong_group_robot_is_named(tmp_path, channel, error):
+    with pytest.raises(ConfigError, match=error):
+        load_settings(write(tmp_path, f"{MINIMAL}[[stores.channels]]\n{channel}\n"))

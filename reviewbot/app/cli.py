@@ -413,6 +413,42 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_channels(args: argparse.Namespace) -> int:
+    """Each group robot's health, from its outbox queues."""
+    settings = _load(args)
+
+    async def main() -> list[dict[str, Any]]:
+        from reviewbot.store import db
+        from reviewbot.store.health import channel_health
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            await db.ensure_schema_current(
+                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
+            )
+            return await channel_health(db.session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    rows = asyncio.run(main())
+    if args.json:
+        _write_lines(rows)
+        return 0
+    configured = set(settings.robots())
+    seen = {row["channel"] for row in rows}
+    rows += [{"channel": key, "state": "new", "pending": 0} for key in sorted(configured - seen)]
+    if not rows:
+        print("no group robots configured ([[stores.channels]] in the config)")
+        return 0
+    print(f"{'robot':<48} {'state':<15} {'waiting':>7}  last sent / last error")
+    for row in rows:
+        detail = row.get("last_sent_at") or "never"
+        if row.get("last_error"):
+            detail += f" / {row['last_error']}"
+        print(f"{row['channel']:<48} {row['state']:<15} {row['pending']:>7}  {detail}")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     settings = _load(args)
 
@@ -727,6 +763,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="check: call each configured account once and report whether it works",
     )
     sources.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    channels = add(
+        "channels",
+        cmd_channels,
+        "show every group robot's health: what waits, the last error (a bad key or signature)",
+        config=True,
+    )
+    channels.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     audit = add("audit", cmd_audit, "print a review's whole history", config=True)
     audit.add_argument("--review", type=int, required=True, metavar="ID", help="review number")
     audit.add_argument("--json", action="store_true", help="the audit entries as JSON Lines")

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
@@ -52,6 +53,7 @@ from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
 from reviewbot.jobs.poll import Poller, PollOutcome
+from reviewbot.jobs.robots import RobotHandler, Router
 from reviewbot.platforms.base import PlatformAdapter
 from reviewbot.platforms.context import AdapterContext
 from reviewbot.platforms.credential_store import DbCredentialStore
@@ -218,29 +220,37 @@ class Daemon:
         self.crisis = CrisisDetector(
             self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
         )
+        assert self._http_session is not None
+        self.robots = open_channels(s, self._http_session)
+        self.router = Router(self.sessions, self.clock, routes(s))
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
             self.owner,
             {
-                "alert": AlertHandler(self.sessions, self.notifier, self.directory, self.clock),
+                "alert": AlertHandler(
+                    self.sessions, self.notifier, self.directory, self.clock, self.router
+                ),
                 "alert_update": AlertUpdateHandler(self.sessions, self.notifier, self.directory),
                 "batch_update": BatchUpdateHandler(self.sessions, self.notifier, self.directory),
-                "notice": NoticeHandler(self.sessions, self.notifier),
+                "notice": NoticeHandler(self.sessions, self.notifier, self.router),
+                "robot": RobotHandler(self.sessions, self.robots, self.directory, self.clock),
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
                 ),
                 "digest": DigestHandler(self.sessions, self.notifier, self.directory),
             },
             give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
+            before=self.router.run_once,
         )
         if schedule:
             self._schedule()
         log.info(
-            "reviewbot running: %d store(s), %d account(s), notifier %s, database %s",
+            "reviewbot running: %d store(s), %d account(s), notifier %s%s, database %s",
             len(s.stores),
             len(self.sources),
             self.notifier.name,
+            f" and {len(self.robots)} group robot(s)" if self.robots else "",
             make_url(s.database.url).render_as_string(hide_password=True),
         )
 
@@ -314,7 +324,11 @@ class Daemon:
             self.telegram = TelegramBot(self.settings, desk, owner=self.owner)
             await self.telegram.start()  # Telegram out of reach: it retries in maintenance
             bot = self.telegram
-            return TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
+            notifier = TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
+            covered = telegram_stores(self.settings)
+            if len(covered) < len(self.settings.stores):
+                return CoveredStores(notifier, covered)
+            return notifier
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )

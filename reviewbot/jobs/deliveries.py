@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,14 +41,51 @@ from reviewbot.workflow.thanks import view as batch_view
 log = logging.getLogger(__name__)
 
 
+def held(
+    store: Store | None, store_id: str, directory: Directory, now: datetime
+) -> Deferred | None:
+    """Why a store's (non-critical) alert must wait now: a mute, or its quiet hours."""
+    muted = store.muted_until if store is not None else None
+    if muted is not None and muted > now:
+        return Deferred(muted, f"store {store_id} muted by {store.muted_by if store else ''}")
+    rules = policy(directory.settings, store_id)
+    if rules.in_quiet_hours(now):  # its reply window starts when they end, too
+        return Deferred(rules.quiet_end(now), f"store {store_id} in quiet hours")
+    return None
+
+
+async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
+    """A queued notice as a notifier receives it."""
+    store = await session.get(Store, payload["store_id"])
+    return Notice(
+        store_id=payload["store_id"],
+        store_name=store.name if store else payload["store_id"],
+        text=payload["text"],
+        level=payload.get("level", "info"),
+        audience=payload.get("audience", "owner"),
+    )
+
+
+class Copier(Protocol):
+    async def copy(self, message: OutboxMessage) -> None:
+        """Queue the message's copies for the store's other channels (idempotent)."""
+        ...
+
+
 class AlertHandler:
     def __init__(
-        self, sessions: SessionFactory, notifier: Notifier, directory: Directory, clock: Clock
+        self,
+        sessions: SessionFactory,
+        notifier: Notifier,
+        directory: Directory,
+        clock: Clock,
+        router: Copier | None = None,
     ) -> None:
         self.sessions = sessions
         self.notifier = notifier
         self.directory = directory
         self.clock = clock
+        self.router = router
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
         async with self.sessions() as session:
@@ -57,14 +94,12 @@ class AlertHandler:
             except LookupError as exc:
                 raise Permanent(str(exc)) from None
             store = await session.get(Store, view.store_id)
-        now = self.clock.now()
         if view.kind != "critical":
-            muted = store.muted_until if store is not None else None
-            if muted is not None and muted > now:
-                raise Deferred(muted, f"store {view.store_id} muted by {store.muted_by}")
-            rules = policy(self.directory.settings, view.store_id)
-            if rules.in_quiet_hours(now):  # its reply window starts when they end, too
-                raise Deferred(rules.quiet_end(now), f"store {view.store_id} in quiet hours")
+            hold = held(store, view.store_id, self.directory, self.clock.now())
+            if hold is not None:
+                raise hold
+        if self.router is not None:
+            await self.router.copy(message)
         return await self.notifier.send_alert(view)
 
     async def on_sent(
@@ -176,21 +211,18 @@ async def _redraw_batch(
 
 
 class NoticeHandler:
-    def __init__(self, sessions: SessionFactory, notifier: Notifier) -> None:
+    def __init__(
+        self, sessions: SessionFactory, notifier: Notifier, router: Copier | None = None
+    ) -> None:
         self.sessions = sessions
         self.notifier = notifier
+        self.router = router
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
-        payload = message.payload
         async with self.sessions() as session:
-            store = await session.get(Store, payload["store_id"])
-        notice = Notice(
-            store_id=payload["store_id"],
-            store_name=store.name if store else payload["store_id"],
-            text=payload["text"],
-            level=payload.get("level", "info"),
-            audience=payload.get("audience", "owner"),
-        )
+            notice = await notice_of(session, message.payload)
+        if self.router is not None:
+            await self.router.copy(message)
         return await self.notifier.send_notice(notice)
 
     async def on_sent(

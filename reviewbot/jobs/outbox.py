@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -72,6 +72,7 @@ class OutboxDispatcher:
         give_up_after: timedelta = timedelta(hours=48),
         batch: int = 100,
         concurrency: int = 16,
+        before: Callable[[], Awaitable[Any]] | None = None,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -79,12 +80,18 @@ class OutboxDispatcher:
         self.handlers = handlers
         self.give_up_after = give_up_after
         self.batch = batch
+        self.before = before  # a step before each run (copying messages to more channels)
         self._gate = asyncio.Semaphore(concurrency)
         # Leases keep replicas apart; these keep this process's own runs apart.
         self._draining: dict[str, asyncio.Lock] = {}
 
     async def run_once(self) -> int:
         """Deliver what is due; returns how many messages went out."""
+        if self.before is not None:
+            try:
+                await self.before()
+            except Exception:  # what it does is retried next run; delivery goes on
+                log.exception("the step before outbox delivery failed")
         async with self.sessions() as session:
             destinations = await outbox.due_destinations(session, self.clock.now())
         counts = await asyncio.gather(*(self._drain(d) for d in destinations))

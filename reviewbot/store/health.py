@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Review, Source
+from reviewbot.store.schema import OutboxMessage, Review, Source
 
 
 def _state(source: Source) -> str:
@@ -53,3 +53,76 @@ async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
             }
             for s in sources
         ]
+
+
+def _channel_state(error: str | None, pending: int) -> str:
+    if error is None:
+        return "ok" if not pending else "sending"
+    kind = error.split(":", 1)[0]
+    if kind.startswith("credentials_"):
+        return "bad_credentials"
+    if kind.startswith("rate_limit_"):
+        return "rate_limited"
+    return "failing"
+
+
+async def channel_health(sessions: SessionFactory) -> list[dict[str, Any]]:
+    """Each group robot's queues: what waits, since when, the last error and the last
+    message it delivered. A bad key or signature shows as `bad_credentials` with the
+    setting to fix (the error names the setting, never its value)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(
+                OutboxMessage.destination,
+                OutboxMessage.status,
+                func.count(),
+                func.min(OutboxMessage.created_at),
+                func.max(OutboxMessage.sent_at),
+            )
+            .where(OutboxMessage.kind == "robot")
+            .group_by(OutboxMessage.destination, OutboxMessage.status)
+        )
+        channels: dict[str, dict[str, Any]] = {}
+        for destination, status, count, oldest, last_sent in rows:
+            key = destination.removeprefix("robot:").split("|", 1)[0]
+            entry = channels.setdefault(
+                key, {"channel": key, "pending": 0, "oldest_pending": None, "last_sent_at": None}
+            )
+            if status == "pending":
+                entry["pending"] += count
+                entry["oldest_pending"] = min(
+                    (t for t in (oldest, entry["oldest_pending"]) if t), default=None
+                )
+            elif status == "sent":
+                entry["last_sent_at"] = max(
+                    (t for t in (last_sent, entry["last_sent_at"]) if t), default=None
+                )
+        errors = await session.execute(
+            select(OutboxMessage.destination, OutboxMessage.last_error)
+            .where(
+                OutboxMessage.kind == "robot",
+                OutboxMessage.status == "pending",
+                OutboxMessage.last_error.is_not(None),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        last_error: dict[str, str] = {}
+        for destination, error in errors:
+            last_error.setdefault(destination.removeprefix("robot:").split("|", 1)[0], error)
+    out = []
+    for key, entry in sorted(channels.items()):
+        error = last_error.get(key)
+        out.append(
+            {
+                **entry,
+                "state": _channel_state(error, entry["pending"]),
+                "last_error": error,
+                "oldest_pending": _iso(entry["oldest_pending"]),
+                "last_sent_at": _iso(entry["last_sent_at"]),
+            }
+        )
+    return out
+
+
+def _iso(when: Any) -> str | None:
+    return when.isoformat(timespec="seconds") if when else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot import logs
@@ -26,6 +26,25 @@ def chat_destination(store_id: str, *, urgent: bool = False) -> str:
     """The queue of what is said to one store's people, so it arrives in order. Urgent
     messages have their own queue: they must not wait behind alerts held by a mute."""
     return f"chat:{store_id}:urgent" if urgent else f"chat:{store_id}"
+
+
+def robot_prefix(key: str) -> str:
+    """The start of every queue of one group robot (its rate limit counts them all)."""
+    return f"robot:{key}|"
+
+
+def robot_destination(key: str, chat: str) -> str:
+    """A group robot's copy of a store's chat queue (`chat`): same order, same holds."""
+    return f"{robot_prefix(key)}{chat}"
+
+
+def held_by_mute(destination: str) -> Any:
+    """The queues a mute of `destination` (a store's chat queue) holds: it and its robot
+    copies, as a condition on OutboxMessage.destination."""
+    return or_(
+        OutboxMessage.destination == destination,
+        OutboxMessage.destination.endswith(f"|{destination}", autoescape=True),
+    )
 
 
 def redraw_destination(store_id: str) -> str:

@@ -84,6 +84,7 @@ class AlertView:
     reply_window: timedelta | None = None
     created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
     window_start: datetime | None = None  # when the reply window started (speed.py)
+    url: str | None = None  # the review's page on its platform, where the platform has one
 
     @property
     def open(self) -> bool:
@@ -155,6 +156,7 @@ async def load_alert_view(
         created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=window[0] if window else None,
         window_start=window[1] if window else None,
+        url=review.url,
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -297,11 +297,11 @@ class Desk:
                 .where(Store.id.in_(stores))
                 .values(muted_until=None, muted_by=None)
             )
-            held = [outbox.chat_destination(s) for s in stores]
+            held = [outbox.held_by_mute(outbox.chat_destination(s)) for s in stores]
             await session.execute(
                 sql_update(OutboxMessage)
                 .where(
-                    OutboxMessage.destination.in_(held),
+                    or_(*held),
                     OutboxMessage.status == outbox.PENDING,
                     OutboxMessage.next_attempt_at > now,
                 )

@@ -1,0 +1,109 @@
+"""The channel registry: each kind of chat channel a store's `[[stores.channels]]` may name,
+and how to open it. The notifier (`[notifier]`: console or Telegram) stays the store's
+main chat; these run beside it, each on its own outbox queues (jobs/robots.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aiohttp
+
+from reviewbot.chat.base import Notifier
+from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
+from reviewbot.chat.robots.base import Robot
+from reviewbot.chat.robots.dingtalk import DingTalkRobot
+from reviewbot.chat.robots.feishu import FeishuRobot
+from reviewbot.chat.robots.wecom import WeComRobot
+from reviewbot.config import ConfigError, Settings, StoreChannel
+from reviewbot.jobs.robots import Route
+from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.thanks import View as BatchView
+
+Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
+
+
+def _robot(cls: type[Robot]) -> Opener:
+    def open_robot(settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession) -> Robot:
+        webhook = settings.secret(channel.webhook_env)
+        if not webhook.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"{channel.webhook_env} should hold the robot's whole webhook URL "
+                "(https://…), as its group settings show it"
+            )
+        return cls(
+            http,
+            key=channel.key,
+            webhook=webhook,
+            webhook_env=channel.webhook_env,
+            secret=settings.secret(channel.secret_env) if channel.secret_env else None,
+            secret_env=channel.secret_env,
+            per_minute=channel.per_minute,
+            public_url=settings.web.public_url,
+            timeout=settings.http.timeout_seconds,
+        )
+
+    return open_robot
+
+
+CHANNELS: dict[str, Opener] = {
+    "wecom_robot": _robot(WeComRobot),
+    "dingtalk_robot": _robot(DingTalkRobot),
+    "feishu_robot": _robot(FeishuRobot),
+}
+
+
+def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:
+    """Every configured robot, opened once however many stores share it."""
+    return {
+        key: CHANNELS[channel.kind](settings, channel, http)
+        for key, channel in settings.robots().items()
+    }
+
+
+def routes(settings: Settings) -> Mapping[str, list[Route]]:
+    """Each store's robots: where its alerts and notices are copied."""
+    return {
+        store.id: [Route(c.key, frozenset(c.send)) for c in store.channels]
+        for store in settings.stores
+        if store.channels
+    }
+
+
+class CoveredStores:
+    """The notifier for the stores that have a chat on it; the others (a store on group
+    robots alone, with Telegram as the notifier) are skipped, their robots carry it all."""
+
+    def __init__(self, notifier: Notifier, stores: frozenset[str]) -> None:
+        self.notifier = notifier
+        self.stores = stores
+        self.name = notifier.name
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        if alert.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_alert(alert)
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        if alert.store_id not in self.stores:
+            return ref
+        return await self.notifier.update_alert(alert, ref)
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        return await self.notifier.update_batch(batch, ref)
+
+    async def send_notice(self, notice: Notice) -> dict[str, Any]:
+        if notice.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_notice(notice)
+
+    async def send_image(self, picture: Picture) -> dict[str, Any]:
+        if picture.store_id not in self.stores:
+            return {"skipped": "the store has no chat on this notifier"}
+        return await self.notifier.send_image(picture)
+
+
+def telegram_stores(settings: Settings) -> frozenset[str]:
+    """The stores with a Telegram chat (the rest go to their group robots alone)."""
+    return frozenset(s.id for s in settings.stores if s.chat.telegram_chat_id is not None)

@@ -1,0 +1,99 @@
+"""What a robot says, in Simplified Chinese, before each service's markup: a card's title,
+its lines, its links, and the one-line form of an alert or notice in a merged summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewbot.chat.alerts import format_alert, stars, status_lines
+from reviewbot.chat.notices import Notice
+from reviewbot.reporting.labels import PLATFORMS
+from reviewbot.text import clip_utf16
+from reviewbot.workflow.cards import AlertView
+
+NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
+NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
+AUDIENCES = {"owner": "店主", "manager": "店长", "staff": "店员"}
+# What a user-written field may not smuggle into a service's markdown: links, bold, font
+# tags, headings. Full-width look-alikes keep the text readable.
+_MARKUP = str.maketrans(
+    {"[": "［", "]": "］", "*": "＊", "<": "＜", ">": "＞", "`": "'", "#": "＃"}
+)
+VALUE_UNITS = 600  # a review or a draft longer than this is cut (the platform has it all)
+SUMMARY_UNITS = 40  # characters of a review or a notice on a summary's line
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+def plain(text: str) -> str:
+    """User-written text made inert in every robot's markdown."""
+    return text.translate(_MARKUP)
+
+
+def urgent(view: AlertView) -> bool:
+    return view.kind == "critical" or view.severity in ("high", "critical") or view.malicious
+
+
+def review_page(public_url: str | None, review_id: int) -> str | None:
+    """The review's page on the web console, when one is configured."""
+    return f"{public_url}/reviews/{review_id}" if public_url else None
+
+
+def links(view: AlertView, public_url: str | None) -> list[Link]:
+    """Where a card's buttons go: the review on its platform, and the web console."""
+    out = []
+    if view.url and view.url.startswith(("http://", "https://")):
+        out.append(Link(f"在{PLATFORMS.get(view.platform, view.platform)}查看", view.url))
+    page = review_page(public_url, view.review_id)
+    if page:
+        out.append(Link("在控制台处理", page))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """An alert as a robot draws it: a title, then (label, value) lines, then links."""
+
+    title: str
+    lines: list[tuple[str, str]]
+    links: list[Link]
+    urgent: bool
+
+
+def alert_card(view: AlertView, public_url: str | None) -> Card:
+    lines = format_alert(view)
+    title = next(value for label, value in lines if label == "title")
+    body = [
+        (label, plain(clip_utf16(value, VALUE_UNITS))) for label, value in lines if label != "title"
+    ]
+    body += [("状态", plain(line)) for line in status_lines(view)]
+    body.append(("编号", f"评价 #{view.review_id}"))
+    return Card(plain(title), body, links(view, public_url), urgent(view))
+
+
+def notice_title(notice: Notice) -> str:
+    to = AUDIENCES[notice.audience]
+    return f"{NOTICE_TITLES[notice.level]} · {plain(notice.store_name)} · 致{to}"
+
+
+def summary_title(count: int, per_minute: int) -> str:
+    return f"评价提醒汇总 · {count} 条（群机器人每分钟最多发 {per_minute} 条，其余合并在此）"
+
+
+def summary_line(item: AlertView | Notice, public_url: str | None) -> tuple[str, str | None]:
+    """One merged message as a line, and where its link goes (None: no link)."""
+    if isinstance(item, Notice):
+        first = item.text.strip().splitlines()[0] if item.text.strip() else ""
+        text = plain(clip_utf16(first, SUMMARY_UNITS))
+        return f"{NOTICE_ICONS[item.level]} {plain(item.store_name)}：{text}", None
+    words = plain(clip_utf16((item.text or "（只有评分）").replace("\n", " "), SUMMARY_UNITS))
+    platform = PLATFORMS.get(item.platform, item.platform)
+    mark = "🚨 " if urgent(item) else ""
+    store = plain(item.store_name)
+    line = f"{mark}#{item.review_id} {store} · {platform} · {stars(item.rating)}：{words}"
+    found = links(item, public_url)
+    return line, found[0].url if found else None
