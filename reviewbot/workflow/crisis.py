@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.reporting.labels import CATEGORY, PLATFORMS
@@ -54,7 +54,8 @@ def is_food_safety(analysis: Analysis) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """A crisis so far: what the owner weighs before deciding what to do next."""
+    """A crisis so far (the store's reviews since it opened): what the owner weighs
+    before deciding what to do next."""
 
     reviews: int
     negative: int
@@ -71,12 +72,17 @@ class Tally:
 
 
 async def tally(session: AsyncSession, crisis: Crisis) -> Tally:
+    """Every review of the store since the crisis opened (and those that opened it), not
+    only those that tripped a trigger: the owner sees how the whole day is going."""
     current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+    since = (Review.store_id == crisis.store_id) & (Review.first_seen_at >= crisis.started_at)
+    if crisis.closed_at is not None:
+        since &= Review.first_seen_at <= crisis.closed_at
     rows: list[Any] = (
         await session.execute(
             select(Review.platform, Analysis)
             .join(Analysis, current, isouter=True)
-            .where(Review.id.in_(crisis.review_ids))
+            .where(or_(Review.id.in_(crisis.review_ids), since))
         )
     ).all()
     return Tally(
