@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store.alerts import queue_notice
-from reviewbot.store.schema import Page
+from reviewbot.store.schema import Page, Store
 from reviewbot.vocab import Audience, Level
 
 HELD, SENT, SETTLED = "held", "sent", "settled"
@@ -85,7 +85,11 @@ async def ready(
     rules: Discipline,
 ) -> list[Page]:
     """The held items of one thread for one recipient that go out now, as one page
-    (none: they keep waiting, and go with the next one)."""
+    (none: they keep waiting, and go with the next one).
+
+    Locks the store's row first (PostgreSQL), so the crisis and escalation jobs, or two
+    replicas, never both decide to page within the same cap."""
+    await session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
     held = (
         await session.scalars(
             select(Page)
