@@ -17,6 +17,7 @@ from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
 from reviewbot.store.schema import Crisis, Page, Review
+from reviewbot.workflow.crisis import close_crisis
 from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS
 
@@ -258,3 +259,16 @@ async def test_managers_get_one_ping_then_one_summary_for_a_burst(shops):
     (_, summary) = shop.to("店长")
     assert "汇总提醒：上次提醒以来又有 5 条需要跟进" in summary
     assert all(f"第{n}桌" in summary for n in range(1, 6))
+
+
+async def test_closing_a_crisis_names_what_was_still_waiting_for_an_update(shops):
+    shop = await shops()
+    await shop.complain(ILLNESS[0])
+    shop.clock.advance(minutes=5)
+    await shop.complain(ILLNESS[1])
+    async with shop.daemon.sessions() as session, session.begin():
+        await close_crisis(session, ["store-1"], "t:1", "王老板", "已送检", shop.clock.now())
+    await shop.wait(minutes=60)
+    assert len(shop.crisis_pages()) == 1  # no update on a closed crisis
+    (closing,) = [text for _, _, text in shop.log if "危机已由 王老板 结束" in text]
+    assert "上次通知后又有 1 条评价加入本次危机，请一并核对：#2" in closing

@@ -95,6 +95,9 @@ class CrisisDetector:
         self.owner = owner
         self._swept_at: datetime | None = None
         self._analysed: int | None = None  # the newest analysis id already looked at
+        # (store, audience, thread) → when its held pages may go; only spares queries, the
+        # database decides (a restart starts empty and looks again).
+        self._retry: dict[tuple[str, str, str], datetime] = {}
 
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
@@ -324,7 +327,9 @@ class CrisisDetector:
         async with self.sessions() as session:
             waiting = await pages.waiting(session, "crisis:")
         paged = []
-        for store_id, _, name in waiting:
+        for store_id, audience, name in waiting:
+            if self._retry.get((store_id, audience, name), now) > now:
+                continue  # nothing it waits on has lapsed yet
             try:
                 async with self.sessions() as session, session.begin():
                     crisis = await session.get(Crisis, int(name.split(":")[1]))
@@ -341,7 +346,7 @@ class CrisisDetector:
     async def _page_ready(self, session: AsyncSession, crisis: Crisis, now: datetime) -> bool:
         """Page the owner with what this crisis gathered, if the discipline allows now."""
         rules = policy(self.directory.settings, crisis.store_id)
-        items = await pages.ready(
+        ready = await pages.ready(
             session,
             crisis.store_id,
             "owner",
@@ -349,9 +354,15 @@ class CrisisDetector:
             now,
             pages.Discipline(rules.update_every, rules.pages_per_hour),
         )
-        if not items:
+        key = (crisis.store_id, "owner", thread(crisis.id))
+        if not ready.items:
+            if ready.retry_at is not None:
+                self._retry[key] = ready.retry_at
             return False
-        await pages.deliver(session, items, await self._page(session, crisis, items), now)
+        self._retry.pop(key, None)
+        await pages.deliver(
+            session, ready.items, await self._page(session, crisis, ready.items), now
+        )
         return True
 
     async def _holding_statement(

@@ -157,6 +157,9 @@ class EscalationChecker:
         self.settings = settings
         self.owner = owner
         self.horizon = horizon(settings)
+        # (store, audience) → when its gathered rungs may go; only spares queries, the
+        # database decides (a restart starts empty and looks again).
+        self._retry: dict[tuple[str, str], datetime] = {}
 
     async def run_once(self) -> int:
         """Queue the pings that are due now; returns how many were sent.
@@ -171,8 +174,9 @@ class EscalationChecker:
         try:
             work = await self._due_now(now)
             async with self.sessions() as session:
-                for store_id, _, _ in await pages.waiting(session, THREAD):
-                    work.setdefault(store_id, [])  # gathered rungs whose time may have come
+                for store_id, audience, _ in await pages.waiting(session, THREAD):
+                    if self._retry.get((store_id, audience), now) <= now:
+                        work.setdefault(store_id, [])  # gathered rungs whose time may be due
             sent = 0
             for store_id, items in sorted(work.items()):
                 try:
@@ -342,8 +346,12 @@ class EscalationChecker:
         discipline = pages.Discipline(rules.update_every, rules.pages_per_hour)
         sent = 0
         for audience in AUDIENCES:
-            items = await pages.ready(session, store_id, audience, THREAD, now, discipline)
-            if items:
-                await pages.deliver(session, items, gathered_message(items), now)
-                sent += len(items)
+            ready = await pages.ready(session, store_id, audience, THREAD, now, discipline)
+            if ready.retry_at is not None:
+                self._retry[(store_id, audience)] = ready.retry_at
+            else:
+                self._retry.pop((store_id, audience), None)
+            if ready.items:
+                await pages.deliver(session, ready.items, gathered_message(ready.items), now)
+                sent += len(ready.items)
         return sent

@@ -76,6 +76,12 @@ async def hold(
     return item
 
 
+@dataclass(frozen=True, slots=True)
+class Ready:
+    items: list[Page]  # what goes out now, as one page
+    retry_at: datetime | None  # when nothing does: the earliest time that may change
+
+
 async def ready(
     session: AsyncSession,
     store_id: str,
@@ -83,7 +89,7 @@ async def ready(
     thread: str,
     now: datetime,
     rules: Discipline,
-) -> list[Page]:
+) -> Ready:
     """The held items of one thread for one recipient that go out now, as one page
     (none: they keep waiting, and go with the next one).
 
@@ -103,7 +109,7 @@ async def ready(
         )
     ).all()
     if not held:
-        return []
+        return Ready([], None)
     recent = (
         await session.scalars(
             select(Page).where(
@@ -114,20 +120,23 @@ async def ready(
             )
         )
     ).all()
-    lately = [p for p in recent if p.sent_at is not None and now - p.sent_at < rules.interval]
+    sent = [(p, p.sent_at) for p in recent if p.sent_at is not None]
+    lately = [p for p, at in sent if now - at < rules.interval]
+    hour = [(p, at) for p, at in sent if now - at < HOUR]
+    lapses = [at + rules.interval for p, at in sent if now - at < rules.interval]
+    retry = Ready([], min([*lapses, *(at + HOUR for _, at in hour)], default=None))
     paged_about = {topic for p in lately for topic in p.topics}
     free = [p for p in held if p.opens or not paged_about.intersection(p.topics)]
     if any(p.opens for p in free):
-        return free
+        return Ready(free, None)
     if not free:
-        return []
+        return retry
     if audience not in GATHERED:
-        return free
-    this_hour = {p.page for p in recent if p.sent_at is not None and now - p.sent_at < HOUR}
-    if len(this_hour) >= rules.per_hour:
-        return []
+        return Ready(free, None)
+    if len({p.page for p, _ in hour}) >= rules.per_hour:
+        return retry
     thread_quiet = not any(p.thread == thread for p in lately)
-    return free if thread_quiet or any(p.breaks_through for p in free) else []
+    return Ready(free, None) if thread_quiet or any(p.breaks_through for p in free) else retry
 
 
 async def deliver(session: AsyncSession, items: list[Page], text: str, now: datetime) -> None:
