@@ -146,6 +146,7 @@ async def test_a_burst_of_40_complaints_pages_the_owner_at_most_3_times(shops):
     assert "门店进入危机处理状态" in pages[0]
     assert "又有顾客反映食品安全问题" in pages[1]
     assert "危机开始" in pages[-1] and "评价 40 条" in pages[-1]
+    assert all(page.count("菜品类差评一天内集中出现") <= 1 for page in pages)  # latest count
     reported = {int(n) for page in pages for n in re.findall(r"  #(\d+) ", page)}
     async with shop.daemon.sessions() as session:
         stored = set((await session.scalars(select(Review.id))).all())

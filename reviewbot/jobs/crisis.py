@@ -392,7 +392,9 @@ class CrisisDetector:
         review_ids = sorted(
             {int(t.split(":")[1]) for item in items for t in item.topics if t.startswith("review:")}
         )
-        reasons = list(dict.fromkeys(r for item in items for r in item.text.split("；") if r))
+        reasons: dict[str, str] = {}  # one per trigger, with its latest detail (spike counts)
+        for reason in (r for item in items for r in item.text.split("；") if r):
+            reasons[reason.split("（")[0]] = reason
         reviews = (await session.scalars(select(Review).where(Review.id.in_(review_ids)))).all()
         if opened:
             lines = ["🚨 门店进入危机处理状态"]
@@ -404,7 +406,7 @@ class CrisisDetector:
             lines[0] += f"（汇总上次通知以来的 {len(items)} 次新情况）"
         zone = ZoneInfo(self.directory.timezone(crisis.store_id))
         lines.append((await tally(session, crisis)).line(crisis.started_at, zone))
-        lines.append("触发原因：" + "；".join(reasons))
+        lines.append("触发原因：" + "；".join(reasons.values()))
         lines.append("新增评价：" if not opened else "涉及评价：")
         for review in sorted(reviews, key=lambda r: r.id)[:10]:
             text = (review.text or "（只有评分）").replace("\n", " ")
