@@ -16,6 +16,7 @@ from sqlalchemy import select
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
+from reviewbot.jobs.escalation import gathered_message
 from reviewbot.store.schema import Crisis, Page, Review
 from reviewbot.workflow.crisis import close_crisis
 from reviewbot.workflow.desk import Desk
@@ -273,3 +274,12 @@ async def test_closing_a_crisis_names_what_was_still_waiting_for_an_update(shops
     assert len(shop.crisis_pages()) == 1  # no update on a closed crisis
     (closing,) = [text for _, _, text in shop.log if "危机已由 王老板 结束" in text]
     assert "上次通知后又有 1 条评价加入本次危机，请一并核对：#2" in closing
+
+
+def test_a_long_summary_lists_fifteen_and_points_to_pending():
+    """A chat message has a length limit: the rest of a big summary is one /pending away."""
+    items = [Page(text=f"⏰ 差评 #{n} 还没有回复") for n in range(1, 21)]
+    lines = gathered_message(items).splitlines()
+    assert lines[0] == "📋 汇总提醒：上次提醒以来又有 20 条需要跟进"
+    assert lines[1:16] == [f"• ⏰ 差评 #{n} 还没有回复" for n in range(1, 16)]
+    assert lines[16:] == ["…… 另有 5 条，发送 /pending 查看全部待处理差评"]

@@ -44,6 +44,7 @@ DAY = timedelta(days=1)
 CONTACT_STEP = "contact"
 THREAD = "escalation"  # the paging thread every rung of every review gathers in
 AUDIENCES = ("staff", "manager", "owner")
+SUMMARY_ITEMS = 15  # rungs listed in one gathered message
 SEVERITY_NAMES = {"none": "", "low": "低", "medium": "中", "high": "高", "critical": "紧急"}
 
 
@@ -101,7 +102,10 @@ def gathered_message(items: list[Page]) -> str:
     if len(items) == 1:
         return items[0].text
     head = f"📋 汇总提醒：上次提醒以来又有 {len(items)} 条需要跟进"
-    return "\n".join([head, *(f"• {item.text}" for item in items)])
+    lines = [head, *(f"• {item.text}" for item in items[:SUMMARY_ITEMS])]
+    if len(items) > SUMMARY_ITEMS:  # a chat message has a length limit; /pending has all
+        lines.append(f"…… 另有 {len(items) - SUMMARY_ITEMS} 条，发送 /pending 查看全部待处理差评")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
