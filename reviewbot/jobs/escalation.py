@@ -16,7 +16,8 @@ message, within a cap per hour; nobody, the staff chat included, is pinged twice
 the same review within the interval (a crisis page about it counts).
 
 The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
-(in SQL, no id lists) are read, and only stores with a ping due get a write transaction.
+(in SQL, no id lists) are read, and only stores with a ping due (or gathered pings whose
+time may have come) get a write transaction.
 """
 
 from __future__ import annotations
