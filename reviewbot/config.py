@@ -235,6 +235,12 @@ class SpeedWindow(Section):
     )
     contact_hours: Annotated[float, Field(gt=0)] = 24.0
     quiet_hours: QuietHours | None = None
+    # Paging discipline (crisis pages and the escalation ladder): after a page, later news
+    # for the same person is gathered into at most one update per `update_minutes` (a new
+    # food-safety claim in a crisis still goes at once), and nobody gets more than
+    # `pages_per_hour` pages in any hour (a crisis's first page always goes).
+    update_minutes: Annotated[float, Field(gt=0)] = 30.0
+    pages_per_hour: Annotated[int, Field(ge=1)] = 4
 
 
 ClockTime = Annotated[str, Field(pattern=rf"^{_CLOCK}$")]
@@ -291,6 +297,8 @@ class StoreSpeedWindow(Section):
     ] = Field(default_factory=dict)
     contact_hours: Annotated[float, Field(gt=0)] | None = None
     quiet_hours: QuietHours | None = None
+    update_minutes: Annotated[float, Field(gt=0)] | None = None
+    pages_per_hour: Annotated[int, Field(ge=1)] | None = None
 
 
 class StoreSettings(Section):

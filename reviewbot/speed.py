@@ -46,6 +46,8 @@ class Policy:
     contact_within: timedelta
     quiet: tuple[time, time] | None
     timezone: ZoneInfo
+    update_every: timedelta  # paging: at most one update per this long, per person
+    pages_per_hour: int
 
     def reply_window(self, severity: str) -> timedelta:
         """The reply window for a severity; a review needing a reply without a severity
@@ -95,4 +97,8 @@ def policy(settings: Settings, store_id: str) -> Policy:
         ),
         quiet=tuple(_clock(part) for part in quiet.split("-")) if quiet else None,  # type: ignore[arg-type]
         timezone=ZoneInfo(store.timezone if store else "Asia/Shanghai"),
+        update_every=timedelta(
+            minutes=(own.update_minutes if own and own.update_minutes else base.update_minutes)
+        ),
+        pages_per_hour=(own.pages_per_hour if own and own.pages_per_hour else base.pages_per_hour),
     )

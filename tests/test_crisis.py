@@ -219,7 +219,11 @@ async def test_later_triggers_join_the_open_crisis_and_an_owner_closes_it(shop):
     await shop.reviews(("吃完上吐下泻，怀疑食物中毒", 1))
     await shop.reviews(("我也是，吃完拉肚子一整晚", 1))
     (crisis,) = await shop.crises()
-    assert len(crisis.review_ids) == 2 and "危机情况有新进展" in shop.pages()[1]
+    assert len(crisis.review_ids) == 2 and len(shop.pages()) == 1  # gathered for the update
+    shop.present += timedelta(minutes=30)
+    shop.clock._now = shop.present
+    await shop.daemon.drain()
+    assert "危机情况有新进展" in shop.pages()[1] and "拉肚子一整晚" in shop.pages()[1]
 
     async with shop.daemon.sessions() as session, session.begin():
         await close_crisis(

@@ -8,7 +8,10 @@ A store enters crisis when
 - one review is being reposted across platforms (the same text on two or more).
 The owner is paged at once, past any mute or quiet hours, with the reviews involved, a
 holding statement from the reply engine and the 5S checklist. A store has one open crisis
-at a time; later triggers join it. It ends when an owner closes it, and the record stays.
+at a time; later triggers join it at once, but the owner hears of them in at most one
+update per interval (with the crisis's running tally), sooner only for a new food-safety
+claim, within a cap per hour (`store/pages.py`). It ends when an owner closes it, and the
+record stays.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,12 +30,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.clock import Clock
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.reporting.labels import PLATFORMS
-from reviewbot.store import audit, leases
-from reviewbot.store.alerts import queue_notice
+from reviewbot.speed import policy
+from reviewbot.store import audit, leases, pages
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Analysis, Crisis, Review
+from reviewbot.store.schema import Analysis, Crisis, Page, Review
 from reviewbot.workflow.actions import analysis_result, review_text
-from reviewbot.workflow.crisis import trigger_name
+from reviewbot.workflow.crisis import (
+    food_safety_topic,
+    is_food_safety,
+    tally,
+    thread,
+    trigger_name,
+)
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -85,6 +95,9 @@ class CrisisDetector:
         self.owner = owner
         self._swept_at: datetime | None = None
         self._analysed: int | None = None  # the newest analysis id already looked at
+        # (store, audience, thread) → when its held pages may go; only spares queries, the
+        # database decides (a restart starts empty and looks again).
+        self._retry: dict[tuple[str, str, str], datetime] = {}
 
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
@@ -92,7 +105,7 @@ class CrisisDetector:
         if not await leases.acquire(self.sessions, "crisis", self.owner, now, timedelta(minutes=2)):
             return []
         try:
-            paged = []
+            paged = await self._flush(now)
             for store_id in await self._stores_to_check(now):
                 try:
                     async with self.sessions() as session, session.begin():
@@ -273,16 +286,23 @@ class CrisisDetector:
         if opened:
             crisis.holding_statement = await self._holding_statement(session, store_id, new_ids)
         await session.flush()
-        text = await self._page(session, crisis, fresh, new_ids, opened)
-        await queue_notice(
+        food = await self._food_safety(session, new_ids)
+        await pages.hold(
             session,
             store_id=store_id,
-            text=text,
-            now=now,
-            dedupe_key=f"crisis:{crisis.id}:{','.join(map(str, new_ids))}",
-            level="critical",
             audience="owner",
+            thread=thread(crisis.id),
+            topics=[f"review:{n}" for n in new_ids]
+            + ([food_safety_topic(crisis.id)] if food else []),
+            key=f"crisis:{crisis.id}:{','.join(map(str, new_ids))}",
+            text="；".join(
+                trigger_name(t.key) + (f"（{t.detail}）" if t.detail else "") for t in fresh
+            ),
+            now=now,
+            level="critical",
             urgent=True,
+            opens=opened,
+            breaks_through=bool(food),
         )
         audit.record(
             session,
@@ -293,7 +313,57 @@ class CrisisDetector:
             triggers=[t.key for t in fresh],
             reviews=new_ids,
         )
-        return crisis.id
+        return crisis.id if await self._page_ready(session, crisis, now) else None
+
+    async def _food_safety(self, session: AsyncSession, review_ids: list[int]) -> list[int]:
+        current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        rows = await session.execute(
+            select(Review.id, Analysis).join(Analysis, current).where(Review.id.in_(review_ids))
+        )
+        return sorted(review_id for review_id, analysis in rows if is_food_safety(analysis))
+
+    async def _flush(self, now: datetime) -> list[int]:
+        """Send the gathered updates whose time has come (no new trigger needed)."""
+        async with self.sessions() as session:
+            waiting = await pages.waiting(session, "crisis:")
+        paged = []
+        for store_id, audience, name in waiting:
+            if self._retry.get((store_id, audience, name), now) > now:
+                continue  # nothing it waits on has lapsed yet
+            try:
+                async with self.sessions() as session, session.begin():
+                    crisis = await session.get(Crisis, int(name.split(":")[1]))
+                    if crisis is None:
+                        continue
+                    if crisis.status != "open":
+                        await pages.settle(session, name, now)
+                    elif await self._page_ready(session, crisis, now):
+                        paged.append(crisis.id)
+            except Exception:  # one store's failure must not hold back the others
+                log.exception("crisis update for store %s failed", store_id)
+        return paged
+
+    async def _page_ready(self, session: AsyncSession, crisis: Crisis, now: datetime) -> bool:
+        """Page the owner with what this crisis gathered, if the discipline allows now."""
+        rules = policy(self.directory.settings, crisis.store_id)
+        ready = await pages.ready(
+            session,
+            crisis.store_id,
+            "owner",
+            thread(crisis.id),
+            now,
+            pages.Discipline(rules.update_every, rules.pages_per_hour),
+        )
+        key = (crisis.store_id, "owner", thread(crisis.id))
+        if not ready.items:
+            if ready.retry_at is not None:
+                self._retry[key] = ready.retry_at
+            return False
+        self._retry.pop(key, None)
+        await pages.deliver(
+            session, ready.items, await self._page(session, crisis, ready.items), now
+        )
+        return True
 
     async def _holding_statement(
         self, session: AsyncSession, store_id: str, review_ids: list[int]
@@ -315,23 +385,29 @@ class CrisisDetector:
         )
         return draft.text
 
-    async def _page(
-        self,
-        session: AsyncSession,
-        crisis: Crisis,
-        fresh: list[Trigger],
-        new_ids: list[int],
-        opened: bool,
-    ) -> str:
-        reviews = (await session.scalars(select(Review).where(Review.id.in_(new_ids)))).all()
-        lines = ["🚨 门店进入危机处理状态" if opened else "🚨 危机情况有新进展"]
-        lines.append(
-            "触发原因："
-            + "；".join(
-                trigger_name(t.key) + (f"（{t.detail}）" if t.detail else "") for t in fresh
-            )
+    async def _page(self, session: AsyncSession, crisis: Crisis, items: list[Page]) -> str:
+        """One page for these items: the opening page, or an update gathering every trigger
+        since the last one, with the running tally."""
+        opened = any(item.opens for item in items)
+        review_ids = sorted(
+            {int(t.split(":")[1]) for item in items for t in item.topics if t.startswith("review:")}
         )
-        lines.append("涉及评价：")
+        reasons: dict[str, str] = {}  # one per trigger, with its latest detail (spike counts)
+        for reason in (r for item in items for r in item.text.split("；") if r):
+            reasons[reason.split("（")[0]] = reason
+        reviews = (await session.scalars(select(Review).where(Review.id.in_(review_ids)))).all()
+        if opened:
+            lines = ["🚨 门店进入危机处理状态"]
+        elif any(item.breaks_through for item in items):
+            lines = ["🚨 危机情况有新进展：又有顾客反映食品安全问题"]
+        else:
+            lines = ["🚨 危机情况有新进展"]
+        if not opened and len(items) > 1:
+            lines[0] += f"（汇总上次通知以来的 {len(items)} 次新情况）"
+        zone = ZoneInfo(self.directory.timezone(crisis.store_id))
+        lines.append((await tally(session, crisis)).line(crisis.started_at, zone))
+        lines.append("触发原因：" + "；".join(reasons.values()))
+        lines.append("新增评价：" if not opened else "涉及评价：")
         for review in sorted(reviews, key=lambda r: r.id)[:10]:
             text = (review.text or "（只有评分）").replace("\n", " ")
             stars = f"★{review.rating:g} " if review.rating is not None else ""
@@ -340,7 +416,7 @@ class CrisisDetector:
                 f"{stars}「{text[:40]}{'…' if len(text) > 40 else ''}」"
             )
         if len(reviews) > 10:
-            lines.append(f"  …… 共 {len(reviews)} 条")
+            lines.append(f"  …… 共 {len(reviews)} 条，发送 /crisis 查看")
         if opened and crisis.holding_statement:
             lines.append("建议先发布的统一回应（请核实后使用）：")
             lines.append(crisis.holding_statement)

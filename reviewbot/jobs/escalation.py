@@ -10,8 +10,14 @@ fires once per speed window, whatever restarts or replicas happen. A review that
 after it was answered (a 追评) starts a new round (`Review.window_round`), so its new
 complaint has a ladder of its own.
 
+Every ping goes through the paging discipline (`store/pages.py`): an owner or a manager
+gets one ping, then what falls due for them within the interval is gathered into one
+message, within a cap per hour; nobody, the staff chat included, is pinged twice about
+the same review within the interval (a crisis page about it counts).
+
 The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
-(in SQL, no id lists) are read, and only stores with a ping due get a write transaction.
+(in SQL, no id lists) are read, and only stores with a ping due (or gathered pings whose
+time may have come) get a write transaction.
 """
 
 from __future__ import annotations
@@ -28,16 +34,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, platform_delay, policy
-from reviewbot.store import audit, leases
-from reviewbot.store.alerts import queue_notice
+from reviewbot.store import audit, leases, pages
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Analysis, Escalation, Review, Store
+from reviewbot.store.schema import Analysis, Escalation, Page, Review, Store
 from reviewbot.workflow.actions import OPEN_STATES
 
 log = logging.getLogger(__name__)
 
 DAY = timedelta(days=1)
 CONTACT_STEP = "contact"
+THREAD = "escalation"  # the paging thread every rung of every review gathers in
+AUDIENCES = ("staff", "manager", "owner")
+SUMMARY_ITEMS = 15  # rungs listed in one gathered message
 SEVERITY_NAMES = {"none": "", "low": "低", "medium": "中", "high": "高", "critical": "紧急"}
 
 
@@ -88,6 +96,17 @@ def contact_message(review: Review, window: timedelta) -> str:
         f"☎️ 差评 #{review.id} {_snippet(review)}{_late(review)} 的顾客还没有记录联系结果"
         f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。/review {review.id}"
     )
+
+
+def gathered_message(items: list[Page]) -> str:
+    """One rung as it is; several that waited for the same person, as one message."""
+    if len(items) == 1:
+        return items[0].text
+    head = f"📋 汇总提醒：上次提醒以来又有 {len(items)} 条需要跟进"
+    lines = [head, *(f"• {item.text}" for item in items[:SUMMARY_ITEMS])]
+    if len(items) > SUMMARY_ITEMS:  # a chat message has a length limit; /pending has all
+        lines.append(f"…… 另有 {len(items) - SUMMARY_ITEMS} 条，发送 /pending 查看全部待处理差评")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,9 @@ class EscalationChecker:
         self.settings = settings
         self.owner = owner
         self.horizon = horizon(settings)
+        # (store, audience) → when its gathered rungs may go; only spares queries, the
+        # database decides (a restart starts empty and looks again).
+        self._retry: dict[tuple[str, str], datetime] = {}
 
     async def run_once(self) -> int:
         """Queue the pings that are due now; returns how many were sent.
@@ -156,6 +178,10 @@ class EscalationChecker:
             return 0
         try:
             work = await self._due_now(now)
+            async with self.sessions() as session:
+                for store_id, audience, _ in await pages.waiting(session, THREAD):
+                    if self._retry.get((store_id, audience), now) <= now:
+                        work.setdefault(store_id, [])  # gathered rungs whose time may be due
             sent = 0
             for store_id, items in sorted(work.items()):
                 try:
@@ -226,13 +252,12 @@ class EscalationChecker:
         now: datetime,
     ) -> int:
         rules = policy(self.settings, store_id)
-        sent = 0
         for review_id, severity, due in items:
             review = await session.get(Review, review_id)
             assert review is not None
             critical = severity == "critical"
-            sent += await self._fire(session, review, severity, rules, due, now, critical)
-        return sent
+            await self._fire(session, review, severity, rules, due, now, critical)
+        return await self._page_store(session, store_id, now)
 
     @staticmethod
     def _due(
@@ -272,10 +297,9 @@ class EscalationChecker:
         due: list[_Due],
         now: datetime,
         critical: bool,
-    ) -> int:
+    ) -> None:
         ladder = [d for d in due if d.step != CONTACT_STEP]
         highest = ladder[-1] if ladder else None
-        sent = 0
         for item in due:
             send = item is highest or item.step == CONTACT_STEP
             session.add(
@@ -306,16 +330,33 @@ class EscalationChecker:
             else:
                 start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
                 text = reply_message(item.step, review, rules.reply_window(severity), start, now)
-            await queue_notice(
+            await pages.hold(
                 session,
                 store_id=review.store_id,
+                audience=item.audience,  # type: ignore[arg-type]
+                thread=THREAD,
+                topics=[f"review:{review.id}"],
+                key=f"escalation:{review.id}:{item.step}"
+                + (f":{review.window_round}" if review.window_round else ""),
                 text=text,
                 now=now,
-                dedupe_key=f"escalation:{review.id}:{item.step}"
-                + (f":{review.window_round}" if review.window_round else ""),
                 level="critical" if critical or item.step == "owner" else "warning",
-                audience=item.audience,
-                urgent=critical,  # type: ignore[arg-type]
+                urgent=critical,
             )
-            sent += 1
+
+    async def _page_store(self, session: AsyncSession, store_id: str, now: datetime) -> int:
+        """Send what the paging discipline lets go now, per recipient, gathering what
+        waited into one message; returns how many rungs went out."""
+        rules = policy(self.settings, store_id)
+        discipline = pages.Discipline(rules.update_every, rules.pages_per_hour)
+        sent = 0
+        for audience in AUDIENCES:
+            ready = await pages.ready(session, store_id, audience, THREAD, now, discipline)
+            if ready.retry_at is not None:
+                self._retry[(store_id, audience)] = ready.retry_at
+            else:
+                self._retry.pop((store_id, audience), None)
+            if ready.items:
+                await pages.deliver(session, ready.items, gathered_message(ready.items), now)
+                sent += len(ready.items)
         return sent

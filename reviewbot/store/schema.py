@@ -423,6 +423,35 @@ class Crisis(Base):
     summary: Mapped[str | None] = mapped_column(Text)
 
 
+class Page(Base):
+    """Something a person (a store's owner, its managers, its staff chat) is to be paged
+    about: sent at once, or held and gathered into the next update of its thread. Kept in
+    the database so the paging discipline (one update per interval, a cap per hour, never
+    the same thing twice within the interval) survives restarts and replicas."""
+
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_recipient", "store_id", "audience", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    audience: Mapped[str] = mapped_column(String(16))
+    # What later items gather with ("crisis:12", "escalation") and what it is about
+    # ("review:34", "crisis:12:food-safety"): a recipient is never paged about a topic twice
+    # within the interval.
+    thread: Mapped[str] = mapped_column(String(64))
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    key: Mapped[str] = mapped_column(String(200))  # the notice's dedupe key when sent alone
+    text: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(16), default="info")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    opens: Mapped[bool] = mapped_column(Boolean, default=False)  # first page of a crisis
+    breaks_through: Mapped[bool] = mapped_column(Boolean, default=False)  # food safety
+    status: Mapped[str] = mapped_column(String(16), default="held")  # held, sent, settled
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    page: Mapped[str | None] = mapped_column(String(200))  # the notice it went out in
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_review", "review_id", "id"),)

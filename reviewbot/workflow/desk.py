@@ -32,7 +32,7 @@ from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.access import Access
 from reviewbot.workflow.actions import Actor, NotAllowed, Outcome
 from reviewbot.workflow.cards import AlertView, CardRef, card_of, load_alert_view, reply_deadline
-from reviewbot.workflow.crisis import close_crisis, trigger_name
+from reviewbot.workflow.crisis import close_crisis, tally, trigger_name
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
 
@@ -312,22 +312,25 @@ class Desk:
         self.kick_outbox()
 
     async def crises(self, stores: list[str]) -> list[str]:
-        """One line per open crisis of these stores."""
+        """One entry per open crisis of these stores, with its running tally."""
         async with self.sessions() as session:
             crises = (
                 await session.scalars(
                     select(Crisis).where(Crisis.store_id.in_(stores), Crisis.status == "open")
                 )
             ).all()
+            tallies = [await tally(session, crisis) for crisis in crises]
         lines = []
-        for crisis in crises:
+        for crisis, counted in zip(crises, tallies, strict=True):
             store = self.directory.store(crisis.store_id)
+            zone = self.zone(crisis.store_id)
             reasons = "；".join(trigger_name(t) for t in crisis.triggers)
             reviews = " ".join(f"#{r}" for r in crisis.review_ids[:10])
+            more = f" 等 {len(crisis.review_ids)} 条" if len(crisis.review_ids) > 10 else ""
             lines.append(
                 f"🚨 {store.name if store else crisis.store_id}："
-                f"{crisis.started_at.astimezone(self.zone(crisis.store_id)):%m-%d %H:%M} 开始。"
-                f"原因：{reasons}。评价：{reviews}"
+                f"{crisis.started_at.astimezone(zone):%m-%d %H:%M} 开始。"
+                f"原因：{reasons}。评价：{reviews}{more}\n" + counted.line(crisis.started_at, zone)
             )
         return lines
 
