@@ -1,7 +1,7 @@
 """pages: what each person was paged about, and what waits for the next update
 
 Revision ID: 0021
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06 13:00:00
 
 A burst of complaints paged the owner 40 times in 150 s. Every crisis page and escalation
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 revision: str = "0021"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
