@@ -355,7 +355,7 @@ def test_draft_says_why_a_reply_is_blocked_and_who_may_post_it(tmp_path):
         assert list(result)[:4] == ["id", "reply", "template", "principles"]
         assert list(result)[4:] == ["violations", "requires_role"]
         (violation,) = result["violations"]
-        assert violation["code"] == "remedy" and violation["found"] == "免费"
+        assert violation["code"] == "promise" and violation["found"] == "免费"
         assert "免费" in violation["message"]
     assert out["salty"]["requires_role"] == "staff"
     assert out["hair"]["requires_role"] == "manager"

@@ -44,21 +44,21 @@ def test_a_plain_humble_reply_passes():
     ("code", "sentence"),
     [
         # nothing invented
-        ("invented_dish", "下次来尝尝我们的红烧肉。"),
+        ("invented_fact", "下次来尝尝我们的红烧肉。"),
         ("invented_fact", "本店已经开了20年。"),
         ("invented_fact", "我们会在三天内给您回复。"),
         ("invented_fact", "明天店长会给您回电。"),
         ("invented_fact", "这道菜只要十五元。"),
-        ("invented_proof", "本店有卫生评级 A级 证书。"),
+        ("invented_fact", "本店有卫生评级 A级 证书。"),
         # no unauthorised compensation
-        ("remedy", "下次来给您免单。"),
-        ("remedy", "我们给您全额退款。"),
-        ("remedy", "送您一张优惠券。"),
+        ("promise", "下次来给您免单。"),
+        ("promise", "我们给您全额退款。"),
+        ("promise", "送您一张优惠券。"),
         # never ask or reward a change of the review
-        ("review_change", "麻烦您把差评删除。"),
-        ("review_change", "改成好评送您一份甜品。"),
-        ("review_change", "方便的话帮我们修改一下评价。"),
-        ("review_change", "好评返现五元。"),
+        ("delete_request", "麻烦您把差评删除。"),
+        ("delete_request", "改成好评送您一份甜品。"),
+        ("delete_request", "方便的话帮我们修改一下评价。"),
+        ("delete_request", "好评返现五元。"),
         # no customer private data
         ("private_data", "我们会打您的电话 138 1234 5678。"),
         ("private_data", "您的地址朝阳路88号我们记下了。"),
@@ -67,8 +67,8 @@ def test_a_plain_humble_reply_passes():
         # no blame-shifting or arguing
         ("blame", "这是骑手的问题，不是我们的。"),
         ("blame", "是您自己没有备注。"),
-        ("blame", "这种事不可能发生。"),
-        ("blame", "请不要恶意差评。"),
+        ("argue", "这种事不可能发生。"),
+        ("argue", "请不要恶意差评。"),
     ],
 )
 def test_a_reply_breaking_a_guardrail_is_blocked_with_the_reason(code, sentence):
@@ -108,7 +108,7 @@ def test_the_stores_own_facts_may_be_stated():
     proofs = "、".join(STORE.proofs)
     facts = f"{OK_OPENING}营业时间{STORE.hours}，电话{STORE.contact}。本店资质：{proofs}。"
     assert codes(facts) == []
-    assert "invented_proof" in codes(facts, store=replace(STORE, proofs=()))
+    assert "invented_fact" in codes(facts, store=replace(STORE, proofs=()))
     assert "invented_fact" in codes(facts, store=replace(STORE, hours="每天中午营业"))
     # A phone number the fact sheet does not give is someone's private number, or invented.
     assert {"private_data", "invented_fact"} & set(
@@ -119,14 +119,14 @@ def test_the_stores_own_facts_may_be_stated():
 def test_an_authorised_remedy_is_allowed_and_nothing_beyond_it():
     store = replace(STORE, remedy="这一单我们可以为您重做或退款")
     assert codes(OK_OPENING + store.remedy + "。", store=store) == []
-    assert "remedy" in codes(OK_OPENING + "再送您一张优惠券。", store=store)
+    assert "promise" in codes(OK_OPENING + "再送您一张优惠券。", store=store)
 
 
 def test_a_dish_the_customer_named_is_not_invented():
     review = ReviewText("g3", "宫保鸡丁太难吃", 1)
     off_menu = StoreProfile(name="小馆", menu=("水煮鱼",))
     assert codes("宫保鸡丁的做法我们会重新调整。", review=review, store=off_menu) == []
-    assert "invented_dish" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
+    assert "invented_fact" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
 
 
 @pytest.mark.parametrize("dish", ["红烧狮子头", "清蒸鲈鱼", "椒盐排骨", "蒜蓉西兰花"])
@@ -134,7 +134,7 @@ def test_a_dish_no_list_holds_is_caught_by_its_shape(dish):
     """dishes.txt cannot list every dish: a way of cooking before a main ingredient is a
     dish name too, invented unless the menu or the customer has it."""
     assert [(v.code, v.found) for v in check(f"{OK_OPENING}欢迎来尝尝{dish}。")] == [
-        ("invented_dish", dish)
+        ("invented_fact", dish)
     ]
     named = ReviewText("g4", f"{dish}太咸了", 2)
     assert codes(f"{OK_OPENING}{dish}的咸淡我们会调整。", review=named) == []
@@ -157,7 +157,7 @@ def test_a_staff_edit_is_checked_like_a_draft():
     assert check_reply(made.text, review=review, analysis=result, store=STORE) == []
     edited = made.text.replace("。", "。其实是骑手的问题，下次给您免单。", 1)
     blocked = check_reply(edited, review=review, analysis=result, store=STORE)
-    assert {v.code for v in blocked} == {"blame", "remedy"}
+    assert {v.code for v in blocked} == {"blame", "promise"}
 
 
 # -- paraphrases: each family of the rules, in the words staff actually write ------------
@@ -186,42 +186,42 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("private_data", "address", "送到建国路88号院3号楼的那单我们查了。"),
         ("private_data", "address", "您家在阳光小区3栋2单元我们知道。"),
         # compensation, refunds, free food, coupons, discounts, gifts
-        ("remedy", "refund", "给您退全款。"),
-        ("remedy", "refund", "我们给您退一下钱。"),
-        ("remedy", "refund", "我们把餐费还给您。"),
-        ("remedy", "refund", "给您退了。"),
-        ("remedy", "refund", "给您退 款。"),
-        ("remedy", "compensation", "我们会给您一些补贴。"),
-        ("remedy", "compensation", "我们会赔偿您的损失。"),
-        ("remedy", "extra_food", "再给您补一份。"),
-        ("remedy", "extra_food", "下次给您加个菜。"),
-        ("remedy", "extra_food", "送您一份小菜。"),
-        ("remedy", "coupon", "给您发张券。"),
-        ("remedy", "coupon", "给您一张满减券。"),
-        ("remedy", "coupon", "下次来给您优惠。"),
-        ("remedy", "coupon", "下次来半价。"),
-        ("remedy", "coupon", "下次来给您打八折。"),
-        ("remedy", "free", "这顿不收钱。"),
-        ("remedy", "free", "不收您钱了。"),
-        ("remedy", "free", "下次来吃我请客。"),
-        ("remedy", "free", "这单算我们的。"),
-        ("remedy", "free", "给您免配送费。"),
-        ("remedy", "gift", "会有小礼物给您。"),
+        ("promise", "refund", "给您退全款。"),
+        ("promise", "refund", "我们给您退一下钱。"),
+        ("promise", "refund", "我们把餐费还给您。"),
+        ("promise", "refund", "给您退了。"),
+        ("promise", "refund", "给您退 款。"),
+        ("promise", "compensation", "我们会给您一些补贴。"),
+        ("promise", "compensation", "我们会赔偿您的损失。"),
+        ("promise", "extra_food", "再给您补一份。"),
+        ("promise", "extra_food", "下次给您加个菜。"),
+        ("promise", "extra_food", "送您一份小菜。"),
+        ("promise", "discount", "给您发张券。"),
+        ("promise", "discount", "给您一张满减券。"),
+        ("promise", "discount", "下次来给您优惠。"),
+        ("promise", "discount", "下次来半价。"),
+        ("promise", "discount", "下次来给您打八折。"),
+        ("promise", "free", "这顿不收钱。"),
+        ("promise", "free", "不收您钱了。"),
+        ("promise", "treat", "下次来吃我请客。"),
+        ("promise", "treat", "这单算我们的。"),
+        ("promise", "free", "给您免配送费。"),
+        ("promise", "gift", "会有小礼物给您。"),
         # deleting, changing or hiding the review, or paying for a good one
-        ("review_change", "delete", "希望您能删评。"),
-        ("review_change", "delete", "能删评吗？"),
-        ("review_change", "delete", "求您删个评。"),
-        ("review_change", "delete", "把差的那条去掉吧。"),
-        ("review_change", "delete", "麻烦您「删」掉这条「差评」。"),
-        ("review_change", "change", "希望您能重新评价一下。"),
-        ("review_change", "change", "希望您重新打分。"),
-        ("review_change", "change", "能否调整一下评分？"),
-        ("review_change", "change", "能不能把星星加回来？"),
-        ("review_change", "change", "麻烦您把一星改成五星。"),
-        ("review_change", "hide", "帮忙把这条评论隐藏一下。"),
-        ("review_change", "hide", "请您高抬贵手。"),
-        ("review_change", "reward", "好评有惊喜哦。"),
-        ("review_change", "reward", "好评返现五元。"),
+        ("delete_request", "delete", "希望您能删评。"),
+        ("delete_request", "delete", "能删评吗？"),
+        ("delete_request", "delete", "求您删个评。"),
+        ("delete_request", "delete", "把差的那条去掉吧。"),
+        ("delete_request", "delete", "麻烦您「删」掉这条「差评」。"),
+        ("delete_request", "change", "希望您能重新评价一下。"),
+        ("delete_request", "change", "希望您重新打分。"),
+        ("delete_request", "change", "能否调整一下评分？"),
+        ("delete_request", "change", "能不能把星星加回来？"),
+        ("delete_request", "change", "麻烦您把一星改成五星。"),
+        ("delete_request", "hide", "帮忙把这条评论隐藏一下。"),
+        ("delete_request", "hide", "请您高抬贵手。"),
+        ("delete_request", "reward", "好评有惊喜哦。"),
+        ("delete_request", "reward", "好评返现五元。"),
         # blame and arguing
         ("blame", "rider_platform", "这是外卖小哥送慢了。"),
         ("blame", "rider_platform", "骑手送得慢。"),
@@ -233,13 +233,13 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("blame", "customer", "这是您的个人口味问题。"),
         ("blame", "customer", "您下单时没备注少辣。"),
         ("blame", "customer", "您可能搞错了店。"),
-        ("blame", "others_fine", "别的顾客都没说咸。"),
-        ("blame", "others_fine", "其他顾客都很满意。"),
-        ("blame", "arguing", "您这样说不太客观。"),
-        ("blame", "arguing", "希望您不要乱写。"),
-        ("blame", "arguing", "请不要无理取闹。"),
-        ("blame", "arguing", "您说的不是事实。"),
-        ("blame", "insult", "您的素质有待提高。"),
+        ("argue", "others_fine", "别的顾客都没说咸。"),
+        ("argue", "others_fine", "其他顾客都很满意。"),
+        ("argue", "contradict", "您这样说不太客观。"),
+        ("argue", "contradict", "希望您不要乱写。"),
+        ("argue", "contradict", "请不要无理取闹。"),
+        ("argue", "contradict", "您说的不是事实。"),
+        ("argue", "insult", "您的素质有待提高。"),
         # invented facts and proofs
         ("invented_fact", "number", "我们会在３天内回复。"),
         ("invented_fact", "number", "这道菜只要１５元。"),
@@ -249,9 +249,9 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("invented_fact", "award", "本店荣获大众点评必吃榜。"),
         ("invented_fact", "size", "我们有五家分店。"),
         ("invented_fact", "staff_action", "我们已经开除了那位员工。"),
-        ("invented_proof", "named_proof", "本店有卫生许可。"),
-        ("invented_proof", "named_proof", "我们每天都有第三方检测。"),
-        ("invented_proof", "named_proof", "本店通过了食药监检查。"),
+        ("invented_fact", "proof", "本店有卫生许可。"),
+        ("invented_fact", "proof", "我们每天都有第三方检测。"),
+        ("invented_fact", "proof", "本店通过了食药监检查。"),
     ],
 )
 def test_a_paraphrase_is_blocked_with_its_familys_reason(code, family, sentence):
@@ -425,7 +425,10 @@ def test_the_engines_own_bench_drafts_pass(review, result, text, quotes):
 
 def test_text_is_read_as_ascii_digits_whatever_the_script():
     assert normalise("１３８、一三八一二三四五六七八、３天！") == "138、13812345678、3天!"
-    assert normalise("退 款、删「差评」") == "退款、删差评"  # spaces and quote marks read past
+    # Spaces and quote marks are read past; in spaced-out writing the analyzer's
+    # normalisation drops the punctuation splitting a word too.
+    assert normalise("退 款、删「差评」") == "退款删差评"
+    assert normalise("退款、删「差评」") == "退款、删差评"
     # Prose with Chinese numerals stays prose: only runs read digit by digit are numbers.
     assert normalise("逐一核对、第一时间、十五元") == "逐一核对、第一时间、十五元"
 
@@ -449,9 +452,9 @@ def test_the_engines_quote_of_the_customer_is_not_held_against_the_reply():
 @pytest.mark.parametrize(
     ("review", "reply", "code"),
     [
-        ("菜太咸了，要求退款和赔偿", "您好，我们同意「退款」，也会「赔偿」您。", "remedy"),
+        ("菜太咸了，要求退款和赔偿", "您好，我们同意「退款」，也会「赔偿」您。", "promise"),
         ("你们肯定说这是骑手的问题", "您好，「这是骑手的问题」。", "blame"),
-        ("太咸了，差评！删了重点也不会好", "您好，麻烦您「删」掉这条「差评」。", "review_change"),
+        ("太咸了，差评！删了重点也不会好", "您好，麻烦您「删」掉这条「差评」。", "delete_request"),
     ],
 )
 def test_staff_cannot_smuggle_words_in_quotes_of_the_review(review, reply, code):
@@ -461,8 +464,8 @@ def test_staff_cannot_smuggle_words_in_quotes_of_the_review(review, reply, code)
 @pytest.mark.parametrize(
     ("review", "quote", "result", "code"),
     [
-        ("等了很久，说好的要求退款也没人理", "「要求退款也没人理」", ORDINARY, "remedy"),
-        ("态度很差，我要改差评", "「我要改差评」", ORDINARY, "review_change"),
+        ("等了很久，说好的要求退款也没人理", "「要求退款也没人理」", ORDINARY, "promise"),
+        ("态度很差，我要改差评", "「我要改差评」", ORDINARY, "delete_request"),
         ("汤里确实有头发", "「汤里确实有头发」", CRISIS, "crisis_admission"),
     ],
 )
