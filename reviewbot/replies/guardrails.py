@@ -52,7 +52,7 @@ _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Read past, so that quoting a word does not hide it (删「差评」).
 _QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
 # Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
-_SPLITTERS = frozenset("*_|~^`·•-/\\+=#")
+_SPLITTERS = frozenset("*_|~^`·•-/\\+=#.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,7 @@ class _Family:
     word_start: bool
     negatable: bool
     exempt_before: re.Pattern[str] | None
+    exempt_after: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,10 @@ class _Negation:
     scope: int
 
     def before(self, text: str, start: int) -> bool:
-        """Whether a negation word comes shortly before `start`, in the same clause."""
+        """Whether a negation word comes shortly before `start`, in the same clause (or
+        不/没 right before it: 不是骑手的问题, 不怪骑手)."""
+        if text[start - 1 : start] in ("不", "没", "非"):
+            return True
         clause = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
         prefix = text[max(clause, start - self.scope) : start]
         for idiom in self.idioms:
@@ -212,6 +216,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         if allow not in _ALLOWANCES:
             raise ValueError(f"guardrails.toml: {where}: unknown allow {allow!r}")
         exempt = family.get("exempt_before", table.get("exempt_before"))
+        exempt_after = family.get("exempt_after", table.get("exempt_after"))
         families.append(
             _Family(
                 name=family["name"],
@@ -221,6 +226,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 word_start=family.get("word_start", table.get("word_start", False)),
                 negatable=family.get("negatable", table.get("negatable", False)),
                 exempt_before=re.compile(exempt) if exempt else None,
+                exempt_after=re.compile(exempt_after) if exempt_after else None,
             )
         )
     conditional = table.get("conditional")
@@ -274,6 +280,31 @@ def _dropped(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "So", "Sk", "Co")
 
 
+def _word_char(char: str) -> bool:
+    return bool(_HAN.match(char)) or (char.isascii() and char.isalnum())
+
+
+def _splits_a_word(kept: list[tuple[str, int]], i: int) -> bool:
+    """Whether the symbol at i splits a word: between two Chinese characters (免*单), or
+    in a run of letters and digits spaced out symbol by symbol (1·3·8·0, w*x*1*2)."""
+    before = i - 1
+    while before >= 0 and kept[before][0] in _SPLITTERS:
+        before -= 1
+    after = i + 1
+    while after < len(kept) and kept[after][0] in _SPLITTERS:
+        after += 1
+    if before < 0 or after >= len(kept):
+        return False
+    left, right = kept[before][0], kept[after][0]
+    if not (_word_char(left) and _word_char(right)):
+        return False
+    if _HAN.match(left) and _HAN.match(right):
+        return True
+    spaced_left = before > 0 and kept[before - 1][0] in _SPLITTERS
+    spaced_right = after + 1 < len(kept) and kept[after + 1][0] in _SPLITTERS
+    return spaced_left or spaced_right
+
+
 def _digits(text: str) -> str:
     return _HAN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_TO_ASCII), text)
 
@@ -306,12 +337,9 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     chars: list[str] = []
     source: list[int] = []
     for i, (ch, origin) in enumerate(kept):
-        if ch in _SPLITTERS and chars and _HAN.match(chars[-1]):
-            after = next((c for c, _ in kept[i + 1 :] if c not in _SPLITTERS), "")
-            if _HAN.match(after):
-                continue
-        chars.append(ch)
-        source.append(origin)
+        if ch not in _SPLITTERS or not _splits_a_word(kept, i):
+            chars.append(ch)
+            source.append(origin)
     text = _digits("".join(chars))
     quoted: set[int] = set()
     for quote in quotes:
@@ -523,6 +551,8 @@ def check_reply(
                         continue
                     if family.exempt_before and family.exempt_before.search(target[:start]):
                         continue
+                    if family.exempt_after and family.exempt_after.match(target, end):
+                        continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
                     found.add(
@@ -556,7 +586,8 @@ def _check_dishes(reply: _Text, review: str, store: StoreProfile, found: _Found)
         if dish:
             masked = masked.replace(dish, "□" * len(dish))
     advice = found.rules.advice["invented_dish"]
-    hits = [m for dish in lexicon for m in re.finditer(re.escape(dish), masked)]
+    named = (dish for dish in lexicon if dish in masked)
+    hits = [m for dish in named for m in re.finditer(re.escape(dish), masked)]
     hits += [m for shape in dish_shapes() for m in shape.finditer(masked)]
     taken: list[tuple[int, int]] = []
     for match in sorted(hits, key=lambda m: (m.start(), -len(m.group(0)))):
