@@ -20,6 +20,8 @@ CRISIS = analysis(("hygiene", "negative"), severity="critical")
 REVIEW = ReviewText("g1", "水煮鱼太咸了，等了两个小时才送到", 2)
 HAIR = ReviewText("g2", "水煮鱼里有一根头发", 1)
 OK_OPENING = "您好，水煮鱼太咸是我们的问题，真诚地向您道歉。"
+# No config keys, rule names or other English in anything staff see.
+JARGON = re.compile(r"[A-Za-z_]{3,}|配置")
 
 
 def check(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -> list[Violation]:
@@ -27,6 +29,9 @@ def check(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -
     for violation in found:
         assert re.search(r"[\u4e00-\u9fff]", violation.message_zh)  # staff read Chinese
         assert violation.found in violation.message_zh
+        assert re.search(r"[\u4e00-\u9fff]", violation.suggestion)  # and how to fix it
+        shown = violation.message_zh + violation.suggestion
+        assert not JARGON.search(shown.replace(violation.found, "")), shown
         if violation.code != "too_long":  # shown as staff wrote it
             assert violation.found in text
     return found
@@ -491,3 +496,120 @@ def test_a_draft_carries_its_quotes_and_a_staff_edit_gets_no_others():
     edited = made.text + "「骑手的问题你们也不管」"
     blocked = check_reply(edited, review=review, analysis=result, store=STORE, quotes=made.quotes)
     assert [v.code for v in blocked] == ["blame"]
+
+
+# -- meaning, not phrases (issue 12) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "菜钱全免",
+        "这顿饭钱我们请了",
+        "下次来店里这顿我们请",
+        "这单算我们的。",
+        "下次来报我名字就行。",
+        "给您退一半。",
+        "给您补一份。",
+        "这顿不收钱了。",
+        "饭钱我们来出。",
+        "医药费我们来承担。",
+    ],
+)
+def test_a_promise_in_any_wording_is_refused_with_a_private_alternative(sentence):
+    violation, *_ = [v for v in check(OK_OPENING + sentence) if v.code == "promise"]
+    assert violation.found in sentence
+    assert "请私下联系顾客" in violation.suggestion
+    assert "可以改成：「店长会私下联系您，把这件事处理好" in violation.suggestion
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [
+        ("菜 钱 全 免", "菜 钱 全 免"),  # spaced out
+        ("菜錢全免", "菜錢全免"),  # Traditional
+        ("這頓飯錢我們請了", "這頓飯錢我們請"),
+        ("免*单", "免*单"),  # split by symbols
+        ("下次來店裡這頓我們請", "下次來店裡這頓我們請"),
+        ("给您退１００元", "给您退"),  # full width
+    ],
+)
+def test_spacing_script_width_and_symbols_do_not_hide_a_promise(written, found):
+    violations = check(OK_OPENING + written)
+    assert ("promise", found) in [(v.code, v.found) for v in violations]
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("delete_request", "麻烦您修改一下评价。"),
+        ("delete_request", "麻烦您追评一下。"),
+        ("delete_request", "希望您重新给个评分。"),
+        ("delete_request", "問題解決後麻煩您刪除評價。"),
+        ("blame", "您自己没说清楚要微辣。"),
+        ("blame", "骑手送晚了不关我们的事。"),
+        ("argue", "不可能，我们的菜都是现做的。"),
+        ("argue", "您肯定是记错店了。"),
+        ("argue", "我们从来没有用过隔夜菜。"),
+        ("invented_fact", "王师傅已经重新调整了配方。"),
+        ("invented_fact", "本店上周刚通过了卫生部门的检查。"),
+    ],
+)
+def test_each_rule_reads_the_meaning(code, sentence):
+    assert code in codes(OK_OPENING + sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们的电话是一三八一二三四五六七八。",
+        "店长手机幺三九八七六五四三二幺。",
+        "老板电话：壹叁玖捌捌捌捌陆陆陆陆。",
+        "我电话一八六，二三四五，六七八九。",
+        "我的手机 1·3·8·0·0·1·2·3·4·5·6。",
+        "加我微信 laowang888 详谈。",
+        "V信：chuanwei2024。",
+        "vx: xiaomei_666。",
+        "扣扣 88776655 随时找我。",
+        "您的订单号 20261201883344 我们已经查到了。",
+    ],
+)
+def test_private_data_is_caught_in_digits_words_and_disguises(sentence):
+    assert "private_data" in codes(OK_OPENING + sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们不会要求您删除评价。",
+        "不会再让您失望。",
+        "我们不会推卸责任。",
+        "不是骑手的问题，是我们出餐慢了。",
+        "这不怪骑手，是我们没有安排好。",
+        "如需补偿，我们会私下联系您。",
+        "退款的事店长会通过平台私信和您沟通。",
+        "谢谢您给我们好评，也谢谢您的建议。",
+        "我们请了师傅来检修空调。",
+        "您的评分提醒了我们要改进。",
+        "能不能做得更好，我们会用行动证明。",
+        "您不用修改评价，我们只想把问题改好。",
+    ],
+)
+def test_negated_and_store_own_wording_passes(sentence):
+    assert codes(OK_OPENING + sentence) == []
+
+
+def test_the_suggestion_rewords_the_staff_members_own_sentence():
+    (promise, request) = sorted(
+        check("抱歉水煮鱼做咸了，这单给您免单，麻烦您把差评删了。"), key=lambda v: v.code
+    )[::-1]
+    assert (promise.code, promise.found) == ("promise", "免单")
+    assert (request.code, request.found) == ("delete_request", "麻烦您把差评删了")
+    # Both clauses at fault are replaced in one rewording, each rule's wording once.
+    rewritten = (
+        "「抱歉水煮鱼做咸了，店长会私下联系您，把这件事处理好，您的意见我们都记下了，会认真改进。」"
+    )
+    assert promise.suggestion.endswith(rewritten) and request.suggestion.endswith(rewritten)
+    (phone,) = check(OK_OPENING + "有事打我电话１３８１２３４５６７８。")
+    assert phone.found == "１３８１２３４５６７８"
+    assert "「有事打我电话。」" in phone.suggestion  # the number dropped, the rest kept
