@@ -151,6 +151,7 @@ class _Rule:
     quotes_exempt: bool
     crisis_only: bool
     conditional: re.Pattern[str] | None
+    yields_to: tuple[str, ...]  # rules whose hits this rule's overlapping hits repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +237,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         quotes_exempt=table.get("quotes_exempt", False),
         crisis_only=table.get("crisis_only", False),
         conditional=re.compile(conditional) if conditional else None,
+        yields_to=tuple(table.get("yields_to", ())),
     )
 
 
@@ -554,6 +556,8 @@ def check_reply(
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
+                        continue
+                    if any(found.overlaps(other, start, end) for other in rule.yields_to):
                         continue
                     found.add(
                         rule.code,
