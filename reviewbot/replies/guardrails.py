@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Protocol
@@ -131,13 +131,53 @@ class _Advice:
 
 
 @dataclass(frozen=True, slots=True)
+class _Hit:
+    """A hit of a `_Together`, shaped like a regex match for the rule loop."""
+
+    start: int
+    end: int
+    text: str
+    heads: tuple[int, ...]  # where each of the words begins: a negation may precede any
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Together:
+    """Words of several kinds in one clause or sentence, in any order (money and a word
+    for waiving it: 这单您不用付了, 您这次的消费由本店承担); the hit runs from the first
+    to the last of them."""
+
+    pieces: tuple[re.Pattern[str], ...]
+    unit: re.Pattern[str]
+
+    def finditer(self, text: str) -> Iterator[_Hit]:
+        start = 0
+        for stop in [*(m.start() for m in self.unit.finditer(text)), len(text)]:
+            found = [piece.search(text, start, stop) for piece in self.pieces]
+            if all(found):
+                first = min(m.start() for m in found if m)
+                last = max(m.end() for m in found if m)
+                heads = tuple(m.start() for m in found if m)
+                yield _Hit(first, last, text[first:last], heads)
+            start = stop + 1
+
+
+_UNITS = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
+
+
+@dataclass(frozen=True, slots=True)
 class _Family:
     """A group of patterns catching one kind of wording, with its advice for staff."""
 
     name: str
     advice: _Advice
     allow: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[re.Pattern[str] | _Together, ...]
     word_start: bool
     negatable: bool
     exempt_before: re.Pattern[str] | None
@@ -223,7 +263,16 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 name=family["name"],
                 advice=_advice(family, base, where),
                 allow=allow,
-                patterns=tuple(_expand(p, concepts, where) for p in family["patterns"]),
+                patterns=(
+                    *(_expand(p, concepts, where) for p in family.get("patterns", ())),
+                    *(
+                        _Together(
+                            tuple(_expand(p, concepts, where) for p in together),
+                            _UNITS[family.get("within", "clause")],
+                        )
+                        for together in family.get("together", ())
+                    ),
+                ),
                 word_start=family.get("word_start", table.get("word_start", False)),
                 negatable=family.get("negatable", table.get("negatable", False)),
                 exempt_before=re.compile(exempt) if exempt else None,
@@ -420,10 +469,10 @@ def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, in
     return start, stop, max(clause, start), min(after) if after else stop
 
 
-_Hit = tuple[tuple[int, int], _Advice]
+_Placed = tuple[tuple[int, int], _Advice]
 
 
-def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_Hit]) -> str:
+def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_Placed]) -> str:
     """The advice, and staff's own sentence reworded: every clause of it holding words at
     fault replaced by its rule's wording (each wording once), or the words dropped."""
     written = reply.written
@@ -549,7 +598,8 @@ def check_reply(
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
-                    if family.negatable and rules.negation.before(target, start):
+                    heads = getattr(match, "heads", (start,))
+                    if family.negatable and any(rules.negation.before(target, h) for h in heads):
                         continue
                     if family.exempt_before and family.exempt_before.search(target[:start]):
                         continue
