@@ -119,6 +119,47 @@ def test_draft_honours_the_contract_line_for_line():
     assert "shoulder" in by_id["a"]["principles"] and "sincerity" in by_id["a"]["principles"]
 
 
+GUARD_LINES = [
+    '{"id": "free", "text": "抱歉，菜钱全免"}'.encode(),
+    '{"id": 2, "text": "您好，麻婆豆腐太咸是我们的问题。", "review": "麻婆豆腐太咸了"}'.encode(),
+    '{"id": "own-phone", "text": "请打店长电话 028-6543 2100", "store": "laojiefang"}'.encode(),
+    '{"id": "no-store-phone", "text": "请打店长电话 028-6543 2100"}'.encode(),
+    b'{"id": "no-text"}',
+    b'{"id": "bad-review", "text": "x", "review": 5}',
+    b'{"id": "nope", "text": "x", "store": "nope"}',
+    b'{"id": "broken", "text": ',
+    b"\xff\xfe not utf-8",
+    b"",
+]
+
+
+def test_guard_honours_the_contract_line_for_line():
+    done = reviewbot(
+        "guard", "--config", "config.example.toml", stdin=b"\n".join(GUARD_LINES) + b"\n"
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == len(GUARD_LINES)
+    errors = {4: "no-text", 5: "bad-review", 6: "nope", 7: None, 8: None, 9: None}
+    for index, result in enumerate(out):
+        if index in errors:
+            assert set(result) == {"id", "error"} and result["id"] == errors[index], result
+            continue
+        assert list(result) == ["id", "ok", "violations"]
+        assert result["ok"] is (not result["violations"])
+        for violation in result["violations"]:
+            assert list(violation) == ["rule", "span", "message", "suggestion"]
+            assert violation["span"] in GUARD_LINES[index].decode()
+    by_id = {r["id"]: r for r in out}
+    (promise,) = by_id["free"]["violations"]
+    assert promise["rule"] == "promise" and promise["span"] == "菜钱全免"
+    assert "请私下联系顾客" in promise["suggestion"]
+    assert by_id[2] == {"id": 2, "ok": True, "violations": []}  # the dish is the customer's
+    assert by_id["own-phone"]["ok"] is True  # the store's own contact, from --config
+    assert not by_id["no-store-phone"]["ok"]  # no store named: a number nobody configured
+    assert "no store" in out[6]["error"] and "UTF-8" in out[8]["error"]
+
+
 EDGE_LINES = [
     b'{"id": NaN, "text": "x"}',  # Python's json reads it; no strict reader could echo it
     b'{"id": -Infinity, "text": "x"}',
@@ -133,7 +174,7 @@ def _strict(constant: str) -> None:
     raise AssertionError(f"{constant} is not JSON")
 
 
-@pytest.mark.parametrize("command", ["classify", "draft"])
+@pytest.mark.parametrize("command", ["classify", "draft", "guard"])
 def test_odd_ids_and_text_still_give_one_strict_json_line_each(command):
     done = reviewbot(command, stdin=b"\n".join(EDGE_LINES) + b"\n")
     assert done.returncode == 0, done.stderr.decode()
@@ -355,7 +396,7 @@ def test_draft_says_why_a_reply_is_blocked_and_who_may_post_it(tmp_path):
         assert list(result)[:4] == ["id", "reply", "template", "principles"]
         assert list(result)[4:] == ["violations", "requires_role"]
         (violation,) = result["violations"]
-        assert violation["code"] == "remedy" and violation["found"] == "免费"
+        assert violation["code"] == "promise" and violation["found"] == "免费"
         assert "免费" in violation["message"]
     assert out["salty"]["requires_role"] == "staff"
     assert out["hair"]["requires_role"] == "manager"

@@ -20,6 +20,8 @@ CRISIS = analysis(("hygiene", "negative"), severity="critical")
 REVIEW = ReviewText("g1", "水煮鱼太咸了，等了两个小时才送到", 2)
 HAIR = ReviewText("g2", "水煮鱼里有一根头发", 1)
 OK_OPENING = "您好，水煮鱼太咸是我们的问题，真诚地向您道歉。"
+# No config keys, rule names or other English in anything staff see.
+JARGON = re.compile(r"[A-Za-z_]{3,}|配置")
 
 
 def check(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -> list[Violation]:
@@ -27,6 +29,9 @@ def check(text: str, *, review=REVIEW, result=ORDINARY, store=STORE, **kwargs) -
     for violation in found:
         assert re.search(r"[\u4e00-\u9fff]", violation.message_zh)  # staff read Chinese
         assert violation.found in violation.message_zh
+        assert re.search(r"[\u4e00-\u9fff]", violation.suggestion)  # and how to fix it
+        shown = violation.message_zh + violation.suggestion
+        assert not JARGON.search(shown.replace(violation.found, "")), shown
         if violation.code != "too_long":  # shown as staff wrote it
             assert violation.found in text
     return found
@@ -44,21 +49,21 @@ def test_a_plain_humble_reply_passes():
     ("code", "sentence"),
     [
         # nothing invented
-        ("invented_dish", "下次来尝尝我们的红烧肉。"),
+        ("invented_fact", "下次来尝尝我们的红烧肉。"),
         ("invented_fact", "本店已经开了20年。"),
         ("invented_fact", "我们会在三天内给您回复。"),
         ("invented_fact", "明天店长会给您回电。"),
         ("invented_fact", "这道菜只要十五元。"),
-        ("invented_proof", "本店有卫生评级 A级 证书。"),
+        ("invented_fact", "本店有卫生评级 A级 证书。"),
         # no unauthorised compensation
-        ("remedy", "下次来给您免单。"),
-        ("remedy", "我们给您全额退款。"),
-        ("remedy", "送您一张优惠券。"),
+        ("promise", "下次来给您免单。"),
+        ("promise", "我们给您全额退款。"),
+        ("promise", "送您一张优惠券。"),
         # never ask or reward a change of the review
-        ("review_change", "麻烦您把差评删除。"),
-        ("review_change", "改成好评送您一份甜品。"),
-        ("review_change", "方便的话帮我们修改一下评价。"),
-        ("review_change", "好评返现五元。"),
+        ("delete_request", "麻烦您把差评删除。"),
+        ("delete_request", "改成好评送您一份甜品。"),
+        ("delete_request", "方便的话帮我们修改一下评价。"),
+        ("delete_request", "好评返现五元。"),
         # no customer private data
         ("private_data", "我们会打您的电话 138 1234 5678。"),
         ("private_data", "您的地址朝阳路88号我们记下了。"),
@@ -67,8 +72,8 @@ def test_a_plain_humble_reply_passes():
         # no blame-shifting or arguing
         ("blame", "这是骑手的问题，不是我们的。"),
         ("blame", "是您自己没有备注。"),
-        ("blame", "这种事不可能发生。"),
-        ("blame", "请不要恶意差评。"),
+        ("argue", "这种事不可能发生。"),
+        ("argue", "请不要恶意差评。"),
     ],
 )
 def test_a_reply_breaking_a_guardrail_is_blocked_with_the_reason(code, sentence):
@@ -108,7 +113,7 @@ def test_the_stores_own_facts_may_be_stated():
     proofs = "、".join(STORE.proofs)
     facts = f"{OK_OPENING}营业时间{STORE.hours}，电话{STORE.contact}。本店资质：{proofs}。"
     assert codes(facts) == []
-    assert "invented_proof" in codes(facts, store=replace(STORE, proofs=()))
+    assert "invented_fact" in codes(facts, store=replace(STORE, proofs=()))
     assert "invented_fact" in codes(facts, store=replace(STORE, hours="每天中午营业"))
     # A phone number the fact sheet does not give is someone's private number, or invented.
     assert {"private_data", "invented_fact"} & set(
@@ -119,14 +124,14 @@ def test_the_stores_own_facts_may_be_stated():
 def test_an_authorised_remedy_is_allowed_and_nothing_beyond_it():
     store = replace(STORE, remedy="这一单我们可以为您重做或退款")
     assert codes(OK_OPENING + store.remedy + "。", store=store) == []
-    assert "remedy" in codes(OK_OPENING + "再送您一张优惠券。", store=store)
+    assert "promise" in codes(OK_OPENING + "再送您一张优惠券。", store=store)
 
 
 def test_a_dish_the_customer_named_is_not_invented():
     review = ReviewText("g3", "宫保鸡丁太难吃", 1)
     off_menu = StoreProfile(name="小馆", menu=("水煮鱼",))
     assert codes("宫保鸡丁的做法我们会重新调整。", review=review, store=off_menu) == []
-    assert "invented_dish" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
+    assert "invented_fact" in codes("鱼香肉丝的做法我们会重新调整。", review=review, store=off_menu)
 
 
 @pytest.mark.parametrize("dish", ["红烧狮子头", "清蒸鲈鱼", "椒盐排骨", "蒜蓉西兰花"])
@@ -134,7 +139,7 @@ def test_a_dish_no_list_holds_is_caught_by_its_shape(dish):
     """dishes.txt cannot list every dish: a way of cooking before a main ingredient is a
     dish name too, invented unless the menu or the customer has it."""
     assert [(v.code, v.found) for v in check(f"{OK_OPENING}欢迎来尝尝{dish}。")] == [
-        ("invented_dish", dish)
+        ("invented_fact", dish)
     ]
     named = ReviewText("g4", f"{dish}太咸了", 2)
     assert codes(f"{OK_OPENING}{dish}的咸淡我们会调整。", review=named) == []
@@ -157,7 +162,7 @@ def test_a_staff_edit_is_checked_like_a_draft():
     assert check_reply(made.text, review=review, analysis=result, store=STORE) == []
     edited = made.text.replace("。", "。其实是骑手的问题，下次给您免单。", 1)
     blocked = check_reply(edited, review=review, analysis=result, store=STORE)
-    assert {v.code for v in blocked} == {"blame", "remedy"}
+    assert {v.code for v in blocked} == {"blame", "promise"}
 
 
 # -- paraphrases: each family of the rules, in the words staff actually write ------------
@@ -186,42 +191,42 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("private_data", "address", "送到建国路88号院3号楼的那单我们查了。"),
         ("private_data", "address", "您家在阳光小区3栋2单元我们知道。"),
         # compensation, refunds, free food, coupons, discounts, gifts
-        ("remedy", "refund", "给您退全款。"),
-        ("remedy", "refund", "我们给您退一下钱。"),
-        ("remedy", "refund", "我们把餐费还给您。"),
-        ("remedy", "refund", "给您退了。"),
-        ("remedy", "refund", "给您退 款。"),
-        ("remedy", "compensation", "我们会给您一些补贴。"),
-        ("remedy", "compensation", "我们会赔偿您的损失。"),
-        ("remedy", "extra_food", "再给您补一份。"),
-        ("remedy", "extra_food", "下次给您加个菜。"),
-        ("remedy", "extra_food", "送您一份小菜。"),
-        ("remedy", "coupon", "给您发张券。"),
-        ("remedy", "coupon", "给您一张满减券。"),
-        ("remedy", "coupon", "下次来给您优惠。"),
-        ("remedy", "coupon", "下次来半价。"),
-        ("remedy", "coupon", "下次来给您打八折。"),
-        ("remedy", "free", "这顿不收钱。"),
-        ("remedy", "free", "不收您钱了。"),
-        ("remedy", "free", "下次来吃我请客。"),
-        ("remedy", "free", "这单算我们的。"),
-        ("remedy", "free", "给您免配送费。"),
-        ("remedy", "gift", "会有小礼物给您。"),
+        ("promise", "refund", "给您退全款。"),
+        ("promise", "refund", "我们给您退一下钱。"),
+        ("promise", "refund", "我们把餐费还给您。"),
+        ("promise", "refund", "给您退了。"),
+        ("promise", "refund", "给您退 款。"),
+        ("promise", "compensation", "我们会给您一些补贴。"),
+        ("promise", "compensation", "我们会赔偿您的损失。"),
+        ("promise", "extra_food", "再给您补一份。"),
+        ("promise", "extra_food", "下次给您加个菜。"),
+        ("promise", "extra_food", "送您一份小菜。"),
+        ("promise", "discount", "给您发张券。"),
+        ("promise", "discount", "给您一张满减券。"),
+        ("promise", "discount", "下次来给您优惠。"),
+        ("promise", "discount", "下次来半价。"),
+        ("promise", "discount", "下次来给您打八折。"),
+        ("promise", "free", "这顿不收钱。"),
+        ("promise", "free", "不收您钱了。"),
+        ("promise", "treat", "下次来吃我请客。"),
+        ("promise", "treat", "这单算我们的。"),
+        ("promise", "free", "给您免配送费。"),
+        ("promise", "gift", "会有小礼物给您。"),
         # deleting, changing or hiding the review, or paying for a good one
-        ("review_change", "delete", "希望您能删评。"),
-        ("review_change", "delete", "能删评吗？"),
-        ("review_change", "delete", "求您删个评。"),
-        ("review_change", "delete", "把差的那条去掉吧。"),
-        ("review_change", "delete", "麻烦您「删」掉这条「差评」。"),
-        ("review_change", "change", "希望您能重新评价一下。"),
-        ("review_change", "change", "希望您重新打分。"),
-        ("review_change", "change", "能否调整一下评分？"),
-        ("review_change", "change", "能不能把星星加回来？"),
-        ("review_change", "change", "麻烦您把一星改成五星。"),
-        ("review_change", "hide", "帮忙把这条评论隐藏一下。"),
-        ("review_change", "hide", "请您高抬贵手。"),
-        ("review_change", "reward", "好评有惊喜哦。"),
-        ("review_change", "reward", "好评返现五元。"),
+        ("delete_request", "delete", "希望您能删评。"),
+        ("delete_request", "delete", "能删评吗？"),
+        ("delete_request", "delete", "求您删个评。"),
+        ("delete_request", "delete", "把差的那条去掉吧。"),
+        ("delete_request", "delete", "麻烦您「删」掉这条「差评」。"),
+        ("delete_request", "change", "希望您能重新评价一下。"),
+        ("delete_request", "change", "希望您重新打分。"),
+        ("delete_request", "change", "能否调整一下评分？"),
+        ("delete_request", "change", "能不能把星星加回来？"),
+        ("delete_request", "change", "麻烦您把一星改成五星。"),
+        ("delete_request", "hide", "帮忙把这条评论隐藏一下。"),
+        ("delete_request", "hide", "请您高抬贵手。"),
+        ("delete_request", "reward", "好评有惊喜哦。"),
+        ("delete_request", "reward", "好评返现五元。"),
         # blame and arguing
         ("blame", "rider_platform", "这是外卖小哥送慢了。"),
         ("blame", "rider_platform", "骑手送得慢。"),
@@ -233,13 +238,13 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("blame", "customer", "这是您的个人口味问题。"),
         ("blame", "customer", "您下单时没备注少辣。"),
         ("blame", "customer", "您可能搞错了店。"),
-        ("blame", "others_fine", "别的顾客都没说咸。"),
-        ("blame", "others_fine", "其他顾客都很满意。"),
-        ("blame", "arguing", "您这样说不太客观。"),
-        ("blame", "arguing", "希望您不要乱写。"),
-        ("blame", "arguing", "请不要无理取闹。"),
-        ("blame", "arguing", "您说的不是事实。"),
-        ("blame", "insult", "您的素质有待提高。"),
+        ("argue", "others_fine", "别的顾客都没说咸。"),
+        ("argue", "others_fine", "其他顾客都很满意。"),
+        ("argue", "contradict", "您这样说不太客观。"),
+        ("argue", "contradict", "希望您不要乱写。"),
+        ("argue", "contradict", "请不要无理取闹。"),
+        ("argue", "contradict", "您说的不是事实。"),
+        ("argue", "insult", "您的素质有待提高。"),
         # invented facts and proofs
         ("invented_fact", "number", "我们会在３天内回复。"),
         ("invented_fact", "number", "这道菜只要１５元。"),
@@ -249,9 +254,9 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("invented_fact", "award", "本店荣获大众点评必吃榜。"),
         ("invented_fact", "size", "我们有五家分店。"),
         ("invented_fact", "staff_action", "我们已经开除了那位员工。"),
-        ("invented_proof", "named_proof", "本店有卫生许可。"),
-        ("invented_proof", "named_proof", "我们每天都有第三方检测。"),
-        ("invented_proof", "named_proof", "本店通过了食药监检查。"),
+        ("invented_fact", "proof", "本店有卫生许可。"),
+        ("invented_fact", "proof", "我们每天都有第三方检测。"),
+        ("invented_fact", "proof", "本店通过了食药监检查。"),
     ],
 )
 def test_a_paraphrase_is_blocked_with_its_familys_reason(code, family, sentence):
@@ -425,7 +430,10 @@ def test_the_engines_own_bench_drafts_pass(review, result, text, quotes):
 
 def test_text_is_read_as_ascii_digits_whatever_the_script():
     assert normalise("１３８、一三八一二三四五六七八、３天！") == "138、13812345678、3天!"
-    assert normalise("退 款、删「差评」") == "退款、删差评"  # spaces and quote marks read past
+    # Spaces and quote marks are read past; in spaced-out writing the analyzer's
+    # normalisation drops the punctuation splitting a word too.
+    assert normalise("退 款、删「差评」") == "退款删差评"
+    assert normalise("退款、删「差评」") == "退款、删差评"
     # Prose with Chinese numerals stays prose: only runs read digit by digit are numbers.
     assert normalise("逐一核对、第一时间、十五元") == "逐一核对、第一时间、十五元"
 
@@ -449,9 +457,9 @@ def test_the_engines_quote_of_the_customer_is_not_held_against_the_reply():
 @pytest.mark.parametrize(
     ("review", "reply", "code"),
     [
-        ("菜太咸了，要求退款和赔偿", "您好，我们同意「退款」，也会「赔偿」您。", "remedy"),
+        ("菜太咸了，要求退款和赔偿", "您好，我们同意「退款」，也会「赔偿」您。", "promise"),
         ("你们肯定说这是骑手的问题", "您好，「这是骑手的问题」。", "blame"),
-        ("太咸了，差评！删了重点也不会好", "您好，麻烦您「删」掉这条「差评」。", "review_change"),
+        ("太咸了，差评！删了重点也不会好", "您好，麻烦您「删」掉这条「差评」。", "delete_request"),
     ],
 )
 def test_staff_cannot_smuggle_words_in_quotes_of_the_review(review, reply, code):
@@ -461,8 +469,8 @@ def test_staff_cannot_smuggle_words_in_quotes_of_the_review(review, reply, code)
 @pytest.mark.parametrize(
     ("review", "quote", "result", "code"),
     [
-        ("等了很久，说好的要求退款也没人理", "「要求退款也没人理」", ORDINARY, "remedy"),
-        ("态度很差，我要改差评", "「我要改差评」", ORDINARY, "review_change"),
+        ("等了很久，说好的要求退款也没人理", "「要求退款也没人理」", ORDINARY, "promise"),
+        ("态度很差，我要改差评", "「我要改差评」", ORDINARY, "delete_request"),
         ("汤里确实有头发", "「汤里确实有头发」", CRISIS, "crisis_admission"),
     ],
 )
@@ -488,3 +496,120 @@ def test_a_draft_carries_its_quotes_and_a_staff_edit_gets_no_others():
     edited = made.text + "「骑手的问题你们也不管」"
     blocked = check_reply(edited, review=review, analysis=result, store=STORE, quotes=made.quotes)
     assert [v.code for v in blocked] == ["blame"]
+
+
+# -- meaning, not phrases (issue 12) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "菜钱全免",
+        "这顿饭钱我们请了",
+        "下次来店里这顿我们请",
+        "这单算我们的。",
+        "下次来报我名字就行。",
+        "给您退一半。",
+        "给您补一份。",
+        "这顿不收钱了。",
+        "饭钱我们来出。",
+        "医药费我们来承担。",
+    ],
+)
+def test_a_promise_in_any_wording_is_refused_with_a_private_alternative(sentence):
+    violation, *_ = [v for v in check(OK_OPENING + sentence) if v.code == "promise"]
+    assert violation.found in sentence
+    assert "请私下联系顾客" in violation.suggestion
+    assert "可以改成：「店长会私下联系您，把这件事处理好" in violation.suggestion
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [
+        ("菜 钱 全 免", "菜 钱 全 免"),  # spaced out
+        ("菜錢全免", "菜錢全免"),  # Traditional
+        ("這頓飯錢我們請了", "這頓飯錢我們請"),
+        ("免*单", "免*单"),  # split by symbols
+        ("下次來店裡這頓我們請", "下次來店裡這頓我們請"),
+        ("给您退１００元", "给您退"),  # full width
+    ],
+)
+def test_spacing_script_width_and_symbols_do_not_hide_a_promise(written, found):
+    violations = check(OK_OPENING + written)
+    assert ("promise", found) in [(v.code, v.found) for v in violations]
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("delete_request", "麻烦您修改一下评价。"),
+        ("delete_request", "麻烦您追评一下。"),
+        ("delete_request", "希望您重新给个评分。"),
+        ("delete_request", "問題解決後麻煩您刪除評價。"),
+        ("blame", "您自己没说清楚要微辣。"),
+        ("blame", "骑手送晚了不关我们的事。"),
+        ("argue", "不可能，我们的菜都是现做的。"),
+        ("argue", "您肯定是记错店了。"),
+        ("argue", "我们从来没有用过隔夜菜。"),
+        ("invented_fact", "王师傅已经重新调整了配方。"),
+        ("invented_fact", "本店上周刚通过了卫生部门的检查。"),
+    ],
+)
+def test_each_rule_reads_the_meaning(code, sentence):
+    assert code in codes(OK_OPENING + sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们的电话是一三八一二三四五六七八。",
+        "店长手机幺三九八七六五四三二幺。",
+        "老板电话：壹叁玖捌捌捌捌陆陆陆陆。",
+        "我电话一八六，二三四五，六七八九。",
+        "我的手机 1·3·8·0·0·1·2·3·4·5·6。",
+        "加我微信 laowang888 详谈。",
+        "V信：chuanwei2024。",
+        "vx: xiaomei_666。",
+        "扣扣 88776655 随时找我。",
+        "您的订单号 20261201883344 我们已经查到了。",
+    ],
+)
+def test_private_data_is_caught_in_digits_words_and_disguises(sentence):
+    assert "private_data" in codes(OK_OPENING + sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们不会要求您删除评价。",
+        "不会再让您失望。",
+        "我们不会推卸责任。",
+        "不是骑手的问题，是我们出餐慢了。",
+        "这不怪骑手，是我们没有安排好。",
+        "如需补偿，我们会私下联系您。",
+        "退款的事店长会通过平台私信和您沟通。",
+        "谢谢您给我们好评，也谢谢您的建议。",
+        "我们请了师傅来检修空调。",
+        "您的评分提醒了我们要改进。",
+        "能不能做得更好，我们会用行动证明。",
+        "您不用修改评价，我们只想把问题改好。",
+    ],
+)
+def test_negated_and_store_own_wording_passes(sentence):
+    assert codes(OK_OPENING + sentence) == []
+
+
+def test_the_suggestion_rewords_the_staff_members_own_sentence():
+    (promise, request) = sorted(
+        check("抱歉水煮鱼做咸了，这单给您免单，麻烦您把差评删了。"), key=lambda v: v.code
+    )[::-1]
+    assert (promise.code, promise.found) == ("promise", "免单")
+    assert (request.code, request.found) == ("delete_request", "麻烦您把差评删了")
+    # Both clauses at fault are replaced in one rewording, each rule's wording once.
+    rewritten = (
+        "「抱歉水煮鱼做咸了，店长会私下联系您，把这件事处理好，您的意见我们都记下了，会认真改进。」"
+    )
+    assert promise.suggestion.endswith(rewritten) and request.suggestion.endswith(rewritten)
+    (phone,) = check(OK_OPENING + "有事打我电话１３８１２３４５６７８。")
+    assert phone.found == "１３８１２３４５６７８"
+    assert "「有事打我电话。」" in phone.suggestion  # the number dropped, the rest kept

@@ -746,7 +746,7 @@ def test_when_every_variant_breaks_a_guardrail_the_draft_says_why(poisoned):
     made = TemplateDrafter(load_library(poisoned)).draft(
         ReviewText("p", "菜太咸了"), analysis(("food", "negative")), STORE
     )
-    assert made.violations and {v.code for v in made.violations} == {"remedy"}
+    assert made.violations and {v.code for v in made.violations} == {"promise"}
     assert any(word in v.message_zh for v in made.violations for word in ("免单", "优惠券"))
 
 

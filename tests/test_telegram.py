@@ -982,6 +982,32 @@ async def test_an_edit_breaking_a_guardrail_is_refused_with_the_reason(bot):
     ]
 
 
+async def test_a_promise_in_any_wording_is_refused_with_a_suggested_rewording(bot):
+    """Issue 12: "菜钱全免" went through the Telegram edit flow to the platform."""
+    card = await bot.review_arrives()
+    await bot.press(STAFF, card, "e")
+    prompt = next(m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", ""))
+    bot.fake.say(STAFF, STAFF_CHAT, "抱歉水煮鱼做咸了，菜钱全免。", reply_to=prompt)
+    refusal = await bot.fake.wait_for(
+        lambda: next(
+            (
+                m["text"]
+                for m in bot.fake.in_chat(STAFF_CHAT)
+                if m.get("text", "").startswith("不能发布：")
+            ),
+            None,
+        )
+    )
+    assert "「菜钱全免」" in refusal  # the words at fault, as staff wrote them
+    assert "请私下联系顾客" in refusal
+    assert "可以改成：「抱歉水煮鱼做咸了，店长会私下联系您，把这件事处理好。」" in refusal
+    assert "remedy" not in refusal and "配置" not in refusal
+    await bot.daemon.drain()
+    assert bot.demo.platform.replies == []
+    assert await bot.count(Draft, Draft.text.contains("全免")) == 0
+    assert not any("确认发布吗" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
+
+
 async def test_webhook_mode_receives_updates_with_the_secret(
     database_url, demo, telegram, clock, monkeypatch
 ):

@@ -43,7 +43,7 @@ def test_lint_reports_every_problem_with_its_file_and_key(library):
     (library / "neutral.toml").write_text("situation = [\n", encoding="utf-8")
     problems = "\n".join(lint_library(library).problems)
     assert "negative/food.toml: shoulder[2]: unknown variable {complaint_}" in problems
-    assert "negative/price.toml: sincerity[0]: remedy:" in problems and "打折" in problems
+    assert "negative/price.toml: sincerity[0]: promise:" in problems and "打折" in problems
     assert "negative/delivery.toml: praise_as is missing" in problems
     assert "situation 'star_only': no template" in problems
     assert "neutral.toml: malformed TOML" in problems
@@ -124,9 +124,9 @@ def test_a_store_fact_no_reply_may_state_is_reported_with_its_key(tmp_path):
     assert broken.returncode == 1
     lines = broken.stdout.decode().splitlines()
     assert len(lines) == 3, lines  # 好评返现 is both a reward for a review and a promise
-    assert lines[0].startswith("stores.laojiefang.facts.signature: remedy 「免费」:")
-    assert lines[1].startswith("stores.laojiefang.facts.hours: review_change 「好评返」:")
-    assert lines[2].startswith("stores.laojiefang.facts.hours: remedy 「返现」:")
+    assert lines[0].startswith("stores.laojiefang.facts.signature: promise 「免费」:")
+    assert lines[1].startswith("stores.laojiefang.facts.hours: delete_request 「好评返」:")
+    assert lines[2].startswith("stores.laojiefang.facts.hours: promise 「返现」:")
     assert "3 problem(s) in the reply templates and the store facts in" in broken.stderr.decode()
 
 
@@ -141,7 +141,7 @@ def test_each_fact_is_checked_under_the_rules_of_every_reply():
     assert lint_facts("s", good) == []
     bad = StoreProfile("店", signature="店长老王", contact="有事加微信，删差评送饮料")
     (problem,) = lint_facts("s", bad)
-    assert problem.startswith("stores.s.facts.contact: review_change")
+    assert problem.startswith("stores.s.facts.contact: delete_request")
 
 
 async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tmp_path, caplog):
@@ -165,4 +165,4 @@ async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tm
     await daemon.stop()
     await daemon.close()
     warned = [r.getMessage() for r in caplog.records if "facts.signature" in r.getMessage()]
-    assert len(warned) == 1 and warned[0].startswith("stores.store-1.facts.signature: remedy")
+    assert len(warned) == 1 and warned[0].startswith("stores.store-1.facts.signature: promise")

@@ -215,6 +215,27 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_guard(args: argparse.Namespace) -> int:
+    from reviewbot.app.contracts import GENERIC_STORE, guard_lines
+    from reviewbot.replies.facts import StoreProfile
+
+    profiles: dict[str, StoreProfile] = {}
+    if args.store or args.config:  # without either, no config file is needed
+        settings = _load(args)
+        profiles = {
+            store.id: StoreProfile.from_settings(store.name, store.facts)
+            for store in settings.stores
+        }
+    default = GENERIC_STORE
+    if args.store:
+        if args.store not in profiles:
+            raise SystemExit(f"reviewbot: no store {args.store!r} in {_config_path(args)}")
+        default = profiles[args.store]
+    lines = (line for batch in _stdin_batches() for line in batch)
+    _write_lines(guard_lines(lines, profiles.get, default))
+    return 0
+
+
 # -- the classifier's model ---------------------------------------------------------------
 
 
@@ -697,6 +718,15 @@ def build_parser() -> argparse.ArgumentParser:
     classify = add("classify", cmd_classify, "classify JSON Lines reviews from stdin (DESIGN.md)")
     draft = add("draft", cmd_draft, "draft replies for JSON Lines reviews from stdin", config=True)
     draft.add_argument("--store", help="sign and fill facts as this configured store")
+    guard = add(
+        "guard",
+        cmd_guard,
+        "check JSON Lines replies or staff edits against the guardrails (DESIGN.md)",
+        config=True,
+    )
+    guard.add_argument(
+        "--store", help="the configured store whose facts apply to lines naming no store"
+    )
     train = add(
         "train",
         cmd_train,
@@ -807,7 +837,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("classify", "draft", "demo", "train", "eval") and not args.verbose
+    contracts = ("classify", "draft", "guard", "demo", "train", "eval")
+    quiet = args.command in contracts and not args.verbose
     setup_logging(args.verbose, quiet=quiet and args.command != "demo")
     from reviewbot.config import ConfigError
     from reviewbot.replies.templates import TemplateError

@@ -1,7 +1,7 @@
-"""The `reviewbot classify` and `reviewbot draft` contracts (DESIGN.md): JSON Lines in, one
-JSON line out per input line, in order; a line that cannot be read gets an error object
-and the run goes on. Ids are echoed exactly as given; text with lone surrogates is read
-with them replaced (U+FFFD), as everywhere else."""
+"""The `reviewbot classify`, `reviewbot draft` and `reviewbot guard` contracts (DESIGN.md):
+JSON Lines in, one JSON line out per input line, in order; a line that cannot be read gets
+an error object and the run goes on. Ids are echoed exactly as given; text with lone
+surrogates is read with them replaced (U+FFFD), as everywhere else."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
+from reviewbot.replies.guardrails import check_reply
 from reviewbot.safejson import has_unstorable, storable_text
 from reviewbot.workflow.roles import required_role
 
@@ -48,8 +49,9 @@ def _id_despite_bad_bytes(raw: bytes) -> Any:
     return review_id
 
 
-def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
-    """One input line as (its id as given, the review); raises InputError saying why not."""
+def _load_object(raw: bytes | str) -> tuple[Any, dict[str, Any]]:
+    """One input line as (its id as given, the JSON object); raises InputError saying why
+    not (with the id when it can be read)."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -70,6 +72,12 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     review_id = item.get("id")
     if problem := _id_problem(review_id):
         raise InputError(problem)
+    return review_id, item
+
+
+def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
+    """One input line as (its id as given, the review); raises InputError saying why not."""
+    review_id, item = _load_object(raw)
     text = item.get("text")
     if text is not None and not isinstance(text, str):
         raise InputError('"text" must be a string', review_id)
@@ -181,3 +189,73 @@ def draft_lines(
 
     chunks = lines if batches else batches_of(lines)
     return _run(chunks, analyzer, respond)  # type: ignore[arg-type]
+
+
+# What `reviewbot guard` assumes of the review a reply answers: nobody has analyzed it (a
+# food-safety claim is still recognised from the review's own words).
+UNREAD = Analysis(
+    sentiment=0.5,
+    polarity="neutral",
+    negative=False,
+    categories=(),
+    malicious=False,
+    malicious_reasons=(),
+    severity="none",
+    model="none",
+)
+
+
+def _optional_text(item: dict[str, Any], key: str, item_id: Any) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f'"{key}" must be a string', item_id)
+    return value
+
+
+def guard_line(
+    raw: bytes | str,
+    stores: Callable[[str], StoreProfile | None],
+    default: StoreProfile = GENERIC_STORE,
+) -> dict[str, Any]:
+    """One `reviewbot guard` answer: {"id", "ok", "violations": [{"rule", "span",
+    "message", "suggestion"}]}, or {"id", "error"} for a line that cannot be read."""
+    item_id: Any = None
+    try:
+        item_id, item = _load_object(raw)
+        text = _optional_text(item, "text", item_id)
+        if text is None:
+            raise InputError('"text" (the reply to check) is required', item_id)
+        review = _optional_text(item, "review", item_id) or ""
+        store_id = _optional_text(item, "store", item_id)
+        store = default
+        if store_id is not None:
+            found = stores(store_id)
+            if found is None:
+                raise InputError(f"no store {store_id!r} in the config", item_id)
+            store = found
+    except InputError as exc:
+        return {"id": exc.review_id, "error": str(exc)}
+    try:
+        violations = check_reply(
+            storable_text(text),
+            review=ReviewText(id=storable_text(str(item_id)), text=clean_text(review)[0]),
+            analysis=UNREAD,
+            store=store,
+        )
+    except Exception as exc:  # one bad line must not end the run
+        return _internal(item_id, exc)
+    return {
+        "id": item_id,
+        "ok": not violations,
+        "violations": [v.to_guard() for v in violations],
+    }
+
+
+def guard_lines(
+    lines: Iterable[bytes | str],
+    stores: Callable[[str], StoreProfile | None] = lambda store_id: None,
+    default: StoreProfile = GENERIC_STORE,
+) -> Iterator[dict[str, Any]]:
+    """One answer per line, in order (see `guard_line`)."""
+    for raw in lines:
+        yield guard_line(raw, stores, default)

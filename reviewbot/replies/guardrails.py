@@ -1,27 +1,36 @@
-"""Guardrails: what a public reply must never say, checked before anything is posted.
+"""Guardrails: what a public reply must never do, checked before anything is posted.
 
 `check_reply` is a pure function over the reply text, the review, its analysis and the
 store's fact sheet. The engine runs it on every draft (and never returns a draft that fails
 it when a clean one exists); the chat workflow runs it again on the text staff approve,
-edited or not, and blocks posting while it reports anything. Each `Violation` carries a
-message in Chinese telling the staff member what to change.
+edited or not, and blocks posting while it reports anything. Each `Violation` names the
+words at fault as staff wrote them, says in plain Chinese what is wrong with them and
+suggests a rewording (usually staff's own sentence with the offending clause replaced).
 
-The rules are pattern families kept as data (data/guardrails.toml), matched on normalised
-text so that full-width digits and digits written out in Chinese do not slip through. The
-only text exempt from some rules is the customer's words the engine itself quoted: a 「」
-added by staff is no licence to write anything.
+The rules are data (data/guardrails.toml): per rule (promise, delete_request,
+private_data, blame, argue, invented_fact, the crisis rules), families of patterns built
+from word classes (`{we}`, `{meal}`, `{pay}` …), so a rule states a meaning ("the store
+says it pays for the meal") rather than a list of phrases. They are matched on the text as
+the analyzer reads a review (reviewbot/analysis/normalize.py: Traditional → Simplified,
+full width, split-up words), with Chinese digit runs read as digits; jieba word boundaries
+keep a short word from matching inside a longer one; a negation shortly before a hit in
+the same clause ("我们不会要求您删除评价") lets it through where the rule allows. The only
+text exempt from some rules is the customer's words the engine itself quoted: a 「」 added
+by staff is no licence to write anything.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.normalize import normalize
+from reviewbot.analysis.segment import word_starts
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data, is_crisis
 
@@ -29,32 +38,60 @@ DEFAULT_MAX_CHARS = 500
 _DIGITS = re.compile(r"[0-9]+")
 _SEPARATORS = re.compile(r"[\s\-－—:：()（）/.·]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
-# Chinese digits read one by one (一三八…, 幺 as said on the phone) in a run of three or
-# more, or next to an Arabic digit: a number, not prose (一一, 十五 and 第一 stay as they are).
-_HAN_DIGIT = "〇零一二三四五六七八九幺"
+_CLAUSE_END = re.compile(r"[。！？!?\n，,；;]")
+_CONCEPT = re.compile(r"\{([a-z_]+)\}")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Chinese digits read one by one (一三八…, 幺 as said on the phone, 壹贰叁 as on a cheque)
+# in a run of three or more, or next to an Arabic digit: a number, not prose (一一, 十五
+# and 第一 stay as they are).
+_HAN_DIGIT = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
 _HAN_DIGIT_RUN = re.compile(
     f"(?<=[0-9])[{_HAN_DIGIT}]+|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
 )
-_TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891")
+_TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Read past, so that quoting a word does not hide it (删「差评」).
-_QUOTE_MARKS = frozenset("「」『』“”‘’\"'")
+_QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
+# Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
+_SPLITTERS = frozenset("*_|~^`·•-/\\+=#.")
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One reason a reply cannot be posted; `message_zh` is shown to staff as is.
+    """One reason a reply cannot be posted; `message_zh` and `suggestion` are shown to
+    staff as they are.
 
-    `found` is the offending text as the reply wrote it; `family` names the kind of
-    paraphrase the rule caught (data/guardrails.toml), empty for the fixed checks."""
+    `code` is the rule (promise, delete_request, private_data, blame, argue,
+    invented_fact, …); `found` is the offending text as the reply wrote it; `family` names
+    the kind of wording the rule caught (data/guardrails.toml), empty for the fixed checks.
+    """
 
     code: str
     message_zh: str
     found: str = ""
     family: str = ""
+    suggestion: str = ""
 
     def to_json(self) -> dict[str, str]:
         """As stored with a draft and printed by `reviewbot draft`."""
-        return {"code": self.code, "message": self.message_zh, "found": self.found}
+        return {
+            "code": self.code,
+            "message": self.message_zh,
+            "found": self.found,
+            "suggestion": self.suggestion,
+        }
+
+    def to_guard(self) -> dict[str, str]:
+        """As `reviewbot guard` prints it (DESIGN.md)."""
+        return {
+            "rule": self.code,
+            "span": self.found,
+            "message": self.message_zh,
+            "suggestion": self.suggestion,
+        }
+
+    def explained(self) -> str:
+        """The message and the suggestion, as one line for a chat."""
+        return f"{self.message_zh}{self.suggestion}" if self.suggestion else self.message_zh
 
 
 class _HasReplyLimit(Protocol):
@@ -84,13 +121,67 @@ class ReplyLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class _Advice:
+    """What staff are told about a hit: the problem, what to do, and how to reword."""
+
+    message: str
+    advice: str
+    rewrite: str
+    mode: str  # "clause": the clause holding the hit is replaced; "span": the hit is
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A hit of a `_Together`, shaped like a regex match for the rule loop."""
+
+    start: int
+    end: int
+    text: str
+    heads: tuple[int, ...]  # where each of the words begins: a negation may precede any
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Together:
+    """Words of several kinds in one clause or sentence, in any order (money and a word
+    for waiving it: 这单您不用付了, 您这次的消费由本店承担); the hit runs from the first
+    to the last of them."""
+
+    pieces: tuple[re.Pattern[str], ...]
+    unit: re.Pattern[str]
+
+    def finditer(self, text: str) -> Iterator[_Hit]:
+        start = 0
+        for stop in [*(m.start() for m in self.unit.finditer(text)), len(text)]:
+            found = [piece.search(text, start, stop) for piece in self.pieces]
+            if all(found):
+                first = min(m.start() for m in found if m)
+                last = max(m.end() for m in found if m)
+                heads = tuple(m.start() for m in found if m)
+                yield _Hit(first, last, text[first:last], heads)
+            start = stop + 1
+
+
+_UNITS = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
+
+
+@dataclass(frozen=True, slots=True)
 class _Family:
-    """A group of patterns catching one kind of paraphrase, with its reason for staff."""
+    """A group of patterns catching one kind of wording, with its advice for staff."""
 
     name: str
-    message: str
+    advice: _Advice
     allow: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[re.Pattern[str] | _Together, ...]
+    word_start: bool
+    negatable: bool
+    exempt_before: re.Pattern[str] | None
+    exempt_after: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,29 +191,92 @@ class _Rule:
     quotes_exempt: bool
     crisis_only: bool
     conditional: re.Pattern[str] | None
+    yields_to: tuple[str, ...]  # rules whose hits this rule's overlapping hits repeat
+
+
+@dataclass(frozen=True, slots=True)
+class _Negation:
+    words: tuple[str, ...]
+    idioms: tuple[str, ...]
+    scope: int
+
+    def before(self, text: str, start: int) -> bool:
+        """Whether a negation word comes shortly before `start`, in the same clause (or
+        不/没 right before it: 不是骑手的问题, 不怪骑手)."""
+        if text[start - 1 : start] in ("不", "没", "非"):
+            return True
+        clause = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+        prefix = text[max(clause, start - self.scope) : start]
+        for idiom in self.idioms:
+            prefix = prefix.replace(idiom, "□" * len(idiom))
+        return any(word in prefix for word in self.words)
 
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
     rules: tuple[_Rule, ...]
-    messages: dict[str, str]
+    advice: dict[str, _Advice]  # the fixed checks, by code
+    negation: _Negation
+    words: tuple[str, ...]  # the concepts' words, for jieba (see `word_starts`)
 
 
 _ALLOWANCES = ("", "facts", "remedy", "proofs", "any_proof")
+_MODES = ("clause", "span")
 
 
-def _rule(code: str, table: dict[str, Any]) -> _Rule:
+def _expand(pattern: str, concepts: dict[str, str], where: str) -> re.Pattern[str]:
+    """`pattern` with each `{concept}` replaced by its words as one alternation."""
+
+    def concept(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in concepts:
+            raise ValueError(f"guardrails.toml: {where}: unknown concept {{{name}}}")
+        return concepts[name]
+
+    return re.compile(_CONCEPT.sub(concept, pattern))
+
+
+def _advice(table: dict[str, Any], base: _Advice | None, where: str) -> _Advice:
+    mode = table.get("rewrite_mode", base.mode if base else "clause")
+    if mode not in _MODES:
+        raise ValueError(f"guardrails.toml: {where}: unknown rewrite_mode {mode!r}")
+    return _Advice(
+        message=table.get("message", base.message if base else ""),
+        advice=table.get("advice", base.advice if base else ""),
+        rewrite=table.get("rewrite", base.rewrite if base else ""),
+        mode=mode,
+    )
+
+
+def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
+    base = _advice(table, None, code)
     families = []
     for family in table["family"]:
+        where = f"[{code}] {family['name']}"
         allow = family.get("allow", table.get("allow", ""))
         if allow not in _ALLOWANCES:
-            raise ValueError(f"guardrails.toml: [{code}] {family['name']}: unknown allow {allow!r}")
+            raise ValueError(f"guardrails.toml: {where}: unknown allow {allow!r}")
+        exempt = family.get("exempt_before", table.get("exempt_before"))
+        exempt_after = family.get("exempt_after", table.get("exempt_after"))
         families.append(
             _Family(
                 name=family["name"],
-                message=family.get("message", table["message"]),
+                advice=_advice(family, base, where),
                 allow=allow,
-                patterns=tuple(re.compile(p) for p in family["patterns"]),
+                patterns=(
+                    *(_expand(p, concepts, where) for p in family.get("patterns", ())),
+                    *(
+                        _Together(
+                            tuple(_expand(p, concepts, where) for p in together),
+                            _UNITS[family.get("within", "clause")],
+                        )
+                        for together in family.get("together", ())
+                    ),
+                ),
+                word_start=family.get("word_start", table.get("word_start", False)),
+                negatable=family.get("negatable", table.get("negatable", False)),
+                exempt_before=re.compile(exempt) if exempt else None,
+                exempt_after=re.compile(exempt_after) if exempt_after else None,
             )
         )
     conditional = table.get("conditional")
@@ -132,39 +286,74 @@ def _rule(code: str, table: dict[str, Any]) -> _Rule:
         quotes_exempt=table.get("quotes_exempt", False),
         crisis_only=table.get("crisis_only", False),
         conditional=re.compile(conditional) if conditional else None,
+        yields_to=tuple(table.get("yields_to", ())),
     )
 
 
 @cache
 def _rules() -> _Rules:
     data: dict[str, Any] = guardrail_data()
-    messages = {code: table["message"] for code, table in data.items() if "message" in table}
-    messages["invented_number"] = data["invented_fact"]["number_message"]
-    rules = tuple(_rule(code, table) for code, table in data.items() if "family" in table)
-    return _Rules(rules=rules, messages=messages)
-
-
-class _FoldTable(dict[int, str]):
-    """`str.translate` table computing each character's reading once (see `_fold`)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = _fold(chr(code))
-        return self[code]
-
-
-_FOLD = _FoldTable()
-
-
-def _fold(char: str) -> str:
-    """What one written character reads as: its NFKC form without quotation marks, spaces
-    (not line breaks) and invisible formatting characters."""
-    return "".join(
-        c
-        for c in unicodedata.normalize("NFKC", char)
-        if c not in _QUOTE_MARKS
-        and (c == "\n" or not c.isspace())
-        and unicodedata.category(c) != "Cf"
+    concepts = {
+        name: "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+        for name, words in data["concepts"].items()
+    }
+    fact = data["invented_fact"]
+    fact_advice = _advice(fact, None, "invented_fact")
+    advice = {
+        code: _advice(table, None, code)
+        for code, table in data.items()
+        if "message" in table and "family" not in table
+    }
+    advice["invented_number"] = _advice({"message": fact["number_message"]}, fact_advice, "")
+    advice["invented_dish"] = _advice({"message": fact["dish_message"]}, fact_advice, "")
+    negation = data["negation"]
+    return _Rules(
+        rules=tuple(
+            _rule(code, table, concepts) for code, table in data.items() if "family" in table
+        ),
+        advice=advice,
+        negation=_Negation(
+            words=tuple(negation["words"]),
+            idioms=tuple(sorted(negation["not_negation"], key=len, reverse=True)),
+            scope=negation["scope"],
+        ),
+        words=tuple(
+            sorted({w for words in data["concepts"].values() for w in words if len(w) > 1})
+        ),
     )
+
+
+def _dropped(char: str) -> bool:
+    """Read past: quotation marks, spaces (not line breaks), emoji and invisible
+    formatting characters."""
+    if char in _QUOTE_MARKS or (char != "\n" and char.isspace()):
+        return True
+    return unicodedata.category(char) in ("Cf", "So", "Sk", "Co")
+
+
+def _word_char(char: str) -> bool:
+    return bool(_HAN.match(char)) or (char.isascii() and char.isalnum())
+
+
+def _splits_a_word(kept: list[tuple[str, int]], i: int) -> bool:
+    """Whether the symbol at i splits a word: between two Chinese characters (免*单), or
+    in a run of letters and digits spaced out symbol by symbol (1·3·8·0, w*x*1*2)."""
+    before = i - 1
+    while before >= 0 and kept[before][0] in _SPLITTERS:
+        before -= 1
+    after = i + 1
+    while after < len(kept) and kept[after][0] in _SPLITTERS:
+        after += 1
+    if before < 0 or after >= len(kept):
+        return False
+    left, right = kept[before][0], kept[after][0]
+    if not (_word_char(left) and _word_char(right)):
+        return False
+    if _HAN.match(left) and _HAN.match(right):
+        return True
+    spaced_left = before > 0 and kept[before - 1][0] in _SPLITTERS
+    spaced_right = after + 1 < len(kept) and kept[after + 1][0] in _SPLITTERS
+    return spaced_left or spaced_right
 
 
 def _digits(text: str) -> str:
@@ -173,34 +362,53 @@ def _digits(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Text:
-    """Text as the rules read it (`_read`); `body` is the same with the engine's own quotes
-    of the customer blanked (same length)."""
+    """Text as the rules read it (`_read`), with a way back to the words as written;
+    `body` is the same with the engine's own quotes of the customer blanked (same length)."""
 
     text: str
     body: str
+    source: tuple[int, ...]
     written: str
+
+    def written_bounds(self, start: int, end: int) -> tuple[int, int]:
+        return self.source[start], self.source[end - 1] + 1
 
     def written_at(self, start: int, end: int) -> str:
         """The written text that reads as text[start:end], to show staff their own words."""
-        origin = [i for i, char in enumerate(self.written) for _ in char.translate(_FOLD)]
-        return self.written[origin[start] : origin[end - 1] + 1]
+        first, last = self.written_bounds(start, end)
+        return self.written[first:last]
 
 
 def _read(written: str, quotes: Collection[str] = ()) -> _Text:
-    """NFKC (full-width → ASCII); spaces, quotation marks and invisible characters left
-    out (so "退 款" and 删「差评」 read as what they say); Chinese digit runs → digits."""
-    blanked = written
+    """The analyzer's normalisation (script, width, split-up words), then spaces, quotation
+    marks, emoji and symbols splitting Chinese characters read past, and Chinese digit runs
+    read as digits; each character keeps the index of the written one it comes from."""
+    folded = normalize(written)
+    kept = [(ch, folded.source[i]) for i, ch in enumerate(folded.text) if not _dropped(ch)]
+    chars: list[str] = []
+    source: list[int] = []
+    for i, (ch, origin) in enumerate(kept):
+        if ch not in _SPLITTERS or not _splits_a_word(kept, i):
+            chars.append(ch)
+            source.append(origin)
+    text = _digits("".join(chars))
+    quoted: set[int] = set()
     for quote in quotes:
         inner = quote.strip().removeprefix("「").removesuffix("」")
-        if inner:
-            blank = "".join("□" * len(char.translate(_FOLD)) for char in inner)
-            blanked = blanked.replace(f"「{inner}」", f"「{blank}」")
-    return _Text(_digits(written.translate(_FOLD)), _digits(blanked.translate(_FOLD)), written)
+        if not inner:
+            continue
+        at = written.find(f"「{inner}」")
+        while at >= 0:
+            quoted.update(range(at, at + len(inner) + 2))
+            at = written.find(f"「{inner}」", at + 1)
+    body = "".join("□" if source[i] in quoted else ch for i, ch in enumerate(text))
+    return _Text(text, body, tuple(source), written)
 
 
 @lru_cache(maxsize=256)
 def normalise(text: str) -> str:
-    """`text` as the guardrails read it: １３８, 1 3 8 and 一三八 all become 138."""
+    """`text` as the guardrails read it: １３８, 1 3 8 and 一三八 all become 138, 菜 錢 全 免
+    becomes 菜钱全免."""
     return _read(text).text
 
 
@@ -244,16 +452,64 @@ def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     return bool(conditional.search(text, starts[-1] if starts else 0, at))
 
 
+_ENDS = "。！？!?\n"
+_MARKS = _ENDS + "，,；;"
+
+
+def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, int, int, int]:
+    """The sentence holding written[first:last] and the part of it a rewording replaces:
+    the clause (mode "clause") or the words themselves (mode "span")."""
+    start = max((written.rfind(c, 0, first) for c in _ENDS), default=-1) + 1
+    stops = [i for i in (written.find(c, last) for c in _ENDS) if i >= 0]
+    stop = min(stops) + 1 if stops else len(written)
+    if advice.mode == "span":
+        return start, stop, first, last
+    clause = max((written.rfind(c, start, first) for c in _MARKS), default=-1) + 1
+    after = [i for i in (written.find(c, last, stop) for c in _MARKS) if i >= 0]
+    return start, stop, max(clause, start), min(after) if after else stop
+
+
+_Placed = tuple[tuple[int, int], _Advice]
+
+
+def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_Placed]) -> str:
+    """The advice, and staff's own sentence reworded: every clause of it holding words at
+    fault replaced by its rule's wording (each wording once), or the words dropped."""
+    written = reply.written
+    start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice)
+    edits = []
+    for other, other_advice in hits:
+        s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice)
+        if (s, e) == (start, stop):
+            edits.append((a, b, other_advice.rewrite))
+    pieces, at, used = [], start, set()
+    for a, b, rewrite in sorted(edits):
+        if a < at:
+            continue  # inside a part already replaced
+        pieces.append(written[at:a])
+        pieces.append("" if rewrite in used else rewrite)
+        used.add(rewrite)
+        at = b
+    pieces.append(written[at:stop])
+    sentence = re.sub(r"([，,；;])(\s*[，,；;])+", r"\1", "".join(pieces).strip())
+    sentence = re.sub(r"[，,；;]+(?=[。！？!?]|$)", "", sentence).strip("，,；; ")
+    if not _HAN.search(sentence) or sentence == written[start:stop].strip():
+        return advice.advice
+    return f"{advice.advice}可以改成：「{sentence}」"
+
+
 class _Found:
     """Collects violations: each offending text once, under its first code; overlapping
     hits of one rule once ("是骑手" inside "是骑手的问题"); and nothing inside a text
     already reported ("有惊喜" inside "好评有惊喜")."""
 
-    def __init__(self, messages: dict[str, str]) -> None:
-        self.messages = messages
+    def __init__(self, rules: _Rules, reply: _Text | None = None) -> None:
+        self.rules = rules
+        self.reply = reply
         self.items: list[Violation] = []
         self.spans: dict[str, list[tuple[int, int]]] = {}
         self._seen: set[str] = set()
+        self._hits: list[tuple[tuple[int, int] | None, _Advice]] = []
 
     def overlaps(self, code: str, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.spans.get(code, ()))
@@ -266,7 +522,7 @@ class _Found:
         code: str,
         found: str = "",
         *,
-        message: str | None = None,
+        advice: _Advice | None = None,
         family: str = "",
         span: tuple[int, int] | None = None,
         **extra: object,
@@ -279,10 +535,24 @@ class _Found:
             if span is not None:
                 self.spans.setdefault(code, []).append(span)
             self._seen.add(found)
-        text = (message or self.messages[code]).replace("{found}", found)
+        advice = advice or self.rules.advice[code]
+        text = advice.message.replace("{found}", found)
         for key, value in extra.items():
             text = text.replace("{" + key + "}", str(value))
-        self.items.append(Violation(code, text, found, family))
+        self.items.append(Violation(code, text, found, family, advice.advice))
+        self._hits.append((span, advice))
+
+    def finish(self) -> list[Violation]:
+        """The violations, each with its suggested rewording of the reply."""
+        if self.reply is None:
+            return self.items
+        hits = [(span, advice) for span, advice in self._hits if span is not None]
+        return [
+            replace(item, suggestion=_suggest(self.reply, span, advice, hits))
+            if span is not None
+            else item
+            for item, (span, advice) in zip(self.items, self._hits, strict=True)
+        ]
 
 
 def check_reply(
@@ -303,7 +573,7 @@ def check_reply(
     """
     rules = _rules()
     limits = ReplyLimits.of(platform_limits)
-    found = _Found(rules.messages)
+    found = _Found(rules)
     if not text.strip():
         found.add("empty")
         return found.items
@@ -313,6 +583,7 @@ def check_reply(
         found.add("too_long", str(len(text)), limit=limits.max_chars)
 
     reply = _read(text, quotes)
+    found.reply = reply
     sheet = _Sheet.of(store)
     crisis = is_crisis(analysis, review.text)
     for rule in rules.rules:
@@ -325,42 +596,63 @@ def check_reply(
                     start, end = match.span()
                     if start == end or sheet.allows(family.allow, match.group(0)):
                         continue
+                    if family.word_start and start not in word_starts(target, rules.words):
+                        continue
+                    heads = getattr(match, "heads", (start,))
+                    if family.negatable and any(rules.negation.before(target, h) for h in heads):
+                        continue
+                    if family.exempt_before and family.exempt_before.search(target[:start]):
+                        continue
+                    if family.exempt_after and family.exempt_after.match(target, end):
+                        continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
+                        continue
+                    if any(found.overlaps(other, start, end) for other in rule.yields_to):
                         continue
                     found.add(
                         rule.code,
                         reply.written_at(start, end),
-                        message=family.message,
+                        advice=family.advice,
                         family=family.name,
                         span=(start, end),
                     )
 
-    _check_dishes(reply.body, normalise(review.text), store, found)
+    _check_dishes(reply, normalise(review.text), store, found)
     for match in _DIGITS.finditer(reply.body):
         start, end = match.span()
         if match.group(0) not in sheet.digits and not found.overlaps("private_data", start, end):
             found.add(
                 "invented_fact",
                 reply.written_at(start, end),
-                message=rules.messages["invented_number"],
+                advice=rules.advice["invented_number"],
                 family="number",
+                span=(start, end),
             )
-    return found.items
+    return found.finish()
 
 
-def _check_dishes(body: str, review: str, store: StoreProfile, found: _Found) -> None:
+def _check_dishes(reply: _Text, review: str, store: StoreProfile, found: _Found) -> None:
     """A dish may be named only if it is on the menu or the customer named it."""
     lexicon = dish_lexicon()
     allowed = {*store.menu, *(dish for dish in lexicon if dish in review)}
-    masked = body
+    masked = reply.body
     for dish in sorted(allowed, key=lambda dish: (-len(dish), dish)):
         if dish:
-            masked = masked.replace(dish, "□")
-    for dish in lexicon:
-        if dish in masked:
-            found.add("invented_dish", dish)
-            masked = masked.replace(dish, "□")
-    for shape in dish_shapes():
-        for match in shape.finditer(masked):
-            if match.group(0) not in review:
-                found.add("invented_dish", match.group(0))
+            masked = masked.replace(dish, "□" * len(dish))
+    advice = found.rules.advice["invented_dish"]
+    named = (dish for dish in lexicon if dish in masked)
+    hits = [m for dish in named for m in re.finditer(re.escape(dish), masked)]
+    hits += [m for shape in dish_shapes() for m in shape.finditer(masked)]
+    taken: list[tuple[int, int]] = []
+    for match in sorted(hits, key=lambda m: (m.start(), -len(m.group(0)))):
+        start, end = match.span()
+        if match.group(0) in review or any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        found.add(
+            "invented_fact",
+            reply.written_at(start, end),
+            advice=advice,
+            family="dish",
+            span=(start, end),
+        )

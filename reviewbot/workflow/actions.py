@@ -151,7 +151,11 @@ async def guardrail_violations(
 
 
 def explain(violations: list[Violation]) -> str:
-    return "不能发布：" + "；".join(v.message_zh for v in violations)
+    """What staff read when a reply is refused: each problem, the words at fault and a
+    suggested rewording, one per line."""
+    if len(violations) == 1:
+        return "不能发布：" + violations[0].explained()
+    return "不能发布：\n" + "\n".join(f"• {v.explained()}" for v in violations)
 
 
 def review_text(review: Review) -> ReviewText:
