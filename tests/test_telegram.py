@@ -598,9 +598,9 @@ async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
     assert greeting.startswith("你好，小张。") and "负责门店：测试小馆（店员）" in greeting
     assert "还可以" not in greeting and f"用户 ID：{STAFF}" in greeting
     assert "批量发布好评的感谢回复（/thanks）" in greeting
-    refusal = await bot.ask(STRANGER, STAFF_CHAT, "/pending")
+    refusal = await bot.ask(STRANGER, STRANGER, "/pending")
     assert "没有权限" in refusal
-    assert f"用户 ID：{STRANGER}；本聊天 ID：{STAFF_CHAT}" in refusal  # what the config needs
+    assert f"用户 ID：{STRANGER}；本聊天 ID：{STRANGER}" in refusal  # what the config needs
 
 
 async def test_help_explains_the_buttons_and_every_command(bot):
@@ -634,7 +634,7 @@ async def test_pending_counts_every_open_review_and_lists_the_oldest_first(bot):
 
     listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
 
-    assert listing[0] == "待处理 23 条（最早的在前，下面是最早的 20 条）："
+    assert listing[0] == "待处理 23 条（回复时限最近的在前，下面是最急的 20 条）："
     assert "第一条" in listing[1] and "第二条" in listing[2] and len(listing) == 22
     # Each line tells how long is left of the review's reply window (2 h for these).
     assert " · 回复时限还剩 2 小时 · " in listing[1]

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reviewbot.reporting.labels import CATEGORY, KINDS, PLATFORMS, POLARITY, REASONS, SEVERITY
+from reviewbot.reporting.labels import (
+    CATEGORY,
+    KINDS,
+    PLATFORMS,
+    POLARITY,
+    REASONS,
+    SEVERITY,
+    mood,
+)
 from reviewbot.speed import platform_delay
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import FIELD_UNITS, AlertView
@@ -115,7 +123,7 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     lines.append(
         (
             "分析",
-            f"{POLARITY.get(view.polarity, view.polarity)}（情感 {view.sentiment:.2f}）· "
+            f"{POLARITY.get(view.polarity, view.polarity)} · 顾客{mood(view.rating, view.sentiment)} · "
             f"类别：{categories} · 严重程度：{SEVERITY.get(view.severity, view.severity)}",
         )
     )

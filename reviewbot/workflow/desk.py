@@ -40,6 +40,7 @@ from reviewbot.workflow.edits import Edits
 CardAction = Literal["approve", "regenerate", "contacted", "malicious", "ignore", "snooze"]
 ThanksAction = Literal["post", "next", "ignore", "skip"]
 PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
+PENDING_SORTED = 500  # the oldest open reviews ranked by deadline (a backlog beyond is rare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,8 @@ class Desk:
     # -- commands -------------------------------------------------------------------------
 
     async def pending(self, stores: list[str]) -> Pending:
+        """The open reviews of these stores, the most urgent first: the nearest reply
+        deadline (past ones first), then the ones without a window, oldest first."""
         where = (
             Review.store_id.in_(stores),
             Review.status.in_(OPEN_STATES),
@@ -242,7 +245,7 @@ class Desk:
                     select(Review)
                     .where(*where)
                     .order_by(Review.first_seen_at, Review.id)
-                    .limit(PENDING_SHOWN)
+                    .limit(PENDING_SORTED)
                 )
             ).all()
             rows = [
@@ -256,7 +259,8 @@ class Desk:
                 for r in reviews
             ]
             waiting = await thanks.waiting(session, self.directory, stores)
-        return Pending(total or 0, rows, waiting)
+        rows.sort(key=_urgency)
+        return Pending(total or 0, rows[:PENDING_SHOWN], waiting)
 
     async def today(self, store_id: str) -> str:
         """Today's figures from the metrics module, the same ones the digest shows."""
@@ -451,6 +455,13 @@ class Desk:
 
     async def release_lease(self, name: str, owner: str) -> None:
         await leases.release(self.sessions, name, owner)
+
+
+def _urgency(review: PendingReview) -> tuple[bool, datetime, int]:
+    """Sort key of /pending: by deadline; reviews without one after, oldest first."""
+    if review.deadline is None:
+        return (True, review.first_seen_at, review.review_id)
+    return (False, review.deadline, review.review_id)
 
 
 def _posted(done: int, rest: int) -> str:

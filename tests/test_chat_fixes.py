@@ -1,0 +1,75 @@
+"""The chat rough edges a staff member met on a phone (issue 13), each fixed and checked
+through the real bot against the fake Bot API on the shared harness."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from reviewbot.store.schema import AuditEntry
+from tests.harness.daemon import Running, review_number
+from tests.harness.telegram import MANAGER, STAFF, STAFF_CHAT, STRANGER
+
+
+async def test_the_card_says_how_the_customer_feels_not_a_raw_score(bot: Running):
+    card = await bot.review_arrives("水煮鱼太咸了，送到的时候已经凉了", 1)
+    assert "顾客很不满" in card["text"] and "情感" not in card["text"]
+    fine = await bot.review_arrives("味道还可以，就是有点慢", 3)
+    assert "顾客一般" in fine["text"]
+
+
+def test_moods_follow_the_stars_and_the_words():
+    from reviewbot.reporting.labels import mood
+
+    assert mood(1, 0.9) == "很不满" and mood(None, 0.05) == "很不满"
+    assert mood(2, 0.9) == "不满" and mood(5, 0.3) == "不满"
+    assert mood(3, 0.9) == "一般" and mood(None, 0.5) == "一般"
+    assert mood(5, 0.8) == "满意" and mood(4, 0.95) == "满意"
+
+
+async def test_pending_puts_the_nearest_deadline_first_with_tappable_links(bot: Running):
+    ordinary = await bot.review_arrives("第一条：米饭是生的", 1)  # a 2 h window
+    urgent = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)  # 30 min
+
+    listing = (await bot.ask(STAFF, STAFF_CHAT, "/pending")).splitlines()
+
+    assert listing[0] == "待处理 2 条（回复时限最近的在前）："
+    assert listing[1].startswith(f"/review_{review_number(urgent)} ")
+    assert listing[2].startswith(f"/review_{review_number(ordinary)} ")
+    assert "/review 编号" not in "\n".join(listing)
+
+    # Tapping the link sends it as a command (with the bot's name in a group): the card.
+    before = len(bot.fake.cards(STAFF_CHAT))
+    bot.fake.say(STAFF, STAFF_CHAT, f"/review_{review_number(ordinary)}@reviewbot_test_bot")
+    copy = await bot.fake.wait_for(
+        lambda: bot.fake.cards(STAFF_CHAT)[before:] and bot.fake.cards(STAFF_CHAT)[-1]
+    )
+    assert "第一条：米饭是生的" in copy["text"]
+    assert (await bot.press(STAFF, copy, "a"))["text"] == "已通过，正在发布到平台。"
+
+
+async def test_a_stranger_in_a_group_is_refused_once_an_hour_without_the_chat_id(
+    bot: Running,
+):
+    refusal = await bot.ask(STRANGER, STAFF_CHAT, "/pending")
+    assert "没有权限" in refusal and f"用户 ID：{STRANGER}" in refusal
+    assert str(STAFF_CHAT) not in refusal
+
+    for command in ("/pending", "/stats", "/help"):  # more commands: no more refusals
+        bot.fake.say(STRANGER, STAFF_CHAT, command)
+    await bot.ask(MANAGER, STAFF_CHAT, "/help")  # answered after the stranger's three
+    said = [m for m in bot.fake.in_chat(STAFF_CHAT) if "没有权限" in m.get("text", "")]
+    assert len(said) == 1
+
+    bot.clock.advance(minutes=61)  # an hour on: told once more
+    assert "没有权限" in await bot.ask(STRANGER, STAFF_CHAT, "/stats")
+    async with bot.daemon.sessions() as session:
+        refused = (
+            await session.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == "chat.refused")
+            )
+        ).all()
+    assert len(refused) == 5 and sum(bool(d["told"]) for d in refused) == 2  # all audited
+
+    # In a private chat the ids the config needs are still given.
+    private = await bot.ask(STRANGER, STRANGER, "/start")
+    assert f"用户 ID：{STRANGER}；本聊天 ID：{STRANGER}" in private
