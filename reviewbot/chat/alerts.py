@@ -109,6 +109,9 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
         or "未识别"
     )
     platform = PLATFORMS.get(view.platform, view.platform)
+    polarity = POLARITY.get(view.polarity, view.polarity)
+    severity = SEVERITY.get(view.severity, view.severity)
+    feeling = f"{polarity} · 顾客{mood(view.rating, view.sentiment)}"
     lines = [
         (
             "title",
@@ -123,8 +126,7 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     lines.append(
         (
             "分析",
-            f"{POLARITY.get(view.polarity, view.polarity)} · 顾客{mood(view.rating, view.sentiment)} · "
-            f"类别：{categories} · 严重程度：{SEVERITY.get(view.severity, view.severity)}",
+            f"{feeling} · 类别：{categories} · 严重程度：{severity}",
         )
     )
     timing = timing_line(view)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from reviewbot.store import audit
-from reviewbot.store.schema import AuditEntry
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import AuditEntry
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.directory import Directory
 
