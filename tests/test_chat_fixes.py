@@ -73,3 +73,41 @@ async def test_a_stranger_in_a_group_is_refused_once_an_hour_without_the_chat_id
     # In a private chat the ids the config needs are still given.
     private = await bot.ask(STRANGER, STRANGER, "/start")
     assert f"用户 ID：{STRANGER}；本聊天 ID：{STRANGER}" in private
+
+
+async def test_a_confirmed_edit_retires_its_preview_and_its_prompt(bot: Running):
+    card = await bot.review_arrives()
+    await bot.press(STAFF, card, "e")
+    prompt = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", "")][-1]
+    bot.fake.say(STAFF, STAFF_CHAT, "您好，水煮鱼偏咸是我们的问题，抱歉！", reply_to=prompt)
+    preview = await bot.fake.wait_for(
+        lambda: next(
+            (m for m in bot.fake.in_chat(STAFF_CHAT) if "确认发布吗" in m.get("text", "")), None
+        )
+    )
+    # Answered: the prompt (and its reply box) is gone, the preview carries on.
+    await bot.fake.wait_for(lambda: prompt in bot.fake.deleted)
+    assert (STAFF_CHAT, prompt["message_id"]) not in bot.fake.messages
+
+    answer = await bot.press(STAFF, preview, "y")
+
+    assert not answer["show_alert"] and len(bot.demo.platform.replies) == 1
+    retired = bot.fake.messages[(STAFF_CHAT, preview["message_id"])]
+    assert "reply_markup" not in retired  # no live ✅ left to say "可能已超时"
+    assert "您好，水煮鱼偏咸是我们的问题" in retired["text"] and "✅ 已确认" in retired["text"]
+
+
+async def test_a_cancelled_edit_retires_its_preview(bot: Running):
+    card = await bot.review_arrives()
+    await bot.press(STAFF, card, "e")
+    prompt = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", "")][-1]
+    bot.fake.say(STAFF, STAFF_CHAT, "半成品回复，不要发", reply_to=prompt)
+    preview = await bot.fake.wait_for(
+        lambda: next(
+            (m for m in bot.fake.in_chat(STAFF_CHAT) if "确认发布吗" in m.get("text", "")), None
+        )
+    )
+    assert (await bot.press(STAFF, preview, "x"))["text"] == "已取消修改，草稿保持不变。"
+    retired = bot.fake.messages[(STAFF_CHAT, preview["message_id"])]
+    assert "reply_markup" not in retired and "✖ 已取消" in retired["text"]
+    assert "半成品回复，不要发" in retired["text"] and bot.demo.platform.replies == []

@@ -47,6 +47,7 @@ class Reply:
     text: str = ""
     replaced_text: str | None = None
     replaced_preview: int | None = None
+    prompt: int | None = None  # the prompt this text answered, now done with (to remove)
 
 
 class Edits:
@@ -264,7 +265,16 @@ class Edits:
                 text=text,
                 replaced_text=before.text if before is not None else None,
                 replaced_preview=pending.prompt_message_id if before is not None else None,
+                prompt=pending.prompt_message_id if before is None else None,
             )
+
+    async def preview_of(self, chat_id: int, user_id: int) -> int | None:
+        """The message of this person's preview that still confirms (None: none does)."""
+        async with self.sessions() as session:
+            pending = await self._of(session, chat_id, user_id)
+        if pending is None or pending.state != "awaiting_confirm":
+            return None
+        return pending.prompt_message_id
 
     async def previewed(self, reply: Reply, message_id: int) -> None:
         """The held text's preview is out: it is the one whose ✅ confirms."""
