@@ -80,6 +80,7 @@ AuditAction = Literal[
     "review.being_edited",
     "review.hidden",
     "review.ignored",
+    "review.ignore_undone",
     "review.quarantined",
     "review.received",
     "review.replied_elsewhere",

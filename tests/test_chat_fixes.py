@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry
+from reviewbot.store.schema import AuditEntry, Review
 from tests.harness.daemon import Running, review_number
 from tests.harness.telegram import MANAGER, STAFF, STAFF_CHAT, STRANGER
 
@@ -111,3 +111,46 @@ async def test_a_cancelled_edit_retires_its_preview(bot: Running):
     retired = bot.fake.messages[(STAFF_CHAT, preview["message_id"])]
     assert "reply_markup" not in retired and "✖ 已取消" in retired["text"]
     assert "半成品回复，不要发" in retired["text"] and bot.demo.platform.replies == []
+
+
+async def test_ignore_asks_first_and_can_be_undone_for_30_seconds(bot: Running):
+    card = await bot.review_arrives()
+    ask = await bot.ask_ignore(STAFF, card)
+    assert await bot.count(Review, Review.status == "ignored") == 0  # one tap closes nothing
+    kept = await bot.press(STAFF, ask, "k")
+    assert kept["text"] == "好的，不忽略。" and "reply_markup" not in bot.card(ask)
+    assert await bot.count(Review, Review.status == "open") == 1
+
+    ask = await bot.ask_ignore(STAFF, card)
+    answer = await bot.press(STAFF, ask, "g")
+    assert answer["text"] == "已忽略这条评价，30 秒内可撤销。"
+    assert "🙈 小张 于" in bot.card(card)["text"]
+    bot.clock.advance(seconds=20)
+    undone = await bot.press(STAFF, bot.card(ask), "u")
+    assert undone["text"] == "已撤销忽略，这条评价重新待处理。"
+    assert "reply_markup" not in bot.card(ask) and "撤销了忽略" in bot.card(ask)["text"]
+    redrawn = bot.card(card)
+    assert "忽略了这条评价" not in redrawn["text"] and bot.fake.button(redrawn, "a")
+    # Open again with its draft: approving posts it.
+    assert (await bot.press(STAFF, redrawn, "a"))["text"] == "已通过，正在发布到平台。"
+    assert len(bot.demo.platform.replies) == 1
+
+
+async def test_an_ignore_is_final_after_30_seconds(bot: Running):
+    card = await bot.review_arrives()
+    ask = await bot.ask_ignore(STAFF, card)
+    await bot.press(STAFF, ask, "g")
+    undo = bot.fake.button(bot.card(ask), "u")
+    bot.clock.advance(seconds=31)
+    query = bot.fake.press(STAFF, bot.card(ask), undo)
+    late = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    assert late["show_alert"] and "已超过撤销时限" in late["text"]
+    assert "reply_markup" not in bot.card(ask)
+    assert await bot.count(Review, Review.status == "ignored") == 1
+    # Nobody else may undo someone's ignore but a manager; a stranger learns nothing.
+    card = await bot.review_arrives("第二条：送错了菜", 1)
+    ask = await bot.ask_ignore(MANAGER, card)
+    await bot.press(MANAGER, ask, "g")
+    refused = await bot.press(STAFF, bot.card(ask), "u")
+    assert refused["show_alert"] and "店长" in refused["text"]
+    assert await bot.count(Review, Review.status == "ignored") == 2

@@ -522,10 +522,9 @@ async def test_contacted_and_ignore_are_recorded(bot):
     again = await bot.press(MANAGER, card, "c")
     local = shanghai(bot.clock.now())
     assert f"小张 已于 {local}" in again["text"]
-    ignore = bot.fake.button(card, "i")
-    await bot.press(STAFF, card, "i")
-    query = bot.fake.press(MANAGER, card, ignore)  # a colleague, on the card as it was
-    again = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    colleague = await bot.ask_ignore(MANAGER, card)  # a colleague asks too, at the same time
+    await bot.ignore(STAFF, card)
+    again = await bot.press(MANAGER, colleague, "g")
     assert f"已由 小张 于 {local} 处理（忽略）" in again["text"]
     text = bot.card(card)["text"]
     assert f"☎️ 小张 于 {local}" in text and f"🙈 小张 于 {local}" in text

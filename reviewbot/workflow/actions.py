@@ -22,7 +22,7 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.store import audit, outbox
-from reviewbot.store.schema import Analysis, Draft, Review, Task
+from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
 from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
 
@@ -38,6 +38,7 @@ STATUS_NAMES: dict[ReviewStatus, str] = {
     "replied_manually": "确认已手动回复",
     "replied_elsewhere": "在平台商家后台回复",
 }
+UNDO_IGNORE = timedelta(seconds=30)  # how long a 🙈 can be taken back
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",
     "与顾客的聊天记录",
@@ -327,18 +328,23 @@ async def approve(
 async def ignore(
     session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
 ) -> Outcome:
+    """Close a review without a reply (a front end asks first). It can be undone for
+    `UNDO_IGNORE` (a mistaken tap next to 🚩), then it is final."""
     review = await _locked_review(session, review_id)
     _check(actor, review, required_role(await current_analysis(session, review)))
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "ignore")
+    was = review.status
     review.status = "ignored"
     review.handled_by = actor.name
     review.handled_at = now
-    await session.execute(
-        update(Draft)
-        .where(Draft.review_id == review.id, Draft.status == "proposed")
-        .values(status="rejected")
+    rejected = list(
+        await session.scalars(
+            select(Draft.id).where(Draft.review_id == review.id, Draft.status == "proposed")
+        )
     )
+    if rejected:
+        await session.execute(update(Draft).where(Draft.id.in_(rejected)).values(status="rejected"))
     audit.record(
         session,
         now,
@@ -346,8 +352,51 @@ async def ignore(
         actor=actor.id,
         store_id=review.store_id,
         review_id=review.id,
+        was=was,
+        drafts=rejected,
     )
-    return Outcome(True, "已忽略这条评价。", changed=True)
+    seconds = int(UNDO_IGNORE.total_seconds())
+    return Outcome(True, f"已忽略这条评价，{seconds} 秒内可撤销。", changed=True)
+
+
+async def undo_ignore(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+) -> Outcome:
+    """Take back an ignore within `UNDO_IGNORE`: the review is open again with the draft
+    it had. Its author may, and so may a manager; after the window it is final."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    ignored = await session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.review_id == review.id, AuditEntry.action == "review.ignored")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if review.status != "ignored" or ignored is None:
+        return Outcome(False, "这条评价现在没有被忽略，无需撤销。")
+    if ignored.actor != actor.id and not actor.at_least("manager", review.store_id):
+        raise NotAllowed(f"只有 {review.handled_by or '忽略的人'} 或店长可以撤销。")
+    if review.handled_at is None or now - review.handled_at > UNDO_IGNORE:
+        return Outcome(False, "已超过撤销时限，忽略已生效。", code="handled")
+    review.status = ignored.details.get("was") or "open"
+    review.handled_by = None
+    review.handled_at = None
+    drafts = ignored.details.get("drafts") or []
+    if drafts:
+        await session.execute(
+            update(Draft)
+            .where(Draft.id.in_(drafts), Draft.status == "rejected")
+            .values(status="proposed")
+        )
+    audit.record(
+        session,
+        now,
+        "review.ignore_undone",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已撤销忽略，这条评价重新待处理。", changed=True)
 
 
 async def mark_contacted(

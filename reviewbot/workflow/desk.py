@@ -37,7 +37,9 @@ from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
 
 # What a card's buttons do (the edit conversation has its own calls in `Desk.edits`).
-CardAction = Literal["approve", "regenerate", "contacted", "malicious", "ignore", "snooze"]
+CardAction = Literal[
+    "approve", "regenerate", "contacted", "malicious", "ignore", "undo_ignore", "snooze"
+]
 ThanksAction = Literal["post", "next", "ignore", "skip"]
 PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
 PENDING_SORTED = 500  # the oldest open reviews ranked by deadline (a backlog beyond is rare)
@@ -223,6 +225,7 @@ class Desk:
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
             "malicious": lambda s: actions.mark_malicious(s, review_id, actor, now),
             "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
+            "undo_ignore": lambda s: actions.undo_ignore(s, review_id, actor, now),
             "snooze": lambda s: actions.snooze(s, review_id, actor, now),
         }
         async with self.sessions() as session, session.begin():

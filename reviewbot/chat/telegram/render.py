@@ -30,7 +30,9 @@ _TAG = re.compile(r"<[^>]*>")
 
 # Button codes carried in callback data; the server looks up everything else itself.
 APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL = "aercmizyx"
-CODES = frozenset("aercmizyx")
+# 🙈 asks first: confirm, keep (don't ignore), and undo within the undo window.
+IGNORE_CONFIRM, IGNORE_KEEP, IGNORE_UNDO = "gku"
+CODES = frozenset("aercmizyxgku")
 
 
 def escape(text: str) -> str:
@@ -120,6 +122,25 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
     elif view.contacted_at is None:
         rows.append([button("☎️ 已联系顾客", CONTACTED)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def ignore_ask_keyboard(token: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🙈 确认忽略", callback_data=callback_data(token, IGNORE_CONFIRM)
+                ),
+                InlineKeyboardButton("✖ 不忽略", callback_data=callback_data(token, IGNORE_KEEP)),
+            ]
+        ]
+    )
+
+
+def ignore_undo_keyboard(token: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("↩️ 撤销忽略", callback_data=callback_data(token, IGNORE_UNDO))]]
+    )
 
 
 def confirm_keyboard(token: str) -> InlineKeyboardMarkup:
