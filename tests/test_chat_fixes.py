@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry, Review
+from reviewbot.store.schema import AuditEntry, Review, Task
+from tests.fakes.telegram import plain_text
 from tests.harness.daemon import Running, review_number
 from tests.harness.telegram import MANAGER, STAFF, STAFF_CHAT, STRANGER
 
@@ -154,3 +155,31 @@ async def test_an_ignore_is_final_after_30_seconds(bot: Running):
     refused = await bot.press(STAFF, bot.card(ask), "u")
     assert refused["show_alert"] and "店长" in refused["text"]
     assert await bot.count(Review, Review.status == "ignored") == 2
+
+
+async def test_an_appeal_is_sent_as_a_message_with_its_text_and_whole_checklist(bot: Running):
+    card = await bot.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    seen = {m["message_id"] for m in bot.fake.in_chat(STAFF_CHAT)}
+
+    answer = await bot.press(MANAGER, card, "m")
+
+    assert "申诉任务" in answer["text"]
+    async with bot.daemon.sessions() as session:
+        task = await session.scalar(select(Task).where(Task.kind == "appeal"))
+    evidence, text = task.details["evidence"], task.details["text"]
+    assert len(evidence) > 3 and text  # more than the pop-up ever showed, and the text
+    (sheet,) = [m for m in bot.fake.in_chat(STAFF_CHAT) if m["message_id"] not in seen]
+    shown = plain_text(sheet["text"], "HTML")
+    assert text in shown and "粘贴到平台的申诉表单" in shown
+    for n, item in enumerate(evidence, 1):
+        assert f"{n}. {item}" in shown
+
+
+async def test_an_appeal_staff_start_on_their_own_judgement_has_a_text_too(bot: Running):
+    card = await bot.review_arrives("难吃", 1)  # the analysis saw nothing malicious
+    seen = {m["message_id"] for m in bot.fake.in_chat(STAFF_CHAT)}
+    await bot.press(MANAGER, card, "m")
+    (sheet,) = [m for m in bot.fake.in_chat(STAFF_CHAT) if m["message_id"] not in seen]
+    shown = plain_text(sheet["text"], "HTML")
+    assert "测试小馆" in shown and "难吃" in shown  # the store and the review, quoted
+    assert "需要准备的证据" in shown and "1. 评价截图" in shown

@@ -421,9 +421,17 @@ async def mark_contacted(
 
 
 async def mark_malicious(
-    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    drafter: TemplateDrafter | None = None,
+    profile: StoreProfile | None = None,
 ) -> Outcome:
-    """Start a platform appeal. Accusing a customer is serious: managers and owners only."""
+    """Start a platform appeal. Accusing a customer is serious: managers and owners only.
+    The appeal is the reply engine's (its text and the platform's evidence checklist):
+    the one drafted with the review's reply, or one written now (`drafter`)."""
     review = await _locked_review(session, review_id)
     _check(actor, review, "manager")
     existing = await session.scalar(
@@ -440,7 +448,19 @@ async def mark_malicious(
         .order_by(Draft.id.desc())
         .limit(1)
     )
+    if drafted is None and drafter is not None and profile is not None:
+        analysis = await current_analysis(session, review)
+        written = drafter.appeal(
+            review_text(review), analysis_result(analysis) if analysis else NEUTRAL, profile
+        )
+        drafted = {
+            "reasons": list(written.reasons),
+            "text": written.text,
+            "evidence": list(written.evidence),
+        }
     appeal = drafted or {"reasons": [], "text": "", "evidence": APPEAL_EVIDENCE}
+    if not appeal.get("evidence"):
+        appeal = {**appeal, "evidence": APPEAL_EVIDENCE}
     session.add(
         Task(
             store_id=review.store_id,
@@ -460,8 +480,37 @@ async def mark_malicious(
         store_id=review.store_id,
         review_id=review.id,
     )
-    evidence = "、".join(appeal["evidence"][:3])
-    return Outcome(True, f"已标记为恶意评价并创建申诉任务，请准备：{evidence}。", changed=True)
+    return Outcome(
+        True, "已标记为恶意评价并创建申诉任务，申诉材料清单和申诉理由已发在聊天里。", changed=True
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AppealSheet:
+    """What staff paste into the platform's appeal form, and the evidence to gather."""
+
+    review_id: int
+    platform: str
+    text: str
+    evidence: tuple[str, ...]
+
+
+async def appeal_sheet(session: AsyncSession, review_id: int) -> AppealSheet | None:
+    task = await session.scalar(
+        select(Task)
+        .where(Task.review_id == review_id, Task.kind == "appeal")
+        .order_by(Task.id.desc())
+        .limit(1)
+    )
+    if task is None:
+        return None
+    details = task.details or {}
+    return AppealSheet(
+        review_id=review_id,
+        platform=str(details.get("platform") or ""),
+        text=str(details.get("text") or ""),
+        evidence=tuple(details.get("evidence") or APPEAL_EVIDENCE),
+    )
 
 
 async def add_draft(

@@ -223,13 +223,25 @@ class Desk:
             "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
             "regenerate": regenerate,
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
-            "malicious": lambda s: actions.mark_malicious(s, review_id, actor, now),
+            "malicious": lambda s: actions.mark_malicious(
+                s,
+                review_id,
+                actor,
+                now,
+                drafter=self.drafter,
+                profile=self.directory.profile(card.store_id),
+            ),
             "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
             "undo_ignore": lambda s: actions.undo_ignore(s, review_id, actor, now),
             "snooze": lambda s: actions.snooze(s, review_id, actor, now),
         }
         async with self.sessions() as session, session.begin():
             return await run[action](session)
+
+    async def appeal(self, review_id: int) -> actions.AppealSheet | None:
+        """The appeal of a review marked malicious, to send where it was marked."""
+        async with self.sessions() as session:
+            return await actions.appeal_sheet(session, review_id)
 
     # -- commands -------------------------------------------------------------------------
 

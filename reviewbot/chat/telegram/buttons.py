@@ -12,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -26,7 +27,6 @@ ACTIONS: dict[str, CardAction] = {
     render.APPROVE: "approve",
     render.REGENERATE: "regenerate",
     render.CONTACTED: "contacted",
-    render.MALICIOUS: "malicious",
     render.SNOOZE: "snooze",
 }
 Press = Callable[[Update, CardRef, Actor], Awaitable[Outcome]]
@@ -50,6 +50,7 @@ class CardButtons:
         routes[render.EDIT] = self.edits.start
         routes[render.CONFIRM] = self.edits.confirm
         routes[render.CANCEL] = self._cancel
+        routes[render.MALICIOUS] = self._malicious
         routes[render.IGNORE] = self._ask_ignore
         routes[render.IGNORE_CONFIRM] = self._ignore
         routes[render.IGNORE_KEEP] = self._keep
@@ -102,6 +103,21 @@ class CardButtons:
 
     async def _cancel(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
         return await self.edits.cancel(update)
+
+    async def _malicious(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        """🚩 starts an appeal: its text and checklist go to the chat as a message that
+        stays (a pop-up vanishes and holds 200 characters)."""
+        outcome = await self.front.desk.act("malicious", card, actor)
+        query = update.callback_query
+        sheet = await self.front.desk.appeal(card.review_id) if outcome.ok else None
+        if sheet is not None and query is not None and query.message is not None:
+            await self.front.bot.send_message(
+                query.message.chat.id,
+                render.appeal_html(sheet),
+                parse_mode=ParseMode.HTML,
+                reply_to_message_id=query.message.message_id,
+            )
+        return outcome
 
     async def _ask_ignore(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
         """🙈 sits next to 🚩 on a phone: ask before closing the review for good."""

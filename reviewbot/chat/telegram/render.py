@@ -16,8 +16,9 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reviewbot.chat.alerts import format_alert, status_lines
-from reviewbot.reporting.labels import REASONS
+from reviewbot.reporting.labels import PLATFORMS, REASONS
 from reviewbot.text import clip_utf16, utf16_len
+from reviewbot.workflow.actions import AppealSheet
 from reviewbot.workflow.cards import AlertView
 
 MESSAGE_LIMIT = 4096
@@ -122,6 +123,22 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
     elif view.contacted_at is None:
         rows.append([button("☎️ 已联系顾客", CONTACTED)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def appeal_html(sheet: AppealSheet) -> str:
+    """The appeal as a message that stays: the text to paste into the platform's appeal
+    form (in a block Telegram copies with one tap) and the whole evidence checklist."""
+    platform = PLATFORMS.get(sheet.platform, sheet.platform) or "平台"
+    lines = [f"<b>🚩 评价 #{sheet.review_id} 的申诉（{escape(platform)}）</b>"]
+    if sheet.text:
+        lines += [
+            "申诉理由（复制后粘贴到平台的申诉表单）：",
+            f"<pre>{escape(clip_utf16(sheet.text, 2500))}</pre>",
+        ]
+    lines.append(f"需要准备的证据（共 {len(sheet.evidence)} 项）：")
+    lines += [f"{n}. {escape(clip_utf16(item, 200))}" for n, item in enumerate(sheet.evidence, 1)]
+    text = "\n".join(lines)
+    return text if telegram_len(text) <= CARD_LIMIT else plain_fallback(text)
 
 
 def ignore_ask_keyboard(token: str) -> InlineKeyboardMarkup:
