@@ -81,6 +81,7 @@ AuditAction = Literal[
     "review.hidden",
     "review.ignored",
     "review.ignore_undone",
+    "review.manager_asked",
     "review.quarantined",
     "review.received",
     "review.replied_elsewhere",

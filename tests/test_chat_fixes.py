@@ -3,6 +3,7 @@ through the real bot against the fake Bot API on the shared harness."""
 
 from __future__ import annotations
 
+import aiohttp
 from sqlalchemy import select
 
 from reviewbot.store.schema import AuditEntry, Review, Task
@@ -183,3 +184,52 @@ async def test_an_appeal_staff_start_on_their_own_judgement_has_a_text_too(bot: 
     shown = plain_text(sheet["text"], "HTML")
     assert "测试小馆" in shown and "难吃" in shown  # the store and the review, quoted
     assert "需要准备的证据" in shown and "1. 评价截图" in shown
+
+
+async def test_staff_refused_on_a_managers_review_can_ping_the_managers_once(bot: Running):
+    card = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)
+    refused = await bot.press(STAFF, card, "a")
+    assert refused["show_alert"] and "请店长处理" in refused["text"]
+    ping = bot.fake.button(card, "p")
+    assert bot.fake.in_chat(MANAGER) == []
+
+    answer = await bot.press(STAFF, card, "p")
+
+    assert answer["text"] == "已通知店长。"
+    (page,) = bot.fake.in_chat(MANAGER)  # the manager's private chat
+    assert f"小张 请店长处理评价 #{review_number(card)}" in page["text"]
+    assert f"/review_{review_number(card)}" in page["text"]
+    redrawn = bot.card(card)
+    assert "📣 小张 于" in redrawn["text"] and "已请店长处理" in redrawn["text"]
+    assert "请店长处理" not in [
+        b["text"] for r in redrawn["reply_markup"]["inline_keyboard"] for b in r
+    ]
+
+    query = bot.fake.press(STAFF, card, ping)  # the card as it was: a second ping
+    again = await bot.fake.wait_for(lambda: bot.fake.answer_to(query))
+    await bot.daemon.drain()
+    assert "已于" in again["text"] and "通知过店长" in again["text"]
+    assert len(bot.fake.in_chat(MANAGER)) == 1
+
+
+async def test_an_ordinary_review_has_no_manager_button(bot: Running):
+    card = await bot.review_arrives()
+    labels = [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert "📣 请店长处理" not in labels
+
+
+async def test_the_card_links_to_the_review_on_its_platform(bot: Running):
+    card = await bot.review_arrives()
+    (external_id,) = list(bot.demo.platform.by_id)
+    url = f"{bot.demo.base_url}/shops/shop-1/reviews/{external_id}"
+    assert f'🔗 <a href="{url}">在演示平台查看这条评价</a>' in card["text"]
+    async with aiohttp.ClientSession() as http, http.get(url) as page:
+        assert page.status == 200 and "水煮鱼太咸了" in await page.text()
+
+
+def test_only_web_links_reach_a_card():
+    from reviewbot.platforms.normalize import as_url
+
+    assert as_url("https://www.example.com/r/1?a=1&b=2") == "https://www.example.com/r/1?a=1&b=2"
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "https://", "http://a b", 7, None):
+        assert as_url(bad) is None

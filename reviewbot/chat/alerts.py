@@ -83,6 +83,9 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
     if view.contacted_at is not None:
         lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
+    if view.open and view.manager_asked_at is not None:
+        asked = view.local(view.manager_asked_at)
+        lines.append(f"📣 {view.manager_asked_by} 于 {asked} 已请店长处理")
     if view.open and not view.can_reply:
         lines.append("ℹ️ 该平台不支持接口回复：请在商家后台手动发布，再点“已手动回复”确认。")
     if view.changed_after_answer:
@@ -123,6 +126,8 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     ]
     if view.follow_up:
         lines.append(("追评", view.follow_up))
+    if view.url:
+        lines.append(("链接", view.url))
     lines.append(
         (
             "分析",

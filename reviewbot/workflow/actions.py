@@ -22,6 +22,7 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.store import audit, outbox
+from reviewbot.store.alerts import queue_notice
 from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
 from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
@@ -211,7 +212,8 @@ def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
     if not actor.covers(review.store_id):
         raise NotAllowed("抱歉，您没有这家门店的权限。")
     if not actor.at_least(needed, review.store_id):
-        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
+        ask = "，可点卡片上的“📣 请店长处理”通知店长" if needed == "manager" else ""
+        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{ask}。")
 
 
 def _local(when: datetime, zone: tzinfo) -> str:
@@ -397,6 +399,59 @@ async def undo_ignore(
         review_id=review.id,
     )
     return Outcome(True, "已撤销忽略，这条评价重新待处理。", changed=True)
+
+
+async def manager_asked(session: AsyncSession, review_id: int) -> AuditEntry | None:
+    """Who asked the store's managers to handle this review, and when (None: nobody)."""
+    return await session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.review_id == review_id, AuditEntry.action == "review.manager_asked")
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+
+
+async def ask_manager(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    zone: tzinfo = UTC,
+    name_of: Callable[[str], str | None] = lambda actor_id: actor_id,
+) -> Outcome:
+    """📣 on a review only a manager may handle: its managers are pinged, once per review
+    (the next press says who already asked)."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        return _too_late(session, review, actor, now, zone, "ask_manager")
+    earlier = await manager_asked(session, review.id)
+    if earlier is not None:
+        who, when = name_of(earlier.actor) or earlier.actor, _local(earlier.at, zone)
+        return Outcome(False, f"{who} 已于 {when} 通知过店长，请稍候。")
+    snippet = (review.text or "（只有评分）").strip()
+    snippet = snippet if len(snippet) <= 60 else snippet[:60] + "…"
+    await queue_notice(
+        session,
+        store_id=review.store_id,
+        now=now,
+        dedupe_key=f"ask-manager:{review.id}",
+        level="warning",
+        audience="manager",
+        urgent=True,  # a person is waiting on it: no mute holds it
+        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}\n"
+        f"发送 /review_{review.id} 查看并处理。",
+    )
+    audit.record(
+        session,
+        now,
+        "review.manager_asked",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已通知店长。", changed=True)
 
 
 async def mark_contacted(

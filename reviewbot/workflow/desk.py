@@ -38,7 +38,14 @@ from reviewbot.workflow.edits import Edits
 
 # What a card's buttons do (the edit conversation has its own calls in `Desk.edits`).
 CardAction = Literal[
-    "approve", "regenerate", "contacted", "malicious", "ignore", "undo_ignore", "snooze"
+    "approve",
+    "regenerate",
+    "contacted",
+    "malicious",
+    "ignore",
+    "undo_ignore",
+    "snooze",
+    "ask_manager",
 ]
 ThanksAction = Literal["post", "next", "ignore", "skip"]
 PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
@@ -234,6 +241,9 @@ class Desk:
             "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
             "undo_ignore": lambda s: actions.undo_ignore(s, review_id, actor, now),
             "snooze": lambda s: actions.snooze(s, review_id, actor, now),
+            "ask_manager": lambda s: actions.ask_manager(
+                s, review_id, actor, now, zone=zone, name_of=self.directory.name_of
+            ),
         }
         async with self.sessions() as session, session.begin():
             return await run[action](session)

@@ -28,6 +28,7 @@ ACTIONS: dict[str, CardAction] = {
     render.REGENERATE: "regenerate",
     render.CONTACTED: "contacted",
     render.SNOOZE: "snooze",
+    render.ASK_MANAGER: "ask_manager",
 }
 Press = Callable[[Update, CardRef, Actor], Awaitable[Outcome]]
 log = logging.getLogger(__name__)

@@ -33,7 +33,8 @@ _TAG = re.compile(r"<[^>]*>")
 APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL = "aercmizyx"
 # 🙈 asks first: confirm, keep (don't ignore), and undo within the undo window.
 IGNORE_CONFIRM, IGNORE_KEEP, IGNORE_UNDO = "gku"
-CODES = frozenset("aercmizyxgku")
+ASK_MANAGER = "p"  # 📣 on a review only a manager may handle: ping the managers
+CODES = frozenset("aercmizyxgkup")
 
 
 def escape(text: str) -> str:
@@ -84,6 +85,10 @@ def _card(view: AlertView, review_units: int, draft_units: int) -> str:
             lines.append(f"<i>{escape(value)}</i>")
         elif label in ("评价", "追评"):
             lines.append(f"<b>{label}：</b>{escape(clip_utf16(value.strip(), review_units))}")
+        elif label == "链接":
+            platform = PLATFORMS.get(view.platform, view.platform)
+            href = html.escape(value, quote=True)
+            lines.append(f'🔗 <a href="{href}">在{escape(platform)}查看这条评价</a>')
         elif label == "建议回复":
             shown = clip_utf16(value.strip(), draft_units)
             lines.append(f"<b>{label}：</b>\n<blockquote>{escape(shown)}</blockquote>")
@@ -120,6 +125,8 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
         if view.review_status != "appeal":
             last.insert(0, button("🚩 恶意（申诉）", MALICIOUS))
         rows.append(last)
+        if view.required_role != "staff" and view.manager_asked_at is None:
+            rows.append([button("📣 请店长处理", ASK_MANAGER)])
     elif view.contacted_at is None:
         rows.append([button("☎️ 已联系顾客", CONTACTED)])
     return InlineKeyboardMarkup(rows) if rows else None
