@@ -233,3 +233,55 @@ def test_only_web_links_reach_a_card():
     assert as_url("https://www.example.com/r/1?a=1&b=2") == "https://www.example.com/r/1?a=1&b=2"
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "https://", "http://a b", 7, None):
         assert as_url(bad) is None
+
+
+OTHER_CHAT = -100999  # store-2's group in the harness
+
+
+async def _outage_with_alerts_held(bot: Running) -> None:
+    """Telegram refuses every message while a review arrives in each store; the outage
+    lasts until the outbox backs off to its longest delay."""
+    bot.fake.fail("sendMessage", 502, times=100_000)
+    bot.demo.platform.add_review("shop-1", "第一条：米饭是生的", 1)
+    bot.demo.platform.add_review("shop-2", "第二条：送错了菜", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+    for _ in range(120):  # ten minutes of outage, the outbox run every 5 s
+        bot.clock.advance(seconds=5)
+        await bot.daemon.dispatcher.run_once()
+
+
+async def test_alerts_held_in_an_outage_flow_within_seconds_of_telegram_coming_back(
+    bot: Running,
+):
+    await _outage_with_alerts_held(bot)
+    tried = len([c for c in bot.fake.calls if c.method == "sendMessage"])
+    while len([c for c in bot.fake.calls if c.method == "sendMessage"]) == tried:
+        bot.clock.advance(seconds=1)  # Telegram comes back just after an attempt failed
+        await bot.daemon.dispatcher.run_once()
+    bot.fake.faults.clear()
+    assert bot.fake.cards(STAFF_CHAT) == [] and bot.fake.cards(OTHER_CHAT) == []
+
+    bot.clock.advance(seconds=6)
+    await bot.daemon.dispatcher.run_once()
+
+    # Both stores' alerts: the one retried soonest and the one its success released.
+    assert len(bot.fake.cards(STAFF_CHAT)) == 1 and len(bot.fake.cards(OTHER_CHAT)) == 1
+
+
+async def test_a_message_telegram_asked_to_wait_still_waits_when_others_flow(bot: Running):
+    bot.fake.fail("sendMessage", 429, retry_after=30)  # the first send is told to wait
+    bot.demo.platform.add_review("shop-1", "第一条：米饭是生的", 1)
+    bot.demo.platform.add_review("shop-2", "第二条：送错了菜", 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()
+    cards = [len(bot.fake.cards(chat)) for chat in (STAFF_CHAT, OTHER_CHAT)]
+    assert sorted(cards) == [0, 1]  # one went, and its success released nothing early
+    bot.clock.advance(seconds=6)
+    await bot.daemon.dispatcher.run_once()
+    assert [len(bot.fake.cards(chat)) for chat in (STAFF_CHAT, OTHER_CHAT)] == cards
+    bot.clock.advance(seconds=25)
+    await bot.daemon.dispatcher.run_once()
+    assert [len(bot.fake.cards(chat)) for chat in (STAFF_CHAT, OTHER_CHAT)] == [1, 1]
