@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.platforms.normalize import as_url
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
@@ -165,7 +166,7 @@ async def load_alert_view(
         created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=window[0] if window else None,
         window_start=window[1] if window else None,
-        url=review.url,
+        url=as_url(review.url),  # as stored from the platform: only a web link is shown
         manager_asked_by=(asker or asked.actor) if asked else None,
         manager_asked_at=asked.at if asked else None,
     )
