@@ -285,3 +285,11 @@ async def test_a_message_telegram_asked_to_wait_still_waits_when_others_flow(bot
     bot.clock.advance(seconds=25)
     await bot.daemon.dispatcher.run_once()
     assert [len(bot.fake.cards(chat)) for chat in (STAFF_CHAT, OTHER_CHAT)] == [1, 1]
+
+
+async def test_an_edit_cancelled_before_any_text_removes_its_prompt(bot: Running):
+    card = await bot.review_arrives()
+    await bot.press(STAFF, card, "e")
+    prompt = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", "")][-1]
+    assert await bot.ask(STAFF, STAFF_CHAT, "/cancel") == "已取消修改，草稿保持不变。"
+    assert prompt in bot.fake.deleted

@@ -62,10 +62,13 @@ class EditConversation:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return Outcome(False, "没有正在进行的修改。")
-        preview = await self.edits.preview_of(chat.id, user.id)
+        shown = await self.edits.shown(chat.id, user.id)
         outcome = await self.edits.cancel(chat.id, user.id)
-        if outcome.ok and preview is not None:
-            await self._retire(update, "✖ 已取消，这一版不会发布。", preview)
+        if outcome.ok and shown is not None and shown[1] is not None:
+            if shown[0] == "awaiting_confirm":
+                await self._retire(update, "✖ 已取消，这一版不会发布。", shown[1])
+            else:  # cancelled before any text: the prompt goes
+                await self._remove_prompt(chat.id, shown[1])
         return outcome
 
     async def _retire(self, update: Update, note: str, message_id: int | None = None) -> None:
