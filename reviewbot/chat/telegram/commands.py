@@ -16,7 +16,7 @@ from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.access import Front, ids
 from reviewbot.chat.telegram.edits import EditConversation
 from reviewbot.text import clip_utf16
-from reviewbot.workflow.actions import ROLE_NAMES, Actor
+from reviewbot.workflow.actions import ROLE_NAMES, UNDO_IGNORE, Actor
 
 COMMANDS = [
     ("pending", "待处理的评价（最急的在前）"),
@@ -35,8 +35,8 @@ HELP = (
     "✏️ 修改：回复机器人的提示消息，发送你改好的回复，确认后发布\n"
     "🔁 换一版：换一个不同的草稿\n"
     "☎️ 已联系顾客：记录已经联系过顾客\n"
-    "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上）\n"
-    "🙈 忽略：不回复这条评价（先确认；确认后 30 秒内可撤销）\n"
+    "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上），申诉理由和证据清单发在聊天里\n"
+    f"🙈 忽略：不回复这条评价（先确认；确认后 {UNDO_IGNORE.seconds} 秒内可撤销）\n"
     "📣 请店长处理：需要店长处理的评价，一键通知店长（每条评价一次）\n\n"
     "好评不单独提醒：发送 /thanks 查看一批待发布的感谢回复，"
     "点“✅ 全部发布”一次发布，不想发的先点“跳过”。\n\n"
