@@ -208,12 +208,14 @@ async def _locked_review(session: AsyncSession, review_id: int) -> Review:
     return review
 
 
-def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
+def _check(actor: Actor, review: Review, needed: Role = "staff", *, ask: bool = True) -> None:
+    """Refuse someone outside the store or below `needed`; a refusal on a review that
+    needs a manager points at the card's 📣 (`ask`=False where the card has none for it)."""
     if not actor.covers(review.store_id):
         raise NotAllowed("抱歉，您没有这家门店的权限。")
     if not actor.at_least(needed, review.store_id):
-        ask = "，可点卡片上的“📣 请店长处理”通知店长" if needed == "manager" else ""
-        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{ask}。")
+        hint = "，可点卡片上的“📣 请店长处理”通知店长" if ask and needed == "manager" else ""
+        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{hint}。")
 
 
 def _local(when: datetime, zone: tzinfo) -> str:
@@ -488,7 +490,7 @@ async def mark_malicious(
     The appeal is the reply engine's (its text and the platform's evidence checklist):
     the one drafted with the review's reply, or one written now (`drafter`)."""
     review = await _locked_review(session, review_id)
-    _check(actor, review, "manager")
+    _check(actor, review, "manager", ask=False)  # any review: not what 📣 is for
     existing = await session.scalar(
         select(Task).where(Task.review_id == review.id, Task.kind == "appeal")
     )
