@@ -85,6 +85,8 @@ AuditAction = Literal[
     "review.being_edited",
     "review.hidden",
     "review.ignored",
+    "review.ignore_undone",
+    "review.manager_asked",
     "review.quarantined",
     "review.received",
     "review.replied_elsewhere",

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.app import skips
 from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
@@ -375,7 +376,7 @@ class Daemon:
                 source.last_attempt_at = self.clock.now()
 
     def _schedule(self) -> None:
-        scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler = skips.scheduler(timezone="UTC")
         now = self.clock.now()
         rng = random.Random()
         for running in self.sources.values():

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reviewbot.reporting.labels import CATEGORY, KINDS, PLATFORMS, POLARITY, REASONS, SEVERITY
+from reviewbot.reporting.labels import (
+    CATEGORY,
+    KINDS,
+    PLATFORMS,
+    POLARITY,
+    REASONS,
+    SEVERITY,
+    mood,
+)
 from reviewbot.speed import platform_delay
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import FIELD_UNITS, AlertView
@@ -75,6 +83,9 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
     if view.contacted_at is not None:
         lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
+    if view.open and view.manager_asked_at is not None:
+        asked = view.local(view.manager_asked_at)
+        lines.append(f"📣 {view.manager_asked_by} 于 {asked} 已请店长处理")
     if view.open and not view.can_reply:
         lines.append("ℹ️ 该平台不支持接口回复：请在商家后台手动发布，再点“已手动回复”确认。")
     if view.changed_after_answer:
@@ -101,6 +112,9 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
         or "未识别"
     )
     platform = PLATFORMS.get(view.platform, view.platform)
+    polarity = POLARITY.get(view.polarity, view.polarity)
+    severity = SEVERITY.get(view.severity, view.severity)
+    feeling = f"{polarity} · 顾客{mood(view.rating, view.sentiment)}"
     lines = [
         (
             "title",
@@ -112,11 +126,12 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     ]
     if view.follow_up:
         lines.append(("追评", view.follow_up))
+    if view.url:
+        lines.append(("链接", view.url))
     lines.append(
         (
             "分析",
-            f"{POLARITY.get(view.polarity, view.polarity)}（情感 {view.sentiment:.2f}）· "
-            f"类别：{categories} · 严重程度：{SEVERITY.get(view.severity, view.severity)}",
+            f"{feeling} · 类别：{categories} · 严重程度：{severity}",
         )
     )
     timing = timing_line(view)

@@ -53,6 +53,12 @@ class Handler(Protocol):
     ) -> None: ...
 
 
+# Services whose queues are probed during an outage: a chat service is one endpoint for
+# all its queues (a platform's failures may be one account's, and are left to back off).
+PROBED = frozenset({"chat"})
+PROBE_EVERY = 5.0  # seconds between the probe's attempts: held alerts flow within that
+
+
 def retry_delay(attempts: int, retry_after: float | None = None, maximum: float = 60.0) -> float:
     """Seconds before the next attempt: 2 s doubling with jitter up to a minute (so a message
     goes out soon after an outage ends), or exactly what the far side asked for."""
@@ -84,18 +90,25 @@ class OutboxDispatcher:
         self._gate = asyncio.Semaphore(concurrency)
         # Leases keep replicas apart; these keep this process's own runs apart.
         self._draining: dict[str, asyncio.Lock] = {}
+        self._released = False
 
     async def run_once(self) -> int:
-        """Deliver what is due; returns how many messages went out."""
+        """Deliver what is due; returns how many messages went out. A service that came
+        back releases its held queues (see `_deliver_head`): they go in the same run."""
         if self.before is not None:
             try:
                 await self.before()
             except Exception:  # what it does is retried next run; delivery goes on
                 log.exception("the step before outbox delivery failed")
-        async with self.sessions() as session:
-            destinations = await outbox.due_destinations(session, self.clock.now())
-        counts = await asyncio.gather(*(self._drain(d) for d in destinations))
-        return sum(counts)
+        total = 0
+        for _ in range(3):
+            self._released = False
+            async with self.sessions() as session:
+                destinations = await outbox.due_destinations(session, self.clock.now())
+            total += sum(await asyncio.gather(*(self._drain(d) for d in destinations)))
+            if not self._released:
+                break
+        return total
 
     async def _drain(self, destination: str) -> int:
         name = f"outbox:{destination}"
@@ -144,8 +157,11 @@ class OutboxDispatcher:
             error = f"permanent: {exc}"
         except (DeliveryError, PlatformError) as exc:
             error = f"{getattr(exc, 'code', type(exc).__name__)}: {exc}"
+            asked = getattr(exc, "retry_after", None)
             if getattr(exc, "retryable", True) and keep_trying:
-                retry_in = retry_delay(message.attempts + 1, getattr(exc, "retry_after", None))
+                retry_in = retry_delay(message.attempts + 1, asked)
+                if asked is not None:
+                    error = f"{outbox.ASKED_TO_WAIT} {asked:g}s: {error}"
         except Exception as exc:  # a bug must not lose the message: keep retrying it
             log.exception("delivering outbox message %d failed unexpectedly", message.id)
             error = f"{type(exc).__name__}: {exc}"
@@ -159,7 +175,16 @@ class OutboxDispatcher:
                 outbox.mark_sent(current, now)
                 assert handler is not None
                 await handler.on_sent(session, current, result, now)
+                if await outbox.release_held(session, outbox.channel(destination), now):
+                    self._released = True  # the service is back: its held queues go now
                 return True
+            if (
+                retry_in is not None
+                and not error.startswith(outbox.ASKED_TO_WAIT)
+                and outbox.channel(destination) in PROBED
+                and await outbox.is_probe(session, current)
+            ):
+                retry_in = min(retry_in, PROBE_EVERY)
             outbox.mark_failed(current, now, error, retry_in=retry_in)
             if retry_in is None:
                 log.error(

@@ -186,6 +186,18 @@ def as_id(value: Any) -> str | None:
     return text if text and not has_unstorable(text) else None  # an id must be stored exactly
 
 
+def as_url(value: Any) -> str | None:
+    """A link to a review on its platform, if it is one a card may show: http(s) only,
+    nothing that could be a script or a local file, of a sane length."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if len(url) > 2000 or any(c.isspace() for c in url) or has_unstorable(url):
+        return None
+    scheme, _, rest = url.partition("://")
+    return url if scheme.lower() in ("http", "https") and rest else None
+
+
 def split_list(value: Any) -> tuple[str, ...]:
     """Items of a comma-joined string (Meituan pictures, tags, dishes) or of a list."""
     if value is None or value == "":

@@ -317,6 +317,11 @@ class TemplateDrafter:
             similarity=similarity,
         )
 
+    def appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
+        """The appeal for a review staff judged malicious themselves (the analysis may not
+        have): its text and checklist from the reasons found, or the general ones."""
+        return self._appeal(review, analysis, store)
+
     def _appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
         spec = self.library.appeal
         reasons = tuple(r for r in analysis.malicious_reasons if r in spec.labels)

@@ -37,3 +37,26 @@ KINDS = {
     "malicious": "疑似恶意评价",
     "critical": "紧急：食品安全",
 }
+
+# How the customer feels, from the stars and the text's sentiment (0 negative .. 1
+# positive), in words a person reads at a glance: the first row that matches wins.
+# (label, stars at most, sentiment below); None: that side does not decide the row.
+MOODS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("很不满", 1, None),
+    ("很不满", None, 0.15),
+    ("不满", 2, None),
+    ("不满", None, 0.4),
+    ("一般", 3, None),
+    ("一般", None, 0.6),
+)
+SATISFIED = "满意"
+
+
+def mood(rating: float | None, sentiment: float) -> str:
+    """很不满 / 不满 / 一般 / 满意: a label instead of a raw score on a card."""
+    for label, stars_at_most, below in MOODS:
+        if stars_at_most is not None and rating is not None and rating <= stars_at_most:
+            return label
+        if below is not None and sentiment < below:
+            return label
+    return SATISFIED

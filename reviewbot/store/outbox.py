@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot import logs
@@ -45,6 +45,52 @@ def held_by_mute(destination: str) -> Any:
         OutboxMessage.destination == destination,
         OutboxMessage.destination.endswith(f"|{destination}", autoescape=True),
     )
+
+
+def channel(destination: str) -> str:
+    """The service behind a destination ("chat" for every chat queue, the platform for a
+    reply queue): when it is out, all its queues wait; when it is back, all can go."""
+    return destination.split(":", 1)[0]
+
+
+# A failure with a delay the far side asked for (flood control) starts its last_error
+# with this: such a row waits its time even when the service is back.
+ASKED_TO_WAIT = "retry-after"
+
+
+async def release_held(session: AsyncSession, service: str, now: datetime) -> int:
+    """The service took a message: every row of its queues waiting out a retry delay is
+    due now (a row told to wait by the far side, or held by a mute, still waits)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.destination.like(f"{service}:%"),
+            OutboxMessage.attempts > 0,
+            OutboxMessage.next_attempt_at > now,
+            or_(
+                OutboxMessage.last_error.is_(None),
+                OutboxMessage.last_error.not_like(f"{ASKED_TO_WAIT}%"),
+            ),
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def is_probe(session: AsyncSession, message: OutboxMessage) -> bool:
+    """Whether `message` is its service's probe: the oldest pending row that failed. It is
+    retried at a short interval while the others back off, so one request tells when the
+    service is back and its success releases the rest."""
+    oldest = await session.scalar(
+        select(func.min(OutboxMessage.id)).where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.destination.like(f"{channel(message.destination)}:%"),
+            OutboxMessage.attempts > 0,
+        )
+    )
+    return oldest is None or oldest >= message.id
 
 
 def redraw_destination(store_id: str) -> str:

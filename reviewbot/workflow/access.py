@@ -3,18 +3,26 @@
 Identity comes from configuration (the directory), looked up by the chat user id a front
 end read from its service, never from anything a client sent. A card's buttons work in the
 store's own chats or in the person's private chat; a command in a group speaks for the
-stores of that group only. Every refusal is audited.
+stores of that group only. Every refusal is audited; in a group, where a refusal is
+public, a stranger is told once an hour at most (see `refused`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy import select
 
 from reviewbot.store import audit
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.schema import AuditEntry
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.directory import Directory
+
+# How often a stranger is told "no" in public (a group); the rest are only audited, so a
+# stranger cannot make the bot flood a staff group.
+PUBLIC_REFUSAL_EVERY = timedelta(hours=1)
 
 
 class Access:
@@ -58,10 +66,15 @@ class Access:
         *,
         store_id: str | None = None,
         review_id: int | None = None,
+        public_in: int | None = None,
         **details: Any,
-    ) -> None:
-        """Audit a refusal: someone not configured, a store not theirs, a role too low."""
+    ) -> bool:
+        """Audit a refusal: someone not configured, a store not theirs, a role too low.
+        Returns whether to tell them: always, unless the answer would be public (in the
+        group `public_in`) and they were already told there within the hour."""
         async with self.sessions() as session, session.begin():
+            tell = public_in is None or not await self._told(session, actor_id, public_in, now)
+            extra = {"public_in": public_in, "told": tell} if public_in is not None else {}
             audit.record(
                 session,
                 now,
@@ -71,4 +84,17 @@ class Access:
                 review_id=review_id,
                 attempted=attempted,
                 **details,
+                **extra,
             )
+        return tell
+
+    async def _told(self, session: Any, actor_id: str, chat_id: int, now: datetime) -> bool:
+        """Whether `actor_id` was refused out loud in `chat_id` within the last hour."""
+        recent = await session.scalars(
+            select(AuditEntry.details).where(
+                AuditEntry.action == "chat.refused",
+                AuditEntry.actor == actor_id,
+                AuditEntry.at > now - PUBLIC_REFUSAL_EVERY,
+            )
+        )
+        return any(d.get("told") and d.get("public_in") == chat_id for d in recent)

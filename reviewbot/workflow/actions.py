@@ -22,7 +22,8 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.store import audit, outbox
-from reviewbot.store.schema import Analysis, Draft, Review, Task
+from reviewbot.store.alerts import queue_notice
+from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
 from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
 
@@ -38,6 +39,7 @@ STATUS_NAMES: dict[ReviewStatus, str] = {
     "replied_manually": "确认已手动回复",
     "replied_elsewhere": "在平台商家后台回复",
 }
+UNDO_IGNORE = timedelta(seconds=30)  # how long a 🙈 can be taken back
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",
     "与顾客的聊天记录",
@@ -211,11 +213,14 @@ async def _locked_review(session: AsyncSession, review_id: int) -> Review:
     return review
 
 
-def _check(actor: Actor, review: Review, needed: Role = "staff") -> None:
+def _check(actor: Actor, review: Review, needed: Role = "staff", *, ask: bool = True) -> None:
+    """Refuse someone outside the store or below `needed`; a refusal on a review that
+    needs a manager points at the card's 📣 (`ask`=False where the card has none for it)."""
     if not actor.covers(review.store_id):
         raise NotAllowed("抱歉，您没有这家门店的权限。")
     if not actor.at_least(needed, review.store_id):
-        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理。")
+        hint = "，可点卡片上的“📣 请店长处理”通知店长" if ask and needed == "manager" else ""
+        raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{hint}。")
 
 
 def _local(when: datetime, zone: tzinfo) -> str:
@@ -332,18 +337,23 @@ async def approve(
 async def ignore(
     session: AsyncSession, review_id: int, actor: Actor, now: datetime, *, zone: tzinfo = UTC
 ) -> Outcome:
+    """Close a review without a reply (a front end asks first). It can be undone for
+    `UNDO_IGNORE` (a mistaken tap next to 🚩), then it is final."""
     review = await _locked_review(session, review_id)
     _check(actor, review, required_role(await current_analysis(session, review)))
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "ignore")
+    was = review.status
     review.status = "ignored"
     review.handled_by = actor.name
     review.handled_at = now
-    await session.execute(
-        update(Draft)
-        .where(Draft.review_id == review.id, Draft.status == "proposed")
-        .values(status="rejected")
+    rejected = list(
+        await session.scalars(
+            select(Draft.id).where(Draft.review_id == review.id, Draft.status == "proposed")
+        )
     )
+    if rejected:
+        await session.execute(update(Draft).where(Draft.id.in_(rejected)).values(status="rejected"))
     audit.record(
         session,
         now,
@@ -351,8 +361,104 @@ async def ignore(
         actor=actor.id,
         store_id=review.store_id,
         review_id=review.id,
+        was=was,
+        drafts=rejected,
     )
-    return Outcome(True, "已忽略这条评价。", changed=True)
+    seconds = int(UNDO_IGNORE.total_seconds())
+    return Outcome(True, f"已忽略这条评价，{seconds} 秒内可撤销。", changed=True)
+
+
+async def undo_ignore(
+    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+) -> Outcome:
+    """Take back an ignore within `UNDO_IGNORE`: the review is open again with the draft
+    it had. Its author may, and so may a manager; after the window it is final."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    ignored = await session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.review_id == review.id, AuditEntry.action == "review.ignored")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if review.status != "ignored" or ignored is None:
+        return Outcome(False, "这条评价现在没有被忽略，无需撤销。")
+    if ignored.actor != actor.id and not actor.at_least("manager", review.store_id):
+        raise NotAllowed(f"只有 {review.handled_by or '忽略的人'} 或店长可以撤销。")
+    if review.handled_at is None or now - review.handled_at > UNDO_IGNORE:
+        return Outcome(False, "已超过撤销时限，忽略已生效。", code="handled")
+    review.status = ignored.details.get("was") or "open"
+    review.handled_by = None
+    review.handled_at = None
+    drafts = ignored.details.get("drafts") or []
+    if drafts:
+        await session.execute(
+            update(Draft)
+            .where(Draft.id.in_(drafts), Draft.status == "rejected")
+            .values(status="proposed")
+        )
+    audit.record(
+        session,
+        now,
+        "review.ignore_undone",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已撤销忽略，这条评价重新待处理。", changed=True)
+
+
+async def manager_asked(session: AsyncSession, review_id: int) -> AuditEntry | None:
+    """Who asked the store's managers to handle this review, and when (None: nobody)."""
+    return await session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.review_id == review_id, AuditEntry.action == "review.manager_asked")
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+
+
+async def ask_manager(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    zone: tzinfo = UTC,
+    name_of: Callable[[str], str | None] = lambda actor_id: actor_id,
+) -> Outcome:
+    """📣 on a review only a manager may handle: its managers are pinged, once per review
+    (the next press says who already asked)."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    if review.status not in OPEN_STATES:
+        return _too_late(session, review, actor, now, zone, "ask_manager")
+    earlier = await manager_asked(session, review.id)
+    if earlier is not None:
+        who, when = name_of(earlier.actor) or earlier.actor, _local(earlier.at, zone)
+        return Outcome(False, f"{who} 已于 {when} 通知过店长，请稍候。")
+    snippet = (review.text or "（只有评分）").strip()
+    snippet = snippet if len(snippet) <= 60 else snippet[:60] + "…"
+    await queue_notice(
+        session,
+        store_id=review.store_id,
+        now=now,
+        dedupe_key=f"ask-manager:{review.id}",
+        level="warning",
+        audience="manager",
+        urgent=True,  # a person is waiting on it: no mute holds it
+        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}\n"
+        f"发送 /review_{review.id} 查看并处理。",
+    )
+    audit.record(
+        session,
+        now,
+        "review.manager_asked",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+    )
+    return Outcome(True, "已通知店长。", changed=True)
 
 
 async def mark_contacted(
@@ -377,11 +483,19 @@ async def mark_contacted(
 
 
 async def mark_malicious(
-    session: AsyncSession, review_id: int, actor: Actor, now: datetime
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    drafter: TemplateDrafter | None = None,
+    profile: StoreProfile | None = None,
 ) -> Outcome:
-    """Start a platform appeal. Accusing a customer is serious: managers and owners only."""
+    """Start a platform appeal. Accusing a customer is serious: managers and owners only.
+    The appeal is the reply engine's (its text and the platform's evidence checklist):
+    the one drafted with the review's reply, or one written now (`drafter`)."""
     review = await _locked_review(session, review_id)
-    _check(actor, review, "manager")
+    _check(actor, review, "manager", ask=False)  # any review: not what 📣 is for
     existing = await session.scalar(
         select(Task).where(Task.review_id == review.id, Task.kind == "appeal")
     )
@@ -396,7 +510,19 @@ async def mark_malicious(
         .order_by(Draft.id.desc())
         .limit(1)
     )
+    if drafted is None and drafter is not None and profile is not None:
+        analysis = await current_analysis(session, review)
+        written = drafter.appeal(
+            review_text(review), analysis_result(analysis) if analysis else NEUTRAL, profile
+        )
+        drafted = {
+            "reasons": list(written.reasons),
+            "text": written.text,
+            "evidence": list(written.evidence),
+        }
     appeal = drafted or {"reasons": [], "text": "", "evidence": APPEAL_EVIDENCE}
+    if not appeal.get("evidence"):
+        appeal = {**appeal, "evidence": APPEAL_EVIDENCE}
     session.add(
         Task(
             store_id=review.store_id,
@@ -416,8 +542,37 @@ async def mark_malicious(
         store_id=review.store_id,
         review_id=review.id,
     )
-    evidence = "、".join(appeal["evidence"][:3])
-    return Outcome(True, f"已标记为恶意评价并创建申诉任务，请准备：{evidence}。", changed=True)
+    return Outcome(
+        True, "已标记为恶意评价并创建申诉任务，申诉材料清单和申诉理由已发在聊天里。", changed=True
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AppealSheet:
+    """What staff paste into the platform's appeal form, and the evidence to gather."""
+
+    review_id: int
+    platform: str
+    text: str
+    evidence: tuple[str, ...]
+
+
+async def appeal_sheet(session: AsyncSession, review_id: int) -> AppealSheet | None:
+    task = await session.scalar(
+        select(Task)
+        .where(Task.review_id == review_id, Task.kind == "appeal")
+        .order_by(Task.id.desc())
+        .limit(1)
+    )
+    if task is None:
+        return None
+    details = task.details or {}
+    return AppealSheet(
+        review_id=review_id,
+        platform=str(details.get("platform") or ""),
+        text=str(details.get("text") or ""),
+        evidence=tuple(details.get("evidence") or APPEAL_EVIDENCE),
+    )
 
 
 async def add_draft(

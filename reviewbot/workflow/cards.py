@@ -12,11 +12,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.platforms.normalize import as_url
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
 from reviewbot.vocab import OPEN_STATES
-from reviewbot.workflow.actions import current_analysis, current_draft, required_role
+from reviewbot.workflow.actions import (
+    current_analysis,
+    current_draft,
+    manager_asked,
+    required_role,
+)
 from reviewbot.workflow.directory import Directory
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
@@ -84,7 +90,9 @@ class AlertView:
     reply_window: timedelta | None = None
     created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
     window_start: datetime | None = None  # when the reply window started (speed.py)
-    url: str | None = None  # the review's page on its platform, where the platform has one
+    url: str | None = None  # the review on its platform, where the platform gives one
+    manager_asked_by: str | None = None  # who pinged the managers (📣), once per review
+    manager_asked_at: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -114,6 +122,8 @@ async def load_alert_view(
         )
     answered = await answered_revision(session, review)
     window = reply_window(directory, review, analysis) if directory else None
+    asked = await manager_asked(session, review.id)
+    asker = (directory.name_of(asked.actor) if directory else None) if asked else None
     return AlertView(
         alert_id=alert.id,
         kind=alert.kind,
@@ -156,7 +166,9 @@ async def load_alert_view(
         created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=window[0] if window else None,
         window_start=window[1] if window else None,
-        url=review.url,
+        url=as_url(review.url),  # as stored from the platform: only a web link is shown
+        manager_asked_by=(asker or asked.actor) if asked else None,
+        manager_asked_at=asked.at if asked else None,
     )
 
 

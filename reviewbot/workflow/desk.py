@@ -37,9 +37,19 @@ from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
 
 # What a card's buttons do (the edit conversation has its own calls in `Desk.edits`).
-CardAction = Literal["approve", "regenerate", "contacted", "malicious", "ignore", "snooze"]
+CardAction = Literal[
+    "approve",
+    "regenerate",
+    "contacted",
+    "malicious",
+    "ignore",
+    "undo_ignore",
+    "snooze",
+    "ask_manager",
+]
 ThanksAction = Literal["post", "next", "ignore", "skip"]
 PENDING_SHOWN = 20  # reviews /pending lists (it counts them all)
+PENDING_SORTED = 500  # the oldest open reviews ranked by deadline (a backlog beyond is rare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,16 +230,34 @@ class Desk:
             "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
             "regenerate": regenerate,
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
-            "malicious": lambda s: actions.mark_malicious(s, review_id, actor, now),
+            "malicious": lambda s: actions.mark_malicious(
+                s,
+                review_id,
+                actor,
+                now,
+                drafter=self.drafter,
+                profile=self.directory.profile(card.store_id),
+            ),
             "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
+            "undo_ignore": lambda s: actions.undo_ignore(s, review_id, actor, now),
             "snooze": lambda s: actions.snooze(s, review_id, actor, now),
+            "ask_manager": lambda s: actions.ask_manager(
+                s, review_id, actor, now, zone=zone, name_of=self.directory.name_of
+            ),
         }
         async with self.sessions() as session, session.begin():
             return await run[action](session)
 
+    async def appeal(self, review_id: int) -> actions.AppealSheet | None:
+        """The appeal of a review marked malicious, to send where it was marked."""
+        async with self.sessions() as session:
+            return await actions.appeal_sheet(session, review_id)
+
     # -- commands -------------------------------------------------------------------------
 
     async def pending(self, stores: list[str]) -> Pending:
+        """The open reviews of these stores, the most urgent first: the nearest reply
+        deadline (past ones first), then the ones without a window, oldest first."""
         where = (
             Review.store_id.in_(stores),
             Review.status.in_(OPEN_STATES),
@@ -242,7 +270,7 @@ class Desk:
                     select(Review)
                     .where(*where)
                     .order_by(Review.first_seen_at, Review.id)
-                    .limit(PENDING_SHOWN)
+                    .limit(PENDING_SORTED)
                 )
             ).all()
             rows = [
@@ -256,7 +284,8 @@ class Desk:
                 for r in reviews
             ]
             waiting = await thanks.waiting(session, self.directory, stores)
-        return Pending(total or 0, rows, waiting)
+        rows.sort(key=_urgency)
+        return Pending(total or 0, rows[:PENDING_SHOWN], waiting)
 
     async def today(self, store_id: str) -> str:
         """Today's figures from the metrics module, the same ones the digest shows."""
@@ -454,6 +483,13 @@ class Desk:
 
     async def release_lease(self, name: str, owner: str) -> None:
         await leases.release(self.sessions, name, owner)
+
+
+def _urgency(review: PendingReview) -> tuple[bool, datetime, int]:
+    """Sort key of /pending: by deadline; reviews without one after, oldest first."""
+    if review.deadline is None:
+        return (True, review.first_seen_at, review.review_id)
+    return (False, review.deadline, review.review_id)
 
 
 def _posted(done: int, rest: int) -> str:

@@ -47,6 +47,7 @@ class Reply:
     text: str = ""
     replaced_text: str | None = None
     replaced_preview: int | None = None
+    prompt: int | None = None  # the prompt this text answered, now done with (to remove)
 
 
 class Edits:
@@ -264,7 +265,21 @@ class Edits:
                 text=text,
                 replaced_text=before.text if before is not None else None,
                 replaced_preview=pending.prompt_message_id if before is not None else None,
+                prompt=pending.prompt_message_id if before is None else None,
             )
+
+    async def shown(self, chat_id: int, user_id: int) -> tuple[str, int | None] | None:
+        """This person's edit in this chat as the chat shows it: its state and the message
+        that goes with it (the prompt awaiting their text, or the preview that confirms);
+        None: no edit."""
+        async with self.sessions() as session:
+            pending = await self._of(session, chat_id, user_id)
+        return (pending.state, pending.prompt_message_id) if pending is not None else None
+
+    async def preview_of(self, chat_id: int, user_id: int) -> int | None:
+        """The message of this person's preview that still confirms (None: none does)."""
+        shown = await self.shown(chat_id, user_id)
+        return shown[1] if shown is not None and shown[0] == "awaiting_confirm" else None
 
     async def previewed(self, reply: Reply, message_id: int) -> None:
         """The held text's preview is out: it is the one whose ✅ confirms."""

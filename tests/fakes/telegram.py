@@ -3,7 +3,7 @@
 The real python-telegram-bot `Application` talks to it through `base_url`. It keeps chats
 and messages, serves long-polled getUpdates with offsets, and refuses what Telegram
 refuses: malformed HTML, callback data over 64 bytes, texts over 4096 characters, edits
-that change nothing, edits of unknown messages. Tests act as Telegram users (a button
+that change nothing, edits or deletions of unknown messages. Tests act as Telegram users (a button
 press, a reply) and can schedule failures (429 with retry_after, 5xx, a dropped connection).
 
 https://core.telegram.org/bots/api
@@ -126,6 +126,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.answers: list[dict[str, Any]] = []
+        self.deleted: list[dict[str, Any]] = []  # messages the bot deleted
         # Markup a message was sent with; Telegram only echoes inline keyboards back.
         self.requested_markup: dict[int, Any] = {}
         self.webhook: dict[str, Any] | None = None
@@ -367,6 +368,13 @@ class FakeTelegram:
             message.pop("reply_markup", None)
         message["edit_date"] = int(time.time())
         return message
+
+    async def _m_deleteMessage(self, params: dict) -> bool:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise TelegramError(400, "Bad Request: message to delete not found")
+        self.deleted.append(self.messages.pop(key))
+        return True
 
     async def _m_answerCallbackQuery(self, params: dict) -> bool:
         text = params.get("text") or ""

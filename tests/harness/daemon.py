@@ -100,6 +100,21 @@ class Running:
         await self.daemon.drain()
         return answer
 
+    async def ask_ignore(self, user: int, card: dict) -> dict:
+        """Press 🙈 on `card`: returns the message asking to confirm it."""
+        chat = card["chat"]["id"]
+        seen = {m["message_id"] for m in self.fake.in_chat(chat)}
+        await self.press(user, card, "i")
+        return next(
+            m
+            for m in self.fake.in_chat(chat)
+            if m["message_id"] not in seen and "确定忽略" in m.get("text", "")
+        )
+
+    async def ignore(self, user: int, card: dict) -> dict:
+        """🙈 and its confirm: returns the answer to the confirm."""
+        return await self.press(user, await self.ask_ignore(user, card), "g")
+
     def card(self, card: dict) -> dict:
         return self.fake.messages[(card["chat"]["id"], card["message_id"])]
 

@@ -1,5 +1,7 @@
 """Who is talking to the bot, as the workflow's access checks see them, and the polite
-refusal (with the ids the config needs) for anyone it does not serve."""
+refusal (with the ids the config needs) for anyone it does not serve. In a group the
+refusal is public: it names the person's own id only (never the group's), and a stranger
+hears it once an hour at most however many commands they send."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ def ids(update: Update) -> str:
     return f"用户 ID：{user.id if user else '?'}；本聊天 ID：{chat.id if chat else '?'}"
 
 
+def _user_id(update: Update) -> str:
+    user = update.effective_user
+    return f"用户 ID：{user.id if user else '?'}"
+
+
 class Front:
     """What every handler of the bot shares: the workflow desk, the settings and the bot."""
 
@@ -37,7 +44,9 @@ class Front:
     async def refuse(self, update: Update, what: str, card: CardRef | None = None) -> None:
         """A polite no to someone not allowed to do this, and a line in the audit log."""
         user, chat = update.effective_user, update.effective_chat
-        await self.desk.access.refused(
+        group = chat is not None and chat.type != ChatType.PRIVATE
+        public = group and update.callback_query is None  # a pop-up is the presser's own
+        tell = await self.desk.access.refused(
             self.desk.clock.now(),
             f"telegram:{user.id if user else '?'}",
             what,
@@ -45,8 +54,11 @@ class Front:
             review_id=card.review_id if card else None,
             user_name=user.full_name if user else None,
             chat_id=chat.id if chat else None,
+            public_in=chat.id if public and chat else None,
         )
-        refusal = f"{REFUSAL}\n{ids(update)}"
+        if not tell:
+            return
+        refusal = f"{REFUSAL}\n{_user_id(update) if group else ids(update)}"
         if update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:

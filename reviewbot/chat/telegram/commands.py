@@ -9,17 +9,17 @@ from datetime import UTC, timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from reviewbot.chat.alerts import duration, stars
 from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.access import Front, ids
 from reviewbot.chat.telegram.edits import EditConversation
 from reviewbot.text import clip_utf16
-from reviewbot.workflow.actions import ROLE_NAMES, Actor
+from reviewbot.workflow.actions import ROLE_NAMES, UNDO_IGNORE, Actor
 
 COMMANDS = [
-    ("pending", "待处理的评价（最早的在前）"),
+    ("pending", "待处理的评价（最急的在前）"),
     ("review", "查看并处理一条评价：/review 编号"),
     ("thanks", "好评的感谢回复：一次看一批，一键全部发布"),
     ("stats", "今天的评价数和回复速度"),
@@ -35,8 +35,9 @@ HELP = (
     "✏️ 修改：回复机器人的提示消息，发送你改好的回复，确认后发布\n"
     "🔁 换一版：换一个不同的草稿\n"
     "☎️ 已联系顾客：记录已经联系过顾客\n"
-    "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上）\n"
-    "🙈 忽略：不回复这条评价\n\n"
+    "🚩 恶意（申诉）：标记为恶意评价并创建平台申诉任务（店长以上），申诉理由和证据清单发在聊天里\n"
+    f"🙈 忽略：不回复这条评价（先确认；确认后 {UNDO_IGNORE.seconds} 秒内可撤销）\n"
+    "📣 请店长处理：需要店长处理的评价，一键通知店长（每条评价一次）\n\n"
     "好评不单独提醒：发送 /thanks 查看一批待发布的感谢回复，"
     "点“✅ 全部发布”一次发布，不想发的先点“跳过”。\n\n"
     "命令：\n" + "\n".join(f"/{name} — {text}" for name, text in COMMANDS)
@@ -51,6 +52,9 @@ MAY = {
     ],
     "manager": ["通过恶意或紧急评价的回复", "标记恶意评价并发起申诉"],
 }
+# /review_123 (what /pending lists: Telegram makes it a link that sends itself when
+# tapped), or /review_123@bot as a group sends it.
+REVIEW_LINK = re.compile(r"^/review_(\d+)(?:@\w+)?(?:\s|$)")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|分钟|h|小时|hr)?$", re.IGNORECASE)
 
 
@@ -71,6 +75,12 @@ class Commands:
         self.edits = edits
 
     def handlers(self) -> list[BaseHandler]:
+        return [
+            MessageHandler(filters.Regex(REVIEW_LINK), self.review_link),
+            *self._commands(),
+        ]
+
+    def _commands(self) -> list[BaseHandler]:
         return [
             CommandHandler(name, handler)
             for name, handler in (
@@ -121,11 +131,11 @@ class Commands:
             return
         now = self.desk.clock.now()
         shown = (
-            f"，下面是最早的 {len(pending.reviews)} 条"
+            f"，下面是最急的 {len(pending.reviews)} 条"
             if pending.total > len(pending.reviews)
             else ""
         )
-        lines = [f"待处理 {pending.total} 条（最早的在前{shown}）："]
+        lines = [f"待处理 {pending.total} 条（回复时限最近的在前{shown}）："]
         for review in pending.reviews:
             deadline = review.deadline
             if deadline is None:
@@ -135,8 +145,10 @@ class Commands:
             else:
                 timing = f"已超出回复时限 {duration(now - deadline)}"
             snippet = clip_utf16(review.text or "（只有评分）", 24)
-            lines.append(f"#{review.review_id} {stars(review.rating)} · {timing} · {snippet}")
-        lines.append("发送 /review 编号 查看并处理。")
+            lines.append(
+                f"/review_{review.review_id} {stars(review.rating)} · {timing} · {snippet}"
+            )
+        lines.append("点编号即可查看并处理。")
         await update.effective_message.reply_text("\n".join(lines) + more)
 
     async def review(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -147,7 +159,18 @@ class Commands:
         if len(args) != 1 or not args[0].lstrip("#").isdigit():
             await update.effective_message.reply_text("用法：/review 编号，例如 /review 123")
             return
-        review_id = int(args[0].lstrip("#"))
+        await self._show(update, actor, int(args[0].lstrip("#")))
+
+    async def review_link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tapped /review_123 from /pending."""
+        actor = await self.front.command_actor(update, "review")
+        message = update.effective_message
+        match = REVIEW_LINK.match(message.text or "") if message else None
+        if actor is None or match is None:
+            return
+        await self._show(update, actor, int(match.group(1)))
+
+    async def _show(self, update: Update, actor: Actor, review_id: int) -> None:
         alert_id = await self.desk.card_for(actor, review_id)
         if alert_id is None:
             await update.effective_message.reply_text(f"找不到评价 #{review_id}。")

@@ -1,5 +1,6 @@
-"""✏️ in Telegram: the prompt a person replies to, their text previewed with its ✅, the
-replaced preview retired, and edits nobody finished announced as expired. What is held,
+"""✏️ in Telegram: the prompt a person replies to (removed once it is answered), their text
+previewed with its ✅, a preview retired (its buttons gone) once it is confirmed, cancelled
+or replaced, and edits nobody finished announced as expired. What is held,
 checked and posted is the workflow's (`workflow/edits.py`)."""
 
 from __future__ import annotations
@@ -50,13 +51,53 @@ class EditConversation:
         if chat is None or user is None:
             return Outcome(False, "没有待确认的修改，可能已超时。")
         pressed = query.message.message_id if query and query.message else None
-        return await self.front.desk.confirm_edit(card, actor, chat.id, user.id, pressed)
+        outcome = await self.front.desk.confirm_edit(card, actor, chat.id, user.id, pressed)
+        if outcome.ok:
+            await self._retire(update, f"✅ 已确认：{outcome.message}")
+        elif pressed is not None and await self.edits.preview_of(chat.id, user.id) != pressed:
+            await self._retire(update, "⌛ 这个预览已失效，不会发布。")
+        return outcome
 
     async def cancel(self, update: Update) -> Outcome:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return Outcome(False, "没有正在进行的修改。")
-        return await self.edits.cancel(chat.id, user.id)
+        shown = await self.edits.shown(chat.id, user.id)
+        outcome = await self.edits.cancel(chat.id, user.id)
+        if outcome.ok and shown is not None and shown[1] is not None:
+            if shown[0] == "awaiting_confirm":
+                await self._retire(update, "✖ 已取消，这一版不会发布。", shown[1])
+            else:  # cancelled before any text: the prompt goes
+                await self._remove_prompt(chat.id, shown[1])
+        return outcome
+
+    async def _retire(self, update: Update, note: str, message_id: int | None = None) -> None:
+        """A preview that can no longer confirm: its text stays (to copy from), its
+        buttons go, and a line says what became of it."""
+        query, chat = update.callback_query, update.effective_chat
+        shown = query.message if query is not None and query.message is not None else None
+        if message_id is None and shown is not None:
+            message_id = shown.message_id
+        if chat is None or message_id is None:
+            return
+        text = getattr(shown, "text", None) if shown and shown.message_id == message_id else None
+        held = (text or "").split("\n确认发布吗？")[0] or "修改后的回复"
+        try:
+            await self.front.bot.edit_message_text(
+                f"{render.escape(clip_utf16(held, 3000))}\n{note}",
+                chat_id=chat.id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError as exc:
+            log.info("could not retire an edit preview: %s", exc)
+
+    async def _remove_prompt(self, chat_id: int, prompt_id: int) -> None:
+        """The prompt was answered: its reply box must not keep opening."""
+        try:
+            await self.front.bot.delete_message(chat_id, prompt_id)
+        except TelegramError as exc:
+            log.info("could not remove an answered edit prompt: %s", exc)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The text of an edit in progress. Sent while an earlier text waits for its confirm,
@@ -85,6 +126,8 @@ class EditConversation:
             reply_markup=render.confirm_keyboard(reply.token),
         )
         await self.edits.previewed(reply, preview.message_id)
+        if reply.prompt is not None:
+            await self._remove_prompt(chat.id, reply.prompt)
         if reply.replaced_text is not None and reply.replaced_preview is not None:
             replaced = render.escape(clip_utf16(reply.replaced_text, 3000))
             try:  # the replaced preview keeps its text (to copy from) but loses its buttons

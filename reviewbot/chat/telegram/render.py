@@ -16,8 +16,9 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reviewbot.chat.alerts import format_alert, status_lines
-from reviewbot.reporting.labels import REASONS
+from reviewbot.reporting.labels import PLATFORMS, REASONS
 from reviewbot.text import clip_utf16, utf16_len
+from reviewbot.workflow.actions import AppealSheet
 from reviewbot.workflow.cards import AlertView
 
 MESSAGE_LIMIT = 4096
@@ -30,7 +31,10 @@ _TAG = re.compile(r"<[^>]*>")
 
 # Button codes carried in callback data; the server looks up everything else itself.
 APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL = "aercmizyx"
-CODES = frozenset("aercmizyx")
+# 🙈 asks first: confirm, keep (don't ignore), and undo within the undo window.
+IGNORE_CONFIRM, IGNORE_KEEP, IGNORE_UNDO = "gku"
+ASK_MANAGER = "p"  # 📣 on a review only a manager may handle: ping the managers
+CODES = frozenset("aercmizyxgkup")
 
 
 def escape(text: str) -> str:
@@ -81,6 +85,10 @@ def _card(view: AlertView, review_units: int, draft_units: int) -> str:
             lines.append(f"<i>{escape(value)}</i>")
         elif label in ("评价", "追评"):
             lines.append(f"<b>{label}：</b>{escape(clip_utf16(value.strip(), review_units))}")
+        elif label == "链接":
+            platform = PLATFORMS.get(view.platform, view.platform)
+            href = html.escape(value, quote=True)
+            lines.append(f'🔗 <a href="{href}">在{escape(platform)}查看这条评价</a>')
         elif label == "建议回复":
             shown = clip_utf16(value.strip(), draft_units)
             lines.append(f"<b>{label}：</b>\n<blockquote>{escape(shown)}</blockquote>")
@@ -117,9 +125,46 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
         if view.review_status != "appeal":
             last.insert(0, button("🚩 恶意（申诉）", MALICIOUS))
         rows.append(last)
+        if view.required_role != "staff" and view.manager_asked_at is None:
+            rows.append([button("📣 请店长处理", ASK_MANAGER)])
     elif view.contacted_at is None:
         rows.append([button("☎️ 已联系顾客", CONTACTED)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def appeal_html(sheet: AppealSheet) -> str:
+    """The appeal as a message that stays: the text to paste into the platform's appeal
+    form (in a block Telegram copies with one tap) and the whole evidence checklist."""
+    platform = PLATFORMS.get(sheet.platform, sheet.platform) or "平台"
+    lines = [f"<b>🚩 评价 #{sheet.review_id} 的申诉（{escape(platform)}）</b>"]
+    if sheet.text:
+        lines += [
+            "申诉理由（复制后粘贴到平台的申诉表单）：",
+            f"<pre>{escape(clip_utf16(sheet.text, 2500))}</pre>",
+        ]
+    lines.append(f"需要准备的证据（共 {len(sheet.evidence)} 项）：")
+    lines += [f"{n}. {escape(clip_utf16(item, 200))}" for n, item in enumerate(sheet.evidence, 1)]
+    text = "\n".join(lines)
+    return text if telegram_len(text) <= CARD_LIMIT else plain_fallback(text)
+
+
+def ignore_ask_keyboard(token: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🙈 确认忽略", callback_data=callback_data(token, IGNORE_CONFIRM)
+                ),
+                InlineKeyboardButton("✖ 不忽略", callback_data=callback_data(token, IGNORE_KEEP)),
+            ]
+        ]
+    )
+
+
+def ignore_undo_keyboard(token: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("↩️ 撤销忽略", callback_data=callback_data(token, IGNORE_UNDO))]]
+    )
 
 
 def confirm_keyboard(token: str) -> InlineKeyboardMarkup:

@@ -14,7 +14,14 @@ from reviewbot.platforms.base import (
     ReviewRecord,
 )
 from reviewbot.platforms.http import HttpClient
-from reviewbot.platforms.normalize import as_id, clean_text, parse_items, parse_rating, parse_time
+from reviewbot.platforms.normalize import (
+    as_id,
+    as_url,
+    clean_text,
+    parse_items,
+    parse_rating,
+    parse_time,
+)
 
 PAGE_SIZE = 50
 
@@ -46,6 +53,7 @@ def parse_review(item: Any) -> ReviewRecord:
         images=tuple(str(url) for url in images) if isinstance(images, list) else (),
         reply_text=reply_text or None,
         text_truncated=truncated,
+        url=as_url(item.get("url")),
         raw=item,
     )
 

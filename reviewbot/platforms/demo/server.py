@@ -17,7 +17,9 @@ Wire format (all JSON, times in ISO 8601 with the +08:00 offset):
     Review = {"review_id", "seq", "order_id" | null, "nickname", "stars" 1-5, "content",
               "channel": "delivery" | "dine_in", "created_at", "updated_at",
               "follow_up": {"content", "created_at"} | null, "images": [url…],
-              "reply": {"content", "replied_at"} | null}
+              "reply": {"content", "replied_at"} | null, "url"}
+
+    GET  /shops/{shop}/reviews/{review_id}   the review's own page (its "url"), in HTML
 
 The cursor is the sequence number of the last change returned: a review that is edited
 or gets a follow-up moves to the end of the feed, as "changed since" feeds do. Sequence
@@ -39,7 +41,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -88,8 +92,10 @@ class DemoReview:
     pending_follow_up: str | None = None
     follow_up_due: datetime | None = None
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self, origin: str = "") -> dict[str, Any]:
+        """The review as the feed serves it; `origin` (scheme://host:port) makes its url."""
         return {
+            "url": f"{origin}/shops/{quote(self.shop_id)}/reviews/{quote(self.review_id)}",
             "review_id": self.review_id,
             "seq": self.seq,
             "order_id": self.order_id,
@@ -376,7 +382,7 @@ def build_app(platform: DemoPlatform) -> web.Application:
         payload = {
             "code": 0,
             "data": {
-                "reviews": [r.to_wire() for r in batch],
+                "reviews": [r.to_wire(str(request.url.origin())) for r in batch],
                 "next_cursor": str(next_cursor),
                 "has_more": has_more,
             },
@@ -417,6 +423,20 @@ def build_app(platform: DemoPlatform) -> web.Application:
                     else None,
                 },
             }
+        )
+
+    @routes.get("/shops/{shop}/reviews/{review_id}")
+    async def review_page(request: web.Request) -> web.Response:
+        """What a person opening a card's link sees: the review on the platform."""
+        review = platform.by_id.get(request.match_info["review_id"])
+        if review is None or review.shop_id != request.match_info["shop"]:
+            return web.Response(status=404, text="no such review")
+        reply = f"<p>商家回复：{escape(review.reply)}</p>" if review.reply else ""
+        return web.Response(
+            text=f"<!doctype html><meta charset=utf-8><title>演示平台 · 评价</title>"
+            f"<p>{'★' * review.stars}{'☆' * (5 - review.stars)} {escape(review.nickname or '')}</p>"
+            f"<p>{escape(review.content)}</p>{reply}",
+            content_type="text/html",
         )
 
     @routes.post("/_control/reviews")
