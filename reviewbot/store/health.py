@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.outbox import ASKED_TO_WAIT
 from reviewbot.store.schema import OutboxMessage, Review, Source
 
 
@@ -58,6 +59,8 @@ async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
 def _channel_state(error: str | None, pending: int) -> str:
     if error is None:
         return "ok" if not pending else "sending"
+    if error.startswith(ASKED_TO_WAIT):  # "retry-after 300s: credentials_…: …"
+        error = error.split(": ", 1)[-1]
     kind = error.split(":", 1)[0]
     if kind.startswith("credentials_"):
         return "bad_credentials"
