@@ -42,8 +42,9 @@ async def test_the_pipeline_fills_the_analysis_context(database_url, demo, clock
         await daemon.stop()
         await daemon.close()
     flood = analyzer.seen[FLOOD]
-    assert flood.identical_texts == 3 and flood.author_reviews_last_day == 3
+    # one named author, three times: one author of the text, bombing the store
+    assert flood.identical_authors == 1 and flood.author_hurting_last_day == 3
     assert flood.has_order is True  # the demo platform links an order to named reviews
     salty = analyzer.seen["水煮鱼太咸了"]
-    assert salty.images >= 1 and salty.identical_texts == 0  # too short to count as a copy
+    assert salty.images >= 1 and salty.identical_authors == 0  # too short to count as a copy
     assert "水煮鱼" in salty.menu and ("service", "跑堂") in salty.terms
