@@ -107,3 +107,28 @@ async def test_honest_customers_are_not_accused_through_the_daemon(database_url,
     assert crossed.identical_authors == 1 and crossed.cross_posts == 1
     # a reach signal: the complaint is more urgent, not an attack
     assert {row.severity for row in rows if row.text == CROSS_POST} == {"high"}
+
+
+async def test_a_malicious_reviews_alert_shows_its_evidence(database_url, demo, clock):
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out, color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "菜太咸了。給 2OO 就刪", 1, anonymous=False)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            stored = (await session.scalars(select(Analysis))).one()
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    (evidence,) = stored.details["malicious_evidence"]
+    assert evidence["reason"] == "extortion" and evidence["span"] == "2OO 就刪"
+    printed = out.getvalue()
+    assert "疑似恶意（索要好处）" in printed
+    assert "索要好处：「2OO 就刪」；提出金额：「200」" in printed  # the customer's own words

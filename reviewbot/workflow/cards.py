@@ -84,6 +84,8 @@ class AlertView:
     reply_window: timedelta | None = None
     created_precision: str = "second"  # "day": the platform gives the date only (Meituan)
     window_start: datetime | None = None  # when the reply window started (speed.py)
+    # Why the review is thought malicious: {reason, span, facts} from analysis.details.
+    malicious_evidence: tuple[dict, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -155,6 +157,9 @@ async def load_alert_view(
         created_precision=str((review.details or {}).get("precision") or "second"),
         reply_window=window[0] if window else None,
         window_start=window[1] if window else None,
+        malicious_evidence=tuple((analysis.details or {}).get("malicious_evidence", ()))
+        if analysis
+        else (),
     )
 
 
