@@ -188,8 +188,9 @@ class MaliceCheck:
 
 
 def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCheck:
-    """Rows {text, rating, reason} (malicious, caught when that reason is flagged) or
-    {text, rating, malicious: false} (honest: any flag is a false accusation)."""
+    """Rows {text, rating, reason} (malicious, caught when that reason is flagged; or
+    `reasons`, a list) or {text, rating, malicious: false} (honest: any flag is a false
+    accusation). No context: flood, which needs one, is not measured here."""
     reviews = [
         ReviewText(str(r.get("id", i)), r["text"], r.get("rating")) for i, r in enumerate(rows)
     ]
@@ -198,11 +199,11 @@ def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCh
     wrong: list[str] = []
     honest = 0
     for row, review, result in zip(rows, reviews, results, strict=True):
-        reason = row.get("reason")
-        if reason:
+        reasons = [row["reason"]] if row.get("reason") else list(row.get("reasons") or ())
+        for reason in reasons:
             caught, total = recall.get(reason, (0, 0))
             recall[reason] = (caught + (reason in result.malicious_reasons), total + 1)
-        elif row.get("malicious") is False:
+        if not reasons and row.get("malicious") is False:
             honest += 1
             if result.malicious:
                 wrong.append(review.id)

@@ -36,8 +36,6 @@ from reviewbot.analysis.normalize import normalize
 # Reasons that accuse the customer of what the text does, found whatever the stars say
 # only for spam; the others need a review that hurts the store.
 ANY_REVIEW = frozenset({"spam_ad"})
-# Extortion and threats are also looked for in unrated reviews: the text alone decides.
-UNRATED_TOO = frozenset({"extortion", "threat"})
 # Text reasons other than spam accuse only reviews of this many stars or fewer (or none).
 LOW_STARS = 3
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
@@ -62,6 +60,14 @@ PIECE_LABELS: Mapping[str, str] = {
     "steer": "引导读者去别家",
     "rival_self": "自称同行",
     "praise_other": "吹捧别家",
+    "referral": "报名字打折招揽顾客",
+    "place": "指明别家位置",
+    "fabricate": "声称举报内容可以编造",
+    "menace": "恐吓",
+    "either": "二选一要挟",
+    "unless_demand": "以给钱为唯一条件",
+    "want_review": "以评价作交易",
+    "bargain": "以钱换评价",
 }
 
 
@@ -129,15 +135,12 @@ class MaliceRules:
     ) -> tuple[MaliceEvidence, ...]:
         """Every reason whose evidence passes its threshold, with that evidence."""
         found: dict[str, MaliceEvidence] = {}
-        unrated = rating is None
         # 4-5 stars: whatever the words, the customer is not attacking the store.
-        low = unrated or rating <= LOW_STARS
+        low = rating is None or rating <= LOW_STARS
         if not self.prefilter or self.cued(text) or self._phrase_hit(text, hurts):
             folded = normalize(text)
             for hit in self.text_hits(folded.text):
-                allowed = hit.reason in ANY_REVIEW or (
-                    low and (hurts or (unrated and hit.reason in UNRATED_TOO))
-                )
+                allowed = hit.reason in ANY_REVIEW or (low and hurts)
                 if not allowed or hit.score < self.thresholds[hit.reason]:
                     continue
                 if hit.reason not in found:
