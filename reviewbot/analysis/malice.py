@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
-from reviewbot.analysis.lexicon import Lexicon
-from reviewbot.analysis.normalize import normalize
+from reviewbot.analysis.lexicon import Lexicon, trie_pattern
+from reviewbot.analysis.normalize import Normalized, normalize
 
 # Reasons that accuse the customer of what the text does, found whatever the stars say
 # only for spam; the others need a review that hurts the store.
@@ -43,7 +43,14 @@ _END = "。!?;\n"
 _GAP = f"[^{_END}]"
 _GAP_QUESTIONS = "[^。!\n]"  # a combo marked `questions` may span 想让我删评？先转500
 # Filler a writer puts between characters; taken out before the cue prefilter (删 评).
-_SQUEEZE = str.maketrans("", "", " \t\u3000·•*＊_-－~～|/\\.。、,，")
+_FILLER = " \t\u3000·•*＊_-－~～|/\\.。、,，"
+_SQUEEZE = str.maketrans("", "", _FILLER)
+# Full-width ASCII and the ideographic space to half-width: one character for one, so a
+# span found in the folded text is the same slice of the customer's text.
+_WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
+_FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
+_SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
+_DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
 # What each piece proves, as staff and the platform read it (a fact of the evidence).
 PIECE_LABELS: Mapping[str, str] = {
@@ -109,8 +116,9 @@ class MaliceRules:
             for reason, t in data["phrases"].items()
             if t.get("patterns")
         }
-        cues = sorted(data["cues"]["strings"], key=len, reverse=True)
-        self._cues = re.compile("|".join(re.escape(c) for c in cues))
+        self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
+        traditional = re.escape(data["fold"]["traditional"])
+        self._needs_normalize = re.compile(f"[{traditional}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}")
         self.prefilter = prefilter
 
     def _combo(self, spec: Mapping[str, Any]) -> _Combo:
@@ -138,7 +146,7 @@ class MaliceRules:
         # 4-5 stars: whatever the words, the customer is not attacking the store.
         low = rating is None or rating <= LOW_STARS
         if not self.prefilter or self.cued(text) or self._phrase_hit(text, hurts):
-            folded = normalize(text)
+            folded = self.fold(text)
             for hit in self.text_hits(folded.text):
                 allowed = hit.reason in ANY_REVIEW or (low and hurts)
                 if not allowed or hit.score < self.thresholds[hit.reason]:
@@ -157,6 +165,14 @@ class MaliceRules:
                     MaliceEvidence("no_order", "", ("平台显示这条评价没有关联任何订单",)),
                 )
         return tuple(found[r] for r in MALICIOUS_REASONS if r in found)
+
+    def fold(self, text: str) -> Normalized:
+        """normalize(text), or only its width folded when nothing else would change what
+        the pieces match (most reviews: normalize costs far more than the search)."""
+        width = text.translate(_WIDTH)
+        if not self.prefilter or self._needs_normalize.search(width):
+            return normalize(text)
+        return Normalized(width, tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
@@ -198,8 +214,11 @@ class MaliceRules:
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used:
                 continue
-            if self._piece_res[piece].search(sentence):
+            found = self._piece_res[piece].search(sentence)
+            if found:
                 score += self.scores[piece]
+                if self.scores[piece] > 0 and piece in PIECE_LABELS:
+                    facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
         return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts))
 
     # -- context ---------------------------------------------------------------------------
@@ -209,8 +228,9 @@ class MaliceRules:
         c = self.context
         facts: list[str] = []
         score = 0.0
-        chars = len(normalize(text).text) if text else 0
-        if context.identical_authors >= 2 and chars >= c["min_copy_chars"]:
+        copied = context.identical_authors >= 2  # the only case the text's length matters
+        chars = len(normalize(text).text) if copied and text else 0
+        if copied and chars >= c["min_copy_chars"]:
             score += c["copies_per_extra_author"] * (context.identical_authors - 1)
             score += c["long_copy"] if chars >= c["long_copy_chars"] else 0.0
             facts.append(f"相同文字出现在{context.identical_authors}位不同顾客的评价中")
