@@ -56,6 +56,7 @@ _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 PIECE_LABELS: Mapping[str, str] = {
     "amount": "提出金额",
     "money": "索要钱款或退款",
+    "compensation": "索要赔偿或钱款",
     "neg_demand": "以不给钱或不处理为条件",
     "action": "以删改评价作交换",
     "more": "以继续发差评相要挟",
