@@ -39,9 +39,9 @@ ANY_REVIEW = frozenset({"spam_ad"})
 # Text reasons other than spam accuse only reviews of this many stars or fewer (or none).
 LOW_STARS = 3
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
-_END = "。!?;\n"
+_END = "。?;\n"
 _GAP = f"[^{_END}]"
-_GAP_QUESTIONS = "[^。!\n]"  # a combo marked `questions` may span 想让我删评？先转500
+_GAP_QUESTIONS = "[^。\n]"  # a combo marked `questions` may span 想让我删评？先转500
 # Filler a writer puts between characters; taken out before the cue prefilter (删 评).
 _FILLER = " \t\u3000·•*＊_-－~～|/\\.。、,，"
 _SQUEEZE = str.maketrans("", "", _FILLER)
