@@ -87,3 +87,9 @@ def test_the_prefilter_never_changes_a_verdict():
     rules = analyzer().malice
     plain = ["味道不错，送得很快", "太难吃了", "米饭有点硬", "包装很好，分量足"]
     assert not any(rules.cued(text) for text in plain)
+
+
+def test_phrase_reasons_carry_their_words_too():
+    (evidence,) = read("老板是傻逼，菜也难吃").malicious_evidence
+    assert evidence.reason == "abuse" and evidence.span == "傻逼"
+    assert evidence.facts == ("辱骂他人：「傻逼」",)

@@ -81,6 +81,15 @@ PIECE_LABELS: Mapping[str, str] = {
 }
 
 
+# What a phrase of a phrase-read reason shows.
+PHRASE_FACTS: Mapping[str, str] = {
+    "abuse": "辱骂他人",
+    "spam_ad": "含广告或联系方式",
+    "irrelevant": "内容与用餐无关",
+    "no_order": "自述未在本店消费",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class _Combo:
     reason: str
@@ -197,7 +206,12 @@ class MaliceRules:
         for reason, pattern in self.phrases.items():
             match = pattern.search(text)
             if match:
-                hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), ()))
+                fact = (
+                    (f"{PHRASE_FACTS[reason]}：「{match.group()}」",)
+                    if reason in PHRASE_FACTS
+                    else ()
+                )
+                hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), fact))
         hits.sort(key=lambda h: -h.score)
         return hits
 
