@@ -128,6 +128,15 @@ class MaliceRules:
             for reason, t in data["phrases"].items()
             if t.get("patterns")
         }
+        # The phrases as one search each (every reason; those found in any review), so the
+        # prefilter asks once whether a phrase-read reason could apply.
+        self._any_phrase = {
+            hurts: re.compile(
+                "|".join(p.pattern for r, p in self.phrases.items() if hurts or r in ANY_REVIEW)
+                or "(?!)"
+            )
+            for hurts in (True, False)
+        }
         self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
         traditional = re.escape(data["fold"]["traditional"])
         self._needs_normalize = re.compile(f"[{traditional}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}")
@@ -191,10 +200,7 @@ class MaliceRules:
         return self._cues.search(text.translate(_SQUEEZE)) is not None
 
     def _phrase_hit(self, text: str, hurts: bool) -> bool:
-        return any(
-            (hurts or reason in ANY_REVIEW) and pattern.search(text)
-            for reason, pattern in self.phrases.items()
-        )
+        return self._any_phrase[hurts].search(text) is not None
 
     def text_hits(self, text: str) -> list[_Hit]:
         """Scored matches of every combo and phrase in normalised text, best first."""
