@@ -60,6 +60,8 @@ PIECE_LABELS: Mapping[str, str] = {
     "neg_demand": "以不给钱或不处理为条件",
     "neg_pay": "以不给钱为条件",
     "bad_review": "以差评相要挟",
+    "freebie": "索要免单、红包或返现",
+    "bare_bad": "以差评相要挟",
     "action": "以删改评价作交换",
     "more": "以继续发差评相要挟",
     "link": "条件",
