@@ -1,6 +1,15 @@
 """Benchmark the classifier against snownlp's stock sentiment model, in one run, as one table.
 
     .venv/bin/python bench/classify.py [--data CSV] [--cpu 0]
+    .venv/bin/python bench/classify.py --set PATH [--set PATH …]   (malice figures only)
+
+Malice check sets (--set)
+    A JSONL set of single reviews, {text, rating, reason} for a malicious one or
+    {text, rating, malicious: false} for an honest one: recall per reason and the number of
+    honest reviews flagged (aggregate figures only, never a review: blind sets are read
+    this way). The full run prints the same for tests/data/dev/malice.jsonl (written and
+    tuned on by the developer), and the malicious flags on the delivery corpus, where
+    every extortion or threat flag is suspect (nobody extorts in those reviews).
 
 Delivery figures
     With --data CSV (label,review): the shipped model, as `reviewbot classify` runs it, on
@@ -56,6 +65,7 @@ from reviewbot.analysis.evaluation import (  # noqa: E402
     analyze_all,
     complaint_f1,
     labelled_accuracy,
+    malice_check,
     malice_scores,
     read_jsonl,
 )
@@ -161,8 +171,19 @@ def main() -> None:
     parser.add_argument("--data", help="a label,review CSV to score the shipped model on")
     parser.add_argument("--cpu", type=int, default=0, help="the CPU to pin to (default 0)")
     parser.add_argument("--n", type=int, default=50_000, help="reviews piped to classify")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PATH",
+        help="a malice check set (JSONL): print its aggregate figures and stop",
+    )  # fmt: skip
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.cpu})
+    if args.set:
+        shipped = AnalyzerV1()
+        for path in args.set:
+            print(f"malice check on {path}:")
+            for line in malice_check(shipped, read_jsonl(path)).lines():
+                print(f"  {line}")
+        return
 
     snow = Snow()
     rows: list[tuple[str, str, str]] = []
@@ -235,6 +256,16 @@ def main() -> None:
         row(f"malice{label} precision / recall (n={n})",
             f"{scores.overall.precision:.1%} / {scores.overall.recall:.1%}")  # fmt: skip
 
+    dev = malice_check(shipped, read_jsonl(DATA / "dev" / "malice.jsonl"))
+    flags: dict[str, int] = {}
+    every = analyze_all(shipped, [ReviewText(str(i), t, None) for i, t in enumerate(texts)])
+    for result in every:
+        for reason in result.malicious_reasons:
+            flags[reason] = flags.get(reason, 0) + 1
+    flagged = sum(r.malicious for r in every)
+    by_reason = ", ".join(f"{k} {v}" for k, v in sorted(flags.items()))
+    row(f"malicious flags on the delivery corpus (n={len(texts)})", f"{flagged} ({by_reason})")
+
     # -- speed and size
     stdin = short_reviews(texts, args.n)
     one = stdin[: stdin.index(b"\n") + 1]
@@ -257,6 +288,9 @@ def main() -> None:
     print(f"{'':<{width}}  {'reviewbot v1':>14}  {'snownlp stock':>16}")
     for name, mine, theirs in rows:
         print(f"{name:<{width}}  {mine:>14}  {theirs:>16}")
+    print("\nmalice dev set (tests/data/dev, written and tuned on by the developer):")
+    for line in dev.lines():
+        print(f"  {line}")
     for label, scores in malice.items():
         print(f"\nmalice{label} per reason (precision / recall / n):")
         for reason, score in scores.per_reason.items():

@@ -220,10 +220,28 @@ def test_honest_anger_is_not_malice(text):
 
 def test_flood_from_identical_texts_and_from_one_author():
     text = "这家店的菜全是预制菜，大家别来"
-    assert not read(text, 1, identical_texts=1).malicious
-    assert read(text, 1, identical_texts=3).malicious_reasons == ("flood",)
-    assert "flood" in read("太难吃了", 1, author_reviews_last_day=4).malicious_reasons
-    assert "flood" not in read("太难吃了", 1, author_reviews_last_day=1).malicious_reasons
+    assert not read(text, 1, identical_authors=1).malicious
+    flooded = read(text, 1, identical_authors=3)
+    assert flooded.malicious_reasons == ("flood",)
+    (evidence,) = flooded.malicious_evidence
+    assert evidence.facts == ("相同文字出现在3位不同顾客的评价中",)
+    bombed = read("太难吃了", 1, author_hurting_last_day=4)
+    assert "flood" in bombed.malicious_reasons
+    assert "同一作者24小时内第4条差评" in bombed.malicious_evidence[0].facts
+    assert "flood" not in read("太难吃了", 1, author_hurting_last_day=1).malicious_reasons
+
+
+def test_copies_of_praise_or_of_one_customer_are_never_a_flood():
+    # issue 11: a 5-star text seen twice was flagged 刷评; praise copied is no attack
+    praise = "味道很好，服务也很热情，下次还来"
+    assert not read(praise, 5, identical_authors=3).malicious
+    assert not read(praise, 5, author_hurting_last_day=5).malicious
+    # the same customer on two platforms: a cross-post (reach), not malice
+    complaint = "米饭是夹生的，等了一个多小时才送到"
+    posted = read(complaint, 2, cross_posts=1)
+    assert not posted.malicious
+    assert posted.severity == "high"  # reach: more readers see it
+    assert read(complaint, 2).severity == "medium"
 
 
 def test_no_order_when_the_platform_says_so_and_only_then():

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from reviewbot.analysis.base import MALICIOUS_REASONS, ReviewText
+from reviewbot.analysis.base import MALICIOUS_REASONS, MaliceEvidence, ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.platforms.demo.corpus import load_corpus
 from reviewbot.replies.engine import (
@@ -794,7 +795,7 @@ def test_a_happy_review_complains_only_after_a_but(drafter):
 
 DRAFT_ALL = """
 import sys
-from reviewbot.analysis.base import MALICIOUS_REASONS, ReviewText
+from reviewbot.analysis.base import MALICIOUS_REASONS, MaliceEvidence, ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.platforms.demo.corpus import load_corpus
 from reviewbot.replies.engine import TemplateDrafter
@@ -865,3 +866,17 @@ def test_the_samples_in_docs_replies_md_are_the_documented_commands_output():
         assert result["reply"] == reply, f"docs/replies.md is stale for {result['id']}"
         assert result["template"] == template
         assert result["principles"] == principles.split(", ")
+
+
+def test_the_appeal_cites_the_evidence_the_analyzer_found(drafter):
+    text = "菜太咸了，给200就删，不然天天差评"
+    evidence = (
+        MaliceEvidence("extortion", "给200就删", ("提出金额：「200」", "以删改评价作交换：「删」")),
+        MaliceEvidence("flood", text, ("同一作者24小时内第3条差评",)),
+    )
+    found = replace(analysis(malicious=("extortion", "flood")), malicious_evidence=evidence)
+    appeal = draft(drafter, text, found, rating=1).appeal
+    assert appeal is not None
+    cited = appeal.text.split("评价中的依据：")[1]
+    assert "以评价要挟索取利益：评价原文「给200就删」；提出金额：「200」" in cited
+    assert "重复刷评" in cited and "同一作者24小时内第3条差评" in cited

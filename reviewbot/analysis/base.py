@@ -39,16 +39,23 @@ class ReviewText:
 class AnalysisContext:
     """What the store knows around a review; all optional (the CLI contract has none).
 
-    identical_texts          reviews of the store with exactly this text, this one included
-    author_reviews_last_day  reviews of the store by this author in the day up to this one
+    identical_authors        different authors of the store's reviews with exactly this text on
+                             this platform, this one's included (anonymous or masked names
+                             count as one author: they cannot be told apart)
+    author_hurting_last_day  reviews of the store by this (identifiable) author that hurt it
+                             (≤3 stars or analysed negative) in the day up to this one,
+                             this one included
+    cross_posts              other platforms of the store showing this same text: the
+                             customer spreading a complaint (reach), never malice
     has_order                True: the platform links an order; False: it says there is
                              none; None: it does not say (anonymous reviews)
     images                   photos attached: a review with photos reaches more readers
     menu, terms              the store's dish names, and its own (category, word) pairs
     """
 
-    identical_texts: int = 0
-    author_reviews_last_day: int = 0
+    identical_authors: int = 0
+    author_hurting_last_day: int = 0
+    cross_posts: int = 0
     has_order: bool | None = None
     images: int = 0
     menu: tuple[str, ...] = ()

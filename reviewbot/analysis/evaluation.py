@@ -133,13 +133,14 @@ def complaint_f1(
 
 
 def flood_contexts(rows: Sequence[dict[str, Any]]) -> list[AnalysisContext]:
-    """What the pipeline would know processing the rows in id order: how many reviews of
-    the store so far carried the same text (this one included)."""
+    """What the pipeline would know processing the rows in id order: how many authors of
+    the store's reviews so far wrote the same text (this one included; every row of these
+    sets is a different customer)."""
     seen: dict[str, int] = {}
     contexts = {}
     for row in sorted(rows, key=lambda r: r["id"]):
         seen[row["text"]] = seen.get(row["text"], 0) + 1
-        contexts[row["id"]] = AnalysisContext(identical_texts=seen[row["text"]])
+        contexts[row["id"]] = AnalysisContext(identical_authors=seen[row["text"]])
     return [contexts[row["id"]] for row in rows]
 
 
@@ -165,3 +166,45 @@ def malice_scores(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> Malice:
     pairs = zip(rows, results, strict=True)
     wrong = [r["id"] for r, a in pairs if a.malicious and not r["malicious"]]
     return Malice(overall, per_reason, wrong)
+
+
+@dataclass(frozen=True)
+class MaliceCheck:
+    """Recall per reason and false accusations on a set of single reviews (no context)."""
+
+    recall: dict[str, tuple[int, int]]  # reason: (caught, total)
+    honest: int
+    false_accusations: list[str]  # ids of honest reviews flagged malicious
+
+    def lines(self) -> list[str]:
+        """Aggregate figures only: safe to print for a blind set."""
+        out = [
+            f"{reason:<11} recall {caught / max(total, 1):6.1%} ({caught}/{total})"
+            for reason, (caught, total) in sorted(self.recall.items())
+        ]
+        wrong = len(self.false_accusations)
+        out.append(f"honest reviews flagged malicious: {wrong} of {self.honest}")
+        return out
+
+
+def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCheck:
+    """Rows {text, rating, reason} (malicious, caught when that reason is flagged; or
+    `reasons`, a list) or {text, rating, malicious: false} (honest: any flag is a false
+    accusation). No context: flood, which needs one, is not measured here."""
+    reviews = [
+        ReviewText(str(r.get("id", i)), r["text"], r.get("rating")) for i, r in enumerate(rows)
+    ]
+    results = analyze_all(analyzer, reviews)
+    recall: dict[str, tuple[int, int]] = {}
+    wrong: list[str] = []
+    honest = 0
+    for row, review, result in zip(rows, reviews, results, strict=True):
+        reasons = [row["reason"]] if row.get("reason") else list(row.get("reasons") or ())
+        for reason in reasons:
+            caught, total = recall.get(reason, (0, 0))
+            recall[reason] = (caught + (reason in result.malicious_reasons), total + 1)
+        if not reasons and row.get("malicious") is False:
+            honest += 1
+            if result.malicious:
+                wrong.append(review.id)
+    return MaliceCheck(recall, honest, wrong)

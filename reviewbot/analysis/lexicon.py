@@ -42,7 +42,7 @@ class Lexicon:
     quoted_praise: tuple[str, ...]
     positive_emoji: tuple[str, ...]
     negative_emoji: tuple[str, ...]
-    malice: Mapping[str, tuple[str, ...]]
+    malice: Mapping[str, object]  # data/malice.toml as parsed: read by malice.py
     severity: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def with_terms(self, terms: Mapping[str, Iterable[str]]) -> Lexicon:
@@ -148,7 +148,7 @@ def load_lexicon(directory: Path = DATA, extra: tuple[Path, ...] = ()) -> Lexico
         quoted_praise=_words(polarity.get("quoted_praise", ())),
         positive_emoji=_words(polarity.get("positive_emoji", ())),
         negative_emoji=_words(polarity.get("negative_emoji", ())),
-        malice={reason: tuple(t["patterns"]) for reason, t in malice.items()},
+        malice=malice,
         severity={key: _words(words) for key, words in severity.items()},
     )
     for path in extra:

@@ -7,7 +7,8 @@ medium    a negative review (≤2★, or its text is negative); a malicious one
 low       a complaint in a review that is otherwise fine (3★+, text not negative)
 none      nothing to answer
 
-Reach (a long, detailed review, or one with photos) moves low to medium and medium to
+Reach (a long, detailed review, one with photos, or one the customer also posted on
+another platform) moves low to medium and medium to
 high: more readers see it and believe it. Only a health claim makes a review critical.
 """
 
@@ -19,8 +20,9 @@ LONG_REVIEW_CHARS = 100
 _ORDER: tuple[Severity, ...] = ("none", "low", "medium", "high", "critical")
 
 
-def has_reach(text: str, images: int) -> bool:
-    return images > 0 or len(text) >= LONG_REVIEW_CHARS
+def has_reach(text: str, images: int, cross_posts: int = 0) -> bool:
+    """More readers see it: photos, a long review, or the same text on other platforms."""
+    return images > 0 or cross_posts > 0 or len(text) >= LONG_REVIEW_CHARS
 
 
 def severity(

@@ -199,7 +199,8 @@ class AnalyzerV1:
         else:
             complaint_counts = complaint and reading.blame > 0 and _sigmoid(z_text) < HIGH_STAR_TEXT
         hurts = polarity == "negative" or complaint_counts or (rating is not None and rating <= 3)
-        reasons = self.malice.reasons(reading, context, hurts=hurts)
+        evidence = self.malice.evidence(review.text.strip(), context, hurts=hurts, rating=rating)
+        reasons = tuple(e.reason for e in evidence)
         negative = polarity == "negative" or bool(reasons) or health or hygiene or complaint_counts
         level = severity(
             negative=negative,
@@ -208,7 +209,7 @@ class AnalyzerV1:
             categories=found,
             reasons=reasons,
             health_claim=health,
-            reach=has_reach(text, context.images),
+            reach=has_reach(text, context.images, context.cross_posts),
         )
         return Analysis(
             sentiment=sentiment,
@@ -219,4 +220,5 @@ class AnalyzerV1:
             malicious_reasons=reasons,
             severity=level,
             model=self.version,
+            malicious_evidence=evidence,
         )

@@ -18,7 +18,23 @@ from reviewbot.speed import platform_delay
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import FIELD_UNITS, AlertView
 
-__all__ = ["AlertView", "duration", "format_alert", "stars", "status_lines", "timing_line"]
+__all__ = [
+    "AlertView",
+    "duration",
+    "evidence_line",
+    "format_alert",
+    "stars",
+    "status_lines",
+    "timing_line",
+]
+
+
+def evidence_line(evidence: dict) -> str:
+    """One flag's evidence: its reason, the customer's words, the facts."""
+    reason = REASONS.get(evidence.get("reason", ""), evidence.get("reason", ""))
+    parts = [f"「{evidence['span']}」"] if evidence.get("span") else []
+    parts += list(evidence.get("facts", ()))
+    return f"{reason}：{'；'.join(parts)}"
 
 
 def stars(rating: float | None) -> str:
@@ -140,6 +156,8 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     if view.malicious:
         reasons = "、".join(REASONS.get(r, r) for r in view.malicious_reasons)
         lines.append(("恶意", f"疑似恶意（{reasons}），建议走平台申诉"))
+        for evidence in view.malicious_evidence:
+            lines.append(("证据", evidence_line(evidence)))
     if view.draft_text:
         lines.append(("建议回复", view.draft_text))
     if view.draft_similarity and view.open:

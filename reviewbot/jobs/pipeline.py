@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.analysis.base import Analysis as AnalysisResult
@@ -26,6 +26,7 @@ from reviewbot.clock import Clock
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
+from reviewbot.reporting.metrics import identifiable
 from reviewbot.store import audit, leases
 from reviewbot.store.alerts import create_alert
 from reviewbot.store.answered import answer_again, changed_since_answer
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RECENT_DRAFTS = 20
+# A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
+MIN_COPY_CHARS = 8
 
 
 @dataclass
@@ -168,39 +171,54 @@ class Pipeline:
         return items, recent
 
     async def _context(self, session: AsyncSession, review: Review) -> AnalysisContext:
-        """What the store knows around the review: copies of its text, its author's other
-        reviews that day, whether the platform links an order, its photos, the menu."""
-        identical = by_author = 0
-        if review.text and len(review.text) >= 8:
-            identical = (
-                await session.scalar(
-                    select(func.count())
-                    .select_from(Review)
-                    .where(Review.store_id == review.store_id, Review.text == review.text)
+        """What the store knows around the review: who else wrote its text here and on the
+        store's other platforms, its author's hurting reviews that day, whether the platform
+        links an order, its photos, the menu."""
+        identical_authors = cross_posts = hurting = 0
+        if review.text and len(review.text) >= MIN_COPY_CHARS:
+            copies = (
+                await session.execute(
+                    select(Review.source_id, Review.author).where(
+                        Review.store_id == review.store_id, Review.text == review.text
+                    )
                 )
-                or 0
+            ).all()
+            # Anonymous or masked names could be anyone, this author included: only names
+            # that tell customers apart make a copy another customer's.
+            authors = {
+                a.strip() for source, a in copies if source == review.source_id and identifiable(a)
+            }
+            identical_authors = max(len(authors), 1)
+            cross_posts = len({source for source, _ in copies if source != review.source_id})
+        if identifiable(review.author) and review.created_at is not None:
+            negative = select(Analysis.id).where(
+                Analysis.review_id == Review.id, Analysis.negative.is_(True)
             )
-        if review.author and review.created_at is not None:
-            by_author = (
+            others = (
                 await session.scalar(
                     select(func.count())
                     .select_from(Review)
                     .where(
                         Review.store_id == review.store_id,
+                        Review.source_id == review.source_id,
                         Review.author == review.author,
+                        Review.id != review.id,
                         Review.created_at > review.created_at - timedelta(days=1),
                         Review.created_at <= review.created_at,
+                        or_(Review.rating <= 3, negative.exists()),
                     )
                 )
                 or 0
             )
+            hurting = others + 1  # this one, counted only if it hurts too (malice.py)
         details = review.details or {}
         has_order: bool | None = True if review.order_id else None
         if has_order is None and isinstance(details.get("has_order"), bool):
             has_order = details["has_order"]  # an adapter that knows says so explicitly
         return AnalysisContext(
-            identical_texts=identical,
-            author_reviews_last_day=by_author,
+            identical_authors=identical_authors,
+            author_hurting_last_day=hurting,
+            cross_posts=cross_posts,
             has_order=has_order,
             images=len(review.images or ()),
             menu=self.store_profile(review.store_id).menu,

@@ -46,6 +46,8 @@ HISTORY = 20
 MAX_OVERLAP = 0.5
 CANDIDATES = 64
 APPEAL_REVIEW_CHARS = 300
+# Above the evidence the analyzer found (the customer's words and the context facts).
+APPEAL_EVIDENCE_HEADING = "评价中的依据："
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -336,11 +338,24 @@ class TemplateDrafter:
             "review": excerpt or "（仅评分，无文字）",
         }
         text = next((t for t in (render(v, values) for v in spec.text) if t), "")
+        cited = [
+            _cite(spec.labels.get(e.reason, e.reason), e.span, e.facts)
+            for e in analysis.malicious_evidence
+            if e.reason in reasons
+        ]
+        if text and cited:
+            text += "\n" + APPEAL_EVIDENCE_HEADING + "\n" + "\n".join(cited)
         evidence = [*spec.evidence.get("common", ())]
         for reason in reasons:
             evidence.extend(e for e in spec.evidence.get(reason, ()) if e not in evidence)
         evidence.extend(f"本店资质证明：{proof}" for proof in store.proofs)
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
+
+
+def _cite(label: str, span: str, facts: tuple[str, ...]) -> str:
+    """One flag's evidence as the appeal states it: the customer's words, then the facts."""
+    parts = ([f"评价原文「{span}」"] if span else []) + list(facts)
+    return f"- {label}：{'；'.join(parts)}"
 
 
 # The store's recent replies are measured again for every draft: remember their bigrams.

@@ -93,6 +93,8 @@ class AlertView:
     url: str | None = None  # the review on its platform, where the platform gives one
     manager_asked_by: str | None = None  # who pinged the managers (📣), once per review
     manager_asked_at: datetime | None = None
+    # Why the review is thought malicious: {reason, span, facts} from analysis.details.
+    malicious_evidence: tuple[dict, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -169,6 +171,9 @@ async def load_alert_view(
         url=as_url(review.url),  # as stored from the platform: only a web link is shown
         manager_asked_by=(asker or asked.actor) if asked else None,
         manager_asked_at=asked.at if asked else None,
+        malicious_evidence=tuple((analysis.details or {}).get("malicious_evidence", ()))
+        if analysis
+        else (),
     )
 
 

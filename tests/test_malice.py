@@ -1,0 +1,95 @@
+"""Malice from evidence (issue 11): real extortion and threats caught in their short,
+colloquial, Traditional or spaced-out forms; honest customers never accused; every flag
+carries the customer's own words and the facts behind it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from reviewbot.analysis.base import AnalysisContext, ReviewText
+from reviewbot.analysis.evaluation import analyze_all, malice_check, read_jsonl
+from reviewbot.analysis.malice import MaliceRules
+from reviewbot.analysis.v1 import AnalyzerV1
+
+DEV = Path(__file__).parent / "data" / "dev" / "malice.jsonl"
+
+
+@cache
+def analyzer() -> AnalyzerV1:
+    return AnalyzerV1()
+
+
+def read(text: str, rating: float | None = 1, **context):
+    return analyzer().analyze(ReviewText("t", text, rating), AnalysisContext(**context))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "span"),
+    [
+        ("给200就删", "extortion", "200就删"),
+        ("不退钱就天天差评", "extortion", "不退钱就天天差评"),
+        ("給 2 O O 就 刪", "extortion", "2 O O 就 刪"),
+        ("菜太咸了。補償我兩百塊我就改好評", "extortion", "補償我兩百塊我就改好評"),
+        ("再不处理就打12315让你罚款", "threat", "让你罚款"),
+        ("再不處理就打12315讓你罰款", "threat", "讓你罰款"),
+        ("不赔1000我就去市场监管局举报你们，让你们停业整顿", "threat", "让你们停业整顿"),
+    ],
+)
+def test_short_real_forms_are_caught_with_the_customers_words(text, reason, span):
+    result = read(text)
+    assert reason in result.malicious_reasons
+    evidence = next(e for e in result.malicious_evidence if e.reason == reason)
+    assert evidence.span == span  # quoted as written, not as normalised
+    assert evidence.facts  # what each piece proves, in Chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        # issue 11: 附近, 家 and the 去 of 看上去 made this 3-star story a competitor
+        ("出差到了南京，在高铁站附近挑选了一家，看上去还挺干净，结果菜又咸又贵", 3),
+        ("商家让我删评我不删", 1),
+        ("老板说给我两百块让我删差评，我没要", 1),
+        ("吃完全家拉肚子，医院的诊断书都在，已经向12315投诉", 1),
+        ("菜里有头发，要求退款，不然就打12315", 1),
+        ("不给退款就去12315投诉，看你们怎么说", 1),
+        ("打包盒漏了，一袋子都是汤，要求退钱", 1),
+        ("送得快一点我就给好评了，可惜晚了四十分钟", 3),
+        ("比隔壁那家差远了，还不如去隔壁吃沙县", 2),
+        ("给我记住，以后不点这家了", 1),
+    ],
+)
+def test_honest_customers_are_not_accused(text, rating):
+    assert not read(text, rating).malicious
+
+
+def test_the_dev_set_has_no_false_accusation_and_catches_extortion_and_threats():
+    check = malice_check(analyzer(), read_jsonl(DEV))
+    assert check.false_accusations == []
+    assert check.honest >= 150
+    caught = sum(c for r, (c, _) in check.recall.items() if r in ("extortion", "threat"))
+    total = sum(t for r, (_, t) in check.recall.items() if r in ("extortion", "threat"))
+    assert total >= 150 and caught / total >= 0.9
+
+
+def test_the_prefilter_never_changes_a_verdict():
+    rows = read_jsonl(DEV)
+    reviews = [ReviewText(r["id"], r["text"], r["rating"]) for r in rows]
+    fast = analyze_all(analyzer(), reviews)
+    slow_analyzer = AnalyzerV1()
+    slow_analyzer.malice = MaliceRules(slow_analyzer.lexicon, prefilter=False)
+    slow = analyze_all(slow_analyzer, reviews)
+    assert [a.malicious_evidence for a in fast] == [a.malicious_evidence for a in slow]
+    # and it does skip: most ordinary reviews have no cue at all
+    rules = analyzer().malice
+    plain = ["味道不错，送得很快", "太难吃了", "米饭有点硬", "包装很好，分量足"]
+    assert not any(rules.cued(text) for text in plain)
+
+
+def test_phrase_reasons_carry_their_words_too():
+    (evidence,) = read("老板是傻逼，菜也难吃").malicious_evidence
+    assert evidence.reason == "abuse" and evidence.span == "傻逼"
+    assert evidence.facts == ("辱骂他人：「傻逼」",)
