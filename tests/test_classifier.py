@@ -178,7 +178,6 @@ def test_a_stores_menu_and_own_words_count():
         ("低价代写好评，加V：abc12345", "spam_ad"),
         ("再让我看到那个骑手，我见一次打一次", "threat"),
         ("发抖音曝光你们，让你们店开不下去", "threat"),
-        ("难吃，大家去隔壁的“老王烧烤”，那才叫好吃", "competitor"),
         ("我都没下单，随便给个差评", "no_order"),
         ("吃了一顿不满意，退我200块我就改五星，不然每个平台我都去发一遍", "extortion"),
         ("菜里有头发，退全款再赔我两百，不然我天天来差评，给够了我就改好评", "extortion"),
@@ -186,13 +185,25 @@ def test_a_stores_menu_and_own_words_count():
         ("那个服务员下次再让我看到，我在门口堵他", "threat"),
         ("今晚我就带人去店里找你们老板", "threat"),
         ("一个月瘦了二十斤！想瘦的姐妹加我V：shou_520xx", "spam_ad"),
-        ("这家不行，推荐隔壁街的川味坊", "competitor"),
         ("路过门口看了一眼就不想进去，一星警告", "no_order"),
     ],
 )
 def test_malicious_text(text, reason):
     result = read(text, 1)
     assert result.malicious and reason in result.malicious_reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["难吃，大家去隔壁的“老王烧烤”，那才叫好吃", "这家不行，推荐隔壁街的川味坊"]
+)
+def test_a_competitor_needs_a_fact_of_the_store_beside_the_words(text):
+    # Honest customers send readers next door too: the words alone accuse no one …
+    assert not read(text, 1).malicious
+    # … a review the platform links to no order, naming and steering to a rival, does.
+    result = read(text, 1, has_order=False)
+    assert "competitor" in result.malicious_reasons
+    (evidence,) = [e for e in result.malicious_evidence if e.reason == "competitor"]
+    assert evidence.span and "没有关联任何订单" in " ".join(evidence.facts)
 
 
 @pytest.mark.parametrize(

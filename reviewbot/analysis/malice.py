@@ -36,6 +36,10 @@ from reviewbot.analysis.normalize import Normalized, normalize
 # Reasons that accuse the customer of what the text does, found whatever the stars say
 # only for spam; the others need a review that hurts the store.
 ANY_REVIEW = frozenset({"spam_ad"})
+# Reasons the words alone never prove: honest customers also send readers to the shop next
+# door. They need a fact of the store's context too (no order, one author bombing the store,
+# the same text from several authors), and the flag lists that fact beside the words.
+NEEDS_CONTEXT = frozenset({"competitor"})
 # Text reasons other than spam accuse only reviews of this many stars or fewer (or none).
 LOW_STARS = 3
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
@@ -174,9 +178,12 @@ class MaliceRules:
                 allowed = hit.reason in ANY_REVIEW or (low and hurts)
                 if not allowed or hit.score < self.thresholds[hit.reason]:
                     continue
+                backing = self._context_facts(context) if hit.reason in NEEDS_CONTEXT else ()
+                if hit.reason in NEEDS_CONTEXT and not backing:
+                    continue
                 if hit.reason not in found:
                     found[hit.reason] = MaliceEvidence(
-                        hit.reason, folded.span(hit.start, hit.end), hit.facts
+                        hit.reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
                     )
         if hurts:
             flood = self._flood(text, context)
@@ -247,6 +254,17 @@ class MaliceRules:
         return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts))
 
     # -- context ---------------------------------------------------------------------------
+
+    def _context_facts(self, context: AnalysisContext) -> tuple[str, ...]:
+        """What the store knows that makes a reading of the words more than a reading."""
+        facts = []
+        if context.has_order is False:
+            facts.append("平台显示这条评价没有关联任何订单")
+        if context.author_hurting_last_day >= self.context["author_day_reviews"]:
+            facts.append(f"同一作者24小时内第{context.author_hurting_last_day}条差评")
+        if context.identical_authors >= 2:
+            facts.append(f"相同文字出现在{context.identical_authors}位不同顾客的评价中")
+        return tuple(facts)
 
     def _flood(self, text: str, context: AnalysisContext) -> MaliceEvidence | None:
         """The same hurting text from different authors, or one author bombing the store."""
