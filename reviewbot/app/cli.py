@@ -62,12 +62,15 @@ def _stop_event() -> asyncio.Event:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args)
+    from reviewbot.app.daemon import check_secrets
+
+    check_secrets(settings, skip_broken_sources=args.skip_broken_sources)  # exit 2 at once
 
     async def main() -> None:
         from reviewbot.app.daemon import Daemon
 
         stop = _stop_event()
-        daemon = Daemon(settings)
+        daemon = Daemon(settings, skip_broken_sources=args.skip_broken_sources)
         try:  # a start that fails half-way still closes what it opened
             await daemon.start()
             await stop.wait()
@@ -642,7 +645,13 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return sub
 
-    add("run", cmd_run, "run the daemon: poll, analyze, draft, alert, deliver", config=True)
+    run = add("run", cmd_run, "run the daemon: poll, analyze, draft, alert, deliver", config=True)
+    run.add_argument(
+        "--skip-broken-sources",
+        action="store_true",
+        help="start without the accounts that cannot run (a secret not set, …) instead of "
+        "refusing to start; they are logged and `reviewbot sources` shows them as skipped",
+    )
     demo = add("demo", cmd_demo, "run the whole loop on a temporary database and the demo platform")
     demo.add_argument("--seconds", type=float, default=20.0, help="how long to run (default 20)")
     demo.add_argument("--seed", type=int, default=None, help="seed the demo platform")
