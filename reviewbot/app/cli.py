@@ -148,7 +148,7 @@ def _write_lines(results: Iterable[dict[str, Any]]) -> None:
     for result in results:
         try:
             line = json_bytes(result)
-        except ValueError as exc:  # NaN from a bug upstream: this line's error, not the run's
+        except (ValueError, TypeError, RecursionError) as exc:  # a bug upstream: this line's error
             line = json_bytes({"id": result.get("id"), "error": f"internal error: {exc}"})
         out.write(line + b"\n")
         if interactive:

@@ -35,11 +35,25 @@ def _id_problem(review_id: Any) -> str | None:
     return '"id" is required (a string or a number)'
 
 
+# A review is a flat object: a line longer than this is not one, and reading it would only
+# cost memory (the whole line is held, parsed and its text then cut to 5,000 characters).
+MAX_LINE_BYTES = 1 << 20
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with nesting too deep for the parser as a ValueError like any bad JSON
+    (a 2 KB line of 1,000 brackets raises RecursionError, which used to end the run)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _id_despite_bad_bytes(raw: bytes) -> Any:
     """The id of a line whose invalid UTF-8 is elsewhere (in the text, usually), so the
     error can be matched to its review; None when the id itself is damaged."""
     try:
-        item = json.loads(raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff"))
+        item = _loads(raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff"))
     except ValueError:
         return None
     review_id = item.get("id") if isinstance(item, dict) else None
@@ -50,6 +64,8 @@ def _id_despite_bad_bytes(raw: bytes) -> Any:
 
 def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     """One input line as (its id as given, the review); raises InputError saying why not."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise InputError(f"line is longer than {MAX_LINE_BYTES} bytes: not a single review")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -62,7 +78,7 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
     if not raw:
         raise InputError("empty line")
     try:
-        item = json.loads(raw)
+        item = _loads(raw)
     except ValueError as exc:
         raise InputError(f"malformed JSON: {exc}") from None
     if not isinstance(item, dict):
@@ -134,6 +150,8 @@ def _run(
                 parsed.append(parse_line(raw))
             except InputError as exc:
                 parsed.append({"id": exc.review_id, "error": str(exc)})
+            except Exception as exc:  # a reader bug: this line's error, never the batch's
+                parsed.append(_internal(None, exc))
         reviews = [item[1] for item in parsed if isinstance(item, tuple)]
         analyses = iter(_analyze(analyzer, reviews))
         for item in parsed:
