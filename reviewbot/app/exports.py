@@ -453,7 +453,12 @@ def _record(
     return record, unusable_id
 
 
-def batches(parsed: ParsedExport, size: int = 200) -> Iterator[Page]:
+# Rows per transaction: new reviews go in with one statement per table per batch, so a
+# batch costs a few round trips whatever its size; the progress bar moves once per batch.
+BATCH_ROWS = 2000
+
+
+def batches(parsed: ParsedExport, size: int = BATCH_ROWS) -> Iterator[Page]:
     """Pages to store; rows to quarantine ride along with the first batch."""
     records = parsed.records
     for start in range(0, max(len(records), 1), size):
