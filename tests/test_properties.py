@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app.contracts import classify_lines, draft_lines
-from reviewbot.app.exports import ExportError, parse_export, read_rows
+from reviewbot.app.exports import ExportError, parse_export
+from reviewbot.app.sheets import read_rows
 from reviewbot.config import ConfigError, load_settings, parse_settings
 from reviewbot.platforms.base import ReviewRecord
 from reviewbot.platforms.dianping.parse import parse_review
@@ -310,7 +311,8 @@ def test_import_reader_of_any_bytes(tmp_path_factory: Any, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("imp") / "e.csv"
     path.write_bytes("评价内容,评分\n".encode() + raw)
     try:
-        read = read_rows(path)
-        parse_export(read.rows if hasattr(read, "rows") else read)
+        parsed = parse_export(read_rows(path))
+        for record in parsed.records:  # a byte no encoding reads is refused, never U+FFFD
+            assert "\ufffd" not in record.text
     except ExportError:
         pass

@@ -497,7 +497,8 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _load(args)
-    from reviewbot.app.exports import ExportError, import_export, parse_export, read_rows
+    from reviewbot.app.exports import ExportError, import_export, parse_export
+    from reviewbot.app.sheets import read_rows
 
     try:
         store = settings.store(args.store)
@@ -560,6 +561,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"（未变化 {result.unchanged} 条，文件内重复 {duplicates} 条，"
         f"无法识别 {unreadable} 条、编号相同但内容不同 {conflicts} 条已转入隔离区）"
     )
+    if summary := parsed.reading_summary():
+        print(summary)
     if parsed.undated:
         print(f"其中 {parsed.undated} 条没有可识别的日期：已保存，但不会为它们发送提醒。")
     return 0
