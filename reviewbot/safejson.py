@@ -45,8 +45,22 @@ def storable(value: Any) -> Any:
     return value  # anything else is a bug json.dumps reports
 
 
+# What a JSON text holds if a value needed `storable`: an escaped NUL (PostgreSQL refuses
+# it in JSONB) or a lone surrogate (which json.dumps writes raw with ensure_ascii=False).
+_NEEDS_CARE = re.compile(r"\\u0000|[\ud800-\udfff]")
+
+
 def dumps_storable(value: Any) -> str:
-    """The database engines' JSON serializer (see store/db.py)."""
+    """The database engines' JSON serializer (see store/db.py). Nearly every value is clean
+    already: it is dumped once and checked, and only copied by `storable` when it is not
+    (an import serializes a few JSON columns for each of tens of thousands of rows)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError):  # NaN or Infinity, a key JSON cannot take
+        pass
+    else:
+        if _NEEDS_CARE.search(text) is None:
+            return text
     return json.dumps(storable(value), ensure_ascii=False, allow_nan=False)
 
 

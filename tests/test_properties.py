@@ -40,6 +40,7 @@ NASTY_LINES = [
     DEEP,
     DEEP_ARRAY,
     b'{"id": "big", "text": "' + "差".encode() * 400_000 + b'"}',
+    b'{"id": "too big", "text": "' + b"x" * (16 << 20) + b'"}',
     b'{"id": "nul", "text": "a\\u0000b", "rating": 1}',
     b'{"id": "raw-nul", "text": "a\x00b"}',
     b'{"id": "bad-utf8", "text": "\xff\xfe"}',
@@ -316,3 +317,17 @@ def test_import_reader_of_any_bytes(tmp_path_factory: Any, raw: bytes) -> None:
             assert "\ufffd" not in record.text
     except ExportError:
         pass
+
+
+def test_stdin_keeps_no_more_of_a_line_than_the_contract_reads(tmp_path, monkeypatch) -> None:
+    from reviewbot.app import cli
+    from reviewbot.app.contracts import MAX_LINE_BYTES
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"[" * (MAX_LINE_BYTES + 200_000) + b"\r\n" + b'{"id": 1}\n' + b"tail")
+    with open(path, "rb") as stdin:
+        monkeypatch.setattr("sys.stdin", stdin)
+        lines = [line for batch in cli._stdin_batches() for line in batch]
+    assert [len(line) for line in lines] == [MAX_LINE_BYTES + 1, 9, 4]
+    out = list(classify_lines([lines], analyzer(), batches=True))
+    assert "longer than" in out[0]["error"] and out[1]["id"] == 1 and "error" in out[2]

@@ -159,19 +159,43 @@ def _write_lines(results: Iterable[dict[str, Any]]) -> None:
 def _stdin_batches(max_lines: int = 1024) -> Iterator[list[bytes]]:
     """Complete stdin lines in batches of whatever has arrived: a pipe fills each batch (the
     analyzer scores a batch in one numpy call), a person typing gets each answer at once.
-    Reads the file descriptor directly, so stdin is never read ahead of what is answered."""
+    Reads the file descriptor directly, so stdin is never read ahead of what is answered.
+    A line is kept only up to just past the contract's limit, so a gigabyte without a
+    newline costs that much memory, not a gigabyte (and is answered with an error)."""
+    from reviewbot.app.contracts import MAX_LINE_BYTES
+
     fd = sys.stdin.fileno()
-    pending = b""
+    head: list[bytes] = []  # the line so far, at most MAX_LINE_BYTES + 1 bytes of it
+    kept = 0
+
+    def take(part: bytes) -> None:
+        nonlocal kept
+        if part and kept <= MAX_LINE_BYTES:
+            part = part[: MAX_LINE_BYTES + 1 - kept]
+            head.append(part)
+            kept += len(part)
+
+    def finish() -> bytes:
+        nonlocal kept
+        line = b"".join(head).rstrip(b"\r")
+        head.clear()
+        kept = 0
+        return line
+
     while True:
         chunk = os.read(fd, 1 << 16)
         if not chunk:
             break
-        lines = (pending + chunk).split(b"\n")
-        pending = lines.pop()
+        *complete, rest = chunk.split(b"\n")
+        lines = []
+        for part in complete:
+            take(part)
+            lines.append(finish())
+        take(rest)
         for start in range(0, len(lines), max_lines):
-            yield [line.rstrip(b"\r") for line in lines[start : start + max_lines]]
-    if pending:
-        yield [pending.rstrip(b"\r")]
+            yield lines[start : start + max_lines]
+    if kept:
+        yield [finish()]
 
 
 def _analyzer(args: argparse.Namespace):

@@ -35,9 +35,9 @@ def _id_problem(review_id: Any) -> str | None:
     return '"id" is required (a string or a number)'
 
 
-# A review is a flat object: a line longer than this is not one, and reading it would only
-# cost memory (the whole line is held, parsed and its text then cut to 5,000 characters).
-MAX_LINE_BYTES = 1 << 20
+# A line longer than this is answered with an error, unread: no review is that long (its
+# text is cut to 5,000 characters anyway), and the CLI keeps no more of a line than this.
+MAX_LINE_BYTES = 16 << 20
 
 
 def _loads(text: str) -> Any:

@@ -119,7 +119,7 @@ async def sync_sources(
     return {key: source.id for key, source in sources.items()}
 
 
-def _revision(review: Review, now: datetime) -> dict[str, Any]:
+def _revision(review: Review | _Unsaved, now: datetime) -> dict[str, Any]:
     return {
         "review_id": review.id,
         "revision": review.revision,
@@ -132,14 +132,27 @@ def _revision(review: Review, now: datetime) -> dict[str, Any]:
     }
 
 
-def _values(review: Review) -> dict[str, Any]:
-    """The column values set on a new, unsaved review (defaults fill in the rest)."""
-    state = inspect(review)
-    return {
-        attr.columns[0].key: state.dict[attr.key]
-        for attr in state.mapper.column_attrs
-        if attr.key in state.dict
-    }
+class _Unsaved:
+    """A new review's values, written by `merge.apply` as it writes a Review's, without the
+    ORM's bookkeeping on every attribute (an import makes tens of thousands at once)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.id: int | None = None
+        self.created_at: datetime | None = None
+        self.details: dict[str, Any] | None = None
+        self.__dict__.update(values)
+
+    def values(self) -> dict[str, Any]:
+        """The columns to insert (those never set take the column's default)."""
+        return {column: self.__dict__[name] for name, column in _COLUMNS if name in self.__dict__}
+
+
+# (attribute, column) of every Review column but the id the database assigns.
+_COLUMNS = [
+    (attr.key, attr.columns[0].key)
+    for attr in inspect(Review).column_attrs
+    if attr.columns[0].key != "id"
+]
 
 
 async def _insert_many(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -152,10 +165,9 @@ async def _insert_many(session: AsyncSession, table: Any, rows: list[dict[str, A
         await session.execute(insert(table), same)
 
 
-async def _insert_reviews(session: AsyncSession, source: Source, reviews: list[Review]) -> None:
-    """Insert new reviews in bulk, then give each object its id (the objects stay out of
-    the session: nothing else in the transaction changes them)."""
-    await _insert_many(session, Review.__table__, [_values(review) for review in reviews])
+async def _insert_reviews(session: AsyncSession, source: Source, reviews: list[_Unsaved]) -> None:
+    """Insert new reviews in bulk, then give each its id."""
+    await _insert_many(session, Review.__table__, [review.values() for review in reviews])
     ids: dict[str, int] = {}
     wanted = [review.external_id for review in reviews]
     for start in range(0, len(wanted), LOOKUP_CHUNK):
@@ -203,11 +215,11 @@ async def ingest_page(
         )
         existing.update({row.external_id: row for row in rows})
     changed: list[Review] = []
-    received: list[Review] = []
+    received: list[_Unsaved] = []
     for external_id, record in records.items():
         review = existing.get(external_id)
         if review is None:
-            review = Review(
+            new = _Unsaved(
                 source_id=source.id,
                 store_id=source.store_id,
                 platform=source.platform,
@@ -219,8 +231,8 @@ async def ingest_page(
                 needs_processing=True,
                 process_attempts=0,
             )
-            merge.apply(review, record, now)
-            received.append(review)
+            merge.apply(new, record, now)  # type: ignore[arg-type]  # a Review's attributes
+            received.append(new)
             result.new += 1
             continue
         before = merge.content(review)
