@@ -397,7 +397,10 @@ def parse_export(
         ):
             formula_texts.append(number)
         original = rows[number - 1]
-        raw = {h: _jsonable(original[i]) for i, h in enumerate(headers) if i < len(original)}
+        raw = {
+            h: value if type(value) is str else _jsonable(value)
+            for h, value in zip(headers, original, strict=False)
+        }
         raw["_row"] = number
 
         def cell(field: str, values: list[Any] = values) -> Any:

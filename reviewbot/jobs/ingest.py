@@ -144,15 +144,15 @@ class _Unsaved:
 
     def values(self) -> dict[str, Any]:
         """The columns to insert (those never set take the column's default)."""
-        return {column: self.__dict__[name] for name, column in _COLUMNS if name in self.__dict__}
+        return {_COLUMNS[name]: value for name, value in self.__dict__.items() if name in _COLUMNS}
 
 
-# (attribute, column) of every Review column but the id the database assigns.
-_COLUMNS = [
-    (attr.key, attr.columns[0].key)
+# Attribute → column of every Review column but the id the database assigns.
+_COLUMNS = {
+    attr.key: attr.columns[0].key
     for attr in inspect(Review).column_attrs
     if attr.columns[0].key != "id"
-]
+}
 
 
 async def _insert_many(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
