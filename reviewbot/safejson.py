@@ -64,6 +64,26 @@ def dumps_storable(value: Any) -> str:
     return json.dumps(storable(value), ensure_ascii=False, allow_nan=False)
 
 
+def _surely_within(raw: dict[str, Any], limit: int) -> bool:
+    """True when a flat dict's JSON cannot exceed `limit` characters: a character takes
+    at most 6 in JSON (a \\u escape), a key or value at most 2 more for its quotes and
+    separators beside. Nested values are not estimated (False: measure them)."""
+    budget = limit - 2
+    for key, value in raw.items():
+        if isinstance(value, str):
+            size = len(value)
+        elif value is None or isinstance(value, bool | float):
+            size = 24  # the longest repr of a float
+        elif isinstance(value, int) and abs(value) < 10**20:
+            size = 24
+        else:
+            return False
+        budget -= 6 * (len(str(key)) + size) + 8
+        if budget < 0:
+            return False
+    return True
+
+
 def bounded(raw: dict[str, Any], limit: int) -> dict[str, Any]:
     """`raw` if its JSON is at most `limit` characters, else a stand-in that says so.
 
@@ -71,6 +91,8 @@ def bounded(raw: dict[str, Any], limit: int) -> dict[str, Any]:
     text is kept as a string. Either way the result carries `"_truncated": <original
     size>`. The review's own text is capped separately and never depends on this.
     """
+    if _surely_within(raw, limit):  # an export row: no need to serialize it to know
+        return raw
     size = len(dumps_storable(raw))
     if size <= limit:
         return raw
