@@ -343,13 +343,14 @@ def row_list(numbers: Any, limit: int = 10) -> str:
 
 
 RATING_FIELDS = ("rating", *SUB_SCORES)
+_FORMULA_START = ("=", "+", "-", "@")
 TEXT_FIELDS = ("text", "follow_up", "reply", "author")
 
 
 def _formula_like(value: Any) -> bool:
     """Text a spreadsheet would run as a formula (=, +, -, @ first), not a lone "-" or "--"
     that exports put in an empty cell."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value or value.lstrip()[:1] not in _FORMULA_START:
         return False
     text = value.strip()
     return text[:1] in ("=", "+", "-", "@") and text.strip("-") != ""
@@ -375,6 +376,8 @@ def parse_export(
     formula_texts: list[int] = []
     garbled: list[int] = []
     empty = 0
+    rating_columns = [columns[f] for f in RATING_FIELDS if f in columns]
+    text_columns = [columns[f] for f in TEXT_FIELDS if f in columns]
     for number, values in enumerate(rows[start + 1 :], start=start + 2):
         if number in sheet.refused:
             item = {"_row": number, "_bytes": sheet.refused[number]}
@@ -384,17 +387,12 @@ def parse_export(
             empty += 1
             continue
         values = list(values)
-        for name in RATING_FIELDS:
-            index = columns.get(name)
-            if index is not None and index < len(values) and _formula_like(values[index]):
+        for index in rating_columns:
+            if index < len(values) and _formula_like(values[index]):
                 values[index] = None  # kept in the raw row below, never read as stars
                 if not formula_ratings or formula_ratings[-1] != number:
                     formula_ratings.append(number)
-        if any(
-            _formula_like(values[i])
-            for f in TEXT_FIELDS
-            if (i := columns.get(f, -1)) >= 0 and i < len(values)
-        ):
+        if any(i < len(values) and _formula_like(values[i]) for i in text_columns):
             formula_texts.append(number)
         original = rows[number - 1]
         raw = {
