@@ -102,6 +102,19 @@ def _decode_cells(cells: list[bytes]) -> tuple[list[str], str] | None:
     return decoded, "mixed"
 
 
+def _has_utf8_line(raw: bytes) -> bool:
+    """Whether any line with non-ASCII bytes is valid UTF-8 (so the file is not all GB18030,
+    although GB18030 would decode the whole of it, wrongly)."""
+    for line in raw.split(b"\n"):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                return True
+            except UnicodeDecodeError:
+                continue
+    return False
+
+
 def decode_text(raw: bytes) -> SheetRows:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
@@ -111,6 +124,11 @@ def decode_text(raw: bytes) -> SheetRows:
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return SheetRows(_records(raw.decode("utf-8")), encoding="UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:  # all GB18030, as Excel on Chinese Windows saves: one decode, no row by row
+        if not _has_utf8_line(raw):
+            return SheetRows(_records(raw.decode("gb18030")), encoding="GB18030")
     except UnicodeDecodeError:
         pass
     # Latin-1 maps each byte to one character and back: the CSV is split on bytes.
