@@ -310,7 +310,8 @@ class StoreSettings(Section):
     chat: StoreChat = StoreChat()
     channels: list[StoreChannel] = Field(default_factory=list)
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
-    sources: Annotated[list[SourceSettings], Field(min_length=1)]
+    # None at all is fine: a store whose reviews only come from `reviewbot import`.
+    sources: list[SourceSettings] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -412,6 +413,30 @@ class Settings(Section):
                 f"secrets_file {self.secrets_file} is not valid TOML: {exc}"
             ) from None
         return {str(k): str(v) for k, v in data.items()}
+
+    def has_secret(self, name: str) -> bool:
+        return bool(os.environ.get(name) or self._secrets.get(name))
+
+    def missing_secrets(self) -> list[tuple[str, SourceSettings, list[str]]]:
+        """(store id, source, the secrets it names that are not set) of every enabled
+        source that cannot start, so one message can name them all at once."""
+        found = []
+        for store in self.stores:
+            for source in store.sources:
+                if source.enabled:
+                    missing = [name for name in source.secret_envs() if not self.has_secret(name)]
+                    if missing:
+                        found.append((store.id, source, missing))
+        return found
+
+    def missing_chat_secrets(self) -> list[str]:
+        """The Telegram secrets the configured notifier needs and cannot find."""
+        if self.notifier.kind != "telegram":
+            return []
+        names = [self.telegram.token_env]
+        if self.telegram.mode == "webhook" and self.telegram.webhook_secret_env:
+            names.append(self.telegram.webhook_secret_env)
+        return [name for name in names if not self.has_secret(name)]
 
     def secret(self, name: str) -> str:
         """The value of secret `name`: environment first, then the secrets file. The value

@@ -45,9 +45,43 @@ def storable(value: Any) -> Any:
     return value  # anything else is a bug json.dumps reports
 
 
+# What a JSON text holds if a value needed `storable`: an escaped NUL (PostgreSQL refuses
+# it in JSONB) or a lone surrogate (which json.dumps writes raw with ensure_ascii=False).
+_NEEDS_CARE = re.compile(r"\\u0000|[\ud800-\udfff]")
+
+
 def dumps_storable(value: Any) -> str:
-    """The database engines' JSON serializer (see store/db.py)."""
+    """The database engines' JSON serializer (see store/db.py). Nearly every value is clean
+    already: it is dumped once and checked, and only copied by `storable` when it is not
+    (an import serializes a few JSON columns for each of tens of thousands of rows)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError):  # NaN or Infinity, a key JSON cannot take
+        pass
+    else:
+        if _NEEDS_CARE.search(text) is None:
+            return text
     return json.dumps(storable(value), ensure_ascii=False, allow_nan=False)
+
+
+def _surely_within(raw: dict[str, Any], limit: int) -> bool:
+    """True when a flat dict's JSON cannot exceed `limit` characters: a character takes
+    at most 6 in JSON (a \\u escape), a key or value at most 2 more for its quotes and
+    separators beside. Nested values are not estimated (False: measure them)."""
+    budget = limit - 2
+    for key, value in raw.items():
+        if isinstance(value, str):
+            size = len(value)
+        elif value is None or isinstance(value, bool | float):
+            size = 24  # the longest repr of a float
+        elif isinstance(value, int) and abs(value) < 10**20:
+            size = 24
+        else:
+            return False
+        budget -= 6 * (len(str(key)) + size) + 8
+        if budget < 0:
+            return False
+    return True
 
 
 def bounded(raw: dict[str, Any], limit: int) -> dict[str, Any]:
@@ -57,6 +91,8 @@ def bounded(raw: dict[str, Any], limit: int) -> dict[str, Any]:
     text is kept as a string. Either way the result carries `"_truncated": <original
     size>`. The review's own text is capped separately and never depends on this.
     """
+    if _surely_within(raw, limit):  # an export row: no need to serialize it to know
+        return raw
     size = len(dumps_storable(raw))
     if size <= limit:
         return raw

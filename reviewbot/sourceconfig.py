@@ -29,6 +29,11 @@ class SourceBase(Section):
     enabled: bool = True
     poll_interval_seconds: Annotated[float, Field(gt=0)] | None = None
 
+    def secret_envs(self) -> list[str]:
+        """The secrets (environment variables or secrets-file keys) this account reads when
+        it starts: every `*_env` key it sets, because a secret that is named is required."""
+        return [value for key, value in self if key.endswith("_env") and isinstance(value, str)]
+
 
 class DemoSource(SourceBase):
     """The built-in simulator platform. Without base_url, the in-process simulator is used."""
@@ -175,6 +180,16 @@ class MeituanSource(PlatformSource):
     biz_key: str | None = None
     t_plus_one: bool = True
     error_codes: dict[str, ErrorKind] = Field(default_factory=dict)
+
+    def secret_envs(self) -> list[str]:
+        """Only the gateway in use reads its keys; the other gateway's are ignored."""
+        if self.gateway == "legacy":
+            names = [self.app_secret_env]
+            if self.access_token_env:  # the refresh token only matters in ISV mode
+                names += [self.access_token_env, self.refresh_token_env]
+        else:
+            names = [self.sign_key_env, self.app_auth_token_env, self.refresh_token_env]
+        return [name for name in names if name]
 
     @model_validator(mode="after")
     def _complete(self) -> MeituanSource:

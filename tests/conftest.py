@@ -21,6 +21,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -31,6 +33,19 @@ from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.store import db
 from reviewbot.store.schema import Base
+
+# Property tests (test_properties.py): the same examples on every run and machine, few
+# enough to stay fast; HYPOTHESIS_PROFILE=deep searches harder (random, 2,000 each).
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile("deep", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_ENV = "REVIEWBOT_TEST_DATABASE_URL"
 TEST_FACTS = {

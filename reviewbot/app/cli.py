@@ -62,12 +62,15 @@ def _stop_event() -> asyncio.Event:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args)
+    from reviewbot.app.daemon import check_secrets
+
+    check_secrets(settings, skip_broken_sources=args.skip_broken_sources)  # exit 2 at once
 
     async def main() -> None:
         from reviewbot.app.daemon import Daemon
 
         stop = _stop_event()
-        daemon = Daemon(settings)
+        daemon = Daemon(settings, skip_broken_sources=args.skip_broken_sources)
         try:  # a start that fails half-way still closes what it opened
             await daemon.start()
             await stop.wait()
@@ -145,7 +148,7 @@ def _write_lines(results: Iterable[dict[str, Any]]) -> None:
     for result in results:
         try:
             line = json_bytes(result)
-        except ValueError as exc:  # NaN from a bug upstream: this line's error, not the run's
+        except (ValueError, TypeError, RecursionError) as exc:  # a bug upstream: this line's error
             line = json_bytes({"id": result.get("id"), "error": f"internal error: {exc}"})
         out.write(line + b"\n")
         if interactive:
@@ -156,19 +159,43 @@ def _write_lines(results: Iterable[dict[str, Any]]) -> None:
 def _stdin_batches(max_lines: int = 1024) -> Iterator[list[bytes]]:
     """Complete stdin lines in batches of whatever has arrived: a pipe fills each batch (the
     analyzer scores a batch in one numpy call), a person typing gets each answer at once.
-    Reads the file descriptor directly, so stdin is never read ahead of what is answered."""
+    Reads the file descriptor directly, so stdin is never read ahead of what is answered.
+    A line is kept only up to just past the contract's limit, so a gigabyte without a
+    newline costs that much memory, not a gigabyte (and is answered with an error)."""
+    from reviewbot.app.contracts import MAX_LINE_BYTES
+
     fd = sys.stdin.fileno()
-    pending = b""
+    head: list[bytes] = []  # the line so far, at most MAX_LINE_BYTES + 1 bytes of it
+    kept = 0
+
+    def take(part: bytes) -> None:
+        nonlocal kept
+        if part and kept <= MAX_LINE_BYTES:
+            part = part[: MAX_LINE_BYTES + 1 - kept]
+            head.append(part)
+            kept += len(part)
+
+    def finish() -> bytes:
+        nonlocal kept
+        line = b"".join(head).rstrip(b"\r")
+        head.clear()
+        kept = 0
+        return line
+
     while True:
         chunk = os.read(fd, 1 << 16)
         if not chunk:
             break
-        lines = (pending + chunk).split(b"\n")
-        pending = lines.pop()
+        *complete, rest = chunk.split(b"\n")
+        lines = []
+        for part in complete:
+            take(part)
+            lines.append(finish())
+        take(rest)
         for start in range(0, len(lines), max_lines):
-            yield [line.rstrip(b"\r") for line in lines[start : start + max_lines]]
-    if pending:
-        yield [pending.rstrip(b"\r")]
+            yield lines[start : start + max_lines]
+    if kept:
+        yield [finish()]
 
 
 def _analyzer(args: argparse.Namespace):
@@ -551,7 +578,8 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _load(args)
-    from reviewbot.app.exports import ExportError, import_export, parse_export, read_rows
+    from reviewbot.app.exports import ExportError, import_export, parse_export
+    from reviewbot.app.sheets import read_rows
 
     try:
         store = settings.store(args.store)
@@ -614,6 +642,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"（未变化 {result.unchanged} 条，文件内重复 {duplicates} 条，"
         f"无法识别 {unreadable} 条、编号相同但内容不同 {conflicts} 条已转入隔离区）"
     )
+    if summary := parsed.reading_summary():
+        print(summary)
     if parsed.undated:
         print(f"其中 {parsed.undated} 条没有可识别的日期：已保存，但不会为它们发送提醒。")
     return 0
@@ -699,7 +729,13 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return sub
 
-    add("run", cmd_run, "run the daemon: poll, analyze, draft, alert, deliver", config=True)
+    run = add("run", cmd_run, "run the daemon: poll, analyze, draft, alert, deliver", config=True)
+    run.add_argument(
+        "--skip-broken-sources",
+        action="store_true",
+        help="start without the accounts that cannot run (a secret not set, …) instead of "
+        "refusing to start; they are logged and `reviewbot sources` shows them as skipped",
+    )
     demo = add("demo", cmd_demo, "run the whole loop on a temporary database and the demo platform")
     demo.add_argument("--seconds", type=float, default=20.0, help="how long to run (default 20)")
     demo.add_argument("--seed", type=int, default=None, help="seed the demo platform")

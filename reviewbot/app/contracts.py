@@ -36,11 +36,25 @@ def _id_problem(review_id: Any) -> str | None:
     return '"id" is required (a string or a number)'
 
 
+# A line longer than this is answered with an error, unread: no review is that long (its
+# text is cut to 5,000 characters anyway), and the CLI keeps no more of a line than this.
+MAX_LINE_BYTES = 16 << 20
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with nesting too deep for the parser as a ValueError like any bad JSON
+    (a 2 KB line of 1,000 brackets raises RecursionError, which used to end the run)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _id_despite_bad_bytes(raw: bytes) -> Any:
     """The id of a line whose invalid UTF-8 is elsewhere (in the text, usually), so the
     error can be matched to its review; None when the id itself is damaged."""
     try:
-        item = json.loads(raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff"))
+        item = _loads(raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff"))
     except ValueError:
         return None
     review_id = item.get("id") if isinstance(item, dict) else None
@@ -52,6 +66,8 @@ def _id_despite_bad_bytes(raw: bytes) -> Any:
 def _load_object(raw: bytes | str) -> tuple[Any, dict[str, Any]]:
     """One input line as (its id as given, the JSON object); raises InputError saying why
     not (with the id when it can be read)."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise InputError(f"line is longer than {MAX_LINE_BYTES} bytes: not a single review")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -64,7 +80,7 @@ def _load_object(raw: bytes | str) -> tuple[Any, dict[str, Any]]:
     if not raw:
         raise InputError("empty line")
     try:
-        item = json.loads(raw)
+        item = _loads(raw)
     except ValueError as exc:
         raise InputError(f"malformed JSON: {exc}") from None
     if not isinstance(item, dict):
@@ -142,6 +158,8 @@ def _run(
                 parsed.append(parse_line(raw))
             except InputError as exc:
                 parsed.append({"id": exc.review_id, "error": str(exc)})
+            except Exception as exc:  # a reader bug: this line's error, never the batch's
+                parsed.append(_internal(None, exc))
         reviews = [item[1] for item in parsed if isinstance(item, tuple)]
         analyses = iter(_analyze(analyzer, reviews))
         for item in parsed:

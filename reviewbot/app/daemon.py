@@ -68,6 +68,7 @@ from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
+from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
@@ -77,6 +78,33 @@ log = logging.getLogger(__name__)
 
 def replica_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def check_secrets(settings: Settings, *, skip_broken_sources: bool, chat: bool = True) -> None:
+    """Refuse to start blind: every secret that is not set, named in one ConfigError, before
+    anything is opened. A source's are tolerated when the operator asked to run without
+    it; the chat's never are (nobody would hear an alert)."""
+    missing_chat = settings.missing_chat_secrets() if chat else []
+    sources = settings.missing_secrets()
+    lines = [f"  the Telegram bot: {', '.join(missing_chat)}"] if missing_chat else []
+    if not skip_broken_sources:
+        lines += [
+            f"  store {store_id}, {source.platform} account {source.account}: " + ", ".join(names)
+            for store_id, source, names in sources
+        ]
+    if not lines:
+        return
+    where = f" or as keys in {settings.secrets_file}" if settings.secrets_file else ""
+    hint = (
+        "\nto run without these accounts, start with `reviewbot run --skip-broken-sources`"
+        if sources and not skip_broken_sources
+        else ""
+    )
+    raise ConfigError(
+        f"secrets are not set (export them as environment variables{where}):\n"
+        + "\n".join(lines)
+        + hint
+    )
 
 
 class _Job:
@@ -141,8 +169,13 @@ class Daemon:
         analyzer: Analyzer | None = None,
         drafter: TemplateDrafter | None = None,
         demo_platform: DemoPlatform | None = None,
+        skip_broken_sources: bool = False,
     ) -> None:
         self.settings = settings
+        # Run without the accounts that cannot start, instead of refusing to start: only
+        # when the operator asks (`reviewbot run --skip-broken-sources`).
+        self.skip_broken_sources = skip_broken_sources
+        self.skipped: list[str] = []  # "store/platform/account: why", for the log and tests
         self.clock = clock or SystemClock()
         self.owner = replica_id()
         self._notifier = notifier
@@ -172,6 +205,7 @@ class Daemon:
 
     async def _start(self, schedule: bool) -> None:
         s = self.settings
+        check_secrets(s, skip_broken_sources=self.skip_broken_sources, chat=self._notifier is None)
         self.engine = db.create_engine(s.database.url, echo=s.database.echo)
         await db.ensure_schema_current(
             self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
@@ -246,6 +280,12 @@ class Daemon:
         )
         if schedule:
             self._schedule()
+        if self.skipped:
+            log.warning(
+                "%d account(s) skipped and NOT monitored (--skip-broken-sources); "
+                "`reviewbot sources` lists them as skipped",
+                len(self.skipped),
+            )
         log.info(
             "reviewbot running: %d store(s), %d account(s), notifier %s%s, database %s",
             len(s.stores),
@@ -281,25 +321,39 @@ class Daemon:
                 DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
             ),
         )
+        missing = {
+            (source.platform, source.account): names for _, source, names in s.missing_secrets()
+        }
+        broken: list[str] = []
         for store in s.stores:
             for source in store.sources:
                 if not source.enabled:
                     continue
                 source_id = ids[(source.platform, source.account)]
+                names = missing.get((source.platform, source.account))
                 try:
+                    if names:
+                        raise ConfigError(f"secrets not set: {', '.join(names)}")
                     adapter = build_adapter(source, ctx)
-                except Exception as exc:  # AdapterUnavailable, a missing secret, …
-                    log.error(
-                        "store %s: %s account %s cannot run: %s",
-                        store.id,
-                        source.platform,
-                        source.account,
-                        exc,
-                    )
-                    await self._mark_unavailable(source_id, str(exc))
+                except Exception as exc:  # AdapterUnavailable, a bad secret, …
+                    what = f"store {store.id}, {source.platform} account {source.account}"
+                    broken.append(f"  {what}: {exc}")
+                    if self.skip_broken_sources:
+                        self.skipped.append(f"{what}: {exc}")
+                        log.warning(
+                            "NOT MONITORED (--skip-broken-sources): %s cannot run: %s", what, exc
+                        )
+                        await self._mark_unavailable(source_id, str(exc))
                     continue
                 interval = source.poll_interval_seconds or s.daemon.poll_interval_seconds
                 self.sources[source_id] = RunningSource(source_id, source, adapter, interval)
+        if broken and not self.skip_broken_sources:
+            raise ConfigError(
+                "these accounts cannot run:\n"
+                + "\n".join(broken)
+                + "\nfix them, or start with `reviewbot run --skip-broken-sources` to run "
+                "without them"
+            )
         await self._record_capabilities()
 
     def _configured(self) -> list[ConfiguredSource]:
@@ -367,12 +421,14 @@ class Daemon:
                 source = await session.get(Source, running.source_id)
                 if source is not None:
                     source.capabilities = running.adapter.capabilities.as_dict()
+                    if (source.last_error or "").startswith(NOT_RUNNING):
+                        source.last_error = None  # it runs again: no longer skipped
 
     async def _mark_unavailable(self, source_id: int, error: str) -> None:
         async with self.sessions() as session, session.begin():
             source = await session.get(Source, source_id)
             if source is not None:
-                source.last_error = logs.redact(f"not running: {error}")[:2000]
+                source.last_error = logs.redact(f"{NOT_RUNNING}{error}")[:2000]
                 source.last_attempt_at = self.clock.now()
 
     def _schedule(self) -> None:

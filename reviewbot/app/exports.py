@@ -14,15 +14,13 @@ readable date keeps no date (never "now"), so it is never mistaken for news.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +31,7 @@ if TYPE_CHECKING:
     from reviewbot.jobs.ingest import IngestResult
     from reviewbot.store.db import SessionFactory
 
+from reviewbot.app.sheets import ExportError, SheetRows
 from reviewbot.platforms.base import FollowUp, Page, RejectedItem, ReviewRecord, distinct
 from reviewbot.platforms.normalize import (
     as_id,
@@ -183,82 +182,6 @@ def map_header(row: Sequence[Any]) -> dict[str, int]:
     return found
 
 
-class ExportError(Exception):
-    """The file cannot be imported as it is; the message says why, for the person at hand."""
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    """All rows of a CSV (UTF-8 or GB18030, as Excel on Chinese Windows saves, comma or
-    tab separated), an .xlsx or an Excel 97-2003 .xls workbook."""
-    if not path.exists():
-        raise ExportError(f"{path} does not exist")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook  # only needed for Excel files
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ExportError(f"{path} is not a readable Excel file: {exc}") from None
-        try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    raw = path.read_bytes()
-    if path.suffix.lower() == ".xls":
-        if raw.startswith(_OLE2):
-            return _xls_rows(path)
-        if re.match(rb"\s*<", raw[:512]):
-            raise ExportError(
-                f"{path} is a web page saved with an .xls name, not a spreadsheet: open it in "
-                "Excel or WPS and save it as .xlsx or .csv"
-            )
-        # Some back-ends write tab-separated text and call it .xls: read it as such.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = raw.decode("utf-8", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of Excel 97-2003 workbooks
-
-
-def _xls_rows(path: Path) -> list[list[Any]]:
-    """The first sheet of an Excel 97-2003 workbook, with dates as datetimes (as openpyxl
-    gives them for .xlsx) and numbers as floats (ids among them, checked by `_id`)."""
-    import xlrd  # only needed for old Excel files
-
-    try:
-        book = xlrd.open_workbook(path, on_demand=True)
-    except Exception as exc:  # xlrd raises several kinds for a broken file
-        raise ExportError(f"{path} is not a readable Excel file: {exc}") from None
-    try:
-        sheet = book.sheet_by_index(0)
-        empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR)
-
-        def value(cell: Any) -> Any:
-            if cell.ctype in empty:
-                return None
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                try:
-                    return xlrd.xldate_as_datetime(cell.value, book.datemode)
-                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                    return None  # a date Excel itself could not show: no date, not a guess
-            if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                return bool(cell.value)
-            return cell.value
-
-        return [[value(cell) for cell in sheet.row(r)] for r in range(sheet.nrows)]
-    finally:
-        book.release_resources()
-
-
 def _rating(value: Any) -> float | None:
     if isinstance(value, str):
         if "★" in value:
@@ -321,6 +244,14 @@ class ParsedExport:
     unused: list[str]  # headers we did not map
     derived_ids: list[int]  # rows whose id was unusable, so one was derived
     bad_dates: list[tuple[int, str]]  # (row, the date we could not read)
+    encoding: str | None = None  # a text file's encoding (most of its rows')
+    repaired: dict[int, str] = default(default_factory=dict)  # row → its other encoding
+    refused: list[int] = default(default_factory=list)  # rows in no encoding we read
+    formula_results: list[int] = default(default_factory=list)  # .xlsx: cached results used
+    formula_blanks: list[int] = default(default_factory=list)  # .xlsx: formulas without one
+    formula_ratings: list[int] = default(default_factory=list)  # `=5` as a rating: refused
+    formula_texts: list[int] = default(default_factory=list)  # text like `=…`: kept as text
+    garbled: list[int] = default(default_factory=list)  # text already holding U+FFFD
 
     @property
     def undated(self) -> int:
@@ -340,6 +271,7 @@ class ParsedExport:
                 "Excel 会把长编号存成 9.00720E+15 这样的科学计数法，多条评价会变成同一个编号），"
                 "已改用由时间、昵称、订单号和内容推导的编号。请把编号列设为“文本”后重新导出。"
             )
+        lines += self._reading_notes()
         if "created_at" not in self.columns:
             lines.append("注意：没有找到评价时间列，导入的评价都没有日期，不会为它们发送提醒。")
         elif self.bad_dates:
@@ -350,10 +282,88 @@ class ParsedExport:
             )
         return lines
 
+    def _reading_notes(self) -> list[str]:
+        lines = [f"文件编码：{self.encoding}"] if self.encoding else []
+        if self.repaired:
+            by = "、".join(sorted(set(self.repaired.values())))
+            lines.append(
+                f"编码已修复：{len(self.repaired)} 行是 {by} 编码"
+                f"（{row_list(self.repaired)}），已按各自的编码读取。"
+            )
+        if self.refused:
+            lines.append(
+                f"无法解码：{len(self.refused)} 行既不是 UTF-8 也不是 GB18030"
+                f"（{row_list(self.refused)}），未导入，已原样转入隔离区。"
+            )
+        if self.formula_results:
+            lines.append(
+                f"注意：{len(self.formula_results)} 行含有公式"
+                f"（{row_list(self.formula_results)}），已使用 Excel 保存时的计算结果。"
+            )
+        if self.formula_blanks:
+            lines.append(
+                f"注意：{len(self.formula_blanks)} 行的公式没有计算结果"
+                f"（{row_list(self.formula_blanks)}；文件没有经 Excel 保存过），"
+                "这些单元格按空白处理。请用 Excel 或 WPS 打开、保存后重新导入。"
+            )
+        if self.formula_ratings:
+            lines.append(
+                f"注意：{len(self.formula_ratings)} 行的评分以 =、+、-、@ 开头"
+                f"（{row_list(self.formula_ratings)}），是公式或文字，不当作评分。"
+            )
+        if self.formula_texts:
+            lines.append(
+                f"注意：{len(self.formula_texts)} 行的文字以 =、+、-、@ 开头"
+                f"（{row_list(self.formula_texts)}），按原文保存为文字，不会被当作公式。"
+            )
+        if self.garbled:
+            lines.append(
+                f"注意：{len(self.garbled)} 行的文字里本来就有乱码字符“\ufffd”"
+                f"（{row_list(self.garbled)}），是文件在导出前已损坏，已原样保存。"
+            )
+        return lines
 
-def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> ParsedExport:
+    def reading_summary(self) -> str | None:
+        """The closing count of rows repaired and refused for their encoding, by number."""
+        if not (self.repaired or self.refused):
+            return None
+        repaired = f"（{row_list(self.repaired)}）" if self.repaired else ""
+        refused = f"（{row_list(self.refused)}）" if self.refused else ""
+        return (
+            f"编码：修复 {len(self.repaired)} 行{repaired}，"
+            f"无法解码而拒绝 {len(self.refused)} 行{refused}"
+        )
+
+
+def row_list(numbers: Any, limit: int = 10) -> str:
+    """ "第 3、5、9 行" (the first `limit`, then "等 N 行")."""
+    numbers = sorted(numbers)
+    shown = "、".join(str(n) for n in numbers[:limit])
+    return f"第 {shown} 行" + (f" 等 {len(numbers)} 行" if len(numbers) > limit else "")
+
+
+RATING_FIELDS = ("rating", *SUB_SCORES)
+_FORMULA_START = ("=", "+", "-", "@")
+TEXT_FIELDS = ("text", "follow_up", "reply", "author")
+
+
+def _formula_like(value: Any) -> bool:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first), not a lone "-" or "--"
+    that exports put in an empty cell."""
+    if not isinstance(value, str) or not value or value.lstrip()[:1] not in _FORMULA_START:
+        return False
+    text = value.strip()
+    return text[:1] in ("=", "+", "-", "@") and text.strip("-") != ""
+
+
+def parse_export(
+    rows: list[list[Any]] | SheetRows, timezone: str = "Asia/Shanghai"
+) -> ParsedExport:
     """Records from the rows below the header; unreadable rows become RejectedItems, and a
-    row repeating an earlier row's id is counted (same words) or quarantined (other words)."""
+    row repeating an earlier row's id is counted (same words) or quarantined (other words).
+    A rating cell like `=5` is never a rating; text like `=…` stays text; both are noted."""
+    sheet = rows if isinstance(rows, SheetRows) else SheetRows(rows)
+    rows = sheet.rows
     zone = ZoneInfo(timezone)
     start, columns = _find_header(rows)
     row = rows[start]
@@ -362,12 +372,33 @@ def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> Pars
     rejected: list[RejectedItem] = []
     derived: list[int] = []
     bad_dates: list[tuple[int, str]] = []
+    formula_ratings: list[int] = []
+    formula_texts: list[int] = []
+    garbled: list[int] = []
     empty = 0
+    rating_columns = [columns[f] for f in RATING_FIELDS if f in columns]
+    text_columns = [columns[f] for f in TEXT_FIELDS if f in columns]
     for number, values in enumerate(rows[start + 1 :], start=start + 2):
+        if number in sheet.refused:
+            item = {"_row": number, "_bytes": sheet.refused[number]}
+            rejected.append(RejectedItem(item, f"row {number}: neither UTF-8 nor GB18030"))
+            continue
         if all(v is None or str(v).strip() == "" for v in values):
             empty += 1
             continue
-        raw = {h: _jsonable(values[i]) for i, h in enumerate(headers) if i < len(values)}
+        values = list(values)
+        for index in rating_columns:
+            if index < len(values) and _formula_like(values[index]):
+                values[index] = None  # kept in the raw row below, never read as stars
+                if not formula_ratings or formula_ratings[-1] != number:
+                    formula_ratings.append(number)
+        if any(i < len(values) and _formula_like(values[i]) for i in text_columns):
+            formula_texts.append(number)
+        original = rows[number - 1]
+        raw = {
+            h: value if type(value) is str else _jsonable(value)
+            for h, value in zip(headers, original, strict=False)
+        }
         raw["_row"] = number
 
         def cell(field: str, values: list[Any] = values) -> Any:
@@ -380,6 +411,8 @@ def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> Pars
             rejected.append(RejectedItem(raw, f"row {number}: {exc}"))
             continue
         records.append(record)
+        if "\ufffd" in record.text or "\ufffd" in (record.author or ""):
+            garbled.append(number)
         if unusable_id:
             derived.append(number)
         when = cell("created_at")
@@ -397,6 +430,14 @@ def parse_export(rows: list[list[Any]], timezone: str = "Asia/Shanghai") -> Pars
         unused=[h for i, h in enumerate(headers) if i not in used and str(row[i] or "").strip()],
         derived_ids=derived,
         bad_dates=bad_dates,
+        encoding=sheet.encoding,
+        repaired={n: e for n, e in sheet.repaired.items() if n > start + 1},
+        refused=sorted(n for n in sheet.refused if n > start + 1),
+        formula_results=[n for n in sheet.cached if n > start + 1],
+        formula_blanks=[n for n in sheet.uncached if n > start + 1],
+        formula_ratings=formula_ratings,
+        formula_texts=formula_texts,
+        garbled=garbled,
     )
 
 
@@ -453,7 +494,12 @@ def _record(
     return record, unusable_id
 
 
-def batches(parsed: ParsedExport, size: int = 200) -> Iterator[Page]:
+# Rows per transaction: new reviews go in with one statement per table per batch, so a
+# batch costs a few round trips whatever its size; the progress bar moves once per batch.
+BATCH_ROWS = 2000
+
+
+def batches(parsed: ParsedExport, size: int = BATCH_ROWS) -> Iterator[Page]:
     """Pages to store; rows to quarantine ride along with the first batch."""
     records = parsed.records
     for start in range(0, max(len(records), 1), size):

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import insert, inspect, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.jobs import merge
@@ -31,6 +31,7 @@ from reviewbot.store.answered import is_known_reply
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import (
+    AuditEntry,
     Draft,
     QuarantinedItem,
     Review,
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # Who answered a review the platform shows a reply to that did not come through us.
 ELSEWHERE = "商家后台"
+# Ids looked up per query: well under SQLite's and asyncpg's limits on bound parameters.
+LOOKUP_CHUNK = 5000
 # Drafts of ours already approved or being posted.
 IN_FLIGHT = ("approved", "posted")
 
@@ -116,17 +119,67 @@ async def sync_sources(
     return {key: source.id for key, source in sources.items()}
 
 
-def _revision(review: Review, now: datetime) -> ReviewRevision:
-    return ReviewRevision(
-        review_id=review.id,
-        revision=review.revision,
-        text=review.text,
-        follow_up=review.follow_up,
-        rating=review.rating,
-        content_hash=review.content_hash,
-        raw=review.raw,
-        seen_at=now,
-    )
+def _revision(review: Review | _Unsaved, now: datetime) -> dict[str, Any]:
+    return {
+        "review_id": review.id,
+        "revision": review.revision,
+        "text": review.text,
+        "follow_up": review.follow_up,
+        "rating": review.rating,
+        "content_hash": review.content_hash,
+        "raw": review.raw,
+        "seen_at": now,
+    }
+
+
+class _Unsaved:
+    """A new review's values, written by `merge.apply` as it writes a Review's, without the
+    ORM's bookkeeping on every attribute (an import makes tens of thousands at once)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.id: int | None = None
+        self.created_at: datetime | None = None
+        self.details: dict[str, Any] | None = None
+        self.__dict__.update(values)
+
+    def values(self) -> dict[str, Any]:
+        """The columns to insert (those never set take the column's default)."""
+        return {_COLUMNS[name]: value for name, value in self.__dict__.items() if name in _COLUMNS}
+
+
+# Attribute → column of every Review column but the id the database assigns.
+_COLUMNS = {
+    attr.key: attr.columns[0].key
+    for attr in inspect(Review).column_attrs
+    if attr.columns[0].key != "id"
+}
+
+
+async def _insert_many(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
+    """One executemany per shape of row: a round trip to the database per few thousand
+    rows, where the ORM inserts one row per statement on SQLite (to read back each id)."""
+    shapes: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in rows:
+        shapes.setdefault(frozenset(row), []).append(row)
+    for same in shapes.values():
+        await session.execute(insert(table), same)
+
+
+async def _insert_reviews(session: AsyncSession, source: Source, reviews: list[_Unsaved]) -> None:
+    """Insert new reviews in bulk, then give each its id."""
+    await _insert_many(session, Review.__table__, [review.values() for review in reviews])
+    ids: dict[str, int] = {}
+    wanted = [review.external_id for review in reviews]
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        rows = await session.execute(
+            select(Review.external_id, Review.id).where(
+                tuple_(Review.platform, Review.account) == (source.platform, source.account),
+                Review.external_id.in_(wanted[start : start + LOOKUP_CHUNK]),
+            )
+        )
+        ids.update({external_id: review_id for external_id, review_id in rows})
+    for review in reviews:
+        review.id = ids[review.external_id]
 
 
 def _observe(review: Review, record: ReviewRecord, now: datetime) -> bool:
@@ -152,19 +205,21 @@ async def ingest_page(
     kept, result.duplicates, conflicts = distinct(page.reviews)
     records = {record.external_id: record for record in kept}
     existing: dict[str, Review] = {}
-    if records:
+    wanted = list(records)
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
         rows = await session.scalars(
             select(Review).where(
                 tuple_(Review.platform, Review.account) == (source.platform, source.account),
-                Review.external_id.in_(list(records)),
+                Review.external_id.in_(wanted[start : start + LOOKUP_CHUNK]),
             )
         )
-        existing = {row.external_id: row for row in rows}
-    changed: list[tuple[Review, str]] = []
+        existing.update({row.external_id: row for row in rows})
+    changed: list[Review] = []
+    received: list[_Unsaved] = []
     for external_id, record in records.items():
         review = existing.get(external_id)
         if review is None:
-            review = Review(
+            new = _Unsaved(
                 source_id=source.id,
                 store_id=source.store_id,
                 platform=source.platform,
@@ -176,10 +231,8 @@ async def ingest_page(
                 needs_processing=True,
                 process_attempts=0,
             )
-            merge.apply(review, record, now)
-            session.add(review)
-            existing[external_id] = review
-            changed.append((review, "review.received"))
+            merge.apply(new, record, now)  # type: ignore[arg-type]  # a Review's attributes
+            received.append(new)
             result.new += 1
             continue
         before = merge.content(review)
@@ -188,7 +241,7 @@ async def ingest_page(
             review.needs_processing = True
             review.process_attempts = 0
             review.process_error = None
-            changed.append((review, "review.revised"))
+            changed.append(review)
             audit.record(
                 session,
                 now,
@@ -204,24 +257,42 @@ async def ingest_page(
         else:
             result.unchanged += 1
     await session.flush()
-    for review, action in changed:
-        session.add(_revision(review, now))
-        result.changed_ids.append(review.id)
-        if action == "review.received":
-            audit.record(
-                session,
+    if received:
+        await _insert_reviews(session, source, received)
+    await _insert_many(
+        session, ReviewRevision.__table__, [_revision(r, now) for r in [*changed, *received]]
+    )
+    await _insert_many(
+        session,
+        AuditEntry.__table__,
+        [
+            audit.entry(
                 now,
-                action,
+                "review.received",
                 store_id=review.store_id,
                 review_id=review.id,
                 platform=review.platform,
                 external_id=review.external_id,
                 rating=review.rating,
             )
+            for review in received
+        ],
+    )
+    result.changed_ids.extend(review.id for review in [*changed, *received])
+    answered_new = [
+        review.id
+        for review in received
+        if records[review.external_id].origin == "poll" and records[review.external_id].reply_text
+    ]
+    if answered_new:  # already answered on the platform: the rows themselves are needed
+        stored = await session.scalars(select(Review).where(Review.id.in_(answered_new)))
+        existing.update({review.external_id: review for review in stored})
     for external_id, record in records.items():
-        review = existing[external_id]
-        answered = record.origin == "poll" and record.reply_text and review.status == "open"
-        if answered and not await is_known_reply(session, review, record.reply_text):
+        review = existing.get(external_id)
+        answered = record.origin == "poll" and record.reply_text
+        if review is None or not answered or review.status != "open":
+            continue
+        if not await is_known_reply(session, review, record.reply_text):
             await _replied_elsewhere(session, review, record.reply_text, now)
     for item in [*page.rejected, *conflicts]:
         await _quarantine(session, source, item, now)

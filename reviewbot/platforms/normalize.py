@@ -49,7 +49,7 @@ def tidy_text(text: str) -> str:
 
 def clean_text(value: Any, *, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
     """Plain, NFC-normalized text without markup or control characters; (text, truncated)."""
-    if value is None:
+    if value is None or value == "":
         return "", False
     text = value if isinstance(value, str) else str(value)
     if "<" in text:

@@ -10,10 +10,15 @@ from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import ASKED_TO_WAIT
 from reviewbot.store.schema import OutboxMessage, Review, Source
 
+# How the daemon marks an enabled account it did not start (`--skip-broken-sources`).
+NOT_RUNNING = "not running: "
+
 
 def _state(source: Source) -> str:
     if not source.enabled:
         return "disabled"
+    if (source.last_error or "").startswith(NOT_RUNNING):
+        return "skipped"
     if source.needs_reauth:
         return "reauth"
     if source.consecutive_errors:
