@@ -83,7 +83,6 @@ class Complaint:
             "target": self.target,
             "span": self.span,
             "severity": self.severity,
-            **self.details(),
         }
 
 
@@ -159,7 +158,6 @@ class Analysis:
             "malicious": self.malicious,
             "malicious_reasons": list(self.malicious_reasons),
             "severity": self.severity,
-            **self.details(),
         }
 
 
