@@ -158,6 +158,7 @@ class Analysis:
             "malicious": self.malicious,
             "malicious_reasons": list(self.malicious_reasons),
             "severity": self.severity,
+            **self.details(),
         }
 
 

@@ -77,6 +77,7 @@ SARCASM_SHIFT = -2.0
 # Praise in the customer's words and no word of blame anywhere (太快了，飞一般): the model's
 # doubts about 太 or 不行 (快得不行) are its habits, not the customer's meaning.
 PRAISE_ONLY_SHIFT = 2.0
+POLARITY_ORDER: tuple[Polarity, ...] = ("negative", "neutral", "positive")
 # At 4-5 stars a complaint needs a reply only if the text alone reads this negative.
 HIGH_STAR_TEXT = 0.15
 STORE_MATCHERS = 256  # stores whose own word lists are kept compiled
@@ -244,9 +245,8 @@ class AnalyzerV1:
         if points.praise and not points.complaints and not reading.blame:
             z += PRAISE_ONLY_SHIFT
             sentiment = _sigmoid(z)
-            polarity = (
-                _polarity(sentiment, cut) if polarity != "negative" or rating is None else polarity
-            )
+            if rating is None or rating >= 3:
+                polarity = max(_polarity(sentiment, cut), "neutral", key=POLARITY_ORDER.index)
         found: tuple[CategoryPolarity, ...] = points.categories
         complaint = any(c.polarity == "negative" for c in found) and not conceded(reading)
         hygiene = any(c.name == "hygiene" and c.polarity == "negative" for c in found)
