@@ -4,6 +4,7 @@ words, severity; scripts, languages, and reviews without words."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -238,3 +239,27 @@ def test_classify_writes_the_added_fields():
         }
     ]
     assert out["praise"] == [] and out["malicious_evidence"] == []
+
+
+# -- where staff see them --------------------------------------------------------------------
+
+
+def test_the_alert_lists_the_complaints_in_chinese():
+    from datetime import UTC, datetime
+
+    from reviewbot.chat.alerts import format_alert
+    from reviewbot.workflow.cards import AlertView, complaint_points
+
+    result = read("我要的是排骨饭，结果送的是鸡肉饭，服务员态度很差", 1)
+    points = complaint_points(result.details()["complaints"])
+    assert points == "送错/上错菜（排骨饭）；服务态度差（服务员）"  # equally severe: in order
+    view = AlertView(
+        alert_id=1, kind="new", token="t", review_id=7, store_id="s", store_name="店",
+        platform="demo", rating=1, author="顾客", order_id=None,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC), text="…", follow_up=None, revision=1,
+        polarity="negative", sentiment=0.1, categories=[], malicious=False,
+        malicious_reasons=[], severity="medium", required_role="staff", draft_id=None,
+        draft_text=None, draft_template=None, complaint_points=points,
+    )  # fmt: skip
+    assert ("投诉要点", points) in format_alert(view)
+    assert "投诉要点" not in dict(format_alert(replace(view, complaint_points="")))

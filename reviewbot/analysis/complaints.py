@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from reviewbot.analysis.aspects import CONTRAST_WEIGHT, MODEL_EVIDENCE, WORDS_ONLY, Reading
+from reviewbot.analysis.aspects import (
+    CONTRAST_WEIGHT,
+    MODEL_EVIDENCE,
+    POST_NEGATION_END,
+    WORDS_ONLY,
+    Reading,
+)
 from reviewbot.analysis.base import CATEGORIES, CategoryPolarity, Complaint, Polarity, Praise
 from reviewbot.analysis.lexicon import DATA, Lexicon, Matcher, Tag, trie_pattern
 from reviewbot.analysis.targets import SEGMENTER, Segmenter
@@ -161,7 +167,9 @@ class ComplaintReader:
         self.matcher = Matcher(tags)
         self._negated = lexicon.negation()
         post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
-        self._post_negated = re.compile(f"[^，。！？,.!?]{{0,2}}(?:{post})" if post else "(?!)")
+        self._post_negated = re.compile(
+            f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
+        )
         self._patterns = [(a, s, re.compile(p)) for a, s, p in self.taxonomy.patterns]
         self._any_pattern = re.compile(
             "|".join(f"(?:{p.replace('(?P<target>', '(?:')})" for _, _, p in self.taxonomy.patterns)
