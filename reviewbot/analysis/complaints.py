@@ -57,6 +57,8 @@ NOUN_TARGETS = (
 )
 ROLE_TARGETS = ("service.", "delivery.rider", "delivery.late")
 MAX_TARGET_CHARS = 10
+LOW_RATING = 2
+LONG_TEXT = 40  # characters: the sentiment model's own line between short and long texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +80,13 @@ class Taxonomy:
     roles: tuple[str, ...]
     target_ignore: frozenset[str]
     delivery_context: tuple[str, ...]
+    defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
+    role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
 
     def default(self, category: str) -> str:
-        return next(a.id for a in self.aspects.values() if a.category == category)
+        return self.defaults.get(category) or next(
+            a.id for a in self.aspects.values() if a.category == category
+        )
 
     def label(self, aspect: str) -> str:
         found = self.aspects.get(aspect)
@@ -112,16 +118,26 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
                         tags.append((aspect_id, sign))
             for key, sign in (("complaint_patterns", -1), ("praise_patterns", 1)):
                 patterns += [(aspect_id, sign, p) for p in spec.get(key, ())]
+    defaults = dict(data.get("defaults", {}))
+    role_aspects = {
+        role: f"{category}.{name}"
+        for category in CATEGORIES
+        for name, spec in data.get(category, {}).items()
+        for role in spec.get("roles", ())
+    }
     unknown = [a.in_delivery for a in aspects.values() if a.in_delivery not in (None, *aspects)]
+    unknown += [a for a in defaults.values() if a not in aspects]
     if unknown:
         raise ValueError(f"aspects.toml: unknown in_delivery aspect(s) {unknown}")
     return Taxonomy(
         aspects=aspects,
         words={w: tuple(t) for w, t in words.items()},
         patterns=tuple(patterns),
-        roles=tuple(data.get("roles", ())),
+        roles=tuple(dict.fromkeys([*data.get("roles", ()), *role_aspects])),
         target_ignore=frozenset(data.get("target_ignore", ())),
         delivery_context=tuple(data.get("delivery_context", ())),
+        defaults=defaults,
+        role_aspects=role_aspects,
     )
 
 
@@ -183,6 +199,7 @@ class ComplaintReader:
         span: Callable[[int, int], str],
         clause_logits: list[float] | None = None,
         store: Matcher | None = None,
+        rating: float | None = None,
     ) -> Found:
         """The points of a review read by aspects.Reader; `span` maps folded offsets back
         to the customer's words."""
@@ -236,6 +253,8 @@ class ComplaintReader:
                             _clean_target(target),
                         )
                     )
+        # praise in a sarcastic clause (态度好到让我怀疑…🙂, 真是"好"餐厅) is no praise
+        points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
         points += self._derived(reading, points, topics, clause_logits)
         if self._delivery.search(text):
@@ -248,7 +267,7 @@ class ComplaintReader:
         found = Found(points=points)
         found.jieba = self._targets(text, reading, points, store)
         found.complaints, found.praise = self._report(reading, points, span)
-        found.categories = self._categories(reading, points)
+        found.categories = self._categories(reading, points, rating)
         return found
 
     # -- steps -----------------------------------------------------------------------------
@@ -294,13 +313,20 @@ class ComplaintReader:
         aspects = self.taxonomy.aspects
         covered: dict[tuple[int, str, int], bool] = {}
         superseded: set[tuple[int, str]] = set()
+        said: dict[int, list[str]] = {}  # the words explicit points were read from
         for point in points:
             category = aspects[point.aspect].category
             for index in range(point.first, point.last + 1):
                 covered[(index, category, point.sign)] = True
+                said.setdefault(index, []).append(point.word)
                 if point.sign < 0:
                     for name in aspects[point.aspect].supersedes:
                         superseded.add((index, name.split(".")[0]))
+        # The model's reading of a clause is a fallback for short reviews whose words name
+        # no complaint at all: beside a complaint in words it mostly echoes that complaint.
+        # Long reviews tell more than a lexicon knows (米饭是湿的，黏成一团): it stays.
+        if any(p.sign < 0 for p in points) and len(reading.text) < LONG_TEXT:
+            clause_logits = None
         out = []
         for index, clause in enumerate(reading.clauses):
             named = {aspects[a].category: a for a in reversed(topics.get(index, ()))}
@@ -327,9 +353,11 @@ class ComplaintReader:
                     continue  # the clause's own aspect words already said which way
                 if sign < 0 and (index, category) in superseded:
                     continue
+                words = clause.terms.get(category, [])
+                if words and all(any(w in x for x in said.get(index, ())) for w in words):
+                    continue  # its words already made a point of another category (太慢了)
                 aspect = named.get(category) or self.taxonomy.default(category)
                 c = clause.clause
-                words = clause.terms.get(category, [])
                 out.append(
                     Point(
                         aspect,
@@ -373,6 +401,9 @@ class ComplaintReader:
                 ]
             if candidates:
                 point.target = _nearest(candidates, point)
+            moved = self.taxonomy.role_aspects.get(point.target or "")
+            if moved and point.sign < 0 and point.aspect.startswith("service."):
+                point.aspect = moved  # 骑手态度恶劣 is about the rider, not the shop's staff
         return used_jieba
 
     def _report(
@@ -409,10 +440,13 @@ class ComplaintReader:
             tuple(p for _, p in praise if once_p[(p.aspect, p.target)] is p),
         )
 
-    def _categories(self, reading: Reading, points: list[Point]) -> tuple[CategoryPolarity, ...]:
+    def _categories(
+        self, reading: Reading, points: list[Point], rating: float | None
+    ) -> tuple[CategoryPolarity, ...]:
         """Each category's polarity from its points (the side with more contrast-weighted
-        points wins; hygiene is negative on any complaint), and the categories the lexicon
-        reading saw named without either, as neutral."""
+        points wins; hygiene, and any category in a 1-2★ review, is negative on any
+        complaint: praise does not undo it), and the categories the lexicon reading saw
+        named without either, as neutral."""
         aspects = self.taxonomy.aspects
         totals: dict[str, float] = {}
         blamed: dict[str, bool] = {}
@@ -436,7 +470,8 @@ class ComplaintReader:
                 continue
             total = totals[category]
             polarity: Polarity = "negative" if total < 0 else "positive" if total > 0 else "neutral"
-            if category == "hygiene" and blamed.get(category):
+            low = rating is not None and rating <= LOW_RATING
+            if (category == "hygiene" or low) and blamed.get(category):
                 polarity = "negative"
             found.append(
                 CategoryPolarity(category, polarity, tuple(dict.fromkeys(terms.get(category, ()))))

@@ -46,13 +46,20 @@ class EnglishReader:
             for key, sign in (("complaint", -1), ("praise", 1)):
                 for word in spec.get(key, ()):
                     self.tags.setdefault(word.lower(), []).append((aspect, sign))
+        self._roles = {
+            word.lower(): aspect
+            for aspect, words in data.get("roles", {}).items()
+            for word in words
+        }
         for aspect, words in data.get("topics", {}).items():
             for word in words:
                 self.tags.setdefault(word.lower(), []).append((aspect, 0))
         for key, sign in (("complaint", -1), ("praise", 1)):
             for word in data.get("general", {}).get(key, ()):
                 self.tags.setdefault(word.lower(), []).append((None, sign))
-        self._phrase = re.compile(rf"(?<![a-z'])(?:{_phrases(list(self.tags))})(?![a-z'])")
+        self._phrase = re.compile(
+            rf"(?<![a-z'])(?:{_phrases([*self.tags, *self._roles])})(?![a-z'])"
+        )
         self._negators = frozenset(data.get("negators", ()))
         contrast = _phrases(data.get("contrast", ()))
         joiners = _phrases([*data.get("contrast", ()), *data.get("joiners", ())])
@@ -77,7 +84,11 @@ class EnglishReader:
             found: list[tuple[str, int, str]] = []
             topics: list[str] = []
             clause_general = 0
+            role = None
             for match in self._phrase.finditer(piece):
+                if match.group() in self._roles:
+                    role = self._roles[match.group()]
+                    continue
                 before = _WORD.findall(piece[: match.start()])[-NEGATION_WINDOW:]
                 flip = -1 if any(w in self._negators or w.endswith("n't") for w in before) else 1
                 for aspect, sign in self.tags[match.group()]:
@@ -92,6 +103,8 @@ class EnglishReader:
                 found.append((topics[0], sign, ""))
             elif not found:
                 general += clause_general
+            if role is not None:
+                found = [(role if a.startswith("service.") else a, g, w) for a, g, w in found]
             seen: set[tuple[str, int]] = set()
             for aspect_id, sign, word in found:
                 if (aspect_id, sign) in seen:
