@@ -1,6 +1,7 @@
 """Benchmark the classifier against snownlp's stock sentiment model, in one run, as one table.
 
-    .venv/bin/python bench/classify.py [--data CSV] [--cpu 0]
+    .venv/bin/python bench/classify.py [--data CSV] [--cpu 0] [--speed-only]
+    .venv/bin/python bench/classify.py --set PATH     # complaint figures of one labelled set
 
 Delivery figures
     With --data CSV (label,review): the shipped model, as `reviewbot classify` runs it, on
@@ -19,6 +20,14 @@ Other figures
     price the review complains about" on the dine-in sets. Malice: precision and recall of
     the malicious flag on both malice sets (flood from identical texts in id order, as the
     pipeline sees it).
+    Complaints: on tests/data/dev/complaints.jsonl (the developer's own set, tuned on),
+    macro F1 of "which of food, service, environment, price the review complains about"
+    read from the complaints list, and aspect precision / recall ("aspect accuracy":
+    labelled aspects found) and exact aspect sets.
+    --set PATH scores any JSONL of {"text", "rating", "complaints": [{"category",
+    "aspect"}]} the same way and prints only those aggregate figures (for the blind sets).
+    jieba: what loading it costs (once per process, only when a complaint needs a target),
+    and the complaint reader's time per review with and without it on the short reviews.
     Throughput: `reviewbot classify` as a subprocess on 50,000 short reviews (≤ 30 chars)
     piped in, wall time including start-up. Start-up: the median wall time of the whole
     process for one review. Memory: the peak RSS (VmHWM) of that subprocess on the 50,000.
@@ -53,8 +62,10 @@ from reviewbot.analysis import training  # noqa: E402
 from reviewbot.analysis.base import ReviewText  # noqa: E402
 from reviewbot.analysis.evaluation import (  # noqa: E402
     Binary,
+    ComplaintScores,
     analyze_all,
     complaint_f1,
+    complaint_scores,
     labelled_accuracy,
     malice_scores,
     read_jsonl,
@@ -63,6 +74,7 @@ from reviewbot.analysis.sentiment import load, save  # noqa: E402
 from reviewbot.analysis.v1 import AnalyzerV1, star_shift  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+DEV = DATA / "dev" / "complaints.jsonl"
 BLIND = DATA / "blind"
 CACHE = Path.home() / ".cache" / "reviewbot-bench"
 
@@ -156,19 +168,73 @@ def run_classify(stdin: bytes, measure: bool = False) -> tuple[float, float]:
     return seconds, peak
 
 
+def complaint_lines(scores: ComplaintScores) -> list[str]:
+    """Aggregate figures only: a blind set is never looked at review by review."""
+    lines = [
+        f"reviews: {scores.n}",
+        f"complaint category macro F1 (food, service, environment, price): {scores.macro_f1:.3f}",
+    ]
+    lines += [f"  {name:<12} F1 {f.f1:.2f}  (support {f.support})"
+              for name, f in scores.per_category.items()]  # fmt: skip
+    lines += [
+        f"aspect precision {scores.aspect_precision:.3f}, "
+        f"aspect recall (aspect accuracy) {scores.aspect_recall:.3f}, "
+        f"exact aspect sets {scores.exact:.3f}",
+    ]
+    return lines
+
+
+def jieba_costs(texts: list[str]) -> tuple[float, float, float, float]:
+    """(seconds to load jieba, µs per review reading complaints with jieba, without it,
+    share of reviews that asked jieba), CPU time, on the short reviews in-process."""
+    from reviewbot.analysis.targets import Segmenter
+    from reviewbot.analysis.v1 import _fold
+
+    analyzer = AnalyzerV1()
+    folded = [_fold(t) for t in texts]
+    readings = [analyzer.reader.read(n.text) for n in folded]
+    segmenter = Segmenter()
+    analyzer.complaints.segmenter = segmenter
+    started = time.process_time()
+    segmenter._load()
+    load = time.process_time() - started
+
+    def run() -> tuple[float, int]:
+        started = time.process_time()
+        found = [analyzer.complaints.read(r, n.span) for r, n in zip(readings, folded, strict=True)]
+        return (time.process_time() - started) / len(texts) * 1e6, sum(f.jieba for f in found)
+
+    with_jieba, asked = run()
+    segmenter.nouns = lambda text: ()  # type: ignore[method-assign]
+    without, _ = run()
+    return load, with_jieba, without, asked / len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="a label,review CSV to score the shipped model on")
     parser.add_argument("--cpu", type=int, default=0, help="the CPU to pin to (default 0)")
     parser.add_argument("--n", type=int, default=50_000, help="reviews piped to classify")
+    parser.add_argument("--set", help="print the complaint figures of this labelled JSONL only")
+    parser.add_argument("--speed-only", action="store_true", help="only speed, memory, jieba")
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.cpu})
+    if args.set:
+        for line in complaint_lines(complaint_scores(AnalyzerV1(), read_jsonl(args.set))):
+            print(line)
+        return
 
-    snow = Snow()
     rows: list[tuple[str, str, str]] = []
 
     def row(name: str, ours: str, theirs: str = "—") -> None:
         rows.append((name, ours, theirs))
+
+    if args.speed_only:
+        texts, _ = training.read_csv(args.data or find_training_file())
+        speed_rows(texts, args, row, None)
+        print_table(rows, {}, args.cpu, "speed only")
+        return
+    snow = Snow()
 
     # -- delivery reviews
     if args.data:
@@ -235,25 +301,49 @@ def main() -> None:
         row(f"malice{label} precision / recall (n={n})",
             f"{scores.overall.precision:.1%} / {scores.overall.recall:.1%}")  # fmt: skip
 
-    # -- speed and size
+    # -- complaints, point by point (the developer's own set: tuned on)
+    dev = complaint_scores(shipped, read_jsonl(DEV))
+    row(f"complaints dev (tuned on, n={dev.n}): category macro F1", f"{dev.macro_f1:.2f}")
+    row("complaints dev: aspect precision / recall",
+        f"{dev.aspect_precision:.2f} / {dev.aspect_recall:.2f}")  # fmt: skip
+    row("complaints dev: exact aspect sets", f"{dev.exact:.2f}")
+
+    speed_rows(texts, args, row, snow)
+    print_table(rows, malice, args.cpu, what)
+
+
+def speed_rows(texts: list[str], args: argparse.Namespace, row, snow: Snow | None) -> None:
     stdin = short_reviews(texts, args.n)
     one = stdin[: stdin.index(b"\n") + 1]
     run_classify(one)  # warm the file cache
     seconds, _ = run_classify(stdin)
     _, peak_mb = run_classify(stdin, measure=True)
     startup = statistics.median(run_classify(one)[0] for _ in range(5))
-    sample = [t for t in texts if 0 < len(t) <= 30][:300]
-    started = time.perf_counter()
-    for text in sample:
-        snow.p(text)
-    snow_rate = len(sample) / (time.perf_counter() - started)
-    row(f"classify throughput, {args.n:,} short reviews/s", f"{args.n / seconds:,.0f}",
-        f"{snow_rate:,.0f} (in-process)")  # fmt: skip
+    complaint = (json.dumps({"id": 0, "text": "鱼片有腥味", "rating": None}, ensure_ascii=False)
+                 + "\n").encode()  # fmt: skip
+    startup_jieba = statistics.median(run_classify(complaint)[0] for _ in range(3))
+    snow_rate = "—"
+    if snow is not None:
+        sample = [t for t in texts if 0 < len(t) <= 30][:300]
+        started = time.perf_counter()
+        for text in sample:
+            snow.p(text)
+        snow_rate = f"{len(sample) / (time.perf_counter() - started):,.0f} (in-process)"
+    row(f"classify throughput, {args.n:,} short reviews/s", f"{args.n / seconds:,.0f}", snow_rate)
     row("start-up, one review, whole process", f"{startup:.2f} s")
-    row("peak memory (RSS)", f"{peak_mb:.0f} MB")
+    row("start-up, one review naming a dish (loads jieba)", f"{startup_jieba:.2f} s")
+    row("peak memory (RSS), with jieba loaded", f"{peak_mb:.0f} MB")
+    short = [t for t in texts if 0 < len(t) <= 30][:5000]
+    load, with_jieba, without, asked = jieba_costs(short)
+    row("jieba: load (CPU, once per process)", f"{load:.2f} s")
+    row("complaints per review, with / without jieba (CPU)",
+        f"{with_jieba:.0f} / {without:.0f} µs")  # fmt: skip
+    row("short reviews that ask jieba for a target", f"{asked:.0%}")
 
+
+def print_table(rows: list[tuple[str, str, str]], malice: dict, cpu: int, what: str) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"delivery: {what}; pinned to CPU {args.cpu}")
+    print(f"delivery: {what}; pinned to CPU {cpu}")
     print(f"{'':<{width}}  {'reviewbot v1':>14}  {'snownlp stock':>16}")
     for name, mine, theirs in rows:
         print(f"{name:<{width}}  {mine:>14}  {theirs:>16}")
