@@ -263,3 +263,26 @@ def test_the_alert_lists_the_complaints_in_chinese():
     )  # fmt: skip
     assert ("投诉要点", points) in format_alert(view)
     assert "投诉要点" not in dict(format_alert(replace(view, complaint_points="")))
+
+
+async def test_staff_see_the_complaints_on_the_alert(database_url, demo, clock):
+    """End to end: the pipeline stores the complaints and the alert shows them."""
+    import io
+
+    from reviewbot.app.daemon import Daemon
+    from reviewbot.chat.console import ConsoleNotifier
+    from tests.conftest import make_settings
+
+    out = io.StringIO()
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(out), analyzer=analyzer())
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "我要的是排骨饭，结果送的是鸡肉饭", 1, anonymous=False)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    assert "投诉要点" in out.getvalue() and "送错/上错菜（排骨饭）" in out.getvalue()
