@@ -286,3 +286,12 @@ async def test_staff_see_the_complaints_on_the_alert(database_url, demo, clock):
         await daemon.stop()
         await daemon.close()
     assert "投诉要点" in out.getvalue() and "送错/上错菜（排骨饭）" in out.getvalue()
+
+
+def test_a_stores_words_are_cut_whole_by_jieba_once_it_loads():
+    from reviewbot.analysis.targets import Segmenter
+
+    segmenter = Segmenter()
+    segmenter.add_words(["老街坊拼盘"])
+    assert not segmenter.loaded  # a store's menu alone does not load jieba
+    assert (0, 5, "老街坊拼盘") in segmenter.nouns("老街坊拼盘有点咸")

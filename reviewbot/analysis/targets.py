@@ -35,6 +35,7 @@ MAX_USER_WORDS = 50_000
 USER_WORD_FREQ = 2000  # high enough that a dish name is cut whole (锅包肉 not 锅包 + 肉)
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
@@ -49,6 +50,8 @@ class Segmenter:
         self._tokenizer: Any = None
         self._nouns: frozenset[str] = frozenset()
         self._user: set[str] = set()
+        self._broken = False
+        self._pending: dict[str, None] = {}  # words to add once jieba is loaded
 
     @property
     def loaded(self) -> bool:
@@ -79,25 +82,42 @@ class Segmenter:
             tokenizer.initialize()
             self._nouns = _noun_set(Path(jieba.__file__).with_name("dict.txt"), folder)
             self._tokenizer = tokenizer
+            self._add(self._pending)
+            self._pending.clear()
 
     def add_words(self, words: Iterable[str]) -> None:
         """A store's own words (menu, terms) as nouns jieba cuts whole."""
         new = [w for w in words if w and w not in self._user]
         if not new:
             return
-        self._load()
         with _lock:
-            for word in new:
-                if len(self._user) >= MAX_USER_WORDS:
-                    return
+            if self._tokenizer is None:  # added when jieba is first needed
+                room = MAX_USER_WORDS - len(self._pending)
+                self._pending.update(dict.fromkeys(new[: max(room, 0)]))
+                return
+            self._add(new)
+        self.nouns.cache_clear()
+
+    def _add(self, words: Iterable[str]) -> None:
+        for word in words:
+            if len(self._user) >= MAX_USER_WORDS:
+                return
+            if word not in self._user:
                 self._tokenizer.add_word(word, USER_WORD_FREQ)
                 self._user.add(word)
-        self.nouns.cache_clear()
 
     @lru_cache(maxsize=2048)  # noqa: B019 (one Segmenter per process)
     def nouns(self, text: str) -> tuple[tuple[int, int, str], ...]:
-        """The nouns of `text` as (start, end, word)."""
-        self._load()
+        """The nouns of `text` as (start, end, word); none if jieba cannot be loaded (a
+        complaint then simply has no target: the review is still analysed)."""
+        if self._broken:
+            return ()
+        try:
+            self._load()
+        except (ImportError, OSError, ValueError) as exc:
+            self._broken = True
+            log.warning("jieba unavailable, complaints get no noun targets: %s", exc)
+            return ()
         out = []
         at = 0
         for word in self._tokenizer.cut(text, HMM=False):
