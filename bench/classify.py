@@ -1,15 +1,16 @@
 """Benchmark the classifier against snownlp's stock sentiment model, in one run, as one table.
 
-    .venv/bin/python bench/classify.py [--data CSV] [--cpu 0]
-    .venv/bin/python bench/classify.py --set PATH [--set PATH …]   (malice figures only)
+    .venv/bin/python bench/classify.py [--data CSV] [--cpu 0] [--speed-only] [--cpu-time]
+    .venv/bin/python bench/classify.py --set PATH [--set PATH …]   (a check set's figures only)
 
-Malice check sets (--set)
-    A JSONL set of single reviews, {text, rating, reason} for a malicious one or
-    {text, rating, malicious: false} for an honest one: recall per reason and the number of
-    honest reviews flagged (aggregate figures only, never a review: blind sets are read
-    this way). The full run prints the same for tests/data/dev/malice.jsonl (written and
-    tuned on by the developer), and the malicious flags on the delivery corpus, where
-    every extortion or threat flag is suspect (nobody extorts in those reviews).
+Check sets (--set)
+    A JSONL set, read through aggregate figures only (blind sets are read this way).
+    Complaint sets ({text, rating, complaints: [{category, aspect}]}): category macro F1 and
+    aspect figures. Malice sets ({text, rating, reason} for a malicious review or {text,
+    rating, malicious: false} for an honest one): recall per reason and the number of honest
+    reviews flagged. The full run prints the same for the developer's own sets in
+    tests/data/dev/ (written and tuned on), and the malicious flags on the delivery corpus,
+    where every extortion or threat flag is suspect (nobody extorts in those reviews).
 
 Delivery figures
     With --data CSV (label,review): the shipped model, as `reviewbot classify` runs it, on
@@ -28,6 +29,14 @@ Other figures
     price the review complains about" on the dine-in sets. Malice: precision and recall of
     the malicious flag on both malice sets (flood from identical texts in id order, as the
     pipeline sees it).
+    Complaints: on tests/data/dev/complaints.jsonl (the developer's own set, tuned on),
+    macro F1 of "which of food, service, environment, price the review complains about"
+    read from the complaints list, and aspect precision / recall ("aspect accuracy":
+    labelled aspects found) and exact aspect sets.
+    --set PATH scores any JSONL of {"text", "rating", "complaints": [{"category",
+    "aspect"}]} the same way and prints only those aggregate figures (for the blind sets).
+    jieba: what loading it costs (once per process, only when a complaint needs a target),
+    and the complaint reader's time per review with and without it on the short reviews.
     Throughput: `reviewbot classify` as a subprocess on 50,000 short reviews (≤ 30 chars)
     piped in, wall time including start-up. Start-up: the median wall time of the whole
     process for one review. Memory: the peak RSS (VmHWM) of that subprocess on the 50,000.
@@ -47,6 +56,7 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -62,9 +72,12 @@ from reviewbot.analysis import training  # noqa: E402
 from reviewbot.analysis.base import ReviewText  # noqa: E402
 from reviewbot.analysis.evaluation import (  # noqa: E402
     Binary,
+    ComplaintScores,
     analyze_all,
     complaint_f1,
+    complaint_scores,
     labelled_accuracy,
+    MaliceCheck,
     malice_check,
     malice_scores,
     read_jsonl,
@@ -73,8 +86,10 @@ from reviewbot.analysis.sentiment import load, save  # noqa: E402
 from reviewbot.analysis.v1 import AnalyzerV1, star_shift  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+DEV = DATA / "dev" / "complaints.jsonl"
 BLIND = DATA / "blind"
 CACHE = Path.home() / ".cache" / "reviewbot-bench"
+CPU_TIME = False  # --cpu-time: time the classify processes by CPU, not wall clock
 
 
 def find_training_file() -> Path:
@@ -151,19 +166,68 @@ MEASURED = (
 )
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_classify(stdin: bytes, measure: bool = False) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB or 0) of one `reviewbot classify` process."""
+    """(seconds, peak RSS in MB or 0) of one `reviewbot classify` process: CPU seconds
+    (user + system) with --cpu-time, which a machine shared with other work does not
+    inflate, else wall seconds."""
     command = ["-c", MEASURED] if measure else ["-m", "reviewbot", "classify"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [sys.executable, *command], input=stdin, capture_output=True, check=True, cwd=ROOT
     )
-    seconds = time.perf_counter() - started
+    seconds = _children_cpu() - cpu if CPU_TIME else time.perf_counter() - started
     assert done.stdout.count(b"\n") == stdin.count(b"\n"), "one line out per line in"
     peak = 0.0
     if measure:
         peak = int(done.stderr.split(b"peak-kb")[1].split()[0]) / 1024
     return seconds, peak
+
+
+def complaint_lines(scores: ComplaintScores) -> list[str]:
+    """Aggregate figures only: a blind set is never looked at review by review."""
+    lines = [
+        f"reviews: {scores.n}",
+        f"complaint category macro F1 (food, service, environment, price): {scores.macro_f1:.3f}",
+    ]
+    lines += [f"  {name:<12} F1 {f.f1:.2f}  (support {f.support})"
+              for name, f in scores.per_category.items()]  # fmt: skip
+    lines += [
+        f"aspect precision {scores.aspect_precision:.3f}, "
+        f"aspect recall (aspect accuracy) {scores.aspect_recall:.3f}, "
+        f"exact aspect sets {scores.exact:.3f}",
+    ]
+    return lines
+
+
+def jieba_costs(texts: list[str]) -> tuple[float, float, float, float]:
+    """(seconds to load jieba, µs per review reading complaints with jieba, without it,
+    share of reviews that asked jieba), CPU time, on the short reviews in-process."""
+    from reviewbot.analysis.targets import Segmenter
+    from reviewbot.analysis.v1 import _fold
+
+    analyzer = AnalyzerV1()
+    folded = [_fold(t) for t in texts]
+    readings = [analyzer.reader.read(n.text) for n in folded]
+    segmenter = Segmenter()
+    analyzer.complaints.segmenter = segmenter
+    started = time.process_time()
+    segmenter._load()
+    load = time.process_time() - started
+
+    def run() -> tuple[float, int]:
+        started = time.process_time()
+        found = [analyzer.complaints.read(r, n.span) for r, n in zip(readings, folded, strict=True)]
+        return (time.process_time() - started) / len(texts) * 1e6, sum(f.jieba for f in found)
+
+    with_jieba, asked = run()
+    segmenter.nouns = lambda text: ()  # type: ignore[method-assign]
+    without, _ = run()
+    return load, with_jieba, without, asked / len(texts)
 
 
 def main() -> None:
@@ -173,23 +237,40 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50_000, help="reviews piped to classify")
     parser.add_argument(
         "--set", action="append", default=[], metavar="PATH",
-        help="a malice check set (JSONL): print its aggregate figures and stop",
+        help="a labelled check set (JSONL): print its aggregate figures and stop",
     )  # fmt: skip
+    parser.add_argument("--speed-only", action="store_true", help="only speed, memory, jieba")
+    parser.add_argument(
+        "--cpu-time", action="store_true", help="time by CPU seconds (on a busy machine)"
+    )
     args = parser.parse_args()
+    global CPU_TIME
+    CPU_TIME = args.cpu_time
     os.sched_setaffinity(0, {args.cpu})
     if args.set:
         shipped = AnalyzerV1()
         for path in args.set:
-            print(f"malice check on {path}:")
-            for line in malice_check(shipped, read_jsonl(path)).lines():
-                print(f"  {line}")
+            rows = read_jsonl(path)
+            print(f"check set {path} (n={len(rows)}):")
+            if any("complaints" in r for r in rows):
+                for line in complaint_lines(complaint_scores(shipped, rows)):
+                    print(f"  {line}")
+            if any("reason" in r or "reasons" in r or "malicious" in r for r in rows):
+                for line in malice_check(shipped, rows).lines():
+                    print(f"  {line}")
         return
 
-    snow = Snow()
     rows: list[tuple[str, str, str]] = []
 
     def row(name: str, ours: str, theirs: str = "—") -> None:
         rows.append((name, ours, theirs))
+
+    if args.speed_only:
+        texts, _ = training.read_csv(args.data or find_training_file())
+        speed_rows(texts, args, row, None)
+        print_table(rows, {}, args.cpu, "speed only")
+        return
+    snow = Snow()
 
     # -- delivery reviews
     if args.data:
@@ -256,7 +337,7 @@ def main() -> None:
         row(f"malice{label} precision / recall (n={n})",
             f"{scores.overall.precision:.1%} / {scores.overall.recall:.1%}")  # fmt: skip
 
-    dev = malice_check(shipped, read_jsonl(DATA / "dev" / "malice.jsonl"))
+    check = malice_check(shipped, read_jsonl(DATA / "dev" / "malice.jsonl"))
     flags: dict[str, int] = {}
     every = analyze_all(shipped, [ReviewText(str(i), t, None) for i, t in enumerate(texts)])
     for result in every:
@@ -266,25 +347,53 @@ def main() -> None:
     by_reason = ", ".join(f"{k} {v}" for k, v in sorted(flags.items()))
     row(f"malicious flags on the delivery corpus (n={len(texts)})", f"{flagged} ({by_reason})")
 
-    # -- speed and size
+    # -- complaints, point by point (the developer's own set: tuned on)
+    dev = complaint_scores(shipped, read_jsonl(DEV))
+    row(f"complaints dev (tuned on, n={dev.n}): category macro F1", f"{dev.macro_f1:.2f}")
+    row("complaints dev: aspect precision / recall",
+        f"{dev.aspect_precision:.2f} / {dev.aspect_recall:.2f}")  # fmt: skip
+    row("complaints dev: exact aspect sets", f"{dev.exact:.2f}")
+
+    speed_rows(texts, args, row, snow)
+    print_table(rows, malice, check, args.cpu, what)
+
+
+def speed_rows(texts: list[str], args: argparse.Namespace, row, snow: Snow | None) -> None:
     stdin = short_reviews(texts, args.n)
     one = stdin[: stdin.index(b"\n") + 1]
     run_classify(one)  # warm the file cache
     seconds, _ = run_classify(stdin)
     _, peak_mb = run_classify(stdin, measure=True)
     startup = statistics.median(run_classify(one)[0] for _ in range(5))
-    sample = [t for t in texts if 0 < len(t) <= 30][:300]
-    started = time.perf_counter()
-    for text in sample:
-        snow.p(text)
-    snow_rate = len(sample) / (time.perf_counter() - started)
-    row(f"classify throughput, {args.n:,} short reviews/s", f"{args.n / seconds:,.0f}",
-        f"{snow_rate:,.0f} (in-process)")  # fmt: skip
-    row("start-up, one review, whole process", f"{startup:.2f} s")
-    row("peak memory (RSS)", f"{peak_mb:.0f} MB")
+    complaint = (json.dumps({"id": 0, "text": "鱼片有腥味", "rating": None}, ensure_ascii=False)
+                 + "\n").encode()  # fmt: skip
+    startup_jieba = statistics.median(run_classify(complaint)[0] for _ in range(3))
+    snow_rate = "—"
+    if snow is not None:
+        sample = [t for t in texts if 0 < len(t) <= 30][:300]
+        started = time.perf_counter()
+        for text in sample:
+            snow.p(text)
+        snow_rate = f"{len(sample) / (time.perf_counter() - started):,.0f} (in-process)"
+    clock = " (CPU time)" if CPU_TIME else ""
+    row(f"classify throughput, {args.n:,} short reviews/s{clock}", f"{args.n / seconds:,.0f}",
+        snow_rate)  # fmt: skip
+    row(f"start-up, one review, whole process{clock}", f"{startup:.2f} s")
+    row(f"start-up, one review naming a dish (loads jieba){clock}", f"{startup_jieba:.2f} s")
+    row("peak memory (RSS), with jieba loaded", f"{peak_mb:.0f} MB")
+    short = [t for t in texts if 0 < len(t) <= 30][:5000]
+    load, with_jieba, without, asked = jieba_costs(short)
+    row("jieba: load (CPU, once per process)", f"{load:.2f} s")
+    row("complaints per review, with / without jieba (CPU)",
+        f"{with_jieba:.0f} / {without:.0f} µs")  # fmt: skip
+    row("short reviews that ask jieba for a target", f"{asked:.0%}")
 
+
+def print_table(
+    rows: list[tuple[str, str, str]], malice: dict, dev: MaliceCheck, cpu: int, what: str
+) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"delivery: {what}; pinned to CPU {args.cpu}")
+    print(f"delivery: {what}; pinned to CPU {cpu}")
     print(f"{'':<{width}}  {'reviewbot v1':>14}  {'snownlp stock':>16}")
     for name, mine, theirs in rows:
         print(f"{name:<{width}}  {mine:>14}  {theirs:>16}")

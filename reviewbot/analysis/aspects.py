@@ -35,6 +35,9 @@ CLAUSE_MODEL_MIN_CHARS = 4
 NEGATED_BLAME = "不错"
 SARCASTIC_PRAISE = "呵呵"
 EMOJI_WORDS = {1: "赞", -1: "差评"}
+# A negator after a word negates it only where the clause ends (一点腥味都没有), never when
+# the clause goes on (等了半天也没上菜: the waiting is the complaint).
+POST_NEGATION_END = "(?=[了啊呀的哦呢吧啦嘛]*$)"
 
 
 @dataclass(slots=True)
@@ -87,7 +90,9 @@ class Reader:
             if patterns
         ]
         post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
-        self._post_negated = re.compile(f"[^，。！？,.!?]{{0,2}}(?:{post})" if post else "(?!)")
+        self._post_negated = re.compile(
+            f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
+        )
         # Ignored words take part so that 下次一定来 is not the sarcastic 下次一定.
         self._sarcasm = Matcher(
             {w: () for w in lexicon.ignore} | {w: ((None, -1),) for w in lexicon.sarcasm}

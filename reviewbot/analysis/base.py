@@ -90,7 +90,6 @@ class Complaint:
             "target": self.target,
             "span": self.span,
             "severity": self.severity,
-            **self.details(),
         }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analysis.base import Analysis, AnalysisContext, Analyzer, ReviewText
+from reviewbot.analysis.base import CATEGORIES, Analysis, AnalysisContext, Analyzer, ReviewText
 
 COMPLAINT_CATEGORIES: tuple[str, ...] = ("food", "service", "environment", "price")
 
@@ -208,3 +208,48 @@ def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCh
             if result.malicious:
                 wrong.append(review.id)
     return MaliceCheck(recall, honest, wrong)
+
+
+@dataclass(frozen=True)
+class ComplaintScores:
+    """How well the complaints of a labelled set are found (rows with "complaints":
+    [{"category", "aspect"}]). A review complains about a category when one of its
+    complaints has it; aspects are compared per review as sets."""
+
+    n: int
+    per_category: dict[str, F1]  # every category with gold or found complaints
+    macro_f1: float  # mean F1 over COMPLAINT_CATEGORIES (food, service, environment, price)
+    aspect_precision: float  # found aspects that the label has
+    aspect_recall: float  # labelled aspects that were found ("aspect accuracy")
+    exact: float  # reviews whose set of complaint aspects is exactly the label's
+
+
+def complaint_scores(
+    analyzer: Analyzer, rows: Sequence[dict[str, Any]], *, with_rating: bool = True
+) -> ComplaintScores:
+    reviews = [
+        ReviewText(str(r.get("id", i)), r["text"], r.get("rating") if with_rating else None)
+        for i, r in enumerate(rows)
+    ]
+    results = analyze_all(analyzer, reviews)
+    gold = [{c["aspect"] for c in r.get("complaints", ())} for r in rows]
+    gold_cats = [{c["category"] for c in r.get("complaints", ())} for r in rows]
+    found = [{c.aspect for c in a.complaints} for a in results]
+    found_cats = [{c.category for c in a.complaints} for a in results]
+    pairs = list(zip(gold_cats, found_cats, strict=True))
+    names = [c for c in CATEGORIES if any(c in g or c in f for g, f in pairs)]
+    per_category = {
+        name: _f1([name in g for g in gold_cats], [name in f for f in found_cats]) for name in names
+    }
+    macro = sum(
+        per_category.get(name, F1(0.0, 0.0, 0.0, 0)).f1 for name in COMPLAINT_CATEGORIES
+    ) / len(COMPLAINT_CATEGORIES)
+    hits = sum(len(g & f) for g, f in zip(gold, found, strict=True))
+    return ComplaintScores(
+        n=len(rows),
+        per_category=per_category,
+        macro_f1=macro,
+        aspect_precision=hits / max(sum(len(f) for f in found), 1),
+        aspect_recall=hits / max(sum(len(g) for g in gold), 1),
+        exact=sum(g == f for g, f in zip(gold, found, strict=True)) / max(len(rows), 1),
+    )

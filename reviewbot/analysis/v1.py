@@ -22,6 +22,25 @@ Negative (needs a reply from staff), the rule:
       5★ "送了两个小时，饭都凉了").
     A 5★ review that praises the food and regrets the queue is not negative: its
     complaint is still a negative category, which the reply engine answers.
+
+Complaints and praise (complaints.py, data/aspects.toml)
+    Every point of the review with its aspect, target and the customer's own words; the
+    categories are the sum of those points.
+
+Scripts and languages
+    Every review is normalised first (normalize.py: width, Traditional → Simplified,
+    filler) and written Cantonese folded to Mandarin (dialect.py); `script` and `language`
+    say what the customer wrote in, spans quote their own characters.
+    English reviews are read with a small lexicon (english.py): the sentiment comes from the
+    stars; without stars, a review with complaints is negative, one with only praise
+    positive, and one with neither is left for a person (below).
+    A review in any other language (Japanese, Korean…) takes its sentiment from its stars;
+    without stars it is left for a person: negative (so staff see it), polarity neutral,
+    sentiment 0.5 — never a guess from a model that cannot read it.
+
+Empty reviews
+    Stars alone: 1-2★ negative, 3★ neutral and not negative, 4-5★ positive. Neither text
+    nor stars: neutral, 0.5, not negative (there is nothing to answer).
 """
 
 from __future__ import annotations
@@ -30,7 +49,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from reviewbot.analysis.aspects import Reader, Reading, categories, conceded, store_matcher
+from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
     Analysis,
     AnalysisContext,
@@ -38,8 +57,12 @@ from reviewbot.analysis.base import (
     Polarity,
     ReviewText,
 )
+from reviewbot.analysis.complaints import ComplaintReader, Found
+from reviewbot.analysis.dialect import fold_cantonese
+from reviewbot.analysis.english import english_reader
 from reviewbot.analysis.lexicon import DATA, Lexicon, Matcher, load_lexicon
 from reviewbot.analysis.malice import MaliceRules
+from reviewbot.analysis.normalize import Normalized, language_of, normalize, script_of
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.severity import has_reach, severity
 
@@ -51,9 +74,19 @@ LONG_TEXT_THRESHOLD = 0.5
 # recall on the delivery corpus) would call a 5-star review with plain words negative.
 RATED_THRESHOLD = 0.5
 SARCASM_SHIFT = -2.0
+# Praise in the customer's words and no word of blame anywhere (太快了，飞一般): the model's
+# doubts about 太 or 不行 (快得不行) are its habits, not the customer's meaning.
+PRAISE_ONLY_SHIFT = 2.0
+POLARITY_ORDER: tuple[Polarity, ...] = ("negative", "neutral", "positive")
 # At 4-5 stars a complaint needs a reply only if the text alone reads this negative.
 HIGH_STAR_TEXT = 0.15
 STORE_MATCHERS = 256  # stores whose own word lists are kept compiled
+# An unrated English review: what its complaints or praise make of it (the model cannot
+# read English; these only order such reviews, the flag is what counts).
+ENGLISH_NEGATIVE = 0.2
+ENGLISH_POSITIVE = 0.8
+# Languages the analyzer reads; a review in another one is left for a person.
+READ_LANGUAGES = frozenset({"zh", "en", None})
 
 
 def star_shift(rating: float) -> float:
@@ -70,7 +103,7 @@ def _sigmoid(z: float) -> float:
 
 
 class AnalyzerV1:
-    version = "v1-ngram-lexicon"
+    version = "v1-aspects"
 
     def __init__(
         self,
@@ -83,6 +116,7 @@ class AnalyzerV1:
         self.model = weights or default_model()
         self.reader = Reader(self.lexicon)
         self.malice = MaliceRules(self.lexicon)
+        self.complaints = ComplaintReader(self.lexicon)
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -98,10 +132,15 @@ class AnalyzerV1:
         """Many reviews at once: the model scores the whole batch in one numpy call, which is
         what makes `reviewbot classify` fast."""
         ctxs = [c or AnalysisContext() for c in (contexts or [None] * len(reviews))]
-        texts = [r.text.strip() for r in reviews]
+        folded = [_fold(r.text.strip()) for r in reviews]
+        languages = [language_of(n.text) for n in folded]
+        texts = [
+            n.text if lang in ("zh", None) else ""
+            for n, lang in zip(folded, languages, strict=True)
+        ]
+        stores = [self._store_matcher(ctx) for ctx in ctxs]
         readings = [
-            self.reader.read(text, self._store_matcher(ctx))
-            for text, ctx in zip(texts, ctxs, strict=True)
+            self.reader.read(text, store) for text, store in zip(texts, stores, strict=True)
         ]
         scored = [i for i, text in enumerate(texts) if text]
         z_text = [0.0] * len(reviews)
@@ -110,12 +149,24 @@ class AnalyzerV1:
             for i, z in zip(scored, logits.tolist(), strict=True):
                 z_text[i] = z
         clause_logits = self._clause_logits(readings)
-        return [
-            self._decide(review, ctx, reading, z, clause_z)
-            for review, ctx, reading, z, clause_z in zip(
-                reviews, ctxs, readings, z_text, clause_logits, strict=True
+        out = []
+        for i, review in enumerate(reviews):
+            if languages[i] not in ("zh", None):
+                out.append(self._decide_foreign(review, folded[i], languages[i]))
+                continue
+            out.append(
+                self._decide(
+                    review,
+                    ctxs[i],
+                    readings[i],
+                    z_text[i],
+                    clause_logits[i],
+                    folded[i],
+                    languages[i],
+                    stores[i],
+                )
             )
-        ]
+        return out
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -130,6 +181,8 @@ class AnalyzerV1:
             for category, word in context.terms:
                 terms[category] = (*terms.get(category, ()), word)
             self._stores[key] = store_matcher(terms)
+            # jieba cuts the store's dishes and words whole when it looks for a target
+            self.complaints.segmenter.add_words([*context.menu, *(w for _, w in context.terms)])
         return self._stores[key]
 
     def _clause_logits(self, readings: list[Reading]) -> list[list[float] | None]:
@@ -166,20 +219,20 @@ class AnalyzerV1:
         reading: Reading,
         z_text: float,
         clause_logits: list[float] | None,
+        folded: Normalized,
+        language: str | None,
+        store: Matcher | None = None,
     ) -> Analysis:
         text, rating = reading.text, review.rating
+        script = script_of(folded.original)
+        if not text.strip():
+            return _stars_only(rating, self.version, script, language)
         if reading.sarcastic:
             z_text += SARCASM_SHIFT
         z = z_text + (star_shift(rating) if rating is not None else 0.0)
         sentiment = _sigmoid(z)
         cut = self.threshold(text) if rating is None else RATED_THRESHOLD
-        polarity: Polarity = (
-            "negative"
-            if sentiment < cut
-            else "positive"
-            if sentiment >= cut + NEUTRAL_BAND
-            else "neutral"
-        )
+        polarity = _polarity(sentiment, cut)
         if rating is not None and rating <= 2:
             polarity = "negative"
         elif rating is not None and rating >= 4 and polarity == "negative" and not reading.blame:
@@ -188,7 +241,13 @@ class AnalyzerV1:
             polarity = "neutral"
         if rating is not None and rating >= 4 and not reading.blame:
             clause_logits = None  # no word blames anything, so neither may the model alone
-        found: tuple[CategoryPolarity, ...] = categories(reading, clause_logits)
+        points: Found = self.complaints.read(reading, folded.span, clause_logits, store, rating)
+        if points.praise and not points.complaints and not reading.blame:
+            z += PRAISE_ONLY_SHIFT
+            sentiment = _sigmoid(z)
+            if rating is None or rating >= 3:
+                polarity = max(_polarity(sentiment, cut), "neutral", key=POLARITY_ORDER.index)
+        found: tuple[CategoryPolarity, ...] = points.categories
         complaint = any(c.polarity == "negative" for c in found) and not conceded(reading)
         hygiene = any(c.name == "hygiene" and c.polarity == "negative" for c in found)
         health = bool(reading.health)
@@ -221,4 +280,114 @@ class AnalyzerV1:
             severity=level,
             model=self.version,
             malicious_evidence=evidence,
+            script=script,
+            language=language,
+            complaints=points.complaints,
+            praise=points.praise,
         )
+
+    def _decide_foreign(
+        self, review: ReviewText, folded: Normalized, language: str | None
+    ) -> Analysis:
+        """A review the sentiment model cannot read: English through its small lexicon,
+        any other language left for a person unless its stars speak."""
+        rating = review.rating
+        script = None  # Chinese characters in Japanese text are not a Chinese script
+        if language != "en":
+            if rating is not None:
+                return _stars_only(rating, self.version, script, language)
+            return Analysis(
+                0.5,
+                "neutral",
+                True,
+                (),
+                False,
+                (),
+                "low",
+                self.version,
+                script=script,
+                language=language,
+            )
+        read = english_reader().read(folded.original)
+        if rating is not None:
+            sentiment = _sigmoid(star_shift(rating))
+            polarity: Polarity = (
+                "negative" if rating <= 2 else "neutral" if rating < 4 else "positive"
+            )
+            negative = rating <= 2 or (rating <= 3 and bool(read.complaints))
+        elif read.complaints:
+            sentiment, polarity, negative = ENGLISH_NEGATIVE, "negative", True
+        elif read.praise or read.general > 0:
+            sentiment, polarity, negative = ENGLISH_POSITIVE, "positive", False
+        else:  # nothing this lexicon knows: a person reads it
+            sentiment, polarity, negative = 0.5, "neutral", True
+        hygiene = any(c.category == "hygiene" for c in read.complaints)
+        health = any(c.aspect == "hygiene.illness" for c in read.complaints)
+        negative = negative or hygiene
+        level = severity(
+            negative=negative,
+            polarity=polarity,
+            rating=rating,
+            categories=read.categories,
+            reasons=(),
+            health_claim=health,
+            reach=has_reach(folded.original, 0),
+        )
+        return Analysis(
+            sentiment=sentiment,
+            polarity=polarity,
+            negative=negative,
+            categories=read.categories,
+            malicious=False,
+            malicious_reasons=(),
+            severity=level,
+            model=self.version,
+            script=script,
+            language=language,
+            complaints=read.complaints,
+            praise=read.praise,
+        )
+
+
+def _polarity(sentiment: float, cut: float) -> Polarity:
+    if sentiment < cut:
+        return "negative"
+    return "positive" if sentiment >= cut + NEUTRAL_BAND else "neutral"
+
+
+def _fold(text: str) -> Normalized:
+    return fold_cantonese(normalize(text))
+
+
+def _stars_only(
+    rating: float | None, version: str, script: str | None, language: str | None
+) -> Analysis:
+    """No words to read: the stars say it all, and without stars there is nothing to answer."""
+    if rating is None:
+        return Analysis(
+            0.5, "neutral", False, (), False, (), "none", version, script=script, language=language
+        )
+    sentiment = _sigmoid(star_shift(rating))
+    polarity: Polarity = "negative" if rating <= 2 else "neutral" if rating < 4 else "positive"
+    negative = rating <= 2
+    level = severity(
+        negative=negative,
+        polarity=polarity,
+        rating=rating,
+        categories=(),
+        reasons=(),
+        health_claim=False,
+        reach=False,
+    )
+    return Analysis(
+        sentiment,
+        polarity,
+        negative,
+        (),
+        False,
+        (),
+        level,
+        version,
+        script=script,
+        language=language,
+    )

@@ -150,6 +150,8 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
             f"{feeling} · 类别：{categories} · 严重程度：{severity}",
         )
     )
+    if view.complaint_points:
+        lines.append(("投诉要点", clip_utf16(view.complaint_points, FIELD_UNITS["complaints"])))
     timing = timing_line(view)
     if timing:
         lines.append(("时限", timing))

@@ -5,6 +5,7 @@ any front end can draw it, and redraw it at any time to show where things stand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.platforms.normalize import as_url
+from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
@@ -27,7 +29,7 @@ from reviewbot.workflow.directory import Directory
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
 # nickname or error message can crowd the review out of a chat message.
-FIELD_UNITS = {"author": 40, "order_id": 64, "store": 64, "error": 300}
+FIELD_UNITS = {"author": 40, "order_id": 64, "store": 64, "error": 300, "complaints": 300}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ class AlertView:
     manager_asked_at: datetime | None = None
     # Why the review is thought malicious: {reason, span, facts} from analysis.details.
     malicious_evidence: tuple[dict, ...] = ()
+    # 投诉要点: each complaint's Chinese label and target, most severe first
+    complaint_points: str = ""
 
     @property
     def open(self) -> bool:
@@ -174,7 +178,22 @@ async def load_alert_view(
         malicious_evidence=tuple((analysis.details or {}).get("malicious_evidence", ()))
         if analysis
         else (),
+        complaint_points=complaint_points((analysis.details or {}).get("complaints", ()))
+        if analysis
+        else "",
     )
+
+
+def complaint_points(complaints: Iterable[dict]) -> str:
+    """The complaints of an analysis as staff read them:
+    送错/上错菜（排骨饭）；服务态度差（服务员）."""
+    taxonomy = load_taxonomy()
+    parts = []
+    for complaint in complaints:
+        label = taxonomy.label(str(complaint.get("aspect", "")))
+        target = complaint.get("target")
+        parts.append(f"{label}（{target}）" if target else label)
+    return "；".join(dict.fromkeys(parts))
 
 
 def reply_window(

@@ -1,0 +1,578 @@
+"""Every complaint and every praise of a review, each with its aspect, target and words.
+
+The taxonomy is data (data/aspects.toml, documented there and in docs/classifier.md). A
+review is read clause by clause, on the clauses of the lexicon reading (aspects.py), so the
+two agree on where a point starts and ends:
+
+1. the aspects' own words and patterns are found in one pass; a negator just before a word
+   turns praise into a complaint of the same aspect (不新鲜, 没有店里好吃) and a complaint
+   into praise (不难吃); hygiene complaints are never turned into praise;
+2. an aspect that `supersedes` others replaces them in its clauses (a wrong item is not a
+   taste complaint about the dish that came instead; food that arrived cold is not a
+   temperature complaint about the kitchen);
+3. a clause the lexicon reading finds blaming or praising a category (服务员 + 很差, or the
+   model's score of a clause that names a topic) but where no aspect word was found gives
+   that category's aspect named by a topic word of the clause, else the category's first;
+4. in a delivery review, aspects with `in_delivery` become that one (waiting → late);
+5. a target is the pattern's `target` group, else a dish of the store's menu in the clause,
+   else a person's role (服务员, 骑手), else for food and hygiene complaints the noun jieba
+   finds nearest the complaint word (targets.py).
+
+Categories are then the sum of their points, contrast-weighted like aspects.py does.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+from reviewbot.analysis.aspects import (
+    CONTRAST_WEIGHT,
+    MODEL_EVIDENCE,
+    POST_NEGATION_END,
+    WORDS_ONLY,
+    Reading,
+)
+from reviewbot.analysis.base import CATEGORIES, CategoryPolarity, Complaint, Polarity, Praise
+from reviewbot.analysis.lexicon import DATA, Lexicon, Matcher, Tag, trie_pattern
+from reviewbot.analysis.targets import SEGMENTER, Segmenter
+
+SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+# The clause logit (the model's reading of a clause with a topic and no polar word) that
+# makes a complaint or praise of the topic's aspect; aspects.py uses the same.
+CLAUSE_MODEL_LOGIT = 2.0
+# Aspects whose target jieba looks for when nothing else named one.
+NOUN_TARGETS = (
+    "food.",
+    "hygiene.foreign_object",
+    "hygiene.spoiled",
+    "service.wrong_item",
+    "service.missing_item",
+    "delivery.spilled",
+)
+ROLE_TARGETS = ("service.", "delivery.rider", "delivery.late")
+MAX_TARGET_CHARS = 10
+MAX_ANCHOR_WORDS = 200
+LOW_RATING = 2
+LONG_TEXT = 40  # characters: the sentiment model's own line between short and long texts
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    id: str
+    category: str
+    label: str
+    severity: str
+    praise_id: str
+    supersedes: tuple[str, ...] = ()
+    in_delivery: str | None = None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    aspects: dict[str, Aspect]
+    words: dict[str, tuple[tuple[str, int], ...]]  # word → (aspect id, sign: -1, 0 topic, +1)
+    patterns: tuple[tuple[str, int, str], ...]  # (aspect id, sign, regex)
+    roles: tuple[str, ...]
+    target_ignore: frozenset[str]
+    delivery_context: tuple[str, ...]
+    defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
+    role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
+
+    def default(self, category: str) -> str:
+        return self.defaults.get(category) or next(
+            a.id for a in self.aspects.values() if a.category == category
+        )
+
+    def label(self, aspect: str) -> str:
+        found = self.aspects.get(aspect)
+        return found.label if found else aspect
+
+
+@cache
+def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    aspects: dict[str, Aspect] = {}
+    words: dict[str, list[tuple[str, int]]] = {}
+    patterns: list[tuple[str, int, str]] = []
+    for category in CATEGORIES:
+        for name, spec in data.get(category, {}).items():
+            aspect_id = f"{category}.{name}"
+            aspects[aspect_id] = Aspect(
+                id=aspect_id,
+                category=category,
+                label=spec["label"],
+                severity=spec.get("severity", "low"),
+                praise_id=spec.get("praise_aspect", aspect_id),
+                supersedes=tuple(spec.get("supersedes", ())),
+                in_delivery=spec.get("in_delivery"),
+            )
+            for key, sign in (("topics", 0), ("complaint", -1), ("praise", 1)):
+                for word in spec.get(key, ()):
+                    tags = words.setdefault(word, [])
+                    if (aspect_id, sign) not in tags:
+                        tags.append((aspect_id, sign))
+            for key, sign in (("complaint_patterns", -1), ("praise_patterns", 1)):
+                patterns += [(aspect_id, sign, p) for p in spec.get(key, ())]
+    defaults = dict(data.get("defaults", {}))
+    role_aspects = {
+        role: f"{category}.{name}"
+        for category in CATEGORIES
+        for name, spec in data.get(category, {}).items()
+        for role in spec.get("roles", ())
+    }
+    unknown = [a.in_delivery for a in aspects.values() if a.in_delivery not in (None, *aspects)]
+    unknown += [a for a in defaults.values() if a not in aspects]
+    if unknown:
+        raise ValueError(f"aspects.toml: unknown in_delivery aspect(s) {unknown}")
+    return Taxonomy(
+        aspects=aspects,
+        words={w: tuple(t) for w, t in words.items()},
+        patterns=tuple(patterns),
+        roles=tuple(dict.fromkeys([*data.get("roles", ()), *role_aspects])),
+        target_ignore=frozenset(data.get("target_ignore", ())),
+        delivery_context=tuple(data.get("delivery_context", ())),
+        defaults=defaults,
+        role_aspects=role_aspects,
+    )
+
+
+@dataclass(slots=True)
+class Point:
+    """A complaint (sign -1) or praise (+1) found in clauses first..last of the review."""
+
+    aspect: str
+    sign: int
+    first: int
+    last: int
+    start: int  # the words that said it, in the folded text
+    end: int
+    word: str
+    target: str | None = None
+    weight: float = 1.0
+    derived: bool = False
+
+
+@dataclass(slots=True)
+class Found:
+    complaints: tuple[Complaint, ...] = ()
+    praise: tuple[Praise, ...] = ()
+    categories: tuple[CategoryPolarity, ...] = ()
+    jieba: bool = False  # whether jieba was asked for a target
+    points: list[Point] = field(default_factory=list)
+
+
+class ComplaintReader:
+    """The taxonomy compiled once: one matcher for its words, one regex to see whether any
+    of its patterns can match at all (most reviews match none)."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        taxonomy: Taxonomy | None = None,
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.segmenter = segmenter or SEGMENTER
+        tags: dict[str, tuple[Tag, ...]] = {w: () for w in lexicon.ignore}
+        tags.update(self.taxonomy.words)  # type: ignore[arg-type]
+        self.matcher = Matcher(tags)
+        self._negated = lexicon.negation()
+        post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
+        self._post_negated = re.compile(
+            f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
+        )
+        self._patterns = [(a, s, re.compile(p)) for a, s, p in self.taxonomy.patterns]
+        # Each pattern runs only on texts holding one of the literal words it must match
+        # (its anchor): running forty patterns on every review cost more than all the rest.
+        self._anchors = [_anchor(p) for _, _, p in self.taxonomy.patterns]
+        self._anchor_words: dict[str, list[str]] = {}  # by first character
+        for word in sorted({w for a in self._anchors if a for w in a}):
+            self._anchor_words.setdefault(word[0], []).append(word)
+        self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
+        self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
+
+    def read(
+        self,
+        reading: Reading,
+        span: Callable[[int, int], str],
+        clause_logits: list[float] | None = None,
+        store: Matcher | None = None,
+        rating: float | None = None,
+    ) -> Found:
+        """The points of a review read by aspects.Reader; `span` maps folded offsets back
+        to the customer's words."""
+        text = reading.text
+        clauses = reading.clauses
+        if not clauses:
+            return Found(categories=())
+        starts = [c.clause.start for c in clauses]
+
+        def clause_of(position: int) -> int:
+            return max(0, bisect_right(starts, position) - 1)
+
+        hits = self.matcher.find(text)
+        by_char = self._anchor_words
+        present = {w for ch in set(text) for w in by_char.get(ch, ()) if w in text}
+        if not hits and not present and not any(c.terms for c in clauses):
+            return Found()  # nothing of any aspect or category: no point to find
+        points: list[Point] = []
+        topics: dict[int, list[str]] = {}
+        for start, end, word in hits:
+            tags = self.matcher.tags.get(word)
+            if not tags:
+                continue
+            index = clause_of(start)
+            clause = clauses[index].clause
+            if start >= clause.end:
+                continue
+            negation = self._negated.search(text, max(clause.start, start - 6), start)
+            after = self._post_negated.match(text, end, clause.end)
+            flip = -1 if (negation is None) != (after is None) else 1
+            for aspect, sign in tags:
+                if sign == 0:
+                    topics.setdefault(index, []).append(aspect)
+                    continue
+                signed = sign * flip
+                if signed > 0 and sign < 0 and aspect.startswith("hygiene."):
+                    continue  # 没有拉肚子 is no praise of hygiene
+                at = negation.start() if flip < 0 and negation is not None else start
+                points.append(Point(aspect, signed, index, index, at, end, word))
+        if present:
+            for (aspect, sign, pattern), anchor in zip(self._patterns, self._anchors, strict=True):
+                if anchor is not None and not (anchor & present):
+                    continue
+                for match in pattern.finditer(text):
+                    if match.end() <= match.start():
+                        continue
+                    target = match.groupdict().get("target")
+                    first, last = clause_of(match.start()), clause_of(match.end() - 1)
+                    points.append(
+                        Point(
+                            aspect,
+                            sign,
+                            first,
+                            last,
+                            match.start(),
+                            match.end(),
+                            match.group(),
+                            _clean_target(target),
+                        )
+                    )
+        # praise in a sarcastic clause (态度好到让我怀疑…🙂, 真是"好"餐厅) is no praise
+        points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
+        points = self._supersede(points)
+        points += self._derived(reading, points, topics, clause_logits)
+        if self._delivery.search(text):
+            for point in points:
+                moved = self.taxonomy.aspects[point.aspect].in_delivery
+                if moved and point.sign < 0:
+                    point.aspect = moved
+            points = self._supersede(points)
+        points = _dedupe(points)
+        found = Found(points=points)
+        found.jieba = self._targets(text, reading, points, store)
+        found.complaints, found.praise = self._report(reading, points, span)
+        found.categories = self._categories(reading, points, rating)
+        return found
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _supersede(self, points: list[Point]) -> list[Point]:
+        """Drop complaints a more specific one replaces, and praise words inside a
+        complaint's own words (没有店里好吃 holds 好吃)."""
+        aspects = self.taxonomy.aspects
+        out = []
+        complaints = [p for p in points if p.sign < 0]
+        for point in points:
+            if point.sign > 0 and any(
+                c.start <= point.start
+                and point.end <= c.end
+                and c.end - c.start > point.end - point.start
+                for c in complaints
+            ):
+                continue
+            beaten = point.sign < 0 and any(
+                other is not point
+                and other.sign < 0
+                and other.aspect != point.aspect
+                and (
+                    point.aspect in aspects[other.aspect].supersedes
+                    or aspects[point.aspect].category in aspects[other.aspect].supersedes
+                )
+                and other.first <= point.last
+                and point.first <= other.last
+                for other in points
+            )
+            if not beaten:
+                out.append(point)
+        return out
+
+    def _derived(
+        self,
+        reading: Reading,
+        points: list[Point],
+        topics: dict[int, list[str]],
+        clause_logits: list[float] | None,
+    ) -> list[Point]:
+        """Points of clauses the lexicon reading judged but no aspect word explained."""
+        aspects = self.taxonomy.aspects
+        covered: dict[tuple[int, str, int], bool] = {}
+        superseded: set[tuple[int, str]] = set()
+        said: dict[int, list[str]] = {}  # the words explicit points were read from
+        for point in points:
+            category = aspects[point.aspect].category
+            for index in range(point.first, point.last + 1):
+                covered[(index, category, point.sign)] = True
+                said.setdefault(index, []).append(point.word)
+                if point.sign < 0:
+                    for name in aspects[point.aspect].supersedes:
+                        superseded.add((index, name.split(".")[0]))
+        # The model's reading of a clause is a fallback for short reviews whose words name
+        # no complaint at all: beside a complaint in words it mostly echoes that complaint.
+        # Long reviews tell more than a lexicon knows (米饭是湿的，黏成一团): it stays.
+        if any(p.sign < 0 for p in points) and len(reading.text) < LONG_TEXT:
+            clause_logits = None
+        out = []
+        for index, clause in enumerate(reading.clauses):
+            named = {aspects[a].category: a for a in reversed(topics.get(index, ()))}
+            mentioned = dict.fromkeys([*clause.terms, *named])
+            for category in mentioned:
+                if category not in CATEGORIES:
+                    continue
+                score = clause.score(category) if category in clause.terms else clause.general
+                weight = 1.0
+                silent = clause.general == 0 and not any(clause.own.values())
+                if (
+                    score == 0
+                    and silent
+                    and clause_logits is not None
+                    and category not in WORDS_ONLY
+                    and abs(clause_logits[index]) >= CLAUSE_MODEL_LOGIT
+                ):
+                    score = 1 if clause_logits[index] > 0 else -1
+                    weight = MODEL_EVIDENCE
+                sign = (score > 0) - (score < 0)
+                if sign == 0 or covered.get((index, category, sign)):
+                    continue
+                if covered.get((index, category, -sign)):
+                    continue  # the clause's own aspect words already said which way
+                if sign < 0 and (index, category) in superseded:
+                    continue
+                words = clause.terms.get(category, [])
+                if words and all(any(w in x for x in said.get(index, ())) for w in words):
+                    continue  # its words already made a point of another category (太慢了)
+                aspect = named.get(category) or self.taxonomy.default(category)
+                c = clause.clause
+                out.append(
+                    Point(
+                        aspect,
+                        sign,
+                        index,
+                        index,
+                        c.start,
+                        c.end,
+                        words[0] if words else "",
+                        weight=weight,
+                        derived=True,
+                    )
+                )
+        return out
+
+    def _targets(
+        self, text: str, reading: Reading, points: list[Point], store: Matcher | None
+    ) -> bool:
+        clauses = reading.clauses
+        menu = store.find(text) if store is not None else []
+        roles = [(m.start(), m.end(), m.group()) for m in self._roles.finditer(text)]
+        used_jieba = False
+        for point in points:
+            if point.target:
+                continue
+            lo = clauses[point.first].clause.start
+            hi = clauses[point.last].clause.end
+            candidates = [m for m in menu if lo <= m[0] and m[1] <= hi]
+            if not candidates and point.aspect.startswith(ROLE_TARGETS):
+                candidates = [r for r in roles if lo <= r[0] and r[1] <= hi]
+            if not candidates and point.sign < 0 and point.aspect.startswith(NOUN_TARGETS):
+                used_jieba = True
+                ignore = self.taxonomy.target_ignore
+                candidates = [
+                    (lo + s, lo + e, w)
+                    for s, e, w in self.segmenter.nouns(text[lo:hi])
+                    if w not in ignore
+                    and not _overlaps(lo + s, lo + e, point)
+                    and w not in self.matcher.tags
+                    and not self._roles.fullmatch(w)
+                ]
+            if candidates:
+                point.target = _nearest(candidates, point)
+            moved = self.taxonomy.role_aspects.get(point.target or "")
+            if moved and point.sign < 0 and point.aspect.startswith("service."):
+                point.aspect = moved  # 骑手态度恶劣 is about the rider, not the shop's staff
+        return used_jieba
+
+    def _report(
+        self, reading: Reading, points: list[Point], span: Callable[[int, int], str]
+    ) -> tuple[tuple[Complaint, ...], tuple[Praise, ...]]:
+        aspects = self.taxonomy.aspects
+        clauses = reading.clauses
+        complaints: list[tuple[int, int, Complaint]] = []
+        praise: list[tuple[int, Praise]] = []
+        for point in points:
+            aspect = aspects[point.aspect]
+            words = span(clauses[point.first].clause.start, clauses[point.last].clause.end)
+            words = words.strip()
+            if point.sign < 0:
+                complaint = Complaint(
+                    aspect.category,
+                    aspect.id,
+                    words,
+                    point.target,
+                    aspect.severity,  # type: ignore[arg-type]
+                )
+                complaints.append((-SEVERITY_RANK[aspect.severity], point.start, complaint))
+            else:
+                praise.append(
+                    (point.start, Praise(aspect.category, aspect.praise_id, words, point.target))
+                )
+        complaints.sort(key=lambda t: (t[0], t[1]))
+        praise.sort(key=lambda t: t[0])
+        # one point per aspect and target: 难吃，真的太难吃了 is one complaint
+        once_c = {(c.aspect, c.target): c for _, _, c in reversed(complaints)}
+        once_p = {(p.aspect, p.target): p for _, p in reversed(praise)}
+        return (
+            tuple(c for _, _, c in complaints if once_c[(c.aspect, c.target)] is c),
+            tuple(p for _, p in praise if once_p[(p.aspect, p.target)] is p),
+        )
+
+    def _categories(
+        self, reading: Reading, points: list[Point], rating: float | None
+    ) -> tuple[CategoryPolarity, ...]:
+        """Each category's polarity from its points (the side with more contrast-weighted
+        points wins; hygiene, and any category in a 1-2★ review, is negative on any
+        complaint: praise does not undo it), and the categories the lexicon reading saw
+        named without either, as neutral."""
+        aspects = self.taxonomy.aspects
+        totals: dict[str, float] = {}
+        blamed: dict[str, bool] = {}
+        terms: dict[str, list[str]] = {}
+        for point in points:
+            category = aspects[point.aspect].category
+            clause = reading.clauses[point.first]
+            weight = point.weight * (CONTRAST_WEIGHT if clause.clause.contrasted else 1.0)
+            totals[category] = totals.get(category, 0.0) + weight * point.sign
+            blamed[category] = blamed.get(category, False) or point.sign < 0
+            if point.word:
+                terms.setdefault(category, []).append(point.word)
+        for clause in reading.clauses:
+            for category, words in clause.terms.items():
+                if category in CATEGORIES:
+                    totals.setdefault(category, 0.0)
+                    terms.setdefault(category, []).extend(words)
+        found = []
+        for category in CATEGORIES:
+            if category not in totals:
+                continue
+            total = totals[category]
+            polarity: Polarity = "negative" if total < 0 else "positive" if total > 0 else "neutral"
+            low = rating is not None and rating <= LOW_RATING
+            if (category == "hygiene" or low) and blamed.get(category):
+                polarity = "negative"
+            found.append(
+                CategoryPolarity(category, polarity, tuple(dict.fromkeys(terms.get(category, ()))))
+            )
+        return tuple(found)
+
+
+def _anchor(pattern: str) -> frozenset[str] | None:
+    """Literal words one of which any match of `pattern` contains, or None if none can be
+    told: the longest-worded set among its top-level parts that must match."""
+    best: set[str] | None = None
+    for op, av in _parser.parse(pattern):
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            low, _, sub = av
+            words = _sequence_words(sub) if low > 0 else None
+        else:
+            words = _item_words(op, av)
+        if words and all(words) and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+    return frozenset(best) if best else None
+
+
+def _item_words(op: object, av: Any) -> set[str] | None:
+    if op is _constants.LITERAL:
+        return {chr(av)}
+    if op is _constants.IN:
+        if all(o is _constants.LITERAL for o, _ in av):
+            return {chr(a) for _, a in av}
+        return None
+    if op is _constants.SUBPATTERN:
+        return _sequence_words(av[-1])
+    if op is _constants.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            words = _sequence_words(alternative)
+            if words is None:
+                return None
+            out |= words
+        return out
+    return None
+
+
+def _sequence_words(sequence: Any) -> set[str] | None:
+    out = {""}
+    for op, av in sequence:
+        words = _item_words(op, av)
+        if words is None:
+            return None
+        out = {a + b for a in out for b in words}
+        if len(out) > MAX_ANCHOR_WORDS:
+            return None
+    return out
+
+
+def _overlaps(start: int, end: int, point: Point) -> bool:
+    return start < point.end and point.start < end
+
+
+def _nearest(candidates: Sequence[tuple[int, int, str]], point: Point) -> str:
+    """The candidate just before the complaint's words, else the first after them."""
+    before = [c for c in candidates if c[1] <= point.start]
+    if before:
+        return max(before, key=lambda c: c[1])[2]
+    after = [c for c in candidates if c[0] >= point.end]
+    if after:
+        return min(after, key=lambda c: c[0])[2]
+    return candidates[0][2]
+
+
+_TARGET_TRIM = re.compile(r"^(一份|一个|一杯|一碗|的|了|是|个|份|杯|碗)+|(的|了|啊|呀|吧|呢)+$")
+
+
+def _clean_target(target: str | None) -> str | None:
+    if not target:
+        return None
+    target = _TARGET_TRIM.sub("", target.strip())
+    return target if 0 < len(target) <= MAX_TARGET_CHARS else None
+
+
+def _dedupe(points: list[Point]) -> list[Point]:
+    """One point per aspect, sign and clause; explicit words before derived readings."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for point in sorted(points, key=lambda p: (p.derived, p.start)):
+        key = (point.aspect, point.sign, point.first)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(point)
+    out.sort(key=lambda p: p.start)
+    return out

@@ -1,0 +1,148 @@
+"""What a complaint is about: the noun of its clause, found with jieba.
+
+jieba is only used here, on the clauses of complaints that neither a pattern, nor the
+store's menu, nor a person's role already gave a target: the sentiment model and the
+lexicon reading never wait for it, and a run of `reviewbot classify` on reviews without
+complaints never loads it.
+
+Cost, kept down three ways (figures in docs/classifier.md):
+- jieba is imported and its dictionary loaded on the first clause that needs it, from
+  jieba's own marshal cache, kept in the user's cache directory so it survives /tmp;
+- part-of-speech tags come from jieba's dictionary (a noun set built once and cached
+  beside it), not from jieba.posseg, whose HMM tables alone take most of a second to load;
+- segmentation runs without the HMM (unknown words stay unsplit characters; a store's
+  dishes are added as user words so they come out whole).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import marshal
+import os
+import sys
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+# Noun tags of jieba's dictionary: dishes are often tagged nr or nz; ns (places) is left
+# out, it holds words such as 咸.
+NOUN_TAGS = frozenset({"n", "nz", "ng", "nr", "nrt", "nrfg", "vn"})
+# User words beyond this many (every store's menu) are not added: jieba keeps them forever.
+MAX_USER_WORDS = 50_000
+USER_WORD_FREQ = 2000  # high enough that a dish name is cut whole (锅包肉 not 锅包 + 肉)
+
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reviewbot"
+
+
+class Segmenter:
+    """jieba, loaded on first use, with the nouns of its dictionary."""
+
+    def __init__(self) -> None:
+        self._tokenizer: Any = None
+        self._nouns: frozenset[str] = frozenset()
+        self._user: set[str] = set()
+        self._broken = False
+        self._pending: dict[str, None] = {}  # words to add once jieba is loaded
+
+    @property
+    def loaded(self) -> bool:
+        return self._tokenizer is not None
+
+    def _load(self) -> None:
+        with _lock:
+            if self._tokenizer is not None:
+                return
+            # jieba imports pkg_resources only to open its own files (0.4 s, deprecated);
+            # without it, it opens them directly.
+            blocked = "pkg_resources" not in sys.modules
+            if blocked:
+                sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+            try:
+                import jieba
+            finally:
+                if blocked:
+                    del sys.modules["pkg_resources"]
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            folder = cache_dir()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                tokenizer.tmp_dir = str(folder)
+            except OSError:
+                pass  # jieba falls back to the system's temporary directory
+            tokenizer.initialize()
+            self._nouns = _noun_set(Path(jieba.__file__).with_name("dict.txt"), folder)
+            self._tokenizer = tokenizer
+            self._add(self._pending)
+            self._pending.clear()
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """A store's own words (menu, terms) as nouns jieba cuts whole."""
+        new = [w for w in words if w and w not in self._user]
+        if not new:
+            return
+        with _lock:
+            if self._tokenizer is None:  # added when jieba is first needed
+                room = MAX_USER_WORDS - len(self._pending)
+                self._pending.update(dict.fromkeys(new[: max(room, 0)]))
+                return
+            self._add(new)
+        self.nouns.cache_clear()
+
+    def _add(self, words: Iterable[str]) -> None:
+        for word in words:
+            if len(self._user) >= MAX_USER_WORDS:
+                return
+            if word not in self._user:
+                self._tokenizer.add_word(word, USER_WORD_FREQ)
+                self._user.add(word)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 (one Segmenter per process)
+    def nouns(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        """The nouns of `text` as (start, end, word); none if jieba cannot be loaded (a
+        complaint then simply has no target: the review is still analysed)."""
+        if self._broken:
+            return ()
+        try:
+            self._load()
+        except (ImportError, OSError, ValueError) as exc:
+            self._broken = True
+            log.warning("jieba unavailable, complaints get no noun targets: %s", exc)
+            return ()
+        out = []
+        at = 0
+        for word in self._tokenizer.cut(text, HMM=False):
+            end = at + len(word)
+            if word in self._nouns or word in self._user:
+                out.append((at, end, word))
+            at = end
+        return tuple(out)
+
+
+def _noun_set(dictionary: Path, folder: Path) -> frozenset[str]:
+    cached = folder / f"jieba-nouns-{dictionary.stat().st_size}.marshal"
+    try:
+        return frozenset(marshal.loads(cached.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        pass
+    nouns = []
+    with dictionary.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in NOUN_TAGS:
+                nouns.append(parts[0])
+    with contextlib.suppress(OSError):
+        cached.write_bytes(marshal.dumps(nouns))
+    return frozenset(nouns)
+
+
+SEGMENTER = Segmenter()

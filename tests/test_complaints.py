@@ -1,0 +1,297 @@
+"""Complaints and praise, point by point (issue 11): aspects, targets, the customer's own
+words, severity; scripts, languages, and reviews without words."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+
+import pytest
+
+from reviewbot.analysis.base import AnalysisContext, ReviewText
+from reviewbot.analysis.complaints import load_taxonomy
+from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.app.contracts import classify_lines
+
+# The ids the taxonomy must keep: check sets written outside this project use them.
+ASPECTS = [
+    "food.taste",
+    "food.temperature",
+    "food.portion",
+    "food.freshness",
+    "food.doneness",
+    "food.look",
+    "food.variety",
+    "service.attitude",
+    "service.waiting",
+    "service.wrong_item",
+    "service.missing_item",
+    "service.utensils",
+    "service.attentiveness",
+    "service.order_handling",
+    "service.rules",
+    "delivery.late",
+    "delivery.spilled",
+    "delivery.cold_on_arrival",
+    "delivery.rider",
+    "delivery.packaging",
+    "environment.cleanliness",
+    "environment.noise",
+    "environment.space",
+    "environment.decor",
+    "environment.comfort",
+    "environment.location",
+    "price.value",
+    "price.expensive",
+    "price.discount",
+    "price.billing",
+    "hygiene.foreign_object",
+    "hygiene.illness",
+    "hygiene.spoiled",
+    "hygiene.pests",
+    "hygiene.kitchen",
+]
+
+
+@cache
+def analyzer() -> AnalyzerV1:
+    return AnalyzerV1()
+
+
+def read(text: str, rating: float | None = None, **context):
+    return analyzer().analyze(ReviewText("t", text, rating), AnalysisContext(**context))
+
+
+def aspects(result) -> list[str]:
+    return [c.aspect for c in result.complaints]
+
+
+def test_the_taxonomy_has_every_aspect_with_a_label_and_a_severity():
+    taxonomy = load_taxonomy()
+    assert sorted(taxonomy.aspects) == sorted(ASPECTS)
+    for aspect in taxonomy.aspects.values():
+        assert aspect.label and aspect.severity in ("low", "medium", "high", "critical")
+        if aspect.category == "hygiene":
+            assert aspect.severity in ("high", "critical")
+    assert taxonomy.aspects["hygiene.illness"].severity == "critical"
+
+
+def test_a_wrong_dish_is_a_wrong_item_not_a_taste_complaint():
+    result = read("我要的是排骨饭，结果送的是鸡肉饭")
+    assert aspects(result) == ["service.wrong_item"]
+    assert result.complaints[0].target == "排骨饭"
+    assert result.complaints[0].span == "我要的是排骨饭，结果送的是鸡肉饭"
+    assert result.negative
+
+
+def test_a_question_can_be_a_complaint():
+    assert aspects(read("为什么不给管儿？")) == ["service.utensils"]
+
+
+def test_a_missing_topping_names_what_is_missing():
+    result = read("没加椰果")
+    assert aspects(result) == ["service.missing_item"]
+    assert result.complaints[0].target == "椰果"
+
+
+def test_cold_on_arrival_and_late_are_both_delivery_complaints():
+    result = read("送到的时候已经凉了，等了一个多小时")
+    assert sorted(aspects(result)) == ["delivery.cold_on_arrival", "delivery.late"]
+    assert result.category("delivery").polarity == "negative"
+    assert result.negative
+
+
+def test_three_complaints_make_three_points_in_the_customers_words():
+    result = read("菜太咸了，服务员态度很差，价格还贵")
+    assert sorted(aspects(result)) == ["food.taste", "price.expensive", "service.attitude"]
+    spans = {c.aspect: c.span for c in result.complaints}
+    assert spans["service.attitude"] == "服务员态度很差"
+    assert {c.target for c in result.complaints if c.aspect == "service.attitude"} == {"服务员"}
+    # most severe first
+    ranks = ["low", "medium", "high", "critical"]
+    levels = [ranks.index(c.severity) for c in result.complaints]
+    assert levels == sorted(levels, reverse=True)
+
+
+def test_jieba_finds_the_dish_a_complaint_is_about():
+    result = read("鱼片有腥味")
+    assert aspects(result)[0] in ("food.freshness", "food.taste")
+    assert result.complaints[0].target == "鱼片"
+
+
+def test_hair_in_the_soup_is_a_foreign_object_of_high_severity():
+    result = read("汤里有头发")
+    complaint = result.complaints[0]
+    assert complaint.aspect == "hygiene.foreign_object"
+    assert complaint.severity in ("high", "critical") and result.severity in ("high", "critical")
+    assert complaint.target == "汤"
+
+
+def test_illness_is_critical_and_comes_first():
+    result = read("菜很咸，吃完拉肚子了", 1)
+    assert result.complaints[0].aspect == "hygiene.illness"
+    assert result.complaints[0].severity == "critical"
+    assert "food.taste" in aspects(result)
+
+
+def test_a_stores_dish_is_the_target():
+    result = read("老街坊拼盘太咸了", menu=("老街坊拼盘",))
+    assert [(c.aspect, c.target) for c in result.complaints] == [("food.taste", "老街坊拼盘")]
+
+
+def test_comparison_and_negated_praise_are_complaints():
+    assert aspects(read("没有店里好吃")) == ["food.taste"]
+    assert read("没有店里好吃").praise == ()
+    assert aspects(read("肉不新鲜")) == ["food.freshness"]
+    assert aspects(read("不难吃")) == []
+
+
+def test_intensified_praise_of_speed_is_praise():
+    for text in ("太快了", "飞一般", "快得不行"):
+        result = read(text)
+        assert not result.complaints, text
+        assert [p.aspect for p in result.praise] == ["delivery.fast"], text
+        assert not result.negative, text
+
+
+def test_contrast_and_hedge_keep_both_sides():
+    result = read("总体来说还不错，就是上菜太慢了", 4)
+    assert aspects(result) == ["service.waiting"]
+    conceded = read("虽然有点贵，但是很好吃")
+    assert aspects(conceded) == ["price.expensive"]
+    assert [p.aspect for p in conceded.praise] == ["food.taste"]
+    assert not conceded.negative
+
+
+def test_praise_is_listed_with_its_target():
+    result = read("服务员很热情，烤鱼很好吃", 5, menu=("烤鱼",))
+    assert [(p.aspect, p.target) for p in result.praise] == [
+        ("service.attitude", "服务员"),
+        ("food.taste", "烤鱼"),
+    ]
+    assert result.complaints == ()
+
+
+# -- scripts and languages -------------------------------------------------------------------
+
+
+def test_traditional_reviews_are_read_after_conversion_and_quoted_as_written():
+    result = read("服務態度很差，等了一個鐘頭")
+    assert result.script == "zh-Hant" and result.language == "zh"
+    assert sorted(aspects(result)) == ["service.attitude", "service.waiting"]
+    assert "服務態度很差" in {c.span for c in result.complaints}
+    assert read("服务态度很差").script == "zh-Hans"
+
+
+def test_cantonese_is_folded_before_reading():
+    result = read("呢啲嘢好難食，等咗好耐")
+    assert sorted(aspects(result)) == ["food.taste", "service.waiting"]
+    assert "呢啲嘢好難食" in {c.span for c in result.complaints}
+    assert result.negative
+
+
+def test_an_unrated_english_review_with_complaints_is_negative():
+    result = read("The food was cold and the waiter was rude")
+    assert result.language == "en" and result.script is None
+    assert result.negative and result.polarity == "negative"
+    assert sorted(aspects(result)) == ["food.temperature", "service.attitude"]
+
+
+def test_english_negation_and_stars():
+    assert read("The food was not bad, friendly staff").negative is False
+    assert aspects(read("The noodles weren't fresh")) == ["food.freshness"]
+    rated = read("Overpriced and the portions were small", 5)
+    assert rated.sentiment > 0.5 and not rated.negative  # the stars say how they felt
+    assert sorted(aspects(rated)) == ["food.portion", "price.expensive"]
+
+
+def test_another_language_is_left_for_a_person():
+    result = read("料理が冷たかった")
+    assert result.language == "ja"
+    assert result.negative and result.polarity == "neutral" and result.sentiment == 0.5
+    assert read("料理が冷たかった", 5).negative is False
+
+
+# -- reviews without words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rating", "negative"), [(None, False), (3, False), (2, True), (1, True)])
+def test_empty_reviews(rating, negative):
+    result = read("", rating)
+    assert result.negative is negative
+    if rating is None:
+        assert result.polarity == "neutral" and result.sentiment == 0.5
+    assert result.complaints == () and result.praise == ()
+
+
+def test_classify_writes_the_added_fields():
+    lines = [json.dumps({"id": 1, "text": "没加椰果", "rating": 2}, ensure_ascii=False)]
+    (out,) = list(classify_lines(lines, analyzer()))
+    assert out["script"] == "zh-Hans" and out["language"] == "zh"
+    assert out["complaints"] == [
+        {
+            "category": "service",
+            "aspect": "service.missing_item",
+            "target": "椰果",
+            "span": "没加椰果",
+            "severity": "medium",
+        }
+    ]
+    assert out["praise"] == [] and out["malicious_evidence"] == []
+
+
+# -- where staff see them --------------------------------------------------------------------
+
+
+def test_the_alert_lists_the_complaints_in_chinese():
+    from datetime import UTC, datetime
+
+    from reviewbot.chat.alerts import format_alert
+    from reviewbot.workflow.cards import AlertView, complaint_points
+
+    result = read("我要的是排骨饭，结果送的是鸡肉饭，服务员态度很差", 1)
+    points = complaint_points(result.details()["complaints"])
+    assert points == "送错/上错菜（排骨饭）；服务态度差（服务员）"  # equally severe: in order
+    view = AlertView(
+        alert_id=1, kind="new", token="t", review_id=7, store_id="s", store_name="店",
+        platform="demo", rating=1, author="顾客", order_id=None,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC), text="…", follow_up=None, revision=1,
+        polarity="negative", sentiment=0.1, categories=[], malicious=False,
+        malicious_reasons=[], severity="medium", required_role="staff", draft_id=None,
+        draft_text=None, draft_template=None, complaint_points=points,
+    )  # fmt: skip
+    assert ("投诉要点", points) in format_alert(view)
+    assert "投诉要点" not in dict(format_alert(replace(view, complaint_points="")))
+
+
+async def test_staff_see_the_complaints_on_the_alert(database_url, demo, clock):
+    """End to end: the pipeline stores the complaints and the alert shows them."""
+    import io
+
+    from reviewbot.app.daemon import Daemon
+    from reviewbot.chat.console import ConsoleNotifier
+    from tests.conftest import make_settings
+
+    out = io.StringIO()
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(out), analyzer=analyzer())
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "我要的是排骨饭，结果送的是鸡肉饭", 1, anonymous=False)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    assert "投诉要点" in out.getvalue() and "送错/上错菜（排骨饭）" in out.getvalue()
+
+
+def test_a_stores_words_are_cut_whole_by_jieba_once_it_loads():
+    from reviewbot.analysis.targets import Segmenter
+
+    segmenter = Segmenter()
+    segmenter.add_words(["老街坊拼盘"])
+    assert not segmenter.loaded  # a store's menu alone does not load jieba
+    assert (0, 5, "老街坊拼盘") in segmenter.nouns("老街坊拼盘有点咸")
