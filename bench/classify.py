@@ -73,11 +73,11 @@ from reviewbot.analysis.base import ReviewText  # noqa: E402
 from reviewbot.analysis.evaluation import (  # noqa: E402
     Binary,
     ComplaintScores,
+    MaliceCheck,
     analyze_all,
     complaint_f1,
     complaint_scores,
     labelled_accuracy,
-    MaliceCheck,
     malice_check,
     malice_scores,
     read_jsonl,

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.platforms.normalize import as_url
 from reviewbot.analysis.complaints import load_taxonomy
+from reviewbot.platforms.normalize import as_url
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
