@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
@@ -70,10 +68,6 @@ from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
-
-
-def replica_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class _Job:
@@ -141,7 +135,8 @@ class Daemon:
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.owner = replica_id()
+        self.identity: Identity | None = None
+        self.owner = ""  # the instance name, claimed at start
         self._notifier = notifier
         self.analyzer = analyzer or AnalyzerV1()
         self.drafter = drafter or TemplateDrafter(load_library(settings.replies.templates_dir))
@@ -169,6 +164,9 @@ class Daemon:
 
     async def _start(self, schedule: bool) -> None:
         s = self.settings
+        self.identity = claim_identity(s)
+        self.owner = self.identity.name
+        lease = timedelta(seconds=s.daemon.lease_seconds)
         self.engine = db.create_engine(s.database.url, echo=s.database.echo)
         await db.ensure_schema_current(
             self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
@@ -189,6 +187,8 @@ class Daemon:
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
             retry_after_max=s.http.max_reschedule_seconds,
+            claim_seconds=s.daemon.lease_seconds,
+            owner=self.owner,
         )
         self.pipeline = Pipeline(
             self.sessions,
@@ -197,6 +197,7 @@ class Daemon:
             self.drafter,
             self.directory.profile,
             owner=self.owner,
+            lease_ttl=lease,
             alert_max_age=timedelta(hours=s.daemon.alert_max_age_hours)
             if s.daemon.alert_max_age_hours
             else None,
@@ -233,6 +234,7 @@ class Daemon:
                 "digest": DigestHandler(self.sessions, self.notifier, self.directory),
             },
             give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
+            lease_ttl=lease,
         )
         if schedule:
             self._schedule()
@@ -311,7 +313,12 @@ class Daemon:
                 edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
                 kick_outbox=self.outbox_job.kick,
             )
-            self.telegram = TelegramBot(self.settings, desk, owner=self.owner)
+            self.telegram = TelegramBot(
+                self.settings,
+                desk,
+                owner=self.owner,
+                lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
+            )
             await self.telegram.start()  # Telegram out of reach: it retries in maintenance
             bot = self.telegram
             return TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
@@ -417,9 +424,9 @@ class Daemon:
             )
         self._schedule_digests(scheduler, now)
         if self.telegram is not None:
-            scheduler.add_job(
+            scheduler.add_job(  # also the heartbeat of the Telegram updates lease
                 self._chat_maintenance,
-                IntervalTrigger(seconds=15),
+                IntervalTrigger(seconds=d.lease_seconds / 3),
                 id="chat",
                 max_instances=1,
                 coalesce=True,
@@ -598,6 +605,9 @@ class Daemon:
         if self.engine is not None:
             await self.engine.dispose()
             self.engine = None
+        if self.identity is not None:
+            self.identity.release()
+            self.identity = None
 
     # -- one-shot steps (the scheduler's jobs, callable directly) --------------------------
 

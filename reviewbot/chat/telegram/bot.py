@@ -4,7 +4,8 @@ by flow: card buttons (buttons.py), the edit conversation (edits.py), commands
 (commands.py) and /thanks (thanks.py); what they do is the workflow's (`workflow/desk.py`).
 
 Only one replica reads updates at a time (Telegram allows one getUpdates consumer per
-bot): it holds the `telegram:updates` lease, and another takes over if it disappears.
+bot): it holds the `telegram:updates` lease, renewed by `maintain` every third of its
+length, and another takes over within seconds if it disappears.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from reviewbot.workflow.desk import Desk
 log = logging.getLogger(__name__)
 
 UPDATES_LEASE = "telegram:updates"
-LEASE_TTL = timedelta(seconds=60)
 # Telegram out of reach at startup: try again after 15 s, doubling up to 5 minutes.
 START_RETRY_FIRST = timedelta(seconds=15)
 START_RETRY_MAX = timedelta(minutes=5)
@@ -39,12 +39,13 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class TelegramBot:
-    def __init__(self, settings: Settings, desk: Desk, *, owner: str) -> None:
+    def __init__(self, settings: Settings, desk: Desk, *, owner: str, lease_ttl: timedelta) -> None:
         self.settings = settings
         self.tg = settings.telegram
         self.desk = desk
         self.clock = desk.clock
         self.owner = owner
+        self.lease_ttl = lease_ttl
         self.receiving = False
         self.started = False
         self._start_failures = 0
@@ -161,7 +162,7 @@ class TelegramBot:
                 )
                 self.receiving = True
             return
-        held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, LEASE_TTL)
+        held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, self.lease_ttl)
         if held and not self.receiving:
             await self.app.updater.start_polling(
                 timeout=self.tg.poll_timeout_seconds,
