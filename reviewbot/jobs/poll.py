@@ -56,8 +56,8 @@ class Poller:
         max_pages: int = 20,
         error_backoff_max: float = 1800.0,
         retry_after_max: float = 86400.0,
+        owner: str,
         claim_seconds: float = 15.0,
-        owner: str = "poller",
     ) -> None:
         self.sessions = sessions
         self.clock = clock
