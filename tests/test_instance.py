@@ -4,6 +4,7 @@ own leases and claims back at once; never shared by two live daemons on one host
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from reviewbot.app.daemon import Daemon
 from reviewbot.app.instance import claim_identity
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.telegram.bot import UPDATES_LEASE, TelegramBot
 from reviewbot.config import ConfigError
 from reviewbot.jobs.poll import Poller
 from reviewbot.store import leases, outbox
@@ -87,3 +89,29 @@ async def test_a_daemon_restarted_after_kill_9_takes_its_leases_back_at_once(
     finally:
         await restarted.stop()
         await restarted.close()
+
+
+@pytest.mark.slow  # a daemon with its bot and a fake Bot API
+async def test_the_telegram_updates_reader_moves_within_seconds_of_its_holder_s_death(bot, clock):
+    """The bot fixture's daemon reads updates, then dies (it renews nothing any more):
+    a replica under another name takes over once the short lease runs out, and the dead
+    daemon restarted under its own name takes over at once."""
+    holder = bot.daemon.telegram
+    assert holder.receiving
+    ttl = timedelta(seconds=bot.daemon.settings.daemon.lease_seconds)
+    survivor = TelegramBot(bot.daemon.settings, holder.desk, owner="replica-b", lease_ttl=ttl)
+    restarted = TelegramBot(bot.daemon.settings, holder.desk, owner=holder.owner, lease_ttl=ttl)
+    try:
+        assert await survivor.start() and not survivor.receiving
+        assert await restarted.start() and restarted.receiving  # its own lease, at once
+        await restarted.stop()  # … and the restart dies as well, releasing nothing
+        await leases.acquire(holder.desk.sessions, UPDATES_LEASE, holder.owner, clock.now(), ttl)
+        clock.advance(ttl.total_seconds() - 1)
+        await survivor.maintain()
+        assert not survivor.receiving
+        clock.advance(2)
+        await survivor.maintain()
+        assert survivor.receiving
+    finally:
+        await restarted.stop()
+        await survivor.stop()
