@@ -5,7 +5,9 @@ by flow: card buttons (buttons.py), the edit conversation (edits.py), commands
 
 Only one replica reads updates at a time (Telegram allows one getUpdates consumer per
 bot): it holds the `telegram:updates` lease, renewed by `maintain` every third of its
-length, and another takes over within seconds if it disappears.
+length, and another takes over within seconds if it disappears. Updates are read by our
+own reader (reader.py), which confirms each only after it was handled, so a replica killed
+mid-batch loses no tap.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from reviewbot.chat.telegram.access import Front
 from reviewbot.chat.telegram.buttons import CardButtons
 from reviewbot.chat.telegram.commands import COMMANDS, Commands
 from reviewbot.chat.telegram.edits import EditConversation
+from reviewbot.chat.telegram.reader import UpdateReader
 from reviewbot.chat.telegram.thanks import ThanksFlow
 from reviewbot.config import ConfigError, Settings
 from reviewbot.workflow.desk import Desk
@@ -74,6 +77,11 @@ class TelegramBot:
             self.app.add_handler(handler)
         self.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.edits.on_text))
         self.app.add_error_handler(self.on_error)
+        self.reader = UpdateReader(
+            self.app,
+            timeout=self.tg.poll_timeout_seconds,
+            allowed_updates=["message", "callback_query"],
+        )
 
     @property
     def bot(self):
@@ -164,19 +172,17 @@ class TelegramBot:
             return
         held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, self.lease_ttl)
         if held and not self.receiving:
-            await self.app.updater.start_polling(
-                timeout=self.tg.poll_timeout_seconds,
-                allowed_updates=["message", "callback_query"],
-            )
+            await self.reader.start()
             self.receiving = True
             log.info("reading Telegram updates (this replica holds the lease)")
         elif not held and self.receiving:
-            await self.app.updater.stop()
+            await self.reader.stop()
             self.receiving = False
             log.warning("another replica reads Telegram updates now")
 
     async def stop(self) -> None:
-        if self.app.updater is not None and self.app.updater.running:
+        await self.reader.stop()
+        if self.app.updater is not None and self.app.updater.running:  # the webhook
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
