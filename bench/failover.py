@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import random
 import shutil
@@ -397,6 +398,8 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="two replicas on this database")
     parser.add_argument("--keep", action="store_true", help="keep the logs and database")
     args = parser.parse_args()
+    # A killed daemon's half-sent requests make the fake servers log connection resets.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     mode = "PostgreSQL, two replicas" if args.postgres else "SQLite, one daemon restarted"
     print(f"failover: {mode}, {args.kills} × SIGKILL, {args.rate:g} reviews/s", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="reviewbot-failover-"))
