@@ -264,17 +264,25 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def stored_reviews(database_url: str) -> Counter[str]:
-    """Platform review id → rows stored for it."""
+async def stored(database_url: str) -> tuple[Counter[str], Counter[str]]:
+    """Platform review id → review rows stored for it, and → alert rows made for it."""
     from sqlalchemy import select
 
     from reviewbot.store import db
-    from reviewbot.store.schema import Review
+    from reviewbot.store.schema import Alert, Review
 
     engine = db.create_engine(database_url)
     try:
         async with db.session_factory(engine)() as session:
-            return Counter((await session.scalars(select(Review.external_id))).all())
+            reviews = Counter((await session.scalars(select(Review.external_id))).all())
+            alerts = Counter(
+                (
+                    await session.scalars(
+                        select(Review.external_id).join(Alert, Alert.review_id == Review.id)
+                    )
+                ).all()
+            )
+            return reviews, alerts
     finally:
         await engine.dispose()
 
@@ -353,16 +361,17 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             await replica.stop()
         await world.telegram.stop()
         await demo.stop()
-    stored = await stored_reviews(database_url)
+    reviews, alert_rows = await stored(database_url)
     alerts = world.alerts()
     ids = set(world.published.values())
     return {
         "outages": outages,
         "published": len(world.published),
-        "reviews_lost": len(ids - set(stored)),
-        "reviews_duplicated": sum(1 for i in ids if stored[i] > 1),
+        "reviews_lost": len(ids - set(reviews)),
+        "reviews_duplicated": sum(1 for i in ids if reviews[i] > 1),
         "alerts_lost": sum(1 for m in world.published if m not in alerts),
         "alerts_duplicated": sum(1 for ts in alerts.values() if len(ts) > 1),
+        "alert_rows_duplicated": sum(1 for i in ids if alert_rows[i] > 1),
         "replies_lost": len(ids - set(world.platform.first_post)),
         "replies_resent": sum(1 for i in ids if world.platform.posts[i] > 1),
         "replies_on_platform": len(world.platform.replies),
@@ -412,11 +421,17 @@ def main() -> None:
     print(summary(f"kill → next alert{takeover}", [a for a, _ in r["outages"]]))
     print(summary(f"kill → next reply posted{takeover}", [p for _, p in r["outages"]]))
     print(
-        f"reviews published {r['published']}: lost {r['reviews_lost']}, duplicated "
-        f"{r['reviews_duplicated']}; alerts lost {r['alerts_lost']}, duplicated "
-        f"{r['alerts_duplicated']}; replies lost {r['replies_lost']}, on the platform "
-        f"{r['replies_on_platform']} (one per review; {r['replies_resent']} re-sent after a "
-        "crash, idempotent)"
+        f"reviews published {r['published']}: lost {r['reviews_lost']}, "
+        f"duplicated {r['reviews_duplicated']}"
+    )
+    print(
+        f"alert cards lost {r['alerts_lost']}, sent twice {r['alerts_duplicated']} "
+        f"(alerts made twice {r['alert_rows_duplicated']}; a card is sent again when its "
+        "daemon is killed between sending it and recording it)"
+    )
+    print(
+        f"replies lost {r['replies_lost']}, on the platform {r['replies_on_platform']} "
+        f"(one per review; {r['replies_resent']} posted again after a crash, idempotent)"
     )
 
 
