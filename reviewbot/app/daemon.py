@@ -430,6 +430,9 @@ class Daemon:
                 id="chat",
                 max_instances=1,
                 coalesce=True,
+                # A busy event loop runs it late rather than not at all: a skipped heartbeat
+                # or two would hand the updates to another replica.
+                misfire_grace_time=max(1, int(d.lease_seconds / 3)),
             )
         scheduler.start()
         self.scheduler = scheduler
