@@ -171,10 +171,11 @@ class TelegramBot:
                 self.receiving = True
             return
         held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, self.lease_ttl)
-        if held and not self.receiving:
+        if held and not self.reader.running:  # (or its task ended unexpectedly)
             await self.reader.start()
+            if not self.receiving:
+                log.info("reading Telegram updates (this replica holds the lease)")
             self.receiving = True
-            log.info("reading Telegram updates (this replica holds the lease)")
         elif not held and self.receiving:
             await self.reader.stop()
             self.receiving = False

@@ -80,7 +80,7 @@ class UpdateReader:
                 break
             try:
                 updates = fetch.result()
-            except (TelegramError, TimeoutError) as exc:
+            except Exception as exc:  # Telegram or the network: retried with backoff
                 failures += 1
                 delay = min(RETRY_MAX, RETRY_FIRST * 2 ** (failures - 1))
                 if isinstance(exc, RetryAfter):
