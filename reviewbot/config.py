@@ -72,6 +72,11 @@ class DaemonSettings(Section):
     max_pages_per_poll: Annotated[int, Field(ge=1, le=1000)] = 20
     outbox_give_up_hours: Annotated[float, Field(gt=0)] = 48.0
     alert_max_age_hours: Annotated[float, Field(gt=0)] | None = 72.0
+    # The name this daemon's leases and claims are held under; a restart under the same name
+    # takes them back at once. Default: the host name and a fingerprint of the database.
+    instance: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    # How long a lease outlives a holder that stopped renewing it (renewed every third).
+    lease_seconds: Annotated[float, Field(ge=3, le=600)] = 15.0
 
 
 class DemoSettings(Section):

@@ -1,13 +1,22 @@
-"""Leases: one statement takes a free, expired or own lease and refuses a held one."""
+"""Leases: one statement takes a free, expired or own lease and refuses a held one; a
+heartbeat keeps a working holder's lease, a dead holder's runs out within seconds, and a
+restart under the same instance name takes its own back at once."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-from reviewbot.store import leases
-from reviewbot.store.schema import Lease
+from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
+from reviewbot.jobs.outbox import OutboxDispatcher
+from reviewbot.jobs.poll import Poller
+from reviewbot.platforms.base import Capabilities, Page
+from reviewbot.store import leases, outbox
+from reviewbot.store.schema import Lease, OutboxMessage, Source
 
 TTL = timedelta(minutes=5)
 
@@ -39,3 +48,210 @@ async def test_a_lease_taken_in_a_transaction_rolls_back_with_it(sessions, clock
     except Boom:
         pass
     assert await leases.acquire(sessions, "pipeline", "b", clock.now(), TTL)
+
+
+# -- leases that die with their holder --------------------------------------------------
+#
+# A holder "dies" here as a kill -9 leaves it: its heartbeat stops (the task is cancelled)
+# and nothing it would do on the way out runs; the fake clock then moves past the TTL.
+
+
+def stop_heartbeat(name: str) -> None:
+    """What kill -9 does to a holder's heartbeat: it never beats again."""
+    (task,) = [t for t in asyncio.all_tasks() if t.get_name() == name]
+    task.cancel()
+
+
+async def wait_until(found: Callable[[], Awaitable[bool]]) -> None:
+    for _ in range(500):
+        if await found():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition never became true")
+
+
+async def test_the_heartbeat_keeps_a_long_running_holder_s_lease(sessions, clock):
+    ttl = timedelta(seconds=15)
+    async with leases.held(sessions, "pipeline", "a", clock, ttl, every=0.01) as lease:
+        assert lease is not None
+        for _ in range(4):  # 40 s of work, far past the first TTL
+            clock.advance(10)
+
+            async def renewed() -> bool:
+                async with sessions() as session:
+                    row = await session.get(Lease, "pipeline")
+                return row.until >= clock.now() + ttl - timedelta(seconds=1)
+
+            await wait_until(renewed)
+            assert lease.alive()
+            assert not await leases.acquire(sessions, "pipeline", "b", clock.now(), ttl)
+    # Given back at the end: another holder has it at once.
+    assert await leases.acquire(sessions, "pipeline", "b", clock.now(), ttl)
+
+
+async def test_a_holder_that_stops_heartbeating_is_taken_over_after_the_ttl(sessions, clock):
+    ttl = timedelta(seconds=15)
+    async with leases.held(sessions, "pipeline", "a", clock, ttl, every=0.01) as lease:
+        assert lease is not None
+        stop_heartbeat("lease:pipeline")
+        clock.advance(10)
+        assert not await leases.acquire(sessions, "pipeline", "b", clock.now(), ttl)
+        clock.advance(6)
+        assert not lease.alive()  # the fence: a holder past its TTL stops its work
+        assert await leases.acquire(sessions, "pipeline", "b", clock.now(), ttl)
+
+
+class Recording:
+    """An outbox handler that records deliveries; the first one may hang (a holder
+    dying in the middle of a send)."""
+
+    def __init__(self, hang: bool = False) -> None:
+        self.delivered: list[int] = []
+        self.entered = asyncio.Event()
+        self.hang = hang
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        self.entered.set()
+        if self.hang:
+            await asyncio.Event().wait()
+        self.delivered.append(message.id)
+        return {}
+
+    async def on_sent(self, session, message, result, now) -> None:
+        pass
+
+    async def on_dead(self, session, message, error, now) -> None:
+        pass
+
+
+async def queue_notice(sessions, clock, n: int) -> None:
+    async with sessions() as session, session.begin():
+        await outbox.enqueue(
+            session,
+            kind="notice",
+            destination="chat:store-1",
+            ref_id=n,
+            dedupe_key=f"notice:{n}",
+            now=clock.now(),
+        )
+
+
+async def test_an_outbox_destination_of_a_dead_replica_is_taken_over_in_seconds(sessions, clock):
+    await queue_notice(sessions, clock, 1)
+    dead, alive = Recording(hang=True), Recording()
+    a = OutboxDispatcher(sessions, clock, "replica-a", {"notice": dead})
+    b = OutboxDispatcher(sessions, clock, "replica-b", {"notice": alive})
+    sending = asyncio.create_task(a.run_once())
+    try:
+        await dead.entered.wait()
+        stop_heartbeat("lease:outbox:chat:store-1")
+        clock.advance(10)
+        assert await b.run_once() == 0  # still within the dead holder's TTL
+        clock.advance(6)
+        assert await b.run_once() == 1
+        assert len(alive.delivered) == 1
+    finally:
+        sending.cancel()
+
+
+async def test_a_restarted_replica_takes_its_outbox_destination_back_at_once(sessions, clock):
+    await queue_notice(sessions, clock, 1)
+    dead = Recording(hang=True)
+    before = OutboxDispatcher(sessions, clock, "host-1:db", {"notice": dead})
+    sending = asyncio.create_task(before.run_once())
+    try:
+        await dead.entered.wait()
+        stop_heartbeat("lease:outbox:chat:store-1")
+        other = OutboxDispatcher(sessions, clock, "host-2:db", {"notice": Recording()})
+        assert await other.run_once() == 0  # another replica waits for the TTL …
+        restarted = Recording()
+        after = OutboxDispatcher(sessions, clock, "host-1:db", {"notice": restarted})
+        assert await after.run_once() == 1  # … the restart does not (the clock has not moved)
+        assert len(restarted.delivered) == 1
+    finally:
+        sending.cancel()
+
+
+class Hanging:
+    """A platform account whose first fetch never returns (the poller dies in it)."""
+
+    platform, account = "demo", "shop-1"
+    capabilities = Capabilities(can_reply=False)
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+
+    async def fetch_page(self, cursor: str | None) -> Page:
+        self.entered.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+class Empty:
+    platform, account = "demo", "shop-1"
+    capabilities = Capabilities(can_reply=False)
+
+    async def fetch_page(self, cursor: str | None) -> Page:
+        return Page([], cursor, False)
+
+
+async def a_source(sessions, clock) -> int:
+    async with sessions() as session, session.begin():
+        ids = await sync_sources(
+            session, [ConfiguredSource("store-1", "测试小馆", "demo", "shop-1", True)], clock.now()
+        )
+    return ids[("demo", "shop-1")]
+
+
+async def test_a_poll_claim_of_a_dead_replica_is_taken_over_after_its_ttl(sessions, clock):
+    source_id = await a_source(sessions, clock)
+    hanging = Hanging()
+    polling = asyncio.create_task(Poller(sessions, clock, owner="a").poll(source_id, hanging, 60))
+    try:
+        await hanging.entered.wait()
+        stop_heartbeat(f"claim:{source_id}")
+        other = Poller(sessions, clock, owner="b")
+        clock.advance(10)
+        assert (await other.poll(source_id, Empty(), 60)).status == "skipped"
+        clock.advance(6)
+        assert (await other.poll(source_id, Empty(), 60)).status == "ok"
+    finally:
+        polling.cancel()
+
+
+async def test_a_restarted_replica_takes_its_poll_claim_back_at_once(sessions, clock):
+    source_id = await a_source(sessions, clock)
+    hanging = Hanging()
+    polling = asyncio.create_task(
+        Poller(sessions, clock, owner="host-1:db").poll(source_id, hanging, 60)
+    )
+    try:
+        await hanging.entered.wait()
+        stop_heartbeat(f"claim:{source_id}")
+        other = Poller(sessions, clock, owner="host-2:db")
+        assert (await other.poll(source_id, Empty(), 60)).status == "skipped"
+        restarted = Poller(sessions, clock, owner="host-1:db")
+        assert (await restarted.poll(source_id, Empty(), 60)).status == "ok"
+    finally:
+        polling.cancel()
+
+
+async def test_the_heartbeat_keeps_a_long_poll_s_claim(sessions, clock):
+    source_id = await a_source(sessions, clock)
+    hanging = Hanging()
+    slow = Poller(sessions, clock, owner="a", claim_seconds=0.03)  # beats every 10 ms
+    polling = asyncio.create_task(slow.poll(source_id, hanging, 60))
+    try:
+        await hanging.entered.wait()
+        clock.advance(60)
+
+        async def renewed() -> bool:
+            async with sessions() as session:
+                source = await session.get(Source, source_id)
+            return source.next_poll_at > clock.now()
+
+        await wait_until(renewed)
+        other = Poller(sessions, clock, owner="b", claim_seconds=0.03)
+        assert (await other.poll(source_id, Empty(), 60)).status == "skipped"
+    finally:
+        polling.cancel()

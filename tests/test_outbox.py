@@ -232,7 +232,7 @@ async def test_two_replicas_polling_at_once_store_each_review_once(daemon, demo,
         demo.platform.add_review("shop-1", f"第{n}条：还行吧", 3)
     clock.advance(minutes=5)
     (running,) = daemon.sources.values()
-    pollers = [Poller(daemon.sessions, clock) for _ in range(3)]
+    pollers = [Poller(daemon.sessions, clock, owner=f"replica-{n}") for n in range(3)]
     outcomes = await asyncio.gather(
         *(p.poll(running.source_id, running.adapter, 60) for p in pollers)
     )

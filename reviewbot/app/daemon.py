@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +31,7 @@ from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
 from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
+from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
@@ -74,10 +72,6 @@ from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
 log = logging.getLogger(__name__)
-
-
-def replica_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def check_secrets(settings: Settings, *, skip_broken_sources: bool, chat: bool = True) -> None:
@@ -177,7 +171,8 @@ class Daemon:
         self.skip_broken_sources = skip_broken_sources
         self.skipped: list[str] = []  # "store/platform/account: why", for the log and tests
         self.clock = clock or SystemClock()
-        self.owner = replica_id()
+        self.identity: Identity | None = None
+        self.owner = ""  # the instance name, claimed at start
         self._notifier = notifier
         self.analyzer = analyzer or AnalyzerV1()
         self.drafter = drafter or TemplateDrafter(load_library(settings.replies.templates_dir))
@@ -206,6 +201,9 @@ class Daemon:
     async def _start(self, schedule: bool) -> None:
         s = self.settings
         check_secrets(s, skip_broken_sources=self.skip_broken_sources, chat=self._notifier is None)
+        self.identity = claim_identity(s)
+        self.owner = self.identity.name
+        lease = timedelta(seconds=s.daemon.lease_seconds)
         self.engine = db.create_engine(s.database.url, echo=s.database.echo)
         await db.ensure_schema_current(
             self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
@@ -226,6 +224,8 @@ class Daemon:
             max_pages=s.daemon.max_pages_per_poll,
             error_backoff_max=s.daemon.error_backoff_max_seconds,
             retry_after_max=s.http.max_reschedule_seconds,
+            claim_seconds=s.daemon.lease_seconds,
+            owner=self.owner,
         )
         self.pipeline = Pipeline(
             self.sessions,
@@ -234,6 +234,7 @@ class Daemon:
             self.drafter,
             self.directory.profile,
             owner=self.owner,
+            lease_ttl=lease,
             alert_max_age=timedelta(hours=s.daemon.alert_max_age_hours)
             if s.daemon.alert_max_age_hours
             else None,
@@ -277,6 +278,7 @@ class Daemon:
             },
             give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
             before=self.router.run_once,
+            lease_ttl=lease,
         )
         if schedule:
             self._schedule()
@@ -376,7 +378,12 @@ class Daemon:
                 edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
                 kick_outbox=self.outbox_job.kick,
             )
-            self.telegram = TelegramBot(self.settings, desk, owner=self.owner)
+            self.telegram = TelegramBot(
+                self.settings,
+                desk,
+                owner=self.owner,
+                lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
+            )
             await self.telegram.start()  # Telegram out of reach: it retries in maintenance
             bot = self.telegram
             notifier = TelegramNotifier(bot.bot, self.directory, ready=lambda: bot.started)
@@ -488,12 +495,15 @@ class Daemon:
             )
         self._schedule_digests(scheduler, now)
         if self.telegram is not None:
-            scheduler.add_job(
+            scheduler.add_job(  # also the heartbeat of the Telegram updates lease
                 self._chat_maintenance,
-                IntervalTrigger(seconds=15),
+                IntervalTrigger(seconds=d.lease_seconds / 3),
                 id="chat",
                 max_instances=1,
                 coalesce=True,
+                # A busy event loop runs it late rather than not at all: a skipped heartbeat
+                # or two would hand the updates to another replica.
+                misfire_grace_time=max(1, int(d.lease_seconds / 3)),
             )
         scheduler.start()
         self.scheduler = scheduler
@@ -669,6 +679,9 @@ class Daemon:
         if self.engine is not None:
             await self.engine.dispose()
             self.engine = None
+        if self.identity is not None:
+            self.identity.release()
+            self.identity = None
 
     # -- one-shot steps (the scheduler's jobs, callable directly) --------------------------
 

@@ -102,11 +102,13 @@ class CrisisDetector:
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
         now = self.clock.now()
-        if not await leases.acquire(self.sessions, "crisis", self.owner, now, timedelta(minutes=2)):
-            return []
-        try:
+        async with leases.held(self.sessions, "crisis", self.owner, self.clock) as lease:
+            if lease is None:
+                return []
             paged = await self._flush(now)
             for store_id in await self._stores_to_check(now):
+                if not lease.alive():  # taken over: the new holder checks the rest
+                    break
                 try:
                     async with self.sessions() as session, session.begin():
                         crisis_id = await self._check_store(session, store_id, now)
@@ -119,8 +121,6 @@ class CrisisDetector:
                 if crisis_id is not None:
                     paged.append(crisis_id)
             return paged
-        finally:
-            await leases.release(self.sessions, "crisis", self.owner)
 
     async def _stores_to_check(self, now: datetime) -> list[str]:
         """Every store on a full sweep; else those with a review analysed since the last run.

@@ -172,11 +172,9 @@ class EscalationChecker:
         One read finds what is due in every store (a few columns of each review whose
         ladder is unfinished); only stores with something due get a write transaction."""
         now = self.clock.now()
-        if not await leases.acquire(
-            self.sessions, "escalation", self.owner, now, timedelta(minutes=2)
-        ):
-            return 0
-        try:
+        async with leases.held(self.sessions, "escalation", self.owner, self.clock) as lease:
+            if lease is None:
+                return 0
             work = await self._due_now(now)
             async with self.sessions() as session:
                 for store_id, audience, _ in await pages.waiting(session, THREAD):
@@ -184,14 +182,14 @@ class EscalationChecker:
                         work.setdefault(store_id, [])  # gathered rungs whose time may be due
             sent = 0
             for store_id, items in sorted(work.items()):
+                if not lease.alive():  # taken over: the new holder pings the rest
+                    break
                 try:
                     async with self.sessions() as session, session.begin():
                         sent += await self._fire_store(session, store_id, items, now)
                 except Exception:  # one store's failure must not hold back the others
                     log.exception("escalation check for store %s failed", store_id)
             return sent
-        finally:
-            await leases.release(self.sessions, "escalation", self.owner)
 
     async def _due_now(self, now: datetime) -> dict[str, list[tuple[int, str, list[_Due]]]]:
         """Per store: (review id, severity, rungs due) of each review to ping now."""

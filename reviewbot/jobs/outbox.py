@@ -1,9 +1,10 @@
 """Delivering the outbox: the dispatcher (what each kind of message does is in deliveries.py).
 
-One replica at a time drains a destination (it holds that destination's lease), oldest
-message first, and stops at the first failure so nothing overtakes it. Delivery is at
-least once: a crash between sending and recording sends again after restart, which is why
-handlers make their effects idempotent where the far side allows it.
+One replica at a time drains a destination (it holds that destination's lease, renewed
+while it works, and checks it is still live before each message), oldest message first,
+and stops at the first failure so nothing overtakes it. Delivery is at least once: a
+crash between sending and recording sends again after restart, which is why handlers
+make their effects idempotent where the far side allows it.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class OutboxDispatcher:
         batch: int = 100,
         concurrency: int = 16,
         before: Callable[[], Awaitable[Any]] | None = None,
+        lease_ttl: timedelta = leases.DEFAULT_TTL,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -87,6 +89,7 @@ class OutboxDispatcher:
         self.give_up_after = give_up_after
         self.batch = batch
         self.before = before  # a step before each run (copying messages to more channels)
+        self.lease_ttl = lease_ttl
         self._gate = asyncio.Semaphore(concurrency)
         # Leases keep replicas apart; these keep this process's own runs apart.
         self._draining: dict[str, asyncio.Lock] = {}
@@ -113,23 +116,24 @@ class OutboxDispatcher:
     async def _drain(self, destination: str) -> int:
         name = f"outbox:{destination}"
         lock = self._draining.setdefault(destination, asyncio.Lock())
-        async with self._gate, lock:
-            if not await leases.acquire(
-                self.sessions, name, self.owner, self.clock.now(), timedelta(minutes=5)
-            ):
+        async with (
+            self._gate,
+            lock,
+            leases.held(self.sessions, name, self.owner, self.clock, self.lease_ttl) as lease,
+        ):
+            if lease is None:
                 return 0
-            try:
-                sent = 0
-                for _ in range(self.batch):
-                    outcome = await self._deliver_head(destination)
-                    if outcome is None:
-                        break
-                    sent += int(outcome)
-                    if not outcome:
-                        break
-                return sent
-            finally:
-                await leases.release(self.sessions, name, self.owner)
+            sent = 0
+            for _ in range(self.batch):
+                if not lease.alive():  # lost to another replica: it sends what is left
+                    break
+                outcome = await self._deliver_head(destination)
+                if outcome is None:
+                    break
+                sent += int(outcome)
+                if not outcome:
+                    break
+            return sent
 
     async def _deliver_head(self, destination: str) -> bool | None:
         """Deliver the destination's oldest message: True sent, False failed, None nothing due."""

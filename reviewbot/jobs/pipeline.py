@@ -5,7 +5,9 @@ Three steps per batch: read the waiting reviews, analyze and draft them in a wor
 write each review's analysis, draft, alert, outbox message, audit entries and cleared flag
 in its own savepoint. A review whose text changed meanwhile is left for the next batch;
 one that breaks the analyzer is retried a few times, then left flagged with its error.
-One replica at a time runs the pipeline (it holds the pipeline lease).
+One replica at a time runs the pipeline (it holds the pipeline lease, renewed while a batch
+is analyzed, and taken again inside the write transaction so a replica that lost it
+meanwhile writes nothing).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class Pipeline:
         store_profile: Callable[[str], StoreProfile],
         *,
         owner: str = "pipeline",
+        lease_ttl: timedelta = leases.DEFAULT_TTL,
         alert_max_age: timedelta | None = None,
         reply_limits: Callable[[int], ReplyLimits | None] = lambda source_id: None,
         store_terms: Callable[[str], tuple[tuple[str, str], ...]] = lambda store_id: (),
@@ -101,6 +104,7 @@ class Pipeline:
         self.drafter = drafter
         self.store_profile = store_profile
         self.owner = owner
+        self.lease_ttl = lease_ttl
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyzer")
         self._running = asyncio.Lock()  # one batch at a time in this process
 
@@ -121,17 +125,16 @@ class Pipeline:
             return await self._run_once(limit)
 
     async def _run_once(self, limit: int) -> PipelineStats:
-        lease = timedelta(minutes=5)
-        if not await leases.acquire(self.sessions, "pipeline", self.owner, self.clock.now(), lease):
-            return PipelineStats()
-        try:
+        async with leases.held(
+            self.sessions, "pipeline", self.owner, self.clock, self.lease_ttl
+        ) as lease:
+            if lease is None:
+                return PipelineStats()
             items, recent = await self._read(limit)
             if not items:
                 return PipelineStats()
             outcomes = await self._in_worker(self._analyze_batch, items, recent)
             return await self._write(outcomes)
-        finally:
-            await leases.release(self.sessions, "pipeline", self.owner)
 
     async def _read(self, limit: int) -> tuple[list[_Item], dict[str, list[str]]]:
         async with self.sessions() as session:
@@ -249,6 +252,13 @@ class Pipeline:
     async def _write(self, outcomes: list[_Outcome]) -> PipelineStats:
         stats = PipelineStats()
         async with self.sessions() as session, session.begin():
+            # The fence: the lease row stays locked until this commits, so either this
+            # replica still holds the lease and writes the batch, or it writes nothing.
+            if not await leases.take(
+                session, "pipeline", self.owner, self.clock.now(), self.lease_ttl
+            ):
+                log.warning("the pipeline lease was taken over; batch left to its new holder")
+                return stats
             for outcome in outcomes:
                 item = outcome.item
                 if outcome.error is not None:

@@ -9,6 +9,7 @@ reviews that are safely stored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from dataclasses import dataclass, field
@@ -55,7 +56,8 @@ class Poller:
         max_pages: int = 20,
         error_backoff_max: float = 1800.0,
         retry_after_max: float = 86400.0,
-        claim_seconds: float = 300.0,
+        owner: str,
+        claim_seconds: float = 15.0,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -63,6 +65,7 @@ class Poller:
         self.error_backoff_max = error_backoff_max
         self.retry_after_max = retry_after_max
         self.claim = timedelta(seconds=claim_seconds)
+        self.owner = owner
         self._polling: dict[int, asyncio.Lock] = {}
 
     async def poll(self, source_id: int, adapter: PlatformAdapter, interval: float) -> PollOutcome:
@@ -80,8 +83,14 @@ class Poller:
             if state is None:
                 return PollOutcome(source_id, "skipped")
             recorded = False
+            heartbeat = asyncio.create_task(self._keep_claim(source_id), name=f"claim:{source_id}")
             try:
-                outcome = await self._poll(source_id, adapter, state.cursor)
+                try:
+                    outcome = await self._poll(source_id, adapter, state.cursor)
+                finally:
+                    heartbeat.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await heartbeat
                 if outcome.status == "ok":
                     await self._record_success(
                         source_id,
@@ -99,17 +108,18 @@ class Poller:
                         await session.execute(
                             update(Source)
                             .where(Source.id == source_id)
-                            .values(next_poll_at=claimed_at)
+                            .values(next_poll_at=claimed_at, claimed_by=None)
                             .execution_options(synchronize_session=False)
                         )
 
     async def _claim(self, source_id: int, now: datetime) -> Row[Any] | None:
         """Claim a due account for this poll and read it, in one UPDATE … RETURNING.
 
-        The claim is the account's own next_poll_at moved `claim` ahead: no other replica
-        (or timer) finds it due meanwhile, and if this process dies it is due again when
-        the claim runs out, as an expired lease would be. Recording the result sets
-        next_poll_at again and so ends the claim."""
+        The claim is the account's own next_poll_at moved `claim` ahead (a few seconds,
+        renewed while the poll runs) and `claimed_by` set to this instance: no other
+        replica (or timer) finds it due meanwhile; if this process dies it is due again
+        when the claim runs out, as an expired lease would be, and at once for this same
+        instance restarted. Recording the result ends the claim."""
         async with self.sessions() as session, session.begin():
             return (
                 await session.execute(
@@ -117,9 +127,13 @@ class Poller:
                     .where(
                         Source.id == source_id,
                         Source.enabled.is_(True),
-                        or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now),
+                        or_(
+                            Source.next_poll_at.is_(None),
+                            Source.next_poll_at <= now,
+                            Source.claimed_by == self.owner,
+                        ),
                     )
-                    .values(next_poll_at=now + self.claim)
+                    .values(next_poll_at=now + self.claim, claimed_by=self.owner)
                     .returning(
                         Source.cursor,
                         Source.consecutive_errors,
@@ -128,6 +142,24 @@ class Poller:
                     .execution_options(synchronize_session=False)
                 )
             ).one_or_none()
+
+    async def _keep_claim(self, source_id: int) -> None:
+        """The claim's heartbeat: push it ahead every third of its length while the poll
+        runs; stop if the claim is no longer ours."""
+        while True:
+            await asyncio.sleep(self.claim.total_seconds() / 3)
+            try:
+                async with self.sessions() as session, session.begin():
+                    result = await session.execute(
+                        update(Source)
+                        .where(Source.id == source_id, Source.claimed_by == self.owner)
+                        .values(next_poll_at=self.clock.now() + self.claim)
+                        .execution_options(synchronize_session=False)
+                    )
+                if result.rowcount != 1:
+                    return
+            except Exception as exc:
+                log.warning("renewing the poll claim on source %d failed: %s", source_id, exc)
 
     async def _poll(
         self, source_id: int, adapter: PlatformAdapter, cursor: str | None
@@ -172,6 +204,7 @@ class Poller:
                         last_success_at=now,
                         last_error=None,
                         next_poll_at=next_poll,
+                        claimed_by=None,
                     )
                     .execution_options(synchronize_session=False)
                 )
@@ -195,6 +228,7 @@ class Poller:
             source.needs_reauth = False
             source.reauth_since = None
             source.next_poll_at = next_poll
+            source.claimed_by = None
 
     async def _record_error(self, source_id: int, exc: BaseException | None) -> None:
         assert exc is not None
@@ -211,6 +245,7 @@ class Poller:
             if retry_after:  # a platform may ask for days, or for ever: it gets at most this
                 wait = max(wait, min(float(retry_after), self.retry_after_max))
             source.next_poll_at = now + timedelta(seconds=wait)
+            source.claimed_by = None
             if isinstance(exc, ReauthorizationRequired) and not source.needs_reauth:
                 await self._ask_for_reauthorisation(session, source, now)
             if source.consecutive_errors == 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from reviewbot.clock import Clock
 from reviewbot.platforms.base import Unavailable
@@ -71,14 +71,9 @@ class DbCredentialStore:
     async def exclusive(self, key: str) -> AsyncIterator[None]:
         name = f"credential:{key}"[:200]
         for _ in range(self.lease_tries):
-            if await leases.acquire(
-                self.sessions, name, self.owner, self.clock.now(), timedelta(minutes=2)
-            ):
-                break
+            async with leases.held(self.sessions, name, self.owner, self.clock) as lease:
+                if lease is not None:
+                    yield
+                    return
             await asyncio.sleep(self.lease_wait)
-        else:
-            raise Unavailable(f"{key}: another replica is refreshing this credential")
-        try:
-            yield
-        finally:
-            await leases.release(self.sessions, name, self.owner)
+        raise Unavailable(f"{key}: another replica is refreshing this credential")

@@ -3,11 +3,20 @@
 A lease is taken with one INSERT … ON CONFLICT DO UPDATE … WHERE (free, expired or ours),
 which SQLite and PostgreSQL both run atomically: one statement, one round trip, inside the
 caller's transaction if it likes (a poll takes its lease and reads its account together).
-A crashed holder's lease simply expires.
+
+Leases are short (`DEFAULT_TTL`, 15 s) and renewed by a heartbeat while their holder
+works (`held`), so a holder that dies (kill -9, a lost host) frees them within seconds for
+any other replica. The owner is the daemon's stable instance name, not a per-process id:
+a daemon restarted under the same name takes its own leases back at once, because "ours"
+is one of the conditions of the take.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
@@ -15,8 +24,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.clock import Clock
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Lease
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL = timedelta(seconds=15)
 
 
 async def take(session: AsyncSession, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
@@ -57,3 +71,84 @@ async def give_up(session: AsyncSession, name: str, owner: str) -> None:
 async def release(sessions: SessionFactory, name: str, owner: str) -> None:
     async with sessions() as session, session.begin():
         await give_up(session, name, owner)
+
+
+class Held:
+    """A lease this process holds, renewed every `every` seconds while its work runs.
+
+    `alive()` is the fence the work checks before each step with an effect outside this
+    process (a message sent, a batch written): true while the last renewal has not run
+    out. A renewal that finds someone else holding the lease ends it for good."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        name: str,
+        owner: str,
+        clock: Clock,
+        ttl: timedelta,
+        taken_at: datetime,
+    ) -> None:
+        self.sessions = sessions
+        self.name = name
+        self.owner = owner
+        self.clock = clock
+        self.ttl = ttl
+        self.valid_until = taken_at + ttl
+        self.lost = False
+
+    def alive(self) -> bool:
+        return not self.lost and self.clock.now() < self.valid_until
+
+    async def renew(self) -> bool:
+        """Extend the lease by its TTL from now; False once someone else holds it."""
+        if self.lost:
+            return False
+        now = self.clock.now()
+        if await acquire(self.sessions, self.name, self.owner, now, self.ttl):
+            self.valid_until = now + self.ttl
+            return True
+        self.lost = True
+        log.warning("lease %s was taken over by another replica; stopping its work", self.name)
+        return False
+
+    async def beat(self, every: float) -> None:
+        """Renew until cancelled or lost; a failed renewal (database away) is tried again."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await self.renew():
+                    return
+            except Exception as exc:  # the fence (alive()) stops the work if this goes on
+                log.warning("renewing lease %s failed: %s", self.name, exc)
+
+
+@contextlib.asynccontextmanager
+async def held(
+    sessions: SessionFactory,
+    name: str,
+    owner: str,
+    clock: Clock,
+    ttl: timedelta = DEFAULT_TTL,
+    *,
+    every: float | None = None,
+) -> AsyncIterator[Held | None]:
+    """Hold lease `name` for the duration of the block, renewed every `every` seconds
+    (a third of the TTL by default), released at the end. Yields None, and runs no
+    heartbeat, when someone else holds it."""
+    now = clock.now()
+    if not await acquire(sessions, name, owner, now, ttl):
+        yield None
+        return
+    lease = Held(sessions, name, owner, clock, ttl, now)
+    heartbeat = asyncio.create_task(
+        lease.beat(ttl.total_seconds() / 3 if every is None else every),
+        name=f"lease:{name}",
+    )
+    try:
+        yield lease
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        await release(sessions, name, owner)

@@ -110,6 +110,9 @@ class Source(Base):
     consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_poll_at: Mapped[datetime | None]
+    # The daemon instance polling the account now (its claim runs to next_poll_at, renewed
+    # while it polls); the same instance restarted after a crash claims it again at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
     needs_reauth: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reauth_since: Mapped[datetime | None]
     capabilities: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -4,7 +4,10 @@ by flow: card buttons (buttons.py), the edit conversation (edits.py), commands
 (commands.py) and /thanks (thanks.py); what they do is the workflow's (`workflow/desk.py`).
 
 Only one replica reads updates at a time (Telegram allows one getUpdates consumer per
-bot): it holds the `telegram:updates` lease, and another takes over if it disappears.
+bot): it holds the `telegram:updates` lease, renewed by `maintain` every third of its
+length, and another takes over within seconds if it disappears. Updates are read by our
+own reader (reader.py), which confirms each only after it was handled, so a replica killed
+mid-batch loses no tap.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from reviewbot.chat.telegram.access import Front
 from reviewbot.chat.telegram.buttons import CardButtons
 from reviewbot.chat.telegram.commands import COMMANDS, Commands
 from reviewbot.chat.telegram.edits import EditConversation
+from reviewbot.chat.telegram.reader import UpdateReader
 from reviewbot.chat.telegram.thanks import ThanksFlow
 from reviewbot.config import ConfigError, Settings
 from reviewbot.workflow.desk import Desk
@@ -31,7 +35,6 @@ from reviewbot.workflow.desk import Desk
 log = logging.getLogger(__name__)
 
 UPDATES_LEASE = "telegram:updates"
-LEASE_TTL = timedelta(seconds=60)
 # Telegram out of reach at startup: try again after 15 s, doubling up to 5 minutes.
 START_RETRY_FIRST = timedelta(seconds=15)
 START_RETRY_MAX = timedelta(minutes=5)
@@ -39,12 +42,13 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class TelegramBot:
-    def __init__(self, settings: Settings, desk: Desk, *, owner: str) -> None:
+    def __init__(self, settings: Settings, desk: Desk, *, owner: str, lease_ttl: timedelta) -> None:
         self.settings = settings
         self.tg = settings.telegram
         self.desk = desk
         self.clock = desk.clock
         self.owner = owner
+        self.lease_ttl = lease_ttl
         self.receiving = False
         self.started = False
         self._start_failures = 0
@@ -73,6 +77,11 @@ class TelegramBot:
             self.app.add_handler(handler)
         self.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.edits.on_text))
         self.app.add_error_handler(self.on_error)
+        self.reader = UpdateReader(
+            self.app,
+            timeout=self.tg.poll_timeout_seconds,
+            allowed_updates=["message", "callback_query"],
+        )
 
     @property
     def bot(self):
@@ -161,21 +170,20 @@ class TelegramBot:
                 )
                 self.receiving = True
             return
-        held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, LEASE_TTL)
-        if held and not self.receiving:
-            await self.app.updater.start_polling(
-                timeout=self.tg.poll_timeout_seconds,
-                allowed_updates=["message", "callback_query"],
-            )
+        held = await self.desk.hold_lease(UPDATES_LEASE, self.owner, self.lease_ttl)
+        if held and not self.reader.running:  # (or its task ended unexpectedly)
+            await self.reader.start()
+            if not self.receiving:
+                log.info("reading Telegram updates (this replica holds the lease)")
             self.receiving = True
-            log.info("reading Telegram updates (this replica holds the lease)")
         elif not held and self.receiving:
-            await self.app.updater.stop()
+            await self.reader.stop()
             self.receiving = False
             log.warning("another replica reads Telegram updates now")
 
     async def stop(self) -> None:
-        if self.app.updater is not None and self.app.updater.running:
+        await self.reader.stop()
+        if self.app.updater is not None and self.app.updater.running:  # the webhook
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
