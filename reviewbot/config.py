@@ -167,6 +167,20 @@ class StoreFacts(Section):
     menu: list[str] = Field(default_factory=list)
     proofs: list[str] = Field(default_factory=list)
     remedy: str = ""
+    # The same facts for English and Traditional-Chinese replies (empty: the ones above).
+    signature_en: str = ""
+    contact_en: str = ""
+    hours_en: str = ""
+    signature_zh_hant: str = ""
+    contact_zh_hant: str = ""
+    hours_zh_hant: str = ""
+
+
+class StoreReplies(Section):
+    """How a store's reviews are answered: `english = false` marks English reviews for a
+    person to answer instead of drafting from the English templates."""
+
+    english: bool = True
 
 
 _CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"
@@ -255,6 +269,7 @@ class StoreSettings(Section):
     analysis: StoreAnalysis = StoreAnalysis()
     chat: StoreChat = StoreChat()
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
+    replies: StoreReplies = StoreReplies()
     sources: Annotated[list[SourceSettings], Field(min_length=1)]
 
     @field_validator("timezone")
