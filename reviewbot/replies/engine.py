@@ -50,6 +50,8 @@ HISTORY = 20
 MAX_OVERLAP = 0.5
 CANDIDATES = 64
 APPEAL_REVIEW_CHARS = 300
+# Why an English review has no draft where the store answers English reviews by hand.
+NEEDS_PERSON = "这是一条英文评价，本店设置为由员工亲自回复：请用英文写好回复后再发布。"
 # Situations where every complaint is answered in turn (answers.py).
 POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up"})
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
@@ -127,6 +129,8 @@ class TemplateDrafter:
             return self._for_person(reading)
         parts = self._parts(reading)
         values = self._values(reading, store)
+        if analysis.script == "zh-Hant":  # the store's own Traditional wording, if given
+            values.update({k: v for k, v in store.facts_in("zh-Hant").items() if v})
         facts = variety_exempt(store)
         recent_texts = set(recent)
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
@@ -299,6 +303,7 @@ class TemplateDrafter:
             template_id="person",
             situation=reading.situation,
             category=reading.main.category if reading.main else "general",
+            violations=(Violation("needs_person", NEEDS_PERSON),),
             needs_person=True,
         )
 
