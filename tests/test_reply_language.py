@@ -95,3 +95,30 @@ def test_a_store_that_answers_english_by_hand_gets_it_marked_for_a_person(analyz
     (out,) = list(draft_lines([line], analyzer, drafter, store))
     assert out["needs_person"] is True and out["reply"] == ""
     assert out["violations"][0]["code"] == "needs_person"
+
+
+async def test_the_daemon_drafts_in_the_reviews_script_and_language(database_url, demo, clock):
+    """End to end: the pipeline drafts through the same engine, so a Traditional review's
+    alert carries a Traditional draft and an English review's an English one."""
+    import io
+
+    from reviewbot.app.daemon import Daemon
+    from reviewbot.chat.console import ConsoleNotifier
+    from tests.conftest import make_settings
+
+    out = io.StringIO()
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(out), analyzer=AnalyzerV1())
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", "外賣送了一個多小時，飯菜全涼了", 1, anonymous=False)
+        demo.platform.add_review("shop-1", "The delivery was late and the soup spilled.", 1)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    shown = out.getvalue()
+    assert "我們" in shown  # only a Traditional draft says 我們 (staff text is Simplified)
+    assert "apolog" in shown or "sorry" in shown

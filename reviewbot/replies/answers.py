@@ -146,15 +146,16 @@ def fill(text: str, values: Mapping[str, str]) -> str | None:
 
 
 def ordered(complaints: Sequence[Complaint]) -> list[Complaint]:
-    """Most severe first, then in the customer's order; one per aspect and target."""
-    seen: set[tuple[str, str | None]] = set()
+    """Most severe first, then in the customer's order; one per aspect (服务员态度差 and
+    态度极差 in one review are one point to answer)."""
+    seen: set[str] = set()
     unique = []
-    for complaint in complaints:
-        key = (complaint.aspect, complaint.target)
+    for complaint in sorted(complaints, key=lambda c: SEVERITY_RANK.get(c.severity, 9)):
+        key = complaint.aspect
         if key not in seen:
             seen.add(key)
             unique.append(complaint)
-    return sorted(unique, key=lambda c: SEVERITY_RANK.get(c.severity, 9))
+    return unique
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +177,14 @@ def sections(
 ) -> list[Section]:
     """A section per complaint (most severe first); `quote` makes a span fit to quote."""
     result = []
+    quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
     for complaint in ordered(complaints):
         answer = answers.get(complaint.aspect)
         if answer is None:
             continue
         acks, steps = answer.for_words(complaint.span)
-        values = {"span": quote(complaint.span), "target": complaint.target or ""}
+        span = quote(complaint.span)
+        values = {"span": "" if span in quoted else span, "target": complaint.target or ""}
         # The customer's own words or the dish beat a generic line.
         specific = [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
@@ -189,6 +192,8 @@ def sections(
         ack = rng.choice(options) if options else ""
         step_options = [s for s in (fill(v, values) for v in steps) if s]
         step = rng.choice(step_options) if step_options else ""
+        if span and span in ack:
+            quoted.add(span)
         if ack:
             result.append(Section(ack, step, answer.name, complaint.category))
     return result

@@ -53,7 +53,12 @@ APPEAL_REVIEW_CHARS = 300
 # Why an English review has no draft where the store answers English reviews by hand.
 NEEDS_PERSON = "这是一条英文评价，本店设置为由员工亲自回复：请用英文写好回复后再发布。"
 # Situations where every complaint is answered in turn (answers.py).
-POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up"})
+POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
+# Situations whose own wording answers the lead complaint (a follow-up that says the
+# problem came back, a food-safety claim a manager approves): the template's answer
+# leads, the other points follow; in a crisis they are only named (nothing is admitted
+# before the claim is checked, and the guardrails hold a crisis reply to that).
+FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -213,7 +218,7 @@ class TemplateDrafter:
 
     def _points(self, reading: Reading, analysis: Analysis, english: bool) -> list[Complaint]:
         """The complaints to answer one by one: all the analyzer found, in situations that
-        answer complaints (a crisis and a malicious review keep their own careful replies)."""
+        answer complaints (a malicious review keeps its own careful reply)."""
         answers = self.library.english.answers if english and self.library.english else None
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
@@ -243,14 +248,17 @@ class TemplateDrafter:
         found = sections(points, self.library.answers, quote_span, rng)
         main = reading.main
         if main is not None and (
-            reading.situation == "follow_up" or main.category not in {p.category for p in points}
+            reading.situation in FRAMED_SITUATIONS
+            or main.category not in {p.category for p in points}
         ):
             # The complaint the review reading leads with, in the situation's own words (a
             # follow-up, a problem that came back), when the analyzer's list lacks it or
             # the situation must frame it: answered first, as the template answers it.
             lead = self._legacy_section(reading, parts, values, rng)
-            same = next((s for s in found if s.category == main.category), None)
-            found = [lead, *(s for s in found if s is not same)]
+            same = [s for s in found if s.category == main.category]
+            # A crisis reply answers the food-safety claim once, as checked wording has it.
+            drop = same if reading.crisis else same[:1]
+            found = [lead, *(s for s in found if s not in drop)]
         second = reading.second
         if second is not None and second.category not in {s.category for s in found}:
             # The reading's second complaint, which the analyzer's list lacks: named too.
@@ -270,7 +278,8 @@ class TemplateDrafter:
             return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
 
         text = ""
-        for full, invite, greeting in compressions(len(found)):
+        most = 1 if reading.crisis else len(found)
+        for full, invite, greeting in compressions(most):
             text = compose(full, invite, greeting)
             if len(text) <= max_chars or max_chars <= 0:
                 break

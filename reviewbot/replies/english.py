@@ -57,7 +57,7 @@ def assemble_english(
         or _latin(store.signature)
         or _latin(store.name)
         or "The restaurant team",
-        "contact": store.facts_in("en").get("contact") or "a private message on this platform",
+        "contact": store.facts_in("en").get("contact") or "a private message here",
     }
     chosen = {}
     for part, variants in library.parts.items():
