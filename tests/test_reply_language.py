@@ -122,3 +122,26 @@ async def test_the_daemon_drafts_in_the_reviews_script_and_language(database_url
     shown = out.getvalue()
     assert "我們" in shown  # only a Traditional draft says 我們 (staff text is Simplified)
     assert "apolog" in shown or "sorry" in shown
+
+
+def test_config_turns_english_drafts_off_and_gives_facts_per_language():
+    from pathlib import Path
+
+    from reviewbot.config import StoreSettings, load_settings
+    from reviewbot.workflow.directory import Directory
+
+    settings = load_settings(Path(__file__).resolve().parents[1] / "config.example.toml")
+    raw = settings.stores[0].model_dump()
+    raw["replies"] = {"english": False}
+    raw["facts"]["signature_en"] = "Manager Wang"
+    store = StoreSettings.model_validate(raw)
+    settings = settings.model_copy(update={"stores": [store, *settings.stores[1:]]})
+    profile = Directory(settings).profile(store.id)
+    assert profile.english is False
+    assert profile.facts_in("en") == {"signature": "Manager Wang"}
+    assert (
+        Directory(load_settings(Path(__file__).resolve().parents[1] / "config.example.toml"))
+        .profile(store.id)
+        .english
+        is True
+    )
