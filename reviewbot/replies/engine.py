@@ -144,9 +144,11 @@ class TemplateDrafter:
         points = self._points(reading, analysis, english)
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
-            to_traditional(q, variant) if variant else q
-            for q in (*_quotes(reading), *(quote_span(c.span) for c in points))
-            if q
+            dict.fromkeys(
+                to_traditional(q, variant) if variant else q
+                for q in (*_quotes(reading), *(quote_span(c.span) for c in points))
+                if q
+            )
         )
 
         def assemble() -> tuple[str, tuple[str, ...]]:
@@ -223,7 +225,10 @@ class TemplateDrafter:
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
-        return [c for c in ordered(analysis.complaints) if c.aspect in answers]
+        points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
+        if reading.crisis and all(c.category == "hygiene" for c in points):
+            return []  # nothing besides the food-safety claim: the crisis reply as it was
+        return points
 
     def _assemble_points(
         self,
