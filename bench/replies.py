@@ -135,17 +135,88 @@ def mentions(draft: str, clause: str) -> bool:
     return False
 
 
+def addressed(draft: str, complaint: dict, labels: dict[str, str]) -> bool:
+    """A gold complaint is addressed when the draft holds one of its keywords or the Chinese
+    label of its aspect (compared in Simplified, so Traditional drafts count alike)."""
+    from reviewbot.analysis.normalize import to_simplified
+
+    text = to_simplified(draft).lower()
+    words = [*complaint.get("keywords", ()), labels.get(complaint.get("aspect", ""), "")]
+    return any(w and to_simplified(w).lower() in text for w in words)
+
+
+def run_set(path: Path, store: StoreProfile) -> int:
+    """Figures on a labelled set: aggregates only (the set may be a blind one)."""
+    import json
+
+    from reviewbot.analysis.complaints import load_taxonomy
+    from reviewbot.replies import guardrails
+
+    check = getattr(guardrails, "check_reply", None) or guardrails.check  # type: ignore[attr-defined]
+    labels = {aspect: a.label for aspect, a in load_taxonomy().aspects.items()}
+    items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    analyzer, drafter = AnalyzerV1(), TemplateDrafter()
+    recent: list[str] = []
+    gold = hit = complete = violations = person = 0
+    lengths, texts = [], []
+    started = time.perf_counter()
+    for index, item in enumerate(items):
+        review = ReviewText(str(item.get("id", index)), item["text"], item.get("rating"))
+        analysis = analyzer.analyze(review)
+        draft = drafter.draft(review, analysis, store, recent=recent)
+        recent.insert(0, draft.text)
+        del recent[HISTORY:]
+        if draft.needs_person:
+            person += 1
+        else:
+            found = check(
+                draft.text, review=review, analysis=analysis, store=store, quotes=draft.quotes
+            )
+            violations += bool(found or draft.violations)
+        complaints = item.get("complaints", [])
+        got = [addressed(draft.text, c, labels) for c in complaints]
+        gold += len(got)
+        hit += sum(got)
+        complete += bool(got) and all(got)
+        lengths.append(len(draft.text))
+        texts.append(draft.text)
+    seconds = time.perf_counter() - started
+    n = len(items)
+    with_complaints = sum(1 for item in items if item.get("complaints"))
+    print(f"set: {path} ({n} reviews, {gold} gold complaints), store: {store.name}")
+    print(f"complaints addressed: {hit / max(gold, 1):.1%} ({hit}/{gold})")
+    print(
+        f"drafts addressing every complaint: {complete / max(with_complaints, 1):.1%} "
+        f"({complete}/{with_complaints})"
+    )
+    print(
+        f"length: mean {statistics.mean(lengths):.0f}, median {statistics.median(lengths):.0f}, "
+        f"max {max(lengths)} characters"
+    )
+    print(f"variety: {len(set(texts))} distinct drafts of {n}")
+    print(f"guardrail violations: {violations} drafts; marked for a person: {person}")
+    print(f"speed: {n / seconds:.1f} reviews/s (analysis and draft)")
+    return 0 if not violations else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", help="waimai_train.csv (default: ../shared/data/ found upwards)")
     parser.add_argument("--config", default=str(ROOT / "config.example.toml"))
     parser.add_argument("--store", default=None, help="store id (default: the first)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N negatives")
+    parser.add_argument(
+        "--set",
+        help="a labelled JSONL set ({text, rating, complaints: [{category, aspect, keywords}]}):"
+        " print how many gold complaints the drafts address (aggregates only)",
+    )
     args = parser.parse_args()
 
     settings = load_settings(args.config)
     store_settings = settings.store(args.store) if args.store else settings.stores[0]
     store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
+    if args.set:
+        return run_set(Path(args.set), store)
     path = find_data(args.data)
     with open(path, encoding="utf-8", newline="") as handle:
         texts = [row["review"].strip() for row in csv.DictReader(handle) if row["label"] == "0"]

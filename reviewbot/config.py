@@ -218,6 +218,20 @@ class StoreFacts(Section):
     menu: list[str] = Field(default_factory=list)
     proofs: list[str] = Field(default_factory=list)
     remedy: str = ""
+    # The same facts for English and Traditional-Chinese replies (empty: the ones above).
+    signature_en: str = ""
+    contact_en: str = ""
+    hours_en: str = ""
+    signature_zh_hant: str = ""
+    contact_zh_hant: str = ""
+    hours_zh_hant: str = ""
+
+
+class StoreReplies(Section):
+    """How a store's reviews are answered: `english = false` marks English reviews for a
+    person to answer instead of drafting from the English templates."""
+
+    english: bool = True
 
 
 _CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"
@@ -315,6 +329,7 @@ class StoreSettings(Section):
     chat: StoreChat = StoreChat()
     channels: list[StoreChannel] = Field(default_factory=list)
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
+    replies: StoreReplies = StoreReplies()
     # None at all is fine: a store whose reviews only come from `reviewbot import`.
     sources: list[SourceSettings] = Field(default_factory=list)
 

@@ -235,7 +235,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
             raise SystemExit(
                 f"reviewbot: no store {args.store!r} in {_config_path(args)}"
             ) from None
-        store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
+        store = StoreProfile.from_settings(
+            store_settings.name, store_settings.facts, english=store_settings.replies.english
+        )
     drafter = TemplateDrafter(load_library(templates))
     lines = draft_lines(_stdin_batches(), _analyzer(args), drafter, store, batches=True)
     _write_lines(lines)

@@ -22,9 +22,13 @@ from functools import lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.base import Complaint as AnalysisComplaint
+from reviewbot.replies.answers import CHINESE, Section, body, compressions, ordered, sections
+from reviewbot.replies.english import assemble_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
-from reviewbot.replies.reading import Complaint, Reading, read_review
+from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
+from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
     PARTS,
     PRINCIPLES,
@@ -48,6 +52,15 @@ CANDIDATES = 64
 APPEAL_REVIEW_CHARS = 300
 # Above the evidence the analyzer found (the customer's words and the context facts).
 APPEAL_EVIDENCE_HEADING = "评价中的依据："
+# Why an English review has no draft where the store answers English reviews by hand.
+NEEDS_PERSON = "这是一条英文评价，本店设置为由员工亲自回复：请用英文写好回复后再发布。"
+# Situations where every complaint is answered in turn (answers.py).
+POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
+# Situations whose own wording answers the lead complaint (a follow-up that says the
+# problem came back, a food-safety claim a manager approves): the template's answer
+# leads, the other points follow; in a crisis they are only named (nothing is admitted
+# before the claim is checked, and the guardrails hold a crisis reply to that).
+FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -79,6 +92,8 @@ class Draft:
     # 0.0 unless no candidate kept the variety guard: then the overlap with the closest of
     # the store's recent replies (1.0: it repeats one), for staff to reword before posting.
     similarity: float = 0.0
+    # A review in a language the store answers by hand: no text, a person writes it.
+    needs_person: bool = False
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {
@@ -86,6 +101,7 @@ class Draft:
             "reply": self.text,
             "template": self.template_id,
             "principles": list(self.principles),
+            **({"needs_person": True} if self.needs_person else {}),
         }
 
 
@@ -115,13 +131,39 @@ class TemplateDrafter:
     ) -> Draft:
         """The reply to `review`, different from the store's `recent` replies (any order)."""
         reading = read_review(review, analysis, self.library, store.menu)
+        english = analysis.language == "en" and analysis.script is None
+        if english and (not store.english or self.library.english is None):
+            return self._for_person(reading)
         parts = self._parts(reading)
         values = self._values(reading, store)
+        if analysis.script == "zh-Hant":  # the store's own Traditional wording, if given
+            values.update({k: v for k, v in store.facts_in("zh-Hant").items() if v})
         facts = variety_exempt(store)
         recent_texts = set(recent)
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
-        quotes = _quotes(reading)
+        max_chars = ReplyLimits.of(limits).max_chars
+        points = self._points(reading, analysis, english)
+        variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
+        quotes = tuple(
+            dict.fromkeys(
+                to_traditional(q, variant) if variant else q
+                for q in (*_quotes(reading), *(quote_span(c.span) for c in points))
+                if q
+            )
+        )
+
+        def assemble() -> tuple[str, tuple[str, ...]]:
+            if english:
+                assert self.library.english is not None
+                return assemble_english(
+                    self.library.english, points, store, reading, rng, max_chars
+                )
+            if points:
+                text, used = self._assemble_points(reading, parts, values, points, rng, max_chars)
+            else:
+                text, used = self._assemble(reading, parts, values, rng)
+            return (to_traditional(text, variant) if variant else text), used
 
         def violations(text: str) -> list[Violation]:
             return check_reply(
@@ -139,7 +181,7 @@ class TemplateDrafter:
         similar: list[tuple[float, int, str, tuple[str, ...]]] = []
         blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
         for index in range(self.candidates):
-            text, principles = self._assemble(reading, parts, values, rng)
+            text, principles = assemble()
             if text in seen:
                 continue
             seen.add(text)
@@ -149,7 +191,9 @@ class TemplateDrafter:
                 continue
             found = violations(text)
             if not found:
-                return self._draft(reading, review, analysis, store, text, principles)
+                return self._draft(
+                    reading, review, analysis, store, text, principles, quotes=quotes
+                )
             blocked = blocked or (text, principles, found)
         for score, _, text, principles in sorted(similar):
             found = violations(text)
@@ -162,12 +206,122 @@ class TemplateDrafter:
                     score,
                 )
                 return self._draft(
-                    reading, review, analysis, store, text, principles, similarity=score
+                    reading,
+                    review,
+                    analysis,
+                    store,
+                    text,
+                    principles,
+                    similarity=score,
+                    quotes=quotes,
                 )
             blocked = blocked or (text, principles, found)
         assert blocked is not None  # the first candidate is always tried
         text, principles, found = blocked
-        return self._draft(reading, review, analysis, store, text, principles, found)
+        return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
+
+    def _points(self, reading: Reading, analysis: Analysis, english: bool) -> list[Complaint]:
+        """The complaints to answer one by one: all the analyzer found, in situations that
+        answer complaints (a malicious review keeps its own careful reply)."""
+        answers = self.library.english.answers if english and self.library.english else None
+        answers = answers if answers is not None else self.library.answers
+        if reading.situation not in POINT_SITUATIONS and not english:
+            return []
+        points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
+        if reading.crisis and all(c.category == "hygiene" for c in points):
+            return []  # nothing besides the food-safety claim: the crisis reply as it was
+        return points
+
+    def _assemble_points(
+        self,
+        reading: Reading,
+        parts: Mapping[str, Variants],
+        values: dict[str, str],
+        points: Sequence[AnalysisComplaint],
+        rng: random.Random,
+        max_chars: int,
+    ) -> tuple[str, tuple[str, ...]]:
+        """Every complaint answered (see answers.py), framed by the template's greeting,
+        praise clause, apology, invitation to talk and signature; compressed to fit."""
+        values = {**values, "complaint": self._complaint(reading, values, rng)}
+        chosen: dict[str, str] = {}
+        for part in ("greeting", "praise", "sincerity", "speed", "standard", "invite", "closing"):
+            variants = parts.get(part, ())
+            if part == "praise":
+                named = [v for v in variants if variables_in(v) and render(v, values)]
+                variants = _specific(named, "{liked}") or list(variants)
+            options = [r for r in (render(v, values) for v in variants) if r is not None]
+            chosen[part] = rng.choice(options) if options else ""
+        found = sections(points, self.library.answers, quote_span, rng)
+        main = reading.main
+        if main is not None and (
+            reading.situation in FRAMED_SITUATIONS
+            or main.category not in {p.category for p in points}
+        ):
+            # The complaint the review reading leads with, in the situation's own words (a
+            # follow-up, a problem that came back), when the analyzer's list lacks it or
+            # the situation must frame it: answered first, as the template answers it.
+            lead = self._legacy_section(reading, parts, values, rng)
+            same = [s for s in found if s.category == main.category]
+            # A crisis reply answers the food-safety claim once, as checked wording has it.
+            drop = same if reading.crisis else same[:1]
+            found = [lead, *(s for s in found if s not in drop)]
+        second = reading.second
+        if second is not None and second.category not in {s.category for s in found}:
+            # The reading's second complaint, which the analyzer's list lacks: named too.
+            also = [r for r in (render(v, values) for v in parts.get("also", ())) if r]
+            if also:
+                found.append(
+                    Section(rng.choice(also), "", values["also"], second.category, connected=True)
+                )
+        state = rng.getstate()
+
+        def compose(full: int, invite: bool, greeting: bool) -> str:
+            rng.setstate(state)  # the same wording at every compression level
+            middle = body(found, full, chosen["sincerity"], CHINESE, rng)
+            head = (chosen["greeting"] if greeting else "") + chosen["praise"]
+            tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
+            text = head + middle + tail
+            return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
+
+        text = ""
+        most = 1 if reading.crisis else len(found)
+        for full, invite, greeting in compressions(most):
+            text = compose(full, invite, greeting)
+            if len(text) <= max_chars or max_chars <= 0:
+                break
+        used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
+        return _LATIN_THEN_HAN.sub(" ", text), tuple(used)
+
+    def _legacy_section(
+        self,
+        reading: Reading,
+        parts: Mapping[str, Variants],
+        values: Mapping[str, str],
+        rng: random.Random,
+    ) -> Section:
+        main = reading.main
+        assert main is not None
+        chosen = {}
+        for part in ("shoulder", "system"):
+            variants = parts.get(part, ())
+            if part == "shoulder" and "您" in values["complaint"]:
+                variants = [v for v in variants if not _you_before_complaint(v)] or variants
+            options = [r for r in (render(v, values) for v in variants) if r]
+            chosen[part] = rng.choice(options) if options else ""
+        return Section(chosen["shoulder"], chosen["system"], main.template.label, main.category)
+
+    def _for_person(self, reading: Reading) -> Draft:
+        """A review in a language the store does not answer automatically: no draft, the
+        card asks a person to write the reply."""
+        return Draft(
+            text="",
+            template_id="person",
+            situation=reading.situation,
+            category=reading.main.category if reading.main else "general",
+            violations=(Violation("needs_person", NEEDS_PERSON),),
+            needs_person=True,
+        )
 
     # -- assembling ----------------------------------------------------------------------
 
@@ -302,6 +456,7 @@ class TemplateDrafter:
         violations: Sequence[Violation] = (),
         *,
         similarity: float = 0.0,
+        quotes: Sequence[str] = (),
     ) -> Draft:
         template_id = reading.template.id
         if reading.template.wraps_category and reading.main is not None:
@@ -315,7 +470,7 @@ class TemplateDrafter:
             requires_role="manager" if reading.crisis else None,
             appeal=self._appeal(review, analysis, store) if analysis.malicious else None,
             violations=tuple(violations),
-            quotes=tuple(quote for quote in _quotes(reading) if quote in text),
+            quotes=tuple(quote for quote in quotes if quote in text),
             similarity=similarity,
         )
 
@@ -366,6 +521,11 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
     return tuple(fact for fact in facts if fact)
+
+
+def quote_span(span: str) -> str:
+    """The customer's words of a complaint in 「」, or "" when unfit to quote in public."""
+    return clean_quote(span)
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+# Facts that may be given per language or script in config: signature_en, contact_zh_hant …
+LOCALIZED_FACTS: tuple[str, ...] = ("signature", "contact", "hours")
+LOCALES: Mapping[str, str] = {"en": "en", "zh-Hant": "zh_hant"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +26,17 @@ class StoreProfile:
     menu: tuple[str, ...] = ()
     proofs: tuple[str, ...] = ()
     remedy: str = ""
+    # English reviews get an English draft; False: they are marked for a person to answer.
+    english: bool = True
+    # {locale: {fact: text}}: facts in another language or script (LOCALES, LOCALIZED_FACTS).
+    localized: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def facts_in(self, locale: str) -> Mapping[str, str]:
+        """The facts given for `locale` ("en", "zh-Hant"), empty when none are."""
+        return self.localized.get(locale, {})
 
     @classmethod
-    def from_settings(cls, name: str, facts: Any) -> StoreProfile:
+    def from_settings(cls, name: str, facts: Any, *, english: bool = True) -> StoreProfile:
         return cls(
             name=name,
             signature=facts.signature,
@@ -32,6 +45,18 @@ class StoreProfile:
             menu=tuple(facts.menu),
             proofs=tuple(facts.proofs),
             remedy=facts.remedy.strip().rstrip("。，,.！!"),
+            english=english,
+            localized={
+                locale: found
+                for locale, suffix in LOCALES.items()
+                if (
+                    found := {
+                        fact: value
+                        for fact in LOCALIZED_FACTS
+                        if (value := getattr(facts, f"{fact}_{suffix}", ""))
+                    }
+                )
+            },
         )
 
     @property

@@ -24,6 +24,7 @@ from reviewbot.analysis.base import (
     CategoryPolarity,
     ReviewText,
 )
+from reviewbot.replies.answers import fill
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import DEFAULT_MAX_CHARS, check_reply
 from reviewbot.replies.templates import (
@@ -118,7 +119,60 @@ def lint_library(directory: Path | None = None) -> LintReport:
                 f"{template.id}.toml: the longest reply it can make has {longest} characters "
                 f"(over the {DEFAULT_MAX_CHARS}-character platform limit); shorten some variants"
             )
-    return LintReport(problems, len(library.templates), variants)
+    answered = _answer_problems(library)
+    problems.extend(answered[0])
+    return LintReport(problems, len(library.templates), variants + answered[1])
+
+
+def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
+    """aspects.toml (and en/aspects.toml): an answer for every aspect the analyzer reports,
+    none for an aspect it does not know, and every rendered variant passing the guardrails."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    known = set(load_taxonomy().aspects)
+    problems: list[str] = []
+    count = 0
+    books = [("aspects.toml", library.answers, f"{SAMPLE_QUOTE}，水煮鱼")]
+    if library.english is not None:
+        books.append(("en/aspects.toml", library.english.answers, "the fish was too salty"))
+    for where, answers, said in books:
+        problems.extend(
+            f"{where}: [{a}]: no answer for this aspect (the analyzer reports it)"
+            for a in sorted(known - set(answers))
+        )
+        problems.extend(
+            f"{where}: [{a}]: not an aspect of analysis/data/aspects.toml"
+            for a in sorted(set(answers) - known)
+        )
+        review = ReviewText("lint", said)
+        quote = (
+            f"「{SAMPLE_QUOTE}」"
+            if where == "aspects.toml"
+            else "\u201cthe fish was too salty\u201d"
+        )
+        values = {"span": quote, "target": "水煮鱼" if where == "aspects.toml" else "fish"}
+        for aspect, answer in answers.items():
+            groups = [("ack", answer.ack), ("step", answer.step)]
+            for word, (ack, step) in answer.when.items():
+                groups += [(f"when.{word}.ack", ack), (f"when.{word}.step", step)]
+            for part, texts in groups:
+                for index, text in enumerate(texts):
+                    count += 1
+                    rendered = fill(text, values)
+                    if rendered is None:
+                        continue  # unknown slots: reported by the reader
+                    for violation in check_reply(
+                        rendered,
+                        review=review,
+                        analysis=_analysis(False),
+                        store=SAMPLE_STORE,
+                        quotes=(quote,),
+                    ):
+                        problems.append(
+                            f"{where}: [{aspect}].{part}[{index}]: {violation.code}: "
+                            f"{violation.message_zh}"
+                        )
+    return problems, count
 
 
 def _category_problems(library: TemplateLibrary, category: str) -> list[str]:

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS
+from reviewbot.replies.answers import Answer, EnglishLibrary, read_answers, read_english
 from reviewbot.resources import default_templates_dir
 
+# Per-complaint answers and the English library live beside the templates, not as templates.
+ANSWERS_FILE = "aspects.toml"
+ENGLISH_DIR = "en"
 PRINCIPLES: tuple[str, ...] = ("shoulder", "sincerity", "system", "speed", "standard")
 # Every part a reply can have, in reading order. Parts that are not principles frame the
 # reply: a greeting, thanks for what a mixed review praised, a word on a second complaint,
@@ -168,6 +172,9 @@ class TemplateLibrary:
     defaults: Mapping[str, str]
     appeal: AppealSpec
     common_when: Mapping[str, Mapping[str, Variants]] = field(default_factory=dict)
+    # Per-complaint answers by aspect id (aspects.toml), and the English library (en/).
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    english: EnglishLibrary | None = None
 
     def find(self, situation: str, category: str = "general") -> Template:
         for template in self.templates.values():
@@ -388,8 +395,14 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
         reader.problem("common.toml: defaults", f"{key!r} is not a variable")
     templates: dict[str, Template] = {}
     appeal = AppealSpec((), {}, {}, {})
+    answers: dict[str, Answer] = {}
+    answers_path = directory / ANSWERS_FILE
+    if answers_path.is_file():
+        answers, found = read_answers(answers_path)
+        reader.problems.extend(found)
+    english = read_english(directory / ENGLISH_DIR, reader.problems)
     for path in sorted(directory.rglob("*.toml")):
-        if path == common_path:
+        if path in (common_path, answers_path) or ENGLISH_DIR in path.relative_to(directory).parts:
             continue
         template = reader.template(path)
         if template is None:
@@ -397,7 +410,9 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
         templates[template.id] = template
         if template.situation == "malicious":
             appeal = reader.appeal(reader.appeal_data, f"{template.id}.toml: appeal")
-    library = TemplateLibrary(templates, common, dict(defaults), appeal, common_when)
+    library = TemplateLibrary(
+        templates, common, dict(defaults), appeal, common_when, answers, english
+    )
     return library, reader.problems
 
 

@@ -20,7 +20,9 @@ class Directory:
         self.capabilities = dict(capabilities or {})
         self._stores = {store.id: store for store in settings.stores}
         self._profiles = {
-            store.id: StoreProfile.from_settings(store.name, store.facts)
+            store.id: StoreProfile.from_settings(
+                store.name, store.facts, english=store.replies.english
+            )
             for store in settings.stores
         }
 

@@ -1,0 +1,297 @@
+"""Per-complaint answers: one acknowledgement and one concrete next step for every point the
+customer made (Analysis.complaints), from templates/replies/aspects.toml.
+
+A reply that answers one of three complaints tells the customer the other two were not
+read; so every complaint gets its own sentence pair, the most severe first, and when the
+platform's length limit cannot hold them all, the lesser ones are named together in one
+sentence rather than dropped. The wording is data (owners edit it); this module only reads
+it and puts the pieces together.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewbot.analysis.base import Complaint
+
+SLOTS: frozenset[str] = frozenset({"span", "target"})
+SEVERITY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How to answer one aspect: its short name, acknowledgements, next steps, and the
+    variants that replace them when the customer's words hold a given word (腥)."""
+
+    name: str
+    ack: tuple[str, ...]
+    step: tuple[str, ...]
+    when: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+
+    def for_words(self, span: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(acks, steps) for a complaint in these words: the first matching `when`, else own."""
+        for word, (ack, step) in self.when.items():
+            if word in span:
+                return ack or self.ack, step or self.step
+        return self.ack, self.step
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The joining words of one reply language: how sections, lists and pieces are glued."""
+
+    later: tuple[str, ...]  # before the second and later complaints (另外，)
+    together: tuple[str, ...]  # the lesser points named together: {names}
+    list_sep: str
+    last_sep: str
+    piece_sep: str
+
+
+CHINESE = Language(
+    later=("另外，", "还有，", "同时，"),
+    together=(
+        "另外，您提到的{names}，我们也都记下了，会逐一改进。",
+        "您说的{names}，我们也一并记下，会逐项改进。",
+    ),
+    list_sep="、",
+    last_sep="和",
+    piece_sep="",
+)
+
+
+def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
+    """The answers in `path` by aspect id, and every problem found reading them."""
+    problems: list[str] = []
+    where = path.name
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return {}, [f"{where}: {exc}"]
+    answers: dict[str, Answer] = {}
+    for category, aspects in data.items():
+        if not isinstance(aspects, dict):
+            problems.append(f"{where}: {category}: expected a table per aspect")
+            continue
+        for name, table in aspects.items():
+            aspect = f"{category}.{name}"
+            at = f"{where}: [{aspect}]"
+            if not isinstance(table, dict):
+                problems.append(f"{at}: expected a table")
+                continue
+            unknown = set(table) - {"name", "ack", "step", "when"}
+            problems.extend(f"{at}: unknown key {k!r}" for k in sorted(unknown))
+            ack = _variants(table.get("ack"), f"{at}.ack", problems)
+            step = _variants(table.get("step"), f"{at}.step", problems)
+            label = table.get("name")
+            if not isinstance(label, str) or not label:
+                problems.append(f"{at}.name: a short name is required")
+                label = aspect
+            when: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+            raw_when = table.get("when", {})
+            if not isinstance(raw_when, dict):
+                problems.append(f"{at}.when: expected a table per word")
+                raw_when = {}
+            for word, sub in raw_when.items():
+                wat = f"{at}.when.{word}"
+                if not isinstance(sub, dict) or set(sub) - {"ack", "step"}:
+                    problems.append(f"{wat}: expected ack and/or step")
+                    continue
+                when[word] = (
+                    _variants(sub.get("ack", []), f"{wat}.ack", problems, allow_empty=True),
+                    _variants(sub.get("step", []), f"{wat}.step", problems, allow_empty=True),
+                )
+            if not any(not slots_in(a) for a in ack):
+                problems.append(f"{at}.ack: needs one variant without slots (always usable)")
+            answers[aspect] = Answer(label, ack, step, when)
+    return answers, problems
+
+
+def _variants(
+    raw: object, where: str, problems: list[str], *, allow_empty: bool = False
+) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
+        problems.append(f"{where}: expected a list of texts")
+        return ()
+    if not raw and not allow_empty:
+        problems.append(f"{where}: at least one variant is required")
+    for text in raw:
+        unknown = slots_in(text) - SLOTS
+        if unknown:
+            problems.append(f"{where}: unknown slot(s) {sorted(unknown)} in {text!r}")
+    return tuple(raw)
+
+
+def slots_in(text: str) -> set[str]:
+    return set(_FIELD.findall(text))
+
+
+def fill(text: str, values: Mapping[str, str]) -> str | None:
+    """`text` with its slots filled, or None when one has no value."""
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = values.get(match.group(1), "")
+        missing = missing or not value
+        return value
+
+    out = _FIELD.sub(one, text)
+    return None if missing else out
+
+
+def ordered(complaints: Sequence[Complaint]) -> list[Complaint]:
+    """Most severe first, then in the customer's order; one per aspect (服务员态度差 and
+    态度极差 in one review are one point to answer)."""
+    seen: set[str] = set()
+    unique = []
+    for complaint in sorted(complaints, key=lambda c: SEVERITY_RANK.get(c.severity, 9)):
+        key = complaint.aspect
+        if key not in seen:
+            seen.add(key)
+            unique.append(complaint)
+    return unique
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One complaint answered: its acknowledgement, its next step, its short name."""
+
+    ack: str
+    step: str
+    name: str
+    category: str = ""
+    connected: bool = False  # the ack has its own connector (另外，…): none is added
+
+
+def sections(
+    complaints: Sequence[Complaint],
+    answers: Mapping[str, Answer],
+    quote: Callable[[str], str],
+    rng: random.Random,
+) -> list[Section]:
+    """A section per complaint (most severe first); `quote` makes a span fit to quote."""
+    result = []
+    quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
+    for complaint in ordered(complaints):
+        answer = answers.get(complaint.aspect)
+        if answer is None:
+            continue
+        acks, steps = answer.for_words(complaint.span)
+        span = quote(complaint.span)
+        values = {"span": "" if span in quoted else span, "target": complaint.target or ""}
+        # The customer's own words or the dish beat a generic line.
+        specific = [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
+        generic = [a for a in acks if not slots_in(a)]
+        options = specific or generic
+        ack = rng.choice(options) if options else ""
+        step_options = [s for s in (fill(v, values) for v in steps) if s]
+        step = rng.choice(step_options) if step_options else ""
+        if span and span in ack:
+            quoted.add(span)
+        if ack:
+            result.append(Section(ack, step, answer.name, complaint.category))
+    return result
+
+
+def compressions(count: int) -> list[tuple[int, bool, bool]]:
+    """(sections in full, invitation kept, greeting kept), from the longest reply to the
+    shortest: the invitation goes first, then the lesser points are named together one by
+    one, then the greeting."""
+    steps = [(count, True, True)]
+    steps += [(full, False, True) for full in range(count, 0, -1)]
+    return [*steps, (min(count, 1), False, False)]
+
+
+def join_names(names: Sequence[str], language: Language) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return language.list_sep.join(names[:-1]) + language.last_sep + names[-1]
+
+
+def body(
+    found: Sequence[Section],
+    full: int,
+    sincerity: str,
+    language: Language,
+    rng: random.Random,
+) -> str:
+    """The answering part of a reply: the first `full` sections with their steps, the
+    apology after the first, the rest named together in one sentence."""
+    pieces: list[str] = []
+    leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
+    for index, section in enumerate(found[:full]):
+        lead = leads[(index - 1) % len(leads)] if index and not section.connected else ""
+        ack = section.ack
+        if lead and language is not CHINESE:
+            ack = ack[:1].lower() + ack[1:]
+        pieces.append(lead + ack)
+        if index == 0 and sincerity:
+            pieces.append(sincerity)
+        if section.step:
+            pieces.append(section.step)
+    rest = [s.name for s in found[full:]]
+    if rest:
+        together = rng.choice(language.together)
+        pieces.append(together.replace("{names}", join_names(rest, language)))
+    return language.piece_sep.join(p for p in pieces if p)
+
+
+ENGLISH = Language(
+    later=("Also, ", "As for the other point, ", "And "),
+    together=(
+        "We have also noted what you said about the {names}, and will work on it too.",
+        "Your point about the {names} is noted as well, and we will act on it.",
+    ),
+    list_sep=", ",
+    last_sep=" and ",
+    piece_sep=" ",
+)
+ENGLISH_PARTS: tuple[str, ...] = ("greeting", "praise", "sincerity", "speed", "invite", "closing")
+ENGLISH_VARIABLES: frozenset[str] = frozenset({"signature", "contact", "store"})
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishLibrary:
+    """The English replies: framing parts (en/common.toml) and answers (en/aspects.toml)."""
+
+    parts: Mapping[str, tuple[str, ...]]
+    answers: Mapping[str, Answer]
+
+
+def read_english(directory: Path, problems: list[str]) -> EnglishLibrary | None:
+    """The English library in `directory` (None when the owner has none)."""
+    common = directory / "common.toml"
+    if not common.is_file():
+        return None
+    where = f"{directory.name}/common.toml"
+    try:
+        data = tomllib.loads(common.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    parts: dict[str, tuple[str, ...]] = {}
+    for key in sorted(set(data) - set(ENGLISH_PARTS)):
+        problems.append(f"{where}: unknown key {key!r} (parts are: {', '.join(ENGLISH_PARTS)})")
+    for part in ENGLISH_PARTS:
+        raw = data.get(part, [])
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            problems.append(f"{where}: {part}: expected a list of texts")
+            continue
+        for text in raw:
+            unknown = slots_in(text) - ENGLISH_VARIABLES
+            if unknown:
+                problems.append(f"{where}: {part}: unknown variable(s) {sorted(unknown)}")
+        parts[part] = tuple(raw)
+    answers: dict[str, Answer] = {}
+    if (directory / "aspects.toml").is_file():
+        answers, found = read_answers(directory / "aspects.toml")
+        problems.extend(f"{directory.name}/{p}" for p in found)
+    else:
+        problems.append(f"{directory.name}/aspects.toml: missing")
+    return EnglishLibrary(parts, answers)

@@ -1,0 +1,84 @@
+"""English replies to English reviews, built like the Chinese ones on the five principles:
+name each complaint and own it, apologise, say what changes, offer a way to talk, sign.
+
+The wording is data (templates/replies/en/); store facts may be given in English in config
+(`signature_en`, `contact_en`), else the Chinese ones are used.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from reviewbot.analysis.base import Complaint
+from reviewbot.replies.answers import (
+    ENGLISH,
+    EnglishLibrary,
+    body,
+    compressions,
+    fill,
+    sections,
+)
+from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.reading import Reading
+
+# The customer's words quoted back: plain words only (no digits: no order or phone numbers).
+_QUOTE_MAX = 60
+
+
+def quote_english(span: str) -> str:
+    """An English span fit to quote in public, in quotation marks, or ""."""
+    words = span.strip().strip(".,!?;: ")
+    for lead in ("and ", "but ", "also ", "then ", "so "):
+        if words.lower().startswith(lead):
+            words = words[len(lead) :]
+    if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
+        return ""
+    return f"\u201c{words}\u201d"
+
+
+def _latin(text: str) -> str:
+    """`text` if an English reader can read it (no Chinese characters), else ""."""
+    return "" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else text
+
+
+def assemble_english(
+    library: EnglishLibrary,
+    points: Sequence[Complaint],
+    store: StoreProfile,
+    reading: Reading,
+    rng: random.Random,
+    max_chars: int,
+) -> tuple[str, tuple[str, ...]]:
+    """An English reply answering every complaint (or thanking, when there is none)."""
+    values = {
+        "store": store.name,
+        "signature": store.facts_in("en").get("signature")
+        or _latin(store.signature)
+        or _latin(store.name)
+        or "The restaurant team",
+        "contact": store.facts_in("en").get("contact") or "a private message here",
+    }
+    chosen = {}
+    for part, variants in library.parts.items():
+        options = [r for r in (fill(v, values) for v in variants) if r is not None]
+        chosen[part] = rng.choice(options) if options else ""
+    found = sections(points, library.answers, quote_english, rng)
+    state = rng.getstate()
+    praise = chosen.get("praise", "") if reading.praised else ""
+    text = ""
+    for full, invite, greeting in compressions(len(found)):
+        rng.setstate(state)
+        middle = body(found, full, chosen.get("sincerity", ""), ENGLISH, rng)
+        pieces = [chosen.get("greeting", "") if greeting else "", praise, middle]
+        if found:
+            pieces.append(chosen.get("speed", ""))
+        if invite:
+            pieces.append(chosen.get("invite", ""))
+        text = " ".join(p for p in pieces if p)
+        if chosen.get("closing"):
+            text = f"{text}\n{chosen['closing']}"
+        if max_chars <= 0 or len(text) <= max_chars:
+            break
+    used = ("shoulder", "sincerity", "system", "speed") if found else ()
+    return text, used
