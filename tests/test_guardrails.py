@@ -599,6 +599,19 @@ def test_negated_and_store_own_wording_passes(sentence):
     assert codes(OK_OPENING + sentence) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We are reviewing our prices and our vouchers and deals.",
+        "Every ingredient will be checked; it should never be there.",
+    ],
+)
+def test_english_words_starting_with_v_are_not_wechat_ids(sentence):
+    # the bare "V" of "V: abc123" once matched the v of view, very, vouchers
+    assert "private_data" not in codes(sentence)
+    assert "private_data" in codes("请加V: shop_abc123 联系店长")
+
+
 def test_the_suggestion_rewords_the_staff_members_own_sentence():
     (promise, request) = sorted(
         check("抱歉水煮鱼做咸了，这单给您免单，麻烦您把差评删了。"), key=lambda v: v.code
