@@ -5,6 +5,7 @@ restart under the same instance name takes its own back at once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -152,6 +153,8 @@ async def test_an_outbox_destination_of_a_dead_replica_is_taken_over_in_seconds(
         assert len(alive.delivered) == 1
     finally:
         sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
+            await sending
 
 
 async def test_a_restarted_replica_takes_its_outbox_destination_back_at_once(sessions, clock):
@@ -170,6 +173,8 @@ async def test_a_restarted_replica_takes_its_outbox_destination_back_at_once(ses
         assert len(restarted.delivered) == 1
     finally:
         sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
+            await sending
 
 
 class Hanging:
@@ -217,6 +222,8 @@ async def test_a_poll_claim_of_a_dead_replica_is_taken_over_after_its_ttl(sessio
         assert (await other.poll(source_id, Empty(), 60)).status == "ok"
     finally:
         polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
+            await polling
 
 
 async def test_a_restarted_replica_takes_its_poll_claim_back_at_once(sessions, clock):
@@ -234,6 +241,8 @@ async def test_a_restarted_replica_takes_its_poll_claim_back_at_once(sessions, c
         assert (await restarted.poll(source_id, Empty(), 60)).status == "ok"
     finally:
         polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
+            await polling
 
 
 async def test_the_heartbeat_keeps_a_long_poll_s_claim(sessions, clock):
@@ -255,3 +264,5 @@ async def test_the_heartbeat_keeps_a_long_poll_s_claim(sessions, clock):
         assert (await other.poll(source_id, Empty(), 60)).status == "skipped"
     finally:
         polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
+            await polling

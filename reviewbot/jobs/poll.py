@@ -149,17 +149,23 @@ class Poller:
         while True:
             await asyncio.sleep(self.claim.total_seconds() / 3)
             try:
-                async with self.sessions() as session, session.begin():
-                    result = await session.execute(
-                        update(Source)
-                        .where(Source.id == source_id, Source.claimed_by == self.owner)
-                        .values(next_poll_at=self.clock.now() + self.claim)
-                        .execution_options(synchronize_session=False)
-                    )
-                if result.rowcount != 1:
+                # Shielded: a cancel (the poll ended) lets a renewal under way finish
+                # rather than cutting the write in half (asyncpg can hang on that).
+                if not await asyncio.shield(self._renew_claim(source_id)):
                     return
             except Exception as exc:
                 log.warning("renewing the poll claim on source %d failed: %s", source_id, exc)
+
+    async def _renew_claim(self, source_id: int) -> bool:
+        """Push the claim ahead; False when it is no longer ours."""
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                update(Source)
+                .where(Source.id == source_id, Source.claimed_by == self.owner)
+                .values(next_poll_at=self.clock.now() + self.claim)
+                .execution_options(synchronize_session=False)
+            )
+        return result.rowcount == 1
 
     async def _poll(
         self, source_id: int, adapter: PlatformAdapter, cursor: str | None

@@ -117,7 +117,9 @@ class Held:
         while True:
             await asyncio.sleep(every)
             try:
-                if not await self.renew():
+                # A cancel (the work ended) waits for a renewal under way instead of
+                # cutting the write in half: asyncpg can hang on a query cancelled mid-way.
+                if not await asyncio.shield(self.renew()):
                     return
             except Exception as exc:  # the fence (alive()) stops the work if this goes on
                 log.warning("renewing lease %s failed: %s", self.name, exc)
