@@ -13,9 +13,12 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the config module loads only for the commands that need it
+    from reviewbot.config import Settings
 
 log = logging.getLogger("reviewbot")
 
@@ -420,25 +423,33 @@ def _capability_summary(capabilities: dict[str, Any] | None) -> tuple[str, str]:
     return reply, fresh
 
 
-def cmd_sources(args: argparse.Namespace) -> int:
-    if args.action == "check":
-        return cmd_sources_check(args)
-    settings = _load(args)
+def _health(
+    settings: Settings, query: Callable[[Any], Awaitable[list[dict[str, Any]]]]
+) -> list[dict[str, Any]]:
+    """One health query (sources, channels) against the configured database."""
 
     async def main() -> list[dict[str, Any]]:
         from reviewbot.store import db
-        from reviewbot.store.health import source_health
 
         engine = db.create_engine(settings.database.url)
         try:
             await db.ensure_schema_current(
                 engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
             )
-            return await source_health(db.session_factory(engine))
+            return await query(db.session_factory(engine))
         finally:
             await engine.dispose()
 
-    rows = asyncio.run(main())
+    return asyncio.run(main())
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return cmd_sources_check(args)
+    settings = _load(args)
+    from reviewbot.store.health import source_health
+
+    rows = _health(settings, source_health)
     if args.json:
         _write_lines(rows)
         return 0
@@ -466,21 +477,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_channels(args: argparse.Namespace) -> int:
     """Each group robot's health, from its outbox queues."""
     settings = _load(args)
+    from reviewbot.store.health import channel_health
 
-    async def main() -> list[dict[str, Any]]:
-        from reviewbot.store import db
-        from reviewbot.store.health import channel_health
-
-        engine = db.create_engine(settings.database.url)
-        try:
-            await db.ensure_schema_current(
-                engine, auto_upgrade=settings.database.auto_upgrade, log=log.info
-            )
-            return await channel_health(db.session_factory(engine))
-        finally:
-            await engine.dispose()
-
-    rows = asyncio.run(main())
+    rows = _health(settings, channel_health)
     if args.json:
         _write_lines(rows)
         return 0
