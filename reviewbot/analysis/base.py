@@ -169,6 +169,20 @@ class Analysis:
         }
 
 
+# What the guardrails and the reply engine assume of a review nobody has analyzed yet (a
+# food-safety claim is still recognised from the review's own words).
+UNREAD = Analysis(
+    sentiment=0.5,
+    polarity="neutral",
+    negative=False,
+    categories=(),
+    malicious=False,
+    malicious_reasons=(),
+    severity="none",
+    model="none",
+)
+
+
 def details_fields(details: dict[str, Any] | None) -> dict[str, Any]:
     """Stored details back as `Analysis` keyword arguments (older rows have none)."""
     if not details:

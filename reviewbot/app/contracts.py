@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from reviewbot.analysis.base import Analysis, Analyzer, ReviewText
+from reviewbot.analysis.base import UNREAD, Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import check_reply
@@ -207,20 +207,6 @@ def draft_lines(
 
     chunks = lines if batches else batches_of(lines)
     return _run(chunks, analyzer, respond)  # type: ignore[arg-type]
-
-
-# What `reviewbot guard` assumes of the review a reply answers: nobody has analyzed it (a
-# food-safety claim is still recognised from the review's own words).
-UNREAD = Analysis(
-    sentiment=0.5,
-    polarity="neutral",
-    negative=False,
-    categories=(),
-    malicious=False,
-    malicious_reasons=(),
-    severity="none",
-    model="none",
-)
 
 
 def _optional_text(item: dict[str, Any], key: str, item_id: Any) -> str | None:

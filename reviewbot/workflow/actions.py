@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reviewbot.analysis.base import UNREAD, CategoryPolarity, ReviewText, details_fields
 from reviewbot.analysis.base import Analysis as AnalysisResult
-from reviewbot.analysis.base import CategoryPolarity, ReviewText, details_fields
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
@@ -47,19 +47,6 @@ APPEAL_EVIDENCE = [
     "评价截图及发布时间",
     "相关的第三方证明（营业执照、检测报告等）",
 ]
-
-
-# What the guardrails assume of a review nobody has analyzed yet.
-NEUTRAL = AnalysisResult(
-    sentiment=0.5,
-    polarity="neutral",
-    negative=False,
-    categories=(),
-    malicious=False,
-    malicious_reasons=(),
-    severity="none",
-    model="none",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +127,7 @@ async def guardrail_violations(
         )
         or 0
     )
-    analysis = analysis_result(row) if row is not None else NEUTRAL
+    analysis = analysis_result(row) if row is not None else UNREAD
     return check_reply(
         text,
         review=review_text(review),
@@ -513,7 +500,7 @@ async def mark_malicious(
     if drafted is None and drafter is not None and profile is not None:
         analysis = await current_analysis(session, review)
         written = drafter.appeal(
-            review_text(review), analysis_result(analysis) if analysis else NEUTRAL, profile
+            review_text(review), analysis_result(analysis) if analysis else UNREAD, profile
         )
         drafted = {
             "reasons": list(written.reasons),
