@@ -87,9 +87,7 @@ class FakeModel:
         if step.delay:
             await asyncio.sleep(step.delay)
         if step.raw is not None:
-            return web.Response(
-                status=step.status, body=step.raw, content_type="application/json"
-            )
+            return web.Response(status=step.status, body=step.raw, content_type="application/json")
         if step.status != 200:
             kind = "rate_limit_exceeded" if step.status == 429 else "server_error"
             return _error(step.status, step.error, kind, step.headers)
