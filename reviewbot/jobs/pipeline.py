@@ -118,6 +118,8 @@ class Pipeline:
         await self._in_worker(
             self.analyzer.analyze, ReviewText("warm-up", "味道不错，送得很快", 5.0)
         )
+        if self.model is not None:
+            await self._in_worker(self.model.warm_up)
 
     async def _in_worker(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)

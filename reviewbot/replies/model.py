@@ -32,7 +32,7 @@ from typing import Any
 
 import aiohttp
 
-from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.base import UNREAD, Analysis, ReviewText
 from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.analysis.normalize import to_simplified
 from reviewbot.replies.engine import MAX_OVERLAP, Draft, quote_span, variety_exempt
@@ -150,7 +150,9 @@ class Prompt:
                 prompt["complaint"],
                 {
                     "label": labels.label(c.aspect),
-                    "span": c.span.strip(),
+                    "words": _fill(prompt["complaint_quote"], {"quote": quote})
+                    if (quote := quote_span(c.span))
+                    else _fill(prompt["complaint_span"], {"span": c.span.strip()}),
                     "target": _fill(prompt["complaint_target"], {"target": c.target})
                     if c.target
                     else "",
@@ -404,6 +406,18 @@ class ModelDrafter:
 
     async def close(self) -> None:
         await self.client.close()
+
+    @staticmethod
+    def warm_up() -> None:
+        """Load what the checks use (the script converters, the taxonomy) before the first
+        review needs them: seconds, once, that must not count against a draft's deadline."""
+        _script_problem("您好", "zh-Hant")
+        load_taxonomy()
+        _placeholders()
+        # a hit of a rule that asks jieba where words start loads its dictionary
+        check_reply(
+            "这顿我们请", review=ReviewText("", ""), analysis=UNREAD, store=StoreProfile("")
+        )
 
     async def draft(
         self,

@@ -16,6 +16,7 @@ import asyncio
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,9 +46,16 @@ def error(status: int, message: str = "error", **kw: Any) -> Step:
 
 
 class FakeModel:
-    def __init__(self, *, key: str | None = None, default: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        key: str | None = None,
+        default: str = "",
+        responder: Callable[[dict[str, Any]], Step] | None = None,
+    ) -> None:
         self.key = key
-        self.default = default  # answered when the script is empty
+        self.default = default  # answered when the script is empty (and no responder)
+        self.responder = responder  # else: the answer to each request body, when set
         self.script: deque[Step] = deque()
         self.requests: list[dict[str, Any]] = []  # {"body", "authorization", "at"}
         self.base_url = ""
@@ -83,7 +91,12 @@ class FakeModel:
             return _error(401, "Incorrect API key provided", "invalid_request_error")
         if not isinstance(body.get("messages"), list) or not body.get("model"):
             return _error(400, "model and messages are required", "invalid_request_error")
-        step = self.script.popleft() if self.script else Step(content=self.default)
+        if self.script:
+            step = self.script.popleft()
+        elif self.responder is not None:
+            step = self.responder(body)
+        else:
+            step = Step(content=self.default)
         if step.delay:
             await asyncio.sleep(step.delay)
         if step.raw is not None:
