@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, policy
+from reviewbot.store.cases import identifiable
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision
 
 PeriodName = Literal["day", "week", "month"]
@@ -40,19 +41,6 @@ STEPS = ("alert", "approve", "post", "contact")
 CATEGORIES = ("food", "service", "delivery", "environment", "price", "hygiene")
 POLARITIES = ("negative", "neutral", "positive")
 OPEN_STATES = ("open", "appeal")
-# Names platforms show instead of a person; such reviews cannot be tied to a customer.
-ANONYMOUS = frozenset(
-    {
-        "匿名用户",
-        "匿名",
-        "匿名顾客",
-        "匿名网友",
-        "美团用户",
-        "饿了么用户",
-        "anonymous",
-        "a google user",
-    }
-)
 # The rating trend of a one-day period shows this many days for context.
 DAY_TREND_DAYS = 14
 
@@ -218,15 +206,6 @@ def spread(values: Iterable[float]) -> Spread:
         p90=nearest_rank(durations, 0.9),
         maximum=max(durations),
     )
-
-
-def identifiable(author: str | None) -> bool:
-    """Whether a review's author name can tie reviews to one customer: not empty, not a
-    platform's anonymous placeholder, not masked (美团 shows names like 'j**3')."""
-    if not author or not author.strip():
-        return False
-    name = author.strip()
-    return name.lower() not in ANONYMOUS and "*" not in name
 
 
 # -- queries -----------------------------------------------------------------------------
