@@ -259,11 +259,13 @@ async def review_stored(
 
 
 def _later(review: Review, complaint: Review) -> bool:
-    """Whether `review` was written after the complaint (by the platform's dates when both
-    have one, else by when we first saw each)."""
-    if review.created_at is not None and complaint.created_at is not None:
-        return review.created_at > complaint.created_at
-    return review.first_seen_at > complaint.first_seen_at
+    """Whether `review` was written after the complaint: by the platform's dates when both
+    have one and they differ (a platform may date to the second, or to the day), else by
+    when we first saw each."""
+    written, before = review.created_at, complaint.created_at
+    if written is not None and before is not None and written != before:
+        return written > before
+    return (review.first_seen_at, review.id) > (complaint.first_seen_at, complaint.id)
 
 
 def _came_back(
@@ -377,7 +379,7 @@ def set_follow_up(
         store_id=case.store_id,
         review_id=case.review_id,
         case_id=case.id,
-        at=when.isoformat() if when else None,
+        due=when.isoformat() if when else None,
         before=before.isoformat() if before else None,
     )
 

@@ -197,24 +197,32 @@ async def _review(session: AsyncSession, actor: Actor, review_id: int) -> Review
     return review
 
 
-async def case_for(
-    session: AsyncSession, actor: Actor, review_id: int, now: datetime
-) -> CustomerCase:
-    """The case a review's card speaks for, locked: the one it opened, else the newest it
-    is linked to, else one opened now (staff called about a review without a case)."""
-    review = await _review(session, actor, review_id)
-    case = await session.scalar(
-        select(CustomerCase).where(CustomerCase.review_id == review.id).with_for_update()
-    )
+async def case_of(
+    session: AsyncSession, review_id: int, *, lock: bool = False
+) -> CustomerCase | None:
+    """The case a review's card speaks for: the one it opened, else the newest case it is
+    linked to (a later review of a customer with an open complaint)."""
+    own = select(CustomerCase).where(CustomerCase.review_id == review_id)
+    case = await session.scalar(own.with_for_update() if lock else own)
     if case is None:
-        linked = select(CaseReview.case_id).where(CaseReview.review_id == review.id)
-        case = await session.scalar(
+        linked = select(CaseReview.case_id).where(CaseReview.review_id == review_id)
+        newest = (
             select(CustomerCase)
             .where(CustomerCase.id.in_(linked))
             .order_by(CustomerCase.id.desc())
             .limit(1)
-            .with_for_update()
         )
+        case = await session.scalar(newest.with_for_update() if lock else newest)
+    return case
+
+
+async def case_for(
+    session: AsyncSession, actor: Actor, review_id: int, now: datetime
+) -> CustomerCase:
+    """`case_of`, locked, checked against the actor, or one opened now (staff called about
+    a review without a case)."""
+    review = await _review(session, actor, review_id)
+    case = await case_of(session, review.id, lock=True)
     return case or await store_cases.open_case(session, review, now, by=actor.id)
 
 
@@ -443,7 +451,7 @@ class Cases:
             raise
 
     async def case(self, review_id: int) -> CaseView | None:
-        """The case a review opened, if any (for drawing a card's case line)."""
+        """The case a review's card speaks for (see `case_for`), if it has one yet."""
         async with self.sessions() as session:
-            case = await store_cases.case_of_complaint(session, review_id)
+            case = await case_of(session, review_id)
             return case_view(case) if case else None
