@@ -281,6 +281,16 @@ class DigestSettings(Section):
     quotes: Annotated[int, Field(ge=0, le=5)] = 2
 
 
+class CasesSettings(Section):
+    """Customer cases: after ☎️, the card offers a follow-up reminder this many days on,
+    at this local time of the store (a reminder at 03:00 helps nobody)."""
+
+    follow_up_days: Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(max_length=4)] = (
+        Field(default_factory=lambda: [3, 7])
+    )
+    remind_at: ClockTime = "10:00"
+
+
 class RepliesSettings(Section):
     """The reply engine. `templates_dir` points at the owner's own copy of the template
     library (templates/replies/): edits there survive upgrades, unlike edits to the copy
@@ -404,6 +414,7 @@ class Settings(Section):
     people: list[PersonSettings] = Field(default_factory=list)
     speed_window: SpeedWindow = SpeedWindow()
     digest: DigestSettings = DigestSettings()
+    cases: CasesSettings = CasesSettings()
     replies: RepliesSettings = RepliesSettings()
     drafting: DraftingSettings = DraftingSettings()
     web: WebSettings = WebSettings()

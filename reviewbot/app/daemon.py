@@ -48,6 +48,7 @@ from reviewbot.jobs.deliveries import (
 )
 from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
@@ -253,6 +254,8 @@ class Daemon:
         # holds back the other, and only crisis detection needs to run on every new review.
         self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
+        self.followups_job = _Job("followups", self._followups_work, self._tasks)
+        self.followups = FollowUps(self.sessions, self.clock)
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -510,10 +513,14 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        for job in (self.crisis_job, self.escalation_job):
+        for job, every in (
+            (self.crisis_job, 20),
+            (self.escalation_job, 20),
+            (self.followups_job, 60),
+        ):
             scheduler.add_job(
                 job.run,
-                IntervalTrigger(seconds=20),
+                IntervalTrigger(seconds=every),
                 id=job.name,
                 next_run_time=now,
                 max_instances=2,
@@ -630,6 +637,11 @@ class Daemon:
             self.outbox_job.kick()
         return False
 
+    async def _followups_work(self) -> bool:
+        if await self.followups.run_once():
+            self.outbox_job.kick()
+        return False
+
     @staticmethod
     async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
         try:
@@ -729,8 +741,9 @@ class Daemon:
             stats = await self.pipeline.run_once()
             paged = await self._guarded(self.crisis.run_once, [])
             pinged = await self._guarded(self.escalation.run_once, 0)
+            reminded = await self._guarded(self.followups.run_once, 0)
             sent = await self.dispatcher.run_once()
-            idle = not (stats.processed or stats.failed or paged or pinged or sent)
+            idle = not (stats.processed or stats.failed or paged or pinged or reminded or sent)
             if idle and not self._busy():
                 return
 

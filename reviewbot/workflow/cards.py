@@ -17,6 +17,7 @@ from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.platforms.normalize import as_url
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
+from reviewbot.store.cases import case_of_complaint
 from reviewbot.store.schema import Alert, Analysis, AuditEntry, OutboxMessage, Review, Store
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow.actions import (
@@ -104,6 +105,12 @@ class AlertView:
     malicious_evidence: tuple[dict, ...] = ()
     # 投诉要点: each complaint's Chinese label and target, most severe first
     complaint_points: str = ""
+    # The customer case this review opened: the call's outcome, what was agreed, the
+    # follow-up date, whether the customer came back (store/cases.py).
+    case_outcome: str | None = None
+    case_agreement: str | None = None
+    case_follow_up_at: datetime | None = None
+    case_came_back: str | None = None
 
     @property
     def open(self) -> bool:
@@ -135,6 +142,7 @@ async def load_alert_view(
     window = reply_window(directory, review, analysis) if directory else None
     asked = await manager_asked(session, review.id)
     made = await draft_made(session, review.id, draft.id) if draft is not None else {}
+    case = await case_of_complaint(session, review.id)
     asker = (directory.name_of(asked.actor) if directory else None) if asked else None
     return AlertView(
         alert_id=alert.id,
@@ -190,6 +198,10 @@ async def load_alert_view(
         complaint_points=complaint_points((analysis.details or {}).get("complaints", ()))
         if analysis
         else "",
+        case_outcome=case.outcome if case else None,
+        case_agreement=case.agreement if case else None,
+        case_follow_up_at=case.follow_up_at if case else None,
+        case_came_back=case.came_back if case else None,
     )
 
 

@@ -33,6 +33,7 @@ from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.access import Access
 from reviewbot.workflow.actions import Actor, NotAllowed, Outcome
 from reviewbot.workflow.cards import AlertView, CardRef, card_of, load_alert_view, reply_deadline
+from reviewbot.workflow.cases import Cases
 from reviewbot.workflow.crisis import close_crisis, tally, trigger_name
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
@@ -102,6 +103,7 @@ class Desk:
         self.kick_outbox = kick_outbox
         self.access = Access(directory, sessions)
         self.edits = Edits(directory, sessions, clock, timeout=edit_timeout)
+        self.cases = Cases(directory, sessions, clock)
 
     def zone(self, store_id: str) -> ZoneInfo:
         """The store's time zone: every time people are told is in their local time."""
