@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -247,6 +249,24 @@ async def test_an_unset_key_is_said_without_asking(drafter, analyzer, templates,
     assert made.note == fallback_note("no_key") and fake.requests == []
 
 
+def test_the_examples_in_config_example_load():
+    """The DeepSeek, Qwen and Ollama set-ups of config.example.toml, uncommented in turn."""
+    text = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text("utf-8")
+    section = text[text.index("[drafting]") : text.index("[telegram]")]
+    examples = re.findall(
+        r'# base_url = "([^"]+)"\n# model = "([^"]+)"\n(?:# api_key_env = "([^"]+)")?', section
+    )
+    assert [m for _, m, _ in examples] == ["deepseek-chat", "qwen-plus", "qwen2.5:7b"]
+    for base_url, model, key in examples:
+        drafting = {"mode": "model", "base_url": base_url, "model": model}
+        settings = make_settings(
+            "sqlite+aiosqlite:///unused.db",
+            drafting=drafting | ({"api_key_env": key} if key else {}),
+        )
+        found = Directory(settings).drafting("store-1")
+        assert found is not None and found.model == model and found.key_missing == bool(key)
+
+
 def test_drafting_config_is_off_by_default_and_per_store():
     settings = make_settings("sqlite+aiosqlite:///unused.db")
     assert settings.drafting.mode == "templates" and Directory(settings).drafting("store-1") is None
@@ -263,6 +283,12 @@ def test_drafting_config_is_off_by_default_and_per_store():
     assert first is not None and first.base_url == "http://127.0.0.1:9/v1"
     assert first.temperature == 0.2 and first.model == "qwen-plus" and first.api_key is None
     assert directory.drafting("store-2") is None
+    with pytest.raises(ConfigError, match="at most half the speed window"):
+        make_settings(
+            "sqlite+aiosqlite:///unused.db",
+            drafting={"mode": "model", "base_url": "http://127.0.0.1:9", "model": "m"},
+            speed_window={"alert_minutes": 0.2},
+        )
     with pytest.raises(ConfigError, match="needs base_url and model"):
         make_settings("sqlite+aiosqlite:///unused.db", drafting={"mode": "model"})
     with pytest.raises(ConfigError, match="store-1"):

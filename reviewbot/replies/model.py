@@ -276,7 +276,12 @@ class ModelClient:
                     raise ModelError("rate_limited", f"HTTP 429, Retry-After {wait}")
                 await asyncio.sleep(wait)
                 continue
-            return _content(status, body)
+            try:
+                return _content(status, body)
+            except ModelError as exc:  # an error message may echo the key back
+                if endpoint.api_key and endpoint.api_key in str(exc):
+                    raise ModelError(exc.code, "(message withheld: it repeats the key)") from None
+                raise
         raise AssertionError("unreachable")
 
     async def _post(
