@@ -438,3 +438,15 @@ async def test_through_telegram_the_card_says_why_and_another_draft_asks_again(
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()
+
+
+async def test_a_failing_endpoint_is_logged_when_it_starts_and_stops_failing(
+    drafter, analyzer, templates, fake, caplog
+):
+    caplog.set_level(logging.INFO, logger="reviewbot.replies.model")
+    fake.then(error(500), error(502), error(503), reply(GOOD))
+    made = [(await ask(drafter, analyzer, templates, fake))[1] for _ in range(4)]
+    assert [m.source for m in made] == ["templates"] * 3 + ["model"]
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len([m for m in said if "started failing" in m]) == 1
+    assert said[-1] == "AI drafting with fake-chat answers again"

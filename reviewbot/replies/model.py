@@ -408,6 +408,7 @@ class ModelDrafter:
         self.client = client or ModelClient()
         self.prompt = prompt or Prompt()
         self.max_overlap = max_overlap
+        self._failing: set[tuple[str, str]] = set()  # endpoints whose last call failed
 
     async def close(self) -> None:
         await self.client.close()
@@ -446,11 +447,18 @@ class ModelDrafter:
         messages = self.prompt.messages(
             review, analysis, store, situation=fallback.situation, max_chars=max_chars
         )
+        where = (endpoint.base_url, endpoint.model)
         try:
             text = clean(await self.client.complete(endpoint, messages, deadline))
         except ModelError as exc:
-            log.warning("AI draft for review %s: %s; template draft used", review.id, exc)
+            if where not in self._failing:  # said when it starts failing, not every time
+                log.warning("AI drafting with %s started failing: %s", endpoint.model, exc)
+            self._failing.add(where)
+            log.debug("AI draft for review %s: %s; template draft used", review.id, exc)
             return _fell_back(fallback, exc.code, endpoint)
+        if where in self._failing:
+            self._failing.discard(where)
+            log.info("AI drafting with %s answers again", endpoint.model)
         quotes = tuple(
             dict.fromkeys(
                 q
@@ -460,7 +468,7 @@ class ModelDrafter:
         )
         problem = self.problem(text, review, analysis, store, limits, recent, quotes)
         if problem is not None:
-            log.warning(
+            log.info(
                 "AI draft for review %s failed the %s check; template draft used",
                 review.id,
                 problem,
