@@ -458,10 +458,17 @@ class Settings(Section):
                     )
         for store in self.stores:
             try:
-                self.drafting_for(store.id)
+                drafting = self.drafting_for(store.id)
             except ValidationError as exc:
                 problem = "; ".join(str(e["msg"]) for e in exc.errors())
                 raise ValueError(f"store {store.id!r}: [stores.drafting]: {problem}") from None
+            alert = store.speed_window.alert_minutes or self.speed_window.alert_minutes
+            if drafting.mode == "model" and drafting.timeout_seconds > alert * 60 / 2:
+                raise ValueError(
+                    f"store {store.id!r}: drafting timeout_seconds "
+                    f"({drafting.timeout_seconds:g}) must be at most half the speed window's "
+                    f"alert_minutes ({alert:g} min): alerts wait for the model that long"
+                )
         if self.notifier.kind == "telegram":
             missing = [
                 s.id for s in self.stores if s.chat.telegram_chat_id is None and not s.channels
