@@ -103,6 +103,21 @@ async def test_after_contacted_the_card_asks_outcome_agreement_and_follow_up(bot
             )
         ).all()
     assert actions == ["case.opened", "case.outcome", "case.agreement", "case.follow_up_set"]
+    # The customer's record: the review, our reply once posted, every contact and the case.
+    await bot.press(STAFF, card, "a")
+    desk = bot.daemon.telegram.desk  # type: ignore[union-attr]
+    story = await desk.cases.story(desk.directory.actor(MANAGER), review_id)
+    (told,) = story.reviews
+    (reply,) = told.replies
+    assert told.text == NEGATIVE and reply.posted_at is not None and reply.approved_by == "小张"
+    assert [e.action for e in story.events] == ["case.opened", "customer.contacted", *actions[1:]]
+    assert {e.actor for e in story.events[1:]} == {"小张"}
+    (shown,) = story.cases
+    assert (shown.outcome, shown.agreement, shown.follow_up_at) == (
+        "reached",
+        "remedy_offered",
+        case.follow_up_at,
+    )
 
 
 async def test_no_answer_offers_a_call_again_and_a_later_reach_counts_once(bot):

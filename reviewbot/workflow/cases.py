@@ -102,11 +102,12 @@ class StoryRevision:
 
 @dataclass(frozen=True, slots=True)
 class StoryReply:
-    """A reply we posted (or staff posted by hand and recorded)."""
+    """A public reply: one we posted (or staff posted by hand and recorded), or one the
+    platform shows that we did not post (`draft_id` None, posted when we do not know)."""
 
-    draft_id: int
+    draft_id: int | None
     text: str
-    posted_at: datetime
+    posted_at: datetime | None
     approved_by: str | None
 
 
@@ -315,6 +316,9 @@ async def customer_story(
         replies[draft.review_id].append(
             StoryReply(draft.id, draft.text, draft.posted_at, who or draft.decided_by)
         )
+    for r in rows.values():  # a reply on the platform that none of ours accounts for
+        if r.reply_text and all(reply.text != r.reply_text for reply in replies[r.id]):
+            replies[r.id].append(StoryReply(None, r.reply_text, None, None))
     reviews = sorted(
         (
             StoryReview(
