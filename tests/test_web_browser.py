@@ -94,10 +94,12 @@ async def live(
     shutil.copyfile(sqlite_template, path)
     telegram = FakeTelegram()
     await telegram.start()
-    platform = DemoPlatform(seed=7, reviews_per_minute=0, backlog=0, follow_up_probability=0)
+    clock = FakeClock()
+    platform = DemoPlatform(
+        seed=7, reviews_per_minute=0, backlog=0, follow_up_probability=0, clock=clock.now
+    )
     demo = DemoServer(platform, port=0, tick_seconds=0.05)
     await demo.start()
-    clock = FakeClock()
     os.environ["TELEGRAM_BOT_TOKEN"] = TOKEN
     settings = telegram_settings(f"sqlite+aiosqlite:///{path}", demo.base_url, telegram.base_url)
     settings["web"] = {"enabled": True, "listen_port": 0}
@@ -181,6 +183,7 @@ async def test_an_edit_into_a_guardrail_refusal_is_explained(browser: Any, live:
     review = await arrives(live, "米饭是夹生的，服务员态度也很差", 1)
     page = await signed_in(browser, live, STAFF, PHONE)
     await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    await page.click("#edit-toggle")
     refused = "您好，我们保证下次全额退款，请加我微信 abc12345 联系。"
     await page.fill("#reply", "")
     await page.type("#reply", refused, delay=5)
@@ -277,9 +280,20 @@ async def test_screenshots(browser: Any, live: Running, tmp_path: Path) -> None:
     regular = {"nickname": "爱吃辣的小王", "anonymous": False}
     await arrives(live, "上次点的宫保鸡丁很好吃，五星！", 5, **regular)
     live.clock.advance(hours=20)
+    for text, stars in (
+        ("吃完肚子疼了一晚上，怀疑食材不新鲜", 1),
+        ("不给我退款我就天天来刷差评，让你们店开不下去", 1),
+        ("汤洒了一半，包装太差", 2),
+    ):
+        await arrives(live, text, stars)
     review = await arrives(
         live, "这次的宫保鸡丁太咸了，米饭也是凉的，配送慢了四十分钟", 2, **regular
     )
+    page = await signed_in(browser, live, OWNER)
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    await page.click("#contacted")
+    assert "已联系顾客" in await page.inner_text("#outcome")
+    await page.context.close()
     async with live.daemon.sessions() as session:
         author = await session.scalar(select(Review.author).where(Review.id == review))
     pages = {
