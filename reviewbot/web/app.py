@@ -405,7 +405,8 @@ class WebServer:
         secure = bool(public_url and public_url.startswith("https://"))
         self.app = ConsoleApp(console, secure_cookie=secure).app
         self.runner: web.AppRunner | None = None
-        self.base_url = ""
+        self.base_url = ""  # where people reach it (public_url when set)
+        self.local_url = ""  # where it listens
 
     async def start(self) -> str:
         """Listen; returns the console's base URL (public_url when set)."""
@@ -414,7 +415,8 @@ class WebServer:
         site = web.TCPSite(self.runner, self.host, self.port)
         await site.start()
         port = self.runner.addresses[0][1] if self.runner.addresses else self.port
-        self.base_url = self.public_url or f"http://{self.host}:{port}"
+        self.local_url = f"http://{self.host}:{port}"
+        self.base_url = self.public_url or self.local_url
         log.info("web console listening on %s:%s (%s)", self.host, port, self.base_url)
         return self.base_url
 
