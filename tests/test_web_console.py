@@ -105,6 +105,10 @@ async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None
         assert "店长或以上权限" in await marked.text()
         forged = await http.post(f"{base}/reviews/{review}/action", data={"action": "ignore"})
         assert forged.status == 403
+        assert (await http.get(f"{base}/chain")).status == 403  # the owner's page
+        dashboard = await http.get(f"{base}/stores/store-1?period=day")
+        assert dashboard.status == 200 and "平台账号" in await dashboard.text()
+        assert (await http.get(f"{base}/stores/store-2")).status == 403
         check = await http.post(
             f"{base}/api/reviews/{review}/check",
             json={"text": "请加我微信 abc12345"},
@@ -114,6 +118,11 @@ async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None
         # another store's person cannot read it, even with a session of their own
         async with await session_of(console, OTHER_STORE) as other:
             assert (await other.get(f"{base}/reviews/{review}")).status == 403
+            async with await session_of(console, OWNER) as owner:
+                chain = await (await owner.get(f"{base}/chain")).text()
+                assert "测试小馆" in chain and "别的店" in chain
+                listed = await (await owner.get(f"{base}/sessions")).text()
+                assert "小张" in listed and "别店的人" in listed
             # the owner ends every session in their stores, this one too
             assert "已注销" in await console.ask(OWNER, OWNER, "/web revoke")
             assert (await other.get(f"{base}/")).status == 401

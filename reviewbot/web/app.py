@@ -380,7 +380,9 @@ class ConsoleApp:
     async def sessions_page(self, request: web.Request, note: str | None = None) -> web.Response:
         signed: Signed = request[SIGNED]
         live = await self.signin.live(signed.actor)
-        return self.page("sessions.html", signed=signed, live=live, note=note, zone="Asia/Shanghai")
+        stores = self.console.stores(signed.actor)
+        zone = self.console.directory.timezone(stores[0][0]) if stores else "Asia/Shanghai"
+        return self.page("sessions.html", signed=signed, live=live, note=note, zone=zone)
 
     async def revoke(self, request: web.Request) -> web.StreamResponse:
         signed: Signed = request[SIGNED]

@@ -43,6 +43,7 @@ from reviewbot.workflow.crisis import tally, trigger_name
 from reviewbot.workflow.desk import CardAction, Desk
 
 QUEUE_LIMIT = 200  # open reviews one page lists (the most urgent)
+QUEUE_SCAN = 2000  # the oldest open reviews ranked by deadline (a backlog beyond is rare)
 AUDIT_SHOWN = 200  # entries of a review's trail
 CUSTOMER_REVIEWS = 50
 REFUSED = "找不到这条评价，或您没有这家门店的权限。"
@@ -322,7 +323,10 @@ class Console:
             )
             reviews = (
                 await session.scalars(
-                    select(Review).where(*where).order_by(Review.first_seen_at, Review.id)
+                    select(Review)
+                    .where(*where)
+                    .order_by(Review.first_seen_at, Review.id)
+                    .limit(QUEUE_SCAN)
                 )
             ).all()
             for review in reviews:
