@@ -202,6 +202,17 @@ async def test_an_edit_into_a_guardrail_refusal_is_explained(browser: Any, live:
             )
         )
     assert blocked is not None and blocked.actor == f"telegram:{STAFF}"
+
+    # 🙈 asks first (a dismissed question ignores nothing), and can be taken back
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    await page.click("#ignore")
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    assert await page.locator("#ignore").count() == 1  # still open
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.click("#ignore")
+    assert "已忽略" in await page.inner_text("#outcome")
+    await page.click("#undo-ignore")
+    assert "已撤销忽略" in await page.inner_text("#outcome")
     await page.context.close()
 
 

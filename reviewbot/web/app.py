@@ -34,7 +34,15 @@ COOKIE = "rb_session"
 STATIC = Path(__file__).parent / "static"
 # Where a request keeps its signed-in person (aiohttp's typed key where it has one).
 SIGNED: Any = web.RequestKey("signed", Signed) if hasattr(web, "RequestKey") else "signed"
-ACTIONS = {"approve", "regenerate", "contacted", "malicious", "ignore"}
+ACTIONS = {
+    "approve",
+    "regenerate",
+    "contacted",
+    "malicious",
+    "ignore",
+    "undo_ignore",
+    "ask_manager",
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
     "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
