@@ -105,6 +105,12 @@ async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None
         assert "店长或以上权限" in await marked.text()
         forged = await http.post(f"{base}/reviews/{review}/action", data={"action": "ignore"})
         assert forged.status == 403
+        elsewhere = await http.post(
+            f"{base}/reviews/{review}/action",
+            data={"action": "ignore", "csrf": csrf},
+            headers={"Origin": "https://evil.example"},
+        )
+        assert elsewhere.status == 403  # another site's page, even with the token
         assert (await http.get(f"{base}/chain")).status == 403  # the owner's page
         dashboard = await http.get(f"{base}/stores/store-1?period=day")
         assert dashboard.status == 200 and "平台账号" in await dashboard.text()

@@ -3,9 +3,10 @@
 Every page is rendered by Jinja2 with autoescaping: review text is untrusted and never
 becomes markup. Who someone is comes from their session cookie (see workflow/signin.py),
 looked up on every request; what they may see and do is decided by the workflow, as in
-chat. Every POST carries the session's CSRF token; pages forbid framing and load nothing
-from elsewhere (a strict Content-Security-Policy), and the sign-in link's token never
-leaves in a Referer.
+chat. Every POST carries the session's CSRF token and must come from the console's own
+pages (its Origin); pages forbid framing and load nothing from elsewhere (a strict
+Content-Security-Policy), and the sign-in link's token never leaves for another site in
+a Referer.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ SECURITY_HEADERS = {
     "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # ("no-referrer" makes browsers send Origin: null)
     "Cache-Control": "no-store",
 }
 STATUS = {
@@ -135,11 +136,12 @@ def _date(value: str | None) -> date | None:
 class ConsoleApp:
     """The aiohttp application: routes, sign-in and CSRF checks, rendering."""
 
-    def __init__(self, console: Console, *, secure_cookie: bool) -> None:
+    def __init__(self, console: Console, *, public_url: str | None = None) -> None:
         self.console = console
+        self.public_url = public_url
+        self.secure_cookie = bool(public_url and public_url.startswith("https://"))
         self.signin = console.desk.signin
         self.clock = console.clock
-        self.secure_cookie = secure_cookie
         self.env = _environment()
         self.app = web.Application(middlewares=[self._headers, self._auth])
         self.app.router.add_get("/signin", self.signin_page)
@@ -176,7 +178,11 @@ class ConsoleApp:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         """Everything but sign-in and the static files needs a live session; every POST
-        but the sign-in itself (its one-time token is the proof) needs its CSRF token."""
+        but the sign-in itself (its one-time token is the proof) needs its CSRF token,
+        and no POST is taken from another site's page (its Origin, where sent)."""
+        origin = request.headers.get("Origin")
+        if request.method == "POST" and origin and not self._own(request, origin):
+            return web.Response(status=403, text="forbidden: cross-site request")
         if request.path == "/signin" or request.path.startswith("/static/"):
             return await handler(request)
         signed = await self.signin.who(request.cookies.get(COOKIE))
@@ -194,6 +200,11 @@ class ConsoleApp:
                 return self.message(signed, "页面已过期，请刷新后重试。", status=403)
         request[SIGNED] = signed
         return await handler(request)
+
+    def _own(self, request: web.Request, origin: str) -> bool:
+        """Whether a POST's Origin is the console itself (its public address, or the one
+        the request was sent to)."""
+        return origin in (self.public_url, f"{request.scheme}://{request.host}")
 
     # -- rendering ------------------------------------------------------------------
 
@@ -412,8 +423,7 @@ class WebServer:
     def __init__(self, console: Console, host: str, port: int, public_url: str | None) -> None:
         self.host, self.port = host, port
         self.public_url = public_url
-        secure = bool(public_url and public_url.startswith("https://"))
-        self.app = ConsoleApp(console, secure_cookie=secure).app
+        self.app = ConsoleApp(console, public_url=public_url).app
         self.runner: web.AppRunner | None = None
         self.base_url = ""  # where people reach it (public_url when set)
         self.local_url = ""  # where it listens
