@@ -196,10 +196,17 @@ class StoreChannel(Section):
 
 
 class WebSettings(Section):
-    """The web console (a later release): with public_url set, alert links open the
-    review's page there (`{public_url}/reviews/{id}`)."""
+    """The web console (reviewbot/web/), served by the daemon when enabled. With
+    public_url set, alert cards link to the review's page there (`{public_url}/reviews/{id}`)
+    and /web sign-in links point there; without it, at the listen address."""
 
+    enabled: bool = False
+    listen_host: str = "127.0.0.1"
+    listen_port: Annotated[int, Field(ge=0, le=65535)] = 8780  # 0 picks a free port
     public_url: str | None = None
+    # A /web link works once, for this long; a session lasts this long unless revoked.
+    link_minutes: Annotated[float, Field(gt=0, le=60)] = 10.0
+    session_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 72.0
 
     @field_validator("public_url")
     @classmethod

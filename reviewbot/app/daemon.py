@@ -70,6 +70,8 @@ from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.web.app import WebServer
+from reviewbot.workflow.console import Console
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
@@ -186,6 +188,7 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
+        self.web: WebServer | None = None
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -256,6 +259,19 @@ class Daemon:
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
         self.followups_job = _Job("followups", self._followups_work, self._tasks)
         self.followups = FollowUps(self.sessions, self.clock)
+        # What staff can do, for every front end (the chat bot and the web console).
+        self.desk = Desk(
+            s,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=s.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+            model=self.model,
+        )
+        if s.web.enabled:
+            await self._start_web()
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -397,19 +413,9 @@ class Daemon:
         if self._notifier is not None:
             return self._notifier
         if self.settings.notifier.kind == "telegram":
-            desk = Desk(
-                self.settings,
-                self.directory,
-                self.sessions,
-                self.clock,
-                self.drafter,
-                edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-                kick_outbox=self.outbox_job.kick,
-                model=self.model,
-            )
             self.telegram = TelegramBot(
                 self.settings,
-                desk,
+                self.desk,
                 owner=self.owner,
                 lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
             )
@@ -423,6 +429,18 @@ class Daemon:
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )
+
+    async def _start_web(self) -> None:
+        web = self.settings.web
+        self.web = WebServer(Console(self.desk), web.listen_host, web.listen_port, web.public_url)
+        try:
+            self.desk.web_base = await self.web.start()
+        except OSError as exc:
+            self.web = None
+            raise ConfigError(
+                f"the web console cannot listen on {web.listen_host}:{web.listen_port} "
+                f"({exc.strerror}): set [web] listen_port to a free port (0 picks one)"
+            ) from None
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -670,6 +688,9 @@ class Daemon:
             await self.drain()
         elif self.engine is not None and hasattr(self, "dispatcher"):
             await self._flush_outbox(deadline)
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None

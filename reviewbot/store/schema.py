@@ -547,6 +547,26 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class WebSession(Base):
+    """A web console sign-in: a one-time link ("link", exchanged once within minutes) or
+    the browser session it became ("session"). Only a hash of the token is kept; the
+    person is who configuration says owns `user_id`, looked up on every request."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(128))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
 class QuarantinedItem(Base):
     """A platform item we could not read; kept so nothing a customer wrote is lost.
 
