@@ -43,13 +43,16 @@ RETRY_MAX = 60.0
 
 
 class StreamClient(DingTalkStreamClient):
-    def __init__(self, client_id: str, client_secret: str, *, endpoint: str) -> None:
+    def __init__(
+        self, client_id: str, client_secret: str, *, endpoint: str, retry_max: float = RETRY_MAX
+    ) -> None:
         super().__init__(dingtalk_stream.Credential(client_id, client_secret), logger=sdk_log)
         self.endpoint = endpoint.rstrip("/")
         self.connected = asyncio.Event()
         self._stopping = False
         self._frames: set[asyncio.Task[Any]] = set()
         self._failures = 0
+        self.retry_max = retry_max  # the longest wait between connection attempts, seconds
 
     def open_connection(self) -> dict | None:
         """The SDK's request (blocking: called in a worker thread), to our endpoint: the
@@ -103,9 +106,9 @@ class StreamClient(DingTalkStreamClient):
 
     async def _wait(self, why: str) -> None:
         self._failures += 1
-        delay = min(RETRY_MAX, RETRY_FIRST * 2 ** (self._failures - 1))
+        delay = min(self.retry_max, RETRY_FIRST * 2 ** (self._failures - 1))
         if self._failures == 1:  # said once when it starts failing, not on every retry
-            log.warning("%s; trying again (every %.0f s at most)", why, RETRY_MAX)
+            log.warning("%s; trying again (every %.0f s at most)", why, self.retry_max)
         await asyncio.sleep(delay)
 
     async def stop(self) -> None:
