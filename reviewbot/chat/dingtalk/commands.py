@@ -60,12 +60,13 @@ class Commands:
             return
         handler = self.routes.get(name)
         if handler is None:
-            await self.tell(where, "使用说明", HELP)
-            return
+            handler = self.help
         await handler(where, actor, rest.split(), rest)
 
     async def help(self, where: Where, actor: Actor, args: list[str], rest: str) -> None:
-        await self.tell(where, "使用说明", HELP)
+        """The instructions, and the group's id the configuration needs."""
+        here = f"\n\n本群会话 ID（conversation_id）：{where.conversation}"
+        await self.tell(where, "使用说明", HELP + (here if where.conversation else ""))
 
     async def pending(self, where: Where, actor: Actor, args: list[str], rest: str) -> None:
         pending = await self.desk.pending(self.apps.stores_here(actor, where))

@@ -155,6 +155,12 @@ class DingTalkFront:
         group = message.conversation_type == "2"
         where = Where(message.conversation_id if group else None, user)
         text = (message.text.content if message.text else "") or ""
+        if group and not self.apps.stores_of(message.conversation_id):
+            log.info(
+                "DingTalk @-message from group %r (conversation_id %s), not a store's channel",
+                message.conversation_title,
+                message.conversation_id,
+            )
         await self.commands.handle(where, text.strip())
         return {"msgId": message.message_id}
 
