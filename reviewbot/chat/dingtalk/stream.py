@@ -7,8 +7,8 @@ then reads JSON frames: SYSTEM pings (acked), CALLBACK frames for the topics sub
 `open_connection` posts with the blocking `requests` library and its own `start` loop calls
 it on the event loop and cannot be stopped (it catches cancellation and retries); so this
 client keeps the SDK's connection request, frame parsing, routing and acks, and runs its
-own loop: the request in a worker thread, a backoff from 1 s to a minute while DingTalk is
-out of reach, and a clean stop.
+own loop: the request in a daemon thread (it has no timeout), a backoff from 1 s to a
+minute while DingTalk is out of reach, and a clean stop.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -40,6 +42,33 @@ sdk_log.addFilter(_Pings())
 
 RETRY_FIRST = 1.0
 RETRY_MAX = 60.0
+
+
+async def _in_thread(call: Callable[[], Any]) -> Any:
+    """`call()` in a daemon thread: the SDK's request has no timeout, and a thread stuck
+    on a DingTalk that never answers must not keep the process from exiting."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Any] = loop.create_future()
+
+    def run() -> None:
+        try:
+            result: Any = call()
+        except BaseException as exc:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(_settle, done, None, exc)
+        else:
+            loop.call_soon_threadsafe(_settle, done, result, None)
+
+    threading.Thread(target=run, name="dingtalk-connect", daemon=True).start()
+    return await done
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # the waiter was cancelled (a stop)
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 class StreamClient(DingTalkStreamClient):
@@ -69,7 +98,7 @@ class StreamClient(DingTalkStreamClient):
         """Connect, read frames until the connection drops, connect again; until `stop`."""
         self.pre_start()
         while not self._stopping:
-            connection = await asyncio.to_thread(self.open_connection)
+            connection = await _in_thread(self.open_connection)
             if not connection or "endpoint" not in connection:
                 await self._wait("DingTalk refused or did not answer the stream request")
                 continue
