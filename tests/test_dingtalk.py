@@ -17,6 +17,7 @@ from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
+from reviewbot.store.health import channel_health
 from reviewbot.store.schema import AuditEntry, OutboxMessage
 from tests.conftest import TEST_FACTS
 from tests.fakes.dingtalk import Card, FakeDingTalk
@@ -238,6 +239,37 @@ async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_ord
         await dingtalk.connected()  # the stream came back by itself
         assert "正在发布" in await shop.press(STAFF, "approve")
         assert len(demo.platform.replies) == 1
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_wrong_secret_is_named_never_shown_and_fixing_it_delivers(
+    database_url, demo, dingtalk: FakeDingTalk, clock, monkeypatch, caplog
+):
+    wrong = "wrong-secret-0123456789abcdef"
+    monkeypatch.setenv("RB_DINGTALK_SECRET", wrong)
+    daemon = await start(database_url, demo, dingtalk, clock)
+    shop = Shop(daemon, dingtalk, demo, clock)
+    try:
+        await shop.review_arrives()
+        assert not dingtalk.cards and dingtalk.opened  # the stream was refused too
+        (health,) = await channel_health(daemon.sessions)
+        assert health["state"] == "bad_credentials" and health["pending"] == 1
+        assert "RB_DINGTALK_SECRET" in health["last_error"] and CLIENT_ID in health["last_error"]
+        assert wrong not in health["last_error"] and wrong not in caplog.text
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    monkeypatch.setenv("RB_DINGTALK_SECRET", SECRET)  # the owner fixes it and restarts
+    daemon = await start(database_url, demo, dingtalk, clock)
+    shop.daemon = daemon
+    try:
+        await shop.settle(seconds=301)
+        (card,) = dingtalk.group_cards(GROUP)
+        assert NEGATIVE in card.params["markdown"]
+        await dingtalk.connected()
+        assert "正在发布" in await shop.press(MANAGER, "approve")
     finally:
         await daemon.stop()
         await daemon.close()
