@@ -126,8 +126,6 @@ class DingTalkFront:
         if action == EDIT:
             outcome = await self.apps.edit(card, actor, str(params.get("reply") or ""))
         elif action in ACTIONS:
-            if action == "regenerate":
-                await self.desk.edits.expire()  # an abandoned edit must not hold the draft
             outcome = await self.desk.act(ACTIONS[action], card, actor)
             await self._after(action, card.review_id, where, outcome)
         else:
