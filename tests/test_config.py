@@ -253,6 +253,22 @@ def test_a_person_with_an_unclear_role_is_named(tmp_path, person, message):
         load_settings(write(tmp_path, text))
 
 
+def test_a_person_may_be_known_by_their_dingtalk_id_alone(tmp_path):
+    from reviewbot.workflow.directory import Directory
+
+    fang = '[[people]]\nname = "阿芳"\ndingtalk_user_id = "manager8"\nroles = { s1 = "owner" }\n'
+    directory = Directory(load_settings(write(tmp_path, TWO_STORES + "\n" + fang)))
+    actor = directory.app_actor("dingtalk", "manager8")
+    assert actor is not None and actor.id == "dingtalk:manager8" and actor.at_least("owner", "s1")
+    assert directory.name_of("dingtalk:manager8") == "阿芳" and directory.manager_chats("s1") == []
+    assert directory.app_actor("dingtalk", "someone-else") is None
+    nobody = '[[people]]\nname = "无名"\nrole = "staff"\nstores = ["s1"]\n'
+    with pytest.raises(ConfigError, match="needs telegram_user_id"):
+        load_settings(write(tmp_path, TWO_STORES + "\n" + nobody))
+    with pytest.raises(ConfigError, match="dingtalk_user_id manager8 is listed twice"):
+        load_settings(write(tmp_path, TWO_STORES + "\n" + fang + "\n" + fang))
+
+
 def test_replies_templates_dir_is_relative_to_the_config_and_must_exist(tmp_path):
     (tmp_path / "mine").mkdir()
     settings = load_settings(write(tmp_path, '[replies]\ntemplates_dir = "mine"\n' + MINIMAL))
@@ -270,12 +286,16 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         line[2:]
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
+        or line.startswith(('# client_id = "ding', "# conversation_id", "# card_template_id"))
+        or line.startswith("# endpoint")
         else line
         for line in text.splitlines()
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot"]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "dingtalk_app"]
+    app = settings.stores[0].channels[3]
+    assert app.key.startswith("dingtalk_app:cid") and app.endpoint == "https://api.dingtalk.com"
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -287,6 +307,8 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         ('kind = "slack"\nwebhook_env = "H"', "stores.0.channels.0.kind"),
         ('kind = "feishu_robot"\nwebhook_env = "H"\nper_minute = 50', "per_minute"),
         ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
+        ('kind = "dingtalk_robot"', "needs webhook_env"),
+        ('kind = "dingtalk_app"\nclient_id = "ding1"\nsecret_env = "S"', "conversation_id"),
     ],
 )
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):

@@ -4,12 +4,16 @@ main chat; these run beside it, each on its own outbox queues (jobs/robots.py)."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
 
-from reviewbot.chat.base import Notifier
+from reviewbot.chat.base import DeliveryError, Notifier
+from reviewbot.chat.dingtalk.api import DingTalkApi
+from reviewbot.chat.dingtalk.channel import DingTalkAppChannel
+from reviewbot.chat.dingtalk.front import DingTalkFront
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.base import Robot
@@ -18,14 +22,18 @@ from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.chat.robots.wecom import WeComRobot
 from reviewbot.config import ConfigError, Settings, StoreChannel
 from reviewbot.jobs.robots import Route
+from reviewbot.workflow.apps import AppDesk
 from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.thanks import View as BatchView
 
+log = logging.getLogger(__name__)
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
 
 
 def _robot(cls: type[Robot]) -> Opener:
     def open_robot(settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession) -> Robot:
+        assert channel.webhook_env is not None  # the config validator checks it
         webhook = settings.secret(channel.webhook_env)
         if not webhook.startswith(("http://", "https://")):
             raise ConfigError(
@@ -47,11 +55,60 @@ def _robot(cls: type[Robot]) -> Opener:
     return open_robot
 
 
+def _dingtalk_api(
+    settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession
+) -> DingTalkApi:
+    assert channel.client_id and channel.secret_env  # the config validator checks them
+    return DingTalkApi(
+        http,
+        endpoint=channel.endpoint,
+        client_id=channel.client_id,
+        client_secret=settings.secret(channel.secret_env),
+        secret_env=channel.secret_env,
+        timeout=settings.http.timeout_seconds,
+    )
+
+
+def _dingtalk_app(
+    settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession
+) -> DingTalkAppChannel:
+    assert channel.conversation_id and channel.card_template_id
+    return DingTalkAppChannel(
+        http,
+        key=channel.key,
+        api=_dingtalk_api(settings, channel, http),
+        conversation=channel.conversation_id,
+        template=channel.card_template_id,
+        per_minute=channel.per_minute,
+        public_url=settings.web.public_url,
+        timeout=settings.http.timeout_seconds,
+    )
+
+
 CHANNELS: dict[str, Opener] = {
     "wecom_robot": _robot(WeComRobot),
     "dingtalk_robot": _robot(DingTalkRobot),
     "feishu_robot": _robot(FeishuRobot),
+    "dingtalk_app": _dingtalk_app,
 }
+APPS = frozenset({"dingtalk_app"})  # channels with buttons: their cards are redrawn
+
+
+def open_fronts(settings: Settings, desk: Desk, http: aiohttp.ClientSession) -> list[DingTalkFront]:
+    """One front end per chat app (its stream connection), however many groups it serves."""
+    apps: dict[str, StoreChannel] = {}
+    for channel in settings.robots().values():
+        if channel.kind == "dingtalk_app" and channel.client_id:
+            apps.setdefault(channel.client_id, channel)
+    app_desk = AppDesk(desk, "dingtalk", "dingtalk_app")
+    return [
+        DingTalkFront(
+            app_desk,
+            _dingtalk_api(settings, channel, http),
+            settings.secret(channel.secret_env or ""),
+        )
+        for channel in apps.values()
+    ]
 
 
 def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:
@@ -102,6 +159,37 @@ class CoveredStores:
         if picture.store_id not in self.stores:
             return {"skipped": "the store has no chat on this notifier"}
         return await self.notifier.send_image(picture)
+
+
+class RedrawApps:
+    """The notifier, and the app channels' cards redrawn beside its own: an action taken
+    anywhere shows on every copy of the card. An app out of reach does not hold the
+    notifier's redraw (its card catches up with the next change)."""
+
+    def __init__(
+        self, notifier: Notifier, apps: Mapping[str, Robot], routes: Mapping[str, list[Route]]
+    ) -> None:
+        self.notifier = notifier
+        self.apps = apps
+        self.routes = routes
+        self.name = notifier.name
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        ref = await self.notifier.update_alert(alert, ref)
+        for route in self.routes.get(alert.store_id, []):
+            app = self.apps.get(route.key)
+            if app is None or "alerts" not in route.send:
+                continue
+            try:
+                await app.update_alert(alert, {})
+            except DeliveryError as exc:
+                log.warning(
+                    "could not redraw review #%d in %s: %s", alert.review_id, route.key, exc
+                )
+        return ref
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.notifier, name)
 
 
 def telegram_stores(settings: Settings) -> frozenset[str]:

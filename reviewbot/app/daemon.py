@@ -30,7 +30,15 @@ from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
-from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
+from reviewbot.app.channels import (
+    APPS,
+    CoveredStores,
+    RedrawApps,
+    open_channels,
+    open_fronts,
+    routes,
+    telegram_stores,
+)
 from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
@@ -189,6 +197,7 @@ class Daemon:
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
         self.web: WebServer | None = None
+        self.fronts: list[Any] = []  # chat apps' front ends (DingTalk), beside Telegram
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -283,6 +292,12 @@ class Daemon:
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
         self.router = Router(self.sessions, self.clock, routes(s))
+        apps = {key: robot for key, robot in self.robots.items() if robot.kind in APPS}
+        if apps:  # their cards have buttons: redrawn with every change, like Telegram's
+            self.notifier = RedrawApps(self.notifier, apps, routes(s))
+            self.fronts = open_fronts(s, self.desk, self._http_session)
+            for front in self.fronts:
+                await front.start()
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
@@ -694,6 +709,9 @@ class Daemon:
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
+        for front in self.fronts:
+            await front.stop()
+        self.fronts = []
         if self.demo_server is not None:
             await self.demo_server.stop()
         if self._http_session is not None:
