@@ -218,10 +218,17 @@ class StoreChannel(Section):
 
 
 class WebSettings(Section):
-    """The web console (a later release): with public_url set, alert links open the
-    review's page there (`{public_url}/reviews/{id}`)."""
+    """The web console (reviewbot/web/), served by the daemon when enabled. With
+    public_url set, alert cards link to the review's page there (`{public_url}/reviews/{id}`)
+    and /web sign-in links point there; without it, at the listen address."""
 
+    enabled: bool = False
+    listen_host: str = "127.0.0.1"
+    listen_port: Annotated[int, Field(ge=0, le=65535)] = 8780  # 0 picks a free port
     public_url: str | None = None
+    # A /web link works once, for this long; a session lasts this long unless revoked.
+    link_minutes: Annotated[float, Field(gt=0, le=60)] = 10.0
+    session_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 72.0
 
     @field_validator("public_url")
     @classmethod
@@ -301,6 +308,16 @@ class DigestSettings(Section):
     # A digest missed while no daemon was running is still sent if at most this late.
     catch_up_hours: Annotated[float, Field(ge=0)] = 6.0
     quotes: Annotated[int, Field(ge=0, le=5)] = 2
+
+
+class CasesSettings(Section):
+    """Customer cases: after ☎️, the card offers a follow-up reminder this many days on,
+    at this local time of the store (a reminder at 03:00 helps nobody)."""
+
+    follow_up_days: Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(max_length=4)] = (
+        Field(default_factory=lambda: [3, 7])
+    )
+    remind_at: ClockTime = "10:00"
 
 
 class RepliesSettings(Section):
@@ -426,6 +443,7 @@ class Settings(Section):
     people: list[PersonSettings] = Field(default_factory=list)
     speed_window: SpeedWindow = SpeedWindow()
     digest: DigestSettings = DigestSettings()
+    cases: CasesSettings = CasesSettings()
     replies: RepliesSettings = RepliesSettings()
     drafting: DraftingSettings = DraftingSettings()
     web: WebSettings = WebSettings()
@@ -473,10 +491,17 @@ class Settings(Section):
                     )
         for store in self.stores:
             try:
-                self.drafting_for(store.id)
+                drafting = self.drafting_for(store.id)
             except ValidationError as exc:
                 problem = "; ".join(str(e["msg"]) for e in exc.errors())
                 raise ValueError(f"store {store.id!r}: [stores.drafting]: {problem}") from None
+            alert = store.speed_window.alert_minutes or self.speed_window.alert_minutes
+            if drafting.mode == "model" and drafting.timeout_seconds > alert * 60 / 2:
+                raise ValueError(
+                    f"store {store.id!r}: drafting timeout_seconds "
+                    f"({drafting.timeout_seconds:g}) must be at most half the speed window's "
+                    f"alert_minutes ({alert:g} min): alerts wait for the model that long"
+                )
         if self.notifier.kind == "telegram":
             missing = [
                 s.id for s in self.stores if s.chat.telegram_chat_id is None and not s.channels

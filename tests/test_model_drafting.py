@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,11 +26,13 @@ from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
 from reviewbot.store.schema import Alert, AuditEntry, Review
 from reviewbot.store.schema import Draft as DraftRow
-from reviewbot.workflow import actions
 from reviewbot.workflow.cards import load_alert_view
 from reviewbot.workflow.directory import Directory
 from tests.conftest import make_settings
 from tests.fakes.model import FakeModel, Step, error, reply
+from tests.fakes.telegram import TOKEN, plain_text
+from tests.harness.daemon import start_daemon
+from tests.harness.telegram import STAFF, telegram_settings
 from tests.replies_support import STORE
 
 KEY = "sk-test-1f2e3d4c5b6a"
@@ -247,6 +252,24 @@ async def test_an_unset_key_is_said_without_asking(drafter, analyzer, templates,
     assert made.note == fallback_note("no_key") and fake.requests == []
 
 
+def test_the_examples_in_config_example_load():
+    """The DeepSeek, Qwen and Ollama set-ups of config.example.toml, uncommented in turn."""
+    text = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text("utf-8")
+    section = text[text.index("[drafting]") : text.index("[telegram]")]
+    examples = re.findall(
+        r'# base_url = "([^"]+)"\n# model = "([^"]+)"\n(?:# api_key_env = "([^"]+)")?', section
+    )
+    assert [m for _, m, _ in examples] == ["deepseek-chat", "qwen-plus", "qwen2.5:7b"]
+    for base_url, model, key in examples:
+        drafting = {"mode": "model", "base_url": base_url, "model": model}
+        settings = make_settings(
+            "sqlite+aiosqlite:///unused.db",
+            drafting=drafting | ({"api_key_env": key} if key else {}),
+        )
+        found = Directory(settings).drafting("store-1")
+        assert found is not None and found.model == model and found.key_missing == bool(key)
+
+
 def test_drafting_config_is_off_by_default_and_per_store():
     settings = make_settings("sqlite+aiosqlite:///unused.db")
     assert settings.drafting.mode == "templates" and Directory(settings).drafting("store-1") is None
@@ -263,6 +286,12 @@ def test_drafting_config_is_off_by_default_and_per_store():
     assert first is not None and first.base_url == "http://127.0.0.1:9/v1"
     assert first.temperature == 0.2 and first.model == "qwen-plus" and first.api_key is None
     assert directory.drafting("store-2") is None
+    with pytest.raises(ConfigError, match="at most half the speed window"):
+        make_settings(
+            "sqlite+aiosqlite:///unused.db",
+            drafting={"mode": "model", "base_url": "http://127.0.0.1:9", "model": "m"},
+            speed_window={"alert_minutes": 0.2},
+        )
     with pytest.raises(ConfigError, match="needs base_url and model"):
         make_settings("sqlite+aiosqlite:///unused.db", drafting={"mode": "model"})
     with pytest.raises(ConfigError, match="store-1"):
@@ -273,6 +302,15 @@ def test_drafting_config_is_off_by_default_and_per_store():
 
 
 # -- through the daemon ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite file: the paths that do not touch the database's own code run on
+    one database only (the ones that do run on both, through `database_url`)."""
+    path = tmp_path / "reviewbot.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 def daemon_settings(database_url: str, demo, fake: FakeModel | None, **drafting):
@@ -347,11 +385,9 @@ async def test_the_daemon_alerts_with_the_model_draft_and_its_source(
     assert KEY not in printed
 
 
-async def test_a_dead_endpoint_never_holds_up_the_alert(
-    database_url, demo, clock, fake, monkeypatch
-):
+async def test_a_dead_endpoint_never_holds_up_the_alert(sqlite_url, demo, clock, fake, monkeypatch):
     fake.then(reply(GOOD, delay=3.0))
-    settings = daemon_settings(database_url, demo, fake, timeout_seconds=0.5)
+    settings = daemon_settings(sqlite_url, demo, fake, timeout_seconds=0.5)
     printed, (found,) = await run_daemon(settings, demo, clock, monkeypatch, [SALTY])
     assert found["draft"].template_id != "ai:fake-chat"
     assert found["draft"].text.splitlines()[0] in printed  # the alert went, with it
@@ -359,48 +395,58 @@ async def test_a_dead_endpoint_never_holds_up_the_alert(
     assert found["review"].needs_processing is False
 
 
-async def test_off_by_default_no_request_is_made(database_url, demo, clock, fake, monkeypatch):
+async def test_off_by_default_no_request_is_made(sqlite_url, demo, clock, fake, monkeypatch):
     printed, (found,) = await run_daemon(
-        daemon_settings(database_url, demo, None), demo, clock, monkeypatch, [SALTY]
+        daemon_settings(sqlite_url, demo, None), demo, clock, monkeypatch, [SALTY]
     )
     assert fake.requests == [] and found["audit"]["source"] == "templates"
     assert found["view"].draft_source == "templates" and found["view"].draft_note == ""
     assert "AI" not in printed
 
 
-async def test_another_draft_asks_the_model_again(database_url, demo, clock, fake, monkeypatch):
-    fake.then(reply(REFUND), reply(GOOD))
-    settings = daemon_settings(database_url, demo, fake)
+async def test_through_telegram_the_card_says_why_and_another_draft_asks_again(
+    database_url, demo, telegram, clock, fake, monkeypatch
+):
+    """The card of a review whose AI draft promised a refund shows the template draft and
+    the reason; 🔁 asks the model again and the card then shows its draft as an AI draft."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("REVIEWBOT_TEST_MODEL_KEY", KEY)
-    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO(), color=False))
-    await daemon.start(schedule=False)
+    fake.then(reply(REFUND), reply(GOOD))
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["drafting"] = {
+        "mode": "model",
+        "base_url": fake.base_url,
+        "model": "fake-chat",
+        "api_key_env": "REVIEWBOT_TEST_MODEL_KEY",
+    }
+    bot = await start_daemon(settings, telegram, demo, clock)
     try:
-        demo.platform.add_review("shop-1", SALTY, 1, anonymous=False)
-        clock.advance(minutes=5)
-        await daemon.poll_all_once()
-        await daemon.drain()
-        staff = actions.Actor("telegram:1", "小张", {"store-1": "staff"})
-        async with daemon.sessions() as session, session.begin():
-            review = await session.scalar(select(Review))
-            outcome = await actions.regenerate(
-                session,
-                review.id,
-                staff,
-                clock.now(),
-                drafter=daemon.drafter,
-                profile=daemon.directory.profile("store-1"),
-                model=daemon.model,
-                endpoint=daemon.directory.drafting("store-1"),
-            )
-        assert outcome.ok and outcome.message == "已换一版 AI 草稿。"
-        async with daemon.sessions() as session:
-            current = await actions.current_draft(session, review.id)
+        card = await bot.review_arrives(SALTY)
+        assert "AI 草稿含有补偿承诺，已改用模板草稿" in card["text"] and "退款" not in card["text"]
+        answer = await bot.press(STAFF, card, "r")
+        assert answer["text"] == "已换一版 AI 草稿。"
+        redrawn = plain_text(bot.card(card)["text"], "HTML")
+        assert "非常抱歉，水煮鱼太咸" in redrawn and "AI 草稿（fake-chat）" in redrawn
+        assert "已改用模板草稿" not in redrawn and len(fake.requests) == 2
+        async with bot.daemon.sessions() as session:
             entry = await session.scalar(
                 select(AuditEntry).where(AuditEntry.action == "draft.regenerated")
             )
-        assert current.text == GOOD and current.template_id == "ai:fake-chat"
+            current = await session.scalar(select(DraftRow).where(DraftRow.status == "proposed"))
         assert entry.details["source"] == "model" and entry.details["after"] == GOOD
-        assert len(fake.requests) == 2
+        assert current.text == GOOD and current.template_id == "ai:fake-chat"
     finally:
-        await daemon.stop()
-        await daemon.close()
+        await bot.daemon.stop()
+        await bot.daemon.close()
+
+
+async def test_a_failing_endpoint_is_logged_when_it_starts_and_stops_failing(
+    drafter, analyzer, templates, fake, caplog
+):
+    caplog.set_level(logging.INFO, logger="reviewbot.replies.model")
+    fake.then(error(500), error(502), error(503), reply(GOOD))
+    made = [(await ask(drafter, analyzer, templates, fake))[1] for _ in range(4)]
+    assert [m.source for m in made] == ["templates"] * 3 + ["model"]
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len([m for m in said if "started failing" in m]) == 1
+    assert said[-1] == "AI drafting with fake-chat answers again"

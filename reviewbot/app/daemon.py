@@ -56,6 +56,7 @@ from reviewbot.jobs.deliveries import (
 )
 from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
@@ -77,6 +78,8 @@ from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.web.app import WebServer
+from reviewbot.workflow.console import Console
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
@@ -194,6 +197,7 @@ class Daemon:
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
         self.fronts: list[Any] = []  # chat apps' front ends (DingTalk), beside Telegram
+        self.web: WebServer | None = None
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -262,6 +266,21 @@ class Daemon:
         # holds back the other, and only crisis detection needs to run on every new review.
         self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
+        self.followups_job = _Job("followups", self._followups_work, self._tasks)
+        self.followups = FollowUps(self.sessions, self.clock)
+        # What staff can do, for every front end (the chat bot and the web console).
+        self.desk = Desk(
+            s,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=s.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+            model=self.model,
+        )
+        if s.web.enabled:
+            await self._start_web()
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -276,7 +295,7 @@ class Daemon:
         apps = {key: robot for key, robot in self.robots.items() if robot.kind in APPS}
         if apps:  # their cards have buttons: redrawn with every change, like Telegram's
             self.notifier = RedrawApps(self.notifier, apps, routes(s))
-            self.fronts = open_fronts(s, self._desk(), self._http_session)
+            self.fronts = open_fronts(s, self.desk, self._http_session)
             for front in self.fronts:
                 await front.start()
         self.dispatcher = OutboxDispatcher(
@@ -405,25 +424,13 @@ class Daemon:
                 )
         return ModelDrafter() if endpoints else None
 
-    def _desk(self) -> Desk:
-        return Desk(
-            self.settings,
-            self.directory,
-            self.sessions,
-            self.clock,
-            self.drafter,
-            edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-            kick_outbox=self.outbox_job.kick,
-            model=self.model,
-        )
-
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
             return self._notifier
         if self.settings.notifier.kind == "telegram":
             self.telegram = TelegramBot(
                 self.settings,
-                self._desk(),
+                self.desk,
                 owner=self.owner,
                 lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
             )
@@ -437,6 +444,18 @@ class Daemon:
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )
+
+    async def _start_web(self) -> None:
+        web = self.settings.web
+        self.web = WebServer(Console(self.desk), web.listen_host, web.listen_port, web.public_url)
+        try:
+            self.desk.web_base = await self.web.start()
+        except OSError as exc:
+            self.web = None
+            raise ConfigError(
+                f"the web console cannot listen on {web.listen_host}:{web.listen_port} "
+                f"({exc.strerror}): set [web] listen_port to a free port (0 picks one)"
+            ) from None
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -527,10 +546,14 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        for job in (self.crisis_job, self.escalation_job):
+        for job, every in (
+            (self.crisis_job, 20),
+            (self.escalation_job, 20),
+            (self.followups_job, 60),
+        ):
             scheduler.add_job(
                 job.run,
-                IntervalTrigger(seconds=20),
+                IntervalTrigger(seconds=every),
                 id=job.name,
                 next_run_time=now,
                 max_instances=2,
@@ -647,6 +670,11 @@ class Daemon:
             self.outbox_job.kick()
         return False
 
+    async def _followups_work(self) -> bool:
+        if await self.followups.run_once():
+            self.outbox_job.kick()
+        return False
+
     @staticmethod
     async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
         try:
@@ -675,6 +703,9 @@ class Daemon:
             await self.drain()
         elif self.engine is not None and hasattr(self, "dispatcher"):
             await self._flush_outbox(deadline)
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
@@ -749,8 +780,9 @@ class Daemon:
             stats = await self.pipeline.run_once()
             paged = await self._guarded(self.crisis.run_once, [])
             pinged = await self._guarded(self.escalation.run_once, 0)
+            reminded = await self._guarded(self.followups.run_once, 0)
             sent = await self.dispatcher.run_once()
-            idle = not (stats.processed or stats.failed or paged or pinged or sent)
+            idle = not (stats.processed or stats.failed or paged or pinged or reminded or sent)
             if idle and not self._busy():
                 return
 

@@ -29,11 +29,12 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
-from reviewbot.reporting.metrics import identifiable
-from reviewbot.store import audit, leases
+from reviewbot.store import audit, cases, leases
 from reviewbot.store.alerts import create_alert
 from reviewbot.store.answered import answer_again, changed_since_answer
+from reviewbot.store.cases import identifiable
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
 from reviewbot.workflow.actions import draft_fields, draft_source, review_text
 
@@ -440,6 +441,12 @@ class Pipeline:
             )
             kind = None
         alerted = kind is not None and await self._queue_alert(session, review, draft, kind, now)
+        # The customer's story: this review may show an unhappy customer came back, and a
+        # complaint staff are alerted about opens a case (a malicious one is appealed).
+        for case in await cases.review_stored(session, review, negative=result.negative, now=now):
+            await queue_alert_update(session, case.review_id, now, "case:came_back")
+        if alerted and result.negative and not result.malicious:
+            await cases.open_case(session, review, now)
         review.needs_processing = False
         review.process_error = None
         return alerted

@@ -276,7 +276,12 @@ class ModelClient:
                     raise ModelError("rate_limited", f"HTTP 429, Retry-After {wait}")
                 await asyncio.sleep(wait)
                 continue
-            return _content(status, body)
+            try:
+                return _content(status, body)
+            except ModelError as exc:  # an error message may echo the key back
+                if endpoint.api_key and endpoint.api_key in str(exc):
+                    raise ModelError(exc.code, "(message withheld: it repeats the key)") from None
+                raise
         raise AssertionError("unreachable")
 
     async def _post(
@@ -403,6 +408,7 @@ class ModelDrafter:
         self.client = client or ModelClient()
         self.prompt = prompt or Prompt()
         self.max_overlap = max_overlap
+        self._failing: set[tuple[str, str]] = set()  # endpoints whose last call failed
 
     async def close(self) -> None:
         await self.client.close()
@@ -441,11 +447,18 @@ class ModelDrafter:
         messages = self.prompt.messages(
             review, analysis, store, situation=fallback.situation, max_chars=max_chars
         )
+        where = (endpoint.base_url, endpoint.model)
         try:
             text = clean(await self.client.complete(endpoint, messages, deadline))
         except ModelError as exc:
-            log.warning("AI draft for review %s: %s; template draft used", review.id, exc)
+            if where not in self._failing:  # said when it starts failing, not every time
+                log.warning("AI drafting with %s started failing: %s", endpoint.model, exc)
+            self._failing.add(where)
+            log.debug("AI draft for review %s: %s; template draft used", review.id, exc)
             return _fell_back(fallback, exc.code, endpoint)
+        if where in self._failing:
+            self._failing.discard(where)
+            log.info("AI drafting with %s answers again", endpoint.model)
         quotes = tuple(
             dict.fromkeys(
                 q
@@ -455,7 +468,7 @@ class ModelDrafter:
         )
         problem = self.problem(text, review, analysis, store, limits, recent, quotes)
         if problem is not None:
-            log.warning(
+            log.info(
                 "AI draft for review %s failed the %s check; template draft used",
                 review.id,
                 problem,

@@ -88,7 +88,9 @@ class FakeModel:
             }
         )
         if self.key is not None and request.headers.get("Authorization") != f"Bearer {self.key}":
-            return _error(401, "Incorrect API key provided", "invalid_request_error")
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            # as OpenAI does: the message names the key it was given
+            return _error(401, f"Incorrect API key provided: {given}", "invalid_request_error")
         if not isinstance(body.get("messages"), list) or not body.get("model"):
             return _error(400, "model and messages are required", "invalid_request_error")
         if self.script:
