@@ -213,6 +213,7 @@ async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
     assert len(shop.fake.group_cards(GROUP)) == 2
 
 
+@pytest.mark.slow  # two daemons, one after the other
 async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
     database_url, demo, dingtalk: FakeDingTalk, clock
 ):
@@ -247,6 +248,7 @@ async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_ord
         await daemon.close()
 
 
+@pytest.mark.slow  # two daemons, one after the other
 async def test_a_wrong_secret_is_named_never_shown_and_fixing_it_delivers(
     database_url, demo, dingtalk: FakeDingTalk, clock, monkeypatch, caplog
 ):
