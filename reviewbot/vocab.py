@@ -120,7 +120,6 @@ AuditAction = Literal[
     "thanks.posted",
     "thanks.skipped",
     "web.link_issued",
-    "web.refused",
     "web.revoked",
     "web.signed_in",
     "web.signed_out",

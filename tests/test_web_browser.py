@@ -94,13 +94,14 @@ async def live(
     shutil.copyfile(sqlite_template, path)
     telegram = FakeTelegram()
     await telegram.start()
+    env = pytest.MonkeyPatch()  # the module's own, undone at its end
+    env.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     clock = FakeClock()
     platform = DemoPlatform(
         seed=7, reviews_per_minute=0, backlog=0, follow_up_probability=0, clock=clock.now
     )
     demo = DemoServer(platform, port=0, tick_seconds=0.05)
     await demo.start()
-    os.environ["TELEGRAM_BOT_TOKEN"] = TOKEN
     settings = telegram_settings(f"sqlite+aiosqlite:///{path}", demo.base_url, telegram.base_url)
     settings["web"] = {"enabled": True, "listen_port": 0}
     daemon = Daemon(parse_settings(settings), clock=clock)
@@ -112,6 +113,7 @@ async def live(
         await daemon.close()
         await demo.stop()
         await telegram.stop()
+        env.undo()
 
 
 async def arrives(

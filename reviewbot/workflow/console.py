@@ -448,7 +448,7 @@ class Console:
         text = tidy_text(raw)
         if not text:
             return Outcome(False, "回复内容是空的。")
-        posting = await self.desk._posting(card)
+        posting = await self.desk.posting(card)
         now, zone = self.clock.now(), self.desk.zone(card.store_id)
 
         async def run() -> Outcome:
@@ -489,7 +489,7 @@ class Console:
                     **posting,
                 )
 
-        return await self.desk._guarded("edit", card, actor, run)
+        return await self.desk.guarded("edit", card, actor, run)
 
     # -- a customer -------------------------------------------------------------------
 
