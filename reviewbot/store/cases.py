@@ -341,8 +341,9 @@ def record_agreement(
     case.agreement_by = name
     if agreement in SETTLING:
         _settle(case, now)
-    elif case.came_back is None:
+    elif case.came_back is None:  # a settlement taken back: the case is open again
         case.status = "open"
+        case.resolved_at = None
     audit.record(
         session,
         now,
