@@ -63,6 +63,7 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import build_adapter
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.lint import lint_facts
+from reviewbot.replies.model import ModelDrafter
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
@@ -186,6 +187,7 @@ class Daemon:
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
         self.directory = Directory(settings)
+        self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -219,6 +221,7 @@ class Daemon:
         for store in s.stores:  # a fact no reply may state blocks every draft of the store
             for problem in lint_facts(store.id, self.directory.profile(store.id)):
                 log.warning("%s (`reviewbot templates lint` checks the config)", problem)
+        self.model = self._start_model()
         self.poller = Poller(
             self.sessions,
             self.clock,
@@ -241,6 +244,8 @@ class Daemon:
             else None,
             reply_limits=self.directory.reply_limits,
             store_terms=self.directory.analysis_terms,
+            model=self.model,
+            drafting=self.directory.drafting,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
@@ -368,6 +373,26 @@ class Daemon:
             for source in store.sources
         ]
 
+    def _start_model(self) -> ModelDrafter | None:
+        """The AI drafter, when any store drafts with a model ([drafting] mode = "model");
+        a key variable that is not set is said once here, and each draft says it too."""
+        endpoints = {
+            store.id: e
+            for store in self.settings.stores
+            if (e := self.directory.drafting(store.id))
+        }
+        for store_id, endpoint in endpoints.items():
+            log.info(
+                "store %s: AI drafting with %s at %s", store_id, endpoint.model, endpoint.base_url
+            )
+            if endpoint.key_missing:
+                log.warning(
+                    "store %s: the AI drafting key is not set (api_key_env); template drafts "
+                    "are used until it is",
+                    store_id,
+                )
+        return ModelDrafter() if endpoints else None
+
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
             return self._notifier
@@ -380,6 +405,7 @@ class Daemon:
                 self.drafter,
                 edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
                 kick_outbox=self.outbox_job.kick,
+                model=self.model,
             )
             self.telegram = TelegramBot(
                 self.settings,
@@ -652,6 +678,8 @@ class Daemon:
         if self._http_session is not None:
             await self._http_session.close()
             self._http_session = None
+        if self.model is not None:
+            await self.model.close()
         log.info("reviewbot stopped cleanly")
 
     async def _finish_running(self, deadline: float) -> None:

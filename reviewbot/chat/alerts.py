@@ -179,6 +179,11 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
             lines.append(("证据", evidence_line(evidence)))
     if view.draft_text:
         lines.append(("建议回复", view.draft_text))
+    if view.draft_source == "model" and view.open:
+        model = clip_utf16(view.draft_model, FIELD_UNITS["store"])
+        lines.append(("来源", f"AI 草稿（{model}），已通过全部检查，发布前请再读一遍"))
+    elif view.draft_note and view.open:
+        lines.append(("提示", view.draft_note))
     if view.draft_similarity and view.open:
         lines.append(
             (

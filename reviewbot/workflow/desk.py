@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.model import ModelDrafter
 from reviewbot.reporting import metrics
 from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
@@ -91,7 +92,9 @@ class Desk:
         *,
         edit_timeout: timedelta,
         kick_outbox: Callable[[], None] = lambda: None,
+        model: ModelDrafter | None = None,
     ) -> None:
+        self.model = model  # AI drafting, for the stores that use it (directory.drafting)
         self.settings = settings
         self.directory = directory
         self.sessions = sessions
@@ -226,6 +229,8 @@ class Desk:
                 limits=self.directory.reply_limits(review.source_id) if review else None,
                 zone=zone,
                 name_of=self.directory.name_of,
+                model=self.model,
+                endpoint=self.directory.drafting(card.store_id),
             )
 
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
