@@ -470,8 +470,9 @@ class CustomerCase(Base):
     keeps what became of the customer: the call's outcome, what was agreed in private,
     the follow-up staff are reminded of, and whether the customer came back.
 
-    `reached_at` and `resolved_at` keep the first time each happened (a later "no answer"
-    on a second call does not undo having reached them); the history is the audit log.
+    `reached_at` keeps the first time the customer was reached (a later "no answer" on a
+    second call does not undo it), `resolved_at` when the case was settled (cleared if the
+    settlement is taken back); the history is the audit log.
     """
 
     __tablename__ = "customer_cases"
