@@ -125,6 +125,21 @@ def test_a_line_nested_1000_deep_gets_its_own_error_and_the_batch_goes_on() -> N
     assert "error" in out[1] and "polarity" in out[0] and "polarity" in out[2]
 
 
+def test_a_deep_line_is_refused_whatever_the_recursion_limit() -> None:
+    """The depth is counted, not left to RecursionError: a test runner or a library that
+    raises the interpreter's recursion limit (Hypothesis does while it runs) must not let
+    a hostile line through."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        out = list(classify_lines([[DEEP]], analyzer(), batches=True))
+    finally:
+        sys.setrecursionlimit(limit)
+    assert out[0]["id"] is None and "nested" in out[0]["error"]
+
+
 # -- platform parsers: a record, or a ValueError that quarantines the item ----------------
 
 platform_items = json_values | st.dictionaries(

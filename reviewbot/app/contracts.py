@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -41,9 +42,31 @@ def _id_problem(review_id: Any) -> str | None:
 MAX_LINE_BYTES = 16 << 20
 
 
+# No review needs deeper nesting than this; a line nested deeper is hostile or broken.
+MAX_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether `text` nests arrays and objects deeper than MAX_DEPTH (outside strings).
+    Counted here rather than left to the parser's RecursionError, whose depth depends on
+    the interpreter's recursion limit and how deep the caller's stack already is."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def _loads(text: str) -> Any:
-    """json.loads, with nesting too deep for the parser as a ValueError like any bad JSON
-    (a 2 KB line of 1,000 brackets raises RecursionError, which used to end the run)."""
+    """json.loads, with nesting too deep as a ValueError like any bad JSON (a 2 KB line of
+    1,000 brackets used to raise RecursionError and end the run)."""
+    if _too_deep(text):
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
     try:
         return json.loads(text)
     except RecursionError:
