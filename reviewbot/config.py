@@ -130,13 +130,17 @@ class PersonSettings(Section):
     or a role per store (`roles`), for someone who owns one store and helps in another."""
 
     name: Annotated[str, Field(min_length=1)]
-    telegram_user_id: int
+    telegram_user_id: int | None = None
+    # Their WeCom userid (企业微信管理后台 › 通讯录 › 成员详情 "账号"), for a wecom_bot channel.
+    wecom_user_id: Annotated[str, Field(min_length=1)] | None = None
     role: Role | None = None
     stores: Annotated[list[str], Field(min_length=1)] | None = None
     roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> PersonSettings:
+        if self.telegram_user_id is None and self.wecom_user_id is None:
+            raise ValueError("needs a chat identity: telegram_user_id (or wecom_user_id)")
         if self.roles is not None and (self.role is not None or self.stores is not None):
             raise ValueError(
                 "give either roles = { store-id = role, … } or role and stores, not both"
@@ -164,6 +168,9 @@ class StoreChat(Section):
 
 
 RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
+# Chat apps with buttons that work (a long connection in and out), beside the robots.
+AppKind = Literal["wecom_bot"]
+WECOM_WS_URL = "wss://openws.work.weixin.qq.com"
 
 
 class StoreChannel(Section):
@@ -172,10 +179,16 @@ class StoreChannel(Section):
     so it is a secret like the signing secret: both come from the environment or the
     secrets file, named here. Several stores may share one robot (the same webhook_env)."""
 
-    kind: RobotKind
-    webhook_env: EnvName
+    kind: RobotKind | AppKind
+    webhook_env: EnvName | None = None  # group robots: the env var holding the webhook URL
     # DingTalk 加签 / Feishu 签名校验 secret; WeCom robots have no signing.
+    # wecom_bot: the env var holding the AI bot's long-connection Secret.
     secret_env: EnvName | None = None
+    # wecom_bot (企业微信智能机器人, long-connection mode): its Bot ID, the group's chatid
+    # and the long connection's address (a local fake's in tests).
+    bot_id: Annotated[str, Field(min_length=1)] | None = None
+    conversation_id: Annotated[str, Field(min_length=1)] | None = None
+    ws_url: str = WECOM_WS_URL
     send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
         default_factory=lambda: ["alerts", "notices"]
     )
@@ -186,12 +199,23 @@ class StoreChannel(Section):
     def _signing(self) -> StoreChannel:
         if self.kind == "wecom_robot" and self.secret_env is not None:
             raise ValueError("WeCom group robots have no signing secret: remove secret_env")
+        if self.kind == "wecom_bot":
+            needed = ("bot_id", "secret_env", "conversation_id")
+            missing = [name for name in needed if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"a wecom_bot channel needs {', '.join(missing)}")
+            if not self.ws_url.startswith(("ws://", "wss://")):
+                raise ValueError(f"ws_url: expected a wss:// address, got {self.ws_url!r}")
+        elif self.webhook_env is None:
+            raise ValueError(f"a {self.kind} needs webhook_env (the env var of its webhook URL)")
         return self
 
     @property
     def key(self) -> str:
-        """The robot's identity: its outbox queues and rate limit are shared by every store
-        that names the same webhook."""
+        """The channel's identity: its outbox queues and rate limit are shared by every
+        store that names the same webhook (an app: the same bot and group)."""
+        if self.kind == "wecom_bot":
+            return f"{self.kind}:{self.bot_id}:{self.conversation_id}"
         return f"{self.kind}:{self.webhook_env}"
 
 
@@ -376,14 +400,18 @@ class Settings(Section):
                         f"store {seen_accounts[key]!r} and store {store.id!r}"
                     )
                 seen_accounts[key] = store.id
-        seen_people: set[int] = set()
+        seen_people: set[tuple[str, int | str]] = set()
         for index, person in enumerate(self.people):
-            if person.telegram_user_id in seen_people:
-                raise ValueError(
-                    f"people.{index}: telegram_user_id {person.telegram_user_id} "
-                    "is listed twice (give one person one entry)"
-                )
-            seen_people.add(person.telegram_user_id)
+            for field, value in (
+                ("telegram_user_id", person.telegram_user_id),
+                ("wecom_user_id", person.wecom_user_id),
+            ):
+                if value is not None and (field, value) in seen_people:
+                    raise ValueError(
+                        f"people.{index}: {field} {value} "
+                        "is listed twice (give one person one entry)"
+                    )
+                seen_people.add((field, value))
             unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
@@ -393,7 +421,7 @@ class Settings(Section):
                 other = robots.setdefault(channel.key, channel)
                 if other.secret_env != channel.secret_env or other.per_minute != channel.per_minute:
                     raise ValueError(
-                        f"store {store.id!r}: the {channel.kind} of {channel.webhook_env} is "
+                        f"store {store.id!r}: the channel {channel.key} is "
                         "configured twice with a different secret_env or per_minute"
                     )
         if self.notifier.kind == "telegram":

@@ -30,7 +30,13 @@ from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
-from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
+from reviewbot.app.channels import (
+    CoveredStores,
+    open_channels,
+    open_wecom,
+    routes,
+    telegram_stores,
+)
 from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
@@ -184,6 +190,7 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
+        self.fronts: list[Any] = []  # chat apps' front ends (WeCom), beside Telegram
         self.directory = Directory(settings)
 
     # -- lifecycle -----------------------------------------------------------------
@@ -259,6 +266,9 @@ class Daemon:
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
         self.router = Router(self.sessions, self.clock, routes(s))
+        self.fronts = open_wecom(s, self._desk(), self.robots)
+        for front in self.fronts:
+            await front.start()
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
@@ -365,22 +375,24 @@ class Daemon:
             for source in store.sources
         ]
 
+    def _desk(self) -> Desk:
+        return Desk(
+            self.settings,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+        )
+
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
             return self._notifier
         if self.settings.notifier.kind == "telegram":
-            desk = Desk(
-                self.settings,
-                self.directory,
-                self.sessions,
-                self.clock,
-                self.drafter,
-                edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-                kick_outbox=self.outbox_job.kick,
-            )
             self.telegram = TelegramBot(
                 self.settings,
-                desk,
+                self._desk(),
                 owner=self.owner,
                 lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
             )
@@ -635,6 +647,9 @@ class Daemon:
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
+        for front in self.fronts:
+            await front.stop()
+        self.fronts = []
         if self.demo_server is not None:
             await self.demo_server.stop()
         if self._http_session is not None:

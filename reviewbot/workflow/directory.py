@@ -69,10 +69,23 @@ class Directory:
         person = self.settings.person(telegram_user_id)
         return None if person is None else _actor(person)
 
+    def app_actor(self, service: str, user_id: str | None) -> Actor | None:
+        """Someone in a chat app (`service`: "dingtalk"), by the user id the app gave
+        (`{service}_user_id` in their [[people]] entry)."""
+        if not user_id:
+            return None
+        for person in self.settings.people:
+            if getattr(person, f"{service}_user_id", None) == user_id:
+                return Actor(f"{service}:{user_id}", person.name, person.store_roles())
+        return None
+
     def name_of(self, actor_id: str) -> str | None:
         """The name people know someone by, from the actor id the database records."""
         kind, _, number = actor_id.partition(":")
-        if kind != "telegram" or not number.lstrip("-").isdigit():
+        if kind != "telegram":
+            found = self.app_actor(kind, number)
+            return found.name if found else None
+        if not number.lstrip("-").isdigit():
             return None
         actor = self.actor(int(number))
         return actor.name if actor else None
@@ -93,7 +106,7 @@ class Directory:
         chats = [
             p.telegram_user_id
             for p in self.settings.people
-            if _actor(p).role_in(store_id) == "manager"
+            if p.telegram_user_id is not None and _actor(p).role_in(store_id) == "manager"
         ]
         staff = self.staff_chat(store_id)
         return chats or ([staff] if staff is not None else [])
