@@ -270,12 +270,14 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         line[2:]
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
+        or line.startswith(("# bot_id", "# conversation_id", "# ws_url"))
         else line
         for line in text.splitlines()
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot"]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "wecom_bot"]
+    assert settings.stores[0].channels[3].ws_url == "wss://openws.work.weixin.qq.com"
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -287,6 +289,12 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         ('kind = "slack"\nwebhook_env = "H"', "stores.0.channels.0.kind"),
         ('kind = "feishu_robot"\nwebhook_env = "H"\nper_minute = 50', "per_minute"),
         ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
+        ('kind = "wecom_bot"\nsecret_env = "S"', "needs bot_id, conversation_id"),
+        (
+            'kind = "wecom_bot"\nbot_id = "b"\nsecret_env = "S"\nconversation_id = "c"\n'
+            'ws_url = "https://x"',
+            "wss://",
+        ),
     ],
 )
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):

@@ -99,7 +99,7 @@ class Shop:
         assert drawn is not None, "the click was not answered"
         return self.card().text
 
-    async def ask(self, user: str, text: str, wait: float = 5.0) -> str | None:
+    async def ask(self, user: str, text: str, wait: float = 15.0) -> str | None:
         said = await self.fake.say(user, GROUP, text, wait)
         await self.daemon.drain()
         return said
@@ -195,6 +195,7 @@ async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
         ).all()
     assert [r.actor for r in refusals] == [f"wecom:{STRANGER}"] * 3
 
+    assert GROUP in (await shop.ask(STAFF, "/help") or "")  # the chatid for the config
     pending = await shop.ask(STAFF, "/pending")
     assert pending and "待处理 1 条" in pending
     assert "测试小馆" in (await shop.ask(STAFF, "/stats") or "")

@@ -234,7 +234,7 @@ class FakeWeCom:
             self._clicks.pop(rid, None)
             return None
 
-    async def say(self, user: str, chat: str, text: str, wait: float = 5.0) -> str | None:
+    async def say(self, user: str, chat: str, text: str, wait: float = 15.0) -> str | None:
         """A message to the bot in a group (@-mentioning it): its answer's text, or None."""
         assert self._ws is not None, "the bot is not connected"
         body = self._callback_body(user, chat, "text") | {"text": {"content": f"@评价助手 {text}"}}

@@ -66,7 +66,8 @@ class Commands:
         return await handler(where, actor, rest.split(), rest)
 
     async def help(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
-        return HELP
+        """The help, and the group's chatid (what `conversation_id` needs, see the config)."""
+        return HELP + (f"\n\n本群 chatid：{where.conversation}" if where.conversation else "")
 
     async def pending(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
         pending = await self.desk.pending(self.apps.stores_here(actor, where))

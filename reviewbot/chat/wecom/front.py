@@ -167,6 +167,11 @@ class WeComFront:
 
     async def on_message(self, where: Where, text: str) -> str | None:
         """The answer to a message to the bot: a command's, or an edit's verdict."""
+        if where.conversation and not self.apps.stores_of(where.conversation):
+            log.info(
+                "a message to the WeCom bot from group %s, which no channel names yet",
+                where.conversation,
+            )
         actor = self.apps.actor(where.user_id)
         if actor is None:
             attempted = text.split()[0] if text.startswith("/") and text.split() else "message"
