@@ -10,11 +10,13 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
 from reviewbot.store.schema import AuditEntry, OutboxMessage
@@ -238,3 +240,57 @@ async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_ord
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_the_link_pings_and_gives_way_to_a_newer_connection_of_the_bot(
+    wecom: FakeWeCom, caplog
+):
+    """Heartbeats keep the connection; a newer connection of the same bot (another
+    reviewbot running it) pushes this one out, and it does not fight back at once."""
+    async with aiohttp.ClientSession() as http:
+        first = Link(
+            http, bot_id=BOT_ID, secret=SECRET, url=wecom.url, secret_env="E", heartbeat=0.05
+        )
+        second = Link(http, bot_id=BOT_ID, secret=SECRET, url=wecom.url, secret_env="E")
+        first.start()
+        try:
+            await wecom.connected()
+            for _ in range(100):
+                if wecom.pings >= 2:
+                    break
+                await asyncio.sleep(0.02)
+            assert wecom.pings >= 2 and first.connected.is_set()
+            second.start()
+            await asyncio.wait_for(second.connected.wait(), 5)
+            for _ in range(100):
+                if not first.connected.is_set():
+                    break
+                await asyncio.sleep(0.02)
+            assert not first.connected.is_set()
+            await asyncio.sleep(0.3)
+            assert wecom.subscriptions == 2  # the first waits instead of pushing back
+            assert "took over" in caplog.text
+        finally:
+            await first.stop()
+            await second.stop()
+
+
+async def test_a_wrong_secret_is_named_by_its_setting_never_shown(wecom: FakeWeCom, caplog):
+    async with aiohttp.ClientSession() as http:
+        link = Link(
+            http, bot_id=BOT_ID, secret="wrong-secret-value", url=wecom.url, secret_env="RB_X"
+        )
+        link.start()
+        try:
+            for _ in range(100):
+                if "RB_X" in caplog.text:
+                    break
+                await asyncio.sleep(0.02)
+            assert "errcode 40001" in caplog.text and "RB_X" in caplog.text
+            assert "wrong-secret-value" not in caplog.text
+            assert not link.connected.is_set() and wecom.subscriptions == 0
+            with pytest.raises(WeComError) as refused:
+                await link.send(GROUP, {"msgtype": "markdown", "markdown": {"content": "x"}})
+            assert refused.value.code == "network"
+        finally:
+            await link.stop()

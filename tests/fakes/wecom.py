@@ -6,9 +6,10 @@ the same req_id and `{errcode, errmsg}` (no cmd).
 - `aibot_subscribe` {bot_id, secret} must come first; a wrong pair → errcode 40001 and the
   connection closed; anything before it → 846609.
 - `ping` → an answer (counted in `pings`).
-- `aibot_send_msg` {chatid, msgtype: markdown|template_card, …}: a template card must be a
-  `button_interaction` with ≤ 6 buttons, ≤ 3 menu items and a task_id of letters, digits
-  and _-@ never used before (a reused one → 40058, as WeCom refuses duplicates).
+- `aibot_send_msg` {chatid, chat_type, msgtype: markdown|template_card, …}: a template card
+  must be a `button_interaction` with 1–6 buttons (text ≤ 10 characters), ≤ 3 menu items,
+  a title ≤ 26 characters (its desc ≤ 30) and a task_id of letters, digits and _-@ never
+  used before (a reused one → 40058, as WeCom refuses duplicates).
 - pushed to the bot: `aibot_msg_callback` {msgid, aibotid, chatid, chattype, from: {userid},
   msgtype: text, text: {content}} and `aibot_event_callback` {…, msgtype: event, event:
   {eventtype: template_card_event, template_card_event: {card_type, event_key, task_id}}}.
@@ -168,8 +169,8 @@ class FakeWeCom:
 
     def _send(self, body: dict[str, Any]) -> tuple[int, str]:
         chat = body.get("chatid")
-        if not chat:
-            return 40058, "chatid missing"
+        if not chat or body.get("chat_type", 0) not in (0, 1, 2):
+            return 40058, "chatid missing or chat_type not 0, 1 or 2"
         if body.get("msgtype") == "markdown":
             content = (body.get("markdown") or {}).get("content") or ""
             if not content or len(content.encode()) > 4096:
@@ -274,6 +275,9 @@ def _card_problem(card: dict[str, Any]) -> str | None:
         return "button_list needs 1 to 6 buttons, each with text and key"
     if len((card.get("action_menu") or {}).get("action_list") or []) > 3:
         return "action_menu holds 3 items at most"
-    if not (card.get("main_title") or {}).get("title"):
-        return "main_title.title missing"
+    title = card.get("main_title") or {}
+    if not title.get("title") or len(title["title"]) > 26 or len(title.get("desc", "")) > 30:
+        return "main_title: a title of 1 to 26 characters, a desc of 30 at most"
+    if any(len(b["text"]) > 10 for b in buttons):
+        return "a button's text is 10 characters at most"
     return None

@@ -20,8 +20,8 @@ from reviewbot.chat.robots.text import alert_card, plain
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import AlertView
 
-# Bounds (UTF-16 units) that keep a card well inside what WeCom's clients show.
-TITLE_UNITS, DESC_UNITS, QUOTE_UNITS, BODY_UNITS = 36, 60, 400, 1200
+# Bounds (UTF-16 units) within WeCom's: a title of 26 characters, its line 30.
+TITLE_UNITS, DESC_UNITS, QUOTE_UNITS, BODY_UNITS = 26, 30, 400, 1200
 BUTTONS_MAX, MENU_MAX = 6, 3
 REFRESH = "refresh"  # redraws the card as it stands now (a card changes only on a click)
 EDIT = "edit"

@@ -30,6 +30,10 @@ HEARTBEAT = 30.0  # seconds between pings (the official SDKs' interval)
 ACK_TIMEOUT = 5.0  # WeCom's answer to a request; a card click's update must land in 5 s
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 MISSED_PINGS = 2
+# Pushed out by a newer connection of the same bot (another reviewbot running it): trying
+# again at once would push that one out in turn, so wait long and say so.
+PUSHED_OUT_WAIT = 300.0
+PUSHED_OUT = "WeCom closed this connection: a newer one of the same bot took over"
 CALLBACKS = frozenset({"aibot_msg_callback", "aibot_event_callback"})
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -71,6 +75,7 @@ class Link:
         self.heartbeat = heartbeat
         self.ack_timeout = ack_timeout
         self.retry_max = retry_max
+        self.pushed_out = PUSHED_OUT_WAIT
         self.on_callback: Handler | None = None  # the front end's, set before `start`
         self.connected = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -105,7 +110,12 @@ class Link:
     async def _run(self) -> None:
         while not self._stopping:
             why = await self._session()
-            if not self._stopping:
+            if self._stopping:
+                return
+            if why == PUSHED_OUT:
+                log.warning("%s (is the bot used elsewhere?); waiting %.0f s", why, self.pushed_out)
+                await asyncio.sleep(self.pushed_out)
+            else:
                 await self._wait(why)
 
     async def _session(self) -> str:
@@ -171,7 +181,7 @@ class Link:
             if cmd in CALLBACKS:
                 event = ((frame.get("body") or {}).get("event") or {}).get("eventtype")
                 if event == "disconnected_event":
-                    return "WeCom closed this connection (a newer one of the same bot took over)"
+                    return PUSHED_OUT
                 self._spawn(frame)
             elif not cmd and rid in self._waiting:
                 future = self._waiting.pop(rid)
@@ -244,8 +254,9 @@ class Link:
         return answer
 
     async def send(self, chat_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A message nobody asked for, to a chat (`aibot_send_msg`)."""
-        return await self.request("aibot_send_msg", {"chatid": chat_id, **body})
+        """A message nobody asked for, to a group chat (`aibot_send_msg`, chat_type 2).
+        WeCom delivers it only to a chat where someone has written to the bot before."""
+        return await self.request("aibot_send_msg", {"chatid": chat_id, "chat_type": 2, **body})
 
     async def respond(self, callback_rid: str, body: dict[str, Any]) -> dict[str, Any]:
         """An answer to a message callback, in the chat it came from."""
