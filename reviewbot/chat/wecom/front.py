@@ -28,18 +28,17 @@ from reviewbot.workflow.desk import CardAction
 log = logging.getLogger(__name__)
 
 SERVICE, KIND = "wecom", "wecom_bot"
-ACTIONS: frozenset[CardAction] = frozenset(
-    {
-        "approve",
-        "regenerate",
-        "contacted",
-        "malicious",
-        "ignore",
-        "undo_ignore",
-        "snooze",
-        "ask_manager",
-    }
-)
+# What a button's key asks of the desk (✏️ and 🔄 are the front end's own).
+ACTIONS: dict[str, CardAction] = {
+    "approve": "approve",
+    "regenerate": "regenerate",
+    "contacted": "contacted",
+    "malicious": "malicious",
+    "ignore": "ignore",
+    "undo_ignore": "undo_ignore",
+    "snooze": "snooze",
+    "ask_manager": "ask_manager",
+}
 _MENTION = re.compile(r"^(?:@\S+\s*)+")  # "@评价助手 /pending": the bot's name first
 
 
@@ -116,7 +115,7 @@ class WeComFront:
         elif action in ACTIONS:
             if action == "regenerate":
                 await self.desk.edits.expire()  # an abandoned edit must not hold the draft
-            outcome = await self.desk.act(action, card, actor)  # type: ignore[arg-type]
+            outcome = await self.desk.act(ACTIONS[action], card, actor)
             notice = ("" if outcome.ok else "⚠️ ") + outcome.message
             if action == "malicious" and outcome.ok:
                 await self._appeal(card)
