@@ -54,6 +54,7 @@ from reviewbot.jobs.deliveries import (
 )
 from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
@@ -68,12 +69,15 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import build_adapter
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.lint import lint_facts
+from reviewbot.replies.model import ModelDrafter
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.web.app import WebServer
+from reviewbot.workflow.console import Console
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
 
@@ -190,8 +194,10 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
+        self.web: WebServer | None = None
         self.fronts: list[Any] = []  # chat apps' front ends (WeCom), beside Telegram
         self.directory = Directory(settings)
+        self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -225,6 +231,7 @@ class Daemon:
         for store in s.stores:  # a fact no reply may state blocks every draft of the store
             for problem in lint_facts(store.id, self.directory.profile(store.id)):
                 log.warning("%s (`reviewbot templates lint` checks the config)", problem)
+        self.model = self._start_model()
         self.poller = Poller(
             self.sessions,
             self.clock,
@@ -247,6 +254,8 @@ class Daemon:
             else None,
             reply_limits=self.directory.reply_limits,
             store_terms=self.directory.analysis_terms,
+            model=self.model,
+            drafting=self.directory.drafting,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
@@ -255,6 +264,21 @@ class Daemon:
         # holds back the other, and only crisis detection needs to run on every new review.
         self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
+        self.followups_job = _Job("followups", self._followups_work, self._tasks)
+        self.followups = FollowUps(self.sessions, self.clock)
+        # What staff can do, for every front end (the chat bot and the web console).
+        self.desk = Desk(
+            s,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=s.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+            model=self.model,
+        )
+        if s.web.enabled:
+            await self._start_web()
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -266,7 +290,7 @@ class Daemon:
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
         self.router = Router(self.sessions, self.clock, routes(s))
-        self.fronts = open_wecom(s, self._desk(), self.robots)
+        self.fronts = open_wecom(s, self.desk, self.robots)
         for front in self.fronts:
             await front.start()
         self.dispatcher = OutboxDispatcher(
@@ -375,16 +399,25 @@ class Daemon:
             for source in store.sources
         ]
 
-    def _desk(self) -> Desk:
-        return Desk(
-            self.settings,
-            self.directory,
-            self.sessions,
-            self.clock,
-            self.drafter,
-            edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-            kick_outbox=self.outbox_job.kick,
-        )
+    def _start_model(self) -> ModelDrafter | None:
+        """The AI drafter, when any store drafts with a model ([drafting] mode = "model");
+        a key variable that is not set is said once here, and each draft says it too."""
+        endpoints = {
+            store.id: e
+            for store in self.settings.stores
+            if (e := self.directory.drafting(store.id))
+        }
+        for store_id, endpoint in endpoints.items():
+            log.info(
+                "store %s: AI drafting with %s at %s", store_id, endpoint.model, endpoint.base_url
+            )
+            if endpoint.key_missing:
+                log.warning(
+                    "store %s: the AI drafting key is not set (api_key_env); template drafts "
+                    "are used until it is",
+                    store_id,
+                )
+        return ModelDrafter() if endpoints else None
 
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
@@ -392,7 +425,7 @@ class Daemon:
         if self.settings.notifier.kind == "telegram":
             self.telegram = TelegramBot(
                 self.settings,
-                self._desk(),
+                self.desk,
                 owner=self.owner,
                 lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
             )
@@ -406,6 +439,18 @@ class Daemon:
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )
+
+    async def _start_web(self) -> None:
+        web = self.settings.web
+        self.web = WebServer(Console(self.desk), web.listen_host, web.listen_port, web.public_url)
+        try:
+            self.desk.web_base = await self.web.start()
+        except OSError as exc:
+            self.web = None
+            raise ConfigError(
+                f"the web console cannot listen on {web.listen_host}:{web.listen_port} "
+                f"({exc.strerror}): set [web] listen_port to a free port (0 picks one)"
+            ) from None
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -496,10 +541,14 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        for job in (self.crisis_job, self.escalation_job):
+        for job, every in (
+            (self.crisis_job, 20),
+            (self.escalation_job, 20),
+            (self.followups_job, 60),
+        ):
             scheduler.add_job(
                 job.run,
-                IntervalTrigger(seconds=20),
+                IntervalTrigger(seconds=every),
                 id=job.name,
                 next_run_time=now,
                 max_instances=2,
@@ -616,6 +665,11 @@ class Daemon:
             self.outbox_job.kick()
         return False
 
+    async def _followups_work(self) -> bool:
+        if await self.followups.run_once():
+            self.outbox_job.kick()
+        return False
+
     @staticmethod
     async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
         try:
@@ -644,6 +698,9 @@ class Daemon:
             await self.drain()
         elif self.engine is not None and hasattr(self, "dispatcher"):
             await self._flush_outbox(deadline)
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
@@ -655,6 +712,8 @@ class Daemon:
         if self._http_session is not None:
             await self._http_session.close()
             self._http_session = None
+        if self.model is not None:
+            await self.model.close()
         log.info("reviewbot stopped cleanly")
 
     async def _finish_running(self, deadline: float) -> None:
@@ -716,8 +775,9 @@ class Daemon:
             stats = await self.pipeline.run_once()
             paged = await self._guarded(self.crisis.run_once, [])
             pinged = await self._guarded(self.escalation.run_once, 0)
+            reminded = await self._guarded(self.followups.run_once, 0)
             sent = await self.dispatcher.run_once()
-            idle = not (stats.processed or stats.failed or paged or pinged or sent)
+            idle = not (stats.processed or stats.failed or paged or pinged or reminded or sent)
             if idle and not self._busy():
                 return
 
