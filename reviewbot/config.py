@@ -133,14 +133,22 @@ class PersonSettings(Section):
     telegram_user_id: int | None = None
     # Their DingTalk userId (staffId, 钉钉管理后台 › 通讯录 › 成员详情 "员工UserID").
     dingtalk_user_id: str | None = None
+    # Their WeCom userid (企业微信管理后台 › 通讯录 › 成员详情 "账号"), for a wecom_bot channel.
+    wecom_user_id: Annotated[str, Field(min_length=1)] | None = None
     role: Role | None = None
     stores: Annotated[list[str], Field(min_length=1)] | None = None
     roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> PersonSettings:
-        if self.telegram_user_id is None and self.dingtalk_user_id is None:
-            raise ValueError("needs telegram_user_id (or dingtalk_user_id)")
+        if (
+            self.telegram_user_id is None
+            and self.dingtalk_user_id is None
+            and self.wecom_user_id is None
+        ):
+            raise ValueError(
+                "needs a chat identity: telegram_user_id (or dingtalk_user_id, wecom_user_id)"
+            )
         if self.roles is not None and (self.role is not None or self.stores is not None):
             raise ValueError(
                 "give either roles = { store-id = role, … } or role and stores, not both"
@@ -168,8 +176,10 @@ class StoreChat(Section):
 
 
 RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
-# Chat apps with buttons that work (a long connection in, an OpenAPI out), beside the robots.
-AppKind = Literal["dingtalk_app"]
+# Chat apps with buttons that work (a long connection in, their API or the connection out),
+# beside the robots.
+AppKind = Literal["dingtalk_app", "wecom_bot"]
+WECOM_WS_URL = "wss://openws.work.weixin.qq.com"
 
 
 class StoreChannel(Section):
@@ -181,14 +191,20 @@ class StoreChannel(Section):
     kind: RobotKind | AppKind
     webhook_env: EnvName | None = None  # group robots: the env var holding the webhook URL
     # DingTalk 加签 / Feishu 签名校验 secret; WeCom robots have no signing.
-    # dingtalk_app: the env var holding the app's Client Secret (AppSecret).
+    # dingtalk_app: the env var holding the app's Client Secret (AppSecret);
+    # wecom_bot: the env var holding the AI bot's long-connection Secret.
     secret_env: EnvName | None = None
-    # dingtalk_app: the app's Client ID (AppKey, also its robot code), the group's
-    # openConversationId, the card template's id, and the OpenAPI endpoint.
+    # dingtalk_app: the app's Client ID (AppKey, also its robot code), the card template's
+    # id, and the OpenAPI endpoint.
     client_id: str | None = None
-    conversation_id: str | None = None
     card_template_id: str | None = None
     endpoint: str = "https://api.dingtalk.com"
+    # dingtalk_app: the group's openConversationId; wecom_bot: the group's chatid.
+    conversation_id: Annotated[str, Field(min_length=1)] | None = None
+    # wecom_bot (企业微信智能机器人, long-connection mode): its Bot ID and the long
+    # connection's address (a local fake's in tests).
+    bot_id: Annotated[str, Field(min_length=1)] | None = None
+    ws_url: str = WECOM_WS_URL
     send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
         default_factory=lambda: ["alerts", "notices"]
     )
@@ -204,6 +220,13 @@ class StoreChannel(Section):
             missing = [name for name in needed if not getattr(self, name)]
             if missing:
                 raise ValueError(f"a dingtalk_app channel needs {', '.join(missing)}")
+        elif self.kind == "wecom_bot":
+            needed = ("bot_id", "secret_env", "conversation_id")
+            missing = [name for name in needed if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"a wecom_bot channel needs {', '.join(missing)}")
+            if not self.ws_url.startswith(("ws://", "wss://")):
+                raise ValueError(f"ws_url: expected a wss:// address, got {self.ws_url!r}")
         elif self.webhook_env is None:
             raise ValueError(f"a {self.kind} needs webhook_env (the env var of its webhook URL)")
         return self
@@ -211,9 +234,11 @@ class StoreChannel(Section):
     @property
     def key(self) -> str:
         """The channel's identity: its outbox queues and rate limit are shared by every
-        store that names the same webhook (an app: the same group)."""
+        store that names the same webhook (an app: the same bot and group)."""
         if self.kind == "dingtalk_app":
             return f"{self.kind}:{self.conversation_id}"
+        if self.kind == "wecom_bot":
+            return f"{self.kind}:{self.bot_id}:{self.conversation_id}"
         return f"{self.kind}:{self.webhook_env}"
 
 
@@ -470,6 +495,7 @@ class Settings(Section):
             for field, value in (
                 ("telegram_user_id", person.telegram_user_id),
                 ("dingtalk_user_id", person.dingtalk_user_id),
+                ("wecom_user_id", person.wecom_user_id),
             ):
                 if value is not None and (field, value) in seen_people:
                     raise ValueError(

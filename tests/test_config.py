@@ -263,7 +263,7 @@ def test_a_person_may_be_known_by_their_dingtalk_id_alone(tmp_path):
     assert directory.name_of("dingtalk:manager8") == "阿芳" and directory.manager_chats("s1") == []
     assert directory.app_actor("dingtalk", "someone-else") is None
     nobody = '[[people]]\nname = "无名"\nrole = "staff"\nstores = ["s1"]\n'
-    with pytest.raises(ConfigError, match="needs telegram_user_id"):
+    with pytest.raises(ConfigError, match="needs a chat identity: telegram_user_id"):
         load_settings(write(tmp_path, TWO_STORES + "\n" + nobody))
     with pytest.raises(ConfigError, match="dingtalk_user_id manager8 is listed twice"):
         load_settings(write(tmp_path, TWO_STORES + "\n" + fang + "\n" + fang))
@@ -287,15 +287,16 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
         or line.startswith(('# client_id = "ding', "# conversation_id", "# card_template_id"))
-        or line.startswith("# endpoint")
+        or line.startswith(("# endpoint", "# bot_id", "# ws_url"))
         else line
         for line in text.splitlines()
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "dingtalk_app"]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "dingtalk_app", "wecom_bot"]
     app = settings.stores[0].channels[3]
     assert app.key.startswith("dingtalk_app:cid") and app.endpoint == "https://api.dingtalk.com"
+    assert settings.stores[0].channels[4].ws_url == "wss://openws.work.weixin.qq.com"
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -309,6 +310,12 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
         ('kind = "dingtalk_robot"', "needs webhook_env"),
         ('kind = "dingtalk_app"\nclient_id = "ding1"\nsecret_env = "S"', "conversation_id"),
+        ('kind = "wecom_bot"\nsecret_env = "S"', "needs bot_id, conversation_id"),
+        (
+            'kind = "wecom_bot"\nbot_id = "b"\nsecret_env = "S"\nconversation_id = "c"\n'
+            'ws_url = "https://x"',
+            "wss://",
+        ),
     ],
 )
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):

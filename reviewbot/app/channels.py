@@ -20,6 +20,9 @@ from reviewbot.chat.robots.base import Robot
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.chat.robots.wecom import WeComRobot
+from reviewbot.chat.wecom.channel import WeComBotChannel
+from reviewbot.chat.wecom.front import WeComFront
+from reviewbot.chat.wecom.link import Link
 from reviewbot.config import ConfigError, Settings, StoreChannel
 from reviewbot.jobs.robots import Route
 from reviewbot.workflow.apps import AppDesk
@@ -85,11 +88,34 @@ def _dingtalk_app(
     )
 
 
+def _wecom_bot(
+    settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession
+) -> WeComBotChannel:
+    assert channel.bot_id and channel.secret_env and channel.conversation_id  # validated
+    link = Link(
+        http,
+        bot_id=channel.bot_id,
+        secret=settings.secret(channel.secret_env),
+        url=channel.ws_url,
+        secret_env=channel.secret_env,
+    )
+    return WeComBotChannel(
+        http,
+        key=channel.key,
+        link=link,
+        conversation=channel.conversation_id,
+        per_minute=channel.per_minute,
+        public_url=settings.web.public_url,
+        timeout=settings.http.timeout_seconds,
+    )
+
+
 CHANNELS: dict[str, Opener] = {
     "wecom_robot": _robot(WeComRobot),
     "dingtalk_robot": _robot(DingTalkRobot),
     "feishu_robot": _robot(FeishuRobot),
     "dingtalk_app": _dingtalk_app,
+    "wecom_bot": _wecom_bot,
 }
 APPS = frozenset({"dingtalk_app"})  # channels with buttons: their cards are redrawn
 
@@ -109,6 +135,21 @@ def open_fronts(settings: Settings, desk: Desk, http: aiohttp.ClientSession) -> 
         )
         for channel in apps.values()
     ]
+
+
+def open_wecom(settings: Settings, desk: Desk, robots: Mapping[str, Robot]) -> list[WeComFront]:
+    """One front end per WeCom AI bot (one long connection: a second would push the first
+    out), however many groups it serves: the bot's channels share its connection."""
+    fronts: dict[str, WeComFront] = {}
+    for robot in robots.values():
+        if isinstance(robot, WeComBotChannel):
+            front = fronts.get(robot.link.bot_id)
+            if front is None:
+                apps = AppDesk(desk, "wecom", "wecom_bot")
+                front = WeComFront(apps, robot.link, settings.web.public_url)
+                fronts[robot.link.bot_id] = front
+            robot.link = front.link
+    return list(fronts.values())
 
 
 def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:

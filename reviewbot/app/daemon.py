@@ -36,6 +36,7 @@ from reviewbot.app.channels import (
     RedrawApps,
     open_channels,
     open_fronts,
+    open_wecom,
     routes,
     telegram_stores,
 )
@@ -197,7 +198,7 @@ class Daemon:
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
         self.web: WebServer | None = None
-        self.fronts: list[Any] = []  # chat apps' front ends (DingTalk), beside Telegram
+        self.fronts: list[Any] = []  # chat apps' front ends (DingTalk, WeCom), beside Telegram
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -295,9 +296,11 @@ class Daemon:
         apps = {key: robot for key, robot in self.robots.items() if robot.kind in APPS}
         if apps:  # their cards have buttons: redrawn with every change, like Telegram's
             self.notifier = RedrawApps(self.notifier, apps, routes(s))
-            self.fronts = open_fronts(s, self.desk, self._http_session)
-            for front in self.fronts:
-                await front.start()
+            self.fronts = list(open_fronts(s, self.desk, self._http_session))
+        # WeCom redraws a card only in answer to a click on it: no RedrawApps.
+        self.fronts += open_wecom(s, self.desk, self.robots)
+        for front in self.fronts:
+            await front.start()
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,

@@ -1,0 +1,195 @@
+"""The WeCom front end: one AI bot's long connection, its card clicks and the messages it
+receives, turned into workflow calls (`workflow/apps.py`, `workflow/desk.py`); what is
+allowed and recorded is the workflow's.
+
+A click (`aibot_event_callback`, event `template_card_event`) names the card (`task_id`),
+the presser (`from.userid`), the group (`chatid`) and the button (`event_key`). It is
+answered, within WeCom's 5 s, by the card redrawn for everyone (`aibot_respond_update_msg`)
+with where the review now stands, who did it, and one line for the presser (what happened,
+or why not). ✏️ opens an edit: the presser's next message to the bot in that group is the
+new reply, taken through the guardrails; `/edit 编号 回复` does it in one message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from reviewbot.chat.wecom.cards import EDIT, REFRESH, parse_key, review_card, token_of_task
+from reviewbot.chat.wecom.commands import Commands, edit_answer, refusal_text
+from reviewbot.chat.wecom.link import Link, WeComError, req_id
+from reviewbot.workflow.apps import AppDesk, Where
+from reviewbot.workflow.cards import CardRef
+from reviewbot.workflow.desk import CardAction
+
+log = logging.getLogger(__name__)
+
+SERVICE, KIND = "wecom", "wecom_bot"
+# What a button's key asks of the desk (✏️ and 🔄 are the front end's own).
+ACTIONS: dict[str, CardAction] = {
+    "approve": "approve",
+    "regenerate": "regenerate",
+    "contacted": "contacted",
+    "malicious": "malicious",
+    "ignore": "ignore",
+    "undo_ignore": "undo_ignore",
+    "snooze": "snooze",
+    "ask_manager": "ask_manager",
+}
+_MENTION = re.compile(r"^(?:@\S+\s*)+")  # "@评价助手 /pending": the bot's name first
+
+
+@dataclass(frozen=True, slots=True)
+class OpenEdit:
+    card: CardRef
+    until: datetime
+
+
+def stream(text: str) -> dict[str, Any]:
+    """A finished stream message: how the AI bot answers a message on this connection."""
+    return {"msgtype": "stream", "stream": {"id": req_id("s"), "finish": True, "content": text}}
+
+
+class WeComFront:
+    """One WeCom AI bot (bot id): its long connection's callbacks and their answers."""
+
+    def __init__(self, apps: AppDesk, link: Link, public_url: str | None = None) -> None:
+        self.apps = apps
+        self.desk = apps.desk
+        self.link = link
+        self.public_url = public_url
+        self.commands = Commands(apps)
+        self.edit_timeout: timedelta = self.desk.edits.timeout
+        self._edits: dict[tuple[str | None, str], OpenEdit] = {}
+        link.on_callback = self.on_callback
+
+    @property
+    def connected(self) -> Any:
+        return self.link.connected
+
+    async def start(self) -> None:
+        self.link.start()
+
+    async def stop(self) -> None:
+        await self.link.stop()
+
+    async def on_callback(self, frame: dict[str, Any]) -> None:
+        body = frame.get("body") or {}
+        rid = str((frame.get("headers") or {}).get("req_id") or "")
+        user = str((body.get("from") or {}).get("userid") or "")
+        group = body.get("chattype") == "group"
+        where = Where(str(body.get("chatid") or "") or None if group else None, user)
+        if frame.get("cmd") == "aibot_event_callback":
+            event = body.get("event") or {}
+            if event.get("eventtype") == "template_card_event":
+                await self.on_click(rid, where, event.get("template_card_event") or {})
+            return
+        text = str((body.get("text") or {}).get("content") or "")
+        answer = await self.on_message(where, _MENTION.sub("", text.strip()).strip())
+        if answer:
+            await self._respond(rid, answer)
+
+    # -- card clicks -------------------------------------------------------------------------
+
+    async def on_click(self, rid: str, where: Where, click: dict[str, Any]) -> None:
+        task = str(click.get("task_id") or "")
+        parsed = parse_key(str(click.get("event_key") or ""))
+        action, token = parsed if parsed else ("", token_of_task(task) or "")
+        actor = self.apps.actor(where.user_id)
+        card = await self.desk.card(token) if token else None
+        if card is None:
+            await self.apps.refused(where, f"button {action}", public=False)
+            return  # nothing to redraw: a card not ours, or a stranger on one
+        if not self.apps.card_allowed(actor, card.store_id, where):
+            await self.apps.refused(where, f"button {action}", card, public=False)
+            await self._redraw(rid, card, task, refusal_text(where.user_id))
+            return
+        assert actor is not None
+        if action == REFRESH:
+            notice = None
+        elif action == EDIT:
+            notice = await self._open_edit(where, card)
+        elif action in ACTIONS:
+            if action == "regenerate":
+                await self.desk.edits.expire()  # an abandoned edit must not hold the draft
+            outcome = await self.desk.act(ACTIONS[action], card, actor)
+            notice = ("" if outcome.ok else "⚠️ ") + outcome.message
+            if action == "malicious" and outcome.ok:
+                await self._appeal(card)
+        else:
+            notice = "⚠️ 无法识别的按钮。"
+        await self._redraw(rid, card, task, notice)
+
+    async def _open_edit(self, where: Where, card: CardRef) -> str:
+        view = await self.desk.view(card.alert_id)
+        if not view.open:
+            return "⚠️ 这条评价已经处理过了。"
+        until = self.desk.clock.now() + self.edit_timeout
+        self._edits[(where.conversation, where.user_id)] = OpenEdit(card, until)
+        minutes = max(1, int(self.edit_timeout.total_seconds() // 60))
+        return (
+            f"请在 {minutes} 分钟内 @我 发送修改后的完整回复（{where.user_id}），"
+            f"或发送：/edit {card.review_id} 新的回复"
+        )
+
+    async def _redraw(self, rid: str, card: CardRef, task: str, notice: str | None) -> None:
+        view = await self.desk.view(card.alert_id)
+        drawing = review_card(view, self.public_url, task, notice)
+        try:
+            await self.link.update_card(rid, drawing)
+        except WeComError as exc:  # the action stands; the card catches up on a later click
+            log.warning("could not redraw review #%d in WeCom: %s", card.review_id, exc)
+
+    async def _appeal(self, card: CardRef) -> None:
+        """🚩 sends the appeal's text and checklist to the group: a message that stays."""
+        review_id = card.review_id
+        sheet = await self.desk.appeal(review_id)
+        if sheet is None:
+            return
+        chats = {
+            c.conversation_id
+            for store in self.desk.settings.stores
+            for c in store.channels
+            if c.kind == KIND and c.bot_id == self.link.bot_id and store.id == card.store_id
+        }
+        for chat in sorted(c for c in chats if c):
+            text = self.commands.appeal_text(review_id, sheet)
+            try:
+                await self.link.send(chat, {"msgtype": "markdown", "markdown": {"content": text}})
+            except WeComError as exc:
+                log.warning("could not send the appeal of review #%d: %s", review_id, exc)
+
+    # -- messages ----------------------------------------------------------------------------
+
+    async def on_message(self, where: Where, text: str) -> str | None:
+        """The answer to a message to the bot: a command's, or an edit's verdict."""
+        if where.conversation and not self.apps.stores_of(where.conversation):
+            log.info(
+                "a message to the WeCom bot from group %s, which no channel names yet",
+                where.conversation,
+            )
+        actor = self.apps.actor(where.user_id)
+        if actor is None:
+            attempted = text.split()[0] if text.startswith("/") and text.split() else "message"
+            told = await self.apps.refused(where, attempted)
+            return refusal_text(where.user_id) if told else None
+        key = (where.conversation, where.user_id)
+        editing = self._edits.get(key)
+        if editing is not None and not text.startswith("/"):
+            del self._edits[key]
+            if editing.until < self.desk.clock.now():
+                return "⚠️ 修改已超时，请在卡片上重新点 ✏️ 修改。"
+            outcome = await self.apps.edit(editing.card, actor, text)
+            if not outcome.ok and outcome.code == "blocked":
+                self._edits[key] = editing  # try again with the suggestion in mind
+            return edit_answer(editing.card.review_id, outcome)
+        return await self.commands.handle(where, actor, text)
+
+    async def _respond(self, rid: str, text: str) -> None:
+        try:
+            await self.link.respond(rid, stream(text))
+        except WeComError as exc:
+            log.warning("could not answer in WeCom: %s", exc)

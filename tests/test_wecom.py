@@ -1,0 +1,296 @@
+"""WeCom through the AI bot's long connection: the daemon pushes each bad review to the
+store's group as a template card, and the card's clicks and the messages to the bot come
+back over the same WebSocket, spoken by reviewbot's own aiohttp client against a local fake
+of WeCom's long-connection server (tests/fakes/wecom.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from reviewbot.app.daemon import Daemon
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.wecom.link import Link, WeComError
+from reviewbot.clock import FakeClock
+from reviewbot.config import parse_settings
+from reviewbot.store.schema import AuditEntry, OutboxMessage
+from tests.conftest import TEST_FACTS
+from tests.fakes.wecom import Card, FakeWeCom
+from tests.harness.telegram import NEGATIVE
+
+BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
+GROUP = "wrkSFfCgAAGroupOfStore1"
+OWNER, MANAGER, STAFF, STAFF2, STRANGER = "WangLaoBan", "LiDianZhang", "XiaoZhang", "XiaoLiu", "x9"
+
+
+def settings(database_url: str, demo_url: str, ws_url: str) -> dict[str, Any]:
+    channel = {
+        "kind": "wecom_bot",
+        "bot_id": BOT_ID,
+        "secret_env": "RB_WECOM_SECRET",
+        "conversation_id": GROUP,
+        "ws_url": ws_url,
+    }
+    person = lambda name, uid, role: {  # noqa: E731
+        "name": name,
+        "wecom_user_id": uid,
+        "role": role,
+        "stores": ["store-1"],
+    }
+    return {
+        "database": {"url": database_url, "auto_upgrade": True},
+        "http": {"timeout_seconds": 5.0, "max_attempts": 2, "backoff_initial_seconds": 0.01},
+        "demo": {"serve": False},
+        "people": [
+            person("王老板", OWNER, "owner"),
+            person("李店长", MANAGER, "manager"),
+            person("小张", STAFF, "staff"),
+            person("小刘", STAFF2, "staff"),
+        ],
+        "stores": [
+            {
+                "id": "store-1",
+                "name": "测试小馆",
+                "facts": TEST_FACTS,
+                "channels": [channel],
+                "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
+            }
+        ],
+    }
+
+
+class Shop:
+    """The daemon with its WeCom bot, driven step by step on the fake clock."""
+
+    def __init__(self, daemon: Daemon, fake: FakeWeCom, demo: Any, clock: FakeClock) -> None:
+        self.daemon, self.fake, self.demo, self.clock = daemon, fake, demo, clock
+
+    async def review_arrives(self, text: str = NEGATIVE) -> None:
+        self.demo.platform.add_review("shop-1", text, 1)
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+
+    async def settle(self, seconds: float = 70, rounds: int = 10) -> None:
+        """Let the bot's queue drain as time passes (a retry's wait at a time)."""
+        for _ in range(rounds):
+            async with self.daemon.sessions() as session:
+                waiting = await session.scalar(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.kind == "robot", OutboxMessage.status == "pending"
+                    )
+                )
+            if waiting is None:
+                return
+            self.clock.advance(seconds=seconds)
+            await self.daemon.drain()
+
+    def card(self) -> Card:
+        return self.fake.group_cards(GROUP)[-1]
+
+    async def click(self, user: str, label: str) -> str:
+        """A click on the newest card: the card as redrawn, as text."""
+        drawn = await self.fake.click(user, self.card(), label)
+        await self.daemon.drain()
+        assert drawn is not None, "the click was not answered"
+        return self.card().text
+
+    async def ask(self, user: str, text: str, wait: float = 15.0) -> str | None:
+        said = await self.fake.say(user, GROUP, text, wait)
+        await self.daemon.drain()
+        return said
+
+
+async def start(database_url: str, demo: Any, fake: FakeWeCom, clock: FakeClock) -> Daemon:
+    data = settings(database_url, demo.base_url, fake.url)
+    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+    await daemon.start(schedule=False)
+    daemon.fronts[0].link.retry_max = 0.2  # reconnect within the test's time, not a minute
+    return daemon
+
+
+@pytest.fixture
+async def wecom(monkeypatch) -> AsyncIterator[FakeWeCom]:
+    monkeypatch.setenv("RB_WECOM_SECRET", SECRET)
+    fake = FakeWeCom(BOT_ID, SECRET)
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def shop(database_url, demo, wecom, clock) -> AsyncIterator[Shop]:
+    daemon = await start(database_url, demo, wecom, clock)
+    await wecom.connected()
+    try:
+        yield Shop(daemon, wecom, demo, clock)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):
+    """End to end: a negative review on the demo platform, a template card in the WeCom
+    group, a double tap and two people at once, and exactly one reply posted back."""
+    await shop.review_arrives()
+    (card,) = shop.fake.group_cards(GROUP)
+    assert NEGATIVE in card.text and "测试小馆" in card.text and "建议回复" in card.text
+    assert "✅ 通过并发布" in card.labels() and "✏️ 修改" in card.labels()
+    assert len(card.labels()) == 6 and "⏰ 稍后提醒" in str(card.card["action_menu"])
+    before = card.card["sub_title_text"]
+
+    drawn = await asyncio.gather(
+        shop.fake.click(STAFF, card, "通过并发布"),
+        shop.fake.click(STAFF, card, "通过并发布"),
+        shop.fake.click(STAFF2, card, "通过并发布"),
+    )
+    await shop.daemon.drain()
+    assert all(d is not None for d in drawn)  # every click answered by a redrawn card
+    assert len(shop.demo.platform.replies) == 1
+    assert f"建议回复：{shop.demo.platform.replies[0].content}" in before  # the draft shown
+    assert card.updates == 3 and len(shop.fake.group_cards(GROUP)) == 1  # in place
+    assert any(name in card.text for name in ("小张", "小刘"))  # who did it
+    assert "通过并发布" not in " ".join(card.labels())
+    assert "已发布到平台" in await shop.click(STAFF, "刷新状态")
+    assert len(shop.demo.platform.replies) == 1
+
+
+async def test_an_edit_goes_through_the_guardrails(shop: Shop):
+    """✏️ then a message to the bot: refused with the suggested rewording, then a good one
+    posted; /edit does it in one message."""
+    await shop.review_arrives()
+    asked = await shop.click(STAFF, "修改")
+    assert "发送修改后的完整回复" in asked
+    said = await shop.ask(STAFF, "非常抱歉，这一单菜钱全免。")
+    assert said and "菜钱全免" in said and "可以改成" in said, said
+    number = shop.card().text.split("编号 #")[1].split()[0]
+    said = await shop.ask(STAFF, f"/edit {number} 抱歉，菜钱全免")
+    assert said and "菜钱全免" in said and "不能发布" in said
+    assert not shop.demo.platform.replies
+    good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+    said = await shop.ask(STAFF, good)  # the edit is still open after a refusal
+    assert said and said.startswith("✅"), said
+    await shop.daemon.drain()
+    assert [r.content for r in shop.demo.platform.replies] == [good]
+    assert "小张" in await shop.click(STAFF2, "刷新状态")
+
+
+async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
+    await shop.review_arrives()
+    refused = await shop.click(STRANGER, "通过并发布")
+    assert "没有权限" in refused and STRANGER in refused
+    assert not shop.demo.platform.replies and "✅ 通过并发布" in shop.card().labels()
+    said = await shop.ask(STRANGER, "/pending")
+    assert said and STRANGER in said
+    assert await shop.ask(STRANGER, "/stats", wait=0.5) is None  # told once an hour here
+    async with shop.daemon.sessions() as session:
+        refusals = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "chat.refused"))
+        ).all()
+    assert [r.actor for r in refusals] == [f"wecom:{STRANGER}"] * 3
+
+    assert GROUP in (await shop.ask(STAFF, "/help") or "")  # the chatid for the config
+    pending = await shop.ask(STAFF, "/pending")
+    assert pending and "待处理 1 条" in pending
+    assert "测试小馆" in (await shop.ask(STAFF, "/stats") or "")
+    assert "没有进行中的危机" in (await shop.ask(STAFF, "/crisis") or "")
+    assert "已暂停非紧急提醒" in (await shop.ask(MANAGER, "/mute 1h") or "")
+    await shop.review_arrives("服务员态度很差，等了四十分钟")
+    assert len(shop.fake.group_cards(GROUP)) == 1  # held by the mute
+    assert "已恢复提醒" in (await shop.ask(MANAGER, "/mute off") or "")
+    await shop.settle()
+    assert len(shop.fake.group_cards(GROUP)) == 2
+
+
+async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
+    database_url, demo, wecom: FakeWeCom, clock
+):
+    daemon = await start(database_url, demo, wecom, clock)
+    shop = Shop(daemon, wecom, demo, clock)
+    await wecom.connected()
+    wecom.down = True
+    await wecom.drop()
+    texts = [f"{NEGATIVE}（{n}号桌）" for n in range(1, 4)]
+    for text in texts[:2]:
+        await shop.review_arrives(text)
+    assert not wecom.cards
+    await daemon.stop()  # a restart in the middle of the outage
+    await daemon.close()
+    daemon = await start(database_url, demo, wecom, clock)
+    shop.daemon = daemon
+    try:
+        await shop.review_arrives(texts[2])
+        assert not wecom.cards
+        wecom.down = False
+        await wecom.connected()  # the connection came back by itself
+        await shop.settle()
+        cards = wecom.group_cards(GROUP)
+        said = [next(t for t in texts if t.split("（")[1] in c.text) for c in cards]
+        assert said == texts  # once each, in order
+        assert "正在发布" in await shop.click(STAFF, "通过并发布")
+        assert len(demo.platform.replies) == 1
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_the_link_pings_and_gives_way_to_a_newer_connection_of_the_bot(
+    wecom: FakeWeCom, caplog
+):
+    """Heartbeats keep the connection; a newer connection of the same bot (another
+    reviewbot running it) pushes this one out, and it does not fight back at once."""
+    async with aiohttp.ClientSession() as http:
+        first = Link(
+            http, bot_id=BOT_ID, secret=SECRET, url=wecom.url, secret_env="E", heartbeat=0.05
+        )
+        second = Link(http, bot_id=BOT_ID, secret=SECRET, url=wecom.url, secret_env="E")
+        first.start()
+        try:
+            await wecom.connected()
+            for _ in range(100):
+                if wecom.pings >= 2:
+                    break
+                await asyncio.sleep(0.02)
+            assert wecom.pings >= 2 and first.connected.is_set()
+            second.start()
+            await asyncio.wait_for(second.connected.wait(), 5)
+            for _ in range(100):
+                if not first.connected.is_set():
+                    break
+                await asyncio.sleep(0.02)
+            assert not first.connected.is_set()
+            await asyncio.sleep(0.3)
+            assert wecom.subscriptions == 2  # the first waits instead of pushing back
+            assert "took over" in caplog.text
+        finally:
+            await first.stop()
+            await second.stop()
+
+
+async def test_a_wrong_secret_is_named_by_its_setting_never_shown(wecom: FakeWeCom, caplog):
+    async with aiohttp.ClientSession() as http:
+        link = Link(
+            http, bot_id=BOT_ID, secret="wrong-secret-value", url=wecom.url, secret_env="RB_X"
+        )
+        link.start()
+        try:
+            for _ in range(100):
+                if "RB_X" in caplog.text:
+                    break
+                await asyncio.sleep(0.02)
+            assert "errcode 40001" in caplog.text and "RB_X" in caplog.text
+            assert "wrong-secret-value" not in caplog.text
+            assert not link.connected.is_set() and wecom.subscriptions == 0
+            with pytest.raises(WeComError) as refused:
+                await link.send(GROUP, {"msgtype": "markdown", "markdown": {"content": "x"}})
+            assert refused.value.code == "network"
+        finally:
+            await link.stop()
