@@ -84,6 +84,8 @@ PIECE_LABELS: Mapping[str, str] = {
     "unless_demand": "以给钱为唯一条件",
     "want_review": "以评价作交易",
     "bargain": "以钱换评价",
+    "no_visit": "自述未在本店消费",
+    "blind_verdict": "未消费就给出评判",
 }
 
 
@@ -92,7 +94,6 @@ PHRASE_FACTS: Mapping[str, str] = {
     "abuse": "辱骂他人",
     "spam_ad": "含广告或联系方式",
     "irrelevant": "内容与用餐无关",
-    "no_order": "自述未在本店消费",
 }
 
 
