@@ -255,7 +255,9 @@ def main() -> None:
             if any("complaints" in r for r in rows):
                 for line in complaint_lines(complaint_scores(shipped, rows)):
                     print(f"  {line}")
-            if any("reason" in r or "reasons" in r or "malicious" in r for r in rows):
+            if any(
+                "reason" in r or "reasons" in r or "malicious" in r or "label" in r for r in rows
+            ):
                 for line in malice_check(shipped, rows).lines():
                     print(f"  {line}")
         return

@@ -84,6 +84,10 @@ PIECE_LABELS: Mapping[str, str] = {
     "unless_demand": "以给钱为唯一条件",
     "want_review": "以评价作交易",
     "bargain": "以钱换评价",
+    "claim": "索要免单或赔偿",
+    "unless": "以拒绝为条件",
+    "report_you": "扬言举报或曝光店铺",
+    "complain": "扬言投诉",
     "no_visit": "自述未在本店消费",
     "blind_verdict": "未消费就给出评判",
 }
@@ -102,6 +106,7 @@ class _Combo:
     reason: str
     slots: tuple[tuple[str, ...], ...]
     regex: re.Pattern[str]
+    skip_bonus: frozenset[str] = frozenset()  # bonus pieces that say nothing of this combo
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +167,7 @@ class MaliceRules:
             alternatives = "|".join(f"(?P<s{index}_{name}>{self.pieces[name]})" for name in slot)
             parts.append(f"(?:{alternatives})")
         regex = re.compile(f"{between}{{0,{gap}}}?".join(parts))
-        return _Combo(spec["reason"], slots, regex)
+        return _Combo(spec["reason"], slots, regex, frozenset(spec.get("skip_bonus", ())))
 
     # -- the decision ----------------------------------------------------------------------
 
@@ -245,7 +250,7 @@ class MaliceRules:
                 facts.append(f"{PIECE_LABELS[piece]}：「{value}」")
         sentence = _sentence_at(text, match.start(), match.end())
         for piece in self.bonus.get(combo.reason, ()):
-            if piece in used:
+            if piece in used or piece in combo.skip_bonus:
                 continue
             found = self._piece_res[piece].search(sentence)
             if found:
