@@ -110,6 +110,14 @@ def test_phrase_reasons_carry_their_words_too():
         ("如果不同意的话后果自负、你等着", "threat"),
         ("這次拿2萬出來，這事就算了。", "extortion"),
         ("給我免單，不然就去消委會投訴你們", "threat"),
+        # written Cantonese is read as Mandarin (唔畀錢 → 不给钱); 著 as the particle 着
+        ("你哋唔賠錢，我就去食環署舉報你哋", "threat"),
+        ("唔畀錢就日日俾差評", "extortion"),
+        ("不給錢就等著關門吧", "threat"),
+        ("不给免单我就报警", "threat"),
+        ("五百块钱买个安心，不然你们店别想好过", "threat"),
+        ("付款即停，否則繼續", "extortion"),
+        ("给我三百块钱，这事就过去了", "extortion"),
     ],
 )
 def test_colloquial_real_demands_are_caught(text, reason):
@@ -132,6 +140,12 @@ def test_colloquial_real_demands_are_caught(text, reason):
         "花了200，这事就算了",
         "商家不赔钱，我已经向市场监管局投诉了",
         "我要投诉，赔我的钱呢？等了两个小时",
+        "刚付款就撤单了，商家也不接",
+        "退了300块钱，这事就过去了",
+        "这么脏，等着关门吧",
+        "不给免单我也不会再来了",
+        "赔我们钱，不然以后再也不来了",
+        "不赔偿的话我们就走法律程序",
     ],
 )
 def test_look_alikes_of_real_demands_are_not_accused(text):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
+from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
 from reviewbot.analysis.lexicon import Lexicon, trie_pattern
 from reviewbot.analysis.normalize import Normalized, normalize
 
@@ -53,6 +54,9 @@ _SQUEEZE = str.maketrans("", "", _FILLER)
 # span found in the folded text is the same slice of the customer's text.
 _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
+# Characters OpenCC leaves in Traditional form because they are also Simplified words
+# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
+_PARTICLES = str.maketrans({"著": "着"})
 _SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
 _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
@@ -151,7 +155,10 @@ class MaliceRules:
         }
         self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
         traditional = re.escape(data["fold"]["traditional"])
-        self._needs_normalize = re.compile(f"[{traditional}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}")
+        cantonese = re.escape(cantonese_markers())
+        self._needs_normalize = re.compile(
+            f"[{traditional}{cantonese}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}"
+        )
         self.prefilter = prefilter
 
     def _combo(self, spec: Mapping[str, Any]) -> _Combo:
@@ -203,11 +210,13 @@ class MaliceRules:
         return tuple(found[r] for r in MALICIOUS_REASONS if r in found)
 
     def fold(self, text: str) -> Normalized:
-        """normalize(text), or only its width folded when nothing else would change what
-        the pieces match (most reviews: normalize costs far more than the search)."""
+        """normalize(text) with written Cantonese folded to Mandarin (唔畀錢 reads as 不给钱),
+        or only its width folded when nothing else would change what the pieces match (most
+        reviews: normalize costs far more than the search)."""
         width = text.translate(_WIDTH)
         if not self.prefilter or self._needs_normalize.search(width):
-            return normalize(text)
+            folded = fold_cantonese(normalize(text))
+            return Normalized(folded.text.translate(_PARTICLES), folded.source, folded.original)
         return Normalized(width, tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
