@@ -118,6 +118,11 @@ def test_phrase_reasons_carry_their_words_too():
         ("五百块钱买个安心，不然你们店别想好过", "threat"),
         ("付款即停，否則繼續", "extortion"),
         ("给我三百块钱，这事就过去了", "extortion"),
+        ("请我喝一杯饮料，不然给你一星", "extortion"),
+        ("不給我免費，我就留一星負評", "extortion"),
+        ("拿五千出来，不然我就把视频发到网上", "threat"),
+        ("不想被举报就拿钱来", "threat"),
+        ("唔賠錢就放上網", "threat"),
     ],
 )
 def test_colloquial_real_demands_are_caught(text, reason):
@@ -146,6 +151,10 @@ def test_colloquial_real_demands_are_caught(text, reason):
         "不给免单我也不会再来了",
         "赔我们钱，不然以后再也不来了",
         "不赔偿的话我们就走法律程序",
+        "你不送到楼上，我就给差评",
+        "菜拿出来都凉了，不然还能给个好评",
+        "不想被投诉就好好做菜",
+        "上网一查全是差评",
     ],
 )
 def test_look_alikes_of_real_demands_are_not_accused(text):
