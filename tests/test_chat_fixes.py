@@ -28,6 +28,24 @@ def test_moods_follow_the_stars_and_the_words():
     assert mood(5, 0.8) == "满意" and mood(4, 0.95) == "满意"
 
 
+def test_three_stars_and_a_lukewarm_word_is_no_strong_displeasure():
+    """The model reads 一般般 as low as 难吃死了: beside three stars the card said 很不满."""
+    from reviewbot.analysis.base import ReviewText
+    from reviewbot.analysis.v1 import AnalyzerV1
+    from reviewbot.reporting.labels import mood
+
+    analyzer = AnalyzerV1()
+    lukewarm = analyzer.analyze(ReviewText("1", "一般般吧，没什么特别的", 3))
+    assert mood(3, lukewarm.sentiment, "一般般吧，没什么特别的") == "一般"
+    assert mood(None, lukewarm.sentiment, "一般般") == "一般"
+    harsh = "太难吃了，服务员态度也很差，再也不来了"
+    angry = analyzer.analyze(ReviewText("2", harsh, 3))
+    assert mood(3, angry.sentiment, harsh) == "不满"  # three stars: never 很不满
+    assert mood(1, angry.sentiment, harsh) == "很不满"
+    assert mood(2, lukewarm.sentiment, "一般般") == "不满"  # the stars say worse
+    assert mood(None, angry.sentiment, harsh) == "很不满"
+
+
 async def test_pending_puts_the_nearest_deadline_first_with_tappable_links(bot: Running):
     ordinary = await bot.review_arrives("第一条：米饭是生的", 1)  # a 2 h window
     urgent = await bot.review_arrives("吃完上吐下泻，去医院查了是食物中毒", 1)  # 30 min

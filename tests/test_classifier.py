@@ -229,6 +229,34 @@ def test_honest_anger_is_not_malice(text):
     assert not read(text, 1).malicious
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "听朋友说这家很好吃，特意来的，结果很失望",
+        "据同事说这家不错，点了一份，难吃",
+        "以前没吃过，第一次点，太咸了",
+        "没吃过他家，这次点了鱼香肉丝，太油了",
+        "看到图片就点了，结果实物差太多",
+        "路过店门口看了一眼，进去吃了，很一般",
+        "以前没来过，听朋友说不错，结果一般般，不想再来了",
+    ],
+)
+def test_a_first_visit_or_hearsay_is_no_claim_of_never_ordering(text):
+    """听朋友说… was flagged no_order alone: an honest first-time customer was accused."""
+    result = read(text, 1)
+    assert "no_order" not in result.malicious_reasons
+    # The platform's own fact still flags it, with that fact as the evidence.
+    flagged = read(text, 1, has_order=False)
+    assert "no_order" in flagged.malicious_reasons
+
+
+def test_never_ordering_needs_a_verdict_given_without_eating():
+    result = read("我都没下单，随便给个差评", 1)
+    (evidence,) = [e for e in result.malicious_evidence if e.reason == "no_order"]
+    assert "我都没下单" in evidence.span and any("未消费就给出评判" in f for f in evidence.facts)
+    assert not read("我都没下单，菜单看着还行", 1).malicious
+
+
 def test_flood_from_identical_texts_and_from_one_author():
     text = "这家店的菜全是预制菜，大家别来"
     assert not read(text, 1, identical_authors=1).malicious

@@ -265,6 +265,19 @@ def test_the_alert_lists_the_complaints_in_chinese():
     assert "投诉要点" not in dict(format_alert(replace(view, complaint_points="")))
 
 
+def test_the_complaint_line_names_each_aspect_once():
+    """口味不好；口味不好（汤） repeated an aspect: one label, with every target it has."""
+    from reviewbot.workflow.cards import complaint_points
+
+    result = read("太难吃了，鱼片有腥味，汤也很难喝，米饭也难吃", 2)
+    aspects = [c["aspect"] for c in result.details()["complaints"]]
+    assert aspects.count("food.taste") >= 2  # the analysis keeps each point and target
+    points = complaint_points(result.details()["complaints"])
+    labels = [part.split("（")[0] for part in points.split("；")]
+    assert len(labels) == len(set(labels)), points
+    assert "口味不好（汤、米饭）" in points, points
+
+
 async def test_staff_see_the_complaints_on_the_alert(database_url, demo, clock):
     """End to end: the pipeline stores the complaints and the alert shows them."""
     import io

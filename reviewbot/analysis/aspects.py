@@ -89,6 +89,10 @@ class Reader:
             for name, patterns in lexicon.blame_patterns.items()
             if patterns
         ]
+        # Most reviews match none of them: one search over all says whether to run each.
+        self._any_category_pattern = re.compile(
+            "|".join(f"(?:{p.pattern})" for _, p in self._category_patterns) or "(?!)"
+        )
         post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
         self._post_negated = re.compile(
             f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
@@ -175,7 +179,10 @@ class Reader:
                 reading.general -= 1
                 blame += 1
                 words.append(match.group())
-        for category, pattern in self._category_patterns:
+        category_patterns = (
+            self._category_patterns if self._any_category_pattern.search(text) else ()
+        )
+        for category, pattern in category_patterns:
             for match in pattern.finditer(text):
                 reading = clause_at(match.start())
                 if reading is not None:

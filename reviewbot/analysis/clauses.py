@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CLAUSE_SPLIT = re.compile(r"[，,。.！!？?；;～~、\n…]+")
 _PIECE = re.compile(r"[^，,。.！!？?；;～~、\n…]+")
@@ -16,19 +17,34 @@ class Clause:
     contrasted: bool  # opens with a contrast marker (…但是…): it outweighs what came before
 
 
+@lru_cache(maxsize=8)
+def _markers(contrast: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str]]:
+    """The markers longest first, a regex for the one a clause opens with (the first in that
+    order that matches, as re tries alternatives in order), and one that tells whether a
+    piece holds any marker of two or more characters at all (most pieces hold none)."""
+    markers = tuple(sorted(contrast, key=len, reverse=True))
+    opener = re.compile("|".join(re.escape(m) for m in markers) or "(?!)")
+    inner = re.compile("|".join(re.escape(m) for m in markers if len(m) > 1) or "(?!)")
+    return markers, opener, inner
+
+
 def clause_spans(text: str, contrast: tuple[str, ...]) -> list[Clause]:
     """The clauses of `text` as spans; a contrast marker inside a piece splits it
-    (味道不错但是太贵 → 味道不错 | 太贵, the second contrasted)."""
-    markers = sorted(contrast, key=len, reverse=True)
+    (味道不错但是太贵 → 味道不错 | 太贵, the second contrasted). Called on every review:
+    the markers are compiled once per contrast list."""
+    markers, opening, anywhere = _markers(contrast)
     clauses: list[Clause] = []
     for piece in _PIECE.finditer(text):
         start, end = piece.span()
         body = piece.group()
-        opener = next((m for m in markers if body.lstrip().startswith(m)), "")
-        inner = next(
-            (m for m in markers if len(m) > 1 and m in body[len(opener) + 1 :]),
-            None,
-        )
+        found = opening.match(body.lstrip())
+        opener = found.group() if found else ""
+        inner = None
+        if anywhere.search(body, len(opener) + 1):  # then the longest-listed marker splits
+            inner = next(
+                (m for m in markers if len(m) > 1 and m in body[len(opener) + 1 :]),
+                None,
+            )
         if inner is not None:
             at = body.index(inner, len(opener) + 1)
             clauses.append(Clause(start, start + at, bool(opener)))

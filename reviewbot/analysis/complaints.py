@@ -196,6 +196,12 @@ class ComplaintReader:
         self._anchor_words: dict[str, list[str]] = {}  # by first character
         for word in sorted({w for a in self._anchors if a for w in a}):
             self._anchor_words.setdefault(word[0], []).append(word)
+        # the patterns each anchor word lets run, and those that always run (no anchor)
+        self._by_anchor: dict[str, list[int]] = {}
+        for index, anchor in enumerate(self._anchors):
+            for word in anchor or ():
+                self._by_anchor.setdefault(word, []).append(index)
+        self._unanchored = [i for i, anchor in enumerate(self._anchors) if anchor is None]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
 
@@ -246,9 +252,9 @@ class ComplaintReader:
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
         if present:
-            for (aspect, sign, pattern), anchor in zip(self._patterns, self._anchors, strict=True):
-                if anchor is not None and not (anchor & present):
-                    continue
+            chosen = {i for word in present for i in self._by_anchor[word]}
+            for index in sorted(chosen.union(self._unanchored)):
+                aspect, sign, pattern = self._patterns[index]
                 for match in pattern.finditer(text):
                     if match.end() <= match.start():
                         continue

@@ -14,12 +14,22 @@ from reviewbot.analysis.normalize import Normalized
 
 
 @cache
-def _forms(path: Path = DATA / "cantonese.toml") -> tuple[re.Pattern[str], re.Pattern[str], dict]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def _data(path: Path = DATA / "cantonese.toml") -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _forms() -> tuple[re.Pattern[str], re.Pattern[str], dict]:
+    data = _data()
     forms: dict[str, str] = data["forms"]
     markers = re.compile(f"[{re.escape(data['markers'])}]")
     words = re.compile(trie_pattern(sorted(forms, key=len, reverse=True)))
     return markers, words, forms
+
+
+def cantonese_markers() -> str:
+    """The characters that mark a text as written Cantonese."""
+    return str(_data()["markers"])
 
 
 def is_cantonese(text: str) -> bool:

@@ -175,6 +175,7 @@ class MaliceCheck:
     recall: dict[str, tuple[int, int]]  # reason: (caught, total)
     honest: int
     false_accusations: list[str]  # ids of honest reviews flagged malicious
+    flagged: tuple[int, int] = (0, 0)  # malicious reviews flagged for any reason, of all
 
     def lines(self) -> list[str]:
         """Aggregate figures only: safe to print for a blind set."""
@@ -182,6 +183,11 @@ class MaliceCheck:
             f"{reason:<11} recall {caught / max(total, 1):6.1%} ({caught}/{total})"
             for reason, (caught, total) in sorted(self.recall.items())
         ]
+        caught, total = self.flagged
+        if total:
+            out.append(
+                f"malicious reviews flagged for any reason: {caught / total:.1%} ({caught}/{total})"
+            )
         wrong = len(self.false_accusations)
         out.append(f"honest reviews flagged malicious: {wrong} of {self.honest}")
         return out
@@ -189,8 +195,9 @@ class MaliceCheck:
 
 def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCheck:
     """Rows {text, rating, reason} (malicious, caught when that reason is flagged; or
-    `reasons`, a list) or {text, rating, malicious: false} (honest: any flag is a false
-    accusation). No context: flood, which needs one, is not measured here."""
+    `reasons`, a list; or `label`, a reason) or {text, rating, malicious: false} (or
+    `label: "honest"`: any flag is a false accusation). No context: flood, which needs
+    one, is not measured here."""
     reviews = [
         ReviewText(str(r.get("id", i)), r["text"], r.get("rating")) for i, r in enumerate(rows)
     ]
@@ -198,16 +205,23 @@ def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCh
     recall: dict[str, tuple[int, int]] = {}
     wrong: list[str] = []
     honest = 0
+    flagged = [0, 0]
     for row, review, result in zip(rows, reviews, results, strict=True):
+        label = row.get("label")
         reasons = [row["reason"]] if row.get("reason") else list(row.get("reasons") or ())
+        if not reasons and label and label != "honest":
+            reasons = [label]
         for reason in reasons:
             caught, total = recall.get(reason, (0, 0))
             recall[reason] = (caught + (reason in result.malicious_reasons), total + 1)
-        if not reasons and row.get("malicious") is False:
+        if reasons:
+            flagged[0] += result.malicious
+            flagged[1] += 1
+        if not reasons and (row.get("malicious") is False or label == "honest"):
             honest += 1
             if result.malicious:
                 wrong.append(review.id)
-    return MaliceCheck(recall, honest, wrong)
+    return MaliceCheck(recall, honest, wrong, (flagged[0], flagged[1]))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
+from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
 from reviewbot.analysis.lexicon import Lexicon, trie_pattern
 from reviewbot.analysis.normalize import Normalized, normalize
 
@@ -53,6 +54,9 @@ _SQUEEZE = str.maketrans("", "", _FILLER)
 # span found in the folded text is the same slice of the customer's text.
 _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
+# Characters OpenCC leaves in Traditional form because they are also Simplified words
+# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
+_PARTICLES = str.maketrans({"著": "着"})
 _SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
 _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
@@ -84,6 +88,12 @@ PIECE_LABELS: Mapping[str, str] = {
     "unless_demand": "以给钱为唯一条件",
     "want_review": "以评价作交易",
     "bargain": "以钱换评价",
+    "claim": "索要免单或赔偿",
+    "unless": "以拒绝为条件",
+    "report_you": "扬言举报或曝光店铺",
+    "complain": "扬言投诉",
+    "no_visit": "自述未在本店消费",
+    "blind_verdict": "未消费就给出评判",
 }
 
 
@@ -92,7 +102,6 @@ PHRASE_FACTS: Mapping[str, str] = {
     "abuse": "辱骂他人",
     "spam_ad": "含广告或联系方式",
     "irrelevant": "内容与用餐无关",
-    "no_order": "自述未在本店消费",
 }
 
 
@@ -101,6 +110,7 @@ class _Combo:
     reason: str
     slots: tuple[tuple[str, ...], ...]
     regex: re.Pattern[str]
+    skip_bonus: frozenset[str] = frozenset()  # bonus pieces that say nothing of this combo
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +155,10 @@ class MaliceRules:
         }
         self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
         traditional = re.escape(data["fold"]["traditional"])
-        self._needs_normalize = re.compile(f"[{traditional}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}")
+        cantonese = re.escape(cantonese_markers())
+        self._needs_normalize = re.compile(
+            f"[{traditional}{cantonese}]|{_SPACED_OUT}|{_DIGIT_LOOKALIKE}"
+        )
         self.prefilter = prefilter
 
     def _combo(self, spec: Mapping[str, Any]) -> _Combo:
@@ -161,7 +174,7 @@ class MaliceRules:
             alternatives = "|".join(f"(?P<s{index}_{name}>{self.pieces[name]})" for name in slot)
             parts.append(f"(?:{alternatives})")
         regex = re.compile(f"{between}{{0,{gap}}}?".join(parts))
-        return _Combo(spec["reason"], slots, regex)
+        return _Combo(spec["reason"], slots, regex, frozenset(spec.get("skip_bonus", ())))
 
     # -- the decision ----------------------------------------------------------------------
 
@@ -197,11 +210,13 @@ class MaliceRules:
         return tuple(found[r] for r in MALICIOUS_REASONS if r in found)
 
     def fold(self, text: str) -> Normalized:
-        """normalize(text), or only its width folded when nothing else would change what
-        the pieces match (most reviews: normalize costs far more than the search)."""
+        """normalize(text) with written Cantonese folded to Mandarin (唔畀錢 reads as 不给钱),
+        or only its width folded when nothing else would change what the pieces match (most
+        reviews: normalize costs far more than the search)."""
         width = text.translate(_WIDTH)
         if not self.prefilter or self._needs_normalize.search(width):
-            return normalize(text)
+            folded = fold_cantonese(normalize(text))
+            return Normalized(folded.text.translate(_PARTICLES), folded.source, folded.original)
         return Normalized(width, tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
@@ -244,7 +259,7 @@ class MaliceRules:
                 facts.append(f"{PIECE_LABELS[piece]}：「{value}」")
         sentence = _sentence_at(text, match.start(), match.end())
         for piece in self.bonus.get(combo.reason, ()):
-            if piece in used:
+            if piece in used or piece in combo.skip_bonus:
                 continue
             found = self._piece_res[piece].search(sentence)
             if found:

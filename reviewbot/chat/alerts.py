@@ -65,7 +65,7 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
     platform = PLATFORMS.get(view.platform, view.platform)
     polarity = POLARITY.get(view.polarity, view.polarity)
     severity = SEVERITY.get(view.severity, view.severity)
-    feeling = f"{polarity} · 顾客{mood(view.rating, view.sentiment)}"
+    feeling = f"{polarity} · 顾客{mood(view.rating, view.sentiment, view.text or '')}"
     lines = [
         (
             "title",

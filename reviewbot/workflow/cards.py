@@ -235,15 +235,18 @@ def console_page(directory: Directory, review_id: int) -> str | None:
 
 
 def complaint_points(complaints: Iterable[dict]) -> str:
-    """The complaints of an analysis as staff read them:
-    送错/上错菜（排骨饭）；服务态度差（服务员）."""
+    """The complaints of an analysis as staff read them, each aspect once with all its
+    targets: 送错/上错菜（排骨饭）；口味不好（汤、米饭）；服务态度差（服务员）."""
     taxonomy = load_taxonomy()
-    parts = []
+    targets: dict[str, dict[str, None]] = {}  # label → its targets, in the order given
     for complaint in complaints:
         label = taxonomy.label(str(complaint.get("aspect", "")))
-        target = complaint.get("target")
-        parts.append(f"{label}（{target}）" if target else label)
-    return "；".join(dict.fromkeys(parts))
+        found = targets.setdefault(label, {})
+        if target := complaint.get("target"):
+            found[str(target)] = None
+    return "；".join(
+        f"{label}（{'、'.join(found)}）" if found else label for label, found in targets.items()
+    )
 
 
 def reply_window(
