@@ -254,7 +254,12 @@ class Daemon:
             log.error("the bundled Chinese chart font is missing: reinstall reviewbot")
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
-            self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
+            self.sessions,
+            self.clock,
+            self.directory,
+            self.drafter,
+            owner=self.owner,
+            lease_ttl=lease,
         )
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
@@ -320,7 +325,13 @@ class Daemon:
             demo_base_url=await self._start_demo_platform(),
             now=self.clock.now,
             keepers=Keepers(
-                DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
+                DbCredentialStore(
+                    self.sessions,
+                    self.clock,
+                    self.owner,
+                    lease_ttl=timedelta(seconds=s.daemon.lease_seconds),
+                ),
+                self.clock.now,
             ),
         )
         missing = {
