@@ -65,7 +65,7 @@ from reviewbot.replies.lint import lint_facts
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
-from reviewbot.store import db
+from reviewbot.store import db, outbox
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 from reviewbot.workflow.desk import Desk
@@ -504,6 +504,16 @@ class Daemon:
                 max_instances=2,
                 coalesce=True,
             )
+        if d.outbox_keep_days:
+            scheduler.add_job(
+                self._guarded,
+                IntervalTrigger(hours=1),
+                args=(self.prune_outbox, 0),
+                id="outbox:prune",
+                next_run_time=now,
+                max_instances=1,
+                coalesce=True,
+            )
         self._schedule_digests(scheduler, now)
         if self.telegram is not None:
             scheduler.add_job(  # also the heartbeat of the Telegram updates lease
@@ -703,6 +713,24 @@ class Daemon:
                 for rs in self.sources.values()
             )
         )
+
+    async def prune_outbox(self) -> int:
+        """Delete delivered outbox messages older than `daemon.outbox_keep_days`, in
+        batches (one short transaction each); returns how many went."""
+        keep = self.settings.daemon.outbox_keep_days
+        if not keep:
+            return 0
+        before = self.clock.now() - timedelta(days=keep)
+        total = 0
+        while True:
+            async with self.sessions() as session, session.begin():
+                pruned = await outbox.prune_sent(session, before)
+            total += pruned
+            if pruned < outbox.PRUNE_BATCH:
+                break
+        if total:
+            log.info("pruned %d delivered outbox message(s) older than %g days", total, keep)
+        return total
 
     async def drain(self, rounds: int = 50) -> None:
         """Process and deliver everything already ingested (used by `demo` and tests),
