@@ -71,6 +71,8 @@ class DaemonSettings(Section):
     error_backoff_max_seconds: Seconds = 1800.0
     max_pages_per_poll: Annotated[int, Field(ge=1, le=1000)] = 20
     outbox_give_up_hours: Annotated[float, Field(gt=0)] = 48.0
+    # Delivered outbox rows are deleted this long after they went out (0 keeps them all).
+    outbox_keep_days: Annotated[float, Field(ge=0)] = 30.0
     alert_max_age_hours: Annotated[float, Field(gt=0)] | None = 72.0
     # The name this daemon's leases and claims are held under; a restart under the same name
     # takes them back at once. Default: the host name and a fingerprint of the database.

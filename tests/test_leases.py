@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from reviewbot.app.daemon import Daemon
+from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.base import Capabilities, Page
 from reviewbot.store import leases, outbox
 from reviewbot.store.schema import Lease, OutboxMessage, Source
+from tests.conftest import make_settings
 
 TTL = timedelta(minutes=5)
 
@@ -266,3 +271,35 @@ async def test_the_heartbeat_keeps_a_long_poll_s_claim(sessions, clock):
         polling.cancel()
         with contextlib.suppress(asyncio.CancelledError):  # its way out ends too
             await polling
+
+
+async def test_every_lease_of_the_daemon_lasts_the_configured_lease_seconds(
+    database_url, demo, clock
+):
+    """`daemon.lease_seconds` is every lease's TTL (crisis and escalation took the 15 s
+    default): each lease the daemon's jobs take runs out that long after it was taken."""
+    taken: dict[str, set[float]] = {}
+
+    def record(state: ORMExecuteState) -> None:
+        if isinstance(state.statement, Insert) and state.statement.table.name == "leases":
+            values = state.statement.compile().params
+            ttl = (values["until"] - clock.now()).total_seconds()
+            taken.setdefault(values["name"].split(":")[0], set()).add(ttl)
+
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url, daemon={"lease_seconds": 42}),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO(), color=False),
+    )
+    await daemon.start(schedule=False)
+    event.listen(Session, "do_orm_execute", record)
+    try:
+        demo.platform.add_review("shop-1", "水煮鱼太咸了，送到的时候已经凉了", 1)
+        await daemon.poll_all_once()
+        await daemon.drain()
+    finally:
+        event.remove(Session, "do_orm_execute", record)
+        await daemon.stop()
+        await daemon.close()
+    assert {"pipeline", "crisis", "escalation", "outbox"} <= set(taken)
+    assert taken == {name: {42.0} for name in taken}

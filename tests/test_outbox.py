@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from reviewbot.jobs.deliveries import ReplyHandler
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.demo.server import Fault
+from reviewbot.store import outbox
 from reviewbot.store.schema import AuditEntry, Draft, OutboxMessage, Review, ReviewRevision
 from reviewbot.workflow import actions
 from reviewbot.workflow.actions import Actor
@@ -271,6 +273,44 @@ async def test_a_notice_reaches_the_store_in_order_with_its_alerts(database_url,
         assert printed.count("美团账号需要重新授权") == 1
         assert "提醒 · 测试小馆" in printed
         assert printed.index("美团账号需要重新授权") < printed.index("米饭是夹生的")
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_delivered_messages_are_pruned_after_the_retention_and_nothing_else(
+    database_url, demo, clock
+):
+    """`daemon.outbox_keep_days`: a message delivered longer ago goes; one delivered since,
+    a pending one and a dead one (evidence) stay, however old."""
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url, daemon={"outbox_keep_days": 30}),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO(), color=False),
+    )
+    await daemon.start(schedule=False)
+    try:
+        async with daemon.sessions() as session, session.begin():
+            for n, (status, days_ago) in enumerate(
+                [("sent", 31), ("sent", 29), ("pending", 60), ("dead", 60)]
+            ):
+                message = await outbox.enqueue(
+                    session,
+                    kind="notice",
+                    destination="chat:store-1:test",
+                    ref_id=n,
+                    dedupe_key=f"prune:{n}",
+                    now=clock.now() - timedelta(days=days_ago),
+                )
+                assert message is not None
+                message.status = status
+                if status == "sent":
+                    message.sent_at = clock.now() - timedelta(days=days_ago)
+        assert await daemon.prune_outbox() == 1
+        assert await daemon.prune_outbox() == 0
+        async with daemon.sessions() as session:
+            left = (await session.scalars(select(OutboxMessage.ref_id))).all()
+        assert sorted(left) == [1, 2, 3]
     finally:
         await daemon.stop()
         await daemon.close()

@@ -7,18 +7,16 @@ caller's `add_word` can change.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import Any
+
+from reviewbot.analysis.targets import tokenizer_copy
 
 
 @lru_cache(maxsize=4)
 def _tokenizer(words: tuple[str, ...]) -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    """A tokenizer with `words` added, on a copy of the dictionary read once per process."""
+    tokenizer = tokenizer_copy()
     for word in words:
         tokenizer.add_word(word)
     return tokenizer

@@ -76,7 +76,7 @@ from reviewbot.replies.model import ModelDrafter
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
-from reviewbot.store import db
+from reviewbot.store import db, outbox
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 from reviewbot.web.app import WebServer
@@ -288,7 +288,12 @@ class Daemon:
             log.error("the bundled Chinese chart font is missing: reinstall reviewbot")
         self.escalation = EscalationChecker(self.sessions, self.clock, s, owner=self.owner)
         self.crisis = CrisisDetector(
-            self.sessions, self.clock, self.directory, self.drafter, owner=self.owner
+            self.sessions,
+            self.clock,
+            self.directory,
+            self.drafter,
+            owner=self.owner,
+            lease_ttl=lease,
         )
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
@@ -362,7 +367,13 @@ class Daemon:
             demo_base_url=await self._start_demo_platform(),
             now=self.clock.now,
             keepers=Keepers(
-                DbCredentialStore(self.sessions, self.clock, self.owner), self.clock.now
+                DbCredentialStore(
+                    self.sessions,
+                    self.clock,
+                    self.owner,
+                    lease_ttl=timedelta(seconds=s.daemon.lease_seconds),
+                ),
+                self.clock.now,
             ),
         )
         missing = {
@@ -560,6 +571,16 @@ class Daemon:
                 id=job.name,
                 next_run_time=now,
                 max_instances=2,
+                coalesce=True,
+            )
+        if d.outbox_keep_days:
+            scheduler.add_job(
+                self._guarded,
+                IntervalTrigger(hours=1),
+                args=(self.prune_outbox, 0),
+                id="outbox:prune",
+                next_run_time=now,
+                max_instances=1,
                 coalesce=True,
             )
         self._schedule_digests(scheduler, now)
@@ -774,6 +795,24 @@ class Daemon:
                 for rs in self.sources.values()
             )
         )
+
+    async def prune_outbox(self) -> int:
+        """Delete delivered outbox messages older than `daemon.outbox_keep_days`, in
+        batches (one short transaction each); returns how many went."""
+        keep = self.settings.daemon.outbox_keep_days
+        if not keep:
+            return 0
+        before = self.clock.now() - timedelta(days=keep)
+        total = 0
+        while True:
+            async with self.sessions() as session, session.begin():
+                pruned = await outbox.prune_sent(session, before)
+            total += pruned
+            if pruned < outbox.PRUNE_BATCH:
+                break
+        if total:
+            log.info("pruned %d delivered outbox message(s) older than %g days", total, keep)
+        return total
 
     async def drain(self, rounds: int = 50) -> None:
         """Process and deliver everything already ingested (used by `demo` and tests),

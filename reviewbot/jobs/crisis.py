@@ -87,9 +87,11 @@ class CrisisDetector:
         drafter: TemplateDrafter,
         *,
         owner: str,
+        lease_ttl: timedelta = leases.DEFAULT_TTL,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.lease_ttl = lease_ttl  # `daemon.lease_seconds`, renewed by its heartbeat
         self.directory = directory
         self.drafter = drafter
         self.owner = owner
@@ -102,7 +104,9 @@ class CrisisDetector:
     async def run_once(self) -> list[int]:
         """Open or extend crises where a trigger holds; returns the crises paged about."""
         now = self.clock.now()
-        async with leases.held(self.sessions, "crisis", self.owner, self.clock) as lease:
+        async with leases.held(
+            self.sessions, "crisis", self.owner, self.clock, self.lease_ttl
+        ) as lease:
             if lease is None:
                 return []
             paged = await self._flush(now)

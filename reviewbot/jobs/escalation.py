@@ -160,6 +160,8 @@ class EscalationChecker:
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
+        # The configured lease, renewed by its heartbeat: a dead holder frees it that soon.
+        self.lease_ttl = timedelta(seconds=settings.daemon.lease_seconds)
         self.owner = owner
         self.horizon = horizon(settings)
         # (store, audience) → when its gathered rungs may go; only spares queries, the
@@ -172,7 +174,9 @@ class EscalationChecker:
         One read finds what is due in every store (a few columns of each review whose
         ladder is unfinished); only stores with something due get a write transaction."""
         now = self.clock.now()
-        async with leases.held(self.sessions, "escalation", self.owner, self.clock) as lease:
+        async with leases.held(
+            self.sessions, "escalation", self.owner, self.clock, self.lease_ttl
+        ) as lease:
             if lease is None:
                 return 0
             work = await self._due_now(now)

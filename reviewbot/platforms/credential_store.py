@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from reviewbot.clock import Clock
 from reviewbot.platforms.base import Unavailable
@@ -29,12 +29,14 @@ class DbCredentialStore:
         *,
         lease_tries: int = 40,
         lease_wait: float = 0.25,
+        lease_ttl: timedelta = leases.DEFAULT_TTL,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.owner = owner
         self.lease_tries = lease_tries
         self.lease_wait = lease_wait
+        self.lease_ttl = lease_ttl  # `daemon.lease_seconds` in the daemon
 
     async def load(self, key: str, seed: str) -> TokenSet | None:
         async with self.sessions() as session:
@@ -71,7 +73,9 @@ class DbCredentialStore:
     async def exclusive(self, key: str) -> AsyncIterator[None]:
         name = f"credential:{key}"[:200]
         for _ in range(self.lease_tries):
-            async with leases.held(self.sessions, name, self.owner, self.clock) as lease:
+            async with leases.held(
+                self.sessions, name, self.owner, self.clock, self.lease_ttl
+            ) as lease:
                 if lease is not None:
                     yield
                     return

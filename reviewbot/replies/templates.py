@@ -8,6 +8,7 @@ attributes, indexes or anything beyond the variables it is given, whoever edits 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -416,9 +417,35 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
     return library, reader.problems
 
 
+def _fingerprint(directory: Path) -> str:
+    """A digest of every file of a library: a changed file changes it, so a library read
+    earlier from the same bytes can be handed out again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(directory)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# Libraries already read, by directory and content: a library is immutable data, and every
+# daemon and command of a process (every test's) would parse the same TOML again (a tenth
+# of a second each). Bounded: an owner editing templates makes new entries.
+_LOADED: dict[tuple[Path, str], TemplateLibrary] = {}
+_LOADED_MAX = 16
+
+
 def load_library(directory: Path | None = None) -> TemplateLibrary:
     """The library, or TemplateError listing every problem (run `reviewbot templates lint`)."""
+    where = (directory or default_templates_dir()).resolve()
+    key = (where, _fingerprint(where)) if where.is_dir() else None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
     library, problems = read_library(directory)
     if problems:
         raise TemplateError(problems)
+    if key is not None:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = library
     return library

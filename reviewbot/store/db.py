@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Callable
 from contextlib import suppress
 from contextvars import ContextVar, Token
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -175,7 +176,10 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str | None:
+    """The newest migration: read from the bundled scripts once per process (every daemon
+    start and every test's fresh database asked again, loading all the scripts)."""
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 

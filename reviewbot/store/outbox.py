@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot import logs
@@ -131,6 +131,26 @@ async def enqueue(
     session.add(message)
     await session.flush()
     return message
+
+
+PRUNE_BATCH = 5000  # rows deleted per transaction: short enough not to hold up delivery
+
+
+async def prune_sent(session: AsyncSession, before: datetime, *, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` messages delivered before `before` (oldest first); returns how
+    many. A pending or dead message is never pruned: one waits, the other is evidence."""
+    ids = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == SENT, OutboxMessage.sent_at < before)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    result = await session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 async def due_destinations(session: AsyncSession, now: datetime) -> list[str]:

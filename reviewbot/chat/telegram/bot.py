@@ -16,12 +16,16 @@ import contextlib
 import logging
 import re
 import secrets
+import ssl
 from datetime import timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.request import HTTPXRequest
 
 from reviewbot.chat.telegram.access import Front
 from reviewbot.chat.telegram.buttons import CardButtons
@@ -42,6 +46,12 @@ START_RETRY_MAX = timedelta(minutes=5)
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi's CA bundle), made once per process."""
+    return httpx.create_ssl_context()
+
+
 class TelegramBot:
     def __init__(self, settings: Settings, desk: Desk, *, owner: str, lease_ttl: timedelta) -> None:
         self.settings = settings
@@ -55,17 +65,27 @@ class TelegramBot:
         self._start_failures = 0
         self._webhook_secret = self._make_webhook_secret() if self.tg.mode == "webhook" else None
         self._start_at = self.clock.now()
-        builder = (
+        # python-telegram-bot's own requests (256 connections; one for getUpdates), on the
+        # process's one TLS context: each new context read the CA bundle again (25 ms).
+        tls = {"verify": _tls()}
+        proxy = self.tg.proxy_url or None
+        self.app: Application = (
             ApplicationBuilder()
             .token(settings.secret(self.tg.token_env))
             .base_url(self.tg.api_base_url)
             .base_file_url(self.tg.file_base_url)
             .concurrent_updates(False)
-            .get_updates_read_timeout(self.tg.poll_timeout_seconds + 10)
+            .request(HTTPXRequest(256, proxy=proxy, httpx_kwargs=tls))
+            .get_updates_request(
+                HTTPXRequest(
+                    1,
+                    proxy=proxy,
+                    read_timeout=self.tg.poll_timeout_seconds + 10,
+                    httpx_kwargs=tls,
+                )
+            )
+            .build()
         )
-        if self.tg.proxy_url:
-            builder = builder.proxy(self.tg.proxy_url).get_updates_proxy(self.tg.proxy_url)
-        self.app: Application = builder.build()
         front = Front(settings, desk, self.app.bot)
         self.edits = EditConversation(front)
         self.edits.started = lambda: self.started
