@@ -314,6 +314,8 @@ async def test_a_call_and_what_was_agreed_show_on_the_customer_record(
     # the review's page tells the case in a line and links back to it
     await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
     assert "接通了 · 给了补偿" in await page.inner_text("#case-line")
+    trail = await page.inner_text(".trail")  # the review's audit trail says it too
+    assert "记录私下商定" in trail and "给了补偿：送一张二十元代金券" in trail
     async with live.daemon.sessions() as session:
         recorded = (
             await session.scalars(

@@ -571,7 +571,7 @@ class Console:
                 e.at,
                 self._who(e.actor),
                 AUDIT_LABELS.get(e.action, e.action),
-                _detail(e),
+                _detail(e, self.directory.timezone(e.store_id or "")),
                 e.review_id,
             )
             for e in entries
@@ -708,8 +708,9 @@ def _evidence(evidence: dict) -> str:
     return f"{reason}：{'；'.join(parts)}"
 
 
-def _detail(entry: AuditEntry) -> str:
-    """The part of an audit entry's details a person reads: the text said, why refused."""
+def _detail(entry: AuditEntry, zone: str) -> str:
+    """The part of an audit entry's details a person reads: the text said, why refused,
+    what a case recorded."""
     d = entry.details or {}
     if entry.action in ("draft.approved", "draft.edited", "draft.regenerated", "draft.blocked"):
         return _short(str(d.get("after") or ""))
@@ -717,32 +718,36 @@ def _detail(entry: AuditEntry) -> str:
         return str(d.get("reason") or d.get("attempted") or "")
     if entry.action == "reply.failed":
         return str(d.get("error") or "")
+    return _case_detail(entry.action, d, zone)
+
+
+def _case_detail(action: str, d: dict[str, Any], zone: str) -> str:
+    """What a case event recorded, in Chinese ("" for other events)."""
+    if action == "case.outcome":
+        return OUTCOME_NAMES.get(d.get("outcome"), "")  # type: ignore[call-overload]
+    if action == "case.agreement":
+        agreed = AGREEMENT_NAMES.get(d.get("agreement"), "")  # type: ignore[call-overload]
+        return agreed + (f"：{d['note']}" if d.get("note") else "")
+    if action == "case.follow_up_set":
+        due = d.get("due")
+        if not due:
+            return "不需要回访"
+        return f"回访 {datetime.fromisoformat(due).astimezone(ZoneInfo(zone)):%m-%d %H:%M}"
+    if action == "case.linked":
+        return LINK_NAMES.get(d.get("reason"), "")  # type: ignore[call-overload]
+    if action == "case.came_back":
+        return CAME_BACK_NAMES.get(d.get("how"), "")  # type: ignore[call-overload]
     return ""
 
 
 def _event(event: StoryEvent, who: str, zone: str) -> TrailEntry:
-    """A contact or case event in words: what was recorded, in Chinese."""
-    d = event.details
-    detail = ""
-    if event.action == "case.outcome":
-        detail = OUTCOME_NAMES.get(d.get("outcome"), "")  # type: ignore[call-overload]
-    elif event.action == "case.agreement":
-        detail = AGREEMENT_NAMES.get(d.get("agreement"), "")  # type: ignore[call-overload]
-        if d.get("note"):
-            detail += f"：{d['note']}"
-    elif event.action == "case.follow_up_set":
-        due = d.get("due")
-        detail = (
-            f"回访 {datetime.fromisoformat(due).astimezone(ZoneInfo(zone)):%m-%d %H:%M}"
-            if due
-            else "不需要回访"
-        )
-    elif event.action == "case.linked":
-        detail = LINK_NAMES.get(d.get("reason"), "")  # type: ignore[call-overload]
-    elif event.action == "case.came_back":
-        detail = CAME_BACK_NAMES.get(d.get("how"), "")  # type: ignore[call-overload]
+    """A contact or case event in words."""
     return TrailEntry(
-        event.at, who, AUDIT_LABELS.get(event.action, event.action), detail, event.review_id
+        event.at,
+        who,
+        AUDIT_LABELS.get(event.action, event.action),
+        _case_detail(event.action, event.details, zone),
+        event.review_id,
     )
 
 
