@@ -380,6 +380,9 @@ async def test_screenshots(browser: Any, live: Running, tmp_path: Path) -> None:
             await page.goto(f"{live.daemon.desk.web_base}{path}")
             if name == "dashboard":
                 await page.wait_for_function("document.querySelector('img.chart').complete")
+            if name == "customer":  # both reviews, and why the earlier one is theirs
+                listed = await page.inner_text(".history")
+                assert "关联：同一平台同一昵称" in listed and "上次点的宫保鸡丁" in listed
             wide = await page.evaluate("document.documentElement.scrollWidth")
             assert wide <= viewport["width"], f"{name} is {wide}px wide at {size}"
             await page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=True)

@@ -63,6 +63,15 @@ STATUS = {
     "replied_elsewhere": "平台上已回复",
     "ignored": "已忽略",
 }
+# The case forms' buttons: an icon before each answer's name (workflow/cases.py's words).
+CASE_ICONS = {
+    "reached": "✅",
+    "no_answer": "📵",
+    "wrong_number": "❌",
+    "apology_only": "🙏",
+    "remedy_offered": "🎁",
+    "refused": "🙅",
+}
 STATE = {
     "ok": "正常",
     "new": "尚未轮询",
@@ -370,6 +379,7 @@ class ConsoleApp:
             outcomes=OUTCOME_NAMES,
             agreements=AGREEMENT_NAMES,
             link_names=LINK_NAMES,
+            icons=CASE_ICONS,
             today=self.console.today(found.story.store_id).isoformat(),
         )
 
