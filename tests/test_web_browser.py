@@ -54,6 +54,7 @@ DESKTOP = {"width": 1280, "height": 800}
 # tags and decodes entities), so the review's stored text holds them literally.
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">难吃'
 HOSTILE_WIRE = html.escape(HOSTILE)
+CASE_ACTIONS = ("case.outcome", "case.agreement", "case.follow_up_set")
 
 
 def chromium() -> str | None:
@@ -285,6 +286,58 @@ async def test_links_work_once_and_sessions_can_be_revoked(browser: Any, live: R
     await context.close()
 
 
+async def test_a_call_and_what_was_agreed_show_on_the_customer_record(
+    browser: Any, live: Running
+) -> None:
+    review = await arrives(live, "外卖送错了，打电话也没人理", 1)
+    page = await signed_in(browser, live, STAFF, PHONE)
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    assert await page.locator("#case-line").count() == 0  # no case yet
+    await page.click("#customer-link")
+    assert "联系结果" not in await page.inner_text("#case-facts")
+    assert await page.locator("#agreement-apology_only").count() == 0  # not reached yet
+
+    await page.click("#outcome-no_answer")
+    assert await page.inner_text("#outcome") == "已记录：没接。"
+    await page.click("#outcome-reached")
+    facts = await page.inner_text("#case-facts")
+    assert "接通了（第 2 次联系）" in facts and "小张" in facts
+    await page.fill("#note", "送一张二十元代金券")
+    await page.click("#agreement-remedy_offered")
+    assert await page.inner_text("#outcome") == "已记录：给了补偿。"
+    facts = await page.inner_text("#case-facts")
+    assert "给了补偿：送一张二十元代金券" in facts
+    trail = await page.inner_text("#customer-trail")
+    for said in ("记录联系结果", "没接", "接通了", "记录私下商定", "给了补偿"):
+        assert said in trail, said
+
+    # the review's page tells the case in a line and links back to it
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    assert "接通了 · 给了补偿" in await page.inner_text("#case-line")
+    trail = await page.inner_text(".trail")  # the review's audit trail says it too
+    assert "记录私下商定" in trail and "给了补偿：送一张二十元代金券" in trail
+    async with live.daemon.sessions() as session:
+        recorded = (
+            await session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.review_id == review, AuditEntry.action.in_(CASE_ACTIONS))
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+        actors = set(
+            (
+                await session.scalars(
+                    select(AuditEntry.actor).where(
+                        AuditEntry.review_id == review, AuditEntry.action.in_(CASE_ACTIONS)
+                    )
+                )
+            ).all()
+        )
+    assert recorded == ["case.outcome", "case.outcome", "case.agreement"]
+    assert actors == {f"telegram:{STAFF}"}
+    await page.context.close()
+
+
 async def test_screenshots(browser: Any, live: Running, tmp_path: Path) -> None:
     """The queue, a review, a customer and the dashboard at phone and desktop size: no
     page is wider than a phone. With REVIEWBOT_SCREENSHOTS set, saved there (docs/)."""
@@ -306,6 +359,12 @@ async def test_screenshots(browser: Any, live: Running, tmp_path: Path) -> None:
     await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
     await page.click("#contacted")
     assert "已联系顾客" in await page.inner_text("#outcome")
+    await page.click("#customer-link")
+    await page.click("#outcome-reached")
+    await page.fill("#note", "下次到店送一份甜品")
+    await page.click("#agreement-remedy_offered")
+    await page.click("#follow-up-7")
+    assert "⏰" in await page.inner_text("#follow-up")
     await page.context.close()
     async with live.daemon.sessions() as session:
         author = await session.scalar(select(Review.author).where(Review.id == review))
@@ -321,6 +380,9 @@ async def test_screenshots(browser: Any, live: Running, tmp_path: Path) -> None:
             await page.goto(f"{live.daemon.desk.web_base}{path}")
             if name == "dashboard":
                 await page.wait_for_function("document.querySelector('img.chart').complete")
+            if name == "customer":  # both reviews, and why the earlier one is theirs
+                listed = await page.inner_text(".history")
+                assert "关联：同一平台同一昵称" in listed and "上次点的宫保鸡丁" in listed
             wide = await page.evaluate("document.documentElement.scrollWidth")
             assert wide <= viewport["width"], f"{name} is {wide}px wide at {size}"
             await page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=True)

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry, Review
+from reviewbot.store.schema import AuditEntry, CustomerCase, Review
 from tests.fakes.telegram import TOKEN
 from tests.harness.daemon import Running, review_number, start_daemon
 from tests.harness.telegram import OTHER_STORE, OWNER, STAFF, STAFF_CHAT, telegram_settings
@@ -142,6 +142,67 @@ async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None
         ).all()
     assert status == "open"
     assert any(d.get("attempted") == "malicious" for d in refused)
+
+
+async def test_case_forms_refuse_another_stores_staff_and_remind_in_chat(
+    console: Running,
+) -> None:
+    card = await console.review_arrives()
+    review = review_number(card)
+    base = console.daemon.web.local_url
+    attempts = [
+        {"what": "outcome", "value": "reached"},
+        {"what": "agreement", "value": "apology_only"},
+        {"what": "follow_up", "value": "3"},
+        {"what": "follow_up", "value": "2030-01-01"},
+    ]
+    async with await session_of(console, OTHER_STORE) as other:
+        assert (await other.get(f"{base}/reviews/{review}/customer")).status == 403
+        page = await (await other.get(f"{base}/")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        for form in attempts:
+            refused = await other.post(f"{base}/reviews/{review}/case", data={**form, "csrf": csrf})
+            assert refused.status == 403, form
+            assert "没有这家门店的权限" in await refused.text()
+    async with console.daemon.sessions() as session:
+        case = await session.scalar(select(CustomerCase).where(CustomerCase.review_id == review))
+        # (the complaint opened its case on arrival; nothing was recorded on it)
+        assert case is None or (case.outcome, case.agreement, case.follow_up_at) == (None,) * 3
+        refusals = (
+            await session.scalars(
+                select(AuditEntry.details).where(
+                    AuditEntry.action == "chat.refused",
+                    AuditEntry.actor == f"telegram:{OTHER_STORE}",
+                    AuditEntry.review_id == review,
+                )
+            )
+        ).all()
+    assert len(refusals) == 1 + len(attempts)
+
+    # the store's own staff may, and the follow-up set on the page reminds the chat
+    async with await session_of(console, STAFF) as http:
+        page = await (await http.get(f"{base}/reviews/{review}/customer")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        bad = await http.post(
+            f"{base}/reviews/{review}/case",
+            data={"what": "follow_up", "value": "2020-01-01", "csrf": csrf},
+        )
+        assert "回访时间需要在以后" in await bad.text()
+        done = await http.post(
+            f"{base}/reviews/{review}/case",
+            data={"what": "follow_up", "value": "3", "csrf": csrf},
+        )
+        assert done.status == 200 and "已设置回访提醒" in await done.text()
+
+    def reminders() -> list[dict]:
+        return [
+            m for m in console.fake.in_chat(STAFF_CHAT) if "回访提醒：差评" in m.get("text", "")
+        ]
+
+    console.clock.advance(days=4)
+    await console.daemon.drain()
+    (reminder,) = reminders()
+    assert f"#{review}" in reminder["text"]
 
 
 async def test_web_says_when_the_console_is_off(bot: Running) -> None:

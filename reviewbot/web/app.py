@@ -25,7 +25,8 @@ from markupsafe import Markup
 
 from reviewbot.reporting.labels import CATEGORY, PLATFORMS, REASONS, SEVERITY
 from reviewbot.reporting.summary import STEP, duration
-from reviewbot.workflow.cards import status_lines, timing_line
+from reviewbot.workflow.cards import case_line, status_lines, timing_line
+from reviewbot.workflow.cases import AGREEMENT_NAMES, LINK_NAMES, OUTCOME_NAMES, case_summary
 from reviewbot.workflow.console import Console, QueueFilter
 from reviewbot.workflow.signin import Signed
 
@@ -61,6 +62,15 @@ STATUS = {
     "replied_manually": "已手动回复",
     "replied_elsewhere": "平台上已回复",
     "ignored": "已忽略",
+}
+# The case forms' buttons: an icon before each answer's name (workflow/cases.py's words).
+CASE_ICONS = {
+    "reached": "✅",
+    "no_answer": "📵",
+    "wrong_number": "❌",
+    "apology_only": "🙏",
+    "remedy_offered": "🎁",
+    "refused": "🙅",
 }
 STATE = {
     "ok": "正常",
@@ -153,6 +163,7 @@ class ConsoleApp:
         self.app.router.add_post("/reviews/{id:\\d+}/edit", self.edit)
         self.app.router.add_post("/api/reviews/{id:\\d+}/check", self.check)
         self.app.router.add_get("/reviews/{id:\\d+}/customer", self.customer)
+        self.app.router.add_post("/reviews/{id:\\d+}/case", self.case)
         self.app.router.add_get("/stores/{store}", self.dashboard)
         self.app.router.add_get("/stores/{store}/chart.png", self.chart)
         self.app.router.add_get("/chain", self.chain)
@@ -299,6 +310,7 @@ class ConsoleApp:
             v=view,
             timing=timing_line(view),
             status_lines=status_lines(view),
+            case_line=case_line(view),
             outcome=outcome,
             draft_text=draft_text if draft_text is not None else (view.draft_text or ""),
             left=_left(
@@ -351,14 +363,42 @@ class ConsoleApp:
             return web.json_response({"error": "没有权限。"}, status=403)
         return web.json_response({"ok": not violations, "violations": violations})
 
-    async def customer(self, request: web.Request) -> web.Response:
+    async def customer(self, request: web.Request, outcome: Any = None) -> web.Response:
         signed: Signed = request[SIGNED]
         review_id = int(request.match_info["id"])
-        found = await self.console.customer(signed.actor, review_id)
+        found = await self.console.customer(signed.actor, review_id)  # refusals audited
         if found is None:
-            await self.console.refused(signed.actor.id, "web:customer", review_id=review_id)
-            return self.message(signed, "找不到这条评价，或您没有这家门店的权限。", status=403)
-        return self.page("customer.html", signed=signed, c=found)
+            return self.message(signed, self._refused_text, status=403)
+        return self.page(
+            "customer.html",
+            signed=signed,
+            c=found,
+            s=found.story,
+            outcome=outcome,
+            facts=case_summary(found.case),
+            outcomes=OUTCOME_NAMES,
+            agreements=AGREEMENT_NAMES,
+            link_names=LINK_NAMES,
+            icons=CASE_ICONS,
+            today=self.console.today(found.story.store_id).isoformat(),
+        )
+
+    async def case(self, request: web.Request) -> web.Response:
+        """A case form on the customer page: a call's outcome, what was agreed, a
+        follow-up date; the page comes back with the answer."""
+        signed: Signed = request[SIGNED]
+        form = await request.post()
+        review_id = int(request.match_info["id"])
+        outcome = await self.console.case_act(
+            signed.actor,
+            review_id,
+            str(form.get("what", "")),
+            str(form.get("value", "")),
+            str(form.get("note", "")) or None,
+        )
+        if outcome.code == "refused":
+            return self.message(signed, self._refused_text, status=403)
+        return await self.customer(request, outcome)
 
     async def dashboard(self, request: web.Request) -> web.Response:
         signed: Signed = request[SIGNED]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -366,6 +366,23 @@ def follow_up_time(days: int, now: datetime, zone: ZoneInfo, at: time) -> dateti
     return datetime.combine(local, at, zone).astimezone(now.tzinfo)
 
 
+def case_summary(case: CaseView | None) -> list[tuple[str, str]]:
+    """The case's facts as (label, value) pairs in Chinese, for a page or a message
+    (times are left to the caller, who knows the store's zone)."""
+    if case is None:
+        return []
+    facts = []
+    if case.outcome:
+        tries = f"（第 {case.attempts} 次联系）" if case.attempts > 1 else ""
+        facts.append(("联系结果", OUTCOME_NAMES[case.outcome] + tries))
+    if case.agreement:
+        note = f"：{case.agreement_note}" if case.agreement_note else ""
+        facts.append(("私下商定", AGREEMENT_NAMES[case.agreement] + note))
+    if case.came_back:
+        facts.append(("顾客回头", CAME_BACK_NAMES[case.came_back]))
+    return facts
+
+
 class Cases:
     """The calls above for a front end: one transaction each, refusals audited."""
 
@@ -385,7 +402,7 @@ class Cases:
             await self.access.refused(
                 self.clock.now(), actor.id, what, review_id=review_id, reason=str(exc)
             )
-            return Outcome(False, str(exc))
+            return Outcome(False, str(exc), code="refused")
 
     async def record_outcome(
         self, actor: Actor, review_id: int, outcome: ContactOutcome
@@ -414,13 +431,23 @@ class Cases:
         now = self.clock.now()
         when = None
         if days:
-            async with self.sessions() as session:
-                review = await session.get(Review, review_id)
-            store_id = review.store_id if review else ""
-            hours, minutes = (int(p) for p in self.directory.settings.cases.remind_at.split(":"))
-            zone = ZoneInfo(self.directory.timezone(store_id))
-            when = follow_up_time(days, now, zone, time(hours, minutes))
+            zone, at = await self._reminder_time(review_id)
+            when = follow_up_time(days, now, zone, at)
         return await self.set_follow_up(actor, review_id, when)
+
+    async def follow_up_on(self, actor: Actor, review_id: int, day: date) -> Outcome:
+        """A follow-up on a chosen local day, at the configured local time."""
+        zone, at = await self._reminder_time(review_id)
+        when = datetime.combine(day, at, zone).astimezone(self.clock.now().tzinfo)
+        return await self.set_follow_up(actor, review_id, when)
+
+    async def _reminder_time(self, review_id: int) -> tuple[ZoneInfo, time]:
+        """The review's store's zone and the local time reminders are due at."""
+        async with self.sessions() as session:
+            review = await session.get(Review, review_id)
+        store_id = review.store_id if review else ""
+        hours, minutes = (int(p) for p in self.directory.settings.cases.remind_at.split(":"))
+        return ZoneInfo(self.directory.timezone(store_id)), time(hours, minutes)
 
     async def set_follow_up(self, actor: Actor, review_id: int, when: datetime | None) -> Outcome:
         now = self.clock.now()

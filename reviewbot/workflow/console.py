@@ -25,27 +25,34 @@ from reviewbot.reporting.labels import CATEGORY, REASONS, SEVERITY
 from reviewbot.reporting.page import figures_tables
 from reviewbot.reporting.summary import advice, headline, period_label, title
 from reviewbot.store import audit
+from reviewbot.store import cases as store_cases
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import (
     Alert,
-    Analysis,
     AuditEntry,
     Crisis,
-    Draft,
     Review,
     ReviewRevision,
 )
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow import actions
-from reviewbot.workflow.actions import Actor, Outcome
+from reviewbot.workflow.actions import Actor, NotAllowed, Outcome
 from reviewbot.workflow.cards import AlertView, CardRef, card_of, reply_deadline
+from reviewbot.workflow.cases import (
+    AGREEMENT_NAMES,
+    CAME_BACK_NAMES,
+    LINK_NAMES,
+    OUTCOME_NAMES,
+    CaseView,
+    CustomerStory,
+    StoryEvent,
+)
 from reviewbot.workflow.crisis import tally, trigger_name
 from reviewbot.workflow.desk import CardAction, Desk
 
 QUEUE_LIMIT = 200  # open reviews one page lists (the most urgent)
 QUEUE_SCAN = 2000  # the oldest open reviews ranked by deadline (a backlog beyond is rare)
 AUDIT_SHOWN = 200  # entries of a review's trail
-CUSTOMER_REVIEWS = 50
 REFUSED = "找不到这条评价，或您没有这家门店的权限。"
 
 # The audit trail in words: what each recorded action means to staff. Unknown actions
@@ -77,6 +84,13 @@ AUDIT_LABELS = {
     "reply.posted": "回复已发布到平台",
     "reply.failed": "回复发布失败",
     "customer.contacted": "已联系顾客",
+    "case.opened": "开始顾客回访",
+    "case.outcome": "记录联系结果",
+    "case.agreement": "记录私下商定",
+    "case.follow_up_set": "设置回访提醒",
+    "case.follow_up_reminded": "回访提醒已发到群里",
+    "case.came_back": "顾客回头了",
+    "case.linked": "关联到这位顾客",
     "appeal.started": "标记恶意并发起申诉",
     "alert.queued": "提醒排队",
     "alert.sent": "提醒已送达",
@@ -89,20 +103,6 @@ AUDIT_LABELS = {
     "robot.sent": "群机器人已通知",
     "robot.failed": "群机器人通知失败",
 }
-# What a customer's record lists of each review's trail: what was said and done.
-CUSTOMER_ACTIONS = frozenset(
-    {
-        "review.received",
-        "review.revised",
-        "draft.approved",
-        "reply.posted",
-        "reply.failed",
-        "customer.contacted",
-        "appeal.started",
-        "review.ignored",
-        "review.replied_elsewhere",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,32 +184,24 @@ class ReviewPage:
 
 
 @dataclass(frozen=True, slots=True)
-class CustomerReview:
-    review_id: int
-    store_name: str
-    platform: str
-    rating: float | None
-    text: str | None
-    follow_up: str | None
-    created_at: datetime | None
-    first_seen_at: datetime
-    status: str
-    reply: str | None
-    contacted_by: str | None
-    contacted_at: datetime | None
-    linked_by: str  # "same" (same platform and name) or "name" (same name elsewhere)
-
-
-@dataclass(frozen=True, slots=True)
 class CustomerPage:
-    author: str
-    platform: str
-    identifiable: bool
-    review_id: int  # the review the record was opened from
-    reviews: list[CustomerReview]
-    trail: list[TrailEntry]
-    came_back: bool  # a later review rated higher than an earlier negative one
+    """A customer's record: the story (`workflow/cases.py`), the case the review the page
+    was opened from speaks for (what its forms change), and the story as one trail."""
+
+    story: CustomerStory
+    case: CaseView | None
+    store_name: str
     zone: str
+    trail: list[TrailEntry]  # contacts, case events and our replies, oldest first
+    follow_up_days: list[int]
+
+    @property
+    def author(self) -> str:
+        return self.story.author or "匿名"
+
+    @property
+    def review_id(self) -> int:
+        return self.story.review_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +386,7 @@ class Console:
             ]
             trail = await self._trail(session, [review_id])
             appeal = await actions.appeal_sheet(session, review_id)
-            linked = await self._linked(session, actor, review)
+            linked = await store_cases.customer_reviews(session, review)
         details = (analysis.details or {}) if analysis else {}
         return ReviewPage(
             view=view,
@@ -493,83 +485,77 @@ class Console:
 
     # -- a customer -------------------------------------------------------------------
 
-    async def _linked(
-        self, session: AsyncSession, actor: Actor, review: Review
-    ) -> list[tuple[Review, str]]:
-        """The reviews of the same customer in the person's stores: the same name on the
-        same platform, and the same name on another platform (a likely link, shown as
-        such). An anonymous or masked name links nothing."""
-        if not metrics.identifiable(review.author):
-            return [(review, "same")]
-        stores = [s for s, _ in self.stores(actor)]
-        rows = (
-            await session.scalars(
-                select(Review)
-                .where(Review.author == review.author, Review.store_id.in_(stores))
-                .order_by(Review.first_seen_at, Review.id)
-                .limit(CUSTOMER_REVIEWS)
-            )
-        ).all()
-        return [(r, "same" if r.platform == review.platform else "name") for r in rows]
-
     async def customer(self, actor: Actor, review_id: int) -> CustomerPage | None:
+        """The customer record of a review's author (None: no such review, or not the
+        person's store; a refusal is audited)."""
+        try:
+            story = await self.desk.cases.story(actor, review_id)
+        except NotAllowed:  # audited by the cases desk
+            return None
+        except LookupError:
+            await self.refused(actor.id, "web:customer", review_id=review_id)
+            return None
+        zone = self.directory.timezone(story.store_id)
+        trail = [_event(e, self._who(e.actor), zone) for e in story.events]
+        for review in story.reviews:
+            trail += [
+                TrailEntry(
+                    r.posted_at,
+                    r.approved_by or "",
+                    "回复已发布到平台",
+                    _short(r.text),
+                    review.review_id,
+                )
+                for r in review.replies
+                if r.posted_at is not None
+            ]
+        trail.sort(key=lambda t: t.at)
+        return CustomerPage(
+            story=story,
+            case=await self.desk.cases.case(review_id),
+            store_name=self.settings.store(story.store_id).name,
+            zone=zone,
+            trail=trail,
+            follow_up_days=list(self.settings.cases.follow_up_days),
+        )
+
+    async def case_act(
+        self, actor: Actor, review_id: int, what: str, value: str, note: str | None = None
+    ) -> Outcome:
+        """A case form's answer (`what`: outcome, agreement, follow_up; `value` its code,
+        a number of days, or a local date), recorded by the cases desk as a chat button's
+        is, and the review's chat card redrawn."""
         async with self.sessions() as session:
             review = await session.get(Review, review_id)
-            if review is None or not actor.covers(review.store_id):
-                return None
-            linked = await self._linked(session, actor, review)
-            names = dict(self.stores(actor))
-            reviews = []
-            for row, how in linked:
-                posted = await session.scalar(
-                    select(Draft.text)
-                    .where(Draft.review_id == row.id, Draft.status == "posted")
-                    .order_by(Draft.id.desc())
-                    .limit(1)
-                )
-                reviews.append(
-                    CustomerReview(
-                        row.id,
-                        names.get(row.store_id, row.store_id),
-                        row.platform,
-                        row.rating,
-                        row.text,
-                        row.follow_up,
-                        row.created_at,
-                        row.first_seen_at,
-                        row.status,
-                        posted or row.reply_text,
-                        row.contacted_by,
-                        row.contacted_at,
-                        how,
-                    )
-                )
-            trail = [
-                t
-                for t in await self._trail(session, [r.id for r, _ in linked])
-                if t.what in {AUDIT_LABELS.get(a, a) for a in CUSTOMER_ACTIONS}
-            ]
-            negative = {
-                a.review_id
-                for a in (
-                    await session.scalars(
-                        select(Analysis).where(
-                            Analysis.review_id.in_([r.id for r, _ in linked]),
-                            Analysis.negative.is_(True),
-                        )
-                    )
-                ).all()
-            }
-        return CustomerPage(
-            author=review.author or "匿名",
-            platform=review.platform,
-            identifiable=metrics.identifiable(review.author),
-            review_id=review.id,
-            reviews=reviews,
-            trail=trail,
-            came_back=_came_back(reviews, negative),
-            zone=self.directory.timezone(review.store_id),
-        )
+        if review is None or not actor.covers(review.store_id):
+            await self.refused(actor.id, f"case.{what}", review_id=review_id)
+            return Outcome(False, REFUSED, code="refused")
+        cases = self.desk.cases
+        if what == "outcome" and value in OUTCOME_NAMES:
+            done = await cases.record_outcome(actor, review_id, value)  # type: ignore[arg-type]
+        elif what == "agreement" and value in AGREEMENT_NAMES:
+            done = await cases.record_agreement(
+                actor,
+                review_id,
+                value,  # type: ignore[arg-type]
+                (note or "").strip()[:200] or None,
+            )
+        elif what == "follow_up" and value.isdigit():
+            days = int(value)
+            if days and days not in self.settings.cases.follow_up_days:
+                return Outcome(False, "请选择回访日期。")
+            done = await cases.follow_up_in(actor, review_id, days or None)
+        elif what == "follow_up":
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                return Outcome(False, "请选择回访日期。")
+            done = await cases.follow_up_on(actor, review_id, day)
+        else:
+            return Outcome(False, "未知的操作。")
+        if done.changed:
+            await self.desk.redraw(review_id, f"web:case:{what}")
+        return done
 
     async def _trail(self, session: AsyncSession, review_ids: Sequence[int]) -> list[TrailEntry]:
         entries = (
@@ -585,7 +571,7 @@ class Console:
                 e.at,
                 self._who(e.actor),
                 AUDIT_LABELS.get(e.action, e.action),
-                _detail(e),
+                _detail(e, self.directory.timezone(e.store_id or "")),
                 e.review_id,
             )
             for e in entries
@@ -722,25 +708,48 @@ def _evidence(evidence: dict) -> str:
     return f"{reason}：{'；'.join(parts)}"
 
 
-def _detail(entry: AuditEntry) -> str:
-    """The part of an audit entry's details a person reads: the text said, why refused."""
+def _detail(entry: AuditEntry, zone: str) -> str:
+    """The part of an audit entry's details a person reads: the text said, why refused,
+    what a case recorded."""
     d = entry.details or {}
     if entry.action in ("draft.approved", "draft.edited", "draft.regenerated", "draft.blocked"):
-        text = str(d.get("after") or "")
-        return text if len(text) <= 120 else text[:120] + "…"
+        return _short(str(d.get("after") or ""))
     if entry.action == "chat.refused":
         return str(d.get("reason") or d.get("attempted") or "")
     if entry.action == "reply.failed":
         return str(d.get("error") or "")
+    return _case_detail(entry.action, d, zone)
+
+
+def _case_detail(action: str, d: dict[str, Any], zone: str) -> str:
+    """What a case event recorded, in Chinese ("" for other events)."""
+    if action == "case.outcome":
+        return OUTCOME_NAMES.get(d.get("outcome"), "")  # type: ignore[call-overload]
+    if action == "case.agreement":
+        agreed = AGREEMENT_NAMES.get(d.get("agreement"), "")  # type: ignore[call-overload]
+        return agreed + (f"：{d['note']}" if d.get("note") else "")
+    if action == "case.follow_up_set":
+        due = d.get("due")
+        if not due:
+            return "不需要回访"
+        return f"回访 {datetime.fromisoformat(due).astimezone(ZoneInfo(zone)):%m-%d %H:%M}"
+    if action == "case.linked":
+        return LINK_NAMES.get(d.get("reason"), "")  # type: ignore[call-overload]
+    if action == "case.came_back":
+        return CAME_BACK_NAMES.get(d.get("how"), "")  # type: ignore[call-overload]
     return ""
 
 
-def _came_back(reviews: Sequence[CustomerReview], negative: set[int]) -> bool:
-    """A review after a negative one, rated higher: the customer came back."""
-    for index, earlier in enumerate(reviews):
-        if earlier.review_id not in negative or earlier.rating is None:
-            continue
-        for later in reviews[index + 1 :]:
-            if later.rating is not None and later.rating > earlier.rating:
-                return True
-    return False
+def _event(event: StoryEvent, who: str, zone: str) -> TrailEntry:
+    """A contact or case event in words."""
+    return TrailEntry(
+        event.at,
+        who,
+        AUDIT_LABELS.get(event.action, event.action),
+        _case_detail(event.action, event.details, zone),
+        event.review_id,
+    )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 120 else text[:120] + "…"
