@@ -11,7 +11,7 @@ import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -130,13 +130,17 @@ class PersonSettings(Section):
     or a role per store (`roles`), for someone who owns one store and helps in another."""
 
     name: Annotated[str, Field(min_length=1)]
-    telegram_user_id: int
+    telegram_user_id: int | None = None
+    # The person's open_id in the Feishu / Lark app (ou_…), for a feishu_app channel.
+    feishu_open_id: Annotated[str, Field(min_length=1)] | None = None
     role: Role | None = None
     stores: Annotated[list[str], Field(min_length=1)] | None = None
     roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> PersonSettings:
+        if self.telegram_user_id is None and self.feishu_open_id is None:
+            raise ValueError("needs a chat identity: telegram_user_id or feishu_open_id")
         if self.roles is not None and (self.role is not None or self.stores is not None):
             raise ValueError(
                 "give either roles = { store-id = role, … } or role and stores, not both"
@@ -164,6 +168,8 @@ class StoreChat(Section):
 
 
 RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
+AppKind = Literal["feishu_app"]  # app bots: cards with buttons, taps over a long connection
+APP_KINDS: frozenset[str] = frozenset(get_args(AppKind))
 
 
 class StoreChannel(Section):
@@ -172,8 +178,8 @@ class StoreChannel(Section):
     so it is a secret like the signing secret: both come from the environment or the
     secrets file, named here. Several stores may share one robot (the same webhook_env)."""
 
-    kind: RobotKind
-    webhook_env: EnvName
+    kind: RobotKind | AppKind
+    webhook_env: EnvName | None = None  # group robots: the webhook URL's variable
     # DingTalk 加签 / Feishu 签名校验 secret; WeCom robots have no signing.
     secret_env: EnvName | None = None
     send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
@@ -181,17 +187,38 @@ class StoreChannel(Section):
     )
     # Messages a minute the robot may send (the services allow 20; beyond it, merged).
     per_minute: Annotated[int, Field(ge=2, le=20)] = 20
+    # App bots (feishu_app): the app's id, the variable holding its secret, the group's
+    # chat id (oc_…) and the service's address (https://open.larksuite.com for Lark).
+    app_id: Annotated[str, Field(min_length=1)] | None = None
+    app_secret_env: EnvName | None = None
+    chat_id: Annotated[str, Field(min_length=1)] | None = None
+    domain: str = "https://open.feishu.cn"
+
+    @field_validator("domain")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an https:// address, got {value!r}")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _signing(self) -> StoreChannel:
         if self.kind == "wecom_robot" and self.secret_env is not None:
             raise ValueError("WeCom group robots have no signing secret: remove secret_env")
+        if self.kind in APP_KINDS:
+            missing = [f for f in ("app_id", "app_secret_env", "chat_id") if not getattr(self, f)]
+            if missing:
+                raise ValueError(f"a {self.kind} channel needs {', '.join(missing)}")
+        elif self.webhook_env is None:
+            raise ValueError(f"a {self.kind} needs webhook_env (the webhook URL's variable)")
         return self
 
     @property
     def key(self) -> str:
         """The robot's identity: its outbox queues and rate limit are shared by every store
-        that names the same webhook."""
+        that names the same webhook (an app bot: the same app and group)."""
+        if self.kind in APP_KINDS:
+            return f"{self.kind}:{self.app_id}:{self.chat_id}"
         return f"{self.kind}:{self.webhook_env}"
 
 
@@ -376,14 +403,20 @@ class Settings(Section):
                         f"store {seen_accounts[key]!r} and store {store.id!r}"
                     )
                 seen_accounts[key] = store.id
-        seen_people: set[int] = set()
+        seen_people: set[int | str] = set()
         for index, person in enumerate(self.people):
-            if person.telegram_user_id in seen_people:
-                raise ValueError(
-                    f"people.{index}: telegram_user_id {person.telegram_user_id} "
-                    "is listed twice (give one person one entry)"
-                )
-            seen_people.add(person.telegram_user_id)
+            for name, value in (
+                ("telegram_user_id", person.telegram_user_id),
+                ("feishu_open_id", person.feishu_open_id),
+            ):
+                if value is None:
+                    continue
+                if value in seen_people:
+                    raise ValueError(
+                        f"people.{index}: {name} {value} "
+                        "is listed twice (give one person one entry)"
+                    )
+                seen_people.add(value)
             unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
@@ -410,6 +443,10 @@ class Settings(Section):
     def robots(self) -> dict[str, StoreChannel]:
         """Every group robot of every store, once each, by key."""
         return {c.key: c for store in self.stores for c in store.channels}
+
+    def apps(self) -> dict[str, StoreChannel]:
+        """Every app bot channel (feishu_app) of every store, once each, by key."""
+        return {k: c for k, c in self.robots().items() if c.kind in APP_KINDS}
 
     def person(self, telegram_user_id: int) -> PersonSettings | None:
         return next((p for p in self.people if p.telegram_user_id == telegram_user_id), None)

@@ -50,6 +50,7 @@ AuditAction = Literal[
     "alert.shown",
     "alert.skipped",
     "appeal.started",
+    "chat.card_posted",
     "chat.refused",
     "crisis.closed",
     "crisis.extended",

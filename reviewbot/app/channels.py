@@ -10,15 +10,18 @@ from typing import Any
 import aiohttp
 
 from reviewbot.chat.base import Notifier
+from reviewbot.chat.feishu.app import FeishuApp, FeishuAppChannel
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.base import Robot
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.chat.robots.wecom import WeComRobot
-from reviewbot.config import ConfigError, Settings, StoreChannel
+from reviewbot.config import APP_KINDS, ConfigError, Settings, StoreChannel
 from reviewbot.jobs.robots import Route
+from reviewbot.workflow.apps import AppDesk
 from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.thanks import View as BatchView
 
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
@@ -55,11 +58,69 @@ CHANNELS: dict[str, Opener] = {
 
 
 def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:
-    """Every configured robot, opened once however many stores share it."""
+    """Every configured robot, opened once however many stores share it (app bots are
+    opened by `open_apps`: they need the workflow)."""
     return {
         key: CHANNELS[channel.kind](settings, channel, http)
         for key, channel in settings.robots().items()
+        if channel.kind not in APP_KINDS
     }
+
+
+def open_apps(
+    settings: Settings, desk: Desk, http: aiohttp.ClientSession
+) -> tuple[list[FeishuApp], dict[str, Robot]]:
+    """Every app bot (one per app id, with its long connection) and its groups as outbox
+    channels, by key (delivered beside the group robots)."""
+    configured = settings.apps()
+    apps: dict[str, FeishuApp] = {}
+    channels: dict[str, Robot] = {}
+    for key, channel in configured.items():
+        assert channel.app_id and channel.app_secret_env and channel.chat_id  # validated
+        app = apps.get(channel.app_id)
+        if app is None:
+            chats: dict[str, list[str]] = {}
+            for store in settings.stores:
+                for c in store.channels:
+                    if c.kind == channel.kind and c.app_id == channel.app_id and c.chat_id:
+                        chats.setdefault(c.chat_id, []).append(store.id)
+            app = apps[channel.app_id] = FeishuApp(
+                app_id=channel.app_id,
+                app_secret=settings.secret(channel.app_secret_env),
+                secret_env=channel.app_secret_env,
+                domain=channel.domain,
+                desk=AppDesk(desk, "feishu", chats),
+                public_url=settings.web.public_url,
+                timeout=settings.http.timeout_seconds,
+            )
+        channels[key] = FeishuAppChannel(
+            app,
+            http,
+            key=key,
+            chat_id=channel.chat_id,
+            secret_env=channel.app_secret_env,
+            per_minute=channel.per_minute,
+        )
+    return list(apps.values()), channels
+
+
+class AppRedraws:
+    """The notifier, and every app bot's copies of a card redrawn with it (a reply that
+    reached the platform, a tap in another chat)."""
+
+    def __init__(self, notifier: Notifier, channels: Mapping[str, Robot]) -> None:
+        self.notifier = notifier
+        self.channels = [c for c in channels.values() if isinstance(c, FeishuAppChannel)]
+        self.name = notifier.name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.notifier, name)
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        ref = await self.notifier.update_alert(alert, ref)
+        for app in {id(c.app): c.app for c in self.channels}.values():
+            await app.redraw(alert)
+        return ref
 
 
 def routes(settings: Settings) -> Mapping[str, list[Route]]:

@@ -30,10 +30,18 @@ from reviewbot import logs
 from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
-from reviewbot.app.channels import CoveredStores, open_channels, routes, telegram_stores
+from reviewbot.app.channels import (
+    AppRedraws,
+    CoveredStores,
+    open_apps,
+    open_channels,
+    routes,
+    telegram_stores,
+)
 from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.feishu.app import FeishuApp
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
@@ -184,6 +192,7 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
+        self.apps: list[FeishuApp] = []  # app bots (Feishu / Lark) and their long connections
         self.directory = Directory(settings)
 
     # -- lifecycle -----------------------------------------------------------------
@@ -258,6 +267,7 @@ class Daemon:
         )
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
+        await self._start_apps()
         self.router = Router(self.sessions, self.clock, routes(s))
         self.dispatcher = OutboxDispatcher(
             self.sessions,
@@ -364,6 +374,26 @@ class Daemon:
             for store in self.settings.stores
             for source in store.sources
         ]
+
+    async def _start_apps(self) -> None:
+        """App bots post through the outbox beside the group robots; their long
+        connections (taps, commands) run on a thread of their own, beside the pollers."""
+        desk = Desk(
+            self.settings,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+        )
+        assert self._http_session is not None
+        self.apps, channels = open_apps(self.settings, desk, self._http_session)
+        if channels:
+            self.robots.update(channels)
+            self.notifier = AppRedraws(self.notifier, channels)
+        for app in self.apps:
+            await app.start()  # out of reach: the SDK keeps reconnecting in the background
 
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
@@ -635,6 +665,9 @@ class Daemon:
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
+        for app in self.apps:
+            await app.stop()
+        self.apps = []
         if self.demo_server is not None:
             await self.demo_server.stop()
         if self._http_session is not None:

@@ -93,7 +93,7 @@ class Directory:
         chats = [
             p.telegram_user_id
             for p in self.settings.people
-            if _actor(p).role_in(store_id) == "manager"
+            if p.telegram_user_id is not None and _actor(p).role_in(store_id) == "manager"
         ]
         staff = self.staff_chat(store_id)
         return chats or ([staff] if staff is not None else [])
