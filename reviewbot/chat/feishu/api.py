@@ -26,6 +26,7 @@ from lark_oapi.api.im.v1 import (
     PatchMessageRequestBody,
 )
 from lark_oapi.core.exception import ObtainAccessTokenException
+from lark_oapi.core.token.manager import TokenManager
 
 from reviewbot import logs
 from reviewbot.chat.robots.base import BAD_CREDENTIALS_RETRY, RobotError
@@ -34,11 +35,11 @@ log = logging.getLogger(__name__)
 
 # Codes of the IM API and the token endpoint (open.feishu.cn/document/server-docs/im-v1).
 RATE_LIMITED = frozenset({99991400, 11232, 230020})
+# The token was refused (expired early, the secret reset): the next try fetches a new one.
+TOKEN_REFUSED = frozenset({99991661, 99991663, 99991668})
 BAD_CREDENTIALS = {
     10003: "the app id or secret is wrong",
     10014: "the app secret is wrong",
-    99991663: "the tenant access token was refused: check the app secret",
-    99991661: "the tenant access token is missing",
     99991672: "the app lacks the permission im:message (开通权限 in the developer console)",
     230001: "the chat id is wrong",
     230002: "the bot is not in this group: add it in the group's settings (群机器人)",
@@ -114,6 +115,12 @@ class FeishuApi:
 
     def _refused(self, code: Any, message: str, status: int) -> None:
         message = logs.redact(message[:200])
+        if code in TOKEN_REFUSED:
+            TokenManager.cache.set(f"self_tenant_token:{self.app_id}", "", 0)
+            raise RobotError(
+                f"Feishu refused the tenant token (code {code}); fetching a new one",
+                f"token_{code}",
+            )
         if code in RATE_LIMITED or status == 429:
             raise RobotError(
                 f"Feishu rate limit (code {code}: {message})",
