@@ -65,7 +65,7 @@ class FeishuApp:
             app_id, app_secret, domain=domain, secret_env=secret_env, timeout=timeout
         )
         self.stream = LongConnection(app_id, app_secret, domain, self.on_card, self.on_message)
-        self.commands = Commands(self)
+        self.commands = Commands(desk, self.say)
         self.channels: dict[str, str] = {}  # channel key -> its group's chat id
 
     def key(self, chat_id: str) -> str:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reviewbot.chat.alerts import duration, stars
 from reviewbot.chat.feishu.cards import REFUSAL
 from reviewbot.chat.telegram.commands import parse_duration
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.actions import Actor
+from reviewbot.workflow.apps import AppDesk
 
-if TYPE_CHECKING:
-    from reviewbot.chat.feishu.app import FeishuApp
+Say = Callable[[str, str], Awaitable[None]]  # (chat id, text)
 
 _MENTION = re.compile(r"@_user_\d+|@_all")
 HELP = (
@@ -47,9 +48,10 @@ def command_of(content: str | None) -> tuple[str, list[str]] | None:
 
 
 class Commands:
-    def __init__(self, app: FeishuApp) -> None:
-        self.app = app
-        self.desk = app.desk.desk
+    def __init__(self, apps: AppDesk, say: Say) -> None:
+        self.apps = apps
+        self.desk = apps.desk
+        self.say = say
 
     async def handle(self, data: Any) -> None:
         event = data.event
@@ -63,13 +65,13 @@ class Commands:
         name, args = parsed
         chat, user = message.chat_id, sender.open_id if sender else None
         private = message.chat_type == "p2p"
-        actor = self.app.desk.actor(user)
+        actor = self.apps.actor(user)
         if actor is None:
             public = None if private else chat
-            if await self.app.desk.refused(user, f"/{name}", public, None):
-                await self.app.say(chat, f"{REFUSAL}\n用户 ID：{user or '?'}")
+            if await self.apps.refused(user, f"/{name}", public, None):
+                await self.say(chat, f"{REFUSAL}\n用户 ID：{user or '?'}")
             return
-        stores = self.app.desk.stores_here(actor, chat, private=private)
+        stores = self.apps.stores_here(actor, chat, private=private)
         handler = {
             "pending": self.pending,
             "stats": self.stats,
@@ -77,7 +79,7 @@ class Commands:
             "crisis": self.crisis,
         }.get(name)
         answer = await handler(actor, stores, args) if handler else HELP
-        await self.app.say(chat, answer)
+        await self.say(chat, answer)
 
     async def pending(self, actor: Actor, stores: list[str], args: list[str]) -> str:
         pending = await self.desk.pending(stores)
