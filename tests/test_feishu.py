@@ -309,3 +309,19 @@ async def test_a_restart_in_the_middle_loses_and_repeats_nothing(bench):
     assert len(bench.demo.platform.replies) == 1
     assert "已发布到平台" in bench.fake.text_of(first)
     assert len(bench.fake.cards(CHAT)) == 3
+
+
+async def test_ignore_can_be_undone_and_malicious_posts_the_appeal(bench):
+    card = await bench.card()
+    assert (await bench.tap(STAFF, card, "ignore"))["type"] == "success"
+    await bench.settle()  # the redraw queue too: the undo button must survive it
+    assert "🙈 小张" in bench.fake.text_of(card)
+    assert (await bench.tap(STAFF, card, "undo_ignore"))["type"] == "success"
+    assert bench.fake.button(card, "approve")  # open again
+    answer = await bench.tap(STAFF, card, "malicious")
+    assert answer["type"] == "error" and "店长" in answer["content"]  # staff may not
+    assert (await bench.tap(MANAGER, card, "malicious"))["type"] == "success"
+    appeal = await bench.fake.wait_for(
+        lambda: [m for m in bench.fake.sent if "的申诉" in str(m["content"])]
+    )
+    assert "申诉理由" in bench.fake.text_of(appeal[0])

@@ -86,13 +86,14 @@ class FeishuApp:
 
     # -- cards ------------------------------------------------------------------------
 
-    async def redraw(self, view: AlertView, *, undo: bool = False) -> None:
+    async def redraw(self, view: AlertView) -> None:
         """Redraw every copy of this alert's card in this app's groups."""
+        card = cards.alert_card(view, self.desk.desk.clock.now(), self.public_url)
         for alert_id, message_id in await self.desk.copies(view.review_id, self.channels):
             if alert_id == view.alert_id:
-                await self.api.patch(message_id, cards.alert_card(view, self.public_url, undo=undo))
+                await self.api.patch(message_id, card)
 
-    async def refresh(self, review_id: int, *, undo: bool = False) -> None:
+    async def refresh(self, review_id: int) -> None:
         """After a tap: every card of the review, current (a failure waits for the
         redraw queue, which tries again)."""
         seen: set[int] = set()
@@ -101,7 +102,7 @@ class FeishuApp:
                 continue
             seen.add(alert_id)
             try:
-                await self.redraw(await self.desk.desk.view(alert_id), undo=undo)
+                await self.redraw(await self.desk.desk.view(alert_id))
             except RobotError as exc:
                 log.warning("could not redraw a Feishu card of review %d: %s", review_id, exc)
 
@@ -156,7 +157,7 @@ class FeishuApp:
             if sheet is not None:
                 await self._send(chat, cards.appeal_card(sheet))
         if outcome.changed or outcome.ok:
-            await self.refresh(card.review_id, undo=action == cards.IGNORE and outcome.ok)
+            await self.refresh(card.review_id)
         return outcome
 
     async def _edit(self, card: CardRef, actor: Actor, chat: str) -> Outcome:
@@ -236,7 +237,7 @@ class FeishuAppChannel(FeishuRobot):
         app.channels[key] = chat_id
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
-        card = cards.alert_card(alert, self.public_url)
+        card = cards.alert_card(alert, self.app.desk.desk.clock.now(), self.public_url)
         message_id = await self.app.api.send(
             self.chat_id, "interactive", card, dedupe=f"alert:{alert.alert_id}:{self.chat_id}"
         )

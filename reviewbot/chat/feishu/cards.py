@@ -7,6 +7,7 @@ the card, never the review or the store, and the workflow looks the rest up."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from reviewbot.chat.robots.text import Card, plain
@@ -63,8 +64,9 @@ def _body(card: Card) -> str:
     )
 
 
-def buttons(view: AlertView, *, undo: bool = False) -> list[dict[str, Any]]:
-    """The card's buttons, as Telegram's keyboard has them (rows of two or three)."""
+def buttons(view: AlertView, now: datetime) -> list[dict[str, Any]]:
+    """The card's buttons, as Telegram's keyboard has them (rows of two or three); a
+    review ignored moments ago keeps ↩️ for the undo window."""
     token = view.token or ""
     rows: list[list[dict[str, Any]]] = []
     if view.open:
@@ -84,7 +86,8 @@ def buttons(view: AlertView, *, undo: bool = False) -> list[dict[str, Any]]:
         if view.required_role != "staff" and view.manager_asked_at is None:
             rows.append([_button("📣 请店长处理", token, ASK)])
     else:
-        if view.review_status == "ignored" and undo:
+        ignored_at = view.handled_at if view.review_status == "ignored" else None
+        if ignored_at is not None and now - ignored_at < UNDO_IGNORE:
             seconds = int(UNDO_IGNORE.total_seconds())
             rows.append([_button(f"↩️ 撤销忽略（{seconds} 秒内）", token, UNDO)])
         if view.contacted_at is None:
@@ -92,7 +95,7 @@ def buttons(view: AlertView, *, undo: bool = False) -> list[dict[str, Any]]:
     return [{"tag": "action", "actions": row} for row in rows]
 
 
-def alert_card(view: AlertView, public_url: str | None = None, *, undo: bool = False) -> dict:
+def alert_card(view: AlertView, now: datetime, public_url: str | None = None) -> dict:
     """The review's card: what every robot shows (review, analysis, draft, where it
     stands and who did what) and the buttons; shortened until it fits."""
     card = robot_card(view, public_url)
@@ -117,7 +120,7 @@ def alert_card(view: AlertView, public_url: str | None = None, *, undo: bool = F
                     ],
                 }
             )
-        elements += buttons(view, undo=undo)
+        elements += buttons(view, now)
         template = "red" if card.urgent else ("orange" if view.open else "green")
         drawn = _frame(card.title, template, elements)
         if len(str(drawn).encode()) <= CARD_BYTES or units <= 50:

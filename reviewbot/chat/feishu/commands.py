@@ -78,7 +78,10 @@ class Commands:
             "mute": self.mute,
             "crisis": self.crisis,
         }.get(name)
-        answer = await handler(actor, stores, args) if handler else HELP
+        if handler is None:  # /help, or anything else: what it can do, and the ids
+            answer = f"{HELP}\n你的用户 ID：{user}；本群 chat_id：{chat}"
+        else:
+            answer = await handler(actor, stores, args)
         await self.say(chat, answer)
 
     async def pending(self, actor: Actor, stores: list[str], args: list[str]) -> str:
