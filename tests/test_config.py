@@ -270,12 +270,17 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         line[2:]
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
+        or line.startswith(('# app_id = "cli_', '# app_secret_env = "REVIEWBOT_FEISHU'))
+        or line.startswith(("# chat_id", "# domain"))
         else line
         for line in text.splitlines()
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot"]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "feishu_app"]
+    app = settings.stores[0].channels[3]
+    assert app.chat_id.startswith("oc_") and app.domain == "https://open.feishu.cn"
+    assert list(settings.apps()) == [f"feishu_app:{app.app_id}:{app.chat_id}"]
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -287,6 +292,13 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         ('kind = "slack"\nwebhook_env = "H"', "stores.0.channels.0.kind"),
         ('kind = "feishu_robot"\nwebhook_env = "H"\nper_minute = 50', "per_minute"),
         ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
+        ('kind = "feishu_app"\napp_id = "cli_1"\napp_secret_env = "S"', "needs chat_id"),
+        (
+            'kind = "feishu_app"\napp_id = "a"\napp_secret_env = "S"\nchat_id = "oc_1"\n'
+            'domain = "open.feishu.cn"',
+            "domain",
+        ),
+        ('kind = "wecom_robot"', "needs webhook_env"),
     ],
 )
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):
