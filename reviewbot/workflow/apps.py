@@ -73,7 +73,7 @@ class AppDesk:
             attempted,
             store_id=card.store_id if card else None,
             review_id=card.review_id if card else None,
-            public_in=chat_id,  # type: ignore[arg-type]  # a string id on this service
+            public_in=chat_id,
         )
 
     async def submit_edit(self, card: CardRef, actor: Actor, raw: str) -> Outcome:

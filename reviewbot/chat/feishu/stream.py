@@ -127,6 +127,11 @@ class LongConnection:
         async def close() -> None:
             if self._ping is not None:
                 self._ping.cancel()
+            for task in asyncio.all_tasks():  # its reader: ended quietly, not as a failure
+                coro = task.get_coro()
+                frame = getattr(coro, "cr_frame", None)
+                if frame is not None and frame.f_locals.get("self") is self.client:
+                    task.cancel()
             await self.client._disconnect()
 
         try:
