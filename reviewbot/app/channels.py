@@ -4,13 +4,12 @@ main chat; these run beside it, each on its own outbox queues (jobs/robots.py)."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
 from reviewbot.chat.base import Notifier
-from reviewbot.chat.feishu.app import FeishuApp, FeishuAppChannel
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.base import Robot
@@ -23,6 +22,9 @@ from reviewbot.workflow.apps import AppDesk
 from reviewbot.workflow.cards import AlertView
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.thanks import View as BatchView
+
+if TYPE_CHECKING:
+    from reviewbot.chat.feishu.app import FeishuApp
 
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
 
@@ -73,6 +75,11 @@ def open_apps(
     """Every app bot (one per app id, with its long connection) and its groups as outbox
     channels, by key (delivered beside the group robots)."""
     configured = settings.apps()
+    if not configured:
+        return [], {}
+    # The SDK is imported only when an app is configured: importing it takes seconds.
+    from reviewbot.chat.feishu.app import FeishuApp, FeishuAppChannel
+
     apps: dict[str, FeishuApp] = {}
     channels: dict[str, Robot] = {}
     for key, channel in configured.items():
@@ -108,9 +115,9 @@ class AppRedraws:
     """The notifier, and every app bot's copies of a card redrawn with it (a reply that
     reached the platform, a tap in another chat)."""
 
-    def __init__(self, notifier: Notifier, channels: Mapping[str, Robot]) -> None:
+    def __init__(self, notifier: Notifier, apps: Sequence[FeishuApp]) -> None:
         self.notifier = notifier
-        self.channels = [c for c in channels.values() if isinstance(c, FeishuAppChannel)]
+        self.apps = list(apps)
         self.name = notifier.name
 
     def __getattr__(self, name: str) -> Any:
@@ -118,7 +125,7 @@ class AppRedraws:
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         ref = await self.notifier.update_alert(alert, ref)
-        for app in {id(c.app): c.app for c in self.channels}.values():
+        for app in self.apps:
             await app.redraw(alert)
         return ref
 

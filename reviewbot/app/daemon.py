@@ -16,7 +16,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -41,7 +41,6 @@ from reviewbot.app.channels import (
 from reviewbot.app.instance import Identity, claim_identity
 from reviewbot.chat.base import Notifier
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.chat.feishu.app import FeishuApp
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
@@ -78,6 +77,9 @@ from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
+
+if TYPE_CHECKING:
+    from reviewbot.chat.feishu.app import FeishuApp
 
 log = logging.getLogger(__name__)
 
@@ -391,7 +393,7 @@ class Daemon:
         self.apps, channels = open_apps(self.settings, desk, self._http_session)
         if channels:
             self.robots.update(channels)
-            self.notifier = AppRedraws(self.notifier, channels)
+            self.notifier = AppRedraws(self.notifier, self.apps)
         for app in self.apps:
             await app.start()  # out of reach: the SDK keeps reconnecting in the background
 
