@@ -325,3 +325,37 @@ async def test_ignore_can_be_undone_and_malicious_posts_the_appeal(bench):
         lambda: [m for m in bench.fake.sent if "的申诉" in str(m["content"])]
     )
     assert "申诉理由" in bench.fake.text_of(appeal[0])
+
+
+async def test_a_wrong_app_secret_is_named_and_the_cards_wait(
+    database_url, demo, clock, monkeypatch, caplog
+):
+    """The daemon still starts (the other channels and the pollers run); the cards wait
+    in the outbox with an error naming the setting to fix, never its value."""
+    monkeypatch.setenv("RB_FEISHU_SECRET", "a-wrong-secret-4242")
+    fake = FakeFeishu(APP_ID, SECRET, {CHAT})
+    await fake.start()
+    daemon = Daemon(
+        settings(database_url, demo.base_url, fake),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO()),
+    )
+    try:
+        await daemon.start(schedule=False)
+        assert "refused the long connection" in caplog.text
+        demo.platform.add_review("shop-1", NEGATIVE, 1)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            (error,) = (
+                await session.scalars(
+                    select(OutboxMessage.last_error).where(OutboxMessage.kind == "robot")
+                )
+            ).all()
+        assert "RB_FEISHU_SECRET" in error and "a-wrong-secret-4242" not in error
+        assert fake.sent == []
+    finally:
+        await daemon.stop()
+        await daemon.close()
+        await fake.stop()

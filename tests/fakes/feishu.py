@@ -183,9 +183,11 @@ class FakeFeishu:
     # -- the long connection ----------------------------------------------------------------
 
     async def _endpoint(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503, text="<html>503 Service Unavailable</html>")
         body = await request.json()
         if body.get("AppID") != self.app_id or body.get("AppSecret") != self.app_secret:
-            return web.json_response({"code": 1000040343, "msg": "app secret invalid"})
+            return web.json_response({"code": 10014, "msg": "app secret invalid"})
         host = self.url.replace("http://", "ws://")
         return web.json_response(
             {

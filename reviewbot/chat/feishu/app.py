@@ -64,7 +64,9 @@ class FeishuApp:
         self.api = FeishuApi(
             app_id, app_secret, domain=domain, secret_env=secret_env, timeout=timeout
         )
-        self.stream = LongConnection(app_id, app_secret, domain, self.on_card, self.on_message)
+        self.stream = LongConnection(
+            app_id, app_secret, secret_env, domain, self.on_card, self.on_message
+        )
         self.commands = Commands(desk, self.say)
         self.channels: dict[str, str] = {}  # channel key -> its group's chat id
 

@@ -28,6 +28,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import (
     P2CardActionTrigger,
     P2CardActionTriggerResponse,
 )
+from lark_oapi.ws.exception import ClientException
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,13 @@ class LongConnection:
         self,
         app_id: str,
         app_secret: str,
+        secret_env: str,
         domain: str,
         on_card: OnCard,
         on_message: OnMessage,
     ) -> None:
         self.app_id = app_id
+        self.secret_env = secret_env
         self.on_card = on_card
         self.on_message = on_message
         self._daemon_loop: asyncio.AbstractEventLoop | None = None
@@ -90,34 +93,49 @@ class LongConnection:
             log_level=lark.LogLevel.WARNING,
             auto_reconnect=True,
         )
-        self._ping: concurrent.futures.Future[Any] | None = None
+        self._run: concurrent.futures.Future[None] | None = None
+        self._ping: asyncio.Future[Any] | None = None
         self.connected = False
 
-    async def start(self) -> bool:
-        """Connect; returns whether it worked. When Feishu is out of reach the SDK's
-        reconnect loop keeps trying (the server's interval), and the rest of the daemon
-        runs on: alerts wait in the outbox for the REST side to come back."""
+    async def start(self, wait: float = 10.0) -> bool:
+        """Connect; returns whether it worked within `wait` seconds. When Feishu is out
+        of reach the SDK's reconnect loop keeps trying in the background (at the
+        server's interval), and the rest of the daemon runs on: alerts wait in the
+        outbox for the REST side to come back."""
         self._daemon_loop = asyncio.get_running_loop()
-        sdk = _SdkLoop.get()
-        connect = asyncio.run_coroutine_threadsafe(self._open(), sdk)
+        self._run = asyncio.run_coroutine_threadsafe(self._open(), _SdkLoop.get())
         try:
-            await asyncio.wrap_future(connect)
-        except Exception as exc:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._run)), wait)
+        except TimeoutError:
             log.warning(
-                "Feishu long connection of app %s failed (%s); retrying in the background",
+                "Feishu long connection of app %s not open yet; retrying in the background",
+                self.app_id,
+            )
+            return False
+        except Exception as exc:  # the SDK's ClientException: credentials, too many clients
+            log.error(
+                "Feishu refused the long connection of app %s (%s): check app_id and the "
+                "secret in %s; taps and commands wait until it is fixed and reviewbot restarts",
                 self.app_id,
                 exc,
+                self.secret_env,
             )
-            asyncio.run_coroutine_threadsafe(self.client._reconnect(), sdk)
             return False
-        self.connected = True
         log.info("Feishu long connection of app %s open", self.app_id)
         return True
 
     async def _open(self) -> None:
-        await self.client._connect()
-        if self._ping is None:
-            self._ping = asyncio.ensure_future(self.client._ping_loop())
+        """On the SDK's loop: connect (or keep trying, as the SDK does after a drop),
+        then ping at the server's interval."""
+        try:
+            await self.client._connect()
+        except Exception as exc:
+            if isinstance(exc, ClientException):
+                raise  # a wrong app id or secret: trying again will not help
+            log.warning("Feishu long connection of app %s failed: %s", self.app_id, exc)
+            await self.client._reconnect()
+        self.connected = True
+        self._ping = asyncio.ensure_future(self.client._ping_loop())
 
     async def stop(self) -> None:
         """Close the connection for good (no reconnect), and stop its pings."""
@@ -125,6 +143,8 @@ class LongConnection:
         sdk = _SdkLoop.get()
 
         async def close() -> None:
+            if self._run is not None:
+                self._run.cancel()
             if self._ping is not None:
                 self._ping.cancel()
             for task in asyncio.all_tasks():  # its reader: ended quietly, not as a failure
