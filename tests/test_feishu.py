@@ -30,7 +30,7 @@ OWNER, MANAGER, STAFF, STRANGER = "ou_owner", "ou_manager", "ou_staff", "ou_stra
 NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
 
 
-def settings(database_url: str, demo_url: str, fake: FakeFeishu) -> Any:
+def settings(database_url: str, demo_url: str, fake: FakeFeishu, app_id: str = APP_ID) -> Any:
     return parse_settings(
         {
             "database": {"url": database_url, "auto_upgrade": True},
@@ -54,7 +54,7 @@ def settings(database_url: str, demo_url: str, fake: FakeFeishu) -> Any:
                     "channels": [
                         {
                             "kind": "feishu_app",
-                            "app_id": APP_ID,
+                            "app_id": app_id,
                             "app_secret_env": "RB_FEISHU_SECRET",
                             "chat_id": CHAT,
                             "domain": fake.url,
@@ -333,10 +333,11 @@ async def test_a_wrong_app_secret_is_named_and_the_cards_wait(
     """The daemon still starts (the other channels and the pollers run); the cards wait
     in the outbox with an error naming the setting to fix, never its value."""
     monkeypatch.setenv("RB_FEISHU_SECRET", "a-wrong-secret-4242")
-    fake = FakeFeishu(APP_ID, SECRET, {CHAT})
+    # (An app of its own: the SDK caches a tenant token per app id for the process.)
+    fake = FakeFeishu("cli_wrong_secret", SECRET, {CHAT})
     await fake.start()
     daemon = Daemon(
-        settings(database_url, demo.base_url, fake),
+        settings(database_url, demo.base_url, fake, app_id="cli_wrong_secret"),
         clock=clock,
         notifier=ConsoleNotifier(io.StringIO()),
     )
