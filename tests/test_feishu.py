@@ -110,13 +110,13 @@ class Bench:
                 seconds=max(1.0, (due.replace(tzinfo=now.tzinfo) - now).total_seconds() + 1)
             )
 
-    async def arrive(self, *texts: str) -> None:
+    async def arrive(self, *texts: str, rounds: int = 10) -> None:
         assert self.daemon is not None
         for text in texts:
             self.demo.platform.add_review("shop-1", text, 1)
         self.clock.advance(minutes=5)
         await self.daemon.poll_all_once()
-        await self.settle()
+        await self.settle(rounds)
 
     async def card(self, text: str = NEGATIVE) -> dict:
         before = len(self.fake.cards(CHAT))
@@ -274,7 +274,7 @@ async def test_feishu_out_of_reach_holds_the_alerts_and_delivers_each_once_in_or
     bench.fake.down = True
     await bench.fake.drop()  # the long connection goes too
     texts = [f"{NEGATIVE}（{n}号桌）" for n in (1, 2, 3)]
-    await bench.arrive(*texts)
+    await bench.arrive(*texts, rounds=3)  # a few failed tries while Feishu is away
     assert len(bench.fake.cards(CHAT)) == 1
     bench.fake.down = False
     await bench.settle()
@@ -295,7 +295,7 @@ async def test_a_restart_in_the_middle_loses_and_repeats_nothing(bench):
     posted still works."""
     first = await bench.card()
     bench.fake.down = True
-    await bench.arrive(f"{NEGATIVE}（1号桌）", f"{NEGATIVE}（2号桌）")
+    await bench.arrive(f"{NEGATIVE}（1号桌）", f"{NEGATIVE}（2号桌）", rounds=3)
     await bench.stop()
     bench.fake.down = False
     await bench.start()
