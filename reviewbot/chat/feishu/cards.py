@@ -7,10 +7,11 @@ the card, never the review or the store, and the workflow looks the rest up."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from reviewbot.chat.robots.text import Card, plain
+from reviewbot.chat.robots.text import VALUE_UNITS, Card, plain
 from reviewbot.chat.robots.text import alert_card as robot_card
 from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.text import clip_utf16
@@ -99,7 +100,7 @@ def alert_card(view: AlertView, now: datetime, public_url: str | None = None) ->
     """The review's card: what every robot shows (review, analysis, draft, where it
     stands and who did what) and the buttons; shortened until it fits."""
     card = robot_card(view, public_url)
-    units = 1200
+    units = VALUE_UNITS
     while True:
         lines = [(label, clip_utf16(value, units)) for label, value in card.lines]
         body = _body(Card(card.title, lines, card.links, card.urgent))
@@ -123,7 +124,7 @@ def alert_card(view: AlertView, now: datetime, public_url: str | None = None) ->
         elements += buttons(view, now)
         template = "red" if card.urgent else ("orange" if view.open else "green")
         drawn = _frame(card.title, template, elements)
-        if len(str(drawn).encode()) <= CARD_BYTES or units <= 50:
+        if len(json.dumps(drawn, ensure_ascii=False).encode()) <= CARD_BYTES or units <= 50:
             return drawn
         units //= 2
 
