@@ -308,6 +308,16 @@ class DigestSettings(Section):
     quotes: Annotated[int, Field(ge=0, le=5)] = 2
 
 
+class CasesSettings(Section):
+    """Customer cases: after ☎️, the card offers a follow-up reminder this many days on,
+    at this local time of the store (a reminder at 03:00 helps nobody)."""
+
+    follow_up_days: Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(max_length=4)] = (
+        Field(default_factory=lambda: [3, 7])
+    )
+    remind_at: ClockTime = "10:00"
+
+
 class RepliesSettings(Section):
     """The reply engine. `templates_dir` points at the owner's own copy of the template
     library (templates/replies/): edits there survive upgrades, unlike edits to the copy
@@ -323,6 +333,53 @@ class RepliesSettings(Section):
                 f"{value} is not a directory (copy templates/replies/ there, then edit it)"
             )
         return value
+
+
+DraftingMode = Literal["templates", "model"]
+
+
+class DraftingSettings(Section):
+    """Optional AI drafting: an OpenAI-compatible chat-completions endpoint (DeepSeek, Qwen
+    in DashScope's compatible mode, Ollama, vLLM …) writes the draft, which must pass every
+    guardrail or the template draft is used instead. Off ("templates") by default. The key
+    comes from the environment variable `api_key_env` names (none for a local server)."""
+
+    mode: DraftingMode = "templates"
+    base_url: str = ""
+    model: str = ""
+    api_key_env: EnvName | None = None
+    # The whole model call, retry included, ends by then: the alert goes with the template
+    # draft instead. Kept well inside the speed window's first minute.
+    timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 8.0
+    max_tokens: Annotated[int, Field(ge=16, le=4096)] = 600
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.7
+    max_concurrent: Annotated[int, Field(ge=1, le=32)] = 2
+    requests_per_minute: Annotated[float, Field(gt=0, le=6000)] = 60.0
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _complete(self) -> DraftingSettings:
+        if self.mode == "model" and not (self.base_url and self.model):
+            raise ValueError('mode = "model" needs base_url and model')
+        return self
+
+
+class StoreDrafting(Section):
+    """A store's own drafting settings; what it leaves out comes from [drafting]."""
+
+    mode: DraftingMode | None = None
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: EnvName | None = None
+    timeout_seconds: Annotated[float, Field(gt=0, le=30)] | None = None
+    max_tokens: Annotated[int, Field(ge=16, le=4096)] | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
 
 
 class StoreAnalysis(Section):
@@ -357,6 +414,7 @@ class StoreSettings(Section):
     channels: list[StoreChannel] = Field(default_factory=list)
     speed_window: StoreSpeedWindow = StoreSpeedWindow()
     replies: StoreReplies = StoreReplies()
+    drafting: StoreDrafting = StoreDrafting()
     # None at all is fine: a store whose reviews only come from `reviewbot import`.
     sources: list[SourceSettings] = Field(default_factory=list)
 
@@ -383,7 +441,9 @@ class Settings(Section):
     people: list[PersonSettings] = Field(default_factory=list)
     speed_window: SpeedWindow = SpeedWindow()
     digest: DigestSettings = DigestSettings()
+    cases: CasesSettings = CasesSettings()
     replies: RepliesSettings = RepliesSettings()
+    drafting: DraftingSettings = DraftingSettings()
     web: WebSettings = WebSettings()
     stores: Annotated[list[StoreSettings], Field(min_length=1)]
 
@@ -429,6 +489,19 @@ class Settings(Section):
                         f"store {store.id!r}: the {channel.kind} of {channel.webhook_env} is "
                         "configured twice with a different secret_env or per_minute"
                     )
+        for store in self.stores:
+            try:
+                drafting = self.drafting_for(store.id)
+            except ValidationError as exc:
+                problem = "; ".join(str(e["msg"]) for e in exc.errors())
+                raise ValueError(f"store {store.id!r}: [stores.drafting]: {problem}") from None
+            alert = store.speed_window.alert_minutes or self.speed_window.alert_minutes
+            if drafting.mode == "model" and drafting.timeout_seconds > alert * 60 / 2:
+                raise ValueError(
+                    f"store {store.id!r}: drafting timeout_seconds "
+                    f"({drafting.timeout_seconds:g}) must be at most half the speed window's "
+                    f"alert_minutes ({alert:g} min): alerts wait for the model that long"
+                )
         if self.notifier.kind == "telegram":
             missing = [
                 s.id for s in self.stores if s.chat.telegram_chat_id is None and not s.channels
@@ -447,6 +520,13 @@ class Settings(Section):
     def apps(self) -> dict[str, StoreChannel]:
         """Every app bot channel (feishu_app) of every store, once each, by key."""
         return {k: c for k, c in self.robots().items() if c.kind in APP_KINDS}
+
+    def drafting_for(self, store_id: str) -> DraftingSettings:
+        """The store's drafting settings: its own [stores.drafting] over [drafting]."""
+        own = self.store(store_id).drafting.model_dump(exclude_none=True)
+        if not own:
+            return self.drafting
+        return DraftingSettings.model_validate({**self.drafting.model_dump(), **own})
 
     def person(self, telegram_user_id: int) -> PersonSettings | None:
         return next((p for p in self.people if p.telegram_user_id == telegram_user_id), None)

@@ -43,6 +43,17 @@ OutcomeCode = Literal["", "handled", "blocked", "stale", "editing"]
 Level = Literal["info", "warning", "critical"]
 Audience = Literal["owner", "manager", "staff"]
 
+# A customer case (store/cases.py): one per complaint that needs a reply, from the call
+# to whether the customer came back.
+ContactOutcome = Literal["reached", "no_answer", "wrong_number"]
+Agreement = Literal["apology_only", "remedy_offered", "refused"]
+CaseStatus = Literal["open", "resolved", "closed"]
+# What ties a review to a customer's case: the review that opened it, the same author on
+# the same platform, the same order id, or a member of staff saying so.
+LinkReason = Literal["complaint", "author", "order", "staff"]
+# How a customer showed they came back: a later, not negative review, or a raised rating.
+CameBack = Literal["later_review", "rating_raised"]
+
 AuditAction = Literal[
     "alert.failed",
     "alert.queued",
@@ -50,6 +61,13 @@ AuditAction = Literal[
     "alert.shown",
     "alert.skipped",
     "appeal.started",
+    "case.agreement",
+    "case.came_back",
+    "case.follow_up_reminded",
+    "case.follow_up_set",
+    "case.linked",
+    "case.opened",
+    "case.outcome",
     "chat.card_posted",
     "chat.refused",
     "crisis.closed",
@@ -111,6 +129,11 @@ DRAFT_STATUSES: frozenset[str] = frozenset(get_args(DraftStatus))
 ALERT_KINDS: frozenset[str] = frozenset(get_args(AlertKind))
 ALERT_STATUSES: frozenset[str] = frozenset(get_args(AlertStatus))
 OUTBOX_STATUSES: frozenset[str] = frozenset(get_args(OutboxStatus))
+CONTACT_OUTCOMES: frozenset[str] = frozenset(get_args(ContactOutcome))
+AGREEMENTS: frozenset[str] = frozenset(get_args(Agreement))
+CASE_STATUSES: frozenset[str] = frozenset(get_args(CaseStatus))
+LINK_REASONS: frozenset[str] = frozenset(get_args(LinkReason))
+CAME_BACK: frozenset[str] = frozenset(get_args(CameBack))
 
 
 def closed(values: frozenset[str], what: str, value: str) -> str:

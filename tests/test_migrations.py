@@ -115,3 +115,35 @@ async def test_open_crises_of_one_store_are_merged_before_the_unique_index(empty
         assert (second.status, second.summary) == ("closed", "升级时合并到危机 #1")
     finally:
         await engine.dispose()
+
+
+async def test_the_cases_migration_goes_down_and_up_again(empty_database_url):
+    """0024 adds the customer cases; downgrading removes them and nothing else, and an
+    upgrade brings them back as the models describe them."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    engine = db.create_engine(empty_database_url)
+
+    def tables(connection):
+        return set(inspect(connection).get_table_names())
+
+    try:
+        await db.upgrade(engine)
+        async with engine.connect() as connection:
+            assert {"customer_cases", "case_reviews"} <= await connection.run_sync(tables)
+            await connection.run_sync(lambda c: command.downgrade(db._alembic_config(c), "0022"))
+            await connection.commit()
+            left = await connection.run_sync(tables)
+        assert not {"customer_cases", "case_reviews"} & left and "reviews" in left
+        assert await db.current_revision(engine) == "0022"
+        await db.upgrade(engine)
+        async with engine.connect() as connection:
+            context = await connection.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata
+                )
+            )
+        assert context == []
+    finally:
+        await engine.dispose()

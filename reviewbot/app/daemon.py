@@ -55,6 +55,7 @@ from reviewbot.jobs.deliveries import (
 )
 from reviewbot.jobs.digest import DigestHandler, Digests, clock_time
 from reviewbot.jobs.escalation import EscalationChecker
+from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.pipeline import Pipeline
@@ -69,6 +70,7 @@ from reviewbot.platforms.http import HttpClient, RetryPolicy
 from reviewbot.platforms.registry import build_adapter
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.lint import lint_facts
+from reviewbot.replies.model import ModelDrafter
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
@@ -196,6 +198,7 @@ class Daemon:
         self.telegram: TelegramBot | None = None
         self.apps: list[FeishuApp] = []  # app bots (Feishu / Lark) and their long connections
         self.directory = Directory(settings)
+        self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -229,6 +232,7 @@ class Daemon:
         for store in s.stores:  # a fact no reply may state blocks every draft of the store
             for problem in lint_facts(store.id, self.directory.profile(store.id)):
                 log.warning("%s (`reviewbot templates lint` checks the config)", problem)
+        self.model = self._start_model()
         self.poller = Poller(
             self.sessions,
             self.clock,
@@ -251,6 +255,8 @@ class Daemon:
             else None,
             reply_limits=self.directory.reply_limits,
             store_terms=self.directory.analysis_terms,
+            model=self.model,
+            drafting=self.directory.drafting,
         )
         await self.pipeline.warm_up()
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
@@ -259,6 +265,8 @@ class Daemon:
         # holds back the other, and only crisis detection needs to run on every new review.
         self.crisis_job = _Job("crisis", self._crisis_work, self._tasks)
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
+        self.followups_job = _Job("followups", self._followups_work, self._tasks)
+        self.followups = FollowUps(self.sessions, self.clock)
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -388,6 +396,7 @@ class Daemon:
             self.drafter,
             edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
             kick_outbox=self.outbox_job.kick,
+            model=self.model,
         )
         assert self._http_session is not None
         self.apps, channels = open_apps(self.settings, desk, self._http_session)
@@ -396,6 +405,26 @@ class Daemon:
             self.notifier = AppRedraws(self.notifier, self.apps)
         for app in self.apps:
             await app.start()  # out of reach: the SDK keeps reconnecting in the background
+
+    def _start_model(self) -> ModelDrafter | None:
+        """The AI drafter, when any store drafts with a model ([drafting] mode = "model");
+        a key variable that is not set is said once here, and each draft says it too."""
+        endpoints = {
+            store.id: e
+            for store in self.settings.stores
+            if (e := self.directory.drafting(store.id))
+        }
+        for store_id, endpoint in endpoints.items():
+            log.info(
+                "store %s: AI drafting with %s at %s", store_id, endpoint.model, endpoint.base_url
+            )
+            if endpoint.key_missing:
+                log.warning(
+                    "store %s: the AI drafting key is not set (api_key_env); template drafts "
+                    "are used until it is",
+                    store_id,
+                )
+        return ModelDrafter() if endpoints else None
 
     async def _start_notifier(self) -> Notifier:
         if self._notifier is not None:
@@ -409,6 +438,7 @@ class Daemon:
                 self.drafter,
                 edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
                 kick_outbox=self.outbox_job.kick,
+                model=self.model,
             )
             self.telegram = TelegramBot(
                 self.settings,
@@ -516,10 +546,14 @@ class Daemon:
             max_instances=2,
             coalesce=True,
         )
-        for job in (self.crisis_job, self.escalation_job):
+        for job, every in (
+            (self.crisis_job, 20),
+            (self.escalation_job, 20),
+            (self.followups_job, 60),
+        ):
             scheduler.add_job(
                 job.run,
-                IntervalTrigger(seconds=20),
+                IntervalTrigger(seconds=every),
                 id=job.name,
                 next_run_time=now,
                 max_instances=2,
@@ -636,6 +670,11 @@ class Daemon:
             self.outbox_job.kick()
         return False
 
+    async def _followups_work(self) -> bool:
+        if await self.followups.run_once():
+            self.outbox_job.kick()
+        return False
+
     @staticmethod
     async def _guarded(check: Callable[[], Awaitable[Any]], failed: Any) -> Any:
         try:
@@ -675,6 +714,8 @@ class Daemon:
         if self._http_session is not None:
             await self._http_session.close()
             self._http_session = None
+        if self.model is not None:
+            await self.model.close()
         log.info("reviewbot stopped cleanly")
 
     async def _finish_running(self, deadline: float) -> None:
@@ -736,8 +777,9 @@ class Daemon:
             stats = await self.pipeline.run_once()
             paged = await self._guarded(self.crisis.run_once, [])
             pinged = await self._guarded(self.escalation.run_once, 0)
+            reminded = await self._guarded(self.followups.run_once, 0)
             sent = await self.dispatcher.run_once()
-            idle = not (stats.processed or stats.failed or paged or pinged or sent)
+            idle = not (stats.processed or stats.failed or paged or pinged or reminded or sent)
             if idle and not self._busy():
                 return
 

@@ -36,7 +36,8 @@ from reviewbot.config import Settings, load_settings
 from reviewbot.platforms.demo.corpus import CorpusReview, load_corpus
 from reviewbot.platforms.demo.server import DemoPlatform
 from reviewbot.store.schema import Alert, Review
-from reviewbot.workflow import actions
+from reviewbot.vocab import Agreement, ContactOutcome
+from reviewbot.workflow import actions, cases
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.cards import AlertView
 
@@ -115,6 +116,10 @@ class SilentNotifier:
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
         return self._ref()
+
+
+# What simulated calls that reached the customer agreed, a remedy twice as often.
+AGREED: tuple[Agreement, ...] = ("apology_only", "remedy_offered", "remedy_offered", "refused")
 
 
 @dataclass(order=True)
@@ -354,12 +359,28 @@ class MonthSimulation:
                 outcome = await action(session, review_id, who, self.clock.now(), **extra)
             if action is actions.mark_contacted and outcome.ok:
                 self.outcome.contacted += 1
+                await self._call_went(review_id, who)
             if action is actions.approve and outcome.ok:
                 self.outcome.replies += 1
             # The outbox posts the reply a few seconds later.
             self.at(self.clock.now() + timedelta(seconds=self.rng.uniform(1, 5)), self.deliver)
 
         return act
+
+    async def _call_went(self, review_id: int, who: Actor) -> None:
+        """How the call went and what was agreed, for the case figures. Drawn from its own
+        generator (seeded by the review), so the rest of the history stays as it was."""
+        rng = random.Random(review_id)
+        roll = rng.random()
+        outcome: ContactOutcome = (
+            "reached" if roll < 0.7 else "no_answer" if roll < 0.95 else "wrong_number"
+        )
+        now = self.clock.now()
+        async with self.daemon.sessions() as session, session.begin():
+            await cases.record_outcome(session, who, review_id, outcome, now)
+            if outcome == "reached":
+                agreed: Agreement = rng.choice(AGREED)
+                await cases.record_agreement(session, who, review_id, agreed, now)
 
     @staticmethod
     async def _who(

@@ -17,6 +17,10 @@ from reviewbot.reporting.labels import (
 from reviewbot.speed import platform_delay
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import FIELD_UNITS, AlertView
+from reviewbot.workflow.cases import AGREEMENT_NAMES, CAME_BACK_NAMES, OUTCOME_NAMES
+
+# The case vocabularies in Chinese, for a card's case line.
+CASE_WORDS: dict[str, str] = {**OUTCOME_NAMES, **AGREEMENT_NAMES, **CAME_BACK_NAMES}
 
 __all__ = [
     "AlertView",
@@ -77,6 +81,16 @@ def timing_line(view: AlertView) -> str | None:
     return "；".join(parts) or None
 
 
+def case_line(view: AlertView) -> str:
+    """The customer case in one line: 📞 接通了 · 给了补偿 · 回访 12-09 10:00 · 🎉 …"""
+    parts = [CASE_WORDS.get(w, w) for w in (view.case_outcome, view.case_agreement) if w]
+    if view.case_follow_up_at:
+        parts.append(f"回访 {view.local(view.case_follow_up_at)}")
+    if view.case_came_back:
+        parts.append(f"🎉 顾客回来了（{CASE_WORDS.get(view.case_came_back, '')}）")
+    return ("📞 " + " · ".join(parts)) if parts else ""
+
+
 def status_lines(view: AlertView) -> list[str]:
     """Where the review stands, in Chinese, newest facts last."""
     lines = []
@@ -99,6 +113,9 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
     if view.contacted_at is not None:
         lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
+    case = case_line(view)
+    if case:
+        lines.append(case)
     if view.open and view.manager_asked_at is not None:
         asked = view.local(view.manager_asked_at)
         lines.append(f"📣 {view.manager_asked_by} 于 {asked} 已请店长处理")
@@ -162,6 +179,11 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
             lines.append(("证据", evidence_line(evidence)))
     if view.draft_text:
         lines.append(("建议回复", view.draft_text))
+    if view.draft_source == "model" and view.open:
+        model = clip_utf16(view.draft_model, FIELD_UNITS["store"])
+        lines.append(("来源", f"AI 草稿（{model}），已通过全部检查，发布前请再读一遍"))
+    elif view.draft_note and view.open:
+        lines.append(("提示", view.draft_note))
     if view.draft_similarity and view.open:
         lines.append(
             (

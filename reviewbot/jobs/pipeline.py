@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -28,13 +28,15 @@ from reviewbot.clock import Clock
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
-from reviewbot.reporting.metrics import identifiable
-from reviewbot.store import audit, leases
+from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
+from reviewbot.store import audit, cases, leases
 from reviewbot.store.alerts import create_alert
 from reviewbot.store.answered import answer_again, changed_since_answer
+from reviewbot.store.cases import identifiable
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
-from reviewbot.workflow.actions import draft_fields, review_text
+from reviewbot.workflow.actions import draft_fields, draft_source, review_text
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,12 @@ class Pipeline:
         alert_max_age: timedelta | None = None,
         reply_limits: Callable[[int], ReplyLimits | None] = lambda source_id: None,
         store_terms: Callable[[str], tuple[tuple[str, str], ...]] = lambda store_id: (),
+        model: ModelDrafter | None = None,
+        drafting: Callable[[str], Endpoint | None] = lambda store_id: None,
     ) -> None:
         self.sessions = sessions
+        self.model = model
+        self.drafting = drafting
         self.store_terms = store_terms
         self.reply_limits = reply_limits
         self.alert_max_age = alert_max_age
@@ -113,6 +119,8 @@ class Pipeline:
         await self._in_worker(
             self.analyzer.analyze, ReviewText("warm-up", "味道不错，送得很快", 5.0)
         )
+        if self.model is not None:
+            await self._in_worker(self.model.warm_up)
 
     async def _in_worker(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
@@ -134,6 +142,7 @@ class Pipeline:
             if not items:
                 return PipelineStats()
             outcomes = await self._in_worker(self._analyze_batch, items, recent)
+            outcomes = await self._ask_model(outcomes, recent)
             return await self._write(outcomes)
 
     async def _read(self, limit: int) -> tuple[list[_Item], dict[str, list[str]]]:
@@ -248,6 +257,55 @@ class Pipeline:
                 log.exception("analyzing review %d failed", item.review_id)
                 outcomes.append(_Outcome(item, error=f"{type(exc).__name__}: {exc}"))
         return outcomes
+
+    async def _ask_model(
+        self, outcomes: list[_Outcome], recent: dict[str, list[str]]
+    ) -> list[_Outcome]:
+        """AI drafts, for the stores that use a model, of the reviews staff will be alerted
+        to; all asked at once and each bounded by its endpoint's timeout, so a slow or
+        failing model delays the batch's alerts by that much at most (the template draft
+        goes instead)."""
+        if self.model is None:
+            return outcomes
+        asked: dict[int, Endpoint] = {}
+        for index, outcome in enumerate(outcomes):
+            if outcome.draft is None or outcome.analysis is None:
+                continue
+            endpoint = self.drafting(outcome.item.store_id)
+            if endpoint is not None and alert_kind(outcome.item.revision, outcome.analysis):
+                asked[index] = endpoint
+        if not asked:
+            return outcomes
+        start = self.model.client.now()
+        found = await asyncio.gather(
+            *(self._model_draft(outcomes[i], e, recent, start) for i, e in asked.items())
+        )
+        done = dict(zip(asked, found, strict=True))
+        return [done.get(index, outcome) for index, outcome in enumerate(outcomes)]
+
+    async def _model_draft(
+        self, outcome: _Outcome, endpoint: Endpoint, recent: dict[str, list[str]], start: float
+    ) -> _Outcome:
+        assert self.model is not None and outcome.draft is not None
+        assert outcome.analysis is not None
+        item, template = outcome.item, outcome.draft
+        others = [text for text in recent.get(item.store_id, ()) if text != template.text]
+        try:
+            async with asyncio.timeout(endpoint.timeout + 1.0):  # the client's own, and a margin
+                drafted = await self.model.draft(
+                    template,
+                    item.text,
+                    outcome.analysis,
+                    self.store_profile(item.store_id),
+                    endpoint,
+                    recent=others,
+                    limits=self.reply_limits(item.source_id),
+                    deadline=start + endpoint.timeout,
+                )
+        except Exception:
+            log.exception("AI drafting for review %d failed", item.review_id)
+            drafted = replace(template, model=endpoint.model, note=fallback_note("other"))
+        return replace(outcome, draft=drafted)
 
     async def _write(self, outcomes: list[_Outcome]) -> PipelineStats:
         stats = PipelineStats()
@@ -365,6 +423,7 @@ class Pipeline:
             draft_id=draft.id,
             template=draft.template_id,
             after=draft.text,
+            **draft_source(drafted),
         )
         kind = alert_kind(review.revision, result)
         if kind is not None and await changed_since_answer(session, review):
@@ -382,6 +441,12 @@ class Pipeline:
             )
             kind = None
         alerted = kind is not None and await self._queue_alert(session, review, draft, kind, now)
+        # The customer's story: this review may show an unhappy customer came back, and a
+        # complaint staff are alerted about opens a case (a malicious one is appealed).
+        for case in await cases.review_stored(session, review, negative=result.negative, now=now):
+            await queue_alert_update(session, case.review_id, now, "case:came_back")
+        if alerted and result.negative and not result.malicious:
+            await cases.open_case(session, review, now)
         review.needs_processing = False
         review.process_error = None
         return alerted

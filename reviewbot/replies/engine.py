@@ -94,6 +94,12 @@ class Draft:
     similarity: float = 0.0
     # A review in a language the store answers by hand: no text, a person writes it.
     needs_person: bool = False
+    # Which engine wrote the text: "templates" or "model" (AI drafting, replies/model.py);
+    # `model` names the model asked, and `note` says why its draft was not used (Chinese,
+    # for the card), empty when it was or when none was asked.
+    source: str = "templates"
+    model: str = ""
+    note: str = ""
 
     def to_contract(self, review_id: Any) -> dict[str, Any]:
         return {

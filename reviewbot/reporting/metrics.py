@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, policy
-from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision
+from reviewbot.store.cases import identifiable
+from reviewbot.store.schema import Alert, Analysis, CustomerCase, Draft, Review, ReviewRevision
 
 PeriodName = Literal["day", "week", "month"]
 PERIOD_DAYS: dict[str, int] = {"day": 1, "week": 7, "month": 30}
@@ -40,19 +41,6 @@ STEPS = ("alert", "approve", "post", "contact")
 CATEGORIES = ("food", "service", "delivery", "environment", "price", "hygiene")
 POLARITIES = ("negative", "neutral", "positive")
 OPEN_STATES = ("open", "appeal")
-# Names platforms show instead of a person; such reviews cannot be tied to a customer.
-ANONYMOUS = frozenset(
-    {
-        "匿名用户",
-        "匿名",
-        "匿名顾客",
-        "匿名网友",
-        "美团用户",
-        "饿了么用户",
-        "anonymous",
-        "a google user",
-    }
-)
 # The rating trend of a one-day period shows this many days for context.
 DAY_TREND_DAYS = 14
 
@@ -163,6 +151,18 @@ class Recovery(Frozen):
     recovered: int = 0
 
 
+class CaseFigures(Frozen):
+    """Customer cases (store/cases.py) opened within the period, and what became of them
+    by `as_of`: the customer reached by phone, the case resolved (an apology or remedy
+    accepted, or the customer came back), the customer came back (a later review that is
+    not negative, or a raised rating)."""
+
+    opened: int = 0
+    reached: int = 0
+    resolved: int = 0
+    came_back: int = 0
+
+
 class Figures(Frozen):
     store_ids: tuple[str, ...]
     start: datetime
@@ -183,6 +183,9 @@ class Figures(Frozen):
     targets: dict[str, float] = {}
     window: WindowShare = WindowShare()
     recovery: Recovery = Recovery()
+    cases: CaseFigures = CaseFigures()
+    # Each store's own case figures (the same as `cases` for a one-store scope).
+    cases_by_store: dict[str, CaseFigures] = {}
     replies_posted: int = 0
     quotes: list[str] = []
     # platform → how late it served the cohort's reviews (posted → visible to us)
@@ -218,15 +221,6 @@ def spread(values: Iterable[float]) -> Spread:
         p90=nearest_rank(durations, 0.9),
         maximum=max(durations),
     )
-
-
-def identifiable(author: str | None) -> bool:
-    """Whether a review's author name can tie reviews to one customer: not empty, not a
-    platform's anonymous placeholder, not masked (美团 shows names like 'j**3')."""
-    if not author or not author.strip():
-        return False
-    name = author.strip()
-    return name.lower() not in ANONYMOUS and "*" not in name
 
 
 # -- queries -----------------------------------------------------------------------------
@@ -429,6 +423,30 @@ async def _recovery(session: AsyncSession, scope: Scope, rows: dict[int, _Row]) 
     return Recovery(unhappy=len(unhappy), recovered=len(recovered))
 
 
+async def _cases(session: AsyncSession, scope: Scope) -> dict[str, CaseFigures]:
+    result = await session.execute(
+        select(
+            CustomerCase.store_id,
+            CustomerCase.reached_at,
+            CustomerCase.resolved_at,
+            CustomerCase.came_back_at,
+        ).where(
+            CustomerCase.store_id.in_(scope.store_ids),
+            CustomerCase.opened_at >= scope.start,
+            CustomerCase.opened_at < scope.end,
+            CustomerCase.opened_at <= scope.as_of,
+        )
+    )
+    counts: dict[str, Counter[str]] = {s: Counter() for s in scope.store_ids}
+    for store_id, reached, resolved, came_back in result:
+        count = counts[store_id]
+        count["opened"] += 1
+        count["reached"] += _before(reached, scope.as_of) is not None
+        count["resolved"] += _before(resolved, scope.as_of) is not None
+        count["came_back"] += _before(came_back, scope.as_of) is not None
+    return {s: CaseFigures(**c) for s, c in counts.items()}
+
+
 # -- putting it together --------------------------------------------------------------------
 
 
@@ -559,6 +577,7 @@ async def figures(
         else:
             window["pending"] += 1
 
+    by_store = await _cases(session, scope)
     rated = [r.rating for r in rows.values() if r.rating is not None]
     previous = await _ratings(session, scope.store_ids, scope.start - scope.length, scope.start)
     trend_start = scope.trend_start or scope.start
@@ -626,6 +645,10 @@ async def figures(
         targets=targets(scope_policy(settings, scope.store_ids)),
         window=WindowShare(**window),
         recovery=await _recovery(session, scope, rows),
+        cases=CaseFigures(
+            **{k: sum(getattr(c, k) for c in by_store.values()) for k in CaseFigures.model_fields}
+        ),
+        cases_by_store=by_store,
         replies_posted=replies or 0,
         quotes=_quotes(rows.values(), quotes),
         platform_delay={p: spread(v) for p, v in sorted(delays.items())},

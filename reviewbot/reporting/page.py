@@ -65,7 +65,7 @@ def _rating(value: float | None) -> str:
     return f"{value:.2f}" if value is not None else "—"
 
 
-def figures_tables(f: Figures) -> str:
+def figures_tables(f: Figures, store_names: dict[str, str] | None = None) -> str:
     w = f.window
     overview = _table(
         ["指标", "数值"],
@@ -82,6 +82,19 @@ def figures_tables(f: Figures) -> str:
             ["本期发布的回复（条）", str(f.replies_posted)],
             ["挽回顾客（位）", str(f.recovery.recovered)],
             ["可识别的差评顾客（位）", str(f.recovery.unhappy)],
+        ],
+    )
+    cases = _table(
+        ["门店", "新开回访（件）", "已接通", "已解决", "顾客回来了（位）"],
+        [
+            [
+                (store_names or {}).get(store, store),
+                str(c.opened),
+                str(c.reached),
+                str(c.resolved),
+                str(c.came_back),
+            ]
+            for store, c in f.cases_by_store.items()
         ],
     )
     steps = _table(
@@ -141,6 +154,7 @@ def figures_tables(f: Figures) -> str:
     )
     return (
         f"<h2>总览</h2>{overview}<h2>各环节用时</h2>{steps}"
+        f"<h2>顾客回访（按门店）</h2>{cases if f.cases_by_store else '<p>暂无数据</p>'}"
         f"<h2>平台延迟（评价发布→我们看到）</h2>"
         f"{delays if f.platform_delay else '<p>暂无数据</p>'}"
         f"<h2>按类别（提及次数）</h2>{categories if names else '<p>暂无数据</p>'}"
@@ -155,6 +169,7 @@ def render_html(
     zone: ZoneInfo,
     png: bytes,
     png_name: str,
+    store_names: dict[str, str] | None = None,
 ) -> str:
     heading = title(f, store_name, period, zone)
     image = base64.b64encode(png).decode("ascii")
@@ -173,7 +188,7 @@ def render_html(
 {f"<p>{escape(praise)}</p>" if praise else ""}
 <p><a href="{escape(png_name)}"><img alt="{escape(heading)}"
  src="data:image/png;base64,{image}"></a></p>
-{figures_tables(f)}
+{figures_tables(f, store_names)}
 <p class="muted">{escape(DEFINITIONS)}</p>
 </main></body></html>
 """

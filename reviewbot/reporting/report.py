@@ -51,7 +51,8 @@ async def write_report(
     png = await asyncio.to_thread(render_png, figures, name, period, zone)
     stem = f"report-{'all' if store == ALL_STORES else store}-{period}-{end_date.isoformat()}"
     png_path, html_path = out / f"{stem}.png", out / f"{stem}.html"
-    html = render_html(figures, name, period, zone, png, png_path.name)
+    names = {s.id: s.name for s in settings.stores}
+    html = render_html(figures, name, period, zone, png, png_path.name, names)
     await asyncio.to_thread(_write, out, {png_path: png, html_path: html.encode("utf-8")})
     return Written(png_path, html_path, summary(figures, name, period, zone))
 

@@ -187,6 +187,17 @@ def headline(f: Figures) -> list[str]:
     return [line for line in lines if line]
 
 
+def cases_line(f: Figures) -> str | None:
+    """The customer cases opened in the period and what became of them."""
+    c = f.cases
+    if not c.opened:
+        return None
+    return (
+        f"顾客回访：新开 {c.opened} 件，已接通 {c.reached} 件，已解决 {c.resolved} 件，"
+        f"顾客回来了 {c.came_back} 位"
+    )
+
+
 def details(f: Figures) -> list[str]:
     """Step times, the positive reviews, customers won back, and what to fix first."""
     recovery = (
@@ -195,7 +206,7 @@ def details(f: Figures) -> list[str]:
         if f.recovery.recovered or f.recovery.unhappy
         else None
     )
-    lines = [steps_line(f), delay_line(f), positive_line(f), recovery]
+    lines = [steps_line(f), delay_line(f), positive_line(f), recovery, cases_line(f)]
     tips = [f"{i}. {text}" for i, text in enumerate(advice(f), 1)]
     return [line for line in lines if line] + ["优先改进：", *tips]
 

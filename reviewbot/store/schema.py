@@ -27,15 +27,25 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
 from reviewbot.vocab import (
+    AGREEMENTS,
     ALERT_KINDS,
     ALERT_STATUSES,
+    CAME_BACK,
+    CASE_STATUSES,
+    CONTACT_OUTCOMES,
     DRAFT_STATUSES,
+    LINK_REASONS,
     OUTBOX_KINDS,
     OUTBOX_STATUSES,
     REVIEW_STATUSES,
+    Agreement,
     AlertKind,
     AlertStatus,
+    CameBack,
+    CaseStatus,
+    ContactOutcome,
     DraftStatus,
+    LinkReason,
     OutboxKind,
     OutboxStatus,
     ReviewStatus,
@@ -453,6 +463,75 @@ class Page(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     page: Mapped[str | None] = mapped_column(String(200))  # the notice it went out in
+
+
+class CustomerCase(Base):
+    """One complaint's customer case: opened when a negative review needs a reply, it
+    keeps what became of the customer: the call's outcome, what was agreed in private,
+    the follow-up staff are reminded of, and whether the customer came back.
+
+    `reached_at` and `resolved_at` keep the first time each happened (a later "no answer"
+    on a second call does not undo having reached them); the history is the audit log.
+    """
+
+    __tablename__ = "customer_cases"
+    __table_args__ = (
+        Index("ix_customer_cases_store_opened", "store_id", "opened_at"),
+        Index("ix_customer_cases_follow_up", "follow_up_reminded", "follow_up_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), unique=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str | None] = mapped_column(String(200))
+    # The complaint's rating when the case opened: a revision above it is a raised rating.
+    complaint_rating: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[CaseStatus] = mapped_column(String(16), default="open")
+    _status = validates("status")(lambda self, key, value: closed(CASE_STATUSES, key, value))
+    opened_at: Mapped[datetime]
+    opened_by: Mapped[str] = mapped_column(String(128), default="system")
+    outcome: Mapped[ContactOutcome | None] = mapped_column(String(16))
+    _outcome = validates("outcome")(
+        lambda self, key, value: value if value is None else closed(CONTACT_OUTCOMES, key, value)
+    )
+    outcome_at: Mapped[datetime | None]
+    outcome_by: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reached_at: Mapped[datetime | None]
+    agreement: Mapped[Agreement | None] = mapped_column(String(16))
+    _agreement = validates("agreement")(
+        lambda self, key, value: value if value is None else closed(AGREEMENTS, key, value)
+    )
+    agreement_note: Mapped[str | None] = mapped_column(Text)
+    agreement_at: Mapped[datetime | None]
+    agreement_by: Mapped[str | None] = mapped_column(String(128))
+    follow_up_at: Mapped[datetime | None]
+    follow_up_by: Mapped[str | None] = mapped_column(String(128))
+    # Whether staff were reminded of the current follow-up date (a new date clears it).
+    follow_up_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    came_back: Mapped[CameBack | None] = mapped_column(String(16))
+    _came_back = validates("came_back")(
+        lambda self, key, value: value if value is None else closed(CAME_BACK, key, value)
+    )
+    came_back_at: Mapped[datetime | None]
+    came_back_review_id: Mapped[int | None] = mapped_column(Integer)
+    resolved_at: Mapped[datetime | None]
+
+
+class CaseReview(Base):
+    """A review of a case's customer, and why we think it is theirs (`reason`)."""
+
+    __tablename__ = "case_reviews"
+    __table_args__ = (UniqueConstraint("case_id", "review_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("customer_cases.id"))
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reason: Mapped[LinkReason] = mapped_column(String(16))
+    _reason = validates("reason")(lambda self, key, value: closed(LINK_REASONS, key, value))
+    linked_at: Mapped[datetime]
+    linked_by: Mapped[str] = mapped_column(String(128), default="system")
 
 
 class AuditEntry(Base):

@@ -21,6 +21,7 @@ from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.replies.model import MODEL, Endpoint, ModelDrafter
 from reviewbot.store import audit, outbox
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
@@ -106,6 +107,17 @@ def draft_fields(drafted: DraftResult) -> dict[str, Any]:
         "quotes": list(drafted.quotes),
         "similarity": drafted.similarity or None,
     }
+
+
+def draft_source(drafted: DraftResult) -> dict[str, str]:
+    """Which engine wrote a draft, for its audit entry (the card reads it there): the
+    source ("templates" or "model"), the model asked, and why its draft was not used."""
+    found = {"source": drafted.source}
+    if drafted.model:
+        found["model"] = drafted.model
+    if drafted.note:
+        found["note"] = drafted.note
+    return found
 
 
 async def guardrail_violations(
@@ -571,6 +583,7 @@ async def add_draft(
     text: str,
     action: str,
     fields: dict[str, Any],
+    source: Mapping[str, str] | None = None,
 ) -> Draft:
     """A new current draft for a locked, open review: another variant from the engine
     (`fields` from `draft_fields`); the one it replaces is superseded."""
@@ -601,6 +614,7 @@ async def add_draft(
         draft_id=draft.id,
         before=before.text if before else None,
         after=text,
+        **(source or {}),
     )
     return draft
 
@@ -818,8 +832,12 @@ async def regenerate(
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
     name_of: Callable[[str], str | None] = _nobody,
+    model: ModelDrafter | None = None,
+    endpoint: Endpoint | None = None,
 ) -> Outcome:
-    """Another variant from the reply engine, different from every draft the review had.
+    """Another variant from the reply engine, different from every draft the review had;
+    with AI drafting on (`model`, `endpoint`), the model is asked again and its draft is
+    kept if it passes every check (the template variant otherwise, with the reason).
 
     Not while a staff edit is held for its confirm (`name_of` names its author): the
     edit was written against the draft on the card, which must not change under it.
@@ -837,25 +855,40 @@ async def regenerate(
     previous = list(
         (await session.scalars(select(Draft.text).where(Draft.review_id == review.id))).all()
     )
-    text = review_text(review)
+    text, analysis = review_text(review), analysis_result(row)
+    fresh: DraftResult | None = None
     for attempt in range(len(previous), len(previous) + 12):
         drafted = drafter.draft(
-            text, analysis_result(row), profile, recent=previous, attempt=attempt, limits=limits
+            text, analysis, profile, recent=previous, attempt=attempt, limits=limits
         )
         if drafted.text not in previous:
+            fresh = drafted
             break
-    else:
+    if model is not None and endpoint is not None:
+        asked = await model.draft(
+            fresh or drafted, text, analysis, profile, endpoint, recent=previous, limits=limits
+        )
+        fresh = asked if asked.source == MODEL or fresh is not None else None
+    if fresh is None:
         return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     draft = await add_draft(
         session,
         review,
         actor,
         now,
-        text=drafted.text,
+        text=fresh.text,
         action="draft.regenerated",
-        fields=draft_fields(drafted),
+        fields=draft_fields(fresh),
+        source=draft_source(fresh),
     )
-    return Outcome(True, "已换一版草稿。", changed=True, draft_id=draft.id)
+    message = (
+        "已换一版 AI 草稿。"
+        if fresh.source == MODEL
+        else f"已换一版草稿（{fresh.note}）。"
+        if fresh.note
+        else "已换一版草稿。"
+    )
+    return Outcome(True, message, changed=True, draft_id=draft.id)
 
 
 async def snooze(

@@ -17,7 +17,8 @@ from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.platforms.normalize import as_url
 from reviewbot.speed import policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
-from reviewbot.store.schema import Alert, Analysis, OutboxMessage, Review, Store
+from reviewbot.store.cases import case_of_complaint
+from reviewbot.store.schema import Alert, Analysis, AuditEntry, OutboxMessage, Review, Store
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow.actions import (
     current_analysis,
@@ -77,6 +78,11 @@ class AlertView:
     draft_template: str | None
     draft_status: str | None = None
     draft_similarity: float | None = None
+    # Which engine wrote the draft ("model": AI drafting), the model, and why an AI draft
+    # was not used (Chinese, e.g. "AI 草稿含有补偿承诺，已改用模板草稿").
+    draft_source: str = ""
+    draft_model: str = ""
+    draft_note: str = ""
     # The customer added to (or edited) the review after it was answered, on a platform
     # that takes one reply: what is left is to reach them in private.
     changed_after_answer: bool = False
@@ -99,6 +105,12 @@ class AlertView:
     malicious_evidence: tuple[dict, ...] = ()
     # 投诉要点: each complaint's Chinese label and target, most severe first
     complaint_points: str = ""
+    # The customer case this review opened: the call's outcome, what was agreed, the
+    # follow-up date, whether the customer came back (store/cases.py).
+    case_outcome: str | None = None
+    case_agreement: str | None = None
+    case_follow_up_at: datetime | None = None
+    case_came_back: str | None = None
 
     @property
     def open(self) -> bool:
@@ -129,6 +141,8 @@ async def load_alert_view(
     answered = await answered_revision(session, review)
     window = reply_window(directory, review, analysis) if directory else None
     asked = await manager_asked(session, review.id)
+    made = await draft_made(session, review.id, draft.id) if draft is not None else {}
+    case = await case_of_complaint(session, review.id)
     asker = (directory.name_of(asked.actor) if directory else None) if asked else None
     return AlertView(
         alert_id=alert.id,
@@ -157,6 +171,9 @@ async def load_alert_view(
         draft_template=draft.template_id if draft else None,
         draft_status=draft.status if draft else None,
         draft_similarity=draft.similarity if draft and draft.status == "proposed" else None,
+        draft_source=str(made.get("source") or ""),
+        draft_model=str(made.get("model") or ""),
+        draft_note=str(made.get("note") or ""),
         changed_after_answer=review.status in ANSWERED_STATES
         and answered is not None
         and answered < alert.revision,
@@ -181,7 +198,27 @@ async def load_alert_view(
         complaint_points=complaint_points((analysis.details or {}).get("complaints", ()))
         if analysis
         else "",
+        case_outcome=case.outcome if case else None,
+        case_agreement=case.agreement if case else None,
+        case_follow_up_at=case.follow_up_at if case else None,
+        case_came_back=case.came_back if case else None,
     )
+
+
+async def draft_made(session: AsyncSession, review_id: int, draft_id: int) -> dict:
+    """How the engine made draft `draft_id` (its audit entry's source, model and note);
+    empty for a staff edit or a draft from before AI drafting."""
+    entry = await session.scalar(
+        select(AuditEntry)
+        .where(
+            AuditEntry.review_id == review_id,
+            AuditEntry.action.in_(("draft.created", "draft.regenerated")),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    details = entry.details if entry is not None else {}
+    return details if details.get("draft_id") == draft_id else {}
 
 
 def complaint_points(complaints: Iterable[dict]) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.model import ModelDrafter
 from reviewbot.reporting import metrics
 from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
@@ -32,6 +33,7 @@ from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.access import Access
 from reviewbot.workflow.actions import Actor, NotAllowed, Outcome
 from reviewbot.workflow.cards import AlertView, CardRef, card_of, load_alert_view, reply_deadline
+from reviewbot.workflow.cases import Cases
 from reviewbot.workflow.crisis import close_crisis, tally, trigger_name
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
@@ -90,7 +92,9 @@ class Desk:
         *,
         edit_timeout: timedelta,
         kick_outbox: Callable[[], None] = lambda: None,
+        model: ModelDrafter | None = None,
     ) -> None:
+        self.model = model  # AI drafting, for the stores that use it (directory.drafting)
         self.settings = settings
         self.directory = directory
         self.sessions = sessions
@@ -99,6 +103,7 @@ class Desk:
         self.kick_outbox = kick_outbox
         self.access = Access(directory, sessions)
         self.edits = Edits(directory, sessions, clock, timeout=edit_timeout)
+        self.cases = Cases(directory, sessions, clock)
 
     def zone(self, store_id: str) -> ZoneInfo:
         """The store's time zone: every time people are told is in their local time."""
@@ -224,6 +229,8 @@ class Desk:
                 limits=self.directory.reply_limits(review.source_id) if review else None,
                 zone=zone,
                 name_of=self.directory.name_of,
+                model=self.model,
+                endpoint=self.directory.drafting(card.store_id),
             )
 
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {

@@ -9,6 +9,7 @@ from reviewbot.config import PersonSettings, Settings, StoreSettings
 from reviewbot.platforms.base import Capabilities
 from reviewbot.replies.engine import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits
+from reviewbot.replies.model import Endpoint
 from reviewbot.workflow.actions import Actor
 
 
@@ -25,6 +26,18 @@ class Directory:
             )
             for store in settings.stores
         }
+        self._endpoints: dict[str, Endpoint | None] = {}
+
+    def drafting(self, store_id: str) -> Endpoint | None:
+        """The model endpoint that drafts the store's replies; None: the templates do."""
+        if store_id not in self._endpoints:
+            if store_id not in self._stores:
+                return None
+            self._endpoints[store_id] = Endpoint.from_settings(
+                self.settings.drafting_for(store_id),
+                lambda name: self.settings.secret(name) if self.settings.has_secret(name) else None,
+            )
+        return self._endpoints[store_id]
 
     def store(self, store_id: str) -> StoreSettings | None:
         return self._stores.get(store_id)

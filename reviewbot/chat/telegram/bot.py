@@ -25,6 +25,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from reviewbot.chat.telegram.access import Front
 from reviewbot.chat.telegram.buttons import CardButtons
+from reviewbot.chat.telegram.cases import CaseFlow
 from reviewbot.chat.telegram.commands import COMMANDS, Commands
 from reviewbot.chat.telegram.edits import EditConversation
 from reviewbot.chat.telegram.reader import UpdateReader
@@ -69,9 +70,11 @@ class TelegramBot:
         self.edits = EditConversation(front)
         self.edits.started = lambda: self.started
         self.thanks = ThanksFlow(front)
+        cases = CaseFlow(front)
         for handler in (
-            *self.thanks.handlers(),  # `tk:` buttons before the cards' catch-all
-            *CardButtons(front, self.edits).handlers(),
+            *self.thanks.handlers(),  # `tk:` and `cs:` buttons before the cards' catch-all
+            *cases.handlers(),
+            *CardButtons(front, self.edits, cases).handlers(),
             *Commands(front, self.edits).handlers(),
         ):
             self.app.add_handler(handler)

@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from reviewbot.chat.telegram import render
 from reviewbot.chat.telegram.access import Front
+from reviewbot.chat.telegram.cases import CaseFlow
 from reviewbot.chat.telegram.edits import EditConversation
 from reviewbot.workflow.actions import UNDO_IGNORE, Actor, Outcome
 from reviewbot.workflow.cards import CardRef
@@ -26,7 +27,6 @@ from reviewbot.workflow.desk import CardAction
 ACTIONS: dict[str, CardAction] = {
     render.APPROVE: "approve",
     render.REGENERATE: "regenerate",
-    render.CONTACTED: "contacted",
     render.SNOOZE: "snooze",
     render.ASK_MANAGER: "ask_manager",
 }
@@ -39,15 +39,17 @@ def pattern(code: str) -> re.Pattern[str]:
 
 
 class CardButtons:
-    def __init__(self, front: Front, edits: EditConversation) -> None:
+    def __init__(self, front: Front, edits: EditConversation, cases: CaseFlow) -> None:
         self.front = front
         self.edits = edits
+        self.cases = cases
 
     def handlers(self) -> list[BaseHandler]:
         """One handler per button; anything else that looks like a card's button is
         answered too (every press is), by `unknown`."""
         routes: dict[str, Press] = {code: self._action(action) for code, action in ACTIONS.items()}
         routes[render.REGENERATE] = self._regenerate
+        routes[render.CONTACTED] = self._contacted
         routes[render.EDIT] = self.edits.start
         routes[render.CONFIRM] = self.edits.confirm
         routes[render.CANCEL] = self._cancel
@@ -101,6 +103,13 @@ class CardButtons:
         # before the redraw looks for edits in progress.
         await self.edits.expire()
         return await self.front.desk.act("regenerate", card, actor)
+
+    async def _contacted(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        """☎️ records the contact, then asks under the card how the call went."""
+        outcome = await self.front.desk.act("contacted", card, actor)
+        if outcome.ok:
+            await self.cases.ask_outcome(update, card)
+        return outcome
 
     async def _cancel(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
         return await self.edits.cancel(update)
