@@ -122,6 +122,8 @@ class TelegramSettings(Section):
 
 
 Role = Literal["owner", "manager", "staff"]
+# The [[people]] fields naming someone in a chat service (one at least is needed).
+CHAT_IDENTITIES = ("telegram_user_id", "dingtalk_user_id", "feishu_open_id")
 
 
 class PersonSettings(Section):
@@ -133,14 +135,16 @@ class PersonSettings(Section):
     telegram_user_id: int | None = None
     # The person's open_id in the Feishu / Lark app (ou_…), for a feishu_app channel.
     feishu_open_id: Annotated[str, Field(min_length=1)] | None = None
+    # Their DingTalk userId (staffId, 钉钉管理后台 › 通讯录 › 成员详情 "员工UserID").
+    dingtalk_user_id: str | None = None
     role: Role | None = None
     stores: Annotated[list[str], Field(min_length=1)] | None = None
     roles: Annotated[dict[str, Role], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> PersonSettings:
-        if self.telegram_user_id is None and self.feishu_open_id is None:
-            raise ValueError("needs a chat identity: telegram_user_id or feishu_open_id")
+        if all(getattr(self, f) is None for f in CHAT_IDENTITIES):
+            raise ValueError(f"needs a chat identity: {' or '.join(CHAT_IDENTITIES)}")
         if self.roles is not None and (self.role is not None or self.stores is not None):
             raise ValueError(
                 "give either roles = { store-id = role, … } or role and stores, not both"
@@ -168,7 +172,8 @@ class StoreChat(Section):
 
 
 RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
-AppKind = Literal["feishu_app"]  # app bots: cards with buttons, taps over a long connection
+# Chat apps with buttons that work (a long connection in, an OpenAPI out), beside the robots.
+AppKind = Literal["dingtalk_app", "feishu_app"]
 APP_KINDS: frozenset[str] = frozenset(get_args(AppKind))
 
 
@@ -179,9 +184,16 @@ class StoreChannel(Section):
     secrets file, named here. Several stores may share one robot (the same webhook_env)."""
 
     kind: RobotKind | AppKind
-    webhook_env: EnvName | None = None  # group robots: the webhook URL's variable
+    webhook_env: EnvName | None = None  # group robots: the env var holding the webhook URL
     # DingTalk 加签 / Feishu 签名校验 secret; WeCom robots have no signing.
+    # dingtalk_app: the env var holding the app's Client Secret (AppSecret).
     secret_env: EnvName | None = None
+    # dingtalk_app: the app's Client ID (AppKey, also its robot code), the group's
+    # openConversationId, the card template's id, and the OpenAPI endpoint.
+    client_id: str | None = None
+    conversation_id: str | None = None
+    card_template_id: str | None = None
+    endpoint: str = "https://api.dingtalk.com"
     send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
         default_factory=lambda: ["alerts", "notices"]
     )
@@ -206,27 +218,40 @@ class StoreChannel(Section):
         if self.kind == "wecom_robot" and self.secret_env is not None:
             raise ValueError("WeCom group robots have no signing secret: remove secret_env")
         if self.kind in APP_KINDS:
-            missing = [f for f in ("app_id", "app_secret_env", "chat_id") if not getattr(self, f)]
+            needed = {
+                "dingtalk_app": ("client_id", "secret_env", "conversation_id", "card_template_id"),
+                "feishu_app": ("app_id", "app_secret_env", "chat_id"),
+            }[self.kind]
+            missing = [name for name in needed if not getattr(self, name)]
             if missing:
                 raise ValueError(f"a {self.kind} channel needs {', '.join(missing)}")
         elif self.webhook_env is None:
-            raise ValueError(f"a {self.kind} needs webhook_env (the webhook URL's variable)")
+            raise ValueError(f"a {self.kind} needs webhook_env (the env var of its webhook URL)")
         return self
 
     @property
     def key(self) -> str:
-        """The robot's identity: its outbox queues and rate limit are shared by every store
-        that names the same webhook (an app bot: the same app and group)."""
-        if self.kind in APP_KINDS:
+        """The channel's identity: its outbox queues and rate limit are shared by every
+        store that names the same webhook (an app: the same group)."""
+        if self.kind == "dingtalk_app":
+            return f"{self.kind}:{self.conversation_id}"
+        if self.kind == "feishu_app":
             return f"{self.kind}:{self.app_id}:{self.chat_id}"
         return f"{self.kind}:{self.webhook_env}"
 
 
 class WebSettings(Section):
-    """The web console (a later release): with public_url set, alert links open the
-    review's page there (`{public_url}/reviews/{id}`)."""
+    """The web console (reviewbot/web/), served by the daemon when enabled. With
+    public_url set, alert cards link to the review's page there (`{public_url}/reviews/{id}`)
+    and /web sign-in links point there; without it, at the listen address."""
 
+    enabled: bool = False
+    listen_host: str = "127.0.0.1"
+    listen_port: Annotated[int, Field(ge=0, le=65535)] = 8780  # 0 picks a free port
     public_url: str | None = None
+    # A /web link works once, for this long; a session lasts this long unless revoked.
+    link_minutes: Annotated[float, Field(gt=0, le=60)] = 10.0
+    session_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 72.0
 
     @field_validator("public_url")
     @classmethod
@@ -463,20 +488,16 @@ class Settings(Section):
                         f"store {seen_accounts[key]!r} and store {store.id!r}"
                     )
                 seen_accounts[key] = store.id
-        seen_people: set[int | str] = set()
+        seen_people: set[tuple[str, int | str]] = set()
         for index, person in enumerate(self.people):
-            for name, value in (
-                ("telegram_user_id", person.telegram_user_id),
-                ("feishu_open_id", person.feishu_open_id),
-            ):
-                if value is None:
-                    continue
-                if value in seen_people:
+            for field in CHAT_IDENTITIES:
+                value = getattr(person, field)
+                if value is not None and (field, value) in seen_people:
                     raise ValueError(
-                        f"people.{index}: {name} {value} "
+                        f"people.{index}: {field} {value} "
                         "is listed twice (give one person one entry)"
                     )
-                seen_people.add(value)
+                seen_people.add((field, value))
             unknown = [s for s in person.store_roles() if s != "*" and s not in seen_stores]
             if unknown:
                 raise ValueError(f"people.{index} ({person.name}): unknown store {unknown[0]!r}")
@@ -486,7 +507,7 @@ class Settings(Section):
                 other = robots.setdefault(channel.key, channel)
                 if other.secret_env != channel.secret_env or other.per_minute != channel.per_minute:
                     raise ValueError(
-                        f"store {store.id!r}: the {channel.kind} of {channel.webhook_env} is "
+                        f"store {store.id!r}: the channel {channel.key} is "
                         "configured twice with a different secret_env or per_minute"
                     )
         for store in self.stores:
@@ -518,7 +539,7 @@ class Settings(Section):
         return {c.key: c for store in self.stores for c in store.channels}
 
     def apps(self) -> dict[str, StoreChannel]:
-        """Every app bot channel (feishu_app) of every store, once each, by key."""
+        """Every app channel (dingtalk_app, feishu_app) of every store, once each, by key."""
         return {k: c for k, c in self.robots().items() if c.kind in APP_KINDS}
 
     def drafting_for(self, store_id: str) -> DraftingSettings:

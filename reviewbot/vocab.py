@@ -120,6 +120,10 @@ AuditAction = Literal[
     "thanks.ignored",
     "thanks.posted",
     "thanks.skipped",
+    "web.link_issued",
+    "web.revoked",
+    "web.signed_in",
+    "web.signed_out",
 ]
 
 AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))

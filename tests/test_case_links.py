@@ -137,3 +137,18 @@ async def test_a_raised_rating_of_the_complaint_is_a_return(sessions, rows):
         (case,) = await cases.review_stored(session, complaint, negative=False, now=now)
         assert isinstance(case, CustomerCase)
         assert (case.came_back, case.status, case.resolved_at) == ("rating_raised", "resolved", now)
+
+
+async def test_a_settlement_taken_back_reopens_the_case(sessions, rows):
+    now = T0 + timedelta(days=1)
+    async with sessions() as session, session.begin():
+        complaint = rows["complaint"].id
+        assert not (
+            await workflow.record_agreement(session, STAFF, complaint, "apology_only", now)
+        ).ok
+        await workflow.record_outcome(session, STAFF, complaint, "reached", now)
+        await workflow.record_agreement(session, STAFF, complaint, "apology_only", now)
+        case = await workflow.case_of(session, complaint)
+        assert case is not None and (case.status, case.resolved_at) == ("resolved", now)
+        await workflow.record_agreement(session, STAFF, complaint, "refused", now)
+        assert (case.status, case.resolved_at, case.agreement) == ("open", None, "refused")

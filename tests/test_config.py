@@ -253,6 +253,27 @@ def test_a_person_with_an_unclear_role_is_named(tmp_path, person, message):
         load_settings(write(tmp_path, text))
 
 
+def test_a_person_may_be_known_by_a_chat_apps_id_alone(tmp_path):
+    from reviewbot.workflow.directory import Directory
+
+    fang = '[[people]]\nname = "阿芳"\ndingtalk_user_id = "manager8"\nroles = { s1 = "owner" }\n'
+    chen = '[[people]]\nname = "陈师傅"\nfeishu_open_id = "ou_9"\nrole = "staff"\nstores = ["s2"]\n'
+    directory = Directory(load_settings(write(tmp_path, TWO_STORES + "\n" + fang + "\n" + chen)))
+    actor = directory.app_actor("dingtalk", "manager8")
+    assert actor is not None and actor.id == "dingtalk:manager8" and actor.at_least("owner", "s1")
+    assert directory.name_of("dingtalk:manager8") == "阿芳" and directory.manager_chats("s1") == []
+    assert directory.app_actor("dingtalk", "someone-else") is None
+    feishu = directory.app_actor("feishu", "ou_9")
+    assert feishu is not None and feishu.id == "feishu:ou_9" and feishu.covers("s2")
+    assert not feishu.covers("s1") and directory.name_of("feishu:ou_9") == "陈师傅"
+    assert directory.app_actor("dingtalk", "ou_9") is None  # each app's ids are its own
+    nobody = '[[people]]\nname = "无名"\nrole = "staff"\nstores = ["s1"]\n'
+    with pytest.raises(ConfigError, match="needs a chat identity: telegram_user_id"):
+        load_settings(write(tmp_path, TWO_STORES + "\n" + nobody))
+    with pytest.raises(ConfigError, match="dingtalk_user_id manager8 is listed twice"):
+        load_settings(write(tmp_path, TWO_STORES + "\n" + fang + "\n" + fang))
+
+
 def test_replies_templates_dir_is_relative_to_the_config_and_must_exist(tmp_path):
     (tmp_path / "mine").mkdir()
     settings = load_settings(write(tmp_path, '[replies]\ntemplates_dir = "mine"\n' + MINIMAL))
@@ -270,6 +291,8 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         line[2:]
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
+        or line.startswith(('# client_id = "ding', "# conversation_id", "# card_template_id"))
+        or line.startswith("# endpoint")
         or line.startswith(('# app_id = "cli_', '# app_secret_env = "REVIEWBOT_FEISHU'))
         or line.startswith(("# chat_id", "# domain"))
         else line
@@ -277,10 +300,12 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "feishu_app"]
-    app = settings.stores[0].channels[3]
-    assert app.chat_id.startswith("oc_") and app.domain == "https://open.feishu.cn"
-    assert list(settings.apps()) == [f"feishu_app:{app.app_id}:{app.chat_id}"]
+    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "dingtalk_app", "feishu_app"]
+    dingtalk, feishu = settings.stores[0].channels[3:]
+    assert dingtalk.key.startswith("dingtalk_app:cid")
+    assert dingtalk.endpoint == "https://api.dingtalk.com"
+    assert feishu.chat_id.startswith("oc_") and feishu.domain == "https://open.feishu.cn"
+    assert list(settings.apps()) == [dingtalk.key, f"feishu_app:{feishu.app_id}:{feishu.chat_id}"]
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -299,6 +324,8 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
             "domain",
         ),
         ('kind = "wecom_robot"', "needs webhook_env"),
+        ('kind = "dingtalk_robot"', "needs webhook_env"),
+        ('kind = "dingtalk_app"\nclient_id = "ding1"\nsecret_env = "S"', "conversation_id"),
     ],
 )
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):

@@ -132,11 +132,11 @@ async def test_the_cases_migration_goes_down_and_up_again(empty_database_url):
         await db.upgrade(engine)
         async with engine.connect() as connection:
             assert {"customer_cases", "case_reviews"} <= await connection.run_sync(tables)
-            await connection.run_sync(lambda c: command.downgrade(db._alembic_config(c), "0022"))
+            await connection.run_sync(lambda c: command.downgrade(db._alembic_config(c), "0023"))
             await connection.commit()
             left = await connection.run_sync(tables)
         assert not {"customer_cases", "case_reviews"} & left and "reviews" in left
-        assert await db.current_revision(engine) == "0022"
+        assert await db.current_revision(engine) == "0023"
         await db.upgrade(engine)
         async with engine.connect() as connection:
             context = await connection.run_sync(

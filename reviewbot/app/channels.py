@@ -4,19 +4,23 @@ main chat; these run beside it, each on its own outbox queues (jobs/robots.py)."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 
-from reviewbot.chat.base import Notifier
+from reviewbot.chat.base import DeliveryError, Notifier
+from reviewbot.chat.dingtalk.api import DingTalkApi
+from reviewbot.chat.dingtalk.channel import DingTalkAppChannel
+from reviewbot.chat.dingtalk.front import DingTalkFront
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.base import Robot
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.chat.robots.wecom import WeComRobot
-from reviewbot.config import APP_KINDS, ConfigError, Settings, StoreChannel
+from reviewbot.config import ConfigError, Settings, StoreChannel
 from reviewbot.jobs.robots import Route
 from reviewbot.workflow.apps import AppDesk
 from reviewbot.workflow.cards import AlertView
@@ -26,11 +30,13 @@ from reviewbot.workflow.thanks import View as BatchView
 if TYPE_CHECKING:
     from reviewbot.chat.feishu.app import FeishuApp
 
+log = logging.getLogger(__name__)
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
 
 
 def _robot(cls: type[Robot]) -> Opener:
     def open_robot(settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession) -> Robot:
+        assert channel.webhook_env is not None  # the config validator checks it
         webhook = settings.secret(channel.webhook_env)
         if not webhook.startswith(("http://", "https://")):
             raise ConfigError(
@@ -52,31 +58,96 @@ def _robot(cls: type[Robot]) -> Opener:
     return open_robot
 
 
+def _dingtalk_api(
+    settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession
+) -> DingTalkApi:
+    assert channel.client_id and channel.secret_env  # the config validator checks them
+    return DingTalkApi(
+        http,
+        endpoint=channel.endpoint,
+        client_id=channel.client_id,
+        client_secret=settings.secret(channel.secret_env),
+        secret_env=channel.secret_env,
+        timeout=settings.http.timeout_seconds,
+    )
+
+
+def _dingtalk_app(
+    settings: Settings, channel: StoreChannel, http: aiohttp.ClientSession
+) -> DingTalkAppChannel:
+    assert channel.conversation_id and channel.card_template_id
+    return DingTalkAppChannel(
+        http,
+        key=channel.key,
+        api=_dingtalk_api(settings, channel, http),
+        conversation=channel.conversation_id,
+        template=channel.card_template_id,
+        per_minute=channel.per_minute,
+        public_url=settings.web.public_url,
+        timeout=settings.http.timeout_seconds,
+    )
+
+
 CHANNELS: dict[str, Opener] = {
     "wecom_robot": _robot(WeComRobot),
     "dingtalk_robot": _robot(DingTalkRobot),
     "feishu_robot": _robot(FeishuRobot),
-}
+    "dingtalk_app": _dingtalk_app,
+}  # feishu_app channels need the workflow: `open_fronts` opens them with their app
+
+
+class Front(Protocol):
+    """A chat app's front end: its connection in (taps, @-messages), started and stopped
+    with the daemon."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:
-    """Every configured robot, opened once however many stores share it (app bots are
-    opened by `open_apps`: they need the workflow)."""
+    """Every configured robot, opened once however many stores share it."""
     return {
         key: CHANNELS[channel.kind](settings, channel, http)
         for key, channel in settings.robots().items()
-        if channel.kind not in APP_KINDS
+        if channel.kind in CHANNELS
     }
 
 
-def open_apps(
+def open_fronts(
     settings: Settings, desk: Desk, http: aiohttp.ClientSession
-) -> tuple[list[FeishuApp], dict[str, Robot]]:
-    """Every app bot (one per app id, with its long connection) and its groups as outbox
-    channels, by key (delivered beside the group robots)."""
+) -> tuple[list[Front], dict[str, Robot]]:
+    """One front end per chat app (its connection), however many groups it serves, and
+    the app channels that come with their front end (Feishu's groups), by key."""
     configured = settings.apps()
-    if not configured:
-        return [], {}
+    dingtalk: dict[str, StoreChannel] = {}
+    for channel in configured.values():
+        if channel.kind == "dingtalk_app" and channel.client_id:
+            dingtalk.setdefault(channel.client_id, channel)
+    fronts: list[Front] = []
+    if dingtalk:
+        app_desk = AppDesk(desk, "dingtalk", "dingtalk_app")
+        fronts += [
+            DingTalkFront(
+                app_desk,
+                _dingtalk_api(settings, channel, http),
+                settings.secret(channel.secret_env or ""),
+            )
+            for channel in dingtalk.values()
+        ]
+    feishu = {k: c for k, c in configured.items() if c.kind == "feishu_app"}
+    apps, channels = _feishu_apps(settings, desk, http, feishu) if feishu else ([], {})
+    return fronts + apps, channels
+
+
+def _feishu_apps(
+    settings: Settings,
+    desk: Desk,
+    http: aiohttp.ClientSession,
+    configured: Mapping[str, StoreChannel],
+) -> tuple[list[FeishuApp], dict[str, Robot]]:
+    """Every Feishu app (one per app id, with its long connection) and its groups as
+    outbox channels, by key (delivered beside the group robots)."""
     # The SDK is imported only when an app is configured: importing it takes seconds.
     from reviewbot.chat.feishu.app import FeishuApp, FeishuAppChannel
 
@@ -86,17 +157,12 @@ def open_apps(
         assert channel.app_id and channel.app_secret_env and channel.chat_id  # validated
         app = apps.get(channel.app_id)
         if app is None:
-            chats: dict[str, list[str]] = {}
-            for store in settings.stores:
-                for c in store.channels:
-                    if c.kind == channel.kind and c.app_id == channel.app_id and c.chat_id:
-                        chats.setdefault(c.chat_id, []).append(store.id)
             app = apps[channel.app_id] = FeishuApp(
                 app_id=channel.app_id,
                 app_secret=settings.secret(channel.app_secret_env),
                 secret_env=channel.app_secret_env,
                 domain=channel.domain,
-                desk=AppDesk(desk, "feishu", chats),
+                desk=AppDesk(desk, "feishu", "feishu_app", app_id=channel.app_id),
                 public_url=settings.web.public_url,
                 timeout=settings.http.timeout_seconds,
             )
@@ -109,25 +175,6 @@ def open_apps(
             per_minute=channel.per_minute,
         )
     return list(apps.values()), channels
-
-
-class AppRedraws:
-    """The notifier, and every app bot's copies of a card redrawn with it (a reply that
-    reached the platform, a tap in another chat)."""
-
-    def __init__(self, notifier: Notifier, apps: Sequence[FeishuApp]) -> None:
-        self.notifier = notifier
-        self.apps = list(apps)
-        self.name = notifier.name
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.notifier, name)
-
-    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
-        ref = await self.notifier.update_alert(alert, ref)
-        for app in self.apps:
-            await app.redraw(alert)
-        return ref
 
 
 def routes(settings: Settings) -> Mapping[str, list[Route]]:
@@ -170,6 +217,37 @@ class CoveredStores:
         if picture.store_id not in self.stores:
             return {"skipped": "the store has no chat on this notifier"}
         return await self.notifier.send_image(picture)
+
+
+class RedrawApps:
+    """The notifier, and the app channels' cards redrawn beside its own: an action taken
+    anywhere shows on every copy of the card. An app out of reach does not hold the
+    notifier's redraw (its card catches up with the next change)."""
+
+    def __init__(
+        self, notifier: Notifier, apps: Mapping[str, Robot], routes: Mapping[str, list[Route]]
+    ) -> None:
+        self.notifier = notifier
+        self.apps = apps
+        self.routes = routes
+        self.name = notifier.name
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        ref = await self.notifier.update_alert(alert, ref)
+        for route in self.routes.get(alert.store_id, []):
+            app = self.apps.get(route.key)
+            if app is None or "alerts" not in route.send:
+                continue
+            try:
+                await app.update_alert(alert, {})
+            except DeliveryError as exc:
+                log.warning(
+                    "could not redraw review #%d in %s: %s", alert.review_id, route.key, exc
+                )
+        return ref
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.notifier, name)
 
 
 def telegram_stores(settings: Settings) -> frozenset[str]:

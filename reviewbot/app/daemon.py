@@ -16,7 +16,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,10 +31,11 @@ from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
 from reviewbot.app.channels import (
-    AppRedraws,
     CoveredStores,
-    open_apps,
+    Front,
+    RedrawApps,
     open_channels,
+    open_fronts,
     routes,
     telegram_stores,
 )
@@ -44,7 +45,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
-from reviewbot.config import ConfigError, Settings
+from reviewbot.config import APP_KINDS, ConfigError, Settings
 from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
     AlertHandler,
@@ -77,11 +78,10 @@ from reviewbot.sourceconfig import DemoSource, SourceBase
 from reviewbot.store import db
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
+from reviewbot.web.app import WebServer
+from reviewbot.workflow.console import Console
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.directory import Directory
-
-if TYPE_CHECKING:
-    from reviewbot.chat.feishu.app import FeishuApp
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,9 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
-        self.apps: list[FeishuApp] = []  # app bots (Feishu / Lark) and their long connections
+        self.web: WebServer | None = None
+        # Chat apps' front ends (DingTalk, Feishu / Lark) and their connections, beside Telegram.
+        self.fronts: list[Front] = []
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -267,6 +269,19 @@ class Daemon:
         self.escalation_job = _Job("escalation", self._escalation_work, self._tasks)
         self.followups_job = _Job("followups", self._followups_work, self._tasks)
         self.followups = FollowUps(self.sessions, self.clock)
+        # What staff can do, for every front end (the chat bot and the web console).
+        self.desk = Desk(
+            s,
+            self.directory,
+            self.sessions,
+            self.clock,
+            self.drafter,
+            edit_timeout=timedelta(seconds=s.telegram.edit_timeout_seconds),
+            kick_outbox=self.outbox_job.kick,
+            model=self.model,
+        )
+        if s.web.enabled:
+            await self._start_web()
         self.notifier = await self._start_notifier()
         self.digests = Digests(s, self.sessions, self.clock, self.owner)
         if s.digest.enabled and bundled_font() is None:
@@ -277,7 +292,7 @@ class Daemon:
         )
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
-        await self._start_apps()
+        await self._start_fronts()
         self.router = Router(self.sessions, self.clock, routes(s))
         self.dispatcher = OutboxDispatcher(
             self.sessions,
@@ -385,26 +400,18 @@ class Daemon:
             for source in store.sources
         ]
 
-    async def _start_apps(self) -> None:
-        """App bots post through the outbox beside the group robots; their long
-        connections (taps, commands) run on a thread of their own, beside the pollers."""
-        desk = Desk(
-            self.settings,
-            self.directory,
-            self.sessions,
-            self.clock,
-            self.drafter,
-            edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-            kick_outbox=self.outbox_job.kick,
-            model=self.model,
-        )
+    async def _start_fronts(self) -> None:
+        """Chat apps post through the outbox beside the group robots; their cards have
+        buttons, so they are redrawn with every change, like Telegram's. Their connections
+        (taps, commands) run beside the pollers; one out of reach keeps reconnecting."""
         assert self._http_session is not None
-        self.apps, channels = open_apps(self.settings, desk, self._http_session)
-        if channels:
-            self.robots.update(channels)
-            self.notifier = AppRedraws(self.notifier, self.apps)
-        for app in self.apps:
-            await app.start()  # out of reach: the SDK keeps reconnecting in the background
+        self.fronts, channels = open_fronts(self.settings, self.desk, self._http_session)
+        self.robots.update(channels)
+        apps = {key: robot for key, robot in self.robots.items() if robot.kind in APP_KINDS}
+        if apps:
+            self.notifier = RedrawApps(self.notifier, apps, routes(self.settings))
+        for front in self.fronts:
+            await front.start()
 
     def _start_model(self) -> ModelDrafter | None:
         """The AI drafter, when any store drafts with a model ([drafting] mode = "model");
@@ -430,19 +437,9 @@ class Daemon:
         if self._notifier is not None:
             return self._notifier
         if self.settings.notifier.kind == "telegram":
-            desk = Desk(
-                self.settings,
-                self.directory,
-                self.sessions,
-                self.clock,
-                self.drafter,
-                edit_timeout=timedelta(seconds=self.settings.telegram.edit_timeout_seconds),
-                kick_outbox=self.outbox_job.kick,
-                model=self.model,
-            )
             self.telegram = TelegramBot(
                 self.settings,
-                desk,
+                self.desk,
                 owner=self.owner,
                 lease_ttl=timedelta(seconds=self.settings.daemon.lease_seconds),
             )
@@ -456,6 +453,18 @@ class Daemon:
         return ConsoleNotifier(
             color=self.settings.notifier.color, image_dir=self.settings.notifier.image_dir
         )
+
+    async def _start_web(self) -> None:
+        web = self.settings.web
+        self.web = WebServer(Console(self.desk), web.listen_host, web.listen_port, web.public_url)
+        try:
+            self.desk.web_base = await self.web.start()
+        except OSError as exc:
+            self.web = None
+            raise ConfigError(
+                f"the web console cannot listen on {web.listen_host}:{web.listen_port} "
+                f"({exc.strerror}): set [web] listen_port to a free port (0 picks one)"
+            ) from None
 
     async def _start_demo_platform(self) -> str | None:
         wants_local = any(
@@ -703,12 +712,15 @@ class Daemon:
             await self.drain()
         elif self.engine is not None and hasattr(self, "dispatcher"):
             await self._flush_outbox(deadline)
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if self.telegram is not None:
             await self.telegram.stop()
             self.telegram = None
-        for app in self.apps:
-            await app.stop()
-        self.apps = []
+        for front in self.fronts:
+            await front.stop()
+        self.fronts = []
         if self.demo_server is not None:
             await self.demo_server.stop()
         if self._http_session is not None:

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store import audit
@@ -78,10 +79,24 @@ async def case_of_complaint(session: AsyncSession, review_id: int) -> CustomerCa
 async def open_case(
     session: AsyncSession, review: Review, now: datetime, *, by: str = audit.SYSTEM
 ) -> CustomerCase:
-    """The case of this complaint, opened now if it has none (idempotent)."""
+    """The case of this complaint, opened now if it has none (idempotent, and safe when
+    two people open it at once: the unique complaint keeps one, the other reads it)."""
     case = await case_of_complaint(session, review.id)
     if case is not None:
         return case
+    try:
+        async with session.begin_nested():
+            return await _insert_case(session, review, now, by)
+    except IntegrityError:
+        case = await case_of_complaint(session, review.id)
+        if case is None:
+            raise
+        return case
+
+
+async def _insert_case(
+    session: AsyncSession, review: Review, now: datetime, by: str
+) -> CustomerCase:
     case = CustomerCase(
         store_id=review.store_id,
         review_id=review.id,
@@ -341,8 +356,9 @@ def record_agreement(
     case.agreement_by = name
     if agreement in SETTLING:
         _settle(case, now)
-    elif case.came_back is None:
+    elif case.came_back is None:  # a settlement taken back: the case is open again
         case.status = "open"
+        case.resolved_at = None
     audit.record(
         session,
         now,

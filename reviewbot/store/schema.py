@@ -470,8 +470,9 @@ class CustomerCase(Base):
     keeps what became of the customer: the call's outcome, what was agreed in private,
     the follow-up staff are reminded of, and whether the customer came back.
 
-    `reached_at` and `resolved_at` keep the first time each happened (a later "no answer"
-    on a second call does not undo having reached them); the history is the audit log.
+    `reached_at` keeps the first time the customer was reached (a later "no answer" on a
+    second call does not undo it), `resolved_at` when the case was settled (cleared if the
+    settlement is taken back); the history is the audit log.
     """
 
     __tablename__ = "customer_cases"
@@ -545,6 +546,26 @@ class AuditEntry(Base):
     store_id: Mapped[str | None] = mapped_column(String(64))
     review_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WebSession(Base):
+    """A web console sign-in: a one-time link ("link", exchanged once within minutes) or
+    the browser session it became ("session"). Only a hash of the token is kept; the
+    person is who configuration says owns `user_id`, looked up on every request."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(128))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
 class QuarantinedItem(Base):

@@ -1,104 +1,132 @@
-"""What an app bot in a company chat (Feishu / Lark, and the like) asks of the workflow
-beyond the desk: who a user of that service is, whether they may press a card in a group,
-an edit that arrives whole from a card's form, and where the cards of a review were posted
-(so an action anywhere redraws every copy).
+"""What a chat app channel (DingTalk's enterprise robot, the Feishu / Lark app bot; WeCom
+apps alike) asks of the workflow, in its own terms: people and groups named by the strings
+the app gives (a DingTalk userId and openConversationId, a Feishu open_id and chat id)
+instead of Telegram's numbers.
 
-People are known by their id on the service (the configured `feishu_open_id`), never by
-anything a tap carries besides the service's own operator id; a group speaks for the
-stores whose channel names it. Actor ids are `{service}:{user id}`.
+Who may press a card is decided here as for Telegram (`workflow/access.py`): the person must
+be configured with the app's user id (`directory.APP_IDENTITIES`) and cover the card's
+store, and the group must be one of that store's channels of this app. An app without a
+reply conversation takes an edit whole in one step (a card's input box or form, a command):
+`edit` runs it through the guardrails, holds it and confirms it in one go, and a refusal
+comes back with the suggested rewording. Where an app's cards were posted is recorded
+(`card_posted`), so an action anywhere redraws every copy (`copies`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.store import audit
-from reviewbot.store.schema import AuditEntry, Review
+from reviewbot.store.schema import Alert, AuditEntry, Review
+from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow import actions
 from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.cards import CardRef
 from reviewbot.workflow.desk import Desk
 
-# Which field of a person's config names them on each service.
-IDENTITY_FIELDS = {"feishu": "feishu_open_id"}
-EDIT_MAX = 1000  # characters of a reply typed into a card's form
+# Which field of a [[stores.channels]] entry names the group, for each app kind.
+GROUP_FIELDS = {"dingtalk_app": "conversation_id", "feishu_app": "chat_id"}
+EDIT_MAX = 1000  # characters of a reply sent whole in one step
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where something came from in an app: the group (None: a private chat with the
+    robot) and the app's id of the person."""
+
+    conversation: str | None
+    user_id: str | None
 
 
 class AppDesk:
-    """The desk as one app bot sees it: `chats` maps each group (its chat id on the
-    service) to the stores whose cards go there."""
+    """The desk for one app service (`service` names the [[people]] id field and the
+    actor ids it records, e.g. "dingtalk"; `kind` the [[stores.channels]] kind). With
+    `app_id`, only that app's groups (Feishu: one desk per app, each its own groups)."""
 
-    def __init__(self, desk: Desk, service: str, chats: Mapping[str, list[str]]) -> None:
+    def __init__(self, desk: Desk, service: str, kind: str, app_id: str | None = None) -> None:
         self.desk = desk
         self.service = service
-        self.chats = {chat: list(stores) for chat, stores in chats.items()}
-        field = IDENTITY_FIELDS[service]
-        self._people = {
-            getattr(p, field): p for p in desk.settings.people if getattr(p, field) is not None
-        }
+        self.kind = kind
+        field = GROUP_FIELDS[kind]
+        self.chats: dict[str, list[str]] = {}  # group id -> the stores it speaks for
+        for store in desk.settings.stores:
+            for c in store.channels:
+                group = getattr(c, field)
+                if c.kind == kind and group and app_id in (None, c.app_id):
+                    self.chats.setdefault(group, []).append(store.id)
 
     def actor(self, user_id: str | None) -> Actor | None:
-        person = self._people.get(user_id) if user_id else None
-        if person is None:
-            return None
-        return Actor(f"{self.service}:{user_id}", person.name, person.store_roles())
+        return self.desk.directory.app_actor(self.service, user_id)
 
-    def card_allowed(self, actor: Actor | None, store_id: str, chat_id: str | None) -> bool:
-        """A card's buttons work in a group the store's channel names, for its people."""
+    def stores_of(self, conversation: str | None) -> list[str]:
+        """The stores whose channels of this app are this group."""
+        return list(self.chats.get(conversation or "", []))
+
+    def card_allowed(self, actor: Actor | None, store_id: str, where: Where) -> bool:
+        """A card's buttons work for someone covering its store, in that store's group."""
         return (
             actor is not None
             and actor.covers(store_id)
-            and store_id in self.chats.get(chat_id or "", [])
+            and store_id in self.stores_of(where.conversation)
         )
 
-    def stores_here(self, actor: Actor, chat_id: str | None, *, private: bool) -> list[str]:
-        """The stores a command speaks for: the group's own that the person covers; in a
-        private chat with the bot, every store of this app's groups they cover."""
-        if private:
-            mine = [s for stores in self.chats.values() for s in stores if actor.covers(s)]
-            return list(dict.fromkeys(mine))
-        return [s for s in self.chats.get(chat_id or "", []) if actor.covers(s)]
+    def stores_here(self, actor: Actor, where: Where) -> list[str]:
+        """The stores a command speaks for: the person's own in a private chat, the
+        group's (that the person covers) in a group."""
+        if where.conversation is None:
+            return [s for s in self.desk.directory.store_ids() if actor.covers(s)]
+        return [s for s in self.stores_of(where.conversation) if actor.covers(s)]
 
     async def refused(
-        self, user_id: str | None, attempted: str, chat_id: str | None, card: CardRef | None
+        self,
+        where: Where,
+        attempted: str,
+        card: CardRef | None = None,
+        *,
+        public: bool = True,
+        **details: object,
     ) -> bool:
-        """Audit a refusal; whether to say it (in a group, once an hour per stranger)."""
+        """Audit a refusal (a stranger, a store not theirs); whether to tell them: a
+        `public` answer in a group once an hour at most, a private one (a card's answer
+        to its presser) always."""
         return await self.desk.access.refused(
             self.desk.clock.now(),
-            f"{self.service}:{user_id or '?'}",
+            f"{self.service}:{where.user_id or '?'}",
             attempted,
             store_id=card.store_id if card else None,
             review_id=card.review_id if card else None,
-            public_in=chat_id,
+            public_in=where.conversation if public else None,  # type: ignore[arg-type]
+            **details,
         )
 
-    async def submit_edit(self, card: CardRef, actor: Actor, raw: str) -> Outcome:
-        """A reply typed into the card's form and submitted: the guardrails check it
-        (a refusal names the words at fault and a suggestion, and the text is kept for the
-        audit), then it is held and confirmed in one go, so it is posted as the author's
-        approval (or kept as the draft when the review needs a more senior role)."""
+    async def edit(self, card: CardRef, actor: Actor, raw: str) -> Outcome:
+        """A whole new reply sent in one step: checked by the guardrails (a refusal names
+        the words at fault and how to put it, and the text is kept for the audit), then
+        held and confirmed as the author's edit, which posts it (or keeps it as the draft
+        when the review needs a more senior role)."""
         text = tidy_text(raw or "")
         if not text:
-            return Outcome(False, "回复内容是空的，请填写后再提交。")
+            return Outcome(False, "回复内容是空的，请填写修改后的完整回复。")
         if len(text) > EDIT_MAX:
             return Outcome(False, f"回复太长了（{len(text)} 字），请控制在 {EDIT_MAX} 字以内。")
         desk, now = self.desk, self.desk.clock.now()
-        directory = desk.directory
         async with desk.sessions() as session, session.begin():
+            alert = await session.get(Alert, card.alert_id)
             review = await session.get(Review, card.review_id)
-            if review is None:
-                return Outcome(False, "找不到这条评价。")
+            if alert is None or review is None or review.status not in OPEN_STATES:
+                return Outcome(False, "这条评价已经处理过了。", code="handled")
             editing = await actions.current_draft(session, review.id)
             violations = await actions.guardrail_violations(
                 session,
                 review,
                 text,
-                directory.profile(card.store_id),
-                directory.reply_limits(review.source_id),
+                desk.directory.profile(card.store_id),
+                desk.directory.reply_limits(review.source_id),
                 quotes=editing.quotes if editing else (),
             )
             if violations:
@@ -114,8 +142,8 @@ class AppDesk:
                 )
         if violations:
             return Outcome(False, actions.explain(violations), code="blocked")
-        posting = await desk._posting(card)
-        zone = ZoneInfo(directory.timezone(card.store_id))
+        posting = await desk.posting(card)
+        zone = ZoneInfo(desk.directory.timezone(card.store_id))
 
         async def run() -> Outcome:
             async with desk.sessions() as session, session.begin():
@@ -128,11 +156,11 @@ class AppDesk:
                     actor,
                     now,
                     draft_id=draft.id,
-                    name_of=directory.name_of,
+                    name_of=desk.directory.name_of,
                     **posting,
                 )
 
-        return await desk._guarded("confirm", card, actor, run)  # a NotAllowed: refused
+        return await desk.guarded("edit", card, actor, run)  # a NotAllowed: refused
 
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.platforms.normalize import as_url
-from reviewbot.speed import policy
+from reviewbot.speed import platform_delay, policy
 from reviewbot.store.answered import ANSWERED_STATES, answered_revision
 from reviewbot.store.cases import case_of_complaint
 from reviewbot.store.schema import Alert, Analysis, AuditEntry, OutboxMessage, Review, Store
+from reviewbot.text import clip_utf16
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow.actions import (
     current_analysis,
@@ -26,7 +27,11 @@ from reviewbot.workflow.actions import (
     manager_asked,
     required_role,
 )
+from reviewbot.workflow.cases import AGREEMENT_NAMES, CAME_BACK_NAMES, OUTCOME_NAMES
 from reviewbot.workflow.directory import Directory
+
+# The case vocabularies in Chinese, for a card's case line.
+CASE_WORDS: dict[str, str] = {**OUTCOME_NAMES, **AGREEMENT_NAMES, **CAME_BACK_NAMES}
 
 # Bounds (UTF-16 units) of the short fields a platform or the config fills in, so no
 # nickname or error message can crowd the review out of a chat message.
@@ -111,6 +116,7 @@ class AlertView:
     case_agreement: str | None = None
     case_follow_up_at: datetime | None = None
     case_came_back: str | None = None
+    console_url: str | None = None  # the review's page on the web console ([web] public_url)
 
     @property
     def open(self) -> bool:
@@ -195,6 +201,7 @@ async def load_alert_view(
         malicious_evidence=tuple((analysis.details or {}).get("malicious_evidence", ()))
         if analysis
         else (),
+        console_url=console_page(directory, review.id) if directory else None,
         complaint_points=complaint_points((analysis.details or {}).get("complaints", ()))
         if analysis
         else "",
@@ -219,6 +226,12 @@ async def draft_made(session: AsyncSession, review_id: int, draft_id: int) -> di
     )
     details = entry.details if entry is not None else {}
     return details if details.get("draft_id") == draft_id else {}
+
+
+def console_page(directory: Directory, review_id: int) -> str | None:
+    """The review's page on the web console, when its public address is configured."""
+    base = directory.settings.web.public_url
+    return f"{base}/reviews/{review_id}" if base else None
 
 
 def complaint_points(complaints: Iterable[dict]) -> str:
@@ -250,3 +263,87 @@ async def reply_deadline(
     """When the public reply to a negative review is due (None: no reply window runs)."""
     window = reply_window(directory, review, await current_analysis(session, review))
     return window[1] + window[0] if window else None
+
+
+# -- where a card stands, in words (every front end: chat cards, the web console) ----
+
+
+def duration(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.0f} 小时" if hours >= 1.5 else f"{delta.total_seconds() / 60:.0f} 分钟"
+
+
+def timing_line(view: AlertView) -> str | None:
+    """The reply deadline, and how late the platform showed us the review (never hidden)."""
+    parts = []
+    if view.reply_window is not None and view.window_start is not None and view.open:
+        deadline = view.local(view.window_start + view.reply_window)
+        parts.append(f"请在 {deadline} 前回复（{duration(view.reply_window)}内）")
+    if view.created_at is not None and view.first_seen_at is not None:
+        delay = platform_delay(view.created_at, view.first_seen_at)
+        if delay is not None and view.created_precision == "day":
+            # Only the date is known: the review was written at some time of that day.
+            shortest = max(delay - timedelta(days=1), timedelta(0))
+            span = (
+                f"{duration(shortest)}至 {duration(delay)}"
+                if shortest >= timedelta(minutes=1)
+                else f"不到 {duration(delay)}"
+            )
+            parts.append(
+                f"平台延迟：评价发布于 {view.local(view.created_at, '%m-%d')}（平台只提供日期），"
+                f"{span}后平台才提供，时限从我们看到时算起"
+            )
+        elif delay is not None:
+            parts.append(
+                f"平台延迟：评价发布于 {view.local(view.created_at)}，"
+                f"{duration(delay)}后平台才提供，时限从我们看到时算起"
+            )
+    return "；".join(parts) or None
+
+
+def case_line(view: AlertView) -> str:
+    """The customer case in one line: 📞 接通了 · 给了补偿 · 回访 12-09 10:00 · 🎉 …"""
+    parts = [CASE_WORDS.get(w, w) for w in (view.case_outcome, view.case_agreement) if w]
+    if view.case_follow_up_at:
+        parts.append(f"回访 {view.local(view.case_follow_up_at)}")
+    if view.case_came_back:
+        parts.append(f"🎉 顾客回来了（{CASE_WORDS.get(view.case_came_back, '')}）")
+    return ("📞 " + " · ".join(parts)) if parts else ""
+
+
+def status_lines(view: AlertView) -> list[str]:
+    """Where the review stands, in Chinese, newest facts last."""
+    lines = []
+    who, when = view.handled_by or "", view.local(view.handled_at)
+    if view.review_status == "approved":
+        lines.append(f"✅ {who} 于 {when} 通过，正在发布到平台…")
+    elif view.review_status == "replied":
+        lines.append(f"✅ 已发布到平台（{who} 于 {when} 通过）")
+    elif view.review_status == "replied_manually":
+        lines.append(f"✅ {who} 于 {when} 确认已在平台手动回复")
+    elif view.review_status == "replied_elsewhere":
+        lines.append(f"✅ 平台上已有商家回复（{when} 读到，不是通过 reviewbot 发布的）")
+    elif view.review_status == "ignored":
+        lines.append(f"🙈 {who} 于 {when} 忽略了这条评价")
+    elif view.review_status == "appeal":
+        lines.append("🚩 已标记为恶意评价，申诉处理中")
+    if view.draft_status == "failed":
+        error = clip_utf16(view.reply_error or "", FIELD_UNITS["error"])
+        reason = f"：{error}" if error else ""
+        lines.append(f"⚠️ 回复发布失败{reason}。请修改或换一版后重新通过。")
+    if view.contacted_at is not None:
+        lines.append(f"☎️ {view.contacted_by} 于 {view.local(view.contacted_at)} 已联系顾客")
+    case = case_line(view)
+    if case:
+        lines.append(case)
+    if view.open and view.manager_asked_at is not None:
+        asked = view.local(view.manager_asked_at)
+        lines.append(f"📣 {view.manager_asked_by} 于 {asked} 已请店长处理")
+    if view.open and not view.can_reply:
+        lines.append("ℹ️ 该平台不支持接口回复：请在商家后台手动发布，再点“已手动回复”确认。")
+    if view.changed_after_answer:
+        lines.append(
+            "ℹ️ 顾客在我们回复之后又追评（或修改了评价）。该平台每条评价只能回复一次，"
+            "请私下联系顾客处理，联系后点“已联系顾客”。"
+        )
+    return lines

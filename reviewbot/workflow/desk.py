@@ -37,6 +37,7 @@ from reviewbot.workflow.cases import Cases
 from reviewbot.workflow.crisis import close_crisis, tally, trigger_name
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
+from reviewbot.workflow.signin import SignIn
 
 # What a card's buttons do (the edit conversation has its own calls in `Desk.edits`).
 CardAction = Literal[
@@ -104,6 +105,16 @@ class Desk:
         self.access = Access(directory, sessions)
         self.edits = Edits(directory, sessions, clock, timeout=edit_timeout)
         self.cases = Cases(directory, sessions, clock)
+        self.signin = SignIn(
+            directory,
+            sessions,
+            clock,
+            link_ttl=timedelta(minutes=settings.web.link_minutes),
+            session_ttl=timedelta(hours=settings.web.session_hours),
+        )
+        # Where the web console answers (its public_url, else the address it listens on
+        # once started); None: no console, /web says so.
+        self.web_base: str | None = None
 
     def zone(self, store_id: str) -> ZoneInfo:
         """The store's time zone: every time people are told is in their local time."""
@@ -165,7 +176,9 @@ class Desk:
 
     # -- what a card's buttons do ---------------------------------------------------------
 
-    async def _posting(self, card: CardRef) -> dict:
+    async def posting(self, card: CardRef) -> dict:
+        """What posting a reply on this card's review needs to know (the platform's
+        rules, the store's facts and time zone)."""
         async with self.sessions() as session:
             review = await session.get(Review, card.review_id)
         return {
@@ -180,22 +193,24 @@ class Desk:
         asks `access.card_allowed` first). A role too low is refused politely (and
         audited); a change redraws every copy of the card. Before 🔁, a front end closes
         expired edits (an abandoned edit must not hold the draft) and says so."""
-        return await self._guarded(action, card, actor, lambda: self._do(action, card, actor))
+        return await self.guarded(action, card, actor, lambda: self._do(action, card, actor))
 
     async def confirm_edit(
         self, card: CardRef, actor: Actor, chat_id: int, user_id: int, pressed: int | None
     ) -> Outcome:
-        posting = await self._posting(card)
-        return await self._guarded(
+        posting = await self.posting(card)
+        return await self.guarded(
             "confirm",
             card,
             actor,
             lambda: self.edits.confirm(card, actor, chat_id, user_id, pressed, posting),
         )
 
-    async def _guarded(
+    async def guarded(
         self, what: str, card: CardRef, actor: Actor, run: Callable[[], Awaitable[Outcome]]
     ) -> Outcome:
+        """Run an action: a refusal is audited and answered politely, a change redraws
+        every copy of the card (in chat and for the web console alike)."""
         try:
             outcome = await run()
         except NotAllowed as exc:
@@ -215,7 +230,7 @@ class Desk:
     async def _do(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
         """Each button is one action of `workflow.actions`, in one transaction."""
         now, review_id, zone = self.clock.now(), card.review_id, self.zone(card.store_id)
-        posting = await self._posting(card) if action == "approve" else {}
+        posting = await self.posting(card) if action == "approve" else {}
 
         async def regenerate(session: AsyncSession) -> Outcome:
             review = await session.get(Review, review_id)

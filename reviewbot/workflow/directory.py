@@ -12,6 +12,9 @@ from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint
 from reviewbot.workflow.actions import Actor
 
+# The [[people]] field that names someone in each chat app (actor ids: "{service}:{id}").
+APP_IDENTITIES = {"dingtalk": "dingtalk_user_id", "feishu": "feishu_open_id"}
+
 
 class Directory:
     def __init__(
@@ -82,10 +85,24 @@ class Directory:
         person = self.settings.person(telegram_user_id)
         return None if person is None else _actor(person)
 
+    def app_actor(self, service: str, user_id: str | None) -> Actor | None:
+        """Someone in a chat app (`service`: "dingtalk", "feishu"), by the user id the app
+        gave (the [[people]] field `APP_IDENTITIES` names)."""
+        field = APP_IDENTITIES.get(service)
+        if not user_id or field is None:
+            return None
+        for person in self.settings.people:
+            if getattr(person, field) == user_id:
+                return Actor(f"{service}:{user_id}", person.name, person.store_roles())
+        return None
+
     def name_of(self, actor_id: str) -> str | None:
         """The name people know someone by, from the actor id the database records."""
         kind, _, number = actor_id.partition(":")
-        if kind != "telegram" or not number.lstrip("-").isdigit():
+        if kind != "telegram":
+            found = self.app_actor(kind, number)
+            return found.name if found else None
+        if not number.lstrip("-").isdigit():
             return None
         actor = self.actor(int(number))
         return actor.name if actor else None

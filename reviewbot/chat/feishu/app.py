@@ -11,6 +11,7 @@ the app's REST API instead of a webhook, so what the owner knows of robots holds
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 import aiohttp
@@ -22,7 +23,7 @@ from reviewbot.chat.feishu.stream import LongConnection
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.workflow.actions import Actor, Outcome
-from reviewbot.workflow.apps import AppDesk
+from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import AlertView, CardRef
 from reviewbot.workflow.desk import CardAction
 
@@ -88,10 +89,12 @@ class FeishuApp:
 
     # -- cards ------------------------------------------------------------------------
 
-    async def redraw(self, view: AlertView) -> None:
-        """Redraw every copy of this alert's card in this app's groups."""
+    async def redraw(self, view: AlertView, channels: Collection[str] | None = None) -> None:
+        """Redraw every copy of this alert's card in this app's groups (or in `channels`)."""
         card = cards.alert_card(view, self.desk.desk.clock.now(), self.public_url)
-        for alert_id, message_id in await self.desk.copies(view.review_id, self.channels):
+        where = self.channels if channels is None else channels
+        found = await self.desk.copies(view.review_id, where)
+        for alert_id, message_id in found:
             if alert_id == view.alert_id:
                 await self.api.patch(message_id, card)
 
@@ -123,8 +126,9 @@ class FeishuApp:
         card = await self.desk.desk.card(token) if token else None
         if card is None and actor is not None:
             return toast("这个按钮已失效。", False)
-        if card is None or not self.desk.card_allowed(actor, card.store_id, chat):
-            await self.desk.refused(user, f"button {action}", None, card)
+        where = Where(chat, user)
+        if card is None or not self.desk.card_allowed(actor, card.store_id, where):
+            await self.desk.refused(where, f"button {action}", card, public=False)
             return toast(f"{cards.REFUSAL}\n用户 ID：{user or '?'}", False)
         assert actor is not None and chat is not None
         form = (event.action.form_value or {}) if event.action else {}
@@ -176,7 +180,7 @@ class FeishuApp:
     ) -> Outcome:
         """The form's submit: through the guardrails; a refusal is shown in the form with
         its suggestion and the text kept, a good edit is posted and the form retired."""
-        outcome = await self.desk.submit_edit(card, actor, text)
+        outcome = await self.desk.edit(card, actor, text)
         view = await self.desk.desk.view(card.alert_id)
         if message_id is not None:
             if outcome.ok:
@@ -248,7 +252,7 @@ class FeishuAppChannel(FeishuRobot):
         return {"robot": self.kind, "message_id": message_id}
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
-        await self.app.redraw(alert)
+        await self.app.redraw(alert, [self.name])
         return ref
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:

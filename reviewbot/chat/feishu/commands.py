@@ -19,7 +19,7 @@ from reviewbot.chat.feishu.cards import REFUSAL
 from reviewbot.chat.telegram.commands import parse_duration
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.actions import Actor
-from reviewbot.workflow.apps import AppDesk
+from reviewbot.workflow.apps import AppDesk, Where
 
 Say = Callable[[str, str], Awaitable[None]]  # (chat id, text)
 
@@ -66,12 +66,12 @@ class Commands:
         chat, user = message.chat_id, sender.open_id if sender else None
         private = message.chat_type == "p2p"
         actor = self.apps.actor(user)
+        where = Where(None if private else chat, user)
         if actor is None:
-            public = None if private else chat
-            if await self.apps.refused(user, f"/{name}", public, None):
+            if await self.apps.refused(where, f"/{name}"):
                 await self.say(chat, f"{REFUSAL}\n用户 ID：{user or '?'}")
             return
-        stores = self.apps.stores_here(actor, chat, private=private)
+        stores = self.apps.stores_here(actor, where)
         handler = {
             "pending": self.pending,
             "stats": self.stats,

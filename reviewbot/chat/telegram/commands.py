@@ -1,6 +1,6 @@
 """The bot's commands, each a small handler turning its arguments into a workflow call and
 the answer into a message: /start, /help, /pending, /review, /stats, /mute, /unmute,
-/crisis and /cancel (/thanks is in thanks.py)."""
+/crisis, /web and /cancel (/thanks is in thanks.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from datetime import UTC, timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from reviewbot.chat.alerts import duration, stars
@@ -26,6 +26,7 @@ COMMANDS = [
     ("mute", "暂停非紧急提醒：/mute 1h，/mute off 恢复"),
     ("cancel", "取消正在进行的修改"),
     ("crisis", "查看危机；店主发送 /crisis close 处理结果 结束危机"),
+    ("web", "网页控制台的登录链接（私聊）；/web revoke 注销网页登录"),
     ("start", "我是谁、能做什么"),
     ("help", "使用说明"),
 ]
@@ -93,6 +94,7 @@ class Commands:
                 ("unmute", self.unmute),
                 ("cancel", self.cancel),
                 ("crisis", self.crisis),
+                ("web", self.web),
             )
         ]
 
@@ -251,6 +253,32 @@ class Commands:
             return
         lines = await self.desk.crises(stores)
         await message.reply_text("\n".join(lines) if lines else "当前没有进行中的危机。")
+
+    async def web(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A one-time sign-in link to the web console, in a private chat only (in a group
+        anyone could use it); `/web revoke` ends web sign-ins (an owner's: everyone's in
+        their stores)."""
+        actor = await self.front.command_actor(update, "web")
+        if actor is None:
+            return
+        message, signin = update.effective_message, self.desk.signin
+        if (context.args or [""])[0].lower() == "revoke":
+            ended = await signin.revoke(actor)
+            await message.reply_text(f"已注销 {ended} 个网页登录。")
+            return
+        if self.desk.web_base is None:
+            await message.reply_text("网页控制台没有开启（配置里的 [web] enabled）。")
+            return
+        if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+            await message.reply_text("登录链接只能私聊发送：请私聊机器人发送 /web。")
+            return
+        token = await signin.issue_link(actor, update.effective_user.id)
+        minutes = round(signin.link_ttl.total_seconds() / 60)
+        await message.reply_text(
+            f"网页控制台登录链接（只能用一次，{minutes} 分钟内有效，请勿转发）：\n"
+            f"{self.desk.web_base}/signin?t={token}",
+            disable_web_page_preview=True,
+        )
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self.front.command_actor(update, "cancel") is None:

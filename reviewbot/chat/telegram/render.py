@@ -129,6 +129,8 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
             rows.append([button("📣 请店长处理", ASK_MANAGER)])
     elif view.contacted_at is None:
         rows.append([button("☎️ 已联系顾客", CONTACTED)])
+    if view.console_url:
+        rows.append([InlineKeyboardButton("🖥 在网页处理", url=view.console_url)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -1,7 +1,7 @@
 """customer_cases and case_reviews: what became of each complaining customer
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-06 16:00:00
 
 Only the ☎️ tap and its time were kept. A case per complaint now records the call's
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | None = "0022"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

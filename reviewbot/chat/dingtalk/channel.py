@@ -1,0 +1,116 @@
+"""The DingTalk enterprise robot as a channel of the outbox: each alert of its group's
+stores goes out as an interactive card (with buttons that answer over the stream
+connection, see stream.py), notices and merged summaries as the robot's markdown messages.
+It is delivered like a group robot (jobs/robots.py): its own queue per store, in order,
+held while DingTalk is down and sent once each afterwards, within the robot's rate limit.
+
+A card's id (`outTrackId`) is made from the alert's token and the group, so a redraw needs
+nothing stored: every change of the review redraws the card in place (`update_alert`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+import aiohttp
+
+from reviewbot.chat.alerts import status_lines
+from reviewbot.chat.dingtalk.api import DingTalkApi
+from reviewbot.chat.robots.base import RobotError
+from reviewbot.chat.robots.dingtalk import DingTalkRobot
+from reviewbot.chat.robots.text import alert_card
+from reviewbot.text import clip_utf16
+from reviewbot.workflow.cards import AlertView
+
+DRAFT_UNITS = 1000  # the draft put in the card's edit box
+
+
+def out_track_id(token: str, conversation: str) -> str:
+    """The card of an alert in a group: `rb.<alert token>.<group digest>`."""
+    digest = hashlib.sha256(conversation.encode()).hexdigest()[:10]
+    return f"rb.{token}.{digest}"
+
+
+def token_of(out_track_id: str) -> str | None:
+    parts = out_track_id.split(".")
+    return parts[1] if len(parts) == 3 and parts[0] == "rb" and parts[1] else None
+
+
+def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
+    """The card template's variables (all strings, as DingTalk's cardParamMap takes them):
+    `title`, `markdown` (the review, its analysis, the draft, where it stands), `status`
+    (who did what), `draft` (what the edit box starts with), `open` ("true" while the
+    buttons apply) and `review` (its number)."""
+    card = alert_card(alert, public_url)
+    lines = [f"### {'🚨 ' if card.urgent else ''}{card.title}"]
+    for label, value in card.lines:
+        lines.append(f"> {value}" if label == "meta" else f"**{label}**：{value}")
+    lines += [f"[{link.label}]({link.url})" for link in card.links]
+    status = status_lines(alert)
+    return {
+        "title": card.title,
+        "markdown": "\n\n".join(lines),
+        "status": "\n".join(status) or "待处理",
+        "draft": clip_utf16(alert.draft_text or "", DRAFT_UNITS) if alert.open else "",
+        "open": "true" if alert.open else "false",
+        "review": f"#{alert.review_id}",
+    }
+
+
+class DingTalkAppChannel(DingTalkRobot):
+    """Markdown and summaries as the custom robot draws them; sent through the OpenAPI."""
+
+    kind = "dingtalk_app"
+    service = "DingTalk enterprise robot"
+    rate_limited = frozenset()  # the OpenAPI client tells throttling apart itself
+    bad_credentials: ClassVar[dict[int, str]] = {}
+    rate_limit_retry = 61.0
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        *,
+        key: str,
+        api: DingTalkApi,
+        conversation: str,
+        template: str,
+        per_minute: int = 20,
+        public_url: str | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        super().__init__(
+            http,
+            key=key,
+            webhook="",
+            webhook_env=api.secret_env,
+            per_minute=per_minute,
+            public_url=public_url,
+            timeout=timeout,
+        )
+        self.api = api
+        self.conversation = conversation
+        self.template = template
+
+    async def send_alert(self, alert: AlertView) -> dict[str, Any]:
+        track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
+        await self.api.send_card(
+            self.template, track, self.conversation, card_params(alert, self.public_url)
+        )
+        return {"robot": self.kind, "card": track}
+
+    async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
+        track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
+        await self.api.update_card(track, card_params(alert, self.public_url))
+        return ref
+
+    async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A notice or a summary: the robot's markdown message in the group."""
+        markdown = body.get("markdown") or body.get("actionCard") or {}
+        try:
+            await self.api.say(
+                self.conversation, "", str(markdown.get("title", "")), str(markdown["text"])
+            )
+        except KeyError:
+            raise RobotError("nothing to send", "empty") from None
+        return {"robot": self.kind}

@@ -1,0 +1,1 @@
+"""The web console (aiohttp + Jinja2): the chat's workflow in a browser."""

@@ -1,0 +1,280 @@
+"""DingTalk through an enterprise internal app's robot: the daemon sends each bad review as
+an interactive card through the OpenAPI, and the card's buttons and the robot's
+@-messages come back over the Stream-mode connection, all through the official
+`dingtalk_stream` SDK pointed at a local fake DingTalk (tests/fakes/dingtalk.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from reviewbot.app.daemon import Daemon
+from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.clock import FakeClock
+from reviewbot.config import parse_settings
+from reviewbot.store.health import channel_health
+from reviewbot.store.schema import AuditEntry, OutboxMessage
+from tests.conftest import TEST_FACTS
+from tests.fakes.dingtalk import Card, FakeDingTalk
+from tests.harness.telegram import NEGATIVE
+
+CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
+GROUP = "cidGroupOfStore1=="
+OWNER, MANAGER, STAFF, STAFF2, STRANGER = "owner01", "manager01", "staff01", "staff02", "x999"
+
+
+def settings(database_url: str, demo_url: str, endpoint: str) -> dict[str, Any]:
+    channel = {
+        "kind": "dingtalk_app",
+        "client_id": CLIENT_ID,
+        "secret_env": "RB_DINGTALK_SECRET",
+        "conversation_id": GROUP,
+        "card_template_id": "tpl-review.schema",
+        "endpoint": endpoint,
+    }
+    person = lambda name, uid, role: {  # noqa: E731
+        "name": name,
+        "dingtalk_user_id": uid,
+        "role": role,
+        "stores": ["store-1"],
+    }
+    return {
+        "database": {"url": database_url, "auto_upgrade": True},
+        "http": {"timeout_seconds": 5.0, "max_attempts": 2, "backoff_initial_seconds": 0.01},
+        "demo": {"serve": False},
+        "people": [
+            person("王老板", OWNER, "owner"),
+            person("李店长", MANAGER, "manager"),
+            person("小张", STAFF, "staff"),
+            person("小刘", STAFF2, "staff"),
+        ],
+        "stores": [
+            {
+                "id": "store-1",
+                "name": "测试小馆",
+                "facts": TEST_FACTS,
+                "channels": [channel],
+                "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
+            }
+        ],
+    }
+
+
+class Shop:
+    """The daemon with its DingTalk robot, driven step by step on the fake clock."""
+
+    def __init__(self, daemon: Daemon, fake: FakeDingTalk, demo: Any, clock: FakeClock) -> None:
+        self.daemon, self.fake, self.demo, self.clock = daemon, fake, demo, clock
+
+    async def review_arrives(self, text: str = NEGATIVE) -> None:
+        self.demo.platform.add_review("shop-1", text, 1)
+        self.clock.advance(minutes=5)
+        await self.daemon.poll_all_once()
+        await self.daemon.drain()
+
+    async def settle(self, seconds: float = 70, rounds: int = 10) -> None:
+        """Let the robot's queue drain as time passes (a retry's wait at a time)."""
+        for _ in range(rounds):
+            async with self.daemon.sessions() as session:
+                waiting = await session.scalar(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.kind == "robot", OutboxMessage.status == "pending"
+                    )
+                )
+            if waiting is None:
+                return
+            self.clock.advance(seconds=seconds)
+            await self.daemon.drain()
+
+    def card(self) -> Card:
+        return self.fake.group_cards(GROUP)[-1]
+
+    async def press(self, user: str, action: str, **params: str) -> str:
+        """A tap on the newest card: the presser's own answer on it."""
+        answer = await self.fake.press(user, self.card(), action, **params)
+        await self.daemon.drain()
+        return answer["userPrivateData"]["cardParamMap"]["notice"]
+
+    async def ask(self, user: str, text: str) -> str:
+        before = len(self.fake.messages)
+        await self.fake.say(user, GROUP, text)
+        await self.daemon.drain()
+        return "\n".join(m["text"] for m in self.fake.messages[before:])
+
+
+async def start(database_url: str, demo: Any, fake: FakeDingTalk, clock: FakeClock) -> Daemon:
+    data = settings(database_url, demo.base_url, fake.base_url)
+    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+    await daemon.start(schedule=False)
+    return daemon
+
+
+@pytest.fixture
+async def dingtalk(monkeypatch) -> AsyncIterator[FakeDingTalk]:
+    monkeypatch.setenv("RB_DINGTALK_SECRET", SECRET)
+    fake = FakeDingTalk(CLIENT_ID, SECRET)
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def shop(database_url, demo, dingtalk, clock) -> AsyncIterator[Shop]:
+    daemon = await start(database_url, demo, dingtalk, clock)
+    await dingtalk.connected()
+    try:
+        yield Shop(daemon, dingtalk, demo, clock)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):
+    """End to end: a negative review on the demo platform, a card in the DingTalk group, a
+    double tap and two people at once, and exactly one reply posted back."""
+    (opened,) = shop.fake.opened
+    topics = {s["topic"] for s in opened["subscriptions"] if s["type"] == "CALLBACK"}
+    assert topics == {"/v1.0/card/instances/callback", "/v1.0/im/bot/messages/get"}
+    assert shop.fake.acks["ping-1"]["code"] == 200  # the SDK acked the system ping
+    await shop.review_arrives()
+    card = shop.card()
+    assert NEGATIVE in card.params["markdown"] and "测试小馆" in card.params["markdown"]
+    assert "建议回复" in card.params["markdown"] and card.params["open"] == "true"
+    draft = card.params["draft"]
+    assert draft and draft in card.params["markdown"]
+
+    answers = await asyncio.gather(
+        shop.fake.press(STAFF, card, "approve"),
+        shop.fake.press(STAFF, card, "approve"),
+        shop.fake.press(STAFF2, card, "approve"),
+    )
+    await shop.daemon.drain()
+    notices = [a["userPrivateData"]["cardParamMap"]["notice"] for a in answers]
+    assert sum("正在发布" in n for n in notices) == 1, notices
+    assert len(shop.demo.platform.replies) == 1
+    assert shop.demo.platform.replies[0].content == draft
+    assert card.params["open"] == "false" and "已发布到平台" in card.params["status"]
+    assert any(name in card.params["status"] for name in ("小张", "小刘"))  # who did it
+    assert card.updates >= 1  # redrawn in place, not sent again
+    assert len(shop.fake.group_cards(GROUP)) == 1
+    later = await shop.press(STAFF, "approve")  # a tap long after: who handled it, and when
+    assert later.startswith("⚠️") and "处理" in later and len(shop.demo.platform.replies) == 1
+    others = [n for n in notices if "正在发布" not in n]
+    assert all("处理" in n for n in others), others  # the two late taps were told
+
+
+async def test_an_edit_goes_through_the_guardrails(shop: Shop):
+    """An edit through the card's input box or an @-message: refused with the suggested
+    rewording, then a good one posted."""
+    await shop.review_arrives()
+    number = shop.card().params["review"].lstrip("#")
+    said = await shop.ask(STAFF, f"/edit {number} 抱歉，菜钱全免")
+    assert "菜钱全免" in said and "不能发布" in said and "可以改成" in said
+    refused = await shop.press(STAFF, "edit", reply="非常抱歉，这一单菜钱全免。")
+    assert "菜钱全免" in refused and "可以改成" in refused  # what is wrong, and how to put it
+    assert not shop.demo.platform.replies and shop.card().params["open"] == "true"
+    good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+    answer = await shop.press(STAFF, "edit", reply=good)
+    assert not answer.startswith("⚠️"), answer
+    await shop.daemon.drain()
+    assert [r.content for r in shop.demo.platform.replies] == [good]
+    assert shop.card().params["open"] == "false" and "小张" in shop.card().params["status"]
+
+
+async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
+    await shop.review_arrives()
+    refused = await shop.press(STRANGER, "approve")
+    assert "没有权限" in refused and STRANGER in refused
+    assert not shop.demo.platform.replies and shop.card().params["open"] == "true"
+    assert STRANGER in await shop.ask(STRANGER, "/pending")
+    assert await shop.ask(STRANGER, "/stats") == ""  # told once an hour in a group
+    async with shop.daemon.sessions() as session:
+        refusals = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "chat.refused"))
+        ).all()
+    assert [r.actor for r in refusals] == [f"dingtalk:{STRANGER}"] * 3
+
+    pending = await shop.ask(STAFF, "/pending")
+    assert "待处理 1 条" in pending and shop.card().params["review"] in pending
+    assert "测试小馆" in await shop.ask(STAFF, "/stats")
+    assert "没有进行中的危机" in await shop.ask(STAFF, "/crisis")
+    assert "已暂停非紧急提醒" in await shop.ask(MANAGER, "/mute 1h")
+    await shop.review_arrives("服务员态度很差，等了四十分钟")
+    assert len(shop.fake.group_cards(GROUP)) == 1  # held by the mute
+    assert "已恢复提醒" in await shop.ask(MANAGER, "/mute off")
+    await shop.settle()
+    assert len(shop.fake.group_cards(GROUP)) == 2
+
+
+@pytest.mark.slow  # two daemons, one after the other
+async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
+    database_url, demo, dingtalk: FakeDingTalk, clock
+):
+    daemon = await start(database_url, demo, dingtalk, clock)
+    shop = Shop(daemon, dingtalk, demo, clock)
+    await dingtalk.connected()
+    daemon.fronts[0].client.retry_max = 0.2  # reconnect within the test's time, not a minute
+    dingtalk.down = True
+    await dingtalk.drop()
+    texts = [f"{NEGATIVE}（{n}号桌）" for n in range(1, 4)]
+    for text in texts[:2]:
+        await shop.review_arrives(text)
+    assert not dingtalk.cards
+    await daemon.stop()  # a restart in the middle of the outage
+    await daemon.close()
+    daemon = await start(database_url, demo, dingtalk, clock)
+    daemon.fronts[0].client.retry_max = 0.2
+    shop.daemon = daemon
+    try:
+        await shop.review_arrives(texts[2])
+        assert not dingtalk.cards
+        dingtalk.down = False
+        await shop.settle()
+        cards = dingtalk.group_cards(GROUP)
+        said = [next(t for t in texts if t.split("（")[1] in c.params["markdown"]) for c in cards]
+        assert said == texts  # once each, in order
+        await dingtalk.connected()  # the stream came back by itself
+        assert "正在发布" in await shop.press(STAFF, "approve")
+        assert len(demo.platform.replies) == 1
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+@pytest.mark.slow  # two daemons, one after the other
+async def test_a_wrong_secret_is_named_never_shown_and_fixing_it_delivers(
+    database_url, demo, dingtalk: FakeDingTalk, clock, monkeypatch, caplog
+):
+    wrong = "wrong-secret-0123456789abcdef"
+    monkeypatch.setenv("RB_DINGTALK_SECRET", wrong)
+    daemon = await start(database_url, demo, dingtalk, clock)
+    shop = Shop(daemon, dingtalk, demo, clock)
+    try:
+        await shop.review_arrives()
+        assert not dingtalk.cards and dingtalk.opened  # the stream was refused too
+        (health,) = await channel_health(daemon.sessions)
+        assert health["state"] == "bad_credentials" and health["pending"] == 1
+        assert "RB_DINGTALK_SECRET" in health["last_error"] and CLIENT_ID in health["last_error"]
+        assert wrong not in health["last_error"] and wrong not in caplog.text
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    monkeypatch.setenv("RB_DINGTALK_SECRET", SECRET)  # the owner fixes it and restarts
+    daemon = await start(database_url, demo, dingtalk, clock)
+    shop.daemon = daemon
+    try:
+        await shop.settle(seconds=301)
+        (card,) = dingtalk.group_cards(GROUP)
+        assert NEGATIVE in card.params["markdown"]
+        await dingtalk.connected()
+        assert "正在发布" in await shop.press(MANAGER, "approve")
+    finally:
+        await daemon.stop()
+        await daemon.close()

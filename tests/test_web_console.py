@@ -1,0 +1,148 @@
+"""The web console's sign-in and its links from chat, through the real bot (fake Telegram
+server) and the real aiohttp server, with a plain HTTP client: the one-time link, the
+cookie's flags, expiry and revocation, roles and CSRF on the server, and the card's button
+to the review's page. (The pages in a real browser: test_web_browser.py.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from reviewbot.store.schema import AuditEntry, Review
+from tests.fakes.telegram import TOKEN
+from tests.harness.daemon import Running, review_number, start_daemon
+from tests.harness.telegram import OTHER_STORE, OWNER, STAFF, STAFF_CHAT, telegram_settings
+
+PUBLIC = "https://reviews.example.cn"
+
+
+@pytest.fixture
+async def console(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Running]:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
+    settings["web"] = {"enabled": True, "listen_port": 0, "public_url": PUBLIC}
+    running = await start_daemon(settings, telegram, demo, clock)
+    try:
+        yield running
+    finally:
+        await running.daemon.stop()
+        await running.daemon.close()
+
+
+def local(running: Running, link: str) -> str:
+    """The public link, as reached on the address the console listens on."""
+    assert running.daemon.web is not None
+    return link.replace(PUBLIC, running.daemon.web.local_url)
+
+
+async def link_for(running: Running, user: int) -> str:
+    answer = await running.ask(user, user, "/web")
+    found = re.search(r"https://\S+/signin\?t=\S+", answer)
+    assert found, answer
+    return local(running, found.group(0))
+
+
+async def sign_in(http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    token = link.split("t=", 1)[1]
+    base = link.split("/signin", 1)[0]
+    async with http.get(link) as page:  # a link preview: the token is not spent
+        assert page.status == 200 and token in await page.text()
+    return await http.post(f"{base}/signin", data={"t": token}, allow_redirects=False)
+
+
+async def session_of(running: Running, user: int) -> aiohttp.ClientSession:
+    """A client holding `user`'s session cookie (sent by hand: the cookie is Secure, and
+    the test speaks plain HTTP to the console's local address)."""
+    async with aiohttp.ClientSession() as http:
+        response = await sign_in(http, await link_for(running, user))
+        value = response.cookies["rb_session"].value
+    return aiohttp.ClientSession(
+        cookie_jar=aiohttp.DummyCookieJar(), headers={"Cookie": f"rb_session={value}"}
+    )
+
+
+async def test_a_link_signs_in_once_with_a_secure_cookie(console: Running) -> None:
+    answer = await console.ask(STAFF, STAFF_CHAT, "/web")
+    assert "私聊" in answer and "signin" not in answer  # never a link in a group
+    link = await link_for(console, STAFF)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        response = await sign_in(http, link)
+        assert response.status == 303
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+        again = await sign_in(http, link)
+        assert again.status == 403 and "已使用过或已过期" in await again.text()
+    async with console.daemon.sessions() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert "web.link_issued" in actions and "web.signed_in" in actions
+
+
+async def test_a_link_expires_within_minutes(console: Running) -> None:
+    link = await link_for(console, STAFF)
+    console.clock.advance(minutes=11)
+    async with aiohttp.ClientSession() as http:
+        assert (await sign_in(http, link)).status == 403
+
+
+async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None:
+    card = await console.review_arrives()
+    review = review_number(card)
+    # the card carries a button to the review's page on the console
+    buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert {"text": "🖥 在网页处理", "url": f"{PUBLIC}/reviews/{review}"} in buttons
+    base = console.daemon.web.local_url
+    async with await session_of(console, STAFF) as http:
+        page = await (await http.get(f"{base}/reviews/{review}")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        # staff may not start an appeal (a manager's decision): refused and audited
+        marked = await http.post(
+            f"{base}/reviews/{review}/action", data={"action": "malicious", "csrf": csrf}
+        )
+        assert "店长或以上权限" in await marked.text()
+        forged = await http.post(f"{base}/reviews/{review}/action", data={"action": "ignore"})
+        assert forged.status == 403
+        elsewhere = await http.post(
+            f"{base}/reviews/{review}/action",
+            data={"action": "ignore", "csrf": csrf},
+            headers={"Origin": "https://evil.example"},
+        )
+        assert elsewhere.status == 403  # another site's page, even with the token
+        assert (await http.get(f"{base}/chain")).status == 403  # the owner's page
+        dashboard = await http.get(f"{base}/stores/store-1?period=day")
+        assert dashboard.status == 200 and "平台账号" in await dashboard.text()
+        assert (await http.get(f"{base}/stores/store-2")).status == 403
+        check = await http.post(
+            f"{base}/api/reviews/{review}/check",
+            json={"text": "请加我微信 abc12345"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert (await check.json())["ok"] is False
+        # another store's person cannot read it, even with a session of their own
+        async with await session_of(console, OTHER_STORE) as other:
+            assert (await other.get(f"{base}/reviews/{review}")).status == 403
+            async with await session_of(console, OWNER) as owner:
+                chain = await (await owner.get(f"{base}/chain")).text()
+                assert "测试小馆" in chain and "别的店" in chain
+                listed = await (await owner.get(f"{base}/sessions")).text()
+                assert "小张" in listed and "别店的人" in listed
+            # the owner ends every session in their stores, this one too
+            assert "已注销" in await console.ask(OWNER, OWNER, "/web revoke")
+            assert (await other.get(f"{base}/")).status == 401
+        assert (await http.get(f"{base}/")).status == 401
+    async with console.daemon.sessions() as session:
+        status = await session.scalar(select(Review.status).where(Review.id == review))
+        refused = (
+            await session.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == "chat.refused")
+            )
+        ).all()
+    assert status == "open"
+    assert any(d.get("attempted") == "malicious" for d in refused)
+
+
+async def test_web_says_when_the_console_is_off(bot: Running) -> None:
+    assert "没有开启" in await bot.ask(STAFF, STAFF, "/web")
