@@ -124,6 +124,8 @@ class TelegramSettings(Section):
 
 
 Role = Literal["owner", "manager", "staff"]
+# The [[people]] fields naming someone in a chat service (one at least is needed).
+CHAT_IDENTITIES = ("telegram_user_id", "dingtalk_user_id", "feishu_open_id", "wecom_user_id")
 
 
 class PersonSettings(Section):
@@ -133,6 +135,8 @@ class PersonSettings(Section):
 
     name: Annotated[str, Field(min_length=1)]
     telegram_user_id: int | None = None
+    # The person's open_id in the Feishu / Lark app (ou_…), for a feishu_app channel.
+    feishu_open_id: Annotated[str, Field(min_length=1)] | None = None
     # Their DingTalk userId (staffId, 钉钉管理后台 › 通讯录 › 成员详情 "员工UserID").
     dingtalk_user_id: str | None = None
     # Their WeCom userid (企业微信管理后台 › 通讯录 › 成员详情 "账号"), for a wecom_bot channel.
@@ -143,14 +147,8 @@ class PersonSettings(Section):
 
     @model_validator(mode="after")
     def _one_form(self) -> PersonSettings:
-        if (
-            self.telegram_user_id is None
-            and self.dingtalk_user_id is None
-            and self.wecom_user_id is None
-        ):
-            raise ValueError(
-                "needs a chat identity: telegram_user_id (or dingtalk_user_id, wecom_user_id)"
-            )
+        if all(getattr(self, f) is None for f in CHAT_IDENTITIES):
+            raise ValueError(f"needs a chat identity: {' or '.join(CHAT_IDENTITIES)}")
         if self.roles is not None and (self.role is not None or self.stores is not None):
             raise ValueError(
                 "give either roles = { store-id = role, … } or role and stores, not both"
@@ -178,9 +176,12 @@ class StoreChat(Section):
 
 
 RobotKind = Literal["wecom_robot", "dingtalk_robot", "feishu_robot"]
-# Chat apps with buttons that work (a long connection in, their API or the connection out),
+# Chat apps with buttons that work (a long connection in; their API, or the connection, out)
 # beside the robots.
-AppKind = Literal["dingtalk_app", "wecom_bot"]
+AppKind = Literal["dingtalk_app", "feishu_app", "wecom_bot"]
+# The apps whose cards are redrawn through their API whenever a review changes (a WeCom
+# card can be redrawn only in answer to a click on it).
+APP_KINDS: frozenset[str] = frozenset({"dingtalk_app", "feishu_app"})
 WECOM_WS_URL = "wss://openws.work.weixin.qq.com"
 
 
@@ -212,16 +213,32 @@ class StoreChannel(Section):
     )
     # Messages a minute the robot may send (the services allow 20; beyond it, merged).
     per_minute: Annotated[int, Field(ge=2, le=20)] = 20
+    # App bots (feishu_app): the app's id, the variable holding its secret, the group's
+    # chat id (oc_…) and the service's address (https://open.larksuite.com for Lark).
+    app_id: Annotated[str, Field(min_length=1)] | None = None
+    app_secret_env: EnvName | None = None
+    chat_id: Annotated[str, Field(min_length=1)] | None = None
+    domain: str = "https://open.feishu.cn"
+
+    @field_validator("domain")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an https:// address, got {value!r}")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _signing(self) -> StoreChannel:
         if self.kind == "wecom_robot" and self.secret_env is not None:
             raise ValueError("WeCom group robots have no signing secret: remove secret_env")
-        if self.kind == "dingtalk_app":
-            needed = ("client_id", "secret_env", "conversation_id", "card_template_id")
+        if self.kind in APP_KINDS:
+            needed = {
+                "dingtalk_app": ("client_id", "secret_env", "conversation_id", "card_template_id"),
+                "feishu_app": ("app_id", "app_secret_env", "chat_id"),
+            }[self.kind]
             missing = [name for name in needed if not getattr(self, name)]
             if missing:
-                raise ValueError(f"a dingtalk_app channel needs {', '.join(missing)}")
+                raise ValueError(f"a {self.kind} channel needs {', '.join(missing)}")
         elif self.kind == "wecom_bot":
             needed = ("bot_id", "secret_env", "conversation_id")
             missing = [name for name in needed if not getattr(self, name)]
@@ -241,6 +258,8 @@ class StoreChannel(Section):
             return f"{self.kind}:{self.conversation_id}"
         if self.kind == "wecom_bot":
             return f"{self.kind}:{self.bot_id}:{self.conversation_id}"
+        if self.kind == "feishu_app":
+            return f"{self.kind}:{self.app_id}:{self.chat_id}"
         return f"{self.kind}:{self.webhook_env}"
 
 
@@ -494,11 +513,8 @@ class Settings(Section):
                 seen_accounts[key] = store.id
         seen_people: set[tuple[str, int | str]] = set()
         for index, person in enumerate(self.people):
-            for field, value in (
-                ("telegram_user_id", person.telegram_user_id),
-                ("dingtalk_user_id", person.dingtalk_user_id),
-                ("wecom_user_id", person.wecom_user_id),
-            ):
+            for field in CHAT_IDENTITIES:
+                value = getattr(person, field)
                 if value is not None and (field, value) in seen_people:
                     raise ValueError(
                         f"people.{index}: {field} {value} "
@@ -544,6 +560,10 @@ class Settings(Section):
     def robots(self) -> dict[str, StoreChannel]:
         """Every group robot of every store, once each, by key."""
         return {c.key: c for store in self.stores for c in store.channels}
+
+    def apps(self) -> dict[str, StoreChannel]:
+        """Every app channel (dingtalk_app, feishu_app) of every store, once each, by key."""
+        return {k: c for k, c in self.robots().items() if c.kind in APP_KINDS}
 
     def drafting_for(self, store_id: str) -> DraftingSettings:
         """The store's drafting settings: its own [stores.drafting] over [drafting]."""

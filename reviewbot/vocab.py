@@ -68,6 +68,7 @@ AuditAction = Literal[
     "case.linked",
     "case.opened",
     "case.outcome",
+    "chat.card_posted",
     "chat.refused",
     "crisis.closed",
     "crisis.extended",

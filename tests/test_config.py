@@ -253,15 +253,20 @@ def test_a_person_with_an_unclear_role_is_named(tmp_path, person, message):
         load_settings(write(tmp_path, text))
 
 
-def test_a_person_may_be_known_by_their_dingtalk_id_alone(tmp_path):
+def test_a_person_may_be_known_by_a_chat_apps_id_alone(tmp_path):
     from reviewbot.workflow.directory import Directory
 
     fang = '[[people]]\nname = "阿芳"\ndingtalk_user_id = "manager8"\nroles = { s1 = "owner" }\n'
-    directory = Directory(load_settings(write(tmp_path, TWO_STORES + "\n" + fang)))
+    chen = '[[people]]\nname = "陈师傅"\nfeishu_open_id = "ou_9"\nrole = "staff"\nstores = ["s2"]\n'
+    directory = Directory(load_settings(write(tmp_path, TWO_STORES + "\n" + fang + "\n" + chen)))
     actor = directory.app_actor("dingtalk", "manager8")
     assert actor is not None and actor.id == "dingtalk:manager8" and actor.at_least("owner", "s1")
     assert directory.name_of("dingtalk:manager8") == "阿芳" and directory.manager_chats("s1") == []
     assert directory.app_actor("dingtalk", "someone-else") is None
+    feishu = directory.app_actor("feishu", "ou_9")
+    assert feishu is not None and feishu.id == "feishu:ou_9" and feishu.covers("s2")
+    assert not feishu.covers("s1") and directory.name_of("feishu:ou_9") == "陈师傅"
+    assert directory.app_actor("dingtalk", "ou_9") is None  # each app's ids are its own
     nobody = '[[people]]\nname = "无名"\nrole = "staff"\nstores = ["s1"]\n'
     with pytest.raises(ConfigError, match="needs a chat identity: telegram_user_id"):
         load_settings(write(tmp_path, TWO_STORES + "\n" + nobody))
@@ -288,15 +293,27 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         or line.startswith(("# send =", "# per_minute", "# public_url"))
         or line.startswith(('# client_id = "ding', "# conversation_id", "# card_template_id"))
         or line.startswith(("# endpoint", "# bot_id", "# ws_url"))
+        or line.startswith(('# app_id = "cli_', '# app_secret_env = "REVIEWBOT_FEISHU'))
+        or line.startswith(("# chat_id", "# domain"))
         else line
         for line in text.splitlines()
     )
     settings = load_settings(write(tmp_path, uncommented))
     kinds = [c.kind for c in settings.stores[0].channels]
-    assert kinds == ["wecom_robot", "dingtalk_robot", "feishu_robot", "dingtalk_app", "wecom_bot"]
-    app = settings.stores[0].channels[3]
-    assert app.key.startswith("dingtalk_app:cid") and app.endpoint == "https://api.dingtalk.com"
-    assert settings.stores[0].channels[4].ws_url == "wss://openws.work.weixin.qq.com"
+    assert kinds == [
+        "wecom_robot",
+        "dingtalk_robot",
+        "feishu_robot",
+        "dingtalk_app",
+        "feishu_app",
+        "wecom_bot",
+    ]
+    dingtalk, feishu, wecom = settings.stores[0].channels[3:]
+    assert dingtalk.key.startswith("dingtalk_app:cid")
+    assert dingtalk.endpoint == "https://api.dingtalk.com"
+    assert feishu.chat_id.startswith("oc_") and feishu.domain == "https://open.feishu.cn"
+    assert list(settings.apps()) == [dingtalk.key, f"feishu_app:{feishu.app_id}:{feishu.chat_id}"]
+    assert wecom.ws_url == "wss://openws.work.weixin.qq.com"
     assert settings.stores[0].channels[1].send == ["alerts"]
     assert settings.web.public_url == "https://reviews.example.cn"
 
@@ -308,6 +325,13 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         ('kind = "slack"\nwebhook_env = "H"', "stores.0.channels.0.kind"),
         ('kind = "feishu_robot"\nwebhook_env = "H"\nper_minute = 50', "per_minute"),
         ('kind = "dingtalk_robot"\nwebhook_env = "https://oapi"', "webhook_env"),
+        ('kind = "feishu_app"\napp_id = "cli_1"\napp_secret_env = "S"', "needs chat_id"),
+        (
+            'kind = "feishu_app"\napp_id = "a"\napp_secret_env = "S"\nchat_id = "oc_1"\n'
+            'domain = "open.feishu.cn"',
+            "domain",
+        ),
+        ('kind = "wecom_robot"', "needs webhook_env"),
         ('kind = "dingtalk_robot"', "needs webhook_env"),
         ('kind = "dingtalk_app"\nclient_id = "ding1"\nsecret_env = "S"', "conversation_id"),
         ('kind = "wecom_bot"\nsecret_env = "S"', "needs bot_id, conversation_id"),

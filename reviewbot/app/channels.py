@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 
@@ -29,6 +29,9 @@ from reviewbot.workflow.apps import AppDesk
 from reviewbot.workflow.cards import AlertView
 from reviewbot.workflow.desk import Desk
 from reviewbot.workflow.thanks import View as BatchView
+
+if TYPE_CHECKING:
+    from reviewbot.chat.feishu.app import FeishuApp
 
 log = logging.getLogger(__name__)
 Opener = Callable[[Settings, StoreChannel, aiohttp.ClientSession], Any]
@@ -116,25 +119,16 @@ CHANNELS: dict[str, Opener] = {
     "feishu_robot": _robot(FeishuRobot),
     "dingtalk_app": _dingtalk_app,
     "wecom_bot": _wecom_bot,
-}
-APPS = frozenset({"dingtalk_app"})  # channels with buttons: their cards are redrawn
+}  # feishu_app channels need the workflow: `open_fronts` opens them with their app
 
 
-def open_fronts(settings: Settings, desk: Desk, http: aiohttp.ClientSession) -> list[DingTalkFront]:
-    """One front end per chat app (its stream connection), however many groups it serves."""
-    apps: dict[str, StoreChannel] = {}
-    for channel in settings.robots().values():
-        if channel.kind == "dingtalk_app" and channel.client_id:
-            apps.setdefault(channel.client_id, channel)
-    app_desk = AppDesk(desk, "dingtalk", "dingtalk_app")
-    return [
-        DingTalkFront(
-            app_desk,
-            _dingtalk_api(settings, channel, http),
-            settings.secret(channel.secret_env or ""),
-        )
-        for channel in apps.values()
-    ]
+class Front(Protocol):
+    """A chat app's front end: its connection in (taps, @-messages), started and stopped
+    with the daemon."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def open_wecom(settings: Settings, desk: Desk, robots: Mapping[str, Robot]) -> list[WeComFront]:
@@ -157,7 +151,71 @@ def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, 
     return {
         key: CHANNELS[channel.kind](settings, channel, http)
         for key, channel in settings.robots().items()
+        if channel.kind in CHANNELS
     }
+
+
+def open_fronts(
+    settings: Settings, desk: Desk, http: aiohttp.ClientSession
+) -> tuple[list[Front], dict[str, Robot]]:
+    """One front end per chat app (its connection), however many groups it serves, and
+    the app channels that come with their front end (Feishu's groups), by key."""
+    configured = settings.apps()
+    dingtalk: dict[str, StoreChannel] = {}
+    for channel in configured.values():
+        if channel.kind == "dingtalk_app" and channel.client_id:
+            dingtalk.setdefault(channel.client_id, channel)
+    fronts: list[Front] = []
+    if dingtalk:
+        app_desk = AppDesk(desk, "dingtalk", "dingtalk_app")
+        fronts += [
+            DingTalkFront(
+                app_desk,
+                _dingtalk_api(settings, channel, http),
+                settings.secret(channel.secret_env or ""),
+            )
+            for channel in dingtalk.values()
+        ]
+    feishu = {k: c for k, c in configured.items() if c.kind == "feishu_app"}
+    apps, channels = _feishu_apps(settings, desk, http, feishu) if feishu else ([], {})
+    return fronts + apps, channels
+
+
+def _feishu_apps(
+    settings: Settings,
+    desk: Desk,
+    http: aiohttp.ClientSession,
+    configured: Mapping[str, StoreChannel],
+) -> tuple[list[FeishuApp], dict[str, Robot]]:
+    """Every Feishu app (one per app id, with its long connection) and its groups as
+    outbox channels, by key (delivered beside the group robots)."""
+    # The SDK is imported only when an app is configured: importing it takes seconds.
+    from reviewbot.chat.feishu.app import FeishuApp, FeishuAppChannel
+
+    apps: dict[str, FeishuApp] = {}
+    channels: dict[str, Robot] = {}
+    for key, channel in configured.items():
+        assert channel.app_id and channel.app_secret_env and channel.chat_id  # validated
+        app = apps.get(channel.app_id)
+        if app is None:
+            app = apps[channel.app_id] = FeishuApp(
+                app_id=channel.app_id,
+                app_secret=settings.secret(channel.app_secret_env),
+                secret_env=channel.app_secret_env,
+                domain=channel.domain,
+                desk=AppDesk(desk, "feishu", "feishu_app", app_id=channel.app_id),
+                public_url=settings.web.public_url,
+                timeout=settings.http.timeout_seconds,
+            )
+        channels[key] = FeishuAppChannel(
+            app,
+            http,
+            key=key,
+            chat_id=channel.chat_id,
+            secret_env=channel.app_secret_env,
+            per_minute=channel.per_minute,
+        )
+    return list(apps.values()), channels
 
 
 def routes(settings: Settings) -> Mapping[str, list[Route]]:

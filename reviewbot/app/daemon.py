@@ -31,8 +31,8 @@ from reviewbot.analysis.base import Analyzer
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app import skips
 from reviewbot.app.channels import (
-    APPS,
     CoveredStores,
+    Front,
     RedrawApps,
     open_channels,
     open_fronts,
@@ -46,7 +46,7 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.telegram.bot import TelegramBot
 from reviewbot.chat.telegram.notifier import TelegramNotifier
 from reviewbot.clock import Clock, SystemClock
-from reviewbot.config import ConfigError, Settings
+from reviewbot.config import APP_KINDS, ConfigError, Settings
 from reviewbot.jobs.crisis import CrisisDetector
 from reviewbot.jobs.deliveries import (
     AlertHandler,
@@ -198,7 +198,8 @@ class Daemon:
         self._http_session: aiohttp.ClientSession | None = None
         self.telegram: TelegramBot | None = None
         self.web: WebServer | None = None
-        self.fronts: list[Any] = []  # chat apps' front ends (DingTalk, WeCom), beside Telegram
+        # Chat apps' front ends (DingTalk, Feishu / Lark, WeCom) and their connections.
+        self.fronts: list[Front] = []
         self.directory = Directory(settings)
         self.model: ModelDrafter | None = None  # AI drafting, when a store uses a model
 
@@ -297,15 +298,8 @@ class Daemon:
         )
         assert self._http_session is not None
         self.robots = open_channels(s, self._http_session)
+        await self._start_fronts()
         self.router = Router(self.sessions, self.clock, routes(s))
-        apps = {key: robot for key, robot in self.robots.items() if robot.kind in APPS}
-        if apps:  # their cards have buttons: redrawn with every change, like Telegram's
-            self.notifier = RedrawApps(self.notifier, apps, routes(s))
-            self.fronts = list(open_fronts(s, self.desk, self._http_session))
-        # WeCom redraws a card only in answer to a click on it: no RedrawApps.
-        self.fronts += open_wecom(s, self.desk, self.robots)
-        for front in self.fronts:
-            await front.start()
         self.dispatcher = OutboxDispatcher(
             self.sessions,
             self.clock,
@@ -417,6 +411,21 @@ class Daemon:
             for store in self.settings.stores
             for source in store.sources
         ]
+
+    async def _start_fronts(self) -> None:
+        """Chat apps post through the outbox beside the group robots; their cards have
+        buttons, so they are redrawn with every change, like Telegram's. Their connections
+        (taps, commands) run beside the pollers; one out of reach keeps reconnecting."""
+        assert self._http_session is not None
+        self.fronts, channels = open_fronts(self.settings, self.desk, self._http_session)
+        self.robots.update(channels)
+        apps = {key: robot for key, robot in self.robots.items() if robot.kind in APP_KINDS}
+        if apps:
+            self.notifier = RedrawApps(self.notifier, apps, routes(self.settings))
+        # WeCom redraws a card only in answer to a click on it: not among the redrawn apps.
+        self.fronts += open_wecom(self.settings, self.desk, self.robots)
+        for front in self.fronts:
+            await front.start()
 
     def _start_model(self) -> ModelDrafter | None:
         """The AI drafter, when any store drafts with a model ([drafting] mode = "model");

@@ -66,7 +66,7 @@ class Access:
         *,
         store_id: str | None = None,
         review_id: int | None = None,
-        public_in: int | None = None,
+        public_in: int | str | None = None,  # a chat id (a string on Feishu)
         **details: Any,
     ) -> bool:
         """Audit a refusal: someone not configured, a store not theirs, a role too low.
@@ -88,7 +88,7 @@ class Access:
             )
         return tell
 
-    async def _told(self, session: Any, actor_id: str, chat_id: int, now: datetime) -> bool:
+    async def _told(self, session: Any, actor_id: str, chat_id: int | str, now: datetime) -> bool:
         """Whether `actor_id` was refused out loud in `chat_id` within the last hour."""
         recent = await session.scalars(
             select(AuditEntry.details).where(

@@ -1,27 +1,41 @@
-"""What a chat app channel (DingTalk's enterprise robot; Feishu and WeCom apps alike) asks
-of the workflow, in its own terms: people and groups named by the strings the app gives
-(a DingTalk userId, an openConversationId) instead of Telegram's numbers.
+"""What a chat app channel (DingTalk's enterprise robot, the Feishu / Lark app bot; WeCom
+apps alike) asks of the workflow, in its own terms: people and groups named by the strings
+the app gives (a DingTalk userId and openConversationId, a Feishu open_id and chat id)
+instead of Telegram's numbers.
 
 Who may press a card is decided here as for Telegram (`workflow/access.py`): the person must
-be configured with the app's user id and cover the card's store, and the group must be one
-of that store's channels of this app. An app without a reply conversation takes an edit
-whole in one step (a card's input box, a command): `edit` runs it through the guardrails,
-holds it and confirms it in one go, and a refusal comes back with the suggested rewording.
+be configured with the app's user id (`directory.APP_IDENTITIES`) and cover the card's
+store, and the group must be one of that store's channels of this app. An app without a
+reply conversation takes an edit whole in one step (a card's input box or form, a command):
+`edit` runs it through the guardrails, holds it and confirms it in one go, and a refusal
+comes back with the suggested rewording. Where an app's cards were posted is recorded
+(`card_posted`), so an action anywhere redraws every copy (`copies`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.store import audit
-from reviewbot.store.schema import Alert, Review
+from reviewbot.store.schema import Alert, AuditEntry, Review
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow import actions
-from reviewbot.workflow.actions import Actor, NotAllowed, Outcome
+from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.cards import CardRef
 from reviewbot.workflow.desk import Desk
+
+# Which field of a [[stores.channels]] entry names the group, for each app kind.
+GROUP_FIELDS = {
+    "dingtalk_app": "conversation_id",
+    "feishu_app": "chat_id",
+    "wecom_bot": "conversation_id",
+}
+EDIT_MAX = 1000  # characters of a reply sent whole in one step
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,32 +44,32 @@ class Where:
     robot) and the app's id of the person."""
 
     conversation: str | None
-    user_id: str
+    user_id: str | None
 
 
 class AppDesk:
     """The desk for one app service (`service` names the [[people]] id field and the
-    actor ids it records, e.g. "dingtalk"; `kind` the [[stores.channels]] kind)."""
+    actor ids it records, e.g. "dingtalk"; `kind` the [[stores.channels]] kind). With
+    `app_id`, only that app's groups (Feishu: one desk per app, each its own groups)."""
 
-    def __init__(self, desk: Desk, service: str, kind: str) -> None:
+    def __init__(self, desk: Desk, service: str, kind: str, app_id: str | None = None) -> None:
         self.desk = desk
         self.service = service
         self.kind = kind
+        field = GROUP_FIELDS[kind]
+        self.chats: dict[str, list[str]] = {}  # group id -> the stores it speaks for
+        for store in desk.settings.stores:
+            for c in store.channels:
+                group = getattr(c, field)
+                if c.kind == kind and group and app_id in (None, c.app_id):
+                    self.chats.setdefault(group, []).append(store.id)
 
     def actor(self, user_id: str | None) -> Actor | None:
         return self.desk.directory.app_actor(self.service, user_id)
 
     def stores_of(self, conversation: str | None) -> list[str]:
         """The stores whose channels of this app are this group."""
-        if conversation is None:
-            return []
-        return [
-            store.id
-            for store in self.desk.settings.stores
-            if any(
-                c.kind == self.kind and c.conversation_id == conversation for c in store.channels
-            )
-        ]
+        return list(self.chats.get(conversation or "", []))
 
     def card_allowed(self, actor: Actor | None, store_id: str, where: Where) -> bool:
         """A card's buttons work for someone covering its store, in that store's group."""
@@ -86,7 +100,7 @@ class AppDesk:
         to its presser) always."""
         return await self.desk.access.refused(
             self.desk.clock.now(),
-            f"{self.service}:{where.user_id}",
+            f"{self.service}:{where.user_id or '?'}",
             attempted,
             store_id=card.store_id if card else None,
             review_id=card.review_id if card else None,
@@ -95,70 +109,89 @@ class AppDesk:
         )
 
     async def edit(self, card: CardRef, actor: Actor, raw: str) -> Outcome:
-        """A whole new reply sent in one step: checked by the guardrails (a refusal says
-        what is wrong and how to put it), then held and confirmed as the author's edit,
-        which posts it (or leaves it for a manager when the review needs one)."""
+        """A whole new reply sent in one step: checked by the guardrails (a refusal names
+        the words at fault and how to put it, and the text is kept for the audit), then
+        held and confirmed as the author's edit, which posts it (or keeps it as the draft
+        when the review needs a more senior role)."""
         text = tidy_text(raw or "")
         if not text:
             return Outcome(False, "回复内容是空的，请填写修改后的完整回复。")
+        if len(text) > EDIT_MAX:
+            return Outcome(False, f"回复太长了（{len(text)} 字），请控制在 {EDIT_MAX} 字以内。")
         desk, now = self.desk, self.desk.clock.now()
-        try:
-            async with desk.sessions() as session, session.begin():
-                alert = await session.get(Alert, card.alert_id)
-                review = await session.get(Review, card.review_id)
-                if alert is None or review is None or review.status not in OPEN_STATES:
-                    return Outcome(False, "这条评价已经处理过了。", code="handled")
-                editing = await actions.current_draft(session, review.id)
-                limits = desk.directory.reply_limits(review.source_id)
-                profile = desk.directory.profile(card.store_id)
-                violations = await actions.guardrail_violations(
-                    session,
-                    review,
-                    text,
-                    profile,
-                    limits,
-                    quotes=editing.quotes if editing else (),
-                )
-                if violations:
-                    audit.record(
-                        session,
-                        now,
-                        "draft.blocked",
-                        actor=actor.id,
-                        store_id=card.store_id,
-                        review_id=card.review_id,
-                        after=text,
-                        violations=[v.code for v in violations],
-                    )
+        async with desk.sessions() as session, session.begin():
+            alert = await session.get(Alert, card.alert_id)
+            review = await session.get(Review, card.review_id)
+            if alert is None or review is None or review.status not in OPEN_STATES:
+                return Outcome(False, "这条评价已经处理过了。", code="handled")
+            editing = await actions.current_draft(session, review.id)
+            violations = await actions.guardrail_violations(
+                session,
+                review,
+                text,
+                desk.directory.profile(card.store_id),
+                desk.directory.reply_limits(review.source_id),
+                quotes=editing.quotes if editing else (),
+            )
             if violations:
-                return Outcome(False, actions.explain(violations), code="blocked")
+                audit.record(
+                    session,
+                    now,
+                    "draft.blocked",
+                    actor=actor.id,
+                    store_id=card.store_id,
+                    review_id=card.review_id,
+                    after=text,
+                    violations=[v.code for v in violations],
+                )
+        if violations:
+            return Outcome(False, actions.explain(violations), code="blocked")
+        posting = await desk.posting(card)
+        zone = ZoneInfo(desk.directory.timezone(card.store_id))
+
+        async def run() -> Outcome:
             async with desk.sessions() as session, session.begin():
-                zone = ZoneInfo(desk.directory.timezone(card.store_id))
                 draft = await actions.hold_edit(
                     session, card.review_id, actor, now, text=text, zone=zone
                 )
-                outcome = await actions.confirm_edit(
+                return await actions.confirm_edit(
                     session,
                     card.review_id,
                     actor,
                     now,
                     draft_id=draft.id,
-                    store=profile,
-                    can_reply=desk.directory.can_reply(review.source_id),
-                    limits=limits,
-                    zone=zone,
                     name_of=desk.directory.name_of,
+                    **posting,
                 )
-        except NotAllowed as exc:
-            await desk.access.refused(
-                now,
-                actor.id,
-                "edit",
+
+        return await desk.guarded("edit", card, actor, run)  # a NotAllowed: refused
+
+    async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
+        """A card went to a group: later changes redraw it there (see `copies`)."""
+        async with self.desk.sessions() as session, session.begin():
+            audit.record(
+                session,
+                self.desk.clock.now(),
+                "chat.card_posted",
                 store_id=card.store_id,
                 review_id=card.review_id,
-                reason=str(exc),
+                alert_id=card.alert_id,
+                channel=channel,
+                chat_id=chat_id,
+                message_id=message_id,
             )
-            return Outcome(False, str(exc))
-        if outcome.changed:
-            await desk.redraw(card.review_id, "button:edit")
-        return outcome
+
+    async def copies(self, review_id: int, channels: Collection[str]) -> list[tuple[int, str]]:
+        """Every card of this review posted through `channels`: (alert id, message id)."""
+        async with self.desk.sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntry.details).where(
+                    AuditEntry.review_id == review_id, AuditEntry.action == "chat.card_posted"
+                )
+            )
+            found = [
+                (int(d["alert_id"]), str(d["message_id"]))
+                for d in rows
+                if d.get("channel") in channels
+            ]
+        return list(dict.fromkeys(found))

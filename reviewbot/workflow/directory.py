@@ -12,6 +12,13 @@ from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint
 from reviewbot.workflow.actions import Actor
 
+# The [[people]] field that names someone in each chat app (actor ids: "{service}:{id}").
+APP_IDENTITIES = {
+    "dingtalk": "dingtalk_user_id",
+    "feishu": "feishu_open_id",
+    "wecom": "wecom_user_id",
+}
+
 
 class Directory:
     def __init__(
@@ -83,12 +90,13 @@ class Directory:
         return None if person is None else _actor(person)
 
     def app_actor(self, service: str, user_id: str | None) -> Actor | None:
-        """Someone in a chat app (`service`: "dingtalk"), by the user id the app gave
-        (`{service}_user_id` in their [[people]] entry)."""
-        if not user_id:
+        """Someone in a chat app (`service`: "dingtalk", "feishu"), by the user id the app
+        gave (the [[people]] field `APP_IDENTITIES` names)."""
+        field = APP_IDENTITIES.get(service)
+        if not user_id or field is None:
             return None
         for person in self.settings.people:
-            if getattr(person, f"{service}_user_id", None) == user_id:
+            if getattr(person, field) == user_id:
                 return Actor(f"{service}:{user_id}", person.name, person.store_roles())
         return None
 

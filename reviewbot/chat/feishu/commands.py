@@ -1,0 +1,134 @@
+"""Commands typed in a group where the app bot is (@机器人 /pending) or to it in private:
+/pending, /stats, /crisis, /mute and /help, each a workflow call and a text answer.
+
+Feishu delivers a group message to the bot only when it is @-mentioned (unless the app
+has the permission to read every group message); the mention arrives as `@_user_1` in the
+text and is dropped here. A stranger is told who they are (their open_id, which the
+config needs), at most once an hour in a group."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+from typing import Any
+
+from reviewbot.chat.alerts import duration, stars
+from reviewbot.chat.feishu.cards import REFUSAL
+from reviewbot.chat.telegram.commands import parse_duration
+from reviewbot.text import clip_utf16
+from reviewbot.workflow.actions import Actor
+from reviewbot.workflow.apps import AppDesk, Where
+
+Say = Callable[[str, str], Awaitable[None]]  # (chat id, text)
+
+_MENTION = re.compile(r"@_user_\d+|@_all")
+HELP = (
+    "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在表单里改好后提交）、"
+    "🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n"
+    "命令（在群里 @机器人 后输入）：\n"
+    "/pending — 待处理的评价（最急的在前）\n"
+    "/stats — 今天的评价数和回复速度\n"
+    "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
+    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机"
+)
+
+
+def command_of(content: str | None) -> tuple[str, list[str]] | None:
+    """`/name args…` from a text message's content (JSON), mentions removed."""
+    try:
+        text = str(json.loads(content or "{}").get("text", ""))
+    except (ValueError, AttributeError):
+        return None
+    words = _MENTION.sub(" ", text).split()
+    if not words or not words[0].startswith("/"):
+        return None
+    return words[0][1:].lower(), words[1:]
+
+
+class Commands:
+    def __init__(self, apps: AppDesk, say: Say) -> None:
+        self.apps = apps
+        self.desk = apps.desk
+        self.say = say
+
+    async def handle(self, data: Any) -> None:
+        event = data.event
+        message = event.message if event else None
+        sender = event.sender.sender_id if event and event.sender else None
+        if message is None or message.message_type != "text":
+            return
+        parsed = command_of(message.content)
+        if parsed is None:
+            return  # conversation, not a command
+        name, args = parsed
+        chat, user = message.chat_id, sender.open_id if sender else None
+        private = message.chat_type == "p2p"
+        actor = self.apps.actor(user)
+        where = Where(None if private else chat, user)
+        if actor is None:
+            if await self.apps.refused(where, f"/{name}"):
+                await self.say(chat, f"{REFUSAL}\n用户 ID：{user or '?'}")
+            return
+        stores = self.apps.stores_here(actor, where)
+        handler = {
+            "pending": self.pending,
+            "stats": self.stats,
+            "mute": self.mute,
+            "crisis": self.crisis,
+        }.get(name)
+        if handler is None:  # /help, or anything else: what it can do, and the ids
+            answer = f"{HELP}\n你的用户 ID：{user}；本群 chat_id：{chat}"
+        else:
+            answer = await handler(actor, stores, args)
+        await self.say(chat, answer)
+
+    async def pending(self, actor: Actor, stores: list[str], args: list[str]) -> str:
+        pending = await self.desk.pending(stores)
+        if not pending.reviews:
+            return "没有待处理的评价 🎉"
+        now = self.desk.clock.now()
+        lines = [f"待处理 {pending.total} 条（回复时限最近的在前）："]
+        for review in pending.reviews:
+            if review.deadline is None:
+                timing = f"{duration(now - review.first_seen_at)}前"
+            elif review.deadline > now:
+                timing = f"回复时限还剩 {duration(review.deadline - now)}"
+            else:
+                timing = f"已超出回复时限 {duration(now - review.deadline)}"
+            snippet = clip_utf16(review.text or "（只有评分）", 24)
+            lines.append(f"#{review.review_id} {stars(review.rating)} · {timing} · {snippet}")
+        return "\n".join(lines)
+
+    async def stats(self, actor: Actor, stores: list[str], args: list[str]) -> str:
+        return "\n\n".join([await self.desk.today(s) for s in stores]) or "没有负责的门店。"
+
+    async def mute(self, actor: Actor, stores: list[str], args: list[str]) -> str:
+        if not stores:
+            return "这个群没有你负责的门店。"
+        if args and args[0].lower() in ("off", "0", "取消"):
+            await self.desk.unmute(actor, stores)
+            return "🔔 已恢复提醒，暂停期间的提醒马上送达。"
+        length = parse_duration(args[0]) if args else None
+        if length is None:
+            return "用法：/mute 1h（最长 24 小时），/mute off 恢复。"
+        until = await self.desk.mute(actor, stores, length)
+        local = until.astimezone(self.desk.zone(stores[0]) if stores else UTC)
+        return (
+            f"🔕 {actor.name} 暂停了非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会"
+            "立即发送；暂停期间的提醒会在恢复后按顺序送达。"
+        )
+
+    async def crisis(self, actor: Actor, stores: list[str], args: list[str]) -> str:
+        if args and args[0].lower() == "close":
+            owned = self.desk.access.owned(actor, stores)
+            if not owned:
+                return "只有店主可以结束危机。"
+            summary = " ".join(args[1:]).strip()
+            if not summary:
+                return "请写明处理结果，例如：/crisis close 已送检，结果正常，已联系顾客"
+            closed = await self.desk.close_crisis(actor, owned, summary)
+            return "已结束危机，处理记录已保存。" if closed else "当前没有进行中的危机。"
+        lines = await self.desk.crises(stores)
+        return "\n".join(lines) if lines else "当前没有进行中的危机。"
