@@ -27,6 +27,7 @@ from reviewbot.analysis.aspects import _shipped_reader
 from reviewbot.analysis.base import CATEGORIES, Complaint
 from reviewbot.analysis.clauses import split_clauses
 from reviewbot.analysis.normalize import to_simplified
+from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
 from reviewbot.replies.reading import CONTRAST, clean_quote, praises
 
@@ -51,6 +52,8 @@ class Cues:
     unquotable: tuple[str, ...]
     en_consequence: tuple[str, ...]
     en_unquotable: tuple[str, ...]
+    model_logit: float
+    narrative: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
@@ -72,6 +75,8 @@ def cues() -> Cues:
         unquotable=tuple(data["unquotable"]),
         en_consequence=tuple(english["consequence"]),
         en_unquotable=tuple(english["unquotable"]),
+        model_logit=float(data["model_logit"]),
+        narrative=tuple(data["narrative"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
@@ -126,13 +131,26 @@ def chinese_category(clause: str) -> str | None:
     if score > 0 or praises(clause):
         return None
     stem = _stem_category(clause)
+    by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
-        return None
+        if clause.startswith(cues().narrative) or _model_logit(clause) > cues().model_logit:
+            return None
+        by_model = True
     for c in reading.clauses:
         for category in CATEGORIES:
             if c.terms.get(category):
                 return category
-    return stem or _head_category(clause)
+    category = stem or _head_category(clause)
+    return None if by_model and category == GENERAL else category
+
+
+@cache
+def _model() -> Weights:
+    return default_model()
+
+
+def _model_logit(clause: str) -> float:
+    return float(_model().calibrated_logits([clause]).tolist()[0])
 
 
 @cache
@@ -238,9 +256,10 @@ def english_category(clause: str) -> str | None:
         return None
     if read.complaints:
         return read.complaints[0].category
-    for category, heads in c.en_heads.items():
-        if any(w in heads or w.rstrip("s") in heads for w in words):
-            return category
+    for word in words:  # the first thing the clause names decides
+        for category, heads in c.en_heads.items():
+            if word in heads or word.rstrip("s") in heads:
+                return category
     return GENERAL
 
 
