@@ -133,7 +133,9 @@ def chinese_category(clause: str) -> str | None:
     stem = _stem_category(clause)
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
-        if clause.startswith(cues().narrative) or _model_logit(clause) > cues().model_logit:
+        if clause.startswith(cues().narrative) or _only_nouns(clause):
+            return None
+        if _model_logit(clause) > cues().model_logit:
             return None
         by_model = True
     for c in reading.clauses:
@@ -142,6 +144,12 @@ def chinese_category(clause: str) -> str | None:
                 return category
     category = stem or _head_category(clause)
     return None if by_model and category == GENERAL else category
+
+
+def _only_nouns(clause: str) -> bool:
+    """Whether jieba finds nothing but nouns in the clause (a dish named, no statement)."""
+    covered = sum(end - start for start, end, _ in SEGMENTER.nouns(clause))
+    return covered >= len(clause) - 1
 
 
 @cache
