@@ -113,3 +113,13 @@ def test_a_short_limit_still_names_the_leftover_point(analyzer, drafter):
     _, draft = made(analyzer, drafter, "送得太慢了，米饭太硬，菜是咸的，汤是甜的", limits=limits)
     assert len(draft.text) <= 150
     assert "菜品的问题" in draft.text or "咸" in draft.text
+
+
+def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyzer, drafter):
+    """訂單備註不要辣 reads as 單…不要 (a promise to waive the bill): quoting it blocked every
+    candidate draft; the complaint is answered by its kind instead."""
+    text = "訂單備註不要辣還是放了辣，餐盒破了湯漏一地"
+    result, draft = made(analyzer, drafter, text)
+    assert any("備註" in c.span for c in result.complaints)
+    assert "「訂單備註不要辣還是放了辣」" not in draft.text
+    assert "「餐盒破了湯漏一地」" in draft.text  # a quote the guardrails accept stays

@@ -17,14 +17,14 @@ import logging
 import random
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.replies.answers import CHINESE, Section, body, compressions, ordered, sections
-from reviewbot.replies.english import assemble_english
+from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.leftovers import leftovers, taken_words
@@ -150,7 +150,10 @@ class TemplateDrafter:
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
         max_chars = ReplyLimits.of(limits).max_chars
-        points = self._points(reading, analysis, english, review.text)
+        points = [
+            _unquoted_if_unsafe(c, review, analysis, store, english)
+            for c in self._points(reading, analysis, english, review.text)
+        ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
             dict.fromkeys(
@@ -540,6 +543,22 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
     return tuple(fact for fact in facts if fact)
+
+
+def _unquoted_if_unsafe(
+    complaint: AnalysisComplaint,
+    review: ReviewText,
+    analysis: Analysis,
+    store: StoreProfile,
+    english: bool,
+) -> AnalysisComplaint:
+    """The complaint without its words when the guardrails would hold the quote of them
+    against the reply (订单备注不要辣 reads as 单…不要, a promise): every candidate draft
+    would quote them, so none would pass; the complaint is answered by its kind instead."""
+    quote = quote_english(complaint.span) if english else quote_span(complaint.span)
+    if quote and check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,)):
+        return replace(complaint, span="")
+    return complaint
 
 
 def quote_span(span: str) -> str:
