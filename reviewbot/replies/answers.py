@@ -167,6 +167,7 @@ class Section:
     name: str
     category: str = ""
     connected: bool = False  # the ack has its own connector (另外，…): none is added
+    unmapped: bool = False  # a clause the analyzer mapped to no aspect (leftovers.py)
 
 
 def sections(
@@ -195,7 +196,8 @@ def sections(
         if span and span in ack:
             quoted.add(span)
         if ack:
-            result.append(Section(ack, step, answer.name, complaint.category))
+            loose = complaint.aspect.startswith("unmapped.")
+            result.append(Section(ack, step, answer.name, complaint.category, unmapped=loose))
     return result
 
 

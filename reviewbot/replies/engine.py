@@ -17,16 +17,17 @@ import logging
 import random
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.replies.answers import CHINESE, Section, body, compressions, ordered, sections
-from reviewbot.replies.english import assemble_english
+from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.replies.leftovers import leftovers, taken_words
 from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
@@ -149,7 +150,10 @@ class TemplateDrafter:
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
         max_chars = ReplyLimits.of(limits).max_chars
-        points = self._points(reading, analysis, english)
+        points = [
+            _unquoted_if_unsafe(c, review, analysis, store, english)
+            for c in self._points(reading, analysis, english, review.text)
+        ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
             dict.fromkeys(
@@ -226,9 +230,12 @@ class TemplateDrafter:
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
-    def _points(self, reading: Reading, analysis: Analysis, english: bool) -> list[Complaint]:
-        """The complaints to answer one by one: all the analyzer found, in situations that
-        answer complaints (a malicious review keeps its own careful reply)."""
+    def _points(
+        self, reading: Reading, analysis: Analysis, english: bool, text: str
+    ) -> list[Complaint]:
+        """The complaints to answer one by one: all the analyzer found, then the negative
+        clauses it mapped to no aspect (leftovers.py), in situations that answer complaints
+        (a malicious review keeps its own careful reply)."""
         answers = self.library.english.answers if english and self.library.english else None
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
@@ -236,7 +243,12 @@ class TemplateDrafter:
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
         if reading.crisis and all(c.category == "hygiene" for c in points):
             return []  # nothing besides the food-safety claim: the crisis reply as it was
-        return points
+        if reading.crisis:
+            return points  # a food-safety reply names only what the analyzer found
+        terms = [c.term for c in (reading.main, reading.second) if c is not None]
+        answered = [c.span for c in analysis.complaints] + taken_words(_quotes(reading), terms)
+        extra = leftovers(text, answered, english=english)
+        return points + [c for c in extra if c.aspect in answers]
 
     def _assemble_points(
         self,
@@ -259,21 +271,25 @@ class TemplateDrafter:
             options = [r for r in (render(v, values) for v in variants) if r is not None]
             chosen[part] = rng.choice(options) if options else ""
         found = sections(points, self.library.answers, quote_span, rng)
+        # Leftover clauses (unmapped.*) are other words than the reading's complaints: they
+        # do not stand in for them.
+        mapped = {s.category for s in found if not s.unmapped}
         main = reading.main
         if main is not None and (
-            reading.situation in FRAMED_SITUATIONS
-            or main.category not in {p.category for p in points}
+            reading.situation in FRAMED_SITUATIONS or main.category not in mapped
         ):
             # The complaint the review reading leads with, in the situation's own words (a
             # follow-up, a problem that came back), when the analyzer's list lacks it or
             # the situation must frame it: answered first, as the template answers it.
             lead = self._legacy_section(reading, parts, values, rng)
-            same = [s for s in found if s.category == main.category]
+            same = [s for s in found if s.category == main.category and not s.unmapped]
             # A crisis reply answers the food-safety claim once, as checked wording has it.
             drop = same if reading.crisis else same[:1]
             found = [lead, *(s for s in found if s not in drop)]
         second = reading.second
-        if second is not None and second.category not in {s.category for s in found}:
+        if second is not None and second.category not in {
+            s.category for s in found if not s.unmapped
+        }:
             # The reading's second complaint, which the analyzer's list lacks: named too.
             also = [r for r in (render(v, values) for v in parts.get("also", ())) if r]
             if also:
@@ -527,6 +543,22 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
     return tuple(fact for fact in facts if fact)
+
+
+def _unquoted_if_unsafe(
+    complaint: AnalysisComplaint,
+    review: ReviewText,
+    analysis: Analysis,
+    store: StoreProfile,
+    english: bool,
+) -> AnalysisComplaint:
+    """The complaint without its words when the guardrails would hold the quote of them
+    against the reply (订单备注不要辣 reads as 单…不要, a promise): every candidate draft
+    would quote them, so none would pass; the complaint is answered by its kind instead."""
+    quote = quote_english(complaint.span) if english else quote_span(complaint.span)
+    if quote and check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,)):
+        return replace(complaint, span="")
+    return complaint
 
 
 def quote_span(span: str) -> str:

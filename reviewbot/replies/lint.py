@@ -128,8 +128,9 @@ def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
     """aspects.toml (and en/aspects.toml): an answer for every aspect the analyzer reports,
     none for an aspect it does not know, and every rendered variant passing the guardrails."""
     from reviewbot.analysis.complaints import load_taxonomy
+    from reviewbot.replies.leftovers import ASPECTS as UNMAPPED
 
-    known = set(load_taxonomy().aspects)
+    known = set(load_taxonomy().aspects) | set(UNMAPPED)
     problems: list[str] = []
     count = 0
     books = [("aspects.toml", library.answers, f"{SAMPLE_QUOTE}，水煮鱼")]

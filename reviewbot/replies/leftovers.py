@@ -1,0 +1,291 @@
+"""Complaints the analyzer mapped to no aspect, still answered.
+
+The reply engine answers the complaints of Analysis.complaints; on wording the analyzer's
+lexicon has not seen it finds about half of them, and a draft that skips a complaint tells
+the customer it was not read. So every clause of the review that reads as negative and
+that no answered complaint already covers becomes a complaint of its own, `unmapped.<cat>`
+(answered from templates/replies/aspects.toml like any aspect, quoting the customer's
+words): of the category its words name when one can be told, else `unmapped.general`
+with a generic but true step.
+
+Negative is told by word-level cues, not phrases (data/leftovers.toml): the analyzer's own
+lexicon reading of the clause, a negator or degree word before a content word (没人理,
+不给换, 太油), a word of disappointment. The category comes from the lexicon's category
+words, else from the head character of the nouns jieba finds (…汤, …员, …盒).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from reviewbot.analysis.aspects import _shipped_reader
+from reviewbot.analysis.base import CATEGORIES, Complaint
+from reviewbot.analysis.clauses import split_clauses
+from reviewbot.analysis.normalize import to_simplified
+from reviewbot.analysis.sentiment import Weights, default_model
+from reviewbot.analysis.targets import SEGMENTER
+from reviewbot.replies.reading import CONTRAST, clean_quote, praises
+
+PREFIX = "unmapped."
+GENERAL = "general"
+ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
+MAX_LEFTOVERS = 3  # more than this and the reply is a list; the rest are named together
+MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_EN_CLAUSES = re.compile(r"[.,;!?\n]+|\s(?=(?:but|however|although|though|and|also|plus)\s)", re.I)
+_EN_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class Cues:
+    negators: tuple[str, ...]
+    excess: tuple[str, ...]
+    blame: tuple[str, ...]
+    praise_ok: tuple[str, ...]
+    heads: dict[str, tuple[str, ...]]
+    consequence: tuple[str, ...]
+    unquotable: tuple[str, ...]
+    en_consequence: tuple[str, ...]
+    en_unquotable: tuple[str, ...]
+    model_logit: float
+    narrative: tuple[str, ...]
+    en_negators: frozenset[str]
+    en_blame: frozenset[str]
+    en_praise_ok: tuple[str, ...]
+    en_heads: dict[str, frozenset[str]]
+
+
+@cache
+def cues() -> Cues:
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    english = data["english"]
+    return Cues(
+        negators=tuple(sorted(data["negators"], key=len, reverse=True)),
+        excess=tuple(sorted(data["excess"], key=len, reverse=True)),
+        blame=tuple(data["blame"]),
+        praise_ok=tuple(data["praise_ok"]),
+        heads={c: tuple(w) for c, w in data["heads"].items()},
+        consequence=tuple(data["consequence"]),
+        unquotable=tuple(data["unquotable"]),
+        en_consequence=tuple(english["consequence"]),
+        en_unquotable=tuple(english["unquotable"]),
+        model_logit=float(data["model_logit"]),
+        narrative=tuple(data["narrative"]),
+        en_negators=frozenset(english["negators"]),
+        en_blame=frozenset(english["blame"]),
+        en_praise_ok=tuple(english["praise_ok"]),
+        en_heads={c: frozenset(w) for c, w in english["heads"].items()},
+    )
+
+
+def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> list[Complaint]:
+    """The negative clauses of `text` that none of the `answered` spans covers, as
+    complaints to answer (at most MAX_LEFTOVERS, in the customer's order)."""
+    said = [s for s in (_plain(a) for a in answered) if s]
+    clauses = english_clauses(text) if english else [c for c, _ in split_clauses(text, CONTRAST)]
+    c = cues()
+    consequence = c.en_consequence if english else c.consequence
+    out: list[Complaint] = []
+    after_complaint = False  # the clause before was a complaint (answered or not)
+    for clause in clauses:
+        words = clause.strip()
+        plain = _plain(words)
+        if any(plain in s or s in plain for s in said if len(plain) >= MIN_CHARS):
+            after_complaint = True
+            continue
+        category = None
+        if len(plain) >= MIN_CHARS:
+            category = english_category(words) if english else chinese_category(plain)
+        if category is None:
+            after_complaint = False
+            continue
+        if after_complaint and any(m in words.lower() for m in consequence):
+            continue  # what the complaint before it led to: part of that one
+        after_complaint = True
+        quotable = _quotable(words, english)
+        if category == GENERAL and not quotable:
+            continue  # neither its words nor its kind can be named: nothing true to say
+        said.append(plain)
+        # An unquotable clause is still answered by its kind, with a line naming no words.
+        out.append(Complaint(category, f"{PREFIX}{category}", words if quotable else "", None))
+        if len(out) >= MAX_LEFTOVERS:
+            break
+    return out
+
+
+def english_clauses(text: str) -> list[str]:
+    return [p for p in _EN_CLAUSES.split(text) if p and p.strip()]
+
+
+def chinese_category(clause: str) -> str | None:
+    """The category a negative Chinese clause is about (GENERAL when none can be told), or
+    None when the clause does not read as a complaint."""
+    reading = _shipped_reader().read(clause)
+    score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
+    if score > 0 or praises(clause):
+        return None
+    stem = _stem_category(clause)
+    by_model = False
+    if score == 0 and stem is None and not _negative_cue(clause):
+        if clause.startswith(cues().narrative) or _only_nouns(clause):
+            return None
+        if _model_logit(clause) > cues().model_logit:
+            return None
+        by_model = True
+    for c in reading.clauses:
+        for category in CATEGORIES:
+            if c.terms.get(category):
+                return category
+    category = stem or _head_category(clause)
+    return None if by_model and category == GENERAL else category
+
+
+def _only_nouns(clause: str) -> bool:
+    """Whether jieba finds nothing but nouns in the clause (a dish named, no statement)."""
+    covered = sum(end - start for start, end, _ in SEGMENTER.nouns(clause))
+    return covered >= len(clause) - 1
+
+
+@cache
+def _model() -> Weights:
+    return default_model()
+
+
+def _model_logit(clause: str) -> float:
+    return float(_model().calibrated_logits([clause]).tolist()[0])
+
+
+@cache
+def _stems() -> tuple[tuple[str, str], ...]:
+    """(stem, category) of every complaint word of the analyzer's taxonomy, longest first."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    spec = tomllib.loads(text)["stems"]
+    degree = sorted(spec["degree"], key=len, reverse=True)
+    endings = sorted(spec["endings"], key=len, reverse=True)
+    taxonomy = load_taxonomy()
+    found: dict[str, str] = {}
+    for word, tags in taxonomy.words.items():
+        for aspect, sign in tags:
+            if sign >= 0:
+                continue
+            stem = word
+            for d in degree:
+                if stem.startswith(d) and len(stem) > len(d):
+                    stem = stem[len(d) :]
+                    break
+            for e in endings:
+                if stem.endswith(e) and len(stem) > len(e):
+                    stem = stem[: -len(e)]
+                    break
+            if stem and _HAN.match(stem) and stem not in spec["ignore"]:
+                found.setdefault(stem, taxonomy.aspects[aspect].category)
+    return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
+
+
+@cache
+def _predicate() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    spec = tomllib.loads(text)["stems"]
+    return tuple(spec["before"]), tuple(spec["after"])
+
+
+def _stem_category(clause: str) -> str | None:
+    """The category of the first complaint stem the clause says (菜是咸的 → food)."""
+    before, after = _predicate()
+    for stem, category in _stems():
+        at = clause.find(stem)
+        if at < 0:
+            continue
+        if len(stem) > 1:
+            return category
+        end = at + 1
+        if end == len(clause) or clause.startswith(after, end) or clause[:at].endswith(before):
+            return category
+    return None
+
+
+def _negative_cue(clause: str) -> bool:
+    c = cues()
+    masked = clause
+    for phrase in c.praise_ok:
+        masked = masked.replace(phrase, "　" * len(phrase))
+    if any(word in masked for word in c.blame):
+        return True
+    for word in (*c.negators, *c.excess):
+        at = masked.find(word)
+        while at >= 0:
+            nxt = masked[at + len(word) : at + len(word) + 1]
+            if nxt and _HAN.match(nxt):
+                return True
+            at = masked.find(word, at + 1)
+    return False
+
+
+def _head_category(clause: str) -> str:
+    heads = cues().heads
+    for category, words in heads.items():
+        if any(len(w) > 1 and w in clause for w in words):
+            return category
+    for _, _, noun in SEGMENTER.nouns(clause):
+        for category, words in heads.items():
+            if any(noun.endswith(w) for w in words if len(w) == 1):
+                return category
+    return GENERAL
+
+
+def english_category(clause: str) -> str | None:
+    """The category a negative English clause is about, GENERAL, or None (not negative)."""
+    from reviewbot.analysis.english import english_reader
+
+    lowered = clause.lower()
+    read = english_reader().read(clause)
+    if read.praise and not read.complaints:
+        return None
+    c = cues()
+    masked = lowered
+    for phrase in c.en_praise_ok:
+        masked = masked.replace(phrase, " ")
+    words = _EN_WORD.findall(masked)
+    negative = (
+        read.general < 0
+        or bool(read.complaints)
+        or any(w in c.en_negators or w.endswith("n't") for w in words)
+        or any(w in c.en_blame for w in words)
+    )
+    if not negative:
+        return None
+    if read.complaints:
+        return read.complaints[0].category
+    for word in words:  # the first thing the clause names decides
+        for category, heads in c.en_heads.items():
+            if word in heads or word.rstrip("s") in heads:
+                return category
+    return GENERAL
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s「」“”\"'.,!?，。！？、；;～~…]", "", to_simplified(text).lower())
+
+
+def _quotable(clause: str, english: bool) -> bool:
+    lowered = f"{clause.lower()} "
+    if english:
+        from reviewbot.replies.english import quote_english
+
+        return bool(quote_english(clause)) and not any(w in lowered for w in cues().en_unquotable)
+    plain = to_simplified(clause)
+    return bool(clean_quote(plain)) and not any(w in plain for w in cues().unquotable)
+
+
+def taken_words(quotes: Sequence[str], terms: Sequence[str]) -> list[str]:
+    """What a draft already answers besides the analyzer's complaints: the reading's quotes
+    (「…」) and the words its complaints were read from."""
+    return [q.strip("「」") for q in quotes if q] + [t for t in terms if len(t) >= 2]

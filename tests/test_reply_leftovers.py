@@ -1,0 +1,125 @@
+"""Complaints the analyzer mapped to no aspect are still answered (leftovers.py): the
+customer's own words quoted with the category's step, a generic but true step when the
+category cannot be told; praise, what a complaint led to, and words unfit to quote are not
+answered as points of their own. Simplified, Traditional and English alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbot.analysis.base import ReviewText
+from reviewbot.analysis.complaints import load_taxonomy
+from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.replies.engine import TemplateDrafter
+from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.leftovers import chinese_category, english_category, leftovers
+from reviewbot.replies.script import script_variant, to_traditional
+from reviewbot.replies.templates import load_library
+from reviewbot.resources import default_templates_dir
+from tests.replies_support import STORE
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> AnalyzerV1:
+    return AnalyzerV1()
+
+
+@pytest.fixture(scope="module")
+def drafter() -> TemplateDrafter:
+    return TemplateDrafter()
+
+
+def made(analyzer, drafter, text: str, limits: ReplyLimits | None = None):
+    review = ReviewText("l1", text, 1)
+    result = analyzer.analyze(review)
+    draft = drafter.draft(review, result, STORE, limits=limits)
+    assert draft.violations == ()
+    found = check_reply(
+        draft.text,
+        review=review,
+        analysis=result,
+        store=STORE,
+        platform_limits=limits,
+        quotes=draft.quotes,
+    )
+    assert found == []
+    return result, draft
+
+
+def steps(category: str, english: bool = False) -> tuple[str, ...]:
+    library = load_library(default_templates_dir())
+    answers = library.english.answers if english and library.english else library.answers
+    return answers[f"unmapped.{category}"].step
+
+
+def test_a_clause_the_analyzer_missed_is_quoted_with_its_categorys_step(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "送得太慢了，菜是咸的")
+    assert not any("咸" in c.span for c in result.complaints)  # the analyzer misses it
+    assert "「菜是咸的」" in draft.text
+    assert any(step in draft.text for step in steps("food"))
+    assert "慢" in draft.text  # the complaint the analyzer found is still answered
+
+
+def test_a_negative_clause_of_no_known_category_gets_a_generic_true_step():
+    found = leftovers("今天这顿饭吃得让人无语，真是离谱", [])
+    assert [c.aspect for c in found] == ["unmapped.general"]
+    assert "离谱" in found[0].span
+
+
+def test_praise_neutral_words_and_answered_clauses_are_not_points():
+    assert leftovers("味道很好，环境也很舒服，服务员很热情", []) == []
+    assert leftovers("店里太吵了，说话都听不见", ["店里太吵了"]) == []  # what it led to
+    assert leftovers("送得太慢了", ["送得太慢了"]) == []
+
+
+def test_words_unfit_to_quote_are_answered_by_their_kind_without_quoting():
+    found = leftovers("米饭太硬，外卖扔在小区门口的地上", ["米饭太硬"])
+    assert found and all(c.span == "" for c in found)
+
+
+def test_complaint_stems_generalise_the_analyzers_phrases():
+    """菜是咸的: 咸 alone is no word of the analyzer's taxonomy (太咸, 咸了 … are)."""
+    assert "咸" not in load_taxonomy().words
+    assert chinese_category("菜是咸的") == "food"
+    assert chinese_category("汤是甜的") == "food"
+    assert chinese_category("菜很好吃") is None
+
+
+def test_a_traditional_review_gets_the_same_in_its_own_script(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "送得太慢了，菜是鹹的")
+    assert result.script == "zh-Hant"
+    assert "「菜是鹹的」" in draft.text
+    variant = script_variant("送得太慢了，菜是鹹的")
+    assert any(to_traditional(step, variant) in draft.text for step in steps("food"))
+    assert not any(step in draft.text for step in steps("food"))  # not in Simplified
+
+
+def test_an_english_clause_the_analyzer_missed_is_quoted_in_english(analyzer, drafter):
+    text = "The delivery was late. The staff never answered the phone"
+    result, draft = made(analyzer, drafter, text)
+    assert not any("phone" in c.span for c in result.complaints)
+    assert "\u201cThe staff never answered the phone\u201d" in draft.text
+    assert any(step in draft.text for step in steps("service", english=True))
+
+
+def test_english_cues_tell_complaints_from_praise():
+    assert english_category("nobody refilled our water") == "general"
+    assert english_category("the bill had an extra charge") == "price"
+    assert english_category("the staff were lovely") is None
+
+
+def test_a_short_limit_still_names_the_leftover_point(analyzer, drafter):
+    limits = ReplyLimits(max_chars=150)
+    _, draft = made(analyzer, drafter, "送得太慢了，米饭太硬，菜是咸的，汤是甜的", limits=limits)
+    assert len(draft.text) <= 150
+    assert "菜品的问题" in draft.text or "咸" in draft.text
+
+
+def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyzer, drafter):
+    """訂單備註不要辣 reads as 單…不要 (a promise to waive the bill): quoting it blocked every
+    candidate draft; the complaint is answered by its kind instead."""
+    text = "訂單備註不要辣還是放了辣，餐盒破了湯漏一地"
+    result, draft = made(analyzer, drafter, text)
+    assert any("備註" in c.span for c in result.complaints)
+    assert "「訂單備註不要辣還是放了辣」" not in draft.text
+    assert "「餐盒破了湯漏一地」" in draft.text  # a quote the guardrails accept stays
