@@ -627,7 +627,7 @@ class Console:
             period_label(figures.start, figures.end, zone),
             headline(figures),
             advice(figures),
-            figures_tables(figures),
+            figures_tables(figures, {store_id: name}),
             figures,
             records,
             accounts,
