@@ -36,6 +36,7 @@ def read(text: str, rating: float | None = 1, **context):
         ("給 2 O O 就 刪", "extortion", "2 O O 就 刪"),
         ("菜太咸了。補償我兩百塊我就改好評", "extortion", "補償我兩百塊我就改好評"),
         ("再不处理就打12315让你罚款", "threat", "让你罚款"),
+        ("不给钱你们就等着关门吧", "threat", "不给钱你们就等着关门"),
         ("再不處理就打12315讓你罰款", "threat", "讓你罰款"),
         ("不赔1000我就去市场监管局举报你们，让你们停业整顿", "threat", "让你们停业整顿"),
     ],
@@ -62,6 +63,9 @@ def test_short_real_forms_are_caught_with_the_customers_words(text, reason, span
         ("送得快一点我就给好评了，可惜晚了四十分钟", 3),
         ("比隔壁那家差远了，还不如去隔壁吃沙县", 2),
         ("给我记住，以后不点这家了", 1),
+        # a curse on the shop, not the writer's own doing and nothing asked for
+        ("菜太难吃了，服务员还爱答不理，你们等着关门吧", 1),
+        ("这么脏的店，等着倒闭吧", 1),
     ],
 )
 def test_honest_customers_are_not_accused(text, rating):
