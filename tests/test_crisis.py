@@ -114,6 +114,20 @@ async def test_a_spike_above_the_stores_baseline_starts_a_crisis(shop):
     assert "菜品类差评一天内集中出现（近 24 小时 3 条，平时每天约 0.0 条）" in shop.pages()[0]
 
 
+async def test_a_quibble_in_a_good_review_is_no_part_of_a_spike(shop):
+    """The demo's first minute paged the owner: two bad reviews and a 4★ one that found
+    the tofu a little salty made a "spike" of three food complaints."""
+    await shop.reviews(
+        ("菜太咸了", 2),
+        ("太难吃了，菜都是凉的", 2),
+        ("麻婆豆腐很嫩，花椒面够麻，就是我个人觉得咸了一丢丢，配饭刚好", 4),
+    )
+    assert await shop.crises() == []
+    await shop.reviews(("这菜又咸又油，难吃", 1))  # a third bad one still is
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["spike:food"] and len(crisis.review_ids) == 3
+
+
 @pytest.mark.slow
 async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
     for day in range(30, 0, -1):  # two food complaints a day for a month

@@ -181,6 +181,8 @@ class CrisisDetector:
     ) -> list[Trigger]:
         today: dict[str, set[int]] = defaultdict(set)
         for review, analysis in recent:
+            if analysis.polarity != "negative":
+                continue  # a quibble in a good review (4★, 咸了一丢丢) is no sign of a crisis
             for category in analysis.categories:
                 if category["polarity"] == "negative":
                     today[category["name"]].add(review.id)
@@ -193,6 +195,7 @@ class CrisisDetector:
                 .join(Review, current)
                 .where(
                     Review.store_id == store_id,
+                    Analysis.polarity == "negative",
                     Review.first_seen_at >= now - 31 * DAY,
                     Review.first_seen_at < now - DAY,
                 )
