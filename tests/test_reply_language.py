@@ -82,6 +82,19 @@ def test_an_english_review_gets_an_english_reply_through_the_draft_contract(anal
     assert "sorry" in reply.lower() or "apolog" in reply.lower()
 
 
+def test_an_english_food_safety_claim_gets_a_holding_statement(analyzer, drafter):
+    """Like the Chinese crisis reply: the claim named and taken seriously, what is being
+    checked, a way to talk; never an admission before the facts, nor an invitation back
+    (the English reply used to be a thank-you and nothing else)."""
+    review = ReviewText("e5", "I got food poisoning after eating here, was sick all night.", 1)
+    analysis = analyzer.analyze(review)
+    assert analysis.severity == "critical"
+    reply = drafter.draft(review, analysis, STORE).text.lower()
+    assert "food poisoning" in reply and "seriously" in reply and "checking" in reply
+    assert "on us" not in reply and "responsib" not in reply
+    assert "next time" not in reply and "another chance" not in reply
+
+
 def test_an_english_signature_from_config_signs_the_english_reply(analyzer, drafter):
     store = replace(STORE, localized={"en": {"signature": "Manager Wang, Test Bistro"}})
     review = ReviewText("e2", "The waiter was rude.", 1)

@@ -241,7 +241,7 @@ class TemplateDrafter:
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
-        if reading.crisis and all(c.category == "hygiene" for c in points):
+        if reading.crisis and not english and all(c.category == "hygiene" for c in points):
             return []  # nothing besides the food-safety claim: the crisis reply as it was
         if reading.crisis:
             return points  # a food-safety reply names only what the analyzer found

@@ -65,7 +65,8 @@ def assemble_english(
         chosen[part] = rng.choice(options) if options else ""
     found = sections(points, library.answers, quote_english, rng)
     state = rng.getstate()
-    praise = chosen.get("praise", "") if reading.praised else ""
+    # A food-safety claim gets a holding statement: no praise, no invitation back.
+    praise = chosen.get("praise", "") if reading.praised and not reading.crisis else ""
     text = ""
     for full, invite, greeting in compressions(len(found)):
         rng.setstate(state)
@@ -73,7 +74,7 @@ def assemble_english(
         pieces = [chosen.get("greeting", "") if greeting else "", praise, middle]
         if found:
             pieces.append(chosen.get("speed", ""))
-        if invite:
+        if invite and not reading.crisis:
             pieces.append(chosen.get("invite", ""))
         text = " ".join(p for p in pieces if p)
         if chosen.get("closing"):
