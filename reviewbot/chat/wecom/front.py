@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from reviewbot.chat.apps.commands import edit_answer
 from reviewbot.chat.wecom.cards import EDIT, REFRESH, parse_key, review_card, token_of_task
-from reviewbot.chat.wecom.commands import Commands, edit_answer, refusal_text
+from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import CardRef
