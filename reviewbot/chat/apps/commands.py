@@ -25,6 +25,15 @@ UNMUTED = "🔔 已恢复提醒，暂停期间的提醒马上送达。"
 MUTE_USAGE = "用法：/mute 1h（最长 24 小时），/mute off 恢复。"
 NO_CRISIS = "当前没有进行中的危机。"
 OFF = ("off", "0", "取消")
+MUTED = "食品安全等紧急提醒仍会立即发送；暂停期间的提醒会在恢复后按顺序送达。"
+# The commands of the DingTalk and WeCom bots, for their help.
+COMMAND_LIST = (
+    "/pending — 待处理的评价（最急的在前）\n"
+    "/stats — 今天的评价数和回复速度\n"
+    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
+    "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
+    "/edit 编号 新的回复 — 修改并发布一条评价的回复"
+)
 
 
 def edit_answer(review_id: int, outcome: Outcome) -> str:
@@ -142,10 +151,7 @@ class TextCommands:
         until = await mute_until_text(self.desk, actor, stores, args[0] if args else "")
         if not until:
             return MUTE_USAGE
-        return (
-            f"🔕 已暂停非紧急提醒，直到 {until}。食品安全等紧急提醒仍会立即发送；"
-            "暂停期间的提醒会在恢复后按顺序送达。"
-        )
+        return f"🔕 已暂停非紧急提醒，直到 {until}。{MUTED}"
 
     async def unmute(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
         await self.desk.unmute(actor, self.apps.stores_here(actor, where))

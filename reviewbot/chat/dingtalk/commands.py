@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from reviewbot.chat.apps.commands import OFF, REFUSAL, TextCommands, appeal_text
+from reviewbot.chat.apps.commands import COMMAND_LIST, OFF, REFUSAL, TextCommands, appeal_text
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 
@@ -18,12 +18,7 @@ HELP = (
     "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在卡片的输入框里改好后点"
     "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n\n"
     "@我 发送命令：\n"
-    "/pending — 待处理的评价（最急的在前）\n"
-    "/stats — 今天的评价数和回复速度\n"
-    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
-    "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
-    "/edit 编号 新的回复 — 修改并发布一条评价的回复"
-)
+) + COMMAND_LIST
 # The title of each answer's markdown message.
 TITLES = {
     "pending": "待处理",

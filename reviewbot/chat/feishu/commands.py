@@ -15,6 +15,7 @@ from typing import Any
 
 from reviewbot.chat.apps.commands import (
     MUTE_USAGE,
+    MUTED,
     OFF,
     UNMUTED,
     crisis_text,
@@ -104,10 +105,7 @@ class Commands:
         until = await mute_until_text(self.desk, actor, stores, args[0] if args else "")
         if not until:
             return MUTE_USAGE
-        return (
-            f"🔕 {actor.name} 暂停了非紧急提醒，直到 {until}。食品安全等紧急提醒仍会"
-            "立即发送；暂停期间的提醒会在恢复后按顺序送达。"
-        )
+        return f"🔕 {actor.name} 暂停了非紧急提醒，直到 {until}。{MUTED}"
 
     async def crisis(self, actor: Actor, stores: list[str], args: list[str]) -> str:
         summary = " ".join(args[1:]).strip()

@@ -6,7 +6,7 @@ an hour at most."""
 
 from __future__ import annotations
 
-from reviewbot.chat.apps.commands import REFUSAL, TextCommands, appeal_text
+from reviewbot.chat.apps.commands import COMMAND_LIST, REFUSAL, TextCommands, appeal_text
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import Where
 
@@ -15,12 +15,7 @@ HELP = (
     "🚩 恶意（申诉）、🙈 忽略；卡片右上角菜单里有 ⏰ 稍后提醒 和 🔄 刷新状态。\n"
     "点 ✏️ 修改 后，@我 直接发送修改后的完整回复即可。\n\n"
     "@我 发送命令：\n"
-    "/pending — 待处理的评价（最急的在前）\n"
-    "/stats — 今天的评价数和回复速度\n"
-    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
-    "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
-    "/edit 编号 新的回复 — 修改并发布一条评价的回复"
-)
+) + COMMAND_LIST
 
 
 def refusal_text(user_id: str) -> str:
