@@ -6,7 +6,6 @@ an interactive card through the OpenAPI, and the card's buttons and the robot's
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,13 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
-from reviewbot.config import parse_settings
 from reviewbot.store.health import channel_health
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.dingtalk import Card, FakeDingTalk
-from tests.harness.apps import AppShop, app_settings
+from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
 from tests.harness.telegram import NEGATIVE
 
 CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
@@ -64,32 +61,21 @@ class Shop(AppShop):
 
 
 async def start(database_url: str, demo: Any, fake: FakeDingTalk, clock: FakeClock) -> Daemon:
-    data = settings(database_url, demo.base_url, fake.base_url)
-    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
-    await daemon.start(schedule=False)
-    return daemon
+    return await start_daemon(settings(database_url, demo.base_url, fake.base_url), clock)
 
 
 @pytest.fixture
 async def dingtalk(monkeypatch) -> AsyncIterator[FakeDingTalk]:
     monkeypatch.setenv("RB_DINGTALK_SECRET", SECRET)
-    fake = FakeDingTalk(CLIENT_ID, SECRET)
-    await fake.start()
-    try:
+    async with serving(FakeDingTalk(CLIENT_ID, SECRET)) as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
 async def shop(database_url, demo, dingtalk, clock) -> AsyncIterator[Shop]:
     daemon = await start(database_url, demo, dingtalk, clock)
-    await dingtalk.connected()
-    try:
-        yield Shop(daemon, dingtalk, demo, clock)
-    finally:
-        await daemon.stop()
-        await daemon.close()
+    async with open_shop(Shop(daemon, dingtalk, demo, clock)) as shop:
+        yield shop
 
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):

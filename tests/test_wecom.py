@@ -6,7 +6,6 @@ of WeCom's long-connection server (tests/fakes/wecom.py)."""
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,13 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.clock import FakeClock
-from reviewbot.config import parse_settings
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.wecom import Card, FakeWeCom
-from tests.harness.apps import AppShop, app_settings
+from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
 from tests.harness.telegram import NEGATIVE
 
 BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
@@ -64,9 +61,7 @@ class Shop(AppShop):
 
 
 async def start(database_url: str, demo: Any, fake: FakeWeCom, clock: FakeClock) -> Daemon:
-    data = settings(database_url, demo.base_url, fake.url)
-    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
-    await daemon.start(schedule=False)
+    daemon = await start_daemon(settings(database_url, demo.base_url, fake.url), clock)
     daemon.fronts[0].link.retry_max = 0.2  # reconnect within the test's time, not a minute
     return daemon
 
@@ -74,23 +69,15 @@ async def start(database_url: str, demo: Any, fake: FakeWeCom, clock: FakeClock)
 @pytest.fixture
 async def wecom(monkeypatch) -> AsyncIterator[FakeWeCom]:
     monkeypatch.setenv("RB_WECOM_SECRET", SECRET)
-    fake = FakeWeCom(BOT_ID, SECRET)
-    await fake.start()
-    try:
+    async with serving(FakeWeCom(BOT_ID, SECRET)) as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
 async def shop(database_url, demo, wecom, clock) -> AsyncIterator[Shop]:
     daemon = await start(database_url, demo, wecom, clock)
-    await wecom.connected()
-    try:
-        yield Shop(daemon, wecom, demo, clock)
-    finally:
-        await daemon.stop()
-        await daemon.close()
+    async with open_shop(Shop(daemon, wecom, demo, clock)) as shop:
+        yield shop
 
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):

@@ -3,15 +3,31 @@ platform, its chat channel given, and the daemon driven step by step on the fake
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
+from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
+from reviewbot.config import parse_settings
 from reviewbot.store.schema import OutboxMessage
 from tests.conftest import TEST_FACTS
 from tests.harness.telegram import NEGATIVE
+
+
+class Server(Protocol):
+    """A fake of tests/fakes/ (start answers its base URL)."""
+
+    async def start(self) -> str: ...
+    async def stop(self) -> None: ...
+
+
+Fake = TypeVar("Fake", bound=Server)
+ShopT = TypeVar("ShopT", bound="AppShop")
 
 
 def app_settings(
@@ -73,3 +89,31 @@ class AppShop:
                 return
             self.clock.advance(seconds=seconds)
             await self.daemon.drain()
+
+
+async def start_daemon(data: dict[str, Any], clock: FakeClock) -> Daemon:
+    """The daemon of these settings, started without its schedule (the test drives it)."""
+    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+    await daemon.start(schedule=False)
+    return daemon
+
+
+@asynccontextmanager
+async def serving(fake: Fake) -> AsyncIterator[Fake]:
+    """A fake chat server (tests/fakes/) listening for the test's length."""
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@asynccontextmanager
+async def open_shop(shop: ShopT) -> AsyncIterator[ShopT]:
+    """The shop once its bot is connected; its daemon stopped and closed afterwards."""
+    await shop.fake.connected()
+    try:
+        yield shop
+    finally:
+        await shop.daemon.stop()
+        await shop.daemon.close()
