@@ -6,7 +6,6 @@ an interactive card through the OpenAPI, and the card's buttons and the robot's
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,13 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
-from reviewbot.config import parse_settings
 from reviewbot.store.health import channel_health
-from reviewbot.store.schema import AuditEntry, OutboxMessage
-from tests.conftest import TEST_FACTS
+from reviewbot.store.schema import AuditEntry
 from tests.fakes.dingtalk import Card, FakeDingTalk
+from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
 from tests.harness.telegram import NEGATIVE
 
 CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
@@ -37,59 +34,15 @@ def settings(database_url: str, demo_url: str, endpoint: str) -> dict[str, Any]:
         "card_template_id": "tpl-review.schema",
         "endpoint": endpoint,
     }
-    person = lambda name, uid, role: {  # noqa: E731
-        "name": name,
-        "dingtalk_user_id": uid,
-        "role": role,
-        "stores": ["store-1"],
-    }
-    return {
-        "database": {"url": database_url, "auto_upgrade": True},
-        "http": {"timeout_seconds": 5.0, "max_attempts": 2, "backoff_initial_seconds": 0.01},
-        "demo": {"serve": False},
-        "people": [
-            person("王老板", OWNER, "owner"),
-            person("李店长", MANAGER, "manager"),
-            person("小张", STAFF, "staff"),
-            person("小刘", STAFF2, "staff"),
-        ],
-        "stores": [
-            {
-                "id": "store-1",
-                "name": "测试小馆",
-                "facts": TEST_FACTS,
-                "channels": [channel],
-                "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
-            }
-        ],
-    }
+    return app_settings(
+        database_url, demo_url, channel, "dingtalk_user_id", (OWNER, MANAGER, STAFF, STAFF2)
+    )
 
 
-class Shop:
+class Shop(AppShop):
     """The daemon with its DingTalk robot, driven step by step on the fake clock."""
 
-    def __init__(self, daemon: Daemon, fake: FakeDingTalk, demo: Any, clock: FakeClock) -> None:
-        self.daemon, self.fake, self.demo, self.clock = daemon, fake, demo, clock
-
-    async def review_arrives(self, text: str = NEGATIVE) -> None:
-        self.demo.platform.add_review("shop-1", text, 1)
-        self.clock.advance(minutes=5)
-        await self.daemon.poll_all_once()
-        await self.daemon.drain()
-
-    async def settle(self, seconds: float = 70, rounds: int = 10) -> None:
-        """Let the robot's queue drain as time passes (a retry's wait at a time)."""
-        for _ in range(rounds):
-            async with self.daemon.sessions() as session:
-                waiting = await session.scalar(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.kind == "robot", OutboxMessage.status == "pending"
-                    )
-                )
-            if waiting is None:
-                return
-            self.clock.advance(seconds=seconds)
-            await self.daemon.drain()
+    fake: FakeDingTalk
 
     def card(self) -> Card:
         return self.fake.group_cards(GROUP)[-1]
@@ -108,32 +61,21 @@ class Shop:
 
 
 async def start(database_url: str, demo: Any, fake: FakeDingTalk, clock: FakeClock) -> Daemon:
-    data = settings(database_url, demo.base_url, fake.base_url)
-    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
-    await daemon.start(schedule=False)
-    return daemon
+    return await start_daemon(settings(database_url, demo.base_url, fake.base_url), clock)
 
 
 @pytest.fixture
 async def dingtalk(monkeypatch) -> AsyncIterator[FakeDingTalk]:
     monkeypatch.setenv("RB_DINGTALK_SECRET", SECRET)
-    fake = FakeDingTalk(CLIENT_ID, SECRET)
-    await fake.start()
-    try:
+    async with serving(FakeDingTalk(CLIENT_ID, SECRET)) as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
 async def shop(database_url, demo, dingtalk, clock) -> AsyncIterator[Shop]:
     daemon = await start(database_url, demo, dingtalk, clock)
-    await dingtalk.connected()
-    try:
-        yield Shop(daemon, dingtalk, demo, clock)
-    finally:
-        await daemon.stop()
-        await daemon.close()
+    async with open_shop(Shop(daemon, dingtalk, demo, clock)) as shop:
+        yield shop
 
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):

@@ -6,7 +6,6 @@ of WeCom's long-connection server (tests/fakes/wecom.py)."""
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,13 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
-from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.clock import FakeClock
-from reviewbot.config import parse_settings
-from reviewbot.store.schema import AuditEntry, OutboxMessage
-from tests.conftest import TEST_FACTS
+from reviewbot.store.schema import AuditEntry
 from tests.fakes.wecom import Card, FakeWeCom
+from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
 from tests.harness.telegram import NEGATIVE
 
 BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
@@ -37,59 +34,15 @@ def settings(database_url: str, demo_url: str, ws_url: str) -> dict[str, Any]:
         "conversation_id": GROUP,
         "ws_url": ws_url,
     }
-    person = lambda name, uid, role: {  # noqa: E731
-        "name": name,
-        "wecom_user_id": uid,
-        "role": role,
-        "stores": ["store-1"],
-    }
-    return {
-        "database": {"url": database_url, "auto_upgrade": True},
-        "http": {"timeout_seconds": 5.0, "max_attempts": 2, "backoff_initial_seconds": 0.01},
-        "demo": {"serve": False},
-        "people": [
-            person("王老板", OWNER, "owner"),
-            person("李店长", MANAGER, "manager"),
-            person("小张", STAFF, "staff"),
-            person("小刘", STAFF2, "staff"),
-        ],
-        "stores": [
-            {
-                "id": "store-1",
-                "name": "测试小馆",
-                "facts": TEST_FACTS,
-                "channels": [channel],
-                "sources": [{"platform": "demo", "account": "shop-1", "base_url": demo_url}],
-            }
-        ],
-    }
+    return app_settings(
+        database_url, demo_url, channel, "wecom_user_id", (OWNER, MANAGER, STAFF, STAFF2)
+    )
 
 
-class Shop:
+class Shop(AppShop):
     """The daemon with its WeCom bot, driven step by step on the fake clock."""
 
-    def __init__(self, daemon: Daemon, fake: FakeWeCom, demo: Any, clock: FakeClock) -> None:
-        self.daemon, self.fake, self.demo, self.clock = daemon, fake, demo, clock
-
-    async def review_arrives(self, text: str = NEGATIVE) -> None:
-        self.demo.platform.add_review("shop-1", text, 1)
-        self.clock.advance(minutes=5)
-        await self.daemon.poll_all_once()
-        await self.daemon.drain()
-
-    async def settle(self, seconds: float = 70, rounds: int = 10) -> None:
-        """Let the bot's queue drain as time passes (a retry's wait at a time)."""
-        for _ in range(rounds):
-            async with self.daemon.sessions() as session:
-                waiting = await session.scalar(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.kind == "robot", OutboxMessage.status == "pending"
-                    )
-                )
-            if waiting is None:
-                return
-            self.clock.advance(seconds=seconds)
-            await self.daemon.drain()
+    fake: FakeWeCom
 
     def card(self) -> Card:
         return self.fake.group_cards(GROUP)[-1]
@@ -108,9 +61,7 @@ class Shop:
 
 
 async def start(database_url: str, demo: Any, fake: FakeWeCom, clock: FakeClock) -> Daemon:
-    data = settings(database_url, demo.base_url, fake.url)
-    daemon = Daemon(parse_settings(data), clock=clock, notifier=ConsoleNotifier(io.StringIO()))
-    await daemon.start(schedule=False)
+    daemon = await start_daemon(settings(database_url, demo.base_url, fake.url), clock)
     daemon.fronts[0].link.retry_max = 0.2  # reconnect within the test's time, not a minute
     return daemon
 
@@ -118,23 +69,15 @@ async def start(database_url: str, demo: Any, fake: FakeWeCom, clock: FakeClock)
 @pytest.fixture
 async def wecom(monkeypatch) -> AsyncIterator[FakeWeCom]:
     monkeypatch.setenv("RB_WECOM_SECRET", SECRET)
-    fake = FakeWeCom(BOT_ID, SECRET)
-    await fake.start()
-    try:
+    async with serving(FakeWeCom(BOT_ID, SECRET)) as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
 async def shop(database_url, demo, wecom, clock) -> AsyncIterator[Shop]:
     daemon = await start(database_url, demo, wecom, clock)
-    await wecom.connected()
-    try:
-        yield Shop(daemon, wecom, demo, clock)
-    finally:
-        await daemon.stop()
-        await daemon.close()
+    async with open_shop(Shop(daemon, wecom, demo, clock)) as shop:
+        yield shop
 
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import aiohttp
 
 from reviewbot.chat.alerts import status_lines
+from reviewbot.chat.apps.channel import AppChannel
 from reviewbot.chat.dingtalk.api import DingTalkApi
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
@@ -58,7 +59,7 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
     }
 
 
-class DingTalkAppChannel(DingTalkRobot):
+class DingTalkAppChannel(AppChannel, DingTalkRobot):
     """Markdown and summaries as the custom robot draws them; sent through the OpenAPI."""
 
     kind = "dingtalk_app"
@@ -68,28 +69,11 @@ class DingTalkAppChannel(DingTalkRobot):
     rate_limit_retry = 61.0
 
     def __init__(
-        self,
-        http: aiohttp.ClientSession,
-        *,
-        key: str,
-        api: DingTalkApi,
-        conversation: str,
-        template: str,
-        per_minute: int = 20,
-        public_url: str | None = None,
-        timeout: float = 15.0,
+        self, http: aiohttp.ClientSession, *, api: DingTalkApi, template: str, **options: Any
     ) -> None:
-        super().__init__(
-            http,
-            key=key,
-            webhook="",
-            webhook_env=api.secret_env,
-            per_minute=per_minute,
-            public_url=public_url,
-            timeout=timeout,
-        )
+        """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout)."""
+        super().__init__(http, app_secret_env=api.secret_env, **options)
         self.api = api
-        self.conversation = conversation
         self.template = template
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:

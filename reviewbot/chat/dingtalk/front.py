@@ -19,6 +19,7 @@ from typing import Any
 import dingtalk_stream
 from dingtalk_stream import AckMessage, CallbackMessage, CardCallbackMessage, ChatbotMessage
 
+from reviewbot.chat.apps.buttons import ACTIONS
 from reviewbot.chat.dingtalk.api import DingTalkApi
 from reviewbot.chat.dingtalk.channel import token_of
 from reviewbot.chat.dingtalk.commands import Commands
@@ -26,22 +27,10 @@ from reviewbot.chat.dingtalk.stream import StreamClient
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.workflow.actions import Outcome
 from reviewbot.workflow.apps import AppDesk, Where
-from reviewbot.workflow.desk import CardAction
 
 log = logging.getLogger(__name__)
 
 SERVICE, KIND = "dingtalk", "dingtalk_app"
-# What a button's `action` parameter (or its action id) asks for.
-ACTIONS: dict[str, CardAction] = {
-    "approve": "approve",
-    "regenerate": "regenerate",
-    "contacted": "contacted",
-    "malicious": "malicious",
-    "ignore": "ignore",
-    "undo_ignore": "undo_ignore",
-    "snooze": "snooze",
-    "ask_manager": "ask_manager",
-}
 EDIT = "edit"
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
 

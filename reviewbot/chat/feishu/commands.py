@@ -11,13 +11,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC
 from typing import Any
 
-from reviewbot.chat.alerts import duration, stars
+from reviewbot.chat.apps.commands import (
+    MUTE_USAGE,
+    MUTED,
+    OFF,
+    UNMUTED,
+    crisis_text,
+    mute_until_text,
+    pending_text,
+    stats_text,
+)
 from reviewbot.chat.feishu.cards import REFUSAL
-from reviewbot.chat.telegram.commands import parse_duration
-from reviewbot.text import clip_utf16
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 
@@ -85,50 +91,22 @@ class Commands:
         await self.say(chat, answer)
 
     async def pending(self, actor: Actor, stores: list[str], args: list[str]) -> str:
-        pending = await self.desk.pending(stores)
-        if not pending.reviews:
-            return "没有待处理的评价 🎉"
-        now = self.desk.clock.now()
-        lines = [f"待处理 {pending.total} 条（回复时限最近的在前）："]
-        for review in pending.reviews:
-            if review.deadline is None:
-                timing = f"{duration(now - review.first_seen_at)}前"
-            elif review.deadline > now:
-                timing = f"回复时限还剩 {duration(review.deadline - now)}"
-            else:
-                timing = f"已超出回复时限 {duration(now - review.deadline)}"
-            snippet = clip_utf16(review.text or "（只有评分）", 24)
-            lines.append(f"#{review.review_id} {stars(review.rating)} · {timing} · {snippet}")
-        return "\n".join(lines)
+        return await pending_text(self.desk, stores, markdown=False)
 
     async def stats(self, actor: Actor, stores: list[str], args: list[str]) -> str:
-        return "\n\n".join([await self.desk.today(s) for s in stores]) or "没有负责的门店。"
+        return await stats_text(self.desk, stores)
 
     async def mute(self, actor: Actor, stores: list[str], args: list[str]) -> str:
         if not stores:
             return "这个群没有你负责的门店。"
-        if args and args[0].lower() in ("off", "0", "取消"):
+        if args and args[0].lower() in OFF:
             await self.desk.unmute(actor, stores)
-            return "🔔 已恢复提醒，暂停期间的提醒马上送达。"
-        length = parse_duration(args[0]) if args else None
-        if length is None:
-            return "用法：/mute 1h（最长 24 小时），/mute off 恢复。"
-        until = await self.desk.mute(actor, stores, length)
-        local = until.astimezone(self.desk.zone(stores[0]) if stores else UTC)
-        return (
-            f"🔕 {actor.name} 暂停了非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会"
-            "立即发送；暂停期间的提醒会在恢复后按顺序送达。"
-        )
+            return UNMUTED
+        until = await mute_until_text(self.desk, actor, stores, args[0] if args else "")
+        if not until:
+            return MUTE_USAGE
+        return f"🔕 {actor.name} 暂停了非紧急提醒，直到 {until}。{MUTED}"
 
     async def crisis(self, actor: Actor, stores: list[str], args: list[str]) -> str:
-        if args and args[0].lower() == "close":
-            owned = self.desk.access.owned(actor, stores)
-            if not owned:
-                return "只有店主可以结束危机。"
-            summary = " ".join(args[1:]).strip()
-            if not summary:
-                return "请写明处理结果，例如：/crisis close 已送检，结果正常，已联系顾客"
-            closed = await self.desk.close_crisis(actor, owned, summary)
-            return "已结束危机，处理记录已保存。" if closed else "当前没有进行中的危机。"
-        lines = await self.desk.crises(stores)
-        return "\n".join(lines) if lines else "当前没有进行中的危机。"
+        summary = " ".join(args[1:]).strip()
+        return await crisis_text(self.desk, actor, stores, args, summary, "\n")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import aiohttp
 
+from reviewbot.chat.apps.channel import AppChannel
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.chat.robots.wecom import WeComRobot
 from reviewbot.chat.wecom.cards import new_task_id, review_card
@@ -29,33 +30,15 @@ BAD_CREDENTIALS: dict[int, str] = {
 }
 
 
-class WeComBotChannel(WeComRobot):
+class WeComBotChannel(AppChannel, WeComRobot):
     kind = "wecom_bot"
     service = "WeCom AI bot"
     limit = 4096  # bytes of markdown content, as the group robot
 
-    def __init__(
-        self,
-        http: aiohttp.ClientSession,
-        *,
-        key: str,
-        link: Link,
-        conversation: str,
-        per_minute: int = 20,
-        public_url: str | None = None,
-        timeout: float = 15.0,
-    ) -> None:
-        super().__init__(
-            http,
-            key=key,
-            webhook="",
-            webhook_env=link.secret_env,
-            per_minute=per_minute,
-            public_url=public_url,
-            timeout=timeout,
-        )
+    def __init__(self, http: aiohttp.ClientSession, *, link: Link, **options: Any) -> None:
+        """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout)."""
+        super().__init__(http, app_secret_env=link.secret_env, **options)
         self.link = link
-        self.conversation = conversation
 
     rate_limited: ClassVar[frozenset[int]] = RATE_LIMITED
     bad_credentials: ClassVar[dict[int, str]] = BAD_CREDENTIALS

@@ -18,27 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from reviewbot.chat.apps.buttons import ACTIONS
+from reviewbot.chat.apps.commands import edit_answer
 from reviewbot.chat.wecom.cards import EDIT, REFRESH, parse_key, review_card, token_of_task
-from reviewbot.chat.wecom.commands import Commands, edit_answer, refusal_text
+from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import CardRef
-from reviewbot.workflow.desk import CardAction
 
 log = logging.getLogger(__name__)
 
 SERVICE, KIND = "wecom", "wecom_bot"
-# What a button's key asks of the desk (✏️ and 🔄 are the front end's own).
-ACTIONS: dict[str, CardAction] = {
-    "approve": "approve",
-    "regenerate": "regenerate",
-    "contacted": "contacted",
-    "malicious": "malicious",
-    "ignore": "ignore",
-    "undo_ignore": "undo_ignore",
-    "snooze": "snooze",
-    "ask_manager": "ask_manager",
-}
 _MENTION = re.compile(r"^(?:@\S+\s*)+")  # "@评价助手 /pending": the bot's name first
 
 
