@@ -120,6 +120,13 @@ def test_jieba_finds_the_dish_a_complaint_is_about():
     assert result.complaints[0].target == "鱼片"
 
 
+def test_a_dish_jieba_splits_is_named_whole():
+    """jieba's dictionary cuts 宫保鸡丁 into 宫保鸡|丁 and 牛肉面 into 牛肉|面: the reply then
+    apologised that "丁做得太咸" (seen in the console's screenshot)."""
+    assert [c.target for c in read("这次的宫保鸡丁太咸了").complaints] == ["宫保鸡丁"]
+    assert [c.target for c in read("牛肉面太咸了").complaints] == ["牛肉面"]
+
+
 def test_hair_in_the_soup_is_a_foreign_object_of_high_severity():
     result = read("汤里有头发")
     complaint = result.complaints[0]

@@ -139,12 +139,18 @@ class Segmenter:
             self._broken = True
             log.warning("jieba unavailable, complaints get no noun targets: %s", exc)
             return ()
-        out = []
+        out: list[tuple[int, int, str]] = []
         at = 0
         for word in self._tokenizer.cut(text, HMM=False):
             end = at + len(word)
             if word in self._nouns or word in self._user:
-                out.append((at, end, word))
+                if len(word) == 1 and out and out[-1][1] == at:
+                    # A one-character noun right after a noun ends a compound the
+                    # dictionary lacks: 宫保鸡|丁 is the dish 宫保鸡丁, 牛肉|面 is 牛肉面.
+                    start, _, before = out.pop()
+                    out.append((start, end, before + word))
+                else:
+                    out.append((at, end, word))
             at = end
         return tuple(out)
 
