@@ -136,6 +136,11 @@ def _span(delta: timedelta) -> str:
     return f"{hours:.0f} 小时" if hours < 48 else f"{hours / 24:.0f} 天"
 
 
+def _period(request: web.Request) -> tuple[str | None, date | None]:
+    """The dashboard's period and end date from the query string."""
+    return request.query.get("period"), _date(request.query.get("end"))
+
+
 def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -400,13 +405,17 @@ class ConsoleApp:
             return self.message(signed, self._refused_text, status=403)
         return await self.customer(request, outcome)
 
+    def _covers(self, signed: Signed, store_id: str) -> bool:
+        """Whether the signed-in person works for this store (its dashboard and chart)."""
+        return store_id in dict(self.console.stores(signed.actor))
+
     async def dashboard(self, request: web.Request) -> web.Response:
         signed: Signed = request[SIGNED]
         store_id = request.match_info["store"]
-        period, end = request.query.get("period"), _date(request.query.get("end"))
+        period, end = _period(request)
         found = (
             await self.console.dashboard(signed.actor, store_id, period, end)
-            if store_id in dict(self.console.stores(signed.actor))
+            if self._covers(signed, store_id)
             else None
         )
         if found is None:
@@ -417,10 +426,10 @@ class ConsoleApp:
     async def chart(self, request: web.Request) -> web.Response:
         signed: Signed = request[SIGNED]
         store_id = request.match_info["store"]
-        period, end = request.query.get("period"), _date(request.query.get("end"))
+        period, end = _period(request)
         png = (
             await self.console.chart(signed.actor, store_id, period, end)
-            if store_id in dict(self.console.stores(signed.actor))
+            if self._covers(signed, store_id)
             else None
         )
         if png is None:
