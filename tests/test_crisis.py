@@ -161,6 +161,21 @@ async def test_a_new_accounts_old_reviews_are_history_not_a_crisis(shop):
     assert crisis.triggers == ["illness"]
 
 
+async def test_a_follow_up_claiming_food_poisoning_days_later_pages_the_owner(shop):
+    """Meituan customers append (追评) days later: 第二天住院了 on a review written three
+    days ago is today's news."""
+    written = shop.clock.now()
+    review = shop.demo.platform.add_review("shop-1", "鱼香肉丝有点咸", 3, when=written)
+    await shop.reviews()
+    shop.present = shop.clock._now = written + timedelta(days=3)
+    follow_up = "吃完第二天上吐下泻，住院了，医生说是食物中毒"
+    shop.demo.platform.add_follow_up(review.review_id, follow_up)
+    await shop.reviews()
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["illness"]
+    assert "住院了" in shop.pages()[0]
+
+
 async def test_a_falling_rating_starts_a_crisis(shop):
     for day in range(12, 0, -1):
         await shop.reviews((f"第{day}天，很好吃", 5), days_ago=day)

@@ -35,7 +35,7 @@ from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.speed import policy
 from reviewbot.store import audit, leases, pages
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Analysis, Crisis, Page, Review
+from reviewbot.store.schema import Analysis, Crisis, Page, Review, ReviewRevision
 from reviewbot.workflow.actions import analysis_result, review_text
 from reviewbot.workflow.crisis import (
     food_safety_topic,
@@ -74,8 +74,11 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def is_news(review: Review) -> bool:
-    """Seen soon after it was written (or undated): something happening now."""
-    return review.created_at is None or review.created_at >= review.first_seen_at - STALE_AFTER
+    """Seen soon after it was written (or undated), or changed while we watched it:
+    something happening now."""
+    if review.revision > 1 or review.created_at is None:
+        return True
+    return review.created_at >= review.first_seen_at - STALE_AFTER
 
 
 def is_history(review: Review, now: datetime) -> bool:
@@ -183,11 +186,17 @@ class CrisisDetector:
 
     async def _triggers(self, session: AsyncSession, store_id: str, now: datetime) -> list[Trigger]:
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        this_revision = (ReviewRevision.review_id == Review.id) & (
+            ReviewRevision.revision == Review.revision
+        )
+        # By when the current revision was seen: a 追评 about food poisoning on a review
+        # written days ago is today's news.
         recent = (
             await session.execute(
                 select(Review, Analysis)
                 .join(Analysis, current)
-                .where(Review.store_id == store_id, Review.first_seen_at >= now - DAY)
+                .join(ReviewRevision, this_revision)
+                .where(Review.store_id == store_id, ReviewRevision.seen_at >= now - DAY)
             )
         ).all()
         recent = [(review, analysis) for review, analysis in recent if is_news(review)]
@@ -447,7 +456,10 @@ class CrisisDetector:
         lines.append("触发原因：" + "；".join(reasons.values()))
         lines.append("新增评价：" if not opened else "涉及评价：")
         for review in sorted(reviews, key=lambda r: r.id)[:10]:
-            text = (review.text or "（只有评分）").replace("\n", " ")
+            # The follow-up first: a 追评 days later is usually why the review is here.
+            follow_up = f"追评：{review.follow_up}" if review.follow_up else ""
+            text = " ".join(t for t in (follow_up, review.text) if t).replace("\n", " ")
+            text = text or "（只有评分）"
             stars = f"★{review.rating:g} " if review.rating is not None else ""
             lines.append(
                 f"  #{review.id} {PLATFORMS.get(review.platform, review.platform)} "
