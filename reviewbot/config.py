@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from reviewbot import logs
 from reviewbot.configbase import Section
@@ -310,7 +310,20 @@ class StoreReplies(Section):
 
 
 _CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"
-QuietHours = Annotated[str, Field(pattern=rf"^{_CLOCK}-{_CLOCK}$")]
+
+
+def _quiet_span(value: str) -> str:
+    """A span that starts where it ends would hold every ordinary alert forever."""
+    start, end = (tuple(int(n) for n in t.split(":")) for t in value.split("-"))
+    if start == end:
+        raise ValueError(
+            f"quiet_hours {value!r} starts and ends at the same time; "
+            "leave it out for no quiet hours"
+        )
+    return value
+
+
+QuietHours = Annotated[str, Field(pattern=rf"^{_CLOCK}-{_CLOCK}$"), AfterValidator(_quiet_span)]
 
 
 class SpeedWindow(Section):

@@ -65,6 +65,14 @@ def test_a_wrong_type_is_named_with_the_value(tmp_path):
     assert "http.timeout_seconds" in str(error.value) and "'soon'" in str(error.value)
 
 
+@pytest.mark.parametrize("span", ["09:00-09:00", "0:00-00:00"])
+def test_quiet_hours_that_start_where_they_end_are_refused(tmp_path, span):
+    """They would hold every ordinary alert until a tomorrow that never comes."""
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, MINIMAL + f'\n[speed_window]\nquiet_hours = "{span}"\n'))
+    assert "speed_window.quiet_hours" in str(error.value) and "same time" in str(error.value)
+
+
 @pytest.mark.parametrize(
     ("snippet", "key"),
     [
