@@ -490,51 +490,46 @@ async def drafts_and_discards(daemon: Daemon) -> tuple[dict[str, str], list[dict
     return dict(drafts), list(discarded)
 
 
-async def test_an_approve_during_the_models_call_goes_through_and_the_late_draft_is_dropped(
+async def test_while_the_model_writes_colleagues_act_and_its_late_draft_is_dropped(
     database_url, demo, clock, fake, monkeypatch, analyzer, templates
 ):
-    """🔁 asks the model with no transaction open: a colleague's approve meanwhile is
-    recorded (and queued for posting) at once, not after the model answers; the model's
-    late draft is then not used, and its presser is told why."""
+    """🔁 asks the model with no transaction open: a colleague's 🔁 or approve meanwhile
+    is recorded at once, not after the model answers; the late draft is then not used,
+    and its presser is told why."""
     running = card_with_ai_draft(database_url, demo, clock, fake, monkeypatch, analyzer, templates)
     async with running as (daemon, card):
         answer = asyncio.Event()
         fake.then(reply(ANOTHER, until=answer))
-        regenerating = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
-        await fake.waiting.wait()  # the model is writing
-        approved = await daemon.desk.act("approve", card, XIAOLI)
-        assert approved.ok and approved.message == "已通过，正在发布到平台。"
-        assert not regenerating.done()  # the approve did not wait for the model
-        answer.set()
-        late = await regenerating
-        assert not late.ok and late.code == "handled"
-        assert late.message.startswith("在新草稿生成期间，这条评价已由 小李 于 ")
-        assert late.message.endswith("处理（通过回复），新草稿没有使用。")
-        drafts, (discarded,) = await drafts_and_discards(daemon)
-        assert drafts.keys() == {GOOD} and drafts[GOOD] in ("approved", "posted")  # 小李's
-        assert discarded["reason"] == "handled" and discarded["after"] == ANOTHER
-        assert discarded["source"] == "model" and len(fake.requests) == 2
-
-
-async def test_of_two_regenerates_at_once_the_first_answered_wins(
-    sqlite_url, demo, clock, fake, monkeypatch, analyzer, templates
-):
-    running = card_with_ai_draft(sqlite_url, demo, clock, fake, monkeypatch, analyzer, templates)
-    async with running as (daemon, card):
-        answer = asyncio.Event()
-        fake.then(reply(ANOTHER, until=answer))
         slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
-        await fake.waiting.wait()
+        await fake.waiting.wait()  # the model is writing
         # The model answers nothing this time: 小李's 🔁 gets a template variant at once.
         fast = await daemon.desk.act("regenerate", card, XIAOLI)
-        assert fast.ok and not slow.done()
+        assert fast.ok and not slow.done()  # it did not wait for the model
         answer.set()
         late = await slow
         assert not late.ok and late.code == "stale"
         assert late.message.startswith("在新草稿生成期间，一位同事 已把草稿换成了新的版本")
-        drafts, (discarded,) = await drafts_and_discards(daemon)
-        assert drafts[GOOD] == "superseded" and list(drafts.values()).count("proposed") == 1
-        assert ANOTHER not in drafts and discarded["reason"] == "replaced"
+        drafts, discarded = await drafts_and_discards(daemon)
+        assert drafts[GOOD] == "superseded" and ANOTHER not in drafts
+        ((shown, _),) = ((t, s) for t, s in drafts.items() if s == "proposed")
+        assert [d["reason"] for d in discarded] == ["replaced"]
+
+        answer, fake.waiting = asyncio.Event(), asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
+        await fake.waiting.wait()
+        approved = await daemon.desk.act("approve", card, XIAOLI)
+        assert approved.ok and approved.message == "已通过，正在发布到平台。"
+        assert not slow.done()
+        answer.set()
+        late = await slow
+        assert not late.ok and late.code == "handled"
+        assert late.message.startswith("在新草稿生成期间，这条评价已由 小李 于 ")
+        assert late.message.endswith("处理（通过回复），新草稿没有使用。")
+        drafts, discarded = await drafts_and_discards(daemon)
+        assert drafts[shown] in ("approved", "posted") and ANOTHER not in drafts  # 小李's
+        assert discarded[-1]["reason"] == "handled" and discarded[-1]["after"] == ANOTHER
+        assert discarded[-1]["source"] == "model" and len(fake.requests) == 4
 
 
 async def test_a_failing_endpoint_is_logged_when_it_starts_and_stops_failing(
