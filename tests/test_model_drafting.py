@@ -35,7 +35,7 @@ from tests.conftest import make_settings
 from tests.fakes.model import FakeModel, Step, error, reply
 from tests.fakes.telegram import TOKEN, plain_text
 from tests.harness.daemon import start_daemon
-from tests.harness.telegram import STAFF, telegram_settings
+from tests.harness.telegram import MANAGER, STAFF, telegram_settings
 from tests.replies_support import STORE
 
 KEY = "sk-test-1f2e3d4c5b6a"
@@ -438,6 +438,16 @@ async def test_through_telegram_the_card_says_why_and_another_draft_asks_again(
             current = await session.scalar(select(DraftRow).where(DraftRow.status == "proposed"))
         assert entry.details["source"] == "model" and entry.details["after"] == GOOD
         assert current.text == GOOD and current.template_id == "ai:fake-chat"
+        # While the model writes another, the bot answers a colleague's ✅ at once.
+        answer = asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        again = bot.fake.press(STAFF, card, bot.fake.button(card, "r"))
+        await fake.waiting.wait()
+        approved = await bot.press(MANAGER, bot.card(card), "a")
+        assert approved["text"] == "已通过，正在发布到平台。" and bot.fake.answer_to(again) is None
+        answer.set()
+        late = await bot.fake.wait_for(lambda: bot.fake.answer_to(again))
+        assert late["text"].endswith("新草稿没有使用。") and late["show_alert"]
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()
