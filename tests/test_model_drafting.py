@@ -459,6 +459,7 @@ ANOTHER = (
     "抱歉让您等了一个多小时，水煮鱼也确实偏咸，是我们的问题。后厨已经重新核对了盐量，"
     "高峰时段的出餐也在加快。期待您再给我们一次机会。\n测试小馆 店长"
 )
+EDITED = "非常抱歉让您久等了，水煮鱼的咸淡我们马上调整。\n测试小馆 店长"
 XIAOZHANG = Actor("staff-1", "小张", {"store-1": "staff"})
 XIAOLI = Actor("staff-2", "小李", {"store-1": "staff"})
 
@@ -494,7 +495,9 @@ async def drafts_and_discards(daemon: Daemon) -> tuple[dict[str, str], list[dict
         drafts = (await session.execute(select(DraftRow.text, DraftRow.status))).all()
         discarded = (
             await session.scalars(
-                select(AuditEntry.details).where(AuditEntry.action == "draft.regenerate_discarded")
+                select(AuditEntry.details)
+                .where(AuditEntry.action == "draft.regenerate_discarded")
+                .order_by(AuditEntry.id)
             )
         ).all()
     return dict(drafts), list(discarded)
@@ -503,9 +506,9 @@ async def drafts_and_discards(daemon: Daemon) -> tuple[dict[str, str], list[dict
 async def test_while_the_model_writes_colleagues_act_and_its_late_draft_is_dropped(
     database_url, demo, clock, fake, monkeypatch, analyzer, templates
 ):
-    """🔁 asks the model with no transaction open: a colleague's 🔁 or approve meanwhile
-    is recorded at once, not after the model answers; the late draft is then not used,
-    and its presser is told why."""
+    """🔁 asks the model with no transaction open: a colleague's 🔁, edit or approve
+    meanwhile is recorded at once, not after the model answers; the late draft is then
+    not used, and its presser is told why."""
     running = card_with_ai_draft(database_url, demo, clock, fake, monkeypatch, analyzer, templates)
     async with running as (daemon, card):
         answer = asyncio.Event()
@@ -528,6 +531,19 @@ async def test_while_the_model_writes_colleagues_act_and_its_late_draft_is_dropp
         fake.then(reply(ANOTHER, until=answer))
         slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
         await fake.waiting.wait()
+        await daemon.desk.edits.begin(card, XIAOLI, 1, 2, 1)  # 小李 edits meanwhile
+        held = await daemon.desk.edits.text(XIAOLI, 1, 2, EDITED)
+        assert held.draft_id is not None and not slow.done()
+        answer.set()
+        late = await slow
+        assert not late.ok and late.code == "editing"
+        assert late.message.startswith("在新草稿生成期间，一位同事 开始修改这条评价的回复")
+        assert (await daemon.desk.edits.cancel(1, 2)).ok
+
+        answer, fake.waiting = asyncio.Event(), asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
+        await fake.waiting.wait()
         approved = await daemon.desk.act("approve", card, XIAOLI)
         assert approved.ok and approved.message == "已通过，正在发布到平台。"
         assert not slow.done()
@@ -539,7 +555,8 @@ async def test_while_the_model_writes_colleagues_act_and_its_late_draft_is_dropp
         drafts, discarded = await drafts_and_discards(daemon)
         assert drafts[shown] in ("approved", "posted") and ANOTHER not in drafts  # 小李's
         assert discarded[-1]["reason"] == "handled" and discarded[-1]["after"] == ANOTHER
-        assert discarded[-1]["source"] == "model" and len(fake.requests) == 4
+        assert [d["reason"] for d in discarded] == ["replaced", "editing", "handled"]
+        assert discarded[-1]["source"] == "model" and len(fake.requests) == 5
 
 
 async def test_a_failing_endpoint_is_logged_when_it_starts_and_stops_failing(

@@ -821,6 +821,10 @@ async def confirm_edit(
     )
 
 
+# Why a 🔁's late draft was not used, as the Outcome code callers act on.
+DISCARDED: dict[str, OutcomeCode] = {"handled": "handled", "editing": "editing"}
+
+
 @dataclass(frozen=True, slots=True)
 class Regeneration:
     """A 🔁 between its two short transactions: what the model is asked with (it is asked
@@ -904,8 +908,6 @@ async def finish_regenerate(
     colleague approved or ignored it, replaced or is editing the draft, the customer
     updated the review) the new draft is not used: the card keeps what they did, the
     presser is told what happened, and the audit keeps the unused text."""
-    if drafted.source != MODEL and not started.fresh:
-        return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     review = await _locked_review(session, started.review_id)
     current = await current_draft(session, review.id)
     held = await held_edits(session, review.id)
@@ -948,7 +950,9 @@ async def finish_regenerate(
             after=drafted.text,
             **draft_source(drafted),
         )
-        return Outcome(False, message, code="handled" if reason == "handled" else "stale")
+        return Outcome(False, message, code=DISCARDED.get(reason, "stale"))
+    if drafted.source != MODEL and not started.fresh:
+        return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     draft = await add_draft(
         session,
         review,
