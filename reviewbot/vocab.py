@@ -88,6 +88,7 @@ AuditAction = Literal[
     "draft.edit_started",
     "draft.edited",
     "draft.regenerated",
+    "draft.regenerate_discarded",
     "escalation.passed",
     "escalation.sent",
     "notice.failed",
