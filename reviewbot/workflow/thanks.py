@@ -213,6 +213,17 @@ async def list_page(
     return Page(items, notes)
 
 
+async def preview(session: AsyncSession, directory: Directory, store_id: str, size: int) -> Page:
+    """The store's oldest `size` thank-you drafts, as a channel is sent them unasked (with
+    the daily digest): no one's role is checked here, whoever acts on them is, where they
+    act (/thanks, the console)."""
+    postable = _positive([store_id]).where(Review.source_id.not_in(directory.read_only_sources()))
+    rows = await session.execute(postable.order_by(Review.first_seen_at, Review.id).limit(size))
+    items = [_item(n, review, draft) for n, (review, draft) in enumerate(rows.all(), 1)]
+    total = await waiting(session, directory, [store_id])
+    return Page(items, Notes(total=total, remaining=max(0, total - len(items))))
+
+
 def fit(page: Page, shown: int) -> Page:
     """The page cut to its first `shown` items (a chat message holds only so much)."""
     notes = Notes(**asdict(page.notes))

@@ -18,7 +18,7 @@ import aiohttp
 from reviewbot.chat.alerts import status_lines
 from reviewbot.chat.apps.channel import AppChannel
 from reviewbot.chat.dingtalk.api import DingTalkApi
-from reviewbot.chat.robots.base import RobotError
+from reviewbot.chat.robots.base import Robot, RobotError
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.text import alert_card
 from reviewbot.text import clip_utf16
@@ -87,6 +87,10 @@ class DingTalkAppChannel(AppChannel, DingTalkRobot):
         track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
         await self.api.update_card(track, card_params(alert, self.public_url))
         return ref
+
+    # The OpenAPI's group message cannot ping anyone: the people are named instead.
+    mention = Robot.mention
+    mentioned = Robot.mentioned
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         """A notice or a summary: the robot's markdown message in the group."""
