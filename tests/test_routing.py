@@ -21,8 +21,8 @@ from tests.fakes.robots import FakeDingTalk, FakeFeishu, FakeWeCom
 from tests.fakes.telegram import TOKEN
 from tests.harness.apps import serving
 from tests.harness.daemon import start_daemon
+from tests.harness.telegram import MANAGER, telegram_settings
 from tests.harness.telegram import NEGATIVE as NEGATIVE_TG
-from tests.harness.telegram import telegram_settings
 from tests.test_robots import CONSOLE, DT_SECRET, FS_SECRET, HTTP, Robots, arrive, settle, store
 
 POSITIVE = "味道很好，服务也热情，下次还来"
@@ -153,6 +153,8 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
         data = telegram_settings(database_url, demo.base_url, telegram.base_url)
         staff = next(p for p in data["people"] if p["name"] == "小张")
         staff["feishu_open_id"] = FS_STAFF
+        manager = next(p for p in data["people"] if p["name"] == "李店长")
+        manager["feishu_open_id"] = MANAGER_FS
         data["stores"][0]["channels"] = [
             {
                 "kind": "feishu_app",
@@ -192,6 +194,26 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             assert "已发布到平台（小张" in dt_card.params["status"] and dt_card.updates >= 1
             assert dt_card.params["open"] == "false"
             assert "已发布到平台（小张" in json.dumps(feishu.cards(FS_CHAT)[0], ensure_ascii=False)
+
+            # A page for the manager: their private Telegram chat, and an @ in the Feishu
+            # group; the DingTalk group asked for alerts only.
+            async with running.daemon.sessions() as session, session.begin():
+                await queue_notice(
+                    session,
+                    store_id="store-1",
+                    text="评价已超过回复时限",
+                    now=clock.now(),
+                    dedupe_key="page",
+                    audience="manager",
+                )
+            said = len(dingtalk.messages)
+            await running.daemon.drain()
+            await settle(running.daemon, clock)
+            pages = [m for m in feishu.sent if "超过回复时限" in json.dumps(m, ensure_ascii=False)]
+            assert len(pages) == 1
+            assert f"<at id={MANAGER_FS}></at>" in json.dumps(pages[0], ensure_ascii=False)
+            assert len(dingtalk.messages) == said
+            assert any("超过回复时限" in m.get("text", "") for m in telegram.in_chat(MANAGER))
         finally:
             await running.daemon.stop()
             await running.daemon.close()

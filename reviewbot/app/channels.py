@@ -219,7 +219,7 @@ def _feishu_apps(
 
 
 def routes(settings: Settings) -> Mapping[str, list[Route]]:
-    """Each store's robots: where its alerts and notices are copied."""
+    """Each store's channels, and the kinds of message each is sent (its `send`)."""
     return {
         store.id: [Route(c.key, frozenset(c.send)) for c in store.channels]
         for store in settings.stores

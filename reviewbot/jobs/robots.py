@@ -1,6 +1,7 @@
-"""Group robots through the outbox: each alert and notice queued for a store's chat is
-copied to a queue per robot of the store, and those queues are delivered within the
-robot's rate limit (20 messages a minute).
+"""Group robots and chat apps through the outbox: each alert, notice and digest queued for
+a store's chat is copied to a queue per channel of the store that asks for its kind (a
+daily digest brings the store's waiting thank-you drafts too), and those queues are
+delivered within the channel's rate limit (20 messages a minute).
 
 A copy lives on `robot:{key}|{the store's chat queue}`, so a robot's alerts keep their
 order, a mute holds them as it holds the chat's, and a robot down or refusing holds only
@@ -83,7 +84,8 @@ def store_of(destination: str) -> str:
 
 
 class Router:
-    """Copies a store's alerts and notices to its robots' queues, once each."""
+    """Copies a store's alerts, notices and digests to the queues of its channels that ask
+    for their kind (`send`), once each."""
 
     def __init__(
         self, sessions: SessionFactory, clock: Clock, routes: Mapping[str, Sequence[Route]]
