@@ -217,7 +217,10 @@ async def preview(session: AsyncSession, directory: Directory, store_id: str, si
     """The store's oldest `size` thank-you drafts, as a channel is sent them unasked (with
     the daily digest): no one's role is checked here, whoever acts on them is, where they
     act (/thanks, the console)."""
-    postable = _positive([store_id]).where(Review.source_id.not_in(directory.read_only_sources()))
+    postable = _positive([store_id]).where(
+        Review.source_id.not_in(directory.read_only_sources()),
+        Draft.status == "proposed",  # a reply the platform refused is fixed on its own first
+    )
     rows = await session.execute(postable.order_by(Review.first_seen_at, Review.id).limit(size))
     items = [_item(n, review, draft) for n, (review, draft) in enumerate(rows.all(), 1)]
     total = await waiting(session, directory, [store_id])

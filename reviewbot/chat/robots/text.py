@@ -123,7 +123,7 @@ def summary_title(count: int, per_minute: int) -> str:
 def summary_line(item: AlertView | Notice, public_url: str | None) -> tuple[str, str | None]:
     """One merged message as a line, and where its link goes (None: no link)."""
     if isinstance(item, Notice):
-        first = item.text.strip().splitlines()[0] if item.text.strip() else ""
+        first = item.title or (item.text.strip().splitlines()[0] if item.text.strip() else "")
         text = plain(clip_utf16(first, SUMMARY_UNITS))
         return f"{NOTICE_ICONS[item.level]} {plain(item.store_name)}：{text}", None
     words = plain(clip_utf16((item.text or "（只有评分）").replace("\n", " "), SUMMARY_UNITS))
