@@ -5,6 +5,7 @@ several chats, an action in one redrawing the others."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ import pytest
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.store.alerts import queue_notice
+from tests import test_feishu as feishu_test
 from tests.conftest import make_settings
 from tests.fakes.dingtalk import FakeDingTalk as FakeDingTalkApp
 from tests.fakes.feishu import FakeFeishu as FakeFeishuApp
@@ -217,3 +219,46 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
         finally:
             await running.daemon.stop()
             await running.daemon.close()
+
+
+async def test_a_thank_you_batch_in_feishu_is_posted_once_by_its_button(
+    database_url, demo, clock, monkeypatch
+):
+    """The daily digest brings the Feishu group its thank-you drafts as a card: a stranger's
+    ✅ is refused; a double ✅ posts each reply once; the card then says who posted what."""
+    monkeypatch.setenv("RB_FEISHU_SECRET", feishu_test.SECRET)
+    fake = FakeFeishuApp(feishu_test.APP_ID, feishu_test.SECRET, {feishu_test.CHAT})
+    async with serving(fake):
+        bench = feishu_test.Bench(fake, demo, clock, database_url)
+        daemon = await bench.start()
+        try:
+            demo.platform.add_review("shop-1", POSITIVE, 5)
+            clock.advance(minutes=5)
+            await daemon.poll_all_once()
+            await bench.settle()
+            clock.advance(hours=9.5)  # 21:30 in the store, the daily digest's time
+            assert await daemon.digests.run("day") == 1
+            await bench.settle()
+            (card,) = [
+                m
+                for m in fake.sent
+                if any(b["value"].get("a") == "thanks_post" for b in fake.buttons(m))
+            ]
+            assert "好评待感谢" in fake.text_of(card) and "服务也热情" in fake.text_of(card)
+            post = fake.button(card, "thanks_post")
+
+            refused = await fake.tap(feishu_test.STRANGER, card["message_id"], post)
+            assert refused["toast"]["type"] == "error" and not demo.platform.replies
+            answers = await asyncio.gather(
+                fake.tap(feishu_test.STAFF, card["message_id"], post),
+                fake.tap(feishu_test.STAFF, card["message_id"], post),
+            )
+            await bench.settle()
+            assert len(demo.platform.replies) == 1
+            toasts = sorted(a["toast"]["content"] for a in answers)
+            assert any("已通过 1 条" in t for t in toasts) and any("小张" in t for t in toasts)
+            shown = fake.text_of(card)
+            assert "小张 发布了" in shown and "已通过" in shown, shown
+            assert not fake.buttons(card)  # decided: no buttons left to press
+        finally:
+            await bench.stop()

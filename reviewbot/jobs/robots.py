@@ -41,6 +41,7 @@ from reviewbot.vocab import SendKind
 from reviewbot.workflow import thanks
 from reviewbot.workflow.cards import AlertView, load_alert_view
 from reviewbot.workflow.directory import Directory
+from reviewbot.workflow.thanks import Page
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,20 @@ class RobotHandler:
                 return {**result, "merged": merged}
             if isinstance(head, AlertView):
                 return await robot.send_alert(head)
+            if message.payload.get("of") == "thanks" and robot.takes_batches:
+                return await self._offer(robot, message)
             return await robot.send_notice(head)
+
+    async def _offer(self, robot: Robot, message: OutboxMessage) -> dict[str, Any]:
+        """A thank-you batch for a chat app whose buttons post it: kept as a batch first."""
+        store_id = store_of(message.destination)
+        async with self.sessions() as session, session.begin():
+            found = await self._thanks(session, store_id)
+            if found is None:
+                return {"skipped": "no thank-you draft waits"}
+            page, notice = found
+            token = await thanks.offer(session, page, store_id, self.clock.now())
+        return await robot.send_thanks(notice, token)
 
     async def _item(
         self, session: AsyncSession, message: OutboxMessage, robot: Robot
@@ -243,13 +257,20 @@ class RobotHandler:
         if of == "digest":
             zone = ZoneInfo(self.directory.timezone(digest.store_id))
             return digest_notice(digest_picture(digest, name, zone, image=b""))
+        found = await self._thanks(session, digest.store_id)
+        return found[1] if found else None
+
+    async def _thanks(self, session: AsyncSession, store_id: str) -> tuple[Page, Notice] | None:
+        """The store's waiting thank-you drafts, a page of them, and how it reads."""
         size = self.directory.settings.telegram.thanks_page_size
-        page = await thanks.preview(session, self.directory, digest.store_id, size)
+        page = await thanks.preview(session, self.directory, store_id, size)
         if not page.items:
             return None
-        telegram = self.directory.staff_chat(digest.store_id) is not None
+        store = self.directory.store(store_id)
+        name = store.name if store else store_id
+        telegram = self.directory.staff_chat(store_id) is not None
         public_url = self.directory.settings.web.public_url
-        return thanks_notice(page, digest.store_id, name, public_url, telegram)
+        return page, thanks_notice(page, store_id, name, public_url, telegram)
 
     async def _recent(self, session: AsyncSession, robot: Robot, now: datetime) -> list[datetime]:
         """When the robot posted in the last minute, oldest first: from the outbox (every

@@ -227,6 +227,15 @@ async def preview(session: AsyncSession, directory: Directory, store_id: str, si
     return Page(items, Notes(total=total, remaining=max(0, total - len(items))))
 
 
+async def offer(session: AsyncSession, page: Page, store_id: str, now: datetime) -> str:
+    """A page sent to a chat app unasked, kept as a batch so its buttons post exactly what
+    it shows: the batch's token. Whoever presses is checked then, item by item, as on a
+    /thanks page (the batch has no chat: a chat app checks its group itself)."""
+    batch = create(session, page, Actor("reviewbot", "reviewbot", {}), [store_id], 0, now)
+    await session.flush()
+    return batch.token
+
+
 def fit(page: Page, shown: int) -> Page:
     """The page cut to its first `shown` items (a chat message holds only so much)."""
     notes = Notes(**asdict(page.notes))

@@ -62,6 +62,8 @@ class Robot:
     per_second: ClassVar[int | None] = None
     # The chat service whose user ids ([[people]]) its @-mentions use, if it has any.
     people_service: ClassVar[str | None] = None
+    # Whether its thank-you batches carry buttons that post them (send_thanks).
+    takes_batches: ClassVar[bool] = False
     # Seconds before trying again after a rate-limit answer (the services count a minute).
     rate_limit_retry: ClassVar[float] = 61.0
 
@@ -132,6 +134,10 @@ class Robot:
             lines.insert(0, " ".join(self.mention(uid, name) for uid, name in notice.mentions))
         body = self._fit_text(notice_title(notice), lines, notice.level == "critical")
         return await self._post(self.mentioned(body, notice))
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        """A thank-you batch with buttons carrying the batch's token (default: as text)."""
+        return await self.send_notice(notice)
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
         """A webhook takes no uploaded picture here: the chart's words go as text."""
