@@ -23,12 +23,13 @@ from tests.fakes.robots import FakeDingTalk, FakeFeishu, FakeWeCom
 from tests.fakes.telegram import TOKEN
 from tests.harness.apps import serving
 from tests.harness.daemon import start_daemon
-from tests.harness.telegram import MANAGER, telegram_settings
+from tests.harness.telegram import MANAGER, STAFF_CHAT, telegram_settings
 from tests.harness.telegram import NEGATIVE as NEGATIVE_TG
 from tests.test_robots import CONSOLE, DT_SECRET, FS_SECRET, HTTP, Robots, arrive, settle, store
 
 POSITIVE = "味道很好，服务也热情，下次还来"
 NEGATIVE = "米饭是夹生的，太失望了"
+COLD = "菜端上来就是凉的，服务员也不理人，太差了"
 FS_APP, FS_APP_SECRET, FS_CHAT, FS_STAFF = "cli_routing01", "feishu-secret-01", "oc_group", "ou_s"
 DT_APP, DT_APP_SECRET, DT_GROUP = "dingappkey0002", "dingtalk-client-secret-02", "cidGroup=="
 MANAGER_DT, MANAGER_FS, MANAGER_WC = "dt-manager-01", "ou_manager_01", "wc_manager_01"
@@ -216,6 +217,25 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             assert f"<at id={MANAGER_FS}></at>" in json.dumps(pages[0], ensure_ascii=False)
             assert len(dingtalk.messages) == said
             assert any("超过回复时限" in m.get("text", "") for m in telegram.in_chat(MANAGER))
+
+            # Telegram out of reach: the next review's app cards go out all the same, and
+            # a tap in Feishu redraws the DingTalk card without waiting for Telegram's.
+            telegram.fail("sendMessage", 502, times=100)
+            demo.platform.add_review("shop-1", COLD, 1)
+            clock.advance(minutes=5)
+            await running.daemon.poll_all_once()
+            await running.daemon.drain()
+            await settle(running.daemon, clock)
+            fs_cold, dt_cold = feishu.cards(FS_CHAT)[-1], dingtalk.group_cards(DT_GROUP)[-1]
+            assert COLD in dt_cold.params["markdown"]
+            button = feishu.button(fs_cold, "approve")
+            await feishu.tap(FS_STAFF, fs_cold["message_id"], button)
+            await running.daemon.drain()
+            await settle(running.daemon, clock)
+            assert len(demo.platform.replies) == 2
+            assert "已发布到平台（小张" in dt_cold.params["status"], dt_cold.params["status"]
+            assert not any(COLD in m.get("text", "") for m in telegram.in_chat(STAFF_CHAT))
+            telegram.faults.clear()
         finally:
             await running.daemon.stop()
             await running.daemon.close()
