@@ -15,3 +15,8 @@ class Notice:
     text: str
     level: Level = "info"
     audience: Audience = "owner"
+    # A heading of its own (a digest's, a thank-you batch's) instead of "通知 · 店 · 致店主".
+    title: str = ""
+    # The people it is for, by their id on the channel's service and their name: a chat
+    # app @-mentions them where it can (the group sees who must act), others name them.
+    mentions: tuple[tuple[str, str], ...] = ()

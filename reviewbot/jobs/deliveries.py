@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +33,7 @@ from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
-from reviewbot.workflow.cards import load_alert_view
+from reviewbot.workflow.cards import AlertView, load_alert_view
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.thanks import delivery_of
 from reviewbot.workflow.thanks import view as batch_view
@@ -139,6 +139,13 @@ class AlertHandler:
             )
 
 
+@runtime_checkable
+class CopyRedrawer(Protocol):
+    """A notifier that also redraws the store's chat-app copies of a card."""
+
+    async def redraw_copies(self, alert: AlertView) -> None: ...
+
+
 class AlertUpdateHandler:
     def __init__(self, sessions: SessionFactory, notifier: Notifier, directory: Directory) -> None:
         self.sessions = sessions
@@ -150,10 +157,12 @@ class AlertUpdateHandler:
             alert = await session.get(Alert, message.ref_id)
             if alert is None:
                 raise Permanent(f"alert {message.ref_id} does not exist")
-            if alert.status != "sent":
-                return {"skipped": "alert not sent yet"}  # it will be drawn current when sent
             view = await load_alert_view(session, alert.id, self.directory)
             ref = dict(alert.message_ref)
+        if alert.status != "sent":  # the notifier's card will be drawn current when sent,
+            if isinstance(self.notifier, CopyRedrawer):  # but the apps' are out already
+                await self.notifier.redraw_copies(view)
+            return {"skipped": "alert not sent yet"}
         return {"ref": await self.notifier.update_alert(view, ref)}
 
     async def on_sent(

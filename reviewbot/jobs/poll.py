@@ -300,6 +300,7 @@ class Poller:
             now=now,
             dedupe_key=f"reauth:{source.id}:{now.isoformat()}",
             level="warning",
+            topic="account",
         )
         audit.record(
             session,

@@ -153,6 +153,7 @@ async def deliver(session: AsyncSession, items: list[Page], text: str, now: date
         level=level,  # type: ignore[arg-type]
         audience=first.audience,  # type: ignore[arg-type]
         urgent=any(p.urgent for p in items),
+        topic="crisis" if first.thread.startswith("crisis") else "escalation",
     )
     for item in items:
         item.status, item.sent_at, item.page = SENT, now, key

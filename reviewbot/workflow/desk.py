@@ -458,6 +458,12 @@ class Desk:
             token, batch_id = (batch.token, batch.id) if batch else (None, None)
         return thanks.page_view(page, self.directory), token, batch_id
 
+    async def thanks_batch_stores(self, token: str) -> list[str] | None:
+        """The stores of a batch (None: no such batch), for a chat app's access check."""
+        async with self.sessions() as session:
+            batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
+        return None if batch is None else list(batch.stores)
+
     async def thanks_sent(self, batch_id: int, message_id: int) -> None:
         async with self.sessions() as session, session.begin():
             row = await session.get(ReplyBatch, batch_id)

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 BAD_CREDENTIALS_RETRY = 300.0  # seconds: until the owner fixes the config, rarely
 
 
+def user_id(text: str) -> bool:
+    """Whether a configured user id can go into markup as it is (ids are word characters)."""
+    return bool(text) and all(c.isalnum() or c in "_-." for c in text)
+
+
 class RobotError(DeliveryError):
     """A robot's refusal, with the service's code (the outbox records it)."""
 
@@ -55,6 +60,10 @@ class Robot:
     bad_credentials: ClassVar[dict[int, str]]  # code -> what to check
     limit: ClassVar[int]  # the size limit, in the units size() counts
     per_second: ClassVar[int | None] = None
+    # The chat service whose user ids ([[people]]) its @-mentions use, if it has any.
+    people_service: ClassVar[str | None] = None
+    # Whether its thank-you batches carry buttons that post them (send_thanks).
+    takes_batches: ClassVar[bool] = False
     # Seconds before trying again after a rate-limit answer (the services count a minute).
     rate_limit_retry: ClassVar[float] = 61.0
 
@@ -111,11 +120,24 @@ class Robot:
     async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
         return ref  # /thanks pages live in chats with buttons
 
+    def mention(self, user_id: str, name: str) -> str:
+        """How the service's markdown calls a person (default: by name, no ping)."""
+        return f"@{plain(name)}"
+
+    def mentioned(self, body: dict[str, Any], notice: Notice) -> dict[str, Any]:
+        """The body with whatever else the service needs to ping them (default: as is)."""
+        return body
+
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         lines = [plain(line) for line in notice.text.splitlines()]
-        return await self._post(
-            self._fit_text(notice_title(notice), lines, notice.level == "critical")
-        )
+        if notice.mentions:  # first: a long notice is cut at its end
+            lines.insert(0, " ".join(self.mention(uid, name) for uid, name in notice.mentions))
+        body = self._fit_text(notice_title(notice), lines, notice.level == "critical")
+        return await self._post(self.mentioned(body, notice))
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        """A thank-you batch with buttons carrying the batch's token (default: as text)."""
+        return await self.send_notice(notice)
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
         """A webhook takes no uploaded picture here: the chart's words go as text."""
