@@ -111,6 +111,7 @@ class _Combo:
     slots: tuple[tuple[str, ...], ...]
     regex: re.Pattern[str]
     skip_bonus: frozenset[str] = frozenset()  # bonus pieces that say nothing of this combo
+    also: tuple[str, ...] = ()  # further reasons the same words prove (see `also` in the toml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class _Hit:
     start: int
     end: int
     facts: tuple[str, ...]
+    also: tuple[str, ...] = ()
 
 
 class MaliceRules:
@@ -174,7 +176,13 @@ class MaliceRules:
             alternatives = "|".join(f"(?P<s{index}_{name}>{self.pieces[name]})" for name in slot)
             parts.append(f"(?:{alternatives})")
         regex = re.compile(f"{between}{{0,{gap}}}?".join(parts))
-        return _Combo(spec["reason"], slots, regex, frozenset(spec.get("skip_bonus", ())))
+        return _Combo(
+            spec["reason"],
+            slots,
+            regex,
+            frozenset(spec.get("skip_bonus", ())),
+            tuple(spec.get("also", ())),
+        )
 
     # -- the decision ----------------------------------------------------------------------
 
@@ -188,15 +196,15 @@ class MaliceRules:
         if not self.prefilter or self.cued(text) or self._phrase_hit(text, hurts):
             folded = self.fold(text)
             for hit in self.text_hits(folded.text):
-                allowed = hit.reason in ANY_REVIEW or (low and hurts)
-                if not allowed or hit.score < self.thresholds[hit.reason]:
-                    continue
-                backing = self._context_facts(context) if hit.reason in NEEDS_CONTEXT else ()
-                if hit.reason in NEEDS_CONTEXT and not backing:
-                    continue
-                if hit.reason not in found:
-                    found[hit.reason] = MaliceEvidence(
-                        hit.reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
+                for reason in (hit.reason, *hit.also):
+                    allowed = reason in ANY_REVIEW or (low and hurts)
+                    if not allowed or hit.score < self.thresholds[reason] or reason in found:
+                        continue
+                    backing = self._context_facts(context) if reason in NEEDS_CONTEXT else ()
+                    if reason in NEEDS_CONTEXT and not backing:
+                        continue
+                    found[reason] = MaliceEvidence(
+                        reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
                     )
         if hurts:
             flood = self._flood(text, context)
@@ -266,7 +274,9 @@ class MaliceRules:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
-        return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts))
+        return _Hit(
+            combo.reason, score, match.start(), match.end(), tuple(facts), combo.also
+        )
 
     # -- context ---------------------------------------------------------------------------
 
