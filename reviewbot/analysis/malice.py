@@ -43,6 +43,10 @@ ANY_REVIEW = frozenset({"spam_ad"})
 NEEDS_CONTEXT = frozenset({"competitor"})
 # Text reasons other than spam accuse only reviews of this many stars or fewer (or none).
 LOW_STARS = 3
+# Reasons whose words are the harm: a demand for money or a threat hurts the store unless the
+# text reads as praise (好评一万), whatever else the sentiment model makes of it (a message
+# with no stars often reads as neutral).
+HOSTILE = frozenset({"extortion", "threat"})
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
@@ -187,7 +191,13 @@ class MaliceRules:
     # -- the decision ----------------------------------------------------------------------
 
     def evidence(
-        self, text: str, context: AnalysisContext, *, hurts: bool, rating: float | None
+        self,
+        text: str,
+        context: AnalysisContext,
+        *,
+        hurts: bool,
+        rating: float | None,
+        praise: bool = False,
     ) -> tuple[MaliceEvidence, ...]:
         """Every reason whose evidence passes its threshold, with that evidence."""
         found: dict[str, MaliceEvidence] = {}
@@ -197,7 +207,8 @@ class MaliceRules:
             folded = self.fold(text)
             for hit in self.text_hits(folded.text):
                 for reason in (hit.reason, *hit.also):
-                    allowed = reason in ANY_REVIEW or (low and hurts)
+                    hostile = reason in HOSTILE and not praise
+                    allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
                     if not allowed or hit.score < self.thresholds[reason] or reason in found:
                         continue
                     backing = self._context_facts(context) if reason in NEEDS_CONTEXT else ()

@@ -273,7 +273,13 @@ class AnalyzerV1:
         else:
             complaint_counts = complaint and reading.blame > 0 and _sigmoid(z_text) < HIGH_STAR_TEXT
         hurts = polarity == "negative" or complaint_counts or (rating is not None and rating <= 3)
-        evidence = self.malice.evidence(review.text.strip(), context, hurts=hurts, rating=rating)
+        evidence = self.malice.evidence(
+            review.text.strip(),
+            context,
+            hurts=hurts,
+            rating=rating,
+            praise=polarity == "positive",
+        )
         reasons = tuple(e.reason for e in evidence)
         negative = polarity == "negative" or bool(reasons) or health or hygiene or complaint_counts
         level = severity(
@@ -344,7 +350,13 @@ class AnalyzerV1:
         hygiene = any(c.category == "hygiene" for c in read.complaints)
         health = any(c.aspect == "hygiene.illness" for c in read.complaints)
         hurts = negative or (rating is not None and rating <= 3)
-        evidence = self.malice.evidence(review.text.strip(), context, hurts=hurts, rating=rating)
+        evidence = self.malice.evidence(
+            review.text.strip(),
+            context,
+            hurts=hurts,
+            rating=rating,
+            praise=polarity == "positive",
+        )
         reasons = tuple(e.reason for e in evidence)
         negative = negative or hygiene or bool(reasons)
         level = severity(
