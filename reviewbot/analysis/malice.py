@@ -285,9 +285,7 @@ class MaliceRules:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
-        return _Hit(
-            combo.reason, score, match.start(), match.end(), tuple(facts), combo.also
-        )
+        return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts), combo.also)
 
     # -- context ---------------------------------------------------------------------------
 
