@@ -15,6 +15,13 @@ The text is normalised first (normalize.py), so Traditional, full-width and spac
 writing (給 2OO 就 刪) reads as the patterns are written; most reviews never get that far:
 a cheap prefilter on cue strings skips the search when no combo could match.
 
+A combo may prove more than one reason (`also`): money demanded under a threat of a report
+(赔800，不然打12345) is a threat and extortion both, as the law reads 以举报相要挟索要钱财.
+Extortion and threats are flagged on any review of three stars or fewer (or none) unless its
+text reads as praise: the words are the harm, and a message with no stars often reads as
+neutral to the sentiment model. English reviews (Google and Yelp review extortion) go
+through the same evidence; the English pieces are written case-insensitive in the toml.
+
 Context evidence (AnalysisContext, filled by the pipeline) decides flood, only for reviews
 that hurt the store (negative, or 3 stars and below): the same text from different
 authors, or one author bombing the store with hurting reviews in a day. The same customer
