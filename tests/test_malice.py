@@ -235,6 +235,9 @@ def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
         "老板你就等着被查吧,照片我都交给市场监管了,不是为了钱,是为了后面吃的人",
         "The manager offered a $25 gift card if I removed my review. No thanks, review stays.",
         "Pay up front and wait 90 minutes, or go elsewhere. One star.",
+        "不给退款就别想要好评",  # praise withheld, and a refund is the customer's due
+        "如果商家能退款，我可以考虑改评价",  # goodwill offered, nothing demanded
+        "红包到账就删评，这是商家自己说的，结果红包没给",
         "I paid $45 for this and it was cold. 1 star. Won't be back.",
     ],
 )
