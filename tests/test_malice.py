@@ -204,6 +204,12 @@ def test_real_cases_from_news_reports_recall_and_no_honest_accused():
             {"extortion"},
         ),
         ("Watch your windows tonight. I know where you park.", {"threat"}),
+        (
+            "He threatened to post a negative review on Yelp unless he was given a $100 gift card.",
+            {"extortion"},
+        ),
+        ("我要去市场监管局举报你们，除非赔我两千", {"threat", "extortion"}),
+        ("如果唔畀我落單，我就打電話投訴你哋職員。", {"threat"}),
     ],
 )
 def test_offers_channels_and_conditionals_of_real_extortioners_are_caught(text, reasons):
@@ -238,6 +244,7 @@ def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
         "不给退款就别想要好评",  # praise withheld, and a refund is the customer's due
         "如果商家能退款，我可以考虑改评价",  # goodwill offered, nothing demanded
         "红包到账就删评，这是商家自己说的，结果红包没给",
+        "I'll leave 1 star unless they give me my $20 back.",
         "I paid $45 for this and it was cold. 1 star. Won't be back.",
     ],
 )
