@@ -261,3 +261,8 @@ def test_written_extortion_in_real_style_recall_and_no_honest_accused():
     caught = sum(c for r, (c, _) in malicious.recall.items() if r in ("extortion", "threat"))
     total = sum(t for r, (_, t) in malicious.recall.items() if r in ("extortion", "threat"))
     assert total >= 200 and caught / total >= 0.8
+
+
+def test_every_piece_and_combo_compiles():
+    # pieces and combos compile on first use; a broken pattern must fail here
+    MaliceRules(analyzer().lexicon).compile_all()

@@ -120,9 +120,10 @@ PHRASE_FACTS: Mapping[str, str] = {
 class _Combo:
     reason: str
     slots: tuple[tuple[str, ...], ...]
-    regex: re.Pattern[str]
+    pattern: str  # compiled on first use (MaliceRules._regex): most reviews need few combos
     skip_bonus: frozenset[str] = frozenset()  # bonus pieces that say nothing of this combo
     also: tuple[str, ...] = ()  # further reasons the same words prove (see `also` in the toml)
+    gates: tuple[tuple[str, ...], ...] = ()  # the slots, cheapest search first
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,9 @@ class MaliceRules:
             name: "|".join(f"(?:{pattern})" for pattern in p["patterns"])
             for name, p in data["pieces"].items()
         }
-        self._piece_res = {name: re.compile(body) for name, body in self.pieces.items()}
+        # Compiled on first use, like the combos: start-up pays only for what reviews need.
+        self._piece_cache: dict[str, re.Pattern[str]] = {}
+        self._combo_cache: dict[str, re.Pattern[str]] = {}
         self.combos = [self._combo(c) for c in data["combos"]]
         self.bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data["bonus"].items()
@@ -186,13 +189,18 @@ class MaliceRules:
         for index, slot in enumerate(slots):
             alternatives = "|".join(f"(?P<s{index}_{name}>{self.pieces[name]})" for name in slot)
             parts.append(f"(?:{alternatives})")
-        regex = re.compile(f"{between}{{0,{gap}}}?".join(parts))
+        pattern = f"{between}{{0,{gap}}}?".join(parts)
+
+        def cost(slot: tuple[str, ...]) -> int:  # a longer pattern is a slower search
+            return sum(len(self.pieces[name]) for name in slot)
+
         return _Combo(
             spec["reason"],
             slots,
-            regex,
+            pattern,
             frozenset(spec.get("skip_bonus", ())),
             tuple(spec.get("also", ())),
+            tuple(sorted(slots, key=cost)),
         )
 
     # -- the decision ----------------------------------------------------------------------
@@ -255,8 +263,22 @@ class MaliceRules:
     def text_hits(self, text: str) -> list[_Hit]:
         """Scored matches of every combo and phrase in normalised text, best first."""
         hits: list[_Hit] = []
+        # A combo can match only where every slot's pieces occur: each piece is looked for
+        # once, when a combo first needs it, instead of once per combo that starts with it.
+        present: dict[str, bool] = {}
+
+        def occurs(name: str) -> bool:
+            if name not in present:
+                present[name] = self._piece(name).search(text) is not None
+            return present[name]
+
         for combo in self.combos:
-            for match in combo.regex.finditer(text):
+            if not all(any(occurs(name) for name in slot) for slot in combo.gates):
+                continue
+            regex = self._combo_cache.get(combo.pattern)
+            if regex is None:
+                regex = self._combo_cache[combo.pattern] = re.compile(combo.pattern)
+            for match in regex.finditer(text):
                 hits.append(self._score(combo, match, text))
         threshold = self.thresholds
         for reason, pattern in self.phrases.items():
@@ -270,6 +292,20 @@ class MaliceRules:
                 hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), fact))
         hits.sort(key=lambda h: -h.score)
         return hits
+
+    def compile_all(self) -> None:
+        """Compile every piece and combo now (tests: a bad pattern fails there, not on the
+        first review that needs it)."""
+        for name in self.pieces:
+            self._piece(name)
+        for combo in self.combos:
+            self._combo_cache.setdefault(combo.pattern, re.compile(combo.pattern))
+
+    def _piece(self, name: str) -> re.Pattern[str]:
+        regex = self._piece_cache.get(name)
+        if regex is None:
+            regex = self._piece_cache[name] = re.compile(self.pieces[name])
+        return regex
 
     def _score(self, combo: _Combo, match: re.Match[str], text: str) -> _Hit:
         used: set[str] = set()
@@ -287,7 +323,7 @@ class MaliceRules:
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
-            found = self._piece_res[piece].search(sentence)
+            found = self._piece(piece).search(sentence)
             if found:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
