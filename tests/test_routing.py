@@ -11,10 +11,12 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import func, select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.store.alerts import queue_notice
+from reviewbot.store.schema import Review
 from tests import test_feishu as feishu_test
 from tests.conftest import make_settings
 from tests.fakes.dingtalk import FakeDingTalk as FakeDingTalkApp
@@ -201,6 +203,7 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             # A page for the manager: their private Telegram chat, and an @ in the Feishu
             # group; the DingTalk group asked for alerts only.
             async with running.daemon.sessions() as session, session.begin():
+                rid = await session.scalar(select(func.max(Review.id)))
                 await queue_notice(
                     session,
                     store_id="store-1",
@@ -208,6 +211,7 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
                     now=clock.now(),
                     dedupe_key="page",
                     audience="manager",
+                    review_id=rid,
                 )
             said = len(dingtalk.messages)
             await running.daemon.drain()
@@ -215,8 +219,15 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             pages = [m for m in feishu.sent if "超过回复时限" in json.dumps(m, ensure_ascii=False)]
             assert len(pages) == 1
             assert f"<at id={MANAGER_FS}></at>" in json.dumps(pages[0], ensure_ascii=False)
+            # Each says how to open the review its own way: a command Telegram makes
+            # tappable, the card in the Feishu group (no /review there).
+            assert f"请在群里评价 #{rid} 的卡片上处理" in json.dumps(pages[0], ensure_ascii=False)
+            assert "/review" not in json.dumps(pages[0], ensure_ascii=False)
             assert len(dingtalk.messages) == said
-            assert any("超过回复时限" in m.get("text", "") for m in telegram.in_chat(MANAGER))
+            (tg_page,) = [
+                m["text"] for m in telegram.in_chat(MANAGER) if "超过回复时限" in m.get("text", "")
+            ]
+            assert tg_page.endswith(f"查看并处理：/review_{rid}")
 
             # Telegram out of reach: the next review's app cards go out all the same, and
             # a tap in Feishu redraws the DingTalk card without waiting for Telegram's.

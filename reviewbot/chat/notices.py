@@ -20,3 +20,5 @@ class Notice:
     # The people it is for, by their id on the channel's service and their name: a chat
     # app @-mentions them where it can (the group sees who must act), others name them.
     mentions: tuple[tuple[str, str], ...] = ()
+    # The review it is about: each front end says how to open it in its own way.
+    review_id: int | None = None

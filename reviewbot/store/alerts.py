@@ -76,11 +76,13 @@ async def queue_notice(
     audience: Audience = "owner",
     urgent: bool = False,
     topic: NoticeTopic = "escalation",
+    review_id: int | None = None,
 ) -> bool:
     """Queue a notice (Simplified Chinese text) unless one with this key was queued before.
 
     Urgent notices have their own queue, so nothing held back (a mute) can delay them.
-    `topic` says which channels want it (each channel's `send`).
+    `topic` says which channels want it (each channel's `send`). `review_id`: the review
+    it is about; each front end adds its own way to open it (a command, a link, a card).
     """
     message = await outbox.enqueue(
         session,
@@ -95,6 +97,7 @@ async def queue_notice(
             "level": level,
             "audience": audience,
             "topic": topic,
+            **({"review_id": review_id} if review_id is not None else {}),
         },
     )
     if message is not None:

@@ -446,8 +446,8 @@ async def ask_manager(
         level="warning",
         audience="manager",
         urgent=True,  # a person is waiting on it: no mute holds it
-        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}\n"
-        f"发送 /review_{review.id} 查看并处理。",
+        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}",
+        review_id=review.id,
     )
     audit.record(
         session,

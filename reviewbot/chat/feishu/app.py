@@ -244,6 +244,7 @@ class FeishuAppChannel(FeishuRobot):
     kind = KIND
     service = "Feishu app bot"
     takes_batches = True
+    takes_taps = True
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ from reviewbot.chat.robots.text import (
     alert_card,
     notice_title,
     plain,
+    review_page,
     summary_line,
     summary_title,
 )
@@ -64,6 +65,8 @@ class Robot:
     people_service: ClassVar[str | None] = None
     # Whether its thank-you batches carry buttons that post them (send_thanks).
     takes_batches: ClassVar[bool] = False
+    # Whether its alert cards have buttons that act (a chat app), not only links.
+    takes_taps: ClassVar[bool] = False
     # Seconds before trying again after a rate-limit answer (the services count a minute).
     rate_limit_retry: ClassVar[float] = 61.0
 
@@ -128,8 +131,19 @@ class Robot:
         """The body with whatever else the service needs to ping them (default: as is)."""
         return body
 
+    def open_line(self, review_id: int) -> str:
+        """How a reader here gets to the review a notice is about: its web page when the
+        console is public, else its card in the group (an app's cards have buttons)."""
+        if page := review_page(self.public_url, review_id):
+            return f"查看并处理：{page}"
+        if self.takes_taps:
+            return f"请在群里评价 #{review_id} 的卡片上处理。"
+        return ""
+
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         lines = [plain(line) for line in notice.text.splitlines()]
+        if notice.review_id is not None and (line := self.open_line(notice.review_id)):
+            lines.append(line)
         if notice.mentions:  # first: a long notice is cut at its end
             lines.insert(0, " ".join(self.mention(uid, name) for uid, name in notice.mentions))
         body = self._fit_text(notice_title(notice), lines, notice.level == "critical")
