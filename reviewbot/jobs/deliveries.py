@@ -255,6 +255,9 @@ async def _live_reply(adapter: ReplyReader, review: Review) -> str | None:
         return None
 
 
+UNSURE = "uncertain"  # a reply row's payload key: an earlier POST of it may have landed
+
+
 class ReplyHandler:
     """Posts an approved draft through the review's platform adapter."""
 
@@ -273,14 +276,18 @@ class ReplyHandler:
             raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
         text = message.payload.get("text") or draft.text
         # A timeout or a garbled answer may hide a reply that landed: look before posting
-        # again where the platform lets us (its reply POST is not idempotent).
-        uncertain = message.attempts > 0 and (message.last_error or "").split(":")[0] in UNCERTAIN
+        # again where the platform lets us (its reply POST is not idempotent). Whether an
+        # earlier POST may have landed is kept in the row, not read from its last error,
+        # which a later failure (a throttled look, a wait asked for) overwrites.
+        uncertain = bool(message.payload.get(UNSURE))
         if uncertain and isinstance(adapter, ReplyReader):
             live = await _live_reply(adapter, review)
             if live is not None:
                 if live == clean_text(text)[0]:
                     return {"already": True}
                 raise AlreadyReplied(f"the review already has another reply: {live[:100]}")
+        if not uncertain:  # a crash or a lost lease mid-POST leaves its outcome unknown too
+            await self._mark(message, True)
         try:
             receipt = await adapter.post_reply(review.external_id, text)
         except AlreadyReplied:
@@ -290,7 +297,20 @@ class ReplyHandler:
             if uncertain:  # most likely ours: posted, confirmed when a poll shows it
                 return {"already": True, "unconfirmed": True}
             raise
+        except PlatformError as exc:
+            if not uncertain and exc.code not in UNCERTAIN:
+                await self._mark(message, False)  # refused for sure: nothing landed
+            raise
         return {"replied_at": receipt.replied_at.isoformat() if receipt.replied_at else None}
+
+    async def _mark(self, message: OutboxMessage, unsure: bool) -> None:
+        """Record in the row whether a POST of it may have landed (before it goes out,
+        and cleared after a certain refusal)."""
+        async with self.sessions() as session, session.begin():
+            row = await session.get(OutboxMessage, message.id)
+            if row is not None:
+                payload = {k: v for k, v in row.payload.items() if k != UNSURE}
+                row.payload = {**payload, UNSURE: True} if unsure else payload
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
