@@ -97,6 +97,7 @@ AuditAction = Literal[
     "outbox.dead",
     "reply.failed",
     "reply.posted",
+    "reply.withdrawn",
     "robot.failed",
     "robot.sent",
     "review.already_handled",

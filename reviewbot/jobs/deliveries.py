@@ -31,6 +31,7 @@ from reviewbot.platforms.base import (
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
+from reviewbot.store.answered import withdraw_stale_reply
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
 from reviewbot.workflow.cards import load_alert_view
@@ -255,6 +256,7 @@ async def _live_reply(adapter: ReplyReader, review: Review) -> str | None:
         return None
 
 
+STALE = "review changed since approval"
 UNSURE = "uncertain"  # a reply row's payload key: an earlier POST of it may have landed
 
 
@@ -271,6 +273,9 @@ class ReplyHandler:
             review = await session.get(Review, draft.review_id) if draft else None
         if draft is None or review is None:
             raise Permanent(f"draft {message.ref_id} or its review no longer exists")
+        if draft.status != "approved" or draft.revision != review.revision:
+            # Written for words the customer has since changed: `on_dead` reopens it.
+            raise Permanent(STALE)
         adapter = self.adapters.get(review.source_id)
         if adapter is None:
             raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
@@ -340,11 +345,18 @@ class ReplyHandler:
     async def on_dead(
         self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
     ) -> None:
-        """The platform refused: reopen the review so staff can fix the text and retry."""
+        """The platform refused: reopen the review so staff can fix the text and retry.
+        A reply written for an earlier revision is withdrawn instead: the review opens
+        again for its new words (store/answered.py)."""
         draft = await session.get(Draft, message.ref_id)
         if draft is None:
             return
         review = await session.get(Review, draft.review_id)
+        if error.endswith(STALE):  # unless the pipeline withdrew it already
+            if review is not None and await withdraw_stale_reply(session, review, now):
+                await outbox.queue_alert_update(session, review.id, now, "reply.withdrawn")
+            await _redraw_batch(session, message, review, now, "reply.withdrawn")
+            return
         draft.status = "failed"
         if review is not None and review.status == "approved":
             review.status = "open"

@@ -31,7 +31,7 @@ from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
 from reviewbot.store import audit, cases, leases
 from reviewbot.store.alerts import create_alert
-from reviewbot.store.answered import answer_again, changed_since_answer
+from reviewbot.store.answered import answer_again, changed_since_answer, withdraw_stale_reply
 from reviewbot.store.cases import identifiable
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import queue_alert_update
@@ -426,7 +426,11 @@ class Pipeline:
             **draft_source(drafted),
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and await changed_since_answer(session, review):
+        # A reply approved for the words the customer has since changed must not go out.
+        withdrawn = await withdraw_stale_reply(session, review, now)
+        if withdrawn is not None:
+            await queue_alert_update(session, review.id, now, "reply.withdrawn")
+        elif kind is not None and await changed_since_answer(session, review):
             limits = self.reply_limits(review.source_id)
             answer_again(session, review, now, can_replace=bool(limits and limits.replaces))
         elif kind is not None and (reason := await self._not_news(session, review, kind)):
