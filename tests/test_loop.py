@@ -486,6 +486,7 @@ async def test_alert_for_a_review_survives_analysis_failing_for_another(database
     try:
         demo.platform.add_review("shop-1", "这条会让分析器炸了", 1)
         demo.platform.add_review("shop-1", NEGATIVE, 1)
+        edited = demo.platform.add_review("shop-1", "这条也会让分析器炸了", 1)
         await poll(daemon, clock)
         await daemon.drain()
         async with daemon.sessions() as session:
@@ -494,7 +495,17 @@ async def test_alert_for_a_review_survives_analysis_failing_for_another(database
         assert broken.process_attempts == 1  # not again at once: later, further apart
         assert NEGATIVE in out.getvalue()
         assert "自动分析失败" not in out.getvalue()
-        for _ in range(6):
+        for _ in range(3):
+            clock.advance(minutes=20)
+            await daemon.drain()
+        # A customer's edit is new words: analysed at once, whatever the backoff (16 min)
+        demo.platform.edit_review(edited.review_id, content="米饭是夹生的，汤也是凉的")
+        await poll(daemon, clock)
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            fixed = await session.scalar(select(Review).where(Review.text.contains("米饭")))
+        assert not fixed.needs_processing
+        for _ in range(3):
             clock.advance(minutes=20)
             await daemon.drain()
         async with daemon.sessions() as session:

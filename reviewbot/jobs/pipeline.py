@@ -160,7 +160,9 @@ class Pipeline:
         now = self.clock.now()
         for review_id in [i for i, at in self._not_before.items() if at <= now]:
             del self._not_before[review_id]
-        waiting = [Review.id.not_in(list(self._not_before))] if self._not_before else []
+        # (a new revision starts its attempts afresh: it is tried at once)
+        backoff = or_(Review.id.not_in(list(self._not_before)), Review.process_attempts == 0)
+        waiting = [backoff] if self._not_before else []
         async with self.sessions() as session:
             reviews = (
                 await session.scalars(
