@@ -103,6 +103,7 @@ AuditAction = Literal[
     "outbox.dead",
     "reply.failed",
     "reply.posted",
+    "reply.withdrawn",
     "robot.failed",
     "robot.sent",
     "review.already_handled",

@@ -467,6 +467,7 @@ async def test_a_restarted_demo_platform_is_read_from_where_the_last_run_stopped
 
 async def test_alert_for_a_review_survives_analysis_failing_for_another(database_url, demo, clock):
     from reviewbot.analysis.v1 import AnalyzerV1
+    from reviewbot.store.health import source_health
 
     class FragileAnalyzer(AnalyzerV1):
         def analyze(self, review, context=None):
@@ -485,13 +486,37 @@ async def test_alert_for_a_review_survives_analysis_failing_for_another(database
     try:
         demo.platform.add_review("shop-1", "这条会让分析器炸了", 1)
         demo.platform.add_review("shop-1", NEGATIVE, 1)
+        edited = demo.platform.add_review("shop-1", "这条也会让分析器炸了", 1)
         await poll(daemon, clock)
         await daemon.drain()
         async with daemon.sessions() as session:
             broken = await session.scalar(select(Review).where(Review.text.contains("炸了")))
         assert broken.needs_processing and "analyzer bug" in broken.process_error
-        assert broken.process_attempts == 5  # retried, then left for a human
+        assert broken.process_attempts == 1  # not again at once: later, further apart
         assert NEGATIVE in out.getvalue()
+        assert "自动分析失败" not in out.getvalue()
+        for _ in range(3):
+            clock.advance(minutes=20)
+            await daemon.drain()
+        # A customer's edit is new words: analysed at once, whatever the backoff (16 min)
+        demo.platform.edit_review(edited.review_id, content="米饭是夹生的，汤也是凉的")
+        await poll(daemon, clock)
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            fixed = await session.scalar(select(Review).where(Review.text.contains("米饭")))
+        assert not fixed.needs_processing
+        for _ in range(3):
+            clock.advance(minutes=20)
+            await daemon.drain()
+        async with daemon.sessions() as session:
+            broken = await session.get(Review, broken.id, populate_existing=True)
+        assert broken.process_attempts == 5  # retried, then left for a human
+        # ... who is sent the review as it is, once
+        assert out.getvalue().count("自动分析失败，请人工查看") == 1
+        (notice,) = [b for b in out.getvalue().split("━━━ ") if "自动分析失败" in b]
+        assert "这条会让分析器炸了" in notice and "★1" in notice and "/shops/shop-1/" in notice
+        (account,) = await source_health(daemon.sessions)
+        assert account["unanalyzed"] == 1
     finally:
         await daemon.stop()
         await daemon.close()

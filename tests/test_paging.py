@@ -17,7 +17,9 @@ from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
 from reviewbot.jobs.escalation import gathered_message
-from reviewbot.store.schema import Crisis, OutboxMessage, Page, Review
+from reviewbot.store.schema import Crisis, Draft, OutboxMessage, Page, Review
+from reviewbot.workflow import actions
+from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.crisis import close_crisis
 from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS
@@ -261,6 +263,42 @@ async def test_managers_get_one_ping_then_one_summary_for_a_burst(shops):
     (_, summary) = shop.to("店长")
     assert "汇总提醒：上次提醒以来又有 5 条需要跟进" in summary
     assert all(f"第{n}桌" in summary for n in range(1, 6))
+
+
+async def test_a_held_ping_about_a_review_handled_meanwhile_is_not_sent(shops):
+    """The manager's rung for #2 falls due a minute after #1's and waits for the interval;
+    #2 is answered meanwhile (approved, and on the platform): nobody is asked about it
+    later. The one still due (#3) goes, saying how long it has waited by then."""
+    shop = await shops()
+    for n in range(3):
+        await shop.complain(f"{SERVICE[n % 2]}（第{n}桌）", stars=2)
+        shop.clock.advance(minutes=1)
+    await shop.wait(minutes=90 - 3)
+    await shop.wait(minutes=5, step=1)  # #1's manager rung goes; #2's and #3's wait
+    (ping,) = shop.to("店长")
+    assert "第0桌" in ping
+    async with shop.daemon.sessions() as session:
+        rows = (await session.scalars(select(Review).order_by(Review.id))).all()
+        held = (await session.scalars(select(Page).where(Page.status == "held"))).all()
+    assert {p.key for p in held if p.audience == "manager"} == {
+        f"escalation:{rows[1].id}:manager",
+        f"escalation:{rows[2].id}:manager",
+    }
+    async with shop.daemon.sessions() as session, session.begin():
+        draft = await session.scalar(select(Draft).where(Draft.review_id == rows[1].id))
+        outcome = await actions.approve(
+            session,
+            rows[1].id,
+            Actor("t:2", "李店长", {"store-1": "manager"}),
+            shop.clock.now(),
+            draft_id=draft.id,
+            store=shop.daemon.directory.profile("store-1"),
+        )
+    assert outcome.ok
+    await shop.wait(minutes=30)
+    (_, later) = shop.to("店长")
+    assert "第2桌" in later and "第1桌" not in later
+    assert "已等待 1 小时 58 分钟" in later  # #3 waited 118 minutes when it went, not 89
 
 
 async def test_closing_a_crisis_names_what_was_still_waiting_for_an_update(shops):

@@ -149,3 +149,72 @@ async def test_already_replied_after_a_lost_answer_counts_as_posted(world):
     assert rate["orderRateReply"]["content"] == draft.text
     assert draft.status == "posted" and review.status == "replied"
     assert posted.details.get("unconfirmed") is True  # until a poll shows it
+
+
+async def _approve(daemon: Daemon, platform: str) -> Draft:
+    async with daemon.sessions() as session, session.begin():
+        review = await session.scalar(select(Review).where(Review.platform == platform))
+        draft = await session.scalar(select(Draft).where(Draft.review_id == review.id))
+        outcome = await actions.approve(
+            session,
+            review.id,
+            OWNER,
+            daemon.clock.now(),
+            draft_id=draft.id,
+            store=daemon.directory.profile("store-1"),
+        )
+    assert outcome.ok, outcome
+    return draft
+
+
+async def _reply_message(daemon: Daemon) -> OutboxMessage:
+    async with daemon.sessions() as session:
+        return await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
+
+
+async def test_a_lost_answer_that_asked_to_wait_is_still_checked_before_reposting(world):
+    """A 503 with Retry-After after the platform applied the reply: the error is stored
+    behind the wait it asked for, and the retry must still look before posting."""
+    daemon, meituan = world["daemon"], world["meituan"]
+    comment = meituan.add("外卖送错了，打电话也没人接", 1, days_ago=2)
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    meituan.lose_replies, meituan.lost_retry_after = 1, 30
+
+    draft = await _approve(daemon, "meituan")
+    await daemon.drain()
+    message = await _reply_message(daemon)
+    assert message.status == "pending" and message.last_error.startswith("retry-after 30s")
+    daemon.clock.advance(minutes=2)
+    await daemon.drain()
+
+    assert meituan.replies == [(str(comment["comment_id"]), draft.text)]  # once, not twice
+    assert (await _reply_message(daemon)).status == "sent"
+
+
+async def test_a_throttled_check_does_not_forget_that_the_post_was_lost(world):
+    """A timeout, then the re-read before re-posting is throttled: the last error is now
+    a 429, but the first post's outcome is still unknown."""
+    daemon, meituan = world["daemon"], world["meituan"]
+    comment = meituan.add("菜里有头发", 1, days_ago=2)
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    meituan.lose_replies = 1
+
+    draft = await _approve(daemon, "meituan")
+    await daemon.drain()
+    assert (await _reply_message(daemon)).last_error.startswith("unavailable")
+    meituan.faults = [711] * 3  # every try of the re-read is throttled
+    daemon.clock.advance(minutes=2)
+    await daemon.drain()
+    assert "rate_limited" in (await _reply_message(daemon)).last_error
+    assert not meituan.faults
+    daemon.clock.advance(minutes=2)
+    await daemon.drain()
+
+    assert meituan.replies == [(str(comment["comment_id"]), draft.text)]  # once, not twice
+    async with daemon.sessions() as session:
+        draft = await session.get(Draft, draft.id)
+    assert draft.status == "posted"

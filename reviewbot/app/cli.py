@@ -484,6 +484,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             detail += " / needs re-authorisation: renew the credentials, then restart"
         elif row["last_error"]:
             detail += f" / {row['consecutive_errors']}× {row['last_error']}"
+        if row["unanalyzed"]:
+            detail += (
+                f" / {row['unanalyzed']} review(s) could not be analysed (sent to staff as is)"
+            )
         reply, fresh = _capability_summary(row["capabilities"])
         print(
             f"{row['store_id']:<16} {row['platform']:<10} {row['account']:<24} "

@@ -31,6 +31,7 @@ from reviewbot.platforms.base import (
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
+from reviewbot.store.answered import withdraw_stale_reply
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
 from reviewbot.workflow.cards import AlertView, load_alert_view
@@ -265,6 +266,10 @@ async def _live_reply(adapter: ReplyReader, review: Review) -> str | None:
         return None
 
 
+STALE = "review changed since approval"
+UNSURE = "uncertain"  # a reply row's payload key: an earlier POST of it may have landed
+
+
 class ReplyHandler:
     """Posts an approved draft through the review's platform adapter."""
 
@@ -278,19 +283,26 @@ class ReplyHandler:
             review = await session.get(Review, draft.review_id) if draft else None
         if draft is None or review is None:
             raise Permanent(f"draft {message.ref_id} or its review no longer exists")
+        if draft.status != "approved" or draft.revision != review.revision:
+            # Written for words the customer has since changed: `on_dead` reopens it.
+            raise Permanent(STALE)
         adapter = self.adapters.get(review.source_id)
         if adapter is None:
             raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
         text = message.payload.get("text") or draft.text
         # A timeout or a garbled answer may hide a reply that landed: look before posting
-        # again where the platform lets us (its reply POST is not idempotent).
-        uncertain = message.attempts > 0 and (message.last_error or "").split(":")[0] in UNCERTAIN
+        # again where the platform lets us (its reply POST is not idempotent). Whether an
+        # earlier POST may have landed is kept in the row, not read from its last error,
+        # which a later failure (a throttled look, a wait asked for) overwrites.
+        uncertain = bool(message.payload.get(UNSURE))
         if uncertain and isinstance(adapter, ReplyReader):
             live = await _live_reply(adapter, review)
             if live is not None:
                 if live == clean_text(text)[0]:
                     return {"already": True}
                 raise AlreadyReplied(f"the review already has another reply: {live[:100]}")
+        if not uncertain:  # a crash or a lost lease mid-POST leaves its outcome unknown too
+            await self._mark(message, True)
         try:
             receipt = await adapter.post_reply(review.external_id, text)
         except AlreadyReplied:
@@ -300,7 +312,20 @@ class ReplyHandler:
             if uncertain:  # most likely ours: posted, confirmed when a poll shows it
                 return {"already": True, "unconfirmed": True}
             raise
+        except PlatformError as exc:
+            if not uncertain and exc.code not in UNCERTAIN:
+                await self._mark(message, False)  # refused for sure: nothing landed
+            raise
         return {"replied_at": receipt.replied_at.isoformat() if receipt.replied_at else None}
+
+    async def _mark(self, message: OutboxMessage, unsure: bool) -> None:
+        """Record in the row whether a POST of it may have landed (before it goes out,
+        and cleared after a certain refusal)."""
+        async with self.sessions() as session, session.begin():
+            row = await session.get(OutboxMessage, message.id)
+            if row is not None:
+                payload = {k: v for k, v in row.payload.items() if k != UNSURE}
+                row.payload = {**payload, UNSURE: True} if unsure else payload
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
@@ -330,11 +355,18 @@ class ReplyHandler:
     async def on_dead(
         self, session: AsyncSession, message: OutboxMessage, error: str, now: datetime
     ) -> None:
-        """The platform refused: reopen the review so staff can fix the text and retry."""
+        """The platform refused: reopen the review so staff can fix the text and retry.
+        A reply written for an earlier revision is withdrawn instead: the review opens
+        again for its new words (store/answered.py)."""
         draft = await session.get(Draft, message.ref_id)
         if draft is None:
             return
         review = await session.get(Review, draft.review_id)
+        if error.endswith(STALE):  # unless the pipeline withdrew it already
+            if review is not None and await withdraw_stale_reply(session, review, now):
+                await outbox.queue_alert_update(session, review.id, now, "reply.withdrawn")
+            await _redraw_batch(session, message, review, now, "reply.withdrawn")
+            return
         draft.status = "failed"
         if review is not None and review.status == "approved":
             review.status = "open"

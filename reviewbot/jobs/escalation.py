@@ -13,7 +13,9 @@ complaint has a ladder of its own.
 Every ping goes through the paging discipline (`store/pages.py`): an owner or a manager
 gets one ping, then what falls due for them within the interval is gathered into one
 message, within a cap per hour; nobody, the staff chat included, is pinged twice about
-the same review within the interval (a crisis page about it counts).
+the same review within the interval (a crisis page about it counts). A rung held back
+by that discipline is checked again when it may go: dropped if its review was answered
+(or its customer contacted) meanwhile, and otherwise told with the wait as it is then.
 
 The scan is bounded: only reviews alerted within `horizon()` whose ladder is unfinished
 (in SQL, no id lists) are read, and only stores with a ping due (or gathered pings whose
@@ -324,20 +326,14 @@ class EscalationChecker:
             )
             if not send:
                 continue
-            if item.step == CONTACT_STEP:
-                text = contact_message(review, rules.contact_within)
-            else:
-                start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
-                text = reply_message(item.step, review, rules.reply_window(severity), start, now)
             await pages.hold(
                 session,
                 store_id=review.store_id,
                 audience=item.audience,  # type: ignore[arg-type]
                 thread=THREAD,
                 topics=[f"review:{review.id}"],
-                key=f"escalation:{review.id}:{item.step}"
-                + (f":{review.window_round}" if review.window_round else ""),
-                text=text,
+                key=_key(review.id, item.step, review.window_round),
+                text=_text(item.step, review, severity, rules, now),
                 now=now,
                 level="critical" if critical or item.step == "owner" else "warning",
                 urgent=critical,
@@ -348,6 +344,7 @@ class EscalationChecker:
         waited into one message; returns how many rungs went out."""
         rules = policy(self.settings, store_id)
         discipline = pages.Discipline(rules.update_every, rules.pages_per_hour)
+        await self._recheck_held(session, store_id, rules, now)
         sent = 0
         for audience in AUDIENCES:
             ready = await pages.ready(session, store_id, audience, THREAD, now, discipline)
@@ -359,3 +356,66 @@ class EscalationChecker:
                 await pages.deliver(session, ready.items, gathered_message(ready.items), now)
                 sent += len(ready.items)
         return sent
+
+    async def _recheck_held(
+        self, session: AsyncSession, store_id: str, rules: Policy, now: datetime
+    ) -> None:
+        """Rungs held by the paging discipline are looked at again before they may go: one
+        whose review was answered (or customer contacted) meanwhile, or that belongs to an
+        earlier complaint of it, is dropped, not sent late; one still due says how long
+        the review has waited now, not when it was held."""
+        held = (
+            await session.scalars(
+                select(Page).where(
+                    Page.store_id == store_id, Page.thread == THREAD, Page.status == pages.HELD
+                )
+            )
+        ).all()
+        for item in held:
+            review_id, step, round_ = _parse_key(item.key)
+            review = await session.get(Review, review_id)
+            if review is None or review.window_round != round_ or not _still_due(review, step):
+                item.status, item.sent_at = pages.SETTLED, now
+                audit.record(
+                    session,
+                    now,
+                    "escalation.passed",
+                    store_id=store_id,
+                    review_id=review_id,
+                    step=step,
+                    audience=item.audience,
+                    reason="handled before the held ping could go",
+                )
+                continue
+            severity = await session.scalar(
+                select(Analysis.severity).where(
+                    Analysis.review_id == review.id, Analysis.revision == review.revision
+                )
+            )
+            item.text = _text(step, review, severity or "none", rules, now)
+        await session.flush()
+
+
+def _key(review_id: int, step: str, round_: int) -> str:
+    """A rung's page key (`_parse_key` reads it back); round 0 keeps its older form."""
+    return f"escalation:{review_id}:{step}" + (f":{round_}" if round_ else "")
+
+
+def _parse_key(key: str) -> tuple[int, str, int]:
+    _, review_id, step, *round_ = key.split(":")
+    return int(review_id), step, int(round_[0]) if round_ else 0
+
+
+def _still_due(review: Review, step: str) -> bool:
+    """Whether a rung still asks for something: a reply to an open review, or a call to a
+    customer nobody has contacted (not for a review ignored or under appeal)."""
+    if step == CONTACT_STEP:
+        return review.contacted_at is None and review.status not in ("appeal", "ignored")
+    return review.status in OPEN_STATES
+
+
+def _text(step: str, review: Review, severity: str, rules: Policy, now: datetime) -> str:
+    if step == CONTACT_STEP:
+        return contact_message(review, rules.contact_within)
+    start = rules.window_start(review.alerted_seen_at or review.first_seen_at, severity)
+    return reply_message(step, review, rules.reply_window(severity), start, now)

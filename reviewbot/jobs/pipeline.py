@@ -4,7 +4,10 @@ Three steps per batch: read the waiting reviews, analyze and draft them in a wor
 (classification is CPU work and must not stall polling or chat on the event loop), then
 write each review's analysis, draft, alert, outbox message, audit entries and cleared flag
 in its own savepoint. A review whose text changed meanwhile is left for the next batch;
-one that breaks the analyzer is retried a few times, then left flagged with its error.
+one that breaks the analyzer is retried a few times, further apart each time (a bug on
+one review must not spin the pipeline), then left flagged with its error, and the store's
+staff are sent the review as it is (text, stars, link) to read it themselves: nobody is
+left thinking no review came. `reviewbot sources` counts such reviews per account.
 One replica at a time runs the pipeline (it holds the pipeline lease, renewed while a batch
 is analyzed, and taken again inside the write transaction so a replica that lost it
 meanwhile writes nothing).
@@ -25,22 +28,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.analysis.base import AnalysisContext, Analyzer, ReviewText
 from reviewbot.clock import Clock
+from reviewbot.platforms.normalize import as_url
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
+from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.store import audit, cases, leases
-from reviewbot.store.alerts import create_alert
-from reviewbot.store.answered import answer_again, changed_since_answer
+from reviewbot.store.alerts import create_alert, queue_notice
+from reviewbot.store.answered import answer_again, changed_since_answer, withdraw_stale_reply
 from reviewbot.store.cases import identifiable
 from reviewbot.store.db import SessionFactory
+from reviewbot.store.health import ANALYSIS_ATTEMPTS
 from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
 from reviewbot.workflow.actions import draft_fields, draft_source, review_text
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = ANALYSIS_ATTEMPTS
+RETRY_FIRST = timedelta(seconds=15)  # then four times longer each: 15 s, 1, 4 and 16 min
 RECENT_DRAFTS = 20
 # A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
 MIN_COPY_CHARS = 8
@@ -61,6 +68,7 @@ class _Item:
     source_id: int
     text: ReviewText
     context: AnalysisContext
+    attempts: int = 0  # failed ones so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,9 @@ class Pipeline:
         self.lease_ttl = lease_ttl
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyzer")
         self._running = asyncio.Lock()  # one batch at a time in this process
+        # Review id → when its analysis may be tried again after a failure. Kept in memory:
+        # a restart tries each such review once more at once, which is harmless.
+        self._not_before: dict[int, datetime] = {}
 
     async def warm_up(self) -> None:
         """Load models and dictionaries before the first review needs them."""
@@ -146,12 +157,20 @@ class Pipeline:
             return await self._write(outcomes)
 
     async def _read(self, limit: int) -> tuple[list[_Item], dict[str, list[str]]]:
+        now = self.clock.now()
+        for review_id in [i for i, at in self._not_before.items() if at <= now]:
+            del self._not_before[review_id]
+        # (a new revision starts its attempts afresh: it is tried at once)
+        backoff = or_(Review.id.not_in(list(self._not_before)), Review.process_attempts == 0)
+        waiting = [backoff] if self._not_before else []
         async with self.sessions() as session:
             reviews = (
                 await session.scalars(
                     select(Review)
                     .where(
-                        Review.needs_processing.is_(True), Review.process_attempts < MAX_ATTEMPTS
+                        Review.needs_processing.is_(True),
+                        Review.process_attempts < MAX_ATTEMPTS,
+                        *waiting,
                     )
                     .order_by(Review.id)
                     .limit(limit)
@@ -165,6 +184,7 @@ class Pipeline:
                     r.source_id,
                     review_text(r),
                     await self._context(session, r),
+                    r.process_attempts,
                 )
                 for r in reviews
             ]
@@ -320,14 +340,7 @@ class Pipeline:
             for outcome in outcomes:
                 item = outcome.item
                 if outcome.error is not None:
-                    await session.execute(
-                        update(Review)
-                        .where(Review.id == item.review_id)
-                        .values(
-                            process_attempts=Review.process_attempts + 1,
-                            process_error=outcome.error[:2000],
-                        )
-                    )
+                    await self._failed(session, item, outcome.error)
                     stats.failed += 1
                     continue
                 try:
@@ -335,20 +348,42 @@ class Pipeline:
                         alerted = await self._store(session, outcome)
                 except Exception as exc:
                     log.exception("storing the analysis of review %d failed", item.review_id)
-                    await session.execute(
-                        update(Review)
-                        .where(Review.id == item.review_id)
-                        .values(
-                            process_attempts=Review.process_attempts + 1,
-                            process_error=f"{type(exc).__name__}: {exc}"[:2000],
-                        )
-                    )
+                    await self._failed(session, item, f"{type(exc).__name__}: {exc}")
                     stats.failed += 1
                     continue
                 if alerted is not None:
                     stats.processed += 1
                     stats.alerts += int(alerted)
         return stats
+
+    async def _failed(self, session: AsyncSession, item: _Item, error: str) -> None:
+        """Count a failed attempt; try again later, or after the last one hand the review
+        to staff as it is."""
+        now = self.clock.now()
+        await session.execute(
+            update(Review)
+            .where(Review.id == item.review_id)
+            .values(process_attempts=Review.process_attempts + 1, process_error=error[:2000])
+        )
+        attempts = item.attempts + 1
+        if attempts < MAX_ATTEMPTS:
+            self._not_before[item.review_id] = now + RETRY_FIRST * 4 ** (attempts - 1)
+            return
+        self._not_before.pop(item.review_id, None)
+        review = await session.get(Review, item.review_id)
+        if review is None:
+            return
+        log.error("review %d could not be analysed; staff are sent it as it is", review.id)
+        await queue_notice(
+            session,
+            store_id=review.store_id,
+            text=unanalyzed_text(review),
+            now=now,
+            dedupe_key=f"unanalyzed:{review.id}:{review.revision}",
+            level="warning",
+            audience="staff",
+            review_id=review.id,
+        )
 
     async def _store(self, session: AsyncSession, outcome: _Outcome) -> bool | None:
         """Write one review's results; None if the review changed since it was read."""
@@ -426,7 +461,11 @@ class Pipeline:
             **draft_source(drafted),
         )
         kind = alert_kind(review.revision, result)
-        if kind is not None and await changed_since_answer(session, review):
+        # A reply approved for the words the customer has since changed must not go out.
+        withdrawn = await withdraw_stale_reply(session, review, now)
+        if withdrawn is not None:
+            await queue_alert_update(session, review.id, now, "reply.withdrawn")
+        elif kind is not None and await changed_since_answer(session, review):
             limits = self.reply_limits(review.source_id)
             answer_again(session, review, now, can_replace=bool(limits and limits.replaces))
         elif kind is not None and (reason := await self._not_news(session, review, kind)):
@@ -503,3 +542,21 @@ class Pipeline:
             )
         await create_alert(session, review, kind=kind, now=now, draft_id=draft.id)
         return True
+
+
+def unanalyzed_text(review: Review, limit: int = 500) -> str:
+    """The notice about a review the analyzer could not process: the review itself, so
+    staff can judge it without the analysis or a draft."""
+    stars = f" · ★{review.rating:g}" if review.rating is not None else ""
+    author = f" · {review.author}" if review.author else ""
+    lines = [
+        f"⚠️ 自动分析失败，请人工查看（{PLATFORMS.get(review.platform, review.platform)}"
+        f"{stars}{author}）",
+        f"评价：{(review.text or '（只有评分）')[:limit]}",
+    ]
+    if review.follow_up:
+        lines.append(f"追评：{review.follow_up[:limit]}")
+    if url := as_url(review.url):
+        lines.append(f"链接：{url}")
+    lines.append(f"系统没能分析评价 #{review.id}，也没有生成回复草稿，请直接阅读并处理。")
+    return "\n".join(lines)

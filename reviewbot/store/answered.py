@@ -6,6 +6,11 @@ starts when we see the change, and the customer is to be contacted again. Where 
 platform lets a new reply replace the published one (Google), the review is open again
 for a reply; where a review takes one reply only (Meituan, Ele.me, or a reply posted by
 hand), it stays answered and staff are asked to reach the customer in private.
+
+A review that changes while an approved reply waits to be posted is a new complaint too:
+the reply was written for words the customer no longer shows (a 感谢好评 under an edit
+that now says 食物中毒), so it is withdrawn, not posted, and the review opens again with
+a speed window of its own (`withdraw_stale_reply`). The approval stays in the audit.
 """
 
 from __future__ import annotations
@@ -73,3 +78,41 @@ def answer_again(
         before=before,
         after=review.status,
     )
+
+
+async def withdraw_stale_reply(
+    session: AsyncSession, review: Review, now: datetime
+) -> Draft | None:
+    """Withdraw the approved, not yet posted reply written for an earlier revision of the
+    review, and open the review again for its new words (a new speed window, like
+    `answer_again` where a reply can still be given). Returns the withdrawn draft (None:
+    nothing waits, or what waits answers the current revision). Posting a reply that is
+    already on its way is refused by the outbox on the same grounds (jobs/deliveries.py)."""
+    draft = await session.scalar(
+        select(Draft)
+        .where(
+            Draft.review_id == review.id,
+            Draft.status == "approved",
+            Draft.revision < review.revision,
+        )
+        .order_by(Draft.id.desc())
+        .limit(1)
+    )
+    if draft is None:
+        return None
+    draft.status = "superseded"
+    audit.record(
+        session,
+        now,
+        "reply.withdrawn",
+        store_id=review.store_id,
+        review_id=review.id,
+        draft_id=draft.id,
+        approved_by=review.handled_by if review.status == "approved" else draft.decided_by,
+        approved_at=draft.decided_at.isoformat() if draft.decided_at else None,
+        draft_revision=draft.revision,
+        revision=review.revision,
+    )
+    if review.status == "approved":
+        answer_again(session, review, now, can_replace=True)
+    return draft

@@ -10,6 +10,9 @@ from reviewbot.store.db import SessionFactory
 from reviewbot.store.outbox import ASKED_TO_WAIT
 from reviewbot.store.schema import OutboxMessage, Review, Source
 
+# Tries at analysing a review before the pipeline gives up and sends it to staff as is.
+ANALYSIS_ATTEMPTS = 5
+
 # How the daemon marks an enabled account it did not start (`--skip-broken-sources`).
 NOT_RUNNING = "not running: "
 
@@ -34,6 +37,15 @@ async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
             select(Review.source_id, func.count()).group_by(Review.source_id)
         )
         counts = {source_id: count for source_id, count in rows}
+        rows = await session.execute(
+            select(Review.source_id, func.count())
+            .where(
+                Review.needs_processing.is_(True),
+                Review.process_attempts >= ANALYSIS_ATTEMPTS,
+            )
+            .group_by(Review.source_id)
+        )
+        unanalyzed = {source_id: count for source_id, count in rows}
         sources = (await session.scalars(select(Source).order_by(Source.store_id, Source.id))).all()
         return [
             {
@@ -42,6 +54,8 @@ async def source_health(sessions: SessionFactory) -> list[dict[str, Any]]:
                 "account": s.account,
                 "state": _state(s),
                 "reviews": counts.get(s.id, 0),
+                # reviews the analyzer gave up on (their staff were sent them as they are)
+                "unanalyzed": unanalyzed.get(s.id, 0),
                 "cursor": s.cursor,
                 "last_success_at": s.last_success_at.isoformat(timespec="seconds")
                 if s.last_success_at

@@ -97,6 +97,10 @@ class AlertView:
     contacted_by: str | None = None
     contacted_at: datetime | None = None
     reply_error: str | None = None
+    # Who approved a reply that was then withdrawn unposted because the customer changed
+    # the review (store/answered.py), while nothing has been approved since; and when.
+    withdrawn_by: str | None = None
+    withdrawn_at: datetime | None = None
     can_reply: bool = True
     timezone: str = "Asia/Shanghai"
     first_seen_at: datetime | None = None
@@ -145,6 +149,7 @@ async def load_alert_view(
             )
         )
     answered = await answered_revision(session, review)
+    withdrawn = await _withdrawn(session, review.id)
     window = reply_window(directory, review, analysis) if directory else None
     asked = await manager_asked(session, review.id)
     made = await draft_made(session, review.id, draft.id) if draft is not None else {}
@@ -189,6 +194,8 @@ async def load_alert_view(
         contacted_by=review.contacted_by,
         contacted_at=review.contacted_at,
         reply_error=reply_error,
+        withdrawn_by=str(withdrawn.details.get("approved_by") or "") if withdrawn else None,
+        withdrawn_at=withdrawn.at if withdrawn else None,
         can_reply=directory.can_reply(review.source_id) if directory else True,
         timezone=directory.timezone(store.id) if directory else "Asia/Shanghai",
         first_seen_at=review.first_seen_at,
@@ -210,6 +217,20 @@ async def load_alert_view(
         case_follow_up_at=case.follow_up_at if case else None,
         case_came_back=case.came_back if case else None,
     )
+
+
+async def _withdrawn(session: AsyncSession, review_id: int) -> AuditEntry | None:
+    """The withdrawal of the review's last approved reply (None: none, or approved since)."""
+    last = await session.scalar(
+        select(AuditEntry)
+        .where(
+            AuditEntry.review_id == review_id,
+            AuditEntry.action.in_(("draft.approved", "reply.withdrawn")),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return last if last is not None and last.action == "reply.withdrawn" else None
 
 
 async def draft_made(session: AsyncSession, review_id: int, draft_id: int) -> dict:
@@ -330,6 +351,13 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"🙈 {who} 于 {when} 忽略了这条评价")
     elif view.review_status == "appeal":
         lines.append("🚩 已标记为恶意评价，申诉处理中")
+    if view.withdrawn_at is not None and view.open:
+        who = f"{view.withdrawn_by} " if view.withdrawn_by else ""
+        lines.append(
+            f"⚠️ 顾客在回复通过后修改了评价（或追评），{who}通过的回复没有发布，"
+            f"以免答非所问（{view.local(view.withdrawn_at)}）。请看最新内容，"
+            "确认或修改新的草稿后重新通过。"
+        )
     if view.draft_status == "failed":
         error = clip_utf16(view.reply_error or "", FIELD_UNITS["error"])
         reason = f"：{error}" if error else ""

@@ -84,6 +84,7 @@ AUDIT_LABELS = {
     "draft.approved": "通过回复",
     "reply.posted": "回复已发布到平台",
     "reply.failed": "回复发布失败",
+    "reply.withdrawn": "顾客修改了评价，已通过的回复未发布",
     "customer.contacted": "已联系顾客",
     "case.opened": "开始顾客回访",
     "case.outcome": "记录联系结果",

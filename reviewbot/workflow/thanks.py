@@ -289,12 +289,12 @@ def view(batch: ReplyBatch, directory: Directory, delivery: dict[int, str] | Non
 
 async def delivery_of(session: AsyncSession, batch: ReplyBatch) -> dict[int, str]:
     """Where each reply the batch approved stands: still queued or retrying, on the
-    platform, or refused by it (its review reopened)."""
+    platform, or refused by it or withdrawn (its review reopened)."""
     approved = [item.draft_id for item in items_of(batch) if item.result == "posted"]
     if not approved:
         return {}
     rows = await session.execute(select(Draft.id, Draft.status).where(Draft.id.in_(approved)))
-    fate = {"posted": DELIVERED, "failed": FAILED}
+    fate = {"posted": DELIVERED, "failed": FAILED, "superseded": FAILED}  # withdrawn: not out
     return {draft_id: fate.get(status, SENDING) for draft_id, status in rows.all()}
 
 

@@ -51,6 +51,7 @@ class MeituanPlatform:
     refreshes: int = 0
     public_base: str = ""
     lose_replies: int = 0  # apply the next replies, then answer 504 (the answer is lost)
+    lost_retry_after: int | None = None  # the lost answer is a 503 asking to wait this long
     _next_id: int = 9007199254740993
 
     def today(self) -> date:
@@ -188,6 +189,9 @@ class MeituanPlatform:
             return self.ng_error(*failed)
         if self.lose_replies:
             self.lose_replies -= 1
+            if self.lost_retry_after is not None:
+                wait = {"Retry-After": str(self.lost_retry_after)}
+                return web.Response(status=503, text="<html>Busy</html>", headers=wait)
             return web.Response(status=504, text="<html>Gateway Time-out</html>")
         return web.json_response({"data": "ok"})
 
