@@ -158,13 +158,28 @@ class _Together:
     def finditer(self, text: str) -> Iterator[_Hit]:
         start = 0
         for stop in [*(m.start() for m in self.unit.finditer(text)), len(text)]:
-            found = [piece.search(text, start, stop) for piece in self.pieces]
-            if all(found):
-                first = min(m.start() for m in found if m)
-                last = max(m.end() for m in found if m)
-                heads = tuple(m.start() for m in found if m)
+            found = _apart([list(p.finditer(text, start, stop)) for p in self.pieces])
+            if found:
+                first = min(m.start() for m in found)
+                last = max(m.end() for m in found)
+                heads = tuple(m.start() for m in found)
                 yield _Hit(first, last, text[first:last], heads)
             start = stop + 1
+
+
+def _apart(
+    options: list[list[re.Match[str]]], taken: tuple[re.Match[str], ...] = ()
+) -> tuple[re.Match[str], ...]:
+    """One match of each piece, none overlapping another (the 费 and the 免 of 免费 are one
+    word, not a cost and a word waiving it), or () when there is no such choice."""
+    if not options:
+        return taken
+    for match in options[0]:
+        if all(match.end() <= t.start() or t.end() <= match.start() for t in taken):
+            chosen = _apart(options[1:], (*taken, match))
+            if chosen:
+                return chosen
+    return ()
 
 
 _UNITS = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
@@ -182,6 +197,7 @@ class _Family:
     negatable: bool
     exempt_before: re.Pattern[str] | None
     exempt_after: re.Pattern[str] | None
+    review_exempt: bool  # the customer's own words, found in the review, are theirs to quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +233,7 @@ class _Rules:
     rules: tuple[_Rule, ...]
     advice: dict[str, _Advice]  # the fixed checks, by code
     negation: _Negation
+    number_claim: re.Pattern[str]  # numbers that state a price, a sum or an id
     words: tuple[str, ...]  # the concepts' words, for jieba (see `word_starts`)
 
 
@@ -277,6 +294,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 negatable=family.get("negatable", table.get("negatable", False)),
                 exempt_before=re.compile(exempt) if exempt else None,
                 exempt_after=re.compile(exempt_after) if exempt_after else None,
+                review_exempt=family.get("review_exempt", table.get("review_exempt", False)),
             )
         )
     conditional = table.get("conditional")
@@ -317,6 +335,7 @@ def _rules() -> _Rules:
             idioms=tuple(sorted(negation["not_negation"], key=len, reverse=True)),
             scope=negation["scope"],
         ),
+        number_claim=re.compile(fact["number_claim"]),
         words=tuple(
             sorted({w for words in data["concepts"].values() for w in words if len(w) > 1})
         ),
@@ -585,6 +604,7 @@ def check_reply(
     reply = _read(text, quotes)
     found.reply = reply
     sheet = _Sheet.of(store)
+    said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
     for rule in rules.rules:
         if rule.crisis_only and not crisis:
@@ -595,6 +615,8 @@ def check_reply(
                 for match in pattern.finditer(target):
                     start, end = match.span()
                     if start == end or sheet.allows(family.allow, match.group(0)):
+                        continue
+                    if family.review_exempt and _squash(match.group(0)) in said:
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
@@ -618,9 +640,17 @@ def check_reply(
                     )
 
     _check_dishes(reply, normalise(review.text), store, found)
-    for match in _DIGITS.finditer(reply.body):
+    quoted = frozenset(_DIGITS.findall(said))
+    claims = (
+        digits
+        for claim in rules.number_claim.finditer(reply.body)
+        for digits in _DIGITS.finditer(reply.body, *claim.span())
+    )
+    for match in claims:
         start, end = match.span()
-        if match.group(0) not in sheet.digits and not found.overlaps("private_data", start, end):
+        if match.group(0) in sheet.digits or match.group(0) in quoted:
+            continue
+        if not found.overlaps("private_data", start, end):
             found.add(
                 "invented_fact",
                 reply.written_at(start, end),
