@@ -237,7 +237,7 @@ class _Rules:
     words: tuple[str, ...]  # the concepts' words, for jieba (see `word_starts`)
 
 
-_ALLOWANCES = ("", "facts", "remedy", "proofs", "any_proof")
+_ALLOWANCES = ("", "facts", "numbers", "remedy", "proofs", "any_proof")
 _MODES = ("clause", "span")
 
 
@@ -460,6 +460,9 @@ class _Sheet:
     def allows(self, allow: str, hit: str) -> bool:
         if allow == "any_proof":
             return self.has_proof
+        if allow == "numbers":
+            numbers = _DIGITS.findall(hit)
+            return bool(numbers) and all(n in self.digits for n in numbers)
         sheet = {"facts": self.facts, "remedy": self.remedy, "proofs": self.proofs}.get(allow)
         squashed = _squash(hit)
         return bool(sheet and squashed and squashed in sheet)
