@@ -45,8 +45,10 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 # in a run of three or more, or next to an Arabic digit: a number, not prose (一一, 十五
 # and 第一 stay as they are).
 _HAN_DIGIT = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+# One Chinese digit after a number and before a word stays a word (2100 一直, 8 一份).
 _HAN_DIGIT_RUN = re.compile(
-    f"(?<=[0-9])[{_HAN_DIGIT}]+|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
+    f"(?<=[0-9])[{_HAN_DIGIT}]{{2,}}|(?<=[0-9])[{_HAN_DIGIT}](?![\u3400-\u9fff])"
+    f"|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
 )
 _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Read past, so that quoting a word does not hide it (删「差评」).
@@ -198,6 +200,7 @@ class _Family:
     exempt_before: re.Pattern[str] | None
     exempt_after: re.Pattern[str] | None
     review_exempt: bool  # the customer's own words, found in the review, are theirs to quote
+    unless: re.Pattern[str] | None  # a sentence saying this lets a hit in it through
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +278,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
             raise ValueError(f"guardrails.toml: {where}: unknown allow {allow!r}")
         exempt = family.get("exempt_before", table.get("exempt_before"))
         exempt_after = family.get("exempt_after", table.get("exempt_after"))
+        unless = family.get("unless", table.get("unless"))
         families.append(
             _Family(
                 name=family["name"],
@@ -295,6 +299,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 exempt_before=re.compile(exempt) if exempt else None,
                 exempt_after=re.compile(exempt_after) if exempt_after else None,
                 review_exempt=family.get("review_exempt", table.get("review_exempt", False)),
+                unless=re.compile(unless) if unless else None,
             )
         )
     conditional = table.get("conditional")
@@ -468,6 +473,13 @@ class _Sheet:
         return bool(sheet and squashed and squashed in sheet)
 
 
+def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> bool:
+    """Whether the sentence holding text[start:end] says `words` (是我们的问题 after 骑手送错)."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    return bool(words.search(text, begin, stop.start() if stop else len(text)))
+
+
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
@@ -630,6 +642,8 @@ def check_reply(
                         continue
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
+                    if family.unless and _sentence_says(target, start, end, family.unless):
+                        continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
                     if any(found.overlaps(other, start, end) for other in rule.yields_to):
@@ -651,7 +665,10 @@ def check_reply(
     )
     for match in claims:
         start, end = match.span()
-        if match.group(0) in sheet.digits or match.group(0) in quoted:
+        number = match.group(0)
+        if number in sheet.digits or number in quoted:
+            continue
+        if len(number) >= 5 and number in sheet.facts:  # 028-6543 2100 read as one run
             continue
         if not found.overlaps("private_data", start, end):
             found.add(
