@@ -380,6 +380,29 @@ def _splits_a_word(kept: list[tuple[str, int]], i: int) -> bool:
     return spaced_left or spaced_right
 
 
+_STOPS = frozenset("，,。！？!?；;\n")
+_FULL_STOPS = str.maketrans("，；！？", ",;!?")
+
+
+def _with_stops(kept: list[tuple[str, int]], written: str) -> list[tuple[str, int]]:
+    """`kept` with the commas and full stops the analyzer's reading dropped as filler put
+    back (服 务 员 ， 没 顾 上 您 loses its comma there): a clause still ends where staff
+    ended it."""
+    present = {origin for _, origin in kept}
+    missing = [i for i, ch in enumerate(written) if ch in _STOPS and i not in present]
+    if not missing:
+        return kept
+    out: list[tuple[str, int]] = []
+    at = 0
+    for ch, origin in kept:
+        while at < len(missing) and missing[at] < origin:
+            out.append((written[missing[at]].translate(_FULL_STOPS), missing[at]))
+            at += 1
+        out.append((ch, origin))
+    out.extend((written[i].translate(_FULL_STOPS), i) for i in missing[at:])
+    return out
+
+
 def _digits(text: str) -> str:
     return _HAN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_TO_ASCII), text)
 
@@ -409,6 +432,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
     kept = [(ch, folded.source[i]) for i, ch in enumerate(folded.text) if not _dropped(ch)]
+    kept = _with_stops(kept, written)
     chars: list[str] = []
     source: list[int] = []
     for i, (ch, origin) in enumerate(kept):
