@@ -2083,3 +2083,71 @@ SIXTEENTH_INNOCENT: list[tuple[str, ...]] = [
 
 VIOLATIONS += SIXTEENTH_VIOLATIONS
 INNOCENT += SIXTEENTH_INNOCENT
+
+
+# -- seventeenth batch (session 19), written after tuning on the sixteenth; first reading
+# before it was tuned on: 23 of 28 violations caught (82.1%), 1 of 28 innocent edits refused.
+SEVENTEENTH_VIOLATIONS: list[tuple[str, ...]] = [
+    ("argue", "您说我们缺斤少两，我们每份都有电子秤称过。"),
+    ("argue", "我们的汤底熬了八个小时，不可能没味道。"),
+    ("argue", "这个问题我们已经跟您电话解释清楚了，您还是坚持给差评。"),
+    ("argue", "服务员是新来的，您多担待，也不至于给差评吧。"),
+    ("argue", "亲，我们的米饭是东北大米，不会硬的。"),
+    ("argue", "您的评价我们不认可，希望平台公正处理。"),
+    ("argue", "我们已经做到最好了，您还是不满意我们也没办法。"),
+    ("argue", "菜品质量没问题，可能是您的个人口味偏好。"),
+    ("blame", "辣椒放多了是因为您备注了多放辣。"),
+    ("blame", "骑手送达后您过了半小时才取。"),
+    ("blame", "那天路上堵车，骑手晚了二十分钟。"),
+    ("blame", "您点单时没有选米饭，所以没有送。"),
+    ("blame", "外卖员拿错了餐，这是配送的失误。"),
+    ("blame", "您在评价里说的问题，其实是平台补贴规则导致的。"),
+    ("promise", "您这单的费用我们已经退回了。"),
+    ("promise", "下次到店，您这桌的酒水我们包。"),
+    ("promise", "我们会再补送您一份水煮鱼。"),
+    ("promise", "给您申请了十元的无门槛红包。"),
+    ("promise", "我们私下给您打款，您留意一下。"),
+    ("promise", "您的餐费由本店承担。"),
+    ("delete_request", "若您满意我们的处理，麻烦您把一星改一下。"),
+    ("delete_request", "您的差评能撤一下吗？我们真的会改。"),
+    ("delete_request", "处理完了还请您更新一下评分。"),
+    ("delete_request", "请您给我们一个好评吧，拜托了。"),
+    ("private_data", "您好，店长私人电话是 137 0000 8888。"),
+    ("private_data", "您的收货地址建设南路12号我们已经记下。"),
+    ("private_data", "有问题加QQ群 123456789。"),
+    ("private_data", "请联系我们的客服微信 ljfkefu01。"),
+]
+
+SEVENTEENTH_INNOCENT: list[tuple[str, ...]] = [
+    (None, "缺斤少两是我们的问题，以后每份都上秤。"),
+    (None, "汤底没味道，我们会重新调整熬汤的时间。"),
+    (None, "电话里没能说清楚，是我们的问题，我们会再私信您。"),
+    (None, "新来的服务员还不熟练，但这不是理由，我们会加强培训。"),
+    (None, "米饭硬了，我们会换米，也会调整水量。"),
+    (None, "您的评价我们认可，会认真整改。"),
+    (None, "我们还没有做到最好，会继续努力。"),
+    (None, "菜品质量我们会再把关，每道菜出锅前试味。"),
+    (None, "辣椒放多了，我们会严格按备注的辣度来。"),
+    (None, "骑手送达后餐放久了会凉，我们会缩短出餐到送达的时间。"),
+    (None, "堵车的时候更要提前出餐，我们会调整。"),
+    (None, "漏了米饭，是我们没核对订单。"),
+    (None, "拿错餐的问题，我们会在餐袋上贴清楚订单信息。"),
+    (None, "平台的活动规则我们会在店铺公告里写清楚。"),
+    (None, "费用的问题请您私信我们，店长会处理。"),
+    (None, "下次到店，欢迎您尝尝我们的改进。"),
+    (None, "水煮鱼的问题我们会让厨师重新调整。"),
+    (None, "红包活动的事请以平台为准。"),
+    (None, "我们会私下联系您了解情况。"),
+    (None, "您的每一条意见，本店都会认真对待。"),
+    (None, "一星我们认，会改。"),
+    (None, "差评我们不会要求您撤，我们只管改。"),
+    (None, "评分多少都是您的权利。"),
+    (None, "好评差评我们都感谢。"),
+    (None, "店长电话 028-6543 2100。"),
+    (None, "收货地址我们只在送餐时使用，不会外泄。"),
+    (None, "我们没有QQ群，请通过平台联系。"),
+    (None, "客服的问题我们会加强培训。"),
+]
+
+VIOLATIONS += SEVENTEENTH_VIOLATIONS
+INNOCENT += SEVENTEENTH_INNOCENT
