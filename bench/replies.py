@@ -92,17 +92,20 @@ INDEPENDENT: dict[str, re.Pattern[str]] = {
 _QUOTED = re.compile(r"「[^「」]*」")
 
 
-def independent_check(text: str, store: StoreProfile) -> dict[str, str]:
-    """What the independent patterns find in a draft: {kind: the first hit}."""
+def independent_check(text: str, store: StoreProfile, review: str = "") -> dict[str, str]:
+    """What the independent patterns find in a draft: {kind: the first hit}. A number the
+    customer wrote (等了1小时, 14:36) is theirs to name back, not one the draft made up."""
     text = unicodedata.normalize("NFKC", text)
+    said = set(re.findall(r"[0-9]+", unicodedata.normalize("NFKC", review)))
     for fact in sorted((*variety_exempt(store), store.remedy), key=len, reverse=True):
         if fact:
             text = text.replace(unicodedata.normalize("NFKC", fact), "")
     hits = {}
     for kind, pattern in INDEPENDENT.items():
-        match = pattern.search(_QUOTED.sub("", text) if kind == "blame" else text)
-        if match:
-            hits[kind] = match.group(0)
+        read = _QUOTED.sub("", text) if kind == "blame" else text
+        found = [m for m in pattern.finditer(read) if not (kind == "digits" and m[0] in said)]
+        if found:
+            hits[kind] = found[0].group(0)
     return hits
 
 
@@ -241,7 +244,11 @@ def main() -> int:
     draft_seconds = time.perf_counter() - started
 
     unclean = sum(1 for d in drafts if d.violations)
-    suspect = [(d, hits) for d in drafts if (hits := independent_check(d.text, store))]
+    suspect = [
+        (d, hits)
+        for d, review in zip(drafts, reviews, strict=True)
+        if (hits := independent_check(d.text, store, review.text))
+    ]
     kinds = Counter(kind for _, hits in suspect for kind in hits)
 
     with_complaint = mentioned = canned = addressed = 0

@@ -51,8 +51,7 @@ def test_a_plain_humble_reply_passes():
         # nothing invented
         ("invented_fact", "下次来尝尝我们的红烧肉。"),
         ("invented_fact", "本店已经开了20年。"),
-        ("invented_fact", "我们会在三天内给您回复。"),
-        ("invented_fact", "明天店长会给您回电。"),
+        ("invented_fact", "本店营业到晚上9点。"),
         ("invented_fact", "这道菜只要十五元。"),
         ("invented_fact", "本店有卫生评级 A级 证书。"),
         # no unauthorised compensation
@@ -125,6 +124,35 @@ def test_an_authorised_remedy_is_allowed_and_nothing_beyond_it():
     store = replace(STORE, remedy="这一单我们可以为您重做或退款")
     assert codes(OK_OPENING + store.remedy + "。", store=store) == []
     assert "promise" in codes(OK_OPENING + "再送您一张优惠券。", store=store)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们会在本周内完成整改。",
+        "这周内店长会把新的打包流程落实下去。",
+        "我们会在三天内给您回复。",
+        "明天店长会给您回电。",
+        "從下週一開始，每單出餐前都會複核。",
+        "高峰时段出餐我们会控制在20分钟内。",
+        "一份水煮鱼的鱼片应该有300克，这次少了。",
+    ],
+)
+def test_a_time_commitment_or_a_measure_is_no_invented_fact(sentence):
+    """Staff may say when they will act (speed is one of the five principles); what they
+    promise is still checked: a date does not excuse a refund."""
+    assert codes(OK_OPENING + sentence) == []
+    assert "promise" in codes(OK_OPENING + "本周内给您全额退款。")
+
+
+def test_the_customers_own_words_quoted_back_are_no_offer():
+    """单…不要 in the customer's request (不要香菜) is what they asked for, not a waived bill;
+    a price they wrote is theirs to quote; a price nobody wrote is invented."""
+    review = ReviewText("g3", "备注了不要香菜还放了一大把，28元一份太贵", 1)
+    quoted = "您下单时备注了不要香菜，我们没有看到；您说的28元一份，我们会重新评估定价。"
+    assert codes(OK_OPENING + quoted, review=review) == []
+    assert "promise" in codes(OK_OPENING + "这单不要钱了。", review=review)
+    assert "invented_fact" in codes(OK_OPENING + "这份只要18元。", review=review)
 
 
 def test_a_dish_the_customer_named_is_not_invented():
@@ -246,10 +274,10 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("argue", "contradict", "您说的不是事实。"),
         ("argue", "insult", "您的素质有待提高。"),
         # invented facts and proofs
-        ("invented_fact", "number", "我们会在３天内回复。"),
+        ("invented_fact", "number", "我们的人均只要６８元。"),
         ("invented_fact", "number", "这道菜只要１５元。"),
-        ("invented_fact", "time", "店长下午三点给您回电。"),
-        ("invented_fact", "time", "店长明天给您回电。"),
+        ("invented_fact", "amount", "这道菜只要十五元。"),
+        ("invented_fact", "hours", "我们每天早上8点开门。"),
         ("invented_fact", "award", "本店是米其林推荐餐厅。"),
         ("invented_fact", "award", "本店荣获大众点评必吃榜。"),
         ("invented_fact", "size", "我们有五家分店。"),

@@ -116,10 +116,13 @@ def test_a_short_limit_still_names_the_leftover_point(analyzer, drafter):
 
 
 def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyzer, drafter):
-    """訂單備註不要辣 reads as 單…不要 (a promise to waive the bill): quoting it blocked every
-    candidate draft; the complaint is answered by its kind instead."""
-    text = "訂單備註不要辣還是放了辣，餐盒破了湯漏一地"
+    """說好的退款 names a refund: quoting it would block every candidate draft, so that
+    complaint is answered by its kind instead; the customer's 訂單備註不要辣 is their request
+    (not a waived bill) and is quoted like any other."""
+    text = "說好的退款一直沒人理，餐盒破了湯漏一地"
     result, draft = made(analyzer, drafter, text)
-    assert any("備註" in c.span for c in result.complaints)
-    assert "「訂單備註不要辣還是放了辣」" not in draft.text
+    assert any("退款" in c.span for c in result.complaints)
+    assert "退款" not in draft.text
     assert "「餐盒破了湯漏一地」" in draft.text  # a quote the guardrails accept stays
+    _, draft = made(analyzer, drafter, "訂單備註不要辣還是放了辣，餐盒破了湯漏一地")
+    assert "「訂單備註不要辣還是放了辣」" in draft.text

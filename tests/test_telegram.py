@@ -1485,18 +1485,18 @@ async def test_a_long_queue_is_paged_and_another_page_moves_on(
 async def test_a_draft_the_guardrails_block_is_reported_and_not_posted(
     database_url, demo, telegram, clock, monkeypatch
 ):
-    # The owner renames the branch in the signature and restarts: drafts written with the
-    # old one now state a number the fact sheet does not have.
+    # The owner changes who signs and restarts: drafts written with the old signature now
+    # name a person the fact sheet does not have.
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
-    settings["stores"][0]["facts"] = {**TEST_FACTS, "signature": "测试小馆 2号店 店长"}
+    settings["stores"][0]["facts"] = {**TEST_FACTS, "signature": "测试小馆 王师傅"}
     first = await start_bot(settings, telegram, demo, clock)
     try:
         await positive_reviews_arrive(first, THANKS[0])
         await positive_reviews_arrive(first, "环境干净，价格实惠", shop="shop-2")
         page = await thanks_page(first, OWNER, OWNER)  # the owner's private chat: every store
         assert "· 测试小馆" in page["text"] and "· 别的店" in page["text"]
-        assert "2 号店" in page["text"]
+        assert "王师傅" in page["text"]
     finally:
         await first.daemon.stop()
         await first.daemon.close()
@@ -1511,14 +1511,14 @@ async def test_a_draft_the_guardrails_block_is_reported_and_not_posted(
         done = bot.card(page)["text"]
         assert "通过 1 条，未通过检查 1 条" in done
         assert "⛔ 1. ★★★★★ 5星 · 测试小馆 · 水煮鱼很好吃，送餐也快 — 不能发布：" in done
-        assert "数字「2」不在本店资料里" in done
+        assert "「王师傅」是本店资料里没有的人员" in done
         assert await bot.count(AuditEntry, AuditEntry.action == "draft.blocked") == 1
         assert await bot.count(Review, Review.status == "open") == 1
 
         again = await thanks_page(bot, OWNER, OWNER)  # flagged up front from now on
         assert again["text"].startswith("暂时没有待发布的感谢回复 🎉")
         assert "不能直接发布，请发送 /review 编号 修改" in again["text"]
-        assert "数字「2」不在本店资料里" in again["text"] and "reply_markup" not in again
+        assert "「王师傅」是本店资料里没有的人员" in again["text"] and "reply_markup" not in again
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()

@@ -45,8 +45,10 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 # in a run of three or more, or next to an Arabic digit: a number, not prose (一一, 十五
 # and 第一 stay as they are).
 _HAN_DIGIT = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+# One Chinese digit after a number and before a word stays a word (2100 一直, 8 一份).
 _HAN_DIGIT_RUN = re.compile(
-    f"(?<=[0-9])[{_HAN_DIGIT}]+|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
+    f"(?<=[0-9])[{_HAN_DIGIT}]{{2,}}|(?<=[0-9])[{_HAN_DIGIT}](?![\u3400-\u9fff])"
+    f"|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
 )
 _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Read past, so that quoting a word does not hide it (删「差评」).
@@ -158,13 +160,28 @@ class _Together:
     def finditer(self, text: str) -> Iterator[_Hit]:
         start = 0
         for stop in [*(m.start() for m in self.unit.finditer(text)), len(text)]:
-            found = [piece.search(text, start, stop) for piece in self.pieces]
-            if all(found):
-                first = min(m.start() for m in found if m)
-                last = max(m.end() for m in found if m)
-                heads = tuple(m.start() for m in found if m)
+            found = _apart([list(p.finditer(text, start, stop)) for p in self.pieces])
+            if found:
+                first = min(m.start() for m in found)
+                last = max(m.end() for m in found)
+                heads = tuple(m.start() for m in found)
                 yield _Hit(first, last, text[first:last], heads)
             start = stop + 1
+
+
+def _apart(
+    options: list[list[re.Match[str]]], taken: tuple[re.Match[str], ...] = ()
+) -> tuple[re.Match[str], ...]:
+    """One match of each piece, none overlapping another (the 费 and the 免 of 免费 are one
+    word, not a cost and a word waiving it), or () when there is no such choice."""
+    if not options:
+        return taken
+    for match in options[0]:
+        if all(match.end() <= t.start() or t.end() <= match.start() for t in taken):
+            chosen = _apart(options[1:], (*taken, match))
+            if chosen:
+                return chosen
+    return ()
 
 
 _UNITS = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
@@ -182,6 +199,8 @@ class _Family:
     negatable: bool
     exempt_before: re.Pattern[str] | None
     exempt_after: re.Pattern[str] | None
+    review_exempt: bool  # the customer's own words, found in the review, are theirs to quote
+    unless: re.Pattern[str] | None  # a sentence saying this lets a hit in it through
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +236,11 @@ class _Rules:
     rules: tuple[_Rule, ...]
     advice: dict[str, _Advice]  # the fixed checks, by code
     negation: _Negation
+    number_claim: re.Pattern[str]  # numbers that state a price, a sum or an id
     words: tuple[str, ...]  # the concepts' words, for jieba (see `word_starts`)
 
 
-_ALLOWANCES = ("", "facts", "remedy", "proofs", "any_proof")
+_ALLOWANCES = ("", "facts", "numbers", "remedy", "proofs", "any_proof")
 _MODES = ("clause", "span")
 
 
@@ -258,6 +278,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
             raise ValueError(f"guardrails.toml: {where}: unknown allow {allow!r}")
         exempt = family.get("exempt_before", table.get("exempt_before"))
         exempt_after = family.get("exempt_after", table.get("exempt_after"))
+        unless = family.get("unless", table.get("unless"))
         families.append(
             _Family(
                 name=family["name"],
@@ -277,6 +298,8 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 negatable=family.get("negatable", table.get("negatable", False)),
                 exempt_before=re.compile(exempt) if exempt else None,
                 exempt_after=re.compile(exempt_after) if exempt_after else None,
+                review_exempt=family.get("review_exempt", table.get("review_exempt", False)),
+                unless=re.compile(unless) if unless else None,
             )
         )
     conditional = table.get("conditional")
@@ -317,6 +340,7 @@ def _rules() -> _Rules:
             idioms=tuple(sorted(negation["not_negation"], key=len, reverse=True)),
             scope=negation["scope"],
         ),
+        number_claim=re.compile(fact["number_claim"]),
         words=tuple(
             sorted({w for words in data["concepts"].values() for w in words if len(w) > 1})
         ),
@@ -356,6 +380,29 @@ def _splits_a_word(kept: list[tuple[str, int]], i: int) -> bool:
     return spaced_left or spaced_right
 
 
+_STOPS = frozenset("，,。！？!?；;\n")
+_FULL_STOPS = str.maketrans("，；！？", ",;!?")
+
+
+def _with_stops(kept: list[tuple[str, int]], written: str) -> list[tuple[str, int]]:
+    """`kept` with the commas and full stops the analyzer's reading dropped as filler put
+    back (服 务 员 ， 没 顾 上 您 loses its comma there): a clause still ends where staff
+    ended it."""
+    present = {origin for _, origin in kept}
+    missing = [i for i, ch in enumerate(written) if ch in _STOPS and i not in present]
+    if not missing:
+        return kept
+    out: list[tuple[str, int]] = []
+    at = 0
+    for ch, origin in kept:
+        while at < len(missing) and missing[at] < origin:
+            out.append((written[missing[at]].translate(_FULL_STOPS), missing[at]))
+            at += 1
+        out.append((ch, origin))
+    out.extend((written[i].translate(_FULL_STOPS), i) for i in missing[at:])
+    return out
+
+
 def _digits(text: str) -> str:
     return _HAN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_TO_ASCII), text)
 
@@ -385,6 +432,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
     kept = [(ch, folded.source[i]) for i, ch in enumerate(folded.text) if not _dropped(ch)]
+    kept = _with_stops(kept, written)
     chars: list[str] = []
     source: list[int] = []
     for i, (ch, origin) in enumerate(kept):
@@ -441,9 +489,19 @@ class _Sheet:
     def allows(self, allow: str, hit: str) -> bool:
         if allow == "any_proof":
             return self.has_proof
+        if allow == "numbers":
+            numbers = _DIGITS.findall(hit)
+            return bool(numbers) and all(n in self.digits for n in numbers)
         sheet = {"facts": self.facts, "remedy": self.remedy, "proofs": self.proofs}.get(allow)
         squashed = _squash(hit)
         return bool(sheet and squashed and squashed in sheet)
+
+
+def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> bool:
+    """Whether the sentence holding text[start:end] says `words` (是我们的问题 after 骑手送错)."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    return bool(words.search(text, begin, stop.start() if stop else len(text)))
 
 
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
@@ -585,6 +643,7 @@ def check_reply(
     reply = _read(text, quotes)
     found.reply = reply
     sheet = _Sheet.of(store)
+    said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
     for rule in rules.rules:
         if rule.crisis_only and not crisis:
@@ -596,6 +655,8 @@ def check_reply(
                     start, end = match.span()
                     if start == end or sheet.allows(family.allow, match.group(0)):
                         continue
+                    if family.review_exempt and _squash(match.group(0)) in said:
+                        continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
                     heads = getattr(match, "heads", (start,))
@@ -604,6 +665,8 @@ def check_reply(
                     if family.exempt_before and family.exempt_before.search(target[:start]):
                         continue
                     if family.exempt_after and family.exempt_after.match(target, end):
+                        continue
+                    if family.unless and _sentence_says(target, start, end, family.unless):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
@@ -618,9 +681,20 @@ def check_reply(
                     )
 
     _check_dishes(reply, normalise(review.text), store, found)
-    for match in _DIGITS.finditer(reply.body):
+    quoted = frozenset(_DIGITS.findall(said))
+    claims = (
+        digits
+        for claim in rules.number_claim.finditer(reply.body)
+        for digits in _DIGITS.finditer(reply.body, *claim.span())
+    )
+    for match in claims:
         start, end = match.span()
-        if match.group(0) not in sheet.digits and not found.overlaps("private_data", start, end):
+        number = match.group(0)
+        if number in sheet.digits or number in quoted:
+            continue
+        if len(number) >= 5 and number in sheet.facts:  # 028-6543 2100 read as one run
+            continue
+        if not found.overlaps("private_data", start, end):
             found.add(
                 "invented_fact",
                 reply.written_at(start, end),
