@@ -123,3 +123,35 @@ def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyz
     assert any("備註" in c.span for c in result.complaints)
     assert "「訂單備註不要辣還是放了辣」" not in draft.text
     assert "「餐盒破了湯漏一地」" in draft.text  # a quote the guardrails accept stays
+
+
+def test_in_a_negative_review_a_clause_the_model_leans_against_is_a_point():
+    """A low-rated review is nearly all complaints: the model need only lean negative."""
+    clause = "麻辣香锅一股子哈喇味"
+    assert chinese_category(clause) is None  # alone, the strict threshold misses it
+    assert chinese_category(clause, negative=True) is not None
+    found = leftovers(f"送餐太慢了，{clause}", ["送餐太慢了"], negative=True)
+    assert [c.span for c in found] == [clause]
+    # Faint praise and narration stay out even there.
+    assert chinese_category("给的肉还是挺多的", negative=True) is None
+    assert chinese_category("昨晚吃完回锅肉", negative=True) is None
+
+
+def test_two_missed_clauses_of_one_kind_are_two_points(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "油像是用了好几天的，送来的时候盒子还裂了")
+    assert "「油像是用了好几天的」" in draft.text
+    assert "「送来的时候盒子还裂了」" in draft.text
+
+
+def test_a_crisis_reply_names_the_other_points_in_the_customers_words(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "饺子皮厚馅少，醋碟里飘着一只小飞虫")
+    assert draft.situation == "crisis"
+    assert "「饺子皮厚馅少」" in draft.text
+
+
+def test_food_words_holding_an_unquotable_character_are_quoted():
+    from reviewbot.replies.reading import clean_quote
+
+    assert clean_quote("猪蹄炖得太柴") == "「猪蹄炖得太柴」"
+    assert clean_quote("鱼片碎成渣") == "「鱼片碎成渣」"
+    assert clean_quote("猪一样的服务") == ""  # the insult still is not

@@ -51,6 +51,9 @@ class Language:
     list_sep: str
     last_sep: str
     piece_sep: str
+    # The lesser points named in the customer's own words where they were quoted (您提到的
+    # 「汤洒了」和「少了米饭」): Chinese reads well so; the English sentences name kinds.
+    quote_names: bool = False
 
 
 CHINESE = Language(
@@ -62,6 +65,7 @@ CHINESE = Language(
     list_sep="、",
     last_sep="和",
     piece_sep="",
+    quote_names=True,
 )
 
 
@@ -151,7 +155,10 @@ def ordered(complaints: Sequence[Complaint]) -> list[Complaint]:
     seen: set[str] = set()
     unique = []
     for complaint in sorted(complaints, key=lambda c: SEVERITY_RANK.get(c.severity, 9)):
+        # Clauses mapped to no aspect (unmapped.*) are distinct points, one per clause.
         key = complaint.aspect
+        if key.startswith("unmapped.") and complaint.span:
+            key = f"{key}\x00{complaint.span}"
         if key not in seen:
             seen.add(key)
             unique.append(complaint)
@@ -168,6 +175,9 @@ class Section:
     category: str = ""
     connected: bool = False  # the ack has its own connector (另外，…): none is added
     unmapped: bool = False  # a clause the analyzer mapped to no aspect (leftovers.py)
+    # The customer's words for it, quoted (「…」), or "": what names it when the lesser
+    # points are named together (their words say which point better than its kind does).
+    said: str = ""
 
 
 def sections(
@@ -186,8 +196,9 @@ def sections(
         acks, steps = answer.for_words(complaint.span)
         span = quote(complaint.span)
         values = {"span": "" if span in quoted else span, "target": complaint.target or ""}
-        # The customer's own words or the dish beat a generic line.
-        specific = [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
+        # The customer's own words beat the dish alone, and either beats a generic line.
+        with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
+        specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
         options = specific or generic
         ack = rng.choice(options) if options else ""
@@ -197,7 +208,9 @@ def sections(
             quoted.add(span)
         if ack:
             loose = complaint.aspect.startswith("unmapped.")
-            result.append(Section(ack, step, answer.name, complaint.category, unmapped=loose))
+            result.append(
+                Section(ack, step, answer.name, complaint.category, unmapped=loose, said=span)
+            )
     return result
 
 
@@ -237,7 +250,8 @@ def body(
             pieces.append(sincerity)
         if section.step:
             pieces.append(section.step)
-    rest = [s.name for s in found[full:]]
+    named = (s.said or s.name if language.quote_names else s.name for s in found[full:])
+    rest = list(dict.fromkeys(named))
     if rest:
         together = rng.choice(language.together)
         pieces.append(together.replace("{names}", join_names(rest, language)))

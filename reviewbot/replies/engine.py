@@ -152,7 +152,7 @@ class TemplateDrafter:
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
             _unquoted_if_unsafe(c, review, analysis, store, english)
-            for c in self._points(reading, analysis, english, review.text)
+            for c in self._points(reading, analysis, english, review.text, review.rating)
         ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
@@ -231,7 +231,12 @@ class TemplateDrafter:
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
     def _points(
-        self, reading: Reading, analysis: Analysis, english: bool, text: str
+        self,
+        reading: Reading,
+        analysis: Analysis,
+        english: bool,
+        text: str,
+        rating: float | None = None,
     ) -> list[Complaint]:
         """The complaints to answer one by one: all the analyzer found, then the negative
         clauses it mapped to no aspect (leftovers.py), in situations that answer complaints
@@ -241,14 +246,17 @@ class TemplateDrafter:
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
-        if reading.crisis and not english and all(c.category == "hygiene" for c in points):
-            return []  # nothing besides the food-safety claim: the crisis reply as it was
-        if reading.crisis:
-            return points  # a food-safety reply names only what the analyzer found
         terms = [c.term for c in (reading.main, reading.second) if c is not None]
         answered = [c.span for c in analysis.complaints] + taken_words(_quotes(reading), terms)
-        extra = leftovers(text, answered, english=english)
-        return points + [c for c in extra if c.aspect in answers]
+        negative = reading.situation != "mixed" and (rating is None or rating <= 3)
+        extra = leftovers(text, answered, english=english, negative=negative)
+        extra = [c for c in extra if c.aspect in answers]
+        only_claim = all(c.category == "hygiene" for c in points)
+        if reading.crisis and not english and not extra and only_claim:
+            return []  # nothing besides the food-safety claim: the crisis reply as it was
+        # In a crisis every point besides the food-safety claim is only named, in the
+        # customer's words (nothing is admitted before the check; see _assemble_points).
+        return points + extra
 
     def _assemble_points(
         self,

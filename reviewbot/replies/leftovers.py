@@ -53,6 +53,8 @@ class Cues:
     en_consequence: tuple[str, ...]
     en_unquotable: tuple[str, ...]
     model_logit: float
+    negative_logit: float
+    mild_praise: tuple[str, ...]
     narrative: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
@@ -76,6 +78,8 @@ def cues() -> Cues:
         en_consequence=tuple(english["consequence"]),
         en_unquotable=tuple(english["unquotable"]),
         model_logit=float(data["model_logit"]),
+        negative_logit=float(data["negative_review_logit"]),
+        mild_praise=tuple(data["mild_praise"]),
         narrative=tuple(data["narrative"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
@@ -84,9 +88,13 @@ def cues() -> Cues:
     )
 
 
-def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> list[Complaint]:
+def leftovers(
+    text: str, answered: Iterable[str], *, english: bool = False, negative: bool = False
+) -> list[Complaint]:
     """The negative clauses of `text` that none of the `answered` spans covers, as
-    complaints to answer (at most MAX_LEFTOVERS, in the customer's order)."""
+    complaints to answer (at most MAX_LEFTOVERS, in the customer's order). In a `negative`
+    review (no praise, a low rating) a clause needs less to read as a complaint: there,
+    what is not praise or narration is almost always one."""
     said = [s for s in (_plain(a) for a in answered) if s]
     clauses = english_clauses(text) if english else [c for c, _ in split_clauses(text, CONTRAST)]
     c = cues()
@@ -101,7 +109,9 @@ def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> l
             continue
         category = None
         if len(plain) >= MIN_CHARS:
-            category = english_category(words) if english else chinese_category(plain)
+            category = (
+                english_category(words) if english else chinese_category(plain, negative=negative)
+            )
         if category is None:
             after_complaint = False
             continue
@@ -123,9 +133,11 @@ def english_clauses(text: str) -> list[str]:
     return [p for p in _EN_CLAUSES.split(text) if p and p.strip()]
 
 
-def chinese_category(clause: str) -> str | None:
+def chinese_category(clause: str, *, negative: bool = False) -> str | None:
     """The category a negative Chinese clause is about (GENERAL when none can be told), or
-    None when the clause does not read as a complaint."""
+    None when the clause does not read as a complaint; in a `negative` review the sentiment
+    model's looser threshold decides, and a clause it alone finds is answered by its words
+    even when no category can be told."""
     reading = _shipped_reader().read(clause)
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
@@ -135,9 +147,12 @@ def chinese_category(clause: str) -> str | None:
     if score == 0 and stem is None and not _negative_cue(clause):
         if clause.startswith(cues().narrative) or _only_nouns(clause):
             return None
-        if _model_logit(clause) > cues().model_logit:
+        if any(word in clause for word in cues().mild_praise):
             return None
-        by_model = True
+        threshold = cues().negative_logit if negative else cues().model_logit
+        if _model_logit(clause) > threshold:
+            return None
+        by_model = not negative
     for c in reading.clauses:
         for category in CATEGORIES:
             if c.terms.get(category):

@@ -51,6 +51,7 @@ class _Words:
     unpraise: tuple[str, ...]
     fillers: tuple[str, ...]
     unquotable: tuple[str, ...]
+    quotable_words: tuple[str, ...]
     rhetorical: tuple[str, ...]
     repeat: tuple[str, ...]
     unanswered: tuple[str, ...]
@@ -67,6 +68,7 @@ def _words() -> _Words:
         unpraise=tuple(data["unpraise"]),
         fillers=tuple(sorted(data["fillers"], key=len, reverse=True)),
         unquotable=tuple(data["unquotable"]),
+        quotable_words=tuple(sorted(data["quotable_words"], key=len, reverse=True)),
         rhetorical=tuple(data["rhetorical"]),
         repeat=tuple(data["repeat_words"]),
         unanswered=tuple(data["unanswered_words"]),
@@ -145,7 +147,10 @@ def clean_quote(clause: str) -> str:
             text, changed = text[:-1], True
     if not _QUOTABLE.match(text):
         return ""
-    if any(word in text for word in (*words.unquotable, *words.rhetorical)) or praises(text):
+    plain = text
+    for word in words.quotable_words:  # 猪肉 holds 猪, 碎成渣 holds 渣: food, not insults
+        plain = plain.replace(word, "　")
+    if any(word in plain for word in (*words.unquotable, *words.rhetorical)) or praises(text):
         return ""
     return f"「{text}」"
 
