@@ -144,7 +144,7 @@ def test_two_missed_clauses_of_one_kind_are_two_points(analyzer, drafter):
 
 
 def test_a_crisis_reply_names_the_other_points_in_the_customers_words(analyzer, drafter):
-    result, draft = made(analyzer, drafter, "饺子皮厚馅少，醋碟里飘着一只小飞虫")
+    _, draft = made(analyzer, drafter, "饺子皮厚馅少，醋碟里飘着一只小飞虫")
     assert draft.situation == "crisis"
     assert "「饺子皮厚馅少」" in draft.text
 
@@ -155,3 +155,13 @@ def test_food_words_holding_an_unquotable_character_are_quoted():
     assert clean_quote("猪蹄炖得太柴") == "「猪蹄炖得太柴」"
     assert clean_quote("鱼片碎成渣") == "「鱼片碎成渣」"
     assert clean_quote("猪一样的服务") == ""  # the insult still is not
+
+
+def test_in_a_negative_english_review_a_clause_needs_no_negative_cue(analyzer, drafter):
+    clause = "the bag was soaked with sauce"
+    assert english_category(clause) is None
+    assert english_category(clause, negative=True) == "delivery"
+    assert english_category("We ordered on Friday night", negative=True) is None
+    assert english_category("The soup was lovely", negative=True) is None
+    _, draft = made(analyzer, drafter, f"Food arrived lukewarm, {clause}.")
+    assert f"\u201c{clause}\u201d" in draft.text

@@ -261,12 +261,13 @@ def body(
 ENGLISH = Language(
     later=("Also, ", "As for the other point, ", "And "),
     together=(
-        "We have also noted what you said about the {names}, and will work on it too.",
-        "Your point about the {names} is noted as well, and we will act on it.",
+        "We have also noted what else you told us ({names}), and will work on it too.",
+        "What else you raised ({names}) is noted as well, and we will act on it.",
     ),
     list_sep=", ",
     last_sep=" and ",
     piece_sep=" ",
+    quote_names=True,
 )
 ENGLISH_PARTS: tuple[str, ...] = ("greeting", "praise", "sincerity", "speed", "invite", "closing")
 ENGLISH_VARIABLES: frozenset[str] = frozenset({"signature", "contact", "store"})

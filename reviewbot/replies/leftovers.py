@@ -59,6 +59,7 @@ class Cues:
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
+    en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
 
 
@@ -84,6 +85,7 @@ def cues() -> Cues:
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
+        en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
     )
 
@@ -110,7 +112,9 @@ def leftovers(
         category = None
         if len(plain) >= MIN_CHARS:
             category = (
-                english_category(words) if english else chinese_category(plain, negative=negative)
+                english_category(words, negative=negative)
+                if english
+                else chinese_category(plain, negative=negative)
             )
         if category is None:
             after_complaint = False
@@ -256,8 +260,10 @@ def _head_category(clause: str) -> str:
     return GENERAL
 
 
-def english_category(clause: str) -> str | None:
-    """The category a negative English clause is about, GENERAL, or None (not negative)."""
+def english_category(clause: str, *, negative: bool = False) -> str | None:
+    """The category a negative English clause is about, GENERAL, or None (not negative). In
+    a `negative` review a clause that neither praises nor narrates needs no negative cue:
+    it names a category, or is answered by its own words."""
     from reviewbot.analysis.english import english_reader
 
     lowered = clause.lower()
@@ -269,13 +275,14 @@ def english_category(clause: str) -> str | None:
     for phrase in c.en_praise_ok:
         masked = masked.replace(phrase, " ")
     words = _EN_WORD.findall(masked)
-    negative = (
+    is_negative = (
         read.general < 0
         or bool(read.complaints)
         or any(w in c.en_negators or w.endswith("n't") for w in words)
         or any(w in c.en_blame for w in words)
     )
-    if not negative:
+    narrates = lowered.strip().startswith(c.en_narrative)
+    if not is_negative and (not negative or read.praise or narrates):
         return None
     if read.complaints:
         return read.complaints[0].category
