@@ -52,11 +52,20 @@ def steps(category: str, english: bool = False) -> tuple[str, ...]:
     return answers[f"unmapped.{category}"].step
 
 
-def test_a_clause_the_analyzer_missed_is_quoted_with_its_categorys_step(analyzer, drafter):
+def salty_steps() -> tuple[str, ...]:
+    """The steps for a salty dish: what a missed 菜是咸的 is answered with, as its aspect."""
+    answers = load_library(default_templates_dir()).answers
+    return answers["food.taste"].when["咸"][1]
+
+
+def test_a_clause_the_analyzer_missed_is_quoted_with_its_aspects_step(analyzer, drafter):
     result, draft = made(analyzer, drafter, "送得太慢了，菜是咸的")
     assert not any("咸" in c.span for c in result.complaints)  # the analyzer misses it
     assert "「菜是咸的」" in draft.text
-    assert any(step in draft.text for step in steps("food"))
+    # Its aspect is told from the stem of the analyzer's complaint words (咸 → food.taste):
+    # answered as a salty dish, not just as "a problem with the food".
+    assert any(step in draft.text for step in salty_steps())
+    assert not any(step in draft.text for step in steps("food"))
     assert "慢" in draft.text  # the complaint the analyzer found is still answered
 
 
@@ -90,8 +99,8 @@ def test_a_traditional_review_gets_the_same_in_its_own_script(analyzer, drafter)
     assert result.script == "zh-Hant"
     assert "「菜是鹹的」" in draft.text
     variant = script_variant("送得太慢了，菜是鹹的")
-    assert any(to_traditional(step, variant) in draft.text for step in steps("food"))
-    assert not any(step in draft.text for step in steps("food"))  # not in Simplified
+    assert any(to_traditional(step, variant) in draft.text for step in salty_steps())
+    assert not any(step in draft.text for step in salty_steps())  # not in Simplified
 
 
 def test_an_english_clause_the_analyzer_missed_is_quoted_in_english(analyzer, drafter):
@@ -165,3 +174,10 @@ def test_in_a_negative_english_review_a_clause_needs_no_negative_cue(analyzer, d
     assert english_category("The soup was lovely", negative=True) is None
     _, draft = made(analyzer, drafter, f"Food arrived lukewarm, {clause}.")
     assert f"\u201c{clause}\u201d" in draft.text
+
+
+def test_a_missed_clause_of_a_known_aspect_is_answered_as_that_aspect():
+    found = leftovers("送得太慢了，汤是咸的", ["送得太慢了"])
+    assert [(c.aspect, c.span) for c in found] == [("unmapped.food.taste", "汤是咸的")]
+    # A Cantonese clause is read folded to Mandarin, as the analyzer reads it.
+    assert chinese_category("啲餸好鹹") == "food"

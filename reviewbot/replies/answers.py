@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewbot.analysis.base import Complaint
+from reviewbot.analysis.normalize import to_simplified
 
 SLOTS: frozenset[str] = frozenset({"span", "target"})
 SEVERITY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -35,9 +36,11 @@ class Answer:
     when: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def for_words(self, span: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(acks, steps) for a complaint in these words: the first matching `when`, else own."""
+        """(acks, steps) for a complaint in these words: the first matching `when`, else own
+        (read in Simplified: 鹹 is 咸)."""
+        plain = to_simplified(span) if self.when else span
         for word, (ack, step) in self.when.items():
-            if word in span:
+            if word in plain:
                 return ack or self.ack, step or self.step
         return self.ack, self.step
 
@@ -149,6 +152,17 @@ def fill(text: str, values: Mapping[str, str]) -> str | None:
     return None if missing else out
 
 
+def answer_for(aspect: str, answers: Mapping[str, Answer]) -> Answer | None:
+    """The answer to a complaint of `aspect`; a clause the analyzer missed whose aspect was
+    still told (unmapped.food.taste) is answered as that aspect, else by its kind
+    (unmapped.food)."""
+    found = answers.get(aspect)
+    if found is None and aspect.startswith("unmapped.") and aspect.count(".") == 2:
+        _, category, name = aspect.split(".")
+        found = answers.get(f"{category}.{name}") or answers.get(f"unmapped.{category}")
+    return found
+
+
 def ordered(complaints: Sequence[Complaint]) -> list[Complaint]:
     """Most severe first, then in the customer's order; one per aspect (服务员态度差 and
     态度极差 in one review are one point to answer)."""
@@ -190,7 +204,7 @@ def sections(
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
     for complaint in ordered(complaints):
-        answer = answers.get(complaint.aspect)
+        answer = answer_for(complaint.aspect, answers)
         if answer is None:
             continue
         acks, steps = answer.for_words(complaint.span)

@@ -23,7 +23,15 @@ from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
-from reviewbot.replies.answers import CHINESE, Section, body, compressions, ordered, sections
+from reviewbot.replies.answers import (
+    CHINESE,
+    Section,
+    answer_for,
+    body,
+    compressions,
+    ordered,
+    sections,
+)
 from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
@@ -62,6 +70,11 @@ POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 # leads, the other points follow; in a crisis they are only named (nothing is admitted
 # before the claim is checked, and the guardrails hold a crisis reply to that).
 FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
+# What parts a span into pieces that may be quoted alone: spaces, emoji, quotation marks
+# (never digits or letters: 等了25分钟 is not quoted as 「分钟」).
+_PIECES = re.compile(
+    r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\"'\u201c\u201d\u2018\u2019「」『』()（）]+"
+)
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -250,7 +263,7 @@ class TemplateDrafter:
         answered = [c.span for c in analysis.complaints] + taken_words(_quotes(reading), terms)
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
         extra = leftovers(text, answered, english=english, negative=negative)
-        extra = [c for c in extra if c.aspect in answers]
+        extra = [c for c in extra if answer_for(c.aspect, answers)]
         only_claim = all(c.category == "hygiene" for c in points)
         if reading.crisis and not english and not extra and only_claim:
             return []  # nothing besides the food-safety claim: the crisis reply as it was
@@ -570,8 +583,14 @@ def _unquoted_if_unsafe(
 
 
 def quote_span(span: str) -> str:
-    """The customer's words of a complaint in 「」, or "" when unfit to quote in public."""
-    return clean_quote(span)
+    """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
+    span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
+    quoted by its first piece fit to quote."""
+    whole = clean_quote(span)
+    if whole or not span:
+        return whole
+    pieces = (p for p in _PIECES.split(span) if len(p) >= 4)
+    return next((q for q in map(clean_quote, pieces) if q), "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

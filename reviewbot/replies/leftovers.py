@@ -26,7 +26,8 @@ from importlib import resources
 from reviewbot.analysis.aspects import _shipped_reader
 from reviewbot.analysis.base import CATEGORIES, Complaint
 from reviewbot.analysis.clauses import split_clauses
-from reviewbot.analysis.normalize import to_simplified
+from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
+from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
 from reviewbot.replies.reading import CONTRAST, clean_quote, praises
@@ -34,9 +35,12 @@ from reviewbot.replies.reading import CONTRAST, clean_quote, praises
 PREFIX = "unmapped."
 GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
-MAX_LEFTOVERS = 3  # more than this and the reply is a list; the rest are named together
+MAX_LEFTOVERS = 4  # more than this and the reply is a list; the rest are named together
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
+# 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
+_SEPARATORS = re.compile(r"(?:\s|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])+")
 _EN_CLAUSES = re.compile(r"[.,;!?\n]+|\s(?=(?:but|however|although|though|and|also|plus)\s)", re.I)
 _EN_WORD = re.compile(r"[a-z']+")
 
@@ -98,7 +102,10 @@ def leftovers(
     review (no praise, a low rating) a clause needs less to read as a complaint: there,
     what is not praise or narration is almost always one."""
     said = [s for s in (_plain(a) for a in answered) if s]
-    clauses = english_clauses(text) if english else [c for c, _ in split_clauses(text, CONTRAST)]
+    if english:
+        clauses = english_clauses(text)
+    else:
+        clauses = [c for c, _ in split_clauses(_SEPARATORS.sub("，", text), CONTRAST)]
     c = cues()
     consequence = c.en_consequence if english else c.consequence
     out: list[Complaint] = []
@@ -109,16 +116,17 @@ def leftovers(
         if any(plain in s or s in plain for s in said if len(plain) >= MIN_CHARS):
             after_complaint = True
             continue
-        category = None
+        point = None
         if len(plain) >= MIN_CHARS:
-            category = (
-                english_category(words, negative=negative)
+            point = (
+                english_point(words, negative=negative)
                 if english
-                else chinese_category(plain, negative=negative)
+                else chinese_point(plain, negative=negative)
             )
-        if category is None:
+        if point is None:
             after_complaint = False
             continue
+        category, aspect = point
         if after_complaint and any(m in words.lower() for m in consequence):
             continue  # what the complaint before it led to: part of that one
         after_complaint = True
@@ -127,7 +135,10 @@ def leftovers(
             continue  # neither its words nor its kind can be named: nothing true to say
         said.append(plain)
         # An unquotable clause is still answered by its kind, with a line naming no words.
-        out.append(Complaint(category, f"{PREFIX}{category}", words if quotable else "", None))
+        # unmapped.food.taste when the clause's aspect is known, else unmapped.food: answered
+        # as that aspect or by its kind (answers.answer_for).
+        kind = f"{PREFIX}{aspect or category}"
+        out.append(Complaint(category, kind, words if quotable else "", None))
         if len(out) >= MAX_LEFTOVERS:
             break
     return out
@@ -142,11 +153,22 @@ def chinese_category(clause: str, *, negative: bool = False) -> str | None:
     None when the clause does not read as a complaint; in a `negative` review the sentiment
     model's looser threshold decides, and a clause it alone finds is answered by its words
     even when no category can be told."""
+    point = chinese_point(clause, negative=negative)
+    return point[0] if point else None
+
+
+def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | None] | None:
+    """(category, aspect or None) of a negative Chinese clause, or None (see
+    chinese_category). The aspect is the one of the analyzer's complaint word whose stem
+    the clause says (汤是咸的 → food.taste), when it is of the clause's category: the reply
+    then answers it as that aspect, in its own words, not just by its category."""
+    clause = _mandarin(clause)
     reading = _shipped_reader().read(clause)
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
         return None
-    stem = _stem_category(clause)
+    aspect = _stem_aspect(clause)
+    stem = aspect.partition(".")[0] if aspect else None
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
         if clause.startswith(cues().narrative) or _only_nouns(clause):
@@ -157,12 +179,21 @@ def chinese_category(clause: str, *, negative: bool = False) -> str | None:
         if _model_logit(clause) > threshold:
             return None
         by_model = not negative
-    for c in reading.clauses:
-        for category in CATEGORIES:
-            if c.terms.get(category):
-                return category
-    category = stem or _head_category(clause)
-    return None if by_model and category == GENERAL else category
+    category = next(
+        (name for c in reading.clauses for name in CATEGORIES if c.terms.get(name)), None
+    )
+    category = category or stem or _head_category(clause)
+    if by_model and category == GENERAL:
+        return None
+    return category, aspect if stem == category else None
+
+
+def _mandarin(clause: str) -> str:
+    """A Cantonese clause folded to Mandarin (仲要凍冰冰 reads as 还要冰冷), as the analyzer
+    reads it; other text as it is."""
+    if not is_cantonese(clause):
+        return clause
+    return fold_cantonese(normalize(clause)).text
 
 
 def _only_nouns(clause: str) -> bool:
@@ -182,7 +213,7 @@ def _model_logit(clause: str) -> float:
 
 @cache
 def _stems() -> tuple[tuple[str, str], ...]:
-    """(stem, category) of every complaint word of the analyzer's taxonomy, longest first."""
+    """(stem, aspect) of every complaint word of the analyzer's taxonomy, longest first."""
     from reviewbot.analysis.complaints import load_taxonomy
 
     text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
@@ -205,7 +236,7 @@ def _stems() -> tuple[tuple[str, str], ...]:
                     stem = stem[: -len(e)]
                     break
             if stem and _HAN.match(stem) and stem not in spec["ignore"]:
-                found.setdefault(stem, taxonomy.aspects[aspect].category)
+                found.setdefault(stem, aspect)
     return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
 
 
@@ -216,18 +247,18 @@ def _predicate() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(spec["before"]), tuple(spec["after"])
 
 
-def _stem_category(clause: str) -> str | None:
-    """The category of the first complaint stem the clause says (菜是咸的 → food)."""
+def _stem_aspect(clause: str) -> str | None:
+    """The aspect of the first complaint stem the clause says (菜是咸的 → food.taste)."""
     before, after = _predicate()
-    for stem, category in _stems():
+    for stem, aspect in _stems():
         at = clause.find(stem)
         if at < 0:
             continue
         if len(stem) > 1:
-            return category
+            return aspect
         end = at + 1
         if end == len(clause) or clause.startswith(after, end) or clause[:at].endswith(before):
-            return category
+            return aspect
     return None
 
 
@@ -264,6 +295,13 @@ def english_category(clause: str, *, negative: bool = False) -> str | None:
     """The category a negative English clause is about, GENERAL, or None (not negative). In
     a `negative` review a clause that neither praises nor narrates needs no negative cue:
     it names a category, or is answered by its own words."""
+    point = english_point(clause, negative=negative)
+    return point[0] if point else None
+
+
+def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | None] | None:
+    """(category, aspect or None) of a negative English clause (see english_category): the
+    aspect of the first complaint the English reader finds in it."""
     from reviewbot.analysis.english import english_reader
 
     lowered = clause.lower()
@@ -285,12 +323,12 @@ def english_category(clause: str, *, negative: bool = False) -> str | None:
     if not is_negative and (not negative or read.praise or narrates):
         return None
     if read.complaints:
-        return read.complaints[0].category
+        return read.complaints[0].category, read.complaints[0].aspect
     for word in words:  # the first thing the clause names decides
         for category, heads in c.en_heads.items():
             if word in heads or word.rstrip("s") in heads:
-                return category
-    return GENERAL
+                return category, None
+    return GENERAL, None
 
 
 def _plain(text: str) -> str:

@@ -1,7 +1,8 @@
 """Convert helper replywriter's review set (span-labelled, its own aspect names) into the
 set format of bench/replies.py: {id, text, rating, complaints: [{category, aspect, keywords}]}.
 
-    .venv/bin/python tests/data/dev/convert_reply_reviews2.py [SOURCE] > tests/data/dev/reply_reviews2.jsonl
+    .venv/bin/python tests/data/dev/convert_reply_reviews2.py [SOURCE] \
+        > tests/data/dev/reply_reviews2.jsonl
 
 The source labels complaints with spans, not keywords. Keywords are made by rule, written
 (coverage12, 2026-12-06) before any draft of the set was read: the plain words a reply
