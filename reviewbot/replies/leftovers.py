@@ -37,6 +37,7 @@ GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
 MAX_LEFTOVERS = 4  # more than this and the reply is a list; the rest are named together
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
+EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
 # 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
@@ -320,7 +321,9 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
         or any(w in c.en_blame for w in words)
     )
     narrates = lowered.strip().startswith(c.en_narrative)
-    if not is_negative and (not negative or read.praise or narrates):
+    # Without a cue, a clause of one or two words (Meh, Come on, called) says too little.
+    short = len(words) < EN_MIN_WORDS
+    if not is_negative and (not negative or read.praise or narrates or short):
         return None
     if read.complaints:
         return read.complaints[0].category, read.complaints[0].aspect

@@ -40,7 +40,7 @@ CONTRAST: tuple[str, ...] = ("但是", "但", "可是", "不过", "然而", "就
 _TRAILING = "啊呀吧啦哦嘛呢哈哇额呃"
 # A quote is kept to plain words: no digits or latin letters (order numbers, phone
 # numbers, prices, links can never be echoed into a public reply).
-_QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{4,16}$")
+_QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{3,16}$")
 # Situations that answer a complaint, where a phone nobody answered changes the reply.
 _COMPLAINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 
