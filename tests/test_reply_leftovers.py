@@ -181,3 +181,18 @@ def test_a_missed_clause_of_a_known_aspect_is_answered_as_that_aspect():
     assert [(c.aspect, c.span) for c in found] == [("unmapped.food.taste", "汤是咸的")]
     # A Cantonese clause is read folded to Mandarin, as the analyzer reads it.
     assert chinese_category("啲餸好鹹") == "food"
+
+
+def test_a_crisis_lead_quotes_the_analyzers_words_when_its_reading_has_none(analyzer, drafter):
+    text = "在麵裡面吃到一隻小蟲，跟老闆反應，老闆說那是菜葉上的很正常"
+    _, draft = made(analyzer, drafter, text)
+    assert draft.situation == "crisis"
+    assert "「在麵裡面吃到一隻小蟲」" in draft.text  # not "您遇到的情況"
+
+
+def test_a_second_food_safety_point_is_named_as_checked_not_dropped(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "汤里有根头发，吃完回家就拉肚子")
+    assert draft.situation == "crisis"
+    assert {c.aspect for c in result.complaints} == {"hygiene.foreign_object", "hygiene.illness"}
+    assert "头发" in draft.text and "「吃完回家就拉肚子」" in draft.text
+    assert "核查" in draft.text.split("「吃完回家就拉肚子」")[1][:12]  # checked, not admitted

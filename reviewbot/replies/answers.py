@@ -51,6 +51,7 @@ class Language:
 
     later: tuple[str, ...]  # before the second and later complaints (另外，)
     together: tuple[str, ...]  # the lesser points named together: {names}
+    checking: tuple[str, ...]  # the same in a food-safety crisis: checked, not admitted
     list_sep: str
     last_sep: str
     piece_sep: str
@@ -64,6 +65,10 @@ CHINESE = Language(
     together=(
         "另外，您提到的{names}，我们也都记下了，会逐一改进。",
         "您说的{names}，我们也一并记下，会逐项改进。",
+    ),
+    checking=(
+        "另外，您提到的{names}，我们也一并核查，查清楚后如实告诉您。",
+        "您说的{names}，我们也在一并核查。",
     ),
     list_sep="、",
     last_sep="和",
@@ -192,6 +197,7 @@ class Section:
     # The customer's words for it, quoted (「…」), or "": what names it when the lesser
     # points are named together (their words say which point better than its kind does).
     said: str = ""
+    aspect: str = ""  # the complaint's aspect id (unmapped.* for a leftover clause)
 
 
 def sections(
@@ -223,7 +229,15 @@ def sections(
         if ack:
             loose = complaint.aspect.startswith("unmapped.")
             result.append(
-                Section(ack, step, answer.name, complaint.category, unmapped=loose, said=span)
+                Section(
+                    ack,
+                    step,
+                    answer.name,
+                    complaint.category,
+                    unmapped=loose,
+                    said=span,
+                    aspect=complaint.aspect,
+                )
             )
     return result
 
@@ -249,9 +263,12 @@ def body(
     sincerity: str,
     language: Language,
     rng: random.Random,
+    *,
+    checking: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
-    apology after the first, the rest named together in one sentence."""
+    apology after the first, the rest named together in one sentence (in a food-safety
+    crisis, `checking`: said to be checked too, nothing admitted before the check)."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -265,9 +282,10 @@ def body(
         if section.step:
             pieces.append(section.step)
     named = (s.said or s.name if language.quote_names else s.name for s in found[full:])
-    rest = list(dict.fromkeys(named))
+    said = language.piece_sep.join(pieces)  # what was already said in full is not named again
+    rest = [name for name in dict.fromkeys(named) if name not in said]
     if rest:
-        together = rng.choice(language.together)
+        together = rng.choice(language.checking if checking else language.together)
         pieces.append(together.replace("{names}", join_names(rest, language)))
     return language.piece_sep.join(p for p in pieces if p)
 
@@ -277,6 +295,10 @@ ENGLISH = Language(
     together=(
         "We have also noted what else you told us ({names}), and will work on it too.",
         "What else you raised ({names}) is noted as well, and we will act on it.",
+    ),
+    checking=(
+        "What else you raised ({names}) is being checked as well.",
+        "We are also checking what else you told us ({names}).",
     ),
     list_sep=", ",
     last_sep=" and ",

@@ -156,6 +156,17 @@ class TemplateDrafter:
             return self._for_person(reading)
         parts = self._parts(reading)
         values = self._values(reading, store)
+        if not values["quote"] and reading.main is not None and not english:
+            # The reading found no words of its own to quote for the complaint it leads with
+            # (在麵裡面吃到一隻小蟲): the analyzer's words for one of that category are quoted.
+            values["quote"] = next(
+                (
+                    q
+                    for c in ordered(analysis.complaints)
+                    if c.category == reading.main.category and (q := quote_span(c.span))
+                ),
+                "",
+            )
         if analysis.script == "zh-Hant":  # the store's own Traditional wording, if given
             values.update({k: v for k, v in store.facts_in("zh-Hant").items() if v})
         facts = variety_exempt(store)
@@ -171,7 +182,11 @@ class TemplateDrafter:
         quotes = tuple(
             dict.fromkeys(
                 to_traditional(q, variant) if variant else q
-                for q in (*_quotes(reading), *(quote_span(c.span) for c in points))
+                for q in (
+                    *_quotes(reading),
+                    values["quote"],
+                    *(quote_span(c.span) for c in points),
+                )
                 if q
             )
         )
@@ -264,7 +279,7 @@ class TemplateDrafter:
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
         extra = leftovers(text, answered, english=english, negative=negative)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
-        only_claim = all(c.category == "hygiene" for c in points)
+        only_claim = len(points) <= 1 and all(c.category == "hygiene" for c in points)
         if reading.crisis and not english and not extra and only_claim:
             return []  # nothing besides the food-safety claim: the crisis reply as it was
         # In a crisis every point besides the food-safety claim is only named, in the
@@ -304,9 +319,14 @@ class TemplateDrafter:
             # the situation must frame it: answered first, as the template answers it.
             lead = self._legacy_section(reading, parts, values, rng)
             same = [s for s in found if s.category == main.category and not s.unmapped]
-            # A crisis reply answers the food-safety claim once, as checked wording has it.
-            drop = same if reading.crisis else same[:1]
-            found = [lead, *(s for s in found if s not in drop)]
+            # The lead answers the one it names (its aspect, else its words, else the
+            # first); in a crisis the others are named after it in the customer's words (a
+            # crisis reply answers only the lead in full).
+            aspect = f"{main.category}.{main.aspect.name}" if main.aspect else ""
+            named = [s for s in same if s.aspect == aspect] or [
+                s for s in same if s.said and s.said == values["quote"]
+            ]
+            found = [lead, *(s for s in found if s not in (named or same)[:1])]
         second = reading.second
         if second is not None and second.category not in {
             s.category for s in found if not s.unmapped
@@ -321,7 +341,7 @@ class TemplateDrafter:
 
         def compose(full: int, invite: bool, greeting: bool) -> str:
             rng.setstate(state)  # the same wording at every compression level
-            middle = body(found, full, chosen["sincerity"], CHINESE, rng)
+            middle = body(found, full, chosen["sincerity"], CHINESE, rng, checking=reading.crisis)
             head = (chosen["greeting"] if greeting else "") + chosen["praise"]
             tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
             text = head + middle + tail
@@ -350,6 +370,9 @@ class TemplateDrafter:
             variants = parts.get(part, ())
             if part == "shoulder" and "您" in values["complaint"]:
                 variants = [v for v in variants if not _you_before_complaint(v)] or variants
+            if part == "shoulder" and values["quote"] and not _names_it(main, values):
+                # No name as specific as the customer's words (您遇到的情况): quote them.
+                variants = [v for v in variants if "{quote}" in v] or variants
             options = [r for r in (render(v, values) for v in variants) if r]
             chosen[part] = rng.choice(options) if options else ""
         return Section(chosen["shoulder"], chosen["system"], main.template.label, main.category)
