@@ -196,3 +196,12 @@ def test_a_second_food_safety_point_is_named_as_checked_not_dropped(analyzer, dr
     assert {c.aspect for c in result.complaints} == {"hygiene.foreign_object", "hygiene.illness"}
     assert "头发" in draft.text and "「吃完回家就拉肚子」" in draft.text
     assert "核查" in draft.text.split("「吃完回家就拉肚子」")[1][:12]  # checked, not admitted
+
+
+def test_what_was_all_right_said_in_passing_is_no_point():
+    for clause in ("饭倒是没凉", "牛肉倒挺嫩的"):
+        assert chinese_category(clause, negative=True) is None, clause
+    assert chinese_category("价格倒是一点不便宜", negative=True) == "price"  # blame in it
+    for clause in ("Food was decent tho", "Service was fine", "Mapo tofu was good"):
+        assert english_category(clause, negative=True) is None, clause
+    assert english_category("the food was not good", negative=True) is not None

@@ -275,7 +275,8 @@ class TemplateDrafter:
             return []
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
         terms = [c.term for c in (reading.main, reading.second) if c is not None]
-        answered = [c.span for c in analysis.complaints] + taken_words(_quotes(reading), terms)
+        answered = [_answered(c.span) for c in analysis.complaints]
+        answered += taken_words(_quotes(reading), terms)
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
         extra = leftovers(text, answered, english=english, negative=negative)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
@@ -603,6 +604,15 @@ def _unquoted_if_unsafe(
     if quote and check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,)):
         return replace(complaint, span="")
     return complaint
+
+
+def _answered(span: str) -> str:
+    """What a reply answers of an analyzer span: all of it, unless it runs on past spaces
+    or emoji over several statements (真的无语 点了两份送一份 等了四十分钟没来): then the
+    piece it quotes, and the others are left for leftovers.py to answer."""
+    if len([p for p in _PIECES.split(span) if p]) <= 1:
+        return span
+    return quote_span(span).strip("「」") or span
 
 
 def quote_span(span: str) -> str:

@@ -60,10 +60,12 @@ class Cues:
     model_logit: float
     negative_logit: float
     mild_praise: tuple[str, ...]
+    concession: tuple[str, ...]
     narrative: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
+    en_mild_praise: frozenset[str]
     en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
 
@@ -86,10 +88,12 @@ def cues() -> Cues:
         model_logit=float(data["model_logit"]),
         negative_logit=float(data["negative_review_logit"]),
         mild_praise=tuple(data["mild_praise"]),
+        concession=tuple(data["concession"]),
         narrative=tuple(data["narrative"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
+        en_mild_praise=frozenset(english["mild_praise"]),
         en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
     )
@@ -168,6 +172,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
         return None
+    if score == 0 and any(word in clause for word in cues().concession):
+        return None  # 饭倒是没凉, 牛肉倒挺嫩的: what was all right, said in passing
     aspect = _stem_aspect(clause)
     stem = aspect.partition(".")[0] if aspect else None
     by_model = False
@@ -323,8 +329,12 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     narrates = lowered.strip().startswith(c.en_narrative)
     # Without a cue, a clause of one or two words (Meh, Come on, called) says too little.
     short = len(words) < EN_MIN_WORDS
-    if not is_negative and (not negative or read.praise or narrates or short):
+    praised = bool(read.praise) or read.general > 0
+    if not is_negative and (not negative or praised or narrates or short):
         return None
+    negated = any(w in c.en_negators or w.endswith("n't") for w in words)
+    if not read.complaints and not negated and any(w in c.en_mild_praise for w in words):
+        return None  # Food was decent tho, Service was fine: all right, said in passing
     if read.complaints:
         return read.complaints[0].category, read.complaints[0].aspect
     for word in words:  # the first thing the clause names decides
