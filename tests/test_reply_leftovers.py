@@ -205,3 +205,14 @@ def test_what_was_all_right_said_in_passing_is_no_point():
     for clause in ("Food was decent tho", "Service was fine", "Mapo tofu was good"):
         assert english_category(clause, negative=True) is None, clause
     assert english_category("the food was not good", negative=True) is not None
+
+
+def test_a_missed_clause_naming_a_topic_is_answered_as_its_aspect():
+    found = leftovers("上菜太慢了，收银员的脸拉得老长", ["上菜太慢了"], negative=True)
+    assert [(c.aspect, c.span) for c in found] == [
+        ("unmapped.service.attitude", "收银员的脸拉得老长")
+    ]
+    # A topic whose answer would say more than the word does (送到 is not "late") is not.
+    from reviewbot.replies.leftovers import _topic_aspect
+
+    assert _topic_aspect("送到的时候都黏在一起了") is None

@@ -209,10 +209,15 @@ def sections(
     """A section per complaint (most severe first); `quote` makes a span fit to quote."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
-    for complaint in ordered(complaints):
-        answer = answer_for(complaint.aspect, answers)
+    done: set[str] = set()  # aspects already answered: a second point of one is answered
+    for complaint in ordered(complaints):  # by its kind, not in the same words again
+        aspect = complaint.aspect
+        if aspect.count(".") == 2 and aspect.partition(".")[2] in done:
+            aspect = f"unmapped.{complaint.category}"
+        answer = answer_for(aspect, answers)
         if answer is None:
             continue
+        done.add(aspect.removeprefix("unmapped."))
         acks, steps = answer.for_words(complaint.span)
         span = quote(complaint.span)
         values = {"span": "" if span in quoted else span, "target": complaint.target or ""}

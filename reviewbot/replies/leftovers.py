@@ -35,7 +35,7 @@ from reviewbot.replies.reading import CONTRAST, clean_quote, praises
 PREFIX = "unmapped."
 GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
-MAX_LEFTOVERS = 4  # more than this and the reply is a list; the rest are named together
+MAX_LEFTOVERS = 5  # more than this and the reply is a list; the rest are named together
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
 EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -192,7 +192,14 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     category = category or stem or _head_category(clause)
     if by_model and category == GENERAL:
         return None
-    return category, aspect if stem == category else None
+    if stem == category:
+        return category, aspect
+    topic = _topic_aspect(clause)
+    if topic and (category == GENERAL or topic.startswith(f"{category}.")):
+        # What the clause is about (服务员 → service.attitude), as the analyzer reads a
+        # topic word in a clause of blame.
+        return topic.partition(".")[0], topic
+    return category, None
 
 
 def _mandarin(clause: str) -> str:
@@ -245,6 +252,31 @@ def _stems() -> tuple[tuple[str, str], ...]:
             if stem and _HAN.match(stem) and stem not in spec["ignore"]:
                 found.setdefault(stem, aspect)
     return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
+
+
+@cache
+def _topics() -> tuple[tuple[str, str], ...]:
+    """(topic word, aspect) of the analyzer's taxonomy, longest first: words that only say
+    what a clause is about (服务员, 座位, 包装). Aspects whose answer asserts more than the
+    word says (送到 is not 'late') are left out (leftovers.toml, topic_skip)."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    skip = set(tomllib.loads(text)["topic_skip"])
+    found = {
+        word: aspect
+        for word, tags in load_taxonomy().words.items()
+        for aspect, sign in tags
+        if sign == 0 and len(word) > 1 and aspect not in skip
+    }
+    return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
+
+
+def _topic_aspect(clause: str) -> str | None:
+    """The aspect of the topic word the clause names first (服务员全在角落刷手机 →
+    service.attitude), or None."""
+    found = [(clause.find(word), aspect) for word, aspect in _topics() if word in clause]
+    return min(found)[1] if found else None
 
 
 @cache
