@@ -216,3 +216,16 @@ def test_a_missed_clause_naming_a_topic_is_answered_as_its_aspect():
     from reviewbot.replies.leftovers import _topic_aspect
 
     assert _topic_aspect("送到的时候都黏在一起了") is None
+
+
+def test_a_target_with_digits_is_never_named():
+    import random
+
+    from reviewbot.analysis.base import Complaint
+    from reviewbot.replies.answers import sections
+
+    answers = load_library(default_templates_dir()).answers
+    complaint = Complaint("service", "service.missing_item", "", "等1小时")
+    for seed in range(10):
+        found = sections([complaint], answers, lambda s: "", random.Random(seed))
+        assert "1" not in found[0].ack

@@ -23,6 +23,7 @@ from reviewbot.analysis.normalize import to_simplified
 SLOTS: frozenset[str] = frozenset({"span", "target"})
 SEVERITY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _FIELD = re.compile(r"\{(\w+)\}")
+_PLAIN_TARGET = re.compile(r"^[\u4e00-\u9fff]+$|^[A-Za-z][A-Za-z '\-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,11 @@ def sections(
         done.add(aspect.removeprefix("unmapped."))
         acks, steps = answer.for_words(complaint.span)
         span = quote(complaint.span)
-        values = {"span": "" if span in quoted else span, "target": complaint.target or ""}
+        # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
+        # in a reply can read as a time, a price or an order number).
+        target = complaint.target or ""
+        target = target if _PLAIN_TARGET.match(target) else ""
+        values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
         specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
