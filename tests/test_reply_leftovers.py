@@ -52,11 +52,20 @@ def steps(category: str, english: bool = False) -> tuple[str, ...]:
     return answers[f"unmapped.{category}"].step
 
 
-def test_a_clause_the_analyzer_missed_is_quoted_with_its_categorys_step(analyzer, drafter):
+def salty_steps() -> tuple[str, ...]:
+    """The steps for a salty dish: what a missed 菜是咸的 is answered with, as its aspect."""
+    answers = load_library(default_templates_dir()).answers
+    return answers["food.taste"].when["咸"][1]
+
+
+def test_a_clause_the_analyzer_missed_is_quoted_with_its_aspects_step(analyzer, drafter):
     result, draft = made(analyzer, drafter, "送得太慢了，菜是咸的")
     assert not any("咸" in c.span for c in result.complaints)  # the analyzer misses it
     assert "「菜是咸的」" in draft.text
-    assert any(step in draft.text for step in steps("food"))
+    # Its aspect is told from the stem of the analyzer's complaint words (咸 → food.taste):
+    # answered as a salty dish, not just as "a problem with the food".
+    assert any(step in draft.text for step in salty_steps())
+    assert not any(step in draft.text for step in steps("food"))
     assert "慢" in draft.text  # the complaint the analyzer found is still answered
 
 
@@ -90,8 +99,8 @@ def test_a_traditional_review_gets_the_same_in_its_own_script(analyzer, drafter)
     assert result.script == "zh-Hant"
     assert "「菜是鹹的」" in draft.text
     variant = script_variant("送得太慢了，菜是鹹的")
-    assert any(to_traditional(step, variant) in draft.text for step in steps("food"))
-    assert not any(step in draft.text for step in steps("food"))  # not in Simplified
+    assert any(to_traditional(step, variant) in draft.text for step in salty_steps())
+    assert not any(step in draft.text for step in salty_steps())  # not in Simplified
 
 
 def test_an_english_clause_the_analyzer_missed_is_quoted_in_english(analyzer, drafter):
@@ -126,3 +135,100 @@ def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyz
     assert "「餐盒破了湯漏一地」" in draft.text  # a quote the guardrails accept stays
     _, draft = made(analyzer, drafter, "訂單備註不要辣還是放了辣，餐盒破了湯漏一地")
     assert "「訂單備註不要辣還是放了辣」" in draft.text
+
+
+def test_in_a_negative_review_a_clause_the_model_leans_against_is_a_point():
+    """A low-rated review is nearly all complaints: the model need only lean negative."""
+    clause = "麻辣香锅一股子哈喇味"
+    assert chinese_category(clause) is None  # alone, the strict threshold misses it
+    assert chinese_category(clause, negative=True) is not None
+    found = leftovers(f"送餐太慢了，{clause}", ["送餐太慢了"], negative=True)
+    assert [c.span for c in found] == [clause]
+    # Faint praise and narration stay out even there.
+    assert chinese_category("给的肉还是挺多的", negative=True) is None
+    assert chinese_category("昨晚吃完回锅肉", negative=True) is None
+
+
+def test_two_missed_clauses_of_one_kind_are_two_points(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "油像是用了好几天的，送来的时候盒子还裂了")
+    assert "「油像是用了好几天的」" in draft.text
+    assert "「送来的时候盒子还裂了」" in draft.text
+
+
+def test_a_crisis_reply_names_the_other_points_in_the_customers_words(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "饺子皮厚馅少，醋碟里飘着一只小飞虫")
+    assert draft.situation == "crisis"
+    assert "「饺子皮厚馅少」" in draft.text
+
+
+def test_food_words_holding_an_unquotable_character_are_quoted():
+    from reviewbot.replies.reading import clean_quote
+
+    assert clean_quote("猪蹄炖得太柴") == "「猪蹄炖得太柴」"
+    assert clean_quote("鱼片碎成渣") == "「鱼片碎成渣」"
+    assert clean_quote("猪一样的服务") == ""  # the insult still is not
+
+
+def test_in_a_negative_english_review_a_clause_needs_no_negative_cue(analyzer, drafter):
+    clause = "the bag was soaked with sauce"
+    assert english_category(clause) is None
+    assert english_category(clause, negative=True) == "delivery"
+    assert english_category("We ordered on Friday night", negative=True) is None
+    assert english_category("The soup was lovely", negative=True) is None
+    _, draft = made(analyzer, drafter, f"Food arrived lukewarm, {clause}.")
+    assert f"\u201c{clause}\u201d" in draft.text
+
+
+def test_a_missed_clause_of_a_known_aspect_is_answered_as_that_aspect():
+    found = leftovers("送得太慢了，汤是咸的", ["送得太慢了"])
+    assert [(c.aspect, c.span) for c in found] == [("unmapped.food.taste", "汤是咸的")]
+    # A Cantonese clause is read folded to Mandarin, as the analyzer reads it.
+    assert chinese_category("啲餸好鹹") == "food"
+
+
+def test_a_crisis_lead_quotes_the_analyzers_words_when_its_reading_has_none(analyzer, drafter):
+    text = "在麵裡面吃到一隻小蟲，跟老闆反應，老闆說那是菜葉上的很正常"
+    _, draft = made(analyzer, drafter, text)
+    assert draft.situation == "crisis"
+    assert "「在麵裡面吃到一隻小蟲」" in draft.text  # not "您遇到的情況"
+
+
+def test_a_second_food_safety_point_is_named_as_checked_not_dropped(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "汤里有根头发，吃完回家就拉肚子")
+    assert draft.situation == "crisis"
+    assert {c.aspect for c in result.complaints} == {"hygiene.foreign_object", "hygiene.illness"}
+    assert "头发" in draft.text and "「吃完回家就拉肚子」" in draft.text
+    assert "核查" in draft.text.split("「吃完回家就拉肚子」")[1][:12]  # checked, not admitted
+
+
+def test_what_was_all_right_said_in_passing_is_no_point():
+    for clause in ("饭倒是没凉", "牛肉倒挺嫩的"):
+        assert chinese_category(clause, negative=True) is None, clause
+    assert chinese_category("价格倒是一点不便宜", negative=True) == "price"  # blame in it
+    for clause in ("Food was decent tho", "Service was fine", "Mapo tofu was good"):
+        assert english_category(clause, negative=True) is None, clause
+    assert english_category("the food was not good", negative=True) is not None
+
+
+def test_a_missed_clause_naming_a_topic_is_answered_as_its_aspect():
+    found = leftovers("上菜太慢了，收银员的脸拉得老长", ["上菜太慢了"], negative=True)
+    assert [(c.aspect, c.span) for c in found] == [
+        ("unmapped.service.attitude", "收银员的脸拉得老长")
+    ]
+    # A topic whose answer would say more than the word does (送到 is not "late") is not.
+    from reviewbot.replies.leftovers import _topic_aspect
+
+    assert _topic_aspect("送到的时候都黏在一起了") is None
+
+
+def test_a_target_with_digits_is_never_named():
+    import random
+
+    from reviewbot.analysis.base import Complaint
+    from reviewbot.replies.answers import sections
+
+    answers = load_library(default_templates_dir()).answers
+    complaint = Complaint("service", "service.missing_item", "", "等1小时")
+    for seed in range(10):
+        found = sections([complaint], answers, lambda s: "", random.Random(seed))
+        assert "1" not in found[0].ack

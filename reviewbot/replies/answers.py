@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewbot.analysis.base import Complaint
+from reviewbot.analysis.normalize import to_simplified
 
 SLOTS: frozenset[str] = frozenset({"span", "target"})
 SEVERITY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _FIELD = re.compile(r"\{(\w+)\}")
+_PLAIN_TARGET = re.compile(r"^[\u4e00-\u9fff]+$|^[A-Za-z][A-Za-z '\-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +37,11 @@ class Answer:
     when: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def for_words(self, span: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(acks, steps) for a complaint in these words: the first matching `when`, else own."""
+        """(acks, steps) for a complaint in these words: the first matching `when`, else own
+        (read in Simplified: 鹹 is 咸)."""
+        plain = to_simplified(span) if self.when else span
         for word, (ack, step) in self.when.items():
-            if word in span:
+            if word in plain:
                 return ack or self.ack, step or self.step
         return self.ack, self.step
 
@@ -48,9 +52,13 @@ class Language:
 
     later: tuple[str, ...]  # before the second and later complaints (另外，)
     together: tuple[str, ...]  # the lesser points named together: {names}
+    checking: tuple[str, ...]  # the same in a food-safety crisis: checked, not admitted
     list_sep: str
     last_sep: str
     piece_sep: str
+    # The lesser points named in the customer's own words where they were quoted (您提到的
+    # 「汤洒了」和「少了米饭」): Chinese reads well so; the English sentences name kinds.
+    quote_names: bool = False
 
 
 CHINESE = Language(
@@ -59,9 +67,14 @@ CHINESE = Language(
         "另外，您提到的{names}，我们也都记下了，会逐一改进。",
         "您说的{names}，我们也一并记下，会逐项改进。",
     ),
+    checking=(
+        "另外，您提到的{names}，我们也一并核查，查清楚后如实告诉您。",
+        "您说的{names}，我们也在一并核查。",
+    ),
     list_sep="、",
     last_sep="和",
     piece_sep="",
+    quote_names=True,
 )
 
 
@@ -145,13 +158,27 @@ def fill(text: str, values: Mapping[str, str]) -> str | None:
     return None if missing else out
 
 
+def answer_for(aspect: str, answers: Mapping[str, Answer]) -> Answer | None:
+    """The answer to a complaint of `aspect`; a clause the analyzer missed whose aspect was
+    still told (unmapped.food.taste) is answered as that aspect, else by its kind
+    (unmapped.food)."""
+    found = answers.get(aspect)
+    if found is None and aspect.startswith("unmapped.") and aspect.count(".") == 2:
+        _, category, name = aspect.split(".")
+        found = answers.get(f"{category}.{name}") or answers.get(f"unmapped.{category}")
+    return found
+
+
 def ordered(complaints: Sequence[Complaint]) -> list[Complaint]:
     """Most severe first, then in the customer's order; one per aspect (服务员态度差 and
     态度极差 in one review are one point to answer)."""
     seen: set[str] = set()
     unique = []
     for complaint in sorted(complaints, key=lambda c: SEVERITY_RANK.get(c.severity, 9)):
+        # Clauses mapped to no aspect (unmapped.*) are distinct points, one per clause.
         key = complaint.aspect
+        if key.startswith("unmapped.") and complaint.span:
+            key = f"{key}\x00{complaint.span}"
         if key not in seen:
             seen.add(key)
             unique.append(complaint)
@@ -168,6 +195,10 @@ class Section:
     category: str = ""
     connected: bool = False  # the ack has its own connector (另外，…): none is added
     unmapped: bool = False  # a clause the analyzer mapped to no aspect (leftovers.py)
+    # The customer's words for it, quoted (「…」), or "": what names it when the lesser
+    # points are named together (their words say which point better than its kind does).
+    said: str = ""
+    aspect: str = ""  # the complaint's aspect id (unmapped.* for a leftover clause)
 
 
 def sections(
@@ -179,15 +210,25 @@ def sections(
     """A section per complaint (most severe first); `quote` makes a span fit to quote."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
-    for complaint in ordered(complaints):
-        answer = answers.get(complaint.aspect)
+    done: set[str] = set()  # aspects already answered: a second point of one is answered
+    for complaint in ordered(complaints):  # by its kind, not in the same words again
+        aspect = complaint.aspect
+        if aspect.count(".") == 2 and aspect.partition(".")[2] in done:
+            aspect = f"unmapped.{complaint.category}"
+        answer = answer_for(aspect, answers)
         if answer is None:
             continue
+        done.add(aspect.removeprefix("unmapped."))
         acks, steps = answer.for_words(complaint.span)
         span = quote(complaint.span)
-        values = {"span": "" if span in quoted else span, "target": complaint.target or ""}
-        # The customer's own words or the dish beat a generic line.
-        specific = [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
+        # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
+        # in a reply can read as a time, a price or an order number).
+        target = complaint.target or ""
+        target = target if _PLAIN_TARGET.match(target) else ""
+        values = {"span": "" if span in quoted else span, "target": target}
+        # The customer's own words beat the dish alone, and either beats a generic line.
+        with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
+        specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
         options = specific or generic
         ack = rng.choice(options) if options else ""
@@ -197,7 +238,17 @@ def sections(
             quoted.add(span)
         if ack:
             loose = complaint.aspect.startswith("unmapped.")
-            result.append(Section(ack, step, answer.name, complaint.category, unmapped=loose))
+            result.append(
+                Section(
+                    ack,
+                    step,
+                    answer.name,
+                    complaint.category,
+                    unmapped=loose,
+                    said=span,
+                    aspect=complaint.aspect,
+                )
+            )
     return result
 
 
@@ -222,9 +273,12 @@ def body(
     sincerity: str,
     language: Language,
     rng: random.Random,
+    *,
+    checking: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
-    apology after the first, the rest named together in one sentence."""
+    apology after the first, the rest named together in one sentence (in a food-safety
+    crisis, `checking`: said to be checked too, nothing admitted before the check)."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -237,9 +291,11 @@ def body(
             pieces.append(sincerity)
         if section.step:
             pieces.append(section.step)
-    rest = [s.name for s in found[full:]]
+    named = (s.said or s.name if language.quote_names else s.name for s in found[full:])
+    said = language.piece_sep.join(pieces)  # what was already said in full is not named again
+    rest = [name for name in dict.fromkeys(named) if name not in said]
     if rest:
-        together = rng.choice(language.together)
+        together = rng.choice(language.checking if checking else language.together)
         pieces.append(together.replace("{names}", join_names(rest, language)))
     return language.piece_sep.join(p for p in pieces if p)
 
@@ -247,12 +303,17 @@ def body(
 ENGLISH = Language(
     later=("Also, ", "As for the other point, ", "And "),
     together=(
-        "We have also noted what you said about the {names}, and will work on it too.",
-        "Your point about the {names} is noted as well, and we will act on it.",
+        "We have also noted what else you told us ({names}), and will work on it too.",
+        "What else you raised ({names}) is noted as well, and we will act on it.",
+    ),
+    checking=(
+        "What else you raised ({names}) is being checked as well.",
+        "We are also checking what else you told us ({names}).",
     ),
     list_sep=", ",
     last_sep=" and ",
     piece_sep=" ",
+    quote_names=True,
 )
 ENGLISH_PARTS: tuple[str, ...] = ("greeting", "praise", "sincerity", "speed", "invite", "closing")
 ENGLISH_VARIABLES: frozenset[str] = frozenset({"signature", "contact", "store"})

@@ -23,7 +23,15 @@ from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
-from reviewbot.replies.answers import CHINESE, Section, body, compressions, ordered, sections
+from reviewbot.replies.answers import (
+    CHINESE,
+    Section,
+    answer_for,
+    body,
+    compressions,
+    ordered,
+    sections,
+)
 from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
@@ -62,6 +70,11 @@ POINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 # leads, the other points follow; in a crisis they are only named (nothing is admitted
 # before the claim is checked, and the guardrails hold a crisis reply to that).
 FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
+# What parts a span into pieces that may be quoted alone: spaces, emoji, quotation marks
+# (never digits or letters: 等了25分钟 is not quoted as 「分钟」).
+_PIECES = re.compile(
+    r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\"'\u201c\u201d\u2018\u2019「」『』()（）]+"
+)
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -143,6 +156,17 @@ class TemplateDrafter:
             return self._for_person(reading)
         parts = self._parts(reading)
         values = self._values(reading, store)
+        if not values["quote"] and reading.main is not None and not english:
+            # The reading found no words of its own to quote for the complaint it leads with
+            # (在麵裡面吃到一隻小蟲): the analyzer's words for one of that category are quoted.
+            values["quote"] = next(
+                (
+                    q
+                    for c in ordered(analysis.complaints)
+                    if c.category == reading.main.category and (q := quote_span(c.span))
+                ),
+                "",
+            )
         if analysis.script == "zh-Hant":  # the store's own Traditional wording, if given
             values.update({k: v for k, v in store.facts_in("zh-Hant").items() if v})
         facts = variety_exempt(store)
@@ -152,13 +176,17 @@ class TemplateDrafter:
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
             _unquoted_if_unsafe(c, review, analysis, store, english)
-            for c in self._points(reading, analysis, english, review.text)
+            for c in self._points(reading, analysis, english, review.text, review.rating)
         ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
             dict.fromkeys(
                 to_traditional(q, variant) if variant else q
-                for q in (*_quotes(reading), *(quote_span(c.span) for c in points))
+                for q in (
+                    *_quotes(reading),
+                    values["quote"],
+                    *(quote_span(c.span) for c in points),
+                )
                 if q
             )
         )
@@ -231,7 +259,12 @@ class TemplateDrafter:
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
     def _points(
-        self, reading: Reading, analysis: Analysis, english: bool, text: str
+        self,
+        reading: Reading,
+        analysis: Analysis,
+        english: bool,
+        text: str,
+        rating: float | None = None,
     ) -> list[Complaint]:
         """The complaints to answer one by one: all the analyzer found, then the negative
         clauses it mapped to no aspect (leftovers.py), in situations that answer complaints
@@ -241,14 +274,18 @@ class TemplateDrafter:
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
-        if reading.crisis and not english and all(c.category == "hygiene" for c in points):
-            return []  # nothing besides the food-safety claim: the crisis reply as it was
-        if reading.crisis:
-            return points  # a food-safety reply names only what the analyzer found
         terms = [c.term for c in (reading.main, reading.second) if c is not None]
-        answered = [c.span for c in analysis.complaints] + taken_words(_quotes(reading), terms)
-        extra = leftovers(text, answered, english=english)
-        return points + [c for c in extra if c.aspect in answers]
+        answered = [_answered(c.span) for c in analysis.complaints]
+        answered += taken_words(_quotes(reading), terms)
+        negative = reading.situation != "mixed" and (rating is None or rating <= 3)
+        extra = leftovers(text, answered, english=english, negative=negative)
+        extra = [c for c in extra if answer_for(c.aspect, answers)]
+        only_claim = len(points) <= 1 and all(c.category == "hygiene" for c in points)
+        if reading.crisis and not english and not extra and only_claim:
+            return []  # nothing besides the food-safety claim: the crisis reply as it was
+        # In a crisis every point besides the food-safety claim is only named, in the
+        # customer's words (nothing is admitted before the check; see _assemble_points).
+        return points + extra
 
     def _assemble_points(
         self,
@@ -283,9 +320,14 @@ class TemplateDrafter:
             # the situation must frame it: answered first, as the template answers it.
             lead = self._legacy_section(reading, parts, values, rng)
             same = [s for s in found if s.category == main.category and not s.unmapped]
-            # A crisis reply answers the food-safety claim once, as checked wording has it.
-            drop = same if reading.crisis else same[:1]
-            found = [lead, *(s for s in found if s not in drop)]
+            # The lead answers the one it names (its aspect, else its words, else the
+            # first); in a crisis the others are named after it in the customer's words (a
+            # crisis reply answers only the lead in full).
+            aspect = f"{main.category}.{main.aspect.name}" if main.aspect else ""
+            named = [s for s in same if s.aspect == aspect] or [
+                s for s in same if s.said and s.said == values["quote"]
+            ]
+            found = [lead, *(s for s in found if s not in (named or same)[:1])]
         second = reading.second
         if second is not None and second.category not in {
             s.category for s in found if not s.unmapped
@@ -300,7 +342,7 @@ class TemplateDrafter:
 
         def compose(full: int, invite: bool, greeting: bool) -> str:
             rng.setstate(state)  # the same wording at every compression level
-            middle = body(found, full, chosen["sincerity"], CHINESE, rng)
+            middle = body(found, full, chosen["sincerity"], CHINESE, rng, checking=reading.crisis)
             head = (chosen["greeting"] if greeting else "") + chosen["praise"]
             tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
             text = head + middle + tail
@@ -329,6 +371,9 @@ class TemplateDrafter:
             variants = parts.get(part, ())
             if part == "shoulder" and "您" in values["complaint"]:
                 variants = [v for v in variants if not _you_before_complaint(v)] or variants
+            if part == "shoulder" and values["quote"] and not _names_it(main, values):
+                # No name as specific as the customer's words (您遇到的情况): quote them.
+                variants = [v for v in variants if "{quote}" in v] or variants
             options = [r for r in (render(v, values) for v in variants) if r]
             chosen[part] = rng.choice(options) if options else ""
         return Section(chosen["shoulder"], chosen["system"], main.template.label, main.category)
@@ -561,9 +606,24 @@ def _unquoted_if_unsafe(
     return complaint
 
 
+def _answered(span: str) -> str:
+    """What a reply answers of an analyzer span: all of it, unless it runs on past spaces
+    or emoji over several statements (真的无语 点了两份送一份 等了四十分钟没来): then the
+    piece it quotes, and the others are left for leftovers.py to answer."""
+    if len([p for p in _PIECES.split(span) if p]) <= 1:
+        return span
+    return quote_span(span).strip("「」") or span
+
+
 def quote_span(span: str) -> str:
-    """The customer's words of a complaint in 「」, or "" when unfit to quote in public."""
-    return clean_quote(span)
+    """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
+    span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
+    quoted by its first piece fit to quote."""
+    whole = clean_quote(span)
+    if whole or not span:
+        return whole
+    pieces = (p for p in _PIECES.split(span) if len(p) >= 4)
+    return next((q for q in map(clean_quote, pieces) if q), "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

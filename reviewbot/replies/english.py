@@ -70,7 +70,9 @@ def assemble_english(
     text = ""
     for full, invite, greeting in compressions(len(found)):
         rng.setstate(state)
-        middle = body(found, full, chosen.get("sincerity", ""), ENGLISH, rng)
+        middle = body(
+            found, full, chosen.get("sincerity", ""), ENGLISH, rng, checking=reading.crisis
+        )
         pieces = [chosen.get("greeting", "") if greeting else "", praise, middle]
         if found:
             pieces.append(chosen.get("speed", ""))

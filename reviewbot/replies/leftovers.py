@@ -26,7 +26,8 @@ from importlib import resources
 from reviewbot.analysis.aspects import _shipped_reader
 from reviewbot.analysis.base import CATEGORIES, Complaint
 from reviewbot.analysis.clauses import split_clauses
-from reviewbot.analysis.normalize import to_simplified
+from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
+from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
 from reviewbot.replies.reading import CONTRAST, clean_quote, praises
@@ -34,9 +35,13 @@ from reviewbot.replies.reading import CONTRAST, clean_quote, praises
 PREFIX = "unmapped."
 GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
-MAX_LEFTOVERS = 3  # more than this and the reply is a list; the rest are named together
+MAX_LEFTOVERS = 5  # more than this and the reply is a list; the rest are named together
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
+EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
+# 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
+_SEPARATORS = re.compile(r"(?:\s|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])+")
 _EN_CLAUSES = re.compile(r"[.,;!?\n]+|\s(?=(?:but|however|although|though|and|also|plus)\s)", re.I)
 _EN_WORD = re.compile(r"[a-z']+")
 
@@ -53,10 +58,15 @@ class Cues:
     en_consequence: tuple[str, ...]
     en_unquotable: tuple[str, ...]
     model_logit: float
+    negative_logit: float
+    mild_praise: tuple[str, ...]
+    concession: tuple[str, ...]
     narrative: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
+    en_mild_praise: frozenset[str]
+    en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
 
 
@@ -76,19 +86,31 @@ def cues() -> Cues:
         en_consequence=tuple(english["consequence"]),
         en_unquotable=tuple(english["unquotable"]),
         model_logit=float(data["model_logit"]),
+        negative_logit=float(data["negative_review_logit"]),
+        mild_praise=tuple(data["mild_praise"]),
+        concession=tuple(data["concession"]),
         narrative=tuple(data["narrative"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
+        en_mild_praise=frozenset(english["mild_praise"]),
+        en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
     )
 
 
-def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> list[Complaint]:
+def leftovers(
+    text: str, answered: Iterable[str], *, english: bool = False, negative: bool = False
+) -> list[Complaint]:
     """The negative clauses of `text` that none of the `answered` spans covers, as
-    complaints to answer (at most MAX_LEFTOVERS, in the customer's order)."""
+    complaints to answer (at most MAX_LEFTOVERS, in the customer's order). In a `negative`
+    review (no praise, a low rating) a clause needs less to read as a complaint: there,
+    what is not praise or narration is almost always one."""
     said = [s for s in (_plain(a) for a in answered) if s]
-    clauses = english_clauses(text) if english else [c for c, _ in split_clauses(text, CONTRAST)]
+    if english:
+        clauses = english_clauses(text)
+    else:
+        clauses = [c for c, _ in split_clauses(_SEPARATORS.sub("，", text), CONTRAST)]
     c = cues()
     consequence = c.en_consequence if english else c.consequence
     out: list[Complaint] = []
@@ -99,12 +121,17 @@ def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> l
         if any(plain in s or s in plain for s in said if len(plain) >= MIN_CHARS):
             after_complaint = True
             continue
-        category = None
+        point = None
         if len(plain) >= MIN_CHARS:
-            category = english_category(words) if english else chinese_category(plain)
-        if category is None:
+            point = (
+                english_point(words, negative=negative)
+                if english
+                else chinese_point(plain, negative=negative)
+            )
+        if point is None:
             after_complaint = False
             continue
+        category, aspect = point
         if after_complaint and any(m in words.lower() for m in consequence):
             continue  # what the complaint before it led to: part of that one
         after_complaint = True
@@ -113,7 +140,10 @@ def leftovers(text: str, answered: Iterable[str], *, english: bool = False) -> l
             continue  # neither its words nor its kind can be named: nothing true to say
         said.append(plain)
         # An unquotable clause is still answered by its kind, with a line naming no words.
-        out.append(Complaint(category, f"{PREFIX}{category}", words if quotable else "", None))
+        # unmapped.food.taste when the clause's aspect is known, else unmapped.food: answered
+        # as that aspect or by its kind (answers.answer_for).
+        kind = f"{PREFIX}{aspect or category}"
+        out.append(Complaint(category, kind, words if quotable else "", None))
         if len(out) >= MAX_LEFTOVERS:
             break
     return out
@@ -123,27 +153,61 @@ def english_clauses(text: str) -> list[str]:
     return [p for p in _EN_CLAUSES.split(text) if p and p.strip()]
 
 
-def chinese_category(clause: str) -> str | None:
+def chinese_category(clause: str, *, negative: bool = False) -> str | None:
     """The category a negative Chinese clause is about (GENERAL when none can be told), or
-    None when the clause does not read as a complaint."""
+    None when the clause does not read as a complaint; in a `negative` review the sentiment
+    model's looser threshold decides, and a clause it alone finds is answered by its words
+    even when no category can be told."""
+    point = chinese_point(clause, negative=negative)
+    return point[0] if point else None
+
+
+def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | None] | None:
+    """(category, aspect or None) of a negative Chinese clause, or None (see
+    chinese_category). The aspect is the one of the analyzer's complaint word whose stem
+    the clause says (汤是咸的 → food.taste), when it is of the clause's category: the reply
+    then answers it as that aspect, in its own words, not just by its category."""
+    clause = _mandarin(clause)
     reading = _shipped_reader().read(clause)
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
         return None
-    stem = _stem_category(clause)
+    if score == 0 and any(word in clause for word in cues().concession):
+        return None  # 饭倒是没凉, 牛肉倒挺嫩的: what was all right, said in passing
+    aspect = _stem_aspect(clause)
+    stem = aspect.partition(".")[0] if aspect else None
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
         if clause.startswith(cues().narrative) or _only_nouns(clause):
             return None
-        if _model_logit(clause) > cues().model_logit:
+        if any(word in clause for word in cues().mild_praise):
             return None
-        by_model = True
-    for c in reading.clauses:
-        for category in CATEGORIES:
-            if c.terms.get(category):
-                return category
-    category = stem or _head_category(clause)
-    return None if by_model and category == GENERAL else category
+        threshold = cues().negative_logit if negative else cues().model_logit
+        if _model_logit(clause) > threshold:
+            return None
+        by_model = not negative
+    category = next(
+        (name for c in reading.clauses for name in CATEGORIES if c.terms.get(name)), None
+    )
+    category = category or stem or _head_category(clause)
+    if by_model and category == GENERAL:
+        return None
+    if stem == category:
+        return category, aspect
+    topic = _topic_aspect(clause)
+    if topic and (category == GENERAL or topic.startswith(f"{category}.")):
+        # What the clause is about (服务员 → service.attitude), as the analyzer reads a
+        # topic word in a clause of blame.
+        return topic.partition(".")[0], topic
+    return category, None
+
+
+def _mandarin(clause: str) -> str:
+    """A Cantonese clause folded to Mandarin (仲要凍冰冰 reads as 还要冰冷), as the analyzer
+    reads it; other text as it is."""
+    if not is_cantonese(clause):
+        return clause
+    return fold_cantonese(normalize(clause)).text
 
 
 def _only_nouns(clause: str) -> bool:
@@ -163,7 +227,7 @@ def _model_logit(clause: str) -> float:
 
 @cache
 def _stems() -> tuple[tuple[str, str], ...]:
-    """(stem, category) of every complaint word of the analyzer's taxonomy, longest first."""
+    """(stem, aspect) of every complaint word of the analyzer's taxonomy, longest first."""
     from reviewbot.analysis.complaints import load_taxonomy
 
     text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
@@ -186,8 +250,33 @@ def _stems() -> tuple[tuple[str, str], ...]:
                     stem = stem[: -len(e)]
                     break
             if stem and _HAN.match(stem) and stem not in spec["ignore"]:
-                found.setdefault(stem, taxonomy.aspects[aspect].category)
+                found.setdefault(stem, aspect)
     return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
+
+
+@cache
+def _topics() -> tuple[tuple[str, str], ...]:
+    """(topic word, aspect) of the analyzer's taxonomy, longest first: words that only say
+    what a clause is about (服务员, 座位, 包装). Aspects whose answer asserts more than the
+    word says (送到 is not 'late') are left out (leftovers.toml, topic_skip)."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    skip = set(tomllib.loads(text)["topic_skip"])
+    found = {
+        word: aspect
+        for word, tags in load_taxonomy().words.items()
+        for aspect, sign in tags
+        if sign == 0 and len(word) > 1 and aspect not in skip
+    }
+    return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
+
+
+def _topic_aspect(clause: str) -> str | None:
+    """The aspect of the topic word the clause names first (服务员全在角落刷手机 →
+    service.attitude), or None."""
+    found = [(clause.find(word), aspect) for word, aspect in _topics() if word in clause]
+    return min(found)[1] if found else None
 
 
 @cache
@@ -197,18 +286,18 @@ def _predicate() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(spec["before"]), tuple(spec["after"])
 
 
-def _stem_category(clause: str) -> str | None:
-    """The category of the first complaint stem the clause says (菜是咸的 → food)."""
+def _stem_aspect(clause: str) -> str | None:
+    """The aspect of the first complaint stem the clause says (菜是咸的 → food.taste)."""
     before, after = _predicate()
-    for stem, category in _stems():
+    for stem, aspect in _stems():
         at = clause.find(stem)
         if at < 0:
             continue
         if len(stem) > 1:
-            return category
+            return aspect
         end = at + 1
         if end == len(clause) or clause.startswith(after, end) or clause[:at].endswith(before):
-            return category
+            return aspect
     return None
 
 
@@ -241,8 +330,17 @@ def _head_category(clause: str) -> str:
     return GENERAL
 
 
-def english_category(clause: str) -> str | None:
-    """The category a negative English clause is about, GENERAL, or None (not negative)."""
+def english_category(clause: str, *, negative: bool = False) -> str | None:
+    """The category a negative English clause is about, GENERAL, or None (not negative). In
+    a `negative` review a clause that neither praises nor narrates needs no negative cue:
+    it names a category, or is answered by its own words."""
+    point = english_point(clause, negative=negative)
+    return point[0] if point else None
+
+
+def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | None] | None:
+    """(category, aspect or None) of a negative English clause (see english_category): the
+    aspect of the first complaint the English reader finds in it."""
     from reviewbot.analysis.english import english_reader
 
     lowered = clause.lower()
@@ -254,21 +352,28 @@ def english_category(clause: str) -> str | None:
     for phrase in c.en_praise_ok:
         masked = masked.replace(phrase, " ")
     words = _EN_WORD.findall(masked)
-    negative = (
+    is_negative = (
         read.general < 0
         or bool(read.complaints)
         or any(w in c.en_negators or w.endswith("n't") for w in words)
         or any(w in c.en_blame for w in words)
     )
-    if not negative:
+    narrates = lowered.strip().startswith(c.en_narrative)
+    # Without a cue, a clause of one or two words (Meh, Come on, called) says too little.
+    short = len(words) < EN_MIN_WORDS
+    praised = bool(read.praise) or read.general > 0
+    if not is_negative and (not negative or praised or narrates or short):
         return None
+    negated = any(w in c.en_negators or w.endswith("n't") for w in words)
+    if not read.complaints and not negated and any(w in c.en_mild_praise for w in words):
+        return None  # Food was decent tho, Service was fine: all right, said in passing
     if read.complaints:
-        return read.complaints[0].category
+        return read.complaints[0].category, read.complaints[0].aspect
     for word in words:  # the first thing the clause names decides
         for category, heads in c.en_heads.items():
             if word in heads or word.rstrip("s") in heads:
-                return category
-    return GENERAL
+                return category, None
+    return GENERAL, None
 
 
 def _plain(text: str) -> str:

@@ -40,7 +40,7 @@ CONTRAST: tuple[str, ...] = ("但是", "但", "可是", "不过", "然而", "就
 _TRAILING = "啊呀吧啦哦嘛呢哈哇额呃"
 # A quote is kept to plain words: no digits or latin letters (order numbers, phone
 # numbers, prices, links can never be echoed into a public reply).
-_QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{4,16}$")
+_QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{3,16}$")
 # Situations that answer a complaint, where a phone nobody answered changes the reply.
 _COMPLAINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 
@@ -51,6 +51,7 @@ class _Words:
     unpraise: tuple[str, ...]
     fillers: tuple[str, ...]
     unquotable: tuple[str, ...]
+    quotable_words: tuple[str, ...]
     rhetorical: tuple[str, ...]
     repeat: tuple[str, ...]
     unanswered: tuple[str, ...]
@@ -67,6 +68,7 @@ def _words() -> _Words:
         unpraise=tuple(data["unpraise"]),
         fillers=tuple(sorted(data["fillers"], key=len, reverse=True)),
         unquotable=tuple(data["unquotable"]),
+        quotable_words=tuple(sorted(data["quotable_words"], key=len, reverse=True)),
         rhetorical=tuple(data["rhetorical"]),
         repeat=tuple(data["repeat_words"]),
         unanswered=tuple(data["unanswered_words"]),
@@ -145,7 +147,10 @@ def clean_quote(clause: str) -> str:
             text, changed = text[:-1], True
     if not _QUOTABLE.match(text):
         return ""
-    if any(word in text for word in (*words.unquotable, *words.rhetorical)) or praises(text):
+    plain = text
+    for word in words.quotable_words:  # 猪肉 holds 猪, 碎成渣 holds 渣: food, not insults
+        plain = plain.replace(word, "　")
+    if any(word in plain for word in (*words.unquotable, *words.rhetorical)) or praises(text):
         return ""
     return f"「{text}」"
 
