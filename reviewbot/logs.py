@@ -34,6 +34,12 @@ def hide(secret: str) -> None:
         _secrets.add(secret)
 
 
+def unhide(secret: str) -> None:
+    """Forget a secret that is no longer valid (a refreshed token's predecessor), so the
+    set does not grow with every refresh."""
+    _secrets.discard(secret)
+
+
 def redact(text: str) -> str:
     """`text` without any known secret, anything shaped like a bot token, or a value a
     database driver quoted."""

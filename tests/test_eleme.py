@@ -233,5 +233,7 @@ async def test_refresh_token_grant_rotates_and_keeps_the_new_refresh_token(eleme
     assert [r["refresh_token"] for r in platform.token_requests] == ["refresh-0", "refresh-1"]
     # Tokens obtained at run time are secrets: a log line quoting them is redacted.
     assert platform.tokens == {"granted-next"}
-    line = logs.redact("GET /shop?token=granted-next refresh=refresh-2")
+    line = logs.redact("GET /shop?token=granted-next refresh=refresh-2 old=refresh-1")
     assert "granted-next" not in line and "refresh-2" not in line
+    assert "refresh-1" in line  # only the current pair: the set does not grow per refresh
+    assert "refresh-0" not in logs.redact("refresh-0")  # the configured one stays hidden

@@ -193,8 +193,9 @@ async def test_a_staff_edit_keeps_the_engines_quotes_and_gets_no_others(daemon, 
     draft = await the_draft(daemon)
     # The engine quoted the customer; the figure in their words is theirs, not an invented one.
     assert draft.quotes == ["「等了两小时」"] and "「等了两小时」" in draft.text
-    smuggled = await approve(daemon, draft.id, "alice", text=draft.text + "您说「两小时」。")
-    assert not smuggled.ok and "两小时" in smuggled.message
+    # A time the customer wrote may be named back; a sum nobody wrote may not.
+    smuggled = await approve(daemon, draft.id, "alice", text=draft.text + "这单只收您18元。")
+    assert not smuggled.ok and "「18」" in smuggled.message
     kept = await approve(daemon, draft.id, "alice", text=draft.text.replace("。", "！", 1))
     assert kept.ok, kept.message
     async with daemon.sessions() as session:
@@ -316,9 +317,10 @@ async def test_delivered_messages_are_pruned_after_the_retention_and_nothing_els
         await daemon.close()
 
 
-def test_a_far_side_asking_for_a_day_is_asked_again_within_ten_minutes():
+def test_a_far_side_asking_for_a_day_is_asked_again_within_eleven_minutes():
     """A platform's 503 with Retry-After: 86400 must not park an approved reply, and the
     queue behind it, for a day; a modest request is honoured as asked."""
-    assert retry_delay(1, retry_after=86400) == ASKED_WAIT_MAX == 600
+    assert retry_delay(1, retry_after=86400) == ASKED_WAIT_MAX == 660
+    assert retry_delay(1, retry_after=601) == 601  # DingTalk's ten-minute throttle
     assert retry_delay(3, retry_after=30) == 30
     assert retry_delay(1, retry_after=-5) == 0

@@ -86,6 +86,21 @@ async def test_a_scan_past_the_safety_cap_pauses_and_the_next_poll_reads_on():
     assert ScanState.load(cursor).scan is None  # and the scan is closed
 
 
+async def test_a_platform_that_ignores_the_offset_ends_the_scan_after_five_polls():
+    async def fetch(since, until, offset):  # the same full page, whatever the offset
+        return [ReviewRecord(str(i), "x", 5.0, None) for i in range(20)], [], 20
+
+    scanner = OffsetScanner(meituan_like(), 20, lambda: NOW, max_items=50)
+    cursor, pages = None, 0
+    while pages < 100:
+        page = await scanner.fetch_page(cursor, fetch)
+        cursor, pages = page.next_cursor, pages + 1
+        if ScanState.load(cursor).scan is None:
+            break
+    assert pages == 13  # 260 items ≥ 5 × 50: ended, not resumed for ever
+    assert page.completed_scan is None  # and nothing is called absent
+
+
 async def test_the_token_bucket_spaces_calls_beyond_the_burst():
     waits: list[float] = []
 

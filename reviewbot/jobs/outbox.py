@@ -61,13 +61,14 @@ PROBE_EVERY = 5.0  # seconds between the probe's attempts: held alerts flow with
 
 
 # The longest wait a far side's Retry-After may impose before we ask again: a 503 asking
-# for a day would otherwise park an approved reply, and its queue, for that day.
-ASKED_WAIT_MAX = 600.0
+# for a day would otherwise park an approved reply, and its queue, for that day. Eleven
+# minutes: DingTalk's robots are throttled for ten, and ask for a little more.
+ASKED_WAIT_MAX = 660.0
 
 
 def retry_delay(attempts: int, retry_after: float | None = None, maximum: float = 60.0) -> float:
     """Seconds before the next attempt: 2 s doubling with jitter up to a minute (so a message
-    goes out soon after an outage ends), or what the far side asked for, up to ten minutes
+    goes out soon after an outage ends), or what the far side asked for, up to 11 minutes
     (if it still wants a pause then, it says so again)."""
     if retry_after is not None:
         return min(max(retry_after, 0.0), ASKED_WAIT_MAX)

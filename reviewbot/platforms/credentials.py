@@ -127,12 +127,27 @@ class TokenKeeper:
         self.now = now
         self.early = early
         self._lock = asyncio.Lock()
+        self._hidden: set[str] = set()
+        # Secrets from the configuration stay hidden whatever the store holds now.
+        self._configured = {s for s in (*seed_secrets, seed.access_token, seed.refresh_token) if s}
 
     async def current(self) -> TokenSet:
         stored = await self.store.load(self.key, self.seed_hash)
         tokens = stored if stored is not None else self.seed
-        _hide(tokens)
+        self._hide(tokens)
         return tokens
+
+    def _hide(self, tokens: TokenSet) -> None:
+        """Tokens obtained at run time are secrets too (an error quoting a request must not
+        log them); only the current pair is kept, or the set would grow with each refresh."""
+        current = {s for s in (tokens.access_token, tokens.refresh_token) if s}
+        if current == self._hidden:
+            return
+        for secret in self._hidden - current - self._configured:
+            logs.unhide(secret)
+        for secret in current:
+            logs.hide(secret)
+        self._hidden = current
 
     def _usable(self, tokens: TokenSet) -> bool:
         if not tokens.access_token:
@@ -177,7 +192,7 @@ class TokenKeeper:
                 needs_reauth=False,
                 reason=None,
             )
-            _hide(fresh)
+            self._hide(fresh)
             await self.store.save(self.key, self.seed_hash, fresh, self.now())
             log.info("%s: access token refreshed", self.key)
             return fresh.access_token
@@ -202,14 +217,6 @@ class TokenKeeper:
         except AuthExpired as exc:
             await self._give_up(await self.current(), f"a fresh token was refused: {exc}")
             raise AssertionError("unreachable") from None
-
-
-def _hide(tokens: TokenSet) -> None:
-    """Tokens obtained at run time are secrets too: an error that quotes a request (a
-    token in a query string, a driver quoting a parameter) must not log them."""
-    for secret in (tokens.access_token, tokens.refresh_token):
-        if secret:
-            logs.hide(secret)
 
 
 class Keepers:

@@ -165,6 +165,11 @@ Fetch = Callable[[datetime, datetime, int], Awaitable[Fetched]]
 """(since, until, offset) → (records, rejected, number of raw items on the page)."""
 
 
+# A scan still going after this many polls' worth of items is a platform ignoring or
+# clamping the offset, not a busy shop: it ends, so newer reviews are not held back.
+RUNAWAY_POLLS = 5
+
+
 class OffsetScanner:
     """fetch_page for an offset-paged platform, in terms of one `Fetch` call."""
 
@@ -188,7 +193,8 @@ class OffsetScanner:
         since = self.policy.clamp(scan, now)
         records, rejected, count = await fetch(since, scan.until, scan.offset)
         offset = scan.offset + count
-        if count >= self.page_size:
+        runaway = offset >= RUNAWAY_POLLS * self.max_items
+        if count >= self.page_size and not runaway:
             next_state = replace(state, scan=replace(scan, offset=offset))
             # The safety cap bounds one poll's work, not the scan: a busy shop's backfill
             # pauses here and the next poll reads on from this offset.
@@ -197,7 +203,9 @@ class OffsetScanner:
                 log.warning("scan paused after %d items; the next poll reads on", offset)
             return Page(records, next_state.dump(), more, rejected)
         completed = None
-        if scan.full and self.policy.sees_everything:
+        if runaway:  # a platform that ignores the offset: end it, claim nothing about absence
+            log.warning("scan ended after %d items: the platform keeps serving full pages", offset)
+        elif scan.full and self.policy.sees_everything:
             # Only a full scan counts towards hiding: hide_after_missed_scans means full
             # scans (a day apart by default), not a few incremental polls minutes apart.
             completed = CompletedScan(

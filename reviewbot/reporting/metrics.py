@@ -404,7 +404,8 @@ async def _recovery(session: AsyncSession, scope: Scope, rows: dict[int, _Row]) 
         customer = (r.platform, (r.author or "").strip())
         for seen, rating in by_customer.get(customer, ()):
             higher = r.rating is not None and rating is not None and r.rating > rating
-            if r.first_seen_at > seen and (not r.negative or higher):
+            analysed = r.polarity is not None  # a review not read yet is no return
+            if r.first_seen_at > seen and analysed and (not r.negative or higher):
                 recovered.add(customer)
     # (2) the negative review's own rating raised by a revision seen within the period.
     revisions = await session.execute(
