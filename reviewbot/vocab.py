@@ -94,6 +94,7 @@ AuditAction = Literal[
     "notice.queued",
     "notice.sent",
     "outbox.dead",
+    "outbox.interrupted",
     "reply.failed",
     "reply.posted",
     "robot.failed",

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.chat.base import DeliveryError, Notifier
-from reviewbot.chat.notices import Notice
+from reviewbot.chat.notices import Notice, as_repeat
 from reviewbot.clock import Clock
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.platforms.base import (
@@ -33,7 +34,7 @@ from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
-from reviewbot.workflow.cards import load_alert_view
+from reviewbot.workflow.cards import AlertView, load_alert_view
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.thanks import delivery_of
 from reviewbot.workflow.thanks import view as batch_view
@@ -64,6 +65,18 @@ async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
         level=payload.get("level", "info"),
         audience=payload.get("audience", "owner"),
     )
+
+
+Item = TypeVar("Item", AlertView, Notice)
+
+
+def as_sent(item: Item, message: OutboxMessage) -> Item:
+    """What goes out for `message`: after an attempt cut off mid-send, which the chat may
+    have shown already (no chat API takes an idempotency key), a copy that says it may be
+    a repeat, so nobody acts on it twice or wonders why it came again."""
+    if not outbox.interrupted(message):
+        return item
+    return as_repeat(item) if isinstance(item, Notice) else replace(item, repeat=True)
 
 
 class Copier(Protocol):
@@ -100,7 +113,7 @@ class AlertHandler:
                 raise hold
         if self.router is not None:
             await self.router.copy(message)
-        return await self.notifier.send_alert(view)
+        return await self.notifier.send_alert(as_sent(view, message))
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
@@ -223,7 +236,7 @@ class NoticeHandler:
             notice = await notice_of(session, message.payload)
         if self.router is not None:
             await self.router.copy(message)
-        return await self.notifier.send_notice(notice)
+        return await self.notifier.send_notice(as_sent(notice, message))
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
@@ -274,7 +287,10 @@ class ReplyHandler:
         text = message.payload.get("text") or draft.text
         # A timeout or a garbled answer may hide a reply that landed: look before posting
         # again where the platform lets us (its reply POST is not idempotent).
-        uncertain = message.attempts > 0 and (message.last_error or "").split(":")[0] in UNCERTAIN
+        # So may an attempt cut off mid-send (a kill between posting and recording it).
+        uncertain = outbox.interrupted(message) or (
+            message.attempts > 0 and (message.last_error or "").split(":")[0] in UNCERTAIN
+        )
         if uncertain and isinstance(adapter, ReplyReader):
             live = await _live_reply(adapter, review)
             if live is not None:

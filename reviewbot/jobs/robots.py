@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import Robot
 from reviewbot.clock import Clock
-from reviewbot.jobs.deliveries import held, notice_of
+from reviewbot.jobs.deliveries import as_sent, held, notice_of
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
@@ -177,8 +177,8 @@ class RobotHandler:
                 merged = [row_id for row_id, _ in items[1 : result["count"]]]
                 return {**result, "merged": merged}
             if isinstance(head, AlertView):
-                return await robot.send_alert(head)
-            return await robot.send_notice(head)
+                return await robot.send_alert(as_sent(head, message))
+            return await robot.send_notice(as_sent(head, message))
 
     async def _item(self, session: AsyncSession, message: OutboxMessage) -> AlertView | Notice:
         if message.payload.get("of") == "notice":
