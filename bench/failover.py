@@ -48,6 +48,8 @@ sys.path.insert(0, str(ROOT))
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer  # noqa: E402
 from tests.fakes.telegram import TOKEN, FakeTelegram  # noqa: E402
 
+REPEAT_MARK = "可能重复"  # the line a card sent again after a cut-off attempt carries
+
 OWNER = 1001
 STAFF_CHAT = -100100
 TEXTS = [
@@ -85,20 +87,21 @@ class World:
     published: dict[str, str] = field(default_factory=dict)  # marker → platform review id
     pressed: set[int] = field(default_factory=set)
 
-    def alerts(self) -> dict[str, list[float]]:
-        """Marker → when each alert card carrying it was sent."""
-        sent: dict[str, list[float]] = {}
+    def alerts(self) -> dict[str, list[tuple[float, bool]]]:
+        """Marker → each alert card carrying it that Telegram took: when, and whether it
+        says it may be a repeat (sent again after an attempt cut off by a kill)."""
+        sent: dict[str, list[tuple[float, bool]]] = {}
         for call in self.telegram.calls:
             if call.method != "sendMessage" or ":a" not in str(call.params.get("reply_markup")):
                 continue
             text = str(call.params.get("text", ""))
             for marker in self.published:
                 if marker in text:
-                    sent.setdefault(marker, []).append(call.at)
+                    sent.setdefault(marker, []).append((call.at, REPEAT_MARK in text))
         return sent
 
     def next_alert(self, after: float) -> float | None:
-        times = [t for ts in self.alerts().values() for t in ts if t > after]
+        times = [t for cards in self.alerts().values() for t, _ in cards if t > after]
         return min(times) if times else None
 
     def next_post(self, after: float) -> float | None:
@@ -264,12 +267,13 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def stored(database_url: str) -> tuple[Counter[str], Counter[str]]:
-    """Platform review id → review rows stored for it, and → alert rows made for it."""
+async def stored(database_url: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """Platform review id → review rows stored for it, and → alert rows made for it; and
+    outbox kind → messages whose send was found cut off by a kill (audit)."""
     from sqlalchemy import select
 
     from reviewbot.store import db
-    from reviewbot.store.schema import Alert, Review
+    from reviewbot.store.schema import Alert, AuditEntry, Review
 
     engine = db.create_engine(database_url)
     try:
@@ -282,7 +286,13 @@ async def stored(database_url: str) -> tuple[Counter[str], Counter[str]]:
                     )
                 ).all()
             )
-            return reviews, alerts
+            cut_off = (
+                await session.scalars(
+                    select(AuditEntry).where(AuditEntry.action == "outbox.interrupted")
+                )
+            ).all()
+            interrupted = Counter(str((e.details or {}).get("kind")) for e in cut_off)
+            return reviews, alerts, interrupted
     finally:
         await engine.dispose()
 
@@ -361,7 +371,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             await replica.stop()
         await world.telegram.stop()
         await demo.stop()
-    reviews, alert_rows = await stored(database_url)
+    reviews, alert_rows, interrupted = await stored(database_url)
     alerts = world.alerts()
     ids = set(world.published.values())
     return {
@@ -370,7 +380,20 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "reviews_lost": len(ids - set(reviews)),
         "reviews_duplicated": sum(1 for i in ids if reviews[i] > 1),
         "alerts_lost": sum(1 for m in world.published if m not in alerts),
-        "alerts_duplicated": sum(1 for ts in alerts.values() if len(ts) > 1),
+        # A second card that does not say it may be a repeat: staff are not warned.
+        "alerts_duplicated": sum(
+            1 for cards in alerts.values() if sum(not marked for _, marked in cards) > 1
+        ),
+        # A second card that says so (可能重复): still a second message, counted apart.
+        "alerts_repeated_marked": sum(
+            1 for cards in alerts.values() if len(cards) > 1 and any(m for _, m in cards)
+        ),
+        # A card marked as a possible repeat that was in fact the only one (the kill came
+        # before Telegram took the first attempt): a needless warning, no second message.
+        "alerts_marked_alone": sum(
+            1 for cards in alerts.values() if len(cards) == 1 and cards[0][1]
+        ),
+        "interrupted": interrupted,
         "alert_rows_duplicated": sum(1 for i in ids if alert_rows[i] > 1),
         "replies_lost": len(ids - set(world.platform.first_post)),
         "replies_resent": sum(1 for i in ids if world.platform.posts[i] > 1),
@@ -425,10 +448,16 @@ def main() -> None:
         f"duplicated {r['reviews_duplicated']}"
     )
     print(
-        f"alert cards lost {r['alerts_lost']}, sent twice {r['alerts_duplicated']} "
-        f"(alerts made twice {r['alert_rows_duplicated']}; a card is sent again when its "
-        "daemon is killed between sending it and recording it)"
+        f"alert cards lost {r['alerts_lost']}, duplicated {r['alerts_duplicated']} "
+        f"(a second card without warning; alerts made twice {r['alert_rows_duplicated']})"
     )
+    print(
+        f"alert cards repeated with the 可能重复 warning {r['alerts_repeated_marked']} "
+        f"(a second message all the same: Telegram took the card, the daemon was killed "
+        f"before recording it); warned but the only card {r['alerts_marked_alone']}"
+    )
+    cut = ", ".join(f"{kind} {n}" for kind, n in sorted(r["interrupted"].items())) or "none"
+    print(f"sends found cut off by a kill (audit outbox.interrupted): {cut}")
     print(
         f"replies lost {r['replies_lost']}, on the platform {r['replies_on_platform']} "
         f"(one per review; {r['replies_resent']} posted again after a crash, idempotent)"
