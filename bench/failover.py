@@ -208,6 +208,20 @@ class Replica:
                 cwd=self.config.parent,
             )
 
+    def said(self, words: str) -> int:
+        """How many lines of its log (every run of it so far) contain `words`."""
+        if not self.log.exists():
+            return 0
+        return self.log.read_text(encoding="utf-8", errors="replace").count(words)
+
+    async def until_it_says(self, words: str, since: float, seen: int) -> float | None:
+        """Seconds from `since` until its log has more than `seen` lines with `words`."""
+        while time.monotonic() < since + WAIT:
+            if self.said(words) > seen:
+                return time.monotonic() - since
+            await asyncio.sleep(0.1)
+        return None
+
     def kill(self) -> float:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
@@ -327,6 +341,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         asyncio.create_task(owner_taps_approve(world, done)),
     ]
     outages: list[tuple[float | None, float | None]] = []
+    readies: list[float | None] = []
     try:
         # Running: alerts and replies flowing before the first kill.
         first_alert, first_post = await resumed(world, time.monotonic())
@@ -339,7 +354,16 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 victim = replicas.get(holder or "") or world.rng.choice(list(replicas.values()))
             else:
                 (victim,) = replicas.values()
+            # What the work waits for: the restarted daemon to be running again, or the
+            # survivor to take the Telegram updates lease over (the other leases go with it).
+            if postgres:
+                (watched,) = (r for r in replicas.values() if r is not victim)
+                words = "reading Telegram updates"
+            else:
+                watched, words = victim, "reviewbot running"
+            seen = watched.said(words)
             killed_at = victim.kill()
+            back = asyncio.create_task(watched.until_it_says(words, killed_at, seen))
             await victim.wait()
             if not postgres:
                 await victim.start()  # at once: same host, same database, same name
@@ -347,9 +371,12 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             outages.append((alert, post))
             if postgres:
                 await victim.start()  # after the survivor took over
+            ready = await back
+            readies.append(ready)
+            what = "survivor reads updates" if postgres else "restarted daemon running"
             print(
-                f"  kill {k + 1} ({victim.name}): next alert {fmt(alert)} s, "
-                f"next reply posted {fmt(post)} s",
+                f"  kill {k + 1} ({victim.name}): {what} {fmt(ready)} s, "
+                f"next alert {fmt(alert)} s, next reply posted {fmt(post)} s",
                 flush=True,
             )
         stop.set()  # no more reviews; the owner keeps approving what is alerted
@@ -376,6 +403,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     ids = set(world.published.values())
     return {
         "outages": outages,
+        "readies": readies,
         "published": len(world.published),
         "reviews_lost": len(ids - set(reviews)),
         "reviews_duplicated": sum(1 for i in ids if reviews[i] > 1),
@@ -441,6 +469,8 @@ def main() -> None:
     else:
         print(f"logs and database in {workdir}")
     takeover = " (takeover by the other replica)" if args.postgres else ""
+    ready = "survivor reads Telegram updates" if args.postgres else "restarted daemon running"
+    print(summary(f"kill → {ready}", r["readies"]))
     print(summary(f"kill → next alert{takeover}", [a for a, _ in r["outages"]]))
     print(summary(f"kill → next reply posted{takeover}", [p for _, p in r["outages"]]))
     print(

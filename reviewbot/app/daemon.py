@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviewbot import logs
@@ -215,6 +216,20 @@ class Daemon:
             await self.close()
             raise
 
+    async def _sync_sources(self) -> dict[tuple[str, str], int]:
+        """Write the configured stores and accounts. Replicas started at the same moment on
+        a fresh database both insert them; the one that loses reads them back and tries
+        again, instead of dying at start."""
+        for attempt in range(3):
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await sync_sources(session, self._configured(), self.clock.now())
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info("another replica wrote the stores at the same moment; reading them")
+        raise AssertionError("unreachable")
+
     async def _start(self, schedule: bool) -> None:
         s = self.settings
         check_secrets(s, skip_broken_sources=self.skip_broken_sources, chat=self._notifier is None)
@@ -226,8 +241,7 @@ class Daemon:
             self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
         )
         self.sessions = db.session_factory(self.engine)
-        async with self.sessions() as session, session.begin():
-            ids = await sync_sources(session, self._configured(), self.clock.now())
+        ids = await self._sync_sources()
         await self._start_sources(ids)
         self.directory = Directory(
             s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
