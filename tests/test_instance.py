@@ -119,7 +119,6 @@ async def test_the_telegram_updates_reader_moves_within_seconds_of_its_holder_s_
         await survivor.stop()
 
 
-
 async def test_two_replicas_started_at_the_same_moment_on_a_fresh_database_both_run(
     database_url, demo, clock
 ):
