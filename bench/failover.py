@@ -1,7 +1,11 @@
 """How long alerts and replies stop when a daemon is killed with SIGKILL in the middle of work.
 
-    .venv/bin/python bench/failover.py [--kills 8] [--seed 1] [--rate 0.7]
+    .venv/bin/python bench/failover.py [--kills 8] [--seed 1] [--rate 0.7] [--keep]
                                        [--postgres postgresql+asyncpg://…/db]
+
+A bench, not a test (pytest never collects it): it takes one to four minutes of real time.
+SQLite needs nothing else; `--postgres URL` needs a database of its own, whose tables are
+dropped first (e.g. `createdb -h 127.0.0.1 -U postgres rb_bench`).
 
 The demo platform and the fake Telegram Bot API server (tests/fakes/telegram.py) run in
 this process; the daemon runs as `reviewbot run` in a subprocess, as an operator runs it.
@@ -12,15 +16,22 @@ flowing, the daemon gets SIGKILL:
 
 - SQLite: it is restarted at once (same host, same database: the same instance name), `--kills`
   times;
-- `--postgres URL` (the database's tables are dropped first): two replicas run, and the one
-  reading Telegram updates is killed and kept dead until the survivor has alerted and posted
-  again (the takeover), then restarted, `--kills` times.
+- `--postgres URL`: two replicas run, and the one reading Telegram updates is killed and kept
+  dead until the survivor has alerted and posted again (the takeover), then restarted,
+  `--kills` times.
 
-Prints, per run, kill → next alert card and kill → next reply posted (median, p95, max, in
-seconds), then what was lost or duplicated once everything has settled: reviews stored
-once, one alert card per review, one reply per review on the platform (a reply sent again
-after a crash is refused by nothing and counted as "re-sent": posting is idempotent, the
+Prints, per kill and then as median, p95 and max (seconds): kill → the restarted daemon
+running again (SQLite) or the survivor reading Telegram updates (PostgreSQL, the lease
+takeover), kill → next alert card, kill → next reply posted on the platform. Then, once
+everything has settled, what was lost or duplicated: reviews stored once; one alert card
+per review, where a second card is counted as "duplicated" when it does not say it may be
+a repeat, and apart, as "repeated with the 可能重复 warning", when it does (the daemon was
+killed after Telegram took the card and before it was recorded: still a second message);
+the sends found cut off by a kill (audit `outbox.interrupted`, by outbox kind); one reply
+per review on the platform (a reply posted again after a crash is counted: the demo
 platform keeps one). The target is under 30 s, with nothing lost or duplicated.
+
+`--keep` keeps the daemons' logs and the SQLite file (the path is printed).
 """
 
 from __future__ import annotations
