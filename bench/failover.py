@@ -374,19 +374,22 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 watched, words = victim, "reviewbot running"
             seen = watched.said(words)
             killed_at = victim.kill()
+            wall_clock = time.strftime("%H:%M:%S")  # to find the kill in the daemons' logs
             back = asyncio.create_task(watched.until_it_says(words, killed_at, seen))
             await victim.wait()
             if not postgres:
                 await victim.start()  # at once: same host, same database, same name
             alert, post = await resumed(world, killed_at)
             outages.append((alert, post))
-            if postgres:
-                await victim.start()  # after the survivor took over
+            if postgres:  # after the survivor took over; the next kill waits until it runs
+                running = victim.said("reviewbot running")
+                await victim.start()
+                await victim.until_it_says("reviewbot running", time.monotonic(), running)
             ready = await back
             readies.append(ready)
             what = "survivor reads updates" if postgres else "restarted daemon running"
             print(
-                f"  kill {k + 1} ({victim.name}): {what} {fmt(ready)} s, "
+                f"  kill {k + 1} ({victim.name}, {wall_clock}): {what} {fmt(ready)} s, "
                 f"next alert {fmt(alert)} s, next reply posted {fmt(post)} s",
                 flush=True,
             )

@@ -61,7 +61,7 @@ from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
-from reviewbot.jobs.pipeline import Pipeline
+from reviewbot.jobs.pipeline import CHUNK, Pipeline
 from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.jobs.robots import RobotHandler, Router
 from reviewbot.platforms.base import PlatformAdapter
@@ -700,12 +700,12 @@ class Daemon:
         return poll
 
     async def _pipeline_work(self) -> bool:
-        stats = await self.pipeline.run_once()
+        stats = await self.pipeline.run_once(limit=CHUNK)
         if stats.alerts:
             self.outbox_job.kick()
         if stats.processed:
             self.crisis_job.kick()  # a new review may start a crisis
-        return stats.processed + stats.failed >= 100
+        return stats.processed + stats.failed >= CHUNK
 
     async def _crisis_work(self) -> bool:
         if await self.crisis.run_once():

@@ -41,6 +41,10 @@ from reviewbot.workflow.actions import draft_fields, draft_source, review_text
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Reviews analyzed, drafted and written per scheduled run. A backlog (after a crash, an
+# outage, a first poll) goes out in chunks of this many, each chunk's alerts delivered
+# while the next is analyzed, instead of every alert waiting for the whole backlog.
+CHUNK = 10
 RECENT_DRAFTS = 20
 # A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
 MIN_COPY_CHARS = 8
