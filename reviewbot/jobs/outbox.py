@@ -139,15 +139,16 @@ class OutboxDispatcher:
                     break
             return sent
 
-    async def _start_attempt(self, message_id: int, destination: str) -> OutboxMessage | None:
-        """Stamp the message in flight and commit it before its request goes out. A stamp
-        already there means the last attempt was cut off (its holder was killed between
-        sending and recording): that attempt is recorded as interrupted, so the handler
-        knows this one may repeat what already arrived. None if it went out meanwhile."""
+    async def _start_attempt(self, destination: str) -> OutboxMessage | None:
+        """The destination's oldest message if it is due, stamped in flight and committed
+        before its request goes out (one transaction: the stamp costs no extra round trip).
+        A stamp already there means the last attempt was cut off (its holder was killed
+        between sending and recording): that attempt is recorded as interrupted, so the
+        handler knows this one may repeat what already arrived."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            message = await session.get(OutboxMessage, message_id)
-            if message is None or message.status != outbox.PENDING:
+            message = await outbox.head(session, destination)
+            if message is None or message.next_attempt_at > now:
                 return None
             if message.in_flight_since is not None:
                 log.warning(
@@ -173,11 +174,7 @@ class OutboxDispatcher:
 
     async def _deliver_head(self, destination: str) -> bool | None:
         """Deliver the destination's oldest message: True sent, False failed, None nothing due."""
-        async with self.sessions() as session:
-            message = await outbox.head(session, destination)
-        if message is None or message.next_attempt_at > self.clock.now():
-            return None
-        message = await self._start_attempt(message.id, destination)
+        message = await self._start_attempt(destination)
         if message is None:
             return None
         handler = self.handlers.get(message.kind)
