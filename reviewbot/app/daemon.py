@@ -275,7 +275,14 @@ class Daemon:
             model=self.model,
             drafting=self.directory.drafting,
         )
-        await self.pipeline.warm_up()
+        # The analyzer's lexicon and regexes are built in the pipeline's worker while the
+        # rest starts (the pipeline's first run waits behind it in that worker): a daemon
+        # restarted after a crash delivers what is queued and reads Telegram meanwhile.
+        warm_up = asyncio.get_running_loop().create_task(
+            self._guarded(self.pipeline.warm_up, None), name="warm-up"
+        )
+        self._tasks.add(warm_up)
+        warm_up.add_done_callback(self._tasks.discard)
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
         # Crisis detection and the escalation ladder are separate jobs: one failing never
