@@ -17,8 +17,8 @@ flowing, the daemon gets SIGKILL:
 - SQLite: it is restarted at once (same host, same database: the same instance name), `--kills`
   times;
 - `--postgres URL`: two replicas run, and the one reading Telegram updates is killed and kept
-  dead until the survivor has alerted and posted again (the takeover), then restarted,
-  `--kills` times.
+  dead until the survivor has taken the updates over and alerted and posted again, then
+  restarted (the next kill waits until it runs), `--kills` times.
 
 Prints, per kill and then as median, p95 and max (seconds): kill → the restarted daemon
 running again (SQLite) or the survivor reading Telegram updates (PostgreSQL, the lease
@@ -381,11 +381,13 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 await victim.start()  # at once: same host, same database, same name
             alert, post = await resumed(world, killed_at)
             outages.append((alert, post))
-            if postgres:  # after the survivor took over; the next kill waits until it runs
+            ready = await back
+            # Restarted only once the survivor took the updates over (else the victim takes
+            # its own lease back at start), and the next kill waits until it runs.
+            if postgres:
                 running = victim.said("reviewbot running")
                 await victim.start()
                 await victim.until_it_says("reviewbot running", time.monotonic(), running)
-            ready = await back
             readies.append(ready)
             what = "survivor reads updates" if postgres else "restarted daemon running"
             print(
