@@ -11,14 +11,15 @@ import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from reviewbot import logs
 from reviewbot.configbase import Section
 from reviewbot.sourceconfig import EnvName, SourceSettings
+from reviewbot.vocab import SEND_KINDS, SendKind
 
 
 class ConfigError(Exception):
@@ -183,6 +184,15 @@ AppKind = Literal["dingtalk_app", "feishu_app", "wecom_bot"]
 # card can be redrawn only in answer to a click on it).
 APP_KINDS: frozenset[str] = frozenset({"dingtalk_app", "feishu_app"})
 WECOM_WS_URL = "wss://openws.work.weixin.qq.com"
+ROBOT_KINDS: frozenset[str] = frozenset(get_args(RobotKind))
+# A group robot's default: what a staff group needs at once (digests and thank-you batches
+# are asked for by name); a chat app gets every kind by default.
+ROBOT_SEND: tuple[SendKind, ...] = ("alerts", "escalations", "crisis", "accounts")
+# What each word of `send` stands for: "notices" is the older word for every notice.
+SEND_WORDS: dict[str, tuple[SendKind, ...]] = {
+    **{kind: (kind,) for kind in SEND_KINDS},
+    "notices": ("escalations", "crisis", "accounts"),
+}
 
 
 class StoreChannel(Section):
@@ -208,8 +218,10 @@ class StoreChannel(Section):
     # connection's address (a local fake's in tests).
     bot_id: Annotated[str, Field(min_length=1)] | None = None
     ws_url: str = WECOM_WS_URL
-    send: Annotated[list[Literal["alerts", "notices"]], Field(min_length=1)] = Field(
-        default_factory=lambda: ["alerts", "notices"]
+    # The kinds of message the channel gets (SEND_KINDS; "notices" stands for escalations,
+    # crisis and accounts, as configs said before); unset: what the channel can carry.
+    send: Annotated[list[SendKind], Field(min_length=1)] = Field(
+        default_factory=lambda: list(ROBOT_SEND)
     )
     # Messages a minute the robot may send (the services allow 20; beyond it, merged).
     per_minute: Annotated[int, Field(ge=2, le=20)] = 20
@@ -226,6 +238,34 @@ class StoreChannel(Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"expected an https:// address, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("send", mode="before")
+    @classmethod
+    def _kinds(cls, value: Any) -> Any:
+        """Each word known (the bad one named), "notices" spelt out, none twice."""
+        if not isinstance(value, list):
+            return value
+        kinds: list[str] = []
+        for word in value:
+            if not isinstance(word, str) or word not in SEND_WORDS:
+                known = ", ".join(SEND_KINDS)
+                raise ValueError(
+                    f"unknown message kind {word!r} in send: expected some of {known} "
+                    '("notices" means escalations, crisis and accounts)'
+                )
+            kinds += [k for k in SEND_WORDS[word] if k not in kinds]
+        if not kinds:
+            raise ValueError("send lists nothing: leave it out for the channel's default")
+        return kinds
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_send(cls, data: Any) -> Any:
+        """Unset `send`: a robot's staff-group kinds, or everything for a chat app."""
+        if isinstance(data, dict) and "send" not in data:
+            robot = data.get("kind") in ROBOT_KINDS
+            return {**data, "send": list(ROBOT_SEND if robot else SEND_KINDS)}
+        return data
 
     @model_validator(mode="after")
     def _signing(self) -> StoreChannel:
@@ -310,7 +350,20 @@ class StoreReplies(Section):
 
 
 _CLOCK = r"([01]?\d|2[0-3]):[0-5]\d"
-QuietHours = Annotated[str, Field(pattern=rf"^{_CLOCK}-{_CLOCK}$")]
+
+
+def _quiet_span(value: str) -> str:
+    """A span that starts where it ends would hold every ordinary alert forever."""
+    start, end = (tuple(int(n) for n in t.split(":")) for t in value.split("-"))
+    if start == end:
+        raise ValueError(
+            f"quiet_hours {value!r} starts and ends at the same time; "
+            "leave it out for no quiet hours"
+        )
+    return value
+
+
+QuietHours = Annotated[str, Field(pattern=rf"^{_CLOCK}-{_CLOCK}$"), AfterValidator(_quiet_span)]
 
 
 class SpeedWindow(Section):

@@ -42,6 +42,12 @@ OutcomeCode = Literal["", "handled", "blocked", "stale", "editing", "refused"]
 # Who a notice or picture is for, and how loud it is.
 Level = Literal["info", "warning", "critical"]
 Audience = Literal["owner", "manager", "staff"]
+# What a notice is about, so each channel gets the kinds it asks for: a speed-window page,
+# a 📣 ask for a manager or a customer follow-up reminder ("escalation"); a crisis page or
+# its closing ("crisis"); a platform account that needs the owner ("account").
+NoticeTopic = Literal["escalation", "crisis", "account"]
+# The kinds of message a store's channel may ask for (`send` in [[stores.channels]]).
+SendKind = Literal["alerts", "escalations", "crisis", "accounts", "digests", "thanks"]
 
 # A customer case (store/cases.py): one per complaint that needs a reply, from the call
 # to whether the customer came back.
@@ -88,6 +94,7 @@ AuditAction = Literal[
     "draft.edit_started",
     "draft.edited",
     "draft.regenerated",
+    "draft.regenerate_discarded",
     "escalation.passed",
     "escalation.sent",
     "notice.failed",
@@ -129,6 +136,7 @@ AuditAction = Literal[
 
 AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))
 OUTBOX_KINDS: frozenset[str] = frozenset(get_args(OutboxKind))
+SEND_KINDS: tuple[SendKind, ...] = get_args(SendKind)
 REVIEW_STATUSES: frozenset[str] = frozenset(get_args(ReviewStatus))
 DRAFT_STATUSES: frozenset[str] = frozenset(get_args(DraftStatus))
 ALERT_KINDS: frozenset[str] = frozenset(get_args(AlertKind))

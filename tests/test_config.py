@@ -65,6 +65,14 @@ def test_a_wrong_type_is_named_with_the_value(tmp_path):
     assert "http.timeout_seconds" in str(error.value) and "'soon'" in str(error.value)
 
 
+@pytest.mark.parametrize("span", ["09:00-09:00", "0:00-00:00"])
+def test_quiet_hours_that_start_where_they_end_are_refused(tmp_path, span):
+    """They would hold every ordinary alert until a tomorrow that never comes."""
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, MINIMAL + f'\n[speed_window]\nquiet_hours = "{span}"\n'))
+    assert "speed_window.quiet_hours" in str(error.value) and "same time" in str(error.value)
+
+
 @pytest.mark.parametrize(
     ("snippet", "key"),
     [
@@ -314,7 +322,12 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
     assert feishu.chat_id.startswith("oc_") and feishu.domain == "https://open.feishu.cn"
     assert list(settings.apps()) == [dingtalk.key, f"feishu_app:{feishu.app_id}:{feishu.chat_id}"]
     assert wecom.ws_url == "wss://openws.work.weixin.qq.com"
-    assert settings.stores[0].channels[1].send == ["alerts"]
+    assert [c.send for c in settings.stores[0].channels] == [
+        ["alerts", "escalations", "crisis", "accounts"],  # a robot's default
+        ["alerts", "crisis"],
+        ["alerts", "escalations", "crisis", "accounts"],
+        *[["alerts", "escalations", "crisis", "accounts", "digests", "thanks"]] * 3,  # apps
+    ]
     assert settings.web.public_url == "https://reviews.example.cn"
 
 
@@ -332,6 +345,11 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
             "domain",
         ),
         ('kind = "wecom_robot"', "needs webhook_env"),
+        (
+            'kind = "wecom_robot"\nwebhook_env = "H"\nsend = ["alerts", "digest"]',
+            r"unknown message kind 'digest' in send: expected some of alerts, escalations",
+        ),
+        ('kind = "wecom_robot"\nwebhook_env = "H"\nsend = []', "send lists nothing"),
         ('kind = "dingtalk_robot"', "needs webhook_env"),
         ('kind = "dingtalk_app"\nclient_id = "ding1"\nsecret_env = "S"', "conversation_id"),
         ('kind = "wecom_bot"\nsecret_env = "S"', "needs bot_id, conversation_id"),
@@ -345,3 +363,10 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
 def test_a_wrong_group_robot_is_named(tmp_path, channel, error):
     with pytest.raises(ConfigError, match=error):
         load_settings(write(tmp_path, f"{MINIMAL}[[stores.channels]]\n{channel}\n"))
+
+
+def test_notices_still_means_every_notice_kind(tmp_path):
+    """The older word keeps an existing config's robot as it was: every notice, once each."""
+    channel = 'kind = "wecom_robot"\nwebhook_env = "H"\nsend = ["notices", "crisis", "thanks"]'
+    settings = load_settings(write(tmp_path, f"{MINIMAL}[[stores.channels]]\n{channel}\n"))
+    assert settings.stores[0].channels[0].send == ["escalations", "crisis", "accounts", "thanks"]

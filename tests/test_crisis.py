@@ -138,6 +138,44 @@ async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
     assert await shop.crises() == []
 
 
+async def test_a_new_accounts_old_reviews_are_history_not_a_crisis(shop):
+    """A store's first poll brings weeks of old reviews, all first seen now: an illness
+    claim from last month and a bad week are no crisis today; they are its baseline."""
+    old = shop.clock.now() - timedelta(days=20)
+    shop.demo.platform.add_review("shop-1", "吃完全家拉肚子，去医院说是食物中毒", 1, when=old)
+    for day in range(20, 2, -1):  # two food complaints a day, written long ago
+        when = shop.clock.now() - timedelta(days=day, hours=1)
+        shop.demo.platform.add_review("shop-1", f"第{day}天：菜太咸了", 2, when=when)
+        shop.demo.platform.add_review("shop-1", f"第{day}天：菜是凉的，难吃", 2, when=when)
+    await shop.reviews()
+    async with shop.daemon.sessions() as session:
+        assert len((await session.scalars(select(Review))).all()) == 37  # all stored
+    assert await shop.crises() == [] and shop.pages() == []
+
+    # Three food complaints today are the store's usual (about 1.2 a day), not a spike.
+    await shop.reviews(("菜太咸了", 2), ("太难吃了，菜都是凉的", 2), ("这菜又咸又油，难吃", 1))
+    assert await shop.crises() == []
+    # A fresh illness claim still is a crisis at once.
+    await shop.reviews(("昨晚吃了你家的酸菜鱼，全家拉肚子", 1))
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["illness"]
+
+
+async def test_a_follow_up_claiming_food_poisoning_days_later_pages_the_owner(shop):
+    """Meituan customers append (追评) days later: 第二天住院了 on a review written three
+    days ago is today's news."""
+    written = shop.clock.now()
+    review = shop.demo.platform.add_review("shop-1", "鱼香肉丝有点咸", 3, when=written)
+    await shop.reviews()
+    shop.present = shop.clock._now = written + timedelta(days=3)
+    follow_up = "吃完第二天上吐下泻，住院了，医生说是食物中毒"
+    shop.demo.platform.add_follow_up(review.review_id, follow_up)
+    await shop.reviews()
+    (crisis,) = await shop.crises()
+    assert crisis.triggers == ["illness"]
+    assert "住院了" in shop.pages()[0]
+
+
 async def test_a_falling_rating_starts_a_crisis(shop):
     for day in range(12, 0, -1):
         await shop.reviews((f"第{day}天，很好吃", 5), days_ago=day)

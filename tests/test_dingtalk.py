@@ -112,6 +112,20 @@ async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Sho
     assert all("处理" in n for n in others), others  # the two late taps were told
 
 
+async def test_an_ignore_can_be_taken_back_within_its_window(shop: Shop):
+    await shop.review_arrives()
+    assert shop.card().params["undo"] == "false"
+    assert not (await shop.press(STAFF, "ignore")).startswith("⚠️")
+    assert shop.card().params["open"] == "false" and shop.card().params["undo"] == "true"
+    assert not (await shop.press(STAFF, "undo_ignore")).startswith("⚠️")
+    assert shop.card().params["open"] == "true" and shop.card().params["undo"] == "false"
+    shop.clock.advance(seconds=1)  # (a redraw is queued once per moment and reason)
+    await shop.press(STAFF, "ignore")
+    shop.clock.advance(seconds=31)
+    late = await shop.press(STAFF, "undo_ignore")
+    assert late.startswith("⚠️") and shop.card().params["open"] == "false", late
+
+
 async def test_an_edit_goes_through_the_guardrails(shop: Shop):
     """An edit through the card's input box or an @-message: refused with the suggested
     rewording, then a good one posted."""

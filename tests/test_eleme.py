@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reviewbot import logs
 from reviewbot.platforms.base import (
     AlreadyReplied,
     ContentRejected,
@@ -230,3 +231,7 @@ async def test_refresh_token_grant_rotates_and_keeps_the_new_refresh_token(eleme
     platform.tokens = set()
     await ele.fetch_page(None)  # refreshed with the rotated refresh token, not the configured one
     assert [r["refresh_token"] for r in platform.token_requests] == ["refresh-0", "refresh-1"]
+    # Tokens obtained at run time are secrets: a log line quoting them is redacted.
+    assert platform.tokens == {"granted-next"}
+    line = logs.redact("GET /shop?token=granted-next refresh=refresh-2")
+    assert "granted-next" not in line and "refresh-2" not in line

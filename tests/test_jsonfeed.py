@@ -161,6 +161,20 @@ async def test_a_cursor_derived_from_the_items(feed, http):
     assert page.next_cursor == "11" and not page.has_more  # numeric, not "7" > "11"
 
 
+async def test_a_full_page_of_one_cursor_value_is_an_error_not_a_silent_stop(feed, http):
+    """Page after page of the same timestamp (an aggregator's batch import) would re-read
+    one page on every poll and never reach the rest: say so, and what to change."""
+    server, base = feed
+    server.items = [{"rid": n, "body": f"第{n}条", "seq": min(n, 5)} for n in range(7)]
+    settings = source(
+        base, next_cursor_path=None, has_more_path=None, cursor_field="seq", page_size=2
+    )
+    adapter = JsonFeedAdapter(http, settings, TOKEN)
+    assert (await adapter.fetch_page("3")).next_cursor == "4"  # items 3 and 4: it moves
+    with pytest.raises(MalformedResponse, match=r"seq = 5: the cursor cannot move.*page_size"):
+        await adapter.fetch_page("5")  # items 5 and 6, both at 5
+
+
 async def test_a_feed_without_the_list_is_malformed(feed, http):
     _, base = feed
     with pytest.raises(MalformedResponse, match=r"result\.items"):

@@ -19,9 +19,9 @@ from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
 from reviewbot.jobs.poll import Poller
-from reviewbot.platforms.base import Capabilities, Page
+from reviewbot.platforms.base import Capabilities, Page, ReviewRecord
 from reviewbot.store import leases, outbox
-from reviewbot.store.schema import Lease, OutboxMessage, Source
+from reviewbot.store.schema import Lease, OutboxMessage, Review, Source
 from tests.conftest import make_settings
 
 TTL = timedelta(minutes=5)
@@ -303,3 +303,52 @@ async def test_every_lease_of_the_daemon_lasts_the_configured_lease_seconds(
         await daemon.close()
     assert {"pipeline", "crisis", "escalation", "outbox"} <= set(taken)
     assert taken == {name: {42.0} for name in taken}
+
+
+class Gate:
+    """A platform account whose fetch waits for the test to open it, then serves `page`."""
+
+    platform, account = "demo", "shop-1"
+    capabilities = Capabilities(can_reply=False)
+
+    def __init__(self, page: Page) -> None:
+        self.page, self.entered, self.open = page, asyncio.Event(), asyncio.Event()
+
+    async def fetch_page(self, cursor: str | None) -> Page:
+        self.entered.set()
+        await self.open.wait()
+        return self.page
+
+
+async def test_a_stalled_poll_whose_claim_was_taken_over_writes_nothing(sessions, clock):
+    """A replica that stalls past its claim while another takes the account over must not
+    move the cursor back or end the other's claim when it wakes."""
+    source_id = await a_source(sessions, clock)
+    late = Gate(Page([ReviewRecord("old-1", "老页面", 5.0, None)], "from-a", False))
+    stalled = Poller(sessions, clock, owner="a", claim_seconds=0.03)  # beats every 10 ms
+    polling_a = asyncio.create_task(stalled.poll(source_id, late, 60))
+    await late.entered.wait()
+    other = Poller(sessions, clock, owner="b", claim_seconds=0.03)
+    taking = Gate(Page([], "from-b", False))
+    for _ in range(50):  # a's claim runs out between two of its beats: b takes the account
+        clock.advance(1)
+        polling_b = asyncio.create_task(other.poll(source_id, taking, 60))
+        entered = asyncio.create_task(taking.entered.wait())
+        await asyncio.wait({polling_b, entered}, return_when=asyncio.FIRST_COMPLETED)
+        if taking.entered.is_set():
+            break
+        entered.cancel()
+    assert taking.entered.is_set()
+    await asyncio.sleep(0.05)  # a's next beat finds the claim gone
+
+    late.open.set()
+    assert (await polling_a).status == "lost"
+    async with sessions() as session:
+        source = await session.get(Source, source_id)
+        assert (source.cursor, source.claimed_by) == (None, "b")
+        assert (await session.scalars(select(Review))).all() == []
+    taking.open.set()
+    assert (await polling_b).status == "ok"
+    async with sessions() as session:
+        source = await session.get(Source, source_id)
+        assert (source.cursor, source.claimed_by) == ("from-b", None)

@@ -17,6 +17,8 @@ from reviewbot.analysis.v1 import AnalyzerV1
 DEV = Path(__file__).parent / "data" / "dev" / "malice.jsonl"
 # Real reviews and messages quoted in news and court reports (tests/data/dev/malice_real)
 REAL = Path(__file__).parent / "data" / "dev" / "malice_real"
+# Written in real extortioners' style, with honest look-alikes (tests/data/dev/malice_written2)
+WRITTEN = Path(__file__).parent / "data" / "dev" / "malice_written2"
 
 
 @cache
@@ -173,3 +175,94 @@ def test_real_cases_from_news_reports_recall_and_no_honest_accused():
     assert honest.false_accusations == [] and honest.honest >= 50
     caught, total = malicious.flagged
     assert total >= 20 and caught / total >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        # the review offered for sale through a private channel, or paid for and gone
+        ("老板想删评的话加我vx,1200全删,不然明天接着发", {"extortion"}),
+        ("hb到位秒删", {"extortion"}),
+        ("賠錢即刪", {"extortion"}),
+        ("改hao评 要hong包 懂?", {"extortion"}),
+        ("老闆,這條負評要撤也可以,LINE我,價錢好談", {"extortion"}),
+        ("不转继续评,号多的是", {"extortion"}),
+        ("探店博主来了,不给费用就给你写成避雷贴,你看着办", {"extortion"}),
+        ("给我5000块，我就不举报你们超范围经营", {"extortion", "threat"}),
+        ("給我們100元禮品卡，不然繼續給你們留一星評論", {"extortion"}),
+        # money demanded under a report: extortion as well as a threat
+        ("吃出苍蝇,赔800,不然直接打12345投诉你们食品安全", {"extortion", "threat"}),
+        ("食药监电话我已经查好了,给你半小时考虑,2000私了", {"extortion", "threat"}),
+        ("不給我打折就把你們拍上網,等著被灌爆一星", {"extortion", "threat"}),
+        # harm with the writer's knowledge of where people are
+        ("小心你们家的玻璃门", {"threat"}),
+        ("我会让你知道得罪我是什么下场,你那个破店迟早被我烧了", {"threat"}),
+        ("敢拉黑我?你店门口的监控拍得到我的脸吗,走着瞧", {"threat"}),
+        # English: Google and Yelp review extortion
+        (
+            "Give me a $100 gift card and I won't post this on Yelp or call the health department.",
+            {"extortion"},
+        ),
+        ("Watch your windows tonight. I know where you park.", {"threat"}),
+        (
+            "He threatened to post a negative review on Yelp unless he was given a $100 gift card.",
+            {"extortion"},
+        ),
+        ("我要去市场监管局举报你们，除非赔我两千", {"threat", "extortion"}),
+        ("如果唔畀我落單，我就打電話投訴你哋職員。", {"threat"}),
+    ],
+)
+def test_offers_channels_and_conditionals_of_real_extortioners_are_caught(text, reasons):
+    result = read(text, 1)
+    assert reasons <= set(result.malicious_reasons)
+    assert all(e.facts or e.span for e in result.malicious_evidence)
+
+
+def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
+    # demands sent by message have no stars and often read as neutral text
+    assert "threat" in read("三天内准备五万，不然你的店别想开下去", None).malicious_reasons
+    # praise is still no attack, whatever amount sits beside 好评
+    assert not read("外卖小哥很给力，好评一万", None).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这么难吃还想要好评？给钱我都不吃",
+        "不给钱还想要好评？做梦",
+        "红包到账了，给个好评",
+        "说好的返现5元呢，差评",
+        "不给退款我就打12315",
+        "要求退款200元，不然就打12315",
+        "不给换就给差评，东西都是坏的",
+        "红包用不了，客服说不然就差评吧，什么态度",
+        "看到您的评价我们很难过，差评能删就删了吧，我们私下解决。",
+        "要不是看在送餐员比较辛苦的份上肯定给差评了，11点40多才送到",
+        "老板你就等着被查吧,照片我都交给市场监管了,不是为了钱,是为了后面吃的人",
+        "The manager offered a $25 gift card if I removed my review. No thanks, review stays.",
+        "Pay up front and wait 90 minutes, or go elsewhere. One star.",
+        "不给退款就别想要好评",  # praise withheld, and a refund is the customer's due
+        "如果商家能退款，我可以考虑改评价",  # goodwill offered, nothing demanded
+        "红包到账就删评，这是商家自己说的，结果红包没给",
+        "I'll leave 1 star unless they give me my $20 back.",
+        "I paid $45 for this and it was cold. 1 star. Won't be back.",
+    ],
+)
+def test_look_alikes_of_the_new_forms_are_not_accused(text):
+    assert not read(text, 1).malicious
+    assert not read(text, None).malicious
+
+
+def test_written_extortion_in_real_style_recall_and_no_honest_accused():
+    """Dev set written after news reports of review extortion (tuned on)."""
+    malicious = malice_check(analyzer(), read_jsonl(WRITTEN / "malicious.jsonl"))
+    honest = malice_check(analyzer(), read_jsonl(WRITTEN / "honest.jsonl"))
+    assert honest.false_accusations == [] and honest.honest >= 250
+    caught = sum(c for r, (c, _) in malicious.recall.items() if r in ("extortion", "threat"))
+    total = sum(t for r, (_, t) in malicious.recall.items() if r in ("extortion", "threat"))
+    assert total >= 200 and caught / total >= 0.8
+
+
+def test_every_piece_and_combo_compiles():
+    # pieces and combos compile on first use; a broken pattern must fail here
+    MaliceRules(analyzer().lexicon).compile_all()

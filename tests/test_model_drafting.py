@@ -6,6 +6,8 @@ script, a timeout, a 429, a broken body) keeps the template draft, and the card 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import logging
 import re
@@ -26,13 +28,14 @@ from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
 from reviewbot.store.schema import Alert, AuditEntry, Review
 from reviewbot.store.schema import Draft as DraftRow
-from reviewbot.workflow.cards import load_alert_view
+from reviewbot.workflow.actions import Actor
+from reviewbot.workflow.cards import CardRef, load_alert_view
 from reviewbot.workflow.directory import Directory
 from tests.conftest import make_settings
 from tests.fakes.model import FakeModel, Step, error, reply
 from tests.fakes.telegram import TOKEN, plain_text
 from tests.harness.daemon import start_daemon
-from tests.harness.telegram import STAFF, telegram_settings
+from tests.harness.telegram import MANAGER, STAFF, telegram_settings
 from tests.replies_support import STORE
 
 KEY = "sk-test-1f2e3d4c5b6a"
@@ -435,9 +438,125 @@ async def test_through_telegram_the_card_says_why_and_another_draft_asks_again(
             current = await session.scalar(select(DraftRow).where(DraftRow.status == "proposed"))
         assert entry.details["source"] == "model" and entry.details["after"] == GOOD
         assert current.text == GOOD and current.template_id == "ai:fake-chat"
+        # While the model writes another, the bot answers a colleague's ✅ at once.
+        answer = asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        again = bot.fake.press(STAFF, card, bot.fake.button(card, "r"))
+        await fake.waiting.wait()
+        approved = await bot.press(MANAGER, bot.card(card), "a")
+        assert approved["text"] == "已通过，正在发布到平台。" and bot.fake.answer_to(again) is None
+        answer.set()
+        late = await bot.fake.wait_for(lambda: bot.fake.answer_to(again))
+        assert late["text"].endswith("新草稿没有使用。") and late["show_alert"]
     finally:
         await bot.daemon.stop()
         await bot.daemon.close()
+
+
+# -- 🔁 while the model writes: no lock is held -----------------------------------------------
+
+ANOTHER = (
+    "抱歉让您等了一个多小时，水煮鱼也确实偏咸，是我们的问题。后厨已经重新核对了盐量，"
+    "高峰时段的出餐也在加快。期待您再给我们一次机会。\n测试小馆 店长"
+)
+EDITED = "非常抱歉让您久等了，水煮鱼的咸淡我们马上调整。\n测试小馆 店长"
+XIAOZHANG = Actor("staff-1", "小张", {"store-1": "staff"})
+XIAOLI = Actor("staff-2", "小李", {"store-1": "staff"})
+
+
+@contextlib.asynccontextmanager
+async def card_with_ai_draft(
+    database_url, demo, clock, fake, monkeypatch, analyzer, templates
+) -> AsyncIterator[tuple[Daemon, CardRef]]:
+    """A daemon whose pipeline drafted a review's reply with the model (GOOD), and the
+    review's card, for the desk's buttons. The endpoint's timeout is short only so that
+    a regression (the model asked under the review's lock) fails quickly."""
+    monkeypatch.setenv("REVIEWBOT_TEST_MODEL_KEY", KEY)
+    fake.then(reply(GOOD))
+    settings = daemon_settings(database_url, demo, fake, timeout_seconds=3.0)
+    out = ConsoleNotifier(io.StringIO(), color=False)
+    daemon = Daemon(settings, clock=clock, notifier=out, analyzer=analyzer, drafter=templates)
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review("shop-1", SALTY, 1, anonymous=False)
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+        async with daemon.sessions() as session:
+            alert = await session.scalar(select(Alert))
+        yield daemon, CardRef(alert.id, alert.store_id, alert.review_id, alert.token)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
+async def drafts_and_discards(daemon: Daemon) -> tuple[dict[str, str], list[dict]]:
+    async with daemon.sessions() as session:
+        drafts = (await session.execute(select(DraftRow.text, DraftRow.status))).all()
+        discarded = (
+            await session.scalars(
+                select(AuditEntry.details)
+                .where(AuditEntry.action == "draft.regenerate_discarded")
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+    return dict(drafts), list(discarded)
+
+
+async def test_while_the_model_writes_colleagues_act_and_its_late_draft_is_dropped(
+    database_url, demo, clock, fake, monkeypatch, analyzer, templates
+):
+    """🔁 asks the model with no transaction open: a colleague's 🔁, edit or approve
+    meanwhile is recorded at once, not after the model answers; the late draft is then
+    not used, and its presser is told why."""
+    running = card_with_ai_draft(database_url, demo, clock, fake, monkeypatch, analyzer, templates)
+    async with running as (daemon, card):
+        answer = asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
+        await fake.waiting.wait()  # the model is writing
+        # The model answers nothing this time: 小李's 🔁 gets a template variant at once.
+        fast = await daemon.desk.act("regenerate", card, XIAOLI)
+        assert fast.ok and not slow.done()  # it did not wait for the model
+        answer.set()
+        late = await slow
+        assert not late.ok and late.code == "stale"
+        assert late.message.startswith("在新草稿生成期间，一位同事 已把草稿换成了新的版本")
+        drafts, discarded = await drafts_and_discards(daemon)
+        assert drafts[GOOD] == "superseded" and ANOTHER not in drafts
+        ((shown, _),) = ((t, s) for t, s in drafts.items() if s == "proposed")
+        assert [d["reason"] for d in discarded] == ["replaced"]
+
+        answer, fake.waiting = asyncio.Event(), asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
+        await fake.waiting.wait()
+        await daemon.desk.edits.begin(card, XIAOLI, 1, 2, 1)  # 小李 edits meanwhile
+        held = await daemon.desk.edits.text(XIAOLI, 1, 2, EDITED)
+        assert held.draft_id is not None and not slow.done()
+        answer.set()
+        late = await slow
+        assert not late.ok and late.code == "editing"
+        assert late.message.startswith("在新草稿生成期间，一位同事 开始修改这条评价的回复")
+        assert (await daemon.desk.edits.cancel(1, 2)).ok
+
+        answer, fake.waiting = asyncio.Event(), asyncio.Event()
+        fake.then(reply(ANOTHER, until=answer))
+        slow = asyncio.create_task(daemon.desk.act("regenerate", card, XIAOZHANG))
+        await fake.waiting.wait()
+        approved = await daemon.desk.act("approve", card, XIAOLI)
+        assert approved.ok and approved.message == "已通过，正在发布到平台。"
+        assert not slow.done()
+        answer.set()
+        late = await slow
+        assert not late.ok and late.code == "handled"
+        assert late.message.startswith("在新草稿生成期间，这条评价已由 小李 于 ")
+        assert late.message.endswith("处理（通过回复），新草稿没有使用。")
+        drafts, discarded = await drafts_and_discards(daemon)
+        assert drafts[shown] in ("approved", "posted") and ANOTHER not in drafts  # 小李's
+        assert discarded[-1]["reason"] == "handled" and discarded[-1]["after"] == ANOTHER
+        assert [d["reason"] for d in discarded] == ["replaced", "editing", "handled"]
+        assert discarded[-1]["source"] == "model" and len(fake.requests) == 5
 
 
 async def test_a_failing_endpoint_is_logged_when_it_starts_and_stops_failing(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.jobs.deliveries import ReplyHandler
-from reviewbot.jobs.outbox import OutboxDispatcher
+from reviewbot.jobs.outbox import ASKED_WAIT_MAX, OutboxDispatcher, retry_delay
 from reviewbot.jobs.poll import Poller
 from reviewbot.platforms.demo.server import Fault
 from reviewbot.store import outbox
@@ -314,3 +314,11 @@ async def test_delivered_messages_are_pruned_after_the_retention_and_nothing_els
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+def test_a_far_side_asking_for_a_day_is_asked_again_within_ten_minutes():
+    """A platform's 503 with Retry-After: 86400 must not park an approved reply, and the
+    queue behind it, for a day; a modest request is honoured as asked."""
+    assert retry_delay(1, retry_after=86400) == ASKED_WAIT_MAX == 600
+    assert retry_delay(3, retry_after=30) == 30
+    assert retry_delay(1, retry_after=-5) == 0

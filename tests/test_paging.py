@@ -17,7 +17,7 @@ from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import parse_settings
 from reviewbot.jobs.escalation import gathered_message
-from reviewbot.store.schema import Crisis, Page, Review
+from reviewbot.store.schema import Crisis, OutboxMessage, Page, Review
 from reviewbot.workflow.crisis import close_crisis
 from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS
@@ -274,6 +274,12 @@ async def test_closing_a_crisis_names_what_was_still_waiting_for_an_update(shops
     assert len(shop.crisis_pages()) == 1  # no update on a closed crisis
     (closing,) = [text for _, _, text in shop.log if "危机已由 王老板 结束" in text]
     assert "上次通知后又有 1 条评价加入本次危机，请一并核对：#2" in closing
+    # Each notice says what it is about, for the channels that ask for crisis pages only.
+    async with shop.daemon.sessions() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+        topics = {m.dedupe_key.split(":")[1]: m.payload["topic"] for m in rows}
+    assert topics["crisis"] == topics["crisis-closed"] == "crisis"
+    assert topics["escalation"] == "escalation"
 
 
 def test_a_long_summary_lists_fifteen_and_points_to_pending():

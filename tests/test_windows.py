@@ -62,6 +62,30 @@ async def test_a_scan_resumed_much_later_never_asks_beyond_the_lookback():
     assert asked[1] >= now[0] - timedelta(days=30)
 
 
+async def test_a_scan_past_the_safety_cap_pauses_and_the_next_poll_reads_on():
+    """A busy shop's 30-day backfill beyond the cap was cut off for good: the scan was
+    closed, and the next one started where the cut-off one had meant to end."""
+    served = 130
+    offsets: list[int] = []
+
+    async def fetch(since, until, offset):
+        offsets.append(offset)
+        count = max(0, min(20, served - offset))
+        return [ReviewRecord(str(offset + i), "x", 5.0, None) for i in range(count)], [], count
+
+    scanner = OffsetScanner(meituan_like(), 20, lambda: NOW, max_items=50)
+    cursor, seen, polls = None, 0, 0
+    while seen < served and polls < 5:
+        polls += 1
+        page = None
+        while page is None or page.has_more:  # one poll: pages while the platform has more
+            page = await scanner.fetch_page(cursor, fetch)
+            cursor, seen = page.next_cursor, seen + len(page.reviews)
+    assert seen == served and polls == 3  # 60 (paused past 50), 60 (past 100), the rest
+    assert offsets == list(range(0, 140, 20))
+    assert ScanState.load(cursor).scan is None  # and the scan is closed
+
+
 async def test_the_token_bucket_spaces_calls_beyond_the_burst():
     waits: list[float] = []
 

@@ -208,7 +208,10 @@ def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCh
     flagged = [0, 0]
     for row, review, result in zip(rows, reviews, results, strict=True):
         label = row.get("label")
-        reasons = [row["reason"]] if row.get("reason") else list(row.get("reasons") or ())
+        reason = row.get("reason")
+        if reason == "honest":  # sets that label honest rows by reason (malice_written2)
+            reason, label = None, "honest"
+        reasons = [reason] if reason else list(row.get("reasons") or ())
         if not reasons and label and label != "honest":
             reasons = [label]
         for reason in reasons:

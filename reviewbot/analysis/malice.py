@@ -15,6 +15,13 @@ The text is normalised first (normalize.py), so Traditional, full-width and spac
 writing (給 2OO 就 刪) reads as the patterns are written; most reviews never get that far:
 a cheap prefilter on cue strings skips the search when no combo could match.
 
+A combo may prove more than one reason (`also`): money demanded under a threat of a report
+(赔800，不然打12345) is a threat and extortion both, as the law reads 以举报相要挟索要钱财.
+Extortion and threats are flagged on any review of three stars or fewer (or none) unless its
+text reads as praise: the words are the harm, and a message with no stars often reads as
+neutral to the sentiment model. English reviews (Google and Yelp review extortion) go
+through the same evidence; the English pieces are written case-insensitive in the toml.
+
 Context evidence (AnalysisContext, filled by the pipeline) decides flood, only for reviews
 that hurt the store (negative, or 3 stars and below): the same text from different
 authors, or one author bombing the store with hurting reviews in a day. The same customer
@@ -43,6 +50,10 @@ ANY_REVIEW = frozenset({"spam_ad"})
 NEEDS_CONTEXT = frozenset({"competitor"})
 # Text reasons other than spam accuse only reviews of this many stars or fewer (or none).
 LOW_STARS = 3
+# Reasons whose words are the harm: a demand for money or a threat hurts the store unless the
+# text reads as praise (好评一万), whatever else the sentiment model makes of it (a message
+# with no stars often reads as neutral).
+HOSTILE = frozenset({"extortion", "threat"})
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
@@ -109,8 +120,10 @@ PHRASE_FACTS: Mapping[str, str] = {
 class _Combo:
     reason: str
     slots: tuple[tuple[str, ...], ...]
-    regex: re.Pattern[str]
+    pattern: str  # compiled on first use (MaliceRules._regex): most reviews need few combos
     skip_bonus: frozenset[str] = frozenset()  # bonus pieces that say nothing of this combo
+    also: tuple[str, ...] = ()  # further reasons the same words prove (see `also` in the toml)
+    gates: tuple[tuple[str, ...], ...] = ()  # the slots, cheapest search first
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +133,7 @@ class _Hit:
     start: int
     end: int
     facts: tuple[str, ...]
+    also: tuple[str, ...] = ()
 
 
 class MaliceRules:
@@ -134,7 +148,9 @@ class MaliceRules:
             name: "|".join(f"(?:{pattern})" for pattern in p["patterns"])
             for name, p in data["pieces"].items()
         }
-        self._piece_res = {name: re.compile(body) for name, body in self.pieces.items()}
+        # Compiled on first use, like the combos: start-up pays only for what reviews need.
+        self._piece_cache: dict[str, re.Pattern[str]] = {}
+        self._combo_cache: dict[str, re.Pattern[str]] = {}
         self.combos = [self._combo(c) for c in data["combos"]]
         self.bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data["bonus"].items()
@@ -173,13 +189,30 @@ class MaliceRules:
         for index, slot in enumerate(slots):
             alternatives = "|".join(f"(?P<s{index}_{name}>{self.pieces[name]})" for name in slot)
             parts.append(f"(?:{alternatives})")
-        regex = re.compile(f"{between}{{0,{gap}}}?".join(parts))
-        return _Combo(spec["reason"], slots, regex, frozenset(spec.get("skip_bonus", ())))
+        pattern = f"{between}{{0,{gap}}}?".join(parts)
+
+        def cost(slot: tuple[str, ...]) -> int:  # a longer pattern is a slower search
+            return sum(len(self.pieces[name]) for name in slot)
+
+        return _Combo(
+            spec["reason"],
+            slots,
+            pattern,
+            frozenset(spec.get("skip_bonus", ())),
+            tuple(spec.get("also", ())),
+            tuple(sorted(slots, key=cost)),
+        )
 
     # -- the decision ----------------------------------------------------------------------
 
     def evidence(
-        self, text: str, context: AnalysisContext, *, hurts: bool, rating: float | None
+        self,
+        text: str,
+        context: AnalysisContext,
+        *,
+        hurts: bool,
+        rating: float | None,
+        praise: bool = False,
     ) -> tuple[MaliceEvidence, ...]:
         """Every reason whose evidence passes its threshold, with that evidence."""
         found: dict[str, MaliceEvidence] = {}
@@ -188,15 +221,16 @@ class MaliceRules:
         if not self.prefilter or self.cued(text) or self._phrase_hit(text, hurts):
             folded = self.fold(text)
             for hit in self.text_hits(folded.text):
-                allowed = hit.reason in ANY_REVIEW or (low and hurts)
-                if not allowed or hit.score < self.thresholds[hit.reason]:
-                    continue
-                backing = self._context_facts(context) if hit.reason in NEEDS_CONTEXT else ()
-                if hit.reason in NEEDS_CONTEXT and not backing:
-                    continue
-                if hit.reason not in found:
-                    found[hit.reason] = MaliceEvidence(
-                        hit.reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
+                for reason in (hit.reason, *hit.also):
+                    hostile = reason in HOSTILE and not praise
+                    allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
+                    if not allowed or hit.score < self.thresholds[reason] or reason in found:
+                        continue
+                    backing = self._context_facts(context) if reason in NEEDS_CONTEXT else ()
+                    if reason in NEEDS_CONTEXT and not backing:
+                        continue
+                    found[reason] = MaliceEvidence(
+                        reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
                     )
         if hurts:
             flood = self._flood(text, context)
@@ -229,8 +263,22 @@ class MaliceRules:
     def text_hits(self, text: str) -> list[_Hit]:
         """Scored matches of every combo and phrase in normalised text, best first."""
         hits: list[_Hit] = []
+        # A combo can match only where every slot's pieces occur: each piece is looked for
+        # once, when a combo first needs it, instead of once per combo that starts with it.
+        present: dict[str, bool] = {}
+
+        def occurs(name: str) -> bool:
+            if name not in present:
+                present[name] = self._piece(name).search(text) is not None
+            return present[name]
+
         for combo in self.combos:
-            for match in combo.regex.finditer(text):
+            if not all(any(occurs(name) for name in slot) for slot in combo.gates):
+                continue
+            regex = self._combo_cache.get(combo.pattern)
+            if regex is None:
+                regex = self._combo_cache[combo.pattern] = re.compile(combo.pattern)
+            for match in regex.finditer(text):
                 hits.append(self._score(combo, match, text))
         threshold = self.thresholds
         for reason, pattern in self.phrases.items():
@@ -244,6 +292,20 @@ class MaliceRules:
                 hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), fact))
         hits.sort(key=lambda h: -h.score)
         return hits
+
+    def compile_all(self) -> None:
+        """Compile every piece and combo now (tests: a bad pattern fails there, not on the
+        first review that needs it)."""
+        for name in self.pieces:
+            self._piece(name)
+        for combo in self.combos:
+            self._combo_cache.setdefault(combo.pattern, re.compile(combo.pattern))
+
+    def _piece(self, name: str) -> re.Pattern[str]:
+        regex = self._piece_cache.get(name)
+        if regex is None:
+            regex = self._piece_cache[name] = re.compile(self.pieces[name])
+        return regex
 
     def _score(self, combo: _Combo, match: re.Match[str], text: str) -> _Hit:
         used: set[str] = set()
@@ -261,12 +323,12 @@ class MaliceRules:
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
-            found = self._piece_res[piece].search(sentence)
+            found = self._piece(piece).search(sentence)
             if found:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
-        return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts))
+        return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts), combo.also)
 
     # -- context ---------------------------------------------------------------------------
 

@@ -185,7 +185,7 @@ class AnalyzerV1:
         out = []
         for i, review in enumerate(reviews):
             if languages[i] not in ("zh", None):
-                out.append(self._decide_foreign(review, folded[i], languages[i]))
+                out.append(self._decide_foreign(review, ctxs[i], folded[i], languages[i]))
                 continue
             out.append(
                 self._decide(
@@ -291,7 +291,13 @@ class AnalyzerV1:
         else:
             complaint_counts = complaint and reading.blame > 0 and _sigmoid(z_text) < HIGH_STAR_TEXT
         hurts = polarity == "negative" or complaint_counts or (rating is not None and rating <= 3)
-        evidence = self.malice.evidence(review.text.strip(), context, hurts=hurts, rating=rating)
+        evidence = self.malice.evidence(
+            review.text.strip(),
+            context,
+            hurts=hurts,
+            rating=rating,
+            praise=polarity == "positive",
+        )
         reasons = tuple(e.reason for e in evidence)
         negative = polarity == "negative" or bool(reasons) or health or hygiene or complaint_counts
         level = severity(
@@ -320,10 +326,15 @@ class AnalyzerV1:
         )
 
     def _decide_foreign(
-        self, review: ReviewText, folded: Normalized, language: str | None
+        self,
+        review: ReviewText,
+        context: AnalysisContext,
+        folded: Normalized,
+        language: str | None,
     ) -> Analysis:
-        """A review the sentiment model cannot read: English through its small lexicon,
-        any other language left for a person unless its stars speak."""
+        """A review the sentiment model cannot read: English through its small lexicon (and
+        the malice evidence: Google and Yelp extortion is written in English), any other
+        language left for a person unless its stars speak."""
         rating = review.rating
         script = None  # Chinese characters in Japanese text are not a Chinese script
         if language != "en":
@@ -356,13 +367,22 @@ class AnalyzerV1:
             sentiment, polarity, negative = 0.5, "neutral", True
         hygiene = any(c.category == "hygiene" for c in read.complaints)
         health = any(c.aspect == "hygiene.illness" for c in read.complaints)
-        negative = negative or hygiene
+        hurts = negative or (rating is not None and rating <= 3)
+        evidence = self.malice.evidence(
+            review.text.strip(),
+            context,
+            hurts=hurts,
+            rating=rating,
+            praise=polarity == "positive",
+        )
+        reasons = tuple(e.reason for e in evidence)
+        negative = negative or hygiene or bool(reasons)
         level = severity(
             negative=negative,
             polarity=polarity,
             rating=rating,
             categories=read.categories,
-            reasons=(),
+            reasons=reasons,
             health_claim=health,
             reach=has_reach(folded.original, 0),
         )
@@ -371,10 +391,11 @@ class AnalyzerV1:
             polarity=polarity,
             negative=negative,
             categories=read.categories,
-            malicious=False,
-            malicious_reasons=(),
+            malicious=bool(reasons),
+            malicious_reasons=reasons,
             severity=level,
             model=self.version,
+            malicious_evidence=evidence,
             script=script,
             language=language,
             complaints=read.complaints,

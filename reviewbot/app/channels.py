@@ -219,7 +219,7 @@ def _feishu_apps(
 
 
 def routes(settings: Settings) -> Mapping[str, list[Route]]:
-    """Each store's robots: where its alerts and notices are copied."""
+    """Each store's channels, and the kinds of message each is sent (its `send`)."""
     return {
         store.id: [Route(c.key, frozenset(c.send)) for c in store.channels]
         for store in settings.stores
@@ -275,6 +275,12 @@ class RedrawApps:
 
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         ref = await self.notifier.update_alert(alert, ref)
+        await self.redraw_copies(alert)
+        return ref
+
+    async def redraw_copies(self, alert: AlertView) -> None:
+        """The app channels' cards of the alert, whether or not the notifier has sent its
+        own yet (Telegram out of reach must not hold the apps' cards back)."""
         for route in self.routes.get(alert.store_id, []):
             app = self.apps.get(route.key)
             if app is None or "alerts" not in route.send:
@@ -285,7 +291,6 @@ class RedrawApps:
                 log.warning(
                     "could not redraw review #%d in %s: %s", alert.review_id, route.key, exc
                 )
-        return ref
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.notifier, name)

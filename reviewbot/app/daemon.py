@@ -336,7 +336,7 @@ class Daemon:
                 "reply": ReplyHandler(
                     self.sessions, {sid: rs.adapter for sid, rs in self.sources.items()}
                 ),
-                "digest": DigestHandler(self.sessions, self.notifier, self.directory),
+                "digest": DigestHandler(self.sessions, self.notifier, self.directory, self.router),
             },
             give_up_after=timedelta(hours=s.daemon.outbox_give_up_hours),
             before=self.router.run_once,

@@ -15,6 +15,13 @@ class Notice:
     text: str
     level: Level = "info"
     audience: Audience = "owner"
+    # A heading of its own (a digest's, a thank-you batch's) instead of "通知 · 店 · 致店主".
+    title: str = ""
+    # The people it is for, by their id on the channel's service and their name: a chat
+    # app @-mentions them where it can (the group sees who must act), others name them.
+    mentions: tuple[tuple[str, str], ...] = ()
+    # The review it is about: each front end says how to open it in its own way.
+    review_id: int | None = None
 
 
 REPEAT_NOTE = "⚠️ 可能重复：上次发送时服务中断，这条消息可能已经发过一次。如已收到，请以这条为准。"

@@ -6,6 +6,8 @@ A store enters crisis when
   three in a day, and at least three times the store's usual daily number);
 - the average rating of the last day falls well below the last thirty days';
 - one review is being reposted across platforms (the same text on two or more).
+Only news counts: a review first seen days after it was written (a new account's first
+poll, an import) is history, part of the baseline, never a trigger.
 The owner is paged at once, past any mute or quiet hours, with the reviews involved, a
 holding statement from the reply engine and the 5S checklist. A store has one open crisis
 at a time; later triggers join it at once, but the owner hears of them in at most one
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +35,7 @@ from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.speed import policy
 from reviewbot.store import audit, leases, pages
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Analysis, Crisis, Page, Review
+from reviewbot.store.schema import Analysis, Crisis, Page, Review, ReviewRevision
 from reviewbot.workflow.actions import analysis_result, review_text
 from reviewbot.workflow.crisis import (
     food_safety_topic,
@@ -53,6 +55,10 @@ DROP_MIN_REVIEWS = 5  # rated reviews in the last day before a drop counts
 DROP_STARS = 1.0  # how far below the 30-day average the last day must fall
 REPOST_WINDOW = timedelta(days=7)
 REPOST_MIN_CHARS = 12
+# A review first seen this long after it was written is history (a new account's first
+# poll, an import), not news: it counts toward the baseline, never as a trigger. Generous
+# enough for platforms that serve reviews a day late and dated to the day.
+STALE_AFTER = timedelta(days=3)
 # Every store is checked this often; in between, only stores with a review analysed since
 # the last check (every trigger needs one; only baselines drift with time alone).
 FULL_SWEEP = timedelta(minutes=10)
@@ -65,6 +71,28 @@ CHECKLIST = (
     "权威证实：准备营业执照、检测报告、监管部门检查结果等第三方证明，必要时主动送检。",
 )
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def is_news(review: Review) -> bool:
+    """Seen soon after it was written (or undated), or changed while we watched it:
+    something happening now."""
+    if review.revision > 1 or review.created_at is None:
+        return True
+    return review.created_at >= review.first_seen_at - STALE_AFTER
+
+
+def is_history(review: Review, now: datetime) -> bool:
+    """Part of the thirty days before today: seen before today, or written then and only
+    found now (a new account's backfill is its baseline from the first poll)."""
+    written = review.created_at or review.first_seen_at
+    if written < now - 31 * DAY:
+        return False
+    return review.first_seen_at < now - DAY or not is_news(review)
+
+
+def _last_month(now: datetime) -> ColumnElement[bool]:
+    """Reviews that may belong to the last month (seen in it); `is_history` decides."""
+    return Review.first_seen_at >= now - 31 * DAY
 
 
 def normalized(text: str) -> str:
@@ -158,13 +186,20 @@ class CrisisDetector:
 
     async def _triggers(self, session: AsyncSession, store_id: str, now: datetime) -> list[Trigger]:
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
+        this_revision = (ReviewRevision.review_id == Review.id) & (
+            ReviewRevision.revision == Review.revision
+        )
+        # By when the current revision was seen: a 追评 about food poisoning on a review
+        # written days ago is today's news.
         recent = (
             await session.execute(
                 select(Review, Analysis)
                 .join(Analysis, current)
-                .where(Review.store_id == store_id, Review.first_seen_at >= now - DAY)
+                .join(ReviewRevision, this_revision)
+                .where(Review.store_id == store_id, ReviewRevision.seen_at >= now - DAY)
             )
         ).all()
+        recent = [(review, analysis) for review, analysis in recent if is_news(review)]
         triggers: list[Trigger] = []
         illness = {r.id for r, a in recent if a.severity == "critical" and not a.malicious}
         if illness:
@@ -190,19 +225,20 @@ class CrisisDetector:
             return []
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
         history = (
-            await session.scalars(
-                select(Analysis.categories)
-                .join(Review, current)
+            await session.execute(
+                select(Review, Analysis.categories)
+                .join(Analysis, current)
                 .where(
                     Review.store_id == store_id,
                     Analysis.polarity == "negative",
-                    Review.first_seen_at >= now - 31 * DAY,
-                    Review.first_seen_at < now - DAY,
+                    _last_month(now),
                 )
             )
         ).all()
         baseline: dict[str, int] = defaultdict(int)
-        for categories in history:
+        for review, categories in history:
+            if not is_history(review, now):
+                continue
             for category in categories:
                 if category["polarity"] == "negative":
                     baseline[category["name"]] += 1
@@ -224,17 +260,19 @@ class CrisisDetector:
         if len(rated) < DROP_MIN_REVIEWS:
             return None
         day_avg = sum(rating for _, rating in rated) / len(rated)
-        month_avg, month_n = (
-            await session.execute(
-                select(func.avg(Review.rating), func.count(Review.rating)).where(
-                    Review.store_id == store_id,
-                    Review.rating.is_not(None),
-                    Review.first_seen_at >= now - 31 * DAY,
-                    Review.first_seen_at < now - DAY,
+        month = [
+            review.rating
+            for review in await session.scalars(
+                select(Review).where(
+                    Review.store_id == store_id, Review.rating.is_not(None), _last_month(now)
                 )
             )
-        ).one()
-        if not month_n or month_n < 2 * DROP_MIN_REVIEWS or day_avg > month_avg - DROP_STARS:
+            if is_history(review, now)
+        ]
+        if len(month) < 2 * DROP_MIN_REVIEWS:
+            return None
+        month_avg = sum(month) / len(month)
+        if day_avg > month_avg - DROP_STARS:
             return None
         low = {rid for rid, rating in rated if rating <= 2}
         return Trigger(
@@ -257,6 +295,8 @@ class CrisisDetector:
         ).all()
         groups: dict[str, list[Review]] = defaultdict(list)
         for review in reviews:
+            if not is_news(review):
+                continue
             groups[normalized(review.text or "")].append(review)
         triggers = []
         for group in groups.values():
@@ -416,7 +456,10 @@ class CrisisDetector:
         lines.append("触发原因：" + "；".join(reasons.values()))
         lines.append("新增评价：" if not opened else "涉及评价：")
         for review in sorted(reviews, key=lambda r: r.id)[:10]:
-            text = (review.text or "（只有评分）").replace("\n", " ")
+            # The follow-up first: a 追评 days later is usually why the review is here.
+            follow_up = f"追评：{review.follow_up}" if review.follow_up else ""
+            text = " ".join(t for t in (follow_up, review.text) if t).replace("\n", " ")
+            text = text or "（只有评分）"
             stars = f"★{review.rating:g} " if review.rating is not None else ""
             lines.append(
                 f"  #{review.id} {PLATFORMS.get(review.platform, review.platform)} "

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,7 @@ async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
         text=payload["text"],
         level=payload.get("level", "info"),
         audience=payload.get("audience", "owner"),
+        review_id=payload.get("review_id"),
     )
 
 
@@ -152,6 +153,13 @@ class AlertHandler:
             )
 
 
+@runtime_checkable
+class CopyRedrawer(Protocol):
+    """A notifier that also redraws the store's chat-app copies of a card."""
+
+    async def redraw_copies(self, alert: AlertView) -> None: ...
+
+
 class AlertUpdateHandler:
     def __init__(self, sessions: SessionFactory, notifier: Notifier, directory: Directory) -> None:
         self.sessions = sessions
@@ -163,10 +171,12 @@ class AlertUpdateHandler:
             alert = await session.get(Alert, message.ref_id)
             if alert is None:
                 raise Permanent(f"alert {message.ref_id} does not exist")
-            if alert.status != "sent":
-                return {"skipped": "alert not sent yet"}  # it will be drawn current when sent
             view = await load_alert_view(session, alert.id, self.directory)
             ref = dict(alert.message_ref)
+        if alert.status != "sent":  # the notifier's card will be drawn current when sent,
+            if isinstance(self.notifier, CopyRedrawer):  # but the apps' are out already
+                await self.notifier.redraw_copies(view)
+            return {"skipped": "alert not sent yet"}
         return {"ref": await self.notifier.update_alert(view, ref)}
 
     async def on_sent(

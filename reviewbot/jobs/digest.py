@@ -30,6 +30,7 @@ from reviewbot.chat.base import Notifier
 from reviewbot.chat.pictures import Picture
 from reviewbot.clock import Clock
 from reviewbot.config import DigestSettings, Settings, StoreSettings
+from reviewbot.jobs.deliveries import Copier
 from reviewbot.jobs.outbox import Permanent
 from reviewbot.reporting import metrics
 from reviewbot.store import audit, outbox
@@ -157,6 +158,7 @@ class Digests:
                     ref_id=digest.id,
                     dedupe_key=f"digest:{store.id}:{period}:{start.isoformat()}",
                     now=now,
+                    payload={"period": period},  # the store's channels route by it
                 )
                 audit.record(
                     session,
@@ -214,16 +216,25 @@ def digest_picture(
 class DigestHandler:
     """Outbox delivery of a queued digest: draw the chart (in a worker thread), send it."""
 
-    def __init__(self, sessions: SessionFactory, notifier: Notifier, directory: Directory) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        notifier: Notifier,
+        directory: Directory,
+        router: Copier | None = None,
+    ) -> None:
         self.sessions = sessions
         self.notifier = notifier
         self.directory = directory
+        self.router = router
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
         async with self.sessions() as session:
             digest = await session.get(Digest, message.ref_id)
         if digest is None:
             raise Permanent(f"digest {message.ref_id} does not exist")
+        if self.router is not None:  # the store's channels get theirs (and its thank-yous)
+            await self.router.copy(message)
         store = self.directory.store(digest.store_id)
         name = store.name if store else digest.store_id
         zone = ZoneInfo(self.directory.timezone(digest.store_id))

@@ -78,23 +78,20 @@ def reply_message(
     if step == "reminder":
         return (
             f"⏰ {head} 已等待 {waited}，还没有回复。回复时限 {_duration(window)}，"
-            f"还剩 {_duration(deadline - now)}。请尽快处理：/review {review.id}"
+            f"还剩 {_duration(deadline - now)}。请尽快处理。"
         )
     if step == "manager":
         return (
             f"⚠️ 请店长跟进：{head} 已等待 {waited} 仍未回复，"
-            f"距离回复时限只剩 {_duration(deadline - now)}。/review {review.id}"
+            f"距离回复时限只剩 {_duration(deadline - now)}。"
         )
-    return (
-        f"🚨 {head} 已超过回复时限（{_duration(window)}），等待 {waited} 仍未回复。"
-        f"请店主关注：/review {review.id}"
-    )
+    return f"🚨 {head} 已超过回复时限（{_duration(window)}），等待 {waited} 仍未回复。请店主关注。"
 
 
 def contact_message(review: Review, window: timedelta) -> str:
     return (
         f"☎️ 差评 #{review.id} {_snippet(review)}{_late(review)} 的顾客还没有记录联系结果"
-        f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。/review {review.id}"
+        f"（时限 {_duration(window)}）。联系后请点卡片上的“已联系顾客”。"
     )
 
 

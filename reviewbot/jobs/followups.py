@@ -32,10 +32,10 @@ def reminder_text(case: CustomerCase, review: Review | None) -> str:
     if case.agreement:
         said.append(f"商定：{AGREEMENT_NAMES[case.agreement]}")
     story = f"（{'，'.join(said)}）" if said else ""
-    who = f"由 {case.follow_up_by} 设置" if case.follow_up_by else ""
+    who = f"（由 {case.follow_up_by} 设置）" if case.follow_up_by else ""
     return (
-        f"📞 回访提醒：差评 #{case.review_id}「{snippet}」的顾客今天该回访了{story}。"
-        f"{who}，回访后请在卡片上记录结果：/review {case.review_id}"
+        f"📞 回访提醒：差评 #{case.review_id}「{snippet}」的顾客今天该回访了{story}{who}。"
+        "回访后请在卡片上记录结果。"
     )
 
 
@@ -60,6 +60,7 @@ class FollowUps:
                     level="info",
                     audience="staff",
                     text=reminder_text(case, review),
+                    review_id=case.review_id,
                 )
                 case.follow_up_reminded = True
                 audit.record(

@@ -64,11 +64,17 @@ PROBED = frozenset({"chat"})
 PROBE_EVERY = 5.0  # seconds between the probe's attempts: held alerts flow within that
 
 
+# The longest wait a far side's Retry-After may impose before we ask again: a 503 asking
+# for a day would otherwise park an approved reply, and its queue, for that day.
+ASKED_WAIT_MAX = 600.0
+
+
 def retry_delay(attempts: int, retry_after: float | None = None, maximum: float = 60.0) -> float:
     """Seconds before the next attempt: 2 s doubling with jitter up to a minute (so a message
-    goes out soon after an outage ends), or exactly what the far side asked for."""
+    goes out soon after an outage ends), or what the far side asked for, up to ten minutes
+    (if it still wants a pause then, it says so again)."""
     if retry_after is not None:
-        return retry_after
+        return min(max(retry_after, 0.0), ASKED_WAIT_MAX)
     return min(maximum, 2.0 * 2 ** max(0, attempts - 1)) * (0.75 + 0.5 * random.random())
 
 

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class PollOutcome:
     source_id: int
-    status: str  # "ok" | "error" | "skipped"
+    status: str  # "ok" | "error" | "skipped" | "lost" (the claim passed to another replica)
     pages: int = 0
     result: IngestResult | None = None
     error: str | None = None
@@ -83,15 +83,20 @@ class Poller:
             if state is None:
                 return PollOutcome(source_id, "skipped")
             recorded = False
-            heartbeat = asyncio.create_task(self._keep_claim(source_id), name=f"claim:{source_id}")
+            lost = asyncio.Event()
+            heartbeat = asyncio.create_task(
+                self._keep_claim(source_id, lost), name=f"claim:{source_id}"
+            )
             try:
                 try:
-                    outcome = await self._poll(source_id, adapter, state.cursor)
+                    outcome = await self._poll(source_id, adapter, state.cursor, lost)
                 finally:
                     heartbeat.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await heartbeat
-                if outcome.status == "ok":
+                if outcome.status == "lost":  # the account is another replica's now
+                    recorded = True
+                elif outcome.status == "ok":
                     await self._record_success(
                         source_id,
                         interval,
@@ -107,7 +112,7 @@ class Poller:
                     async with self.sessions() as session, session.begin():
                         await session.execute(
                             update(Source)
-                            .where(Source.id == source_id)
+                            .where(Source.id == source_id, Source.claimed_by == self.owner)
                             .values(next_poll_at=claimed_at, claimed_by=None)
                             .execution_options(synchronize_session=False)
                         )
@@ -143,15 +148,18 @@ class Poller:
                 )
             ).one_or_none()
 
-    async def _keep_claim(self, source_id: int) -> None:
+    async def _keep_claim(self, source_id: int, lost: asyncio.Event) -> None:
         """The claim's heartbeat: push it ahead every third of its length while the poll
-        runs; stop if the claim is no longer ours."""
+        runs; if the claim is no longer ours (this process stalled past it and another
+        replica took the account), say so: the poll stops before its next write."""
         while True:
             await asyncio.sleep(self.claim.total_seconds() / 3)
             try:
                 # Shielded: a cancel (the poll ended) lets a renewal under way finish
                 # rather than cutting the write in half (asyncpg can hang on that).
                 if not await asyncio.shield(self._renew_claim(source_id)):
+                    log.warning("source %d: the poll claim passed to another replica", source_id)
+                    lost.set()
                     return
             except Exception as exc:
                 log.warning("renewing the poll claim on source %d failed: %s", source_id, exc)
@@ -168,15 +176,18 @@ class Poller:
         return result.rowcount == 1
 
     async def _poll(
-        self, source_id: int, adapter: PlatformAdapter, cursor: str | None
+        self, source_id: int, adapter: PlatformAdapter, cursor: str | None, lost: asyncio.Event
     ) -> PollOutcome:
-        """Fetch pages after `cursor` and store each with the cursor that follows it."""
+        """Fetch pages after `cursor` and store each with the cursor that follows it, while
+        the claim is ours (a replica that took it over moves the cursor now)."""
         total = IngestResult()
         pages = 0
         try:
             while pages < self.max_pages:
                 page = await adapter.fetch_page(cursor)
                 pages += 1
+                if lost.is_set():
+                    return PollOutcome(source_id, "lost", pages, total)
                 if _nothing_to_store(page, cursor):
                     break
                 result, cursor = await store_page(self.sessions, source_id, page, self.clock.now())
@@ -204,7 +215,7 @@ class Poller:
             if clean:  # the common case: one UPDATE, no ORM round trip
                 await session.execute(
                     update(Source)
-                    .where(Source.id == source_id)
+                    .where(Source.id == source_id, Source.claimed_by == self.owner)
                     .values(
                         last_attempt_at=now,
                         last_success_at=now,
@@ -217,6 +228,8 @@ class Poller:
                 return
             source = await session.get(Source, source_id)
             assert source is not None
+            if source.claimed_by != self.owner:
+                return  # another replica holds the account now: its poll records
             if source.consecutive_errors:
                 audit.record(
                     session,
@@ -243,6 +256,8 @@ class Poller:
         async with self.sessions() as session, session.begin():
             source = await session.get(Source, source_id)
             assert source is not None
+            if source.claimed_by != self.owner:
+                return  # another replica holds the account now: its poll records
             source.consecutive_errors += 1
             source.last_attempt_at = now
             source.last_error = description[:2000]
@@ -285,6 +300,7 @@ class Poller:
             now=now,
             dedupe_key=f"reauth:{source.id}:{now.isoformat()}",
             level="warning",
+            topic="account",
         )
         audit.record(
             session,

@@ -1,6 +1,7 @@
-"""Group robots through the outbox: each alert and notice queued for a store's chat is
-copied to a queue per robot of the store, and those queues are delivered within the
-robot's rate limit (20 messages a minute).
+"""Group robots and chat apps through the outbox: each alert, notice and digest queued for
+a store's chat is copied to a queue per channel of the store that asks for its kind (a
+daily digest brings the store's waiting thank-you drafts too), and those queues are
+delivered within the channel's rate limit (20 messages a minute).
 
 A copy lives on `robot:{key}|{the store's chat queue}`, so a robot's alerts keep their
 order, a mute holds them as it holds the chat's, and a robot down or refusing holds only
@@ -17,9 +18,10 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,22 +29,46 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import Robot
+from reviewbot.chat.robots.text import digest_notice, thanks_notice
 from reviewbot.clock import Clock
 from reviewbot.jobs.deliveries import as_sent, held, notice_of
+from reviewbot.jobs.digest import digest_picture
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.store import audit, outbox
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import OutboxMessage, Store
+from reviewbot.store.schema import Digest, OutboxMessage, Store
+from reviewbot.vocab import SendKind
+from reviewbot.workflow import thanks
 from reviewbot.workflow.cards import AlertView, load_alert_view
 from reviewbot.workflow.directory import Directory
+from reviewbot.workflow.thanks import Page
 
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(minutes=1)
 SECOND = timedelta(seconds=1)
 MERGE_AT_MOST = 200  # messages one summary considers (it holds as many as fit)
-ROUTED = ("alert", "notice")
-MESSAGES = {"alert": "alerts", "notice": "notices"}
+ROUTED = ("alert", "notice", "digest")
+# What a notice's topic is, in the words of a channel's `send`.
+TOPICS: dict[str, SendKind] = {
+    "escalation": "escalations",
+    "crisis": "crisis",
+    "account": "accounts",
+}
+
+
+def kinds_of(message: OutboxMessage) -> list[tuple[str, SendKind]]:
+    """The copies a chat message makes, as (what the copy is, the `send` word that asks
+    for it). A daily digest also brings the store's thank-you batch: the drafts for its
+    good reviews, waiting to be posted."""
+    if message.kind == "alert":
+        return [("alert", "alerts")]
+    if message.kind == "notice":
+        return [("notice", TOPICS.get(message.payload.get("topic", ""), "escalations"))]
+    if message.kind == "digest":
+        daily = message.payload.get("period", "day") == "day"
+        return [("digest", "digests"), *([("thanks", "thanks")] if daily else [])]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +85,8 @@ def store_of(destination: str) -> str:
 
 
 class Router:
-    """Copies a store's alerts and notices to its robots' queues, once each."""
+    """Copies a store's alerts, notices and digests to the queues of its channels that ask
+    for their kind (`send`), once each."""
 
     def __init__(
         self, sessions: SessionFactory, clock: Clock, routes: Mapping[str, Sequence[Route]]
@@ -96,11 +123,13 @@ class Router:
                 await self._copy(session, [current])
 
     async def _copy(self, session: AsyncSession, messages: Iterable[OutboxMessage]) -> int:
-        wanted: dict[str, tuple[Route, OutboxMessage]] = {}
+        wanted: dict[str, tuple[Route, OutboxMessage, str]] = {}
         for message in messages:
             for route in self.routes.get(store_of(message.destination), ()):
-                if MESSAGES.get(message.kind) in route.send:
-                    wanted[f"robot:{route.key}:{message.id}"] = (route, message)
+                for of, kind in kinds_of(message):
+                    if kind in route.send:
+                        suffix = "" if of == message.kind else f":{of}"
+                        wanted[f"robot:{route.key}:{message.id}{suffix}"] = (route, message, of)
         if not wanted:
             return 0
         done = set(
@@ -109,7 +138,7 @@ class Router:
             )
         )
         now = self.clock.now()
-        for dedupe_key, (route, message) in wanted.items():
+        for dedupe_key, (route, message, of) in wanted.items():
             if dedupe_key in done:
                 continue
             await outbox.enqueue(
@@ -119,7 +148,7 @@ class Router:
                 ref_id=message.ref_id,
                 dedupe_key=dedupe_key,
                 now=now,
-                payload={**message.payload, "channel": route.key, "of": message.kind},
+                payload={**message.payload, "channel": route.key, "of": of},
             )
         return len(wanted) - len(done)
 
@@ -149,7 +178,9 @@ class RobotHandler:
         async with self._locks.setdefault(key, asyncio.Lock()):
             now = self.clock.now()
             async with self.sessions() as session:
-                head = await self._item(session, message)
+                head = await self._item(session, message, robot)
+                if head is None:
+                    return {"skipped": "no thank-you draft waits"}
                 if isinstance(head, AlertView) and head.kind != "critical":
                     store = await session.get(Store, head.store_id)
                     hold = held(store, head.store_id, self.directory, now)
@@ -167,9 +198,11 @@ class RobotHandler:
                 if merge:
                     for row in waiting[1:]:
                         try:
-                            items.append((row.id, await self._item(session, row)))
+                            item = await self._item(session, row, robot)
                         except Permanent:
                             continue  # it fails on its own turn, with its reason
+                        if item is not None:
+                            items.append((row.id, item))
             # Every attempt counts against the minute: one that timed out may have landed.
             self._sent.setdefault(key, deque()).append(now)
             if merge:
@@ -178,15 +211,66 @@ class RobotHandler:
                 return {**result, "merged": merged}
             if isinstance(head, AlertView):
                 return await robot.send_alert(as_sent(head, message))
+            if message.payload.get("of") == "thanks" and robot.takes_batches:
+                return await self._offer(robot, message)
             return await robot.send_notice(as_sent(head, message))
 
-    async def _item(self, session: AsyncSession, message: OutboxMessage) -> AlertView | Notice:
-        if message.payload.get("of") == "notice":
-            return await notice_of(session, message.payload)
+    async def _offer(self, robot: Robot, message: OutboxMessage) -> dict[str, Any]:
+        """A thank-you batch for a chat app whose buttons post it: kept as a batch first."""
+        store_id = store_of(message.destination)
+        async with self.sessions() as session, session.begin():
+            found = await self._thanks(session, store_id)
+            if found is None:
+                return {"skipped": "no thank-you draft waits"}
+            page, notice = found
+            token = await thanks.offer(session, page, store_id, self.clock.now())
+        return await robot.send_thanks(notice, token)
+
+    async def _item(
+        self, session: AsyncSession, message: OutboxMessage, robot: Robot
+    ) -> AlertView | Notice | None:
+        """What a copy sends, drawn now (None: a thank-you batch with nothing in it)."""
+        of = message.payload.get("of")
+        if of == "notice":
+            notice = await notice_of(session, message.payload)
+            service = robot.people_service
+            if service is None:
+                return notice
+            mentions = self.directory.addressees(service, notice.store_id, notice.audience)
+            return replace(notice, mentions=tuple(mentions))
+        if of in ("digest", "thanks"):
+            return await self._report(session, message, of)
         try:
             return await load_alert_view(session, message.ref_id, self.directory)
         except LookupError as exc:
             raise Permanent(str(exc)) from None
+
+    async def _report(
+        self, session: AsyncSession, message: OutboxMessage, of: str
+    ) -> Notice | None:
+        """A digest, or the thank-you batch that comes with a daily one."""
+        digest = await session.get(Digest, message.ref_id)
+        if digest is None:
+            raise Permanent(f"digest {message.ref_id} does not exist")
+        store = self.directory.store(digest.store_id)
+        name = store.name if store else digest.store_id
+        if of == "digest":
+            zone = ZoneInfo(self.directory.timezone(digest.store_id))
+            return digest_notice(digest_picture(digest, name, zone, image=b""))
+        found = await self._thanks(session, digest.store_id)
+        return found[1] if found else None
+
+    async def _thanks(self, session: AsyncSession, store_id: str) -> tuple[Page, Notice] | None:
+        """The store's waiting thank-you drafts, a page of them, and how it reads."""
+        size = self.directory.settings.telegram.thanks_page_size
+        page = await thanks.preview(session, self.directory, store_id, size)
+        if not page.items:
+            return None
+        store = self.directory.store(store_id)
+        name = store.name if store else store_id
+        telegram = self.directory.staff_chat(store_id) is not None
+        public_url = self.directory.settings.web.public_url
+        return page, thanks_notice(page, store_id, name, public_url, telegram)
 
     async def _recent(self, session: AsyncSession, robot: Robot, now: datetime) -> list[datetime]:
         """When the robot posted in the last minute, oldest first: from the outbox (every

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from reviewbot import logs
 from reviewbot.platforms.base import (
     AuthExpired,
     AuthInvalid,
@@ -129,7 +130,9 @@ class TokenKeeper:
 
     async def current(self) -> TokenSet:
         stored = await self.store.load(self.key, self.seed_hash)
-        return stored if stored is not None else self.seed
+        tokens = stored if stored is not None else self.seed
+        _hide(tokens)
+        return tokens
 
     def _usable(self, tokens: TokenSet) -> bool:
         if not tokens.access_token:
@@ -174,6 +177,7 @@ class TokenKeeper:
                 needs_reauth=False,
                 reason=None,
             )
+            _hide(fresh)
             await self.store.save(self.key, self.seed_hash, fresh, self.now())
             log.info("%s: access token refreshed", self.key)
             return fresh.access_token
@@ -198,6 +202,14 @@ class TokenKeeper:
         except AuthExpired as exc:
             await self._give_up(await self.current(), f"a fresh token was refused: {exc}")
             raise AssertionError("unreachable") from None
+
+
+def _hide(tokens: TokenSet) -> None:
+    """Tokens obtained at run time are secrets too: an error that quotes a request (a
+    token in a query string, a driver quoting a parameter) must not log them."""
+    for secret in (tokens.access_token, tokens.refresh_token):
+        if secret:
+            logs.hide(secret)
 
 
 class Keepers:

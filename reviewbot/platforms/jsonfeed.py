@@ -118,7 +118,16 @@ class JsonFeedAdapter:
             if not values:
                 return cursor, False
             next_cursor = as_id(max(values, key=_cursor_key))
-            return next_cursor, len(items) >= s.page_size and next_cursor != cursor
+            full = len(items) >= s.page_size
+            if full and next_cursor == cursor:
+                # The feed reads its cursor inclusively (as it must, or reviews sharing the
+                # last value are skipped): a full page of one value can never be passed.
+                raise MalformedResponse(
+                    f"a full page of {len(items)} items all have {s.cursor_field} = {cursor}: "
+                    f"the cursor cannot move past them; raise page_size above {len(items)} "
+                    "or use the feed's own cursor (next_cursor_path)"
+                )
+            return next_cursor, full and next_cursor != cursor
         return None, False
 
     async def post_reply(self, external_id: str, text: str) -> ReplyReceipt:

@@ -188,13 +188,16 @@ class OffsetScanner:
         since = self.policy.clamp(scan, now)
         records, rejected, count = await fetch(since, scan.until, scan.offset)
         offset = scan.offset + count
-        if count >= self.page_size and offset < self.max_items:
+        if count >= self.page_size:
             next_state = replace(state, scan=replace(scan, offset=offset))
-            return Page(records, next_state.dump(), True, rejected)
+            # The safety cap bounds one poll's work, not the scan: a busy shop's backfill
+            # pauses here and the next poll reads on from this offset.
+            more = offset // self.max_items == scan.offset // self.max_items
+            if not more:
+                log.warning("scan paused after %d items; the next poll reads on", offset)
+            return Page(records, next_state.dump(), more, rejected)
         completed = None
-        if count >= self.page_size:  # the safety cap: stop, but claim nothing about absence
-            log.warning("scan stopped after %d items; the rest is read on the next scan", offset)
-        elif scan.full and self.policy.sees_everything:
+        if scan.full and self.policy.sees_everything:
             # Only a full scan counts towards hiding: hide_after_missed_scans means full
             # scans (a day apart by default), not a few incremental polls minutes apart.
             completed = CompletedScan(

@@ -143,8 +143,10 @@ class Recovery(Frozen):
 
     unhappy: identifiable customers (same platform and author name, not anonymous) with a
     negative review in the cohort. recovered: identifiable customers who, within the
-    period, left a positive review or a higher rating than an earlier negative review of
-    theirs (from any time before), or raised the rating of that negative review itself.
+    period, came back by the customer cases' rule (store/cases.py): a later review that is
+    not negative or rates higher than an earlier negative review of theirs (from any time
+    before), or the rating of that negative review itself raised. The cases count the
+    same event per case opened in the period; this counts people by when they came back.
     """
 
     unhappy: int = 0
@@ -402,7 +404,7 @@ async def _recovery(session: AsyncSession, scope: Scope, rows: dict[int, _Row]) 
         customer = (r.platform, (r.author or "").strip())
         for seen, rating in by_customer.get(customer, ()):
             higher = r.rating is not None and rating is not None and r.rating > rating
-            if r.first_seen_at > seen and (r.polarity == "positive" or higher):
+            if r.first_seen_at > seen and (not r.negative or higher):
                 recovered.add(customer)
     # (2) the negative review's own rating raised by a revision seen within the period.
     revisions = await session.execute(

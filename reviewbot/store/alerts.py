@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store import audit, outbox
 from reviewbot.store.schema import Alert, Review
-from reviewbot.vocab import AlertKind, Audience, Level
+from reviewbot.vocab import AlertKind, Audience, Level, NoticeTopic
 
 
 async def create_alert(
@@ -75,10 +75,14 @@ async def queue_notice(
     level: Level = "info",
     audience: Audience = "owner",
     urgent: bool = False,
+    topic: NoticeTopic = "escalation",
+    review_id: int | None = None,
 ) -> bool:
     """Queue a notice (Simplified Chinese text) unless one with this key was queued before.
 
     Urgent notices have their own queue, so nothing held back (a mute) can delay them.
+    `topic` says which channels want it (each channel's `send`). `review_id`: the review
+    it is about; each front end adds its own way to open it (a command, a link, a card).
     """
     message = await outbox.enqueue(
         session,
@@ -87,7 +91,14 @@ async def queue_notice(
         ref_id=0,
         dedupe_key=f"notice:{dedupe_key}",
         now=now,
-        payload={"store_id": store_id, "text": text, "level": level, "audience": audience},
+        payload={
+            "store_id": store_id,
+            "text": text,
+            "level": level,
+            "audience": audience,
+            "topic": topic,
+            **({"review_id": review_id} if review_id is not None else {}),
+        },
     )
     if message is not None:
         audit.record(

@@ -21,7 +21,7 @@ from reviewbot.analysis.base import Analysis as AnalysisResult
 from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
-from reviewbot.replies.model import MODEL, Endpoint, ModelDrafter
+from reviewbot.replies.model import MODEL
 from reviewbot.store import audit, outbox
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
@@ -446,8 +446,8 @@ async def ask_manager(
         level="warning",
         audience="manager",
         urgent=True,  # a person is waiting on it: no mute holds it
-        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}\n"
-        f"发送 /review_{review.id} 查看并处理。",
+        text=f"📣 {actor.name} 请店长处理评价 #{review.id}（需要店长或店主通过）：{snippet}",
+        review_id=review.id,
     )
     audit.record(
         session,
@@ -821,7 +821,27 @@ async def confirm_edit(
     )
 
 
-async def regenerate(
+# Why a 🔁's late draft was not used, as the Outcome code callers act on.
+DISCARDED: dict[str, OutcomeCode] = {"handled": "handled", "editing": "editing"}
+
+
+@dataclass(frozen=True, slots=True)
+class Regeneration:
+    """A 🔁 between its two short transactions: what the model is asked with (it is asked
+    with no transaction open, so a slow endpoint holds no lock), and what the card showed
+    when it was pressed, which must still hold for the new draft to be kept."""
+
+    review_id: int
+    revision: int
+    draft_id: int | None  # the current draft when pressed
+    text: ReviewText
+    analysis: AnalysisResult
+    previous: list[str]  # every draft the review had: the new one must differ
+    variant: DraftResult  # the template variant (the model's fallback)
+    fresh: bool  # whether `variant` differs from every previous draft
+
+
+async def start_regenerate(
     session: AsyncSession,
     review_id: int,
     actor: Actor,
@@ -832,12 +852,10 @@ async def regenerate(
     limits: ReplyLimits | None = None,
     zone: tzinfo = UTC,
     name_of: Callable[[str], str | None] = _nobody,
-    model: ModelDrafter | None = None,
-    endpoint: Endpoint | None = None,
-) -> Outcome:
-    """Another variant from the reply engine, different from every draft the review had;
-    with AI drafting on (`model`, `endpoint`), the model is asked again and its draft is
-    kept if it passes every check (the template variant otherwise, with the reason).
+) -> Outcome | Regeneration:
+    """The checks of 🔁 and the template variant, different from every draft the review
+    had: an Outcome when it is refused, else what `finish_regenerate` keeps (after
+    asking the model, with AI drafting on).
 
     Not while a staff edit is held for its confirm (`name_of` names its author): the
     edit was written against the draft on the card, which must not change under it.
@@ -855,40 +873,113 @@ async def regenerate(
     previous = list(
         (await session.scalars(select(Draft.text).where(Draft.review_id == review.id))).all()
     )
+    current = await current_draft(session, review.id)
     text, analysis = review_text(review), analysis_result(row)
-    fresh: DraftResult | None = None
     for attempt in range(len(previous), len(previous) + 12):
         drafted = drafter.draft(
             text, analysis, profile, recent=previous, attempt=attempt, limits=limits
         )
         if drafted.text not in previous:
-            fresh = drafted
             break
-    if model is not None and endpoint is not None:
-        asked = await model.draft(
-            fresh or drafted, text, analysis, profile, endpoint, recent=previous, limits=limits
+    return Regeneration(
+        review_id=review.id,
+        revision=review.revision,
+        draft_id=current.id if current else None,
+        text=text,
+        analysis=analysis,
+        previous=previous,
+        variant=drafted,
+        fresh=drafted.text not in previous,
+    )
+
+
+async def finish_regenerate(
+    session: AsyncSession,
+    started: Regeneration,
+    drafted: DraftResult,
+    actor: Actor,
+    now: datetime,
+    *,
+    zone: tzinfo = UTC,
+    name_of: Callable[[str], str | None] = _nobody,
+) -> Outcome:
+    """Keep `drafted` (the model's draft, or the template variant) as the current draft,
+    if the review is still as it was when 🔁 was pressed. When it changed meanwhile (a
+    colleague approved or ignored it, replaced or is editing the draft, the customer
+    updated the review) the new draft is not used: the card keeps what they did, the
+    presser is told what happened, and the audit keeps the unused text."""
+    review = await _locked_review(session, started.review_id)
+    current = await current_draft(session, review.id)
+    held = await held_edits(session, review.id)
+    reason, message = "", ""
+    if review.status not in OPEN_STATES:
+        when = _local(review.handled_at, zone) if review.handled_at else ""
+        what = STATUS_NAMES.get(review.status, review.status)
+        reason = "handled"
+        message = (
+            f"在新草稿生成期间，这条评价已由 {review.handled_by or '他人'} 于 {when} "
+            f"处理（{what}），新草稿没有使用。"
         )
-        fresh = asked if asked.source == MODEL or fresh is not None else None
-    if fresh is None:
+    elif review.revision != started.revision:
+        reason = "updated"
+        message = "在新草稿生成期间，顾客更新了评价，新草稿没有使用。请看更新后的卡片。"
+    elif held:
+        reason = "editing"
+        names = "、".join(dict.fromkeys(_who(d.created_by, actor, name_of) for d in held))
+        message = (
+            f"在新草稿生成期间，{names} 开始修改这条评价的回复，为免覆盖修改，新草稿没有使用。"
+        )
+    elif (current.id if current else None) != started.draft_id:
+        reason = "replaced"
+        who = _who(current.created_by, actor, name_of) if current else "一位同事"
+        message = (
+            f"在新草稿生成期间，{who} 已把草稿换成了新的版本，这一版没有使用。"
+            "请看卡片上的最新草稿。"
+        )
+    if reason:
+        audit.record(
+            session,
+            now,
+            "draft.regenerate_discarded",
+            actor=actor.id,
+            store_id=review.store_id,
+            review_id=review.id,
+            reason=reason,
+            draft_id=started.draft_id,
+            current=current.id if current else None,
+            after=drafted.text,
+            **draft_source(drafted),
+        )
+        return Outcome(False, message, code=DISCARDED.get(reason, "stale"))
+    if drafted.source != MODEL and not started.fresh:
         return Outcome(False, "没有更多不同的版本了，可以点“修改”自己写。")
     draft = await add_draft(
         session,
         review,
         actor,
         now,
-        text=fresh.text,
+        text=drafted.text,
         action="draft.regenerated",
-        fields=draft_fields(fresh),
-        source=draft_source(fresh),
+        fields=draft_fields(drafted),
+        source=draft_source(drafted),
     )
     message = (
         "已换一版 AI 草稿。"
-        if fresh.source == MODEL
-        else f"已换一版草稿（{fresh.note}）。"
-        if fresh.note
+        if drafted.source == MODEL
+        else f"已换一版草稿（{drafted.note}）。"
+        if drafted.note
         else "已换一版草稿。"
     )
     return Outcome(True, message, changed=True, draft_id=draft.id)
+
+
+def _who(author: str, actor: Actor, name_of: Callable[[str], str | None]) -> str:
+    """Who wrote a draft, as the person acting reads it."""
+    if author == actor.id:
+        return "你"
+    if author == "system":
+        return "系统"
+    return name_of(author) or "一位同事"
 
 
 async def snooze(

@@ -71,6 +71,7 @@ AUDIT_LABELS = {
     "review.answer_again": "需要再次回复",
     "draft.created": "生成草稿",
     "draft.regenerated": "换一版草稿",
+    "draft.regenerate_discarded": "换一版未采用（生成期间评价有变化）",
     "draft.edit_started": "开始修改",
     "draft.edit_previewed": "修改预览",
     "draft.edit_replaced": "修改被替换",
@@ -715,7 +716,13 @@ def _detail(entry: AuditEntry, zone: str) -> str:
     """The part of an audit entry's details a person reads: the text said, why refused,
     what a case recorded."""
     d = entry.details or {}
-    if entry.action in ("draft.approved", "draft.edited", "draft.regenerated", "draft.blocked"):
+    if entry.action in (
+        "draft.approved",
+        "draft.edited",
+        "draft.regenerated",
+        "draft.regenerate_discarded",
+        "draft.blocked",
+    ):
         return _short(str(d.get("after") or ""))
     if entry.action == "chat.refused":
         return str(d.get("reason") or d.get("attempted") or "")

@@ -139,6 +139,7 @@ async def close_crisis(
         now=now,
         audience="staff",
         dedupe_key=f"crisis-closed:{crisis.id}",
+        topic="crisis",
         level="info",
         text=f"✅ 危机已由 {actor_name} 结束。处理结果：{summary}"
         + (

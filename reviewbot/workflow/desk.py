@@ -7,8 +7,10 @@ allowed, what is recorded and what is queued is decided here, once for every fro
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -20,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.clock import Clock
 from reviewbot.config import Settings
 from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.replies.model import ModelDrafter
+from reviewbot.replies.model import ModelDrafter, fallback_note
 from reviewbot.reporting import metrics
 from reviewbot.reporting.summary import stats_text
 from reviewbot.store import audit, leases, outbox
@@ -38,6 +40,8 @@ from reviewbot.workflow.crisis import close_crisis, tally, trigger_name
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.edits import Edits
 from reviewbot.workflow.signin import SignIn
+
+log = logging.getLogger(__name__)
 
 # What a card's buttons do (the edit conversation has its own calls in `Desk.edits`).
 CardAction = Literal[
@@ -228,29 +232,15 @@ class Desk:
         return outcome
 
     async def _do(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
-        """Each button is one action of `workflow.actions`, in one transaction."""
+        """Each button is one action of `workflow.actions`, in one transaction (🔁 in two,
+        around its model call)."""
+        if action == "regenerate":
+            return await self._regenerate(card, actor)
         now, review_id, zone = self.clock.now(), card.review_id, self.zone(card.store_id)
         posting = await self.posting(card) if action == "approve" else {}
 
-        async def regenerate(session: AsyncSession) -> Outcome:
-            review = await session.get(Review, review_id)
-            return await actions.regenerate(
-                session,
-                review_id,
-                actor,
-                now,
-                drafter=self.drafter,
-                profile=self.directory.profile(card.store_id),
-                limits=self.directory.reply_limits(review.source_id) if review else None,
-                zone=zone,
-                name_of=self.directory.name_of,
-                model=self.model,
-                endpoint=self.directory.drafting(card.store_id),
-            )
-
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
             "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
-            "regenerate": regenerate,
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
             "malicious": lambda s: actions.mark_malicious(
                 s,
@@ -269,6 +259,55 @@ class Desk:
         }
         async with self.sessions() as session, session.begin():
             return await run[action](session)
+
+    async def _regenerate(self, card: CardRef, actor: Actor) -> Outcome:
+        """🔁: the checks and the template variant in one short transaction, the model
+        (with AI drafting on) asked with none open, then the draft kept in another short
+        one if the review is still as it was: a model call of up to its timeout must not
+        hold the review's lock (nor SQLite's write lock) while colleagues, the pipeline
+        and the outbox wait on it."""
+        zone, store_id = self.zone(card.store_id), card.store_id
+        profile, name_of = self.directory.profile(store_id), self.directory.name_of
+        async with self.sessions() as session:
+            review = await session.get(Review, card.review_id)
+        limits = self.directory.reply_limits(review.source_id) if review else None
+        endpoint = self.directory.drafting(store_id) if self.model is not None else None
+        async with self.sessions() as session, session.begin():
+            started = await actions.start_regenerate(
+                session,
+                card.review_id,
+                actor,
+                self.clock.now(),
+                drafter=self.drafter,
+                profile=profile,
+                limits=limits,
+                zone=zone,
+                name_of=name_of,
+            )
+            if isinstance(started, Outcome):
+                return started
+            if self.model is None or endpoint is None:  # nothing slow: one transaction
+                return await actions.finish_regenerate(
+                    session, started, started.variant, actor, self.clock.now(), zone=zone
+                )
+        try:
+            async with asyncio.timeout(endpoint.timeout + 1.0):  # the client's own, and a margin
+                drafted = await self.model.draft(
+                    started.variant,
+                    started.text,
+                    started.analysis,
+                    profile,
+                    endpoint,
+                    recent=started.previous,
+                    limits=limits,
+                )
+        except Exception:
+            log.exception("AI drafting for review %d failed", card.review_id)
+            drafted = replace(started.variant, model=endpoint.model, note=fallback_note("other"))
+        async with self.sessions() as session, session.begin():
+            return await actions.finish_regenerate(
+                session, started, drafted, actor, self.clock.now(), zone=zone, name_of=name_of
+            )
 
     async def appeal(self, review_id: int) -> actions.AppealSheet | None:
         """The appeal of a review marked malicious, to send where it was marked."""
@@ -418,6 +457,12 @@ class Desk:
                 await session.flush()  # for its id
             token, batch_id = (batch.token, batch.id) if batch else (None, None)
         return thanks.page_view(page, self.directory), token, batch_id
+
+    async def thanks_batch_stores(self, token: str) -> list[str] | None:
+        """The stores of a batch (None: no such batch), for a chat app's access check."""
+        async with self.sessions() as session:
+            batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
+        return None if batch is None else list(batch.stores)
 
     async def thanks_sent(self, batch_id: int, message_id: int) -> None:
         async with self.sessions() as session, session.begin():

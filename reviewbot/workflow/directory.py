@@ -100,6 +100,18 @@ class Directory:
                 return Actor(f"{service}:{user_id}", person.name, person.store_roles())
         return None
 
+    def addressees(self, service: str, store_id: str, audience: str) -> list[tuple[str, str]]:
+        """(user id, name) on a chat app of the store's people a notice is for: its
+        managers or its owners ("staff": nobody in particular, the group is the staff)."""
+        field = APP_IDENTITIES.get(service)
+        if field is None or audience not in ("manager", "owner"):
+            return []
+        return [
+            (getattr(person, field), person.name)
+            for person in self.settings.people
+            if getattr(person, field) and _actor(person).role_in(store_id) == audience
+        ]
+
     def name_of(self, actor_id: str) -> str | None:
         """The name people know someone by, from the actor id the database records."""
         kind, _, number = actor_id.partition(":")

@@ -213,6 +213,29 @@ async def list_page(
     return Page(items, notes)
 
 
+async def preview(session: AsyncSession, directory: Directory, store_id: str, size: int) -> Page:
+    """The store's oldest `size` thank-you drafts, as a channel is sent them unasked (with
+    the daily digest): no one's role is checked here, whoever acts on them is, where they
+    act (/thanks, the console)."""
+    postable = _positive([store_id]).where(
+        Review.source_id.not_in(directory.read_only_sources()),
+        Draft.status == "proposed",  # a reply the platform refused is fixed on its own first
+    )
+    rows = await session.execute(postable.order_by(Review.first_seen_at, Review.id).limit(size))
+    items = [_item(n, review, draft) for n, (review, draft) in enumerate(rows.all(), 1)]
+    total = await waiting(session, directory, [store_id])
+    return Page(items, Notes(total=total, remaining=max(0, total - len(items))))
+
+
+async def offer(session: AsyncSession, page: Page, store_id: str, now: datetime) -> str:
+    """A page sent to a chat app unasked, kept as a batch so its buttons post exactly what
+    it shows: the batch's token. Whoever presses is checked then, item by item, as on a
+    /thanks page (the batch has no chat: a chat app checks its group itself)."""
+    batch = create(session, page, Actor("reviewbot", "reviewbot", {}), [store_id], 0, now)
+    await session.flush()
+    return batch.token
+
+
 def fit(page: Page, shown: int) -> Page:
     """The page cut to its first `shown` items (a chat message holds only so much)."""
     notes = Notes(**asdict(page.notes))

@@ -7,7 +7,8 @@ come from a script, one per request, in the documented wire format:
 `{"id", "object": "chat.completion", "created", "model", "choices": [{"index": 0,
 "message": {"role": "assistant", "content"}, "finish_reason"}], "usage": {…}}`; errors as
 `{"error": {"message", "type", "code"}}`; 429 with `Retry-After`. A step can also be slow
-(answer after a delay) or raw bytes (a broken body). Streaming is not offered.
+(answer after a delay, or only once the test lets it: `until`, with `waiting` set while it
+is held) or raw bytes (a broken body). Streaming is not offered.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Step:
     error: str = ""  # an error object's message (status != 200)
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
+    until: asyncio.Event | None = None  # answer only once this is set (a call in flight)
     raw: bytes | None = None  # sent as the body instead of JSON
     choices: bool = True  # False: "choices": []
     finish_reason: str = "stop"
@@ -59,6 +61,7 @@ class FakeModel:
         self.script: deque[Step] = deque()
         self.requests: list[dict[str, Any]] = []  # {"body", "authorization", "at"}
         self.base_url = ""
+        self.waiting = asyncio.Event()  # set when a request reaches a step held `until`
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> str:
@@ -101,6 +104,9 @@ class FakeModel:
             step = Step(content=self.default)
         if step.delay:
             await asyncio.sleep(step.delay)
+        if step.until is not None:
+            self.waiting.set()
+            await step.until.wait()
         if step.raw is not None:
             return web.Response(status=step.status, body=step.raw, content_type="application/json")
         if step.status != 200:

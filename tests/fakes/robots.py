@@ -210,6 +210,10 @@ class FakeDingTalk(FakeWebhooks):
             return self.error(40035, "缺少参数 text")
         if kind == "actionCard" and not all(b.get("actionURL") for b in content.get("btns", [])):
             return self.error(40035, "缺少参数 actionURL")
+        # An @: the userIds listed in `at`, each written as @userId in the text to show.
+        users = body.get("at", {}).get("atUserIds", [])
+        if not isinstance(users, list) or not all(f"@{u}" in content["text"] for u in users):
+            return self.error(40035, "at.atUserIds 与正文不符")
         return None
 
 

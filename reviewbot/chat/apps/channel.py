@@ -12,6 +12,8 @@ from reviewbot.chat.robots.base import Robot
 class AppChannel(Robot):
     """Mixed in before the service's robot class (DingTalkRobot, WeComRobot), which draws."""
 
+    takes_taps = True
+
     def __init__(
         self,
         http: aiohttp.ClientSession,

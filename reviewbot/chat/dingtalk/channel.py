@@ -18,7 +18,7 @@ import aiohttp
 from reviewbot.chat.alerts import status_lines
 from reviewbot.chat.apps.channel import AppChannel
 from reviewbot.chat.dingtalk.api import DingTalkApi
-from reviewbot.chat.robots.base import RobotError
+from reviewbot.chat.robots.base import Robot, RobotError
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.text import alert_card
 from reviewbot.text import clip_utf16
@@ -42,7 +42,8 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
     """The card template's variables (all strings, as DingTalk's cardParamMap takes them):
     `title`, `markdown` (the review, its analysis, the draft, where it stands), `status`
     (who did what), `draft` (what the edit box starts with), `open` ("true" while the
-    buttons apply) and `review` (its number)."""
+    buttons apply), `undo` ("true" once the review is ignored: the ↩️ button, which the
+    workflow honours for 30 s) and `review` (its number)."""
     card = alert_card(alert, public_url)
     lines = [f"### {'🚨 ' if card.urgent else ''}{card.title}"]
     for label, value in card.lines:
@@ -55,6 +56,7 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
         "status": "\n".join(status) or "待处理",
         "draft": clip_utf16(alert.draft_text or "", DRAFT_UNITS) if alert.open else "",
         "open": "true" if alert.open else "false",
+        "undo": "true" if alert.review_status == "ignored" else "false",
         "review": f"#{alert.review_id}",
     }
 
@@ -87,6 +89,10 @@ class DingTalkAppChannel(AppChannel, DingTalkRobot):
         track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
         await self.api.update_card(track, card_params(alert, self.public_url))
         return ref
+
+    # The OpenAPI's group message cannot ping anyone: the people are named instead.
+    mention = Robot.mention
+    mentioned = Robot.mentioned
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         """A notice or a summary: the robot's markdown message in the group."""

@@ -16,10 +16,11 @@ from typing import Any
 
 import aiohttp
 
-from reviewbot.chat.feishu import cards
+from reviewbot.chat.feishu import batches, cards
 from reviewbot.chat.feishu.api import FeishuApi
 from reviewbot.chat.feishu.commands import Commands
 from reviewbot.chat.feishu.stream import LongConnection
+from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.chat.robots.feishu import FeishuRobot
 from reviewbot.workflow.actions import Actor, Outcome
@@ -123,6 +124,9 @@ class FeishuApp:
         value = (event.action.value if event and event.action else None) or {}
         token, action = str(value.get("rb", "")), str(value.get("a", ""))
         actor = self.desk.actor(user)
+        if action in batches.ACTIONS:
+            message_id = event.context.open_message_id if event and event.context else None
+            return await self._thanks(token, action, actor, Where(chat, user), message_id)
         card = await self.desk.desk.card(token) if token else None
         if card is None and actor is not None:
             return toast("这个按钮已失效。", False)
@@ -134,6 +138,25 @@ class FeishuApp:
         form = (event.action.form_value or {}) if event.action else {}
         outcome = await self._press(action, card, actor, chat, message_id, form)
         return toast(outcome.message, outcome.ok)
+
+    async def _thanks(
+        self, token: str, action: str, actor: Actor | None, where: Where, message_id: str | None
+    ) -> dict[str, Any]:
+        """✅ or 🙈 on a thank-you batch: the items of the stores this person covers in this
+        group, each checked by the workflow; the card redrawn with each one's outcome."""
+        stores = await self.desk.desk.thanks_batch_stores(token) or []
+        mine = [s for s in stores if self.desk.card_allowed(actor, s, where)]
+        if actor is None or not mine:
+            await self.desk.refused(where, f"button {action}", None, public=False)
+            return toast(f"{cards.REFUSAL}\n用户 ID：{where.user_id or '?'}", False)
+        answer = await self.desk.desk.thanks_press(
+            token, batches.ACTIONS[action], actor, mine, None, size=1, fit=lambda page: page
+        )
+        if answer.view is not None and message_id is not None:
+            store = self.desk.desk.directory.store(mine[0])
+            name = store.name if store else mine[0]
+            await self._patch(message_id, batches.decided_card(answer.view, name))
+        return toast(answer.text, not answer.alert)
 
     async def _press(
         self,
@@ -215,10 +238,13 @@ class FeishuApp:
 
 class FeishuAppChannel(FeishuRobot):
     """One group of an app, delivered like a group robot: alerts as cards with buttons
-    (recorded, so taps anywhere redraw them), notices and merged summaries as cards."""
+    (recorded, so taps anywhere redraw them), notices and merged summaries as cards, and
+    thank-you batches with buttons that post them."""
 
     kind = KIND
     service = "Feishu app bot"
+    takes_batches = True
+    takes_taps = True
 
     def __init__(
         self,
@@ -254,6 +280,11 @@ class FeishuAppChannel(FeishuRobot):
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         await self.app.redraw(alert, [self.name])
         return ref
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        card = batches.offer_card(notice, token)
+        message_id = await self.app.api.send(self.chat_id, "interactive", card)
+        return {"robot": self.kind, "message_id": message_id}
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         """A notice or a merged summary (drawn by the custom bot's renderer), as a card."""

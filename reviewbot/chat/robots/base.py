@@ -26,6 +26,7 @@ from reviewbot.chat.robots.text import (
     alert_card,
     notice_title,
     plain,
+    review_page,
     summary_line,
     summary_title,
 )
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
     from reviewbot.workflow.thanks import View as BatchView
 
 BAD_CREDENTIALS_RETRY = 300.0  # seconds: until the owner fixes the config, rarely
+
+
+def user_id(text: str) -> bool:
+    """Whether a configured user id can go into markup as it is (ids are word characters)."""
+    return bool(text) and all(c.isalnum() or c in "_-." for c in text)
 
 
 class RobotError(DeliveryError):
@@ -55,6 +61,12 @@ class Robot:
     bad_credentials: ClassVar[dict[int, str]]  # code -> what to check
     limit: ClassVar[int]  # the size limit, in the units size() counts
     per_second: ClassVar[int | None] = None
+    # The chat service whose user ids ([[people]]) its @-mentions use, if it has any.
+    people_service: ClassVar[str | None] = None
+    # Whether its thank-you batches carry buttons that post them (send_thanks).
+    takes_batches: ClassVar[bool] = False
+    # Whether its alert cards have buttons that act (a chat app), not only links.
+    takes_taps: ClassVar[bool] = False
     # Seconds before trying again after a rate-limit answer (the services count a minute).
     rate_limit_retry: ClassVar[float] = 61.0
 
@@ -111,11 +123,35 @@ class Robot:
     async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
         return ref  # /thanks pages live in chats with buttons
 
+    def mention(self, user_id: str, name: str) -> str:
+        """How the service's markdown calls a person (default: by name, no ping)."""
+        return f"@{plain(name)}"
+
+    def mentioned(self, body: dict[str, Any], notice: Notice) -> dict[str, Any]:
+        """The body with whatever else the service needs to ping them (default: as is)."""
+        return body
+
+    def open_line(self, review_id: int) -> str:
+        """How a reader here gets to the review a notice is about: its web page when the
+        console is public, else its card in the group (an app's cards have buttons)."""
+        if page := review_page(self.public_url, review_id):
+            return f"查看并处理：{page}"
+        if self.takes_taps:
+            return f"请在群里评价 #{review_id} 的卡片上处理。"
+        return ""
+
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         lines = [plain(line) for line in notice.text.splitlines()]
-        return await self._post(
-            self._fit_text(notice_title(notice), lines, notice.level == "critical")
-        )
+        if notice.review_id is not None and (line := self.open_line(notice.review_id)):
+            lines.append(line)
+        if notice.mentions:  # first: a long notice is cut at its end
+            lines.insert(0, " ".join(self.mention(uid, name) for uid, name in notice.mentions))
+        body = self._fit_text(notice_title(notice), lines, notice.level == "critical")
+        return await self._post(self.mentioned(body, notice))
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        """A thank-you batch with buttons carrying the batch's token (default: as text)."""
+        return await self.send_notice(notice)
 
     async def send_image(self, picture: Picture) -> dict[str, Any]:
         """A webhook takes no uploaded picture here: the chart's words go as text."""

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
-from reviewbot.chat.robots.base import Robot
+from reviewbot.chat.notices import Notice
+from reviewbot.chat.robots.base import Robot, user_id
 from reviewbot.chat.robots.text import Card, Link
 
 
@@ -36,6 +37,7 @@ class DingTalkRobot(Robot):
     rate_limit_retry = 601.0  # past 20 a minute, DingTalk throttles the robot for 10 minutes
     limit = 4000  # characters of markdown text (DingTalk refuses about 5000)
     clock: Callable[[], float] = staticmethod(time.time)
+    people_service = "dingtalk"
 
     def sign(self, url: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if not self.secret:
@@ -46,6 +48,14 @@ class DingTalkRobot(Robot):
             f"{url}{joiner}timestamp={timestamp}&sign={dingtalk_sign(self.secret, timestamp)}",
             body,
         )
+
+    def mention(self, user: str, name: str) -> str:
+        """DingTalk pings the userIds listed in `at` and shows `@userId` in the text."""
+        return f"@{user}" if user_id(user) else super().mention(user, name)
+
+    def mentioned(self, body: dict[str, Any], notice: Notice) -> dict[str, Any]:
+        users = [user for user, _ in notice.mentions if user_id(user)]
+        return {**body, "at": {"atUserIds": users}} if users else body
 
     def size(self, body: dict[str, Any]) -> int:
         return len((body.get("markdown") or body.get("actionCard"))["text"])

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from reviewbot.chat.robots.base import Robot
+from reviewbot.chat.robots.base import Robot, user_id
 from reviewbot.chat.robots.text import Card, Link
 
 
@@ -54,6 +54,7 @@ class FeishuRobot(Robot):
     }
     limit = 19_000  # bytes of body (Feishu refuses more than 20 KB)
     per_second = 5
+    people_service = "feishu"
     clock: Callable[[], float] = staticmethod(time.time)
 
     def sign(self, url: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -61,6 +62,10 @@ class FeishuRobot(Robot):
             return url, body
         timestamp = str(int(self.clock()))
         return url, {"timestamp": timestamp, "sign": feishu_sign(self.secret, timestamp), **body}
+
+    def mention(self, user: str, name: str) -> str:
+        """An @ in a card's lark_md, by open_id: Feishu shows the name and pings them."""
+        return f"<at id={user}></at>" if user_id(user) else super().mention(user, name)
 
     @staticmethod
     def _card(title: str, template: str, elements: list[dict[str, Any]]) -> dict[str, Any]:

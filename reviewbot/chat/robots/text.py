@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from reviewbot.chat.alerts import format_alert, stars, status_lines
 from reviewbot.chat.notices import Notice
+from reviewbot.chat.pictures import Picture
 from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.thanks import Page
 
 NOTICE_TITLES = {"info": "通知", "warning": "提醒", "critical": "紧急通知"}
 NOTICE_ICONS = {"info": "ℹ️", "warning": "⚠️", "critical": "🚨"}
@@ -76,8 +78,42 @@ def alert_card(view: AlertView, public_url: str | None) -> Card:
 
 
 def notice_title(notice: Notice) -> str:
+    if notice.title:
+        return plain(notice.title)
     to = AUDIENCES[notice.audience]
     return f"{NOTICE_TITLES[notice.level]} · {plain(notice.store_name)} · 致{to}"
+
+
+def digest_notice(picture: Picture) -> Notice:
+    """A digest as a robot can send it: its caption's title, the figures and the advice
+    (a webhook takes no uploaded chart)."""
+    caption = picture.caption.splitlines() or ["📊 评价汇总"]
+    text = "\n".join(caption[1:] + (picture.text.splitlines() if picture.text else []))
+    return Notice(picture.store_id, picture.store_name, text, title=caption[0])
+
+
+def thanks_notice(
+    page: Page, store_id: str, store_name: str, public_url: str | None, telegram: bool
+) -> Notice:
+    """A thank-you batch as a message: each waiting draft with its review, where to post
+    them (Telegram's /thanks posts a page at once; the console one review at a time)."""
+    lines = ["这些好评的感谢回复草稿已备好，请过目后发布（最早的在前）："]
+    for item in page.items:
+        lines.append(f"{item.n}. {stars(item.rating)} 评价 #{item.review_id}「{item.excerpt}」")
+        lines.append(f"　　回复：{item.draft}")
+        page_url = review_page(public_url, item.review_id)
+        if page_url:
+            lines.append(f"　　发布：{page_url}")
+    if page.notes.remaining:
+        lines.append(f"另有 {page.notes.remaining} 条未列出。")
+    if telegram:
+        lines.append("在 Telegram 群里发送 /thanks 可整批发布。")
+    if public_url:
+        lines.append("点每条的链接可在控制台逐条发布。")
+    if not telegram and not public_url:
+        lines.append("请在各平台的商家后台发布这些回复。")
+    title = f"🙏 好评待感谢 · {store_name} · {page.notes.total} 条"
+    return Notice(store_id, store_name, "\n".join(lines), title=title)
 
 
 def summary_title(count: int, per_minute: int) -> str:
@@ -87,7 +123,7 @@ def summary_title(count: int, per_minute: int) -> str:
 def summary_line(item: AlertView | Notice, public_url: str | None) -> tuple[str, str | None]:
     """One merged message as a line, and where its link goes (None: no link)."""
     if isinstance(item, Notice):
-        first = item.text.strip().splitlines()[0] if item.text.strip() else ""
+        first = item.title or (item.text.strip().splitlines()[0] if item.text.strip() else "")
         text = plain(clip_utf16(first, SUMMARY_UNITS))
         return f"{NOTICE_ICONS[item.level]} {plain(item.store_name)}：{text}", None
     words = plain(clip_utf16((item.text or "（只有评分）").replace("\n", " "), SUMMARY_UNITS))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from reviewbot.chat.robots.base import Robot
+from reviewbot.chat.robots.base import Robot, user_id
 from reviewbot.chat.robots.text import Card
 
 
@@ -19,9 +19,14 @@ class WeComRobot(Robot):
         93008: "the robot is not in the group any more",
     }
     limit = 4096  # bytes of markdown content
+    people_service = "wecom"
 
     def size(self, body: dict[str, Any]) -> int:
         return len(body["markdown"]["content"].encode())
+
+    def mention(self, user: str, name: str) -> str:
+        """WeCom markdown's @ by userid (`<@userid>`), which pings the member."""
+        return f"<@{user}>" if user_id(user) else super().mention(user, name)
 
     @staticmethod
     def _markdown(content: str) -> dict[str, Any]:

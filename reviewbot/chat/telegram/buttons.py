@@ -58,9 +58,14 @@ class CardButtons:
         routes[render.IGNORE_CONFIRM] = self._ignore
         routes[render.IGNORE_KEEP] = self._keep
         routes[render.IGNORE_UNDO] = self._undo_ignore
+        # Updates are handled one at a time, in order; 🔁 alone runs beside them, since
+        # with AI drafting it waits for the model (up to its timeout): a colleague's ✅
+        # meanwhile is handled at once (the workflow then drops the late draft).
         return [
             *(
-                CallbackQueryHandler(self._card(press), pattern=pattern(c))
+                CallbackQueryHandler(
+                    self._card(press), pattern=pattern(c), block=c != render.REGENERATE
+                )
                 for c, press in routes.items()
             ),
             CallbackQueryHandler(self.unknown),
