@@ -101,6 +101,7 @@ AuditAction = Literal[
     "notice.queued",
     "notice.sent",
     "outbox.dead",
+    "outbox.interrupted",
     "reply.failed",
     "reply.posted",
     "reply.withdrawn",

@@ -3,11 +3,13 @@ own leases and claims back at once; never shared by two live daemons on one host
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.app.instance import claim_identity
@@ -115,3 +117,36 @@ async def test_the_telegram_updates_reader_moves_within_seconds_of_its_holder_s_
     finally:
         await restarted.stop()
         await survivor.stop()
+
+
+async def test_two_replicas_started_at_the_same_moment_on_a_fresh_database_both_run(
+    database_url, demo, clock
+):
+    """Both read no stores and both insert them; the one whose insert loses reads them
+    back (bench/failover.py saw the second replica die at start on PostgreSQL). The test
+    lines them up: a lock on the stores table holds both reads until both wait on it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writing transaction at a time: no such race")
+    out = io.StringIO()
+    settings = make_settings(database_url, demo_url=demo.base_url)
+    replicas = [
+        Daemon(settings, clock=clock, notifier=ConsoleNotifier(out, color=False)) for _ in "ab"
+    ]
+    gate = create_async_engine(database_url)
+    try:
+        async with gate.begin() as connection:
+            await connection.execute(text("LOCK TABLE stores IN ACCESS EXCLUSIVE MODE"))
+            starts = [asyncio.create_task(r.start(schedule=False)) for r in replicas]
+            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            for _ in range(1200):  # a minute at most
+                if await connection.scalar(waiting) >= 2:
+                    break
+                await asyncio.sleep(0.05)
+        await asyncio.gather(*starts)
+        assert replicas[0].owner != replicas[1].owner
+        assert replicas[0].sources.keys() == replicas[1].sources.keys() != set()
+    finally:
+        await gate.dispose()
+        for replica in replicas:
+            await replica.stop()
+            await replica.close()

@@ -14,6 +14,7 @@ from sqlalchemy import event, func, select
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.clock import FakeClock
+from reviewbot.jobs.pipeline import CHUNK
 from reviewbot.jobs.poll import PollOutcome
 from reviewbot.platforms.demo.adapter import DemoAdapter
 from reviewbot.platforms.demo.server import DemoServer, Fault
@@ -579,3 +580,20 @@ async def test_a_draft_too_like_the_stores_recent_replies_says_so_on_the_card(
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_a_backlog_is_alerted_in_chunks_not_after_all_of_it(running, demo, clock):
+    """After a crash or an outage the first alerts must not wait until the whole backlog is
+    analyzed and drafted: each scheduled pipeline run writes one chunk, whose alerts go
+    out while the next chunk is worked on."""
+    daemon, _ = running
+    for n in range(CHUNK + 5):
+        demo.platform.add_review("shop-1", f"{NEGATIVE} 第{n}次", 1)
+    await poll(daemon, clock)
+
+    more = await daemon._pipeline_work()  # one scheduled run
+    assert more  # the job runs again at once for the rest
+    assert await count(daemon, Alert) == CHUNK
+    assert await count(daemon, Review, Review.needs_processing.is_(True)) == 5
+    assert not await daemon._pipeline_work()
+    assert await count(daemon, Alert) == CHUNK + 5

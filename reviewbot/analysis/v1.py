@@ -49,6 +49,7 @@ import math
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
@@ -112,8 +113,27 @@ def _compiled(extra: tuple[Path, ...]) -> tuple[Lexicon, Reader, MaliceRules, Co
     return lexicon, Reader(lexicon), MaliceRules(lexicon), ComplaintReader(lexicon)
 
 
+_COMPILED = ("lexicon", "reader", "malice", "complaints")
+
+
 class AnalyzerV1:
     version = "v1-aspects"
+
+    lexicon: Lexicon
+    reader: Reader
+    malice: MaliceRules
+    complaints: ComplaintReader
+
+    def __getattr__(self, name: str) -> Any:
+        """The bundled lexicon and its regexes, built on first use rather than when the
+        analyzer is made: a restarted daemon is delivering and reading chat while its
+        pipeline's worker builds them (about a second of CPU)."""
+        extra = self.__dict__.get("_extra")
+        if name not in _COMPILED or extra is None:
+            raise AttributeError(name)
+        for attribute, value in zip(_COMPILED, _compiled(extra), strict=True):
+            self.__dict__.setdefault(attribute, value)
+        return self.__dict__[name]
 
     def __init__(
         self,
@@ -122,10 +142,8 @@ class AnalyzerV1:
         *,
         extra_lexicons: Sequence[Path] = (),
     ) -> None:
-        if lexicon is None:
-            self.lexicon, self.reader, self.malice, self.complaints = _compiled(
-                tuple(Path(p) for p in extra_lexicons)
-            )
+        if lexicon is None:  # compiled on first use (see __getattr__)
+            self._extra = tuple(Path(p) for p in extra_lexicons)
         else:
             self.lexicon = lexicon
             self.reader = Reader(lexicon)

@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviewbot import logs
@@ -60,7 +61,7 @@ from reviewbot.jobs.escalation import EscalationChecker
 from reviewbot.jobs.followups import FollowUps
 from reviewbot.jobs.ingest import ConfiguredSource, sync_sources
 from reviewbot.jobs.outbox import OutboxDispatcher
-from reviewbot.jobs.pipeline import Pipeline
+from reviewbot.jobs.pipeline import CHUNK, Pipeline
 from reviewbot.jobs.poll import Poller, PollOutcome
 from reviewbot.jobs.robots import RobotHandler, Router
 from reviewbot.platforms.base import PlatformAdapter
@@ -215,6 +216,20 @@ class Daemon:
             await self.close()
             raise
 
+    async def _sync_sources(self) -> dict[tuple[str, str], int]:
+        """Write the configured stores and accounts. Replicas started at the same moment on
+        a fresh database both insert them; the one that loses reads them back and tries
+        again, instead of dying at start."""
+        for attempt in range(3):
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await sync_sources(session, self._configured(), self.clock.now())
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info("another replica wrote the stores at the same moment; reading them")
+        raise AssertionError("unreachable")
+
     async def _start(self, schedule: bool) -> None:
         s = self.settings
         check_secrets(s, skip_broken_sources=self.skip_broken_sources, chat=self._notifier is None)
@@ -226,8 +241,7 @@ class Daemon:
             self.engine, auto_upgrade=s.database.auto_upgrade, log=log.info
         )
         self.sessions = db.session_factory(self.engine)
-        async with self.sessions() as session, session.begin():
-            ids = await sync_sources(session, self._configured(), self.clock.now())
+        ids = await self._sync_sources()
         await self._start_sources(ids)
         self.directory = Directory(
             s, {sid: rs.adapter.capabilities for sid, rs in self.sources.items()}
@@ -261,7 +275,14 @@ class Daemon:
             model=self.model,
             drafting=self.directory.drafting,
         )
-        await self.pipeline.warm_up()
+        # The analyzer's lexicon and regexes are built in the pipeline's worker while the
+        # rest starts (the pipeline's first run waits behind it in that worker): a daemon
+        # restarted after a crash delivers what is queued and reads Telegram meanwhile.
+        warm_up = asyncio.get_running_loop().create_task(
+            self._guarded(self.pipeline.warm_up, None), name="warm-up"
+        )
+        self._tasks.add(warm_up)
+        warm_up.add_done_callback(self._tasks.discard)
         self.pipeline_job = _Job("pipeline", self._pipeline_work, self._tasks)
         self.outbox_job = _Job("outbox", self._outbox_work, self._tasks)
         # Crisis detection and the escalation ladder are separate jobs: one failing never
@@ -686,12 +707,12 @@ class Daemon:
         return poll
 
     async def _pipeline_work(self) -> bool:
-        stats = await self.pipeline.run_once()
+        stats = await self.pipeline.run_once(limit=CHUNK)
         if stats.alerts:
             self.outbox_job.kick()
         if stats.processed:
             self.crisis_job.kick()  # a new review may start a crisis
-        return stats.processed + stats.failed >= 100
+        return stats.processed + stats.failed >= CHUNK
 
     async def _crisis_work(self) -> bool:
         if await self.crisis.run_once():

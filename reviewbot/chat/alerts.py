@@ -3,6 +3,7 @@ adds its own markup and escaping to (the card's content comes from workflow/card
 
 from __future__ import annotations
 
+from reviewbot.chat.notices import REPEAT_NOTE
 from reviewbot.reporting.labels import (
     CATEGORY,
     KINDS,
@@ -73,8 +74,10 @@ def format_alert(view: AlertView) -> list[tuple[str, str]]:
             f"{clip_utf16(view.store_name, FIELD_UNITS['store'])} · {platform}",
         ),
         ("meta", meta),
-        ("评价", view.text if view.text else "（只有评分，没有文字）"),
     ]
+    if view.repeat:
+        lines.append(("提示", REPEAT_NOTE.removeprefix("⚠️ ")))
+    lines.append(("评价", view.text if view.text else "（只有评分，没有文字）"))
     if view.follow_up:
         lines.append(("追评", view.follow_up))
     if view.url:

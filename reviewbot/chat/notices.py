@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewbot.vocab import Audience, Level
 
@@ -22,3 +22,13 @@ class Notice:
     mentions: tuple[tuple[str, str], ...] = ()
     # The review it is about: each front end says how to open it in its own way.
     review_id: int | None = None
+
+
+REPEAT_NOTE = "⚠️ 可能重复：上次发送时服务中断，这条消息可能已经发过一次。如已收到，请以这条为准。"
+"""Said on a message sent again after an attempt was cut off mid-send: the chat has no way
+to tell us whether the first one arrived, so the people reading it are told instead."""
+
+
+def as_repeat(notice: Notice) -> Notice:
+    """The notice sent again after an interrupted attempt, saying it may be a repeat."""
+    return replace(notice, text=f"{REPEAT_NOTE}\n{notice.text}")

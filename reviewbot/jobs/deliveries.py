@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.chat.base import DeliveryError, Notifier
-from reviewbot.chat.notices import Notice
+from reviewbot.chat.notices import Notice, as_repeat
 from reviewbot.clock import Clock
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.platforms.base import (
@@ -68,6 +69,18 @@ async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
     )
 
 
+Item = TypeVar("Item", AlertView, Notice)
+
+
+def as_sent(item: Item, message: OutboxMessage) -> Item:
+    """What goes out for `message`: after an attempt cut off mid-send, which the chat may
+    have shown already (no chat API takes an idempotency key), a copy that says it may be
+    a repeat, so nobody acts on it twice or wonders why it came again."""
+    if not outbox.interrupted(message):
+        return item
+    return as_repeat(item) if isinstance(item, Notice) else replace(item, repeat=True)
+
+
 class Copier(Protocol):
     async def copy(self, message: OutboxMessage) -> None:
         """Queue the message's copies for the store's other channels (idempotent)."""
@@ -102,7 +115,7 @@ class AlertHandler:
                 raise hold
         if self.router is not None:
             await self.router.copy(message)
-        return await self.notifier.send_alert(view)
+        return await self.notifier.send_alert(as_sent(view, message))
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
@@ -234,7 +247,7 @@ class NoticeHandler:
             notice = await notice_of(session, message.payload)
         if self.router is not None:
             await self.router.copy(message)
-        return await self.notifier.send_notice(notice)
+        return await self.notifier.send_notice(as_sent(notice, message))
 
     async def on_sent(
         self, session: AsyncSession, message: OutboxMessage, result: dict[str, Any], now: datetime
@@ -293,8 +306,9 @@ class ReplyHandler:
         # A timeout or a garbled answer may hide a reply that landed: look before posting
         # again where the platform lets us (its reply POST is not idempotent). Whether an
         # earlier POST may have landed is kept in the row, not read from its last error,
-        # which a later failure (a throttled look, a wait asked for) overwrites.
-        uncertain = bool(message.payload.get(UNSURE))
+        # which a later failure (a throttled look, a wait asked for) overwrites; so may an
+        # attempt cut off mid-send (a kill between posting and recording it).
+        uncertain = bool(message.payload.get(UNSURE)) or outbox.interrupted(message)
         if uncertain and isinstance(adapter, ReplyReader):
             live = await _live_reply(adapter, review)
             if live is not None:

@@ -4,7 +4,11 @@ One replica at a time drains a destination (it holds that destination's lease, r
 while it works, and checks it is still live before each message), oldest message first,
 and stops at the first failure so nothing overtakes it. Delivery is at least once: a
 crash between sending and recording sends again after restart, which is why handlers
-make their effects idempotent where the far side allows it.
+make their effects idempotent where the far side allows it. Where it does not (a chat
+message: Telegram has no idempotency key), each attempt is stamped in flight, and
+committed, before its request goes out; the next holder that finds the stamp knows the
+message may have arrived, and the handler says so on the copy it sends again (or re-reads
+the platform before posting a reply again).
 """
 
 from __future__ import annotations
@@ -142,11 +146,43 @@ class OutboxDispatcher:
                     break
             return sent
 
+    async def _start_attempt(self, destination: str) -> OutboxMessage | None:
+        """The destination's oldest message if it is due, stamped in flight and committed
+        before its request goes out (one transaction: the stamp costs no extra round trip).
+        A stamp already there means the last attempt was cut off (its holder was killed
+        between sending and recording): that attempt is recorded as interrupted, so the
+        handler knows this one may repeat what already arrived."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            message = await outbox.head(session, destination)
+            if message is None or message.next_attempt_at > now:
+                return None
+            if message.in_flight_since is not None:
+                log.warning(
+                    "outbox message %d (%s to %s) was cut off mid-send at %s; sending it "
+                    "again, marked as possibly repeated",
+                    message.id,
+                    message.kind,
+                    destination,
+                    message.in_flight_since.isoformat(),
+                )
+                audit.record(
+                    session,
+                    now,
+                    "outbox.interrupted",
+                    message_id=message.id,
+                    kind=message.kind,
+                    destination=destination,
+                    in_flight_since=message.in_flight_since.isoformat(),
+                )
+                outbox.mark_interrupted(message, now)
+            message.in_flight_since = now
+        return message
+
     async def _deliver_head(self, destination: str) -> bool | None:
         """Deliver the destination's oldest message: True sent, False failed, None nothing due."""
-        async with self.sessions() as session:
-            message = await outbox.head(session, destination)
-        if message is None or message.next_attempt_at > self.clock.now():
+        message = await self._start_attempt(destination)
+        if message is None:
             return None
         handler = self.handlers.get(message.kind)
         error: str | None = None
@@ -163,6 +199,7 @@ class OutboxDispatcher:
                 current = await session.get(OutboxMessage, message.id)
                 assert current is not None
                 current.next_attempt_at = exc.until
+                current.in_flight_since = None
             return False
         except Permanent as exc:
             error = f"permanent: {exc}"

@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = ANALYSIS_ATTEMPTS
 RETRY_FIRST = timedelta(seconds=15)  # then four times longer each: 15 s, 1, 4 and 16 min
+# Reviews analyzed, drafted and written per scheduled run. A backlog (after a crash, an
+# outage, a first poll) goes out in chunks of this many, each chunk's alerts delivered
+# while the next is analyzed, instead of every alert waiting for the whole backlog.
+CHUNK = 10
 RECENT_DRAFTS = 20
 # A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
 MIN_COPY_CHARS = 8

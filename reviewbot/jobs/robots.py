@@ -31,7 +31,7 @@ from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import Robot
 from reviewbot.chat.robots.text import digest_notice, thanks_notice
 from reviewbot.clock import Clock
-from reviewbot.jobs.deliveries import held, notice_of
+from reviewbot.jobs.deliveries import as_sent, held, notice_of
 from reviewbot.jobs.digest import digest_picture
 from reviewbot.jobs.outbox import Deferred, Permanent
 from reviewbot.store import audit, outbox
@@ -210,10 +210,10 @@ class RobotHandler:
                 merged = [row_id for row_id, _ in items[1 : result["count"]]]
                 return {**result, "merged": merged}
             if isinstance(head, AlertView):
-                return await robot.send_alert(head)
+                return await robot.send_alert(as_sent(head, message))
             if message.payload.get("of") == "thanks" and robot.takes_batches:
                 return await self._offer(robot, message)
-            return await robot.send_notice(head)
+            return await robot.send_notice(as_sent(head, message))
 
     async def _offer(self, robot: Robot, message: OutboxMessage) -> dict[str, Any]:
         """A thank-you batch for a chat app whose buttons post it: kept as a batch first."""

@@ -179,19 +179,61 @@ async def head(session: AsyncSession, destination: str) -> OutboxMessage | None:
     )
 
 
+INTERRUPTED = "interrupted"
+"""The failure code of an attempt found cut off mid-send (its holder was killed after the
+request went out and before its outcome was recorded): it may have been delivered."""
+
+
+async def start_attempt(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """Stamp the message as in flight; the caller commits this before the request goes
+    out, so whoever finds the stamp later knows the request may have arrived."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(in_flight_since=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_interrupted(message: OutboxMessage, now: datetime) -> None:
+    """Record the cut-off attempt of a message found in flight as an uncertain failure: the
+    next attempt knows it may repeat what already arrived."""
+    since = message.in_flight_since
+    message.attempts += 1
+    message.last_error = (
+        f"{INTERRUPTED}: the attempt started at {since.isoformat() if since else '?'} was cut "
+        "off before its outcome was recorded; it may have been delivered"
+    )
+    message.in_flight_since = None
+
+
+# Kept at the end of a later failure's last_error, so the doubt lasts until a send succeeds.
+_AFTER_INTERRUPTED = " [after an interrupted attempt]"
+
+
+def interrupted(message: OutboxMessage) -> bool:
+    """Whether an attempt of this (undelivered) message was cut off mid-send: the next
+    copy that goes out may be a second one."""
+    error = message.last_error or ""
+    return error.startswith(f"{INTERRUPTED}:") or error.endswith(_AFTER_INTERRUPTED)
+
+
 def mark_sent(message: OutboxMessage, now: datetime) -> None:
     message.status = SENT
     message.sent_at = now
     message.attempts += 1
     message.last_error = None
+    message.in_flight_since = None
 
 
 def mark_failed(
     message: OutboxMessage, now: datetime, error: str, *, retry_in: float | None
 ) -> None:
     """Record a failed attempt; retry_in=None means it will never succeed (dead)."""
+    doubt = _AFTER_INTERRUPTED if interrupted(message) else ""
     message.attempts += 1
-    message.last_error = logs.redact(error)[:2000]
+    message.in_flight_since = None
+    message.last_error = logs.redact(error)[: 2000 - len(doubt)] + doubt
     if retry_in is None:
         message.status = DEAD
     else:

@@ -314,6 +314,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Set, and committed, before an attempt's request goes out; cleared with its outcome.
+    # Found set by the next holder: the attempt was cut off (a kill) and may have arrived.
+    in_flight_since: Mapped[datetime | None]
 
 
 class Lease(Base):

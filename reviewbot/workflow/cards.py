@@ -121,6 +121,9 @@ class AlertView:
     case_follow_up_at: datetime | None = None
     case_came_back: str | None = None
     console_url: str | None = None  # the review's page on the web console ([web] public_url)
+    # Sent again after an attempt cut off mid-send (jobs/outbox.py): the chat may already
+    # show this card once, and the card says so.
+    repeat: bool = False
 
     @property
     def open(self) -> bool:

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.reporting import metrics
-from reviewbot.reporting.charts import render_png
 from reviewbot.reporting.labels import CATEGORY, REASONS, SEVERITY
 from reviewbot.reporting.page import figures_tables
 from reviewbot.reporting.summary import advice, headline, period_label, title
@@ -652,6 +651,10 @@ class Console:
         store = self.settings.store(store_id)
         chosen = parse_period(period)
         figures = await self._figures([store_id], chosen, end or self.today(store_id))
+        # matplotlib on first use: a tenth of the daemon's start-up CPU, needed by neither
+        # the restart after a crash nor most of the daemon's life (jobs/digest.py does too).
+        from reviewbot.reporting.charts import render_png
+
         return await asyncio.to_thread(
             render_png, figures, store.name, chosen, ZoneInfo(store.timezone)
         )

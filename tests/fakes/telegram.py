@@ -26,6 +26,9 @@ from aiohttp import web
 
 TOKEN = "123456:TEST-token_for_reviewbot"
 DROP = 0  # a Fault "status" that drops the connection instead of answering
+# A Fault "status": Telegram takes the message, and its answer never comes (the sender is
+# killed while it waits, after the message reached the chat).
+STALL = -1
 BOT_USER = {
     "id": 777000111,
     "is_bot": True,
@@ -136,6 +139,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(100)
         self._callback_ids = itertools.count(1)
         self._new_update = asyncio.Event()
+        self._stopping = asyncio.Event()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
 
@@ -154,6 +158,7 @@ class FakeTelegram:
         return self.base_url
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -179,6 +184,11 @@ class FakeTelegram:
         fault = self.faults[0] if self.faults and self.faults[0].method in (method, "*") else None
         if fault is not None:
             self.faults.popleft()
+            if fault.status == STALL:
+                handler = getattr(self, f"_m_{method}")
+                await handler(params)
+                await self._stopping.wait()  # the answer that never comes
+                raise web.HTTPServiceUnavailable()
             if fault.status == DROP:  # the connection goes down before any answer
                 assert request.transport is not None
                 request.transport.abort()
