@@ -122,7 +122,17 @@ def postgres_url() -> Iterator[str]:
     name = f"{prefix}{_worker()}_{os.getpid()}"
     asyncio.run(_sweep(base, prefix))
     asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    # A commit does not wait for the server to flush its log to disk: what a transaction
+    # sees, locks and makes visible is unchanged, only a crash of the server could lose the
+    # last commits of this throwaway database. The daemon tests commit hundreds of times
+    # each (leases, outbox); on this machine a synced commit took 23 ms, this one 8 ms.
+    asyncio.run(
+        _admin(
+            base,
+            f'CREATE DATABASE "{name}"',
+            f'ALTER DATABASE "{name}" SET synchronous_commit = off',
+        )
+    )
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -146,7 +156,17 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+# Emptying the tables a test used: DELETE, children before parents, in one transaction,
+# then every sequence restarted (ids start at 1 again, as after TRUNCATE … RESTART IDENTITY).
+# TRUNCATE gives each of the 22 tables new files, and the server syncs them: 0.5–1 s a test
+# on this machine, DELETE of a test's few rows 0.06 s.
+EMPTY_TABLES = "; ".join(
+    f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)
+)
+SEQUENCES = (
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+)
 
 
 async def _fresh_postgres(url: str) -> None:
@@ -161,7 +181,10 @@ async def _fresh_postgres(url: str) -> None:
                 else None
             )
             if current == db.head_revision():
-                await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+                sequences = (await connection.scalars(text(SEQUENCES))).all()
+                restarts = "".join(f'; ALTER SEQUENCE "{name}" RESTART' for name in sequences)
+                raw = (await connection.get_raw_connection()).driver_connection
+                await raw.execute(f"BEGIN; {EMPTY_TABLES}{restarts}; COMMIT")
                 return
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))

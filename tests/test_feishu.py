@@ -24,6 +24,10 @@ from reviewbot.store.schema import AuditEntry, OutboxMessage
 from tests.conftest import TEST_FACTS
 from tests.fakes.feishu import FakeFeishu
 
+# One worker runs them all: the SDK they drive (and the fake's protobuf frames) costs 2.5 s
+# of CPU to import, paid once instead of on every worker (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("feishu")
+
 APP_ID, SECRET = "cli_a1b2c3d4e5", "feishu-app-secret-0123"
 CHAT, OTHER_CHAT = "oc_staff_group", "oc_other_group"
 OWNER, MANAGER, STAFF, STRANGER = "ou_owner", "ou_manager", "ou_staff", "ou_stranger"

@@ -25,17 +25,28 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
-from lark_oapi.ws.pb.pbbp2_pb2 import Frame
+
+if TYPE_CHECKING:
+    from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES = "/open-apis/im/v1/messages"
 
 
+def _new_frame() -> Frame:
+    """An empty pbbp2 frame. Imported here, not at the top: any `lark_oapi` import loads
+    the whole SDK (2.5 s of CPU), which only the worker running the Feishu tests needs,
+    not every worker collecting the suite (they run as one xdist group, tests/test_feishu.py)."""
+    from lark_oapi.ws.pb.pbbp2_pb2 import Frame
+
+    return Frame()
+
+
 def _frame(headers: dict[str, str], payload: bytes, method: int, seq: int) -> bytes:
-    frame = Frame()
+    frame = _new_frame()
     frame.SeqID, frame.LogID, frame.service, frame.method = seq, 0, 1, method
     for key, value in headers.items():
         header = frame.headers.add()
@@ -214,7 +225,7 @@ class FakeFeishu:
             async for message in ws:
                 if message.type != WSMsgType.BINARY:
                     continue
-                frame = Frame()
+                frame = _new_frame()
                 frame.ParseFromString(message.data)
                 headers = {h.key: h.value for h in frame.headers}
                 if frame.method == 0 and headers.get("type") == "ping":
