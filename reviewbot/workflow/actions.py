@@ -43,6 +43,7 @@ STATUS_NAMES: dict[ReviewStatus, str] = {
 # Said when a decision is pressed on a review the customer changed since its draft was
 # written: the old draft (and the role it needs) may not fit the new words.
 NOT_YET_READ = "顾客刚更新了评价，新的分析和草稿生成后再处理。"
+REPLACED = "草稿已更新，请看最新卡片。"  # a ✅ pressed on a draft replaced since
 UNDO_IGNORE = timedelta(seconds=30)  # how long a 🙈 can be taken back
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",
@@ -273,7 +274,8 @@ async def approve(
     zone: tzinfo = UTC,
     batch_id: int | None = None,
 ) -> Outcome:
-    """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
+    """Approve the current draft (or `draft_id`, the one the approver was shown: refused
+    once replaced) and queue it for posting, once per review.
 
     The guardrails run on the exact text to be posted, whoever wrote it; a violation
     blocks the approval and says why. For a platform without a reply API, approving
@@ -290,6 +292,8 @@ async def approve(
     _check(actor, review, required_role(analysis, draft))
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "approve")
+    if draft is not None and draft.review_id == review.id and draft.status in NOT_CURRENT:
+        return Outcome(False, REPLACED, code="stale")  # the draft the approver saw is gone
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。", code="stale")
     if not _read(review, analysis) or draft.revision != review.revision:

@@ -192,12 +192,18 @@ class Desk:
             "zone": self.zone(card.store_id),
         }
 
-    async def act(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
+    async def act(
+        self, action: CardAction, card: CardRef, actor: Actor, *, draft_id: int | None = None
+    ) -> Outcome:
         """A button on a card, pressed by someone allowed to press it there (a front end
         asks `access.card_allowed` first). A role too low is refused politely (and
         audited); a change redraws every copy of the card. Before 🔁, a front end closes
-        expired edits (an abandoned edit must not hold the draft) and says so."""
-        return await self.guarded(action, card, actor, lambda: self._do(action, card, actor))
+        expired edits (an abandoned edit must not hold the draft) and says so. `draft_id`:
+        the draft the presser was shown, where the front end knows it (✅ posts that one
+        or nothing, never a draft that replaced it since)."""
+        return await self.guarded(
+            action, card, actor, lambda: self._do(action, card, actor, draft_id)
+        )
 
     async def confirm_edit(
         self, card: CardRef, actor: Actor, chat_id: int, user_id: int, pressed: int | None
@@ -231,7 +237,9 @@ class Desk:
             await self.redraw(card.review_id, f"button:{what}")
         return outcome
 
-    async def _do(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
+    async def _do(
+        self, action: CardAction, card: CardRef, actor: Actor, draft_id: int | None = None
+    ) -> Outcome:
         """Each button is one action of `workflow.actions`, in one transaction (🔁 in two,
         around its model call)."""
         if action == "regenerate":
@@ -240,7 +248,9 @@ class Desk:
         posting = await self.posting(card) if action == "approve" else {}
 
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
-            "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
+            "approve": lambda s: actions.approve(
+                s, review_id, actor, now, draft_id=draft_id, **posting
+            ),
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
             "malicious": lambda s: actions.mark_malicious(
                 s,
