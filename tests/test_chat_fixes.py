@@ -9,7 +9,7 @@ from sqlalchemy import select
 from reviewbot.store.schema import AuditEntry, Review, Task
 from tests.fakes.telegram import plain_text
 from tests.harness.daemon import Running, review_number
-from tests.harness.telegram import MANAGER, STAFF, STAFF_CHAT, STRANGER
+from tests.harness.telegram import MANAGER, OWNER, STAFF, STAFF_CHAT, STRANGER
 
 
 async def test_the_card_says_how_the_customer_feels_not_a_raw_score(bot: Running):
@@ -311,3 +311,19 @@ async def test_an_edit_cancelled_before_any_text_removes_its_prompt(bot: Running
     prompt = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", "")][-1]
     assert await bot.ask(STAFF, STAFF_CHAT, "/cancel") == "已取消修改，草稿保持不变。"
     assert prompt in bot.fake.deleted
+
+
+async def test_a_group_lists_and_shows_only_its_own_stores_reviews(bot: Running):
+    """The owner covers every store: in store-1's group, /pending and /review speak for
+    store-1 only (its staff read the group), in private for all of the owner's."""
+    ours = await bot.review_arrives("第一条：米饭是生的", 1)
+    bot.staff_chat = -100999  # store-2's group
+    theirs = await bot.review_arrives("别的店：汤是凉的", 1, shop="shop-2")
+    bot.staff_chat = STAFF_CHAT
+    listing = await bot.ask(OWNER, STAFF_CHAT, "/pending")
+    assert f"/review_{review_number(ours)} " in listing
+    assert f"/review_{review_number(theirs)} " not in listing and "待处理 1 条" in listing
+    refused = await bot.ask(OWNER, STAFF_CHAT, f"/review {review_number(theirs)}")
+    assert refused == f"找不到评价 #{review_number(theirs)}。"
+    mine = await bot.ask(OWNER, OWNER, "/pending")
+    assert f"/review_{review_number(theirs)} " in mine and "待处理 2 条" in mine

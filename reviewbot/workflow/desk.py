@@ -134,12 +134,17 @@ class Desk:
         async with self.sessions() as session:
             return await load_alert_view(session, alert_id, self.directory)
 
-    async def card_for(self, actor: Actor, review_id: int) -> int | None:
+    async def card_for(
+        self, actor: Actor, review_id: int, stores: list[str] | None = None
+    ) -> int | None:
         """The card of a review someone asked for (/review): its latest alert, or a new
-        one for a review that needed none (a positive one, say). None: not theirs."""
+        one for a review that needed none (a positive one, say). None: not theirs, or not
+        of `stores` (the ones the chat asked in speaks for)."""
         async with self.sessions() as session, session.begin():
             review = await session.get(Review, review_id)
             if review is None or not actor.covers(review.store_id):
+                return None
+            if stores is not None and review.store_id not in stores:
                 return None
             alert = await session.scalar(
                 select(Alert).where(Alert.review_id == review_id).order_by(Alert.id.desc()).limit(1)

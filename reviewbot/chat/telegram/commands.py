@@ -124,8 +124,7 @@ class Commands:
         actor = await self.front.command_actor(update, "pending")
         if actor is None:
             return
-        stores = [s for s in self.desk.directory.store_ids() if actor.covers(s)]
-        pending = await self.desk.pending(stores)
+        pending = await self.desk.pending(self.front.stores_here(update, actor))
         waiting = pending.thanks_waiting
         more = f"\n另有 {waiting} 条好评待感谢，发送 /thanks 查看。" if waiting else ""
         if not pending.reviews:
@@ -173,7 +172,8 @@ class Commands:
         await self._show(update, actor, int(match.group(1)))
 
     async def _show(self, update: Update, actor: Actor, review_id: int) -> None:
-        alert_id = await self.desk.card_for(actor, review_id)
+        # In a group, only the group's own stores' reviews: not another store's staff's.
+        alert_id = await self.desk.card_for(actor, review_id, self.front.stores_here(update, actor))
         if alert_id is None:
             await update.effective_message.reply_text(f"找不到评价 #{review_id}。")
             return
