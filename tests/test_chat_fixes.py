@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry, Review, Task
+from reviewbot.store.schema import AuditEntry, Crisis, Review, Task
 from tests.fakes.telegram import plain_text
 from tests.harness.daemon import Running, review_number
 from tests.harness.telegram import MANAGER, OWNER, STAFF, STAFF_CHAT, STRANGER
@@ -327,3 +327,25 @@ async def test_a_group_lists_and_shows_only_its_own_stores_reviews(bot: Running)
     assert refused == f"找不到评价 #{review_number(theirs)}。"
     mine = await bot.ask(OWNER, OWNER, "/pending")
     assert f"/review_{review_number(theirs)} " in mine and "待处理 2 条" in mine
+
+
+async def test_closing_a_crisis_with_several_open_asks_which_store_and_names_it(bot: Running):
+    async with bot.daemon.sessions() as session, session.begin():
+        for store in ("store-1", "store-2"):
+            session.add(
+                Crisis(
+                    store_id=store, status="open", triggers=[], review_ids=[],
+                    started_at=bot.clock.now(),
+                )
+            )  # fmt: skip
+    asked = await bot.ask(OWNER, OWNER, "/crisis close 已送检，结果正常")
+    assert "测试小馆、别的店" in asked and "请写明结束哪一家" in asked
+    assert await bot.ask(OWNER, OWNER, "/crisis close 别的店 已处理") == (
+        "已结束危机（别的店），处理记录已保存。"
+    )
+    assert await bot.ask(OWNER, OWNER, "/crisis close 已送检，结果正常") == (
+        "已结束危机（测试小馆），处理记录已保存。"
+    )
+    async with bot.daemon.sessions() as session:
+        closed = (await session.execute(select(Crisis.store_id, Crisis.summary))).all()
+    assert sorted(closed) == [("store-1", "已送检，结果正常"), ("store-2", "已处理")]

@@ -439,13 +439,41 @@ class Desk:
             )
         return lines
 
-    async def close_crisis(self, actor: Actor, stores: list[str], summary: str) -> bool:
+    async def close_crisis(self, actor: Actor, stores: list[str], summary: str) -> str | None:
+        """`/crisis close [门店] 处理结果`: the answer naming the store whose crisis closed;
+        when several of `stores` have one open, the store must lead the summary (the
+        answer lists the choices otherwise). None: no crisis is open in `stores`."""
         async with self.sessions() as session, session.begin():
-            crisis = await close_crisis(
-                session, stores, actor.id, actor.name, summary, self.clock.now()
+            open_in = list(
+                await session.scalars(
+                    select(Crisis.store_id)
+                    .where(Crisis.store_id.in_(stores), Crisis.status == "open")
+                    .order_by(Crisis.started_at)
+                )
             )
+            if not open_in:
+                return None
+            names = {s: (store.name if (store := self.directory.store(s)) else s) for s in open_in}
+            named = [
+                (len(key), s)
+                for s in open_in
+                for key in {s, names[s]}
+                if summary.startswith(key) and summary[len(key) :].strip(" ：:，,")
+            ]
+            if named:
+                length, chosen = max(named)
+                summary = summary[length:].strip(" ：:，,")
+            elif len(open_in) == 1:
+                chosen = open_in[0]
+            else:
+                listed = "、".join(names[s] for s in open_in)
+                return (
+                    f"{len(open_in)} 家门店的危机正在进行：{listed}。请写明结束哪一家，"
+                    f"例如：/crisis close {names[open_in[0]]} 已送检，结果正常，已联系顾客"
+                )
+            await close_crisis(session, [chosen], actor.id, actor.name, summary, self.clock.now())
         self.kick_outbox()
-        return crisis is not None
+        return f"已结束危机（{names[chosen]}），处理记录已保存。"
 
     # -- /thanks ----------------------------------------------------------------------------
 

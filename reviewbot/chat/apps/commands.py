@@ -76,8 +76,7 @@ async def crisis_text(
             return "只有店主可以结束危机。"
         if not summary:
             return "请写明处理结果，例如：/crisis close 已送检，结果正常，已联系顾客"
-        closed = await desk.close_crisis(actor, owned, summary)
-        return "已结束危机，处理记录已保存。" if closed else NO_CRISIS
+        return await desk.close_crisis(actor, owned, summary) or NO_CRISIS
     lines = await desk.crises(stores)
     return sep.join(lines) if lines else NO_CRISIS
 

@@ -247,9 +247,7 @@ class Commands:
                 )
                 return
             closed = await self.desk.close_crisis(actor, stores, summary)
-            await message.reply_text(
-                "已结束危机，处理记录已保存。" if closed else "当前没有进行中的危机。"
-            )
+            await message.reply_text(closed or "当前没有进行中的危机。")
             return
         lines = await self.desk.crises(stores)
         await message.reply_text("\n".join(lines) if lines else "当前没有进行中的危机。")
