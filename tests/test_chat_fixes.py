@@ -3,13 +3,15 @@ through the real bot against the fake Bot API on the shared harness."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiohttp
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry, Crisis, Review, Task
+from reviewbot.store.schema import AuditEntry, Crisis, Review, Store, Task
 from tests.fakes.telegram import plain_text
-from tests.harness.daemon import Running, review_number
-from tests.harness.telegram import MANAGER, OWNER, STAFF, STAFF_CHAT, STRANGER
+from tests.harness.daemon import Running, review_number, shanghai
+from tests.harness.telegram import MANAGER, OTHER_STORE, OWNER, STAFF, STAFF_CHAT, STRANGER
 
 
 async def test_the_card_says_how_the_customer_feels_not_a_raw_score(bot: Running):
@@ -349,3 +351,11 @@ async def test_closing_a_crisis_with_several_open_asks_which_store_and_names_it(
     async with bot.daemon.sessions() as session:
         closed = (await session.execute(select(Crisis.store_id, Crisis.summary))).all()
     assert sorted(closed) == [("store-1", "已送检，结果正常"), ("store-2", "已处理")]
+
+
+async def test_mute_where_the_person_has_no_store_mutes_nothing_and_says_so(bot: Running):
+    assert await bot.ask(OTHER_STORE, STAFF_CHAT, "/mute 1h") == "这个聊天里没有你负责的门店。"
+    async with bot.daemon.sessions() as session:
+        assert (await session.scalars(select(Store.muted_until))).all() == [None, None]
+    muted = await bot.ask(MANAGER, STAFF_CHAT, "/mute 1h")
+    assert f"直到 {shanghai(bot.clock.now() + timedelta(hours=1))[-5:]}。" in muted

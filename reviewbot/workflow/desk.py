@@ -393,6 +393,19 @@ class Desk:
                 )
         return until
 
+    def local_times(self, stores: list[str], when: datetime) -> str:
+        """`when` as the stores' people read it ("%H:%M"): one time, or where the stores
+        keep different time zones, each store's."""
+        shown = {
+            (store.name if (store := self.directory.store(s)) else s): (
+                f"{when.astimezone(self.zone(s)):%H:%M}"
+            )
+            for s in stores
+        }
+        if len(set(shown.values())) <= 1:
+            return next(iter(shown.values()), "")
+        return "、".join(f"{time}（{name}）" for name, time in shown.items())
+
     async def unmute(self, actor: Actor, stores: list[str]) -> None:
         """Lift a mute: what it held goes out now, in order."""
         now = self.clock.now()

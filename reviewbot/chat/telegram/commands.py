@@ -5,7 +5,7 @@ the answer into a message: /start, /help, /pending, /review, /stats, /mute, /unm
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -214,10 +214,12 @@ class Commands:
             )
             return
         stores = self.front.stores_here(update, actor)
-        until = await self.desk.mute(actor, stores, length)
-        local = until.astimezone(self.desk.zone(stores[0]) if stores else UTC)
+        if not stores:
+            await update.effective_message.reply_text("这个聊天里没有你负责的门店。")
+            return
+        until = self.desk.local_times(stores, await self.desk.mute(actor, stores, length))
         await update.effective_message.reply_text(
-            f"🔕 已暂停非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会立即发送；"
+            f"🔕 已暂停非紧急提醒，直到 {until}。食品安全等紧急提醒仍会立即发送；"
             "暂停期间的提醒会在恢复后按顺序送达。"
         )
 
