@@ -3,13 +3,15 @@ through the real bot against the fake Bot API on the shared harness."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiohttp
 from sqlalchemy import select
 
-from reviewbot.store.schema import AuditEntry, Review, Task
+from reviewbot.store.schema import AuditEntry, Crisis, Review, Store, Task
 from tests.fakes.telegram import plain_text
-from tests.harness.daemon import Running, review_number
-from tests.harness.telegram import MANAGER, STAFF, STAFF_CHAT, STRANGER
+from tests.harness.daemon import Running, review_number, shanghai
+from tests.harness.telegram import MANAGER, OTHER_STORE, OWNER, STAFF, STAFF_CHAT, STRANGER
 
 
 async def test_the_card_says_how_the_customer_feels_not_a_raw_score(bot: Running):
@@ -311,3 +313,49 @@ async def test_an_edit_cancelled_before_any_text_removes_its_prompt(bot: Running
     prompt = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回复本消息" in m.get("text", "")][-1]
     assert await bot.ask(STAFF, STAFF_CHAT, "/cancel") == "已取消修改，草稿保持不变。"
     assert prompt in bot.fake.deleted
+
+
+async def test_a_group_lists_and_shows_only_its_own_stores_reviews(bot: Running):
+    """The owner covers every store: in store-1's group, /pending and /review speak for
+    store-1 only (its staff read the group), in private for all of the owner's."""
+    ours = await bot.review_arrives("第一条：米饭是生的", 1)
+    bot.staff_chat = -100999  # store-2's group
+    theirs = await bot.review_arrives("别的店：汤是凉的", 1, shop="shop-2")
+    bot.staff_chat = STAFF_CHAT
+    listing = await bot.ask(OWNER, STAFF_CHAT, "/pending")
+    assert f"/review_{review_number(ours)} " in listing
+    assert f"/review_{review_number(theirs)} " not in listing and "待处理 1 条" in listing
+    refused = await bot.ask(OWNER, STAFF_CHAT, f"/review {review_number(theirs)}")
+    assert refused == f"找不到评价 #{review_number(theirs)}。"
+    mine = await bot.ask(OWNER, OWNER, "/pending")
+    assert f"/review_{review_number(theirs)} " in mine and "待处理 2 条" in mine
+
+
+async def test_closing_a_crisis_with_several_open_asks_which_store_and_names_it(bot: Running):
+    async with bot.daemon.sessions() as session, session.begin():
+        for store in ("store-1", "store-2"):
+            session.add(
+                Crisis(
+                    store_id=store, status="open", triggers=[], review_ids=[],
+                    started_at=bot.clock.now(),
+                )
+            )  # fmt: skip
+    asked = await bot.ask(OWNER, OWNER, "/crisis close 已送检，结果正常")
+    assert "测试小馆、别的店" in asked and "请写明结束哪一家" in asked
+    assert await bot.ask(OWNER, OWNER, "/crisis close 别的店 已处理") == (
+        "已结束危机（别的店），处理记录已保存。"
+    )
+    assert await bot.ask(OWNER, OWNER, "/crisis close 已送检，结果正常") == (
+        "已结束危机（测试小馆），处理记录已保存。"
+    )
+    async with bot.daemon.sessions() as session:
+        closed = (await session.execute(select(Crisis.store_id, Crisis.summary))).all()
+    assert sorted(closed) == [("store-1", "已送检，结果正常"), ("store-2", "已处理")]
+
+
+async def test_mute_where_the_person_has_no_store_mutes_nothing_and_says_so(bot: Running):
+    assert await bot.ask(OTHER_STORE, STAFF_CHAT, "/mute 1h") == "这个聊天里没有你负责的门店。"
+    async with bot.daemon.sessions() as session:
+        assert (await session.scalars(select(Store.muted_until))).all() == [None, None]
+    muted = await bot.ask(MANAGER, STAFF_CHAT, "/mute 1h")
+    assert f"直到 {shanghai(bot.clock.now() + timedelta(hours=1))[-5:]}。" in muted

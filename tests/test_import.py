@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -319,6 +321,43 @@ def test_float_ids_beyond_2_to_the_53_are_not_trusted():
     assert len(set(ids)) == 3 and ids[2] == "12345"
     assert ids[0].startswith("x-") and ids[1].startswith("x-")
     assert parsed.derived_ids == [2, 3] and parsed.conflicts == []
+
+
+ALIKE = [
+    ["评价编号", "用户", "评分", "评价内容", "评价时间"],
+    [9.007199254740993e15, "匿名用户", 5, "", "2026/11/20"],
+    [9.007199254740995e15, "匿名用户", 5, "", "2026/11/20"],
+    [9.007199254740997e15, "匿名用户", 5, "好吃", "2026/11/20"],
+    [9.007199254740999e15, "匿名用户", 5, "好吃", "2026/11/20"],
+    ["9.00720E+15", "匿名用户", 4, "好吃", "2026/11/20"],
+    ["9.00720E+15", "匿名用户", 5, "好吃", "2026/11/20"],
+]
+
+
+def test_rows_alike_in_all_but_their_mangled_ids_are_each_kept_and_stable():
+    """Stars-only or two-word 匿名用户 reviews of one day, their ids mangled by Excel: six
+    reviews, numbered the same way on re-import of the same file."""
+    parsed = parse_export(ALIKE)
+    ids = [r.external_id for r in parsed.records]
+    assert len(set(ids)) == 6 and parsed.duplicates == 0 and parsed.conflicts == []
+    assert [r.external_id for r in parse_export(ALIKE).records] == ids
+
+
+async def test_rows_stored_before_ids_read_the_stars_keep_their_ids(sessions):
+    """An import before this change stored the first 好吃 row under the id derived from
+    its date, name and words only: importing the file now adds the others, not it."""
+    parsed = parse_export(ALIKE)
+    third = parsed.records[2]
+    assert third.created_at is not None
+    basis = "\x1f".join([third.created_at.isoformat(), "匿名用户", "", "好吃"])
+    older = "x-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
+    where = dict(store_id="s", store_name="店", platform="meituan", account="a", polled=False)
+    now = datetime(2026, 12, 6, 10, tzinfo=UTC)
+    before = replace(parsed, records=[replace(third, external_id=older)], legacy_ids={})
+    assert (await import_export(sessions, before, now=now, **where)).new == 1
+    again = await import_export(sessions, parsed, now=now, **where)
+    assert (again.new, again.unchanged) == (5, 1)
+    assert (await import_export(sessions, parse_export(ALIKE), now=now, **where)).new == 0
 
 
 DATED = [

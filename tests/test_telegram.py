@@ -947,7 +947,7 @@ async def test_escalations_and_crisis_pages_reach_the_right_people(bot):
             None,
         )
 
-    await bot.fake.wait_for(lambda: said("已结束危机"))
+    await bot.fake.wait_for(lambda: said("已结束危机（测试小馆）"))
     assert said("只有店主可以结束危机")
     listing = said("🚨 测试小馆：")
     assert listing and "顾客反映食物中毒或身体不适" in listing

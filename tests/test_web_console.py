@@ -207,3 +207,29 @@ async def test_case_forms_refuse_another_stores_staff_and_remind_in_chat(
 
 async def test_web_says_when_the_console_is_off(bot: Running) -> None:
     assert "没有开启" in await bot.ask(STAFF, STAFF, "/web")
+
+
+async def test_approve_posts_the_draft_shown_not_one_that_replaced_it(console: Running) -> None:
+    """The page and the card each carry the draft they showed: after a colleague's 🔁, a
+    ✅ pressed on what was shown before posts nothing and says the draft changed."""
+    card = await console.review_arrives()
+    review = review_number(card)
+    base = console.daemon.web.local_url
+    async with await session_of(console, STAFF) as http:
+        page = await (await http.get(f"{base}/reviews/{review}")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        shown = re.search(r'name="draft_id" value="(\d+)"', page).group(1)
+        before = console.fake.button(card, "a")  # the ✅ as the card showed it
+        assert (await console.press(STAFF, card, "r"))["text"].startswith("已换一版")
+        posted = await http.post(
+            f"{base}/reviews/{review}/action",
+            data={"action": "approve", "csrf": csrf, "draft_id": shown},
+        )
+        assert "草稿已更新，请看最新卡片" in await posted.text()
+    pressed = console.fake.press(STAFF, card, before)
+    answer = await console.fake.wait_for(lambda: console.fake.answer_to(pressed))
+    assert answer["text"] == "草稿已更新，请看最新卡片。"
+    async with console.daemon.sessions() as session:
+        assert await session.scalar(select(Review.status).where(Review.id == review)) == "open"
+    latest = await console.press(STAFF, console.card(card), "a")
+    assert latest["text"] == "已通过，正在发布到平台。"

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as default
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -146,6 +146,7 @@ SUB_SCORES = ("taste", "packaging", "delivery")
 HEADER_SEARCH_ROWS = 10
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
 EXACT_FLOAT_LIMIT = 2**53  # beyond this a float no longer holds every integer
+DERIVED = "x-"  # the prefix of an id derived from a row whose own id is unusable or missing
 
 
 def _key(header: Any) -> str:
@@ -252,6 +253,9 @@ class ParsedExport:
     formula_ratings: list[int] = default(default_factory=list)  # `=5` as a rating: refused
     formula_texts: list[int] = default(default_factory=list)  # text like `=…`: kept as text
     garbled: list[int] = default(default_factory=list)  # text already holding U+FFFD
+    # derived id → the id the same row was given before the raw id cell and the stars
+    # were read (for the first row of each): a file imported then is not imported twice.
+    legacy_ids: dict[str, str] = default(default_factory=dict)
 
     @property
     def undated(self) -> int:
@@ -269,7 +273,7 @@ class ParsedExport:
             lines.append(
                 f"注意：{len(self.derived_ids)} 行的评价编号不可用（第 {rows} 行{more}；"
                 "Excel 会把长编号存成 9.00720E+15 这样的科学计数法，多条评价会变成同一个编号），"
-                "已改用由时间、昵称、订单号和内容推导的编号。请把编号列设为“文本”后重新导出。"
+                "已改用由时间、昵称、订单号、内容、原编号和评分推导的编号。请把编号列设为“文本”后重新导出。"
             )
         lines += self._reading_notes()
         if "created_at" not in self.columns:
@@ -371,6 +375,9 @@ def parse_export(
     records: list[ReviewRecord] = []
     rejected: list[RejectedItem] = []
     derived: list[int] = []
+    alike: dict[str, int] = {}  # rows so far per derived id
+    legacy: dict[str, str] = {}  # derived id → the id an older import gave the row
+    claimed: set[str] = set()  # older ids given to a row above
     bad_dates: list[tuple[int, str]] = []
     formula_ratings: list[int] = []
     formula_texts: list[int] = []
@@ -406,10 +413,19 @@ def parse_export(
             return values[index] if index is not None and index < len(values) else None
 
         try:
-            record, unusable_id = _record(cell, raw, zone)
+            record, unusable_id, legacy_id = _record(cell, raw, zone)
         except ValueError as exc:
             rejected.append(RejectedItem(raw, f"row {number}: {exc}"))
             continue
+        if legacy_id is not None and legacy_id not in claimed:
+            claimed.add(legacy_id)
+            legacy[record.external_id] = legacy_id
+        if record.external_id.startswith(DERIVED):
+            # Rows alike in everything we read (匿名用户, a day-only date, stars only) are
+            # still separate reviews: numbered in file order, the same on re-import.
+            alike[record.external_id] = seen = alike.get(record.external_id, 0) + 1
+            if seen > 1:
+                record = replace(record, external_id=f"{record.external_id}-{seen}")
         records.append(record)
         if "\ufffd" in record.text or "\ufffd" in (record.author or ""):
             garbled.append(number)
@@ -438,6 +454,7 @@ def parse_export(
         formula_ratings=formula_ratings,
         formula_texts=formula_texts,
         garbled=garbled,
+        legacy_ids=legacy,
     )
 
 
@@ -455,8 +472,9 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
 
 def _record(
     cell: Callable[[str], Any], raw: dict[str, Any], zone: ZoneInfo
-) -> tuple[ReviewRecord, bool]:
-    """The row's record, and whether its id was unusable (so one was derived)."""
+) -> tuple[ReviewRecord, bool, str | None]:
+    """The row's record, whether its id was unusable (so one was derived), and the id
+    derived the way imports did before they read the raw id cell and the stars."""
     text, truncated = clean_text(cell("text"))
     rating = _rating(cell("rating"))
     if not text and rating is None:
@@ -464,12 +482,19 @@ def _record(
     created, precision = _time(cell("created_at"), zone)
     author = clean_text(cell("author"), limit=64)[0] or None
     order_id = as_id(cell("order_id"))
-    external_id, unusable_id = _id(cell("id"))
-    if external_id is None:
-        basis = "\x1f".join(
-            [created.isoformat() if created else "", author or "", order_id or "", text]
+    given = cell("id")
+    external_id, unusable_id = _id(given)
+    legacy_id = None
+    if external_id is None:  # the raw id cell and the stars tell apart what else is alike
+        basis = [created.isoformat() if created else "", author or "", order_id or "", text]
+        legacy_id = _derived(basis)
+        external_id = _derived(
+            [
+                *basis,
+                "" if given is None else str(given).strip(),
+                "" if rating is None else str(rating),
+            ]
         )
-        external_id = "x-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
     follow_ups: tuple[FollowUp, ...] = ()
     if follow := clean_text(cell("follow_up"))[0]:
         follow_ups = (FollowUp(follow, _time(cell("follow_up_at"), zone)[0]),)
@@ -491,12 +516,17 @@ def _record(
         created_precision=precision,
         origin="import",
     )
-    return record, unusable_id
+    return record, unusable_id, legacy_id
+
+
+def _derived(basis: list[str]) -> str:
+    return DERIVED + hashlib.sha1("\x1f".join(basis).encode("utf-8")).hexdigest()[:20]
 
 
 # Rows per transaction: new reviews go in with one statement per table per batch, so a
 # batch costs a few round trips whatever its size; the progress bar moves once per batch.
 BATCH_ROWS = 2000
+LOOKUP_CHUNK = 5000  # ids per lookup of the ones stored before
 
 
 def batches(parsed: ParsedExport, size: int = BATCH_ROWS) -> Iterator[Page]:
@@ -573,6 +603,7 @@ async def import_export(
             now=now,
         )
         source_id = source.id
+        parsed = await _as_imported_before(session, parsed, platform, account)
     total, done = IngestResult(), 0
     rows = len(parsed.records) + len(parsed.rejected)
     progress(0, rows)
@@ -581,3 +612,35 @@ async def import_export(
         done += len(page.reviews) + len(page.rejected)
         progress(done, rows)
     return total
+
+
+async def _as_imported_before(
+    session: AsyncSession, parsed: ParsedExport, platform: str, account: str
+) -> ParsedExport:
+    """Rows an import stored before derived ids read the raw id cell and the stars keep
+    the id they were stored under, so importing the same file again adds nothing."""
+    from reviewbot.store.schema import Review
+
+    if not parsed.legacy_ids:
+        return parsed
+    found: set[str] = set()
+    wanted = [*parsed.legacy_ids, *parsed.legacy_ids.values()]
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        found.update(
+            await session.scalars(
+                select(Review.external_id).where(
+                    Review.platform == platform,
+                    Review.account == account,
+                    Review.external_id.in_(wanted[start : start + LOOKUP_CHUNK]),
+                )
+            )
+        )
+    older = {new: old for new, old in parsed.legacy_ids.items() if old in found}
+    older = {new: old for new, old in older.items() if new not in found}
+    if not older:
+        return parsed
+    records = [
+        replace(r, external_id=older[r.external_id]) if r.external_id in older else r
+        for r in parsed.records
+    ]
+    return replace(parsed, records=records)

@@ -333,7 +333,13 @@ class ConsoleApp:
         if action not in ACTIONS:
             return self.message(signed, "未知的操作。", status=400)
         review_id = int(request.match_info["id"])
-        outcome = await self.console.act(signed.actor, review_id, action)  # type: ignore[arg-type]
+        shown = str(form.get("draft_id", ""))  # ✅ posts the draft the page showed, or nothing
+        outcome = await self.console.act(
+            signed.actor,
+            review_id,
+            action,  # type: ignore[arg-type]
+            int(shown) if shown.isdigit() else None,
+        )
         if outcome.message == self._refused_text:
             return self.message(signed, outcome.message, status=403)
         return await self.review(request, outcome)

@@ -40,6 +40,10 @@ STATUS_NAMES: dict[ReviewStatus, str] = {
     "replied_manually": "确认已手动回复",
     "replied_elsewhere": "在平台商家后台回复",
 }
+# Said when a decision is pressed on a review the customer changed since its draft was
+# written: the old draft (and the role it needs) may not fit the new words.
+NOT_YET_READ = "顾客刚更新了评价，新的分析和草稿生成后再处理。"
+REPLACED = "草稿已更新，请看最新卡片。"  # a ✅ pressed on a draft replaced since
 UNDO_IGNORE = timedelta(seconds=30)  # how long a 🙈 can be taken back
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",
@@ -222,6 +226,12 @@ def _check(actor: Actor, review: Review, needed: Role = "staff", *, ask: bool = 
         raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{hint}。")
 
 
+def _read(review: Review, analysis: Analysis | None) -> bool:
+    """Whether the pipeline has read the review as it is now: until it has, its drafts
+    were written for older words, and who may post them is not known yet."""
+    return analysis is not None and not review.needs_processing
+
+
 def _local(when: datetime, zone: tzinfo) -> str:
     """A time as the store's people read it (the database keeps UTC)."""
     return when.astimezone(zone).strftime("%m-%d %H:%M")
@@ -264,7 +274,8 @@ async def approve(
     zone: tzinfo = UTC,
     batch_id: int | None = None,
 ) -> Outcome:
-    """Approve the current draft (or `draft_id`) and queue it for posting, once per review.
+    """Approve the current draft (or `draft_id`, the one the approver was shown: refused
+    once replaced) and queue it for posting, once per review.
 
     The guardrails run on the exact text to be posted, whoever wrote it; a violation
     blocks the approval and says why. For a platform without a reply API, approving
@@ -281,8 +292,12 @@ async def approve(
     _check(actor, review, required_role(analysis, draft))
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "approve")
+    if draft is not None and draft.review_id == review.id and draft.status in NOT_CURRENT:
+        return Outcome(False, REPLACED, code="stale")  # the draft the approver saw is gone
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。", code="stale")
+    if not _read(review, analysis) or draft.revision != review.revision:
+        return Outcome(False, NOT_YET_READ, code="stale")
     violations = await guardrail_violations(
         session, review, draft.text, store, limits, quotes=draft.quotes
     )
@@ -761,6 +776,9 @@ async def confirm_edit(
     if draft.revision != review.revision:
         await drop_edit(session, draft_id)
         return Outcome(False, "顾客在你修改期间更新了评价，修改没有保存。请看更新后的卡片再修改。")
+    if not _read(review, await current_analysis(session, review)):
+        await drop_edit(session, draft_id)
+        return Outcome(False, NOT_YET_READ + "你的修改没有保存。", code="stale")
     before = await current_draft(session, review.id)
     if draft.based_on is not None and before is not None and before.id != draft.based_on:
         await drop_edit(session, draft_id)

@@ -402,13 +402,16 @@ class Console:
             customer_reviews=len(linked),
         )
 
-    async def act(self, actor: Actor, review_id: int, action: CardAction) -> Outcome:
-        """A card's button, pressed on the review's page: the chat's own action."""
+    async def act(
+        self, actor: Actor, review_id: int, action: CardAction, draft_id: int | None = None
+    ) -> Outcome:
+        """A card's button, pressed on the review's page: the chat's own action
+        (`draft_id`: the draft the page showed)."""
         card = await self._card(actor, review_id)
         if card is None:
             await self.refused(actor.id, action, review_id=review_id)
             return Outcome(False, REFUSED)
-        return await self.desk.act(action, card, actor)
+        return await self.desk.act(action, card, actor, draft_id=draft_id)
 
     async def check(self, actor: Actor, review_id: int, raw: str) -> list[dict] | None:
         """The guardrails on a reply being typed (nothing is recorded); None: not theirs."""

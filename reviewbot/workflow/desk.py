@@ -134,12 +134,17 @@ class Desk:
         async with self.sessions() as session:
             return await load_alert_view(session, alert_id, self.directory)
 
-    async def card_for(self, actor: Actor, review_id: int) -> int | None:
+    async def card_for(
+        self, actor: Actor, review_id: int, stores: list[str] | None = None
+    ) -> int | None:
         """The card of a review someone asked for (/review): its latest alert, or a new
-        one for a review that needed none (a positive one, say). None: not theirs."""
+        one for a review that needed none (a positive one, say). None: not theirs, or not
+        of `stores` (the ones the chat asked in speaks for)."""
         async with self.sessions() as session, session.begin():
             review = await session.get(Review, review_id)
             if review is None or not actor.covers(review.store_id):
+                return None
+            if stores is not None and review.store_id not in stores:
                 return None
             alert = await session.scalar(
                 select(Alert).where(Alert.review_id == review_id).order_by(Alert.id.desc()).limit(1)
@@ -192,12 +197,18 @@ class Desk:
             "zone": self.zone(card.store_id),
         }
 
-    async def act(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
+    async def act(
+        self, action: CardAction, card: CardRef, actor: Actor, *, draft_id: int | None = None
+    ) -> Outcome:
         """A button on a card, pressed by someone allowed to press it there (a front end
         asks `access.card_allowed` first). A role too low is refused politely (and
         audited); a change redraws every copy of the card. Before 🔁, a front end closes
-        expired edits (an abandoned edit must not hold the draft) and says so."""
-        return await self.guarded(action, card, actor, lambda: self._do(action, card, actor))
+        expired edits (an abandoned edit must not hold the draft) and says so. `draft_id`:
+        the draft the presser was shown, where the front end knows it (✅ posts that one
+        or nothing, never a draft that replaced it since)."""
+        return await self.guarded(
+            action, card, actor, lambda: self._do(action, card, actor, draft_id)
+        )
 
     async def confirm_edit(
         self, card: CardRef, actor: Actor, chat_id: int, user_id: int, pressed: int | None
@@ -231,7 +242,9 @@ class Desk:
             await self.redraw(card.review_id, f"button:{what}")
         return outcome
 
-    async def _do(self, action: CardAction, card: CardRef, actor: Actor) -> Outcome:
+    async def _do(
+        self, action: CardAction, card: CardRef, actor: Actor, draft_id: int | None = None
+    ) -> Outcome:
         """Each button is one action of `workflow.actions`, in one transaction (🔁 in two,
         around its model call)."""
         if action == "regenerate":
@@ -240,7 +253,9 @@ class Desk:
         posting = await self.posting(card) if action == "approve" else {}
 
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
-            "approve": lambda s: actions.approve(s, review_id, actor, now, **posting),
+            "approve": lambda s: actions.approve(
+                s, review_id, actor, now, draft_id=draft_id, **posting
+            ),
             "contacted": lambda s: actions.mark_contacted(s, review_id, actor, now, zone=zone),
             "malicious": lambda s: actions.mark_malicious(
                 s,
@@ -378,6 +393,19 @@ class Desk:
                 )
         return until
 
+    def local_times(self, stores: list[str], when: datetime) -> str:
+        """`when` as the stores' people read it ("%H:%M"): one time, or where the stores
+        keep different time zones, each store's."""
+        shown = {
+            (store.name if (store := self.directory.store(s)) else s): (
+                f"{when.astimezone(self.zone(s)):%H:%M}"
+            )
+            for s in stores
+        }
+        if len(set(shown.values())) <= 1:
+            return next(iter(shown.values()), "")
+        return "、".join(f"{time}（{name}）" for name, time in shown.items())
+
     async def unmute(self, actor: Actor, stores: list[str]) -> None:
         """Lift a mute: what it held goes out now, in order."""
         now = self.clock.now()
@@ -424,13 +452,41 @@ class Desk:
             )
         return lines
 
-    async def close_crisis(self, actor: Actor, stores: list[str], summary: str) -> bool:
+    async def close_crisis(self, actor: Actor, stores: list[str], summary: str) -> str | None:
+        """`/crisis close [门店] 处理结果`: the answer naming the store whose crisis closed;
+        when several of `stores` have one open, the store must lead the summary (the
+        answer lists the choices otherwise). None: no crisis is open in `stores`."""
         async with self.sessions() as session, session.begin():
-            crisis = await close_crisis(
-                session, stores, actor.id, actor.name, summary, self.clock.now()
+            open_in = list(
+                await session.scalars(
+                    select(Crisis.store_id)
+                    .where(Crisis.store_id.in_(stores), Crisis.status == "open")
+                    .order_by(Crisis.started_at)
+                )
             )
+            if not open_in:
+                return None
+            names = {s: (store.name if (store := self.directory.store(s)) else s) for s in open_in}
+            named = [
+                (len(key), s)
+                for s in open_in
+                for key in {s, names[s]}
+                if summary.startswith(key) and summary[len(key) :].strip(" ：:，,")
+            ]
+            if named:
+                length, chosen = max(named)
+                summary = summary[length:].strip(" ：:，,")
+            elif len(open_in) == 1:
+                chosen = open_in[0]
+            else:
+                listed = "、".join(names[s] for s in open_in)
+                return (
+                    f"{len(open_in)} 家门店的危机正在进行：{listed}。请写明结束哪一家，"
+                    f"例如：/crisis close {names[open_in[0]]} 已送检，结果正常，已联系顾客"
+                )
+            await close_crisis(session, [chosen], actor.id, actor.name, summary, self.clock.now())
         self.kick_outbox()
-        return crisis is not None
+        return f"已结束危机（{names[chosen]}），处理记录已保存。"
 
     # -- /thanks ----------------------------------------------------------------------------
 

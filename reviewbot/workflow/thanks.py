@@ -20,8 +20,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store import audit
+from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Analysis, Draft, ReplyBatch, Review
 from reviewbot.text import clip_utf16
+from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow import actions
 from reviewbot.workflow.actions import NOT_CURRENT, ROLE_NAMES, Actor, NotAllowed
 from reviewbot.workflow.cards import FIELD_UNITS
@@ -36,6 +38,7 @@ EXCERPT_UNITS = 40  # UTF-16 units of the review a page quotes
 DRAFT_UNITS = 600  # of a draft: a longer one is shown clipped (the whole one is posted)
 NOTE_UNITS = 150  # of the reason an item was not posted
 STALE = "列出后草稿有变，这条没有发布：请重新发送 /thanks 查看新的草稿。"
+STALE_IGNORE = "列出后评价或草稿有变，这条没有忽略：请看它的卡片或重新发送 /thanks。"
 
 
 @dataclass(slots=True)
@@ -336,6 +339,31 @@ def decided(batch: ReplyBatch, directory: Directory) -> str:
     return f"这一批已由 {batch.decided_by or '他人'} 于 {shown.decided_at} {what}。"
 
 
+def thankable(analysis: Analysis | None) -> bool:
+    """A review a thank-you page may list (and decide): read as positive, with nothing
+    that needs a card (the same test as `_positive`)."""
+    return (
+        analysis is not None
+        and analysis.polarity == "positive"
+        and not analysis.negative
+        and not analysis.malicious
+        and analysis.severity != "critical"
+    )
+
+
+async def _as_listed(session: AsyncSession, item: Item) -> bool:
+    """Whether an item's review is still what its page showed, checked under the review's
+    lock: open, read at its current revision as positive, with the listed draft current.
+    A customer who turned praise into a complaint since gets a card, not a page's press."""
+    review = await session.get(Review, item.review_id, with_for_update=True, populate_existing=True)
+    if review is None or review.needs_processing:
+        return False
+    draft = await actions.current_draft(session, review.id)
+    if draft is None or draft.id != item.draft_id or draft.revision != review.revision:
+        return False
+    return thankable(await actions.current_analysis(session, review))
+
+
 def _decide(batch: ReplyBatch, items: list[Item], status: str, actor: Actor, now: datetime) -> None:
     batch.items = [asdict(item) for item in items]
     batch.status = status
@@ -367,6 +395,9 @@ async def post(
         if not directory.can_reply(review.source_id):
             item.result, item.note = "read_only", "该平台不支持接口回复，请在商家后台手动回复。"
             continue
+        if review.status in OPEN_STATES and not await _as_listed(session, item):
+            item.result, item.note = "stale", STALE
+            continue
         try:
             outcome = await actions.approve(
                 session,
@@ -384,6 +415,8 @@ async def post(
             continue
         item.result = "posted" if outcome.ok else (outcome.code or "blocked")
         item.note = clip_utf16(STALE if item.result == "stale" else outcome.message, NOTE_UNITS)
+        if outcome.changed:  # its card, where it has one, shows the reply too
+            await queue_alert_update(session, item.review_id, now, "thanks:post")
     _decide(batch, items, POSTED, actor, now)
     audit.record(
         session,
@@ -414,6 +447,11 @@ async def ignore(
             item.result, item.note = "refused", "抱歉，您没有这家门店的权限。"
             continue
         zone = ZoneInfo(directory.timezone(item.store_id))
+        review = await session.get(Review, item.review_id)
+        assert review is not None  # reviews are never deleted
+        if review.status in OPEN_STATES and not await _as_listed(session, item):
+            item.result, item.note = "stale", STALE_IGNORE
+            continue
         try:
             outcome = await actions.ignore(session, item.review_id, actor, now, zone=zone)
         except NotAllowed as exc:
@@ -421,6 +459,8 @@ async def ignore(
             continue
         item.result = "ignored" if outcome.ok else (outcome.code or "handled")
         item.note = "" if outcome.ok else clip_utf16(outcome.message, NOTE_UNITS)
+        if outcome.changed:
+            await queue_alert_update(session, item.review_id, now, "thanks:ignore")
     _decide(batch, items, IGNORED, actor, now)
     audit.record(
         session, now, "thanks.ignored", actor=actor.id, batch_id=batch.id, **_by_result(items)

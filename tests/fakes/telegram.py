@@ -58,6 +58,12 @@ ALLOWED_TAGS = {
 }
 
 
+def _code(data: str) -> str:
+    """A button's code in our callback data `rb:<token>:<code>[:<draft>]`."""
+    parts = data.split(":")
+    return parts[2] if len(parts) >= 3 else ""
+
+
 class TelegramError(Exception):
     def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
         super().__init__(description)
@@ -460,7 +466,7 @@ class FakeTelegram:
             for m in self.in_chat(chat_id)
             if "#" in m.get("text", "")
             and any(
-                b.get("callback_data", "").endswith(":a")
+                _code(b.get("callback_data", "")) == "a"
                 for row in m.get("reply_markup", {}).get("inline_keyboard", [])
                 for b in row
             )
@@ -469,7 +475,7 @@ class FakeTelegram:
     def button(self, message: dict[str, Any], code: str) -> str:
         for row in message.get("reply_markup", {}).get("inline_keyboard", []):
             for b in row:
-                if b.get("callback_data", "").endswith(f":{code}"):
+                if _code(b.get("callback_data", "")) == code:
                     return b["callback_data"]
         raise AssertionError(f"no button {code!r} on message {message.get('message_id')}")
 

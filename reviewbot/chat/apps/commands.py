@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC
 
 from reviewbot.chat.alerts import duration, stars
 from reviewbot.chat.robots.text import plain
@@ -22,6 +21,7 @@ from reviewbot.workflow.desk import Desk
 Handler = Callable[[Where, Actor, list[str], str], Awaitable[str]]
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
 UNMUTED = "🔔 已恢复提醒，暂停期间的提醒马上送达。"
+NO_STORES_HERE = "这个聊天里没有你负责的门店。"
 MUTE_USAGE = "用法：/mute 1h（最长 24 小时），/mute off 恢复。"
 NO_CRISIS = "当前没有进行中的危机。"
 OFF = ("off", "0", "取消")
@@ -76,8 +76,7 @@ async def crisis_text(
             return "只有店主可以结束危机。"
         if not summary:
             return "请写明处理结果，例如：/crisis close 已送检，结果正常，已联系顾客"
-        closed = await desk.close_crisis(actor, owned, summary)
-        return "已结束危机，处理记录已保存。" if closed else NO_CRISIS
+        return await desk.close_crisis(actor, owned, summary) or NO_CRISIS
     lines = await desk.crises(stores)
     return sep.join(lines) if lines else NO_CRISIS
 
@@ -87,9 +86,7 @@ async def mute_until_text(desk: Desk, actor: Actor, stores: list[str], length_ar
     length = parse_duration(length_arg) if length_arg else None
     if length is None:
         return ""
-    until = await desk.mute(actor, stores, length)
-    local = until.astimezone(desk.zone(stores[0]) if stores else UTC)
-    return f"{local:%H:%M}"
+    return desk.local_times(stores, await desk.mute(actor, stores, length))
 
 
 def appeal_text(review_id: int, sheet: AppealSheet) -> str:
@@ -148,6 +145,8 @@ class TextCommands:
         if args and args[0].lower() in OFF:
             return await self.unmute(where, actor, args, rest)
         stores = self.apps.stores_here(actor, where)
+        if not stores:
+            return NO_STORES_HERE
         until = await mute_until_text(self.desk, actor, stores, args[0] if args else "")
         if not until:
             return MUTE_USAGE

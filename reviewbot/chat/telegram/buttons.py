@@ -25,7 +25,6 @@ from reviewbot.workflow.cards import CardRef
 from reviewbot.workflow.desk import CardAction
 
 ACTIONS: dict[str, CardAction] = {
-    render.APPROVE: "approve",
     render.REGENERATE: "regenerate",
     render.SNOOZE: "snooze",
     render.ASK_MANAGER: "ask_manager",
@@ -35,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 def pattern(code: str) -> re.Pattern[str]:
-    return re.compile(rf"^{render.CALLBACK_PREFIX}:[A-Za-z0-9_-]+:{re.escape(code)}$")
+    return re.compile(rf"^{render.CALLBACK_PREFIX}:[A-Za-z0-9_-]+:{re.escape(code)}(:\d+)?$")
 
 
 class CardButtons:
@@ -48,6 +47,7 @@ class CardButtons:
         """One handler per button; anything else that looks like a card's button is
         answered too (every press is), by `unknown`."""
         routes: dict[str, Press] = {code: self._action(action) for code, action in ACTIONS.items()}
+        routes[render.APPROVE] = self._approve
         routes[render.REGENERATE] = self._regenerate
         routes[render.CONTACTED] = self._contacted
         routes[render.EDIT] = self.edits.start
@@ -102,6 +102,12 @@ class CardButtons:
             return await self.front.desk.act(action, card, actor)
 
         return press
+
+    async def _approve(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
+        """✅ posts the draft the card showed when pressed, never one that replaced it."""
+        query = update.callback_query
+        shown = render.shown_draft(query.data if query is not None else None)
+        return await self.front.desk.act("approve", card, actor, draft_id=shown)
 
     async def _regenerate(self, update: Update, card: CardRef, actor: Actor) -> Outcome:
         # An abandoned edit must not hold the draft: close expired ones (and say so)

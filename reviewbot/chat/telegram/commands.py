@@ -5,7 +5,7 @@ the answer into a message: /start, /help, /pending, /review, /stats, /mute, /unm
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -124,8 +124,7 @@ class Commands:
         actor = await self.front.command_actor(update, "pending")
         if actor is None:
             return
-        stores = [s for s in self.desk.directory.store_ids() if actor.covers(s)]
-        pending = await self.desk.pending(stores)
+        pending = await self.desk.pending(self.front.stores_here(update, actor))
         waiting = pending.thanks_waiting
         more = f"\n另有 {waiting} 条好评待感谢，发送 /thanks 查看。" if waiting else ""
         if not pending.reviews:
@@ -173,7 +172,8 @@ class Commands:
         await self._show(update, actor, int(match.group(1)))
 
     async def _show(self, update: Update, actor: Actor, review_id: int) -> None:
-        alert_id = await self.desk.card_for(actor, review_id)
+        # In a group, only the group's own stores' reviews: not another store's staff's.
+        alert_id = await self.desk.card_for(actor, review_id, self.front.stores_here(update, actor))
         if alert_id is None:
             await update.effective_message.reply_text(f"找不到评价 #{review_id}。")
             return
@@ -214,10 +214,12 @@ class Commands:
             )
             return
         stores = self.front.stores_here(update, actor)
-        until = await self.desk.mute(actor, stores, length)
-        local = until.astimezone(self.desk.zone(stores[0]) if stores else UTC)
+        if not stores:
+            await update.effective_message.reply_text("这个聊天里没有你负责的门店。")
+            return
+        until = self.desk.local_times(stores, await self.desk.mute(actor, stores, length))
         await update.effective_message.reply_text(
-            f"🔕 已暂停非紧急提醒，直到 {local:%H:%M}。食品安全等紧急提醒仍会立即发送；"
+            f"🔕 已暂停非紧急提醒，直到 {until}。食品安全等紧急提醒仍会立即发送；"
             "暂停期间的提醒会在恢复后按顺序送达。"
         )
 
@@ -247,9 +249,7 @@ class Commands:
                 )
                 return
             closed = await self.desk.close_crisis(actor, stores, summary)
-            await message.reply_text(
-                "已结束危机，处理记录已保存。" if closed else "当前没有进行中的危机。"
-            )
+            await message.reply_text(closed or "当前没有进行中的危机。")
             return
         lines = await self.desk.crises(stores)
         await message.reply_text("\n".join(lines) if lines else "当前没有进行中的危机。")

@@ -47,16 +47,26 @@ def telegram_len(markup: str) -> int:
     return utf16_len(html.unescape(_TAG.sub("", markup)))
 
 
-def callback_data(token: str, code: str) -> str:
-    return f"{CALLBACK_PREFIX}:{token}:{code}"
+def callback_data(token: str, code: str, draft_id: int | None = None) -> str:
+    """A button's data; ✅ also carries the draft it was shown with (`draft_id`)."""
+    data = f"{CALLBACK_PREFIX}:{token}:{code}"
+    return data if draft_id is None else f"{data}:{draft_id}"
 
 
 def parse_callback(data: str | None) -> tuple[str, str] | None:
     """(token, code) from a button's data, or None if it is not one of ours."""
     parts = (data or "").split(":")
+    if len(parts) == 4 and parts[3].isdigit():
+        parts = parts[:3]
     if len(parts) != 3 or parts[0] != CALLBACK_PREFIX or parts[2] not in CODES or not parts[1]:
         return None
     return parts[1], parts[2]
+
+
+def shown_draft(data: str | None) -> int | None:
+    """The draft a ✅ was shown with (None on a card sent before buttons carried it)."""
+    parts = (data or "").split(":")
+    return int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
 
 
 def alert_html(view: AlertView) -> str:
@@ -119,7 +129,10 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     if view.open:
         approve = "✅ 通过并发布" if view.can_reply else "✅ 已手动回复"
-        rows.append([button(approve, APPROVE), button("✏️ 修改", EDIT)])
+        shown = InlineKeyboardButton(
+            approve, callback_data=callback_data(view.token, APPROVE, view.draft_id)
+        )
+        rows.append([shown, button("✏️ 修改", EDIT)])
         rows.append([button("🔁 换一版", REGENERATE), button("☎️ 已联系顾客", CONTACTED)])
         last = [button("🙈 忽略", IGNORE), button("⏰ 稍后提醒", SNOOZE)]
         if view.review_status != "appeal":
