@@ -96,6 +96,7 @@ class Held:
         self.ttl = ttl
         self.valid_until = taken_at + ttl
         self.lost = False
+        self.renewing: asyncio.Future[bool] | None = None  # the renewal under way, if any
 
     def alive(self) -> bool:
         return not self.lost and self.clock.now() < self.valid_until
@@ -119,7 +120,8 @@ class Held:
             try:
                 # A cancel (the work ended) waits for a renewal under way instead of
                 # cutting the write in half: asyncpg can hang on a query cancelled mid-way.
-                if not await asyncio.shield(self.renew()):
+                self.renewing = asyncio.ensure_future(self.renew())
+                if not await asyncio.shield(self.renewing):
                     return
             except Exception as exc:  # the fence (alive()) stops the work if this goes on
                 log.warning("renewing lease %s failed: %s", self.name, exc)
@@ -153,4 +155,6 @@ async def held(
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await heartbeat
+        if lease.renewing is not None:  # a renewal finishing after the release would
+            await asyncio.gather(lease.renewing, return_exceptions=True)  # take it again
         await release(sessions, name, owner)
