@@ -147,9 +147,13 @@ async def test_a_new_accounts_old_reviews_are_history_not_a_crisis(shop):
         when = shop.clock.now() - timedelta(days=day, hours=1)
         shop.demo.platform.add_review("shop-1", f"第{day}天：菜太咸了", 2, when=when)
         shop.demo.platform.add_review("shop-1", f"第{day}天：菜是凉的，难吃", 2, when=when)
+    # … and three from two and a half days ago: not "today" for being first seen today.
+    when = shop.clock.now() - timedelta(days=2, hours=12)
+    for text in ("鱼香肉丝太咸了", "回锅肉都是凉的，难吃", "这菜又咸又油"):
+        shop.demo.platform.add_review("shop-1", text, 1, when=when)
     await shop.reviews()
     async with shop.daemon.sessions() as session:
-        assert len((await session.scalars(select(Review))).all()) == 37  # all stored
+        assert len((await session.scalars(select(Review))).all()) == 40  # all stored
     assert await shop.crises() == [] and shop.pages() == []
 
     # Three food complaints today are the store's usual (about 1.2 a day), not a spike.

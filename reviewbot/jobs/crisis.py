@@ -59,6 +59,9 @@ REPOST_MIN_CHARS = 12
 # poll, an import), not news: it counts toward the baseline, never as a trigger. Generous
 # enough for platforms that serve reviews a day late and dated to the day.
 STALE_AFTER = timedelta(days=3)
+# The last day's window counts reviews written in it, and a day before for platforms that
+# serve reviews a day late: a first poll's reviews of the last three days are not "today".
+PLATFORM_DELAY = timedelta(days=1)
 # Every store is checked this often; in between, only stores with a review analysed since
 # the last check (every trigger needs one; only baselines drift with time alone).
 FULL_SWEEP = timedelta(minutes=10)
@@ -75,10 +78,18 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 def is_news(review: Review) -> bool:
     """Seen soon after it was written (or undated), or changed while we watched it:
-    something happening now."""
+    something happening then, not history found later."""
     if review.revision > 1 or review.created_at is None:
         return True
     return review.created_at >= review.first_seen_at - STALE_AFTER
+
+
+def is_today(review: Review, now: datetime) -> bool:
+    """Part of the last day (its current revision was seen in it, see `_triggers`): news,
+    and, for a first revision, written in it (allowing the platform's day of delay)."""
+    if review.revision > 1 or review.created_at is None:
+        return True
+    return review.created_at >= now - DAY - PLATFORM_DELAY
 
 
 def is_history(review: Review, now: datetime) -> bool:
@@ -87,7 +98,7 @@ def is_history(review: Review, now: datetime) -> bool:
     written = review.created_at or review.first_seen_at
     if written < now - 31 * DAY:
         return False
-    return review.first_seen_at < now - DAY or not is_news(review)
+    return review.first_seen_at < now - DAY or not is_today(review, now)
 
 
 def _last_month(now: datetime) -> ColumnElement[bool]:
@@ -199,7 +210,7 @@ class CrisisDetector:
                 .where(Review.store_id == store_id, ReviewRevision.seen_at >= now - DAY)
             )
         ).all()
-        recent = [(review, analysis) for review, analysis in recent if is_news(review)]
+        recent = [(review, analysis) for review, analysis in recent if is_today(review, now)]
         triggers: list[Trigger] = []
         illness = {r.id for r, a in recent if a.severity == "critical" and not a.malicious}
         if illness:
