@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
@@ -263,6 +263,16 @@ async def test_managers_get_one_ping_then_one_summary_for_a_burst(shops):
     (_, summary) = shop.to("店长")
     assert "汇总提醒：上次提醒以来又有 5 条需要跟进" in summary
     assert all(f"第{n}桌" in summary for n in range(1, 6))
+    # The summary carries its five reviews, for each chat to offer its own way to them.
+    async with shop.daemon.sessions() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+        (gathered,) = [
+            m
+            for m in rows
+            if "汇总提醒" in m.payload["text"] and m.payload["audience"] == "manager"
+        ]
+        first = await session.scalar(select(func.min(Review.id)))
+    assert gathered.payload["review_ids"] == [first + n for n in range(1, 6)]
 
 
 async def test_a_held_ping_about_a_review_handled_meanwhile_is_not_sent(shops):

@@ -20,8 +20,8 @@ class Notice:
     # The people it is for, by their id on the channel's service and their name: a chat
     # app @-mentions them where it can (the group sees who must act), others name them.
     mentions: tuple[tuple[str, str], ...] = ()
-    # The review it is about: each front end says how to open it in its own way.
-    review_id: int | None = None
+    # The reviews it is about: each front end says how to open them in its own way.
+    review_ids: tuple[int, ...] = ()
 
 
 REPEAT_NOTE = "⚠️ 可能重复：上次发送时服务中断，这条消息可能已经发过一次。如已收到，请以这条为准。"

@@ -65,7 +65,7 @@ async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
         text=payload["text"],
         level=payload.get("level", "info"),
         audience=payload.get("audience", "owner"),
-        review_id=payload.get("review_id"),
+        review_ids=tuple(payload.get("review_ids", ())),
     )
 
 

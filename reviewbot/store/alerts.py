@@ -9,6 +9,7 @@ crisis pages.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,6 +66,10 @@ async def create_alert(
     return alert
 
 
+def _ids(review_id: int | None, review_ids: Sequence[int]) -> list[int]:
+    return [review_id] if review_id is not None else list(review_ids)
+
+
 async def queue_notice(
     session: AsyncSession,
     *,
@@ -77,12 +82,14 @@ async def queue_notice(
     urgent: bool = False,
     topic: NoticeTopic = "escalation",
     review_id: int | None = None,
+    review_ids: Sequence[int] = (),
 ) -> bool:
     """Queue a notice (Simplified Chinese text) unless one with this key was queued before.
 
     Urgent notices have their own queue, so nothing held back (a mute) can delay them.
     `topic` says which channels want it (each channel's `send`). `review_id`: the review
-    it is about; each front end adds its own way to open it (a command, a link, a card).
+    it is about (`review_ids`: the reviews a gathered notice lists); each front end adds its
+    own way to open them (a command, a link, a card).
     """
     message = await outbox.enqueue(
         session,
@@ -97,7 +104,7 @@ async def queue_notice(
             "level": level,
             "audience": audience,
             "topic": topic,
-            **({"review_id": review_id} if review_id is not None else {}),
+            **({"review_ids": ids} if (ids := _ids(review_id, review_ids)) else {}),
         },
     )
     if message is not None:

@@ -154,17 +154,19 @@ async def deliver(session: AsyncSession, items: list[Page], text: str, now: date
         audience=first.audience,  # type: ignore[arg-type]
         urgent=any(p.urgent for p in items),
         topic="crisis" if first.thread.startswith("crisis") else "escalation",
-        review_id=_one_review(items),
+        review_ids=_reviews(items),
     )
     for item in items:
         item.status, item.sent_at, item.page = SENT, now, key
     await session.flush()
 
 
-def _one_review(items: list[Page]) -> int | None:
-    """The review these items are all about, if they are about one."""
-    ids = {t.split(":", 1)[1] for p in items for t in p.topics if t.startswith("review:")}
-    return int(ids.pop()) if len(ids) == 1 and all(p.topics for p in items) else None
+def _reviews(items: list[Page]) -> list[int]:
+    """The reviews these items are about, in their order (a crisis's are in its page)."""
+    if any(p.thread.startswith("crisis") for p in items):
+        return []
+    ids = (int(t.split(":", 1)[1]) for p in items for t in p.topics if t.startswith("review:"))
+    return list(dict.fromkeys(ids))
 
 
 async def waiting(session: AsyncSession, thread_prefix: str) -> list[tuple[str, str, str]]:

@@ -131,19 +131,22 @@ class Robot:
         """The body with whatever else the service needs to ping them (default: as is)."""
         return body
 
-    def open_line(self, review_id: int) -> str:
-        """How a reader here gets to the review a notice is about: its web page when the
-        console is public, else its card in the group (an app's cards have buttons)."""
-        if page := review_page(self.public_url, review_id):
-            return f"查看并处理：{page}"
+    def open_lines(self, review_ids: Sequence[int]) -> list[str]:
+        """How a reader here gets to the reviews a notice is about: their web pages when
+        the console is public, else their cards in the group (an app's have buttons)."""
+        pages = [(n, review_page(self.public_url, n)) for n in review_ids[:10]]
+        if len(pages) == 1 and pages[0][1]:
+            return [f"查看并处理：{pages[0][1]}"]
+        if all(page for _, page in pages):
+            return ["查看并处理：", *(f"#{n} {page}" for n, page in pages)]
         if self.takes_taps:
-            return f"请在群里评价 #{review_id} 的卡片上处理。"
-        return ""
+            numbers = "、".join(f"#{n}" for n in review_ids)
+            return [f"请在群里评价 {numbers} 的卡片上处理。"]
+        return []
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:
         lines = [plain(line) for line in notice.text.splitlines()]
-        if notice.review_id is not None and (line := self.open_line(notice.review_id)):
-            lines.append(line)
+        lines += self.open_lines(notice.review_ids)
         if notice.mentions:  # first: a long notice is cut at its end
             lines.insert(0, " ".join(self.mention(uid, name) for uid, name in notice.mentions))
         body = self._fit_text(notice_title(notice), lines, notice.level == "critical")

@@ -185,8 +185,8 @@ class TelegramNotifier:
         header = f"{NOTICE_ICONS.get(notice.level, '')} {clip_utf16(notice.store_name, 64)}"
         body = clip_utf16(notice.text, TEXT_LIMIT - 96 - utf16_len(header))
         text = f"<b>{escape(header)}</b>\n{escape(body)}"
-        if notice.review_id is not None:  # a tap on it shows the review's card here
-            text += f"\n查看并处理：/review_{notice.review_id}"
+        if notice.review_ids:  # a tap on one shows the review's card here
+            text += "\n查看并处理：" + " ".join(f"/review_{n}" for n in notice.review_ids[:10])
         sent = []
         for chat_id in chats:
             try:
