@@ -80,7 +80,9 @@ async def shop(database_url, demo, dingtalk, clock) -> AsyncIterator[Shop]:
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):
     """End to end: a negative review on the demo platform, a card in the DingTalk group, a
-    double tap and two people at once, and exactly one reply posted back."""
+    colleague's 🔁 (a ✅ on the card as it was before posts nothing: its `draft_id` is
+    gone), a double tap and two people at once, and exactly one reply posted back: the
+    draft the card shows."""
     (opened,) = shop.fake.opened
     topics = {s["topic"] for s in opened["subscriptions"] if s["type"] == "CALLBACK"}
     assert topics == {"/v1.0/card/instances/callback", "/v1.0/im/bot/messages/get"}
@@ -89,8 +91,15 @@ async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Sho
     card = shop.card()
     assert NEGATIVE in card.params["markdown"] and "测试小馆" in card.params["markdown"]
     assert "建议回复" in card.params["markdown"] and card.params["open"] == "true"
+    seen = dict(card.params)  # the card as one presser's screen still shows it
+    assert seen["draft_id"].isdigit() and seen["draft"] in seen["markdown"]
+    assert (await shop.press(STAFF2, "regenerate")).startswith("已换一版")
+    stale = await shop.fake.press(STAFF, card, "approve", shown=seen)
+    await shop.daemon.drain()
+    assert stale["userPrivateData"]["cardParamMap"]["notice"] == "⚠️ 草稿已更新，请看最新卡片。"
+    assert not shop.demo.platform.replies and card.params["open"] == "true"
     draft = card.params["draft"]
-    assert draft and draft in card.params["markdown"]
+    assert draft != seen["draft"] and draft in card.params["markdown"]
 
     answers = await asyncio.gather(
         shop.fake.press(STAFF, card, "approve"),

@@ -158,13 +158,22 @@ async def bench(database_url, demo, clock, monkeypatch) -> AsyncIterator[Bench]:
 
 
 async def test_a_negative_review_becomes_a_card_and_one_approval_posts_its_reply(bench):
-    """End to end: the demo platform's review → a card in the group → approve, tapped
-    twice by one person and at once by two → one reply on the platform, and the card
-    redrawn in place saying who approved it and that the reply is out."""
+    """End to end: the demo platform's review → a card in the group → a colleague's 🔁
+    (a ✅ tapped on the card as it was before posts nothing: its value names the draft
+    it showed) → approve, tapped twice by one person and at once by two → one reply on
+    the platform, the draft the card shows, and the card redrawn in place saying who
+    approved it and that the reply is out."""
     card = await bench.card()
     shown = bench.fake.text_of(card)
     assert NEGATIVE in shown and "测试小馆" in shown and "建议回复" in shown
+    first, seen = card_draft(bench.fake, card), bench.fake.button(card, "approve")
+    assert (await bench.tap(MANAGER, card, "regenerate"))["content"].startswith("已换一版")
+    stale = await bench.fake.tap(STAFF, card["message_id"], seen)
+    assert stale["toast"] == {"type": "error", "content": "草稿已更新，请看最新卡片。"}
+    await bench.settle()
+    assert bench.demo.platform.replies == []
     draft = card_draft(bench.fake, card)
+    assert draft != first
     labels = {b["text"]["content"] for b in bench.fake.buttons(card)}
     for label in (
         "✅ 通过并发布",
@@ -185,7 +194,7 @@ async def test_a_negative_review_becomes_a_card_and_one_approval_posts_its_reply
     await bench.settle()
     replies = bench.demo.platform.replies
     assert len(replies) == 1
-    assert replies[0].content.startswith(draft[:10])
+    assert replies[0].content.split("\n")[0] == draft  # the draft the card shows
     shown = bench.fake.text_of(card)
     assert "已发布到平台" in shown and ("小张" in shown or "李店长" in shown)
     assert not any(b["value"]["a"] == "approve" for b in bench.fake.buttons(card))

@@ -6,6 +6,7 @@ of WeCom's long-connection server (tests/fakes/wecom.py)."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -82,12 +83,20 @@ async def shop(database_url, demo, wecom, clock) -> AsyncIterator[Shop]:
 
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):
     """End to end: a negative review on the demo platform, a template card in the WeCom
-    group, a double tap and two people at once, and exactly one reply posted back."""
+    group, a colleague's 🔁 (a ✅ on the card as it was before posts nothing: its key
+    names the draft it showed), a double tap and two people at once, and exactly one
+    reply posted back: the draft the card shows."""
     await shop.review_arrives()
     (card,) = shop.fake.group_cards(GROUP)
     assert NEGATIVE in card.text and "测试小馆" in card.text and "建议回复" in card.text
     assert "✅ 通过并发布" in card.labels() and "✏️ 修改" in card.labels()
     assert len(card.labels()) == 6 and "⏰ 稍后提醒" in str(card.card["action_menu"])
+    seen = Card(card.chat, card.task_id, copy.deepcopy(card.card))  # a screen not redrawn yet
+    assert "已换一版" in await shop.click(STAFF2, "换一版")
+    stale = await shop.fake.click(STAFF, seen, "通过并发布")
+    await shop.daemon.drain()
+    assert stale is not None and "👉 ⚠️ 草稿已更新，请看最新卡片。" in stale["sub_title_text"]
+    assert not shop.demo.platform.replies and "✅ 通过并发布" in card.labels()
     before = card.card["sub_title_text"]
 
     drawn = await asyncio.gather(
@@ -98,8 +107,9 @@ async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Sho
     await shop.daemon.drain()
     assert all(d is not None for d in drawn)  # every click answered by a redrawn card
     assert len(shop.demo.platform.replies) == 1
-    assert f"建议回复：{shop.demo.platform.replies[0].content}" in before  # the draft shown
-    assert card.updates == 3 and len(shop.fake.group_cards(GROUP)) == 1  # in place
+    posted = f"建议回复：{shop.demo.platform.replies[0].content}"
+    assert posted in before and posted not in seen.card["sub_title_text"]  # the draft shown
+    assert card.updates == 5 and len(shop.fake.group_cards(GROUP)) == 1  # in place
     assert any(name in card.text for name in ("小张", "小刘"))  # who did it
     assert "通过并发布" not in " ".join(card.labels())
     assert "已发布到平台" in await shop.click(STAFF, "刷新状态")

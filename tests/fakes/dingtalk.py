@@ -36,6 +36,9 @@ from aiohttp import WSMsgType, web
 
 CARD_TOPIC = "/v1.0/card/instances/callback"
 BOT_TOPIC = "/v1.0/im/bot/messages/get"
+# The owner's template (config.example.toml, step 4): the card variables a button's
+# callback parameters are bound to, sent back as the presser's screen shows them.
+BOUND = {"approve": ("draft_id",)}
 
 
 @dataclass
@@ -109,10 +112,16 @@ class FakeDingTalk:
 
     # -- what people do in DingTalk -----------------------------------------------------------
 
-    async def press(self, user: str, card: Card, action: str, **params: str) -> dict[str, Any]:
-        """A tap on a card's button (its callback params: `action`, and the edit box's
-        `reply`); returns the answer in the client's ack."""
-        private = {"actionIds": [action], "params": {"action": action, **params}}
+    async def press(
+        self, user: str, card: Card, action: str, shown: dict[str, str] | None = None, **params: str
+    ) -> dict[str, Any]:
+        """A tap on a card's button (its callback params: `action`, the variables the
+        template binds to it, and the edit box's `reply`); returns the answer in the
+        client's ack. `shown`: the card's variables as the presser's screen still drew them
+        (a redraw not there yet); by default the card as it is."""
+        drawn = card.params if shown is None else shown
+        bound = {name: drawn[name] for name in BOUND.get(action, ()) if name in drawn}
+        private = {"actionIds": [action], "params": {"action": action, **bound, **params}}
         content = {"cardPrivateData": private}
         data = {
             "extension": "{}",

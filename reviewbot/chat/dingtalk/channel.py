@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import aiohttp
 
 from reviewbot.chat.alerts import status_lines
+from reviewbot.chat.apps.buttons import DRAFT_ID
 from reviewbot.chat.apps.channel import AppChannel
 from reviewbot.chat.dingtalk.api import DingTalkApi
 from reviewbot.chat.robots.base import Robot, RobotError
@@ -41,8 +42,9 @@ def token_of(out_track_id: str) -> str | None:
 def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
     """The card template's variables (all strings, as DingTalk's cardParamMap takes them):
     `title`, `markdown` (the review, its analysis, the draft, where it stands), `status`
-    (who did what), `draft` (what the edit box starts with), `open` ("true" while the
-    buttons apply), `undo` ("true" once the review is ignored: the ↩️ button, which the
+    (who did what), `draft` (what the edit box starts with), `draft_id` (which draft that
+    is: ✅ sends it back, so a draft replaced since is not posted), `open` ("true" while
+    the buttons apply), `undo` ("true" once the review is ignored: the ↩️ button, which the
     workflow honours for 30 s) and `review` (its number)."""
     card = alert_card(alert, public_url)
     lines = [f"### {'🚨 ' if card.urgent else ''}{card.title}"]
@@ -55,6 +57,7 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
         "markdown": "\n\n".join(lines),
         "status": "\n".join(status) or "待处理",
         "draft": clip_utf16(alert.draft_text or "", DRAFT_UNITS) if alert.open else "",
+        DRAFT_ID: str(alert.draft_id) if alert.open and alert.draft_id is not None else "",
         "open": "true" if alert.open else "false",
         "undo": "true" if alert.review_status == "ignored" else "false",
         "review": f"#{alert.review_id}",

@@ -3,10 +3,12 @@
 `workflow/desk.py`); what is allowed and recorded is the workflow's.
 
 A card button's callback names the card (`outTrackId`), the presser (`userId`) and what
-was pressed (`cardPrivateData`: the action and, for ✏️, the edit box's text). The answer
-goes back in the ack as the presser's own `notice` on the card (private data: colleagues
-do not see it); the card itself is redrawn for everyone through the outbox, showing who
-did what. Every press gets an answer, a stranger's too (a refusal with their id).
+was pressed (`cardPrivateData`: the action and, for ✏️, the edit box's text; for ✅, the
+card's `draft_id` as the presser's screen showed it, so a draft a colleague replaced since
+is not posted). The answer goes back in the ack as the presser's own `notice` on the card
+(private data: colleagues do not see it); the card itself is redrawn for everyone through
+the outbox, showing who did what. Every press gets an answer, a stranger's too (a refusal
+with their id).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import dingtalk_stream
 from dingtalk_stream import AckMessage, CallbackMessage, CardCallbackMessage, ChatbotMessage
 
-from reviewbot.chat.apps.buttons import ACTIONS
+from reviewbot.chat.apps.buttons import ACTIONS, DRAFT_ID, shown_draft
 from reviewbot.chat.dingtalk.api import DingTalkApi
 from reviewbot.chat.dingtalk.channel import token_of
 from reviewbot.chat.dingtalk.commands import Commands
@@ -115,7 +117,8 @@ class DingTalkFront:
         if action == EDIT:
             outcome = await self.apps.edit(card, actor, str(params.get("reply") or ""))
         elif action in ACTIONS:
-            outcome = await self.desk.act(ACTIONS[action], card, actor)
+            shown = shown_draft(params.get(DRAFT_ID)) if action == "approve" else None
+            outcome = await self.desk.act(ACTIONS[action], card, actor, draft_id=shown)
             await self._after(action, card.review_id, where, outcome)
         else:
             outcome = Outcome(False, "无法识别的按钮。")

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from reviewbot.chat.apps.buttons import DRAFT_ID, shown_draft
 from reviewbot.chat.feishu import batches, cards
 from reviewbot.chat.feishu.api import FeishuApi
 from reviewbot.chat.feishu.commands import Commands
@@ -136,7 +137,8 @@ class FeishuApp:
             return toast(f"{cards.REFUSAL}\n用户 ID：{user or '?'}", False)
         assert actor is not None and chat is not None
         form = (event.action.form_value or {}) if event.action else {}
-        outcome = await self._press(action, card, actor, chat, message_id, form)
+        shown = shown_draft(value.get(DRAFT_ID)) if action == cards.APPROVE else None
+        outcome = await self._press(action, card, actor, chat, message_id, form, shown)
         return toast(outcome.message, outcome.ok)
 
     async def _thanks(
@@ -166,7 +168,9 @@ class FeishuApp:
         chat: str,
         message_id: str | None,
         form: dict[str, Any],
+        shown: int | None = None,
     ) -> Outcome:
+        """`shown`: the draft ✅'s card showed (None on a card drawn before it was carried)."""
         if action == cards.EDIT:
             return await self._edit(card, actor, chat)
         if action == cards.SUBMIT:
@@ -180,7 +184,7 @@ class FeishuApp:
             return Outcome(True, "已取消修改，草稿保持不变。")
         if action not in ACTIONS:
             return Outcome(False, "无法识别的按钮。")
-        outcome = await self.desk.desk.act(ACTIONS[action], card, actor)
+        outcome = await self.desk.desk.act(ACTIONS[action], card, actor, draft_id=shown)
         if outcome.ok and action == cards.MALICIOUS:
             sheet = await self.desk.desk.appeal(card.review_id)
             if sheet is not None:

@@ -3,7 +3,9 @@
 form an edit is typed into, and the short texts its commands answer with.
 
 Each button's `value` is `{"rb": <the card's opaque token>, "a": <action>}`: a tap names
-the card, never the review or the store, and the workflow looks the rest up."""
+the card, never the review or the store, and the workflow looks the rest up. ✅'s also
+holds `"draft_id"`, the draft the card showed: a colleague's 🔁 or edit since replaces it,
+and the tap posts nothing rather than a draft its presser never saw."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from reviewbot.chat.apps.buttons import DRAFT_ID
 from reviewbot.chat.robots.text import VALUE_UNITS, Card, plain
 from reviewbot.chat.robots.text import alert_card as robot_card
 from reviewbot.reporting.labels import PLATFORMS
@@ -71,8 +74,11 @@ def buttons(view: AlertView, now: datetime) -> list[dict[str, Any]]:
     token = view.token or ""
     rows: list[list[dict[str, Any]]] = []
     if view.open:
-        approve = "✅ 通过并发布" if view.can_reply else "✅ 已手动回复"
-        rows.append([_button(approve, token, APPROVE, "primary"), _button("✏️ 修改", token, EDIT)])
+        label = "✅ 通过并发布" if view.can_reply else "✅ 已手动回复"
+        approve = _button(label, token, APPROVE, "primary")
+        if view.draft_id is not None:  # ✅ posts the draft shown or none
+            approve["value"][DRAFT_ID] = view.draft_id
+        rows.append([approve, _button("✏️ 修改", token, EDIT)])
         rows.append(
             [_button("🔁 换一版", token, REGENERATE), _button("☎️ 已联系顾客", token, CONTACTED)]
         )

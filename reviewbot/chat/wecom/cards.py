@@ -5,8 +5,9 @@ the card's top-right menu (`action_menu`, three at most).
 
 A card's `task_id` names its alert (by the alert's opaque token) and the copy (a nonce, as
 WeCom refuses a task id it has seen before); each button's `key` names the action and the
-token, so a click needs nothing stored to find its review. A click may be answered by a new
-drawing of the card (the same task id), which is how the card changes in place.
+token (✅'s also the draft the card showed: a draft a colleague replaced since is not
+posted), so a click needs nothing stored to find its review. A click may be answered by a
+new drawing of the card (the same task id), which is how the card changes in place.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import secrets
 from typing import Any
 
 from reviewbot.chat.alerts import status_lines
+from reviewbot.chat.apps.buttons import shown_draft
 from reviewbot.chat.robots.text import alert_card, plain
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import AlertView
@@ -26,7 +28,7 @@ BUTTONS_MAX, MENU_MAX = 6, 3
 REFRESH = "refresh"  # redraws the card as it stands now (a card changes only on a click)
 EDIT = "edit"
 _TASK = re.compile(r"^rb@([A-Za-z0-9_-]+)@([0-9a-f]+)$")
-_KEY = re.compile(r"^(\w+)@([A-Za-z0-9_-]+)$")
+_KEY = re.compile(r"^(\w+)@([A-Za-z0-9_-]+)(?:@(\w+))?$")
 
 
 def new_task_id(token: str) -> str:
@@ -39,14 +41,16 @@ def token_of_task(task_id: str) -> str | None:
     return match.group(1) if match else None
 
 
-def button_key(action: str, token: str) -> str:
-    return f"{action}@{token}"
+def button_key(action: str, token: str, draft_id: int | None = None) -> str:
+    """`action@token`, and for ✅ `@draft` (the draft the card showed)."""
+    return f"{action}@{token}" if draft_id is None else f"{action}@{token}@{draft_id}"
 
 
-def parse_key(key: str) -> tuple[str, str] | None:
-    """(action, alert token) of a button's key; None for a key not ours."""
+def parse_key(key: str) -> tuple[str, str, int | None] | None:
+    """(action, alert token, the draft shown: None on a key of a card drawn before ✅
+    carried it) of a button's key; None for a key not ours."""
     match = _KEY.match(key or "")
-    return (match.group(1), match.group(2)) if match else None
+    return (match.group(1), match.group(2), shown_draft(match.group(3))) if match else None
 
 
 def _buttons(view: AlertView) -> tuple[list[tuple[str, str, int]], list[tuple[str, str]]]:
@@ -98,6 +102,7 @@ def review_card(
         body += ["", *status]
     buttons, menu = _buttons(view)
     token = view.token or ""
+    shown = {"approve": view.draft_id}  # ✅ posts this draft or none
     horizontal: list[dict[str, Any]] = [{"keyname": "编号", "value": f"#{view.review_id}"}]
     horizontal += [
         {"type": 1, "keyname": "链接", "value": link.label, "url": link.url} for link in card.links
@@ -121,7 +126,7 @@ def review_card(
             "action_list": [{"text": text, "key": button_key(a, token)} for text, a in menu],
         },
         "button_list": [
-            {"text": text, "style": style, "key": button_key(action, token)}
+            {"text": text, "style": style, "key": button_key(action, token, shown.get(action))}
             for text, action, style in buttons
         ],
         "task_id": task_id,

@@ -3,7 +3,8 @@ receives, turned into workflow calls (`workflow/apps.py`, `workflow/desk.py`); w
 allowed and recorded is the workflow's.
 
 A click (`aibot_event_callback`, event `template_card_event`) names the card (`task_id`),
-the presser (`from.userid`), the group (`chatid`) and the button (`event_key`). It is
+the presser (`from.userid`), the group (`chatid`) and the button (`event_key`: for ✅, with
+the draft the card showed, never one a colleague's 🔁 or edit put in its place). It is
 answered, within WeCom's 5 s, by the card redrawn for everyone (`aibot_respond_update_msg`)
 with where the review now stands, who did it, and one line for the presser (what happened,
 or why not). ✏️ opens an edit: the presser's next message to the bot in that group is the
@@ -87,7 +88,7 @@ class WeComFront:
     async def on_click(self, rid: str, where: Where, click: dict[str, Any]) -> None:
         task = str(click.get("task_id") or "")
         parsed = parse_key(str(click.get("event_key") or ""))
-        action, token = parsed if parsed else ("", token_of_task(task) or "")
+        action, token, shown = parsed if parsed else ("", token_of_task(task) or "", None)
         actor = self.apps.actor(where.user_id)
         card = await self.desk.card(token) if token else None
         if card is None:
@@ -105,7 +106,8 @@ class WeComFront:
         elif action in ACTIONS:
             if action == "regenerate":
                 await self.desk.edits.expire()  # an abandoned edit must not hold the draft
-            outcome = await self.desk.act(ACTIONS[action], card, actor)
+            shown = shown if action == "approve" else None  # the draft ✅'s card showed
+            outcome = await self.desk.act(ACTIONS[action], card, actor, draft_id=shown)
             notice = ("" if outcome.ok else "⚠️ ") + outcome.message
             if action == "malicious" and outcome.ok:
                 await self._appeal(card)
