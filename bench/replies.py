@@ -34,6 +34,11 @@ draft with patterns of its own, and prints:
   guard keeps low; it looks back 20 replies).
 * speed: drafts per second (reading, assembling, guardrails and variety guard; the
   analyzer's time is measured and printed apart).
+
+With --set (a labelled JSONL set), each draft is made and checked under the reply length
+limit of its review's `platform` field, as the daemon would (Meituan, Ele.me 300 characters;
+Google 1300; Dianping and rows without `platform`: the default 500); --max-chars N forces one
+limit for all. The limits used are printed.
 """
 
 from __future__ import annotations
@@ -182,6 +187,7 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     gold = hit = complete = violations = person = 0
     lengths, texts = [], []
     used_limits: Counter[str] = Counter()
+    rules: Counter[str] = Counter()  # drafts per guardrail rule that fired (aggregates)
     started = time.perf_counter()
     for index, item in enumerate(items):
         review = ReviewText(str(item.get("id", index)), item["text"], item.get("rating"))
@@ -203,6 +209,7 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
                 quotes=draft.quotes,
             )
             violations += bool(found or draft.violations)
+            rules.update({v.code for v in (*found, *draft.violations)})
         complaints = item.get("complaints", [])
         got = [addressed(draft.text, c, labels) for c in complaints]
         gold += len(got)
@@ -229,7 +236,11 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         f"max {max(lengths)} characters"
     )
     print(f"variety: {len(set(texts))} distinct drafts of {n}")
-    print(f"guardrail violations: {violations} drafts; marked for a person: {person}")
+    print(
+        f"guardrail violations: {violations} drafts"
+        + (f" ({', '.join(f'{k} {v}' for k, v in rules.most_common())})" if rules else "")
+        + f"; marked for a person: {person}"
+    )
     print(f"speed: {n / seconds:.1f} reviews/s (analysis and draft)")
     return 0 if not violations else 1
 
