@@ -1,6 +1,7 @@
 """Benchmark the reply engine on real negative reviews.
 
     .venv/bin/python bench/replies.py [--data PATH] [--config FILE] [--store ID] [--limit N]
+    .venv/bin/python bench/replies.py --set SET.jsonl [--max-chars N]
 
 Reads the negative reviews (label 0) of waimai_train.csv (by default from ../shared/data/
 beside the repository, searched upwards from the repository root; it is never copied into
@@ -33,6 +34,11 @@ draft with patterns of its own, and prints:
   guard keeps low; it looks back 20 replies).
 * speed: drafts per second (reading, assembling, guardrails and variety guard; the
   analyzer's time is measured and printed apart).
+
+With --set (a labelled JSONL set), each draft is made and checked under the reply length
+limit of its review's `platform` field, as the daemon would (Meituan, Ele.me 300 characters;
+Google 1300; Dianping and rows without `platform`: the default 500); --max-chars N forces one
+limit for all. The limits used are printed.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 from reviewbot.config import load_settings  # noqa: E402
 from reviewbot.replies.engine import HISTORY, TemplateDrafter, variety_exempt  # noqa: E402
 from reviewbot.replies.facts import StoreProfile  # noqa: E402
+from reviewbot.replies.guardrails import ReplyLimits  # noqa: E402
 from reviewbot.replies.reading import CONTRAST  # noqa: E402
 from reviewbot.replies.variety import overlap  # noqa: E402
 
@@ -148,8 +155,25 @@ def addressed(draft: str, complaint: dict, labels: dict[str, str]) -> bool:
     return any(w and to_simplified(w).lower() in text for w in words)
 
 
-def run_set(path: Path, store: StoreProfile) -> int:
-    """Figures on a labelled set: aggregates only (the set may be a blind one)."""
+def platform_limits(platform: str | None, forced: int = 0) -> ReplyLimits:
+    """The reply limits the daemon would give a review of `platform`: the configured
+    default of its source kind (Meituan and Ele.me 300 characters, Google 1300) when the
+    platform has a reply API, else the guardrails' default (Dianping: replies typed by hand
+    in its app; a set without a `platform` field). `forced` > 0 overrides them all."""
+    from reviewbot.sourceconfig import ElemeSource, GoogleSource, MeituanSource
+
+    if forced > 0:
+        return ReplyLimits(max_chars=forced)
+    with_reply_api = {"meituan": MeituanSource, "eleme": ElemeSource, "google": GoogleSource}
+    source = with_reply_api.get(platform or "")
+    if source is None:
+        return ReplyLimits()
+    return ReplyLimits(max_chars=source.model_fields["reply_max_chars"].default)
+
+
+def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
+    """Figures on a labelled set: aggregates only (the set may be a blind one). Each draft
+    gets the reply length limit of its review's `platform` (see `platform_limits`)."""
     import json
 
     from reviewbot.analysis.complaints import load_taxonomy
@@ -162,20 +186,30 @@ def run_set(path: Path, store: StoreProfile) -> int:
     recent: list[str] = []
     gold = hit = complete = violations = person = 0
     lengths, texts = [], []
+    used_limits: Counter[str] = Counter()
+    rules: Counter[str] = Counter()  # drafts per guardrail rule that fired (aggregates)
     started = time.perf_counter()
     for index, item in enumerate(items):
         review = ReviewText(str(item.get("id", index)), item["text"], item.get("rating"))
         analysis = analyzer.analyze(review)
-        draft = drafter.draft(review, analysis, store, recent=recent)
+        limits = platform_limits(item.get("platform"), forced_limit)
+        used_limits[f"{item.get('platform') or 'no platform'} {limits.max_chars}"] += 1
+        draft = drafter.draft(review, analysis, store, recent=recent, limits=limits)
         recent.insert(0, draft.text)
         del recent[HISTORY:]
         if draft.needs_person:
             person += 1
         else:
             found = check(
-                draft.text, review=review, analysis=analysis, store=store, quotes=draft.quotes
+                draft.text,
+                review=review,
+                analysis=analysis,
+                store=store,
+                platform_limits=limits,
+                quotes=draft.quotes,
             )
             violations += bool(found or draft.violations)
+            rules.update({v.code for v in (*found, *draft.violations)})
         complaints = item.get("complaints", [])
         got = [addressed(draft.text, c, labels) for c in complaints]
         gold += len(got)
@@ -187,6 +221,11 @@ def run_set(path: Path, store: StoreProfile) -> int:
     n = len(items)
     with_complaints = sum(1 for item in items if item.get("complaints"))
     print(f"set: {path} ({n} reviews, {gold} gold complaints), store: {store.name}")
+    how = "forced by --max-chars" if forced_limit > 0 else "each review's platform's"
+    print(
+        f"reply length limits ({how}, characters): "
+        + ", ".join(f"{k}: {v} reviews" for k, v in sorted(used_limits.items()))
+    )
     print(f"complaints addressed: {hit / max(gold, 1):.1%} ({hit}/{gold})")
     print(
         f"drafts addressing every complaint: {complete / max(with_complaints, 1):.1%} "
@@ -197,7 +236,11 @@ def run_set(path: Path, store: StoreProfile) -> int:
         f"max {max(lengths)} characters"
     )
     print(f"variety: {len(set(texts))} distinct drafts of {n}")
-    print(f"guardrail violations: {violations} drafts; marked for a person: {person}")
+    print(
+        f"guardrail violations: {violations} drafts"
+        + (f" ({', '.join(f'{k} {v}' for k, v in rules.most_common())})" if rules else "")
+        + f"; marked for a person: {person}"
+    )
     print(f"speed: {n / seconds:.1f} reviews/s (analysis and draft)")
     return 0 if not violations else 1
 
@@ -213,13 +256,20 @@ def main() -> int:
         help="a labelled JSONL set ({text, rating, complaints: [{category, aspect, keywords}]}):"
         " print how many gold complaints the drafts address (aggregates only)",
     )
+    parser.add_argument(
+        "--max-chars",
+        type=int,
+        default=0,
+        help="with --set: one reply length limit for every review (e.g. 300, Meituan's and"
+        " Ele.me's) instead of each review's platform's",
+    )
     args = parser.parse_args()
 
     settings = load_settings(args.config)
     store_settings = settings.store(args.store) if args.store else settings.stores[0]
     store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
     if args.set:
-        return run_set(Path(args.set), store)
+        return run_set(Path(args.set), store, args.max_chars)
     path = find_data(args.data)
     with open(path, encoding="utf-8", newline="") as handle:
         texts = [row["review"].strip() for row in csv.DictReader(handle) if row["label"] == "0"]

@@ -115,6 +115,20 @@ def test_a_short_limit_names_the_lesser_points_together_instead_of_dropping_them
     assert "凉" in short.text or "热" in short.text
 
 
+def test_a_long_review_under_a_tight_limit_names_the_rest_by_name_to_fit(analyzer, drafter):
+    # Quoting seven long clauses back does not fit in 250 characters even at the shortest
+    # level; a reply over the limit cannot be posted, so the rest are named by their names.
+    text = (
+        "吃完以后半夜开始上吐下泻，排了快一个小时的队才进去，桌面上还有上一桌客人留下的汤渍"
+        "一直没人来擦，点餐的机器上根本没有显示价格，叉烧有好几片是冷冰冰的，汤底咸得发苦喝了"
+        "一口就不想再喝，最后结账的时候才发现加面居然另外收钱"
+    )
+    limit = ReplyLimits(max_chars=250)
+    _, short = made(analyzer, drafter, text, limits=limit)
+    assert len(short.text) <= limit.max_chars
+    assert "等" in short.text and "卫生" in short.text and "收费" in short.text
+
+
 def test_praise_in_a_mixed_review_is_a_clause_and_the_complaints_are_answered(analyzer, drafter):
     _, draft = made(analyzer, drafter, "麻婆豆腐很好吃，但是送得太慢了，汤也洒了", rating=3)
     assert "麻婆豆腐" in draft.text or "口味" in draft.text

@@ -252,13 +252,15 @@ def sections(
     return result
 
 
-def compressions(count: int) -> list[tuple[int, bool, bool]]:
-    """(sections in full, invitation kept, greeting kept), from the longest reply to the
-    shortest: the invitation goes first, then the lesser points are named together one by
-    one, then the greeting."""
-    steps = [(count, True, True)]
-    steps += [(full, False, True) for full in range(count, 0, -1)]
-    return [*steps, (min(count, 1), False, False)]
+def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:
+    """(sections in full, invitation kept, greeting kept, the rest quoted), from the
+    longest reply to the shortest: the invitation goes first, then the lesser points are
+    named together one by one, then the greeting, and last the points named together lose
+    the customer's words for their short names (a long review under a 300-character limit
+    would not fit otherwise, and a reply over the limit cannot be posted at all)."""
+    steps = [(count, True, True, True)]
+    steps += [(full, False, True, True) for full in range(count, 0, -1)]
+    return [*steps, (min(count, 1), False, False, True), (min(count, 1), False, False, False)]
 
 
 def join_names(names: Sequence[str], language: Language) -> str:
@@ -275,10 +277,12 @@ def body(
     rng: random.Random,
     *,
     checking: bool = False,
+    quoted: bool = True,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
-    crisis, `checking`: said to be checked too, nothing admitted before the check)."""
+    crisis, `checking`: said to be checked too, nothing admitted before the check); by
+    the customer's words when `quoted` and the language quotes names, else by their names."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -291,7 +295,7 @@ def body(
             pieces.append(sincerity)
         if section.step:
             pieces.append(section.step)
-    named = (s.said or s.name if language.quote_names else s.name for s in found[full:])
+    named = (s.said or s.name if language.quote_names and quoted else s.name for s in found[full:])
     said = language.piece_sep.join(pieces)  # what was already said in full is not named again
     rest = [name for name in dict.fromkeys(named) if name not in said]
     if rest:

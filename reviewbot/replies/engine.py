@@ -340,9 +340,17 @@ class TemplateDrafter:
                 )
         state = rng.getstate()
 
-        def compose(full: int, invite: bool, greeting: bool) -> str:
+        def compose(full: int, invite: bool, greeting: bool, quoted: bool) -> str:
             rng.setstate(state)  # the same wording at every compression level
-            middle = body(found, full, chosen["sincerity"], CHINESE, rng, checking=reading.crisis)
+            middle = body(
+                found,
+                full,
+                chosen["sincerity"],
+                CHINESE,
+                rng,
+                checking=reading.crisis,
+                quoted=quoted,
+            )
             head = (chosen["greeting"] if greeting else "") + chosen["praise"]
             tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
             text = head + middle + tail
@@ -350,8 +358,8 @@ class TemplateDrafter:
 
         text = ""
         most = 1 if reading.crisis else len(found)
-        for full, invite, greeting in compressions(most):
-            text = compose(full, invite, greeting)
+        for full, invite, greeting, quoted in compressions(most):
+            text = compose(full, invite, greeting, quoted)
             if len(text) <= max_chars or max_chars <= 0:
                 break
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]

@@ -68,10 +68,16 @@ def assemble_english(
     # A food-safety claim gets a holding statement: no praise, no invitation back.
     praise = chosen.get("praise", "") if reading.praised and not reading.crisis else ""
     text = ""
-    for full, invite, greeting in compressions(len(found)):
+    for full, invite, greeting, quoted in compressions(len(found)):
         rng.setstate(state)
         middle = body(
-            found, full, chosen.get("sincerity", ""), ENGLISH, rng, checking=reading.crisis
+            found,
+            full,
+            chosen.get("sincerity", ""),
+            ENGLISH,
+            rng,
+            checking=reading.crisis,
+            quoted=quoted,
         )
         pieces = [chosen.get("greeting", "") if greeting else "", praise, middle]
         if found:
