@@ -514,12 +514,18 @@ _ENDS = "。！？!?\n"
 _MARKS = _ENDS + "，,；;"
 
 
-def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, int, int, int]:
+def _edit(
+    written: str, first: int, last: int, advice: _Advice, breaks: Collection[int] = ()
+) -> tuple[int, int, int, int]:
     """The sentence holding written[first:last] and the part of it a rewording replaces:
-    the clause (mode "clause") or the words themselves (mode "span")."""
+    the clause (mode "clause") or the words themselves (mode "span"). `breaks` end a
+    sentence too (the end of the store's signature, with staff's words typed right after
+    it)."""
     start = max((written.rfind(c, 0, first) for c in _ENDS), default=-1) + 1
+    start = max([start, *(b for b in breaks if b <= first)])
     stops = [i for i in (written.find(c, last) for c in _ENDS) if i >= 0]
     stop = min(stops) + 1 if stops else len(written)
+    stop = min([stop, *(b for b in breaks if b >= last)])
     if advice.mode == "span":
         return start, stop, first, last
     clause = max((written.rfind(c, start, first) for c in _MARKS), default=-1) + 1
@@ -530,14 +536,21 @@ def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, in
 _Placed = tuple[tuple[int, int], _Advice]
 
 
-def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_Placed]) -> str:
+def _suggest(
+    reply: _Text,
+    span: tuple[int, int],
+    advice: _Advice,
+    hits: list[_Placed],
+    breaks: Collection[int] = (),
+) -> str:
     """The advice, and staff's own sentence reworded: every clause of it holding words at
-    fault replaced by its rule's wording (each wording once), or the words dropped."""
+    fault replaced by its rule's wording (each wording once), or dropped; when nothing of
+    the sentence is left, the advice to drop it."""
     written = reply.written
-    start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice)
+    start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice, breaks)
     edits = []
     for other, other_advice in hits:
-        s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice)
+        s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice, breaks)
         if (s, e) == (start, stop):
             edits.append((a, b, other_advice.rewrite))
     pieces, at, used = [], start, set()
@@ -551,8 +564,11 @@ def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_P
     pieces.append(written[at:stop])
     sentence = re.sub(r"([，,；;])(\s*[，,；;])+", r"\1", "".join(pieces).strip())
     sentence = re.sub(r"[，,；;]+(?=[。！？!?]|$)", "", sentence).strip("，,；; ")
-    if not _HAN.search(sentence) or sentence == written[start:stop].strip():
+    original = written[start:stop].strip()
+    if sentence == original:
         return advice.advice
+    if not _HAN.search(sentence):
+        return f"{advice.advice}可以删掉这句：「{original}」" if _HAN.search(original) else advice.advice
     return f"{advice.advice}可以改成：「{sentence}」"
 
 
@@ -564,6 +580,7 @@ class _Found:
     def __init__(self, rules: _Rules, reply: _Text | None = None) -> None:
         self.rules = rules
         self.reply = reply
+        self.breaks: tuple[int, ...] = ()  # where the store's signature ends, as written
         self.items: list[Violation] = []
         self.spans: dict[str, list[tuple[int, int]]] = {}
         self._seen: set[str] = set()
@@ -606,7 +623,7 @@ class _Found:
             return self.items
         hits = [(span, advice) for span, advice in self._hits if span is not None]
         return [
-            replace(item, suggestion=_suggest(self.reply, span, advice, hits))
+            replace(item, suggestion=_suggest(self.reply, span, advice, hits, self.breaks))
             if span is not None
             else item
             for item, (span, advice) in zip(self.items, self._hits, strict=True)
@@ -642,6 +659,7 @@ def check_reply(
 
     reply = _read(text, quotes)
     found.reply = reply
+    found.breaks = _signature_ends(text, store)
     sheet = _Sheet.of(store)
     said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
@@ -703,6 +721,14 @@ def check_reply(
                 span=(start, end),
             )
     return found.finish()
+
+
+def _signature_ends(written: str, store: StoreProfile) -> tuple[int, ...]:
+    """Where the store's signature ends in `written` (nothing of it is staff's sentence)."""
+    signature = (store.signature or store.name).strip()
+    if not signature:
+        return ()
+    return tuple(m.end() for m in re.finditer(re.escape(signature), written))
 
 
 def _check_dishes(reply: _Text, review: str, store: StoreProfile, found: _Found) -> None:
