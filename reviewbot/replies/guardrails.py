@@ -568,7 +568,9 @@ def _suggest(
     if sentence == original:
         return advice.advice
     if not _HAN.search(sentence):
-        return f"{advice.advice}可以删掉这句：「{original}」" if _HAN.search(original) else advice.advice
+        if not _HAN.search(original):
+            return advice.advice
+        return f"{advice.advice}可以删掉这句：「{original}」"
     return f"{advice.advice}可以改成：「{sentence}」"
 
 
