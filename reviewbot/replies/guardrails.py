@@ -51,6 +51,9 @@ _HAN_DIGIT_RUN = re.compile(
     f"|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
 )
 _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
+# Cantonese written words read as their Mandarin ones, one character for one, so a rule
+# written once covers a Hong Kong reply too (我哋唔会要求你改评价, 开咗四十年, 系佢哋嘅问题).
+_CANTONESE = str.maketrans("唔冇系嘅咗哋俾畀嚟佢喺啲睇", "不没是的了们给给来他在些看")
 # Read past, so that quoting a word does not hide it (删「差评」).
 _QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
 # Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
@@ -352,7 +355,9 @@ def _dropped(char: str) -> bool:
     formatting characters."""
     if char in _QUOTE_MARKS or (char != "\n" and char.isspace()):
         return True
-    return unicodedata.category(char) in ("Cf", "So", "Sk", "Co")
+    if char in "\ufe0e\ufe0f":  # emoji presentation (the 1️⃣ of a keycap digit)
+        return True
+    return unicodedata.category(char) in ("Cf", "So", "Sk", "Co", "Me")
 
 
 def _word_char(char: str) -> bool:
@@ -431,7 +436,8 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     marks, emoji and symbols splitting Chinese characters read past, and Chinese digit runs
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
-    kept = [(ch, folded.source[i]) for i, ch in enumerate(folded.text) if not _dropped(ch)]
+    read = folded.text.translate(_CANTONESE)
+    kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
     source: list[int] = []
@@ -675,7 +681,7 @@ def check_reply(
                     start, end = match.span()
                     if start == end or sheet.allows(family.allow, match.group(0)):
                         continue
-                    if family.review_exempt and _squash(match.group(0)) in said:
+                    if family.review_exempt and _quoted_amount(match.group(0), said):
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
@@ -723,6 +729,16 @@ def check_reply(
                 span=(start, end),
             )
     return found.finish()
+
+
+_UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
+
+
+def _quoted_amount(hit: str, said: str) -> bool:
+    """Whether the review says this sum, in any unit (二十元 for its 二十块钱)."""
+    squashed = _squash(hit)
+    number = _UNIT.sub("", squashed)
+    return squashed in said or (len(number) >= 2 and number in said)
 
 
 def _signature_ends(written: str, store: StoreProfile) -> tuple[int, ...]:
