@@ -654,3 +654,11 @@ def test_the_suggestion_rewords_the_staff_members_own_sentence():
     (phone,) = check(OK_OPENING + "有事打我电话１３８１２３４５６７８。")
     assert phone.found == "１３８１２３４５６７８"
     assert "「有事打我电话。」" in phone.suggestion  # the number dropped, the rest kept
+
+
+def test_a_number_at_fault_drops_its_clause_not_just_the_digits():
+    # Dropping only 18 left "这单只收您元", glued to the signature staff typed after.
+    (price,) = check(f"{OK_OPENING}\n—— {STORE.signature}这单只收您18元。")
+    assert price.suggestion.endswith("可以删掉这句：「这单只收您18元。」")
+    (price,) = check("抱歉让您久等了，这单只收您18元，下次见。")
+    assert price.suggestion.endswith("可以改成：「抱歉让您久等了，下次见。」")

@@ -51,6 +51,9 @@ _HAN_DIGIT_RUN = re.compile(
     f"|[{_HAN_DIGIT}]+(?=[0-9])|[{_HAN_DIGIT}]{{3,}}"
 )
 _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
+# Cantonese written words read as their Mandarin ones, one character for one, so a rule
+# written once covers a Hong Kong reply too (我哋唔会要求你改评价, 开咗四十年, 系佢哋嘅问题).
+_CANTONESE = str.maketrans("唔冇系嘅咗哋俾畀嚟佢喺啲睇", "不没是的了们给给来他在些看")
 # Read past, so that quoting a word does not hide it (删「差评」).
 _QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
 # Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
@@ -352,7 +355,9 @@ def _dropped(char: str) -> bool:
     formatting characters."""
     if char in _QUOTE_MARKS or (char != "\n" and char.isspace()):
         return True
-    return unicodedata.category(char) in ("Cf", "So", "Sk", "Co")
+    if char in "\ufe0e\ufe0f":  # emoji presentation (the 1️⃣ of a keycap digit)
+        return True
+    return unicodedata.category(char) in ("Cf", "So", "Sk", "Co", "Me")
 
 
 def _word_char(char: str) -> bool:
@@ -431,7 +436,8 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     marks, emoji and symbols splitting Chinese characters read past, and Chinese digit runs
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
-    kept = [(ch, folded.source[i]) for i, ch in enumerate(folded.text) if not _dropped(ch)]
+    read = folded.text.translate(_CANTONESE)
+    kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
     source: list[int] = []
@@ -514,12 +520,18 @@ _ENDS = "。！？!?\n"
 _MARKS = _ENDS + "，,；;"
 
 
-def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, int, int, int]:
+def _edit(
+    written: str, first: int, last: int, advice: _Advice, breaks: Collection[int] = ()
+) -> tuple[int, int, int, int]:
     """The sentence holding written[first:last] and the part of it a rewording replaces:
-    the clause (mode "clause") or the words themselves (mode "span")."""
+    the clause (mode "clause") or the words themselves (mode "span"). `breaks` end a
+    sentence too (the end of the store's signature, with staff's words typed right after
+    it)."""
     start = max((written.rfind(c, 0, first) for c in _ENDS), default=-1) + 1
+    start = max([start, *(b for b in breaks if b <= first)])
     stops = [i for i in (written.find(c, last) for c in _ENDS) if i >= 0]
     stop = min(stops) + 1 if stops else len(written)
+    stop = min([stop, *(b for b in breaks if b >= last)])
     if advice.mode == "span":
         return start, stop, first, last
     clause = max((written.rfind(c, start, first) for c in _MARKS), default=-1) + 1
@@ -530,14 +542,21 @@ def _edit(written: str, first: int, last: int, advice: _Advice) -> tuple[int, in
 _Placed = tuple[tuple[int, int], _Advice]
 
 
-def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_Placed]) -> str:
+def _suggest(
+    reply: _Text,
+    span: tuple[int, int],
+    advice: _Advice,
+    hits: list[_Placed],
+    breaks: Collection[int] = (),
+) -> str:
     """The advice, and staff's own sentence reworded: every clause of it holding words at
-    fault replaced by its rule's wording (each wording once), or the words dropped."""
+    fault replaced by its rule's wording (each wording once), or dropped; when nothing of
+    the sentence is left, the advice to drop it."""
     written = reply.written
-    start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice)
+    start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice, breaks)
     edits = []
     for other, other_advice in hits:
-        s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice)
+        s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice, breaks)
         if (s, e) == (start, stop):
             edits.append((a, b, other_advice.rewrite))
     pieces, at, used = [], start, set()
@@ -551,8 +570,13 @@ def _suggest(reply: _Text, span: tuple[int, int], advice: _Advice, hits: list[_P
     pieces.append(written[at:stop])
     sentence = re.sub(r"([，,；;])(\s*[，,；;])+", r"\1", "".join(pieces).strip())
     sentence = re.sub(r"[，,；;]+(?=[。！？!?]|$)", "", sentence).strip("，,；; ")
-    if not _HAN.search(sentence) or sentence == written[start:stop].strip():
+    original = written[start:stop].strip()
+    if sentence == original:
         return advice.advice
+    if not _HAN.search(sentence):
+        if not _HAN.search(original):
+            return advice.advice
+        return f"{advice.advice}可以删掉这句：「{original}」"
     return f"{advice.advice}可以改成：「{sentence}」"
 
 
@@ -564,6 +588,7 @@ class _Found:
     def __init__(self, rules: _Rules, reply: _Text | None = None) -> None:
         self.rules = rules
         self.reply = reply
+        self.breaks: tuple[int, ...] = ()  # where the store's signature ends, as written
         self.items: list[Violation] = []
         self.spans: dict[str, list[tuple[int, int]]] = {}
         self._seen: set[str] = set()
@@ -606,7 +631,7 @@ class _Found:
             return self.items
         hits = [(span, advice) for span, advice in self._hits if span is not None]
         return [
-            replace(item, suggestion=_suggest(self.reply, span, advice, hits))
+            replace(item, suggestion=_suggest(self.reply, span, advice, hits, self.breaks))
             if span is not None
             else item
             for item, (span, advice) in zip(self.items, self._hits, strict=True)
@@ -642,6 +667,7 @@ def check_reply(
 
     reply = _read(text, quotes)
     found.reply = reply
+    found.breaks = _signature_ends(text, store)
     sheet = _Sheet.of(store)
     said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
@@ -655,7 +681,7 @@ def check_reply(
                     start, end = match.span()
                     if start == end or sheet.allows(family.allow, match.group(0)):
                         continue
-                    if family.review_exempt and _squash(match.group(0)) in said:
+                    if family.review_exempt and _quoted_amount(match.group(0), said):
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
@@ -703,6 +729,24 @@ def check_reply(
                 span=(start, end),
             )
     return found.finish()
+
+
+_UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
+
+
+def _quoted_amount(hit: str, said: str) -> bool:
+    """Whether the review says this sum, in any unit (二十元 for its 二十块钱)."""
+    squashed = _squash(hit)
+    number = _UNIT.sub("", squashed)
+    return squashed in said or (len(number) >= 2 and number in said)
+
+
+def _signature_ends(written: str, store: StoreProfile) -> tuple[int, ...]:
+    """Where the store's signature ends in `written` (nothing of it is staff's sentence)."""
+    signature = (store.signature or store.name).strip()
+    if not signature:
+        return ()
+    return tuple(m.end() for m in re.finditer(re.escape(signature), written))
 
 
 def _check_dishes(reply: _Text, review: str, store: StoreProfile, found: _Found) -> None:

@@ -64,6 +64,21 @@ def rows() -> list[dict]:
                 name, disguise = rng.choice(DISGUISES)
                 copy = dict(row, id=f"{row['id']}_{name}", text=opening + disguise(text))
                 out.append(copy)
+    return out + writer_rows()
+
+
+def writer_rows() -> list[dict]:
+    """The independent writer's batch (guard_writer/, already in its final form: written
+    with its own disguises, Traditional and English items), as it is."""
+    out = []
+    for raw in (HERE / "guard_writer" / "edits.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(raw)
+        row = {"id": item["id"], "text": item["text"], "review": item["review"]}
+        if item["rule"]:
+            row["rule"] = item["rule"]
+        else:
+            row["ok"] = True
+        out.append(row)
     return out
 
 
