@@ -214,10 +214,15 @@ class BatchUpdateHandler:
             batch = await session.get(ReplyBatch, message.ref_id)
             if batch is None:
                 raise Permanent(f"reply batch {message.ref_id} does not exist")
-            if batch.message_id is None:
-                return {"skipped": "the page's message was never sent"}
             view = batch_view(batch, self.directory, await delivery_of(session, batch))
-            ref = {"chat_id": batch.chat_id, "message_id": batch.message_id}
+            if batch.app_ref is not None:  # offered in a chat app's group: its card
+                store = self.directory.store(batch.stores[0]) if batch.stores else None
+                name = store.name if store else ",".join(batch.stores)
+                ref: dict[str, Any] = {**batch.app_ref, "store_name": name}
+            elif batch.message_id is not None:
+                ref = {"chat_id": batch.chat_id, "message_id": batch.message_id}
+            else:
+                return {"skipped": "the page's message was never sent"}
         return {"ref": await self.notifier.update_batch(view, ref)}
 
     async def on_sent(
