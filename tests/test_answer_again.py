@@ -173,3 +173,50 @@ async def test_an_edit_after_our_google_reply_is_answered_again_by_replacing_it(
     assert figures.steps["approve"].count == 0 and figures.steps["post"].count == 1
     assert 0 <= figures.steps["post"].median <= 15 * 60
     assert figures.window == metrics.WindowShare(on_time=1, late=0, missed=0, pending=0)
+
+
+class EditedWhilePosting:
+    """The outbox's reply handler, with the customer's edit stored and analysed while
+    the reply's POST is on its way (after the handler's check, before it records)."""
+
+    def __init__(self, real: Any, edit: Any) -> None:
+        self.real = real
+        self.edit = edit
+
+    async def deliver(self, message: Any) -> dict[str, Any]:
+        result = await self.real.deliver(message)
+        await self.edit()
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+async def test_a_reply_that_lands_after_it_was_withdrawn_leaves_the_new_words_open(google_bot):
+    bot, google = google_bot
+    posted = google.add(2, "服务员态度很差，菜也是冷的")
+    await poll(bot)
+    (card,) = bot.fake.cards(STAFF_CHAT)
+
+    async def edit() -> None:
+        google.edit(posted, "吃完以后全家上吐下泻，去医院说是食物中毒", 1)
+        bot.clock.advance(minutes=5)
+        (polled,) = await bot.daemon.poll_all_once()
+        assert polled.result.revised == 1
+        await bot.daemon.pipeline.run_once()  # withdraws the reply, opens the review again
+
+    handlers = bot.daemon.dispatcher.handlers
+    handlers["reply"] = EditedWhilePosting(handlers["reply"], edit)  # type: ignore[index]
+    await bot.press(STAFF, card, "a")
+    await bot.daemon.drain()
+
+    first_reply = posted["reviewReply"]["comment"]  # it landed: recorded as posted
+    row = await review(bot)
+    assert (row.status, row.window_round, row.reply_text) == ("open", 1, first_reply)
+    again = bot.fake.cards(STAFF_CHAT)[-1]
+    assert "食物中毒" in again["text"] and labels(again)[0] == "✅ 通过并发布"
+    assert "通过的回复没有发布" not in bot.card(again)["text"]  # it was, after all
+    handlers["reply"] = handlers["reply"].real  # type: ignore[index]
+    await bot.press(MANAGER, again, "a")  # the new words' reply replaces the first one
+    assert posted["reviewReply"]["comment"] != first_reply
+    assert (await review(bot)).status == "replied"

@@ -352,3 +352,30 @@ async def test_a_stalled_poll_whose_claim_was_taken_over_writes_nothing(sessions
     async with sessions() as session:
         source = await session.get(Source, source_id)
         assert (source.cursor, source.claimed_by) == ("from-b", None)
+
+
+async def test_a_poll_that_wakes_before_its_heartbeat_notices_writes_nothing(sessions, clock):
+    """The whole process stalled past its claim (so its heartbeat did not beat either) and
+    another replica took the account: the fetch that returns first must not store."""
+    source_id = await a_source(sessions, clock)
+    late = Gate(Page([ReviewRecord("old-1", "老页面", 5.0, None)], "from-a", False))
+    stalled = Poller(sessions, clock, owner="a", claim_seconds=3600)  # no beat in this test
+    polling_a = asyncio.create_task(stalled.poll(source_id, late, 60))
+    await late.entered.wait()
+    clock.advance(2 * 3600)  # a's claim ran out while everything stood still
+    other = Poller(sessions, clock, owner="b", claim_seconds=3600)
+    taking = Gate(Page([], "from-b", False))
+    polling_b = asyncio.create_task(other.poll(source_id, taking, 60))
+    await taking.entered.wait()
+
+    late.open.set()
+    assert (await polling_a).status == "lost"
+    async with sessions() as session:
+        source = await session.get(Source, source_id)
+        assert (source.cursor, source.claimed_by) == (None, "b")
+        assert (await session.scalars(select(Review))).all() == []
+    taking.open.set()
+    assert (await polling_b).status == "ok"
+    async with sessions() as session:
+        source = await session.get(Source, source_id)
+        assert (source.cursor, source.claimed_by) == ("from-b", None)

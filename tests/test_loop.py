@@ -523,6 +523,53 @@ async def test_alert_for_a_review_survives_analysis_failing_for_another(database
         await daemon.close()
 
 
+async def test_a_store_wide_analyzer_bug_sends_one_notice_and_skips_history(
+    database_url, demo, clock
+):
+    """Every review of the run breaks the analyzer: staff get one notice listing them
+    (not one per review), and an old review of the new account is only counted."""
+    from reviewbot.analysis.v1 import AnalyzerV1
+    from reviewbot.store.health import source_health
+
+    class BrokenAnalyzer(AnalyzerV1):
+        def analyze(self, review, context=None):
+            if review.text == "味道不错，送得很快":  # the warm-up
+                return super().analyze(review, context)
+            raise ValueError("analyzer bug")
+
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out),
+        analyzer=BrokenAnalyzer(),
+    )
+    await daemon.start(schedule=False)
+    try:
+        demo.platform.add_review(
+            "shop-1", "上个月点的，米饭是夹生的", 1, when=clock.now() - timedelta(days=20)
+        )
+        for n in range(12):
+            demo.platform.add_review("shop-1", f"第{n}份外卖送错了地址", 1)
+        await poll(daemon, clock)
+        await daemon.drain()
+        for _ in range(6):
+            clock.advance(minutes=20)
+            await daemon.drain()
+        assert out.getvalue().count("自动分析失败，请人工查看") == 1
+        (notice,) = [b for b in out.getvalue().split("━━━ ") if "自动分析失败" in b]
+        assert "12 条评价" in notice and "另有 2 条" in notice
+        assert "第0份外卖" in notice and "米饭是夹生的" not in notice
+        async with daemon.sessions() as session:
+            old = await session.scalar(select(Review).where(Review.text.contains("米饭")))
+        assert f"#{old.id} " not in notice
+        (account,) = await source_health(daemon.sessions)
+        assert account["unanalyzed"] == 13  # history is counted, not sent
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
 async def test_history_is_stored_but_only_news_is_alerted(running, demo, clock):
     daemon, out = running
     old = demo.platform.add_review(

@@ -218,3 +218,40 @@ async def test_a_throttled_check_does_not_forget_that_the_post_was_lost(world):
     async with daemon.sessions() as session:
         draft = await session.get(Draft, draft.id)
     assert draft.status == "posted"
+
+
+async def test_a_lost_post_found_live_after_the_review_changed_counts_as_posted(world):
+    """The first POST landed but its answer was lost, then the customer edited the review:
+    the retry is stale, but the reply is live; it is recorded, not withdrawn (Ele.me takes
+    one reply: the new words are answered by reaching the customer)."""
+    daemon, eleme = world["daemon"], world["eleme"]
+    rate = eleme.add("等了两个小时，菜全凉了", 1)
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()
+    eleme.lose_replies = 1
+    async with daemon.sessions() as session, session.begin():
+        review = await session.scalar(select(Review).where(Review.platform == "eleme"))
+        draft = await session.scalar(select(Draft).where(Draft.review_id == review.id))
+        outcome = await actions.approve(
+            session,
+            review.id,
+            OWNER,
+            daemon.clock.now(),
+            draft_id=draft.id,
+            store=daemon.directory.profile("store-1"),
+        )
+    assert outcome.ok, outcome
+    await daemon.drain()  # posted, answer lost
+    rate["rateContent"] = "等了两个小时，菜全凉了，吃完还拉肚子"
+    daemon.clock.advance(minutes=5)
+    await daemon.poll_all_once()
+    await daemon.drain()  # the edit is analysed, then the retry falls due
+
+    replies = [r for r in eleme.requests if r["action"].endswith("replyRateByRateIdAndShopId")]
+    assert len(replies) == 1 and rate["orderRateReply"]["content"] == draft.text
+    async with daemon.sessions() as session:
+        draft = await session.get(Draft, draft.id)
+        review = await session.get(Review, review.id)
+    assert draft.status == "posted" and review.reply_text == draft.text
+    assert (review.status, review.window_round, review.contacted_at) == ("replied", 1, None)

@@ -290,6 +290,8 @@ async def test_a_thank_you_batch_in_feishu_is_posted_once_by_its_button(
             assert any("已通过 1 条" in t for t in toasts) and any("小张" in t for t in toasts)
             shown = fake.text_of(card)
             assert "小张 发布了" in shown and "已通过" in shown, shown
+            # redrawn as the reply reached the platform, not left "posting" for ever
+            assert "（已发布到平台）" in shown and "发布中" not in shown, shown
             assert not fake.buttons(card)  # decided: no buttons left to press
         finally:
             await bench.stop()

@@ -1341,6 +1341,26 @@ async def test_a_thanks_page_shows_its_replies_reaching_the_platform_or_not(bot)
     assert "上次发布到平台失败" in again["text"]
 
 
+async def test_a_thanks_reply_withdrawn_for_the_customer_s_edit_reads_withdrawn(bot):
+    """A reply waiting for the platform is withdrawn when its review is rewritten: the
+    page says so, not that the platform refused it."""
+    await positive_reviews_arrive(bot, *THANKS)
+    page = await thanks_page(bot, STAFF, STAFF_CHAT)
+    bot.demo.platform.faults.append(Fault("status", status=503, target="reply"))
+    await bot.press(STAFF, page, "p")
+    (first,) = [r for r in bot.demo.platform.by_id.values() if r.content == THANKS[0]]
+    bot.demo.platform.edit_review(first.review_id, content="吃完以后全家上吐下泻，说是食物中毒")
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()  # the edit analysed (the reply withdrawn), then the retries
+    await bot.daemon.drain()
+
+    assert len(bot.demo.platform.replies) == 2
+    done = bot.card(page)["text"]
+    assert f"↩️ 1. ★★★★★ 5星 · {THANKS[0]} — 顾客改了评价，回复已撤回" in done, done
+    assert "平台没有接受" not in done and "1 条已撤回" in done
+
+
 async def test_a_skipped_item_waits_and_one_handled_meanwhile_is_reported(bot):
     await positive_reviews_arrive(bot, *THANKS)
     page = await thanks_page(bot, STAFF, STAFF_CHAT)

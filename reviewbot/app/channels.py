@@ -278,6 +278,13 @@ class RedrawApps:
         await self.redraw_copies(alert)
         return ref
 
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        """A thank-you batch's card where it was offered: an app's group, or the notifier's."""
+        app = self.apps.get(str(ref.get("channel")))
+        if app is not None:
+            return await app.update_batch(batch, ref)
+        return await self.notifier.update_batch(batch, ref)
+
     async def redraw_copies(self, alert: AlertView) -> None:
         """The app channels' cards of the alert, whether or not the notifier has sent its
         own yet (Telegram out of reach must not hold the apps' cards back)."""

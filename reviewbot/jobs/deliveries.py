@@ -34,7 +34,15 @@ from reviewbot.speed import policy
 from reviewbot.store import audit, outbox
 from reviewbot.store.answered import withdraw_stale_reply
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import Alert, Draft, OutboxMessage, ReplyBatch, Review, Store
+from reviewbot.store.schema import (
+    Alert,
+    Draft,
+    OutboxMessage,
+    ReplyBatch,
+    Review,
+    Source,
+    Store,
+)
 from reviewbot.workflow.cards import AlertView, load_alert_view
 from reviewbot.workflow.directory import Directory
 from reviewbot.workflow.thanks import delivery_of
@@ -206,10 +214,15 @@ class BatchUpdateHandler:
             batch = await session.get(ReplyBatch, message.ref_id)
             if batch is None:
                 raise Permanent(f"reply batch {message.ref_id} does not exist")
-            if batch.message_id is None:
-                return {"skipped": "the page's message was never sent"}
             view = batch_view(batch, self.directory, await delivery_of(session, batch))
-            ref = {"chat_id": batch.chat_id, "message_id": batch.message_id}
+            if batch.app_ref is not None:  # offered in a chat app's group: its card
+                store = self.directory.store(batch.stores[0]) if batch.stores else None
+                name = store.name if store else ",".join(batch.stores)
+                ref: dict[str, Any] = {**batch.app_ref, "store_name": name}
+            elif batch.message_id is not None:
+                ref = {"chat_id": batch.chat_id, "message_id": batch.message_id}
+            else:
+                return {"skipped": "the page's message was never sent"}
         return {"ref": await self.notifier.update_batch(view, ref)}
 
     async def on_sent(
@@ -279,6 +292,12 @@ async def _live_reply(adapter: ReplyReader, review: Review) -> str | None:
         return None
 
 
+async def _replaceable(session: AsyncSession, review: Review) -> bool:
+    """Whether the review's platform lets a new reply replace the published one."""
+    source = await session.get(Source, review.source_id)
+    return bool(source is not None and (source.capabilities or {}).get("replaces_reply"))
+
+
 STALE = "review changed since approval"
 UNSURE = "uncertain"  # a reply row's payload key: an earlier POST of it may have landed
 
@@ -296,12 +315,7 @@ class ReplyHandler:
             review = await session.get(Review, draft.review_id) if draft else None
         if draft is None or review is None:
             raise Permanent(f"draft {message.ref_id} or its review no longer exists")
-        if draft.status != "approved" or draft.revision != review.revision:
-            # Written for words the customer has since changed: `on_dead` reopens it.
-            raise Permanent(STALE)
         adapter = self.adapters.get(review.source_id)
-        if adapter is None:
-            raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
         text = message.payload.get("text") or draft.text
         # A timeout or a garbled answer may hide a reply that landed: look before posting
         # again where the platform lets us (its reply POST is not idempotent). Whether an
@@ -309,6 +323,19 @@ class ReplyHandler:
         # which a later failure (a throttled look, a wait asked for) overwrites; so may an
         # attempt cut off mid-send (a kill between posting and recording it).
         uncertain = bool(message.payload.get(UNSURE)) or outbox.interrupted(message)
+        if draft.status != "approved" or draft.revision != review.revision:
+            # Written for words the customer has since changed: `on_dead` reopens it;
+            # unless an earlier POST of it landed before the change, and it is live:
+            # then `on_sent` records it, and keeps the review open for the new words.
+            if (
+                uncertain
+                and isinstance(adapter, ReplyReader)
+                and await _live_reply(adapter, review) == clean_text(text)[0]
+            ):
+                return {"already": True}
+            raise Permanent(STALE)
+        if adapter is None:
+            raise DeliveryError(f"no adapter running for {review.platform}/{review.account}")
         if uncertain and isinstance(adapter, ReplyReader):
             live = await _live_reply(adapter, review)
             if live is not None:
@@ -349,9 +376,18 @@ class ReplyHandler:
             return
         review = await session.get(Review, draft.review_id)
         assert review is not None
+        # The customer changed the review while the reply was on its way, and the pipeline
+        # withdrew it and opened the review again for the new words (store/answered.py):
+        # the reply is live, but the new complaint is not answered. It stays open where a
+        # new reply can replace this one; elsewhere it is answered for good, and its new
+        # round (already started) asks staff to reach the customer. A change the pipeline
+        # has not analysed yet gets its round when it is (`changed_since_answer`).
+        withdrawn = draft.status == "superseded"
+        stale = withdrawn or draft.revision != review.revision
         draft.status = "posted"
         draft.posted_at = now
-        review.status = "replied"
+        if not (withdrawn and await _replaceable(session, review)):
+            review.status = "replied"
         review.reply_text = message.payload.get("text") or draft.text
         audit.record(
             session,
@@ -362,6 +398,11 @@ class ReplyHandler:
             draft_id=draft.id,
             text=review.reply_text,
             **({"unconfirmed": True} if result.get("unconfirmed") else {}),
+            **(
+                {"stale": True, "withdrawn": withdrawn, "revision": review.revision}
+                if stale
+                else {}
+            ),
         )
         await outbox.queue_alert_update(session, review.id, now, "reply.posted")
         await _redraw_batch(session, message, review, now, "reply.posted")

@@ -387,8 +387,16 @@ async def _quarantine(
     )
 
 
+class ClaimLost(Exception):
+    """The account's poll claim is another replica's now: this poll must write nothing."""
+
+
 async def store_page(
-    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+    sessions: SessionFactory,
+    source_id: int,
+    page: Page,
+    now: datetime,
+    owner: str | None = None,
 ) -> tuple[IngestResult, str | None]:
     """Ingest a page with the cursor that follows it; returns the result and the cursor.
 
@@ -396,11 +404,16 @@ async def store_page(
     item that fails alone is quarantined with the error, and only then does the cursor
     move. A database that is unreachable or busy fails the poll instead (nothing is
     quarantined for the database's sake), and the page is fetched again next time.
+
+    `owner`: the poller whose claim on the account this write needs (None: an import,
+    which claims nothing). Each transaction checks it while holding the account's row, so
+    a poller that stalled while another replica took the account raises `ClaimLost`
+    rather than move the other's cursor back, whatever its heartbeat noticed.
     """
     try:
-        return await _store(sessions, source_id, page, now)
+        return await _store(sessions, source_id, page, now, owner)
     except Exception as exc:
-        if _database_trouble(exc):
+        if isinstance(exc, ClaimLost) or _database_trouble(exc):
             raise
         log.warning(
             "source %d: a page failed to store (%s); storing its items one by one",
@@ -410,18 +423,29 @@ async def store_page(
     total = IngestResult()
     kept, total.duplicates, conflicts = distinct(page.reviews)
     for record in kept:
-        total.add(await _store_alone(sessions, source_id, record, now))
+        total.add(await _store_alone(sessions, source_id, record, now, owner))
     rejected = [*page.rejected, *conflicts]
     rest = Page([], page.next_cursor, page.has_more, rejected, page.completed_scan)
-    result, cursor = await _store(sessions, source_id, rest, now)
+    result, cursor = await _store(sessions, source_id, rest, now, owner)
     total.add(result)
     return total, cursor
 
 
 async def _store(
-    sessions: SessionFactory, source_id: int, page: Page, now: datetime
+    sessions: SessionFactory, source_id: int, page: Page, now: datetime, owner: str | None
 ) -> tuple[IngestResult, str | None]:
     async with sessions() as session, session.begin():
+        if owner is not None:
+            # The fence: a guarded write locks the account's row until this commits, so
+            # another replica's claim waits for it, or this finds the claim gone.
+            fenced = await session.execute(
+                update(Source)
+                .where(Source.id == source_id, Source.claimed_by == owner)
+                .values(claimed_by=owner)
+                .execution_options(synchronize_session=False)
+            )
+            if fenced.rowcount != 1:
+                raise ClaimLost(f"source {source_id}: the poll claim is not {owner}'s now")
         source = await session.get(Source, source_id)
         assert source is not None
         result = await ingest_page(session, source, page, now)
@@ -429,17 +453,22 @@ async def _store(
 
 
 async def _store_alone(
-    sessions: SessionFactory, source_id: int, record: ReviewRecord, now: datetime
+    sessions: SessionFactory,
+    source_id: int,
+    record: ReviewRecord,
+    now: datetime,
+    owner: str | None,
 ) -> IngestResult:
     try:
-        return (await _store(sessions, source_id, Page([record], None, False), now))[0]
+        return (await _store(sessions, source_id, Page([record], None, False), now, owner))[0]
     except Exception as exc:
-        if _database_trouble(exc):
+        if isinstance(exc, ClaimLost) or _database_trouble(exc):
             raise
         reason = f"could not be stored: {type(exc).__name__}: {_first_line(exc)}"
         log.warning("source %d: review %s quarantined (%s)", source_id, record.external_id, reason)
         rejected = [RejectedItem(record.raw, reason)]
-        return (await _store(sessions, source_id, Page([], None, False, rejected), now))[0]
+        page = Page([], None, False, rejected)
+        return (await _store(sessions, source_id, page, now, owner))[0]
 
 
 def _database_trouble(exc: BaseException) -> bool:

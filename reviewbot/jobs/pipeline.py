@@ -7,7 +7,9 @@ in its own savepoint. A review whose text changed meanwhile is left for the next
 one that breaks the analyzer is retried a few times, further apart each time (a bug on
 one review must not spin the pipeline), then left flagged with its error, and the store's
 staff are sent the review as it is (text, stars, link) to read it themselves: nobody is
-left thinking no review came. `reviewbot sources` counts such reviews per account.
+left thinking no review came (one notice per store and run lists them all, and history,
+old reviews of a new account, is only counted). `reviewbot sources` counts such reviews
+per account.
 One replica at a time runs the pipeline (it holds the pipeline lease, renewed while a batch
 is analyzed, and taken again inside the write transaction so a replica that lost it
 meanwhile writes nothing).
@@ -55,6 +57,7 @@ CHUNK = 10
 RECENT_DRAFTS = 20
 # A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
 MIN_COPY_CHARS = 8
+UNANALYZED_SHOWN = 10  # reviews listed by number in one notice; the rest are counted
 
 
 @dataclass
@@ -333,6 +336,7 @@ class Pipeline:
 
     async def _write(self, outcomes: list[_Outcome]) -> PipelineStats:
         stats = PipelineStats()
+        given_up: list[Review] = []  # the analyzer's last try failed: staff read them
         async with self.sessions() as session, session.begin():
             # The fence: the lease row stays locked until this commits, so either this
             # replica still holds the lease and writes the batch, or it writes nothing.
@@ -344,7 +348,7 @@ class Pipeline:
             for outcome in outcomes:
                 item = outcome.item
                 if outcome.error is not None:
-                    await self._failed(session, item, outcome.error)
+                    await self._failed(session, item, outcome.error, given_up)
                     stats.failed += 1
                     continue
                 try:
@@ -352,17 +356,20 @@ class Pipeline:
                         alerted = await self._store(session, outcome)
                 except Exception as exc:
                     log.exception("storing the analysis of review %d failed", item.review_id)
-                    await self._failed(session, item, f"{type(exc).__name__}: {exc}")
+                    await self._failed(session, item, f"{type(exc).__name__}: {exc}", given_up)
                     stats.failed += 1
                     continue
                 if alerted is not None:
                     stats.processed += 1
                     stats.alerts += int(alerted)
+            await self._notify_unanalyzed(session, given_up)
         return stats
 
-    async def _failed(self, session: AsyncSession, item: _Item, error: str) -> None:
-        """Count a failed attempt; try again later, or after the last one hand the review
-        to staff as it is."""
+    async def _failed(
+        self, session: AsyncSession, item: _Item, error: str, given_up: list[Review]
+    ) -> None:
+        """Count a failed attempt; try again later, or after the last one add the review to
+        those its staff are sent as they are (history is only counted: `reviewbot sources`)."""
         now = self.clock.now()
         await session.execute(
             update(Review)
@@ -377,17 +384,29 @@ class Pipeline:
         review = await session.get(Review, item.review_id)
         if review is None:
             return
-        log.error("review %d could not be analysed; staff are sent it as it is", review.id)
-        await queue_notice(
-            session,
-            store_id=review.store_id,
-            text=unanalyzed_text(review),
-            now=now,
-            dedupe_key=f"unanalyzed:{review.id}:{review.revision}",
-            level="warning",
-            audience="staff",
-            review_id=review.id,
-        )
+        log.error("review %d could not be analysed", review.id)
+        if await self._backfill(session, review) is None:  # nobody is paged about history
+            given_up.append(review)
+
+    async def _notify_unanalyzed(self, session: AsyncSession, reviews: list[Review]) -> None:
+        """One notice per store for the reviews the analyzer gave up on in this run: a bug
+        that breaks every review of a store sends one message, not one per review."""
+        by_store: dict[str, list[Review]] = {}
+        for review in reviews:
+            by_store.setdefault(review.store_id, []).append(review)
+        for store_id, listed in by_store.items():
+            first = listed[0]
+            more = f"+{len(listed) - 1}" if len(listed) > 1 else ""
+            await queue_notice(
+                session,
+                store_id=store_id,
+                text=unanalyzed_text(first) if len(listed) == 1 else unanalyzed_list(listed),
+                now=self.clock.now(),
+                dedupe_key=f"unanalyzed:{first.id}:{first.revision}{more}",
+                level="warning",
+                audience="staff",
+                review_id=first.id if len(listed) == 1 else None,
+            )
 
     async def _store(self, session: AsyncSession, outcome: _Outcome) -> bool | None:
         """Write one review's results; None if the review changed since it was read."""
@@ -563,4 +582,18 @@ def unanalyzed_text(review: Review, limit: int = 500) -> str:
     if url := as_url(review.url):
         lines.append(f"链接：{url}")
     lines.append(f"系统没能分析评价 #{review.id}，也没有生成回复草稿，请直接阅读并处理。")
+    return "\n".join(lines)
+
+
+def unanalyzed_list(reviews: list[Review], shown: int = UNANALYZED_SHOWN) -> str:
+    """The notice about several reviews the analyzer could not process in one run: each
+    by its number and first words, for staff to open and read."""
+    lines = [f"⚠️ 自动分析失败，请人工查看（{len(reviews)} 条评价）"]
+    for review in reviews[:shown]:
+        stars = f" ★{review.rating:g}" if review.rating is not None else ""
+        platform = PLATFORMS.get(review.platform, review.platform)
+        lines.append(f"#{review.id} {platform}{stars}：{(review.text or '（只有评分）')[:40]}")
+    if len(reviews) > shown:
+        lines.append(f"另有 {len(reviews) - shown} 条")
+    lines.append("系统没能分析这些评价，也没有生成回复草稿，请按编号打开并处理。")
     return "\n".join(lines)

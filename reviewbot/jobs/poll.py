@@ -20,7 +20,7 @@ from sqlalchemy import Row, or_, update
 
 from reviewbot import logs
 from reviewbot.clock import Clock
-from reviewbot.jobs.ingest import IngestResult, store_page
+from reviewbot.jobs.ingest import ClaimLost, IngestResult, store_page
 from reviewbot.platforms.base import Page, PlatformAdapter, PlatformError, ReauthorizationRequired
 from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.store import audit
@@ -179,7 +179,9 @@ class Poller:
         self, source_id: int, adapter: PlatformAdapter, cursor: str | None, lost: asyncio.Event
     ) -> PollOutcome:
         """Fetch pages after `cursor` and store each with the cursor that follows it, while
-        the claim is ours (a replica that took it over moves the cursor now)."""
+        the claim is ours (a replica that took it over moves the cursor now): the heartbeat
+        says so between pages, and each write checks it (`store_page`), since a process
+        that stalled as a whole wakes with its fetch done before its heartbeat beats."""
         total = IngestResult()
         pages = 0
         try:
@@ -190,10 +192,13 @@ class Poller:
                     return PollOutcome(source_id, "lost", pages, total)
                 if _nothing_to_store(page, cursor):
                     break
-                result, cursor = await store_page(self.sessions, source_id, page, self.clock.now())
+                now = self.clock.now()
+                result, cursor = await store_page(self.sessions, source_id, page, now, self.owner)
                 total.add(result)
                 if not page.has_more:
                     break
+        except ClaimLost:  # stalled past the claim before the heartbeat could tell
+            return PollOutcome(source_id, "lost", pages, total)
         except Exception as exc:  # one account's failure must never stop the daemon
             if not isinstance(exc, PlatformError):
                 log.exception(

@@ -367,6 +367,8 @@ class ReplyBatch(Base):
     token: Mapped[str] = mapped_column(String(32), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A batch offered in a chat app's group: {"channel": key, "message_id": the app's id}.
+    app_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     stores: Mapped[list[Any]] = mapped_column(default=list)
     items: Mapped[list[Any]] = mapped_column(default=list)
     notes: Mapped[dict[str, Any]] = mapped_column(default=dict)

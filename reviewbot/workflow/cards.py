@@ -223,12 +223,13 @@ async def load_alert_view(
 
 
 async def _withdrawn(session: AsyncSession, review_id: int) -> AuditEntry | None:
-    """The withdrawal of the review's last approved reply (None: none, or approved since)."""
+    """The withdrawal of the review's last approved reply (None: none, approved since, or
+    it reached the platform after all: its POST was under way when it was withdrawn)."""
     last = await session.scalar(
         select(AuditEntry)
         .where(
             AuditEntry.review_id == review_id,
-            AuditEntry.action.in_(("draft.approved", "reply.withdrawn")),
+            AuditEntry.action.in_(("draft.approved", "reply.withdrawn", "reply.posted")),
         )
         .order_by(AuditEntry.id.desc())
         .limit(1)

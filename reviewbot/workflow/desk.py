@@ -520,6 +520,13 @@ class Desk:
             batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
         return None if batch is None else list(batch.stores)
 
+    async def thanks_offered(self, token: str, channel: str, message_id: str) -> None:
+        """Where a chat app posted a batch's card, so it is redrawn as its replies go out."""
+        async with self.sessions() as session, session.begin():
+            batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
+            if batch is not None:
+                batch.app_ref = {"channel": channel, "message_id": message_id}
+
     async def thanks_sent(self, batch_id: int, message_id: int) -> None:
         async with self.sessions() as session, session.begin():
             row = await session.get(ReplyBatch, batch_id)

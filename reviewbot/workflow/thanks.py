@@ -31,6 +31,7 @@ from reviewbot.workflow.directory import Directory
 
 OPEN, POSTED, IGNORED, REPLACED = "open", "posted", "ignored", "replaced"
 SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"  # an approved reply's fate
+WITHDRAWN = "withdrawn"  # not posted: the customer changed the review first
 DECIDED = {POSTED: "发布了", IGNORED: "忽略了", REPLACED: "换成了新的一批"}
 SCAN = 5  # candidates read per slot of a page: drafts that cannot be posted are passed over
 BLOCKED_SHOWN = 5  # drafts that cannot be posted, named on a page (the rest are counted)
@@ -88,8 +89,9 @@ class View:
     decided_by: str | None
     decided_at: str  # in the first store's local time
     store_names: dict[str, str]  # filled only when the page spans several stores
-    # How each approved item fares on the platform, by draft id: SENDING, DELIVERED or
-    # FAILED (read from the drafts, which the outbox updates; empty when not known).
+    # How each approved item fares on the platform, by draft id: SENDING, DELIVERED,
+    # FAILED or WITHDRAWN (read from the drafts, which the outbox updates; empty when not
+    # known).
     delivery: dict[int, str] = field(default_factory=dict)
 
 
@@ -297,7 +299,7 @@ async def delivery_of(session: AsyncSession, batch: ReplyBatch) -> dict[int, str
     if not approved:
         return {}
     rows = await session.execute(select(Draft.id, Draft.status).where(Draft.id.in_(approved)))
-    fate = {"posted": DELIVERED, "failed": FAILED, "superseded": FAILED}  # withdrawn: not out
+    fate = {"posted": DELIVERED, "failed": FAILED, "superseded": WITHDRAWN}
     return {draft_id: fate.get(status, SENDING) for draft_id, status in rows.all()}
 
 

@@ -28,6 +28,7 @@ from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import AlertView, CardRef
 from reviewbot.workflow.desk import CardAction
+from reviewbot.workflow.thanks import View as BatchView
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,9 @@ class FeishuApp:
             store = self.desk.desk.directory.store(mine[0])
             name = store.name if store else mine[0]
             await self._patch(message_id, batches.decided_card(answer.view, name))
+        if batches.ACTIONS[action] == "post":
+            # Only now: the outbox's redraws, as the replies go out, must come after this one.
+            self.desk.desk.kick_outbox()
         return toast(answer.text, not answer.alert)
 
     async def _press(
@@ -288,7 +292,14 @@ class FeishuAppChannel(FeishuRobot):
     async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
         card = batches.offer_card(notice, token)
         message_id = await self.app.api.send(self.chat_id, "interactive", card)
+        await self.app.desk.desk.thanks_offered(token, self.name, message_id)
         return {"robot": self.kind, "message_id": message_id}
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        """The batch's card redrawn with each reply's fate on the platform."""
+        card = batches.decided_card(batch, str(ref.get("store_name", "")))
+        await self.app.api.patch(str(ref["message_id"]), card)
+        return ref
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         """A notice or a merged summary (drawn by the custom bot's renderer), as a card."""

@@ -24,7 +24,12 @@ RESULTS = {
     "read_only": "ℹ️ 请在商家后台回复",
     "ignored": "🙈 已忽略",
 }
-FATES = {"sending": "（发布中）", "delivered": "（已发布到平台）", "failed": "（平台拒绝）"}
+FATES = {
+    "sending": "（发布中）",
+    "delivered": "（已发布到平台）",
+    "failed": "（平台拒绝）",
+    "withdrawn": "（已撤回：顾客改了评价）",
+}
 
 
 def _card(title: str, template: str, elements: list[dict[str, Any]]) -> dict[str, Any]:

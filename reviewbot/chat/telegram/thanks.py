@@ -47,6 +47,7 @@ DELIVERY = {
     thanks.SENDING: ("⏳", "正在发布到平台"),
     thanks.DELIVERED: ("✅", "已发布到平台"),
     thanks.FAILED: ("❌", "平台没有接受这条回复，评价已重新打开"),
+    thanks.WITHDRAWN: ("↩️", "顾客改了评价，回复已撤回，评价已重新打开"),
 }
 
 
@@ -123,6 +124,8 @@ def _progress(view: thanks.View) -> tuple[str, str | None]:
     failures = (
         f"，{failed} 条发布失败（评价已重新打开，发送 /thanks 查看后重新发布）" if failed else ""
     )
+    if withdrawn := fates.count(thanks.WITHDRAWN):
+        failures += f"，{withdrawn} 条已撤回（顾客改了评价，评价已重新打开）"
     if sending:
         return "发布中", f"⏳ 发布进度：已发布 {done}/{total}{failures}，其余正在发布。"
     title = "已发布" if not failed else ("部分发布失败" if done else "发布失败")
