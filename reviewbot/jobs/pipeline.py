@@ -405,7 +405,7 @@ class Pipeline:
                 dedupe_key=f"unanalyzed:{first.id}:{first.revision}{more}",
                 level="warning",
                 audience="staff",
-                review_id=first.id if len(listed) == 1 else None,
+                review_ids=[review.id for review in listed[:UNANALYZED_SHOWN]],
             )
 
     async def _store(self, session: AsyncSession, outcome: _Outcome) -> bool | None:
