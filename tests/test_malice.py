@@ -255,6 +255,11 @@ def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
         "不退钱就一直差评，直到退为止",
         "不给我退款，我就每天来追评",
         "要么退款要么差评",
+        # a claim the shop refused, told as the story behind the stars
+        "吃出蟑螂要求赔偿，商家不赔，差评",
+        "老板不赔钱，给差评",
+        "找商家要赔偿，不给，一星",
+        "赔偿干洗费300，一分都不能少",
     ],
 )
 def test_look_alikes_of_the_new_forms_are_not_accused(text):
@@ -268,9 +273,12 @@ def test_look_alikes_of_the_new_forms_are_not_accused(text):
         "退全款再赔500，不然差评不删",  # beyond the refund
         "退我一百我就删掉这条，不然每个平台都写",  # a campaign of reviews, not the one review
         "你们不退款我就换号天天写差评",
+        "老板不给钱就天天差评",
+        "汤里有虫，精神损失费五百，少一分都不行",
+        "你们的牛排有问题，免费请我们全家吃一顿，我就改评价",
     ],
 )
-def test_a_refund_is_no_cover_for_more(text):
+def test_a_refund_or_a_refusal_is_no_cover_for_more(text):
     assert "extortion" in read(text, 1).malicious_reasons
 
 
