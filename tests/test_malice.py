@@ -276,6 +276,9 @@ def test_look_alikes_of_the_new_forms_are_not_accused(text):
         "老板不给钱就天天差评",
         "汤里有虫，精神损失费五百，少一分都不行",
         "你们的牛排有问题，免费请我们全家吃一顿，我就改评价",
+        "价格涨了啊,昨天1200你不给,今天1800,明天两千五",
+        "全网发?还是私了?给你十分钟考虑",
+        "💰到账✅ 差评🗑️",
     ],
 )
 def test_a_refund_or_a_refusal_is_no_cover_for_more(text):
