@@ -19,6 +19,8 @@ DEV = Path(__file__).parent / "data" / "dev" / "malice.jsonl"
 REAL = Path(__file__).parent / "data" / "dev" / "malice_real"
 # Written in real extortioners' style, with honest look-alikes (tests/data/dev/malice_written2)
 WRITTEN = Path(__file__).parent / "data" / "dev" / "malice_written2"
+# Threats in the forms news reports describe, and refund conditionals that are honest
+THREATS = Path(__file__).parent / "data" / "dev" / "malice_threats3.jsonl"
 
 
 @cache
@@ -246,11 +248,65 @@ def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
         "红包到账就删评，这是商家自己说的，结果红包没给",
         "I'll leave 1 star unless they give me my $20 back.",
         "I paid $45 for this and it was cold. 1 star. Won't be back.",
+        # only the customer's own refund, an apology or an explanation asked for the review
+        "退款了我就删差评",
+        "给个说法，不然差评不删",
+        "把38块退给我，差评马上删",
+        "不退钱就一直差评，直到退为止",
+        "不给我退款，我就每天来追评",
+        "要么退款要么差评",
+        # a claim the shop refused, told as the story behind the stars
+        "吃出蟑螂要求赔偿，商家不赔，差评",
+        "老板不赔钱，给差评",
+        "找商家要赔偿，不给，一星",
+        "赔偿干洗费300，一分都不能少",
     ],
 )
 def test_look_alikes_of_the_new_forms_are_not_accused(text):
     assert not read(text, 1).malicious
     assert not read(text, None).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退全款再赔500，不然差评不删",  # beyond the refund
+        "退我一百我就删掉这条，不然每个平台都写",  # a campaign of reviews, not the one review
+        "你们不退款我就换号天天写差评",
+        "老板不给钱就天天差评",
+        "汤里有虫，精神损失费五百，少一分都不行",
+        "你们的牛排有问题，免费请我们全家吃一顿，我就改评价",
+        "价格涨了啊,昨天1200你不给,今天1800,明天两千五",
+        "全网发?还是私了?给你十分钟考虑",
+        "💰到账✅ 差评🗑️",
+    ],
+)
+def test_a_refund_or_a_refusal_is_no_cover_for_more(text):
+    assert "extortion" in read(text, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我知道你老婆在哪上班，你孩子在哪个学校，自己想清楚",
+        "你们的玻璃门挺贵的吧，碎了可不好修",
+        "你们等着，我会天天去卫生局投诉，投到你们停业",
+        "再唔處理，今晚去你舖頭淋油",
+        "I know where you live and I know your kids' school. Think carefully before you reply.",
+    ],
+)
+def test_threats_without_a_price_are_caught(text):
+    assert "threat" in read(text, 1).malicious_reasons
+
+
+def test_threats_dev_set_recall_and_no_honest_accused():
+    """Threats written after the forms news reports describe, with refund conditionals and
+    other honest look-alikes (tuned on)."""
+    rows = read_jsonl(THREATS)
+    check = malice_check(analyzer(), rows)
+    assert check.false_accusations == [] and check.honest >= 50
+    caught, total = check.recall["threat"]
+    assert total >= 40 and caught / total >= 0.9
 
 
 def test_written_extortion_in_real_style_recall_and_no_honest_accused():

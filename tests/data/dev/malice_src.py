@@ -13,22 +13,26 @@ from pathlib import Path
 
 E, T, C = "extortion", "threat", "competitor"
 
-MALICIOUS: list[tuple[str, float | None, str]] = [
+# Reason None inside MALICIOUS: written here as extortion first, relabelled honest by the
+# tie-break every outside set uses (blind5, malice_written2): a review conditioned only on
+# the customer's own refund, an apology or an explanation is no extortion. Kept in place so
+# the ids and the Traditional and spaced variants made from them stay where they were.
+MALICIOUS: list[tuple[str, float | None, str | None]] = [
     # -- extortion: money tied to the review
     ("给200就删", 1, E),
     ("给两百块我就把差评删了", 1, E),
     ("转我300，差评马上删", 1, E),
-    ("退我50块，我就改五星", 1, E),
+    ("退我50块，我就改五星", 1, None),  # own due only: honest
     ("菜凉了，补偿我100元我就改好评", 2, E),
     ("想让我删评？先转500再说", 1, E),
     ("删评可以，拿两百来", 1, E),
-    ("什么时候退款什么时候删", 1, E),
+    ("什么时候退款什么时候删", 1, None),  # own due only: honest
     ("只要赔我300，我马上把评价撤了", 1, E),
     ("老板赔我500我就删", 1, E),
     ("不退钱就天天差评", 1, E),
     ("不退钱我就每天来刷差评", 1, E),
     ("再不赔我就每个平台都发一遍", 1, E),
-    ("不给个说法我就一直挂着这个差评", 1, E),
+    ("不给个说法我就一直挂着这个差评", 1, None),  # own due only: honest
     ("赔我1000，不然天天给你差评", 1, E),
     ("退全款加赔200，否则我每个平台都给你差评", 1, E),
     ("要么退钱要么等着天天差评", 1, E),
@@ -45,7 +49,7 @@ MALICIOUS: list[tuple[str, float | None, str]] = [
     ("不赔偿我就小号轮着刷差评", 1, E),
     ("你们不退款我就换号天天写差评", 1, E),
     ("退钱，不然每天一个差评", 1, E),
-    ("给我退全款，我就把差评撤了", 1, E),
+    ("给我退全款，我就把差评撤了", 1, None),  # own due only: honest
     ("打钱，打了就删", 1, E),
     ("赔个两千块，这事就算了，评价我也删掉", 1, E),
     ("给我转1000我就不再写差评了", 1, E),
@@ -67,7 +71,7 @@ MALICIOUS: list[tuple[str, float | None, str]] = [
     ("不退钱就天天差评", None, E),
     ("给200就删", None, E),
     ("你们不赔钱，我就每天换个号来一星", 2, E),
-    ("退款到了我才删评价", 1, E),
+    ("退款到了我才删评价", 1, None),  # own due only: honest
     ("补偿500元，我马上改五星好评", 1, E),
     ("赔两百删差评，不赔我天天来", 3, E),
     ("给1000块就不再发差评了", 1, E),
@@ -85,7 +89,7 @@ MALICIOUS: list[tuple[str, float | None, str]] = [
     ("唔賠錢就日日俾差評", 1, E),
     ("给我一千块精神损失费，不然天天来闹", 1, E),
     ("你敢不赔？我找人天天在你店门口闹", 1, T),
-    ("差评我可以撤，前提是退钱", 1, E),
+    ("差评我可以撤，前提是退钱", 1, None),  # own due only: honest
     ("现转现停，不然换执照都搞你", 1, E),
     ("不转账就继续评", 1, E),
     ("要免单，不然差评", 1, E),
