@@ -18,6 +18,7 @@ import pytest
 
 from reviewbot.analysis.base import CATEGORIES, MALICIOUS_REASONS, SEVERITIES
 from reviewbot.resources import default_templates_dir
+from tests.harness.cli import reviewbot_here
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -263,7 +264,7 @@ def test_the_daemon_uses_the_owners_templates_and_refuses_broken_ones(tmp_path):
 
 def test_a_bad_config_is_reported_without_a_traceback(tmp_path):
     (tmp_path / "bad.toml").write_text("[[stores]]\nid = 1\n", encoding="utf-8")
-    done = reviewbot("sources", "--config", str(tmp_path / "bad.toml"))
+    done = reviewbot_here("sources", "--config", str(tmp_path / "bad.toml"), cwd=ROOT)
     assert done.returncode == 2
     err = done.stderr.decode()
     assert "stores.0.id" in err and "Traceback" not in err
@@ -286,9 +287,9 @@ def test_db_upgrade_creates_then_reports_up_to_date(tmp_path):
         '[[stores.sources]]\nplatform = "demo"\naccount = "a"\n',
         encoding="utf-8",
     )
-    first = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    first = reviewbot_here("db", "upgrade", "--config", str(tmp_path / "c.toml"), cwd=ROOT)
     assert first.returncode == 0 and b"upgraded from empty to" in first.stdout
-    second = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    second = reviewbot_here("db", "upgrade", "--config", str(tmp_path / "c.toml"), cwd=ROOT)
     assert b"up to date" in second.stdout
     assert (tmp_path / "x.db").exists()  # relative to the config file, not the cwd
 
@@ -366,7 +367,7 @@ def test_a_busy_demo_port_is_a_one_line_hint(tmp_path):
 
 @pytest.mark.parametrize("argv", [["--help"], ["classify", "--help"], ["db", "--help"]])
 def test_help_works(argv):
-    done = reviewbot(*argv)
+    done = reviewbot_here(*argv, cwd=ROOT)
     assert done.returncode == 0 and b"usage: reviewbot" in done.stdout
 
 
