@@ -13,14 +13,7 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lint import lint_facts, lint_library
 from reviewbot.replies.templates import TemplateError, load_library
 from reviewbot.resources import default_templates_dir
-from tests.harness.cli import reviewbot_here
-from tests.test_cli import ROOT
-
-
-def reviewbot(*args: str):
-    """`reviewbot templates lint …` in this process (tests/harness/cli.py); the command's
-    own subprocess contracts are in test_cli.py."""
-    return reviewbot_here(*args, cwd=ROOT)
+from tests.test_cli import here as reviewbot  # in this process: tests/harness/cli.py
 
 
 @pytest.fixture
