@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from tests.test_cli import ROOT, reviewbot
+from tests.test_cli import ROOT, here, reviewbot
 
 GOOD = [
     "味道很好",
@@ -57,14 +57,14 @@ def test_train_is_reproducible_byte_for_byte(tmp_path):
 
 def test_train_rejects_a_csv_without_the_columns(tmp_path):
     (tmp_path / "bad.csv").write_text("text,stars\n好吃,5\n", encoding="utf-8")
-    done = reviewbot("train", "--data", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "x"))
+    done = here("train", "--data", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "x"))
     assert done.returncode != 0 and b"label,review" in done.stderr
     assert not (tmp_path / "x").exists()
 
 
 def test_eval_prints_accuracy_precision_recall_and_a_confusion_matrix(tmp_path):
     small_csv(tmp_path / "small.csv")
-    done = reviewbot("eval", "--data", str(tmp_path / "small.csv"))
+    done = here("eval", "--data", str(tmp_path / "small.csv"))
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode()
     assert "accuracy" in out and "neg precision" in out and "neg recall" in out
@@ -100,7 +100,7 @@ def test_classify_keeps_order_and_errors_in_place_across_batches():
         lines.append(
             b"not json" if i % 997 == 0 else json.dumps({"id": i, "text": "好吃"}).encode()
         )
-    done = reviewbot("classify", stdin=b"\n".join(lines))
+    done = here("classify", stdin=b"\n".join(lines))
     out = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(out) == 3000
     for i, result in enumerate(out):

@@ -1,4 +1,8 @@
-"""The command-line contracts, run as a user would: the installed `reviewbot` command."""
+"""The command-line contracts, run as a user would: the installed `reviewbot` command.
+
+`reviewbot` runs it in a process of its own; `here` runs the same main() in this process
+(tests/harness/cli.py), for the checks of what a command answers rather than of how the
+process starts, streams and ends: each subprocess costs ~1.5 s of CPU."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import pytest
 
 from reviewbot.analysis.base import CATEGORIES, MALICIOUS_REASONS, SEVERITIES
 from reviewbot.resources import default_templates_dir
+from tests.harness.cli import reviewbot_here
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,6 +42,11 @@ def reviewbot(
         cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+def here(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """`reviewbot ARGS` through main() in this process, in the repository's root."""
+    return reviewbot_here(*args, cwd=ROOT, stdin=stdin)
 
 
 LINES = [
@@ -176,7 +186,7 @@ def _strict(constant: str) -> None:
 
 @pytest.mark.parametrize("command", ["classify", "draft", "guard"])
 def test_odd_ids_and_text_still_give_one_strict_json_line_each(command):
-    done = reviewbot(command, stdin=b"\n".join(EDGE_LINES) + b"\n")
+    done = here(command, stdin=b"\n".join(EDGE_LINES) + b"\n")
     assert done.returncode == 0, done.stderr.decode()
     # Python's splitlines also splits on U+2028, U+2029 and U+0085: they must be escaped.
     lines = done.stdout.decode("utf-8").splitlines()
@@ -190,7 +200,7 @@ def test_odd_ids_and_text_still_give_one_strict_json_line_each(command):
 
 
 def test_a_missing_model_is_one_line_not_a_traceback(tmp_path):
-    done = reviewbot("classify", "--model", str(tmp_path / "nope.npz"), stdin=b'{"id": 1}\n')
+    done = here("classify", "--model", str(tmp_path / "nope.npz"), stdin=b'{"id": 1}\n')
     err = done.stderr.decode()
     assert done.returncode != 0 and "Traceback" not in err
     assert err.count("\n") == 1 and "nope.npz" in err
@@ -198,9 +208,7 @@ def test_a_missing_model_is_one_line_not_a_traceback(tmp_path):
 
 def test_draft_can_sign_as_a_configured_store():
     line = '{"id": 1, "text": "麻婆豆腐太咸了", "rating": 2}'.encode()
-    done = reviewbot(
-        "draft", "--config", "config.example.toml", "--store", "laojiefang", stdin=line
-    )
+    done = here("draft", "--config", "config.example.toml", "--store", "laojiefang", stdin=line)
     reply = json.loads(done.stdout)["reply"]
     assert "老街坊川菜馆 店长老王" in reply
 
@@ -233,11 +241,11 @@ def config_with_templates(tmp_path: Path, templates: Path) -> Path:
 def test_draft_uses_the_owners_templates_from_the_config(tmp_path):
     config = config_with_templates(tmp_path, owners_library(tmp_path))
     lines = b"\n".join(f'{{"id": {i}, "text": "", "rating": 1}}'.encode() for i in range(3))
-    done = reviewbot("draft", "--config", str(config), "--store", "laojiefang", stdin=lines)
+    done = here("draft", "--config", str(config), "--store", "laojiefang", stdin=lines)
     assert done.returncode == 0, done.stderr.decode()
     replies = [json.loads(line)["reply"] for line in done.stdout.decode().splitlines()]
     assert all("老王在这里给您赔个不是。" in reply for reply in replies)
-    shipped = reviewbot("draft", "--config", "config.example.toml", stdin=lines)
+    shipped = here("draft", "--config", "config.example.toml", stdin=lines)
     assert "老王在这里" not in shipped.stdout.decode()
 
 
@@ -263,7 +271,7 @@ def test_the_daemon_uses_the_owners_templates_and_refuses_broken_ones(tmp_path):
 
 def test_a_bad_config_is_reported_without_a_traceback(tmp_path):
     (tmp_path / "bad.toml").write_text("[[stores]]\nid = 1\n", encoding="utf-8")
-    done = reviewbot("sources", "--config", str(tmp_path / "bad.toml"))
+    done = here("sources", "--config", str(tmp_path / "bad.toml"))
     assert done.returncode == 2
     err = done.stderr.decode()
     assert "stores.0.id" in err and "Traceback" not in err
@@ -286,9 +294,9 @@ def test_db_upgrade_creates_then_reports_up_to_date(tmp_path):
         '[[stores.sources]]\nplatform = "demo"\naccount = "a"\n',
         encoding="utf-8",
     )
-    first = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    first = here("db", "upgrade", "--config", str(tmp_path / "c.toml"))
     assert first.returncode == 0 and b"upgraded from empty to" in first.stdout
-    second = reviewbot("db", "upgrade", "--config", str(tmp_path / "c.toml"))
+    second = here("db", "upgrade", "--config", str(tmp_path / "c.toml"))
     assert b"up to date" in second.stdout
     assert (tmp_path / "x.db").exists()  # relative to the config file, not the cwd
 
@@ -366,7 +374,7 @@ def test_a_busy_demo_port_is_a_one_line_hint(tmp_path):
 
 @pytest.mark.parametrize("argv", [["--help"], ["classify", "--help"], ["db", "--help"]])
 def test_help_works(argv):
-    done = reviewbot(*argv)
+    done = here(*argv)
     assert done.returncode == 0 and b"usage: reviewbot" in done.stdout
 
 
@@ -382,7 +390,7 @@ def test_draft_says_why_a_reply_is_blocked_and_who_may_post_it(tmp_path):
         '{"id": "salty", "text": "麻婆豆腐太咸了", "rating": 2}'.encode(),
         '{"id": "hair", "text": "水煮鱼里吃出一根头发", "rating": 1}'.encode(),
     ]
-    done = reviewbot(
+    done = here(
         "draft",
         "--config",
         str(tmp_path / "config.toml"),

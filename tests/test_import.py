@@ -22,6 +22,7 @@ from reviewbot.app.exports import import_export, map_header, parse_export
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.store.schema import Alert, Review
 from tests.conftest import make_settings
+from tests.harness.cli import reviewbot_here
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = """
@@ -47,7 +48,8 @@ ROWS = [
 ]
 
 
-def reviewbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def installed(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command in a process of its own, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "reviewbot", *args],
         capture_output=True,
@@ -55,6 +57,15 @@ def reviewbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         cwd=cwd,
         env={**os.environ, "MT_SECRET": "x"},
+    )
+
+
+def reviewbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The same command through the same main(), in this process (tests/harness/cli.py):
+    no interpreter start and imports for each call."""
+    done = reviewbot_here(*args, cwd=cwd, env={"MT_SECRET": "x"})
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
 
 
@@ -69,7 +80,7 @@ def test_a_csv_export_is_imported_once_and_changes_become_revisions(tmp_path):
     export = tmp_path / "export.csv"
     export.write_bytes("\n".join(ROWS).encode("gb18030"))  # as Excel on Chinese Windows saves
 
-    first = reviewbot(
+    first = installed(
         "import", str(export), "--store", "s", "--platform", "meituan", "-c", "c.toml", cwd=tmp_path
     )
     assert first.returncode == 0, first.stderr

@@ -1,16 +1,17 @@
 """`reviewbot report` on the hand-built history: a PNG that decodes and an HTML page with
-the figures, from the real command in a subprocess."""
+the figures, from the real command (its main(), in this process; test_simulate.py runs
+`reviewbot report` as a subprocess)."""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.harness.cli import reviewbot_here
 from tests.history import build
 
 
@@ -28,16 +29,13 @@ def config(tmp_path: Path, database_url: str) -> Path:
 
 
 async def report(tmp_path: Path, database_url: str, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "reviewbot",
-        "report",
-        "-c",
-        str(config(tmp_path, database_url)),
-    ]
-    return await asyncio.to_thread(
-        subprocess.run, [*command, *args], capture_output=True, text=True, timeout=120
+    """`reviewbot report -c … ARGS` through the command's main(), in a thread of this process
+    (tests/harness/cli.py): the test's event loop keeps serving meanwhile."""
+    done = await asyncio.to_thread(
+        reviewbot_here, "report", "-c", str(config(tmp_path, database_url)), *args, cwd=Path.cwd()
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from reviewbot.app import simulate
 from reviewbot.store.schema import Analysis, Review
 from reviewbot.workflow import actions
+from tests.harness.cli import reviewbot_here
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -53,8 +54,10 @@ async def test_a_backfilled_history_is_reproducible_and_reportable(tmp_path):
     assert {"replied", "open"} <= {row[5] for row in rows}  # … and were handled
     assert rows[0][1] >= "2026-11-18 16:00"  # the day before 2026-11-20 00:00 Shanghai
 
-    again = run("demo", "--backfill-days", "1", "--db", str(tmp_path / "a.db"))
-    assert again.returncode != 0 and "exists" in again.stderr
+    again = reviewbot_here(  # main() in this process (tests/harness/cli.py): a refusal
+        "demo", "--backfill-days", "1", "--db", str(tmp_path / "a.db"), cwd=tmp_path
+    )
+    assert again.returncode != 0 and b"exists" in again.stderr
 
     config = tmp_path / "a.toml"
     done = await asyncio.to_thread(

@@ -13,7 +13,7 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lint import lint_facts, lint_library
 from reviewbot.replies.templates import TemplateError, load_library
 from reviewbot.resources import default_templates_dir
-from tests.test_cli import reviewbot
+from tests.test_cli import here as reviewbot  # in this process: tests/harness/cli.py
 
 
 @pytest.fixture
