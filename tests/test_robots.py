@@ -159,9 +159,12 @@ async def test_each_robot_posts_a_signed_chinese_card_with_links(
 async def test_past_the_limit_the_alerts_waiting_are_merged_not_dropped(
     database_url, demo, clock, robots, monkeypatch, stopping
 ):
-    """The same as the 21st in a minute below, on a robot configured for 3 a minute."""
+    """The same as the 21st in a minute below, on a robot configured for 3 a minute (for
+    alerts only: five complaints in a row also open a crisis, whose page would count)."""
     monkeypatch.setenv("RB_WECOM_HOOK", robots.wecom.add("wecom-key-0001"))
-    channels = [{"kind": "wecom_robot", "webhook_env": "RB_WECOM_HOOK", "per_minute": 3}]
+    channels = [
+        {"kind": "wecom_robot", "webhook_env": "RB_WECOM_HOOK", "per_minute": 3, "send": ["alerts"]}
+    ]
     robots.wecom.per_minute = 3  # the fake refuses a 4th message in a minute
     daemon = await start(database_url, clock, [store("store-1", "shop-1", demo.base_url, channels)])
     stopping.append(daemon)
@@ -462,3 +465,19 @@ async def test_telegram_and_robots_together_and_a_store_on_robots_alone(
     finally:
         await running.daemon.stop()
         await running.daemon.close()
+
+
+def test_a_notice_says_how_to_open_its_reviews_and_nothing_when_it_has_none():
+    """A crisis page (no review of its own) ended with a dangling "查看并处理："."""
+    from reviewbot.chat.robots.wecom import WeComRobot
+
+    bare = WeComRobot(None, key="k", webhook="https://x", webhook_env="E")  # type: ignore[arg-type]
+    linked = WeComRobot(None, key="k", webhook="https://x", webhook_env="E", public_url=CONSOLE)  # type: ignore[arg-type]
+    assert bare.open_lines([]) == [] and linked.open_lines([]) == []
+    assert bare.open_lines([7]) == []  # an alert-only robot has no cards to act on
+    assert linked.open_lines([7]) == [f"查看并处理：{CONSOLE}/reviews/7"]
+    assert linked.open_lines([7, 9]) == [
+        "查看并处理：",
+        f"#7 {CONSOLE}/reviews/7",
+        f"#9 {CONSOLE}/reviews/9",
+    ]

@@ -134,6 +134,8 @@ class Robot:
     def open_lines(self, review_ids: Sequence[int]) -> list[str]:
         """How a reader here gets to the reviews a notice is about: their web pages when
         the console is public, else their cards in the group (an app's have buttons)."""
+        if not review_ids:
+            return []
         pages = [(n, review_page(self.public_url, n)) for n in review_ids[:10]]
         if len(pages) == 1 and pages[0][1]:
             return [f"查看并处理：{pages[0][1]}"]
