@@ -155,6 +155,36 @@ async def guardrail_violations(
     )
 
 
+async def check_edit(
+    session: AsyncSession,
+    review: Review,
+    text: str,
+    actor: Actor,
+    now: datetime,
+    store: StoreProfile,
+    limits: ReplyLimits | None = None,
+) -> list[Violation]:
+    """A staff member's wording for this review's reply, checked against the guardrails
+    (keeping the customer's words the current draft quoted); a refusal is audited, as
+    every front end's edit is."""
+    editing = await current_draft(session, review.id)
+    violations = await guardrail_violations(
+        session, review, text, store, limits, quotes=editing.quotes if editing else ()
+    )
+    if violations:
+        audit.record(
+            session,
+            now,
+            "draft.blocked",
+            actor=actor.id,
+            store_id=review.store_id,
+            review_id=review.id,
+            after=text,
+            violations=[v.code for v in violations],
+        )
+    return violations
+
+
 def explain(violations: list[Violation]) -> str:
     """What staff read when a reply is refused: each problem, the words at fault and a
     suggested rewording, one per line."""

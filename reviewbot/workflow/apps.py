@@ -124,26 +124,15 @@ class AppDesk:
             review = await session.get(Review, card.review_id)
             if alert is None or review is None or review.status not in OPEN_STATES:
                 return Outcome(False, "这条评价已经处理过了。", code="handled")
-            editing = await actions.current_draft(session, review.id)
-            violations = await actions.guardrail_violations(
+            violations = await actions.check_edit(
                 session,
                 review,
                 text,
+                actor,
+                now,
                 desk.directory.profile(card.store_id),
                 desk.directory.reply_limits(review.source_id),
-                quotes=editing.quotes if editing else (),
             )
-            if violations:
-                audit.record(
-                    session,
-                    now,
-                    "draft.blocked",
-                    actor=actor.id,
-                    store_id=card.store_id,
-                    review_id=card.review_id,
-                    after=text,
-                    violations=[v.code for v in violations],
-                )
         if violations:
             return Outcome(False, actions.explain(violations), code="blocked")
         posting = await desk.posting(card)

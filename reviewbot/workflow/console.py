@@ -23,7 +23,6 @@ from reviewbot.reporting import metrics
 from reviewbot.reporting.labels import CATEGORY, REASONS, SEVERITY
 from reviewbot.reporting.page import figures_tables
 from reviewbot.reporting.summary import advice, headline, period_label, title
-from reviewbot.store import audit
 from reviewbot.store import cases as store_cases
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import (
@@ -451,26 +450,10 @@ class Console:
             async with self.sessions() as session, session.begin():
                 review = await session.get(Review, review_id)
                 assert review is not None
-                current = await actions.current_draft(session, review_id)
-                violations = await actions.guardrail_violations(
-                    session,
-                    review,
-                    text,
-                    posting["store"],
-                    posting["limits"],
-                    quotes=current.quotes if current else (),
+                violations = await actions.check_edit(
+                    session, review, text, actor, now, posting["store"], posting["limits"]
                 )
-                if violations:  # audited as chat's edit is
-                    audit.record(
-                        session,
-                        now,
-                        "draft.blocked",
-                        actor=actor.id,
-                        store_id=review.store_id,
-                        review_id=review.id,
-                        after=text,
-                        violations=[v.code for v in violations],
-                    )
+                if violations:
                     return Outcome(False, actions.explain(violations), code="blocked")
                 held = await actions.hold_edit(session, review_id, actor, now, text=text, zone=zone)
                 if based_on is not None:

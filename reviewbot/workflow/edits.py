@@ -193,26 +193,15 @@ class Edits:
             alert = await session.get(Alert, pending.alert_id)
             review = await session.get(Review, alert.review_id) if alert else None
             assert alert is not None and review is not None
-            editing = await actions.current_draft(session, review.id)
-            violations = await actions.guardrail_violations(
+            violations = await actions.check_edit(  # tell them now, while they still write
                 session,
                 review,
                 text,
+                actor,
+                now,
                 self.directory.profile(alert.store_id),
                 self.directory.reply_limits(review.source_id),
-                quotes=editing.quotes if editing else (),
             )
-            if violations:  # tell them now, while they are still writing
-                audit.record(
-                    session,
-                    now,
-                    "draft.blocked",
-                    actor=actor.id,
-                    store_id=alert.store_id,
-                    review_id=alert.review_id,
-                    after=text,
-                    violations=[v.code for v in violations],
-                )
         if violations:
             kept = "你上一版修改仍在等待确认。" if replacing else ""
             return Reply(
