@@ -109,6 +109,7 @@ AuditAction = Literal[
     "robot.sent",
     "review.already_handled",
     "review.analyzed",
+    "review.analysis_failed",
     "review.answer_again",
     "review.being_edited",
     "review.hidden",

@@ -377,8 +377,20 @@ class Pipeline:
             .values(process_attempts=Review.process_attempts + 1, process_error=error[:2000])
         )
         attempts = item.attempts + 1
-        if attempts < MAX_ATTEMPTS:
-            self._not_before[item.review_id] = now + RETRY_FIRST * 4 ** (attempts - 1)
+        retry_at = now + RETRY_FIRST * 4 ** (attempts - 1) if attempts < MAX_ATTEMPTS else None
+        # (what a refused decision tells staff: when the analysis is tried again)
+        audit.record(
+            session,
+            now,
+            "review.analysis_failed",
+            store_id=item.store_id,
+            review_id=item.review_id,
+            revision=item.revision,
+            attempt=attempts,
+            retry_at=retry_at.isoformat() if retry_at else None,
+        )
+        if retry_at is not None:
+            self._not_before[item.review_id] = retry_at
             return
         self._not_before.pop(item.review_id, None)
         review = await session.get(Review, item.review_id)

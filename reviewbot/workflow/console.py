@@ -59,6 +59,7 @@ AUDIT_LABELS = {
     "review.received": "收到评价",
     "review.revised": "顾客修改或追评",
     "review.analyzed": "完成分析",
+    "review.analysis_failed": "自动分析失败",
     "review.hidden": "评价在平台上不可见了",
     "review.ignored": "忽略",
     "review.ignore_undone": "撤销忽略",
