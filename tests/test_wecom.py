@@ -164,7 +164,7 @@ async def test_an_edit_is_previewed_and_only_its_author_confirms_or_cancels_it(s
     assert new.task_id != old.task_id and second in new.text
     drawn = await shop.fake.click(STAFF, old, "确认发布")
     await shop.daemon.drain()
-    assert drawn is not None and "已失效" in old.text
+    assert drawn is not None and "已失效" in old.text and old.labels() == ["🔄 刷新状态"]
     assert not shop.demo.platform.replies
     assert "已取消修改" in await shop.click(STAFF, "取消")
     await shop.daemon.drain()

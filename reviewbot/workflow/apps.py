@@ -212,10 +212,13 @@ class AppDesk:
             )
         return Outcome(True, "已取消修改，草稿保持不变。")
 
-    async def held_text(self, draft_id: int) -> str | None:
+    async def held(self, draft_id: int) -> tuple[str, bool]:
+        """A held edit's text, and whether it still waits for its author's decision."""
         async with self.desk.sessions() as session:
             draft = await session.get(Draft, draft_id)
-            return draft.text if draft is not None else None
+            if draft is None:
+                return "", False
+            return draft.text, draft.status == actions.EDITING
 
     async def expire_held(self, before: datetime) -> int:
         """Drop this app's held edits written before `before` and never decided on (an

@@ -178,11 +178,10 @@ class WeComFront:
         editing = self._edits.get(key)
         if outcome.ok and editing is not None and editing.draft_id == draft_id:
             del self._edits[key]
-        text = await self.apps.held_text(draft_id) if draft_id is not None else None
+        text, waiting = await self.apps.held(draft_id) if draft_id is not None else ("", False)
         view = await self.desk.view(card.alert_id)
         notice = ("" if outcome.ok else "⚠️ ") + outcome.message
-        still = not outcome.ok and outcome.code not in ("handled", "stale")
-        drawing = edit_card(view, text or "", task, draft_id or 0, notice, open_=still)
+        drawing = edit_card(view, text, task, draft_id or 0, notice, open_=waiting)
         try:
             await self.link.update_card(rid, drawing)
         except WeComError as exc:
