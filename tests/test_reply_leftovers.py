@@ -139,7 +139,7 @@ def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyz
 
 def test_in_a_negative_review_a_clause_the_model_leans_against_is_a_point():
     """A low-rated review is nearly all complaints: the model need only lean negative."""
-    clause = "麻辣香锅一股子哈喇味"
+    clause = "麻辣香锅一股子陈油味"
     assert chinese_category(clause) is None  # alone, the strict threshold misses it
     assert chinese_category(clause, negative=True) is not None
     found = leftovers(f"送餐太慢了，{clause}", ["送餐太慢了"], negative=True)
