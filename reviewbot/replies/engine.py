@@ -287,7 +287,10 @@ class TemplateDrafter:
             for c in (reading.main, reading.second)
             if c is not None and (c.category not in mapped or (framed and c is reading.main))
         ]
-        answered = [_answered(c.span) for c in analysis.complaints]
+        # Only the complaints answered cover their words: a second one of an aspect already
+        # answered (swimming in oil … and way too salty) is left to leftovers.py, which
+        # answers it by its kind, rather than silently dropped.
+        answered = [_answered(c.span) for c in points]
         answered += taken_words([c.quote for c in taken if c.quote], [c.term for c in taken])
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
         extra = leftovers(text, answered, english=english, negative=negative)
