@@ -37,10 +37,12 @@ def small_csv(path) -> None:
 
 
 def test_train_is_reproducible_byte_for_byte(tmp_path):
+    """Trained once by a process of its own and once by main() in this process (another
+    hash seed, no second interpreter start): the same bytes."""
     small_csv(tmp_path / "small.csv")
     outputs = []
-    for name in ("a.bin", "b.bin"):
-        done = reviewbot(
+    for train, name in ((reviewbot, "a.bin"), (here, "b.bin")):
+        done = train(
             "train", "--data", str(tmp_path / "small.csv"), "--out", str(tmp_path / name),
             "--no-aux",
         )  # fmt: skip
@@ -51,7 +53,7 @@ def test_train_is_reproducible_byte_for_byte(tmp_path):
     assert outputs[0] == outputs[1]
     # and the weights are usable at once
     line = '{"id": 1, "text": "太难吃了", "rating": null}'.encode()
-    done = reviewbot("classify", "--model", str(tmp_path / "a.bin"), stdin=line)
+    done = here("classify", "--model", str(tmp_path / "a.bin"), stdin=line)
     assert json.loads(done.stdout)["negative"] is True
 
 

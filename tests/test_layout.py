@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# On one xdist worker: the import graph is read once per process (~1 s of CPU to parse the
+# package), not once on each worker that happens to get one of these tests.
+pytestmark = pytest.mark.xdist_group("layout")
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reviewbot"
 
