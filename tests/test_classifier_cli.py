@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
-from tests.test_cli import ROOT, here, reviewbot
+import pytest
+
+from tests.harness.classify_probe import classify_probe
+from tests.test_cli import here, reviewbot
 
 GOOD = [
     "味道很好",
@@ -76,24 +77,11 @@ def test_eval_prints_accuracy_precision_recall_and_a_confusion_matrix(tmp_path):
     assert accuracy >= 90.0  # these phrases are easy; the shipped model gets them right
 
 
+@pytest.mark.xdist_group("layout")  # shares its process with test_layout.py's probe
 def test_classify_answers_each_line_before_stdin_closes():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reviewbot", "classify"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    try:
-        assert process.stdin is not None and process.stdout is not None
-        for i, text in enumerate(["太难吃了", "很好吃"]):
-            process.stdin.write(json.dumps({"id": i, "text": text}).encode() + b"\n")
-            process.stdin.flush()
-            answer = json.loads(process.stdout.readline())  # would hang if stdin were slurped
-            assert answer["id"] == i
-        process.stdin.close()
-        assert process.wait(timeout=60) == 0
-    finally:
-        process.kill()
+    probe = classify_probe()  # `classify` in a process of its own, stdin a real pipe
+    assert [answer["id"] for answer in probe.answers] == [0, 1]
+    assert probe.returncode == 0, probe.stderr
 
 
 def test_classify_keeps_order_and_errors_in_place_across_batches():
