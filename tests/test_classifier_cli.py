@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
-from tests.test_cli import ROOT, here, reviewbot
+import pytest
+
+from tests.harness.classify_probe import classify_probe
+from tests.test_cli import here, reviewbot
 
 GOOD = [
     "味道很好",
@@ -37,10 +38,12 @@ def small_csv(path) -> None:
 
 
 def test_train_is_reproducible_byte_for_byte(tmp_path):
+    """Trained once by a process of its own and once by main() in this process (another
+    hash seed, no second interpreter start): the same bytes."""
     small_csv(tmp_path / "small.csv")
     outputs = []
-    for name in ("a.bin", "b.bin"):
-        done = reviewbot(
+    for train, name in ((reviewbot, "a.bin"), (here, "b.bin")):
+        done = train(
             "train", "--data", str(tmp_path / "small.csv"), "--out", str(tmp_path / name),
             "--no-aux",
         )  # fmt: skip
@@ -51,7 +54,7 @@ def test_train_is_reproducible_byte_for_byte(tmp_path):
     assert outputs[0] == outputs[1]
     # and the weights are usable at once
     line = '{"id": 1, "text": "太难吃了", "rating": null}'.encode()
-    done = reviewbot("classify", "--model", str(tmp_path / "a.bin"), stdin=line)
+    done = here("classify", "--model", str(tmp_path / "a.bin"), stdin=line)
     assert json.loads(done.stdout)["negative"] is True
 
 
@@ -74,24 +77,11 @@ def test_eval_prints_accuracy_precision_recall_and_a_confusion_matrix(tmp_path):
     assert accuracy >= 90.0  # these phrases are easy; the shipped model gets them right
 
 
+@pytest.mark.xdist_group("layout")  # shares its process with test_layout.py's probe
 def test_classify_answers_each_line_before_stdin_closes():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reviewbot", "classify"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    try:
-        assert process.stdin is not None and process.stdout is not None
-        for i, text in enumerate(["太难吃了", "很好吃"]):
-            process.stdin.write(json.dumps({"id": i, "text": text}).encode() + b"\n")
-            process.stdin.flush()
-            answer = json.loads(process.stdout.readline())  # would hang if stdin were slurped
-            assert answer["id"] == i
-        process.stdin.close()
-        assert process.wait(timeout=60) == 0
-    finally:
-        process.kill()
+    probe = classify_probe()  # `classify` in a process of its own, stdin a real pipe
+    assert [answer["id"] for answer in probe.answers] == [0, 1]
+    assert probe.returncode == 0, probe.stderr
 
 
 def test_classify_keeps_order_and_errors_in_place_across_batches():

@@ -8,12 +8,17 @@ Read from the source with `ast`, so a lazy import inside a function or under
 from __future__ import annotations
 
 import ast
-import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.harness.classify_probe import classify_probe
+
+# On one xdist worker: the import graph is read once per process (~1 s of CPU to parse the
+# package), not once on each worker that happens to get one of these tests.
+pytestmark = pytest.mark.xdist_group("layout")
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reviewbot"
@@ -195,24 +200,7 @@ def test_chat_modules_stay_small():
 
 def test_classify_loads_neither_the_database_nor_telegram():
     """`reviewbot classify` starts fast: it must not pull in SQLAlchemy or the bot."""
-    probe = (
-        "import sys\n"
-        "from reviewbot.app.cli import main\n"
-        "try:\n    main(['classify'])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'telegram'})\n"
-        "print(','.join(heavy))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        input='{"id": 1, "text": "太咸了", "rating": 2}\n',
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    analysis, loaded = (
-        done.stdout.strip().splitlines()[-2:] if "\n" in done.stdout.strip() else (done.stdout, "")
-    )
-    assert '"severity"' in analysis, done.stdout
-    assert loaded == "", f"classify loaded: {loaded}"
+    probe = classify_probe()  # a fresh interpreter (tests/harness/classify_probe.py)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.answers and all("severity" in answer for answer in probe.answers)
+    assert probe.loaded == "", f"classify loaded: {probe.loaded}"

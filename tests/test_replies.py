@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import check_reply
 from reviewbot.replies.reading import clean_quote, read_review
 from reviewbot.replies.templates import load_library
-from reviewbot.replies.variety import overlap
+from reviewbot.replies.variety import bigrams, jaccard, overlap
 from reviewbot.resources import default_templates_dir
+from tests.harness.cli import reviewbot_here
 from tests.replies_support import STORE, analysis
 
 
@@ -563,8 +565,12 @@ def stream(
     return drafts
 
 
-def facts_left_out(a: str, b: str) -> float:
-    return overlap(a, b, variety_exempt(STORE))
+def overlaps_with(texts: list[str]) -> Callable[[int, int], float]:
+    """`overlap(texts[i], texts[j])` with the store's facts left out, by index, each text's
+    bigrams taken once: a stream's 200 replies are compared about 4,000 times."""
+    grams = [bigrams(text, variety_exempt(STORE)) for text in texts]
+    assert jaccard(grams[0], grams[-1]) == overlap(texts[0], texts[-1], variety_exempt(STORE))
+    return lambda i, j: jaccard(grams[i], grams[j])
 
 
 HAIR = analysis(("hygiene", "negative", ("头发",)), severity="high")
@@ -635,19 +641,20 @@ def test_replies_to_200_similar_reviews_never_repeat_and_overlap_little(drafter,
     texts, result, rating, template = STREAMS[name]
     drafts = stream(drafter, texts, result, rating=rating)
     replies = [d.text for d in drafts]
+    alike = overlaps_with(replies)
     flagged = 0
     for i, made in enumerate(drafts):
         assert made.template_id == template and made.violations == ()
         recent = replies[max(0, i - HISTORY) : i]
         assert made.text not in recent, f"reply {i} repeats a recent one"
-        closest = max((facts_left_out(made.text, r) for r in recent), default=0.0)
+        closest = max((alike(i, j) for j in range(max(0, i - HISTORY), i)), default=0.0)
         if made.similarity:  # the guard could not be kept: flagged, with the figure
             flagged += 1
             assert made.similarity == pytest.approx(closest) and closest > MAX_OVERLAP
         else:
             assert closest <= MAX_OVERLAP
     assert flagged <= 2  # enough variants that the guard almost always holds
-    consecutive = [facts_left_out(replies[i - 1], replies[i]) for i in range(1, len(replies))]
+    consecutive = [alike(i - 1, i) for i in range(1, len(replies))]
     assert sum(consecutive) / len(consecutive) < 0.35
 
 
@@ -794,7 +801,6 @@ def test_a_happy_review_complains_only_after_a_but(drafter):
 
 
 DRAFT_ALL = """
-import sys
 from reviewbot.analysis.base import MALICIOUS_REASONS, MaliceEvidence, ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.platforms.demo.corpus import load_corpus
@@ -803,36 +809,42 @@ from tests.replies_support import STORE, analysis
 # Dishes of the same length off the menu, where only a stable order picks the same one.
 reviews = [(item.text, item.rating, item.categories) for item in load_corpus().reviews]
 reviews += [("饺子和包子都太咸了", 2, {"food": "negative"}), ("披萨和汉堡都很好吃", 5, {})]
-drafter, recent = TemplateDrafter(), []
+drafter, recent, drafts = TemplateDrafter(), [], []
 for i, (text, rating, categories) in enumerate(reviews):
     result = analysis(*categories.items())
     made = drafter.draft(ReviewText(str(i), text, rating), result, STORE, recent=recent)
     recent.insert(0, made.text)
     del recent[20:]
-    sys.stdout.write(made.text + "\\n")
+    drafts.append(made.text)
 """
 
 
 @pytest.mark.slow
 def test_drafts_do_not_depend_on_the_interpreters_hash_seed():
-    """`reviewbot draft` is reproducible: nothing may hang on set or dict order."""
+    """`reviewbot draft` is reproducible: nothing may hang on set or dict order. The same
+    drafts are made by a process with a fixed hash seed and here, under this process's own
+    seed (random per run, or the environment's fixed one, never the child's): a draft that
+    hung on set or dict order differs between two seeds. One child instead of three: each
+    costs ~3.5 s of CPU, half of it starting up and loading what this process has loaded."""
     import os
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[1]
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", DRAFT_ALL],
-            cwd=root,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
-    assert len(outputs) == 1
+    ours = os.environ.get("PYTHONHASHSEED", "random")
+    seed = "2" if ours == "1" else "1"
+    printed = subprocess.run(
+        [sys.executable, "-c", DRAFT_ALL + "print(*drafts, sep='\\n')\n"],
+        cwd=root,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    here: dict = {}
+    exec(DRAFT_ALL, here)
+    assert len(here["drafts"]) > 300
+    assert printed == "\n".join(here["drafts"]) + "\n"
 
 
 # -- the documented samples are what the documented command prints ------------------------
@@ -841,8 +853,6 @@ def test_drafts_do_not_depend_on_the_interpreters_hash_seed():
 def test_the_samples_in_docs_replies_md_are_the_documented_commands_output():
     """docs/replies.md shows drafts and the command that made them: re-run it, compare."""
     import shlex
-    import subprocess
-    import sys
 
     root = Path(__file__).resolve().parents[1]
     doc = (root / "docs" / "replies.md").read_text(encoding="utf-8")
@@ -851,13 +861,8 @@ def test_the_samples_in_docs_replies_md_are_the_documented_commands_output():
     )
     words = shlex.split(command)
     arguments, source = words[1 : words.index("<")], words[words.index("<") + 1]
-    done = subprocess.run(
-        [sys.executable, "-m", "reviewbot", *arguments],
-        input=(root / source).read_bytes(),
-        capture_output=True,
-        cwd=root,
-        check=True,
-    )
+    done = reviewbot_here(*arguments, cwd=root, stdin=(root / source).read_bytes())
+    assert done.returncode == 0, done.stderr.decode()
     made = [json.loads(line) for line in done.stdout.decode().splitlines()]
     section = doc[doc.index(command) : doc.index("## What else a draft carries")]
     shown = re.findall(r"\n`([^`]+)` · ([a-z, ]+)\n\n```text\n(.*?)\n```", section, re.S)
