@@ -32,6 +32,7 @@ def settings(database_url: str, demo_url: str, endpoint: str) -> dict[str, Any]:
         "secret_env": "RB_DINGTALK_SECRET",
         "conversation_id": GROUP,
         "card_template_id": "tpl-review.schema",
+        "thanks_template_id": "tpl-thanks.schema",
         "endpoint": endpoint,
     }
     return app_settings(
@@ -243,3 +244,36 @@ async def test_a_wrong_secret_is_named_never_shown_and_fixing_it_delivers(
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop):
+    """With a thank-you template configured, the daily digest brings the group its
+    thank-you drafts as a card: a stranger's ✅ is refused privately; a double ✅ and a
+    colleague's at once post each reply once; the card is redrawn for everyone with who
+    posted what, and again once the reply reached the platform."""
+    from tests.test_wecom import offered_batch
+
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.cards.values() if c.template == "tpl-thanks.schema"]
+    assert card.conversation == GROUP and card.params["open"] == "true"
+    assert "好评待感谢" in card.params["markdown"] and "服务也热情" in card.params["markdown"]
+
+    refused = await shop.fake.press(STRANGER, card, "thanks_post")
+    await shop.daemon.drain()
+    notice = refused["userPrivateData"]["cardParamMap"]["notice"]
+    assert "没有权限" in notice and STRANGER in notice
+    assert card.params["open"] == "true" and not shop.demo.platform.replies
+
+    answers = await asyncio.gather(
+        shop.fake.press(STAFF, card, "thanks_post"),
+        shop.fake.press(STAFF, card, "thanks_post"),
+        shop.fake.press(STAFF2, card, "thanks_post"),
+    )
+    await shop.daemon.drain()
+    await shop.settle()
+    notices = [a["userPrivateData"]["cardParamMap"]["notice"] for a in answers]
+    assert sum("已通过 1 条" in n for n in notices) == 1, notices
+    assert len(shop.demo.platform.replies) == 1
+    assert card.params["open"] == "false" and "发布了" in card.params["status"]
+    assert any(name in card.params["status"] for name in ("小张", "小刘"))
+    assert "（已发布到平台）" in card.params["markdown"], card.params["markdown"]

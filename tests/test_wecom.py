@@ -247,3 +247,49 @@ async def test_a_wrong_secret_is_named_by_its_setting_never_shown(wecom: FakeWeC
             assert refused.value.code == "network"
         finally:
             await link.stop()
+
+
+POSITIVE = "味道很好，服务也热情，下次还来"
+
+
+async def offered_batch(shop: AppShop) -> None:
+    """A good review with its thank-you draft, then the daily digest that offers it."""
+    shop.demo.platform.add_review("shop-1", POSITIVE, 5)
+    shop.clock.advance(minutes=5)
+    await shop.daemon.poll_all_once()
+    await shop.settle()
+    shop.clock.advance(hours=9.5)  # 21:30 in the store, the daily digest's time
+    assert await shop.daemon.digests.run("day") == 1
+    await shop.daemon.drain()
+    await shop.settle()
+
+
+async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop):
+    """The daily digest brings the group its thank-you drafts as a template card: a
+    stranger's ✅ is refused on the card; a double ✅ and a colleague's at once post each
+    reply once; the card then says who posted what, and 🔄 shows it reached the platform."""
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.group_cards(GROUP) if "✅ 全部发布" in c.labels()]
+    assert "好评待感谢" in card.text and "服务也热情" in card.text
+    assert card.labels() == ["✅ 全部发布", "🙈 全部忽略"]
+
+    refused = await shop.fake.click(STRANGER, card, "全部发布")
+    await shop.daemon.drain()
+    assert refused is not None and "没有权限" in refused["sub_title_text"]
+    assert STRANGER in refused["sub_title_text"] and "✅ 全部发布" in card.labels()
+    assert not shop.demo.platform.replies
+
+    drawn = await asyncio.gather(
+        shop.fake.click(STAFF, card, "全部发布"),
+        shop.fake.click(STAFF, card, "全部发布"),
+        shop.fake.click(STAFF2, card, "全部发布"),
+    )
+    await shop.daemon.drain()
+    await shop.settle()
+    assert all(d is not None for d in drawn)  # every click answered by a redrawn card
+    assert len(shop.demo.platform.replies) == 1
+    assert "已通过 1 条" in " ".join(d["sub_title_text"] for d in drawn if d)
+    assert any(name in card.text for name in ("小张", "小刘")) and "发布了" in card.text
+    assert card.labels() == ["🔄 刷新状态"]  # decided: nothing left to post
+    await shop.fake.click(STAFF, card, "刷新状态")
+    assert "（已发布到平台）" in card.text, card.text

@@ -22,12 +22,12 @@ from sqlalchemy import select
 
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.store import audit
-from reviewbot.store.schema import Alert, AuditEntry, Review
+from reviewbot.store.schema import Alert, AuditEntry, ReplyBatch, Review
 from reviewbot.vocab import OPEN_STATES
-from reviewbot.workflow import actions
+from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.cards import CardRef
-from reviewbot.workflow.desk import Desk
+from reviewbot.workflow.desk import Desk, ThanksAction, ThanksAnswer
 
 # Which field of a [[stores.channels]] entry names the group, for each app kind.
 GROUP_FIELDS = {
@@ -154,6 +154,37 @@ class AppDesk:
                 )
 
         return await desk.guarded("edit", card, actor, run)  # a NotAllowed: refused
+
+    async def batch_press(
+        self, token: str, action: ThanksAction, where: Where
+    ) -> ThanksAnswer | None:
+        """✅ 全部发布 or 🙈 全部忽略 on a thank-you batch's card: the batch's items of the
+        stores this person covers in this group, each checked as on a /thanks page (the
+        guardrails, their role); None when they may not press it here (audited)."""
+        actor = self.actor(where.user_id)
+        stores = await self.desk.thanks_batch_stores(token) or []
+        mine = [s for s in stores if self.card_allowed(actor, s, where)]
+        if actor is None or not mine:
+            await self.refused(where, f"button thanks_{action}", public=False)
+            return None
+        return await self.desk.thanks_press(
+            token, action, actor, mine, None, size=1, fit=lambda page: page
+        )
+
+    async def batch_view(self, token: str) -> tuple[thanks.View, str] | None:
+        """A batch as it stands (each approved reply's fate on the platform) and its
+        store's name; None for a token that names no batch."""
+        async with self.desk.sessions() as session:
+            batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
+            if batch is None:
+                return None
+            view = thanks.view(batch, self.desk.directory, await thanks.delivery_of(session, batch))
+            stores = list(batch.stores)
+        return view, self.store_name(stores[0] if stores else "")
+
+    def store_name(self, store_id: str) -> str:
+        store = self.desk.directory.store(store_id)
+        return store.name if store else store_id
 
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""

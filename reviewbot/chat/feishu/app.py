@@ -125,10 +125,9 @@ class FeishuApp:
         message_id = event.context.open_message_id if event and event.context else None
         value = (event.action.value if event and event.action else None) or {}
         token, action = str(value.get("rb", "")), str(value.get("a", ""))
-        actor = self.desk.actor(user)
         if action in batches.ACTIONS:
-            message_id = event.context.open_message_id if event and event.context else None
-            return await self._thanks(token, action, actor, Where(chat, user), message_id)
+            return await self._thanks(token, action, Where(chat, user), message_id)
+        actor = self.desk.actor(user)
         card = await self.desk.desk.card(token) if token else None
         if card is None and actor is not None:
             return toast("这个按钮已失效。", False)
@@ -143,21 +142,16 @@ class FeishuApp:
         return toast(outcome.message, outcome.ok)
 
     async def _thanks(
-        self, token: str, action: str, actor: Actor | None, where: Where, message_id: str | None
+        self, token: str, action: str, where: Where, message_id: str | None
     ) -> dict[str, Any]:
-        """✅ or 🙈 on a thank-you batch: the items of the stores this person covers in this
-        group, each checked by the workflow; the card redrawn with each one's outcome."""
-        stores = await self.desk.desk.thanks_batch_stores(token) or []
-        mine = [s for s in stores if self.desk.card_allowed(actor, s, where)]
-        if actor is None or not mine:
-            await self.desk.refused(where, f"button {action}", None, public=False)
+        """✅ or 🙈 on a thank-you batch (the workflow checks who, item by item); the card
+        redrawn with each one's outcome."""
+        answer = await self.desk.batch_press(token, batches.ACTIONS[action], where)
+        if answer is None:
             return toast(f"{cards.REFUSAL}\n用户 ID：{where.user_id or '?'}", False)
-        answer = await self.desk.desk.thanks_press(
-            token, batches.ACTIONS[action], actor, mine, None, size=1, fit=lambda page: page
-        )
         if answer.view is not None and message_id is not None:
-            store = self.desk.desk.directory.store(mine[0])
-            name = store.name if store else mine[0]
+            found = await self.desk.batch_view(token)
+            name = found[1] if found else ""
             await self._patch(message_id, batches.decided_card(answer.view, name))
         if batches.ACTIONS[action] == "post":
             # Only now: the outbox's redraws, as the replies go out, must come after this one.

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from reviewbot.chat.apps import batches as batch_words
 from reviewbot.chat.apps.buttons import ACTIONS
 from reviewbot.chat.apps.commands import edit_answer
+from reviewbot.chat.wecom.batches import batch_card
 from reviewbot.chat.wecom.cards import EDIT, REFRESH, parse_key, review_card, token_of_task
 from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
@@ -89,6 +91,9 @@ class WeComFront:
         task = str(click.get("task_id") or "")
         parsed = parse_key(str(click.get("event_key") or ""))
         action, token, shown = parsed if parsed else ("", token_of_task(task) or "", None)
+        if action in batch_words.ACTIONS or action == batch_words.REFRESH:
+            await self.on_batch_click(rid, where, action, token, task)
+            return
         actor = self.apps.actor(where.user_id)
         card = await self.desk.card(token) if token else None
         if card is None:
@@ -114,6 +119,31 @@ class WeComFront:
         else:
             notice = "⚠️ 无法识别的按钮。"
         await self._redraw(rid, card, task, notice)
+
+    async def on_batch_click(
+        self, rid: str, where: Where, action: str, token: str, task: str
+    ) -> None:
+        """✅ 全部发布 / 🙈 全部忽略 / 🔄 on a thank-you batch: the workflow decides (who,
+        each draft); the card is redrawn for everyone with the outcome."""
+        notice = ""
+        if action in batch_words.ACTIONS:
+            answer = await self.apps.batch_press(token, batch_words.ACTIONS[action], where)
+            if answer is None:
+                notice = refusal_text(where.user_id)
+            else:
+                notice = ("⚠️ " if answer.alert else "") + answer.text
+                if batch_words.ACTIONS[action] == "post":
+                    self.desk.kick_outbox()  # the replies go out now
+        elif self.apps.actor(where.user_id) is None:
+            await self.apps.refused(where, f"button {action}", public=False)
+            notice = refusal_text(where.user_id)
+        found = await self.apps.batch_view(token)
+        if found is None:
+            return  # not a batch of ours: nothing to redraw
+        try:
+            await self.link.update_card(rid, batch_card(*found, task, token, notice))
+        except WeComError as exc:
+            log.warning("could not redraw a thank-you batch in WeCom: %s", exc)
 
     async def _open_edit(self, where: Where, card: CardRef) -> str:
         view = await self.desk.view(card.alert_id)
