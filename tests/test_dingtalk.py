@@ -17,7 +17,17 @@ from reviewbot.clock import FakeClock
 from reviewbot.store.health import channel_health
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.dingtalk import Card, FakeDingTalk
-from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
+from tests.harness.apps import (
+    CONSOLE_URL,
+    WEB,
+    AppShop,
+    app_settings,
+    link_in,
+    open_shop,
+    serving,
+    signed_in_page,
+    start_daemon,
+)
 from tests.harness.telegram import NEGATIVE
 
 CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
@@ -277,3 +287,25 @@ async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop
     assert card.params["open"] == "false" and "发布了" in card.params["status"]
     assert any(name in card.params["status"] for name in ("小张", "小刘"))
     assert "（已发布到平台）" in card.params["markdown"], card.params["markdown"]
+
+
+async def test_someone_on_dingtalk_alone_gets_a_console_link_privately(
+    database_url, demo, dingtalk: FakeDingTalk, clock
+):
+    """No Telegram: 控制台 (or /console) @-sent to the robot in the group brings a one-time
+    sign-in link to the web console in the robot's private chat with that person (the
+    group is told it was sent, never shown it); it signs them in once. A stranger gets
+    no link."""
+    data = settings(database_url, demo.base_url, dingtalk.base_url)
+    data["web"] = WEB
+    daemon = await start_daemon(data, clock)
+    async with open_shop(Shop(daemon, dingtalk, demo, clock)) as shop:
+        await shop.ask(STAFF, "控制台")
+        (group,) = [m["text"] for m in dingtalk.messages if m.get("conversation") == GROUP]
+        assert "已私信" in group and link_in(group) is None, group
+        (private,) = [m for m in dingtalk.messages if m.get("users") == [STAFF]]
+        link = link_in(private["text"])
+        assert link and link.startswith(CONSOLE_URL), private
+        assert link_in(await shop.ask(STRANGER, "/console")) is None
+        assert "小张" in await signed_in_page(daemon, link)
+        assert "已注销 1 个网页登录" in await shop.ask(STAFF, "/console revoke")

@@ -19,7 +19,17 @@ from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.clock import FakeClock
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.wecom import Card, FakeWeCom
-from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
+from tests.harness.apps import (
+    CONSOLE_URL,
+    WEB,
+    AppShop,
+    app_settings,
+    link_in,
+    open_shop,
+    serving,
+    signed_in_page,
+    start_daemon,
+)
 from tests.harness.telegram import NEGATIVE
 
 BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
@@ -293,3 +303,39 @@ async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop
     assert card.labels() == ["🔄 刷新状态"]  # decided: nothing left to post
     await shop.fake.click(STAFF, card, "刷新状态")
     assert "（已发布到平台）" in card.text, card.text
+
+
+async def test_someone_on_wecom_alone_gets_a_console_link_in_a_private_chat(
+    database_url, demo, wecom: FakeWeCom, clock
+):
+    """No Telegram: /console (or 控制台) to the bot privately answers a one-time sign-in
+    link to the web console; asked in the group, no link is made (the bot's answer there
+    is for everyone) and they are told to ask privately. A stranger gets no link."""
+    data = settings(database_url, demo.base_url, wecom.url)
+    data["web"] = WEB
+    daemon = await start_daemon(data, clock)
+    daemon.fronts[0].link.retry_max = 0.2
+    async with open_shop(Shop(daemon, wecom, demo, clock)) as shop:
+        said = await shop.ask(STAFF, "/console")
+        assert said and "私聊" in said and link_in(said) is None
+        assert link_in(await shop.fake.say(STRANGER, None, "控制台")) is None
+        said = await shop.fake.say(STAFF, None, "控制台")
+        link = link_in(said)
+        assert link and link.startswith(CONSOLE_URL) and "只能用一次" in (said or "")
+        assert "小张" in await signed_in_page(daemon, link)
+
+
+async def test_review_pushes_the_card_again_and_it_works(shop: Shop):
+    """/review 编号 brings the card back to the bottom of the group (as a page asks), its
+    buttons working; a number not of this group's stores is not found."""
+    await shop.review_arrives()
+    number = shop.card().text.split("编号 #")[1].split()[0]
+    assert "找不到评价 #9999" in (await shop.ask(STAFF, "/review 9999") or "")
+    said = await shop.ask(STAFF, f"/review {number}")
+    assert said and f"#{number}" in said
+    first, again = shop.fake.group_cards(GROUP)
+    assert NEGATIVE in again.text and first.task_id != again.task_id
+    assert "正在发布" in await shop.click(MANAGER, "通过并发布")  # on the newest: the copy
+    assert len(shop.demo.platform.replies) == 1
+    drawn = await shop.fake.click(STAFF, first, "刷新状态")
+    assert drawn is not None and "通过并发布" not in " ".join(first.labels())

@@ -186,6 +186,19 @@ class AppDesk:
         store = self.desk.directory.store(store_id)
         return store.name if store else store_id
 
+    async def console_link(self, actor: Actor) -> str | None:
+        """A one-time sign-in link to the web console for someone known to this app (the
+        console's own links, workflow/signin.py; their earlier unused link goes); None
+        when the console is not running."""
+        if self.desk.web_base is None:
+            return None
+        token = await self.desk.signin.issue_link(actor)
+        return f"{self.desk.web_base}/signin?t={token}"
+
+    @property
+    def link_minutes(self) -> int:
+        return max(1, round(self.desk.signin.link_ttl.total_seconds() / 60))
+
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""
         async with self.desk.sessions() as session, session.begin():

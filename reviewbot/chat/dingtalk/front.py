@@ -177,9 +177,12 @@ class DingTalkFront:
         await self.commands.handle(where, text.strip())
         return {"msgId": message.message_id}
 
-    async def tell(self, where: Where, title: str, text: str) -> None:
-        """The robot's answer where it was asked (a group, or the person's private chat)."""
+    async def tell(self, where: Where, title: str, text: str) -> bool:
+        """The robot's answer where it was asked (a group, or the person's private chat);
+        False when DingTalk refused it."""
         try:
             await self.api.say(where.conversation, where.user_id, title, text)
         except RobotError as exc:
             log.warning("could not answer in DingTalk: %s", exc)
+            return False
+        return True

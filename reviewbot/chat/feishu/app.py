@@ -71,7 +71,7 @@ class FeishuApp:
         self.stream = LongConnection(
             app_id, app_secret, secret_env, domain, self.on_card, self.on_message
         )
-        self.commands = Commands(desk, self.say)
+        self.commands = Commands(desk, self.say, self.whisper, self.show)
         self.channels: dict[str, str] = {}  # channel key -> its group's chat id
 
     def key(self, chat_id: str) -> str:
@@ -89,6 +89,32 @@ class FeishuApp:
             await self.api.send(chat_id, "text", {"text": text})
         except RobotError as exc:
             log.warning("could not answer in Feishu chat %s: %s", chat_id, exc)
+
+    async def whisper(self, open_id: str, text: str) -> bool:
+        """A text to one person, in their private chat with the bot (False: not sent)."""
+        try:
+            await self.api.send(open_id, "text", {"text": text}, id_type="open_id")
+        except RobotError as exc:
+            log.warning("could not write to %s privately in Feishu: %s", open_id, exc)
+            return False
+        return True
+
+    async def show(self, chat: str, actor: Actor, review_id: int, stores: list[str]) -> str:
+        """/review 编号: the review's card posted again at the bottom of the group, its
+        buttons working and redrawn with the others ('' when it was posted)."""
+        alert_id = await self.desk.desk.card_for(actor, review_id, stores)
+        if alert_id is None:
+            return f"找不到评价 #{review_id}（只能查看本群门店的评价）。"
+        view = await self.desk.desk.view(alert_id)
+        card = cards.alert_card(view, self.desk.desk.clock.now(), self.public_url)
+        try:
+            message_id = await self.api.send(chat, "interactive", card)
+        except RobotError as exc:
+            log.warning("could not post review #%d's card again in Feishu: %s", review_id, exc)
+            return "卡片发送失败，请稍后再试。"
+        ref = CardRef(view.alert_id, view.store_id, view.review_id, view.token or "")
+        await self.desk.card_posted(ref, self.key(chat), chat, message_id)
+        return ""
 
     # -- cards ------------------------------------------------------------------------
 
@@ -246,6 +272,7 @@ class FeishuAppChannel(FeishuRobot):
     kind = KIND
     service = "Feishu app bot"
     takes_batches = True
+    reposts = True  # /review 编号
     takes_taps = True
 
     def __init__(

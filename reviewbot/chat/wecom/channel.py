@@ -37,6 +37,7 @@ class WeComBotChannel(AppChannel, WeComRobot):
     service = "WeCom AI bot"
     limit = 4096  # bytes of markdown content, as the group robot
     takes_batches = True  # a thank-you batch is a card with ✅ 全部发布 and 🙈 全部忽略
+    reposts = True  # /review 编号
 
     def __init__(self, http: aiohttp.ClientSession, *, link: Link, **options: Any) -> None:
         """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout)."""

@@ -23,7 +23,14 @@ from reviewbot.chat.apps import batches as batch_words
 from reviewbot.chat.apps.buttons import ACTIONS
 from reviewbot.chat.apps.commands import edit_answer
 from reviewbot.chat.wecom.batches import batch_card
-from reviewbot.chat.wecom.cards import EDIT, REFRESH, parse_key, review_card, token_of_task
+from reviewbot.chat.wecom.cards import (
+    EDIT,
+    REFRESH,
+    new_task_id,
+    parse_key,
+    review_card,
+    token_of_task,
+)
 from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
 from reviewbot.workflow.apps import AppDesk, Where
@@ -54,7 +61,7 @@ class WeComFront:
         self.desk = apps.desk
         self.link = link
         self.public_url = public_url
-        self.commands = Commands(apps)
+        self.commands = Commands(apps, self.show)
         self.edit_timeout: timedelta = self.desk.edits.timeout
         self._edits: dict[tuple[str | None, str], OpenEdit] = {}
         link.on_callback = self.on_callback
@@ -164,6 +171,23 @@ class WeComFront:
             await self.link.update_card(rid, drawing)
         except WeComError as exc:  # the action stands; the card catches up on a later click
             log.warning("could not redraw review #%d in WeCom: %s", card.review_id, exc)
+
+    async def show(self, where: Where, actor: Any, review_id: int) -> str:
+        """/review 编号: the review's card pushed to the group again, as it stands now."""
+        stores = self.apps.stores_here(actor, where)
+        alert_id = await self.desk.card_for(actor, review_id, stores)
+        if alert_id is None or where.conversation is None:
+            return f"找不到评价 #{review_id}（只能查看本群门店的评价）。"
+        view = await self.desk.view(alert_id)
+        card = review_card(view, self.public_url, new_task_id(view.token or f"a{alert_id}"))
+        try:
+            await self.link.send(
+                where.conversation, {"msgtype": "template_card", "template_card": card}
+            )
+        except WeComError as exc:
+            log.warning("could not push review #%d's card again: %s", review_id, exc)
+            return "卡片发送失败，请稍后再试。"
+        return f"已重新发出评价 #{review_id} 的卡片。"
 
     async def _appeal(self, card: CardRef) -> None:
         """🚩 sends the appeal's text and checklist to the group: a message that stays."""
