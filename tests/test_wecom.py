@@ -339,3 +339,16 @@ async def test_review_pushes_the_card_again_and_it_works(shop: Shop):
     assert len(shop.demo.platform.replies) == 1
     drawn = await shop.fake.click(STAFF, first, "刷新状态")
     assert drawn is not None and "通过并发布" not in " ".join(first.labels())
+
+
+async def test_a_thank_you_batch_ignored_posts_nothing_and_says_who(shop: Shop):
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.group_cards(GROUP) if "✅ 全部发布" in c.labels()]
+    drawn = await shop.fake.click(STAFF, card, "全部忽略")
+    await shop.daemon.drain()
+    await shop.settle()
+    assert drawn is not None and "已忽略 1 条" in drawn["sub_title_text"]
+    assert "小张 忽略了" in card.text and "🙈 已忽略" in card.text
+    assert card.labels() == ["🔄 刷新状态"] and not shop.demo.platform.replies
+    late = await shop.fake.click(STAFF2, card, "刷新状态")
+    assert late is not None and "小张 忽略了" in card.text
