@@ -138,6 +138,8 @@ async def signed_in_page(daemon: Daemon, link: str) -> str:
     base = daemon.web.local_url
     token = link.split("t=", 1)[1]
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        outside = await http.get(base + "/")  # signed out: how to get a link, in any app
+        assert outside.status == 401 and "控制台" in await outside.text()
         signed = await http.post(f"{base}/signin", data={"t": token}, allow_redirects=False)
         assert signed.status == 303, await signed.text()
         cookie = signed.cookies["rb_session"].value
