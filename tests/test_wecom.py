@@ -352,3 +352,34 @@ async def test_a_thank_you_batch_ignored_posts_nothing_and_says_who(shop: Shop):
     assert card.labels() == ["🔄 刷新状态"] and not shop.demo.platform.replies
     late = await shop.fake.click(STAFF2, card, "刷新状态")
     assert late is not None and "小张 忽略了" in card.text
+
+
+async def test_an_edit_opened_before_a_restart_is_taken_after_it(
+    database_url, demo, wecom: FakeWeCom, clock
+):
+    """✏️, then the bot restarts (a new process, a new connection) before the person sends
+    their reply: the reply is still taken as the edit and posted; a late one is not."""
+    daemon = await start(database_url, demo, wecom, clock)
+    shop = Shop(daemon, wecom, demo, clock)
+    await wecom.connected()
+    try:
+        await shop.review_arrives()
+        assert "发送修改后的完整回复" in await shop.click(STAFF, "修改")
+        await daemon.stop()
+        await daemon.close()
+        daemon = shop.daemon = await start(database_url, demo, wecom, clock)
+        await wecom.connected()
+        good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+        said = await shop.ask(STAFF, good)
+        assert said and said.startswith("✅"), said
+        await daemon.drain()
+        assert [r.content for r in demo.platform.replies] == [good]
+        assert "没有权限" not in (await shop.ask(STAFF2, "你好") or "")  # no edit of theirs
+        await shop.review_arrives(f"{NEGATIVE}（2号桌）")
+        await shop.click(STAFF2, "修改")
+        clock.advance(hours=1)
+        late = await shop.ask(STAFF2, good)
+        assert late and "超时" in late and len(demo.platform.replies) == 1
+    finally:
+        await shop.daemon.stop()
+        await shop.daemon.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -198,6 +199,63 @@ class AppDesk:
     @property
     def link_minutes(self) -> int:
         return max(1, round(self.desk.signin.link_ttl.total_seconds() / 60))
+
+    async def open_edit(self, where: Where, card: CardRef, lasts: timedelta) -> None:
+        """✏️ in an app whose edit is the person's next message (WeCom): the edit is kept
+        in the database, so a restart or another replica takes that message as the reply."""
+        now = self.desk.clock.now()
+        async with self.desk.sessions() as session, session.begin():
+            audit.record(
+                session,
+                now,
+                "chat.edit_opened",
+                actor=f"{self.service}:{where.user_id or '?'}",
+                store_id=card.store_id,
+                review_id=card.review_id,
+                alert_id=card.alert_id,
+                token=card.token,
+                conversation=where.conversation,
+                until=(now + lasts).isoformat(),
+            )
+
+    async def take_edit(self, where: Where) -> tuple[CardRef, bool] | None:
+        """The edit this person opened here and has not sent yet, now closed (and whether
+        it had run out of time); None when none is open."""
+        actor = f"{self.service}:{where.user_id or '?'}"
+        now = self.desk.clock.now()
+        async with self.desk.sessions() as session, session.begin():
+            rows = await session.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.actor == actor,
+                    AuditEntry.action.in_(("chat.edit_opened", "chat.edit_closed")),
+                )
+                .order_by(AuditEntry.id.desc())
+                .limit(20)
+            )
+            latest = next(
+                (r for r in rows if r.details.get("conversation") == where.conversation), None
+            )
+            if latest is None or latest.action != "chat.edit_opened":
+                return None
+            d = latest.details
+            card = CardRef(
+                int(d["alert_id"]),
+                str(latest.store_id),
+                int(latest.review_id or 0),
+                str(d.get("token") or ""),
+            )
+            audit.record(
+                session,
+                now,
+                "chat.edit_closed",
+                actor=actor,
+                store_id=card.store_id,
+                review_id=card.review_id,
+                conversation=where.conversation,
+            )
+        until = datetime.fromisoformat(str(d["until"]))
+        return card, until.replace(tzinfo=until.tzinfo or now.tzinfo) < now
 
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""

@@ -8,15 +8,16 @@ the draft the card showed, never one a colleague's 🔁 or edit put in its place
 answered, within WeCom's 5 s, by the card redrawn for everyone (`aibot_respond_update_msg`)
 with where the review now stands, who did it, and one line for the presser (what happened,
 or why not). ✏️ opens an edit: the presser's next message to the bot in that group is the
-new reply, taken through the guardrails; `/edit 编号 回复` does it in one message.
+new reply, taken through the guardrails (the open edit is the workflow's, in the database:
+a restart or another replica takes that message the same); `/edit 编号 回复` does it in
+one message.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from reviewbot.chat.apps import batches as batch_words
@@ -42,12 +43,6 @@ SERVICE, KIND = "wecom", "wecom_bot"
 _MENTION = re.compile(r"^(?:@\S+\s*)+")  # "@评价助手 /pending": the bot's name first
 
 
-@dataclass(frozen=True, slots=True)
-class OpenEdit:
-    card: CardRef
-    until: datetime
-
-
 def stream(text: str) -> dict[str, Any]:
     """A finished stream message: how the AI bot answers a message on this connection."""
     return {"msgtype": "stream", "stream": {"id": req_id("s"), "finish": True, "content": text}}
@@ -63,7 +58,6 @@ class WeComFront:
         self.public_url = public_url
         self.commands = Commands(apps, self.show)
         self.edit_timeout: timedelta = self.desk.edits.timeout
-        self._edits: dict[tuple[str | None, str], OpenEdit] = {}
         link.on_callback = self.on_callback
 
     @property
@@ -156,8 +150,7 @@ class WeComFront:
         view = await self.desk.view(card.alert_id)
         if not view.open:
             return "⚠️ 这条评价已经处理过了。"
-        until = self.desk.clock.now() + self.edit_timeout
-        self._edits[(where.conversation, where.user_id)] = OpenEdit(card, until)
+        await self.apps.open_edit(where, card, self.edit_timeout)
         minutes = max(1, int(self.edit_timeout.total_seconds() // 60))
         return (
             f"请在 {minutes} 分钟内 @我 发送修改后的完整回复（{where.user_id}），"
@@ -222,16 +215,15 @@ class WeComFront:
             attempted = text.split()[0] if text.startswith("/") and text.split() else "message"
             told = await self.apps.refused(where, attempted)
             return refusal_text(where.user_id) if told else None
-        key = (where.conversation, where.user_id)
-        editing = self._edits.get(key)
-        if editing is not None and not text.startswith("/"):
-            del self._edits[key]
-            if editing.until < self.desk.clock.now():
+        editing = await self.apps.take_edit(where) if not text.startswith("/") else None
+        if editing is not None:
+            card, late = editing
+            if late:
                 return "⚠️ 修改已超时，请在卡片上重新点 ✏️ 修改。"
-            outcome = await self.apps.edit(editing.card, actor, text)
-            if not outcome.ok and outcome.code == "blocked":
-                self._edits[key] = editing  # try again with the suggestion in mind
-            return edit_answer(editing.card.review_id, outcome)
+            outcome = await self.apps.edit(card, actor, text)
+            if not outcome.ok and outcome.code == "blocked":  # another try, with the suggestion
+                await self.apps.open_edit(where, card, self.edit_timeout)
+            return edit_answer(card.review_id, outcome)
         return await self.commands.handle(where, actor, text)
 
     async def _respond(self, rid: str, text: str) -> None:
