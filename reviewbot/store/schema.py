@@ -542,7 +542,11 @@ class CaseReview(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_review", "review_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_review", "review_id", "id"),
+        # Someone's recent entries: a refusal told once an hour, an app's open edit.
+        Index("ix_audit_actor", "actor", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime]
