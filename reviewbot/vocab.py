@@ -37,7 +37,7 @@ OutboxKind = Literal[
 OutboxStatus = Literal["pending", "sent", "dead"]
 
 # Why a workflow call did nothing, for callers acting on many reviews at once.
-OutcomeCode = Literal["", "handled", "blocked", "stale", "editing", "refused"]
+OutcomeCode = Literal["", "handled", "blocked", "stale", "editing", "refused", "repeat"]
 
 # Who a notice or picture is for, and how loud it is.
 Level = Literal["info", "warning", "critical"]
@@ -111,6 +111,7 @@ AuditAction = Literal[
     "robot.sent",
     "review.already_handled",
     "review.analyzed",
+    "review.analysis_failed",
     "review.answer_again",
     "review.being_edited",
     "review.hidden",

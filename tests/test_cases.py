@@ -6,6 +6,7 @@ it all per store; strangers are refused."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,8 +35,9 @@ def prompts(bot: Running, review_id: int) -> list[dict]:
 
 
 def codes(message: dict) -> list[str]:
+    """The buttons' codes (`cs:<token>:<code>`, an outcome's with `:<calls seen>` after)."""
     return [
-        b["callback_data"].rsplit(":", 1)[1]
+        b["callback_data"].split(":")[2]
         for row in message.get("reply_markup", {}).get("inline_keyboard", [])
         for b in row
     ]
@@ -135,6 +137,48 @@ async def test_no_answer_offers_a_call_again_and_a_later_reach_counts_once(bot):
     case = await case_of(bot, review_id)
     assert case is not None and (case.outcome, case.attempts) == ("reached", 2)
     assert case.outcome_by == "李店长" and case.status == "open"
+
+
+async def outcome_audits(bot: Running, review_id: int) -> list[dict]:
+    async with bot.daemon.sessions() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(AuditEntry.details)
+                    .where(AuditEntry.review_id == review_id, AuditEntry.action == "case.outcome")
+                    .order_by(AuditEntry.id)
+                )
+            ).all()
+        )
+
+
+async def test_a_double_tap_on_a_call_result_records_one_call_and_says_so(bot):
+    card = await bot.review_arrives()
+    review_id = review_number(card)
+    await bot.press(STAFF, card, "c")
+    (shown,) = prompts(bot, review_id)
+    asked = copy.deepcopy(shown)  # the prompt as first drawn (the chat's copy is rewritten)
+    first = await bot.press(STAFF, asked, "n")
+    # The second tap of a double tap comes from the prompt as it was (not yet rewritten).
+    second = await bot.press(STAFF, asked, "n")
+    assert "已记录：没接" in first["text"]
+    assert "没有重复记录" in second["text"] and second.get("show_alert") is True
+    case = await case_of(bot, review_id)
+    assert case is not None and (case.outcome, case.attempts) == ("no_answer", 1)
+    assert len(await outcome_audits(bot, review_id)) == 1
+    # 后来接通了 on the rewritten prompt is the next call: once, however often it is tapped.
+    prompt = copy.deepcopy(bot.card(asked))
+    await bot.press(STAFF, prompt, "h")
+    again = await bot.press(STAFF, prompt, "h")
+    assert "没有重复记录" in again["text"] and "第 2 次联系" in again["text"]
+    case = await case_of(bot, review_id)
+    assert case is not None and (case.outcome, case.attempts) == ("reached", 2)
+    # An old copy of the first prompt (another result on it) records nothing either.
+    stale = await bot.press(MANAGER, asked, "w")
+    assert "没有重复记录" in stale["text"]
+    assert [d["attempt"] for d in await outcome_audits(bot, review_id)] == [1, 2]
+    case = await case_of(bot, review_id)
+    assert case is not None and (case.outcome, case.attempts) == ("reached", 2)
 
 
 def _agreement_markup(prompt: dict) -> dict:

@@ -107,3 +107,33 @@ async def test_a_card_sent_once_carries_no_warning(bot):
     async with bot.daemon.sessions() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert rows and all(r.in_flight_since is None for r in rows)
+
+
+@pytest.mark.slow
+async def test_a_card_whose_send_timed_out_goes_again_saying_it_may_be_a_repeat(bot):
+    """Telegram took the card and its answer never came: the bot's request timed out (no
+    kill). The card must go again (it may not have arrived), and the copy says it may be
+    a repeat, as after a kill, so no duplicate is silent."""
+    bot.fake.fail("sendMessage", STALL)
+    bot.demo.platform.add_review("shop-1", NEGATIVE, 1)
+    bot.clock.advance(minutes=5)
+    await bot.daemon.poll_all_once()
+    await bot.daemon.drain()  # the send times out (the client's read timeout)
+    (first,) = bot.fake.cards(STAFF_CHAT)
+    assert REPEAT not in first["text"]
+    bot.clock.advance(minutes=1)
+    await bot.daemon.drain()
+    first_again, second = bot.fake.cards(STAFF_CHAT)
+    assert first_again["message_id"] == first["message_id"]
+    assert REPEAT_NOTE.removeprefix("⚠️ ") in second["text"] and NEGATIVE in second["text"]
+    async with bot.daemon.sessions() as session:
+        (row,) = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert"))
+        ).all()
+        (timed_out,) = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "outbox.interrupted")
+            )
+        ).all()
+    assert row.status == "sent" and row.attempts == 2
+    assert timed_out.details["timed_out"] is True and timed_out.details["message_id"] == row.id

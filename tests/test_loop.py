@@ -570,6 +570,55 @@ async def test_a_store_wide_analyzer_bug_sends_one_notice_and_skips_history(
         await daemon.close()
 
 
+async def test_a_failing_backlog_in_chunks_sends_one_notice_per_store_and_run(
+    database_url, demo, clock
+):
+    """The daemon's pipeline job writes a backlog ten reviews at a time: forty reviews the
+    analyzer fails on are still one notice for their store, not one per chunk; and a
+    review given up on later is a notice of its own."""
+    from reviewbot.analysis.v1 import AnalyzerV1
+
+    class BrokenAnalyzer(AnalyzerV1):
+        def analyze(self, review, context=None):
+            if "送错" in review.text:
+                raise ValueError("analyzer bug")
+            return super().analyze(review, context)
+
+    out = io.StringIO()
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(out),
+        analyzer=BrokenAnalyzer(),
+    )
+    await daemon.start(schedule=False)
+
+    async def runs(times: int) -> None:
+        """The scheduled pipeline job (chunk after chunk until none is left), then the
+        outbox, `times` times, 20 minutes apart (past each retry's wait)."""
+        for _ in range(times):
+            await daemon.pipeline_job.run()
+            await daemon.dispatcher.run_once()
+            clock.advance(minutes=20)
+
+    try:
+        for n in range(40):
+            demo.platform.add_review("shop-1", f"第{n}份外卖送错了地址", 1)
+        await poll(daemon, clock)
+        await runs(6)
+        assert out.getvalue().count("自动分析失败，请人工查看") == 1
+        (notice,) = [b for b in out.getvalue().split("━━━ ") if "自动分析失败" in b]
+        assert "40 条评价" in notice and "另有 30 条" in notice
+        demo.platform.add_review("shop-1", "又一份外卖送错了地址", 1)
+        await poll(daemon, clock)
+        await runs(6)
+        assert out.getvalue().count("自动分析失败，请人工查看") == 2
+        assert "又一份外卖送错了地址" in out.getvalue().split("自动分析失败")[-1]
+    finally:
+        await daemon.stop()
+        await daemon.close()
+
+
 async def test_history_is_stored_but_only_news_is_alerted(running, demo, clock):
     daemon, out = running
     old = demo.platform.add_review(

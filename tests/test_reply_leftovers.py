@@ -139,7 +139,7 @@ def test_words_the_guardrails_would_refuse_to_quote_are_answered_unquoted(analyz
 
 def test_in_a_negative_review_a_clause_the_model_leans_against_is_a_point():
     """A low-rated review is nearly all complaints: the model need only lean negative."""
-    clause = "麻辣香锅一股子哈喇味"
+    clause = "麻辣香锅一股子陈油味"
     assert chinese_category(clause) is None  # alone, the strict threshold misses it
     assert chinese_category(clause, negative=True) is not None
     found = leftovers(f"送餐太慢了，{clause}", ["送餐太慢了"], negative=True)
@@ -232,3 +232,42 @@ def test_a_target_with_digits_is_never_named():
     for seed in range(10):
         found = sections([complaint], answers, lambda s: "", random.Random(seed))
         assert "1" not in found[0].ack
+
+
+def test_a_word_said_again_in_a_later_clause_is_a_point_of_its_own(analyzer, drafter):
+    """The reading's word for a complaint (破了) covers the clause it was read from only when
+    the reply says it; a later clause holding it (饺子也破了) is still answered."""
+    text = "餐盒盖子没扣紧，汤汁流得满袋子都是，饺子也破了好几个"
+    _, draft = made(analyzer, drafter, text)
+    for clause in text.split("，"):
+        assert f"「{clause}」" in draft.text
+
+
+def test_a_complaint_after_another_is_not_a_mere_consequence_for_a_bare_du():
+    """都 alone is no sign of what a complaint led to: 饭都坨了 is a complaint of its own."""
+    found = leftovers("送餐太慢了，饭都坨了", ["送餐太慢了"], negative=True)
+    assert [c.span for c in found] == ["饭都坨了"]
+    assert leftovers("店里太吵了，说话都听不见", ["店里太吵了"]) == []
+
+
+def test_a_second_complaint_of_an_answered_aspect_is_answered_too(analyzer, drafter):
+    """Two complaints of one aspect in different clauses (咸, 没什么味道): the reply answers
+    the first as its aspect and names the second, not drops it."""
+    _, without = made(analyzer, drafter, "水煮鱼太咸了，米饭夹生")
+    _, draft = made(analyzer, drafter, "水煮鱼太咸了，米饭夹生，凉菜也没什么味道")
+    assert "咸" in draft.text and "夹生" in draft.text
+    # The third point is answered by its kind (菜品的出品), in a sentence of its own.
+    assert "出品" in draft.text and "出品" not in without.text
+
+
+def test_a_long_list_of_complaints_is_answered_in_full_and_the_rest_named(analyzer, drafter):
+    """More complaints than a reply answers in full (engine.MAX_FULL): none is dropped; the
+    rest are named together in one sentence, in the customer's words."""
+    clauses = [
+        "一进门就等位", "服务员黑着脸", "菜上得慢", "鱼不新鲜", "汤是咸的",
+        "米饭夹生", "桌子脏", "太吵了", "停车难找", "价格还贵",
+    ]  # fmt: skip
+    _, draft = made(analyzer, drafter, "，".join(clauses))
+    for clause in clauses:
+        assert clause in draft.text
+    assert draft.text.count("会逐项改进") + draft.text.count("一并记下") >= 1

@@ -233,3 +233,35 @@ async def test_approve_posts_the_draft_shown_not_one_that_replaced_it(console: R
         assert await session.scalar(select(Review.status).where(Review.id == review)) == "open"
     latest = await console.press(STAFF, console.card(card), "a")
     assert latest["text"] == "已通过，正在发布到平台。"
+
+
+async def test_a_call_result_sent_twice_from_the_page_records_one_call(console: Running) -> None:
+    """A double click on a call's result (two POSTs of the same form) is one call: the
+    second records nothing and says so; a form without the calls it saw (an old page)
+    is told the same within a minute."""
+    card = await console.review_arrives()
+    review = review_number(card)
+    base = console.daemon.web.local_url
+    async with await session_of(console, STAFF) as http:
+        page = await (await http.get(f"{base}/reviews/{review}/customer")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+        form = {"what": "outcome", "value": "no_answer", "seen": seen, "csrf": csrf}
+        first = await (await http.post(f"{base}/reviews/{review}/case", data=form)).text()
+        second = await (await http.post(f"{base}/reviews/{review}/case", data=form)).text()
+        assert "已记录：没接" in first
+        assert "没有重复记录" in second and "已记录：没接" not in second
+        old = {"what": "outcome", "value": "no_answer", "csrf": csrf}
+        third = await (await http.post(f"{base}/reviews/{review}/case", data=old)).text()
+        assert "没有重复记录" in third
+        # the page drawn after the call asks about the next one: it is recorded
+        page = await (await http.get(f"{base}/reviews/{review}/customer")).text()
+        seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+        form = {"what": "outcome", "value": "reached", "seen": seen, "csrf": csrf}
+        assert (
+            "已记录：接通了"
+            in await (await http.post(f"{base}/reviews/{review}/case", data=form)).text()
+        )
+    async with console.daemon.sessions() as session:
+        case = await session.scalar(select(CustomerCase).where(CustomerCase.review_id == review))
+    assert case is not None and (case.outcome, case.attempts) == ("reached", 2)

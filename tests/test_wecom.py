@@ -140,10 +140,54 @@ async def test_an_edit_goes_through_the_guardrails(shop: Shop):
     assert not shop.demo.platform.replies
     good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
     said = await shop.ask(STAFF, good)  # the edit is still open after a refusal
-    assert said and said.startswith("✅"), said
+    assert said and good in said and "确认发布吗" in said, said
+    preview = shop.card()  # the preview card, under the review's
+    assert preview.labels() == ["✅ 确认发布", "✖ 取消"] and good in preview.text
+    await shop.daemon.drain()
+    assert not shop.demo.platform.replies  # nothing posted before the confirm
+    assert "👉 已通过" in await shop.click(STAFF, "确认发布")
     await shop.daemon.drain()
     assert [r.content for r in shop.demo.platform.replies] == [good]
-    assert "小张" in await shop.click(STAFF2, "刷新状态")
+    assert "确认发布" not in " ".join(shop.card().labels())
+    review = shop.fake.group_cards(GROUP)[0]
+    drawn = await shop.fake.click(STAFF2, review, "刷新状态")
+    assert drawn is not None and "小张" in review.text
+
+
+async def test_an_edit_is_previewed_and_only_its_author_confirms_or_cancels_it(shop: Shop):
+    """After ✏️ the next message is held and previewed with ✅ and ✖, as in Telegram and
+    Feishu: a colleague's press does nothing, a second message replaces the preview (the
+    first one's ✅ then posts nothing), ✖ keeps the draft, and nothing is posted until
+    the author confirms."""
+    await shop.review_arrives()
+    await shop.click(STAFF, "修改")
+    first = "非常抱歉水煮鱼偏咸了，我们已提醒后厨注意口味，欢迎再来。测试小馆 店长"
+    said = await shop.ask(STAFF, first)
+    assert said and first in said and "确认发布吗" in said, said
+    old = shop.card()
+    assert "只有写修改的人" in await shop.click(STAFF2, "确认发布")
+    assert old.labels() == ["✅ 确认发布", "✖ 取消"]  # still the author's to decide
+    second = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+    said = await shop.ask(STAFF, second)
+    assert said and second in said
+    new = shop.card()
+    assert new.task_id != old.task_id and second in new.text
+    drawn = await shop.fake.click(STAFF, old, "确认发布")
+    await shop.daemon.drain()
+    assert drawn is not None and "已失效" in old.text and old.labels() == ["🔄 刷新状态"]
+    assert not shop.demo.platform.replies
+    assert "已取消修改" in await shop.click(STAFF, "取消")
+    await shop.daemon.drain()
+    assert not shop.demo.platform.replies
+    review = shop.fake.group_cards(GROUP)[0]
+    assert first not in review.text and second not in review.text  # the draft as it was
+    async with shop.daemon.sessions() as session:
+        actions = (
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action.like("draft.edit%"))
+            )
+        ).all()
+    assert "draft.edit_cancelled" in actions and "draft.edited" not in actions
 
 
 async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
@@ -358,21 +402,31 @@ async def test_an_edit_opened_before_a_restart_is_taken_after_it(
     database_url, demo, wecom: FakeWeCom, clock
 ):
     """✏️, then the bot restarts (a new process, a new connection) before the person sends
-    their reply: the reply is still taken as the edit and posted; a late one is not."""
-    daemon = await start(database_url, demo, wecom, clock)
-    shop = Shop(daemon, wecom, demo, clock)
+    their reply: the reply is still taken as the edit and previewed; a second message
+    after another restart replaces that preview; the author's ✅ posts it. A late reply
+    is not taken."""
+
+    async def restart() -> None:
+        await shop.daemon.stop()
+        await shop.daemon.close()
+        shop.daemon = await start(database_url, demo, wecom, clock)
+        await wecom.connected()
+
+    shop = Shop(await start(database_url, demo, wecom, clock), wecom, demo, clock)
     await wecom.connected()
     try:
         await shop.review_arrives()
         assert "发送修改后的完整回复" in await shop.click(STAFF, "修改")
-        await daemon.stop()
-        await daemon.close()
-        daemon = shop.daemon = await start(database_url, demo, wecom, clock)
-        await wecom.connected()
+        await restart()
+        first = "非常抱歉水煮鱼偏咸了，我们已提醒后厨注意口味，欢迎再来。测试小馆 店长"
+        said = await shop.ask(STAFF, first)
+        assert said and "确认发布吗" in said, said
+        await restart()
         good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
-        said = await shop.ask(STAFF, good)
-        assert said and said.startswith("✅"), said
-        await daemon.drain()
+        said = await shop.ask(STAFF, good)  # replaces the first preview
+        assert said and good in said and "确认发布吗" in said, said
+        assert "👉 已通过" in await shop.click(STAFF, "确认发布")
+        await shop.daemon.drain()
         assert [r.content for r in demo.platform.replies] == [good]
         assert "没有权限" not in (await shop.ask(STAFF2, "你好") or "")  # no edit of theirs
         await shop.review_arrives(f"{NEGATIVE}（2号桌）")

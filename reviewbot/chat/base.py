@@ -13,12 +13,22 @@ if TYPE_CHECKING:
 
 
 class DeliveryError(Exception):
-    """Delivery failed; `retryable` says whether trying later may succeed."""
+    """Delivery failed; `retryable` says whether trying later may succeed, and
+    `maybe_delivered` whether the far side may have taken it all the same (a request that
+    went out and whose answer timed out): the next copy then says it may be a repeat."""
 
-    def __init__(self, message: str, *, retryable: bool = True, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = True,
+        retry_after: float | None = None,
+        maybe_delivered: bool = False,
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered
 
 
 class Notifier(Protocol):

@@ -241,6 +241,7 @@ async def ingest_page(
             review.needs_processing = True
             review.process_attempts = 0
             review.process_error = None
+            review.unanalyzed_noticed_at = None
             changed.append(review)
             audit.record(
                 session,

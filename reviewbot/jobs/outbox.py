@@ -187,6 +187,7 @@ class OutboxDispatcher:
         handler = self.handlers.get(message.kind)
         error: str | None = None
         retry_in: float | None = None
+        maybe_delivered = False  # a request that went out, its answer lost (a timeout)
         result: dict[str, Any] = {}
         # Retryable failures are retried until the message is this old, then given up.
         keep_trying = self.clock.now() - message.created_at < self.give_up_after
@@ -205,6 +206,7 @@ class OutboxDispatcher:
             error = f"permanent: {exc}"
         except (DeliveryError, PlatformError) as exc:
             error = f"{getattr(exc, 'code', type(exc).__name__)}: {exc}"
+            maybe_delivered = getattr(exc, "maybe_delivered", False)
             asked = getattr(exc, "retry_after", None)
             if getattr(exc, "retryable", True) and keep_trying:
                 retry_in = retry_delay(message.attempts + 1, asked)
@@ -233,7 +235,19 @@ class OutboxDispatcher:
                 and await outbox.is_probe(session, current)
             ):
                 retry_in = min(retry_in, PROBE_EVERY)
-            outbox.mark_failed(current, now, error, retry_in=retry_in)
+            outbox.mark_failed(
+                current, now, error, retry_in=retry_in, maybe_delivered=maybe_delivered
+            )
+            if maybe_delivered:
+                audit.record(
+                    session,
+                    now,
+                    "outbox.interrupted",
+                    message_id=current.id,
+                    kind=current.kind,
+                    destination=destination,
+                    timed_out=True,
+                )
             if retry_in is None:
                 log.error(
                     "outbox message %d (%s to %s) is dead: %s",

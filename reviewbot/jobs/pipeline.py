@@ -7,8 +7,10 @@ in its own savepoint. A review whose text changed meanwhile is left for the next
 one that breaks the analyzer is retried a few times, further apart each time (a bug on
 one review must not spin the pipeline), then left flagged with its error, and the store's
 staff are sent the review as it is (text, stars, link) to read it themselves: nobody is
-left thinking no review came (one notice per store and run lists them all, and history,
-old reviews of a new account, is only counted). `reviewbot sources` counts such reviews
+left thinking no review came (one notice per store and run lists them all, however many
+chunks the run wrote: they are told when the run ends, or every `GATHER_AT_MOST` in a run
+that never does; each review is stamped when told, so a crash in between loses none; and
+history, old reviews of a new account, is only counted). `reviewbot sources` counts such reviews
 per account.
 One replica at a time runs the pipeline (it holds the pipeline lease, renewed while a batch
 is analyzed, and taken again inside the write transaction so a replica that lost it
@@ -58,6 +60,9 @@ RECENT_DRAFTS = 20
 # A text shorter than this is a common phrase (好吃, 一般): its copies say nothing.
 MIN_COPY_CHARS = 8
 UNANALYZED_SHOWN = 10  # reviews listed by number in one notice; the rest are counted
+UNANALYZED_GATHERED = 500  # given-up reviews told of in one go (any more: the next time)
+# A run that never ends (a steady stream of full chunks) still tells staff this often.
+GATHER_AT_MOST = timedelta(minutes=5)
 
 
 @dataclass
@@ -131,6 +136,9 @@ class Pipeline:
         # Review id → when its analysis may be tried again after a failure. Kept in memory:
         # a restart tries each such review once more at once, which is harmless.
         self._not_before: dict[int, datetime] = {}
+        # Since when given-up reviews wait to be told of (None: none known to; a start
+        # looks once, for those a crash left untold).
+        self._untold_since: datetime | None = clock.now()
 
     async def warm_up(self) -> None:
         """Load models and dictionaries before the first review needs them."""
@@ -157,11 +165,18 @@ class Pipeline:
             if lease is None:
                 return PipelineStats()
             items, recent = await self._read(limit)
+            last = len(items) < limit  # this run ends with this chunk
             if not items:
+                if self._untold_since is not None:
+                    async with self.sessions() as session, session.begin():
+                        if await leases.take(
+                            session, "pipeline", self.owner, self.clock.now(), self.lease_ttl
+                        ):
+                            await self._notify_unanalyzed(session)
                 return PipelineStats()
             outcomes = await self._in_worker(self._analyze_batch, items, recent)
             outcomes = await self._ask_model(outcomes, recent)
-            return await self._write(outcomes)
+            return await self._write(outcomes, last=last)
 
     async def _read(self, limit: int) -> tuple[list[_Item], dict[str, list[str]]]:
         now = self.clock.now()
@@ -334,9 +349,9 @@ class Pipeline:
             drafted = replace(template, model=endpoint.model, note=fallback_note("other"))
         return replace(outcome, draft=drafted)
 
-    async def _write(self, outcomes: list[_Outcome]) -> PipelineStats:
+    async def _write(self, outcomes: list[_Outcome], *, last: bool = True) -> PipelineStats:
+        """`last`: the run ends with this chunk (its given-up reviews are told of now)."""
         stats = PipelineStats()
-        given_up: list[Review] = []  # the analyzer's last try failed: staff read them
         async with self.sessions() as session, session.begin():
             # The fence: the lease row stays locked until this commits, so either this
             # replica still holds the lease and writes the batch, or it writes nothing.
@@ -348,7 +363,7 @@ class Pipeline:
             for outcome in outcomes:
                 item = outcome.item
                 if outcome.error is not None:
-                    await self._failed(session, item, outcome.error, given_up)
+                    await self._failed(session, item, outcome.error)
                     stats.failed += 1
                     continue
                 try:
@@ -356,20 +371,20 @@ class Pipeline:
                         alerted = await self._store(session, outcome)
                 except Exception as exc:
                     log.exception("storing the analysis of review %d failed", item.review_id)
-                    await self._failed(session, item, f"{type(exc).__name__}: {exc}", given_up)
+                    await self._failed(session, item, f"{type(exc).__name__}: {exc}")
                     stats.failed += 1
                     continue
                 if alerted is not None:
                     stats.processed += 1
                     stats.alerts += int(alerted)
-            await self._notify_unanalyzed(session, given_up)
+            since = self._untold_since
+            if since is not None and (last or self.clock.now() - since >= GATHER_AT_MOST):
+                await self._notify_unanalyzed(session)
         return stats
 
-    async def _failed(
-        self, session: AsyncSession, item: _Item, error: str, given_up: list[Review]
-    ) -> None:
-        """Count a failed attempt; try again later, or after the last one add the review to
-        those its staff are sent as they are (history is only counted: `reviewbot sources`)."""
+    async def _failed(self, session: AsyncSession, item: _Item, error: str) -> None:
+        """Count a failed attempt; try again later, or after the last one leave the review
+        to be told of when the run ends (`_notify_unanalyzed`)."""
         now = self.clock.now()
         await session.execute(
             update(Review)
@@ -377,23 +392,50 @@ class Pipeline:
             .values(process_attempts=Review.process_attempts + 1, process_error=error[:2000])
         )
         attempts = item.attempts + 1
-        if attempts < MAX_ATTEMPTS:
-            self._not_before[item.review_id] = now + RETRY_FIRST * 4 ** (attempts - 1)
+        retry_at = now + RETRY_FIRST * 4 ** (attempts - 1) if attempts < MAX_ATTEMPTS else None
+        # (what a refused decision tells staff: when the analysis is tried again)
+        audit.record(
+            session,
+            now,
+            "review.analysis_failed",
+            store_id=item.store_id,
+            review_id=item.review_id,
+            revision=item.revision,
+            attempt=attempts,
+            retry_at=retry_at.isoformat() if retry_at else None,
+        )
+        if retry_at is not None:
+            self._not_before[item.review_id] = retry_at
             return
         self._not_before.pop(item.review_id, None)
-        review = await session.get(Review, item.review_id)
-        if review is None:
-            return
-        log.error("review %d could not be analysed", review.id)
-        if await self._backfill(session, review) is None:  # nobody is paged about history
-            given_up.append(review)
+        log.error("review %d could not be analysed", item.review_id)
+        if self._untold_since is None:
+            self._untold_since = now
 
-    async def _notify_unanalyzed(self, session: AsyncSession, reviews: list[Review]) -> None:
-        """One notice per store for the reviews the analyzer gave up on in this run: a bug
-        that breaks every review of a store sends one message, not one per review."""
+    async def _notify_unanalyzed(self, session: AsyncSession) -> None:
+        """One notice per store for the reviews the analyzer gave up on and staff were not
+        told of yet (those of this run, and any a crash left untold): a bug that breaks
+        every review of a store sends one message, not one per review or per chunk.
+        History is only counted (`reviewbot sources`); each review is stamped."""
+        now = self.clock.now()
+        untold = (
+            await session.scalars(
+                select(Review)
+                .where(
+                    Review.needs_processing.is_(True),
+                    Review.process_attempts >= MAX_ATTEMPTS,
+                    Review.unanalyzed_noticed_at.is_(None),
+                )
+                .order_by(Review.id)
+                .limit(UNANALYZED_GATHERED)
+            )
+        ).all()
+        self._untold_since = now if len(untold) == UNANALYZED_GATHERED else None
         by_store: dict[str, list[Review]] = {}
-        for review in reviews:
-            by_store.setdefault(review.store_id, []).append(review)
+        for review in untold:
+            review.unanalyzed_noticed_at = now
+            if await self._backfill(session, review) is None:  # nobody is paged about history
+                by_store.setdefault(review.store_id, []).append(review)
         for store_id, listed in by_store.items():
             first = listed[0]
             more = f"+{len(listed) - 1}" if len(listed) > 1 else ""

@@ -58,6 +58,9 @@ log = logging.getLogger(__name__)
 HISTORY = 20
 MAX_OVERLAP = 0.5
 CANDIDATES = 64
+# Complaints answered each in a sentence pair of their own at most: a review listing more
+# (a long rant) has the rest named together in one sentence, never dropped.
+MAX_FULL = 6
 APPEAL_REVIEW_CHARS = 300
 # Above the evidence the analyzer found (the customer's words and the context facts).
 APPEAL_EVIDENCE_HEADING = "评价中的依据："
@@ -274,9 +277,21 @@ class TemplateDrafter:
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
         points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
-        terms = [c.term for c in (reading.main, reading.second) if c is not None]
-        answered = [_answered(c.span) for c in analysis.complaints]
-        answered += taken_words(_quotes(reading), terms)
+        # The reading's own complaints are answered in their words only where the analyzer's
+        # list lacks their category (or the situation frames the lead, see _assemble_points):
+        # only then do their words and quotes cover a clause.
+        mapped = {c.category for c in points}
+        framed = reading.situation in FRAMED_SITUATIONS
+        taken = [
+            c
+            for c in (reading.main, reading.second)
+            if c is not None and (c.category not in mapped or (framed and c is reading.main))
+        ]
+        # Only the complaints answered cover their words: a second one of an aspect already
+        # answered (swimming in oil … and way too salty) is left to leftovers.py, which
+        # answers it by its kind, rather than silently dropped.
+        answered = [_answered(c.span) for c in points]
+        answered += taken_words([c.quote for c in taken if c.quote], [c.term for c in taken])
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
         extra = leftovers(text, answered, english=english, negative=negative)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
@@ -357,7 +372,7 @@ class TemplateDrafter:
             return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
 
         text = ""
-        most = 1 if reading.crisis else len(found)
+        most = 1 if reading.crisis else min(len(found), MAX_FULL)
         for full, invite, greeting, quoted in compressions(most):
             text = compose(full, invite, greeting, quoted)
             if len(text) <= max_chars or max_chars <= 0:

@@ -35,7 +35,6 @@ from reviewbot.replies.reading import CONTRAST, clean_quote, praises
 PREFIX = "unmapped."
 GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
-MAX_LEFTOVERS = 5  # more than this and the reply is a list; the rest are named together
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
 EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -103,7 +102,8 @@ def leftovers(
     text: str, answered: Iterable[str], *, english: bool = False, negative: bool = False
 ) -> list[Complaint]:
     """The negative clauses of `text` that none of the `answered` spans covers, as
-    complaints to answer (at most MAX_LEFTOVERS, in the customer's order). In a `negative`
+    complaints to answer (all of them, in the customer's order: the reply engine answers the
+    first ones in full and names the rest together, see engine.MAX_FULL). In a `negative`
     review (no praise, a low rating) a clause needs less to read as a complaint: there,
     what is not praise or narration is almost always one."""
     said = [s for s in (_plain(a) for a in answered) if s]
@@ -118,7 +118,14 @@ def leftovers(
     for clause in clauses:
         words = clause.strip()
         plain = _plain(words)
-        if any(plain in s or s in plain for s in said if len(plain) >= MIN_CHARS):
+        covering = next(
+            (s for s in said if len(plain) >= MIN_CHARS and (plain in s or s in plain)), None
+        )
+        if covering is not None:
+            if covering != plain and plain not in covering:
+                # A word answered inside a longer clause (破了, 没扣紧) covers the one clause
+                # it was read from: a later clause saying it again (饺子也破了) is a point too.
+                said.remove(covering)
             after_complaint = True
             continue
         point = None
@@ -144,8 +151,6 @@ def leftovers(
         # as that aspect or by its kind (answers.answer_for).
         kind = f"{PREFIX}{aspect or category}"
         out.append(Complaint(category, kind, words if quotable else "", None))
-        if len(out) >= MAX_LEFTOVERS:
-            break
     return out
 
 

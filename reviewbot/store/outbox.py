@@ -212,8 +212,9 @@ _AFTER_INTERRUPTED = " [after an interrupted attempt]"
 
 
 def interrupted(message: OutboxMessage) -> bool:
-    """Whether an attempt of this (undelivered) message was cut off mid-send: the next
-    copy that goes out may be a second one."""
+    """Whether an attempt of this (undelivered) message was cut off mid-send, or timed out
+    waiting for an answer to a request that went out: the next copy that goes out may be
+    a second one."""
     error = message.last_error or ""
     return error.startswith(f"{INTERRUPTED}:") or error.endswith(_AFTER_INTERRUPTED)
 
@@ -227,10 +228,17 @@ def mark_sent(message: OutboxMessage, now: datetime) -> None:
 
 
 def mark_failed(
-    message: OutboxMessage, now: datetime, error: str, *, retry_in: float | None
+    message: OutboxMessage,
+    now: datetime,
+    error: str,
+    *,
+    retry_in: float | None,
+    maybe_delivered: bool = False,
 ) -> None:
-    """Record a failed attempt; retry_in=None means it will never succeed (dead)."""
-    doubt = _AFTER_INTERRUPTED if interrupted(message) else ""
+    """Record a failed attempt; retry_in=None means it will never succeed (dead).
+    `maybe_delivered`: the far side may have taken it (its answer timed out), so the
+    doubt is kept as after a cut-off attempt, until a send succeeds."""
+    doubt = _AFTER_INTERRUPTED if maybe_delivered or interrupted(message) else ""
     message.attempts += 1
     message.in_flight_since = None
     message.last_error = logs.redact(error)[: 2000 - len(doubt)] + doubt

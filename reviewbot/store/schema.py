@@ -198,6 +198,9 @@ class Review(Base):
     needs_processing: Mapped[bool] = mapped_column(Boolean, default=True)
     process_attempts: Mapped[int] = mapped_column(Integer, default=0)
     process_error: Mapped[str | None] = mapped_column(Text)
+    # When staff were sent this revision as it is, the analyzer having given up on it (or
+    # it was found to be history, only counted); None while it is still to be told.
+    unanalyzed_noticed_at: Mapped[datetime | None]
 
 
 class ReviewRevision(Base):

@@ -400,12 +400,14 @@ class ConsoleApp:
         signed: Signed = request[SIGNED]
         form = await request.post()
         review_id = int(request.match_info["id"])
+        seen = str(form.get("seen", ""))  # the calls recorded when the form was drawn
         outcome = await self.console.case_act(
             signed.actor,
             review_id,
             str(form.get("what", "")),
             str(form.get("value", "")),
             str(form.get("note", "")) or None,
+            int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 7 else None,
         )
         if outcome.code == "refused":
             return self.message(signed, self._refused_text, status=403)

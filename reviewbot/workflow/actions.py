@@ -24,6 +24,7 @@ from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.model import MODEL
 from reviewbot.store import audit, outbox
 from reviewbot.store.alerts import queue_notice
+from reviewbot.store.health import ANALYSIS_ATTEMPTS
 from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
 from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
@@ -262,6 +263,36 @@ def _read(review: Review, analysis: Analysis | None) -> bool:
     return analysis is not None and not review.needs_processing
 
 
+def given_up(review: Review) -> bool:
+    """The analysis of the review's words failed its every retry: nothing will read it
+    again (until the customer changes it), so staff read it and decide themselves: the
+    draft they see, edited or not, or their own reply, may go out."""
+    return review.needs_processing and (review.process_attempts or 0) >= ANALYSIS_ATTEMPTS
+
+
+async def not_yet_read(session: AsyncSession, review: Review, zone: tzinfo = UTC) -> str:
+    """Why a decision waits for the pipeline, and for how long: the analysis may simply
+    not have run yet, or have failed and be due to be retried (said with when)."""
+    tried = review.process_attempts or 0
+    if not review.needs_processing or tried == 0:
+        return NOT_YET_READ
+    failed = await session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.review_id == review.id, AuditEntry.action == "review.analysis_failed")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    retry_at = (failed.details or {}).get("retry_at") if failed is not None else None
+    when = ""
+    if retry_at:
+        when = f"，将于 {_local(datetime.fromisoformat(retry_at), zone)} 左右重试"
+    return (
+        f"这条评价的新内容自动分析失败（已试 {tried} 次）{when}。分析成功后会生成新草稿，"
+        f"请届时再处理；若 {ANALYSIS_ATTEMPTS} 次都失败，会通知大家人工查看，"
+        "届时可以直接通过或修改卡片上的草稿，或自己写回复。"
+    )
+
+
 def _local(when: datetime, zone: tzinfo) -> str:
     """A time as the store's people read it (the database keeps UTC)."""
     return when.astimezone(zone).strftime("%m-%d %H:%M")
@@ -327,7 +358,28 @@ async def approve(
     if draft is None or draft.review_id != review.id or draft.status not in ("proposed",):
         return Outcome(False, "没有可发布的草稿，请先生成或修改回复。", code="stale")
     if not _read(review, analysis) or draft.revision != review.revision:
-        return Outcome(False, NOT_YET_READ, code="stale")
+        if not given_up(review):
+            return Outcome(False, await not_yet_read(session, review, zone), code="stale")
+        # Nothing will analyse these words: the person read them and approves the draft
+        # they saw, taken as the reply to the words as they are now.
+        if draft.revision != review.revision:
+            draft = await add_draft(
+                session,
+                review,
+                actor,
+                now,
+                text=draft.text,
+                action="draft.created",
+                fields={
+                    "template_id": draft.template_id,
+                    "principles": draft.principles,
+                    "requires_role": draft.requires_role,
+                    "appeal": draft.appeal,
+                    "quotes": draft.quotes,
+                    "based_on": draft.id,
+                },
+                source={"unanalyzed": "approved as shown after the analysis gave up"},
+            )
     violations = await guardrail_violations(
         session, review, draft.text, store, limits, quotes=draft.quotes
     )
@@ -806,9 +858,10 @@ async def confirm_edit(
     if draft.revision != review.revision:
         await drop_edit(session, draft_id)
         return Outcome(False, "顾客在你修改期间更新了评价，修改没有保存。请看更新后的卡片再修改。")
-    if not _read(review, await current_analysis(session, review)):
+    if not _read(review, await current_analysis(session, review)) and not given_up(review):
         await drop_edit(session, draft_id)
-        return Outcome(False, NOT_YET_READ + "你的修改没有保存。", code="stale")
+        waiting = await not_yet_read(session, review, zone)
+        return Outcome(False, waiting + "你的修改没有保存。", code="stale")
     before = await current_draft(session, review.id)
     if draft.based_on is not None and before is not None and before.id != draft.based_on:
         await drop_edit(session, draft_id)

@@ -8,7 +8,8 @@ be configured with the app's user id (`directory.APP_IDENTITIES`) and cover the 
 store, and the group must be one of that store's channels of this app. An app without a
 reply conversation takes an edit whole in one step (a card's input box or form, a command):
 `edit` runs it through the guardrails, holds it and confirms it in one go, and a refusal
-comes back with the suggested rewording. Where an app's cards were posted is recorded
+comes back with the suggested rewording; one that previews an edit first (WeCom) holds it
+(`hold`) and lets its author `confirm` or `cancel` it. Where an app's cards were posted is recorded
 (`card_posted`), so an action anywhere redraws every copy (`copies`).
 """
 
@@ -20,10 +21,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.store import audit
-from reviewbot.store.schema import Alert, AuditEntry, ReplyBatch, Review
+from reviewbot.store.schema import Alert, AuditEntry, Draft, ReplyBatch, Review
 from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.actions import Actor, Outcome
@@ -110,10 +112,19 @@ class AppDesk:
         )
 
     async def edit(self, card: CardRef, actor: Actor, raw: str) -> Outcome:
-        """A whole new reply sent in one step: checked by the guardrails (a refusal names
-        the words at fault and how to put it, and the text is kept for the audit), then
-        held and confirmed as the author's edit, which posts it (or keeps it as the draft
-        when the review needs a more senior role)."""
+        """A whole new reply sent in one step (a form, /edit): `hold`, then `confirm` at
+        once, which posts it (or keeps it as the draft when the review needs a more senior
+        role)."""
+        held = await self.hold(card, actor, raw)
+        if not held.ok or held.draft_id is None:
+            return held
+        return await self.confirm(card, actor, held.draft_id)
+
+    async def hold(self, card: CardRef, actor: Actor, raw: str) -> Outcome:
+        """A new reply checked by the guardrails (a refusal names the words at fault and
+        how to put it, and the text is kept for the audit), then held aside as the
+        author's edit until they confirm it (`confirm`) or not (`cancel`): the card and
+        colleagues still see the current draft. The Outcome's draft_id is the held edit."""
         text = tidy_text(raw or "")
         if not text:
             return Outcome(False, "回复内容是空的，请填写修改后的完整回复。")
@@ -136,7 +147,6 @@ class AppDesk:
             )
         if violations:
             return Outcome(False, actions.explain(violations), code="blocked")
-        posting = await desk.posting(card)
         zone = ZoneInfo(desk.directory.timezone(card.store_id))
 
         async def run() -> Outcome:
@@ -144,17 +154,96 @@ class AppDesk:
                 draft = await actions.hold_edit(
                     session, card.review_id, actor, now, text=text, zone=zone
                 )
+                return Outcome(True, "修改已通过检查，等待确认。", draft_id=draft.id)
+
+        return await desk.guarded("edit", card, actor, run)  # a NotAllowed: refused
+
+    async def _own_held(
+        self, session: AsyncSession, card: CardRef, actor: Actor, draft_id: int
+    ) -> Outcome | None:
+        """Why this person cannot decide on this held edit (None: it is theirs)."""
+        draft = await session.get(Draft, draft_id)
+        if draft is None or draft.review_id != card.review_id:
+            return Outcome(False, "这个修改已失效，草稿没有变化。需要的话请再点一次“修改”。")
+        if draft.created_by != actor.id:
+            return Outcome(False, "这是同事的修改预览，只有写修改的人可以确认或取消。")
+        return None
+
+    async def confirm(self, card: CardRef, actor: Actor, draft_id: int) -> Outcome:
+        """The author confirms their held edit: posted as `actions.confirm_edit` says."""
+        desk = self.desk
+        posting = await desk.posting(card)
+
+        async def run() -> Outcome:
+            async with desk.sessions() as session, session.begin():
+                refusal = await self._own_held(session, card, actor, draft_id)
+                if refusal is not None:
+                    return refusal
                 return await actions.confirm_edit(
                     session,
                     card.review_id,
                     actor,
-                    now,
-                    draft_id=draft.id,
+                    desk.clock.now(),
+                    draft_id=draft_id,
                     name_of=desk.directory.name_of,
                     **posting,
                 )
 
-        return await desk.guarded("edit", card, actor, run)  # a NotAllowed: refused
+        return await desk.guarded("confirm", card, actor, run)
+
+    async def cancel(self, card: CardRef, actor: Actor, draft_id: int) -> Outcome:
+        """The author takes their held edit back: the draft stays as it was."""
+        async with self.desk.sessions() as session, session.begin():
+            refusal = await self._own_held(session, card, actor, draft_id)
+            if refusal is not None:
+                return refusal
+            draft = await session.get(Draft, draft_id)
+            if draft is None or draft.status != actions.EDITING:
+                return Outcome(False, "这个修改已失效，草稿没有变化。")
+            await actions.drop_edit(session, draft_id)
+            audit.record(
+                session,
+                self.desk.clock.now(),
+                "draft.edit_cancelled",
+                actor=actor.id,
+                store_id=card.store_id,
+                review_id=card.review_id,
+                draft_id=draft_id,
+            )
+        return Outcome(True, "已取消修改，草稿保持不变。")
+
+    async def held(self, draft_id: int) -> tuple[str, bool]:
+        """A held edit's text, and whether it still waits for its author's decision."""
+        async with self.desk.sessions() as session:
+            draft = await session.get(Draft, draft_id)
+            if draft is None:
+                return "", False
+            return draft.text, draft.status == actions.EDITING
+
+    async def expire_held(self, before: datetime) -> int:
+        """Drop this app's held edits written before `before` and never decided on (an
+        abandoned preview must not hold the draft: a colleague's 🔁 waits on it)."""
+        async with self.desk.sessions() as session, session.begin():
+            stale = (
+                await session.scalars(
+                    select(Draft).where(
+                        Draft.status == actions.EDITING,
+                        Draft.created_by.startswith(f"{self.service}:"),
+                        Draft.created_at < before,
+                    )
+                )
+            ).all()
+            for draft in stale:
+                await actions.drop_edit(session, draft.id)
+                audit.record(
+                    session,
+                    self.desk.clock.now(),
+                    "draft.edit_expired",
+                    actor=draft.created_by,
+                    review_id=draft.review_id,
+                    draft_id=draft.id,
+                )
+        return len(stale)
 
     async def batch_press(
         self, token: str, action: ThanksAction, where: Where
@@ -200,9 +289,12 @@ class AppDesk:
     def link_minutes(self) -> int:
         return max(1, round(self.desk.signin.link_ttl.total_seconds() / 60))
 
-    async def open_edit(self, where: Where, card: CardRef, lasts: timedelta) -> None:
-        """✏️ in an app whose edit is the person's next message (WeCom): the edit is kept
-        in the database, so a restart or another replica takes that message as the reply."""
+    async def open_edit(
+        self, where: Where, card: CardRef, lasts: timedelta, draft_id: int | None = None
+    ) -> None:
+        """✏️ in an app whose edit is the person's next message (WeCom), and `draft_id`
+        once that message is held with a preview out: the edit is kept in the database, so
+        a restart or another replica takes their next message (or press) the same."""
         now = self.desk.clock.now()
         async with self.desk.sessions() as session, session.begin():
             audit.record(
@@ -216,46 +308,64 @@ class AppDesk:
                 token=card.token,
                 conversation=where.conversation,
                 until=(now + lasts).isoformat(),
+                draft_id=draft_id,
             )
 
-    async def take_edit(self, where: Where) -> tuple[CardRef, bool] | None:
-        """The edit this person opened here and has not sent yet, now closed (and whether
-        it had run out of time); None when none is open."""
-        actor = f"{self.service}:{where.user_id or '?'}"
+    async def _open(self, session: AsyncSession, where: Where) -> AuditEntry | None:
+        """The person's edit open in this chat: the latest opened, if no close followed."""
+        rows = await session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.actor == f"{self.service}:{where.user_id or '?'}",
+                AuditEntry.action.in_(("chat.edit_opened", "chat.edit_closed")),
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(20)
+        )
+        here = where.conversation
+        latest = next((r for r in rows if r.details.get("conversation") == here), None)
+        return latest if latest is not None and latest.action == "chat.edit_opened" else None
+
+    def _closed(self, session: AsyncSession, where: Where, entry: AuditEntry) -> None:
+        audit.record(
+            session,
+            self.desk.clock.now(),
+            "chat.edit_closed",
+            actor=entry.actor,
+            store_id=entry.store_id,
+            review_id=entry.review_id,
+            conversation=where.conversation,
+        )
+
+    async def take_edit(self, where: Where) -> tuple[CardRef, bool, int | None] | None:
+        """The edit this person opened here, now closed: its card, whether it had run out
+        of time, and the held draft its preview shows (None before one); None when no edit
+        is open."""
         now = self.desk.clock.now()
         async with self.desk.sessions() as session, session.begin():
-            rows = await session.scalars(
-                select(AuditEntry)
-                .where(
-                    AuditEntry.actor == actor,
-                    AuditEntry.action.in_(("chat.edit_opened", "chat.edit_closed")),
-                )
-                .order_by(AuditEntry.id.desc())
-                .limit(20)
-            )
-            latest = next(
-                (r for r in rows if r.details.get("conversation") == where.conversation), None
-            )
-            if latest is None or latest.action != "chat.edit_opened":
+            entry = await self._open(session, where)
+            if entry is None:
                 return None
-            d = latest.details
+            d = entry.details
             card = CardRef(
                 int(d["alert_id"]),
-                str(latest.store_id),
-                int(latest.review_id or 0),
+                str(entry.store_id),
+                int(entry.review_id or 0),
                 str(d.get("token") or ""),
             )
-            audit.record(
-                session,
-                now,
-                "chat.edit_closed",
-                actor=actor,
-                store_id=card.store_id,
-                review_id=card.review_id,
-                conversation=where.conversation,
-            )
+            self._closed(session, where, entry)
         until = datetime.fromisoformat(str(d["until"]))
-        return card, until.replace(tzinfo=until.tzinfo or now.tzinfo) < now
+        late = until.replace(tzinfo=until.tzinfo or now.tzinfo) < now
+        held = d.get("draft_id")
+        return card, late, int(held) if held is not None else None
+
+    async def end_edit(self, where: Where, draft_id: int) -> None:
+        """The preview of `draft_id` was decided: the person's open edit, if it is that
+        one, is over."""
+        async with self.desk.sessions() as session, session.begin():
+            entry = await self._open(session, where)
+            if entry is not None and entry.details.get("draft_id") == draft_id:
+                self._closed(session, where, entry)
 
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""

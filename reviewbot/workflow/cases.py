@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,10 @@ CAME_BACK_NAMES: dict[CameBack, str] = {
     "later_review": "又来评价",
     "rating_raised": "调高了评分",
 }
+# A second identical call result this soon after the first is a double tap (or a form sent
+# twice), not a second call: nothing more is recorded. Buttons that say which call they
+# ask about (`seen`) need no window: their call's result is recorded once, whenever.
+REPEAT_WINDOW = timedelta(seconds=60)
 # The audit actions that make up the contact part of a customer's story.
 STORY_ACTIONS = (
     "customer.contacted",
@@ -228,10 +232,37 @@ async def case_for(
 
 
 async def record_outcome(
-    session: AsyncSession, actor: Actor, review_id: int, outcome: ContactOutcome, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    review_id: int,
+    outcome: ContactOutcome,
+    now: datetime,
+    *,
+    seen: int | None = None,
+    zone: tzinfo = UTC,
 ) -> Outcome:
-    """How a call to the customer went (each call counts; the latest is shown)."""
+    """How a call to the customer went (each call counts; the latest is shown).
+
+    `seen`: the calls recorded when the button or form was drawn (it asks about the next
+    one). A press on a prompt whose call is recorded since (a double tap, a stale copy)
+    records nothing and says so; without `seen`, the same result again within
+    `REPEAT_WINDOW` is taken for a double tap."""
     case = await case_for(session, actor, review_id, now)
+    attempts = case.attempts or 0
+    if case.outcome is not None and case.outcome_at is not None:
+        if seen is not None:
+            repeated = attempts > seen
+        else:
+            repeated = case.outcome == outcome and now - case.outcome_at < REPEAT_WINDOW
+        if repeated:
+            when = case.outcome_at.astimezone(zone).strftime("%H:%M")
+            return Outcome(
+                False,
+                f"这次通话的结果已由 {case.outcome_by or '同事'} 于 {when} 记录为"
+                f"「{OUTCOME_NAMES[case.outcome]}」（第 {attempts} 次联系），没有重复记录。"
+                "如果又打了一次电话，请在最新的回访记录上再记录。",
+                code="repeat",
+            )
     store_cases.record_outcome(session, case, outcome, now, actor=actor.id, name=actor.name)
     return Outcome(True, f"已记录：{OUTCOME_NAMES[outcome]}。", changed=True)
 
@@ -405,14 +436,16 @@ class Cases:
             return Outcome(False, str(exc), code="refused")
 
     async def record_outcome(
-        self, actor: Actor, review_id: int, outcome: ContactOutcome
+        self, actor: Actor, review_id: int, outcome: ContactOutcome, *, seen: int | None = None
     ) -> Outcome:
+        """`seen`: the calls recorded when the button was drawn (see `record_outcome`)."""
         now = self.clock.now()
+        zone = (await self._reminder_time(review_id))[0]
         return await self._run(
             f"case.outcome:{outcome}",
             actor,
             review_id,
-            lambda s: record_outcome(s, actor, review_id, outcome, now),
+            lambda s: record_outcome(s, actor, review_id, outcome, now, seen=seen, zone=zone),
         )
 
     async def record_agreement(

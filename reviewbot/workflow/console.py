@@ -59,6 +59,7 @@ AUDIT_LABELS = {
     "review.received": "收到评价",
     "review.revised": "顾客修改或追评",
     "review.analyzed": "完成分析",
+    "review.analysis_failed": "自动分析失败",
     "review.hidden": "评价在平台上不可见了",
     "review.ignored": "忽略",
     "review.ignore_undone": "撤销忽略",
@@ -507,11 +508,18 @@ class Console:
         )
 
     async def case_act(
-        self, actor: Actor, review_id: int, what: str, value: str, note: str | None = None
+        self,
+        actor: Actor,
+        review_id: int,
+        what: str,
+        value: str,
+        note: str | None = None,
+        seen: int | None = None,
     ) -> Outcome:
         """A case form's answer (`what`: outcome, agreement, follow_up; `value` its code,
         a number of days, or a local date), recorded by the cases desk as a chat button's
-        is, and the review's chat card redrawn."""
+        is, and the review's chat card redrawn. `seen`: the calls recorded when an outcome
+        form was drawn (a form sent twice records its call once)."""
         async with self.sessions() as session:
             review = await session.get(Review, review_id)
         if review is None or not actor.covers(review.store_id):
@@ -519,7 +527,12 @@ class Console:
             return Outcome(False, REFUSED, code="refused")
         cases = self.desk.cases
         if what == "outcome" and value in OUTCOME_NAMES:
-            done = await cases.record_outcome(actor, review_id, value)  # type: ignore[arg-type]
+            done = await cases.record_outcome(
+                actor,
+                review_id,
+                value,  # type: ignore[arg-type]
+                seen=seen,
+            )
         elif what == "agreement" and value in AGREEMENT_NAMES:
             done = await cases.record_agreement(
                 actor,

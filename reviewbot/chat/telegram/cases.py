@@ -4,7 +4,9 @@ A press of ☎️ that records the contact sends a message under the card asking
 call's outcome (接通了 / 没接 / 号码不对); once reached, what was agreed in private; then a
 follow-up reminder a few days on (the days are `[cases] follow_up_days`). The message is
 rewritten at each step. Its buttons carry the card's opaque token and a code
-(`cs:<token>:<code>`), routed each to its own handler; who may press them is decided as for
+(`cs:<token>:<code>`; an outcome's also the calls recorded when it was drawn,
+`cs:<token>:<code>:<calls>`, so a double tap or a stale copy records its call once),
+routed each to its own handler; who may press them is decided as for
 the card's own buttons, and what a press does is `workflow/cases.py`'s.
 """
 
@@ -41,12 +43,24 @@ def callback_data(token: str, code: str) -> str:
 
 
 def pattern(code: str) -> re.Pattern[str]:
-    return re.compile(rf"^{PREFIX}:([A-Za-z0-9_-]+):{code}$")
+    """A button's data; an outcome's may end with the calls seen (`:<n>`)."""
+    return re.compile(rf"^{PREFIX}:([A-Za-z0-9_-]+):{code}(?::(\d{{1,6}}))?$")
 
 
 def _token(data: str | None) -> str:
     parts = (data or "").split(":")
-    return parts[1] if len(parts) == 3 else ""
+    return parts[1] if len(parts) in (3, 4) else ""
+
+
+def _seen(data: str | None) -> int | None:
+    """The calls recorded when an outcome button was drawn (None: a button drawn before
+    its data carried them)."""
+    parts = (data or "").split(":")
+    return int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
+
+
+def _calls(case: CaseView | None) -> int:
+    return case.attempts if case is not None else 0
 
 
 def case_lines(review_id: int, case: CaseView | None, zone: ZoneInfo) -> list[str]:
@@ -91,8 +105,9 @@ class CaseFlow:
             ]
         )
 
-    def _outcome_row(self) -> list[tuple[str, str]]:
-        return [(label, code) for code, label in OUTCOME_LABELS.items()]
+    def _outcome_row(self, calls: int) -> list[tuple[str, str]]:
+        """The outcome buttons of the next call, `calls` being those recorded so far."""
+        return [(label, f"{code}:{calls}") for code, label in OUTCOME_LABELS.items()]
 
     def _follow_up_row(self, *, again: bool = False) -> list[tuple[str, str]]:
         verb = "再打" if again else "回访"
@@ -110,7 +125,7 @@ class CaseFlow:
             await self.front.bot.send_message(
                 query.message.chat.id,
                 text,
-                reply_markup=self._keyboard(card.token, [self._outcome_row()]),
+                reply_markup=self._keyboard(card.token, [self._outcome_row(_calls(case))]),
                 reply_to_message_id=query.message.message_id,
             )
         except TelegramError as exc:  # the contact is recorded; the card still has ☎️
@@ -164,14 +179,18 @@ class CaseFlow:
 
     def _outcome(self, outcome: ContactOutcome) -> Press:
         async def press(update: Update, card: CardRef, actor: Actor) -> Outcome:
-            done = await self.front.desk.cases.record_outcome(actor, card.review_id, outcome)
+            query = update.callback_query
+            seen = _seen(query.data if query is not None else None)
+            cases = self.front.desk.cases
+            done = await cases.record_outcome(actor, card.review_id, outcome, seen=seen)
             if not done.ok:
                 return done
             if outcome == "reached":
                 rows = [[(label, code) for code, label in AGREEMENT_LABELS.items()]]
                 await self._show(update, card, "私下商定了什么？", rows)
             elif outcome == "no_answer":
-                rows = [self._follow_up_row(again=True), [("✅ 后来接通了", "h")]]
+                calls = _calls(await cases.case(card.review_id))
+                rows = [self._follow_up_row(again=True), [("✅ 后来接通了", f"h:{calls}")]]
                 await self._show(update, card, "要提醒再打一次吗？", rows)
             else:
                 await self._show(update, card, "号码不对：可在平台商家后台给顾客留言。", [])

@@ -12,9 +12,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
@@ -79,7 +87,18 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
         )
     if isinstance(exc, BadRequest):
         return DeliveryError(f"telegram rejected the request: {exc}", retryable=False)
-    return DeliveryError(f"telegram unavailable: {type(exc).__name__}: {exc}")
+    return DeliveryError(
+        f"telegram unavailable: {type(exc).__name__}: {exc}", maybe_delivered=sent_unanswered(exc)
+    )
+
+
+def sent_unanswered(exc: TelegramError) -> bool:
+    """A timeout waiting for the answer to a request that went out: Telegram may have
+    taken it (the card may be in the chat). Not a connect or pool timeout: that request
+    never left."""
+    if not isinstance(exc, TimedOut):
+        return False
+    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def not_modified(exc: BadRequest) -> bool:

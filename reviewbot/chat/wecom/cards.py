@@ -27,6 +27,7 @@ TITLE_UNITS, DESC_UNITS, QUOTE_UNITS, BODY_UNITS = 26, 30, 400, 1200
 BUTTONS_MAX, MENU_MAX = 6, 3
 REFRESH = "refresh"  # redraws the card as it stands now (a card changes only on a click)
 EDIT = "edit"
+CONFIRM, CANCEL = "confirm", "cancel"  # an edit's preview: its author posts it, or not
 _TASK = re.compile(r"^rb@([A-Za-z0-9_-]+)@([0-9a-f]+)$")
 _KEY = re.compile(r"^(\w+)@([A-Za-z0-9_-]+)(?:@(\w+))?$")
 
@@ -134,3 +135,48 @@ def review_card(
     if card.links:
         out["card_action"] = {"type": 1, "url": card.links[0].url}
     return out
+
+
+def edit_card(
+    view: AlertView,
+    text: str,
+    task_id: str,
+    draft_id: int,
+    notice: str | None = None,
+    *,
+    open_: bool = True,
+) -> dict[str, Any]:
+    """An edit's preview, sent under the review's card after the guardrails passed it:
+    the new reply as it will be posted, and (`open_`) its author's ✅ confirm and ✖ cancel,
+    whose keys name the held edit. Redrawn with what became of it once decided."""
+    token = view.token or ""
+    body = [f"修改后的回复：{plain(clip_utf16(text, 900))}"]
+    if notice:
+        body += ["", f"👉 {plain(notice)}"]
+    elif open_:
+        body += ["", "确认发布吗？点“确认发布”发布这条回复，点“取消”保持原草稿。"]
+    buttons = (
+        [("✅ 确认发布", CONFIRM, 1), ("✖ 取消", CANCEL, 4)]
+        if open_
+        else [("🔄 刷新状态", REFRESH, 4)]
+    )
+    return {
+        "card_type": "button_interaction",
+        "source": {"desc": "评价助手", "desc_color": 0},
+        "main_title": {
+            "title": clip_utf16(f"✏️ 修改预览 · 评价 #{view.review_id}", TITLE_UNITS),
+            "desc": clip_utf16(view.store_name or "", DESC_UNITS),
+        },
+        "quote_area": {
+            "type": 0,
+            "title": "顾客评价",
+            "quote_text": clip_utf16(plain(view.text or "（只有评分）"), QUOTE_UNITS),
+        },
+        "sub_title_text": clip_utf16("\n".join(body), BODY_UNITS),
+        "horizontal_content_list": [{"keyname": "编号", "value": f"#{view.review_id}"}],
+        "button_list": [
+            {"text": label, "style": style, "key": button_key(action, token, draft_id)}
+            for label, action, style in buttons
+        ],
+        "task_id": task_id,
+    }

@@ -8,9 +8,11 @@ the draft the card showed, never one a colleague's 🔁 or edit put in its place
 answered, within WeCom's 5 s, by the card redrawn for everyone (`aibot_respond_update_msg`)
 with where the review now stands, who did it, and one line for the presser (what happened,
 or why not). ✏️ opens an edit: the presser's next message to the bot in that group is the
-new reply, taken through the guardrails (the open edit is the workflow's, in the database:
-a restart or another replica takes that message the same); `/edit 编号 回复` does it in
-one message.
+new reply, taken through the guardrails and held; it is answered with the text as it will
+be posted and a preview card whose ✅ posts it and ✖ keeps the draft (only its author's
+press counts; another message replaces it, and one left undecided expires). The open edit
+is the workflow's, in the database: a restart or another replica in between takes the
+message the same. `/edit 编号 回复` does it in one message.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from reviewbot.chat.apps.buttons import ACTIONS
 from reviewbot.chat.apps.commands import edit_answer
 from reviewbot.chat.wecom.batches import batch_card
 from reviewbot.chat.wecom.cards import (
+    CANCEL,
+    CONFIRM,
     EDIT,
     REFRESH,
+    edit_card,
     new_task_id,
     parse_key,
     review_card,
@@ -34,6 +39,7 @@ from reviewbot.chat.wecom.cards import (
 )
 from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
+from reviewbot.workflow.actions import Outcome
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import CardRef
 
@@ -76,6 +82,7 @@ class WeComFront:
         user = str((body.get("from") or {}).get("userid") or "")
         group = body.get("chattype") == "group"
         where = Where(str(body.get("chatid") or "") or None if group else None, user)
+        await self.apps.expire_held(self.desk.clock.now() - self.edit_timeout)
         if frame.get("cmd") == "aibot_event_callback":
             event = body.get("event") or {}
             if event.get("eventtype") == "template_card_event":
@@ -105,6 +112,9 @@ class WeComFront:
             await self._redraw(rid, card, task, refusal_text(where.user_id))
             return
         assert actor is not None
+        if action in (CONFIRM, CANCEL):
+            await self._decide(rid, where, card, task, action == CONFIRM, shown)
+            return
         if action == REFRESH:
             notice = None
         elif action == EDIT:
@@ -156,6 +166,45 @@ class WeComFront:
             f"请在 {minutes} 分钟内 @我 发送修改后的完整回复（{where.user_id}），"
             f"或发送：/edit {card.review_id} 新的回复"
         )
+
+    async def _preview(self, where: Where, card: CardRef, draft_id: int, text: str) -> bool:
+        """The held edit's preview card under the review's card, in the group."""
+        if where.conversation is None:
+            return False
+        view = await self.desk.view(card.alert_id)
+        drawing = edit_card(view, text, new_task_id(card.token), draft_id)
+        try:
+            await self.link.send(
+                where.conversation, {"msgtype": "template_card", "template_card": drawing}
+            )
+        except WeComError as exc:
+            log.warning("could not preview an edit of review #%d: %s", card.review_id, exc)
+            return False
+        return True
+
+    async def _decide(
+        self, rid: str, where: Where, card: CardRef, task: str, post: bool, draft_id: int | None
+    ) -> None:
+        """✅ or ✖ on an edit's preview: the author's press posts the held edit (or drops
+        it); the preview is redrawn with what became of it."""
+        actor = self.apps.actor(where.user_id)
+        assert actor is not None
+        if draft_id is None:
+            outcome = Outcome(False, "无法识别的按钮。")
+        elif post:
+            outcome = await self.apps.confirm(card, actor, draft_id)
+        else:
+            outcome = await self.apps.cancel(card, actor, draft_id)
+        if outcome.ok and draft_id is not None:
+            await self.apps.end_edit(where, draft_id)
+        text, waiting = await self.apps.held(draft_id) if draft_id is not None else ("", False)
+        view = await self.desk.view(card.alert_id)
+        notice = ("" if outcome.ok else "⚠️ ") + outcome.message
+        drawing = edit_card(view, text, task, draft_id or 0, notice, open_=waiting)
+        try:
+            await self.link.update_card(rid, drawing)
+        except WeComError as exc:
+            log.warning("could not redraw an edit's preview in WeCom: %s", exc)
 
     async def _redraw(self, rid: str, card: CardRef, task: str, notice: str | None) -> None:
         view = await self.desk.view(card.alert_id)
@@ -217,13 +266,25 @@ class WeComFront:
             return refusal_text(where.user_id) if told else None
         editing = await self.apps.take_edit(where) if not text.startswith("/") else None
         if editing is not None:
-            card, late = editing
+            card, late, earlier = editing
+            review_id = card.review_id
             if late:
                 return "⚠️ 修改已超时，请在卡片上重新点 ✏️ 修改。"
-            outcome = await self.apps.edit(card, actor, text)
-            if not outcome.ok and outcome.code == "blocked":  # another try, with the suggestion
-                await self.apps.open_edit(where, card, self.edit_timeout)
-            return edit_answer(card.review_id, outcome)
+            held = await self.apps.hold(card, actor, text)
+            if not held.ok or held.draft_id is None:
+                if held.code == "blocked":  # try again with the suggestion in mind
+                    await self.apps.open_edit(where, card, self.edit_timeout, earlier)
+                return edit_answer(review_id, held)
+            if earlier is not None:  # an earlier preview's text is replaced
+                await self.apps.cancel(card, actor, earlier)
+            if not await self._preview(where, card, held.draft_id, text):
+                await self.apps.cancel(card, actor, held.draft_id)
+                return f"⚠️ 评价 #{review_id}：修改预览没能发出，请稍后重新发送修改后的回复。"
+            await self.apps.open_edit(where, card, self.edit_timeout, held.draft_id)
+            return (
+                f"✏️ 评价 #{review_id} 的修改已通过检查，将发布为：\n\n{text}\n\n"
+                "确认发布吗？请在下方的预览卡片上点“确认发布”，或点“取消”保持原草稿。"
+            )
         return await self.commands.handle(where, actor, text)
 
     async def _respond(self, rid: str, text: str) -> None:

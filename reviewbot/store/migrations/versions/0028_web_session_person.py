@@ -1,8 +1,8 @@
 """web_sessions.person: who a sign-in is for, by the actor id of any chat service; an
 index of audit entries by actor
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-06 21:20:00
 
 A web sign-in was keyed by a Telegram user id alone, so someone who uses only DingTalk,
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | None = "0026"
+revision: str = "0028"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
