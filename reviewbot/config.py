@@ -211,6 +211,9 @@ class StoreChannel(Section):
     # id, and the OpenAPI endpoint.
     client_id: str | None = None
     card_template_id: str | None = None
+    # dingtalk_app: a second card template for thank-you batches (✅ 全部发布 / 🙈 全部忽略);
+    # without it a batch arrives as text.
+    thanks_template_id: Annotated[str, Field(min_length=1)] | None = None
     endpoint: str = "https://api.dingtalk.com"
     # dingtalk_app: the group's openConversationId; wecom_bot: the group's chatid.
     conversation_id: Annotated[str, Field(min_length=1)] | None = None

@@ -75,6 +75,8 @@ AuditAction = Literal[
     "case.opened",
     "case.outcome",
     "chat.card_posted",
+    "chat.edit_closed",
+    "chat.edit_opened",
     "chat.refused",
     "crisis.closed",
     "crisis.extended",

@@ -300,6 +300,7 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
         if line.startswith(("# [[stores.channels]]", "# kind", "# webhook_env", "# secret_env"))
         or line.startswith(("# send =", "# per_minute", "# public_url"))
         or line.startswith(('# client_id = "ding', "# conversation_id", "# card_template_id"))
+        or line.startswith("# thanks_template_id")
         or line.startswith(("# endpoint", "# bot_id", "# ws_url"))
         or line.startswith(('# app_id = "cli_', '# app_secret_env = "REVIEWBOT_FEISHU'))
         or line.startswith(("# chat_id", "# domain"))
@@ -319,6 +320,7 @@ def test_the_examples_group_robots_load_when_uncommented(tmp_path):
     dingtalk, feishu, wecom = settings.stores[0].channels[3:]
     assert dingtalk.key.startswith("dingtalk_app:cid")
     assert dingtalk.endpoint == "https://api.dingtalk.com"
+    assert dingtalk.thanks_template_id and dingtalk.thanks_template_id.endswith(".schema")
     assert feishu.chat_id.startswith("oc_") and feishu.domain == "https://open.feishu.cn"
     assert list(settings.apps()) == [dingtalk.key, f"feishu_app:{feishu.app_id}:{feishu.chat_id}"]
     assert wecom.ws_url == "wss://openws.work.weixin.qq.com"

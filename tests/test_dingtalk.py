@@ -17,7 +17,17 @@ from reviewbot.clock import FakeClock
 from reviewbot.store.health import channel_health
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.dingtalk import Card, FakeDingTalk
-from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
+from tests.harness.apps import (
+    CONSOLE_URL,
+    WEB,
+    AppShop,
+    app_settings,
+    link_in,
+    open_shop,
+    serving,
+    signed_in_page,
+    start_daemon,
+)
 from tests.harness.telegram import NEGATIVE
 
 CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
@@ -32,6 +42,7 @@ def settings(database_url: str, demo_url: str, endpoint: str) -> dict[str, Any]:
         "secret_env": "RB_DINGTALK_SECRET",
         "conversation_id": GROUP,
         "card_template_id": "tpl-review.schema",
+        "thanks_template_id": "tpl-thanks.schema",
         "endpoint": endpoint,
     }
     return app_settings(
@@ -243,3 +254,58 @@ async def test_a_wrong_secret_is_named_never_shown_and_fixing_it_delivers(
     finally:
         await daemon.stop()
         await daemon.close()
+
+
+async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop):
+    """With a thank-you template configured, the daily digest brings the group its
+    thank-you drafts as a card: a stranger's ✅ is refused privately; a double ✅ and a
+    colleague's at once post each reply once; the card is redrawn for everyone with who
+    posted what, and again once the reply reached the platform."""
+    from tests.test_wecom import offered_batch
+
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.cards.values() if c.template == "tpl-thanks.schema"]
+    assert card.conversation == GROUP and card.params["open"] == "true"
+    assert "好评待感谢" in card.params["markdown"] and "服务也热情" in card.params["markdown"]
+
+    refused = await shop.fake.press(STRANGER, card, "thanks_post")
+    await shop.daemon.drain()
+    notice = refused["userPrivateData"]["cardParamMap"]["notice"]
+    assert "没有权限" in notice and STRANGER in notice
+    assert card.params["open"] == "true" and not shop.demo.platform.replies
+
+    answers = await asyncio.gather(
+        shop.fake.press(STAFF, card, "thanks_post"),
+        shop.fake.press(STAFF, card, "thanks_post"),
+        shop.fake.press(STAFF2, card, "thanks_post"),
+    )
+    await shop.daemon.drain()
+    await shop.settle()
+    notices = [a["userPrivateData"]["cardParamMap"]["notice"] for a in answers]
+    assert sum("已通过 1 条" in n for n in notices) == 1, notices
+    assert len(shop.demo.platform.replies) == 1
+    assert card.params["open"] == "false" and "发布了" in card.params["status"]
+    assert any(name in card.params["status"] for name in ("小张", "小刘"))
+    assert "（已发布到平台）" in card.params["markdown"], card.params["markdown"]
+
+
+async def test_someone_on_dingtalk_alone_gets_a_console_link_privately(
+    database_url, demo, dingtalk: FakeDingTalk, clock
+):
+    """No Telegram: 控制台 (or /console) @-sent to the robot in the group brings a one-time
+    sign-in link to the web console in the robot's private chat with that person (the
+    group is told it was sent, never shown it); it signs them in once. A stranger gets
+    no link."""
+    data = settings(database_url, demo.base_url, dingtalk.base_url)
+    data["web"] = WEB
+    daemon = await start_daemon(data, clock)
+    async with open_shop(Shop(daemon, dingtalk, demo, clock)) as shop:
+        await shop.ask(STAFF, "控制台")
+        (group,) = [m["text"] for m in dingtalk.messages if m.get("conversation") == GROUP]
+        assert "已私信" in group and link_in(group) is None, group
+        (private,) = [m for m in dingtalk.messages if m.get("users") == [STAFF]]
+        link = link_in(private["text"])
+        assert link and link.startswith(CONSOLE_URL), private
+        assert link_in(await shop.ask(STRANGER, "/console")) is None
+        assert "小张" in await signed_in_page(daemon, link)
+        assert "已注销 1 个网页登录" in await shop.ask(STAFF, "/console revoke")

@@ -23,6 +23,7 @@ from reviewbot.config import parse_settings
 from reviewbot.store.schema import AuditEntry, OutboxMessage
 from tests.conftest import TEST_FACTS
 from tests.fakes.feishu import FakeFeishu
+from tests.harness.apps import CONSOLE_URL, WEB, link_in, signed_in_page
 
 # One worker runs them all: the SDK they drive (and the fake's protobuf frames) costs 2.5 s
 # of CPU to import, paid once instead of on every worker (pyproject: --dist loadgroup).
@@ -34,9 +35,16 @@ OWNER, MANAGER, STAFF, STRANGER = "ou_owner", "ou_manager", "ou_staff", "ou_stra
 NEGATIVE = "水煮鱼太咸了，送到的时候已经凉了"
 
 
-def settings(database_url: str, demo_url: str, fake: FakeFeishu, app_id: str = APP_ID) -> Any:
+def settings(
+    database_url: str,
+    demo_url: str,
+    fake: FakeFeishu,
+    app_id: str = APP_ID,
+    web: dict[str, Any] | None = None,
+) -> Any:
     return parse_settings(
         {
+            **({"web": web} if web else {}),
             "database": {"url": database_url, "auto_upgrade": True},
             "http": {"timeout_seconds": 2.0, "max_attempts": 2, "backoff_initial_seconds": 0.01},
             "demo": {"serve": False},
@@ -77,10 +85,11 @@ class Bench:
     def __init__(self, fake: FakeFeishu, demo: Any, clock: FakeClock, database_url: str) -> None:
         self.fake, self.demo, self.clock, self.database_url = fake, demo, clock, database_url
         self.daemon: Daemon | None = None
+        self.web: dict[str, Any] | None = None  # [web], for a test of the console
 
     async def start(self) -> Daemon:
         self.daemon = Daemon(
-            settings(self.database_url, self.demo.base_url, self.fake),
+            settings(self.database_url, self.demo.base_url, self.fake, web=self.web),
             clock=self.clock,
             notifier=ConsoleNotifier(io.StringIO()),
         )
@@ -373,3 +382,40 @@ async def test_a_wrong_app_secret_is_named_and_the_cards_wait(
         await daemon.stop()
         await daemon.close()
         await fake.stop()
+
+
+async def test_someone_on_feishu_alone_gets_a_console_link_privately(bench):
+    """No Telegram: /console (or 控制台) @-sent in the group brings a one-time sign-in link
+    to the web console in the bot's private chat with that person (the group is told it
+    was sent, never shown it); it signs them in once."""
+    await bench.stop()
+    bench.web = WEB
+    await bench.start()
+    said = await bench.ask(STAFF, "控制台")
+    assert "已私信" in said and link_in(said) is None, said
+    (private,) = bench.fake.texts(STAFF)  # the bot's private chat with 小张, by open_id
+    link = link_in(private)
+    assert link and link.startswith(CONSOLE_URL) and "只能用一次" in private
+    assert not any(link_in(t) for t in bench.fake.texts(CHAT))
+    assert "小张" in await signed_in_page(bench.daemon, link)
+    refusal = await bench.ask(STRANGER, "/console")
+    assert link_in(refusal) is None and "没有权限" in refusal
+
+
+async def test_review_posts_the_card_again_and_both_copies_follow_a_tap(bench):
+    """/review 编号 (as a page asks: "请在群里评价 #N 的卡片上处理") brings the card back to
+    the bottom of the group; a tap on the new copy redraws the old one too."""
+    card = await bench.card()
+    review = card_number(bench.fake, card)
+    assert "找不到评价 #9999" in await bench.ask(STAFF, "/review 9999")
+    await bench.fake.say(STAFF, CHAT, f"/review {review}")
+    again = await bench.fake.wait_for(
+        lambda: bench.fake.cards(CHAT)[1] if len(bench.fake.cards(CHAT)) > 1 else None
+    )
+    assert NEGATIVE in bench.fake.text_of(again) and card_number(bench.fake, again) == review
+    assert (await bench.tap(MANAGER, again, "approve"))["type"] == "success"
+    await bench.settle()
+    assert len(bench.demo.platform.replies) == 1
+    for copy in (card, again):
+        assert "已发布到平台" in bench.fake.text_of(copy)
+        assert not any(b["value"]["a"] == "approve" for b in bench.fake.buttons(copy))

@@ -220,9 +220,11 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             assert len(pages) == 1
             assert f"<at id={MANAGER_FS}></at>" in json.dumps(pages[0], ensure_ascii=False)
             # Each says how to open the review its own way: a command Telegram makes
-            # tappable, the card in the Feishu group (no /review there).
-            assert f"请在群里评价 #{rid} 的卡片上处理" in json.dumps(pages[0], ensure_ascii=False)
-            assert "/review" not in json.dumps(pages[0], ensure_ascii=False)
+            # tappable, the card in the Feishu group (or /review to post it again there,
+            # not Telegram's tappable /review_N).
+            page = json.dumps(pages[0], ensure_ascii=False)
+            assert f"请在群里评价 #{rid} 的卡片上处理" in page
+            assert f"/review {rid}" in page and "/review_" not in page
             assert len(dingtalk.messages) == said
             (tg_page,) = [
                 m["text"] for m in telegram.in_chat(MANAGER) if "超过回复时限" in m.get("text", "")

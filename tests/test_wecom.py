@@ -19,7 +19,17 @@ from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.clock import FakeClock
 from reviewbot.store.schema import AuditEntry
 from tests.fakes.wecom import Card, FakeWeCom
-from tests.harness.apps import AppShop, app_settings, open_shop, serving, start_daemon
+from tests.harness.apps import (
+    CONSOLE_URL,
+    WEB,
+    AppShop,
+    app_settings,
+    link_in,
+    open_shop,
+    serving,
+    signed_in_page,
+    start_daemon,
+)
 from tests.harness.telegram import NEGATIVE
 
 BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
@@ -291,3 +301,139 @@ async def test_a_wrong_secret_is_named_by_its_setting_never_shown(wecom: FakeWeC
             assert refused.value.code == "network"
         finally:
             await link.stop()
+
+
+POSITIVE = "味道很好，服务也热情，下次还来"
+
+
+async def offered_batch(shop: AppShop) -> None:
+    """A good review with its thank-you draft, then the daily digest that offers it."""
+    shop.demo.platform.add_review("shop-1", POSITIVE, 5)
+    shop.clock.advance(minutes=5)
+    await shop.daemon.poll_all_once()
+    await shop.settle()
+    shop.clock.advance(hours=9.5)  # 21:30 in the store, the daily digest's time
+    assert await shop.daemon.digests.run("day") == 1
+    await shop.daemon.drain()
+    await shop.settle()
+
+
+async def test_a_thank_you_batch_is_a_card_whose_button_posts_it_once(shop: Shop):
+    """The daily digest brings the group its thank-you drafts as a template card: a
+    stranger's ✅ is refused on the card; a double ✅ and a colleague's at once post each
+    reply once; the card then says who posted what, and 🔄 shows it reached the platform."""
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.group_cards(GROUP) if "✅ 全部发布" in c.labels()]
+    assert "好评待感谢" in card.text and "服务也热情" in card.text
+    assert card.labels() == ["✅ 全部发布", "🙈 全部忽略"]
+
+    refused = await shop.fake.click(STRANGER, card, "全部发布")
+    await shop.daemon.drain()
+    assert refused is not None and "没有权限" in refused["sub_title_text"]
+    assert STRANGER in refused["sub_title_text"] and "✅ 全部发布" in card.labels()
+    assert not shop.demo.platform.replies
+
+    drawn = await asyncio.gather(
+        shop.fake.click(STAFF, card, "全部发布"),
+        shop.fake.click(STAFF, card, "全部发布"),
+        shop.fake.click(STAFF2, card, "全部发布"),
+    )
+    await shop.daemon.drain()
+    await shop.settle()
+    assert all(d is not None for d in drawn)  # every click answered by a redrawn card
+    assert len(shop.demo.platform.replies) == 1
+    assert "已通过 1 条" in " ".join(d["sub_title_text"] for d in drawn if d)
+    assert any(name in card.text for name in ("小张", "小刘")) and "发布了" in card.text
+    assert card.labels() == ["🔄 刷新状态"]  # decided: nothing left to post
+    await shop.fake.click(STAFF, card, "刷新状态")
+    assert "（已发布到平台）" in card.text, card.text
+
+
+async def test_someone_on_wecom_alone_gets_a_console_link_in_a_private_chat(
+    database_url, demo, wecom: FakeWeCom, clock
+):
+    """No Telegram: /console (or 控制台) to the bot privately answers a one-time sign-in
+    link to the web console; asked in the group, no link is made (the bot's answer there
+    is for everyone) and they are told to ask privately. A stranger gets no link."""
+    data = settings(database_url, demo.base_url, wecom.url)
+    data["web"] = WEB
+    daemon = await start_daemon(data, clock)
+    daemon.fronts[0].link.retry_max = 0.2
+    async with open_shop(Shop(daemon, wecom, demo, clock)) as shop:
+        said = await shop.ask(STAFF, "/console")
+        assert said and "私聊" in said and link_in(said) is None
+        assert link_in(await shop.fake.say(STRANGER, None, "控制台")) is None
+        said = await shop.fake.say(STAFF, None, "控制台")
+        link = link_in(said)
+        assert link and link.startswith(CONSOLE_URL) and "只能用一次" in (said or "")
+        assert "小张" in await signed_in_page(daemon, link)
+
+
+async def test_review_pushes_the_card_again_and_it_works(shop: Shop):
+    """/review 编号 brings the card back to the bottom of the group (as a page asks), its
+    buttons working; a number not of this group's stores is not found."""
+    await shop.review_arrives()
+    number = shop.card().text.split("编号 #")[1].split()[0]
+    assert "找不到评价 #9999" in (await shop.ask(STAFF, "/review 9999") or "")
+    said = await shop.ask(STAFF, f"/review {number}")
+    assert said and f"#{number}" in said
+    first, again = shop.fake.group_cards(GROUP)
+    assert NEGATIVE in again.text and first.task_id != again.task_id
+    assert "正在发布" in await shop.click(MANAGER, "通过并发布")  # on the newest: the copy
+    assert len(shop.demo.platform.replies) == 1
+    drawn = await shop.fake.click(STAFF, first, "刷新状态")
+    assert drawn is not None and "通过并发布" not in " ".join(first.labels())
+
+
+async def test_a_thank_you_batch_ignored_posts_nothing_and_says_who(shop: Shop):
+    await offered_batch(shop)
+    (card,) = [c for c in shop.fake.group_cards(GROUP) if "✅ 全部发布" in c.labels()]
+    drawn = await shop.fake.click(STAFF, card, "全部忽略")
+    await shop.daemon.drain()
+    await shop.settle()
+    assert drawn is not None and "已忽略 1 条" in drawn["sub_title_text"]
+    assert "小张 忽略了" in card.text and "🙈 已忽略" in card.text
+    assert card.labels() == ["🔄 刷新状态"] and not shop.demo.platform.replies
+    late = await shop.fake.click(STAFF2, card, "刷新状态")
+    assert late is not None and "小张 忽略了" in card.text
+
+
+async def test_an_edit_opened_before_a_restart_is_taken_after_it(
+    database_url, demo, wecom: FakeWeCom, clock
+):
+    """✏️, then the bot restarts (a new process, a new connection) before the person sends
+    their reply: the reply is still taken as the edit and previewed; a second message
+    after another restart replaces that preview; the author's ✅ posts it. A late reply
+    is not taken."""
+
+    async def restart() -> None:
+        await shop.daemon.stop()
+        await shop.daemon.close()
+        shop.daemon = await start(database_url, demo, wecom, clock)
+        await wecom.connected()
+
+    shop = Shop(await start(database_url, demo, wecom, clock), wecom, demo, clock)
+    await wecom.connected()
+    try:
+        await shop.review_arrives()
+        assert "发送修改后的完整回复" in await shop.click(STAFF, "修改")
+        await restart()
+        first = "非常抱歉水煮鱼偏咸了，我们已提醒后厨注意口味，欢迎再来。测试小馆 店长"
+        said = await shop.ask(STAFF, first)
+        assert said and "确认发布吗" in said, said
+        await restart()
+        good = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+        said = await shop.ask(STAFF, good)  # replaces the first preview
+        assert said and good in said and "确认发布吗" in said, said
+        assert "👉 已通过" in await shop.click(STAFF, "确认发布")
+        await shop.daemon.drain()
+        assert [r.content for r in demo.platform.replies] == [good]
+        assert "没有权限" not in (await shop.ask(STAFF2, "你好") or "")  # no edit of theirs
+        await shop.review_arrives(f"{NEGATIVE}（2号桌）")
+        await shop.click(STAFF2, "修改")
+        clock.advance(hours=1)
+        late = await shop.ask(STAFF2, good)
+        assert late and "超时" in late and len(demo.platform.replies) == 1
+    finally:
+        await shop.daemon.stop()
+        await shop.daemon.close()

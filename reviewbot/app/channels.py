@@ -85,6 +85,7 @@ def _dingtalk_app(
         api=_dingtalk_api(settings, channel, http),
         conversation=channel.conversation_id,
         template=channel.card_template_id,
+        thanks_template=channel.thanks_template_id,
         per_minute=channel.per_minute,
         public_url=settings.web.public_url,
         timeout=settings.http.timeout_seconds,
@@ -144,6 +145,14 @@ def open_wecom(settings: Settings, desk: Desk, robots: Mapping[str, Robot]) -> l
                 fronts[robot.link.bot_id] = front
             robot.link = front.link
     return list(fronts.values())
+
+
+def bind_batches(desk: Desk, robots: Mapping[str, Robot]) -> None:
+    """DingTalk channels record where they offered a thank-you batch's card (the workflow's
+    `thanks_offered`), so the outbox redraws it as its replies reach the platform."""
+    for robot in robots.values():
+        if isinstance(robot, DingTalkAppChannel):
+            robot.offered = desk.thanks_offered
 
 
 def open_channels(settings: Settings, http: aiohttp.ClientSession) -> dict[str, Robot]:

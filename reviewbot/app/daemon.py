@@ -35,6 +35,7 @@ from reviewbot.app.channels import (
     CoveredStores,
     Front,
     RedrawApps,
+    bind_batches,
     open_channels,
     open_fronts,
     open_wecom,
@@ -440,6 +441,7 @@ class Daemon:
         assert self._http_session is not None
         self.fronts, channels = open_fronts(self.settings, self.desk, self._http_session)
         self.robots.update(channels)
+        bind_batches(self.desk, self.robots)
         apps = {key: robot for key, robot in self.robots.items() if robot.kind in APP_KINDS}
         if apps:
             self.notifier = RedrawApps(self.notifier, apps, routes(self.settings))

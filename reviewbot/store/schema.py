@@ -545,7 +545,11 @@ class CaseReview(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_review", "review_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_review", "review_id", "id"),
+        # Someone's recent entries: a refusal told once an hour, an app's open edit.
+        Index("ix_audit_actor", "actor", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime]
@@ -567,7 +571,10 @@ class WebSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)  # Telegram's (0 for an app's person)
+    # The person's actor id on any chat service ("wecom:…", "telegram:123"); None on rows
+    # from before it was kept (Telegram's, by user_id).
+    person: Mapped[str | None] = mapped_column(String(160))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

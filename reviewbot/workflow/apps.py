@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.platforms.normalize import tidy_text
 from reviewbot.store import audit
-from reviewbot.store.schema import Alert, AuditEntry, Draft, Review
+from reviewbot.store.schema import Alert, AuditEntry, Draft, ReplyBatch, Review
 from reviewbot.vocab import OPEN_STATES
-from reviewbot.workflow import actions
+from reviewbot.workflow import actions, thanks
 from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.cards import CardRef
-from reviewbot.workflow.desk import Desk
+from reviewbot.workflow.desk import Desk, ThanksAction, ThanksAnswer
 
 # Which field of a [[stores.channels]] entry names the group, for each app kind.
 GROUP_FIELDS = {
@@ -244,6 +244,128 @@ class AppDesk:
                     draft_id=draft.id,
                 )
         return len(stale)
+
+    async def batch_press(
+        self, token: str, action: ThanksAction, where: Where
+    ) -> ThanksAnswer | None:
+        """✅ 全部发布 or 🙈 全部忽略 on a thank-you batch's card: the batch's items of the
+        stores this person covers in this group, each checked as on a /thanks page (the
+        guardrails, their role); None when they may not press it here (audited)."""
+        actor = self.actor(where.user_id)
+        stores = await self.desk.thanks_batch_stores(token) or []
+        mine = [s for s in stores if self.card_allowed(actor, s, where)]
+        if actor is None or not mine:
+            await self.refused(where, f"button thanks_{action}", public=False)
+            return None
+        return await self.desk.thanks_press(
+            token, action, actor, mine, None, size=1, fit=lambda page: page
+        )
+
+    async def batch_view(self, token: str) -> tuple[thanks.View, str] | None:
+        """A batch as it stands (each approved reply's fate on the platform) and its
+        store's name; None for a token that names no batch."""
+        async with self.desk.sessions() as session:
+            batch = await session.scalar(select(ReplyBatch).where(ReplyBatch.token == token))
+            if batch is None:
+                return None
+            view = thanks.view(batch, self.desk.directory, await thanks.delivery_of(session, batch))
+            stores = list(batch.stores)
+        return view, self.store_name(stores[0] if stores else "")
+
+    def store_name(self, store_id: str) -> str:
+        store = self.desk.directory.store(store_id)
+        return store.name if store else store_id
+
+    async def console_link(self, actor: Actor) -> str | None:
+        """A one-time sign-in link to the web console for someone known to this app (the
+        console's own links, workflow/signin.py; their earlier unused link goes); None
+        when the console is not running."""
+        if self.desk.web_base is None:
+            return None
+        token = await self.desk.signin.issue_link(actor)
+        return f"{self.desk.web_base}/signin?t={token}"
+
+    @property
+    def link_minutes(self) -> int:
+        return max(1, round(self.desk.signin.link_ttl.total_seconds() / 60))
+
+    async def open_edit(
+        self, where: Where, card: CardRef, lasts: timedelta, draft_id: int | None = None
+    ) -> None:
+        """✏️ in an app whose edit is the person's next message (WeCom), and `draft_id`
+        once that message is held with a preview out: the edit is kept in the database, so
+        a restart or another replica takes their next message (or press) the same."""
+        now = self.desk.clock.now()
+        async with self.desk.sessions() as session, session.begin():
+            audit.record(
+                session,
+                now,
+                "chat.edit_opened",
+                actor=f"{self.service}:{where.user_id or '?'}",
+                store_id=card.store_id,
+                review_id=card.review_id,
+                alert_id=card.alert_id,
+                token=card.token,
+                conversation=where.conversation,
+                until=(now + lasts).isoformat(),
+                draft_id=draft_id,
+            )
+
+    async def _open(self, session: AsyncSession, where: Where) -> AuditEntry | None:
+        """The person's edit open in this chat: the latest opened, if no close followed."""
+        rows = await session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.actor == f"{self.service}:{where.user_id or '?'}",
+                AuditEntry.action.in_(("chat.edit_opened", "chat.edit_closed")),
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(20)
+        )
+        here = where.conversation
+        latest = next((r for r in rows if r.details.get("conversation") == here), None)
+        return latest if latest is not None and latest.action == "chat.edit_opened" else None
+
+    def _closed(self, session: AsyncSession, where: Where, entry: AuditEntry) -> None:
+        audit.record(
+            session,
+            self.desk.clock.now(),
+            "chat.edit_closed",
+            actor=entry.actor,
+            store_id=entry.store_id,
+            review_id=entry.review_id,
+            conversation=where.conversation,
+        )
+
+    async def take_edit(self, where: Where) -> tuple[CardRef, bool, int | None] | None:
+        """The edit this person opened here, now closed: its card, whether it had run out
+        of time, and the held draft its preview shows (None before one); None when no edit
+        is open."""
+        now = self.desk.clock.now()
+        async with self.desk.sessions() as session, session.begin():
+            entry = await self._open(session, where)
+            if entry is None:
+                return None
+            d = entry.details
+            card = CardRef(
+                int(d["alert_id"]),
+                str(entry.store_id),
+                int(entry.review_id or 0),
+                str(d.get("token") or ""),
+            )
+            self._closed(session, where, entry)
+        until = datetime.fromisoformat(str(d["until"]))
+        late = until.replace(tzinfo=until.tzinfo or now.tzinfo) < now
+        held = d.get("draft_id")
+        return card, late, int(held) if held is not None else None
+
+    async def end_edit(self, where: Where, draft_id: int) -> None:
+        """The preview of `draft_id` was decided: the person's open edit, if it is that
+        one, is over."""
+        async with self.desk.sessions() as session, session.begin():
+            entry = await self._open(session, where)
+            if entry is not None and entry.details.get("draft_id") == draft_id:
+                self._closed(session, where, entry)
 
     async def card_posted(self, card: CardRef, channel: str, chat_id: str, message_id: str) -> None:
         """A card went to a group: later changes redraw it there (see `copies`)."""

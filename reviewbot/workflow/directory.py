@@ -100,6 +100,14 @@ class Directory:
                 return Actor(f"{service}:{user_id}", person.name, person.store_roles())
         return None
 
+    def actor_by_id(self, actor_id: str) -> Actor | None:
+        """Someone configured, by the actor id the database records ("telegram:123",
+        "wecom:…"); None for anyone no longer in the config."""
+        kind, _, number = actor_id.partition(":")
+        if kind == "telegram":
+            return self.actor(int(number)) if number.lstrip("-").isdigit() else None
+        return self.app_actor(kind, number)
+
     def addressees(self, service: str, store_id: str, audience: str) -> list[tuple[str, str]]:
         """(user id, name) on a chat app of the store's people a notice is for: its
         managers or its owners ("staff": nobody in particular, the group is the staff)."""

@@ -75,17 +75,21 @@ class SignIn:
         self.link_ttl = link_ttl
         self.session_ttl = session_ttl
 
-    def _person(self, user_id: int) -> Actor | None:
-        return self.directory.actor(user_id)
+    def _person(self, row: WebSession) -> Actor | None:
+        """Who a sign-in is for, as configured now (None: no longer in the config)."""
+        if row.person:
+            return self.directory.actor_by_id(row.person)
+        return self.directory.actor(row.user_id)
 
-    async def issue_link(self, actor: Actor, user_id: int) -> str:
-        """A new one-time link token for this person (their earlier unused links go)."""
+    async def issue_link(self, actor: Actor, user_id: int | None = None) -> str:
+        """A new one-time link token for this person (their earlier unused links go):
+        `user_id` for someone in Telegram; anyone else by their actor id (a chat app's)."""
         now, token = self.clock.now(), secrets.token_urlsafe(32)
         async with self.sessions() as session, session.begin():
             await session.execute(
                 update(WebSession)
                 .where(
-                    WebSession.user_id == user_id,
+                    WebSession.person == actor.id,
                     WebSession.kind == LINK,
                     WebSession.used_at.is_(None),
                     WebSession.revoked_at.is_(None),
@@ -96,7 +100,8 @@ class SignIn:
                 WebSession(
                     kind=LINK,
                     token_hash=digest(token),
-                    user_id=user_id,
+                    user_id=user_id or 0,
+                    person=actor.id,
                     created_at=now,
                     expires_at=now + self.link_ttl,
                 )
@@ -116,7 +121,7 @@ class SignIn:
             )
             if link is None or link.used_at is not None or link.revoked_at is not None:
                 return None
-            if link.expires_at < now or self._person(link.user_id) is None:
+            if link.expires_at < now or self._person(link) is None:
                 return None
             link.used_at = now
             token = secrets.token_urlsafe(32)
@@ -125,12 +130,13 @@ class SignIn:
                     kind=SESSION,
                     token_hash=digest(token),
                     user_id=link.user_id,
+                    person=link.person,
                     created_at=now,
                     expires_at=now + self.session_ttl,
                     user_agent=(user_agent or "")[:200] or None,
                 )
             )
-            audit.record(session, now, "web.signed_in", actor=f"telegram:{link.user_id}")
+            audit.record(session, now, "web.signed_in", actor=_identity(link))
         return token
 
     async def who(self, session_token: str | None) -> Signed | None:
@@ -145,7 +151,7 @@ class SignIn:
             )
         if row is None or row.revoked_at is not None or row.expires_at < self.clock.now():
             return None
-        actor = self._person(row.user_id)
+        actor = self._person(row)
         if actor is None:
             return None
         return Signed(actor, row.user_id, row.id, csrf_token(session_token))
@@ -160,11 +166,18 @@ class SignIn:
             )
             audit.record(session, now, "web.signed_out", actor=signed.actor.id)
 
-    def _revocable(self, actor: Actor, user_id: int) -> bool:
-        """One's own sessions, and an owner's for everyone working in a store they own."""
-        if user_id == int(actor.id.split(":", 1)[1]):
+    def _mine(self, actor: Actor, row: WebSession) -> bool:
+        """A sign-in of this person, by any of their chat identities."""
+        if _identity(row) == actor.id:
             return True
-        person = self._person(user_id)
+        person = self._person(row)
+        return person is not None and (person.name, person.roles) == (actor.name, actor.roles)
+
+    def _revocable(self, actor: Actor, row: WebSession) -> bool:
+        """One's own sessions, and an owner's for everyone working in a store they own."""
+        if self._mine(actor, row):
+            return True
+        person = self._person(row)
         owned = [s for s in self.directory.store_ids() if actor.at_least("owner", s)]
         return person is None or any(person.covers(s) for s in owned)
 
@@ -184,20 +197,19 @@ class SignIn:
                     .order_by(WebSession.created_at.desc())
                 )
             ).all()
-        me = int(actor.id.split(":", 1)[1])
         out = []
         for row in rows:
-            if not self._revocable(actor, row.user_id):
+            if not self._revocable(actor, row):
                 continue
-            person = self._person(row.user_id)
+            person = self._person(row)
             out.append(
                 SessionInfo(
                     row.id,
-                    person.name if person else f"用户 {row.user_id}",
+                    person.name if person else f"用户 {_identity(row)}",
                     row.created_at,
                     row.expires_at,
                     row.user_agent,
-                    row.user_id == me,
+                    self._mine(actor, row),
                 )
             )
         return out
@@ -220,7 +232,7 @@ class SignIn:
             for row in rows:
                 if row.kind == LINK and row.used_at is not None:
                     continue
-                if not self._revocable(actor, row.user_id):
+                if not self._revocable(actor, row):
                     continue
                 row.revoked_at, row.revoked_by = now, actor.id
                 ended += row.kind == SESSION
@@ -231,6 +243,11 @@ class SignIn:
                         "web.revoked",
                         actor=actor.id,
                         session_id=row.id,
-                        user=f"telegram:{row.user_id}",
+                        user=_identity(row),
                     )
         return ended
+
+
+def _identity(row: WebSession) -> str:
+    """The actor id a sign-in is for (older rows: Telegram's, by user id)."""
+    return row.person or f"telegram:{row.user_id}"

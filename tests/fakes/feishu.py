@@ -3,7 +3,8 @@ so the real SDK (`lark-oapi`, its `domain` pointed here) runs unmodified against
 
 - `POST /open-apis/auth/v3/tenant_access_token/internal` (app_id + app_secret → token);
 - `POST /open-apis/im/v1/messages?receive_id_type=chat_id` (a bearer token, the bot in the
-  group, `content` a JSON string, one message per `uuid`) and
+  group, `content` a JSON string, one message per `uuid`; `receive_id_type=open_id` writes
+  to a person privately, kept under their open_id as a chat) and
   `PATCH /open-apis/im/v1/messages/{id}` (shared cards only: `config.update_multi`);
 - `POST /callback/ws/endpoint` (AppID + AppSecret → a WebSocket URL and ClientConfig), and
   the WebSocket itself, in the SDK's pbbp2 protobuf frames: pings answered with pongs,
@@ -143,10 +144,13 @@ class FakeFeishu:
             return web.Response(status=503, text="<html>503 Service Unavailable</html>")
         if not self._authorized(request):
             return self._refuse(99991663, "Invalid access token for authorization", 400)
-        if request.query.get("receive_id_type") != "chat_id":
+        kind = request.query.get("receive_id_type")
+        if kind not in ("chat_id", "open_id"):
             return self._refuse(230001, "invalid receive_id_type")
         body = await request.json()
-        if body.get("receive_id") not in self.chats:
+        if kind == "open_id" and not str(body.get("receive_id", "")).startswith("ou_"):
+            return self._refuse(230001, "invalid open_id")
+        if kind == "chat_id" and body.get("receive_id") not in self.chats:
             return self._refuse(230002, "Bot/User can NOT be out of the chat.")
         try:
             content = json.loads(body["content"])  # a string holding JSON, as documented

@@ -235,10 +235,17 @@ class FakeWeCom:
             self._clicks.pop(rid, None)
             return None
 
-    async def say(self, user: str, chat: str, text: str, wait: float = 15.0) -> str | None:
-        """A message to the bot in a group (@-mentioning it): its answer's text, or None."""
+    async def say(self, user: str, chat: str | None, text: str, wait: float = 15.0) -> str | None:
+        """A message to the bot in a group (@-mentioning it), or in the person's private
+        chat with it (`chat` None): its answer's text, or None."""
         assert self._ws is not None, "the bot is not connected"
-        body = self._callback_body(user, chat, "text") | {"text": {"content": f"@评价助手 {text}"}}
+        if chat is None:
+            body = self._callback_body(user, "", "text") | {"text": {"content": text}}
+            body["chattype"] = "single"
+            del body["chatid"]
+        else:
+            content = f"@评价助手 {text}"
+            body = self._callback_body(user, chat, "text") | {"text": {"content": content}}
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         rid = secrets.token_hex(8)
         self._asked[rid] = future

@@ -4,10 +4,12 @@ platform, its chat channel given, and the daemon driven step by step on the fake
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 
+import aiohttp
 from sqlalchemy import select
 
 from reviewbot.app.daemon import Daemon
@@ -117,3 +119,32 @@ async def open_shop(shop: ShopT) -> AsyncIterator[ShopT]:
     finally:
         await shop.daemon.stop()
         await shop.daemon.close()
+
+
+CONSOLE_URL = "https://reviews.example.cn"
+WEB = {"enabled": True, "listen_port": 0, "public_url": CONSOLE_URL}
+
+
+def link_in(text: str | None) -> str | None:
+    """The console sign-in link a message holds, if any."""
+    found = re.search(r"https://\S+/signin\?t=[\w-]+", text or "")
+    return found.group(0) if found else None
+
+
+async def signed_in_page(daemon: Daemon, link: str) -> str:
+    """The console's queue page as the person the link signs in sees it (the link spent
+    through the console's own sign-in form, on the address it listens on)."""
+    assert daemon.web is not None
+    base = daemon.web.local_url
+    token = link.split("t=", 1)[1]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        outside = await http.get(base + "/")  # signed out: how to get a link, in any app
+        assert outside.status == 401 and "控制台" in await outside.text()
+        signed = await http.post(f"{base}/signin", data={"t": token}, allow_redirects=False)
+        assert signed.status == 303, await signed.text()
+        cookie = signed.cookies["rb_session"].value
+        again = await http.post(f"{base}/signin", data={"t": token}, allow_redirects=False)
+        assert again.status == 403  # a link works once
+        page = await http.get(base + "/", headers={"Cookie": f"rb_session={cookie}"})
+        assert page.status == 200
+        return await page.text()

@@ -32,8 +32,35 @@ COMMAND_LIST = (
     "/stats — 今天的评价数和回复速度\n"
     "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
     "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
-    "/edit 编号 新的回复 — 修改并发布一条评价的回复"
+    "/edit 编号 新的回复 — 修改并发布一条评价的回复\n"
+    "/console（或“控制台”）— 网页控制台的一次性登录链接（私聊发送）；/console revoke 注销网页登录"
 )
+# The words asking for a console sign-in link: /console, Telegram's /web, or 控制台 alone.
+CONSOLE_WORDS = frozenset({"console", "web", "控制台", "登录"})
+NO_CONSOLE = "网页控制台没有开启（配置里的 [web] enabled），请联系店主。"
+ASK_PRIVATELY = "登录链接只能私聊发送：请私聊我发送 /console（或“控制台”）。"
+
+
+def console_word(text: str) -> bool:
+    """A message that is only a word asking for the console (控制台, without a slash)."""
+    return text.strip().lstrip("/").lower() in CONSOLE_WORDS
+
+
+async def console_answer(apps: AppDesk, actor: Actor, args: list[str]) -> tuple[str, bool]:
+    """The answer to /console, and whether it holds a link (to be read by that person
+    alone): `/console revoke` ends the person's web sign-ins (an owner's: everyone's in
+    their stores), as /web revoke does in Telegram."""
+    if args and args[0].lower() == "revoke":
+        return f"已注销 {await apps.desk.signin.revoke(actor)} 个网页登录。", False
+    url = await apps.console_link(actor)
+    if url is None:
+        return NO_CONSOLE, False
+    minutes = apps.link_minutes
+    return f"网页控制台登录链接（只能用一次，{minutes} 分钟内有效，请勿转发）：\n{url}", True
+
+
+def whispered(minutes: int) -> str:
+    return f"🔑 登录链接已私信发给你（只能用一次，{minutes} 分钟内有效）。"
 
 
 def edit_answer(review_id: int, outcome: Outcome) -> str:
@@ -120,10 +147,32 @@ class TextCommands:
             "unmute": self.unmute,
             "edit": self.edit,
             "help": self.help,
+            **dict.fromkeys(CONSOLE_WORDS, self.console),
         }
+
+    async def whisper(self, where: Where, text: str) -> bool:
+        """Send `text` to the person alone (False: this service cannot, from a group)."""
+        return False
+
+    async def console(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
+        """/console: a one-time sign-in link, only ever in a private chat: asked in a
+        group, it goes to the person privately where the service allows, or they are told
+        to ask privately (no link is made)."""
+        if where.conversation is not None and not (args and args[0].lower() == "revoke"):
+            if type(self).whisper is TextCommands.whisper:
+                return ASK_PRIVATELY
+            text, link = await console_answer(self.apps, actor, args)
+            if not link:
+                return text
+            private = Where(None, where.user_id)
+            sent = await self.whisper(private, text)
+            return whispered(self.apps.link_minutes) if sent else ASK_PRIVATELY
+        return (await console_answer(self.apps, actor, args))[0]
 
     def parse(self, text: str) -> tuple[str, str]:
         """(command name, the rest), ('', '') for anything that is not a command."""
+        if console_word(text):
+            return "console", ""
         match = self.COMMAND.match(text)
         return (match.group(1).lower(), match.group(2).strip()) if match else ("", "")
 

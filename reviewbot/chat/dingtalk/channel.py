@@ -11,6 +11,7 @@ nothing stored: every change of the review redraws the card in place (`update_al
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import aiohttp
@@ -18,12 +19,15 @@ import aiohttp
 from reviewbot.chat.alerts import status_lines
 from reviewbot.chat.apps.buttons import DRAFT_ID
 from reviewbot.chat.apps.channel import AppChannel
+from reviewbot.chat.dingtalk import batches
 from reviewbot.chat.dingtalk.api import DingTalkApi
+from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import Robot, RobotError
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.text import alert_card
 from reviewbot.text import clip_utf16
 from reviewbot.workflow.cards import AlertView
+from reviewbot.workflow.thanks import View as BatchView
 
 DRAFT_UNITS = 1000  # the draft put in the card's edit box
 
@@ -74,12 +78,24 @@ class DingTalkAppChannel(AppChannel, DingTalkRobot):
     rate_limit_retry = 61.0
 
     def __init__(
-        self, http: aiohttp.ClientSession, *, api: DingTalkApi, template: str, **options: Any
+        self,
+        http: aiohttp.ClientSession,
+        *,
+        api: DingTalkApi,
+        template: str,
+        thanks_template: str | None = None,
+        **options: Any,
     ) -> None:
-        """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout)."""
+        """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout).
+        With `thanks_template`, thank-you batches are cards whose buttons post them."""
         super().__init__(http, app_secret_env=api.secret_env, **options)
         self.api = api
         self.template = template
+        self.thanks_template = thanks_template
+        self.takes_batches = thanks_template is not None  # type: ignore[misc]
+        # Where a batch's card was offered is recorded through this (the daemon binds
+        # the workflow's), so the outbox redraws it as its replies reach the platform.
+        self.offered: Callable[[str, str, str], Awaitable[None]] | None = None
 
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
         track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
@@ -91,6 +107,23 @@ class DingTalkAppChannel(AppChannel, DingTalkRobot):
     async def update_alert(self, alert: AlertView, ref: dict[str, Any]) -> dict[str, Any]:
         track = out_track_id(alert.token or f"a{alert.alert_id}", self.conversation)
         await self.api.update_card(track, card_params(alert, self.public_url))
+        return ref
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        if self.thanks_template is None:  # (not offered as a batch without the template)
+            return await self.send_notice(notice)
+        track = batches.track_id(token, self.conversation)
+        await self.api.send_card(
+            self.thanks_template, track, self.conversation, batches.offer_params(notice)
+        )
+        if self.offered is not None:
+            await self.offered(token, self.name, track)
+        return {"robot": self.kind, "card": track}
+
+    async def update_batch(self, batch: BatchView, ref: dict[str, Any]) -> dict[str, Any]:
+        """The batch's card redrawn with each reply's fate on the platform."""
+        params = batches.decided_params(batch, str(ref.get("store_name", "")))
+        await self.api.update_card(str(ref["message_id"]), params)
         return ref
 
     # The OpenAPI's group message cannot ping anyone: the people are named instead.

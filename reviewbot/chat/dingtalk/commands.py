@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from reviewbot.chat.apps.commands import COMMAND_LIST, OFF, REFUSAL, TextCommands, appeal_text
+from reviewbot.chat.apps.commands import (
+    COMMAND_LIST,
+    CONSOLE_WORDS,
+    OFF,
+    REFUSAL,
+    TextCommands,
+    appeal_text,
+)
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 
-Tell = Callable[[Where, str, str], Awaitable[None]]
+Tell = Callable[[Where, str, str], Awaitable[bool]]
 HELP = (
     "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在卡片的输入框里改好后点"
     "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n\n"
@@ -27,6 +34,7 @@ TITLES = {
     "mute": "暂停提醒",
     "unmute": "恢复提醒",
     "edit": "修改回复",
+    **dict.fromkeys(CONSOLE_WORDS, "网页控制台"),
 }
 
 
@@ -51,6 +59,10 @@ class Commands(TextCommands):
             name = "unmute"  # `/mute off` answers as /unmute does
         answer = await self.answer(where, actor, name, rest)
         await self.tell(where, TITLES.get(name, "使用说明"), answer)
+
+    async def whisper(self, where: Where, text: str) -> bool:
+        """The robot's private message to the person (DingTalk's 单聊 batchSend)."""
+        return await self.tell(where, "网页控制台", text)
 
     async def help(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
         """The instructions, and the group's id the configuration needs."""

@@ -21,7 +21,9 @@ from typing import Any
 import dingtalk_stream
 from dingtalk_stream import AckMessage, CallbackMessage, CardCallbackMessage, ChatbotMessage
 
+from reviewbot.chat.apps import batches as batch_words
 from reviewbot.chat.apps.buttons import ACTIONS, DRAFT_ID, shown_draft
+from reviewbot.chat.dingtalk import batches
 from reviewbot.chat.dingtalk.api import DingTalkApi
 from reviewbot.chat.dingtalk.channel import token_of
 from reviewbot.chat.dingtalk.commands import Commands
@@ -105,6 +107,9 @@ class DingTalkFront:
         where = Where(data.get("spaceId") or None, callback.user_id)
         if data.get("spaceType", "IM_GROUP") != "IM_GROUP":
             where = Where(None, callback.user_id)
+        batch = batches.token_of(callback.card_instance_id or "")
+        if batch is not None:
+            return await self.on_batch(batch, callback.card_instance_id, action, where)
         actor = self.apps.actor(callback.user_id)
         token = token_of(callback.card_instance_id or "")
         card = await self.desk.card(token) if token else None
@@ -123,6 +128,24 @@ class DingTalkFront:
         else:
             outcome = Outcome(False, "无法识别的按钮。")
         return private_answer(("" if outcome.ok else "⚠️ ") + outcome.message)
+
+    async def on_batch(self, token: str, track: str, action: str, where: Where) -> dict[str, Any]:
+        """✅ 全部发布 / 🙈 全部忽略 on a thank-you batch's card: the workflow decides (who,
+        each draft); the card is redrawn for everyone, the presser told privately."""
+        if action not in batch_words.ACTIONS:
+            return private_answer("⚠️ 无法识别的按钮。")
+        answer = await self.apps.batch_press(token, batch_words.ACTIONS[action], where)
+        if answer is None:
+            return private_answer(refusal_text(where.user_id))
+        found = await self.apps.batch_view(token) if answer.view is not None else None
+        if found is not None:
+            try:
+                await self.api.update_card(track, batches.decided_params(*found))
+            except RobotError as exc:  # the outbox redraws it as the replies go out
+                log.warning("could not redraw a thank-you batch in DingTalk: %s", exc)
+        if batch_words.ACTIONS[action] == "post":
+            self.desk.kick_outbox()  # after this redraw: the replies' own come later
+        return private_answer(("⚠️ " if answer.alert else "") + answer.text)
 
     async def _after(self, action: str, review_id: int, where: Where, outcome: Outcome) -> None:
         """🚩 sends the appeal's text and checklist to the group, a message that stays."""
@@ -154,9 +177,12 @@ class DingTalkFront:
         await self.commands.handle(where, text.strip())
         return {"msgId": message.message_id}
 
-    async def tell(self, where: Where, title: str, text: str) -> None:
-        """The robot's answer where it was asked (a group, or the person's private chat)."""
+    async def tell(self, where: Where, title: str, text: str) -> bool:
+        """The robot's answer where it was asked (a group, or the person's private chat);
+        False when DingTalk refused it."""
         try:
             await self.api.say(where.conversation, where.user_id, title, text)
         except RobotError as exc:
             log.warning("could not answer in DingTalk: %s", exc)
+            return False
+        return True

@@ -66,11 +66,16 @@ class FeishuApi:
         )
 
     async def send(
-        self, chat_id: str, msg_type: str, content: dict[str, Any], dedupe: str | None = None
+        self,
+        chat_id: str,
+        msg_type: str,
+        content: dict[str, Any],
+        dedupe: str | None = None,
+        id_type: str = "chat_id",
     ) -> str:
-        """Post to a group; returns the message id. `dedupe` becomes the request's uuid:
-        Feishu sends one message per uuid within an hour, so a retry after a lost answer
-        does not post a card twice."""
+        """Post to a group (or, `id_type` "open_id", to a person privately); returns the
+        message id. `dedupe` becomes the request's uuid: Feishu sends one message per uuid
+        within an hour, so a retry after a lost answer does not post a card twice."""
         body = (
             CreateMessageRequestBody.builder()
             .receive_id(chat_id)
@@ -80,7 +85,7 @@ class FeishuApi:
         if dedupe is not None:
             body = body.uuid(hashlib.sha256(f"{self.app_id}|{dedupe}".encode()).hexdigest()[:40])
         request = (
-            CreateMessageRequest.builder().receive_id_type("chat_id").request_body(body.build())
+            CreateMessageRequest.builder().receive_id_type(id_type).request_body(body.build())
         ).build()
         response = await self._call(self.client.im.v1.message.create, request)
         return str(response.data.message_id)
@@ -100,6 +105,17 @@ class FeishuApi:
         await self._call(self.client.im.v1.message.patch, request)
 
     async def _call(self, method: Any, request: Any) -> Any:
+        """The SDK's call; a tenant token Feishu no longer takes (the SDK caches one per
+        app for two hours) is dropped and the call made once more with a new one, so a
+        command's answer or a private message is not lost to it."""
+        try:
+            return await self._call_once(method, request)
+        except RobotError as exc:
+            if not exc.code.startswith("token_"):
+                raise
+        return await self._call_once(method, request)
+
+    async def _call_once(self, method: Any, request: Any) -> Any:
         try:
             response = await asyncio.to_thread(method, request)
         except ObtainAccessTokenException as exc:

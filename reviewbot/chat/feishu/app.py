@@ -71,7 +71,7 @@ class FeishuApp:
         self.stream = LongConnection(
             app_id, app_secret, secret_env, domain, self.on_card, self.on_message
         )
-        self.commands = Commands(desk, self.say)
+        self.commands = Commands(desk, self.say, self.whisper, self.show)
         self.channels: dict[str, str] = {}  # channel key -> its group's chat id
 
     def key(self, chat_id: str) -> str:
@@ -89,6 +89,32 @@ class FeishuApp:
             await self.api.send(chat_id, "text", {"text": text})
         except RobotError as exc:
             log.warning("could not answer in Feishu chat %s: %s", chat_id, exc)
+
+    async def whisper(self, open_id: str, text: str) -> bool:
+        """A text to one person, in their private chat with the bot (False: not sent)."""
+        try:
+            await self.api.send(open_id, "text", {"text": text}, id_type="open_id")
+        except RobotError as exc:
+            log.warning("could not write to %s privately in Feishu: %s", open_id, exc)
+            return False
+        return True
+
+    async def show(self, chat: str, actor: Actor, review_id: int, stores: list[str]) -> str:
+        """/review 编号: the review's card posted again at the bottom of the group, its
+        buttons working and redrawn with the others ('' when it was posted)."""
+        alert_id = await self.desk.desk.card_for(actor, review_id, stores)
+        if alert_id is None:
+            return f"找不到评价 #{review_id}（只能查看本群门店的评价）。"
+        view = await self.desk.desk.view(alert_id)
+        card = cards.alert_card(view, self.desk.desk.clock.now(), self.public_url)
+        try:
+            message_id = await self.api.send(chat, "interactive", card)
+        except RobotError as exc:
+            log.warning("could not post review #%d's card again in Feishu: %s", review_id, exc)
+            return "卡片发送失败，请稍后再试。"
+        ref = CardRef(view.alert_id, view.store_id, view.review_id, view.token or "")
+        await self.desk.card_posted(ref, self.key(chat), chat, message_id)
+        return ""
 
     # -- cards ------------------------------------------------------------------------
 
@@ -125,10 +151,9 @@ class FeishuApp:
         message_id = event.context.open_message_id if event and event.context else None
         value = (event.action.value if event and event.action else None) or {}
         token, action = str(value.get("rb", "")), str(value.get("a", ""))
-        actor = self.desk.actor(user)
         if action in batches.ACTIONS:
-            message_id = event.context.open_message_id if event and event.context else None
-            return await self._thanks(token, action, actor, Where(chat, user), message_id)
+            return await self._thanks(token, action, Where(chat, user), message_id)
+        actor = self.desk.actor(user)
         card = await self.desk.desk.card(token) if token else None
         if card is None and actor is not None:
             return toast("这个按钮已失效。", False)
@@ -143,21 +168,16 @@ class FeishuApp:
         return toast(outcome.message, outcome.ok)
 
     async def _thanks(
-        self, token: str, action: str, actor: Actor | None, where: Where, message_id: str | None
+        self, token: str, action: str, where: Where, message_id: str | None
     ) -> dict[str, Any]:
-        """✅ or 🙈 on a thank-you batch: the items of the stores this person covers in this
-        group, each checked by the workflow; the card redrawn with each one's outcome."""
-        stores = await self.desk.desk.thanks_batch_stores(token) or []
-        mine = [s for s in stores if self.desk.card_allowed(actor, s, where)]
-        if actor is None or not mine:
-            await self.desk.refused(where, f"button {action}", None, public=False)
+        """✅ or 🙈 on a thank-you batch (the workflow checks who, item by item); the card
+        redrawn with each one's outcome."""
+        answer = await self.desk.batch_press(token, batches.ACTIONS[action], where)
+        if answer is None:
             return toast(f"{cards.REFUSAL}\n用户 ID：{where.user_id or '?'}", False)
-        answer = await self.desk.desk.thanks_press(
-            token, batches.ACTIONS[action], actor, mine, None, size=1, fit=lambda page: page
-        )
         if answer.view is not None and message_id is not None:
-            store = self.desk.desk.directory.store(mine[0])
-            name = store.name if store else mine[0]
+            found = await self.desk.batch_view(token)
+            name = found[1] if found else ""
             await self._patch(message_id, batches.decided_card(answer.view, name))
         if batches.ACTIONS[action] == "post":
             # Only now: the outbox's redraws, as the replies go out, must come after this one.
@@ -252,6 +272,7 @@ class FeishuAppChannel(FeishuRobot):
     kind = KIND
     service = "Feishu app bot"
     takes_batches = True
+    reposts = True  # /review 编号
     takes_taps = True
 
     def __init__(

@@ -1,35 +1,17 @@
 """Thank-you batches in a Feishu group: the drafts for a store's good reviews, sent with
 the daily digest as a card whose buttons post them all (or ignore them all), and the card
-redrawn with what became of each. The batch is the workflow's (workflow/thanks.py): a
-press posts exactly what the card showed, once, whoever presses and however often."""
+redrawn with what became of each (the words every app shares: chat/apps/batches.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from reviewbot.chat.apps.batches import ACTIONS, IGNORE, POST, decided_lines, decided_title
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.text import plain
-from reviewbot.workflow.desk import ThanksAction
-from reviewbot.workflow.thanks import DECIDED, View
+from reviewbot.workflow.thanks import View
 
-POST, IGNORE = "thanks_post", "thanks_ignore"
-ACTIONS: dict[str, ThanksAction] = {POST: "post", IGNORE: "ignore"}
-RESULTS = {
-    "posted": "✅ 已通过",
-    "skipped": "⏭ 已跳过",
-    "handled": "👥 同事已处理",
-    "blocked": "⚠️ 未发布",
-    "stale": "⚠️ 草稿有变，未发布",
-    "refused": "⛔ 未发布",
-    "read_only": "ℹ️ 请在商家后台回复",
-    "ignored": "🙈 已忽略",
-}
-FATES = {
-    "sending": "（发布中）",
-    "delivered": "（已发布到平台）",
-    "failed": "（平台拒绝）",
-    "withdrawn": "（已撤回：顾客改了评价）",
-}
+__all__ = ["ACTIONS", "decided_card", "offer_card"]
 
 
 def _card(title: str, template: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -65,14 +47,4 @@ def offer_card(notice: Notice, token: str) -> dict[str, Any]:
 
 def decided_card(view: View, store_name: str) -> dict[str, Any]:
     """The batch once someone decided it: who, when, and each draft's outcome."""
-    lines = []
-    for item in view.items:
-        fate = FATES.get(view.delivery.get(item.draft_id, ""), "")
-        note = f"：{plain(item.note)}" if item.note else ""
-        result = RESULTS.get(item.result, item.result)
-        lines.append(
-            f"{item.n}. 评价 #{item.review_id}「{plain(item.excerpt)}」{result}{fate}{note}"
-        )
-    what = DECIDED.get(view.status, "处理了")
-    head = f"🙏 好评感谢 · {plain(store_name)} · {plain(view.decided_by or '')} {what}"
-    return _card(head, "grey", [_md("\n".join(lines) or "（没有内容）")])
+    return _card(decided_title(view, store_name), "grey", [_md("\n".join(decided_lines(view)))])

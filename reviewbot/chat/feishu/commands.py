@@ -14,20 +14,28 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from reviewbot.chat.apps.commands import (
+    ASK_PRIVATELY,
+    CONSOLE_WORDS,
     MUTE_USAGE,
     MUTED,
     OFF,
     UNMUTED,
+    console_answer,
+    console_word,
     crisis_text,
     mute_until_text,
     pending_text,
     stats_text,
+    whispered,
 )
 from reviewbot.chat.feishu.cards import REFUSAL
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 
 Say = Callable[[str, str], Awaitable[None]]  # (chat id, text)
+Whisper = Callable[[str, str], Awaitable[bool]]  # (open_id, text): sent privately?
+# (chat id, who, review id, the group's stores): the card posted again ('' or why not)
+Show = Callable[[str, Actor, int, list[str]], Awaitable[str]]
 
 _MENTION = re.compile(r"@_user_\d+|@_all")
 HELP = (
@@ -37,7 +45,9 @@ HELP = (
     "/pending — 待处理的评价（最急的在前）\n"
     "/stats — 今天的评价数和回复速度\n"
     "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
-    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机"
+    "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
+    "/review 编号 — 把这条评价的卡片重新发到群里\n"
+    "/console（或“控制台”）— 网页控制台的一次性登录链接（私聊发送）"
 )
 
 
@@ -48,16 +58,18 @@ def command_of(content: str | None) -> tuple[str, list[str]] | None:
     except (ValueError, AttributeError):
         return None
     words = _MENTION.sub(" ", text).split()
-    if not words or not words[0].startswith("/"):
+    if not words or not (words[0].startswith("/") or console_word(words[0])):
         return None
-    return words[0][1:].lower(), words[1:]
+    return words[0].removeprefix("/").lower(), words[1:]
 
 
 class Commands:
-    def __init__(self, apps: AppDesk, say: Say) -> None:
+    def __init__(self, apps: AppDesk, say: Say, whisper: Whisper, show: Show) -> None:
         self.apps = apps
         self.desk = apps.desk
         self.say = say
+        self.whisper = whisper
+        self.show = show
 
     async def handle(self, data: Any) -> None:
         event = data.event
@@ -77,7 +89,15 @@ class Commands:
             if await self.apps.refused(where, f"/{name}"):
                 await self.say(chat, f"{REFUSAL}\n用户 ID：{user or '?'}")
             return
+        if name in CONSOLE_WORDS:
+            await self.say(chat, await self.console(actor, where, args))
+            return
         stores = self.apps.stores_here(actor, where)
+        if name == "review":
+            answer = await self.review(chat, actor, where, stores, args)
+            if answer:
+                await self.say(chat, answer)
+            return
         handler = {
             "pending": self.pending,
             "stats": self.stats,
@@ -89,6 +109,25 @@ class Commands:
         else:
             answer = await handler(actor, stores, args)
         await self.say(chat, answer)
+
+    async def console(self, actor: Actor, where: Where, args: list[str]) -> str:
+        """/console: a one-time sign-in link, sent to the person privately (in a group,
+        the group is told it was sent)."""
+        text, link = await console_answer(self.apps, actor, args)
+        if not link or where.conversation is None:
+            return text
+        sent = await self.whisper(where.user_id or "", text)
+        return whispered(self.apps.link_minutes) if sent else ASK_PRIVATELY
+
+    async def review(
+        self, chat: str, actor: Actor, where: Where, stores: list[str], args: list[str]
+    ) -> str:
+        """/review 123: the card again, in a group of its store (its buttons work there)."""
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            return "用法：/review 编号，例如 /review 123"
+        if where.conversation is None:
+            return "请在门店的群里发送 /review 编号：卡片的按钮只在群里有效。"
+        return await self.show(chat, actor, int(args[0].lstrip("#")), stores)
 
     async def pending(self, actor: Actor, stores: list[str], args: list[str]) -> str:
         return await pending_text(self.desk, stores, markdown=False)

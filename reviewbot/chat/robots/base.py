@@ -65,6 +65,8 @@ class Robot:
     people_service: ClassVar[str | None] = None
     # Whether its thank-you batches carry buttons that post them (send_thanks).
     takes_batches: ClassVar[bool] = False
+    # Whether the group's bot posts a card again on `/review 编号` (notices then say so).
+    reposts: ClassVar[bool] = False
     # Whether its alert cards have buttons that act (a chat app), not only links.
     takes_taps: ClassVar[bool] = False
     # Seconds before trying again after a rate-limit answer (the services count a minute).
@@ -143,7 +145,8 @@ class Robot:
             return ["查看并处理：", *(f"#{n} {page}" for n, page in pages)]
         if self.takes_taps:
             numbers = "、".join(f"#{n}" for n in review_ids)
-            return [f"请在群里评价 {numbers} 的卡片上处理。"]
+            again = f"（找不到卡片时 @我 发送 /review {review_ids[0]}）" if self.reposts else ""
+            return [f"请在群里评价 {numbers} 的卡片上处理。{again}"]
         return []
 
     async def send_notice(self, notice: Notice) -> dict[str, Any]:

@@ -16,8 +16,10 @@ from typing import Any, ClassVar
 import aiohttp
 
 from reviewbot.chat.apps.channel import AppChannel
+from reviewbot.chat.notices import Notice
 from reviewbot.chat.robots.base import RobotError
 from reviewbot.chat.robots.wecom import WeComRobot
+from reviewbot.chat.wecom import batches
 from reviewbot.chat.wecom.cards import new_task_id, review_card
 from reviewbot.chat.wecom.link import Link, WeComError
 from reviewbot.workflow.cards import AlertView
@@ -34,6 +36,8 @@ class WeComBotChannel(AppChannel, WeComRobot):
     kind = "wecom_bot"
     service = "WeCom AI bot"
     limit = 4096  # bytes of markdown content, as the group robot
+    takes_batches = True  # a thank-you batch is a card with ✅ 全部发布 and 🙈 全部忽略
+    reposts = True  # /review 编号
 
     def __init__(self, http: aiohttp.ClientSession, *, link: Link, **options: Any) -> None:
         """`options`: AppChannel's (key, conversation, per_minute, public_url, timeout)."""
@@ -46,6 +50,13 @@ class WeComBotChannel(AppChannel, WeComRobot):
     async def send_alert(self, alert: AlertView) -> dict[str, Any]:
         task = new_task_id(alert.token or f"a{alert.alert_id}")
         card = review_card(alert, self.public_url, task)
+        await self._request({"msgtype": "template_card", "template_card": card})
+        return {"robot": self.kind, "task_id": task}
+
+    async def send_thanks(self, notice: Notice, token: str) -> dict[str, Any]:
+        """The batch as a card whose buttons post it (redrawn in answer to a click)."""
+        task = batches.new_task_id(token)
+        card = batches.offer_card(notice, token, task)
         await self._request({"msgtype": "template_card", "template_card": card})
         return {"robot": self.kind, "task_id": task}
 

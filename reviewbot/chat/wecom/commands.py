@@ -6,16 +6,25 @@ an hour at most."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from reviewbot.chat.apps.commands import COMMAND_LIST, REFUSAL, TextCommands, appeal_text
 from reviewbot.workflow.actions import Actor
-from reviewbot.workflow.apps import Where
+from reviewbot.workflow.apps import AppDesk, Where
+
+# (where, who, review id): the card pushed to the group again, and what to answer
+Show = Callable[[Where, Actor, int], Awaitable[str]]
 
 HELP = (
-    "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改、🔁 换一版、☎️ 已联系顾客、"
-    "🚩 恶意（申诉）、🙈 忽略；卡片右上角菜单里有 ⏰ 稍后提醒 和 🔄 刷新状态。\n"
-    "点 ✏️ 修改 后，@我 直接发送修改后的完整回复，在预览卡片上确认后发布。\n\n"
-    "@我 发送命令：\n"
-) + COMMAND_LIST
+    (
+        "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改、🔁 换一版、☎️ 已联系顾客、"
+        "🚩 恶意（申诉）、🙈 忽略；卡片右上角菜单里有 ⏰ 稍后提醒 和 🔄 刷新状态。\n"
+        "点 ✏️ 修改 后，@我 直接发送修改后的完整回复，在预览卡片上确认后发布。\n\n"
+        "@我 发送命令：\n"
+    )
+    + COMMAND_LIST
+    + "\n/review 编号 — 把这条评价的卡片重新发到群里"
+)
 
 
 def refusal_text(user_id: str) -> str:
@@ -25,6 +34,19 @@ def refusal_text(user_id: str) -> str:
 class Commands(TextCommands):
     HELP = HELP
     appeal_text = staticmethod(appeal_text)
+
+    def __init__(self, apps: AppDesk, show: Show) -> None:
+        super().__init__(apps)
+        self.show = show
+        self.routes["review"] = self.review
+
+    async def review(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
+        """/review 123: the card again, in a group of its store (its buttons work there)."""
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            return "用法：/review 编号，例如 /review 123"
+        if where.conversation is None:
+            return "请在门店的群里发送 /review 编号：卡片的按钮只在群里有效。"
+        return await self.show(where, actor, int(args[0].lstrip("#")))
 
     async def handle(self, where: Where, actor: Actor, text: str) -> str:
         """The answer to a command (or the help, for anything else)."""

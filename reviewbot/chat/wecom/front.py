@@ -10,20 +10,22 @@ with where the review now stands, who did it, and one line for the presser (what
 or why not). ✏️ opens an edit: the presser's next message to the bot in that group is the
 new reply, taken through the guardrails and held; it is answered with the text as it will
 be posted and a preview card whose ✅ posts it and ✖ keeps the draft (only its author's
-press counts; another message replaces it, and one left undecided expires). `/edit 编号
-回复` does it in one message.
+press counts; another message replaces it, and one left undecided expires). The open edit
+is the workflow's, in the database: a restart or another replica in between takes the
+message the same. `/edit 编号 回复` does it in one message.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from reviewbot.chat.apps import batches as batch_words
 from reviewbot.chat.apps.buttons import ACTIONS
 from reviewbot.chat.apps.commands import edit_answer
+from reviewbot.chat.wecom.batches import batch_card
 from reviewbot.chat.wecom.cards import (
     CANCEL,
     CONFIRM,
@@ -47,13 +49,6 @@ SERVICE, KIND = "wecom", "wecom_bot"
 _MENTION = re.compile(r"^(?:@\S+\s*)+")  # "@评价助手 /pending": the bot's name first
 
 
-@dataclass(frozen=True, slots=True)
-class OpenEdit:
-    card: CardRef
-    until: datetime
-    draft_id: int | None = None  # the held edit its preview shows, once one is out
-
-
 def stream(text: str) -> dict[str, Any]:
     """A finished stream message: how the AI bot answers a message on this connection."""
     return {"msgtype": "stream", "stream": {"id": req_id("s"), "finish": True, "content": text}}
@@ -67,9 +62,8 @@ class WeComFront:
         self.desk = apps.desk
         self.link = link
         self.public_url = public_url
-        self.commands = Commands(apps)
+        self.commands = Commands(apps, self.show)
         self.edit_timeout: timedelta = self.desk.edits.timeout
-        self._edits: dict[tuple[str | None, str], OpenEdit] = {}
         link.on_callback = self.on_callback
 
     @property
@@ -105,6 +99,9 @@ class WeComFront:
         task = str(click.get("task_id") or "")
         parsed = parse_key(str(click.get("event_key") or ""))
         action, token, shown = parsed if parsed else ("", token_of_task(task) or "", None)
+        if action in batch_words.ACTIONS or action == batch_words.REFRESH:
+            await self.on_batch_click(rid, where, action, token, task)
+            return
         actor = self.apps.actor(where.user_id)
         card = await self.desk.card(token) if token else None
         if card is None:
@@ -134,12 +131,36 @@ class WeComFront:
             notice = "⚠️ 无法识别的按钮。"
         await self._redraw(rid, card, task, notice)
 
+    async def on_batch_click(
+        self, rid: str, where: Where, action: str, token: str, task: str
+    ) -> None:
+        """✅ 全部发布 / 🙈 全部忽略 / 🔄 on a thank-you batch: the workflow decides (who,
+        each draft); the card is redrawn for everyone with the outcome."""
+        notice = ""
+        if action in batch_words.ACTIONS:
+            answer = await self.apps.batch_press(token, batch_words.ACTIONS[action], where)
+            if answer is None:
+                notice = refusal_text(where.user_id)
+            else:
+                notice = ("⚠️ " if answer.alert else "") + answer.text
+                if batch_words.ACTIONS[action] == "post":
+                    self.desk.kick_outbox()  # the replies go out now
+        elif self.apps.actor(where.user_id) is None:
+            await self.apps.refused(where, f"button {action}", public=False)
+            notice = refusal_text(where.user_id)
+        found = await self.apps.batch_view(token)
+        if found is None:
+            return  # not a batch of ours: nothing to redraw
+        try:
+            await self.link.update_card(rid, batch_card(*found, task, token, notice))
+        except WeComError as exc:
+            log.warning("could not redraw a thank-you batch in WeCom: %s", exc)
+
     async def _open_edit(self, where: Where, card: CardRef) -> str:
         view = await self.desk.view(card.alert_id)
         if not view.open:
             return "⚠️ 这条评价已经处理过了。"
-        until = self.desk.clock.now() + self.edit_timeout
-        self._edits[(where.conversation, where.user_id)] = OpenEdit(card, until)
+        await self.apps.open_edit(where, card, self.edit_timeout)
         minutes = max(1, int(self.edit_timeout.total_seconds() // 60))
         return (
             f"请在 {minutes} 分钟内 @我 发送修改后的完整回复（{where.user_id}），"
@@ -174,10 +195,8 @@ class WeComFront:
             outcome = await self.apps.confirm(card, actor, draft_id)
         else:
             outcome = await self.apps.cancel(card, actor, draft_id)
-        key = (where.conversation, where.user_id)
-        editing = self._edits.get(key)
-        if outcome.ok and editing is not None and editing.draft_id == draft_id:
-            del self._edits[key]
+        if outcome.ok and draft_id is not None:
+            await self.apps.end_edit(where, draft_id)
         text, waiting = await self.apps.held(draft_id) if draft_id is not None else ("", False)
         view = await self.desk.view(card.alert_id)
         notice = ("" if outcome.ok else "⚠️ ") + outcome.message
@@ -194,6 +213,23 @@ class WeComFront:
             await self.link.update_card(rid, drawing)
         except WeComError as exc:  # the action stands; the card catches up on a later click
             log.warning("could not redraw review #%d in WeCom: %s", card.review_id, exc)
+
+    async def show(self, where: Where, actor: Any, review_id: int) -> str:
+        """/review 编号: the review's card pushed to the group again, as it stands now."""
+        stores = self.apps.stores_here(actor, where)
+        alert_id = await self.desk.card_for(actor, review_id, stores)
+        if alert_id is None or where.conversation is None:
+            return f"找不到评价 #{review_id}（只能查看本群门店的评价）。"
+        view = await self.desk.view(alert_id)
+        card = review_card(view, self.public_url, new_task_id(view.token or f"a{alert_id}"))
+        try:
+            await self.link.send(
+                where.conversation, {"msgtype": "template_card", "template_card": card}
+            )
+        except WeComError as exc:
+            log.warning("could not push review #%d's card again: %s", review_id, exc)
+            return "卡片发送失败，请稍后再试。"
+        return f"已重新发出评价 #{review_id} 的卡片。"
 
     async def _appeal(self, card: CardRef) -> None:
         """🚩 sends the appeal's text and checklist to the group: a message that stays."""
@@ -228,25 +264,23 @@ class WeComFront:
             attempted = text.split()[0] if text.startswith("/") and text.split() else "message"
             told = await self.apps.refused(where, attempted)
             return refusal_text(where.user_id) if told else None
-        key = (where.conversation, where.user_id)
-        editing = self._edits.get(key)
-        if editing is not None and not text.startswith("/"):
-            del self._edits[key]
-            now = self.desk.clock.now()
-            if editing.until < now:
+        editing = await self.apps.take_edit(where) if not text.startswith("/") else None
+        if editing is not None:
+            card, late, earlier = editing
+            review_id = card.review_id
+            if late:
                 return "⚠️ 修改已超时，请在卡片上重新点 ✏️ 修改。"
-            card, review_id = editing.card, editing.card.review_id
             held = await self.apps.hold(card, actor, text)
             if not held.ok or held.draft_id is None:
-                if held.code == "blocked":
-                    self._edits[key] = editing  # try again with the suggestion in mind
+                if held.code == "blocked":  # try again with the suggestion in mind
+                    await self.apps.open_edit(where, card, self.edit_timeout, earlier)
                 return edit_answer(review_id, held)
-            if editing.draft_id is not None:  # an earlier preview's text is replaced
-                await self.apps.cancel(card, actor, editing.draft_id)
+            if earlier is not None:  # an earlier preview's text is replaced
+                await self.apps.cancel(card, actor, earlier)
             if not await self._preview(where, card, held.draft_id, text):
                 await self.apps.cancel(card, actor, held.draft_id)
                 return f"⚠️ 评价 #{review_id}：修改预览没能发出，请稍后重新发送修改后的回复。"
-            self._edits[key] = OpenEdit(card, now + self.edit_timeout, held.draft_id)
+            await self.apps.open_edit(where, card, self.edit_timeout, held.draft_id)
             return (
                 f"✏️ 评价 #{review_id} 的修改已通过检查，将发布为：\n\n{text}\n\n"
                 "确认发布吗？请在下方的预览卡片上点“确认发布”，或点“取消”保持原草稿。"
