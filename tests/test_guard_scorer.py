@@ -23,6 +23,10 @@ ORDINARY = analysis(("food", "negative"))
 PARAPHRASED_PROMISE = "您能不能再来一次，我们给您好好安排一桌"
 
 
+def test_short_texts_are_left_to_the_rules():
+    assert check("写完就走开了，没确认。", learned=True) == []
+
+
 def check(text: str, learned: bool) -> list:
     return check_reply(text, review=REVIEW, analysis=ORDINARY, store=STORE, learned=learned)
 

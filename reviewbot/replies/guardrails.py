@@ -734,7 +734,7 @@ def check_reply(
                 span=(start, end),
             )
     if learned and not any(v.code not in _FORM_CODES for v in found.items):
-        _check_learned(reply, rules, found)
+        _check_learned(reply, sheet, found)
     return found.finish()
 
 
@@ -747,12 +747,13 @@ def _family_advice(code: str) -> _Advice:
     return _advice(guardrail_data()[code], None, code)
 
 
-def _check_learned(reply: _Text, rules: _Rules, found: _Found) -> None:
+def _check_learned(reply: _Text, sheet: _Sheet, found: _Found) -> None:
     """A wording the rules let through that the scorer reads as breaking a rule: refused
-    under that rule, naming the words that weigh most in its score."""
+    under that rule, naming the words that weigh most in its score. The store's own numbers
+    (its phone, its address) are read as blanks: the scorer knows no store's facts."""
     model = scorer.default_model()
-    text = reply.body
-    if model is None or not text.strip():
+    text = _DIGITS.sub(lambda m: "□" * len(m[0]) if m[0] in sheet.digits else m[0], reply.body)
+    if model is None or len(text.strip()) < scorer.MIN_CHARS:
         return
     features = scorer.featurize(text, words_of(text), model.config)
     probabilities = model.probabilities(features)
@@ -768,6 +769,8 @@ def _check_learned(reply: _Text, rules: _Rules, found: _Found) -> None:
         end -= 1
     if start >= end:
         start, end = left, right
+    if sheet.allows("facts", text[start:end]):
+        return  # the store's own words
     code = model.families[family]
     found.add(
         code,
