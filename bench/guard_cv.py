@@ -30,8 +30,8 @@ from reviewbot.analysis.base import UNREAD, ReviewText  # noqa: E402
 from reviewbot.config import load_settings  # noqa: E402
 from reviewbot.replies import scorer_training as st  # noqa: E402
 from reviewbot.replies.facts import StoreProfile  # noqa: E402
-from reviewbot.replies.guardrails import check_reply  # noqa: E402
-from reviewbot.replies.scorer import ScorerConfig  # noqa: E402
+from reviewbot.replies.guardrails import check_reply, normalise  # noqa: E402
+from reviewbot.replies.scorer import MIN_CHARS, ScorerConfig  # noqa: E402
 from reviewbot.safejson import storable_text  # noqa: E402
 
 
@@ -48,6 +48,11 @@ def _rules_verdicts(edits, store) -> list[set[str]]:
         )
         out.append({v.code for v in found})
     return out
+
+
+def _long_enough(edits) -> np.ndarray:
+    """Whether `check_reply` asks the scorer at all (shorter texts are left to the rules)."""
+    return np.asarray([len(normalise(e.text).strip()) >= MIN_CHARS for e in edits])
 
 
 def _pct(part: int, whole: int) -> str:
@@ -110,7 +115,7 @@ def main() -> int:
         oof = st.out_of_fold(edits, cfg)
         a, b, threshold = st.calibrate(oof, labels, cfg)
         p = 1.0 / (1.0 + np.exp(-(a * oof + b)))
-        hits = p.max(axis=1) >= threshold
+        hits = (p.max(axis=1) >= threshold) & _long_enough(edits)
         rules = _rules_verdicts(edits, store)
         _report(
             f"{cfg.folds}-fold cross-validation on {args.data.name} ({len(edits)} edits), "
@@ -127,7 +132,7 @@ def main() -> int:
     d = st.design([st.features_of(e.text, cfg) for e in held])
     z = st._logits(d, model.w, model.bias)
     p = 1.0 / (1.0 + np.exp(-(model.platt_a * z + model.platt_b)))
-    hits = p.max(axis=1) >= model.threshold[0]
+    hits = (p.max(axis=1) >= model.threshold[0]) & _long_enough(held)
     if args.rules_from:
         given = json.loads(args.rules_from.read_text(encoding="utf-8"))
         rules = [set(given[e.id]) for e in held]
