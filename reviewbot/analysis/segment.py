@@ -32,3 +32,9 @@ def word_starts(text: str, words: tuple[str, ...] = ()) -> frozenset[int]:
     starts.update(i for i, ch in enumerate(text) if not "\u3400" <= ch <= "\u9fff")
     starts.add(len(text))
     return frozenset(starts)
+
+
+@lru_cache(maxsize=512)
+def words_of(text: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba's words of `text` with where each begins and ends (a scorer's features)."""
+    return tuple(_tokenizer(()).tokenize(text))

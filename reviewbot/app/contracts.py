@@ -268,6 +268,7 @@ def guard_line(
             review=ReviewText(id=storable_text(str(item_id)), text=clean_text(review)[0]),
             analysis=UNREAD,
             store=store,
+            learned=True,
         )
     except Exception as exc:  # one bad line must not end the run
         return _internal(item_id, exc)

@@ -30,7 +30,8 @@ from typing import Any, Protocol
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.normalize import normalize
-from reviewbot.analysis.segment import word_starts
+from reviewbot.analysis.segment import word_starts, words_of
+from reviewbot.replies import scorer
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data, is_crisis
 
@@ -647,12 +648,16 @@ def check_reply(
     platform_limits: ReplyLimits | _HasReplyLimit | None = None,
     replies_posted: int = 0,
     quotes: Collection[str] = (),
+    learned: bool = False,
 ) -> list[Violation]:
     """Every reason `text` must not be posted as the public reply to `review` (empty: OK).
 
     `quotes` are the customer's words the engine quoted in its draft (`Draft.quotes`), the
     only 「」 spans some rules (blame, invented facts) let through: pass them for the
     engine's draft and for a staff edit of it, never quotes taken from the edit itself.
+    `learned`: also ask the learned scorer (scorer.py) about wording the rules let through;
+    for text someone wrote (a staff edit, a model's draft), not the engine's own templates,
+    which the template lint checks against the rules.
     """
     rules = _rules()
     limits = ReplyLimits.of(platform_limits)
@@ -728,7 +733,52 @@ def check_reply(
                 family="number",
                 span=(start, end),
             )
+    if learned and not any(v.code not in _FORM_CODES for v in found.items):
+        _check_learned(reply, sheet, found)
     return found.finish()
+
+
+# Refusals about the form of a reply, not its words: the learned scorer still reads it.
+_FORM_CODES = frozenset({"too_long", "already_replied"})
+
+
+@cache
+def _family_advice(code: str) -> _Advice:
+    return _advice(guardrail_data()[code], None, code)
+
+
+def _check_learned(reply: _Text, sheet: _Sheet, found: _Found) -> None:
+    """A wording the rules let through that the scorer reads as breaking a rule: refused
+    under that rule, naming the words that weigh most in its score. The store's own numbers
+    (its phone, its address) are read as blanks: the scorer knows no store's facts."""
+    model = scorer.default_model()
+    text = _DIGITS.sub(lambda m: "□" * len(m[0]) if m[0] in sheet.digits else m[0], reply.body)
+    if model is None or len(text.strip()) < scorer.MIN_CHARS:
+        return
+    features = scorer.featurize(text, words_of(text), model.config)
+    probabilities = model.probabilities(features)
+    over = probabilities - model.threshold
+    family = int(over.argmax())
+    if over[family] < 0:
+        return
+    start, end = model.explain(features, family, text)
+    left, right = scorer.clause_bounds(text, start, end)
+    while start < end and not _word_char(text[start]):
+        start += 1
+    while end > start and not _word_char(text[end - 1]):
+        end -= 1
+    if start >= end:
+        start, end = left, right
+    if sheet.allows("facts", text[start:end]):
+        return  # the store's own words
+    code = model.families[family]
+    found.add(
+        code,
+        reply.written_at(start, end),
+        advice=_family_advice(code),
+        family="learned",
+        span=(start, end),
+    )
 
 
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")

@@ -422,7 +422,11 @@ class ModelDrafter:
         _placeholders()
         # a hit of a rule that asks jieba where words start loads its dictionary
         check_reply(
-            "这顿我们请", review=ReviewText("", ""), analysis=UNREAD, store=StoreProfile("")
+            "这顿我们请",
+            review=ReviewText("", ""),
+            analysis=UNREAD,
+            store=StoreProfile(""),
+            learned=True,  # and the scorer's weights
         )
 
     async def draft(
@@ -516,6 +520,7 @@ class ModelDrafter:
             store=store,
             platform_limits=limits,
             quotes=quotes,
+            learned=True,  # a model wrote it: read like a staff edit
         )
         if found:
             return found[0].code

@@ -46,6 +46,7 @@ STATUS_NAMES: dict[ReviewStatus, str] = {
 NOT_YET_READ = "顾客刚更新了评价，新的分析和草稿生成后再处理。"
 REPLACED = "草稿已更新，请看最新卡片。"  # a ✅ pressed on a draft replaced since
 UNDO_IGNORE = timedelta(seconds=30)  # how long a 🙈 can be taken back
+STAFF_EDIT = "staff-edit"  # the template_id of a draft a person wrote
 APPEAL_EVIDENCE = [
     "订单记录（下单时间、金额、配送记录）",
     "与顾客的聊天记录",
@@ -132,9 +133,12 @@ async def guardrail_violations(
     store: StoreProfile,
     limits: ReplyLimits | None = None,
     quotes: Sequence[str] = (),
+    learned: bool = True,
 ) -> list[Violation]:
     """Everything that forbids posting `text` as this review's public reply. `quotes`:
-    the customer's words the reply engine quoted in the draft `text` is (an edit of)."""
+    the customer's words the reply engine quoted in the draft `text` is (an edit of).
+    `learned`: ask the learned scorer too (someone wrote `text`); False for the engine's
+    own draft, which its templates' rules already passed."""
     row = await current_analysis(session, review)
     posted = (
         await session.scalar(
@@ -153,7 +157,13 @@ async def guardrail_violations(
         platform_limits=limits,
         replies_posted=posted,
         quotes=quotes,
+        learned=learned,
     )
+
+
+def written(draft: Draft) -> bool:
+    """Whether a person wrote this draft (a staff edit), rather than the reply engine."""
+    return draft.template_id == STAFF_EDIT
 
 
 async def check_edit(
@@ -381,7 +391,7 @@ async def approve(
                 source={"unanalyzed": "approved as shown after the analysis gave up"},
             )
     violations = await guardrail_violations(
-        session, review, draft.text, store, limits, quotes=draft.quotes
+        session, review, draft.text, store, limits, quotes=draft.quotes, learned=written(draft)
     )
     if violations:
         audit.record(
@@ -739,7 +749,7 @@ async def hold_edit(
         status=EDITING,
         created_at=now,
         created_by=actor.id,
-        template_id="staff-edit",
+        template_id=STAFF_EDIT,
         principles=[],
         requires_role=base.requires_role if base else None,
         appeal=base.appeal if base else None,

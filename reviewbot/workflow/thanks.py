@@ -151,6 +151,7 @@ async def _why_not(
         directory.profile(review.store_id),
         directory.reply_limits(review.source_id),
         quotes=draft.quotes,
+        learned=actions.written(draft),
     )
     return actions.explain(violations) if violations else None
 
