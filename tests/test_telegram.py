@@ -577,8 +577,8 @@ async def test_an_hour_long_telegram_outage_delays_alerts_in_order_and_loses_non
         bot.clock.advance(minutes=5)
         await bot.daemon.poll_all_once()
         await bot.daemon.drain()
-    for _ in range(50):  # the rest of the hour, on the daemon's clock
-        bot.clock.advance(seconds=61)
+    for _ in range(25):  # the rest of the hour, on the daemon's clock; each run past the
+        bot.clock.advance(seconds=122)  # longest retry delay (a minute, plus jitter) tries
         await bot.daemon.drain()
     assert bot.fake.cards(STAFF_CHAT) == []
     async with bot.daemon.sessions() as session:
