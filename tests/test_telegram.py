@@ -577,8 +577,8 @@ async def test_an_hour_long_telegram_outage_delays_alerts_in_order_and_loses_non
         bot.clock.advance(minutes=5)
         await bot.daemon.poll_all_once()
         await bot.daemon.drain()
-    for _ in range(50):  # the rest of the hour, on the daemon's clock
-        bot.clock.advance(seconds=61)
+    for _ in range(25):  # the rest of the hour, on the daemon's clock; each run past the
+        bot.clock.advance(seconds=122)  # longest retry delay (a minute, plus jitter) tries
         await bot.daemon.drain()
     assert bot.fake.cards(STAFF_CHAT) == []
     async with bot.daemon.sessions() as session:
@@ -814,9 +814,7 @@ async def test_stats_in_a_stores_group_shows_only_that_store(bot):
 
 
 async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path):
-    import asyncio
-    import subprocess
-    import sys
+    from tests.harness.cli import reviewbot_here
 
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "r")
@@ -832,15 +830,12 @@ async def test_audit_prints_a_reviews_whole_history(bot, database_url, tmp_path)
         'name = "测试小馆"\n[[stores.sources]]\nplatform = "demo"\naccount = "shop-1"\n',
         encoding="utf-8",
     )
+    # The command in this process (tests/harness/cli.py), in a thread beside the bot's loop.
     done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "reviewbot", "audit", "--review", "1", "-c", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=60,
+        reviewbot_here, "audit", "--review", "1", "-c", str(config), cwd=tmp_path
     )
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
+    assert done.returncode == 0, done.stderr.decode()
+    out = done.stdout.decode()
     assert "revision 1" in out and NEGATIVE in out
     order = [
         "review.received",

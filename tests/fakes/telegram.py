@@ -12,7 +12,6 @@ https://core.telegram.org/bots/api
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
@@ -130,7 +129,7 @@ class Call:
 
 
 class FakeTelegram:
-    def __init__(self, *, long_poll_cap: float = 0.5) -> None:
+    def __init__(self, *, long_poll_cap: float = 10.0) -> None:
         self.long_poll_cap = long_poll_cap
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -296,10 +295,14 @@ class FakeTelegram:
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         wait = min(float(params.get("timeout") or 0), self.long_poll_cap)
-        if not self._updates and wait > 0:
+        if not self._updates and wait > 0 and not self._stopping.is_set():
+            # Answered at once when an update comes or the server stops (a long poll the
+            # bot dropped at its own stop must not hold up the server's cleanup).
             self._new_update.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._new_update.wait(), timeout=wait)
+            woken = [asyncio.ensure_future(e.wait()) for e in (self._new_update, self._stopping)]
+            await asyncio.wait(woken, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in woken:
+                waiter.cancel()
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
