@@ -38,7 +38,7 @@ from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
 from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
-from reviewbot.analysis.gates import AnyOf
+from reviewbot.analysis.gates import AnyOf, literal_gate
 from reviewbot.analysis.lexicon import Lexicon, trie_pattern
 from reviewbot.analysis.normalize import Normalized, normalize
 
@@ -66,6 +66,7 @@ _SQUEEZE = str.maketrans("", "", _FILLER)
 # span found in the folded text is the same slice of the customer's text.
 _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
+_SQUEEZE_RE = re.compile(_FILLER_CLASS)  # text.translate(_SQUEEZE), in a third of the time
 # Characters OpenCC leaves in Traditional form because they are also Simplified words
 # (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
 _PARTICLES = str.maketrans({"著": "着"})
@@ -176,6 +177,10 @@ class MaliceRules:
             )
             for hurts in (True, False)
         }
+        # ...each behind a search for the strings its matches need (one review in thirty).
+        self._phrase_gates = {
+            hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
+        }
         self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
@@ -262,9 +267,12 @@ class MaliceRules:
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
-        return self._cues.search(text.translate(_SQUEEZE)) is not None
+        return self._cues.search(_SQUEEZE_RE.sub("", text)) is not None
 
     def _phrase_hit(self, text: str, hurts: bool) -> bool:
+        gate = self._phrase_gates[hurts]
+        if gate is not None and gate.search(text) is None:
+            return False
         return self._any_phrase[hurts].search(text) is not None
 
     def text_hits(self, text: str) -> list[_Hit]:
