@@ -38,6 +38,7 @@ from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
 from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
+from reviewbot.analysis.gates import AnyOf, literal_gate
 from reviewbot.analysis.lexicon import Lexicon, trie_pattern
 from reviewbot.analysis.normalize import Normalized, normalize
 
@@ -65,6 +66,7 @@ _SQUEEZE = str.maketrans("", "", _FILLER)
 # span found in the folded text is the same slice of the customer's text.
 _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
+_SQUEEZE_RE = re.compile(_FILLER_CLASS)  # text.translate(_SQUEEZE), in a third of the time
 # Characters OpenCC leaves in Traditional form because they are also Simplified words
 # (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
 _PARTICLES = str.maketrans({"著": "着"})
@@ -150,6 +152,12 @@ class MaliceRules:
         }
         # Compiled on first use, like the combos: start-up pays only for what reviews need.
         self._piece_cache: dict[str, re.Pattern[str]] = {}
+        # Whether a piece occurs, asked of its patterns through one search for the strings
+        # they need (gates.py): a piece is a long alternation that matches almost no review.
+        self._patterns = {name: tuple(p["patterns"]) for name, p in data["pieces"].items()}
+        self._any_piece: AnyOf | None = None  # built on first use
+        self._slot_sets: list[tuple[frozenset[str], ...]] = []
+        self._combos_by_piece: dict[str, list[int]] = {}
         self._combo_cache: dict[str, re.Pattern[str]] = {}
         self.combos = [self._combo(c) for c in data["combos"]]
         self.bonus: dict[str, tuple[str, ...]] = {
@@ -168,6 +176,10 @@ class MaliceRules:
                 or "(?!)"
             )
             for hurts in (True, False)
+        }
+        # ...each behind a search for the strings its matches need (one review in thirty).
+        self._phrase_gates = {
+            hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
         self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
         traditional = re.escape(data["fold"]["traditional"])
@@ -255,25 +267,28 @@ class MaliceRules:
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
-        return self._cues.search(text.translate(_SQUEEZE)) is not None
+        return self._cues.search(_SQUEEZE_RE.sub("", text)) is not None
 
     def _phrase_hit(self, text: str, hurts: bool) -> bool:
+        gate = self._phrase_gates[hurts]
+        if gate is not None and gate.search(text) is None:
+            return False
         return self._any_phrase[hurts].search(text) is not None
 
     def text_hits(self, text: str) -> list[_Hit]:
         """Scored matches of every combo and phrase in normalised text, best first."""
         hits: list[_Hit] = []
-        # A combo can match only where every slot's pieces occur: each piece is looked for
-        # once, when a combo first needs it, instead of once per combo that starts with it.
-        present: dict[str, bool] = {}
-
-        def occurs(name: str) -> bool:
-            if name not in present:
-                present[name] = self._piece(name).search(text) is not None
-            return present[name]
-
-        for combo in self.combos:
-            if not all(any(occurs(name) for name in slot) for slot in combo.gates):
+        # A combo can match only where every slot's pieces occur: which pieces occur is found
+        # once per text, by one search for the strings they need (gates.py).
+        if self._any_piece is None:
+            self._index_combos()
+        assert self._any_piece is not None
+        present = self._any_piece.present(text)
+        # The combos whose first slot has a piece here (in their order), then the other slots.
+        by_piece = self._combos_by_piece
+        for index in sorted({i for name in present for i in by_piece.get(name, ())}):
+            combo = self.combos[index]
+            if any(slot.isdisjoint(present) for slot in self._slot_sets[index][1:]):
                 continue
             regex = self._combo_cache.get(combo.pattern)
             if regex is None:
@@ -292,6 +307,13 @@ class MaliceRules:
                 hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), fact))
         hits.sort(key=lambda h: -h.score)
         return hits
+
+    def _index_combos(self) -> None:
+        self._slot_sets = [tuple(frozenset(slot) for slot in c.gates) for c in self.combos]
+        for index, slots in enumerate(self._slot_sets):
+            for name in slots[0]:
+                self._combos_by_piece.setdefault(name, []).append(index)
+        self._any_piece = AnyOf(self._patterns)
 
     def compile_all(self) -> None:
         """Compile every piece and combo now (tests: a bad pattern fails there, not on the

@@ -116,6 +116,8 @@ def script_of(text: str) -> Script | None:
     if not _CJK.search(text):
         return None
     trad, simp = _script_chars()
+    if trad.search(text) is None:  # most reviews: no Traditional-only character, no counting
+        return "zh-Hans"
     return "zh-Hant" if len(trad.findall(text)) > len(simp.findall(text)) else "zh-Hans"
 
 
