@@ -271,3 +271,30 @@ def test_a_long_list_of_complaints_is_answered_in_full_and_the_rest_named(analyz
     for clause in clauses:
         assert clause in draft.text
     assert draft.text.count("会逐项改进") + draft.text.count("一并记下") >= 1
+
+
+def test_a_topic_word_and_blame_is_not_answered_as_a_wait(analyzer, drafter):
+    """送到 with a word of blame tells what the food was like on arrival, not that it came
+    late: no draft says the customer waited unless the words tell of time."""
+    library = load_library(default_templates_dir())
+    late = library.answers["delivery.late"]
+    result, draft = made(analyzer, drafter, "送到都黏在一起了很失望")
+    assert [c.aspect for c in result.complaints] == ["delivery.late"]  # the analyzer's reading
+    assert "等" not in draft.text and "慢" not in draft.text
+    assert not any(step in draft.text for step in late.step)
+    assert "「送到都黏在一起了很失望」" in draft.text  # still answered, in its own words
+    # With a word of time, the same kind of clause is a wait and answered as one.
+    result, draft = made(analyzer, drafter, "送到都一个多小时了很失望")
+    assert [c.aspect for c in result.complaints] == ["delivery.late"]
+    assert any(step in draft.text for step in late.step)
+
+
+def test_every_wait_word_of_the_analyzer_holds_evidence_of_time():
+    """No complaint word of an aspect answered as a wait is demoted for want of time words."""
+    from reviewbot.replies.leftovers import _time_evidence
+
+    taxonomy = load_taxonomy()
+    for aspect, evidence in _time_evidence().items():
+        words = [w for w, tags in taxonomy.words.items() if (aspect, -1) in tags]
+        assert words
+        assert [w for w in words if not any(e in w for e in evidence)] == []

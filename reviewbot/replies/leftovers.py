@@ -154,6 +154,25 @@ def leftovers(
     return out
 
 
+@cache
+def _time_evidence() -> dict[str, tuple[str, ...]]:
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    return {a: tuple(w) for a, w in tomllib.loads(text)["time_evidence"].items()}
+
+
+def tells_of_time(complaint: Complaint) -> bool:
+    """Whether a complaint may be answered as its aspect: one whose answer says the
+    customer waited (delivery.late, service.waiting) needs Chinese words with evidence of
+    time; the analyzer also gives these aspects to a topic word beside blame (送到都黏在一起
+    了很失望 is about the food on arrival). Such a point is left to leftovers(), which
+    answers its clause by what it says, or not at all when another point covers it."""
+    words = _time_evidence().get(complaint.aspect)
+    if words is None or not _HAN.search(complaint.span):
+        return True
+    plain = _mandarin(to_simplified(complaint.span))
+    return any(w in plain for w in words)
+
+
 def english_clauses(text: str) -> list[str]:
     return [p for p in _EN_CLAUSES.split(text) if p and p.strip()]
 
