@@ -298,3 +298,20 @@ def test_every_wait_word_of_the_analyzer_holds_evidence_of_time():
         words = [w for w, tags in taxonomy.words.items() if (aspect, -1) in tags]
         assert words
         assert [w for w in words if not any(e in w for e in evidence)] == []
+
+
+def test_narration_with_no_complaint_evidence_is_no_point(analyzer, drafter):
+    """A clause that says nothing negative and names nothing at fault is narration: a
+    300-character Meituan reply does not spend itself acknowledging it."""
+    meituan = ReplyLimits(max_chars=300)
+    cases = [
+        ("公司年会订了三桌，菜太咸了，服务员态度很差", "年会", meituan),
+        ("嚟慶祝生日，啲嘢食好難食，侍應又黑口黑面", "慶祝", meituan),
+        ("Wanted to like it. The soup was cold and the waiter was rude.", "Wanted", None),
+    ]
+    for text, narration, limits in cases:
+        _, draft = made(analyzer, drafter, text, limits=limits)
+        assert narration not in draft.text, draft.text
+    # A clause that names what was at fault is still a point without a negative word.
+    assert chinese_category("麻辣香锅一股子陈油味", negative=True) == "food"
+    assert english_category("the bag was soaked with sauce", negative=True) == "delivery"

@@ -61,6 +61,7 @@ class Cues:
     mild_praise: tuple[str, ...]
     concession: tuple[str, ...]
     narrative: tuple[str, ...]
+    occasion: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
@@ -89,6 +90,7 @@ def cues() -> Cues:
         mild_praise=tuple(data["mild_praise"]),
         concession=tuple(data["concession"]),
         narrative=tuple(data["narrative"]),
+        occasion=tuple(data["occasion"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
@@ -203,6 +205,10 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
         if clause.startswith(cues().narrative) or _only_nouns(clause):
+            return None
+        # The occasion or plan of the visit (公司年会订了三桌, 嚟慶祝生日), wherever it is
+        # said: narration, and answering it spends the reply's length on nothing.
+        if any(word in clause for word in cues().occasion):
             return None
         if any(word in clause for word in cues().mild_praise):
             return None
