@@ -271,3 +271,47 @@ def test_a_long_list_of_complaints_is_answered_in_full_and_the_rest_named(analyz
     for clause in clauses:
         assert clause in draft.text
     assert draft.text.count("会逐项改进") + draft.text.count("一并记下") >= 1
+
+
+def test_a_topic_word_and_blame_is_not_answered_as_a_wait(analyzer, drafter):
+    """送到 with a word of blame tells what the food was like on arrival, not that it came
+    late: no draft says the customer waited unless the words tell of time."""
+    library = load_library(default_templates_dir())
+    late = library.answers["delivery.late"]
+    result, draft = made(analyzer, drafter, "送到都黏在一起了很失望")
+    assert [c.aspect for c in result.complaints] == ["delivery.late"]  # the analyzer's reading
+    assert "等" not in draft.text and "慢" not in draft.text
+    assert not any(step in draft.text for step in late.step)
+    assert "「送到都黏在一起了很失望」" in draft.text  # still answered, in its own words
+    # With a word of time, the same kind of clause is a wait and answered as one.
+    result, draft = made(analyzer, drafter, "送到都一个多小时了很失望")
+    assert [c.aspect for c in result.complaints] == ["delivery.late"]
+    assert any(step in draft.text for step in late.step)
+
+
+def test_every_wait_word_of_the_analyzer_holds_evidence_of_time():
+    """No complaint word of an aspect answered as a wait is demoted for want of time words."""
+    from reviewbot.replies.leftovers import _time_evidence
+
+    taxonomy = load_taxonomy()
+    for aspect, evidence in _time_evidence().items():
+        words = [w for w, tags in taxonomy.words.items() if (aspect, -1) in tags]
+        assert words
+        assert [w for w in words if not any(e in w for e in evidence)] == []
+
+
+def test_narration_with_no_complaint_evidence_is_no_point(analyzer, drafter):
+    """A clause that says nothing negative and names nothing at fault is narration: a
+    300-character Meituan reply does not spend itself acknowledging it."""
+    meituan = ReplyLimits(max_chars=300)
+    cases = [
+        ("公司年会订了三桌，菜太咸了，服务员态度很差", "年会", meituan),
+        ("嚟慶祝生日，啲嘢食好難食，侍應又黑口黑面", "慶祝", meituan),
+        ("Wanted to like it. The soup was cold and the waiter was rude.", "Wanted", None),
+    ]
+    for text, narration, limits in cases:
+        _, draft = made(analyzer, drafter, text, limits=limits)
+        assert narration not in draft.text, draft.text
+    # A clause that names what was at fault is still a point without a negative word.
+    assert chinese_category("麻辣香锅一股子陈油味", negative=True) == "food"
+    assert english_category("the bag was soaked with sauce", negative=True) == "delivery"

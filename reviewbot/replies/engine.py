@@ -35,7 +35,7 @@ from reviewbot.replies.answers import (
 from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
-from reviewbot.replies.leftovers import leftovers, taken_words
+from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
 from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
@@ -276,7 +276,10 @@ class TemplateDrafter:
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
-        points = [c for c in ordered(analysis.complaints) if c.aspect in answers]
+        # A wait is answered only where the customer's words tell of one (tells_of_time).
+        points = [
+            c for c in ordered(analysis.complaints) if c.aspect in answers and tells_of_time(c)
+        ]
         # The reading's own complaints are answered in their words only where the analyzer's
         # list lacks their category (or the situation frames the lead, see _assemble_points):
         # only then do their words and quotes cover a clause.

@@ -61,6 +61,7 @@ class Cues:
     mild_praise: tuple[str, ...]
     concession: tuple[str, ...]
     narrative: tuple[str, ...]
+    occasion: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
@@ -89,6 +90,7 @@ def cues() -> Cues:
         mild_praise=tuple(data["mild_praise"]),
         concession=tuple(data["concession"]),
         narrative=tuple(data["narrative"]),
+        occasion=tuple(data["occasion"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
@@ -154,6 +156,25 @@ def leftovers(
     return out
 
 
+@cache
+def _time_evidence() -> dict[str, tuple[str, ...]]:
+    text = resources.files("reviewbot.replies").joinpath("data/leftovers.toml").read_text("utf-8")
+    return {a: tuple(w) for a, w in tomllib.loads(text)["time_evidence"].items()}
+
+
+def tells_of_time(complaint: Complaint) -> bool:
+    """Whether a complaint may be answered as its aspect: one whose answer says the
+    customer waited (delivery.late, service.waiting) needs Chinese words with evidence of
+    time; the analyzer also gives these aspects to a topic word beside blame (送到都黏在一起
+    了很失望 is about the food on arrival). Such a point is left to leftovers(), which
+    answers its clause by what it says, or not at all when another point covers it."""
+    words = _time_evidence().get(complaint.aspect)
+    if words is None or not _HAN.search(complaint.span):
+        return True
+    plain = _mandarin(to_simplified(complaint.span))
+    return any(w in plain for w in words)
+
+
 def english_clauses(text: str) -> list[str]:
     return [p for p in _EN_CLAUSES.split(text) if p and p.strip()]
 
@@ -184,6 +205,10 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
         if clause.startswith(cues().narrative) or _only_nouns(clause):
+            return None
+        # The occasion or plan of the visit (公司年会订了三桌, 嚟慶祝生日), wherever it is
+        # said: narration, and answering it spends the reply's length on nothing.
+        if any(word in clause for word in cues().occasion):
             return None
         if any(word in clause for word in cues().mild_praise):
             return None
