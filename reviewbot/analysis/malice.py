@@ -163,6 +163,11 @@ class MaliceRules:
         self.bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data["bonus"].items()
         }
+        # Bonus pieces read over the whole review, not the sentence (a refund promised in
+        # one sentence is what 到账就删 in the next waits for).
+        self.review_bonus: dict[str, tuple[str, ...]] = {
+            reason: tuple(names) for reason, names in data.get("review_bonus", {}).items()
+        }
         self.phrases = {
             reason: re.compile("|".join(f"(?:{p})" for p in t["patterns"]))
             for reason, t in data["phrases"].items()
@@ -350,6 +355,10 @@ class MaliceRules:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
+        for piece in self.review_bonus.get(combo.reason, ()):
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(text):
+                score += self.scores[piece]
         return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts), combo.also)
 
     # -- context ---------------------------------------------------------------------------
