@@ -318,7 +318,9 @@ class MaliceRules:
         for index, slots in enumerate(self._slot_sets):
             for name in slots[0]:
                 self._combos_by_piece.setdefault(name, []).append(index)
-        self._any_piece = AnyOf(self._patterns)
+        # Only pieces some combo's slot names: the bonus pieces are read per match instead.
+        in_slots = {name for combo in self.combos for slot in combo.slots for name in slot}
+        self._any_piece = AnyOf({n: p for n, p in self._patterns.items() if n in in_slots})
 
     def compile_all(self) -> None:
         """Compile every piece and combo now (tests: a bad pattern fails there, not on the
