@@ -252,8 +252,6 @@ def test_a_message_without_stars_needs_no_agreement_from_the_sentiment_model():
         "退款了我就删差评",
         "给个说法，不然差评不删",
         "把38块退给我，差评马上删",
-        "不退钱就一直差评，直到退为止",
-        "不给我退款，我就每天来追评",
         "要么退款要么差评",
         # a claim the shop refused, told as the story behind the stars
         "吃出蟑螂要求赔偿，商家不赔，差评",
@@ -274,6 +272,11 @@ def test_look_alikes_of_the_new_forms_are_not_accused(text):
         "退我一百我就删掉这条，不然每个平台都写",  # a campaign of reviews, not the one review
         "你们不退款我就换号天天写差评",
         "老板不给钱就天天差评",
+        # further bad reviews threatened as leverage, even for the refund alone (the
+        # policy in tests/data/dev/README.md; malice_threats3 relabelled to match)
+        "不退钱就一直差评，直到退为止",
+        "不给我退款，我就每天来追评",
+        "不退款我就继续追评，让大家都看到",
         "汤里有虫，精神损失费五百，少一分都不行",
         "你们的牛排有问题，免费请我们全家吃一顿，我就改评价",
         "价格涨了啊,昨天1200你不给,今天1800,明天两千五",
@@ -322,3 +325,50 @@ def test_written_extortion_in_real_style_recall_and_no_honest_accused():
 def test_every_piece_and_combo_compiles():
     # pieces and combos compile on first use; a broken pattern must fail here
     MaliceRules(analyzer().lexicon).compile_all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cause 1: the refund written as 退了 / 退差价 was not read as the customer's own due
+        "米饭是夹生的，30块的套餐就这样，退了我就删。",
+        "说好的大份结果是小份，把差价8块退了我马上改评价。",
+        "客服说商家负责，可商家一直拖着，什么时候退了什么时候删评。",
+        # cause 2: an English refund of the order ("refund the $24") was not read as one
+        "Soup arrived cold and half spilled. Refund the $18 and I'll delete this.",
+        # cause 3: the refund promised in one sentence, its arrival awaited in the next
+        "商家答应当天退款，现在过去一周了。等这36块到账我立马删了这条。",
+    ],
+)
+def test_own_refund_in_other_words_or_sentences_is_no_extortion(text):
+    """The five honest reviews of dev/malice_honest that were accused, by cause."""
+    assert not read(text, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退了还不够，再转我500精神损失，不然我就删不了",
+        "Refund the $18 plus a $100 gift card and I'll delete this.",
+        "商家答应退款。退款不够，另外给我转500到账立马删",
+        "贰佰元整,到账即删",
+    ],
+)
+def test_the_refund_readings_leave_demands_beyond_it(text):
+    assert "extortion" in read(text, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不赔钱我就找一帮人天天堵在你门口",
+        "我会让这家店在这个城市消失，等着瞧",
+        "老板，你家孩子在哪个学校我都知道",
+        "转我三千，否则我去税务局举报你们不开发票偷税",
+        "不给钱就编个你们吃出虫子的故事，发遍全网",
+        "Pay me $500 or I'll report you to the health inspector.",
+        "骑手我记住你的脸了，你以后别在这片送单",
+    ],
+)
+def test_threats_from_the_malice_honest_forms_are_caught(text):
+    assert "threat" in read(text, 1).malicious_reasons

@@ -163,6 +163,11 @@ class MaliceRules:
         self.bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data["bonus"].items()
         }
+        # Bonus pieces read over the whole review, not the sentence (a refund promised in
+        # one sentence is what 到账就删 in the next waits for).
+        self.review_bonus: dict[str, tuple[str, ...]] = {
+            reason: tuple(names) for reason, names in data.get("review_bonus", {}).items()
+        }
         self.phrases = {
             reason: re.compile("|".join(f"(?:{p})" for p in t["patterns"]))
             for reason, t in data["phrases"].items()
@@ -313,7 +318,9 @@ class MaliceRules:
         for index, slots in enumerate(self._slot_sets):
             for name in slots[0]:
                 self._combos_by_piece.setdefault(name, []).append(index)
-        self._any_piece = AnyOf(self._patterns)
+        # Only pieces some combo's slot names: the bonus pieces are read per match instead.
+        in_slots = {name for combo in self.combos for slot in combo.slots for name in slot}
+        self._any_piece = AnyOf({n: p for n, p in self._patterns.items() if n in in_slots})
 
     def compile_all(self) -> None:
         """Compile every piece and combo now (tests: a bad pattern fails there, not on the
@@ -350,6 +357,10 @@ class MaliceRules:
                 score += self.scores[piece]
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
+        for piece in self.review_bonus.get(combo.reason, ()):
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(text):
+                score += self.scores[piece]
         return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts), combo.also)
 
     # -- context ---------------------------------------------------------------------------
