@@ -662,3 +662,46 @@ def test_a_number_at_fault_drops_its_clause_not_just_the_digits():
     assert price.suggestion.endswith("可以删掉这句：「这单只收您18元。」")
     (price,) = check("抱歉让您久等了，这单只收您18元，下次见。")
     assert price.suggestion.endswith("可以改成：「抱歉让您久等了，下次见。」")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "平台已经给您退了款，出餐慢是我们的问题，已经在改了。",
+        "您申请的部分退款平台已经同意，我们这边没有异议。",
+        "这单的退款已由平台在当天自动处理，到账时间以平台为准。",
+        "退款平台已經幫你處理咗，份量少咗係我哋嘅問題。",
+        "The platform has already processed the refund for that item automatically.",
+    ],
+)
+def test_a_refund_the_platform_made_is_a_fact_not_an_offer(sentence):
+    assert "promise" not in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "平台已经退了配送费，我们再给您退一半餐费。",
+        "平台审核通过后，我们给您退全款。",
+        "平台已经同意了，我们另外再退您二十元。",
+    ],
+)
+def test_a_refund_the_store_adds_to_the_platforms_is_still_an_offer(sentence):
+    assert "promise" in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您提到的折扣是平台举办的活动，上周已经结束，并非本店取消。",
+        "打包费是平台按餐盒数量统一收取的，餐盒太多的问题我们会改进。",
+        "这单是平台专送，配送时间由平台统一调度，我们自己的出餐时间也会压缩。",
+    ],
+)
+def test_a_fact_about_the_platform_is_no_blame(sentence):
+    assert "blame" not in codes(sentence)
+
+
+def test_the_platform_named_as_the_cause_is_still_blame():
+    assert "blame" in codes("送得慢是因为平台派单太晚了。")
+    assert "blame" in codes("这次送晚了，是平台的问题。")
