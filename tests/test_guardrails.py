@@ -705,3 +705,60 @@ def test_a_fact_about_the_platform_is_no_blame(sentence):
 def test_the_platform_named_as_the_cause_is_still_blame():
     assert "blame" in codes("送得慢是因为平台派单太晚了。")
     assert "blame" in codes("这次送晚了，是平台的问题。")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "这次的体验让我们的口碑大打折扣，我们自己也很心疼。",
+        "我们知道，任何补偿都换不回您那天晚上的好心情。",
+        "做餐饮这么多年，我们一直觉得赔钱事小、失信事大。",
+        "想送您一句真心话：谢谢您告诉我们哪里做错了。",
+        "您使用的红包抵扣是平台规则自动计算的，实付金额在订单页可以查看。",
+    ],
+)
+def test_compensation_words_in_an_idiom_or_a_platform_fact_are_no_offer(sentence):
+    assert "promise" not in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["这顿饭钱我们赔给您。", "下次来给您打个折。", "红包是平台发的，我们再给您发一个。"],
+)
+def test_compensation_offered_plainly_is_still_a_promise(sentence):
+    assert "promise" in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您描述的情况和我们监控里看到的一致，服务员确实没有及时回应您。",
+        "满30减8是平台统一活动，已经到期下线了，不是我们故意取消的。",
+        "这是我们这个月收到最中肯的一条评价，没有一句是冤枉我们的。",
+        "我们周末不接受电话订位，让您白跑一趟，真的很抱歉。",
+        "我们在这条街上开店，从来不敢在食材上马虎，这次是我们的失误。",
+    ],
+)
+def test_an_explanation_that_sides_with_the_customer_is_no_argument(sentence):
+    assert "argue" not in codes(sentence)
+
+
+def test_an_argument_is_still_one():
+    assert "argue" in codes("我们查了监控，您说的情况根本不存在。")
+    assert "argue" in codes("您是故意来找茬的吧。")
+    assert "argue" in codes("我们不接受这样的评价。")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您这一趟来回的时间和心情，都是我们造成的损失。",
+    ],
+)
+def test_harm_the_store_owns_is_no_blame(sentence):
+    assert "blame" not in codes(sentence)
+
+
+def test_blaming_the_rider_is_still_blame():
+    assert "blame" in codes("这次是骑手送错了楼，不是我们的问题。")
+    assert "blame" in codes("都是您没写备注造成的。")
