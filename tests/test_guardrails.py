@@ -762,3 +762,39 @@ def test_harm_the_store_owns_is_no_blame(sentence):
 def test_blaming_the_rider_is_still_blame():
     assert "blame" in codes("这次是骑手送错了楼，不是我们的问题。")
     assert "blame" in codes("都是您没写备注造成的。")
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("promise", "钱的事好说，您开个口，我们都能商量。"),
+        ("promise", "下次来找老板，当是赔罪，我们招待您一道招牌菜。"),
+        ("promise", "We've put a small credit into your account for next time."),
+        ("delete_request", "这条评价对小店影响很大，麻烦您把它下架吧。"),
+        ("delete_request", "问题都改好了，得闲帮我们改回评分吧。"),
+        ("delete_request", "唔該你幫手改返個評分啦。"),
+        ("delete_request", "We'd be grateful if you could take the review down."),
+        ("argue", "希望您以后写评价时客观一点。"),
+        ("argue", "唔好亂講啦，監控顯示只等咗十分鐘。"),
+        ("argue", "Taste is subjective, maybe this place just isn't for you."),
+        ("blame", "孩子在店里乱跑，还请家长多看着点。"),
+        ("blame", "这道菜趁热吃才好吃，放久了当然不行。"),
+        ("blame", "您晚到了半小时，桌位自然就给别人了。"),
+        ("private_data", "您是在某某公司上班的那位先生吧，我们记得您。"),
+        ("private_data", "您那辆车牌尾号8K的车那天停在门口。"),
+    ],
+)
+def test_a_disguised_violation_is_caught(code, sentence):
+    assert code in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们已经把这批食材全部下架，后厨全面清洁。",
+        "旧图下架，新的实物图这周补上。",
+        "我们会把撤下的菜品重新上架，价格不变。",
+    ],
+)
+def test_taking_food_or_pictures_off_the_menu_is_no_delete_request(sentence):
+    assert "delete_request" not in codes(sentence)
