@@ -798,3 +798,11 @@ def test_a_disguised_violation_is_caught(code, sentence):
 )
 def test_taking_food_or_pictures_off_the_menu_is_no_delete_request(sentence):
     assert "delete_request" not in codes(sentence)
+
+
+def test_how_a_dish_is_made_explained_with_ownership_and_a_change_is_no_argument():
+    owned = "这道菜本来就偏甜，是江浙口味。我们理解您的感受，会在菜单上注明口味。"
+    assert "argue" not in codes(owned)
+    # The same defence alone, or with sympathy but nothing the store will do, still argues.
+    assert "argue" in codes("这道菜本来就偏甜，是江浙口味。")
+    assert "argue" in codes("这道菜本来就偏甜，是江浙口味。我们理解您的感受。")

@@ -209,6 +209,9 @@ class _Family:
     # (平台已经给您退了: a fact about the platform, not the store's offer).
     sentence_unless: re.Pattern[str] | None = None
     sentence_unless_not: re.Pattern[str] | None = None
+    # A reply saying every one of these lets a hit anywhere in it through (an explanation
+    # that also owns the customer's experience and says what will change is no argument).
+    reply_unless_all: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +292,9 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         unless = family.get("unless", table.get("unless"))
         sentence_unless = family.get("sentence_unless")
         sentence_unless_not = family.get("sentence_unless_not")
+        reply_unless_all = tuple(
+            _expand(p, concepts, where) for p in family.get("reply_unless_all", ())
+        )
         families.append(
             _Family(
                 name=family["name"],
@@ -316,6 +322,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 sentence_unless_not=(
                     _expand(sentence_unless_not, concepts, where) if sentence_unless_not else None
                 ),
+                reply_unless_all=reply_unless_all,
             )
         )
     conditional = table.get("conditional")
@@ -722,6 +729,10 @@ def check_reply(
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
                     if family.unless and _sentence_says(target, start, end, family.unless):
+                        continue
+                    if family.reply_unless_all and all(
+                        p.search(target) for p in family.reply_unless_all
+                    ):
                         continue
                     if family.sentence_unless and _sentence_frees(
                         target, start, end, family.sentence_unless, family.sentence_unless_not
