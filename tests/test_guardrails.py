@@ -662,3 +662,147 @@ def test_a_number_at_fault_drops_its_clause_not_just_the_digits():
     assert price.suggestion.endswith("可以删掉这句：「这单只收您18元。」")
     (price,) = check("抱歉让您久等了，这单只收您18元，下次见。")
     assert price.suggestion.endswith("可以改成：「抱歉让您久等了，下次见。」")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "平台已经给您退了款，出餐慢是我们的问题，已经在改了。",
+        "您申请的部分退款平台已经同意，我们这边没有异议。",
+        "这单的退款已由平台在当天自动处理，到账时间以平台为准。",
+        "退款平台已經幫你處理咗，份量少咗係我哋嘅問題。",
+        "The platform has already processed the refund for that item automatically.",
+    ],
+)
+def test_a_refund_the_platform_made_is_a_fact_not_an_offer(sentence):
+    assert "promise" not in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "平台已经退了配送费，我们再给您退一半餐费。",
+        "平台审核通过后，我们给您退全款。",
+        "平台已经同意了，我们另外再退您二十元。",
+    ],
+)
+def test_a_refund_the_store_adds_to_the_platforms_is_still_an_offer(sentence):
+    assert "promise" in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您提到的折扣是平台举办的活动，上周已经结束，并非本店取消。",
+        "打包费是平台按餐盒数量统一收取的，餐盒太多的问题我们会改进。",
+        "这单是平台专送，配送时间由平台统一调度，我们自己的出餐时间也会压缩。",
+    ],
+)
+def test_a_fact_about_the_platform_is_no_blame(sentence):
+    assert "blame" not in codes(sentence)
+
+
+def test_the_platform_named_as_the_cause_is_still_blame():
+    assert "blame" in codes("送得慢是因为平台派单太晚了。")
+    assert "blame" in codes("这次送晚了，是平台的问题。")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "这次的体验让我们的口碑大打折扣，我们自己也很心疼。",
+        "我们知道，任何补偿都换不回您那天晚上的好心情。",
+        "做餐饮这么多年，我们一直觉得赔钱事小、失信事大。",
+        "想送您一句真心话：谢谢您告诉我们哪里做错了。",
+        "您使用的红包抵扣是平台规则自动计算的，实付金额在订单页可以查看。",
+    ],
+)
+def test_compensation_words_in_an_idiom_or_a_platform_fact_are_no_offer(sentence):
+    assert "promise" not in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["这顿饭钱我们赔给您。", "下次来给您打个折。", "红包是平台发的，我们再给您发一个。"],
+)
+def test_compensation_offered_plainly_is_still_a_promise(sentence):
+    assert "promise" in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您描述的情况和我们监控里看到的一致，服务员确实没有及时回应您。",
+        "满30减8是平台统一活动，已经到期下线了，不是我们故意取消的。",
+        "这是我们这个月收到最中肯的一条评价，没有一句是冤枉我们的。",
+        "我们周末不接受电话订位，让您白跑一趟，真的很抱歉。",
+        "我们在这条街上开店，从来不敢在食材上马虎，这次是我们的失误。",
+    ],
+)
+def test_an_explanation_that_sides_with_the_customer_is_no_argument(sentence):
+    assert "argue" not in codes(sentence)
+
+
+def test_an_argument_is_still_one():
+    assert "argue" in codes("我们查了监控，您说的情况根本不存在。")
+    assert "argue" in codes("您是故意来找茬的吧。")
+    assert "argue" in codes("我们不接受这样的评价。")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "您这一趟来回的时间和心情，都是我们造成的损失。",
+    ],
+)
+def test_harm_the_store_owns_is_no_blame(sentence):
+    assert "blame" not in codes(sentence)
+
+
+def test_blaming_the_rider_is_still_blame():
+    assert "blame" in codes("这次是骑手送错了楼，不是我们的问题。")
+    assert "blame" in codes("都是您没写备注造成的。")
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("promise", "钱的事好说，您开个口，我们都能商量。"),
+        ("promise", "下次来找老板，当是赔罪，我们招待您一道招牌菜。"),
+        ("promise", "We've put a small credit into your account for next time."),
+        ("delete_request", "这条评价对小店影响很大，麻烦您把它下架吧。"),
+        ("delete_request", "问题都改好了，得闲帮我们改回评分吧。"),
+        ("delete_request", "唔該你幫手改返個評分啦。"),
+        ("delete_request", "We'd be grateful if you could take the review down."),
+        ("argue", "希望您以后写评价时客观一点。"),
+        ("argue", "唔好亂講啦，監控顯示只等咗十分鐘。"),
+        ("argue", "Taste is subjective, maybe this place just isn't for you."),
+        ("blame", "孩子在店里乱跑，还请家长多看着点。"),
+        ("blame", "这道菜趁热吃才好吃，放久了当然不行。"),
+        ("blame", "您晚到了半小时，桌位自然就给别人了。"),
+        ("private_data", "您是在某某公司上班的那位先生吧，我们记得您。"),
+        ("private_data", "您那辆车牌尾号8K的车那天停在门口。"),
+    ],
+)
+def test_a_disguised_violation_is_caught(code, sentence):
+    assert code in codes(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们已经把这批食材全部下架，后厨全面清洁。",
+        "旧图下架，新的实物图这周补上。",
+        "我们会把撤下的菜品重新上架，价格不变。",
+    ],
+)
+def test_taking_food_or_pictures_off_the_menu_is_no_delete_request(sentence):
+    assert "delete_request" not in codes(sentence)
+
+
+def test_how_a_dish_is_made_explained_with_ownership_and_a_change_is_no_argument():
+    owned = "这道菜本来就偏甜，是江浙口味。我们理解您的感受，会在菜单上注明口味。"
+    assert "argue" not in codes(owned)
+    # The same defence alone, or with sympathy but nothing the store will do, still argues.
+    assert "argue" in codes("这道菜本来就偏甜，是江浙口味。")
+    assert "argue" in codes("这道菜本来就偏甜，是江浙口味。我们理解您的感受。")

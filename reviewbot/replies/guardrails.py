@@ -205,6 +205,13 @@ class _Family:
     exempt_after: re.Pattern[str] | None
     review_exempt: bool  # the customer's own words, found in the review, are theirs to quote
     unless: re.Pattern[str] | None  # a sentence saying this lets a hit in it through
+    # A sentence saying `sentence_unless` (and not `sentence_unless_not`) lets a hit in it through
+    # (平台已经给您退了: a fact about the platform, not the store's offer).
+    sentence_unless: re.Pattern[str] | None = None
+    sentence_unless_not: re.Pattern[str] | None = None
+    # A reply saying every one of these lets a hit anywhere in it through (an explanation
+    # that also owns the customer's experience and says what will change is no argument).
+    reply_unless_all: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +290,11 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         exempt = family.get("exempt_before", table.get("exempt_before"))
         exempt_after = family.get("exempt_after", table.get("exempt_after"))
         unless = family.get("unless", table.get("unless"))
+        sentence_unless = family.get("sentence_unless")
+        sentence_unless_not = family.get("sentence_unless_not")
+        reply_unless_all = tuple(
+            _expand(p, concepts, where) for p in family.get("reply_unless_all", ())
+        )
         families.append(
             _Family(
                 name=family["name"],
@@ -304,6 +316,13 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 exempt_after=re.compile(exempt_after) if exempt_after else None,
                 review_exempt=family.get("review_exempt", table.get("review_exempt", False)),
                 unless=re.compile(unless) if unless else None,
+                sentence_unless=_expand(sentence_unless, concepts, where)
+                if sentence_unless
+                else None,
+                sentence_unless_not=(
+                    _expand(sentence_unless_not, concepts, where) if sentence_unless_not else None
+                ),
+                reply_unless_all=reply_unless_all,
             )
         )
     conditional = table.get("conditional")
@@ -511,6 +530,18 @@ def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> b
     return bool(words.search(text, begin, stop.start() if stop else len(text)))
 
 
+def _sentence_frees(
+    text: str, start: int, end: int, words: re.Pattern[str], unless: re.Pattern[str] | None
+) -> bool:
+    """Whether the sentence holding text[start:end] says `words` and not `unless`."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    finish = stop.start() if stop else len(text)
+    if not words.search(text, begin, finish):
+        return False
+    return not (unless and unless.search(text, begin, finish))
+
+
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
@@ -698,6 +729,14 @@ def check_reply(
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
                     if family.unless and _sentence_says(target, start, end, family.unless):
+                        continue
+                    if family.reply_unless_all and all(
+                        p.search(target) for p in family.reply_unless_all
+                    ):
+                        continue
+                    if family.sentence_unless and _sentence_frees(
+                        target, start, end, family.sentence_unless, family.sentence_unless_not
+                    ):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
