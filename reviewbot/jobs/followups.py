@@ -38,7 +38,7 @@ def reminder_text(case: CustomerCase, review: Review | None) -> str:
     who = f"（由 {case.follow_up_by} 设置）" if case.follow_up_by else ""
     return (
         f"📞 回访提醒：差评 #{case.review_id}「{snippet}」的顾客今天该回访了{story}{who}。"
-        "回访后请在下面或卡片上记录结果。"
+        "回访后请记录这次联系的结果。"
     )
 
 
