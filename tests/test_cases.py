@@ -223,6 +223,36 @@ async def test_the_follow_up_is_reminded_once_even_when_telegram_fails_first(bot
     assert queued == ["sent"]
 
 
+async def test_the_follow_up_reminder_records_the_next_call_once(bot):
+    card = await bot.review_arrives()
+    review_id = review_number(card)
+    await bot.press(STAFF, card, "c")
+    (prompt,) = prompts(bot, review_id)
+    await bot.press(STAFF, prompt, "n")
+    await bot.press(STAFF, bot.card(prompt), "d3")
+    assert codes(bot.card(prompt)) == []  # the prompt is done; the reminder asks next time
+    bot.clock.advance(days=4)
+    await bot.daemon.drain()
+    (reminder,) = [m for m in bot.fake.in_chat(STAFF_CHAT) if "回访提醒：差评" in m.get("text", "")]
+    assert f"#{review_id}" in reminder["text"] and "上次联系：没接" in reminder["text"]
+    # The next call's results, drawn at the one call recorded so far.
+    assert codes(reminder) == ["h", "n", "w"]
+    assert all(
+        b["callback_data"].endswith(":1")
+        for row in reminder["reply_markup"]["inline_keyboard"]
+        for b in row
+    )
+    shown = copy.deepcopy(reminder)  # the reminder as first drawn (a double tap's copy)
+    first = await bot.press(STAFF, shown, "h")
+    second = await bot.press(STAFF, shown, "h")
+    assert "已记录" in first["text"] and "没有重复记录" in second["text"]
+    case = await case_of(bot, review_id)
+    assert case is not None and (case.outcome, case.attempts) == ("reached", 2)
+    assert [d["attempt"] for d in await outcome_audits(bot, review_id)] == [1, 2]
+    # The reminder goes on as the prompt did: what was agreed.
+    assert "私下商定了什么" in bot.card(reminder)["text"]
+
+
 async def test_a_later_review_of_the_same_customer_marks_that_they_came_back(bot):
     complaint = await arrives(bot, NEGATIVE, 1, "回头客小王")
     other = await arrives(bot, "米饭是生的，太难吃了", 1, "老李")

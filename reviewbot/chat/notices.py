@@ -22,6 +22,9 @@ class Notice:
     mentions: tuple[tuple[str, str], ...] = ()
     # The reviews it is about: each front end says how to open them in its own way.
     review_ids: tuple[int, ...] = ()
+    # A follow-up reminder's next call: the card's token and the calls recorded so far, for
+    # a front end that can offer the call's result buttons on the reminder itself.
+    next_call: tuple[str, int] | None = None
 
 
 REPEAT_NOTE = "⚠️ 可能重复：上次发送时服务中断，这条消息可能已经发过一次。如已收到，请以这条为准。"

@@ -74,6 +74,9 @@ async def notice_of(session: AsyncSession, payload: dict[str, Any]) -> Notice:
         level=payload.get("level", "info"),
         audience=payload.get("audience", "owner"),
         review_ids=tuple(payload.get("review_ids", ())),
+        next_call=(call["token"], int(call["calls"]))
+        if (call := payload.get("next_call"))
+        else None,
     )
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from reviewbot.clock import Clock
 from reviewbot.store import audit
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.cases import due_follow_ups
 from reviewbot.store.db import SessionFactory
-from reviewbot.store.schema import CustomerCase, Review
+from reviewbot.store.schema import Alert, CustomerCase, Review
 from reviewbot.workflow.cases import AGREEMENT_NAMES, OUTCOME_NAMES
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,17 @@ def reminder_text(case: CustomerCase, review: Review | None) -> str:
     who = f"（由 {case.follow_up_by} 设置）" if case.follow_up_by else ""
     return (
         f"📞 回访提醒：差评 #{case.review_id}「{snippet}」的顾客今天该回访了{story}{who}。"
-        "回访后请在卡片上记录结果。"
+        "回访后请记录这次联系的结果。"
+    )
+
+
+async def card_token(session: AsyncSession, review_id: int) -> str | None:
+    """The token of the review's latest card (its buttons act on the review), if any."""
+    return await session.scalar(
+        select(Alert.token)
+        .where(Alert.review_id == review_id, Alert.token.is_not(None))
+        .order_by(Alert.id.desc())
+        .limit(1)
     )
 
 
@@ -52,6 +65,9 @@ class FollowUps:
             for case in await due_follow_ups(session, now):
                 assert case.follow_up_at is not None
                 review = await session.get(Review, case.review_id)
+                # The reminder offers the next call's result buttons, drawn at the calls
+                # recorded now, so a double tap or a later copy records that call once.
+                token = await card_token(session, case.review_id)
                 fresh = await queue_notice(
                     session,
                     store_id=case.store_id,
@@ -61,6 +77,7 @@ class FollowUps:
                     audience="staff",
                     text=reminder_text(case, review),
                     review_id=case.review_id,
+                    next_call=(token, case.attempts) if token else None,
                 )
                 case.follow_up_reminded = True
                 audit.record(

@@ -83,13 +83,15 @@ async def queue_notice(
     topic: NoticeTopic = "escalation",
     review_id: int | None = None,
     review_ids: Sequence[int] = (),
+    next_call: tuple[str, int] | None = None,
 ) -> bool:
     """Queue a notice (Simplified Chinese text) unless one with this key was queued before.
 
     Urgent notices have their own queue, so nothing held back (a mute) can delay them.
     `topic` says which channels want it (each channel's `send`). `review_id`: the review
     it is about (`review_ids`: the reviews a gathered notice lists); each front end adds its
-    own way to open them (a command, a link, a card).
+    own way to open them (a command, a link, a card). `next_call`: a follow-up reminder's
+    card token and calls recorded so far, for the next call's result buttons.
     """
     message = await outbox.enqueue(
         session,
@@ -105,6 +107,7 @@ async def queue_notice(
             "audience": audience,
             "topic": topic,
             **({"review_ids": ids} if (ids := _ids(review_id, review_ids)) else {}),
+            **({"next_call": {"token": next_call[0], "calls": next_call[1]}} if next_call else {}),
         },
     )
     if message is not None:

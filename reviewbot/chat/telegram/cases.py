@@ -59,6 +59,19 @@ def _seen(data: str | None) -> int | None:
     return int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
 
 
+def outcome_keyboard(token: str, calls: int) -> InlineKeyboardMarkup:
+    """The outcome buttons of the next call on a card, `calls` being those recorded so far
+    (under ☎️'s prompt and on a follow-up reminder alike)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=callback_data(token, f"{code}:{calls}"))
+                for code, label in OUTCOME_LABELS.items()
+            ]
+        ]
+    )
+
+
 def _calls(case: CaseView | None) -> int:
     return case.attempts if case is not None else 0
 
@@ -105,10 +118,6 @@ class CaseFlow:
             ]
         )
 
-    def _outcome_row(self, calls: int) -> list[tuple[str, str]]:
-        """The outcome buttons of the next call, `calls` being those recorded so far."""
-        return [(label, f"{code}:{calls}") for code, label in OUTCOME_LABELS.items()]
-
     def _follow_up_row(self, *, again: bool = False) -> list[tuple[str, str]]:
         verb = "再打" if again else "回访"
         return [(f"⏰ {d}天后{verb}", f"d{d}") for d in self.days] + [("不用了", NO_FOLLOW_UP)]
@@ -125,7 +134,7 @@ class CaseFlow:
             await self.front.bot.send_message(
                 query.message.chat.id,
                 text,
-                reply_markup=self._keyboard(card.token, [self._outcome_row(_calls(case))]),
+                reply_markup=outcome_keyboard(card.token, _calls(case)),
                 reply_to_message_id=query.message.message_id,
             )
         except TelegramError as exc:  # the contact is recorded; the card still has ☎️

@@ -27,6 +27,7 @@ from telegram.error import (
 from reviewbot.chat.base import DeliveryError
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
+from reviewbot.chat.telegram.cases import outcome_keyboard
 from reviewbot.chat.telegram.render import alert_html, alert_keyboard, escape
 from reviewbot.chat.telegram.thanks import batch_html
 from reviewbot.text import clip_utf16, utf16_len
@@ -206,11 +207,17 @@ class TelegramNotifier:
         text = f"<b>{escape(header)}</b>\n{escape(body)}"
         if notice.review_ids:  # a tap on one shows the review's card here
             text += "\n查看并处理：" + " ".join(f"/review_{n}" for n in notice.review_ids[:10])
+        # A follow-up reminder: the next call's result buttons, as under ☎️'s prompt.
+        markup = outcome_keyboard(*notice.next_call) if notice.next_call else None
         sent = []
         for chat_id in chats:
             try:
                 message = await self.bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
                 )
             except TelegramError as exc:
                 if sent and isinstance(exc, Forbidden):  # one manager blocked the bot
