@@ -278,11 +278,14 @@ def test_a_topic_word_and_blame_is_not_answered_as_a_wait(analyzer, drafter):
     late: no draft says the customer waited unless the words tell of time."""
     library = load_library(default_templates_dir())
     late = library.answers["delivery.late"]
-    result, draft = made(analyzer, drafter, "送到都黏在一起了很失望")
+    result, draft = made(analyzer, drafter, "送到都这样了很失望")
     assert [c.aspect for c in result.complaints] == ["delivery.late"]  # the analyzer's reading
+    assert not any(step in draft.text for step in late.step)
+    assert "「送到都这样了很失望」" in draft.text  # still answered, in its own words
+    # Said of the food's state (黏在一起), the clause is that state, and no wait is implied.
+    result, draft = made(analyzer, drafter, "送到都黏在一起了很失望")
     assert "等" not in draft.text and "慢" not in draft.text
     assert not any(step in draft.text for step in late.step)
-    assert "「送到都黏在一起了很失望」" in draft.text  # still answered, in its own words
     # With a word of time, the same kind of clause is a wait and answered as one.
     result, draft = made(analyzer, drafter, "送到都一个多小时了很失望")
     assert [c.aspect for c in result.complaints] == ["delivery.late"]
@@ -315,3 +318,43 @@ def test_narration_with_no_complaint_evidence_is_no_point(analyzer, drafter):
     # A clause that names what was at fault is still a point without a negative word.
     assert chinese_category("麻辣香锅一股子陈油味", negative=True) == "food"
     assert english_category("the bag was soaked with sauce", negative=True) == "delivery"
+
+
+def test_delivered_food_stuck_together_is_its_texture_not_a_sticky_table(analyzer, drafter):
+    """黏/粘在一起 and 坨 tell the state the food arrived in: answered as its texture, never
+    as the tables and floors of the dining room."""
+    library = load_library(default_templates_dir())
+    cleanliness = library.answers["environment.cleanliness"]
+    for text in ("送到都黏在一起了，很失望", "外卖的饺子都粘在一起了", "打开盒子面都坨成一团了"):
+        result, draft = made(analyzer, drafter, text)
+        aspects = [c.aspect for c in result.complaints]
+        # The texture, and the packing where the words say it arrived so.
+        assert "food.doneness" in aspects and "environment.cleanliness" not in aspects, text
+        assert set(aspects) <= {"food.doneness", "delivery.packaging"}, (text, aspects)
+        assert "桌面" not in draft.text and "地面" not in draft.text, text
+        assert not any(step in draft.text for step in cleanliness.step), text
+        assert "口感" in draft.text, text
+    # A sticky table is still the dining room's cleanliness.
+    result, draft = made(analyzer, drafter, "桌子黏黏的，很失望")
+    assert "店里" in draft.text and "口感" not in draft.text
+
+
+def test_food_knocked_over_in_its_box_is_spilled_not_a_taste(analyzer, drafter):
+    """歪/倒/翻/压扁/变形 of food in its box on arrival is how it was delivered, not how it
+    tasted."""
+    library = load_library(default_templates_dir())
+    taste = library.answers["food.taste"]
+    for text in (
+        "披萨送到的时候已经歪到盒子一边了",
+        "打开盒子蛋糕都倒了",
+        "蛋糕送来的时候奶油都变形了",
+        "汉堡在袋子里都压扁了",
+    ):
+        result, draft = made(analyzer, drafter, text)
+        aspects = [c.aspect for c in result.complaints]
+        assert "delivery.spilled" in aspects and "food.taste" not in aspects, (text, aspects)
+        assert "味道" not in draft.text, text
+        assert not any(step in draft.text for step in taste.step), text
+    # A concession with 倒 is no spill: 外卖倒是挺快 says nothing of the food's state.
+    result = analyzer.analyze(ReviewText("l2", "外卖倒是挺快的，就是味道太淡了", 2))
+    assert "delivery.spilled" not in [c.aspect for c in result.complaints]
