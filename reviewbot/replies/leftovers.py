@@ -165,8 +165,8 @@ def _time_evidence() -> dict[str, tuple[str, ...]]:
 def tells_of_time(complaint: Complaint) -> bool:
     """Whether a complaint may be answered as its aspect: one whose answer says the
     customer waited (delivery.late, service.waiting) needs Chinese words with evidence of
-    time; the analyzer also gives these aspects to a topic word beside blame (送到都黏在一起
-    了很失望 is about the food on arrival). Such a point is left to leftovers(), which
+    time; the analyzer also gives these aspects to a topic word beside blame (送到都这样了
+    很失望 says nothing of a wait). Such a point is left to leftovers(), which
     answers its clause by what it says, or not at all when another point covers it."""
     words = _time_evidence().get(complaint.aspect)
     if words is None or not _HAN.search(complaint.span):
