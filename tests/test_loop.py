@@ -31,6 +31,7 @@ from reviewbot.store.schema import (
     Source,
 )
 from tests.conftest import make_settings
+from tests.harness.analyzers import FailingOn
 
 NEGATIVE = "水煮鱼太咸了，而且送来的时候已经凉了，等了一个多小时"
 POSITIVE = "麻婆豆腐很好吃，送得也快，下次还点"
@@ -467,21 +468,14 @@ async def test_a_restarted_demo_platform_is_read_from_where_the_last_run_stopped
 
 
 async def test_alert_for_a_review_survives_analysis_failing_for_another(database_url, demo, clock):
-    from reviewbot.analysis.v1 import AnalyzerV1
     from reviewbot.store.health import source_health
-
-    class FragileAnalyzer(AnalyzerV1):
-        def analyze(self, review, context=None):
-            if "炸了" in review.text:
-                raise ValueError("analyzer bug")
-            return super().analyze(review, context)
 
     out = io.StringIO()
     daemon = Daemon(
         make_settings(database_url, demo_url=demo.base_url),
         clock=clock,
         notifier=ConsoleNotifier(out),
-        analyzer=FragileAnalyzer(),
+        analyzer=FailingOn("炸了"),
     )
     await daemon.start(schedule=False)
     try:
@@ -580,20 +574,12 @@ async def test_a_failing_backlog_in_chunks_sends_one_notice_per_store_and_run(
     """The daemon's pipeline job writes a backlog ten reviews at a time: forty reviews the
     analyzer fails on are still one notice for their store, not one per chunk; and a
     review given up on later is a notice of its own."""
-    from reviewbot.analysis.v1 import AnalyzerV1
-
-    class BrokenAnalyzer(AnalyzerV1):
-        def analyze(self, review, context=None):
-            if "送错" in review.text:
-                raise ValueError("analyzer bug")
-            return super().analyze(review, context)
-
     out = io.StringIO()
     daemon = Daemon(
         make_settings(database_url, demo_url=demo.base_url),
         clock=clock,
         notifier=ConsoleNotifier(out),
-        analyzer=BrokenAnalyzer(),
+        analyzer=FailingOn("送错"),
     )
     await daemon.start(schedule=False)
 

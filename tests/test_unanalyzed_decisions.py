@@ -10,29 +10,22 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app.daemon import Daemon
 from reviewbot.config import parse_settings
 from reviewbot.store.schema import Review
 from tests.fakes.telegram import TOKEN
+from tests.harness.analyzers import FailingOn
 from tests.harness.daemon import Running, review_number
 from tests.harness.telegram import NEGATIVE, STAFF, STAFF_CHAT, telegram_settings
 
 BREAKS = "米饭是夹生的，汤洒了一半"  # the analyzer fails on these words
 
 
-class FragileAnalyzer(AnalyzerV1):
-    def analyze(self, review, context=None):
-        if "夹生" in review.text:
-            raise ValueError("analyzer bug")
-        return super().analyze(review, context)
-
-
 @pytest.fixture
 async def bot(database_url, demo, telegram, clock, monkeypatch) -> AsyncIterator[Running]:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
-    daemon = Daemon(parse_settings(settings), clock=clock, analyzer=FragileAnalyzer())
+    daemon = Daemon(parse_settings(settings), clock=clock, analyzer=FailingOn("夹生"))
     await daemon.start(schedule=False)
     try:
         yield Running(daemon, telegram, demo, clock)
