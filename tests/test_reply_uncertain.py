@@ -67,18 +67,7 @@ async def world(database_url, clock, monkeypatch) -> AsyncIterator[dict[str, Any
 
 async def approve_and_deliver(daemon: Daemon, platform: str) -> tuple[Draft, Review, str]:
     """Approve the review's draft; the first POST's answer is lost, the retry follows."""
-    async with daemon.sessions() as session, session.begin():
-        review = await session.scalar(select(Review).where(Review.platform == platform))
-        draft = await session.scalar(select(Draft).where(Draft.review_id == review.id))
-        outcome = await actions.approve(
-            session,
-            review.id,
-            OWNER,
-            daemon.clock.now(),
-            draft_id=draft.id,
-            store=daemon.directory.profile("store-1"),
-        )
-    assert outcome.ok, outcome
+    draft = await _approve(daemon, platform)
     await daemon.drain()
     async with daemon.sessions() as session:
         message = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply"))
@@ -87,7 +76,7 @@ async def approve_and_deliver(daemon: Daemon, platform: str) -> tuple[Draft, Rev
     await daemon.drain()
     async with daemon.sessions() as session:
         draft = await session.get(Draft, draft.id)
-        review = await session.get(Review, review.id)
+        review = await session.get(Review, draft.review_id)
         posted = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reply.posted"))
     return draft, review, posted
 
