@@ -341,6 +341,12 @@ async def test_a_stalled_poll_whose_claim_was_taken_over_writes_nothing(sessions
     assert taking.entered.is_set()
     await asyncio.sleep(0.05)  # a's next beat finds the claim gone
 
+    await stalled_poll_loses_to_b(sessions, source_id, late, polling_a, taking, polling_b)
+
+
+async def stalled_poll_loses_to_b(sessions, source_id, late, polling_a, taking, polling_b):
+    """Poll a's late page lands first: it ends "lost", stores nothing and leaves b's claim;
+    then b's poll lands and moves the cursor."""
     late.open.set()
     assert (await polling_a).status == "lost"
     async with sessions() as session:
@@ -368,14 +374,4 @@ async def test_a_poll_that_wakes_before_its_heartbeat_notices_writes_nothing(ses
     polling_b = asyncio.create_task(other.poll(source_id, taking, 60))
     await taking.entered.wait()
 
-    late.open.set()
-    assert (await polling_a).status == "lost"
-    async with sessions() as session:
-        source = await session.get(Source, source_id)
-        assert (source.cursor, source.claimed_by) == (None, "b")
-        assert (await session.scalars(select(Review))).all() == []
-    taking.open.set()
-    assert (await polling_b).status == "ok"
-    async with sessions() as session:
-        source = await session.get(Source, source_id)
-        assert (source.cursor, source.claimed_by) == ("from-b", None)
+    await stalled_poll_loses_to_b(sessions, source_id, late, polling_a, taking, polling_b)
