@@ -1,0 +1,26 @@
+from common import R
+T="hant"; E="en"
+R(T,"同屋企人去飲茶，等位等咗45分鐘，入到去又俾人安排坐喺廚房門口，啲伙計推車出出入入撞到張凳成日郁",2,"google","i",[("space","等位等咗45分鐘",["等位","排隊"]),("space","俾人安排坐喺廚房門口",["位置","廚房門口"]),("attn","啲伙計推車出出入入撞到張凳成日郁",["伙計","推車"])])
+R(T,"裝修好殘，張梳化爛咗幾個窿，牆身仲有油跡，燈又閃下閃下。嘢食就普普通通",3,"google","i",[("decor","張梳化爛咗幾個窿",["梳化","裝修"]),("clean","牆身仲有油跡",["牆","油"]),("decor","燈又閃下閃下",["燈"])])
+R(T,"間舖嘈到爆，背景音樂開到好大聲，仲要成班人喺度慶生唱歌，完全冇辦法傾偈",2,"google","i",[("noise","背景音樂開到好大聲",["音樂","嘈"]),("noise","成班人喺度慶生唱歌",["嘈","安靜"])])
+R(T,"個牛扒話要五成熟，嚟到全熟仲要韌到切唔開，配菜啲薯菜仲係雪櫃凍嘅",2,"google","i",[("done","嚟到全熟仲要韌到切唔開",["牛扒","熟"]),("temp","配菜啲薯菜仲係雪櫃凍嘅",["薯菜","凍"])])
+R(T,"見到廚房啲師傅唔戴口罩唔戴帽，一路講嘢一路炒餸，口水都噴埋落鑊。碗筷都係濕濕哋，唔知有冇洗乾淨",1,"google","i",[("kitchen","唔戴口罩唔戴帽，一路講嘢一路炒餸",["廚房","口罩"]),("kitchen","碗筷都係濕濕哋，唔知有冇洗乾淨",["碗筷","清潔"])])
+R(T,"埋單先知要收$20開瓶費同每位$8茶芥，之前冇人講過，態度仲好串話「全香港都係咁」",1,"google","i",[("billing","要收$20開瓶費同每位$8茶芥",["開瓶費","茶芥"]),("att","態度仲好串話「全香港都係咁」",["態度"])])
+R(T,"條魚唔新鮮，啲肉霉晒一夾就散，仲有陣雪味，$198一條蒸魚，真係貴過頭",1,"google","i",[("fresh","條魚唔新鮮，啲肉霉晒一夾就散",["魚","新鮮"]),("value","$198一條蒸魚，真係貴過頭",["價錢"])])
+R(T,"舖頭喺工廈入面，搵咗好耐先搵到，要搭貨lift上去，地方又細又焗，冇窗",2,"google","i",[("location","舖頭喺工廈入面，搵咗好耐先搵到",["位置","工廈"]),("comfort","地方又細又焗，冇窗",["焗","悶"])])
+R(T,"講明係午市套餐但係要加$15先有嘢飲，仲要唔可以轉熱飲，呢啲規矩真係第一次見",2,"google","i",[("billing","要加$15先有嘢飲",["套餐","嘢飲"]),("rules","唔可以轉熱飲",["熱飲","規矩"])])
+# TW dine-in
+R(T,"服務人員一直催點餐，才坐下不到一分鐘就過來問好了沒，點完餐又把菜單直接抽走，感覺很不被尊重",2,"google","i",[("att","才坐下不到一分鐘就過來問好了沒",["點餐","催"]),("att","點完餐又把菜單直接抽走",["菜單","尊重"])])
+R(T,"吃到一半發現湯裡有一隻蟑螂，跟店員說他只是把碗收走，也沒道歉也沒重上，最後還是全額結帳",1,"google","i",[("pests","湯裡有一隻蟑螂",["蟑螂"]),("att","也沒道歉也沒重上",["道歉"]),("billing","最後還是全額結帳",["結帳"])])
+R(T,"用餐限時90分鐘就算了，還規定一定要點一份主餐不能分食，兩個小朋友也要各點一份，太誇張",2,"google","i",[("rules","用餐限時90分鐘",["限時"]),("rules","規定一定要點一份主餐不能分食",["主餐","分食"])])
+R(T,"火鍋料都是冷凍的加工品，肉片很薄，菜盤裡的高麗菜都是外葉爛爛的，吃到飽的價格卻不便宜",2,"google","i",[("fresh","菜盤裡的高麗菜都是外葉爛爛的",["高麗菜","新鮮"]),("portion","肉片很薄",["肉片"]),("exp","吃到飽的價格卻不便宜",["價格"])])
+R(T,"店面在巷子裡很難找，門口沒什麼招牌，進去後冷氣超強，冷到發抖，跟店員說也沒調",2,"google","i",[("location","店面在巷子裡很難找",["巷子","位置"]),("comfort","冷氣超強，冷到發抖",["冷氣","冷"]),("attn","跟店員說也沒調",["店員","冷氣"])])
+R(T,"點了牛肉麵，等了半小時還沒來，問了才說單子漏掉了，麵來的時候湯是溫的",2,"google","i",[("wait","等了半小時還沒來",["等"]),("order","問了才說單子漏掉了",["單子","漏單"]),("temp","麵來的時候湯是溫的",["湯","溫"])])
+R(T,"甜點櫃一半是空的，想吃的千層都賣完了，剩下的蛋糕看起來也乾乾的不新鮮，下午兩點而已",3,"google","i",[("variety","甜點櫃一半是空的，想吃的千層都賣完了",["千層","賣完"]),("fresh","剩下的蛋糕看起來也乾乾的不新鮮",["蛋糕","新鮮"])])
+R(T,"廁所很髒，洗手台有頭髮，地板濕濕滑滑的差點滑倒，餐廳整體裝潢也很老舊",2,"google","i",[("clean","洗手台有頭髮，地板濕濕滑滑的差點滑倒",["廁所","地板"]),("decor","餐廳整體裝潢也很老舊",["裝潢"])])
+R(T,"炒飯油到可以看到盤子底一層油，擺盤也很隨便，份量很少，不懂為什麼評價那麼高",2,"google","i",[("taste","炒飯油到可以看到盤子底一層油",["炒飯","油"]),("look","擺盤也很隨便",["擺盤"]),("portion","份量很少",["份量"])])
+R(T,"訂位時說有兒童椅，到了才說沒有，叫了三次服務生才來，餐點上錯一份，整個用餐體驗很差",1,"google","i",[("order","訂位時說有兒童椅，到了才說沒有",["兒童椅","訂位"]),("attn","叫了三次服務生才來",["服務生"]),("wrong","餐點上錯一份",["上錯"])])
+# English delivery
+R(E,"Ordered pho, the broth came in a container that wasn't sealed properly so half of it leaked into the bag. No chopsticks or spoon either.",2,"google","d",[("pack","a container that wasn't sealed properly",["container","sealed"]),("spilled","half of it leaked into the bag",["leak","broth"]),("utensils","No chopsticks or spoon either",["chopsticks","spoon"])])
+R(E,"The app promo for free delivery didn't apply and the restaurant added a $3 'packaging fee' I've never seen before. Food was fine but I won't be ordering again.",2,"google","d",[("discount","The app promo for free delivery didn't apply",["promo","delivery"]),("billing","added a $3 'packaging fee'",["packaging fee","fee"])])
+R(E,"ordered the spicy chicken sandwich, got a plain one, and my fries were missing. driver left it at the wrong door too",None,"google","d",[("wrong","got a plain one",["sandwich","wrong"]),("missing","my fries were missing",["fries"]),("rider","driver left it at the wrong door",["driver","door"])])
