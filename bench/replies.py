@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import re
 import statistics
 import sys
@@ -184,7 +185,9 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     analyzer, drafter = AnalyzerV1(), TemplateDrafter()
     recent: list[str] = []
-    gold = hit = complete = violations = person = 0
+    gold = hit = complete = violations = person = reword = 0
+    # The engine names the review of each draft it flags; a blind set's ids stay unprinted.
+    logging.getLogger("reviewbot.replies.engine").setLevel(logging.ERROR)
     lengths, texts = [], []
     used_limits: Counter[str] = Counter()
     rules: Counter[str] = Counter()  # drafts per guardrail rule that fired (aggregates)
@@ -197,6 +200,7 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         draft = drafter.draft(review, analysis, store, recent=recent, limits=limits)
         recent.insert(0, draft.text)
         del recent[HISTORY:]
+        reword += draft.similarity > 0
         if draft.needs_person:
             person += 1
         else:
@@ -235,7 +239,10 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         f"length: mean {statistics.mean(lengths):.0f}, median {statistics.median(lengths):.0f}, "
         f"max {max(lengths)} characters"
     )
-    print(f"variety: {len(set(texts))} distinct drafts of {n}")
+    print(
+        f"variety: {len(set(texts))} distinct drafts of {n}; flagged by the variety guard "
+        f"for staff to reword (no variant differed enough from the last {HISTORY}): {reword}"
+    )
     print(
         f"guardrail violations: {violations} drafts"
         + (f" ({', '.join(f'{k} {v}' for k, v in rules.most_common())})" if rules else "")

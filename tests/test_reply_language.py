@@ -158,3 +158,43 @@ def test_config_turns_english_drafts_off_and_gives_facts_per_language():
         .english
         is True
     )
+
+
+# Forty English complaints of every kind, drafted to one store one after another.
+ENGLISH_STREAM = [
+    "The noodles were stone cold and the waiter ignored us.",
+    "Found a hair in my soup. Disgusting.",
+    "Delivery took almost two hours and the fries were soggy.",
+    "Way too salty, and the portion was tiny for the price.",
+    "The driver was rude and the bag was torn.",
+    "Our table was sticky and the restroom had no soap.",
+    "They forgot my drink and the rice was undercooked.",
+    "Overpriced, bland curry. Never again.",
+    "Waited 40 minutes for a table even with a booking.",
+    "Got sick after the seafood platter.",
+    "The music was so loud we could not talk, and the chairs were broken.",
+    "Wrong order delivered, and nobody answered the phone.",
+    "The chicken was dry and the sauce was missing.",
+    "They charged us twice for the rice.",
+    "Fish smelled off and the staff argued with me.",
+    "Soup spilled all over the bag, lid was not sealed.",
+    "Tiny portions, and the dumplings were stuck together.",
+    "Manager was dismissive when I complained about the cockroach.",
+    "Food arrived lukewarm and an hour late.",
+    "Burnt garlic in everything, and no napkins or chopsticks in the bag.",
+] * 2
+
+
+def test_a_stream_of_english_replies_keeps_the_variety_guard(analyzer, drafter):
+    """English replies are compared by pairs of words, not of letters: letter pairs made
+    any two English replies look alike (about 0.5), so the guard flagged most of them."""
+    recent: list[str] = []
+    flagged = 0
+    for i, text in enumerate(ENGLISH_STREAM):
+        review = ReviewText(f"en{i}", text, 1 + i % 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE, recent=recent)
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in draft.text)
+        flagged += draft.similarity > 0
+        recent.insert(0, draft.text)
+        del recent[20:]
+    assert flagged <= 2

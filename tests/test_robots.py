@@ -21,7 +21,7 @@ from sqlalchemy import select
 from reviewbot.app.cli import cmd_channels
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.chat.notices import Notice
+from reviewbot.chat.notices import REPEAT_NOTE, Notice
 from reviewbot.chat.robots.base import Robot, RobotError
 from reviewbot.chat.robots.dingtalk import DingTalkRobot
 from reviewbot.chat.robots.feishu import FeishuRobot
@@ -241,6 +241,36 @@ async def test_an_outage_holds_alerts_then_delivers_each_once_in_order(
     said = [s for s in robots.wecom.texts("wecom-key-0001") if "评价 #" in s]  # the cards
     assert len(said) == 3  # (three bad reviews also opened a crisis: its page came too)
     assert [next(t for t in texts if t.split("（")[1] in s) for s in said] == texts
+
+
+async def test_a_card_whose_answer_was_lost_goes_again_saying_it_may_be_a_repeat(
+    database_url, demo, clock, robots, monkeypatch, stopping
+):
+    """WeCom showed the card and its answer never came (the request timed out): the card
+    goes again, since it may not have arrived, and the copy says it may be a repeat. A
+    robot that could not be reached at all sends its card once, with no such warning."""
+    wecom, dingtalk = three_robots(robots, monkeypatch)[:2]
+    settings = make_settings(
+        database_url,
+        stores=[store("store-1", "shop-1", demo.base_url, [wecom, dingtalk])],
+        web={"public_url": CONSOLE},
+        http={**HTTP, "timeout_seconds": 0.5, "max_attempts": 1},
+    )
+    daemon = Daemon(settings, clock=clock, notifier=ConsoleNotifier(io.StringIO()))
+    await daemon.start(schedule=False)
+    stopping.append(daemon)
+    robots.wecom.stall = 1
+    robots.dingtalk.down = True
+    await arrive(daemon, demo, clock, [NEGATIVE])
+    (first,) = robots.wecom.texts("wecom-key-0001")
+    assert NEGATIVE in first and "可能重复" not in first
+    robots.dingtalk.down = False
+    await settle(daemon, clock, seconds=70)
+    first_again, second = robots.wecom.texts("wecom-key-0001")
+    assert first_again == first
+    assert REPEAT_NOTE.removeprefix("⚠️ ") in second and NEGATIVE in second
+    (card,) = robots.dingtalk.texts("dt-token-0001")  # a 502: it never arrived
+    assert NEGATIVE in card and "可能重复" not in card
 
 
 async def test_a_wrong_secret_is_a_clear_health_error_and_a_restart_delivers(

@@ -91,6 +91,20 @@ async def shop(database_url, demo, wecom, clock) -> AsyncIterator[Shop]:
         yield shop
 
 
+async def test_a_card_whose_answer_was_lost_goes_again_saying_it_may_be_a_repeat(shop: Shop):
+    """WeCom took the card and the connection dropped before its answer came: the card
+    goes again once the bot is back (it may not have arrived), saying it may be a repeat."""
+    shop.fake.drop_after_send = 1
+    await shop.review_arrives()
+    (first,) = shop.fake.group_cards(GROUP)
+    assert NEGATIVE in first.text and "可能重复" not in first.text
+    await shop.fake.connected()
+    await shop.settle()
+    first_again, second = shop.fake.group_cards(GROUP)
+    assert first_again is first and NEGATIVE in second.text
+    assert "可能重复" in second.text
+
+
 async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Shop):
     """End to end: a negative review on the demo platform, a template card in the WeCom
     group, a colleague's 🔁 (a ✅ on the card as it was before posts nothing: its key

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
+
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.workflow.cards import AlertView
@@ -29,6 +31,24 @@ class DeliveryError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
         self.maybe_delivered = maybe_delivered
+
+
+def sent_unanswered(exc: BaseException) -> bool:
+    """Whether an aiohttp request that failed may have reached the service all the same:
+    its answer timed out or the connection dropped after the request went out. Not a
+    failure to connect (the client's `connect` timeout, a refused or unresolvable host):
+    that request never left."""
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+        return False
+    return isinstance(
+        exc, TimeoutError | aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError
+    )
+
+
+def http_timeout(total: float) -> aiohttp.ClientTimeout:
+    """A request's time limit, its connecting part apart (half of it), so a request that
+    timed out connecting is known not to have reached the service (`sent_unanswered`)."""
+    return aiohttp.ClientTimeout(total=total, connect=total / 2)
 
 
 class Notifier(Protocol):

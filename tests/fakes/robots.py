@@ -18,6 +18,7 @@ rate limits count in the test's clock, the time the daemon lives in.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -54,6 +55,10 @@ class FakeWebhooks:
         self.refused: list[dict[str, Any]] = []  # {"token", "code"}
         self.scripted: deque[int] = deque()  # codes to answer the next requests with
         self.down = False  # answer HTTP 502, as when the service is out of reach
+        # Take the next this many messages and never answer (until stop): the client's
+        # request times out although the group shows the message.
+        self.stall = 0
+        self._unstall = asyncio.Event()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
 
@@ -67,6 +72,7 @@ class FakeWebhooks:
         return self.base_url
 
     async def stop(self) -> None:
+        self._unstall.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -132,6 +138,9 @@ class FakeWebhooks:
             return self._refuse(token, self.rate_code, "send too fast")
         hook.sent.append(now)
         self.received.append({"token": token, "body": body, "at": now})
+        if self.stall:
+            self.stall -= 1
+            await self._unstall.wait()
         return self.ok()
 
     def _refuse(self, token: str, code: int, message: str) -> web.Response:

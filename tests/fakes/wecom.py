@@ -70,6 +70,9 @@ class FakeWeCom:
         self.subscriptions = 0
         self.pings = 0
         self.down = False
+        # Take the next this many messages, then drop the connection before answering
+        # (the group shows them; the bot never hears that they arrived).
+        self.drop_after_send = 0
         self.url = ""
         self._ws: web.WebSocketResponse | None = None
         self._subscribed = asyncio.Event()
@@ -131,6 +134,10 @@ class FakeWeCom:
                 await self._answer(ws, rid, 846609, "not subscribed")
             else:
                 code, why = self._request(cmd, rid, body)
+                if cmd == "aibot_send_msg" and code == 0 and self.drop_after_send:
+                    self.drop_after_send -= 1
+                    await ws.close()
+                    break
                 await self._answer(ws, rid, code, why)
         if self._ws is ws:
             self._ws = None

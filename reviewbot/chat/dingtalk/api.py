@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 
 from reviewbot import logs
+from reviewbot.chat.base import http_timeout, sent_unanswered
 from reviewbot.chat.robots.base import BAD_CREDENTIALS_RETRY, RobotError
 
 SERVICE = "DingTalk OpenAPI"
@@ -46,7 +47,7 @@ class DingTalkApi:
         self.client_id = client_id
         self._secret = client_secret
         self.secret_env = secret_env
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = http_timeout(timeout)
         self.clock = clock
         self._token: tuple[str, float] | None = None  # the token and when to renew it
 
@@ -128,7 +129,9 @@ class DingTalkApi:
                 status, text = response.status, await response.text()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise RobotError(
-                logs.redact(f"{SERVICE} unreachable ({type(exc).__name__}: {exc})"), "network"
+                logs.redact(f"{SERVICE} unreachable ({type(exc).__name__}: {exc})"),
+                "network",
+                maybe_delivered=auth and sent_unanswered(exc),  # (a token sends nothing)
             ) from None
         try:
             answer = json.loads(text) if text else {}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import aiohttp
 
 from reviewbot import logs
-from reviewbot.chat.base import DeliveryError
+from reviewbot.chat.base import DeliveryError, http_timeout, sent_unanswered
 from reviewbot.chat.notices import Notice
 from reviewbot.chat.pictures import Picture
 from reviewbot.chat.robots.text import (
@@ -93,7 +93,7 @@ class Robot:
         self.secret_env = secret_env
         self.per_minute = per_minute
         self.public_url = public_url
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = http_timeout(timeout)
 
     # -- what subclasses provide -------------------------------------------------------
 
@@ -212,6 +212,7 @@ class Robot:
             raise RobotError(
                 logs.redact(f"{self.service} unreachable ({type(exc).__name__}: {exc})"),
                 "network",
+                maybe_delivered=sent_unanswered(exc),
             ) from None
         if status == 429 or status >= 500:
             raise RobotError(f"{self.service} answered HTTP {status}", f"http_{status}")

@@ -72,5 +72,9 @@ class WeComBotChannel(AppChannel, WeComRobot):
             await self.link.send(self.conversation, body)
         except WeComError as exc:
             if exc.code == "network":
-                raise RobotError(f"{self.service} unreachable ({exc})", "network") from None
+                raise RobotError(
+                    f"{self.service} unreachable ({exc})",
+                    "network",
+                    maybe_delivered=exc.maybe_delivered,
+                ) from None
             self._refusal(exc.code, str(exc), 200)

@@ -41,11 +41,13 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 class WeComError(Exception):
     """A request WeCom did not take: `code` is its errcode, or "network" when the
-    connection is down or the answer did not come."""
+    connection is down or the answer did not come; `maybe_delivered` when the frame went
+    out before that (WeCom may have shown the message all the same)."""
 
-    def __init__(self, message: str, code: int | str) -> None:
+    def __init__(self, message: str, code: int | str, *, maybe_delivered: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.maybe_delivered = maybe_delivered
 
 
 def req_id(prefix: str) -> str:
@@ -238,13 +240,18 @@ class Link:
             frame["body"] = body
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[rid] = future
+        sent = False
         try:
             async with self._send_lock:
                 await ws.send_str(json.dumps(frame, ensure_ascii=False))
+            sent = True
             answer = await asyncio.wait_for(future, self.ack_timeout)
+        except WeComError as exc:  # the connection dropped while the answer was awaited
+            exc.maybe_delivered = sent
+            raise
         except (TimeoutError, ConnectionError, aiohttp.ClientError) as exc:
             why = f"no answer from WeCom to {cmd} ({type(exc).__name__})"
-            raise WeComError(why, "network") from None
+            raise WeComError(why, "network", maybe_delivered=sent) from None
         finally:
             self._waiting.pop(rid, None)
         code = answer.get("errcode", 0)
