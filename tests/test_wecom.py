@@ -168,6 +168,27 @@ async def test_an_edit_goes_through_the_guardrails(shop: Shop):
     assert drawn is not None and "小张" in review.text
 
 
+async def test_an_edit_command_in_the_group_is_previewed_before_it_is_posted(shop: Shop):
+    """/edit 编号 新的回复 is held and previewed like a reply to ✏️, replacing the
+    author's own preview of the card: nothing is posted until they confirm."""
+    await shop.review_arrives()
+    number = shop.card().text.split("编号 #")[1].split()[0]
+    first = "非常抱歉水煮鱼偏咸了，我们已提醒后厨注意口味，欢迎再来。测试小馆 店长"
+    said = await shop.ask(STAFF, f"/edit {number} {first}")
+    assert said and first in said and "确认发布吗" in said, said
+    old = shop.card()
+    assert old.labels() == ["✅ 确认发布", "✖ 取消"] and first in old.text
+    second = "非常抱歉水煮鱼偏咸又凉了，我们已提醒后厨和骑手注意，欢迎再来。测试小馆 店长"
+    said = await shop.ask(STAFF, f"/edit #{number} {second}")
+    assert said and second in said
+    await shop.fake.click(STAFF, old, "确认发布")  # the replaced preview posts nothing
+    await shop.daemon.drain()
+    assert not shop.demo.platform.replies
+    assert "👉 已通过" in await shop.click(STAFF, "确认发布")
+    await shop.daemon.drain()
+    assert [r.content for r in shop.demo.platform.replies] == [second]
+
+
 async def test_an_edit_is_previewed_and_only_its_author_confirms_or_cancels_it(shop: Shop):
     """After ✏️ the next message is held and previewed with ✅ and ✖, as in Telegram and
     Feishu: a colleague's press does nothing, a second message replaces the preview (the

@@ -11,9 +11,12 @@ from collections.abc import Awaitable, Callable
 from reviewbot.chat.apps.commands import COMMAND_LIST, REFUSAL, TextCommands, appeal_text
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
+from reviewbot.workflow.cards import CardRef
 
 # (where, who, review id): the card pushed to the group again, and what to answer
 Show = Callable[[Where, Actor, int], Awaitable[str]]
+# (where, who, the card, the new reply): the edit held and previewed, and what to answer
+Hold = Callable[[Where, Actor, CardRef, str], Awaitable[str]]
 
 HELP = (
     (
@@ -35,10 +38,25 @@ class Commands(TextCommands):
     HELP = HELP
     appeal_text = staticmethod(appeal_text)
 
-    def __init__(self, apps: AppDesk, show: Show) -> None:
+    def __init__(self, apps: AppDesk, show: Show, hold: Hold) -> None:
         super().__init__(apps)
         self.show = show
+        self.hold = hold
         self.routes["review"] = self.review
+
+    async def edit(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
+        """/edit 123 新的回复 in a group: previewed with ✅ / ✖ like a reply to ✏️ (a card
+        in the group); in a private chat, where no card can be, posted once it passes."""
+        if where.conversation is None:
+            return await super().edit(where, actor, args, rest)
+        number, _, text = rest.partition(" ")
+        if not number.lstrip("#").isdigit() or not text.strip():
+            return "用法：/edit 评价编号 修改后的完整回复"
+        review_id = int(number.lstrip("#"))
+        card = await self.card(where, actor, review_id)
+        if card is None:
+            return f"找不到评价 #{review_id}。"
+        return await self.hold(where, actor, card, text.strip())
 
     async def review(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
         """/review 123: the card again, in a group of its store (its buttons work there)."""

@@ -39,7 +39,7 @@ from reviewbot.chat.wecom.cards import (
 )
 from reviewbot.chat.wecom.commands import Commands, refusal_text
 from reviewbot.chat.wecom.link import Link, WeComError, req_id
-from reviewbot.workflow.actions import Outcome
+from reviewbot.workflow.actions import Actor, Outcome
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import CardRef
 
@@ -62,7 +62,7 @@ class WeComFront:
         self.desk = apps.desk
         self.link = link
         self.public_url = public_url
-        self.commands = Commands(apps, self.show)
+        self.commands = Commands(apps, self.show, self.edit_command)
         self.edit_timeout: timedelta = self.desk.edits.timeout
         link.on_callback = self.on_callback
 
@@ -267,25 +267,39 @@ class WeComFront:
         editing = await self.apps.take_edit(where) if not text.startswith("/") else None
         if editing is not None:
             card, late, earlier = editing
-            review_id = card.review_id
             if late:
                 return "⚠️ 修改已超时，请在卡片上重新点 ✏️ 修改。"
-            held = await self.apps.hold(card, actor, text)
-            if not held.ok or held.draft_id is None:
-                if held.code == "blocked":  # try again with the suggestion in mind
-                    await self.apps.open_edit(where, card, self.edit_timeout, earlier)
-                return edit_answer(review_id, held)
-            if earlier is not None:  # an earlier preview's text is replaced
-                await self.apps.cancel(card, actor, earlier)
-            if not await self._preview(where, card, held.draft_id, text):
-                await self.apps.cancel(card, actor, held.draft_id)
-                return f"⚠️ 评价 #{review_id}：修改预览没能发出，请稍后重新发送修改后的回复。"
-            await self.apps.open_edit(where, card, self.edit_timeout, held.draft_id)
-            return (
-                f"✏️ 评价 #{review_id} 的修改已通过检查，将发布为：\n\n{text}\n\n"
-                "确认发布吗？请在下方的预览卡片上点“确认发布”，或点“取消”保持原草稿。"
-            )
+            return await self.hold(where, actor, card, text, earlier)
         return await self.commands.handle(where, actor, text)
+
+    async def edit_command(self, where: Where, actor: Actor, card: CardRef, text: str) -> str:
+        """/edit 编号 新的回复 in a group: as a reply to ✏️ (it replaces the author's own
+        preview of the same card, if one is out)."""
+        editing = await self.apps.take_edit(where)
+        earlier = editing[2] if editing and editing[0].alert_id == card.alert_id else None
+        return await self.hold(where, actor, card, text, earlier)
+
+    async def hold(
+        self, where: Where, actor: Actor, card: CardRef, text: str, earlier: int | None = None
+    ) -> str:
+        """A new reply (after ✏️, or with /edit 编号 in a group): checked, held and previewed
+        with ✅ / ✖ under the card; `earlier` is the author's preview it replaces."""
+        review_id = card.review_id
+        held = await self.apps.hold(card, actor, text)
+        if not held.ok or held.draft_id is None:
+            if held.code == "blocked":  # try again with the suggestion in mind
+                await self.apps.open_edit(where, card, self.edit_timeout, earlier)
+            return edit_answer(review_id, held)
+        if earlier is not None:  # an earlier preview's text is replaced
+            await self.apps.cancel(card, actor, earlier)
+        if not await self._preview(where, card, held.draft_id, text):
+            await self.apps.cancel(card, actor, held.draft_id)
+            return f"⚠️ 评价 #{review_id}：修改预览没能发出，请稍后重新发送修改后的回复。"
+        await self.apps.open_edit(where, card, self.edit_timeout, held.draft_id)
+        return (
+            f"✏️ 评价 #{review_id} 的修改已通过检查，将发布为：\n\n{text}\n\n"
+            "确认发布吗？请在下方的预览卡片上点“确认发布”，或点“取消”保持原草稿。"
+        )
 
     async def _respond(self, rid: str, text: str) -> None:
         try:
