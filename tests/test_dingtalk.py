@@ -189,6 +189,24 @@ async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
     assert len(shop.fake.group_cards(GROUP)) == 2
 
 
+async def test_review_sends_the_card_again_and_its_buttons_work(shop: Shop):
+    """/review 编号 sends the card to the bottom of the group again, as it stands; a press
+    on the copy acts and redraws the copy (the outbox redraws the original); a number not
+    of this group's stores is not found."""
+    await shop.review_arrives()
+    number = shop.card().params["review"].lstrip("#")
+    assert "找不到评价 #9999" in await shop.ask(STAFF, "/review 9999")
+    assert f"#{number}" in await shop.ask(STAFF, f"/review {number}")
+    first, again = shop.fake.group_cards(GROUP)
+    assert again.out_track_id != first.out_track_id and again.params["open"] == "true"
+    assert again.params["markdown"] == first.params["markdown"]
+    assert "正在发布" in await shop.press(MANAGER, "approve")  # the newest: the copy
+    await shop.settle()
+    assert len(shop.demo.platform.replies) == 1
+    assert again.params["open"] == "false" and first.params["open"] == "false"
+    assert "/review 编号" in await shop.ask(STAFF, "/help")
+
+
 @pytest.mark.slow  # two daemons, one after the other
 async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
     database_url, demo, dingtalk: FakeDingTalk, clock

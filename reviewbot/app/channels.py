@@ -182,8 +182,15 @@ def open_fronts(
                 app_desk,
                 _dingtalk_api(settings, channel, http),
                 settings.secret(channel.secret_env or ""),
+                templates={
+                    c.conversation_id: c.card_template_id
+                    for c in configured.values()
+                    if c.kind == "dingtalk_app" and c.client_id == client_id
+                    if c.conversation_id and c.card_template_id
+                },
+                public_url=settings.web.public_url,
             )
-            for channel in dingtalk.values()
+            for client_id, channel in dingtalk.items()
         ]
     feishu = {k: c for k, c in configured.items() if c.kind == "feishu_app"}
     apps, channels = _feishu_apps(settings, desk, http, feishu) if feishu else ([], {})

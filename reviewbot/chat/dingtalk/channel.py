@@ -5,12 +5,14 @@ It is delivered like a group robot (jobs/robots.py): its own queue per store, in
 held while DingTalk is down and sent once each afterwards, within the robot's rate limit.
 
 A card's id (`outTrackId`) is made from the alert's token and the group, so a redraw needs
-nothing stored: every change of the review redraws the card in place (`update_alert`).
+nothing stored: every change of the review redraws the card in place (`update_alert`). A
+copy asked for with /review has a suffix of its own and is redrawn when it is pressed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
@@ -38,9 +40,18 @@ def out_track_id(token: str, conversation: str) -> str:
     return f"rb.{token}.{digest}"
 
 
+def copy_track_id(token: str, conversation: str) -> str:
+    """A copy of the card asked for again (/review): `rb.<token>.<digest>.<copy>`."""
+    return f"{out_track_id(token, conversation)}.{secrets.token_hex(4)}"
+
+
+def is_copy(out_track_id: str) -> bool:
+    return len(out_track_id.split(".")) == 4
+
+
 def token_of(out_track_id: str) -> str | None:
     parts = out_track_id.split(".")
-    return parts[1] if len(parts) == 3 and parts[0] == "rb" and parts[1] else None
+    return parts[1] if len(parts) in (3, 4) and parts[0] == "rb" and parts[1] else None
 
 
 def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:

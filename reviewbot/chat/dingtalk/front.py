@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import dingtalk_stream
@@ -25,7 +26,7 @@ from reviewbot.chat.apps import batches as batch_words
 from reviewbot.chat.apps.buttons import ACTIONS, DRAFT_ID, shown_draft
 from reviewbot.chat.dingtalk import batches
 from reviewbot.chat.dingtalk.api import DingTalkApi
-from reviewbot.chat.dingtalk.channel import token_of
+from reviewbot.chat.dingtalk.channel import card_params, copy_track_id, is_copy, token_of
 from reviewbot.chat.dingtalk.commands import Commands
 from reviewbot.chat.dingtalk.stream import StreamClient
 from reviewbot.chat.robots.base import RobotError
@@ -69,16 +70,27 @@ class _Handler(dingtalk_stream.CallbackHandler):
 class DingTalkFront:
     """One DingTalk app (Client ID): its stream connection and its answers."""
 
-    def __init__(self, apps: AppDesk, api: DingTalkApi, client_secret: str) -> None:
+    def __init__(
+        self,
+        apps: AppDesk,
+        api: DingTalkApi,
+        client_secret: str,
+        templates: Mapping[str, str] | None = None,
+        public_url: str | None = None,
+    ) -> None:
+        """`templates`: the card template of each group (conversation id) of this app, for
+        the cards /review sends again."""
         self.apps = apps
         self.desk = apps.desk
         self.api = api
+        self.templates = dict(templates or {})
+        self.public_url = public_url
         self.client = StreamClient(api.client_id, client_secret, endpoint=api.endpoint)
         self.client.register_callback_handler(
             dingtalk_stream.Card_Callback_Router_Topic, _Handler(self.on_card)
         )
         self.client.register_callback_handler(ChatbotMessage.TOPIC, _Handler(self.on_message))
-        self.commands = Commands(apps, self.tell)
+        self.commands = Commands(apps, self.tell, self.show)
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -127,7 +139,36 @@ class DingTalkFront:
             await self._after(action, card.review_id, where, outcome)
         else:
             outcome = Outcome(False, "无法识别的按钮。")
+        if is_copy(callback.card_instance_id or ""):  # the outbox redraws only the original
+            await self._redraw_copy(callback.card_instance_id, card.alert_id)
         return private_answer(("" if outcome.ok else "⚠️ ") + outcome.message)
+
+    async def _redraw_copy(self, track: str, alert_id: int) -> None:
+        try:
+            await self.api.update_card(
+                track, card_params(await self.desk.view(alert_id), self.public_url)
+            )
+        except RobotError as exc:  # the press stands; the next one redraws it
+            log.warning("could not redraw a copy of a card in DingTalk: %s", exc)
+
+    async def show(self, where: Where, actor: Any, review_id: int) -> str:
+        """/review 编号: the review's card sent to the group again, as it stands now."""
+        conversation = where.conversation or ""
+        template = self.templates.get(conversation)
+        stores = self.apps.stores_here(actor, where)
+        alert_id = await self.desk.card_for(actor, review_id, stores) if template else None
+        if alert_id is None or template is None:
+            return f"找不到评价 #{review_id}（只能查看本群门店的评价）。"
+        view = await self.desk.view(alert_id)
+        track = copy_track_id(view.token or f"a{alert_id}", conversation)
+        try:
+            await self.api.send_card(
+                template, track, conversation, card_params(view, self.public_url)
+            )
+        except RobotError as exc:
+            log.warning("could not send review #%d's card again: %s", review_id, exc)
+            return "卡片发送失败，请稍后再试。"
+        return f"已重新发出评价 #{review_id} 的卡片。"
 
     async def on_batch(self, token: str, track: str, action: str, where: Where) -> dict[str, Any]:
         """✅ 全部发布 / 🙈 全部忽略 on a thank-you batch's card: the workflow decides (who,
