@@ -372,3 +372,86 @@ def test_the_refund_readings_leave_demands_beyond_it(text):
 )
 def test_threats_from_the_malice_honest_forms_are_caught(text):
     assert "threat" in read(text, 1).malicious_reasons
+
+
+# Threats without a price (issue 11, helper malt): each kind of evidence with the honest
+# review that looks most like it. The honest ones are the customer's own hurt, narration,
+# a threat the shop made to the customer, a forecast or wish, or a campaign for the
+# customer's own refund or answer.
+THREAT_KINDS = [
+    # violence: a verb of killing or wrecking aimed at the shop or its people, a weapon
+    ("要在我老家，砸死你。", "气死我了，真想把手机砸了，等了两个小时"),
+    ("不给我就毁了你这店", "这顿饭毁了我一天的心情"),
+    ("你们店员再敢瞪我，下次我带刀来", "店员拿着刀过来切牛排，差点划到我"),
+    ("你店玻璃门我不保证完整", "这菜我不保证你们吃了不拉肚子"),
+    ("再敢挂我电话，我就把你全家照片发网上", "我把照片发到网上了，大家看看这是什么"),
+    ("明天给你店门口送个花圈", "花圈店旁边的饭店，味道一般"),
+    ("你们厨师下班最好看着点路", "骑手路上注意安全，汤洒了也不怪你"),
+    ("I will come back and smash your windows.", "I will come back with friends, lovely place."),
+    # whereabouts: where the shop's people live or park, their faces or plates remembered
+    ("老板你那辆白色面包车停哪我都知道", "老板说知道我住哪，吓得我不敢出门"),
+    ("我記住妳的車牌了，走著瞧", "老板娘还说记住我的脸了，太可怕了"),
+    ("我记住你们店地址了，你们等着", "我记住这家店的地址了，以后绕着走"),
+    ("你間舖喺邊我知，收工小心啲", "你們家在哪我都找不到，地圖定位錯"),
+    ("I know where you live. Think before you reply.", "The manager said he knows where I live."),
+    # a campaign until the shop closes
+    ("换个号继续评，这店不关门我不停", "我会一直更新这条评价，直到你们给我回复为止"),
+    ("我让兄弟们每人点一单全给你一星，刷到你关门", "电话打到关门都没人接"),
+    ("你家店我盯上了，开一天我搞一天", "这店开一天少一天吧，迟早倒闭"),
+    # ruin: the writer's own doing will close the shop, even beside a real loss
+    ("我有能力让你们暂停营业，不信试试看", "这种服务会让你们店倒闭的"),
+    ("不给医药费我就去投诉你们，让你们停业整顿", "已经向12315投诉了，希望能罚到他们关门"),
+    ("我已经投诉了，到时候罚得你倾家荡产", "我已经举报了，你们等着被罚吧"),
+    (
+        "You'll be out of business within a month, I'll make sure of it.",
+        "This place will be out of business within a month.",
+    ),
+    # menaces that make a threat together, or after a refusal
+    ("下次再让我遇到那个服务员，我不会只是留评论而已", "下次再让我遇到这种情况我就直接投诉了"),
+    ("唔俾錢？上次紅油，下次唔知係乜嘢", "下次不知道还会不会来"),
+    ("你们再不处理，我就叫朋友一起来刷一星，看谁撑得久", "看你们这服务能撑多久"),
+    ("给我退款，不然走着瞧", "给我退款，不然我就投诉"),
+    (
+        "Keep deleting my reviews and I'll come back with friends. Last warning.",
+        "Never coming back, last time I trust the reviews.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("threat", "honest"), THREAT_KINDS)
+def test_threats_without_a_price_are_caught_and_their_look_alikes_are_not(threat, honest):
+    assert "threat" in read(threat, 1).malicious_reasons
+    assert not read(honest, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # existing readings that accused honest customers (a forecast, a noisy table)
+        "我觉得这样下去会让你们关门",
+        "隔壁桌吵闹到关门",
+        "这种黑心商家会受到惩罚的",
+        "骑手说别报警，他马上送到",
+        "信不信由你，这是我吃过最难吃的",
+        "我叫了朋友一起来吃，结果都拉肚子",
+    ],
+)
+def test_forecasts_narration_and_the_shops_threats_are_not_threats(text):
+    assert not read(text, 1).malicious
+
+
+def test_a_cue_written_with_a_space_still_lets_the_review_through():
+    # the prefilter searched "know where" in text with its spaces taken out: never found
+    rules = analyzer().malice
+    assert rules.cued("I know where you live")
+    assert "threat" in read("I know where you live.", 1).malicious_reasons
+
+
+def test_the_prefilter_never_changes_a_threat_verdict():
+    texts = [t for pair in THREAT_KINDS for t in pair]
+    reviews = [ReviewText(str(i), t, 1) for i, t in enumerate(texts)]
+    slow_analyzer = AnalyzerV1()
+    slow_analyzer.malice = MaliceRules(slow_analyzer.lexicon, prefilter=False)
+    fast = analyze_all(analyzer(), reviews)
+    slow = analyze_all(slow_analyzer, reviews)
+    assert [a.malicious_evidence for a in fast] == [a.malicious_evidence for a in slow]

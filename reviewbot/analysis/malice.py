@@ -68,8 +68,9 @@ _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
 _SQUEEZE_RE = re.compile(_FILLER_CLASS)  # text.translate(_SQUEEZE), in a third of the time
 # Characters OpenCC leaves in Traditional form because they are also Simplified words
-# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
-_PARTICLES = str.maketrans({"著": "着"})
+# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着), and the
+# feminine 妳 (Taiwan) the pieces read as 你 (我記住妳的車牌了).
+_PARTICLES = str.maketrans({"著": "着", "妳": "你"})
 _SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
 _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
@@ -186,7 +187,10 @@ class MaliceRules:
         self._phrase_gates = {
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
-        self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
+        # The cues are searched in the text with its filler taken out, so they are too: a cue
+        # written with a space (know where) would otherwise never be found.
+        cues = {_SQUEEZE_RE.sub("", cue) for cue in data["cues"]["strings"]} - {""}
+        self._cues = re.compile(trie_pattern(sorted(cues)))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
@@ -268,7 +272,7 @@ class MaliceRules:
         if not self.prefilter or self._needs_normalize.search(width):
             folded = fold_cantonese(normalize(text))
             return Normalized(folded.text.translate(_PARTICLES), folded.source, folded.original)
-        return Normalized(width, tuple(range(len(width))), text)
+        return Normalized(width.translate(_PARTICLES), tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
