@@ -187,9 +187,10 @@ class MaliceRules:
         self._phrase_gates = {
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
+        # Every list under [cues] (strings, and one per family of combos that needs its own).
         # The cues are searched in the text with its filler taken out, so they are too: a cue
         # written with a space (know where) would otherwise never be found.
-        cues = {_SQUEEZE_RE.sub("", cue) for cue in data["cues"]["strings"]} - {""}
+        cues = {_SQUEEZE_RE.sub("", c) for strings in data["cues"].values() for c in strings} - {""}
         self._cues = re.compile(trie_pattern(sorted(cues)))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
