@@ -455,3 +455,26 @@ def test_the_prefilter_never_changes_a_threat_verdict():
     fast = analyze_all(analyzer(), reviews)
     slow = analyze_all(slow_analyzer, reviews)
     assert [a.malicious_evidence for a in fast] == [a.malicious_evidence for a in slow]
+
+
+def test_a_threat_with_no_stars_that_the_model_reads_as_praise_is_still_a_threat():
+    # the sentiment model reads this calm Traditional message as praise (0.73): a threat's
+    # words are the harm, whatever the model makes of their tone (4-5 stars still excuse it)
+    text = "再不退錢我就去衛生局檢舉你們，讓你們被罰到倒"
+    assert read(text, None).polarity == "positive"
+    assert "threat" in read(text, None).malicious_reasons
+    assert not read(text, 5).malicious
+
+
+@pytest.mark.parametrize(
+    ("threat", "honest"),
+    [
+        # 应该没问题 is the writer's confidence, not a wish (这种店就应该让你们关门)
+        ("我有这个能力，让你们停业几天应该没问题", "这种店就应该让你们关门"),
+        # 你说 asks the reader; 老板说 retells the shop's words
+        ("这事你说怎么办，我明天就找人砸了你的店", "老板说要找人收拾我"),
+    ],
+)
+def test_confidence_and_a_rhetorical_question_do_not_undo_a_threat(threat, honest):
+    assert "threat" in read(threat, 1).malicious_reasons
+    assert not read(honest, 1).malicious

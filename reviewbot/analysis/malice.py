@@ -55,6 +55,10 @@ LOW_STARS = 3
 # text reads as praise (好评一万), whatever else the sentiment model makes of it (a message
 # with no stars often reads as neutral).
 HOSTILE = frozenset({"extortion", "threat"})
+# ...and of those, the ones a praise reading does not excuse: the sentiment model reads a calm
+# or Traditional threat with no stars as praise (再不退錢我就去衛生局檢舉你們，讓你們被罰到倒:
+# 0.73), and nothing a customer praises is said by harm promised to the shop.
+HOSTILE_EVEN_IN_PRAISE = frozenset({"threat"})
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
@@ -244,7 +248,7 @@ class MaliceRules:
             folded = self.fold(text)
             for hit in self.text_hits(folded.text):
                 for reason in (hit.reason, *hit.also):
-                    hostile = reason in HOSTILE and not praise
+                    hostile = reason in HOSTILE and (not praise or reason in HOSTILE_EVEN_IN_PRAISE)
                     allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
                     if not allowed or hit.score < self.thresholds[reason] or reason in found:
                         continue
