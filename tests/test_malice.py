@@ -415,6 +415,37 @@ THREAT_KINDS = [
         "Keep deleting my reviews and I'll come back with friends. Last warning.",
         "Never coming back, last time I trust the reviews.",
     ),
+    # the address held, the family's floor known, the closing hour watched
+    ("你家住几栋几单元我都清楚", "你家住的小区我知道，离得很近，所以经常点你们家"),
+    ("我有你们老板的家庭住址，你们看着办", "我有你们老板的电话，打了三次都不接"),
+    ("你們老闆住在哪裡我都查得到，別以為躲得掉", "我知道你们住在店楼上，但也不能在后厨晾衣服吧"),
+    ("我知道你每天几点收店，自己小心", "我知道你们几点开门，特意早来排队，结果还是等了一小时"),
+    (
+        "I have your home address, think about that.",
+        "I have to say the food made my life hell for two days.",
+    ),
+    # a protest or harassment at the door, a gang called, harm promised for later
+    (
+        "再删我评论，我就拿喇叭去你们门口喊",
+        "外卖放在门口没人管，我下楼去你们门口喊了半天才有人出来",
+    ),
+    ("你们这店我包了，以后天天来找茬", "服务员一直找茬，说我们占座太久"),
+    ("这家店我迟早给你砸了", "这种店早晚倒闭"),
+    ("老子不怕坐牢，你们最好别惹我", "老板说他不怕坐牢，让我随便投诉，这种态度？"),
+    ("给我等着，过几天让你们尝尝厉害", "过几天再来尝尝新菜，这次先给个差评"),
+    ("再這樣下去我就找黑道處理", "别以为我们好欺负，已经投诉到平台了"),
+    (
+        "If I see that waiter again he's getting punched.",
+        "The waiter was getting angry at us for no reason.",
+    ),
+    (
+        "Your car is nice, would be a shame if someone keyed it.",
+        "It would be a shame if this place closed.",
+    ),
+    (
+        "Wait until I tell my cousin, he handles people like you.",
+        "They deal with people like you all day, said the manager.",
+    ),
 ]
 
 
