@@ -446,6 +446,25 @@ THREAT_KINDS = [
         "Wait until I tell my cousin, he handles people like you.",
         "They deal with people like you all day, said the manager.",
     ),
+    # the writer wrecks the shop, sabotages it, calls in thugs, bombs its phone, follows its
+    # staff, visits the family, throws acid (not the same words told of someone else)
+    ("叫你们老板出来，不然我把店砸了", "昨天有人把你们的招牌砸了？门口一地玻璃"),
+    ("信不信我往你店里扔死老鼠", "有人往你们店门口扔垃圾，你们也不清理"),
+    ("不给个说法，我就天天在你店门口直播", "我在你们店门口直播吃播，结果菜太难吃，观众都笑了"),
+    ("你們再刪我評論，我就每天打電話騷擾你們", "商家天天骚扰我，让我删差评"),
+    ("你们店员下班我会一直跟着", "app上没法跟踪他的位置，骑手也不接电话"),
+    ("我搵古惑仔嚟搵你", "老板叫几个混混来吓唬我们，我们已经报警"),
+    ("小心有人潑鏹水", "小心有人偷你的外卖，放门口就被拿了"),
+    ("再囂張就讓你們吃不完兜著走", "份量太大，吃不了兜着走，打包盒还要收钱"),
+    (
+        "你们那个外卖员，我记下他的车牌了，让他小心点",
+        "骑手撞了我的电动车，我记下他的车牌了，已经报警",
+    ),
+    ("我要让你这家店开一天亏一天", "这店开一天少一天吧，迟早倒闭"),
+    (
+        "Your staff should be careful walking to their cars tonight.",
+        "They should be careful walking to the tables, the floor is slippery.",
+    ),
 ]
 
 
