@@ -484,6 +484,14 @@ def test_threats_without_a_price_are_caught_and_their_look_alikes_are_not(threat
         "骑手说别报警，他马上送到",
         "信不信由你，这是我吃过最难吃的",
         "我叫了朋友一起来吃，结果都拉肚子",
+        # hyperbole and the customer's own anger (existing harm words read them as threats)
+        "难吃到想砸店",
+        "气得我想把你们店砸了",
+        "你们这样迟早被人砸店",
+        "烧烤烧糊了，还好没烧了店",
+        "弄死我了，辣得要命",
+        "拉横幅都不够表达我的愤怒",
+        "I wanted to burn the place down after that wait.",
     ],
 )
 def test_forecasts_narration_and_the_shops_threats_are_not_threats(text):
