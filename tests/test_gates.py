@@ -97,3 +97,15 @@ def test_malice_pieces_found_as_their_own_searches_find_them() -> None:
         for text in texts:
             if phrases.search(text):
                 assert gate.search(text), text
+
+
+def test_case_insensitive_gates_skip_a_text_without_letters_only_when_all_need_one() -> None:
+    # every string of these gates has a Latin letter: a Chinese review skips them unsearched
+    english = AnyOf({"en": [r"(?i:\bwatch your back\b)"], "zh": ["砸店"]})
+    assert english._needs_letter
+    assert english.present("我要砸店") == frozenset({"zh"})
+    assert english.present("Watch your BACK") == frozenset({"en"})
+    # a gate that also holds a string without letters is searched in any text
+    mixed = AnyOf({"both": [r"(?i:watch out)|小心点"]})
+    assert not mixed._needs_letter
+    assert mixed.present("出门小心点") == frozenset({"both"})

@@ -24,6 +24,8 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 
 # (literal text, matched case-insensitively)
 Literal = tuple[str, bool]
+# A Latin letter: a text without one cannot hold a string that has one, in any case.
+_LETTER = re.compile("[A-Za-z]")
 
 
 def required_literals(pattern: str) -> frozenset[Literal] | None:
@@ -167,10 +169,19 @@ class AnyOf:
                 ids |= by_literal.get(text[:end], set())
             self._by_found[text] = tuple(sorted(ids))
         self._literals = re.compile(f"(?=({trie_pattern(by_literal)}))") if by_literal else None
-        # Every case-insensitive gate at once: a review without Latin letters skips them all.
+        # Every case-insensitive gate at once: a review without Latin letters skips them all,
+        # by a search for one letter first when every string of those gates has a letter (the
+        # combined search tries each of its strings at each character of a Chinese review).
         self._any_gated = re.compile(
             "|".join(gate.pattern for gated in self._gated.values() for gate, _ in gated) or "(?!)"
         )
+        strings = [
+            text
+            for gated in self._gated.values()
+            for gate, _ in gated
+            for text, _ in required_literals(gate.pattern) or {("", False)}
+        ]
+        self._needs_letter = bool(strings) and all(_LETTER.search(text) for text in strings)
 
     def _regex(self, name: str, index: int) -> re.Pattern[str]:
         regex = self._compiled.get((name, index))
@@ -184,7 +195,11 @@ class AnyOf:
         for name, indices in self._always.items():
             if name not in found and any(self._regex(name, i).search(text) for i in indices):
                 found.add(name)
-        if self._gated and self._any_gated.search(text) is not None:
+        if (
+            self._gated
+            and (not self._needs_letter or _LETTER.search(text) is not None)
+            and self._any_gated.search(text) is not None
+        ):
             for name, gated in self._gated.items():
                 if name not in found and any(
                     gate.search(text) and self._regex(name, i).search(text) for gate, i in gated
