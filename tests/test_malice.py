@@ -465,6 +465,33 @@ THREAT_KINDS = [
         "Your staff should be careful walking to their cars tonight.",
         "They should be careful walking to the tables, the floor is slippery.",
     ),
+    # menaces inside a long complaint, and a threat framed by an insult told earlier in
+    # the same sentence (被你们店员骂，…): only someone's words right around it retell it
+    (
+        "价格贵就算了，服务生还对我翻白眼，我已经拍下他的脸了，我朋友很多，你们自己看着办。",
+        "价格贵就算了，服务生还对我翻白眼，我已经拍下菜的照片了，大家自己看着办。",
+    ),
+    (
+        "今天被你们店员骂，我回去想了一晚上，你们等着，明天我带几个兄弟过来跟你们好好聊聊。",
+        "老板还骂我，说你们等着，明天我带几个兄弟过来",
+    ),
+    (
+        "我已经查到这个骑手住在哪了，平台不处理我就自己处理。",
+        "商家查到我住哪了，还打电话到我家，太可怕",
+    ),
+    (
+        "这家店老板欺负外地人，我已经联系了我老乡，明天一起去店里讨个说法，人多的是。",
+        "叫了几个老乡一起去店里吃，人多的是，结果上菜慢",
+    ),
+    (
+        "我不是好惹的，我表哥是混社会的，你们这个店开不了几天了。",
+        "这种服务，你们这个店开不了几天了。",
+    ),
+    (
+        "I know he works the late shift and parks behind the building. Just saying.",
+        "I know you work hard but the food was cold.",
+    ),
+    ("You'll regret not refunding me.", "You'll regret ordering the fish."),
 ]
 
 

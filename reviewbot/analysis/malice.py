@@ -173,6 +173,12 @@ class MaliceRules:
         self.review_bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data.get("review_bonus", {}).items()
         }
+        # Bonus pieces read only near the match (someone else's words retold around it).
+        near = dict(data.get("near_bonus", {}))
+        self.near_window = (int(near.pop("before", 0)), int(near.pop("after", 0)))
+        self.near_bonus: dict[str, tuple[str, ...]] = {
+            reason: tuple(names) for reason, names in near.items()
+        }
         self.phrases = {
             reason: re.compile("|".join(f"(?:{p})" for p in t["patterns"]))
             for reason, t in data["phrases"].items()
@@ -357,7 +363,13 @@ class MaliceRules:
             score += self.scores[piece]
             if piece in PIECE_LABELS and piece != "link":
                 facts.append(f"{PIECE_LABELS[piece]}：「{value}」")
-        sentence = _sentence_at(text, match.start(), match.end())
+        left, right = _sentence_bounds(text, match.start(), match.end())
+        sentence = text[left:right]
+        before, after = self.near_window
+        near = text[max(left, match.start() - before) : min(right, match.end() + after)]
+        for piece in self.near_bonus.get(combo.reason, ()):
+            if piece not in used and piece not in combo.skip_bonus:
+                score += self.scores[piece] if self._piece(piece).search(near) else 0.0
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
@@ -404,8 +416,9 @@ class MaliceRules:
         return MaliceEvidence("flood", text[:60], tuple(facts))
 
 
-def _sentence_at(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end] (a match never crosses a sentence end)."""
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence around text[start:end] begins and ends (a match never crosses a
+    sentence end)."""
     left = max(text.rfind(ch, 0, start) for ch in _END) + 1
     rights = [i for i in (text.find(ch, end) for ch in _END) if i >= 0]
-    return text[left : min(rights) if rights else len(text)]
+    return left, min(rights) if rights else len(text)
