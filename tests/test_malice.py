@@ -492,6 +492,13 @@ THREAT_KINDS = [
         "I know you work hard but the food was cold.",
     ),
     ("You'll regret not refunding me.", "You'll regret ordering the fish."),
+    # a promise of closure, a staff member's details posted, a child's school hours asked
+    ("我保证你们明天开不了门", "这个价格我不敢保证还会来"),
+    ("你们不删，我就把店员的微信和电话发到网上", "我拍下他的脸了，发给平台客服投诉"),
+    ("你家那个小孩挺可爱的，每天几点放学啊", "我家孩子在这附近上学，经常来吃，今天这家变味了"),
+    ("我今晚就守在你们店门口，看你出不出来", "你们店门口太脏了，看着就没食欲"),
+    ("老板你最好祈祷别在路上碰到我", "老板的车停在门口挡路，我们都没法进"),
+    ("I know your daughter's name.", "I know where the restaurant is, but parking is impossible."),
 ]
 
 
