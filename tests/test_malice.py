@@ -570,3 +570,18 @@ def test_a_threat_with_no_stars_that_the_model_reads_as_praise_is_still_a_threat
 def test_confidence_and_a_rhetorical_question_do_not_undo_a_threat(threat, honest):
     assert "threat" in read(threat, 1).malicious_reasons
     assert not read(honest, 1).malicious
+
+
+MALT = Path(__file__).parent / "data" / "dev" / "malice_threats_malt.jsonl"
+
+
+def test_threats_written_in_batches_recall_and_no_honest_called_a_threat():
+    """Threats without a price and honest look-alikes written in five batches (tuned on:
+    tests/data/dev/README.md has each batch's first reading)."""
+    rows = read_jsonl(MALT)
+    results = analyze_all(analyzer(), [ReviewText(r["id"], r["text"], r["rating"]) for r in rows])
+    threats = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "threat"]
+    honest = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "honest"]
+    assert len(threats) >= 150 and len(honest) >= 200
+    assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.85
+    assert not [res for res in honest if "threat" in res.malicious_reasons]
