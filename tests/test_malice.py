@@ -372,3 +372,216 @@ def test_the_refund_readings_leave_demands_beyond_it(text):
 )
 def test_threats_from_the_malice_honest_forms_are_caught(text):
     assert "threat" in read(text, 1).malicious_reasons
+
+
+# Threats without a price (issue 11, helper malt): each kind of evidence with the honest
+# review that looks most like it. The honest ones are the customer's own hurt, narration,
+# a threat the shop made to the customer, a forecast or wish, or a campaign for the
+# customer's own refund or answer.
+THREAT_KINDS = [
+    # violence: a verb of killing or wrecking aimed at the shop or its people, a weapon
+    ("要在我老家，砸死你。", "气死我了，真想把手机砸了，等了两个小时"),
+    ("不给我就毁了你这店", "这顿饭毁了我一天的心情"),
+    ("你们店员再敢瞪我，下次我带刀来", "店员拿着刀过来切牛排，差点划到我"),
+    ("你店玻璃门我不保证完整", "这菜我不保证你们吃了不拉肚子"),
+    ("再敢挂我电话，我就把你全家照片发网上", "我把照片发到网上了，大家看看这是什么"),
+    ("明天给你店门口送个花圈", "花圈店旁边的饭店，味道一般"),
+    ("你们厨师下班最好看着点路", "骑手路上注意安全，汤洒了也不怪你"),
+    ("I will come back and smash your windows.", "I will come back with friends, lovely place."),
+    # whereabouts: where the shop's people live or park, their faces or plates remembered
+    ("老板你那辆白色面包车停哪我都知道", "老板说知道我住哪，吓得我不敢出门"),
+    ("我記住妳的車牌了，走著瞧", "老板娘还说记住我的脸了，太可怕了"),
+    ("我记住你们店地址了，你们等着", "我记住这家店的地址了，以后绕着走"),
+    ("你間舖喺邊我知，收工小心啲", "你們家在哪我都找不到，地圖定位錯"),
+    ("I know where you live. Think before you reply.", "The manager said he knows where I live."),
+    # a campaign until the shop closes
+    ("换个号继续评，这店不关门我不停", "我会一直更新这条评价，直到你们给我回复为止"),
+    ("我让兄弟们每人点一单全给你一星，刷到你关门", "电话打到关门都没人接"),
+    ("你家店我盯上了，开一天我搞一天", "这店开一天少一天吧，迟早倒闭"),
+    # ruin: the writer's own doing will close the shop, even beside a real loss
+    ("我有能力让你们暂停营业，不信试试看", "这种服务会让你们店倒闭的"),
+    ("不给医药费我就去投诉你们，让你们停业整顿", "已经向12315投诉了，希望能罚到他们关门"),
+    ("我已经投诉了，到时候罚得你倾家荡产", "我已经举报了，你们等着被罚吧"),
+    (
+        "You'll be out of business within a month, I'll make sure of it.",
+        "This place will be out of business within a month.",
+    ),
+    # menaces that make a threat together, or after a refusal
+    ("下次再让我遇到那个服务员，我不会只是留评论而已", "下次再让我遇到这种情况我就直接投诉了"),
+    ("唔俾錢？上次紅油，下次唔知係乜嘢", "下次不知道还会不会来"),
+    ("你们再不处理，我就叫朋友一起来刷一星，看谁撑得久", "看你们这服务能撑多久"),
+    ("给我退款，不然走着瞧", "给我退款，不然我就投诉"),
+    (
+        "Keep deleting my reviews and I'll come back with friends. Last warning.",
+        "Never coming back, last time I trust the reviews.",
+    ),
+    # the address held, the family's floor known, the closing hour watched
+    ("你家住几栋几单元我都清楚", "你家住的小区我知道，离得很近，所以经常点你们家"),
+    ("我有你们老板的家庭住址，你们看着办", "我有你们老板的电话，打了三次都不接"),
+    ("你們老闆住在哪裡我都查得到，別以為躲得掉", "我知道你们住在店楼上，但也不能在后厨晾衣服吧"),
+    ("我知道你每天几点收店，自己小心", "我知道你们几点开门，特意早来排队，结果还是等了一小时"),
+    (
+        "I have your home address, think about that.",
+        "I have to say the food made my life hell for two days.",
+    ),
+    # a protest or harassment at the door, a gang called, harm promised for later
+    (
+        "再删我评论，我就拿喇叭去你们门口喊",
+        "外卖放在门口没人管，我下楼去你们门口喊了半天才有人出来",
+    ),
+    ("你们这店我包了，以后天天来找茬", "服务员一直找茬，说我们占座太久"),
+    ("这家店我迟早给你砸了", "这种店早晚倒闭"),
+    ("老子不怕坐牢，你们最好别惹我", "老板说他不怕坐牢，让我随便投诉，这种态度？"),
+    ("给我等着，过几天让你们尝尝厉害", "过几天再来尝尝新菜，这次先给个差评"),
+    ("再這樣下去我就找黑道處理", "别以为我们好欺负，已经投诉到平台了"),
+    (
+        "If I see that waiter again he's getting punched.",
+        "The waiter was getting angry at us for no reason.",
+    ),
+    (
+        "Your car is nice, would be a shame if someone keyed it.",
+        "It would be a shame if this place closed.",
+    ),
+    (
+        "Wait until I tell my cousin, he handles people like you.",
+        "They deal with people like you all day, said the manager.",
+    ),
+    # the writer wrecks the shop, sabotages it, calls in thugs, bombs its phone, follows its
+    # staff, visits the family, throws acid (not the same words told of someone else)
+    ("叫你们老板出来，不然我把店砸了", "昨天有人把你们的招牌砸了？门口一地玻璃"),
+    ("信不信我往你店里扔死老鼠", "有人往你们店门口扔垃圾，你们也不清理"),
+    ("不给个说法，我就天天在你店门口直播", "我在你们店门口直播吃播，结果菜太难吃，观众都笑了"),
+    ("你們再刪我評論，我就每天打電話騷擾你們", "商家天天骚扰我，让我删差评"),
+    ("你们店员下班我会一直跟着", "app上没法跟踪他的位置，骑手也不接电话"),
+    ("我搵古惑仔嚟搵你", "老板叫几个混混来吓唬我们，我们已经报警"),
+    ("小心有人潑鏹水", "小心有人偷你的外卖，放门口就被拿了"),
+    ("再囂張就讓你們吃不完兜著走", "份量太大，吃不了兜着走，打包盒还要收钱"),
+    (
+        "你们那个外卖员，我记下他的车牌了，让他小心点",
+        "骑手撞了我的电动车，我记下他的车牌了，已经报警",
+    ),
+    ("我要让你这家店开一天亏一天", "这店开一天少一天吧，迟早倒闭"),
+    (
+        "Your staff should be careful walking to their cars tonight.",
+        "They should be careful walking to the tables, the floor is slippery.",
+    ),
+    # menaces inside a long complaint, and a threat framed by an insult told earlier in
+    # the same sentence (被你们店员骂，…): only someone's words right around it retell it
+    (
+        "价格贵就算了，服务生还对我翻白眼，我已经拍下他的脸了，我朋友很多，你们自己看着办。",
+        "价格贵就算了，服务生还对我翻白眼，我已经拍下菜的照片了，大家自己看着办。",
+    ),
+    (
+        "今天被你们店员骂，我回去想了一晚上，你们等着，明天我带几个兄弟过来跟你们好好聊聊。",
+        "老板还骂我，说你们等着，明天我带几个兄弟过来",
+    ),
+    (
+        "我已经查到这个骑手住在哪了，平台不处理我就自己处理。",
+        "商家查到我住哪了，还打电话到我家，太可怕",
+    ),
+    (
+        "这家店老板欺负外地人，我已经联系了我老乡，明天一起去店里讨个说法，人多的是。",
+        "叫了几个老乡一起去店里吃，人多的是，结果上菜慢",
+    ),
+    (
+        "我不是好惹的，我表哥是混社会的，你们这个店开不了几天了。",
+        "这种服务，你们这个店开不了几天了。",
+    ),
+    (
+        "I know he works the late shift and parks behind the building. Just saying.",
+        "I know you work hard but the food was cold.",
+    ),
+    ("You'll regret not refunding me.", "You'll regret ordering the fish."),
+    # a promise of closure, a staff member's details posted, a child's school hours asked
+    ("我保证你们明天开不了门", "这个价格我不敢保证还会来"),
+    ("你们不删，我就把店员的微信和电话发到网上", "我拍下他的脸了，发给平台客服投诉"),
+    ("你家那个小孩挺可爱的，每天几点放学啊", "我家孩子在这附近上学，经常来吃，今天这家变味了"),
+    ("我今晚就守在你们店门口，看你出不出来", "你们店门口太脏了，看着就没食欲"),
+    ("老板你最好祈祷别在路上碰到我", "老板的车停在门口挡路，我们都没法进"),
+    ("I know your daughter's name.", "I know where the restaurant is, but parking is impossible."),
+]
+
+
+@pytest.mark.parametrize(("threat", "honest"), THREAT_KINDS)
+def test_threats_without_a_price_are_caught_and_their_look_alikes_are_not(threat, honest):
+    assert "threat" in read(threat, 1).malicious_reasons
+    assert not read(honest, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # existing readings that accused honest customers (a forecast, a noisy table)
+        "我觉得这样下去会让你们关门",
+        "隔壁桌吵闹到关门",
+        "这种黑心商家会受到惩罚的",
+        "骑手说别报警，他马上送到",
+        "信不信由你，这是我吃过最难吃的",
+        "我叫了朋友一起来吃，结果都拉肚子",
+        # hyperbole and the customer's own anger (existing harm words read them as threats)
+        "难吃到想砸店",
+        "气得我想把你们店砸了",
+        "你们这样迟早被人砸店",
+        "烧烤烧糊了，还好没烧了店",
+        "弄死我了，辣得要命",
+        "拉横幅都不够表达我的愤怒",
+        "I wanted to burn the place down after that wait.",
+    ],
+)
+def test_forecasts_narration_and_the_shops_threats_are_not_threats(text):
+    assert not read(text, 1).malicious
+
+
+def test_a_cue_written_with_a_space_still_lets_the_review_through():
+    # the prefilter searched "know where" in text with its spaces taken out: never found
+    rules = analyzer().malice
+    assert rules.cued("I know where you live")
+    assert "threat" in read("I know where you live.", 1).malicious_reasons
+
+
+def test_the_prefilter_never_changes_a_threat_verdict():
+    texts = [t for pair in THREAT_KINDS for t in pair]
+    reviews = [ReviewText(str(i), t, 1) for i, t in enumerate(texts)]
+    slow_analyzer = AnalyzerV1()
+    slow_analyzer.malice = MaliceRules(slow_analyzer.lexicon, prefilter=False)
+    fast = analyze_all(analyzer(), reviews)
+    slow = analyze_all(slow_analyzer, reviews)
+    assert [a.malicious_evidence for a in fast] == [a.malicious_evidence for a in slow]
+
+
+def test_a_threat_with_no_stars_that_the_model_reads_as_praise_is_still_a_threat():
+    # the sentiment model reads this calm Traditional message as praise (0.73): a threat's
+    # words are the harm, whatever the model makes of their tone (4-5 stars still excuse it)
+    text = "再不退錢我就去衛生局檢舉你們，讓你們被罰到倒"
+    assert read(text, None).polarity == "positive"
+    assert "threat" in read(text, None).malicious_reasons
+    assert not read(text, 5).malicious
+
+
+@pytest.mark.parametrize(
+    ("threat", "honest"),
+    [
+        # 应该没问题 is the writer's confidence, not a wish (这种店就应该让你们关门)
+        ("我有这个能力，让你们停业几天应该没问题", "这种店就应该让你们关门"),
+        # 你说 asks the reader; 老板说 retells the shop's words
+        ("这事你说怎么办，我明天就找人砸了你的店", "老板说要找人收拾我"),
+    ],
+)
+def test_confidence_and_a_rhetorical_question_do_not_undo_a_threat(threat, honest):
+    assert "threat" in read(threat, 1).malicious_reasons
+    assert not read(honest, 1).malicious
+
+
+MALT = Path(__file__).parent / "data" / "dev" / "malice_threats_malt.jsonl"
+
+
+def test_threats_written_in_batches_recall_and_no_honest_called_a_threat():
+    """Threats without a price and honest look-alikes written in five batches (tuned on:
+    tests/data/dev/README.md has each batch's first reading)."""
+    rows = read_jsonl(MALT)
+    results = analyze_all(analyzer(), [ReviewText(r["id"], r["text"], r["rating"]) for r in rows])
+    threats = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "threat"]
+    honest = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "honest"]
+    assert len(threats) >= 150 and len(honest) >= 200
+    assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.85
+    assert not [res for res in honest if "threat" in res.malicious_reasons]

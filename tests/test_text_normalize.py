@@ -50,3 +50,11 @@ def test_script_and_language(text: str, script: str | None, language: str | None
 def test_to_simplified_keeps_length_so_offsets_hold() -> None:
     text = "頭髮在湯裏，噁心，裏面很髒"
     assert to_simplified(text) == "头发在汤里，恶心，里面很脏"
+
+
+def test_a_one_character_sentence_keeps_its_full_stop():
+    # 行 between 。 and ， looked like a spaced-out word: the two sentences ran into one, and
+    # what the shop said in the first (店长还说) was read as the frame of the second
+    text = normalize("店长还说是我自己放的。行，你们给我等着").text
+    assert "放的。行" in text
+    assert normalize("删 评 给 钱").text == "删评给钱"

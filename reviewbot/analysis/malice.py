@@ -55,6 +55,10 @@ LOW_STARS = 3
 # text reads as praise (好评一万), whatever else the sentiment model makes of it (a message
 # with no stars often reads as neutral).
 HOSTILE = frozenset({"extortion", "threat"})
+# ...and of those, the ones a praise reading does not excuse: the sentiment model reads a calm
+# or Traditional threat with no stars as praise (再不退錢我就去衛生局檢舉你們，讓你們被罰到倒:
+# 0.73), and nothing a customer praises is said by harm promised to the shop.
+HOSTILE_EVEN_IN_PRAISE = frozenset({"threat"})
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
@@ -68,8 +72,9 @@ _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
 _SQUEEZE_RE = re.compile(_FILLER_CLASS)  # text.translate(_SQUEEZE), in a third of the time
 # Characters OpenCC leaves in Traditional form because they are also Simplified words
-# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着).
-_PARTICLES = str.maketrans({"著": "着"})
+# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着), and the
+# feminine 妳 (Taiwan) the pieces read as 你 (我記住妳的車牌了).
+_PARTICLES = str.maketrans({"著": "着", "妳": "你"})
 _SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
 _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
@@ -168,6 +173,12 @@ class MaliceRules:
         self.review_bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data.get("review_bonus", {}).items()
         }
+        # Bonus pieces read only near the match (someone else's words retold around it).
+        near = dict(data.get("near_bonus", {}))
+        self.near_window = (int(near.pop("before", 0)), int(near.pop("after", 0)))
+        self.near_bonus: dict[str, tuple[str, ...]] = {
+            reason: tuple(names) for reason, names in near.items()
+        }
         self.phrases = {
             reason: re.compile("|".join(f"(?:{p})" for p in t["patterns"]))
             for reason, t in data["phrases"].items()
@@ -186,7 +197,11 @@ class MaliceRules:
         self._phrase_gates = {
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
-        self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
+        # Every list under [cues] (strings, and one per family of combos that needs its own).
+        # The cues are searched in the text with its filler taken out, so they are too: a cue
+        # written with a space (know where) would otherwise never be found.
+        cues = {_SQUEEZE_RE.sub("", c) for strings in data["cues"].values() for c in strings} - {""}
+        self._cues = re.compile(trie_pattern(sorted(cues)))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
@@ -239,7 +254,7 @@ class MaliceRules:
             folded = self.fold(text)
             for hit in self.text_hits(folded.text):
                 for reason in (hit.reason, *hit.also):
-                    hostile = reason in HOSTILE and not praise
+                    hostile = reason in HOSTILE and (not praise or reason in HOSTILE_EVEN_IN_PRAISE)
                     allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
                     if not allowed or hit.score < self.thresholds[reason] or reason in found:
                         continue
@@ -268,7 +283,7 @@ class MaliceRules:
         if not self.prefilter or self._needs_normalize.search(width):
             folded = fold_cantonese(normalize(text))
             return Normalized(folded.text.translate(_PARTICLES), folded.source, folded.original)
-        return Normalized(width, tuple(range(len(width))), text)
+        return Normalized(width.translate(_PARTICLES), tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
@@ -348,7 +363,13 @@ class MaliceRules:
             score += self.scores[piece]
             if piece in PIECE_LABELS and piece != "link":
                 facts.append(f"{PIECE_LABELS[piece]}：「{value}」")
-        sentence = _sentence_at(text, match.start(), match.end())
+        left, right = _sentence_bounds(text, match.start(), match.end())
+        sentence = text[left:right]
+        before, after = self.near_window
+        near = text[max(left, match.start() - before) : min(right, match.end() + after)]
+        for piece in self.near_bonus.get(combo.reason, ()):
+            if piece not in used and piece not in combo.skip_bonus:
+                score += self.scores[piece] if self._piece(piece).search(near) else 0.0
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
@@ -395,8 +416,9 @@ class MaliceRules:
         return MaliceEvidence("flood", text[:60], tuple(facts))
 
 
-def _sentence_at(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end] (a match never crosses a sentence end)."""
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence around text[start:end] begins and ends (a match never crosses a
+    sentence end)."""
     left = max(text.rfind(ch, 0, start) for ch in _END) + 1
     rights = [i for i in (text.find(ch, end) for ch in _END) if i >= 0]
-    return text[left : min(rights) if rights else len(text)]
+    return left, min(rights) if rights else len(text)

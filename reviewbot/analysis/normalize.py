@@ -28,6 +28,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _OTHER_LETTERS = re.compile(r"[A-Za-z\u3040-\u30ff\uac00-\ud7af]")
 # Filler a writer puts between characters to split a word: spaces, dots, stars, bars.
 _FILLER = frozenset(" \t\u3000·•*＊_-－~～|/\\.。、,，")
+# ...but a full stop ends a sentence, and a one-character sentence (行。好，) is no spaced-out
+# word: joining it would run two sentences into one (…是我自己放的。行，你们给我等着).
+_SENTENCE_END = frozenset("。")
 # A letter O or l written among digits (2OO, 1OO0) is a digit.
 _DIGIT_LOOKALIKE = {"O": "0", "o": "0", "l": "1", "I": "1"}
 # Cheap tests that the character loop has anything to do: filler is only dropped around a
@@ -166,7 +169,7 @@ def normalize(text: str) -> Normalized:
     keep_source: list[int] = []
     n = len(folded_text)
     for i, ch in enumerate(folded_text):
-        if ch in _FILLER and _between_han(folded_text, i, n):
+        if ch in _FILLER and ch not in _SENTENCE_END and _between_han(folded_text, i, n):
             continue
         if ch in _DIGIT_LOOKALIKE and _in_number(folded_text, i):
             ch = _DIGIT_LOOKALIKE[ch]
