@@ -94,9 +94,10 @@ class Lexicon:
     def negation(self) -> re.Pattern[str]:
         """A negator, perhaps with a word between (没让人失望), ending where the pattern is
         searched up to: what flips the word right after it."""
-        negators = "|".join(re.escape(n) for n in sorted(self.negators, key=len, reverse=True))
-        gaps = "|".join(re.escape(g) for g in sorted(self.negation_gap, key=len, reverse=True))
-        return re.compile(f"(?:{negators})(?:{gaps})?$" if gaps else f"(?:{negators})$")
+        negators = trie_pattern(self.negators)
+        if not self.negation_gap:
+            return re.compile(f"(?:{negators})$")
+        return re.compile(f"(?:{negators})(?:{trie_pattern(self.negation_gap)})?$")
 
     def tags(self) -> dict[str, tuple[Tag, ...]]:
         """Every word the matcher looks for, with what it says."""
@@ -232,3 +233,19 @@ class Matcher:
                 found.append((i, end, word))
                 i = end
         return found
+
+    def occurs(self, text: str) -> bool:
+        """Whether any of the words occurs in `text` (a `find` that stops at the first)."""
+        root = self._trie
+        n = len(text)
+        for i in range(n):
+            node = root.get(text[i])
+            j = i + 1
+            while node is not None:
+                if _WORD in node:
+                    return True
+                if j == n:
+                    break
+                node = node.get(text[j])
+                j += 1
+        return False

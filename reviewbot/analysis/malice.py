@@ -39,7 +39,7 @@ from typing import Any
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
 from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
 from reviewbot.analysis.gates import AnyOf, literal_gate
-from reviewbot.analysis.lexicon import Lexicon, trie_pattern
+from reviewbot.analysis.lexicon import Lexicon, Matcher
 from reviewbot.analysis.normalize import Normalized, normalize
 
 # Reasons that accuse the customer of what the text does, found whatever the stars say
@@ -186,7 +186,7 @@ class MaliceRules:
         self._phrase_gates = {
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
-        self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
+        self._cues = Matcher({cue: () for cue in data["cues"]["strings"]})
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
@@ -272,7 +272,7 @@ class MaliceRules:
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
-        return self._cues.search(_SQUEEZE_RE.sub("", text)) is not None
+        return self._cues.occurs(_SQUEEZE_RE.sub("", text))
 
     def _phrase_hit(self, text: str, hurts: bool) -> bool:
         gate = self._phrase_gates[hurts]
