@@ -190,18 +190,19 @@ class ComplaintReader:
             f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
         )
         self._patterns = [(a, s, re.compile(p)) for a, s, p in self.taxonomy.patterns]
-        # Each pattern runs only on texts holding one of the literal words it must match
-        # (its anchor): running forty patterns on every review cost more than all the rest.
-        self._anchors = [_anchor(p) for _, _, p in self.taxonomy.patterns]
+        # Each pattern runs only on texts holding one of the literal words of each part it
+        # must match (its anchors: 肉|菜|饭… and 少 for (肉|菜|饭…)(太|很…)少): running forty
+        # patterns on every review cost more than all the rest.
+        self._anchors = [_anchors(p) for _, _, p in self.taxonomy.patterns]
         self._anchor_words: dict[str, list[str]] = {}  # by first character
-        for word in sorted({w for a in self._anchors if a for w in a}):
+        for word in sorted({w for sets in self._anchors for a in sets for w in a}):
             self._anchor_words.setdefault(word[0], []).append(word)
-        # the patterns each anchor word lets run, and those that always run (no anchor)
+        # the patterns each word of their first anchor lets run, and those that always run
         self._by_anchor: dict[str, list[int]] = {}
-        for index, anchor in enumerate(self._anchors):
-            for word in anchor or ():
+        for index, anchors in enumerate(self._anchors):
+            for word in anchors[0] if anchors else ():
                 self._by_anchor.setdefault(word, []).append(index)
-        self._unanchored = [i for i, anchor in enumerate(self._anchors) if anchor is None]
+        self._unanchored = [i for i, anchors in enumerate(self._anchors) if not anchors]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
 
@@ -252,8 +253,12 @@ class ComplaintReader:
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
         if present:
-            chosen = {i for word in present for i in self._by_anchor[word]}
+            chosen = {
+                i for word in present if word in self._by_anchor for i in self._by_anchor[word]
+            }
             for index in sorted(chosen.union(self._unanchored)):
+                if any(anchor.isdisjoint(present) for anchor in self._anchors[index][1:]):
+                    continue
                 aspect, sign, pattern = self._patterns[index]
                 for match in pattern.finditer(text):
                     if match.end() <= match.start():
@@ -412,7 +417,9 @@ class ComplaintReader:
                 ignore = self.taxonomy.target_ignore
                 candidates = [
                     (lo + s, lo + e, w)
-                    for s, e, w in self.segmenter.nouns(text[lo:hi])
+                    for s, e, w in self.segmenter.nouns_beside(
+                        text[lo:hi], point.start - lo, point.end - lo
+                    )
                     if w not in ignore
                     and not _overlaps(lo + s, lo + e, point)
                     and w not in self.matcher.tags
@@ -498,19 +505,24 @@ class ComplaintReader:
         return tuple(found)
 
 
-def _anchor(pattern: str) -> frozenset[str] | None:
-    """Literal words one of which any match of `pattern` contains, or None if none can be
-    told: the longest-worded set among its top-level parts that must match."""
-    best: set[str] | None = None
+def _anchors(pattern: str) -> tuple[frozenset[str], ...]:
+    """For each top-level part of `pattern` that every match must contain and whose literal
+    words can be told, those words: a match needs one word of each set. The set with the
+    longest words first (the one to look up by); empty if no part can be told."""
+    found: list[frozenset[str]] = []
     for op, av in _parser.parse(pattern):
         if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
             low, _, sub = av
             words = _sequence_words(sub) if low > 0 else None
         else:
             words = _item_words(op, av)
-        if words and all(words) and (best is None or min(map(len, words)) > min(map(len, best))):
-            best = words
-    return frozenset(best) if best else None
+        if words and all(words):
+            found.append(frozenset(words))
+    # the first of the sets whose shortest word is longest, as the single anchor was chosen
+    best = max(range(len(found)), key=lambda i: (min(map(len, found[i])), -i), default=None)
+    if best is None:
+        return ()
+    return (found[best], *found[:best], *found[best + 1 :])
 
 
 def _item_words(op: object, av: Any) -> set[str] | None:
