@@ -234,6 +234,23 @@ class Matcher:
                 i = end
         return found
 
+    def every(self, text: str) -> set[str]:
+        """Every word that occurs in `text`, overlapping ones and those inside others too."""
+        found = set()
+        root = self._trie
+        n = len(text)
+        for i in range(n):
+            node = root.get(text[i])
+            j = i + 1
+            while node is not None:
+                if _WORD in node:
+                    found.add(node[_WORD])
+                if j == n:
+                    break
+                node = node.get(text[j])
+                j += 1
+        return found
+
     def occurs(self, text: str) -> bool:
         """Whether any of the words occurs in `text` (a `find` that stops at the first)."""
         root = self._trie
