@@ -193,16 +193,15 @@ class ComplaintReader:
         # Each pattern runs only on texts holding one of the literal words of each part it
         # must match (its anchors: 肉|菜|饭… and 少 for (肉|菜|饭…)(太|很…)少): running forty
         # patterns on every review cost more than all the rest.
-        self._anchors = [_anchors(p) for _, _, p in self.taxonomy.patterns]
-        self._anchor_words: dict[str, list[str]] = {}  # by first character
-        for word in sorted({w for sets in self._anchors for a in sets for w in a}):
-            self._anchor_words.setdefault(word[0], []).append(word)
+        anchors = [_anchors(p) for _, _, p in self.taxonomy.patterns]
+        self._anchor_words = Matcher({w: () for sets in anchors for a in sets for w in a})
         # the patterns each word of their first anchor lets run, and those that always run
         self._by_anchor: dict[str, list[int]] = {}
-        for index, anchors in enumerate(self._anchors):
-            for word in anchors[0] if anchors else ():
+        for index, sets in enumerate(anchors):
+            for word in sets[0] if sets else ():
                 self._by_anchor.setdefault(word, []).append(index)
-        self._unanchored = [i for i, anchors in enumerate(self._anchors) if not anchors]
+        self._other_anchors = [sets[1:] for sets in anchors]
+        self._unanchored = [i for i, sets in enumerate(anchors) if not sets]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
 
@@ -225,17 +224,15 @@ class ComplaintReader:
         def clause_of(position: int) -> int:
             return max(0, bisect_right(starts, position) - 1)
 
-        hits = self.matcher.find(text)
-        by_char = self._anchor_words
-        present = {w for ch in set(text) for w in by_char.get(ch, ()) if w in text}
-        if not hits and not present and not any(c.terms for c in clauses):
+        tagged = self.matcher.tags
+        hits = [(start, end, word) for start, end, word in self.matcher.find(text) if tagged[word]]
+        runnable = self._runnable(text)
+        if not hits and not runnable and not any(c.terms for c in clauses):
             return Found()  # nothing of any aspect or category: no point to find
         points: list[Point] = []
         topics: dict[int, list[str]] = {}
         for start, end, word in hits:
-            tags = self.matcher.tags.get(word)
-            if not tags:
-                continue
+            tags = tagged[word]
             index = clause_of(start)
             clause = clauses[index].clause
             if start >= clause.end:
@@ -252,31 +249,25 @@ class ComplaintReader:
                     continue  # 没有拉肚子 is no praise of hygiene
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
-        if present:
-            chosen = {
-                i for word in present if word in self._by_anchor for i in self._by_anchor[word]
-            }
-            for index in sorted(chosen.union(self._unanchored)):
-                if any(anchor.isdisjoint(present) for anchor in self._anchors[index][1:]):
+        for index in runnable:
+            aspect, sign, pattern = self._patterns[index]
+            for match in pattern.finditer(text):
+                if match.end() <= match.start():
                     continue
-                aspect, sign, pattern = self._patterns[index]
-                for match in pattern.finditer(text):
-                    if match.end() <= match.start():
-                        continue
-                    target = match.groupdict().get("target")
-                    first, last = clause_of(match.start()), clause_of(match.end() - 1)
-                    points.append(
-                        Point(
-                            aspect,
-                            sign,
-                            first,
-                            last,
-                            match.start(),
-                            match.end(),
-                            match.group(),
-                            _clean_target(target),
-                        )
+                target = match.groupdict().get("target")
+                first, last = clause_of(match.start()), clause_of(match.end() - 1)
+                points.append(
+                    Point(
+                        aspect,
+                        sign,
+                        first,
+                        last,
+                        match.start(),
+                        match.end(),
+                        match.group(),
+                        _clean_target(target),
                     )
+                )
         # praise in a sarcastic clause (态度好到让我怀疑…🙂, 真是"好"餐厅) is no praise
         points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
@@ -295,6 +286,23 @@ class ComplaintReader:
         return found
 
     # -- steps -----------------------------------------------------------------------------
+
+    def _runnable(self, text: str) -> list[int]:
+        """The patterns that can match in `text`: a word of each of their anchors is there."""
+        present = self._anchor_words.every(text)
+        if not present:
+            return []
+        chosen: set[int] = set()
+        for word in present:
+            chosen.update(self._by_anchor.get(word, ()))
+        runnable = []
+        for index in sorted(chosen.union(self._unanchored)):
+            for anchor in self._other_anchors[index]:
+                if anchor.isdisjoint(present):
+                    break
+            else:
+                runnable.append(index)
+        return runnable
 
     def _supersede(self, points: list[Point]) -> list[Point]:
         """Drop complaints a more specific one replaces, and praise words inside a
