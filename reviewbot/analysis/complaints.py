@@ -361,6 +361,8 @@ class ComplaintReader:
             clause_logits = None
         out = []
         for index, clause in enumerate(reading.clauses):
+            if not clause.terms and index not in topics:
+                continue  # names no category: nothing to judge
             named = {aspects[a].category: a for a in reversed(topics.get(index, ()))}
             mentioned = dict.fromkeys([*clause.terms, *named])
             for category in mentioned:
