@@ -94,3 +94,16 @@ def test_jiebas_cache_read_whole_is_the_dictionary_jieba_reads(tmp_path, monkeyp
         assert read is not built and read.FREQ == built.FREQ and read.total == built.total
     finally:
         targets._dictionary.cache_clear()
+
+
+def test_complaint_patterns_run_only_when_each_part_has_a_word_there() -> None:
+    from reviewbot.analysis.complaints import _anchors
+
+    assert _anchors("(肉|菜)(太|很)少") == (
+        frozenset({"肉", "菜"}),
+        frozenset({"太", "很"}),
+        frozenset({"少"}),
+    )
+    # words that may come in any case are never looked up as they are written
+    assert _anchors("(?i)cold food") == ()
+    assert frozenset({"cold"}) not in _anchors("(?i:cold) 难吃")

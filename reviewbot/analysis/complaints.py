@@ -519,8 +519,11 @@ def _anchors(pattern: str) -> tuple[frozenset[str], ...]:
     """For each top-level part of `pattern` that every match must contain and whose literal
     words can be told, those words: a match needs one word of each set. The set with the
     longest words first (the one to look up by); empty if no part can be told."""
+    tree = _parser.parse(pattern)
+    if tree.state.flags & re.IGNORECASE:
+        return ()  # its words may come in any case: a plain lookup cannot tell
     found: list[frozenset[str]] = []
-    for op, av in _parser.parse(pattern):
+    for op, av in tree:
         if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
             low, _, sub = av
             words = _sequence_words(sub) if low > 0 else None
@@ -543,7 +546,7 @@ def _item_words(op: object, av: Any) -> set[str] | None:
             return {chr(a) for _, a in av}
         return None
     if op is _constants.SUBPATTERN:
-        return _sequence_words(av[-1])
+        return None if av[1] & re.IGNORECASE else _sequence_words(av[-1])
     if op is _constants.BRANCH:
         out: set[str] = set()
         for alternative in av[1]:
