@@ -114,10 +114,15 @@ def bounded(raw: dict[str, Any], limit: int) -> dict[str, Any]:
     return {"_truncated": size, "_prefix": dumps_storable(raw)[: limit // 2 - 40]}
 
 
+# json.dumps with options builds an encoder per call: a sixth of the time of a classify line
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
 def json_bytes(value: Any) -> bytes:
     """Readable UTF-8 JSON that any strict reader takes: no NaN, no character a line reader
     could split on, and a lone surrogate (only possible inside a string) as its \\u escape,
     so an id comes back exactly as it was sent."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    text = _LINE_BREAK.sub(lambda match: _LINE_BREAKS[match.group()], text)
+    text = _ENCODE(value)
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:  # faster than one search
+        text = _LINE_BREAK.sub(lambda match: _LINE_BREAKS[match.group()], text)
     return text.encode("utf-8", errors="backslashreplace")

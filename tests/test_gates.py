@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.analysis.gates import AnyOf, literal_gate, required_literals
+from reviewbot.analysis.gates import AnyOf, literal_gate, required_literals, required_sets
 from reviewbot.analysis.v1 import AnalyzerV1
 
 DATA = Path(__file__).parent / "data"
@@ -28,6 +28,21 @@ def test_required_literals_of_a_sequence_keep_the_most_selective_run() -> None:
     assert required_literals("(?i:pay me)") == frozenset({("pay me", True)})
 
 
+def test_required_sets_are_one_per_part_every_match_goes_through() -> None:
+    assert required_sets("(不|没)(我)?(退|赔)钱") == (
+        frozenset({"不", "没"}),
+        frozenset({"退", "赔"}),
+        frozenset({"钱"}),
+    )
+    assert required_sets("(你|您)[^，]{0,2}死定了") == (
+        frozenset({"你", "您"}),
+        frozenset({"死定了"}),
+    )
+    assert required_sets(r"\d+元") == (frozenset({"元"}),)
+    assert required_sets("(?i:pay) me") == (frozenset({" me"}),)  # no case-insensitive ones
+    assert required_sets(r"\d+") == ()
+
+
 def test_no_strings_means_no_gate() -> None:
     assert literal_gate(r"\d+") is None  # nothing literal in every match
     assert literal_gate("a*") is None  # matches the empty string
@@ -42,6 +57,8 @@ def test_no_strings_means_no_gate() -> None:
         ["[删刪]", "刪除|删掉", "(?:再)?(差评|差評)"],
         # case-insensitive strings with and without a Latin letter ($ needs none)
         ["(?i:\\$\\d+ or)", "(?i:gift ?card)", "(?i:=)"],
+        # a pattern with strings of both cases, and one whose every part must be there
+        ["删评|(?i:pay me)", "(不|没)(我)?(退|赔)钱"],
     ],
 )
 def test_any_of_answers_as_the_alternation(patterns: list[str]) -> None:
@@ -65,6 +82,10 @@ def test_any_of_answers_as_the_alternation(patterns: list[str]) -> None:
         "协商=转账",
         "GIFT CARD",
         "giftcard 给我",
+        "不退钱",
+        "没我赔钱",
+        "不给钱",
+        "退钱不",
     ]
     any_of = AnyOf({"g": patterns})
     whole = re.compile("|".join(f"(?:{p})" for p in patterns))

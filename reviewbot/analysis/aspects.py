@@ -17,7 +17,8 @@ from functools import cache, lru_cache
 
 from reviewbot.analysis.base import CATEGORIES, CategoryPolarity, Polarity
 from reviewbot.analysis.clauses import Clause, clause_spans
-from reviewbot.analysis.lexicon import Lexicon, Matcher, Tag, load_lexicon
+from reviewbot.analysis.gates import literal_gate
+from reviewbot.analysis.lexicon import Lexicon, Matcher, Tag, load_lexicon, trie_pattern
 
 # How much a clause opened by 但是/可是… weighs against the others for the same category.
 CONTRAST_WEIGHT = 1.5
@@ -89,10 +90,12 @@ class Reader:
             for name, patterns in lexicon.blame_patterns.items()
             if patterns
         ]
-        # Most reviews match none of them: one search over all says whether to run each.
+        # Most reviews match none of them: one search over all says whether to run each,
+        # behind a search for the strings their matches need (one review in five has one).
         self._any_category_pattern = re.compile(
             "|".join(f"(?:{p.pattern})" for _, p in self._category_patterns) or "(?!)"
         )
+        self._category_gate = literal_gate(self._any_category_pattern.pattern)
         post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
         self._post_negated = re.compile(
             f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
@@ -101,6 +104,9 @@ class Reader:
         self._sarcasm = Matcher(
             {w: () for w in lexicon.ignore} | {w: ((None, -1),) for w in lexicon.sarcasm}
         )
+        # It and the health matcher find something only where one of their own words is:
+        # in one review of a hundred, which a search for those words tells.
+        self._any_sarcasm = re.compile(trie_pattern(lexicon.sarcasm))
         opening = "".join(re.escape(q[0]) for q in lexicon.quotes)
         closing = "".join(re.escape(q[1]) for q in lexicon.quotes)
         self._quoted = re.compile(f"[{opening}]([^{opening}{closing}]{{1,4}})[{closing}]")
@@ -109,13 +115,12 @@ class Reader:
         health: dict[str, tuple[Tag, ...]] = {w: () for w in lexicon.ignore}
         health.update({w: ((None, 0),) for w in lexicon.severity.get("critical", ())})
         self._health = Matcher(health)
+        self._any_health = re.compile(trie_pattern(lexicon.severity.get("critical", ())))
         claims = "|".join(f"(?:{p})" for p in lexicon.severity.get("critical_patterns", ()))
         self._health_patterns = re.compile(claims or "(?!)")
         emoji = {e: 1 for e in lexicon.positive_emoji} | {e: -1 for e in lexicon.negative_emoji}
         self._emoji = emoji
-        self._emoji_re = re.compile(
-            "|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True)) or "(?!)"
-        )
+        self._emoji_re = re.compile(trie_pattern(emoji))
 
     def read(self, text: str, extra: Matcher | None = None) -> Reading:
         clauses = clause_spans(text, self.lexicon.contrast)
@@ -179,8 +184,11 @@ class Reader:
                 reading.general -= 1
                 blame += 1
                 words.append(match.group())
+        gate = self._category_gate
         category_patterns = (
-            self._category_patterns if self._any_category_pattern.search(text) else ()
+            self._category_patterns
+            if (gate is None or gate.search(text)) and self._any_category_pattern.search(text)
+            else ()
         )
         for category, pattern in category_patterns:
             for match in pattern.finditer(text):
@@ -190,7 +198,8 @@ class Reader:
                     reading.terms.setdefault(category, []).append(match.group())
                     blame += 1
                     words.append(match.group())
-        for start, _, word in self._sarcasm.find(text):
+        sarcasm = self._sarcasm.find(text) if self._any_sarcasm.search(text) else ()
+        for start, _, word in sarcasm:
             if not self._sarcasm.tags[word]:
                 continue
             reading = clause_at(start)
@@ -200,7 +209,8 @@ class Reader:
             if reading.sarcastic:
                 reading.general = min(reading.general, 0) - 1
                 blame += 1
-        claims = [(s, w) for s, _, w in self._health.find(text) if self._health.tags[w]]
+        words_of_harm = self._health.find(text) if self._any_health.search(text) else ()
+        claims = [(s, w) for s, _, w in words_of_harm if self._health.tags[w]]
         claims += [(m.start(), m.group()) for m in self._health_patterns.finditer(text)]
         health = [
             word

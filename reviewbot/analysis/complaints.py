@@ -190,18 +190,18 @@ class ComplaintReader:
             f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
         )
         self._patterns = [(a, s, re.compile(p)) for a, s, p in self.taxonomy.patterns]
-        # Each pattern runs only on texts holding one of the literal words it must match
-        # (its anchor): running forty patterns on every review cost more than all the rest.
-        self._anchors = [_anchor(p) for _, _, p in self.taxonomy.patterns]
-        self._anchor_words: dict[str, list[str]] = {}  # by first character
-        for word in sorted({w for a in self._anchors if a for w in a}):
-            self._anchor_words.setdefault(word[0], []).append(word)
-        # the patterns each anchor word lets run, and those that always run (no anchor)
+        # Each pattern runs only on texts holding one of the literal words of each part it
+        # must match (its anchors: 肉|菜|饭… and 少 for (肉|菜|饭…)(太|很…)少): running forty
+        # patterns on every review cost more than all the rest.
+        anchors = [_anchors(p) for _, _, p in self.taxonomy.patterns]
+        self._anchor_words = Matcher({w: () for sets in anchors for a in sets for w in a})
+        # the patterns each word of their first anchor lets run, and those that always run
         self._by_anchor: dict[str, list[int]] = {}
-        for index, anchor in enumerate(self._anchors):
-            for word in anchor or ():
+        for index, sets in enumerate(anchors):
+            for word in sets[0] if sets else ():
                 self._by_anchor.setdefault(word, []).append(index)
-        self._unanchored = [i for i, anchor in enumerate(self._anchors) if anchor is None]
+        self._other_anchors = [sets[1:] for sets in anchors]
+        self._unanchored = [i for i, sets in enumerate(anchors) if not sets]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
 
@@ -224,17 +224,15 @@ class ComplaintReader:
         def clause_of(position: int) -> int:
             return max(0, bisect_right(starts, position) - 1)
 
-        hits = self.matcher.find(text)
-        by_char = self._anchor_words
-        present = {w for ch in set(text) for w in by_char.get(ch, ()) if w in text}
-        if not hits and not present and not any(c.terms for c in clauses):
+        tagged = self.matcher.tags
+        hits = [(start, end, word) for start, end, word in self.matcher.find(text) if tagged[word]]
+        runnable = self._runnable(text)
+        if not hits and not runnable and not any(c.terms for c in clauses):
             return Found()  # nothing of any aspect or category: no point to find
         points: list[Point] = []
         topics: dict[int, list[str]] = {}
         for start, end, word in hits:
-            tags = self.matcher.tags.get(word)
-            if not tags:
-                continue
+            tags = tagged[word]
             index = clause_of(start)
             clause = clauses[index].clause
             if start >= clause.end:
@@ -251,27 +249,25 @@ class ComplaintReader:
                     continue  # 没有拉肚子 is no praise of hygiene
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
-        if present:
-            chosen = {i for word in present for i in self._by_anchor[word]}
-            for index in sorted(chosen.union(self._unanchored)):
-                aspect, sign, pattern = self._patterns[index]
-                for match in pattern.finditer(text):
-                    if match.end() <= match.start():
-                        continue
-                    target = match.groupdict().get("target")
-                    first, last = clause_of(match.start()), clause_of(match.end() - 1)
-                    points.append(
-                        Point(
-                            aspect,
-                            sign,
-                            first,
-                            last,
-                            match.start(),
-                            match.end(),
-                            match.group(),
-                            _clean_target(target),
-                        )
+        for index in runnable:
+            aspect, sign, pattern = self._patterns[index]
+            for match in pattern.finditer(text):
+                if match.end() <= match.start():
+                    continue
+                target = match.groupdict().get("target")
+                first, last = clause_of(match.start()), clause_of(match.end() - 1)
+                points.append(
+                    Point(
+                        aspect,
+                        sign,
+                        first,
+                        last,
+                        match.start(),
+                        match.end(),
+                        match.group(),
+                        _clean_target(target),
                     )
+                )
         # praise in a sarcastic clause (态度好到让我怀疑…🙂, 真是"好"餐厅) is no praise
         points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
@@ -290,6 +286,23 @@ class ComplaintReader:
         return found
 
     # -- steps -----------------------------------------------------------------------------
+
+    def _runnable(self, text: str) -> list[int]:
+        """The patterns that can match in `text`: a word of each of their anchors is there."""
+        present = self._anchor_words.every(text)
+        if not present:
+            return []
+        chosen: set[int] = set()
+        for word in present:
+            chosen.update(self._by_anchor.get(word, ()))
+        runnable = []
+        for index in sorted(chosen.union(self._unanchored)):
+            for anchor in self._other_anchors[index]:
+                if anchor.isdisjoint(present):
+                    break
+            else:
+                runnable.append(index)
+        return runnable
 
     def _supersede(self, points: list[Point]) -> list[Point]:
         """Drop complaints a more specific one replaces, and praise words inside a
@@ -348,6 +361,8 @@ class ComplaintReader:
             clause_logits = None
         out = []
         for index, clause in enumerate(reading.clauses):
+            if not clause.terms and index not in topics:
+                continue  # names no category: nothing to judge
             named = {aspects[a].category: a for a in reversed(topics.get(index, ()))}
             mentioned = dict.fromkeys([*clause.terms, *named])
             for category in mentioned:
@@ -412,7 +427,9 @@ class ComplaintReader:
                 ignore = self.taxonomy.target_ignore
                 candidates = [
                     (lo + s, lo + e, w)
-                    for s, e, w in self.segmenter.nouns(text[lo:hi])
+                    for s, e, w in self.segmenter.nouns_beside(
+                        text[lo:hi], point.start - lo, point.end - lo
+                    )
                     if w not in ignore
                     and not _overlaps(lo + s, lo + e, point)
                     and w not in self.matcher.tags
@@ -498,19 +515,27 @@ class ComplaintReader:
         return tuple(found)
 
 
-def _anchor(pattern: str) -> frozenset[str] | None:
-    """Literal words one of which any match of `pattern` contains, or None if none can be
-    told: the longest-worded set among its top-level parts that must match."""
-    best: set[str] | None = None
-    for op, av in _parser.parse(pattern):
+def _anchors(pattern: str) -> tuple[frozenset[str], ...]:
+    """For each top-level part of `pattern` that every match must contain and whose literal
+    words can be told, those words: a match needs one word of each set. The set with the
+    longest words first (the one to look up by); empty if no part can be told."""
+    tree = _parser.parse(pattern)
+    if tree.state.flags & re.IGNORECASE:
+        return ()  # its words may come in any case: a plain lookup cannot tell
+    found: list[frozenset[str]] = []
+    for op, av in tree:
         if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
             low, _, sub = av
             words = _sequence_words(sub) if low > 0 else None
         else:
             words = _item_words(op, av)
-        if words and all(words) and (best is None or min(map(len, words)) > min(map(len, best))):
-            best = words
-    return frozenset(best) if best else None
+        if words and all(words):
+            found.append(frozenset(words))
+    # the first of the sets whose shortest word is longest, as the single anchor was chosen
+    best = max(range(len(found)), key=lambda i: (min(map(len, found[i])), -i), default=None)
+    if best is None:
+        return ()
+    return (found[best], *found[:best], *found[best + 1 :])
 
 
 def _item_words(op: object, av: Any) -> set[str] | None:
@@ -521,7 +546,7 @@ def _item_words(op: object, av: Any) -> set[str] | None:
             return {chr(a) for _, a in av}
         return None
     if op is _constants.SUBPATTERN:
-        return _sequence_words(av[-1])
+        return None if av[1] & re.IGNORECASE else _sequence_words(av[-1])
     if op is _constants.BRANCH:
         out: set[str] = set()
         for alternative in av[1]:

@@ -16,14 +16,11 @@ from collections.abc import Mapping, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-from reviewbot.analysis.lexicon import trie_pattern
+from reviewbot.analysis.lexicon import Matcher, trie_pattern
 
 # A character class of at most this many literal characters counts as that many literals.
 _CLASS_LITERALS = 16
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
-
-# A Latin letter: a case-insensitive string with one cannot occur in a text without one.
-_LETTER = re.compile("[A-Za-z]")
 
 # (literal text, matched case-insensitively)
 Literal = tuple[str, bool]
@@ -42,6 +39,33 @@ def required_literals(pattern: str) -> frozenset[Literal] | None:
     if not found or any(not text for text, _ in found):
         return None
     return found
+
+
+def required_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """For each part of `pattern`'s top-level sequence that every match goes through, the
+    case-sensitive strings one of which it contains (不 and 退|赔 for (不|没)(退|赔)): a
+    match needs a string of every set. Empty when none are known (see `required_literals`)."""
+    if required_literals(pattern) is None:
+        return ()
+    tree = sre_parse.parse(pattern)
+    flags = tree.state.flags
+    found: list[frozenset[Literal]] = []
+    run: list[str] = []
+    for op, av in [*tree, (None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({("".join(run), bool(flags & re.IGNORECASE))}))
+            run.clear()
+        candidate = _item(op, av, flags) if op is not None else None
+        if candidate:
+            found.append(candidate)
+    return tuple(
+        frozenset(text for text, _ in literals)
+        for literals in found
+        if all(text and not ignore_case for text, ignore_case in literals)
+    )
 
 
 def literal_gate(pattern: str) -> re.Pattern[str] | None:
@@ -131,9 +155,9 @@ def _refers_back(items: list) -> bool:
 
 class AnyOf:
     """Which of several named groups of patterns occur in a text, each answered as a search
-    of the group's alternation would answer it, but found by one search for the strings the
-    patterns need (see `required_literals`), after which only the patterns whose strings are
-    there are run."""
+    of the group's alternation would answer it, but found by one pass for the strings the
+    patterns need (see `required_literals` and `required_sets`), after which only the
+    patterns whose strings are all there are run."""
 
     def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
         self.groups = {name: tuple(patterns) for name, patterns in groups.items()}
@@ -144,9 +168,10 @@ class AnyOf:
         self._whole: dict[str, re.Pattern[str]] = {}
         self._always: dict[str, list[int]] = {}
         self._gated: dict[str, list[tuple[re.Pattern[str], int]]] = {}
-        latin: list[str] = []  # gates whose every string has a Latin letter
-        other: list[str] = []
         by_literal: dict[str, set[tuple[str, int]]] = {}
+        # Per pattern, the sets of strings of its other parts: it runs only when each has
+        # one in the text (its best set, which finds it, cannot tell 不 from 不退).
+        self._also: dict[tuple[str, int], tuple[frozenset[str], ...]] = {}
         for name, patterns in self.groups.items():
             joined = "|".join(f"(?:{p})" for p in patterns)
             if _refers_back(list(sre_parse.parse(joined))):
@@ -159,25 +184,31 @@ class AnyOf:
                 elif any(ignore_case for _, ignore_case in found):
                     gate = literal_gate(pattern)
                     assert gate is not None
-                    lettered = all(_LETTER.search(text) for text, _ in found)
-                    (latin if lettered else other).append(gate.pattern)
                     self._gated.setdefault(name, []).append((gate, index))
                 else:
                     for text, _ in found:
                         by_literal.setdefault(text, set()).add((name, index))
-        # At each position the factored search finds the longest string there; the shorter
-        # strings starting there are its prefixes, so each string answers for those too.
-        self._by_found: dict[str, tuple[tuple[str, int], ...]] = {}
-        for text in by_literal:
-            ids = set()
-            for end in range(1, len(text) + 1):
-                ids |= by_literal.get(text[:end], set())
-            self._by_found[text] = tuple(sorted(ids))
-        self._literals = re.compile(f"(?=({trie_pattern(by_literal)}))") if by_literal else None
-        # Every case-insensitive gate at once; those that need a Latin letter only in a text
-        # that has one (the Chinese reviews, nearly all, skip their search).
-        self._any_gated = re.compile("|".join(other) or "(?!)")
-        self._any_gated_latin = re.compile("|".join(latin) or "(?!)")
+                    best = frozenset(text for text, _ in found)
+                    also = tuple(s for s in required_sets(pattern) if s != best)
+                    if also:
+                        self._also[name, index] = also
+                    for text in (t for s in also for t in s):
+                        by_literal.setdefault(text, set())  # looked for, runs nothing itself
+        self._by_literal = {text: tuple(sorted(ids)) for text, ids in by_literal.items()}
+        self._literals = Matcher(dict.fromkeys(by_literal, ()))
+        # Every case-insensitive gate at once, behind a search for the first characters of
+        # their strings (any case): a review without them (no Latin letters) skips them all.
+        self._any_gated = re.compile(
+            "|".join(gate.pattern for gated in self._gated.values() for gate, _ in gated) or "(?!)"
+        )
+        firsts = {
+            text[0]
+            for name, gated in self._gated.items()
+            for _, index in gated
+            for text, _ in required_literals(self.groups[name][index]) or ()
+        }
+        escaped = "".join(re.escape(char) for char in sorted(firsts))
+        self._gated_first = re.compile(f"(?i:[{escaped}])" if firsts else "(?!)")
 
     def _regex(self, name: str, index: int) -> re.Pattern[str]:
         regex = self._compiled.get((name, index))
@@ -191,21 +222,20 @@ class AnyOf:
         for name, indices in self._always.items():
             if name not in found and any(self._regex(name, i).search(text) for i in indices):
                 found.add(name)
-        if self._gated and (
-            self._any_gated.search(text) is not None
-            or (_LETTER.search(text) is not None and self._any_gated_latin.search(text) is not None)
-        ):
+        if self._gated_first.search(text) and self._any_gated.search(text) is not None:
             for name, gated in self._gated.items():
                 if name not in found and any(
                     gate.search(text) and self._regex(name, i).search(text) for gate, i in gated
                 ):
                     found.add(name)
-        if self._literals is not None:
-            tried: set[tuple[str, int]] = set()
-            for match in self._literals.finditer(text):
-                for key in self._by_found[match.group(1)]:
-                    if key[0] not in found and key not in tried:
-                        tried.add(key)
-                        if self._regex(*key).search(text) is not None:
-                            found.add(key[0])
+        seen = self._literals.every(text)  # the strings looked for that are in the text
+        if seen:
+            keys = {key for literal in seen for key in self._by_literal[literal]}
+            for key in sorted(keys):
+                if key[0] in found:
+                    continue
+                if any(also.isdisjoint(seen) for also in self._also.get(key, ())):
+                    continue
+                if self._regex(*key).search(text) is not None:
+                    found.add(key[0])
         return frozenset(found)

@@ -39,7 +39,7 @@ from typing import Any
 from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEvidence
 from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
 from reviewbot.analysis.gates import AnyOf, literal_gate
-from reviewbot.analysis.lexicon import Lexicon, trie_pattern
+from reviewbot.analysis.lexicon import Lexicon, Matcher
 from reviewbot.analysis.normalize import Normalized, normalize
 
 # Reasons that accuse the customer of what the text does, found whatever the stars say
@@ -201,7 +201,7 @@ class MaliceRules:
         # The cues are searched in the text with its filler taken out, so they are too: a cue
         # written with a space (know where) would otherwise never be found.
         cues = {_SQUEEZE_RE.sub("", c) for strings in data["cues"].values() for c in strings} - {""}
-        self._cues = re.compile(trie_pattern(sorted(cues)))
+        self._cues = Matcher(dict.fromkeys(cues, ()))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
@@ -287,7 +287,7 @@ class MaliceRules:
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
-        return self._cues.search(_SQUEEZE_RE.sub("", text)) is not None
+        return self._cues.occurs(_SQUEEZE_RE.sub("", text))
 
     def _phrase_hit(self, text: str, hurts: bool) -> bool:
         gate = self._phrase_gates[hurts]

@@ -89,6 +89,7 @@ ENGLISH_NEGATIVE = 0.2
 ENGLISH_POSITIVE = 0.8
 # Languages the analyzer reads; a review in another one is left for a person.
 READ_LANGUAGES = frozenset({"zh", "en", None})
+NO_CONTEXT = AnalysisContext()  # what a review without one gets (frozen: shared by all)
 
 
 def star_shift(rating: float) -> float:
@@ -164,7 +165,7 @@ class AnalyzerV1:
     ) -> list[Analysis]:
         """Many reviews at once: the model scores the whole batch in one numpy call, which is
         what makes `reviewbot classify` fast."""
-        ctxs = [c or AnalysisContext() for c in (contexts or [None] * len(reviews))]
+        ctxs = [c or NO_CONTEXT for c in (contexts or [None] * len(reviews))]
         folded = [_fold(r.text.strip()) for r in reviews]
         languages = [language_of(n.text) for n in folded]
         texts = [

@@ -9,14 +9,15 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewbot.analysis.base import UNREAD, Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
-from reviewbot.replies.engine import StoreProfile, TemplateDrafter
-from reviewbot.replies.guardrails import check_reply
+from reviewbot.replies.facts import StoreProfile
 from reviewbot.safejson import has_unstorable, storable_text
-from reviewbot.workflow.roles import required_role
+
+if TYPE_CHECKING:
+    from reviewbot.replies.engine import TemplateDrafter
 
 # What `reviewbot draft` signs with when no store is configured: true of every shop.
 GENERIC_STORE = StoreProfile(name="本店", signature="店长", contact="平台私信")
@@ -216,6 +217,8 @@ def draft_lines(
     *,
     batches: bool = False,
 ) -> Iterator[dict[str, Any]]:
+    from reviewbot.workflow.roles import required_role
+
     recent: list[str] = []
 
     def respond(review: ReviewText, analysis: Analysis, rid: Any) -> dict[str, Any]:
@@ -246,6 +249,8 @@ def guard_line(
 ) -> dict[str, Any]:
     """One `reviewbot guard` answer: {"id", "ok", "violations": [{"rule", "span",
     "message", "suggestion"}]}, or {"id", "error"} for a line that cannot be read."""
+    from reviewbot.replies.guardrails import check_reply
+
     item_id: Any = None
     try:
         item_id, item = _load_object(raw)
