@@ -372,3 +372,42 @@ def test_the_refund_readings_leave_demands_beyond_it(text):
 )
 def test_threats_from_the_malice_honest_forms_are_caught(text):
     assert "threat" in read(text, 1).malicious_reasons
+
+
+# Extortion as real extortioners write it (issue 11, the x_ pieces of malice.toml): each
+# general form beside the honest review that comes nearest to it.
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a price beyond the refund, what refusing costs, and where the story goes
+        ("精神损失费八百，否则照片发小红书", "退款，否则照片发小红书"),
+        ("看病的钱你们出，不给我就把视频发抖音", "医药费三百多，发票都在，不给就把视频发抖音"),
+        ("赔一千，不赔我就一直闹", "要求赔偿医药费300元，不然就去12315投诉"),
+        ("不加赔偿，我就发到爆料公社", "不退款我就发到网上"),
+        # silence bought
+        ("转我八百，我就不发网上", "退我28块，我就不发网上了"),
+        ("給兩千我就唔出聲", "退返錢我就唔出聲"),
+        # a campaign of new reviews as the price of refusing, whatever is asked
+        ("解决得不满意就让你们评分掉到3.5以下", "不满意我就一直挂着这条差评"),
+        ("我还有五个小号没用，老板要不要聊聊", "排队前面还有十几个号，慢慢等吧"),
+        # the removal sold, the price left unsaid, the review a hostage
+        ("这条差评可有偿撤销", "商家私信说有偿删评，我拒绝了"),
+        ("识相的话自己找我", "识相的话赶紧退款"),
+        ("私聊我，过了今天价格翻倍", "加我微信聊聊怎么解决"),
+        ("一星先挂着，赔偿谈好了再改", "一星先挂着，退款到了再改"),
+        ("没有两千别想我删评", "你打多少个电话都不删"),
+        # an influencer's free meal for a good write-up
+        ("今天这顿请客的话我帮你写好评", "老板请客了，我好好写个评价"),
+        # English
+        ("$300 by Monday or this goes to the local news.", "Paid $300 for dinner for two or so."),
+        (
+            "One review a day until the gift card arrives.",
+            "The owner offered a $50 gift card to take this review down. No thanks.",
+        ),
+    ],
+)
+def test_extortion_forms_of_real_cases_are_caught_and_their_look_alikes_are_not(text, honest):
+    result = read(text, 1)
+    assert "extortion" in result.malicious_reasons
+    assert next(e for e in result.malicious_evidence if e.reason == "extortion").span
+    assert not read(honest, 1).malicious

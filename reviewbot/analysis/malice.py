@@ -186,7 +186,8 @@ class MaliceRules:
         self._phrase_gates = {
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
-        self._cues = re.compile(trie_pattern(data["cues"]["strings"]))
+        # Every list under [cues] (strings, and one per family of combos that needs its own).
+        self._cues = re.compile(trie_pattern([c for cues in data["cues"].values() for c in cues]))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
