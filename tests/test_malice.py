@@ -398,8 +398,32 @@ def test_threats_from_the_malice_honest_forms_are_caught(text):
         ("没有两千别想我删评", "你打多少个电话都不删"),
         # an influencer's free meal for a good write-up
         ("今天这顿请客的话我帮你写好评", "老板请客了，我好好写个评价"),
+        # the matter dropped for a sum on top, a favour priced firm, a report unless settled
+        ("全额退款，再赔五百，这事就算了", "商家给了个红包，这事就算了"),
+        ("拿出诚意赞助，金额不能太少", "赔偿，一分都不能少"),
+        ("私下和解一万，不然直接检举卫生局", "不接受私下和解，已经检举到卫生局"),
+        ("私了还是公了，给你五分钟", "商家想私了，我没同意"),
+        ("不到两千立不了案，你还是乖乖转账吧", "警察说不立案，只好找平台退款"),
+        ("五千，最后价", "海鲜一千二，最后价也没便宜"),
+        # the writer's own price after the shop asked; a counterfactual is no condition
+        ("商家求我删评，我说了，三百红包，不然不删", "商家求我删评，我说了，不删"),
+        ("要求免单，不然就写差评", "要求免单不过分吧，不然我也不会写差评"),
+        ("懂的话主动联系我，差评全删", "有问题请主动联系我"),
+        ("不给精神损失费，我就每个平台都发一遍", "希望改进，不然所有门店都会被拖累"),
         # English
         ("$300 by Monday or this goes to the local news.", "Paid $300 for dinner for two or so."),
+        (
+            "More of these will appear, one review a day. Check your inbox.",
+            "Check your email, I sent the photos of the hair. Refund please.",
+        ),
+        (
+            "I told the manager I'd post a one star review unless our meal was comped.",
+            "I told the manager I'd leave a review if they didn't refund us.",
+        ),
+        (
+            "If you'd like this review changed, a complimentary dinner would go a long way.",
+            "If you'd like this review updated, please explain what happened.",
+        ),
         (
             "One review a day until the gift card arrives.",
             "The owner offered a $50 gift card to take this review down. No thanks.",

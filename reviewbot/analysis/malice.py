@@ -187,7 +187,9 @@ class MaliceRules:
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
         # Every list under [cues] (strings, and one per family of combos that needs its own).
-        self._cues = re.compile(trie_pattern([c for cues in data["cues"].values() for c in cues]))
+        # The text is searched with its filler taken out, so the cues are too ("know where").
+        cues = {c.translate(_SQUEEZE) for strings in data["cues"].values() for c in strings}
+        self._cues = re.compile(trie_pattern(sorted(c for c in cues if c)))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
