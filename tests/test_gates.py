@@ -40,6 +40,8 @@ def test_no_strings_means_no_gate() -> None:
         ["(你|你们)死定了", "拉横幅", r"\d+块", "(?i:\\bpay me\\b)", "(?<!不)删评"],
         ["(a)\\1", "xyz"],  # a back-reference: the whole alternation is searched
         ["[删刪]", "刪除|删掉", "(?:再)?(差评|差評)"],
+        # case-insensitive strings with and without a Latin letter ($ needs none)
+        ["(?i:\\$\\d+ or)", "(?i:gift ?card)", "(?i:=)"],
     ],
 )
 def test_any_of_answers_as_the_alternation(patterns: list[str]) -> None:
@@ -58,6 +60,11 @@ def test_any_of_answers_as_the_alternation(patterns: list[str]) -> None:
         "刪",
         "再差評",
         "差",
+        "$500 OR else",
+        "$500 or",
+        "协商=转账",
+        "GIFT CARD",
+        "giftcard 给我",
     ]
     any_of = AnyOf({"g": patterns})
     whole = re.compile("|".join(f"(?:{p})" for p in patterns))

@@ -22,6 +22,9 @@ from reviewbot.analysis.lexicon import trie_pattern
 _CLASS_LITERALS = 16
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
+# A Latin letter: a case-insensitive string with one cannot occur in a text without one.
+_LETTER = re.compile("[A-Za-z]")
+
 # (literal text, matched case-insensitively)
 Literal = tuple[str, bool]
 
@@ -141,6 +144,8 @@ class AnyOf:
         self._whole: dict[str, re.Pattern[str]] = {}
         self._always: dict[str, list[int]] = {}
         self._gated: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+        latin: list[str] = []  # gates whose every string has a Latin letter
+        other: list[str] = []
         by_literal: dict[str, set[tuple[str, int]]] = {}
         for name, patterns in self.groups.items():
             joined = "|".join(f"(?:{p})" for p in patterns)
@@ -154,6 +159,8 @@ class AnyOf:
                 elif any(ignore_case for _, ignore_case in found):
                     gate = literal_gate(pattern)
                     assert gate is not None
+                    lettered = all(_LETTER.search(text) for text, _ in found)
+                    (latin if lettered else other).append(gate.pattern)
                     self._gated.setdefault(name, []).append((gate, index))
                 else:
                     for text, _ in found:
@@ -167,10 +174,10 @@ class AnyOf:
                 ids |= by_literal.get(text[:end], set())
             self._by_found[text] = tuple(sorted(ids))
         self._literals = re.compile(f"(?=({trie_pattern(by_literal)}))") if by_literal else None
-        # Every case-insensitive gate at once: a review without Latin letters skips them all.
-        self._any_gated = re.compile(
-            "|".join(gate.pattern for gated in self._gated.values() for gate, _ in gated) or "(?!)"
-        )
+        # Every case-insensitive gate at once; those that need a Latin letter only in a text
+        # that has one (the Chinese reviews, nearly all, skip their search).
+        self._any_gated = re.compile("|".join(other) or "(?!)")
+        self._any_gated_latin = re.compile("|".join(latin) or "(?!)")
 
     def _regex(self, name: str, index: int) -> re.Pattern[str]:
         regex = self._compiled.get((name, index))
@@ -184,7 +191,10 @@ class AnyOf:
         for name, indices in self._always.items():
             if name not in found and any(self._regex(name, i).search(text) for i in indices):
                 found.add(name)
-        if self._gated and self._any_gated.search(text) is not None:
+        if self._gated and (
+            self._any_gated.search(text) is not None
+            or (_LETTER.search(text) is not None and self._any_gated_latin.search(text) is not None)
+        ):
             for name, gated in self._gated.items():
                 if name not in found and any(
                     gate.search(text) and self._regex(name, i).search(text) for gate, i in gated
