@@ -414,8 +414,16 @@ def test_threats_from_the_malice_honest_forms_are_caught(text):
         ("医药费五百，烟钱一百，一分不能少", "医院检查花了500，赔偿，一分都不能少"),
         ("一共八百，转过来我就不发网上", "一共花了六百，吃完拉肚子，不退钱我就发网上"),
         ("一星先给着，什么时候退款加赔偿到账，什么时候改", "差评先放着，什么时候退款什么时候改"),
+        ("我还有二十个号，一个一个评", "前面还有十几个号，一个一个叫"),
+        ("五百块，买你的评分", "一百块，买个教训，评分给一星"),
+        ("要删评的话，私信谈价格", "删评是不可能的，谈价格也没用"),
+        ("你们家所有分店我都会去评一星，除非赔我一万", "所有分店都去过，除非换厨师，不然不会再来"),
         # English
         ("$300 by Monday or this goes to the local news.", "Paid $300 for dinner for two or so."),
+        (
+            "Unless you comp our meal, this review stays and more are coming.",
+            "Unless you like cold food, skip this place. Paid $40 and the reviews lied.",
+        ),
         (
             "More of these will appear, one review a day. Check your inbox.",
             "Check your email, I sent the photos of the hair. Refund please.",
