@@ -447,3 +447,30 @@ def test_extortion_forms_of_real_cases_are_caught_and_their_look_alikes_are_not(
     assert "extortion" in result.malicious_reasons
     assert next(e for e in result.malicious_evidence if e.reason == "extortion").span
     assert not read(honest, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a refusal given up on, then the complaint posted everywhere (reach, not leverage)
+        "不给退款就算了，以后再也不来，每个平台我都会如实写",
+        # the customer's one review kept up until the refund
+        "给我退38块就行，别的不要，不然我就一直留着这条差评",
+        # an apology asked, the same complaint on every platform
+        "我要的是道歉，不是钱，不然每个平台我都写一遍",
+    ],
+)
+def test_a_complaint_posted_everywhere_or_kept_up_is_no_extortion(text):
+    assert not read(text, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不赔钱我就每个平台都发一遍",
+        "你不赔钱，我就在网上给你们全部门店都打差评",
+        "上回赔了这回也得赔，不然把你们所有门店一起曝光",
+    ],
+)
+def test_every_platform_beside_money_beyond_the_refund_is_extortion(text):
+    assert "extortion" in read(text, 1).malicious_reasons
