@@ -474,6 +474,12 @@ def test_a_complaint_posted_everywhere_or_kept_up_is_no_extortion(text):
     assert not read(text, 1).malicious
 
 
+def test_praise_counted_is_no_price_whatever_the_stars():
+    # waimai_train.csv: the only extortion flag of its 9,516 reviews read at one star
+    assert not read("很好的一次经历，外卖小哥很给力，好评一万", 1).malicious
+    assert "extortion" in read("好评可以，一万", 1).malicious_reasons
+
+
 @pytest.mark.parametrize(
     "text",
     [
