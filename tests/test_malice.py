@@ -419,6 +419,11 @@ def test_threats_from_the_malice_honest_forms_are_caught(text):
         ("这个差评值五百，你看着办", "这顿饭不值五百，差评"),
         ("评价的事好说，三千块", "评价的事好说，先把问题解决"),
         ("老板，一千块买个平安", "花了一千块买个教训"),
+        ("那我把差评再加二十条，咱们慢慢玩", "评分掉到4分了，慢慢来吧，希望改进"),
+        ("二百块钱的事，你非要闹到评分掉光吗", "几百块钱的事，商家都不肯退，评分掉光活该"),
+        ("已经给你三天时间了，钱没到，明天换账号继续", "已经给你三天时间了，还没退款，差评"),
+        ("500是你主动给的，现在再给1000，这事就算了", "商家主动退了钱，再给了50红包，这事就算了"),
+        ("转五百，其他免谈", "转了五百，其他的都没了"),
         # Traditional and Cantonese, and 帐 written for 账
         ("呢個負評值五百，你睇住辦", "呢餐唔值五百，負評"),
         ("評價嘅事好講，三千蚊", "評價嘅事好講，先解決問題"),
@@ -430,6 +435,10 @@ def test_threats_from_the_malice_honest_forms_are_caught(text):
         ("你们家所有分店我都会去评一星，除非赔我一万", "所有分店都去过，除非换厨师，不然不会再来"),
         # English
         ("$300 by Monday or this goes to the local news.", "Paid $300 for dinner for two or so."),
+        (
+            "$500 by Friday and I take everything down.",
+            "Paid $40 by card and I take no pleasure in leaving one star.",
+        ),
         (
             "Unless you comp our meal, this review stays and more are coming.",
             "Unless you like cold food, skip this place. Paid $40 and the reviews lied.",
