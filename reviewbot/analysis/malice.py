@@ -188,9 +188,10 @@ class MaliceRules:
             hurts: literal_gate(pattern.pattern) for hurts, pattern in self._any_phrase.items()
         }
         # Every list under [cues] (strings, and one per family of combos that needs its own).
-        # The text is searched with its filler taken out, so the cues are too ("know where").
-        cues = {c.translate(_SQUEEZE) for strings in data["cues"].values() for c in strings}
-        self._cues = re.compile(trie_pattern(sorted(c for c in cues if c)))
+        # The cues are searched in the text with its filler taken out, so they are too: a cue
+        # written with a space (know where) would otherwise never be found.
+        cues = {_SQUEEZE_RE.sub("", c) for strings in data["cues"].values() for c in strings} - {""}
+        self._cues = re.compile(trie_pattern(sorted(cues)))
         traditional = re.escape(data["fold"]["traditional"])
         cantonese = re.escape(cantonese_markers())
         self._needs_normalize = re.compile(
@@ -272,8 +273,7 @@ class MaliceRules:
         if not self.prefilter or self._needs_normalize.search(width):
             folded = fold_cantonese(normalize(text))
             return Normalized(folded.text.translate(_PARTICLES), folded.source, folded.original)
-        width = width.translate(_PARTICLES)
-        return Normalized(width, tuple(range(len(width))), text)
+        return Normalized(width.translate(_PARTICLES), tuple(range(len(width))), text)
 
     def cued(self, text: str) -> bool:
         """Whether any combo could match: one search of the cue strings, filler taken out."""
