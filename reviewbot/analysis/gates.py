@@ -22,11 +22,10 @@ from reviewbot.analysis.lexicon import trie_pattern
 _CLASS_LITERALS = 16
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
-# A Latin letter: a case-insensitive string with one cannot occur in a text without one.
-_LETTER = re.compile("[A-Za-z]")
-
 # (literal text, matched case-insensitively)
 Literal = tuple[str, bool]
+# A Latin letter: a text without one cannot hold a string that has one, in any case.
+_LETTER = re.compile("[A-Za-z]")
 
 
 def required_literals(pattern: str) -> frozenset[Literal] | None:
