@@ -585,3 +585,130 @@ def test_threats_written_in_batches_recall_and_no_honest_called_a_threat():
     assert len(threats) >= 150 and len(honest) >= 200
     assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.85
     assert not [res for res in honest if "threat" in res.malicious_reasons]
+
+
+# Extortion as real extortioners write it (issue 11, the x_ pieces of malice.toml): each
+# general form beside the honest review that comes nearest to it.
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a price beyond the refund, what refusing costs, and where the story goes
+        ("精神损失费八百，否则照片发小红书", "退款，否则照片发小红书"),
+        ("看病的钱你们出，不给我就把视频发抖音", "医药费三百多，发票都在，不给就把视频发抖音"),
+        ("赔一千，不赔我就一直闹", "要求赔偿医药费300元，不然就去12315投诉"),
+        ("不加赔偿，我就发到爆料公社", "不退款我就发到网上"),
+        # silence bought
+        ("转我八百，我就不发网上", "退我28块，我就不发网上了"),
+        ("給兩千我就唔出聲", "退返錢我就唔出聲"),
+        # a campaign of new reviews as the price of refusing, whatever is asked
+        ("解决得不满意就让你们评分掉到3.5以下", "不满意我就一直挂着这条差评"),
+        ("我还有五个小号没用，老板要不要聊聊", "排队前面还有十几个号，慢慢等吧"),
+        # the removal sold, the price left unsaid, the review a hostage
+        ("这条差评可有偿撤销", "商家私信说有偿删评，我拒绝了"),
+        ("识相的话自己找我", "识相的话赶紧退款"),
+        ("私聊我，过了今天价格翻倍", "加我微信聊聊怎么解决"),
+        ("一星先挂着，赔偿谈好了再改", "一星先挂着，退款到了再改"),
+        ("没有两千别想我删评", "你打多少个电话都不删"),
+        # an influencer's free meal for a good write-up
+        ("今天这顿请客的话我帮你写好评", "老板请客了，我好好写个评价"),
+        # the matter dropped for a sum on top, a favour priced firm, a report unless settled
+        ("全额退款，再赔五百，这事就算了", "商家给了个红包，这事就算了"),
+        ("拿出诚意赞助，金额不能太少", "赔偿，一分都不能少"),
+        ("私下和解一万，不然直接检举卫生局", "不接受私下和解，已经检举到卫生局"),
+        ("私了还是公了，给你五分钟", "商家想私了，我没同意"),
+        ("不到两千立不了案，你还是乖乖转账吧", "警察说不立案，只好找平台退款"),
+        ("五千，最后价", "海鲜一千二，最后价也没便宜"),
+        # the writer's own price after the shop asked; a counterfactual is no condition
+        ("商家求我删评，我说了，三百红包，不然不删", "商家求我删评，我说了，不删"),
+        ("要求免单，不然就写差评", "要求免单不过分吧，不然我也不会写差评"),
+        ("懂的话主动联系我，差评全删", "有问题请主动联系我"),
+        ("不给精神损失费，我就每个平台都发一遍", "希望改进，不然所有门店都会被拖累"),
+        ("这次要三万，不给我就把照片都发出去", "这次要200的套餐，结果分量少一半，差评"),
+        ("医药费五百，烟钱一百，一分不能少", "医院检查花了500，赔偿，一分都不能少"),
+        ("一共八百，转过来我就不发网上", "一共花了六百，吃完拉肚子，不退钱我就发网上"),
+        ("一星先给着，什么时候退款加赔偿到账，什么时候改", "差评先放着，什么时候退款什么时候改"),
+        ("我还有二十个号，一个一个评", "前面还有十几个号，一个一个叫"),
+        ("再不转钱，明天十个差评", "没处理，已经有十个差评了"),
+        ("这个差评值五百，你看着办", "这顿饭不值五百，差评"),
+        ("评价的事好说，三千块", "评价的事好说，先把问题解决"),
+        ("老板，一千块买个平安", "花了一千块买个教训"),
+        ("那我把差评再加二十条，咱们慢慢玩", "评分掉到4分了，慢慢来吧，希望改进"),
+        ("二百块钱的事，你非要闹到评分掉光吗", "几百块钱的事，商家都不肯退，评分掉光活该"),
+        ("已经给你三天时间了，钱没到，明天换账号继续", "已经给你三天时间了，还没退款，差评"),
+        ("500是你主动给的，现在再给1000，这事就算了", "商家主动退了钱，再给了50红包，这事就算了"),
+        ("转五百，其他免谈", "转了五百，其他的都没了"),
+        # Traditional and Cantonese, and 帐 written for 账
+        ("呢個負評值五百，你睇住辦", "呢餐唔值五百，負評"),
+        ("評價嘅事好講，三千蚊", "評價嘅事好講，先解決問題"),
+        ("這條負評可有償撤銷", "老闆私訊說有償刪評，我拒絕了"),
+        ("不到两千立不了案，你还是乖乖转帐吧", "报警了，警察说不立案，只好找平台"),
+        ("I have 10 more accounts. $200 and they go away.", "I have 2 accounts, both cold food."),
+        ("五百块，买你的评分", "一百块，买个教训，评分给一星"),
+        ("要删评的话，私信谈价格", "删评是不可能的，谈价格也没用"),
+        ("你们家所有分店我都会去评一星，除非赔我一万", "所有分店都去过，除非换厨师，不然不会再来"),
+        # English
+        ("$300 by Monday or this goes to the local news.", "Paid $300 for dinner for two or so."),
+        (
+            "$500 by Friday and I take everything down.",
+            "Paid $40 by card and I take no pleasure in leaving one star.",
+        ),
+        (
+            "Unless you comp our meal, this review stays and more are coming.",
+            "Unless you like cold food, skip this place. Paid $40 and the reviews lied.",
+        ),
+        (
+            "More of these will appear, one review a day. Check your inbox.",
+            "Check your email, I sent the photos of the hair. Refund please.",
+        ),
+        (
+            "I told the manager I'd post a one star review unless our meal was comped.",
+            "I told the manager I'd leave a review if they didn't refund us.",
+        ),
+        (
+            "If you'd like this review changed, a complimentary dinner would go a long way.",
+            "If you'd like this review updated, please explain what happened.",
+        ),
+        (
+            "One review a day until the gift card arrives.",
+            "The owner offered a $50 gift card to take this review down. No thanks.",
+        ),
+    ],
+)
+def test_extortion_forms_of_real_cases_are_caught_and_their_look_alikes_are_not(text, honest):
+    result = read(text, 1)
+    assert "extortion" in result.malicious_reasons
+    assert next(e for e in result.malicious_evidence if e.reason == "extortion").span
+    assert not read(honest, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a refusal given up on, then the complaint posted everywhere (reach, not leverage)
+        "不给退款就算了，以后再也不来，每个平台我都会如实写",
+        # the customer's one review kept up until the refund
+        "给我退38块就行，别的不要，不然我就一直留着这条差评",
+        # an apology asked, the same complaint on every platform
+        "我要的是道歉，不是钱，不然每个平台我都写一遍",
+    ],
+)
+def test_a_complaint_posted_everywhere_or_kept_up_is_no_extortion(text):
+    assert not read(text, 1).malicious
+
+
+def test_praise_counted_is_no_price_whatever_the_stars():
+    # waimai_train.csv: the only extortion flag of its 9,516 reviews read at one star
+    assert not read("很好的一次经历，外卖小哥很给力，好评一万", 1).malicious
+    assert "extortion" in read("好评可以，一万", 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不赔钱我就每个平台都发一遍",
+        "你不赔钱，我就在网上给你们全部门店都打差评",
+        "上回赔了这回也得赔，不然把你们所有门店一起曝光",
+    ],
+)
+def test_every_platform_beside_money_beyond_the_refund_is_extortion(text):
+    assert "extortion" in read(text, 1).malicious_reasons

@@ -72,9 +72,10 @@ _WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20
 _FILLER_CLASS = "[" + re.escape(_FILLER) + "]+"
 _SQUEEZE_RE = re.compile(_FILLER_CLASS)  # text.translate(_SQUEEZE), in a third of the time
 # Characters OpenCC leaves in Traditional form because they are also Simplified words
-# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着), and the
-# feminine 妳 (Taiwan) the pieces read as 你 (我記住妳的車牌了).
-_PARTICLES = str.maketrans({"著": "着", "妳": "你"})
+# (著名), which the pieces only ever mean as the Simplified particle (等著 → 等着); the
+# feminine 妳 (Taiwan) the pieces read as 你 (我記住妳的車牌了); and 帐, which writers in
+# both scripts put for 账 (转帐, 到帐).
+_PARTICLES = str.maketrans({"著": "着", "妳": "你", "帐": "账"})
 _SPACED_OUT = f"[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]{_FILLER_CLASS}[\u4e00-\u9fff]"
 _DIGIT_LOOKALIKE = "\\d\\s*[OolI]|[OolI]\\s*\\d"
 
