@@ -268,7 +268,14 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
             "骑手送餐确实慢了，我们出餐也晚了，都是我们的安排问题。",
             "送得慢",
         ),
+        (
+            "blame",
+            "这是配送问题。",
+            "您说的送餐慢和配送问题，我们也在一并核查。",
+            "送得慢",
+        ),
         # promises
+        ("promise", "下次来店里有赠品。", "您好，赠品没给您放齐，是我们的疏漏。", "赠品没有送来"),
         (
             "promise",
             "下单备注“补珍珠”，我们就双倍给您加上。",
