@@ -275,6 +275,7 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
             "送得慢",
         ),
         # promises
+        ("promise", "这单只收您18元。", "米饭每份2元，菜单上写得不够显眼，我们会改。", "米饭收钱"),
         ("promise", "下次来店里有赠品。", "您好，赠品没给您放齐，是我们的疏漏。", "赠品没有送来"),
         (
             "promise",

@@ -665,10 +665,10 @@ def test_the_suggestion_rewords_the_staff_members_own_sentence():
 
 
 def test_a_number_at_fault_drops_its_clause_not_just_the_digits():
-    # Dropping only 18 left "这单只收您元", glued to the signature staff typed after.
-    (price,) = check(f"{OK_OPENING}\n—— {STORE.signature}这单只收您18元。")
-    assert price.suggestion.endswith("可以删掉这句：「这单只收您18元。」")
-    (price,) = check("抱歉让您久等了，这单只收您18元，下次见。")
+    # Dropping only 18 left "这道菜卖元", glued to the signature staff typed after.
+    (price,) = check(f"{OK_OPENING}\n—— {STORE.signature}这道菜卖18元。")
+    assert price.suggestion.endswith("可以删掉这句：「这道菜卖18元。」")
+    (price,) = check("抱歉让您久等了，这道菜卖18元，下次见。")
     assert price.suggestion.endswith("可以改成：「抱歉让您久等了，下次见。」")
 
 
