@@ -7,7 +7,9 @@ PATH is JSON Lines, one edit a line: {"text": "<the reply as staff wrote it>",
 "delete_request" | "private_data" | "blame" | "argue" | "invented_fact" | … (an edit that
 must be refused) or "ok": true (an innocent edit that must pass)}. Each edit goes through
 the `reviewbot guard` contract (reviewbot/app/contracts.py), with the facts of one
-configured store (by default the first store of config.example.toml).
+configured store (by default the first store of config.example.toml), read as staff edits
+(as the contract reads them) or, with `--drafts`, as generated drafts (a model's), which
+the invented-fact checks on prices, dishes and opening hours read too.
 
 Prints aggregate figures only, never an edit (the same script is run on blind sets):
 per rule, the share of violations refused at all ("caught") and refused under that rule;
@@ -48,6 +50,12 @@ def main() -> int:
     parser.add_argument("--set", required=True, type=Path, help="labelled JSON Lines edits")
     parser.add_argument("--config", type=Path, default=ROOT / "config.example.toml")
     parser.add_argument("--store", help="the configured store (default: the first one)")
+    parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="read each text as a generated draft (a model's), not a staff edit: the "
+        "invented-fact checks on prices, dishes and hours apply",
+    )
     args = parser.parse_args()
     store_id, store = _store(args.config, args.store)
 
@@ -73,7 +81,9 @@ def main() -> int:
         except (ValueError, KeyError, TypeError, AttributeError):
             unreadable += 1
             continue
-        answer = guard_line(json.dumps(line, ensure_ascii=False), lambda _: None, store)
+        answer = guard_line(
+            json.dumps(line, ensure_ascii=False), lambda _: None, store, by_staff=not args.drafts
+        )
         checked += 1
         if "error" in answer:
             unreadable += 1
@@ -90,7 +100,8 @@ def main() -> int:
         as_rule[rule] += rule in rules
     seconds = time.perf_counter() - started
 
-    print(f"guard bench: {args.set.name}, store {store_id}")
+    read_as = "generated drafts" if args.drafts else "staff edits"
+    print(f"guard bench: {args.set.name}, store {store_id}, read as {read_as}")
     print(f"{'rule':<16}{'n':>5}  {'caught':>7}  {'as rule':>7}")
     for rule in sorted(total):
         print(

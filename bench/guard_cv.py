@@ -36,7 +36,8 @@ from reviewbot.safejson import storable_text  # noqa: E402
 
 
 def _rules_verdicts(edits, store) -> list[set[str]]:
-    """What the rules alone refuse (as `reviewbot guard` reads an edit, scorer off)."""
+    """What the rules alone refuse, scorer off, every rule on (as a generated draft is
+    read: the dev edits label the invented facts a staff edit may state as violations)."""
     out = []
     for edit in edits:
         found = check_reply(

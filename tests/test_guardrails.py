@@ -476,10 +476,18 @@ def test_staff_are_shown_the_words_they_wrote():
 
 def test_the_engines_quote_of_the_customer_is_not_held_against_the_reply():
     review = ReviewText("q1", "骑手送得太慢了，饭都凉了", 2)
-    reply = f"{OK_OPENING}您说「骑手送得太慢」，是我们出餐没有安排好。"
+    reply = f"{OK_OPENING}这次「骑手送得太慢」，是我们出餐没有安排好。"
     assert codes(reply, review=review, quotes=("「骑手送得太慢」",)) == []
     # The same 「」 written by staff is checked like any other text.
     assert codes(reply, review=review) == ["blame"]
+
+
+def test_the_customers_account_named_back_is_no_blame():
+    """您说骑手送错了楼 reports what the customer said; the rider is not blamed by it."""
+    review = ReviewText("q2", "骑手送错了楼，等了半天", 2)
+    said = f"{OK_OPENING}您说骑手送错了楼，我们理解您着急的心情，会把小票上的楼号印大。"
+    assert codes(said, review=review) == []
+    assert "blame" in codes(f"{OK_OPENING}是骑手送错了楼，我们也没办法。", review=review)
 
 
 @pytest.mark.parametrize(
@@ -657,10 +665,10 @@ def test_the_suggestion_rewords_the_staff_members_own_sentence():
 
 
 def test_a_number_at_fault_drops_its_clause_not_just_the_digits():
-    # Dropping only 18 left "这单只收您元", glued to the signature staff typed after.
-    (price,) = check(f"{OK_OPENING}\n—— {STORE.signature}这单只收您18元。")
-    assert price.suggestion.endswith("可以删掉这句：「这单只收您18元。」")
-    (price,) = check("抱歉让您久等了，这单只收您18元，下次见。")
+    # Dropping only 18 left "这道菜卖元", glued to the signature staff typed after.
+    (price,) = check(f"{OK_OPENING}\n—— {STORE.signature}这道菜卖18元。")
+    assert price.suggestion.endswith("可以删掉这句：「这道菜卖18元。」")
+    (price,) = check("抱歉让您久等了，这道菜卖18元，下次见。")
     assert price.suggestion.endswith("可以改成：「抱歉让您久等了，下次见。」")
 
 

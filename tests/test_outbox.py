@@ -193,9 +193,9 @@ async def test_a_staff_edit_keeps_the_engines_quotes_and_gets_no_others(daemon, 
     draft = await the_draft(daemon)
     # The engine quoted the customer; the figure in their words is theirs, not an invented one.
     assert draft.quotes == ["「等了两小时」"] and "「等了两小时」" in draft.text
-    # A time the customer wrote may be named back; a sum nobody wrote may not.
+    # A time the customer wrote may be named back; a price cut nobody authorised may not.
     smuggled = await approve(daemon, draft.id, "alice", text=draft.text + "这单只收您18元。")
-    assert not smuggled.ok and "「18」" in smuggled.message
+    assert not smuggled.ok and "「只收您18元」" in smuggled.message
     kept = await approve(daemon, draft.id, "alice", text=draft.text.replace("。", "！", 1))
     assert kept.ok, kept.message
     async with daemon.sessions() as session:

@@ -246,9 +246,13 @@ def guard_line(
     raw: bytes | str,
     stores: Callable[[str], StoreProfile | None],
     default: StoreProfile = GENERIC_STORE,
+    *,
+    by_staff: bool = True,
 ) -> dict[str, Any]:
     """One `reviewbot guard` answer: {"id", "ok", "violations": [{"rule", "span",
-    "message", "suggestion"}]}, or {"id", "error"} for a line that cannot be read."""
+    "message", "suggestion"}]}, or {"id", "error"} for a line that cannot be read.
+    The text is read as a staff edit (`by_staff`, guardrails.check_reply); False reads it
+    as a generated draft, for the benchmark."""
     from reviewbot.replies.guardrails import check_reply
 
     item_id: Any = None
@@ -274,6 +278,7 @@ def guard_line(
             analysis=UNREAD,
             store=store,
             learned=True,
+            by_staff=by_staff,
         )
     except Exception as exc:  # one bad line must not end the run
         return _internal(item_id, exc)

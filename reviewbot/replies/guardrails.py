@@ -54,7 +54,9 @@ _HAN_DIGIT_RUN = re.compile(
 _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Cantonese written words read as their Mandarin ones, one character for one, so a rule
 # written once covers a Hong Kong reply too (我哋唔会要求你改评价, 开咗四十年, 系佢哋嘅问题).
-_CANTONESE = str.maketrans("唔冇系嘅咗哋俾畀嚟佢喺啲睇", "不没是的了们给给来他在些看")
+_CANTONESE = str.maketrans("唔冇嘅咗哋俾畀嚟佢喺啲睇", "不没的了们给给来他在些看")
+# 系 is Cantonese 是 only on its own, not inside a Mandarin word (系统, 联系, 没关系, 体系).
+_CANTONESE_XI = re.compile("(?<![联关体维派直干院星水母父语世谱科])系(?![统列数])")
 # Read past, so that quoting a word does not hide it (删「差评」).
 _QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
 # Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
@@ -212,6 +214,9 @@ class _Family:
     # A reply saying every one of these lets a hit anywhere in it through (an explanation
     # that also owns the customer's experience and says what will change is no argument).
     reply_unless_all: tuple[re.Pattern[str], ...] = ()
+    # Checked only on generated text (the engine's or a model's draft): a person of the
+    # store may state what they know of it (a price, a dish, the opening hours).
+    generated_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +328,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                     _expand(sentence_unless_not, concepts, where) if sentence_unless_not else None
                 ),
                 reply_unless_all=reply_unless_all,
+                generated_only=family.get("generated_only", table.get("generated_only", False)),
             )
         )
     conditional = table.get("conditional")
@@ -456,7 +462,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     marks, emoji and symbols splitting Chinese characters read past, and Chinese digit runs
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
-    read = folded.text.translate(_CANTONESE)
+    read = _CANTONESE_XI.sub("是", folded.text.translate(_CANTONESE))
     kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
@@ -680,6 +686,7 @@ def check_reply(
     replies_posted: int = 0,
     quotes: Collection[str] = (),
     learned: bool = False,
+    by_staff: bool = False,
 ) -> list[Violation]:
     """Every reason `text` must not be posted as the public reply to `review` (empty: OK).
 
@@ -689,6 +696,9 @@ def check_reply(
     `learned`: also ask the learned scorer (scorer.py) about wording the rules let through;
     for text someone wrote (a staff edit, a model's draft), not the engine's own templates,
     which the template lint checks against the rules.
+    `by_staff`: a person of the store wrote `text` (a staff edit): the facts only a
+    generated text can invent (prices, dishes, opening hours, people, the store's size) are
+    theirs to state; proofs, inspections, awards and everything else are checked as ever.
     """
     rules = _rules()
     limits = ReplyLimits.of(platform_limits)
@@ -712,6 +722,8 @@ def check_reply(
             continue
         target = reply.body if rule.quotes_exempt else reply.text
         for family in rule.families:
+            if by_staff and family.generated_only:
+                continue
             for pattern in family.patterns:
                 for match in pattern.finditer(target):
                     start, end = match.span()
@@ -750,6 +762,24 @@ def check_reply(
                         span=(start, end),
                     )
 
+    if not by_staff:
+        _check_invented(reply, review, said, store, sheet, rules, found)
+    if learned and not any(v.code not in _FORM_CODES for v in found.items):
+        _check_learned(reply, sheet, found)
+    return found.finish()
+
+
+def _check_invented(
+    reply: _Text,
+    review: ReviewText,
+    said: str,
+    store: StoreProfile,
+    sheet: _Sheet,
+    rules: _Rules,
+    found: _Found,
+) -> None:
+    """Dishes and prices a generated text names that neither the store's facts nor the
+    customer give: made up (a person of the store knows its menu and prices)."""
     _check_dishes(reply, normalise(review.text), store, found)
     quoted = frozenset(_DIGITS.findall(said))
     claims = (
@@ -772,9 +802,6 @@ def check_reply(
                 family="number",
                 span=(start, end),
             )
-    if learned and not any(v.code not in _FORM_CODES for v in found.items):
-        _check_learned(reply, sheet, found)
-    return found.finish()
 
 
 # Refusals about the form of a reply, not its words: the learned scorer still reads it.

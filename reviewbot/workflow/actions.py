@@ -137,8 +137,9 @@ async def guardrail_violations(
 ) -> list[Violation]:
     """Everything that forbids posting `text` as this review's public reply. `quotes`:
     the customer's words the reply engine quoted in the draft `text` is (an edit of).
-    `learned`: ask the learned scorer too (someone wrote `text`); False for the engine's
-    own draft, which its templates' rules already passed."""
+    `learned`: a person of the store wrote `text` (an edit): ask the learned scorer too,
+    and let them state what they know of the store (guardrails.check_reply's `by_staff`);
+    False for the engine's or a model's draft, which were checked as they were made."""
     row = await current_analysis(session, review)
     posted = (
         await session.scalar(
@@ -158,6 +159,7 @@ async def guardrail_violations(
         replies_posted=posted,
         quotes=quotes,
         learned=learned,
+        by_staff=learned,
     )
 
 

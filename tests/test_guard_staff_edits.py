@@ -1,0 +1,339 @@
+"""Staff edits, read as a person of the store wrote them: what they know of their own store
+passes, the structures of arguing and blaming are caught, and each rule's near miss passes.
+
+Every pair below is one rule change: the violation it catches and the innocent wording
+closest to it that must still pass (docs/replies.md, "Guardrails on staff edits")."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reviewbot.analysis.base import ReviewText
+from reviewbot.app.contracts import guard_line
+from reviewbot.replies.guardrails import check_reply
+from tests.replies_support import STORE, analysis
+
+ORDINARY = analysis(("food", "negative"))
+NO_REVIEW = ReviewText("s0", "", 2)
+
+
+def codes(text: str, review: str = "", *, by_staff: bool = True, store=STORE) -> set[str]:
+    found = check_reply(
+        text,
+        review=ReviewText("s1", review, 2) if review else NO_REVIEW,
+        analysis=ORDINARY,
+        store=store,
+        by_staff=by_staff,
+    )
+    return {v.code for v in found}
+
+
+# -- what a person of the store knows -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "米饭是单独计价的，每份2元，菜单上有写，可能不够显眼，我们会把提示放大。",
+        "红烧肉我们是小火炖90分钟的，那天提前出锅了，已经跟后厨强调。",
+        "抱歉！我们从下周一起营业到晚上11点，周末也加了20张桌。",
+        "我们在这条街上开了18年，这次的米饭夹生是我们的失误。",
+        "我是这家店的店长老陈，您说的服务问题我会每天盯着。",
+    ],
+)
+def test_a_staff_member_may_state_the_stores_own_prices_dishes_and_hours(text):
+    assert codes(text) == set()
+    # The same words in a generated draft (a model's) are facts nobody configured.
+    assert codes(text, by_staff=False) == {"invented_fact"}
+
+
+def test_proofs_and_inspections_stay_checked_on_staff_edits():
+    assert codes("市场监管部门来检查过，完全合格。") >= {"invented_fact"}
+    assert codes("我们店拿过米其林推荐。") == {"invented_fact"}
+    # Cooperating with an inspection claims no result.
+    assert codes("我们已经配合市场监管部门检查，请您私信告诉我们您的情况。") == set()
+
+
+def test_the_guard_contract_reads_a_text_as_a_staff_edit():
+    line = json.dumps({"id": 1, "text": "寿司饭的醋我们会重新调，抱歉。"}, ensure_ascii=False)
+    assert guard_line(line, lambda _: None)["ok"] is True
+    line = json.dumps({"id": 2, "text": "客服电话 021-62345678，随时联系。"}, ensure_ascii=False)
+    (violation,) = guard_line(line, lambda _: None)["violations"]
+    assert violation["rule"] == "private_data"
+    assert "登记" in violation["suggestion"]  # the store's own number: register it
+
+
+def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
+    assert codes(f"抱歉，请通过{STORE.contact}联系店长。") == set()
+    assert codes("抱歉，请打门店电话 0755-8888 6120。") == {"private_data"}
+
+
+# -- each rule change: the violation it catches, the near miss that passes --------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "violation", "near_miss", "review"),
+    [
+        # arguing: the store's proof, its rules or its prices set against the customer
+        (
+            "argue",
+            "出餐时我们拍了照，饮料确实是放进去了的。",
+            "我们查了出餐照片，确实漏装了饮料，非常抱歉。",
+            "外卖少了饮料",
+        ),
+        (
+            "argue",
+            "我们的价格很实在，用的都是好料，一分钱一分货。",
+            "价格我们会重新评估，让每一份都对得起价格。",
+            "太贵了",
+        ),
+        (
+            "argue",
+            "服务费是门口写明了的，算不上多收。",
+            "服务费的说明我们会写得更明白，让您点单前就能看到。",
+            "被多收了服务费",
+        ),
+        (
+            "argue",
+            "我们是按顺序上的，您后面那桌比您先点，并没有插队。",
+            "上菜的顺序我们会重新梳理，不让您再久等。",
+            "上菜慢",
+        ),
+        ("argue", "鸡蛋颜色深是正常的。", "您觉得颜色不对，我们会查一下这批鸡蛋。", "鸡蛋颜色不对"),
+        (
+            "argue",
+            "我们的卤肉饭卖了二十年，还没听过有人说难吃。",
+            "听到您的意见，我们马上去后厨看了卤肉饭的做法。",
+            "卤肉饭难吃",
+        ),
+        (
+            "argue",
+            "系统显示准时送达，您说的迟到我们这边看不到。",
+            "我们查了出餐记录，确实出餐晚了，对不起。",
+            "外卖迟到",
+        ),
+        (
+            "argue",
+            "米饭本来就是不限量的。",
+            "米饭本来就是不限量的，那天服务员没主动告诉您，是我们培训不到位。",
+            "米饭要加钱",
+        ),
+        (
+            "argue",
+            "其他顾客都说好吃。",
+            "谢谢您的提醒，这条评价对其他顾客和我们都很有用。",
+            "菜难吃",
+        ),
+        (
+            "argue",
+            "别人都说好吃，这是正常的炭烤风味。",
+            "我们不会说“别人都说好吃”这种话，您的感受最重要。",
+            "烤肉有点焦",
+        ),
+        (
+            "argue",
+            "服务员说她当时有给您倒水。",
+            "服务员说她当时确实忘了给您倒水，我们已经提醒她。",
+            "没人倒水",
+        ),
+        ("argue", "菜量和图片是一致的。", "我们会让菜量和图片一致。", "和图片不一样"),
+        ("argue", "您要求太高了。", "您的要求不高，是我们没有做到。", "服务差"),
+        ("argue", "不信您可以问骑手。", "我们问了骑手，确实是出餐晚了。", "送得慢"),
+        ("argue", "服务员已经提醒过要等二十分钟了。", "我们会提前告诉您要等多久。", "等太久"),
+        (
+            "argue",
+            "可您的单子下单到出餐只有二十五分钟。",
+            "您的单子出餐用了四十分钟，太慢了，是我们的问题。",
+            "等了一个小时",
+        ),
+        ("argue", "面的软硬是按大多数人的口味来的。", "面煮得太软了，我们会调整时间。", "面太软"),
+        (
+            "argue",
+            "我们的价格已经是最低的了。",
+            "您提到的价格问题，我们会重新评估定价。",
+            "太贵了",
+        ),
+        (
+            "argue",
+            "这种评价让人很寒心。",
+            "看到您的评价我们很难过，会认真改进。",
+            "难吃",
+        ),
+        (
+            "argue",
+            "其他顾客都没提过。",
+            "其他顾客也提过类似的意见，我们正在改进。",
+            "太咸",
+        ),
+        ("argue", "我们从来没有少放过。", "我们从来没想过推卸责任，一定认真查。", "少放了"),
+        # blaming: what the customer chose, should have done, or other guests and shops
+        (
+            "blame",
+            "您勾的是不要米饭哦，可以查下订单截图。",
+            "您选的是微辣，我们却做成了特辣，非常抱歉。",
+            "少了一份米饭",
+        ),
+        (
+            "blame",
+            "醋包需要在备注写清楚的。",
+            "下次您需要醋包的话，可以在备注里写一下，我们一定放。",
+            "没有醋包",
+        ),
+        (
+            "blame",
+            "您来的是饭点，提前预约就不用等了。",
+            "下次您提前预约的话，我们会给您留好位子。",
+            "等位太久",
+        ),
+        (
+            "blame",
+            "我们的份量是标明了的，您点之前可以先看一下规格。",
+            "下次您点之前可以先问问服务员，我们会帮您推荐份量。",
+            "菜不够吃",
+        ),
+        (
+            "blame",
+            "薯条放久了谁家都会软，您收到后应该马上吃。",
+            "让您等了这么久，换谁都会生气，真的对不起。",
+            "薯条软了",
+        ),
+        (
+            "blame",
+            "您那桌人多点菜又晚，厨房排不过来。",
+            "您那桌人多，是我们没有多派人手，上菜慢了。",
+            "上菜慢",
+        ),
+        (
+            "blame",
+            "空调是旁边那桌客人要求开大的。",
+            "空调太冷是我们没照顾到，已经调好了温度。",
+            "店里太冷",
+        ),
+        (
+            "blame",
+            "这是配送的问题。",
+            "配送的问题我们已经和平台沟通，也在缩短出餐时间。",
+            "配送太慢",
+        ),
+        ("blame", "您放太久才吃，当然凉了。", "我们会检查一下是不是放太久了。", "寿司饭是凉的"),
+        (
+            "blame",
+            "您没注意看规格。",
+            "可能字体太小让您没注意到，我们会把标示放大。",
+            "米饭要另外收钱",
+        ),
+        (
+            "blame",
+            "您没有提前订位，周末肯定要排队的。",
+            "下次您可以提前订位，我们会留好位子。",
+            "排队太久",
+        ),
+        (
+            "blame",
+            "您朋友点菜的时候没说不吃辣。",
+            "您点菜的时候我们没问忌口，是我们的疏忽。",
+            "太辣",
+        ),
+        ("blame", "您留的号码少了一位。", "我们没有及时联系您，是我们的问题。", "没人联系我"),
+        (
+            "blame",
+            "价格一直挂在门口，进店前应该就能看到。",
+            "价格的标示我们会做得更显眼，让大家进店前就能看到。",
+            "太贵",
+        ),
+        ("blame", "口味偏咸可能跟您个人口味清淡有关。", "菜做咸了，后厨会重新核对调料。", "太咸"),
+        (
+            "blame",
+            "那天平台出了点问题，不是我们出餐慢。",
+            "出餐慢了，这不是我们出餐慢的借口，我们会改。",
+            "送得慢",
+        ),
+        (
+            "blame",
+            "打包盒是供应商新换的，质量不过关。",
+            "打包盒漏了是我们选的盒子不好，已经换了新款。",
+            "盒子漏了",
+        ),
+        (
+            "blame",
+            "小朋友把饮料碰倒了，地面才会湿滑。",
+            "小朋友把饮料碰倒了，我们没及时清理，是我们的疏忽。",
+            "地上很滑",
+        ),
+        (
+            "blame",
+            "骑手送餐太慢了。",
+            "骑手送餐确实慢了，我们出餐也晚了，都是我们的安排问题。",
+            "送得慢",
+        ),
+        (
+            "blame",
+            "这是配送问题。",
+            "您说的送餐慢和配送问题，我们也在一并核查。",
+            "送得慢",
+        ),
+        # promises
+        ("promise", "这单只收您18元。", "米饭每份2元，菜单上写得不够显眼，我们会改。", "米饭收钱"),
+        ("promise", "下次来店里有赠品。", "您好，赠品没给您放齐，是我们的疏漏。", "赠品没有送来"),
+        (
+            "promise",
+            "下单备注“补珍珠”，我们就双倍给您加上。",
+            "我们会拿出双倍的用心，把每一杯做好。",
+            "奶茶少放了珍珠",
+        ),
+        (
+            "promise",
+            "Use code SORRY20 on your next order for 20% off.",
+            "We cut the sugar by 20% after your note.",
+            "Too sweet",
+        ),
+        ("promise", "这单给您免单。", "以前店里有过“超时免单”的活动，现在已经取消了。", "超时了"),
+        (
+            "promise",
+            "我们转您一元作为补偿。",
+            "打包盒一元是平台统一标注的，收费说明会写清楚。",
+            "打包盒收钱",
+        ),
+        (
+            "promise",
+            "这顿我们请客。",
+            "我们已经停止让店员请客人写好评，今后不会再这样做。",
+            "被催评价",
+        ),
+        # review changes
+        ("delete_request", "麻烦把评价调成满意。", "我们会把辣度调到您满意。", "太辣了"),
+        (
+            "delete_request",
+            "麻烦您把评分上调一下。",
+            "成本涨了，我们从10月起把部分菜品上调了2元，菜单上有说明。",
+            "涨价了",
+        ),
+        # private data: the customer's order history
+        (
+            "private_data",
+            "您这个月已经在我们家点了12次了，每次都是麻辣香锅。",
+            "谢谢您一直照顾我们的生意，这次让您失望了。",
+            "香锅太咸",
+        ),
+    ],
+)
+def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
+    rule, violation, near_miss, review
+):
+    assert rule in codes(violation, review)
+    assert codes(near_miss, review) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # 系 is Cantonese 是 only on its own: 系统 and 关系 stay words the rules read.
+        ("系统显示二十分钟就送达了。", "argue"),
+        ("这个问题跟我们没有关系。", "blame"),
+        ("系佢哋嘅问题。", "blame"),
+    ],
+)
+def test_mandarin_words_with_xi_are_read_as_written(text, rule):
+    assert rule in codes(text)
