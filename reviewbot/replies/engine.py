@@ -154,6 +154,7 @@ class TemplateDrafter:
     ) -> Draft:
         """The reply to `review`, different from the store's `recent` replies (any order)."""
         reading = read_review(review, analysis, self.library, store.menu)
+        reading = _safe_words(reading, review, analysis, store)
         english = analysis.language == "en" and analysis.script is None
         if english and (not store.english or self.library.english is None):
             return self._for_person(reading)
@@ -627,9 +628,42 @@ def _unquoted_if_unsafe(
     against the reply (订单备注不要辣 reads as 单…不要, a promise): every candidate draft
     would quote them, so none would pass; the complaint is answered by its kind instead."""
     quote = quote_english(complaint.span) if english else quote_span(complaint.span)
-    if quote and check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,)):
-        return replace(complaint, span="")
+    if quote and _unsafe(quote, review, analysis, store):
+        complaint = replace(complaint, span="")
+    if complaint.target and _unsafe(complaint.target, review, analysis, store):
+        # 折扣结账时没给您放齐 names 折扣 as if the store offered one: answered by its kind.
+        complaint = replace(complaint, target=None)
     return complaint
+
+
+def _unsafe(words: str, review: ReviewText, analysis: Analysis, store: StoreProfile) -> bool:
+    """Whether the guardrails hold these words of the customer's against a reply that
+    quotes or names them (说要重做 reads as a promise to redo the order)."""
+    return bool(check_reply(words, review=review, analysis=analysis, store=store, quotes=(words,)))
+
+
+def _safe_words(
+    reading: Reading, review: ReviewText, analysis: Analysis, store: StoreProfile
+) -> Reading:
+    """The reading without the customer's words that no draft could carry past the
+    guardrails (its quote, dish or word of a complaint): every candidate would hold them,
+    so none would pass; the complaint is named by its kind instead."""
+
+    def safe(complaint: Complaint | None) -> Complaint | None:
+        if complaint is None:
+            return None
+        said = {name: getattr(complaint, name) for name in ("quote", "dish", "term")}
+        unsafe = {
+            name: ""
+            for name, words in said.items()
+            if words and _unsafe(words, review, analysis, store)
+        }
+        return replace(complaint, **unsafe) if unsafe else complaint
+
+    main, second = safe(reading.main), safe(reading.second)
+    if main is reading.main and second is reading.second:
+        return reading
+    return replace(reading, main=main, second=second)
 
 
 def _answered(span: str) -> str:
