@@ -52,3 +52,53 @@ def test_words_of_the_customer_a_reply_cannot_carry_are_left_out_not_blocking(
     analyzer, drafter, text
 ):
     made(analyzer, drafter, text)
+
+
+def aspects(analyzer, text: str) -> set[str]:
+    return {c.aspect for c in analyzer.analyze(ReviewText("a", text, 2)).complaints}
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # what was ordered, then what came in its place
+        ("我点的是番茄牛腩饭，结果送来土豆牛腩，味道还特别淡。", "service.wrong_item"),
+        ("點了排骨便當，送來變成雞腿便當，而且少了一碗味噌湯。", "service.wrong_item"),
+        ("点的清汤锅底上来是红汤，换了之后等了二十分钟", "service.wrong_item"),
+        ("服务员把我们的菜上到别的桌去了", "service.wrong_item"),
+        # fewer came than were ordered
+        ("叫了四个人的外卖，只送来三份", "service.missing_item"),
+        # an amount said as too much, a fee and what it came to
+        ("牛肉面的牛肉就两片，一碗卖32", "price.expensive"),
+        ("炒飯太油，一份還要兩百八。", "price.expensive"),
+        ("打包费收了4块，结果就一个薄塑料盒", "price.billing"),
+        ("配送费加打包费十几块，送得还慢", "price.billing"),
+        # a discount not taken off the bill is no missing item
+        ("会员卡的折扣结账时没给算上", "price.discount"),
+        ("满减活动说好减15，结算只减了5块", "price.discount"),
+    ],
+)
+def test_complaints_the_analyzer_reads_from_what_was_ordered_and_paid(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "点的鸡排送来软塌塌的",  # came soggy: not another dish
+        "点的外卖送来都凉了",
+        "人均100，很划算",  # an amount is no complaint by itself
+        "一份才20块，很实惠",
+        "还要20分钟才能上菜",
+    ],
+)
+def test_what_came_late_cold_or_cheap_is_no_wrong_item_or_price_complaint(analyzer, text):
+    found = aspects(analyzer, text)
+    assert "service.wrong_item" not in found
+    assert not {a for a in found if a.startswith("price.")}
+
+
+def test_a_wrong_dish_is_answered_with_the_dish_ordered_and_the_order_check(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "我点的是番茄牛腩饭，结果送来土豆牛腩，味道还特别淡。")
+    assert "番茄牛腩" in draft.text and "核对" in draft.text
+    assert "淡" in draft.text
