@@ -3,12 +3,17 @@ the customer's words, and no draft trips a guardrail over the customer's own wor
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.lint import lint_library
+from reviewbot.resources import default_templates_dir
 from tests.replies_support import STORE
 
 
@@ -46,6 +51,12 @@ def made(analyzer, drafter, text: str, rating: int = 2, limits: ReplyLimits | No
         "叫了四个人的外卖，只送来三份，剩下一份催了半天说要重做，最后饿了一个小时。",
         # the analyzer's target (折扣结账时) holds 折扣, which reads as a discount offered
         "会员卡的折扣结账时没给算上，服务员说系统坏了，让下次再补。",
+        # the analyzer's target (多家外卖从来) beside the template's 没给您放齐 argues
+        "吃过这么多家外卖从来没给我差评！送来的汤是半份还是凉的！说话压根听不懂态度还差！",
+        # a delivery-rider point named together with others (配送问题 reads as blame)
+        "送餐员非常不用心！！！！,13：15到的订单，11：45就到了。好心收了吧，发现塑料袋直接就"
+        "堆在地上了，人直愣愣的站在地上！不说卫生的问题，没有恒温包装，你吃凉的饭吗？！,从来没有"
+        "这样的经历，感觉你真的不配做这个工作！！,对送餐员非常不满意！！！",
     ],
 )
 def test_words_of_the_customer_a_reply_cannot_carry_are_left_out_not_blocking(
@@ -102,3 +113,16 @@ def test_a_wrong_dish_is_answered_with_the_dish_ordered_and_the_order_check(anal
     _, draft = made(analyzer, drafter, "我点的是番茄牛腩饭，结果送来土豆牛腩，味道还特别淡。")
     assert "番茄牛腩" in draft.text and "核对" in draft.text
     assert "淡" in draft.text
+
+
+def test_lint_reports_an_aspect_name_that_trips_a_guardrail_when_named_together(tmp_path: Path):
+    library = tmp_path / "replies"
+    shutil.copytree(default_templates_dir(), library)
+    path = library / "aspects.toml"
+    text = path.read_text("utf-8")
+    start = text.index("[delivery.rider]")
+    at = text.index("name = ", start)
+    end = text.index("\n", at)
+    path.write_text(text[:at] + 'name = "配送问题"' + text[end:], "utf-8")
+    problems = "\n".join(lint_library(library).problems)
+    assert "[delivery.rider].name: blame" in problems

@@ -151,10 +151,15 @@ class TemplateDrafter:
         recent: Sequence[str] = (),
         attempt: int = 0,
         limits: ReplyLimits | None = None,
+        plain: bool = False,
     ) -> Draft:
-        """The reply to `review`, different from the store's `recent` replies (any order)."""
+        """The reply to `review`, different from the store's `recent` replies (any order).
+        `plain`: without the customer's words (quotes, dishes, targets), every complaint
+        named by its kind; the fallback when every candidate with them was blocked (their
+        words beside a template's can still read as a promise or an argument: 多家外卖从来
+        + 没给您放齐)."""
         reading = read_review(review, analysis, self.library, store.menu)
-        reading = _safe_words(reading, review, analysis, store)
+        reading = _plain_words(reading) if plain else _safe_words(reading, review, analysis, store)
         english = analysis.language == "en" and analysis.script is None
         if english and (not store.english or self.library.english is None):
             return self._for_person(reading)
@@ -167,7 +172,10 @@ class TemplateDrafter:
                 (
                     q
                     for c in ordered(analysis.complaints)
-                    if c.category == reading.main.category and (q := quote_span(c.span))
+                    if c.category == reading.main.category
+                    and (q := quote_span(c.span))
+                    and not plain
+                    and not _unsafe(q, review, analysis, store)
                 ),
                 "",
             )
@@ -179,7 +187,9 @@ class TemplateDrafter:
         rng = random.Random(f"{review.id}\x00{attempt}")
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
-            _unquoted_if_unsafe(c, review, analysis, store, english)
+            replace(c, span="", target=None)
+            if plain
+            else _unquoted_if_unsafe(c, review, analysis, store, english)
             for c in self._points(reading, analysis, english, review.text, review.rating)
         ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
@@ -259,6 +269,18 @@ class TemplateDrafter:
                 )
             blocked = blocked or (text, principles, found)
         assert blocked is not None  # the first candidate is always tried
+        if not plain:
+            again = self.draft(
+                review, analysis, store, recent=recent, attempt=attempt, limits=limits, plain=True
+            )
+            if not again.violations:
+                log.warning(
+                    "draft for review %s: the customer's words could not pass the guardrails "
+                    "in any candidate (%s); answered by kind without them",
+                    review.id,
+                    ", ".join(v.code for v in blocked[2]),
+                )
+                return again
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
@@ -640,6 +662,15 @@ def _unsafe(words: str, review: ReviewText, analysis: Analysis, store: StoreProf
     """Whether the guardrails hold these words of the customer's against a reply that
     quotes or names them (说要重做 reads as a promise to redo the order)."""
     return bool(check_reply(words, review=review, analysis=analysis, store=store, quotes=(words,)))
+
+
+def _plain_words(reading: Reading) -> Reading:
+    """The reading without the customer's words (see TemplateDrafter.draft's `plain`)."""
+
+    def plain(complaint: Complaint | None) -> Complaint | None:
+        return complaint and replace(complaint, quote="", dish="", term="")
+
+    return replace(reading, main=plain(reading.main), second=plain(reading.second), liked="")
 
 
 def _safe_words(
