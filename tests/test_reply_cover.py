@@ -126,3 +126,47 @@ def test_lint_reports_an_aspect_name_that_trips_a_guardrail_when_named_together(
     path.write_text(text[:at] + 'name = "配送问题"' + text[end:], "utf-8")
     problems = "\n".join(lint_library(library).problems)
     assert "[delivery.rider].name: blame" in problems
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("外賣盒爛咗，啲汁流晒出嚟，連埋張單都濕晒。", "delivery.packaging"),  # broke: no cooking
+        ("外賣盒爛咗，啲汁流晒出嚟，連埋張單都濕晒。", "delivery.spilled"),
+        ("不给一次性手套怎么吃小龙虾？骑手还迟到了半小时。", "service.utensils"),
+        ("包间的墙皮掉了，沙发有污渍。", "environment.cleanliness"),
+    ],
+)
+def test_more_words_of_delivery_and_the_venue(analyzer, text, aspect):
+    found = aspects(analyzer, text)
+    assert aspect in found
+    assert "food.doneness" not in found
+
+
+def test_a_second_point_of_an_aspect_in_other_words_is_answered_too(analyzer, drafter):
+    result, draft = made(analyzer, drafter, "牛肉炒得太老了，嚼不动，土豆也没熟")
+    assert [c.aspect for c in result.complaints].count("food.doneness") >= 2
+    assert "牛肉" in draft.text and "土豆" in draft.text
+
+
+def test_a_fee_is_named_even_when_its_amount_cannot_be_quoted(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "打包费收了4块，结果就一个薄塑料盒，路上裂了，汤汁流出来。")
+    assert "打包费" in draft.text
+    assert "4块" not in draft.text  # prices are never echoed
+
+
+def test_a_late_delivery_is_named_as_late_not_only_as_a_wait(analyzer, drafter):
+    for rid in ("a", "b", "c", "d"):
+        review = ReviewText(rid, "等了九十分钟才送到，鸡排都软了，酱料包也没附。", 1)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert "晚" in draft.text or "慢" in draft.text
+
+
+def test_a_topic_word_alone_is_answered_by_its_kind_not_as_a_problem_it_did_not_name(
+    analyzer, drafter
+):
+    # 餐具包泡湿了 says nothing of cutlery missing; 包间的墙皮掉了 nothing of crowding
+    _, draft = made(analyzer, drafter, "外送的汤面汤洒了一半，袋子里都是汤，餐具包也泡湿了")
+    assert "没给" not in draft.text
+    _, draft = made(analyzer, drafter, "包间的墙皮掉了，一股霉味。")
+    assert "挤" not in draft.text

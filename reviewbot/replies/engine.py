@@ -35,6 +35,7 @@ from reviewbot.replies.answers import (
 from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.replies.leftovers import PREFIX as UNMAPPED
 from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
 from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
 from reviewbot.replies.script import script_variant, to_traditional
@@ -303,6 +304,18 @@ class TemplateDrafter:
         points = [
             c for c in ordered(analysis.complaints) if c.aspect in answers and tells_of_time(c)
         ]
+        # A second complaint of an aspect already answered, in words of its own (意面太硬 …
+        # 牛排有筋嚼不动): the analyzer read it as a complaint, so it is answered by its kind
+        # (answers.sections), not left for leftovers.py to read again or drop.
+        # Said again in much the same words (服务员态度很差 … 服务员态度极差) it is one point.
+        said = [c.span for c in points if c.span]
+        for c in analysis.complaints:
+            if c in points or not c.span or c.aspect not in answers or not tells_of_time(c):
+                continue
+            if any(_same_words(c.span, other) for other in said):
+                continue
+            said.append(c.span)
+            points.append(replace(c, aspect=f"{UNMAPPED}{c.aspect}"))
         # The reading's own complaints are answered in their words only where the analyzer's
         # list lacks their category (or the situation frames the lead, see _assemble_points):
         # only then do their words and quotes cover a clause.
@@ -695,6 +708,22 @@ def _safe_words(
     if main is reading.main and second is reading.second:
         return reading
     return replace(reading, main=main, second=second)
+
+
+def _same_words(one: str, other: str) -> bool:
+    """Whether two spans say much the same: one holds the other, or they share a pair of
+    Chinese characters (态度很差 … 态度极差 share 态度), or an English word of 4+ letters."""
+    if one in other or other in one:
+        return True
+    pairs = {one[i : i + 2] for i in range(len(one) - 1)}
+    if any(_HAN_PAIR.match(p) and p in other for p in pairs):
+        return True
+    words = {w.lower() for w in _LONG_WORD.findall(one)}
+    return bool(words & {w.lower() for w in _LONG_WORD.findall(other)})
+
+
+_HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}$")
+_LONG_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def _answered(span: str) -> str:
