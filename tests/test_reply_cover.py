@@ -170,3 +170,29 @@ def test_a_topic_word_alone_is_answered_by_its_kind_not_as_a_problem_it_did_not_
     assert "没给" not in draft.text
     _, draft = made(analyzer, drafter, "包间的墙皮掉了，一股霉味。")
     assert "挤" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("I ordered kung pao chicken and got sweet and sour pork instead.", "service.wrong_item"),
+        ("Ordered through the app and it took over an hour.", "delivery.late"),
+        ("Promo code for 20% off didn't apply and support never replied.", "price.discount"),
+        ("The 90-minute limit on the buffet is ridiculous", "service.rules"),
+        ("Charged me a $5 packaging fee and the containers cracked.", "price.billing"),
+        ("Xiaolongbao burst before we could eat them", "food.look"),
+        ("蒸魚有陣腥味，魚肉都唔滑，仲要成三百蚊。", "price.expensive"),
+    ],
+)
+def test_english_and_cantonese_words_for_more_complaints(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize("text", ["The coupon was great", "Great food. Used a promo code"])
+def test_a_discount_used_is_no_discount_complaint(analyzer, text):
+    assert "price.discount" not in aspects(analyzer, text)
+
+
+def test_an_amount_said_on_its_own_is_answered_as_the_price(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "西餐厅的意面太硬了，奶油汁结块，两个人六百多。")
+    assert "价格" in draft.text
