@@ -196,3 +196,26 @@ def test_a_discount_used_is_no_discount_complaint(analyzer, text):
 def test_an_amount_said_on_its_own_is_answered_as_the_price(analyzer, drafter):
     _, draft = made(analyzer, drafter, "西餐厅的意面太硬了，奶油汁结块，两个人六百多。")
     assert "价格" in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("菜咸，服务慢，贵。", "food.taste"),
+        ("菜咸，服务慢，贵。", "service.waiting"),
+        ("魚蛋粉嘅魚蛋有陣怪味，湯又鹹到死。", "food.taste"),
+        ("土豆都没熟，送来也晚了二十分钟。", "delivery.late"),
+        ("叫外賣叫咗個半鐘都未到，打去餐廳冇人聽", "delivery.late"),
+        ("点的全家桶少了两块鸡，蛋挞也被压碎了", "service.missing_item"),
+        ("外送員又繞路，雞湯全灑了", "delivery.rider"),
+        ("下雨天骑手直接把餐挂在门把手上，没敲门也没打电话", "delivery.rider"),
+        ("外送小哥把餐放在管理室沒通知", "delivery.rider"),
+        ("廚房門口有隻老鼠走過，啲嘢食都未上齊。", "service.waiting"),
+    ],
+)
+def test_short_and_cantonese_complaints_and_how_the_rider_delivered(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+def test_money_short_is_no_missing_item(analyzer):
+    assert "service.missing_item" not in aspects(analyzer, "找零少了两块钱")
