@@ -219,3 +219,41 @@ def test_short_and_cantonese_complaints_and_how_the_rider_delivered(analyzer, te
 
 def test_money_short_is_no_missing_item(analyzer):
     assert "service.missing_item" not in aspects(analyzer, "找零少了两块钱")
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("麻辣香锅选了微辣，结果辣到怀疑人生。", "service.order_handling"),
+        ("奶茶甜度选的三分糖，喝着跟全糖一样齁。", "service.order_handling"),
+        ("辣度揀咗小辣，嚟到一啲辣都冇", "service.order_handling"),
+        ("打去餐廳冇人聽", "service.attitude"),
+        ("服務員口氣很衝", "service.attitude"),
+    ],
+)
+def test_a_chosen_spice_or_sugar_level_not_followed_and_a_curt_answer(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+def test_a_chosen_spice_level_that_was_right_is_no_complaint(analyzer):
+    assert aspects(analyzer, "点了微辣，刚刚好很好吃") == set()
+
+
+def test_a_point_over_two_clauses_is_quoted_by_its_first_clause(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "備註寫了去冰微糖，結果做成正常冰全糖，甜到喝不下去。")
+    assert "去冰微糖" in draft.text
+
+
+def test_an_english_amount_alone_is_answered_as_the_price(analyzer, drafter):
+    from reviewbot.replies.leftovers import english_point
+
+    assert english_point("$45 for this is a joke", negative=True) == ("price", None)
+
+
+def test_a_point_the_analyzer_answered_is_not_named_again_as_the_readings_second(analyzer, drafter):
+    text = "下单一个半小时才送到，饭菜都凉了"
+    for attempt in range(4):
+        review = ReviewText("docs2", text, 1)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE, attempt=attempt)
+        assert "「饭菜都凉了」" in draft.text
+        assert draft.text.count("凉了") <= 2, draft.text  # the quote and its answer, once

@@ -79,6 +79,7 @@ FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
 _PIECES = re.compile(
     r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\"'\u201c\u201d\u2018\u2019「」『』()（）]+"
 )
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]+")
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -383,9 +384,13 @@ class TemplateDrafter:
             ]
             found = [lead, *(s for s in found if s not in (named or same)[:1])]
         second = reading.second
-        if second is not None and second.category not in {
-            s.category for s in found if not s.unmapped
-        }:
+        # Answered already when a point quotes its words (饭菜都凉了 read as food by the
+        # reading, as a delivery that arrived cold by the analyzer): not named again.
+        if (
+            second is not None
+            and second.category not in {s.category for s in found if not s.unmapped}
+            and not (second.quote and any(second.quote.strip("「」") in s.ack for s in found))
+        ):
             # The reading's second complaint, which the analyzer's list lacks: named too.
             also = [r for r in (render(v, values) for v in parts.get("also", ())) if r]
             if also:
@@ -738,12 +743,19 @@ def _answered(span: str) -> str:
 def quote_span(span: str) -> str:
     """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
     span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
-    quoted by its first piece fit to quote."""
+    quoted by its first piece fit to quote, and one over two clauses by its first clause fit
+    to quote."""
     whole = clean_quote(span)
     if whole or not span:
         return whole
     pieces = (p for p in _PIECES.split(span) if len(p) >= 4)
-    return next((q for q in map(clean_quote, pieces) if q), "")
+    found = next((q for q in map(clean_quote, pieces) if q), "")
+    if found:
+        return found
+    # A span over two clauses (備註寫了去冰微糖，結果做成正常冰全糖): its first clause fit to
+    # quote names the point better than its kind alone.
+    clauses = (p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4)
+    return next((q for q in map(clean_quote, clauses) if q), "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:
