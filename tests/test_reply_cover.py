@@ -257,3 +257,30 @@ def test_a_point_the_analyzer_answered_is_not_named_again_as_the_readings_second
         draft = drafter.draft(review, analyzer.analyze(review), STORE, attempt=attempt)
         assert "「饭菜都凉了」" in draft.text
         assert draft.text.count("凉了") <= 2, draft.text  # the quote and its answer, once
+
+
+def test_english_replies_in_a_row_are_not_flagged_as_copies_for_sharing_letter_pairs(
+    analyzer, drafter
+):
+    from reviewbot.replies.engine import HISTORY
+    from reviewbot.replies.variety import overlap
+
+    reviews = [
+        "Fried rice was greasy and bland, portion was tiny.",
+        "Found a piece of plastic wrap in my curry. The chicken also smelled off.",
+        "Delivery was 50 minutes late and the fries were cold and limp.",
+        "Our server was rude and the soup was cold.",
+        "The noodles were soggy and the place was dirty.",
+        "Waited 40 minutes for our food and the beef was tough.",
+        "Overpriced for what you get, and the dumplings were burnt.",
+        "No napkins or utensils, and the rice was hard.",
+    ]
+    recent: list[str] = []
+    for index, text in enumerate(reviews):
+        review = ReviewText(f"en{index}", text, 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE, recent=recent)
+        assert draft.similarity == 0.0, draft.text
+        recent.insert(0, draft.text)
+        del recent[HISTORY:]
+    # Letter pairs would call two unrelated English sentences half the same.
+    assert overlap("The soup was cold.", "Our server was rude.") < 0.2
