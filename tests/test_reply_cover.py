@@ -284,3 +284,23 @@ def test_english_replies_in_a_row_are_not_flagged_as_copies_for_sharing_letter_p
         del recent[HISTORY:]
     # Letter pairs would call two unrelated English sentences half the same.
     assert overlap("The soup was cold.", "Our server was rude.") < 0.2
+
+
+def test_another_answer_of_an_aspect_already_answered_is_given_in_its_own_words(analyzer, drafter):
+    # 怪味 and 鹹到死 are both taste: too salty still hears 咸, not a generic line
+    _, draft = made(analyzer, drafter, "魚蛋粉嘅魚蛋有陣怪味，好似唔新鮮，湯又鹹到死。")
+    assert "鹹" in draft.text
+
+
+def test_two_points_answered_by_their_kind_do_not_get_the_same_next_step(analyzer, drafter):
+    for rid in ("s1", "s2", "s3", "s4"):
+        review = ReviewText(rid, "牛肉炒得太老了，嚼不动，土豆也没熟", 2)
+        text = drafter.draft(review, analyzer.analyze(review), STORE).text
+        sentences = [s for s in text.split("。") if len(s) > 8 and "您" not in s]
+        assert len(sentences) == len(set(sentences)), text
+
+
+def test_a_crisis_names_the_illness_even_when_the_reading_leads_with_the_smell(analyzer, drafter):
+    text = "小龙虾有好几只是死的，肉都散了，一股臭味，吃了还拉肚子。"
+    _, draft = made(analyzer, drafter, text, 1)
+    assert "拉肚子" in draft.text and "臭" in draft.text

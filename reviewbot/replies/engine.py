@@ -373,16 +373,23 @@ class TemplateDrafter:
             # The complaint the review reading leads with, in the situation's own words (a
             # follow-up, a problem that came back), when the analyzer's list lacks it or
             # the situation must frame it: answered first, as the template answers it.
-            lead = self._legacy_section(reading, parts, values, rng)
             same = [s for s in found if s.category == main.category and not s.unmapped]
-            # The lead answers the one it names (its aspect, else its words, else the
-            # first); in a crisis the others are named after it in the customer's words (a
-            # crisis reply answers only the lead in full).
+            # The lead answers the one it names (its aspect, else its words); in a crisis
+            # the others are named after it in the customer's words (a crisis reply answers
+            # only the lead in full).
             aspect = f"{main.category}.{main.aspect.name}" if main.aspect else ""
             named = [s for s in same if s.aspect == aspect] or [
                 s for s in same if s.said and s.said == values["quote"]
             ]
-            found = [lead, *(s for s in found if s not in (named or same)[:1])]
+            if named and named[0].said and named[0].said != values["quote"]:
+                # The lead quotes the words of the point it answers (吃了还拉肚子), not of
+                # another clause the reading took them from (一股臭味), which is then named
+                # with the rest rather than lost.
+                values = {**values, "quote": named[0].said}
+            lead = self._legacy_section(reading, parts, values, rng)
+            # A point of its category the lead names neither by aspect nor by words (变质 led,
+            # 吃了还拉肚子 found) is its own point: named after it, not dropped.
+            found = [lead, *(s for s in found if s not in named[:1])]
         second = reading.second
         # Answered already when a point quotes its words (饭菜都凉了 read as food by the
         # reading, as a delivery that arrived cold by the analyzer): not named again.
