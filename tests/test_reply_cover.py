@@ -304,3 +304,23 @@ def test_a_crisis_names_the_illness_even_when_the_reading_leads_with_the_smell(a
     text = "小龙虾有好几只是死的，肉都散了，一股臭味，吃了还拉肚子。"
     _, draft = made(analyzer, drafter, text, 1)
     assert "拉肚子" in draft.text and "臭" in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("食完個下晝肚痛到死，屙咗成日", "hygiene.illness"),
+        ("個菠蘿包都冇熱㗎", "food.temperature"),
+        ("早午餐的起司根本沒融", "food.temperature"),
+        ("燒賣啲肉好似雪咗好耐", "food.freshness"),
+        ("推車阿姐行咗三轉都唔理我哋", "service.attentiveness"),
+        ("海鮮拼盤啲蜆有沙，食到成口沙", "hygiene.foreign_object"),
+        ("個侍應收碟收得好大力", "service.attitude"),
+    ],
+)
+def test_cantonese_words_of_complaints(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+def test_salad_dressing_is_no_sand(analyzer):
+    assert aspects(analyzer, "沙拉很新鲜有沙拉酱") == set()
