@@ -324,3 +324,10 @@ def test_cantonese_words_of_complaints(analyzer, text, aspect):
 
 def test_salad_dressing_is_no_sand(analyzer):
     assert aspects(analyzer, "沙拉很新鲜有沙拉酱") == set()
+
+
+def test_the_item_left_out_is_named_even_when_the_question_cannot_be_quoted(analyzer, drafter):
+    for rid in ("g1", "g2", "g3"):
+        review = ReviewText(rid, "不给一次性手套怎么吃小龙虾？骑手还迟到了半小时。", 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert "手套" in draft.text, draft.text
