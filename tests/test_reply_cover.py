@@ -331,3 +331,27 @@ def test_the_item_left_out_is_named_even_when_the_question_cannot_be_quoted(anal
         review = ReviewText(rid, "不给一次性手套怎么吃小龙虾？骑手还迟到了半小时。", 2)
         draft = drafter.draft(review, analyzer.analyze(review), STORE)
         assert "手套" in draft.text, draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("外卖平台上的图片和实物完全两回事", "food.look"),
+        ("鱼是死鱼做的，肉一夹就烂", "food.freshness"),
+        ("間餐廳啲枱好細，兩個人食都放唔晒碟", "environment.space"),
+        ("落單又落錯", "service.order_handling"),
+        ("叫号系统乱了，后来的人先进去了", "service.order_handling"),
+        ("必须扫码关注公众号才能点餐", "service.rules"),
+        ("刚坐下就被告知最晚一个半小时要翻台", "service.rules"),
+        ("汤底也没有什么味道", "food.taste"),
+        ("我们加个水叫了好几遍", "service.attentiveness"),
+        ("服务员当着我们的面骂同事", "service.attitude"),
+    ],
+)
+def test_more_everyday_words_of_complaints(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize("text", ["店里生意好，翻台很快", "叫了两次外卖都很满意"])
+def test_busy_tables_and_repeat_orders_are_no_complaint(analyzer, text):
+    assert aspects(analyzer, text) == set()
