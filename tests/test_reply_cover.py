@@ -355,3 +355,9 @@ def test_more_everyday_words_of_complaints(analyzer, text, aspect):
 @pytest.mark.parametrize("text", ["店里生意好，翻台很快", "叫了两次外卖都很满意"])
 def test_busy_tables_and_repeat_orders_are_no_complaint(analyzer, text):
     assert aspects(analyzer, text) == set()
+
+
+def test_dim_sum_is_no_dim_lighting_and_stained_tableware_is_no_dirty_room(analyzer):
+    assert "environment.decor" not in aspects(analyzer, "Dim sum came out lukewarm")
+    found = aspects(analyzer, "餐具上有水垢和污漬，杯子有口紅印，衛生太差。")
+    assert "environment.cleanliness" not in found
