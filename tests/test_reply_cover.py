@@ -361,3 +361,31 @@ def test_dim_sum_is_no_dim_lighting_and_stained_tableware_is_no_dirty_room(analy
     assert "environment.decor" not in aspects(analyzer, "Dim sum came out lukewarm")
     found = aspects(analyzer, "餐具上有水垢和污漬，杯子有口紅印，衛生太差。")
     assert "environment.cleanliness" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "配送费5块很便宜，菜也好吃",
+        "打包费才1块，良心",
+        "茶位费一人八块，还算合理",
+        "一碗卖32，很实惠",
+    ],
+)
+def test_a_fee_or_price_said_to_be_fair_is_no_complaint(analyzer, text):
+    assert not {a for a in aspects(analyzer, text) if a.startswith("price.")}
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("虾滑里有虾壳渣", "hygiene.foreign_object"),
+        ("端上来的鱼明显比我们挑的那条小", "service.wrong_item"),
+        ("服务员给我们上错了菜，还说是我们点错了", "service.attitude"),
+        ("我们找服务员，他说别人吃都没事", "service.attitude"),
+        ("两道主菜被换成了便宜的替代品，也没提前通知", "service.order_handling"),
+        ("加上打包费配送费三十多了", "price.billing"),
+    ],
+)
+def test_words_of_staff_brushing_off_a_complaint_and_of_swaps(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
