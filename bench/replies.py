@@ -102,8 +102,12 @@ _QUOTED = re.compile(r"「[^「」]*」")
 
 def independent_check(text: str, store: StoreProfile, review: str = "") -> dict[str, str]:
     """What the independent patterns find in a draft: {kind: the first hit}. A number the
-    customer wrote (等了1小时, 14:36) is theirs to name back, not one the draft made up."""
-    text = unicodedata.normalize("NFKC", text)
+    customer wrote (等了1小时, 14:36) is theirs to name back, not one the draft made up. A
+    Traditional draft is read in Simplified, as the facts and patterns are written (its
+    店長電話 028-… is the store's own number)."""
+    from reviewbot.analysis.normalize import to_simplified
+
+    text = to_simplified(unicodedata.normalize("NFKC", text))
     said = set(re.findall(r"[0-9]+", unicodedata.normalize("NFKC", review)))
     for fact in sorted((*variety_exempt(store), store.remedy), key=len, reverse=True):
         if fact:

@@ -36,6 +36,11 @@ class Answer:
     step: tuple[str, ...]
     when: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
+    def word_for(self, span: str) -> str:
+        """The `when` word these words hold (the first listed), or ""."""
+        plain = to_simplified(span) if self.when else span
+        return next((word for word in self.when if word in plain), "")
+
     def for_words(self, span: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(acks, steps) for a complaint in these words: the first matching `when`, else own
         (read in Simplified: 鹹 is 咸)."""
@@ -210,15 +215,24 @@ def sections(
     """A section per complaint (most severe first); `quote` makes a span fit to quote."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
-    done: set[str] = set()  # aspects already answered: a second point of one is answered
-    for complaint in ordered(complaints):  # by its kind, not in the same words again
+    # Aspects already answered (with the word of theirs that chose the answer): a second
+    # point of one is answered by its kind, not in the same words again, unless its words
+    # ask for another answer of the aspect (怪味 … 湯又鹹到死: too salty is its own point).
+    done: set[tuple[str, str]] = set()
+    used: set[str] = set()
+    for complaint in ordered(complaints):
         aspect = complaint.aspect
-        if aspect.count(".") == 2 and aspect.partition(".")[2] in done:
+        own = aspect.removeprefix("unmapped.")
+        answer = answer_for(own, answers) if own.count(".") == 1 else None
+        word = answer.word_for(complaint.span) if answer else ""
+        if own.count(".") == 1 and (own, word) not in done and any(a == own for a, _ in done):
+            aspect = own  # another answer of an aspect answered: answered as that aspect
+        elif aspect.count(".") == 2 and any(a == own for a, _ in done):
             aspect = f"unmapped.{complaint.category}"
         answer = answer_for(aspect, answers)
         if answer is None:
             continue
-        done.add(aspect.removeprefix("unmapped."))
+        done.add((aspect.removeprefix("unmapped."), word))
         acks, steps = answer.for_words(complaint.span)
         span = quote(complaint.span)
         # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
@@ -231,9 +245,14 @@ def sections(
         specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
         options = specific or generic
+        # A sentence already said for another point is not said again (two points answered
+        # by their kind would otherwise often get the same next step, word for word).
+        options = [o for o in options if o not in used] or options
         ack = rng.choice(options) if options else ""
         step_options = [s for s in (fill(v, values) for v in steps) if s]
+        step_options = [o for o in step_options if o not in used] or step_options
         step = rng.choice(step_options) if step_options else ""
+        used.update((ack, step))
         if span and span in ack:
             quoted.add(span)
         if ack:

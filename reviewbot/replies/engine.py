@@ -35,6 +35,7 @@ from reviewbot.replies.answers import (
 from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
+from reviewbot.replies.leftovers import PREFIX as UNMAPPED
 from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
 from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
 from reviewbot.replies.script import script_variant, to_traditional
@@ -78,6 +79,7 @@ FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
 _PIECES = re.compile(
     r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\"'\u201c\u201d\u2018\u2019「」『』()（）]+"
 )
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]+")
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
 
@@ -151,9 +153,15 @@ class TemplateDrafter:
         recent: Sequence[str] = (),
         attempt: int = 0,
         limits: ReplyLimits | None = None,
+        plain: bool = False,
     ) -> Draft:
-        """The reply to `review`, different from the store's `recent` replies (any order)."""
+        """The reply to `review`, different from the store's `recent` replies (any order).
+        `plain`: without the customer's words (quotes, dishes, targets), every complaint
+        named by its kind; the fallback when every candidate with them was blocked (their
+        words beside a template's can still read as a promise or an argument: 多家外卖从来
+        + 没给您放齐)."""
         reading = read_review(review, analysis, self.library, store.menu)
+        reading = _plain_words(reading) if plain else _safe_words(reading, review, analysis, store)
         english = analysis.language == "en" and analysis.script is None
         if english and (not store.english or self.library.english is None):
             return self._for_person(reading)
@@ -166,7 +174,10 @@ class TemplateDrafter:
                 (
                     q
                     for c in ordered(analysis.complaints)
-                    if c.category == reading.main.category and (q := quote_span(c.span))
+                    if c.category == reading.main.category
+                    and (q := quote_span(c.span))
+                    and not plain
+                    and not _unsafe(q, review, analysis, store)
                 ),
                 "",
             )
@@ -178,7 +189,9 @@ class TemplateDrafter:
         rng = random.Random(f"{review.id}\x00{attempt}")
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
-            _unquoted_if_unsafe(c, review, analysis, store, english)
+            replace(c, span="", target=None)
+            if plain
+            else _unquoted_if_unsafe(c, review, analysis, store, english)
             for c in self._points(reading, analysis, english, review.text, review.rating)
         ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
@@ -258,6 +271,18 @@ class TemplateDrafter:
                 )
             blocked = blocked or (text, principles, found)
         assert blocked is not None  # the first candidate is always tried
+        if not plain:
+            again = self.draft(
+                review, analysis, store, recent=recent, attempt=attempt, limits=limits, plain=True
+            )
+            if not again.violations:
+                log.warning(
+                    "draft for review %s: the customer's words could not pass the guardrails "
+                    "in any candidate (%s); answered by kind without them",
+                    review.id,
+                    ", ".join(v.code for v in blocked[2]),
+                )
+                return again
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
@@ -280,6 +305,18 @@ class TemplateDrafter:
         points = [
             c for c in ordered(analysis.complaints) if c.aspect in answers and tells_of_time(c)
         ]
+        # A second complaint of an aspect already answered, in words of its own (意面太硬 …
+        # 牛排有筋嚼不动): the analyzer read it as a complaint, so it is answered by its kind
+        # (answers.sections), not left for leftovers.py to read again or drop.
+        # Said again in much the same words (服务员态度很差 … 服务员态度极差) it is one point.
+        said = [c.span for c in points if c.span]
+        for c in analysis.complaints:
+            if c in points or not c.span or c.aspect not in answers or not tells_of_time(c):
+                continue
+            if any(_same_words(c.span, other) for other in said):
+                continue
+            said.append(c.span)
+            points.append(replace(c, aspect=f"{UNMAPPED}{c.aspect}"))
         # The reading's own complaints are answered in their words only where the analyzer's
         # list lacks their category (or the situation frames the lead, see _assemble_points):
         # only then do their words and quotes cover a clause.
@@ -336,20 +373,31 @@ class TemplateDrafter:
             # The complaint the review reading leads with, in the situation's own words (a
             # follow-up, a problem that came back), when the analyzer's list lacks it or
             # the situation must frame it: answered first, as the template answers it.
-            lead = self._legacy_section(reading, parts, values, rng)
             same = [s for s in found if s.category == main.category and not s.unmapped]
-            # The lead answers the one it names (its aspect, else its words, else the
-            # first); in a crisis the others are named after it in the customer's words (a
-            # crisis reply answers only the lead in full).
+            # The lead answers the one it names (its aspect, else its words); in a crisis
+            # the others are named after it in the customer's words (a crisis reply answers
+            # only the lead in full).
             aspect = f"{main.category}.{main.aspect.name}" if main.aspect else ""
             named = [s for s in same if s.aspect == aspect] or [
                 s for s in same if s.said and s.said == values["quote"]
             ]
-            found = [lead, *(s for s in found if s not in (named or same)[:1])]
+            if named and named[0].said and named[0].said != values["quote"]:
+                # The lead quotes the words of the point it answers (吃了还拉肚子), not of
+                # another clause the reading took them from (一股臭味), which is then named
+                # with the rest rather than lost.
+                values = {**values, "quote": named[0].said}
+            lead = self._legacy_section(reading, parts, values, rng)
+            # A point of its category the lead names neither by aspect nor by words (变质 led,
+            # 吃了还拉肚子 found) is its own point: named after it, not dropped.
+            found = [lead, *(s for s in found if s not in named[:1])]
         second = reading.second
-        if second is not None and second.category not in {
-            s.category for s in found if not s.unmapped
-        }:
+        # Answered already when a point quotes its words (饭菜都凉了 read as food by the
+        # reading, as a delivery that arrived cold by the analyzer): not named again.
+        if (
+            second is not None
+            and second.category not in {s.category for s in found if not s.unmapped}
+            and not (second.quote and any(second.quote.strip("「」") in s.ack for s in found))
+        ):
             # The reading's second complaint, which the analyzer's list lacks: named too.
             also = [r for r in (render(v, values) for v in parts.get("also", ())) if r]
             if also:
@@ -627,9 +675,67 @@ def _unquoted_if_unsafe(
     against the reply (订单备注不要辣 reads as 单…不要, a promise): every candidate draft
     would quote them, so none would pass; the complaint is answered by its kind instead."""
     quote = quote_english(complaint.span) if english else quote_span(complaint.span)
-    if quote and check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,)):
-        return replace(complaint, span="")
+    if quote and _unsafe(quote, review, analysis, store):
+        complaint = replace(complaint, span="")
+    if complaint.target and _unsafe(complaint.target, review, analysis, store):
+        # 折扣结账时没给您放齐 names 折扣 as if the store offered one: answered by its kind.
+        complaint = replace(complaint, target=None)
     return complaint
+
+
+def _unsafe(words: str, review: ReviewText, analysis: Analysis, store: StoreProfile) -> bool:
+    """Whether the guardrails hold these words of the customer's against a reply that
+    quotes or names them (说要重做 reads as a promise to redo the order)."""
+    return bool(check_reply(words, review=review, analysis=analysis, store=store, quotes=(words,)))
+
+
+def _plain_words(reading: Reading) -> Reading:
+    """The reading without the customer's words (see TemplateDrafter.draft's `plain`)."""
+
+    def plain(complaint: Complaint | None) -> Complaint | None:
+        return complaint and replace(complaint, quote="", dish="", term="")
+
+    return replace(reading, main=plain(reading.main), second=plain(reading.second), liked="")
+
+
+def _safe_words(
+    reading: Reading, review: ReviewText, analysis: Analysis, store: StoreProfile
+) -> Reading:
+    """The reading without the customer's words that no draft could carry past the
+    guardrails (its quote, dish or word of a complaint): every candidate would hold them,
+    so none would pass; the complaint is named by its kind instead."""
+
+    def safe(complaint: Complaint | None) -> Complaint | None:
+        if complaint is None:
+            return None
+        said = {name: getattr(complaint, name) for name in ("quote", "dish", "term")}
+        unsafe = {
+            name: ""
+            for name, words in said.items()
+            if words and _unsafe(words, review, analysis, store)
+        }
+        return replace(complaint, **unsafe) if unsafe else complaint
+
+    main, second = safe(reading.main), safe(reading.second)
+    if main is reading.main and second is reading.second:
+        return reading
+    return replace(reading, main=main, second=second)
+
+
+def _same_words(one: str, other: str) -> bool:
+    """Whether two spans say much the same: one holds the other, or they share a pair of
+    Chinese characters (态度很差 … 态度极差 share 态度), or an English word of 4+ letters."""
+    if one in other or other in one:
+        return True
+    pairs = {one[i : i + 2] for i in range(len(one) - 1)}
+    if any(_HAN_PAIR.match(p) and p in other for p in pairs):
+        return True
+    words = {w.lower() for w in _LONG_WORD.findall(one)}
+    return bool(words & {w.lower() for w in _LONG_WORD.findall(other)})
+
+
+_HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}$")
+_LONG_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def _answered(span: str) -> str:
@@ -644,12 +750,19 @@ def _answered(span: str) -> str:
 def quote_span(span: str) -> str:
     """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
     span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
-    quoted by its first piece fit to quote."""
+    quoted by its first piece fit to quote, and one over two clauses by its first clause fit
+    to quote."""
     whole = clean_quote(span)
     if whole or not span:
         return whole
     pieces = (p for p in _PIECES.split(span) if len(p) >= 4)
-    return next((q for q in map(clean_quote, pieces) if q), "")
+    found = next((q for q in map(clean_quote, pieces) if q), "")
+    if found:
+        return found
+    # A span over two clauses (備註寫了去冰微糖，結果做成正常冰全糖): its first clause fit to
+    # quote names the point better than its kind alone.
+    clauses = (p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4)
+    return next((q for q in map(clean_quote, clauses) if q), "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

@@ -403,7 +403,12 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
         for category, heads in c.en_heads.items():
             if word in heads or word.rstrip("s") in heads:
                 return category, None
+    if _EN_AMOUNT.search(clause):
+        return "price", None  # $45 for this is a joke: what it cost, named by nothing else
     return GENERAL, None
+
+
+_EN_AMOUNT = re.compile(r"[$£€¥]\s?\d")
 
 
 def _plain(text: str) -> str:

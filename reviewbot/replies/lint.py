@@ -24,7 +24,7 @@ from reviewbot.analysis.base import (
     CategoryPolarity,
     ReviewText,
 )
-from reviewbot.replies.answers import fill
+from reviewbot.replies.answers import CHINESE, ENGLISH, fill
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import DEFAULT_MAX_CHARS, check_reply
 from reviewbot.replies.templates import (
@@ -152,7 +152,18 @@ def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
             else "\u201cthe fish was too salty\u201d"
         )
         values = {"span": quote, "target": "水煮鱼" if where == "aspects.toml" else "fish"}
+        together = CHINESE.together[0] if where == "aspects.toml" else ENGLISH.together[0]
         for aspect, answer in answers.items():
+            # The short name is said alone when the lesser points are named together (您提到的
+            # 配送问题 reads as blaming the delivery): it must pass like the rest.
+            count += 1
+            named = together.replace("{names}", answer.name)
+            for violation in check_reply(
+                named, review=review, analysis=_analysis(False), store=SAMPLE_STORE
+            ):
+                problems.append(
+                    f"{where}: [{aspect}].name: {violation.code}: {violation.message_zh}"
+                )
             groups = [("ack", answer.ack), ("step", answer.step)]
             for word, (ack, step) in answer.when.items():
                 groups += [(f"when.{word}.ack", ack), (f"when.{word}.step", step)]
