@@ -123,9 +123,9 @@ def test_lint_reports_an_aspect_name_that_trips_a_guardrail_when_named_together(
     start = text.index("[delivery.rider]")
     at = text.index("name = ", start)
     end = text.index("\n", at)
-    path.write_text(text[:at] + 'name = "配送问题"' + text[end:], "utf-8")
+    path.write_text(text[:at] + 'name = "全免单"' + text[end:], "utf-8")
     problems = "\n".join(lint_library(library).problems)
-    assert "[delivery.rider].name: blame" in problems
+    assert "[delivery.rider].name: promise" in problems
 
 
 @pytest.mark.parametrize(
