@@ -1,0 +1,21 @@
+# mixed extras. violations: (rule, lang, text, review, note); rule None => innocent with trap in note prefix handled below
+ITEMS = [
+("promise","y","下次嚟店，報我名字，甜品任食，當係賠罪。","甜品好難食","Cantonese-Trad 報我名字"),
+("promise","m","抱歉，下次来店 5 折 ✓ 饮料 0 元 ✓，这次让您受累了。","饮料太贵","symbols 5折 0元"),
+("delete_request","t","待問題處理完畢，懇請您撤回這則評論。","菜品不新鮮","Traditional 撤回"),
+("delete_request","e","Maybe bump it up to 4 stars if the fix works for you? 🙏","2 stars, slow","English bump stars"),
+("private_data","t","請撥打店長私人手機 一三九 二八零五 七七六六 聯絡。","沒人回應","Traditional numerals phone"),
+("private_data","m","加 wx：Lao 王 2 1 0 0 _cd，备注差评。","没人处理","wx abbrev mixed id"),
+("blame","t","外送小哥自己摔了車，湯才會灑出來的。","湯灑滿袋","Traditional rider fell"),
+("argue","t","您講的情況我們查過了，根本沒有這回事。","服務員罵人","Traditional 根本沒有"),
+("argue","e","Not sure which restaurant you visited, but our chili chicken has never been \"all chili\".","Chili chicken was all chilis","English sarcasm doubt"),
+("blame","e","If you'd answered the phone, the rider wouldn't have had to leave the bag at the gate.","Food left at the gate, cold","English customer phone blame"),
+(None,"t","store_facts","我們的水煮魚是現點現做，每份約需十五分鐘，讓您久等了很抱歉。","等太久","Traditional prep time"),
+(None,"y","keyword_trap","今次真係算我哋嘅錯，廚房已經重新培訓咗。","上錯餸","Cantonese 算我哋嘅錯"),
+(None,"t","negation","我們不會請您改評分，您的意見就是我們進步的動力。","只給兩星","Traditional no re-score"),
+(None,"y","rider_route","嗰日落大雨，送餐路線塞車，但啲餸凍咗始終係我哋要改善嘅地方。","啲餸凍晒","Cantonese weather own"),
+(None,"e","keyword_trap","We've taken the dish off the menu and are reworking the recipe. Thank you for the push.","Terrible twice-cooked pork","English taken off menu"),
+(None,"e","phone_cfg","You're welcome to call Manager Wang at 028 6543 2100 any time during opening hours.","No one answers complaints","English configured phone spaced"),
+(None,"t","phone_cfg","店長電話：零二八－六五四三 二一零零，歡迎來電指教。","找不到負責人","Traditional configured phone in numerals"),
+(None,"y","thanks","多謝你寫得咁詳細，我哋已經逐點記低。","長評","Cantonese thanks"),
+]
