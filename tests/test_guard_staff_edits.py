@@ -416,6 +416,53 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
             "Please mention any allergies when you order next time.",
             "Got sick",
         ),
+        # probes gp7: sarcasm, rhetoric, euphemism, idioms, Cantonese, English, pinyin
+        ("argue", "一碗面等十分钟也算久？", "一碗面等了四十分钟，确实太久了。", "等太久"),
+        (
+            "argue",
+            "您的舌头可真金贵，我们这种小店伺候不起。",
+            "您的舌头很灵，这道菜确实咸了，我们会调。",
+            "太咸了",
+        ),
+        (
+            "argue",
+            "閣下所言與實情出入甚大。",
+            "我們的菜單圖片與實際出入太大，是我們的問題。",
+            "服務很差",
+        ),
+        (
+            "argue",
+            "We checked, and your order left our kitchen on time, the facts speak for themselves.",
+            "We checked, and your order had not left our kitchen on time; sorry for that.",
+            "Late delivery",
+        ),
+        (
+            "blame",
+            "外卖这种东西，路上折腾一下口感肯定打折扣。",
+            "外卖路上口感会受影响，所以我们换了保温更好的餐盒。",
+            "口感差",
+        ),
+        ("blame", "一个巴掌拍不响，这事双方都有问题。", "这件事是我们先没解释清楚，抱歉。", "吵架"),
+        (
+            "blame",
+            "shi qi shou de wen ti, bu shi wo men.",
+            "bu shi qi shou de wen ti, shi wo men de.",
+            "慢",
+        ),
+        (
+            "blame",
+            "Our kitchen was fine; the delivery app assigned a driver from far away.",
+            "Our kitchen was slow that night, and the driver could not make up the time.",
+            "Late",
+        ),
+        (
+            "delete_request",
+            "这条评价能不能让它休息一下？",
+            "您的评价我们都看了，今天店休息，明天就改。",
+            "难吃",
+        ),
+        ("delete_request", "麻烦把差坪撤了。", "麻烦的那道菜我们撤了，换成新做法。", "难吃"),
+        ("promise", "下次嚟，飲品任飲唔使錢。", "下次嚟，飲品我哋會做得好啲，唔使擔心。", "服務差"),
     ],
 )
 def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
