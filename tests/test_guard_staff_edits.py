@@ -463,6 +463,35 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
         ),
         ("delete_request", "麻烦把差坪撤了。", "麻烦的那道菜我们撤了，换成新做法。", "难吃"),
         ("promise", "下次嚟，飲品任飲唔使錢。", "下次嚟，飲品我哋會做得好啲，唔使擔心。", "服務差"),
+        # probes gp8: owning in new words; sarcasm, memory doubt, vouching, Cantonese, English
+        ("argue", "其他顾客都说咸淡正好。", "其他顾客也提到过偏咸，我们已经改了配方。", "太咸"),
+        (
+            "argue",
+            "鱼香肉丝按传统做法就是偏甜的。",
+            "鱼香肉丝按传统做法是偏甜的，这点我们在菜单上没写清楚，已补上说明。",
+            "太甜",
+        ),
+        ("argue", "菜凉了还好意思给差评？", "真不好意思，菜凉了是我们没做好。", "菜凉"),
+        (
+            "argue",
+            "您那天喝了不少酒，可能记得不太清楚。",
+            "那天的细节我们记得不太清楚，会找当班员工了解。",
+            "服务员骂人",
+        ),
+        ("argue", "咱家分量在这条街上是出了名的足。", "这次分量少了，我们会按标准称重。", "分量少"),
+        (
+            "argue",
+            "您订的时候我们都提醒过要四十分钟了。",
+            "我们都提醒过后厨要按时出餐，这次还是晚了。",
+            "等太久",
+        ),
+        ("argue", "你嗰日自己话唔要辣，而家又话冇味。", "你嗰日话唔要辣，我哋而家会跟好。", "冇味"),
+        (
+            "promise",
+            "If you swing by again, the drinks won't cost you a thing.",
+            "It will cost us a few weeks to retrain the team, and we will do it.",
+            "Rude waiter",
+        ),
     ],
 )
 def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
@@ -502,3 +531,5 @@ def test_the_learned_scorer_lets_through_a_sentence_owning_the_failure():
 
     assert learned("那天暴雨，骑手只能绕远路，汤凉了是我们保温没做好。") == set()
     assert "blame" in learned("那天暴雨，骑手只能绕远路，汤凉了我们也没办法。")
+    assert learned("骑手那天送了十几单，也很辛苦，晚到是我们出餐慢造成的。") == set()
+    assert "blame" in learned("骑手那天送了十几单，晚到很正常。")

@@ -55,6 +55,22 @@ _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Cantonese written words read as their Mandarin ones, one character for one, so a rule
 # written once covers a Hong Kong reply too (我哋唔会要求你改评价, 开咗四十年, 系佢哋嘅问题).
 _CANTONESE = str.maketrans("唔冇嘅咗哋俾畀嚟佢喺啲睇", "不没的了们给给来他在些看")
+# Cantonese words of as many characters as their Mandarin ones (each keeps its place), read
+# after the one-character table: 而家 现在, 嗰日 那天, 你话 你说 (话 alone stays: 电话, 说话).
+_CANTONESE_WORDS = {
+    "而家": "现在",
+    "嗰日": "那天",
+    "嗰阵": "那时",
+    "嗰度": "那里",
+    "边度": "哪里",
+    "不使": "不用",
+    "自己话": "自己说",
+    "又话": "又说",
+    "你话": "你说",
+    "您话": "您说",
+    "他话": "他说",
+}
+_CANTONESE_WORD = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
 # 系 is Cantonese 是 only on its own, not inside a Mandarin word (系统, 联系, 没关系, 体系).
 _CANTONESE_XI = re.compile("(?<![联关体维派直干院星水母父语世谱科])系(?![统列数])")
 # Read past, so that quoting a word does not hide it (删「差评」).
@@ -467,6 +483,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
     read = _CANTONESE_XI.sub("是", folded.text.translate(_CANTONESE))
+    read = _CANTONESE_WORD.sub(lambda m: _CANTONESE_WORDS[m[0]], read)
     kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
