@@ -492,6 +492,19 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
             "It will cost us a few weeks to retrain the team, and we will do it.",
             "Rude waiter",
         ),
+        # probes gp9
+        (
+            "blame",
+            "要不是您催了三次，厨房也不会手忙脚乱。",
+            "要不是您提醒，我们也不会发现出餐顺序乱了，谢谢您。",
+            "上错菜",
+        ),
+        (
+            "blame",
+            "别人家的外卖也一样会凉，何况这么远。",
+            "我们会向做得好的店学习，外卖的保温一定改。",
+            "菜凉了",
+        ),
     ],
 )
 def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
