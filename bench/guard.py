@@ -1,6 +1,6 @@
 """Benchmark the reply guardrails on a labelled set of staff edits.
 
-    .venv/bin/python bench/guard.py --set PATH [--config FILE] [--store ID]
+    .venv/bin/python bench/guard.py --set PATH [--config FILE] [--store ID] [--list]
 
 PATH is JSON Lines, one edit a line: {"text": "<the reply as staff wrote it>",
 "review": "<the review it answers>" (optional), and either "rule": "promise" |
@@ -16,6 +16,11 @@ per rule, the share of violations refused at all ("caught") and refused under th
 overall caught; the share of innocent edits refused, and by which rules; lines that could
 not be read; edits checked per second. Targets (issue 12): caught ≥ 95%, innocent refused
 ≤ 2%.
+
+`--list` also prints every miss and every innocent edit refused, one a line (id, rule,
+the set's note, the families that fired and their words, the text), for tuning: on a dev
+set, or on a blind set (a folder named blind…) only when its README.md says it was
+"Opened", so a blind set is never read item by item by mistake.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reviewbot.analysis.base import UNREAD, ReviewText  # noqa: E402
 from reviewbot.app.contracts import guard_line  # noqa: E402
 from reviewbot.config import load_settings  # noqa: E402
 from reviewbot.replies.facts import StoreProfile  # noqa: E402
+from reviewbot.replies.guardrails import check_reply  # noqa: E402
 
 
 def _store(config: Path, store_id: str | None) -> tuple[str, StoreProfile]:
@@ -43,6 +50,28 @@ def _store(config: Path, store_id: str | None) -> tuple[str, StoreProfile]:
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def _opened(path: Path) -> bool:
+    """Whether the set may be read item by item: a dev set, or a blind set (a folder named
+    blind…) whose README.md says it was Opened."""
+    if not any(part.startswith("blind") for part in path.resolve().parts):
+        return True
+    readme = path.parent / "README.md"
+    return readme.exists() and "Opened" in readme.read_text(encoding="utf-8")
+
+
+def _families(item: dict, store: StoreProfile, by_staff: bool) -> str:
+    """The rule/family and words of each violation, for `--list`."""
+    found = check_reply(
+        item["text"],
+        review=ReviewText(id="", text=item.get("review") or ""),
+        analysis=UNREAD,
+        store=store,
+        learned=True,
+        by_staff=by_staff,
+    )
+    return "; ".join(f"{v.code}/{v.family or '-'}「{v.found}」" for v in found) or "-"
 
 
 def main() -> int:
@@ -56,8 +85,17 @@ def main() -> int:
         help="read each text as a generated draft (a model's), not a staff edit: the "
         "invented-fact checks on prices, dishes and hours apply",
     )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="also print each miss and each innocent edit refused (opened sets only)",
+    )
     args = parser.parse_args()
+    if args.list and not _opened(args.set):
+        print(f"{args.set}: a blind set whose README.md does not say Opened; --list refused")
+        return 2
     store_id, store = _store(args.config, args.store)
+    wrong: list[str] = []
 
     total: Counter[str] = Counter()
     caught: Counter[str] = Counter()
@@ -89,6 +127,13 @@ def main() -> int:
             unreadable += 1
             continue
         rules = {v["rule"] for v in answer["violations"]}
+        if args.list and (ok == bool(rules)):
+            label = "OK refused" if ok else f"MISS {rule}"
+            why = _families(item, store, not args.drafts)
+            wrong.append(
+                f"{label:<20} {item.get('id', number)}  [{item.get('note', '')}]  {why}\n"
+                f"{'':<21}{item['text']}"
+            )
         if ok:
             innocent += 1
             if rules:
@@ -123,6 +168,8 @@ def main() -> int:
             + ", ".join(f"{rule} {n}" for rule, n in refused_by.most_common())
         )
     print(f"unreadable lines: {unreadable}")
+    if wrong:
+        print("\n".join(sorted(wrong)))
     if checked and seconds:
         print(f"speed: {checked / seconds:.0f} edits/s ({checked} in {seconds:.2f}s)")
     return 0

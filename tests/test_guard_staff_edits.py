@@ -317,6 +317,194 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
             "谢谢您一直照顾我们的生意，这次让您失望了。",
             "香锅太咸",
         ),
+        # session 21, round 2 (helper guard2): forms blind6 showed and probes gp6 confirmed
+        (
+            "argue",
+            "我们查过排号记录，您前面只有三桌。",
+            "我们查过排号记录，确实是我们叫号漏了您。",
+            "等位等了一个小时",
+        ),
+        (
+            "argue",
+            "Frankly that is not what happened; our staff were polite all night.",
+            "Frankly, that is not the evening we want anyone to have; we are retraining our staff.",
+            "Rude staff",
+        ),
+        (
+            "argue",
+            "据了解，那天您根本没有来过我们店里。",
+            "那天您来店里时我们没照顾好，让您久等了。",
+            "服务差",
+        ),
+        ("argue", "您说的情况绝对不是事实。", "这件事责任在我们，绝对不是您的问题。", "上错菜"),
+        ("argue", "这条评价纯属捏造。", "您说的情况我们都核实了，非常抱歉。", "菜里有头发"),
+        ("argue", "您这就是在挑刺。", "鱼片我们会更仔细地挑刺，抱歉让您吃得不放心。", "鱼刺多"),
+        (
+            "blame",
+            "上菜慢主要因为你们那桌临时加了好几个菜。",
+            "上菜慢不是因为您加菜，是我们厨房排单没排好。",
+            "上菜太慢",
+        ),
+        (
+            "blame",
+            "要是您下单时备注一下不要香菜，也不会这样。",
+            "下次您下单时备注一下不要香菜，我们一定照做。",
+            "怎么有香菜",
+        ),
+        (
+            "blame",
+            "鱼有刺，吃的时候还是要小心一点。",
+            "我们出餐时要细心一点，把鱼刺挑干净。",
+            "鱼刺多",
+        ),
+        (
+            "blame",
+            "The delay happened because you changed your order twice.",
+            "The delay happened because our kitchen fell behind; sorry you had to wait.",
+            "Slow service",
+        ),
+        (
+            "blame",
+            "你哋嘅小朋友撞到服务员，汤先至会倒。",
+            "您家小朋友被服务员撞到，是我们的错，非常抱歉。",
+            "汤倒在身上",
+        ),
+        (
+            "blame",
+            "送餐师傅把袋子倒着挂在车上，汤才会漏。",
+            "送餐师傅很辛苦，汤漏是我们封口没做好。",
+            "汤漏了",
+        ),
+        ("blame", "骑手绕路才送晚了。", "那天路面封闭，骑手只能绕路，我们会提前出餐。", "送得慢"),
+        ("blame", "外送慢了，是骑手的问题。", "抱歉外送慢了，我们会缩短出餐时间。", "送得慢"),
+        (
+            "blame",
+            "配送路上难免颠簸，这个我们也没办法。",
+            "配送路上难免颠簸，我们会把汤碗封口做得更牢。",
+            "汤洒了",
+        ),
+        ("blame", "这是您的个人口味偏好问题。", "下次来欢迎跟我们聊聊您的口味偏好。", "太咸"),
+        (
+            "delete_request",
+            "麻烦您在评论里加一句问题已经处理好了。",
+            "您在评论里写的问题我们已经处理好了。",
+            "菜少了",
+        ),
+        (
+            "delete_request",
+            "We'd appreciate a higher rating from you after your next visit.",
+            "We'd appreciate the chance to cook for you again on your next visit.",
+            "Meh",
+        ),
+        ("promise", "这顿就当我们的了，抱歉。", "这次的错当我们的教训，抱歉。", "上错菜"),
+        # 因为你们那桌上菜: 为你 inside 因为你 gives nothing
+        (
+            "promise",
+            "为你们那桌送上一份甜品。",
+            "因为你们那桌上菜慢，我们已经跟后厨说了，抱歉。",
+            "慢",
+        ),
+        (
+            "promise",
+            "下次来跟收银报一下这条评论，我们会好好安排。",
+            "您在评论里说的问题，我们已经安排师傅改进。",
+            "菜咸",
+        ),
+        (
+            "promise",
+            "Next time mention this review and dessert is free.",
+            "Please mention any allergies when you order next time.",
+            "Got sick",
+        ),
+        # probes gp7: sarcasm, rhetoric, euphemism, idioms, Cantonese, English, pinyin
+        ("argue", "一碗面等十分钟也算久？", "一碗面等了四十分钟，确实太久了。", "等太久"),
+        (
+            "argue",
+            "您的舌头可真金贵，我们这种小店伺候不起。",
+            "您的舌头很灵，这道菜确实咸了，我们会调。",
+            "太咸了",
+        ),
+        (
+            "argue",
+            "閣下所言與實情出入甚大。",
+            "我們的菜單圖片與實際出入太大，是我們的問題。",
+            "服務很差",
+        ),
+        (
+            "argue",
+            "We checked, and your order left our kitchen on time, the facts speak for themselves.",
+            "We checked, and your order had not left our kitchen on time; sorry for that.",
+            "Late delivery",
+        ),
+        (
+            "blame",
+            "外卖这种东西，路上折腾一下口感肯定打折扣。",
+            "外卖路上口感会受影响，所以我们换了保温更好的餐盒。",
+            "口感差",
+        ),
+        ("blame", "一个巴掌拍不响，这事双方都有问题。", "这件事是我们先没解释清楚，抱歉。", "吵架"),
+        (
+            "blame",
+            "shi qi shou de wen ti, bu shi wo men.",
+            "bu shi qi shou de wen ti, shi wo men de.",
+            "慢",
+        ),
+        (
+            "blame",
+            "Our kitchen was fine; the delivery app assigned a driver from far away.",
+            "Our kitchen was slow that night, and the driver could not make up the time.",
+            "Late",
+        ),
+        (
+            "delete_request",
+            "这条评价能不能让它休息一下？",
+            "您的评价我们都看了，今天店休息，明天就改。",
+            "难吃",
+        ),
+        ("delete_request", "麻烦把差坪撤了。", "麻烦的那道菜我们撤了，换成新做法。", "难吃"),
+        ("promise", "下次嚟，飲品任飲唔使錢。", "下次嚟，飲品我哋會做得好啲，唔使擔心。", "服務差"),
+        # probes gp8: owning in new words; sarcasm, memory doubt, vouching, Cantonese, English
+        ("argue", "其他顾客都说咸淡正好。", "其他顾客也提到过偏咸，我们已经改了配方。", "太咸"),
+        (
+            "argue",
+            "鱼香肉丝按传统做法就是偏甜的。",
+            "鱼香肉丝按传统做法是偏甜的，这点我们在菜单上没写清楚，已补上说明。",
+            "太甜",
+        ),
+        ("argue", "菜凉了还好意思给差评？", "真不好意思，菜凉了是我们没做好。", "菜凉"),
+        (
+            "argue",
+            "您那天喝了不少酒，可能记得不太清楚。",
+            "那天的细节我们记得不太清楚，会找当班员工了解。",
+            "服务员骂人",
+        ),
+        ("argue", "咱家分量在这条街上是出了名的足。", "这次分量少了，我们会按标准称重。", "分量少"),
+        (
+            "argue",
+            "您订的时候我们都提醒过要四十分钟了。",
+            "我们都提醒过后厨要按时出餐，这次还是晚了。",
+            "等太久",
+        ),
+        ("argue", "你嗰日自己话唔要辣，而家又话冇味。", "你嗰日话唔要辣，我哋而家会跟好。", "冇味"),
+        (
+            "promise",
+            "If you swing by again, the drinks won't cost you a thing.",
+            "It will cost us a few weeks to retrain the team, and we will do it.",
+            "Rude waiter",
+        ),
+        # probes gp9
+        (
+            "blame",
+            "要不是您催了三次，厨房也不会手忙脚乱。",
+            "要不是您提醒，我们也不会发现出餐顺序乱了，谢谢您。",
+            "上错菜",
+        ),
+        (
+            "blame",
+            "别人家的外卖也一样会凉，何况这么远。",
+            "我们会向做得好的店学习，外卖的保温一定改。",
+            "菜凉了",
+        ),
     ],
 )
 def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
@@ -337,3 +525,24 @@ def test_each_rule_change_catches_its_violation_and_passes_its_near_miss(
 )
 def test_mandarin_words_with_xi_are_read_as_written(text, rule):
     assert rule in codes(text)
+
+
+def test_the_customers_words_named_back_argue_nothing_words_of_staff_do():
+    text = "感谢您说“分明是老成都的味道”，我们很开心。"
+    # The review says it: the customer's words, named back as theirs.
+    assert codes(text, "分明是老成都的味道，好评") == set()
+    # The review does not: staff's own 分明是 in quotation marks.
+    assert "argue" in codes(text, "还行")
+
+
+def test_the_learned_scorer_lets_through_a_sentence_owning_the_failure():
+    def learned(text: str) -> set[str]:
+        found = check_reply(
+            text, review=NO_REVIEW, analysis=ORDINARY, store=STORE, learned=True, by_staff=True
+        )
+        return {v.code for v in found}
+
+    assert learned("那天暴雨，骑手只能绕远路，汤凉了是我们保温没做好。") == set()
+    assert "blame" in learned("那天暴雨，骑手只能绕远路，汤凉了我们也没办法。")
+    assert learned("骑手那天送了十几单，也很辛苦，晚到是我们出餐慢造成的。") == set()
+    assert "blame" in learned("骑手那天送了十几单，晚到很正常。")

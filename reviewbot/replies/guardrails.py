@@ -55,6 +55,22 @@ _TO_ASCII = str.maketrans(_HAN_DIGIT, "001234567891123456789")
 # Cantonese written words read as their Mandarin ones, one character for one, so a rule
 # written once covers a Hong Kong reply too (我哋唔会要求你改评价, 开咗四十年, 系佢哋嘅问题).
 _CANTONESE = str.maketrans("唔冇嘅咗哋俾畀嚟佢喺啲睇", "不没的了们给给来他在些看")
+# Cantonese words of as many characters as their Mandarin ones (each keeps its place), read
+# after the one-character table: 而家 现在, 嗰日 那天, 你话 你说 (话 alone stays: 电话, 说话).
+_CANTONESE_WORDS = {
+    "而家": "现在",
+    "嗰日": "那天",
+    "嗰阵": "那时",
+    "嗰度": "那里",
+    "边度": "哪里",
+    "不使": "不用",
+    "自己话": "自己说",
+    "又话": "又说",
+    "你话": "你说",
+    "您话": "您说",
+    "他话": "他说",
+}
+_CANTONESE_WORD = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
 # 系 is Cantonese 是 only on its own, not inside a Mandarin word (系统, 联系, 没关系, 体系).
 _CANTONESE_XI = re.compile("(?<![联关体维派直干院星水母父语世谱科])系(?![统列数])")
 # Read past, so that quoting a word does not hide it (删「差评」).
@@ -227,6 +243,9 @@ class _Rule:
     crisis_only: bool
     conditional: re.Pattern[str] | None
     yields_to: tuple[str, ...]  # rules whose hits this rule's overlapping hits repeat
+    # The customer's words named back as theirs (您说的“…”, their review's words) are read
+    # as blanks: quoting 免单 or 分明 from the review offers or argues nothing.
+    named_exempt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +358,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         crisis_only=table.get("crisis_only", False),
         conditional=re.compile(conditional) if conditional else None,
         yields_to=tuple(table.get("yields_to", ())),
+        named_exempt=table.get("named_exempt", False),
     )
 
 
@@ -463,6 +483,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     read as digits; each character keeps the index of the written one it comes from."""
     folded = normalize(written)
     read = _CANTONESE_XI.sub("是", folded.text.translate(_CANTONESE))
+    read = _CANTONESE_WORD.sub(lambda m: _CANTONESE_WORDS[m[0]], read)
     kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
@@ -717,10 +738,13 @@ def check_reply(
     sheet = _Sheet.of(store)
     said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
+    named = _named_back(reply, review.text)
     for rule in rules.rules:
         if rule.crisis_only and not crisis:
             continue
         target = reply.body if rule.quotes_exempt else reply.text
+        if rule.named_exempt and named:
+            target = "".join("□" if i in named else ch for i, ch in enumerate(target))
         for family in rule.families:
             if by_staff and family.generated_only:
                 continue
@@ -765,7 +789,7 @@ def check_reply(
     if not by_staff:
         _check_invented(reply, review, said, store, sheet, rules, found)
     if learned and not any(v.code not in _FORM_CODES for v in found.items):
-        _check_learned(reply, sheet, found)
+        _check_learned(reply, sheet, found, named)
     return found.finish()
 
 
@@ -813,12 +837,15 @@ def _family_advice(code: str) -> _Advice:
     return _advice(guardrail_data()[code], None, code)
 
 
-def _check_learned(reply: _Text, sheet: _Sheet, found: _Found) -> None:
+def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection[int] = ()) -> None:
     """A wording the rules let through that the scorer reads as breaking a rule: refused
     under that rule, naming the words that weigh most in its score. The store's own numbers
-    (its phone, its address) are read as blanks: the scorer knows no store's facts."""
+    (its phone, its address) and the customer's words named back as theirs (`_named_back`)
+    are read as blanks: the scorer knows no store's facts, and the customer's words are
+    not the reply's."""
     model = scorer.default_model()
-    text = _DIGITS.sub(lambda m: "□" * len(m[0]) if m[0] in sheet.digits else m[0], reply.body)
+    body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
+    text = _DIGITS.sub(lambda m: "□" * len(m[0]) if m[0] in sheet.digits else m[0], body)
     if model is None or len(text.strip()) < scorer.MIN_CHARS:
         return
     features = scorer.featurize(text, words_of(text), model.config)
@@ -838,6 +865,9 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found) -> None:
     if sheet.allows("facts", text[start:end]):
         return  # the store's own words
     code = model.families[family]
+    owned = _owning(code)
+    if owned is not None and _sentence_says(text, start, end, owned):
+        return  # the sentence owns the failure, as it lets the rule's own hits through
     found.add(
         code,
         reply.written_at(start, end),
@@ -847,7 +877,47 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found) -> None:
     )
 
 
+@cache
+def _owning(code: str) -> re.Pattern[str] | None:
+    """The rule's `unless`: words by which a sentence owns the failure (是我们保温没做好)."""
+    unless = guardrail_data().get(code, {}).get("unless")
+    return re.compile(unless) if unless else None
+
+
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
+# The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”.
+_SAID_BY_YOU = re.compile(
+    r"(您|你|閣下|阁下)(们)?(在评价里|在評價裡|在评论里)?(说|說|写|寫|提到|讲|講|反映|问|問)"
+    r"(的|道|过|過|了)?[:：,，]?\s*$"
+)
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if _word_char(ch))
+
+
+def _named_back(reply: _Text, review: str) -> frozenset[int]:
+    """Where (in the text as read) the reply names the customer's own words back as
+    theirs: a quotation introduced by 您说/您提到/你写 whose words the review says (at
+    least four letters, punctuation aside, read as the rules read them). Such a quote
+    repeats the customer; it neither offers, argues nor blames. The customer's private data
+    stays checked (private_data reads the text as it is)."""
+    said = _letters(normalise(review))
+    if not said:
+        return frozenset()
+    spans: list[tuple[int, int]] = []
+    for match in _QUOTED.finditer(reply.written):
+        if not _SAID_BY_YOU.search(reply.written[max(0, match.start() - 12) : match.start()]):
+            continue
+        inner = _letters(normalise(match.group(1)))
+        if len(inner) >= 4 and inner in said:
+            spans.append(match.span(1))
+    if not spans:
+        return frozenset()
+    return frozenset(
+        i for i, origin in enumerate(reply.source) if any(a <= origin < b for a, b in spans)
+    )
 
 
 def _quoted_amount(hit: str, said: str) -> bool:
