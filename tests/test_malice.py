@@ -499,6 +499,28 @@ THREAT_KINDS = [
     ("我今晚就守在你们店门口，看你出不出来", "你们店门口太脏了，看着就没食欲"),
     ("老板你最好祈祷别在路上碰到我", "老板的车停在门口挡路，我们都没法进"),
     ("I know your daughter's name.", "I know where the restaurant is, but parking is impossible."),
+    # escalate: this time's act, next time a person (issue 11, blind6): not the customer's
+    # own next visit
+    ("这回砸的是玻璃，下回砸的就是你", "这回点的是套餐，下回点的就是单品了"),
+    ("下次就不是招牌了，是你那个收银员", "下次不是我来吃，是我朋友来，希望别再这样"),
+    ("今天是门，明天是什么你猜", "今天是汤咸，明天是什么问题？"),
+    ("Next time it won't be just paint on the door.", "Next time I'll bring my own fries."),
+    ("警察保护得了你一天，保护不了你一辈子", "警察来了一次，没用，菜还是难吃"),
+    # arms: the writer armed or readied; not a dish, not the customer's own anger
+    ("我已经准备好了红油漆，你们等着", "墙上的红油漆都掉了，环境很差"),
+    ("我搞个炸药放你后厨", "这个卡路里炸弹，吃完胖三斤"),
+    ("I'm bringing explosives next time.", "This burger is the bomb, but the fries were cold."),
+    ("再短斤少两，我一把火给你点了", "气得我想一把火烧了这份外卖"),
+    # a person's whereabouts known to the writer; not a neighbour, not a plate noted
+    ("那个厨师住哪个小区我已经知道了", "他住哪个小区我知道，我们是邻居，但这次菜真的难吃"),
+    ("我知他在哪里住，收工小心", "骑手撞了我的电动车，我记下他的车牌了，已经报警"),
+    ("I found the cook's address. Sleep well.", "I found the address on the map, it was shut."),
+    # the police dared beside the writer's return or a menace; not a customer in the right
+    ("报警？报啊，警察走了我还会再来", "老板说要报警，你报啊，监控里清清楚楚是你们的错"),
+    ("下次再拒单，你们应该知道后果", "下次再这样，我就不来了，说到做到"),
+    # a campaign wherever the shop goes, the damage redone as often as it is repaired
+    ("你搬到哪我闹到哪", "你开到哪我吃到哪，太好吃了"),
+    ("招牌换一次我砸一次", "换了一次厨师，味道就变了"),
 ]
 
 
