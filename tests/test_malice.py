@@ -521,6 +521,11 @@ THREAT_KINDS = [
     # a campaign wherever the shop goes, the damage redone as often as it is repaired
     ("你搬到哪我闹到哪", "你开到哪我吃到哪，太好吃了"),
     ("招牌换一次我砸一次", "换了一次厨师，味道就变了"),
+    # harm in other grammar: a misfortune warned of, a wait on the way home, a guess asked
+    ("门口堆那么多纸箱，哪天出点事可别怪别人", "门口堆那么多纸箱，哪天出事谁负责？"),
+    ("我会在她下班的路上等她", "骑手在我下班的路上等了我十分钟，态度很好但菜凉了"),
+    ("It'd be a pity if your place caught fire.", "A pity if they closed, the fish was off."),
+    ("你猜我会不会去砸你门口那块招牌", "你猜我点的是什么？居然是冷的"),
 ]
 
 
