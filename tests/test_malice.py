@@ -526,6 +526,9 @@ THREAT_KINDS = [
     ("我会在她下班的路上等她", "骑手在我下班的路上等了我十分钟，态度很好但菜凉了"),
     ("It'd be a pity if your place caught fire.", "A pity if they closed, the fish was off."),
     ("你猜我会不会去砸你门口那块招牌", "你猜我点的是什么？居然是冷的"),
+    ("你最好别让我在停车场碰到", "别让我在菜里碰到头发了，第二次了"),
+    ("我不会报警，我有自己的办法", "放心，我不会报警，但会在平台投诉"),
+    ("我知道你几点开门，一个人嘛", "我知道你们几点开门，每天都来买"),
 ]
 
 
@@ -612,6 +615,21 @@ def test_threats_written_in_batches_recall_and_no_honest_called_a_threat():
     assert len(threats) >= 150 and len(honest) >= 200
     assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.85
     assert not [res for res in honest if "threat" in res.malicious_reasons]
+
+
+MALR = Path(__file__).parent / "data" / "dev" / "malice_threats_malr.jsonl"
+
+
+def test_threats_in_new_wording_and_their_look_alikes():
+    """Threats written in forms no rule had been written for, and honest reviews sharing
+    their words (tuned on after each batch's first reading: tests/data/dev/README.md)."""
+    rows = read_jsonl(MALR)
+    results = analyze_all(analyzer(), [ReviewText(r["id"], r["text"], r["rating"]) for r in rows])
+    threats = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "threat"]
+    honest = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "honest"]
+    assert len(threats) >= 40 and len(honest) >= 36
+    assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.55
+    assert not [res for res in honest if res.malicious]
 
 
 # Extortion as real extortioners write it (issue 11, the x_ pieces of malice.toml): each
