@@ -25,6 +25,8 @@ from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 DATA = ROOT / "tests" / "data"
 # name: path under tests/data (a blind* path is read only when its README says "Opened")
 SETS: dict[str, str] = {
+    "blind6": "blind6/malice/malicious.jsonl",
+    "blind6h": "blind6/malice/honest.jsonl",
     "blind5": "blind5/malicious.jsonl",
     "blind5h": "blind5/honest.jsonl",
     "blind4": "blind4/malicious.jsonl",
@@ -39,6 +41,8 @@ SETS: dict[str, str] = {
     "devw2h": "dev/malice_written2/honest.jsonl",
     "devhonest": "dev/malice_honest/set.jsonl",
     "threats3": "dev/malice_threats3.jsonl",
+    "malt": "dev/malice_threats_malt.jsonl",
+    "malr": "dev/malice_threats_malr.jsonl",
 }
 
 

@@ -499,6 +499,38 @@ THREAT_KINDS = [
     ("我今晚就守在你们店门口，看你出不出来", "你们店门口太脏了，看着就没食欲"),
     ("老板你最好祈祷别在路上碰到我", "老板的车停在门口挡路，我们都没法进"),
     ("I know your daughter's name.", "I know where the restaurant is, but parking is impossible."),
+    # escalate: this time's act, next time a person (issue 11, blind6): not the customer's
+    # own next visit
+    ("这回砸的是玻璃，下回砸的就是你", "这回点的是套餐，下回点的就是单品了"),
+    ("下次就不是招牌了，是你那个收银员", "下次不是我来吃，是我朋友来，希望别再这样"),
+    ("今天是门，明天是什么你猜", "今天是汤咸，明天是什么问题？"),
+    ("Next time it won't be just paint on the door.", "Next time I'll bring my own fries."),
+    ("警察保护得了你一天，保护不了你一辈子", "警察来了一次，没用，菜还是难吃"),
+    # arms: the writer armed or readied; not a dish, not the customer's own anger
+    ("我已经准备好了红油漆，你们等着", "墙上的红油漆都掉了，环境很差"),
+    ("我搞个炸药放你后厨", "这个卡路里炸弹，吃完胖三斤"),
+    ("I'm bringing explosives next time.", "This burger is the bomb, but the fries were cold."),
+    ("再短斤少两，我一把火给你点了", "气得我想一把火烧了这份外卖"),
+    # a person's whereabouts known to the writer; not a neighbour, not a plate noted
+    ("那个厨师住哪个小区我已经知道了", "他住哪个小区我知道，我们是邻居，但这次菜真的难吃"),
+    ("我知他在哪里住，收工小心", "骑手撞了我的电动车，我记下他的车牌了，已经报警"),
+    ("I found the cook's address. Sleep well.", "I found the address on the map, it was shut."),
+    # the police dared beside the writer's return or a menace; not a customer in the right
+    ("报警？报啊，警察走了我还会再来", "老板说要报警，你报啊，监控里清清楚楚是你们的错"),
+    ("下次再拒单，你们应该知道后果", "下次再这样，我就不来了，说到做到"),
+    # a campaign wherever the shop goes, the damage redone as often as it is repaired
+    ("你搬到哪我闹到哪", "你开到哪我吃到哪，太好吃了"),
+    ("招牌换一次我砸一次", "换了一次厨师，味道就变了"),
+    # harm in other grammar: a misfortune warned of, a wait on the way home, a guess asked
+    ("门口堆那么多纸箱，哪天出点事可别怪别人", "门口堆那么多纸箱，哪天出事谁负责？"),
+    ("我会在她下班的路上等她", "骑手在我下班的路上等了我十分钟，态度很好但菜凉了"),
+    ("It'd be a pity if your place caught fire.", "A pity if they closed, the fish was off."),
+    ("你猜我会不会去砸你门口那块招牌", "你猜我点的是什么？居然是冷的"),
+    ("你最好别让我在停车场碰到", "别让我在菜里碰到头发了，第二次了"),
+    ("我不会报警，我有自己的办法", "放心，我不会报警，但会在平台投诉"),
+    ("我知道你几点开门，一个人嘛", "我知道你们几点开门，每天都来买"),
+    ("今天先给你留个面子，下次就没那么客气了", "今天先给个三星，下次再看看"),
+    ("I'd hate for the cook to get hurt walking home.", "I'd hate to see this place close."),
 ]
 
 
@@ -585,6 +617,21 @@ def test_threats_written_in_batches_recall_and_no_honest_called_a_threat():
     assert len(threats) >= 150 and len(honest) >= 200
     assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.85
     assert not [res for res in honest if "threat" in res.malicious_reasons]
+
+
+MALR = Path(__file__).parent / "data" / "dev" / "malice_threats_malr.jsonl"
+
+
+def test_threats_in_new_wording_and_their_look_alikes():
+    """Threats written in forms no rule had been written for, and honest reviews sharing
+    their words (tuned on after each batch's first reading: tests/data/dev/README.md)."""
+    rows = read_jsonl(MALR)
+    results = analyze_all(analyzer(), [ReviewText(r["id"], r["text"], r["rating"]) for r in rows])
+    threats = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "threat"]
+    honest = [res for r, res in zip(rows, results, strict=True) if r["reason"] == "honest"]
+    assert len(threats) >= 40 and len(honest) >= 36
+    assert sum("threat" in res.malicious_reasons for res in threats) / len(threats) >= 0.5
+    assert not [res for res in honest if res.malicious]
 
 
 # Extortion as real extortioners write it (issue 11, the x_ pieces of malice.toml): each
