@@ -712,3 +712,65 @@ def test_praise_counted_is_no_price_whatever_the_stars():
 )
 def test_every_platform_beside_money_beyond_the_refund_is_extortion(text):
     assert "extortion" in read(text, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("honest", "malicious"),
+    [
+        # the shop's offer for the review, retold and turned down (blind6: 5 of its 6 false
+        # accusations), against the writer's own terms after such an offer
+        (
+            "老板打电话说给我三百，让我把差评删了。我没要，差评留着。",
+            "老板打电话说给我三百让我删差评，三百就想打发我？至少两千，不然不删",
+        ),
+        (
+            "商家私信问我要多少钱才肯删评。我说一分钱都不要，评价继续挂着。",
+            "商家私信问我要多少钱才肯删评，我说了，五百，少一分都不删",
+        ),
+        (
+            "店长加我微信，说只要改成五星就给我免单两次。不改，菜就是馊的。",
+            "店长加我微信，说只要改成五星就给我免单两次。只给免单那不行，一千块就改",
+        ),
+        (
+            "老闆說要給我八百元，叫我撤評論，我沒有拿。拿錢改評價對其他客人不公平。",
+            "老闆說要給我八百元，叫我撤評論，八百不夠，兩千就撤",
+        ),
+        # a follow-up's heading is no act on the review
+        ("追评：这顿两百块，吃完拉肚子", "追评：给我两百，我就删评"),
+        ("【追评】三百块的套餐就这？", "三百块，追评就删"),
+        # a menu changed is no review changed; the review's removal priced still is
+        ("菜单要改。改完的菜单价格一样，菜少了三个", "删评可以谈，私信"),
+        # the complaint handled, with the customer's one review updated until then
+        ("不处理好我就一直在这里追评", "不处理就天天差评"),
+    ],
+)
+def test_a_refused_offer_a_heading_or_a_menu_is_no_extortion(honest, malicious):
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+    assert "extortion" in read(malicious, 1).malicious_reasons
+
+
+@pytest.mark.parametrize("stars", [None, 1, 5])
+def test_a_shop_accused_of_fake_orders_is_no_spam(stars):
+    # blind6: 刷单 read as an advertisement for fake-order work
+    assert not read("已经向平台举报商家刷单：店里没几个人，评价每天几百条五星。", stars).malicious
+    assert "spam_ad" in read("兼职刷单，一单一结，加我了解", stars).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the writer's price scorned by the shop, then what refusing costs
+        ("五百万你们嫌多？那就等着上新闻吧", "人均三百你们还嫌贵？那就等着上新闻吧"),
+        # the writer's own terms, the review changed once they are met
+        (
+            "我的条件很清楚，十倍加一条烟，办到了这条评价我改",
+            "我的条件很清楚，退全款，办到了我就改评价",
+        ),
+        # the change of the review priced in "sincerity"
+        ("改唔改，睇你哋誠意", "改不改评价，看你们的态度"),
+    ],
+)
+def test_terms_set_by_the_writer_are_extortion_and_their_look_alikes_are_not(text, honest):
+    assert "extortion" in read(text, None).malicious_reasons
+    assert not read(honest, 1).malicious
