@@ -34,6 +34,7 @@ SETS = [
     DATA / "blind6" / "malice" / "honest.jsonl",
     *OPENED,
     DATA / "dev" / "malice_threats_malt.jsonl",
+    DATA / "dev" / "malice_honest_malp.jsonl",
     DATA / "malice.jsonl",
 ]
 KEEP = object()  # the set's own stars

@@ -774,3 +774,18 @@ def test_a_shop_accused_of_fake_orders_is_no_spam(stars):
 def test_terms_set_by_the_writer_are_extortion_and_their_look_alikes_are_not(text, honest):
     assert "extortion" in read(text, None).malicious_reasons
     assert not read(honest, 1).malicious
+
+
+MALP = Path(__file__).parent / "data" / "dev" / "malice_honest_malp.jsonl"
+
+
+@pytest.mark.parametrize("stars", [None, 1, 3])
+def test_honest_look_alikes_of_the_extortion_forms_are_not_accused_at_any_stars(stars):
+    rows = read_jsonl(MALP)
+    reviews = [ReviewText(r["id"], r["text"], stars) for r in rows]
+    results = analyze_all(analyzer(), reviews)
+    flagged = [r.id for r, a in zip(reviews, results, strict=True) if a.malicious]
+    assert flagged == []
+    # ...while the malicious forms they mimic are still caught
+    assert "extortion" in read("二百块钱的事，你非要闹到评分掉光吗", stars).malicious_reasons
+    assert "extortion" in read("私了还是公了，给你五分钟", stars).malicious_reasons
