@@ -789,3 +789,31 @@ def test_honest_look_alikes_of_the_extortion_forms_are_not_accused_at_any_stars(
     # ...while the malicious forms they mimic are still caught
     assert "extortion" in read("二百块钱的事，你非要闹到评分掉光吗", stars).malicious_reasons
     assert "extortion" in read("私了还是公了，给你五分钟", stars).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a private settlement priced against the official route
+        ("私了二十倍，公了我就举报", "商家不私了，那就公了"),
+        ("私了一千二，公了你们关门，选吧", "商家问我私了还是公了，我说走平台"),
+        # an amount, what refusing costs, where the story goes
+        ("一千五，不给我今晚就发视频", "退我38块，不然我发抖音"),
+        ("给个三万了事，不然我把你们的后厨一家家曝光", "一份68块，不退就发朋友圈"),
+        # silence bought, said as what will not be done
+        ("赔我六百，我就不把照片给记者", "退款到了，我就不把照片发出来了"),
+        # the campaign offered to stop
+        ("想停？加我，666就停", "想停车？找店员就行"),
+        ("要停就找我，一千不讲价", "要停就停吧，反正我不来了"),
+        # English: the reviews go away once paid
+        ("$500 and they all go away.", "Used a gift card and the reviews were right, it's bad."),
+        (
+            "Send a $50 Google Play card and the one-star reviews stop.",
+            "We paid $80 and they all stop talking to us.",
+        ),
+    ],
+)
+def test_priced_settlements_stopped_campaigns_and_silence_are_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
