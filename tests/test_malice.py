@@ -817,3 +817,22 @@ def test_priced_settlements_stopped_campaigns_and_silence_are_extortion(text, ho
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # money beyond the refund "not up to standard", and what that costs
+        ("赔偿不到位我明天就发到网上，顺便把评价置顶", "退款不到位我就打12315"),
+        ("赔偿不到位，你家评论区就是我的了", "道歉不到位我就一直追评"),
+        # a price counted apart, the story made to trend or the review kept for good
+        ("这次价钱另算，不然照片今晚就上热搜", "上次吃坏肚子上了热搜，这次还是不干净"),
+        ("免单是基本，补偿另算，不然这条评论永远挂着", "不退款这条差评永远挂着"),
+        # a floor under the price
+        ("退单加精神损失费，少于八百免谈", "外卖少于20块不送，差评"),
+    ],
+)
+def test_money_beyond_the_refund_with_its_floor_or_its_cost_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
