@@ -836,3 +836,21 @@ def test_money_beyond_the_refund_with_its_floor_or_its_cost_is_extortion(text, h
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the shop's fear of being seen named, then a transfer with its sum
+        (
+            "老板你也不想这条被几百人看到吧？转个八百，大家省事",
+            "你们也不想被顾客看到后厨吧？赶紧整改",
+        ),
+        # a free meal beyond the refund, and the review changed for it
+        ("免单两次可以把这条改了，老板考虑一下", "退款了可以把差评改掉"),
+    ],
+)
+def test_the_shops_fear_or_a_free_meal_as_the_price_of_the_review_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
