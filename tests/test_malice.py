@@ -854,3 +854,20 @@ def test_the_shops_fear_or_a_free_meal_as_the_price_of_the_review_is_extortion(t
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a campaign until the writer is paid
+        ("那就差评到底，每天一条，直到你转钱为止", "我会每天追评，直到你们退款为止"),
+        # the price under consideration
+        ("记者我已经约好了，老板还有半天时间考虑那个数", "考虑一下这个数，三十多个差评了"),
+        # money paid to the writer, the matter dropped
+        ("你报警啊，后厨经得起查吗？给钱这事就过去了", "老板给钱这事就算了，以后不来"),
+    ],
+)
+def test_a_campaign_until_paid_or_the_matter_dropped_for_money_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
