@@ -799,6 +799,7 @@ def test_honest_look_alikes_of_the_extortion_forms_are_not_accused_at_any_stars(
         ("私了一千二，公了你们关门，选吧", "商家问我私了还是公了，我说走平台"),
         # an amount, what refusing costs, where the story goes
         ("一千五，不给我今晚就发视频", "退我38块，不然我发抖音"),
+        ("三万是底线，不然记者明天就到你们门口", "退我68块，不然记者明天就到你们门口"),
         ("给个三万了事，不然我把你们的后厨一家家曝光", "一份68块，不退就发朋友圈"),
         # silence bought, said as what will not be done
         ("赔我六百，我就不把照片给记者", "退款到了，我就不把照片发出来了"),
