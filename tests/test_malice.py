@@ -872,3 +872,21 @@ def test_a_campaign_until_paid_or_the_matter_dropped_for_money_is_extortion(text
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the place named first, or everyone made to see it
+        ("免单加精神补偿，八百，不然我就在业主群和点评上挂你", "不退我38块就在群里挂你们"),
+        ("免单加三百，唔肯？咁听日Facebook群组见", "退款不肯？那点评见"),
+        ("五十万，不给就告死你们，让全国人民都看看", "花了两百，不给退就让所有人都看看"),
+        # paid in private instead of the official route
+        ("给我退一赔十，私下转我不走12315，对你我都省事", "商家说私下转我，不走平台，我拒绝了"),
+        ("商家识相点私下转我，省得我投诉到你下架", "识相点就私下转我退款"),
+    ],
+)
+def test_money_beyond_the_refund_paid_in_private_or_under_exposure_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
