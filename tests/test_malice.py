@@ -759,3 +759,181 @@ def test_praise_counted_is_no_price_whatever_the_stars():
 )
 def test_every_platform_beside_money_beyond_the_refund_is_extortion(text):
     assert "extortion" in read(text, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("honest", "malicious"),
+    [
+        # the shop's offer for the review, retold and turned down (blind6: 5 of its 6 false
+        # accusations), against the writer's own terms after such an offer
+        (
+            "老板打电话说给我三百，让我把差评删了。我没要，差评留着。",
+            "老板打电话说给我三百让我删差评，三百就想打发我？至少两千，不然不删",
+        ),
+        (
+            "商家私信问我要多少钱才肯删评。我说一分钱都不要，评价继续挂着。",
+            "商家私信问我要多少钱才肯删评，我说了，五百，少一分都不删",
+        ),
+        (
+            "店长加我微信，说只要改成五星就给我免单两次。不改，菜就是馊的。",
+            "店长加我微信，说只要改成五星就给我免单两次。只给免单那不行，一千块就改",
+        ),
+        (
+            "老闆說要給我八百元，叫我撤評論，我沒有拿。拿錢改評價對其他客人不公平。",
+            "老闆說要給我八百元，叫我撤評論，八百不夠，兩千就撤",
+        ),
+        # a follow-up's heading is no act on the review
+        ("追评：这顿两百块，吃完拉肚子", "追评：给我两百，我就删评"),
+        ("【追评】三百块的套餐就这？", "三百块，追评就删"),
+        # a menu changed is no review changed; the review's removal priced still is
+        ("菜单要改。改完的菜单价格一样，菜少了三个", "删评可以谈，私信"),
+        # the complaint handled, with the customer's one review updated until then
+        ("不处理好我就一直在这里追评", "不处理就天天差评"),
+    ],
+)
+def test_a_refused_offer_a_heading_or_a_menu_is_no_extortion(honest, malicious):
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+    assert "extortion" in read(malicious, 1).malicious_reasons
+
+
+@pytest.mark.parametrize("stars", [None, 1, 5])
+def test_a_shop_accused_of_fake_orders_is_no_spam(stars):
+    # blind6: 刷单 read as an advertisement for fake-order work
+    assert not read("已经向平台举报商家刷单：店里没几个人，评价每天几百条五星。", stars).malicious
+    assert "spam_ad" in read("兼职刷单，一单一结，加我了解", stars).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the writer's price scorned by the shop, then what refusing costs
+        ("五百万你们嫌多？那就等着上新闻吧", "人均三百你们还嫌贵？那就等着上新闻吧"),
+        # the writer's own terms, the review changed once they are met
+        (
+            "我的条件很清楚，十倍加一条烟，办到了这条评价我改",
+            "我的条件很清楚，退全款，办到了我就改评价",
+        ),
+        # the change of the review priced in "sincerity"
+        ("改唔改，睇你哋誠意", "改不改评价，看你们的态度"),
+    ],
+)
+def test_terms_set_by_the_writer_are_extortion_and_their_look_alikes_are_not(text, honest):
+    assert "extortion" in read(text, None).malicious_reasons
+    assert not read(honest, 1).malicious
+
+
+MALP = Path(__file__).parent / "data" / "dev" / "malice_honest_malp.jsonl"
+
+
+@pytest.mark.parametrize("stars", [None, 1, 3])
+def test_honest_look_alikes_of_the_extortion_forms_are_not_accused_at_any_stars(stars):
+    rows = read_jsonl(MALP)
+    reviews = [ReviewText(r["id"], r["text"], stars) for r in rows]
+    results = analyze_all(analyzer(), reviews)
+    flagged = [r.id for r, a in zip(reviews, results, strict=True) if a.malicious]
+    assert flagged == []
+    # ...while the malicious forms they mimic are still caught
+    assert "extortion" in read("二百块钱的事，你非要闹到评分掉光吗", stars).malicious_reasons
+    assert "extortion" in read("私了还是公了，给你五分钟", stars).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a private settlement priced against the official route
+        ("私了二十倍，公了我就举报", "商家不私了，那就公了"),
+        ("私了一千二，公了你们关门，选吧", "商家问我私了还是公了，我说走平台"),
+        # an amount, what refusing costs, where the story goes
+        ("一千五，不给我今晚就发视频", "退我38块，不然我发抖音"),
+        ("三万是底线，不然记者明天就到你们门口", "退我68块，不然记者明天就到你们门口"),
+        ("给个三万了事，不然我把你们的后厨一家家曝光", "一份68块，不退就发朋友圈"),
+        # silence bought, said as what will not be done
+        ("赔我六百，我就不把照片给记者", "退款到了，我就不把照片发出来了"),
+        # the campaign offered to stop
+        ("想停？加我，666就停", "想停车？找店员就行"),
+        ("要停就找我，一千不讲价", "要停就停吧，反正我不来了"),
+        # English: the reviews go away once paid
+        ("$500 and they all go away.", "Used a gift card and the reviews were right, it's bad."),
+        (
+            "Send a $50 Google Play card and the one-star reviews stop.",
+            "We paid $80 and they all stop talking to us.",
+        ),
+    ],
+)
+def test_priced_settlements_stopped_campaigns_and_silence_are_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # money beyond the refund "not up to standard", and what that costs
+        ("赔偿不到位我明天就发到网上，顺便把评价置顶", "退款不到位我就打12315"),
+        ("赔偿不到位，你家评论区就是我的了", "道歉不到位我就一直追评"),
+        # a price counted apart, the story made to trend or the review kept for good
+        ("这次价钱另算，不然照片今晚就上热搜", "上次吃坏肚子上了热搜，这次还是不干净"),
+        ("免单是基本，补偿另算，不然这条评论永远挂着", "不退款这条差评永远挂着"),
+        # a floor under the price
+        ("退单加精神损失费，少于八百免谈", "外卖少于20块不送，差评"),
+    ],
+)
+def test_money_beyond_the_refund_with_its_floor_or_its_cost_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the shop's fear of being seen named, then a transfer with its sum
+        (
+            "老板你也不想这条被几百人看到吧？转个八百，大家省事",
+            "你们也不想被顾客看到后厨吧？赶紧整改",
+        ),
+        # a free meal beyond the refund, and the review changed for it
+        ("免单两次可以把这条改了，老板考虑一下", "退款了可以把差评改掉"),
+    ],
+)
+def test_the_shops_fear_or_a_free_meal_as_the_price_of_the_review_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # a campaign until the writer is paid
+        ("那就差评到底，每天一条，直到你转钱为止", "我会每天追评，直到你们退款为止"),
+        # the price under consideration
+        ("记者我已经约好了，老板还有半天时间考虑那个数", "考虑一下这个数，三十多个差评了"),
+        # money paid to the writer, the matter dropped
+        ("你报警啊，后厨经得起查吗？给钱这事就过去了", "老板给钱这事就算了，以后不来"),
+    ],
+)
+def test_a_campaign_until_paid_or_the_matter_dropped_for_money_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # the place named first, or everyone made to see it
+        ("免单加精神补偿，八百，不然我就在业主群和点评上挂你", "不退我38块就在群里挂你们"),
+        ("免单加三百，唔肯？咁听日Facebook群组见", "退款不肯？那点评见"),
+        ("五十万，不给就告死你们，让全国人民都看看", "花了两百，不给退就让所有人都看看"),
+        # paid in private instead of the official route
+        ("给我退一赔十，私下转我不走12315，对你我都省事", "商家说私下转我，不走平台，我拒绝了"),
+        ("商家识相点私下转我，省得我投诉到你下架", "识相点就私下转我退款"),
+    ],
+)
+def test_money_beyond_the_refund_paid_in_private_or_under_exposure_is_extortion(text, honest):
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
