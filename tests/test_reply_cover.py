@@ -389,3 +389,55 @@ def test_a_fee_or_price_said_to_be_fair_is_no_complaint(analyzer, text):
 )
 def test_words_of_staff_brushing_off_a_complaint_and_of_swaps(analyzer, text, aspect):
     assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下单时页面显示新用户首单立减8元，付款一看根本没扣",
+        "代金券结账的时候服务员说今天节假日不让用",
+        "優惠券明明寫住全日適用，去到話晚市唔用得",
+        "积分兑换的饮料到店说兑不了",
+        "The buy-one-get-one deal on the app wasn't applied at checkout",
+    ],
+)
+def test_an_offer_named_and_then_not_honoured_in_the_same_sentence(analyzer, text):
+    assert "price.discount" in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["会员卡很好用，菜量没减", "活动期间去的，人很多但上菜没减速", "活动很多，可以用券"]
+)
+def test_an_offer_beside_something_else_not_reduced_is_no_discount_complaint(analyzer, text):
+    assert "price.discount" not in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("不让自带酒水，开瓶费一瓶100，我们带的红酒本来就是送人的礼物", "开瓶费"),
+        ("碗筷上还有水渍，拆开碗底也湿的，收我们一人2块的餐具费", "餐具费"),
+        ("烧烤到的时候全凉了，就这还收我6块配送费", "配送费"),
+    ],
+)
+def test_a_fee_is_named_by_its_name_even_when_the_analyzer_gave_no_target(
+    analyzer, drafter, text, fee
+):
+    for rid in ("f1", "f2", "f3"):
+        review = ReviewText(rid, text, 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert fee in draft.text, draft.text
+
+
+def test_fee_names_are_no_general_words_for_paying():
+    from reviewbot.replies.answers import read_answers
+    from reviewbot.resources import default_templates_dir
+
+    answers, problems = read_answers(default_templates_dir() / "aspects.toml")
+    assert problems == []
+    billing = answers["price.billing"]
+    assert billing.named_in("结账时还要收费") == ""
+    assert billing.named_in("加一服務費就收得好勤力") == "服務費"
+    english, _ = read_answers(default_templates_dir() / "en" / "aspects.toml")
+    assert english["price.billing"].named_in("added a $3 packaging fee") == "packaging fee"
+    assert english["price.billing"].named_in("they charged the fee twice") == ""

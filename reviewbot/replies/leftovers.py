@@ -152,7 +152,10 @@ def leftovers(
         # unmapped.food.taste when the clause's aspect is known, else unmapped.food: answered
         # as that aspect or by its kind (answers.answer_for).
         kind = f"{PREFIX}{aspect or category}"
-        out.append(Complaint(category, kind, words if quotable else "", None))
+        # Unquotable words ride as the target, of which the answer says only a name it
+        # knows (a fee: answers.Answer.names), never the words.
+        said_as = (words, None) if quotable else ("", words)
+        out.append(Complaint(category, kind, *said_as))
     return out
 
 
