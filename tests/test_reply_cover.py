@@ -441,3 +441,31 @@ def test_fee_names_are_no_general_words_for_paying():
     english, _ = read_answers(default_templates_dir() / "en" / "aspects.toml")
     assert english["price.billing"].named_in("added a $3 packaging fee") == "packaging fee"
     assert english["price.billing"].named_in("they charged the fee twice") == ""
+
+
+@pytest.mark.parametrize(
+    "clause", ["一份卖39真的下不去手", "一盘68", "$62呀大佬", "38块吃了个寂寞"]
+)
+def test_an_amount_in_digits_said_as_a_cost_is_about_the_price(clause):
+    from reviewbot.replies.leftovers import chinese_point
+
+    assert chinese_point(clause, negative=True) == ("price", None)
+
+
+@pytest.mark.parametrize("clause", ["还要30分钟才到", "收到的时候3楼"])
+def test_a_time_or_a_floor_in_digits_is_no_price(clause):
+    from reviewbot.replies.leftovers import chinese_point
+
+    point = chinese_point(clause, negative=True)
+    assert point is None or point[0] != "price"
+
+
+def test_a_rider_complaint_names_the_rider_as_ours_to_answer_for(analyzer, drafter):
+    import re
+
+    made(analyzer, drafter, "骑手打电话态度超差，说找不到楼让我下楼拿。奶茶还洒了半杯")
+    for rid in ("r1", "r2", "r3", "r4"):
+        review = ReviewText(rid, "骑手态度超差。奶茶还洒了半杯", 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        # in the reply's own words, not only in the customer's quoted ones
+        assert "骑手" in re.sub("「[^」]*」", "", draft.text), draft.text
