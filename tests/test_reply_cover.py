@@ -469,3 +469,23 @@ def test_a_rider_complaint_names_the_rider_as_ours_to_answer_for(analyzer, draft
         draft = drafter.draft(review, analyzer.analyze(review), STORE)
         # in the reply's own words, not only in the customer's quoted ones
         assert "骑手" in re.sub("「[^」]*」", "", draft.text), draft.text
+
+
+def test_a_late_delivery_is_named_late_and_the_wait_is_apologised_for_once(drafter):
+    template = drafter.library.templates["negative/delivery"]
+    late = next(a for a in template.aspects if a.name == "late")
+    # 您说「两个小时真的离谱」，我们看了很过意不去 never said the order came late
+    for shoulder in late.parts.get("shoulder", template.parts["shoulder"]):
+        assert "{complaint}" in shoulder or "晚" in shoulder or "慢" in shoulder, shoulder
+    # each point's answer says the wait (让您久等了): the apology does not say it again
+    for sincerity in late.parts["sincerity"]:
+        assert "等" not in sincerity, sincerity
+
+
+def test_the_same_words_read_two_ways_are_answered_once(analyzer, drafter):
+    # the reading hears a late delivery, the analyzer a slow kitchen: one point
+    for rid in ("w1", "w2", "w3"):
+        review = ReviewText(rid, "包间最低消费800，上菜还特别慢，服务员全程玩手机", 2)
+        text = drafter.draft(review, analyzer.analyze(review), STORE).text
+        assert text.count("「上菜还特别慢」") == 1, text
+        assert "骑手" not in text, text
