@@ -489,3 +489,31 @@ def test_the_same_words_read_two_ways_are_answered_once(analyzer, drafter):
         text = drafter.draft(review, analyzer.analyze(review), STORE).text
         assert text.count("「上菜还特别慢」") == 1, text
         assert "骑手" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("红烧茄子也咸", "food.taste"),
+        ("鸡肉也偏咸", "food.taste"),
+        ("估计是中午剩下的", "food.freshness"),
+        ("感觉是提前做好放着的", "food.freshness"),
+        ("菠菜叶子都发黄了", "food.freshness"),
+        ("鸭血一股冰箱味", "food.freshness"),
+        ("客服说帮我登记一下，然后就没下文了", "service.order_handling"),
+        ("店家說會改進就沒了", "service.order_handling"),
+        ("下单后商家迟迟不接单", "service.order_handling"),
+    ],
+)
+def test_everyday_words_of_taste_staleness_and_complaints_that_came_to_nothing(
+    analyzer, text, aspect
+):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["咸淡适中", "味道也咸香", "剩下的打包带走了", "炸得金黄，提前预约很方便", "有问题马上处理"],
+)
+def test_balanced_seasoning_takeaway_and_a_prompt_answer_are_no_complaint(analyzer, text):
+    assert aspects(analyzer, text) == set()
