@@ -517,3 +517,27 @@ def test_everyday_words_of_taste_staleness_and_complaints_that_came_to_nothing(
 )
 def test_balanced_seasoning_takeaway_and_a_prompt_answer_are_no_complaint(analyzer, text):
     assert aspects(analyzer, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("周末排了一个多小时的队才进去，锅底也一般", "排队"),
+        ("用餐限时一个半小时，催着我们走", "限时"),
+        ("包间最低消费八百，服务也一般", "最低消费"),
+    ],
+)
+def test_a_wait_for_a_table_and_a_rule_are_answered_by_what_they_are(analyzer, drafter, text, word):
+    import re
+
+    for rid in ("q1", "q2", "q3"):
+        review = ReviewText(rid, text, 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert word in re.sub("「[^」]*」", "", draft.text), draft.text
+
+
+@pytest.mark.parametrize(
+    "text", ["坐下来二十分钟都没有人来点单", "叫服务员帮忙说忙不过来", "喊半天才来"]
+)
+def test_staff_who_never_came_to_the_table(analyzer, text):
+    assert "service.attentiveness" in aspects(analyzer, text)
