@@ -541,3 +541,23 @@ def test_a_wait_for_a_table_and_a_rule_are_answered_by_what_they_are(analyzer, d
 )
 def test_staff_who_never_came_to_the_table(analyzer, text):
     assert "service.attentiveness" in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("羊肉比以前少了快一半", "food.portion"),
+        ("薯条越来越少", "food.portion"),
+        ("盖饭上的菜就薄薄一层", "food.portion"),
+        ("点的大碗跟小份差不多", "food.portion"),
+        ("個半鐘先上齊", "service.waiting"),
+        ("自助的肉补得特别慢", "service.waiting"),
+    ],
+)
+def test_less_than_before_and_an_hour_before_the_dishes_came(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize("text", ["比之前好吃多了", "越来越好", "比图片上的还大"])
+def test_better_than_before_is_no_portion_complaint(analyzer, text):
+    assert "food.portion" not in aspects(analyzer, text)
