@@ -561,3 +561,24 @@ def test_less_than_before_and_an_hour_before_the_dishes_came(analyzer, text, asp
 @pytest.mark.parametrize("text", ["比之前好吃多了", "越来越好", "比图片上的还大"])
 def test_better_than_before_is_no_portion_complaint(analyzer, text):
     assert "food.portion" not in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("问了一下，服务员回了一句“没办法，人多”", "service.attitude"),
+        ("老板说我们不会吃", "service.attitude"),
+        ("点的烤馒头到最后都没上", "service.missing_item"),
+        ("饮料都没上就催着买单", "service.missing_item"),
+    ],
+)
+def test_an_excuse_in_so_many_words_and_a_dish_that_never_came(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["服务员说“马上给您换”，很快就换了", "菜到最后都没上齐", "服务员很热情，说“欢迎再来”"]
+)
+def test_a_helpful_answer_or_a_late_last_dish_is_no_brush_off_or_missing_item(analyzer, text):
+    found = aspects(analyzer, text)
+    assert "service.attitude" not in found and "service.missing_item" not in found
