@@ -582,3 +582,16 @@ def test_an_excuse_in_so_many_words_and_a_dish_that_never_came(analyzer, text, a
 def test_a_helpful_answer_or_a_late_last_dish_is_no_brush_off_or_missing_item(analyzer, text):
     found = aspects(analyzer, text)
     assert "service.attitude" not in found and "service.missing_item" not in found
+
+
+def test_a_names_pattern_that_does_not_compile_is_a_problem(tmp_path: Path):
+    from reviewbot.replies.answers import read_answers
+
+    path = tmp_path / "aspects.toml"
+    path.write_text(
+        '[price.billing]\nname = "收费问题"\nack = ["收费让您有疑问。"]\nstep = ["核对账单。"]\n'
+        'names = ["(开瓶费"]\n',
+        "utf-8",
+    )
+    _, problems = read_answers(path)
+    assert any("names" in p for p in problems), problems
