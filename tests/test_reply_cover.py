@@ -595,3 +595,11 @@ def test_a_names_pattern_that_does_not_compile_is_a_problem(tmp_path: Path):
     )
     _, problems = read_answers(path)
     assert any("names" in p for p in problems), problems
+
+
+def test_a_point_whose_special_answer_cannot_be_filled_is_still_answered(analyzer, drafter):
+    # 湯頭死鹹 hears 咸, but is unfit to quote and names no dish: the taste answer stays
+    for rid in ("t1", "t2", "t3"):
+        review = ReviewText(rid, "拉麵湯頭死鹹，服務生端上來的時候大拇指直接伸進湯裡", 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert "口味" in draft.text or "味道" in draft.text or "鹹" in draft.text, draft.text

@@ -274,6 +274,9 @@ def sections(
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
         specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
+        # A `when` answer whose every ack needs words this point lacks (死鹹 is unfit to
+        # quote and names no dish) falls back to the aspect's own, never to no answer.
+        generic = generic or [a for a in answer.ack if not slots_in(a)]
         options = specific or generic
         # A sentence already said for another point is not said again (two points answered
         # by their kind would otherwise often get the same next step, word for word).
