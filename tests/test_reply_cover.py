@@ -389,3 +389,217 @@ def test_a_fee_or_price_said_to_be_fair_is_no_complaint(analyzer, text):
 )
 def test_words_of_staff_brushing_off_a_complaint_and_of_swaps(analyzer, text, aspect):
     assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下单时页面显示新用户首单立减8元，付款一看根本没扣",
+        "代金券结账的时候服务员说今天节假日不让用",
+        "優惠券明明寫住全日適用，去到話晚市唔用得",
+        "积分兑换的饮料到店说兑不了",
+        "The buy-one-get-one deal on the app wasn't applied at checkout",
+    ],
+)
+def test_an_offer_named_and_then_not_honoured_in_the_same_sentence(analyzer, text):
+    assert "price.discount" in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["会员卡很好用，菜量没减", "活动期间去的，人很多但上菜没减速", "活动很多，可以用券"]
+)
+def test_an_offer_beside_something_else_not_reduced_is_no_discount_complaint(analyzer, text):
+    assert "price.discount" not in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("不让自带酒水，开瓶费一瓶100，我们带的红酒本来就是送人的礼物", "开瓶费"),
+        ("碗筷上还有水渍，拆开碗底也湿的，收我们一人2块的餐具费", "餐具费"),
+        ("烧烤到的时候全凉了，就这还收我6块配送费", "配送费"),
+    ],
+)
+def test_a_fee_is_named_by_its_name_even_when_the_analyzer_gave_no_target(
+    analyzer, drafter, text, fee
+):
+    for rid in ("f1", "f2", "f3"):
+        review = ReviewText(rid, text, 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert fee in draft.text, draft.text
+
+
+def test_fee_names_are_no_general_words_for_paying():
+    from reviewbot.replies.answers import read_answers
+    from reviewbot.resources import default_templates_dir
+
+    answers, problems = read_answers(default_templates_dir() / "aspects.toml")
+    assert problems == []
+    billing = answers["price.billing"]
+    assert billing.named_in("结账时还要收费") == ""
+    assert billing.named_in("加一服務費就收得好勤力") == "服務費"
+    english, _ = read_answers(default_templates_dir() / "en" / "aspects.toml")
+    assert english["price.billing"].named_in("added a $3 packaging fee") == "packaging fee"
+    assert english["price.billing"].named_in("they charged the fee twice") == ""
+
+
+@pytest.mark.parametrize(
+    "clause", ["一份卖39真的下不去手", "一盘68", "$62呀大佬", "38块吃了个寂寞"]
+)
+def test_an_amount_in_digits_said_as_a_cost_is_about_the_price(clause):
+    from reviewbot.replies.leftovers import chinese_point
+
+    assert chinese_point(clause, negative=True) == ("price", None)
+
+
+@pytest.mark.parametrize("clause", ["还要30分钟才到", "收到的时候3楼"])
+def test_a_time_or_a_floor_in_digits_is_no_price(clause):
+    from reviewbot.replies.leftovers import chinese_point
+
+    point = chinese_point(clause, negative=True)
+    assert point is None or point[0] != "price"
+
+
+def test_a_rider_complaint_names_the_rider_as_ours_to_answer_for(analyzer, drafter):
+    import re
+
+    made(analyzer, drafter, "骑手打电话态度超差，说找不到楼让我下楼拿。奶茶还洒了半杯")
+    for rid in ("r1", "r2", "r3", "r4"):
+        review = ReviewText(rid, "骑手态度超差。奶茶还洒了半杯", 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        # in the reply's own words, not only in the customer's quoted ones
+        assert "骑手" in re.sub("「[^」]*」", "", draft.text), draft.text
+
+
+def test_a_late_delivery_is_named_late_and_the_wait_is_apologised_for_once(drafter):
+    template = drafter.library.templates["negative/delivery"]
+    late = next(a for a in template.aspects if a.name == "late")
+    # 您说「两个小时真的离谱」，我们看了很过意不去 never said the order came late
+    for shoulder in late.parts.get("shoulder", template.parts["shoulder"]):
+        assert "{complaint}" in shoulder or "晚" in shoulder or "慢" in shoulder, shoulder
+    # each point's answer says the wait (让您久等了): the apology does not say it again
+    for sincerity in late.parts["sincerity"]:
+        assert "等" not in sincerity, sincerity
+
+
+def test_the_same_words_read_two_ways_are_answered_once(analyzer, drafter):
+    # the reading hears a late delivery, the analyzer a slow kitchen: one point
+    for rid in ("w1", "w2", "w3"):
+        review = ReviewText(rid, "包间最低消费800，上菜还特别慢，服务员全程玩手机", 2)
+        text = drafter.draft(review, analyzer.analyze(review), STORE).text
+        assert text.count("「上菜还特别慢」") == 1, text
+        assert "骑手" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("红烧茄子也咸", "food.taste"),
+        ("鸡肉也偏咸", "food.taste"),
+        ("估计是中午剩下的", "food.freshness"),
+        ("感觉是提前做好放着的", "food.freshness"),
+        ("菠菜叶子都发黄了", "food.freshness"),
+        ("鸭血一股冰箱味", "food.freshness"),
+        ("客服说帮我登记一下，然后就没下文了", "service.order_handling"),
+        ("店家說會改進就沒了", "service.order_handling"),
+        ("下单后商家迟迟不接单", "service.order_handling"),
+    ],
+)
+def test_everyday_words_of_taste_staleness_and_complaints_that_came_to_nothing(
+    analyzer, text, aspect
+):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["咸淡适中", "味道也咸香", "剩下的打包带走了", "炸得金黄，提前预约很方便", "有问题马上处理"],
+)
+def test_balanced_seasoning_takeaway_and_a_prompt_answer_are_no_complaint(analyzer, text):
+    assert aspects(analyzer, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("周末排了一个多小时的队才进去，锅底也一般", "排队"),
+        ("用餐限时一个半小时，催着我们走", "限时"),
+        ("包间最低消费八百，服务也一般", "最低消费"),
+    ],
+)
+def test_a_wait_for_a_table_and_a_rule_are_answered_by_what_they_are(analyzer, drafter, text, word):
+    import re
+
+    for rid in ("q1", "q2", "q3"):
+        review = ReviewText(rid, text, 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert word in re.sub("「[^」]*」", "", draft.text), draft.text
+
+
+@pytest.mark.parametrize(
+    "text", ["坐下来二十分钟都没有人来点单", "叫服务员帮忙说忙不过来", "喊半天才来"]
+)
+def test_staff_who_never_came_to_the_table(analyzer, text):
+    assert "service.attentiveness" in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("羊肉比以前少了快一半", "food.portion"),
+        ("薯条越来越少", "food.portion"),
+        ("盖饭上的菜就薄薄一层", "food.portion"),
+        ("点的大碗跟小份差不多", "food.portion"),
+        ("個半鐘先上齊", "service.waiting"),
+        ("自助的肉补得特别慢", "service.waiting"),
+    ],
+)
+def test_less_than_before_and_an_hour_before_the_dishes_came(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize("text", ["比之前好吃多了", "越来越好", "比图片上的还大"])
+def test_better_than_before_is_no_portion_complaint(analyzer, text):
+    assert "food.portion" not in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("问了一下，服务员回了一句“没办法，人多”", "service.attitude"),
+        ("老板说我们不会吃", "service.attitude"),
+        ("点的烤馒头到最后都没上", "service.missing_item"),
+        ("饮料都没上就催着买单", "service.missing_item"),
+    ],
+)
+def test_an_excuse_in_so_many_words_and_a_dish_that_never_came(analyzer, text, aspect):
+    assert aspect in aspects(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["服务员说“马上给您换”，很快就换了", "菜到最后都没上齐", "服务员很热情，说“欢迎再来”"]
+)
+def test_a_helpful_answer_or_a_late_last_dish_is_no_brush_off_or_missing_item(analyzer, text):
+    found = aspects(analyzer, text)
+    assert "service.attitude" not in found and "service.missing_item" not in found
+
+
+def test_a_names_pattern_that_does_not_compile_is_a_problem(tmp_path: Path):
+    from reviewbot.replies.answers import read_answers
+
+    path = tmp_path / "aspects.toml"
+    path.write_text(
+        '[price.billing]\nname = "收费问题"\nack = ["收费让您有疑问。"]\nstep = ["核对账单。"]\n'
+        'names = ["(开瓶费"]\n',
+        "utf-8",
+    )
+    _, problems = read_answers(path)
+    assert any("names" in p for p in problems), problems
+
+
+def test_a_point_whose_special_answer_cannot_be_filled_is_still_answered(analyzer, drafter):
+    # 湯頭死鹹 hears 咸, but is unfit to quote and names no dish: the taste answer stays
+    for rid in ("t1", "t2", "t3"):
+        review = ReviewText(rid, "拉麵湯頭死鹹，服務生端上來的時候大拇指直接伸進湯裡", 2)
+        draft = drafter.draft(review, analyzer.analyze(review), STORE)
+        assert "口味" in draft.text or "味道" in draft.text or "鹹" in draft.text, draft.text

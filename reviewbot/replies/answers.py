@@ -35,6 +35,13 @@ class Answer:
     ack: tuple[str, ...]
     step: tuple[str, ...]
     when: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # What the customer's words name when the analyzer found no target in them (开瓶费一瓶
+    # 100 names 开瓶费): the first match of the first pattern that matches.
+    names: tuple[re.Pattern[str], ...] = ()
+
+    def named_in(self, span: str) -> str:
+        """The thing these words name by `names`, or ""."""
+        return next((m.group(0) for p in self.names if (m := p.search(span))), "")
 
     def word_for(self, span: str) -> str:
         """The `when` word these words hold (the first listed), or ""."""
@@ -102,7 +109,7 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
             if not isinstance(table, dict):
                 problems.append(f"{at}: expected a table")
                 continue
-            unknown = set(table) - {"name", "ack", "step", "when"}
+            unknown = set(table) - {"name", "ack", "step", "when", "names"}
             problems.extend(f"{at}: unknown key {k!r}" for k in sorted(unknown))
             ack = _variants(table.get("ack"), f"{at}.ack", problems)
             step = _variants(table.get("step"), f"{at}.step", problems)
@@ -126,7 +133,8 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
                 )
             if not any(not slots_in(a) for a in ack):
                 problems.append(f"{at}.ack: needs one variant without slots (always usable)")
-            answers[aspect] = Answer(label, ack, step, when)
+            names = _patterns(table.get("names", []), f"{at}.names", problems)
+            answers[aspect] = Answer(label, ack, step, when, names)
     return answers, problems
 
 
@@ -143,6 +151,19 @@ def _variants(
         if unknown:
             problems.append(f"{where}: unknown slot(s) {sorted(unknown)} in {text!r}")
     return tuple(raw)
+
+
+def _patterns(raw: object, where: str, problems: list[str]) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
+        problems.append(f"{where}: expected a list of regular expressions")
+        return ()
+    compiled = []
+    for text in raw:
+        try:
+            compiled.append(re.compile(text, re.IGNORECASE))
+        except re.error as exc:
+            problems.append(f"{where}: {text!r}: {exc}")
+    return tuple(compiled)
 
 
 def slots_in(text: str) -> set[str]:
@@ -238,12 +259,24 @@ def sections(
         # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
         # in a reply can read as a time, a price or an order number).
         target = complaint.target or ""
-        target = target if _PLAIN_TARGET.match(target) else ""
+        if complaint.aspect.startswith("unmapped.") and not complaint.span:
+            # A clause the analyzer mapped to no aspect carries, when it cannot be quoted
+            # (收我们一人2块的餐具费), its words as the target: only what `names` finds in
+            # them is said (餐具费), never the words themselves.
+            target = answer.named_in(target)
+            named = target
+        else:
+            target = target if _PLAIN_TARGET.match(target) else ""
+            named = "" if target else answer.named_in(complaint.span)
+            target = target or named
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
         specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
+        # A `when` answer whose every ack needs words this point lacks (死鹹 is unfit to
+        # quote and names no dish) falls back to the aspect's own, never to no answer.
+        generic = generic or [a for a in answer.ack if not slots_in(a)]
         options = specific or generic
         # A sentence already said for another point is not said again (two points answered
         # by their kind would otherwise often get the same next step, word for word).
@@ -261,7 +294,8 @@ def sections(
                 Section(
                     ack,
                     step,
-                    answer.name,
+                    # named together, a fee keeps its name (配送费的收费问题)
+                    f"{named}的{answer.name}" if named and named in ack else answer.name,
                     complaint.category,
                     unmapped=loose,
                     said=span,

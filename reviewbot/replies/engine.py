@@ -367,8 +367,16 @@ class TemplateDrafter:
         # do not stand in for them.
         mapped = {s.category for s in found if not s.unmapped}
         main = reading.main
+        # The reading's lead in the very words of a point the analyzer found (上菜还特别慢,
+        # read by the reading as a late delivery, by the analyzer as a slow kitchen) is that
+        # point: answered once, as the analyzer read it, not again in the reading's words.
+        again = (
+            main is not None
+            and bool(main.quote)
+            and any(s.said == main.quote for s in found if not s.unmapped)
+        )
         if main is not None and (
-            reading.situation in FRAMED_SITUATIONS or main.category not in mapped
+            reading.situation in FRAMED_SITUATIONS or (main.category not in mapped and not again)
         ):
             # The complaint the review reading leads with, in the situation's own words (a
             # follow-up, a problem that came back), when the analyzer's list lacks it or

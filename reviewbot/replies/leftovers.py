@@ -68,6 +68,7 @@ class Cues:
     en_mild_praise: frozenset[str]
     en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
+    amount: re.Pattern[str]
 
 
 @cache
@@ -97,6 +98,7 @@ def cues() -> Cues:
         en_mild_praise=frozenset(english["mild_praise"]),
         en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
+        amount=re.compile(data["amount"]["pattern"]),
     )
 
 
@@ -152,7 +154,10 @@ def leftovers(
         # unmapped.food.taste when the clause's aspect is known, else unmapped.food: answered
         # as that aspect or by its kind (answers.answer_for).
         kind = f"{PREFIX}{aspect or category}"
-        out.append(Complaint(category, kind, words if quotable else "", None))
+        # Unquotable words ride as the target, of which the answer says only a name it
+        # knows (a fee: answers.Answer.names), never the words.
+        said_as = (words, None) if quotable else ("", words)
+        out.append(Complaint(category, kind, *said_as))
     return out
 
 
@@ -353,6 +358,8 @@ def _head_category(clause: str) -> str:
     for category, words in heads.items():
         if any(len(w) > 1 and w in clause for w in words):
             return category
+    if cues().amount.search(clause):
+        return "price"  # 一份卖39, $62呀大佬: what it cost
     for _, _, noun in SEGMENTER.nouns(clause):
         for category, words in heads.items():
             if any(noun.endswith(w) for w in words if len(w) == 1):
