@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from reviewbot.analysis.base import Analysis, CategoryPolarity
+from typing import Any
+
+from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
 from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.guardrails import ReplyLimits, check_reply
 
 STORE = StoreProfile(
     name="测试小馆",
@@ -36,3 +39,30 @@ def analysis(
         severity=severity,  # type: ignore[arg-type]
         model="test",
     )
+
+
+def clean_draft(
+    analyzer: Any,
+    drafter: Any,
+    text: str,
+    rating: int,
+    limits: ReplyLimits | None = None,
+    review_id: str = "r1",
+) -> tuple[Analysis, Any]:
+    """The analysis of `text` and the engine's draft to it for STORE, which must pass every
+    guardrail (its own check and the guardrails run again on the text). The review's id
+    seeds the draft's choice of wording."""
+    review = ReviewText(review_id, text, rating)
+    result = analyzer.analyze(review)
+    draft = drafter.draft(review, result, STORE, limits=limits)
+    assert draft.violations == ()
+    found = check_reply(
+        draft.text,
+        review=review,
+        analysis=result,
+        store=STORE,
+        platform_limits=limits,
+        quotes=draft.quotes,
+    )
+    assert found == []
+    return result, draft

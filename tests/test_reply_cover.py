@@ -11,10 +11,10 @@ import pytest
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.lint import lint_library
 from reviewbot.resources import default_templates_dir
-from tests.replies_support import STORE
+from tests.replies_support import STORE, clean_draft
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +28,7 @@ def drafter() -> TemplateDrafter:
 
 
 def made(analyzer, drafter, text: str, rating: int = 2, limits: ReplyLimits | None = None):
-    review = ReviewText("c1", text, rating)
-    result = analyzer.analyze(review)
-    draft = drafter.draft(review, result, STORE, limits=limits)
-    assert draft.violations == ()
-    found = check_reply(
-        draft.text,
-        review=review,
-        analysis=result,
-        store=STORE,
-        platform_limits=limits,
-        quotes=draft.quotes,
-    )
-    assert found == []
-    return result, draft
+    return clean_draft(analyzer, drafter, text, rating, limits, "c1")
 
 
 @pytest.mark.parametrize(

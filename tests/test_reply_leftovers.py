@@ -11,12 +11,12 @@ from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.complaints import load_taxonomy
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.leftovers import chinese_category, english_category, leftovers
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import default_templates_dir
-from tests.replies_support import STORE
+from tests.replies_support import clean_draft
 
 
 @pytest.fixture(scope="module")
@@ -30,20 +30,7 @@ def drafter() -> TemplateDrafter:
 
 
 def made(analyzer, drafter, text: str, limits: ReplyLimits | None = None):
-    review = ReviewText("l1", text, 1)
-    result = analyzer.analyze(review)
-    draft = drafter.draft(review, result, STORE, limits=limits)
-    assert draft.violations == ()
-    found = check_reply(
-        draft.text,
-        review=review,
-        analysis=result,
-        store=STORE,
-        platform_limits=limits,
-        quotes=draft.quotes,
-    )
-    assert found == []
-    return result, draft
+    return clean_draft(analyzer, drafter, text, 1, limits, "l1")
 
 
 def steps(category: str, english: bool = False) -> tuple[str, ...]:

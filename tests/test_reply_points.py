@@ -14,10 +14,10 @@ import pytest
 from reviewbot.analysis.base import Complaint, ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.lint import lint_library
 from reviewbot.resources import default_templates_dir
-from tests.replies_support import STORE, analysis
+from tests.replies_support import STORE, analysis, clean_draft
 
 
 @pytest.fixture(scope="module")
@@ -31,22 +31,7 @@ def drafter() -> TemplateDrafter:
 
 
 def made(analyzer, drafter, text: str, rating: int = 1, limits: ReplyLimits | None = None):
-    review = ReviewText("p1", text, rating)
-    result = analyzer.analyze(review)
-    draft = drafter.draft(review, result, STORE, limits=limits)
-    assert draft.violations == ()
-    assert (
-        check_reply(
-            draft.text,
-            review=review,
-            analysis=result,
-            store=STORE,
-            platform_limits=limits,
-            quotes=draft.quotes,
-        )
-        == []
-    )
-    return result, draft
+    return clean_draft(analyzer, drafter, text, rating, limits, "p1")
 
 
 def test_a_review_with_three_complaints_is_answered_on_all_three(analyzer, drafter):
