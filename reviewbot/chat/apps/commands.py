@@ -33,6 +33,7 @@ COMMAND_LIST = (
     "/crisis — 查看危机；店主发送 /crisis close 处理结果 结束危机\n"
     "/mute 1h — 暂停非紧急提醒（最长 24 小时），/mute off 恢复\n"
     "/edit 编号 新的回复 — 修改并发布一条评价的回复\n"
+    "/review 编号 — 把这条评价的卡片重新发到群里\n"
     "/console（或“控制台”）— 网页控制台的一次性登录链接（私聊发送）；/console revoke 注销网页登录"
 )
 # The words asking for a console sign-in link: /console, Telegram's /web, or 控制台 alone.
@@ -129,16 +130,22 @@ def appeal_text(review_id: int, sheet: AppealSheet) -> str:
     return "\n\n".join(lines)
 
 
+# (where, who, review id): the card sent to the group again, and what to answer
+Show = Callable[[Where, Actor, int], Awaitable[str]]
+
+
 class TextCommands:
     """The markdown command set of DingTalk and WeCom: each handler returns its answer; a
-    subclass gives its help and the pattern of a command in its messages."""
+    subclass gives its help and the pattern of a command in its messages, and `show` (the
+    app's own way of sending a card again, for /review)."""
 
     HELP = ""
     COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.DOTALL)
 
-    def __init__(self, apps: AppDesk) -> None:
+    def __init__(self, apps: AppDesk, show: Show) -> None:
         self.apps = apps
         self.desk = apps.desk
+        self.show = show
         self.routes: dict[str, Handler] = {
             "pending": self.pending,
             "stats": self.stats,
@@ -146,6 +153,7 @@ class TextCommands:
             "mute": self.mute,
             "unmute": self.unmute,
             "edit": self.edit,
+            "review": self.review,
             "help": self.help,
             **dict.fromkeys(CONSOLE_WORDS, self.console),
         }
@@ -219,7 +227,20 @@ class TextCommands:
         card = await self.card(where, actor, review_id)
         if card is None:
             return f"找不到评价 #{review_id}。"
-        return edit_answer(review_id, await self.apps.edit(card, actor, text))
+        return await self.submit_edit(where, actor, card, text.strip())
+
+    async def submit_edit(self, where: Where, actor: Actor, card: CardRef, text: str) -> str:
+        """A new reply given with /edit: posted once the guardrails pass it (an app that
+        previews edits first overrides this)."""
+        return edit_answer(card.review_id, await self.apps.edit(card, actor, text))
+
+    async def review(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
+        """/review 123: the card again, in a group of its store (its buttons work there)."""
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            return "用法：/review 编号，例如 /review 123"
+        if where.conversation is None:
+            return "请在门店的群里发送 /review 编号：卡片的按钮只在群里有效。"
+        return await self.show(where, actor, int(args[0].lstrip("#")))
 
     async def card(self, where: Where, actor: Actor, review_id: int) -> CardRef | None:
         """The card of a review this person may act on here (None: not theirs, not here)."""

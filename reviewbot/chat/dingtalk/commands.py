@@ -14,6 +14,7 @@ from reviewbot.chat.apps.commands import (
     CONSOLE_WORDS,
     OFF,
     REFUSAL,
+    Show,
     TextCommands,
     appeal_text,
 )
@@ -21,17 +22,11 @@ from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 
 Tell = Callable[[Where, str, str], Awaitable[bool]]
-# (where, who, review id): the card sent to the group again, and what to answer
-Show = Callable[[Where, Actor, int], Awaitable[str]]
 HELP = (
-    (
-        "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在卡片的输入框里改好后点"
-        "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n\n"
-        "@我 发送命令：\n"
-    )
-    + COMMAND_LIST
-    + "\n/review 编号 — 把这条评价的卡片重新发到群里"
-)
+    "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在卡片的输入框里改好后点"
+    "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n\n"
+    "@我 发送命令：\n"
+) + COMMAND_LIST
 # The title of each answer's markdown message.
 TITLES = {
     "pending": "待处理",
@@ -51,18 +46,8 @@ class Commands(TextCommands):
     appeal_text = staticmethod(appeal_text)
 
     def __init__(self, apps: AppDesk, tell: Tell, show: Show) -> None:
-        super().__init__(apps)
+        super().__init__(apps, show)
         self.tell = tell
-        self.show = show
-        self.routes["review"] = self.review
-
-    async def review(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
-        """/review 123: the card again, in a group of its store (its buttons work there)."""
-        if len(args) != 1 or not args[0].lstrip("#").isdigit():
-            return "用法：/review 编号，例如 /review 123"
-        if where.conversation is None:
-            return "请在门店的群里发送 /review 编号：卡片的按钮只在群里有效。"
-        return await self.show(where, actor, int(args[0].lstrip("#")))
 
     async def handle(self, where: Where, text: str) -> None:
         name, rest = self.parse(text)

@@ -8,26 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from reviewbot.chat.apps.commands import COMMAND_LIST, REFUSAL, TextCommands, appeal_text
+from reviewbot.chat.apps.commands import (
+    COMMAND_LIST,
+    REFUSAL,
+    Show,
+    TextCommands,
+    appeal_text,
+)
 from reviewbot.workflow.actions import Actor
 from reviewbot.workflow.apps import AppDesk, Where
 from reviewbot.workflow.cards import CardRef
 
-# (where, who, review id): the card pushed to the group again, and what to answer
-Show = Callable[[Where, Actor, int], Awaitable[str]]
 # (where, who, the card, the new reply): the edit held and previewed, and what to answer
 Hold = Callable[[Where, Actor, CardRef, str], Awaitable[str]]
 
 HELP = (
-    (
-        "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改、🔁 换一版、☎️ 已联系顾客、"
-        "🚩 恶意（申诉）、🙈 忽略；卡片右上角菜单里有 ⏰ 稍后提醒 和 🔄 刷新状态。\n"
-        "点 ✏️ 修改 后，@我 直接发送修改后的完整回复，在预览卡片上确认后发布。\n\n"
-        "@我 发送命令：\n"
-    )
-    + COMMAND_LIST
-    + "\n/review 编号 — 把这条评价的卡片重新发到群里"
-)
+    "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改、🔁 换一版、☎️ 已联系顾客、"
+    "🚩 恶意（申诉）、🙈 忽略；卡片右上角菜单里有 ⏰ 稍后提醒 和 🔄 刷新状态。\n"
+    "点 ✏️ 修改 后，@我 直接发送修改后的完整回复，在预览卡片上确认后发布。\n\n"
+    "@我 发送命令：\n"
+) + COMMAND_LIST
 
 
 def refusal_text(user_id: str) -> str:
@@ -39,32 +39,15 @@ class Commands(TextCommands):
     appeal_text = staticmethod(appeal_text)
 
     def __init__(self, apps: AppDesk, show: Show, hold: Hold) -> None:
-        super().__init__(apps)
-        self.show = show
+        super().__init__(apps, show)
         self.hold = hold
-        self.routes["review"] = self.review
 
-    async def edit(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
+    async def submit_edit(self, where: Where, actor: Actor, card: CardRef, text: str) -> str:
         """/edit 123 新的回复 in a group: previewed with ✅ / ✖ like a reply to ✏️ (a card
         in the group); in a private chat, where no card can be, posted once it passes."""
         if where.conversation is None:
-            return await super().edit(where, actor, args, rest)
-        number, _, text = rest.partition(" ")
-        if not number.lstrip("#").isdigit() or not text.strip():
-            return "用法：/edit 评价编号 修改后的完整回复"
-        review_id = int(number.lstrip("#"))
-        card = await self.card(where, actor, review_id)
-        if card is None:
-            return f"找不到评价 #{review_id}。"
-        return await self.hold(where, actor, card, text.strip())
-
-    async def review(self, where: Where, actor: Actor, args: list[str], rest: str) -> str:
-        """/review 123: the card again, in a group of its store (its buttons work there)."""
-        if len(args) != 1 or not args[0].lstrip("#").isdigit():
-            return "用法：/review 编号，例如 /review 123"
-        if where.conversation is None:
-            return "请在门店的群里发送 /review 编号：卡片的按钮只在群里有效。"
-        return await self.show(where, actor, int(args[0].lstrip("#")))
+            return await super().submit_edit(where, actor, card, text)
+        return await self.hold(where, actor, card, text)
 
     async def handle(self, where: Where, actor: Actor, text: str) -> str:
         """The answer to a command (or the help, for anything else)."""
