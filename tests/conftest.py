@@ -72,6 +72,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A chat front end's flows (marked one_database) run on SQLite only.
+
+    What they test is the front end: the cards, taps, commands and messages, through the
+    workflow layer. The database under that layer is tested on both servers by the tests of
+    the store, the workflow and the jobs; run again on PostgreSQL, the flows doubled the
+    suite's time for little (the biggest share of a suite that must stay under 5 minutes).
+    Their restart, outage and two-people-at-once tests, where the transactions and locks
+    do matter, are marked both_databases and keep both."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_databases"):
+        return
+    if metafunc.definition.get_closest_marker("one_database"):
+        # as a mark, read before the fixture's own params (which a mark overrides)
+        only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+        metafunc.definition.add_marker(only)
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

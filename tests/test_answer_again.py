@@ -20,6 +20,8 @@ from tests.harness.daemon import Running as Bot
 from tests.harness.daemon import start_daemon as start_bot
 from tests.harness.telegram import MANAGER, NEGATIVE, STAFF, STAFF_CHAT, telegram_settings
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FOLLOW_UP = "打电话过去也没人管，菜还是凉的，太失望了"
 

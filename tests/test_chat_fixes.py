@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from reviewbot.store.schema import AuditEntry, Crisis, Review, Store, Task
 from tests.fakes.telegram import plain_text
 from tests.harness.daemon import Running, review_number, shanghai
 from tests.harness.telegram import MANAGER, OTHER_STORE, OWNER, STAFF, STAFF_CHAT, STRANGER
+
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
 
 
 async def test_the_card_says_how_the_customer_feels_not_a_raw_score(bot: Running):
@@ -272,6 +275,7 @@ async def _outage_with_alerts_held(bot: Running) -> None:
         await bot.daemon.dispatcher.run_once()
 
 
+@pytest.mark.both_databases
 async def test_alerts_held_in_an_outage_flow_within_seconds_of_telegram_coming_back(
     bot: Running,
 ):

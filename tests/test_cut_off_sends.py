@@ -25,6 +25,8 @@ from tests.fakes.telegram import STALL, TOKEN
 from tests.harness.daemon import start_daemon
 from tests.harness.telegram import NEGATIVE, STAFF_CHAT, telegram_settings
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 ROOT = Path(__file__).resolve().parents[1]
 REPEAT = "可能重复"
 
@@ -53,6 +55,7 @@ async def killed_mid_send(settings: dict, telegram, clock) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.both_databases
 async def test_a_card_cut_off_by_a_kill_goes_again_saying_it_may_be_a_repeat(
     database_url, demo, telegram, clock, monkeypatch
 ):

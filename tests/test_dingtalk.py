@@ -30,6 +30,8 @@ from tests.harness.apps import (
 )
 from tests.harness.telegram import NEGATIVE
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 CLIENT_ID, SECRET = "dingappkey0001", "dingtalk-client-secret-0123456789"
 GROUP = "cidGroupOfStore1=="
 OWNER, MANAGER, STAFF, STAFF2, STRANGER = "owner01", "manager01", "staff01", "staff02", "x999"
@@ -208,6 +210,7 @@ async def test_review_sends_the_card_again_and_its_buttons_work(shop: Shop):
 
 
 @pytest.mark.slow  # two daemons, one after the other
+@pytest.mark.both_databases
 async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
     database_url, demo, dingtalk: FakeDingTalk, clock
 ):

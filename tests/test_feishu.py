@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
+from reviewbot.chat.feishu.stream import LongConnection
 from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
 from reviewbot.store.schema import AuditEntry, OutboxMessage
@@ -27,7 +28,7 @@ from tests.harness.apps import CONSOLE_URL, WEB, link_in, signed_in_page
 
 # One worker runs them all: the SDK they drive (and the fake's protobuf frames) costs 2.5 s
 # of CPU to import, paid once instead of on every worker (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("feishu")
+pytestmark = [pytest.mark.xdist_group("feishu"), pytest.mark.one_database]
 
 APP_ID, SECRET = "cli_a1b2c3d4e5", "feishu-app-secret-0123"
 CHAT, OTHER_CHAT = "oc_staff_group", "oc_other_group"
@@ -155,6 +156,10 @@ class Bench:
 @pytest.fixture
 async def bench(database_url, demo, clock, monkeypatch) -> AsyncIterator[Bench]:
     monkeypatch.setenv("RB_FEISHU_SECRET", SECRET)
+    # The fake answers taps whenever the bot does; Feishu's 3 s would make what a tap
+    # answers depend on how busy the machine is (a regenerate on a loaded CI machine took
+    # longer and was answered "正在处理"). test_a_slow_tap_is_answered_busy tests that.
+    monkeypatch.setattr(LongConnection, "answer_within", 60.0)
     fake = FakeFeishu(APP_ID, SECRET, {CHAT})
     await fake.start()
     running = Bench(fake, demo, clock, database_url)
@@ -164,6 +169,18 @@ async def bench(database_url, demo, clock, monkeypatch) -> AsyncIterator[Bench]:
     finally:
         await running.stop()
         await fake.stop()
+
+
+async def test_a_slow_tap_is_answered_busy_and_its_card_still_follows(bench, monkeypatch):
+    """Feishu waits 3 s for a tap's answer: a tap the workflow has not finished by then is
+    answered "正在处理" at once, and the work goes on: the card shows its result."""
+    card = await bench.card()
+    first = card_draft(bench.fake, card)
+    monkeypatch.setattr(LongConnection, "answer_within", 0.0)
+    toast = await bench.tap(MANAGER, card, "regenerate")
+    assert toast == {"type": "info", "content": "正在处理，卡片稍后更新。"}
+    await bench.settle()
+    assert await bench.fake.wait_for(lambda: card_draft(bench.fake, card) != first)
 
 
 async def test_a_negative_review_becomes_a_card_and_one_approval_posts_its_reply(bench):
@@ -311,6 +328,7 @@ async def test_feishu_out_of_reach_holds_the_alerts_and_delivers_each_once_in_or
     )
 
 
+@pytest.mark.both_databases
 async def test_a_restart_in_the_middle_loses_and_repeats_nothing(bench):
     """Cards waiting while Feishu is out of reach when the daemon restarts: the new
     process (a new long connection) delivers them once each, and a card the old one

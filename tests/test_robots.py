@@ -39,6 +39,8 @@ from tests.fakes.telegram import TOKEN
 from tests.harness.daemon import start_daemon
 from tests.harness.telegram import NEGATIVE, STAFF_CHAT, telegram_settings
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 DT_SECRET = "SECdingtalk0123456789abcdefghijklmnopqrstuvwxyz"
 FS_SECRET = "feishuSigningSecret0123"
 CONSOLE = "https://console.example.cn"
@@ -225,6 +227,7 @@ async def test_a_rate_limit_answer_is_retried_and_nothing_is_sent_twice(
         assert len(fake.received) == 1
 
 
+@pytest.mark.both_databases
 async def test_an_outage_holds_alerts_then_delivers_each_once_in_order(
     database_url, demo, clock, robots, monkeypatch, stopping
 ):

@@ -29,6 +29,8 @@ from tests.harness.telegram import MANAGER, STAFF_CHAT, telegram_settings
 from tests.harness.telegram import NEGATIVE as NEGATIVE_TG
 from tests.test_robots import CONSOLE, DT_SECRET, FS_SECRET, HTTP, Robots, arrive, settle, store
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 POSITIVE = "味道很好，服务也热情，下次还来"
 NEGATIVE = "米饭是夹生的，太失望了"
 COLD = "菜端上来就是凉的，服务员也不理人，太差了"

@@ -35,6 +35,8 @@ from tests.harness.telegram import (
     telegram_settings,
 )
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 Bot = Running  # the running daemon as these tests call it
 
 
@@ -276,6 +278,7 @@ async def test_a_confirm_after_the_edit_expired_is_refused(bot):
     assert await bot.count(AuditEntry, AuditEntry.action == "draft.edit_expired") == 1
 
 
+@pytest.mark.both_databases
 async def test_two_people_editing_one_review_post_once_and_the_other_is_told(bot):
     card = await bot.review_arrives()
     by_staff = await edit(bot, STAFF, card, "店员的版本：水煮鱼做咸了，抱歉。")
@@ -534,6 +537,7 @@ async def test_contacted_and_ignore_are_recorded(bot):
     assert await bot.count(Review, Review.status == "ignored") == 1
 
 
+@pytest.mark.both_databases
 async def test_telegram_outages_delay_alerts_but_lose_or_repeat_none(bot):
     bot.fake.fail("sendMessage", 429, retry_after=3)
     bot.fake.fail("sendMessage", 502, times=2)
@@ -726,6 +730,7 @@ async def test_a_mute_does_not_hold_back_card_redraws(bot):
     assert not any("菜量太少了" in m.get("text", "") for m in bot.fake.in_chat(STAFF_CHAT))
 
 
+@pytest.mark.both_databases
 async def test_restart_mid_flow_resumes(database_url, demo, telegram, clock, monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     settings = telegram_settings(database_url, demo.base_url, telegram.base_url)
@@ -1648,6 +1653,7 @@ async def test_read_only_platforms_are_left_out_of_a_page_with_a_note(
             await bot.daemon.close()
 
 
+@pytest.mark.both_databases
 async def test_two_people_posting_one_page_at_the_same_moment_post_it_once(bot):
     # Past the bot's one-update-at-a-time loop: two presses decided concurrently (as two
     # replicas would), each in its own transaction on the batch row.

@@ -17,6 +17,8 @@ from tests.fakes.telegram import TOKEN
 from tests.harness.daemon import Running, review_number, start_daemon
 from tests.harness.telegram import OTHER_STORE, OWNER, STAFF, STAFF_CHAT, telegram_settings
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 PUBLIC = "https://reviews.example.cn"
 
 
@@ -235,6 +237,7 @@ async def test_approve_posts_the_draft_shown_not_one_that_replaced_it(console: R
     assert latest["text"] == "已通过，正在发布到平台。"
 
 
+@pytest.mark.both_databases
 async def test_a_call_result_sent_twice_from_the_page_records_one_call(console: Running) -> None:
     """A double click on a call's result (two POSTs of the same form) is one call: the
     second records nothing and says so; a form without the calls it saw (an old page)

@@ -32,6 +32,8 @@ from tests.harness.apps import (
 )
 from tests.harness.telegram import NEGATIVE
 
+pytestmark = pytest.mark.one_database  # SQLite only: tests/conftest.py says why
+
 BOT_ID, SECRET = "aibWeComBot0001", "wecom-long-connection-secret-0123456789"
 GROUP = "wrkSFfCgAAGroupOfStore1"
 OWNER, MANAGER, STAFF, STAFF2, STRANGER = "WangLaoBan", "LiDianZhang", "XiaoZhang", "XiaoLiu", "x9"
@@ -252,6 +254,7 @@ async def test_a_stranger_is_refused_and_commands_answer_staff(shop: Shop):
     assert len(shop.fake.group_cards(GROUP)) == 2
 
 
+@pytest.mark.both_databases
 async def test_an_outage_and_a_restart_hold_the_cards_then_send_each_once_in_order(
     database_url, demo, wecom: FakeWeCom, clock
 ):
@@ -433,6 +436,7 @@ async def test_a_thank_you_batch_ignored_posts_nothing_and_says_who(shop: Shop):
     assert late is not None and "小张 忽略了" in card.text
 
 
+@pytest.mark.both_databases
 async def test_an_edit_opened_before_a_restart_is_taken_after_it(
     database_url, demo, wecom: FakeWeCom, clock
 ):

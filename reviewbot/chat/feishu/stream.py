@@ -65,6 +65,8 @@ class LongConnection:
     """One app's connection. `on_card` and `on_message` are coroutines run on the
     daemon's loop; `on_card` returns the callback's answer (a toast)."""
 
+    answer_within = ANSWER_WITHIN  # a tap slower than this is answered BUSY
+
     def __init__(
         self,
         app_id: str,
@@ -168,7 +170,7 @@ class LongConnection:
         assert self._daemon_loop is not None
         future = asyncio.run_coroutine_threadsafe(self.on_card(data), self._daemon_loop)
         try:
-            answer = future.result(timeout=ANSWER_WITHIN)
+            answer = future.result(timeout=self.answer_within)
         except concurrent.futures.TimeoutError:
             answer = BUSY  # the work goes on; the card shows its result when done
         except Exception:
