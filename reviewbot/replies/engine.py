@@ -37,7 +37,7 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.leftovers import PREFIX as UNMAPPED
 from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
-from reviewbot.replies.reading import Complaint, Reading, clean_quote, read_review
+from reviewbot.replies.reading import Complaint, Reading, clean_quote, quote_part, read_review
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
     PARTS,
@@ -769,8 +769,11 @@ def quote_span(span: str) -> str:
         return found
     # A span over two clauses (備註寫了去冰微糖，結果做成正常冰全糖): its first clause fit to
     # quote names the point better than its kind alone.
-    clauses = (p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4)
-    return next((q for q in map(clean_quote, clauses) if q), "")
+    clauses = [p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4]
+    found = next((q for q in map(clean_quote, clauses) if q), "")
+    # Unfit whole for a question or talk of money back (新客立减怎么没减): its part
+    # that names the point (see reading.quote_part).
+    return found or next((q for q in map(quote_part, clauses) if q), "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

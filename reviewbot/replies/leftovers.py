@@ -30,7 +30,7 @@ from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
 from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
-from reviewbot.replies.reading import CONTRAST, clean_quote, praises
+from reviewbot.replies.reading import CONTRAST, clean_quote, praises, quote_part
 
 PREFIX = "unmapped."
 GENERAL = "general"
@@ -429,7 +429,8 @@ def _quotable(clause: str, english: bool) -> bool:
 
         return bool(quote_english(clause)) and not any(w in lowered for w in cues().en_unquotable)
     plain = to_simplified(clause)
-    return bool(clean_quote(plain)) and not any(w in plain for w in cues().unquotable)
+    fit = clean_quote(plain) or quote_part(plain)  # its part naming the point will do
+    return bool(fit) and not any(w in plain for w in cues().unquotable)
 
 
 def taken_words(quotes: Sequence[str], terms: Sequence[str]) -> list[str]:

@@ -20,6 +20,7 @@ from importlib import resources
 from reviewbot.analysis.base import CATEGORIES, Analysis, ReviewText
 from reviewbot.analysis.clauses import split_clauses
 from reviewbot.analysis.lexicon import load_lexicon
+from reviewbot.analysis.normalize import to_simplified
 from reviewbot.replies.lexicon import dish_lexicon, is_crisis
 from reviewbot.replies.templates import Aspect, Template, TemplateLibrary
 
@@ -57,6 +58,8 @@ class _Words:
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
+    cut_at: re.Pattern[str]
+    fragment_ends: tuple[str, ...]
 
 
 @cache
@@ -74,6 +77,8 @@ def _words() -> _Words:
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
+        cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
+        fragment_ends=tuple(data["cut_fragment_ends"]),
     )
 
 
@@ -153,6 +158,32 @@ def clean_quote(clause: str) -> str:
     if any(word in plain for word in (*words.unquotable, *words.rhetorical)) or praises(text):
         return ""
     return f"「{text}」"
+
+
+def quote_part(clause: str) -> str:
+    """The longest part of a clause unfit to quote whole, cut at the words that made it so
+    (reading.toml `cut_at`: questions, money back), that is fit to quote on its own, or "".
+    Parts that open reported words (经理来了说) or are under four characters are no point."""
+    words = _words()
+    mask = to_simplified(clause)  # cut where the Simplified words are (為什麼 is 为什么)
+    mask = mask if len(mask) == len(clause) else clause
+    for word in words.quotable_words:  # 猪肉 is not cut at 猪
+        mask = mask.replace(word, "\0" * len(word))
+    parts, at = [], 0
+    for match in words.cut_at.finditer(mask):
+        parts.append(clause[at : match.start()])
+        at = match.end()
+    if not parts:
+        return ""
+    parts.append(clause[at:])
+    fit = [
+        quote
+        for part in parts
+        if len(part.strip()) >= 4
+        and not part.strip().endswith(words.fragment_ends)
+        and (quote := clean_quote(part))
+    ]
+    return max(fit, key=len, default="")
 
 
 def named_dish(text: str, menu: tuple[str, ...]) -> str:
