@@ -122,6 +122,18 @@ def main() -> None:
         for name in ("rules", "model", "either") if margin == 0.0 else ("model", "either"):
             print(_line(f"BEFORE-TUNING +{margin:g}", f"{name}@", pooled[name]))
     print(f"(@: the patterns as they were before tuning on {', '.join(fresh_groups)})")
+    # the smallest extra margin per head at which no held-out honest row is flagged
+    honest = np.asarray([r.honest and r.group != WAIMAI_GROUP for r in rows])
+    extra = np.maximum(over[honest].max(axis=0, initial=-np.inf), 0.0) + 1e-9
+    shifted = over - extra
+    label = "+" + "/".join(f"{m:.2f}" for m in extra)
+    pooled = _count(rows, results, shifted, 0.0, None)
+    fresh = _count(rows, results, shifted, 0.0, fresh_groups, before)
+    print(f"at the smallest extra margins per head that flag no held-out honest row ({label}):")
+    for name in READERS:
+        print(_line("POOLED", name, pooled[name]))
+    for name in READERS:
+        print(_line("BEFORE-TUNING", f"{name}@", fresh[name]))
     print(f"({time.perf_counter() - started:.0f} s)")
 
 

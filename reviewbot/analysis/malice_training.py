@@ -152,6 +152,7 @@ def train(
         w, b = fit(_take(d, ~held), y[~held], sw[~held], cfg)
         oof[held] = logits(_take(d, held), w, b)
     w, b = fit(d, y, sw, cfg)
+    w = w.astype("<f2").astype(np.float64)  # as the file keeps them: the threshold reads these
     honest = np.asarray([r.honest for r in kept])
     inside = logits(d, w, b)
     threshold = np.zeros(len(HEADS))
