@@ -31,6 +31,7 @@ posting the same complaint on another platform is a cross-post, a matter of reac
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from reviewbot.analysis.base import MALICIOUS_REASONS, AnalysisContext, MaliceEv
 from reviewbot.analysis.dialect import cantonese_markers, fold_cantonese
 from reviewbot.analysis.gates import AnyOf, literal_gate
 from reviewbot.analysis.lexicon import Lexicon, Matcher
+from reviewbot.analysis.malice_model import MaliceModel, featurize
 from reviewbot.analysis.normalize import Normalized, normalize
 
 # Reasons that accuse the customer of what the text does, found whatever the stars say
@@ -246,14 +248,19 @@ class MaliceRules:
         hurts: bool,
         rating: float | None,
         praise: bool = False,
+        learned: MaliceModel | None = None,
     ) -> tuple[MaliceEvidence, ...]:
-        """Every reason whose evidence passes its threshold, with that evidence."""
+        """Every reason whose evidence passes its threshold, with that evidence; with a
+        `learned` model, also extortion and threats that model reads in a cued review."""
         found: dict[str, MaliceEvidence] = {}
         # 4-5 stars: whatever the words, the customer is not attacking the store.
         low = rating is None or rating <= LOW_STARS
-        if not self.prefilter or self.cued(text) or self._phrase_hit(text, hurts):
+        cued = self.cued(text)
+        if not self.prefilter or cued or self._phrase_hit(text, hurts):
             folded = self.fold(text)
-            for hit in self.text_hits(folded.text):
+            present = self.pieces_in(folded.text)
+            hits = self.text_hits(folded.text, present)
+            for hit in hits:
                 for reason in (hit.reason, *hit.also):
                     hostile = reason in HOSTILE and (not praise or reason in HOSTILE_EVEN_IN_PRAISE)
                     allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
@@ -265,6 +272,12 @@ class MaliceRules:
                     found[reason] = MaliceEvidence(
                         reason, folded.span(hit.start, hit.end), (*hit.facts, *backing)
                     )
+            if learned is not None and cued and low:
+                near = self.near_misses(hits) if learned.config.near else {}
+                for evidence in self._learned(
+                    learned, folded, present, near, hurts=hurts, praise=praise
+                ):
+                    found.setdefault(evidence.reason, evidence)
         if hurts:
             flood = self._flood(text, context)
             if flood:
@@ -296,15 +309,14 @@ class MaliceRules:
             return False
         return self._any_phrase[hurts].search(text) is not None
 
-    def text_hits(self, text: str) -> list[_Hit]:
-        """Scored matches of every combo and phrase in normalised text, best first."""
+    def text_hits(self, text: str, present: frozenset[str] | None = None) -> list[_Hit]:
+        """Scored matches of every combo and phrase in normalised text, best first
+        (`present`: pieces_in(text), when the caller has it)."""
         hits: list[_Hit] = []
         # A combo can match only where every slot's pieces occur: which pieces occur is found
         # once per text, by one search for the strings they need (gates.py).
-        if self._any_piece is None:
-            self._index_combos()
-        assert self._any_piece is not None
-        present = self._any_piece.present(text)
+        if present is None:
+            present = self.pieces_in(text)
         # The combos whose first slot has a piece here (in their order), then the other slots.
         by_piece = self._combos_by_piece
         for index in sorted({i for name in present for i in by_piece.get(name, ())}):
@@ -328,6 +340,57 @@ class MaliceRules:
                 hits.append(_Hit(reason, threshold[reason], match.start(), match.end(), fact))
         hits.sort(key=lambda h: -h.score)
         return hits
+
+    def _learned(
+        self,
+        model: MaliceModel,
+        folded: Normalized,
+        present: frozenset[str],
+        near: Mapping[str, float],
+        *,
+        hurts: bool,
+        praise: bool,
+    ) -> list[MaliceEvidence]:
+        """The reasons the learned reader flags (malice_model.py), each with the customer's
+        words that weigh most, the evidence pieces found, and the score."""
+        z = model.read(folded.text, present, near)
+        out = []
+        for h, reason in enumerate(model.heads):
+            if z[h] <= model.threshold[h]:
+                continue
+            if not (hurts or not praise or reason in HOSTILE_EVEN_IN_PRAISE):
+                continue
+            features = featurize(folded.text, present, model.config, near)
+            start, end = model.span(features, h, folded.text)
+            facts = []
+            for piece in sorted(present):
+                if piece in PIECE_LABELS and piece != "link" and len(facts) < 4:
+                    match = self._piece(piece).search(folded.text)
+                    if match:
+                        facts.append(f"{PIECE_LABELS[piece]}：「{folded.span(*match.span())}」")
+            score = 1.0 / (1.0 + math.exp(-float(z[h])))
+            cut = 1.0 / (1.0 + math.exp(-float(model.threshold[h])))
+            facts.append(f"模型评分 {score:.4f}（阈值 {cut:.4f}）")
+            out.append(MaliceEvidence(reason, folded.span(start, end), tuple(facts)))
+        return out
+
+    def near_misses(self, hits: list[_Hit]) -> dict[str, float]:
+        """Per hostile reason, the best combo score over the reason's threshold (what the
+        learned reader takes from the patterns: 0.75 is a near miss)."""
+        near: dict[str, float] = {}
+        for hit in hits:
+            for reason in (hit.reason, *hit.also):
+                if reason in HOSTILE:
+                    ratio = max(hit.score, 0.0) / self.thresholds[reason]
+                    near[reason] = max(near.get(reason, 0.0), ratio)
+        return near
+
+    def pieces_in(self, text: str) -> frozenset[str]:
+        """The evidence pieces some combo names that occur in normalised text."""
+        if self._any_piece is None:
+            self._index_combos()
+        assert self._any_piece is not None
+        return self._any_piece.present(text)
 
     def _index_combos(self) -> None:
         self._slot_sets = [tuple(frozenset(slot) for slot in c.gates) for c in self.combos]

@@ -64,6 +64,8 @@ from reviewbot.analysis.dialect import fold_cantonese
 from reviewbot.analysis.english import english_reader
 from reviewbot.analysis.lexicon import DATA, Lexicon, Matcher, load_lexicon
 from reviewbot.analysis.malice import MaliceRules
+from reviewbot.analysis.malice_model import MaliceModel
+from reviewbot.analysis.malice_model import default_model as malice_default_model
 from reviewbot.analysis.normalize import Normalized, language_of, normalize, script_of
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.severity import has_reach, severity
@@ -142,6 +144,7 @@ class AnalyzerV1:
         weights: Weights | None = None,
         *,
         extra_lexicons: Sequence[Path] = (),
+        learned: bool | MaliceModel = True,
     ) -> None:
         if lexicon is None:  # compiled on first use (see __getattr__)
             self._extra = tuple(Path(p) for p in extra_lexicons)
@@ -151,6 +154,9 @@ class AnalyzerV1:
             self.malice = MaliceRules(lexicon)
             self.complaints = ComplaintReader(lexicon)
         self.model = weights or default_model()
+        # The learned malice reader beside the patterns (malice_model.py); False: patterns
+        # alone. The shipped one is loaded when the first cued review needs it.
+        self._learned = learned
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -240,6 +246,11 @@ class AnalyzerV1:
             row[c_index] = z
         return out
 
+    def learned_malice(self) -> MaliceModel | None:
+        if self._learned is True:
+            self._learned = malice_default_model() or False
+        return self._learned or None
+
     def threshold(self, text: str) -> float:
         """P(positive) under which a review is negative."""
         if len(text) >= self.model.config.prior_max_chars:
@@ -298,6 +309,7 @@ class AnalyzerV1:
             hurts=hurts,
             rating=rating,
             praise=polarity == "positive",
+            learned=self.learned_malice(),
         )
         reasons = tuple(e.reason for e in evidence)
         negative = polarity == "negative" or bool(reasons) or health or hygiene or complaint_counts
@@ -375,6 +387,7 @@ class AnalyzerV1:
             hurts=hurts,
             rating=rating,
             praise=polarity == "positive",
+            learned=self.learned_malice(),
         )
         reasons = tuple(e.reason for e in evidence)
         negative = negative or hygiene or bool(reasons)

@@ -1,0 +1,139 @@
+"""The learned malice reader (issue 11): shipped, reproducible to retrain, flagging only
+with evidence, and never accusing the honest look-alikes, including wordings written for
+this test that no set it was trained on holds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reviewbot.analysis import malice_model as mm
+from reviewbot.analysis import malice_training as mt
+from reviewbot.analysis.base import ReviewText
+from reviewbot.analysis.malice_data import Row
+from reviewbot.analysis.v1 import AnalyzerV1
+
+# Written by helper mall (session 22) for this test, never trained on (malice_data.py does
+# not list it): the first reading, patterns alone, was extortion 9/10, threat 5/8, honest
+# 0/18.
+HELD_OUT = Path(__file__).parent / "data" / "dev" / "malice_mall_heldout.jsonl"
+
+
+@cache
+def analyzer(learned: bool = True) -> AnalyzerV1:
+    return AnalyzerV1(learned=learned)
+
+
+def test_the_package_ships_a_model_with_a_threshold_per_reason():
+    model = mm.default_model()
+    assert model is not None
+    assert model.heads == mm.HEADS == ("extortion", "threat")
+    assert np.isfinite(model.threshold).all()
+    assert model.meta["n_train"] > 3000
+
+
+SMALL = [
+    Row("a", "给我两百块就删差评", 1, frozenset({"extortion"})),
+    Row("a", "转我五百，评价马上改成五星", 1, frozenset({"extortion"})),
+    Row("a", "不给钱我就天天来写差评", None, frozenset({"extortion"})),
+    Row("a", "菜里有头发，要求退款", 1, frozenset()),
+    Row("b", "你们等着，我找人砸了你们的店", 1, frozenset({"threat"})),
+    Row("b", "我知道老板住哪，晚上小心点", None, frozenset({"threat"})),
+    Row("b", "商家让我删评，我不删，确实难吃", 1, frozenset()),
+    Row("b", "已经向12315投诉了，吃完拉肚子", 1, frozenset()),
+    Row("c", "一千块，差评就消失", None, frozenset({"extortion"})),
+    Row("c", "不退钱我就去投诉，等着被罚款吧", 1, frozenset({"threat"})),
+    Row("c", "退款申请了三天还没处理，差评", 2, frozenset()),
+    Row("c", "等了一个小时，饭凉了，退钱", 1, frozenset(), 0.3),
+]
+
+
+def test_retraining_gives_the_same_bytes():
+    cfg = replace(mm.ModelConfig(), hash_bits=12, folds=2, max_iter=40)
+    rules = analyzer(False).malice
+    blobs = []
+    for _ in range(2):
+        model, oof = mt.train(SMALL, mt.features_of(SMALL, rules, cfg), cfg)
+        blobs.append(mm.save(model))
+    assert blobs[0] == blobs[1]
+    back = mm.load(blobs[0])
+    assert back.heads == mm.HEADS and back.config == cfg
+    assert np.allclose(back.threshold, model.threshold)
+    assert oof.shape == (len(SMALL), 2)
+    # the threshold accuses no honest row, out of fold or in the training data
+    features = mt.features_of(SMALL, rules, cfg)
+    honest = [i for i, r in enumerate(SMALL) if r.honest and features[i] is not None]
+    assert len(honest) >= 3
+    inside = mt.logits(mt.design([features[i] for i in honest]), model.w, model.bias)
+    assert (inside <= model.threshold).all()
+    assert (oof[honest] <= model.threshold).all()
+
+
+def test_the_shipped_model_was_trained_on_the_current_data():
+    """Change a labelled set and this fails until the model is retrained
+    (`python -m reviewbot.analysis.malice_training`)."""
+    cfg = mm.default_model().config
+    rows = mt.all_rows()
+    features = mt.features_of(rows, analyzer(False).malice, cfg)
+    kept = [r for r, f in zip(rows, features, strict=True) if f is not None]
+    assert mm.default_model().meta["data_sha256"] == mt.digest_of(kept)
+
+
+def rows_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("row", [r for r in rows_of(HELD_OUT) if r["reason"] == "honest"], ids=str)
+def test_honest_look_alikes_never_trained_on_are_not_accused(row):
+    for stars in (row["rating"], None, 1, 3):
+        result = analyzer().analyze(ReviewText("h", row["text"], stars))
+        assert not result.malicious, (stars, result.malicious_evidence)
+
+
+def test_the_held_out_wordings_are_caught_at_least_as_well_as_by_the_patterns():
+    rows = [r for r in rows_of(HELD_OUT) if r["reason"] != "honest"]
+    reviews = [ReviewText(r["id"], r["text"], r["rating"]) for r in rows]
+    caught = {}
+    for learned in (False, True):
+        results = analyzer(learned).analyze_batch(reviews)
+        caught[learned] = sum(
+            r["reason"] in a.malicious_reasons for r, a in zip(rows, results, strict=True)
+        )
+    assert caught[True] >= caught[False] >= 14  # the first reading: 14 of 18
+
+
+def test_the_model_alone_reads_extortion_it_never_saw_and_clears_the_look_alikes():
+    """First reading of the shipped model on this file (session 22): 6 of its 10
+    extortions over the threshold, every honest row at least 5 below it."""
+    model = mm.default_model()
+    rules = analyzer().malice
+
+    def over(text: str) -> np.ndarray:
+        folded = rules.fold(text).text
+        return model.read(folded, rules.pieces_in(folded)) - model.threshold
+
+    rows = rows_of(HELD_OUT)
+    extortion = [over(r["text"])[0] for r in rows if r["reason"] == "extortion"]
+    assert sum(z > 0 for z in extortion) >= 5
+    honest = [over(r["text"]).max() for r in rows if r["reason"] == "honest"]
+    assert max(honest) < -2
+
+
+def test_a_flag_of_the_learned_reader_carries_the_words_and_the_score():
+    model = mm.default_model()
+    rules = analyzer().malice
+    # every head flags under a threshold this low
+    text = "想让这条评论消失也简单，微信转我三百块，收到立马撤掉"
+    low = replace(model, threshold=np.full(2, -50.0))
+    folded = rules.fold(text)
+    present = rules.pieces_in(folded.text)
+    found = rules._learned(low, folded, present, {}, hurts=True, praise=False)
+    assert [e.reason for e in found] == ["extortion", "threat"]
+    for evidence in found:
+        assert evidence.span and evidence.span in text
+        assert evidence.facts[-1].startswith("模型评分")
