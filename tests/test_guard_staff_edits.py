@@ -563,6 +563,7 @@ def test_the_learned_scorer_lets_through_a_sentence_owning_the_failure():
         # the store owning the fault in the sentence that names the rider
         ("骑手那天确实绕了路，但出餐就晚了二十分钟，主要责任在我们。", "送得太慢"),
         ("不是天气的原因，是我们那天备的人手不够。", "下雨天送了一个多小时"),
+        ("送到时已经超时了，但超时的根源在后厨出餐晚，这个责任我们来担。", ""),
         # a negation about the store's own intent, not the customer's account
         ("我们从来没有想过让您改评分，您怎么打分都是您的权利。", ""),
     ],
