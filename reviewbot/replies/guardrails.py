@@ -245,7 +245,7 @@ class _Rule:
     yields_to: tuple[str, ...]  # rules whose hits this rule's overlapping hits repeat
     # The customer's words named back as theirs (您说的“…”, their review's words) are read
     # as blanks: quoting 免单 or 分明 from the review offers or argues nothing.
-    named_exempt: bool = False
+    named_exempt: bool | str = False  # "staff": only in a staff edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -743,7 +743,7 @@ def check_reply(
         if rule.crisis_only and not crisis:
             continue
         target = reply.body if rule.quotes_exempt else reply.text
-        if rule.named_exempt and named:
+        if named and (rule.named_exempt is True or (rule.named_exempt == "staff" and by_staff)):
             target = "".join("□" if i in named else ch for i, ch in enumerate(target))
         for family in rule.families:
             if by_staff and family.generated_only:
