@@ -12,7 +12,8 @@ and that writer's edits are read as staff edits through `check_reply` with its m
 place of the shipped one. (The other writers' scores came from fits that read the held-out
 writer; `--nested` calibrates each held-out writer's model exactly as the shipped one is,
 on its training writers' own leave-one-writer-out fits: 15 more fits; on the scorer of
-session 21 it read 39.3% caught / 0.9% innocent refused pooled where this reads 39.1 / 1.2.) Printed per writer and pooled: violations caught (per rule) and innocent edits
+session 21 it read 39.3% caught / 0.9% innocent refused pooled where this reads
+39.1 / 1.2.) Printed per writer and pooled: violations caught (per rule) and innocent edits
 refused, by the rules alone, the scorer alone and the two together as `check_reply`
 combines them. The rules were tuned on every one of these writers, so their column is a
 tuned-on figure; the scorer's is not. `--cache DIR` keeps each fit (keyed by the fitting
