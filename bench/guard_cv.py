@@ -204,7 +204,8 @@ def main() -> int:
             print(f"  {writer}: thresholds {ts}", flush=True)
             for edit, hit in zip([e for e in edits if e.writer == writer], hits, strict=True):
                 if edit.id in given:
-                    rules, both = set(given[edit.id]), set(given[edit.id]) | {"s"} * bool(hit)
+                    rules = set(given[edit.id])
+                    both = rules | ({"scorer"} if hit else set())
                 else:
                     rules = _verdict(edit, store, learned=False)
                     both = _verdict(edit, store, learned=True)
