@@ -1,19 +1,22 @@
 """The learned half of the guardrails: how much a staff wording reads like each kind of
-violation, by a logistic regression over hashed character n-grams and jieba words.
+violation, by a logistic regression over hashed character n-grams, jieba words and cues of
+meaning.
 
 The phrase rules (guardrails.toml) reach the wordings their authors thought of; an
 independent writer's paraphrases only partly. This scorer reads the same text the rules
-read (`guardrails._read`: Traditional → Simplified, full width, split-up words and Chinese
-digit runs folded) and gives, per rule family it was trained for, the probability that the
+read (`guardrails.learned_reading`: Traditional → Simplified, full width, split-up words and
+Chinese digit runs folded; the store's own numbers and the customer's words named back as
+blanks) and gives, per rule family it was trained for, the probability that the
 wording breaks that rule. `check_reply` refuses a wording the rules let through when one
-family's probability reaches that family's threshold (chosen in cross-validation on the
-developer edit sets for at most 1% innocent edits refused; see
-`reviewbot/replies/scorer_training.py` and docs/replies.md).
+family's probability reaches that family's threshold (chosen on leave-one-writer-out
+scores of every opened edit set for at most 0.5% of each writer's innocent edits refused;
+see `reviewbot/replies/scorer_training.py` and docs/replies.md).
 
 Features: every character 1…`ngram_max`-gram of the text (lower case, every digit 0,
-wrapped in start/end marks) and every jieba word, hashed by CRC-32 into
+wrapped in start/end marks), every jieba word, and the cues of `cues` (word pairs, the
+rules' word classes, negated or not, and their pairs in a clause), hashed by CRC-32 into
 `2**hash_bits` buckets; each group binary and L2-normalised. Pure Python per text (a check
-is one short text: about 0.2 ms), numpy only for the weights. The refusal names words: the
+is one short text: about 1 ms), numpy only for the weights. The refusal names words: the
 contiguous run of characters whose n-grams add most to the family's score.
 
 Only the families a wording can show on its face are learned (promise, delete_request,

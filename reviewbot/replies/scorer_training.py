@@ -1,19 +1,22 @@
 """Train the guard scorer (reviewbot/replies/scorer.py) on labelled staff edits.
 
     .venv/bin/python -m reviewbot.replies.scorer_training \
-        [--data tests/data/dev/guard_edits.jsonl] [--out reviewbot/replies/data/guard_scorer.bin]
+        [--data ONE_FILE.jsonl] [--out reviewbot/replies/data/guard_scorer.bin]
 
-Input: JSON Lines, `{"id", "text", "rule"}` for an edit that breaks `rule`, `{"id",
-"text", "ok": true}` for an innocent one (tests/data/dev/README.md). One model per learned
-family, that family's edits against the innocent ones and every other family's (so a score
-also says which rule); logistic regression by the analyzer's L-BFGS
-(reviewbot/analysis/training.py). Disguised copies of an edit (`v001_dots`, `v001_stars` …)
-stay in one fold with it, so cross-validation never scores an edit whose twin it trained on.
+Input: every opened edit set (`WRITERS`, one writer each), or one file: JSON Lines,
+`{"id", "text", "review"?, "rule"}` for an edit that breaks `rule`, `{"id", "text",
+"review"?, "ok": true}` for an innocent one (tests/data/dev/README.md). One model per
+learned family, that family's edits against the innocent ones and every other family's (so
+a score also says which rule); logistic regression by the analyzer's L-BFGS
+(reviewbot/analysis/training.py), each writer weighing the same in the loss.
 
-Thresholds: out-of-fold scores (k folds, fixed seed) are Platt-calibrated per family, then
-one probability threshold for all families is the lowest at which at most
-`max_innocent_refused` of the innocent edits score above it in any family. The same
-training gives the same bytes (no timestamps, fixed seed, sorted keys).
+Thresholds: with several writers, each writer's edits are scored by a model fitted on the
+others (leave one writer out: the wording of a writer the model never read, as in use);
+with one, by k seeded folds (a disguised copy `v001_dots` stays in its original's fold).
+Those scores are Platt-calibrated per family, then each family's threshold is lowered
+greedily (`choose_thresholds`) while at most `max_innocent_refused` of every writer's
+innocent edits score above any family's. The same training gives the same bytes (no
+timestamps, fixed seed, sorted keys).
 """
 
 from __future__ import annotations
@@ -259,9 +262,10 @@ def choose_thresholds(
     p: np.ndarray, labels: np.ndarray, edits: Sequence[Edit], cfg: ScorerConfig
 ) -> np.ndarray:
     """A probability threshold per family: greedily lowered, the family whose next step
-    catches the most violations per innocent edit it refuses first, while the innocent
-    edits refused by any family stay within `max_innocent_refused` (each writer weighing
-    the same). Never below `min_threshold`."""
+    catches the most violations per innocent edit it refuses first (each writer weighing
+    the same), while the innocent edits refused by any family stay within
+    `max_innocent_refused`: of every writer (`budget_each_writer`), else on average. Never
+    below `min_threshold`."""
     long = scored(edits)
     p = np.where(long[:, None], p, 0.0)
     innocent = labels == -1
@@ -272,8 +276,7 @@ def choose_thresholds(
         return np.full(len(FAMILIES), max(one, cfg.min_threshold))
     violation = (labels >= 0) & (labels < len(FAMILIES))
     w_ok, w_bad = _weights(edits, innocent), _weights(edits, violation)
-    top = 1.0 + 1e-9
-    t = np.full(len(FAMILIES), top)
+    t = np.full(len(FAMILIES), 1.0 + 1e-9)
 
     def refused(th: np.ndarray) -> np.ndarray:
         return (p >= th).any(axis=1)
