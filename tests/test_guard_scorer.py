@@ -7,13 +7,14 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reviewbot.analysis.base import ReviewText
 from reviewbot.app.contracts import guard_line
 from reviewbot.replies import scorer
 from reviewbot.replies import scorer_training as st
-from reviewbot.replies.guardrails import check_reply
+from reviewbot.replies.guardrails import check_reply, learned_reading, normalise
 from tests.replies_support import STORE, analysis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,13 +96,86 @@ def test_training_is_reproducible_byte_for_byte():
     assert model.probabilities(features).shape == (len(st.FAMILIES),)
 
 
-def test_the_shipped_model_was_trained_on_the_dev_edits_as_they_are():
-    """Changing the dev edits without retraining (python -m
+def test_the_shipped_model_was_trained_on_every_writers_edits_as_they_are():
+    """Changing an opened edit set without retraining (python -m
     reviewbot.replies.scorer_training) leaves the shipped weights stale."""
+    edits = st.read_writers(ROOT)
     digest = hashlib.sha256()
-    for edit in st.read_edits(ROOT / st.DEFAULT_DATA):
+    for edit in edits:
         digest.update(f"{edit.rule or 'ok'}\t{edit.text}\n".encode())
     model = scorer.default_model()
     assert model is not None
     assert model.meta["data_sha256"] == digest.hexdigest()
-    assert model.meta["n_train"] == len(st.read_edits(ROOT / st.DEFAULT_DATA))
+    assert model.meta["n_train"] == len(edits)
+    assert model.meta["writers"] == sorted(w for w, _, _ in st.WRITERS)
+
+
+def test_every_writer_is_read_once_and_no_unopened_set():
+    edits = st.read_writers(ROOT)
+    assert len({e.id for e in edits}) == len(edits)  # guardwriter's edits not twice
+    assert {e.writer for e in edits} == {w for w, _, _ in st.WRITERS}
+    assert not any("blind7" in path for _, path, _ in st.WRITERS)
+
+
+def test_thresholds_are_chosen_on_writers_the_model_did_not_read():
+    edits = [st.Edit(f"{w}{i}", "x" * 20, None, w) for w in "abc" for i in range(3)]
+    assert sorted(set(st.fold_plan(edits, scorer.ScorerConfig()).tolist())) == [0, 1, 2]
+    # one writer: seeded folds of its edits
+    alone = [st.Edit(f"a{i}", "x" * 20, None, "a") for i in range(10)]
+    assert len(set(st.fold_plan(alone, scorer.ScorerConfig(folds=5)).tolist())) == 5
+
+
+def test_each_writer_weighs_the_same():
+    edits = [st.Edit("a1", "x", None, "a")] + [st.Edit(f"b{i}", "x", None, "b") for i in range(3)]
+    w = st.writer_weights(edits, scorer.ScorerConfig())
+    assert w.mean() == pytest.approx(1.0)
+    assert w[0] == pytest.approx(3 * w[1])
+
+
+def test_a_threshold_per_family_within_the_innocent_budget():
+    """Family 0 separates its violations from the innocent edits, family 1 does not: family
+    0's threshold goes down to catch them, family 1's stays above every innocent score."""
+    texts = "x" * 20
+    edits, rows, labels = [], [], []
+    for i in range(100):  # innocent edits: family 1 scores some of them high
+        edits.append(st.Edit(f"ok{i}", texts, None, "w"))
+        rows.append([0.1, 0.95 if i < 10 else 0.2, 0, 0, 0])
+        labels.append(-1)
+    for i in range(20):
+        edits.append(st.Edit(f"p{i}", texts, "promise", "w"))
+        rows.append([0.8, 0.1, 0, 0, 0])
+        labels.append(0)
+    cfg = scorer.ScorerConfig(max_innocent_refused=0.02)
+    t = st.choose_thresholds(np.asarray(rows), np.asarray(labels), edits, cfg)
+    assert t[0] <= 0.8
+    assert t[1] > 0.95
+    assert ((np.asarray(rows) >= t).any(axis=1) & (np.asarray(labels) == -1)).sum() <= 2
+
+
+def test_the_scorer_reads_the_stores_own_phone_as_blanks_however_written():
+    """The configured 010-1234 5678 in Chinese digits reads as one run of digits; it is
+    still the store's own number, not a phone for the scorer to weigh."""
+    for text in ("请拨打店长电话 010-1234 5678。", "请拨打店长电话零一零-一二三四 五六七八。"):
+        read = learned_reading(text, "", STORE)
+        assert not any(ch.isdigit() for ch in read), read
+    assert "13912345678" in learned_reading("请拨打 139 1234 5678。", "", STORE)
+
+
+def test_training_reads_an_edit_as_check_reply_gives_it_to_the_scorer():
+    """Its store's phone and the customer's words named back are blanks in training too."""
+    edit = st.Edit("x", "您说“汤是凉的”，店长电话 028-6543 2100。", None, "w", "汤是凉的")
+    read = learned_reading(edit.text, edit.review, st.training_store())
+    assert "汤是凉的" not in read and "2100" not in read
+    cfg = scorer.ScorerConfig(hash_bits=14)
+    expected = scorer.featurize(read, st.words_of(read), cfg)
+    got = st.features_of(edit.text, cfg, edit.review)
+    assert got.buckets.tolist() == expected.buckets.tolist()
+
+
+def test_cue_features_mark_word_classes_and_negation():
+    read = normalise("我们不会要求您删除评价")
+    names = {name for name, _, _ in scorer.cues(read, st.words_of(read))}
+    assert "C:we" in names and "N:review" in names
+    read = normalise("麻烦您把差评改一下")
+    names = {name for name, _, _ in scorer.cues(read, st.words_of(read))}
+    assert "P:C:ask>C:review" in names

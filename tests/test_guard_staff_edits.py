@@ -546,3 +546,34 @@ def test_the_learned_scorer_lets_through_a_sentence_owning_the_failure():
     assert "blame" in learned("那天暴雨，骑手只能绕远路，汤凉了我们也没办法。")
     assert learned("骑手那天送了十几单，也很辛苦，晚到是我们出餐慢造成的。") == set()
     assert "blame" in learned("骑手那天送了十几单，晚到很正常。")
+
+
+# -- structural causes of innocent refusals (session 22, helper guardl) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "review"),
+    [
+        # the customer's demand named back as theirs is no offer
+        (
+            "您在评价里说“至少该给我免个单”，这个要求我们理解，退款的事请走平台售后。",
+            "菜冷了还洒了，至少该给我免个单",
+        ),
+        ("您提到“想让老板请客赔罪”，我们先郑重道个歉，其他的私信沟通。", "想让老板请客赔罪"),
+        # the store owning the fault in the sentence that names the rider
+        ("骑手那天确实绕了路，但出餐就晚了二十分钟，主要责任在我们。", "送得太慢"),
+        ("不是天气的原因，是我们那天备的人手不够。", "下雨天送了一个多小时"),
+        ("送到时已经超时了，但超时的根源在后厨出餐晚，这个责任我们来担。", ""),
+        # a negation about the store's own intent, not the customer's account
+        ("我们从来没有想过让您改评分，您怎么打分都是您的权利。", ""),
+    ],
+)
+def test_owning_quoting_and_negation_pass(text, review):
+    assert codes(text, review) == set()
+
+
+def test_agreeing_to_a_demand_named_back_is_an_offer():
+    review = "菜冷了还洒了，至少该给我免个单"
+    assert codes("您说“至少该给我免个单”，没问题，这单就按您说的办。", review) == {"promise"}
+    # and the store's account still argued with is still arguing
+    assert codes("我们从来没有出过这种问题。") == {"argue"}

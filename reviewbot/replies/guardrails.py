@@ -245,7 +245,7 @@ class _Rule:
     yields_to: tuple[str, ...]  # rules whose hits this rule's overlapping hits repeat
     # The customer's words named back as theirs (您说的“…”, their review's words) are read
     # as blanks: quoting 免单 or 分明 from the review offers or argues nothing.
-    named_exempt: bool = False
+    named_exempt: bool | str = False  # "staff": only in a staff edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -743,7 +743,7 @@ def check_reply(
         if rule.crisis_only and not crisis:
             continue
         target = reply.body if rule.quotes_exempt else reply.text
-        if rule.named_exempt and named:
+        if named and (rule.named_exempt is True or (rule.named_exempt == "staff" and by_staff)):
             target = "".join("□" if i in named else ch for i, ch in enumerate(target))
         for family in rule.families:
             if by_staff and family.generated_only:
@@ -844,8 +844,7 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
     are read as blanks: the scorer knows no store's facts, and the customer's words are
     not the reply's."""
     model = scorer.default_model()
-    body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
-    text = _DIGITS.sub(lambda m: "□" * len(m[0]) if m[0] in sheet.digits else m[0], body)
+    text = _blanked(reply, sheet, named)
     if model is None or len(text.strip()) < scorer.MIN_CHARS:
         return
     features = scorer.featurize(text, words_of(text), model.config)
@@ -875,6 +874,26 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
         family="learned",
         span=(start, end),
     )
+
+
+def _blanked(reply: _Text, sheet: _Sheet, named: Collection[int]) -> str:
+    """What the scorer reads: the reply as the rules read it, with the customer's words
+    named back and the store's own numbers as blanks."""
+    body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
+    return _DIGITS.sub(lambda m: "□" * len(m[0]) if _stores_number(m[0], sheet) else m[0], body)
+
+
+def _stores_number(number: str, sheet: _Sheet) -> bool:
+    """One of the fact sheet's numbers, or several of them read as one run (028-6543 2100
+    written 零二八六五四三二一零零)."""
+    return number in sheet.digits or (len(number) >= 5 and number in sheet.facts)
+
+
+def learned_reading(text: str, review: str, store: StoreProfile) -> str:
+    """Exactly the text `check_reply` gives the learned scorer for `text` answering
+    `review` at `store` (its training reads its edits so too)."""
+    reply = _read(text)
+    return _blanked(reply, _Sheet.of(store), _named_back(reply, review))
 
 
 @cache

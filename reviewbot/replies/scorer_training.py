@@ -1,19 +1,22 @@
 """Train the guard scorer (reviewbot/replies/scorer.py) on labelled staff edits.
 
     .venv/bin/python -m reviewbot.replies.scorer_training \
-        [--data tests/data/dev/guard_edits.jsonl] [--out reviewbot/replies/data/guard_scorer.bin]
+        [--data ONE_FILE.jsonl] [--out reviewbot/replies/data/guard_scorer.bin]
 
-Input: JSON Lines, `{"id", "text", "rule"}` for an edit that breaks `rule`, `{"id",
-"text", "ok": true}` for an innocent one (tests/data/dev/README.md). One model per learned
-family, that family's edits against the innocent ones and every other family's (so a score
-also says which rule); logistic regression by the analyzer's L-BFGS
-(reviewbot/analysis/training.py). Disguised copies of an edit (`v001_dots`, `v001_stars` …)
-stay in one fold with it, so cross-validation never scores an edit whose twin it trained on.
+Input: every opened edit set (`WRITERS`, one writer each), or one file: JSON Lines,
+`{"id", "text", "review"?, "rule"}` for an edit that breaks `rule`, `{"id", "text",
+"review"?, "ok": true}` for an innocent one (tests/data/dev/README.md). One model per
+learned family, that family's edits against the innocent ones and every other family's (so
+a score also says which rule); logistic regression by the analyzer's L-BFGS
+(reviewbot/analysis/training.py), each writer weighing the same in the loss.
 
-Thresholds: out-of-fold scores (k folds, fixed seed) are Platt-calibrated per family, then
-one probability threshold for all families is the lowest at which at most
-`max_innocent_refused` of the innocent edits score above it in any family. The same
-training gives the same bytes (no timestamps, fixed seed, sorted keys).
+Thresholds: with several writers, each writer's edits are scored by a model fitted on the
+others (leave one writer out: the wording of a writer the model never read, as in use);
+with one, by k seeded folds (a disguised copy `v001_dots` stays in its original's fold).
+Those scores are Platt-calibrated per family, then each family's threshold is lowered
+greedily (`choose_thresholds`) while at most `max_innocent_refused` of every writer's
+innocent edits score above any family's. The same training gives the same bytes (no
+timestamps, fixed seed, sorted keys).
 """
 
 from __future__ import annotations
@@ -22,16 +25,20 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from reviewbot.analysis.segment import words_of
 from reviewbot.analysis.training import _fit_logreg, _fit_platt
-from reviewbot.replies.guardrails import normalise
+from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.guardrails import learned_reading, normalise
 from reviewbot.replies.scorer import (
+    MIN_CHARS,
     MODEL_NAME,
     Features,
     ScorerConfig,
@@ -42,6 +49,17 @@ from reviewbot.replies.scorer import (
 
 FAMILIES = ("promise", "delete_request", "private_data", "blame", "argue")
 DEFAULT_DATA = Path("tests/data/dev/guard_edits.jsonl")
+# Every opened set of staff edits, one writer each: (writer, file, id prefix to leave out).
+# guard_edits.jsonl carries guardwriter's edits (gw-) as well; they are read from their
+# own folder as their own writer. Unopened blind sets are never listed here.
+WRITERS: tuple[tuple[str, str, str], ...] = (
+    ("guard12", "tests/data/dev/guard_edits.jsonl", "gw-"),
+    ("guardwriter", "tests/data/dev/guard_writer/edits.jsonl", ""),
+    ("guard_innocent", "tests/data/dev/guard_innocent/set.jsonl", ""),
+    ("guard_probes", "tests/data/dev/guard_probes/set.jsonl", ""),
+    ("blind3", "tests/data/blind3/guard_redteam/set.jsonl", ""),
+    ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
+)
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
 
@@ -51,6 +69,8 @@ class Edit:
     id: str
     text: str
     rule: str | None  # None: innocent
+    writer: str = ""
+    review: str = ""
 
     @property
     def group(self) -> str:
@@ -58,23 +78,49 @@ class Edit:
         return self.id.split("_")[0]
 
 
-def read_edits(path: Path) -> list[Edit]:
+def read_edits(path: Path, writer: str = "", leave_out: str = "") -> list[Edit]:
     edits = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         if not raw.strip():
             continue
         item = json.loads(raw)
+        if leave_out and str(item["id"]).startswith(leave_out):
+            continue
         rule = item.get("rule") or None
         if rule is None and item.get("ok") is not True:
             raise ValueError(f"{path}: {item.get('id')}: neither a rule nor ok")
-        edits.append(Edit(str(item["id"]), item["text"], rule))
+        edits.append(
+            Edit(str(item["id"]), item["text"], rule, writer, str(item.get("review") or ""))
+        )
     return edits
 
 
-def features_of(text: str, cfg: ScorerConfig) -> Features:
-    """Exactly what `check_reply` scores: the text as the rules read it, and its words."""
-    read = normalise(text)
+def read_writers(root: Path = Path()) -> list[Edit]:
+    """Every opened set's edits (`WRITERS`), each tagged with its writer."""
+    return [
+        edit
+        for writer, path, leave_out in WRITERS
+        for edit in read_edits(root / path, writer, leave_out)
+    ]
+
+
+def features_of(text: str, cfg: ScorerConfig, review: str = "") -> Features:
+    """Exactly what `check_reply` scores: the text as the rules read it for the store the
+    edit sets were written for (its own phone read as blanks, the customer's words named
+    back too), and its words."""
+    read = learned_reading(text, review, training_store())
     return featurize(read, words_of(read), cfg)
+
+
+@cache
+def training_store() -> StoreProfile:
+    """The store every edit set was written for: config.example.toml's laojiefang (its
+    phone 028-6543 2100 is innocent in them, any other is private data)."""
+    return StoreProfile(
+        name="老街坊川菜馆",
+        signature="老街坊川菜馆 店长老王",
+        contact="店长电话 028-6543 2100",
+    )
 
 
 Design = tuple[np.ndarray, np.ndarray, np.ndarray, int]
@@ -94,15 +140,28 @@ def _take(d: Design, mask: np.ndarray) -> Design:
     return index[rows[keep]], cols[keep], vals[keep], int(mask.sum())
 
 
-def _fit(d: Design, labels: np.ndarray, cfg: ScorerConfig) -> tuple[np.ndarray, np.ndarray]:
+def _fit(
+    d: Design, labels: np.ndarray, cfg: ScorerConfig, sw: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per family: weights over all buckets and a bias."""
     n_cols = 1 << cfg.hash_bits
     w = np.zeros((len(FAMILIES), n_cols))
     b = np.zeros(len(FAMILIES))
+    sw = np.ones(len(labels)) if sw is None else sw
     for f in range(len(FAMILIES)):
         y = (labels == f).astype(np.float64)
-        w[f], b[f] = _fit_logreg(d, y, np.ones_like(y), cfg.C, cfg.max_iter, cfg.tol, n_cols)
+        w[f], b[f] = _fit_logreg(d, y, sw, cfg.C, cfg.max_iter, cfg.tol, n_cols)
     return w, b
+
+
+def writer_weights(edits: Sequence[Edit], cfg: ScorerConfig) -> np.ndarray:
+    """A sample weight per edit: with `balance_writers`, every writer weighs the same in
+    the loss (the rule developer's thousands of edits and their disguised copies would
+    otherwise teach mostly his wording); the mean weight stays 1."""
+    if not cfg.balance_writers:
+        return np.ones(len(edits))
+    count = Counter(e.writer for e in edits)
+    return np.asarray([len(edits) / (len(count) * count[e.writer]) for e in edits])
 
 
 def _logits(d: Design, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -140,40 +199,149 @@ def labels_of(edits: Sequence[Edit]) -> np.ndarray:
     )
 
 
-def out_of_fold(edits: Sequence[Edit], cfg: ScorerConfig, seed: int = SEED) -> np.ndarray:
-    """Out-of-fold logits (edits × families)."""
-    d = design([features_of(e.text, cfg) for e in edits])
-    labels = labels_of(edits)
-    fold = folds_of(edits, cfg.folds, seed)
+Fit = Callable[[Sequence["Edit"]], tuple[np.ndarray, np.ndarray]]
+
+
+def fitter(cfg: ScorerConfig) -> Fit:
+    """Fit the families on some edits; each text's features are read once."""
+    memo: dict[tuple[str, str], Features] = {}
+
+    def feats(edit: Edit) -> Features:
+        key = (edit.text, edit.review)
+        if key not in memo:
+            memo[key] = features_of(edit.text, cfg, edit.review)
+        return memo[key]
+
+    def fit(edits: Sequence[Edit]) -> tuple[np.ndarray, np.ndarray]:
+        d = design([feats(e) for e in edits])
+        return _fit(d, labels_of(edits), cfg, writer_weights(edits, cfg))
+
+    return fit
+
+
+def fold_plan(edits: Sequence[Edit], cfg: ScorerConfig, seed: int = SEED) -> np.ndarray:
+    """One fold per writer when the edits come from several (so the thresholds are chosen
+    on wording by writers the model never read), else seeded folds of `cfg.folds`."""
+    writers = sorted({e.writer for e in edits})
+    if len(writers) > 1:
+        return np.asarray([writers.index(e.writer) for e in edits])
+    return folds_of(edits, cfg.folds, seed)
+
+
+def out_of_fold(
+    edits: Sequence[Edit], cfg: ScorerConfig, seed: int = SEED, fit: Fit | None = None
+) -> np.ndarray:
+    """Out-of-fold logits (edits × families), folds by `fold_plan`."""
+    fit = fit or fitter(cfg)
+    d = design([features_of(e.text, cfg, e.review) for e in edits])
+    fold = fold_plan(edits, cfg, seed)
     oof = np.zeros((len(edits), len(FAMILIES)))
-    for k in range(cfg.folds):
-        w, b = _fit(_take(d, fold != k), labels[fold != k], cfg)
+    for k in sorted(set(fold.tolist())):
+        w, b = fit([e for e, f in zip(edits, fold, strict=True) if f != k])
         held = fold == k
         oof[held] = _logits(_take(d, held), w, b)
     return oof
 
 
+def scored(edits: Sequence[Edit]) -> np.ndarray:
+    """Whether `check_reply` asks the scorer at all (shorter texts are left to the rules)."""
+    return np.asarray([len(normalise(e.text).strip()) >= MIN_CHARS for e in edits])
+
+
+def _weights(edits: Sequence[Edit], mask: np.ndarray) -> np.ndarray:
+    """Each writer counts the same, however many edits of the kind it wrote."""
+    out = np.zeros(len(edits))
+    writers = Counter(e.writer for e, m in zip(edits, mask, strict=True) if m)
+    for i, edit in enumerate(edits):
+        if mask[i]:
+            out[i] = 1.0 / (writers[edit.writer] * len(writers))
+    return out
+
+
+def choose_thresholds(
+    p: np.ndarray, labels: np.ndarray, edits: Sequence[Edit], cfg: ScorerConfig
+) -> np.ndarray:
+    """A probability threshold per family: greedily lowered, the family whose next step
+    catches the most violations per innocent edit it refuses first (each writer weighing
+    the same), while the innocent edits refused by any family stay within
+    `max_innocent_refused`: of every writer (`budget_each_writer`), else on average. Never
+    below `min_threshold`."""
+    long = scored(edits)
+    p = np.where(long[:, None], p, 0.0)
+    innocent = labels == -1
+    if cfg.shared_threshold:  # the older way: one threshold, innocent edits counted pooled
+        ranked = np.sort(p[innocent].max(axis=1))[::-1]
+        allowed = int(np.floor(cfg.max_innocent_refused * len(ranked)))
+        one = float(ranked[allowed]) + 1e-9 if allowed < len(ranked) else cfg.min_threshold
+        return np.full(len(FAMILIES), max(one, cfg.min_threshold))
+    violation = (labels >= 0) & (labels < len(FAMILIES))
+    w_ok, w_bad = _weights(edits, innocent), _weights(edits, violation)
+    t = np.full(len(FAMILIES), 1.0 + 1e-9)
+
+    def refused(th: np.ndarray) -> np.ndarray:
+        return (p >= th).any(axis=1)
+
+    writer_of = np.asarray([e.writer for e in edits])
+    by_writer = [(writer_of == w) & innocent for w in sorted(set(writer_of[innocent]))]
+
+    def worst(hit: np.ndarray) -> float:
+        """The innocent edits refused: of the writer most refused (`budget_each_writer`),
+        else of all writers, each weighing the same."""
+        if cfg.budget_each_writer:
+            return max(float(hit[m].mean()) for m in by_writer)
+        return float(w_ok[hit].sum())
+
+    # free first: each family down to just above its highest innocent score
+    for f in range(len(FAMILIES)):
+        t[f] = max(float(p[innocent, f].max(initial=0.0)) + 1e-9, cfg.min_threshold)
+    while True:
+        now = refused(t)
+        now_ok, now_bad = float(w_ok[now].sum()), float(w_bad[now].sum())
+        best: tuple[float, int, float] | None = None
+        for f in range(len(FAMILIES)):
+            # each depth: just above one of the innocent scores below the threshold (the
+            # first is free: the edits above it are refused by another family already)
+            levels = np.unique(p[innocent & ~now, f])[::-1]
+            for level in (x + 1e-9 for x in levels if x + 1e-9 < t[f]):
+                trial = t.copy()
+                trial[f] = max(level, cfg.min_threshold)
+                hit = refused(trial)
+                cost = float(w_ok[hit].sum()) - now_ok
+                if worst(hit) > cfg.max_innocent_refused + 1e-12:
+                    break  # deeper costs more
+                gain = float(w_bad[hit].sum()) - now_bad
+                score = gain / cost if cost > 0 else np.inf
+                if gain > 0 and (best is None or score > best[0]):
+                    best = (score, f, trial[f])
+                if trial[f] <= cfg.min_threshold:
+                    break
+        if best is None:
+            return t
+        t[best[1]] = best[2]
+
+
 def calibrate(
-    oof: np.ndarray, labels: np.ndarray, cfg: ScorerConfig
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Platt's a and b per family, and the shared probability threshold."""
+    oof: np.ndarray, labels: np.ndarray, cfg: ScorerConfig, edits: Sequence[Edit]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Platt's a and b per family, and each family's probability threshold."""
     a = np.zeros(len(FAMILIES))
     b = np.zeros(len(FAMILIES))
     for f in range(len(FAMILIES)):
         a[f], b[f] = _fit_platt(oof[:, f], (labels == f).astype(np.float64))
     p = 1.0 / (1.0 + np.exp(-(a * oof + b)))
-    innocent = np.sort(p[labels == -1].max(axis=1))[::-1]
-    allowed = int(np.floor(cfg.max_innocent_refused * len(innocent)))
-    # refuse strictly above the (allowed+1)-th highest innocent score
-    threshold = float(innocent[allowed]) + 1e-9 if allowed < len(innocent) else 0.5
-    return a, b, max(threshold, 0.5)
+    return a, b, choose_thresholds(p, labels, edits, cfg)
 
 
-def train(edits: Sequence[Edit], cfg: ScorerConfig = ScorerConfig()) -> ScorerModel:  # noqa: B008
+def train(
+    edits: Sequence[Edit],
+    cfg: ScorerConfig = ScorerConfig(),  # noqa: B008
+    fit: Fit | None = None,
+) -> ScorerModel:
+    fit = fit or fitter(cfg)
     labels = labels_of(edits)
-    oof = out_of_fold(edits, cfg)
-    a, b, threshold = calibrate(oof, labels, cfg)
-    w, bias = _fit(design([features_of(e.text, cfg) for e in edits]), labels, cfg)
+    oof = out_of_fold(edits, cfg, fit=fit)
+    a, b, thresholds = calibrate(oof, labels, cfg, edits)
+    w, bias = fit(edits)
     digest = hashlib.sha256()
     for edit in edits:
         digest.update(f"{edit.rule or 'ok'}\t{edit.text}\n".encode())
@@ -184,23 +352,26 @@ def train(edits: Sequence[Edit], cfg: ScorerConfig = ScorerConfig()) -> ScorerMo
         bias,
         a,
         b,
-        np.full(len(FAMILIES), threshold),
-        meta={"n_train": len(edits), "seed": SEED, "data_sha256": digest.hexdigest()},
+        thresholds,
+        meta={
+            "n_train": len(edits),
+            "seed": SEED,
+            "data_sha256": digest.hexdigest(),
+            "writers": sorted({e.writer for e in edits}),
+        },
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, help="one file instead of every writer's")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    edits = read_edits(args.data)
+    edits = read_edits(args.data) if args.data else read_writers()
     model = train(edits)
     args.out.write_bytes(save(model))
-    print(
-        f"trained on {len(edits)} edits, threshold {model.threshold[0]:.3f}: {args.out}",
-        file=sys.stderr,
-    )
+    thresholds = " ".join(f"{f} {t:.3f}" for f, t in zip(FAMILIES, model.threshold, strict=True))
+    print(f"trained on {len(edits)} edits, thresholds {thresholds}: {args.out}", file=sys.stderr)
     return 0
 
 
