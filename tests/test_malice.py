@@ -989,3 +989,21 @@ def test_a_curse_at_the_business_is_venting_a_curse_at_a_person_is_abuse(text, a
     for stars in (None, 1, 3):
         assert not read(text, stars).malicious, stars
     assert "abuse" in read(abuse, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        ("这顿不免单的话，视频我就如实剪，后果自负。", "不合作的话我也照样按真实感受写：难吃。"),
+        (
+            "想让我把视频剪得好看点，推广费好商量；不谈的话我就按真实感受剪。",
+            "店员非要收钱，那我就实话实说了：这家的服务费收得莫名其妙。",
+        ),
+    ],
+)
+def test_a_blogger_selling_the_reviews_tone_is_extortion(text, honest):
+    """blind8's 探店 terms (不免的话视频我就按真实感受剪): the benefit withheld, then the
+    writer's honesty as its price; honesty either way, or "frankly", is no price."""
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
