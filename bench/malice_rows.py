@@ -25,6 +25,8 @@ from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 DATA = ROOT / "tests" / "data"
 # name: path under tests/data (a blind* path is read only when its README says "Opened")
 SETS: dict[str, str] = {
+    "blind8": "blind8/malice/malicious.jsonl",
+    "blind8h": "blind8/malice/honest.jsonl",
     "blind6": "blind6/malice/malicious.jsonl",
     "blind6h": "blind6/malice/honest.jsonl",
     "blind5": "blind5/malicious.jsonl",

@@ -937,3 +937,73 @@ def test_money_beyond_the_refund_paid_in_private_or_under_exposure_is_extortion(
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "malicious"),
+    [
+        # the papers kept and the loss asked by name, the condition in a later sentence
+        (
+            "吃出玻璃渣划破了嘴，去诊所缝了两针，病历和收据都在。医药费你们得赔给我。"
+            "不赔就去法院起诉。",
+            "医药费你们得赔给我，不赔就去法院起诉，另外精神损失费五千",
+        ),
+        (
+            "衣服被汤泼了，干洗店的小票留着。干洗费报销一下吧？不报销我就去法院起诉。",
+            "干洗费报销一下吧？不报销我就去法院起诉，你们店也别想开了，小心你们的玻璃。",
+        ),
+    ],
+)
+def test_a_documented_loss_claimed_by_name_before_a_court_is_honest(text, malicious):
+    """blind8 b8-h-028: 挂号单、收费单都在 … 不赔我就起诉 read as extortion and a threat."""
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
+    assert read(malicious, 1).malicious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "店长私下找我，说给我充一张四百块的储值卡，让我把评价改好。我说不用了，谢谢。",
+        "店长打电话来，说送我两百块的代金券，让我把差评删了。我没理他。",
+        "经理找到我，说可以送我三百块的会员卡，让我把评价改一下。我说不用了，把饭钱退我就行。",
+    ],
+)
+def test_the_shops_offer_turned_down_politely_is_honest(text):
+    """blind8 b8-h-090: the manager's 储值卡 for a changed review, answered 我说不用了."""
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
+    assert "extortion" in read("给我三百块的会员卡，我就把评价改一下", 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse"),
+    [
+        ("sb商家，饭是夹生的，退钱", "那个sb店员还翻白眼"),
+        ("傻逼店家，凉面是馊的", "骑手是个傻逼，汤全洒了"),
+        ("SB外卖，等了两个小时", "sb商家nmsl"),
+    ],
+)
+def test_a_curse_at_the_business_is_venting_a_curse_at_a_person_is_abuse(text, abuse):
+    """blind8 b8-h-191: sb店家 in a complaint; the check sets label a curse at the shop honest."""
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
+    assert "abuse" in read(abuse, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        ("这顿不免单的话，视频我就如实剪，后果自负。", "不合作的话我也照样按真实感受写：难吃。"),
+        (
+            "想让我把视频剪得好看点，推广费好商量；不谈的话我就按真实感受剪。",
+            "店员非要收钱，那我就实话实说了：这家的服务费收得莫名其妙。",
+        ),
+    ],
+)
+def test_a_blogger_selling_the_reviews_tone_is_extortion(text, honest):
+    """blind8's 探店 terms (不免的话视频我就按真实感受剪): the benefit withheld, then the
+    writer's honesty as its price; honesty either way, or "frankly", is no price."""
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars

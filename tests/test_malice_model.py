@@ -137,3 +137,16 @@ def test_a_flag_of_the_learned_reader_carries_the_words_and_the_score():
     for evidence in found:
         assert evidence.span and evidence.span in text
         assert evidence.facts[-1].startswith("模型评分")
+
+
+def test_the_opened_blind8_trains_the_reader_and_the_unopened_blind7_is_refused(tmp_path):
+    """blind8 was opened (its README): a writer of the training data; blind7 never is read."""
+    from reviewbot.analysis import malice_data
+
+    assert "blind8" in malice_data.MALICE_SETS
+    assert not any("blind7" in f for files in malice_data.MALICE_SETS.values() for f in files)
+    unopened = tmp_path / "blind7" / "malice.jsonl"
+    unopened.parent.mkdir()
+    unopened.write_text('{"text": "x", "reason": "honest"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unopened"):
+        list(malice_data._jsonl(unopened))

@@ -6,7 +6,7 @@ extortion, threat (both, when a set gives both) or honest; rows of other malicio
 (abuse, competitor…) are kept out, neither honest nor what the model learns. Honest rows
 also come from the reply-review sets (multi-complaint honest reviews) and from the honest
 half of waimai_train.csv (real delivery complaints, weighted lower: many rows, one style).
-Never the unopened blind sets (tests/data/blind7, blind8).
+Never the unopened blind set (tests/data/blind7).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "blind4": ("blind4/malicious.jsonl", "blind4/honest.jsonl"),
     "blind5": ("blind5/malicious.jsonl", "blind5/honest.jsonl"),
     "blind6": ("blind6/malice/malicious.jsonl", "blind6/malice/honest.jsonl"),
+    "blind8": ("blind8/malice/malicious.jsonl", "blind8/malice/honest.jsonl"),
     "dev_malice": ("dev/malice.jsonl",),
     "dev_first": ("malice.jsonl",),
     "dev_real": ("dev/malice_real/malicious.jsonl", "dev/malice_real/honest.jsonl"),
@@ -51,7 +52,7 @@ REPLY_SETS: dict[str, tuple[str, ...]] = {
 }
 WAIMAI_GROUP = "waimai"
 WAIMAI_WEIGHT = 0.3
-FORBIDDEN = ("blind7", "blind8")  # unopened blind sets: never read
+FORBIDDEN = ("blind7",)  # the unopened blind set: never read
 
 
 @dataclass(frozen=True, slots=True)
