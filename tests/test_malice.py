@@ -977,6 +977,25 @@ def test_the_shops_offer_turned_down_politely_is_honest(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "老板私信我说给三百，要我把评价改成五星。不用了，谢谢。",
+        "经理加我说可以给我三百块的会员卡，让我把评价改一下。我说不用了，菜确实难吃。",
+        "店长打电话说给我两百红包，叫我把差评删了，呵呵，菜是真的难吃",
+    ],
+)
+def test_the_shops_bribe_retold_is_honest(text):
+    """The shop asked the customer to change the review (要我/让我/叫我 把评价改): the amount
+    is the shop's offer retold, and 私信我说 is the shop speaking, not the writer naming a
+    price (both were read as the writer's price: score 13 and 7)."""
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
+    # the writer's own terms keep it a demand
+    demand = "老板私信我说给三百让我删评，我说了三百不够，至少八百"
+    assert "extortion" in read(demand, 1).malicious_reasons
+
+
+@pytest.mark.parametrize(
     ("text", "abuse"),
     [
         ("sb商家，饭是夹生的，退钱", "那个sb店员还翻白眼"),
