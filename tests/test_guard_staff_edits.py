@@ -70,6 +70,32 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
     assert codes("抱歉，请打门店电话 0755-8888 6120。") == {"private_data"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想详细说说的话，打 (010) 1234-5678 找店长就好。",
+        "Please ring +86 10 1234 5678 and ask for the manager.",
+        "店长电话 0 1 0 - 1 2 3 4 - 5 6 7 8，白天都有人接。",
+        "有事请打０１０－１２３４－５６７８，店长亲自接。",
+        "You can reach us on 0086 10 1234 5678 any evening.",
+    ],
+)
+def test_the_configured_phone_passes_however_it_is_split_or_prefixed(text):
+    assert codes(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想详细说说的话，打 (010) 8765-4321 找店长就好。",
+        "Please ring +86 10 8765 4321 and ask for the manager.",
+        "店长电话 0 1 0 - 1 2 3 4 - 5 6 7 8，急事打 139 1234 5678。",
+    ],
+)
+def test_another_number_beside_or_shaped_like_the_configured_one_is_private(text):
+    assert "private_data" in codes(text)
+
+
 # -- each rule change: the violation it catches, the near miss that passes --------------------
 
 
