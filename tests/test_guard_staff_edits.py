@@ -603,3 +603,45 @@ def test_agreeing_to_a_demand_named_back_is_an_offer():
     assert codes("您说“至少该给我免个单”，没问题，这单就按您说的办。", review) == {"promise"}
     # and the store's account still argued with is still arguing
     assert codes("我们从来没有出过这种问题。") == {"argue"}
+
+
+# -- session 22, blind8's innocent refusals, by structure --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        # The store paying for the meal ends a word; 出 inside 出餐/出品 is the kitchen's work.
+        ("这一单我们出，您别客气。", "这一单确实是我们出品太慢，后厨已经调整了排班。"),
+        ("这顿饭我们请客了。", "这次是我们出菜顺序乱了，服务员没有跟上。"),
+        # A fee the store charges nobody is its price list; offered to this customer it is a promise.
+        ("这次不收您服务费了。", "我们店一直不收开瓶费，酒水可以自带。"),
+        ("下次来我们不收打包费。", "本店没有最低消费，也不另收餐具费。"),
+    ],
+)
+def test_a_promise_is_the_store_paying_not_its_kitchen_or_its_price_list(violation, near_miss):
+    assert "promise" in codes(violation)
+    assert codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "Honestly it was the driver's fault, not ours.",
+            "It wasn't the driver's fault; our kitchen ran late.",
+        ),
+        (
+            "That was the courier's fault entirely.",
+            "This isn't the courier's fault at all, it is ours.",
+        ),
+    ],
+)
+def test_english_blame_denied_by_wasnt_or_isnt_passes(violation, near_miss):
+    assert "blame" in codes(violation)
+    assert codes(near_miss) == set()
+
+
+def test_arranging_an_inspection_by_a_named_body_claims_no_result():
+    assert "invented_fact" in codes("第三方检测机构已经抽检过我们的食材，全部合格。")
+    assert codes("我们已经邀请了区里的第三方检测机构来抽检后厨，结果出来后公布。") == set()

@@ -235,6 +235,8 @@ class _Family:
     # Checked only on generated text (the engine's or a model's draft): a person of the
     # store may state what they know of it (a price, a dish, the opening hours).
     generated_only: bool = False
+    # A hit must end where jieba ends a word: 我们出 is the store paying, not inside 我们出餐.
+    word_end: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,9 @@ class _Rule:
     # The customer's words named back as theirs (您说的“…”, their review's words) are read
     # as blanks: quoting 免单 or 分明 from the review offers or argues nothing.
     named_exempt: bool | str = False  # "staff": only in a staff edit
+    # A sentence saying the first and not the second lets any of the rule's hits in it
+    # through (a fee the store charges nobody is its price list, not an offer).
+    standing: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +355,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 ),
                 reply_unless_all=reply_unless_all,
                 generated_only=family.get("generated_only", table.get("generated_only", False)),
+                word_end=family.get("word_end", False),
             )
         )
     conditional = table.get("conditional")
@@ -361,6 +367,14 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         conditional=re.compile(conditional) if conditional else None,
         yields_to=tuple(table.get("yields_to", ())),
         named_exempt=table.get("named_exempt", False),
+        standing=(
+            (
+                _expand(table["standing"], concepts, code),
+                _expand(table["standing_not"], concepts, code),
+            )
+            if "standing" in table
+            else None
+        ),
     )
 
 
@@ -778,6 +792,8 @@ def check_reply(
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
+                    if family.word_end and end not in word_starts(target, rules.words):
+                        continue
                     heads = getattr(match, "heads", (start,))
                     if family.negatable and any(rules.negation.before(target, h) for h in heads):
                         continue
@@ -794,6 +810,8 @@ def check_reply(
                     if family.sentence_unless and _sentence_frees(
                         target, start, end, family.sentence_unless, family.sentence_unless_not
                     ):
+                        continue
+                    if rule.standing and _sentence_frees(target, start, end, *rule.standing):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
@@ -906,9 +924,9 @@ def _blanked(reply: _Text, sheet: _Sheet, named: Collection[int]) -> str:
     named back and the store's own numbers as blanks."""
     body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
     body = _NUMBER_RUN.sub(
-        lambda m: _DIGITS.sub(lambda d: "□" * len(d[0]), m[0])
-        if _dialled(m[0]) in sheet.phones
-        else m[0],
+        lambda m: (
+            _DIGITS.sub(lambda d: "□" * len(d[0]), m[0]) if _dialled(m[0]) in sheet.phones else m[0]
+        ),
         body,
     )
     return _DIGITS.sub(lambda m: "□" * len(m[0]) if _stores_number(m[0], sheet) else m[0], body)
