@@ -614,7 +614,7 @@ def test_agreeing_to_a_demand_named_back_is_an_offer():
         # The store paying for the meal ends a word; 出 inside 出餐/出品 is the kitchen's work.
         ("这一单我们出，您别客气。", "这一单确实是我们出品太慢，后厨已经调整了排班。"),
         ("这顿饭我们请客了。", "这次是我们出菜顺序乱了，服务员没有跟上。"),
-        # A fee the store charges nobody is its price list; offered to this customer it is a promise.
+        # A fee the store charges nobody is its price list; offered to this customer, a promise.
         ("这次不收您服务费了。", "我们店一直不收开瓶费，酒水可以自带。"),
         ("下次来我们不收打包费。", "本店没有最低消费，也不另收餐具费。"),
     ],
