@@ -645,3 +645,25 @@ def test_english_blame_denied_by_wasnt_or_isnt_passes(violation, near_miss):
 def test_arranging_an_inspection_by_a_named_body_claims_no_result():
     assert "invented_fact" in codes("第三方检测机构已经抽检过我们的食材，全部合格。")
     assert codes("我们已经邀请了区里的第三方检测机构来抽检后厨，结果出来后公布。") == set()
+
+
+@pytest.mark.parametrize(
+    ("rule", "violation", "near_miss"),
+    [
+        # Sympathy for the rider, going on to what the store will change, is no excuse.
+        (
+            "blame",
+            "暴雨天路上积水，骑手也不容易，请您多体谅。",
+            "暴雨天路上积水，骑手也不容易，我们会在汤碗外多加一层密封袋。",
+        ),
+        # 明明 on the customer's side, in a sentence owning the failure, argues nothing.
+        (
+            "argue",
+            "您明明点的是微辣，怎么能说太辣呢。",
+            "您明明写了少放盐，菜还是咸了，是我们的厨师没留意备注。",
+        ),
+    ],
+)
+def test_a_sentence_going_on_to_the_stores_own_part_passes(rule, violation, near_miss):
+    assert rule in codes(violation)
+    assert codes(near_miss) == set()
