@@ -667,3 +667,9 @@ def test_arranging_an_inspection_by_a_named_body_claims_no_result():
 def test_a_sentence_going_on_to_the_stores_own_part_passes(rule, violation, near_miss):
     assert rule in codes(violation)
     assert codes(near_miss) == set()
+
+
+def test_a_rating_named_by_its_configured_grade_passes_another_grade_does_not():
+    assert codes("我们的卫生评级是A级，您说的问题我们一样会查。") == set()
+    assert codes("我们的卫生评级是B级，您说的问题我们一样会查。") == {"invented_fact"}
+    assert codes("本店的卫生评级拿过表彰。") == {"invented_fact"}
