@@ -673,3 +673,29 @@ def test_a_rating_named_by_its_configured_grade_passes_another_grade_does_not():
     assert codes("我们的卫生评级是A级，您说的问题我们一样会查。") == set()
     assert codes("我们的卫生评级是B级，您说的问题我们一样会查。") == {"invented_fact"}
     assert codes("本店的卫生评级拿过表彰。") == {"invented_fact"}
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "We must disagree: the soup was boiling when it went out.",
+            "We agree the soup was not hot enough, and we're sorry.",
+        ),
+        (
+            "Our records don't match your story, so we doubt it.",
+            "Our records match what you describe: the order sat too long.",
+        ),
+        (
+            "I think you must be thinking of a different restaurant.",
+            "Thank you for thinking of us for your birthday dinner.",
+        ),
+        ("您说的和我们后台的记录对不上。", "您说的和我们后台的记录一致，是我们送晚了。"),
+        ("份量一直都係咁，冇可能少咗。", "份量少咗係我哋嘅問題，對唔住。"),
+    ],
+)
+def test_contradicting_the_customer_in_english_or_by_the_stores_record_is_arguing(
+    violation, near_miss
+):
+    assert "argue" in codes(violation)
+    assert "argue" not in codes(near_miss)
