@@ -5,7 +5,7 @@
         [--rules-from JSON] [--save-model PATH]
 
 Every opened set of staff edits is one writer (`scorer_training.WRITERS`). One fit
-per writer on all the others, give every edit a score from a model that never read its
+per writer on all the others, gives every edit a score from a model that never read its
 writer. For each writer in turn: Platt scaling and the per-rule thresholds are chosen
 (`scorer_training.calibrate`, as the shipped model's) on the *other* writers' such scores,
 and that writer's edits are read as staff edits through `check_reply` with its model in

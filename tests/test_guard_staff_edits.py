@@ -699,3 +699,10 @@ def test_contradicting_the_customer_in_english_or_by_the_stores_record_is_arguin
 ):
     assert "argue" in codes(violation)
     assert "argue" not in codes(near_miss)
+
+
+def test_the_widenings_from_the_check_batch_guard_ga8():
+    assert codes("本店一直不收餐位费和茶位费，欢迎再来。") == set()
+    assert "promise" in codes("您再来的话，我们不收餐位费。")
+    assert "argue" in codes("We checked our camera and the order was complete when it left.")
+    assert "argue" in codes("这跟我们店里的出餐记录完全对不上，请您再回忆一下。")
