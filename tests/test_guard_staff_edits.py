@@ -706,3 +706,8 @@ def test_the_widenings_from_the_check_batch_guard_ga8():
     assert "promise" in codes("您再来的话，我们不收餐位费。")
     assert "argue" in codes("We checked our camera and the order was complete when it left.")
     assert "argue" in codes("这跟我们店里的出餐记录完全对不上，请您再回忆一下。")
+
+
+def test_judging_the_customers_tone_is_arguing_describing_ours_is_not():
+    assert "argue" in codes("我们理解您着急，不过您当时的口气也太冲了。")
+    assert codes("我们服务员的态度不好，是我们培训不到位，向您道歉。") == set()
