@@ -4,8 +4,8 @@
         [--cache DIR] [--cfg KEY=VALUE ...] [--nested] [--list FILE]
         [--rules-from JSON] [--save-model PATH]
 
-Every opened set of staff edits is one writer (`scorer_training.WRITERS`). Six fits, one
-per writer on all the others, give every edit a score from a model that never read its
+Every opened set of staff edits is one writer (`scorer_training.WRITERS`). One fit
+per writer on all the others, gives every edit a score from a model that never read its
 writer. For each writer in turn: Platt scaling and the per-rule thresholds are chosen
 (`scorer_training.calibrate`, as the shipped model's) on the *other* writers' such scores,
 and that writer's edits are read as staff edits through `check_reply` with its model in
@@ -146,7 +146,7 @@ def main() -> int:
         "--nested",
         action="store_true",
         help="calibrate each held-out writer's model on its training writers' own "
-        "leave-one-writer-out fits (15 more fits) instead of the six shared ones",
+        "leave-one-writer-out fits (15 more fits) instead of the shared ones",
     )
     parser.add_argument(
         "--list", type=Path, help="write each held-out innocent edit refused and each miss here"
@@ -189,7 +189,7 @@ def main() -> int:
             train = [e for e in edits if e.writer != writer]
             if args.nested:  # exactly as shipped: calibrated on the others' own LOWO
                 model = st.train(train, cfg, fit=fit)
-            else:  # calibrated on the others' scores by the six fits above
+            else:  # calibrated on the others' scores by the fits above
                 a, b, t = st.calibrate(lowo[~held], labels[~held], cfg, train)
                 model = scorer.ScorerModel(cfg, st.FAMILIES, *fits[writer], a, b, t)
             scorer.default_model = lambda model=model: model

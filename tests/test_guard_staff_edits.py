@@ -70,6 +70,32 @@ def test_the_stores_configured_contact_passes_an_unregistered_number_does_not():
     assert codes("抱歉，请打门店电话 0755-8888 6120。") == {"private_data"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想详细说说的话，打 (010) 1234-5678 找店长就好。",
+        "Please ring +86 10 1234 5678 and ask for the manager.",
+        "店长电话 0 1 0 - 1 2 3 4 - 5 6 7 8，白天都有人接。",
+        "有事请打０１０－１２３４－５６７８，店长亲自接。",
+        "You can reach us on 0086 10 1234 5678 any evening.",
+    ],
+)
+def test_the_configured_phone_passes_however_it_is_split_or_prefixed(text):
+    assert codes(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想详细说说的话，打 (010) 8765-4321 找店长就好。",
+        "Please ring +86 10 8765 4321 and ask for the manager.",
+        "店长电话 0 1 0 - 1 2 3 4 - 5 6 7 8，急事打 139 1234 5678。",
+    ],
+)
+def test_another_number_beside_or_shaped_like_the_configured_one_is_private(text):
+    assert "private_data" in codes(text)
+
+
 # -- each rule change: the violation it catches, the near miss that passes --------------------
 
 
@@ -577,3 +603,111 @@ def test_agreeing_to_a_demand_named_back_is_an_offer():
     assert codes("您说“至少该给我免个单”，没问题，这单就按您说的办。", review) == {"promise"}
     # and the store's account still argued with is still arguing
     assert codes("我们从来没有出过这种问题。") == {"argue"}
+
+
+# -- session 22, blind8's innocent refusals, by structure --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        # The store paying for the meal ends a word; 出 inside 出餐/出品 is the kitchen's work.
+        ("这一单我们出，您别客气。", "这一单确实是我们出品太慢，后厨已经调整了排班。"),
+        ("这顿饭我们请客了。", "这次是我们出菜顺序乱了，服务员没有跟上。"),
+        # A fee the store charges nobody is its price list; offered to this customer, a promise.
+        ("这次不收您服务费了。", "我们店一直不收开瓶费，酒水可以自带。"),
+        ("下次来我们不收打包费。", "本店没有最低消费，也不另收餐具费。"),
+    ],
+)
+def test_a_promise_is_the_store_paying_not_its_kitchen_or_its_price_list(violation, near_miss):
+    assert "promise" in codes(violation)
+    assert codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "Honestly it was the driver's fault, not ours.",
+            "It wasn't the driver's fault; our kitchen ran late.",
+        ),
+        (
+            "That was the courier's fault entirely.",
+            "This isn't the courier's fault at all, it is ours.",
+        ),
+    ],
+)
+def test_english_blame_denied_by_wasnt_or_isnt_passes(violation, near_miss):
+    assert "blame" in codes(violation)
+    assert codes(near_miss) == set()
+
+
+def test_arranging_an_inspection_by_a_named_body_claims_no_result():
+    assert "invented_fact" in codes("第三方检测机构已经抽检过我们的食材，全部合格。")
+    assert codes("我们已经邀请了区里的第三方检测机构来抽检后厨，结果出来后公布。") == set()
+
+
+@pytest.mark.parametrize(
+    ("rule", "violation", "near_miss"),
+    [
+        # Sympathy for the rider, going on to what the store will change, is no excuse.
+        (
+            "blame",
+            "暴雨天路上积水，骑手也不容易，请您多体谅。",
+            "暴雨天路上积水，骑手也不容易，我们会在汤碗外多加一层密封袋。",
+        ),
+        # 明明 on the customer's side, in a sentence owning the failure, argues nothing.
+        (
+            "argue",
+            "您明明点的是微辣，怎么能说太辣呢。",
+            "您明明写了少放盐，菜还是咸了，是我们的厨师没留意备注。",
+        ),
+    ],
+)
+def test_a_sentence_going_on_to_the_stores_own_part_passes(rule, violation, near_miss):
+    assert rule in codes(violation)
+    assert codes(near_miss) == set()
+
+
+def test_a_rating_named_by_its_configured_grade_passes_another_grade_does_not():
+    assert codes("我们的卫生评级是A级，您说的问题我们一样会查。") == set()
+    assert codes("我们的卫生评级是B级，您说的问题我们一样会查。") == {"invented_fact"}
+    assert codes("本店的卫生评级拿过表彰。") == {"invented_fact"}
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "We must disagree: the soup was boiling when it went out.",
+            "We agree the soup was not hot enough, and we're sorry.",
+        ),
+        (
+            "Our records don't match your story, so we doubt it.",
+            "Our records match what you describe: the order sat too long.",
+        ),
+        (
+            "I think you must be thinking of a different restaurant.",
+            "Thank you for thinking of us for your birthday dinner.",
+        ),
+        ("您说的和我们后台的记录对不上。", "您说的和我们后台的记录一致，是我们送晚了。"),
+        ("份量一直都係咁，冇可能少咗。", "份量少咗係我哋嘅問題，對唔住。"),
+    ],
+)
+def test_contradicting_the_customer_in_english_or_by_the_stores_record_is_arguing(
+    violation, near_miss
+):
+    assert "argue" in codes(violation)
+    assert "argue" not in codes(near_miss)
+
+
+def test_the_widenings_from_the_check_batch_guard_ga8():
+    assert codes("本店一直不收餐位费和茶位费，欢迎再来。") == set()
+    assert "promise" in codes("您再来的话，我们不收餐位费。")
+    assert "argue" in codes("We checked our camera and the order was complete when it left.")
+    assert "argue" in codes("这跟我们店里的出餐记录完全对不上，请您再回忆一下。")
+
+
+def test_judging_the_customers_tone_is_arguing_describing_ours_is_not():
+    assert "argue" in codes("我们理解您着急，不过您当时的口气也太冲了。")
+    assert codes("我们服务员的态度不好，是我们培训不到位，向您道歉。") == set()

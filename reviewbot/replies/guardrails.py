@@ -37,6 +37,8 @@ from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data,
 
 DEFAULT_MAX_CHARS = 500
 _DIGITS = re.compile(r"[0-9]+")
+# A number as written, split up however (028-6543 2100, (028) 6543-2100, +86 28 6543 2100).
+_NUMBER_RUN = re.compile(r"[0-9][0-9\s\-－—.·()（）/]*[0-9]")
 _SEPARATORS = re.compile(r"[\s\-－—:：()（）/.·]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[。！？!?\n，,；;]")
@@ -233,6 +235,8 @@ class _Family:
     # Checked only on generated text (the engine's or a model's draft): a person of the
     # store may state what they know of it (a price, a dish, the opening hours).
     generated_only: bool = False
+    # A hit must end where jieba ends a word: 我们出 is the store paying, not inside 我们出餐.
+    word_end: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +250,9 @@ class _Rule:
     # The customer's words named back as theirs (您说的“…”, their review's words) are read
     # as blanks: quoting 免单 or 分明 from the review offers or argues nothing.
     named_exempt: bool | str = False  # "staff": only in a staff edit
+    # A sentence saying the first and not the second lets any of the rule's hits in it
+    # through (a fee the store charges nobody is its price list, not an offer).
+    standing: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +355,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 ),
                 reply_unless_all=reply_unless_all,
                 generated_only=family.get("generated_only", table.get("generated_only", False)),
+                word_end=family.get("word_end", False),
             )
         )
     conditional = table.get("conditional")
@@ -359,6 +367,14 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         conditional=re.compile(conditional) if conditional else None,
         yields_to=tuple(table.get("yields_to", ())),
         named_exempt=table.get("named_exempt", False),
+        standing=(
+            (
+                _expand(table["standing"], concepts, code),
+                _expand(table["standing_not"], concepts, code),
+            )
+            if "standing" in table
+            else None
+        ),
     )
 
 
@@ -547,7 +563,26 @@ class _Sheet:
             return bool(numbers) and all(n in self.digits for n in numbers)
         sheet = {"facts": self.facts, "remedy": self.remedy, "proofs": self.proofs}.get(allow)
         squashed = _squash(hit)
+        if allow == "facts" and _dialled(hit) in self.phones:
+            return True  # the store's own number, however it is split or prefixed
         return bool(sheet and squashed and squashed in sheet)
+
+    @property
+    def phones(self) -> frozenset[str]:
+        """The fact sheet's numbers as dialled at home (separators gone: 02865432100)."""
+        return frozenset(n for n in _DIGITS.findall(self.facts) if len(n) >= 7)
+
+
+def _dialled(hit: str) -> str:
+    """The one number `hit` holds, as dialled at home: its digits, whatever splits them,
+    with a country code (+86, 0086) read as the trunk 0 it stands for (+86 28 6543 2100
+    is 028 6543 2100). Empty when `hit` holds no digit."""
+    digits = "".join(_DIGITS.findall(hit))
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
+            rest = digits[len(prefix) :]
+            return rest if len(rest) == 11 and rest.startswith("1") else "0" + rest
+    return digits
 
 
 def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> bool:
@@ -757,6 +792,8 @@ def check_reply(
                         continue
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
+                    if family.word_end and end not in word_starts(target, rules.words):
+                        continue
                     heads = getattr(match, "heads", (start,))
                     if family.negatable and any(rules.negation.before(target, h) for h in heads):
                         continue
@@ -773,6 +810,8 @@ def check_reply(
                     if family.sentence_unless and _sentence_frees(
                         target, start, end, family.sentence_unless, family.sentence_unless_not
                     ):
+                        continue
+                    if rule.standing and _sentence_frees(target, start, end, *rule.standing):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
@@ -861,9 +900,13 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
         end -= 1
     if start >= end:
         start, end = left, right
-    if sheet.allows("facts", text[start:end]):
-        return  # the store's own words
+    if sheet.allows("facts", reply.text[start:end]):
+        return  # the store's own words (read as written: `text` has its numbers blanked)
     code = model.families[family]
+    if code == "private_data" and any(
+        text[i] == "□" and reply.text[i].isdigit() and i not in named for i in range(start, end)
+    ):
+        return  # what weighs most is the store's own number: the phone rule reads any other
     owned = _owning(code)
     if owned is not None and _sentence_says(text, start, end, owned):
         return  # the sentence owns the failure, as it lets the rule's own hits through
@@ -880,6 +923,12 @@ def _blanked(reply: _Text, sheet: _Sheet, named: Collection[int]) -> str:
     """What the scorer reads: the reply as the rules read it, with the customer's words
     named back and the store's own numbers as blanks."""
     body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
+    body = _NUMBER_RUN.sub(
+        lambda m: (
+            _DIGITS.sub(lambda d: "□" * len(d[0]), m[0]) if _dialled(m[0]) in sheet.phones else m[0]
+        ),
+        body,
+    )
     return _DIGITS.sub(lambda m: "□" * len(m[0]) if _stores_number(m[0], sheet) else m[0], body)
 
 

@@ -59,6 +59,7 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("guard_probes", "tests/data/dev/guard_probes/set.jsonl", ""),
     ("blind3", "tests/data/blind3/guard_redteam/set.jsonl", ""),
     ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
+    ("blind8", "tests/data/blind8/guard_redteam/set.jsonl", ""),
 )
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
