@@ -336,3 +336,8 @@ def test_a_count_of_pieces_is_the_portion_whatever_the_dish():
     assert "food.portion" in aspects(read("鸭腿饭的鸭腿只有三小块，全是骨头", 2))
     assert "food.portion" in aspects(read("一碗面里卤蛋就给了半个，叉烧就两片", 2))
     assert "food.portion" not in aspects(read("一杯豆浆就两块钱，挺实惠", 4))
+
+
+def test_the_toilets_smell_in_the_room_is_cleanliness_not_crowding():
+    found = aspects(read("卫生间旁边那一桌一直有尿骚味，熏得吃不下", 2))
+    assert "environment.cleanliness" in found and "environment.space" not in found
