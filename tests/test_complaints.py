@@ -315,3 +315,29 @@ def test_a_stores_words_are_cut_whole_by_jieba_once_it_loads():
     segmenter.add_words(["老街坊拼盘"])
     assert not segmenter.loaded  # a store's menu alone does not load jieba
     assert (0, 5, "老街坊拼盘") in segmenter.nouns("老街坊拼盘有点咸")
+
+
+def test_a_spill_at_the_table_is_the_staffs_care_not_a_delivery_spill():
+    # a waiter's spill in a review of no delivery: the staff, not the bag (session 22)
+    assert aspects(read("服务员倒茶的时候洒了我一身，也没说声抱歉", 2)) == ["service.attitude"]
+    assert aspects(read("外卖送到时汤洒了一袋子", 1)) == ["delivery.spilled"]
+    assert aspects(read("汤洒了一袋子，餐盒都破了", 1))[0] == "delivery.spilled"
+
+
+def test_a_counted_only_is_no_contrast_marker():
+    # 好几只是坏的 counts crabs; 只是 there is no "but only" cutting the span
+    result = read("大闸蟹好几只是死的，不敢吃", 1)
+    assert any(c.span.startswith("大闸蟹") for c in result.complaints)
+    assert not any(c.span.startswith("只是") for c in result.complaints)
+
+
+def test_a_count_of_pieces_is_the_portion_whatever_the_dish():
+    # 只有四小块 / 就两片 count what came; 就两块钱 is a price
+    assert "food.portion" in aspects(read("鸭腿饭的鸭腿只有三小块，全是骨头", 2))
+    assert "food.portion" in aspects(read("一碗面里卤蛋就给了半个，叉烧就两片", 2))
+    assert "food.portion" not in aspects(read("一杯豆浆就两块钱，挺实惠", 4))
+
+
+def test_the_toilets_smell_in_the_room_is_cleanliness_not_crowding():
+    found = aspects(read("卫生间旁边那一桌一直有尿骚味，熏得吃不下", 2))
+    assert "environment.cleanliness" in found and "environment.space" not in found

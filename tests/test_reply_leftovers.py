@@ -347,3 +347,15 @@ def test_food_knocked_over_in_its_box_is_spilled_not_a_taste(analyzer, drafter):
     # A concession with 倒 is no spill: 外卖倒是挺快 says nothing of the food's state.
     result = analyzer.analyze(ReviewText("l2", "外卖倒是挺快的，就是味道太淡了", 2))
     assert "delivery.spilled" not in [c.aspect for c in result.complaints]
+
+
+def test_a_length_of_time_is_a_wait_at_the_table_or_a_late_delivery():
+    # the clause names no wait word of the lexicon: its length of time tells of one
+    table = leftovers("晚上带孩子去吃，酸菜鱼足足上了五十多分钟，旁边桌都吃完了", [], negative=True)
+    assert "unmapped.service.waiting" in [c.aspect for c in table]
+    order = leftovers("点的外卖，一个半钟头先到，餐都凉了", [], negative=True)
+    assert "unmapped.delivery.late" in [c.aspect for c in order]
+    assert not any(
+        "late" in c.aspect or "waiting" in c.aspect
+        for c in leftovers("一份卖39，太离谱", [], negative=True)
+    )

@@ -146,3 +146,9 @@ def test_lint_reports_an_aspect_without_answers_a_bad_slot_and_a_promise(library
     assert "[environment.noise]: no answer" in problems
     assert "unknown slot" in problems and "dish" in problems
     assert "[food.look].step" in problems
+
+
+def test_a_spill_at_the_table_is_not_answered_as_packing(analyzer, drafter):
+    _, draft = made(analyzer, drafter, "服务员上菜把汤洒到我外套上了，连句对不起都没有")
+    assert "打包" not in draft.text and "封口" not in draft.text
+    assert "服务" in draft.text

@@ -10,6 +10,20 @@ _CLAUSE_SPLIT = re.compile(r"[，,。.！!？?；;～~、\n…]+")
 _PIECE = re.compile(r"[^，,。.！!？?；;～~、\n…]+")
 
 
+# 只 is also a measure word: after a numeral, 只是 is "(three) of them are" (好几只是死的),
+# not the contrast "but only".
+_NUMERALS = frozenset("几一二两三四五六七八九十百多0123456789")
+
+
+def _marker_at(body: str, marker: str, start: int) -> int:
+    """Where `marker` splits `body` at or after `start` (-1: nowhere): not where its
+    first character counts what a numeral before it numbers (几只是)."""
+    at = body.find(marker, start)
+    while at > 0 and marker[0] == "只" and body[at - 1] in _NUMERALS:
+        at = body.find(marker, at + 1)
+    return at
+
+
 class Clause(NamedTuple):  # made for every clause of every review: a tuple is cheapest
     start: int
     end: int
@@ -41,13 +55,14 @@ def clause_spans(text: str, contrast: tuple[str, ...]) -> list[Clause]:
         found = opening.match(body.lstrip())
         opener = found.group() if found else ""
         inner = None
+        at = -1
         if anywhere.search(body, len(opener) + 1):  # then the longest-listed marker splits
-            inner = next(
-                (m for m in markers if len(m) > 1 and m in body[len(opener) + 1 :]),
-                None,
-            )
+            for m in markers:
+                at = _marker_at(body, m, len(opener) + 1) if len(m) > 1 else -1
+                if at >= 0:
+                    inner = m
+                    break
         if inner is not None:
-            at = body.index(inner, len(opener) + 1)
             clauses.append(Clause(start, start + at, bool(opener)))
             clauses.append(Clause(start + at, end, True))
         else:
@@ -62,9 +77,10 @@ def split_clauses(text: str, contrast: tuple[str, ...]) -> list[tuple[str, bool]
         piece = piece.strip()
         if not piece:
             continue
-        marker = next((m for m in contrast if m in piece[1:]), None)
+        marker = next((m for m in contrast if _marker_at(piece, m, 1) >= 0), None)
         if marker is not None and len(marker) > 1:
-            head, _, tail = piece.partition(marker)
+            at = _marker_at(piece, marker, 1)
+            head, tail = piece[:at], piece[at + len(marker) :]
             if head.strip():
                 clauses.append((head.strip(), False))
             clauses.append((tail.strip(), True))

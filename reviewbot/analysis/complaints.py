@@ -13,7 +13,9 @@ two agree on where a point starts and ends:
 3. a clause the lexicon reading finds blaming or praising a category (服务员 + 很差, or the
    model's score of a clause that names a topic) but where no aspect word was found gives
    that category's aspect named by a topic word of the clause, else the category's first;
-4. in a delivery review, aspects with `in_delivery` become that one (waiting → late);
+4. in a delivery review, aspects with `in_delivery` become that one (waiting → late); in
+   any other review, aspects with `at_table` become that one in a clause telling of table
+   service (服务员端汤的时候洒了 is no spill in the delivery bag);
 5. a target is the pattern's `target` group, else a dish of the store's menu in the clause,
    else a person's role (服务员, 骑手), else for food and hygiene complaints the noun jieba
    finds nearest the complaint word (targets.py).
@@ -73,6 +75,7 @@ class Aspect:
     praise_id: str
     supersedes: tuple[str, ...] = ()
     in_delivery: str | None = None
+    at_table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Taxonomy:
     roles: tuple[str, ...]
     target_ignore: frozenset[str]
     delivery_context: tuple[str, ...]
+    table_context: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
     role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
 
@@ -113,6 +117,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
                 praise_id=spec.get("praise_aspect", aspect_id),
                 supersedes=tuple(spec.get("supersedes", ())),
                 in_delivery=spec.get("in_delivery"),
+                at_table=spec.get("at_table"),
             )
             for key, sign in (("topics", 0), ("complaint", -1), ("praise", 1)):
                 for word in spec.get(key, ()):
@@ -129,9 +134,10 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         for role in spec.get("roles", ())
     }
     unknown = [a.in_delivery for a in aspects.values() if a.in_delivery not in (None, *aspects)]
+    unknown += [a.at_table for a in aspects.values() if a.at_table not in (None, *aspects)]
     unknown += [a for a in defaults.values() if a not in aspects]
     if unknown:
-        raise ValueError(f"aspects.toml: unknown in_delivery aspect(s) {unknown}")
+        raise ValueError(f"aspects.toml: unknown in_delivery/at_table aspect(s) {unknown}")
     return Taxonomy(
         aspects=aspects,
         words={w: tuple(t) for w, t in words.items()},
@@ -139,6 +145,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         roles=tuple(dict.fromkeys([*data.get("roles", ()), *role_aspects])),
         target_ignore=frozenset(data.get("target_ignore", ())),
         delivery_context=tuple(data.get("delivery_context", ())),
+        table_context=tuple(data.get("table_context", ())),
         defaults=defaults,
         role_aspects=role_aspects,
     )
@@ -204,6 +211,7 @@ class ComplaintReader:
         self._unanchored = [i for i, sets in enumerate(anchors) if not sets]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
+        self._table = re.compile(trie_pattern(self.taxonomy.table_context or ("\0",)))
 
     def read(
         self,
@@ -278,6 +286,12 @@ class ComplaintReader:
                 if moved and point.sign < 0:
                     point.aspect = moved
             points = self._supersede(points)
+        else:
+            for point in points:
+                moved = self.taxonomy.aspects[point.aspect].at_table
+                first, last = clauses[point.first].clause, clauses[point.last].clause
+                if moved and point.sign < 0 and self._table.search(text, first.start, last.end):
+                    point.aspect = moved
         points = _dedupe(points)
         found = Found(points=points)
         found.jieba = self._targets(text, reading, points, store)

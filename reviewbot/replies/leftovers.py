@@ -30,7 +30,7 @@ from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
 from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
-from reviewbot.replies.reading import CONTRAST, clean_quote, praises, quote_part
+from reviewbot.replies.reading import CONTRAST, clean_quote, delivered, praises, quote_part
 
 PREFIX = "unmapped."
 GENERAL = "general"
@@ -69,6 +69,8 @@ class Cues:
     en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
     amount: re.Pattern[str]
+    duration: re.Pattern[str]
+    en_duration: re.Pattern[str]
 
 
 @cache
@@ -99,6 +101,8 @@ def cues() -> Cues:
         en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
         amount=re.compile(data["amount"]["pattern"]),
+        duration=re.compile(data["duration"]["pattern"]),
+        en_duration=re.compile(data["duration"]["en_pattern"], re.I),
     )
 
 
@@ -117,6 +121,8 @@ def leftovers(
         clauses = [c for c, _ in split_clauses(_SEPARATORS.sub("，", text), CONTRAST)]
     c = cues()
     consequence = c.en_consequence if english else c.consequence
+    duration = c.en_duration if english else c.duration
+    wait = _wait_aspect(text, english=english)
     out: list[Complaint] = []
     after_complaint = False  # the clause before was a complaint (answered or not)
     for clause in clauses:
@@ -143,6 +149,9 @@ def leftovers(
             after_complaint = False
             continue
         category, aspect = point
+        if aspect is None and category in _WAITED_ON and duration.search(to_simplified(words)):
+            # 一個鐘先到, 从点菜到上第一个菜用了四十分钟: a length of time is the wait itself
+            category, aspect = wait.partition(".")[0], wait
         if after_complaint and any(m in words.lower() for m in consequence):
             continue  # what the complaint before it led to: part of that one
         after_complaint = True
@@ -159,6 +168,24 @@ def leftovers(
         said_as = (words, None) if quotable else ("", words)
         out.append(Complaint(category, kind, *said_as))
     return out
+
+
+# Categories whose point a length of time turns into a wait (not price: 一份卖39).
+_WAITED_ON = frozenset({GENERAL, "food", "service", "delivery"})
+
+
+def _wait_aspect(text: str, *, english: bool) -> str:
+    """The aspect of a wait in this review: a late delivery when the order was delivered,
+    else slow service at the table."""
+    if english:
+        lowered = _EN_WORD.findall(text.lower())
+        ordered = any(w in cues().en_heads["delivery"] or w in _EN_DELIVERED for w in lowered)
+    else:
+        ordered = delivered(text)
+    return "delivery.late" if ordered else "service.waiting"
+
+
+_EN_DELIVERED = frozenset({"delivered", "deliveroo", "ubereats", "doordash", "arrived"})
 
 
 @cache

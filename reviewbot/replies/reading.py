@@ -126,6 +126,20 @@ def find_term(text: str, terms: tuple[str, ...]) -> str | None:
     return None
 
 
+def delivered(text: str) -> bool:
+    """Whether the review is of an order that was delivered (外卖, 骑手, 送到): its waits
+    are then a late delivery, not slow table service."""
+    return find_term(to_simplified(text), _words().delivered) is not None
+
+
+def at_table(text: str) -> bool:
+    """Whether the review tells of table service (服务员, 上菜) and of no delivery."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    plain = to_simplified(text)
+    return not delivered(text) and any(w in plain for w in load_taxonomy().table_context)
+
+
 def praises(clause: str) -> bool:
     """Whether a clause praises something: a praise word, not negated (不好吃) and not in a
     comparison that makes it a complaint (还没路边摊的好吃)."""
@@ -333,6 +347,11 @@ class _Reader:
             for category in CATEGORY_PRIORITY[1:]
             if any(find_term(remark, _terms(self.template_of(category))) for remark in remarks)
         }
+        read = {c.category for c in analysis.complaints}
+        if "delivery" not in flagged | read and at_table(self.text):
+            # 上菜还把汤洒我身上了: a delivery word (洒) at the table, where the analyzer
+            # read no delivery complaint and nothing was delivered, is no delivery point.
+            named.discard("delivery")
         found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
         found = [c for c in found if c.category in flagged or c.aspect is not None]
         found = self._delivered_wait(found)
