@@ -74,7 +74,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A chat front end's flows (marked one_database) run on SQLite only.
+    """A chat front end's flows (marked one_database, as are a few long paging and crisis
+    scenarios whose subject is not the database) run on SQLite only.
 
     What they test is the front end: the cards, taps, commands and messages, through the
     workflow layer. The database under that layer is tested on both servers by the tests of

@@ -133,6 +133,7 @@ async def test_a_quibble_in_a_good_review_is_no_part_of_a_spike(shop):
     assert crisis.triggers == ["spike:food"] and len(crisis.review_ids) == 3
 
 
+@pytest.mark.one_database  # the paging and crisis logic, not the database: SQLite
 @pytest.mark.slow
 async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
     # Two food complaints a day for a month, each day's seen that day; analysed with
@@ -148,6 +149,7 @@ async def test_a_store_that_usually_gets_such_complaints_is_not_in_crisis(shop):
     assert await shop.crises() == []
 
 
+@pytest.mark.one_database  # the paging and crisis logic, not the database: SQLite
 async def test_a_new_accounts_old_reviews_are_history_not_a_crisis(shop):
     """A store's first poll brings weeks of old reviews, all first seen now: an illness
     claim from last month and a bad week are no crisis today; they are its baseline."""

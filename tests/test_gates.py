@@ -114,15 +114,18 @@ def test_malice_pieces_found_as_their_own_searches_find_them() -> None:
     rules = AnalyzerV1().malice
     any_of = AnyOf(rules._patterns)
     pieces = {name: re.compile(pattern) for name, pattern in rules.pieces.items()}
-    texts = [rules.fold(t).text for t in _texts()]
-    assert len(texts) > 3000
+    # every other review: each piece's regex on each text is the costliest check of the
+    # suite's CPU-bound tail (15 s on all of them), and half the sets' wordings still hold
+    # every piece many times over
+    texts = [rules.fold(t).text for t in _texts()[::2]]
+    assert len(texts) > 1500
     matched = 0
     for text in texts:
         present = any_of.present(text)
         expected = {name for name, regex in pieces.items() if regex.search(text)}
         assert present == expected, text
         matched += bool(expected)
-    assert matched > 500  # the check is not vacuous
+    assert matched > 250  # the check is not vacuous
     for hurts, phrases in rules._any_phrase.items():
         gate = rules._phrase_gates[hurts]
         assert gate is not None

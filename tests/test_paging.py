@@ -131,6 +131,7 @@ async def shops(database_url, demo, clock) -> AsyncIterator[Callable[..., Any]]:
         await shop.daemon.close()
 
 
+@pytest.mark.one_database  # the paging and crisis logic, not the database: SQLite
 @pytest.mark.slow  # forty polls, each through the whole pipeline
 async def test_a_burst_of_40_complaints_pages_the_owner_at_most_3_times(shops):
     """The incident: 40 complaints in 150 s paged "危机情况有新进展" 40 times. Now the owner
