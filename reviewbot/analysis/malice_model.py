@@ -30,12 +30,13 @@ from typing import Any
 
 import numpy as np
 
+from reviewbot.analysis.spans import best_run, clause_bounds
+
 FORMAT_MAGIC = b"RBMALICE1\n"
 MODEL_NAME = "malice_model.bin"
 HEADS = ("extortion", "threat")
 _BOS, _EOS = "\x02", "\x03"
 _DIGITS = str.maketrans("0123456789", "0000000000")
-_CLAUSE_END = frozenset("。！？!?\n，,；;")
 
 
 @dataclass(frozen=True)
@@ -183,30 +184,8 @@ class MaliceModel:
             return 0, 0
         peak = int(np.argmax(share))
         left, right = clause_bounds(folded, peak, peak + 1)
-        start, end = _best_run(share[left:right])
+        start, end = best_run(share[left:right])
         return left + start, left + end
-
-
-def _best_run(share: np.ndarray) -> tuple[int, int]:
-    """The contiguous run with the largest sum (Kadane); the strongest character if none."""
-    best, span = -np.inf, (0, 0)
-    total, begin = 0.0, 0
-    for i, value in enumerate(share.tolist()):
-        if total <= 0:
-            total, begin = 0.0, i
-        total += value
-        if total > best:
-            best, span = total, (begin, i + 1)
-    if best <= 0:
-        at = int(np.argmax(share))
-        return at, at + 1
-    return span
-
-
-def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((i + 1 for i in range(start) if text[i] in _CLAUSE_END), default=0)
-    right = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
-    return left, right
 
 
 # -- the weights file ----------------------------------------------------------------------

@@ -41,11 +41,10 @@ from reviewbot.analysis.malice_model import (
     featurize,
     save,
 )
-from reviewbot.analysis.training import _fit_logreg
+from reviewbot.analysis.training import Design, _fit_logreg, design, take_rows
 
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 11
-Design = tuple[np.ndarray, np.ndarray, np.ndarray, int]
 
 
 def features_of(rows: Sequence[Row], rules: MaliceRules, cfg: ModelConfig) -> list[Features | None]:
@@ -61,23 +60,6 @@ def features_of(rows: Sequence[Row], rules: MaliceRules, cfg: ModelConfig) -> li
         near = rules.near_misses(rules.text_hits(folded, present))
         out.append(featurize(folded, present, cfg, near))
     return out
-
-
-def design(features: Sequence[Features]) -> Design:
-    if not features:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0), 0
-    rows = np.concatenate([np.full(len(f.buckets), i) for i, f in enumerate(features)])
-    cols = np.concatenate([f.buckets for f in features])
-    vals = np.concatenate([f.values for f in features])
-    return rows.astype(np.int64), cols.astype(np.int64), vals, len(features)
-
-
-def _take(d: Design, mask: np.ndarray) -> Design:
-    rows, cols, vals, _ = d
-    index = np.cumsum(mask) - 1
-    keep = mask[rows]
-    return index[rows[keep]], cols[keep], vals[keep], int(mask.sum())
 
 
 def targets(rows: Sequence[Row]) -> np.ndarray:
@@ -101,7 +83,7 @@ def fit(
     for h in range(len(HEADS)):
         used = y[:, h] >= 0
         w[h], b[h] = _fit_logreg(
-            _take(d, used), y[used, h], sw[used], cfg.C, cfg.max_iter, cfg.tol, n_cols
+            take_rows(d, used), y[used, h], sw[used], cfg.C, cfg.max_iter, cfg.tol, n_cols
         )
     return w, b
 
@@ -149,8 +131,8 @@ def train(
         held = fold == k
         if not held.any():
             continue
-        w, b = fit(_take(d, ~held), y[~held], sw[~held], cfg)
-        oof[held] = logits(_take(d, held), w, b)
+        w, b = fit(take_rows(d, ~held), y[~held], sw[~held], cfg)
+        oof[held] = logits(take_rows(d, held), w, b)
     w, b = fit(d, y, sw, cfg)
     w = w.astype("<f2").astype(np.float64)  # as the file keeps them: the threshold reads these
     honest = np.asarray([r.honest for r in kept])

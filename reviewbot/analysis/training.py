@@ -22,6 +22,7 @@ import hashlib
 import importlib.util
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -216,7 +217,7 @@ class _Trainer:
 
     def fit(self, mask: np.ndarray) -> tuple[np.ndarray, float]:
         """Fit on the main rows in ``mask`` plus all auxiliary rows."""
-        design, y = _take(self.main, mask), self.y[mask]
+        design, y = take_rows(self.main, mask), self.y[mask]
         sw = np.ones(len(y))
         if self.aux is not None:
             design = _stack(design, self.aux)
@@ -265,7 +266,7 @@ def _lexicon_buckets(lexicon: dict[str, int], hash_bits: int) -> dict[int, int]:
     return out
 
 
-def _take(design: Design, mask: np.ndarray) -> Design:
+def take_rows(design: Design, mask: np.ndarray) -> Design:
     """The rows of a coordinate-form design selected by a boolean mask."""
     r, c, v, _ = design
     new_index = np.cumsum(mask) - 1
@@ -396,3 +397,17 @@ def _sha256_texts(texts: Iterable[str], labels: Iterable[int]) -> str:
     for text, label in zip(texts, labels, strict=True):
         h.update(f"{int(label)}\t{text}\n".encode())
     return h.hexdigest()
+
+
+# -- what the learned readers share (malice_training, replies/scorer_training) ---------------
+
+
+def design(features: Sequence[Any]) -> Design:
+    """The sparse design of hashed features (each with `buckets` and `values`)."""
+    if not features:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0), 0
+    rows = np.concatenate([np.full(len(f.buckets), i) for i, f in enumerate(features)])
+    cols = np.concatenate([f.buckets for f in features])
+    vals = np.concatenate([f.values for f in features])
+    return rows.astype(np.int64), cols.astype(np.int64), vals, len(features)

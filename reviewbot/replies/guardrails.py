@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.normalize import normalize
 from reviewbot.analysis.segment import word_starts, words_of
+from reviewbot.analysis.spans import clause_bounds
 from reviewbot.replies import scorer
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data, is_crisis
@@ -893,7 +894,7 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
     if over[family] < 0:
         return
     start, end = model.explain(features, family, text)
-    left, right = scorer.clause_bounds(text, start, end)
+    left, right = clause_bounds(text, start, end)
     while start < end and not _word_char(text[start]):
         start += 1
     while end > start and not _word_char(text[end - 1]):

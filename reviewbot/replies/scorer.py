@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from reviewbot.analysis.spans import CLAUSE_END, best_run, clause_bounds
 from reviewbot.replies.lexicon import guardrail_data
 
 FORMAT_MAGIC = b"RBGUARD1\n"
@@ -47,7 +48,6 @@ _BOS, _EOS = "\x02", "\x03"
 _WORD_MARK = b"\x01"
 _CUE_MARK = b"\x04"
 _DIGITS = str.maketrans("0123456789", "0000000000")
-_CLAUSE_END = frozenset("。！？!?\n，,；;")
 # Shorter texts are not scored: a few n-grams weigh too much after normalisation, and the
 # dev edits hold few short innocent ones (72 of 1210 under 15 characters) to learn from; on
 # short non-replies (评价内容, 没确认) the scorer refused far too often.
@@ -135,7 +135,7 @@ def cues(text: str, words: Sequence[tuple[str, int, int]]) -> list[tuple[str, in
     out: list[tuple[str, int, int]] = []
     real = [(w, a, b) for w, a, b in words if w.strip() and any(ch.isalnum() for ch in w)]
     for (w1, a, _), (w2, _, b) in itertools.pairwise(real):
-        if not (set(text[a:b]) & _CLAUSE_END):
+        if not (set(text[a:b]) & CLAUSE_END):
             out.append((f"B:{prepare(w1)}|{prepare(w2)}", a, b))
     hits: list[tuple[str, int, int]] = []
     for m in longer.finditer(text):
@@ -150,7 +150,7 @@ def cues(text: str, words: Sequence[tuple[str, int, int]]) -> list[tuple[str, in
     clause = 0
     for ch in text:
         clause_of.append(clause)
-        clause += ch in _CLAUSE_END
+        clause += ch in CLAUSE_END
     marked = []
     for c, a, b in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
         neg = any(a - scope <= at < a and clause_of[at] == clause_of[a] for at in negated_at)
@@ -237,32 +237,8 @@ class ScorerModel:
             return 0, 0
         peak = int(np.argmax(share))
         left, right = clause_bounds(text, peak, peak + 1)
-        start, end = _best_run(share[left:right])
+        start, end = best_run(share[left:right])
         return left + start, left + end
-
-
-def _best_run(share: np.ndarray) -> tuple[int, int]:
-    """The contiguous run with the largest sum (Kadane), the strongest character if none is
-    positive."""
-    best, best_span = -np.inf, (0, 0)
-    total, begin = 0.0, 0
-    for i, value in enumerate(share):
-        if total <= 0:
-            total, begin = 0.0, i
-        total += value
-        if total > best:
-            best, best_span = total, (begin, i + 1)
-    if best <= 0:
-        at = int(np.argmax(share))
-        return at, at + 1
-    return best_span
-
-
-def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause holding text[start:end] (the span does not run past its punctuation)."""
-    left = max((i + 1 for i in range(start) if text[i] in _CLAUSE_END), default=0)
-    right = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
-    return left, right
 
 
 # -- the weights file ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from reviewbot.analysis.segment import words_of
-from reviewbot.analysis.training import _fit_logreg, _fit_platt
+from reviewbot.analysis.training import Design, _fit_logreg, _fit_platt, design, take_rows
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import learned_reading, normalise
 from reviewbot.replies.scorer import (
@@ -122,23 +122,6 @@ def training_store() -> StoreProfile:
         signature="老街坊川菜馆 店长老王",
         contact="店长电话 028-6543 2100",
     )
-
-
-Design = tuple[np.ndarray, np.ndarray, np.ndarray, int]
-
-
-def design(features: Sequence[Features]) -> Design:
-    rows = np.concatenate([np.full(len(f.buckets), i) for i, f in enumerate(features)])
-    cols = np.concatenate([f.buckets for f in features])
-    vals = np.concatenate([f.values for f in features])
-    return rows.astype(np.int64), cols.astype(np.int64), vals, len(features)
-
-
-def _take(d: Design, mask: np.ndarray) -> Design:
-    rows, cols, vals, _ = d
-    index = np.cumsum(mask) - 1
-    keep = mask[rows]
-    return index[rows[keep]], cols[keep], vals[keep], int(mask.sum())
 
 
 def _fit(
@@ -240,7 +223,7 @@ def out_of_fold(
     for k in sorted(set(fold.tolist())):
         w, b = fit([e for e, f in zip(edits, fold, strict=True) if f != k])
         held = fold == k
-        oof[held] = _logits(_take(d, held), w, b)
+        oof[held] = _logits(take_rows(d, held), w, b)
     return oof
 
 
