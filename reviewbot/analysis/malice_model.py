@@ -18,9 +18,7 @@ evidence: the customer's words that add most to the score, the pieces found, and
 
 from __future__ import annotations
 
-import json
 import math
-import struct
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from reviewbot.analysis import weights
 from reviewbot.analysis.spans import best_run, clause_bounds
 
 FORMAT_MAGIC = b"RBMALICE1\n"
@@ -192,38 +191,24 @@ class MaliceModel:
 
 
 def save(model: MaliceModel) -> bytes:
-    """`MAGIC | u32 header length | JSON header | zlib(float16 weights)`: no timestamps,
-    keys sorted, so the same training gives the same bytes."""
     header = {
         "config": {**model.config.__dict__, "margins": list(model.config.margins)},
         "heads": list(model.heads),
         "bias": [float(b) for b in model.bias],
         "threshold": [float(t) for t in model.threshold],
         "meta": model.meta,
-        "dtype": "<f2",
-        "shape": list(model.w.shape),
     }
-    head = json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    body = zlib.compress(model.w.astype("<f2").tobytes(), 9)
-    return FORMAT_MAGIC + struct.pack("<I", len(head)) + head + body
+    return weights.pack(FORMAT_MAGIC, header, model.w)
 
 
 def load(blob: bytes) -> MaliceModel:
-    if not blob.startswith(FORMAT_MAGIC):
-        raise ValueError("not a reviewbot malice model")
-    start = len(FORMAT_MAGIC)
-    (head_len,) = struct.unpack_from("<I", blob, start)
-    header = json.loads(blob[start + 4 : start + 4 + head_len].decode("utf-8"))
-    w = np.frombuffer(zlib.decompress(blob[start + 4 + head_len :]), header["dtype"])
-    shape = tuple(header["shape"])
-    if w.size != shape[0] * shape[1]:
-        raise ValueError("malice model weights are truncated")
+    header, w = weights.unpack(blob, FORMAT_MAGIC, "malice model")
     config = dict(header["config"])
     config["margins"] = tuple(config["margins"])
     return MaliceModel(
         ModelConfig(**config),
         tuple(header["heads"]),
-        w.reshape(shape).astype(np.float64),
+        w,
         np.asarray(header["bias"], np.float64),
         np.asarray(header["threshold"], np.float64),
         header["meta"],

@@ -27,9 +27,7 @@ with the rules.
 from __future__ import annotations
 
 import itertools
-import json
 import re
-import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from reviewbot.analysis import weights
 from reviewbot.analysis.spans import CLAUSE_END, best_run, clause_bounds
 from reviewbot.replies.lexicon import guardrail_data
 
@@ -245,8 +244,6 @@ class ScorerModel:
 
 
 def save(model: ScorerModel) -> bytes:
-    """`MAGIC | u32 header length | JSON header | zlib(float16 weights)`: no timestamps,
-    keys sorted, so the same training gives the same bytes."""
     header = {
         "config": model.config.__dict__,
         "families": list(model.families),
@@ -255,29 +252,17 @@ def save(model: ScorerModel) -> bytes:
         "platt_b": [float(b) for b in model.platt_b],
         "threshold": [float(t) for t in model.threshold],
         "meta": model.meta,
-        "dtype": "<f2",
-        "shape": list(model.w.shape),
     }
-    head = json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    body = zlib.compress(model.w.astype("<f2").tobytes(), 9)
-    return FORMAT_MAGIC + struct.pack("<I", len(head)) + head + body
+    return weights.pack(FORMAT_MAGIC, header, model.w)
 
 
 def load(blob: bytes) -> ScorerModel:
-    if not blob.startswith(FORMAT_MAGIC):
-        raise ValueError("not a reviewbot guard scorer")
-    start = len(FORMAT_MAGIC)
-    (head_len,) = struct.unpack_from("<I", blob, start)
-    header = json.loads(blob[start + 4 : start + 4 + head_len].decode("utf-8"))
-    w = np.frombuffer(zlib.decompress(blob[start + 4 + head_len :]), header["dtype"])
-    shape = tuple(header["shape"])
-    if w.size != shape[0] * shape[1]:
-        raise ValueError("guard scorer weights are truncated")
+    header, w = weights.unpack(blob, FORMAT_MAGIC, "guard scorer")
     config = {"cue_weight": 0.0, **header["config"]}  # models before the cue group had none
     return ScorerModel(
         ScorerConfig(**config),
         tuple(header["families"]),
-        w.reshape(shape).astype(np.float64),
+        w,
         np.asarray(header["bias"]),
         np.asarray(header["platt_a"]),
         np.asarray(header["platt_b"]),
