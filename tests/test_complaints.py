@@ -341,3 +341,39 @@ def test_a_count_of_pieces_is_the_portion_whatever_the_dish():
 def test_the_toilets_smell_in_the_room_is_cleanliness_not_crowding():
     found = aspects(read("卫生间旁边那一桌一直有尿骚味，熏得吃不下", 2))
     assert "environment.cleanliness" in found and "environment.space" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("六十块钱吃了个寂寞，还饿着肚子", "price.value"),
+        ("这点钱去隔壁能吃顿好的，同样的钱能吃两顿", "price.value"),
+        ("一份凉皮十八，你们自己觉得值吗", "price.value"),
+        ("上个月还是22，这次直接涨到了29", "price.expensive"),
+        ("今年菜价翻了一倍", "price.expensive"),
+        ("收银员少找了我十块钱", "price.billing"),
+        ("下单显示28，实际扣了35", "price.billing"),
+        ("米饭要单独收费，一碗三块", "price.billing"),
+        ("秤明显不准，一把青菜称出一斤", "price.billing"),
+        ("页面写着第二份半价，结账还是原价", "price.discount"),
+        ("满40减10悄悄改成了满60减10", "price.discount"),
+        ("Prices went up again and the portions shrank", "price.expensive"),
+    ],
+)
+def test_money_complaints_in_other_words(text, aspect):
+    # what a price complaint sounds like beyond 贵 and 不值 (session 23): the money against
+    # what it bought, a rise, the change or the charge that does not add up, an offer broken
+    assert aspect in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "not_aspect"),
+    [
+        ("服务员看了一眼说没问题，就这？", "price.value"),
+        ("老板一直推销最贵的酒，不点就甩脸子", "price.expensive"),
+        ("空调遥控不给用，热得要命", "price.discount"),
+        ("说好送饮料，结果没送", "price.discount"),
+    ],
+)
+def test_words_near_money_that_are_no_price_complaint(text, not_aspect):
+    assert not_aspect not in aspects(read(text, 2))
