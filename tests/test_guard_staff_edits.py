@@ -796,3 +796,35 @@ def test_an_invitation_to_come_again_offers_nothing_an_offer_names_what_is_given
     what is given (money, a price, food or a gift counted out, waiving or paying)."""
     assert learned_codes(invitation) == set()
     assert "promise" in learned_codes(offer)
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "我们开店这么多年，从没出现过这种问题。",
+            "开店这么多年从没出过这种错，这次是我们的失误，非常抱歉。",
+        ),
+        (
+            "营业十几年从没接到过类似的投诉，您再想想是不是记错了。",
+            "我们之前一直没有接到过这样的反馈，这次会认真查一下每个环节。",
+        ),
+        (
+            "这种情况在我们店还是第一次听说，请您再确认一下。",
+            "这种情况在我们店还是第一次出现，我们非常重视，已经在查原因。",
+        ),
+        (
+            "我们的师傅手艺在这儿，做不出这么咸的菜。",
+            "您说得对，汤确实咸了，我们已经跟师傅说了。",
+        ),
+        (
+            "对于您说的头发，我们表示很怀疑，后厨都戴帽子。",
+            "您说的头发问题我们很重视，后厨已经统一戴上帽子和口罩。",
+        ),
+    ],
+)
+def test_the_stores_track_record_against_the_customer_is_arguing_owned_it_is_not(
+    violation, near_miss
+):
+    assert "argue" in codes(violation)
+    assert codes(near_miss) == set()
