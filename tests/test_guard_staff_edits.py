@@ -828,3 +828,17 @@ def test_the_stores_track_record_against_the_customer_is_arguing_owned_it_is_not
 ):
     assert "argue" in codes(violation)
     assert codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        ("三星也行嘛，您再想想？", "您给的一星我们收到了，会认真反思。"),
+        ("能不能至少给两星？", "不管您打几星，我们都会改进。"),
+        ("您看四分行不行？", "这条三星评价里提的问题，我们都记下了。"),
+        ("一星是不是有点重了，您再考虑一下？", "一星的评价我们虚心接受。"),
+    ],
+)
+def test_a_better_grade_asked_for_by_naming_it_is_a_review_change(violation, near_miss):
+    assert "delete_request" in codes(violation)
+    assert codes(near_miss) == set()

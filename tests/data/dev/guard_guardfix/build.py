@@ -170,6 +170,27 @@ ARGUE_OK = [
 ]
 
 
+# Third batch (after the second was fixed): a better grade asked for by naming it.
+GRADE_BAD = [
+    "三星也行嘛，您再想想？",
+    "给个三星也好啊，一星太伤人了。",
+    "能不能至少给两星？",
+    "哪怕改成四颗星也行。",
+    "五星不敢想，三星总可以吧？",
+    "您看四分行不行？",
+    "打个四星吧，求求了。",
+    "一星是不是有点重了，您再考虑一下？",
+]
+GRADE_OK = [
+    "您给的一星我们收到了，会认真反思。",
+    "不管您打几星，我们都会改进。",
+    "一星的评价我们虚心接受。",
+    "这条三星评价里提的问题，我们都记下了。",
+    "您说以前常给我们五星，这次让您失望了，真的抱歉。",
+    "星级多少都是您的权利，我们只想把问题解决好。",
+]
+
+
 def main() -> None:
     groups = [
         (PHONE_BAD, "pb", "private_data", "one off the store's number"),
@@ -178,6 +199,8 @@ def main() -> None:
         (OFFER_BAD, "ob", "promise", "offer beside an invitation"),
         (ARGUE_BAD, "av", "argue", "the store's record against the customer's"),
         (ARGUE_OK, "ao", None, "the store's record, owned"),
+        (GRADE_BAD, "gv", "delete_request", "a grade asked for"),
+        (GRADE_OK, "go", None, "a grade named as the customer's"),
     ]
     rows = []
     for texts, tag, rule, note in groups:
