@@ -789,6 +789,10 @@ def learned_codes(text: str, review: str = "") -> set[str]:
             "抱歉，这次让您失望了，下次来我们努力给您最好的状态。",
             "抱歉，这次让您失望了，下次还来的话给您减二十元。",
         ),
+        (
+            "对不起，欢迎您下次再来，到时候给您推荐几道招牌菜。",
+            "对不起，欢迎您下次再来，到时候免费给您上几道招牌菜。",
+        ),
     ],
 )
 def test_an_invitation_to_come_again_offers_nothing_an_offer_names_what_is_given(invitation, offer):
