@@ -711,3 +711,138 @@ def test_the_widenings_from_the_check_batch_guard_ga8():
 def test_judging_the_customers_tone_is_arguing_describing_ours_is_not():
     assert "argue" in codes("我们理解您着急，不过您当时的口气也太冲了。")
     assert codes("我们服务员的态度不好，是我们培训不到位，向您道歉。") == set()
+
+
+# -- session 23 (helper guardfix): only the configured number, whole, is the store's --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有问题请拨打 010-1234 5679 联系店长。",
+        "店长电话 010.1234.5679，随时找我。",
+        "店长电话 010/1234/5670，我们一定处理好。",
+        "请打店长电话 010·1234·5678·9。",
+        "店长电话：010，1234，5679，二十四小时开机。",
+        "有事打 010_1234_5688 找店长。",
+        "店长电话 010–1234–5679，麻烦您再打一次。",
+        "店长电话 010-1234-567，有问题随时联系。",
+        "联系店长 9-1234 5678，我们当面道歉。",
+        "店长电话零一零 一二三四 五六七九，给您添麻烦了。",
+        "店长电话 零壹零/壹贰叁肆/伍陆柒玖",
+        "店长电话 010-1234 5678-2，分机找我。",
+    ],
+)
+def test_a_number_sharing_digits_with_the_configured_phone_is_private(text):
+    """One digit off, one digit short or long, or split by dots, slashes, commas: another
+    number, though its parts (010, 1234) are the store's."""
+    assert "private_data" in learned_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "店长电话 010.1234.5678，随时找我。",
+        "店长电话 010/1234/5678，我们一定处理好。",
+        "店长电话：010，1234，5678，二十四小时开机。",
+        "店长电话零一零 一二三四 五六七八，给您添麻烦了。",
+        "店长电话 010-1234 5678，10点到22点都有人接。",
+        "您直接打 1234 5678 找店长就行。",
+    ],
+)
+def test_the_configured_phone_split_by_any_mark_passes(text):
+    assert learned_codes(text) == set()
+
+
+def learned_codes(text: str, review: str = "") -> set[str]:
+    found = check_reply(
+        text,
+        review=ReviewText("s1", review, 2) if review else NO_REVIEW,
+        analysis=ORDINARY,
+        store=STORE,
+        learned=True,
+        by_staff=True,
+    )
+    return {v.code for v in found}
+
+
+@pytest.mark.parametrize(
+    ("invitation", "offer"),
+    [
+        (
+            "非常抱歉，下次您再来，希望给您一个更好的体验。",
+            "非常抱歉，下次您再来给您免单。",
+        ),
+        (
+            "不好意思，下次您来店里，我们一定让您吃得舒心。",
+            "不好意思，下次您来店里，饭钱算我们的。",
+        ),
+        (
+            "抱歉这次服务不周，下次您来我们一定热情接待。",
+            "抱歉这次服务不周，下次您来我们送您一瓶饮料。",
+        ),
+        (
+            "实在抱歉，下次您来之前打个电话，我们提前给您留位。",
+            "实在抱歉，下次您来报我名字打八折。",
+        ),
+        (
+            "抱歉，这次让您失望了，下次来我们努力给您最好的状态。",
+            "抱歉，这次让您失望了，下次还来的话给您减二十元。",
+        ),
+        (
+            "对不起，欢迎您下次再来，到时候给您推荐几道招牌菜。",
+            "对不起，欢迎您下次再来，到时候免费给您上几道招牌菜。",
+        ),
+    ],
+)
+def test_an_invitation_to_come_again_offers_nothing_an_offer_names_what_is_given(invitation, offer):
+    """The learned scorer read 下次来 … 给您 as an offer: a promise it reads must name
+    what is given (money, a price, food or a gift counted out, waiving or paying)."""
+    assert learned_codes(invitation) == set()
+    assert "promise" in learned_codes(offer)
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "我们开店这么多年，从没出现过这种问题。",
+            "开店这么多年从没出过这种错，这次是我们的失误，非常抱歉。",
+        ),
+        (
+            "营业十几年从没接到过类似的投诉，您再想想是不是记错了。",
+            "我们之前一直没有接到过这样的反馈，这次会认真查一下每个环节。",
+        ),
+        (
+            "这种情况在我们店还是第一次听说，请您再确认一下。",
+            "这种情况在我们店还是第一次出现，我们非常重视，已经在查原因。",
+        ),
+        (
+            "我们的师傅手艺在这儿，做不出这么咸的菜。",
+            "您说得对，汤确实咸了，我们已经跟师傅说了。",
+        ),
+        (
+            "对于您说的头发，我们表示很怀疑，后厨都戴帽子。",
+            "您说的头发问题我们很重视，后厨已经统一戴上帽子和口罩。",
+        ),
+    ],
+)
+def test_the_stores_track_record_against_the_customer_is_arguing_owned_it_is_not(
+    violation, near_miss
+):
+    assert "argue" in codes(violation)
+    assert codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        ("三星也行嘛，您再想想？", "您给的一星我们收到了，会认真反思。"),
+        ("能不能至少给两星？", "不管您打几星，我们都会改进。"),
+        ("您看四分行不行？", "这条三星评价里提的问题，我们都记下了。"),
+        ("一星是不是有点重了，您再考虑一下？", "一星的评价我们虚心接受。"),
+    ],
+)
+def test_a_better_grade_asked_for_by_naming_it_is_a_review_change(violation, near_miss):
+    assert "delete_request" in codes(violation)
+    assert codes(near_miss) == set()

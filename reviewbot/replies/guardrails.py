@@ -38,8 +38,16 @@ from reviewbot.replies.lexicon import dish_lexicon, dish_shapes, guardrail_data,
 
 DEFAULT_MAX_CHARS = 500
 _DIGITS = re.compile(r"[0-9]+")
-# A number as written, split up however (028-6543 2100, (028) 6543-2100, +86 28 6543 2100).
-_NUMBER_RUN = re.compile(r"[0-9][0-9\s\-－—.·()（）/]*[0-9]")
+# What may stand between the digits of one number as written (028-6543 2100, (028)
+# 6543-2100, +86 28 6543 2100, 028.6543.2100, 028_6543_2100, 028~6543~2100) …
+_NUMBER_GAP = r"\s\-－—–‐‑.·・/_~()（）"
+# … and marks that split a number into parts as well as list several (028，6543，2100; 2、3).
+_NUMBER_LIST = ",，、"
+_NUMBER_RUN = re.compile(rf"[0-9](?:[{_NUMBER_GAP}{_NUMBER_LIST}]{{0,3}}[0-9])*")
+_LIST_MARK = re.compile(rf"[{_NUMBER_GAP}]*[{_NUMBER_LIST}][{_NUMBER_GAP}{_NUMBER_LIST}]*")
+# A number of this many digits or more reads as a phone number (or an account, a licence):
+# it is the store's own only when it is exactly a number of the fact sheet, whole.
+_PHONE_DIGITS = 7
 _SEPARATORS = re.compile(r"[\s\-－—:：()（）/.·]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[。！？!?\n，,；;]")
@@ -254,6 +262,9 @@ class _Rule:
     # A sentence saying the first and not the second lets any of the rule's hits in it
     # through (a fee the store charges nobody is its price list, not an offer).
     standing: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+    # What a refusal under this rule by the learned scorer must name somewhere in the reply
+    # (a promise names what is given): without it, the scorer's reading is let go.
+    learned_needs: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +386,9 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
             )
             if "standing" in table
             else None
+        ),
+        learned_needs=(
+            _expand(table["learned_needs"], concepts, code) if "learned_needs" in table else None
         ),
     )
 
@@ -571,7 +585,76 @@ class _Sheet:
     @property
     def phones(self) -> frozenset[str]:
         """The fact sheet's numbers as dialled at home (separators gone: 02865432100)."""
-        return frozenset(n for n in _DIGITS.findall(self.facts) if len(n) >= 7)
+        return frozenset(n for n in _DIGITS.findall(self.facts) if len(n) >= _PHONE_DIGITS)
+
+    @property
+    def own_numbers(self) -> frozenset[str]:
+        """`phones`, and each landline as dialled within its city (6543 2100 for 028-6543
+        2100: area codes are 010 and 02x, else four digits)."""
+        local = (
+            n[3 if n[1] in "12" else 4 :]
+            for n in self.phones
+            if n.startswith("0") and 10 <= len(n) <= 12
+        )
+        return self.phones | frozenset(n for n in local if len(n) >= _PHONE_DIGITS)
+
+
+def _allowed(sheet: _Sheet, allow: str, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is fine by the fact sheet (`_Sheet.allows`). A hit holding
+    digits of a long number is the store's own only when that whole number is (`_numbers`):
+    028-6543 2101, 8-6543 2100 or 028.6543.210 beside the store's 028-6543 2100 are other
+    numbers, whatever of the store's they share."""
+    if allow == "facts":
+        own, foreign = _numbers(text, sheet)
+        if any(i in foreign for i in range(start, end)):
+            return False
+        if any(i in own for i in range(start, end)) and all(
+            i in own for i in range(start, end) if text[i].isdigit()
+        ):
+            return True
+    return sheet.allows(allow, text[start:end])
+
+
+@lru_cache(maxsize=256)
+def _numbers(text: str, sheet: _Sheet) -> tuple[frozenset[int], frozenset[int]]:
+    """(own, foreign): the places in `text` of the digits of the store's own numbers
+    (exactly a number of the fact sheet, however split or prefixed: `_dialled`), and of
+    every other number long enough to be a phone number (`_PHONE_DIGITS`). A run of digits
+    split by commas may be one number (028，6543，2100) or a list (2100，10点): the longest
+    parts that dial one of the store's numbers are its own, the rest is read apart."""
+    own: set[int] = set()
+    foreign: set[int] = set()
+    numbers = sheet.own_numbers
+    for run in _NUMBER_RUN.finditer(text):
+        parts: list[tuple[int, int]] = []
+        at = run.start()
+        for mark in _LIST_MARK.finditer(text, run.start(), run.end()):
+            parts.append((at, mark.start()))
+            at = mark.end()
+        parts.append((at, run.end()))
+        rest: list[tuple[int, int]] = []
+        first = 0
+        while first < len(parts):
+            for last in range(len(parts) - 1, first - 1, -1):
+                begin, stop = parts[first][0], parts[last][1]
+                if _dialled(text[begin:stop]) in numbers:
+                    own.update(range(begin, stop))
+                    rest.append((-1, -1))
+                    first = last + 1
+                    break
+            else:
+                rest.append(parts[first])
+                first += 1
+        chunk: list[tuple[int, int]] = []
+        for part in [*rest, (-1, -1)]:
+            if part[0] >= 0:
+                chunk.append(part)
+                continue
+            places = [i for b, e in chunk for i in range(b, e) if text[i].isdigit()]
+            if len(places) >= _PHONE_DIGITS:
+                foreign.update(places)
+            chunk = []
+    return frozenset(own), frozenset(foreign)
 
 
 def _dialled(hit: str) -> str:
@@ -787,7 +870,7 @@ def check_reply(
             for pattern in family.patterns:
                 for match in pattern.finditer(target):
                     start, end = match.span()
-                    if start == end or sheet.allows(family.allow, match.group(0)):
+                    if start == end or _allowed(sheet, family.allow, target, start, end):
                         continue
                     if family.review_exempt and _quoted_amount(match.group(0), said):
                         continue
@@ -890,8 +973,14 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
     features = scorer.featurize(text, words_of(text), model.config)
     probabilities = model.probabilities(features)
     over = probabilities - model.threshold
-    family = int(over.argmax())
-    if over[family] < 0:
+    needs = {rule.code: rule.learned_needs for rule in _rules().rules}
+    for family in sorted(range(len(over)), key=lambda f: -float(over[f])):
+        if over[family] < 0:
+            return
+        wanted = needs.get(model.families[family])
+        if wanted is None or wanted.search(text):
+            break  # the first family over its threshold whose reading the reply bears out
+    else:
         return
     start, end = model.explain(features, family, text)
     left, right = clause_bounds(text, start, end)
@@ -901,7 +990,7 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
         end -= 1
     if start >= end:
         start, end = left, right
-    if sheet.allows("facts", reply.text[start:end]):
+    if _allowed(sheet, "facts", reply.text, start, end):
         return  # the store's own words (read as written: `text` has its numbers blanked)
     code = model.families[family]
     if code == "private_data" and any(
@@ -923,19 +1012,19 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
 def _blanked(reply: _Text, sheet: _Sheet, named: Collection[int]) -> str:
     """What the scorer reads: the reply as the rules read it, with the customer's words
     named back and the store's own numbers as blanks."""
-    body = "".join("□" if i in named else ch for i, ch in enumerate(reply.body))
-    body = _NUMBER_RUN.sub(
-        lambda m: (
-            _DIGITS.sub(lambda d: "□" * len(d[0]), m[0]) if _dialled(m[0]) in sheet.phones else m[0]
-        ),
-        body,
-    )
-    return _DIGITS.sub(lambda m: "□" * len(m[0]) if _stores_number(m[0], sheet) else m[0], body)
+    own, foreign = _numbers(reply.text, sheet)
+    blank = {*named, *(i for i in own if reply.text[i].isdigit())}
+    for number in _DIGITS.finditer(reply.text):
+        places = range(*number.span())
+        if not any(i in foreign for i in places) and _stores_number(number[0], sheet):
+            blank.update(places)
+    return "".join("□" if i in blank else ch for i, ch in enumerate(reply.body))
 
 
 def _stores_number(number: str, sheet: _Sheet) -> bool:
     """One of the fact sheet's numbers, or several of them read as one run (028-6543 2100
-    written 零二八六五四三二一零零)."""
+    written 零二八六五四三二一零零); not a part of a longer number (`_numbers`: 028 and
+    6543 in 028.6543.2101 are another number's)."""
     return number in sheet.digits or (len(number) >= 5 and number in sheet.facts)
 
 
