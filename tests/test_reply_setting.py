@@ -121,3 +121,43 @@ def test_an_apology_that_never_came_is_the_staffs_attitude(analyzer, drafter, te
     assert "service.attitude" in {c.aspect for c in read}
     _, draft = clean_draft(analyzer, drafter, text, 2, review_id="s6")
     assert "道歉" in draft.text and "卖完" not in draft.text and "售罄" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # a complaint explained away by whoever answered it
+        ("饺子里有根塑料绳，老板说那是韭菜的根", "service.attitude"),
+        ("鱼有点臭，她说这个鱼本来就是这个味", "service.attitude"),
+        ("同經理講，佢話係咁嘅味", "service.attitude"),
+        # charged anyway, or twice
+        ("菜上错了没吃，结账的时候照样收了钱", "price.billing"),
+        ("买一送一的活动，结果付了两份的钱", "price.billing"),
+        # the belly named by the toilet
+        ("吃完回家一晚上跑了五趟厕所", "hygiene.illness"),
+        ("吃完晚上拉了三次肚子", "hygiene.illness"),
+        # how food is handled
+        ("厨师做菜不戴手套也不戴口罩", "hygiene.kitchen"),
+        ("上菜的时候服务员大拇指插进汤里了", "hygiene.kitchen"),
+        ("外面马路的喇叭声一阵一阵的", "environment.noise"),
+        ("菜单来来回回就那几样", "food.variety"),
+        ("筷子又忘记给了", "service.utensils"),
+        ("同一碗面，去年18今年涨到了26", "price.expensive"),
+        ("地板刚拖过，特别滑", "environment.comfort"),
+        ("我要的是番茄鸡蛋面给的是西红柿牛腩面", "service.wrong_item"),
+        ("订好的包厢到了说已经给别人了", "service.order_handling"),
+        ("桌子上还留着上一桌的骨头", "environment.cleanliness"),
+        ("奶茶冰块全化了", "food.temperature"),
+        ("小馄饨皮厚馅小", "food.portion"),
+        ("店门口就是垃圾站", "environment.location"),
+    ],
+)
+def test_more_words_of_complaints_read_on_a_new_batch(analyzer, text, aspect):
+    assert aspect in {c.aspect for c in complaints(analyzer, text)}
+
+
+def test_a_complaint_explained_away_is_answered_as_the_answer_it_got(analyzer, drafter):
+    _, draft = clean_draft(
+        analyzer, drafter, "鱼有点咸，她说这个鱼本来就是这个味", 2, review_id="s7"
+    )
+    assert "解释" in draft.text or "回应" in draft.text

@@ -612,14 +612,16 @@ def _clean_target(target: str | None) -> str | None:
 
 
 def _continued(points: list[Point], text: str, clauses: Sequence[Any]) -> list[Point]:
-    """A complaint in the clause right after one of the same aspect about a named thing,
-    in the same sentence and naming nothing of its own, goes on about that thing (回锅肉没
-    煸透，有的还是生的; 红烧肉没炖烂，咬都咬不动): one point over both clauses, not two."""
+    """A complaint in its own words in the clause right after one of the same aspect about a
+    named thing, in the same sentence and naming nothing of its own, goes on about that
+    thing (回锅肉没煸透，有的还是生的; 红烧肉没炖烂，咬都咬不动): one point over both clauses,
+    not two. A reading derived from blame alone (…也不好吃，鸡块炸的老) is not merged."""
     out: list[Point] = []
     for point in sorted(points, key=lambda p: p.start):
         before = next((p for p in reversed(out) if p.sign < 0 and p.aspect == point.aspect), None)
         if (
             point.sign < 0
+            and not point.derived
             and not point.target
             and before is not None
             and before.target

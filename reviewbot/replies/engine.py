@@ -315,8 +315,9 @@ class TemplateDrafter:
         complaints = analysis.complaints
         if not english and by_platform(text, platform) and not delivered(text):
             # Posted on a delivery platform, telling of no meal at the table, in no delivery
-            # words the analyzer would know it by (等了一个半小时才到): its waits and cold food
-            # are the delivery's, as the analyzer reads them in a review saying 外卖.
+            # words the analyzer would know it by (等了一个半小时才到): its waits are the
+            # delivery's, as the analyzer reads them in a review saying 外卖. (Food not hot
+            # stays the kitchen's: 没热透 says how it was heated, not how it travelled.)
             complaints = tuple(_in_delivery(c) for c in complaints)
         # A wait is answered only where the customer's words tell of one (tells_of_time).
         points = [c for c in ordered(complaints) if c.aspect in answers and tells_of_time(c)]
@@ -672,13 +673,13 @@ class TemplateDrafter:
 
 
 def _in_delivery(complaint: AnalysisComplaint) -> AnalysisComplaint:
-    """The complaint as the analyzer reads it in a delivery review (in_delivery in
-    analysis/data/aspects.toml: a wait is a late delivery, cold food came cold)."""
+    """A wait as the analyzer reads it in a delivery review (in_delivery in
+    analysis/data/aspects.toml: service.waiting is delivery.late); other points as they are."""
     from reviewbot.analysis.complaints import load_taxonomy
 
     aspects = load_taxonomy().aspects
     moved = aspects[complaint.aspect].in_delivery if complaint.aspect in aspects else None
-    if not moved:
+    if moved != "delivery.late":
         return complaint
     return replace(complaint, category=aspects[moved].category, aspect=moved)
 
@@ -782,6 +783,9 @@ def _answered(span: str) -> str:
     return quote_span(span).strip("「」") or span
 
 
+_COLON = re.compile(r"[：:]")
+
+
 def quote_span(span: str) -> str:
     """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
     span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
@@ -796,6 +800,11 @@ def quote_span(span: str) -> str:
         return found
     # A span over two clauses (備註寫了去冰微糖，結果做成正常冰全糖): its first clause fit to
     # quote names the point better than its kind alone.
+    # A framing verdict before a colon (可惜菜不行：干煸豆角没煸透，生的) names the point
+    # less than what follows it.
+    said = _COLON.split(span)[-1]
+    if said != span and len(said) >= 4 and (found := quote_span(said)):
+        return found
     clauses = [p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4]
     found = next((q for q in map(clean_quote, clauses) if q), "")
     # Unfit whole for a question or talk of money back (新客立减怎么没减): its part
