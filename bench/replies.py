@@ -197,7 +197,9 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     rules: Counter[str] = Counter()  # drafts per guardrail rule that fired (aggregates)
     started = time.perf_counter()
     for index, item in enumerate(items):
-        review = ReviewText(str(item.get("id", index)), item["text"], item.get("rating"))
+        review = ReviewText(
+            str(item.get("id", index)), item["text"], item.get("rating"), item.get("platform")
+        )
         analysis = analyzer.analyze(review)
         limits = platform_limits(item.get("platform"), forced_limit)
         used_limits[f"{item.get('platform') or 'no platform'} {limits.max_chars}"] += 1

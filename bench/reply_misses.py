@@ -118,7 +118,9 @@ def breakdown(path: Path, store: StoreProfile, listing: bool) -> Counter[str]:
     recent: list[str] = []
     counts: Counter[str] = Counter()
     for index, item in enumerate(items):
-        review = ReviewText(str(item.get("id", index)), item["text"], item.get("rating"))
+        review = ReviewText(
+            str(item.get("id", index)), item["text"], item.get("rating"), item.get("platform")
+        )
         analysis = analyzer.analyze(review)
         limits = platform_limits(item.get("platform"))
         draft = drafter.draft(review, analysis, store, recent=recent, limits=limits)

@@ -48,11 +48,12 @@ def clean_draft(
     rating: int,
     limits: ReplyLimits | None = None,
     review_id: str = "r1",
+    platform: str | None = None,
 ) -> tuple[Analysis, Any]:
     """The analysis of `text` and the engine's draft to it for STORE, which must pass every
     guardrail (its own check and the guardrails run again on the text). The review's id
     seeds the draft's choice of wording."""
-    review = ReviewText(review_id, text, rating)
+    review = ReviewText(review_id, text, rating, platform)
     result = analyzer.analyze(review)
     draft = drafter.draft(review, result, STORE, limits=limits)
     assert draft.violations == ()

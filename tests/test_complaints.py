@@ -29,6 +29,7 @@ ASPECTS = [
     "service.missing_item",
     "service.utensils",
     "service.attentiveness",
+    "service.serving",
     "service.order_handling",
     "service.rules",
     "delivery.late",
@@ -318,8 +319,12 @@ def test_a_stores_words_are_cut_whole_by_jieba_once_it_loads():
 
 
 def test_a_spill_at_the_table_is_the_staffs_care_not_a_delivery_spill():
-    # a waiter's spill in a review of no delivery: the staff, not the bag (session 22)
-    assert aspects(read("服务员倒茶的时候洒了我一身，也没说声抱歉", 2)) == ["service.attitude"]
+    # a waiter's spill in a review of no delivery: the staff's care in serving, not the bag
+    # (session 22), and not their attitude either: the apology that never came is that
+    assert aspects(read("服务员倒茶的时候洒了我一身，也没说声抱歉", 2)) == [
+        "service.serving",
+        "service.attitude",
+    ]
     assert aspects(read("外卖送到时汤洒了一袋子", 1)) == ["delivery.spilled"]
     assert aspects(read("汤洒了一袋子，餐盒都破了", 1))[0] == "delivery.spilled"
 

@@ -33,6 +33,9 @@ class ReviewText:
     id: str
     text: str
     rating: float | None = None
+    # where it was posted (meituan, eleme, dianping, google …), when known: the reply engine
+    # reads a wait on a delivery-only platform as a late delivery (replies/reading.delivered)
+    platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,6 +295,7 @@ class ComplaintReader:
         points = _dedupe(points)
         found = Found(points=points)
         found.jieba = self._targets(text, reading, points, store)
+        points = _continued(points, text, clauses)
         found.complaints, found.praise = self._report(reading, points, span)
         found.categories = self._categories(reading, points, rating)
         return found
@@ -599,6 +600,7 @@ def _nearest(candidates: Sequence[tuple[int, int, str]], point: Point) -> str:
     return candidates[0][2]
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _TARGET_TRIM = re.compile(r"^(一份|一个|一杯|一碗|的|了|是|个|份|杯|碗)+|(的|了|啊|呀|吧|呢)+$")
 
 
@@ -607,6 +609,31 @@ def _clean_target(target: str | None) -> str | None:
         return None
     target = _TARGET_TRIM.sub("", target.strip())
     return target if 0 < len(target) <= MAX_TARGET_CHARS else None
+
+
+def _continued(points: list[Point], text: str, clauses: Sequence[Any]) -> list[Point]:
+    """A complaint in its own words in the clause right after one of the same aspect about a
+    named thing, in the same sentence and naming nothing of its own, goes on about that
+    thing (回锅肉没煸透，有的还是生的; 红烧肉没炖烂，咬都咬不动): one point over both clauses,
+    not two. A reading derived from blame alone (…也不好吃，鸡块炸的老) is not merged."""
+    out: list[Point] = []
+    for point in sorted(points, key=lambda p: p.start):
+        before = next((p for p in reversed(out) if p.sign < 0 and p.aspect == point.aspect), None)
+        if (
+            point.sign < 0
+            and not point.derived
+            and not point.target
+            and before is not None
+            and before.target
+            and point.first == before.last + 1
+            and not _SENTENCE_END.search(
+                text, clauses[before.last].clause.start, clauses[point.first].clause.start
+            )
+        ):
+            before.last = max(before.last, point.last)
+            continue
+        out.append(point)
+    return out
 
 
 def _dedupe(points: list[Point]) -> list[Point]:

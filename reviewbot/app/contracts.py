@@ -129,8 +129,15 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
         raise InputError('"rating" must be a number from 1 to 5, or null', review_id)
     cleaned, _ = clean_text(text)
     rating = None if rating is None else float(rating)
+    # where it was posted, optional: the reply engine reads a delivery platform's waits as
+    # a late delivery (ignored unless a string)
+    platform = item.get("platform")
+    platform = platform if isinstance(platform, str) else None
     # The id as given is echoed back; the analyzer and drafter get one that encodes.
-    return review_id, ReviewText(id=storable_text(str(review_id)), text=cleaned, rating=rating)
+    review = ReviewText(
+        id=storable_text(str(review_id)), text=cleaned, rating=rating, platform=platform
+    )
+    return review_id, review
 
 
 Respond = Callable[[ReviewText, Analysis, Any], dict[str, Any]]

@@ -37,7 +37,15 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.leftovers import PREFIX as UNMAPPED
 from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
-from reviewbot.replies.reading import Complaint, Reading, clean_quote, quote_part, read_review
+from reviewbot.replies.reading import (
+    Complaint,
+    Reading,
+    by_platform,
+    clean_quote,
+    delivered,
+    quote_part,
+    read_review,
+)
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
     PARTS,
@@ -192,7 +200,9 @@ class TemplateDrafter:
             replace(c, span="", target=None)
             if plain
             else _unquoted_if_unsafe(c, review, analysis, store, english)
-            for c in self._points(reading, analysis, english, review.text, review.rating)
+            for c in self._points(
+                reading, analysis, english, review.text, review.rating, review.platform
+            )
         ]
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
@@ -293,6 +303,7 @@ class TemplateDrafter:
         english: bool,
         text: str,
         rating: float | None = None,
+        platform: str | None = None,
     ) -> list[Complaint]:
         """The complaints to answer one by one: all the analyzer found, then the negative
         clauses it mapped to no aspect (leftovers.py), in situations that answer complaints
@@ -301,16 +312,21 @@ class TemplateDrafter:
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
+        complaints = analysis.complaints
+        if not english and by_platform(text, platform) and not delivered(text):
+            # Posted on a delivery platform, telling of no meal at the table, in no delivery
+            # words the analyzer would know it by (等了一个半小时才到): its waits are the
+            # delivery's, as the analyzer reads them in a review saying 外卖. (Food not hot
+            # stays the kitchen's: 没热透 says how it was heated, not how it travelled.)
+            complaints = tuple(_in_delivery(c) for c in complaints)
         # A wait is answered only where the customer's words tell of one (tells_of_time).
-        points = [
-            c for c in ordered(analysis.complaints) if c.aspect in answers and tells_of_time(c)
-        ]
+        points = [c for c in ordered(complaints) if c.aspect in answers and tells_of_time(c)]
         # A second complaint of an aspect already answered, in words of its own (意面太硬 …
         # 牛排有筋嚼不动): the analyzer read it as a complaint, so it is answered by its kind
         # (answers.sections), not left for leftovers.py to read again or drop.
         # Said again in much the same words (服务员态度很差 … 服务员态度极差) it is one point.
         said = [c.span for c in points if c.span]
-        for c in analysis.complaints:
+        for c in complaints:
             if c in points or not c.span or c.aspect not in answers or not tells_of_time(c):
                 continue
             if any(_same_words(c.span, other) for other in said):
@@ -333,7 +349,7 @@ class TemplateDrafter:
         answered = [_answered(c.span) for c in points]
         answered += taken_words([c.quote for c in taken if c.quote], [c.term for c in taken])
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
-        extra = leftovers(text, answered, english=english, negative=negative)
+        extra = leftovers(text, answered, english=english, negative=negative, platform=platform)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
         only_claim = len(points) <= 1 and all(c.category == "hygiene" for c in points)
         if reading.crisis and not english and not extra and only_claim:
@@ -656,6 +672,18 @@ class TemplateDrafter:
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
 
 
+def _in_delivery(complaint: AnalysisComplaint) -> AnalysisComplaint:
+    """A wait as the analyzer reads it in a delivery review (in_delivery in
+    analysis/data/aspects.toml: service.waiting is delivery.late); other points as they are."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    aspects = load_taxonomy().aspects
+    moved = aspects[complaint.aspect].in_delivery if complaint.aspect in aspects else None
+    if moved != "delivery.late":
+        return complaint
+    return replace(complaint, category=aspects[moved].category, aspect=moved)
+
+
 def _cite(label: str, span: str, facts: tuple[str, ...]) -> str:
     """One flag's evidence as the appeal states it: the customer's words, then the facts."""
     parts = ([f"评价原文「{span}」"] if span else []) + list(facts)
@@ -755,6 +783,9 @@ def _answered(span: str) -> str:
     return quote_span(span).strip("「」") or span
 
 
+_COLON = re.compile(r"[：:]")
+
+
 def quote_span(span: str) -> str:
     """The customer's words of a complaint in 「」, or "" when unfit to quote in public; a
     span that runs on past an emoji, a space or a quotation mark (吃出钢丝球的丝😨 拍照…) is
@@ -769,6 +800,11 @@ def quote_span(span: str) -> str:
         return found
     # A span over two clauses (備註寫了去冰微糖，結果做成正常冰全糖): its first clause fit to
     # quote names the point better than its kind alone.
+    # A framing verdict before a colon (可惜菜不行：干煸豆角没煸透，生的) names the point
+    # less than what follows it.
+    said = _COLON.split(span)[-1]
+    if said != span and len(said) >= 4 and (found := quote_span(said)):
+        return found
     clauses = [p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4]
     found = next((q for q in map(clean_quote, clauses) if q), "")
     # Unfit whole for a question or talk of money back (新客立减怎么没减): its part

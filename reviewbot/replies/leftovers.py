@@ -107,7 +107,12 @@ def cues() -> Cues:
 
 
 def leftovers(
-    text: str, answered: Iterable[str], *, english: bool = False, negative: bool = False
+    text: str,
+    answered: Iterable[str],
+    *,
+    english: bool = False,
+    negative: bool = False,
+    platform: str | None = None,
 ) -> list[Complaint]:
     """The negative clauses of `text` that none of the `answered` spans covers, as
     complaints to answer (all of them, in the customer's order: the reply engine answers the
@@ -122,7 +127,7 @@ def leftovers(
     c = cues()
     consequence = c.en_consequence if english else c.consequence
     duration = c.en_duration if english else c.duration
-    wait = _wait_aspect(text, english=english)
+    wait = _wait_aspect(text, english=english, platform=platform)
     out: list[Complaint] = []
     after_complaint = False  # the clause before was a complaint (answered or not)
     for clause in clauses:
@@ -174,14 +179,14 @@ def leftovers(
 _WAITED_ON = frozenset({GENERAL, "food", "service", "delivery"})
 
 
-def _wait_aspect(text: str, *, english: bool) -> str:
+def _wait_aspect(text: str, *, english: bool, platform: str | None = None) -> str:
     """The aspect of a wait in this review: a late delivery when the order was delivered,
     else slow service at the table."""
     if english:
         lowered = _EN_WORD.findall(text.lower())
         ordered = any(w in cues().en_heads["delivery"] or w in _EN_DELIVERED for w in lowered)
     else:
-        ordered = delivered(text)
+        ordered = delivered(text, platform)
     return "delivery.late" if ordered else "service.waiting"
 
 

@@ -58,6 +58,8 @@ class _Words:
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
+    delivery_platforms: frozenset[str]
+    dine_in: tuple[str, ...]
     cut_at: re.Pattern[str]
     fragment_ends: tuple[str, ...]
 
@@ -77,6 +79,8 @@ def _words() -> _Words:
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
+        delivery_platforms=frozenset(data["delivery_platforms"]),
+        dine_in=tuple(data["dine_in_words"]),
         cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
         fragment_ends=tuple(data["cut_fragment_ends"]),
     )
@@ -126,18 +130,32 @@ def find_term(text: str, terms: tuple[str, ...]) -> str | None:
     return None
 
 
-def delivered(text: str) -> bool:
-    """Whether the review is of an order that was delivered (外卖, 骑手, 送到): its waits
-    are then a late delivery, not slow table service."""
-    return find_term(to_simplified(text), _words().delivered) is not None
+def delivered(text: str, platform: str | None = None) -> bool:
+    """Whether the review is of an order that was delivered (外卖, 骑手, 送到; or posted on
+    a delivery platform and telling of no meal in the restaurant): its waits are then a
+    late delivery, not slow table service."""
+    words = _words()
+    plain = to_simplified(text)
+    if find_term(plain, words.delivered) is not None:
+        return True
+    return by_platform(plain, platform)
 
 
-def at_table(text: str) -> bool:
+def by_platform(text: str, platform: str | None) -> bool:
+    """Whether the review is of a delivered order by where it was posted alone (a delivery
+    platform, and no word of a meal in the restaurant)."""
+    words = _words()
+    if (platform or "").lower() not in words.delivery_platforms:
+        return False
+    return not any(w in to_simplified(text) for w in words.dine_in)
+
+
+def at_table(text: str, platform: str | None = None) -> bool:
     """Whether the review tells of table service (服务员, 上菜) and of no delivery."""
     from reviewbot.analysis.complaints import load_taxonomy
 
     plain = to_simplified(text)
-    return not delivered(text) and any(w in plain for w in load_taxonomy().table_context)
+    return not delivered(text, platform) and any(w in plain for w in load_taxonomy().table_context)
 
 
 def praises(clause: str) -> bool:
@@ -247,6 +265,7 @@ class _Reader:
         self.menu = menu
         self.text = review.text.strip()
         self.rating = review.rating
+        self.platform = review.platform
         self.original, self.follow_up = split_follow_up(self.text)
         words = _words()
         self.repeat = bool(self.follow_up and find_term(self.follow_up, words.repeat))
@@ -348,7 +367,7 @@ class _Reader:
             if any(find_term(remark, _terms(self.template_of(category))) for remark in remarks)
         }
         read = {c.category for c in analysis.complaints}
-        if "delivery" not in flagged | read and at_table(self.text):
+        if "delivery" not in flagged | read and at_table(self.text, self.platform):
             # 上菜还把汤洒我身上了: a delivery word (洒) at the table, where the analyzer
             # read no delivery complaint and nothing was delivered, is no delivery point.
             named.discard("delivery")
@@ -371,7 +390,7 @@ class _Reader:
             ),
             None,
         )
-        if wait is None or not find_term(self.text, _words().delivered):
+        if wait is None or not delivered(self.text, self.platform):
             return found
         template = self.template_of("delivery")
         late = next((a for a in template.aspects if a.name == "late"), None)

@@ -211,7 +211,7 @@ def review_text(review: Review) -> ReviewText:
     text = review.text or ""
     if review.follow_up:
         text = f"{text}\n追评：{review.follow_up}" if text else review.follow_up
-    return ReviewText(id=str(review.id), text=text, rating=review.rating)
+    return ReviewText(id=str(review.id), text=text, rating=review.rating, platform=review.platform)
 
 
 def analysis_result(row: Analysis) -> AnalysisResult:
