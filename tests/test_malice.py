@@ -1038,23 +1038,35 @@ MALREC = Path(__file__).parent / "data" / "dev" / "malice_malrec.jsonl"
     ("text", "honest"),
     [
         # compensation beyond the refund, tied to exposure by 少一分就 / 不然
-        ("菜里有钢丝，精神损失费一千，少一分我就发到小区群里。", "菜里有钢丝，退我38块，不然我就发到小区群里让大家看看。"),
+        (
+            "菜里有钢丝，精神损失费一千，少一分我就发到小区群里。",
+            "菜里有钢丝，退我38块，不然我就发到小区群里让大家看看。",
+        ),
         ("退单另加五百，不然我直接打市场监管。", "退单退款都行，不然我直接打市场监管投诉。"),
         # silence sold for money
         ("给我三千，这事就到此为止，网上不会有一个字。", "商家退了款，这事就到此为止，给个三星。"),
         ("转两千过来，我签字不追究。", "商家赔了两千，我签字了，不追究了。"),
         # an influencer's fee for the write-up's tone
-        ("宣传费一千，给了这条就是种草，不给就写成避雷。", "说是宝藏小店，其实都是推广费堆出来的，不推荐。"),
+        (
+            "宣传费一千，给了这条就是种草，不给就写成避雷。",
+            "说是宝藏小店，其实都是推广费堆出来的，不推荐。",
+        ),
         # protection money
-        ("每月八千的管理费，不交的话你这店做不长。", "每个月该交的物业管理费照交，结果门口的垃圾没人清。"),
+        (
+            "每月八千的管理费，不交的话你这店做不长。",
+            "每个月该交的物业管理费照交，结果门口的垃圾没人清。",
+        ),
         # the writer's presence in the shop as the lever
         ("不赔那五百，我们就每天来你店里坐着不走。", "每天来吃午饭，今天的米饭是夹生的。"),
         # English prices for the review's fate
         (
             "Knock off the bill and throw in dessert and this review comes down.",
-            "They knocked off the bill after the wait, but this review stays because the food was cold.",
+            "They knocked off the bill after the wait, but this review stays: the food was cold.",
         ),
-        ("Pay me $200 and I'll change this to five stars.", "I paid $200 for dinner for two and it was not worth it."),
+        (
+            "Pay me $200 and I'll change this to five stars.",
+            "I paid $200 for dinner for two and it was not worth it.",
+        ),
     ],
 )
 def test_classes_of_extortion_without_a_combo_before_are_caught(text, honest):
@@ -1068,7 +1080,10 @@ def test_classes_of_extortion_without_a_combo_before_are_caught(text, honest):
 @pytest.mark.parametrize(
     ("text", "honest"),
     [
-        ("从明天起我每天带人来门口排队不点单，看你生意还做不做得下去。", "每天门口排队的人很多，看来生意还不错，可惜今天的菜很咸。"),
+        (
+            "从明天起我每天带人来门口排队不点单，看你生意还做不做得下去。",
+            "每天门口排队的人很多，看来生意还不错，可惜今天的菜很咸。",
+        ),
         ("今天只是泼了油漆，下次就不是油漆了。", "今天的刀削面只是一般，下次不是饿了不会来。"),
         ("刀我已经磨好了，那个收银员下班小心。", "刀叉都准备好了，菜上了半小时还没来。"),
         ("你们再这样，我就天天来占座，坐到你们关门。", "你们再这样下去，早晚会被人投诉到关门。"),
