@@ -1030,7 +1030,8 @@ def test_a_blogger_selling_the_reviews_tone_is_extortion(text, honest):
 
 # Written by helper malrec (session 23), each batch before the rules were changed for it:
 # batch 1, 68 extortions, 5 threats, 90 honest look-alikes (first reading 22/68, 0/5, honest
-# 1/90); batch 2, 27, 4, 40 (first reading with batch 1's rules: 9/27, 3/4, 0/40). See
+# 1/90); batch 2, 27, 4, 40 (first reading with batch 1's rules: 9/27, 3/4, 0/40); batch 3,
+# 20 honest probes against the new pieces (first reading 4 of 20 accused). See
 # tests/data/dev/README.md.
 MALREC = Path(__file__).parent / "data" / "dev" / "malice_malrec.jsonl"
 
@@ -1106,7 +1107,7 @@ def test_the_malrec_batch_recall_and_no_honest_accused_at_any_stars():
     for row, result in zip(rows, results, strict=True):
         if row["reason"] in caught:
             caught[row["reason"]] += row["reason"] in result.malicious_reasons
-    assert caught["extortion"] >= 86 and caught["threat"] >= 7, caught
+    assert caught["extortion"] >= 89 and caught["threat"] >= 7, caught
     honest = [r for r in rows if r["reason"] == "honest"]
     for stars in (None, 1, 3):
         flagged = analyzer().analyze_batch([ReviewText(r["id"], r["text"], stars) for r in honest])
