@@ -1112,3 +1112,18 @@ def test_the_malrec_batch_recall_and_no_honest_accused_at_any_stars():
     for stars in (None, 1, 3):
         flagged = analyzer().analyze_batch([ReviewText(r["id"], r["text"], stars) for r in honest])
         assert not [r["id"] for r, a in zip(honest, flagged, strict=True) if a.malicious], stars
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (tests/data/dev/reply_reviews*: sarcasm, the writer's own money, "five stars" bare)
+        "Oh sure, take my $60 and give me a half-empty plate of noodles. Five stars for effort.",
+        "We paid $400 for a dinner that was awful. Posting this on every local Facebook group.",
+        "I'll gladly bump this to 4 stars once they fix the heating.",
+        "They offered $50 and I took it, but this review stays because it's honest.",
+    ],
+)
+def test_english_money_spent_or_sarcasm_is_no_price_for_the_review(text):
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
