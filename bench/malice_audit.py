@@ -35,6 +35,7 @@ SETS = [
     *OPENED,
     DATA / "dev" / "malice_threats_malt.jsonl",
     DATA / "dev" / "malice_honest_malp.jsonl",
+    DATA / "dev" / "malice_malrec.jsonl",
     DATA / "malice.jsonl",
 ]
 KEEP = object()  # the set's own stars

@@ -1026,3 +1026,104 @@ def test_a_blogger_selling_the_reviews_tone_is_extortion(text, honest):
     assert "extortion" in read(text, 1).malicious_reasons
     for stars in (None, 1, 3):
         assert not read(honest, stars).malicious, stars
+
+
+# Written by helper malrec (session 23), each batch before the rules were changed for it:
+# batch 1, 68 extortions, 5 threats, 90 honest look-alikes (first reading 22/68, 0/5, honest
+# 1/90); batch 2, 27, 4, 40 (first reading with batch 1's rules: 9/27, 3/4, 0/40); batch 3,
+# 20 honest probes against the new pieces (first reading 4 of 20 accused). See
+# tests/data/dev/README.md.
+MALREC = Path(__file__).parent / "data" / "dev" / "malice_malrec.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        # compensation beyond the refund, tied to exposure by 少一分就 / 不然
+        (
+            "菜里有钢丝，精神损失费一千，少一分我就发到小区群里。",
+            "菜里有钢丝，退我38块，不然我就发到小区群里让大家看看。",
+        ),
+        ("退单另加五百，不然我直接打市场监管。", "退单退款都行，不然我直接打市场监管投诉。"),
+        # silence sold for money
+        ("给我三千，这事就到此为止，网上不会有一个字。", "商家退了款，这事就到此为止，给个三星。"),
+        ("转两千过来，我签字不追究。", "商家赔了两千，我签字了，不追究了。"),
+        # an influencer's fee for the write-up's tone
+        (
+            "宣传费一千，给了这条就是种草，不给就写成避雷。",
+            "说是宝藏小店，其实都是推广费堆出来的，不推荐。",
+        ),
+        # protection money
+        (
+            "每月八千的管理费，不交的话你这店做不长。",
+            "每个月该交的物业管理费照交，结果门口的垃圾没人清。",
+        ),
+        # the writer's presence in the shop as the lever
+        ("不赔那五百，我们就每天来你店里坐着不走。", "每天来吃午饭，今天的米饭是夹生的。"),
+        # English prices for the review's fate
+        (
+            "Knock off the bill and throw in dessert and this review comes down.",
+            "They knocked off the bill after the wait, but this review stays: the food was cold.",
+        ),
+        (
+            "Pay me $200 and I'll change this to five stars.",
+            "I paid $200 for dinner for two and it was not worth it.",
+        ),
+    ],
+)
+def test_classes_of_extortion_without_a_combo_before_are_caught(text, honest):
+    """malrec: compensation beyond the refund tied to exposure, silence for money, a blogger's
+    fee, protection money, presence in the shop as the lever, English prices for the review."""
+    assert "extortion" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        (
+            "从明天起我每天带人来门口排队不点单，看你生意还做不做得下去。",
+            "每天门口排队的人很多，看来生意还不错，可惜今天的菜很咸。",
+        ),
+        ("今天只是泼了油漆，下次就不是油漆了。", "今天的刀削面只是一般，下次不是饿了不会来。"),
+        ("刀我已经磨好了，那个收银员下班小心。", "刀叉都准备好了，菜上了半小时还没来。"),
+        ("你们再这样，我就天天来占座，坐到你们关门。", "你们再这样下去，早晚会被人投诉到关门。"),
+    ],
+)
+def test_a_siege_the_next_time_and_a_weapon_ready_are_threats(text, honest):
+    """malrec: people in the shop until it gives in; this time's damage the small part; a
+    weapon ready. Harm by others (早晚会被人投诉到关门) is a forecast."""
+    assert "threat" in read(text, 1).malicious_reasons
+    for stars in (None, 1, 3):
+        assert not read(honest, stars).malicious, stars
+
+
+def test_the_malrec_batch_recall_and_no_honest_accused_at_any_stars():
+    rows = read_jsonl(MALREC)
+    reviews = [ReviewText(r["id"], r["text"], r["rating"]) for r in rows]
+    results = analyzer().analyze_batch(reviews)
+    caught = {"extortion": 0, "threat": 0}
+    for row, result in zip(rows, results, strict=True):
+        if row["reason"] in caught:
+            caught[row["reason"]] += row["reason"] in result.malicious_reasons
+    assert caught["extortion"] >= 89 and caught["threat"] >= 7, caught
+    honest = [r for r in rows if r["reason"] == "honest"]
+    for stars in (None, 1, 3):
+        flagged = analyzer().analyze_batch([ReviewText(r["id"], r["text"], stars) for r in honest])
+        assert not [r["id"] for r, a in zip(honest, flagged, strict=True) if a.malicious], stars
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (tests/data/dev/reply_reviews*: sarcasm, the writer's own money, "five stars" bare)
+        "Oh sure, take my $60 and give me a half-empty plate of noodles. Five stars for effort.",
+        "We paid $400 for a dinner that was awful. Posting this on every local Facebook group.",
+        "I'll gladly bump this to 4 stars once they fix the heating.",
+        "They offered $50 and I took it, but this review stays because it's honest.",
+    ],
+)
+def test_english_money_spent_or_sarcasm_is_no_price_for_the_review(text):
+    for stars in (None, 1, 3):
+        assert not read(text, stars).malicious, stars
