@@ -312,8 +312,17 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
         encoding="utf-8",
     )
 
-    def run_for(seconds: float) -> tuple[int, str]:
-        """Start the daemon, let it work `seconds` once it says it is running, then SIGTERM."""
+    def reviews() -> int:
+        try:
+            with sqlite3.connect(tmp_path / "bot.db", timeout=5) as connection:
+                return connection.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        except sqlite3.OperationalError:  # not created yet
+            return 0
+
+    def run_until(stored: int) -> tuple[int, str]:
+        """Start the daemon, let it work until `stored` reviews are in its database (it is
+        still polling, analysing and alerting: reviews keep coming), then SIGTERM. Not a
+        fixed time: seconds of real time, and of the daemon's CPU, for a backlog of five."""
         log = tmp_path / "daemon.log"
         with open(log, "wb") as err:
             process = subprocess.Popen(
@@ -326,7 +335,9 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
             while b"reviewbot running" not in log.read_bytes():
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.1)
-            time.sleep(seconds)
+            while reviews() < stored:
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
         return process.returncode, log.read_text(encoding="utf-8")
@@ -342,11 +353,11 @@ def test_the_daemon_stops_cleanly_on_sigterm_and_resumes(tmp_path):
             ).fetchone()[0]
         return reviews, errors, last_error, unsent
 
-    code, log = run_for(4)
+    code, log = run_until(5)
     assert code == 0 and "stopped cleanly" in log, log[-2000:]
     first = state()
     assert first[0] >= 5 and first[1:] == (0, None, 0), first
-    code, log = run_for(3)
+    code, log = run_until(first[0] + 5)
     assert code == 0 and "stopped cleanly" in log, log[-2000:]
     second = state()
     # The new simulator's reviews (at least its backlog of 5) come after the cursor the

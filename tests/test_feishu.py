@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
-from reviewbot.chat.feishu.stream import LongConnection
 from reviewbot.clock import FakeClock
 from reviewbot.config import parse_settings
 from reviewbot.store.schema import AuditEntry, OutboxMessage
@@ -28,6 +27,9 @@ from tests.harness.apps import CONSOLE_URL, WEB, link_in, signed_in_page
 
 # One worker runs them all: the SDK they drive (and the fake's protobuf frames) costs 2.5 s
 # of CPU to import, paid once instead of on every worker (pyproject: --dist loadgroup).
+# So nothing here imports it when the module is collected (every worker collects every
+# module): the long connection is named by its path, imported when a test first runs it.
+STREAM = "reviewbot.chat.feishu.stream"
 pytestmark = [pytest.mark.xdist_group("feishu"), pytest.mark.one_database]
 
 APP_ID, SECRET = "cli_a1b2c3d4e5", "feishu-app-secret-0123"
@@ -159,7 +161,7 @@ async def bench(database_url, demo, clock, monkeypatch) -> AsyncIterator[Bench]:
     # The fake answers taps whenever the bot does; Feishu's 3 s would make what a tap
     # answers depend on how busy the machine is (a regenerate on a loaded CI machine took
     # longer and was answered "正在处理"). test_a_slow_tap_is_answered_busy tests that.
-    monkeypatch.setattr(LongConnection, "answer_within", 60.0)
+    monkeypatch.setattr(STREAM + ".LongConnection.answer_within", 60.0)
     fake = FakeFeishu(APP_ID, SECRET, {CHAT})
     await fake.start()
     running = Bench(fake, demo, clock, database_url)
@@ -176,7 +178,7 @@ async def test_a_slow_tap_is_answered_busy_and_its_card_still_follows(bench, mon
     answered "正在处理" at once, and the work goes on: the card shows its result."""
     card = await bench.card()
     first = card_draft(bench.fake, card)
-    monkeypatch.setattr(LongConnection, "answer_within", 0.0)
+    monkeypatch.setattr(STREAM + ".LongConnection.answer_within", 0.0)
     toast = await bench.tap(MANAGER, card, "regenerate")
     assert toast == {"type": "info", "content": "正在处理，卡片稍后更新。"}
     await bench.settle()

@@ -24,6 +24,10 @@ from reviewbot.workflow.crisis import close_crisis
 from reviewbot.workflow.desk import Desk
 from tests.conftest import TEST_FACTS
 
+# The paging and crisis logic, not the database: SQLite (tests/conftest.py). The restart
+# test, where what was gathered must come back out of the database, runs on both.
+pytestmark = pytest.mark.one_database
+
 NOTICE = re.compile(r"━━━ \S+ · 测试小馆 · 致(\S+) ━━━\n(.*?)(?=\n━━━|\Z)", re.S)
 FOOD = ("菜太咸了，难吃", "这菜又咸又油，难吃死了", "菜都是凉的，太难吃了", "鱼不新鲜，难吃")
 ILLNESS = ("吃完上吐下泻，怀疑食物中毒", "我也是吃完拉肚子一整晚", "吃了以后胃疼呕吐，去了医院")
@@ -131,7 +135,6 @@ async def shops(database_url, demo, clock) -> AsyncIterator[Callable[..., Any]]:
         await shop.daemon.close()
 
 
-@pytest.mark.one_database  # the paging and crisis logic, not the database: SQLite
 @pytest.mark.slow  # forty polls, each through the whole pipeline
 async def test_a_burst_of_40_complaints_pages_the_owner_at_most_3_times(shops):
     """The incident: 40 complaints in 150 s paged "危机情况有新进展" 40 times. Now the owner
@@ -221,6 +224,7 @@ async def test_the_crisis_card_and_its_updates_show_the_running_tally(shops):
     assert tally in shop.crisis_pages()[-1]
 
 
+@pytest.mark.both_databases
 async def test_what_was_gathered_survives_a_restart_and_is_paged_once(shops):
     shop = await shops()
     await shop.complain(ILLNESS[0])

@@ -146,6 +146,7 @@ async def test_each_channel_gets_the_kinds_it_asks_for_and_pages_mention_their_p
         await daemon.close()
 
 
+@pytest.mark.xdist_group("feishu")  # on the worker that imports the Feishu SDK anyway
 async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
     database_url, demo, telegram, clock, monkeypatch
 ):
@@ -256,6 +257,7 @@ async def test_one_card_in_three_chats_an_approval_in_feishu_redraws_the_others(
             await running.daemon.close()
 
 
+@pytest.mark.xdist_group("feishu")  # on the worker that imports the Feishu SDK anyway
 async def test_a_thank_you_batch_in_feishu_is_posted_once_by_its_button(
     database_url, demo, clock, monkeypatch
 ):

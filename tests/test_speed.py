@@ -25,6 +25,9 @@ from tests.conftest import TEST_FACTS
 from tests.history import History, S
 from tests.history import settings as history_settings
 
+# The ladder's own rules run on SQLite only (one_database); on both databases stay the
+# tests where the database is part of the subject: a restart, replicas at once, the bounded
+# scan of old reviews, and quiet hours and night (local times read back from each server).
 WINDOW = 120  # minutes, for every severity but critical (30)
 NOON_BEIJING = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 
@@ -103,6 +106,7 @@ async def shop(database_url, demo, clock) -> AsyncIterator[Shop]:
         await daemon.close()
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_every_rung_fires_once_at_its_share_of_the_window(shop):
     review = await shop.review()
     shop.pings()
@@ -127,6 +131,7 @@ async def test_every_rung_fires_once_at_its_share_of_the_window(shop):
     ]
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_answering_stops_the_ladder_and_contacting_stops_the_last_reminder(shop):
     review = await shop.review()
     await shop.at(60)
@@ -193,6 +198,7 @@ async def test_a_critical_review_goes_through_quiet_hours(database_url, demo, cl
         await daemon.close()
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_a_muted_store_and_a_snoozed_review_are_held(shop):
     review = await shop.review()
     shop.pings()
@@ -258,6 +264,7 @@ async def test_replicas_escalate_each_step_once(shop):
     assert await shop.steps() == [("reminder", False), ("manager", False), ("owner", True)]
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_a_review_edited_to_negative_later_gets_its_full_window(shop):
     """Happy on Monday, a complaint on Thursday: the window starts with the edit, not with
     the first sighting three days earlier (which paged the owner at once)."""
@@ -390,6 +397,7 @@ def test_the_default_windows_and_a_stores_own():
     assert own.contact_within == timedelta(hours=12)
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_a_stores_own_reply_window_drives_its_ladder(database_url, demo, clock):
     out = io.StringIO()
     own = {"reply_minutes": {"low": 40, "medium": 40, "high": 40}}
@@ -414,6 +422,7 @@ async def test_a_stores_own_reply_window_drives_its_ladder(database_url, demo, c
         await daemon.close()
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_a_review_under_appeal_gets_no_contact_reminder(shop):
     review = await shop.review()
     manager = actions.Actor("telegram:2", "李店长", {"store-1": "manager"})
@@ -426,6 +435,7 @@ async def test_a_review_under_appeal_gets_no_contact_reminder(shop):
     assert [step for step, _ in await shop.steps()] == ["reminder", "manager", "owner"]
 
 
+@pytest.mark.one_database  # the ladder, not the database: SQLite (tests/conftest.py)
 async def test_pings_say_how_late_the_platform_served_the_review(shop):
     """Meituan-style lag: posted 20 hours before we could see it. The ladder still gives
     staff their window, and every ping says why the review looks so old."""
