@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 FIELDS = ("text", "review", "reply")
 STARS = ("given", None, 1, 3, 5)
+UNOPENED = {"blind7"}  # off limits: an unopened check set
 
 
 def _training_file() -> Path:
@@ -50,6 +51,8 @@ def _opened(path: Path) -> bool:
 def set_files() -> list[Path]:
     files = sorted(DATA.glob("*.jsonl")) + sorted((DATA / "dev").rglob("*.jsonl"))
     for blind in sorted(DATA.glob("blind*")):
+        if blind.name in UNOPENED:
+            continue  # never read, not even its README
         files += [p for p in sorted(blind.rglob("*.jsonl")) if _opened(p)]
     return files
 

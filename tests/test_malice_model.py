@@ -150,3 +150,74 @@ def test_the_opened_blind8_trains_the_reader_and_the_unopened_blind7_is_refused(
     unopened.write_text('{"text": "x", "reason": "honest"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unopened"):
         list(malice_data._jsonl(unopened))
+
+
+def _spy(model: mm.MaliceModel, calls: list[str]) -> mm.MaliceModel:
+    spy = replace(model)
+
+    def read(folded, pieces, near=None):
+        calls.append(folded)
+        return model.read(folded, pieces, near)
+
+    spy.read = read  # type: ignore[method-assign]
+    return spy
+
+
+def test_the_learned_reader_is_asked_only_about_reviews_with_an_evidence_piece():
+    """Both are cued (一直, 好评 are cue words), only the second holds pieces of
+    malice.toml: without their marks the reader's logits stay far below the thresholds
+    (the next test), so the analyzer does not ask it."""
+    from reviewbot.analysis.base import AnalysisContext
+
+    rules = analyzer().malice
+    calls: list[str] = []
+    spy = _spy(mm.default_model(), calls)
+    for text in ("一直很喜欢他家的东西,味好,便宜", "一直在订餐还不错好评"):
+        assert rules.cued(text)
+        rules.evidence(text, AnalysisContext(), hurts=True, rating=None, learned=spy)
+    assert calls == ["一直在订餐还不错好评"]
+
+
+def _labelled_texts() -> list[str]:
+    """Every text of the opened labelled sets (never blind7) and of waimai_train.csv."""
+    import csv
+
+    data = Path(__file__).parent / "data"
+    files = sorted(data.glob("*.jsonl")) + sorted((data / "dev").rglob("*.jsonl"))
+    for folder in sorted(data.glob("blind*")):
+        if folder.name != "blind7":  # unopened: not even listed
+            files += sorted(folder.rglob("*.jsonl"))
+    texts = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            texts += [row[f] for f in ("text", "review", "reply") if isinstance(row.get(f), str)]
+    from reviewbot.analysis.malice_data import ROOT
+
+    waimai = ROOT.parent / "shared" / "data" / "waimai_train.csv"
+    with waimai.open(encoding="utf-8-sig", newline="") as handle:
+        texts += [row["review"] for row in csv.DictReader(handle)]
+    return texts
+
+
+def test_without_an_evidence_piece_no_labelled_review_comes_near_a_threshold():
+    """What makes skipping those reviews lossless: on every opened labelled set and the
+    delivery corpus (about 2,600 cued reviews without a piece), the shipped model's logits
+    stay more than 3 below each threshold (session 23: 3.2 extortion, 4.7 threat). A
+    retrained model that reads such reviews near its threshold fails here: the skip in
+    MaliceRules.evidence would then have to go."""
+    model = mm.default_model()
+    rules = analyzer().malice
+    best = np.full(len(model.heads), -np.inf)
+    seen = 0
+    for text in _labelled_texts():
+        text = text.strip()
+        if not rules.cued(text):
+            continue
+        folded = rules.fold(text).text
+        if rules.pieces_in(folded):
+            continue
+        seen += 1
+        best = np.maximum(best, model.read(folded, frozenset()) - model.threshold)
+    assert seen > 2000
+    assert (best < -2).all(), best

@@ -22,6 +22,9 @@ from reviewbot.analysis.lexicon import Matcher, trie_pattern
 _CLASS_LITERALS = 16
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
+# What a pattern that refers back to a group must hold: \\1…\\9, (?P=name) or (?(group)…).
+_MAY_REFER_BACK = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
 # (literal text, matched case-insensitively)
 Literal = tuple[str, bool]
 
@@ -29,11 +32,31 @@ Literal = tuple[str, bool]
 def required_literals(pattern: str) -> frozenset[Literal] | None:
     """Strings one of which every match of `pattern` contains, or None when none are known
     (or the pattern refers back to a group, so its parts cannot be run apart)."""
+    tree = _parse(pattern)
+    return None if tree is None else _literals_of(tree)
+
+
+def required_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """For each part of `pattern`'s top-level sequence that every match goes through, the
+    case-sensitive strings one of which it contains (不 and 退|赔 for (不|没)(退|赔)): a
+    match needs a string of every set. Empty when none are known (see `required_literals`)."""
+    tree = _parse(pattern)
+    if tree is None or _literals_of(tree) is None:
+        return ()
+    return _sets_of(tree)
+
+
+def _parse(pattern: str):
+    """The parse tree of `pattern` (sre_parse's), or None when it does not parse."""
     try:
-        tree = sre_parse.parse(pattern)
+        return sre_parse.parse(pattern)
     except re.error:
         return None
-    if _refers_back(list(tree)):
+
+
+def _literals_of(tree, refers_back: bool | None = None) -> frozenset[Literal] | None:
+    """required_literals of a parsed pattern (`refers_back`: _refers_back of it, if known)."""
+    if _refers_back(list(tree)) if refers_back is None else refers_back:
         return None
     found = _required(list(tree), tree.state.flags)
     if not found or any(not text for text, _ in found):
@@ -41,13 +64,8 @@ def required_literals(pattern: str) -> frozenset[Literal] | None:
     return found
 
 
-def required_sets(pattern: str) -> tuple[frozenset[str], ...]:
-    """For each part of `pattern`'s top-level sequence that every match goes through, the
-    case-sensitive strings one of which it contains (不 and 退|赔 for (不|没)(退|赔)): a
-    match needs a string of every set. Empty when none are known (see `required_literals`)."""
-    if required_literals(pattern) is None:
-        return ()
-    tree = sre_parse.parse(pattern)
+def _sets_of(tree) -> tuple[frozenset[str], ...]:
+    """required_sets of a parsed pattern whose literals are known."""
     flags = tree.state.flags
     found: list[frozenset[Literal]] = []
     run: list[str] = []
@@ -72,13 +90,16 @@ def literal_gate(pattern: str) -> re.Pattern[str] | None:
     """A search that finds something in every text `pattern` matches in (a string every
     match contains), or None when no such strings are known (then always run the pattern)."""
     found = required_literals(pattern)
-    if found is None:
-        return None
+    return None if found is None else re.compile(_gate_pattern(found))
+
+
+def _gate_pattern(found: frozenset[Literal]) -> str:
+    """literal_gate's search, as a pattern, for the strings `found`."""
     plain = sorted(text for text, ignore_case in found if not ignore_case)
     folded = sorted(text for text, ignore_case in found if ignore_case)
     parts = [trie_pattern(plain)] if plain else []
     parts += [f"(?i:{re.escape(text)})" for text in folded]
-    return re.compile("|".join(parts))
+    return "|".join(parts)
 
 
 def _better(a: frozenset[Literal] | None, b: frozenset[Literal]) -> bool:
@@ -162,34 +183,46 @@ class AnyOf:
     def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
         self.groups = {name: tuple(patterns) for name, patterns in groups.items()}
         self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+        self._gates: dict[str, re.Pattern[str]] = {}
         # Per group: whole alternation (its parts refer back to groups, so cannot be run
         # apart), patterns with no strings known (always run), patterns gated on their own
         # case-insensitive strings.
         self._whole: dict[str, re.Pattern[str]] = {}
         self._always: dict[str, list[int]] = {}
-        self._gated: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+        # (each gate compiled on first use: only a review with the first character of one
+        # of their strings asks them)
+        self._gated: dict[str, list[tuple[str, int]]] = {}
+        firsts: set[str] = set()
         by_literal: dict[str, set[tuple[str, int]]] = {}
         # Per pattern, the sets of strings of its other parts: it runs only when each has
         # one in the text (its best set, which finds it, cannot tell 不 from 不退).
         self._also: dict[tuple[str, int], tuple[frozenset[str], ...]] = {}
         for name, patterns in self.groups.items():
+            # Each pattern is parsed once (parsing is most of what building this costs).
+            trees = [_parse(p) for p in patterns]
+            back = [
+                tree is not None and bool(_MAY_REFER_BACK.search(p)) and _refers_back(list(tree))
+                for p, tree in zip(patterns, trees, strict=True)
+            ]
             joined = "|".join(f"(?:{p})" for p in patterns)
-            if _refers_back(list(sre_parse.parse(joined))):
+            # The alternation refers back only if a part does (a part that does not parse
+            # alone, e.g. one naming another's group, is left to the alternation's parse).
+            if (any(back) or None in trees) and _refers_back(list(sre_parse.parse(joined))):
                 self._whole[name] = re.compile(joined)
                 continue
-            for index, pattern in enumerate(patterns):
-                found = required_literals(pattern)
+            for index, tree in enumerate(trees):
+                found = None if tree is None else _literals_of(tree, back[index])
                 if found is None:
                     self._always.setdefault(name, []).append(index)
                 elif any(ignore_case for _, ignore_case in found):
-                    gate = literal_gate(pattern)
-                    assert gate is not None
-                    self._gated.setdefault(name, []).append((gate, index))
+                    self._gated.setdefault(name, []).append((_gate_pattern(found), index))
+                    firsts.update(text[0] for text, _ in found)
                 else:
                     for text, _ in found:
                         by_literal.setdefault(text, set()).add((name, index))
                     best = frozenset(text for text, _ in found)
-                    also = tuple(s for s in required_sets(pattern) if s != best)
+                    assert tree is not None
+                    also = tuple(s for s in _sets_of(tree) if s != best)
                     if also:
                         self._also[name, index] = also
                     for text in (t for s in also for t in s):
@@ -198,17 +231,23 @@ class AnyOf:
         self._literals = Matcher(dict.fromkeys(by_literal, ()))
         # Every case-insensitive gate at once, behind a search for the first characters of
         # their strings (any case): a review without them (no Latin letters) skips them all.
-        self._any_gated = re.compile(
-            "|".join(gate.pattern for gated in self._gated.values() for gate, _ in gated) or "(?!)"
+        self._any_gated_pattern = (
+            "|".join(gate for gated in self._gated.values() for gate, _ in gated) or "(?!)"
         )
-        firsts = {
-            text[0]
-            for name, gated in self._gated.items()
-            for _, index in gated
-            for text, _ in required_literals(self.groups[name][index]) or ()
-        }
+        self._any_gated: re.Pattern[str] | None = None  # compiled on first use
         escaped = "".join(re.escape(char) for char in sorted(firsts))
         self._gated_first = re.compile(f"(?i:[{escaped}])" if firsts else "(?!)")
+
+    def _gated_search(self, text: str) -> bool:
+        if self._any_gated is None:
+            self._any_gated = re.compile(self._any_gated_pattern)
+        return self._any_gated.search(text) is not None
+
+    def _gate(self, pattern: str) -> re.Pattern[str]:
+        regex = self._gates.get(pattern)
+        if regex is None:
+            regex = self._gates[pattern] = re.compile(pattern)
+        return regex
 
     def _regex(self, name: str, index: int) -> re.Pattern[str]:
         regex = self._compiled.get((name, index))
@@ -222,10 +261,11 @@ class AnyOf:
         for name, indices in self._always.items():
             if name not in found and any(self._regex(name, i).search(text) for i in indices):
                 found.add(name)
-        if self._gated_first.search(text) and self._any_gated.search(text) is not None:
+        if self._gated_first.search(text) and self._gated_search(text):
             for name, gated in self._gated.items():
                 if name not in found and any(
-                    gate.search(text) and self._regex(name, i).search(text) for gate, i in gated
+                    self._gate(gate).search(text) and self._regex(name, i).search(text)
+                    for gate, i in gated
                 ):
                     found.add(name)
         seen = self._literals.every(text)  # the strings looked for that are in the text

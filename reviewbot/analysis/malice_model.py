@@ -8,7 +8,10 @@ plus which evidence pieces of malice.toml occur (an amount, a demand, an action 
 review, harm, a report…) and every pair of them, so the model learns how the pieces
 combine. It is trained on every opened labelled set (malice_training.py) and reads only
 reviews the patterns' cue prefilter lets through (MaliceRules.cued): the others hold no
-demand, review action, harm or authority word it could weigh.
+demand, review action, harm or authority word it could weigh. Of those, the analyzer asks
+it only about reviews where some evidence piece occurs (half of the cued short reviews have
+none): without the pieces' marks no review of any opened set comes within 3 logits of a
+threshold (tests/test_malice_model.py checks this of the shipped model).
 
 A review is flagged for a reason when its logit passes that reason's threshold, chosen so
 no honest row scores above it out of fold nor in the training data, and the flag carries
@@ -71,16 +74,61 @@ def _hash(data: str, bits: int) -> int:
 
 
 _CACHE_SIZE = 200_000  # n-gram → bucket, cleared when full: reviews share most n-grams
-_buckets: dict[str, int] = {}
+
+
+class _Buckets(dict):
+    """n-gram → its bucket for one hash width, computed on first sight (dict.__missing__):
+    `map(buckets.__getitem__, grams)` looks a text's n-grams up without a Python call each."""
+
+    def __init__(self, bits: int) -> None:
+        super().__init__()
+        self.mask = (1 << bits) - 1
+
+    def __missing__(self, gram: str) -> int:
+        if len(self) >= _CACHE_SIZE:
+            self.clear()
+        found = self[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass")) & self.mask
+        return found
+
+
+_buckets: dict[int, _Buckets] = {}
+
+
+def _buckets_for(bits: int) -> _Buckets:
+    found = _buckets.get(bits)
+    if found is None:
+        found = _buckets[bits] = _Buckets(bits)
+    return found
 
 
 def _bucket(gram: str, bits: int) -> int:
-    found = _buckets.get(gram)
-    if found is None:
-        if len(_buckets) >= _CACHE_SIZE:
-            _buckets.clear()
-        found = _buckets[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
-    return found & ((1 << bits) - 1)
+    return _buckets_for(bits)[gram]
+
+
+_SLICES: dict[tuple[int, int], tuple[slice, ...]] = {}  # (length, n) → the n-grams' slices
+
+
+def _unique_buckets(doc: str, bits: int, ngram_max: int) -> set[int]:
+    """The buckets of the distinct 1..ngram_max-grams of `doc` (as _doc made it), the start
+    and end marks alone left out: the slices of a length are kept (short texts)."""
+    n = len(doc)
+    key = (n, ngram_max)
+    slices = _SLICES.get(key)
+    if slices is None:
+        # every n-gram but the two marks alone (positions 0 and n - 1)
+        slices = tuple(
+            slice(i, i + k)
+            for k in range(1, ngram_max + 1)
+            for i in range(n - k + 1)
+            if k > 1 or 0 < i < n - 1
+        )
+        if n <= 256:
+            _SLICES[key] = slices
+    buckets = _buckets_for(bits)
+    if _BOS in doc[1:-1] or _EOS in doc[1:-1]:  # a mark inside the text: also left out
+        grams = set(map(doc.__getitem__, slices)) - {_BOS, _EOS}
+        return set(map(buckets.__getitem__, grams))
+    return set(map(buckets.__getitem__, map(doc.__getitem__, slices)))
 
 
 def _doc(folded: str) -> str:
@@ -138,6 +186,13 @@ class MaliceModel:
     bias: np.ndarray
     threshold: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    # read()'s per-process caches: the weight rows as buffers, the marks' sums per pieces
+    _rows: tuple[memoryview, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _marks_cache: dict[tuple, tuple[tuple[float, ...], float] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def logits(self, features: Features) -> np.ndarray:
         return self.w[:, features.buckets] @ features.values + self.bias
@@ -145,24 +200,50 @@ class MaliceModel:
     def read(
         self, folded: str, pieces: Iterable[str], near: Mapping[str, float] | None = None
     ) -> np.ndarray:
-        """logits(featurize(…)) without the spans, for the hot path (every cued review)."""
+        """logits(featurize(…)) without the spans, for the hot path (every cued review with
+        an evidence piece).
+
+        The weights are float16 values (the file keeps them so, and training rounds to them
+        before it reads thresholds): multiples of 2**-24 below 2**16, so a sum of up to
+        2**13 of them in float64 is exact in any order. The sums are taken in Python over
+        the rows (no array built per review) and give the bits the array sums gave."""
         cfg = self.config
-        doc = _doc(folded)
-        n = len(doc)
-        bits = cfg.hash_bits
-        grams = {doc[i : i + k] for k in range(1, cfg.ngram_max + 1) for i in range(n - k + 1)}
-        grams.discard(_BOS)
-        grams.discard(_EOS)
-        unique = {_bucket(g, bits) for g in grams}
-        z = self.bias.copy()
+        unique = _unique_buckets(_doc(folded), cfg.hash_bits, cfg.ngram_max)
+        rows = self._rows
+        if rows is None:  # buffers over the rows: indexed without an array per review
+            rows = self._rows = tuple(memoryview(np.ascontiguousarray(row)) for row in self.w)
+        z = self.bias.tolist()
         if unique:
-            at = np.fromiter(unique, np.int64, len(unique))
-            z += self.w[:, at].sum(axis=1) / math.sqrt(len(unique))
-        marks = _marks(pieces, near, cfg)
-        if marks:
-            marked = np.fromiter((_hash(m, bits) for m in marks), np.int64, len(marks))
-            z += self.w[:, marked].sum(axis=1) * (cfg.piece_weight / math.sqrt(len(marks)))
-        return z
+            root = math.sqrt(len(unique))
+            z = [
+                b + sum(map(row.__getitem__, unique)) / root for b, row in zip(z, rows, strict=True)
+            ]
+        marked = self._marked(pieces, near)
+        if marked is not None:
+            sums, scale = marked
+            z = [v + s * scale for v, s in zip(z, sums, strict=True)]
+        return np.asarray(z, np.float64)
+
+    def _marked(
+        self, pieces: Iterable[str], near: Mapping[str, float] | None
+    ) -> tuple[tuple[float, ...], float] | None:
+        """Per head, the summed weight of the marks of these pieces (and near misses), and
+        the scale it is added with; None without marks. Kept per set of pieces: a review
+        has few, and the same sets recur."""
+        cfg = self.config
+        key = (frozenset(pieces), tuple(sorted(near.items())) if cfg.near and near else ())
+        found = self._marks_cache.get(key, False)
+        if found is False:
+            marks = _marks(key[0], near, cfg)
+            found = None
+            if marks:
+                marked = [_hash(m, cfg.hash_bits) for m in marks]
+                sums = tuple(float(v) for v in self.w[:, marked].sum(axis=1))
+                found = (sums, cfg.piece_weight / math.sqrt(len(marks)))
+            if len(self._marks_cache) >= 4096:
+                self._marks_cache.clear()
+            self._marks_cache[key] = found
+        return found
 
     def explain(self, features: Features, head: int, length: int) -> np.ndarray:
         """Per folded character, its share of `head`'s score: each n-gram's weight shared

@@ -55,18 +55,20 @@ class Normalized:
         return self.original[self.source[start] : self.source[end - 1] + 1]
 
 
-@lru_cache(maxsize=1)
-def _converters() -> tuple[object, object]:
-    import opencc  # imported on first use: classify's start-up does not pay for it
+@lru_cache(maxsize=2)
+def _converter(config: str) -> object:
+    """OpenCC's converter, loaded on first use: classify's start-up does not pay for it, and
+    reading a review loads hk2s only (s2t, for build_script_table, takes 15 times longer)."""
+    import opencc
 
-    return opencc.OpenCC("hk2s"), opencc.OpenCC("s2t")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
     """Traditional (including Hong Kong forms) to Simplified, one character for one."""
     if not _script_chars()[0].search(text):
         return text  # nothing to convert: OpenCC is never loaded for Simplified text
-    hk2s, _ = _converters()
+    hk2s = _converter("hk2s")
     out = hk2s.convert(text)  # type: ignore[attr-defined]
     if len(out) == len(text):
         return out
@@ -93,7 +95,7 @@ def _script_chars() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def build_script_table() -> str:
     """The contents of data/script_chars.txt, from the installed OpenCC data: every CJK
     character that hk2s changes (Traditional only) and that s2t changes (Simplified only)."""
-    hk2s, s2t = _converters()
+    hk2s, s2t = _converter("hk2s"), _converter("s2t")
     chars = [
         chr(c)
         for start, end in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
