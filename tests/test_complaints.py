@@ -382,3 +382,29 @@ def test_money_complaints_in_other_words(text, aspect):
 )
 def test_words_near_money_that_are_no_price_complaint(text, not_aspect):
     assert not_aspect not in aspects(read(text, 2))
+
+
+def test_a_wait_posted_on_a_delivery_platform_is_a_late_delivery_in_the_analysis_too():
+    # the card, the digest and the case read the point as the reply answers it (session 23):
+    # no delivery word, but posted on Meituan or Ele.me and telling of no meal at the table
+    def read_on(text: str, platform: str | None) -> list[str]:
+        return aspects(analyzer().analyze(ReviewText("t", text, 2, platform)))
+
+    assert read_on("等了一个多小时才来，饿得胃疼", "meituan") == ["delivery.late"]
+    assert read_on("等了一个多小时才来，饿得胃疼", "eleme") == ["delivery.late"]
+    assert read_on("等了一个多小时才来，饿得胃疼", "dianping") == ["service.waiting"]
+    assert read_on("等了一个多小时才来，饿得胃疼", None) == ["service.waiting"]
+    # a meal in the restaurant told on Meituan keeps its table service
+    assert read_on("在店里等了一个小时才上菜", "meituan") == ["service.waiting"]
+    # food not hot stays the kitchen's: only waits move
+    assert "food.temperature" in read_on("米饭是凉的，等了一个多小时", "meituan")
+
+
+def test_classify_reads_the_platform_of_a_line():
+    lines = [
+        json.dumps({"id": 1, "text": "等了一个多小时才来", "rating": 2, "platform": "meituan"}),
+        json.dumps({"id": 2, "text": "等了一个多小时才来", "rating": 2}),
+    ]
+    out = list(classify_lines(lines, analyzer()))
+    assert [c["aspect"] for c in out[0]["complaints"]] == ["delivery.late"]
+    assert [c["aspect"] for c in out[1]["complaints"]] == ["service.waiting"]

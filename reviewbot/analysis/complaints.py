@@ -87,6 +87,8 @@ class Taxonomy:
     target_ignore: frozenset[str]
     delivery_context: tuple[str, ...]
     table_context: tuple[str, ...] = ()
+    delivery_platforms: frozenset[str] = frozenset()
+    dine_in_context: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
     role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
 
@@ -94,6 +96,13 @@ class Taxonomy:
         return self.defaults.get(category) or next(
             a.id for a in self.aspects.values() if a.category == category
         )
+
+    def delivered_by_platform(self, text: str, platform: str | None) -> bool:
+        """Posted on a delivery platform and telling of no meal in the restaurant (`text` in
+        Simplified): an order that was delivered, even without a word of the delivery."""
+        if (platform or "").lower() not in self.delivery_platforms:
+            return False
+        return not any(word in text for word in self.dine_in_context)
 
     def label(self, aspect: str) -> str:
         found = self.aspects.get(aspect)
@@ -146,6 +155,8 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         target_ignore=frozenset(data.get("target_ignore", ())),
         delivery_context=tuple(data.get("delivery_context", ())),
         table_context=tuple(data.get("table_context", ())),
+        delivery_platforms=frozenset(data.get("delivery_platforms", ())),
+        dine_in_context=tuple(data.get("dine_in_context", ())),
         defaults=defaults,
         role_aspects=role_aspects,
     )
@@ -220,9 +231,11 @@ class ComplaintReader:
         clause_logits: list[float] | None = None,
         store: Matcher | None = None,
         rating: float | None = None,
+        platform: str | None = None,
     ) -> Found:
         """The points of a review read by aspects.Reader; `span` maps folded offsets back
-        to the customer's words."""
+        to the customer's words; `platform`, where it was posted, tells a delivered order
+        that names no delivery (its waits are the delivery's)."""
         text = reading.text
         clauses = reading.clauses
         if not clauses:
@@ -284,6 +297,14 @@ class ComplaintReader:
             for point in points:
                 moved = self.taxonomy.aspects[point.aspect].in_delivery
                 if moved and point.sign < 0:
+                    point.aspect = moved
+            points = self._supersede(points)
+        elif self.taxonomy.delivered_by_platform(text, platform):
+            # 等了一个半小时才到 on Meituan: the wait is the delivery's; food not hot stays
+            # the kitchen's (没热透 says how it was heated, not how it travelled)
+            for point in points:
+                moved = self.taxonomy.aspects[point.aspect].in_delivery
+                if moved == "delivery.late" and point.sign < 0:
                     point.aspect = moved
             points = self._supersede(points)
         else:

@@ -244,8 +244,14 @@ class ComplaintScores:
 def complaint_scores(
     analyzer: Analyzer, rows: Sequence[dict[str, Any]], *, with_rating: bool = True
 ) -> ComplaintScores:
+    # each review where it was posted, as the daemon reads it (a delivery platform's waits)
     reviews = [
-        ReviewText(str(r.get("id", i)), r["text"], r.get("rating") if with_rating else None)
+        ReviewText(
+            str(r.get("id", i)),
+            r["text"],
+            r.get("rating") if with_rating else None,
+            r.get("platform") if isinstance(r.get("platform"), str) else None,
+        )
         for i, r in enumerate(rows)
     ]
     results = analyze_all(analyzer, reviews)

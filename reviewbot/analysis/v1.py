@@ -286,7 +286,9 @@ class AnalyzerV1:
             polarity = "neutral"
         if rating is not None and rating >= 4 and not reading.blame:
             clause_logits = None  # no word blames anything, so neither may the model alone
-        points: Found = self.complaints.read(reading, folded.span, clause_logits, store, rating)
+        points: Found = self.complaints.read(
+            reading, folded.span, clause_logits, store, rating, review.platform
+        )
         if points.praise and not points.complaints and not reading.blame:
             z += PRAISE_ONLY_SHIFT
             sentiment = _sigmoid(z)

@@ -129,8 +129,8 @@ def parse_line(raw: bytes | str) -> tuple[Any, ReviewText]:
         raise InputError('"rating" must be a number from 1 to 5, or null', review_id)
     cleaned, _ = clean_text(text)
     rating = None if rating is None else float(rating)
-    # where it was posted, optional: the reply engine reads a delivery platform's waits as
-    # a late delivery (ignored unless a string)
+    # where it was posted, optional: a delivery platform's review that tells of no meal in
+    # the restaurant is of a delivered order, its waits a late delivery (ignored unless a string)
     platform = item.get("platform")
     platform = platform if isinstance(platform, str) else None
     # The id as given is echoed back; the analyzer and drafter get one that encodes.

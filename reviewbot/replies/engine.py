@@ -40,9 +40,7 @@ from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
 from reviewbot.replies.reading import (
     Complaint,
     Reading,
-    by_platform,
     clean_quote,
-    delivered,
     quote_part,
     read_review,
 )
@@ -313,12 +311,6 @@ class TemplateDrafter:
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
         complaints = analysis.complaints
-        if not english and by_platform(text, platform) and not delivered(text):
-            # Posted on a delivery platform, telling of no meal at the table, in no delivery
-            # words the analyzer would know it by (等了一个半小时才到): its waits are the
-            # delivery's, as the analyzer reads them in a review saying 外卖. (Food not hot
-            # stays the kitchen's: 没热透 says how it was heated, not how it travelled.)
-            complaints = tuple(_in_delivery(c) for c in complaints)
         # A wait is answered only where the customer's words tell of one (tells_of_time).
         points = [c for c in ordered(complaints) if c.aspect in answers and tells_of_time(c)]
         # A second complaint of an aspect already answered, in words of its own (意面太硬 …
@@ -670,18 +662,6 @@ class TemplateDrafter:
             evidence.extend(e for e in spec.evidence.get(reason, ()) if e not in evidence)
         evidence.extend(f"本店资质证明：{proof}" for proof in store.proofs)
         return Appeal(reasons=reasons, text=text, evidence=tuple(evidence))
-
-
-def _in_delivery(complaint: AnalysisComplaint) -> AnalysisComplaint:
-    """A wait as the analyzer reads it in a delivery review (in_delivery in
-    analysis/data/aspects.toml: service.waiting is delivery.late); other points as they are."""
-    from reviewbot.analysis.complaints import load_taxonomy
-
-    aspects = load_taxonomy().aspects
-    moved = aspects[complaint.aspect].in_delivery if complaint.aspect in aspects else None
-    if moved != "delivery.late":
-        return complaint
-    return replace(complaint, category=aspects[moved].category, aspect=moved)
 
 
 def _cite(label: str, span: str, facts: tuple[str, ...]) -> str:

@@ -58,8 +58,6 @@ class _Words:
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
-    delivery_platforms: frozenset[str]
-    dine_in: tuple[str, ...]
     cut_at: re.Pattern[str]
     fragment_ends: tuple[str, ...]
 
@@ -79,8 +77,6 @@ def _words() -> _Words:
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
-        delivery_platforms=frozenset(data["delivery_platforms"]),
-        dine_in=tuple(data["dine_in_words"]),
         cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
         fragment_ends=tuple(data["cut_fragment_ends"]),
     )
@@ -138,16 +134,9 @@ def delivered(text: str, platform: str | None = None) -> bool:
     plain = to_simplified(text)
     if find_term(plain, words.delivered) is not None:
         return True
-    return by_platform(plain, platform)
+    from reviewbot.analysis.complaints import load_taxonomy
 
-
-def by_platform(text: str, platform: str | None) -> bool:
-    """Whether the review is of a delivered order by where it was posted alone (a delivery
-    platform, and no word of a meal in the restaurant)."""
-    words = _words()
-    if (platform or "").lower() not in words.delivery_platforms:
-        return False
-    return not any(w in to_simplified(text) for w in words.dine_in)
+    return load_taxonomy().delivered_by_platform(plain, platform)
 
 
 def at_table(text: str, platform: str | None = None) -> bool:
