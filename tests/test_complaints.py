@@ -408,3 +408,20 @@ def test_classify_reads_the_platform_of_a_line():
     out = list(classify_lines(lines, analyzer()))
     assert [c["aspect"] for c in out[0]["complaints"]] == ["delivery.late"]
     assert [c["aspect"] for c in out[1]["complaints"]] == ["service.waiting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # the customer told they are the problem (the demo's first alert, session 23)
+        ("跟老板提了一句，他说我不懂川菜", "service.attitude"),
+        ("跟服务员说菜太咸，她反过来说我口味重", "service.attitude"),
+        ("厨师出来了，还嫌我们事多", "service.attitude"),
+        # an offer said to be fake, or items left out of it
+        ("满减是假的吧，凑了半天单", "price.discount"),
+        ("说是满50减10，下单才知道饮料不参与满减", "price.discount"),
+        ("活动写的第二份半价，结果说这个菜不参加活动", "price.discount"),
+    ],
+)
+def test_a_dismissal_and_an_offer_left_out(text, aspect):
+    assert aspect in aspects(read(text, 2))
