@@ -960,3 +960,30 @@ def test_english_owning_the_riders_mistake_or_a_free_house_rule_passes():
         == set()
     )
     assert learned_codes("Tea refills are free here and we should have told you.") == set()
+
+
+@pytest.mark.parametrize(
+    ("rule", "violation", "near_miss"),
+    [
+        (
+            "argue",
+            "这条评价自相矛盾，前面说好吃后面又打一星。",
+            "您评价里前面夸了味道，后面说上菜慢，两点我们都记下了。",
+        ),
+        (
+            "argue",
+            "不知道您在哪儿吃的，反正不是我们店。",
+            "您的反馈本身就很有用，我们已经转给后厨。",
+        ),
+        (
+            "blame",
+            "配送员取了餐先跑了另一单，我们是准时出餐的。",
+            "晚高峰平台会给骑手多派几单，这个我们左右不了，能改的是把出餐再提前。",
+        ),
+    ],
+)
+def test_a_review_called_contradictory_or_eaten_elsewhere_and_the_rider_gone_elsewhere_first(
+    rule, violation, near_miss
+):
+    assert rule in learned_codes(violation)
+    assert learned_codes(near_miss) == set()

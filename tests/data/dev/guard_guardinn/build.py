@@ -134,6 +134,26 @@ BATCH2_BAD = [
     ("promise", "Come back and we'll shout you a round of drinks."),
 ]
 
+# Batch 3, typed before the change it checks, for more of the classes found in the opened
+# sets' lists: what the store can change after an outside cause, the customer's feedback
+# praised as 本身就, a review called self-contradictory, the customer said to have eaten
+# elsewhere, the rider said to have gone elsewhere first.
+BATCH3_OK = [
+    "下雨天平台派单会慢一些，这个我们左右不了，我们能做的是把出餐时间再提前十分钟。",
+    "周末骑手少，接单慢，我们能改的就是提前备好餐，减少您等的时间。",
+    "您的建议本身就很宝贵，我们已经转给后厨。",
+    "您的评价本身就是对我们的提醒，谢谢。",
+    "评价里您前面夸了味道，后面提到上菜慢，两点我们都记下了。",
+]
+BATCH3_BAD = [
+    ("argue", "您的评价前后矛盾，一会儿说好吃一会儿说难吃。"),
+    ("argue", "说的话自相矛盾，我们也不知道该怎么改。"),
+    ("argue", "您是在哪家吃的我们不清楚，反正不是我们家。"),
+    ("argue", "我看您吃的是别处的吧，反正不是我们店。"),
+    ("blame", "骑手接了单先去送别人的了，我们这边早就做好了。"),
+    ("blame", "小哥取餐后先去了另一家，我们出餐很准时。"),
+]
+
 
 def rows():
     groups = [
@@ -158,6 +178,10 @@ def rows():
         yield {"id": f"gi2-ok{i:02d}", "text": text, "rule": None, "note": "batch 2", "ok": True}
     for i, (rule, text) in enumerate(BATCH2_BAD, 1):
         yield {"id": f"gi2-v{i:02d}", "text": text, "rule": rule, "note": "batch 2"}
+    for i, text in enumerate(BATCH3_OK, 1):
+        yield {"id": f"gi3-ok{i:02d}", "text": text, "rule": None, "note": "batch 3", "ok": True}
+    for i, (rule, text) in enumerate(BATCH3_BAD, 1):
+        yield {"id": f"gi3-v{i:02d}", "text": text, "rule": rule, "note": "batch 3"}
 
 
 if __name__ == "__main__":
