@@ -987,3 +987,21 @@ def test_a_review_called_contradictory_or_eaten_elsewhere_and_the_rider_gone_els
 ):
     assert rule in learned_codes(violation)
     assert learned_codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("excuse", "owned"),
+    [
+        (
+            "那天下大雪，送晚了，这也没办法。",
+            "那天下大雪，送晚了快一小时。以后雪天我们会提前备餐，也会在页面上提醒。",
+        ),
+        (
+            "周末订单太多，后厨顾不过来，请您多体谅。",
+            "周末订单太多，后厨顾不过来。从下周起我们会多安排一位厨师。",
+        ),
+    ],
+)
+def test_the_weather_or_a_rush_is_an_excuse_unless_the_reply_says_what_will_change(excuse, owned):
+    assert "blame" in learned_codes(excuse)
+    assert learned_codes(owned) == set()

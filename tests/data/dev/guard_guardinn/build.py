@@ -154,6 +154,22 @@ BATCH3_BAD = [
     ("blame", "小哥取餐后先去了另一家，我们出餐很准时。"),
 ]
 
+# Batch 4, typed before the change it checks: the weather or the store's own rush told in
+# one sentence and what the store will change in the next (owning it), against the same
+# circumstance left as the excuse.
+BATCH4_OK = [
+    "那天下暴雨，送餐比平时慢了不少。以后雨天我们会提前在页面上提醒可能延迟。",
+    "当天下大雪，路上耽误了半小时，真的抱歉。我们已经在雪天多安排一位打包员，出餐更快。",
+    "周六晚上单子太多，后厨忙不过来。下周开始我们会多排一位厨师。",
+    "那天只有两个服务员，实在顾不过来。从这周起我们会新招一位服务员。",
+]
+BATCH4_BAD = [
+    ("blame", "那天下大雨，送得慢了，这个谁也没办法。"),
+    ("blame", "周六晚上单子太多，后厨忙不过来，请多体谅。"),
+    ("blame", "那天下雪，送慢了。"),
+    ("blame", "人手不够，顾不过来，您多担待。"),
+]
+
 
 def rows():
     groups = [
@@ -182,6 +198,10 @@ def rows():
         yield {"id": f"gi3-ok{i:02d}", "text": text, "rule": None, "note": "batch 3", "ok": True}
     for i, (rule, text) in enumerate(BATCH3_BAD, 1):
         yield {"id": f"gi3-v{i:02d}", "text": text, "rule": rule, "note": "batch 3"}
+    for i, text in enumerate(BATCH4_OK, 1):
+        yield {"id": f"gi4-ok{i:02d}", "text": text, "rule": None, "note": "batch 4", "ok": True}
+    for i, (rule, text) in enumerate(BATCH4_BAD, 1):
+        yield {"id": f"gi4-v{i:02d}", "text": text, "rule": rule, "note": "batch 4"}
 
 
 if __name__ == "__main__":
