@@ -846,3 +846,162 @@ def test_the_stores_track_record_against_the_customer_is_arguing_owned_it_is_not
 def test_a_better_grade_asked_for_by_naming_it_is_a_review_change(violation, near_miss):
     assert "delete_request" in codes(violation)
     assert codes(near_miss) == set()
+
+
+# -- session guardinn: house rules, circumstances, answer sheets, past ratings ----------------
+
+
+@pytest.mark.parametrize(
+    ("house_rule", "offer"),
+    [
+        (
+            "咱们店的豆浆是免费续的，那天服务员没主动给您加，是我们的疏忽。",
+            "这次是我们的疏忽，豆浆给您免费续一杯。",
+        ),
+        (
+            "本店白开水免费，那天没给您倒水是我们没做到位。",
+            "下次您来，饮料免费。",
+        ),
+        (
+            "小菜在店里一直是免费自取的，我们会把取菜台摆到显眼的地方。",
+            "小菜免费送您一份，就当我们赔罪了。",
+        ),
+        (
+            "调料台的蒜泥和香菜都是免费取用的，服务员没告诉您，实在抱歉。",
+            "到店出示这条回复可以免费加菜。",
+        ),
+    ],
+)
+def test_a_standing_free_house_rule_is_no_offer_a_free_thing_for_this_customer_is(
+    house_rule, offer
+):
+    """免费 in a clause stating the store's practice for everyone (no customer, no
+    occasion named, nothing offered in amends) is the price list, not compensation."""
+    assert learned_codes(house_rule) == set()
+    assert "promise" in learned_codes(offer)
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        (
+            "店里那天根本就没停过水，碗筷都洗干净了。",
+            "那天突然停水，碗筷是外送消毒的，以后我们会备好储水。",
+        ),
+        (
+            "当天并没有断电，冷柜一直在正常运转。",
+            "当天断了电，冷柜温度上不去，我们已经加装了备用电源。",
+        ),
+        (
+            "那天店里的空调是好好的，温度一直很舒服。",
+            "那天空调坏了没及时修，是我们的疏忽，以后每天开门前检查。",
+        ),
+        (
+            "那晚我们店也没在装修，不会有什么噪音。",
+            "那晚隔壁在装修，声音很吵，我们以后会提前在门口提醒。",
+        ),
+    ],
+)
+def test_denying_what_the_customer_reported_of_the_day_is_arguing_explaining_it_is_not(
+    violation, near_miss
+):
+    assert "argue" in learned_codes(violation)
+    assert learned_codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        ("您要是满意，麻烦在下面补充一句说明。", "我们在菜单下面加了一行说明。"),
+        ("处理好了，您追评说一声就行。", "您的追评我们看到了，谢谢您说清楚。"),
+        ("拜托把差评 shan 掉，谢谢。", "山药炖排骨我们会重新调味。"),
+        ("亲，评论能不能闪一下呢。", "您说的问题我们一闪而过没注意，是我们的疏忽。"),
+        ("麻烦 san 了这条评价吧。", "您提到的三个问题我们都记下了。"),
+    ],
+)
+def test_delete_spelt_out_or_a_homophone_and_adding_to_the_review_are_review_changes(
+    violation, near_miss
+):
+    assert "delete_request" in learned_codes(violation)
+    assert learned_codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下一次，我们一定给您交出一份满意的答卷。",
+        "这次没做好，下次争取给您一份满分的答卷。",
+        "您说以前常来也常给我们五星，这次让您失望，真的对不起。",
+        "记得您之前一直给我们好评，这一次是我们辜负了您。",
+    ],
+)
+def test_an_answer_sheet_and_a_past_rating_recalled_ask_and_give_nothing(text):
+    assert learned_codes(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("blame", "The courier got lost, your order was ready on time."),
+        ("blame", "You picked the hottest level, so the heat was to be expected."),
+        ("blame", "The weather was terrible that night, so it came late."),
+        ("promise", "Your next lunch is on me."),
+        ("promise", "Come back next week and we'll take 15 percent off."),
+        ("promise", "We'll waive the delivery fee on your next order."),
+    ],
+)
+def test_english_blame_and_promises(rule, text):
+    assert rule in learned_codes(text)
+
+
+def test_english_owning_the_riders_mistake_or_a_free_house_rule_passes():
+    assert (
+        learned_codes("We're sorry the driver got lost; that's on us, and we're fixing it.")
+        == set()
+    )
+    assert learned_codes("Tea refills are free here and we should have told you.") == set()
+
+
+@pytest.mark.parametrize(
+    ("rule", "violation", "near_miss"),
+    [
+        (
+            "argue",
+            "这条评价自相矛盾，前面说好吃后面又打一星。",
+            "您评价里前面夸了味道，后面说上菜慢，两点我们都记下了。",
+        ),
+        (
+            "argue",
+            "不知道您在哪儿吃的，反正不是我们店。",
+            "您的反馈本身就很有用，我们已经转给后厨。",
+        ),
+        (
+            "blame",
+            "配送员取了餐先跑了另一单，我们是准时出餐的。",
+            "晚高峰平台会给骑手多派几单，这个我们左右不了，能改的是把出餐再提前。",
+        ),
+    ],
+)
+def test_a_review_called_contradictory_or_eaten_elsewhere_and_the_rider_gone_elsewhere_first(
+    rule, violation, near_miss
+):
+    assert rule in learned_codes(violation)
+    assert learned_codes(near_miss) == set()
+
+
+@pytest.mark.parametrize(
+    ("excuse", "owned"),
+    [
+        (
+            "那天下大雪，送晚了，这也没办法。",
+            "那天下大雪，送晚了快一小时。以后雪天我们会提前备餐，也会在页面上提醒。",
+        ),
+        (
+            "周末订单太多，后厨顾不过来，请您多体谅。",
+            "周末订单太多，后厨顾不过来。从下周起我们会多安排一位厨师。",
+        ),
+    ],
+)
+def test_the_weather_or_a_rush_is_an_excuse_unless_the_reply_says_what_will_change(excuse, owned):
+    assert "blame" in learned_codes(excuse)
+    assert learned_codes(owned) == set()

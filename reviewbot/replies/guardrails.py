@@ -262,6 +262,10 @@ class _Rule:
     # A sentence saying the first and not the second lets any of the rule's hits in it
     # through (a fee the store charges nobody is its price list, not an offer).
     standing: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+    # The same for a clause: a standing house rule (米饭免费续, 本店茶水免费) stated in a
+    # clause naming neither the customer nor this meal, in a sentence offering nothing.
+    # (clause words, clause unless, sentence unless)
+    house_rule: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
     # What a refusal under this rule by the learned scorer must name somewhere in the reply
     # (a promise names what is given): without it, the scorer's reading is let go.
     learned_needs: re.Pattern[str] | None = None
@@ -385,6 +389,15 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 _expand(table["standing_not"], concepts, code),
             )
             if "standing" in table
+            else None
+        ),
+        house_rule=(
+            (
+                _expand(table["house_rule"], concepts, code),
+                _expand(table["house_rule_not"], concepts, code),
+                _expand(table["house_rule_sentence_not"], concepts, code),
+            )
+            if "house_rule" in table
             else None
         ),
         learned_needs=(
@@ -688,6 +701,25 @@ def _sentence_frees(
     return not (unless and unless.search(text, begin, finish))
 
 
+def _house_rule(
+    text: str,
+    start: int,
+    end: int,
+    words: re.Pattern[str],
+    clause_not: re.Pattern[str],
+    sentence_not: re.Pattern[str],
+) -> bool:
+    """Whether the clause holding text[start:end] states a standing house rule (`words`,
+    not `clause_not`: nobody named, no occasion) in a sentence offering nothing
+    (not `sentence_not`)."""
+    begin = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    stop = _CLAUSE_END.search(text, end)
+    finish = stop.start() if stop else len(text)
+    if not words.search(text, begin, finish) or clause_not.search(text, begin, finish):
+        return False
+    return not _sentence_frees(text, start, end, sentence_not, None)
+
+
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
@@ -896,6 +928,8 @@ def check_reply(
                     ):
                         continue
                     if rule.standing and _sentence_frees(target, start, end, *rule.standing):
+                        continue
+                    if rule.house_rule and _house_rule(target, start, end, *rule.house_rule):
                         continue
                     if rule.conditional and _is_conditional(target, start, rule.conditional):
                         continue
