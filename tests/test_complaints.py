@@ -444,3 +444,12 @@ def test_the_demo_alerts_read_as_a_manager_would(text, present, absent):
     assert present in found
     assert absent is None or absent not in found
     assert all(not a.startswith("price.") for a in found) or "期望" not in text
+
+
+def test_really_is_no_praise_of_value_and_a_sweet_lean_is_a_taste_complaint():
+    # 实在 is also the adverb "really" (环境实在太旧了); 偏甜 leans too sweet (demo, session 23)
+    result = read("菜没问题，就是环境实在太旧了，墙皮都掉了", 3)
+    assert "price.value" not in [p.aspect for p in result.praise]
+    assert "price.value" in [p.aspect for p in read("分量很实在，很划算", 5).praise]
+    complaints = read("宫保鸡丁中规中矩，鱼香肉丝偏甜，米饭还行", 3).complaints
+    assert [(c.aspect, c.span) for c in complaints] == [("food.taste", "鱼香肉丝偏甜")]
