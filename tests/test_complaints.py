@@ -453,3 +453,14 @@ def test_really_is_no_praise_of_value_and_a_sweet_lean_is_a_taste_complaint():
     assert "price.value" in [p.aspect for p in read("分量很实在，很划算", 5).praise]
     complaints = read("宫保鸡丁中规中矩，鱼香肉丝偏甜，米饭还行", 3).complaints
     assert [(c.aspect, c.span) for c in complaints] == [("food.taste", "鱼香肉丝偏甜")]
+
+
+def test_praise_someone_else_gave_is_not_the_customers():
+    # 听说…很好吃，结果… is what brought them, not what they found (session 23)
+    result = read("听说这家的酸菜鱼很好吃，结果鱼片全是碎的", 2)
+    assert result.praise == ()
+    assert aspects(result) == ["food.look"]
+    assert read("评论区都说很好吃，我吃着就普通", 3).praise == ()
+    assert read("朋友都说环境好，来了发现又吵又挤", 2).praise == ()
+    # the customer's own praise beside a friend's word stays
+    assert [p.aspect for p in read("酸菜鱼很好吃，朋友说下次还来", 5).praise] == ["food.taste"]

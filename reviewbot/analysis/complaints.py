@@ -89,6 +89,7 @@ class Taxonomy:
     table_context: tuple[str, ...] = ()
     delivery_platforms: frozenset[str] = frozenset()
     dine_in_context: tuple[str, ...] = ()
+    hearsay: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
     role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
 
@@ -157,6 +158,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         table_context=tuple(data.get("table_context", ())),
         delivery_platforms=frozenset(data.get("delivery_platforms", ())),
         dine_in_context=tuple(data.get("dine_in_context", ())),
+        hearsay=tuple(data.get("hearsay", ())),
         defaults=defaults,
         role_aspects=role_aspects,
     )
@@ -223,6 +225,7 @@ class ComplaintReader:
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
         self._table = re.compile(trie_pattern(self.taxonomy.table_context or ("\0",)))
+        self._hearsay = re.compile(trie_pattern(self.taxonomy.hearsay or ("\0",)))
 
     def read(
         self,
@@ -293,6 +296,10 @@ class ComplaintReader:
         points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
         points += self._derived(reading, points, topics, clause_logits)
+        # nor is praise someone else gave (听说这家的酸菜鱼很好吃，结果…; 评论区都说好吃)
+        points = [
+            p for p in points if p.sign < 0 or not self._hearsay.search(text, *_bounds(clauses, p))
+        ]
         if self._delivery.search(text):
             for point in points:
                 moved = self.taxonomy.aspects[point.aspect].in_delivery
@@ -669,3 +676,8 @@ def _dedupe(points: list[Point]) -> list[Point]:
         out.append(point)
     out.sort(key=lambda p: p.start)
     return out
+
+
+def _bounds(clauses: Sequence[Any], point: Any) -> tuple[int, int]:
+    """The text offsets of the clauses a point was found in."""
+    return clauses[point.first].clause.start, clauses[point.last].clause.end
