@@ -255,7 +255,7 @@ def sections(
             continue
         done.add((aspect.removeprefix("unmapped."), word))
         acks, steps = answer.for_words(complaint.span)
-        span = quote(complaint.span)
+        span = _carrying(complaint.span, word, tuple(answer.when), quote)
         # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
         # in a reply can read as a time, a price or an order number).
         target = complaint.target or ""
@@ -269,6 +269,9 @@ def sections(
             target = target if _PLAIN_TARGET.match(target) else ""
             named = "" if target else answer.named_in(complaint.span)
             target = target or named
+        if named and span and to_simplified(named) not in to_simplified(span):
+            # A fee the quote leaves out (「埋单先知要收」 for 开瓶费) is named by its name.
+            span = ""
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
@@ -303,6 +306,23 @@ def sections(
                 )
             )
     return result
+
+
+def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str], str]) -> str:
+    """The quote of a span over several clauses (这道酸菜鱼卖相一般，汤咸得发苦): the clause
+    holding the word that chose the answer (咸) when the first clause fit to quote holds
+    none of the answer's words, so the words quoted say what the problem is; else
+    `quote(span)` (外皮一点都不脆，软塌塌的 keeps 「炸鸡外皮一点都不脆」: 脆 is a word of it)."""
+    quoted = quote(span)
+    if not word or not quoted or any(w in to_simplified(quoted) for w in words):
+        return quoted
+    for clause in _CLAUSES.split(span):
+        if word in to_simplified(clause) and (better := quote(clause)):
+            return better
+    return quoted
+
+
+_CLAUSES = re.compile(r"[，,；;：:。！？!?]+")
 
 
 def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:
