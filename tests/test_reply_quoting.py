@@ -71,6 +71,7 @@ def test_an_amount_is_left_out_and_the_charge_before_it_quoted(clause, quote):
         "打包盒一个收2块",  # 打包盒 alone, after 一个收 is cut: too short
         "儿童餐标价68",
         "自助餐周末每位价格涨到169",  # 涨到 only leads to the sum
+        "买单的时候说茶位费每人8块",  # what was said is 茶位费 alone: too short
     ],
 )
 def test_no_part_around_an_amount_that_names_no_charge_is_quoted(clause):
@@ -145,3 +146,13 @@ def test_a_fee_is_named_by_its_name_rather_than_by_words_around_its_amount():
     text = "埋单才知道要收$15开瓶费，事先没人说，鱼也不新鲜"
     _, draft = clean_draft(AnalyzerV1(), TemplateDrafter(), text, 2)
     assert "开瓶费" in draft.text and "「埋单才知道要收」" not in draft.text
+
+
+def test_no_words_cut_short_by_what_the_guardrails_hold_are_quoted():
+    from reviewbot.analysis.v1 import AnalyzerV1
+    from tests.replies_support import clean_draft
+
+    # 我们付钱 is held (a reply must not talk of payment): 「端错菜了还要」 says nothing whole.
+    text = "端错菜了还要我们付钱，汤也是凉的"
+    _, draft = clean_draft(AnalyzerV1(), TemplateDrafter(), text, 2)
+    assert "还要」" not in draft.text

@@ -737,10 +737,14 @@ def _safe_part(
     held = [(at, at + len(f)) for f in found if f and (at := span.find(f)) >= 0]
     if not held or len(held) < len(found):
         return ""  # what is held is not in these words as written: nothing safe to cut out
+    # Only a run that ends where the span or a clause of it ends: one cut short by the held
+    # words (上错菜了还要 | 我们付钱) has lost what it was saying.
     runs, run, at = [], "", 0
     for word in _cutter().lcut(span, HMM=False):
         start, at = at, at + len(word)
         if any(start < end and begin < at for begin, end in held):
+            run = ""
+        elif _CLAUSE_BREAK.fullmatch(word) or not word.strip():
             runs.append(run)
             run = ""
         else:

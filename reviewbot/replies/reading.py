@@ -245,6 +245,8 @@ def amount_part(clause: str) -> str:
         if len(lead) > 2 and lead[-2] == "每":  # 每包, 每张: what the sum is counted by
             lead, changed = lead[:-2], True
     lead = _CLAUSE_END.split(lead)[-1]
+    # What staff said comes after their 说 (买单的时候说茶位费…): the charge, not the telling.
+    lead = _REPORTED.split(lead)[-1]
     plain = to_simplified(lead)
     if len(lead) < 4 or plain.endswith(words.fragment_ends):
         return ""
@@ -254,6 +256,7 @@ def amount_part(clause: str) -> str:
 
 
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]+")
+_REPORTED = re.compile(r"说|說|讲|講|告诉|告訴|表示")
 
 
 def named_dish(text: str, menu: tuple[str, ...]) -> str:
