@@ -97,7 +97,7 @@ def test_the_quote_of_a_span_over_clauses_holds_the_word_its_answer_was_chosen_b
     from reviewbot.replies.answers import sections
     from reviewbot.replies.templates import load_library
 
-    point = Complaint("food", "food.taste", "这道酸菜鱼卖相一般，汤咸得发苦")
+    point = Complaint("food", "food.taste", "这道酸菜鱼端上来以后，汤咸得发苦")
     found = sections([point], load_library().answers, quote_span, random.Random(0))
     assert found[0].said == "「汤咸得发苦」"
 
@@ -156,3 +156,13 @@ def test_no_words_cut_short_by_what_the_guardrails_hold_are_quoted():
     text = "端错菜了还要我们付钱，汤也是凉的"
     _, draft = clean_draft(AnalyzerV1(), TemplateDrafter(), text, 2)
     assert "还要」" not in draft.text
+
+
+def test_no_tail_whose_sense_the_held_words_carried_is_quoted():
+    from reviewbot.analysis.v1 import AnalyzerV1
+    from tests.replies_support import clean_draft
+
+    # 怪我们 is held (blame): 「没讲清楚」 alone would read as the customer's own failing.
+    text = "菜里放了花生，我们点菜时说过过敏的。店员还怪我们没讲清楚"
+    _, draft = clean_draft(AnalyzerV1(), TemplateDrafter(), text, 1)
+    assert "「没讲清楚」" not in draft.text

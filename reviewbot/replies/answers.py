@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from reviewbot.analysis.base import Complaint
@@ -255,7 +256,9 @@ def sections(
             continue
         done.add((aspect.removeprefix("unmapped."), word))
         acks, steps = answer.for_words(complaint.span)
-        span = _carrying(complaint.span, word, tuple(answer.when), quote)
+        span = _carrying(
+            complaint.span, word, (*answer.when, *_problem_words(complaint.category)), quote
+        )
         # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
         # in a reply can read as a time, a price or an order number).
         target = complaint.target or ""
@@ -309,10 +312,12 @@ def sections(
 
 
 def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str], str]) -> str:
-    """The quote of a span over several clauses (这道酸菜鱼卖相一般，汤咸得发苦): the clause
+    """The quote of a span over several clauses (这道酸菜鱼卖相不错，汤咸得发苦): the clause
     holding the word that chose the answer (咸) when the first clause fit to quote holds
-    none of the answer's words, so the words quoted say what the problem is; else
-    `quote(span)` (外皮一点都不脆，软塌塌的 keeps 「炸鸡外皮一点都不脆」: 脆 is a word of it)."""
+    none of `words` (the answer's own and the analyzer's complaint words of its category),
+    so the words quoted say what the problem is; else `quote(span)` (外皮一点都不脆，软塌塌的
+    keeps 「炸鸡外皮一点都不脆」: 脆 is a word of the answer; 糖醋汁太酸，地三鲜油汪汪的 keeps
+    「糖醋汁太酸」: 太酸 is a complaint of its own)."""
     quoted = quote(span)
     if not word or not quoted or any(w in to_simplified(quoted) for w in words):
         return quoted
@@ -323,6 +328,22 @@ def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str
 
 
 _CLAUSES = re.compile(r"[，,；;：:。！？!?]+")
+
+
+@cache
+def _problem_words(category: str) -> tuple[str, ...]:
+    """The analyzer's complaint words of a category's aspects (太酸, 一般般, 不新鲜)."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    return tuple(
+        word
+        for word, senses in taxonomy.words.items()
+        if any(
+            sign < 0 and (a := taxonomy.aspects.get(aspect)) and a.category == category
+            for aspect, sign in senses
+        )
+    )
 
 
 def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:

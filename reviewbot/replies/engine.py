@@ -750,10 +750,13 @@ def _safe_part(
         else:
             run += word
     runs.append(run)
+    # Most of what was said, not a tail whose sense the held words carried (服务员还怪我们
+    # 没说清楚 is not 「没说清楚」, which would read as the customer's own failing).
+    least = max(4, (len(span) * 3 + 4) // 5)
     fit = [
         run
         for run in runs
-        if len(run) >= 4 and (q := quote_span(run)) and not _unsafe(q, review, analysis, store)
+        if len(run) >= least and (q := quote_span(run)) and not _unsafe(q, review, analysis, store)
     ]
     return max(fit, key=len, default="")
 
