@@ -72,6 +72,8 @@ def test_an_amount_is_left_out_and_the_charge_before_it_quoted(clause, quote):
         "儿童餐标价68",
         "自助餐周末每位价格涨到169",  # 涨到 only leads to the sum
         "买单的时候说茶位费每人8块",  # what was said is 茶位费 alone: too short
+        "外送費還要60元",  # 外送費 alone once 還要 is cut: the answer names it
+        "可餐具费另外又收2块",  # a conjunction and the fee's name
     ],
 )
 def test_no_part_around_an_amount_that_names_no_charge_is_quoted(clause):

@@ -248,7 +248,9 @@ def amount_part(clause: str) -> str:
     # What staff said comes after their 说 (买单的时候说茶位费…): the charge, not the telling.
     lead = _REPORTED.split(lead)[-1]
     plain = to_simplified(lead)
-    if len(lead) < 4 or plain.endswith(words.fragment_ends):
+    # Five characters at least: a charge's bare name is said by the answer (餐具费), and a
+    # shorter part is mostly a conjunction and a name (可餐具费).
+    if len(lead) < 5 or plain.endswith(words.fragment_ends):
         return ""
     if not any(word in plain for word in words.charge_words):
         return ""
