@@ -150,6 +150,20 @@ def mentions(draft: str, clause: str) -> bool:
     return False
 
 
+def in_own_words(draft: str, complaint: dict) -> bool:
+    """Whether the draft quotes the gold complaint in the customer's words: a run of four
+    or more characters of its span inside the draft's 「」 (read in Simplified). Stricter
+    than `addressed`, which a kind named in the gold word (收费让您有疑问) also satisfies."""
+    from reviewbot.analysis.normalize import to_simplified
+
+    span = to_simplified(complaint.get("span", ""))
+    quoted = "\x00".join(_QUOTED.findall(to_simplified(draft)))
+    return any(span[i : i + 4] in quoted for i in range(len(span) - 3))
+
+
+_QUOTED = re.compile(r"「([^」]*)」")
+
+
 def addressed(draft: str, complaint: dict, labels: dict[str, str]) -> bool:
     """A gold complaint is addressed when the draft holds one of its keywords or the Chinese
     label of its aspect (compared in Simplified, so Traditional drafts count alike)."""
@@ -190,6 +204,7 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     analyzer, drafter = AnalyzerV1(), TemplateDrafter()
     recent: list[str] = []
     gold = hit = complete = violations = person = reword = 0
+    spanned = in_words = 0
     # The engine names the review of each draft it flags; a blind set's ids stay unprinted.
     logging.getLogger("reviewbot.replies.engine").setLevel(logging.ERROR)
     lengths, texts = [], []
@@ -224,6 +239,8 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         got = [addressed(draft.text, c, labels) for c in complaints]
         gold += len(got)
         hit += sum(got)
+        spanned += sum(1 for c in complaints if c.get("span"))
+        in_words += sum(1 for c in complaints if c.get("span") and in_own_words(draft.text, c))
         complete += bool(got) and all(got)
         lengths.append(len(draft.text))
         texts.append(draft.text)
@@ -241,6 +258,11 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         f"drafts addressing every complaint: {complete / max(with_complaints, 1):.1%} "
         f"({complete}/{with_complaints})"
     )
+    if spanned:
+        print(
+            f"complaints quoted in the customer's words (4+ characters of the gold span in "
+            f"the draft's 「」): {in_words / spanned:.1%} ({in_words}/{spanned})"
+        )
     print(
         f"length: mean {statistics.mean(lengths):.0f}, median {statistics.median(lengths):.0f}, "
         f"max {max(lengths)} characters"

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from reviewbot.analysis.base import Complaint
@@ -255,7 +256,9 @@ def sections(
             continue
         done.add((aspect.removeprefix("unmapped."), word))
         acks, steps = answer.for_words(complaint.span)
-        span = quote(complaint.span)
+        span = _carrying(
+            complaint.span, word, (*answer.when, *_problem_words(complaint.category)), quote
+        )
         # A target is named only in plain Chinese words (等1小时, 14:36 are no dish: digits
         # in a reply can read as a time, a price or an order number).
         target = complaint.target or ""
@@ -269,6 +272,9 @@ def sections(
             target = target if _PLAIN_TARGET.match(target) else ""
             named = "" if target else answer.named_in(complaint.span)
             target = target or named
+        if named and span and to_simplified(named) not in to_simplified(span):
+            # A fee the quote leaves out (「埋单先知要收」 for 开瓶费) is named by its name.
+            span = ""
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
@@ -303,6 +309,41 @@ def sections(
                 )
             )
     return result
+
+
+def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str], str]) -> str:
+    """The quote of a span over several clauses (这道酸菜鱼卖相不错，汤咸得发苦): the clause
+    holding the word that chose the answer (咸) when the first clause fit to quote holds
+    none of `words` (the answer's own and the analyzer's complaint words of its category),
+    so the words quoted say what the problem is; else `quote(span)` (外皮一点都不脆，软塌塌的
+    keeps 「炸鸡外皮一点都不脆」: 脆 is a word of the answer; 糖醋汁太酸，地三鲜油汪汪的 keeps
+    「糖醋汁太酸」: 太酸 is a complaint of its own)."""
+    quoted = quote(span)
+    if not word or not quoted or any(w in to_simplified(quoted) for w in words):
+        return quoted
+    for clause in _CLAUSES.split(span):
+        if word in to_simplified(clause) and (better := quote(clause)):
+            return better
+    return quoted
+
+
+_CLAUSES = re.compile(r"[，,；;：:。！？!?]+")
+
+
+@cache
+def _problem_words(category: str) -> tuple[str, ...]:
+    """The analyzer's complaint words of a category's aspects (太酸, 一般般, 不新鲜)."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    return tuple(
+        word
+        for word, senses in taxonomy.words.items()
+        if any(
+            sign < 0 and (a := taxonomy.aspects.get(aspect)) and a.category == category
+            for aspect, sign in senses
+        )
+    )
 
 
 def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:

@@ -18,11 +18,12 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
+from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
     CHINESE,
     Section,
@@ -40,6 +41,7 @@ from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
 from reviewbot.replies.reading import (
     Complaint,
     Reading,
+    amount_part,
     clean_quote,
     quote_part,
     read_review,
@@ -692,11 +694,57 @@ def _unquoted_if_unsafe(
     would quote them, so none would pass; the complaint is answered by its kind instead."""
     quote = quote_english(complaint.span) if english else quote_span(complaint.span)
     if quote and _unsafe(quote, review, analysis, store):
-        complaint = replace(complaint, span="")
+        # Its words around what the guardrails hold (请客户吃饭就这样被安排在厕所门口 reads
+        # 请客 as a treat offered) still name the point: 「吃饭就这样被安排在厕所门口」.
+        part = "" if english else _safe_part(complaint.span, quote, review, analysis, store)
+        complaint = replace(complaint, span=part)
     if complaint.target and _unsafe(complaint.target, review, analysis, store):
         # 折扣结账时没给您放齐 names 折扣 as if the store offered one: answered by its kind.
         complaint = replace(complaint, target=None)
     return complaint
+
+
+def _safe_part(
+    span: str, quote: str, review: ReviewText, analysis: Analysis, store: StoreProfile
+) -> str:
+    """The longest run of whole words of `span` around what the guardrails hold against
+    its quote whose own quote passes them, or "": cut at jieba's words, never inside one
+    (请客户 is not quoted from 户)."""
+    found = [
+        v.found.strip("「」")
+        for v in check_reply(quote, review=review, analysis=analysis, store=store, quotes=(quote,))
+    ]
+    held = [(at, at + len(f)) for f in found if f and (at := span.find(f)) >= 0]
+    if not held or len(held) < len(found):
+        return ""  # what is held is not in these words as written: nothing safe to cut out
+    # Only a run that ends where the span or a clause of it ends: one cut short by the held
+    # words (上错菜了还要 | 我们付钱) has lost what it was saying.
+    runs, run, at = [], "", 0
+    for word in _cutter().lcut(span, HMM=False):
+        start, at = at, at + len(word)
+        if any(start < end and begin < at for begin, end in held):
+            run = ""
+        elif _CLAUSE_BREAK.fullmatch(word) or not word.strip():
+            runs.append(run)
+            run = ""
+        else:
+            run += word
+    runs.append(run)
+    # Most of what was said, not a tail whose sense the held words carried (服务员还怪我们
+    # 没说清楚 is not 「没说清楚」, which would read as the customer's own failing).
+    least = max(4, (len(span) * 3 + 4) // 5)
+    fit = [
+        run
+        for run in runs
+        if len(run) >= least and (q := quote_span(run)) and not _unsafe(q, review, analysis, store)
+    ]
+    return max(fit, key=len, default="")
+
+
+@cache
+def _cutter() -> Any:
+    """jieba's words, to cut a span at (a tokenizer of our own: no store's words in it)."""
+    return tokenizer_copy()
 
 
 def _unsafe(words: str, review: ReviewText, analysis: Analysis, store: StoreProfile) -> bool:
@@ -730,6 +778,9 @@ def _safe_words(
             for name, words in said.items()
             if words and _unsafe(words, review, analysis, store)
         }
+        if "quote" in unsafe:  # its words around what is held may still be quoted
+            part = _safe_part(said["quote"].strip("「」"), said["quote"], review, analysis, store)
+            unsafe["quote"] = quote_span(part) if part else ""
         return replace(complaint, **unsafe) if unsafe else complaint
 
     main, second = safe(reading.main), safe(reading.second)
@@ -788,8 +839,13 @@ def quote_span(span: str) -> str:
     clauses = [p for p in _CLAUSE_BREAK.split(span) if len(p) >= 4]
     found = next((q for q in map(clean_quote, clauses) if q), "")
     # Unfit whole for a question or talk of money back (新客立减怎么没减): its part
-    # that names the point (see reading.quote_part).
-    return found or next((q for q in map(quote_part, clauses) if q), "")
+    # that names the point (see reading.quote_part); for an amount (米饭单独收费3块一碗):
+    # the words before it that name the charge (reading.amount_part).
+    return (
+        found
+        or next((q for q in map(quote_part, clauses) if q), "")
+        or next((q for q in map(amount_part, clauses) if q), "")
+    )
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

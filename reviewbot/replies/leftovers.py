@@ -30,7 +30,14 @@ from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
 from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
-from reviewbot.replies.reading import CONTRAST, clean_quote, delivered, praises, quote_part
+from reviewbot.replies.reading import (
+    CONTRAST,
+    amount_part,
+    clean_quote,
+    delivered,
+    praises,
+    quote_part,
+)
 
 PREFIX = "unmapped."
 GENERAL = "general"
@@ -54,6 +61,7 @@ class Cues:
     heads: dict[str, tuple[str, ...]]
     consequence: tuple[str, ...]
     unquotable: tuple[str, ...]
+    quotable: tuple[str, ...]
     en_consequence: tuple[str, ...]
     en_unquotable: tuple[str, ...]
     model_logit: float
@@ -86,6 +94,7 @@ def cues() -> Cues:
         heads={c: tuple(w) for c, w in data["heads"].items()},
         consequence=tuple(data["consequence"]),
         unquotable=tuple(data["unquotable"]),
+        quotable=tuple(sorted(data.get("quotable", ()), key=len, reverse=True)),
         en_consequence=tuple(english["consequence"]),
         en_unquotable=tuple(english["unquotable"]),
         model_logit=float(data["model_logit"]),
@@ -461,7 +470,10 @@ def _quotable(clause: str, english: bool) -> bool:
 
         return bool(quote_english(clause)) and not any(w in lowered for w in cues().en_unquotable)
     plain = to_simplified(clause)
-    fit = clean_quote(plain) or quote_part(plain)  # its part naming the point will do
+    # its part naming the point will do (新客立减怎么没减, 米饭单独收费3块一碗)
+    fit = clean_quote(plain) or quote_part(plain) or amount_part(plain)
+    for word in cues().quotable:  # 价钱 holds 钱 and names a price, no money asked or offered
+        plain = plain.replace(word, "　")
     return bool(fit) and not any(w in plain for w in cues().unquotable)
 
 

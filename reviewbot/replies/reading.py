@@ -60,6 +60,9 @@ class _Words:
     delivered: tuple[str, ...]
     cut_at: re.Pattern[str]
     fragment_ends: tuple[str, ...]
+    amount: re.Pattern[str]
+    amount_lead_ends: tuple[str, ...]
+    charge_words: tuple[str, ...]
 
 
 @cache
@@ -79,6 +82,9 @@ def _words() -> _Words:
         delivered=tuple(data["delivered_words"]),
         cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
         fragment_ends=tuple(data["cut_fragment_ends"]),
+        amount=re.compile(data["amount"]["pattern"]),
+        amount_lead_ends=tuple(sorted(data["amount"]["lead_ends"], key=len, reverse=True)),
+        charge_words=tuple(data["amount"]["charge_words"]),
     )
 
 
@@ -205,6 +211,43 @@ def quote_part(clause: str) -> str:
         and (quote := clean_quote(part))
     ]
     return max(fit, key=len, default="")
+
+
+def amount_part(clause: str) -> str:
+    """What a clause unfit to quote for its amount (米饭居然单独收费3块一碗, 包间最低消费2000)
+    says of the charge before the amount, fit to quote on its own (「米饭居然单独收费」), or "".
+    Only the words before the first amount, trimmed of what only leads to a sum (每人, 一个,
+    标价), and only when they still name a charge (reading.toml `[amount]`): the dish alone
+    before its price (一碗牛肉面38元) says nothing of the complaint, and the words after a sum
+    (7块比菜还贵) are no point without it."""
+    words = _words()
+    found = words.amount.search(clause)
+    if found is None:
+        return ""
+    lead = clause[: found.start()].strip()
+    changed = True
+    while changed:
+        changed = False
+        for end in words.amount_lead_ends:
+            if lead.endswith(end) and len(lead) > len(end):
+                lead, changed = lead[: -len(end)], True
+        if len(lead) > 2 and lead[-2] == "每":  # 每包, 每张: what the sum is counted by
+            lead, changed = lead[:-2], True
+    lead = _CLAUSE_END.split(lead)[-1]
+    # What staff said comes after their 说 (买单的时候说茶位费…): the charge, not the telling.
+    lead = _REPORTED.split(lead)[-1]
+    plain = to_simplified(lead)
+    # Five characters at least: a charge's bare name is said by the answer (餐具费), and a
+    # shorter part is mostly a conjunction and a name (可餐具费).
+    if len(lead) < 5 or plain.endswith(words.fragment_ends):
+        return ""
+    if not any(word in plain for word in words.charge_words):
+        return ""
+    return clean_quote(lead)
+
+
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]+")
+_REPORTED = re.compile(r"说|說|讲|講|告诉|告訴|表示")
 
 
 def named_dish(text: str, menu: tuple[str, ...]) -> str:
