@@ -359,3 +359,20 @@ def test_a_length_of_time_is_a_wait_at_the_table_or_a_late_delivery():
         "late" in c.aspect or "waiting" in c.aspect
         for c in leftovers("一份卖39，太离谱", [], negative=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "not_quoted"),
+    [
+        # a verdict on the visit is answered by the apology, not as a point (session 23)
+        ("服务太差了，不推荐来", "不推荐来"),
+        ("等了一个半小时，饭都凉了，以后不会再来了", "以后不会再来了"),
+        ("汤是咸的，避雷避雷", "避雷避雷"),
+        # nothing wrong is no point to apologise for
+        ("菜没问题，就是环境实在太旧了，墙皮都掉了", "菜没问题"),
+    ],
+)
+def test_a_verdict_or_nothing_wrong_is_not_answered_as_a_point(analyzer, drafter, text, not_quoted):
+    _, draft = made(analyzer, drafter, text)
+    assert f"「{not_quoted}」" not in draft.text
+    assert "「" in draft.text  # the real points are still quoted

@@ -70,6 +70,7 @@ class Cues:
     concession: tuple[str, ...]
     narrative: tuple[str, ...]
     occasion: tuple[str, ...]
+    verdicts: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
@@ -103,6 +104,7 @@ def cues() -> Cues:
         concession=tuple(data["concession"]),
         narrative=tuple(data["narrative"]),
         occasion=tuple(data["occasion"]),
+        verdicts=tuple(sorted(data["verdicts"], key=len, reverse=True)),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
@@ -184,6 +186,15 @@ def leftovers(
     return out
 
 
+def _verdict_only(clause: str) -> bool:
+    """Whether a clause is only a verdict on the visit (不推荐来, 再也不会来了, 避雷): no
+    point of its own to answer."""
+    rest = clause
+    for word in cues().verdicts:
+        rest = rest.replace(word, "")
+    return rest != clause and len(_HAN.findall(rest)) <= 3  # 以后…了, 真的…吧
+
+
 # Categories whose point a length of time turns into a wait (not price: 一份卖39).
 _WAITED_ON = frozenset({GENERAL, "food", "service", "delivery"})
 
@@ -240,6 +251,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     the clause says (汤是咸的 → food.taste), when it is of the clause's category: the reply
     then answers it as that aspect, in its own words, not just by its category."""
     clause = _mandarin(clause)
+    if _verdict_only(clause):
+        return None  # 不推荐来, 以后不会再来了: the apology and the hope to see them answer it
     reading = _shipped_reader().read(clause)
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
