@@ -27,10 +27,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.clock import FakeClock
 from reviewbot.config import Settings, parse_settings
 from reviewbot.platforms.demo.server import DemoPlatform, DemoServer
 from reviewbot.platforms.http import HttpClient, RetryPolicy
+from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.store import db
 from reviewbot.store.schema import Base
 
@@ -341,3 +343,15 @@ def make_settings(
 # The chat front ends' fixtures (a fake chat server, the daemon driven step by step) live
 # in the shared harness; imported here so every test module can ask for them.
 from tests.harness.fixtures import bot, telegram  # noqa: E402, F401
+
+
+# The shipped analyzer and template drafter, shared by the reply and analysis tests of a
+# worker (both are read-only once built; building them loads the model and the library).
+@pytest.fixture(scope="session")
+def analyzer() -> AnalyzerV1:
+    return AnalyzerV1()
+
+
+@pytest.fixture(scope="session")
+def drafter() -> TemplateDrafter:
+    return TemplateDrafter()

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app.daemon import Daemon
 from reviewbot.chat.console import ConsoleNotifier
 from reviewbot.config import ConfigError
@@ -46,11 +45,6 @@ GOOD = (
 )
 REFUND = "非常抱歉让您久等，这单我们给您全额退款，下次来店里这顿我们请。\n测试小馆 店长"
 TRADITIONAL = "水煮魚太鹹了，而且送得太慢，等了一個多小時才到"
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from reviewbot.analysis.base import MALICIOUS_REASONS, MaliceEvidence, ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.platforms.demo.corpus import load_corpus
 from reviewbot.replies.engine import (
     HISTORY,
@@ -30,11 +29,6 @@ from reviewbot.replies.variety import bigrams, jaccard, overlap
 from reviewbot.resources import default_templates_dir
 from tests.harness.cli import reviewbot_here
 from tests.replies_support import STORE, analysis
-
-
-@pytest.fixture(scope="module")
-def drafter() -> TemplateDrafter:
-    return TemplateDrafter()
 
 
 def unquoted(text: str) -> str:
@@ -200,11 +194,6 @@ def test_a_food_safety_word_takes_the_careful_path_even_if_the_classifier_missed
 
 # -- what is a food-safety claim: the classifier decides (reviewbot/analysis/data), and the
 # reply engine follows it; these go through the real analyzer.
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
 
 
 @pytest.mark.parametrize(

@@ -9,27 +9,14 @@ import tomllib
 from dataclasses import replace
 from importlib import resources
 
-import pytest
-
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.normalize import to_simplified
 from reviewbot.analysis.v1 import AnalyzerV1
 from reviewbot.app.contracts import draft_lines
-from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.script import _convert, script_variant, to_traditional
 from tests.replies_support import STORE
 
 SIMPLIFIED_ONLY = "们这说为后经让过会对么样还时"
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
-
-
-@pytest.fixture(scope="module")
-def drafter() -> TemplateDrafter:
-    return TemplateDrafter()
 
 
 def test_a_traditional_review_gets_a_traditional_reply(analyzer, drafter):

@@ -9,24 +9,12 @@ import pytest
 
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.complaints import load_taxonomy
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.leftovers import chinese_category, english_category, leftovers
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import default_templates_dir
 from tests.replies_support import clean_draft
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
-
-
-@pytest.fixture(scope="module")
-def drafter() -> TemplateDrafter:
-    return TemplateDrafter()
 
 
 def made(analyzer, drafter, text: str, limits: ReplyLimits | None = None):

@@ -12,22 +12,10 @@ from pathlib import Path
 import pytest
 
 from reviewbot.analysis.base import Complaint, ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.lint import lint_library
 from reviewbot.resources import default_templates_dir
 from tests.replies_support import STORE, analysis, clean_draft
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
-
-
-@pytest.fixture(scope="module")
-def drafter() -> TemplateDrafter:
-    return TemplateDrafter()
 
 
 def made(analyzer, drafter, text: str, rating: int = 1, limits: ReplyLimits | None = None):

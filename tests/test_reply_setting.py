@@ -8,19 +8,7 @@ from __future__ import annotations
 import pytest
 
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.replies.engine import TemplateDrafter
 from tests.replies_support import clean_draft
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
-
-
-@pytest.fixture(scope="module")
-def drafter() -> TemplateDrafter:
-    return TemplateDrafter()
 
 
 def complaints(analyzer, text: str):
