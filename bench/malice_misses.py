@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reviewbot.analysis.base import ReviewText  # noqa: E402
-from reviewbot.analysis.evaluation import analyze_all, read_jsonl  # noqa: E402
+from reviewbot.analysis.evaluation import analyze_all, read_jsonl, row_labels  # noqa: E402
 from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -48,15 +48,8 @@ MALICE = ("extortion", "threat", "competitor", "abuse", "spam_ad", "irrelevant",
 
 
 def labels(row: dict) -> tuple[list[str], bool]:
-    """(malicious reasons, honest?) of a row, as evaluation.malice_check reads it."""
-    reason = row.get("reason")
-    label = row.get("label")
-    if reason == "honest":
-        return [], True
-    reasons = [reason] if reason else list(row.get("reasons") or ())
-    if not reasons and label and label != "honest":
-        reasons = [label]
-    honest = not reasons and (row.get("malicious") is False or label == "honest")
+    """(malicious reasons of MALICE, honest?) of a row, as evaluation.malice_check reads it."""
+    reasons, honest = row_labels(row)
     return [r for r in reasons if r in MALICE], honest
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reviewbot.analysis.base import ReviewText  # noqa: E402
-from reviewbot.analysis.evaluation import analyze_all  # noqa: E402
+from reviewbot.analysis.evaluation import analyze_all, row_labels  # noqa: E402
 from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -62,18 +62,6 @@ def opened(path: Path) -> bool:
     return False
 
 
-def labels(row: dict) -> tuple[list[str], bool]:
-    """(malicious reasons, honest) as bench's malice_check reads a row."""
-    label, reason = row.get("label"), row.get("reason")
-    if reason == "honest":
-        return [], True
-    reasons = [reason] if reason else list(row.get("reasons") or ())
-    if not reasons and label and label != "honest":
-        reasons = [label]
-    honest = not reasons and (row.get("malicious") is False or label == "honest")
-    return reasons, honest
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reason", default="threat", help="list the misses of this reason")
@@ -94,7 +82,7 @@ def main() -> None:
         caught = total = wrong = honest_n = 0
         lines = []
         for row, review, result in zip(rows, reviews, results, strict=True):
-            reasons, honest = labels(row)
+            reasons, honest = row_labels(row)
             got = ",".join(result.malicious_reasons) or "-"
             if args.reason in reasons:
                 total += 1

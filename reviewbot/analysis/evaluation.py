@@ -193,6 +193,19 @@ class MaliceCheck:
         return out
 
 
+def row_labels(row: dict[str, Any]) -> tuple[list[str], bool]:
+    """(malicious reasons, honest) of a labelled malice row: the sets name their labels
+    differently (`reason`, `reasons`, `label`, `malicious`; malice_written2 labels honest rows
+    by reason)."""
+    label, reason = row.get("label"), row.get("reason")
+    if reason == "honest":
+        reason, label = None, "honest"
+    reasons = [reason] if reason else list(row.get("reasons") or ())
+    if not reasons and label and label != "honest":
+        reasons = [label]
+    return reasons, not reasons and (row.get("malicious") is False or label == "honest")
+
+
 def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCheck:
     """Rows {text, rating, reason} (malicious, caught when that reason is flagged; or
     `reasons`, a list; or `label`, a reason) or {text, rating, malicious: false} (or
@@ -207,20 +220,14 @@ def malice_check(analyzer: Analyzer, rows: Sequence[dict[str, Any]]) -> MaliceCh
     honest = 0
     flagged = [0, 0]
     for row, review, result in zip(rows, reviews, results, strict=True):
-        label = row.get("label")
-        reason = row.get("reason")
-        if reason == "honest":  # sets that label honest rows by reason (malice_written2)
-            reason, label = None, "honest"
-        reasons = [reason] if reason else list(row.get("reasons") or ())
-        if not reasons and label and label != "honest":
-            reasons = [label]
+        reasons, is_honest = row_labels(row)
         for reason in reasons:
             caught, total = recall.get(reason, (0, 0))
             recall[reason] = (caught + (reason in result.malicious_reasons), total + 1)
         if reasons:
             flagged[0] += result.malicious
             flagged[1] += 1
-        if not reasons and (row.get("malicious") is False or label == "honest"):
+        if is_honest:
             honest += 1
             if result.malicious:
                 wrong.append(review.id)

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewbot.analysis.evaluation import row_labels
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 HOSTILE = ("extortion", "threat")
@@ -66,19 +68,6 @@ class Row:
     @property
     def honest(self) -> bool:
         return not self.labels
-
-
-def row_labels(row: dict) -> tuple[list[str], bool]:
-    """(malicious reasons, honest) as the benches read a row: the sets name their labels
-    differently (`reason`, `reasons`, `label`, `malicious`)."""
-    label, reason = row.get("label"), row.get("reason")
-    if reason == "honest":
-        return [], True
-    reasons = [reason] if reason else list(row.get("reasons") or ())
-    if not reasons and label and label != "honest":
-        reasons = [label]
-    honest = not reasons and (row.get("malicious") is False or label == "honest")
-    return reasons, honest
 
 
 def _jsonl(path: Path) -> Iterator[dict]:
