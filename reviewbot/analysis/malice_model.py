@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from reviewbot.analysis import weights
-from reviewbot.analysis.spans import best_run, clause_bounds
+from reviewbot.analysis.spans import explaining_span, spread
 
 FORMAT_MAGIC = b"RBMALICE1\n"
 MODEL_NAME = "malice_model.bin"
@@ -248,24 +248,13 @@ class MaliceModel:
     def explain(self, features: Features, head: int, length: int) -> np.ndarray:
         """Per folded character, its share of `head`'s score: each n-gram's weight shared
         over its characters."""
-        share = np.zeros(length + 1)
         n_grams = len(features.spans)
         contribution = self.w[head, features.buckets[:n_grams]] * features.values[:n_grams]
-        for (start, end), value in zip(features.spans.tolist(), contribution, strict=True):
-            if end > start:
-                share[start:end] += value / (end - start)
-        share = share[:length]
-        return share
+        return spread(features.spans.tolist(), contribution, length)
 
     def span(self, features: Features, head: int, folded: str) -> tuple[int, int]:
         """Where in `folded` the words behind `head`'s score are (see explain)."""
-        share = self.explain(features, head, len(folded))
-        if not len(share):
-            return 0, 0
-        peak = int(np.argmax(share))
-        left, right = clause_bounds(folded, peak, peak + 1)
-        start, end = best_run(share[left:right])
-        return left + start, left + end
+        return explaining_span(self.explain(features, head, len(folded)), folded)
 
 
 # -- the weights file ----------------------------------------------------------------------

@@ -4,6 +4,8 @@ words that weighed most, as one contiguous run inside one clause."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 CLAUSE_END = frozenset("。！？!?\n，,；;")
@@ -31,3 +33,24 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max((i + 1 for i in range(start) if text[i] in CLAUSE_END), default=0)
     right = next((i for i in range(end, len(text)) if text[i] in CLAUSE_END), len(text))
     return left, right
+
+
+def spread(spans: Iterable[tuple[int, int]], values: Iterable[float], length: int) -> np.ndarray:
+    """Per character of a text `length` long, its share of a score: each feature's value
+    shared evenly over the characters it covers."""
+    share = np.zeros(length + 1)
+    for (start, end), value in zip(spans, values, strict=True):
+        if end > start:
+            share[start:end] += value / (end - start)
+    return share[:length]
+
+
+def explaining_span(share: np.ndarray, text: str) -> tuple[int, int]:
+    """The run of `text` that adds most to a score (`share`, one value per character): the
+    best contiguous run inside the clause holding the strongest character."""
+    if not len(share):
+        return 0, 0
+    peak = int(np.argmax(share))
+    left, right = clause_bounds(text, peak, peak + 1)
+    start, end = best_run(share[left:right])
+    return left + start, left + end

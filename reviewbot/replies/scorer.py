@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from reviewbot.analysis import weights
-from reviewbot.analysis.spans import CLAUSE_END, best_run, clause_bounds
+from reviewbot.analysis.spans import CLAUSE_END, explaining_span, spread
 from reviewbot.replies.lexicon import guardrail_data
 
 FORMAT_MAGIC = b"RBGUARD1\n"
@@ -225,19 +225,8 @@ class ScorerModel:
         """The characters of `text` that add most to `family`'s score: per character, the
         share of every feature covering it, then the best contiguous run inside the clause
         holding the strongest character."""
-        length = len(text)
-        share = np.zeros(length + 1)
         contribution = self.w[family, features.buckets] * features.values
-        for (start, end), value in zip(features.spans, contribution, strict=True):
-            if end > start:
-                share[start:end] += value / (end - start)
-        share = share[:length]
-        if not length:
-            return 0, 0
-        peak = int(np.argmax(share))
-        left, right = clause_bounds(text, peak, peak + 1)
-        start, end = best_run(share[left:right])
-        return left + start, left + end
+        return explaining_span(spread(features.spans, contribution, len(text)), text)
 
 
 # -- the weights file ----------------------------------------------------------------------
