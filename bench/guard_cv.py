@@ -181,7 +181,7 @@ def main() -> int:
     for writer, _, _ in st.WRITERS:
         fits[writer] = fit([e for e in edits if e.writer != writer])
         held = fold == writer
-        lowo[held] = st._logits(st.take_rows(design, held), *fits[writer])
+        lowo[held] = st.logits(st.take_rows(design, held), *fits[writer])
     labels = st.labels_of(edits)
     try:
         for writer in writers:
@@ -193,7 +193,7 @@ def main() -> int:
                 a, b, t = st.calibrate(lowo[~held], labels[~held], cfg, train)
                 model = scorer.ScorerModel(cfg, st.FAMILIES, *fits[writer], a, b, t)
             scorer.default_model = lambda model=model: model
-            z = st._logits(st.take_rows(design, held), model.w, model.bias)
+            z = st.logits(st.take_rows(design, held), model.w, model.bias)
             p = 1.0 / (1.0 + np.exp(-(model.platt_a * z + model.platt_b)))
             hits = (p >= model.threshold).any(axis=1) & st.scored(
                 [e for e in edits if e.writer == writer]

@@ -41,7 +41,7 @@ from reviewbot.analysis.malice_model import (
     featurize,
     save,
 )
-from reviewbot.analysis.training import Design, _fit_logreg, design, take_rows
+from reviewbot.analysis.training import Design, _fit_logreg, design, logits, take_rows
 
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 11
@@ -86,14 +86,6 @@ def fit(
             take_rows(d, used), y[used, h], sw[used], cfg.C, cfg.max_iter, cfg.tol, n_cols
         )
     return w, b
-
-
-def logits(d: Design, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    rows, cols, vals, n = d
-    return np.stack(
-        [np.bincount(rows, weights=w[h, cols] * vals, minlength=n) + b[h] for h in range(len(w))],
-        axis=1,
-    )
 
 
 def folds_of(rows: Sequence[Row], k: int, seed: int = SEED) -> np.ndarray:

@@ -274,6 +274,15 @@ def take_rows(design: Design, mask: np.ndarray) -> Design:
     return new_index[r[keep]], c[keep], v[keep], int(mask.sum())
 
 
+def logits(d: Design, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One column of logits per head (row of `w`) for each row of a coordinate-form design."""
+    rows, cols, vals, n = d
+    return np.stack(
+        [np.bincount(rows, weights=w[h, cols] * vals, minlength=n) + b[h] for h in range(len(w))],
+        axis=1,
+    )
+
+
 def _stack(a: Design, b: Design) -> Design:
     return (
         np.concatenate([a[0], b[0] + a[3]]),

@@ -34,7 +34,14 @@ from pathlib import Path
 import numpy as np
 
 from reviewbot.analysis.segment import words_of
-from reviewbot.analysis.training import Design, _fit_logreg, _fit_platt, design, take_rows
+from reviewbot.analysis.training import (
+    Design,
+    _fit_logreg,
+    _fit_platt,
+    design,
+    logits,
+    take_rows,
+)
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import learned_reading, normalise
 from reviewbot.replies.scorer import (
@@ -148,14 +155,6 @@ def writer_weights(edits: Sequence[Edit], cfg: ScorerConfig) -> np.ndarray:
     return np.asarray([len(edits) / (len(count) * count[e.writer]) for e in edits])
 
 
-def _logits(d: Design, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    rows, cols, vals, n = d
-    return np.stack(
-        [np.bincount(rows, weights=w[f, cols] * vals, minlength=n) + b[f] for f in range(len(w))],
-        axis=1,
-    )
-
-
 def folds_of(edits: Sequence[Edit], k: int, seed: int = SEED) -> np.ndarray:
     """A fold per edit: groups dealt round-robin in a seeded order within each label."""
     rng = np.random.default_rng(seed)
@@ -223,7 +222,7 @@ def out_of_fold(
     for k in sorted(set(fold.tolist())):
         w, b = fit([e for e, f in zip(edits, fold, strict=True) if f != k])
         held = fold == k
-        oof[held] = _logits(take_rows(d, held), w, b)
+        oof[held] = logits(take_rows(d, held), w, b)
     return oof
 
 
