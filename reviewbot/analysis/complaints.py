@@ -494,7 +494,7 @@ class ComplaintReader:
         praise: list[tuple[int, Praise]] = []
         for point in points:
             aspect = aspects[point.aspect]
-            words = span(clauses[point.first].clause.start, clauses[point.last].clause.end)
+            words = span(*_bounds(clauses, point))
             words = words.strip()
             if point.sign < 0:
                 complaint = Complaint(

@@ -312,15 +312,16 @@ class TemplateDrafter:
         answers = answers if answers is not None else self.library.answers
         if reading.situation not in POINT_SITUATIONS and not english:
             return []
-        complaints = analysis.complaints
         # A wait is answered only where the customer's words tell of one (tells_of_time).
-        points = [c for c in ordered(complaints) if c.aspect in answers and tells_of_time(c)]
+        points = [
+            c for c in ordered(analysis.complaints) if c.aspect in answers and tells_of_time(c)
+        ]
         # A second complaint of an aspect already answered, in words of its own (意面太硬 …
         # 牛排有筋嚼不动): the analyzer read it as a complaint, so it is answered by its kind
         # (answers.sections), not left for leftovers.py to read again or drop.
         # Said again in much the same words (服务员态度很差 … 服务员态度极差) it is one point.
         said = [c.span for c in points if c.span]
-        for c in complaints:
+        for c in analysis.complaints:
             if c in points or not c.span or c.aspect not in answers or not tells_of_time(c):
                 continue
             if any(_same_words(c.span, other) for other in said):
