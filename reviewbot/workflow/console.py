@@ -24,6 +24,7 @@ from reviewbot.reporting.labels import CATEGORY, REASONS, SEVERITY
 from reviewbot.reporting.page import figures_tables
 from reviewbot.reporting.summary import advice, headline, period_label, title
 from reviewbot.store import cases as store_cases
+from reviewbot.store import verdicts
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import (
     Alert,
@@ -322,10 +323,11 @@ class Console:
                     .limit(QUEUE_SCAN)
                 )
             ).all()
+            cleared = await verdicts.cleared_among(session, [r.id for r in reviews])
             for review in reviews:
                 analysis = await actions.current_analysis(session, review)
                 severity = analysis.severity if analysis else "none"
-                malicious = bool(analysis and analysis.malicious)
+                malicious = bool(analysis and analysis.malicious) and review.id not in cleared
                 if wanted.severity and severity != wanted.severity:
                     continue
                 if wanted.malicious and not malicious:
@@ -394,7 +396,7 @@ class Console:
             revisions=revisions,
             complaints=_points(details.get("complaints", ())),
             praise=_points(details.get("praise", ())),
-            evidence=[_evidence(e) for e in details.get("malicious_evidence", ())],
+            evidence=[_evidence(e) for e in view.malicious_evidence],
             appeal=appeal,
             trail=trail,
             can_approve=actor.at_least(view.required_role, view.store_id),  # type: ignore[arg-type]
