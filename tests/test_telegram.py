@@ -522,6 +522,38 @@ async def test_marking_malicious_starts_an_appeal_for_managers_only(bot):
     assert "🚩 已标记为恶意评价" in bot.card(card)["text"]
 
 
+async def test_staff_clear_a_malicious_flag_and_answer_it_as_an_ordinary_complaint(bot):
+    """「不是恶意」: the card loses its mark, its lock and its appeal, staff may post the
+    ordinary reply that replaced the note to readers, and a follow-up by the customer is
+    read as ordinary too (its alert and draft)."""
+    card = await bot.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    assert "🚩 疑似恶意" in card["text"] and "👌 不是恶意" in labels_of(card)
+
+    answer = await bot.press(STAFF, card, "n")
+
+    assert answer["text"] == "已确认不是恶意，这条评价按普通评价处理，草稿已换成普通回复。"
+    shown = bot.card(card)
+    local = shanghai(bot.clock.now())
+    assert "疑似恶意" not in shown["text"] and "需店长或店主通过" not in shown["text"]
+    assert f"👌 小张 于 {local} 确认不是恶意" in shown["text"]
+    assert not {"👌 不是恶意", "🚩 恶意（申诉）"} & set(labels_of(shown))
+    async with bot.daemon.sessions() as session:
+        draft = await session.scalar(select(Draft).order_by(Draft.id.desc()))
+    assert draft.template_id != "malicious" and draft.text in shown["text"]
+    (external_id,) = list(bot.demo.platform.by_id)
+    bot.demo.platform.add_follow_up(external_id, "追评：还是加微信xx123领优惠券")
+    updated = await bot.review_arrives_again()
+    assert "疑似恶意" not in updated["text"] and "需店长或店主通过" not in updated["text"]
+    assert (await bot.press(STAFF, updated, "a"))["text"] == "已通过，正在发布到平台。"
+    assert len(bot.demo.platform.replies) == 1
+
+
+def labels_of(card: dict) -> list[str]:
+    return [
+        b["text"] for row in card.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+    ]
+
+
 async def test_contacted_and_ignore_are_recorded(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "c")

@@ -263,21 +263,18 @@ def test_the_malice_training_takes_exported_verdicts_as_extra_rows(tmp_path, mon
          "reasons": ["extortion"], "malicious": True},
     ]  # fmt: skip
     extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    seen: dict[str, list[Row]] = {}
-    real_train = mt.train
+    seen: list[Row] = []
 
-    def train(rows, features, cfg):  # every row read, a few of them fitted (fast)
-        seen["rows"] = list(rows)
-        kept = [i for i, r in enumerate(rows) if r in SMALL or r.group.startswith("extra:")]
-        return real_train([rows[i] for i in kept], [features[i] for i in kept], cfg)
+    def rows_read(**kw) -> list[Row]:  # every row read; a few of them fitted (fast)
+        seen.extend(all_rows(**kw))
+        return [*SMALL, *(r for r in seen if r.group.startswith("extra:"))]
 
-    monkeypatch.setattr(mt, "all_rows", lambda **kw: [*SMALL, *all_rows(**kw)])
-    monkeypatch.setattr(mt, "train", train)
-    out = tmp_path / "model.bin"
+    monkeypatch.setattr(mt, "all_rows", rows_read)
+    out, shipped = tmp_path / "model.bin", mt.DEFAULT_OUT.read_bytes()
     assert mt.main(["--out", str(out), "--extra", str(extra)]) == 0
-    added = [r for r in seen["rows"] if r.group == "extra:verdicts.jsonl"]
+    added = [r for r in seen if r.group == "extra:verdicts.jsonl"]
     assert [(r.text, r.labels) for r in added] == [
         (rows[0]["text"], frozenset()),
         (rows[1]["text"], frozenset({"extortion"})),
     ]
-    assert out.exists()
+    assert out.exists() and mt.DEFAULT_OUT.read_bytes() == shipped

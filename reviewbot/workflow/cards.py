@@ -171,7 +171,8 @@ async def load_alert_view(
     asker = (directory.name_of(asked.actor) if directory else None) if asked else None
     return AlertView(
         alert_id=alert.id,
-        kind=alert.kind,
+        # (a card sent as 疑似恶意 is titled as the complaint it is, once staff cleared it)
+        kind="new" if alert.kind == "malicious" and reading and reading.cleared else alert.kind,
         token=alert.token,
         review_id=review.id,
         store_id=store.id,
