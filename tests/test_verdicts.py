@@ -158,6 +158,8 @@ async def test_once_a_manager_appealed_clearing_needs_a_manager_and_closes_the_a
 ):
     alert = await seed(sessions, drafter)
     assert (await appeal(sessions, MANAGER)).ok
+    async with sessions() as s:
+        assert await actions.appeal_sheet(s, 1) is not None
     with pytest.raises(NotAllowed, match="需要店长或以上权限"):
         await clear(sessions, STAFF, drafter)
 
@@ -169,7 +171,9 @@ async def test_once_a_manager_appealed_clearing_needs_a_manager_and_closes_the_a
         review = await s.get(Review, 1)
         view = await load_alert_view(s, alert)
         rows = (await s.scalars(select(MaliceVerdict).order_by(MaliceVerdict.id))).all()
+        sheet = await actions.appeal_sheet(s, 1)
     assert (task.status, task.closed_at) == ("closed", NOW + timedelta(hours=1))
+    assert sheet is None  # the console shows no appeal to file any more
     assert review.status == "open" and not view.malicious
     assert [(r.verdict, r.actor_name) for r in rows] == [
         ("malicious", "老李"),

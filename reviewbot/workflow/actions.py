@@ -863,12 +863,8 @@ class AppealSheet:
 
 
 async def appeal_sheet(session: AsyncSession, review_id: int) -> AppealSheet | None:
-    task = await session.scalar(
-        select(Task)
-        .where(Task.review_id == review_id, Task.kind == "appeal")
-        .order_by(Task.id.desc())
-        .limit(1)
-    )
+    """The appeal under way (None: none, or taken back with 「不是恶意」)."""
+    task = await open_appeal(session, review_id)
     if task is None:
         return None
     details = task.details or {}
