@@ -241,7 +241,7 @@ async def test_staff_clear_a_malicious_flag_on_the_console(browser: Any, live: R
     await page.click("#approve")
     assert "已通过" in await page.inner_text("#outcome")
     await live.daemon.drain()
-    assert [r.content for r in live.demo.platform.replies] == [draft]
+    assert len([r for r in live.demo.platform.replies if r.content == draft]) == 1
     await page.goto(f"{live.daemon.desk.web_base}/?malicious=1")
     assert await page.locator(f".queue .item a[href='/reviews/{review}']").count() == 0
     await page.context.close()
