@@ -94,6 +94,7 @@ AUDIT_LABELS = {
     "case.came_back": "顾客回头了",
     "case.linked": "关联到这位顾客",
     "appeal.started": "标记恶意并发起申诉",
+    "review.malice_cleared": "确认不是恶意",
     "alert.queued": "提醒排队",
     "alert.sent": "提醒已送达",
     "alert.shown": "查看卡片",
