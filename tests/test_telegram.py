@@ -643,7 +643,15 @@ async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
 
 async def test_help_explains_the_buttons_and_every_command(bot):
     text = await bot.ask(MANAGER, STAFF_CHAT, "/help")
-    for needed in ("✅ 通过并发布", "✏️ 修改", "🔁 换一版", "☎️ 已联系顾客", "🚩 恶意", "🙈 忽略"):
+    for needed in (
+        "✅ 通过并发布",
+        "✏️ 修改",
+        "🔁 换一版",
+        "☎️ 已联系顾客",
+        "🚩 恶意",
+        "👌 不是恶意",
+        "🙈 忽略",
+    ):
         assert needed in text
     for command in (
         "pending",
