@@ -548,6 +548,23 @@ async def test_staff_clear_a_malicious_flag_and_answer_it_as_an_ordinary_complai
     assert len(bot.demo.platform.replies) == 1
 
 
+async def test_an_appeal_a_manager_started_is_taken_back_by_a_manager_only(bot):
+    card = await bot.review_arrives("难吃", 1)
+    assert "👌 不是恶意" not in labels_of(card)  # nothing flagged: nothing to clear
+    assert "申诉任务" in (await bot.press(MANAGER, card, "m"))["text"]
+    shown = bot.card(card)
+    assert "👌 不是恶意" in labels_of(shown)
+
+    refused = await bot.press(STAFF, shown, "n")
+
+    assert refused["show_alert"] and "需要店长或以上权限" in refused["text"]
+    answer = await bot.press(MANAGER, shown, "n")
+    assert answer["text"] == "已确认不是恶意，这条评价按普通评价处理，申诉任务已关闭。"
+    assert await bot.count(Task, Task.status == "open") == 0
+    assert "申诉处理中" not in bot.card(card)["text"]
+    assert await bot.count(Review, Review.status == "open") == 1
+
+
 def labels_of(card: dict) -> list[str]:
     return [
         b["text"] for row in card.get("reply_markup", {}).get("inline_keyboard", []) for b in row

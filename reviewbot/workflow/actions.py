@@ -821,8 +821,11 @@ async def _ordinary_draft(
     limits: ReplyLimits | None,
 ) -> Draft | None:
     """The reply engine's ordinary draft for a review just cleared, replacing the careful
-    note to readers it had; not over a staff edit, nor while one is held for its confirm."""
-    if drafter is None or profile is None or row is None or review.status not in OPEN_STATES:
+    note to readers it had (none: the analyzer had not flagged it, its draft is ordinary);
+    not over a staff edit, nor while one is held for its confirm."""
+    if drafter is None or profile is None or row is None or not row.malicious:
+        return None
+    if review.status not in OPEN_STATES:
         return None
     if not _read(review, row) or await held_edits(session, review.id):
         return None
