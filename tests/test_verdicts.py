@@ -133,6 +133,23 @@ async def test_staff_clear_a_flag_and_the_review_becomes_an_ordinary_complaint(s
     assert approved.ok
 
 
+async def test_clearing_keeps_a_colleagues_edit_in_progress(sessions, drafter):
+    """A held edit was written against the draft on the card: it is not replaced under
+    its author (the next 🔁 writes the ordinary reply)."""
+    await seed(sessions, drafter)
+    async with sessions() as s, s.begin():
+        before = await actions.current_draft(s, 1)
+        held = await actions.hold_edit(s, 1, MANAGER, NOW, text="各位朋友好，本店一直诚信经营。")
+    outcome = await clear(sessions, STAFF, drafter)
+    assert outcome.ok and outcome.message == "已确认不是恶意，这条评价按普通评价处理。"
+    async with sessions() as s, s.begin():
+        assert (await actions.current_draft(s, 1)).id == before.id
+        await actions.drop_edit(s, held.id)  # the edit cancelled: 🔁 is an ordinary reply
+        started = await actions.start_regenerate(s, 1, STAFF, NOW, drafter=drafter, profile=PROFILE)
+    assert isinstance(started, actions.Regeneration) and not started.analysis.malicious
+    assert started.variant.template_id != "malicious" and started.variant.appeal is None
+
+
 async def test_clearing_twice_records_one_verdict(sessions, drafter):
     await seed(sessions, drafter)
     assert (await clear(sessions, STAFF, drafter)).ok
