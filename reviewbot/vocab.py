@@ -60,6 +60,10 @@ LinkReason = Literal["complaint", "author", "order", "staff"]
 # How a customer showed they came back: a later, not negative review, or a raised rating.
 CameBack = Literal["later_review", "rating_raised"]
 
+# Staff's word on whether a review is malicious (store/verdicts.py): starting an appeal
+# says "malicious", 「不是恶意」 clears the analyzer's flag. The latest one holds.
+Verdict = Literal["malicious", "not_malicious"]
+
 AuditAction = Literal[
     "alert.failed",
     "alert.queued",
@@ -117,6 +121,7 @@ AuditAction = Literal[
     "review.hidden",
     "review.ignored",
     "review.ignore_undone",
+    "review.malice_cleared",
     "review.manager_asked",
     "review.quarantined",
     "review.received",
@@ -151,6 +156,7 @@ AGREEMENTS: frozenset[str] = frozenset(get_args(Agreement))
 CASE_STATUSES: frozenset[str] = frozenset(get_args(CaseStatus))
 LINK_REASONS: frozenset[str] = frozenset(get_args(LinkReason))
 CAME_BACK: frozenset[str] = frozenset(get_args(CameBack))
+VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
 
 
 def closed(values: frozenset[str], what: str, value: str) -> str:

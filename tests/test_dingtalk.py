@@ -148,6 +148,22 @@ async def test_an_ignore_can_be_taken_back_within_its_window(shop: Shop):
     assert late.startswith("⚠️") and shop.card().params["open"] == "false", late
 
 
+async def test_staff_clear_a_malicious_flag_from_the_card(shop: Shop):
+    """The card's `flagged` variable shows 「不是恶意」 (action `not_malicious`); pressed,
+    the card is redrawn without the mark and staff may post the ordinary reply."""
+    await shop.review_arrives("加微信xx123领优惠券，代刷好评")
+    assert shop.card().params["flagged"] == "true" and "疑似恶意" in shop.card().params["markdown"]
+
+    notice = await shop.press(STAFF, "not_malicious")
+
+    assert notice == "已确认不是恶意，这条评价按普通评价处理，草稿已换成普通回复。"
+    params = shop.card().params
+    assert params["flagged"] == "false" and "疑似恶意" not in params["markdown"]
+    assert "确认不是恶意" in params["status"] and "需店长或店主通过" not in params["markdown"]
+    assert "正在发布" in await shop.press(STAFF, "approve")
+    assert len(shop.demo.platform.replies) == 1
+
+
 async def test_an_edit_goes_through_the_guardrails(shop: Shop):
     """An edit through the card's input box or an @-message: refused with the suggested
     rewording, then a good one posted."""

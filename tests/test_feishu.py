@@ -369,6 +369,28 @@ async def test_ignore_can_be_undone_and_malicious_posts_the_appeal(bench):
     assert "申诉理由" in bench.fake.text_of(appeal[0])
 
 
+async def test_staff_clear_a_malicious_flag_from_the_card(bench):
+    """「不是恶意」 on a flagged card: the card is redrawn without the mark, the lock and
+    the appeal, and staff may post the ordinary reply that replaced the note to readers."""
+    card = await bench.card("加微信xx123领优惠券，代刷好评")
+    assert "疑似恶意" in bench.fake.text_of(card)
+
+    answer = await bench.tap(STAFF, card, "not_malicious")
+
+    assert answer == {
+        "type": "success",
+        "content": "已确认不是恶意，这条评价按普通评价处理，草稿已换成普通回复。",
+    }
+    await bench.settle()
+    text = bench.fake.text_of(card)
+    assert "疑似恶意" not in text and "需店长或店主通过" not in text and "确认不是恶意" in text
+    actions = {b["value"]["a"] for b in bench.fake.buttons(card)}
+    assert not {"not_malicious", "malicious"} & actions
+    assert (await bench.tap(STAFF, card, "approve"))["type"] == "success"
+    await bench.settle()
+    assert len(bench.demo.platform.replies) == 1
+
+
 async def test_a_wrong_app_secret_is_named_and_the_cards_wait(
     database_url, demo, clock, monkeypatch, caplog
 ):

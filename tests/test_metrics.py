@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from reviewbot.reporting import metrics, summary
+from reviewbot.store import verdicts
 from reviewbot.store.schema import Draft
 from tests.history import AS_OF, T0, History, M, S, build, settings
 
@@ -119,6 +120,32 @@ async def test_how_late_each_platform_served_its_reviews(sessions, database_url)
     line = summary.delay_line(f)
     assert line is not None and line.startswith("平台延迟：演示平台 中位 15.0 小时、最慢 30.0 小时")
     assert line in summary.details(f)
+
+
+async def test_the_malice_flags_staff_cleared_are_counted_in_their_period(sessions, database_url):
+    """「不是恶意」 on a flagged review counts once however often it is pressed; a verdict
+    on an unflagged review, or after the period, does not."""
+    async with sessions() as session, session.begin():
+        history = History(session)
+        await history.setup()
+        flagged = await history.review(seen=T0, rating=1, polarity="negative")
+        other = await history.review(seen=T0, rating=1, polarity="negative")
+        for review, was_flagged, at in (
+            (flagged, True, T0 + 60 * M),
+            (flagged, True, T0 + 90 * M),  # pressed again (a colleague, another front)
+            (other, False, T0 + 60 * M),  # an appeal taken back: not a flag of the analyzer
+            (other, True, AS_OF + 60 * M),  # after the period
+        ):
+            row = verdicts.record(
+                session, review, review.text or "", "not_malicious", actor="t:1",
+                actor_name="小王", now=at, analysis=None,
+            )  # fmt: skip
+            row.flagged = was_flagged
+    f = await compute(sessions, database_url, ["s1"])
+    assert f.flags_cleared == 1
+    line = "误判恶意：店员确认 1 条疑似恶意的评价不是恶意，已按普通评价处理"
+    assert summary.cleared_line(f) == line and line in summary.details(f)
+    assert summary.cleared_line(f.model_copy(update={"flags_cleared": 0})) is None
 
 
 def test_percentiles_by_hand():

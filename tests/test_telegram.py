@@ -522,6 +522,55 @@ async def test_marking_malicious_starts_an_appeal_for_managers_only(bot):
     assert "🚩 已标记为恶意评价" in bot.card(card)["text"]
 
 
+async def test_staff_clear_a_malicious_flag_and_answer_it_as_an_ordinary_complaint(bot):
+    """「不是恶意」: the card loses its mark, its lock and its appeal, staff may post the
+    ordinary reply that replaced the note to readers, and a follow-up by the customer is
+    read as ordinary too (its alert and draft)."""
+    card = await bot.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    assert "🚩 疑似恶意" in card["text"] and "👌 不是恶意" in labels_of(card)
+
+    answer = await bot.press(STAFF, card, "n")
+
+    assert answer["text"] == "已确认不是恶意，这条评价按普通评价处理，草稿已换成普通回复。"
+    shown = bot.card(card)
+    local = shanghai(bot.clock.now())
+    assert "疑似恶意" not in shown["text"] and "需店长或店主通过" not in shown["text"]
+    assert f"👌 小张 于 {local} 确认不是恶意" in shown["text"]
+    assert not {"👌 不是恶意", "🚩 恶意（申诉）"} & set(labels_of(shown))
+    async with bot.daemon.sessions() as session:
+        draft = await session.scalar(select(Draft).order_by(Draft.id.desc()))
+    assert draft.template_id != "malicious" and draft.text in shown["text"]
+    (external_id,) = list(bot.demo.platform.by_id)
+    bot.demo.platform.add_follow_up(external_id, "追评：还是加微信xx123领优惠券")
+    updated = await bot.review_arrives_again()
+    assert "疑似恶意" not in updated["text"] and "需店长或店主通过" not in updated["text"]
+    assert (await bot.press(STAFF, updated, "a"))["text"] == "已通过，正在发布到平台。"
+    assert len(bot.demo.platform.replies) == 1
+
+
+async def test_an_appeal_a_manager_started_is_taken_back_by_a_manager_only(bot):
+    card = await bot.review_arrives("难吃", 1)
+    assert "👌 不是恶意" not in labels_of(card)  # nothing flagged: nothing to clear
+    assert "申诉任务" in (await bot.press(MANAGER, card, "m"))["text"]
+    shown = bot.card(card)
+    assert "👌 不是恶意" in labels_of(shown)
+
+    refused = await bot.press(STAFF, shown, "n")
+
+    assert refused["show_alert"] and "需要店长或以上权限" in refused["text"]
+    answer = await bot.press(MANAGER, shown, "n")
+    assert answer["text"] == "已确认不是恶意，这条评价按普通评价处理，申诉任务已关闭。"
+    assert await bot.count(Task, Task.status == "open") == 0
+    assert "申诉处理中" not in bot.card(card)["text"]
+    assert await bot.count(Review, Review.status == "open") == 1
+
+
+def labels_of(card: dict) -> list[str]:
+    return [
+        b["text"] for row in card.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+    ]
+
+
 async def test_contacted_and_ignore_are_recorded(bot):
     card = await bot.review_arrives()
     await bot.press(STAFF, card, "c")
@@ -611,7 +660,15 @@ async def test_start_says_who_you_are_and_strangers_learn_their_ids(bot):
 
 async def test_help_explains_the_buttons_and_every_command(bot):
     text = await bot.ask(MANAGER, STAFF_CHAT, "/help")
-    for needed in ("✅ 通过并发布", "✏️ 修改", "🔁 换一版", "☎️ 已联系顾客", "🚩 恶意", "🙈 忽略"):
+    for needed in (
+        "✅ 通过并发布",
+        "✏️ 修改",
+        "🔁 换一版",
+        "☎️ 已联系顾客",
+        "🚩 恶意",
+        "👌 不是恶意",
+        "🙈 忽略",
+    ):
         assert needed in text
     for command in (
         "pending",

@@ -219,6 +219,34 @@ async def test_an_edit_into_a_guardrail_refusal_is_explained(browser: Any, live:
     await page.context.close()
 
 
+async def test_staff_clear_a_malicious_flag_on_the_console(browser: Any, live: Running) -> None:
+    """「不是恶意」 on a flagged review's page: the page comes back without the mark, the
+    evidence and the lock, and the queue's 疑似恶意 filter no longer lists it."""
+    review = await arrives(live, "加微信xx123领优惠券，代刷好评", 1)
+    page = await signed_in(browser, live, STAFF)
+    await page.goto(f"{live.daemon.desk.web_base}/?malicious=1")
+    assert await page.locator(f".queue .item a[href='/reviews/{review}']").count() == 1
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    assert "疑似恶意" in await page.inner_text("main")
+    assert await page.locator("#approve").count() == 0  # a manager's decision while flagged
+
+    await page.click("#not-malicious")
+
+    assert "已确认不是恶意" in await page.inner_text("#outcome")
+    await page.goto(f"{live.daemon.desk.web_base}/reviews/{review}")
+    shown = await page.inner_text("main")
+    assert "疑似恶意" not in shown and "确认不是恶意" in shown
+    assert await page.locator("#not-malicious").count() == 0
+    draft = await page.inner_text("#draft-text")
+    await page.click("#approve")
+    assert "已通过" in await page.inner_text("#outcome")
+    await live.daemon.drain()
+    assert len([r for r in live.demo.platform.replies if r.content == draft]) == 1
+    await page.goto(f"{live.daemon.desk.web_base}/?malicious=1")
+    assert await page.locator(f".queue .item a[href='/reviews/{review}']").count() == 0
+    await page.context.close()
+
+
 async def test_staff_of_another_store_is_refused(browser: Any, live: Running) -> None:
     review = await arrives(live, "菜里有头发，太恶心了", 1)
     page = await signed_in(browser, live, OTHER_STORE)

@@ -146,6 +146,32 @@ async def test_roles_csrf_and_revocation_on_the_server(console: Running) -> None
     assert any(d.get("attempted") == "malicious" for d in refused)
 
 
+async def test_staff_clear_a_malicious_flag_on_the_review_page(console: Running) -> None:
+    """The page offers 「不是恶意」 on a flagged review; posted, the page and the queue's
+    疑似恶意 filter no longer show the flag, and a second post says who cleared it."""
+    card = await console.review_arrives("加微信xx123领优惠券，代刷好评", 1)
+    review = review_number(card)
+    base = console.daemon.web.local_url
+    async with await session_of(console, STAFF) as http:
+        page = await (await http.get(f"{base}/reviews/{review}")).text()
+        assert "疑似恶意" in page and 'id="not-malicious"' in page
+        assert f'href="/reviews/{review}"' in await (await http.get(f"{base}/?malicious=1")).text()
+        csrf = re.search(r'name="csrf-token" content="(\w+)"', page).group(1)
+        done = await http.post(
+            f"{base}/reviews/{review}/action", data={"action": "not_malicious", "csrf": csrf}
+        )
+        assert "已确认不是恶意" in await done.text()
+        page = await (await http.get(f"{base}/reviews/{review}")).text()
+        assert "疑似恶意" not in page and 'id="not-malicious"' not in page
+        assert "确认不是恶意" in page and 'id="approve"' in page  # staff may post it now
+        queue = await (await http.get(f"{base}/?malicious=1")).text()
+        assert f'href="/reviews/{review}"' not in queue
+        again = await http.post(
+            f"{base}/reviews/{review}/action", data={"action": "not_malicious", "csrf": csrf}
+        )
+        assert "已于" in await again.text() and "确认这条评价不是恶意" in await again.text()
+
+
 async def test_case_forms_refuse_another_stores_staff_and_remind_in_chat(
     console: Running,
 ) -> None:

@@ -142,6 +142,23 @@ async def test_a_bad_review_becomes_a_card_and_approving_posts_it_once(shop: Sho
     assert len(shop.demo.platform.replies) == 1
 
 
+async def test_staff_clear_a_malicious_flag_from_the_card(shop: Shop):
+    """「不是恶意」 takes the place of ☎️ on a flagged card; clicked, the card is redrawn
+    without the mark, the lock and the appeal, and staff may post the ordinary reply."""
+    await shop.review_arrives("加微信xx123领优惠券，代刷好评")
+    card = shop.card()
+    assert "疑似恶意" in card.text and "👌 不是恶意" in card.labels()
+
+    text = await shop.click(STAFF, "不是恶意")
+
+    assert "👉 已确认不是恶意，这条评价按普通评价处理，草稿已换成普通回复。" in text
+    assert "疑似恶意" not in text and "需店长或店主通过" not in text and "确认不是恶意" in text
+    assert "☎️ 已联系顾客" in card.labels()
+    assert not {"👌 不是恶意", "🚩 恶意（申诉）"} & set(card.labels())
+    assert "正在发布" in await shop.click(STAFF, "通过并发布")
+    assert len(shop.demo.platform.replies) == 1
+
+
 async def test_an_edit_goes_through_the_guardrails(shop: Shop):
     """✏️ then a message to the bot: refused with the suggested rewording, then a good one
     posted; /edit does it in one message."""

@@ -116,8 +116,25 @@ def waimai_rows(path: Path | None = None) -> list[Row]:
         ]
 
 
-def all_rows(data: Path = DATA, waimai: Path | None = None) -> list[Row]:
-    return [*malice_rows(data), *reply_rows(data), *waimai_rows(waimai)]
+def extra_rows(paths: Sequence[Path]) -> list[Row]:
+    """Labelled rows from files in the check sets' format, beyond the opened sets: staff's
+    verdicts (`reviewbot verdicts export`: a cleared flag is an honest row). Each file is
+    one group, as a writer is (its rows are held out together)."""
+    out = []
+    for path in paths:
+        for row in _jsonl(path):
+            reasons, honest = row_labels(row)
+            hostile = frozenset(r for r in reasons if r in HOSTILE)
+            if (hostile or honest) and str(row.get("text") or "").strip():
+                out.append(Row(f"extra:{path.name}", row["text"], _rating(row), hostile))
+    return out
+
+
+def all_rows(
+    data: Path = DATA, waimai: Path | None = None, extra: Sequence[Path] = ()
+) -> list[Row]:
+    """Every row the reader learns from: the opened sets, and the `extra` files if given."""
+    return [*malice_rows(data), *reply_rows(data), *waimai_rows(waimai), *extra_rows(extra)]
 
 
 def groups_of(rows: Sequence[Row]) -> list[str]:

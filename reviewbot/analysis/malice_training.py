@@ -1,6 +1,6 @@
 """Train the learned malice reader (malice_model.py) on every opened labelled set.
 
-    .venv/bin/python -m reviewbot.analysis.malice_training [--out PATH]
+    .venv/bin/python -m reviewbot.analysis.malice_training [--out PATH] [--extra FILE]
 
 (or `reviewbot train-malice`). Rows come from malice_data.py: one group per writer. Only
 rows the cue prefilter lets through are learned from, as only those are ever scored. One
@@ -159,17 +159,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--waimai", type=Path, help="waimai_train.csv (default ../shared/data)")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="more labelled rows in the check sets' format, e.g. `reviewbot verdicts export` "
+        "(repeatable; each file is one group)",
+    )
     args = parser.parse_args(argv)
     from reviewbot.analysis.lexicon import DATA, load_lexicon
 
     rules = MaliceRules(load_lexicon(DATA))
     cfg = ModelConfig()
-    rows = all_rows(waimai=args.waimai)
+    rows = all_rows(waimai=args.waimai, extra=args.extra)
+    extra = sum(1 for row in rows if row.group.startswith("extra:"))
     model, _ = train(rows, features_of(rows, rules, cfg), cfg)
     args.out.write_bytes(save(model))
     figures = ", ".join(f"{h} {t:.3f}" for h, t in zip(model.heads, model.threshold, strict=True))
     print(
-        f"trained on {model.meta['n_train']} cued rows, thresholds {figures}: {args.out}",
+        f"trained on {model.meta['n_train']} cued rows ({extra} rows from --extra), "
+        f"thresholds {figures}: {args.out}",
         file=sys.stderr,
     )
     return 0

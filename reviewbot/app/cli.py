@@ -560,6 +560,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verdicts_export(args: argparse.Namespace) -> int:
+    """Staff's verdicts on the malice reading as labelled JSON Lines (the malice check
+    sets' format), with what they say of the analyzer on stderr."""
+    settings = _load(args)
+    from datetime import UTC, datetime, time
+
+    since = datetime.combine(args.since, time(), UTC) if args.since else None
+
+    async def main():
+        from reviewbot.store import db, verdicts
+
+        engine = db.create_engine(settings.database.url)
+        try:
+            return await verdicts.export(db.session_factory(engine), args.store or None, since)
+        finally:
+            await engine.dispose()
+
+    rows, tally = _run_async(main())
+    if args.out and args.out != "-":
+        from reviewbot.safejson import json_bytes
+
+        Path(args.out).write_bytes(b"".join(json_bytes(row) + b"\n" for row in rows))
+    else:
+        _write_lines(rows)
+    print(tally.line(), file=sys.stderr)
+    return 0
+
+
 def cmd_sources_check(args: argparse.Namespace) -> int:
     """Try every configured account's credentials once and print its health."""
     settings = _load(args)
@@ -874,6 +902,26 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--review", type=int, required=True, metavar="ID", help="review number")
     audit.add_argument("--json", action="store_true", help="the audit entries as JSON Lines")
 
+    about = "staff's verdicts on the malice reading (「不是恶意」, appeals), kept as labels"
+    verdicts = commands.add_parser("verdicts", help=about, description=about)
+    verdict_commands = verdicts.add_subparsers(dest="verdicts_command", metavar="ACTION")
+    verdict_commands.required = True
+    export = verdict_commands.add_parser(
+        "export",
+        help="write each judged review's latest verdict as labelled JSON Lines",
+        description="write each judged review's latest verdict as JSON Lines in the format of "
+        "the malice check sets (cleared flags as honest rows), for the malice reader's "
+        "training (--extra); a summary goes to stderr",
+    )
+    export.set_defaults(handler=cmd_verdicts_export)
+    export.add_argument("-c", "--config", help=f"config file (default: ./{DEFAULT_CONFIG})")
+    export.add_argument(
+        "--store", action="append", help="only this store's verdicts (repeatable; default: all)"
+    )
+    export.add_argument(
+        "--since", type=_date, help="only verdicts given from this day on (UTC), YYYY-MM-DD"
+    )
+    export.add_argument("--out", help="the file to write (default: stdout)")
     imp = add(
         "import",
         cmd_import,

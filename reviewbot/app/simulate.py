@@ -394,7 +394,7 @@ class MonthSimulation:
         assert review is not None
         approving = action is actions.approve
         draft = await actions.current_draft(session, review_id) if approving else None
-        needed = actions.required_role(await actions.current_analysis(session, review), draft)
+        needed = actions.required_role(await actions.current_reading(session, review), draft)
         return actor if needed == "staff" else MANAGER
 
     # -- running ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from reviewbot.clock import Clock
 from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.reporting.labels import PLATFORMS
 from reviewbot.speed import policy
-from reviewbot.store import audit, leases, pages
+from reviewbot.store import audit, leases, pages, verdicts
 from reviewbot.store.db import SessionFactory
 from reviewbot.store.schema import Analysis, Crisis, Page, Review, ReviewRevision
 from reviewbot.workflow.actions import analysis_result, review_text
@@ -212,7 +212,13 @@ class CrisisDetector:
         ).all()
         recent = [(review, analysis) for review, analysis in recent if is_today(review, now)]
         triggers: list[Trigger] = []
-        illness = {r.id for r, a in recent if a.severity == "critical" and not a.malicious}
+        # (an illness claim staff cleared of malice is a claim like any other)
+        cleared = await verdicts.cleared_among(session, [r.id for r, _ in recent])
+        illness = {
+            r.id
+            for r, a in recent
+            if a.severity == "critical" and (not a.malicious or r.id in cleared)
+        }
         if illness:
             triggers.append(Trigger("illness", illness))
         triggers += await self._spikes(session, store_id, now, recent)

@@ -38,7 +38,7 @@ from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.replies.model import Endpoint, ModelDrafter, fallback_note
 from reviewbot.reporting.labels import PLATFORMS
-from reviewbot.store import audit, cases, leases
+from reviewbot.store import audit, cases, leases, verdicts
 from reviewbot.store.alerts import create_alert, queue_notice
 from reviewbot.store.answered import answer_again, changed_since_answer, withdraw_stale_reply
 from reviewbot.store.cases import identifiable
@@ -46,7 +46,7 @@ from reviewbot.store.db import SessionFactory
 from reviewbot.store.health import ANALYSIS_ATTEMPTS
 from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, ReviewRevision, Source
-from reviewbot.workflow.actions import draft_fields, draft_source, review_text
+from reviewbot.workflow.actions import as_cleared, draft_fields, draft_source, review_text
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +81,23 @@ class _Item:
     text: ReviewText
     context: AnalysisContext
     attempts: int = 0  # failed ones so far
+    cleared: bool = False  # staff said 「不是恶意」: a new revision too is read as ordinary
 
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     item: _Item
-    analysis: AnalysisResult | None = None
+    analysis: AnalysisResult | None = None  # as the analyzer read it: what is stored
     draft: DraftResult | None = None
     error: str | None = None
+
+    @property
+    def reading(self) -> AnalysisResult | None:
+        """The analysis as the workflow reads it: staff's 「不是恶意」 honoured (the alert,
+        the draft and the customer case follow it; the stored analysis does not)."""
+        if self.analysis is None or not self.item.cleared:
+            return self.analysis
+        return as_cleared(self.analysis)
 
 
 def alert_kind(revision: int, analysis: AnalysisResult) -> str | None:
@@ -198,6 +207,7 @@ class Pipeline:
                     .limit(limit)
                 )
             ).all()
+            cleared = await verdicts.cleared_among(session, [r.id for r in reviews])
             items = [
                 _Item(
                     r.id,
@@ -207,6 +217,7 @@ class Pipeline:
                     review_text(r),
                     await self._context(session, r),
                     r.process_attempts,
+                    r.id in cleared,
                 )
                 for r in reviews
             ]
@@ -288,7 +299,7 @@ class Pipeline:
                 store_recent = recent.setdefault(item.store_id, [])
                 draft = self.drafter.draft(
                     item.text,
-                    analysis,
+                    as_cleared(analysis) if item.cleared else analysis,
                     self.store_profile(item.store_id),
                     recent=store_recent,
                     limits=self.reply_limits(item.source_id),
@@ -311,10 +322,10 @@ class Pipeline:
             return outcomes
         asked: dict[int, Endpoint] = {}
         for index, outcome in enumerate(outcomes):
-            if outcome.draft is None or outcome.analysis is None:
+            if outcome.draft is None or outcome.reading is None:
                 continue
             endpoint = self.drafting(outcome.item.store_id)
-            if endpoint is not None and alert_kind(outcome.item.revision, outcome.analysis):
+            if endpoint is not None and alert_kind(outcome.item.revision, outcome.reading):
                 asked[index] = endpoint
         if not asked:
             return outcomes
@@ -329,7 +340,7 @@ class Pipeline:
         self, outcome: _Outcome, endpoint: Endpoint, recent: dict[str, list[str]], start: float
     ) -> _Outcome:
         assert self.model is not None and outcome.draft is not None
-        assert outcome.analysis is not None
+        assert outcome.reading is not None
         item, template = outcome.item, outcome.draft
         others = [text for text in recent.get(item.store_id, ()) if text != template.text]
         try:
@@ -337,7 +348,7 @@ class Pipeline:
                 drafted = await self.model.draft(
                     template,
                     item.text,
-                    outcome.analysis,
+                    outcome.reading,
                     self.store_profile(item.store_id),
                     endpoint,
                     recent=others,
@@ -525,7 +536,9 @@ class Pipeline:
             after=draft.text,
             **draft_source(drafted),
         )
-        kind = alert_kind(review.revision, result)
+        reading = outcome.reading
+        assert reading is not None
+        kind = alert_kind(review.revision, reading)
         # A reply approved for the words the customer has since changed must not go out.
         withdrawn = await withdraw_stale_reply(session, review, now)
         if withdrawn is not None:
@@ -549,7 +562,7 @@ class Pipeline:
         # complaint staff are alerted about opens a case (a malicious one is appealed).
         for case in await cases.review_stored(session, review, negative=result.negative, now=now):
             await queue_alert_update(session, case.review_id, now, "case:came_back")
-        if alerted and result.negative and not result.malicious:
+        if alerted and result.negative and not reading.malicious:
             await cases.open_case(session, review, now)
         review.needs_processing = False
         review.process_error = None

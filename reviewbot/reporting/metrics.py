@@ -33,7 +33,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, policy
 from reviewbot.store.cases import identifiable
-from reviewbot.store.schema import Alert, Analysis, CustomerCase, Draft, Review, ReviewRevision
+from reviewbot.store.schema import (
+    Alert,
+    Analysis,
+    CustomerCase,
+    Draft,
+    MaliceVerdict,
+    Review,
+    ReviewRevision,
+)
 
 PeriodName = Literal["day", "week", "month"]
 PERIOD_DAYS: dict[str, int] = {"day": 1, "week": 7, "month": 30}
@@ -189,6 +197,9 @@ class Figures(Frozen):
     # Each store's own case figures (the same as `cases` for a one-store scope).
     cases_by_store: dict[str, CaseFigures] = {}
     replies_posted: int = 0
+    # Reviews whose malice flag staff cleared in the period (👌 不是恶意): false accusations
+    # the analyzer made and people caught.
+    flags_cleared: int = 0
     quotes: list[str] = []
     # platform → how late it served the cohort's reviews (posted → visible to us)
     platform_delay: dict[str, Spread] = {}
@@ -450,6 +461,22 @@ async def _cases(session: AsyncSession, scope: Scope) -> dict[str, CaseFigures]:
     return {s: CaseFigures(**c) for s, c in counts.items()}
 
 
+async def _flags_cleared(session: AsyncSession, scope: Scope) -> int:
+    return (
+        await session.scalar(
+            select(func.count(func.distinct(MaliceVerdict.review_id))).where(
+                MaliceVerdict.store_id.in_(scope.store_ids),
+                MaliceVerdict.verdict == "not_malicious",
+                MaliceVerdict.flagged.is_(True),
+                MaliceVerdict.at >= scope.start,
+                MaliceVerdict.at < scope.end,
+                MaliceVerdict.at <= scope.as_of,
+            )
+        )
+        or 0
+    )
+
+
 # -- putting it together --------------------------------------------------------------------
 
 
@@ -653,6 +680,7 @@ async def figures(
         ),
         cases_by_store=by_store,
         replies_posted=replies or 0,
+        flags_cleared=await _flags_cleared(session, scope),
         quotes=_quotes(rows.values(), quotes),
         platform_delay={p: spread(v) for p, v in sorted(delays.items())},
     )

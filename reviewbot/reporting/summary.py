@@ -198,6 +198,13 @@ def cases_line(f: Figures) -> str | None:
     )
 
 
+def cleared_line(f: Figures) -> str | None:
+    """The malice flags staff cleared: each a false accusation the bot did not make."""
+    if not f.flags_cleared:
+        return None
+    return f"误判恶意：店员确认 {f.flags_cleared} 条疑似恶意的评价不是恶意，已按普通评价处理"
+
+
 def details(f: Figures) -> list[str]:
     """Step times, the positive reviews, customers won back, and what to fix first."""
     recovery = (
@@ -206,7 +213,14 @@ def details(f: Figures) -> list[str]:
         if f.recovery.recovered or f.recovery.unhappy
         else None
     )
-    lines = [steps_line(f), delay_line(f), positive_line(f), recovery, cases_line(f)]
+    lines = [
+        steps_line(f),
+        delay_line(f),
+        positive_line(f),
+        recovery,
+        cases_line(f),
+        cleared_line(f),
+    ]
     tips = [f"{i}. {text}" for i, text in enumerate(advice(f), 1)]
     return [line for line in lines if line] + ["优先改进：", *tips]
 

@@ -38,6 +38,7 @@ from reviewbot.vocab import (
     OUTBOX_KINDS,
     OUTBOX_STATUSES,
     REVIEW_STATUSES,
+    VERDICTS,
     Agreement,
     AlertKind,
     AlertStatus,
@@ -49,6 +50,7 @@ from reviewbot.vocab import (
     OutboxKind,
     OutboxStatus,
     ReviewStatus,
+    Verdict,
     closed,
 )
 
@@ -398,6 +400,36 @@ class Task(Base):
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class MaliceVerdict(Base):
+    """Staff's word on whether a review is malicious, kept as a label: a cleared flag (a
+    false accusation), a confirmed one, or one the analyzer missed. Never updated: a change
+    of mind is a new row and the latest row of a review holds. What the analyzer said then
+    (`flagged`, `flag_reasons`) and the words it read (`text`, `rating`) are kept with it,
+    so the row still says what was judged after the customer edits the review."""
+
+    __tablename__ = "malice_verdicts"
+    __table_args__ = (
+        Index("ix_malice_verdicts_review", "review_id", "id"),
+        Index("ix_malice_verdicts_store_at", "store_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"))
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[Verdict] = mapped_column(String(16))
+    _verdict = validates("verdict")(lambda self, key, value: closed(VERDICTS, key, value))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)  # the reasons staff confirmed
+    actor: Mapped[str] = mapped_column(String(128))
+    actor_name: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    flagged: Mapped[bool] = mapped_column(Boolean)  # the analyzer's flag when judged
+    flag_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    platform: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[float | None] = mapped_column(Float)
 
 
 class Escalation(Base):

@@ -41,6 +41,7 @@ ACTIONS = {
     "regenerate",
     "contacted",
     "malicious",
+    "not_malicious",
     "ignore",
     "undo_ignore",
     "ask_manager",

@@ -9,7 +9,7 @@ Callers pass identities resolved from configuration, never from what a client se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -22,10 +22,11 @@ from reviewbot.replies.engine import Draft as DraftResult
 from reviewbot.replies.engine import StoreProfile, TemplateDrafter
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.model import MODEL
-from reviewbot.store import audit, outbox
+from reviewbot.store import audit, outbox, verdicts
 from reviewbot.store.alerts import queue_notice
+from reviewbot.store.cases import open_case
 from reviewbot.store.health import ANALYSIS_ATTEMPTS
-from reviewbot.store.schema import Analysis, AuditEntry, Draft, Review, Task
+from reviewbot.store.schema import Alert, Analysis, AuditEntry, Draft, MaliceVerdict, Review, Task
 from reviewbot.vocab import OPEN_STATES, DraftStatus, OutcomeCode, ReviewStatus
 from reviewbot.workflow.roles import RANK, ROLE_NAMES, Role, required_role
 
@@ -140,7 +141,7 @@ async def guardrail_violations(
     `learned`: a person of the store wrote `text` (an edit): ask the learned scorer too,
     and let them state what they know of the store (guardrails.check_reply's `by_staff`);
     False for the engine's or a model's draft, which were checked as they were made."""
-    row = await current_analysis(session, review)
+    reading = await current_reading(session, review)
     posted = (
         await session.scalar(
             select(func.count())
@@ -149,7 +150,7 @@ async def guardrail_violations(
         )
         or 0
     )
-    analysis = analysis_result(row) if row is not None else UNREAD
+    analysis = reading.result() if reading is not None else UNREAD
     return check_reply(
         text,
         review=review_text(review),
@@ -214,9 +215,10 @@ def review_text(review: Review) -> ReviewText:
     return ReviewText(id=str(review.id), text=text, rating=review.rating, platform=review.platform)
 
 
-def analysis_result(row: Analysis) -> AnalysisResult:
-    """A stored analysis back in the form the reply engine takes."""
-    return AnalysisResult(
+def analysis_result(row: Analysis, cleared: bool = False) -> AnalysisResult:
+    """A stored analysis back in the form the reply engine takes; `cleared`: staff said
+    the review is not malicious, so it is read (and answered) as an ordinary review."""
+    found = AnalysisResult(
         sentiment=row.sentiment,
         polarity=row.polarity,
         negative=row.negative,  # type: ignore[arg-type]
@@ -230,6 +232,57 @@ def analysis_result(row: Analysis) -> AnalysisResult:
         model=row.model,  # type: ignore[arg-type]
         **details_fields(row.details),
     )
+    return as_cleared(found) if cleared else found
+
+
+def as_cleared(analysis: AnalysisResult) -> AnalysisResult:
+    """An analysis read after staff said 「不是恶意」: an ordinary review, with no malice
+    flag, reasons or evidence (the reply engine then writes an ordinary reply)."""
+    return replace(analysis, malicious=False, malicious_reasons=(), malicious_evidence=())
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The analysis as the workflow reads it: the stored row (never rewritten), with the
+    malice flag taken off when staff's latest verdict cleared it (`cleared`). Everything
+    that asks "is this review malicious" (who may post, the card, the next draft) asks
+    this, not the row."""
+
+    row: Analysis
+    cleared: MaliceVerdict | None = None
+
+    @property
+    def malicious(self) -> bool:
+        return self.row.malicious and self.cleared is None
+
+    @property
+    def malicious_reasons(self) -> list[str]:
+        return list(self.row.malicious_reasons) if self.malicious else []
+
+    @property
+    def malicious_evidence(self) -> list[dict]:
+        return (
+            list((self.row.details or {}).get("malicious_evidence", ())) if self.malicious else []
+        )
+
+    @property
+    def severity(self) -> str:
+        return self.row.severity
+
+    @property
+    def negative(self) -> bool:
+        return self.row.negative
+
+    def result(self) -> AnalysisResult:
+        return analysis_result(self.row, cleared=self.cleared is not None)
+
+
+async def current_reading(session: AsyncSession, review: Review) -> Reading | None:
+    """The current analysis with staff's verdict on its malice flag (None: not analyzed)."""
+    row = await current_analysis(session, review)
+    if row is None:
+        return None
+    return Reading(row, await verdicts.cleared(session, review.id))
 
 
 async def current_analysis(session: AsyncSession, review: Review) -> Analysis | None:
@@ -269,7 +322,7 @@ def _check(actor: Actor, review: Review, needed: Role = "staff", *, ask: bool = 
         raise NotAllowed(f"这条评价需要{ROLE_NAMES[needed]}或以上权限才能处理{hint}。")
 
 
-def _read(review: Review, analysis: Analysis | None) -> bool:
+def _read(review: Review, analysis: Analysis | Reading | None) -> bool:
     """Whether the pipeline has read the review as it is now: until it has, its drafts
     were written for older words, and who may post them is not known yet."""
     return analysis is not None and not review.needs_processing
@@ -356,7 +409,7 @@ async def approve(
     whose message shows how its replies fare on the platform.
     """
     review = await _locked_review(session, review_id)
-    analysis = await current_analysis(session, review)
+    analysis = await current_reading(session, review)
     draft = (
         await session.get(Draft, draft_id)
         if draft_id is not None
@@ -448,7 +501,7 @@ async def ignore(
     """Close a review without a reply (a front end asks first). It can be undone for
     `UNDO_IGNORE` (a mistaken tap next to 🚩), then it is final."""
     review = await _locked_review(session, review_id)
-    _check(actor, review, required_role(await current_analysis(session, review)))
+    _check(actor, review, required_role(await current_reading(session, review)))
     if review.status not in OPEN_STATES:
         return _too_late(session, review, actor, now, zone, "ignore")
     was = review.status
@@ -604,10 +657,7 @@ async def mark_malicious(
     the one drafted with the review's reply, or one written now (`drafter`)."""
     review = await _locked_review(session, review_id)
     _check(actor, review, "manager", ask=False)  # any review: not what 📣 is for
-    existing = await session.scalar(
-        select(Task).where(Task.review_id == review.id, Task.kind == "appeal")
-    )
-    if existing is not None:
+    if await open_appeal(session, review.id) is not None:
         return Outcome(False, "这条评价已经在申诉中。")
     if review.status == "open":
         review.status = "appeal"
@@ -618,8 +668,8 @@ async def mark_malicious(
         .order_by(Draft.id.desc())
         .limit(1)
     )
+    analysis = await current_analysis(session, review)
     if drafted is None and drafter is not None and profile is not None:
-        analysis = await current_analysis(session, review)
         written = drafter.appeal(
             review_text(review), analysis_result(analysis) if analysis else UNREAD, profile
         )
@@ -642,6 +692,19 @@ async def mark_malicious(
             details={"platform": review.platform, **appeal},
         )
     )
+    # Starting an appeal is staff's verdict too: a flag confirmed, or one the analyzer missed.
+    reasons = list(appeal.get("reasons") or (analysis.malicious_reasons if analysis else ()))
+    verdicts.record(
+        session,
+        review,
+        review_text(review).text,
+        "malicious",
+        actor=actor.id,
+        actor_name=actor.name,
+        now=now,
+        analysis=analysis,
+        reasons=reasons,
+    )
     audit.record(
         session,
         now,
@@ -652,6 +715,143 @@ async def mark_malicious(
     )
     return Outcome(
         True, "已标记为恶意评价并创建申诉任务，申诉材料清单和申诉理由已发在聊天里。", changed=True
+    )
+
+
+async def open_appeal(session: AsyncSession, review_id: int) -> Task | None:
+    """The review's platform appeal under way (None: none, or closed when staff cleared
+    the review)."""
+    return await session.scalar(
+        select(Task)
+        .where(Task.review_id == review_id, Task.kind == "appeal", Task.status == "open")
+        .order_by(Task.id.desc())
+        .limit(1)
+    )
+
+
+async def clear_malicious(
+    session: AsyncSession,
+    review_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    drafter: TemplateDrafter | None = None,
+    profile: StoreProfile | None = None,
+    limits: ReplyLimits | None = None,
+    zone: tzinfo = UTC,
+) -> Outcome:
+    """「不是恶意」: staff say a review is not malicious. Any member of staff may clear the
+    analyzer's flag (the safe direction); once a manager started a platform appeal, taking
+    it back is a manager's decision, and it closes the appeal task.
+
+    The stored analysis is kept as it is: the verdict is recorded (a label for the malice
+    reader) and every reader of "is this malicious" honours it from then on: who may post,
+    the card, the customer case, and the draft, which is rewritten now as an ordinary reply
+    (unless a colleague is editing it or a person wrote it)."""
+    review = await _locked_review(session, review_id)
+    _check(actor, review)
+    appeal = await open_appeal(session, review.id)
+    if appeal is not None and not actor.at_least("manager", review.store_id):
+        raise NotAllowed(
+            "店长已为这条评价发起平台申诉。撤销申诉、改为“不是恶意”需要店长或以上权限，"
+            "可点卡片上的“📣 请店长处理”通知店长。"
+        )
+    row = await current_analysis(session, review)
+    earlier = await verdicts.cleared(session, review.id)
+    if earlier is not None and appeal is None:
+        when = _local(earlier.at, zone)
+        return Outcome(
+            False, f"{earlier.actor_name} 已于 {when} 确认这条评价不是恶意。", code="repeat"
+        )
+    if appeal is None and not (row is not None and row.malicious):
+        return Outcome(False, "这条评价没有被标记为恶意，无需处理。", code="repeat")
+    text = review_text(review)
+    verdicts.record(
+        session,
+        review,
+        text.text,
+        "not_malicious",
+        actor=actor.id,
+        actor_name=actor.name,
+        now=now,
+        analysis=row,
+    )
+    if appeal is not None:
+        appeal.status = "closed"
+        appeal.closed_at = now
+        appeal.details = {
+            **(appeal.details or {}),
+            "closed_by": actor.id,
+            "closed": "not_malicious",
+        }
+    if review.status == "appeal":
+        review.status = "open"
+    redrafted = await _ordinary_draft(session, review, actor, now, row, drafter, profile, limits)
+    # A complaint staff were alerted about opens a case once it is not an attack.
+    alerted = await session.scalar(select(Alert.id).where(Alert.review_id == review.id).limit(1))
+    if row is not None and row.negative and alerted is not None and review.status in OPEN_STATES:
+        await open_case(session, review, now, by=actor.id)
+    audit.record(
+        session,
+        now,
+        "review.malice_cleared",
+        actor=actor.id,
+        store_id=review.store_id,
+        review_id=review.id,
+        flagged=bool(row and row.malicious),
+        reasons=list(row.malicious_reasons) if row else [],
+        appeal_closed=appeal.id if appeal is not None else None,
+        draft_id=redrafted.id if redrafted else None,
+    )
+    message = "已确认不是恶意，这条评价按普通评价处理"
+    if appeal is not None:
+        message += "，申诉任务已关闭"
+    message += "，草稿已换成普通回复。" if redrafted else "。"
+    return Outcome(True, message, changed=True, draft_id=redrafted.id if redrafted else None)
+
+
+async def _ordinary_draft(
+    session: AsyncSession,
+    review: Review,
+    actor: Actor,
+    now: datetime,
+    row: Analysis | None,
+    drafter: TemplateDrafter | None,
+    profile: StoreProfile | None,
+    limits: ReplyLimits | None,
+) -> Draft | None:
+    """The reply engine's ordinary draft for a review just cleared, replacing the careful
+    note to readers it had (none: the analyzer had not flagged it, its draft is ordinary);
+    not over a staff edit, nor while one is held for its confirm."""
+    if drafter is None or profile is None or row is None or not row.malicious:
+        return None
+    if review.status not in OPEN_STATES:
+        return None
+    if not _read(review, row) or await held_edits(session, review.id):
+        return None
+    current = await current_draft(session, review.id)
+    if current is not None and (written(current) or current.status != "proposed"):
+        return None
+    previous = list(
+        (await session.scalars(select(Draft.text).where(Draft.review_id == review.id))).all()
+    )
+    drafted = drafter.draft(
+        review_text(review),
+        analysis_result(row, cleared=True),
+        profile,
+        recent=previous,
+        attempt=len(previous),
+        limits=limits,
+    )
+    return await add_draft(
+        session,
+        review,
+        actor,
+        now,
+        text=drafted.text,
+        action="draft.created",
+        fields=draft_fields(drafted),
+        source=draft_source(drafted),
     )
 
 
@@ -666,12 +866,8 @@ class AppealSheet:
 
 
 async def appeal_sheet(session: AsyncSession, review_id: int) -> AppealSheet | None:
-    task = await session.scalar(
-        select(Task)
-        .where(Task.review_id == review_id, Task.kind == "appeal")
-        .order_by(Task.id.desc())
-        .limit(1)
-    )
+    """The appeal under way (None: none, or taken back with 「不是恶意」)."""
+    task = await open_appeal(session, review_id)
     if task is None:
         return None
     details = task.details or {}
@@ -912,7 +1108,7 @@ async def confirm_edit(
         before=before.text if before else None,
         after=draft.text,
     )
-    needed = required_role(await current_analysis(session, review), draft)
+    needed = required_role(await current_reading(session, review), draft)
     if not actor.at_least(needed, review.store_id):
         return Outcome(
             True,
@@ -980,14 +1176,14 @@ async def start_regenerate(
     held = await held_edits(session, review.id)
     if held:
         return _being_edited(session, review, actor, now, held, name_of, "regenerate")
-    row = await current_analysis(session, review)
-    if row is None:
+    reading = await current_reading(session, review)
+    if reading is None:
         return Outcome(False, "这条评价还没有分析结果，请稍后再试。")
     previous = list(
         (await session.scalars(select(Draft.text).where(Draft.review_id == review.id))).all()
     )
     current = await current_draft(session, review.id)
-    text, analysis = review_text(review), analysis_result(row)
+    text, analysis = review_text(review), reading.result()
     for attempt in range(len(previous), len(previous) + 12):
         drafted = drafter.draft(
             text, analysis, profile, recent=previous, attempt=attempt, limits=limits

@@ -24,6 +24,7 @@ from reviewbot.vocab import OPEN_STATES
 from reviewbot.workflow.actions import (
     current_analysis,
     current_draft,
+    current_reading,
     manager_asked,
     required_role,
 )
@@ -112,6 +113,10 @@ class AlertView:
     manager_asked_at: datetime | None = None
     # Why the review is thought malicious: {reason, span, facts} from analysis.details.
     malicious_evidence: tuple[dict, ...] = ()
+    # Who said 「不是恶意」, and when: the analyzer's flag no longer holds (the card shows
+    # neither the mark nor the appeal, and the review is handled as an ordinary one).
+    cleared_by: str | None = None
+    cleared_at: datetime | None = None
     # 投诉要点: each complaint's Chinese label and target, most severe first
     complaint_points: str = ""
     # The customer case this review opened: the call's outcome, what was agreed, the
@@ -129,6 +134,11 @@ class AlertView:
     def open(self) -> bool:
         return self.review_status in OPEN_STATES
 
+    @property
+    def clearable(self) -> bool:
+        """Whether 「不是恶意」 applies: an open review flagged malicious or under appeal."""
+        return self.open and (self.malicious or self.review_status == "appeal")
+
     def local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
         return when.astimezone(ZoneInfo(self.timezone)).strftime(fmt) if when else ""
 
@@ -142,7 +152,8 @@ async def load_alert_view(
     review = await session.get(Review, alert.review_id, populate_existing=True)
     store = await session.get(Store, alert.store_id)
     assert review is not None and store is not None
-    analysis = await current_analysis(session, review)
+    reading = await current_reading(session, review)
+    analysis = reading.row if reading else None
     draft = await current_draft(session, review.id)
     reply_error = None
     if draft is not None and draft.status == "failed":
@@ -160,7 +171,8 @@ async def load_alert_view(
     asker = (directory.name_of(asked.actor) if directory else None) if asked else None
     return AlertView(
         alert_id=alert.id,
-        kind=alert.kind,
+        # (a card sent as 疑似恶意 is titled as the complaint it is, once staff cleared it)
+        kind="new" if alert.kind == "malicious" and reading and reading.cleared else alert.kind,
         token=alert.token,
         review_id=review.id,
         store_id=store.id,
@@ -176,10 +188,10 @@ async def load_alert_view(
         polarity=analysis.polarity if analysis else "neutral",
         sentiment=analysis.sentiment if analysis else 0.5,
         categories=list(analysis.categories) if analysis else [],
-        malicious=analysis.malicious if analysis else False,
-        malicious_reasons=list(analysis.malicious_reasons) if analysis else [],
+        malicious=reading.malicious if reading else False,
+        malicious_reasons=reading.malicious_reasons if reading else [],
         severity=analysis.severity if analysis else "none",
-        required_role=required_role(analysis, draft),
+        required_role=required_role(reading, draft),
         draft_id=draft.id if draft else None,
         draft_text=draft.text if draft else None,
         draft_template=draft.template_id if draft else None,
@@ -208,9 +220,9 @@ async def load_alert_view(
         url=as_url(review.url),  # as stored from the platform: only a web link is shown
         manager_asked_by=(asker or asked.actor) if asked else None,
         manager_asked_at=asked.at if asked else None,
-        malicious_evidence=tuple((analysis.details or {}).get("malicious_evidence", ()))
-        if analysis
-        else (),
+        malicious_evidence=tuple(reading.malicious_evidence) if reading else (),
+        cleared_by=reading.cleared.actor_name if reading and reading.cleared else None,
+        cleared_at=reading.cleared.at if reading and reading.cleared else None,
         console_url=console_page(directory, review.id) if directory else None,
         complaint_points=complaint_points((analysis.details or {}).get("complaints", ()))
         if analysis
@@ -355,6 +367,9 @@ def status_lines(view: AlertView) -> list[str]:
         lines.append(f"🙈 {who} 于 {when} 忽略了这条评价")
     elif view.review_status == "appeal":
         lines.append("🚩 已标记为恶意评价，申诉处理中")
+    if view.cleared_at is not None:
+        when = view.local(view.cleared_at)
+        lines.append(f"👌 {view.cleared_by} 于 {when} 确认不是恶意，按普通评价处理")
     if view.withdrawn_at is not None and view.open:
         who = f"{view.withdrawn_by} " if view.withdrawn_by else ""
         lines.append(

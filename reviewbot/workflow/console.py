@@ -24,6 +24,7 @@ from reviewbot.reporting.labels import CATEGORY, REASONS, SEVERITY
 from reviewbot.reporting.page import figures_tables
 from reviewbot.reporting.summary import advice, headline, period_label, title
 from reviewbot.store import cases as store_cases
+from reviewbot.store import verdicts
 from reviewbot.store.health import source_health
 from reviewbot.store.schema import (
     Alert,
@@ -93,6 +94,7 @@ AUDIT_LABELS = {
     "case.came_back": "顾客回头了",
     "case.linked": "关联到这位顾客",
     "appeal.started": "标记恶意并发起申诉",
+    "review.malice_cleared": "确认不是恶意",
     "alert.queued": "提醒排队",
     "alert.sent": "提醒已送达",
     "alert.shown": "查看卡片",
@@ -322,10 +324,11 @@ class Console:
                     .limit(QUEUE_SCAN)
                 )
             ).all()
+            cleared = await verdicts.cleared_among(session, [r.id for r in reviews])
             for review in reviews:
                 analysis = await actions.current_analysis(session, review)
                 severity = analysis.severity if analysis else "none"
-                malicious = bool(analysis and analysis.malicious)
+                malicious = bool(analysis and analysis.malicious) and review.id not in cleared
                 if wanted.severity and severity != wanted.severity:
                     continue
                 if wanted.malicious and not malicious:
@@ -394,7 +397,7 @@ class Console:
             revisions=revisions,
             complaints=_points(details.get("complaints", ())),
             praise=_points(details.get("praise", ())),
-            evidence=[_evidence(e) for e in details.get("malicious_evidence", ())],
+            evidence=[_evidence(e) for e in view.malicious_evidence],
             appeal=appeal,
             trail=trail,
             can_approve=actor.at_least(view.required_role, view.store_id),  # type: ignore[arg-type]

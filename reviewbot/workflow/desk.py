@@ -49,6 +49,7 @@ CardAction = Literal[
     "regenerate",
     "contacted",
     "malicious",
+    "not_malicious",
     "ignore",
     "undo_ignore",
     "snooze",
@@ -250,7 +251,7 @@ class Desk:
         if action == "regenerate":
             return await self._regenerate(card, actor)
         now, review_id, zone = self.clock.now(), card.review_id, self.zone(card.store_id)
-        posting = await self.posting(card) if action == "approve" else {}
+        posting = await self.posting(card) if action in ("approve", "not_malicious") else {}
 
         run: dict[CardAction, Callable[[AsyncSession], Awaitable[Outcome]]] = {
             "approve": lambda s: actions.approve(
@@ -264,6 +265,16 @@ class Desk:
                 now,
                 drafter=self.drafter,
                 profile=self.directory.profile(card.store_id),
+            ),
+            "not_malicious": lambda s: actions.clear_malicious(
+                s,
+                review_id,
+                actor,
+                now,
+                drafter=self.drafter,
+                profile=self.directory.profile(card.store_id),
+                limits=posting.get("limits"),
+                zone=zone,
             ),
             "ignore": lambda s: actions.ignore(s, review_id, actor, now, zone=zone),
             "undo_ignore": lambda s: actions.undo_ignore(s, review_id, actor, now),

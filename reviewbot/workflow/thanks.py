@@ -141,7 +141,7 @@ async def _why_not(
     """Why this draft cannot be posted from a page as it stands (None: it can)."""
     if draft.status == "failed":
         return "上次发布到平台失败，请修改或换一版后再发布"
-    needed = actions.required_role(await actions.current_analysis(session, review), draft)
+    needed = actions.required_role(await actions.current_reading(session, review), draft)
     if not actor.at_least(needed, review.store_id):
         return f"需要{ROLE_NAMES[needed]}或以上权限才能发布"
     violations = await actions.guardrail_violations(

@@ -10,6 +10,7 @@ ACTIONS: dict[str, CardAction] = {
     "regenerate": "regenerate",
     "contacted": "contacted",
     "malicious": "malicious",
+    "not_malicious": "not_malicious",
     "ignore": "ignore",
     "undo_ignore": "undo_ignore",
     "snooze": "snooze",

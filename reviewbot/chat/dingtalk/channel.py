@@ -60,7 +60,9 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
     (who did what), `draft` (what the edit box starts with), `draft_id` (which draft that
     is: ✅ sends it back, so a draft replaced since is not posted), `open` ("true" while
     the buttons apply), `undo` ("true" once the review is ignored: the ↩️ button, which the
-    workflow honours for 30 s) and `review` (its number)."""
+    workflow honours for 30 s), `flagged` ("true" while 「不是恶意」 applies: an open review
+    flagged malicious or under appeal; its button's `action` is `not_malicious`) and
+    `review` (its number)."""
     card = alert_card(alert, public_url)
     lines = [f"### {'🚨 ' if card.urgent else ''}{card.title}"]
     for label, value in card.lines:
@@ -75,6 +77,7 @@ def card_params(alert: AlertView, public_url: str | None) -> dict[str, str]:
         DRAFT_ID: str(alert.draft_id) if alert.open and alert.draft_id is not None else "",
         "open": "true" if alert.open else "false",
         "undo": "true" if alert.review_status == "ignored" else "false",
+        "flagged": "true" if alert.clearable else "false",
         "review": f"#{alert.review_id}",
     }
 

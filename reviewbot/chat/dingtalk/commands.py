@@ -24,7 +24,8 @@ from reviewbot.workflow.apps import AppDesk, Where
 Tell = Callable[[Where, str, str], Awaitable[bool]]
 HELP = (
     "收到差评卡片后，直接点卡片上的按钮：✅ 通过并发布、✏️ 修改（在卡片的输入框里改好后点"
-    "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒。\n\n"
+    "“修改并发布”）、🔁 换一版、☎️ 已联系顾客、🚩 恶意（申诉）、🙈 忽略、⏰ 稍后提醒；"
+    "误判为疑似恶意的评价点 👌 不是恶意。\n\n"
     "@我 发送命令：\n"
 ) + COMMAND_LIST
 # The title of each answer's markdown message.

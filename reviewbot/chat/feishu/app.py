@@ -43,6 +43,7 @@ ACTIONS: dict[str, CardAction] = {
     cards.IGNORE: "ignore",
     cards.UNDO: "undo_ignore",
     cards.MALICIOUS: "malicious",
+    cards.NOT_MALICIOUS: "not_malicious",
 }
 
 

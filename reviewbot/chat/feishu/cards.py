@@ -23,6 +23,7 @@ from reviewbot.workflow.cards import AlertView
 
 APPROVE, EDIT, REGENERATE, CONTACTED = "approve", "edit", "regenerate", "contacted"
 MALICIOUS, IGNORE, UNDO, SNOOZE, ASK = "malicious", "ignore", "undo_ignore", "snooze", "ask"
+NOT_MALICIOUS = "not_malicious"
 SUBMIT, CANCEL = "submit", "cancel"  # the edit form's
 REPLY_FIELD = "reply"  # the form input holding the edited reply
 REFUSAL = "抱歉，您还没有权限使用这个机器人。如需开通，请把下面的编号发给店主加入配置。"
@@ -86,10 +87,12 @@ def buttons(view: AlertView, now: datetime) -> list[dict[str, Any]]:
             _button("🙈 忽略", token, IGNORE, **_confirm("忽略这条评价？", "忽略后不会回复顾客。")),
             _button("⏰ 稍后提醒", token, SNOOZE),
         ]
-        if view.review_status != "appeal":
+        if view.review_status != "appeal" and view.cleared_at is None:
             warn = _confirm("标记为恶意评价？", "将创建平台申诉任务（需店长或以上权限）。")
             last.insert(0, _button("🚩 恶意（申诉）", token, MALICIOUS, "danger", **warn))
         rows.append(last)
+        if view.clearable:
+            rows.append([_button("👌 不是恶意", token, NOT_MALICIOUS)])
         if view.required_role != "staff" and view.manager_asked_at is None:
             rows.append([_button("📣 请店长处理", token, ASK)])
     else:

@@ -28,6 +28,7 @@ ACTIONS: dict[str, CardAction] = {
     render.REGENERATE: "regenerate",
     render.SNOOZE: "snooze",
     render.ASK_MANAGER: "ask_manager",
+    render.NOT_MALICIOUS: "not_malicious",
 }
 Press = Callable[[Update, CardRef, Actor], Awaitable[Outcome]]
 log = logging.getLogger(__name__)

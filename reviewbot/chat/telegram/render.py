@@ -34,7 +34,8 @@ APPROVE, EDIT, REGENERATE, CONTACTED, MALICIOUS, IGNORE, SNOOZE, CONFIRM, CANCEL
 # 🙈 asks first: confirm, keep (don't ignore), and undo within the undo window.
 IGNORE_CONFIRM, IGNORE_KEEP, IGNORE_UNDO = "gku"
 ASK_MANAGER = "p"  # 📣 on a review only a manager may handle: ping the managers
-CODES = frozenset("aercmizyxgkup")
+NOT_MALICIOUS = "n"  # 👌 不是恶意: clear the analyzer's flag (or take an appeal back)
+CODES = frozenset("aercmizyxgkupn")
 
 
 def escape(text: str) -> str:
@@ -135,9 +136,11 @@ def alert_keyboard(view: AlertView) -> InlineKeyboardMarkup | None:
         rows.append([shown, button("✏️ 修改", EDIT)])
         rows.append([button("🔁 换一版", REGENERATE), button("☎️ 已联系顾客", CONTACTED)])
         last = [button("🙈 忽略", IGNORE), button("⏰ 稍后提醒", SNOOZE)]
-        if view.review_status != "appeal":
+        if view.review_status != "appeal" and view.cleared_at is None:
             last.insert(0, button("🚩 恶意（申诉）", MALICIOUS))
         rows.append(last)
+        if view.clearable:
+            rows.append([button("👌 不是恶意", NOT_MALICIOUS)])
         if view.required_role != "staff" and view.manager_asked_at is None:
             rows.append([button("📣 请店长处理", ASK_MANAGER)])
     elif view.contacted_at is None:

@@ -61,8 +61,11 @@ def _buttons(view: AlertView) -> tuple[list[tuple[str, str, int]], list[tuple[st
     if view.open:
         approve = "✅ 通过并发布" if view.can_reply else "✅ 已手动回复"
         buttons += [(approve, "approve", 1), ("✏️ 修改", EDIT, 2), ("🔁 换一版", "regenerate", 2)]
-        buttons.append(("☎️ 已联系顾客", "contacted", 2))
-        if view.review_status != "appeal":
+        if view.clearable:  # (a malicious reviewer is not called back: its place)
+            buttons.append(("👌 不是恶意", "not_malicious", 2))
+        else:
+            buttons.append(("☎️ 已联系顾客", "contacted", 2))
+        if view.review_status != "appeal" and view.cleared_at is None:
             buttons.append(("🚩 恶意（申诉）", "malicious", 3))
         buttons.append(("🙈 忽略", "ignore", 4))
         menu.append(("⏰ 稍后提醒", "snooze"))
