@@ -155,6 +155,35 @@ def test_comparison_and_negated_praise_are_complaints():
     assert aspects(read("不难吃")) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("桌子没擦干净", "environment.cleanliness"),
+        ("碗筷都没洗干净", "hygiene.kitchen"),
+        ("小龙虾没洗干净，一股泥味", "hygiene.kitchen"),
+        ("鱼鳞都没刮干净", "hygiene.kitchen"),
+        ("肥肠没处理干净", "hygiene.kitchen"),
+    ],
+)
+def test_a_negated_result_is_a_complaint_of_whoever_did_the_work(text: str, aspect: str):
+    """没擦干净 negates 干净 through its verb; food not cleaned is the kitchen's, not the room's."""
+    result = read(text)
+    assert aspects(result) == [aspect], text
+    assert result.praise == (), text
+
+
+def test_a_guess_at_the_cause_praises_nothing():
+    result = read("回锅肉很香，但吃到一颗小石子，是豆豉没挑干净吗", 3)
+    assert "hygiene.foreign_object" in aspects(result)
+    assert [p.aspect for p in result.praise] == ["food.taste"]
+
+
+@pytest.mark.parametrize("text", ["包装太敷衍了，汤洒了一半", "这包装也太潦草了吧", "打包很马虎"])
+def test_careless_packing_is_the_packing_not_an_attitude(text: str):
+    found = aspects(read(text))
+    assert "delivery.packaging" in found and "service.attitude" not in found, found
+
+
 def test_intensified_praise_of_speed_is_praise():
     for text in ("太快了", "飞一般", "快得不行"):
         result = read(text)
