@@ -136,6 +136,28 @@ def test_hair_in_the_soup_is_a_foreign_object_of_high_severity():
     assert complaint.target == "汤"
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("排烟太差，坐里面一身油烟味，吃完回家衣服头发都得洗", False),
+        ("服务员头发很油，也不戴帽子", False),
+        ("空调风太大，吹得我头发乱飞", False),
+        ("面条细得像头发丝一样，很劲道", False),
+        ("打开盒子一根长头发", True),
+        ("头发都吃到嘴里了，太恶心", True),
+        ("毛发一根，在酸菜下面", True),
+        ("又有头发！", True),
+    ],
+)
+def test_hair_is_a_foreign_object_only_where_it_was_found(text: str, found: bool):
+    """The demo's 衣服头发都得洗 was answered 「看到您说菜里有头发」: a crisis reply to a
+    claim nobody made."""
+    result = read(text)
+    assert ("hygiene.foreign_object" in aspects(result)) is found, aspects(result)
+    hygiene = result.category("hygiene")
+    assert (hygiene is not None and hygiene.polarity == "negative") is found
+
+
 def test_illness_is_critical_and_comes_first():
     result = read("菜很咸，吃完拉肚子了", 1)
     assert result.complaints[0].aspect == "hygiene.illness"

@@ -63,7 +63,7 @@ VARIABLES: frozenset[str] = frozenset(
 # no text (no thanks "for writing"), its follow-up says the problem happened again, the
 # customer could not get through on the phone, or the reason it is malicious. A template's
 # [when.CUE] table replaces the parts it lists for a review with that cue.
-CUES: tuple[str, ...] = ("no_text", "repeat", "unanswered", *MALICIOUS_REASONS)
+CUES: tuple[str, ...] = ("no_text", "repeat", "improved", "unanswered", *MALICIOUS_REASONS)
 APPEAL_VARIABLES: frozenset[str] = frozenset({"store", "proof", "reason", "explain", "review"})
 SITUATIONS: tuple[str, ...] = (
     "negative",
