@@ -206,6 +206,32 @@ def test_careless_packing_is_the_packing_not_an_attitude(text: str):
     assert "delivery.packaging" in found and "service.attitude" not in found, found
 
 
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("商家说补个红包，红包呢？？", "service.order_handling"),
+        ("客服答应退一半，到现在也没到账", "service.order_handling"),
+        ("骑手说商家出餐慢，商家说骑手来晚了，互相甩锅", "service.order_handling"),
+        ("一盒就那么一小口", "food.portion"),
+        ("男生两盒都不够", "food.portion"),
+        ("点的牛肉面给我上了碗鸡蛋面", "service.wrong_item"),
+        ("谈不上好吃", "food.taste"),
+    ],
+)
+def test_what_the_demo_misread(text: str, aspect: str):
+    """Read from the demo's alerts: a promise not kept, blame passed around, a serving in
+    mouthfuls, another dish given, praise denied (谈不上好吃) were missed or misread."""
+    result = read(text, 2)
+    assert aspect in aspects(result), aspects(result)
+    assert aspect.split(".")[0] not in {p.category for p in result.praise}
+
+
+def test_a_bare_verdict_spelled_out_next_is_one_point_named_by_its_thing():
+    result = read("送错了，我点的酸菜鱼给我送了个水煮鱼", 2)
+    assert [(c.aspect, c.target) for c in result.complaints] == [("service.wrong_item", "酸菜鱼")]
+    assert result.complaints[0].span == "送错了，我点的酸菜鱼给我送了个水煮鱼"
+
+
 def test_intensified_praise_of_speed_is_praise():
     for text in ("太快了", "飞一般", "快得不行"):
         result = read(text)

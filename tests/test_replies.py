@@ -181,6 +181,24 @@ def test_the_same_complaint_in_a_follow_up_is_the_problem_again(drafter, analyze
     assert "repeat" in reading.cues
 
 
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("超时四十分钟，问骑手说商家出餐慢，互相甩锅", "推来推去|来回问|谁的错"),
+        ("少给了米饭，商家说补个红包，红包呢？？", "答应您的事"),
+    ],
+)
+def test_blame_passed_around_and_a_promise_not_kept_are_answered_as_such(
+    drafter, analyzer, text, heard
+):
+    """Both are order handling; its own answer is about order notes (备注), which would not
+    answer them: a `when` table and its `also` words choose theirs."""
+    review = ReviewText("r1", text, 2, "meituan")
+    made = draft(drafter, text, analyzer.analyze(review), rating=2)
+    assert re.search(heard, made.text), made.text
+    assert "备注" not in made.text
+
+
 def test_a_malicious_review_gets_a_note_for_readers_and_an_appeal(drafter):
     text = "给我返现50块我就把差评改成好评"
     made = draft(drafter, text, analysis(malicious=("extortion",)), rating=1)
