@@ -353,6 +353,8 @@ def test_clauses_unfit_to_post_are_never_quoted(clause):
         ("药送到时病已经好了", "「药送到时病已经好了」"),
         ("实在是送得太慢了吧", "「送得太慢了」"),  # fillers and particles go
         ("而且饭菜都凉了啊", "「饭菜都凉了」"),
+        ("还有股土腥味", "「有股土腥味」"),  # the demo quoted 「股土腥味」
+        ("还有点咸", "「有点咸」"),
     ],
 )
 def test_a_quote_keeps_the_customers_words_whole(clause, quote):

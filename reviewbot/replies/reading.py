@@ -165,6 +165,10 @@ def praises(clause: str) -> bool:
     return not any(u in clause[: clause.find(word)] for u in words.unpraise)
 
 
+# Measure words after 有 (有股味, 有根头发, 有点咸): there 有 is the verb, not a filler's.
+_MEASURE_WORDS = frozenset("股个根只点些种块条片颗粒丝")
+
+
 def clean_quote(clause: str) -> str:
     """The customer's clause trimmed to its content and put in 「」, or "" if it is unfit to
     quote back in public: too short or long, not plain words, an insult or a name, a
@@ -176,7 +180,9 @@ def clean_quote(clause: str) -> str:
         changed = False
         for filler in words.fillers:
             if text.startswith(filler) and len(text) > len(filler) + 2:
-                text, changed = text[len(filler) :], True
+                # 还有股土腥味: 有 before a measure word is the verb, kept (有股土腥味)
+                keep = filler.endswith("有") and text[len(filler)] in _MEASURE_WORDS
+                text, changed = text[len(filler) - keep :], True
         while text and text[-1] in _TRAILING and len(text) > 4:
             text, changed = text[:-1], True
     if not _QUOTABLE.match(text):
