@@ -255,13 +255,16 @@ class CrisisDetector:
                     baseline[category["name"]] += 1
         spikes = []
         for name, ids in today.items():
-            usual = baseline[name] / 30.0
+            before = baseline[name]
+            usual = before / 30.0
             if len(ids) >= SPIKE_MIN and len(ids) >= SPIKE_FACTOR * usual:
-                spikes.append(
-                    Trigger(
-                        f"spike:{name}", ids, f"近 24 小时 {len(ids)} 条，平时每天约 {usual:.1f} 条"
-                    )
+                # 平时每天约 0.0 条 reads as a glitch: say the month's count instead
+                was = (
+                    f"此前 30 天共 {before} 条，平均每天约 {usual:.1f} 条"
+                    if before
+                    else "此前 30 天一条也没有"
                 )
+                spikes.append(Trigger(f"spike:{name}", ids, f"近 24 小时 {len(ids)} 条，{was}"))
         return spikes
 
     async def _rating_drop(
