@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -429,7 +429,9 @@ class CrisisDetector:
     async def _holding_statement(
         self, session: AsyncSession, store_id: str, review_ids: list[int]
     ) -> str:
-        """The reply engine's draft for the gravest review: a calm, unified first response."""
+        """A calm, unified first response: for a crisis of several reviews, a statement to
+        all customers about what they complained of (each review keeps its own reply); for
+        one review, the reply engine's draft for it."""
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
         rows = (
             await session.execute(
@@ -440,10 +442,21 @@ class CrisisDetector:
         rows = sorted(rows, key=lambda row: (order.get(row[1].severity, 5), row[0].id))
         if not rows:
             return ""
+        profile = self.directory.profile(store_id)
+        if len(rows) > 1:
+            counted = Counter(
+                c["name"]
+                for _, found in rows
+                for c in found.categories
+                if c["polarity"] == "negative"
+            )
+            # a food-safety claim leads whatever else was said (it changes the wording)
+            named = sorted(counted, key=lambda c: (c != "hygiene", -counted[c]))[:3]
+            statement = self.drafter.statement(named, profile, f"{store_id}:{rows[0][0].id}")
+            if statement:
+                return statement
         review, analysis = rows[0]
-        draft = self.drafter.draft(
-            review_text(review), analysis_result(analysis), self.directory.profile(store_id)
-        )
+        draft = self.drafter.draft(review_text(review), analysis_result(analysis), profile)
         return draft.text
 
     async def _page(self, session: AsyncSession, crisis: Crisis, items: list[Page]) -> str:

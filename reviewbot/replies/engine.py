@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
@@ -638,6 +638,22 @@ class TemplateDrafter:
             quotes=tuple(quote for quote in quotes if quote in text),
             similarity=similarity,
         )
+
+    def statement(self, categories: Sequence[str], store: StoreProfile, seed: str) -> str:
+        """A crisis's unified first response to all customers (statement.py), about these
+        categories, most complained of first; "" when the library has none or its words
+        would break a guardrail (a changed library is then caught, not posted)."""
+        spec = self.library.statement
+        if spec is None:
+            return ""
+        contact = self.library.defaults.get("contact", "")
+        text = _LATIN_THEN_HAN.sub(" ", spec.write(categories, store, seed, contact))
+        hygiene = CategoryPolarity("hygiene", "negative") if "hygiene" in categories else None
+        found = (hygiene,) if hygiene else ()
+        read = Analysis(0.1, "negative", True, found, False, (), "high", "statement")
+        if check_reply(text, review=ReviewText("statement", ""), analysis=read, store=store):
+            return ""
+        return text
 
     def appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
         """The appeal for a review staff judged malicious themselves (the analysis may not
