@@ -150,7 +150,8 @@ def test_delivery_and_hygiene():
     result = read("送了一个半小时才送到，汤洒了一半，米饭里还有头发")
     assert polarity_of(result, "delivery") == "negative"
     assert polarity_of(result, "hygiene") == "negative"
-    assert "头发" in result.category("hygiene").terms  # evidence the reply engine quotes
+    # evidence the reply engine quotes
+    assert any("头发" in term for term in result.category("hygiene").terms)
 
 
 def test_misleading_substrings_are_ignored():

@@ -136,6 +136,28 @@ def test_hair_in_the_soup_is_a_foreign_object_of_high_severity():
     assert complaint.target == "汤"
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("排烟太差，坐里面一身油烟味，吃完回家衣服头发都得洗", False),
+        ("服务员头发很油，也不戴帽子", False),
+        ("空调风太大，吹得我头发乱飞", False),
+        ("面条细得像头发丝一样，很劲道", False),
+        ("打开盒子一根长头发", True),
+        ("头发都吃到嘴里了，太恶心", True),
+        ("毛发一根，在酸菜下面", True),
+        ("又有头发！", True),
+    ],
+)
+def test_hair_is_a_foreign_object_only_where_it_was_found(text: str, found: bool):
+    """The demo's 衣服头发都得洗 was answered 「看到您说菜里有头发」: a crisis reply to a
+    claim nobody made."""
+    result = read(text)
+    assert ("hygiene.foreign_object" in aspects(result)) is found, aspects(result)
+    hygiene = result.category("hygiene")
+    assert (hygiene is not None and hygiene.polarity == "negative") is found
+
+
 def test_illness_is_critical_and_comes_first():
     result = read("菜很咸，吃完拉肚子了", 1)
     assert result.complaints[0].aspect == "hygiene.illness"
@@ -153,6 +175,61 @@ def test_comparison_and_negated_praise_are_complaints():
     assert read("没有店里好吃").praise == ()
     assert aspects(read("肉不新鲜")) == ["food.freshness"]
     assert aspects(read("不难吃")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("桌子没擦干净", "environment.cleanliness"),
+        ("碗筷都没洗干净", "hygiene.kitchen"),
+        ("小龙虾没洗干净，一股泥味", "hygiene.kitchen"),
+        ("鱼鳞都没刮干净", "hygiene.kitchen"),
+        ("肥肠没处理干净", "hygiene.kitchen"),
+    ],
+)
+def test_a_negated_result_is_a_complaint_of_whoever_did_the_work(text: str, aspect: str):
+    """没擦干净 negates 干净 through its verb; food not cleaned is the kitchen's, not the room's."""
+    result = read(text)
+    assert aspects(result) == [aspect], text
+    assert result.praise == (), text
+
+
+def test_a_guess_at_the_cause_praises_nothing():
+    result = read("回锅肉很香，但吃到一颗小石子，是豆豉没挑干净吗", 3)
+    assert "hygiene.foreign_object" in aspects(result)
+    assert [p.aspect for p in result.praise] == ["food.taste"]
+
+
+@pytest.mark.parametrize("text", ["包装太敷衍了，汤洒了一半", "这包装也太潦草了吧", "打包很马虎"])
+def test_careless_packing_is_the_packing_not_an_attitude(text: str):
+    found = aspects(read(text))
+    assert "delivery.packaging" in found and "service.attitude" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("商家说补个红包，红包呢？？", "service.order_handling"),
+        ("客服答应退一半，到现在也没到账", "service.order_handling"),
+        ("骑手说商家出餐慢，商家说骑手来晚了，互相甩锅", "service.order_handling"),
+        ("一盒就那么一小口", "food.portion"),
+        ("男生两盒都不够", "food.portion"),
+        ("点的牛肉面给我上了碗鸡蛋面", "service.wrong_item"),
+        ("谈不上好吃", "food.taste"),
+    ],
+)
+def test_what_the_demo_misread(text: str, aspect: str):
+    """Read from the demo's alerts: a promise not kept, blame passed around, a serving in
+    mouthfuls, another dish given, praise denied (谈不上好吃) were missed or misread."""
+    result = read(text, 2)
+    assert aspect in aspects(result), aspects(result)
+    assert aspect.split(".")[0] not in {p.category for p in result.praise}
+
+
+def test_a_bare_verdict_spelled_out_next_is_one_point_named_by_its_thing():
+    result = read("送错了，我点的酸菜鱼给我送了个水煮鱼", 2)
+    assert [(c.aspect, c.target) for c in result.complaints] == [("service.wrong_item", "酸菜鱼")]
+    assert result.complaints[0].span == "送错了，我点的酸菜鱼给我送了个水煮鱼"
 
 
 def test_intensified_praise_of_speed_is_praise():

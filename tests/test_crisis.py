@@ -116,7 +116,13 @@ async def test_a_spike_above_the_stores_baseline_starts_a_crisis(shop):
     await shop.reviews(("这菜又咸又油，难吃", 1))
     (crisis,) = await shop.crises()
     assert crisis.triggers == ["spike:food"] and len(crisis.review_ids) == 3
-    assert "菜品类差评一天内集中出现（近 24 小时 3 条，平时每天约 0.0 条）" in shop.pages()[0]
+    assert "菜品类差评一天内集中出现（近 24 小时 3 条，此前 30 天一条也没有）" in shop.pages()[0]
+    # The unified response of a crisis of three reviews speaks to every customer about
+    # what they complained of; it is no reply to one of them (「您说…」).
+    statement = crisis.holding_statement
+    assert statement and statement in shop.pages()[0]
+    assert statement.startswith(("各位", "致各位")) and "菜品" in statement
+    assert "您说" not in statement and "「" not in statement
 
 
 async def test_a_quibble_in_a_good_review_is_no_part_of_a_spike(shop):

@@ -152,6 +152,53 @@ def test_a_follow_up_escalates_to_the_manager(drafter):
     assert "店长" in made.text and STORE.contact in made.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "酸菜鱼很好吃，但服务员态度真的不行，找她加个汤一脸不耐烦\n追评：第二次去换了个服务员，态度好多了，补一句公道话",
+        "外卖送到全凉了\n追评：第二次点送得快多了，菜也是热的",
+    ],
+)
+def test_a_follow_up_saying_it_is_better_now_is_thanked_not_read_as_a_repeat(
+    drafter, analyzer, text
+):
+    """第二次 in 第二次去…好多了 is no repeat: the draft thanks them for coming back, owns the
+    first problem, and answers nothing of the follow-up as a complaint."""
+    review = ReviewText("r1", text, 3)
+    made = draft(drafter, text, analyzer.analyze(review), rating=3)
+    assert made.situation == "follow_up"
+    assert "谢谢" in made.text or "感谢" in made.text
+    assert not any(w in made.text for w in ("还是一样", "又出现", "一再", "一次次", "老样子"))
+    follow_up = text.split("追评：")[1]
+    assert not any(f"「{q}" in made.text for q in follow_up.split("，")), made.text
+    assert "上次" in made.text  # the first problem is still owned
+
+
+def test_the_same_complaint_in_a_follow_up_is_the_problem_again(drafter, analyzer):
+    text = "酸菜鱼很好吃，但服务员态度真的不行\n追评：第二次去还是那个服务员，还是一样爱答不理"
+    review = ReviewText("r1", text, 2)
+    reading = read_review(review, analyzer.analyze(review), load_library(), ())
+    assert "repeat" in reading.cues
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("超时四十分钟，问骑手说商家出餐慢，互相甩锅", "推来推去|来回问|谁的错"),
+        ("少给了米饭，商家说补个红包，红包呢？？", "答应您的事"),
+    ],
+)
+def test_blame_passed_around_and_a_promise_not_kept_are_answered_as_such(
+    drafter, analyzer, text, heard
+):
+    """Both are order handling; its own answer is about order notes (备注), which would not
+    answer them: a `when` table and its `also` words choose theirs."""
+    review = ReviewText("r1", text, 2, "meituan")
+    made = draft(drafter, text, analyzer.analyze(review), rating=2)
+    assert re.search(heard, made.text), made.text
+    assert "备注" not in made.text
+
+
 def test_a_malicious_review_gets_a_note_for_readers_and_an_appeal(drafter):
     text = "给我返现50块我就把差评改成好评"
     made = draft(drafter, text, analysis(malicious=("extortion",)), rating=1)
@@ -306,6 +353,8 @@ def test_clauses_unfit_to_post_are_never_quoted(clause):
         ("药送到时病已经好了", "「药送到时病已经好了」"),
         ("实在是送得太慢了吧", "「送得太慢了」"),  # fillers and particles go
         ("而且饭菜都凉了啊", "「饭菜都凉了」"),
+        ("还有股土腥味", "「有股土腥味」"),  # the demo quoted 「股土腥味」
+        ("还有点咸", "「有点咸」"),
     ],
 )
 def test_a_quote_keeps_the_customers_words_whole(clause, quote):

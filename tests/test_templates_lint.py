@@ -166,3 +166,23 @@ async def test_the_daemon_warns_at_start_about_a_fact_that_blocks_every_reply(tm
     await daemon.close()
     warned = [r.getMessage() for r in caplog.records if "facts.signature" in r.getMessage()]
     assert len(warned) == 1 and warned[0].startswith("stores.store-1.facts.signature: promise")
+
+
+def test_lint_checks_the_crisis_statement_like_the_replies(library):
+    """statement.toml is posted to every customer at once: a promise of money, an unknown
+    slot or a food-safety part admitting fault are caught before any crisis needs it."""
+    path = library / "statement.toml"
+    edit(path, '"给大家添了麻烦，我们真诚地道歉。",', '"给大家添了麻烦，这几天的菜钱全免。",')
+    edit(path, "反映{topic}上的问题", "反映{topics}上的问题")
+    edit(path, '"不管核查结果如何，让大家担心了，我们都很抱歉。",', '"确实是我们的食材变质了。",')
+    problems = "\n".join(lint_library(library).problems)
+    assert re.search(r"statement\.toml: sincerity\[0\]: \w+", problems), problems
+    assert "statement.toml: shoulder: unknown variable(s) ['topics']" in problems
+    assert re.search(r"statement\.toml: hygiene\.sincerity\[0\]: \w+", problems), problems
+
+
+def test_lint_reports_when_words_that_are_no_list(library):
+    words = 'also = ["互相推", "推来推去", "踢皮球", "推诿", "推脱"]'
+    edit(library / "aspects.toml", words, 'also = "互相推"')
+    problems = "\n".join(lint_library(library).problems)
+    assert "[service.order_handling].when.甩锅.also: expected a list of words" in problems

@@ -643,22 +643,27 @@ def _continued(points: list[Point], text: str, clauses: Sequence[Any]) -> list[P
     """A complaint in its own words in the clause right after one of the same aspect about a
     named thing, in the same sentence and naming nothing of its own, goes on about that
     thing (回锅肉没煸透，有的还是生的; 红烧肉没炖烂，咬都咬不动): one point over both clauses,
-    not two. A reading derived from blame alone (…也不好吃，鸡块炸的老) is not merged."""
+    not two; so is a bare verdict the next clause spells out (送错了，我点的酸菜鱼给我送了个
+    水煮鱼), named by the thing the second names. A reading derived from blame alone (…也不
+    好吃，鸡块炸的老) is not merged."""
     out: list[Point] = []
     for point in sorted(points, key=lambda p: p.start):
         before = next((p for p in reversed(out) if p.sign < 0 and p.aspect == point.aspect), None)
         if (
             point.sign < 0
             and not point.derived
-            and not point.target
             and before is not None
-            and before.target
+            and (
+                (before.target and not point.target)
+                or (point.target and not before.target and not before.derived)
+            )
             and point.first == before.last + 1
             and not _SENTENCE_END.search(
                 text, clauses[before.last].clause.start, clauses[point.first].clause.start
             )
         ):
             before.last = max(before.last, point.last)
+            before.target = before.target or point.target
             continue
         out.append(point)
     return out

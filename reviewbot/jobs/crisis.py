@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -261,13 +261,16 @@ class CrisisDetector:
                     baseline[category["name"]] += 1
         spikes = []
         for name, ids in today.items():
-            usual = baseline[name] / 30.0
+            before = baseline[name]
+            usual = before / 30.0
             if len(ids) >= SPIKE_MIN and len(ids) >= SPIKE_FACTOR * usual:
-                spikes.append(
-                    Trigger(
-                        f"spike:{name}", ids, f"近 24 小时 {len(ids)} 条，平时每天约 {usual:.1f} 条"
-                    )
+                # 平时每天约 0.0 条 reads as a glitch: say the month's count instead
+                was = (
+                    f"此前 30 天共 {before} 条，平均每天约 {usual:.1f} 条"
+                    if before
+                    else "此前 30 天一条也没有"
                 )
+                spikes.append(Trigger(f"spike:{name}", ids, f"近 24 小时 {len(ids)} 条，{was}"))
         return spikes
 
     async def _rating_drop(
@@ -432,7 +435,9 @@ class CrisisDetector:
     async def _holding_statement(
         self, session: AsyncSession, store_id: str, review_ids: list[int]
     ) -> str:
-        """The reply engine's draft for the gravest review: a calm, unified first response."""
+        """A calm, unified first response: for a crisis of several reviews, a statement to
+        all customers about what they complained of (each review keeps its own reply); for
+        one review, the reply engine's draft for it."""
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
         rows = (
             await session.execute(
@@ -443,10 +448,21 @@ class CrisisDetector:
         rows = sorted(rows, key=lambda row: (order.get(row[1].severity, 5), row[0].id))
         if not rows:
             return ""
+        profile = self.directory.profile(store_id)
+        if len(rows) > 1:
+            counted = Counter(
+                c["name"]
+                for _, found in rows
+                for c in found.categories
+                if c["polarity"] == "negative"
+            )
+            # a food-safety claim leads whatever else was said (it changes the wording)
+            named = sorted(counted, key=lambda c: (c != "hygiene", -counted[c]))[:3]
+            statement = self.drafter.statement(named, profile, f"{store_id}:{rows[0][0].id}")
+            if statement:
+                return statement
         review, analysis = rows[0]
-        draft = self.drafter.draft(
-            review_text(review), analysis_result(analysis), self.directory.profile(store_id)
-        )
+        draft = self.drafter.draft(review_text(review), analysis_result(analysis), profile)
         return draft.text
 
     async def _page(self, session: AsyncSession, crisis: Crisis, items: list[Page]) -> str:

@@ -125,13 +125,20 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
                 raw_when = {}
             for word, sub in raw_when.items():
                 wat = f"{at}.when.{word}"
-                if not isinstance(sub, dict) or set(sub) - {"ack", "step"}:
-                    problems.append(f"{wat}: expected ack and/or step")
+                if not isinstance(sub, dict) or set(sub) - {"ack", "step", "also"}:
+                    problems.append(f"{wat}: expected ack and/or step (and also)")
                     continue
                 when[word] = (
                     _variants(sub.get("ack", []), f"{wat}.ack", problems, allow_empty=True),
                     _variants(sub.get("step", []), f"{wat}.step", problems, allow_empty=True),
                 )
+                # other words that choose the same answer (甩锅: 互相推, 推来推去)
+                also = sub.get("also", [])
+                if not isinstance(also, list) or not all(isinstance(w, str) and w for w in also):
+                    problems.append(f"{wat}.also: expected a list of words")
+                    also = []
+                for other in also:
+                    when.setdefault(other, when[word])
             if not any(not slots_in(a) for a in ack):
                 problems.append(f"{at}.ack: needs one variant without slots (always usable)")
             names = _patterns(table.get("names", []), f"{at}.names", problems)

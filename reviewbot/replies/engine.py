@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from reviewbot.analysis.base import Analysis, ReviewText
+from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
@@ -45,6 +45,7 @@ from reviewbot.replies.reading import (
     clean_quote,
     quote_part,
     read_review,
+    split_follow_up,
 )
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import (
@@ -344,6 +345,8 @@ class TemplateDrafter:
         answered = [_answered(c.span) for c in points]
         answered += taken_words([c.quote for c in taken if c.quote], [c.term for c in taken])
         negative = reading.situation != "mixed" and (rating is None or rating <= 3)
+        if "improved" in reading.cues:  # a follow-up saying it is better now holds no point
+            text = split_follow_up(text)[0]
         extra = leftovers(text, answered, english=english, negative=negative, platform=platform)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
         only_claim = len(points) <= 1 and all(c.category == "hygiene" for c in points)
@@ -397,8 +400,10 @@ class TemplateDrafter:
             # the others are named after it in the customer's words (a crisis reply answers
             # only the lead in full).
             aspect = f"{main.category}.{main.aspect.name}" if main.aspect else ""
+            # (or, in the very words it quotes, a point the analyzer put in another category:
+            # 外卖送到全凉了, the reading's cold food, the analyzer's cold delivery)
             named = [s for s in same if s.aspect == aspect] or [
-                s for s in same if s.said and s.said == values["quote"]
+                s for s in found if not s.unmapped and s.said and s.said == values["quote"]
             ]
             if named and named[0].said and named[0].said != values["quote"]:
                 # The lead quotes the words of the point it answers (吃了还拉肚子), not of
@@ -633,6 +638,22 @@ class TemplateDrafter:
             quotes=tuple(quote for quote in quotes if quote in text),
             similarity=similarity,
         )
+
+    def statement(self, categories: Sequence[str], store: StoreProfile, seed: str) -> str:
+        """A crisis's unified first response to all customers (statement.py), about these
+        categories, most complained of first; "" when the library has none or its words
+        would break a guardrail (a changed library is then caught, not posted)."""
+        spec = self.library.statement
+        if spec is None:
+            return ""
+        contact = self.library.defaults.get("contact", "")
+        text = _LATIN_THEN_HAN.sub(" ", spec.write(categories, store, seed, contact))
+        hygiene = CategoryPolarity("hygiene", "negative") if "hygiene" in categories else None
+        found = (hygiene,) if hygiene else ()
+        read = Analysis(0.1, "negative", True, found, False, (), "high", "statement")
+        if check_reply(text, review=ReviewText("statement", ""), analysis=read, store=store):
+            return ""
+        return text
 
     def appeal(self, review: ReviewText, analysis: Analysis, store: StoreProfile) -> Appeal:
         """The appeal for a review staff judged malicious themselves (the analysis may not

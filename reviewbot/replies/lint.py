@@ -121,7 +121,37 @@ def lint_library(directory: Path | None = None) -> LintReport:
             )
     answered = _answer_problems(library)
     problems.extend(answered[0])
-    return LintReport(problems, len(library.templates), variants + answered[1])
+    stated = _statement_problems(library)
+    problems.extend(stated[0])
+    return LintReport(problems, len(library.templates), variants + answered[1] + stated[1])
+
+
+def _statement_problems(library: TemplateLibrary) -> tuple[list[str], int]:
+    """statement.toml: enough variants, and every one rendered passing the guardrails (a
+    food-safety statement under the stricter rules of a food-safety crisis)."""
+    spec = library.statement
+    if spec is None:
+        return [], 0
+    problems: list[str] = []
+    count = 0
+    values = {**SAMPLE_VALUES, "topic": spec.topic(["service", "food"])}
+    groups = [(f"statement.toml: {p}", p, v, False) for p, v in spec.parts.items()]
+    groups += [(f"statement.toml: hygiene.{p}", p, v, True) for p, v in spec.hygiene.items()]
+    for where, part, texts, crisis in groups:
+        count += len(texts)
+        problems.extend(_variety_problems(where, part, texts))
+        for index, text in enumerate(texts):
+            rendered = render(text, values)
+            if not rendered or part == "closing":
+                continue
+            for violation in check_reply(
+                rendered,
+                review=ReviewText("lint", ""),
+                analysis=_analysis(crisis),
+                store=SAMPLE_STORE,
+            ):
+                problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
+    return problems, count
 
 
 def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:

@@ -55,6 +55,7 @@ class _Words:
     quotable_words: tuple[str, ...]
     rhetorical: tuple[str, ...]
     repeat: tuple[str, ...]
+    visit: tuple[str, ...]
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
@@ -77,6 +78,7 @@ def _words() -> _Words:
         quotable_words=tuple(sorted(data["quotable_words"], key=len, reverse=True)),
         rhetorical=tuple(data["rhetorical"]),
         repeat=tuple(data["repeat_words"]),
+        visit=tuple(data["visit_words"]),
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
@@ -163,6 +165,10 @@ def praises(clause: str) -> bool:
     return not any(u in clause[: clause.find(word)] for u in words.unpraise)
 
 
+# Measure words after 有 (有股味, 有根头发, 有点咸): there 有 is the verb, not a filler's.
+_MEASURE_WORDS = frozenset("股个根只点些种块条片颗粒丝")
+
+
 def clean_quote(clause: str) -> str:
     """The customer's clause trimmed to its content and put in 「」, or "" if it is unfit to
     quote back in public: too short or long, not plain words, an insult or a name, a
@@ -174,7 +180,9 @@ def clean_quote(clause: str) -> str:
         changed = False
         for filler in words.fillers:
             if text.startswith(filler) and len(text) > len(filler) + 2:
-                text, changed = text[len(filler) :], True
+                # 还有股土腥味: 有 before a measure word is the verb, kept (有股土腥味)
+                keep = filler.endswith("有") and text[len(filler)] in _MEASURE_WORDS
+                text, changed = text[len(filler) - keep :], True
         while text and text[-1] in _TRAILING and len(text) > 4:
             text, changed = text[:-1], True
     if not _QUOTABLE.match(text):
@@ -299,12 +307,37 @@ class _Reader:
         self.rating = review.rating
         self.platform = review.platform
         self.original, self.follow_up = split_follow_up(self.text)
-        words = _words()
-        self.repeat = bool(self.follow_up and find_term(self.follow_up, words.repeat))
+        self.improved, self.repeat = self._follow_up_kind(analysis)
         # The follow-up is what the customer says now, so its clauses come first; unless it
-        # says the problem came back (还是一样): then the original complaint leads.
-        parts = (self.original, self.follow_up) if self.repeat else (self.follow_up, self.original)
+        # says the problem came back (还是一样), or that it is better now (态度好多了): then
+        # the original complaint leads.
+        first = self.repeat or self.improved
+        parts = (self.original, self.follow_up) if first else (self.follow_up, self.original)
         self.clauses = [c for part in parts for c, _ in split_clauses(part, CONTRAST)]
+
+    def _follow_up_kind(self, analysis: Analysis) -> tuple[bool, bool]:
+        """(better now, the same problem again) of a follow-up, from the analyzer's points
+        on each side of it: praise and no complaint in it is better now (第二次去换了个服务员，
+        态度好多了), whatever 第二次 says; an aspect complained of on both sides, a word of
+        repetition (还是一样), or another visit (第二次) and nothing new, is the problem again."""
+        if not self.follow_up:
+            return False, False
+        after = self.text.find(FOLLOW_UP_MARKER)
+
+        def later(span: str) -> bool:
+            return bool(span) and self.text.find(span, after) >= after
+
+        now = {c.aspect for c in analysis.complaints if later(c.span)}
+        before = {c.aspect for c in analysis.complaints if c.span and not later(c.span)}
+        praised = any(later(p.span) for p in analysis.praise)
+        if praised and not now:
+            return True, False
+        words = _words()
+        said = find_term(self.follow_up, words.repeat)
+        # another visit with only a new problem (第二次点，菜是凉的, after a late delivery) is
+        # no repeat of the first one
+        visit = not now - before and find_term(self.follow_up, words.visit)
+        return False, bool(now & before) or bool(said) or bool(visit)
 
     def template_of(self, category: str) -> Template:
         if category == "general":
@@ -470,6 +503,8 @@ class _Reader:
             cues.append("no_text")
         if self.repeat:
             cues.append("repeat")
+        if self.improved:
+            cues.append("improved")
         if situation in _COMPLAINT_SITUATIONS and find_term(self.text, words.unanswered):
             cues.append("unanswered")
         return tuple(cues)

@@ -18,6 +18,7 @@ from typing import Any
 
 from reviewbot.analysis.base import MALICIOUS_REASONS
 from reviewbot.replies.answers import Answer, EnglishLibrary, read_answers, read_english
+from reviewbot.replies.statement import STATEMENT_FILE, StatementSpec, read_statement
 from reviewbot.resources import default_templates_dir
 
 # Per-complaint answers and the English library live beside the templates, not as templates.
@@ -63,7 +64,7 @@ VARIABLES: frozenset[str] = frozenset(
 # no text (no thanks "for writing"), its follow-up says the problem happened again, the
 # customer could not get through on the phone, or the reason it is malicious. A template's
 # [when.CUE] table replaces the parts it lists for a review with that cue.
-CUES: tuple[str, ...] = ("no_text", "repeat", "unanswered", *MALICIOUS_REASONS)
+CUES: tuple[str, ...] = ("no_text", "repeat", "improved", "unanswered", *MALICIOUS_REASONS)
 APPEAL_VARIABLES: frozenset[str] = frozenset({"store", "proof", "reason", "explain", "review"})
 SITUATIONS: tuple[str, ...] = (
     "negative",
@@ -176,6 +177,8 @@ class TemplateLibrary:
     # Per-complaint answers by aspect id (aspects.toml), and the English library (en/).
     answers: Mapping[str, Answer] = field(default_factory=dict)
     english: EnglishLibrary | None = None
+    # A crisis's unified first response (statement.toml), None when the library has none.
+    statement: StatementSpec | None = None
 
     def find(self, situation: str, category: str = "general") -> Template:
         for template in self.templates.values():
@@ -402,8 +405,13 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
         answers, found = read_answers(answers_path)
         reader.problems.extend(found)
     english = read_english(directory / ENGLISH_DIR, reader.problems)
+    statement_path = directory / STATEMENT_FILE
+    statement, found = read_statement(statement_path)
+    reader.problems.extend(found)
     for path in sorted(directory.rglob("*.toml")):
-        if path in (common_path, answers_path) or ENGLISH_DIR in path.relative_to(directory).parts:
+        if path in (common_path, answers_path, statement_path):
+            continue
+        if ENGLISH_DIR in path.relative_to(directory).parts:
             continue
         template = reader.template(path)
         if template is None:
@@ -412,7 +420,7 @@ def read_library(directory: Path | None = None) -> tuple[TemplateLibrary, list[s
         if template.situation == "malicious":
             appeal = reader.appeal(reader.appeal_data, f"{template.id}.toml: appeal")
     library = TemplateLibrary(
-        templates, common, dict(defaults), appeal, common_when, answers, english
+        templates, common, dict(defaults), appeal, common_when, answers, english, statement
     )
     return library, reader.problems
 
