@@ -303,6 +303,15 @@ def test_severity_rules():
     assert read("菜很好吃，服务员很热情", 5).severity == "none"
 
 
+def test_a_minor_complaint_in_a_middling_review_is_low_even_with_a_photo():
+    """The demo's 3★ 店面比较小，人多的时候有点挤 came with a photo and was given an hour."""
+    text = "店面比较小，人多的时候有点挤，菜还行"
+    assert read(text, 3).severity == "low"
+    assert read(text, 3, images=2).severity == "medium"
+    assert read(text, 2).severity == "medium"  # two stars: the stars say it hurt
+    assert read("人多的时候有点挤，服务员态度也很差", 3).severity != "low"  # not only minor
+
+
 def test_reach_raises_severity():
     text = "菜太咸了，米饭也是硬的"
     assert read(text, 2).severity == "medium"

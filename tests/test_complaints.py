@@ -216,14 +216,22 @@ def test_careless_packing_is_the_packing_not_an_attitude(text: str):
         ("男生两盒都不够", "food.portion"),
         ("点的牛肉面给我上了碗鸡蛋面", "service.wrong_item"),
         ("谈不上好吃", "food.taste"),
+        ("红油抄手破了一大半，馅都漏在汤里了", "food.look"),
+        ("打电话也没人管，只能干吃菜", "service.order_handling"),
     ],
 )
 def test_what_the_demo_misread(text: str, aspect: str):
     """Read from the demo's alerts: a promise not kept, blame passed around, a serving in
-    mouthfuls, another dish given, praise denied (谈不上好吃) were missed or misread."""
+    mouthfuls, another dish given, praise denied (谈不上好吃), dumplings broken (the
+    packing's 破了), a call nobody took (a table nobody served) were missed or misread."""
     result = read(text, 2)
     assert aspect in aspects(result), aspects(result)
     assert aspect.split(".")[0] not in {p.category for p in result.praise}
+
+
+@pytest.mark.parametrize("text", ["袋子破了", "塑封膜破了个洞", "杯子破了个口"])
+def test_a_broken_container_is_still_the_packing(text: str):
+    assert aspects(read(text, 2)) == ["delivery.packaging"]
 
 
 def test_a_bare_verdict_spelled_out_next_is_one_point_named_by_its_thing():

@@ -199,6 +199,16 @@ def test_blame_passed_around_and_a_promise_not_kept_are_answered_as_such(
     assert "备注" not in made.text
 
 
+def test_a_missing_item_is_not_apologised_for_as_a_spill(drafter, analyzer):
+    """漏了一份米饭 holds the spill word 漏了; the analyzer read a missing item there, so the
+    reply's own reading does not lead with a spill (the demo said 收到一袋洒了的餐)."""
+    text = "菜本身没毛病，但是漏了一份米饭，打电话也没人管"
+    review = ReviewText("r1", text, 2, "meituan")
+    made = draft(drafter, text, analyzer.analyze(review), rating=2)
+    assert not re.search("洒|漏汤|封口膜", made.text), made.text
+    assert "漏了一份米饭" in made.text
+
+
 def test_a_malicious_review_gets_a_note_for_readers_and_an_appeal(drafter):
     text = "给我返现50块我就把差评改成好评"
     made = draft(drafter, text, analysis(malicious=("extortion",)), rating=1)

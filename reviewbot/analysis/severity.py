@@ -4,7 +4,9 @@ critical  a claim of harm to health (食物中毒, 拉肚子…) in a review tha
           the crisis path, a manager within minutes
 high      any other hygiene complaint; a threat; a negative review with reach
 medium    a negative review (≤2★, or its text is negative); a malicious one
-low       a complaint in a review that is otherwise fine (3★+, text not negative)
+low       a complaint in a review that is otherwise fine (3★+, text not negative); a 3★+
+          review whose every complaint is a minor one (有点挤, 包装一般: the taxonomy's
+          `severity = "low"`), whatever the text's score
 none      nothing to answer
 
 Reach (a long, detailed review, one with photos, or one the customer also posted on
@@ -34,7 +36,9 @@ def severity(
     reasons: tuple[str, ...],
     health_claim: bool,
     reach: bool,
+    minor: bool = False,
 ) -> Severity:
+    """`minor`: every complaint the review makes is of a low-severity aspect."""
     if not negative and not reasons:
         return "none"
     if health_claim and not reasons:
@@ -44,7 +48,9 @@ def severity(
     if reasons:
         return "high" if "threat" in reasons else "medium"
     low_rating = rating is not None and rating <= 2
-    level = 2 if low_rating or polarity == "negative" else 1
+    # 店面比较小，人多的时候有点挤，菜还行 at 3★ with a photo was "high", an hour to answer
+    mild = minor and rating is not None and rating >= 3
+    level = 2 if low_rating or (polarity == "negative" and not mild) else 1
     if reach:
         level += 1
     return _ORDER[min(level, 3)]

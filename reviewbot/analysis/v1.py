@@ -323,6 +323,7 @@ class AnalyzerV1:
             reasons=reasons,
             health_claim=health,
             reach=has_reach(text, context.images, context.cross_posts),
+            minor=bool(points.complaints) and all(c.severity == "low" for c in points.complaints),
         )
         return Analysis(
             sentiment=sentiment,

@@ -438,6 +438,20 @@ class _Reader:
             named.discard("delivery")
         found = [self.complaint(c) for c in CATEGORY_PRIORITY if c in flagged | named]
         found = [c for c in found if c.category in flagged or c.aspect is not None]
+        # A word of a category the analyzer found nothing wrong with, in words it read as
+        # another category's complaint (漏了一份米饭: a missing item, not a spill), is that
+        # complaint, not one of its own.
+        others = [(c.category, c.span) for c in analysis.complaints if c.span]
+        found = [
+            c
+            for c in found
+            if c.category in flagged | read
+            or not any(
+                category != c.category and c.quote.strip("「」") in span
+                for category, span in others
+                if c.quote
+            )
+        ]
         found = self._delivered_wait(found)
         # Complaints we can name first (the classifier's before our own finds), then in
         # the order the customer made them.
