@@ -209,6 +209,20 @@ def test_a_missing_item_is_not_apologised_for_as_a_spill(drafter, analyzer):
     assert "漏了一份米饭" in made.text
 
 
+@pytest.mark.parametrize("attempt", range(12, 24))
+def test_two_points_of_a_kind_do_not_repeat_each_others_sentences(drafter, analyzer, attempt):
+    """贵 and 不值这个价 were both answered 「菜品的定价和出品我们会重新评估」: a reply that
+    says the same thing twice reads as a form letter."""
+    text = "又贵量又少，不值这个价"
+    review = ReviewText(f"r{attempt}", text, 2)  # most of these repeated one before
+    made = drafter.draft(review, analyzer.analyze(review), STORE)
+    sentences = [x for x in re.split("[。！]", made.text.split("\n")[0]) if x]
+    for i, one in enumerate(sentences):
+        for other in sentences[i + 1 :]:
+            runs = {one[k : k + 8] for k in range(len(one) - 7)}
+            assert not any(run in other for run in runs), (one, other)
+
+
 def test_a_malicious_review_gets_a_note_for_readers_and_an_appeal(drafter):
     text = "给我返现50块我就把差评改成好评"
     made = draft(drafter, text, analysis(malicious=("extortion",)), rating=1)
@@ -365,6 +379,7 @@ def test_clauses_unfit_to_post_are_never_quoted(clause):
         ("而且饭菜都凉了啊", "「饭菜都凉了」"),
         ("还有股土腥味", "「有股土腥味」"),  # the demo quoted 「股土腥味」
         ("还有点咸", "「有点咸」"),
+        ("又贵量又少", "「又贵量又少」"),  # the demo quoted 「贵量又少」
     ],
 )
 def test_a_quote_keeps_the_customers_words_whole(clause, quote):

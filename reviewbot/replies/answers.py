@@ -235,6 +235,19 @@ class Section:
     aspect: str = ""  # the complaint's aspect id (unmapped.* for a leftover clause)
 
 
+# Characters two sentences of one reply may share in a row before one reads as the other
+# said again (我们会重新, 是我们的问题 are shorter).
+SAID_AGAIN = 8
+
+
+def _said(sentence: str, used: set[str]) -> bool:
+    """Whether `sentence`, or SAID_AGAIN characters of it in a row, was said already."""
+    if sentence in used:
+        return True
+    pieces = {sentence[i : i + SAID_AGAIN] for i in range(len(sentence) - SAID_AGAIN + 1)}
+    return any(piece in other for other in used for piece in pieces)
+
+
 def sections(
     complaints: Sequence[Complaint],
     answers: Mapping[str, Answer],
@@ -291,12 +304,12 @@ def sections(
         # quote and names no dish) falls back to the aspect's own, never to no answer.
         generic = generic or [a for a in answer.ack if not slots_in(a)]
         options = specific or generic
-        # A sentence already said for another point is not said again (two points answered
-        # by their kind would otherwise often get the same next step, word for word).
-        options = [o for o in options if o not in used] or options
+        # A sentence already said for another point, or much of it (菜品的定价和出品我们会重新
+        # 评估 for 贵 and again for 不值), is not said again if another will do.
+        options = [o for o in options if not _said(o, used)] or options
         ack = rng.choice(options) if options else ""
         step_options = [s for s in (fill(v, values) for v in steps) if s]
-        step_options = [o for o in step_options if o not in used] or step_options
+        step_options = [o for o in step_options if not _said(o, used)] or step_options
         step = rng.choice(step_options) if step_options else ""
         used.update((ack, step))
         if span and span in ack:

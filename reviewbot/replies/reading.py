@@ -179,6 +179,8 @@ def clean_quote(clause: str) -> str:
     while changed:
         changed = False
         for filler in words.fillers:
+            if len(filler) == 1 and filler in text[1:]:
+                continue  # 又贵量又少, 也贵也难吃: the first of a pair is no filler
             if text.startswith(filler) and len(text) > len(filler) + 2:
                 # 还有股土腥味: 有 before a measure word is the verb, kept (有股土腥味)
                 keep = filler.endswith("有") and text[len(filler)] in _MEASURE_WORDS
