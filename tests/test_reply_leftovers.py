@@ -443,3 +443,31 @@ def test_english_points_are_quoted_without_their_amounts(analyzer, drafter):
     assert "$30" not in draft.text
     # a wait said by its length alone is named by its kind, never cut to its tail
     assert quote_english("Waited 50 minutes for two bowls of noodles") == ""
+
+
+def test_a_long_english_point_is_quoted_by_its_head(analyzer, drafter):
+    # what follows when / than / because only tells when or why; "we" in it would read as
+    # the store's words, and a point over sixty characters is not quoted at all
+    text = (
+        "The rice was undercooked. Then my burger came out pink in the middle when I asked "
+        "for well done, and the waiter got defensive when we questioned it."
+    )
+    _, draft = made(analyzer, drafter, text)
+    assert "\u201cmy burger came out pink in the middle\u201d" in draft.text
+    assert "\u201cthe waiter got defensive\u201d" in draft.text
+
+
+def test_a_price_in_chinese_numerals_is_held_against_what_came():
+    # 二十八块就这么点: its value; 三块 is three pieces, not a price
+    assert chinese_point("二十八块就这么点", negative=True) == ("price", "price.value")
+    assert chinese_point("牛肉就三块", negative=True)[0] == "food"
+    # a charge or the bill stays the price by its kind
+    assert chinese_point("多扣了二十块", negative=True) != ("price", "price.value")
+
+
+def test_what_staff_answered_the_customer_is_the_point_not_the_telling(analyzer, drafter):
+    # 跟店员说了一下 is narration; what came back (unfit to quote for its 我们) is the
+    # staff's attitude, answered by its kind
+    _, draft = made(analyzer, drafter, "面汤很淡，跟店员说了一下，她说我们一直都是这样")
+    assert "说了一下" not in draft.text
+    assert "态度" in draft.text

@@ -8,6 +8,7 @@ The wording is data (templates/replies/en/); store facts may be given in English
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from collections.abc import Sequence
 from functools import cache
@@ -38,6 +39,8 @@ def quote_english(span: str) -> str:
             words = words[len(lead) :]
     if any(ch.isdigit() for ch in words):
         words = without_amount(words)
+    if len(words) > _QUOTE_MAX:
+        words = english_head(words)
     if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
         return ""
     return f"\u201c{words}\u201d"
@@ -48,6 +51,26 @@ def _amount_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
     spec = tomllib.loads(raw)["amount"]["english"]
     return frozenset(spec["lead_ends"]), frozenset(spec["units"]), frozenset(spec["time_units"])
+
+
+@cache
+def _head_cuts() -> tuple[re.Pattern[str], int]:
+    raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
+    spec = tomllib.loads(raw)["english_head"]
+    words = "|".join(re.escape(w) for w in sorted(spec["cut_before"], key=len, reverse=True))
+    return re.compile(rf"\s(?:{words})\b", re.I), int(spec["min_words"])
+
+
+def english_head(words: str) -> str:
+    """The head of an English point (reading.toml `[english_head]`): its words before the
+    first `when`, `than`, `because` … that leaves three words or more (the waiter got
+    defensive | when we questioned it), else ""."""
+    cut, least = _head_cuts()
+    for found in cut.finditer(words):
+        head = words[: found.start()].strip(",;: ")
+        if len(head.split()) >= least:
+            return head
+    return ""
 
 
 def without_amount(words: str) -> str:

@@ -30,6 +30,7 @@ from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
 from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
+from reviewbot.replies.english import english_head
 from reviewbot.replies.reading import (
     CONTRAST,
     amount_part,
@@ -88,6 +89,7 @@ class Cues:
     en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
     amount: re.Pattern[str]
+    billing_words: tuple[str, ...]
     duration: re.Pattern[str]
     en_duration: re.Pattern[str]
 
@@ -127,6 +129,7 @@ def cues() -> Cues:
         en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
         amount=re.compile(data["amount"]["pattern"]),
+        billing_words=tuple(data["billing_words"]),
         duration=re.compile(data["duration"]["pattern"]),
         en_duration=re.compile(data["duration"]["en_pattern"], re.I),
     )
@@ -156,9 +159,11 @@ def leftovers(
     wait = _wait_aspect(text, english=english, platform=platform)
     out: list[Complaint] = []
     after_complaint = False  # the clause before was a complaint (answered or not)
+    after_telling = False  # the clause before told of the customer saying something
     for clause in clauses:
         words = clause.strip()
         plain = _plain(words)
+        told, after_telling = after_telling, not english and _telling_only(_mandarin(plain))
         covering = next(
             (s for s in said if len(plain) >= MIN_CHARS and (plain in s or s in plain)), None
         )
@@ -180,6 +185,9 @@ def leftovers(
             after_complaint = False
             continue
         category, aspect = point
+        if told and category == GENERAL:
+            # 跟店员说了一下，她说我们一直都是这样: what staff answered the customer
+            category, aspect = "service", "service.attitude"
         if aspect is None and category in _WAITED_ON and duration.search(to_simplified(words)):
             # 一個鐘先到, 从点菜到上第一个菜用了四十分钟: a length of time is the wait itself
             category, aspect = wait.partition(".")[0], wait
@@ -187,6 +195,11 @@ def leftovers(
             continue  # what the complaint before it led to: part of that one
         after_complaint = True
         quotable = _quotable(words, english)
+        if english and not quotable:
+            # the waiter got defensive | when we questioned it: its head names the point
+            head = english_head(words.strip())
+            if head and _quotable(head, english):
+                words, quotable = head, True
         if category == GENERAL and not quotable:
             continue  # neither its words nor its kind can be named: nothing true to say
         said.append(plain)
@@ -316,9 +329,15 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     category = category or stem or _head_category(clause)
     if by_model and category == GENERAL:
         return None
-    if stem is None and category in ("food", GENERAL) and cues().amount.search(clause):
-        # 一碗牛肉面38元, 套餐一份450: a dish's price said in a complaint holds the price
-        # against what came (the analyzer reads it so in a low-rated review).
+    if (
+        stem is None
+        and category in ("food", "price", GENERAL)
+        and cues().amount.search(clause)
+        and not any(word in clause for word in cues().billing_words)
+    ):
+        # 一碗牛肉面38元, 二十八块就这么点: a price said in a complaint holds it against what
+        # came (the analyzer reads a dish's price so in a low-rated review); a fee or the
+        # bill (配送费7块) stays the price by its kind.
         return "price", "price.value"
     if stem == category:
         return category, aspect
@@ -499,13 +518,20 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
         return None  # Food was decent tho, Service was fine: all right, said in passing
     if read.complaints:
         return read.complaints[0].category, read.complaints[0].aspect
-    if _EN_AMOUNT.search(clause):
-        return "price", "price.value"  # A $42 steak should…, $19 a bowl: what it cost
-    for word in words:  # the first thing the clause names decides
-        for category, heads in c.en_heads.items():
-            if word in heads or word.rstrip("s") in heads:
-                return category, None
-    return GENERAL, None
+    named = next(
+        (
+            category
+            for word in words  # the first thing the clause names decides
+            for category, heads in c.en_heads.items()
+            if word in heads or word.rstrip("s") in heads
+        ),
+        None,
+    )
+    if _EN_AMOUNT.search(clause) and named in (None, "food", "price"):
+        # A $42 steak should…, $45 for this is a joke: what it cost, held against what
+        # came; a fee or a bill ($8 delivery fee, the bill) stays the price by its kind.
+        return "price", "price.value" if named != "price" else None
+    return named or GENERAL, None
 
 
 _EN_AMOUNT = re.compile(r"[$£€¥]\s?\d")
