@@ -505,3 +505,11 @@ def test_hard_as_a_stone_is_a_texture_not_a_stone_in_the_food():
     assert "food.doneness" in aspects(result)
     assert result.category("hygiene") is None or result.category("hygiene").polarity != "negative"
     assert "hygiene.foreign_object" in aspects(read("米饭里吃出一颗石子", 1))
+
+
+def test_a_dishs_price_beside_a_price_complaint_is_that_one_point():
+    # 价格离谱 … 一杯鸡尾酒88: the dish's price is the evidence, not a second point
+    found = read("价格离谱，一杯鸡尾酒88，基本是果汁", 2).complaints
+    assert [c.aspect for c in found if c.category == "price"] == ["price.expensive"]
+    # alone it is the point
+    assert "price.value" in aspects(read("一杯鸡尾酒88，基本是果汁", 2))

@@ -471,3 +471,13 @@ def test_what_staff_answered_the_customer_is_the_point_not_the_telling(analyzer,
     _, draft = made(analyzer, drafter, "面汤很淡，跟店员说了一下，她说我们一直都是这样")
     assert "说了一下" not in draft.text
     assert "态度" in draft.text
+
+
+def test_a_dishs_price_in_a_missed_clause_is_its_value_and_answered_once(analyzer, drafter):
+    # 一杯奶茶38 is the price held against what came, never a kitchen fault …
+    found = leftovers("价格离谱，一杯奶茶38，全是冰", ["价格离谱"], negative=True)
+    assert [c.aspect for c in found][:1] == ["unmapped.price.value"]
+    # … and beside the analyzer's price complaint it is that same point: answered once
+    result, draft = made(analyzer, drafter, "价格离谱，一杯奶茶38，全是冰")
+    assert [c.aspect for c in result.complaints if c.category == "price"] == ["price.expensive"]
+    assert "出品这一点" not in draft.text and "价钱和结账" not in draft.text

@@ -285,16 +285,18 @@ class ComplaintReader:
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
         low = rating is not None and rating <= LOW_RATING
+        rated: list[Point] = []  # points of low_rating_patterns, added last
         for index in runnable:
             aspect, sign, pattern = self._patterns[index]
-            if not low and pattern.pattern in self.taxonomy.low_rating_patterns:
+            by_rating = pattern.pattern in self.taxonomy.low_rating_patterns
+            if by_rating and not low:
                 continue
             for match in pattern.finditer(text):
                 if match.end() <= match.start():
                     continue
                 target = match.groupdict().get("target")
                 first, last = clause_of(match.start()), clause_of(match.end() - 1)
-                points.append(
+                (rated if by_rating else points).append(
                     Point(
                         aspect,
                         sign,
@@ -310,6 +312,10 @@ class ComplaintReader:
         points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
         points += self._derived(reading, points, topics, clause_logits)
+        # A dish's price said on its own is the complaint only where nothing else in the
+        # review complains of the price (价格离谱 … 一杯鸡尾酒88 is one point, not two).
+        priced = {self.taxonomy.aspects[p.aspect].category for p in points if p.sign < 0}
+        points += [p for p in rated if self.taxonomy.aspects[p.aspect].category not in priced]
         # nor is praise someone else gave (听说这家的酸菜鱼很好吃，结果…; 评论区都说好吃)
         points = [
             p for p in points if p.sign < 0 or not self._hearsay.search(text, *_bounds(clauses, p))
