@@ -38,7 +38,10 @@ draft with patterns of its own, and prints:
 With --set (a labelled JSONL set), each draft is made and checked under the reply length
 limit of its review's `platform` field, as the daemon would (Meituan, Ele.me 300 characters;
 Google 1300; Dianping and rows without `platform`: the default 500); --max-chars N forces one
-limit for all. The limits used are printed.
+limit for all. The limits used are printed. Beside the complaints addressed (the "every
+complaint" side), it prints the quotes of no labelled complaint (the "only complaints"
+side): the draft's quotes sharing no words with a clause that holds a gold span, i.e.
+narration, consequences and hedges answered as points of their own (off_gold_quotes).
 """
 
 from __future__ import annotations
@@ -162,6 +165,35 @@ def in_own_words(draft: str, complaint: dict) -> bool:
 
 
 _QUOTED = re.compile(r"「([^」]*)」")
+_QUOTED_ANY = re.compile(r"「([^」]*)」|\u201c([^\u201d]*)\u201d")
+_GOLD_CLAUSE = re.compile(r"[，。！？,.!?；;～~\n]+")
+
+
+def off_gold_quotes(draft: str, text: str, complaints: list[dict]) -> tuple[int, int]:
+    """(quotes in the draft, those of no labelled complaint): a quote (「…」 or “…”) is of a
+    complaint when it shares a run of three characters (Chinese) or of two words (English)
+    with a clause of the review holding that complaint's gold span. What is left was
+    answered as a point the writer did not label one: narration, a consequence, a hedge, a
+    stray half-clause (the "only complaints" side of issue 12)."""
+    from reviewbot.analysis.normalize import to_simplified
+
+    review = to_simplified(text).lower()
+    spans = [to_simplified(c.get("span", "")).lower() for c in complaints if c.get("span")]
+    clauses = [c for c in _GOLD_CLAUSE.split(review) if c.strip()]
+    gold = [c for c in clauses if any(_shares(c, s) or _shares(s, c) for s in spans)] + spans
+    quotes = [a or b for a, b in _QUOTED_ANY.findall(to_simplified(draft).lower())]
+    off = sum(1 for q in quotes if not any(_shares(q, g) for g in gold))
+    return len(quotes), off
+
+
+def _shares(quote: str, clause: str) -> bool:
+    words = quote.split()
+    if len(words) > 1:
+        pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        return any(p in clause for p in pairs)
+    if len(quote) <= 3:
+        return quote in clause
+    return any(quote[i : i + 3] in clause for i in range(len(quote) - 2))
 
 
 def addressed(draft: str, complaint: dict, labels: dict[str, str]) -> bool:
@@ -205,6 +237,7 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     recent: list[str] = []
     gold = hit = complete = violations = person = reword = 0
     spanned = in_words = 0
+    quoted = off_gold = 0
     # The engine names the review of each draft it flags; a blind set's ids stay unprinted.
     logging.getLogger("reviewbot.replies.engine").setLevel(logging.ERROR)
     lengths, texts = [], []
@@ -241,6 +274,10 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         hit += sum(got)
         spanned += sum(1 for c in complaints if c.get("span"))
         in_words += sum(1 for c in complaints if c.get("span") and in_own_words(draft.text, c))
+        if any(c.get("span") for c in complaints):
+            said, off = off_gold_quotes(draft.text, item["text"], complaints)
+            quoted += said
+            off_gold += off
         complete += bool(got) and all(got)
         lengths.append(len(draft.text))
         texts.append(draft.text)
@@ -262,6 +299,11 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
         print(
             f"complaints quoted in the customer's words (4+ characters of the gold span in "
             f"the draft's 「」): {in_words / spanned:.1%} ({in_words}/{spanned})"
+        )
+    if quoted:
+        print(
+            f"quotes of no labelled complaint (narration, consequences, hedges answered as "
+            f"points; lower is better): {off_gold / quoted:.1%} ({off_gold}/{quoted} quotes)"
         )
     print(
         f"length: mean {statistics.mean(lengths):.0f}, median {statistics.median(lengths):.0f}, "

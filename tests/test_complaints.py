@@ -549,3 +549,52 @@ def test_praise_someone_else_gave_is_not_the_customers():
     assert read("朋友都说环境好，来了发现又吵又挤", 2).praise == ()
     # the customer's own praise beside a friend's word stays
     assert [p.aspect for p in read("酸菜鱼很好吃，朋友说下次还来", 5).praise] == ["food.taste"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a dish's price said on its own in a low-rated review holds it against what came
+        ("一碗酸辣粉26元，粉都坨了", "酸辣粉"),
+        ("烤羊排98一份，肉少骨头多", "烤羊排"),
+        ("一碟乾炒牛河要$68，好油", "干炒牛河"),
+        ("双人套餐一份299，菜都是凉的", None),
+    ],
+)
+def test_a_dishs_price_said_in_a_low_rated_review_is_a_value_complaint(text, target):
+    result = read(text, 2)
+    value = [c for c in result.complaints if c.aspect == "price.value"]
+    assert len(value) == 1
+    assert value[0].target == target
+    assert value[0].span in text and any(ch.isdigit() for ch in value[0].span)
+    # the same words in a good review are a fact, not a complaint
+    assert "price.value" not in aspects(read(text.split("，")[0], 5))
+    # and a length of time is no price (等了一个小时40)
+    assert "price.value" not in aspects(read("等了一个小时40，菜才上齐", 2))
+
+
+def test_what_a_complaint_led_to_is_no_point_of_its_own():
+    # 要不是饿了真想扔了 after the complaint it follows: part of that one (the demo's alert)
+    found = read("酸辣粉就几根粉，汤也没味，要不是饿了真想倒掉", 2).complaints
+    assert not any("要不是" in c.span for c in found)
+    assert "food.taste" in [c.aspect for c in found]  # 汤也没味 is still one
+    # said alone it is all the customer said: still read as the complaint
+    assert aspects(read("要不是饿了真想扔了", 1)) == ["food.taste"]
+    # its own complaint word counts wherever it is (吃了两口就拉肚子 is illness)
+    assert "hygiene.illness" in aspects(read("米线有点酸，吃了两口就拉肚子", 1))
+
+
+def test_hard_as_a_stone_is_a_texture_not_a_stone_in_the_food():
+    result = read("芋圆硬得像石子，咬都咬不动", 2)
+    assert "hygiene.foreign_object" not in aspects(result)
+    assert "food.doneness" in aspects(result)
+    assert result.category("hygiene") is None or result.category("hygiene").polarity != "negative"
+    assert "hygiene.foreign_object" in aspects(read("米饭里吃出一颗石子", 1))
+
+
+def test_a_dishs_price_beside_a_price_complaint_is_that_one_point():
+    # 价格离谱 … 一杯鸡尾酒88: the dish's price is the evidence, not a second point
+    found = read("价格离谱，一杯鸡尾酒88，基本是果汁", 2).complaints
+    assert [c.aspect for c in found if c.category == "price"] == ["price.expensive"]
+    # alone it is the point
+    assert "price.value" in aspects(read("一杯鸡尾酒88，基本是果汁", 2))

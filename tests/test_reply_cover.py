@@ -222,7 +222,9 @@ def test_a_point_over_two_clauses_is_quoted_by_its_first_clause(analyzer, drafte
 def test_an_english_amount_alone_is_answered_as_the_price(analyzer, drafter):
     from reviewbot.replies.leftovers import english_point
 
-    assert english_point("$45 for this is a joke", negative=True) == ("price", None)
+    # held against what came: its value (left2, issue 12); a bill or a fee by its kind
+    assert english_point("$45 for this is a joke", negative=True) == ("price", "price.value")
+    assert english_point("the bill came to $80 somehow", negative=True) == ("price", None)
 
 
 def test_a_point_the_analyzer_answered_is_not_named_again_as_the_readings_second(analyzer, drafter):
@@ -424,7 +426,8 @@ def test_fee_names_are_no_general_words_for_paying():
 def test_an_amount_in_digits_said_as_a_cost_is_about_the_price(clause):
     from reviewbot.replies.leftovers import chinese_point
 
-    assert chinese_point(clause, negative=True) == ("price", None)
+    # said in a complaint, the price is held against what came: its value (left2, issue 12)
+    assert chinese_point(clause, negative=True) == ("price", "price.value")
 
 
 @pytest.mark.parametrize("clause", ["还要30分钟才到", "收到的时候3楼"])

@@ -9,8 +9,15 @@ import pytest
 
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.complaints import load_taxonomy
+from reviewbot.replies.english import quote_english
 from reviewbot.replies.guardrails import ReplyLimits
-from reviewbot.replies.leftovers import chinese_category, english_category, leftovers
+from reviewbot.replies.leftovers import (
+    chinese_category,
+    chinese_point,
+    english_category,
+    english_point,
+    leftovers,
+)
 from reviewbot.replies.script import script_variant, to_traditional
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import default_templates_dir
@@ -364,3 +371,113 @@ def test_a_verdict_or_nothing_wrong_is_not_answered_as_a_point(analyzer, drafter
     _, draft = made(analyzer, drafter, text)
     assert f"「{not_quoted}」" not in draft.text
     assert "「" in draft.text  # the real points are still quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said"),
+    [
+        # the customer telling staff something: what they said back is the point (issue 12)
+        ("酸菜鱼的鱼片全是碎的，跟店员反映了一下，她说本来就这样", "反映了一下"),
+        ("骑手态度太差了，就因为我说了句能不能快点，他骂骂咧咧把餐往地上一扔就走了", "说了句"),
+        ("我就问了一句能不能少放辣，服务员翻了个白眼，菜还特别咸", "问了一句"),
+        # a guess excusing the store or the customer is no point
+        ("米饭夹生，硬得嚼不动，可能是赶时间吧", "赶时间"),
+        # what a complaint led to is part of it
+        ("粉丝泡得发胀，汤也是温的，要不是饿了真想倒掉", "要不是"),
+        ("备注了不要葱，结果全是葱花，挑了十分钟", "十分钟"),
+    ],
+)
+def test_narration_hedges_and_consequences_are_not_answered_as_points(
+    analyzer, drafter, text, not_said
+):
+    _, draft = made(analyzer, drafter, text)
+    assert not_said not in draft.text, draft.text
+    assert "「" in draft.text  # the real points are still quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said", "said"),
+    [
+        (
+            "The fries were cold. When I asked about it, the manager just laughed.",
+            "When I",
+            "laughed",
+        ),
+        ("Maybe it was a busy night, but the pasta was soggy and bland.", "Maybe", "soggy"),
+        (
+            "The curry was watery. I called the restaurant and nobody answered.",
+            "I called",
+            "nobody",
+        ),
+    ],
+)
+def test_english_narration_and_hedges_are_not_answered_as_points(
+    analyzer, drafter, text, not_said, said
+):
+    _, draft = made(analyzer, drafter, text)
+    assert not_said not in draft.text, draft.text
+    assert said in draft.text
+
+
+def test_a_dishs_price_is_answered_as_its_value_by_the_dishs_name(analyzer, drafter):
+    # 一碗牛肉面38元 in a complaint holds the price against what came: value, not the kitchen
+    _, draft = made(analyzer, drafter, "一碗羊杂汤45元，羊杂就几块，汤还是温的")
+    assert "羊杂汤" in draft.text and "不值" in draft.text
+    assert "45" not in draft.text
+    # read from the clause alone (no rating given to the analyzer): still its value
+    assert chinese_point("一份水煮鱼88元", negative=True) == ("price", "price.value")
+    assert english_point("A $25 burger should taste better than this", negative=True) == (
+        "price",
+        "price.value",
+    )
+
+
+def test_english_points_are_quoted_without_their_amounts(analyzer, drafter):
+    # as Chinese ones are (米饭单独收费3块一碗 → 「米饭单独收费」): the words that name the point
+    _, draft = made(
+        analyzer, drafter, "Our waiter vanished for 40 minutes after the mains. The lamb was tough."
+    )
+    assert "\u201cOur waiter vanished\u201d" in draft.text
+    _, draft = made(analyzer, drafter, "The soup was cold. A $30 steak should be cooked better.")
+    assert "\u201csteak should be cooked better\u201d" in draft.text
+    assert "$30" not in draft.text
+    # a wait said by its length alone is named by its kind, never cut to its tail
+    assert quote_english("Waited 50 minutes for two bowls of noodles") == ""
+
+
+def test_a_long_english_point_is_quoted_by_its_head(analyzer, drafter):
+    # what follows when / than / because only tells when or why; "we" in it would read as
+    # the store's words, and a point over sixty characters is not quoted at all
+    text = (
+        "The rice was undercooked. Then my burger came out pink in the middle when I asked "
+        "for well done, and the waiter got defensive when we questioned it."
+    )
+    _, draft = made(analyzer, drafter, text)
+    assert "\u201cmy burger came out pink in the middle\u201d" in draft.text
+    assert "\u201cthe waiter got defensive\u201d" in draft.text
+
+
+def test_a_price_in_chinese_numerals_is_held_against_what_came():
+    # 二十八块就这么点: its value; 三块 is three pieces, not a price
+    assert chinese_point("二十八块就这么点", negative=True) == ("price", "price.value")
+    assert chinese_point("牛肉就三块", negative=True)[0] == "food"
+    # a charge or the bill stays the price by its kind
+    assert chinese_point("多扣了二十块", negative=True) != ("price", "price.value")
+
+
+def test_what_staff_answered_the_customer_is_the_point_not_the_telling(analyzer, drafter):
+    # 跟店员说了一下 is narration; what came back (unfit to quote for its 我们) is the
+    # staff's attitude, answered by its kind
+    _, draft = made(analyzer, drafter, "面汤很淡，跟店员说了一下，她说我们一直都是这样")
+    assert "说了一下" not in draft.text
+    assert "态度" in draft.text
+
+
+def test_a_dishs_price_in_a_missed_clause_is_its_value_and_answered_once(analyzer, drafter):
+    # 一杯奶茶38 is the price held against what came, never a kitchen fault …
+    found = leftovers("价格离谱，一杯奶茶38，全是冰", ["价格离谱"], negative=True)
+    assert [c.aspect for c in found][:1] == ["unmapped.price.value"]
+    # … and beside the analyzer's price complaint it is that same point: answered once
+    result, draft = made(analyzer, drafter, "价格离谱，一杯奶茶38，全是冰")
+    assert [c.aspect for c in result.complaints if c.category == "price"] == ["price.expensive"]
+    assert "出品这一点" not in draft.text and "价钱和结账" not in draft.text

@@ -90,8 +90,12 @@ class Taxonomy:
     delivery_platforms: frozenset[str] = frozenset()
     dine_in_context: tuple[str, ...] = ()
     hearsay: tuple[str, ...] = ()
+    consequence: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
     role_aspects: dict[str, str] = field(default_factory=dict)  # person → aspect (骑手 → rider)
+    # Patterns that make a complaint only in a review rated LOW_RATING or less (a dish's
+    # price said on its own, 一碗牛肉面38元: a complaint in a 2★ review, a fact in a 5★ one).
+    low_rating_patterns: frozenset[str] = frozenset()
 
     def default(self, category: str) -> str:
         return self.defaults.get(category) or next(
@@ -116,6 +120,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
     aspects: dict[str, Aspect] = {}
     words: dict[str, list[tuple[str, int]]] = {}
     patterns: list[tuple[str, int, str]] = []
+    low_rated: set[str] = set()
     for category in CATEGORIES:
         for name, spec in data.get(category, {}).items():
             aspect_id = f"{category}.{name}"
@@ -136,6 +141,9 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
                         tags.append((aspect_id, sign))
             for key, sign in (("complaint_patterns", -1), ("praise_patterns", 1)):
                 patterns += [(aspect_id, sign, p) for p in spec.get(key, ())]
+            rated = spec.get("low_rating_patterns", ())
+            patterns += [(aspect_id, -1, p) for p in rated]
+            low_rated.update(rated)
     defaults = dict(data.get("defaults", {}))
     role_aspects = {
         role: f"{category}.{name}"
@@ -152,6 +160,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         aspects=aspects,
         words={w: tuple(t) for w, t in words.items()},
         patterns=tuple(patterns),
+        low_rating_patterns=frozenset(low_rated),
         roles=tuple(dict.fromkeys([*data.get("roles", ()), *role_aspects])),
         target_ignore=frozenset(data.get("target_ignore", ())),
         delivery_context=tuple(data.get("delivery_context", ())),
@@ -159,6 +168,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         delivery_platforms=frozenset(data.get("delivery_platforms", ())),
         dine_in_context=tuple(data.get("dine_in_context", ())),
         hearsay=tuple(data.get("hearsay", ())),
+        consequence=tuple(data.get("consequence", ())),
         defaults=defaults,
         role_aspects=role_aspects,
     )
@@ -226,6 +236,7 @@ class ComplaintReader:
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
         self._table = re.compile(trie_pattern(self.taxonomy.table_context or ("\0",)))
         self._hearsay = re.compile(trie_pattern(self.taxonomy.hearsay or ("\0",)))
+        self._consequence = re.compile(trie_pattern(self.taxonomy.consequence or ("\0",)))
 
     def read(
         self,
@@ -273,14 +284,19 @@ class ComplaintReader:
                     continue  # 没有拉肚子 is no praise of hygiene
                 at = negation.start() if flip < 0 and negation is not None else start
                 points.append(Point(aspect, signed, index, index, at, end, word))
+        low = rating is not None and rating <= LOW_RATING
+        rated: list[Point] = []  # points of low_rating_patterns, added last
         for index in runnable:
             aspect, sign, pattern = self._patterns[index]
+            by_rating = pattern.pattern in self.taxonomy.low_rating_patterns
+            if by_rating and not low:
+                continue
             for match in pattern.finditer(text):
                 if match.end() <= match.start():
                     continue
                 target = match.groupdict().get("target")
                 first, last = clause_of(match.start()), clause_of(match.end() - 1)
-                points.append(
+                (rated if by_rating else points).append(
                     Point(
                         aspect,
                         sign,
@@ -296,6 +312,10 @@ class ComplaintReader:
         points = [p for p in points if p.sign < 0 or not clauses[p.first].sarcastic]
         points = self._supersede(points)
         points += self._derived(reading, points, topics, clause_logits)
+        # A dish's price said on its own is the complaint only where nothing else in the
+        # review complains of the price (价格离谱 … 一杯鸡尾酒88 is one point, not two).
+        priced = {self.taxonomy.aspects[p.aspect].category for p in points if p.sign < 0}
+        points += [p for p in rated if self.taxonomy.aspects[p.aspect].category not in priced]
         # nor is praise someone else gave (听说这家的酸菜鱼很好吃，结果…; 评论区都说好吃)
         points = [
             p for p in points if p.sign < 0 or not self._hearsay.search(text, *_bounds(clauses, p))
@@ -402,10 +422,14 @@ class ComplaintReader:
         # Long reviews tell more than a lexicon knows (米饭是湿的，黏成一团): it stays.
         if any(p.sign < 0 for p in points) and len(reading.text) < LONG_TEXT:
             clause_logits = None
+        blamed = {p.first for p in points if p.sign < 0} | {p.last for p in points if p.sign < 0}
         out = []
         for index, clause in enumerate(reading.clauses):
             if not clause.terms and index not in topics:
                 continue  # names no category: nothing to judge
+            led_to = any(b < index for b in blamed) and self._consequence.search(
+                reading.text, clause.clause.start, clause.clause.end
+            )
             named = {aspects[a].category: a for a in reversed(topics.get(index, ()))}
             mentioned = dict.fromkeys([*clause.terms, *named])
             for category in mentioned:
@@ -430,6 +454,8 @@ class ComplaintReader:
                     continue  # the clause's own aspect words already said which way
                 if sign < 0 and (index, category) in superseded:
                     continue
+                if sign < 0 and led_to:
+                    continue  # 要不是饿了真想扔了: what the complaint before it led to
                 words = clause.terms.get(category, [])
                 if words and all(any(w in x for x in said.get(index, ())) for w in words):
                     continue  # its words already made a point of another category (太慢了)

@@ -88,6 +88,8 @@ FRAMED_SITUATIONS = frozenset({"follow_up", "crisis"})
 _PIECES = re.compile(
     r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\"'\u201c\u201d\u2018\u2019「」『』()（）]+"
 )
+# The complaints that the meal was not worth its price: one point however often it is said.
+_MEAL_PRICE = frozenset({"price.value", "price.expensive"})
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]+")
 _LATIN_THEN_HAN = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])")
 
@@ -349,6 +351,10 @@ class TemplateDrafter:
             text = split_follow_up(text)[0]
         extra = leftovers(text, answered, english=english, negative=negative, platform=platform)
         extra = [c for c in extra if answer_for(c.aspect, answers)]
+        # A price said again in a missed clause (一碗云吞面收$58 beside 抢钱) is the meal's
+        # value already answered: one point, not two.
+        if any(c.aspect in _MEAL_PRICE for c in points):
+            extra = [c for c in extra if c.aspect.removeprefix(UNMAPPED) not in _MEAL_PRICE]
         only_claim = len(points) <= 1 and all(c.category == "hygiene" for c in points)
         if reading.crisis and not english and not extra and only_claim:
             return []  # nothing besides the food-safety claim: the crisis reply as it was

@@ -8,7 +8,11 @@ The wording is data (templates/replies/en/); store facts may be given in English
 from __future__ import annotations
 
 import random
+import re
+import tomllib
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 
 from reviewbot.analysis.base import Complaint
 from reviewbot.replies.answers import (
@@ -27,14 +31,68 @@ _QUOTE_MAX = 60
 
 
 def quote_english(span: str) -> str:
-    """An English span fit to quote in public, in quotation marks, or ""."""
+    """An English span fit to quote in public, in quotation marks, or "": an amount in it is
+    cut off with the words that only lead to it (without_amount)."""
     words = span.strip().strip(".,!?;: ")
     for lead in ("and ", "but ", "also ", "then ", "so "):
         if words.lower().startswith(lead):
             words = words[len(lead) :]
+    if any(ch.isdigit() for ch in words):
+        words = without_amount(words)
+    if len(words) > _QUOTE_MAX:
+        words = english_head(words)
     if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
         return ""
     return f"\u201c{words}\u201d"
+
+
+@cache
+def _amount_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
+    spec = tomllib.loads(raw)["amount"]["english"]
+    return frozenset(spec["lead_ends"]), frozenset(spec["units"]), frozenset(spec["time_units"])
+
+
+@cache
+def _head_cuts() -> tuple[re.Pattern[str], int]:
+    raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
+    spec = tomllib.loads(raw)["english_head"]
+    words = "|".join(re.escape(w) for w in sorted(spec["cut_before"], key=len, reverse=True))
+    return re.compile(rf"\s(?:{words})\b", re.I), int(spec["min_words"])
+
+
+def english_head(words: str) -> str:
+    """The head of an English point (reading.toml `[english_head]`): its words before the
+    first `when`, `than`, `because` … that leaves three words or more (the waiter got
+    defensive | when we questioned it), else ""."""
+    cut, least = _head_cuts()
+    for found in cut.finditer(words):
+        head = words[: found.start()].strip(",;: ")
+        if len(head.split()) >= least:
+            return head
+    return ""
+
+
+def without_amount(words: str) -> str:
+    """What an English point says besides its amount (reading.toml `[amount.english]`): the
+    words before the first amount (Our server disappeared), else those after it (steak should
+    be cooked right), or "" when neither names anything (Waited 50 minutes for …)."""
+    lead_ends, units, time_units = _amount_words()
+    tokens = words.split()
+    at = next(i for i, t in enumerate(tokens) if any(ch.isdigit() for ch in t))
+    before = tokens[:at]
+    while before and before[-1].lower().strip(",;:") in lead_ends:
+        before.pop()
+    if len(before) >= 2:
+        return " ".join(before).strip(",;: ")
+    after = tokens[at + 1 :]
+    if after and after[0].lower().strip(",;:") in time_units:
+        return ""  # a wait, said by its length: named by its kind
+    while after and after[0].lower().strip(",;:") in (units | lead_ends):
+        after.pop(0)
+    if len(after) < 2 or any(ch.isdigit() for t in after for ch in t):
+        return ""
+    return " ".join(after).strip(",;: ")
 
 
 def _latin(text: str) -> str:

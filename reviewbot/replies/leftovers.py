@@ -30,6 +30,7 @@ from reviewbot.analysis.dialect import fold_cantonese, is_cantonese
 from reviewbot.analysis.normalize import normalize, to_simplified
 from reviewbot.analysis.sentiment import Weights, default_model
 from reviewbot.analysis.targets import SEGMENTER
+from reviewbot.replies.english import english_head
 from reviewbot.replies.reading import (
     CONTRAST,
     amount_part,
@@ -48,7 +49,12 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
 # 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
 _SEPARATORS = re.compile(r"(?:\s|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])+")
-_EN_CLAUSES = re.compile(r"[.,;!?\n]+|\s(?=(?:but|however|although|though|and|also|plus)\s)", re.I)
+# (not "also" after a verb it qualifies: The table was also sticky is one clause)
+_EN_CLAUSES = re.compile(
+    r"[.,;!?\n]+|\s(?=(?:but|however|although|though|and|plus)\s)"
+    r"|(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)\s(?=also\s)",
+    re.I,
+)
 _EN_WORD = re.compile(r"[a-z']+")
 
 
@@ -71,6 +77,11 @@ class Cues:
     narrative: tuple[str, ...]
     occasion: tuple[str, ...]
     verdicts: tuple[str, ...]
+    telling: tuple[str, ...]
+    telling_rest: int
+    telling_cause: tuple[str, ...]
+    telling_subjects: frozenset[str]
+    hedges: tuple[str, ...]
     en_negators: frozenset[str]
     en_blame: frozenset[str]
     en_praise_ok: tuple[str, ...]
@@ -78,6 +89,7 @@ class Cues:
     en_narrative: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
     amount: re.Pattern[str]
+    billing_words: tuple[str, ...]
     duration: re.Pattern[str]
     en_duration: re.Pattern[str]
 
@@ -105,6 +117,11 @@ def cues() -> Cues:
         narrative=tuple(data["narrative"]),
         occasion=tuple(data["occasion"]),
         verdicts=tuple(sorted(data["verdicts"], key=len, reverse=True)),
+        telling=tuple(sorted(data["telling"], key=len, reverse=True)),
+        telling_rest=int(data["telling_rest"]),
+        telling_cause=tuple(data["telling_cause"]),
+        telling_subjects=frozenset(data["telling_subjects"]),
+        hedges=tuple(data["hedges"]),
         en_negators=frozenset(english["negators"]),
         en_blame=frozenset(english["blame"]),
         en_praise_ok=tuple(english["praise_ok"]),
@@ -112,6 +129,7 @@ def cues() -> Cues:
         en_narrative=tuple(english["narrative"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
         amount=re.compile(data["amount"]["pattern"]),
+        billing_words=tuple(data["billing_words"]),
         duration=re.compile(data["duration"]["pattern"]),
         en_duration=re.compile(data["duration"]["en_pattern"], re.I),
     )
@@ -141,9 +159,11 @@ def leftovers(
     wait = _wait_aspect(text, english=english, platform=platform)
     out: list[Complaint] = []
     after_complaint = False  # the clause before was a complaint (answered or not)
+    after_telling = False  # the clause before told of the customer saying something
     for clause in clauses:
         words = clause.strip()
         plain = _plain(words)
+        told, after_telling = after_telling, not english and _telling_only(_mandarin(plain))
         covering = next(
             (s for s in said if len(plain) >= MIN_CHARS and (plain in s or s in plain)), None
         )
@@ -165,13 +185,21 @@ def leftovers(
             after_complaint = False
             continue
         category, aspect = point
+        if told and category == GENERAL:
+            # 跟店员说了一下，她说我们一直都是这样: what staff answered the customer
+            category, aspect = "service", "service.attitude"
         if aspect is None and category in _WAITED_ON and duration.search(to_simplified(words)):
             # 一個鐘先到, 从点菜到上第一个菜用了四十分钟: a length of time is the wait itself
             category, aspect = wait.partition(".")[0], wait
-        if after_complaint and any(m in words.lower() for m in consequence):
+        if after_complaint and any(m in to_simplified(words).lower() for m in consequence):
             continue  # what the complaint before it led to: part of that one
         after_complaint = True
         quotable = _quotable(words, english)
+        if english and not quotable:
+            # the waiter got defensive | when we questioned it: its head names the point
+            head = english_head(words.strip())
+            if head and _quotable(head, english):
+                words, quotable = head, True
         if category == GENERAL and not quotable:
             continue  # neither its words nor its kind can be named: nothing true to say
         said.append(plain)
@@ -193,6 +221,22 @@ def _verdict_only(clause: str) -> bool:
     for word in cues().verdicts:
         rest = rest.replace(word, "")
     return rest != clause and len(_HAN.findall(rest)) <= 3  # 以后…了, 真的…吧
+
+
+def _telling_only(clause: str) -> bool:
+    """Whether a clause only tells of the customer saying something (跟老板提了一句, 就因为
+    我说了句): narration, the point is what was said or what came of it."""
+    told = [at for word in cues().telling if (at := clause.find(word)) >= 0]
+    if told and any(word in clause[: min(told)] for word in cues().telling_cause):
+        return True  # 就因为我说了句…: the reaction it caused is the point
+    if told and clause[: min(told)] in cues().telling_subjects:
+        return True  # 我说了句能不能快点: what they said; the staff's answer is the point
+    rest = clause
+    for word in cues().telling:
+        rest = rest.replace(word, "")
+    if rest == clause or len(_HAN.findall(rest)) > cues().telling_rest:
+        return False
+    return not _negative_cue(rest) and _stem_aspect(rest) is None
 
 
 # Categories whose point a length of time turns into a wait (not price: 一份卖39).
@@ -253,6 +297,10 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     clause = _mandarin(clause)
     if _verdict_only(clause):
         return None  # 不推荐来, 以后不会再来了: the apology and the hope to see them answer it
+    if _telling_only(clause):
+        return None  # 跟老板提了一句: what they said, and what came of it, are the points
+    if clause.startswith(cues().hedges) and _stem_aspect(clause) is None:
+        return None  # 可能是赶时间吧: the customer's own excuse for the store
     reading = _shipped_reader().read(clause)
     score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
     if score > 0 or praises(clause):
@@ -281,6 +329,16 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     category = category or stem or _head_category(clause)
     if by_model and category == GENERAL:
         return None
+    if (
+        stem is None
+        and category in ("food", "price", GENERAL)
+        and cues().amount.search(clause)
+        and not any(word in clause for word in cues().billing_words)
+    ):
+        # 一碗牛肉面38元, 二十八块就这么点: a price said in a complaint holds it against what
+        # came (the analyzer reads a dish's price so in a low-rated review); a fee or the
+        # bill (配送费7块) stays the price by its kind.
+        return "price", "price.value"
     if stem == category:
         return category, aspect
     topic = _topic_aspect(clause)
@@ -460,13 +518,20 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
         return None  # Food was decent tho, Service was fine: all right, said in passing
     if read.complaints:
         return read.complaints[0].category, read.complaints[0].aspect
-    for word in words:  # the first thing the clause names decides
-        for category, heads in c.en_heads.items():
-            if word in heads or word.rstrip("s") in heads:
-                return category, None
-    if _EN_AMOUNT.search(clause):
-        return "price", None  # $45 for this is a joke: what it cost, named by nothing else
-    return GENERAL, None
+    named = next(
+        (
+            category
+            for word in words  # the first thing the clause names decides
+            for category, heads in c.en_heads.items()
+            if word in heads or word.rstrip("s") in heads
+        ),
+        None,
+    )
+    if _EN_AMOUNT.search(clause) and named in (None, "food", "price"):
+        # A $42 steak should…, $45 for this is a joke: what it cost, held against what
+        # came; a fee or a bill ($8 delivery fee, the bill) stays the price by its kind.
+        return "price", "price.value" if named != "price" else None
+    return named or GENERAL, None
 
 
 _EN_AMOUNT = re.compile(r"[$£€¥]\s?\d")
