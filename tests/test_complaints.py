@@ -218,6 +218,7 @@ def test_careless_packing_is_the_packing_not_an_attitude(text: str):
         ("谈不上好吃", "food.taste"),
         ("红油抄手破了一大半，馅都漏在汤里了", "food.look"),
         ("打电话也没人管，只能干吃菜", "service.order_handling"),
+        ("钵钵鸡的藕片摸着黏黏的，闻着也不太对劲", "hygiene.spoiled"),
     ],
 )
 def test_what_the_demo_misread(text: str, aspect: str):

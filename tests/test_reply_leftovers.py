@@ -385,6 +385,9 @@ def test_a_verdict_or_nothing_wrong_is_not_answered_as_a_point(analyzer, drafter
         # what a complaint led to is part of it
         ("粉丝泡得发胀，汤也是温的，要不是饿了真想倒掉", "要不是"),
         ("备注了不要葱，结果全是葱花，挑了十分钟", "十分钟"),
+        # the customer's own doubt about their taste (the demo answered 「我不太懂」 as a fault)
+        ("回锅肉有点偏咸偏油，可能川菜就这样吧，我不太懂", "不太懂"),
+        ("鱼香肉丝太甜了，没敢吃完", "没敢"),
     ],
 )
 def test_narration_hedges_and_consequences_are_not_answered_as_points(
