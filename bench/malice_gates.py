@@ -68,7 +68,8 @@ def main() -> None:
         total = sum(counts.values())
         if total:
             parts = ", ".join(f"{g} {n}" for g, n in counts.most_common())
-            print(f"{path.relative_to(ROOT)}: {total} missed: {parts}")
+            name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            print(f"{name}: {total} missed: {parts}")
     total = sum(pooled.values())
     parts = ", ".join(f"{g} {n} ({n / total:.0%})" for g, n in pooled.most_common())
     print(f"pooled: {total} extortion/threat rows missed: {parts}")
