@@ -36,6 +36,7 @@ SETS = [
     DATA / "dev" / "malice_threats_malt.jsonl",
     DATA / "dev" / "malice_honest_malp.jsonl",
     DATA / "dev" / "malice_malrec.jsonl",
+    DATA / "dev" / "malice_malx.jsonl",
     DATA / "malice.jsonl",
 ]
 KEEP = object()  # the set's own stars

@@ -11,6 +11,12 @@ conditional and an action. A match is worth the sum of its pieces, plus what els
 sentence says (an amount beside it; the shop asking the customer to delete, the customer
 refusing, a story told in the past tense take away), and flags its reason only at or above
 the reason's threshold, chosen for zero false accusations on tests/data/dev/malice.jsonl.
+A combo marked `across` (a discourse combo) links pieces in different sentences of one
+review, within its gap: a demand and what happens to the review once it is met, told in two
+sentences (赔三百。钱到了，这条评价我自己会删); a precedent and the shop left to draw the
+lesson (后来赔了我两千才算完。你们看着办); a lever and a veiled warning (我认识的人多，这种事
+传出去对谁都不好); a report made ready and left to the shop's answer (截图都留着了，就看你们
+态度). Its bonus pieces are read over every sentence it spans.
 The text is normalised first (normalize.py), so Traditional, full-width and spaced-out
 writing (給 2OO 就 刪) reads as the patterns are written; most reviews never get that far:
 a cheap prefilter on cue strings skips the search when no combo could match.
@@ -65,6 +71,11 @@ HOSTILE_EVEN_IN_PRAISE = frozenset({"threat"})
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
 _GAP_QUESTIONS = "[^。\n]"  # a combo marked `questions` may span 想让我删评？先转500
+# A combo marked `across` links pieces in different sentences of one review, within its gap:
+# the demand in one (赔三百。) and the review's fate in the next (钱到了，这条评价我自己会删),
+# a precedent told and the shop left to draw the lesson (后来赔了我两千才算完。你们看着办),
+# a lever and a veiled warning, a report made ready and left to the shop's answer.
+_GAP_ACROSS = "[\\s\\S]"
 # Filler a writer puts between characters; taken out before the cue prefilter (删 评).
 _FILLER = " \t\u3000·•*＊_-－~～|/\\.。、,，"
 _SQUEEZE = str.maketrans("", "", _FILLER)
@@ -221,6 +232,8 @@ class MaliceRules:
                     raise ValueError(f"malice.toml: combo uses unknown piece {name!r}")
         gap = int(spec.get("gap", 0))
         between = _GAP_QUESTIONS if spec.get("questions") else _GAP
+        if spec.get("across"):  # a discourse combo: its slots may lie in sentences apart
+            between = _GAP_ACROSS
         joint = f"{between}{{0,{gap}}}?"
         pattern = self._combo_pattern(slots, joint)
 
