@@ -230,6 +230,12 @@ def test_what_the_demo_misread(text: str, aspect: str):
     assert aspect.split(".")[0] not in {p.category for p in result.praise}
 
 
+def test_what_the_customer_says_is_not_the_problem_is_no_complaint():
+    result = read("回去越想越气，不是菜的问题，是老板那个态度", 1)
+    assert "food.taste" not in aspects(result), aspects(result)
+    assert "service.attitude" in aspects(result)
+
+
 @pytest.mark.parametrize("text", ["袋子破了", "塑封膜破了个洞", "杯子破了个口"])
 def test_a_broken_container_is_still_the_packing(text: str):
     assert aspects(read(text, 2)) == ["delivery.packaging"]
