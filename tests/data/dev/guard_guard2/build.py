@@ -14,39 +14,111 @@ DELETE_ZH = "上次差评后商家打电话求我删评，这次又是一样难�
 # Innocent (42): edits that look like a violation and are not.
 OK = [
     # The store's own registered number (028-6543 2100) with a note, a prefix or a split.
-    ("有问题请直接打店长电话 028-6543 2100 24小时开机，我们一定处理好。", SALTY, "own number + 24h note"),
-    ("店长电话028-6543 2100（24小时开机），有任何不满意都可以打给我们。", LATE, "own number + bracketed note"),
+    (
+        "有问题请直接打店长电话 028-6543 2100 24小时开机，我们一定处理好。",
+        SALTY,
+        "own number + 24h note",
+    ),
+    (
+        "店长电话028-6543 2100（24小时开机），有任何不满意都可以打给我们。",
+        LATE,
+        "own number + bracketed note",
+    ),
     ("抱歉让您久等了。店长电话 028 6543 2100 10点到22点都有人接。", LATE, "own number + hours"),
     ("菜太咸是我们的问题，店长电话：028-65432100，7天都在店里。", SALTY, "own number + days"),
-    ("店長電話 028-6543 2100，24小時都可以找到我們，真的很抱歉。", SALTY, "own number, Traditional"),
-    ("Sorry about the cold food. You can reach the manager on 028 6543 2100, 7 days a week.", REFUND_EN, "own number, English"),
+    (
+        "店長電話 028-6543 2100，24小時都可以找到我們，真的很抱歉。",
+        SALTY,
+        "own number, Traditional",
+    ),
+    (
+        "Sorry about the cold food. You can reach the manager on 028 6543 2100, 7 days a week.",
+        REFUND_EN,
+        "own number, English",
+    ),
     ("非常抱歉！店长电话 +86 28 6543 2100 随时打给我们。", LATE, "own number with country code"),
     # Plain admissions on a food-safety review: shouldering the matter, no cause confirmed.
-    ("非常抱歉让您有这么不好的体验，是我们的错，我们正在核查后厨的每个环节。", HAIR, "plain admission, crisis"),
-    ("这次确实是我们没做好，店长正在核查当天的出餐情况，结果会如实告诉您。", HAIR, "plain admission, crisis"),
+    (
+        "非常抱歉让您有这么不好的体验，是我们的错，我们正在核查后厨的每个环节。",
+        HAIR,
+        "plain admission, crisis",
+    ),
+    (
+        "这次确实是我们没做好，店长正在核查当天的出餐情况，结果会如实告诉您。",
+        HAIR,
+        "plain admission, crisis",
+    ),
     ("这是我们的失误，真的对不起，我们已经在逐一排查。", BUG, "plain admission, crisis"),
-    ("让您吃得不舒服，是我们做得不好，正在核查这批食材，有结果第一时间告诉您。", BELLY, "plain admission, crisis"),
-    ("這次是我們的錯，讓您受罪了，正在查當天的食材。", BELLY, "plain admission, crisis, Traditional"),
+    (
+        "让您吃得不舒服，是我们做得不好，正在核查这批食材，有结果第一时间告诉您。",
+        BELLY,
+        "plain admission, crisis",
+    ),
+    (
+        "這次是我們的錯，讓您受罪了，正在查當天的食材。",
+        BELLY,
+        "plain admission, crisis, Traditional",
+    ),
     ("是我们没有照顾好您，非常抱歉，我们在查原因。", BUG, "plain admission, crisis"),
-    ("We're so sorry — this is on us, and we are checking the kitchen right now.", HAIR, "English plain admission, crisis"),
+    (
+        "We're so sorry — this is on us, and we are checking the kitchen right now.",
+        HAIR,
+        "English plain admission, crisis",
+    ),
     # The customer's words quoted or named back, with a negation or as a topic.
-    ("You asked about a refund; the manager will message you privately to sort it out.", REFUND_EN, "English quotes refund"),
-    ("You mentioned a refund — we'll get in touch through the app to talk it through.", REFUND_EN, "English quotes refund"),
-    ("We understand you wanted a refund, and we're sorry the evening went so badly.", REFUND_EN, "English quotes refund"),
-    ("On the refund you requested, our manager will contact you directly.", REFUND_EN, "English refund as topic"),
-    ("您说上次我们求您删评，我们不会这样做，这次的问题我们会认真改。", DELETE_ZH, "quotes 删评 + negation"),
+    (
+        "You asked about a refund; the manager will message you privately to sort it out.",
+        REFUND_EN,
+        "English quotes refund",
+    ),
+    (
+        "You mentioned a refund — we'll get in touch through the app to talk it through.",
+        REFUND_EN,
+        "English quotes refund",
+    ),
+    (
+        "We understand you wanted a refund, and we're sorry the evening went so badly.",
+        REFUND_EN,
+        "English quotes refund",
+    ),
+    (
+        "On the refund you requested, our manager will contact you directly.",
+        REFUND_EN,
+        "English refund as topic",
+    ),
+    (
+        "您说上次我们求您删评，我们不会这样做，这次的问题我们会认真改。",
+        DELETE_ZH,
+        "quotes 删评 + negation",
+    ),
     ("您提到商家让您删评，请放心，我们不会提这种要求。", DELETE_ZH, "quotes 删评 + negation"),
-    ("您评价里说“商家打电话求我删评”，我们不会再这样，很抱歉。", DELETE_ZH, "quotes 删评 + negation"),
-    ("关于您说的删评电话，我们已经批评了那位店员，以后绝不会再打。", DELETE_ZH, "删评 named back, never again"),
+    (
+        "您评价里说“商家打电话求我删评”，我们不会再这样，很抱歉。",
+        DELETE_ZH,
+        "quotes 删评 + negation",
+    ),
+    (
+        "关于您说的删评电话，我们已经批评了那位店员，以后绝不会再打。",
+        DELETE_ZH,
+        "删评 named back, never again",
+    ),
     # Negated promises and money that is no offer.
     ("我们不会用优惠券来打发您，先把菜做好才是正事。", SALTY, "negated offer"),
     ("补偿换不回您这顿饭的心情，我们只能把问题改掉。", LATE, "compensation as topic"),
-    ("We won't try to buy you off with vouchers; we'll fix the kitchen first.", REFUND_EN, "English negated offer"),
+    (
+        "We won't try to buy you off with vouchers; we'll fix the kitchen first.",
+        REFUND_EN,
+        "English negated offer",
+    ),
     # Apologies that look like blame or argue.
     ("送得这么慢不是骑手的问题，是我们出餐晚了，对不起。", LATE, "rider named without blame"),
     ("您说的一点都没错，回锅肉确实太咸了，我们已经提醒师傅。", SALTY, "agreeing"),
     ("服务员态度冷淡，这不能怪任何人，是我们培训没到位。", SALTY, "owning"),
-    ("Our driver isn't to blame here; we were slow in the kitchen and we're sorry.", LATE, "English rider not blamed"),
+    (
+        "Our driver isn't to blame here; we were slow in the kitchen and we're sorry.",
+        LATE,
+        "English rider not blamed",
+    ),
     ("您说得对，凉了的菜谁都不想吃，我们会换保温袋。", LATE, "agreeing, shared feeling"),
     # Hindsight for next time, offered as help.
     ("下次点餐时可以备注少盐，我们一定照做。这次太咸是我们的问题。", SALTY, "advice for next time"),
@@ -59,7 +131,11 @@ OK = [
     ("这件事我们不打算辩解，菜咸了就是咸了。", SALTY, "no argument"),
     ("非常抱歉，这一单的问题我们会私下联系您处理。", LATE, "private contact"),
     ("我们会把这次的问题记下来，每周例会上逐条检查。", SALTY, "commitment"),
-    ("Thank you for telling us. We've retrained the floor team this week.", REFUND_EN, "English commitment"),
+    (
+        "Thank you for telling us. We've retrained the floor team this week.",
+        REFUND_EN,
+        "English commitment",
+    ),
     ("這次上菜太慢，是我們人手安排不好，下週起午市會多排一位同事。", LATE, "Traditional owning"),
     ("您说的冷淡我们查了，确实是服务员没做好，已经重新培训。", SALTY, "checked and owned"),
 ]
@@ -67,19 +143,39 @@ OK = [
 # Violations (42), of every rule kind.
 BAD = [
     # private_data: numbers not registered, extensions, numbers without their leading 0.
-    ("private_data", "有事打店长电话 028-6543 2100 转 8012 找我。", SALTY, "own number + extension"),
-    ("private_data", "直接打 028-6543 2100-8012，是我的分机。", SALTY, "own number + dashed extension"),
+    (
+        "private_data",
+        "有事打店长电话 028-6543 2100 转 8012 找我。",
+        SALTY,
+        "own number + extension",
+    ),
+    (
+        "private_data",
+        "直接打 028-6543 2100-8012，是我的分机。",
+        SALTY,
+        "own number + dashed extension",
+    ),
     ("private_data", "打前台转分机 8012 找小李就行。", SALTY, "bare extension"),
     ("private_data", "请拨 28.8765.4321 找店长。", LATE, "no leading 0, dots"),
     ("private_data", "店长手机打不通的话打 28/8765/4321。", LATE, "no leading 0, slashes"),
-    ("private_data", "有问题打 21-654 3210 找我们老板。", LATE, "7-digit local with area code, no 0"),
+    (
+        "private_data",
+        "有问题打 21-654 3210 找我们老板。",
+        LATE,
+        "7-digit local with area code, no 0",
+    ),
     ("private_data", "拨打 755-2345-678 联系值班经理。", LATE, "no leading 0, 3-4-3"),
     ("private_data", "我的私人电话 865-4321，随时打。", LATE, "7-digit local"),
     ("private_data", "Call me directly on 28 8765 4321 ext 15.", REFUND_EN, "English, no 0 + ext"),
     ("private_data", "店长电话 028-8765 4321 24小时开机。", SALTY, "another number + 24h note"),
     # promise
     ("promise", "We'll give you a refund for the whole table.", REFUND_EN, "English refund offer"),
-    ("promise", "You asked for a refund, and we will process it today.", REFUND_EN, "English quotes then grants refund"),
+    (
+        "promise",
+        "You asked for a refund, and we will process it today.",
+        REFUND_EN,
+        "English quotes then grants refund",
+    ),
     ("promise", "下次来这顿我们请，算是赔罪。", SALTY, "treat"),
     ("promise", "這單我們全部退給您，真係唔好意思。", LATE, "Traditional refund"),
     ("promise", "给您补一份回锅肉，少放盐。", SALTY, "extra food"),
@@ -88,7 +184,12 @@ BAD = [
     ("delete_request", "问题已经解决了，您看能不能把评价删了？", DELETE_ZH, "delete"),
     ("delete_request", "您说我们求您删评，那这次您就删了吧。", DELETE_ZH, "quotes 删评 then asks"),
     ("delete_request", "麻烦把一星改成五星，谢谢。", SALTY, "change"),
-    ("delete_request", "Would you consider updating your review now that it's sorted?", REFUND_EN, "English update"),
+    (
+        "delete_request",
+        "Would you consider updating your review now that it's sorted?",
+        REFUND_EN,
+        "English update",
+    ),
     ("delete_request", "處理好了的話，請把評價改一下。", SALTY, "Traditional change"),
     ("delete_request", "追评一下处理结果吧，谢谢亲。", LATE, "add"),
     # blame
@@ -99,13 +200,23 @@ BAD = [
     ("blame", "是平台派單太慢，跟我們沒關係。", LATE, "Traditional platform"),
     ("blame", "您家住得太远，路上凉了很正常。", LATE, "customer distance"),
     # argue
-    ("argue", "我们的厨师做了二十年菜，做不出咸成这样的回锅肉。", SALTY, "ability set against account"),
+    (
+        "argue",
+        "我们的厨师做了二十年菜，做不出咸成这样的回锅肉。",
+        SALTY,
+        "ability set against account",
+    ),
     ("argue", "回锅肉本来就是偏咸的菜，您吃不惯也正常。", SALTY, "dish nature defended"),
     ("argue", "这种事在我们店从来没发生过，请您再核实一下。", HAIR, "never happened + verify"),
     ("argue", "几块钱的打包费您也要计较吗？", LATE, "slighting"),
     ("argue", "我们查了监控，服务员一直在招呼您。", SALTY, "records"),
     ("argue", "您说凉了，我们也不知道怎么回答，出餐时是热的。", LATE, "dismissive"),
-    ("argue", "Honestly, your account of the evening isn't accurate.", REFUND_EN, "English contradicts"),
+    (
+        "argue",
+        "Honestly, your account of the evening isn't accurate.",
+        REFUND_EN,
+        "English contradicts",
+    ),
     ("argue", "您確定是我們家的嗎？我們從來沒收到過這種投訴。", SALTY, "Traditional doubts"),
     # crisis: confirming the cause before the check
     ("crisis_admission", "确实是我们后厨师傅的头发，已经处理了。", HAIR, "cause confirmed"),
