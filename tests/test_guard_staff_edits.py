@@ -1039,6 +1039,7 @@ def test_the_stores_own_number_with_a_note_passes(text):
         "直接打 010-1234 5678-8012，是我的分机。",
         "打前台转分机 8012 找小李就行。",
         "Call me directly on 010 1234 5678 ext 15.",
+        "拨 010-1234 5678 按 2 就能找到我。",  # an extension by the keypad
         "店长电话 010-8765 4321 24小时开机。",  # another number, with the same note
         "请拨 28.8765.4321 找店长。",  # numbers without their leading 0
         "店长手机打不通的话打 28/8765/4321。",
@@ -1070,6 +1071,7 @@ def test_measures_dates_and_prices_are_no_phone_numbers(text):
         "You asked about a refund; the manager will message you privately to sort it out.",
         "We understand you wanted a refund, and we're sorry the evening went so badly.",
         "On the refund you requested, our manager will contact you directly.",
+        "You were hoping for a refund, we know; the manager will be in touch.",
     ],
 )
 def test_the_customers_refund_named_back_in_english_is_no_offer(text):
@@ -1101,6 +1103,9 @@ def test_the_customers_words_about_deleting_then_a_request_are_refused():
     assert "delete_request" in guarded(
         "您说我们求您删评，我们不会这样做，不过您愿意删掉的话更好。", review
     )
+    assert "delete_request" in guarded(
+        "您提到我们会让您删评，我们不会提，不过您自己删了也行。", review
+    )
 
 
 @pytest.mark.parametrize(
@@ -1122,6 +1127,7 @@ def test_a_plain_admission_on_a_food_safety_review_shoulders_the_matter(text):
         "确实是我们后厨师傅的头发，已经处理了。",
         "是我们后厨的疏忽，师傅没戴好帽子。",
         "我们对此负全部责任。",
+        "查过了，头发就是从我们后厨来的。",
     ],
 )
 def test_a_cause_confirmed_or_liability_taken_before_the_check_is_an_admission(text):
@@ -1132,6 +1138,7 @@ def test_a_cause_confirmed_or_liability_taken_before_the_check_is_an_admission(t
     ("violation", "near_miss"),
     [
         ("几块钱的打包费您也要计较吗？", "打包费几块钱也是钱，我们会在下单页写清楚。"),
+        ("这么点小钱，你也跟我们计较？", "这点小事您别跟我们计较，是我们没做好。"),
         (
             "我们的师傅炒了二十年菜，炒不出咸成这样的回锅肉。",
             "师傅炒了二十年菜，这次还是咸了，是我们没把好关。",

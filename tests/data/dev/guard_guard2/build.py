@@ -229,11 +229,73 @@ BAD = [
 ]
 
 
+# Batch 2, typed after the batch above was fixed and read once before any tuning on it:
+# the same causes in new wording.
+OK2 = [
+    ("订餐热线 028-6543 2100 早上九点到晚上十点都有人。", LATE, "own number + hours in words"),
+    ("店长电话：028 6543 2100（全天），有任何问题直接找我。", SALTY, "own number + bracketed note"),
+    ("店長專線 028-6543 2100 24h，歡迎隨時致電。", SALTY, "own number + 24h, Traditional"),
+    (
+        "Our line is 028 6543 2100 (8am-10pm); please ask for the manager.",
+        REFUND_EN,
+        "own number + hours, English",
+    ),
+    ("真的很抱歉，是我们做得不对，后厨正在排查原因。", HAIR, "plain admission, crisis"),
+    ("这件事怪我们，已经在逐项核查当天的食材。", BUG, "plain admission, crisis"),
+    (
+        "I know you were hoping for a refund — the manager will reach out in private.",
+        REFUND_EN,
+        "English names the hoped refund",
+    ),
+    (
+        "Regarding the refund, please message us through the app so we can look into it.",
+        REFUND_EN,
+        "English refund as topic",
+    ),
+    ("您担心我们会缠着您删评，放心，我们从不这样做。", DELETE_ZH, "删评 named back, never"),
+    ("您说怕商家又来求删评，我们保证不会再打扰您。", DELETE_ZH, "删评 named back, will not"),
+    ("您说的分量少，我们认了，确实是打菜的师傅手松了。", SALTY, "owning"),
+    ("我们没法解释，这次就是没做好。", SALTY, "no explanation"),
+]
+BAD2 = [
+    ("private_data", "打 028-6543 2100 再按 3 转到我手机。", SALTY, "extension by keypad"),
+    ("private_data", "有事找我：总机 028-6543 2100，分机 226。", SALTY, "own number + extension"),
+    ("private_data", "我的电话是 2887654321，有问题直接联系。", LATE, "no leading 0, unsplit"),
+    ("private_data", "请致电 10.8765.4321 找值班经理。", LATE, "no leading 0, dots"),
+    ("private_data", "店长私人号 654-3210，打这个就行。", LATE, "7-digit local"),
+    (
+        "promise",
+        "You mentioned a refund, so we've refunded the full amount.",
+        REFUND_EN,
+        "English names then refunds",
+    ),
+    (
+        "promise",
+        "As for the refund you asked about, we'll approve it right away.",
+        REFUND_EN,
+        "English approves",
+    ),
+    (
+        "delete_request",
+        "您说我们会求您删评，我们不会求，您自己删了就好。",
+        DELETE_ZH,
+        "named back, then asks",
+    ),
+    ("argue", "十几块钱的东西，您犯得着这么计较吗？", SALTY, "petty"),
+    ("argue", "我们师傅煮了十年面，煮不出这么软的面。", SALTY, "ability"),
+    ("argue", "这事我们也不知道该怎么回复您，菜一直都是这个味。", SALTY, "shrug"),
+    ("argue", "请您好好回想一下，是不是记混了别家。", SALTY, "check asked"),
+    ("crisis_admission", "确认过了，虫子就是从我们的青菜里来的。", BUG, "cause confirmed"),
+    ("crisis_admission", "是我们员工的失误，头发掉进了锅里。", HAIR, "cause confirmed"),
+]
+
+
 def rows():
-    for prefix, items in (("g2-ok", OK), ("g2-bad", BAD)):
+    groups = (("g2-ok", OK), ("g2-bad", BAD), ("g2b-ok", OK2), ("g2b-bad", BAD2))
+    for prefix, items in groups:
         for i, (*rule, text, review, note) in enumerate(items, 1):
             row = {"id": f"{prefix}{i:02d}", "text": text, "review": review, "note": note}
-            if prefix == "g2-ok":
+            if prefix.endswith("-ok"):
                 row.update(rule=None, ok=True)
             else:
                 row["rule"] = rule[0]
