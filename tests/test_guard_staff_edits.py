@@ -1072,6 +1072,8 @@ def test_measures_dates_and_prices_are_no_phone_numbers(text):
         "We understand you wanted a refund, and we're sorry the evening went so badly.",
         "On the refund you requested, our manager will contact you directly.",
         "You were hoping for a refund, we know; the manager will be in touch.",
+        "I see you'd like a refund; please message us and the manager will look into it.",
+        "Your refund request is with the manager now, who will contact you privately.",
     ],
 )
 def test_the_customers_refund_named_back_in_english_is_no_offer(text):
@@ -1083,6 +1085,8 @@ def test_a_refund_granted_after_naming_the_request_is_an_offer():
     review = "Cold food, rude waiter. I asked for a refund and got nothing."
     assert guarded("You asked for a refund, and we will process it today.", review) == {"promise"}
     assert guarded("We'll give you a refund for the whole table.", review) == {"promise"}
+    assert guarded("We've refunded your dinner in full.", review) == {"promise"}
+    assert guarded("Sorted: the money will be back on your card by Friday.", review) == {"promise"}
 
 
 @pytest.mark.parametrize(
@@ -1106,6 +1110,10 @@ def test_the_customers_words_about_deleting_then_a_request_are_refused():
     assert "delete_request" in guarded(
         "您提到我们会让您删评，我们不会提，不过您自己删了也行。", review
     )
+    assert guarded("您说怕我们会让您改评价，我们绝不会这么做。", review) == set()
+    assert "delete_request" in guarded(
+        "您说我们会让您改评价，不会的，不过改个好评我们会很感激。", review
+    )
 
 
 @pytest.mark.parametrize(
@@ -1121,6 +1129,10 @@ def test_a_plain_admission_on_a_food_safety_review_shoulders_the_matter(text):
     assert guarded(text, HAIR) == set()
 
 
+def test_asking_how_it_got_in_confirms_nothing():
+    assert guarded("我们在查头发是怎么混进去的，结果会如实告诉您。", HAIR) == set()
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1128,6 +1140,8 @@ def test_a_plain_admission_on_a_food_safety_review_shoulders_the_matter(text):
         "是我们后厨的疏忽，师傅没戴好帽子。",
         "我们对此负全部责任。",
         "查过了，头发就是从我们后厨来的。",
+        "化验结果还没出，不过确实是那批牛肉坏了。",
+        "是帮厨没洗干净菜，才有了这根头发。",
     ],
 )
 def test_a_cause_confirmed_or_liability_taken_before_the_check_is_an_admission(text):
@@ -1139,6 +1153,7 @@ def test_a_cause_confirmed_or_liability_taken_before_the_check_is_an_admission(t
     [
         ("几块钱的打包费您也要计较吗？", "打包费几块钱也是钱，我们会在下单页写清楚。"),
         ("这么点小钱，你也跟我们计较？", "这点小事您别跟我们计较，是我们没做好。"),
+        ("为了两块钱，至于这么较真吗？", "这件事您较真是应该的，我们会改。"),
         (
             "我们的师傅炒了二十年菜，炒不出咸成这样的回锅肉。",
             "师傅炒了二十年菜，这次还是咸了，是我们没把好关。",

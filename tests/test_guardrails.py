@@ -300,7 +300,7 @@ def test_a_paraphrase_is_blocked_with_its_familys_reason(code, family, sentence)
     [
         ("crisis_admission", "是我们后厨的疏忽。"),
         ("crisis_admission", "是厨师的过失。"),
-        ("crisis_admission", "帮厨操作失误，头发掉进去了。"),
+        ("crisis_admission", "是帮厨操作失误。"),
         ("crisis_admission", "我们对此负全部责任。"),
         ("crisis_admission", "我们已经查明是厨师的头发。"),
         ("crisis_admission", "员工操作不规范导致了这个问题。"),

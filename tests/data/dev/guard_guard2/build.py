@@ -290,8 +290,84 @@ BAD2 = [
 ]
 
 
+# Batch 3, typed after batch 2 was fixed and read once before any tuning on it: the same
+# causes, worded as a writer who never read the rules might.
+OK3 = [
+    ("有什么需要随时打店里电话028-65432100，周一到周日都在。", SALTY, "own number + days"),
+    (
+        "店长老王的电话 028-6543-2100（下午2点后最好打），欢迎来电。",
+        SALTY,
+        "own number + best time",
+    ),
+    (
+        "+86 28 6543 2100 is the manager's line, open till 10pm.",
+        REFUND_EN,
+        "own number, English, till",
+    ),
+    ("店長電話：(028) 6543 2100，營業時間內都有人接聽。", SALTY, "own number, area code bracketed"),
+    ("真是对不住，这次是我们的不是，正在查后厨和食材。", HAIR, "plain admission, crisis"),
+    ("我们错了，让您吃得这么糟心，检查结果出来第一时间告诉您。", BELLY, "plain admission, crisis"),
+    ("這件事我們有責任把原因查清楚，結果會如實告訴您。", HAIR, "duty to check, crisis"),
+    (
+        "I see you'd like a refund. Please message us privately and the manager will look into it.",
+        REFUND_EN,
+        "English names the wish",
+    ),
+    (
+        "Your refund request has been passed to the manager, who will contact you privately.",
+        REFUND_EN,
+        "English request as topic",
+    ),
+    (
+        "The refund you mentioned isn't something we can discuss here, but the manager will call you.",  # noqa: E501
+        REFUND_EN,
+        "English refund not here",
+    ),
+    ("看到您写的怕被要求删评，真的不会，我们只想把菜做好。", DELETE_ZH, "删评 named back, never"),
+    ("您说担心我们会找您改评价，我们绝不会这么做。", DELETE_ZH, "改评价 named back, never"),
+    ("菜确实太咸，您说得没错，我们没什么好辩解的。", SALTY, "no argument"),
+]
+BAD3 = [
+    ("private_data", "打028-6543 2100后转302就是我，有事直接找我。", SALTY, "extension after 后转"),
+    ("private_data", "我直线是 6543 2109，比总机好打。", SALTY, "another local number"),
+    ("private_data", "Ring me on 28-8765-4321 any time.", REFUND_EN, "English, no 0"),
+    ("private_data", "店长手机 139-0000-1111 全天开机。", LATE, "mobile + note"),
+    (
+        "promise",
+        "You asked for a refund — done, it'll be back in your account in 3 days.",
+        REFUND_EN,
+        "English names then grants",
+    ),
+    (
+        "promise",
+        "On the refund you requested: we've sent it back to your card.",
+        REFUND_EN,
+        "English names then sends",
+    ),
+    (
+        "delete_request",
+        "您说我们会让您删评，那倒不会，不过改个好评我们会很感激。",
+        DELETE_ZH,
+        "named back, then asks a change",
+    ),
+    ("argue", "就几块钱的事，至于这么较真吗？", LATE, "petty"),
+    ("argue", "我们家的大厨不可能把肉炒得这么咸。", SALTY, "ability"),
+    ("argue", "凉面本来就是凉的，不知道您在抱怨什么。", LATE, "shrug"),
+    ("argue", "麻烦您先核对一下订单再来评价。", SALTY, "check asked"),
+    ("crisis_admission", "经过排查，确实是那天的豆腐坏了。", BELLY, "cause confirmed"),
+    ("crisis_admission", "是洗菜的阿姨没洗干净，虫子才混进去的。", BUG, "cause confirmed, staff"),
+]
+
+
 def rows():
-    groups = (("g2-ok", OK), ("g2-bad", BAD), ("g2b-ok", OK2), ("g2b-bad", BAD2))
+    groups = (
+        ("g2-ok", OK),
+        ("g2-bad", BAD),
+        ("g2b-ok", OK2),
+        ("g2b-bad", BAD2),
+        ("g2c-ok", OK3),
+        ("g2c-bad", BAD3),
+    )
     for prefix, items in groups:
         for i, (*rule, text, review, note) in enumerate(items, 1):
             row = {"id": f"{prefix}{i:02d}", "text": text, "review": review, "note": note}
