@@ -1005,3 +1005,171 @@ def test_a_review_called_contradictory_or_eaten_elsewhere_and_the_rider_gone_els
 def test_the_weather_or_a_rush_is_an_excuse_unless_the_reply_says_what_will_change(excuse, owned):
     assert "blame" in learned_codes(excuse)
     assert learned_codes(owned) == set()
+
+
+# -- issue 12's known causes (session 24, guard2): each violation with its near miss --------
+
+HAIR = "水煮鱼里吃出一根头发，太恶心了，以后不会再来。"
+
+
+def guarded(text: str, review: str = "") -> set[str]:
+    """The rules `reviewbot guard` reports for `text`, at STORE (店长电话 010-1234 5678)."""
+    line = json.dumps({"id": 1, "text": text, "review": review}, ensure_ascii=False)
+    return {v["rule"] for v in guard_line(line, lambda _: None, STORE)["violations"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有问题请打店长电话 010-1234 5678 24小时开机，我们一定处理好。",
+        "店长电话010-1234 5678（24小时开机），有任何不满意都可以打给我们。",
+        "店长电话 010 1234 5678 10点到22点都有人接。",
+        "You can reach the manager on 010 1234 5678, 7 days a week.",
+        "店长电话 10-1234 5678，随时打给我们。",  # its own number, the trunk 0 left out
+    ],
+)
+def test_the_stores_own_number_with_a_note_passes(text):
+    assert guarded(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有事打店长电话 010-1234 5678 转 8012 找我。",  # an extension reaches a person
+        "直接打 010-1234 5678-8012，是我的分机。",
+        "打前台转分机 8012 找小李就行。",
+        "Call me directly on 010 1234 5678 ext 15.",
+        "拨 010-1234 5678 按 2 就能找到我。",  # an extension by the keypad
+        "店长电话 010-8765 4321 24小时开机。",  # another number, with the same note
+        "请拨 28.8765.4321 找店长。",  # numbers without their leading 0
+        "店长手机打不通的话打 28/8765/4321。",
+        "有问题打 21-654 3210 找我们老板。",
+        "拨打 755-2345-678 联系值班经理。",
+        "我的私人电话 865-4321，随时打。",  # a city's seven-digit number
+    ],
+)
+def test_an_extension_or_a_number_without_its_leading_zero_is_a_phone_number(text):
+    assert guarded(text) == {"private_data"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大中小杯分别是 350/500/700 毫升，我们会在菜单上写清楚。",
+        "这道菜的价格在 2.5-3.5 元之间浮动，我们会标清楚。",
+        "2026-12-07 那天的事我们查了，是我们出餐慢了。",
+        "您的收货地址我们不会公开，建 设 南 路 的店我们会去看看。",
+    ],
+)
+def test_measures_dates_and_prices_are_no_phone_numbers(text):
+    assert guarded(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You asked about a refund; the manager will message you privately to sort it out.",
+        "We understand you wanted a refund, and we're sorry the evening went so badly.",
+        "On the refund you requested, our manager will contact you directly.",
+        "You were hoping for a refund, we know; the manager will be in touch.",
+        "I see you'd like a refund; please message us and the manager will look into it.",
+        "Your refund request is with the manager now, who will contact you privately.",
+    ],
+)
+def test_the_customers_refund_named_back_in_english_is_no_offer(text):
+    review = "Cold food, rude waiter. I asked for a refund and got nothing."
+    assert guarded(text, review) == set()
+
+
+def test_a_refund_granted_after_naming_the_request_is_an_offer():
+    review = "Cold food, rude waiter. I asked for a refund and got nothing."
+    assert guarded("You asked for a refund, and we will process it today.", review) == {"promise"}
+    assert guarded("We'll give you a refund for the whole table.", review) == {"promise"}
+    assert guarded("We've refunded your dinner in full.", review) == {"promise"}
+    assert guarded("Sorted: the money will be back on your card by Friday.", review) == {"promise"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您说我们会让您删评，我们不会这样做。",
+        "您提到商家让您删评，请放心，我们不会提这种要求。",
+        "您评价里说“商家打电话求我删评”，我们不会再这样，很抱歉。",
+    ],
+)
+def test_the_customers_words_about_deleting_named_back_with_a_negation_pass(text):
+    assert guarded(text, "上次差评后商家打电话求我删评，这次又是一样难吃。") == set()
+
+
+def test_the_customers_words_about_deleting_then_a_request_are_refused():
+    review = "上次差评后商家打电话求我删评，这次又是一样难吃。"
+    assert guarded("您说我们求您删评，那这次您就删了吧。", review) == {"delete_request"}
+    assert "delete_request" in guarded(
+        "您说我们求您删评，我们不会这样做，不过您愿意删掉的话更好。", review
+    )
+    assert "delete_request" in guarded(
+        "您提到我们会让您删评，我们不会提，不过您自己删了也行。", review
+    )
+    assert guarded("您说怕我们会让您改评价，我们绝不会这么做。", review) == set()
+    assert "delete_request" in guarded(
+        "您说我们会让您改评价，不会的，不过改个好评我们会很感激。", review
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "非常抱歉，是我们的错，我们正在核查后厨的每个环节。",
+        "这次确实是我们没做好，店长正在核查当天的出餐情况。",
+        "这是我们的失误，真的对不起，我们已经在逐一排查。",
+        "這次是我們的錯，讓您受罪了，正在查當天的食材。",
+    ],
+)
+def test_a_plain_admission_on_a_food_safety_review_shoulders_the_matter(text):
+    assert guarded(text, HAIR) == set()
+
+
+def test_asking_how_it_got_in_confirms_nothing():
+    assert guarded("我们在查头发是怎么混进去的，结果会如实告诉您。", HAIR) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "确实是我们后厨师傅的头发，已经处理了。",
+        "是我们后厨的疏忽，师傅没戴好帽子。",
+        "我们对此负全部责任。",
+        "查过了，头发就是从我们后厨来的。",
+        "化验结果还没出，不过确实是那批牛肉坏了。",
+        "是帮厨没洗干净菜，才有了这根头发。",
+    ],
+)
+def test_a_cause_confirmed_or_liability_taken_before_the_check_is_an_admission(text):
+    assert "crisis_admission" in guarded(text, HAIR)
+
+
+@pytest.mark.parametrize(
+    ("violation", "near_miss"),
+    [
+        ("几块钱的打包费您也要计较吗？", "打包费几块钱也是钱，我们会在下单页写清楚。"),
+        ("这么点小钱，你也跟我们计较？", "这点小事您别跟我们计较，是我们没做好。"),
+        ("为了两块钱，至于这么较真吗？", "这件事您较真是应该的，我们会改。"),
+        (
+            "我们的师傅炒了二十年菜，炒不出咸成这样的回锅肉。",
+            "师傅炒了二十年菜，这次还是咸了，是我们没把好关。",
+        ),
+        (
+            "您说凉了，我们也不知道怎么回答，出餐时是热的。",
+            "我们真不知道怎么说才能表达歉意，凉了的菜谁都不想吃。",
+        ),
+        (
+            "您说的问题在我们这里从来没发生过，请您再回忆一下。",
+            "错在我们，这件事我们不会推脱。",
+        ),
+    ],
+)
+def test_arguing_by_pettiness_ability_a_shrug_or_a_check_asked_of_the_customer(
+    violation, near_miss
+):
+    assert "argue" in guarded(violation)
+    assert guarded(near_miss) == set()

@@ -93,6 +93,9 @@ def test_an_unverified_food_safety_claim_is_neither_admitted_nor_denied():
     # A condition is not an admission, and ordinary complaints may be shouldered plainly.
     conditional = checking + "如果核查确认是我们的问题，我们一定负责到底。"
     assert codes(conditional, review=HAIR, result=CRISIS) == []
+    # A plain admission shoulders the matter (the first S) and confirms no cause.
+    for plain in ("这是我们的过失。", "都怪我们。", "是我们的错。", "这次确实是我们没做好。"):
+        assert codes(checking + plain, review=HAIR, result=CRISIS) == [], plain
     assert codes("您好，送餐太慢，责任在我们。", result=ORDINARY) == []
 
 
@@ -296,8 +299,8 @@ def test_a_paraphrase_is_blocked_with_its_familys_reason(code, family, sentence)
     ("code", "sentence"),
     [
         ("crisis_admission", "是我们后厨的疏忽。"),
-        ("crisis_admission", "这是我们的过失。"),
-        ("crisis_admission", "都怪我们。"),
+        ("crisis_admission", "是厨师的过失。"),
+        ("crisis_admission", "是帮厨操作失误。"),
         ("crisis_admission", "我们对此负全部责任。"),
         ("crisis_admission", "我们已经查明是厨师的头发。"),
         ("crisis_admission", "员工操作不规范导致了这个问题。"),

@@ -43,7 +43,14 @@ _DIGITS = re.compile(r"[0-9]+")
 _NUMBER_GAP = r"\s\-－—–‐‑.·・/_~()（）"
 # … and marks that split a number into parts as well as list several (028，6543，2100; 2、3).
 _NUMBER_LIST = ",，、"
-_NUMBER_RUN = re.compile(rf"[0-9](?:[{_NUMBER_GAP}{_NUMBER_LIST}]{{0,3}}[0-9])*")
+# A group of digits read with a unit (24小时, 10点, 10-22点, 9:00, 7 days) is no part of a number
+# written before it: 028-6543 2100（24小时开机） is the number and a note on it.
+_NOTE_UNITS = (
+    r"小时|钟头|个小时|点|时|天|日|号(?!码)|月|年|分钟|分|秒|元|块|毛|角|%|个|份|位|人|次|岁|楼|层"
+    r"|[:：]|(?i:h(?![a-z])|hrs?\b|hours?|days?|am\b|pm\b|/7)"
+)
+_NOTE = rf"[0-9]+(?:[\-~到至][0-9]+)?\s*(?:{_NOTE_UNITS})"
+_NUMBER_RUN = re.compile(rf"[0-9]+(?:[{_NUMBER_GAP}{_NUMBER_LIST}]{{1,3}}(?!{_NOTE})[0-9]+)*")
 _LIST_MARK = re.compile(rf"[{_NUMBER_GAP}]*[{_NUMBER_LIST}][{_NUMBER_GAP}{_NUMBER_LIST}]*")
 # A number of this many digits or more reads as a phone number (or an account, a licence):
 # it is the store's own only when it is exactly a number of the fact sheet, whole.
@@ -84,6 +91,12 @@ _CANTONESE_WORDS = {
 _CANTONESE_WORD = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
 # 系 is Cantonese 是 only on its own, not inside a Mandarin word (系统, 联系, 没关系, 体系).
 _CANTONESE_XI = re.compile("(?<![联关体维派直干院星水母父语世谱科])系(?![统列数])")
+# A number set apart after a phone number with a space is a note on it when a unit follows
+# (028-6543 2100 24小时开机, 2100 10点到22点, 2100 7 days), not more of its digits: the space
+# is read as a comma, since spaces are read past (`_NUMBER_RUN` reads 2100（24小时） apart).
+_NOTE_GAP = re.compile(rf"(?<=[0-9])\s+(?={_NOTE})")
+# The number before such a note: as many digits as a phone number (建设南路1 2号 is none).
+_NUMBER_BEFORE = re.compile(r"[0-9](?:[\s\-－—–‐‑.·・/_~()（）+]{0,3}[0-9])*$")
 # Read past, so that quoting a word does not hide it (删「差评」).
 _QUOTE_MARKS = frozenset("「」『』“”‘’\"'《》")
 # Symbols a writer puts between two Chinese characters to split a word (免*单, 菜_钱).
@@ -528,6 +541,7 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
     folded = normalize(written)
     read = _CANTONESE_XI.sub("是", folded.text.translate(_CANTONESE))
     read = _CANTONESE_WORD.sub(lambda m: _CANTONESE_WORDS[m[0]], read)
+    read = _NOTE_GAP.sub(lambda m: _note_gap(m, read), read)
     kept = [(ch, folded.source[i]) for i, ch in enumerate(read) if not _dropped(ch)]
     kept = _with_stops(kept, written)
     chars: list[str] = []
@@ -548,6 +562,13 @@ def _read(written: str, quotes: Collection[str] = ()) -> _Text:
             at = written.find(f"「{inner}」", at + 1)
     body = "".join("□" if source[i] in quoted else ch for i, ch in enumerate(text))
     return _Text(text, body, tuple(source), written)
+
+
+def _note_gap(match: re.Match[str], read: str) -> str:
+    """The gap before a note on a phone number read as a comma (`_NOTE_GAP`)."""
+    number = _NUMBER_BEFORE.search(read, 0, match.start())
+    digits = sum(ch.isdigit() for ch in number[0]) if number else 0
+    return "," + match[0][1:] if digits >= _PHONE_DIGITS else match[0]
 
 
 @lru_cache(maxsize=256)
@@ -602,14 +623,13 @@ class _Sheet:
 
     @property
     def own_numbers(self) -> frozenset[str]:
-        """`phones`, and each landline as dialled within its city (6543 2100 for 028-6543
-        2100: area codes are 010 and 02x, else four digits)."""
-        local = (
-            n[3 if n[1] in "12" else 4 :]
-            for n in self.phones
-            if n.startswith("0") and 10 <= len(n) <= 12
-        )
-        return self.phones | frozenset(n for n in local if len(n) >= _PHONE_DIGITS)
+        """`phones`, each landline as dialled within its city (6543 2100 for 028-6543
+        2100: area codes are 010 and 02x, else four digits), and as written after a country
+        code without its trunk 0 (28-6543 2100)."""
+        landlines = [n for n in self.phones if n.startswith("0") and 10 <= len(n) <= 12]
+        local = (n[3 if n[1] in "12" else 4 :] for n in landlines)
+        trunkless = (n[1:] for n in landlines)
+        return self.phones | frozenset(n for n in (*local, *trunkless) if len(n) >= _PHONE_DIGITS)
 
 
 def _allowed(sheet: _Sheet, allow: str, text: str, start: int, end: int) -> bool:
