@@ -230,6 +230,22 @@ def test_what_the_demo_misread(text: str, aspect: str):
     assert aspect.split(".")[0] not in {p.category for p in result.praise}
 
 
+@pytest.mark.parametrize(
+    ("text", "target"), [("鸭血就三块", "鸭血"), ("黄喉很硬嚼不动", "黄喉"), ("脑花有腥味", "脑花")]
+)
+def test_an_ingredient_jieba_lacks_is_named_whole(text: str, target: str):
+    """jieba cut 鸭血 into 鸭 + 血 and the demo's reply named 「血」 (data/food_words.txt)."""
+    assert [c.target for c in read(text, 1).complaints] == [target]
+
+
+@pytest.mark.parametrize(
+    ("text", "spilled"),
+    [("汤翻了一袋子", True), ("外卖到的时候整份都翻了", True), ("毛肚翻了半天找到两片", False)],
+)
+def test_turned_over_is_a_spill_searching_through_is_not(text: str, spilled: bool):
+    assert ("delivery.spilled" in aspects(read(text, 1))) is spilled
+
+
 def test_what_the_customer_says_is_not_the_problem_is_no_complaint():
     result = read("回去越想越气，不是菜的问题，是老板那个态度", 1)
     assert "food.taste" not in aspects(result), aspects(result)

@@ -86,6 +86,14 @@ def tokenizer_copy() -> Any:
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def food_words() -> tuple[str, ...]:
+    """Dishes and ingredients jieba lacks (data/food_words.txt), cut whole for every store."""
+    text = (Path(__file__).with_name("data") / "food_words.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
 class Segmenter:
     """jieba, loaded on first use, with the nouns of its dictionary."""
 
@@ -112,6 +120,7 @@ class Segmenter:
             self._nouns = _noun_set(Path(jieba.__file__).with_name("dict.txt"), folder)
             self._longest = max(map(len, self._nouns), default=0)
             self._tokenizer = tokenizer
+            self._add(food_words())
             self._add(self._pending)
             self._pending.clear()
 

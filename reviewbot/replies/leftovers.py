@@ -358,8 +358,10 @@ def _mandarin(clause: str) -> str:
 
 
 def _only_nouns(clause: str) -> bool:
-    """Whether jieba finds nothing but nouns in the clause (a dish named, no statement)."""
-    covered = sum(end - start for start, end, _ in SEGMENTER.nouns(clause))
+    """Whether jieba finds nothing but nouns in the clause (a dish named, no statement).
+    A 'noun' of jieba's opening with 有/没/无 (有酸味) states something: not counted."""
+    nouns = SEGMENTER.nouns(clause)
+    covered = sum(end - start for start, end, noun in nouns if noun[0] not in "有没无")
     return covered >= len(clause) - 1
 
 
