@@ -223,6 +223,24 @@ def test_two_points_of_a_kind_do_not_repeat_each_others_sentences(drafter, analy
             assert not any(run in other for run in runs), (one, other)
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("等咗成個鐘先有位，個侍應仲黑口黑面，魚片仲有陣腥味", "黑口黑面"),  # not 黑口黑麪
+        ("啲飯淋晒，仲要凍晒", "淋晒"),  # not 淋曬; and the reply is in Traditional
+    ],
+)
+def test_a_traditional_reply_quotes_the_customer_in_their_own_characters(
+    drafter, analyzer, text, quoted
+):
+    """Quotes are read in Simplified and converted back, which can pick another character
+    than the customer wrote (面 as 麪, the Cantonese particle 晒 as 曬)."""
+    review = ReviewText("r1", text, 2, "google")
+    made = draft(drafter, text, analyzer.analyze(review), rating=2)
+    assert quoted in made.text, made.text
+    assert "您說" in made.text  # the reply itself is in Traditional characters
+
+
 def test_a_malicious_review_gets_a_note_for_readers_and_an_appeal(drafter):
     text = "给我返现50块我就把差评改成好评"
     made = draft(drafter, text, analysis(malicious=("extortion",)), rating=1)

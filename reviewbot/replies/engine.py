@@ -47,7 +47,7 @@ from reviewbot.replies.reading import (
     read_review,
     split_follow_up,
 )
-from reviewbot.replies.script import script_variant, to_traditional
+from reviewbot.replies.script import as_written, script_variant, to_traditional
 from reviewbot.replies.templates import (
     PARTS,
     PRINCIPLES,
@@ -210,7 +210,7 @@ class TemplateDrafter:
         variant = script_variant(review.text) if analysis.script == "zh-Hant" else None
         quotes = tuple(
             dict.fromkeys(
-                to_traditional(q, variant) if variant else q
+                as_written(to_traditional(q, variant), review.text) if variant else q
                 for q in (
                     *_quotes(reading),
                     values["quote"],
@@ -230,7 +230,9 @@ class TemplateDrafter:
                 text, used = self._assemble_points(reading, parts, values, points, rng, max_chars)
             else:
                 text, used = self._assemble(reading, parts, values, rng)
-            return (to_traditional(text, variant) if variant else text), used
+            if variant:
+                text = as_written(to_traditional(text, variant), review.text)
+            return text, used
 
         def violations(text: str) -> list[Violation]:
             return check_reply(

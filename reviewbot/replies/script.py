@@ -8,6 +8,7 @@ one. A short data list (data/traditional.toml) fixes words plain conversion gets
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -60,3 +61,25 @@ def to_traditional(text: str, config: str = GENERIC) -> str:
     for wrong, right in fixes().get(config, {}).items():
         out = out.replace(wrong, right)
     return out
+
+
+_QUOTE = re.compile(r"「([^」]+)」")
+
+
+def as_written(text: str, review: str) -> str:
+    """`text` with each 「quote」 put back in the customer's own characters: a quote is read
+    in Simplified and converted back, and conversion can pick another character than the
+    customer's (黑口黑面 came back 黑口黑麪, 淋晒 as 淋曬). Where the quote's words occur in
+    the review read in Simplified, the review's own characters there are quoted instead."""
+    from reviewbot.analysis.normalize import to_simplified
+
+    simple = to_simplified(review)
+    if len(simple) != len(review):  # a conversion that changed lengths: offsets unknown
+        return text
+
+    def original(match: re.Match[str]) -> str:
+        words = to_simplified(match.group(1))
+        at = simple.find(words)
+        return f"「{review[at : at + len(words)]}」" if at >= 0 else match.group(0)
+
+    return _QUOTE.sub(original, text)
