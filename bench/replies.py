@@ -211,15 +211,10 @@ def platform_limits(platform: str | None, forced: int = 0) -> ReplyLimits:
     default of its source kind (Meituan and Ele.me 300 characters, Google 1300) when the
     platform has a reply API, else the guardrails' default (Dianping: replies typed by hand
     in its app; a set without a `platform` field). `forced` > 0 overrides them all."""
-    from reviewbot.sourceconfig import ElemeSource, GoogleSource, MeituanSource
+    from reviewbot.sourceconfig import reply_max_chars
 
-    if forced > 0:
-        return ReplyLimits(max_chars=forced)
-    with_reply_api = {"meituan": MeituanSource, "eleme": ElemeSource, "google": GoogleSource}
-    source = with_reply_api.get(platform or "")
-    if source is None:
-        return ReplyLimits()
-    return ReplyLimits(max_chars=source.model_fields["reply_max_chars"].default)
+    chars = forced if forced > 0 else reply_max_chars(platform)
+    return ReplyLimits(max_chars=chars) if chars else ReplyLimits()
 
 
 def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:

@@ -297,3 +297,13 @@ SourceSettings = Annotated[
     DemoSource | JsonFeedSource | MeituanSource | ElemeSource | DianpingSource | GoogleSource,
     Field(discriminator="platform"),
 ]
+
+
+def reply_max_chars(platform: str | None) -> int | None:
+    """The reply length a review of `platform` gets by default where the platform takes
+    replies through an API (Meituan and Ele.me 300 characters, Google 1300); None where
+    replies are typed by hand in the platform's app (Dianping) or the platform is unknown:
+    the guardrails' own default then."""
+    sources = {"meituan": MeituanSource, "eleme": ElemeSource, "google": GoogleSource}
+    source = sources.get(platform or "")
+    return None if source is None else source.model_fields["reply_max_chars"].default

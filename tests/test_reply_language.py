@@ -69,6 +69,21 @@ def test_an_english_review_gets_an_english_reply_through_the_draft_contract(anal
     assert "sorry" in reply.lower() or "apolog" in reply.lower()
 
 
+def test_the_draft_contract_writes_to_the_review_platforms_length(analyzer, drafter):
+    """reviewbot draft gives the reply the daemon would: Google allows 1300 characters, so
+    three English points are each answered (under the 500-character default the wait went
+    unsaid and the cold food was only named); Meituan allows 300."""
+    text = "The food was cold and the waiter was rude. Waited 40 minutes for a bowl of noodles."
+    line = json.dumps({"id": "e9", "text": text, "rating": 2, "platform": "google"})
+    (out,) = list(draft_lines([line], analyzer, drafter, STORE))
+    assert "wait" in out["reply"] and "rude" in out["reply"] and "cold" in out["reply"]
+    assert len(out["reply"]) > 500
+    long = "菜太咸了，米饭是夹生的，汤是凉的，包装也漏了，骑手还迟到了四十分钟，态度也很差。" * 3
+    line = json.dumps({"id": "m1", "text": long, "rating": 1, "platform": "meituan"})
+    (out,) = list(draft_lines([line], analyzer, drafter, STORE))
+    assert 0 < len(out["reply"]) <= 300
+
+
 def test_an_english_food_safety_claim_gets_a_holding_statement(analyzer, drafter):
     """Like the Chinese crisis reply: the claim named and taken seriously, what is being
     checked, a way to talk; never an admission before the facts, nor an invitation back
@@ -87,6 +102,9 @@ def test_an_english_signature_from_config_signs_the_english_reply(analyzer, draf
     review = ReviewText("e2", "The waiter was rude.", 1)
     draft = drafter.draft(review, analyzer.analyze(review), store)
     assert "Manager Wang, Test Bistro" in draft.text
+    # a configured fact is no invented one: the draft is postable (it was blocked as
+    # 「Manager Wang,」不在本店资料里)
+    assert draft.violations == ()
 
 
 def test_a_store_that_answers_english_by_hand_gets_it_marked_for_a_person(analyzer, drafter):
@@ -138,7 +156,10 @@ def test_config_turns_english_drafts_off_and_gives_facts_per_language():
     settings = settings.model_copy(update={"stores": [store, *settings.stores[1:]]})
     profile = Directory(settings).profile(store.id)
     assert profile.english is False
-    assert profile.facts_in("en") == {"signature": "Manager Wang"}
+    assert profile.facts_in("en") == {
+        "signature": "Manager Wang",
+        "contact": raw["facts"]["contact_en"],  # the example's own, kept
+    }
     assert (
         Directory(load_settings(Path(__file__).resolve().parents[1] / "config.example.toml"))
         .profile(store.id)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from reviewbot.analysis.base import UNREAD, Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.facts import StoreProfile
+from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.safejson import has_unstorable, storable_text
+from reviewbot.sourceconfig import reply_max_chars
 
 if TYPE_CHECKING:
     from reviewbot.replies.engine import TemplateDrafter
@@ -229,7 +231,10 @@ def draft_lines(
     recent: list[str] = []
 
     def respond(review: ReviewText, analysis: Analysis, rid: Any) -> dict[str, Any]:
-        draft = drafter.draft(review, analysis, store, recent=recent)
+        # the length the daemon would allow a reply on the review's platform
+        chars = reply_max_chars(review.platform)
+        limits = ReplyLimits(max_chars=chars) if chars else None
+        draft = drafter.draft(review, analysis, store, recent=recent, limits=limits)
         recent.append(draft.text)
         del recent[:-20]
         line = draft.to_contract(rid)

@@ -61,7 +61,18 @@ class StoreProfile:
 
     @property
     def text(self) -> str:
-        """Every fact in one string, for checking that a reply states nothing else."""
+        """Every fact in one string, for checking that a reply states nothing else: the
+        facts given per language or script too (an English reply signed with the
+        configured signature_en states no invented person)."""
+        localized = (fact for facts in self.localized.values() for fact in facts.values())
         return "\n".join(
-            (self.name, self.signature, self.contact, self.hours, self.remedy, *self.proofs)
+            (
+                self.name,
+                self.signature,
+                self.contact,
+                self.hours,
+                self.remedy,
+                *self.proofs,
+                *localized,
+            )
         )
