@@ -605,3 +605,35 @@ def test_a_dishs_price_beside_a_price_complaint_is_that_one_point():
     assert [c.aspect for c in found if c.category == "price"] == ["price.expensive"]
     # alone it is the point
     assert "price.value" in aspects(read("一杯鸡尾酒88，基本是果汁", 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("間茶餐廳好迫，坐低都轉唔到身", "environment.space"),
+        ("個侍應仲要好黑面", "service.attitude"),
+        ("多士燶咗一邊", "food.doneness"),
+        ("叉燒燶到黑晒，食落好苦", "food.doneness"),
+        ("便當一個一百二，CP值很低", "price.value"),
+        ("隔壁包廂的聲音好大，完全聽不到朋友說話", "environment.noise"),
+        ("個外賣包裝好求其，個蓋都冇蓋實", "delivery.packaging"),
+    ],
+)
+def test_regional_complaint_words_are_read(text, aspect):
+    # Cantonese 迫, 黑面, 燶 (folded to 㶶), 求其; Taiwan's CP值; a voice said loud
+    assert aspect in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在碗底看到一根头发，她很淡定地说这个常有的",
+        "同個經理講，佢話好正常，呢度近街市",
+        "打去問，個職員話冇其他客人投訴，講完就收線",
+        "汤洒了一半，老板说别人都没投诉过就你事多",
+    ],
+)
+def test_staff_waving_a_complaint_off_is_their_attitude(text):
+    assert "service.attitude" in aspects(read(text, 1))
+    # the customer saying nobody else complained is no attitude point of the staff
+    assert "service.attitude" not in aspects(read("别人都没投诉过，可能是我运气不好", 2))
