@@ -637,3 +637,18 @@ def test_staff_waving_a_complaint_off_is_their_attitude(text):
     assert "service.attitude" in aspects(read(text, 1))
     # the customer saying nobody else complained is no attitude point of the staff
     assert "service.attitude" not in aspects(read("别人都没投诉过，可能是我运气不好", 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "点的甜品等到我们吃完饭了才上",
+        "主食最后才上",
+        "要的烤鱼半天不来",
+        "叫的酸菜鱼半天没上",
+        "啲飲品食完先嚟",
+    ],
+)
+def test_a_dish_that_came_late_at_the_table_is_a_wait(text):
+    # said by when it came, not how long: still the wait at the table
+    assert "service.waiting" in aspects(read(text, 2))

@@ -512,3 +512,24 @@ def test_a_spoiled_occasion_said_alone_is_still_read():
     # the consequence words only pass over a clause right after a complaint
     assert chinese_point("上菜慢得离谱", negative=True) is not None
     assert chinese_point("生日蛋糕上的字写错了", negative=True) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said", "said"),
+    [
+        # the near miss and the what-if after a foreign object: the object is the point
+        ("煲仔饭里吃到一根钢丝，差点吞下去，这要是老人吃到怎么办，锅巴也是糊的", "差点", "糊"),
+        ("汤里有块碎玻璃，我家孩子差点吃下去，万一划到嘴怎么办，米线也泡烂了", "万一", "米线"),
+        ("沙拉里有条青虫，幸亏发现得早没吃进去，生菜也不新鲜", "幸亏", "生菜"),
+    ],
+)
+def test_a_near_miss_after_a_foreign_object_is_no_point(analyzer, drafter, text, not_said, said):
+    _, draft = made(analyzer, drafter, text)
+    assert not_said not in draft.text, draft.text
+    assert said in draft.text, draft.text
+
+
+def test_a_late_dish_at_the_table_is_answered_as_the_wait(analyzer, drafter):
+    # 啲飲品食完先嚟: the analyzer's wait has its evidence of time in 先嚟 (Cantonese 才来)
+    _, draft = made(analyzer, drafter, "啲飲品食完先嚟，凍檸茶仲要好甜")
+    assert "等" in draft.text, draft.text
