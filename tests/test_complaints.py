@@ -652,3 +652,24 @@ def test_staff_waving_a_complaint_off_is_their_attitude(text):
 def test_a_dish_that_came_late_at_the_table_is_a_wait(text):
     # said by when it came, not how long: still the wait at the table
     assert "service.waiting" in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("点的清蒸上了红烧", "service.wrong_item"),
+        ("点的干煸豆角上了个干锅花菜", "service.wrong_item"),
+        ("點的清湯牛腩上咗咖喱牛腩", "service.wrong_item"),
+        ("同一道凉拌木耳上了两次", "service.wrong_item"),
+        ("结账也算了两份", "price.billing"),
+        ("粥入面有隻曱甴", "hygiene.pests"),
+        ("桌上有隻甴曱行過", "hygiene.pests"),
+    ],
+)
+def test_another_dish_served_twice_billed_and_cantonese_cockroaches(text, aspect):
+    assert aspect in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize("text", ["点的菜上了一半", "点的鱼上了半天", "点的汤上了桌就凉了"])
+def test_a_dish_served_late_or_half_is_no_wrong_item(text):
+    assert "service.wrong_item" not in aspects(read(text, 2))
