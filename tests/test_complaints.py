@@ -673,3 +673,17 @@ def test_another_dish_served_twice_billed_and_cantonese_cockroaches(text, aspect
 @pytest.mark.parametrize("text", ["点的菜上了一半", "点的鱼上了半天", "点的汤上了桌就凉了"])
 def test_a_dish_served_late_or_half_is_no_wrong_item(text):
     assert "service.wrong_item" not in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "比我们晚到的那桌菜都上齐了",
+        "隔離枱遲過我哋入座都食完走咗",
+        "店员让熟客插队先点",
+        "叫号跳过我们给了后面的号",
+        "后来的客人跟老板认识直接就进去了",
+    ],
+)
+def test_later_tables_served_or_seated_first_is_the_order_of_service(text):
+    assert "service.order_handling" in aspects(read(text, 2))

@@ -534,3 +534,9 @@ def test_a_late_dish_at_the_table_is_answered_as_the_wait(analyzer, drafter):
     # 啲飲品食完先嚟: the analyzer's wait has its evidence of time in 先嚟 (Cantonese 才来)
     _, draft = made(analyzer, drafter, "啲飲品食完先嚟，凍檸茶仲要好甜")
     assert "等" in draft.text, draft.text
+
+
+def test_later_tables_served_first_are_answered_as_the_order_of_service(analyzer, drafter):
+    # not as a slow kitchen or the order's notes: the answer names 先来后到
+    _, draft = made(analyzer, drafter, "隔離枱遲過我哋入座都食完走咗，啲湯仲要好鹹")
+    assert "先來後到" in draft.text or "順序" in draft.text, draft.text
