@@ -621,3 +621,85 @@ def test_a_dishs_price_beside_a_price_complaint_is_that_one_point():
     assert [c.aspect for c in found if c.category == "price"] == ["price.expensive"]
     # alone it is the point
     assert "price.value" in aspects(read("一杯鸡尾酒88，基本是果汁", 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("間茶餐廳好迫，坐低都轉唔到身", "environment.space"),
+        ("個侍應仲要好黑面", "service.attitude"),
+        ("多士燶咗一邊", "food.doneness"),
+        ("叉燒燶到黑晒，食落好苦", "food.doneness"),
+        ("便當一個一百二，CP值很低", "price.value"),
+        ("隔壁包廂的聲音好大，完全聽不到朋友說話", "environment.noise"),
+        ("個外賣包裝好求其，個蓋都冇蓋實", "delivery.packaging"),
+    ],
+)
+def test_regional_complaint_words_are_read(text, aspect):
+    # Cantonese 迫, 黑面, 燶 (folded to 㶶), 求其; Taiwan's CP值; a voice said loud
+    assert aspect in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在碗底看到一根头发，她很淡定地说这个常有的",
+        "同個經理講，佢話好正常，呢度近街市",
+        "打去問，個職員話冇其他客人投訴，講完就收線",
+        "汤洒了一半，老板说别人都没投诉过就你事多",
+    ],
+)
+def test_staff_waving_a_complaint_off_is_their_attitude(text):
+    assert "service.attitude" in aspects(read(text, 1))
+    # the customer saying nobody else complained is no attitude point of the staff
+    assert "service.attitude" not in aspects(read("别人都没投诉过，可能是我运气不好", 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "点的甜品等到我们吃完饭了才上",
+        "主食最后才上",
+        "要的烤鱼半天不来",
+        "叫的酸菜鱼半天没上",
+        "啲飲品食完先嚟",
+    ],
+)
+def test_a_dish_that_came_late_at_the_table_is_a_wait(text):
+    # said by when it came, not how long: still the wait at the table
+    assert "service.waiting" in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("点的清蒸上了红烧", "service.wrong_item"),
+        ("点的干煸豆角上了个干锅花菜", "service.wrong_item"),
+        ("點的清湯牛腩上咗咖喱牛腩", "service.wrong_item"),
+        ("同一道凉拌木耳上了两次", "service.wrong_item"),
+        ("结账也算了两份", "price.billing"),
+        ("粥入面有隻曱甴", "hygiene.pests"),
+        ("桌上有隻甴曱行過", "hygiene.pests"),
+    ],
+)
+def test_another_dish_served_twice_billed_and_cantonese_cockroaches(text, aspect):
+    assert aspect in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize("text", ["点的菜上了一半", "点的鱼上了半天", "点的汤上了桌就凉了"])
+def test_a_dish_served_late_or_half_is_no_wrong_item(text):
+    assert "service.wrong_item" not in aspects(read(text, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "比我们晚到的那桌菜都上齐了",
+        "隔離枱遲過我哋入座都食完走咗",
+        "店员让熟客插队先点",
+        "叫号跳过我们给了后面的号",
+        "后来的客人跟老板认识直接就进去了",
+    ],
+)
+def test_later_tables_served_or_seated_first_is_the_order_of_service(text):
+    assert "service.order_handling" in aspects(read(text, 2))

@@ -484,3 +484,59 @@ def test_a_dishs_price_in_a_missed_clause_is_its_value_and_answered_once(analyze
     result, draft = made(analyzer, drafter, "价格离谱，一杯奶茶38，全是冰")
     assert [c.aspect for c in result.complaints if c.category == "price"] == ["price.expensive"]
     assert "出品这一点" not in draft.text and "价钱和结账" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said", "said"),
+    [
+        # what the complaint spoiled, the day or the meal it cost, the cleaning up it left
+        ("外卖袋破了，汤流了一地，还得自己拖地，筷子也没给", "拖地", "筷子"),
+        ("蛋糕送来奶油全塌了，字也写错了，生日的气氛全没了", "气氛", "写错"),
+        ("鸡汤上一层辣油，老婆一口没喝，鱼还有刺卡喉", "一口没喝", "辣油"),
+        ("隔籬枱好嘈，個侍應上錯兩次菜，成晚冇晒心情", "心情", "上錯"),
+        ("包间的墙纸发霉了，吃饭都没胃口，空调也不凉", "胃口", "墙纸"),
+        # the occasion or the errand of the order told
+        ("老公生日点的蛋糕，送来奶油全塌了，盒子也压扁了", "生日", "奶油"),
+        ("七夕订的位，牛排点的五分熟上来全熟，切都切不动", "七夕", "全熟"),
+        ("第三次点了，这次鸡排炸得又干又硬，饭也少了一半", "第三次", "又干又硬"),
+    ],
+)
+def test_what_a_complaint_spoiled_and_the_occasion_told_are_no_points(
+    analyzer, drafter, text, not_said, said
+):
+    _, draft = made(analyzer, drafter, text)
+    assert not_said not in draft.text, draft.text
+    assert said in draft.text, draft.text
+
+
+def test_a_spoiled_occasion_said_alone_is_still_read():
+    # the consequence words only pass over a clause right after a complaint
+    assert chinese_point("上菜慢得离谱", negative=True) is not None
+    assert chinese_point("生日蛋糕上的字写错了", negative=True) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said", "said"),
+    [
+        # the near miss and the what-if after a foreign object: the object is the point
+        ("煲仔饭里吃到一根钢丝，差点吞下去，这要是老人吃到怎么办，锅巴也是糊的", "差点", "糊"),
+        ("汤里有块碎玻璃，我家孩子差点吃下去，万一划到嘴怎么办，米线也泡烂了", "万一", "米线"),
+        ("沙拉里有条青虫，幸亏发现得早没吃进去，生菜也不新鲜", "幸亏", "生菜"),
+    ],
+)
+def test_a_near_miss_after_a_foreign_object_is_no_point(analyzer, drafter, text, not_said, said):
+    _, draft = made(analyzer, drafter, text)
+    assert not_said not in draft.text, draft.text
+    assert said in draft.text, draft.text
+
+
+def test_a_late_dish_at_the_table_is_answered_as_the_wait(analyzer, drafter):
+    # 啲飲品食完先嚟: the analyzer's wait has its evidence of time in 先嚟 (Cantonese 才来)
+    _, draft = made(analyzer, drafter, "啲飲品食完先嚟，凍檸茶仲要好甜")
+    assert "等" in draft.text, draft.text
+
+
+def test_later_tables_served_first_are_answered_as_the_order_of_service(analyzer, drafter):
+    # not as a slow kitchen or the order's notes: the answer names 先来后到
+    _, draft = made(analyzer, drafter, "隔離枱遲過我哋入座都食完走咗，啲湯仲要好鹹")
+    assert "先來後到" in draft.text or "順序" in draft.text, draft.text

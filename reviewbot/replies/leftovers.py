@@ -182,7 +182,11 @@ def leftovers(
                 else chinese_point(plain, negative=negative)
             )
         if point is None:
-            after_complaint = False
+            # A consequence read as no point (我家孩子差点吃下去) leaves the complaint before
+            # it in force for the clause after (万一划到嘴怎么办).
+            after_complaint = after_complaint and any(
+                m in to_simplified(words).lower() for m in consequence
+            )
             continue
         category, aspect = point
         if told and category == GENERAL:
