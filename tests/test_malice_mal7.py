@@ -50,3 +50,49 @@ def test_the_shops_offer_quoted_word_for_word_is_honest(text):
 )
 def test_the_writers_own_terms_after_the_shops_quote_stay_extortion(text):
     assert "extortion" in reasons(text, 1)
+
+
+@pytest.mark.parametrize(
+    ("threat", "honest"),
+    [
+        ("酒瓶碎了是你们活该，下回不止砸酒瓶。", "上次是头发，这次是钢丝，下次不止是异物了吧？别点了。"),
+        ("扔你门口的是个烂鸡蛋，下次不是鸡蛋了。", "这次汤洒了一半，下回不止汤洒吧，骑手一路在甩。"),
+        ("上次只是泼了点水，下次泼的可不是水。", "服务员推了我一下，下次是不是就不止推了？已经投诉到平台。"),
+        ("閘都黑晒啦，下次唔止個閘。", "今次淋咗汤喺我身，下次唔止汤咁简单，小心啲啦侍应。"),
+        ("Your window was the warning. Next time it won't just be a window.",
+         "Last time it was a hair. Next time it won't just be a hair, I'm reporting it."),
+    ],
+)
+def test_the_next_time_promised_worse_than_this_times_act_is_a_threat(threat, honest):
+    """The act or its instrument is named (砸, 泼, 鸡蛋, 闸); a defect that may get worse, or a
+    question about the staff, is none (blind7: 下回不止砸酒瓶 was cut by 活该 read as a wish)."""
+    assert "threat" in reasons(threat, 1)
+    for stars in STARS:
+        assert "threat" not in reasons(honest, stars), stars
+
+
+def test_a_cause_named_is_no_step_to_a_person():
+    """下次不是盐的问题了，是厨师的问题 was read as 下次不是X，是厨师 (a step to a person)."""
+    for stars in STARS:
+        assert not reasons("上次只是咸，这次咸到没法吃，下次不是盐的问题了，是厨师的问题。", stars)
+    assert "threat" in reasons("下次不是拒马，是你那个店员。", 1)
+
+
+@pytest.mark.parametrize(
+    ("threat", "honest"),
+    [
+        ("你哋酒樓經理住邊我哋知㗎，唔好以為報咗警就冇事。", "那个收银的小伙子我记住了，态度太差，以后不来了。"),
+        ("唐山嗰間火鍋店老闆，你屋企喺邊我哋知，小心你啲仔女。", "这家几点开门几点关门我都知道，常来的，今天的面真的不行。"),
+        ("深圳羅湖呢間，侍應你小心啲，我哋識得你。", "老板我认识好多年了，这次的菜真的不行，大家点的时候小心点。"),
+        ("店员那几个小姑娘我们都认得，下班路上注意点。", "那个骑手我认得，经常送这片，今天下雨路上注意安全，汤洒了不怪他。"),
+        ("报警也没用，我就在隔壁20米，天天盯着你。", "报警也没用，派出所说这是消费纠纷，让我打12315。"),
+        ("厨师长，你每天几点收工我都知道，好自为之。", "老板住哪我都知道，就在楼上，油烟天天往我家窗户里灌，已经找了环保局。"),
+    ],
+)
+def test_knowing_where_the_shops_people_are_beside_a_warning_is_a_threat(threat, honest):
+    """x_known (住边我们知, 我们识得你, 几点收工我都知道) with x_warn (小心, 好自为之, 报警也没用)
+    in either order, over sentence ends; a regular who knows the hours, a rider wished a safe
+    ride or readers warned is none."""
+    assert "threat" in reasons(threat, 1)
+    for stars in STARS:
+        assert "threat" not in reasons(honest, stars), stars
