@@ -170,3 +170,41 @@ def test_money_turned_down_or_the_laws_remedy_through_the_regulator_is_honest(te
     for stars in STARS:
         assert not reasons(text, stars), stars
     assert reasons("按食品安全法，给我们免单再按10倍赔偿，不然我们就向相关部门投诉。", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        (
+            "蘇老闆，你話冇欠債？我話你有。錢一日未到，你間舖一日唔得安寧。",
+            "退款一天不到账，我一天不删评，就这么简单。",
+        ),
+        ("數百萬，俾咗就冇人再嚟淋油。", "退了钱就相安无事，我也不想闹。"),
+        ("追評：中秋生意跌兩成係咪好開心？數還清就收手。", "给个说法我就收手，不会再追评。"),
+        ("你们老板的债一日不清，这种事一日都会有。", "一日唔退錢，我一日都會喺度更新評論。"),
+    ],
+)
+def test_money_as_the_price_of_the_shops_peace_is_extortion(text, honest):
+    """A debt claimed or a sum, paid for the shop's peace (x_peace_price); the writer's own
+    refund kept as the condition of the review, or an explanation, stays honest."""
+    assert "extortion" in reasons(text, 1)
+    for stars in STARS:
+        assert not {"extortion", "threat"} & set(reasons(honest, stars)), stars
+
+
+def test_the_prefilter_lets_every_mal7_structure_through():
+    """Each new combo's cue is listed (both scripts): the same verdicts without the prefilter,
+    on the mal7 batches."""
+    import json
+    from pathlib import Path
+
+    from reviewbot.analysis.malice import MaliceRules
+
+    slow = AnalyzerV1(learned=False)
+    slow.malice = MaliceRules(slow.lexicon, prefilter=False)
+    fast = AnalyzerV1(learned=False)
+    path = Path(__file__).parent / "data" / "dev" / "malice_mal7.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        got = fast.analyze(ReviewText("t", text, 1)).malicious_reasons
+        assert got == slow.analyze(ReviewText("t", text, 1)).malicious_reasons, text

@@ -130,6 +130,7 @@ PIECE_LABELS: Mapping[str, str] = {
     "x_worse": "扬言下次变本加厉",
     "x_known": "声称掌握店方人员行踪或住处",
     "x_warn": "警告店方人员",
+    "x_peace_price": "以给钱换店铺安宁",
 }
 
 
