@@ -27,6 +27,8 @@ from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 DATA = ROOT / "tests" / "data"
 # The opened sets (malicious rows, honest rows or both).
 OPENED = [
+    DATA / "blind7" / "malice" / "malicious.jsonl",
+    DATA / "blind7" / "malice" / "honest.jsonl",
     DATA / "blind8" / "malice" / "malicious.jsonl",
     DATA / "blind8" / "malice" / "honest.jsonl",
     DATA / "blind5" / "malicious.jsonl",

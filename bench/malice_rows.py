@@ -25,6 +25,8 @@ from reviewbot.analysis.v1 import AnalyzerV1  # noqa: E402
 DATA = ROOT / "tests" / "data"
 # name: path under tests/data (a blind* path is read only when its README says "Opened")
 SETS: dict[str, str] = {
+    "blind7": "blind7/malice/malicious.jsonl",
+    "blind7h": "blind7/malice/honest.jsonl",
     "blind8": "blind8/malice/malicious.jsonl",
     "blind8h": "blind8/malice/honest.jsonl",
     "blind6": "blind6/malice/malicious.jsonl",

@@ -126,6 +126,11 @@ PIECE_LABELS: Mapping[str, str] = {
     "complain": "扬言投诉",
     "no_visit": "自述未在本店消费",
     "blind_verdict": "未消费就给出评判",
+    "x_sum": "索要超出订单的金额",
+    "x_worse": "扬言下次变本加厉",
+    "x_known": "声称掌握店方人员行踪或住处",
+    "x_warn": "警告店方人员",
+    "x_peace_price": "以给钱换店铺安宁",
 }
 
 
