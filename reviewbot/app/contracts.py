@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from reviewbot.analysis.base import UNREAD, Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.guardrails import ReplyLimits
 from reviewbot.safejson import has_unstorable, storable_text
 from reviewbot.sourceconfig import reply_max_chars
 
@@ -226,6 +225,7 @@ def draft_lines(
     *,
     batches: bool = False,
 ) -> Iterator[dict[str, Any]]:
+    from reviewbot.replies.guardrails import ReplyLimits  # not for classify: its start-up
     from reviewbot.workflow.roles import required_role
 
     recent: list[str] = []
