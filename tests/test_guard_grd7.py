@@ -45,6 +45,11 @@ def codes(text: str, review: str = "差评") -> set[str]:
         ("这次让您失望了，我们心里有数，会改。", "服务差"),
         # What happened on the way, the wait owned and the store's own step.
         ("配送路线今天比较绕，让您久等了，我们会跟平台协调。", "送太慢"),
+        # A fault named first, then counted as the store's (这个错算我们的).
+        ("这个错算我们的，师傅已经重新学了配方。", "太咸了"),
+        # Nobody said so, as a condition (没人说的话我们注意不到) argues nothing (guards the
+        # new "没人这么说" pattern; passes at main too).
+        ("说实话，没人说的话我们自己真的注意不到，谢谢您。", "油太大"),
     ],
 )
 def test_innocent_look_alikes_pass(text, review):
@@ -60,7 +65,11 @@ def test_innocent_look_alikes_pass(text, review):
         ("这怕不是真实的体验吧，写这么长也辛苦了。", "argue"),
         ("既然不合口味，那我们也不强求。", "argue"),
         ("With respect, you must be mistaken about the sauce.", "argue"),
+        ("我们每天几百单，没有哪个顾客说过太油。", "argue"),
+        ("十年来头一回有客人嫌菜少。", "argue"),
+        ("您这篇小作文写得挺用心的。", "argue"),
         ("外卖小哥做事太马虎了，汤都洒了。", "blame"),
+        ("Had you mentioned the allergy, we would have left out the peanuts.", "blame"),
         ("您的备注写得太潦草，师傅看不懂才放错料。", "blame"),
         ("You didn't mention your allergy when ordering.", "blame"),
         ("这条评价您再好好斟酌斟酌。", "delete_request"),

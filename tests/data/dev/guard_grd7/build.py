@@ -114,6 +114,69 @@ BAD = [
     ("promise", "下次来报暗号“老街坊”，立减三十。", SALTY, "code word + cut"),
 ]
 
+# Batch 2 (typed after batch 1 was fixed, read once before tuning on it): the same causes in
+# new wording.
+OK2 = [
+    ("这件事就算在我们的失误上，不找任何借口。", SALTY, "算在我们的失误上"),
+    ("这个锅算我们的，厨房已经加了尝味的步骤。", SALTY, "算我们的 锅 (fault)"),
+    ("您在点评里说“汤洒了一半”，确实是我们没封好口。", LATE, "点评里说 named back"),
+    ("您留言里提到“骑手还把汤洒了”，打包是我们的责任，已经换了带盖的碗。", LATE, "留言里提到"),
+    ("我们从来不会因为一条差评去打扰顾客，更不会让您改评价。", SALTY, "从来不会 … 改评价"),
+    ("本店不会用返现或者优惠券换您的好评，请放心。", DIRTY, "不会 … 好评 far"),
+    ("辣不辣每个人的感受不一样，您觉得太辣，我们会让后厨把微辣调轻。", SPICY, "感受不一样 + 调轻"),
+    ("有执照并不说明我们没有问题，这次的卫生我们认。", DIRTY, "并不说明 …没有问题"),
+    ("您这次不满意，我们心里都有数，从明天起每桌收台后马上擦桌。", DIRTY, "心里都有数 owning"),
+    ("今天外卖订单多，让您多等了半小时，我们已经安排多一个人打包。", LATE, "busy owned + step"),
+    (
+        "我们查了出餐记录，确实少装了三个饺子，是打包的同事数错了。",
+        FEW,
+        "records confirm the customer",
+    ),
+    (
+        "Not sure how it happened, but we're sorry the dumplings arrived cold.",
+        EN_COLD,
+        "English not sure how",
+    ),
+]
+
+BAD2 = [
+    ("argue", "我们一天卖出去两百多份水煮肉片，没有哪位客人觉得咸。", SALTY, "count of guests"),
+    ("argue", "骂人？绝对没有的事，我们服务员都很有礼貌。", RUDE, "没有的事 + vouch"),
+    ("argue", "饺子我们出餐前数过，十二个一个没少。", FEW, "count intact"),
+    ("argue", "是吗？开店以来头一次有人说桌子脏。", DIRTY, "disbelief + first time"),
+    (
+        "argue",
+        "You may be confusing us with another place; we don't serve dumplings cold.",
+        EN_COLD,
+        "English confusing us",
+    ),
+    ("argue", "看得出来您很会写，评价写得跟小作文一样。", DIRTY, "sarcasm about writing"),
+    ("blame", "送餐的小哥不太靠谱，汤才洒的。", LATE, "rider unreliable"),
+    ("blame", "您点的时候自己选的特辣，不能算我们的问题。", SPICY, "customer chose"),
+    (
+        "blame",
+        "Had you told us about the spice level, the chef would have adjusted it.",
+        EN_COLD,
+        "English had you told us",
+    ),
+    ("blame", "您留的备注太模糊了，厨房只能按默认做。", SPICY, "vague notes"),
+    ("delete_request", "那条评价您再考虑考虑，我们一直在改进。", SALTY, "reconsider the review"),
+    (
+        "delete_request",
+        "差评放在那儿对小店影响很大，您看能不能帮帮忙。",
+        DIRTY,
+        "hanging review + help",
+    ),
+    ("private_data", "您住在金牛区一环路那栋楼，下次我们提醒骑手。", LATE, "customer address 2"),
+    (
+        "private_data",
+        "有事发邮件到 manager at laojiefang dot cn 就行。",
+        DIRTY,
+        "email spelt at/dot",
+    ),
+    ("promise", "下次来报“看评价来的”，每桌直接减二十元。", SALTY, "coded sum off"),
+]
+
 
 def main() -> None:
     out = Path(__file__).with_name("set.jsonl")
@@ -139,6 +202,16 @@ def main() -> None:
                 "rule": rule,
                 "ok": False,
             }
+        )
+    for i, (text, review, note) in enumerate(OK2, 1):
+        rows.append(
+            {"id": f"gr7-b2-ok{i:02d}", "text": text, "review": review, "note": note}
+            | {"rule": None, "ok": True}
+        )
+    for i, (rule, text, review, note) in enumerate(BAD2, 1):
+        rows.append(
+            {"id": f"gr7-b2-v{i:02d}", "text": text, "review": review, "note": note}
+            | {"rule": rule, "ok": False}
         )
     out.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
