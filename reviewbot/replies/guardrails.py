@@ -259,6 +259,9 @@ class _Family:
     generated_only: bool = False
     # A hit must end where jieba ends a word: 我们出 is the store paying, not inside 我们出餐.
     word_end: bool = False
+    # A hit right before a quotation as written (您在评价里写“…”) introduces the customer's
+    # words: it names what they wrote, it asks nothing (the quoted words stay checked).
+    quote_exempt_after: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,13 +292,19 @@ class _Negation:
     words: tuple[str, ...]
     idioms: tuple[str, ...]
     scope: int
+    # The store's own "we will not" (我们不会, 本店从来不会) governs the rest of its clause,
+    # however long the way to the hit (我们不会以任何形式私下联系您要求修改评价).
+    clause_words: re.Pattern[str] | None = None
 
     def before(self, text: str, start: int) -> bool:
         """Whether a negation word comes shortly before `start`, in the same clause (or
-        不/没 right before it: 不是骑手的问题, 不怪骑手)."""
+        不/没 right before it: 不是骑手的问题, 不怪骑手), or the store's "we will not"
+        anywhere before it in the clause."""
         if text[start - 1 : start] in ("不", "没", "非"):
             return True
         clause = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+        if self.clause_words and self.clause_words.search(text, clause, start):
+            return True
         prefix = text[max(clause, start - self.scope) : start]
         for idiom in self.idioms:
             prefix = prefix.replace(idiom, "□" * len(idiom))
@@ -385,6 +394,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 reply_unless_all=reply_unless_all,
                 generated_only=family.get("generated_only", table.get("generated_only", False)),
                 word_end=family.get("word_end", False),
+                quote_exempt_after=family.get("quote_exempt_after", False),
             )
         )
     conditional = table.get("conditional")
@@ -445,6 +455,11 @@ def _rules() -> _Rules:
             words=tuple(negation["words"]),
             idioms=tuple(sorted(negation["not_negation"], key=len, reverse=True)),
             scope=negation["scope"],
+            clause_words=(
+                _expand(negation["clause_words"], concepts, "negation")
+                if "clause_words" in negation
+                else None
+            ),
         ),
         number_claim=re.compile(fact["number_claim"]),
         words=tuple(
@@ -702,6 +717,17 @@ def _dialled(hit: str) -> str:
     return digits
 
 
+_QUOTE_OPENS = "“「『\"'‘《"
+
+
+def _quote_follows(reply: _Text, end: int) -> bool:
+    """Whether a quotation opens right after text[:end] as written (a colon or a comma and
+    spaces between)."""
+    at = reply.source[end - 1] + 1
+    rest = reply.written[at : at + 4].lstrip(" :：,，")
+    return rest[:1] in _QUOTE_OPENS
+
+
 def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> bool:
     """Whether the sentence holding text[start:end] says `words` (是我们的问题 after 骑手送错)."""
     begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
@@ -937,6 +963,8 @@ def check_reply(
                         continue
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
+                    if family.quote_exempt_after and _quote_follows(reply, end):
+                        continue
                     if family.unless and _sentence_says(target, start, end, family.unless):
                         continue
                     if family.reply_unless_all and all(
@@ -1099,7 +1127,7 @@ def _owning(code: str) -> re.Pattern[str] | None:
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
 # The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”.
 _SAID_BY_YOU = re.compile(
-    r"(您|你|閣下|阁下)(们)?(在评价里|在評價裡|在评论里)?(说|說|写|寫|提到|讲|講|反映|问|問)"
+    r"(您|你|閣下|阁下)(们)?(在)?(评价|評價|评论|評論|点评|點評|留言)?(里|裡|中|上)?(说|說|写|寫|提到|讲|講|反映|问|問)"
     r"(的|道|过|過|了)?[:：,，]?\s*$"
 )
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
