@@ -66,7 +66,8 @@ def test_classify_starts_without_config_reply_engine_or_asyncio() -> None:
     script = (
         "import sys; from reviewbot.app.cli import main; sys.argv = ['reviewbot', 'classify'];"
         " code = main(); loaded = [m for m in ('reviewbot.config', 'reviewbot.replies.engine',"
-        " 'reviewbot.replies.guardrails', 'asyncio') if m in sys.modules];"
+        " 'reviewbot.replies.guardrails', 'reviewbot.sourceconfig', 'asyncio')"
+        " if m in sys.modules];"
         " print(json.dumps(loaded), file=sys.stderr); sys.exit(code)"
     )
     done = subprocess.run(

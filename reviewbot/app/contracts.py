@@ -15,7 +15,6 @@ from reviewbot.analysis.base import UNREAD, Analysis, Analyzer, ReviewText
 from reviewbot.platforms.normalize import clean_text
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.safejson import has_unstorable, storable_text
-from reviewbot.sourceconfig import reply_max_chars
 
 if TYPE_CHECKING:
     from reviewbot.replies.engine import TemplateDrafter
@@ -225,7 +224,9 @@ def draft_lines(
     *,
     batches: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    from reviewbot.replies.guardrails import ReplyLimits  # not for classify: its start-up
+    # not imported for classify: its start-up
+    from reviewbot.replies.guardrails import ReplyLimits
+    from reviewbot.sourceconfig import reply_max_chars
     from reviewbot.workflow.roles import required_role
 
     recent: list[str] = []
