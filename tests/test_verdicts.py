@@ -299,3 +299,33 @@ def test_the_malice_training_takes_exported_verdicts_as_extra_rows(tmp_path, mon
         (rows[1]["text"], frozenset({"extortion"})),
     ]
     assert out.exists() and mt.DEFAULT_OUT.read_bytes() == shipped
+
+
+async def test_queries_that_pick_reviews_by_the_flag_honour_a_cleared_one(sessions, drafter):
+    """verdicts.cleared_clause() is how SQL asks "did staff clear it": the thank-you
+    batches, the demo's count of malicious reviews and the crisis tally read it, so a flag
+    staff cleared keeps no review out of them; a later appeal puts it back."""
+    await seed(sessions, drafter)
+    query = select(Review.id).where(verdicts.cleared_clause())
+    async with sessions() as s:
+        assert (await s.scalars(query)).all() == []
+    assert (await clear(sessions, STAFF, drafter)).ok
+    async with sessions() as s:
+        assert (await s.scalars(query)).all() == [1]
+    assert (await appeal(sessions, MANAGER, NOW + timedelta(hours=1))).ok
+    async with sessions() as s:
+        assert (await s.scalars(query)).all() == []
+
+
+def test_a_cleared_illness_claim_is_food_safety_again():
+    """Mid-crisis, a food-safety claim pages the owner at once, unless it is under suspicion
+    of malice; once staff cleared the flag it is a claim like any other."""
+    from reviewbot.workflow.crisis import is_food_safety
+
+    claim = Analysis(
+        review_id=1, revision=1, model="m", sentiment=0.05, polarity="negative", negative=True,
+        categories=[{"name": "hygiene", "polarity": "negative"}], malicious=True,
+        malicious_reasons=["extortion"], severity="high", created_at=NOW,
+    )  # fmt: skip
+    assert not is_food_safety(claim)
+    assert is_food_safety(claim, cleared=True)

@@ -78,7 +78,7 @@ from reviewbot.replies.model import ModelDrafter
 from reviewbot.replies.templates import load_library
 from reviewbot.resources import bundled_font
 from reviewbot.sourceconfig import DemoSource, SourceBase
-from reviewbot.store import db, outbox
+from reviewbot.store import db, outbox, verdicts
 from reviewbot.store.health import NOT_RUNNING
 from reviewbot.store.schema import Alert, Analysis, Draft, Review, Source
 from reviewbot.web.app import WebServer
@@ -884,7 +884,11 @@ class Daemon:
             return {
                 "reviews": await session.scalar(select(func.count()).select_from(Review)) or 0,
                 "negative": await session.scalar(reviews_where(Analysis.negative)) or 0,
-                "malicious": await session.scalar(reviews_where(Analysis.malicious)) or 0,
+                # less the flags staff cleared (👌 不是恶意)
+                "malicious": await session.scalar(
+                    reviews_where(Analysis.malicious).where(~verdicts.cleared_clause())
+                )
+                or 0,
                 "drafts": await session.scalar(select(func.count()).select_from(Draft)) or 0,
                 "alerts": await session.scalar(
                     select(func.count()).select_from(Alert).where(Alert.status == "sent")

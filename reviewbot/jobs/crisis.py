@@ -387,7 +387,13 @@ class CrisisDetector:
         rows = await session.execute(
             select(Review.id, Analysis).join(Analysis, current).where(Review.id.in_(review_ids))
         )
-        return sorted(review_id for review_id, analysis in rows if is_food_safety(analysis))
+        rows = rows.all()
+        cleared = await verdicts.cleared_among(session, [review_id for review_id, _ in rows])
+        return sorted(
+            review_id
+            for review_id, analysis in rows
+            if is_food_safety(analysis, cleared=review_id in cleared)
+        )
 
     async def _flush(self, now: datetime) -> list[int]:
         """Send the gathered updates whose time has come (no new trigger needed)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.store.db import SessionFactory
@@ -69,6 +69,22 @@ async def cleared(session: AsyncSession, review_id: int) -> MaliceVerdict | None
     """The verdict clearing the review's malice flag, if the latest one does."""
     found = await latest(session, review_id)
     return found if found is not None and found.verdict == "not_malicious" else None
+
+
+def cleared_clause() -> ColumnElement[bool]:
+    """SQL: the review in the query (Review) was cleared by staff, its latest verdict saying
+    not malicious; for queries that pick reviews by the analyzer's flag."""
+    latest = (
+        select(func.max(MaliceVerdict.id))
+        .where(MaliceVerdict.review_id == Review.id)
+        .correlate(Review)
+        .scalar_subquery()
+    )
+    return (
+        select(MaliceVerdict.id)
+        .where(MaliceVerdict.id == latest, MaliceVerdict.verdict == "not_malicious")
+        .exists()
+    )
 
 
 async def cleared_among(session: AsyncSession, review_ids: Iterable[int]) -> set[int]:

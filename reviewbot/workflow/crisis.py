@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.reporting.labels import CATEGORY, PLATFORMS
-from reviewbot.store import audit, pages
+from reviewbot.store import audit, pages, verdicts
 from reviewbot.store.alerts import queue_notice
 from reviewbot.store.schema import Analysis, Crisis, Review
 
@@ -39,10 +39,11 @@ def food_safety_topic(crisis_id: int) -> str:
     return f"crisis:{crisis_id}:food-safety"
 
 
-def is_food_safety(analysis: Analysis) -> bool:
+def is_food_safety(analysis: Analysis, *, cleared: bool = False) -> bool:
     """A claim of illness, or any other hygiene complaint, from a review not under suspicion
-    of malice: what pages an owner at once even mid-crisis."""
-    if analysis.malicious:
+    of malice (`cleared`: staff said it is not malicious, whatever the analyzer read): what
+    pages an owner at once even mid-crisis."""
+    if analysis.malicious and not cleared:
         return False
     hygiene = any(
         c.get("name") == "hygiene" and c.get("polarity") == "negative"
@@ -80,16 +81,21 @@ async def tally(session: AsyncSession, crisis: Crisis) -> Tally:
         since &= Review.first_seen_at <= crisis.closed_at
     rows: list[Any] = (
         await session.execute(
-            select(Review.platform, Analysis)
+            select(Review.id, Review.platform, Analysis)
             .join(Analysis, current, isouter=True)
             .where(or_(Review.id.in_(crisis.review_ids), since))
         )
     ).all()
+    cleared = await verdicts.cleared_among(session, [review_id for review_id, _, _ in rows])
     return Tally(
         reviews=len(rows),
-        negative=sum(1 for _, a in rows if a is not None and a.negative),
-        food_safety=sum(1 for _, a in rows if a is not None and is_food_safety(a)),
-        platforms=tuple(sorted({platform for platform, _ in rows})),
+        negative=sum(1 for _, _, a in rows if a is not None and a.negative),
+        food_safety=sum(
+            1
+            for review_id, _, a in rows
+            if a is not None and is_food_safety(a, cleared=review_id in cleared)
+        ),
+        platforms=tuple(sorted({platform for _, platform, _ in rows})),
     )
 
 

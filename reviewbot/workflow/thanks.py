@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reviewbot.store import audit
+from reviewbot.store import audit, verdicts
 from reviewbot.store.outbox import queue_alert_update
 from reviewbot.store.schema import Analysis, Draft, ReplyBatch, Review
 from reviewbot.text import clip_utf16
@@ -121,7 +121,8 @@ def _positive(stores: Sequence[str]) -> Select:
             Review.needs_processing.is_(False),
             Analysis.polarity == "positive",
             Analysis.negative.is_(False),
-            Analysis.malicious.is_(False),
+            # a flag staff cleared (👌 不是恶意) no longer keeps a review out of the batch
+            or_(Analysis.malicious.is_(False), verdicts.cleared_clause()),
             Analysis.severity != "critical",
             Draft.revision == Review.revision,
             Draft.status.in_(("proposed", "failed")),
