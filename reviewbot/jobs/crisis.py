@@ -385,14 +385,14 @@ class CrisisDetector:
     async def _food_safety(self, session: AsyncSession, review_ids: list[int]) -> list[int]:
         current = (Analysis.review_id == Review.id) & (Analysis.revision == Review.revision)
         rows = await session.execute(
-            select(Review.id, Analysis).join(Analysis, current).where(Review.id.in_(review_ids))
+            select(Review.id, Analysis, verdicts.cleared_clause())
+            .join(Analysis, current)
+            .where(Review.id.in_(review_ids))
         )
-        rows = rows.all()
-        cleared = await verdicts.cleared_among(session, [review_id for review_id, _ in rows])
         return sorted(
             review_id
-            for review_id, analysis in rows
-            if is_food_safety(analysis, cleared=review_id in cleared)
+            for review_id, analysis, cleared in rows
+            if is_food_safety(analysis, cleared=cleared)
         )
 
     async def _flush(self, now: datetime) -> list[int]:

@@ -112,8 +112,8 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
                 continue
             unknown = set(table) - {"name", "ack", "step", "when", "names"}
             problems.extend(f"{at}: unknown key {k!r}" for k in sorted(unknown))
-            ack = _variants(table.get("ack"), f"{at}.ack", problems)
-            step = _variants(table.get("step"), f"{at}.step", problems)
+            ack = variants(table.get("ack"), f"{at}.ack", problems)
+            step = variants(table.get("step"), f"{at}.step", problems)
             label = table.get("name")
             if not isinstance(label, str) or not label:
                 problems.append(f"{at}.name: a short name is required")
@@ -129,8 +129,8 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
                     problems.append(f"{wat}: expected ack and/or step (and also)")
                     continue
                 when[word] = (
-                    _variants(sub.get("ack", []), f"{wat}.ack", problems, allow_empty=True),
-                    _variants(sub.get("step", []), f"{wat}.step", problems, allow_empty=True),
+                    variants(sub.get("ack", []), f"{wat}.ack", problems, allow_empty=True),
+                    variants(sub.get("step", []), f"{wat}.step", problems, allow_empty=True),
                 )
                 # other words that choose the same answer (甩锅: 互相推, 推来推去)
                 also = sub.get("also", [])
@@ -146,18 +146,26 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
     return answers, problems
 
 
-def _variants(
-    raw: object, where: str, problems: list[str], *, allow_empty: bool = False
+def variants(
+    raw: object,
+    where: str,
+    problems: list[str],
+    *,
+    allow_empty: bool = False,
+    known: frozenset[str] = SLOTS,
+    kind: str = "slot",
 ) -> tuple[str, ...]:
+    """A list of texts read from a library file, its problems told: not a list of texts,
+    empty where a variant is required, a `kind` of {slot} not among `known`."""
     if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
         problems.append(f"{where}: expected a list of texts")
         return ()
     if not raw and not allow_empty:
         problems.append(f"{where}: at least one variant is required")
     for text in raw:
-        unknown = slots_in(text) - SLOTS
+        unknown = slots_in(text) - known
         if unknown:
-            problems.append(f"{where}: unknown slot(s) {sorted(unknown)} in {text!r}")
+            problems.append(f"{where}: unknown {kind}(s) {sorted(unknown)} in {text!r}")
     return tuple(raw)
 
 

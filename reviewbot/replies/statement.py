@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewbot.replies.answers import fill, slots_in
+from reviewbot.replies.answers import fill, variants
 from reviewbot.replies.facts import StoreProfile
 
 STATEMENT_FILE = "statement.toml"
@@ -78,19 +78,12 @@ def read_statement(path: Path) -> tuple[StatementSpec | None, list[str]]:
         f"{where}: unknown key {k!r}" for k in sorted(set(data) - {*PARTS, "topics", "hygiene"})
     ]
 
-    def variants(raw: object, at: str, required: bool) -> tuple[str, ...]:
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            problems.append(f"{at}: expected a list of texts")
-            return ()
-        if required and not raw:
-            problems.append(f"{at}: needs at least one variant")
-        for text in raw:
-            unknown = slots_in(text) - VARIABLES
-            if unknown:
-                problems.append(f"{at}: unknown variable(s) {sorted(unknown)} in {text!r}")
-        return tuple(raw)
+    def texts(raw: object, at: str, required: bool = True) -> tuple[str, ...]:
+        return variants(
+            raw, at, problems, allow_empty=not required, known=VARIABLES, kind="variable"
+        )
 
-    parts = {p: variants(data.get(p, []), f"{where}: {p}", p not in OPTIONAL) for p in PARTS}
+    parts = {p: texts(data.get(p, []), f"{where}: {p}", p not in OPTIONAL) for p in PARTS}
     topics = data.get("topics", {})
     if not isinstance(topics, dict) or not all(isinstance(v, str) for v in topics.values()):
         problems.append(f"{where}: topics: expected a table of names")
@@ -100,8 +93,6 @@ def read_statement(path: Path) -> tuple[StatementSpec | None, list[str]]:
         problems.append(f"{where}: hygiene: only {', '.join(HYGIENE_PARTS)}")
         raw_hygiene = {}
     hygiene = {
-        p: variants(raw_hygiene[p], f"{where}: hygiene.{p}", True)
-        for p in HYGIENE_PARTS
-        if p in raw_hygiene
+        p: texts(raw_hygiene[p], f"{where}: hygiene.{p}") for p in HYGIENE_PARTS if p in raw_hygiene
     }
     return StatementSpec(parts, dict(topics), hygiene), problems

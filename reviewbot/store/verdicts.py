@@ -74,7 +74,7 @@ async def cleared(session: AsyncSession, review_id: int) -> MaliceVerdict | None
 def cleared_clause() -> ColumnElement[bool]:
     """SQL: the review in the query (Review) was cleared by staff, its latest verdict saying
     not malicious; for queries that pick reviews by the analyzer's flag."""
-    latest = (
+    newest = (
         select(func.max(MaliceVerdict.id))
         .where(MaliceVerdict.review_id == Review.id)
         .correlate(Review)
@@ -82,7 +82,7 @@ def cleared_clause() -> ColumnElement[bool]:
     )
     return (
         select(MaliceVerdict.id)
-        .where(MaliceVerdict.id == latest, MaliceVerdict.verdict == "not_malicious")
+        .where(MaliceVerdict.id == newest, MaliceVerdict.verdict == "not_malicious")
         .exists()
     )
 
@@ -92,14 +92,8 @@ async def cleared_among(session: AsyncSession, review_ids: Iterable[int]) -> set
     ids = list(review_ids)
     if not ids:
         return set()
-    last: dict[int, str] = {}
-    for review_id, verdict in await session.execute(
-        select(MaliceVerdict.review_id, MaliceVerdict.verdict)
-        .where(MaliceVerdict.review_id.in_(ids))
-        .order_by(MaliceVerdict.id)
-    ):
-        last[review_id] = verdict
-    return {review_id for review_id, verdict in last.items() if verdict == "not_malicious"}
+    found = await session.scalars(select(Review.id).where(Review.id.in_(ids), cleared_clause()))
+    return set(found)
 
 
 @dataclass(frozen=True, slots=True)

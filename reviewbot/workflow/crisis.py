@@ -81,21 +81,18 @@ async def tally(session: AsyncSession, crisis: Crisis) -> Tally:
         since &= Review.first_seen_at <= crisis.closed_at
     rows: list[Any] = (
         await session.execute(
-            select(Review.id, Review.platform, Analysis)
+            select(Review.platform, Analysis, verdicts.cleared_clause())
             .join(Analysis, current, isouter=True)
             .where(or_(Review.id.in_(crisis.review_ids), since))
         )
     ).all()
-    cleared = await verdicts.cleared_among(session, [review_id for review_id, _, _ in rows])
     return Tally(
         reviews=len(rows),
-        negative=sum(1 for _, _, a in rows if a is not None and a.negative),
+        negative=sum(1 for _, a, _ in rows if a is not None and a.negative),
         food_safety=sum(
-            1
-            for review_id, _, a in rows
-            if a is not None and is_food_safety(a, cleared=review_id in cleared)
+            1 for _, a, cleared in rows if a is not None and is_food_safety(a, cleared=cleared)
         ),
-        platforms=tuple(sorted({platform for _, platform, _ in rows})),
+        platforms=tuple(sorted({platform for platform, _, _ in rows})),
     )
 
 
