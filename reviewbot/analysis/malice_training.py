@@ -2,7 +2,7 @@
 
     .venv/bin/python -m reviewbot.analysis.malice_training [--out PATH] [--extra FILE]
 
-(or `reviewbot train-malice`). Rows come from malice_data.py: one group per writer. Only
+Rows come from malice_data.py: one group per writer. Only
 rows the cue prefilter lets through are learned from, as only those are ever scored. One
 logistic regression per reason (the analyzer's L-BFGS, training.py): that reason's rows
 against the honest ones (rows of the other reason left out: the writers draw the line
