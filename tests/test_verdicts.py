@@ -7,6 +7,7 @@ Real rows in SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -329,3 +330,79 @@ def test_a_cleared_illness_claim_is_food_safety_again():
     )  # fmt: skip
     assert not is_food_safety(claim)
     assert is_food_safety(claim, cleared=True)
+
+
+def test_a_clearing_carries_to_a_new_revision_only_without_new_evidence():
+    staff_saw = verdicts.Clearing(
+        1, "菜里有头发，给我转200块我就把差评删了", ("extortion",), "小王"
+    )
+    same = ("extortion",), ["给我转200块我就把差评"]
+    assert verdicts.carries(staff_saw, 1, ("threat",), ["找人"])  # the revision staff judged
+    assert verdicts.carries(staff_saw, 2, *same)
+    assert not verdicts.carries(staff_saw, 2, ("extortion",), ["给我转200块", "不转钱就天天差评"])
+    assert not verdicts.carries(staff_saw, 2, ("extortion", "threat"), ["给我转200块我就把差评"])
+    assert not verdicts.carries(staff_saw, 2, ("extortion",), ["转500"])
+    assert (
+        verdicts.added("菜很咸，退钱", "菜很咸，必须退钱\n追评：还没退") == "必须\n\n追评：还没退"
+    )
+    assert verdicts.added("一样的话", "一样的话") == ""
+
+
+async def test_a_cleared_review_the_customer_adds_to_is_judged_on_what_was_added(
+    database_url, demo, clock
+):
+    """Staff's 「不是恶意」 was given on the words they read. A follow-up that adds no
+    malice keeps it (the system records it for the new revision, and it is no training
+    label); a follow-up that adds a demand or a threat flags the review again."""
+    from reviewbot.app.daemon import Daemon
+    from reviewbot.chat.console import ConsoleNotifier
+    from tests.conftest import make_settings
+
+    daemon = Daemon(
+        make_settings(database_url, demo_url=demo.base_url),
+        clock=clock,
+        notifier=ConsoleNotifier(io.StringIO()),
+    )
+
+    async def poll() -> None:
+        clock.advance(minutes=5)
+        await daemon.poll_all_once()
+        await daemon.drain()
+
+    async def reading() -> tuple[int, actions.Reading | None]:
+        async with daemon.sessions() as s:
+            review = (await s.scalars(select(Review))).one()
+            return review.revision, await actions.current_reading(s, review)
+
+    await daemon.start(schedule=False)
+    try:
+        posted = demo.platform.add_review(
+            "shop-1", "菜里有头发，给我转200块我就把差评删了", 1, anonymous=False
+        )
+        await poll()
+        revision, first = await reading()
+        assert revision == 1 and first is not None and first.malicious
+        async with daemon.sessions() as s, s.begin():
+            staff = Actor("telegram:5", "小王", {"store-1": "staff"})
+            assert (await actions.clear_malicious(s, 1, staff, clock.now())).ok
+
+        demo.platform.add_follow_up(posted.review_id, "后来店长打电话道歉了，态度还可以")
+        await poll()
+        revision, carried = await reading()
+        assert revision == 2 and carried is not None
+        assert carried.row.malicious and not carried.malicious  # the flag staff cleared
+        assert carried.cleared is not None and carried.cleared.actor == verdicts.SYSTEM_ACTOR
+        assert carried.cleared.actor_name == "系统（沿用小王的判断）"
+
+        demo.platform.add_follow_up(posted.review_id, "不转钱我就天天来刷差评，找人一起来")
+        await poll()
+        revision, again = await reading()
+        assert revision == 3 and again is not None and again.malicious and again.cleared is None
+        rows, tally = await verdicts.export(daemon.sessions)
+    finally:
+        await daemon.stop()
+        await daemon.close()
+    # the export holds staff's own verdict on the words they read, not the carried one
+    (row,) = rows
+    assert row["by"] == "小王" and row["revision"] == 1 and "追评" not in row["text"]
+    assert tally.cleared == 1

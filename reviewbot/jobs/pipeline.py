@@ -81,7 +81,8 @@ class _Item:
     text: ReviewText
     context: AnalysisContext
     attempts: int = 0  # failed ones so far
-    cleared: bool = False  # staff said 「不是恶意」: a new revision too is read as ordinary
+    # staff's latest 「不是恶意」, on this revision or an earlier one (verdicts.carries)
+    clearing: verdicts.Clearing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +91,13 @@ class _Outcome:
     analysis: AnalysisResult | None = None  # as the analyzer read it: what is stored
     draft: DraftResult | None = None
     error: str | None = None
+    cleared: bool = False  # staff's 「不是恶意」 holds for this reading (Pipeline._cleared)
 
     @property
     def reading(self) -> AnalysisResult | None:
         """The analysis as the workflow reads it: staff's 「不是恶意」 honoured (the alert,
         the draft and the customer case follow it; the stored analysis does not)."""
-        if self.analysis is None or not self.item.cleared:
+        if self.analysis is None or not self.cleared:
             return self.analysis
         return as_cleared(self.analysis)
 
@@ -207,7 +209,7 @@ class Pipeline:
                     .limit(limit)
                 )
             ).all()
-            cleared = await verdicts.cleared_among(session, [r.id for r in reviews])
+            clearings = await verdicts.clearings(session, [r.id for r in reviews])
             items = [
                 _Item(
                     r.id,
@@ -217,7 +219,7 @@ class Pipeline:
                     review_text(r),
                     await self._context(session, r),
                     r.process_attempts,
-                    r.id in cleared,
+                    clearings.get(r.id),
                 )
                 for r in reviews
             ]
@@ -296,20 +298,36 @@ class Pipeline:
         for item in items:
             try:
                 analysis = self.analyzer.analyze(item.text, item.context)
+                cleared = self._cleared(item, analysis)
                 store_recent = recent.setdefault(item.store_id, [])
                 draft = self.drafter.draft(
                     item.text,
-                    as_cleared(analysis) if item.cleared else analysis,
+                    as_cleared(analysis) if cleared else analysis,
                     self.store_profile(item.store_id),
                     recent=store_recent,
                     limits=self.reply_limits(item.source_id),
                 )
                 store_recent.insert(0, draft.text)
-                outcomes.append(_Outcome(item, analysis, draft))
+                outcomes.append(_Outcome(item, analysis, draft, cleared=cleared))
             except Exception as exc:
                 log.exception("analyzing review %d failed", item.review_id)
                 outcomes.append(_Outcome(item, error=f"{type(exc).__name__}: {exc}"))
         return outcomes
+
+    def _cleared(self, item: _Item, analysis: AnalysisResult) -> bool:
+        """Staff's 「不是恶意」 holds for this reading: the flag staff saw, not new evidence
+        in words the customer added since (read on their own: verdicts.carries)."""
+        clearing = item.clearing
+        if clearing is None or not analysis.malicious:
+            return False
+        readings = [analysis]
+        if clearing.revision != item.revision:
+            words = verdicts.added(clearing.text, item.text.text)
+            if words.strip():
+                readings.append(self.analyzer.analyze(replace(item.text, text=words), item.context))
+        reasons = [r for reading in readings for r in reading.malicious_reasons]
+        spans = [e.span for reading in readings for e in reading.malicious_evidence if e.span]
+        return verdicts.carries(clearing, item.revision, reasons, spans)
 
     async def _ask_model(
         self, outcomes: list[_Outcome], recent: dict[str, list[str]]
@@ -469,33 +487,35 @@ class Pipeline:
         if review is None or review.revision != item.revision or not review.needs_processing:
             return None
         now = self.clock.now()
-        exists = await session.scalar(
-            select(Analysis.id).where(
+        stored = await session.scalar(
+            select(Analysis).where(
                 Analysis.review_id == review.id,
                 Analysis.revision == review.revision,
                 Analysis.model == result.model,
             )
         )
-        if exists is None:
-            session.add(
-                Analysis(
-                    review_id=review.id,
-                    revision=review.revision,
-                    model=result.model,
-                    sentiment=result.sentiment,
-                    polarity=result.polarity,
-                    negative=result.negative,
-                    categories=[
-                        {"name": c.name, "polarity": c.polarity, "terms": list(c.terms)}
-                        for c in result.categories
-                    ],
-                    malicious=result.malicious,
-                    malicious_reasons=list(result.malicious_reasons),
-                    severity=result.severity,
-                    created_at=now,
-                    details=result.details(),
-                )
+        if stored is None:
+            stored = Analysis(
+                review_id=review.id,
+                revision=review.revision,
+                model=result.model,
+                sentiment=result.sentiment,
+                polarity=result.polarity,
+                negative=result.negative,
+                categories=[
+                    {"name": c.name, "polarity": c.polarity, "terms": list(c.terms)}
+                    for c in result.categories
+                ],
+                malicious=result.malicious,
+                malicious_reasons=list(result.malicious_reasons),
+                severity=result.severity,
+                created_at=now,
+                details=result.details(),
             )
+            session.add(stored)
+        if outcome.cleared and item.clearing and item.clearing.revision != review.revision:
+            text = review_text(review).text
+            verdicts.carry(session, review, item.clearing, text, now=now, analysis=stored)
         await session.execute(
             update(Draft)
             .where(Draft.review_id == review.id, Draft.status == "proposed")

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reviewbot.config import Settings
 from reviewbot.speed import LADDER, Policy, policy
+from reviewbot.store import verdicts
 from reviewbot.store.cases import identifiable
 from reviewbot.store.schema import (
     Alert,
@@ -468,6 +469,7 @@ async def _flags_cleared(session: AsyncSession, scope: Scope) -> int:
                 MaliceVerdict.store_id.in_(scope.store_ids),
                 MaliceVerdict.verdict == "not_malicious",
                 MaliceVerdict.flagged.is_(True),
+                MaliceVerdict.actor != verdicts.SYSTEM_ACTOR,  # staff's, not carried over
                 MaliceVerdict.at >= scope.start,
                 MaliceVerdict.at < scope.end,
                 MaliceVerdict.at <= scope.as_of,

@@ -2,7 +2,11 @@
 analyzer said, read back as "is this review's flag cleared", and exported as labelled rows
 in the format of the malice check sets (analysis/evaluation.py `row_labels` reads them).
 
-A verdict is never updated: a change of mind is a new row, and a review's latest row holds.
+A verdict is never updated: a change of mind is a new row, and a review's latest row holds,
+for the revision of the review it was given on. When the customer edits the review or adds a
+follow-up, staff's 「不是恶意」 carries over only if the new reading's evidence is what staff
+saw (`carries`): the pipeline then records the carried verdict for the new revision, by the
+system. New evidence (a demand added after the flag was cleared) flags the review again.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -21,6 +26,8 @@ from reviewbot.vocab import Verdict
 
 # The `source` of an exported row: the check sets name who wrote each row.
 SOURCE = "staff verdict (reviewbot verdicts export)"
+# The actor of a verdict carried over to a new revision: not a person's label, not exported.
+SYSTEM_ACTOR = "reviewbot"
 
 
 def record(
@@ -65,15 +72,94 @@ async def latest(session: AsyncSession, review_id: int) -> MaliceVerdict | None:
     )
 
 
-async def cleared(session: AsyncSession, review_id: int) -> MaliceVerdict | None:
-    """The verdict clearing the review's malice flag, if the latest one does."""
-    found = await latest(session, review_id)
-    return found if found is not None and found.verdict == "not_malicious" else None
+async def cleared(session: AsyncSession, review: Review) -> MaliceVerdict | None:
+    """The verdict clearing the review's malice flag, if the latest one does and was given
+    on (or carried to) the review's current revision."""
+    found = await latest(session, review.id)
+    if found is None or found.verdict != "not_malicious" or found.revision != review.revision:
+        return None
+    return found
+
+
+async def clearings(session: AsyncSession, review_ids: Iterable[int]) -> dict[int, Clearing]:
+    """Per review whose latest verdict says not malicious, on whichever revision: what the
+    pipeline weighs a new reading against (`carries`)."""
+    ids = list(review_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(MaliceVerdict.review_id, func.max(MaliceVerdict.id).label("id"))
+        .where(MaliceVerdict.review_id.in_(ids))
+        .group_by(MaliceVerdict.review_id)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(MaliceVerdict).join(newest, newest.c.id == MaliceVerdict.id)
+    )
+    return {
+        row.review_id: Clearing(row.revision, row.text, tuple(row.flag_reasons), row.actor_name)
+        for row in rows
+        if row.verdict == "not_malicious"
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Clearing:
+    """Staff's 「不是恶意」 as the pipeline's worker thread needs it (no session there)."""
+
+    revision: int
+    text: str
+    reasons: tuple[str, ...]
+    by: str
+
+
+def carries(
+    clearing: Clearing, revision: int, reasons: Sequence[str], spans: Sequence[str]
+) -> bool:
+    """Whether staff's 「不是恶意」 holds for a reading of `revision`: given on it, or the
+    reading flags nothing staff did not see: no reason the cleared flag lacked, and every
+    span of its evidence in the words staff judged. (The pipeline passes the evidence of
+    the whole text and of the words added since, read alone: a reading lists its strongest
+    span, which may be the old one when a new demand was added.)"""
+    if clearing.revision == revision:
+        return True
+    return set(reasons) <= set(clearing.reasons) and all(span in clearing.text for span in spans)
+
+
+def added(before: str, after: str) -> str:
+    """The words of `after` that `before` lacks (edits and follow-ups), one per line."""
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    return "\n".join(
+        after[j1:j2] for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
+    )
+
+
+def carry(
+    session: AsyncSession,
+    review: Review,
+    clearing: Clearing,
+    text: str,
+    *,
+    now: datetime,
+    analysis: Analysis | None,
+) -> MaliceVerdict:
+    """Staff's 「不是恶意」 recorded again for the review's new revision, by the system."""
+    return record(
+        session,
+        review,
+        text,
+        "not_malicious",
+        actor=SYSTEM_ACTOR,
+        actor_name=f"系统（沿用{clearing.by}的判断）",
+        now=now,
+        analysis=analysis,
+    )
 
 
 def cleared_clause() -> ColumnElement[bool]:
     """SQL: the review in the query (Review) was cleared by staff, its latest verdict saying
-    not malicious; for queries that pick reviews by the analyzer's flag."""
+    not malicious of its current revision; for queries that pick reviews by the analyzer's
+    flag."""
     newest = (
         select(func.max(MaliceVerdict.id))
         .where(MaliceVerdict.review_id == Review.id)
@@ -82,7 +168,11 @@ def cleared_clause() -> ColumnElement[bool]:
     )
     return (
         select(MaliceVerdict.id)
-        .where(MaliceVerdict.id == newest, MaliceVerdict.verdict == "not_malicious")
+        .where(
+            MaliceVerdict.id == newest,
+            MaliceVerdict.verdict == "not_malicious",
+            MaliceVerdict.revision == Review.revision,
+        )
         .exists()
     )
 
@@ -128,9 +218,9 @@ def tally(rows: Iterable[MaliceVerdict]) -> Tally:
 async def latest_verdicts(
     session: AsyncSession, stores: Sequence[str] | None = None, since: datetime | None = None
 ) -> list[MaliceVerdict]:
-    """Each judged review's latest verdict (of `stores`, given at or after `since`), oldest
-    first."""
-    where = []
+    """Each judged review's latest verdict by a person (of `stores`, given at or after
+    `since`), oldest first: a verdict the system carried to a new revision is no label."""
+    where = [MaliceVerdict.actor != SYSTEM_ACTOR]
     if stores:
         where.append(MaliceVerdict.store_id.in_(list(stores)))
     rows = (

@@ -282,7 +282,7 @@ async def current_reading(session: AsyncSession, review: Review) -> Reading | No
     row = await current_analysis(session, review)
     if row is None:
         return None
-    return Reading(row, await verdicts.cleared(session, review.id))
+    return Reading(row, await verdicts.cleared(session, review))
 
 
 async def current_analysis(session: AsyncSession, review: Review) -> Analysis | None:
@@ -757,7 +757,7 @@ async def clear_malicious(
             "可点卡片上的“📣 请店长处理”通知店长。"
         )
     row = await current_analysis(session, review)
-    earlier = await verdicts.cleared(session, review.id)
+    earlier = await verdicts.cleared(session, review)
     if earlier is not None and appeal is None:
         when = _local(earlier.at, zone)
         return Outcome(
