@@ -176,6 +176,7 @@ class _Advice:
     advice: str
     rewrite: str
     mode: str  # "clause": the clause holding the hit is replaced; "span": the hit is
+    rewrite_en: str = ""  # `rewrite` in a sentence staff wrote in English
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +346,7 @@ def _advice(table: dict[str, Any], base: _Advice | None, where: str) -> _Advice:
         advice=table.get("advice", base.advice if base else ""),
         rewrite=table.get("rewrite", base.rewrite if base else ""),
         mode=mode,
+        rewrite_en=table.get("rewrite_en", base.rewrite_en if base else ""),
     )
 
 
@@ -810,11 +812,12 @@ def _suggest(
     the sentence is left, the advice to drop it."""
     written = reply.written
     start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice, breaks)
+    english = not _HAN.search(written[start:stop])
     edits = []
     for other, other_advice in hits:
         s, e, a, b = _edit(written, *reply.written_bounds(*other), other_advice, breaks)
         if (s, e) == (start, stop):
-            edits.append((a, b, other_advice.rewrite))
+            edits.append((a, b, other_advice.rewrite_en if english else other_advice.rewrite))
     pieces, at, used = [], start, set()
     for a, b, rewrite in sorted(edits):
         if a < at:
@@ -829,9 +832,11 @@ def _suggest(
     original = written[start:stop].strip()
     if sentence == original:
         return advice.advice
+    if english:
+        if sentence:
+            return f"{advice.advice}可以改成：「{sentence}」"
+        return f"{advice.advice}可以删掉这句：「{original}」"
     if not _HAN.search(sentence):
-        if not _HAN.search(original):
-            return advice.advice
         return f"{advice.advice}可以删掉这句：「{original}」"
     return f"{advice.advice}可以改成：「{sentence}」"
 
