@@ -1127,3 +1127,10 @@ def test_the_malrec_batch_recall_and_no_honest_accused_at_any_stars():
 def test_english_money_spent_or_sarcasm_is_no_price_for_the_review(text):
     for stars in (None, 1, 3):
         assert not read(text, stars).malicious, stars
+
+
+def test_a_shops_offer_the_customer_reports_in_cantonese_is_not_their_demand():
+    """話 after a person is Cantonese "said": 老闆話俾$200我刪評 is the boss offering money
+    for the review, which the customer turned down (我話唔使), not a demand."""
+    assert not read("老闆話俾$200我叫我刪評，我話唔使，啲雞係臭嘅就係臭嘅").malicious
+    assert read("我話咗俾$300就刪評，你哋自己睇住辦").malicious_reasons == ("extortion",)
