@@ -480,7 +480,7 @@ def test_staff_are_shown_the_words_they_wrote():
 
 def test_the_engines_quote_of_the_customer_is_not_held_against_the_reply():
     review = ReviewText("q1", "骑手送得太慢了，饭都凉了", 2)
-    reply = f"{OK_OPENING}这次「骑手送得太慢」，是我们出餐没有安排好。"
+    reply = f"{OK_OPENING}这次「骑手送得太慢」，饭才凉了。"
     assert codes(reply, review=review, quotes=("「骑手送得太慢」",)) == []
     # The same 「」 written by staff is checked like any other text.
     assert codes(reply, review=review) == ["blame"]
@@ -830,3 +830,36 @@ def test_how_a_dish_is_made_explained_with_ownership_and_a_change_is_no_argument
     # The same defence alone, or with sympathy but nothing the store will do, still argues.
     assert "argue" in codes("这道菜本来就偏甜，是江浙口味。")
     assert "argue" in codes("这道菜本来就偏甜，是江浙口味。我们理解您的感受。")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # the store owns it in the same sentence (是我…没…好, 属我店…不到位, 是我们判断失误)
+        "抱歉，收银台人手不够，是我排班没排好。已加人。",
+        "非常抱歉！那天我们接单太多，出餐排不过来，本应该暂停接单却没有，是我们判断失误。",
+        # a concession that goes on to the store's own part
+        "抱歉造成您的困擾！雖然是外送途中發生的，但我們的湯品包裝不夠牢固也是原因。",
+        "配送虽然是平台骑手，但订单是在我们店下的，您的体验我们有责任。",
+        # not done (未), so that … not (免得), the customer's own refund request
+        "我店目前未开展免单活动，如有活动会在平台页面公示。",
+        "打包费是餐盒的成本，我们在下单页面加了说明，免得大家觉得被乱收费。",
+        "抱歉！退款是您在平台申请的，我们这边同意得太慢了，是我们处理不及时。",
+    ],
+)
+def test_an_innocent_edit_that_owns_the_fault_or_offers_nothing_passes(reply):
+    assert not {"blame", "promise"} & set(codes(reply))
+
+
+@pytest.mark.parametrize(
+    ("reply", "code"),
+    [
+        ("虽然我们也有不足，但主要是骑手送错了楼。", "blame"),  # conceded, then blamed
+        ("那天单子太多忙不过来，骑手也送得慢，请您理解。", "blame"),
+        ("未来我们给您免单。", "promise"),  # 未来 is no 未
+        ("这单免了，免得您再跑一趟。", "promise"),
+        ("退款是您申请的，我们再给您多退二十。", "promise"),
+    ],
+)
+def test_the_same_words_with_a_real_violation_are_still_caught(reply, code):
+    assert code in codes(reply)
