@@ -84,6 +84,30 @@ def test_the_draft_contract_writes_to_the_review_platforms_length(analyzer, draf
     assert 0 < len(out["reply"]) <= 300
 
 
+def test_an_english_review_on_a_300_character_platform_gets_a_reply_that_fits(analyzer, drafter):
+    """An English reply of three points on Ele.me (300 characters) was 411 long at its
+    most compressed and could not be posted: the last level takes every part in its
+    fewest words and names the lesser points in one short sentence, still naming them."""
+    store = replace(
+        STORE,
+        localized={
+            "en": {
+                "signature": "Manager Wang, Laojiefang Sichuan Kitchen",
+                "contact": "the manager's phone 028-6543 2100",
+            }
+        },
+    )
+    text = (
+        "Ordered via Ele.me, took almost 2 hours. Fish was cold and soggy, and they forgot "
+        "the rice. Won't order again."
+    )
+    line = json.dumps({"id": "e7", "text": text, "rating": 1, "platform": "eleme"})
+    (out,) = list(draft_lines([line], analyzer, drafter, store))
+    assert 0 < len(out["reply"]) <= 300, out
+    assert "rice" in out["reply"] and "028-6543 2100" in out["reply"]
+    assert "temperature" in out["reply"] or "cold" in out["reply"]
+
+
 def test_an_english_food_safety_claim_gets_a_holding_statement(analyzer, drafter):
     """Like the Chinese crisis reply: the claim named and taken seriously, what is being
     checked, a way to talk; never an admission before the facts, nor an invitation back

@@ -72,6 +72,10 @@ class Language:
     # The lesser points named in the customer's own words where they were quoted (您提到的
     # 「汤洒了」和「少了米饭」): Chinese reads well so; the English sentences name kinds.
     quote_names: bool = False
+    # The last resort under a length limit (`body(shortest=True)`): the lesser points named
+    # in the fewest words, still named (a reply over the limit cannot be posted at all).
+    brief: str = ""
+    brief_checking: str = ""
 
 
 CHINESE = Language(
@@ -88,6 +92,8 @@ CHINESE = Language(
     last_sep="和",
     piece_sep="",
     quote_names=True,
+    brief="{names}也会一并改进。",
+    brief_checking="{names}也在一并核查。",
 )
 
 
@@ -400,11 +406,13 @@ def body(
     *,
     checking: bool = False,
     quoted: bool = True,
+    shortest: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
     crisis, `checking`: said to be checked too, nothing admitted before the check); by
-    the customer's words when `quoted` and the language quotes names, else by their names."""
+    the customer's words when `quoted` and the language quotes names, else by their names;
+    `shortest`: that sentence in the language's fewest words."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -422,6 +430,9 @@ def body(
     rest = [name for name in dict.fromkeys(named) if name not in said]
     if rest:
         together = rng.choice(language.checking if checking else language.together)
+        brief = language.brief_checking if checking else language.brief
+        if shortest and brief:
+            together = brief
         pieces.append(together.replace("{names}", join_names(rest, language)))
     return language.piece_sep.join(p for p in pieces if p)
 
@@ -440,6 +451,8 @@ ENGLISH = Language(
     last_sep=" and ",
     piece_sep=" ",
     quote_names=True,
+    brief="We have noted {names} too.",
+    brief_checking="We are checking {names} too.",
 )
 ENGLISH_PARTS: tuple[str, ...] = ("greeting", "praise", "sincerity", "speed", "invite", "closing")
 ENGLISH_VARIABLES: frozenset[str] = frozenset({"signature", "contact", "store"})

@@ -377,6 +377,7 @@ class TemplateDrafter:
         praise clause, apology, invitation to talk and signature; compressed to fit."""
         values = {**values, "complaint": self._complaint(reading, values, rng)}
         chosen: dict[str, str] = {}
+        shortest: dict[str, str] = {}  # the last resort under a length limit
         for part in ("greeting", "praise", "sincerity", "speed", "standard", "invite", "closing"):
             variants = parts.get(part, ())
             if part == "praise":
@@ -384,6 +385,8 @@ class TemplateDrafter:
                 variants = _specific(named, "{liked}") or list(variants)
             options = [r for r in (render(v, values) for v in variants) if r is not None]
             chosen[part] = rng.choice(options) if options else ""
+            # (a part some variant leaves out, as the invitation's "", stays out)
+            shortest[part] = min(options, key=len, default="")
         found = sections(points, self.library.answers, quote_span, rng)
         # Leftover clauses (unmapped.*) are other words than the reading's complaints: they
         # do not stand in for them.
@@ -438,7 +441,9 @@ class TemplateDrafter:
                 )
         state = rng.getstate()
 
-        def compose(full: int, invite: bool, greeting: bool, quoted: bool) -> str:
+        def compose(
+            chosen: dict[str, str], full: int, invite: bool, greeting: bool, quoted: bool
+        ) -> str:
             rng.setstate(state)  # the same wording at every compression level
             middle = body(
                 found,
@@ -448,6 +453,7 @@ class TemplateDrafter:
                 rng,
                 checking=reading.crisis,
                 quoted=quoted,
+                shortest=chosen is shortest,
             )
             head = (chosen["greeting"] if greeting else "") + chosen["praise"]
             tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
@@ -456,9 +462,15 @@ class TemplateDrafter:
 
         text = ""
         most = 1 if reading.crisis else min(len(found), MAX_FULL)
-        for full, invite, greeting, quoted in compressions(most):
-            text = compose(full, invite, greeting, quoted)
-            if len(text) <= max_chars or max_chars <= 0:
+        # Last, every part in its fewest words: a reply over the limit cannot be posted.
+        fits = False
+        for parts_chosen in (chosen, shortest):
+            for full, invite, greeting, quoted in compressions(most):
+                text = compose(parts_chosen, full, invite, greeting, quoted)
+                fits = len(text) <= max_chars or max_chars <= 0
+                if fits:
+                    break
+            if fits:
                 break
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
         return _LATIN_THEN_HAN.sub(" ", text), tuple(used)

@@ -117,35 +117,48 @@ def assemble_english(
         or "The restaurant team",
         "contact": store.facts_in("en").get("contact") or "a private message here",
     }
-    chosen = {}
+    chosen, shortest = {}, {}
     for part, variants in library.parts.items():
         options = [r for r in (fill(v, values) for v in variants) if r is not None]
         chosen[part] = rng.choice(options) if options else ""
+        shortest[part] = min((o for o in options if o), key=len, default="")
     found = sections(points, library.answers, quote_english, rng)
     state = rng.getstate()
-    # A food-safety claim gets a holding statement: no praise, no invitation back.
-    praise = chosen.get("praise", "") if reading.praised and not reading.crisis else ""
-    text = ""
-    for full, invite, greeting, quoted in compressions(len(found)):
+
+    def compose(
+        parts: dict[str, str], full: int, invite: bool, greeting: bool, quoted: bool
+    ) -> str:
         rng.setstate(state)
         middle = body(
             found,
             full,
-            chosen.get("sincerity", ""),
+            parts.get("sincerity", ""),
             ENGLISH,
             rng,
             checking=reading.crisis,
             quoted=quoted,
+            shortest=parts is shortest,
         )
-        pieces = [chosen.get("greeting", "") if greeting else "", praise, middle]
+        # A food-safety claim gets a holding statement: no praise, no invitation back.
+        praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""
+        pieces = [parts.get("greeting", "") if greeting else "", praise, middle]
         if found:
-            pieces.append(chosen.get("speed", ""))
+            pieces.append(parts.get("speed", ""))
         if invite and not reading.crisis:
-            pieces.append(chosen.get("invite", ""))
+            pieces.append(parts.get("invite", ""))
         text = " ".join(p for p in pieces if p)
-        if chosen.get("closing"):
-            text = f"{text}\n{chosen['closing']}"
-        if max_chars <= 0 or len(text) <= max_chars:
+        return f"{text}\n{parts['closing']}" if parts.get("closing") else text
+
+    text = ""
+    # Last, every part in its fewest words: a reply over the limit cannot be posted at all.
+    fits = False
+    for parts in (chosen, shortest):
+        for full, invite, greeting, quoted in compressions(len(found)):
+            text = compose(parts, full, invite, greeting, quoted)
+            fits = max_chars <= 0 or len(text) <= max_chars
+            if fits:
+                break
+        if fits:
             break
     used = ("shoulder", "sincerity", "system", "speed") if found else ()
     return text, used
