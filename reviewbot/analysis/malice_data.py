@@ -31,6 +31,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "blind4": ("blind4/malicious.jsonl", "blind4/honest.jsonl"),
     "blind5": ("blind5/malicious.jsonl", "blind5/honest.jsonl"),
     "blind6": ("blind6/malice/malicious.jsonl", "blind6/malice/honest.jsonl"),
+    "blind7": ("blind7/malice/malicious.jsonl", "blind7/malice/honest.jsonl"),
     "blind8": ("blind8/malice/malicious.jsonl", "blind8/malice/honest.jsonl"),
     "dev_malice": ("dev/malice.jsonl",),
     "dev_first": ("malice.jsonl",),
@@ -40,6 +41,12 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_threats3": ("dev/malice_threats3.jsonl",),
     "dev_malt": ("dev/malice_threats_malt.jsonl", "dev/malice_honest_malp.jsonl"),
     "dev_malr": ("dev/malice_threats_malr.jsonl",),
+    "dev_malrec": ("dev/malice_malrec.jsonl",),
+    "dev_malx": ("dev/malice_malx.jsonl",),
+    "dev_mal7": ("dev/malice_mal7.jsonl",),
+    "dev_t10news": ("dev/malice_t10news/malicious.jsonl", "dev/malice_t10news/honest.jsonl"),
+    "dev_t10pers": ("dev/malice_t10pers/malicious.jsonl", "dev/malice_t10pers/honest.jsonl"),
+    "dev_t10thr": ("dev/malice_t10thr/malicious.jsonl", "dev/malice_t10thr/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
