@@ -75,6 +75,8 @@ class ScorerConfig:
     max_innocent_refused: float = 0.005
     min_threshold: float = 0.5
     budget_each_writer: bool = True
+    # With the budget on average: no writer's innocent edits refused above this share (0: no cap).
+    writer_cap: float = 0.0
     balance_writers: bool = True  # each writer of the training edits weighs the same
     shared_threshold: bool = False  # one threshold for all families (models before 2026-12-07)
 

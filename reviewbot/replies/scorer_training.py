@@ -67,6 +67,13 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("blind3", "tests/data/blind3/guard_redteam/set.jsonl", ""),
     ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
     ("blind8", "tests/data/blind8/guard_redteam/set.jsonl", ""),
+    ("blind7", "tests/data/blind7/guard_redteam/set.jsonl", ""),
+    ("guardl", "tests/data/dev/guard_guardl/set.jsonl", ""),
+    ("guardfix", "tests/data/dev/guard_guardfix/set.jsonl", ""),
+    ("guardinn", "tests/data/dev/guard_guardinn/set.jsonl", ""),
+    ("guard2", "tests/data/dev/guard_guard2/set.jsonl", ""),
+    ("grd7", "tests/data/dev/guard_grd7/set.jsonl", ""),
+    ("ga8", "tests/data/dev/guard_ga8/set.jsonl", ""),
 )
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
@@ -269,9 +276,12 @@ def choose_thresholds(
 
     def worst(hit: np.ndarray) -> float:
         """The innocent edits refused: of the writer most refused (`budget_each_writer`),
-        else of all writers, each weighing the same."""
+        else of all writers, each weighing the same (and no writer over `writer_cap`)."""
+        most = max(float(hit[m].mean()) for m in by_writer)
         if cfg.budget_each_writer:
-            return max(float(hit[m].mean()) for m in by_writer)
+            return most
+        if cfg.writer_cap and most > cfg.writer_cap + 1e-12:
+            return np.inf
         return float(w_ok[hit].sum())
 
     # free first: each family down to just above its highest innocent score
