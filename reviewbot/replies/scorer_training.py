@@ -75,6 +75,7 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("grd7", "tests/data/dev/guard_grd7/set.jsonl", ""),
     ("ga8", "tests/data/dev/guard_ga8/set.jsonl", ""),
     ("t10grd2", "tests/data/dev/guard_t10grd2/set.jsonl", ""),
+    ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
 )
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
