@@ -67,15 +67,6 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("blind3", "tests/data/blind3/guard_redteam/set.jsonl", ""),
     ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
     ("blind8", "tests/data/blind8/guard_redteam/set.jsonl", ""),
-    ("blind7", "tests/data/blind7/guard_redteam/set.jsonl", ""),
-    ("guardl", "tests/data/dev/guard_guardl/set.jsonl", ""),
-    ("guardfix", "tests/data/dev/guard_guardfix/set.jsonl", ""),
-    ("guardinn", "tests/data/dev/guard_guardinn/set.jsonl", ""),
-    ("guard2", "tests/data/dev/guard_guard2/set.jsonl", ""),
-    ("grd7", "tests/data/dev/guard_grd7/set.jsonl", ""),
-    ("ga8", "tests/data/dev/guard_ga8/set.jsonl", ""),
-    ("t10grd2", "tests/data/dev/guard_t10grd2/set.jsonl", ""),
-    ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
 )
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
