@@ -59,6 +59,8 @@ def cached_fitter(cfg: scorer.ScorerConfig, cache: Path | None) -> st.Fit:
     settings = {k: getattr(cfg, k) for k in ("hash_bits", "C", "max_iter", "tol")}
     if cfg.balance_writers:
         settings["balance_writers"] = True
+    if cfg.units:  # the innocent edits' sentences are rows too
+        settings["unit_weight"] = cfg.unit_weight
     memo: dict[tuple[str, str], bytes] = {}
 
     def fingerprint(edit: st.Edit) -> bytes:
@@ -174,14 +176,18 @@ def main() -> int:
     rows: dict[str, list] = defaultdict(list)
     listed: list[str] = []
     print(f"leave one writer out; {cfg}")
-    design = st.design([st.features_of(e.text, cfg, e.review) for e in edits])
+    reads = [st.readings_of(e.text, cfg, e.review) for e in edits]
     fold = np.asarray([e.writer for e in edits])
     fits = {}  # writer → the fit on every other writer
+
+    def held_logits(held: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return st.edit_logits([r for r, h in zip(reads, held, strict=True) if h], w, b)
+
     lowo = np.zeros((len(edits), len(st.FAMILIES)))
     for writer, _, _ in st.WRITERS:
         fits[writer] = fit([e for e in edits if e.writer != writer])
         held = fold == writer
-        lowo[held] = st.logits(st.take_rows(design, held), *fits[writer])
+        lowo[held] = held_logits(held, *fits[writer])
     labels = st.labels_of(edits)
     try:
         for writer in writers:
@@ -193,7 +199,7 @@ def main() -> int:
                 a, b, t = st.calibrate(lowo[~held], labels[~held], cfg, train)
                 model = scorer.ScorerModel(cfg, st.FAMILIES, *fits[writer], a, b, t)
             scorer.default_model = lambda model=model: model
-            z = st.logits(st.take_rows(design, held), model.w, model.bias)
+            z = held_logits(held, model.w, model.bias)
             p = 1.0 / (1.0 + np.exp(-(model.platt_a * z + model.platt_b)))
             hits = (p >= model.threshold).any(axis=1) & st.scored(
                 [e for e in edits if e.writer == writer]

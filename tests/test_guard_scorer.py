@@ -179,3 +179,42 @@ def test_cue_features_mark_word_classes_and_negation():
     read = normalise("麻烦您把差评改一下")
     names = {name for name, _, _ in scorer.cues(read, st.words_of(read))}
     assert "P:C:ask>C:review" in names
+
+
+def test_an_average_budget_may_cap_each_writer():
+    """On average 5% of innocent edits may be refused, but no writer above `writer_cap`:
+    writer b's innocent edits all score high, so the family stays above them."""
+    edits, rows, labels = [], [], []
+    for w, high in (("a", 0.1), ("b", 0.9)):
+        for i in range(20):
+            edits.append(st.Edit(f"{w}ok{i}", "x" * 20, None, w))
+            rows.append([0.1, high if i < 2 else 0.1, 0, 0, 0])
+            labels.append(-1)
+        for i in range(10):
+            edits.append(st.Edit(f"{w}p{i}", "x" * 20, "delete_request", w))
+            rows.append([0.1, 0.8, 0, 0, 0])
+            labels.append(1)
+    p, y = np.asarray(rows), np.asarray(labels)
+    loose = scorer.ScorerConfig(max_innocent_refused=0.05, budget_each_writer=False)
+    assert st.choose_thresholds(p, y, edits, loose)[1] <= 0.8
+    capped = scorer.ScorerConfig(
+        max_innocent_refused=0.05, budget_each_writer=False, writer_cap=0.05
+    )
+    assert st.choose_thresholds(p, y, edits, capped)[1] > 0.9
+
+
+def test_with_units_each_sentence_is_read_alone_too():
+    text = "谢谢您的反馈，我们已经调整。下次来给您好好安排一桌！"
+    assert [text[a:b] for a, b in scorer.sentences(text)] == [
+        "谢谢您的反馈，我们已经调整。",
+        "下次来给您好好安排一桌！",
+    ]
+    assert scorer.sentences("只有一句话，没有别的。") == []
+    cfg = scorer.ScorerConfig(hash_bits=14, units=True)
+    reads = scorer.readings(text, st.words_of, cfg)
+    assert [(at, part) for at, part, _ in reads] == [
+        (0, text),
+        (0, "谢谢您的反馈，我们已经调整。"),
+        (14, "下次来给您好好安排一桌！"),
+    ]
+    assert len(scorer.readings(text, st.words_of, scorer.ScorerConfig(hash_bits=14))) == 1

@@ -1057,8 +1057,8 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
     text = _blanked(reply, sheet, named)
     if model is None or len(text.strip()) < scorer.MIN_CHARS:
         return
-    features = scorer.featurize(text, words_of(text), model.config)
-    probabilities = model.probabilities(features)
+    reads = scorer.readings(text, words_of, model.config)
+    probabilities, which = model.best(reads)
     over = probabilities - model.threshold
     needs = {rule.code: rule.learned_needs for rule in _rules().rules}
     for family in sorted(range(len(over)), key=lambda f: -float(over[f])):
@@ -1069,7 +1069,9 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
             break  # the first family over its threshold whose reading the reply bears out
     else:
         return
-    start, end = model.explain(features, family, text)
+    at, part, features = reads[int(which[family])]
+    start, end = model.explain(features, family, part)
+    start, end = start + at, end + at
     left, right = clause_bounds(text, start, end)
     while start < end and not _word_char(text[start]):
         start += 1

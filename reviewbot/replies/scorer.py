@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -75,6 +75,13 @@ class ScorerConfig:
     max_innocent_refused: float = 0.005
     min_threshold: float = 0.5
     budget_each_writer: bool = True
+    # With the budget on average: no writer's innocent edits refused above this share (0: no cap).
+    writer_cap: float = 0.0
+    # Each sentence of a longer reply is scored alone too and the highest score counts, so a
+    # long innocent-sounding reply does not dilute its one bad sentence; an innocent edit's
+    # sentences are innocent, and are learned as such with `unit_weight` of their edit's.
+    units: bool = False
+    unit_weight: float = 1.0
     balance_writers: bool = True  # each writer of the training edits weighs the same
     shared_threshold: bool = False  # one threshold for all families (models before 2026-12-07)
 
@@ -163,6 +170,30 @@ def cues(text: str, words: Sequence[tuple[str, int, int]]) -> list[tuple[str, in
     return out
 
 
+_SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]*")
+MIN_UNIT_CHARS = 6
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` scored alone (`ScorerConfig.units`): those of at least
+    `MIN_UNIT_CHARS` characters, when there are two or more."""
+    spans = [m.span() for m in _SENTENCE.finditer(text) if len(m[0].strip()) >= MIN_UNIT_CHARS]
+    return spans if len(spans) > 1 else []
+
+
+def readings(
+    text: str, words: Callable[[str], Sequence[tuple[str, int, int]]], cfg: ScorerConfig
+) -> list[tuple[int, str, Features]]:
+    """What the model scores of `text`: the whole text, and with `cfg.units` each sentence
+    (where it starts, its text, its features)."""
+    out = [(0, text, featurize(text, words(text), cfg))]
+    if cfg.units:
+        for start, end in sentences(text):
+            part = text[start:end]
+            out.append((start, part, featurize(part, words(part), cfg)))
+    return out
+
+
 def featurize(text: str, words: Sequence[tuple[str, int, int]], cfg: ScorerConfig) -> Features:
     """The features of `text` (already read as the guardrails read it) and its jieba
     `words` (word, start, end)."""
@@ -220,6 +251,16 @@ class ScorerModel:
         """Calibrated P(breaks the rule), one per family."""
         z = self.w[:, features.buckets] @ features.values + self.bias
         return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
+
+    def logits(self, features: Features) -> np.ndarray:
+        """The families' raw scores of one reading."""
+        return self.w[:, features.buckets] @ features.values + self.bias
+
+    def best(self, reads: Sequence[tuple[int, str, Features]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per family: the highest calibrated probability over the readings (`readings`),
+        and which reading gave it."""
+        p = np.stack([self.probabilities(f) for _, _, f in reads])
+        return p.max(axis=0), p.argmax(axis=0)
 
     def explain(self, features: Features, family: int, text: str) -> tuple[int, int]:
         """The characters of `text` that add most to `family`'s score: per character, the

@@ -40,7 +40,6 @@ from reviewbot.analysis.training import (
     _fit_platt,
     design,
     logits,
-    take_rows,
 )
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import learned_reading, normalise
@@ -51,6 +50,7 @@ from reviewbot.replies.scorer import (
     ScorerConfig,
     ScorerModel,
     featurize,
+    readings,
     save,
 )
 
@@ -120,6 +120,23 @@ def features_of(text: str, cfg: ScorerConfig, review: str = "") -> Features:
     return featurize(read, words_of(read), cfg)
 
 
+def readings_of(text: str, cfg: ScorerConfig, review: str = "") -> list[Features]:
+    """What `check_reply` scores of the text (the whole, and with `cfg.units` each
+    sentence): `features_of` first."""
+    read = learned_reading(text, review, training_store())
+    return [f for _, _, f in readings(read, words_of, cfg)]
+
+
+def edit_logits(reads: Sequence[Sequence[Features]], w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each edit's logits (edits × families): the highest of its readings'."""
+    flat = [f for r in reads for f in r]
+    owner = np.repeat(np.arange(len(reads)), [len(r) for r in reads])
+    z = logits(design(flat), w, b)
+    out = np.full((len(reads), len(w)), -np.inf)
+    np.maximum.at(out, owner, z)
+    return out
+
+
 @cache
 def training_store() -> StoreProfile:
     """The store every edit set was written for: config.example.toml's laojiefang (its
@@ -187,17 +204,29 @@ Fit = Callable[[Sequence["Edit"]], tuple[np.ndarray, np.ndarray]]
 
 def fitter(cfg: ScorerConfig) -> Fit:
     """Fit the families on some edits; each text's features are read once."""
-    memo: dict[tuple[str, str], Features] = {}
+    memo: dict[tuple[str, str], list[Features]] = {}
 
-    def feats(edit: Edit) -> Features:
+    def feats(edit: Edit) -> list[Features]:
         key = (edit.text, edit.review)
         if key not in memo:
-            memo[key] = features_of(edit.text, cfg, edit.review)
+            memo[key] = readings_of(edit.text, cfg, edit.review)
         return memo[key]
 
     def fit(edits: Sequence[Edit]) -> tuple[np.ndarray, np.ndarray]:
-        d = design([feats(e) for e in edits])
-        return _fit(d, labels_of(edits), cfg, writer_weights(edits, cfg))
+        rows = [feats(e)[0] for e in edits]
+        labels = labels_of(edits)
+        sw = writer_weights(edits, cfg)
+        extra, extra_w = [], []
+        for edit, label, weight in zip(edits, labels, sw, strict=True):
+            units = feats(edit)[1:]
+            if label == -1 and units:  # an innocent edit's sentences are innocent
+                extra += units
+                extra_w += [cfg.unit_weight * weight / len(units)] * len(units)
+        if extra:
+            rows += extra
+            labels = np.concatenate([labels, np.full(len(extra), -1)])
+            sw = np.concatenate([sw, np.asarray(extra_w)])
+        return _fit(design(rows), labels, cfg, sw)
 
     return fit
 
@@ -216,13 +245,13 @@ def out_of_fold(
 ) -> np.ndarray:
     """Out-of-fold logits (edits × families), folds by `fold_plan`."""
     fit = fit or fitter(cfg)
-    d = design([features_of(e.text, cfg, e.review) for e in edits])
+    reads = [readings_of(e.text, cfg, e.review) for e in edits]
     fold = fold_plan(edits, cfg, seed)
     oof = np.zeros((len(edits), len(FAMILIES)))
     for k in sorted(set(fold.tolist())):
         w, b = fit([e for e, f in zip(edits, fold, strict=True) if f != k])
         held = fold == k
-        oof[held] = logits(take_rows(d, held), w, b)
+        oof[held] = edit_logits([r for r, h in zip(reads, held, strict=True) if h], w, b)
     return oof
 
 
@@ -269,9 +298,12 @@ def choose_thresholds(
 
     def worst(hit: np.ndarray) -> float:
         """The innocent edits refused: of the writer most refused (`budget_each_writer`),
-        else of all writers, each weighing the same."""
+        else of all writers, each weighing the same (and no writer over `writer_cap`)."""
+        most = max(float(hit[m].mean()) for m in by_writer)
         if cfg.budget_each_writer:
-            return max(float(hit[m].mean()) for m in by_writer)
+            return most
+        if cfg.writer_cap and most > cfg.writer_cap + 1e-12:
+            return np.inf
         return float(w_ok[hit].sum())
 
     # free first: each family down to just above its highest innocent score
