@@ -47,6 +47,11 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_t10news": ("dev/malice_t10news/malicious.jsonl", "dev/malice_t10news/honest.jsonl"),
     "dev_t10pers": ("dev/malice_t10pers/malicious.jsonl", "dev/malice_t10pers/honest.jsonl"),
     "dev_t10thr": ("dev/malice_t10thr/malicious.jsonl", "dev/malice_t10thr/honest.jsonl"),
+    "dev_t10buried": (
+        "dev/malice_t10buried/malicious.jsonl",
+        "dev/malice_t10buried/honest.jsonl",
+    ),
+    "dev_t10short": ("dev/malice_t10short/malicious.jsonl", "dev/malice_t10short/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
