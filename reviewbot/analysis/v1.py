@@ -51,11 +51,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewbot.analysis.aspect_model import AspectModel, additions, clause_features
+from reviewbot.analysis.aspect_model import default_model as aspect_default_model
 from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
     Analysis,
     AnalysisContext,
     CategoryPolarity,
+    Complaint,
     Polarity,
     ReviewText,
 )
@@ -145,6 +148,7 @@ class AnalyzerV1:
         *,
         extra_lexicons: Sequence[Path] = (),
         learned: bool | MaliceModel = True,
+        learned_aspects: bool | AspectModel = True,
     ) -> None:
         if lexicon is None:  # compiled on first use (see __getattr__)
             self._extra = tuple(Path(p) for p in extra_lexicons)
@@ -157,6 +161,9 @@ class AnalyzerV1:
         # The learned malice reader beside the patterns (malice_model.py); False: patterns
         # alone. The shipped one is loaded when the first cued review needs it.
         self._learned = learned
+        # The learned aspect reader beside the rules (aspect_model.py); False: rules alone.
+        # The shipped one is loaded when the first negative or mixed review needs it.
+        self._learned_aspects = learned_aspects
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -251,6 +258,42 @@ class AnalyzerV1:
             self._learned = malice_default_model() or False
         return self._learned or None
 
+    def learned_aspect_model(self) -> AspectModel | None:
+        if self._learned_aspects is True:
+            self._learned_aspects = aspect_default_model() or False
+        return self._learned_aspects or None
+
+    def _learned_complaints(
+        self, reading: Reading, folded: Normalized, found: Found, platform: str | None, gate: bool
+    ) -> tuple[Complaint, ...]:
+        """The complaints the learned aspect reader adds to the rules' (aspect_model.py), in
+        a review read as negative or mixed (`gate`); its span is the clause."""
+        model = self.learned_aspect_model() if gate else None
+        if model is None or not reading.clauses:
+            return ()
+        blamed = {i for p in found.points if p.sign < 0 for i in range(p.first, p.last + 1)}
+        if len(blamed) == len(reading.clauses):
+            return ()
+        spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
+        delivery = self.complaints.delivered(reading.text, platform)
+        features = clause_features(reading.text, spans, delivery, model.config)
+        added = additions(
+            model.probabilities(features),
+            model.heads,
+            model.addable(),
+            model.threshold,
+            blamed,
+            {c.aspect for c in found.complaints},
+        )
+        aspects = self.complaints.taxonomy.aspects
+        out = []
+        for clause, aspect, _ in added:
+            start, end, _ = spans[clause]
+            words = folded.span(start, end).strip()
+            known = aspects[aspect]
+            out.append(Complaint(known.category, aspect, words, None, known.severity))  # type: ignore[arg-type]
+        return tuple(out)
+
     def threshold(self, text: str) -> float:
         """P(positive) under which a review is negative."""
         if len(text) >= self.model.config.prior_max_chars:
@@ -325,11 +368,18 @@ class AnalyzerV1:
             reach=has_reach(text, context.images, context.cross_posts),
             minor=bool(points.complaints) and all(c.severity == "low" for c in points.complaints),
         )
+        learned = self._learned_complaints(
+            reading,
+            folded,
+            points,
+            review.platform,
+            polarity != "positive" or bool(points.complaints),
+        )
         return Analysis(
             sentiment=sentiment,
             polarity=polarity,
             negative=negative,
-            categories=found,
+            categories=_blamed_too(found, learned),
             malicious=bool(reasons),
             malicious_reasons=reasons,
             severity=level,
@@ -337,7 +387,7 @@ class AnalyzerV1:
             malicious_evidence=evidence,
             script=script,
             language=language,
-            complaints=points.complaints,
+            complaints=points.complaints + learned,
             praise=points.praise,
         )
 
@@ -418,6 +468,25 @@ class AnalyzerV1:
             complaints=read.complaints,
             praise=read.praise,
         )
+
+
+def _blamed_too(
+    found: tuple[CategoryPolarity, ...], learned: tuple[Complaint, ...]
+) -> tuple[CategoryPolarity, ...]:
+    """The categories with those of the learned complaints negative where the rules read
+    them neutral or not at all (praised ones stay: the review is mixed about them)."""
+    if not learned:
+        return found
+    blamed = {c.category for c in learned}
+    out = [
+        CategoryPolarity(c.name, "negative", c.terms)
+        if c.name in blamed and c.polarity == "neutral"
+        else c
+        for c in found
+    ]
+    named = {c.name for c in found}
+    out += [CategoryPolarity(name, "negative", ()) for name in sorted(blamed - named)]
+    return tuple(out)
 
 
 def _polarity(sentiment: float, cut: float) -> Polarity:
