@@ -21,7 +21,7 @@ aspect's, as the rules give it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from reviewbot.analysis import weights
-from reviewbot.analysis.malice_model import _buckets_for, _doc
+from reviewbot.analysis.malice_model import _buckets_for, _doc, _unique_buckets
 
 FORMAT_MAGIC = b"RBASPECT1\n"
 MODEL_NAME = "aspect_model.bin"
@@ -65,42 +65,67 @@ class Features:
     values: np.ndarray
 
 
-def _grams(doc: str, low: int, high: int) -> set[str]:
-    n = len(doc)
-    out = {doc[i : i + k] for k in range(low, high + 1) for i in range(n - k + 1)}
-    return out - {"\x02", "\x03"}
+def _parts(
+    text: str,
+    clauses: Sequence[tuple[int, int, bool]],
+    delivery: bool,
+    cfg: ModelConfig,
+    wanted: Iterable[int],
+) -> list[tuple[list[int], list[float]]]:
+    """The buckets and values of each wanted clause (start, end, contrasted) of `text`:
+    its own n-grams, its neighbours' 2-grams, the marks; each group to its own norm, in
+    bucket order (the order training summed them in). Run on every negative review: the
+    n-grams are sliced and hashed by C-level maps."""
+    buckets = _buckets_for(cfg.hash_bits)
+    lookup = buckets.__getitem__
+    docs: dict[int, str] = {}
+
+    def doc(i: int) -> str:
+        found = docs.get(i)
+        if found is None:
+            start, end, _ = clauses[i]
+            found = docs[i] = _doc(text[start:end])
+        return found
+
+    def around(i: int, prefix: str) -> set[int]:
+        d = doc(i)
+        k = cfg.context_ngram_max
+        grams = map(d.__getitem__, map(slice, range(len(d) - k + 1), range(k, len(d) + 1)))
+        return set(map(lookup, map(prefix.__add__, grams)))
+
+    marked = [lookup(_MARK + "clause")] + ([lookup(_MARK + "delivery")] if delivery else [])
+    contrast = lookup(_MARK + "contrast")
+    out = []
+    for i in wanted:
+        own = sorted(_unique_buckets(doc(i), cfg.hash_bits, cfg.ngram_max))
+        near: set[int] = set()
+        if i > 0:
+            near |= around(i - 1, _PREV)
+        if i + 1 < len(clauses):
+            near |= around(i + 1, _NEXT)
+        marks = sorted({*marked, contrast}) if clauses[i][2] else sorted(set(marked))
+        b: list[int] = []
+        v: list[float] = []
+        for group, weight in (
+            (own, 1.0),
+            (sorted(near), cfg.context_weight),
+            (marks, cfg.mark_weight),
+        ):
+            if group:
+                b += group
+                v += [weight / math.sqrt(len(group))] * len(group)
+        out.append((b, v))
+    return out
 
 
 def clause_features(
     text: str, clauses: Sequence[tuple[int, int, bool]], delivery: bool, cfg: ModelConfig
 ) -> list[Features]:
     """One feature vector per clause (start, end, contrasted) of the folded `text`."""
-    buckets = _buckets_for(cfg.hash_bits)
-    docs = [_doc(text[s:e]) for s, e, _ in clauses]
-    own = [_grams(d, 1, cfg.ngram_max) for d in docs]
-    ctx = [_grams(d, 2, cfg.context_ngram_max) for d in docs]
-    out = []
-    for i, (_, _, contrasted) in enumerate(clauses):
-        grams = sorted({buckets[g] for g in own[i]})
-        around = set()
-        if i > 0:
-            around |= {buckets[_PREV + g] for g in ctx[i - 1]}
-        if i + 1 < len(clauses):
-            around |= {buckets[_NEXT + g] for g in ctx[i + 1]}
-        marks = {buckets[_MARK + "clause"]}
-        if delivery:
-            marks.add(buckets[_MARK + "delivery"])
-        if contrasted:
-            marks.add(buckets[_MARK + "contrast"])
-        parts = [
-            (grams, 1.0),
-            (sorted(around), cfg.context_weight),
-            (sorted(marks), cfg.mark_weight),
-        ]
-        b = [x for group, _ in parts for x in group]
-        v = [weight / math.sqrt(len(group)) for group, weight in parts if group for _ in group]
-        out.append(Features(np.asarray(b, np.int64), np.asarray(v, np.float64)))
-    return out
+    return [
+        Features(np.asarray(b, np.int64), np.asarray(v, np.float64))
+        for b, v in _parts(text, clauses, delivery, cfg, range(len(clauses)))
+    ]
 
 
 @dataclass
@@ -114,6 +139,29 @@ class AspectModel:
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
     _addable: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    def read(
+        self,
+        text: str,
+        clauses: Sequence[tuple[int, int, bool]],
+        delivery: bool,
+        wanted: Sequence[int],
+    ) -> np.ndarray:
+        """(clauses × heads) probabilities of the wanted clauses (0 for the others): one
+        gather of the weights' rows and one small matrix product, the analyzer's hot path."""
+        out = np.zeros((len(clauses), len(self.heads)))
+        parts = _parts(text, clauses, delivery, self.config, wanted)
+        if not parts:
+            return out
+        b = [x for bs, _ in parts for x in bs]
+        spread = np.zeros((len(parts), len(b)))  # row r: clause r's values in its columns
+        at = 0
+        for r, (_, vs) in enumerate(parts):
+            spread[r, at : at + len(vs)] = vs
+            at += len(vs)
+        z = spread @ self.w[b] + self.bias
+        out[list(wanted)] = 1.0 / (1.0 + np.exp(-z))
+        return out
 
     def probabilities(self, features: Sequence[Features]) -> np.ndarray:
         """(clauses × heads) probabilities."""
@@ -148,7 +196,7 @@ def load(blob: bytes) -> AspectModel:
     return AspectModel(
         ModelConfig(**config),
         tuple(header["heads"]),
-        w,
+        w.astype(np.float32),  # float16 values: exact in float32, half the memory of float64
         np.asarray(header["bias"], np.float64),
         float(header["threshold"]),
         header["meta"],
@@ -175,16 +223,11 @@ def additions(
     """(clause, aspect, probability) of each complaint the model adds: an aspect the rules
     did not find in the review, in a clause where they found no complaint, at or over the
     threshold; one clause per aspect (its most probable)."""
+    over = (probabilities >= threshold) & addable
     best: dict[str, tuple[float, int]] = {}
-    for clause, row in enumerate(probabilities.tolist()):
-        if clause in blamed:
+    for clause, k in zip(*(a.tolist() for a in np.nonzero(over)), strict=True):
+        p = float(probabilities[clause, k])
+        if clause in blamed or heads[k] in found or p <= best.get(heads[k], (-1.0, 0))[0]:
             continue
-        for k, p in enumerate(row):
-            if (
-                p >= threshold
-                and addable[k]
-                and heads[k] not in found
-                and p > best.get(heads[k], (-1.0, 0))[0]
-            ):
-                best[heads[k]] = (p, clause)
+        best[heads[k]] = (p, clause)
     return sorted(((c, a, p) for a, (p, c) in best.items()), key=lambda t: (t[0], -t[2]))

@@ -47,14 +47,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analysis.aspect_model import AspectModel, additions, clause_features
+from reviewbot.analysis.aspect_model import AspectModel, additions
 from reviewbot.analysis.aspect_model import default_model as aspect_default_model
 from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
+    CATEGORIES,
     Analysis,
     AnalysisContext,
     CategoryPolarity,
@@ -276,9 +278,9 @@ class AnalyzerV1:
             return ()
         spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
         delivery = self.complaints.delivered(reading.text, platform)
-        features = clause_features(reading.text, spans, delivery, model.config)
+        wanted = [i for i in range(len(spans)) if i not in blamed]
         added = additions(
-            model.probabilities(features),
+            model.read(reading.text, spans, delivery, wanted),
             model.heads,
             model.addable(),
             model.threshold,
@@ -287,11 +289,13 @@ class AnalyzerV1:
         )
         aspects = self.complaints.taxonomy.aspects
         out = []
-        for clause, aspect, _ in added:
+        for clause, aspect, p in added:
             start, end, _ = spans[clause]
-            words = folded.span(start, end).strip()
             known = aspects[aspect]
-            out.append(Complaint(known.category, aspect, words, None, known.severity))  # type: ignore[arg-type]
+            words = folded.span(start, end).strip()
+            evidence = f"learned {p:.2f}"  # the aspect reader's probability, not a word found
+            complaint = Complaint(known.category, aspect, words, None, "low", evidence)
+            out.append(replace(complaint, severity=known.severity))  # as the rules give it
         return tuple(out)
 
     def threshold(self, text: str) -> float:
@@ -485,8 +489,8 @@ def _blamed_too(
         for c in found
     ]
     named = {c.name for c in found}
-    out += [CategoryPolarity(name, "negative", ()) for name in sorted(blamed - named)]
-    return tuple(out)
+    out += [CategoryPolarity(name, "negative", ()) for name in blamed - named]
+    return tuple(sorted(out, key=lambda c: CATEGORIES.index(c.name)))
 
 
 def _polarity(sentiment: float, cut: float) -> Polarity:
