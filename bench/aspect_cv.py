@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="GROUP=PATH", help="one more writer"
     )
+    parser.add_argument("--drop", nargs="*", default=[], help="leave these writers out")
     args = parser.parse_args()
     started = time.perf_counter()
     cfg = ModelConfig()
@@ -84,6 +85,7 @@ def main() -> None:
             cfg = replace(cfg, **{attr: getattr(args, name)})
     print(f"config: {cfg}")
     sets = [*SETS, *(tuple(s.split("=", 1)) for s in args.set)]
+    sets = [s for s in sets if s[0] not in args.drop]
     seen = read_rows(load_rows(sets), cfg)
     heads = heads_of(seen, cfg)
     groups = sorted({s.row.group for s in seen})

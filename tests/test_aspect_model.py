@@ -19,7 +19,7 @@ SEVERITIES = {"low", "medium", "high", "critical"}
 
 @pytest.fixture(scope="module")
 def analyzers() -> tuple[AnalyzerV1, AnalyzerV1]:
-    return AnalyzerV1(), AnalyzerV1(learned_aspects=False)
+    return AnalyzerV1(learned_aspects=True), AnalyzerV1()
 
 
 def test_the_package_ships_a_model_of_known_aspects():

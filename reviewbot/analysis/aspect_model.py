@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from reviewbot.analysis import weights
+from reviewbot.analysis.aspects import Reading
+from reviewbot.analysis.complaints import Found
 from reviewbot.analysis.malice_model import _buckets_for, _doc, _unique_buckets
 
 FORMAT_MAGIC = b"RBASPECT1\n"
@@ -212,22 +214,31 @@ def default_model() -> AspectModel | None:
     return load(path.read_bytes())
 
 
+def read_by_rules(reading: Reading, found: Found) -> set[int]:
+    """The clauses the rules already read: a complaint or praise of theirs is in them, or
+    the lexicon reads them as praise (咸淡适中, 人均100，很划算: an aspect named in praise
+    is no complaint, and the model's n-grams do not tell the two apart)."""
+    judged = {i for p in found.points for i in range(p.first, p.last + 1)}
+    judged.update(i for i, c in enumerate(reading.clauses) if c.general + sum(c.own.values()) > 0)
+    return judged
+
+
 def additions(
     probabilities: np.ndarray,
     heads: Sequence[str],
     addable: np.ndarray,
     threshold: float,
-    blamed: set[int],
+    judged: set[int],
     found: set[str],
 ) -> list[tuple[int, str, float]]:
     """(clause, aspect, probability) of each complaint the model adds: an aspect the rules
-    did not find in the review, in a clause where they found no complaint, at or over the
+    did not find in the review, in a clause they did not read (read_by_rules), at or over the
     threshold; one clause per aspect (its most probable)."""
     over = (probabilities >= threshold) & addable
     best: dict[str, tuple[float, int]] = {}
     for clause, k in zip(*(a.tolist() for a in np.nonzero(over)), strict=True):
         p = float(probabilities[clause, k])
-        if clause in blamed or heads[k] in found or p <= best.get(heads[k], (-1.0, 0))[0]:
+        if clause in judged or heads[k] in found or p <= best.get(heads[k], (-1.0, 0))[0]:
             continue
         best[heads[k]] = (p, clause)
     return sorted(((c, a, p) for a, (p, c) in best.items()), key=lambda t: (t[0], -t[2]))

@@ -36,6 +36,7 @@ from reviewbot.analysis.aspect_model import (
     ModelConfig,
     additions,
     clause_features,
+    read_by_rules,
     save,
 )
 from reviewbot.analysis.aspects import Reading
@@ -87,7 +88,7 @@ class Seen:
     complaints: set[str]  # the rules' aspects
     gate: bool = False  # read as negative or mixed: the learned reader is asked
     clauses: list[tuple[int, int, bool]] = field(default_factory=list)  # folded offsets
-    blamed: set[int] = field(default_factory=set)  # clauses of the rules' complaints
+    blamed: set[int] = field(default_factory=set)  # clauses the rules read (read_by_rules)
     features: list[Features] = field(default_factory=list)
     labels: list[set[str]] = field(default_factory=list)  # gold aspects per clause
     words: list[str] = field(default_factory=list)  # the customer's words of each clause
@@ -152,7 +153,7 @@ def _clauses(
     seen.clauses = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
     if not seen.clauses:
         return
-    seen.blamed = {i for p in found.points if p.sign < 0 for i in range(p.first, p.last + 1)}
+    seen.blamed = read_by_rules(reading, found)
     delivery = delivered(reading.text, platform)
     seen.features = clause_features(reading.text, seen.clauses, delivery, cfg)
     gold = []
