@@ -77,7 +77,9 @@ class Complaint:
     """One point the customer made against the store: what the reply must answer.
 
     aspect is `<category>.<name>` from data/aspects.toml; target the thing named (a dish,
-    a person's role) or None; span the customer's own words it comes from.
+    a person's role) or None; span the customer's own words it comes from; evidence, for a
+    complaint the learned aspect reader added (aspect_model.py), what read it and its score
+    (None: the rules' words and patterns found it).
     """
 
     category: str
@@ -85,15 +87,19 @@ class Complaint:
     span: str
     target: str | None = None
     severity: Severity = "low"
+    evidence: str | None = None
 
     def to_contract(self) -> dict[str, Any]:
-        return {
+        out = {
             "category": self.category,
             "aspect": self.aspect,
             "target": self.target,
             "span": self.span,
             "severity": self.severity,
         }
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +200,14 @@ def details_fields(details: dict[str, Any] | None) -> dict[str, Any]:
         "script": details.get("script"),
         "language": details.get("language"),
         "complaints": tuple(
-            Complaint(c["category"], c["aspect"], c.get("span", ""), c.get("target"), c["severity"])
+            Complaint(
+                c["category"],
+                c["aspect"],
+                c.get("span", ""),
+                c.get("target"),
+                c["severity"],
+                c.get("evidence"),
+            )
             for c in details.get("complaints", ())
         ),
         "praise": tuple(

@@ -238,6 +238,13 @@ class ComplaintReader:
         self._hearsay = re.compile(trie_pattern(self.taxonomy.hearsay or ("\0",)))
         self._consequence = re.compile(trie_pattern(self.taxonomy.consequence or ("\0",)))
 
+    def delivered(self, text: str, platform: str | None) -> bool:
+        """Whether the review (`text` folded) tells of a delivered order: a word of the
+        delivery, or posted on a delivery platform with no word of a meal in the shop."""
+        return bool(self._delivery.search(text)) or self.taxonomy.delivered_by_platform(
+            text, platform
+        )
+
     def read(
         self,
         reading: Reading,

@@ -47,15 +47,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewbot.analysis.aspect_model import AspectModel, additions, read_by_rules
+from reviewbot.analysis.aspect_model import default_model as aspect_default_model
 from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
+    CATEGORIES,
     Analysis,
     AnalysisContext,
     CategoryPolarity,
+    Complaint,
     Polarity,
     ReviewText,
 )
@@ -145,6 +150,7 @@ class AnalyzerV1:
         *,
         extra_lexicons: Sequence[Path] = (),
         learned: bool | MaliceModel = True,
+        learned_aspects: bool | AspectModel = False,
     ) -> None:
         if lexicon is None:  # compiled on first use (see __getattr__)
             self._extra = tuple(Path(p) for p in extra_lexicons)
@@ -157,6 +163,12 @@ class AnalyzerV1:
         # The learned malice reader beside the patterns (malice_model.py); False: patterns
         # alone. The shipped one is loaded when the first cued review needs it.
         self._learned = learned
+        # The learned aspect reader beside the rules (aspect_model.py); True: the shipped
+        # one, loaded when the first negative or mixed review needs it. Off by default: it
+        # gains recall leave-one-writer-out, but reads praise the lexicon does not know
+        # (味道也咸香, 很快就换了) and prices said in praise in 1-2★ reviews as complaints
+        # (tests/test_reply_cover.py), which the rules do not.
+        self._learned_aspects = learned_aspects
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -251,6 +263,44 @@ class AnalyzerV1:
             self._learned = malice_default_model() or False
         return self._learned or None
 
+    def learned_aspect_model(self) -> AspectModel | None:
+        if self._learned_aspects is True:
+            self._learned_aspects = aspect_default_model() or False
+        return self._learned_aspects or None
+
+    def _learned_complaints(
+        self, reading: Reading, folded: Normalized, found: Found, platform: str | None, gate: bool
+    ) -> tuple[Complaint, ...]:
+        """The complaints the learned aspect reader adds to the rules' (aspect_model.py), in
+        a review read as negative or mixed (`gate`); its span is the clause."""
+        model = self.learned_aspect_model() if gate else None
+        if model is None or not reading.clauses:
+            return ()
+        judged = read_by_rules(reading, found)
+        if len(judged) == len(reading.clauses):
+            return ()
+        spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
+        delivery = self.complaints.delivered(reading.text, platform)
+        wanted = [i for i in range(len(spans)) if i not in judged]
+        added = additions(
+            model.read(reading.text, spans, delivery, wanted),
+            model.heads,
+            model.addable(),
+            model.threshold,
+            judged,
+            {c.aspect for c in found.complaints},
+        )
+        aspects = self.complaints.taxonomy.aspects
+        out = []
+        for clause, aspect, p in added:
+            start, end, _ = spans[clause]
+            known = aspects[aspect]
+            words = folded.span(start, end).strip()
+            evidence = f"learned {p:.2f}"  # the aspect reader's probability, not a word found
+            complaint = Complaint(known.category, aspect, words, None, "low", evidence)
+            out.append(replace(complaint, severity=known.severity))  # as the rules give it
+        return tuple(out)
+
     def threshold(self, text: str) -> float:
         """P(positive) under which a review is negative."""
         if len(text) >= self.model.config.prior_max_chars:
@@ -325,11 +375,15 @@ class AnalyzerV1:
             reach=has_reach(text, context.images, context.cross_posts),
             minor=bool(points.complaints) and all(c.severity == "low" for c in points.complaints),
         )
+        # negative or mixed: read as negative, or a complaint or a word of blame in it (a
+        # neutral 人均100，很划算 names a price in praise: the model is not asked)
+        mixed = polarity == "negative" or bool(points.complaints) or reading.blame > 0
+        learned = self._learned_complaints(reading, folded, points, review.platform, mixed)
         return Analysis(
             sentiment=sentiment,
             polarity=polarity,
             negative=negative,
-            categories=found,
+            categories=_blamed_too(found, learned),
             malicious=bool(reasons),
             malicious_reasons=reasons,
             severity=level,
@@ -337,7 +391,7 @@ class AnalyzerV1:
             malicious_evidence=evidence,
             script=script,
             language=language,
-            complaints=points.complaints,
+            complaints=points.complaints + learned,
             praise=points.praise,
         )
 
@@ -418,6 +472,25 @@ class AnalyzerV1:
             complaints=read.complaints,
             praise=read.praise,
         )
+
+
+def _blamed_too(
+    found: tuple[CategoryPolarity, ...], learned: tuple[Complaint, ...]
+) -> tuple[CategoryPolarity, ...]:
+    """The categories with those of the learned complaints negative where the rules read
+    them neutral or not at all (praised ones stay: the review is mixed about them)."""
+    if not learned:
+        return found
+    blamed = {c.category for c in learned}
+    out = [
+        CategoryPolarity(c.name, "negative", c.terms)
+        if c.name in blamed and c.polarity == "neutral"
+        else c
+        for c in found
+    ]
+    named = {c.name for c in found}
+    out += [CategoryPolarity(name, "negative", ()) for name in blamed - named]
+    return tuple(sorted(out, key=lambda c: CATEGORIES.index(c.name)))
 
 
 def _polarity(sentiment: float, cut: float) -> Polarity:
