@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -297,8 +296,8 @@ class AnalyzerV1:
             known = aspects[aspect]
             words = folded.span(start, end).strip()
             evidence = f"learned {p:.2f}"  # the aspect reader's probability, not a word found
-            complaint = Complaint(known.category, aspect, words, None, "low", evidence)
-            out.append(replace(complaint, severity=known.severity))  # as the rules give it
+            # severity as the rules give that aspect
+            out.append(Complaint(known.category, aspect, words, None, known.severity, evidence))
         return tuple(out)
 
     def threshold(self, text: str) -> float:

@@ -391,6 +391,24 @@ def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:
     return [*steps, (min(count, 1), False, False, True), (min(count, 1), False, False, False)]
 
 
+def fit(
+    compose: Callable[[dict[str, str], int, bool, bool, bool], str],
+    frames: Sequence[dict[str, str]],
+    count: int,
+    max_chars: int,
+) -> str:
+    """The first reply within `max_chars`: each frame of wordings (the chosen ones, then
+    each part in its fewest words) at every compression level, longest first; the last one
+    tried when none fits (a reply over the limit is refused, not cut)."""
+    text = ""
+    for frame in frames:
+        for full, invite, greeting, quoted in compressions(count):
+            text = compose(frame, full, invite, greeting, quoted)
+            if max_chars <= 0 or len(text) <= max_chars:
+                return text
+    return text
+
+
 def join_names(names: Sequence[str], language: Language) -> str:
     if len(names) <= 1:
         return "".join(names)

@@ -29,7 +29,7 @@ from reviewbot.replies.answers import (
     Section,
     answer_for,
     body,
-    compressions,
+    fit,
     ordered,
     sections,
 )
@@ -460,18 +460,8 @@ class TemplateDrafter:
             text = head + middle + tail
             return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
 
-        text = ""
         most = 1 if reading.crisis else min(len(found), MAX_FULL)
-        # Last, every part in its fewest words: a reply over the limit cannot be posted.
-        fits = False
-        for parts_chosen in (chosen, shortest):
-            for full, invite, greeting, quoted in compressions(most):
-                text = compose(parts_chosen, full, invite, greeting, quoted)
-                fits = len(text) <= max_chars or max_chars <= 0
-                if fits:
-                    break
-            if fits:
-                break
+        text = fit(compose, (chosen, shortest), most, max_chars)
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
         return _LATIN_THEN_HAN.sub(" ", text), tuple(used)
 

@@ -19,8 +19,8 @@ from reviewbot.replies.answers import (
     ENGLISH,
     EnglishLibrary,
     body,
-    compressions,
     fill,
+    fit,
     sections,
 )
 from reviewbot.replies.facts import StoreProfile
@@ -149,16 +149,6 @@ def assemble_english(
         text = " ".join(p for p in pieces if p)
         return f"{text}\n{parts['closing']}" if parts.get("closing") else text
 
-    text = ""
-    # Last, every part in its fewest words: a reply over the limit cannot be posted at all.
-    fits = False
-    for parts in (chosen, shortest):
-        for full, invite, greeting, quoted in compressions(len(found)):
-            text = compose(parts, full, invite, greeting, quoted)
-            fits = max_chars <= 0 or len(text) <= max_chars
-            if fits:
-                break
-        if fits:
-            break
+    text = fit(compose, (chosen, shortest), len(found), max_chars)
     used = ("shoulder", "sincerity", "system", "speed") if found else ()
     return text, used
