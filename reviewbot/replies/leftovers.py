@@ -92,6 +92,10 @@ class Cues:
     billing_words: tuple[str, ...]
     duration: re.Pattern[str]
     en_duration: re.Pattern[str]
+    acts: tuple[str, ...] = ()
+    openings: tuple[str, ...] = ()
+    feelings: tuple[str, ...] = ()
+    feeling_rest: int = 4
 
 
 @cache
@@ -132,6 +136,10 @@ def cues() -> Cues:
         billing_words=tuple(data["billing_words"]),
         duration=re.compile(data["duration"]["pattern"]),
         en_duration=re.compile(data["duration"]["en_pattern"], re.I),
+        acts=tuple(data["acts"]),
+        openings=tuple(data["openings"]),
+        feelings=tuple(sorted(data["feelings"], key=len, reverse=True)),
+        feeling_rest=int(data["feeling_rest"]),
     )
 
 
@@ -224,7 +232,34 @@ def _verdict_only(clause: str) -> bool:
     rest = clause
     for word in cues().verdicts:
         rest = rest.replace(word, "")
-    return rest != clause and len(_HAN.findall(rest)) <= 3  # 以后…了, 真的…吧
+    if rest == clause:
+        return False
+    if len(_HAN.findall(rest)) <= 3:
+        return True  # 以后…了, 真的…吧
+    # 吃了两次就不想来了, 这种吃饭体验下次不想来了: what led to it says nothing of a problem
+    return not _negative_cue(rest) and _stem_aspect(rest) is None and not _names_category(rest)
+
+
+def _names_category(clause: str) -> bool:
+    """Whether the analyzer's lexicon reads a word of a category in the clause (味道, 服务员)."""
+    reading = _shipped_reader().read(clause)
+    return any(c.terms.get(name) for c in reading.clauses for name in CATEGORIES)
+
+
+def _narrates(clause: str) -> bool:
+    """Whether a clause tells what the customer did, wanted or found out, or who came and
+    when (午饭点的, 想换换口味点了这家干锅, 全家只有我吃了, 一问才知道): narration, asked only of
+    a clause in which nothing else reads as a complaint."""
+    return any(word in clause for word in cues().acts) or clause.startswith(cues().openings)
+
+
+def _feeling_only(clause: str) -> bool:
+    """Whether a clause only says how the visit felt (有点失望, 用餐体验很差, 这也太离谱了):
+    with the words of feeling taken out, at most `feeling_rest` characters are left."""
+    rest = clause
+    for word in cues().feelings:
+        rest = rest.replace(word, "")
+    return rest != clause and len(_HAN.findall(rest)) <= cues().feeling_rest
 
 
 def _telling_only(clause: str) -> bool:
@@ -323,6 +358,10 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
             return None
         if any(word in clause for word in cues().mild_praise):
             return None
+        if _narrates(clause):
+            return None  # 午饭点的, 我用手机付的, 一问才知道: what the customer did or found
+        if any(word in clause for word in cues().consequence):
+            return None  # 嗓子都疼, 只好整个重新买: what came of it, no problem of its own
         threshold = cues().negative_logit if negative else cues().model_logit
         if _model_logit(clause) > threshold:
             return None
@@ -333,6 +372,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     category = category or stem or _head_category(clause)
     if by_model and category == GENERAL:
         return None
+    if category == GENERAL and stem is None and _feeling_only(clause):
+        return None  # 有点失望, 用餐体验很差: how the visit felt, which the apology answers
     if (
         stem is None
         and category in ("food", "price", GENERAL)
