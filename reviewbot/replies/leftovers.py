@@ -45,6 +45,7 @@ GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
 EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
+EN_TOLD_WORDS = 5  # an English telling (Ordered a cold brew) this short says no more
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
 # 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
@@ -93,6 +94,8 @@ class Cues:
     duration: re.Pattern[str]
     en_duration: re.Pattern[str]
     acts: tuple[str, ...] = ()
+    turns: tuple[str, ...] = ()
+    discourse: tuple[str, ...] = ()
     openings: tuple[str, ...] = ()
     feelings: tuple[str, ...] = ()
     feeling_rest: int = 4
@@ -137,6 +140,8 @@ def cues() -> Cues:
         duration=re.compile(data["duration"]["pattern"]),
         en_duration=re.compile(data["duration"]["en_pattern"], re.I),
         acts=tuple(data["acts"]),
+        turns=tuple(data["turns"]),
+        discourse=tuple(data["discourse"]),
         openings=tuple(data["openings"]),
         feelings=tuple(sorted(data["feelings"], key=len, reverse=True)),
         feeling_rest=int(data["feeling_rest"]),
@@ -226,6 +231,28 @@ def leftovers(
     return out
 
 
+def reads_as_complaint(words: str, *, english: bool = False) -> bool:
+    """Whether these words, read as a clause on their own, say something went wrong (as a
+    leftover clause of a negative review is read: chinese_point, english_point), rather than
+    telling what the customer did, how they felt or what came of it (我们要求经理来处理, 叫咗
+    三份套餐, Ordered a cold brew): only such words are quoted back as the complaint."""
+    if english:
+        # Ordered a cold brew, We had the set menu: a short telling with no negator
+        lowered = words.lower().strip()
+        said = _EN_WORD.findall(lowered)
+        negated = any(w in cues().en_negators or w.endswith("n't") for w in said)
+        told = lowered.startswith(cues().en_narrative) and len(said) <= EN_TOLD_WORDS
+        return negated or not told
+    clause = _mandarin(_plain(words))
+    reading = _shipped_reader().read(clause)
+    score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
+    if score < 0 or _negative_cue(clause) or _stem_aspect(clause) is not None:
+        return True
+    if score > 0 or any(w in clause for w in (*cues().concession, *cues().mild_praise)):
+        return False  # 烤肉倒是还行, 价格倒不贵: what was all right
+    return not _narrates(clause)
+
+
 def _verdict_only(clause: str) -> bool:
     """Whether a clause is only a verdict on the visit (不推荐来, 再也不会来了, 避雷): no
     point of its own to answer."""
@@ -250,7 +277,12 @@ def _narrates(clause: str) -> bool:
     """Whether a clause tells what the customer did, wanted or found out, or who came and
     when (午饭点的, 想换换口味点了这家干锅, 全家只有我吃了, 一问才知道): narration, asked only of
     a clause in which nothing else reads as a complaint."""
-    return any(word in clause for word in cues().acts) or clause.startswith(cues().openings)
+    c = cues()
+    if any(word in clause for word in c.discourse):
+        return True  # 一问才知道, 核对了才发现
+    if any(word in clause for word in c.turns):
+        return False  # 点了三杯只来了两杯: what came of the order is the complaint
+    return any(word in clause for word in (*c.acts, *c.occasion)) or clause.startswith(c.openings)
 
 
 def _feeling_only(clause: str) -> bool:
@@ -350,7 +382,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     stem = aspect.partition(".")[0] if aspect else None
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
-        if clause.startswith(cues().narrative) or _only_nouns(clause):
+        turned = any(word in clause for word in cues().turns)  # 点了两杯结果只送来一杯
+        if (clause.startswith(cues().narrative) and not turned) or _only_nouns(clause):
             return None
         # The occasion or plan of the visit (公司年会订了三桌, 嚟慶祝生日), wherever it is
         # said: narration, and answering it spends the reply's length on nothing.
