@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from reviewbot.analysis.base import Complaint
-from reviewbot.replies.engine import _complaint_words
+from reviewbot.replies.engine import _complaint_words, quote_span
 from reviewbot.replies.leftovers import english_point, leftovers, reads_as_complaint
+from reviewbot.replies.reading import clean_quote
 from tests.replies_support import clean_draft
 
 
@@ -78,3 +79,16 @@ def test_an_analyzer_span_that_reads_as_a_complaint_keeps_its_words(span):
     complaint = Complaint("service", "service.missing_item", span)
     assert _complaint_words(complaint, english=False).span == span
     assert reads_as_complaint(span)
+
+
+def test_a_span_over_clauses_is_quoted_by_the_clause_of_its_own_problem():
+    taste = Complaint("food", "food.taste", "吃到一半的时候，菜太咸了")
+    assert quote_span(_complaint_words(taste, english=False).span) == "「菜太咸了」"
+
+
+@pytest.mark.parametrize(
+    ("clause", "quote"),
+    [("理由是包厢被别人占了", "「包厢被别人占了」"), ("打开一看汤洒了一半", "「汤洒了一半」")],
+)
+def test_narration_leading_to_the_problem_is_trimmed_from_the_quote(clause, quote):
+    assert clean_quote(clause) == quote

@@ -38,6 +38,7 @@ from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.leftovers import PREFIX as UNMAPPED
 from reviewbot.replies.leftovers import (
+    aspect_of_words,
     leftovers,
     reads_as_complaint,
     taken_words,
@@ -727,6 +728,8 @@ def _complaint_words(complaint: AnalysisComplaint, english: bool) -> AnalysisCom
     its words."""
     if not complaint.span or complaint.category == "hygiene":
         return complaint
+    if not english:
+        complaint = _clause_of_aspect(complaint)
     quote = quote_english(complaint.span) if english else quote_span(complaint.span)
     said = quote.strip("「」\u201c\u201d")
     if not said or reads_as_complaint(said, english=english):
@@ -734,6 +737,21 @@ def _complaint_words(complaint: AnalysisComplaint, english: bool) -> AnalysisCom
     if reads_as_complaint(complaint.span, english=english):
         return complaint  # 我要的是排骨饭，结果送的是鸡肉饭: its first clause names the order
     return replace(complaint, span="")
+
+
+def _clause_of_aspect(complaint: AnalysisComplaint) -> AnalysisComplaint:
+    """A span over several clauses narrowed to the clause that says the complaint's own
+    problem (吃到一半的时候，喝起来有焦苦味 as a taste → 喝起来有焦苦味), when the clause it
+    would be quoted by says no problem at all and one other clause says this one: the words
+    that carry the complaint, not the narration beside them."""
+    clauses = [c for c in _CLAUSE_BREAK.split(complaint.span) if c.strip()]
+    if len(clauses) < 2:
+        return complaint
+    quote = quote_span(complaint.span).strip("「」")
+    if not quote or aspect_of_words(quote) is not None or reads_as_complaint(quote):
+        return complaint  # 鸡翅没炸熟，里面还带着血丝: its first clause says it
+    own = [c for c in clauses if aspect_of_words(c) == complaint.aspect and quote_span(c)]
+    return replace(complaint, span=own[0]) if len(own) == 1 else complaint
 
 
 def _unquoted_if_unsafe(

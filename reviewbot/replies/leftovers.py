@@ -97,6 +97,8 @@ class Cues:
     turns: tuple[str, ...] = ()
     discourse: tuple[str, ...] = ()
     openings: tuple[str, ...] = ()
+    acts_not: tuple[str, ...] = ()
+    time_ends: tuple[str, ...] = ()
     feelings: tuple[str, ...] = ()
     feeling_rest: int = 4
 
@@ -143,6 +145,8 @@ def cues() -> Cues:
         turns=tuple(data["turns"]),
         discourse=tuple(data["discourse"]),
         openings=tuple(data["openings"]),
+        acts_not=tuple(data["acts_not"]),
+        time_ends=tuple(data["time_ends"]),
         feelings=tuple(sorted(data["feelings"], key=len, reverse=True)),
         feeling_rest=int(data["feeling_rest"]),
     )
@@ -231,6 +235,12 @@ def leftovers(
     return out
 
 
+def aspect_of_words(words: str) -> str | None:
+    """The aspect of the first complaint stem of the analyzer's taxonomy these Chinese words
+    say (喝起来有焦苦味 → food.taste), or None."""
+    return _stem_aspect(_mandarin(_plain(words)))
+
+
 def reads_as_complaint(words: str, *, english: bool = False) -> bool:
     """Whether these words, read as a clause on their own, say something went wrong (as a
     leftover clause of a negative review is read: chinese_point, english_point), rather than
@@ -278,8 +288,10 @@ def _narrates(clause: str) -> bool:
     when (午饭点的, 想换换口味点了这家干锅, 全家只有我吃了, 一问才知道): narration, asked only of
     a clause in which nothing else reads as a complaint."""
     c = cues()
-    if any(word in clause for word in c.discourse):
-        return True  # 一问才知道, 核对了才发现
+    for word in c.acts_not:  # 甜点的蛋糕: no order told
+        clause = clause.replace(word, "　" * len(word))
+    if any(word in clause for word in c.discourse) or clause.endswith(c.time_ends):
+        return True  # 一问才知道, 核对了才发现, 吃到一半的时候
     if any(word in clause for word in c.turns):
         return False  # 点了三杯只来了两杯: what came of the order is the complaint
     return any(word in clause for word in (*c.acts, *c.occasion)) or clause.startswith(c.openings)
@@ -393,8 +405,6 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
             return None
         if _narrates(clause):
             return None  # 午饭点的, 我用手机付的, 一问才知道: what the customer did or found
-        if any(word in clause for word in cues().consequence):
-            return None  # 嗓子都疼, 只好整个重新买: what came of it, no problem of its own
         threshold = cues().negative_logit if negative else cues().model_logit
         if _model_logit(clause) > threshold:
             return None
