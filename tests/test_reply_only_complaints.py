@@ -92,3 +92,10 @@ def test_a_span_over_clauses_is_quoted_by_the_clause_of_its_own_problem():
 )
 def test_narration_leading_to_the_problem_is_trimmed_from_the_quote(clause, quote):
     assert clean_quote(clause) == quote
+
+
+def test_an_order_held_against_another_is_a_complaint():
+    # a comparison (比上次的小份还小) is what the told order says
+    assert reads_as_complaint("点的中份比上次的小份还小")
+    told = Complaint("food", "food.portion", "点的中份比上次的小份还小")
+    assert _complaint_words(told, english=False).span == told.span
