@@ -37,7 +37,13 @@ from reviewbot.replies.english import assemble_english, quote_english
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, Violation, check_reply
 from reviewbot.replies.leftovers import PREFIX as UNMAPPED
-from reviewbot.replies.leftovers import leftovers, taken_words, tells_of_time
+from reviewbot.replies.leftovers import (
+    aspect_of_words,
+    leftovers,
+    reads_as_complaint,
+    taken_words,
+    tells_of_time,
+)
 from reviewbot.replies.reading import (
     Complaint,
     Reading,
@@ -202,7 +208,7 @@ class TemplateDrafter:
         points = [
             replace(c, span="", target=None)
             if plain
-            else _unquoted_if_unsafe(c, review, analysis, store, english)
+            else _unquoted_if_unsafe(_complaint_words(c, english), review, analysis, store, english)
             for c in self._points(
                 reading, analysis, english, review.text, review.rating, review.platform
             )
@@ -712,6 +718,40 @@ def variety_exempt(store: StoreProfile) -> tuple[str, ...]:
     """The store's facts, which replies repeat by necessity: left out of the overlap."""
     facts = (store.signature or store.name, store.contact, store.hours, "、".join(store.proofs))
     return tuple(fact for fact in facts if fact)
+
+
+def _complaint_words(complaint: AnalysisComplaint, english: bool) -> AnalysisComplaint:
+    """The complaint without its words when neither they nor the part of them it would quote
+    read as a complaint: a span of narration or praise the analyzer took for the complaint
+    (叫咗三份套餐, 我们要求经理来处理, 烤肉倒是还行, Ordered a cold brew) is answered by its
+    kind, never quoted as if the customer had complained of it. A food-safety claim keeps
+    its words."""
+    if not complaint.span or complaint.category == "hygiene":
+        return complaint
+    if not english:
+        complaint = _clause_of_aspect(complaint)
+    quote = quote_english(complaint.span) if english else quote_span(complaint.span)
+    said = quote.strip("「」\u201c\u201d")
+    if not said or reads_as_complaint(said, english=english):
+        return complaint
+    if reads_as_complaint(complaint.span, english=english):
+        return complaint  # 我要的是排骨饭，结果送的是鸡肉饭: its first clause names the order
+    return replace(complaint, span="")
+
+
+def _clause_of_aspect(complaint: AnalysisComplaint) -> AnalysisComplaint:
+    """A span over several clauses narrowed to the clause that says the complaint's own
+    problem (吃到一半的时候，喝起来有焦苦味 as a taste → 喝起来有焦苦味), when the clause it
+    would be quoted by says no problem at all and one other clause says this one: the words
+    that carry the complaint, not the narration beside them."""
+    clauses = [c for c in _CLAUSE_BREAK.split(complaint.span) if c.strip()]
+    if len(clauses) < 2:
+        return complaint
+    quote = quote_span(complaint.span).strip("「」")
+    if not quote or aspect_of_words(quote) is not None or reads_as_complaint(quote):
+        return complaint  # 鸡翅没炸熟，里面还带着血丝: its first clause says it
+    own = [c for c in clauses if aspect_of_words(c) == complaint.aspect and quote_span(c)]
+    return replace(complaint, span=own[0]) if len(own) == 1 else complaint
 
 
 def _unquoted_if_unsafe(

@@ -45,6 +45,7 @@ GENERAL = "general"
 ASPECTS: tuple[str, ...] = tuple(f"{PREFIX}{c}" for c in (*CATEGORIES, GENERAL))
 MIN_CHARS = 3  # 好慢, 差评: too short to be a point the analyzer could have missed
 EN_MIN_WORDS = 3  # an English clause with no negative cue needs this many words
+EN_TOLD_WORDS = 5  # an English telling (Ordered a cold brew) this short says no more
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Spaces and emoji between Chinese words part clauses as a comma does (冷面送来变成了温面
 # 哈哈哈 冰块一块都没有; 吃出钢丝球的丝😨 拍照发给商家).
@@ -92,6 +93,14 @@ class Cues:
     billing_words: tuple[str, ...]
     duration: re.Pattern[str]
     en_duration: re.Pattern[str]
+    acts: tuple[str, ...] = ()
+    turns: tuple[str, ...] = ()
+    discourse: tuple[str, ...] = ()
+    openings: tuple[str, ...] = ()
+    acts_not: tuple[str, ...] = ()
+    time_ends: tuple[str, ...] = ()
+    feelings: tuple[str, ...] = ()
+    feeling_rest: int = 4
 
 
 @cache
@@ -132,6 +141,14 @@ def cues() -> Cues:
         billing_words=tuple(data["billing_words"]),
         duration=re.compile(data["duration"]["pattern"]),
         en_duration=re.compile(data["duration"]["en_pattern"], re.I),
+        acts=tuple(data["acts"]),
+        turns=tuple(data["turns"]),
+        discourse=tuple(data["discourse"]),
+        openings=tuple(data["openings"]),
+        acts_not=tuple(data["acts_not"]),
+        time_ends=tuple(data["time_ends"]),
+        feelings=tuple(sorted(data["feelings"], key=len, reverse=True)),
+        feeling_rest=int(data["feeling_rest"]),
     )
 
 
@@ -218,13 +235,75 @@ def leftovers(
     return out
 
 
+def aspect_of_words(words: str) -> str | None:
+    """The aspect of the first complaint stem of the analyzer's taxonomy these Chinese words
+    say (喝起来有焦苦味 → food.taste), or None."""
+    return _stem_aspect(_mandarin(_plain(words)))
+
+
+def reads_as_complaint(words: str, *, english: bool = False) -> bool:
+    """Whether these words, read as a clause on their own, say something went wrong (as a
+    leftover clause of a negative review is read: chinese_point, english_point), rather than
+    telling what the customer did, how they felt or what came of it (我们要求经理来处理, 叫咗
+    三份套餐, Ordered a cold brew): only such words are quoted back as the complaint."""
+    if english:
+        # Ordered a cold brew, We had the set menu: a short telling with no negator
+        lowered = words.lower().strip()
+        said = _EN_WORD.findall(lowered)
+        negated = any(w in cues().en_negators or w.endswith("n't") for w in said)
+        told = lowered.startswith(cues().en_narrative) and len(said) <= EN_TOLD_WORDS
+        return negated or not told
+    clause = _mandarin(_plain(words))
+    reading = _shipped_reader().read(clause)
+    score = sum(c.general + sum(c.own.values()) for c in reading.clauses)
+    if score < 0 or _negative_cue(clause) or _stem_aspect(clause) is not None:
+        return True
+    if score > 0 or any(w in clause for w in (*cues().concession, *cues().mild_praise)):
+        return False  # 烤肉倒是还行, 价格倒不贵: what was all right
+    return not _narrates(clause)
+
+
 def _verdict_only(clause: str) -> bool:
     """Whether a clause is only a verdict on the visit (不推荐来, 再也不会来了, 避雷): no
     point of its own to answer."""
     rest = clause
     for word in cues().verdicts:
         rest = rest.replace(word, "")
-    return rest != clause and len(_HAN.findall(rest)) <= 3  # 以后…了, 真的…吧
+    if rest == clause:
+        return False
+    if len(_HAN.findall(rest)) <= 3:
+        return True  # 以后…了, 真的…吧
+    # 吃了两次就不想来了, 这种吃饭体验下次不想来了: what led to it says nothing of a problem
+    return not _negative_cue(rest) and _stem_aspect(rest) is None and not _names_category(rest)
+
+
+def _names_category(clause: str) -> bool:
+    """Whether the analyzer's lexicon reads a word of a category in the clause (味道, 服务员)."""
+    reading = _shipped_reader().read(clause)
+    return any(c.terms.get(name) for c in reading.clauses for name in CATEGORIES)
+
+
+def _narrates(clause: str) -> bool:
+    """Whether a clause tells what the customer did, wanted or found out, or who came and
+    when (午饭点的, 想换换口味点了这家干锅, 全家只有我吃了, 一问才知道): narration, asked only of
+    a clause in which nothing else reads as a complaint."""
+    c = cues()
+    for word in c.acts_not:  # 甜点的蛋糕: no order told
+        clause = clause.replace(word, "　" * len(word))
+    if any(word in clause for word in c.discourse) or clause.endswith(c.time_ends):
+        return True  # 一问才知道, 核对了才发现, 吃到一半的时候
+    if any(word in clause for word in c.turns):
+        return False  # 点了三杯只来了两杯: what came of the order is the complaint
+    return any(word in clause for word in (*c.acts, *c.occasion)) or clause.startswith(c.openings)
+
+
+def _feeling_only(clause: str) -> bool:
+    """Whether a clause only says how the visit felt (有点失望, 用餐体验很差, 这也太离谱了):
+    with the words of feeling taken out, at most `feeling_rest` characters are left."""
+    rest = clause
+    for word in cues().feelings:
+        rest = rest.replace(word, "")
+    return rest != clause and len(_HAN.findall(rest)) <= cues().feeling_rest
 
 
 def _telling_only(clause: str) -> bool:
@@ -315,7 +394,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     stem = aspect.partition(".")[0] if aspect else None
     by_model = False
     if score == 0 and stem is None and not _negative_cue(clause):
-        if clause.startswith(cues().narrative) or _only_nouns(clause):
+        turned = any(word in clause for word in cues().turns)  # 点了两杯结果只送来一杯
+        if (clause.startswith(cues().narrative) and not turned) or _only_nouns(clause):
             return None
         # The occasion or plan of the visit (公司年会订了三桌, 嚟慶祝生日), wherever it is
         # said: narration, and answering it spends the reply's length on nothing.
@@ -323,6 +403,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
             return None
         if any(word in clause for word in cues().mild_praise):
             return None
+        if _narrates(clause):
+            return None  # 午饭点的, 我用手机付的, 一问才知道: what the customer did or found
         threshold = cues().negative_logit if negative else cues().model_logit
         if _model_logit(clause) > threshold:
             return None
@@ -333,6 +415,8 @@ def chinese_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
     category = category or stem or _head_category(clause)
     if by_model and category == GENERAL:
         return None
+    if category == GENERAL and stem is None and _feeling_only(clause):
+        return None  # 有点失望, 用餐体验很差: how the visit felt, which the apology answers
     if (
         stem is None
         and category in ("food", "price", GENERAL)
