@@ -65,8 +65,13 @@ LOW_STARS = 3
 HOSTILE = frozenset({"extortion", "threat"})
 # ...and of those, the ones a praise reading does not excuse: the sentiment model reads a calm
 # or Traditional threat with no stars as praise (再不退錢我就去衛生局檢舉你們，讓你們被罰到倒:
-# 0.73), and nothing a customer praises is said by harm promised to the shop.
-HOSTILE_EVEN_IN_PRAISE = frozenset({"threat"})
+# 0.73), and nothing a customer praises is said by harm promised to the shop. Nor by a price
+# named for the review: a calm demand with no stars (贊助談好了就不發; Free dinner for four and
+# I'll post something nice) reads as praise too, and on every opened honest set, at its own
+# stars, none and 1 or 3, and on the delivery corpus, the praise reading excused no honest
+# extortion match (bench/malice_bonus_audit.py: "gate:praise" cost 5 extortions, protected 0);
+# what praise does say of money (好评一万, 好评返现) is read by its own negative pieces.
+HOSTILE_EVEN_IN_PRAISE = HOSTILE
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
