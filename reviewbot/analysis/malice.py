@@ -76,7 +76,7 @@ HOSTILE_EVEN_IN_PRAISE = HOSTILE
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
 # A clause ends at a sentence end, a comma, a colon, an exclamation or a quotation mark.
-_CLAUSE_END = _END + ",:!“”\"「」"
+_CLAUSE_END = _END + ',:!“”"「」'
 _GAP_QUESTIONS = "[^。\n]"  # a combo marked `questions` may span 想让我删评？先转500
 # A combo marked `across` links pieces in different sentences of one review, within its gap:
 # the demand in one (赔三百。) and the review's fate in the next (钱到了，这条评价我自己会删),
@@ -482,9 +482,9 @@ class MaliceRules:
         near = text[max(left, match.start() - before) : min(right, match.end() + after)]
         bonus: list[tuple[str, float]] = []
         for piece in self.near_bonus.get(combo.reason, ()):
-            if piece not in used and piece not in combo.skip_bonus:
-                if self._piece(piece).search(near):
-                    bonus.append((piece, self.scores[piece]))
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(near):
+                bonus.append((piece, self.scores[piece]))
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
@@ -498,9 +498,9 @@ class MaliceRules:
             first, last = _clause_bounds(text, match.start(), match.end())
             clause = text[first:last]
         for piece in self.clause_bonus.get(combo.reason, ()):
-            if piece not in used and piece not in combo.skip_bonus:
-                if self._piece(piece).search(clause):
-                    bonus.append((piece, self.scores[piece]))
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(clause):
+                bonus.append((piece, self.scores[piece]))
         for piece in self.review_bonus.get(combo.reason, ()):
             skip = piece in used or piece in combo.skip_bonus
             if not skip and self._piece(piece).search(text):
