@@ -51,6 +51,12 @@ KINDS = [
         "Forty one-star reviews so far. $600 and every one of them comes down.",
         "I'm posting this everywhere so nobody else wastes $45 on this.",
     ),
+    # a demand beyond the order, then exposure or more reviews in the next sentence
+    (
+        "extortion",
+        "免单再加八百块。你们要是不给，我把后厨视频发到本地新闻。",
+        "退款八十块钱到现在没到。我把后厨视频发到本地新闻了，大家注意。",
+    ),
     # the writer wrecks any part of the shop named after 你
     (
         "threat",
