@@ -57,6 +57,12 @@ KINDS = [
         "免单再加八百块。你们要是不给，我把后厨视频发到本地新闻。",
         "退款八十块钱到现在没到。我把后厨视频发到本地新闻了，大家注意。",
     ),
+    # the sum as a condition refused (不赔我…), the platforms listed before the campaign
+    (
+        "extortion",
+        "不赔我两千，我就大众点评、美团、饿了么、抖音、小红书全平台差评轰炸。",
+        "不给退款就算了，我在点评、美团、抖音上都如实写了差评。",
+    ),
     # the writer wrecks any part of the shop named after 你
     (
         "threat",
