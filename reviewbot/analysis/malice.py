@@ -65,11 +65,18 @@ LOW_STARS = 3
 HOSTILE = frozenset({"extortion", "threat"})
 # ...and of those, the ones a praise reading does not excuse: the sentiment model reads a calm
 # or Traditional threat with no stars as praise (再不退錢我就去衛生局檢舉你們，讓你們被罰到倒:
-# 0.73), and nothing a customer praises is said by harm promised to the shop.
-HOSTILE_EVEN_IN_PRAISE = frozenset({"threat"})
+# 0.73), and nothing a customer praises is said by harm promised to the shop. Nor by a price
+# named for the review: a calm demand with no stars (贊助談好了就不發; Free dinner for four and
+# I'll post something nice) reads as praise too, and on every opened honest set, at its own
+# stars, none and 1 or 3, and on the delivery corpus, the praise reading excused no honest
+# extortion match (bench/malice_bonus_audit.py: "gate:praise" cost 5 extortions, protected 0);
+# what praise does say of money (好评一万, 好评返现) is read by its own negative pieces.
+HOSTILE_EVEN_IN_PRAISE = HOSTILE
 # A sentence ends here; slots of a combo never cross it (commas do not end one).
 _END = "。?;\n"
 _GAP = f"[^{_END}]"
+# A clause ends at a sentence end, a comma, a colon, an exclamation or a quotation mark.
+_CLAUSE_END = _END + ',:!“”"「」'
 _GAP_QUESTIONS = "[^。\n]"  # a combo marked `questions` may span 想让我删评？先转500
 # A combo marked `across` links pieces in different sentences of one review, within its gap:
 # the demand in one (赔三百。) and the review's fate in the next (钱到了，这条评价我自己会删),
@@ -161,6 +168,9 @@ class _Hit:
     end: int
     facts: tuple[str, ...]
     also: tuple[str, ...] = ()
+    # The bonus pieces that added to (or took from) the score, with what each was worth
+    # (bench/malice_bonus_audit.py weighs what each negative one costs and protects).
+    bonus: tuple[tuple[str, float], ...] = ()
 
 
 class MaliceRules:
@@ -192,6 +202,11 @@ class MaliceRules:
         # one sentence is what 到账就删 in the next waits for).
         self.review_bonus: dict[str, tuple[str, ...]] = {
             reason: tuple(names) for reason, names in data.get("review_bonus", {}).items()
+        }
+        # Bonus pieces read only over the clauses the match spans (a 已经 or a shop's offer
+        # told in an earlier clause is not the tense or the speaker of the demand).
+        self.clause_bonus: dict[str, tuple[str, ...]] = {
+            reason: tuple(names) for reason, names in data.get("clause_bonus", {}).items()
         }
         # Bonus pieces read only near the match (someone else's words retold around it).
         near = dict(data.get("near_bonus", {}))
@@ -465,22 +480,35 @@ class MaliceRules:
         sentence = text[left:right]
         before, after = self.near_window
         near = text[max(left, match.start() - before) : min(right, match.end() + after)]
+        bonus: list[tuple[str, float]] = []
         for piece in self.near_bonus.get(combo.reason, ()):
-            if piece not in used and piece not in combo.skip_bonus:
-                score += self.scores[piece] if self._piece(piece).search(near) else 0.0
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(near):
+                bonus.append((piece, self.scores[piece]))
         for piece in self.bonus.get(combo.reason, ()):
             if piece in used or piece in combo.skip_bonus:
                 continue
             found = self._piece(piece).search(sentence)
             if found:
-                score += self.scores[piece]
+                bonus.append((piece, self.scores[piece]))
                 if self.scores[piece] > 0 and piece in PIECE_LABELS:
                     facts.append(f"{PIECE_LABELS[piece]}：「{found.group()}」")
+        clause = ""
+        if self.clause_bonus.get(combo.reason):
+            first, last = _clause_bounds(text, match.start(), match.end())
+            clause = text[first:last]
+        for piece in self.clause_bonus.get(combo.reason, ()):
+            skip = piece in used or piece in combo.skip_bonus
+            if not skip and self._piece(piece).search(clause):
+                bonus.append((piece, self.scores[piece]))
         for piece in self.review_bonus.get(combo.reason, ()):
             skip = piece in used or piece in combo.skip_bonus
             if not skip and self._piece(piece).search(text):
-                score += self.scores[piece]
-        return _Hit(combo.reason, score, match.start(), match.end(), tuple(facts), combo.also)
+                bonus.append((piece, self.scores[piece]))
+        score += sum(value for _, value in bonus)
+        return _Hit(
+            combo.reason, score, match.start(), match.end(), tuple(facts), combo.also, tuple(bonus)
+        )
 
     # -- context ---------------------------------------------------------------------------
 
@@ -512,6 +540,14 @@ class MaliceRules:
         if score < self.thresholds["flood"]:
             return None
         return MaliceEvidence("flood", text[:60], tuple(facts))
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clauses that text[start:end] spans begin and end (commas, colons and quotes
+    end a clause as well as the sentence ends)."""
+    left = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
+    rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i >= 0]
+    return left, min(rights) if rights else len(text)
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
