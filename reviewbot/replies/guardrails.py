@@ -263,6 +263,11 @@ class _Family:
     # A hit right before a quotation as written (您在评价里写“…”) introduces the customer's
     # words: it names what they wrote, it asks nothing (the quoted words stay checked).
     quote_exempt_after: bool = False
+    # A concession that follows the hit (the rule's `concession`), later in its sentence or
+    # in the next one: the explanation turns to the customer's experience and what the store
+    # will do (…是按传统做法，但每个人吃辣不同，我们会加一个微辣选项; 都是现炒的。不过您有这样
+    # 的感受，说明我们的口味还不够好): a polite clarification, not an argument.
+    conceded: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +371,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         reply_unless_all = tuple(
             _expand(p, concepts, where) for p in family.get("reply_unless_all", ())
         )
+        concession = table.get("concession") if family.get("conceded", False) else None
         families.append(
             _Family(
                 name=family["name"],
@@ -397,6 +403,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 generated_only=family.get("generated_only", table.get("generated_only", False)),
                 word_end=family.get("word_end", False),
                 quote_exempt_after=family.get("quote_exempt_after", False),
+                conceded=_expand(concession, concepts, where) if concession else None,
             )
         )
     conditional = table.get("conditional")
@@ -737,6 +744,16 @@ def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> b
     return bool(words.search(text, begin, stop.start() if stop else len(text)))
 
 
+def _conceded(text: str, start: int, end: int, concession: re.Pattern[str]) -> bool:
+    """Whether `concession` is said from the clause holding text[start:end] (但每个人口味不同)
+    to the end of the next sentence."""
+    clause = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    if stop is not None:
+        stop = _SENTENCE_END.search(text, stop.end())
+    return bool(concession.search(text, clause, stop.start() if stop else len(text)))
+
+
 def _sentence_frees(
     text: str, start: int, end: int, words: re.Pattern[str], unless: re.Pattern[str] | None
 ) -> bool:
@@ -969,6 +986,8 @@ def check_reply(
                     if family.exempt_after and family.exempt_after.match(target, end):
                         continue
                     if family.quote_exempt_after and _quote_follows(reply, end):
+                        continue
+                    if family.conceded and _conceded(target, start, end, family.conceded):
                         continue
                     if family.unless and _sentence_says(target, start, end, family.unless):
                         continue
