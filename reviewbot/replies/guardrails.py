@@ -1015,6 +1015,7 @@ def check_reply(
                         span=(start, end),
                     )
 
+    _check_scare_quotes(reply, said, found)
     if not by_staff:
         _check_invented(reply, review, said, store, sheet, rules, found)
     if learned and not any(v.code not in _FORM_CODES for v in found.items):
@@ -1057,6 +1058,38 @@ def _check_invented(
             )
 
 
+@cache
+def _scare_words() -> re.Pattern[str] | None:
+    """argue's `scare_quoted`: words that, set alone in quotation marks, are sarcasm."""
+    words = guardrail_data().get("argue", {}).get("scare_quoted")
+    return re.compile(words) if words else None
+
+
+def _check_scare_quotes(reply: _Text, said: str, found: _Found) -> None:
+    """Praise put in quotation marks by staff (谢谢您的“宝贵”意见, 您的“指点”我们记下了): scare
+    quotes, sarcasm, refused as arguing. Words the review itself says are the customer's,
+    quoted back, and let through."""
+    words = _scare_words()
+    if words is None:
+        return
+    for match in _SCARE_QUOTED.finditer(reply.written):
+        inner = _letters(normalise(match.group(1)))
+        if not inner or not words.fullmatch(inner) or inner in said:
+            continue
+        places = [i for i, o in enumerate(reply.source) if match.start(1) <= o < match.end(1)]
+        if not places:
+            continue
+        found.add(
+            "argue",
+            match.group(1),
+            advice=_family_advice("argue"),
+            family="scare_quotes",
+            span=(places[0], places[-1] + 1),
+        )
+
+
+# A short quotation (one to eight characters) as written.
+_SCARE_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,8})[”」』\"]")
 # Refusals about the form of a reply, not its words: the learned scorer still reads it.
 _FORM_CODES = frozenset({"too_long", "already_replied"})
 

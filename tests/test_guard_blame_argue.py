@@ -1,0 +1,132 @@
+"""Blame and argue in wording no rule was written from (helper grd3): each case is a kind
+of wording, not a sentence, with the innocent wording closest to it that must pass; and a
+soft clarification conceded to the customer (但…我们会…) passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbot.analysis.base import ReviewText
+from reviewbot.replies.guardrails import check_reply
+from tests.replies_support import STORE, analysis
+
+ORDINARY = analysis(("food", "negative"))
+
+
+def codes(text: str, review: str = "差评") -> set[str]:
+    found = check_reply(
+        text,
+        review=ReviewText("s1", review, 2),
+        analysis=ORDINARY,
+        store=STORE,
+        by_staff=True,
+    )
+    return {v.code for v in found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # transit implied: fine when it left us, the rest is someone else's
+        "汤是在路上洒的，出店的时候我们封得严严实实。",
+        "饭离开店的时候是滚烫的，后面的事我们真的管不到。",
+        "出餐我们十分钟就好了，剩下的时间都耗在骑手身上。",
+        "The food was hot when it left us; the courier took forty minutes.",
+        # someone on the customer's side
+        "你家孩子把杯子推倒了，桌上才湿成那样。",
+        "这份菜是您同桌的朋友点错了，不是我们上错。",
+        # hindsight
+        "您是饭点最挤的时候来的，哪家店都得排队。",
+        "您要是按时到店，位置是不会被取消的。",
+        "You should have checked the order before the driver left.",
+        "You ordered the spiciest option, so of course it was hot.",
+        # third parties, newcomers, machines
+        "那天供应商送来的鱼出了问题，菜才不新鲜。",
+        "新来的小工手生，把您的单子搞错了。",
+        "系统没同步您的备注，所以才放了香菜。",
+        # asked as a question
+        "您下单不看规格，这能怪谁呢？",
+        "您自己没写备注，还怪我们放了葱。",
+    ],
+)
+def test_blame_in_new_wording_is_refused(text):
+    assert "blame" in codes(text) or codes(text) & {"argue"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "菜量和以前完全一样，您觉得少可能是心理作用。",
+        "这么多好评摆在那里，一条差评说明不了什么。",
+        "一家之言而已，我们的老顾客心里都清楚。",
+        "您给一星我们也问心无愧。",
+        "感谢您的指教，我们会当作笑话看的。",
+        "您口中的态度差，其实只是我们服务员说话比较直。",
+        "评价里说的脏，我们实在看不出来哪里脏。",
+        "您的说法我们无法认同，我们的虾都是活的。",
+        "我们尊重您的意见，但不认为菜有任何问题。",
+        "您的描述与我们了解的情况出入很大。",
+        "要是真有那么难吃，您也不会把菜全吃光吧。",
+        "我们不会因为一条差评就改配方。",
+        "劝您下次点菜前先做做功课。",
+        "哎，现在的人真是越来越难伺候了。",
+        "祝您找到更合口味的店。",
+        "这种评价一看就是同行所为。",
+        # scare quotes and the customer's word set against records
+        "谢谢您的“宝贵”意见。",
+        "您说没上齐，可账单上每道菜都划了勾。",
+        "With respect, your review does not reflect what actually happened.",
+        "We're surprised by this review, since you told our waiter everything was great.",
+        "Other guests loved this dish and nobody has ever complained.",
+    ],
+)
+def test_argue_in_new_wording_is_refused(text):
+    assert codes(text) & {"argue", "blame"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # owning a fault that involved a rider, a supplier, a newcomer or a machine
+        "是我们没有和骑手交接好，餐在台上多放了十分钟，非常抱歉。",
+        "汤离店时我们应该再检查一下封口，这次没检查到，抱歉。",
+        "您的孩子没有做错什么，是我们的杯子放得太靠桌边了。",
+        "供应商送来的菜不新鲜，是我们验货没做好，不能怪别人。",
+        "新来的服务员没经验，这是我们培训没到位，已经重新培训了。",
+        "当天送货的车晚到了，有两道菜没法做，以后我们会多备一天的货。",
+        "那天网络故障，扫码点单用不了，让您排了很久的队，以后我们会准备纸质菜单。",
+        "不怪谁，是我们这次没做好。",
+        # the customer's right, the store's own standard, a negated accusation
+        "评价是您的权利，我们不会去干涉，只希望下次能做得更好。",
+        "非常抱歉让您有被区别对待的感受，这是我们绝对不能接受的。",
+        "亲，我们离您期待的还差很远，会继续努力。",
+        "我们不会怀疑是竞争对手，您的反馈我们认真看了。",
+        "我们的大厨说话比较直，但他已经跟您道歉了，我们也会提醒他注意语气。",
+        "我们开了十二年，这次让您失望，真的很惭愧，后厨已经在查原因。",
+        "我们找不到任何借口，这次确实是我们做得不好。",
+        "对辣比较敏感的朋友，下单时可以备注微辣。",
+        "您说没上齐，但账单上显示都上了，我们核对后发现确实漏了一道，马上给您补。",
+        "谢谢您的好评，“好吃”两个字是对我们最大的鼓励。",
+        "我们不会用“好评返现”这种方式，请放心。",
+        "Our regulars know this dish well, but that doesn't excuse the salty batch. Sorry.",
+        # a clarification conceded to the customer's experience
+        "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
+        "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
+        "除了酱料，其他菜品都是店里现炒的。不过您有这样的感受，说明我们的口味还不够好。",
+        "我们的辣度分5级，您选的是3级中辣。但每个人对辣的感受不同，我们会在菜单上加个说明。",
+    ],
+)
+def test_innocent_look_alikes_pass(text):
+    assert not codes(text) & {"blame", "argue"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a concession that commits to nothing, or sends the customer elsewhere, is none
+        "如果您觉得贵可以选择别家。",
+        "菜品一直都是这个味道，不过您不喜欢也没办法。",
+    ],
+)
+def test_a_concession_without_a_change_is_still_arguing(text):
+    assert codes(text) & {"blame", "argue"}, text
