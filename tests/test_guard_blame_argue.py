@@ -47,6 +47,12 @@ def codes(text: str, review: str = "差评") -> set[str]:
         # asked as a question
         "您下单不看规格，这能怪谁呢？",
         "您自己没写备注，还怪我们放了葱。",
+        # Hong Kong, Taiwan and English wording of the same kinds
+        "唔好意思，但係架單車佬兜咗路，我哋都冇辦法。",
+        "訂單備註欄係空白嘅，師傅只能照正常做法整。",
+        "The delay was caused by the delivery platform, not our kitchen.",
+        "Your party arrived forty minutes after the booking, so the table had been given away.",
+        "We follow the order notes exactly, and there were none on yours.",
     ],
 )
 def test_blame_in_new_wording_is_refused(text):
@@ -78,6 +84,12 @@ def test_blame_in_new_wording_is_refused(text):
         "With respect, your review does not reflect what actually happened.",
         "We're surprised by this review, since you told our waiter everything was great.",
         "Other guests loved this dish and nobody has ever complained.",
+        "我們嘅服務一向都有口皆碑，唔會有你講嘅情況。",
+        "评价应该客观，不能因为一点小事就全盘否定。",
+        "川菜就是麻辣的，不辣还叫川菜吗？",
+        "I'm sorry you feel that way, but our rice is always cooked fresh.",
+        "Honestly, most people who try our mapo tofu love it.",
+        "You might want to read the menu description next time; it clearly says spicy.",
     ],
 )
 def test_argue_in_new_wording_is_refused(text):
@@ -109,6 +121,11 @@ def test_argue_in_new_wording_is_refused(text):
         "谢谢您的好评，“好吃”两个字是对我们最大的鼓励。",
         "我们不会用“好评返现”这种方式，请放心。",
         "Our regulars know this dish well, but that doesn't excuse the salty batch. Sorry.",
+        "唔好意思，嗰日落大雨，送外賣嘅師傅要兜路，我哋之後會用保溫袋。",
+        "我们的回锅肉是每天现炒的，这次咸了是师傅手重，已经调整了。",
+        "谢谢夸奖！酸辣汤是我们每天现熬的，喜欢就好。",
+        "The delay was our fault, not the platform's. We've added another cook at dinner.",
+        "I'm sorry the dish was too spicy for you; we'll add a mild option to the menu.",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
