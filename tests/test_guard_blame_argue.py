@@ -126,6 +126,14 @@ def test_argue_in_new_wording_is_refused(text):
         "谢谢夸奖！酸辣汤是我们每天现熬的，喜欢就好。",
         "The delay was our fault, not the platform's. We've added another cook at dinner.",
         "I'm sorry the dish was too spicy for you; we'll add a mild option to the menu.",
+        # the customer borne out: by the store's check, by others, by 明明 on their side
+        "您没有点错，是我们上错了菜，已经提醒服务员核对。",
+        "You were right, and our camera footage confirms it. We apologise.",
+        "We checked the CCTV and our server was indeed rude. That is not acceptable.",
+        "很多客人都反映过分量变小，您不是第一个，我们会恢复原分量。",
+        "外送慢了是我們出餐太晚，不是外送員的錯，抱歉讓你等這麼久。",
+        "明明是您提前订的位，我们却没留，真是说不过去。",
+        "怎么会出这种错呢？我们自己也很惭愧，已经在查是哪个环节。",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
