@@ -53,6 +53,12 @@ def codes(text: str, review: str = "差评") -> set[str]:
         "The delay was caused by the delivery platform, not our kitchen.",
         "Your party arrived forty minutes after the booking, so the table had been given away.",
         "We follow the order notes exactly, and there were none on yours.",
+        "您好，经查，该订单配送由第三方负责，延误非我方原因造成。",
+        "订单显示您改了两次地址，所以才会送晚。",
+        "备注是下单后才改的，后厨已经做好了。",
+        "We packed it properly; the spill must have happened on the way.",
+        "The rider picked it up late, which is why it arrived cold.",
+        "Maybe the courier tilted the bag.",
     ],
 )
 def test_blame_in_new_wording_is_refused(text):
@@ -90,6 +96,12 @@ def test_blame_in_new_wording_is_refused(text):
         "I'm sorry you feel that way, but our rice is always cooked fresh.",
         "Honestly, most people who try our mapo tofu love it.",
         "You might want to read the menu description next time; it clearly says spicy.",
+        "您好，您所述情况与我方调查结果不一致。",
+        "菜不咸，是您口重吧。",
+        "您说服务员态度差，可她是我们店最热情的员工。",
+        "We stand by our food and our staff.",
+        "That's simply how this dish is supposed to taste.",
+        "Frankly, we don't think the review is fair.",
     ],
 )
 def test_argue_in_new_wording_is_refused(text):
@@ -134,6 +146,13 @@ def test_argue_in_new_wording_is_refused(text):
         "外送慢了是我們出餐太晚，不是外送員的錯，抱歉讓你等這麼久。",
         "明明是您提前订的位，我们却没留，真是说不过去。",
         "怎么会出这种错呢？我们自己也很惭愧，已经在查是哪个环节。",
+        "We will make sure every order is packed properly from now on.",
+        "It wasn't the courier's fault at all; we packed the soup badly.",
+        "您改了地址之后我们没及时通知骑手，是我们的疏忽。",
+        "是我们的问题，不是第三方配送的责任，我们会改进打包。",
+        "她是我们店最热情的员工，这次却让您不舒服，我们会跟她好好谈。",
+        "口味重的客人可以备注多放盐，口淡的客人可以备注少盐。",
+        "您好，您所述情况与我们调查结果一致，非常抱歉。",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
