@@ -59,6 +59,13 @@ def codes(text: str, review: str = "差评") -> set[str]:
         "We packed it properly; the spill must have happened on the way.",
         "The rider picked it up late, which is why it arrived cold.",
         "Maybe the courier tilted the bag.",
+        "If you had collected the order on time, it would have been hot.",
+        "The platform's system lost your note, not us.",
+        "Our supplier delivered bad fish that day.",
+        "A temp worker was on shift and didn't know the menu.",
+        "The building's power cut that night slowed everything down.",
+        "You picked the wrong size in the app.",
+        "Your kids knocked over the drinks, which is why the table was wet.",
     ],
 )
 def test_blame_in_new_wording_is_refused(text):
@@ -102,6 +109,14 @@ def test_blame_in_new_wording_is_refused(text):
         "We stand by our food and our staff.",
         "That's simply how this dish is supposed to taste.",
         "Frankly, we don't think the review is fair.",
+        "We have hundreds of five-star reviews for this dish.",
+        "Perhaps you're not used to authentic Sichuan food.",
+        "That's not accurate; our server checked on your table twice.",
+        "Feel free to dine elsewhere if our food isn't to your liking.",
+        'Thanks for your "feedback", we\'ll be sure to treasure it.',
+        "Every dish is made to order, so it could not have been reheated.",
+        "Our records clearly show the order left the kitchen in 12 minutes.",
+        "Honestly, the bill was correct; you simply misread it.",
     ],
 )
 def test_argue_in_new_wording_is_refused(text):
@@ -153,6 +168,14 @@ def test_argue_in_new_wording_is_refused(text):
         "她是我们店最热情的员工，这次却让您不舒服，我们会跟她好好谈。",
         "口味重的客人可以备注多放盐，口淡的客人可以备注少盐。",
         "您好，您所述情况与我们调查结果一致，非常抱歉。",
+        "Sorry the bill was confusing; the total was correct but we should have explained it.",
+        "It couldn't have been more wrong of us, and we apologise.",
+        "The footage shows our server was rude, and we have spoken to him.",
+        "The kids ordered the kids' meal and we got it wrong. Sorry about that.",
+        "Our new server wasn't familiar with the menu; that's our fault.",
+        "Our supplier did deliver late, but that's no excuse; we should have had stock.",
+        "We truly value your feedback and will share it with the kitchen.",
+        "Taste is personal, but you clearly didn't enjoy it, and that matters to us.",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
