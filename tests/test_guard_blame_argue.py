@@ -176,6 +176,14 @@ def test_argue_in_new_wording_is_refused(text):
         "Our supplier did deliver late, but that's no excuse; we should have had stock.",
         "We truly value your feedback and will share it with the kitchen.",
         "Taste is personal, but you clearly didn't enjoy it, and that matters to us.",
+        # the store owning it in words the argue rules read as arguing
+        "事实上是我们的问题，出餐前没有检查。",
+        "讲道理，这件事我们理亏，向您道歉。",
+        "难道要等客人说了我们才改吗？不，我们今天就改。",
+        "我们看了监控，您说的都是真的，服务员确实态度不好。",
+        "我们不认为这是您的问题，是我们的菜单没写清楚。",
+        "这怎么可能是您的错呢？是我们没做好。",
+        "其实我们一直想改进外卖包装，您的评价让我们下定了决心。",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
@@ -185,6 +193,12 @@ def test_argue_in_new_wording_is_refused(text):
 )
 def test_innocent_look_alikes_pass(text):
     assert not codes(text) & {"blame", "argue"}, text
+
+
+def test_the_customers_words_said_of_the_store_are_theirs():
+    review = "店里明明不忙还不理人，差评"
+    assert not codes("您说我们“明明不忙还不理人”，确实是服务员走神了，抱歉。", review) & {"argue"}
+    assert "argue" in codes("我们明明不忙也没不理人，确实是您看错了。", review)
 
 
 @pytest.mark.parametrize(

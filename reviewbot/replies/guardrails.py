@@ -1184,10 +1184,11 @@ def _owning(code: str) -> re.Pattern[str] | None:
 
 
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
-# The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”.
+# The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”,
+# 您说我们“…” (what they said of the store).
 _SAID_BY_YOU = re.compile(
     r"(您|你|閣下|阁下)(们)?(在)?(评价|評價|评论|評論|点评|點評|留言)?(里|裡|中|上)?(说|說|写|寫|提到|讲|講|反映|问|問)"
-    r"(的|道|过|過|了)?[:：,，]?\s*$"
+    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|我们的?[^\s“「『\"]{1,4})?[:：,，]?\s*$"
 )
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 
