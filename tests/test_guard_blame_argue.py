@@ -184,6 +184,8 @@ def test_argue_in_new_wording_is_refused(text):
         "我们不认为这是您的问题，是我们的菜单没写清楚。",
         "这怎么可能是您的错呢？是我们没做好。",
         "其实我们一直想改进外卖包装，您的评价让我们下定了决心。",
+        "We reviewed the CCTV. Our server did ignore you. That's on us.",
+        "We've never had a complaint like this, which is exactly why we are taking it seriously.",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
@@ -207,6 +209,7 @@ def test_the_customers_words_said_of_the_store_are_theirs():
         # a concession that commits to nothing, or sends the customer elsewhere, is none
         "如果您觉得贵可以选择别家。",
         "菜品一直都是这个味道，不过您不喜欢也没办法。",
+        "We've never had a pest issue. We'd need to see proof before taking this seriously.",
     ],
 )
 def test_a_concession_without_a_change_is_still_arguing(text):
