@@ -66,6 +66,10 @@ def codes(text: str, review: str = "差评") -> set[str]:
         "The building's power cut that night slowed everything down.",
         "You picked the wrong size in the app.",
         "Your kids knocked over the drinks, which is why the table was wet.",
+        "你哋遲咗一個鐘先到，位我哋已經俾咗人。",
+        "新嚟嘅兼職唔識，搞錯咗你張單。",
+        "湯係路上倒瀉嘅，我哋出門口嗰陣封得好實。",
+        "臨時請來的阿姨不熟悉流程，才會漏裝。",
     ],
 )
 def test_blame_in_new_wording_is_refused(text):
@@ -117,6 +121,9 @@ def test_blame_in_new_wording_is_refused(text):
         "Every dish is made to order, so it could not have been reheated.",
         "Our records clearly show the order left the kitchen in 12 minutes.",
         "Honestly, the bill was correct; you simply misread it.",
+        "我哋啲份量一向都係咁，冇人話過少。",
+        "我哋做咗三十年，你係第一個咁講。",
+        "您說的情況我們查過了，並沒有發生。",
     ],
 )
 def test_argue_in_new_wording_is_refused(text):
