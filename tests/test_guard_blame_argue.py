@@ -204,6 +204,11 @@ def test_innocent_look_alikes_pass(text):
     assert not codes(text) & {"blame", "argue"}, text
 
 
+def test_a_failure_denied_lays_no_cause_on_a_machine():
+    # it argues with the customer's account; it blames nobody
+    assert codes("我们当天的网络没有故障，扫码点单一直能用。") == {"argue"}
+
+
 def test_the_customers_words_said_of_the_store_are_theirs():
     review = "店里明明不忙还不理人，差评"
     assert not codes("您说我们“明明不忙还不理人”，确实是服务员走神了，抱歉。", review) & {"argue"}
