@@ -70,6 +70,11 @@ def codes(text: str, review: str = "差评") -> set[str]:
         "新嚟嘅兼職唔識，搞錯咗你張單。",
         "湯係路上倒瀉嘅，我哋出門口嗰陣封得好實。",
         "臨時請來的阿姨不熟悉流程，才會漏裝。",
+        "取餐超时的是您，不是我们。",
+        "您不提前说忌口，我们怎么知道？",
+        "外卖小哥手一抖，汤就洒了，我们能怎么办？",
+        "当时是您说不要打包袋的。",
+        "The platform assigns the drivers; we have no say in that.",
     ],
 )
 def test_blame_in_new_wording_is_refused(text):
@@ -193,6 +198,10 @@ def test_argue_in_new_wording_is_refused(text):
         "其实我们一直想改进外卖包装，您的评价让我们下定了决心。",
         "We reviewed the CCTV. Our server did ignore you. That's on us.",
         "We've never had a complaint like this, which is exactly why we are taking it seriously.",
+        "是我们的错，而不是骑手的，我们会改进出餐流程。",
+        "我们能怎么办才能让您满意呢？欢迎随时告诉我们。",
+        "当时您说不要辣，我们却放了辣椒，是后厨的失误。",
+        "We have no excuse for the wait.",
         # a clarification conceded to the customer's experience
         "这道菜的辣度是按川菜的传统做法，但每个人吃辣不同，我们会在菜单上加一个微辣选项。",
         "菜品的口味因人而异，但您觉得咸了，我们就会调整。",
