@@ -267,7 +267,7 @@ def test_a_staff_edit_is_checked_like_a_draft():
         ("blame", "disown", "骑手慢了我们也没办法。"),
         ("blame", "disown", "高峰期单多，难免慢一点。"),
         ("blame", "customer", "您可能吃不惯。"),
-        ("blame", "customer", "这是您的个人口味问题。"),
+        ("blame", "taste", "这是您的个人口味问题。"),
         ("blame", "customer", "您下单时没备注少辣。"),
         ("blame", "customer", "您可能搞错了店。"),
         ("argue", "others_fine", "别的顾客都没说咸。"),

@@ -263,6 +263,11 @@ class _Family:
     # A hit right before a quotation as written (您在评价里写“…”) introduces the customer's
     # words: it names what they wrote, it asks nothing (the quoted words stay checked).
     quote_exempt_after: bool = False
+    # A concession that follows the hit (the rule's `concession`), later in its sentence or
+    # in the next one: the explanation turns to the customer's experience and what the store
+    # will do (…是按传统做法，但每个人吃辣不同，我们会加一个微辣选项; 都是现炒的。不过您有这样
+    # 的感受，说明我们的口味还不够好): a polite clarification, not an argument.
+    conceded: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +371,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         reply_unless_all = tuple(
             _expand(p, concepts, where) for p in family.get("reply_unless_all", ())
         )
+        concession = table.get("concession") if family.get("conceded", False) else None
         families.append(
             _Family(
                 name=family["name"],
@@ -397,6 +403,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 generated_only=family.get("generated_only", table.get("generated_only", False)),
                 word_end=family.get("word_end", False),
                 quote_exempt_after=family.get("quote_exempt_after", False),
+                conceded=_expand(concession, concepts, where) if concession else None,
             )
         )
     conditional = table.get("conditional")
@@ -737,6 +744,16 @@ def _sentence_says(text: str, start: int, end: int, words: re.Pattern[str]) -> b
     return bool(words.search(text, begin, stop.start() if stop else len(text)))
 
 
+def _conceded(text: str, start: int, end: int, concession: re.Pattern[str]) -> bool:
+    """Whether `concession` is said from the clause holding text[start:end] (但每个人口味不同)
+    to the end of the next sentence."""
+    clause = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    if stop is not None:
+        stop = _SENTENCE_END.search(text, stop.end())
+    return bool(concession.search(text, clause, stop.start() if stop else len(text)))
+
+
 def _sentence_frees(
     text: str, start: int, end: int, words: re.Pattern[str], unless: re.Pattern[str] | None
 ) -> bool:
@@ -970,6 +987,8 @@ def check_reply(
                         continue
                     if family.quote_exempt_after and _quote_follows(reply, end):
                         continue
+                    if family.conceded and _conceded(target, start, end, family.conceded):
+                        continue
                     if family.unless and _sentence_says(target, start, end, family.unless):
                         continue
                     if family.reply_unless_all and all(
@@ -996,6 +1015,7 @@ def check_reply(
                         span=(start, end),
                     )
 
+    _check_scare_quotes(reply, said, found)
     if not by_staff:
         _check_invented(reply, review, said, store, sheet, rules, found)
     if learned and not any(v.code not in _FORM_CODES for v in found.items):
@@ -1038,6 +1058,38 @@ def _check_invented(
             )
 
 
+@cache
+def _scare_words() -> re.Pattern[str] | None:
+    """argue's `scare_quoted`: words that, set alone in quotation marks, are sarcasm."""
+    words = guardrail_data().get("argue", {}).get("scare_quoted")
+    return re.compile(words) if words else None
+
+
+def _check_scare_quotes(reply: _Text, said: str, found: _Found) -> None:
+    """Praise put in quotation marks by staff (谢谢您的“宝贵”意见, 您的“指点”我们记下了): scare
+    quotes, sarcasm, refused as arguing. Words the review itself says are the customer's,
+    quoted back, and let through."""
+    words = _scare_words()
+    if words is None:
+        return
+    for match in _SCARE_QUOTED.finditer(reply.written):
+        inner = _letters(normalise(match.group(1)))
+        if not inner or not words.fullmatch(inner) or inner in said:
+            continue
+        places = [i for i, o in enumerate(reply.source) if match.start(1) <= o < match.end(1)]
+        if not places:
+            continue
+        found.add(
+            "argue",
+            match.group(1),
+            advice=_family_advice("argue"),
+            family="scare_quotes",
+            span=(places[0], places[-1] + 1),
+        )
+
+
+# A short quotation (one to eight characters) as written.
+_SCARE_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,8})[”」』\"]")
 # Refusals about the form of a reply, not its words: the learned scorer still reads it.
 _FORM_CODES = frozenset({"too_long", "already_replied"})
 
@@ -1132,10 +1184,11 @@ def _owning(code: str) -> re.Pattern[str] | None:
 
 
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
-# The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”.
+# The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”,
+# 您说我们“…” (what they said of the store).
 _SAID_BY_YOU = re.compile(
     r"(您|你|閣下|阁下)(们)?(在)?(评价|評價|评论|評論|点评|點評|留言)?(里|裡|中|上)?(说|說|写|寫|提到|讲|講|反映|问|問)"
-    r"(的|道|过|過|了)?[:：,，]?\s*$"
+    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|我们的?[^\s“「『\"]{1,4})?[:：,，]?\s*$"
 )
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 
