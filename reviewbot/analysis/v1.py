@@ -51,7 +51,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analysis.aspect_model import AspectModel, additions, read_by_rules
+import numpy as np
+
+from reviewbot.analysis.aspect_model import (
+    AspectModel,
+    additions,
+    fair_priced,
+    read_by_rules,
+)
 from reviewbot.analysis.aspect_model import default_model as aspect_default_model
 from reviewbot.analysis.aspects import Reader, Reading, conceded, store_matcher
 from reviewbot.analysis.base import (
@@ -95,6 +102,8 @@ ENGLISH_NEGATIVE = 0.2
 ENGLISH_POSITIVE = 0.8
 # Languages the analyzer reads; a review in another one is left for a person.
 READ_LANGUAGES = frozenset({"zh", "en", None})
+# Whether an analyzer made without saying reads with the learned aspect reader too.
+LEARNED_ASPECTS = False
 NO_CONTEXT = AnalysisContext()  # what a review without one gets (frozen: shared by all)
 
 
@@ -149,7 +158,7 @@ class AnalyzerV1:
         *,
         extra_lexicons: Sequence[Path] = (),
         learned: bool | MaliceModel = True,
-        learned_aspects: bool | AspectModel = False,
+        learned_aspects: bool | AspectModel | None = None,
     ) -> None:
         if lexicon is None:  # compiled on first use (see __getattr__)
             self._extra = tuple(Path(p) for p in extra_lexicons)
@@ -167,7 +176,7 @@ class AnalyzerV1:
         # gains recall leave-one-writer-out, but reads praise the lexicon does not know
         # (味道也咸香, 很快就换了) and prices said in praise in 1-2★ reviews as complaints
         # (tests/test_reply_cover.py), which the rules do not.
-        self._learned_aspects = learned_aspects
+        self._learned_aspects = LEARNED_ASPECTS if learned_aspects is None else learned_aspects
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -271,7 +280,9 @@ class AnalyzerV1:
         self, reading: Reading, folded: Normalized, found: Found, platform: str | None, gate: bool
     ) -> tuple[Complaint, ...]:
         """The complaints the learned aspect reader adds to the rules' (aspect_model.py), in
-        a review read as negative or mixed (`gate`); its span is the clause."""
+        a review read as negative or mixed (`gate`); its span is the clause. Never in a
+        clause read as praise: by the lexicon (read_by_rules), by the sentiment model (asked
+        only about the clauses where the reader would add something), or a fair price."""
         model = self.learned_aspect_model() if gate else None
         if model is None or not reading.clauses:
             return ()
@@ -281,13 +292,27 @@ class AnalyzerV1:
         spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
         delivery = self.complaints.delivered(reading.text, platform)
         wanted = [i for i in range(len(spans)) if i not in judged]
+        z = model.logits(reading.text, spans, delivery, wanted)
+        over = (z >= model.logit_cut()).any(axis=1)
+        if not over.any():  # most reviews: nothing over the threshold
+            return ()
+        asked = [wanted[r] for r in np.flatnonzero(over).tolist()]
+        texts = [reading.text[s:e] for s, e, _ in spans]
+        logits = self.model.calibrated_logits([texts[i] for i in asked]).tolist()
+        praise = model.config.praise_logit  # the sentiment model reads the clause as praise
+        judged.update(i for i, x in zip(asked, logits, strict=True) if x >= praise)
+        if len(judged) == len(spans):
+            return ()
+        probabilities = np.zeros((len(spans), len(model.heads)))
+        probabilities[wanted] = 1.0 / (1.0 + np.exp(-z))
         added = additions(
-            model.read(reading.text, spans, delivery, wanted),
+            probabilities,
             model.heads,
             model.addable(),
-            model.threshold,
+            model.cut,
             judged,
             {c.aspect for c in found.complaints},
+            fair_priced(texts, [c for _, _, c in spans]),
         )
         aspects = self.complaints.taxonomy.aspects
         out = []
@@ -375,8 +400,12 @@ class AnalyzerV1:
             minor=bool(points.complaints) and all(c.severity == "low" for c in points.complaints),
         )
         # negative or mixed: read as negative, or a complaint or a word of blame in it (a
-        # neutral 人均100，很划算 names a price in praise: the model is not asked)
+        # neutral 人均100，很划算 names a price in praise: the model is not asked); at 4-5
+        # stars only when the words alone count as a complaint (leave-one-writer-out, 4 of
+        # the 23 complaints it added to 4-5 star reviews were right: their clauses were praise)
         mixed = polarity == "negative" or bool(points.complaints) or reading.blame > 0
+        if rating is not None and rating >= 4:
+            mixed = mixed and complaint_counts
         learned = self._learned_complaints(reading, folded, points, review.platform, mixed)
         return Analysis(
             sentiment=sentiment,
