@@ -95,6 +95,7 @@ class Seen:
     words: list[str] = field(default_factory=list)  # the customer's words of each clause
     texts: list[str] = field(default_factory=list)  # each clause's folded text
     fair: set[int] = field(default_factory=set)  # clauses where a price is said to be fair
+    delivery: bool = False  # read as a delivery review
 
 
 def load_rows(sets: Sequence[tuple[str, str | Path]] = SETS) -> list[Row]:
@@ -165,7 +166,7 @@ def _clauses(
     if not seen.clauses:
         return
     seen.blamed = read_by_rules(reading, found)
-    delivery = delivered(reading.text, platform)
+    delivery = seen.delivery = delivered(reading.text, platform)
     seen.features = clause_features(reading.text, seen.clauses, delivery, cfg)
     gold = []
     for aspect, span in seen.row.gold:
@@ -252,10 +253,11 @@ def thresholds_for(
 ) -> tuple[float, np.ndarray]:
     """The shared threshold (threshold_for) and each head's: its own where it has at least
     cfg.head_min additions at or over the shared one (the smallest at which its additions
-    reach cfg.head_precision, 1.0 if none), the shared one elsewhere."""
+    reach cfg.head_precision, 1.0 if none), the shared one elsewhere (all of them when
+    head_min is 0)."""
     shared = threshold_for(found, cfg.target_precision)
     out = np.full(len(heads), shared)
-    for k, head in enumerate(heads):
+    for k, head in enumerate(heads if cfg.head_min > 0 else ()):
         mine = [t for t in found if t[2] == head]
         if sum(t[0] >= shared for t in mine) >= cfg.head_min:
             out[k] = threshold_for(mine, cfg.head_precision)
@@ -285,6 +287,7 @@ def train(
     heads = heads_of(seen, cfg)
     oof = group_oof(seen, heads, cfg, progress)
     threshold, per_head = thresholds_for(candidates(seen, oof, heads, cfg), heads, cfg)
+    per_head = per_head if cfg.head_min > 0 else None
     progress("final fit")
     w, b = fit(seen, heads, cfg)
     w[np.abs(w) < cfg.prune] = 0.0
@@ -295,7 +298,32 @@ def train(
         "data_sha256": digest_of([s.row for s in seen]),
     }
     w = w.astype("<f2").astype(np.float32)
-    return AspectModel(cfg, heads, w, b, threshold, meta, per_head)
+    model = AspectModel(cfg, heads, w, b, threshold, meta, per_head)
+    model.near_bound = near_bound(model, seen)
+    return model
+
+
+def near_bound(model: AspectModel, seen: Sequence[Seen]) -> np.ndarray:
+    """Per head, the most the neighbours added to the logit of a training clause, plus
+    cfg.near_margin (the analyzer's shortcut: a clause whose own n-grams stay further under
+    a head's cut than this cannot reach it)."""
+    most = np.zeros(len(model.heads))
+    for s in seen:
+        if len(s.clauses) > 1:
+            text, spans = _joined(s)
+            parts = model.near_parts(text, spans, s.delivery)
+            most = np.maximum(most, parts.max(axis=0))
+    model._cache.clear()
+    return most + model.config.near_margin
+
+
+def _joined(s: Seen) -> tuple[str, list[tuple[int, int, bool]]]:
+    """The clause texts of a seen review laid end to end, with their spans."""
+    spans, at = [], 0
+    for text, (_, _, contrasted) in zip(s.texts, s.clauses, strict=True):
+        spans.append((at, at + len(text), contrasted))
+        at += len(text)
+    return "".join(s.texts), spans
 
 
 def digest_of(rows: Sequence[Row]) -> str:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -209,11 +210,13 @@ class AnalyzerV1:
             for i, z in zip(scored, logits.tolist(), strict=True):
                 z_text[i] = z
         clause_logits = self._clause_logits(readings)
-        out = []
+        out: list[Analysis] = []
+        pending: list[_Pending] = []
         for i, review in enumerate(reviews):
             if languages[i] not in ("zh", None):
                 out.append(self._decide_foreign(review, ctxs[i], folded[i], languages[i]))
                 continue
+            waiting = len(pending)
             out.append(
                 self._decide(
                     review,
@@ -224,8 +227,13 @@ class AnalyzerV1:
                     folded[i],
                     languages[i],
                     stores[i],
+                    pending,
                 )
             )
+            if len(pending) > waiting:
+                pending[-1].index = i
+        if pending:
+            self._finish_learned(pending, out)
         return out
 
     # -- steps -----------------------------------------------------------------------------
@@ -278,11 +286,11 @@ class AnalyzerV1:
 
     def _learned_complaints(
         self, reading: Reading, folded: Normalized, found: Found, platform: str | None, gate: bool
-    ) -> tuple[Complaint, ...]:
-        """The complaints the learned aspect reader adds to the rules' (aspect_model.py), in
-        a review read as negative or mixed (`gate`); its span is the clause. Never in a
-        clause read as praise: by the lexicon (read_by_rules), by the sentiment model (asked
-        only about the clauses where the reader would add something), or a fair price."""
+    ) -> _Pending | tuple[()]:
+        """The learned aspect reader's candidates (aspect_model.py) in a review read as
+        negative or mixed (`gate`): the clauses the rules left unread whose probability of
+        an aspect passes its threshold. Most reviews have none (empty); the sentiment model
+        is asked about the others' clauses in one batch (_finish_learned)."""
         model = self.learned_aspect_model() if gate else None
         if model is None or not reading.clauses:
             return ()
@@ -292,38 +300,58 @@ class AnalyzerV1:
         spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
         delivery = self.complaints.delivered(reading.text, platform)
         wanted = [i for i in range(len(spans)) if i not in judged]
-        z = model.logits(reading.text, spans, delivery, wanted)
+        z = model.logits(reading.text, spans, delivery, wanted, bounded=True)
         over = (z >= model.logit_cut()).any(axis=1)
         if not over.any():  # most reviews: nothing over the threshold
             return ()
         asked = [wanted[r] for r in np.flatnonzero(over).tolist()]
-        texts = [reading.text[s:e] for s, e, _ in spans]
-        logits = self.model.calibrated_logits([texts[i] for i in asked]).tolist()
-        praise = model.config.praise_logit  # the sentiment model reads the clause as praise
-        judged.update(i for i, x in zip(asked, logits, strict=True) if x >= praise)
-        if len(judged) == len(spans):
-            return ()
-        probabilities = np.zeros((len(spans), len(model.heads)))
-        probabilities[wanted] = 1.0 / (1.0 + np.exp(-z))
-        added = additions(
-            probabilities,
-            model.heads,
-            model.addable(),
-            model.cut,
-            judged,
-            {c.aspect for c in found.complaints},
-            fair_priced(texts, [c for _, _, c in spans]),
-        )
+        return _Pending(model, reading, folded, found, spans, wanted, z, judged, asked)
+
+    def _finish_learned(self, pending: list[_Pending], out: list[Analysis]) -> None:
+        """Add the learned complaints of each pending review to its analysis in `out`:
+        never in a clause the sentiment model reads as praise (one batch for all of them),
+        nor a price aspect where a price is said to be fair; the span is the clause, the
+        severity the aspect's as the rules give it."""
+        texts = [p.reading.text[p.spans[i][0] : p.spans[i][1]] for p in pending for i in p.asked]
+        logits = iter(self.model.calibrated_logits(texts).tolist())
         aspects = self.complaints.taxonomy.aspects
-        out = []
-        for clause, aspect, p in added:
-            start, end, _ = spans[clause]
-            known = aspects[aspect]
-            words = folded.span(start, end).strip()
-            evidence = f"learned {p:.2f}"  # the aspect reader's probability, not a word found
-            # severity as the rules give that aspect
-            out.append(Complaint(known.category, aspect, words, None, known.severity, evidence))
-        return tuple(out)
+        for p in pending:
+            model = p.model
+            judged = set(p.judged)
+            for i in p.asked:
+                if next(logits) >= model.config.praise_logit:  # read as praise
+                    judged.add(i)
+            if len(judged) == len(p.spans):
+                continue
+            probabilities = np.zeros((len(p.spans), len(model.heads)))
+            probabilities[p.wanted] = 1.0 / (1.0 + np.exp(-p.z))
+            clause_texts = [p.reading.text[s:e] for s, e, _ in p.spans]
+            added = additions(
+                probabilities,
+                model.heads,
+                model.addable(),
+                model.cut,
+                judged,
+                {c.aspect for c in p.found.complaints},
+                fair_priced(clause_texts, [c for _, _, c in p.spans]),
+            )
+            if not added:
+                continue
+            learned = []
+            for clause, aspect, prob in added:
+                start, end, _ = p.spans[clause]
+                known = aspects[aspect]
+                words = p.folded.span(start, end).strip()
+                evidence = f"learned {prob:.2f}"  # the reader's probability, not a word found
+                learned.append(
+                    Complaint(known.category, aspect, words, None, known.severity, evidence)
+                )
+            before = out[p.index]
+            out[p.index] = replace(
+                before,
+                complaints=before.complaints + tuple(learned),
+                categories=_blamed_too(before.categories, tuple(learned)),
+            )
 
     def threshold(self, text: str) -> float:
         """P(positive) under which a review is negative."""
@@ -341,7 +369,10 @@ class AnalyzerV1:
         folded: Normalized,
         language: str | None,
         store: Matcher | None = None,
+        pending: list[_Pending] | None = None,
     ) -> Analysis:
+        """The review's analysis by the rules; the learned aspect reader's complaints are
+        added by analyze_batch (_finish_learned) where it has candidates (`pending`)."""
         text, rating = reading.text, review.rating
         script = script_of(folded.original)
         if not text.strip():
@@ -407,6 +438,11 @@ class AnalyzerV1:
         if rating is not None and rating >= 4:
             mixed = mixed and complaint_counts
         learned = self._learned_complaints(reading, folded, points, review.platform, mixed)
+        if isinstance(learned, _Pending):
+            if pending is None:
+                raise ValueError("a learned candidate needs analyze_batch to finish it")
+            pending.append(learned)  # its index is set by analyze_batch
+            learned = ()
         return Analysis(
             sentiment=sentiment,
             polarity=polarity,
@@ -500,6 +536,23 @@ class AnalyzerV1:
             complaints=read.complaints,
             praise=read.praise,
         )
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A review whose clauses the learned aspect reader would add complaints to, waiting
+    for the sentiment model's reading of those clauses."""
+
+    model: AspectModel
+    reading: Reading
+    folded: Normalized
+    found: Found
+    spans: list[tuple[int, int, bool]]
+    wanted: list[int]
+    z: np.ndarray  # the wanted clauses' logits
+    judged: set[int]
+    asked: list[int]  # the clauses over a threshold
+    index: int = -1  # the review's place in the batch
 
 
 def _blamed_too(
