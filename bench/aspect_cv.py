@@ -96,7 +96,9 @@ def main() -> None:
     )
     # every review's clause probabilities from the model that did not see its writer
     # (the scores do not depend on what decides which of them to add)
-    fitted = replace(cfg, target_precision=0, praise_logit=0, head_min=0, head_precision=0)
+    fitted = replace(
+        cfg, target_precision=0, praise_logit=0, near_margin=0, head_min=0, head_precision=0
+    )
     key = hashlib.sha256(f"{fitted}{digest_of([s.row for s in seen])}".encode()).hexdigest()
     cached = CACHE / f"aspect-oof-{key[:16]}.pkl"
     oof: list[np.ndarray | None] = [None] * len(seen)

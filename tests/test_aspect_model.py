@@ -95,7 +95,7 @@ def test_a_review_read_as_praise_is_not_asked(analyzers, monkeypatch):
     asked = []
     model = learned.learned_aspect_model()
     real = model.logits
-    monkeypatch.setattr(model, "logits", lambda *a: asked.append(a) or real(*a))
+    monkeypatch.setattr(model, "logits", lambda *a, **k: asked.append(a) or real(*a, **k))
     learned.analyze(ReviewText("p", "味道很好，服务员也热情，下次还来", 5))
     assert not asked
     learned.analyze(ReviewText("n", HELD_OUT[0][0], HELD_OUT[0][1]))
@@ -139,7 +139,7 @@ def test_a_high_star_review_is_asked_only_when_its_words_count(analyzers, monkey
     asked = []
     model = learned.learned_aspect_model()
     real = model.logits
-    monkeypatch.setattr(model, "logits", lambda *a: asked.append(a) or real(*a))
+    monkeypatch.setattr(model, "logits", lambda *a, **k: asked.append(a) or real(*a, **k))
     # 5 stars, a word of blame among praise: the stars say fine (asked before the gate)
     learned.analyze(ReviewText("h", "牛肉片薄而大，凉拌牛肉也好吃，就是有点贵", 5))
     assert not asked
