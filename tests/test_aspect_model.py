@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from reviewbot.analysis import aspect_model as am
@@ -94,8 +95,8 @@ def test_a_review_read_as_praise_is_not_asked(analyzers, monkeypatch):
     learned, _ = analyzers
     asked = []
     model = learned.learned_aspect_model()
-    real = model.logits
-    monkeypatch.setattr(model, "logits", lambda *a, **k: asked.append(a) or real(*a, **k))
+    real = model.batch_logits
+    monkeypatch.setattr(model, "batch_logits", lambda *a, **k: asked.append(a) or real(*a, **k))
     learned.analyze(ReviewText("p", "味道很好，服务员也热情，下次还来", 5))
     assert not asked
     learned.analyze(ReviewText("n", HELD_OUT[0][0], HELD_OUT[0][1]))
@@ -138,8 +139,8 @@ def test_a_high_star_review_is_asked_only_when_its_words_count(analyzers, monkey
     learned, _ = analyzers
     asked = []
     model = learned.learned_aspect_model()
-    real = model.logits
-    monkeypatch.setattr(model, "logits", lambda *a, **k: asked.append(a) or real(*a, **k))
+    real = model.batch_logits
+    monkeypatch.setattr(model, "batch_logits", lambda *a, **k: asked.append(a) or real(*a, **k))
     # 5 stars, a word of blame among praise: the stars say fine (asked before the gate)
     learned.analyze(ReviewText("h", "牛肉片薄而大，凉拌牛肉也好吃，就是有点贵", 5))
     assert not asked
@@ -163,6 +164,35 @@ def test_the_cached_reader_scores_as_the_training_features_do():
             fast = model.read(text, spans, delivery, range(len(spans)))
             slow = model.probabilities(am.clause_features(text, spans, delivery, model.config))
             assert abs(fast - slow).max() < 1e-5
+
+
+def test_a_batch_of_clauses_scores_as_each_review_alone():
+    """batch_logits (the analyzer's path: one gather for a batch's new clauses, the
+    neighbours' part kept per pair) gives the logits `logits` gives each review alone."""
+    model = am.default_model()
+    texts = [
+        "送得太慢了，菜是咸的",
+        "一碗面端上来坨成一块了",
+        "服务员态度差，上菜慢，菜都凉了，但是环境不错",
+        "一份小龙虾一半是空壳，剥半天吃不到几口肉",
+        "太难吃了",
+    ]
+    items, alone = [], []
+    for n, text in enumerate(texts * 2):  # the second time partly from the caches
+        spans, start = [], 0
+        for part in text.split("，"):
+            spans.append((start, start + len(part), part.startswith("但是")))
+            start += len(part) + 1
+        wanted = [i for i in range(len(spans)) if (i + n) % 3]  # some clauses left out
+        delivery = bool(n % 2)
+        clauses = [text[s:e] for s, e, _ in spans]
+        items.append((clauses, delivery, [c for _, _, c in spans], wanted))
+        alone.append(model.logits(text, spans, delivery, wanted, bounded=True))
+    model._cache.clear()
+    batch = model.batch_logits(items)
+    assert batch.shape == (sum(len(w) for *_, w in items), len(model.heads))
+    assert (batch == np.concatenate(alone)).all()
+    assert (model.batch_logits(items) == batch).all()  # from the caches
 
 
 def test_a_batch_is_read_as_its_reviews_one_by_one(analyzers):

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from reviewbot.analysis.malice_model import _buckets_for, _doc, _unique_buckets
 FORMAT_MAGIC = b"RBASPECT1\n"
 MODEL_NAME = "aspect_model.bin"
 _PREV, _NEXT, _MARK = "\x04<", "\x04>", "\x04m:"
+_NEAR = "\x04n"  # the cache key of a clause's neighbours' part
 # Clause texts whose weight sums are kept (about 0.3 kB each; emptied when full): the short
 # reviews of a busy day repeat far fewer clauses than this.
 CACHED_CLAUSES = 32768
@@ -206,7 +208,6 @@ class AspectModel:
         a few additions of vectors). `bounded`: a clause whose own n-grams leave every head
         further under its cut than the neighbours ever added on the training clauses
         (near_bound) keeps that partial logit, its neighbours not hashed (most clauses)."""
-        cfg = self.config
         texts = [text[start:end] for start, end, _ in clauses]
         last = len(texts) - 1
         rows = []
@@ -216,21 +217,84 @@ class AspectModel:
         for i in wanted:
             z = self._own(texts[i]) + self._marks(delivery, clauses[i][2])
             if (i > 0 or i < last) and (floor is None or (z >= floor).any()):
-                if 0 < i < last:
-                    before, total = self._near(texts[i - 1], _PREV)
-                    after, more = self._near(texts[i + 1], _NEXT)
-                    total = total + more
-                    count = len(before) + len(after)
-                    common = set(before).intersection(after)
-                    if common:  # a bucket counts once
-                        total = total - self.w[list(common)].sum(axis=0, dtype=np.float64)
-                        count -= len(common)
-                else:
-                    near = self._near(texts[i - 1], _PREV) if i else self._near(texts[1], _NEXT)
-                    total, count = near[1], len(near[0])
-                z = z + (cfg.context_weight / math.sqrt(count)) * total
+                z = z + self._near_term(texts, i)
             rows.append(z)
         return np.array(rows, np.float64).reshape(len(rows), len(self.heads))
+
+    def batch_logits(
+        self, items: Sequence[tuple[Sequence[str], bool, Sequence[bool], Sequence[int]]]
+    ) -> np.ndarray:
+        """`logits(..., bounded=True)` of many reviews at once, their rows one after the
+        other, each item its clause texts, whether it is a delivery review, which clauses
+        are contrasted and the wanted clauses: the own groups of the clauses not yet cached
+        are summed in one gather, the marks added in one, the neighbours read only for the
+        clauses near a cut, their part kept per pair of neighbours (the same sums in the
+        same order as `logits`, so the same logits)."""
+        cfg = self.config
+        cache = self._cache
+        own: dict[str, np.ndarray | None] = {}
+        for texts, _, _, wanted in items:
+            for i in wanted:
+                own.setdefault(texts[i], cache.get(texts[i]))
+        new = [t for t, found in own.items() if found is None]
+        if new:
+            if len(cache) + len(new) > CACHED_CLAUSES:
+                cache.clear()
+            groups = [list(_own_buckets(t, cfg)) for t in new]
+            counts = np.fromiter(map(len, groups), np.int64, len(groups))
+            if counts.all():
+                flat = np.fromiter(chain.from_iterable(groups), np.int64, int(counts.sum()))
+                starts = np.zeros(len(groups), np.int64)
+                np.cumsum(counts[:-1], out=starts[1:])
+                sums = np.add.reduceat(self.w.take(flat, axis=0), starts, axis=0)
+                sums /= np.sqrt(counts).astype(np.float32)[:, None]
+                for t, row in zip(new, sums, strict=True):
+                    own[t] = cache[t] = row
+            else:  # an empty clause (never from the splitter): one at a time
+                for t in new:
+                    own[t] = self._own(t)
+        rows = [own[texts[i]] for texts, _, _, wanted in items for i in wanted]
+        if not rows:
+            return np.zeros((0, len(self.heads)))
+        marks = [
+            self._marks(delivery, contrasted[i])
+            for _, delivery, contrasted, wanted in items
+            for i in wanted
+        ]
+        z = np.add(rows, marks)  # float32 + float64, as `logits` adds them
+        floor = None if self.near_bound is None else self.logit_cut() - self.near_bound
+        near = np.ones(len(rows), bool) if floor is None else (z >= floor).any(axis=1)
+        r = 0
+        for texts, _, _, wanted in items:
+            last = len(texts) - 1
+            for i in wanted:
+                if near[r] and (i > 0 or i < last):
+                    key = (_NEAR, texts[i - 1] if i else None, texts[i + 1] if i < last else None)
+                    term = cache.get(key)
+                    if term is None:
+                        if len(cache) >= CACHED_CLAUSES:
+                            cache.clear()
+                        term = cache[key] = self._near_term(texts, i)
+                    z[r] = z[r] + term
+                r += 1
+        return z
+
+    def _near_term(self, texts: Sequence[str], i: int) -> np.ndarray:
+        """What the neighbours of clause i (one at least) add to its logits."""
+        last = len(texts) - 1
+        if 0 < i < last:
+            before, total = self._near(texts[i - 1], _PREV)
+            after, more = self._near(texts[i + 1], _NEXT)
+            total = total + more
+            count = len(before) + len(after)
+            common = set(before).intersection(after)
+            if common:  # a bucket counts once
+                total = total - self.w[list(common)].sum(axis=0, dtype=np.float64)
+                count -= len(common)
+        else:
+            near = self._near(texts[i - 1], _PREV) if i else self._near(texts[1], _NEXT)
+            total, count = near[1], len(near[0])
+        return (self.config.context_weight / math.sqrt(count)) * total
 
     def near_parts(
         self, text: str, clauses: Sequence[tuple[int, int, bool]], delivery: bool

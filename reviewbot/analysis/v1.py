@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -233,7 +233,7 @@ class AnalyzerV1:
             if len(pending) > waiting:
                 pending[-1].index = i
         if pending:
-            self._finish_learned(pending, out)
+            self._finish_learned(self._score_learned(pending), out)
         return out
 
     # -- steps -----------------------------------------------------------------------------
@@ -287,10 +287,10 @@ class AnalyzerV1:
     def _learned_complaints(
         self, reading: Reading, folded: Normalized, found: Found, platform: str | None, gate: bool
     ) -> _Pending | tuple[()]:
-        """The learned aspect reader's candidates (aspect_model.py) in a review read as
-        negative or mixed (`gate`): the clauses the rules left unread whose probability of
-        an aspect passes its threshold. Most reviews have none (empty); the sentiment model
-        is asked about the others' clauses in one batch (_finish_learned)."""
+        """The learned aspect reader's candidate (aspect_model.py) in a review read as
+        negative or mixed (`gate`): the clauses the rules left unread, or empty. The
+        candidates of a batch are scored at once (_score_learned) and the sentiment model
+        asked about the clauses over a threshold in one call (_finish_learned)."""
         model = self.learned_aspect_model() if gate else None
         if model is None or not reading.clauses:
             return ()
@@ -300,18 +300,46 @@ class AnalyzerV1:
         spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
         delivery = self.complaints.delivered(reading.text, platform)
         wanted = [i for i in range(len(spans)) if i not in judged]
-        z = model.logits(reading.text, spans, delivery, wanted, bounded=True)
-        over = (z >= model.logit_cut()).any(axis=1)
-        if not over.any():  # most reviews: nothing over the threshold
-            return ()
-        asked = [wanted[r] for r in np.flatnonzero(over).tolist()]
-        return _Pending(model, reading, folded, found, spans, wanted, z, judged, asked)
+        return _Pending(model, reading, folded, found, spans, wanted, delivery, judged)
+
+    def _score_learned(self, pending: list[_Pending]) -> list[_Pending]:
+        """The pending reviews with a clause over a threshold (most have none), their logits
+        read for the whole batch at once (AspectModel.batch_logits)."""
+        out = []
+        by_model: dict[int, list[_Pending]] = {}
+        for p in pending:
+            by_model.setdefault(id(p.model), []).append(p)
+        for group in by_model.values():
+            model = group[0].model
+            items = [
+                (
+                    [p.reading.text[s:e] for s, e, _ in p.spans],
+                    p.delivery,
+                    [c for _, _, c in p.spans],
+                    p.wanted,
+                )
+                for p in group
+            ]
+            z = model.batch_logits(items)
+            over = (z >= model.logit_cut()).any(axis=1).tolist()
+            at = 0
+            for p in group:
+                end = at + len(p.wanted)
+                if any(over[at:end]):  # most reviews: nothing over the threshold
+                    p.z = z[at:end]
+                    p.asked = [i for i, o in zip(p.wanted, over[at:end], strict=True) if o]
+                    out.append(p)
+                at = end
+        out.sort(key=lambda p: p.index)
+        return out
 
     def _finish_learned(self, pending: list[_Pending], out: list[Analysis]) -> None:
-        """Add the learned complaints of each pending review to its analysis in `out`:
+        """Add the learned complaints of each scored review to its analysis in `out`:
         never in a clause the sentiment model reads as praise (one batch for all of them),
         nor a price aspect where a price is said to be fair; the span is the clause, the
         severity the aspect's as the rules give it."""
+        if not pending:
+            return
         texts = [p.reading.text[p.spans[i][0] : p.spans[i][1]] for p in pending for i in p.asked]
         logits = iter(self.model.calibrated_logits(texts).tolist())
         aspects = self.complaints.taxonomy.aspects
@@ -540,8 +568,9 @@ class AnalyzerV1:
 
 @dataclass(slots=True)
 class _Pending:
-    """A review whose clauses the learned aspect reader would add complaints to, waiting
-    for the sentiment model's reading of those clauses."""
+    """A review with clauses the rules left unread, waiting for the learned aspect reader
+    (scored for the whole batch at once) and the sentiment model's reading of the clauses
+    over a threshold."""
 
     model: AspectModel
     reading: Reading
@@ -549,9 +578,10 @@ class _Pending:
     found: Found
     spans: list[tuple[int, int, bool]]
     wanted: list[int]
-    z: np.ndarray  # the wanted clauses' logits
+    delivery: bool
     judged: set[int]
-    asked: list[int]  # the clauses over a threshold
+    z: np.ndarray | None = None  # the wanted clauses' logits, once scored
+    asked: list[int] = field(default_factory=list)  # the clauses over a threshold
     index: int = -1  # the review's place in the batch
 
 
