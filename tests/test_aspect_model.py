@@ -193,6 +193,14 @@ def test_a_batch_of_clauses_scores_as_each_review_alone():
     assert batch.shape == (sum(len(w) for *_, w in items), len(model.heads))
     assert (batch == np.concatenate(alone)).all()
     assert (model.batch_logits(items) == batch).all()  # from the caches
+    # heads ignored (the rules' aspects) do not make the neighbours read; what is over a cut
+    # among the others is unchanged
+    ignored = [[k for k in range(len(model.heads)) if (k + n) % 2] for n in range(len(items))]
+    model._cache.clear()
+    fewer = model.batch_logits(items, ignored)
+    kept = ~model.blocked(items, ignored)
+    cut = model.logit_cut()
+    assert ((fewer >= cut) & kept == (batch >= cut) & kept).all()
 
 
 def test_a_batch_is_read_as_its_reviews_one_by_one(analyzers):

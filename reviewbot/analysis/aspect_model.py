@@ -177,6 +177,7 @@ class AspectModel:
     _addable: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _logit_cut: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _head_index: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     _mark_rows: dict[tuple[bool, bool], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -222,14 +223,18 @@ class AspectModel:
         return np.array(rows, np.float64).reshape(len(rows), len(self.heads))
 
     def batch_logits(
-        self, items: Sequence[tuple[Sequence[str], bool, Sequence[bool], Sequence[int]]]
+        self,
+        items: Sequence[tuple[Sequence[str], bool, Sequence[bool], Sequence[int]]],
+        ignored: Sequence[Iterable[int]] | None = None,
     ) -> np.ndarray:
         """`logits(..., bounded=True)` of many reviews at once, their rows one after the
         other, each item its clause texts, whether it is a delivery review, which clauses
         are contrasted and the wanted clauses: the own groups of the clauses not yet cached
         are summed in one gather, the marks added in one, the neighbours read only for the
         clauses near a cut, their part kept per pair of neighbours (the same sums in the
-        same order as `logits`, so the same logits)."""
+        same order as `logits`, so the same logits). `ignored`: per item, the heads that
+        cannot be added to it (the aspects the rules found: `additions` skips them), which
+        alone near their cut do not make a clause's neighbours read (`blocked`)."""
         cfg = self.config
         cache = self._cache
         own: dict[str, np.ndarray | None] = {}
@@ -263,7 +268,12 @@ class AspectModel:
         ]
         z = np.add(rows, marks)  # float32 + float64, as `logits` adds them
         floor = None if self.near_bound is None else self.logit_cut() - self.near_bound
-        near = np.ones(len(rows), bool) if floor is None else (z >= floor).any(axis=1)
+        if floor is None:
+            near = np.ones(len(rows), bool)
+        elif ignored is None:
+            near = (z >= floor).any(axis=1)
+        else:
+            near = ((z >= floor) & ~self.blocked(items, ignored)).any(axis=1)
         r = 0
         for texts, _, _, wanted in items:
             last = len(texts) - 1
@@ -278,6 +288,25 @@ class AspectModel:
                     z[r] = z[r] + term
                 r += 1
         return z
+
+    def blocked(
+        self, items: Sequence[tuple[Any, Any, Any, Sequence[int]]], ignored: Sequence[Iterable[int]]
+    ) -> np.ndarray:
+        """(rows of batch_logits × heads) True where the item ignores the head."""
+        out = np.zeros((sum(len(item[3]) for item in items), len(self.heads)), bool)
+        r = 0
+        for item, heads in zip(items, ignored, strict=True):
+            n = len(item[3])
+            heads = list(heads)
+            if heads:
+                out[r : r + n, heads] = True
+            r += n
+        return out
+
+    def head_index(self) -> dict[str, int]:
+        if self._head_index is None:
+            self._head_index = {h: k for k, h in enumerate(self.heads)}
+        return self._head_index
 
     def _near_term(self, texts: Sequence[str], i: int) -> np.ndarray:
         """What the neighbours of clause i (one at least) add to its logits."""

@@ -320,8 +320,14 @@ class AnalyzerV1:
                 )
                 for p in group
             ]
-            z = model.batch_logits(items)
-            over = (z >= model.logit_cut()).any(axis=1).tolist()
+            # the aspects the rules found in a review are never added to it (additions)
+            index = model.head_index()
+            ignored = [
+                [index[c.aspect] for c in p.found.complaints if c.aspect in index] for p in group
+            ]
+            z = model.batch_logits(items, ignored)
+            over = ((z >= model.logit_cut()) & ~model.blocked(items, ignored)).any(axis=1)
+            over = over.tolist()
             at = 0
             for p in group:
                 end = at + len(p.wanted)
