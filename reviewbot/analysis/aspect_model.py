@@ -178,6 +178,7 @@ class AspectModel:
     _logit_cut: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _head_index: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _marks_by_kind: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _mark_rows: dict[tuple[bool, bool], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -225,16 +226,16 @@ class AspectModel:
     def batch_logits(
         self,
         items: Sequence[tuple[Sequence[str], bool, Sequence[bool], Sequence[int]]],
-        ignored: Sequence[Iterable[int]] | None = None,
+        blocked: np.ndarray | None = None,
     ) -> np.ndarray:
         """`logits(..., bounded=True)` of many reviews at once, their rows one after the
         other, each item its clause texts, whether it is a delivery review, which clauses
         are contrasted and the wanted clauses: the own groups of the clauses not yet cached
         are summed in one gather, the marks added in one, the neighbours read only for the
         clauses near a cut, their part kept per pair of neighbours (the same sums in the
-        same order as `logits`, so the same logits). `ignored`: per item, the heads that
-        cannot be added to it (the aspects the rules found: `additions` skips them), which
-        alone near their cut do not make a clause's neighbours read (`blocked`)."""
+        same order as `logits`, so the same logits). `blocked` (rows × heads, from `blocked`):
+        the heads that cannot be added to a row's review (the aspects the rules found:
+        `additions` skips them), which alone near their cut do not make its neighbours read."""
         cfg = self.config
         cache = self._cache
         own: dict[str, np.ndarray | None] = {}
@@ -261,19 +262,23 @@ class AspectModel:
         rows = [own[texts[i]] for texts, _, _, wanted in items for i in wanted]
         if not rows:
             return np.zeros((0, len(self.heads)))
-        marks = [
-            self._marks(delivery, contrasted[i])
-            for _, delivery, contrasted, wanted in items
-            for i in wanted
-        ]
-        z = np.add(rows, marks)  # float32 + float64, as `logits` adds them
+        kinds = np.fromiter(
+            (
+                2 * delivery + contrasted[i]
+                for _, delivery, contrasted, wanted in items
+                for i in wanted
+            ),
+            np.intp,
+            len(rows),
+        )
+        z = np.add(rows, self._mark_table()[kinds])  # float32 + float64, as `logits` adds them
         floor = None if self.near_bound is None else self.logit_cut() - self.near_bound
         if floor is None:
             near = np.ones(len(rows), bool)
-        elif ignored is None:
+        elif blocked is None:
             near = (z >= floor).any(axis=1)
         else:
-            near = ((z >= floor) & ~self.blocked(items, ignored)).any(axis=1)
+            near = ((z >= floor) & ~blocked).any(axis=1)
         r = 0
         for texts, _, _, wanted in items:
             last = len(texts) - 1
@@ -290,18 +295,24 @@ class AspectModel:
         return z
 
     def blocked(
-        self, items: Sequence[tuple[Any, Any, Any, Sequence[int]]], ignored: Sequence[Iterable[int]]
+        self, items: Sequence[tuple[Any, Any, Any, Sequence[int]]], ignored: Sequence[Sequence[int]]
     ) -> np.ndarray:
-        """(rows of batch_logits × heads) True where the item ignores the head."""
-        out = np.zeros((sum(len(item[3]) for item in items), len(self.heads)), bool)
-        r = 0
-        for item, heads in zip(items, ignored, strict=True):
-            n = len(item[3])
-            heads = list(heads)
-            if heads:
-                out[r : r + n, heads] = True
-            r += n
-        return out
+        """(rows of batch_logits × heads) True where the row's item ignores the head (per
+        item, the heads in `ignored`)."""
+        per_item = np.zeros((len(items), len(self.heads)), bool)
+        which = [k for k, heads in enumerate(ignored) for _ in heads]
+        if which:
+            per_item[which, list(chain.from_iterable(ignored))] = True
+        sizes = np.fromiter((len(item[3]) for item in items), np.intp, len(items))
+        return np.repeat(per_item, sizes, axis=0)
+
+    def _mark_table(self) -> np.ndarray:
+        """_marks(delivery, contrasted) in row 2 * delivery + contrasted."""
+        if self._marks_by_kind is None:
+            self._marks_by_kind = np.array(
+                [self._marks(d, c) for d in (False, True) for c in (False, True)]
+            )
+        return self._marks_by_kind
 
     def head_index(self) -> dict[str, int]:
         if self._head_index is None:

@@ -298,9 +298,17 @@ class AnalyzerV1:
         if len(judged) == len(reading.clauses):
             return ()
         spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
-        delivery = self.complaints.delivered(reading.text, platform)
-        wanted = [i for i in range(len(spans)) if i not in judged]
-        return _Pending(model, reading, folded, found, spans, wanted, delivery, judged)
+        text = reading.text
+        item = (
+            [text[s:e] for s, e, _ in spans],
+            self.complaints.delivered(text, platform),
+            [c for _, _, c in spans],
+            [i for i in range(len(spans)) if i not in judged],
+        )
+        # the aspects the rules found in a review are never added to it (additions)
+        index = model.head_index()
+        ignored = [index[c.aspect] for c in found.complaints if c.aspect in index]
+        return _Pending(model, reading, folded, found, spans, item[3], item, ignored, judged)
 
     def _score_learned(self, pending: list[_Pending]) -> list[_Pending]:
         """The pending reviews with a clause over a threshold (most have none), their logits
@@ -311,23 +319,10 @@ class AnalyzerV1:
             by_model.setdefault(id(p.model), []).append(p)
         for group in by_model.values():
             model = group[0].model
-            items = [
-                (
-                    [p.reading.text[s:e] for s, e, _ in p.spans],
-                    p.delivery,
-                    [c for _, _, c in p.spans],
-                    p.wanted,
-                )
-                for p in group
-            ]
-            # the aspects the rules found in a review are never added to it (additions)
-            index = model.head_index()
-            ignored = [
-                [index[c.aspect] for c in p.found.complaints if c.aspect in index] for p in group
-            ]
-            z = model.batch_logits(items, ignored)
-            over = ((z >= model.logit_cut()) & ~model.blocked(items, ignored)).any(axis=1)
-            over = over.tolist()
+            items = [p.item for p in group]
+            blocked = model.blocked(items, [p.ignored for p in group])
+            z = model.batch_logits(items, blocked)
+            over = ((z >= model.logit_cut()) & ~blocked).any(axis=1).tolist()
             at = 0
             for p in group:
                 end = at + len(p.wanted)
@@ -584,7 +579,8 @@ class _Pending:
     found: Found
     spans: list[tuple[int, int, bool]]
     wanted: list[int]
-    delivery: bool
+    item: tuple[list[str], bool, list[bool], list[int]]  # as AspectModel.batch_logits reads it
+    ignored: list[int]  # the heads of the aspects the rules found (never added)
     judged: set[int]
     z: np.ndarray | None = None  # the wanted clauses' logits, once scored
     asked: list[int] = field(default_factory=list)  # the clauses over a threshold
