@@ -103,6 +103,10 @@ ENGLISH_NEGATIVE = 0.2
 ENGLISH_POSITIVE = 0.8
 # Languages the analyzer reads; a review in another one is left for a person.
 READ_LANGUAGES = frozenset({"zh", "en", None})
+# The learned aspect reader's candidates are scored this many at a time: enough for one
+# gather to pay, few enough that the readings of reviews it finds nothing in (most) are not
+# kept to the batch's end (kept, they made the collector run six times as often).
+LEARNED_CHUNK = 64
 # Whether an analyzer made without saying reads with the learned aspect reader too.
 LEARNED_ASPECTS = False
 NO_CONTEXT = AnalysisContext()  # what a review without one gets (frozen: shared by all)
@@ -211,7 +215,8 @@ class AnalyzerV1:
                 z_text[i] = z
         clause_logits = self._clause_logits(readings)
         out: list[Analysis] = []
-        pending: list[_Pending] = []
+        pending: list[_Pending] = []  # candidates of the learned aspect reader, not yet scored
+        over: list[_Pending] = []  # those with a clause over a threshold
         for i, review in enumerate(reviews):
             if languages[i] not in ("zh", None):
                 out.append(self._decide_foreign(review, ctxs[i], folded[i], languages[i]))
@@ -232,8 +237,13 @@ class AnalyzerV1:
             )
             if len(pending) > waiting:
                 pending[-1].index = i
+                if len(pending) >= LEARNED_CHUNK:
+                    over += self._score_learned(pending)
+                    pending.clear()
         if pending:
-            self._finish_learned(self._score_learned(pending), out)
+            over += self._score_learned(pending)
+        if over:
+            self._finish_learned(over, out)
         return out
 
     # -- steps -----------------------------------------------------------------------------
@@ -331,7 +341,8 @@ class AnalyzerV1:
                     p.asked = [i for i, o in zip(p.wanted, over[at:end], strict=True) if o]
                     out.append(p)
                 at = end
-        out.sort(key=lambda p: p.index)
+        if len(by_model) > 1:
+            out.sort(key=lambda p: p.index)
         return out
 
     def _finish_learned(self, pending: list[_Pending], out: list[Analysis]) -> None:
