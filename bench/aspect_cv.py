@@ -49,7 +49,7 @@ from reviewbot.analysis.aspect_training import (  # noqa: E402
     load_rows,
     probabilities,
     read_rows,
-    threshold_for,
+    thresholds_for,
 )
 from reviewbot.analysis.evaluation import COMPLAINT_CATEGORIES  # noqa: E402
 
@@ -95,7 +95,11 @@ def main() -> None:
         f"{len(groups)} writers, {len(heads)} aspect heads"
     )
     # every review's clause probabilities from the model that did not see its writer
-    key = hashlib.sha256(f"{cfg}{digest_of([s.row for s in seen])}".encode()).hexdigest()
+    # (the scores do not depend on what decides which of them to add)
+    fitted = replace(
+        cfg, target_precision=0, praise_logit=0, near_margin=0, head_min=0, head_precision=0
+    )
+    key = hashlib.sha256(f"{fitted}{digest_of([s.row for s in seen])}".encode()).hexdigest()
     cached = CACHE / f"aspect-oof-{key[:16]}.pkl"
     oof: list[np.ndarray | None] = [None] * len(seen)
     if cached.exists():  # the same config and data: the same scores (fits take minutes)
@@ -113,20 +117,23 @@ def main() -> None:
         CACHE.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps(oof))
     thresholds: dict[str, float] = {}
+    per_head: dict[str, np.ndarray] = {}
     for group in held_out:
         if args.nested:
-            thresholds[group] = _nested_threshold(seen, heads, cfg, group, args.inner)
+            thresholds[group], per_head[group] = _nested_threshold(
+                seen, heads, cfg, group, args.inner
+            )
         else:
             others = [i for i, s in enumerate(seen) if s.row.group != group]
             found = candidates([seen[i] for i in others], [oof[i] for i in others], heads, cfg)
-            thresholds[group] = threshold_for(found, cfg.target_precision)
+            thresholds[group], per_head[group] = thresholds_for(found, heads, cfg)
     print(f"\n{'writer':12} {'reader':9} {'thr':>5} {'asp P':>6} {'asp R':>6} {'asp F1':>6} "
           f"{'cat mF1':>7} {'gold':>5} {'added':>6} {'right':>6}")  # fmt: skip
     pooled: dict[str, list] = {name: [] for name in READERS}
     for group in held_out:
         index = [i for i, s in enumerate(seen) if s.row.group == group]
         t = thresholds[group]
-        found = _found(seen, oof, heads, cfg, index, t)
+        found = _found(seen, oof, heads, cfg, index, per_head.get(group, t))
         for name in READERS:
             pooled[name] += found[name]
             print(_line(group, name, t, found[name]))
@@ -140,8 +147,9 @@ def main() -> None:
     print(f"({time.perf_counter() - started:.0f} s)")
 
 
-def _nested_threshold(seen, heads, cfg: ModelConfig, group: str, k: int) -> float:
-    """The threshold from inner writer folds of the training writers only."""
+def _nested_threshold(seen, heads, cfg: ModelConfig, group: str, k: int):
+    """The thresholds (shared, per head) from inner writer folds of the training writers
+    only."""
     train = [s for s in seen if s.row.group != group]
     names = sorted({s.row.group for s in train})
     fold = {name: i % k for i, name in enumerate(names)}
@@ -151,10 +159,10 @@ def _nested_threshold(seen, heads, cfg: ModelConfig, group: str, k: int) -> floa
         for i, s in enumerate(train):
             if fold[s.row.group] == f:
                 probs[i] = probabilities(s, w, b)
-    return threshold_for(candidates(train, probs, heads, cfg), cfg.target_precision)
+    return thresholds_for(candidates(train, probs, heads, cfg), heads, cfg)
 
 
-def _found(seen, oof, heads, cfg: ModelConfig, index: list[int], t: float) -> dict[str, list]:
+def _found(seen, oof, heads, cfg: ModelConfig, index: list[int], t) -> dict[str, list]:
     """Per reader, (gold aspects, found aspects) per review of `index`."""
     addable = np.asarray([h.split(".")[0] not in cfg.words_only for h in heads], bool)
     out: dict[str, list] = {name: [] for name in READERS}
@@ -168,7 +176,7 @@ def _found(seen, oof, heads, cfg: ModelConfig, index: list[int], t: float) -> di
         if s.gate and p is not None and len(p):
             over = (p >= t) & addable
             learned = {heads[k] for k in np.flatnonzero(over.any(axis=0))}
-            added = {a for _, a, _ in additions(p, heads, addable, t, s.blamed, rules)}
+            added = {a for _, a, _ in additions(p, heads, addable, t, s.blamed, rules, s.fair)}
         out["rules"].append((gold, rules, set()))
         out["learned"].append((gold, learned, set()))
         out["combined"].append((gold, rules | added, added))

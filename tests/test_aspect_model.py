@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from reviewbot.analysis import aspect_model as am
@@ -19,7 +20,7 @@ SEVERITIES = {"low", "medium", "high", "critical"}
 
 @pytest.fixture(scope="module")
 def analyzers() -> tuple[AnalyzerV1, AnalyzerV1]:
-    return AnalyzerV1(learned_aspects=True), AnalyzerV1()
+    return AnalyzerV1(learned_aspects=True), AnalyzerV1(learned_aspects=False)
 
 
 def test_the_package_ships_a_model_of_known_aspects():
@@ -94,9 +95,132 @@ def test_a_review_read_as_praise_is_not_asked(analyzers, monkeypatch):
     learned, _ = analyzers
     asked = []
     model = learned.learned_aspect_model()
-    real = model.read
-    monkeypatch.setattr(model, "read", lambda *a: asked.append(a) or real(*a))
+    real = model.batch_logits
+    monkeypatch.setattr(model, "batch_logits", lambda *a, **k: asked.append(a) or real(*a, **k))
     learned.analyze(ReviewText("p", "味道很好，服务员也热情，下次还来", 5))
     assert not asked
     learned.analyze(ReviewText("n", HELD_OUT[0][0], HELD_OUT[0][1]))
     assert asked
+
+
+# Praise the model's n-grams read as the complaints they resemble (each was added as a
+# complaint before the gate): a price named and then called fair, a topic named and then
+# praised in the next clause, seasoning named as praise. Not in any labelled set.
+PRAISE = [
+    ("一碗卖28，很实惠", 2),
+    ("一份才15块，很划算", 2),
+    ("人均90，很划算", 2),
+    ("茶位费一人五块，还算合理", 2),
+    ("打包费才2块，良心", 2),
+    ("餐位费一位三块，可以接受", 3),
+    ("服务员说“这就给您加”，很快就加了", 2),
+    ("味道咸香", 2),
+]
+
+
+@pytest.mark.parametrize(("text", "rating"), PRAISE)
+def test_praise_is_never_a_learned_complaint(analyzers, text, rating):
+    learned, _ = analyzers
+    complaints = learned.analyze(ReviewText("p", text, rating)).complaints
+    assert not [c for c in complaints if (c.evidence or "").startswith("learned")]
+    if any(w in text for w in am.fair_price_words()):
+        assert not [c for c in complaints if c.category == "price"]
+
+
+def test_a_price_complaint_beside_a_fair_price_word_of_another_clause_still_counts():
+    # the fair-price word must be in the clause or comment on it from the next one
+    fair = am.fair_priced(["一份卖38", "挺实惠的"], [False, False])
+    assert fair == {0, 1}
+    assert am.fair_priced(["一份卖38", "但是菜很实惠"], [False, True]) == {1}
+    assert am.fair_priced(["一份卖38", "菜都凉了"], [False, False]) == set()
+
+
+def test_a_high_star_review_is_asked_only_when_its_words_count(analyzers, monkeypatch):
+    learned, _ = analyzers
+    asked = []
+    model = learned.learned_aspect_model()
+    real = model.batch_logits
+    monkeypatch.setattr(model, "batch_logits", lambda *a, **k: asked.append(a) or real(*a, **k))
+    # 5 stars, a word of blame among praise: the stars say fine (asked before the gate)
+    learned.analyze(ReviewText("h", "牛肉片薄而大，凉拌牛肉也好吃，就是有点贵", 5))
+    assert not asked
+    learned.analyze(ReviewText("l", "菜很好吃，服务员态度一般，面端上来坨成一块了", 2))
+    assert asked
+
+
+def test_the_cached_reader_scores_as_the_training_features_do():
+    model = am.default_model()
+    texts = [
+        "送得太慢了，菜是咸的",
+        "一碗面端上来坨成一块了",
+        "服务员态度差，上菜慢，菜都凉了，但是环境不错",
+    ]
+    for text in texts * 2:  # the second time from the caches
+        spans, start = [], 0
+        for part in text.split("，"):
+            spans.append((start, start + len(part), part.startswith("但是")))
+            start += len(part) + 1
+        for delivery in (False, True):
+            fast = model.read(text, spans, delivery, range(len(spans)))
+            slow = model.probabilities(am.clause_features(text, spans, delivery, model.config))
+            assert abs(fast - slow).max() < 1e-5
+
+
+def test_a_batch_of_clauses_scores_as_each_review_alone():
+    """batch_logits (the analyzer's path: one gather for a batch's new clauses, the
+    neighbours' part kept per pair) gives the logits `logits` gives each review alone."""
+    model = am.default_model()
+    texts = [
+        "送得太慢了，菜是咸的",
+        "一碗面端上来坨成一块了",
+        "服务员态度差，上菜慢，菜都凉了，但是环境不错",
+        "一份小龙虾一半是空壳，剥半天吃不到几口肉",
+        "太难吃了",
+    ]
+    items, alone = [], []
+    for n, text in enumerate(texts * 2):  # the second time partly from the caches
+        spans, start = [], 0
+        for part in text.split("，"):
+            spans.append((start, start + len(part), part.startswith("但是")))
+            start += len(part) + 1
+        wanted = [i for i in range(len(spans)) if (i + n) % 3]  # some clauses left out
+        delivery = bool(n % 2)
+        clauses = [text[s:e] for s, e, _ in spans]
+        items.append((clauses, delivery, [c for _, _, c in spans], wanted))
+        alone.append(model.logits(text, spans, delivery, wanted, bounded=True))
+    model._cache.clear()
+    batch = model.batch_logits(items)
+    assert batch.shape == (sum(len(w) for *_, w in items), len(model.heads))
+    assert (batch == np.concatenate(alone)).all()
+    assert (model.batch_logits(items) == batch).all()  # from the caches
+    # heads ignored (the rules' aspects) do not make the neighbours read; what is over a cut
+    # among the others is unchanged
+    ignored = [[k for k in range(len(model.heads)) if (k + n) % 2] for n in range(len(items))]
+    model._cache.clear()
+    blocked = model.blocked(items, ignored)
+    fewer = model.batch_logits(items, blocked)
+    kept = ~blocked
+    cut = model.logit_cut()
+    assert ((fewer >= cut) & kept == (batch >= cut) & kept).all()
+
+
+def test_a_batch_is_read_as_its_reviews_one_by_one(analyzers):
+    learned, _ = analyzers
+    reviews = [ReviewText(str(i), t, r) for i, (t, r, _) in enumerate(HELD_OUT)]
+    reviews += [ReviewText("p", t, r) for t, r in PRAISE[:3]]
+    reviews.append(ReviewText("g", "味道很好，服务员也热情", 5))
+    assert learned.analyze_batch(reviews) == [learned.analyze(r) for r in reviews]
+
+
+def test_a_head_with_enough_additions_out_of_fold_gets_its_own_threshold():
+    cfg = replace(am.ModelConfig(), head_min=10, head_precision=0.65, target_precision=0.7)
+    good = [(0.9 - i / 100, True, "food.taste") for i in range(40)]
+    # right one time in three over the shared threshold, two in three only from 0.8
+    poor = [(0.85, True, "price.value"), (0.84, True, "price.value"), (0.83, False, "price.value")]
+    poor += [(0.6 - i / 100, i % 3 == 0, "price.value") for i in range(15)]
+    few = [(0.5, False, "food.look"), (0.5, True, "food.look")]
+    shared, own = at.thresholds_for(
+        good + poor + few, ("food.look", "food.taste", "price.value"), cfg
+    )
+    assert own[0] == shared  # too few additions of its own: the shared threshold
+    assert own[2] > 0.6 >= shared  # its additions reach 0.65 only among its most probable

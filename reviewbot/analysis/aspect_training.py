@@ -36,6 +36,7 @@ from reviewbot.analysis.aspect_model import (
     ModelConfig,
     additions,
     clause_features,
+    fair_priced,
     read_by_rules,
     save,
 )
@@ -92,6 +93,9 @@ class Seen:
     features: list[Features] = field(default_factory=list)
     labels: list[set[str]] = field(default_factory=list)  # gold aspects per clause
     words: list[str] = field(default_factory=list)  # the customer's words of each clause
+    texts: list[str] = field(default_factory=list)  # each clause's folded text
+    fair: set[int] = field(default_factory=set)  # clauses where a price is said to be fair
+    delivery: bool = False  # read as a delivery review
 
 
 def load_rows(sets: Sequence[tuple[str, str | Path]] = SETS) -> list[Row]:
@@ -138,6 +142,14 @@ def read_rows(rows: Sequence[Row], cfg: ModelConfig) -> list[Seen]:
             _clauses(seen, reading, folded, found, analyzer.complaints.delivered, platform, cfg)
             seen.gate = gate
         out.append(seen)
+    # the clauses the sentiment model reads as praise: never a learned complaint (the
+    # analyzer asks only about the clauses over the threshold; the answer is the same)
+    asked = [(s, i) for s in out for i in range(len(s.texts)) if i not in s.blamed]
+    if asked:
+        logits = analyzer.model.calibrated_logits([s.texts[i] for s, i in asked]).tolist()
+        for (s, i), z in zip(asked, logits, strict=True):
+            if z >= cfg.praise_logit:
+                s.blamed.add(i)
     return out
 
 
@@ -154,7 +166,7 @@ def _clauses(
     if not seen.clauses:
         return
     seen.blamed = read_by_rules(reading, found)
-    delivery = delivered(reading.text, platform)
+    delivery = seen.delivery = delivered(reading.text, platform)
     seen.features = clause_features(reading.text, seen.clauses, delivery, cfg)
     gold = []
     for aspect, span in seen.row.gold:
@@ -165,6 +177,8 @@ def _clauses(
         lo, hi = folded.source[start], folded.source[end - 1] + 1
         seen.labels.append({a for a, s, e in gold if s < hi and lo < e})
         seen.words.append(folded.span(start, end).strip())
+        seen.texts.append(reading.text[start:end])
+    seen.fair = fair_priced(seen.texts, [c for _, _, c in seen.clauses])
 
 
 def heads_of(seen: Sequence[Seen], cfg: ModelConfig) -> tuple[str, ...]:
@@ -206,30 +220,48 @@ def probabilities(seen: Seen, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def candidates(
     seen: Sequence[Seen], probs: Sequence[np.ndarray], heads: Sequence[str], cfg: ModelConfig
-) -> list[tuple[float, bool]]:
-    """(probability, right) of every complaint the model would add at any threshold."""
+) -> list[tuple[float, bool, str]]:
+    """(probability, right, aspect) of every complaint the model would add at any
+    threshold."""
     addable = np.asarray([h.split(".")[0] not in cfg.words_only for h in heads], bool)
     out = []
     for s, p in zip(seen, probs, strict=True):
         if not s.gate:
             continue
         gold = {a for a, _ in s.row.gold}
-        for _, aspect, prob in additions(p, heads, addable, 0.05, s.blamed, s.complaints):
-            out.append((prob, aspect in gold))
+        found = additions(p, heads, addable, 0.05, s.blamed, s.complaints, s.fair)
+        for _, aspect, prob in found:
+            out.append((prob, aspect in gold, aspect))
     return out
 
 
-def threshold_for(found: list[tuple[float, bool]], target: float, floor: float = 0.3) -> float:
-    """The smallest threshold whose additions reach `target` precision (counted over every
-    addition at or above it); 1.0 if none does."""
+def threshold_for(found: Sequence[tuple], target: float, floor: float = 0.3) -> float:
+    """The smallest threshold whose additions (probability, right, …) reach `target`
+    precision (counted over every addition at or above it); 1.0 if none does."""
     ranked = sorted(found, key=lambda t: -t[0])
     right = 0
     best = 1.0
-    for n, (p, ok) in enumerate(ranked, start=1):
+    for n, (p, ok, *_) in enumerate(ranked, start=1):
         right += ok
         if p >= floor and right / n >= target and n >= 5:
             best = p
     return float(best)
+
+
+def thresholds_for(
+    found: Sequence[tuple[float, bool, str]], heads: Sequence[str], cfg: ModelConfig
+) -> tuple[float, np.ndarray]:
+    """The shared threshold (threshold_for) and each head's: its own where it has at least
+    cfg.head_min additions at or over the shared one (the smallest at which its additions
+    reach cfg.head_precision, 1.0 if none), the shared one elsewhere (all of them when
+    head_min is 0)."""
+    shared = threshold_for(found, cfg.target_precision)
+    out = np.full(len(heads), shared)
+    for k, head in enumerate(heads if cfg.head_min > 0 else ()):
+        mine = [t for t in found if t[2] == head]
+        if sum(t[0] >= shared for t in mine) >= cfg.head_min:
+            out[k] = threshold_for(mine, cfg.head_precision)
+    return shared, out
 
 
 def group_oof(
@@ -254,7 +286,8 @@ def train(
 ) -> AspectModel:
     heads = heads_of(seen, cfg)
     oof = group_oof(seen, heads, cfg, progress)
-    threshold = threshold_for(candidates(seen, oof, heads, cfg), cfg.target_precision)
+    threshold, per_head = thresholds_for(candidates(seen, oof, heads, cfg), heads, cfg)
+    per_head = per_head if cfg.head_min > 0 else None
     progress("final fit")
     w, b = fit(seen, heads, cfg)
     w[np.abs(w) < cfg.prune] = 0.0
@@ -264,7 +297,33 @@ def train(
         "groups": sorted({s.row.group for s in seen}),
         "data_sha256": digest_of([s.row for s in seen]),
     }
-    return AspectModel(cfg, heads, w.astype("<f2").astype(np.float32), b, threshold, meta)
+    w = w.astype("<f2").astype(np.float32)
+    model = AspectModel(cfg, heads, w, b, threshold, meta, per_head)
+    model.near_bound = near_bound(model, seen)
+    return model
+
+
+def near_bound(model: AspectModel, seen: Sequence[Seen]) -> np.ndarray:
+    """Per head, the most the neighbours added to the logit of a training clause, plus
+    cfg.near_margin (the analyzer's shortcut: a clause whose own n-grams stay further under
+    a head's cut than this cannot reach it)."""
+    most = np.zeros(len(model.heads))
+    for s in seen:
+        if len(s.clauses) > 1:
+            text, spans = _joined(s)
+            parts = model.near_parts(text, spans, s.delivery)
+            most = np.maximum(most, parts.max(axis=0))
+    model._cache.clear()
+    return most + model.config.near_margin
+
+
+def _joined(s: Seen) -> tuple[str, list[tuple[int, int, bool]]]:
+    """The clause texts of a seen review laid end to end, with their spans."""
+    spans, at = [], 0
+    for text, (_, _, contrasted) in zip(s.texts, s.clauses, strict=True):
+        spans.append((at, at + len(text), contrasted))
+        at += len(text)
+    return "".join(s.texts), spans
 
 
 def digest_of(rows: Sequence[Row]) -> str:
