@@ -108,7 +108,7 @@ READ_LANGUAGES = frozenset({"zh", "en", None})
 # kept to the batch's end (kept, they made the collector run six times as often).
 LEARNED_CHUNK = 64
 # Whether an analyzer made without saying reads with the learned aspect reader too.
-LEARNED_ASPECTS = False
+LEARNED_ASPECTS = True
 NO_CONTEXT = AnalysisContext()  # what a review without one gets (frozen: shared by all)
 
 
