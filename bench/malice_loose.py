@@ -1,7 +1,7 @@
 """Would evidence pieces linked across a whole review (no combo) catch the extortion and threats
 the combos miss, without accusing anyone? Measures candidate review-level rules.
 
-    .venv/bin/python bench/malice_loose.py [--pairs] [--show RULE] [--data waimai_train.csv]
+    .venv/bin/python bench/malice_loose.py [--pairs] [--show RULE] [--heldout] [--data CSV]
 
 For each review: the pieces present anywhere (MaliceRules.pieces_in on the folded text) and
 those in sentences in the customer's own voice (no piece there that says someone else's words
@@ -12,8 +12,18 @@ would flag, on every opened set, the aggregate-only sets, and waimai_train.csv (
 customers). Honest rows are counted at the worst of the stars settings malice_audit.py uses
 (own, none, 1, 3): the rule ignores stars up to 3, so a row it matches is flagged at "none".
 --pairs: every (piece, piece) own-voice pair, ranked by rows added with zero honest flags.
+"clean": the rule, and no score-lowering piece (a story, a refusal, an offer) in the review.
 --show RULE: the rows the rule's clean variant matches, opened sets only (never held-out, blind).
-Held-out sets (tests/data/dev/malice_t10*) are never read here: bench/malice_heldout.py.
+--heldout: the same counts on the held-out tests/data/dev/malice_t10* sets, aggregate only.
+
+Findings (session 27): of 268 hostile rows the rules miss on these sets, 246 have some piece.
+Every class rule flags honest rows (demand+lever: +50 rows, 257 honest incl. 24 of waimai;
++cond: +27, 55 honest; clean: +28, 33 honest). The only one clean everywhere here,
+demand+harm-known clean (+8 rows), built as a [[loose]] rule in malice.toml, accused a written
+honest look-alike of tests/test_malice.py (识相点就私下转我退款: pieces in one sentence the
+combos had judged); kept to pieces in two sentences or more it added 3 opened rows and 0 of
+686 held-out ones, so it was not kept. The 108 zero-honest pairs mined here flag 10 of 905
+held-out honest rows: the pieces are slots of combos, too loose alone to accuse on.
 """
 
 from __future__ import annotations
