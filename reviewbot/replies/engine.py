@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
@@ -26,10 +26,12 @@ from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
     CHINESE,
+    Level,
     Section,
     answer_for,
     body,
     fit,
+    kind_names,
     ordered,
     sections,
 )
@@ -232,13 +234,16 @@ class TemplateDrafter:
                 return assemble_english(
                     self.library.english, points, store, reading, rng, max_chars
                 )
+
+            def written(text: str) -> str:
+                return as_written(to_traditional(text, variant), review.text) if variant else text
+
             if points:
-                text, used = self._assemble_points(reading, parts, values, points, rng, max_chars)
-            else:
-                text, used = self._assemble(reading, parts, values, rng)
-            if variant:
-                text = as_written(to_traditional(text, variant), review.text)
-            return text, used
+                return self._assemble_points(
+                    reading, parts, values, points, rng, max_chars, written
+                )
+            text, used = self._assemble(reading, parts, values, rng)
+            return written(text), used
 
         def violations(text: str) -> list[Violation]:
             return check_reply(
@@ -378,9 +383,11 @@ class TemplateDrafter:
         points: Sequence[AnalysisComplaint],
         rng: random.Random,
         max_chars: int,
+        written: Callable[[str], str] = lambda text: text,
     ) -> tuple[str, tuple[str, ...]]:
         """Every complaint answered (see answers.py), framed by the template's greeting,
-        praise clause, apology, invitation to talk and signature; compressed to fit."""
+        praise clause, apology, invitation to talk and signature; compressed to fit as
+        `written` (in the review's script) will post it."""
         values = {**values, "complaint": self._complaint(reading, values, rng)}
         chosen: dict[str, str] = {}
         shortest: dict[str, str] = {}  # the last resort under a length limit
@@ -447,29 +454,36 @@ class TemplateDrafter:
                 )
         state = rng.getstate()
 
-        def compose(
-            chosen: dict[str, str], full: int, invite: bool, greeting: bool, quoted: bool
-        ) -> str:
+        kinds = kind_names(self.library.answers)
+
+        def compose(chosen: dict[str, str], level: Level) -> str:
             rng.setstate(state)  # the same wording at every compression level
             middle = body(
                 found,
-                full,
+                level.full,
                 chosen["sincerity"],
                 CHINESE,
                 rng,
                 checking=reading.crisis,
-                quoted=quoted,
+                quoted=level.quoted,
                 shortest=chosen is shortest,
+                kinds=kinds if level.kinds else None,
+                plain=level.plain,
+                as_one=level.as_one,
             )
-            head = (chosen["greeting"] if greeting else "") + chosen["praise"]
-            tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
+            head = (chosen["greeting"] if level.greeting else "") + (
+                chosen["praise"] if level.praise else ""
+            )
+            tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if level.invite else "")
             text = head + middle + tail
-            return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
+            text = f"{text}\n{chosen['closing']}" if chosen["closing"] else text
+            # measured as it will be posted (in Traditional, spaced), never grown after
+            return written(_LATIN_THEN_HAN.sub(" ", text))
 
         most = 1 if reading.crisis else min(len(found), MAX_FULL)
         text = fit(compose, (chosen, shortest), most, max_chars)
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
-        return _LATIN_THEN_HAN.sub(" ", text), tuple(used)
+        return text, tuple(used)
 
     def _legacy_section(
         self,
@@ -480,7 +494,7 @@ class TemplateDrafter:
     ) -> Section:
         main = reading.main
         assert main is not None
-        chosen = {}
+        chosen, short = {}, {}
         for part in ("shoulder", "system"):
             variants = parts.get(part, ())
             if part == "shoulder" and "您" in values["complaint"]:
@@ -490,7 +504,15 @@ class TemplateDrafter:
                 variants = [v for v in variants if "{quote}" in v] or variants
             options = [r for r in (render(v, values) for v in variants) if r]
             chosen[part] = rng.choice(options) if options else ""
-        return Section(chosen["shoulder"], chosen["system"], main.template.label, main.category)
+            short[part] = min(options, key=len, default="")
+        return Section(
+            chosen["shoulder"],
+            chosen["system"],
+            main.template.label,
+            main.category,
+            short_ack=short["shoulder"],
+            short_step=short["system"],
+        )
 
     def _for_person(self, reading: Reading) -> Draft:
         """A review in a language the store does not answer automatically: no draft, the
