@@ -449,15 +449,17 @@ def fit(
     frames: Sequence[dict[str, str]],
     count: int,
     max_chars: int,
+    *,
+    last_resort: bool = True,
 ) -> str:
     """The first reply within `max_chars`: each frame of wordings (the chosen ones, then
     each part in its fewest words) at every compression level, longest first, and with the
     last frame the last resorts; the last one tried when none fits (a reply over the limit
-    is refused, not cut)."""
+    is refused, not cut). `last_resort` False: the ladder only."""
     text = ""
     for index, frame in enumerate(frames):
         levels = compressions(count)
-        if index == len(frames) - 1:
+        if last_resort and index == len(frames) - 1:
             levels += last_resorts(count)
         for level in levels:
             text = compose(frame, level)

@@ -206,6 +206,7 @@ class TemplateDrafter:
         recent_texts = set(recent)
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
+        last_resort = [False]  # whether fitting may go below the ladder (see the loop)
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
             replace(c, span="", target=None)
@@ -232,7 +233,13 @@ class TemplateDrafter:
             if english:
                 assert self.library.english is not None
                 return assemble_english(
-                    self.library.english, points, store, reading, rng, max_chars
+                    self.library.english,
+                    points,
+                    store,
+                    reading,
+                    rng,
+                    max_chars,
+                    last_resort=last_resort[0],
                 )
 
             def written(text: str) -> str:
@@ -240,7 +247,7 @@ class TemplateDrafter:
 
             if points:
                 return self._assemble_points(
-                    reading, parts, values, points, rng, max_chars, written
+                    reading, parts, values, points, rng, max_chars, written, last_resort[0]
                 )
             text, used = self._assemble(reading, parts, values, rng)
             return written(text), used
@@ -257,46 +264,64 @@ class TemplateDrafter:
 
         # Candidates in the order drawn; the first that differs enough from the recent
         # replies and passes the guardrails wins, else the least similar one that passes.
-        seen: set[str] = set()
-        similar: list[tuple[float, int, str, tuple[str, ...]]] = []
         blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
-        for index in range(self.candidates):
-            text, principles = assemble()
-            if text in seen:
-                continue
-            seen.add(text)
-            score = 1.0 if text in recent_texts else max_overlap(bigrams(text, facts), recent_grams)
-            if score > self.max_overlap:
-                similar.append((score, index, text, principles))
-                continue
-            found = violations(text)
-            if not found:
-                return self._draft(
-                    reading, review, analysis, store, text, principles, quotes=quotes
-                )
-            blocked = blocked or (text, principles, found)
-        for score, _, text, principles in sorted(similar):
-            found = violations(text)
-            if not found:
-                log.warning(
-                    "draft for review %s: no variant of %s differs enough from the store's "
-                    "recent replies (overlap %.2f); flagged for staff to reword",
-                    review.id,
-                    reading.template.id,
-                    score,
-                )
-                return self._draft(
-                    reading,
-                    review,
-                    analysis,
-                    store,
-                    text,
-                    principles,
-                    similarity=score,
-                    quotes=quotes,
-                )
-            blocked = blocked or (text, principles, found)
+        codes: set[str] = set()  # what blocked the candidates
+
+        def run(deep: bool) -> Draft | None:
+            nonlocal blocked
+            rng.seed(f"{review.id}\x00{attempt}")
+            last_resort[0] = deep
+            seen: set[str] = set()
+            similar: list[tuple[float, int, str, tuple[str, ...]]] = []
+            for index in range(self.candidates):
+                text, principles = assemble()
+                if text in seen:
+                    continue
+                seen.add(text)
+                grams = bigrams(text, facts)
+                score = 1.0 if text in recent_texts else max_overlap(grams, recent_grams)
+                if score > self.max_overlap:
+                    similar.append((score, index, text, principles))
+                    continue
+                found = violations(text)
+                if not found:
+                    return self._draft(
+                        reading, review, analysis, store, text, principles, quotes=quotes
+                    )
+                codes.update(v.code for v in found)
+                blocked = blocked or (text, principles, found)
+            for score, _, text, principles in sorted(similar):
+                found = violations(text)
+                if not found:
+                    log.warning(
+                        "draft for review %s: no variant of %s differs enough from the store's "
+                        "recent replies (overlap %.2f); flagged for staff to reword",
+                        review.id,
+                        reading.template.id,
+                        score,
+                    )
+                    return self._draft(
+                        reading,
+                        review,
+                        analysis,
+                        store,
+                        text,
+                        principles,
+                        similarity=score,
+                        quotes=quotes,
+                    )
+                codes.update(v.code for v in found)
+                blocked = blocked or (text, principles, found)
+            return None
+
+        # On the compression ladder first; below it (answers.last_resorts) only when no
+        # candidate fits on it, in the plain words first (every point named by its name
+        # fits more often than the customer's words in the fewest words), then in theirs.
+        if (done := run(deep=False)) is not None:
+            return done
         assert blocked is not None  # the first candidate is always tried
+        if plain and "too_long" in codes and (done := run(deep=True)) is not None:
+            return done
         if not plain:
             again = self.draft(
                 review, analysis, store, recent=recent, attempt=attempt, limits=limits, plain=True
@@ -309,6 +334,8 @@ class TemplateDrafter:
                     ", ".join(v.code for v in blocked[2]),
                 )
                 return again
+            if "too_long" in codes and (done := run(deep=True)) is not None:
+                return done
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
@@ -384,6 +411,7 @@ class TemplateDrafter:
         rng: random.Random,
         max_chars: int,
         written: Callable[[str], str] = lambda text: text,
+        last_resort: bool = True,
     ) -> tuple[str, tuple[str, ...]]:
         """Every complaint answered (see answers.py), framed by the template's greeting,
         praise clause, apology, invitation to talk and signature; compressed to fit as
@@ -481,7 +509,7 @@ class TemplateDrafter:
             return written(_LATIN_THEN_HAN.sub(" ", text))
 
         most = 1 if reading.crisis else min(len(found), MAX_FULL)
-        text = fit(compose, (chosen, shortest), most, max_chars)
+        text = fit(compose, (chosen, shortest), most, max_chars, last_resort=last_resort)
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
         return text, tuple(used)
 

@@ -109,6 +109,8 @@ def assemble_english(
     reading: Reading,
     rng: random.Random,
     max_chars: int,
+    *,
+    last_resort: bool = True,
 ) -> tuple[str, tuple[str, ...]]:
     """An English reply answering every complaint (or thanking, when there is none)."""
     values = {
@@ -155,6 +157,6 @@ def assemble_english(
         text = " ".join(p for p in pieces if p)
         return f"{text}\n{parts['closing']}" if parts.get("closing") else text
 
-    text = fit(compose, (chosen, shortest), len(found), max_chars)
+    text = fit(compose, (chosen, shortest), len(found), max_chars, last_resort=last_resort)
     used = ("shoulder", "sincerity", "system", "speed") if found else ()
     return text, used
