@@ -433,15 +433,24 @@ def compressions(count: int) -> list[Level]:
 
 
 def last_resorts(count: int) -> list[Level]:
-    """The rungs below the ladder, tried with each part in its fewest words: every point
-    after the first named together by its kind only (food, delivery: at most one name per
-    category, so the sentence is short whatever the review holds), then the first point
-    acknowledged and answered in its fewest words, then without the praise. The apology,
-    the first point's acknowledgement and next step, and the contact always stay."""
+    """The rungs below the ladder, tried with each part in its fewest words: the first
+    point acknowledged and answered in its fewest words (the rest still named by the
+    customer's words, then by their short names), then every point after the first named
+    together by its kind only (food, delivery: at most one name per category, so the
+    sentence is short whatever the review holds), then without the praise, and last every
+    other point named as one. The apology, the first point's acknowledgement and next
+    step, and the contact always stay."""
     one = min(count, 1)
-    base = Level(one, invite=False, greeting=False, quoted=False, kinds=True)
-    least = replace(base, plain=True, praise=False)
-    return [base, replace(base, plain=True), least, replace(least, as_one=True)]
+    plain = Level(one, invite=False, greeting=False, plain=True)
+    kinds = replace(plain, quoted=False, kinds=True)
+    least = replace(kinds, praise=False)
+    return [
+        plain,
+        replace(plain, quoted=False),
+        kinds,
+        least,
+        replace(least, as_one=True),
+    ]
 
 
 def fit(
