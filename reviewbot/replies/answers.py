@@ -14,7 +14,7 @@ import random
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +39,10 @@ class Answer:
     # What the customer's words name when the analyzer found no target in them (开瓶费一瓶
     # 100 names 开瓶费): the first match of the first pattern that matches.
     names: tuple[re.Pattern[str], ...] = ()
+    # The acknowledgement and step in the fewest words, for the last resort under a length
+    # limit only (never drawn otherwise): "" when the shortest of `ack`/`step` will do.
+    short_ack: str = ""
+    short_step: str = ""
 
     def named_in(self, span: str) -> str:
         """The thing these words name by `names`, or ""."""
@@ -116,7 +120,7 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
             if not isinstance(table, dict):
                 problems.append(f"{at}: expected a table")
                 continue
-            unknown = set(table) - {"name", "ack", "step", "when", "names"}
+            unknown = set(table) - {"name", "ack", "step", "when", "names", "short"}
             problems.extend(f"{at}: unknown key {k!r}" for k in sorted(unknown))
             ack = variants(table.get("ack"), f"{at}.ack", problems)
             step = variants(table.get("step"), f"{at}.step", problems)
@@ -148,7 +152,11 @@ def read_answers(path: Path) -> tuple[dict[str, Answer], list[str]]:
             if not any(not slots_in(a) for a in ack):
                 problems.append(f"{at}.ack: needs one variant without slots (always usable)")
             names = _patterns(table.get("names", []), f"{at}.names", problems)
-            answers[aspect] = Answer(label, ack, step, when, names)
+            short = variants(table.get("short", []), f"{at}.short", problems, allow_empty=True)
+            if short and (len(short) != 2 or any(slots_in(v) for v in short)):
+                problems.append(f"{at}.short: expected [ack, step] without slots")
+                short = ()
+            answers[aspect] = Answer(label, ack, step, when, names, *(short or ("", "")))
     return answers, problems
 
 
@@ -247,6 +255,10 @@ class Section:
     # points are named together (their words say which point better than its kind does).
     said: str = ""
     aspect: str = ""  # the complaint's aspect id (unmapped.* for a leftover clause)
+    # The acknowledgement and next step in their fewest words (the last resort under a
+    # length limit, `body(plain=True)`): "" where the ones above are the only ones.
+    short_ack: str = ""
+    short_step: str = ""
 
 
 # Characters two sentences of one reply may share in a row before one reads as the other
@@ -322,9 +334,13 @@ def sections(
         # 评估 for 贵 and again for 不值), is not said again if another will do.
         options = [o for o in options if not _said(o, used)] or options
         ack = rng.choice(options) if options else ""
+        # in its fewest words: its own words or its kind's, whichever is shorter
+        shorter = [o for o in (*specific, *generic) if not _said(o, used)] or options
+        shorter += [answer.short_ack] if answer.short_ack else []
         step_options = [s for s in (fill(v, values) for v in steps) if s]
         step_options = [o for o in step_options if not _said(o, used)] or step_options
         step = rng.choice(step_options) if step_options else ""
+        short_steps = [*step_options, *([answer.short_step] if answer.short_step else [])]
         used.update((ack, step))
         if span and span in ack:
             quoted.add(span)
@@ -340,6 +356,8 @@ def sections(
                     unmapped=loose,
                     said=span,
                     aspect=complaint.aspect,
+                    short_ack=min(shorter, key=len, default=ack),
+                    short_step=min(short_steps, key=len, default=step),
                 )
             )
     return result
@@ -380,33 +398,93 @@ def _problem_words(category: str) -> tuple[str, ...]:
     )
 
 
-def compressions(count: int) -> list[tuple[int, bool, bool, bool]]:
-    """(sections in full, invitation kept, greeting kept, the rest quoted), from the
-    longest reply to the shortest: the invitation goes first, then the lesser points are
-    named together one by one, then the greeting, and last the points named together lose
-    the customer's words for their short names (a long review under a 300-character limit
-    would not fit otherwise, and a reply over the limit cannot be posted at all)."""
-    steps = [(count, True, True, True)]
-    steps += [(full, False, True, True) for full in range(count, 0, -1)]
-    return [*steps, (min(count, 1), False, False, True), (min(count, 1), False, False, False)]
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One rung of the compression ladder: sections in full, invitation kept, greeting
+    kept, the rest quoted; below those, the rest named by their kind only (`kinds`), the
+    first point in its fewest words (`plain`) and the praise left out (`praise`)."""
+
+    full: int
+    invite: bool = True
+    greeting: bool = True
+    quoted: bool = True
+    kinds: bool = False
+    plain: bool = False
+    praise: bool = True
+    # every point after the first named as one (其他几点, other points): the fewest words
+    # whatever the review holds
+    as_one: bool = False
+
+
+def compressions(count: int) -> list[Level]:
+    """The ladder, from the longest reply to the shortest: the invitation goes first, then
+    the lesser points are named together one by one, then the greeting, and then the
+    points named together lose the customer's words for their short names (a long review
+    under a 300-character limit would not fit otherwise, and a reply over the limit cannot
+    be posted at all)."""
+    steps = [Level(count)]
+    steps += [Level(full, invite=False) for full in range(count, 0, -1)]
+    one = min(count, 1)
+    return [
+        *steps,
+        Level(one, invite=False, greeting=False),
+        Level(one, invite=False, greeting=False, quoted=False),
+    ]
+
+
+def last_resorts(count: int) -> list[Level]:
+    """The rungs below the ladder, tried with each part in its fewest words: the first
+    point acknowledged and answered in its fewest words (the rest still named by the
+    customer's words, then by their short names), then every point after the first named
+    together by its kind only (food, delivery: at most one name per category, so the
+    sentence is short whatever the review holds), then without the praise, and last every
+    other point named as one. The apology, the first point's acknowledgement and next
+    step, and the contact always stay."""
+    one = min(count, 1)
+    plain = Level(one, invite=False, greeting=False, plain=True)
+    kinds = replace(plain, quoted=False, kinds=True)
+    least = replace(kinds, praise=False)
+    return [
+        plain,
+        replace(plain, quoted=False),
+        kinds,
+        least,
+        replace(least, as_one=True),
+    ]
 
 
 def fit(
-    compose: Callable[[dict[str, str], int, bool, bool, bool], str],
+    compose: Callable[[dict[str, str], Level], str],
     frames: Sequence[dict[str, str]],
     count: int,
     max_chars: int,
+    *,
+    last_resort: bool = True,
 ) -> str:
     """The first reply within `max_chars`: each frame of wordings (the chosen ones, then
-    each part in its fewest words) at every compression level, longest first; the last one
-    tried when none fits (a reply over the limit is refused, not cut)."""
+    each part in its fewest words) at every compression level, longest first, and with the
+    last frame the last resorts; the last one tried when none fits (a reply over the limit
+    is refused, not cut). `last_resort` False: the ladder only."""
     text = ""
-    for frame in frames:
-        for full, invite, greeting, quoted in compressions(count):
-            text = compose(frame, full, invite, greeting, quoted)
+    for index, frame in enumerate(frames):
+        levels = compressions(count)
+        if last_resort and index == len(frames) - 1:
+            levels += last_resorts(count)
+        for level in levels:
+            text = compose(frame, level)
             if max_chars <= 0 or len(text) <= max_chars:
                 return text
     return text
+
+
+def kind_names(answers: Mapping[str, Answer]) -> dict[str, str]:
+    """The short name of each kind of point (category: its name), from the answers to a
+    point of that kind the analyzer mapped to no aspect (unmapped.food: 菜品的问题)."""
+    return {
+        aspect.removeprefix("unmapped."): answer.name
+        for aspect, answer in answers.items()
+        if aspect.count(".") == 1 and aspect.startswith("unmapped.")
+    }
 
 
 def join_names(names: Sequence[str], language: Language) -> str:
@@ -425,25 +503,35 @@ def body(
     checking: bool = False,
     quoted: bool = True,
     shortest: bool = False,
+    kinds: Mapping[str, str] | None = None,
+    plain: bool = False,
+    as_one: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
     crisis, `checking`: said to be checked too, nothing admitted before the check); by
     the customer's words when `quoted` and the language quotes names, else by their names;
-    `shortest`: that sentence in the language's fewest words."""
+    `shortest`: that sentence in the language's fewest words; `kinds` (category: its short
+    name): the rest named by their kinds only, once each; `plain`: the sections in full in
+    their fewest words; `as_one`: the rest named as one (kinds["general"])."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
         lead = leads[(index - 1) % len(leads)] if index and not section.connected else ""
-        ack = section.ack
+        ack = (plain and section.short_ack) or section.ack
+        step = (plain and section.short_step) or section.step
         if lead and language is not CHINESE:
             ack = ack[:1].lower() + ack[1:]
         pieces.append(lead + ack)
         if index == 0 and sincerity:
             pieces.append(sincerity)
-        if section.step:
-            pieces.append(section.step)
+        if step:
+            pieces.append(step)
     named = (s.said or s.name if language.quote_names and quoted else s.name for s in found[full:])
+    if kinds is not None:
+        named = (kinds.get(s.category) or kinds.get("general") or s.name for s in found[full:])
+    if as_one and kinds and kinds.get("general"):
+        named = (kinds["general"] for _ in found[full:])
     said = language.piece_sep.join(pieces)  # what was already said in full is not named again
     rest = [name for name in dict.fromkeys(named) if name not in said]
     if rest:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
@@ -26,10 +26,12 @@ from reviewbot.analysis.base import Complaint as AnalysisComplaint
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
     CHINESE,
+    Level,
     Section,
     answer_for,
     body,
     fit,
+    kind_names,
     ordered,
     sections,
 )
@@ -204,6 +206,7 @@ class TemplateDrafter:
         recent_texts = set(recent)
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
+        last_resort = [False]  # whether fitting may go below the ladder (see the loop)
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
             replace(c, span="", target=None)
@@ -230,15 +233,24 @@ class TemplateDrafter:
             if english:
                 assert self.library.english is not None
                 return assemble_english(
-                    self.library.english, points, store, reading, rng, max_chars
+                    self.library.english,
+                    points,
+                    store,
+                    reading,
+                    rng,
+                    max_chars,
+                    last_resort=last_resort[0],
                 )
+
+            def written(text: str) -> str:
+                return as_written(to_traditional(text, variant), review.text) if variant else text
+
             if points:
-                text, used = self._assemble_points(reading, parts, values, points, rng, max_chars)
-            else:
-                text, used = self._assemble(reading, parts, values, rng)
-            if variant:
-                text = as_written(to_traditional(text, variant), review.text)
-            return text, used
+                return self._assemble_points(
+                    reading, parts, values, points, rng, max_chars, written, last_resort[0]
+                )
+            text, used = self._assemble(reading, parts, values, rng)
+            return written(text), used
 
         def violations(text: str) -> list[Violation]:
             return check_reply(
@@ -252,46 +264,64 @@ class TemplateDrafter:
 
         # Candidates in the order drawn; the first that differs enough from the recent
         # replies and passes the guardrails wins, else the least similar one that passes.
-        seen: set[str] = set()
-        similar: list[tuple[float, int, str, tuple[str, ...]]] = []
         blocked: tuple[str, tuple[str, ...], list[Violation]] | None = None
-        for index in range(self.candidates):
-            text, principles = assemble()
-            if text in seen:
-                continue
-            seen.add(text)
-            score = 1.0 if text in recent_texts else max_overlap(bigrams(text, facts), recent_grams)
-            if score > self.max_overlap:
-                similar.append((score, index, text, principles))
-                continue
-            found = violations(text)
-            if not found:
-                return self._draft(
-                    reading, review, analysis, store, text, principles, quotes=quotes
-                )
-            blocked = blocked or (text, principles, found)
-        for score, _, text, principles in sorted(similar):
-            found = violations(text)
-            if not found:
-                log.warning(
-                    "draft for review %s: no variant of %s differs enough from the store's "
-                    "recent replies (overlap %.2f); flagged for staff to reword",
-                    review.id,
-                    reading.template.id,
-                    score,
-                )
-                return self._draft(
-                    reading,
-                    review,
-                    analysis,
-                    store,
-                    text,
-                    principles,
-                    similarity=score,
-                    quotes=quotes,
-                )
-            blocked = blocked or (text, principles, found)
+        codes: set[str] = set()  # what blocked the candidates
+
+        def run(deep: bool) -> Draft | None:
+            nonlocal blocked
+            rng.seed(f"{review.id}\x00{attempt}")
+            last_resort[0] = deep
+            seen: set[str] = set()
+            similar: list[tuple[float, int, str, tuple[str, ...]]] = []
+            for index in range(self.candidates):
+                text, principles = assemble()
+                if text in seen:
+                    continue
+                seen.add(text)
+                grams = bigrams(text, facts)
+                score = 1.0 if text in recent_texts else max_overlap(grams, recent_grams)
+                if score > self.max_overlap:
+                    similar.append((score, index, text, principles))
+                    continue
+                found = violations(text)
+                if not found:
+                    return self._draft(
+                        reading, review, analysis, store, text, principles, quotes=quotes
+                    )
+                codes.update(v.code for v in found)
+                blocked = blocked or (text, principles, found)
+            for score, _, text, principles in sorted(similar):
+                found = violations(text)
+                if not found:
+                    log.warning(
+                        "draft for review %s: no variant of %s differs enough from the store's "
+                        "recent replies (overlap %.2f); flagged for staff to reword",
+                        review.id,
+                        reading.template.id,
+                        score,
+                    )
+                    return self._draft(
+                        reading,
+                        review,
+                        analysis,
+                        store,
+                        text,
+                        principles,
+                        similarity=score,
+                        quotes=quotes,
+                    )
+                codes.update(v.code for v in found)
+                blocked = blocked or (text, principles, found)
+            return None
+
+        # On the compression ladder first; below it (answers.last_resorts) only when no
+        # candidate fits on it, in the plain words first (every point named by its name
+        # fits more often than the customer's words in the fewest words), then in theirs.
+        if (done := run(deep=False)) is not None:
+            return done
         assert blocked is not None  # the first candidate is always tried
+        if plain and "too_long" in codes and (done := run(deep=True)) is not None:
+            return done
         if not plain:
             again = self.draft(
                 review, analysis, store, recent=recent, attempt=attempt, limits=limits, plain=True
@@ -304,6 +334,8 @@ class TemplateDrafter:
                     ", ".join(v.code for v in blocked[2]),
                 )
                 return again
+            if "too_long" in codes and (done := run(deep=True)) is not None:
+                return done
         text, principles, found = blocked
         return self._draft(reading, review, analysis, store, text, principles, found, quotes=quotes)
 
@@ -378,9 +410,12 @@ class TemplateDrafter:
         points: Sequence[AnalysisComplaint],
         rng: random.Random,
         max_chars: int,
+        written: Callable[[str], str] = lambda text: text,
+        last_resort: bool = True,
     ) -> tuple[str, tuple[str, ...]]:
         """Every complaint answered (see answers.py), framed by the template's greeting,
-        praise clause, apology, invitation to talk and signature; compressed to fit."""
+        praise clause, apology, invitation to talk and signature; compressed to fit as
+        `written` (in the review's script) will post it."""
         values = {**values, "complaint": self._complaint(reading, values, rng)}
         chosen: dict[str, str] = {}
         shortest: dict[str, str] = {}  # the last resort under a length limit
@@ -447,29 +482,36 @@ class TemplateDrafter:
                 )
         state = rng.getstate()
 
-        def compose(
-            chosen: dict[str, str], full: int, invite: bool, greeting: bool, quoted: bool
-        ) -> str:
+        kinds = kind_names(self.library.answers)
+
+        def compose(chosen: dict[str, str], level: Level) -> str:
             rng.setstate(state)  # the same wording at every compression level
             middle = body(
                 found,
-                full,
+                level.full,
                 chosen["sincerity"],
                 CHINESE,
                 rng,
                 checking=reading.crisis,
-                quoted=quoted,
+                quoted=level.quoted,
                 shortest=chosen is shortest,
+                kinds=kinds if level.kinds else None,
+                plain=level.plain,
+                as_one=level.as_one,
             )
-            head = (chosen["greeting"] if greeting else "") + chosen["praise"]
-            tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if invite else "")
+            head = (chosen["greeting"] if level.greeting else "") + (
+                chosen["praise"] if level.praise else ""
+            )
+            tail = chosen["speed"] + chosen["standard"] + (chosen["invite"] if level.invite else "")
             text = head + middle + tail
-            return f"{text}\n{chosen['closing']}" if chosen["closing"] else text
+            text = f"{text}\n{chosen['closing']}" if chosen["closing"] else text
+            # measured as it will be posted (in Traditional, spaced), never grown after
+            return written(_LATIN_THEN_HAN.sub(" ", text))
 
         most = 1 if reading.crisis else min(len(found), MAX_FULL)
-        text = fit(compose, (chosen, shortest), most, max_chars)
+        text = fit(compose, (chosen, shortest), most, max_chars, last_resort=last_resort)
         used = [p for p in PRINCIPLES if p in ("shoulder", "system") or chosen.get(p)]
-        return _LATIN_THEN_HAN.sub(" ", text), tuple(used)
+        return text, tuple(used)
 
     def _legacy_section(
         self,
@@ -480,7 +522,7 @@ class TemplateDrafter:
     ) -> Section:
         main = reading.main
         assert main is not None
-        chosen = {}
+        chosen, short = {}, {}
         for part in ("shoulder", "system"):
             variants = parts.get(part, ())
             if part == "shoulder" and "您" in values["complaint"]:
@@ -490,7 +532,15 @@ class TemplateDrafter:
                 variants = [v for v in variants if "{quote}" in v] or variants
             options = [r for r in (render(v, values) for v in variants) if r]
             chosen[part] = rng.choice(options) if options else ""
-        return Section(chosen["shoulder"], chosen["system"], main.template.label, main.category)
+            short[part] = min(options, key=len, default="")
+        return Section(
+            chosen["shoulder"],
+            chosen["system"],
+            main.template.label,
+            main.category,
+            short_ack=short["shoulder"],
+            short_step=short["system"],
+        )
 
     def _for_person(self, reading: Reading) -> Draft:
         """A review in a language the store does not answer automatically: no draft, the

@@ -18,9 +18,11 @@ from reviewbot.analysis.base import Complaint
 from reviewbot.replies.answers import (
     ENGLISH,
     EnglishLibrary,
+    Level,
     body,
     fill,
     fit,
+    kind_names,
     sections,
 )
 from reviewbot.replies.facts import StoreProfile
@@ -107,6 +109,8 @@ def assemble_english(
     reading: Reading,
     rng: random.Random,
     max_chars: int,
+    *,
+    last_resort: bool = True,
 ) -> tuple[str, tuple[str, ...]]:
     """An English reply answering every complaint (or thanking, when there is none)."""
     values = {
@@ -125,30 +129,34 @@ def assemble_english(
     found = sections(points, library.answers, quote_english, rng)
     state = rng.getstate()
 
-    def compose(
-        parts: dict[str, str], full: int, invite: bool, greeting: bool, quoted: bool
-    ) -> str:
+    kinds = kind_names(library.answers)
+
+    def compose(parts: dict[str, str], level: Level) -> str:
         rng.setstate(state)
         middle = body(
             found,
-            full,
+            level.full,
             parts.get("sincerity", ""),
             ENGLISH,
             rng,
             checking=reading.crisis,
-            quoted=quoted,
+            quoted=level.quoted,
             shortest=parts is shortest,
+            kinds=kinds if level.kinds else None,
+            plain=level.plain,
+            as_one=level.as_one,
         )
         # A food-safety claim gets a holding statement: no praise, no invitation back.
         praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""
-        pieces = [parts.get("greeting", "") if greeting else "", praise, middle]
+        praise = praise if level.praise else ""
+        pieces = [parts.get("greeting", "") if level.greeting else "", praise, middle]
         if found:
             pieces.append(parts.get("speed", ""))
-        if invite and not reading.crisis:
+        if level.invite and not reading.crisis:
             pieces.append(parts.get("invite", ""))
         text = " ".join(p for p in pieces if p)
         return f"{text}\n{parts['closing']}" if parts.get("closing") else text
 
-    text = fit(compose, (chosen, shortest), len(found), max_chars)
+    text = fit(compose, (chosen, shortest), len(found), max_chars, last_resort=last_resort)
     used = ("shoulder", "sincerity", "system", "speed") if found else ()
     return text, used
