@@ -121,6 +121,30 @@ def test_an_english_food_safety_claim_gets_a_holding_statement(analyzer, drafter
     assert "next time" not in reply and "another chance" not in reply
 
 
+def test_english_praise_is_thanked_and_never_apologised_for(analyzer, drafter):
+    """A 5-star English review of praise alone used to be answered as a complaint: its
+    last clause quoted back ("You also wrote 'will come again', and we have noted it"),
+    an apology and a fix to follow up. Praise is thanked, with or without stars."""
+    for rating in (5, None):
+        review = ReviewText(
+            "e7", "Great food, friendly staff, lovely place, will come again!", rating
+        )
+        reply = drafter.draft(review, analyzer.analyze(review), STORE).text.lower()
+        assert "sorry" not in reply and "apolog" not in reply and "you also wrote" not in reply
+        assert "enjoyed" in reply or "glad" in reply or "a good time" in reply
+
+
+def test_an_english_malicious_review_keeps_its_careful_reply(analyzer, drafter):
+    """A demand for money in English is not answered point by point: its threat is not
+    quoted back as a point the store will "act on"."""
+    text = "Food was cold. $300 and I take down all my reviews, otherwise one star every day."
+    review = ReviewText("e8", text, 1)
+    analysis = analyzer.analyze(review)
+    assert "extortion" in analysis.malicious_reasons
+    reply = drafter.draft(review, analysis, STORE).text.lower()
+    assert "one star every day" not in reply and "act on it" not in reply
+
+
 def test_an_english_signature_from_config_signs_the_english_reply(analyzer, drafter):
     store = replace(STORE, localized={"en": {"signature": "Manager Wang, Test Bistro"}})
     review = ReviewText("e2", "The waiter was rude.", 1)

@@ -560,7 +560,15 @@ ENGLISH = Language(
     brief="We have noted {names} too.",
     brief_checking="We are checking {names} too.",
 )
-ENGLISH_PARTS: tuple[str, ...] = ("greeting", "praise", "sincerity", "speed", "invite", "closing")
+ENGLISH_PARTS: tuple[str, ...] = (
+    "greeting",
+    "thanks",
+    "praise",
+    "sincerity",
+    "speed",
+    "invite",
+    "closing",
+)
 ENGLISH_VARIABLES: frozenset[str] = frozenset({"signature", "contact", "store"})
 
 

@@ -353,7 +353,11 @@ class TemplateDrafter:
         (a malicious review keeps its own careful reply)."""
         answers = self.library.english.answers if english and self.library.english else None
         answers = answers if answers is not None else self.library.answers
-        if reading.situation not in POINT_SITUATIONS and not english:
+        # An English review the analyzer cannot score often reads neutral with complaints in
+        # it, so neutral is answered point by point too; praise and a malicious review never.
+        if reading.situation not in POINT_SITUATIONS and not (
+            english and reading.situation == "neutral"
+        ):
             return []
         # A wait is answered only where the customer's words tell of one (tells_of_time).
         points = [

@@ -149,7 +149,9 @@ def assemble_english(
         # A food-safety claim gets a holding statement: no praise, no invitation back.
         praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""
         praise = praise if level.praise else ""
-        pieces = [parts.get("greeting", "") if level.greeting else "", praise, middle]
+        # A review of praise alone is thanked for it, never answered as a complaint.
+        thanks = parts.get("thanks", "") if reading.situation == "positive" and not found else ""
+        pieces = [parts.get("greeting", "") if level.greeting else "", thanks, praise, middle]
         if found:
             pieces.append(parts.get("speed", ""))
         if level.invite and not reading.crisis:
