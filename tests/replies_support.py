@@ -67,3 +67,15 @@ def clean_draft(
     )
     assert found == []
     return result, draft
+
+
+def staff_edit_codes(text: str, review: str = "差评") -> set[str]:
+    """The rules a staff edit of a reply to a 2-star food complaint breaks."""
+    found = check_reply(
+        text,
+        review=ReviewText("s1", review, 2),
+        analysis=analysis(("food", "negative")),
+        store=STORE,
+        by_staff=True,
+    )
+    return {v.code for v in found}

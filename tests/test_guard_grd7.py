@@ -7,23 +7,10 @@ import json
 
 import pytest
 
-from reviewbot.analysis.base import ReviewText
 from reviewbot.app.contracts import guard_line
-from reviewbot.replies.guardrails import check_reply
-from tests.replies_support import STORE, analysis
+from tests.replies_support import staff_edit_codes
 
-ORDINARY = analysis(("food", "negative"))
-
-
-def codes(text: str, review: str = "差评") -> set[str]:
-    found = check_reply(
-        text,
-        review=ReviewText("s1", review, 2),
-        analysis=ORDINARY,
-        store=STORE,
-        by_staff=True,
-    )
-    return {v.code for v in found}
+codes = staff_edit_codes
 
 
 @pytest.mark.parametrize(
