@@ -206,7 +206,7 @@ class TemplateDrafter:
         recent_texts = set(recent)
         recent_grams = [_bigrams(text, facts) for text in recent_texts]
         rng = random.Random(f"{review.id}\x00{attempt}")
-        last_resort = [False]  # whether fitting may go below the ladder (see the loop)
+        last_resort = False  # whether fitting may go below the ladder (see the loop)
         max_chars = ReplyLimits.of(limits).max_chars
         points = [
             replace(c, span="", target=None)
@@ -239,7 +239,7 @@ class TemplateDrafter:
                     reading,
                     rng,
                     max_chars,
-                    last_resort=last_resort[0],
+                    last_resort=last_resort,
                 )
 
             def written(text: str) -> str:
@@ -247,7 +247,7 @@ class TemplateDrafter:
 
             if points:
                 return self._assemble_points(
-                    reading, parts, values, points, rng, max_chars, written, last_resort[0]
+                    reading, parts, values, points, rng, max_chars, written, last_resort
                 )
             text, used = self._assemble(reading, parts, values, rng)
             return written(text), used
@@ -268,9 +268,9 @@ class TemplateDrafter:
         codes: set[str] = set()  # what blocked the candidates
 
         def run(deep: bool) -> Draft | None:
-            nonlocal blocked
+            nonlocal blocked, last_resort
             rng.seed(f"{review.id}\x00{attempt}")
-            last_resort[0] = deep
+            last_resort = deep
             seen: set[str] = set()
             similar: list[tuple[float, int, str, tuple[str, ...]]] = []
             for index in range(self.candidates):
