@@ -785,6 +785,18 @@ def _house_rule(
     return not _sentence_frees(text, start, end, sentence_not, None)
 
 
+def _a_not_a(text: str, start: int) -> bool:
+    """Whether a hit opening on 不 or 没 is the second half of an A-not-A pair (地道不地道,
+    好吃没好吃): a question or a topic, which asserts neither side."""
+    if text[start : start + 1] not in ("不", "没"):
+        return False
+    return any(
+        start >= k and text[start - k : start] == text[start + 1 : start + 1 + k]
+        for k in (1, 2)
+        if _HAN.match(text[start - 1 : start] or " ")
+    )
+
+
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
@@ -977,6 +989,8 @@ def check_reply(
                     if family.word_start and start not in word_starts(target, rules.words):
                         continue
                     if family.word_end and end not in word_starts(target, rules.words):
+                        continue
+                    if _a_not_a(target, start):
                         continue
                     heads = getattr(match, "heads", (start,))
                     if family.negatable and any(rules.negation.before(target, h) for h in heads):
@@ -1185,10 +1199,13 @@ def _owning(code: str) -> re.Pattern[str] | None:
 
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
 # The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”,
-# 您说我们“…” (what they said of the store).
+# 您说我们“…” (what they said of the store), 您说店员讲了“…” (what they report a person of the
+# store said).
 _SAID_BY_YOU = re.compile(
     r"(您|你|閣下|阁下)(们)?(在)?(评价|評價|评论|評論|点评|點評|留言)?(里|裡|中|上)?(说|說|写|寫|提到|讲|講|反映|问|問)"
-    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|我们的?[^\s“「『\"]{1,4})?[:：,，]?\s*$"
+    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|店员|店員|员工|員工|师傅|師傅"
+    r"|厨师|廚師|老板|老闆|收银员|收銀員|前台|我们的?[^\s“「『\"]{1,4})?((对|對)(您|你))?"
+    r"(讲|講|说|說|回|答|骂|罵)?(了|的是|过|過|道)?[:：,，]?\s*$"
 )
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 
