@@ -68,6 +68,23 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
     ("blind8", "tests/data/blind8/guard_redteam/set.jsonl", ""),
 )
+# Opened sets by separate writers who never read the rules (blind-style red teams and
+# session 25's training writers): the same kind of evidence as the sets above.
+SEPARATE: tuple[tuple[str, str, str], ...] = (
+    ("blind7", "tests/data/blind7/guard_redteam/set.jsonl", ""),
+    ("t10grd2", "tests/data/dev/guard_t10grd2/set.jsonl", ""),
+    ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
+)
+# The rule developers' check sets: typed by helpers who had read the rules and the misses,
+# each batch aimed at a known cause (weaker evidence of how an unseen writer words things).
+DEVELOPERS: tuple[tuple[str, str, str], ...] = (
+    ("guardl", "tests/data/dev/guard_guardl/set.jsonl", ""),
+    ("guardfix", "tests/data/dev/guard_guardfix/set.jsonl", ""),
+    ("guardinn", "tests/data/dev/guard_guardinn/set.jsonl", ""),
+    ("guard2", "tests/data/dev/guard_guard2/set.jsonl", ""),
+    ("grd7", "tests/data/dev/guard_grd7/set.jsonl", ""),
+    ("ga8", "tests/data/dev/guard_ga8/set.jsonl", ""),
+)
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
 
