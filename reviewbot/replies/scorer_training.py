@@ -42,7 +42,7 @@ from reviewbot.analysis.training import (
     logits,
 )
 from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.guardrails import learned_reading, normalise
+from reviewbot.replies.guardrails import learned_near, learned_reading, normalise
 from reviewbot.replies.scorer import (
     MIN_CHARS,
     MODEL_NAME,
@@ -134,14 +134,19 @@ def features_of(text: str, cfg: ScorerConfig, review: str = "") -> Features:
     edit sets were written for (its own phone read as blanks, the customer's words named
     back too), and its words."""
     read = learned_reading(text, review, training_store())
-    return featurize(read, words_of(read), cfg)
+    return featurize(read, words_of(read), cfg, _near(text, review, cfg))
 
 
 def readings_of(text: str, cfg: ScorerConfig, review: str = "") -> list[Features]:
     """What `check_reply` scores of the text (the whole, and with `cfg.units` each
     sentence): `features_of` first."""
     read = learned_reading(text, review, training_store())
-    return [f for _, _, f in readings(read, words_of, cfg)]
+    return [f for _, _, f in readings(read, words_of, cfg, _near(text, review, cfg))]
+
+
+def _near(text: str, review: str, cfg: ScorerConfig) -> tuple[str, ...]:
+    """The rules' near misses on the edit, when the model reads them."""
+    return learned_near(text, review, training_store()) if cfg.near_weight else ()
 
 
 def edit_logits(reads: Sequence[Sequence[Features]], w: np.ndarray, b: np.ndarray) -> np.ndarray:
