@@ -163,18 +163,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--writers",
-        choices=("shipped", "separate", "all"),
+        choices=("shipped", "all"),
         default="shipped",
-        help="WRITERS (shipped), plus the separate writers' opened sets (separate), plus the "
-        "rule developers' check sets (all)",
+        help="WRITERS (shipped), or with the rule developers' check sets too (all)",
     )
     args = parser.parse_args()
-    if args.writers != "shipped":
-        st.WRITERS = (
-            *st.WRITERS,
-            *(w for w in st.SEPARATE if w not in st.WRITERS),
-            *(w for w in st.DEVELOPERS if args.writers == "all" and w not in st.WRITERS),
-        )
+    if args.writers == "all":
+        st.WRITERS = (*st.WRITERS, *(w for w in st.DEVELOPERS if w not in st.WRITERS))
     given = json.loads(args.rules_from.read_text(encoding="utf-8")) if args.rules_from else {}
     settings = load_settings(args.config)
     found = settings.store(args.store)
