@@ -315,12 +315,12 @@ class TemplateDrafter:
             return None
 
         # On the compression ladder first; below it (answers.last_resorts) only when no
-        # candidate fits on it, in the plain words first (every point named by its name
-        # fits more often than the customer's words in the fewest words), then in theirs.
+        # candidate fits on it: in the customer's words first (a point named by its own
+        # words is answered; "missing item" only names its kind), then in plain words.
         if (done := run(deep=False)) is not None:
             return done
         assert blocked is not None  # the first candidate is always tried
-        if plain and "too_long" in codes and (done := run(deep=True)) is not None:
+        if "too_long" in codes and (done := run(deep=True)) is not None:
             return done
         if not plain:
             again = self.draft(
