@@ -8,7 +8,8 @@ from functools import cache
 import pytest
 
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.dialect import _data
+from reviewbot.analysis.dialect import fold_cantonese
+from reviewbot.analysis.normalize import normalize
 from reviewbot.analysis.v1 import AnalyzerV1
 
 
@@ -17,11 +18,12 @@ def analyzer() -> AnalyzerV1:
     return AnalyzerV1()
 
 
-def test_no_form_is_shorter_than_its_source():
-    """A replacement of one character for two points at the first: the quote would lose
-    the second (啲枱好污糟 quoted as 啲枱好污)."""
-    short = {k: v for k, v in _data()["forms"].items() if len(v) < len(k)}
-    assert short == {}
+def test_a_fold_of_two_characters_into_one_quotes_both():
+    """边个 → 谁: the one folded character points at 边; the quote still ends at 个."""
+    folded = fold_cantonese(normalize("你係邊個？啲嘢好難食"))
+    end = folded.text.index("谁") + 1
+    assert folded.span(0, end) == "你係邊個"
+    assert folded.span(0, end - 1) == "你係"
 
 
 @pytest.mark.parametrize(
