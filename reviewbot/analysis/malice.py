@@ -148,6 +148,8 @@ PIECE_LABELS: Mapping[str, str] = {
     "x_buyout": "要求店铺出钱买断",
     "x_sabotage": "扬言以大额虚假订单破坏经营",
     "x_arson": "扬言纵火",
+    "x_en_benefit": "索要订单以外的好处",
+    "x_en_copy": "以评价去留作交换",
 }
 
 
