@@ -54,6 +54,7 @@ from reviewbot.replies.reading import (
     quote_part,
     read_review,
     split_follow_up,
+    tail_part,
 )
 from reviewbot.replies.script import as_written, script_variant, to_traditional
 from reviewbot.replies.templates import (
@@ -971,6 +972,7 @@ def quote_span(span: str) -> str:
         found
         or next((q for q in map(quote_part, clauses) if q), "")
         or next((q for q in map(amount_part, clauses) if q), "")
+        or next((q for q in map(tail_part, clauses) if q), "")
     )
 
 
