@@ -176,3 +176,28 @@ def test_a_lead_is_cut_only_where_a_word_ends():
 def test_an_english_point_is_quoted_before_by_the_time():
     quote = quote_english("The dan dan noodles were cold by the time they reached our table")
     assert quote == "\u201cThe dan dan noodles were cold\u201d"
+
+
+def test_a_span_holding_two_points_is_quoted_once_for_each(analyzer, drafter):
+    # the analyzer read both points in one span: the second is quoted by what follows the
+    # words quoted for the first, not named by its kind alone
+    from reviewbot.replies.answers import rest_after
+
+    span = "and goes cold quickly because the tables are so cramped you can't fit the plates"
+    assert rest_after(span, "\u201cgoes cold quickly\u201d") == (
+        "the tables are so cramped you can't fit the plates"
+    )
+    assert rest_after("糖醋汁太酸，地三鲜油汪汪的", "「糖醋汁太酸」") == "地三鲜油汪汪的"
+    assert rest_after("又贵又难吃", "「又贵又难吃」") == ""
+    text = (
+        "Food is good but everything arrives at once and goes cold quickly because the tables "
+        "are so cramped you can't fit the plates."
+    )
+    _, draft = clean_draft(analyzer, drafter, text, 2)
+    assert "\u201cthe tables are so cramped" in draft.text
+
+
+def test_what_follows_is_quoted_only_when_it_says_a_point_of_that_kind(analyzer, drafter):
+    # 不会再点第二次 follows 三个缺点全占了 but says nothing of the price
+    _, draft = clean_draft(analyzer, drafter, "难吃 贵 慢 三个缺点全占了 不会再点第二次", 1)
+    assert "「不会再点第二次」" not in draft.text

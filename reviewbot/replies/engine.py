@@ -33,6 +33,7 @@ from reviewbot.replies.answers import (
     fit,
     kind_names,
     ordered,
+    rest_after,
     sections,
 )
 from reviewbot.replies.english import assemble_english, quote_english
@@ -224,7 +225,7 @@ class TemplateDrafter:
                 for q in (
                     *_quotes(reading),
                     values["quote"],
-                    *(quote_span(c.span) for c in points),
+                    *(q for c in points for q in _span_quotes(c.span)),
                 )
                 if q
             )
@@ -974,6 +975,14 @@ def quote_span(span: str) -> str:
         or next((q for q in map(amount_part, clauses) if q), "")
         or next((q for q in map(tail_part, clauses) if q), "")
     )
+
+
+def _span_quotes(span: str) -> tuple[str, str]:
+    """The quote of a span and of what follows it (answers.rest_after): a span holding two
+    points is quoted once for each."""
+    first = quote_span(span)
+    rest = rest_after(span, first) if first else ""
+    return first, (quote_span(rest) if rest else "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:
