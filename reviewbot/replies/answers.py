@@ -326,8 +326,9 @@ def sections(
             # cramped): the next is quoted by what follows the words quoted for the first.
             # Only when those words say a point of its kind (not 不会再点第二次 for 贵).
             rest = rest_after(complaint.span, span)
+            # Else it keeps the words quoted already: named by them, it is not named again.
             after = quote(rest) if rest else ""
-            span = after if after and _says(after, complaint.category) else ""
+            span = after if after and _says(after, complaint.category) else span
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
