@@ -71,6 +71,8 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("blind7", "tests/data/blind7/guard_redteam/set.jsonl", ""),
     ("t10grd2", "tests/data/dev/guard_t10grd2/set.jsonl", ""),
     ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
+    ("w11c", "tests/data/dev/guard_w11c/set.jsonl", ""),
+    ("w11d", "tests/data/dev/guard_w11d/set.jsonl", ""),
 )
 # The rule developers' check sets, not writers: typed by helpers who had read the rules and
 # the misses, each batch aimed at a known gap (the rules' blind spots in the rules' terms,
