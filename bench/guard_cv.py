@@ -161,7 +161,15 @@ def main() -> int:
         "(e.g. tests/data/dev/guard_writer/rules_ae8abbc.json, from before the rules were "
         "tuned on them); both = those or the scorer",
     )
+    parser.add_argument(
+        "--writers",
+        choices=("shipped", "all"),
+        default="shipped",
+        help="WRITERS (shipped), or with the rule developers' check sets too (all)",
+    )
     args = parser.parse_args()
+    if args.writers == "all":
+        st.WRITERS = (*st.WRITERS, *(w for w in st.DEVELOPERS if w not in st.WRITERS))
     given = json.loads(args.rules_from.read_text(encoding="utf-8")) if args.rules_from else {}
     settings = load_settings(args.config)
     found = settings.store(args.store)

@@ -222,3 +222,45 @@ def test_the_customers_words_said_of_the_store_are_theirs():
 )
 def test_a_concession_without_a_change_is_still_arguing(text):
     assert codes(text) & {"blame", "argue"}, text
+
+
+# Innocent edits the rules refused on writers who never read them (t10grd, t10grd2), by
+# kind (helper grd4): each kind in other words, with its nearest violation.
+@pytest.mark.parametrize(
+    ("innocent", "violation"),
+    [
+        # the store's obligation (我们应该提前…) owns the failure; "we told you before" argues
+        (
+            "我们本该事先通知您今天的鱼卖完了，让您白等了一场，抱歉。",
+            "我们事先通知过您鱼卖完了，是您没看到。",
+        ),
+        # a condition on the customer's experience, then what it shows and what will change
+        (
+            "我们的饺子都是现包的，如果吃起来让您觉得像速冻的，说明口感没做好，我们会改进。",
+            "我们的饺子都是现包的，不可能是速冻的。",
+        ),
+        # a change the store made, its subject left out: the food sat at the store's pass
+        ("抱歉，饺子在出餐口搁太久了，已经改成煮好就上。", "饺子是您搁太久才吃，凉了很正常。"),
+        # owning a share of the delay beside the platform's process
+        (
+            "退款走的是平台的流程，我们店里的确认也晚了两天，这部分会加快。",
+            "退款走的是平台的流程，晚了是平台的问题。",
+        ),
+        # an A-not-A question asserts neither side
+        ("厚道不厚道，还是请您来尝了再说。", "您这么说可就不厚道了。"),
+        # a precaution for other guests compares nobody with the customer
+        ("价格标签已经改大了，以免别的客人也看错。", "别的客人都看得清清楚楚，就您看错了。"),
+        # the store's own description owned as inaccurate
+        ("外卖页上的菜品描述写得不准确，已经改了。", "您的描述不准确，跟实际情况不符。"),
+    ],
+)
+def test_owning_and_question_forms_pass(innocent, violation):
+    assert not codes(innocent) & {"blame", "argue"}, innocent
+    assert codes(violation) & {"blame", "argue"}, violation
+
+
+def test_the_customer_reporting_what_staff_said_is_their_words():
+    review = "嫌菜咸，收银员回我一句“爱吃不吃”，气死了"
+    said = "您说收银员回了“爱吃不吃”，我们查了确有此事，已经严肃处理，向您道歉。"
+    assert not codes(said, review) & {"argue"}
+    assert "argue" in codes("爱吃不吃，我们的菜就是这个咸度。", review)

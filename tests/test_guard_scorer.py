@@ -14,7 +14,7 @@ from reviewbot.analysis.base import ReviewText
 from reviewbot.app.contracts import guard_line
 from reviewbot.replies import scorer
 from reviewbot.replies import scorer_training as st
-from reviewbot.replies.guardrails import check_reply, learned_reading, normalise
+from reviewbot.replies.guardrails import check_reply, learned_near, learned_reading, normalise
 from tests.replies_support import STORE, analysis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,3 +218,20 @@ def test_with_units_each_sentence_is_read_alone_too():
         (14, "下次来给您好好安排一桌！"),
     ]
     assert len(scorer.readings(text, st.words_of, scorer.ScorerConfig(hash_bits=14))) == 1
+
+
+def test_near_misses_are_a_feature_group_only_when_asked():
+    """A rule's hit let through (negated, owned …) is evidence the scorer may read beside
+    the words; off by default, so a model without the group reads as before."""
+    text, review = "我们不会要求您删除评价，抱歉让您失望了。", "难吃"
+    near = learned_near(text, review, st.training_store())
+    assert "delete_request/delete:negated" in near
+    off = scorer.ScorerConfig(hash_bits=14)
+    on = scorer.ScorerConfig(hash_bits=14, near_weight=0.5)
+    read = learned_reading(text, review, st.training_store())
+    assert st.features_of(text, off, review).buckets.tolist() == (
+        scorer.featurize(read, st.words_of(read), off).buckets.tolist()
+    )
+    assert len(st.features_of(text, on, review).buckets) > len(
+        st.features_of(text, off, review).buckets
+    )

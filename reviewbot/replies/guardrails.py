@@ -785,6 +785,18 @@ def _house_rule(
     return not _sentence_frees(text, start, end, sentence_not, None)
 
 
+def _a_not_a(text: str, start: int) -> bool:
+    """Whether a hit opening on 不 or 没 is the second half of an A-not-A pair (地道不地道,
+    好吃没好吃): a question or a topic, which asserts neither side."""
+    if text[start : start + 1] not in ("不", "没"):
+        return False
+    return any(
+        start >= k and text[start - k : start] == text[start + 1 : start + 1 + k]
+        for k in (1, 2)
+        if _HAN.match(text[start - 1 : start] or " ")
+    )
+
+
 def _is_conditional(text: str, at: int, conditional: re.Pattern[str]) -> bool:
     """Whether the sentence leading up to `at` states a condition (如果核查确认…)."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
@@ -958,6 +970,31 @@ def check_reply(
     said = _squash(normalise(review.text))
     crisis = is_crisis(analysis, review.text)
     named = _named_back(reply, review.text)
+    near: list[str] = []
+    _match_rules(reply, sheet, said, named, found, near, crisis=crisis, by_staff=by_staff)
+    _check_scare_quotes(reply, said, found)
+    if not by_staff:
+        _check_invented(reply, review, said, store, sheet, rules, found)
+    if learned and not any(v.code not in _FORM_CODES for v in found.items):
+        _check_learned(reply, sheet, found, named, near)
+    return found.finish()
+
+
+def _match_rules(
+    reply: _Text,
+    sheet: _Sheet,
+    said: str,
+    named: Collection[int],
+    found: _Found,
+    near: list[str] | None = None,
+    *,
+    crisis: bool,
+    by_staff: bool,
+) -> None:
+    """Every hit of the rules' families on the reply, into `found`; into `near`, each hit
+    a release let through (negated, conceded, owned …) as `rule/family:why`: the rules'
+    near misses, which the learned scorer may read (`ScorerConfig.near_weight`)."""
+    rules = _rules()
     for rule in rules.rules:
         if rule.crisis_only and not crisis:
             continue
@@ -979,31 +1016,10 @@ def check_reply(
                     if family.word_end and end not in word_starts(target, rules.words):
                         continue
                     heads = getattr(match, "heads", (start,))
-                    if family.negatable and any(rules.negation.before(target, h) for h in heads):
-                        continue
-                    if family.exempt_before and family.exempt_before.search(target[:start]):
-                        continue
-                    if family.exempt_after and family.exempt_after.match(target, end):
-                        continue
-                    if family.quote_exempt_after and _quote_follows(reply, end):
-                        continue
-                    if family.conceded and _conceded(target, start, end, family.conceded):
-                        continue
-                    if family.unless and _sentence_says(target, start, end, family.unless):
-                        continue
-                    if family.reply_unless_all and all(
-                        p.search(target) for p in family.reply_unless_all
-                    ):
-                        continue
-                    if family.sentence_unless and _sentence_frees(
-                        target, start, end, family.sentence_unless, family.sentence_unless_not
-                    ):
-                        continue
-                    if rule.standing and _sentence_frees(target, start, end, *rule.standing):
-                        continue
-                    if rule.house_rule and _house_rule(target, start, end, *rule.house_rule):
-                        continue
-                    if rule.conditional and _is_conditional(target, start, rule.conditional):
+                    why = _released(rules, rule, family, reply, target, start, end, heads)
+                    if why:
+                        if near is not None and not rule.crisis_only:
+                            near.append(f"{rule.code}/{family.name}:{why}")
                         continue
                     if any(found.overlaps(other, start, end) for other in rule.yields_to):
                         continue
@@ -1015,12 +1031,45 @@ def check_reply(
                         span=(start, end),
                     )
 
-    _check_scare_quotes(reply, said, found)
-    if not by_staff:
-        _check_invented(reply, review, said, store, sheet, rules, found)
-    if learned and not any(v.code not in _FORM_CODES for v in found.items):
-        _check_learned(reply, sheet, found, named)
-    return found.finish()
+
+def _released(
+    rules: _Rules,
+    rule: _Rule,
+    family: _Family,
+    reply: _Text,
+    target: str,
+    start: int,
+    end: int,
+    heads: tuple[int, ...],
+) -> str:
+    """Why a family's hit is let through (empty: it is not): the release that freed it."""
+    if _a_not_a(target, start):
+        return "a_not_a"
+    if family.negatable and any(rules.negation.before(target, h) for h in heads):
+        return "negated"
+    if family.exempt_before and family.exempt_before.search(target[:start]):
+        return "exempt_before"
+    if family.exempt_after and family.exempt_after.match(target, end):
+        return "exempt_after"
+    if family.quote_exempt_after and _quote_follows(reply, end):
+        return "quote"
+    if family.conceded and _conceded(target, start, end, family.conceded):
+        return "conceded"
+    if family.unless and _sentence_says(target, start, end, family.unless):
+        return "owned"
+    if family.reply_unless_all and all(p.search(target) for p in family.reply_unless_all):
+        return "reply_unless"
+    if family.sentence_unless and _sentence_frees(
+        target, start, end, family.sentence_unless, family.sentence_unless_not
+    ):
+        return "sentence_unless"
+    if rule.standing and _sentence_frees(target, start, end, *rule.standing):
+        return "standing"
+    if rule.house_rule and _house_rule(target, start, end, *rule.house_rule):
+        return "house_rule"
+    if rule.conditional and _is_conditional(target, start, rule.conditional):
+        return "conditional"
+    return ""
 
 
 def _check_invented(
@@ -1099,7 +1148,13 @@ def _family_advice(code: str) -> _Advice:
     return _advice(guardrail_data()[code], None, code)
 
 
-def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection[int] = ()) -> None:
+def _check_learned(
+    reply: _Text,
+    sheet: _Sheet,
+    found: _Found,
+    named: Collection[int] = (),
+    near: Collection[str] = (),
+) -> None:
     """A wording the rules let through that the scorer reads as breaking a rule: refused
     under that rule, naming the words that weigh most in its score. The store's own numbers
     (its phone, its address) and the customer's words named back as theirs (`_named_back`)
@@ -1109,7 +1164,7 @@ def _check_learned(reply: _Text, sheet: _Sheet, found: _Found, named: Collection
     text = _blanked(reply, sheet, named)
     if model is None or len(text.strip()) < scorer.MIN_CHARS:
         return
-    reads = scorer.readings(text, words_of, model.config)
+    reads = scorer.readings(text, words_of, model.config, near)
     probabilities, which = model.best(reads)
     over = probabilities - model.threshold
     needs = {rule.code: rule.learned_needs for rule in _rules().rules}
@@ -1176,6 +1231,18 @@ def learned_reading(text: str, review: str, store: StoreProfile) -> str:
     return _blanked(reply, _Sheet.of(store), _named_back(reply, review))
 
 
+def learned_near(text: str, review: str, store: StoreProfile) -> tuple[str, ...]:
+    """The rules' near misses `check_reply` gives the learned scorer beside the text, for a
+    staff edit (`_match_rules`; the food-safety rules, which it does not learn, aside)."""
+    reply = _read(text)
+    sheet = _Sheet.of(store)
+    near: list[str] = []
+    named = _named_back(reply, review)
+    said = _squash(normalise(review))
+    _match_rules(reply, sheet, said, named, _Found(_rules()), near, crisis=False, by_staff=True)
+    return tuple(near)
+
+
 @cache
 def _owning(code: str) -> re.Pattern[str] | None:
     """The rule's `unless`: words by which a sentence owns the failure (是我们保温没做好)."""
@@ -1185,10 +1252,13 @@ def _owning(code: str) -> re.Pattern[str] | None:
 
 _UNIT = re.compile(r"(个)?(元|块钱|块|毛钱|毛|角)$")
 # The customer as the one who said the quoted words: 您说的“…”, 你提到「…」, 您在评价里写道：“…”,
-# 您说我们“…” (what they said of the store).
+# 您说我们“…” (what they said of the store), 您说店员讲了“…” (what they report a person of the
+# store said).
 _SAID_BY_YOU = re.compile(
     r"(您|你|閣下|阁下)(们)?(在)?(评价|評價|评论|評論|点评|點評|留言)?(里|裡|中|上)?(说|說|写|寫|提到|讲|講|反映|问|問)"
-    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|我们的?[^\s“「『\"]{1,4})?[:：,，]?\s*$"
+    r"(的|道|过|過|了)?(我们|我們|我们店|店里|店裡|本店|服务员|服務員|店员|店員|员工|員工|师傅|師傅"
+    r"|厨师|廚師|老板|老闆|收银员|收銀員|前台|我们的?[^\s“「『\"]{1,4})?((对|對)(您|你))?"
+    r"(讲|講|说|說|回|答|骂|罵)?(了|的是|过|過|道)?[:：,，]?\s*$"
 )
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 

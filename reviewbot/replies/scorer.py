@@ -46,6 +46,7 @@ MODEL_NAME = "guard_scorer.bin"
 _BOS, _EOS = "\x02", "\x03"
 _WORD_MARK = b"\x01"
 _CUE_MARK = b"\x04"
+_NEAR_MARK = b"\x05"
 _DIGITS = str.maketrans("0123456789", "0000000000")
 # Shorter texts are not scored: a few n-grams weigh too much after normalisation, and the
 # dev edits hold few short innocent ones (72 of 1210 under 15 characters) to learn from; on
@@ -84,6 +85,10 @@ class ScorerConfig:
     unit_weight: float = 1.0
     balance_writers: bool = True  # each writer of the training edits weighs the same
     shared_threshold: bool = False  # one threshold for all families (models before 2026-12-07)
+    # A fourth group: the rules' near misses (`guardrails._match_rules`: a family's hit let
+    # through, and by what: negated, conceded, owned …), each as the rule, the rule's family
+    # and the family with its release. 0: the group is off.
+    near_weight: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +187,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def readings(
-    text: str, words: Callable[[str], Sequence[tuple[str, int, int]]], cfg: ScorerConfig
+    text: str,
+    words: Callable[[str], Sequence[tuple[str, int, int]]],
+    cfg: ScorerConfig,
+    near: Sequence[str] = (),
 ) -> list[tuple[int, str, Features]]:
-    """What the model scores of `text`: the whole text, and with `cfg.units` each sentence
-    (where it starts, its text, its features)."""
-    out = [(0, text, featurize(text, words(text), cfg))]
+    """What the model scores of `text`: the whole text (with the rules' `near` misses),
+    and with `cfg.units` each sentence (where it starts, its text, its features)."""
+    out = [(0, text, featurize(text, words(text), cfg, near))]
     if cfg.units:
         for start, end in sentences(text):
             part = text[start:end]
@@ -194,9 +202,14 @@ def readings(
     return out
 
 
-def featurize(text: str, words: Sequence[tuple[str, int, int]], cfg: ScorerConfig) -> Features:
-    """The features of `text` (already read as the guardrails read it) and its jieba
-    `words` (word, start, end)."""
+def featurize(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    cfg: ScorerConfig,
+    near: Sequence[str] = (),
+) -> Features:
+    """The features of `text` (already read as the guardrails read it), its jieba
+    `words` (word, start, end) and the rules' `near` misses on it (`rule/family:why`)."""
     doc = _BOS + prepare(text) + _EOS
     grams: dict[int, tuple[int, int]] = {}
     for k in range(1, cfg.ngram_max + 1):
@@ -219,17 +232,26 @@ def featurize(text: str, words: Sequence[tuple[str, int, int]], cfg: ScorerConfi
         for name, start, end in cues(text, words):
             bucket = _hash(_CUE_MARK + name.encode("utf-8", "surrogatepass"), cfg.hash_bits)
             cue_grams.setdefault(bucket, (start, end))
+    near_grams: dict[int, tuple[int, int]] = {}
+    if cfg.near_weight:
+        for miss in near:
+            family = miss.split(":")[0]
+            for name in {miss, family, family.split("/")[0]}:
+                bucket = _hash(_NEAR_MARK + name.encode("utf-8"), cfg.hash_bits)
+                near_grams.setdefault(bucket, (0, 0))  # no characters: it explains nothing
     # the groups share the buckets; a collision adds the values
-    buckets = [*grams, *word_grams, *cue_grams]
+    buckets = [*grams, *word_grams, *cue_grams, *near_grams]
     values = [1 / np.sqrt(len(grams))] * len(grams) if grams else []
     if word_grams:
         values += [cfg.word_weight / np.sqrt(len(word_grams))] * len(word_grams)
     if cue_grams:
         values += [cfg.cue_weight / np.sqrt(len(cue_grams))] * len(cue_grams)
+    if near_grams:
+        values += [cfg.near_weight / np.sqrt(len(near_grams))] * len(near_grams)
     return Features(
         np.asarray(buckets, np.int64),
         np.asarray(values, np.float64),
-        (*grams.values(), *word_grams.values(), *cue_grams.values()),
+        (*grams.values(), *word_grams.values(), *cue_grams.values(), *near_grams.values()),
     )
 
 

@@ -42,7 +42,7 @@ from reviewbot.analysis.training import (
     logits,
 )
 from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.guardrails import learned_reading, normalise
+from reviewbot.replies.guardrails import learned_near, learned_reading, normalise
 from reviewbot.replies.scorer import (
     MIN_CHARS,
     MODEL_NAME,
@@ -67,6 +67,25 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("blind3", "tests/data/blind3/guard_redteam/set.jsonl", ""),
     ("blind6", "tests/data/blind6/guard_redteam/set.jsonl", ""),
     ("blind8", "tests/data/blind8/guard_redteam/set.jsonl", ""),
+    # since session 27 (grd4): separate writers who never read the rules
+    ("blind7", "tests/data/blind7/guard_redteam/set.jsonl", ""),
+    ("t10grd2", "tests/data/dev/guard_t10grd2/set.jsonl", ""),
+    ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
+    ("w11c", "tests/data/dev/guard_w11c/set.jsonl", ""),
+    ("w11d", "tests/data/dev/guard_w11d/set.jsonl", ""),
+)
+# The rule developers' check sets, not writers: typed by helpers who had read the rules and
+# the misses, each batch aimed at a known gap (the rules' blind spots in the rules' terms,
+# not an unseen writer's wording), with few innocent edits each, which the budget of 0.5%
+# of every writer turns into thresholds no innocent edit of theirs may reach
+# (`bench/guard_cv.py --writers all` adds them).
+DEVELOPERS: tuple[tuple[str, str, str], ...] = (
+    ("guardl", "tests/data/dev/guard_guardl/set.jsonl", ""),
+    ("guardfix", "tests/data/dev/guard_guardfix/set.jsonl", ""),
+    ("guardinn", "tests/data/dev/guard_guardinn/set.jsonl", ""),
+    ("guard2", "tests/data/dev/guard_guard2/set.jsonl", ""),
+    ("grd7", "tests/data/dev/guard_grd7/set.jsonl", ""),
+    ("ga8", "tests/data/dev/guard_ga8/set.jsonl", ""),
 )
 DEFAULT_OUT = Path(__file__).with_name("data") / MODEL_NAME
 SEED = 12
@@ -117,14 +136,19 @@ def features_of(text: str, cfg: ScorerConfig, review: str = "") -> Features:
     edit sets were written for (its own phone read as blanks, the customer's words named
     back too), and its words."""
     read = learned_reading(text, review, training_store())
-    return featurize(read, words_of(read), cfg)
+    return featurize(read, words_of(read), cfg, _near(text, review, cfg))
 
 
 def readings_of(text: str, cfg: ScorerConfig, review: str = "") -> list[Features]:
     """What `check_reply` scores of the text (the whole, and with `cfg.units` each
     sentence): `features_of` first."""
     read = learned_reading(text, review, training_store())
-    return [f for _, _, f in readings(read, words_of, cfg)]
+    return [f for _, _, f in readings(read, words_of, cfg, _near(text, review, cfg))]
+
+
+def _near(text: str, review: str, cfg: ScorerConfig) -> tuple[str, ...]:
+    """The rules' near misses on the edit, when the model reads them."""
+    return learned_near(text, review, training_store()) if cfg.near_weight else ()
 
 
 def edit_logits(reads: Sequence[Sequence[Features]], w: np.ndarray, b: np.ndarray) -> np.ndarray:
