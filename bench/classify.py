@@ -267,6 +267,10 @@ def main() -> None:
         "--set", action="append", default=[], metavar="PATH",
         help="a labelled check set (JSONL): print its aggregate figures and stop",
     )  # fmt: skip
+    parser.add_argument(
+        "--language", metavar="LANG",
+        help="with --set: only the rows written in LANG (zh, yue, en: a row's language or lang)",
+    )  # fmt: skip
     parser.add_argument("--speed-only", action="store_true", help="only speed, memory, jieba")
     parser.add_argument(
         "--cpu-time", action="store_true", help="time by CPU seconds (on a busy machine)"
@@ -278,8 +282,13 @@ def main() -> None:
     if args.set:
         shipped = AnalyzerV1()
         for path in args.set:
-            rows = read_jsonl(path)
-            print(f"check set {path} (n={len(rows)}):")
+            rows = [
+                r
+                for r in read_jsonl(path)
+                if not args.language or args.language in (r.get("language"), r.get("lang"))
+            ]
+            language = f", language {args.language}" if args.language else ""
+            print(f"check set {path}{language} (n={len(rows)}):")
             if any("complaints" in r for r in rows):
                 for line in complaint_lines(complaint_scores(shipped, rows)):
                     print(f"  {line}")

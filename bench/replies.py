@@ -217,7 +217,9 @@ def platform_limits(platform: str | None, forced: int = 0) -> ReplyLimits:
     return ReplyLimits(max_chars=chars) if chars else ReplyLimits()
 
 
-def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
+def run_set(
+    path: Path, store: StoreProfile, forced_limit: int = 0, language: str | None = None
+) -> int:
     """Figures on a labelled set: aggregates only (the set may be a blind one). Each draft
     gets the reply length limit of its review's `platform` (see `platform_limits`)."""
     import json
@@ -228,6 +230,8 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     check = getattr(guardrails, "check_reply", None) or guardrails.check  # type: ignore[attr-defined]
     labels = {aspect: a.label for aspect, a in load_taxonomy().aspects.items()}
     items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    if language:
+        items = [r for r in items if language in (r.get("language"), r.get("lang"))]
     analyzer, drafter = AnalyzerV1(), TemplateDrafter()
     recent: list[str] = []
     gold = hit = complete = violations = person = reword = 0
@@ -279,7 +283,8 @@ def run_set(path: Path, store: StoreProfile, forced_limit: int = 0) -> int:
     seconds = time.perf_counter() - started
     n = len(items)
     with_complaints = sum(1 for item in items if item.get("complaints"))
-    print(f"set: {path} ({n} reviews, {gold} gold complaints), store: {store.name}")
+    language_note = f", language {language}" if language else ""
+    print(f"set: {path}{language_note} ({n} reviews, {gold} gold complaints), store: {store.name}")
     how = "forced by --max-chars" if forced_limit > 0 else "each review's platform's"
     print(
         f"reply length limits ({how}, characters): "
@@ -335,13 +340,18 @@ def main() -> int:
         help="with --set: one reply length limit for every review (e.g. 300, Meituan's and"
         " Ele.me's) instead of each review's platform's",
     )
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help="with --set: only the rows written in LANG (zh, yue, en: a row's language or lang)",
+    )
     args = parser.parse_args()
 
     settings = load_settings(args.config)
     store_settings = settings.store(args.store) if args.store else settings.stores[0]
     store = StoreProfile.from_settings(store_settings.name, store_settings.facts)
     if args.set:
-        return run_set(Path(args.set), store, args.max_chars)
+        return run_set(Path(args.set), store, args.max_chars, args.language)
     path = find_data(args.data)
     with open(path, encoding="utf-8", newline="") as handle:
         texts = [row["review"].strip() for row in csv.DictReader(handle) if row["label"] == "0"]

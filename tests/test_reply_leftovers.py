@@ -157,7 +157,7 @@ def test_food_words_holding_an_unquotable_character_are_quoted():
 
 
 def test_in_a_negative_english_review_a_clause_needs_no_negative_cue(analyzer, drafter):
-    clause = "the bag was soaked with sauce"
+    clause = "the bag was wet with sauce"  # words the English lexicon does not know
     assert english_category(clause) is None
     assert english_category(clause, negative=True) == "delivery"
     assert english_category("We ordered on Friday night", negative=True) is None

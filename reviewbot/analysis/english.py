@@ -35,6 +35,11 @@ def _phrases(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in ordered)
 
 
+def _whole(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` as whole words (never matching when there are none)."""
+    return re.compile(rf"(?<![a-z'])(?:{_phrases(list(words))})(?![a-z'])" if words else r"(?!)")
+
+
 class EnglishReader:
     def __init__(self, path: Path = DATA / "english.toml", taxonomy: Taxonomy | None = None):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -57,31 +62,93 @@ class EnglishReader:
         for key, sign in (("complaint", -1), ("praise", 1)):
             for word in data.get("general", {}).get(key, ()):
                 self.tags.setdefault(word.lower(), []).append((None, sign))
-        self._phrase = re.compile(
-            rf"(?<![a-z'])(?:{_phrases([*self.tags, *self._roles])})(?![a-z'])"
-        )
+        self._weak: set[tuple[str, str]] = set()
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        for aspect, spec in data.get("aspects", {}).items():
+            for word in spec.get("weak", ()):
+                self.tags.setdefault(word.lower(), []).append((aspect, -1))
+                self._weak.add((word.lower(), aspect))
+            self._patterns += [(re.compile(p), aspect) for p in spec.get("patterns", ())]
+        self._phrase = _whole([*self.tags, *self._roles])
         self._negators = frozenset(data.get("negators", ()))
         contrast = _phrases(data.get("contrast", ()))
         joiners = _phrases([*data.get("contrast", ()), *data.get("joiners", ())])
         self._clauses = re.compile(rf"[.,;!?\n]+|\s(?=(?:{joiners})\s)")
         self._contrast = re.compile(rf"\s*(?:{contrast})\s")
+        self._lead = re.compile(rf"^\W*(?:(?:{joiners})\b\W*)+", re.IGNORECASE)
+        heads = data.get("heads", ())
+        self._heads = re.compile(rf"\s(?:{_phrases(heads)})(?![a-z'])") if heads else None
+        self._unsplit = _whole(data.get("unsplit", ()))
+        delivery = data.get("delivery", {})
+        self._delivered = _whole(delivery.get("cues", ()))
+        self._dine_in = _whole(delivery.get("dine_in", ()))
+        self._delivery_platforms = frozenset(delivery.get("platforms", ()))
+        self._delivery_remap: dict[str, str] = dict(delivery.get("remap", {}))
+        places = data.get("places", {})
+        self._place = _whole(places.get("nouns", ()))
+        self._food = _whole(places.get("food", ()))
+        self._place_remap: dict[str, str] = dict(places.get("remap", {}))
 
-    def read(self, text: str) -> EnglishReading:
+    def delivered(self, lowered: str, platform: str | None) -> bool:
+        """An order that came to the door: a delivery platform or delivery words, and no word
+        of a table in the restaurant (a dine-in review that mentions the app stays one)."""
+        if self._dine_in.search(lowered):
+            return False
+        return (platform or "").lower() in self._delivery_platforms or bool(
+            self._delivered.search(lowered)
+        )
+
+    def _pieces(self, lowered: str) -> list[tuple[int, int]]:
+        """Clause spans: split at punctuation and joiners, except a joiner inside a fixed
+        expression ("sweet and sour", [unsplit])."""
+        kept = [m.span() for m in self._unsplit.finditer(lowered)]
+        spans: list[tuple[int, int]] = []
+        at = 0
+        for sep in self._clauses.finditer(lowered):
+            if any(a <= sep.start() < b for a, b in kept):
+                continue
+            spans.append((at, sep.start()))
+            at = sep.end()
+        spans.append((at, len(lowered)))
+        return spans
+
+    def _head(self, raw: str, piece: str, after: int) -> str:
+        """The clause up to what only tells when or why ("when we questioned it", [heads]),
+        once the complaint's own words are said."""
+        cut = self._heads.search(piece, after) if self._heads else None
+        return self._lead.sub("", (raw[: cut.start()] if cut else raw).strip()).rstrip(" ,:-")
+
+    def read(
+        self, text: str, platform: str | None = None, rating: float | None = None
+    ) -> EnglishReading:
+        """`platform`, where the review was posted, tells a delivered order: its cold food
+        and its wait are then the delivery's ([delivery] remap). A `weak` phrase alone
+        ("came in 20 minutes") is a complaint only at three stars or fewer, or beside
+        another complaint."""
+        full = self._read(text, platform, weak=True)
+        if rating is not None and rating <= 3:
+            return full
+        strict = self._read(text, platform, weak=False)
+        return full if strict.complaints or strict.general < 0 else strict
+
+    def _read(self, text: str, platform: str | None, *, weak: bool) -> EnglishReading:
         lowered = text.lower()
+        delivered = self.delivered(lowered, platform)
         complaints: list[tuple[int, int, Complaint]] = []
         praise: list[tuple[int, Praise]] = []
         totals: dict[str, float] = {}
         terms: dict[str, list[str]] = {}
         general = 0
-        at = 0
-        for piece in [*self._clauses.split(lowered), None]:
-            if piece is None:
-                break
-            start = lowered.index(piece, at) if piece else at
-            at = start + len(piece)
-            clause_words = text[start : start + len(piece)].strip()
+        patterns = [
+            (match, aspect)
+            for pattern, aspect in self._patterns
+            for match in pattern.finditer(lowered)
+        ]
+        for start, end in self._pieces(lowered):
+            piece = lowered[start:end]
+            clause_words = self._lead.sub("", text[start:end].strip())
             weight = CONTRAST_WEIGHT if self._contrast.match(piece) else 1.0
-            found: list[tuple[str, int, str]] = []
+            found: list[tuple[str, int, str, int]] = []  # aspect, sign, words, their end
             topics: list[str] = []
             clause_general = 0
             role = None
@@ -97,16 +164,30 @@ class EnglishReader:
                     elif sign == 0:
                         topics.append(aspect)
                     elif not (sign < 0 < flip * sign and aspect.startswith("hygiene.")):
-                        found.append((aspect, sign * flip, match.group()))
+                        found.append((aspect, sign * flip, match.group(), match.end()))
+            found += [  # a pattern may reach back over a comma: it counts where it ends
+                (aspect, -1, match.group(), match.end() - start)
+                for match, aspect in patterns
+                if start < match.end() <= end
+            ]
+            strong = [f for f in found if f[1] > 0 or (f[2], f[0]) not in self._weak]
+            if not weak:
+                found = strong
+            if any(f[1] < 0 for f in strong):
+                found = strong  # "minutes" is a wait only where nothing else is named
+            if self._place_remap and self._place.search(piece) and not self._food.search(piece):
+                found = [(self._place_remap.get(a, a), g, w, e) for a, g, w, e in found]
+            if delivered:
+                found = [(self._delivery_remap.get(a, a), g, w, e) for a, g, w, e in found]
             if clause_general and not found and topics:
                 sign = 1 if clause_general > 0 else -1
-                found.append((topics[0], sign, ""))
+                found.append((topics[0], sign, "", len(piece)))
             elif not found:
                 general += clause_general
             if role is not None:
-                found = [(role if a.startswith("service.") else a, g, w) for a, g, w in found]
+                found = [(role if a.startswith("service.") else a, g, w, e) for a, g, w, e in found]
             seen: set[tuple[str, int]] = set()
-            for aspect_id, sign, word in found:
+            for aspect_id, sign, word, end_at in found:
                 if (aspect_id, sign) in seen:
                     continue
                 seen.add((aspect_id, sign))
@@ -120,7 +201,11 @@ class EnglishReader:
                             -SEVERITY_RANK[aspect.severity],
                             start,
                             Complaint(
-                                aspect.category, aspect.id, clause_words, None, aspect.severity
+                                aspect.category,
+                                aspect.id,
+                                self._head(text[start:end], piece, end_at) or clause_words,
+                                None,
+                                aspect.severity,
                             ),  # type: ignore[arg-type]
                         )
                     )

@@ -138,6 +138,18 @@ PIECE_LABELS: Mapping[str, str] = {
     "x_known": "声称掌握店方人员行踪或住处",
     "x_warn": "警告店方人员",
     "x_peace_price": "以给钱换店铺安宁",
+    "x_free": "索要免单或赞助",
+    "x_good_copy": "以正面内容作交换",
+    "x_unpaid_if": "以不给好处为条件",
+    "x_true_tone": "以负面内容相要挟",
+    "x_dues": "索要规费或保护费",
+    "x_peace": "以给钱换店铺安宁",
+    "x_footage": "持有针对店铺的视频或素材",
+    "x_buyout": "要求店铺出钱买断",
+    "x_sabotage": "扬言以大额虚假订单破坏经营",
+    "x_arson": "扬言纵火",
+    "x_en_benefit": "索要订单以外的好处",
+    "x_en_copy": "以评价去留作交换",
 }
 
 

@@ -49,10 +49,16 @@ class Normalized:
     original: str
 
     def span(self, start: int, end: int) -> str:
-        """The customer's own words behind folded text[start:end]."""
+        """The customer's own words behind folded text[start:end]; a fold that made two
+        characters one (边个 → 谁) ends at the last of them."""
         if start >= end or not self.source:
             return ""
-        return self.original[self.source[start] : self.source[end - 1] + 1]
+        stop = self.source[end - 1] + 1
+        if end < len(self.source):
+            after = self.source[end]
+            if after > stop and all(ch.isalnum() for ch in self.original[stop:after]):
+                stop = after
+        return self.original[self.source[start] : stop]
 
 
 @lru_cache(maxsize=2)

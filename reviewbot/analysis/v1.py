@@ -526,7 +526,7 @@ class AnalyzerV1:
                 script=script,
                 language=language,
             )
-        read = english_reader().read(folded.original)
+        read = english_reader().read(folded.original, review.platform, review.rating)
         if rating is not None:
             sentiment = _sigmoid(star_shift(rating))
             polarity: Polarity = (

@@ -321,6 +321,14 @@ def sections(
         if named and span and to_simplified(named) not in to_simplified(span):
             # A fee the quote leaves out (「埋单先知要收」 for 开瓶费) is named by its name.
             span = ""
+        if span and span in quoted:
+            # One span holding two points (goes cold quickly because the tables are so
+            # cramped): the next is quoted by what follows the words quoted for the first.
+            # Only when those words say a point of its kind (not 不会再点第二次 for 贵).
+            rest = rest_after(complaint.span, span)
+            # Else it keeps the words quoted already: named by them, it is not named again.
+            after = quote(rest) if rest else ""
+            span = after if after and _says(after, complaint.category) else span
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
@@ -361,6 +369,32 @@ def sections(
                 )
             )
     return result
+
+
+_REST_LEAD = re.compile(
+    r"^(?:[\s，,；;：:。！？!?、]|(?:because|when|and|but|so|as|while|since)\b)+", re.I
+)
+
+
+def rest_after(span: str, quoted: str) -> str:
+    """What a span says after the words quoted from it (goes cold quickly | because the
+    tables are so cramped …; 糖醋汁太酸 | ，地三鲜油汪汪的), from its next word on, or ""."""
+    said = quoted.strip("「」\u201c\u201d")
+    at = span.find(said) if said else -1
+    if at < 0:
+        return ""
+    return _REST_LEAD.sub("", span[at + len(said) :]).strip()
+
+
+def _says(quote: str, category: str) -> bool:
+    """Whether quoted words, read alone as a clause of a complaint, say one of `category`."""
+    # (leftovers.py reads English through english.py, which imports this module)
+    from reviewbot.replies.leftovers import chinese_point, english_point
+
+    words = quote.strip("「」\u201c\u201d")
+    english = not any("\u4e00" <= ch <= "\u9fff" for ch in words)
+    point = (english_point if english else chinese_point)(words, negative=True)
+    return point is not None and point[0] == category
 
 
 def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str], str]) -> str:

@@ -33,6 +33,7 @@ from reviewbot.replies.answers import (
     fit,
     kind_names,
     ordered,
+    rest_after,
     sections,
 )
 from reviewbot.replies.english import assemble_english, quote_english
@@ -54,6 +55,7 @@ from reviewbot.replies.reading import (
     quote_part,
     read_review,
     split_follow_up,
+    tail_part,
 )
 from reviewbot.replies.script import as_written, script_variant, to_traditional
 from reviewbot.replies.templates import (
@@ -223,7 +225,7 @@ class TemplateDrafter:
                 for q in (
                     *_quotes(reading),
                     values["quote"],
-                    *(quote_span(c.span) for c in points),
+                    *(q for c in points for q in _span_quotes(c.span)),
                 )
                 if q
             )
@@ -315,12 +317,12 @@ class TemplateDrafter:
             return None
 
         # On the compression ladder first; below it (answers.last_resorts) only when no
-        # candidate fits on it, in the plain words first (every point named by its name
-        # fits more often than the customer's words in the fewest words), then in theirs.
+        # candidate fits on it: in the customer's words first (a point named by its own
+        # words is answered; "missing item" only names its kind), then in plain words.
         if (done := run(deep=False)) is not None:
             return done
         assert blocked is not None  # the first candidate is always tried
-        if plain and "too_long" in codes and (done := run(deep=True)) is not None:
+        if "too_long" in codes and (done := run(deep=True)) is not None:
             return done
         if not plain:
             again = self.draft(
@@ -971,7 +973,16 @@ def quote_span(span: str) -> str:
         found
         or next((q for q in map(quote_part, clauses) if q), "")
         or next((q for q in map(amount_part, clauses) if q), "")
+        or next((q for q in map(tail_part, clauses) if q), "")
     )
+
+
+def _span_quotes(span: str) -> tuple[str, str]:
+    """The quote of a span and of what follows it (answers.rest_after): a span holding two
+    points is quoted once for each."""
+    first = quote_span(span)
+    rest = rest_after(span, first) if first else ""
+    return first, (quote_span(rest) if rest else "")
 
 
 def _specific(variants: list[str], variable: str) -> list[str]:

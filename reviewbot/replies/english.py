@@ -30,6 +30,10 @@ from reviewbot.replies.reading import Reading
 
 # The customer's words quoted back: plain words only (no digits: no order or phone numbers).
 _QUOTE_MAX = 60
+# The fewest words before an amount that are quoted for the point (Our waiter vanished).
+_LEAD_WORDS = 3
+_NEGATORS = frozenset({"no", "not", "never", "nobody", "nothing", "none", "without"})
+_JOINERS = frozenset({"but", "and", "so", "then"})
 
 
 def quote_english(span: str) -> str:
@@ -77,24 +81,34 @@ def english_head(words: str) -> str:
 
 def without_amount(words: str) -> str:
     """What an English point says besides its amount (reading.toml `[amount.english]`): the
-    words before the first amount (Our server disappeared), else those after it (steak should
-    be cooked right), or "" when neither names anything (Waited 50 minutes for …)."""
+    words before the first amount when they still say something (Our server disappeared:
+    three words at least, or fewer that negate: no reply; We sat, Bill had, Food gets are a
+    subject and its verb cut from what they were saying), else those after it (steak should
+    be cooked right, "tea fee" nobody mentioned), or "" when neither names anything (Waited
+    50 minutes for …)."""
     lead_ends, units, time_units = _amount_words()
     tokens = words.split()
     at = next(i for i, t in enumerate(tokens) if any(ch.isdigit() for ch in t))
     before = tokens[:at]
     while before and before[-1].lower().strip(",;:") in lead_ends:
         before.pop()
-    if len(before) >= 2:
+    if len(before) >= _LEAD_WORDS or (before and _negates(before)):
         return " ".join(before).strip(",;: ")
     after = tokens[at + 1 :]
     if after and after[0].lower().strip(",;:") in time_units:
         return ""  # a wait, said by its length: named by its kind
-    while after and after[0].lower().strip(",;:") in (units | lead_ends):
+    while after and after[0].lower().strip(",;:") in (units | lead_ends | _JOINERS):
         after.pop(0)
     if len(after) < 2 or any(ch.isdigit() for t in after for ch in t):
         return ""
     return " ".join(after).strip(",;: ")
+
+
+def _negates(words: list[str]) -> bool:
+    """Whether a few words say something is missing or failed (no reply, never came): a
+    point however short, unlike a subject and its verb (We sat)."""
+    said = [w.lower().strip(",;:") for w in words]
+    return any(w in _NEGATORS or w.endswith("n't") for w in said)
 
 
 def _latin(text: str) -> str:

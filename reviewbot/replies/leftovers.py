@@ -88,6 +88,7 @@ class Cues:
     en_praise_ok: tuple[str, ...]
     en_mild_praise: frozenset[str]
     en_narrative: tuple[str, ...]
+    en_resolve: tuple[str, ...]
     en_heads: dict[str, frozenset[str]]
     amount: re.Pattern[str]
     billing_words: tuple[str, ...]
@@ -136,6 +137,7 @@ def cues() -> Cues:
         en_praise_ok=tuple(english["praise_ok"]),
         en_mild_praise=frozenset(english["mild_praise"]),
         en_narrative=tuple(english["narrative"]),
+        en_resolve=tuple(english["resolve"]),
         en_heads={c: frozenset(w) for c, w in english["heads"].items()},
         amount=re.compile(data["amount"]["pattern"]),
         billing_words=tuple(data["billing_words"]),
@@ -597,6 +599,8 @@ def english_point(clause: str, *, negative: bool = False) -> tuple[str, str | No
         or any(w in c.en_negators or w.endswith("n't") for w in words)
         or any(w in c.en_blame for w in words)
     )
+    if lowered.strip().startswith(c.en_resolve) and not read.complaints:
+        return None  # Won't order again: the customer's resolve, not a point to answer
     narrates = lowered.strip().startswith(c.en_narrative)
     # Without a cue, a clause of one or two words (Meh, Come on, called) says too little.
     short = len(words) < EN_MIN_WORDS

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from reviewbot.analysis.base import CATEGORIES, Analysis, ReviewText
 from reviewbot.analysis.clauses import split_clauses
@@ -41,7 +42,9 @@ CONTRAST: tuple[str, ...] = ("但是", "但", "可是", "不过", "然而", "就
 _TRAILING = "啊呀吧啦哦嘛呢哈哇额呃"
 # A quote is kept to plain words: no digits or latin letters (order numbers, phone
 # numbers, prices, links can never be echoed into a public reply).
-_QUOTABLE = re.compile(r"^[\u4e00-\u9fff]{3,16}$")
+_LONGEST = 16  # characters of the longest quote
+_QUOTABLE = re.compile(rf"^[\u4e00-\u9fff]{{3,{_LONGEST}}}$")
+_QUOTABLE_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 # Situations that answer a complaint, where a phone nobody answered changes the reply.
 _COMPLAINT_SITUATIONS = frozenset({"negative", "mixed", "follow_up", "crisis"})
 
@@ -60,6 +63,7 @@ class _Words:
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
     cut_at: re.Pattern[str]
+    long_leads: re.Pattern[str]
     fragment_ends: tuple[str, ...]
     amount: re.Pattern[str]
     amount_lead_ends: tuple[str, ...]
@@ -83,6 +87,9 @@ def _words() -> _Words:
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
         cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
+        long_leads=re.compile(
+            "|".join(map(re.escape, sorted(data["long_leads"], key=len, reverse=True)))
+        ),
         fragment_ends=tuple(data["cut_fragment_ends"]),
         amount=re.compile(data["amount"]["pattern"]),
         amount_lead_ends=tuple(sorted(data["amount"]["lead_ends"], key=len, reverse=True)),
@@ -187,14 +194,18 @@ def clean_quote(clause: str) -> str:
                 text, changed = text[len(filler) - keep :], True
         while text and text[-1] in _TRAILING and len(text) > 4:
             text, changed = text[:-1], True
-    if not _QUOTABLE.match(text):
+    if not _QUOTABLE.match(text) or _unfit_words(text) or praises(text):
         return ""
+    return f"「{text}」"
+
+
+def _unfit_words(text: str) -> bool:
+    """Whether the text holds a word never quoted back (an insult, 你, a question)."""
+    words = _words()
     plain = text
     for word in words.quotable_words:  # 猪肉 holds 猪, 碎成渣 holds 渣: food, not insults
         plain = plain.replace(word, "　")
-    if any(word in plain for word in (*words.unquotable, *words.rhetorical)) or praises(text):
-        return ""
-    return f"「{text}」"
+    return any(word in plain for word in (*words.unquotable, *words.rhetorical))
 
 
 def quote_part(clause: str) -> str:
@@ -218,9 +229,51 @@ def quote_part(clause: str) -> str:
         for part in parts
         if len(part.strip()) >= 4
         and not part.strip().endswith(words.fragment_ends)
-        and (quote := clean_quote(part))
+        and (quote := clean_quote(part) or tail_part(part))
     ]
     return max(fit, key=len, default="")
+
+
+def tail_part(clause: str) -> str:
+    """A clause too long to quote whole but of plain words (坐下以后点单叫了三次服务员都没人理)
+    quoted by what follows a word that only leads to its problem (reading.toml
+    `long_leads`: a time, a turn, 最气的是), the longest such tail fit to quote on its own
+    (「点单叫了三次服务员都没人理」): the problem and its object, which end a Chinese clause,
+    never cut off. A clause unfit for its words (你, insults, questions) is not cut around."""
+    words = _words()
+    text = clause.strip()
+    if len(text) <= _LONGEST or not _QUOTABLE_RUN.match(text) or _unfit_words(text):
+        return ""
+    mask = to_simplified(text)
+    mask = mask if len(mask) == len(text) else text
+    # Only where a word ends (端菜|时|把…, never 时|间), and not before another lead or 的
+    # (端上来|的时候…: the tail after that one is the problem).
+    bounds = _word_ends(mask)
+    ends = [m.end() for m in words.long_leads.finditer(mask) if m.end() in bounds]
+    tails = (
+        text[end:]
+        for end in ends
+        if not words.long_leads.match(mask, end) and not mask.startswith("的", end)
+    )
+    fit = [q for tail in tails if len(tail) >= 4 and (q := clean_quote(tail))]
+    return max(fit, key=len, default="")
+
+
+@cache
+def _cutter() -> Any:
+    """jieba's words (a tokenizer of our own: no store's words in it)."""
+    from reviewbot.analysis.targets import tokenizer_copy
+
+    return tokenizer_copy()
+
+
+def _word_ends(text: str) -> set[int]:
+    """Where jieba's words of `text` end."""
+    ends, at = set(), 0
+    for word in _cutter().lcut(text, HMM=False):
+        at += len(word)
+        ends.add(at)
+    return ends
 
 
 def amount_part(clause: str) -> str:
