@@ -71,6 +71,9 @@ def main() -> None:
         "--set", action="append", default=[], metavar="GROUP=PATH", help="one more writer"
     )
     parser.add_argument("--drop", nargs="*", default=[], help="leave these writers out")
+    parser.add_argument(
+        "--cfg", action="append", default=[], metavar="FIELD=VALUE", help="a ModelConfig field"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     cfg = ModelConfig()
@@ -83,6 +86,10 @@ def main() -> None:
     ):
         if getattr(args, name) is not None:
             cfg = replace(cfg, **{attr: getattr(args, name)})
+    for item in args.cfg:
+        name, value = item.split("=", 1)
+        kind = type(getattr(cfg, name))
+        cfg = replace(cfg, **{name: value == "True" if kind is bool else kind(value)})
     print(f"config: {cfg}")
     sets = [*SETS, *(tuple(s.split("=", 1)) for s in args.set)]
     sets = [s for s in sets if s[0] not in args.drop]

@@ -224,3 +224,18 @@ def test_a_head_with_enough_additions_out_of_fold_gets_its_own_threshold():
     )
     assert own[0] == shared  # too few additions of its own: the shared threshold
     assert own[2] > 0.6 >= shared  # its additions reach 0.65 only among its most probable
+
+
+def test_each_clause_is_hashed_once_for_its_own_and_its_neighbours_features(monkeypatch):
+    """A new clause costs its hashing: its n-grams, once, serve as its own features and,
+    moved by a side mask, as its neighbours' (near_own), never hashed a second time."""
+    model = am.default_model()
+    model = replace(model, near_bound=None)  # every clause's neighbours read
+    hashed: list[str] = []
+    real = am._own_buckets
+    monkeypatch.setattr(am, "_own_buckets", lambda c, cfg: hashed.append(c) or real(c, cfg))
+    texts = ["服务员态度差", "上菜慢", "菜都凉了", "但是环境不错"]
+    items = [(texts, True, [False, False, False, True], [0, 1, 2, 3])]
+    model.batch_logits(items)
+    model.batch_logits(items)  # from the caches
+    assert sorted(hashed) == sorted(texts)

@@ -5,9 +5,10 @@ writer's set they found about half the labelled complaints, and rules tuned on o
 did not carry to the next. This reader is a logistic regression per aspect over each clause
 of the review (the clause splitter of aspects.py, on the folded text: Traditional →
 Simplified, full width, Cantonese → Mandarin): hashed character 1-3-grams of the clause,
-the 1-2-grams of the clauses on either side (a complaint often goes on from the clause
-before: 送了一个多小时，到手汤都不烫了), and marks for a delivery review and a contrasted
-clause. It is trained on every opened labelled set with complaint spans (a clause is
+the same n-grams of the clauses on either side, their buckets moved by a mask per side
+(a complaint often goes on from the clause before: 送了一个多小时，到手汤都不烫了; a clause
+is hashed once, for itself and as a neighbour), and marks for a delivery review and a
+contrasted clause. It is trained on every opened labelled set with complaint spans (a clause is
 labelled with a gold aspect when the gold span overlaps it; aspect_training.py) and
 measured leave-one-writer-out by bench/aspect_cv.py.
 
@@ -44,8 +45,9 @@ from reviewbot.analysis.malice_model import _buckets_for, _doc, _unique_buckets
 
 FORMAT_MAGIC = b"RBASPECT1\n"
 MODEL_NAME = "aspect_model.bin"
-_PREV, _NEXT, _MARK = "\x04<", "\x04>", "\x04m:"
+_MARK = "\x04m:"
 _NEAR = "\x04n"  # the cache key of a clause's neighbours' part
+_GRAMS = "\x04g"  # the cache key of a clause's own buckets
 # Clause texts whose weight sums are kept (about 0.3 kB each; emptied when full): the short
 # reviews of a busy day repeat far fewer clauses than this.
 CACHED_CLAUSES = 32768
@@ -57,7 +59,6 @@ class ModelConfig:
 
     hash_bits: int = 16  # 18 bits read the same leave-one-writer-out (session 25)
     ngram_max: int = 3
-    context_ngram_max: int = 2
     context_weight: float = 0.35  # the neighbours' group norm next to the clause's 1
     mark_weight: float = 0.5
     C: float = 32.0  # leave-one-writer-out: 8 < 16 < 32 (recall at equal precision)
@@ -98,13 +99,14 @@ def _own_buckets(clause: str, cfg: ModelConfig) -> set[int]:
     return _unique_buckets(_doc(clause), cfg.hash_bits, cfg.ngram_max)
 
 
-def _near_buckets(clause: str, prefix: str, cfg: ModelConfig) -> set[int]:
-    """The buckets of a neighbouring clause's context_ngram_max-grams, marked by side."""
-    lookup = _buckets_for(cfg.hash_bits).__getitem__
-    d = _doc(clause)
-    k = cfg.context_ngram_max
-    grams = map(d.__getitem__, map(slice, range(len(d) - k + 1), range(k, len(d) + 1)))
-    return set(map(lookup, map(prefix.__add__, grams)))
+# A neighbour's features are its own n-grams' buckets moved by its side's mask (a
+# permutation of the buckets): a clause is hashed once, for itself and as a neighbour.
+_PREV_MASK, _NEXT_MASK = 0x5A5A5, 0xA5A5A
+
+
+def _side(buckets: Iterable[int], mask: int, cfg: ModelConfig) -> list[int]:
+    m = mask & ((1 << cfg.hash_bits) - 1)
+    return [b ^ m for b in buckets]
 
 
 def _parts(
@@ -115,10 +117,10 @@ def _parts(
     wanted: Iterable[int],
 ) -> list[tuple[list[int], list[float]]]:
     """The buckets and values of each wanted clause (start, end, contrasted) of `text`:
-    its own n-grams, its neighbours' 2-grams, the marks; each group to its own norm, in
-    bucket order (the order training summed them in). Run on every negative review: the
-    n-grams are sliced and hashed by C-level maps. (The analyzer reads through
-    AspectModel.read, which sums the same groups from per-clause caches.)"""
+    its own n-grams, its neighbours' (moved by their side's mask), the marks; each group
+    to its own norm, in bucket order (the order training summed them in). Run on every
+    negative review: the n-grams are sliced and hashed by C-level maps. (The analyzer reads
+    through AspectModel.read, which sums the same groups from per-clause caches.)"""
     lookup = _buckets_for(cfg.hash_bits).__getitem__
 
     def clause(i: int) -> str:
@@ -130,11 +132,11 @@ def _parts(
     out = []
     for i in wanted:
         own = sorted(_own_buckets(clause(i), cfg))
-        near: set[int] = set()
+        near: list[int] = []  # a bucket in both sides counts twice (as the analyzer sums)
         if i > 0:
-            near |= _near_buckets(clause(i - 1), _PREV, cfg)
+            near += _side(_own_buckets(clause(i - 1), cfg), _PREV_MASK, cfg)
         if i + 1 < len(clauses):
-            near |= _near_buckets(clause(i + 1), _NEXT, cfg)
+            near += _side(_own_buckets(clause(i + 1), cfg), _NEXT_MASK, cfg)
         marks = sorted({*marked, contrast}) if clauses[i][2] else sorted(set(marked))
         b: list[int] = []
         v: list[float] = []
@@ -151,7 +153,10 @@ def _parts(
 
 
 def clause_features(
-    text: str, clauses: Sequence[tuple[int, int, bool]], delivery: bool, cfg: ModelConfig
+    text: str,
+    clauses: Sequence[tuple[int, int, bool]],
+    delivery: bool,
+    cfg: ModelConfig,
 ) -> list[Features]:
     """One feature vector per clause (start, end, contrasted) of the folded `text`."""
     return [
@@ -209,7 +214,7 @@ class AspectModel:
         reviews repeat their clauses, 太慢了, 菜都凉了; a clause is hashed once, then costs
         a few additions of vectors). `bounded`: a clause whose own n-grams leave every head
         further under its cut than the neighbours ever added on the training clauses
-        (near_bound) keeps that partial logit, its neighbours not hashed (most clauses)."""
+        (near_bound) keeps that partial logit, its neighbours not read (most clauses)."""
         texts = [text[start:end] for start, end, _ in clauses]
         last = len(texts) - 1
         rows = []
@@ -247,6 +252,8 @@ class AspectModel:
             if len(cache) + len(new) > CACHED_CLAUSES:
                 cache.clear()
             groups = [list(_own_buckets(t, cfg)) for t in new]
+            for t, g in zip(new, groups, strict=True):  # kept for its use as a neighbour
+                cache[(_GRAMS, t)] = np.asarray(g, np.int64)
             counts = np.fromiter(map(len, groups), np.int64, len(groups))
             if counts.all():
                 flat = np.fromiter(chain.from_iterable(groups), np.int64, int(counts.sum()))
@@ -322,18 +329,13 @@ class AspectModel:
     def _near_term(self, texts: Sequence[str], i: int) -> np.ndarray:
         """What the neighbours of clause i (one at least) add to its logits."""
         last = len(texts) - 1
-        if 0 < i < last:
-            before, total = self._near(texts[i - 1], _PREV)
-            after, more = self._near(texts[i + 1], _NEXT)
-            total = total + more
-            count = len(before) + len(after)
-            common = set(before).intersection(after)
-            if common:  # a bucket counts once
-                total = total - self.w[list(common)].sum(axis=0, dtype=np.float64)
-                count -= len(common)
-        else:
-            near = self._near(texts[i - 1], _PREV) if i else self._near(texts[1], _NEXT)
-            total, count = near[1], len(near[0])
+        count, total = 0, None  # each side's sum is kept per clause text
+        if i:
+            count, total = self._side(texts[i - 1], _PREV_MASK)
+        if i < last:
+            more, after = self._side(texts[i + 1], _NEXT_MASK)
+            count += more
+            total = after if total is None else total + after
         return (self.config.context_weight / math.sqrt(count)) * total
 
     def near_parts(
@@ -362,22 +364,32 @@ class AspectModel:
         if found is None:
             if len(cache) >= CACHED_CLAUSES:
                 cache.clear()
-            b = list(_own_buckets(clause, self.config))
+            b = self._grams(clause).tolist()
             found = np.add.reduce(self.w.take(b, axis=0), axis=0) / np.float32(math.sqrt(len(b)))
             cache[clause] = found
         return found
 
-    def _near(self, clause: str, prefix: str) -> tuple[tuple[int, ...], np.ndarray]:
-        """A neighbour's buckets and the sum of their weights (the norm is the group's)."""
-        key = (prefix, clause)
+    def _grams(self, clause: str) -> np.ndarray:
+        """A clause's own buckets (its neighbours' too, moved by a side's mask)."""
+        key = (_GRAMS, clause)
         cache = self._cache
         found = cache.get(key)
         if found is None:
             if len(cache) >= CACHED_CLAUSES:
                 cache.clear()
-            b = tuple(_near_buckets(clause, prefix, self.config))
-            total = np.add.reduce(self.w.take(b, axis=0), axis=0)
-            found = cache[key] = (b, total)
+            found = cache[key] = np.fromiter(_own_buckets(clause, self.config), np.int64)
+        return found
+
+    def _side(self, clause: str, mask: int) -> tuple[int, np.ndarray]:
+        """A neighbour's bucket count and the sum of its buckets' weights on its side."""
+        key = (mask, clause)
+        cache = self._cache
+        found = cache.get(key)
+        if found is None:
+            b = self._grams(clause) ^ (mask & ((1 << self.config.hash_bits) - 1))
+            if len(cache) >= CACHED_CLAUSES:
+                cache.clear()
+            found = cache[key] = (len(b), np.add.reduce(self.w.take(b, axis=0), axis=0))
         return found
 
     def _marks(self, delivery: bool, contrasted: bool) -> np.ndarray:

@@ -68,6 +68,8 @@ SETS: tuple[tuple[str, str], ...] = (
     ("dev_small", "tests/data/dev/reply_reviews9.jsonl"),
     ("dev_small", "tests/data/dev/reply_reviews11.jsonl"),
     ("t10rev", "tests/data/t10rev/set.jsonl"),
+    ("w11a", "tests/data/dev/reply_w11a/set.jsonl"),
+    ("w11b", "tests/data/dev/reply_w11b/set.jsonl"),
 )
 
 
