@@ -70,6 +70,7 @@ SETS: tuple[tuple[str, str], ...] = (
     ("t10rev", "tests/data/t10rev/set.jsonl"),
     ("w11a", "tests/data/dev/reply_w11a/set.jsonl"),
     ("w11b", "tests/data/dev/reply_w11b/set.jsonl"),
+    ("blind9", "tests/data/blind9/reply_reviews/set.jsonl"),  # opened in session 27
 )
 
 
