@@ -279,8 +279,12 @@ def sections(
     answers: Mapping[str, Answer],
     quote: Callable[[str], str],
     rng: random.Random,
+    says: Callable[[str, str], bool] = lambda words, category: False,
 ) -> list[Section]:
-    """A section per complaint (most severe first); `quote` makes a span fit to quote."""
+    """A section per complaint (most severe first); `quote` makes a span fit to quote;
+    `says(words, category)` whether quoted words, read alone, make a complaint of that
+    category (leftovers.says_kind: the caller passes it, leftovers reads English through
+    english.py, which imports this module)."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
     # Aspects already answered (with the word of theirs that chose the answer): a second
@@ -328,7 +332,7 @@ def sections(
             rest = rest_after(complaint.span, span)
             # Else it keeps the words quoted already: named by them, it is not named again.
             after = quote(rest) if rest else ""
-            span = after if after and _says(after, complaint.category) else span
+            span = after if after and says(after, complaint.category) else span
         values = {"span": "" if span in quoted else span, "target": target}
         # The customer's own words beat the dish alone, and either beats a generic line.
         with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
@@ -384,17 +388,6 @@ def rest_after(span: str, quoted: str) -> str:
     if at < 0:
         return ""
     return _REST_LEAD.sub("", span[at + len(said) :]).strip()
-
-
-def _says(quote: str, category: str) -> bool:
-    """Whether quoted words, read alone as a clause of a complaint, say one of `category`."""
-    # (leftovers.py reads English through english.py, which imports this module)
-    from reviewbot.replies.leftovers import chinese_point, english_point
-
-    words = quote.strip("「」\u201c\u201d")
-    english = not any("\u4e00" <= ch <= "\u9fff" for ch in words)
-    point = (english_point if english else chinese_point)(words, negative=True)
-    return point is not None and point[0] == category
 
 
 def _carrying(span: str, word: str, words: tuple[str, ...], quote: Callable[[str], str]) -> str:

@@ -44,6 +44,7 @@ from reviewbot.replies.leftovers import (
     aspect_of_words,
     leftovers,
     reads_as_complaint,
+    says_kind,
     taken_words,
     tells_of_time,
 )
@@ -242,6 +243,7 @@ class TemplateDrafter:
                     rng,
                     max_chars,
                     last_resort=last_resort,
+                    says=says_kind,
                 )
 
             def written(text: str) -> str:
@@ -434,7 +436,7 @@ class TemplateDrafter:
             chosen[part] = rng.choice(options) if options else ""
             # (a part some variant leaves out, as the invitation's "", stays out)
             shortest[part] = min(options, key=len, default="")
-        found = sections(points, self.library.answers, quote_span, rng)
+        found = sections(points, self.library.answers, quote_span, rng, says_kind)
         # Leftover clauses (unmapped.*) are other words than the reading's complaints: they
         # do not stand in for them.
         mapped = {s.category for s in found if not s.unmapped}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 
@@ -125,8 +125,10 @@ def assemble_english(
     max_chars: int,
     *,
     last_resort: bool = True,
+    says: Callable[[str, str], bool] = lambda words, category: False,
 ) -> tuple[str, tuple[str, ...]]:
-    """An English reply answering every complaint (or thanking, when there is none)."""
+    """An English reply answering every complaint (or thanking, when there is none);
+    `says` as answers.sections takes it."""
     values = {
         "store": store.name,
         "signature": store.facts_in("en").get("signature")
@@ -140,7 +142,7 @@ def assemble_english(
         options = [r for r in (fill(v, values) for v in variants) if r is not None]
         chosen[part] = rng.choice(options) if options else ""
         shortest[part] = min((o for o in options if o), key=len, default="")
-    found = sections(points, library.answers, quote_english, rng)
+    found = sections(points, library.answers, quote_english, rng, says)
     state = rng.getstate()
 
     kinds = kind_names(library.answers)

@@ -653,3 +653,12 @@ def taken_words(quotes: Sequence[str], terms: Sequence[str]) -> list[str]:
     """What a draft already answers besides the analyzer's complaints: the reading's quotes
     (「…」) and the words its complaints were read from."""
     return [q.strip("「」") for q in quotes if q] + [t for t in terms if len(t) >= 2]
+
+
+def says_kind(quote: str, category: str) -> bool:
+    """Whether quoted words, read alone as a clause of a complaint, say one of `category`
+    (answers.sections asks it of the words after a quote shared by two points)."""
+    words = quote.strip("「」\u201c\u201d")
+    english = not any("\u4e00" <= ch <= "\u9fff" for ch in words)
+    point = (english_point if english else chinese_point)(words, negative=True)
+    return point is not None and point[0] == category
