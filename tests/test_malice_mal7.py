@@ -4,23 +4,11 @@ honest look-alikes never accused at none, 1★ or 3★."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from reviewbot.analysis.base import ReviewText
 from reviewbot.analysis.v1 import AnalyzerV1
-
-STARS = (None, 1, 3)
-
-
-@cache
-def analyzer() -> AnalyzerV1:
-    return AnalyzerV1()
-
-
-def reasons(text: str, rating: float | None = 1) -> tuple[str, ...]:
-    return analyzer().analyze(ReviewText("t", text, rating)).malicious_reasons
+from tests.malice_support import STARS, reasons
 
 
 @pytest.mark.parametrize(
