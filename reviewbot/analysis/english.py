@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reviewbot.analysis.base import CATEGORIES, CategoryPolarity, Complaint, Polarity, Praise
 from reviewbot.analysis.complaints import SEVERITY_RANK, Taxonomy, load_taxonomy
-from reviewbot.analysis.lexicon import DATA
+from reviewbot.analysis.lexicon import DATA, trie_pattern
 
 CONTRAST_WEIGHT = 1.5
 NEGATION_WINDOW = 3  # words before a phrase a negator reaches
@@ -36,8 +36,9 @@ def _phrases(words: list[str]) -> str:
 
 
 def _whole(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
-    """Any of `words` as whole words (never matching when there are none)."""
-    return re.compile(rf"(?<![a-z'])(?:{_phrases(list(words))})(?![a-z'])" if words else r"(?!)")
+    """Any of `words` as whole words, longest first (lexicon.trie_pattern; never matching
+    when there are none)."""
+    return re.compile(rf"(?<![a-z'])(?:{trie_pattern({w.lower() for w in words})})(?![a-z'])")
 
 
 class EnglishReader:
@@ -125,13 +126,14 @@ class EnglishReader:
         and its wait are then the delivery's ([delivery] remap). A `weak` phrase alone
         ("came in 20 minutes") is a complaint only at three stars or fewer, or beside
         another complaint."""
-        full = self._read(text, platform, weak=True)
-        if rating is not None and rating <= 3:
+        full, used_weak = self._read(text, platform, weak=True)
+        if not used_weak or (rating is not None and rating <= 3):
             return full
-        strict = self._read(text, platform, weak=False)
+        strict, _ = self._read(text, platform, weak=False)
         return full if strict.complaints or strict.general < 0 else strict
 
-    def _read(self, text: str, platform: str | None, *, weak: bool) -> EnglishReading:
+    def _read(self, text: str, platform: str | None, *, weak: bool) -> tuple[EnglishReading, bool]:
+        """The reading, and whether a weak phrase made one of its complaints."""
         lowered = text.lower()
         delivered = self.delivered(lowered, platform)
         complaints: list[tuple[int, int, Complaint]] = []
@@ -139,6 +141,7 @@ class EnglishReader:
         totals: dict[str, float] = {}
         terms: dict[str, list[str]] = {}
         general = 0
+        used_weak = False
         patterns = [
             (match, aspect)
             for pattern, aspect in self._patterns
@@ -175,6 +178,7 @@ class EnglishReader:
                 found = strong
             if any(f[1] < 0 for f in strong):
                 found = strong  # "minutes" is a wait only where nothing else is named
+            used_weak = used_weak or len(found) > len(strong)
             if self._place_remap and self._place.search(piece) and not self._food.search(piece):
                 found = [(self._place_remap.get(a, a), g, w, e) for a, g, w, e in found]
             if delivered:
@@ -229,12 +233,13 @@ class EnglishReader:
                 )
         complaints.sort(key=lambda t: (t[0], t[1]))
         praise.sort(key=lambda t: t[0])
-        return EnglishReading(
+        reading = EnglishReading(
             complaints=tuple(c for *_, c in complaints),
             praise=tuple(p for _, p in praise),
             categories=tuple(categories),
             general=general,
         )
+        return reading, used_weak
 
 
 @cache
