@@ -139,8 +139,8 @@ def test_a_flag_of_the_learned_reader_carries_the_words_and_the_score():
         assert evidence.facts[-1].startswith("模型评分")
 
 
-def test_the_opened_blind8_trains_the_reader_and_the_unopened_blind10_is_refused(tmp_path):
-    """blind8 was opened (its README): a writer of the training data; blind10 never is read."""
+def test_the_opened_blind8_trains_the_reader_and_the_unopened_blind11_is_refused(tmp_path):
+    """blind8 was opened (its README): a writer of the training data; blind11 never is read."""
     from reviewbot.analysis import malice_data
 
     assert "blind8" in malice_data.MALICE_SETS
@@ -181,13 +181,13 @@ def test_the_learned_reader_is_asked_only_about_reviews_with_an_evidence_piece()
 
 
 def _labelled_texts() -> list[str]:
-    """Every text of the opened labelled sets (never the unopened blind10) and of waimai."""
+    """Every text of the opened labelled sets (never the unopened blind11) and of waimai."""
     import csv
 
     data = Path(__file__).parent / "data"
     files = sorted(data.glob("*.jsonl")) + sorted((data / "dev").rglob("*.jsonl"))
     for folder in sorted(data.glob("blind*")):
-        if folder.name != "blind10":  # unopened: not even listed
+        if folder.name != "blind11":  # unopened: not even listed
             files += sorted(folder.rglob("*.jsonl"))
     texts = []
     for path in files:
