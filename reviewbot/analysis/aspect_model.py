@@ -477,15 +477,18 @@ def read_by_rules(reading: Reading, found: Found) -> set[int]:
     the model's n-grams do not tell the two apart), or they name what the next clause, not
     opened by a contrast, praises with no word of blame of their own (人均100，很划算;
     服务员说"马上给您换"，很快就换了; 点了微辣，刚刚好很好吃)."""
-    judged = {i for p in found.points for i in range(p.first, p.last + 1)}
+    judged: set[int] = set()
+    for p in found.points:
+        judged.update(range(p.first, p.last + 1))
     clauses = reading.clauses
-    totals = [c.general + sum(c.own.values()) for c in clauses]
-    judged.update(i for i, t in enumerate(totals) if t > 0)
-    judged.update(
-        i
-        for i in range(len(clauses) - 1)
-        if totals[i] == 0 and totals[i + 1] > 0 and not clauses[i + 1].clause.contrasted
-    )
+    praised_next = False  # the next clause praises, not opened by a contrast
+    for i in range(len(clauses) - 1, -1, -1):  # one pass from the end (the analyzer's hot path)
+        clause = clauses[i]
+        own = clause.own
+        total = clause.general + (sum(own.values()) if own else 0)
+        if total > 0 or (total == 0 and praised_next):
+            judged.add(i)
+        praised_next = total > 0 and not clause.clause.contrasted
     return judged
 
 

@@ -71,6 +71,9 @@ SETS: tuple[tuple[str, str], ...] = (
     ("w11a", "tests/data/dev/reply_w11a/set.jsonl"),
     ("w11b", "tests/data/dev/reply_w11b/set.jsonl"),
     ("blind9", "tests/data/blind9/reply_reviews/set.jsonl"),  # opened in session 27
+    ("blind10", "tests/data/blind10/reply_reviews/set.jsonl"),  # opened in session 28
+    ("w12a", "tests/data/dev/reply_w12a/set.jsonl"),
+    ("w12b", "tests/data/dev/reply_w12b/set.jsonl"),
 )
 
 

@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from reviewbot.analysis.aspect_model import (
+    CACHED_CLAUSES,
     AspectModel,
     additions,
     fair_priced,
@@ -182,6 +183,8 @@ class AnalyzerV1:
         # (味道也咸香, 很快就换了) and prices said in praise in 1-2★ reviews as complaints
         # (tests/test_reply_cover.py), which the rules do not.
         self._learned_aspects = LEARNED_ASPECTS if learned_aspects is None else learned_aspects
+        # the learned reader's additions of the reviews read so far, by what decides them
+        self._added: dict[tuple, tuple[tuple[int, str, float], ...]] = {}
         self._stores: dict[tuple, Matcher | None] = {}
 
     # -- the Analyzer protocol ------------------------------------------------------------
@@ -307,18 +310,23 @@ class AnalyzerV1:
         judged = read_by_rules(reading, found)
         if len(judged) == len(reading.clauses):
             return ()
-        spans = [(c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses]
+        spans = tuple((c.clause.start, c.clause.end, c.clause.contrasted) for c in reading.clauses)
         text = reading.text
-        item = (
-            [text[s:e] for s, e, _ in spans],
-            self.complaints.delivered(text, platform),
-            [c for _, _, c in spans],
-            [i for i in range(len(spans)) if i not in judged],
-        )
+        delivery = self.complaints.delivered(text, platform)
+        wanted = tuple(i for i in range(len(spans)) if i not in judged)
         # the aspects the rules found in a review are never added to it (additions)
         index = model.head_index()
-        ignored = [index[c.aspect] for c in found.complaints if c.aspect in index]
-        return _Pending(model, reading, folded, found, spans, item[3], item, ignored, judged)
+        ignored = sorted(index[c.aspect] for c in found.complaints if c.aspect in index)
+        # what decides the additions: the clauses, the kind of review, the clauses the rules
+        # left and the aspects they found (a short review read before: the same answer)
+        key = (text, spans, delivery, wanted, tuple(ignored))
+        known = self._added.get(key)
+        if known is not None:
+            return self._learned_of(known, spans, folded) if known else ()
+        item = ([text[s:e] for s, e, _ in spans], delivery, [c for _, _, c in spans], wanted)
+        pending = _Pending(model, reading, folded, found, spans, wanted, item, ignored, judged)
+        pending.key = key
+        return pending
 
     def _score_learned(self, pending: list[_Pending]) -> list[_Pending]:
         """The pending reviews with a clause over a threshold (most have none), their logits
@@ -340,6 +348,8 @@ class AnalyzerV1:
                     p.z = z[at:end]
                     p.asked = [i for i, o in zip(p.wanted, over[at:end], strict=True) if o]
                     out.append(p)
+                else:
+                    self._remember(p.key, ())
                 at = end
         if len(by_model) > 1:
             out.sort(key=lambda p: p.index)
@@ -354,7 +364,6 @@ class AnalyzerV1:
             return
         texts = [p.reading.text[p.spans[i][0] : p.spans[i][1]] for p in pending for i in p.asked]
         logits = iter(self.model.calibrated_logits(texts).tolist())
-        aspects = self.complaints.taxonomy.aspects
         for p in pending:
             model = p.model
             judged = set(p.judged)
@@ -362,9 +371,10 @@ class AnalyzerV1:
                 if next(logits) >= model.config.praise_logit:  # read as praise
                     judged.add(i)
             if len(judged) == len(p.spans):
+                self._remember(p.key, ())
                 continue
             probabilities = np.zeros((len(p.spans), len(model.heads)))
-            probabilities[p.wanted] = 1.0 / (1.0 + np.exp(-p.z))
+            probabilities[list(p.wanted)] = 1.0 / (1.0 + np.exp(-p.z))
             clause_texts = [p.reading.text[s:e] for s, e, _ in p.spans]
             added = additions(
                 probabilities,
@@ -375,23 +385,44 @@ class AnalyzerV1:
                 {c.aspect for c in p.found.complaints},
                 fair_priced(clause_texts, [c for _, _, c in p.spans]),
             )
+            self._remember(p.key, tuple(added))
             if not added:
                 continue
-            learned = []
-            for clause, aspect, prob in added:
-                start, end, _ = p.spans[clause]
-                known = aspects[aspect]
-                words = p.folded.span(start, end).strip()
-                evidence = f"learned {prob:.2f}"  # the reader's probability, not a word found
-                learned.append(
-                    Complaint(known.category, aspect, words, None, known.severity, evidence)
-                )
+            learned = self._learned_of(added, p.spans, p.folded)
             before = out[p.index]
             out[p.index] = replace(
                 before,
-                complaints=before.complaints + tuple(learned),
-                categories=_blamed_too(before.categories, tuple(learned)),
+                complaints=before.complaints + learned,
+                categories=_blamed_too(before.categories, learned),
             )
+
+    def _remember(self, key: tuple, added: tuple[tuple[int, str, float], ...]) -> None:
+        """Keep the learned reader's additions (clause, aspect, probability) of a review by
+        what decides them (_learned_complaints' key): short reviews repeat whole (太慢了;
+        菜都凉了，送了一个多小时; the 50,000 short reviews of the speed figure are a seventh
+        distinct), and a review read before is not scored again. Per analyzer: the praise
+        check is its own sentiment model's."""
+        if len(self._added) >= CACHED_CLAUSES:
+            self._added.clear()
+        self._added[key] = added
+
+    def _learned_of(
+        self,
+        added: Sequence[tuple[int, str, float]],
+        spans: Sequence[tuple[int, int, bool]],
+        folded: Normalized,
+    ) -> tuple[Complaint, ...]:
+        """The complaints of the learned reader's additions (clause, aspect, probability):
+        the span is the clause in the customer's words, the severity the aspect's."""
+        aspects = self.complaints.taxonomy.aspects
+        learned = []
+        for clause, aspect, prob in added:
+            start, end, _ = spans[clause]
+            known = aspects[aspect]
+            words = folded.span(start, end).strip()
+            evidence = f"learned {prob:.2f}"  # the reader's probability, not a word found
+            learned.append(Complaint(known.category, aspect, words, None, known.severity, evidence))
+        return tuple(learned)
 
     def threshold(self, text: str) -> float:
         """P(positive) under which a review is negative."""
@@ -588,14 +619,16 @@ class _Pending:
     reading: Reading
     folded: Normalized
     found: Found
-    spans: list[tuple[int, int, bool]]
-    wanted: list[int]
-    item: tuple[list[str], bool, list[bool], list[int]]  # as AspectModel.batch_logits reads it
+    spans: tuple[tuple[int, int, bool], ...]
+    wanted: tuple[int, ...]
+    # as AspectModel.batch_logits reads it
+    item: tuple[list[str], bool, list[bool], tuple[int, ...]]
     ignored: list[int]  # the heads of the aspects the rules found (never added)
     judged: set[int]
     z: np.ndarray | None = None  # the wanted clauses' logits, once scored
     asked: list[int] = field(default_factory=list)  # the clauses over a threshold
     index: int = -1  # the review's place in the batch
+    key: tuple = ()  # what decides its additions (AnalyzerV1._remember)
 
 
 def _blamed_too(
