@@ -36,6 +36,28 @@ def aspects(analyzer, text: str, platform: str | None = "dianping") -> set[str]:
         ("带小朋友来，店里没有宝宝椅", "service.utensils"),
         ("结账发现把没点的啤酒也算进去了", "price.billing"),
         ("吃完半夜开始吐，难受了一整晚", "hygiene.illness"),
+        ("卫生间一股臭味，门都关不上", "environment.cleanliness"),
+        ("申请退款被商家驳回了", "service.order_handling"),
+        # from t10rev2 (opened): fewer came than were ordered, frozen taste, marked bowls
+        ("点了三杯奶茶只送了两杯", "service.missing_item"),
+        ("叫咗两碟炒饭得一碟", "service.missing_item"),
+        ("牛肉有股雪藏味", "food.freshness"),
+        ("拿来的杯子上还有口红印", "hygiene.kitchen"),
+        ("洗手间没有卫生纸", "environment.cleanliness"),
+        ("包间里烟雾缭绕，呛得不行", "environment.comfort"),
+        ("凳子太低，吃得腰疼", "environment.comfort"),
+        ("还没吃完服务员就把盘子收走了", "service.attentiveness"),
+        ("份量细到一啖就食完", "food.portion"),
+        ("店里只能扫码点餐，老人不会用", "service.rules"),
+        # from reply_w11b (opened): a price raised, value set against elsewhere, both ways sick
+        ("水煮鱼从六十几加到七十几", "price.expensive"),
+        ("同样的价钱别家分量大一倍", "price.value"),
+        ("这个价位应该更好才对", "price.value"),
+        ("说到底名不副实", "price.value"),
+        ("全家又吐又拉，折腾了一晚", "hygiene.illness"),
+        ("水壶里一层厚厚的水垢", "hygiene.kitchen"),
+        ("外套都没地方挂", "environment.space"),
+        ("地上全是油，差点摔倒", "environment.cleanliness"),
     ],
 )
 def test_the_kind_is_read(analyzer, text, aspect):
@@ -48,6 +70,8 @@ def test_the_kind_is_read(analyzer, text, aspect):
         ("鱼很新鲜，一点土腥味都没有", "food.freshness"),
         ("宝宝椅、餐具都准备得很齐全", "service.utensils"),
         ("过道很宽敞，不挤", "environment.space"),
+        ("这家没有不好的地方", "environment.space"),
+        ("门口没有放伞的地方", "service.missing_item"),
     ],
 )
 def test_its_praise_or_negation_is_no_complaint(analyzer, text, aspect):

@@ -102,3 +102,8 @@ def test_a_dish_named_in_traditional_characters_is_named_too(analyzer, drafter):
     text = "水煮魚份量好少，一碟冇幾塊。"
     _, draft = clean_draft(analyzer, drafter, text, 2, review_id="dish3", platform="dianping")
     assert "水煮魚「" in draft.text
+
+
+def test_a_courier_named_as_such_makes_a_delivery_on_a_dine_in_platform(analyzer):
+    # 外送員 (Taiwan) is a delivery word: its lateness stays the delivery's on Google
+    assert "delivery.late" in aspects(analyzer, "外送員遲到了快40分鐘，湯都涼了", "google")
