@@ -58,6 +58,10 @@ def aspects(analyzer, text: str, platform: str | None = "dianping") -> set[str]:
         ("水壶里一层厚厚的水垢", "hygiene.kitchen"),
         ("外套都没地方挂", "environment.space"),
         ("地上全是油，差点摔倒", "environment.cleanliness"),
+        ("坐下半小时茶都没人添", "service.attentiveness"),
+        ("门头的灯箱坏了一半", "environment.decor"),
+        ("上来一看小小一碗", "food.portion"),
+        ("等了半天才有人来点单", "service.order_handling"),
     ],
 )
 def test_the_kind_is_read(analyzer, text, aspect):
@@ -72,6 +76,8 @@ def test_the_kind_is_read(analyzer, text, aspect):
         ("过道很宽敞，不挤", "environment.space"),
         ("这家没有不好的地方", "environment.space"),
         ("门口没有放伞的地方", "service.missing_item"),
+        ("招牌菜炖得很烂，入口即化", "environment.decor"),
+        ("服务员主动给我们加水", "service.attentiveness"),
     ],
 )
 def test_its_praise_or_negation_is_no_complaint(analyzer, text, aspect):
