@@ -15,7 +15,9 @@ two agree on where a point starts and ends:
    that category's aspect named by a topic word of the clause, else the category's first;
 4. in a delivery review, aspects with `in_delivery` become that one (waiting → late); in
    any other review, aspects with `at_table` become that one in a clause telling of table
-   service (服务员端汤的时候洒了 is no spill in the delivery bag);
+   service (服务员端汤的时候洒了 is no spill in the delivery bag), and in a review of a meal
+   in the restaurant (its words, or posted on a dine-in platform) aspects with `dine_in`
+   become that one (点菜等了十五分钟 is slow service, no late delivery; no rider came);
 5. a target is the pattern's `target` group, else a dish of the store's menu in the clause,
    else a person's role (服务员, 骑手), else for food and hygiene complaints the noun jieba
    finds nearest the complaint word (targets.py).
@@ -60,6 +62,8 @@ NOUN_TARGETS = (
     "delivery.spilled",
 )
 ROLE_TARGETS = ("service.", "delivery.rider", "delivery.late")
+# Aspects whose target may be a dish of the menu named elsewhere in the complaint's sentence.
+SENTENCE_TARGETS = ("food.",)
 MAX_TARGET_CHARS = 10
 MAX_ANCHOR_WORDS = 200
 LOW_RATING = 2
@@ -76,6 +80,8 @@ class Aspect:
     supersedes: tuple[str, ...] = ()
     in_delivery: str | None = None
     at_table: str | None = None
+    # the aspect in a review of a meal in the restaurant; "" there is no such point
+    dine_in: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,10 @@ class Taxonomy:
     table_context: tuple[str, ...] = ()
     delivery_platforms: frozenset[str] = frozenset()
     dine_in_context: tuple[str, ...] = ()
+    # Words of a delivery that a meal in the restaurant also has (打包 the leftovers, 餐盒):
+    # a delivery only in a review with no word of a meal there, posted on no dine-in platform.
+    delivery_weak: tuple[str, ...] = ()
+    dine_in_platforms: frozenset[str] = frozenset()
     hearsay: tuple[str, ...] = ()
     consequence: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # category → its usual aspect
@@ -108,6 +118,15 @@ class Taxonomy:
         if (platform or "").lower() not in self.delivery_platforms:
             return False
         return not any(word in text for word in self.dine_in_context)
+
+    def dine_in_platform(self, platform: str | None) -> bool:
+        return (platform or "").lower() in self.dine_in_platforms
+
+    def eaten_in(self, text: str, platform: str | None) -> bool:
+        """A review (`text` in Simplified) of a meal in the restaurant: a word of one, or
+        posted on a dine-in platform (Dianping, Google); the caller has told it is no
+        delivery."""
+        return self.dine_in_platform(platform) or any(w in text for w in self.dine_in_context)
 
     def label(self, aspect: str) -> str:
         found = self.aspects.get(aspect)
@@ -133,6 +152,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
                 supersedes=tuple(spec.get("supersedes", ())),
                 in_delivery=spec.get("in_delivery"),
                 at_table=spec.get("at_table"),
+                dine_in=spec.get("dine_in"),
             )
             for key, sign in (("topics", 0), ("complaint", -1), ("praise", 1)):
                 for word in spec.get(key, ()):
@@ -153,6 +173,7 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
     }
     unknown = [a.in_delivery for a in aspects.values() if a.in_delivery not in (None, *aspects)]
     unknown += [a.at_table for a in aspects.values() if a.at_table not in (None, *aspects)]
+    unknown += [a.dine_in for a in aspects.values() if a.dine_in not in (None, "", *aspects)]
     unknown += [a for a in defaults.values() if a not in aspects]
     if unknown:
         raise ValueError(f"aspects.toml: unknown in_delivery/at_table aspect(s) {unknown}")
@@ -167,6 +188,8 @@ def load_taxonomy(path: Path = DATA / "aspects.toml") -> Taxonomy:
         table_context=tuple(data.get("table_context", ())),
         delivery_platforms=frozenset(data.get("delivery_platforms", ())),
         dine_in_context=tuple(data.get("dine_in_context", ())),
+        delivery_weak=tuple(data.get("delivery_weak", ())),
+        dine_in_platforms=frozenset(data.get("dine_in_platforms", ())),
         hearsay=tuple(data.get("hearsay", ())),
         consequence=tuple(data.get("consequence", ())),
         defaults=defaults,
@@ -234,6 +257,8 @@ class ComplaintReader:
         self._unanchored = [i for i, sets in enumerate(anchors) if not sets]
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
+        self._delivery_weak = re.compile(trie_pattern(self.taxonomy.delivery_weak or ("\0",)))
+        self._dine_in = re.compile(trie_pattern(self.taxonomy.dine_in_context or ("\0",)))
         self._table = re.compile(trie_pattern(self.taxonomy.table_context or ("\0",)))
         self._hearsay = re.compile(trie_pattern(self.taxonomy.hearsay or ("\0",)))
         self._consequence = re.compile(trie_pattern(self.taxonomy.consequence or ("\0",)))
@@ -241,8 +266,20 @@ class ComplaintReader:
     def delivered(self, text: str, platform: str | None) -> bool:
         """Whether the review (`text` folded) tells of a delivered order: a word of the
         delivery, or posted on a delivery platform with no word of a meal in the shop."""
-        return bool(self._delivery.search(text)) or self.taxonomy.delivered_by_platform(
+        return self._delivery_words(text, platform) or self.taxonomy.delivered_by_platform(
             text, platform
+        )
+
+    def _delivery_words(self, text: str, platform: str | None) -> bool:
+        """A word of a delivery (外卖, 骑手), or one a meal in the restaurant also has (打包,
+        餐盒) in a review with no word of such a meal, posted on no dine-in platform (要打包盒
+        又等十分钟 after 服务员… is leftovers taken home, not a delivery)."""
+        if self._delivery.search(text):
+            return True
+        return (
+            self._delivery_weak.search(text) is not None
+            and not self.taxonomy.dine_in_platform(platform)
+            and self._dine_in.search(text) is None
         )
 
     def read(
@@ -327,7 +364,7 @@ class ComplaintReader:
         points = [
             p for p in points if p.sign < 0 or not self._hearsay.search(text, *_bounds(clauses, p))
         ]
-        if self._delivery.search(text):
+        if self._delivery_words(text, platform):
             for point in points:
                 moved = self.taxonomy.aspects[point.aspect].in_delivery
                 if moved and point.sign < 0:
@@ -347,6 +384,8 @@ class ComplaintReader:
                 first, last = clauses[point.first].clause, clauses[point.last].clause
                 if moved and point.sign < 0 and self._table.search(text, first.start, last.end):
                     point.aspect = moved
+            if self.taxonomy.eaten_in(text, platform):
+                points = self.at_dine_in(points)
         points = _dedupe(points)
         found = Found(points=points)
         found.jieba = self._targets(text, reading, points, store)
@@ -354,6 +393,20 @@ class ComplaintReader:
         found.complaints, found.praise = self._report(reading, points, span)
         found.categories = self._categories(reading, points, rating)
         return found
+
+    def at_dine_in(self, points: list[Point]) -> list[Point]:
+        """Points of a review of a meal in the restaurant, each delivery aspect as the one it
+        is there (`dine_in`: a wait is slow service, food not hot the kitchen's); a rider's
+        (找不到 of 翻半天找不到几块肉) is no point: none came."""
+        out = []
+        for point in points:
+            moved = self.taxonomy.aspects[point.aspect].dine_in
+            if moved is not None and point.sign < 0:
+                if not moved:
+                    continue
+                point.aspect = moved
+            out.append(point)
+        return self._supersede(out)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -496,6 +549,11 @@ class ComplaintReader:
             lo = clauses[point.first].clause.start
             hi = clauses[point.last].clause.end
             candidates = [m for m in menu if lo <= m[0] and m[1] <= hi]
+            if not candidates and point.sign < 0 and point.aspect.startswith(SENTENCE_TARGETS):
+                # the dish the sentence is about (…来吃辣子鸡是一绝，现在辣椒比鸡还多，还炸得干巴巴
+                # 的): a dish of the menu named earlier in it, else later
+                at, to = _sentence(text, lo, hi)
+                candidates = [m for m in menu if at <= m[0] and m[1] <= to]
             if not candidates and point.aspect.startswith(ROLE_TARGETS):
                 candidates = [r for r in roles if lo <= r[0] and r[1] <= hi]
             if not candidates and point.sign < 0 and point.aspect.startswith(NOUN_TARGETS):
@@ -662,6 +720,15 @@ def _nearest(candidates: Sequence[tuple[int, int, str]], point: Point) -> str:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence holding text[start:end]."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return (before[-1] if before else 0), (after.start() if after else len(text))
+
+
 _TARGET_TRIM = re.compile(r"^(一份|一个|一杯|一碗|的|了|是|个|份|杯|碗)+|(的|了|啊|呀|吧|呢)+$")
 
 

@@ -280,11 +280,14 @@ def sections(
     quote: Callable[[str], str],
     rng: random.Random,
     says: Callable[[str, str], bool] = lambda words, category: False,
+    hint: Callable[[Complaint], str] = lambda complaint: "",
 ) -> list[Section]:
     """A section per complaint (most severe first); `quote` makes a span fit to quote;
     `says(words, category)` whether quoted words, read alone, make a complaint of that
     category (leftovers.says_kind: the caller passes it, leftovers reads English through
-    english.py, which imports this module)."""
+    english.py, which imports this module); `hint(complaint)` a `when` word the review
+    around its words tells (a wait in a review of queueing for a table: 等位), tried after
+    the words' own."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
     # Aspects already answered (with the word of theirs that chose the answer): a second
@@ -296,7 +299,10 @@ def sections(
         aspect = complaint.aspect
         own = aspect.removeprefix("unmapped.")
         answer = answer_for(own, answers) if own.count(".") == 1 else None
+        told = hint(complaint)
         word = answer.word_for(complaint.span) if answer else ""
+        if answer and not word and told:
+            word = answer.word_for(told)
         if own.count(".") == 1 and (own, word) not in done and any(a == own for a, _ in done):
             aspect = own  # another answer of an aspect answered: answered as that aspect
         elif aspect.count(".") == 2 and any(a == own for a, _ in done):
@@ -306,6 +312,8 @@ def sections(
             continue
         done.add((aspect.removeprefix("unmapped."), word))
         acks, steps = answer.for_words(complaint.span)
+        if told and not answer.word_for(complaint.span) and answer.word_for(told):
+            acks, steps = answer.for_words(told)
         span = _carrying(
             complaint.span, word, (*answer.when, *_problem_words(complaint.category)), quote
         )
@@ -334,8 +342,17 @@ def sections(
             after = quote(rest) if rest else ""
             span = after if after and says(after, complaint.category) else span
         values = {"span": "" if span in quoted else span, "target": target}
-        # The customer's own words beat the dish alone, and either beats a generic line.
-        with_span = [a for a in (fill(v, values) for v in acks if "span" in slots_in(v)) if a]
+        # The customer's own words beat the dish alone, and either beats a generic line; the
+        # words and the dish beat the words alone when the words leave the dish out (您说辣子鸡
+        # 「炸得干巴巴的像嚼柴」), and never name it twice when they hold it.
+        quoting = [v for v in acks if "span" in slots_in(v)]
+        both = {"span", "target"}
+        named_in_words = bool(target) and to_simplified(target) in to_simplified(values["span"])
+        if named_in_words:
+            quoting = [v for v in quoting if not both <= slots_in(v)] or quoting
+        else:
+            quoting = [v for v in quoting if both <= slots_in(v) and fill(v, values)] or quoting
+        with_span = [a for a in (fill(v, values) for v in quoting) if a]
         specific = with_span or [a for a in (fill(v, values) for v in acks if slots_in(v)) if a]
         generic = [a for a in acks if not slots_in(a)]
         # A `when` answer whose every ack needs words this point lacks (死鹹 is unfit to

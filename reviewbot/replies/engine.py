@@ -23,6 +23,7 @@ from typing import Any
 
 from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
+from reviewbot.analysis.normalize import to_simplified
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
     CHINESE,
@@ -49,13 +50,17 @@ from reviewbot.replies.leftovers import (
     tells_of_time,
 )
 from reviewbot.replies.reading import (
+    DINE_IN_WORD,
     Complaint,
     Reading,
     amount_part,
     clean_quote,
+    dish_places,
+    eaten_in,
     quote_part,
     read_review,
     split_follow_up,
+    table_wait,
     tail_part,
 )
 from reviewbot.replies.script import as_written, script_variant, to_traditional
@@ -214,7 +219,13 @@ class TemplateDrafter:
         points = [
             replace(c, span="", target=None)
             if plain
-            else _unquoted_if_unsafe(_complaint_words(c, english), review, analysis, store, english)
+            else _unquoted_if_unsafe(
+                _with_dish(_complaint_words(c, english), review.text, store.menu, english),
+                review,
+                analysis,
+                store,
+                english,
+            )
             for c in self._points(
                 reading, analysis, english, review.text, review.rating, review.platform
             )
@@ -251,7 +262,16 @@ class TemplateDrafter:
 
             if points:
                 return self._assemble_points(
-                    reading, parts, values, points, rng, max_chars, written, last_resort
+                    reading,
+                    parts,
+                    values,
+                    points,
+                    rng,
+                    max_chars,
+                    written,
+                    last_resort,
+                    review.text,
+                    review.platform,
                 )
             text, used = self._assemble(reading, parts, values, rng)
             return written(text), used
@@ -420,10 +440,13 @@ class TemplateDrafter:
         max_chars: int,
         written: Callable[[str], str] = lambda text: text,
         last_resort: bool = True,
+        text: str = "",
+        platform: str | None = None,
     ) -> tuple[str, tuple[str, ...]]:
         """Every complaint answered (see answers.py), framed by the template's greeting,
         praise clause, apology, invitation to talk and signature; compressed to fit as
-        `written` (in the review's script) will post it."""
+        `written` (in the review's script) will post it; `text` the review's (a wait in a
+        review of queueing for a table is answered as one)."""
         values = {**values, "complaint": self._complaint(reading, values, rng)}
         chosen: dict[str, str] = {}
         shortest: dict[str, str] = {}  # the last resort under a length limit
@@ -436,7 +459,14 @@ class TemplateDrafter:
             chosen[part] = rng.choice(options) if options else ""
             # (a part some variant leaves out, as the invitation's "", stays out)
             shortest[part] = min(options, key=len, default="")
-        found = sections(points, self.library.answers, quote_span, rng, says_kind)
+        found = sections(
+            points,
+            self.library.answers,
+            quote_span,
+            rng,
+            says_kind,
+            hint=setting_hint(text, platform),
+        )
         # Leftover clauses (unmapped.*) are other words than the reading's complaints: they
         # do not stand in for them.
         mapped = {s.category for s in found if not s.unmapped}
@@ -810,6 +840,62 @@ def _clause_of_aspect(complaint: AnalysisComplaint) -> AnalysisComplaint:
         return complaint  # 鸡翅没炸熟，里面还带着血丝: its first clause says it
     own = [c for c in clauses if aspect_of_words(c) == complaint.aspect and quote_span(c)]
     return replace(complaint, span=own[0]) if len(own) == 1 else complaint
+
+
+_SENTENCE = re.compile(r"[。！？!?；;\n]")
+_MEASURE = re.compile(r"[一二两兩三几幾半每]?[碟盘盤份碗盒杯个個只隻块塊串锅鍋盆]|.")
+# Points whose dish the reply names when the customer named it earlier in the sentence.
+DISH_ASPECTS = ("food.", "service.waiting", "service.missing_item")
+
+
+def _with_dish(
+    complaint: AnalysisComplaint, text: str, menu: tuple[str, ...], english: bool
+) -> AnalysisComplaint:
+    """A food complaint the analyzer found no dish for, with the dish its sentence names
+    (三四年前来吃辣子鸡是一绝，现在…还炸得干巴巴的像嚼柴: the 辣子鸡 is what was fried dry), the
+    one named nearest before its words: the reply names the dish beside the customer's
+    words, which leave it out. Not one named after them (…也就那样，鱼香肉丝是甜的: a verdict
+    on the meal, then the dishes, each a point of its own)."""
+    # (a one-character target is a verb jieba took for a noun: 炸 of 炸得干巴巴; a measure
+    # names no dish: 一碟 of 一碟冇幾塊)
+    named = complaint.target and not _MEASURE.fullmatch(complaint.target)
+    aspect = complaint.aspect.removeprefix(UNMAPPED)
+    if english or named or not aspect.startswith(DISH_ASPECTS):
+        return complaint
+    # read in Simplified, as the dishes are written (辣子雞 is 辣子鸡), where that keeps places
+    plain, words = to_simplified(text), to_simplified(complaint.span.strip())
+    if len(plain) == len(text):
+        text = plain
+        span = words
+    else:
+        span = complaint.span.strip()
+    at = text.find(span) if span else -1
+    if at < 0:
+        return complaint
+    ends = [m.end() for m in _SENTENCE.finditer(text, 0, at)]
+    start = ends[-1] if ends else 0
+    after = _SENTENCE.search(text, at + len(span))
+    end = after.start() if after else len(text)
+    dishes = dish_places(text, start, end, menu)
+    before = [d for d in dishes if d[1] <= at]
+    if any(at <= d[0] and d[1] <= at + len(span) for d in dishes):
+        return complaint  # its own words name it
+    if not before:
+        return complaint
+    return replace(complaint, target=max(before, key=lambda d: d[1])[2])
+
+
+def setting_hint(text: str, platform: str | None) -> Callable[[AnalysisComplaint], str]:
+    """The `when` words the review around a point tells (see templates/replies/aspects.toml):
+    等位 for a wait in a review of queueing for a table, 堂食 for any point of a meal in the
+    restaurant."""
+    dine_in = bool(text) and eaten_in(text, platform)
+
+    def hint(complaint: AnalysisComplaint) -> str:
+        wait = table_wait(text, complaint.span) if complaint.aspect.endswith("waiting") else ""
+        return " ".join(w for w in (wait, DINE_IN_WORD if dine_in else "") if w)
+
+    return hint
 
 
 def _unquoted_if_unsafe(

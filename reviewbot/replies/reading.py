@@ -62,6 +62,10 @@ class _Words:
     unanswered: tuple[str, ...]
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
+    delivered_weak: tuple[str, ...]
+    table_wait: tuple[str, ...]
+    dish_wait: tuple[str, ...]
+    table_wait_answer: str
     cut_at: re.Pattern[str]
     long_leads: re.Pattern[str]
     fragment_ends: tuple[str, ...]
@@ -86,6 +90,10 @@ def _words() -> _Words:
         unanswered=tuple(data["unanswered_words"]),
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
+        delivered_weak=tuple(data.get("delivered_weak_words", ())),
+        table_wait=tuple(data["table_wait"]["words"]),
+        dish_wait=tuple(data["table_wait"]["dish_words"]),
+        table_wait_answer=data["table_wait"]["answer"],
         cut_at=re.compile("|".join(map(re.escape, sorted(data["cut_at"], key=len, reverse=True)))),
         long_leads=re.compile(
             "|".join(map(re.escape, sorted(data["long_leads"], key=len, reverse=True)))
@@ -147,11 +155,44 @@ def delivered(text: str, platform: str | None = None) -> bool:
     late delivery, not slow table service."""
     words = _words()
     plain = to_simplified(text)
-    if find_term(plain, words.delivered) is not None:
-        return True
     from reviewbot.analysis.complaints import load_taxonomy
 
-    return load_taxonomy().delivered_by_platform(plain, platform)
+    taxonomy = load_taxonomy()
+    said = find_term(plain, words.delivered)
+    if said is not None and said not in words.delivered_weak:
+        return True
+    strong = tuple(w for w in words.delivered if w not in words.delivered_weak)
+    if said is not None and find_term(plain, strong) is not None:
+        return True
+    if said is not None and not taxonomy.eaten_in(plain, platform):
+        return True  # 送来, 下单 in a review of no meal in the restaurant
+    return taxonomy.delivered_by_platform(plain, platform)
+
+
+# The `when` word of an answer for a point of a meal in the restaurant.
+DINE_IN_WORD = "堂食"
+
+
+def eaten_in(text: str, platform: str | None = None) -> bool:
+    """Whether the review tells of a meal in the restaurant: no delivery (delivered), and a
+    word of one or posted on a dine-in platform (the analyzer's aspects.toml)."""
+    from reviewbot.analysis.complaints import load_taxonomy
+
+    if delivered(text, platform):
+        return False
+    return load_taxonomy().eaten_in(to_simplified(text), platform)
+
+
+def table_wait(text: str, span: str) -> str:
+    """The answer word (等位) for a wait in `span` of a review (`text`) that tells of
+    queueing for a table, when the wait's own words tell of no dish; else ""."""
+    words = _words()
+    plain, own = to_simplified(text), to_simplified(span)
+    if any(w in own for w in words.dish_wait):
+        return ""
+    if find_term(plain, words.table_wait) is None:
+        return ""
+    return words.table_wait_answer
 
 
 def at_table(text: str, platform: str | None = None) -> bool:
@@ -311,6 +352,22 @@ def amount_part(clause: str) -> str:
 
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]+")
 _REPORTED = re.compile(r"说|說|讲|講|告诉|告訴|表示")
+
+
+def dish_places(
+    text: str, start: int, end: int, menu: tuple[str, ...]
+) -> list[tuple[int, int, str]]:
+    """Where text[start:end] names a dish (named_dish's: the menu, a commonly known dish, a
+    staple), longest first where two overlap, in order."""
+    found: list[tuple[int, int, str]] = []
+    known = (*sorted((d for d in menu if d), key=len, reverse=True), *dish_lexicon())
+    for dish in (*known, *_words().staples):
+        at = text.find(dish, start, end)
+        while at >= 0:
+            if not any(s < at + len(dish) and at < e for s, e, _ in found):
+                found.append((at, at + len(dish), dish))
+            at = text.find(dish, at + 1, end)
+    return sorted(found)
 
 
 def named_dish(text: str, menu: tuple[str, ...]) -> str:
