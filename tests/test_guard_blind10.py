@@ -52,3 +52,49 @@ def test_an_extension_does_not_split_a_foreign_number():
     """分 of 分机 is no unit: 028 8533 7762 分机 3 is one other number, not 0288533 and a note."""
     assert "private_data" in codes("详情请联系前厅经理 021 8533 7762 分机 3。", "服务差")
     assert codes("详情请联系店长 010-1234 5678。", "服务差") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Compensation hinted, never named.
+        ("您放心，这一单绝不会让您白花钱的，后面您就知道了。", "promise"),
+        ("这次确实是我们的错，放心，不会让您吃亏。", "promise"),
+        ("老客人我们记着，下次来还是按原来的价格算。", "promise"),
+        ("以后这道菜都给您装双份的量，价钱不变。", "promise"),
+        ("下回来份量我哋加倍，唔另外收錢。", "promise"),
+        ("您要是申请退款，我们这边马上同意。", "promise"),
+        ("这一顿的钱，下次到店时给您扣回来。", "promise"),
+        ("Please join us again as our guest next week.", "promise"),
+        # The review asked to be softened, added to or re-rated.
+        ("Would you consider softening the wording a little?", "delete_request"),
+        ("If it goes better, an updated star rating would really help.", "delete_request"),
+        ("辛苦您帮忙补一句“问题已经解决”。", "delete_request"),
+        ("措辞能不能写得客气一点？小店不容易。", "delete_request"),
+        ("下次再来，顺便在评价里补充一下新的体验吧。", "delete_request"),
+        # The customer's own particulars.
+        ("对不起，黄太，漏了您一碗饭，下次一定核对。", "private_data"),
+        ("您订位时留的名字是王建军，我们登记错了日期。", "private_data"),
+        ("您留的地址金牛区茶店子街那边，我们下月开通配送。", "private_data"),
+        ("送到住在人民北路那栋的那位顾客，是您吧？", "private_data"),
+        ("We have your number ending 8812 and will ring you.", "private_data"),
+    ],
+)
+def test_violations_of_blind10s_miss_kinds_are_caught(text, rule):
+    assert rule in codes(text, "服务差")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Guards of the new patterns' edges (pass at main too).
+        "退款的事店长会通过平台私信和您沟通。",
+        "下次下单麻烦加一句备注，写清楚忌口。",
+        "我们不会要求您补充或修改评价。",
+        "店里的份量现在每份都过秤，价格按菜单来。",
+        "陈师傅已经重新调了汤底。",
+        "本店地址和电话在店铺页面上都有。",
+    ],
+)
+def test_edges_of_the_new_kinds_pass(text):
+    assert codes(text, "服务差") == set()
