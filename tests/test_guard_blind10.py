@@ -98,3 +98,61 @@ def test_violations_of_blind10s_miss_kinds_are_caught(text, rule):
 )
 def test_edges_of_the_new_kinds_pass(text):
     assert codes(text, "服务差") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Blame shifted onto a supplier, a processor, a utility, a colleague or the platform:
+        # a public reply naming them as the cause shifts the blame, whatever it changes next.
+        ("这批虾是供货商昨天送来的，我们也吃了他们的亏，正在考虑换一家。", "blame"),
+        ("排骨是新换的厂家送的，骨渣是他们剁的时候留下的。", "blame"),
+        ("那天电力公司电压不够，锅一直烧不开。", "blame"),
+        ("打荷的是兼职的学生，她粗心把料放错了，已经批评过了。", "blame"),
+        ("那天的服务员是从别的分店调过来的，不熟悉我们的流程。", "blame"),
+        ("收银员忙着接电话顾不上您，下次我们换个靠谱点的人。", "blame"),
+        ("份量是平台统一规定的，我们也只能照做。", "blame"),
+        ("餐一出门就归骑手负责了，这事您得找平台解决，我们爱莫能助。", "blame"),
+        ("当时您说话太快，服务员听错了。", "blame"),
+        ("您下单时拣的是特辣，我们是照着您选的来做的。", "blame"),
+        ("The portion size is set by the app, not us, so this is a matter for their support.", "blame"),
+        ("The driver cancelled and the app had to reassign it, which is why it was late.", "blame"),
+        # Mocking or challenging the customer.
+        ("各位网友评评理，点个番茄炒蛋嫌不辣。", "argue"),
+        ("看您的评价记录，好几家店都是一星，是不是专门来找事的？", "argue"),
+        ("看样子您今天心情不太好，祝您早日开心。", "argue"),
+        ("您吃不饱估计是胃口比较大，可以多点一份。", "argue"),
+        ("您说菜不新鲜，要讲证据。", "argue"),
+        ("这张图是不是网上下载的，请您说明一下。", "argue"),
+        ("建议您下次再仔细品一品，红油是当天熬的。", "argue"),
+        ("这点小事没必要写到评价里吧。", "argue"),
+        ("全是瘦肉那叫炒肉片，不叫回锅肉。", "argue"),
+        ("点那么多凉菜干嘛？", "argue"),
+        ("盘子都光了还给差评，说不过去吧。", "argue"),
+        ("我们的打包盒比大部分店都好。", "argue"),
+        ("要吃便宜的可以去路边的苍蝇馆子。", "argue"),
+        ("您说没人理根本是乱讲。", "argue"),
+        ("One star for a late dessert seems a bit harsh, don't you think?", "argue"),
+        ("It is a hotpot place. What were you expecting?", "argue"),
+        ("Readers can draw their own conclusions.", "argue"),
+        ("Calling our kitchen dirty is simply untrue.", "argue"),
+    ],
+)
+def test_blame_and_argue_of_blind10s_kinds_are_caught(text, rule):
+    assert rule in codes(text, "服务差")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 别 as "other" is no negation, and no new pattern reads an owned account.
+        "是我们没教好，别的店调来的同事不熟悉流程不是理由。",
+        "That delay is on us, not on the delivery side.",
+        "外送平台的退款是由平台处理后原路退回的，漏送是我们的疏失。",
+        "出锅前我们也没看出来，现在先打在碗里检查。",
+        "这是管理没到位，不是哪个员工的事。",
+        "这是店里的责任，不是您不小心。",
+    ],
+)
+def test_owned_accounts_near_the_new_kinds_pass(text):
+    assert codes(text, "服务差") == set()
