@@ -115,7 +115,7 @@ def test_edges_of_the_new_kinds_pass(text):
         ("餐一出门就归骑手负责了，这事您得找平台解决，我们爱莫能助。", "blame"),
         ("当时您说话太快，服务员听错了。", "blame"),
         ("您下单时拣的是特辣，我们是照着您选的来做的。", "blame"),
-        ("The portion size is set by the app, not us, so this is a matter for their support.", "blame"),
+        ("Portions are set by the app, not us: a matter for their support.", "blame"),
         ("The driver cancelled and the app had to reassign it, which is why it was late.", "blame"),
         # Mocking or challenging the customer.
         ("各位网友评评理，点个番茄炒蛋嫌不辣。", "argue"),
