@@ -156,3 +156,34 @@ def test_blame_and_argue_of_blind10s_kinds_are_caught(text, rule):
 )
 def test_owned_accounts_near_the_new_kinds_pass(text):
     assert codes(text, "服务差") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Kinds the held-out writers' READMEs name (not their rows): doubt in a softer word,
+        # the customer told to read first, never had this complaint, the driver's slowness.
+        ("后厨每天消毒，您说的情况不太可能。", "argue"),
+        ("麻烦您下次先看清楚菜单再下单。", "argue"),
+        ("We have served this for years and never had this complaint.", "argue"),
+        ("The driver took ages to collect it.", "blame"),
+    ],
+)
+def test_softer_doubt_and_the_drivers_slowness_are_caught(text, rule):
+    assert rule in codes(text, "服务差")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The store saying it will not ask for several things at once, a platform fee named as
+        # the platform's, an apology naming the rider's delay; sincere thanks for a long review
+        # guards a pattern tried and dropped (passes at main too).
+        "We will not ask you to delete or change your review; we just want to fix it.",
+        "这单的配送费是平台收的，配送慢的问题我们也会反映。",
+        "Sorry the rider was late. We will look at our prep time.",
+        "非常抱歉，辛苦您写了这么长的评价，我们都看了。",
+    ],
+)
+def test_near_misses_of_those_kinds_pass(text):
+    assert codes(text, "服务差") == set()
