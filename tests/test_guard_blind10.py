@@ -187,3 +187,36 @@ def test_softer_doubt_and_the_drivers_slowness_are_caught(text, rule):
 )
 def test_near_misses_of_those_kinds_pass(text):
     assert codes(text, "服务差") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # The customer's account, then the records read out against it.
+        ("您说等了四十分钟，后台显示是二十五分钟。", "argue"),
+        # The customer's words said to hurt; the customer told to study before coming.
+        ("您这么写让我们很委屈。", "argue"),
+        ("建议您来之前先研究一下川菜。", "argue"),
+        # English: set above other places, the menu's pictures disowned, the staff's word,
+        # the weather as the reason.
+        ("Honestly our dumplings are cheaper than most places nearby.", "argue"),
+        ("Menu pictures are for reference only.", "argue"),
+        ("Our waiter told us you were rude to him.", "argue"),
+        ("It was snowing hard, so the order came late.", "blame"),
+    ],
+)
+def test_records_and_english_counter_claims_are_caught(text, rule):
+    assert rule in codes(text, "服务差")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们查了记录，显示您等了50分钟，确实太久了。",
+        "您这样说我们很惭愧，会马上改。",
+        "希望您下次来之前先打电话订位，我们给您留位子。",
+        "The rain that night is no excuse; we should have packed it better.",
+    ],
+)
+def test_owned_records_and_plain_requests_pass(text):
+    assert codes(text, "服务差") == set()
