@@ -216,7 +216,13 @@ def test_records_and_english_counter_claims_are_caught(text, rule):
         "您这样说我们很惭愧，会马上改。",
         "希望您下次来之前先打电话订位，我们给您留位子。",
         "The rain that night is no excuse; we should have packed it better.",
+        # A refund stated as the platform's doing, in English word order.
+        "Your refund was processed by the platform yesterday; the missing dish was our mistake.",
     ],
 )
 def test_owned_records_and_plain_requests_pass(text):
     assert codes(text, "服务差") == set()
+
+
+def test_a_refund_the_store_adds_to_the_platforms_is_still_an_offer():
+    assert "promise" in codes("The platform refunded the fee and we will also refund the dish.")
