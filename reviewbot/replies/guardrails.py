@@ -44,9 +44,10 @@ _NUMBER_GAP = r"\s\-－—–‐‑.·・/_~()（）"
 # … and marks that split a number into parts as well as list several (028，6543，2100; 2、3).
 _NUMBER_LIST = ",，、"
 # A group of digits read with a unit (24小时, 10点, 10-22点, 9:00, 7 days) is no part of a number
-# written before it: 028-6543 2100（24小时开机） is the number and a note on it.
+# written before it: 028-6543 2100（24小时开机） is the number and a note on it. 分机 (an
+# extension) is no unit: 028 8533 7762 分机 3 is one number and its extension.
 _NOTE_UNITS = (
-    r"小时|钟头|个小时|点|时|天|日|号(?!码)|月|年|分钟|分|秒|元|块|毛|角|%|个|份|位|人|次|岁|楼|层"
+    r"小时|钟头|个小时|点|时|天|日|号(?!码)|月|年|分钟|分(?!机)|秒|元|块|毛|角|%|个|份|位|人|次|岁|楼|层"
     r"|[:：]|(?i:h(?![a-z])|hrs?\b|hours?|days?|am\b|pm\b|/7)"
 )
 _NOTE = rf"[0-9]+(?:[\-~到至][0-9]+)?\s*(?:{_NOTE_UNITS})"

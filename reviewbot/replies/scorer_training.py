@@ -73,6 +73,9 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     ("t10grd", "tests/data/dev/guard_t10grd/set.jsonl", ""),
     ("w11c", "tests/data/dev/guard_w11c/set.jsonl", ""),
     ("w11d", "tests/data/dev/guard_w11d/set.jsonl", ""),
+    # since session 28 (grd5): two more blind writers, held out for grd5's rule changes first
+    ("w12c", "tests/data/dev/guard_w12c/set.jsonl", ""),
+    ("w12d", "tests/data/dev/guard_w12d/set.jsonl", ""),
 )
 # The rule developers' check sets, not writers: typed by helpers who had read the rules and
 # the misses, each batch aimed at a known gap (the rules' blind spots in the rules' terms,
