@@ -33,6 +33,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "blind6": ("blind6/malice/malicious.jsonl", "blind6/malice/honest.jsonl"),
     "blind7": ("blind7/malice/malicious.jsonl", "blind7/malice/honest.jsonl"),
     "blind8": ("blind8/malice/malicious.jsonl", "blind8/malice/honest.jsonl"),
+    "blind10": ("blind10/malice/malicious.jsonl", "blind10/malice/honest.jsonl"),
     "dev_malice": ("dev/malice.jsonl",),
     "dev_first": ("malice.jsonl",),
     "dev_real": ("dev/malice_real/malicious.jsonl", "dev/malice_real/honest.jsonl"),
