@@ -76,6 +76,13 @@ THREATS = [
     "再这样我就往你们锅里扔东西",
     "I'll have every food blogger in town trash this place.",
     "We'll be outside when you close tonight.",
+    "明天我就带几个朋友去你们店里坐一整天，看你们怎么做生意",
+    "我找人天天在你们门口蹲着",
+    "我会让你们在本地出名的，等着瞧",
+    "下次来我直接把桌子掀了",
+    "Keep ignoring me and I'll bring my brothers down there.",
+    "I know people in the health department. One word from me and you're closed.",
+    "Your staff should be careful walking to their cars at night.",
 ]
 
 EXTORTIONS = [
@@ -123,6 +130,12 @@ EXTORTIONS = [
     "This review can be edited for the right price.",
     "Make it worth my while and I'll update my rating.",
     "Happy to delete this if you send a $50 gift card.",
+    "送两张优惠券过来，这条差评我马上撤",
+    "我这人讲道理，钱到位评价就到位",
+    "两百块现金，我把差评换成好评",
+    "给我退双倍，我就不追评了",
+    "打个折给我，差评马上删",
+    "You want this gone? $250.",
 ]
 
 HONEST = [
@@ -178,6 +191,11 @@ HONEST = [
     "店家要我删差评，还说给我退钱，我没同意",
     "想让我删评？先把菜做好吧",
     "老板说只要我撤诉就赔我五百，我拒绝了",
+    "后来店家送了两张优惠券，差评我撤了",
+    # the shop's offer told, the voucher given to the writer (blind6: 經理私下send咗張現金券畀我)
+    "餐厅经理私下塞了张五百块现金券给我，叫我改好评。我没收，也没改。",
+    "气得我差点把桌子掀了，等了一个小时",
+    "Be careful walking home at night around here, the street is dark.",
 ]
 
 
