@@ -53,6 +53,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
         "dev/malice_t10buried/honest.jsonl",
     ),
     "dev_t10short": ("dev/malice_t10short/malicious.jsonl", "dev/malice_t10short/honest.jsonl"),
+    "dev_w12e": ("dev/malice_w12e/malicious.jsonl", "dev/malice_w12e/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
