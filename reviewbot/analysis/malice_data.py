@@ -33,6 +33,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "blind6": ("blind6/malice/malicious.jsonl", "blind6/malice/honest.jsonl"),
     "blind7": ("blind7/malice/malicious.jsonl", "blind7/malice/honest.jsonl"),
     "blind8": ("blind8/malice/malicious.jsonl", "blind8/malice/honest.jsonl"),
+    "blind10": ("blind10/malice/malicious.jsonl", "blind10/malice/honest.jsonl"),
     "dev_malice": ("dev/malice.jsonl",),
     "dev_first": ("malice.jsonl",),
     "dev_real": ("dev/malice_real/malicious.jsonl", "dev/malice_real/honest.jsonl"),
@@ -52,6 +53,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
         "dev/malice_t10buried/honest.jsonl",
     ),
     "dev_t10short": ("dev/malice_t10short/malicious.jsonl", "dev/malice_t10short/honest.jsonl"),
+    "dev_w12e": ("dev/malice_w12e/malicious.jsonl", "dev/malice_w12e/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {

@@ -56,8 +56,9 @@ class ModelConfig:
     # of any held-out writer in bench/malice_cv.py (session 22: extortion 0.5; threat 2,
     # where its head adds nothing the patterns miss; dev_malt's honest threat look-alikes
     # reach 1.5 above the threshold of the other writers). Session 25, 26 writers: extortion
-    # 0.9 (dev_malt's 有问题可以私聊我，我把照片发给你们看 reached 0.37 over 0.5).
-    margins: tuple[float, ...] = (0.9, 2.0)
+    # 0.9 (dev_malt's 有问题可以私聊我，我把照片发给你们看 reached 0.37 over 0.5). Session 28,
+    # blind10 a writer and the m8_* pieces: a dev_malt honest row reached 0.01 over 0.9: 0.95.
+    margins: tuple[float, ...] = (0.95, 2.0)
     # the patterns' near misses as features: off, as the patterns were tuned on every set,
     # so a leave-one-writer-out figure with them would be the patterns' own in disguise
     near: bool = False
