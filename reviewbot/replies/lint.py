@@ -15,6 +15,7 @@ would otherwise block every draft of that store, found only when staff try to po
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reviewbot.analysis.base import (
@@ -95,6 +96,26 @@ def _analysis(crisis: bool) -> Analysis:
     return Analysis(0.1, "negative", True, hygiene, False, (), "high", "lint")
 
 
+@lru_cache(maxsize=16384)
+def _sample_violations(
+    text: str, said: str, crisis: bool, quotes: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The guardrails' verdict on one rendered variant, as `code: message` lines, for the
+    sample review and store every lint uses: the same variant gets the same verdict, so a
+    library linted again (the daemon's start, `templates lint` after one edit, the tests'
+    copies of the shipped library) checks only what changed."""
+    return tuple(
+        f"{v.code}: {v.message_zh}"
+        for v in check_reply(
+            text,
+            review=ReviewText("lint", said),
+            analysis=_analysis(crisis),
+            store=SAMPLE_STORE,
+            quotes=quotes,
+        )
+    )
+
+
 def lint_library(directory: Path | None = None) -> LintReport:
     library, problems = read_library(directory)
     variants = 0
@@ -144,13 +165,8 @@ def _statement_problems(library: TemplateLibrary) -> tuple[list[str], int]:
             rendered = render(text, values)
             if not rendered or part == "closing":
                 continue
-            for violation in check_reply(
-                rendered,
-                review=ReviewText("lint", ""),
-                analysis=_analysis(crisis),
-                store=SAMPLE_STORE,
-            ):
-                problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
+            for violation in _sample_violations(rendered, "", crisis):
+                problems.append(f"{where}[{index}]: {violation}")
     return problems, count
 
 
@@ -175,7 +191,6 @@ def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
             f"{where}: [{a}]: not an aspect of analysis/data/aspects.toml"
             for a in sorted(set(answers) - known)
         )
-        review = ReviewText("lint", said)
         quote = (
             f"「{SAMPLE_QUOTE}」"
             if where == "aspects.toml"
@@ -188,12 +203,8 @@ def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
             # 配送问题 reads as blaming the delivery): it must pass like the rest.
             count += 1
             named = together.replace("{names}", answer.name)
-            for violation in check_reply(
-                named, review=review, analysis=_analysis(False), store=SAMPLE_STORE
-            ):
-                problems.append(
-                    f"{where}: [{aspect}].name: {violation.code}: {violation.message_zh}"
-                )
+            for violation in _sample_violations(named, said, False):
+                problems.append(f"{where}: [{aspect}].name: {violation}")
             groups = [("ack", answer.ack), ("step", answer.step)]
             for word, (ack, step) in answer.when.items():
                 groups += [(f"when.{word}.ack", ack), (f"when.{word}.step", step)]
@@ -203,17 +214,8 @@ def _answer_problems(library: TemplateLibrary) -> tuple[list[str], int]:
                     rendered = fill(text, values)
                     if rendered is None:
                         continue  # unknown slots: reported by the reader
-                    for violation in check_reply(
-                        rendered,
-                        review=review,
-                        analysis=_analysis(False),
-                        store=SAMPLE_STORE,
-                        quotes=(quote,),
-                    ):
-                        problems.append(
-                            f"{where}: [{aspect}].{part}[{index}]: {violation.code}: "
-                            f"{violation.message_zh}"
-                        )
+                    for violation in _sample_violations(rendered, said, False, (quote,)):
+                        problems.append(f"{where}: [{aspect}].{part}[{index}]: {violation}")
     return problems, count
 
 
@@ -285,8 +287,7 @@ def _render_problems(template: Template, where: str, part: str, texts: Variants)
     """Each variant rendered with sample facts must pass every guardrail."""
     problems = []
     crisis = template.situation == "crisis"
-    review = ReviewText("lint", f"{SAMPLE_QUOTE}，水煮鱼" + ("里有头发" if crisis else ""))
-    analysis = _analysis(crisis)
+    said = f"{SAMPLE_QUOTE}，水煮鱼" + ("里有头发" if crisis else "")
     for index, text in enumerate(texts):
         if variables_in(text) - VARIABLES:
             continue  # reported by the reader already
@@ -296,14 +297,8 @@ def _render_problems(template: Template, where: str, part: str, texts: Variants)
             continue
         if not rendered or part == "closing":
             continue
-        for violation in check_reply(
-            rendered,
-            review=review,
-            analysis=analysis,
-            store=SAMPLE_STORE,
-            quotes=(SAMPLE_VALUES["quote"],),
-        ):
-            problems.append(f"{where}[{index}]: {violation.code}: {violation.message_zh}")
+        for violation in _sample_violations(rendered, said, crisis, (SAMPLE_VALUES["quote"],)):
+            problems.append(f"{where}[{index}]: {violation}")
     return problems
 
 
