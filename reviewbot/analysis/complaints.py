@@ -552,7 +552,7 @@ class ComplaintReader:
             if not candidates and point.sign < 0 and point.aspect.startswith(SENTENCE_TARGETS):
                 # the dish the sentence is about (…来吃辣子鸡是一绝，现在辣椒比鸡还多，还炸得干巴巴
                 # 的): a dish of the menu named earlier in it, else later
-                at, to = _sentence(text, lo, hi)
+                at, to = sentence_bounds(text, lo, hi)
                 candidates = [m for m in menu if at <= m[0] and m[1] <= to]
             if not candidates and point.aspect.startswith(ROLE_TARGETS):
                 candidates = [r for r in roles if lo <= r[0] and r[1] <= hi]
@@ -722,7 +722,7 @@ def _nearest(candidates: Sequence[tuple[int, int, str]], point: Point) -> str:
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence holding text[start:end]."""
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)

@@ -23,6 +23,7 @@ from typing import Any
 
 from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
 from reviewbot.analysis.base import Complaint as AnalysisComplaint
+from reviewbot.analysis.complaints import sentence_bounds
 from reviewbot.analysis.normalize import to_simplified
 from reviewbot.analysis.targets import tokenizer_copy
 from reviewbot.replies.answers import (
@@ -842,7 +843,6 @@ def _clause_of_aspect(complaint: AnalysisComplaint) -> AnalysisComplaint:
     return replace(complaint, span=own[0]) if len(own) == 1 else complaint
 
 
-_SENTENCE = re.compile(r"[。！？!?；;\n]")
 _MEASURE = re.compile(r"[一二两兩三几幾半每]?[碟盘盤份碗盒杯个個只隻块塊串锅鍋盆]|.")
 # Points whose dish the reply names when the customer named it earlier in the sentence.
 DISH_ASPECTS = ("food.", "service.waiting", "service.missing_item")
@@ -872,10 +872,7 @@ def _with_dish(
     at = text.find(span) if span else -1
     if at < 0:
         return complaint
-    ends = [m.end() for m in _SENTENCE.finditer(text, 0, at)]
-    start = ends[-1] if ends else 0
-    after = _SENTENCE.search(text, at + len(span))
-    end = after.start() if after else len(text)
+    start, end = sentence_bounds(text, at, at + len(span))
     dishes = dish_places(text, start, end, menu)
     before = [d for d in dishes if d[1] <= at]
     if any(at <= d[0] and d[1] <= at + len(span) for d in dishes):

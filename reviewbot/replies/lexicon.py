@@ -29,7 +29,6 @@ def dish_shapes() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
-@cache
 def dish_lexicon() -> tuple[str, ...]:
     """Common dish names, longest first: dishes a review may name that a menu may lack."""
     lines = (line.strip() for line in _data("dishes.txt").splitlines())

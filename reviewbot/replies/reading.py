@@ -63,6 +63,7 @@ class _Words:
     staples: tuple[str, ...]
     delivered: tuple[str, ...]
     delivered_weak: tuple[str, ...]
+    delivered_strong: tuple[str, ...]  # delivered less delivered_weak
     table_wait: tuple[str, ...]
     dish_wait: tuple[str, ...]
     table_wait_answer: str
@@ -91,6 +92,9 @@ def _words() -> _Words:
         staples=tuple(sorted(data["staples"], key=len, reverse=True)),
         delivered=tuple(data["delivered_words"]),
         delivered_weak=tuple(data.get("delivered_weak_words", ())),
+        delivered_strong=tuple(
+            w for w in data["delivered_words"] if w not in data.get("delivered_weak_words", ())
+        ),
         table_wait=tuple(data["table_wait"]["words"]),
         dish_wait=tuple(data["table_wait"]["dish_words"]),
         table_wait_answer=data["table_wait"]["answer"],
@@ -161,8 +165,7 @@ def delivered(text: str, platform: str | None = None) -> bool:
     said = find_term(plain, words.delivered)
     if said is not None and said not in words.delivered_weak:
         return True
-    strong = tuple(w for w in words.delivered if w not in words.delivered_weak)
-    if said is not None and find_term(plain, strong) is not None:
+    if said is not None and find_term(plain, words.delivered_strong) is not None:
         return True
     if said is not None and not taxonomy.eaten_in(plain, platform):
         return True  # 送来, 下单 in a review of no meal in the restaurant
