@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -329,10 +330,12 @@ async def test_old_reviews_are_never_paged_and_the_scan_stays_bounded(sessions, 
 
 
 async def test_a_complaint_at_night_waits_for_the_morning_and_gets_its_full_window(
-    database_url, demo, clock
+    database_url, demo, clock, caplog
 ):
     """Quiet means quiet: a 2★ complaint seen at 23:00 reaches the staff chat at 08:00, and
-    its two hours start then (the owner is not paged at 08:00 for a review staff just got)."""
+    its two hours start then (the owner is not paged at 08:00 for a review staff just got).
+    The operator's log says so once, with the local time it goes out."""
+    caplog.set_level(logging.INFO, logger="reviewbot.jobs.outbox")
     clock._now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # 23:00 in Beijing
     out = io.StringIO()
     daemon = Daemon(
@@ -349,6 +352,9 @@ async def test_a_complaint_at_night_waits_for_the_morning_and_gets_its_full_wind
             clock._now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC) + timedelta(hours=hour)
             await daemon.drain()
             assert "差评提醒" not in out.getvalue()
+        holds = [r.getMessage() for r in caplog.records if "held until" in r.getMessage()]
+        assert len(holds) == 1 and "alert" in holds[0]
+        assert "store-1 in quiet hours until 08:00 Asia/Shanghai" in holds[0]
         assert await shop.at(0) == []
         assert "差评提醒" in out.getvalue() and "请在 11-23 10:00 前回复" in out.getvalue()
         shop.pings()

@@ -60,7 +60,9 @@ def held(
         return Deferred(muted, f"store {store_id} muted by {store.muted_by if store else ''}")
     rules = policy(directory.settings, store_id)
     if rules.in_quiet_hours(now):  # its reply window starts when they end, too
-        return Deferred(rules.quiet_end(now), f"store {store_id} in quiet hours")
+        until = rules.quiet_end(now)
+        local = f"{until.astimezone(rules.timezone):%H:%M} {rules.timezone.key}"
+        return Deferred(until, f"store {store_id} in quiet hours until {local}")
     return None
 
 

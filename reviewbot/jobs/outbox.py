@@ -196,6 +196,17 @@ class OutboxDispatcher:
                 raise Permanent(f"no handler for outbox messages of kind {message.kind!r}")
             result = await handler.deliver(message)
         except Deferred as exc:
+            # A hold of more than a minute (a mute, quiet hours) is said once, when it
+            # starts: otherwise a first run at night looks like a bot that does nothing.
+            wait = (exc.until - self.clock.now()).total_seconds()
+            log.log(
+                logging.INFO if wait > 60 else logging.DEBUG,
+                "%s %d held until %s: %s",
+                message.kind,
+                message.id,
+                exc.until.isoformat(timespec="minutes"),
+                exc,
+            )
             async with self.sessions() as session, session.begin():
                 current = await session.get(OutboxMessage, message.id)
                 assert current is not None
