@@ -54,6 +54,8 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     ),
     "dev_t10short": ("dev/malice_t10short/malicious.jsonl", "dev/malice_t10short/honest.jsonl"),
     "dev_w12e": ("dev/malice_w12e/malicious.jsonl", "dev/malice_w12e/honest.jsonl"),
+    "dev_w13a": ("dev/malice_w13a/malicious.jsonl", "dev/malice_w13a/honest.jsonl"),
+    "dev_w13b": ("dev/malice_w13b/malicious.jsonl", "dev/malice_w13b/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
