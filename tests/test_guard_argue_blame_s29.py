@@ -61,6 +61,8 @@ INNOCENT = [
     "宫保鸡丁的花生软了，是炸好的花生放太久回潮了，现在每餐现炸。",
     "我们店在巷子里，门牌不好找，骑手容易绕路，是我们该把位置写清楚。",
     "路上颠簸难免，是我们包装没考虑周全，已经换了分格盒。",
+    # 不容易 before a verb says what will not happen (不容易洒), not that the road is hard
+    "冰粉现在用带盖杯子，外面再套个袋子，路上颠也不容易洒。",
     # a condition, not a statement about the customer
     "如果您那边还没看到消息，请打店长电话，我们帮您一起查。",
     # a fact stated while the experience is owned
@@ -76,6 +78,7 @@ KEPT = [
     ("雨天我们会在下单页提示送达时间，让您心里有数。", set()),
     ("这又不是您的错，是我们没提醒清楚。", set()),
     ("汤洒了主要是路上颠的。", {"blame"}),  # 要是 inside 主要是 is no condition
+    ("下雨天骑手也不容易，请多体谅。", {"blame"}),
 ]
 
 
