@@ -48,6 +48,8 @@ ARGUE = [
     "毛肚要有嚼劲才正常。",
     "Maybe do some homework before posting.",
     "Patience is a virtue, my friend.",
+    # a turn from the apology to a word for the customer
+    "抱歉让您久等。不过提醒一下，催单太多后厨也会乱。",
 ]
 
 INNOCENT = [
@@ -79,6 +81,7 @@ KEPT = [
     ("这又不是您的错，是我们没提醒清楚。", set()),
     ("汤洒了主要是路上颠的。", {"blame"}),  # 要是 inside 主要是 is no condition
     ("下雨天骑手也不容易，请多体谅。", {"blame"}),
+    ("另外提醒您一下，外卖汤品我们现在单独封口了。", set()),
 ]
 
 
