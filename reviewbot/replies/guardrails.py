@@ -269,6 +269,11 @@ class _Family:
     # will do (…是按传统做法，但每个人吃辣不同，我们会加一个微辣选项; 都是现炒的。不过您有这样
     # 的感受，说明我们的口味还不够好): a polite clarification, not an argument.
     conceded: re.Pattern[str] | None = None
+    # The reply owns the customer's experience (the rule's `owned_reply`: it apologises and
+    # says what the store will change) and the hit's sentence does not turn against them
+    # before it (`owned_turn`: 抱歉，不过…): an explanation the store owns, not a shifting
+    # of fault or an argument (抱歉让您久等，今天下大雨骑手路上慢了，我们会提前备餐).
+    owned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +297,12 @@ class _Rule:
     # What a refusal under this rule by the learned scorer must name somewhere in the reply
     # (a promise names what is given): without it, the scorer's reading is let go.
     learned_needs: re.Pattern[str] | None = None
+    # (every pattern the reply must say, the turn that voids it before a hit in its sentence,
+    # words that void it inside the hit: the customer named as the one at fault) for families
+    # with `owned = true` (`_Family.owned`).
+    owned_reply: tuple[
+        tuple[re.Pattern[str], ...], re.Pattern[str] | None, re.Pattern[str] | None
+    ] = ((), None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +416,7 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 word_end=family.get("word_end", False),
                 quote_exempt_after=family.get("quote_exempt_after", False),
                 conceded=_expand(concession, concepts, where) if concession else None,
+                owned=family.get("owned", False),
             )
         )
     conditional = table.get("conditional")
@@ -435,6 +447,11 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
         ),
         learned_needs=(
             _expand(table["learned_needs"], concepts, code) if "learned_needs" in table else None
+        ),
+        owned_reply=(
+            tuple(_expand(p, concepts, code) for p in table.get("owned_reply", ())),
+            _expand(table["owned_turn"], concepts, code) if "owned_turn" in table else None,
+            _expand(table["owned_not"], concepts, code) if "owned_not" in table else None,
         ),
     )
 
@@ -786,6 +803,26 @@ def _house_rule(
     return not _sentence_frees(text, start, end, sentence_not, None)
 
 
+def _owned_reply(
+    text: str,
+    start: int,
+    end: int,
+    says: tuple[re.Pattern[str], ...],
+    turn: re.Pattern[str] | None,
+    inside: re.Pattern[str] | None,
+) -> bool:
+    """Whether the reply says every one of `says` (it owns the customer's experience and
+    says what the store will change), the sentence holding the hit does not `turn` before
+    it (抱歉，不过…: the apology taken back) and the hit does not say `inside` (您起身太突然:
+    the customer made the one at fault, whatever the reply owns besides)."""
+    if not says or not all(p.search(text) for p in says):
+        return False
+    if inside and inside.search(text, start, end):
+        return False
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    return not (turn and turn.search(text, begin, start))
+
+
 def _a_not_a(text: str, start: int) -> bool:
     """Whether a hit opening on 不 or 没 is the second half of an A-not-A pair (地道不地道,
     好吃没好吃): a question or a topic, which asserts neither side."""
@@ -1060,6 +1097,8 @@ def _released(
         return "owned"
     if family.reply_unless_all and all(p.search(target) for p in family.reply_unless_all):
         return "reply_unless"
+    if family.owned and _owned_reply(target, start, end, *rule.owned_reply):
+        return "owned_reply"
     if family.sentence_unless and _sentence_frees(
         target, start, end, family.sentence_unless, family.sentence_unless_not
     ):
