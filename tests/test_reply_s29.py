@@ -96,3 +96,17 @@ def test_an_english_reply_names_a_fee_without_chinese() -> None:
     )
     assert "packaging fee" in text
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+
+
+def test_a_long_english_point_is_quoted_by_its_few_words_not_named_by_its_kind() -> None:
+    # Over the quote's length, with no `when`/`because` to cut at: it was answered by its
+    # kind (the room was not comfortable), without the smoke the customer complained of.
+    text = drafted(
+        "Food 4/5, everything else 1/5. The floor was sticky, there were used tissues under "
+        "our table from the previous guests, and the smell of cigarette smoke drifted in "
+        "from the guys smoking right at the entrance.",
+        "en-smoke",
+        platform="google",
+        limits=ReplyLimits(max_chars=1300),
+    )
+    assert "cigarette smoke" in text

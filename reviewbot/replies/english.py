@@ -38,7 +38,10 @@ _JOINERS = frozenset({"but", "and", "so", "then"})
 
 def quote_english(span: str) -> str:
     """An English span fit to quote in public, in quotation marks, or "": an amount in it is
-    cut off with the words that only lead to it (without_amount)."""
+    cut off with the words that only lead to it (without_amount); one too long to quote whole
+    is quoted by its head (english_head), else by its few words before where or how it
+    happened (brief_english: "smell of cigarette smoke drifted in" of "the smell of
+    cigarette smoke drifted in from the guys smoking right at the entrance")."""
     words = span.strip().strip(".,!?;: ")
     for lead in ("and ", "but ", "also ", "then ", "so "):
         if words.lower().startswith(lead):
@@ -46,7 +49,7 @@ def quote_english(span: str) -> str:
     if any(ch.isdigit() for ch in words):
         words = without_amount(words)
     if len(words) > _QUOTE_MAX:
-        words = english_head(words)
+        words = english_head(words) or brief_english(words).strip("\u201c\u201d")
     if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
         return ""
     return f"\u201c{words}\u201d"
