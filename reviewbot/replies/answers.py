@@ -80,6 +80,10 @@ class Language:
     # in the fewest words, still named (a reply over the limit cannot be posted at all).
     brief: str = ""
     brief_checking: str = ""
+    # Words of an apology: a first point acknowledged in its fewest words with one of them
+    # (We are sorry the dish was not cooked right) is not followed by a second apology on
+    # the last resorts, so the words naming the other points fit (`body(plain=True)`).
+    apologies: tuple[str, ...] = ()
 
 
 CHINESE = Language(
@@ -259,6 +263,10 @@ class Section:
     # length limit, `body(plain=True)`): "" where the ones above are the only ones.
     short_ack: str = ""
     short_step: str = ""
+    # The customer's words for it in fewer words (English: "chili oil had leaked" for the
+    # whole "the chili oil had leaked all over the bag"), or "": what names it together
+    # with the others when its whole quote does not fit (`Level.brief`).
+    brief: str = ""
 
 
 # Characters two sentences of one reply may share in a row before one reads as the other
@@ -281,13 +289,14 @@ def sections(
     rng: random.Random,
     says: Callable[[str, str], bool] = lambda words, category: False,
     hint: Callable[[Complaint], str] = lambda complaint: "",
+    brief: Callable[[str], str] = lambda quoted: "",
 ) -> list[Section]:
     """A section per complaint (most severe first); `quote` makes a span fit to quote;
     `says(words, category)` whether quoted words, read alone, make a complaint of that
     category (leftovers.says_kind: the caller passes it, leftovers reads English through
     english.py, which imports this module); `hint(complaint)` a `when` word the review
     around its words tells (a wait in a review of queueing for a table: 等位), tried after
-    the words' own."""
+    the words' own; `brief(quote)` the quote in fewer words (Section.brief)."""
     result = []
     quoted: set[str] = set()  # one span can hold two complaints (又贵又难吃): quote it once
     # Aspects already answered (with the word of theirs that chose the answer): a second
@@ -379,17 +388,25 @@ def sections(
                 Section(
                     ack,
                     step,
-                    # named together, a fee keeps its name (配送费的收费问题)
-                    f"{named}的{answer.name}" if named and named in ack else answer.name,
+                    # named together, a fee keeps its name (配送费的收费问题; in English
+                    # its name alone, the packaging fee)
+                    _fee_name(named, answer.name) if named and named in ack else answer.name,
                     complaint.category,
                     unmapped=loose,
                     said=span,
                     aspect=complaint.aspect,
                     short_ack=min(shorter, key=len, default=ack),
                     short_step=min(short_steps, key=len, default=step),
+                    brief=brief(span) if span else "",
                 )
             )
     return result
+
+
+def _fee_name(named: str, name: str) -> str:
+    """A point named together by the fee or thing the customer named: 配送费的收费问题, and in
+    English the thing alone (packaging fee: no Chinese joined into an English reply)."""
+    return named if named.isascii() else f"{named}的{name}"
 
 
 _REST_LEAD = re.compile(
@@ -458,6 +475,9 @@ class Level:
     # every point after the first named as one (其他几点, other points): the fewest words
     # whatever the review holds
     as_one: bool = False
+    # the rest named by the customer's words in fewer words where a language has them
+    # (Section.brief): still their words, where the whole quotes do not fit
+    brief: bool = False
 
 
 def compressions(count: int) -> list[Level]:
@@ -472,6 +492,7 @@ def compressions(count: int) -> list[Level]:
     return [
         *steps,
         Level(one, invite=False, greeting=False),
+        Level(one, invite=False, greeting=False, brief=True),
         Level(one, invite=False, greeting=False, quoted=False),
     ]
 
@@ -490,6 +511,7 @@ def last_resorts(count: int) -> list[Level]:
     least = replace(kinds, praise=False)
     return [
         plain,
+        replace(plain, brief=True),
         replace(plain, quoted=False),
         kinds,
         least,
@@ -550,6 +572,7 @@ def body(
     kinds: Mapping[str, str] | None = None,
     plain: bool = False,
     as_one: bool = False,
+    brief: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
@@ -557,7 +580,8 @@ def body(
     the customer's words when `quoted` and the language quotes names, else by their names;
     `shortest`: that sentence in the language's fewest words; `kinds` (category: its short
     name): the rest named by their kinds only, once each; `plain`: the sections in full in
-    their fewest words; `as_one`: the rest named as one (kinds["general"])."""
+    their fewest words; `as_one`: the rest named as one (kinds["general"]); `brief`: the
+    rest quoted in fewer words where they have them (Section.brief)."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -567,11 +591,15 @@ def body(
         if lead and language is not CHINESE:
             ack = ack[:1].lower() + ack[1:]
         pieces.append(lead + ack)
-        if index == 0 and sincerity:
+        said_sorry = plain and any(w in ack.lower() for w in language.apologies)
+        if index == 0 and sincerity and not said_sorry:
             pieces.append(sincerity)
         if step:
             pieces.append(step)
-    named = (s.said or s.name if language.quote_names and quoted else s.name for s in found[full:])
+    named = (
+        (brief and s.brief) or s.said or s.name if language.quote_names and quoted else s.name
+        for s in found[full:]
+    )
     if kinds is not None:
         named = (kinds.get(s.category) or kinds.get("general") or s.name for s in found[full:])
     if as_one and kinds and kinds.get("general"):
@@ -603,6 +631,7 @@ ENGLISH = Language(
     quote_names=True,
     brief="We have noted {names} too.",
     brief_checking="We are checking {names} too.",
+    apologies=("sorry", "apologi"),
 )
 ENGLISH_PARTS: tuple[str, ...] = (
     "greeting",

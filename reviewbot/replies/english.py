@@ -38,7 +38,10 @@ _JOINERS = frozenset({"but", "and", "so", "then"})
 
 def quote_english(span: str) -> str:
     """An English span fit to quote in public, in quotation marks, or "": an amount in it is
-    cut off with the words that only lead to it (without_amount)."""
+    cut off with the words that only lead to it (without_amount); one too long to quote whole
+    is quoted by its head (english_head), else by its few words before where or how it
+    happened (brief_english: "smell of cigarette smoke drifted in" of "the smell of
+    cigarette smoke drifted in from the guys smoking right at the entrance")."""
     words = span.strip().strip(".,!?;: ")
     for lead in ("and ", "but ", "also ", "then ", "so "):
         if words.lower().startswith(lead):
@@ -46,7 +49,7 @@ def quote_english(span: str) -> str:
     if any(ch.isdigit() for ch in words):
         words = without_amount(words)
     if len(words) > _QUOTE_MAX:
-        words = english_head(words)
+        words = english_head(words) or brief_english(words).strip("\u201c\u201d")
     if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
         return ""
     return f"\u201c{words}\u201d"
@@ -77,6 +80,42 @@ def english_head(words: str) -> str:
         if len(head.split()) >= least:
             return head
     return ""
+
+
+@cache
+def _brief_cuts() -> tuple[frozenset[str], re.Pattern[str], int, int]:
+    raw = resources.files("reviewbot.replies").joinpath("data/reading.toml").read_text("utf-8")
+    spec = tomllib.loads(raw)["english_brief"]
+    cuts = sorted(spec["cut_before"], key=len, reverse=True)
+    words = "|".join(rf"\s{re.escape(w)}\b" if w[0].isalpha() else re.escape(w) for w in cuts)
+    return (
+        frozenset(spec["drop_lead"]),
+        re.compile(words, re.I),
+        int(spec["min_words"]),
+        int(spec["max_words"]),
+    )
+
+
+def brief_english(quoted: str) -> str:
+    """A lesser point named in few of the customer's words (reading.toml `[english_brief]`),
+    in quotation marks, when its whole quote would not fit a short reply: the quote without
+    its leading article, up to the first word that only says where, when or how much more
+    ("the chili oil had leaked all over the bag" → "chili oil had leaked"), or "" when no
+    such head is short enough (it is then named by its whole quote or its kind)."""
+    lead, cut, least, most = _brief_cuts()
+    words = quoted.strip('\u201c\u201d"').strip()
+    tokens = words.split()
+    while tokens and tokens[0].lower() in lead:
+        tokens = tokens[1:]
+    words = " ".join(tokens)
+    for found in cut.finditer(words):
+        head = words[: found.start()].strip(",;: ")
+        if len(head.split()) >= least:
+            words = head
+            break
+    if not words or len(words.split()) > most or len(words.split()) < 2:
+        return ""
+    return f"\u201c{words}\u201d"
 
 
 def without_amount(words: str) -> str:
@@ -142,7 +181,7 @@ def assemble_english(
         options = [r for r in (fill(v, values) for v in variants) if r is not None]
         chosen[part] = rng.choice(options) if options else ""
         shortest[part] = min((o for o in options if o), key=len, default="")
-    found = sections(points, library.answers, quote_english, rng, says)
+    found = sections(points, library.answers, quote_english, rng, says, brief=brief_english)
     state = rng.getstate()
 
     kinds = kind_names(library.answers)
@@ -161,6 +200,7 @@ def assemble_english(
             kinds=kinds if level.kinds else None,
             plain=level.plain,
             as_one=level.as_one,
+            brief=level.brief,
         )
         # A food-safety claim gets a holding statement: no praise, no invitation back.
         praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""
