@@ -85,17 +85,18 @@ class Reader:
         self._negated = lexicon.negation()
         general = "|".join(f"(?:{p})" for p in lexicon.negative_patterns)
         self._patterns = re.compile(general or "(?!)")
+        # Each category's patterns, run only on a text holding one of the strings every
+        # match of them needs (its gate; most reviews hold none). One gate per category:
+        # the hygiene patterns cost more than the others together, and a gate for all of
+        # them at once let them run on every review with a string of any category's.
         self._category_patterns = [
-            (name, re.compile("|".join(f"(?:{p})" for p in patterns)))
-            for name, patterns in lexicon.blame_patterns.items()
-            if patterns
+            (name, re.compile(joined), literal_gate(joined))
+            for name, joined in (
+                (name, "|".join(f"(?:{p})" for p in patterns))
+                for name, patterns in lexicon.blame_patterns.items()
+                if patterns
+            )
         ]
-        # Most reviews match none of them: one search over all says whether to run each,
-        # behind a search for the strings their matches need (one review in five has one).
-        self._any_category_pattern = re.compile(
-            "|".join(f"(?:{p.pattern})" for _, p in self._category_patterns) or "(?!)"
-        )
-        self._category_gate = literal_gate(self._any_category_pattern.pattern)
         post = "|".join(re.escape(n) for n in sorted(lexicon.post_negators, key=len, reverse=True))
         self._post_negated = re.compile(
             f"[^，。！？,.!?]{{0,2}}(?:{post}){POST_NEGATION_END}" if post else "(?!)"
@@ -162,7 +163,7 @@ class Reader:
             after = self._post_negated.match(text, end, reading.clause.end)
             if (negation is None) != (after is None):  # 不难吃, 一点腥味都没有
                 sign_flip = -1
-            in_quotes = any(q0 <= start and end <= q1 for q0, q1 in quoted)
+            in_quotes = bool(quoted) and any(q0 <= start and end <= q1 for q0, q1 in quoted)
             for category, sign in tags:
                 signed = sign * sign_flip
                 if in_quotes and signed > 0:  # 真是"好"餐厅
@@ -184,13 +185,9 @@ class Reader:
                 reading.general -= 1
                 blame += 1
                 words.append(match.group())
-        gate = self._category_gate
-        category_patterns = (
-            self._category_patterns
-            if (gate is None or gate.search(text)) and self._any_category_pattern.search(text)
-            else ()
-        )
-        for category, pattern in category_patterns:
+        for category, pattern, gate in self._category_patterns:
+            if gate is not None and gate.search(text) is None:
+                continue
             for match in pattern.finditer(text):
                 reading = clause_at(match.start())
                 if reading is not None:

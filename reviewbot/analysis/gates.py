@@ -274,8 +274,10 @@ class AnyOf:
             for key in sorted(keys):
                 if key[0] in found:
                     continue
-                if any(also.isdisjoint(seen) for also in self._also.get(key, ())):
-                    continue
-                if self._regex(*key).search(text) is not None:
-                    found.add(key[0])
+                for also in self._also.get(key, ()):
+                    if also.isdisjoint(seen):
+                        break  # a part it must match has none of its strings here
+                else:
+                    if self._regex(*key).search(text) is not None:
+                        found.add(key[0])
         return frozenset(found)
