@@ -32,6 +32,13 @@ codes = staff_edit_codes
         ("店里的会员卡已经停办了。", "推销办卡"),
         ("是不是打了折扣的食材？不是的，我们的牛肉每天现切。", "牛肉不新鲜"),
         ("我们的价格算比较实惠的，但分量确实要改。", "太贵"),
+        ("退款到账时间以平台为准。", "退款还没到"),
+        ("如果退款没到账，麻烦打店长电话 010-1234 5678，我们帮您查。", "退款还没到"),
+        ("平台的赔付结果已经出来了，请留意通知。", "少送了菜"),
+        ("您的团购券已经核销了，有问题请打店长电话。", "团购券用不了"),
+        ("那天是打折日，人特别多，让您久等了。", "等太久"),
+        ("免单活动我们没有参加。", "说好的超时免单呢"),
+        ("您是不是担心我们用了打折的食材？", "肉不新鲜"),
         # The customer's words, named as theirs.
         ("您说要退款，我们听到了，有需要请打店长电话。", "必须退款"),
         ("「免費都不想吃」這句話我們收到了，會從食材開始重新檢討。", "這種菜免費都不想吃"),
@@ -45,6 +52,7 @@ codes = staff_edit_codes
         ("我们今天专门让师傅重做了几次试吃，确实火候不够。", "四季豆没熟"),
         ("我店支持加菜，当日服务员答复有误。", "服务员说不能加菜"),
         ("这次我们请了消杀公司，全店做了一遍消杀。", "有蟑螂"),
+        ("消杀公司我们请了，下周一上门。", "有蟑螂"),
         ("超时免单是平台的活动，不是店里设的。", "超时了不给免单"),
         ("我们不搞好评返现那一套。", "商家求好评"),
         # The customer told what they need not do; the store's own reconsidering.
@@ -54,6 +62,7 @@ codes = staff_edit_codes
         ("谢谢您本来想给五星的心意，冰粉没做好是我们的问题。", "本来想给五星"),
         ("我们已经把红油抄手的分量加足了。", "分量少"),
         ("We're not going to ask you to change your stars.", "2 stars"),
+        ("Please don't feel you need to change your review.", "2 stars"),
         ("No. We don't delete reviews and we never ask guests to change theirs.", "delete?"),
         # The store's own phone before a word (点单), a neighbouring estate, a packing note.
         ("这几天可以直接打 010-1234 5678 点单。", "小程序老是卡"),
@@ -127,6 +136,7 @@ def test_violations_are_refused_in_plain_chinese(text, rule):
         ("这顿我们请了。", "promise"),
         ("我们不求您改分，只希望下一次让您自然而然愿意多给一颗星。", None),
         ("送到高新区那边比较远，我们会提前出餐。", None),
+        ("我们把店铺页面的旧帖删掉了。", None),
     ],
 )
 def test_edges_of_the_new_readings_hold(text, rule):
