@@ -98,6 +98,7 @@ def test_innocent_look_alikes_pass(text, review):
         ("评价是您的权利，但如果您愿意更新一下，我们会非常感激。", "delete_request"),
         ("We'd love to see those stars go up!", "delete_request"),
         ("A fresh review from you would help others see where we are now.", "delete_request"),
+        ("Please give us five stars next time.", "delete_request"),
         ("有问题打这个：一八六 two 八 one one 零 nine 三 seven。", "private_data"),
         ("We checked order #DP2026-118873 and you're right.", "private_data"),
         ("我们查到您是会员卡号 VIP-003827 的老顾客。", "private_data"),
