@@ -45,9 +45,10 @@ _NUMBER_GAP = r"\s\-－—–‐‑.·・/_~()（）"
 _NUMBER_LIST = ",，、"
 # A group of digits read with a unit (24小时, 10点, 10-22点, 9:00, 7 days) is no part of a number
 # written before it: 028-6543 2100（24小时开机） is the number and a note on it. 分机 (an
-# extension) is no unit: 028 8533 7762 分机 3 is one number and its extension.
+# extension) is no unit: 028 8533 7762 分机 3 is one number and its extension; nor is the 点
+# of 点单 (打 028-6543 2100 点单).
 _NOTE_UNITS = (
-    r"小时|钟头|个小时|点|时|天|日|号(?!码)|月|年|分钟|分(?!机)|秒|元|块|毛|角|%|个|份|位|人|次|岁|楼|层"
+    r"小时|钟头|个小时|点(?!单|餐|菜|评|外卖)|时|天|日|号(?!码)|月|年|分钟|分(?!机)|秒|元|块|毛|角|%|个|份|位|人|次|岁|楼|层"
     r"|[:：]|(?i:h(?![a-z])|hrs?\b|hours?|days?|am\b|pm\b|/7)"
 )
 _NOTE = rf"[0-9]+(?:[\-~到至][0-9]+)?\s*(?:{_NOTE_UNITS})"
@@ -303,6 +304,11 @@ class _Rule:
     owned_reply: tuple[
         tuple[re.Pattern[str], ...], re.Pattern[str] | None, re.Pattern[str] | None
     ] = ((), None, None)
+    # A negation inside a hit, right before its last word, governs that word (评价您不用改,
+    # 这条评价就不必删了): what the store says the customer need not do is no request.
+    negated_verb: bool = False
+    # `exempt_before` for a staff edit only (the customer's words reported: 您说要退款).
+    staff_exempt_before: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +333,18 @@ class _Negation:
         for idiom in self.idioms:
             prefix = prefix.replace(idiom, "□" * len(idiom))
         return any(word in prefix for word in self.words)
+
+    def inside(self, text: str, start: int, end: int) -> bool:
+        """Whether a negation word inside text[start:end] (not at its start) governs its
+        last word: it ends at most four characters before the hit does (评价您不用改)."""
+        hit = text[start:end]
+        for idiom in self.idioms:
+            hit = hit.replace(idiom, "□" * len(idiom))
+        return any(
+            at > 0 and len(hit) - (at + len(word)) <= 4
+            for word in self.words
+            for at in (m.start() for m in re.finditer(re.escape(word), hit))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,8 +419,8 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
                 ),
                 word_start=family.get("word_start", table.get("word_start", False)),
                 negatable=family.get("negatable", table.get("negatable", False)),
-                exempt_before=re.compile(exempt) if exempt else None,
-                exempt_after=re.compile(exempt_after) if exempt_after else None,
+                exempt_before=_expand(exempt, concepts, where) if exempt else None,
+                exempt_after=_expand(exempt_after, concepts, where) if exempt_after else None,
                 review_exempt=family.get("review_exempt", table.get("review_exempt", False)),
                 unless=re.compile(unless) if unless else None,
                 sentence_unless=_expand(sentence_unless, concepts, where)
@@ -452,6 +470,12 @@ def _rule(code: str, table: dict[str, Any], concepts: dict[str, str]) -> _Rule:
             tuple(_expand(p, concepts, code) for p in table.get("owned_reply", ())),
             _expand(table["owned_turn"], concepts, code) if "owned_turn" in table else None,
             _expand(table["owned_not"], concepts, code) if "owned_not" in table else None,
+        ),
+        negated_verb=table.get("negated_verb", False),
+        staff_exempt_before=(
+            _expand(table["staff_exempt_before"], concepts, code)
+            if "staff_exempt_before" in table
+            else None
         ),
     )
 
@@ -1055,6 +1079,14 @@ def _match_rules(
                         continue
                     heads = getattr(match, "heads", (start,))
                     why = _released(rules, rule, family, reply, target, start, end, heads)
+                    if (
+                        not why
+                        and by_staff
+                        and rule.staff_exempt_before
+                        and family.exempt_before  # a family without exemptions has none
+                        and rule.staff_exempt_before.search(target[:start])
+                    ):
+                        why = "exempt_before"
                     if why:
                         if near is not None and not rule.crisis_only:
                             near.append(f"{rule.code}/{family.name}:{why}")
@@ -1084,6 +1116,8 @@ def _released(
     if _a_not_a(target, start):
         return "a_not_a"
     if family.negatable and any(rules.negation.before(target, h) for h in heads):
+        return "negated"
+    if family.negatable and rule.negated_verb and rules.negation.inside(target, start, end):
         return "negated"
     if family.exempt_before and family.exempt_before.search(target[:start]):
         return "exempt_before"
