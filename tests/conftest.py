@@ -13,6 +13,7 @@ PostgreSQL tables.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -66,6 +67,19 @@ async def _admin(url: str, *statements: str) -> None:
                 await connection.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (every module, test item, compiled pattern) lives as long as
+    the worker: moved out of the cyclic collector's sight, as `reviewbot classify` does with
+    its analyzer (cli._freeze_heap), and the youngest generation collected less often. Each
+    full collection walked all of it again: on test_malice, test_paging and test_reply_cover
+    the collector took 6.2 s of 110 s of wall time (loaded machine), frozen 1.0 s. Objects
+    are still freed by reference counting; only cycles made during the run are collected,
+    as before."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -249,8 +263,9 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    # database_url already has the newest schema (a copy of the migrated template, or
+    # emptied tables at head): upgrading again only re-read the migration scripts
     engine = db.create_engine(database_url)
-    await db.upgrade(engine)
     try:
         yield engine
     finally:
