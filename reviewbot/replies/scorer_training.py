@@ -76,6 +76,9 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     # since session 28 (grd5): two more blind writers, held out for grd5's rule changes first
     ("w12c", "tests/data/dev/guard_w12c/set.jsonl", ""),
     ("w12d", "tests/data/dev/guard_w12d/set.jsonl", ""),
+    # since session 29: w13d (read by grd6a/grd6b), w13e (held out for them first)
+    ("w13d", "tests/data/dev/guard_w13d/set.jsonl", ""),
+    ("w13e", "tests/data/dev/guard_w13e/set.jsonl", ""),
 )
 # The rule developers' check sets, not writers: typed by helpers who had read the rules and
 # the misses, each batch aimed at a known gap (the rules' blind spots in the rules' terms,
