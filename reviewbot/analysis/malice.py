@@ -150,6 +150,16 @@ PIECE_LABELS: Mapping[str, str] = {
     "x_arson": "扬言纵火",
     "x_en_benefit": "索要订单以外的好处",
     "x_en_copy": "以评价去留作交换",
+    "x9_perk": "索要订单以外的好处",
+    "x9_do": "以删改评价作交换",
+    "x9_fate": "以评价去留讨价",
+    "x9_hint": "暗示索要好处",
+    "x9_clout": "自称有影响力",
+    "x9_haggle": "讨价还价",
+    "x9_deal": "开价",
+    "x9_unpaid": "以不给好处为条件",
+    "x9_unless_keep": "不给好处就不改评价",
+    "x9_if_shop": "以店家给好处为条件",
 }
 
 
