@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ReviewText("s1", "水煮鱼太咸了，等了两个小时才送到", 2)
 ORDINARY = analysis(("food", "negative"))
 # A promise of food in words no rule family has (checked below: the rules let it through).
-PARAPHRASED_PROMISE = "您能不能再来一次，我们给您好好安排一桌"
+PARAPHRASED_PROMISE = "下次来店里找我，给您安排得妥妥的，账就别管了"
 
 
 def test_short_texts_are_left_to_the_rules():
@@ -45,9 +45,29 @@ def test_a_paraphrased_promise_the_rules_miss_is_caught_and_its_words_named():
     assert [v.code for v in found] == ["promise"]
     violation = found[0]
     assert violation.family == "learned"
-    assert violation.found and violation.found in "我们给您好好安排一桌"  # its clause
+    assert violation.found and violation.found in "给您安排得妥妥的"  # its clause
     assert violation.found in violation.message_zh
     assert "可以改成" in violation.suggestion or "可以删掉" in violation.suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PARAPHRASED_PROMISE,  # the scorer names 给您安排: 账就别管了 is a promise too
+        "下回您来店里，这桌菜就当我们赔个不是",
+        "非常抱歉，您下次过来，酒水我们包了，再给您加个菜",
+        "是我们的问题，麻烦您把评价改一下，下次来给您免单",
+    ],
+)
+def test_a_suggested_rewording_is_never_refused_itself(text):
+    """Staff who take the suggestion must get through: a rewording that keeps a promise
+    the scorer or the rules would refuse is not offered; the sentence is dropped instead."""
+    found = check(text, learned=True)
+    assert found, "the edit itself must be refused"
+    for violation in found:
+        if "可以改成：「" in violation.suggestion:
+            sentence = violation.suggestion.split("可以改成：「", 1)[1].rsplit("」", 1)[0]
+            assert check(sentence, learned=True) == [], (violation.found, sentence)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Protocol
@@ -897,10 +897,13 @@ def _suggest(
     advice: _Advice,
     hits: list[_Placed],
     breaks: Collection[int] = (),
+    refused: Callable[[str, str], bool] | None = None,
 ) -> str:
     """The advice, and staff's own sentence reworded: every clause of it holding words at
     fault replaced by its rule's wording (each wording once), or dropped; when nothing of
-    the sentence is left, the advice to drop it."""
+    the sentence is left, or the reworded sentence would be refused in the reply too
+    (`refused(reply reworded, sentence)`: the words the scorer named were not all the
+    promise), the advice to drop it: a suggestion staff take must go through."""
     written = reply.written
     start, stop, _, _ = _edit(written, *reply.written_bounds(*span), advice, breaks)
     english = not _HAN.search(written[start:stop])
@@ -924,10 +927,14 @@ def _suggest(
     if sentence == original:
         return advice.advice
     if english:
-        if sentence:
+        if sentence and not (
+            refused is not None and refused(written[:start] + sentence + written[stop:], sentence)
+        ):
             return f"{advice.advice}可以改成：「{sentence}」"
         return f"{advice.advice}可以删掉这句：「{original}」"
-    if not _HAN.search(sentence):
+    if not _HAN.search(sentence) or (
+        refused is not None and refused(written[:start] + sentence + written[stop:], sentence)
+    ):
         return f"{advice.advice}可以删掉这句：「{original}」"
     return f"{advice.advice}可以改成：「{sentence}」"
 
@@ -945,6 +952,8 @@ class _Found:
         self.spans: dict[str, list[tuple[int, int]]] = {}
         self._seen: set[str] = set()
         self._hits: list[tuple[tuple[int, int] | None, _Advice]] = []
+        # whether a reworded reply is still refused for words of the reworded sentence
+        self.refused: Callable[[str, str], bool] | None = None
 
     def overlaps(self, code: str, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.spans.get(code, ()))
@@ -983,7 +992,10 @@ class _Found:
             return self.items
         hits = [(span, advice) for span, advice in self._hits if span is not None]
         return [
-            replace(item, suggestion=_suggest(self.reply, span, advice, hits, self.breaks))
+            replace(
+                item,
+                suggestion=_suggest(self.reply, span, advice, hits, self.breaks, self.refused),
+            )
             if span is not None
             else item
             for item, (span, advice) in zip(self.items, self._hits, strict=True)
@@ -1001,6 +1013,7 @@ def check_reply(
     quotes: Collection[str] = (),
     learned: bool = False,
     by_staff: bool = False,
+    suggest: bool = True,
 ) -> list[Violation]:
     """Every reason `text` must not be posted as the public reply to `review` (empty: OK).
 
@@ -1013,6 +1026,7 @@ def check_reply(
     `by_staff`: a person of the store wrote `text` (a staff edit): the facts only a
     generated text can invent (prices, dishes, opening hours, people, the store's size) are
     theirs to state; proofs, inspections, awards and everything else are checked as ever.
+    `suggest`: check each suggested rewording the same way (False: the rewording's own check).
     """
     rules = _rules()
     limits = ReplyLimits.of(platform_limits)
@@ -1039,6 +1053,22 @@ def check_reply(
         _check_invented(reply, review, said, store, sheet, rules, found)
     if learned and not any(v.code not in _FORM_CODES for v in found.items):
         _check_learned(reply, sheet, found, named, near)
+    if suggest and found.items:
+
+        def refused(reworded: str, sentence: str) -> bool:
+            again = check_reply(
+                reworded,
+                review=review,
+                analysis=analysis,
+                store=store,
+                quotes=quotes,
+                learned=learned,
+                by_staff=by_staff,
+                suggest=False,
+            )
+            return any(v.code not in _FORM_CODES and v.found in sentence for v in again)
+
+        found.refused = refused
     return found.finish()
 
 
