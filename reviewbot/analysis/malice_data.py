@@ -56,6 +56,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_w12e": ("dev/malice_w12e/malicious.jsonl", "dev/malice_w12e/honest.jsonl"),
     "dev_w13a": ("dev/malice_w13a/malicious.jsonl", "dev/malice_w13a/honest.jsonl"),
     "dev_w13b": ("dev/malice_w13b/malicious.jsonl", "dev/malice_w13b/honest.jsonl"),
+    "dev_w13c": ("dev/malice_w13c/malicious.jsonl", "dev/malice_w13c/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
