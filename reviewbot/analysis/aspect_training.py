@@ -74,6 +74,7 @@ SETS: tuple[tuple[str, str], ...] = (
     ("blind10", "tests/data/blind10/reply_reviews/set.jsonl"),  # opened in session 28
     ("w12a", "tests/data/dev/reply_w12a/set.jsonl"),
     ("w12b", "tests/data/dev/reply_w12b/set.jsonl"),
+    ("w13f", "tests/data/dev/reply_w13f/set.jsonl"),
 )
 
 
