@@ -63,6 +63,7 @@ def test_a_clause_addressing_the_store_is_quoted_by_its_complaint() -> None:
     assert quote_span("送完了你倒是把活动下了啊") == ""
     assert quote_span("服务员说你爱吃不吃") == ""
     assert quote_span("她说“你自己下来拿”") == ""
+    assert quote_span("你们后厨还有人受伤了是吧") == ""  # a jeer, not a point
     text = drafted("点了三个菜等了快一个小时，你们放的歌比我们还大声，聊天都听不见。", "dianping")
     assert "「放的歌比我们还大声」" in text
     assert "你" not in text

@@ -295,6 +295,7 @@ def quote_part(clause: str) -> str:
         and not part.strip().endswith(words.fragment_ends)
         and not (after and part.strip().startswith(words.address_ties))
         and not (before and part.strip().endswith(words.address_ties))
+        and not (after and _unfit_words(part))  # before a particle is trimmed (…是吧)
         and (quote := clean_quote(part) or tail_part(part))
     ]
     return max(fit, key=len, default="")
