@@ -84,6 +84,9 @@ class Language:
     # (We are sorry the dish was not cooked right) is not followed by a second apology on
     # the last resorts, so the words naming the other points fit (`body(plain=True)`).
     apologies: tuple[str, ...] = ()
+    # The first point's fewest words with its quote put before them (`body(own=True)`):
+    # {span} the quote, {ack} the fewest words (You wrote “…”: we are sorry …), or "".
+    own_short: str = ""
 
 
 CHINESE = Language(
@@ -267,6 +270,9 @@ class Section:
     # whole "the chili oil had leaked all over the bag"), or "": what names it together
     # with the others when its whole quote does not fit (`Level.brief`).
     brief: str = ""
+    # The acknowledgement in its fewest words that still quote the customer ("" when none
+    # does): the first point's own words kept on the last resorts (`Level.own`).
+    short_said: str = ""
 
 
 # Characters two sentences of one reply may share in a row before one reads as the other
@@ -375,6 +381,7 @@ def sections(
         # in its fewest words: its own words or its kind's, whichever is shorter
         shorter = [o for o in (*specific, *generic) if not _said(o, used)] or options
         shorter += [answer.short_ack] if answer.short_ack else []
+        said_short = [o for o in shorter if span and span in o]
         step_options = [s for s in (fill(v, values) for v in steps) if s]
         step_options = [o for o in step_options if not _said(o, used)] or step_options
         step = rng.choice(step_options) if step_options else ""
@@ -398,9 +405,21 @@ def sections(
                     short_ack=min(shorter, key=len, default=ack),
                     short_step=min(short_steps, key=len, default=step),
                     brief=brief(span) if span else "",
+                    short_said=min(said_short, key=len, default=""),
                 )
             )
     return result
+
+
+def _own_words(section: Section, language: Language) -> list[str]:
+    """The first point's acknowledgements in few words that quote the customer: its fewest
+    that do, and its fewest words with the quote put before them (Language.own_short)."""
+    found = [section.short_said] if section.short_said else []
+    if language.own_short and section.short_ack:
+        ack = section.short_ack
+        ack = ack[:1].lower() + ack[1:] if language is not CHINESE else ack
+        found.append(language.own_short.replace("{span}", section.said).replace("{ack}", ack))
+    return found
 
 
 def _fee_name(named: str, name: str) -> str:
@@ -478,6 +497,9 @@ class Level:
     # the rest named by the customer's words in fewer words where a language has them
     # (Section.brief): still their words, where the whole quotes do not fit
     brief: bool = False
+    # with `plain`: the first point's acknowledgement in few words that still quote the
+    # customer (Section.short_said, Language.own_short), where it has a quote
+    own: bool = False
 
 
 def compressions(count: int) -> list[Level]:
@@ -504,12 +526,15 @@ def last_resorts(count: int) -> list[Level]:
     together by its kind only (food, delivery: at most one name per category, so the
     sentence is short whatever the review holds), then without the praise, and last every
     other point named as one. The apology, the first point's acknowledgement and next
-    step, and the contact always stay."""
+    step, and the contact always stay. Each is tried first with the first point still in
+    the customer's words (`own`: its fewest words that quote it), the rest named alike;
+    and while the rest are named in their words, whole or brief, the first keeps its own
+    before they are named in fewer."""
     one = min(count, 1)
     plain = Level(one, invite=False, greeting=False, plain=True)
     kinds = replace(plain, quoted=False, kinds=True)
     least = replace(kinds, praise=False)
-    return [
+    rungs = [
         plain,
         replace(plain, brief=True),
         replace(plain, quoted=False),
@@ -517,6 +542,10 @@ def last_resorts(count: int) -> list[Level]:
         least,
         replace(least, as_one=True),
     ]
+    own = [replace(rung, own=True) for rung in rungs]
+    # the first point's words go before the rest lose theirs (whole or brief)
+    pairs = zip(own[2:], rungs[2:], strict=True)
+    return [*own[:2], *rungs[:2], *(level for pair in pairs for level in pair)]
 
 
 def fit(
@@ -573,6 +602,7 @@ def body(
     plain: bool = False,
     as_one: bool = False,
     brief: bool = False,
+    own: bool = False,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
@@ -581,12 +611,15 @@ def body(
     `shortest`: that sentence in the language's fewest words; `kinds` (category: its short
     name): the rest named by their kinds only, once each; `plain`: the sections in full in
     their fewest words; `as_one`: the rest named as one (kinds["general"]); `brief`: the
-    rest quoted in fewer words where they have them (Section.brief)."""
+    rest quoted in fewer words where they have them (Section.brief); `own` (with `plain`):
+    the sections in the fewest words that still quote the customer where they have any."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
         lead = leads[(index - 1) % len(leads)] if index and not section.connected else ""
         ack = (plain and section.short_ack) or section.ack
+        if plain and own and section.said and section.said not in ack:
+            ack = min(_own_words(section, language) or [ack], key=len)
         step = (plain and section.short_step) or section.step
         if lead and language is not CHINESE:
             ack = ack[:1].lower() + ack[1:]
@@ -632,6 +665,7 @@ ENGLISH = Language(
     brief="We have noted {names} too.",
     brief_checking="We are checking {names} too.",
     apologies=("sorry", "apologi"),
+    own_short="You wrote {span}: {ack}",
 )
 ENGLISH_PARTS: tuple[str, ...] = (
     "greeting",

@@ -537,6 +537,7 @@ class TemplateDrafter:
                 kinds=kinds if level.kinds else None,
                 plain=level.plain,
                 as_one=level.as_one,
+                own=level.own,
             )
             head = (chosen["greeting"] if level.greeting else "") + (
                 chosen["praise"] if level.praise else ""

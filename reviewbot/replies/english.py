@@ -50,9 +50,72 @@ def quote_english(span: str) -> str:
         words = without_amount(words)
     if len(words) > _QUOTE_MAX:
         words = english_head(words) or brief_english(words).strip("\u201c\u201d")
+    words = whole_words(words)
     if not words or len(words) > _QUOTE_MAX or any(ch.isdigit() or ch in "@#/" for ch in words):
         return ""
     return f"\u201c{words}\u201d"
+
+
+# Words a quote never opens or ends on: what only joins it to words it no longer holds.
+_JOIN_LEADS = frozenset({"and", "but", "also", "then", "so", "plus", "or", "yet"})
+# A clause opening so qualifies another one (the reason, a concession, a condition, what it
+# led to): no point of its own.
+_QUALIFIERS = frozenset(
+    {"because", "though", "although", "which", "who", "whereas", "if", "unless", "cause"}
+)
+# ... nor, once cut at an aside, one that only tells when (Since the new management (…)).
+_WHEN_LEADS = frozenset({"since", "when", "while", "after", "before", "until", "as", "once"})
+_DANGLING_ENDS = frozenset(
+    {
+        "the", "a", "an", "another", "my", "our", "your", "their", "its", "of", "than",
+        "and", "or", "but", "so", "plus", "because", "since", "unless", "if", "whereas",
+        "although", "though", "we", "i", "they", "he", "she", "to", "on", "at", "by", "from",
+        "into", "onto",
+    }
+)  # fmt: skip
+# Words a noun follows: a quote cut after one was cut inside what it says (it took another).
+_BEFORE_NOUN = frozenset({"the", "a", "an", "another", "my", "our", "your", "their", "its"})
+_BRACKETS = {")": "(", "]": "["}
+_EDGE = " ,;:-\u2013\u2014"
+
+
+def whole_words(words: str) -> str:
+    """A quote's words as a whole of their own, or "": no unbalanced bracket (a clause cut
+    inside an aside: "the rice)" keeps what follows the aside, none; "Ate the cold dishes (fu
+    qi fei pian" what precedes it), never opening on a word that joins it to what it lost
+    (and, plus) nor ending on one (the, my, unless, another), and no clause that only
+    qualifies another (because…, though…, which…, if…)."""
+    opened: list[int] = []
+    last_close = -1
+    for at, ch in enumerate(words):
+        if ch in "([":
+            opened.append(at)
+        elif ch in _BRACKETS:
+            if opened and words[opened[-1]] == _BRACKETS[ch]:
+                opened.pop()
+            else:
+                last_close, opened = at, []
+    cut = last_close >= 0 or bool(opened)
+    if opened:
+        words = words[: opened[0]]
+    words = words[last_close + 1 :] if last_close >= 0 and not opened else words
+    if last_close >= 0 and opened:  # both: the words between them, an aside's tail and head
+        return ""
+    tokens = words.strip(_EDGE).split()
+    while tokens and tokens[0].lower().strip(_EDGE) in _JOIN_LEADS:
+        tokens.pop(0)
+    mid_phrase = False
+    while tokens and tokens[-1].lower().strip(_EDGE) in _DANGLING_ENDS:
+        ended = tokens.pop().lower().strip(_EDGE)
+        mid_phrase = mid_phrase or ended in _BEFORE_NOUN
+    if not tokens:
+        return ""
+    first = tokens[0].lower().strip(_EDGE)
+    if first in _QUALIFIERS or (cut and first in _WHEN_LEADS):
+        return ""
+    if mid_phrase and len(tokens) <= 3:
+        return ""
+    return " ".join(tokens).strip(_EDGE)
 
 
 @cache
@@ -113,6 +176,7 @@ def brief_english(quoted: str) -> str:
         if len(head.split()) >= least:
             words = head
             break
+    words = whole_words(words)
     if not words or len(words.split()) > most or len(words.split()) < 2:
         return ""
     return f"\u201c{words}\u201d"
@@ -201,6 +265,7 @@ def assemble_english(
             plain=level.plain,
             as_one=level.as_one,
             brief=level.brief,
+            own=level.own,
         )
         # A food-safety claim gets a holding statement: no praise, no invitation back.
         praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""

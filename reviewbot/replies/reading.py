@@ -70,6 +70,9 @@ class _Words:
     cut_at: re.Pattern[str]
     long_leads: re.Pattern[str]
     fragment_ends: tuple[str, ...]
+    address: re.Pattern[str]
+    reported: tuple[str, ...]
+    address_ties: tuple[str, ...]
     amount: re.Pattern[str]
     amount_lead_ends: tuple[str, ...]
     charge_words: tuple[str, ...]
@@ -103,6 +106,11 @@ def _words() -> _Words:
             "|".join(map(re.escape, sorted(data["long_leads"], key=len, reverse=True)))
         ),
         fragment_ends=tuple(data["cut_fragment_ends"]),
+        address=re.compile(
+            "|".join(map(re.escape, sorted(data["address"], key=len, reverse=True)))
+        ),
+        reported=tuple(data["reported"]),
+        address_ties=tuple(data["address_ties"]),
         amount=re.compile(data["amount"]["pattern"]),
         amount_lead_ends=tuple(sorted(data["amount"]["lead_ends"], key=len, reverse=True)),
         charge_words=tuple(data["amount"]["charge_words"]),
@@ -254,28 +262,46 @@ def _unfit_words(text: str) -> bool:
 
 def quote_part(clause: str) -> str:
     """The longest part of a clause unfit to quote whole, cut at the words that made it so
-    (reading.toml `cut_at`: questions, money back), that is fit to quote on its own, or "".
-    Parts that open reported words (经理来了说) or are under four characters are no point."""
+    (reading.toml `cut_at`: questions, money back; `address`: the customer speaking to the
+    store, 你家的), that is fit to quote on its own, or "". Parts that open reported words
+    (经理来了说) or are under four characters are no point, nor parts that hang on the
+    address cut away (你倒是…, …是你们的事)."""
     words = _words()
     mask = to_simplified(clause)  # cut where the Simplified words are (為什麼 is 为什么)
     mask = mask if len(mask) == len(clause) else clause
     for word in words.quotable_words:  # 猪肉 is not cut at 猪
         mask = mask.replace(word, "\0" * len(word))
-    parts, at = [], 0
-    for match in words.cut_at.finditer(mask):
-        parts.append(clause[at : match.start()])
-        at = match.end()
+    cuts = [(m.start(), m.end(), False) for m in words.cut_at.finditer(mask)]
+    if not _QUOTE_MARKS.search(clause):
+        cuts += [
+            (m.start(), m.end(), True)
+            for m in words.address.finditer(mask)
+            if not any(w in mask[: m.start()] for w in words.reported)
+        ]
+    parts: list[tuple[str, bool, bool]] = []  # (part, after an address, before one)
+    at, after = 0, False
+    for start, end, addressed in sorted(cuts):
+        if start < at:
+            continue
+        parts.append((clause[at:start], after, addressed))
+        at, after = end, addressed
     if not parts:
         return ""
-    parts.append(clause[at:])
+    parts.append((clause[at:], after, False))
     fit = [
         quote
-        for part in parts
+        for part, after, before in parts
         if len(part.strip()) >= 4
         and not part.strip().endswith(words.fragment_ends)
+        and not (after and part.strip().startswith(words.address_ties))
+        and not (before and part.strip().endswith(words.address_ties))
+        and not (after and _unfit_words(part))  # before a particle is trimmed (…是吧)
         and (quote := clean_quote(part) or tail_part(part))
     ]
     return max(fit, key=len, default="")
+
+
+_QUOTE_MARKS = re.compile('["“”「」『』‘’]')
 
 
 def tail_part(clause: str) -> str:
