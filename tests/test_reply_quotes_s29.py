@@ -15,44 +15,16 @@ every quote is a whole of its own. One test per kind of quote mistake fixed:
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
-from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.config import load_settings
-from reviewbot.replies.engine import TemplateDrafter, quote_span
+from reviewbot.replies.engine import quote_span
 from reviewbot.replies.english import quote_english
-from reviewbot.replies.facts import StoreProfile
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
-
-ROOT = Path(__file__).resolve().parents[1]
-SHORT = ReplyLimits(max_chars=300)
-
-
-@cache
-def store() -> StoreProfile:
-    found = load_settings(ROOT / "config.example.toml").stores[0]
-    return StoreProfile.from_settings(found.name, found.facts)
+from reviewbot.replies.guardrails import ReplyLimits
+from tests.test_reply_s29 import SHORT
+from tests.test_reply_s29 import drafted as drafted_as
 
 
 def drafted(text: str, platform: str = "meituan", limits: ReplyLimits = SHORT) -> str:
-    analyzer, drafter = AnalyzerV1(), TemplateDrafter()
-    review = ReviewText("rep7-quotes", text, 2, platform)
-    analysis = analyzer.analyze(review)
-    draft = drafter.draft(review, analysis, store(), limits=limits)
-    assert not draft.violations
-    assert len(draft.text) <= limits.max_chars
-    found = check_reply(
-        draft.text,
-        review=review,
-        analysis=analysis,
-        store=store(),
-        platform_limits=limits,
-        quotes=draft.quotes,
-    )
-    assert not found, (draft.text, found)
-    return draft.text
+    return drafted_as(text, "rep7-quotes", platform, limits)
 
 
 def test_a_clause_addressing_the_store_is_quoted_by_its_complaint() -> None:
