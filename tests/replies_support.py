@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from reviewbot.analysis.base import Analysis, CategoryPolarity, ReviewText
+from reviewbot.analysis.v1 import AnalyzerV1
+from reviewbot.config import load_settings
+from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, check_reply
+
+ROOT = Path(__file__).resolve().parents[1]
 
 STORE = StoreProfile(
     name="测试小馆",
@@ -17,6 +24,19 @@ STORE = StoreProfile(
     menu=("水煮鱼", "麻婆豆腐", "酸辣汤", "宫保鸡丁", "米饭"),
     proofs=("食品经营许可证 JY00000000000000", "餐饮服务食品安全量化分级 A 级"),
 )
+
+
+@cache
+def example_store() -> StoreProfile:
+    """The store of config.example.toml (老街坊川菜馆), as the daemon builds it."""
+    found = load_settings(ROOT / "config.example.toml").stores[0]
+    return StoreProfile.from_settings(found.name, found.facts)
+
+
+@cache
+def example_engine() -> tuple[AnalyzerV1, TemplateDrafter]:
+    """One analyzer and drafter shared by the tests that draft real reviews end to end."""
+    return AnalyzerV1(), TemplateDrafter()
 
 
 def analysis(

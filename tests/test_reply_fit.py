@@ -18,13 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.config import load_settings
 from reviewbot.replies.answers import ENGLISH, kind_names, last_resorts
-from reviewbot.replies.engine import TemplateDrafter
-from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, check_reply
 from reviewbot.replies.templates import load_library
+from tests.replies_support import example_engine as engine
+from tests.replies_support import example_store as store
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -44,17 +42,6 @@ def reviews() -> tuple[str, ...]:
             if line.strip():
                 texts.append(json.loads(line)["text"])
     return tuple(texts)
-
-
-@cache
-def store() -> StoreProfile:
-    found = load_settings(ROOT / "config.example.toml").stores[0]
-    return StoreProfile.from_settings(found.name, found.facts)
-
-
-@cache
-def engine() -> tuple[AnalyzerV1, TemplateDrafter]:
-    return AnalyzerV1(), TemplateDrafter()
 
 
 def drafted(text: str, rating: int | None, key: str):

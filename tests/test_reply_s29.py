@@ -11,30 +11,13 @@ engine was never tuned on. One test per kind of miss fixed:
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.v1 import AnalyzerV1
-from reviewbot.config import load_settings
-from reviewbot.replies.engine import TemplateDrafter
 from reviewbot.replies.english import brief_english
-from reviewbot.replies.facts import StoreProfile
 from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from tests.replies_support import example_engine as engine
+from tests.replies_support import example_store as store
 
-ROOT = Path(__file__).resolve().parents[1]
 SHORT = ReplyLimits(max_chars=300)
-
-
-@cache
-def store() -> StoreProfile:
-    found = load_settings(ROOT / "config.example.toml").stores[0]
-    return StoreProfile.from_settings(found.name, found.facts)
-
-
-@cache
-def engine() -> tuple[AnalyzerV1, TemplateDrafter]:
-    return AnalyzerV1(), TemplateDrafter()
 
 
 def drafted(text: str, key: str, platform: str = "meituan", limits: ReplyLimits = SHORT) -> str:

@@ -267,7 +267,6 @@ class ComplaintReader:
         self._roles = re.compile(trie_pattern(sorted(self.taxonomy.roles, key=len, reverse=True)))
         self._delivery = re.compile(trie_pattern(self.taxonomy.delivery_context))
         self._delivery_weak = re.compile(trie_pattern(self.taxonomy.delivery_weak or ("\0",)))
-        self._dine_in = re.compile(trie_pattern(self.taxonomy.dine_in_context or ("\0",)))
         self._table = re.compile(trie_pattern(self.taxonomy.table_context or ("\0",)))
         self._hearsay = re.compile(trie_pattern(self.taxonomy.hearsay or ("\0",)))
         self._consequence = re.compile(trie_pattern(self.taxonomy.consequence or ("\0",)))
@@ -288,7 +287,7 @@ class ComplaintReader:
         return (
             self._delivery_weak.search(text) is not None
             and not self.taxonomy.dine_in_platform(platform)
-            and self._dine_in.search(text) is None
+            and not self.taxonomy.tells_of_dine_in(text)
         )
 
     def read(

@@ -926,17 +926,12 @@ def _suggest(
     original = written[start:stop].strip()
     if sentence == original:
         return advice.advice
-    if english:
-        if sentence and not (
-            refused is not None and refused(written[:start] + sentence + written[stop:], sentence)
-        ):
-            return f"{advice.advice}可以改成：「{sentence}」"
-        return f"{advice.advice}可以删掉这句：「{original}」"
-    if not _HAN.search(sentence) or (
+    kept = sentence if english else _HAN.search(sentence)  # something of it is left
+    if kept and not (
         refused is not None and refused(written[:start] + sentence + written[stop:], sentence)
     ):
-        return f"{advice.advice}可以删掉这句：「{original}」"
-    return f"{advice.advice}可以改成：「{sentence}」"
+        return f"{advice.advice}可以改成：「{sentence}」"
+    return f"{advice.advice}可以删掉这句：「{original}」"
 
 
 class _Found:
