@@ -36,6 +36,9 @@ EXTORTIONS = [
     "给点表示，星星好商量",
     "Throw in a gift card and I'll edit this review.",
     "Comp our dinner and I'll bump it to five.",
+    "给我两张京东卡，差评我马上撤下来",
+    "这顿你们买单，我给你们说几句好话",
+    "Credit my account with a $20 gift card and I will revise my review.",
     # the act first, its price after a condition
     "差评可以删，前提是给我们打个五折",
     "要我撤评也行，下次来给我免单",
@@ -53,6 +56,10 @@ EXTORTIONS = [
     "不退钱，我就一直说下去",
     "不请我喝杯咖啡，这条差评就一直在",
     "要么退款再送两张券，要么这条差评永远挂着",
+    # 好说话 is the writer's temper, not the shop speaking (shop_asks); 把这单免了 is asked,
+    # not told (told reads 免单了 only)
+    "老板，我这人很好说话，发个红包这事就算了",
+    "老板把这顿免了，我给你们写篇好的",
     # the shop's offer called too little, the writer's own price
     "追评：店家给了二十，太少了，加到三百我就把这条改好评",
 ]
@@ -80,6 +87,9 @@ HONEST = [
     "不想看到差评就把菜做好",
     "双倍的辣，点了微辣结果辣死",
     "不退款这条差评就一直在",
+    "朋友请我们一顿，结果难吃",
+    "这条评价我已经撤下了",
+    "老板说这顿他们买单，我还是给一星",
 ]
 
 
