@@ -46,6 +46,8 @@ THREATS = [
     ("你们偷偷用回收油的那些事我都清楚，信不信由你", "信不信由你"),
     ("我拍下了他的脸和车牌，咱们慢慢来", "慢慢来"),
     ("I run a neighbourhood group with 30k members. Consider this your warning.", "warning"),
+    ("我就住你们店对面，好戏还在后头", "好戏"),
+    ("Nice van you've got out back. Keep an eye on it.", "keep an eye on it"),
 ]
 
 HONEST = [
@@ -66,6 +68,8 @@ HONEST = [
     "我表哥在报社上班，他说这家店以前上过新闻",
     "店员说让我慢慢来不着急，挺贴心的",
     "我住得离你们很近，天天都能看到你们门口排长队",
+    "我就住你们店对面，经常来吃，这次真的失望",
+    "Nice patio and friendly staff, keep an eye on the specials board.",
 ]
 
 
