@@ -70,6 +70,10 @@ HONEST = [
     "我住得离你们很近，天天都能看到你们门口排长队",
     "我就住你们店对面，经常来吃，这次真的失望",
     "Nice patio and friendly staff, keep an eye on the specials board.",
+    # friends brought to eat (session 30, lead: the old harm piece read 带几个兄弟 alone)
+    "下次带几个兄弟来吃，这家的烤鱼是真的好",
+    "周末叫上几个兄弟一起来吃，老板人好",
+    "找了几个兄弟伙来宵夜，毛血旺够味",
 ]
 
 
