@@ -57,6 +57,9 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_w13a": ("dev/malice_w13a/malicious.jsonl", "dev/malice_w13a/honest.jsonl"),
     "dev_w13b": ("dev/malice_w13b/malicious.jsonl", "dev/malice_w13b/honest.jsonl"),
     "dev_w13c": ("dev/malice_w13c/malicious.jsonl", "dev/malice_w13c/honest.jsonl"),
+    "dev_w14a": ("dev/malice_w14a/malicious.jsonl", "dev/malice_w14a/honest.jsonl"),
+    "dev_w14b": ("dev/malice_w14b/malicious.jsonl", "dev/malice_w14b/honest.jsonl"),
+    "dev_w14c": ("dev/malice_w14c/malicious.jsonl", "dev/malice_w14c/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
