@@ -68,6 +68,17 @@ INNOCENT = [
     "我们的毛肚是从有资质的供应商进的，您吃着不新鲜，我们会把这一批退回去。",
     "让您在巷子里走了冤枉路，抱歉，巷口已经挂了指示牌。",
     "菜价涨了却没提前说明，难免让人觉得突然，抱歉。",
+    # --- second round: the case passed on at more length; a colleague's words called wrong
+    "虽然送餐是平台指派的，但餐是从我们店出去的，我们会把您说的情况整理好一并反映。",
+    "我们查了单子，您确实备注了不要香菜，收银员却说是您没写，这是错的，向您道歉。",
+    # --- an impostor account is not the store's; the customer's number out of the review
+    "那个加您的微信号不是店里的官方账号，请不要转账，有事请打店里电话。",
+    "为了您的隐私，建议把手机号从评论里去掉，我们已经在平台消息里联系您了。",
+    # --- a count of brands is no portion; a campaign the store does not run
+    "这个月酱料换了一个牌子，我们也在试着多放一点，还没调到位。",
+    "打折优惠目前没有，我们想把心思都花在菜上。",
+    # --- the customer's home named without any place in it
+    "骑手在您住的小区里转了好久，楼栋号印得太小，我们已经把小票字号调大了。",
 ]
 
 # The violations these innocent wordings resemble, refused under their rule.
@@ -100,6 +111,12 @@ VIOLATIONS = [
     ("您这样说真是冤枉我们了。", "argue"),
     ("我们店长说话比较冲，您多担待。", "argue"),
     ("二刀肉本来就带肥，您不懂川菜。", "argue"),
+    ("送餐是平台指派的，慢了是骑手的问题。", "blame"),
+    ("那个微信号不是店里的，您被骗了也跟我们无关。", "blame"),
+    ("为了您的隐私，建议您把这条评价删掉。", "delete_request"),
+    ("我们再送您一个甜品。", "promise"),
+    ("满减活动暂时没有，不过下次来给您打个九折。", "promise"),
+    ("您住的阳光小区我们常送，地址没问题。", "private_data"),
 ]
 
 
