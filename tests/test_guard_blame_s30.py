@@ -99,6 +99,21 @@ codes = staff_edit_codes
         "您坐在门口那桌，冷风是进出的客人带进来的。",
         "您带的孩子一直在跑，服务员端着热汤也不敢靠近。",
         "快打烊的时候来，很多菜都卖完了，只能给您做剩下的。",
+        # the fault booked to someone, someone at home, the customer's body, care, hurry, seat
+        "餐我们按时交出去了，超时要算在配送头上。",
+        "我们都是按份装齐的，少的那份说不定被家里其他人先吃了。",
+        "鱼有小刺是鱼本身的特点，吃的时候慢一点就好。",
+        "我们的鸡肉当天现杀，拉肚子应该和您别的饮食有关。",
+        "您一直在催，服务员手忙脚乱才上错了菜。",
+        "导航到我们门口很方便，跟着走肯定找得到。",
+        "凉菜放了一下午还没冷藏，变味是必然的。",
+        "您放进冰箱第二天再吃，口感当然变差了。",
+        "您坐在最里面那桌，服务员路过看不到您招手。",
+        "We put everything in the bag; perhaps someone at home took the drink.",
+        "Bones in fish are natural, so please eat carefully.",
+        "Flies are common in summer; it may have landed after you opened the lid.",
+        "The courier chose to hang the bag on your door handle.",
+        "You were seated in the far corner, so the staff didn't see you waving.",
     ],
 )
 def test_blame_by_implication_is_refused(text):
@@ -152,6 +167,12 @@ def test_blame_by_implication_is_refused(text):
         "us, so we've passed this on to the delivery platform.",
         "Hello, sorry about the noise from the kitchen fan next to your table; we should have "
         "seated you elsewhere.",
+        "超时这单我们不会算在骑手头上，是我们出餐慢了。",
+        "您坐在最里面那桌，我们服务员没照顾到，是我们的疏忽，以后每个区域都会固定一个人。",
+        "夏天虫子多，我们已经在后厨和门口都装了灭蝇灯，抱歉让您吃到这样的东西。",
+        "The courier decided to hang it on your handle without telling you, and we've reported "
+        "that to the platform; we should also have called you ourselves.",
+        "Thanks for the feedback; we know the dan dan noodles are a small bowl for that price.",
     ],
 )
 def test_innocent_look_alikes_pass(text):
