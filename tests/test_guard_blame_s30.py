@@ -114,6 +114,17 @@ codes = staff_edit_codes
         "Flies are common in summer; it may have landed after you opened the lid.",
         "The courier chose to hang the bag on your door handle.",
         "You were seated in the far corner, so the staff didn't see you waving.",
+        # lateness, no booking, a change made late, the companion's choice, the weather
+        "高峰期请大家理解，出餐顺序是按下单时间来的，您下得晚就排在后面。",
+        "您拿到手的时候没检查，过了两天才说少了东西，我们很难核实。",
+        "我们是按单出餐的，您改单太晚了来不及。",
+        "Your friend placed the order and chose the spice level, not us.",
+        "You came without a booking on a Saturday night, so we did our best with the tables.",
+        "The packaging is supplied by the delivery app, so its quality isn't up to us.",
+        "You changed the order after it was already cooking.",
+        "You left the food at reception for an hour before collecting it.",
+        "It rained heavily that night and the roads were slow for every courier.",
+        "As the order was placed just before closing, only one chef was on duty.",
     ],
 )
 def test_blame_by_implication_is_refused(text):
@@ -173,6 +184,16 @@ def test_blame_by_implication_is_refused(text):
         "The courier decided to hang it on your handle without telling you, and we've reported "
         "that to the platform; we should also have called you ourselves.",
         "Thanks for the feedback; we know the dan dan noodles are a small bowl for that price.",
+        "您改单太晚这件事不怪您，是我们系统没及时提醒后厨，已经改了。",
+        "过了两天才收到我们的回复，让您等急了，抱歉，以后差评我们当天回复。",
+        "您没有预约就带朋友来，我们也应该尽量安排好，这次让大家挤着坐是我们的问题。",
+        "Your friend asked us about the spice level and we gave the wrong advice — that's on us.",
+        "Sorry you came without a booking and still had to wait so long; we've added more "
+        "walk-in tables.",
+        "It rained heavily that night, but that's no excuse; we've added waterproof covers to "
+        "our bags.",
+        "The quality of the packaging is up to us, and we've switched to sturdier boxes.",
+        "You left us a kind note last time, thank you; we're sorry this visit fell short.",
     ],
 )
 def test_innocent_look_alikes_pass(text):
