@@ -125,6 +125,13 @@ codes = staff_edit_codes
         "You left the food at reception for an hour before collecting it.",
         "It rained heavily that night and the roads were slow for every courier.",
         "As the order was placed just before closing, only one chef was on duty.",
+        # Hong Kong wording of the same kinds
+        "外賣仔自己揸車太快，湯先會瀉。",
+        "你落單揀咗走辣，師傅就照做，而家話冇味都冇計。",
+        "你屋企太遠，送到梗係凍咗少少。",
+        "嗰陣係你朋友叫嘅菜，我哋照單做。",
+        "你自己遲咗半個鐘，位我哋唔可以一直留。",
+        "唔好意思，呢啲你要搵平台。",
     ],
 )
 def test_blame_by_implication_is_refused(text):
@@ -194,6 +201,8 @@ def test_blame_by_implication_is_refused(text):
         "our bags.",
         "The quality of the packaging is up to us, and we've switched to sturdier boxes.",
         "You left us a kind note last time, thank you; we're sorry this visit fell short.",
+        "下次您可以跟服务员说要走辣，师傅会照做的。",
+        "你屋企有啲遠，我哋已經改用保溫袋，唔好意思要你食凍咗嘅麵。",
     ],
 )
 def test_innocent_look_alikes_pass(text):
