@@ -9,6 +9,9 @@ tests, not the training writers' sentences):
   use for it across writers (a slow kitchen said as 久等 only, never 慢; a hard-to-find shop
   as 不好找, never 难找; worn decor as 环境, never 装修; no service as 没人招呼, never
   服务员; poor value as 不值这个价, never 价格).
+* A lesser point named together with the others (in a food-safety claim, checked too) was
+  named by a quote that may hold no word of what went wrong (「服务员接电话还说」); it is
+  now named by its kind before its quote (服务态度「…」).
 """
 
 from __future__ import annotations
@@ -72,3 +75,14 @@ def test_an_acknowledgement_names_the_kind_in_the_customers_usual_words(
 ) -> None:
     reply = drafted(text)
     assert any(w in reply for w in words), reply
+
+
+def test_a_lesser_point_named_together_keeps_its_kind_before_its_quote() -> None:
+    # a food-safety claim first: the other points are only named together, checked too
+    reply = drafted(
+        "米饭里夹着一截塑料绳，恶心坏了。另外这单路上磨蹭了快两个钟头，服务员接电话还说“爱吃不吃”。"
+    )
+    at = reply.find("一并")
+    assert at > 0, reply
+    named = reply[:at]
+    assert "送餐慢「" in named or "服务态度「" in named, reply

@@ -87,6 +87,10 @@ class Language:
     # The first point's fewest words with its quote put before them (`body(own=True)`):
     # {span} the quote, {ack} the fewest words (You wrote “…”: we are sorry …), or "".
     own_short: str = ""
+    # The lesser points named together by their kind before the customer's words (送餐慢
+    # 「送了一个半小时」): the quote alone may hold none of the words that say what went
+    # wrong; where the whole quotes fit, and for points mapped to an aspect only.
+    kind_with_quote: bool = False
 
 
 CHINESE = Language(
@@ -105,6 +109,7 @@ CHINESE = Language(
     quote_names=True,
     brief="{names}也会一并改进。",
     brief_checking="{names}也在一并核查。",
+    kind_with_quote=True,
 )
 
 
@@ -630,7 +635,9 @@ def body(
         if step:
             pieces.append(step)
     named = (
-        (brief and s.brief) or s.said or s.name if language.quote_names and quoted else s.name
+        (brief and s.brief) or _with_kind(s, language, brief) or s.name
+        if language.quote_names and quoted
+        else s.name
         for s in found[full:]
     )
     if kinds is not None:
@@ -646,6 +653,18 @@ def body(
             together = brief
         pieces.append(together.replace("{names}", join_names(rest, language)))
     return language.piece_sep.join(p for p in pieces if p)
+
+
+def _with_kind(section: Section, language: Language, brief: bool) -> str:
+    """A lesser point's quote as it is named together with the others: after its kind's
+    name where the language names both (送餐慢「送了一个半小时」) and the point has an aspect
+    whose name its words do not already hold, else the quote alone ("" when none)."""
+    said = section.said
+    if not said or brief or not language.kind_with_quote or section.unmapped:
+        return said
+    if not section.name or section.name in said:
+        return said
+    return section.name + said
 
 
 ENGLISH = Language(
