@@ -12,6 +12,9 @@ tests, not the training writers' sentences):
 * A lesser point named together with the others (in a food-safety claim, checked too) was
   named by a quote that may hold no word of what went wrong (「服务员接电话还说」); it is
   now named by its kind before its quote (服务态度「…」).
+* Under a 300-character limit (Meituan, Ele.me) the lesser points lost their words all at
+  once, every one named by its kind when their quotes together did not fit; now the most
+  severe keep their words and only the last are named by their kinds.
 """
 
 from __future__ import annotations
@@ -86,3 +89,16 @@ def test_a_lesser_point_named_together_keeps_its_kind_before_its_quote() -> None
     assert at > 0, reply
     named = reply[:at]
     assert "送餐慢「" in named or "服务态度「" in named, reply
+
+
+def test_under_a_short_limit_the_most_severe_lesser_points_keep_their_words() -> None:
+    # the whole list in the customer's words does not fit 300 characters: the first of
+    # the rest keep theirs, only the last are named by their kinds (not all of them)
+    reply = drafted(
+        "Our hotpot broth had spilled all through the bag. The rice was hard and undercooked,"
+        " the cucumber salad was far too salty, and nobody answered the phone when I called.",
+        "meituan",
+        ReplyLimits(max_chars=300),
+    )
+    assert len(reply) <= 300
+    assert "\u201crice was hard\u201d" in reply, reply

@@ -505,6 +505,16 @@ class Level:
     # with `plain`: the first point's acknowledgement in few words that still quote the
     # customer (Section.short_said, Language.own_short), where it has a quote
     own: bool = False
+    # > 0: only the first `named` of the rest named in the customer's words (whole or brief),
+    # the others by their short names: between every point quoted and none quoted, the
+    # most severe keep the customer's words when all of them do not fit
+    named: int = 0
+
+
+def _partly_quoted(level: Level, rest: int) -> list[Level]:
+    """`level` with fewer and fewer of the `rest` points named in the customer's words
+    (all but one first), the others by their short names."""
+    return [replace(level, named=k) for k in range(rest - 1, 0, -1)]
 
 
 def compressions(count: int) -> list[Level]:
@@ -516,10 +526,12 @@ def compressions(count: int) -> list[Level]:
     steps = [Level(count)]
     steps += [Level(full, invite=False) for full in range(count, 0, -1)]
     one = min(count, 1)
+    briefest = Level(one, invite=False, greeting=False, brief=True)
     return [
         *steps,
         Level(one, invite=False, greeting=False),
-        Level(one, invite=False, greeting=False, brief=True),
+        briefest,
+        *_partly_quoted(briefest, count - one),
         Level(one, invite=False, greeting=False, quoted=False),
     ]
 
@@ -542,6 +554,7 @@ def last_resorts(count: int) -> list[Level]:
     rungs = [
         plain,
         replace(plain, brief=True),
+        *_partly_quoted(replace(plain, brief=True), count - one),
         replace(plain, quoted=False),
         kinds,
         least,
@@ -608,6 +621,7 @@ def body(
     as_one: bool = False,
     brief: bool = False,
     own: bool = False,
+    named_first: int = 0,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
@@ -617,7 +631,9 @@ def body(
     name): the rest named by their kinds only, once each; `plain`: the sections in full in
     their fewest words; `as_one`: the rest named as one (kinds["general"]); `brief`: the
     rest quoted in fewer words where they have them (Section.brief); `own` (with `plain`):
-    the sections in the fewest words that still quote the customer where they have any."""
+    the sections in the fewest words that still quote the customer where they have any;
+    `named_first` > 0: only that many of the rest named in the customer's words, the others
+    by their names."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -640,6 +656,11 @@ def body(
         else s.name
         for s in found[full:]
     )
+    if named_first > 0:
+        named = (
+            name if index < named_first else s.name
+            for index, (name, s) in enumerate(zip(named, found[full:], strict=True))
+        )
     if kinds is not None:
         named = (kinds.get(s.category) or kinds.get("general") or s.name for s in found[full:])
     if as_one and kinds and kinds.get("general"):
