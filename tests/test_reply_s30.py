@@ -15,6 +15,9 @@ tests, not the training writers' sentences):
 * Under a 300-character limit (Meituan, Ele.me) the lesser points lost their words all at
   once, every one named by its kind when their quotes together did not fit; now the most
   severe keep their words and only the last are named by their kinds.
+* Tableware chipped or cracked (碗有个缺口, 杯口有道裂纹) or left with grease (油迹) or
+  "not yet" washed (Cantonese and written 未洗干净) was found by no reader; it is now a
+  kitchen hygiene complaint, as dirty tableware was.
 """
 
 from __future__ import annotations
@@ -102,3 +105,20 @@ def test_under_a_short_limit_the_most_severe_lesser_points_keep_their_words() ->
     )
     assert len(reply) <= 300
     assert "\u201crice was hard\u201d" in reply, reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "端上来的汤碗边上崩了个口，差点把嘴划破。",
+        "茶杯有道裂紋，倒水都漏。",
+        "几只碗都还有油迹，明显未洗干净。",
+        "啲碟仲有污迹，未洗乾淨就攞出嚟。",
+    ],
+)
+def test_chipped_or_unwashed_tableware_is_a_hygiene_complaint(text: str) -> None:
+    assert "hygiene.kitchen" in aspects(text, "dianping")
+
+
+def test_praise_of_the_tableware_is_no_complaint() -> None:
+    assert aspects("碗碟都很精致，杯子也好看，菜也好吃。", "dianping") == []
