@@ -87,6 +87,10 @@ class Language:
     # The first point's fewest words with its quote put before them (`body(own=True)`):
     # {span} the quote, {ack} the fewest words (You wrote “…”: we are sorry …), or "".
     own_short: str = ""
+    # The lesser points named together by their kind before the customer's words (送餐慢
+    # 「送了一个半小时」): the quote alone may hold none of the words that say what went
+    # wrong; where the whole quotes fit, and for points mapped to an aspect only.
+    kind_with_quote: bool = False
 
 
 CHINESE = Language(
@@ -105,6 +109,7 @@ CHINESE = Language(
     quote_names=True,
     brief="{names}也会一并改进。",
     brief_checking="{names}也在一并核查。",
+    kind_with_quote=True,
 )
 
 
@@ -500,6 +505,16 @@ class Level:
     # with `plain`: the first point's acknowledgement in few words that still quote the
     # customer (Section.short_said, Language.own_short), where it has a quote
     own: bool = False
+    # > 0: only the first `named` of the rest named in the customer's words (whole or brief),
+    # the others by their short names: between every point quoted and none quoted, the
+    # most severe keep the customer's words when all of them do not fit
+    named: int = 0
+
+
+def _partly_quoted(level: Level, rest: int) -> list[Level]:
+    """`level` with fewer and fewer of the `rest` points named in the customer's words
+    (all but one first), the others by their short names."""
+    return [replace(level, named=k) for k in range(rest - 1, 0, -1)]
 
 
 def compressions(count: int) -> list[Level]:
@@ -511,10 +526,12 @@ def compressions(count: int) -> list[Level]:
     steps = [Level(count)]
     steps += [Level(full, invite=False) for full in range(count, 0, -1)]
     one = min(count, 1)
+    briefest = Level(one, invite=False, greeting=False, brief=True)
     return [
         *steps,
         Level(one, invite=False, greeting=False),
-        Level(one, invite=False, greeting=False, brief=True),
+        briefest,
+        *_partly_quoted(briefest, count - one),
         Level(one, invite=False, greeting=False, quoted=False),
     ]
 
@@ -537,6 +554,7 @@ def last_resorts(count: int) -> list[Level]:
     rungs = [
         plain,
         replace(plain, brief=True),
+        *_partly_quoted(replace(plain, brief=True), count - one),
         replace(plain, quoted=False),
         kinds,
         least,
@@ -603,6 +621,7 @@ def body(
     as_one: bool = False,
     brief: bool = False,
     own: bool = False,
+    named_first: int = 0,
 ) -> str:
     """The answering part of a reply: the first `full` sections with their steps, the
     apology after the first, the rest named together in one sentence (in a food-safety
@@ -612,7 +631,9 @@ def body(
     name): the rest named by their kinds only, once each; `plain`: the sections in full in
     their fewest words; `as_one`: the rest named as one (kinds["general"]); `brief`: the
     rest quoted in fewer words where they have them (Section.brief); `own` (with `plain`):
-    the sections in the fewest words that still quote the customer where they have any."""
+    the sections in the fewest words that still quote the customer where they have any;
+    `named_first` > 0: only that many of the rest named in the customer's words, the others
+    by their names."""
     pieces: list[str] = []
     leads = rng.sample(language.later, len(language.later))  # no connector twice in a row
     for index, section in enumerate(found[:full]):
@@ -630,9 +651,16 @@ def body(
         if step:
             pieces.append(step)
     named = (
-        (brief and s.brief) or s.said or s.name if language.quote_names and quoted else s.name
+        (brief and s.brief) or _with_kind(s, language, brief) or s.name
+        if language.quote_names and quoted
+        else s.name
         for s in found[full:]
     )
+    if named_first > 0:
+        named = (
+            name if index < named_first else s.name
+            for index, (name, s) in enumerate(zip(named, found[full:], strict=True))
+        )
     if kinds is not None:
         named = (kinds.get(s.category) or kinds.get("general") or s.name for s in found[full:])
     if as_one and kinds and kinds.get("general"):
@@ -646,6 +674,18 @@ def body(
             together = brief
         pieces.append(together.replace("{names}", join_names(rest, language)))
     return language.piece_sep.join(p for p in pieces if p)
+
+
+def _with_kind(section: Section, language: Language, brief: bool) -> str:
+    """A lesser point's quote as it is named together with the others: after its kind's
+    name where the language names both (送餐慢「送了一个半小时」) and the point has an aspect
+    whose name its words do not already hold, else the quote alone ("" when none)."""
+    said = section.said
+    if not said or brief or not language.kind_with_quote or section.unmapped:
+        return said
+    if not section.name or section.name in said:
+        return said
+    return section.name + said
 
 
 ENGLISH = Language(

@@ -538,6 +538,7 @@ class TemplateDrafter:
                 plain=level.plain,
                 as_one=level.as_one,
                 own=level.own,
+                named_first=level.named,
             )
             head = (chosen["greeting"] if level.greeting else "") + (
                 chosen["praise"] if level.praise else ""

@@ -266,6 +266,7 @@ def assemble_english(
             as_one=level.as_one,
             brief=level.brief,
             own=level.own,
+            named_first=level.named,
         )
         # A food-safety claim gets a holding statement: no praise, no invitation back.
         praise = parts.get("praise", "") if reading.praised and not reading.crisis else ""
