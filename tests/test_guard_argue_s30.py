@@ -45,6 +45,13 @@ ARGUE = [
     "说我们缺斤少两，这个说法我们不太同意。",
     "我们的厨房流程严格，这种低级错误不会犯。",
     "什么话都说得出口，无非是想要个免单。",
+    "不是店员说的那个价，菜单上的才算数，不是您说的那样。",
+    # more stances: misunderstood, too fussy, told not to come back, a "but we"
+    "您可能搞混了，那天是别的店送的。",
+    "一根葱花，您也太较真了。",
+    "那您下次就不用来了。",
+    "您觉得贵，可我们的用料实在。",
+    "Who orders mapo tofu and expects it mild?",
 ]
 
 INNOCENT = [
@@ -68,6 +75,10 @@ INNOCENT = [
     "让您看错了菜单上的价格，是我们价目牌没换，已经重新印了。",
     "我们不会说这是您的口味问题，味道没做好就是没做好。",
     "That wasn't fair to you, and we've put the old portion back.",
+    "让您误会了，是菜单写得不清楚，我们已经改了。",
+    "您说的话虽然重，但我们理解您的心情，已经在查那天的出餐。",
+    "我们的凉菜都是当天做的，不是您说的隔夜菜，不过这次调味偏咸，我们会改。",
+    "Could you let us know which dish it was? We want to fix it.",
 ]
 
 
