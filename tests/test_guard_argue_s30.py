@@ -52,6 +52,9 @@ ARGUE = [
     "那您下次就不用来了。",
     "您觉得贵，可我们的用料实在。",
     "Who orders mapo tofu and expects it mild?",
+    "Actually, our dumplings are wrapped by hand every morning.",
+    "It's a hotpot place. Of course it's oily.",
+    "The broth tastes the same as always, so please keep that in mind.",
 ]
 
 INNOCENT = [
@@ -79,6 +82,7 @@ INNOCENT = [
     "您说的话虽然重，但我们理解您的心情，已经在查那天的出餐。",
     "我们的凉菜都是当天做的，不是您说的隔夜菜，不过这次调味偏咸，我们会改。",
     "Could you let us know which dish it was? We want to fix it.",
+    "The kitchen actually ran late that night, sorry; we've added a cook.",
 ]
 
 
