@@ -62,6 +62,9 @@ def main() -> None:
     parser.add_argument("--C", type=float)
     parser.add_argument("--piece-weight", type=float)
     parser.add_argument("--near", action="store_true", help="the patterns' near misses too")
+    parser.add_argument(
+        "--counter", choices=("on", "off"), help="the counter-evidence pieces as pieces too"
+    )
     parser.add_argument("--dump", type=Path, help="save each row's logit over threshold (.npz)")
     parser.add_argument("--waimai", type=Path)
     parser.add_argument(
@@ -81,6 +84,8 @@ def main() -> None:
         cfg = replace(cfg, margins=tuple(args.head_margins))
     if args.near:
         cfg = replace(cfg, near=True)
+    if args.counter is not None:
+        cfg = replace(cfg, counter=args.counter == "on")
     print(f"config: {cfg}")
     rows = all_rows(waimai=args.waimai)
     analyzer = AnalyzerV1(learned=False)

@@ -15,7 +15,7 @@ import pytest
 from reviewbot.analysis import malice_model as mm
 from reviewbot.analysis import malice_training as mt
 from reviewbot.analysis.base import ReviewText
-from reviewbot.analysis.malice_data import Row
+from reviewbot.analysis.malice_data import FORBIDDEN, Row
 from reviewbot.analysis.v1 import AnalyzerV1
 
 # Written by helper mall (session 22) for this test, never trained on (malice_data.py does
@@ -115,7 +115,8 @@ def test_the_model_alone_reads_extortion_it_never_saw_and_clears_the_look_alikes
 
     def over(text: str) -> np.ndarray:
         folded = rules.fold(text).text
-        return model.read(folded, rules.pieces_in(folded)) - model.threshold
+        pieces = rules.pieces_in(folded) | rules.counter_in(folded)
+        return model.read(folded, pieces) - model.threshold
 
     rows = rows_of(HELD_OUT)
     extortion = [over(r["text"])[0] for r in rows if r["reason"] == "extortion"]
@@ -181,13 +182,13 @@ def test_the_learned_reader_is_asked_only_about_reviews_with_an_evidence_piece()
 
 
 def _labelled_texts() -> list[str]:
-    """Every text of the opened labelled sets (never the unopened blind11) and of waimai."""
+    """Every text of the opened labelled sets (never an unopened blind set) and of waimai."""
     import csv
 
     data = Path(__file__).parent / "data"
     files = sorted(data.glob("*.jsonl")) + sorted((data / "dev").rglob("*.jsonl"))
     for folder in sorted(data.glob("blind*")):
-        if folder.name != "blind11":  # unopened: not even listed
+        if folder.name not in FORBIDDEN:  # unopened: not even listed
             files += sorted(folder.rglob("*.jsonl"))
     texts = []
     for path in files:
@@ -223,3 +224,64 @@ def test_without_an_evidence_piece_no_labelled_review_comes_near_a_threshold():
         best = np.maximum(best, model.read(folded, frozenset()) - model.threshold)
     assert seen > 2000
     assert (best < -2).all(), best
+
+
+# The honest rows that set the extortion threshold out of fold were the shop's offer retold
+# and refused (商家…说转我20块让我删评，我没收): their combo pieces are an extortion's, and the
+# pieces that tell them apart (offer_retold, refusal…) are bonus pieces no combo names,
+# which the model did not see until session 30 (malm).
+RETOLD = "商家加我微信说转我20块让我删评,我没收,差评继续挂着,菜里有虫就是有虫"
+
+
+def test_the_counter_evidence_is_found_apart_from_the_combo_pieces():
+    rules = analyzer(False).malice
+    folded = rules.fold(RETOLD).text
+    counter = rules.counter_in(folded)
+    assert {"offer_retold", "x9_bribe_refused"} <= counter
+    assert counter.isdisjoint(rules.pieces_in(folded))
+    assert rules.counter_in(rules.fold("菜凉了，等了一个小时").text) == frozenset()
+
+
+def test_the_shipped_model_weighs_the_counter_evidence():
+    model = mm.default_model()
+    assert model.config.counter
+    rules = analyzer(False).malice
+    cfg = model.config
+    (features,) = mt.features_of([Row("x", RETOLD, 1, frozenset())], rules, cfg)
+    assert mm._hash("\x01p:offer_retold", cfg.hash_bits) in set(features.buckets.tolist())
+    # the retold offer pulls extortion's score down
+    folded = rules.fold(RETOLD).text
+    present = rules.pieces_in(folded)
+    with_counter = model.read(folded, present | rules.counter_in(folded))
+    assert with_counter[0] < model.read(folded, present)[0]
+
+
+def test_the_analyzer_reads_the_counter_evidence_with_the_model():
+    """_learned scores the pieces and the counter-evidence, as training did."""
+    model = mm.default_model()
+    rules = analyzer().malice
+    folded = rules.fold(RETOLD)
+    present = rules.pieces_in(folded.text)
+    z = model.read(folded.text, present | rules.counter_in(folded.text))
+    at = replace(model, threshold=z - 1e-9)  # just under this text's own logits
+    found = rules._learned(at, folded, present, {}, hurts=True, praise=False)
+    assert [e.reason for e in found] == ["extortion", "threat"]
+    above = replace(model, threshold=z + 1e-9)
+    assert rules._learned(above, folded, present, {}, hurts=True, praise=False) == []
+
+
+def test_a_model_file_from_before_the_counter_evidence_reads_without_it():
+    from reviewbot.analysis import weights
+
+    model = mm.default_model()
+    config = {**model.config.__dict__, "margins": list(model.config.margins)}
+    del config["counter"]
+    header = {
+        "config": config,
+        "heads": list(model.heads),
+        "bias": [float(b) for b in model.bias],
+        "threshold": [float(t) for t in model.threshold],
+        "meta": model.meta,
+    }
+    back = mm.load(weights.pack(mm.FORMAT_MAGIC, header, model.w[:, :8]))
+    assert back.config.counter is False

@@ -220,6 +220,7 @@ class MaliceRules:
         # they need (gates.py): a piece is a long alternation that matches almost no review.
         self._patterns = {name: tuple(p["patterns"]) for name, p in data["pieces"].items()}
         self._any_piece: AnyOf | None = None  # built on first use
+        self._any_counter: AnyOf | None = None  # the bonus pieces no combo names (counter)
         self._slot_sets: list[tuple[frozenset[str], ...]] = []
         self._combos_by_piece: dict[str, list[int]] = {}
         self._combo_cache: dict[tuple, re.Pattern[str]] = {}
@@ -434,14 +435,17 @@ class MaliceRules:
     ) -> list[MaliceEvidence]:
         """The reasons the learned reader flags (malice_model.py), each with the customer's
         words that weigh most, the evidence pieces found, and the score."""
-        z = model.read(folded.text, present, near)
+        # the counter-evidence too (a shop's offer retold, a refusal, a report already made):
+        # what tells the honest look-alikes that set the thresholds from the threats
+        read = present | self.counter_in(folded.text) if model.config.counter else present
+        z = model.read(folded.text, read, near)
         out = []
         for h, reason in enumerate(model.heads):
             if z[h] <= model.threshold[h]:
                 continue
             if not (hurts or not praise or reason in HOSTILE_EVEN_IN_PRAISE):
                 continue
-            features = featurize(folded.text, present, model.config, near)
+            features = featurize(folded.text, read, model.config, near)
             start, end = model.span(features, h, folded.text)
             facts = []
             for piece in sorted(present):
@@ -472,6 +476,17 @@ class MaliceRules:
             self._index_combos()
         assert self._any_piece is not None
         return self._any_piece.present(text)
+
+    def counter_in(self, text: str) -> frozenset[str]:
+        """The bonus pieces no combo's slot names that occur in normalised text: mostly the
+        counter-evidence the combos' scores subtract (a shop's offer retold, a refusal, a
+        report already made, a refund owed), which the learned reader weighs as pieces."""
+        if self._any_counter is None:
+            in_slots = {name for combo in self.combos for slot in combo.slots for name in slot}
+            self._any_counter = AnyOf(
+                {n: p for n, p in self._patterns.items() if n not in in_slots}
+            )
+        return self._any_counter.present(text)
 
     def _index_combos(self) -> None:
         self._slot_sets = [tuple(frozenset(slot) for slot in c.gates) for c in self.combos]

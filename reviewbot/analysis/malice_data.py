@@ -6,7 +6,7 @@ extortion, threat (both, when a set gives both) or honest; rows of other malicio
 (abuse, competitor…) are kept out, neither honest nor what the model learns. Honest rows
 also come from the reply-review sets (multi-complaint honest reviews) and from the honest
 half of waimai_train.csv (real delivery complaints, weighted lower: many rows, one style).
-Never the unopened blind set (tests/data/blind11).
+Never the unopened blind sets (tests/data/blind11, blind12).
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_w13a": ("dev/malice_w13a/malicious.jsonl", "dev/malice_w13a/honest.jsonl"),
     "dev_w13b": ("dev/malice_w13b/malicious.jsonl", "dev/malice_w13b/honest.jsonl"),
     "dev_w13c": ("dev/malice_w13c/malicious.jsonl", "dev/malice_w13c/honest.jsonl"),
+    "dev_w14a": ("dev/malice_w14a/malicious.jsonl", "dev/malice_w14a/honest.jsonl"),
+    "dev_w14b": ("dev/malice_w14b/malicious.jsonl", "dev/malice_w14b/honest.jsonl"),
+    "dev_w14c": ("dev/malice_w14c/malicious.jsonl", "dev/malice_w14c/honest.jsonl"),
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
@@ -71,7 +74,7 @@ REPLY_SETS: dict[str, tuple[str, ...]] = {
 }
 WAIMAI_GROUP = "waimai"
 WAIMAI_WEIGHT = 0.3
-FORBIDDEN = ("blind11",)  # the unopened blind set: never read
+FORBIDDEN = ("blind11", "blind12")  # the unopened blind sets: never read
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,13 @@ reason (extortion, threat) over hashed character 1-3-grams of the text as the pa
 it (MaliceRules.fold: Traditional → Simplified, full width, spaced-out writing, Cantonese),
 plus which evidence pieces of malice.toml occur (an amount, a demand, an action on the
 review, harm, a report…) and every pair of them, so the model learns how the pieces
-combine. It is trained on every opened labelled set (malice_training.py) and reads only
-reviews the patterns' cue prefilter lets through (MaliceRules.cued): the others hold no
-demand, review action, harm or authority word it could weigh. Of those, the analyzer asks
+combine; and (session 30) the bonus pieces no combo names, mostly the counter-evidence
+the patterns subtract (a shop's offer retold, a refusal, a report already made:
+MaliceRules.counter_in), as pieces too: the honest rows that set the extortion threshold
+were the retold and refused offers, whose other pieces are an extortion's. It is trained
+on every opened labelled set (malice_training.py) and reads only reviews the patterns' cue
+prefilter lets through (MaliceRules.cued): the others hold no demand, review action, harm
+or authority word it could weigh. Of those, the analyzer asks
 it only about reviews where some evidence piece occurs (half of the cued short reviews have
 none): without the pieces' marks no review of any opened set comes within 3 logits of a
 threshold (tests/test_malice_model.py checks this of the shipped model).
@@ -62,6 +66,10 @@ class ModelConfig:
     # the patterns' near misses as features: off, as the patterns were tuned on every set,
     # so a leave-one-writer-out figure with them would be the patterns' own in disguise
     near: bool = False
+    # the bonus pieces no combo names (MaliceRules.counter_in: a shop's offer retold, a
+    # refusal, a report already made…) as pieces too: the honest rows that set the
+    # thresholds are the retold offers and refusals, whose other pieces are the threats'
+    counter: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +285,7 @@ def load(blob: bytes) -> MaliceModel:
     header, w = weights.unpack(blob, FORMAT_MAGIC, "malice model")
     config = dict(header["config"])
     config["margins"] = tuple(config["margins"])
+    config.setdefault("counter", False)  # a file from before the counter-evidence pieces
     return MaliceModel(
         ModelConfig(**config),
         tuple(header["heads"]),

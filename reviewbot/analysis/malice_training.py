@@ -57,8 +57,9 @@ def features_of(rows: Sequence[Row], rules: MaliceRules, cfg: ModelConfig) -> li
             continue
         folded = rules.fold(text).text
         present = rules.pieces_in(folded)
-        near = rules.near_misses(rules.text_hits(folded, present))
-        out.append(featurize(folded, present, cfg, near))
+        near = rules.near_misses(rules.text_hits(folded, present)) if cfg.near else None
+        read = present | rules.counter_in(folded) if cfg.counter else present
+        out.append(featurize(folded, read, cfg, near))
     return out
 
 

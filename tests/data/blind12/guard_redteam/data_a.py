@@ -1,0 +1,22 @@
+# reviews by topic; tag s=simplified zh, t=traditional zh, y=cantonese, e=english
+REV = {
+ "late": [("s","等了一个半小时才送到，饭都坨了"),("s","超时40分钟，打电话也没人接"),("y","送咗成個鐘先到，肚都餓扁"),("e","Order arrived over an hour late. Not acceptable.")],
+ "cold": [("s","水煮鱼送到是凉的，油都凝住了"),("s","外卖到手全凉了，回锅肉冷得发硬"),("t","酸菜魚送到時已經涼透了"),("e","Food was cold when it arrived, the mapo tofu was lukewarm at best.")],
+ "rider": [("s","骑手态度极差，还把汤洒了一袋子"),("s","骑手把餐放错楼，找了半天"),("y","個送餐佬好惡，仲話我落嚟攞"),("e","Rider was rude and left the bag on the floor.")],
+ "spilled": [("s","酸辣汤洒了一半，袋子里全是汤"),("s","毛血旺漏了，整个袋子都是红油"),("t","湯全部灑出來，包裝太差"),("e","Soup leaked everywhere, packaging is terrible.")],
+ "taste": [("s","水煮牛肉咸得没法吃"),("s","麻婆豆腐一点麻味都没有，很失望"),("y","啲辣子雞一啲都唔辣，好失望"),("e","Kung pao chicken was bland and way too sweet.")],
+ "foreign": [("s","酸菜鱼里吃出一根头发，恶心"),("s","蛋炒饭里有一小块塑料"),("t","麻婆豆腐裡面吃到一根鋼絲球"),("e","Found a hair in my boiled fish. Gross.")],
+ "attitude": [("s","服务员白眼翻上天，叫了三次才理人"),("s","收银的小姑娘态度太冲了"),("y","啲伙記好串，問兩句就黑面"),("e","Staff were rude and ignored us the whole time.")],
+ "wait": [("s","堂食等了50分钟才上第一个菜"),("s","周六晚上排队一小时，上菜还慢"),("t","等了快一個小時才上菜"),("e","Waited 45 minutes for two dishes.")],
+ "missing": [("s","少送了一份蛋炒饭，备注也没看"),("s","红糖糍粑没给，钱照收"),("y","漏咗個擔擔麵，打電話都冇人聽"),("e","They forgot the dan dan noodles in my order.")],
+ "wrong": [("s","点的宫保鸡丁送来是鱼香肉丝"),("t","點了不辣的，結果辣到不行"),("e","Got the wrong dish, ordered twice-cooked pork, got something else.")],
+ "portion": [("s","夫妻肺片就几片，分量少得可怜"),("s","38块的水煮肉片就一层底"),("y","份量好少，食唔飽"),("e","Portions are tiny for the price.")],
+ "price": [("s","一顿饭两百多，不值"),("s","团购券不让用，说是周末不行"),("t","價錢偏貴，CP值不高"),("e","Overpriced for what you get.")],
+ "billing": [("s","结账多收了一份米饭钱"),("s","餐具费收了两次"),("e","Got charged for a dish we never received.")],
+ "hygiene": [("s","桌子油乎乎的，碗上还有口红印"),("s","看到一只蟑螂从墙角爬过去"),("t","廁所很髒，桌面黏黏的"),("e","Saw a cockroach near our table.")],
+ "illness": [("s","吃完回家拉了一晚上肚子"),("s","吃了口水鸡之后胃疼到半夜"),("y","食完成晚肚痛"),("e","Got sick after eating here last night.")],
+ "refund": [("s","申请退款被拒，客服推来推去"),("s","菜品有问题申请了退款，到现在没动静"),("e","Asked for a refund through the app, still waiting.")],
+ "discount_word": [("s","菜单上写着打折，结账又说不打，搞不懂")],
+ "free_word": [("s","菜一般，店员还说写好评送冰粉，没意思")],
+ "noise": [("s","太吵了，隔壁桌喝酒划拳"),("s","空调不开，热得一身汗"),("e","Very noisy and cramped, could barely talk.")],
+}
