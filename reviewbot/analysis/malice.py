@@ -25,8 +25,10 @@ A combo may prove more than one reason (`also`): money demanded under a threat o
 (赔800，不然打12345) is a threat and extortion both, as the law reads 以举报相要挟索要钱财.
 Extortion and threats are flagged on any review of three stars or fewer (or none) unless its
 text reads as praise: the words are the harm, and a message with no stars often reads as
-neutral to the sentiment model. English reviews (Google and Yelp review extortion) go
-through the same evidence; the English pieces are written case-insensitive in the toml.
+neutral to the sentiment model. A combo marked `any_stars` (harm promised to a person of
+the shop: 下班别走, 拎刀来讲道理) flags a threat at four and five stars too. English reviews
+(Google and Yelp review extortion) go through the same evidence; the English pieces are
+written case-insensitive in the toml.
 
 Context evidence (AnalysisContext, filled by the pipeline) decides flood, only for reviews
 that hurt the store (negative, or 3 stars and below): the same text from different
@@ -180,6 +182,10 @@ class _Combo:
     also: tuple[str, ...] = ()  # further reasons the same words prove (see `also` in the toml)
     gates: tuple[tuple[str, ...], ...] = ()  # the slots, cheapest search first
     joint: str = ""  # what may stand between two slots' pieces (a regex with its repeat)
+    # A threat to a person of the shop (下班别走, 拎刀来讲道理, 有人会教她做人): flagged at any
+    # stars, as a kind word for the food does not take back harm promised to the people who
+    # cooked it (`any_stars = true` in the toml; every other reason keeps the 3-star ceiling).
+    any_stars: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +196,7 @@ class _Hit:
     end: int
     facts: tuple[str, ...]
     also: tuple[str, ...] = ()
+    any_stars: bool = False  # the combo's any_stars (see _Combo)
     # The bonus pieces that added to (or took from) the score, with what each was worth
     # (bench/malice_bonus_audit.py weighs what each negative one costs and protects).
     bonus: tuple[tuple[str, float], ...] = ()
@@ -291,6 +298,7 @@ class MaliceRules:
             tuple(spec.get("also", ())),
             tuple(sorted(slots, key=cost)),
             joint,
+            bool(spec.get("any_stars", False)),
         )
 
     def _combo_pattern(self, slots: Iterable[Iterable[str]], joint: str) -> str:
@@ -315,7 +323,8 @@ class MaliceRules:
         """Every reason whose evidence passes its threshold, with that evidence; with a
         `learned` model, also extortion and threats that model reads in a cued review."""
         found: dict[str, MaliceEvidence] = {}
-        # 4-5 stars: whatever the words, the customer is not attacking the store.
+        # 4-5 stars: whatever the words, the customer is not attacking the store (but for a
+        # combo marked any_stars: harm promised to a person of the shop).
         low = rating is None or rating <= LOW_STARS
         cued = self.cued(text)
         if not self.prefilter or cued or self._phrase_hit(text, hurts):
@@ -326,6 +335,7 @@ class MaliceRules:
                 for reason in (hit.reason, *hit.also):
                     hostile = reason in HOSTILE and (not praise or reason in HOSTILE_EVEN_IN_PRAISE)
                     allowed = reason in ANY_REVIEW or (low and (hurts or hostile))
+                    allowed = allowed or (hit.any_stars and reason in HOSTILE)
                     if not allowed or hit.score < self.thresholds[reason] or reason in found:
                         continue
                     backing = self._context_facts(context) if reason in NEEDS_CONTEXT else ()
@@ -544,7 +554,14 @@ class MaliceRules:
                 bonus.append((piece, self.scores[piece]))
         score += sum(value for _, value in bonus)
         return _Hit(
-            combo.reason, score, match.start(), match.end(), tuple(facts), combo.also, tuple(bonus)
+            combo.reason,
+            score,
+            match.start(),
+            match.end(),
+            tuple(facts),
+            combo.also,
+            combo.any_stars,
+            tuple(bonus),
         )
 
     # -- context ---------------------------------------------------------------------------
