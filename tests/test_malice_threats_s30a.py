@@ -74,6 +74,10 @@ HONEST = [
     "下次带几个兄弟来吃，这家的烤鱼是真的好",
     "周末叫上几个兄弟一起来吃，老板人好",
     "找了几个兄弟伙来宵夜，毛血旺够味",
+    # care wished to a rider, the boss's number shared for ordering (found by thrb's probes)
+    "小哥晚上送餐注意安全 辛苦了",
+    "骑手小哥下班路上小心点 雨太大了",
+    "老板的电话我发到群里了 大家订餐直接找他",
 ]
 
 
