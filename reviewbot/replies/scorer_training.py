@@ -79,6 +79,9 @@ WRITERS: tuple[tuple[str, str, str], ...] = (
     # since session 29: w13d (read by grd6a/grd6b), w13e (held out for them first)
     ("w13d", "tests/data/dev/guard_w13d/set.jsonl", ""),
     ("w13e", "tests/data/dev/guard_w13e/set.jsonl", ""),
+    # since session 30: w14e (read by grda/grdb/grdi), w14f (held out for them first)
+    ("w14e", "tests/data/dev/guard_w14e/set.jsonl", ""),
+    ("w14f", "tests/data/dev/guard_w14f/set.jsonl", ""),
 )
 # The rule developers' check sets, not writers: typed by helpers who had read the rules and
 # the misses, each batch aimed at a known gap (the rules' blind spots in the rules' terms,
