@@ -177,7 +177,10 @@ class _Advice:
     message: str
     advice: str
     rewrite: str
-    mode: str  # "clause": the clause holding the hit is replaced; "span": the hit is
+    # "clause": the clause holding the hit is replaced; "span": the hit is; "sentence": the
+    # whole sentence is (a learned refusal: the scorer reads the sentence, and the words it
+    # names may be only part of what it read as the promise)
+    mode: str
     rewrite_en: str = ""  # `rewrite` in a sentence staff wrote in English
 
 
@@ -883,6 +886,8 @@ def _edit(
     stop = min([stop, *(b for b in breaks if b >= last)])
     if advice.mode == "span":
         return start, stop, first, last
+    if advice.mode == "sentence":
+        return start, stop, start, stop
     clause = max((written.rfind(c, start, first) for c in _MARKS), default=-1) + 1
     after = [i for i in (written.find(c, last, stop) for c in _MARKS) if i >= 0]
     return start, stop, max(clause, start), min(after) if after else stop
@@ -1298,7 +1303,7 @@ def _check_learned(
     found.add(
         code,
         reply.written_at(start, end),
-        advice=_family_advice(code),
+        advice=replace(_family_advice(code), mode="sentence"),
         family="learned",
         span=(start, end),
     )
