@@ -75,6 +75,7 @@ SETS: tuple[tuple[str, str], ...] = (
     ("w12a", "tests/data/dev/reply_w12a/set.jsonl"),
     ("w12b", "tests/data/dev/reply_w12b/set.jsonl"),
     ("w13f", "tests/data/dev/reply_w13f/set.jsonl"),
+    ("w14g", "tests/data/dev/reply_w14g/set.jsonl"),  # session 30, read by rep8
 )
 
 
