@@ -93,3 +93,23 @@ def test_threats_of_each_kind_are_flagged_with_their_evidence(text, words):
 def test_honest_look_alikes_are_never_accused(text):
     for stars in STARS:
         assert reasons(text, stars) == (), stars
+
+
+# Honest reviews a session-30 writer of look-alikes (w14h) wrote that read as threats or
+# extortion, in the lead's own wordings of each kind: a playful warning of a visit to eat,
+# friends brought to eat (Cantonese), a benefit named as what will NOT change the review,
+# and others' word of the shop's offers retold.
+PLAYED_AND_REFUSED = [
+    "你们等着瞧，下周我带爸妈来吃火锅，这家的夫妻肺片太正了",
+    "你们等着吧，我过年还要来尝尝别的菜，吃货的直觉不会错",
+    "下个月一定再嚟，帶埋班兄弟嚟食宵夜",
+    "我不会因为你们送的代金券就改成五星，这次加一星是因为上菜快了",
+    "我的好评不是换的，是菜真的好吃",
+    "评论区好多人说这家会送饮料换好评，我没遇到，单纯觉得好吃",
+]
+
+
+@pytest.mark.parametrize("text", PLAYED_AND_REFUSED)
+def test_a_played_warning_a_refused_benefit_and_retold_offers_are_never_accused(text):
+    for stars in STARS:
+        assert reasons(text, stars) == (), stars

@@ -61,6 +61,7 @@ MALICE_SETS: dict[str, tuple[str, ...]] = {
     "dev_w14b": ("dev/malice_w14b/malicious.jsonl", "dev/malice_w14b/honest.jsonl"),
     "dev_w14c": ("dev/malice_w14c/malicious.jsonl", "dev/malice_w14c/honest.jsonl"),
     "dev_w14d": ("dev/malice_w14d/malicious.jsonl", "dev/malice_w14d/honest.jsonl"),
+    "dev_w14h": ("dev/malice_w14h/honest.jsonl",),  # honest look-alikes only (session 30)
 }
 # honest multi-complaint reviews (no malice in them by construction)
 REPLY_SETS: dict[str, tuple[str, ...]] = {
