@@ -69,23 +69,25 @@ def clean_draft(
     limits: ReplyLimits | None = None,
     review_id: str = "r1",
     platform: str | None = None,
+    store: StoreProfile | None = None,
 ) -> tuple[Analysis, Any]:
-    """The analysis of `text` and the engine's draft to it for STORE, which must pass every
-    guardrail (its own check and the guardrails run again on the text). The review's id
-    seeds the draft's choice of wording."""
+    """The analysis of `text` and the engine's draft to it for `store` (STORE by default),
+    which must pass every guardrail (its own check and the guardrails run again on the
+    text). The review's id seeds the draft's choice of wording."""
+    store = store or STORE
     review = ReviewText(review_id, text, rating, platform)
     result = analyzer.analyze(review)
-    draft = drafter.draft(review, result, STORE, limits=limits)
+    draft = drafter.draft(review, result, store, limits=limits)
     assert draft.violations == ()
     found = check_reply(
         draft.text,
         review=review,
         analysis=result,
-        store=STORE,
+        store=store,
         platform_limits=limits,
         quotes=draft.quotes,
     )
-    assert found == []
+    assert found == [], (draft.text, found)
     return result, draft
 
 

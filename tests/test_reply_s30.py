@@ -25,7 +25,8 @@ from __future__ import annotations
 import pytest
 
 from reviewbot.analysis.base import ReviewText
-from reviewbot.replies.guardrails import ReplyLimits, check_reply
+from reviewbot.replies.guardrails import ReplyLimits
+from tests.replies_support import clean_draft
 from tests.replies_support import example_engine as engine
 from tests.replies_support import example_store as store
 
@@ -37,20 +38,7 @@ def aspects(text: str, platform: str = "eleme") -> list[str]:
 
 def drafted(text: str, platform: str = "dianping", limits: ReplyLimits | None = None) -> str:
     analyzer, drafter = engine()
-    review = ReviewText("t", text, 2, platform)
-    analysis = analyzer.analyze(review)
-    limits = limits or ReplyLimits()
-    draft = drafter.draft(review, analysis, store(), limits=limits)
-    assert not draft.violations
-    found = check_reply(
-        draft.text,
-        review=review,
-        analysis=analysis,
-        store=store(),
-        platform_limits=limits,
-        quotes=draft.quotes,
-    )
-    assert not found, (draft.text, found)
+    _, draft = clean_draft(analyzer, drafter, text, 2, limits, "t", platform, store())
     return draft.text
 
 
