@@ -27,6 +27,20 @@ def test_a_fold_of_two_characters_into_one_quotes_both():
 
 
 @pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("佢係經理", "他是经理"),  # 係 the copula
+        ("呢間嘢嘅菜系好正", "呢间东西的菜系好正"),  # not 菜是
+        ("我哋聯繫咗經理", "我们联系了经理"),
+        ("佢哋嘅關係好差", "他们的关系好差"),
+    ],
+)
+def test_the_copula_is_folded_and_mandarin_words_holding_it_are_not(text, folded):
+    """系 is the Cantonese 係 (是) alone, not inside 菜系, 联系, 关系 (session 30)."""
+    assert fold_cantonese(normalize(text)).text == folded
+
+
+@pytest.mark.parametrize(
     ("text", "aspect", "span"),
     [
         ("啲餸好細份，味道仲可以。", "food.portion", "啲餸好細份"),
