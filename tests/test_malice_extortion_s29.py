@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.malice_support import STARS, analyzer, reasons
+from tests.malice_support import STARS, analyzer, assert_prefilter_changes_nothing, reasons
 
 EXTORTIONS = [
     # a benefit beyond the order, then the review's change
@@ -105,14 +105,5 @@ def test_honest_look_alikes_are_never_accused(text):
 
 def test_the_prefilter_lets_every_new_structure_through():
     """Each new combo's cue is listed (both scripts): the same verdicts without the prefilter."""
-    from reviewbot.analysis.base import ReviewText
-    from reviewbot.analysis.malice import MaliceRules
-    from reviewbot.analysis.v1 import AnalyzerV1
-
-    slow = AnalyzerV1(learned=False)
-    slow.malice = MaliceRules(slow.lexicon, prefilter=False)
-    fast = AnalyzerV1(learned=False)
     traditional = ["封個利是嚟，我即刻改五粒星", "轉咗我就刪評，唔轉就一直掛住"]
-    for text in [*EXTORTIONS, *HONEST, *traditional]:
-        got = fast.analyze(ReviewText("t", text, 1)).malicious_reasons
-        assert got == slow.analyze(ReviewText("t", text, 1)).malicious_reasons, text
+    assert_prefilter_changes_nothing([*EXTORTIONS, *HONEST, *traditional])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.malice_support import STARS, analyzer, reasons
+from tests.malice_support import STARS, analyzer, assert_prefilter_changes_nothing, reasons
 
 EXTORTIONS = [
     # a benefit beyond the order in new words, then the review's act in new words
@@ -114,14 +114,5 @@ def test_the_flag_carries_the_benefit_and_the_act_as_evidence():
 
 def test_the_prefilter_lets_every_new_structure_through():
     """Each new combo's cue is listed (both scripts): the same verdicts without the prefilter."""
-    from reviewbot.analysis.base import ReviewText
-    from reviewbot.analysis.malice import MaliceRules
-    from reviewbot.analysis.v1 import AnalyzerV1
-
-    slow = AnalyzerV1(learned=False)
-    slow.malice = MaliceRules(slow.lexicon, prefilter=False)
-    fast = AnalyzerV1(learned=False)
     traditional = ["寄兩張五十的代金券過來，這條評價我自己會處理", "賠點錢給我，我就閉嘴"]
-    for text in [*EXTORTIONS, *HONEST, *traditional]:
-        got = fast.analyze(ReviewText("t", text, 1)).malicious_reasons
-        assert got == slow.analyze(ReviewText("t", text, 1)).malicious_reasons, text
+    assert_prefilter_changes_nothing([*EXTORTIONS, *HONEST, *traditional])
